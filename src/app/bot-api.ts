@@ -1,0 +1,27 @@
+import type { Actor } from "../domain/types.js";
+import type { InboundEvent } from "./events.js";
+import type { ChatSurface } from "./ports.js";
+import type { CardView, Reply } from "./views.js";
+
+/** The core as adapters see it: one door in, surfaces out. */
+export interface Bot {
+  /**
+   * Handles one event. Validates, commits the change (state, audit, jobs) in one
+   * transaction, and resolves with the private answer for the actor. Card updates and
+   * notices run afterwards, coalesced. Never rejects: internal errors become an apology
+   * reply with an error id.
+   */
+  handle(event: InboundEvent): Promise<Reply>;
+  /** Registers a platform so cards are posted and updated there. */
+  attachSurface(surface: ChatSurface): void;
+  /** Cards for an App Home / overview: the releases this person manages or can vote on that are still live. */
+  overviewFor(actor: Actor): CardView[];
+  /** Resolves when every pending card update and notice has been sent (tests, shutdown). */
+  idle(): Promise<void>;
+  /** Reconciles cards and missed jobs, then starts the job runner. */
+  start(): Promise<void>;
+  /** Stops taking jobs and waits for in-flight work. */
+  stop(): Promise<void>;
+  /** Runs every job due now once (the runner calls this; tests call it with a fake clock). */
+  runDueJobs(): Promise<number>;
+}

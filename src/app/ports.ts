@@ -1,0 +1,39 @@
+import type { ChannelRef } from "../domain/types.js";
+import type { CardView, NoticeView } from "./views.js";
+
+/** Where a copy of a card was posted, so every change can update every copy. */
+export interface MessageRef {
+  platform: string;
+  channel: ChannelRef;
+  /** Slack `ts`, Discord message id, terminal sequence number. */
+  messageId: string;
+}
+
+/**
+ * What the core needs from a chat platform. An adapter implements it; the core calls
+ * it after a change has been committed. Methods may throw; the core logs and retries
+ * card updates, and never loses the stored state.
+ */
+export interface ChatSurface {
+  platform: string;
+  /** Smallest gap between two edits of one message (Slack ~1000 ms, Discord 1000 ms). */
+  minUpdateIntervalMs: number;
+  postCard(channel: ChannelRef, card: CardView): Promise<{ messageId: string }>;
+  updateCard(ref: MessageRef, card: CardView): Promise<void>;
+  /** A reply under the card (thread or reply), for reminders and notices. */
+  postNotice(ref: MessageRef, notice: NoticeView): Promise<void>;
+}
+
+/** A clock the core reads instead of Date.now(), so tests can move time. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Structured log the core writes to; secrets never go in. */
+export interface Logger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}

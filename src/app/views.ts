@@ -1,0 +1,95 @@
+import type { Decision } from "../domain/decision.js";
+import type { ReleaseState } from "../domain/release.js";
+import type { UserId, VoteChoice } from "../domain/types.js";
+import type { CardAction, FormId } from "./events.js";
+
+/** A button on a card. Adapters map `style` to their own (primary/danger, success/danger). */
+export interface ButtonView {
+  action: CardAction;
+  label: string;
+  style: "primary" | "danger" | "default";
+}
+
+export interface VoteLine {
+  voterId: UserId;
+  voterName: string;
+  choice: VoteChoice;
+  reason: string | null;
+}
+
+/** The release card, platform-neutral. Every posted copy is rendered from this. */
+export interface CardView {
+  releaseId: string;
+  /** `payments 1.4.2 → production` */
+  title: string;
+  service: string;
+  version: string;
+  environment: string;
+  description: string | null;
+  state: ReleaseState;
+  stateLabel: string;
+  managerId: UserId;
+  managerName: string;
+  decision: Decision;
+  /** `GO`, `NO-GO`, `Pending: 1 of 2 GO · waiting for qa` */
+  decisionLine: string;
+  pendingReasons: string[];
+  tally: { go: number; noGo: number; abstain: number };
+  votes: VoteLine[];
+  /** UTC ms, null when not scheduled. Adapters may render it in each viewer's zone. */
+  scheduledAt: number | null;
+  /** The scheduled time in the channel's zone, as text (for adapters without local time). */
+  scheduledText: string | null;
+  timezone: string;
+  /** `T-0 in 1h 5m · next reminder T-15m`, `T-0 passed: held`, null if unscheduled. */
+  countdownLine: string | null;
+  /** Lines worth a glance: votes voided, webhook outcomes, rollback by whom and why, retro summary. */
+  notes: string[];
+  buttons: ButtonView[];
+  /** True when nothing can be voted or pressed any more. */
+  resolved: boolean;
+  /** Plain text for notifications and platforms that cannot show the rich card. */
+  fallbackText: string;
+}
+
+/** A thread reply under a card: reminders, T-0, rollback, retro prompts. */
+export interface NoticeView {
+  releaseId: string;
+  text: string;
+  /** People to mention (platform-qualified ids); adapters only mention their own users. */
+  mention: UserId[];
+  /** Subjects (roles bound to groups, e.g. `discord-role:G:R`) to mention. */
+  mentionGroups: string[];
+  /** Offer a button with the notice, e.g. the retro prompt or a rollback offer. */
+  buttons: ButtonView[];
+}
+
+export interface FormField {
+  key: string;
+  label: string;
+  kind: "text" | "multiline" | "datetime";
+  required: boolean;
+  placeholder?: string;
+  initial?: string;
+  maxLength: number;
+}
+
+export interface FormView {
+  form: FormId;
+  releaseId: string | null;
+  title: string;
+  /** What the form is about, shown above the fields (e.g. the release being rolled back). */
+  context: string;
+  submitLabel: string;
+  fields: FormField[];
+}
+
+/**
+ * What `bot.handle` answers, right away, to the person who acted. Cards, notices and
+ * jobs are effects that run after the answer.
+ */
+export type Reply =
+  | { type: "message"; text: string; cards: CardView[]; error: boolean }
+  | { type: "form"; form: FormView }
+  /** A submitted form had bad fields: show these messages next to the fields. */
+  | { type: "form_errors"; errors: Record<string, string>; text: string };

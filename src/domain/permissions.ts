@@ -1,0 +1,62 @@
+import type { Release, UserId } from "./types.js";
+
+export type Action =
+  | "create"
+  | "vote"
+  | "schedule"
+  | "update"
+  | "ship"
+  | "shipped"
+  | "hold"
+  | "cancel"
+  | "rollback"
+  | "recovered"
+  | "retro"
+  | "policy"
+  | "roles";
+
+/** Built-in roles; any other role name is a sign-off role (qa, security, …). */
+export const BUILTIN_ROLES = ["admin", "release-manager", "oncall"] as const;
+
+export interface Permission {
+  allowed: boolean;
+  reason?: string;
+}
+
+export interface ActorRoles {
+  id: UserId;
+  roles: string[];
+}
+
+const OPEN_TO_ALL: Action[] = ["create", "vote", "retro"];
+const MANAGER_ACTIONS: Action[] = ["schedule", "update", "ship", "shipped", "hold", "cancel"];
+const ROLLBACK_ACTIONS: Action[] = ["rollback", "recovered"];
+
+/**
+ * Who may do what. Anyone may create and vote; the release's manager, a
+ * `release-manager` or an admin drives it; rollback is also open to on-call.
+ */
+export function can(actor: ActorRoles, action: Action, release?: Release): Permission {
+  const has = (role: string) => actor.roles.includes(role);
+  if (has("admin") || OPEN_TO_ALL.includes(action)) return { allowed: true };
+  const isManager = release !== undefined && release.managerId === actor.id;
+
+  if (MANAGER_ACTIONS.includes(action)) {
+    if (isManager || has("release-manager")) return { allowed: true };
+    return {
+      allowed: false,
+      reason: `Only ${release ? `${release.managerName} (the release manager of ${release.id})` : "the release manager"}, a release-manager or an admin may ${action}${release ? ` ${release.id}` : ""}.`,
+    };
+  }
+  if (ROLLBACK_ACTIONS.includes(action)) {
+    if (isManager || has("release-manager") || has("oncall")) return { allowed: true };
+    return {
+      allowed: false,
+      reason: `Only on-call, the release manager${release ? ` (${release.managerName})` : ""} or an admin may ${action === "rollback" ? "roll back" : "mark recovery of"} ${release?.id ?? "a release"}. Ask an admin to grant you oncall: \`/release role grant <you> oncall\`.`,
+    };
+  }
+  return {
+    allowed: false,
+    reason: `Only admins may change ${action === "policy" ? "the channel policy" : "role bindings"}. Ask an admin, or have the operator add your id (${actor.id}) to GONOGO_ADMINS.`,
+  };
+}

@@ -1,0 +1,126 @@
+import { z } from "zod";
+import { UserError } from "./errors.js";
+
+/** What a channel has agreed a GO means, and what happens at T-0. */
+export interface Policy {
+  /** GO votes needed. */
+  quorum: number;
+  /** Sign-off roles: a GO from a holder of each is needed. */
+  require: string[];
+  /** Any no-go blocks the release. */
+  veto: boolean;
+  /** The release manager's own GO counts. */
+  selfApproval: boolean;
+  /** What T-0 does when the decision is not GO. */
+  t0: "hold" | "cancel";
+  /** A no-go must carry a reason. */
+  noGoReason: "required" | "optional";
+  /** Minutes before T-0 at which reminders go out (0 = the T-0 notice itself). */
+  reminders: number[];
+  /** IANA time zone used to read and show times in this channel. */
+  timezone: string;
+}
+
+export const DEFAULT_POLICY: Policy = {
+  quorum: 2,
+  require: [],
+  veto: true,
+  selfApproval: true,
+  t0: "hold",
+  noGoReason: "required",
+  reminders: [60, 15, 5, 0],
+  timezone: "UTC",
+};
+
+const ROLE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const bool = z
+  .enum(["on", "off", "true", "false", "yes", "no"])
+  .transform((v) => v === "on" || v === "true" || v === "yes");
+
+/** Each settable key: how to read it from `key=value` text, and how to show it. */
+const KEYS = {
+  quorum: z.coerce.number().int().min(0).max(100),
+  require: z
+    .string()
+    .transform((v) => (v === "none" || v === "" ? [] : v.split(",").map((r) => r.trim().toLowerCase())))
+    .refine((roles) => roles.every((r) => ROLE_NAME.test(r)), "roles are lower-case words, e.g. qa,security"),
+  veto: bool,
+  self_approval: bool,
+  t0: z.enum(["hold", "cancel"]),
+  no_go_reason: z.enum(["required", "optional"]),
+  reminders: z
+    .string()
+    .transform((v) => v.split(",").map((p) => parseOffset(p.trim())))
+    .refine((mins) => mins.every((m) => Number.isInteger(m) && m >= 0 && m <= 7 * 24 * 60), "offsets like 60m,15m,5m,0m"),
+  timezone: z.string().refine(isValidTimeZone, "an IANA zone such as Europe/Berlin"),
+} as const;
+
+export type PolicyKey = keyof typeof KEYS;
+export const POLICY_KEYS = Object.keys(KEYS) as PolicyKey[];
+
+const HINTS: Record<PolicyKey, string> = {
+  quorum: "a whole number of GO votes, e.g. quorum=2",
+  require: "comma-separated sign-off roles or none, e.g. require=qa,security",
+  veto: "on or off",
+  self_approval: "on or off",
+  t0: "hold or cancel",
+  no_go_reason: "required or optional",
+  reminders: "minutes before T-0, e.g. reminders=60m,15m,5m,0m",
+  timezone: "an IANA zone such as Europe/Berlin",
+};
+
+function parseOffset(text: string): number {
+  const m = /^(\d+)\s*([mh]?)$/.exec(text);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  return m[2] === "h" ? n * 60 : n;
+}
+
+/** Reads `key=value` pairs into a policy change; a bad key or value names what is expected. */
+export function parsePolicyChanges(pairs: string[]): Partial<Policy> {
+  if (pairs.length === 0) {
+    throw new UserError("policy_usage", `Say what to change, e.g. \`/release policy set quorum=2 require=qa\`. Keys: ${POLICY_KEYS.join(", ")}.`);
+  }
+  const out: Partial<Policy> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    const key = (eq > 0 ? pair.slice(0, eq) : pair).toLowerCase() as PolicyKey;
+    if (!(key in KEYS)) {
+      throw new UserError("policy_key", `\`${pair}\` is not a policy setting. Use key=value with one of: ${POLICY_KEYS.join(", ")}.`);
+    }
+    if (eq < 0) throw new UserError("policy_value", `\`${key}\` needs a value: ${HINTS[key]}.`);
+    const parsed = KEYS[key].safeParse(pair.slice(eq + 1));
+    if (!parsed.success) throw new UserError("policy_value", `\`${pair}\` is not valid: ${key} takes ${HINTS[key]}.`);
+    assign(out, key, parsed.data);
+  }
+  return out;
+}
+
+function assign(out: Partial<Policy>, key: PolicyKey, value: unknown): void {
+  const field = ({ self_approval: "selfApproval", no_go_reason: "noGoReason" } as Record<string, keyof Policy>)[key] ?? (key as keyof Policy);
+  (out as Record<string, unknown>)[field] = value;
+}
+
+/** One line per setting, for `/release policy`. */
+export function describePolicy(p: Policy): string[] {
+  return [
+    `quorum=${p.quorum} (GO votes needed)`,
+    `require=${p.require.length ? p.require.join(",") : "none"} (sign-off roles)`,
+    `veto=${p.veto ? "on" : "off"} (any no-go blocks)`,
+    `self_approval=${p.selfApproval ? "on" : "off"} (the manager's own GO counts)`,
+    `t0=${p.t0} (what T-0 does without GO)`,
+    `no_go_reason=${p.noGoReason}`,
+    `reminders=${p.reminders.map((m) => `${m}m`).join(",")}`,
+    `timezone=${p.timezone}`,
+  ];
+}

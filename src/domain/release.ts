@@ -1,0 +1,90 @@
+import { UserError } from "./errors.js";
+
+/** Every state a release can be in. A decision (go / no-go) is computed, not stored. */
+export const RELEASE_STATES = [
+  "voting",
+  "shipping",
+  "shipped",
+  "rolling_back",
+  "rolled_back",
+  "held",
+  "cancelled",
+  "closed",
+] as const;
+export type ReleaseState = (typeof RELEASE_STATES)[number];
+
+/** Things that move a release from one state to another. */
+export type ReleaseStep =
+  | "ship" // GO reached and the manager (or T-0) starts the deploy
+  | "shipped" // the deploy finished
+  | "hold" // the manager, or T-0 without GO, stops the release
+  | "reopen" // a held release is rescheduled or un-held: back to voting
+  | "cancel"
+  | "rollback"
+  | "recovered" // the rollback finished; service restored
+  | "close"; // the retro window ended
+
+const TRANSITIONS: Record<ReleaseState, Partial<Record<ReleaseStep, ReleaseState>>> = {
+  voting: { ship: "shipping", hold: "held", cancel: "cancelled" },
+  held: { ship: "shipping", reopen: "voting", cancel: "cancelled" },
+  shipping: { shipped: "shipped", rollback: "rolling_back", hold: "held" },
+  shipped: { rollback: "rolling_back", close: "closed" },
+  rolling_back: { recovered: "rolled_back" },
+  rolled_back: { close: "closed" },
+  cancelled: {},
+  closed: {},
+};
+
+/** Words a person reads, for each step, in "what you can do now" messages. */
+const STEP_HINTS: Record<ReleaseStep, string> = {
+  ship: "ship",
+  shipped: "shipped (mark as deployed)",
+  hold: "hold",
+  reopen: "schedule (re-open voting)",
+  cancel: "cancel",
+  rollback: "rollback",
+  recovered: "recovered",
+  close: "close",
+};
+
+export const STATE_LABELS: Record<ReleaseState, string> = {
+  voting: "Voting",
+  shipping: "Shipping",
+  shipped: "Shipped",
+  rolling_back: "Rolling back",
+  rolled_back: "Rolled back",
+  held: "On hold",
+  cancelled: "Cancelled",
+  closed: "Closed",
+};
+
+/** States in which nothing more happens to a release. */
+export function isFinal(state: ReleaseState): boolean {
+  return state === "cancelled" || state === "closed";
+}
+
+/** States in which people may still vote. */
+export function acceptsVotes(state: ReleaseState): boolean {
+  return state === "voting" || state === "held";
+}
+
+export function allowedSteps(state: ReleaseState): ReleaseStep[] {
+  return Object.keys(TRANSITIONS[state]) as ReleaseStep[];
+}
+
+/**
+ * The one transition function. Returns the next state or throws a UserError that says
+ * what is possible from the current state.
+ */
+export function transition(releaseId: string, state: ReleaseState, step: ReleaseStep): ReleaseState {
+  const next = TRANSITIONS[state][step];
+  if (next) return next;
+  const possible = allowedSteps(state).map((s) => STEP_HINTS[s]);
+  const now = possible.length
+    ? `From here you can: ${possible.join(", ")}.`
+    : "Nothing more can happen to it.";
+  throw new UserError(
+    "illegal_transition",
+    `${releaseId} is ${STATE_LABELS[state].toLowerCase()}, so it cannot ${STEP_HINTS[step]}. ${now}`,
+  );
+}

@@ -1,0 +1,50 @@
+import { UserError } from "./errors.js";
+import type { Policy } from "./policy.js";
+import { acceptsVotes, STATE_LABELS } from "./release.js";
+import type { Release, Vote, VoteChoice } from "./types.js";
+
+export const MAX_REASON = 500;
+
+const CHOICE_WORDS: Record<string, VoteChoice> = {
+  go: "go",
+  yes: "go",
+  "no-go": "no_go",
+  nogo: "no_go",
+  no_go: "no_go",
+  no: "no_go",
+  abstain: "abstain",
+};
+
+export function parseChoice(word: string | undefined): VoteChoice {
+  const choice = word ? CHOICE_WORDS[word.toLowerCase()] : undefined;
+  if (!choice) {
+    throw new UserError("vote_choice", `Vote with go, no-go or abstain, e.g. \`/release vote R-1 no-go migration not tested\`.`);
+  }
+  return choice;
+}
+
+export const CHOICE_LABELS: Record<VoteChoice, string> = { go: "GO", no_go: "NO-GO", abstain: "abstain" };
+
+/** Checks a vote against the release's state and the policy; returns the cleaned reason. */
+export function validateVote(release: Release, choice: VoteChoice, reason: string | null, policy: Policy): string | null {
+  if (!acceptsVotes(release.state)) {
+    throw new UserError(
+      "votes_closed",
+      `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; voting is closed. See \`/release status ${release.id}\`.`,
+    );
+  }
+  const cleaned = reason?.trim() ? reason.trim() : null;
+  if (cleaned && cleaned.length > MAX_REASON) {
+    throw new UserError("reason_too_long", `Keep the reason under ${MAX_REASON} characters (yours has ${cleaned.length}).`, "reason");
+  }
+  if (choice === "no_go" && !cleaned && policy.noGoReason === "required") {
+    throw new UserError("no_go_reason", `A no-go needs a reason so the team can fix it, e.g. \`/release vote ${release.id} no-go migration not tested\`.`, "reason");
+  }
+  return cleaned;
+}
+
+/** The outcome of casting `next` over `previous` (for the audit trail and the reply). */
+export function describeVoteChange(previous: Vote | undefined, next: VoteChoice): "cast" | "changed" | "unchanged" {
+  if (!previous) return "cast";
+  return previous.choice === next ? "unchanged" : "changed";
+}

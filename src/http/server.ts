@@ -1,0 +1,51 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * The one HTTP server on PORT. Adapters and features register routes on it (Slack's
+ * `/slack/events`, `/healthz`, hooks) so everything shares one port.
+ */
+export interface HttpServer {
+  route(method: string, path: string, handler: RouteHandler): void;
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+  readonly server: Server;
+}
+
+export function createHttpServer(onError: (err: unknown) => void): HttpServer {
+  const routes = new Map<string, RouteHandler>();
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const handler = routes.get(`${req.method} ${path}`);
+    if (!handler) {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `no route for ${req.method} ${path}` }));
+      return;
+    }
+    Promise.resolve(handler(req, res)).catch((err: unknown) => {
+      onError(err);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "internal error" }));
+    });
+  });
+  return {
+    server,
+    route(method, path, handler) {
+      routes.set(`${method.toUpperCase()} ${path}`, handler);
+    },
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          const addr = server.address();
+          resolve(typeof addr === "object" && addr ? addr.port : port);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
