@@ -64,8 +64,8 @@ function rest(text: string, tokens: Token[], i: number): string | null {
   return t ? text.slice(t.start).trim() : null;
 }
 
-const SERVICE = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,63}$/;
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+\-]{0,63}$/;
+const SERVICE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const CREATE_KEYWORDS = new Set(["at", "env", "manager", "desc"]);
 
 export function parseCommand(input: string): Command {

@@ -1,0 +1,44 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const platformAndDb = ["@slack/*", "discord.js", "@discordjs/*", "drizzle-orm", "drizzle-orm/*", "better-sqlite3"];
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "data/", "db/migrations/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js", "drizzle.config.ts", "vitest.config.ts"] }, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false } }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // The core stays platform- and storage-neutral: adapters and db/ depend on it, never the reverse.
+    files: ["src/domain/**/*.ts", "src/app/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: platformAndDb, message: "src/domain and src/app stay platform- and storage-neutral; do this in an adapter or db/." },
+            { group: ["**/adapters/**", "**/db/**"], message: "the core may not import adapters or db; depend on the ports in src/app instead." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["test/**/*.ts", "bench/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+);
