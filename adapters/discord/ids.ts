@@ -1,0 +1,50 @@
+import { z } from "zod";
+import type { CardAction, FormId } from "../../src/app/events.js";
+
+/**
+ * custom_ids carry only an opaque reference (which button, which release); the core
+ * looks up the real state and checks who pressed. The `g1` prefix versions the format,
+ * so cards posted by an older build can be recognised and answered politely.
+ */
+const VERSION = "g1";
+const RELEASE_ID = /^R-\d{1,9}$/;
+
+const CARD_ACTIONS = ["go", "no_go", "abstain", "rollback", "retro"] as const satisfies readonly CardAction[];
+const FORM_IDS = ["create", "no_go", "rollback", "retro"] as const satisfies readonly FormId[];
+
+const buttonId = z.tuple([z.literal(VERSION), z.literal("b"), z.enum(CARD_ACTIONS), z.string().regex(RELEASE_ID)]);
+const formId = z.tuple([z.literal(VERSION), z.literal("f"), z.enum(FORM_IDS), z.union([z.string().regex(RELEASE_ID), z.literal("-")])]);
+
+/** A text input's custom_id inside a modal: the FormField key. */
+export const fieldKeySchema = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,40}$/);
+
+export type ParsedCustomId =
+  | { kind: "button"; action: CardAction; releaseId: string }
+  | { kind: "form"; form: FormId; releaseId: string | null };
+
+/** `g1:b:go:R-12` */
+export function buttonCustomId(action: CardAction, releaseId: string): string {
+  return checked(`${VERSION}:b:${action}:${releaseId}`);
+}
+
+/** `g1:f:rollback:R-12`, `g1:f:create:-` */
+export function formCustomId(form: FormId, releaseId: string | null): string {
+  return checked(`${VERSION}:f:${form}:${releaseId ?? "-"}`);
+}
+
+/** Parses an untrusted custom_id; null when it is not one of ours (tampered, or an unknown version). */
+export function parseCustomId(raw: unknown): ParsedCustomId | null {
+  if (typeof raw !== "string" || raw.length === 0 || raw.length > 100) return null;
+  const parts = raw.split(":");
+  const button = buttonId.safeParse(parts);
+  if (button.success) return { kind: "button", action: button.data[2], releaseId: button.data[3] };
+  const form = formId.safeParse(parts);
+  if (form.success) return { kind: "form", form: form.data[2], releaseId: form.data[3] === "-" ? null : form.data[3] };
+  return null;
+}
+
+function checked(id: string): string {
+  // Discord rejects the whole message when a custom_id is over 100 chars; fail loudly here instead.
+  if (id.length > 100) throw new Error(`custom_id too long (${id.length} chars)`);
+  return id;
+}

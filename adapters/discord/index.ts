@@ -1,0 +1,60 @@
+import { once } from "node:events";
+import { Client, Events, GatewayIntentBits, RESTEvents, type RESTOptions } from "discord.js";
+import type { Bot } from "../../src/app/bot-api.js";
+import type { Logger } from "../../src/app/ports.js";
+import type { Config } from "../../src/config.js";
+import { createInteractionHandler } from "./interactions.js";
+import { inviteUrl } from "./invite.js";
+import { registerCommands, restApiBase } from "./register-commands.js";
+import { errorForLog, scrubText } from "./scrub.js";
+import { createDiscordSurface } from "./surface.js";
+
+export interface StartDiscordOptions {
+  bot: Bot;
+  config: NonNullable<Config["discord"]>;
+  log: Logger;
+  /** Extra @discordjs/rest options (tests lift the client-side global rate cap). */
+  rest?: Partial<RESTOptions>;
+  /** How long to wait for the gateway READY before giving up. */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Logs in over the Gateway, registers /release (bulk overwrite: per guild when a guild
+ * id is configured, globally otherwise), then attaches Discord as a card surface.
+ */
+export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop(): Promise<void> }> {
+  const { bot, config, log } = opts;
+  const secrets = [config.token];
+  const api = restApiBase(config.apiUrl);
+  // Guilds alone delivers interactions and keeps the guild role cache current; nothing else is read.
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { ...(api ? { api } : {}), ...opts.rest } });
+
+  // Without an error listener an emitted error would crash the process.
+  client.on(Events.Error, (err) => log.error({ err: errorForLog(err, secrets) }, "discord client error"));
+  client.on(Events.Warn, (msg) => log.warn({ detail: scrubText(msg, secrets) }, "discord client warning"));
+  client.rest.on(RESTEvents.RateLimited, (info) =>
+    log.warn({ route: scrubText(info.route, secrets), retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, "discord rate limited; waiting"),
+  );
+  client.on(Events.InteractionCreate, createInteractionHandler({ bot, log, secrets }));
+
+  const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(opts.readyTimeoutMs ?? 30_000) });
+  try {
+    await client.login(config.token);
+    await ready;
+  } catch (err) {
+    await client.destroy();
+    throw new Error(`Discord login failed: ${scrubText(err instanceof Error ? err.message : String(err), secrets)}`);
+  }
+
+  const registered = await registerCommands(client.rest, config.applicationId, config.guildId);
+  bot.attachSurface(createDiscordSurface(client.rest));
+  log.info({ user: client.user?.tag, commands: registered.count, scope: registered.scope }, "discord connected; /release registered");
+  log.info({ url: inviteUrl(config.applicationId) }, "discord invite URL (bot permissions gonogo needs)");
+
+  return {
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

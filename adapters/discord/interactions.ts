@@ -1,0 +1,103 @@
+import { MessageFlags, type AutocompleteInteraction, type Interaction, type InteractionReplyOptions } from "discord.js";
+import type { Bot } from "../../src/app/bot-api.js";
+import type { Logger } from "../../src/app/ports.js";
+import type { Reply } from "../../src/app/views.js";
+import { actorFrom, toInboundEvent, type ActionableInteraction } from "./inbound.js";
+import { clip, LIMITS } from "./limits.js";
+import { renderFormErrors, renderModal, renderReplyMessage } from "./render.js";
+import { errorForLog } from "./scrub.js";
+
+/**
+ * Discord drops an interaction not answered within 3 s. bot.handle commits in well under
+ * a millisecond, so this only fires when the process is badly stalled: we then defer
+ * (which cannot show a modal) and edit the deferred reply when the answer comes.
+ */
+const DEFER_AFTER_MS = 2000;
+
+const NOT_IN_GUILD = "gonogo works in server channels: releases, roles and policies belong to a server.";
+const APOLOGY = "Something went wrong on our side and nothing was changed. Please try again; if it keeps failing, tell whoever runs gonogo.";
+
+type Responder = ActionableInteraction & Interaction<"cached" | "raw">;
+
+export interface InteractionDeps {
+  bot: Bot;
+  log: Logger;
+  /** Strings that must never reach the log (the bot token). */
+  secrets: readonly string[];
+}
+
+/** The InteractionCreate listener: one event in, exactly one answer out. */
+export function createInteractionHandler(deps: InteractionDeps): (i: Interaction) => Promise<void> {
+  return async (i) => {
+    try {
+      if (i.isAutocomplete()) return await autocomplete(i, deps.bot);
+      if (!i.isChatInputCommand() && !i.isButton() && !i.isModalSubmit()) return;
+      if (!i.inGuild()) {
+        await i.reply({ content: NOT_IN_GUILD, flags: MessageFlags.Ephemeral });
+        return;
+      }
+      await handle(i, deps);
+    } catch (err) {
+      deps.log.error({ err: errorForLog(err, deps.secrets), interaction: i.id, type: i.type }, "discord interaction failed");
+      if (i.isRepliable() && !i.replied) {
+        const answer = { content: APOLOGY, flags: MessageFlags.Ephemeral } as const;
+        await (i.deferred ? i.editReply({ content: APOLOGY }) : i.reply(answer)).catch(() => undefined);
+      }
+    }
+  };
+}
+
+async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
+  const inbound = toInboundEvent(i);
+  if (!inbound.ok) {
+    if (inbound.tampered) deps.log.warn({ interaction: i.id, user: i.user.id, customId: clip("customId" in i ? i.customId : "", 120) }, "discord: unrecognised custom_id");
+    await i.reply({ content: inbound.error, flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const pending = deps.bot.handle(inbound.event);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), DEFER_AFTER_MS)));
+  const first = await Promise.race([pending, late]);
+  clearTimeout(timer);
+  if (first === "late") {
+    deps.log.warn({ interaction: i.id }, "discord: bot.handle slow, deferring the reply");
+    await i.deferReply({ flags: MessageFlags.Ephemeral });
+    const reply = await pending;
+    const { flags: _f, ...body } = answerFor(reply);
+    await i.editReply(body);
+    return;
+  }
+  if (first.type === "form" && !i.isModalSubmit()) {
+    await i.showModal(renderModal(first.form));
+    return;
+  }
+  await i.reply(answerFor(first));
+}
+
+/** The private answer to the person who acted. A modal cannot open another modal, so a form here becomes text. */
+function answerFor(reply: Reply): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
+  const base = { flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
+  switch (reply.type) {
+    case "message": {
+      const m = renderReplyMessage(reply.text, reply.cards);
+      return { ...base, content: m.content, embeds: m.embeds, components: m.components };
+    }
+    case "form_errors":
+      return { ...base, content: renderFormErrors(reply.text, reply.errors) };
+    case "form":
+      return { ...base, content: clip(`${reply.form.title}: ${reply.form.context} — use the button on the card to open the form.`, LIMITS.content) };
+  }
+}
+
+/** Open release ids, from the releases this person can act on. */
+async function autocomplete(i: AutocompleteInteraction, bot: Bot): Promise<void> {
+  const focused = i.options.getFocused(true);
+  if (focused.name !== "id" || !i.inGuild()) return i.respond([]);
+  const query = String(focused.value).trim().toLowerCase();
+  const choices = bot
+    .overviewFor(actorFrom(i))
+    .filter((c) => !query || c.releaseId.toLowerCase().includes(query) || c.title.toLowerCase().includes(query))
+    .slice(0, 25)
+    .map((c) => ({ name: clip(`${c.releaseId} · ${c.title} · ${c.stateLabel}`, 100), value: c.releaseId }));
+  await i.respond(choices);
+}

@@ -1,0 +1,71 @@
+import type { APIEmbed } from "discord.js";
+
+/** Discord's documented limits (PLATFORM-FACTS B2); a request over any of them fails with 400. */
+export const LIMITS = {
+  content: 2000,
+  embedsPerMessage: 10,
+  embedTitle: 256,
+  embedDescription: 4096,
+  embedFields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  /** Sum over every embed of a message. */
+  embedTotal: 6000,
+  actionRows: 5,
+  buttonsPerRow: 5,
+  buttonLabel: 80,
+  customId: 100,
+  modalTitle: 45,
+  modalComponents: 5,
+  labelText: 45,
+  placeholder: 100,
+  textInputValue: 4000,
+  textDisplay: 4000,
+  allowedMentions: 100,
+} as const;
+
+/** Cuts text to `max` characters, marking the cut so nobody mistakes it for the whole. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return max <= 1 ? text.slice(0, max) : `${text.slice(0, max - 1)}…`;
+}
+
+/** Characters Discord counts towards the 6000 embed total. */
+export function embedLength(embed: APIEmbed): number {
+  let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
+  for (const f of embed.fields ?? []) n += f.name.length + f.value.length;
+  return n;
+}
+
+/**
+ * Shrinks the longest texts (description, field values) until every embed together fits
+ * `budget`. Votes and notes are what grows with a busy release, so they give way first,
+ * and the title, state and decision stay readable.
+ */
+export function fitEmbeds(embeds: APIEmbed[], budget: number = LIMITS.embedTotal): APIEmbed[] {
+  const out = embeds.map((e) => ({ ...e, fields: e.fields?.map((f) => ({ ...f })) }));
+  for (let guard = 0; guard < 500; guard++) {
+    const total = out.reduce((n, e) => n + embedLength(e), 0);
+    const over = total - budget;
+    if (over <= 0) break;
+    let best: { get: () => string; set: (v: string) => void } | null = null;
+    let bestLen = 0;
+    for (const e of out) {
+      if ((e.description?.length ?? 0) > bestLen) {
+        bestLen = e.description?.length ?? 0;
+        best = { get: () => e.description ?? "", set: (v) => (e.description = v) };
+      }
+      for (const f of e.fields ?? []) {
+        if (f.value.length > bestLen) {
+          bestLen = f.value.length;
+          best = { get: () => f.value, set: (v) => (f.value = v) };
+        }
+      }
+    }
+    if (!best || bestLen <= 1) break;
+    // Cut at most 30% per step so the overflow is shared by the longest texts, not one.
+    best.set(clip(best.get(), Math.max(1, bestLen - over, Math.floor(bestLen * 0.7))));
+  }
+  return out;
+}

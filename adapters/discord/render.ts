@@ -1,0 +1,197 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  TextInputStyle,
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type APIEmbedField,
+  type APIModalInteractionResponseCallbackData,
+  type APIModalInteractionResponseCallbackComponent,
+} from "discord.js";
+import type { CardAction } from "../../src/app/events.js";
+import type { ButtonView, CardView, FormView, NoticeView, VoteLine } from "../../src/app/views.js";
+import { buttonCustomId, formCustomId } from "./ids.js";
+import { LIMITS, clip, fitEmbeds } from "./limits.js";
+
+/** A channel message body as `POST/PATCH /channels/{c}/messages` takes it. */
+export interface MessageBody {
+  content?: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  allowed_mentions: { parse: []; users?: string[]; roles?: string[]; replied_user?: boolean };
+  message_reference?: { message_id: string; fail_if_not_exists: boolean };
+}
+
+const COLOURS = { go: 0x2ecc71, no_go: 0xe74c3c, pending: 0xf1c40f, resolved: 0x95a5a6, rollback: 0xe67e22 } as const;
+
+/** Discord styles by what the button does, so Go is always green and No-go / Roll back red. */
+const STYLE_BY_ACTION: Record<CardAction, ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger> = {
+  go: ButtonStyle.Success,
+  no_go: ButtonStyle.Danger,
+  abstain: ButtonStyle.Secondary,
+  rollback: ButtonStyle.Danger,
+  retro: ButtonStyle.Primary,
+};
+
+const CHOICE_TITLES = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;
+
+/** `<t:…:F>` shows the instant in each viewer's zone; `<t:…:R>` counts down live in the client. */
+export function discordTime(ms: number, style: "F" | "R"): string {
+  return `<t:${Math.floor(ms / 1000)}:${style}>`;
+}
+
+function colour(card: CardView): number {
+  if (card.state === "rolling_back" || card.state === "rolled_back") return COLOURS.rollback;
+  if (card.resolved) return COLOURS.resolved;
+  return COLOURS[card.decision];
+}
+
+/** One field per choice; long lists end in "… and N more" instead of a cut line. */
+function voteFields(votes: VoteLine[], budgetPerField: number): APIEmbedField[] {
+  const fields: APIEmbedField[] = [];
+  for (const choice of ["go", "no_go", "abstain"] as const) {
+    const mine = votes.filter((v) => v.choice === choice);
+    if (!mine.length) continue;
+    const lines: string[] = [];
+    let used = 0;
+    for (const [i, v] of mine.entries()) {
+      const line = clip(`• ${v.voterName}${v.reason ? ` — ${v.reason}` : ""}`, 200);
+      const rest = mine.length - i;
+      const moreLen = `\n… and ${rest} more`.length;
+      if (used + line.length + 1 + (rest > 1 ? moreLen : 0) > budgetPerField) {
+        lines.push(`… and ${rest} more`);
+        break;
+      }
+      lines.push(line);
+      used += line.length + 1;
+    }
+    fields.push({ name: `${CHOICE_TITLES[choice]} (${mine.length})`, value: lines.join("\n"), inline: false });
+  }
+  return fields;
+}
+
+/** The card's embed: what is released, its state, the decision and what it waits for, votes, time. */
+export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}): APIEmbed {
+  const descParts = [`**${card.decisionLine}**`];
+  if (card.description) descParts.push(clip(card.description, 1000));
+  // The live <t:R> below replaces the static "T-0 in …" text, which would go stale between edits.
+  if (card.countdownLine && !(card.scheduledAt !== null && /^T-0 in\b/.test(card.countdownLine))) descParts.push(card.countdownLine);
+
+  const fields: APIEmbedField[] = [
+    { name: "State", value: clip(card.stateLabel, 100), inline: true },
+    { name: "Environment", value: clip(card.environment, 100), inline: true },
+    { name: "Manager", value: clip(card.managerName, 100), inline: true },
+  ];
+  if (card.scheduledAt !== null) {
+    fields.push({ name: "Release time", value: `${discordTime(card.scheduledAt, "F")}\n${discordTime(card.scheduledAt, "R")}`, inline: false });
+  }
+  if (!opts.compact) {
+    const withVotes = new Set(card.votes.map((v) => v.choice)).size || 1;
+    fields.push(...voteFields(card.votes, Math.min(LIMITS.fieldValue, Math.floor(3000 / withVotes))));
+    if (card.notes.length) fields.push({ name: "Notes", value: clip(card.notes.join("\n"), LIMITS.fieldValue), inline: false });
+  }
+  const { go, noGo, abstain } = card.tally;
+  return {
+    title: clip(`${card.releaseId} · ${card.title}`, LIMITS.embedTitle),
+    description: clip(descParts.join("\n\n"), LIMITS.embedDescription),
+    color: colour(card),
+    fields: fields.slice(0, LIMITS.embedFields),
+    footer: { text: `gonogo ${card.releaseId} · ${go} go · ${noGo} no-go · ${abstain} abstain` },
+  };
+}
+
+/** Buttons in rows of five; Discord allows five rows and unique custom_ids per message. */
+export function renderButtons(releaseId: string, buttons: ButtonView[]): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  const seen = new Set<string>();
+  const made: APIButtonComponentWithCustomId[] = [];
+  for (const b of buttons) {
+    const custom_id = buttonCustomId(b.action, releaseId);
+    if (seen.has(custom_id)) continue;
+    seen.add(custom_id);
+    made.push({ type: ComponentType.Button, custom_id, label: clip(b.label, LIMITS.buttonLabel), style: STYLE_BY_ACTION[b.action] });
+  }
+  const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
+  for (let i = 0; i < made.length && rows.length < LIMITS.actionRows; i += LIMITS.buttonsPerRow) {
+    rows.push({ type: ComponentType.ActionRow, components: made.slice(i, i + LIMITS.buttonsPerRow) });
+  }
+  return rows;
+}
+
+/** The card as a channel message. Resolved cards lose their buttons. */
+export function renderCard(card: CardView): MessageBody {
+  return {
+    // Notifications and screen readers show content; the embed is the card itself.
+    content: "",
+    embeds: fitEmbeds([renderCardEmbed(card)]),
+    components: card.resolved ? [] : renderButtons(card.releaseId, card.buttons),
+    allowed_mentions: { parse: [] },
+  };
+}
+
+const USER_ID = /^discord:(\d+):(\d+)$/;
+const ROLE_SUBJECT = /^discord-role:(\d+):(\d+)$/;
+
+/**
+ * A reply to the card message. Only this guild's users and roles are mentioned (other
+ * platforms' people are named in the text by the core), and allowed_mentions lists
+ * exactly them so nothing else in the text can ping.
+ */
+export function renderNotice(notice: NoticeView, guildId: string, cardMessageId: string): MessageBody {
+  const users = [...new Set(notice.mention.flatMap((m) => (USER_ID.exec(m)?.[1] === guildId ? [USER_ID.exec(m)![2]!] : [])))].slice(0, LIMITS.allowedMentions);
+  const roles = [...new Set(notice.mentionGroups.flatMap((m) => (ROLE_SUBJECT.exec(m)?.[1] === guildId ? [ROLE_SUBJECT.exec(m)![2]!] : [])))].slice(0, LIMITS.allowedMentions);
+  const mentionLine = [...users.map((u) => `<@${u}>`), ...roles.map((r) => `<@&${r}>`)].join(" ");
+  const content = mentionLine ? `${clip(notice.text, LIMITS.content - mentionLine.length - 1)}\n${mentionLine}` : clip(notice.text, LIMITS.content);
+  return {
+    content,
+    embeds: [],
+    components: renderButtons(notice.releaseId, notice.buttons),
+    allowed_mentions: { parse: [], users, roles, replied_user: false },
+    message_reference: { message_id: cardMessageId, fail_if_not_exists: false },
+  };
+}
+
+/** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
+export function renderReplyMessage(text: string, cards: CardView[]): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
+  const shown = cards.slice(0, LIMITS.embedsPerMessage);
+  const single = shown.length === 1 ? shown[0] : undefined;
+  const embeds = fitEmbeds(shown.map((c) => renderCardEmbed(c, { compact: !single })));
+  const more = cards.length > shown.length ? `\n… and ${cards.length - shown.length} more (see \`/release list\`).` : "";
+  return {
+    content: clip((text || (cards.length ? "" : "Done.")) + more, LIMITS.content),
+    embeds,
+    components: single && !single.resolved ? renderButtons(single.releaseId, single.buttons) : [],
+  };
+}
+
+/** A form as a modal: the context as text above labelled inputs; field keys are the input custom_ids. */
+export function renderModal(form: FormView): APIModalInteractionResponseCallbackData {
+  const components: APIModalInteractionResponseCallbackComponent[] = [];
+  const fields = form.fields.slice(0, LIMITS.modalComponents);
+  if (form.context && fields.length < LIMITS.modalComponents) {
+    components.push({ type: ComponentType.TextDisplay, content: clip(form.context, LIMITS.textDisplay) });
+  }
+  for (const f of fields) {
+    components.push({
+      type: ComponentType.Label,
+      label: clip(f.label, LIMITS.labelText),
+      component: {
+        type: ComponentType.TextInput,
+        custom_id: f.key,
+        style: f.kind === "multiline" ? TextInputStyle.Paragraph : TextInputStyle.Short,
+        required: f.required,
+        max_length: Math.max(1, Math.min(f.maxLength, LIMITS.textInputValue)),
+        ...(f.placeholder ? { placeholder: clip(f.placeholder, LIMITS.placeholder) } : {}),
+        ...(f.initial ? { value: clip(f.initial, Math.min(f.maxLength, LIMITS.textInputValue)) } : {}),
+      },
+    });
+  }
+  return { custom_id: formCustomId(form.form, form.releaseId), title: clip(form.title, LIMITS.modalTitle), components };
+}
+
+/** Form errors as one private message, a line per field. */
+export function renderFormErrors(text: string, errors: Record<string, string>): string {
+  const lines = Object.entries(errors).map(([k, v]) => `• **${k}**: ${v}`);
+  return clip([text || "Some fields need another look:", ...lines].join("\n"), LIMITS.content);
+}

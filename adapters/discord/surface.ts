@@ -1,0 +1,32 @@
+import { Routes, type APIMessage, type REST } from "discord.js";
+import type { ChatSurface, MessageRef } from "../../src/app/ports.js";
+import type { ChannelRef } from "../../src/domain/types.js";
+import { renderCard, renderNotice } from "./render.js";
+
+/**
+ * Cards are ordinary channel messages sent and edited with the bot token: interaction
+ * tokens die after 15 minutes and a release card lives for days. @discordjs/rest queues
+ * per route and waits out 429s, so this stays a thin translation.
+ */
+export function createDiscordSurface(rest: REST): ChatSurface {
+  return {
+    platform: "discord",
+    // Discord allows about 5 message edits per 5 s per channel; the core coalesces to this.
+    minUpdateIntervalMs: 1000,
+    async postCard(channel: ChannelRef, card) {
+      const msg = (await rest.post(Routes.channelMessages(channel.nativeId), { body: renderCard(card) })) as APIMessage;
+      return { messageId: msg.id };
+    },
+    async updateCard(ref: MessageRef, card) {
+      await rest.patch(Routes.channelMessage(ref.channel.nativeId, ref.messageId), { body: renderCard(card) });
+    },
+    async postNotice(ref: MessageRef, notice) {
+      await rest.post(Routes.channelMessages(ref.channel.nativeId), { body: renderNotice(notice, guildOf(ref.channel), ref.messageId) });
+    },
+  };
+}
+
+/** `discord:<guild>:<channel>` → guild id, so mentions stay within the card's server. */
+function guildOf(channel: ChannelRef): string {
+  return /^discord:(\d+):/.exec(channel.key)?.[1] ?? "";
+}

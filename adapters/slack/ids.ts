@@ -1,0 +1,101 @@
+import { z } from "zod";
+import type { CardAction, FormId } from "../../src/app/events.js";
+
+/**
+ * Ids we put on Slack buttons and modals, and read back when Slack sends them. They are
+ * versioned so a button on a months-old card gets a clear "press it again on a fresh
+ * card" answer instead of doing something different after an upgrade. Everything here
+ * stays far below Slack's 255-char action_id/block_id/callback_id and 2000-char value.
+ */
+export const ID_VERSION = 1;
+const PREFIX = "gonogo";
+
+/** Matches every action_id gonogo has ever made, whatever its version (for Bolt routing). */
+export const ACTION_ID_PATTERN = /^gonogo:/;
+/** Matches every modal callback_id gonogo has ever made. */
+export const CALLBACK_ID_PATTERN = /^gonogo:/;
+
+const cardActions = ["go", "no_go", "abstain", "rollback", "retro"] as const satisfies readonly CardAction[];
+const formIds = ["create", "no_go", "rollback", "retro"] as const satisfies readonly FormId[];
+const releaseIdSchema = z.string().regex(/^R-\d{1,9}$/);
+
+export function actionId(action: CardAction): string {
+  return `${PREFIX}:v${ID_VERSION}:${action}`;
+}
+
+export function buttonValue(releaseId: string): string {
+  return `v${ID_VERSION}:${releaseId}`;
+}
+
+export type ParsedButton =
+  | { ok: true; action: CardAction; releaseId: string }
+  | { ok: false; reason: "stale" | "tampered" };
+
+const actionIdSchema = z.string().max(255).regex(/^gonogo:v(\d+):([a-z_]+)$/);
+const valueSchema = z.string().max(2000).regex(/^v(\d+):(.+)$/);
+
+/** Reads a pressed button back. A different version is "stale"; anything we did not make is "tampered". */
+export function parseButton(actionIdText: unknown, valueText: unknown): ParsedButton {
+  const a = actionIdSchema.safeParse(actionIdText);
+  const v = valueSchema.safeParse(valueText);
+  if (!a.success || !v.success) return { ok: false, reason: "tampered" };
+  const [, aVersion, action] = /^gonogo:v(\d+):([a-z_]+)$/.exec(a.data) ?? [];
+  const [, vVersion, rest] = /^v(\d+):(.+)$/.exec(v.data) ?? [];
+  if (Number(aVersion) !== ID_VERSION || Number(vVersion) !== ID_VERSION) return { ok: false, reason: "stale" };
+  const act = z.enum(cardActions).safeParse(action);
+  const rid = releaseIdSchema.safeParse(rest);
+  if (!act.success || !rid.success) return { ok: false, reason: "tampered" };
+  return { ok: true, action: act.data, releaseId: rid.data };
+}
+
+/** One block per form field; the key is what the core names the field in `form_errors`. */
+export function fieldBlockId(key: string): string {
+  return `field:${key}`;
+}
+export const FIELD_ACTION_ID = "input";
+
+export function fieldKeyFromBlockId(blockId: string): string | null {
+  return blockId.startsWith("field:") ? blockId.slice("field:".length) : null;
+}
+
+export function callbackId(form: FormId): string {
+  return `${PREFIX}:v${ID_VERSION}:form:${form}`;
+}
+
+export type ParsedCallback = { ok: true; form: FormId } | { ok: false; reason: "stale" | "tampered" };
+
+export function parseCallbackId(text: unknown): ParsedCallback {
+  const m = typeof text === "string" ? /^gonogo:v(\d+):form:([a-z_]+)$/.exec(text) : null;
+  if (!m) return { ok: false, reason: "tampered" };
+  if (Number(m[1]) !== ID_VERSION) return { ok: false, reason: "stale" };
+  const form = z.enum(formIds).safeParse(m[2]);
+  return form.success ? { ok: true, form: form.data } : { ok: false, reason: "tampered" };
+}
+
+/**
+ * What a modal remembers between opening and submit: which release, and the channel and
+ * workspace it was opened from (view_submission payloads carry no channel).
+ */
+const metadataSchema = z.object({
+  v: z.literal(ID_VERSION),
+  release: releaseIdSchema.nullable(),
+  channel: z.string().regex(/^[A-Z0-9]{1,40}$/),
+  team: z.string().regex(/^[A-Z0-9]{1,40}$/),
+});
+export type ModalMetadata = Omit<z.infer<typeof metadataSchema>, "v">;
+
+export function encodeMetadata(m: ModalMetadata): string {
+  return JSON.stringify({ v: ID_VERSION, ...m });
+}
+
+export function decodeMetadata(text: unknown): ModalMetadata | null {
+  if (typeof text !== "string") return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = metadataSchema.safeParse(raw);
+  return parsed.success ? { release: parsed.data.release, channel: parsed.data.channel, team: parsed.data.team } : null;
+}

@@ -1,0 +1,145 @@
+import { z } from "zod";
+import type { FormId, InboundEvent } from "../../src/app/events.js";
+import type { Actor, ChannelRef } from "../../src/domain/types.js";
+import { fieldKeyFromBlockId } from "./ids.js";
+
+/** Slack payloads → what the core understands. Pure: no I/O, every payload checked with zod. */
+
+export const PLATFORM = "slack";
+
+export function slackUserId(team: string, user: string): string {
+  return `slack:${team}:${user}`;
+}
+
+export function slackGroupId(team: string, group: string): string {
+  return `slack-group:${team}:${group}`;
+}
+
+export function slackChannel(team: string, channel: string): ChannelRef {
+  return { platform: PLATFORM, key: `slack:${team}:${channel}`, nativeId: channel };
+}
+
+/** `slack:T1:U1` → `U1`, or null when the id belongs to another platform. */
+export function nativeUserId(id: string): string | null {
+  const m = /^slack:[^:]+:([A-Z0-9]+)$/.exec(id);
+  return m ? m[1]! : null;
+}
+
+/** `slack-group:T1:S1` → `S1`, or null for other platforms' groups. */
+export function nativeGroupId(id: string): string | null {
+  const m = /^slack-group:[^:]+:([A-Z0-9]+)$/.exec(id);
+  return m ? m[1]! : null;
+}
+
+/**
+ * Slack escapes command text (the manifest sets should_escape): users arrive as
+ * `<@U1|name>`, user groups as `<!subteam^S1|@qa>`, channels as `<#C1|name>`, links as
+ * `<url|label>`, and `&`, `<`, `>` as entities. The core's grammar wants qualified ids.
+ */
+export function translateCommandText(text: string, team: string): string {
+  return text
+    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, user: string) => slackUserId(team, user))
+    .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, group: string) => slackGroupId(team, group))
+    .replace(/<#([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, channel: string, name: string | undefined) => `#${name || channel}`)
+    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, "@$1")
+    .replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/g, "$1")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+const slackId = z.string().regex(/^[A-Z0-9]{1,40}$/);
+
+/** The form body of a slash command (docs: "Slash command payload"). */
+export const slashCommandSchema = z.object({
+  command: z.string(),
+  text: z.string().default(""),
+  team_id: slackId,
+  channel_id: slackId,
+  user_id: slackId,
+  user_name: z.string().default(""),
+  trigger_id: z.string().min(1),
+  response_url: z.string().optional(),
+});
+export type SlashCommand = z.infer<typeof slashCommandSchema>;
+
+const payloadUser = z.object({
+  id: slackId,
+  team_id: slackId.optional(),
+  username: z.string().optional(),
+  name: z.string().optional(),
+});
+
+/** A `block_actions` payload (one button press). */
+export const blockActionsSchema = z.object({
+  type: z.literal("block_actions"),
+  team: z.object({ id: slackId }).nullable().optional(),
+  user: payloadUser,
+  channel: z.object({ id: slackId }).optional(),
+  container: z.object({ type: z.string(), message_ts: z.string().optional(), view_id: z.string().optional() }).optional(),
+  trigger_id: z.string().min(1),
+  response_url: z.string().optional(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), type: z.string() })).min(1),
+});
+export type BlockActions = z.infer<typeof blockActionsSchema>;
+
+const stateValue = z.object({
+  type: z.string(),
+  value: z.string().nullable().optional(),
+  selected_date_time: z.number().nullable().optional(),
+  selected_option: z.object({ value: z.string() }).nullable().optional(),
+});
+
+/** A `view_submission` payload (a modal's submit button). */
+export const viewSubmissionSchema = z.object({
+  type: z.literal("view_submission"),
+  team: z.object({ id: slackId }).nullable().optional(),
+  user: payloadUser,
+  view: z.object({
+    id: z.string(),
+    callback_id: z.string(),
+    private_metadata: z.string().default(""),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), stateValue)) }),
+  }),
+});
+export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
+
+/** The `app_home_opened` event. */
+export const appHomeOpenedSchema = z.object({
+  type: z.literal("app_home_opened"),
+  user: slackId,
+  tab: z.string().optional(),
+});
+
+/** Team of a payload: the workspace the app is installed in, else the user's own team. */
+export function payloadTeam(p: { team?: { id: string } | null; user: { team_id?: string | undefined } }): string | null {
+  return p.team?.id ?? p.user.team_id ?? null;
+}
+
+/** Unix seconds from a datetimepicker → the ISO form the core's time parser reads (`…T14:00:00Z`). */
+export function isoFromUnixSeconds(sec: number): string {
+  return new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** Reads a modal's inputs into the `values` the core expects, keyed by field key. Empty inputs become "". */
+export function formValues(state: ViewSubmission["view"]["state"]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [blockId, actions] of Object.entries(state.values)) {
+    const key = fieldKeyFromBlockId(blockId);
+    if (!key) continue;
+    for (const input of Object.values(actions)) {
+      if (typeof input.selected_date_time === "number") values[key] = isoFromUnixSeconds(input.selected_date_time);
+      else if (input.selected_option) values[key] = input.selected_option.value;
+      else values[key] = (input.value ?? "").trim();
+    }
+  }
+  return values;
+}
+
+export function commandEvent(cmd: SlashCommand, actor: Actor): InboundEvent {
+  return { kind: "command", actor, channel: slackChannel(cmd.team_id, cmd.channel_id), text: translateCommandText(cmd.text, cmd.team_id) };
+}
+
+export function formEvent(actor: Actor, channel: ChannelRef, form: FormId, releaseId: string | null, values: Record<string, string>): InboundEvent {
+  return { kind: "form", actor, channel, form, releaseId, values };
+}

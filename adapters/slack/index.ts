@@ -1,0 +1,107 @@
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
+import type { Bot } from "../../src/app/bot-api.js";
+import type { Logger } from "../../src/app/ports.js";
+import type { Config } from "../../src/config.js";
+import type { HttpServer } from "../../src/http/server.js";
+import { createSlackIdentity } from "./identity.js";
+import { registerListeners } from "./listeners.js";
+import { createBoltLogger, describeSlackError } from "./logger.js";
+import { createSlackSurface } from "./surface.js";
+
+export type SlackConfig = NonNullable<Config["slack"]>;
+
+export interface StartSlackOptions {
+  bot: Bot;
+  config: SlackConfig;
+  /** The shared server on PORT; in HTTP mode `POST /slack/events` is registered on it. */
+  http: HttpServer;
+  log: Logger;
+  /** Tuning for tests; production uses the defaults. */
+  tuning?: { identityBudgetMs?: number; retryConfig?: webApi.RetryOptions };
+}
+
+export interface SlackHandle {
+  mode: "http" | "socket";
+  stop(): Promise<void>;
+}
+
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+/**
+ * A few quick retries instead of WebClient's default of ten over about 30 minutes: a
+ * GO posted half an hour late is worse than a logged failure the core retries itself.
+ * A 429's Retry-After is still honoured (rejectRateLimitedCalls stays false).
+ */
+export const SLACK_RETRY: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000, maxRetryTime: 8000 };
+
+/**
+ * Starts gonogo's Slack app: Socket Mode when an app token is set, otherwise HTTP mode
+ * on the shared server with Bolt verifying every request's signature. Attaches the
+ * Slack surface to the bot so cards are posted and updated in Slack.
+ */
+export async function startSlack(options: StartSlackOptions): Promise<SlackHandle> {
+  const { bot, config, http, log } = options;
+  const retryConfig = options.tuning?.retryConfig ?? SLACK_RETRY;
+  const logger = createBoltLogger(log);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig,
+    rejectRateLimitedCalls: false,
+    timeout: 10_000,
+    logger,
+  };
+  const socketMode = Boolean(config.appToken);
+  if (!socketMode && !config.signingSecret) {
+    throw new Error("Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)");
+  }
+
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: config.appToken!, logger, installerOptions: { clientOptions } })
+    : new HTTPReceiver({ signingSecret: config.signingSecret!, endpoints: SLACK_EVENTS_PATH, logger, processBeforeResponse: false });
+
+  // deferInitialization: the auth.test call happens in init() where its failure is an
+  // error we can report, not an unhandled rejection from the constructor.
+  const app = new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true });
+  await app.init();
+
+  // Card writes get their own client, so their queue (paused by a 429 on chat.update)
+  // never delays views.open, whose trigger_id expires in 3 seconds.
+  const cardClient = new webApi.WebClient(config.botToken, clientOptions);
+  cardClient.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfter: number, { url }: { url: string }) => {
+    log.warn({ retryAfterSeconds: retryAfter, method: url.split("/").pop() }, "slack: rate limited; waiting as Slack asks");
+  });
+
+  const identity = createSlackIdentity(app.client, log, { budgetMs: options.tuning?.identityBudgetMs ?? 1000 });
+  registerListeners(app, { bot, identity, log });
+  bot.attachSurface(createSlackSurface(cardClient));
+
+  if (socketMode) {
+    await app.start();
+    log.info({ mode: "socket" }, "slack: connected over Socket Mode");
+    return {
+      mode: "socket",
+      async stop() {
+        await app.stop().catch((err: unknown) => log.warn(describeSlackError(err), "slack: error while disconnecting"));
+      },
+    };
+  }
+
+  let stopped = false;
+  const http_ = receiver as HTTPReceiver;
+  http.route("POST", SLACK_EVENTS_PATH, (req, res) => {
+    if (stopped) {
+      // Slack retries events that get a 5xx; commands show the person an error. Both are right while shutting down.
+      res.writeHead(503, { "content-type": "text/plain" }).end("shutting down");
+      return;
+    }
+    http_.requestListener(req, res);
+  });
+  log.info({ mode: "http", path: SLACK_EVENTS_PATH }, "slack: listening for events over HTTP");
+  return {
+    mode: "http",
+    stop() {
+      stopped = true;
+      return Promise.resolve();
+    },
+  };
+}

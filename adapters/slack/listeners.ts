@@ -1,0 +1,190 @@
+import type { App, webApi } from "@slack/bolt";
+import type { Bot } from "../../src/app/bot-api.js";
+import { createForm } from "../../src/app/forms.js";
+import type { Logger } from "../../src/app/ports.js";
+import type { FormView, Reply } from "../../src/app/views.js";
+import type { Actor } from "../../src/domain/types.js";
+import { ACTION_ID_PATTERN, CALLBACK_ID_PATTERN, decodeMetadata, fieldKeyFromBlockId, parseButton, parseCallbackId, type ModalMetadata } from "./ids.js";
+import type { SlackIdentity } from "./identity.js";
+import { appHomeOpenedSchema, blockActionsSchema, commandEvent, formValues, payloadTeam, slackChannel, slashCommandSchema, viewSubmissionSchema } from "./inbound.js";
+import { describeSlackError } from "./logger.js";
+import { renderHome } from "./render-home.js";
+import { modalErrors, renderMessageModal, renderModal } from "./render-form.js";
+import { renderReplyMessage } from "./render.js";
+
+export interface ListenerDeps {
+  bot: Bot;
+  identity: SlackIdentity;
+  log: Logger;
+  /** The slash command as named in the manifest. */
+  command?: string;
+}
+
+const STALE_BUTTON = "That button is from an older version of gonogo and no longer works. Nothing changed. Use `/release status <id>` to get a fresh card.";
+const TAMPERED_BUTTON = "That button was not made by gonogo (or its value was changed), so I ignored it. Nothing changed.";
+const STALE_FORM = "This form is from an older version of gonogo and can't be submitted. Nothing changed: close it and start again from the card.";
+const TAMPERED_FORM = "This form's data was not made by gonogo (or was changed), so I ignored it. Nothing changed.";
+
+/** Registers the slash command, button, modal and App Home listeners. Every path acks within Slack's 3 s. */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  const { bot, identity, log } = deps;
+
+  app.command(deps.command ?? "/release", async ({ body, ack, client, respond }) => {
+    const parsed = slashCommandSchema.safeParse(body);
+    if (!parsed.success) {
+      await ack({ response_type: "ephemeral", text: "Slack sent a command I could not read, so nothing changed. Try again." });
+      log.warn({ issues: parsed.error.issues.length }, "slack: unreadable slash command payload");
+      return;
+    }
+    const cmd = parsed.data;
+    const meta: ModalMetadata = { release: null, channel: cmd.channel_id, team: cmd.team_id };
+    if (!cmd.text.trim()) {
+      // `/release` alone opens the create form. The trigger_id dies 3 s after Slack sent it, so nothing slow comes first.
+      await ack();
+      await openModal(client, cmd.trigger_id, createForm(), meta, (text) => respond({ response_type: "ephemeral", text }));
+      return;
+    }
+    const actor = await identity.actor(cmd.team_id, cmd.user_id, cmd.user_name);
+    const reply = await bot.handle(commandEvent(cmd, actor));
+    if (reply.type === "form") {
+      await ack();
+      await openModal(client, cmd.trigger_id, reply.form, { ...meta, release: reply.form.releaseId }, (text) => respond({ response_type: "ephemeral", text }));
+      return;
+    }
+    await ack({ response_type: "ephemeral", ...replyMessage(reply) });
+  });
+
+  app.action(ACTION_ID_PATTERN, async ({ body, ack, client, respond }) => {
+    // Ack first: the press is handled below, and Slack's only question is whether we got it.
+    await ack();
+    const parsed = blockActionsSchema.safeParse(body);
+    const team = parsed.success ? payloadTeam(parsed.data) : null;
+    if (!parsed.success || !team) {
+      log.warn({}, "slack: unreadable block_actions payload");
+      return;
+    }
+    const press = parsed.data;
+    const [action] = press.actions;
+    const channelId = press.channel?.id;
+    const tell = (text: string) => sayPrivately(client, respond, channelId, press.user.id, { text, blocks: [] }, log);
+    const button = parseButton(action?.action_id, action?.value);
+    if (!button.ok) {
+      await tell(button.reason === "stale" ? STALE_BUTTON : TAMPERED_BUTTON);
+      return;
+    }
+    if (!channelId) {
+      await tell("Press this button on the card in its channel.");
+      return;
+    }
+    const actor = await identity.actor(team, press.user.id, press.user.name ?? press.user.username ?? "");
+    const reply = await bot.handle({ kind: "button", actor, channel: slackChannel(team, channelId), releaseId: button.releaseId, action: button.action });
+    if (reply.type === "form") {
+      await openModal(client, press.trigger_id, reply.form, { release: reply.form.releaseId ?? button.releaseId, channel: channelId, team }, tell);
+      return;
+    }
+    await sayPrivately(client, respond, channelId, press.user.id, replyMessage(reply), log);
+  });
+
+  app.view(CALLBACK_ID_PATTERN, async ({ body, ack, client }) => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    const team = parsed.success ? payloadTeam(parsed.data) : null;
+    const callback = parseCallbackId(parsed.success ? parsed.data.view.callback_id : null);
+    const meta = parsed.success ? decodeMetadata(parsed.data.view.private_metadata) : null;
+    if (!parsed.success || !team || !callback.ok || !meta) {
+      const stale = !callback.ok && callback.reason === "stale";
+      await ack({ response_action: "update", view: renderMessageModal("gonogo", stale ? STALE_FORM : TAMPERED_FORM) });
+      return;
+    }
+    const submission = parsed.data;
+    const modalKeys = Object.keys(submission.view.state.values).map(fieldKeyFromBlockId).filter((k): k is string => k !== null);
+    const actor: Actor = await identity.actor(team, submission.user.id, submission.user.name ?? submission.user.username ?? "");
+    const reply = await bot.handle({
+      kind: "form",
+      actor,
+      channel: slackChannel(meta.team, meta.channel),
+      form: callback.form,
+      releaseId: callback.form === "create" ? null : meta.release,
+      values: formValues(submission.view.state),
+    });
+    if (reply.type === "form_errors") {
+      await ack({ response_action: "errors", errors: modalErrors(reply.errors, modalKeys) });
+      return;
+    }
+    if (reply.type === "form") {
+      await ack({ response_action: "update", view: renderModal(reply.form, { ...meta, release: reply.form.releaseId }) });
+      return;
+    }
+    if (reply.error) {
+      // A refusal that is not about one field (not allowed, already rolled back): say so where the person is looking.
+      await ack({ response_action: "update", view: renderMessageModal("Nothing changed", reply.text) });
+      return;
+    }
+    await ack();
+    await sayPrivately(client, null, meta.channel, submission.user.id, replyMessage(reply), log);
+  });
+
+  app.event("app_home_opened", async ({ event, body, client }) => {
+    const parsed = appHomeOpenedSchema.safeParse(event);
+    const team = (body as { team_id?: unknown }).team_id;
+    if (!parsed.success || typeof team !== "string" || (parsed.data.tab && parsed.data.tab !== "home")) return;
+    const actor = await identity.actor(team, parsed.data.user, "");
+    try {
+      await client.views.publish({ user_id: parsed.data.user, view: renderHome(bot.overviewFor(actor)) });
+    } catch (err) {
+      log.warn({ ...describeSlackError(err), user: parsed.data.user }, "slack: could not publish App Home");
+    }
+  });
+
+  app.error(async (err) => {
+    log.error(describeSlackError(err), "slack: unhandled error in a listener");
+    return Promise.resolve();
+  });
+
+  async function openModal(client: webApi.WebClient, triggerId: string, form: FormView, meta: ModalMetadata, tell: (text: string) => Promise<unknown>): Promise<void> {
+    try {
+      await client.views.open({ trigger_id: triggerId, view: renderModal(form, meta) });
+    } catch (err) {
+      log.warn(describeSlackError(err), "slack: views.open failed");
+      await tell("Slack did not let me open the form in time (it allows 3 seconds). Nothing changed; press again.").catch(() => undefined);
+    }
+  }
+}
+
+function replyMessage(reply: Reply): { text: string; blocks: ReturnType<typeof renderReplyMessage>["blocks"] } {
+  if (reply.type === "message") return renderReplyMessage(reply);
+  if (reply.type === "form_errors") return renderReplyMessage({ text: [reply.text, ...Object.values(reply.errors)].join("\n"), cards: [], error: true });
+  return renderReplyMessage({ text: reply.form.title, cards: [], error: false });
+}
+
+/**
+ * An ephemeral answer to one person. chat.postEphemeral needs the bot in the channel;
+ * the payload's response_url works without, so it is the fallback.
+ */
+async function sayPrivately(
+  client: webApi.WebClient,
+  respond: ((msg: { response_type: "ephemeral"; replace_original: false; text: string; blocks?: unknown[] }) => Promise<unknown>) | null,
+  channel: string | undefined,
+  user: string,
+  message: { text: string; blocks: unknown[] },
+  log: Logger,
+): Promise<void> {
+  const blocks = message.blocks.length ? { blocks: message.blocks } : {};
+  if (channel) {
+    try {
+      await client.chat.postEphemeral({ channel, user, text: message.text, ...(blocks as object) });
+      return;
+    } catch (err) {
+      if (!respond) {
+        log.warn({ ...describeSlackError(err), channel }, "slack: chat.postEphemeral failed");
+        return;
+      }
+    }
+  }
+  if (respond) {
+    try {
+      await respond({ response_type: "ephemeral", replace_original: false, text: message.text, ...blocks });
+    } catch (err) {
+      log.warn(describeSlackError(err), "slack: response_url reply failed");
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import type { types as slack } from "@slack/bolt";
+import type { ButtonView, CardView, NoticeView, VoteLine } from "../../src/app/views.js";
+import type { Decision } from "../../src/domain/decision.js";
+import type { ReleaseState } from "../../src/domain/release.js";
+import { LIMITS, escapeMrkdwn, mrkdwn, plain, slackDate, truncate } from "./block-kit.js";
+import { actionId, buttonValue } from "./ids.js";
+import { nativeGroupId, nativeUserId } from "./inbound.js";
+
+/** What chat.postMessage / chat.update / an ephemeral reply take. */
+export interface SlackMessage {
+  text: string;
+  blocks: slack.KnownBlock[];
+}
+
+const STATE_EMOJI: Record<ReleaseState, string> = {
+  voting: ":ballot_box_with_ballot:",
+  shipping: ":rocket:",
+  shipped: ":white_check_mark:",
+  rolling_back: ":rewind:",
+  rolled_back: ":leftwards_arrow_with_hook:",
+  held: ":double_vertical_bar:",
+  cancelled: ":no_entry_sign:",
+  closed: ":checkered_flag:",
+};
+
+const DECISION_EMOJI: Record<Decision, string> = { go: ":large_green_circle:", no_go: ":red_circle:", pending: ":hourglass_flowing_sand:" };
+
+/** How many section blocks the vote list may use, and how much of a no-go reason is shown on the card. */
+const MAX_VOTE_BLOCKS = 6;
+const VOTE_TEXT_BUDGET = 6000;
+const REASON_ON_CARD = 200;
+const MAX_NOTES = 9;
+
+/** A person as Slack should show them: a live mention for Slack users, the stored name for others. */
+export function personText(id: string, name: string): string {
+  const native = nativeUserId(id);
+  return native ? `<@${native}>` : escapeMrkdwn(name);
+}
+
+export function renderButtons(buttons: ButtonView[], releaseId: string): slack.Button[] {
+  return buttons.slice(0, LIMITS.actionsElements).map((b) => ({
+    type: "button",
+    action_id: actionId(b.action),
+    value: buttonValue(releaseId),
+    text: plain(b.label, LIMITS.buttonText),
+    ...(b.style === "default" ? {} : { style: b.style }),
+  }));
+}
+
+/** The full release card: what is being released, the decision, the votes, the time, and the buttons that fit the state. */
+export function renderCard(card: CardView): SlackMessage {
+  const blocks: slack.KnownBlock[] = [];
+  blocks.push({ type: "header", text: plain(`${card.title}`, LIMITS.headerText) });
+
+  const summary = [
+    `${STATE_EMOJI[card.state]} *${escapeMrkdwn(card.stateLabel)}* · \`${card.releaseId}\` · manager ${personText(card.managerId, card.managerName)}`,
+    `${DECISION_EMOJI[card.decision]} *${escapeMrkdwn(card.decisionLine)}*`,
+    ...card.pendingReasons.filter((r) => !card.decisionLine.includes(r)).map((r) => `• ${escapeMrkdwn(r)}`),
+  ].join("\n");
+  blocks.push({ type: "section", text: mrkdwn(summary) });
+
+  const fields = [`*Service*\n${escapeMrkdwn(card.service)}`, `*Version*\n${escapeMrkdwn(card.version)}`, `*Environment*\n${escapeMrkdwn(card.environment)}`];
+  if (card.scheduledAt !== null) {
+    const fallback = card.scheduledText ?? new Date(card.scheduledAt).toISOString();
+    const when = [slackDate(card.scheduledAt, fallback), card.countdownLine ? escapeMrkdwn(card.countdownLine) : null].filter(Boolean).join("\n");
+    fields.push(`*Release time*\n${when}`);
+  } else {
+    fields.push("*Release time*\nnot scheduled");
+  }
+  blocks.push({ type: "section", fields: fields.map((f) => mrkdwn(f, LIMITS.fieldText)) });
+
+  if (card.description) blocks.push({ type: "section", text: mrkdwn(escapeMrkdwn(card.description), 1500) });
+
+  for (const text of voteSections(card)) blocks.push({ type: "section", text: mrkdwn(text) });
+
+  const notes = card.notes.slice(-MAX_NOTES).map((n) => mrkdwn(escapeMrkdwn(n), 500));
+  if (notes.length) blocks.push({ type: "context", elements: notes });
+
+  if (!card.resolved && card.buttons.length) {
+    blocks.push({ type: "actions", block_id: `card:${card.releaseId}`, elements: renderButtons(card.buttons, card.releaseId) });
+  }
+  return { text: truncate(card.fallbackText, LIMITS.sectionText), blocks };
+}
+
+function voteLine(v: VoteLine): string {
+  const who = personText(v.voterId, v.voterName);
+  return v.reason ? `${who}: _${escapeMrkdwn(truncate(v.reason, REASON_ON_CARD))}_` : who;
+}
+
+/**
+ * The votes, grouped by choice, packed into a few section blocks under a text budget so
+ * a release with hundreds of voters still fits one message. What does not fit is counted.
+ */
+function voteSections(card: CardView): string[] {
+  const groups: { label: string; votes: VoteLine[]; joiner: string }[] = [
+    { label: `:white_check_mark: *GO* (${card.tally.go})`, votes: card.votes.filter((v) => v.choice === "go"), joiner: ", " },
+    { label: `:x: *NO-GO* (${card.tally.noGo})`, votes: card.votes.filter((v) => v.choice === "no_go"), joiner: "\n" },
+    { label: `:heavy_minus_sign: *Abstain* (${card.tally.abstain})`, votes: card.votes.filter((v) => v.choice === "abstain"), joiner: ", " },
+  ];
+  if (!card.votes.length) return ["_No votes yet._"];
+
+  const sections: string[] = [];
+  let current = "";
+  let budget = VOTE_TEXT_BUDGET;
+  let omitted = 0;
+  const push = (piece: string, sep: string) => {
+    const addition = current ? sep + piece : piece;
+    if (current.length + addition.length > LIMITS.sectionText - 40) {
+      sections.push(current);
+      current = piece;
+    } else {
+      current += addition;
+    }
+    budget -= piece.length + sep.length;
+  };
+  for (const g of groups) {
+    if (!g.votes.length) continue;
+    push(`${g.label}${g.joiner === "\n" ? "" : ":"}`, "\n");
+    g.votes.forEach((v, i) => {
+      const line = voteLine(v);
+      if (omitted || budget - line.length < 0 || sections.length >= MAX_VOTE_BLOCKS - 1) {
+        omitted += 1;
+        return;
+      }
+      push(g.joiner === "\n" ? `• ${line}` : line, g.joiner === "\n" ? "\n" : i === 0 ? " " : ", ");
+    });
+  }
+  if (omitted) current += `\n_…and ${omitted} more ${omitted === 1 ? "vote" : "votes"} (counted above)_`;
+  if (current) sections.push(current);
+  return sections;
+}
+
+/** A thread reply: the notice text, the people it is waiting for, and any button it offers. */
+export function renderNotice(notice: NoticeView): SlackMessage {
+  const mentions = [
+    ...notice.mention.map((id) => nativeUserId(id)).filter((u): u is string => u !== null).map((u) => `<@${u}>`),
+    ...notice.mentionGroups.map((g) => nativeGroupId(g)).filter((g): g is string => g !== null).map((g) => `<!subteam^${g}>`),
+  ];
+  const body = escapeMrkdwn(notice.text);
+  const text = mentions.length ? `${body}\n${mentions.join(" ")}` : body;
+  const blocks: slack.KnownBlock[] = [{ type: "section", text: mrkdwn(text) }];
+  if (notice.buttons.length) blocks.push({ type: "actions", block_id: `notice:${notice.releaseId}`, elements: renderButtons(notice.buttons, notice.releaseId) });
+  return { text: truncate(text, LIMITS.sectionText), blocks };
+}
+
+/** One line per release for lists (ephemeral `/release list`, App Home). */
+export function renderCardSummary(card: CardView): slack.KnownBlock {
+  const when = card.scheduledAt !== null ? ` · ${slackDate(card.scheduledAt, card.scheduledText ?? new Date(card.scheduledAt).toISOString())}` : "";
+  const lines = [
+    `${STATE_EMOJI[card.state]} *${escapeMrkdwn(card.title)}* · \`${card.releaseId}\` · ${escapeMrkdwn(card.stateLabel)}${when}`,
+    `${DECISION_EMOJI[card.decision]} ${escapeMrkdwn(card.decisionLine)} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
+  ];
+  if (card.countdownLine) lines.push(escapeMrkdwn(card.countdownLine));
+  return { type: "section", text: mrkdwn(lines.join("\n")) };
+}
+
+/** Splits long text (help, policy) into section-sized pieces on line breaks. */
+export function textSections(text: string): slack.KnownBlock[] {
+  const out: slack.KnownBlock[] = [];
+  let current = "";
+  for (const line of escapeMrkdwn(text).split("\n")) {
+    if (current && current.length + line.length + 1 > LIMITS.sectionText) {
+      out.push({ type: "section", text: mrkdwn(current) });
+      current = "";
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) out.push({ type: "section", text: mrkdwn(current) });
+  return out;
+}
+
+/**
+ * The private answer to the person who acted: the core's text, then one card in full or
+ * several as summaries, always within one message's 50 blocks.
+ */
+export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean }): SlackMessage {
+  const textBlocks = textSections(reply.error ? `:warning: ${reply.text}` : reply.text).slice(0, 10);
+  let cardBlocks: slack.KnownBlock[] = [];
+  const [only] = reply.cards;
+  if (reply.cards.length === 1 && only) cardBlocks = renderCard(only).blocks;
+  else if (reply.cards.length > 1) {
+    const room = LIMITS.messageBlocks - textBlocks.length - 1;
+    const shown = reply.cards.slice(0, room);
+    cardBlocks = shown.map(renderCardSummary);
+    if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(`…and ${reply.cards.length - shown.length} more`)] });
+  }
+  const blocks = [...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks);
+  return { text: truncate(reply.text || (only ? only.fallbackText : " "), LIMITS.sectionText), blocks };
+}

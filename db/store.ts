@@ -1,0 +1,239 @@
+import { and, asc, desc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
+import type { Policy } from "../src/domain/policy.js";
+import type { ReleaseState } from "../src/domain/release.js";
+import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
+import type { MessageRef } from "../src/app/ports.js";
+import type { AuditEvent, Job, JobKind, NewRelease, RetroAnswer, RoleBinding, Store, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { DatabaseHandle } from "./client.js";
+import { auditEvents, jobs, messageRefs, policies, releases, retroAnswers, roleBindings, votes, webhookDeliveries } from "./schema.js";
+
+type ReleaseRow = typeof releases.$inferSelect;
+
+function seqOf(id: string): number {
+  const n = Number(id.replace(/^R-/, ""));
+  return Number.isInteger(n) ? n : -1;
+}
+
+function toRelease(r: ReleaseRow): Release {
+  return {
+    id: `R-${r.seq}`,
+    seq: r.seq,
+    service: r.service,
+    version: r.version,
+    environment: r.environment,
+    description: r.description,
+    managerId: r.managerId,
+    managerName: r.managerName,
+    channel: { platform: r.channelPlatform, key: r.channelKey, nativeId: r.channelNativeId },
+    scheduledAt: r.scheduledAt,
+    timezone: r.timezone,
+    state: r.state as ReleaseState,
+    stateReason: r.stateReason,
+    createdAt: r.createdAt,
+    createdBy: r.createdBy,
+    decidedGoAt: r.decidedGoAt,
+    shippedAt: r.shippedAt,
+    rollbackRequestedAt: r.rollbackRequestedAt,
+    recoveredAt: r.recoveredAt,
+    retroOpenedAt: r.retroOpenedAt,
+    closedAt: r.closedAt,
+    votesVoidedNote: r.votesVoidedNote,
+    webhookNote: r.webhookNote,
+  };
+}
+
+function toJob(r: typeof jobs.$inferSelect): Job {
+  return { id: r.id, releaseId: r.releaseId, kind: r.kind as JobKind, key: r.key, dueAt: r.dueAt, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts };
+}
+
+function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDelivery {
+  return { ...r, kind: r.kind as WebhookKind, status: r.status as WebhookDelivery["status"] };
+}
+
+/** The Store port on SQLite through drizzle. Hot paths use prepared statements. */
+export function createSqliteStore(handle: DatabaseHandle): Store {
+  const { db, sqlite } = handle;
+
+  const getReleaseStmt = db.select().from(releases).where(eq(releases.seq, sql.placeholder("seq"))).prepare();
+  const getVotesStmt = db.select().from(votes).where(eq(votes.releaseSeq, sql.placeholder("seq"))).orderBy(asc(votes.at)).prepare();
+  const upsertVoteStmt = sqlite.prepare(
+    `INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (release_seq, voter) DO UPDATE SET voter_name = excluded.voter_name, choice = excluded.choice, reason = excluded.reason, roles = excluded.roles, at = excluded.at`,
+  );
+  const auditStmt = sqlite.prepare(`INSERT INTO audit_events (release_id, at, actor, platform, type, data) VALUES (?, ?, ?, ?, ?, ?)`);
+  const claimStmt = sqlite.prepare(
+    `UPDATE jobs SET lease_until = ?, attempts = attempts + 1
+     WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at LIMIT ?)
+     RETURNING *`,
+  );
+
+  // better-sqlite3 transactions nest as savepoints; the outermost one is BEGIN IMMEDIATE
+  // so a read-then-write use case never fails with SQLITE_BUSY_SNAPSHOT.
+  const tx = sqlite.transaction((fn: () => unknown) => fn());
+
+  return {
+    transaction<T>(fn: () => T): T {
+      return (sqlite.inTransaction ? tx(fn) : tx.immediate(fn)) as T;
+    },
+
+    insertRelease(r: NewRelease): Release {
+      const row = db
+        .insert(releases)
+        .values({
+          ...r,
+          channelPlatform: r.channel.platform,
+          channelKey: r.channel.key,
+          channelNativeId: r.channel.nativeId,
+        })
+        .returning()
+        .get();
+      return toRelease(row);
+    },
+    getRelease(id) {
+      const row = getReleaseStmt.get({ seq: seqOf(id) });
+      return row ? toRelease(row) : undefined;
+    },
+    updateRelease(id, patch) {
+      const row = db.update(releases).set(patch).where(eq(releases.seq, seqOf(id))).returning().get();
+      if (!row) throw new Error(`release ${id} vanished during update`);
+      return toRelease(row);
+    },
+    listReleases({ states, channelKey, limit }) {
+      const where = and(states ? inArray(releases.state, states) : undefined, channelKey ? eq(releases.channelKey, channelKey) : undefined);
+      return db.select().from(releases).where(where).orderBy(desc(releases.seq)).limit(limit ?? 1000).all().map(toRelease);
+    },
+    findReleases({ service, version, since }) {
+      const where = and(service ? eq(releases.service, service) : undefined, version ? eq(releases.version, version) : undefined, since !== undefined ? gte(releases.createdAt, since) : undefined);
+      return db.select().from(releases).where(where).orderBy(desc(releases.seq)).all().map(toRelease);
+    },
+
+    getVotes(releaseId) {
+      return getVotesStmt.all({ seq: seqOf(releaseId) }).map((v) => ({
+        voter: v.voter,
+        voterName: v.voterName,
+        choice: v.choice as VoteChoice,
+        reason: v.reason,
+        roles: JSON.parse(v.roles) as string[],
+        at: v.at,
+      }));
+    },
+    upsertVote(releaseId, v: Vote) {
+      upsertVoteStmt.run(seqOf(releaseId), v.voter, v.voterName, v.choice, v.reason, JSON.stringify(v.roles), v.at);
+    },
+    deleteVote(releaseId, voter) {
+      return db.delete(votes).where(and(eq(votes.releaseSeq, seqOf(releaseId)), eq(votes.voter, voter))).run().changes > 0;
+    },
+    clearVotes(releaseId) {
+      return db.delete(votes).where(eq(votes.releaseSeq, seqOf(releaseId))).run().changes;
+    },
+
+    appendAudit(e: AuditEvent) {
+      auditStmt.run(e.releaseId, e.at, e.actor, e.platform, e.type, JSON.stringify(e.data));
+    },
+    listAudit(releaseId) {
+      return db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.releaseId, releaseId))
+        .orderBy(asc(auditEvents.id))
+        .all()
+        .map((r) => ({ releaseId: r.releaseId, at: r.at, actor: r.actor, platform: r.platform, type: r.type, data: JSON.parse(r.data) as Record<string, unknown> }));
+    },
+
+    getPolicy(channelKey) {
+      const row = db.select().from(policies).where(eq(policies.channelKey, channelKey)).get();
+      return row ? (JSON.parse(row.settings) as Partial<Policy>) : undefined;
+    },
+    setPolicy(channelKey, policy) {
+      const settings = JSON.stringify(policy);
+      db.insert(policies).values({ channelKey, settings }).onConflictDoUpdate({ target: policies.channelKey, set: { settings } }).run();
+    },
+
+    listRoleBindings(subjects) {
+      const q = db.select().from(roleBindings);
+      const rows = subjects ? (subjects.length ? q.where(inArray(roleBindings.subject, subjects)).all() : []) : q.orderBy(asc(roleBindings.role), asc(roleBindings.subject)).all();
+      return rows as RoleBinding[];
+    },
+    grantRole(b) {
+      return db.insert(roleBindings).values(b).onConflictDoNothing().run().changes > 0;
+    },
+    revokeRole(subject, role) {
+      return db.delete(roleBindings).where(and(eq(roleBindings.subject, subject), eq(roleBindings.role, role))).run().changes > 0;
+    },
+
+    addMessageRef(releaseId, ref: MessageRef) {
+      db.insert(messageRefs)
+        .values({ releaseSeq: seqOf(releaseId), platform: ref.platform, channelKey: ref.channel.key, channelNativeId: ref.channel.nativeId, messageId: ref.messageId })
+        .onConflictDoUpdate({ target: [messageRefs.releaseSeq, messageRefs.platform, messageRefs.channelKey], set: { messageId: ref.messageId } })
+        .run();
+    },
+    listMessageRefs(releaseId) {
+      return db
+        .select()
+        .from(messageRefs)
+        .where(eq(messageRefs.releaseSeq, seqOf(releaseId)))
+        .all()
+        .map((r) => ({ platform: r.platform, channel: { platform: r.platform, key: r.channelKey, nativeId: r.channelNativeId }, messageId: r.messageId }));
+    },
+
+    upsertJob(job) {
+      const payload = JSON.stringify(job.payload);
+      db.insert(jobs)
+        .values({ releaseId: job.releaseId, kind: job.kind, key: job.key, dueAt: job.dueAt, payload })
+        .onConflictDoUpdate({ target: [jobs.releaseId, jobs.key], targetWhere: isNull(jobs.doneAt), set: { dueAt: job.dueAt, payload, leaseUntil: null } })
+        .run();
+    },
+    cancelJobs(releaseId, kinds: JobKind[]) {
+      return db.delete(jobs).where(and(eq(jobs.releaseId, releaseId), inArray(jobs.kind, kinds), isNull(jobs.doneAt))).run().changes;
+    },
+    claimDueJobs(now, leaseMs, limit) {
+      return (claimStmt.all(now + leaseMs, now, now, limit) as Array<Record<string, unknown>>).map((r) =>
+        toJob({ id: r.id as number, releaseId: r.release_id as string, kind: r.kind as string, key: r.key as string, dueAt: r.due_at as number, payload: r.payload as string, attempts: r.attempts as number, leaseUntil: r.lease_until as number, doneAt: null }),
+      );
+    },
+    completeJob(id, now) {
+      db.update(jobs).set({ doneAt: now, leaseUntil: null }).where(eq(jobs.id, id)).run();
+    },
+    retryJob(id, dueAt) {
+      db.update(jobs).set({ dueAt, leaseUntil: null }).where(eq(jobs.id, id)).run();
+    },
+    nextJobDueAt() {
+      const row = db.select({ due: sql<number | null>`min(${jobs.dueAt})` }).from(jobs).where(isNull(jobs.doneAt)).get();
+      return row?.due ?? null;
+    },
+    listPendingJobs(releaseId) {
+      return db
+        .select()
+        .from(jobs)
+        .where(and(isNull(jobs.doneAt), releaseId ? eq(jobs.releaseId, releaseId) : undefined))
+        .orderBy(asc(jobs.dueAt))
+        .all()
+        .map(toJob);
+    },
+
+    addRetroAnswer(a: RetroAnswer) {
+      db.insert(retroAnswers).values(a).run();
+    },
+    listRetroAnswers(releaseId) {
+      return db.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id)).all();
+    },
+
+    createDelivery(d) {
+      const inserted = db.insert(webhookDeliveries).values({ ...d, status: "pending" }).onConflictDoNothing().returning().get();
+      if (inserted) return { delivery: toDelivery(inserted), created: true };
+      const existing = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.idempotencyKey, d.idempotencyKey)).get();
+      if (!existing) throw new Error(`webhook delivery ${d.idempotencyKey} neither inserted nor found`);
+      return { delivery: toDelivery(existing), created: false };
+    },
+    getDelivery(id) {
+      const row = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get();
+      return row ? toDelivery(row) : undefined;
+    },
+    updateDelivery(id, patch) {
+      db.update(webhookDeliveries).set(patch).where(eq(webhookDeliveries.id, id)).run();
+    },
+    listDeliveries(releaseId) {
+      return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.releaseId, releaseId)).orderBy(asc(webhookDeliveries.id)).all().map(toDelivery);
+    },
+  };
+}

@@ -1,0 +1,204 @@
+import { randomUUID } from "node:crypto";
+import { schedule as cronSchedule, type ScheduledTask } from "node-cron";
+import { isUserError } from "../domain/errors.js";
+import type { Bot } from "./bot-api.js";
+import { buildCard } from "./card.js";
+import { createCardSync, describe } from "./card-sync.js";
+import { audit, notice, PermissionDenied, policyFor, type CoreConfig, type Ctx, type Effect } from "./context.js";
+import { dispatch } from "./dispatch.js";
+import type { InboundEvent } from "./events.js";
+import { recordDelivery, runJob, sendWebhook } from "./jobs.js";
+import { systemClock, type ChatSurface, type Clock, type Logger } from "./ports.js";
+import { failure } from "./replies.js";
+import type { Store } from "./store.js";
+import { overview } from "./use-cases/queries.js";
+import type { CardView, Reply } from "./views.js";
+import { offsetLabel } from "../domain/countdown.js";
+import { relative } from "../domain/time.js";
+
+export interface BotDeps {
+  store: Store;
+  config: CoreConfig;
+  clock?: Clock;
+  log?: Logger;
+  fetch?: typeof fetch;
+}
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+const LEASE_MS = 60_000;
+/** Reminders this late at start-up were missed while offline: collapse them into one note. */
+const MISSED_AFTER_MS = 60_000;
+
+/** Wires the core: the door, effects, card sync and the job runner. */
+export function createBot(deps: BotDeps): Bot {
+  const { store, config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? silent;
+  const fetchFn = deps.fetch ?? fetch;
+  const surfaces = new Map<string, ChatSurface>();
+
+  const newCtx = (): Ctx => ({ store, clock, config, log, effects: [] });
+
+  function cardFor(releaseId: string): CardView {
+    const release = store.getRelease(releaseId);
+    if (!release) throw new Error(`card for unknown release ${releaseId}`);
+    return buildCard({
+      release,
+      votes: store.getVotes(releaseId),
+      policy: policyFor(newCtx(), release.channel.key),
+      pendingJobs: store.listPendingJobs(releaseId),
+      retroAnswers: release.retroOpenedAt ? store.listRetroAnswers(releaseId) : [],
+      now: clock.now(),
+    });
+  }
+
+  const cards = createCardSync({ store, log, cardFor, surfaces });
+
+  function runEffects(effects: Effect[]): void {
+    for (const e of effects) {
+      if (e.type === "refresh") cards.refresh(e.releaseId);
+      else if (e.type === "post") cards.post(e.releaseId, e.channel);
+      else if (e.type === "notice") cards.notice(e.notice);
+      else arm();
+    }
+  }
+
+  async function handle(event: InboundEvent): Promise<Reply> {
+    const ctx = newCtx();
+    try {
+      const reply = store.transaction(() => dispatch(ctx, cardFor, event));
+      runEffects(ctx.effects);
+      return Promise.resolve(reply);
+    } catch (err) {
+      if (isUserError(err)) {
+        if (err instanceof PermissionDenied) {
+          store.transaction(() => audit(ctx, event.actor, event.channel.platform, err.releaseId, "permission_refused", { action: err.action }));
+        }
+        if (event.kind === "form" && err.field) return { type: "form_errors", errors: { [err.field]: err.message }, text: err.message };
+        return failure(err.message);
+      }
+      const errorId = randomUUID().slice(0, 8);
+      log.error({ errorId, err: err instanceof Error ? err.stack : String(err), kind: event.kind, actor: event.actor.id }, "internal error handling an event");
+      return failure(`Sorry, something went wrong on our side (error id ${errorId}). Nothing was changed; please try again, and give your admin the id if it keeps happening.`);
+    }
+  }
+
+  // ---- job runner -------------------------------------------------------
+  let timer: NodeJS.Timeout | null = null;
+  let tick: ScheduledTask | null = null;
+  let running = false;
+  let stopped = true;
+  const inFlight = new Set<Promise<unknown>>();
+
+  async function runOne(job: ReturnType<Store["claimDueJobs"]>[number]): Promise<void> {
+    const ctx = newCtx();
+    try {
+      if (job.kind === "webhook") {
+        const delivery = store.getDelivery(Number(job.payload.deliveryId));
+        const result = delivery
+          ? await sendWebhook(fetchFn, delivery.url, delivery.body, delivery.idempotencyKey, config.webhookSecret ?? "", clock.now())
+          : { ok: false, status: null, error: "missing delivery" };
+        store.transaction(() => recordDelivery(ctx, job, result));
+      } else {
+        store.transaction(() => runJob(ctx, job));
+      }
+      runEffects(ctx.effects);
+    } catch (err) {
+      // The lease expires and the job comes back: a crash here never loses it.
+      log.error({ err: describe(err), jobId: job.id, kind: job.kind }, "job failed; it will be retried when its lease expires");
+    }
+  }
+
+  async function runDueJobs(): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const due = store.claimDueJobs(clock.now(), LEASE_MS, 100);
+      if (!due.length) break;
+      count += due.length;
+      await Promise.all(due.map((job) => runOne(job)));
+    }
+    return count;
+  }
+
+  /** Arms one timer for the next due job, so reminders are milliseconds late, not a tick late. */
+  function arm(): void {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    const next = store.nextJobDueAt();
+    if (next === null) return;
+    const wait = Math.min(Math.max(next - clock.now(), 0), 2 ** 31 - 1);
+    timer = setTimeout(() => void pass(), wait);
+  }
+
+  async function pass(): Promise<void> {
+    if (running || stopped) return;
+    running = true;
+    const p = runDueJobs()
+      .catch((err: unknown) => log.error({ err: describe(err) }, "scheduler pass failed"))
+      .finally(() => {
+        running = false;
+        arm();
+      });
+    inFlight.add(p);
+    await p;
+    inFlight.delete(p);
+  }
+
+  /** At start-up: one honest note per release for reminders missed while offline; T-0 and webhooks still run. */
+  function catchUp(): void {
+    const now = clock.now();
+    const missed = store.listPendingJobs().filter((j) => j.kind === "reminder" && j.dueAt < now - MISSED_AFTER_MS);
+    const byRelease = new Map<string, typeof missed>();
+    for (const j of missed) byRelease.set(j.releaseId, [...(byRelease.get(j.releaseId) ?? []), j]);
+    for (const [releaseId, jobs] of byRelease) {
+      const ctx = newCtx();
+      store.transaction(() => {
+        for (const j of jobs) store.completeJob(j.id, now);
+        const release = store.getRelease(releaseId);
+        if (release?.state === "voting" && release.scheduledAt !== null) {
+          const labels = jobs.map((j) => offsetLabel(Number(j.payload.offsetMin))).join(", ");
+          ctx.effects.push(notice(releaseId, `⚠️ gonogo was offline and missed the ${labels} reminder${jobs.length > 1 ? "s" : ""} for ${releaseId}. T-0 is ${relative(release.scheduledAt, now)}.`));
+          audit(ctx, { id: "gonogo" }, "scheduler", releaseId, "reminders_missed", { offsets: jobs.map((j) => j.payload.offsetMin) });
+        }
+      });
+      runEffects(ctx.effects);
+    }
+  }
+
+  /** Re-renders every live card from the stored state (a crash may have left one stale). */
+  function reconcileCards(): void {
+    const recent = store.listReleases({ limit: 200 });
+    for (const r of recent) if (r.state !== "closed" && r.state !== "cancelled") cards.refresh(r.id);
+  }
+
+  return {
+    handle,
+    attachSurface(surface) {
+      surfaces.set(surface.platform, surface);
+    },
+    overviewFor(actor) {
+      return overview(newCtx(), cardFor, actor);
+    },
+    idle: async () => {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      await cards.idle();
+    },
+    async start() {
+      stopped = false;
+      catchUp();
+      reconcileCards();
+      // The safety net: a tick every second in case a timer was lost (clock jumps, sleep).
+      tick = cronSchedule("* * * * * *", () => void pass(), { noOverlap: true, name: "gonogo-jobs" });
+      await pass();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await tick?.destroy();
+      tick = null;
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      await cards.idle();
+    },
+    runDueJobs,
+  };
+}

@@ -1,0 +1,155 @@
+import type { ChannelRef } from "../domain/types.js";
+import type { ChatSurface, Logger, MessageRef } from "./ports.js";
+import type { Store } from "./store.js";
+import type { CardView, NoticeView } from "./views.js";
+
+export interface CardSyncDeps {
+  store: Store;
+  log: Logger;
+  cardFor: (releaseId: string) => CardView;
+  surfaces: Map<string, ChatSurface>;
+  /** Injected so tests can run without real waiting. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Slot {
+  /** A newer state exists than the one last sent. */
+  dirty: boolean;
+  running: boolean;
+  lastSentAt: number;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** An error an adapter throws to say "rate limited: wait this long". */
+export function retryAfterOf(err: unknown): number | null {
+  const e = err as { retryAfterMs?: unknown; data?: { retry_after?: unknown }; retryAfter?: unknown };
+  if (typeof e?.retryAfterMs === "number") return e.retryAfterMs;
+  if (typeof e?.retryAfter === "number") return e.retryAfter * 1000;
+  return null;
+}
+
+/**
+ * Keeps every posted copy of a card up to date. Per message: at most one update in
+ * flight, at most one per the platform's interval, and the card is rebuilt from the
+ * store right before sending, so the latest state always wins and a storm of votes
+ * becomes a handful of edits.
+ */
+export function createCardSync(deps: CardSyncDeps) {
+  const { store, log, cardFor, surfaces } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const slots = new Map<string, Slot>();
+  const pending = new Set<Promise<unknown>>();
+  /** Per release: the chain of posts and notices, so a notice never overtakes its card. */
+  const chains = new Map<string, Promise<unknown>>();
+
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+    return p;
+  };
+
+  const keyOf = (ref: MessageRef) => `${ref.platform}|${ref.channel.key}|${ref.messageId}`;
+
+  async function pump(releaseId: string, ref: MessageRef, slot: Slot, surface: ChatSurface): Promise<void> {
+    slot.running = true;
+    try {
+      let attempts = 0;
+      while (slot.dirty) {
+        const wait = slot.lastSentAt + surface.minUpdateIntervalMs - Date.now();
+        if (wait > 0) await sleep(wait);
+        slot.dirty = false;
+        try {
+          await surface.updateCard(ref, cardFor(releaseId));
+          slot.lastSentAt = Date.now();
+          attempts = 0;
+        } catch (err) {
+          attempts++;
+          slot.dirty = true;
+          if (attempts >= MAX_ATTEMPTS) {
+            log.error({ err: describe(err), platform: ref.platform, channel: ref.channel.key }, "card update failed; giving up until the next change");
+            slot.dirty = false;
+            break;
+          }
+          const retryAfter = retryAfterOf(err) ?? 500 * 2 ** attempts;
+          log.warn({ err: describe(err), retryInMs: retryAfter, platform: ref.platform }, "card update failed; retrying");
+          await sleep(retryAfter);
+        }
+      }
+    } finally {
+      slot.running = false;
+    }
+  }
+
+  /** Counts changes per release, so a post can tell whether it went out stale. */
+  const versions = new Map<string, number>();
+
+  function refresh(releaseId: string): void {
+    versions.set(releaseId, (versions.get(releaseId) ?? 0) + 1);
+    for (const ref of store.listMessageRefs(releaseId)) {
+      const surface = surfaces.get(ref.platform);
+      if (!surface) continue;
+      const key = keyOf(ref);
+      let slot = slots.get(key);
+      if (!slot) {
+        slot = { dirty: false, running: false, lastSentAt: 0 };
+        slots.set(key, slot);
+      }
+      slot.dirty = true;
+      if (!slot.running) {
+        void track(pump(releaseId, ref, slot, surface));
+      }
+    }
+  }
+
+  function chain(releaseId: string, step: () => Promise<void>): void {
+    const prev = chains.get(releaseId) ?? Promise.resolve();
+    const next = prev.then(step).catch((err: unknown) => log.error({ err: describe(err), releaseId }, "posting to chat failed"));
+    chains.set(releaseId, next);
+    void track(next).finally(() => {
+      if (chains.get(releaseId) === next) chains.delete(releaseId);
+    });
+  }
+
+  function post(releaseId: string, channel: ChannelRef): void {
+    chain(releaseId, async () => {
+      const surface = surfaces.get(channel.platform);
+      if (!surface) return;
+      const before = versions.get(releaseId) ?? 0;
+      const { messageId } = await surface.postCard(channel, cardFor(releaseId));
+      const ref: MessageRef = { platform: channel.platform, channel, messageId };
+      store.addMessageRef(releaseId, ref);
+      slots.set(keyOf(ref), { dirty: false, running: false, lastSentAt: Date.now() });
+      // Votes may have landed while the post was in flight: bring the copies up to date.
+      if ((versions.get(releaseId) ?? 0) !== before) refresh(releaseId);
+    });
+  }
+
+  function notice(n: NoticeView): void {
+    chain(n.releaseId, async () => {
+      for (const ref of store.listMessageRefs(n.releaseId)) {
+        const surface = surfaces.get(ref.platform);
+        if (!surface) continue;
+        try {
+          await surface.postNotice(ref, n);
+        } catch (err) {
+          log.error({ err: describe(err), platform: ref.platform, releaseId: n.releaseId }, "notice failed");
+        }
+      }
+    });
+  }
+
+  async function idle(): Promise<void> {
+    while (pending.size) await Promise.allSettled([...pending]);
+  }
+
+  return { refresh, post, notice, idle };
+}
+
+export type CardSync = ReturnType<typeof createCardSync>;
+
+/** Error text without tokens: only the message and a code. */
+export function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

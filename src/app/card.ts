@@ -1,0 +1,113 @@
+import { decide } from "../domain/decision.js";
+import { offsetLabel } from "../domain/countdown.js";
+import { isFinal, STATE_LABELS } from "../domain/release.js";
+import { formatInZone, relative } from "../domain/time.js";
+import { CHOICE_LABELS } from "../domain/votes.js";
+import type { Release, Vote } from "../domain/types.js";
+import type { Policy } from "../domain/policy.js";
+import type { Job, RetroAnswer } from "./store.js";
+import type { ButtonView, CardView } from "./views.js";
+
+export interface CardInput {
+  release: Release;
+  votes: Vote[];
+  policy: Policy;
+  pendingJobs: Job[];
+  retroAnswers: RetroAnswer[];
+  now: number;
+}
+
+const VOTE_BUTTONS: ButtonView[] = [
+  { action: "go", label: "Go", style: "primary" },
+  { action: "no_go", label: "No-go", style: "danger" },
+  { action: "abstain", label: "Abstain", style: "default" },
+];
+
+/** The buttons that make sense in this state; a resolved card has none. */
+function buttonsFor(r: Release): ButtonView[] {
+  switch (r.state) {
+    case "voting":
+    case "held":
+      return VOTE_BUTTONS;
+    case "shipping":
+      return [{ action: "rollback", label: "Roll back", style: "danger" }];
+    case "shipped":
+      return [
+        { action: "rollback", label: "Roll back", style: "danger" },
+        ...(r.retroOpenedAt ? [{ action: "retro", label: "Add retro notes", style: "default" } as const] : []),
+      ];
+    case "rolled_back":
+      return r.retroOpenedAt ? [{ action: "retro", label: "Add retro notes", style: "default" }] : [];
+    default:
+      return [];
+  }
+}
+
+function countdownLine(r: Release, jobs: Job[], now: number): string | null {
+  if (r.scheduledAt === null) return null;
+  if (r.state === "voting") {
+    const next = jobs.filter((j) => j.kind === "reminder").sort((a, b) => a.dueAt - b.dueAt)[0];
+    const t0 = r.scheduledAt > now ? `T-0 ${relative(r.scheduledAt, now)}` : "T-0 is now";
+    return next ? `${t0} · next reminder ${offsetLabel(Number(next.payload.offsetMin))}` : t0;
+  }
+  if (r.state === "held") return `T-0 ${relative(r.scheduledAt, now)}: held`;
+  return null;
+}
+
+/** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
+export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers, now }: CardInput): CardView {
+  const result = decide(votes, policy, r.managerId);
+  const tally = {
+    go: votes.filter((v) => v.choice === "go").length,
+    noGo: votes.filter((v) => v.choice === "no_go").length,
+    abstain: votes.filter((v) => v.choice === "abstain").length,
+  };
+  const decisionLine = result.decision === "go" ? "GO" : result.decision === "no_go" ? `NO-GO: ${result.reasons.join(" · ")}` : `Pending: ${result.reasons.join(" · ")}`;
+  const notes: string[] = [];
+  if (r.stateReason) notes.push(`${STATE_LABELS[r.state]}: ${r.stateReason}`);
+  if (r.votesVoidedNote) notes.push(r.votesVoidedNote);
+  if (r.webhookNote) notes.push(r.webhookNote);
+  if (r.retroOpenedAt) {
+    const items = retroAnswers.map((a) => a.actionItems).filter(Boolean).length;
+    notes.push(`Retro: ${retroAnswers.length} ${retroAnswers.length === 1 ? "answer" : "answers"}, ${items} with action items${r.state === "closed" ? " (closed)" : ""}`);
+  }
+  const title = `${r.service} ${r.version} → ${r.environment}`;
+  const scheduledText = r.scheduledAt === null ? null : formatInZone(r.scheduledAt, r.timezone);
+  const countdown = countdownLine(r, pendingJobs, now);
+  const voteText = votes.length ? votes.map((v) => `${v.voterName}: ${CHOICE_LABELS[v.choice]}${v.reason ? ` (${v.reason})` : ""}`).join(", ") : "no votes yet";
+  const live = !isFinal(r.state) && r.state !== "rolled_back";
+  const showDecision = r.state === "voting" || r.state === "held";
+  return {
+    releaseId: r.id,
+    title,
+    service: r.service,
+    version: r.version,
+    environment: r.environment,
+    description: r.description,
+    state: r.state,
+    stateLabel: STATE_LABELS[r.state],
+    managerId: r.managerId,
+    managerName: r.managerName,
+    decision: result.decision,
+    decisionLine,
+    pendingReasons: result.reasons,
+    tally,
+    votes: votes.map((v) => ({ voterId: v.voter, voterName: v.voterName, choice: v.choice, reason: v.reason })),
+    scheduledAt: r.scheduledAt,
+    scheduledText,
+    timezone: r.timezone,
+    countdownLine: countdown,
+    notes,
+    buttons: buttonsFor(r),
+    resolved: !live && buttonsFor(r).length === 0,
+    fallbackText: [
+      `${r.id} ${title} [${STATE_LABELS[r.state]}]`,
+      showDecision ? `Decision: ${decisionLine}` : null,
+      `Votes: ${voteText}`,
+      scheduledText ? `When: ${scheduledText}${countdown ? ` (${countdown})` : ""}` : null,
+      ...notes,
+    ]
+      .filter(Boolean)
+      .join("\n"),
+  };
+}

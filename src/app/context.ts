@@ -1,0 +1,91 @@
+import { UserError } from "../domain/errors.js";
+import { can, type Action } from "../domain/permissions.js";
+import { DEFAULT_POLICY, type Policy } from "../domain/policy.js";
+import type { Actor, Release } from "../domain/types.js";
+import type { Config } from "../config.js";
+import type { Clock, Logger } from "./ports.js";
+import type { Store } from "./store.js";
+import type { NoticeView } from "./views.js";
+import type { ChannelRef } from "../domain/types.js";
+
+/** The parts of the configuration the core reads. */
+export type CoreConfig = Pick<
+  Config,
+  "admins" | "timezone" | "quorum" | "require" | "retroDelayMs" | "retroWindowMs" | "deployWebhookUrl" | "rollbackWebhookUrl" | "webhookSecret"
+>;
+
+/** What a use case asks to happen after its transaction commits. */
+export type Effect =
+  | { type: "refresh"; releaseId: string }
+  | { type: "post"; releaseId: string; channel: ChannelRef }
+  | { type: "notice"; notice: NoticeView }
+  | { type: "wake" };
+
+export interface Ctx {
+  store: Store;
+  clock: Clock;
+  config: CoreConfig;
+  log: Logger;
+  /** Effects collected during the current use case; run after commit. */
+  effects: Effect[];
+}
+
+export function policyFor(ctx: Ctx, channelKey: string): Policy {
+  const base: Policy = { ...DEFAULT_POLICY, quorum: ctx.config.quorum, require: ctx.config.require, timezone: ctx.config.timezone };
+  return { ...base, ...ctx.store.getPolicy(channelKey) };
+}
+
+function isConfiguredAdmin(config: CoreConfig, actor: Actor): boolean {
+  return config.admins.some((a) => a === actor.id || actor.id.endsWith(`:${a}`));
+}
+
+/** The actor's roles: bindings to them or to any of their platform groups, plus config admins. */
+export function rolesOf(ctx: Ctx, actor: Actor): string[] {
+  const roles = new Set(ctx.store.listRoleBindings([actor.id, ...actor.groups]).map((b) => b.role));
+  if (isConfiguredAdmin(ctx.config, actor)) roles.add("admin");
+  return [...roles].sort();
+}
+
+export function getReleaseOrThrow(ctx: Ctx, id: string): Release {
+  const release = ctx.store.getRelease(id);
+  if (!release) throw new UserError("unknown_release", `There is no release ${id}. \`/release list\` shows the open ones.`);
+  return release;
+}
+
+export class PermissionDenied extends UserError {
+  constructor(
+    message: string,
+    readonly action: Action,
+    readonly releaseId: string | null,
+  ) {
+    super("not_allowed", message);
+  }
+}
+
+/** Throws (and the door audits the refusal) unless the actor may take this action. */
+export function requirePermission(ctx: Ctx, actor: Actor, action: Action, release?: Release): string[] {
+  const roles = rolesOf(ctx, actor);
+  const verdict = can({ id: actor.id, roles }, action, release);
+  if (!verdict.allowed) throw new PermissionDenied(verdict.reason ?? "You may not do that.", action, release?.id ?? null);
+  return roles;
+}
+
+export function audit(ctx: Ctx, actor: Actor | { id: string }, platform: string, releaseId: string | null, type: string, data: Record<string, unknown> = {}): void {
+  ctx.store.appendAudit({ releaseId, at: ctx.clock.now(), actor: actor.id, platform, type, data });
+}
+
+/** `terminal:alice` → `alice`; a mention token → a qualified subject on the actor's platform. */
+export function qualifySubject(actor: Actor, token: string): string {
+  const bare = token.replace(/^@/, "");
+  if (bare.includes(":")) return bare;
+  const prefix = actor.id.slice(0, actor.id.lastIndexOf(":") + 1);
+  return `${prefix}${bare}`;
+}
+
+export function displayName(subject: string): string {
+  return subject.slice(subject.lastIndexOf(":") + 1);
+}
+
+export function notice(releaseId: string, text: string, extra: Partial<NoticeView> = {}): Effect {
+  return { type: "notice", notice: { releaseId, text, mention: [], mentionGroups: [], buttons: [], ...extra } };
+}

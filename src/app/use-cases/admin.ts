@@ -1,0 +1,51 @@
+import { UserError } from "../../domain/errors.js";
+import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
+import { BUILTIN_ROLES } from "../../domain/permissions.js";
+import type { Actor, ChannelRef } from "../../domain/types.js";
+import { audit, policyFor, qualifySubject, requirePermission, type Ctx } from "../context.js";
+import { ok } from "../replies.js";
+import type { Reply } from "../views.js";
+
+export function showPolicy(ctx: Ctx, channel: ChannelRef): Reply {
+  return ok([`Policy for this channel:`, ...describePolicy(policyFor(ctx, channel.key)).map((l) => `• ${l}`), "Admins change it with `/release policy set key=value …`."].join("\n"));
+}
+
+export function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pairs: string[]): Reply {
+  requirePermission(ctx, actor, "policy");
+  const changes = parsePolicyChanges(pairs);
+  const before = policyFor(ctx, channel.key);
+  const stored = { ...ctx.store.getPolicy(channel.key), ...changes };
+  ctx.store.setPolicy(channel.key, stored);
+  audit(ctx, actor, channel.platform, null, "policy_changed", { channel: channel.key, before, changes });
+  // Open releases in this channel are judged by the new rules at once: refresh their cards.
+  for (const r of ctx.store.listReleases({ states: ["voting", "held"], channelKey: channel.key })) ctx.effects.push({ type: "refresh", releaseId: r.id });
+  return ok([`Policy updated:`, ...describePolicy(policyFor(ctx, channel.key)).map((l) => `• ${l}`)].join("\n"));
+}
+
+export function grantRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Reply {
+  requirePermission(ctx, actor, "roles");
+  const subject = qualifySubject(actor, subjectToken);
+  const added = ctx.store.grantRole({ subject, role, grantedBy: actor.id, at: ctx.clock.now() });
+  if (added) audit(ctx, actor, platform, null, "role_granted", { subject, role });
+  const kind = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " (a sign-off role: require it with `/release policy set require=" + role + "`)";
+  return ok(added ? `${subject} now has the role ${role}${kind}.` : `${subject} already has the role ${role}.`);
+}
+
+export function revokeRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Reply {
+  requirePermission(ctx, actor, "roles");
+  const subject = qualifySubject(actor, subjectToken);
+  if (!ctx.store.revokeRole(subject, role)) {
+    throw new UserError("no_binding", `${subject} does not have the role ${role}. \`/release role list\` shows who has which role.`);
+  }
+  audit(ctx, actor, platform, null, "role_revoked", { subject, role });
+  return ok(`${subject} no longer has the role ${role}.`);
+}
+
+export function listRoles(ctx: Ctx): Reply {
+  const bindings = ctx.store.listRoleBindings();
+  const byRole = new Map<string, string[]>();
+  for (const b of bindings) byRole.set(b.role, [...(byRole.get(b.role) ?? []), b.subject]);
+  const lines = [...byRole].map(([role, subjects]) => `• ${role}: ${subjects.join(", ")}`);
+  const admins = ctx.config.admins.length ? `• admin (from GONOGO_ADMINS): ${ctx.config.admins.join(", ")}` : "• no admins configured (set GONOGO_ADMINS)";
+  return ok(["Roles:", admins, ...lines].join("\n"));
+}

@@ -1,0 +1,71 @@
+import { UserError } from "../../domain/errors.js";
+import { parseWhen, formatInZone, relative } from "../../domain/time.js";
+import { offsetLabel } from "../../domain/countdown.js";
+import type { Actor, ChannelRef } from "../../domain/types.js";
+import { audit, displayName, policyFor, qualifySubject, requirePermission, type Ctx } from "../context.js";
+import { planCountdownJobs } from "../countdown-jobs.js";
+import { ok } from "../replies.js";
+import type { Reply } from "../views.js";
+
+export interface CreateInput {
+  service: string;
+  version: string;
+  environment: string | null;
+  when: string | null;
+  manager: string | null;
+  description: string | null;
+}
+
+/** Creates a release, posts its card in the channel and plans its countdown. */
+export function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef, input: CreateInput): Reply {
+  requirePermission(ctx, actor, "create");
+  const policy = policyFor(ctx, channel.key);
+  const now = ctx.clock.now();
+  // Read everything that can be wrong before writing anything.
+  const scheduledAt = input.when ? withField("when", () => parseWhen(input.when!, now, policy.timezone)) : null;
+  if (input.description && input.description.length > 1000) throw new UserError("description_too_long", "Keep the description under 1000 characters; link to the changelog instead.", "description");
+  const managerId = input.manager ? qualifySubject(actor, input.manager) : actor.id;
+  const managerName = input.manager ? displayName(managerId) : actor.name;
+
+  const release = ctx.store.insertRelease({
+    service: input.service,
+    version: input.version,
+    environment: input.environment ?? "production",
+    description: input.description,
+    managerId,
+    managerName,
+    channel,
+    scheduledAt,
+    timezone: policy.timezone,
+    state: "voting",
+    stateReason: null,
+    createdAt: now,
+    createdBy: actor.id,
+    decidedGoAt: null,
+    shippedAt: null,
+    rollbackRequestedAt: null,
+    recoveredAt: null,
+    retroOpenedAt: null,
+    closedAt: null,
+    votesVoidedNote: null,
+    webhookNote: null,
+  });
+  audit(ctx, actor, channel.platform, release.id, "release_created", { service: release.service, version: release.version, environment: release.environment, managerId, scheduledAt });
+  const reminders = planCountdownJobs(ctx, release);
+  ctx.effects.push({ type: "post", releaseId: release.id, channel });
+
+  const when = scheduledAt === null
+    ? `Not scheduled yet: \`/release schedule ${release.id} <time>\` starts the countdown.`
+    : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.`;
+  return ok(`Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by ${managerName}. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}). ${when}`);
+}
+
+/** Tags a parse error with the form field it belongs to (shown inline in modals). */
+function withField<T>(fieldKey: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof UserError && !e.field) throw new UserError(e.code, e.message, fieldKey);
+    throw e;
+  }
+}

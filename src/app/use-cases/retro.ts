@@ -1,0 +1,76 @@
+import { UserError } from "../../domain/errors.js";
+import { transition } from "../../domain/release.js";
+import type { Actor, Release } from "../../domain/types.js";
+import { audit, getReleaseOrThrow, notice, type Ctx } from "../context.js";
+import { field, retroForm } from "../forms.js";
+import { ok } from "../replies.js";
+import type { Reply } from "../views.js";
+
+/** Opens the retro now (on schedule, or early on request) and plans its closing. */
+export function openRetro(ctx: Ctx, release: Release, by: { id: string; name: string }, platform: string): Release {
+  const now = ctx.clock.now();
+  const updated = ctx.store.updateRelease(release.id, { retroOpenedAt: now });
+  ctx.store.cancelJobs(release.id, ["retro_open"]);
+  ctx.store.upsertJob({ releaseId: release.id, kind: "retro_close", key: "retro_close", dueAt: now + ctx.config.retroWindowMs, payload: {} });
+  audit(ctx, by, platform, release.id, "retro_opened", {});
+  ctx.effects.push(
+    { type: "refresh", releaseId: release.id },
+    { type: "wake" },
+    notice(release.id, `📝 Retro for ${release.id} (${release.service} ${release.version}) is open: what went well, what did not, and action items with an owner. Press Add retro notes.`, {
+      buttons: [{ action: "retro", label: "Add retro notes", style: "default" }],
+      mention: [release.managerId],
+    }),
+  );
+  return updated;
+}
+
+/** `/release retro R-1` or the button: checks the release can have a retro, opening it if due. */
+export function startRetro(ctx: Ctx, actor: Actor, platform: string, id: string): Reply {
+  let release = getReleaseOrThrow(ctx, id);
+  if (release.state !== "shipped" && release.state !== "rolled_back" && !(release.state === "closed" && release.retroOpenedAt)) {
+    throw new UserError("retro_not_open", `${release.id} has no retro yet: it opens after the release is shipped or rolled back.`);
+  }
+  if (release.state === "closed") throw new UserError("retro_closed", `The retro of ${release.id} is closed. \`/release status ${release.id}\` shows its summary.`);
+  if (!release.retroOpenedAt) release = openRetro(ctx, release, actor, platform);
+  return { type: "form", form: retroForm(release) };
+}
+
+export function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: string, values: Record<string, string>): Reply {
+  const release = getReleaseOrThrow(ctx, id);
+  if (!release.retroOpenedAt || release.state === "closed") {
+    throw new UserError("retro_not_open", release.state === "closed" ? `The retro of ${release.id} is closed; your notes were not saved.` : `The retro of ${release.id} is not open yet.`);
+  }
+  const form = retroForm(release);
+  const wentWell = field(values, form, "went_well");
+  const wentBadly = field(values, form, "went_badly");
+  const actionItems = field(values, form, "action_items");
+  if (!wentWell && !wentBadly && !actionItems) throw new UserError("retro_empty", "Write at least one answer.", "went_well");
+  ctx.store.addRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, wentWell, wentBadly, actionItems, at: ctx.clock.now() });
+  audit(ctx, actor, platform, release.id, "retro_answer", { wentWell, wentBadly, actionItems });
+  ctx.effects.push({ type: "refresh", releaseId: release.id });
+  return ok(`Thanks ${actor.name}, your retro notes for ${release.id} are saved.`);
+}
+
+/** The text posted when the retro window ends. */
+export function retroSummary(ctx: Ctx, release: Release): string {
+  const answers = ctx.store.listRetroAnswers(release.id);
+  if (!answers.length) return `📝 Retro for ${release.id} closed with no notes.`;
+  const section = (title: string, pick: (a: (typeof answers)[number]) => string) => {
+    const lines = answers.filter((a) => pick(a)).map((a) => `• ${pick(a).replace(/\n+/g, " / ")} (${a.authorName})`);
+    return lines.length ? [`${title}:`, ...lines] : [];
+  };
+  return [
+    `📝 Retro for ${release.id} closed: ${answers.length} ${answers.length === 1 ? "answer" : "answers"}.`,
+    ...section("Went well", (a) => a.wentWell),
+    ...section("Did not go well", (a) => a.wentBadly),
+    ...section("Action items", (a) => a.actionItems),
+  ].join("\n");
+}
+
+export function closeAfterRetro(ctx: Ctx, release: Release): void {
+  if (release.state !== "shipped" && release.state !== "rolled_back") return;
+  const next = transition(release.id, release.state, "close");
+  ctx.store.updateRelease(release.id, { state: next, closedAt: ctx.clock.now() });
+  audit(ctx, { id: "gonogo" }, "scheduler", release.id, "state_changed", { from: release.state, to: next });
+  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, retroSummary(ctx, release)));
+}

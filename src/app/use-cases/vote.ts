@@ -1,0 +1,63 @@
+import { decide } from "../../domain/decision.js";
+import { UserError } from "../../domain/errors.js";
+import { acceptsVotes, STATE_LABELS } from "../../domain/release.js";
+import { CHOICE_LABELS, describeVoteChange, validateVote } from "../../domain/votes.js";
+import type { Actor, Release, VoteChoice } from "../../domain/types.js";
+import { audit, getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
+import { ok } from "../replies.js";
+import type { Reply } from "../views.js";
+
+function decisionSummary(ctx: Ctx, release: Release): string {
+  const result = decide(ctx.store.getVotes(release.id), policyFor(ctx, release.channel.key), release.managerId);
+  return result.decision === "go" ? "Decision: GO." : `Decision: ${result.decision === "no_go" ? "NO-GO" : "pending"}: ${result.reasons.join(" · ")}.`;
+}
+
+/** Casts or changes the actor's one current vote. Every change is in the audit trail. */
+export function castVote(ctx: Ctx, actor: Actor, platform: string, releaseId: string, choice: VoteChoice, reason: string | null): Reply {
+  const release = getReleaseOrThrow(ctx, releaseId);
+  const roles = requirePermission(ctx, actor, "vote", release);
+  const policy = policyFor(ctx, release.channel.key);
+  const cleaned = validateVote(release, choice, reason, policy);
+  if (choice === "go" && !policy.selfApproval && actor.id === release.managerId) {
+    throw new UserError("self_approval", `Self-approval is off in this channel: as the release manager of ${release.id} your GO would not count. Ask teammates to vote, or an admin to \`/release policy set self_approval=on\`.`);
+  }
+  const previous = ctx.store.getVotes(release.id).find((v) => v.voter === actor.id);
+  const change = describeVoteChange(previous, choice);
+  if (change === "unchanged" && (previous?.reason ?? null) === cleaned) {
+    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${decisionSummary(ctx, release)}`);
+  }
+  const now = ctx.clock.now();
+  ctx.store.upsertVote(release.id, { voter: actor.id, voterName: actor.name, choice, reason: cleaned, roles, at: now });
+  audit(ctx, actor, platform, release.id, change === "cast" ? "vote_cast" : "vote_changed", {
+    before: previous ? { choice: previous.choice, reason: previous.reason } : null,
+    after: { choice, reason: cleaned },
+    roles,
+  });
+  markGoReached(ctx, actor, platform, release);
+  ctx.effects.push({ type: "refresh", releaseId: release.id });
+  const verb = change === "cast" ? "is in" : `replaces your ${CHOICE_LABELS[previous!.choice]}`;
+  return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} ${verb}. ${decisionSummary(ctx, release)}`);
+}
+
+/** Removes the actor's vote. */
+export function retractVote(ctx: Ctx, actor: Actor, platform: string, releaseId: string): Reply {
+  const release = getReleaseOrThrow(ctx, releaseId);
+  if (!acceptsVotes(release.state)) {
+    throw new UserError("votes_closed", `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; votes can no longer change.`);
+  }
+  const previous = ctx.store.getVotes(release.id).find((v) => v.voter === actor.id);
+  if (!previous) throw new UserError("no_vote", `You have no vote on ${release.id} to retract.`);
+  ctx.store.deleteVote(release.id, actor.id);
+  audit(ctx, actor, platform, release.id, "vote_retracted", { before: { choice: previous.choice, reason: previous.reason } });
+  ctx.effects.push({ type: "refresh", releaseId: release.id });
+  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${decisionSummary(ctx, release)}`);
+}
+
+/** Remembers the first moment the release reached GO (time to decision). */
+function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release): void {
+  if (release.decidedGoAt !== null) return;
+  const result = decide(ctx.store.getVotes(release.id), policyFor(ctx, release.channel.key), release.managerId);
+  if (result.decision !== "go") return;
+  ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
+  audit(ctx, actor, platform, release.id, "decision_go", {});
+}

@@ -1,0 +1,202 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+import { createWorld, guildCreatePayload, messagePayload, readyPayload, snowflake, type FakeWorld } from "./discord-fixtures.js";
+
+/** One HTTP request the fake received. `path` is decoded and has no `/api/v10` prefix. */
+export interface FakeCall {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: any;
+  /** The Authorization header (`Bot …`), null for interaction callbacks and webhooks. */
+  auth: string | null;
+  status: number;
+}
+
+interface RateLimitRule {
+  match: (method: string, path: string) => boolean;
+  remaining: number;
+  retryAfter: number;
+}
+
+export interface FakeDiscord {
+  /** Pass as `DISCORD_API_URL` / `config.discord.apiUrl`: discord.js appends `/v10`. */
+  apiUrl: string;
+  url: string;
+  world: FakeWorld;
+  calls: FakeCall[];
+  /** What IDENTIFY carried (token and intents), once a client connected. */
+  identify: { token: string; intents: number } | null;
+  /** The last body each channel message had (after posts and edits), by message id. */
+  messages: Map<string, { channelId: string; body: any; edits: number }>;
+  /** Resolves with the first call matching `pred` (already recorded or future). */
+  waitFor(pred: (c: FakeCall) => boolean, timeoutMs?: number): Promise<FakeCall>;
+  /** Resolves once `count` calls match `pred`. */
+  waitForCount(pred: (c: FakeCall) => boolean, count: number, timeoutMs?: number): Promise<FakeCall[]>;
+  /** Sends `INTERACTION_CREATE` over the gateway to every connected client; returns the payload. */
+  dispatchInteraction<T extends { id: string }>(raw: T): T;
+  /** The callback (`POST /interactions/{id}/{token}/callback`) for one interaction. */
+  callbackFor(interactionId: string, timeoutMs?: number): Promise<FakeCall>;
+  /** Answers the next `times` matching requests with 429 and `retry_after` (seconds). */
+  rateLimit(opts: { method?: string; pathPrefix?: string; times: number; retryAfter: number }): void;
+  close(): Promise<void>;
+}
+
+/** A local fake of Discord's REST API and Gateway on 127.0.0.1, enough for the real discord.js client. */
+export async function startFakeDiscord(world: FakeWorld = createWorld()): Promise<FakeDiscord> {
+  const calls: FakeCall[] = [];
+  const listeners = new Set<() => void>();
+  const messages = new Map<string, { channelId: string; body: any; edits: number }>();
+  const rules: RateLimitRule[] = [];
+  const sockets = new Set<WebSocket>();
+  let seq = 0;
+  let port = 0;
+  const gatewayUrl = () => `ws://127.0.0.1:${port}/gateway`;
+
+  const record = (c: FakeCall) => {
+    calls.push(c);
+    for (const l of [...listeners]) l();
+  };
+
+  const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+    const text = body === undefined ? "" : JSON.stringify(body);
+    res.writeHead(status, { ...(text ? { "content-type": "application/json" } : {}), ...headers });
+    res.end(text);
+  };
+
+  const route = (method: string, path: string, query: URLSearchParams, body: any): { status: number; body?: unknown } => {
+    let m: RegExpExecArray | null;
+    if (method === "GET" && (path === "/gateway/bot" || path === "/gateway")) {
+      return { status: 200, body: { url: gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14400000, max_concurrency: 1 } } };
+    }
+    if (method === "PUT" && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
+      return { status: 200, body: (body as any[]).map((c) => ({ id: snowflake(), application_id: world.applicationId, version: snowflake(), default_member_permissions: null, ...c })) };
+    }
+    if (method === "POST" && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
+      return query.get("with_response") === "true" ? { status: 200, body: { interaction: { id: path.split("/")[2], type: 3 } } } : { status: 204 };
+    }
+    if ((m = /^\/webhooks\/\d+\/[^/]+(?:\/messages\/(@original|\d+))?$/.exec(path))) {
+      const id = m[1] && m[1] !== "@original" ? m[1] : snowflake();
+      return { status: 200, body: messagePayload(world, world.channelId, id, body ?? {}, method === "PATCH") };
+    }
+    if (method === "POST" && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      const id = snowflake();
+      messages.set(id, { channelId: m[1]!, body, edits: 0 });
+      return { status: 200, body: messagePayload(world, m[1]!, id, body) };
+    }
+    if (method === "PATCH" && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
+      const known = messages.get(m[2]!);
+      if (!known) return { status: 404, body: { message: "Unknown Message", code: 10008 } };
+      messages.set(m[2]!, { channelId: m[1]!, body: { ...known.body, ...body }, edits: known.edits + 1 });
+      return { status: 200, body: messagePayload(world, m[1]!, m[2]!, messages.get(m[2]!)!.body, true) };
+    }
+    return { status: 404, body: { message: "404: Not Found", code: 0 } };
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      // discord.js percent-encodes `@original`; decode so routes read as documented.
+      const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, "");
+      const method = req.method ?? "GET";
+      const raw = Buffer.concat(chunks).toString("utf8");
+      let body: any = null;
+      try {
+        body = raw ? JSON.parse(raw) : null;
+      } catch {
+        body = raw;
+      }
+      const auth = req.headers.authorization ?? null;
+      const rule = rules.find((r) => r.remaining > 0 && r.match(method, path));
+      if (rule) {
+        rule.remaining--;
+        record({ method, path, query: url.searchParams, body, auth, status: 429 });
+        send(res, 429, { message: "You are being rate limited.", retry_after: rule.retryAfter, global: false }, {
+          "retry-after": String(Math.ceil(rule.retryAfter)),
+          "x-ratelimit-limit": "5",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset-after": String(rule.retryAfter),
+          "x-ratelimit-bucket": "fake-bucket",
+          "x-ratelimit-scope": "user",
+        });
+        return;
+      }
+      const out = route(method, path, url.searchParams, body);
+      record({ method, path, query: url.searchParams, body, auth, status: out.status });
+      send(res, out.status, out.body);
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req, socket, head) => {
+    if (!req.url?.startsWith("/gateway")) return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws));
+  });
+
+  const fake: FakeDiscord = {
+    apiUrl: "",
+    url: "",
+    world,
+    calls,
+    identify: null,
+    messages,
+    waitFor: (pred, timeoutMs = 3000) => fake.waitForCount(pred, 1, timeoutMs).then((cs) => cs[0]!),
+    waitForCount(pred, count, timeoutMs = 3000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = calls.filter(pred);
+          if (found.length < count) return false;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(found.slice(0, count));
+          return true;
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          const seen = calls.map((c) => `${c.status} ${c.method} ${c.path}`).slice(-15).join("\n  ");
+          reject(new Error(`fake Discord: ${calls.filter(pred).length}/${count} matching calls after ${timeoutMs} ms; last calls:\n  ${seen}`));
+        }, timeoutMs);
+        if (!check()) listeners.add(check);
+      });
+    },
+    dispatchInteraction(raw) {
+      const packet = JSON.stringify({ op: 0, t: "INTERACTION_CREATE", s: ++seq, d: raw });
+      for (const ws of sockets) ws.send(packet);
+      return raw;
+    },
+    callbackFor: (interactionId, timeoutMs) => fake.waitFor((c) => c.method === "POST" && c.path.startsWith(`/interactions/${interactionId}/`) && c.status < 300, timeoutMs),
+    rateLimit({ method, pathPrefix, times, retryAfter }) {
+      rules.push({ match: (m, p) => (!method || m === method) && (!pathPrefix || p.startsWith(pathPrefix)), remaining: times, retryAfter });
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+
+  wss.on("connection", (ws) => {
+    sockets.add(ws);
+    ws.on("close", () => sockets.delete(ws));
+    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }));
+    ws.on("message", (data: Buffer) => {
+      const msg = JSON.parse(data.toString("utf8")) as { op: number; d: any };
+      if (msg.op === 1) ws.send(JSON.stringify({ op: 11 }));
+      if (msg.op === 2) {
+        fake.identify = { token: String(msg.d.token), intents: Number(msg.d.intents) };
+        ws.send(JSON.stringify({ op: 0, t: "READY", s: ++seq, d: readyPayload(world, gatewayUrl()) }));
+        ws.send(JSON.stringify({ op: 0, t: "GUILD_CREATE", s: ++seq, d: guildCreatePayload(world) }));
+      }
+    });
+  });
+
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  port = (server.address() as AddressInfo).port;
+  fake.url = `http://127.0.0.1:${port}`;
+  fake.apiUrl = `${fake.url}/api`;
+  return fake;
+}
