@@ -44,6 +44,8 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop():
     await ready;
   } catch (err) {
     await client.destroy();
+    // The original error is not attached as cause: its URL or message may carry the token.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(`Discord login failed: ${scrubText(err instanceof Error ? err.message : String(err), secrets)}`);
   }
 

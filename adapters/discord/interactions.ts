@@ -63,8 +63,9 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
     deps.log.warn({ interaction: i.id }, "discord: bot.handle slow, deferring the reply");
     await i.deferReply({ flags: MessageFlags.Ephemeral });
     const reply = await pending;
-    const { flags: _f, ...body } = answerFor(reply);
-    await i.editReply(body);
+    // The deferral already made the reply ephemeral; edits cannot carry flags.
+    const { content, embeds, components } = answerFor(reply);
+    await i.editReply({ content: content ?? null, embeds: embeds ?? [], components: components ?? [] });
     return;
   }
   if (first.type === "form" && !i.isModalSubmit()) {

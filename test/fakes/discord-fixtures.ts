@@ -152,7 +152,7 @@ export function messagePayload(world: FakeWorld, channelId: string, id: string, 
     timestamp: now,
     edited_timestamp: edited ? now : null,
     flags: (body.flags as number | undefined) ?? 0,
-    ...(body.message_reference ? { message_reference: { type: 0, channel_id: channelId, guild_id: world.guildId, ...(body.message_reference as object) } } : {}),
+    ...(body.message_reference ? { message_reference: { type: 0, channel_id: channelId, guild_id: world.guildId, ...body.message_reference } } : {}),
   };
 }
 
@@ -202,8 +202,9 @@ export function slashCommand(
     if (typeof v === "string") return { name, type: OPTION_TYPES.string, value: v, ...(focused === name ? { focused: true } : {}) };
     if ("user" in v) {
       resolved.users[v.user.id] = apiUser(v.user);
-      const { user: _u, ...rest } = apiMember(v.user);
-      resolved.members[v.user.id] = rest;
+      // Resolved members omit `user`; it sits in resolved.users.
+      const { roles, nick, joined_at, permissions } = apiMember(v.user);
+      resolved.members[v.user.id] = { roles, nick, joined_at, permissions, avatar: null, premium_since: null, flags: 0, pending: false };
       return { name, type: name === "who" ? OPTION_TYPES.mentionable : OPTION_TYPES.user, value: v.user.id };
     }
     const [roleName, roleId] = Object.entries(base.world.roles).find(([, id]) => id === v.role) ?? ["role", v.role];

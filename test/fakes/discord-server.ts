@@ -3,12 +3,16 @@ import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createWorld, guildCreatePayload, messagePayload, readyPayload, snowflake, type FakeWorld } from "./discord-fixtures.js";
 
+/** Arbitrary JSON from discord.js; tests read into it freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- request bodies are whatever discord.js sent
+export type Json = any;
+
 /** One HTTP request the fake received. `path` is decoded and has no `/api/v10` prefix. */
 export interface FakeCall {
   method: string;
   path: string;
   query: URLSearchParams;
-  body: any;
+  body: Json;
   /** The Authorization header (`Bot …`), null for interaction callbacks and webhooks. */
   auth: string | null;
   status: number;
@@ -29,7 +33,7 @@ export interface FakeDiscord {
   /** What IDENTIFY carried (token and intents), once a client connected. */
   identify: { token: string; intents: number } | null;
   /** The last body each channel message had (after posts and edits), by message id. */
-  messages: Map<string, { channelId: string; body: any; edits: number }>;
+  messages: Map<string, { channelId: string; body: Json; edits: number }>;
   /** Resolves with the first call matching `pred` (already recorded or future). */
   waitFor(pred: (c: FakeCall) => boolean, timeoutMs?: number): Promise<FakeCall>;
   /** Resolves once `count` calls match `pred`. */
@@ -47,7 +51,7 @@ export interface FakeDiscord {
 export async function startFakeDiscord(world: FakeWorld = createWorld()): Promise<FakeDiscord> {
   const calls: FakeCall[] = [];
   const listeners = new Set<() => void>();
-  const messages = new Map<string, { channelId: string; body: any; edits: number }>();
+  const messages = new Map<string, { channelId: string; body: Json; edits: number }>();
   const rules: RateLimitRule[] = [];
   const sockets = new Set<WebSocket>();
   let seq = 0;
@@ -65,13 +69,13 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
     res.end(text);
   };
 
-  const route = (method: string, path: string, query: URLSearchParams, body: any): { status: number; body?: unknown } => {
+  const route = (method: string, path: string, query: URLSearchParams, body: Json): { status: number; body?: unknown } => {
     let m: RegExpExecArray | null;
     if (method === "GET" && (path === "/gateway/bot" || path === "/gateway")) {
       return { status: 200, body: { url: gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14400000, max_concurrency: 1 } } };
     }
     if (method === "PUT" && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
-      return { status: 200, body: (body as any[]).map((c) => ({ id: snowflake(), application_id: world.applicationId, version: snowflake(), default_member_permissions: null, ...c })) };
+      return { status: 200, body: (body as Record<string, unknown>[]).map((c) => ({ id: snowflake(), application_id: world.applicationId, version: snowflake(), default_member_permissions: null, ...c })) };
     }
     if (method === "POST" && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
       return query.get("with_response") === "true" ? { status: 200, body: { interaction: { id: path.split("/")[2], type: 3 } } } : { status: 204 };
@@ -103,7 +107,7 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
       const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, "");
       const method = req.method ?? "GET";
       const raw = Buffer.concat(chunks).toString("utf8");
-      let body: any = null;
+      let body: Json;
       try {
         body = raw ? JSON.parse(raw) : null;
       } catch {
@@ -184,7 +188,7 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
     ws.on("close", () => sockets.delete(ws));
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 } }));
     ws.on("message", (data: Buffer) => {
-      const msg = JSON.parse(data.toString("utf8")) as { op: number; d: any };
+      const msg = JSON.parse(data.toString("utf8")) as { op: number; d: Json };
       if (msg.op === 1) ws.send(JSON.stringify({ op: 11 }));
       if (msg.op === 2) {
         fake.identify = { token: String(msg.d.token), intents: Number(msg.d.intents) };
