@@ -260,8 +260,8 @@ interface Problem {
   detail: string;
 }
 
-/** The Block Kit limits Slack enforces on messages (PLATFORM-FACTS A5), answered as Slack does. */
-function checkMessage(params: Record<string, unknown>): Problem | null {
+/** The Block Kit limits Slack enforces on messages (PLATFORM-FACTS A5), answered as Slack does; null when Slack would accept it. */
+export function checkMessage(params: Record<string, unknown>): Problem | null {
   const blocks = params.blocks;
   if (blocks === undefined) return typeof params.text === "string" && params.text ? null : { error: "no_text", detail: "text or blocks required" };
   if (!Array.isArray(blocks)) return { error: "invalid_blocks_format", detail: "blocks must be an array" };
@@ -270,7 +270,7 @@ function checkMessage(params: Record<string, unknown>): Problem | null {
   return checkBlocks(blocks as Block[]);
 }
 
-function checkView(params: Record<string, unknown>): Problem | null {
+export function checkView(params: Record<string, unknown>): Problem | null {
   const view = params.view as { type?: string; title?: { text?: string }; blocks?: Block[]; private_metadata?: string; callback_id?: string; submit?: { text?: string } } | undefined;
   if (!view || !Array.isArray(view.blocks)) return { error: "invalid_arguments", detail: "view.blocks required" };
   if (view.type === "modal" && (!view.title?.text || view.title.text.length > 24)) return { error: "invalid_arguments", detail: "modal title must be 1-24 chars" };

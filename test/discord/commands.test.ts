@@ -1,0 +1,54 @@
+import { ApplicationCommandOptionType } from "discord.js";
+import { describe, expect, it } from "vitest";
+import { releaseCommands } from "../../adapters/discord/commands.js";
+
+const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "help"];
+
+interface Opt { name: string; description: string; type: ApplicationCommandOptionType; options?: Opt[]; choices?: { name: string; value: string }[]; required?: boolean; autocomplete?: boolean }
+
+describe("/release command definition", () => {
+  const [cmd] = releaseCommands();
+  const subs = (cmd!.options ?? []) as Opt[];
+
+  it("has one subcommand per grammar verb", () => {
+    expect(cmd!.name).toBe("release");
+    expect(subs.map((s) => s.name)).toEqual(SUBCOMMANDS);
+    expect(subs.every((s) => s.type === ApplicationCommandOptionType.Subcommand)).toBe(true);
+  });
+
+  it("stays within Discord's naming, count and size limits", () => {
+    let chars = cmd!.name.length + cmd!.description.length;
+    const walk = (opts: Opt[]) => {
+      expect(opts.length).toBeLessThanOrEqual(25);
+      let seenOptional = false;
+      for (const o of opts) {
+        expect(o.name).toMatch(NAME);
+        expect(o.name).toBe(o.name.toLowerCase());
+        expect(o.description.length).toBeGreaterThan(0);
+        expect(o.description.length).toBeLessThanOrEqual(100);
+        // Discord requires required options before optional ones.
+        if (o.required) expect(seenOptional).toBe(false);
+        else if (o.type !== ApplicationCommandOptionType.Subcommand) seenOptional = true;
+        chars += o.name.length + o.description.length;
+        for (const c of o.choices ?? []) {
+          expect(c.value.length).toBeLessThanOrEqual(100);
+          chars += c.name.length + c.value.length;
+        }
+        if (o.options) walk(o.options);
+      }
+    };
+    walk(subs);
+    expect(chars).toBeLessThanOrEqual(8000);
+  });
+
+  it("offers go / no-go / abstain as choices and autocompletes release ids", () => {
+    const vote = subs.find((s) => s.name === "vote")!;
+    expect(vote.options!.find((o) => o.name === "choice")!.choices!.map((c) => c.value)).toEqual(["go", "no-go", "abstain"]);
+    const ids = subs.flatMap((s) => (s.options ?? []).filter((o) => o.name === "id"));
+    expect(ids.length).toBeGreaterThan(10);
+    expect(ids.every((o) => o.autocomplete === true && o.type === ApplicationCommandOptionType.String)).toBe(true);
+    const role = subs.find((s) => s.name === "role")!;
+    expect(role.options!.find((o) => o.name === "who")!.type).toBe(ApplicationCommandOptionType.Mentionable);
+  });
+});

@@ -1,0 +1,88 @@
+import { ButtonStyle, ComponentType } from "discord.js";
+import { describe, expect, it } from "vitest";
+import { parseCustomId } from "../../adapters/discord/ids.js";
+import { renderCard, renderModal, renderNotice, renderReplyMessage } from "../../adapters/discord/render.js";
+import { cardView, manyVotes } from "./card-fixture.js";
+import { limitProblems } from "./limits-check.js";
+
+const G = "1187331275440648213";
+
+describe("the release card as a Discord embed", () => {
+  it("shows state, decision, votes and the release time as local and live relative time", () => {
+    const body = renderCard(cardView());
+    const e = body.embeds[0]!;
+    expect(e.title).toBe("R-7 · payments 1.4.2 → production");
+    expect(e.description).toContain("**Pending: 1 of 2 GO · waiting for qa**");
+    const unix = Date.UTC(2030, 0, 15, 14, 0) / 1000;
+    expect(e.fields!.find((f) => f.name === "Release time")!.value).toBe(`<t:${unix}:F>\n<t:${unix}:R>`);
+    expect(e.fields!.find((f) => f.name === "GO (1)")!.value).toBe("• Member 1");
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("gives Go, No-go and Abstain buttons their Discord styles", () => {
+    const row = renderCard(cardView()).components[0]!;
+    expect(row.components.map((b) => [b.type, "style" in b && b.style, "custom_id" in b && parseCustomId(b.custom_id)])).toEqual([
+      [ComponentType.Button, ButtonStyle.Success, { kind: "button", action: "go", releaseId: "R-7" }],
+      [ComponentType.Button, ButtonStyle.Danger, { kind: "button", action: "no_go", releaseId: "R-7" }],
+      [ComponentType.Button, ButtonStyle.Secondary, { kind: "button", action: "abstain", releaseId: "R-7" }],
+    ]);
+  });
+
+  it("drops the buttons once the release is resolved", () => {
+    expect(renderCard(cardView({ state: "closed", stateLabel: "Closed", resolved: true })).components).toEqual([]);
+  });
+
+  it("stays within every embed and component limit with 100 voters, long notes and many buttons", () => {
+    const card = cardView({
+      votes: manyVotes(100),
+      title: "x".repeat(400),
+      description: "d".repeat(5000),
+      notes: Array.from({ length: 40 }, (_, i) => `note ${i}: ${"n".repeat(80)}`),
+      buttons: [...cardView().buttons, { action: "rollback", label: "Roll back".repeat(20), style: "danger" }, { action: "retro", label: "Add retro notes", style: "primary" }, { action: "go", label: "Go again", style: "primary" }],
+    });
+    const body = renderCard(card);
+    expect(limitProblems(body)).toEqual([]);
+    const go = body.embeds[0]!.fields!.find((f) => f.name.startsWith("GO ("))!;
+    expect(go.value).toMatch(/… and \d+ more$/);
+  });
+
+  it("keeps a reply with many cards within the limits", () => {
+    const cards = Array.from({ length: 14 }, (_, i) => cardView({ releaseId: `R-${i}`, votes: manyVotes(30) }));
+    const reply = renderReplyMessage("Open releases:", cards);
+    expect(limitProblems(reply)).toEqual([]);
+    expect(reply.embeds).toHaveLength(10);
+    expect(reply.content).toContain("and 4 more");
+  });
+});
+
+describe("notices and modals", () => {
+  it("replies to the card and mentions only this server's members and roles", () => {
+    const body = renderNotice(
+      { releaseId: "R-7", text: "⏰ T-15m: still waiting for Member 2", mention: [`discord:${G}:111111111111111111`, "slack:T1:U2", "discord:999999999999999999:222222222222222222"], mentionGroups: [`discord-role:${G}:1187331812277321738`], buttons: [] },
+      G,
+      "1187500000000000001",
+    );
+    expect(body.content).toBe("⏰ T-15m: still waiting for Member 2\n<@111111111111111111> <@&1187331812277321738>");
+    expect(body.allowed_mentions).toEqual({ parse: [], users: ["111111111111111111"], roles: ["1187331812277321738"], replied_user: false });
+    expect(body.message_reference).toEqual({ message_id: "1187500000000000001", fail_if_not_exists: false });
+  });
+
+  it("builds a modal with the context and one labelled input per field", () => {
+    const modal = renderModal({
+      form: "retro",
+      releaseId: "R-7",
+      title: "Retro for R-7 with a title far longer than forty-five characters",
+      context: "payments 1.4.2 → production.",
+      submitLabel: "Save",
+      fields: [
+        { key: "went_well", label: "What went well", kind: "multiline", required: false, maxLength: 1000 },
+        { key: "when", label: "When", kind: "datetime", required: true, maxLength: 9000, placeholder: "p".repeat(150) },
+      ],
+    });
+    expect(modal.custom_id).toBe("g1:f:retro:R-7");
+    expect(modal.title.length).toBeLessThanOrEqual(45);
+    expect(modal.components[0]).toEqual({ type: ComponentType.TextDisplay, content: "payments 1.4.2 → production." });
+    expect(modal.components[1]).toMatchObject({ type: ComponentType.Label, label: "What went well", component: { custom_id: "went_well", style: 2, required: false, max_length: 1000 } });
+    expect(modal.components[2]).toMatchObject({ component: { custom_id: "when", style: 1, required: true, max_length: 4000 } });
+  });
+});
