@@ -30,6 +30,8 @@ const MAX_VOTE_BLOCKS = 6;
 const VOTE_TEXT_BUDGET = 6000;
 const REASON_ON_CARD = 200;
 const MAX_NOTES = 9;
+/** Summaries in one ephemeral list: each is a few hundred characters, and Slack caps a message near 13k. */
+const MAX_SUMMARIES = 25;
 
 /** A person as Slack should show them: a live mention for Slack users, the stored name for others. */
 export function personText(id: string, name: string): string {
@@ -179,10 +181,11 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
   const [only] = reply.cards;
   if (reply.cards.length === 1 && only) cardBlocks = renderCard(only).blocks;
   else if (reply.cards.length > 1) {
-    const room = LIMITS.messageBlocks - textBlocks.length - 1;
+    // Leave room for the divider and the "more" line, and stay well under Slack's total size cap.
+    const room = Math.min(MAX_SUMMARIES, LIMITS.messageBlocks - textBlocks.length - 2);
     const shown = reply.cards.slice(0, room);
     cardBlocks = shown.map(renderCardSummary);
-    if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(`…and ${reply.cards.length - shown.length} more`)] });
+    if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(`…and ${reply.cards.length - shown.length} more not shown here.`)] });
   }
   const blocks = [...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks);
   return { text: truncate(reply.text || (only ? only.fallbackText : " "), LIMITS.sectionText), blocks };

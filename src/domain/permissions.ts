@@ -28,6 +28,23 @@ export interface ActorRoles {
   roles: string[];
 }
 
+/** How each action reads in a sentence: "may <verb> R-1". */
+const VERBS: Record<Action, string> = {
+  create: "create releases",
+  vote: "vote on",
+  schedule: "schedule",
+  update: "change",
+  ship: "ship",
+  shipped: "mark as shipped",
+  hold: "hold",
+  cancel: "cancel",
+  rollback: "roll back",
+  recovered: "mark as recovered",
+  retro: "add retro notes to",
+  policy: "change the channel policy",
+  roles: "change role bindings",
+};
+
 const OPEN_TO_ALL: Action[] = ["create", "vote", "retro"];
 const MANAGER_ACTIONS: Action[] = ["schedule", "update", "ship", "shipped", "hold", "cancel"];
 const ROLLBACK_ACTIONS: Action[] = ["rollback", "recovered"];
@@ -45,18 +62,18 @@ export function can(actor: ActorRoles, action: Action, release?: Release): Permi
     if (isManager || has("release-manager")) return { allowed: true };
     return {
       allowed: false,
-      reason: `Only ${release ? `${release.managerName} (the release manager of ${release.id})` : "the release manager"}, a release-manager or an admin may ${action}${release ? ` ${release.id}` : ""}.`,
+      reason: `Only ${release ? `${release.managerName} (the release manager of ${release.id})` : "the release manager"}, a release-manager or an admin may ${VERBS[action]}${release ? ` ${release.id}` : ""}.`,
     };
   }
   if (ROLLBACK_ACTIONS.includes(action)) {
     if (isManager || has("release-manager") || has("oncall")) return { allowed: true };
     return {
       allowed: false,
-      reason: `Only on-call, the release manager${release ? ` (${release.managerName})` : ""} or an admin may ${action === "rollback" ? "roll back" : "mark recovery of"} ${release?.id ?? "a release"}. Ask an admin to grant you oncall: \`/release role grant <you> oncall\`.`,
+      reason: `Only on-call, the release manager${release ? ` (${release.managerName})` : ""} or an admin may ${VERBS[action]} ${release?.id ?? "a release"}. Ask an admin to grant you oncall: \`/release role grant <you> oncall\`.`,
     };
   }
   return {
     allowed: false,
-    reason: `Only admins may change ${action === "policy" ? "the channel policy" : "role bindings"}. Ask an admin, or have the operator add your id (${actor.id}) to GONOGO_ADMINS.`,
+    reason: `Only admins may ${VERBS[action]}. Ask an admin, or have the operator add your id (${actor.id}) to GONOGO_ADMINS.`,
   };
 }

@@ -23,10 +23,11 @@ export function parseWhen(input: string, now: number, zone: string): number {
 }
 
 function parseAny(text: string, now: number, defaultZone: string): number | null {
-  const rel = /^in (?:(\d+) ?d(?:ays?)?)? ?(?:(\d+) ?h(?:ours?)?)? ?(?:(\d+) ?m(?:in(?:utes?)?)?)?$/i.exec(text);
-  if (rel && (rel[1] || rel[2] || rel[3])) {
+  const rel = /^in (?:(\d+) ?d(?:ays?)?)? ?(?:(\d+) ?h(?:ours?)?)? ?(?:(\d+) ?m(?:in(?:utes?)?)?)? ?(?:(\d+) ?s(?:ec(?:onds?)?)?)?$/i.exec(text);
+  if (rel && (rel[1] || rel[2] || rel[3] || rel[4])) {
     const mins = Number(rel[1] ?? 0) * 1440 + Number(rel[2] ?? 0) * 60 + Number(rel[3] ?? 0);
-    return now + mins * MINUTE;
+    // Seconds are for trying a whole countdown in a demo or a script.
+    return now + mins * MINUTE + Number(rel[4] ?? 0) * 1000;
   }
 
   // An explicit offset or Z: the string says exactly which instant it means.
@@ -87,8 +88,10 @@ export function formatInZone(ms: number, zone: string): string {
 /** `in 1h 5m`, `3m ago`, `now`: the relative line on a card. */
 export function relative(ms: number, now: number): string {
   const diff = ms - now;
+  const secs = Math.round(Math.abs(diff) / 1000);
+  if (secs === 0) return "now";
+  if (secs < 60) return diff > 0 ? `in ${secs}s` : `${secs}s ago`;
   const mins = Math.round(Math.abs(diff) / MINUTE);
-  if (mins === 0) return "now";
   const d = Math.floor(mins / 1440);
   const h = Math.floor((mins % 1440) / 60);
   const m = mins % 60;

@@ -1,0 +1,65 @@
+import type { CardView, FormView, NoticeView, Reply } from "../../src/app/views.js";
+
+export interface Paint {
+  bold(s: string): string;
+  dim(s: string): string;
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+}
+
+const ansi = (code: number) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
+export const colours: Paint = { bold: ansi(1), dim: ansi(2), green: ansi(32), red: ansi(31), yellow: ansi(33) };
+export const plain: Paint = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s };
+
+const PRESS_WORDS: Record<string, string> = { go: "go", no_go: "no-go", abstain: "abstain", rollback: "rollback", retro: "retro" };
+
+function decisionColour(card: CardView, p: Paint): string {
+  if (card.state !== "voting" && card.state !== "held") return p.dim(card.decisionLine);
+  return card.decision === "go" ? p.green(card.decisionLine) : card.decision === "no_go" ? p.red(card.decisionLine) : p.yellow(card.decisionLine);
+}
+
+/** The card as a framed block of text, with the commands that press its buttons. */
+export function renderCard(card: CardView, p: Paint, heading = ""): string {
+  const lines = [
+    `${heading}${p.bold(`${card.releaseId}  ${card.title}`)}  [${card.stateLabel}]`,
+    `  Manager: ${card.managerName}${card.description ? `   ${card.description}` : ""}`,
+  ];
+  if (card.state === "voting" || card.state === "held") lines.push(`  Decision: ${decisionColour(card, p)}`);
+  const t = card.tally;
+  lines.push(`  Votes: ${t.go} go · ${t.noGo} no-go · ${t.abstain} abstain`);
+  for (const v of card.votes) {
+    const mark = v.choice === "go" ? p.green("GO") : v.choice === "no_go" ? p.red("NO-GO") : p.dim("abstain");
+    lines.push(`    ${v.voterName}: ${mark}${v.reason ? ` — ${v.reason}` : ""}`);
+  }
+  if (card.scheduledText) lines.push(`  When: ${card.scheduledText}${card.countdownLine ? `  (${card.countdownLine})` : ""}`);
+  for (const n of card.notes) lines.push(`  ${p.dim("•")} ${n}`);
+  if (card.buttons.length) lines.push(`  Buttons: ${card.buttons.map((b) => `[${b.label}] /press ${card.releaseId} ${PRESS_WORDS[b.action]}`).join("   ")}`);
+  return `${p.dim("┌──")}\n${lines.map((l) => `${p.dim("│")} ${l}`).join("\n")}\n${p.dim("└──")}`;
+}
+
+export function renderNotice(n: NoticeView, p: Paint): string {
+  const who = [...n.mention, ...n.mentionGroups].map((s) => `@${s.slice(s.lastIndexOf(":") + 1)}`);
+  const buttons = n.buttons.map((b) => `[${b.label}] /press ${n.releaseId} ${PRESS_WORDS[b.action]}`);
+  return `${p.dim(`  ↳ ${n.releaseId} thread:`)} ${n.text}${who.length ? ` ${who.join(" ")}` : ""}${buttons.length ? `\n    ${buttons.join("   ")}` : ""}`;
+}
+
+export function renderForm(form: FormView, p: Paint): string {
+  const fields = form.fields.map((f) => `    ${f.key}${f.required ? "" : " (optional)"}: ${f.label}`);
+  const example = form.fields.map((f) => `${f.key}=…`).join(" ");
+  return [`${p.bold(form.title)}: ${form.context}`, ...fields, `  Answer with: /submit ${example}   (or /cancel)`].join("\n");
+}
+
+/** A private reply: only the person who typed sees it (here: shown as a "(private)" line). */
+export function renderReply(reply: Reply, p: Paint): string {
+  switch (reply.type) {
+    case "message": {
+      const text = reply.error ? p.red(reply.text) : reply.text;
+      return [`${p.dim("(private)")} ${text}`, ...reply.cards.map((c) => renderCard(c, p))].join("\n");
+    }
+    case "form":
+      return renderForm(reply.form, p);
+    case "form_errors":
+      return `${p.red(Object.entries(reply.errors).map(([k, v]) => `${k}: ${v}`).join("; "))}\n  Fix it and /submit again, or /cancel.`;
+  }
+}

@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import type { Reply } from "../../src/app/views.js";
+
+let core: TestCore;
+afterEach(async () => core?.close());
+
+const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+const text = (r: Reply) => (r.type === "message" ? r.text : r.type === "form_errors" ? r.text : `form:${r.form.form}`);
+
+describe("voting through the door", () => {
+  it("creates R-1 and reaches GO after two GO votes", async () => {
+    core = createTestCore();
+    const created = await say("alice", "create payments 1.4.2 env staging");
+    expect(text(created)).toContain("Created R-1: payments 1.4.2 → staging");
+    expect(text(await say("bob", "vote R-1 go"))).toContain("Decision: pending: 1 of 2 GO");
+    expect(text(await say("carol", "vote r-1 go"))).toContain("Decision: GO");
+    const status = await say("dave", "status R-1");
+    expect(status.type === "message" && status.cards[0]?.decisionLine).toBe("GO");
+  });
+
+  it("keeps a no-go blocking the release until it is changed, and shows who and why", async () => {
+    core = createTestCore();
+    await say("alice", "create api 2.0.0");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    const nogo = await say("dave", "vote R-1 no-go migration not tested");
+    expect(text(nogo)).toContain("NO-GO");
+    expect(text(nogo)).toContain("blocked by no-go from dave: migration not tested");
+    expect(text(await say("dave", "vote R-1 go"))).toContain("replaces your NO-GO");
+    expect(core.store.getVotes("R-1").filter((v) => v.voter === "terminal:dave")).toHaveLength(1);
+    expect(core.store.listAudit("R-1").filter((e) => e.type.startsWith("vote_")).map((e) => e.type)).toEqual(["vote_cast", "vote_cast", "vote_cast", "vote_changed"]);
+  });
+
+  it("refuses a no-go without a reason and writes nothing", async () => {
+    core = createTestCore();
+    await say("alice", "create api 2.0.0");
+    const r = await say("bob", "vote R-1 no-go");
+    expect(r.type === "message" && r.error).toBe(true);
+    expect(text(r)).toContain("needs a reason");
+    expect(core.store.getVotes("R-1")).toHaveLength(0);
+  });
+});

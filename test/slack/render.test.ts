@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import type { CardView, VoteLine } from "../../src/app/views.js";
+import { createForm } from "../../src/app/forms.js";
+import { renderCard, renderNotice, renderReplyMessage } from "../../adapters/slack/render.js";
+import { modalErrors, renderModal } from "../../adapters/slack/render-form.js";
+import { renderHome } from "../../adapters/slack/render-home.js";
+import { actionId, buttonValue, decodeMetadata, encodeMetadata, parseButton, parseCallbackId } from "../../adapters/slack/ids.js";
+import { formValues, isoFromUnixSeconds, translateCommandText } from "../../adapters/slack/inbound.js";
+import { checkMessage, checkView } from "../fakes/slack-api.js";
+
+function card(overrides: Partial<CardView> = {}): CardView {
+  return {
+    releaseId: "R-7",
+    title: "payments 1.4.2 → production",
+    service: "payments",
+    version: "1.4.2",
+    environment: "production",
+    description: "Adds SEPA instant. <https://ci.example.com/changelog|changelog> & more",
+    state: "voting",
+    stateLabel: "Voting",
+    managerId: "slack:T1:UMGR",
+    managerName: "mia",
+    decision: "pending",
+    decisionLine: "Pending: 1 of 2 GO · waiting for qa",
+    pendingReasons: ["1 of 2 GO", "waiting for qa"],
+    tally: { go: 1, noGo: 0, abstain: 0 },
+    votes: [{ voterId: "slack:T1:UQA", voterName: "quinn", choice: "go", reason: null }],
+    scheduledAt: Date.UTC(2030, 0, 15, 14, 0),
+    scheduledText: "Tue 15 Jan 2030 14:00 (UTC)",
+    timezone: "UTC",
+    countdownLine: "T-0 in 5h · next reminder T-1h",
+    notes: [],
+    buttons: [
+      { action: "go", label: "Go", style: "primary" },
+      { action: "no_go", label: "No-go", style: "danger" },
+      { action: "abstain", label: "Abstain", style: "default" },
+    ],
+    resolved: false,
+    fallbackText: "R-7 payments 1.4.2 → production [Voting]",
+    ...overrides,
+  };
+}
+
+function hundredVoters(): VoteLine[] {
+  return Array.from({ length: 100 }, (_, i) => {
+    const choice = i % 3 === 0 ? "no_go" : i % 3 === 1 ? "go" : "abstain";
+    return {
+      voterId: i % 10 === 0 ? `discord:G1:${1000 + i}` : `slack:T1:U${String(i).padStart(10, "0")}`,
+      voterName: `voter-with-a-rather-long-display-name-${i}`,
+      choice,
+      reason: choice === "no_go" ? `the migration is not reversible & <staging> ${"is still red ".repeat(40)}` : null,
+    } as VoteLine;
+  });
+}
+
+function allText(blocks: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) {
+        if (k === "text" && typeof child === "string") out.push(child);
+        else walk(child);
+      }
+    }
+  };
+  walk(blocks);
+  return out;
+}
+
+describe("Slack release card", () => {
+  it("shows the release, its decision, the voters, a local-time date token and the buttons that fit", () => {
+    const msg = renderCard(card());
+    const text = allText(msg.blocks).join("\n");
+    expect(msg.blocks[0]).toMatchObject({ type: "header", text: { text: "payments 1.4.2 → production" } });
+    expect(text).toContain("Pending: 1 of 2 GO · waiting for qa");
+    expect(text).toContain("<@UQA>");
+    expect(text).toContain(`<!date^${Date.UTC(2030, 0, 15, 14, 0) / 1000}^{date_short_pretty} {time}|Tue 15 Jan 2030 14:00 (UTC)>`);
+    expect(text).toContain("T-0 in 5h · next reminder T-1h");
+    // User text cannot inject Slack markup: the description's angle brackets and ampersand are escaped.
+    expect(text).toContain("&lt;https://ci.example.com/changelog|changelog&gt; &amp; more");
+    const actions = msg.blocks.find((b) => b.type === "actions") as { elements: { text: { text: string }; style?: string; action_id: string; value: string }[] };
+    expect(actions.elements.map((e) => [e.text.text, e.style])).toEqual([
+      ["Go", "primary"],
+      ["No-go", "danger"],
+      ["Abstain", undefined],
+    ]);
+    expect(parseButton(actions.elements[1]!.action_id, actions.elements[1]!.value)).toEqual({ ok: true, action: "no_go", releaseId: "R-7" });
+    expect(checkMessage({ text: msg.text, blocks: msg.blocks })).toBeNull();
+  });
+
+  it("shows no-go reasons and names people from other platforms by name", () => {
+    const text = allText(
+      renderCard(card({ votes: [{ voterId: "discord:G1:42", voterName: "dana", choice: "no_go", reason: "error budget spent" }], tally: { go: 0, noGo: 1, abstain: 0 }, decision: "no_go", decisionLine: "NO-GO" })).blocks,
+    ).join("\n");
+    expect(text).toContain("NO-GO");
+    expect(text).toContain("dana: _error budget spent_");
+  });
+
+  it("has no live buttons once resolved", () => {
+    const msg = renderCard(card({ state: "cancelled", stateLabel: "Cancelled", resolved: true, buttons: [] }));
+    expect(msg.blocks.some((b) => b.type === "actions")).toBe(false);
+  });
+
+  it("stays within Slack's limits for a release with 100 voters and long reasons", () => {
+    const votes = hundredVoters();
+    const msg = renderCard(
+      card({
+        votes,
+        tally: { go: votes.filter((v) => v.choice === "go").length, noGo: votes.filter((v) => v.choice === "no_go").length, abstain: votes.filter((v) => v.choice === "abstain").length },
+        description: "x".repeat(5000),
+        notes: Array.from({ length: 30 }, (_, i) => `note ${i} ${"y".repeat(400)}`),
+        title: "a-service-with-a-very-long-name ".repeat(10),
+      }),
+    );
+    expect(msg.blocks.length).toBeLessThanOrEqual(50);
+    for (const t of allText(msg.blocks)) expect(t.length).toBeLessThanOrEqual(3000);
+    for (const b of msg.blocks) {
+      if (b.type !== "actions") continue;
+      for (const e of b.elements as { action_id: string; value: string }[]) {
+        expect(e.action_id.length).toBeLessThanOrEqual(255);
+        expect(e.value.length).toBeLessThanOrEqual(255);
+      }
+    }
+    expect(JSON.stringify(msg.blocks).length).toBeLessThan(13_200);
+    expect(checkMessage({ text: msg.text, blocks: msg.blocks })).toBeNull();
+    const text = allText(msg.blocks).join("\n");
+    // The tally is always complete even when not every name fits.
+    expect(text).toContain("*GO* (33)");
+    expect(text).toContain("*NO-GO* (34)");
+    expect(text).toMatch(/…and \d+ more votes/);
+  });
+
+  it("renders an ephemeral reply with many cards as summaries within 50 blocks", () => {
+    const cards = Array.from({ length: 80 }, (_, i) => card({ releaseId: `R-${i + 1}` }));
+    const msg = renderReplyMessage({ text: "Open releases:", cards, error: false });
+    expect(msg.blocks.length).toBeLessThanOrEqual(50);
+    expect(allText(msg.blocks).join("\n")).toContain("more");
+    expect(checkMessage({ text: msg.text, blocks: msg.blocks })).toBeNull();
+  });
+
+  it("mentions the voters and groups a reminder is waiting for", () => {
+    const msg = renderNotice({ releaseId: "R-7", text: "T-15m: still waiting for qa", mention: ["slack:T1:UQA", "discord:G1:9"], mentionGroups: ["slack-group:T1:S77", "discord-role:G1:R1"], buttons: [] });
+    expect(msg.text).toContain("<@UQA>");
+    expect(msg.text).toContain("<!subteam^S77>");
+    expect(msg.text).not.toContain("discord");
+  });
+});
+
+describe("Slack modals and App Home", () => {
+  it("turns the create form into a modal with a datetimepicker and metadata that comes back on submit", () => {
+    const view = renderModal(createForm(), { release: null, channel: "C1", team: "T1" });
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(view.blocks.some((b) => b.type === "input" && b.element.type === "datetimepicker")).toBe(true);
+    expect(decodeMetadata(view.private_metadata)).toEqual({ release: null, channel: "C1", team: "T1" });
+    expect(parseCallbackId(view.callback_id)).toEqual({ ok: true, form: "create" });
+    expect(checkView({ view })).toBeNull();
+  });
+
+  it("keeps long titles within Slack's 24 characters", () => {
+    const view = renderModal({ ...createForm(), title: "Roll back R-123456789 right now?" }, { release: "R-123456789", channel: "C1", team: "T1" });
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(checkView({ view })).toBeNull();
+  });
+
+  it("puts field errors on the field's block, and unknown fields on the first one", () => {
+    expect(modalErrors({ reason: "Reason is required.", other: "Nope." }, ["reason"])).toEqual({ "field:reason": "Reason is required. Nope." });
+  });
+
+  it("reads a submitted datetimepicker as an ISO time the core parses", () => {
+    expect(isoFromUnixSeconds(1894705200)).toBe("2030-01-15T11:00:00Z");
+    expect(formValues({ values: { "field:when": { input: { type: "datetimepicker", selected_date_time: 1894705200 } }, "field:service": { input: { type: "plain_text_input", value: " payments " } }, "field:description": { input: { type: "plain_text_input", value: null } } } })).toEqual({
+      when: "2030-01-15T11:00:00Z",
+      service: "payments",
+      description: "",
+    });
+  });
+
+  it("lists at most what fits in a Home tab", () => {
+    const view = renderHome(Array.from({ length: 120 }, (_, i) => card({ releaseId: `R-${i}` })));
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    expect(checkView({ view })).toBeNull();
+    expect(allText(renderHome([]).blocks).join(" ")).toContain("Nothing live right now");
+  });
+});
+
+describe("Slack ids and command text", () => {
+  it("tells stale buttons from tampered ones", () => {
+    expect(parseButton(actionId("go"), buttonValue("R-3"))).toEqual({ ok: true, action: "go", releaseId: "R-3" });
+    expect(parseButton("gonogo:v0:go", "v0:R-3")).toEqual({ ok: false, reason: "stale" });
+    expect(parseButton(actionId("go"), "v1:R-3; DROP TABLE")).toEqual({ ok: false, reason: "tampered" });
+    expect(parseButton(actionId("go"), "v1:" + "9".repeat(3000))).toEqual({ ok: false, reason: "tampered" });
+    expect(parseButton("gonogo:v1:delete_everything", buttonValue("R-3"))).toEqual({ ok: false, reason: "tampered" });
+    expect(decodeMetadata(encodeMetadata({ release: "R-1", channel: "C1", team: "T1" }).replace("R-1", "R-1x"))).toBeNull();
+  });
+
+  it("turns Slack mentions into qualified ids and unescapes entities", () => {
+    expect(translateCommandText("role grant <!subteam^S0614TZR7|@qa> qa", "T1")).toBe("role grant slack-group:T1:S0614TZR7 qa");
+    expect(translateCommandText("create api 2.0 manager <@U024BE7LH|bob> desc fixes &lt;b&gt; &amp; <https://x.io/c|changelog>", "T1")).toBe(
+      "create api 2.0 manager slack:T1:U024BE7LH desc fixes <b> & https://x.io/c",
+    );
+    expect(translateCommandText("role grant <@W123> admin in <#C9|ops>", "T1")).toBe("role grant slack:T1:W123 admin in #ops");
+  });
+});
