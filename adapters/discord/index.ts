@@ -15,6 +15,8 @@ export interface StartDiscordOptions {
   log: Logger;
   /** Extra @discordjs/rest options (tests lift the client-side global rate cap). */
   rest?: Partial<RESTOptions>;
+  /** Gap between edits of one card; Discord's per-channel edit limit makes 1000 ms the safe default. */
+  minUpdateIntervalMs?: number;
   /** How long to wait for the gateway READY before giving up. */
   readyTimeoutMs?: number;
 }
@@ -50,7 +52,7 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop():
   }
 
   const registered = await registerCommands(client.rest, config.applicationId, config.guildId);
-  bot.attachSurface(createDiscordSurface(client.rest));
+  bot.attachSurface(createDiscordSurface(client.rest, opts.minUpdateIntervalMs));
   log.info({ user: client.user?.tag, commands: registered.count, scope: registered.scope }, "discord connected; /release registered");
   log.info({ url: inviteUrl(config.applicationId) }, "discord invite URL (bot permissions gonogo needs)");
 

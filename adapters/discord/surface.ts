@@ -8,11 +8,11 @@ import { renderCard, renderNotice } from "./render.js";
  * tokens die after 15 minutes and a release card lives for days. @discordjs/rest queues
  * per route and waits out 429s, so this stays a thin translation.
  */
-export function createDiscordSurface(rest: REST): ChatSurface {
+export function createDiscordSurface(rest: REST, minUpdateIntervalMs = 1000): ChatSurface {
   return {
     platform: "discord",
     // Discord allows about 5 message edits per 5 s per channel; the core coalesces to this.
-    minUpdateIntervalMs: 1000,
+    minUpdateIntervalMs,
     async postCard(channel: ChannelRef, card) {
       const msg = (await rest.post(Routes.channelMessages(channel.nativeId), { body: renderCard(card) })) as APIMessage;
       return { messageId: msg.id };

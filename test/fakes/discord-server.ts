@@ -16,6 +16,8 @@ export interface FakeCall {
   /** The Authorization header (`Bot …`), null for interaction callbacks and webhooks. */
   auth: string | null;
   status: number;
+  /** What the fake answered (e.g. the posted message, with its id). */
+  response: Json;
 }
 
 interface RateLimitRule {
@@ -117,7 +119,7 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
       const rule = rules.find((r) => r.remaining > 0 && r.match(method, path));
       if (rule) {
         rule.remaining--;
-        record({ method, path, query: url.searchParams, body, auth, status: 429 });
+        record({ method, path, query: url.searchParams, body, auth, status: 429, response: null });
         send(res, 429, { message: "You are being rate limited.", retry_after: rule.retryAfter, global: false }, {
           "retry-after": String(Math.ceil(rule.retryAfter)),
           "x-ratelimit-limit": "5",
@@ -129,7 +131,7 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
         return;
       }
       const out = route(method, path, url.searchParams, body);
-      record({ method, path, query: url.searchParams, body, auth, status: out.status });
+      record({ method, path, query: url.searchParams, body, auth, status: out.status, response: out.body ?? null });
       send(res, out.status, out.body);
     });
   });
