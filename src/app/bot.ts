@@ -95,8 +95,9 @@ export function createBot(deps: BotDeps): Bot {
     try {
       if (job.kind === "webhook") {
         const delivery = store.getDelivery(Number(job.payload.deliveryId));
+        // The signature's timestamp is wall-clock time: receivers check it against theirs.
         const result = delivery
-          ? await sendWebhook(fetchFn, delivery.url, delivery.body, delivery.idempotencyKey, config.webhookSecret ?? "", clock.now())
+          ? await sendWebhook(fetchFn, delivery.url, delivery.body, delivery.idempotencyKey, config.webhookSecret ?? "", Date.now())
           : { ok: false, status: null, error: "missing delivery" };
         store.transaction(() => recordDelivery(ctx, job, result));
       } else {

@@ -14,7 +14,7 @@ describe("Discord adapter against the real discord.js client", () => {
     await h.close();
   });
 
-  it("logs in with minimal intents and registers /release for the guild in one bulk overwrite", async () => {
+  it("logs in with minimal intents and registers /release for the guild in one bulk overwrite", () => {
     expect(h.fake.identify).toEqual({ token: BOT_TOKEN, intents: GatewayIntentBits.Guilds });
     const puts = h.fake.calls.filter((c) => c.method === "PUT");
     expect(puts).toHaveLength(1);

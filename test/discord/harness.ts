@@ -50,7 +50,10 @@ export async function startHarness(opts: { config?: Partial<CoreConfig>; minUpda
     minUpdateIntervalMs: opts.minUpdateIntervalMs ?? 50,
   });
   const base = (user: FakeMember) => ({ world: fake.world, user });
-  const answer = async (raw: { id: string }) => (await fake.callbackFor(fake.dispatchInteraction(raw).id)).body as Json;
+  const answer = async (raw: { id: string }): Promise<Json> => {
+    const call = await fake.callbackFor(fake.dispatchInteraction(raw).id);
+    return call.body;
+  };
   const channelMessages = (c: FakeCall) => c.method === "POST" && c.path === `/channels/${fake.world.channelId}/messages` && c.status === 200;
 
   return {
@@ -66,9 +69,10 @@ export async function startHarness(opts: { config?: Partial<CoreConfig>; minUpda
       const call = await fake.waitFor((c) => channelMessages(c) && !c.body.message_reference && String(c.body.embeds?.[0]?.title ?? "").startsWith(`${releaseId} ·`));
       return String(call.response.id);
     },
-    async card(messageId) {
+    async card(messageId): Promise<Json> {
       await core.bot.idle();
-      return fake.messages.get(messageId)?.body;
+      const message = fake.messages.get(messageId);
+      return message?.body;
     },
     notices: (messageId) => fake.calls.filter((c) => channelMessages(c) && c.body.message_reference?.message_id === messageId),
     async close() {

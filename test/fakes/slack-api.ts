@@ -14,6 +14,8 @@ export interface FakeCall {
   params: Record<string, unknown>;
   token: string | null;
   at: number;
+  /** What the fake answered (for chat.postMessage: the message `ts`). Set before waiters see the call. */
+  result?: Record<string, unknown>;
 }
 
 export interface FakeUser {
@@ -104,30 +106,30 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
     const params = parseParams(raw, req.headers["content-type"] ?? "");
     const auth = req.headers.authorization;
     const token = auth?.startsWith("Bearer ") ? auth.slice(7) : typeof params.token === "string" ? params.token : null;
-    record({ method, params, token, at: Date.now() });
+    const call: FakeCall = { method, params, token, at: Date.now() };
 
     const queued = failures.get(method);
     const failure = queued?.shift();
     if (failure) {
-      if ("status" in failure) {
-        json(failure.status, { ok: false, error: failure.status === 429 ? "ratelimited" : "internal_error" }, failure.retryAfter !== undefined ? { "retry-after": String(failure.retryAfter) } : {});
-      } else {
-        json(200, { ok: false, error: failure.error });
-      }
+      const body = "status" in failure ? { ok: false, error: failure.status === 429 ? "ratelimited" : "internal_error" } : { ok: false, error: failure.error };
+      record({ ...call, result: body });
+      if ("status" in failure) json(failure.status, body, failure.retryAfter !== undefined ? { "retry-after": String(failure.retryAfter) } : {});
+      else json(200, body);
       return;
     }
 
     const wantsAppToken = method === "apps.connections.open";
-    if (!token || !token.startsWith(wantsAppToken ? "xapp-" : "xoxb-")) {
-      json(200, { ok: false, error: wantsAppToken ? "not_allowed_token_type" : "not_authed" });
-      return;
-    }
-    const problem = MESSAGE_METHODS.has(method) ? checkMessage(params) : VIEW_METHODS.has(method) ? checkView(params) : null;
-    if (problem) {
-      json(200, { ok: false, error: problem.error, response_metadata: { messages: [problem.detail] } });
-      return;
-    }
-    json(200, answer(method, params));
+    const problem =
+      !token || !token.startsWith(wantsAppToken ? "xapp-" : "xoxb-")
+        ? { error: wantsAppToken ? "not_allowed_token_type" : "not_authed", detail: "bad token" }
+        : MESSAGE_METHODS.has(method)
+          ? checkMessage(params)
+          : VIEW_METHODS.has(method)
+            ? checkView(params)
+            : null;
+    const body = problem ? { ok: false, error: problem.error, response_metadata: { messages: [problem.detail] } } : answer(method, params);
+    record({ ...call, result: body });
+    json(200, body);
   }
 
   function answer(method: string, params: Record<string, unknown>): Record<string, unknown> {

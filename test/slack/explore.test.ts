@@ -4,17 +4,13 @@ import { startHarness, visibleText } from "./harness.js";
 it("explores", async () => {
   const h = await startHarness();
   try {
-    const r = await h.slash("UMGR", "create payments 1.4.2 at in 2h env production");
-    console.log(r.status, JSON.stringify(r.body).slice(0, 600));
+    await h.slash("UMGR", "create payments 1.4.2 at in 2h env production");
     const card = await h.fake.waitFor("chat.postMessage");
-    console.log(visibleText(card));
-    const r2 = await h.press("UQA", card, "Go");
-    console.log(r2.status, r2.text);
-    const eph = await h.fake.waitFor("chat.postEphemeral");
-    console.log(visibleText(eph));
-    const upd = await h.fake.waitFor("chat.update", undefined, 3000);
-    console.log(visibleText(upd));
-    console.log(h.logs);
+    await h.press("UQA", card, "Go");
+    await h.press("UDEV", card, "Abstain");
+    await new Promise((r) => setTimeout(r, 2500));
+    for (const c of h.fake.calls) console.log(c.method, visibleText(c).slice(0, 2000));
+    console.log(h.logs, h.core.logs);
   } finally {
     await h.close();
   }

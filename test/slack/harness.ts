@@ -106,11 +106,16 @@ export function buttonsOf(message: FakeCall): Map<string, { action_id: string; v
   return out;
 }
 
+/** The `ts` of a message the fake received: the one it answered for a post, the one given for an update. */
+export function messageTs(message: FakeCall): string {
+  return String(message.result?.ts ?? message.params.ts);
+}
+
 /** A block_actions payload as Slack sends it for a button on a channel message. */
 export function blockActionsPayload(fake: FakeSlack, user: string, message: FakeCall, button: { action_id: string; value: string; block_id: string }, label: string): Record<string, unknown> {
   const u = USERS.find((x) => x.id === user);
   const channel = String(message.params.channel);
-  const ts = String(message.params.ts ?? message.params.thread_ts ?? "1700000000.000001");
+  const ts = messageTs(message);
   return {
     type: "block_actions",
     user: { id: user, username: u?.name ?? user, name: u?.name ?? user, team_id: TEAM },

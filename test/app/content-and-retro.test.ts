@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../helpers/recording-surface.js";
+
+const HOUR = 3_600_000;
+let core: TestCore;
+afterEach(async () => core?.close());
+
+function setup() {
+  core = createTestCore();
+  const chat = createRecordingSurface();
+  core.bot.attachSurface(chat.surface);
+  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+  return { chat, say };
+}
+
+describe("changing what ships", () => {
+  it("voids the current votes when the version changes and says so on the card and in the thread", async () => {
+    const { chat, say } = setup();
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    const r = await say("alice", "update R-1 version 1.4.3");
+    expect(r.type === "message" && r.text).toContain("2 vote(s) were voided");
+    await core.bot.idle();
+    const card = chat.latestCard("R-1")!;
+    expect(card.title).toBe("payments 1.4.3 → production");
+    expect(card.tally.go).toBe(0);
+    expect(card.decisionLine).toBe("Pending: 0 of 2 GO");
+    expect(card.notes.join(" ")).toContain("Votes cleared: version changed from 1.4.2 to 1.4.3 by alice");
+    expect(chat.notices.at(-1)?.notice.mention).toEqual(["terminal:bob", "terminal:carol"]);
+    expect(core.store.listAudit("R-1").at(-1)?.data).toMatchObject({ field: "version", before: "1.4.2", after: "1.4.3" });
+  });
+
+  it("lets only the manager or an admin change the release", async () => {
+    const { say } = setup();
+    await say("alice", "create payments 1.4.2");
+    const r = await say("bob", "update R-1 version 9.9.9");
+    expect(r).toMatchObject({ error: true, text: expect.stringContaining("Only alice (the release manager of R-1)") });
+    expect(core.store.getRelease("R-1")?.version).toBe("1.4.2");
+  });
+});
+
+describe("retrospective", () => {
+  it("opens a day after shipping, keeps every answer, and closes with a summary a week later", async () => {
+    const { chat, say } = setup();
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await say("alice", "ship R-1");
+    await say("alice", "shipped R-1");
+    const early = await core.bot.handle({ kind: "button", actor: person("bob"), channel, releaseId: "R-1", action: "go" });
+    expect(early).toMatchObject({ error: true, text: expect.stringContaining("voting is closed") });
+
+    core.clock.advance(24 * HOUR);
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    const prompt = chat.notices.at(-1)!.notice;
+    expect(prompt.text).toContain("Retro for R-1");
+    expect(prompt.buttons.map((b) => b.action)).toEqual(["retro"]);
+    expect(chat.latestCard("R-1")!.buttons.map((b) => b.label)).toContain("Add retro notes");
+
+    const form = await core.bot.handle({ kind: "button", actor: person("bob"), channel, releaseId: "R-1", action: "retro" });
+    expect(form.type === "form" && form.form.fields.map((f) => f.key)).toEqual(["went_well", "went_badly", "action_items"]);
+    const blank = await core.bot.handle({ kind: "form", actor: person("bob"), channel, form: "retro", releaseId: "R-1", values: {} });
+    expect(blank.type).toBe("form_errors");
+    await core.bot.handle({ kind: "form", actor: person("bob"), channel, form: "retro", releaseId: "R-1", values: { went_well: "fast vote", went_badly: "", action_items: "@dana add canary alerts" } });
+    await core.bot.handle({ kind: "form", actor: person("carol"), channel, form: "retro", releaseId: "R-1", values: { went_well: "", went_badly: "late QA", action_items: "" } });
+    expect(core.store.listRetroAnswers("R-1")).toHaveLength(2);
+
+    core.clock.advance(7 * 24 * HOUR);
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(core.store.getRelease("R-1")?.state).toBe("closed");
+    const summary = chat.notices.at(-1)!.notice.text;
+    expect(summary).toContain("2 answers");
+    expect(summary).toContain("fast vote (bob)");
+    expect(summary).toContain("late QA (carol)");
+    expect(summary).toContain("@dana add canary alerts (bob)");
+    const card = chat.latestCard("R-1")!;
+    expect(card.buttons).toEqual([]);
+    expect(card.resolved).toBe(true);
+  });
+});
+
+describe("internal errors", () => {
+  it("apologise with an error id, change nothing, and log the context", async () => {
+    const { say } = setup();
+    await say("alice", "create payments 1.4.2");
+    const original = core.store.upsertVote;
+    core.store.upsertVote = () => {
+      throw new Error("disk on fire");
+    };
+    const r = await say("bob", "vote R-1 go");
+    core.store.upsertVote = original;
+    expect(r).toMatchObject({ type: "message", error: true, text: expect.stringMatching(/error id [0-9a-f]{8}/) });
+    expect(core.store.listAudit("R-1").filter((e) => e.type === "vote_cast")).toHaveLength(0);
+    expect(core.logs.find((l) => l.level === "error")?.obj.err).toContain("disk on fire");
+  });
+});

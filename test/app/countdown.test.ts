@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../helpers/recording-surface.js";
+
+const MIN = 60_000;
+let core: TestCore;
+afterEach(async () => core?.close());
+
+function setup(config = {}) {
+  core = createTestCore({ config });
+  const chat = createRecordingSurface();
+  core.bot.attachSurface(chat.surface);
+  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+  /** Moves the fake clock and runs what fell due, as the runner would. */
+  const advance = async (ms: number) => {
+    core.clock.advance(ms);
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+  };
+  return { chat, say, advance };
+}
+
+describe("countdown", () => {
+  it("sends T-60m, T-15m and T-5m reminders in the card's thread, naming sign-offs still missing", async () => {
+    const { chat, say, advance } = setup({ require: ["qa"] });
+    await say("admin", "role grant dana qa");
+    await say("alice", "create payments 1.4.2 at in 2h");
+    await say("bob", "vote R-1 go");
+    await core.bot.idle();
+    await advance(59 * MIN);
+    expect(chat.noticeTexts("R-1")).toHaveLength(0);
+    await advance(1 * MIN);
+    const [first] = chat.notices;
+    expect(first?.notice.text).toContain("T-1h");
+    expect(first?.notice.text).toContain("1 of 2 GO");
+    expect(first?.notice.text).toContain("qa: dana");
+    expect(first?.notice.mention).toEqual(["terminal:dana"]);
+    expect(first?.ref.messageId).toBe(chat.posts[0]?.messageId);
+    await advance(45 * MIN);
+    await advance(10 * MIN);
+    expect(chat.noticeTexts("R-1").map((t) => t.split(":")[0])).toEqual(["⏰ T-1h", "⏰ T-15m", "⏰ T-5m"]);
+  });
+
+  it("ships at T-0 when the decision is GO", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2 at in 30m");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await advance(30 * MIN);
+    expect(core.store.getRelease("R-1")?.state).toBe("shipping");
+    expect(chat.latestCard("R-1")?.stateLabel).toBe("Shipping");
+    expect(chat.noticeTexts("R-1").join("\n")).toContain("T-0: R-1 is GO");
+  });
+
+  it("holds at T-0 without GO and the card says why", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2 at in 30m");
+    await say("bob", "vote R-1 go");
+    await advance(30 * MIN);
+    expect(core.store.getRelease("R-1")?.state).toBe("held");
+    const card = chat.latestCard("R-1")!;
+    expect(card.stateLabel).toBe("On hold");
+    expect(card.notes.join(" ")).toContain("T-0 came without GO: 1 of 2 GO");
+    expect(chat.noticeTexts("R-1").join("\n")).toContain("T-0: HOLD");
+  });
+
+  it("forgets the old countdown when a release is rescheduled", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2 at in 70m");
+    const moved = await say("alice", "schedule R-1 in 3h");
+    expect(moved.type === "message" && moved.text).toContain("rescheduled");
+    await advance(70 * MIN);
+    expect(core.store.getRelease("R-1")?.state).toBe("voting");
+    expect(chat.noticeTexts("R-1").filter((t) => t.includes("T-0:"))).toHaveLength(0);
+    expect(core.store.listPendingJobs("R-1").find((j) => j.kind === "t0")?.dueAt).toBe(T0 + 180 * MIN);
+  });
+
+  it("after a restart, collapses reminders missed while offline into one note and still runs T-0", async () => {
+    const { say } = setup();
+    await say("alice", "create payments 1.4.2 at in 2h");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await core.bot.idle();
+    // The process is down from now until T-0 + 1 minute.
+    core.clock.advance(121 * MIN);
+    core = await core.reopen();
+    const chat = createRecordingSurface();
+    core.bot.attachSurface(chat.surface);
+    await core.bot.start();
+    await core.bot.idle();
+    const texts = chat.noticeTexts("R-1");
+    expect(texts.filter((t) => t.includes("offline"))).toHaveLength(1);
+    expect(texts[0]).toContain("missed the T-1h, T-15m, T-5m reminders");
+    expect(core.store.getRelease("R-1")?.state).toBe("shipping");
+    // The card was re-rendered from the stored state at start-up.
+    expect(chat.latestCard("R-1")?.stateLabel).toBe("Shipping");
+  });
+
+  it("runs a due job once even when two runners pass at the same time", async () => {
+    const { chat, say } = setup();
+    await say("alice", "create payments 1.4.2 at in 61m");
+    await core.bot.idle();
+    core.clock.advance(1 * MIN);
+    const counts = await Promise.all([core.bot.runDueJobs(), core.bot.runDueJobs(), core.bot.runDueJobs()]);
+    await core.bot.idle();
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(chat.noticeTexts("R-1")).toHaveLength(1);
+  });
+});

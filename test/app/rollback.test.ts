@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../helpers/recording-surface.js";
+import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
+
+const SECRET = "test-webhook-secret-0123456789";
+let core: TestCore;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
+afterEach(async () => {
+  await core?.close();
+  await receiver?.close();
+  receiver = undefined;
+});
+
+async function shippedRelease(failFirst = 0) {
+  receiver = await startWebhookReceiver(SECRET, { failFirst });
+  core = createTestCore({ config: { rollbackWebhookUrl: receiver.url, webhookSecret: SECRET } });
+  const chat = createRecordingSurface();
+  core.bot.attachSurface(chat.surface);
+  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+  await say("alice", "create payments 1.4.2");
+  await say("bob", "vote R-1 go");
+  await say("carol", "vote R-1 go");
+  await say("alice", "ship R-1");
+  await say("alice", "shipped R-1");
+  await say("admin", "role grant oscar oncall");
+  return { chat, say };
+}
+
+describe("rollback", () => {
+  it("asks for confirmation with a reason, then calls the signed webhook and shows who and why", async () => {
+    const { chat } = await shippedRelease();
+    const press = await core.bot.handle({ kind: "button", actor: person("oscar"), channel, releaseId: "R-1", action: "rollback" });
+    expect(press.type).toBe("form");
+    expect(press.type === "form" && press.form.context).toContain("payments 1.4.2");
+    const empty = await core.bot.handle({ kind: "form", actor: person("oscar"), channel, form: "rollback", releaseId: "R-1", values: { reason: " " } });
+    expect(empty).toMatchObject({ type: "form_errors", errors: { reason: expect.stringContaining("Say why you roll back") } });
+    expect(core.store.getRelease("R-1")?.state).toBe("shipped");
+
+    const done = await core.bot.handle({ kind: "form", actor: person("oscar"), channel, form: "rollback", releaseId: "R-1", values: { reason: "error rate 5x" } });
+    expect(done.type === "message" && done.text).toContain("Rollback of R-1 started");
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(receiver!.received).toHaveLength(1);
+    const hook = receiver!.received[0]!;
+    expect(hook.validSignature).toBe(true);
+    expect(hook.headers["idempotency-key"]).toBe("rollback:R-1");
+    expect(hook.json).toMatchObject({ event: "rollback", reason: "error rate 5x", requestedBy: "terminal:oscar", release: { id: "R-1", service: "payments", version: "1.4.2" } });
+    const card = chat.latestCard("R-1")!;
+    expect(card.stateLabel).toBe("Rolling back");
+    expect(card.notes.join("\n")).toContain("rollback by oscar: error rate 5x");
+    expect(card.notes.join("\n")).toContain("Rollback webhook: delivered (HTTP 200)");
+    expect(chat.noticeTexts("R-1").join("\n")).toContain("oscar is rolling back R-1");
+  });
+
+  it("runs exactly one rollback when the button is confirmed 20 times at once", async () => {
+    await shippedRelease();
+    const people = Array.from({ length: 20 }, (_, i) => (i % 2 ? "oscar" : "alice"));
+    const replies = await Promise.all(people.map((who) => core.bot.handle({ kind: "form", actor: person(who), channel, form: "rollback", releaseId: "R-1", values: { reason: `press by ${who}` } })));
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(receiver!.received).toHaveLength(1);
+    expect(replies.filter((r) => r.type === "message" && r.text.includes("Rollback of R-1 started"))).toHaveLength(1);
+    expect(replies.filter((r) => r.type === "message" && r.text.includes("already being rolled back"))).toHaveLength(19);
+    expect(core.store.listAudit("R-1").filter((e) => e.type === "rollback_requested")).toHaveLength(1);
+  });
+
+  it("refuses a rollback from someone who is not on-call, the manager or an admin, and records the refusal", async () => {
+    await shippedRelease();
+    const r = await core.bot.handle({ kind: "button", actor: person("mallory"), channel, releaseId: "R-1", action: "rollback" });
+    expect(r).toMatchObject({ type: "message", error: true, text: expect.stringContaining("Only on-call") });
+    expect(core.store.getRelease("R-1")?.state).toBe("shipped");
+    expect(core.store.listAudit("R-1").at(-1)).toMatchObject({ type: "permission_refused", actor: "terminal:mallory" });
+  });
+
+  it("retries a failing webhook with backoff under the same idempotency key, then shows it delivered", async () => {
+    const { chat, say } = await shippedRelease(2);
+    await say("oscar", "rollback R-1 latency spike");
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(chat.latestCard("R-1")!.notes.join("\n")).toContain("attempt 1 failed (HTTP 500)");
+    core.clock.advance(2_000);
+    await core.bot.runDueJobs();
+    core.clock.advance(10_000);
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(receiver!.received.map((h) => h.headers["idempotency-key"])).toEqual(["rollback:R-1", "rollback:R-1", "rollback:R-1"]);
+    expect(chat.latestCard("R-1")!.notes.join("\n")).toContain("delivered (HTTP 200)");
+    expect(core.store.listDeliveries("R-1")[0]).toMatchObject({ status: "delivered", attempts: 3 });
+  });
+
+  it("records time to restore when the service is recovered", async () => {
+    const { say } = await shippedRelease();
+    await say("oscar", "rollback R-1 bad deploy");
+    core.clock.advance(12 * 60_000);
+    const r = await say("oscar", "recovered R-1");
+    expect(r.type === "message" && r.text).toContain("Time to restore: 12m");
+    expect(core.store.getRelease("R-1")).toMatchObject({ state: "rolled_back" });
+    expect(core.store.listAudit("R-1").at(-1)?.data).toMatchObject({ timeToRestoreMs: 12 * 60_000 });
+  });
+});

@@ -1,0 +1,33 @@
+import type { ChatSurface, MessageRef } from "../../src/app/ports.js";
+import type { CardView, NoticeView } from "../../src/app/views.js";
+import type { ChannelRef } from "../../src/domain/types.js";
+
+/** A chat platform that remembers what it was asked to show, like a channel would. */
+export function createRecordingSurface(platform = "terminal", minUpdateIntervalMs = 0) {
+  const posts: Array<{ channel: ChannelRef; card: CardView; messageId: string }> = [];
+  const updates: Array<{ ref: MessageRef; card: CardView }> = [];
+  const notices: Array<{ ref: MessageRef; notice: NoticeView }> = [];
+  let seq = 0;
+  const surface: ChatSurface = {
+    platform,
+    minUpdateIntervalMs,
+    postCard(channel, card) {
+      seq += 1;
+      posts.push({ channel, card, messageId: String(seq) });
+      return Promise.resolve({ messageId: String(seq) });
+    },
+    updateCard(ref, card) {
+      updates.push({ ref, card });
+      return Promise.resolve();
+    },
+    postNotice(ref, notice) {
+      notices.push({ ref, notice });
+      return Promise.resolve();
+    },
+  };
+  /** The card as the channel shows it now: the last edit, or the post. */
+  const latestCard = (releaseId: string): CardView | undefined =>
+    [...updates].reverse().find((u) => u.card.releaseId === releaseId)?.card ?? posts.find((p) => p.card.releaseId === releaseId)?.card;
+  const noticeTexts = (releaseId?: string) => notices.filter((n) => !releaseId || n.notice.releaseId === releaseId).map((n) => n.notice.text);
+  return { surface, posts, updates, notices, latestCard, noticeTexts };
+}
