@@ -17,6 +17,8 @@ export interface StartDiscordOptions {
   rest?: Partial<RESTOptions>;
   /** Gap between edits of one card; Discord's per-channel edit limit makes 1000 ms the safe default. */
   minUpdateIntervalMs?: number;
+  /** How long stop() waits for pending card updates before disconnecting. */
+  stopGraceMs?: number;
   /** How long to wait for the gateway READY before giving up. */
   readyTimeoutMs?: number;
 }
@@ -58,6 +60,11 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop():
 
   return {
     async stop() {
+      // Let queued card edits and notices go out first: destroy() drops the token, and
+      // anything sent after it fails. Bounded, so a Discord outage cannot block shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([bot.idle(), new Promise<void>((r) => (timer = setTimeout(r, opts.stopGraceMs ?? 5000)))]);
+      clearTimeout(timer);
       await client.destroy();
     },
   };

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { member } from "../fakes/discord-fixtures.js";
+import { CALLBACK, buttonIds, startHarness, voteField, type Harness } from "./harness.js";
+
+const EPHEMERAL = 64;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- callback bodies from the fake
+
+/** The text inputs of a modal callback, by custom_id. */
+function inputs(modal: Json): Record<string, Json> {
+  return Object.fromEntries((modal.data.components as Json[]).filter((c) => c.type === 18).map((c) => [c.component.custom_id, c.component]));
+}
+
+describe("modals on Discord: no-go, rollback, retro", () => {
+  let h: Harness;
+  let msgId: string;
+  beforeEach(async () => {
+    h = await startHarness();
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    msgId = await h.cardMessageId("R-1");
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  /** Two GO votes (the default quorum), then the admin ships it. */
+  async function ship(): Promise<void> {
+    await h.press(member(1), "go", "R-1", msgId);
+    await h.press(member(2), "go", "R-1", msgId);
+    const shipped = await h.command(h.admin, "ship", { id: "R-1" });
+    expect(shipped.data.flags).toBe(EPHEMERAL);
+  }
+
+  it("asks for the reason of a No-go in a modal and shows it on the card", async () => {
+    const modal = await h.press(member(4), "no_go", "R-1", msgId);
+    expect(modal.type).toBe(CALLBACK.modal);
+    expect(modal.data.custom_id).toBe("g1:f:no_go:R-1");
+    expect(modal.data.title).toBe("No-go on R-1");
+    expect(modal.data.components[0]).toMatchObject({ type: 10, content: expect.stringContaining("payments 1.4.2") });
+    expect(inputs(modal).reason).toMatchObject({ type: 4, style: 2, required: true });
+
+    const answer = await h.submit(member(4), modal.data.custom_id, { reason: "migration not rehearsed on staging" }, msgId);
+    expect(answer).toMatchObject({ type: CALLBACK.message, data: { flags: EPHEMERAL, content: expect.stringContaining("NO-GO on R-1") } });
+    const card = await h.card(msgId);
+    expect(voteField(card, "NO-GO")).toBe("• Member 4 — migration not rehearsed on staging");
+    expect(card.embeds[0].description).toContain("NO-GO");
+  });
+
+  it("answers an empty No-go reason with the field's error and records nothing", async () => {
+    const answer = await h.submit(member(4), "g1:f:no_go:R-1", { reason: "   " }, msgId);
+    expect(answer.type).toBe(CALLBACK.message);
+    expect(answer.data.flags).toBe(EPHEMERAL);
+    expect(answer.data.content).toMatch(/reason/i);
+    expect(h.core.store.getVotes("R-1")).toEqual([]);
+  });
+
+  it("confirms a rollback in a modal and starts exactly one rollback however often it is submitted", async () => {
+    await ship();
+    const card = await h.card(msgId);
+    expect(buttonIds(card)).toEqual(["g1:b:rollback:R-1"]);
+
+    const refused = await h.press(member(7), "rollback", "R-1", msgId);
+    expect(refused.type).toBe(CALLBACK.message);
+    expect(refused.data.content).toMatch(/on-call/i);
+
+    const modal = await h.press(h.admin, "rollback", "R-1", msgId);
+    expect(modal.type).toBe(CALLBACK.modal);
+    expect(modal.data.custom_id).toBe("g1:f:rollback:R-1");
+    expect(inputs(modal).reason).toMatchObject({ required: true });
+
+    const answers = await Promise.all(Array.from({ length: 8 }, () => h.submit(h.admin, "g1:f:rollback:R-1", { reason: "error rate 5x after deploy" }, msgId)));
+    const texts = answers.map((a) => String(a.data.content));
+    expect(texts.filter((t) => t.startsWith("Rollback of R-1 started"))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes("already being rolled back"))).toHaveLength(7);
+
+    const again = await h.press(h.admin, "rollback", "R-1", msgId);
+    expect(again.type).toBe(CALLBACK.message);
+    expect(again.data.content).toContain("already being rolled back");
+
+    await h.core.bot.idle();
+    const rollbackNotices = h.notices(msgId).filter((c) => String(c.body.content).includes("is rolling back"));
+    expect(rollbackNotices).toHaveLength(1);
+    expect(rollbackNotices[0]!.body.allowed_mentions.users).toEqual([h.admin.id]);
+    expect((await h.card(msgId)).embeds[0].fields[0]).toMatchObject({ name: "State", value: "Rolling back" });
+  });
+
+  it("opens the retro with a button under the card and saves the notes from its modal", async () => {
+    await ship();
+    await h.command(h.admin, "shipped", { id: "R-1" });
+    h.core.clock.advance(h.core.config.retroDelayMs + 60_000);
+    await h.core.bot.runDueJobs();
+    await h.core.bot.idle();
+
+    const prompt = h.notices(msgId).find((c) => String(c.body.content).includes("Retro for R-1"));
+    expect(prompt).toBeDefined();
+    expect(prompt!.body.message_reference.message_id).toBe(msgId);
+    const retroButton = prompt!.body.components[0].components[0];
+    expect(retroButton).toMatchObject({ custom_id: "g1:b:retro:R-1", label: "Add retro notes" });
+
+    const modal = await h.pressRaw(member(3), retroButton.custom_id, prompt!.response.id);
+    expect(modal.type).toBe(CALLBACK.modal);
+    expect(Object.keys(inputs(modal))).toEqual(["went_well", "went_badly", "action_items"]);
+    expect(modal.data.components.length).toBeLessThanOrEqual(5);
+
+    const saved = await h.submit(member(3), modal.data.custom_id, { went_well: "canary caught nothing", went_badly: "", action_items: "@dana add an alert" });
+    expect(saved.data).toMatchObject({ flags: EPHEMERAL, content: expect.stringContaining("retro notes for R-1 are saved") });
+    expect(h.core.store.listRetroAnswers("R-1")).toHaveLength(1);
+  });
+});
