@@ -152,7 +152,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     listRoleBindings(subjects) {
       const q = db.select().from(roleBindings);
       const rows = subjects ? (subjects.length ? q.where(inArray(roleBindings.subject, subjects)).all() : []) : q.orderBy(asc(roleBindings.role), asc(roleBindings.subject)).all();
-      return rows as RoleBinding[];
+      return rows;
     },
     grantRole(b) {
       return db.insert(roleBindings).values(b).onConflictDoNothing().run().changes > 0;

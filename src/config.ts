@@ -40,6 +40,7 @@ const schema = z.object({
   DEPLOY_WEBHOOK_URL: optionalUrl("DEPLOY_WEBHOOK_URL"),
   ROLLBACK_WEBHOOK_URL: optionalUrl("ROLLBACK_WEBHOOK_URL"),
   WEBHOOK_SECRET: z.string().optional().transform((v) => v || undefined),
+  GONOGO_USER: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, "expected a short name (letters, digits, dots, dashes)").optional().or(z.literal("").transform(() => undefined)),
   GONOGO_TERMINAL: z.enum(["auto", "on", "off"], { message: "expected auto, on or off" }).default("auto"),
   SLACK_BOT_TOKEN: z.string().optional().transform((v) => v || undefined).pipe(z.string().startsWith("xoxb-", "expected a bot token starting with xoxb-").optional()),
   SLACK_SIGNING_SECRET: z.string().optional().transform((v) => v || undefined),
@@ -68,6 +69,8 @@ export interface Config {
   rollbackWebhookUrl: string | undefined;
   webhookSecret: string | undefined;
   terminal: "auto" | "on" | "off";
+  /** Who types in the terminal until `/as` switches. */
+  terminalUser: string | undefined;
   slack: { botToken: string; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string | undefined } | undefined;
   discord: { token: string; applicationId: string; guildId: string | undefined; apiUrl: string | undefined } | undefined;
 }
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rollbackWebhookUrl: e.ROLLBACK_WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,
     terminal: e.GONOGO_TERMINAL,
+    terminalUser: e.GONOGO_USER,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
       : undefined,

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
 import { openDatabase } from "../db/client.js";
 import { createSqliteStore } from "../db/store.js";
@@ -13,6 +14,8 @@ function secretsOf(config: Config): string[] {
 }
 
 async function main(): Promise<void> {
+  // A .env file next to the program is read if present; real environment variables win.
+  if (existsSync(".env")) process.loadEnvFile(".env");
   let config: Config;
   try {
     config = loadConfig();
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
   log.info({ database: config.databasePath, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
 
   if (useTerminal) {
-    const terminal = createTerminalAdapter({ bot, input: process.stdin, output: process.stdout, colour: Boolean(process.stdout.isTTY), user: process.env.GONOGO_USER ?? userInfo().username });
+    const terminal = createTerminalAdapter({ bot, input: process.stdin, output: process.stdout, colour: Boolean(process.stdout.isTTY), user: config.terminalUser ?? safeUserName() });
     bot.attachSurface(terminal.surface);
     await terminal.run();
     await shutdown(0);
@@ -74,3 +77,9 @@ main().catch((err: unknown) => {
   process.stderr.write(`gonogo failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
+
+/** The OS user name if it is usable as a chat name, else "me". */
+function safeUserName(): string {
+  const name = userInfo().username.replace(/[^A-Za-z0-9._-]/g, "");
+  return name.slice(0, 32) || "me";
+}

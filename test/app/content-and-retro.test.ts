@@ -87,7 +87,7 @@ describe("internal errors", () => {
   it("apologise with an error id, change nothing, and log the context", async () => {
     const { say } = setup();
     await say("alice", "create payments 1.4.2");
-    const original = core.store.upsertVote;
+    const original = core.store.upsertVote.bind(core.store);
     core.store.upsertVote = () => {
       throw new Error("disk on fire");
     };
