@@ -1,13 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { member } from "../fakes/discord-fixtures.js";
+import type { Json } from "../fakes/discord-server.js";
 import { CALLBACK, buttonIds, startHarness, voteField, type Harness } from "./harness.js";
 
 const EPHEMERAL = 64;
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- callback bodies from the fake
 
 /** The text inputs of a modal callback, by custom_id. */
 function inputs(modal: Json): Record<string, Json> {
-  return Object.fromEntries((modal.data.components as Json[]).filter((c) => c.type === 18).map((c) => [c.component.custom_id, c.component]));
+  const out: Record<string, Json> = {};
+  for (const c of modal.data.components as Json[]) if (c.type === 18) out[String(c.component.custom_id)] = c.component;
+  return out;
 }
 
 describe("modals on Discord: no-go, rollback, retro", () => {
