@@ -3,7 +3,7 @@ import type { Policy } from "../src/domain/policy.js";
 import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
 import type { MessageRef } from "../src/app/ports.js";
-import type { AuditEvent, Job, JobKind, NewRelease, RetroAnswer, RoleBinding, Store, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { AuditEvent, Job, JobKind, NewRelease, RetroAnswer, Store, WebhookDelivery, WebhookKind } from "../src/app/store.js";
 import type { DatabaseHandle } from "./client.js";
 import { auditEvents, jobs, messageRefs, policies, releases, retroAnswers, roleBindings, votes, webhookDeliveries } from "./schema.js";
 
