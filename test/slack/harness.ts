@@ -187,13 +187,15 @@ export async function postSigned(url: string, body: string, contentType: string,
     body,
   });
   const text = await res.text();
-  let parsed: unknown = null;
+  return { status: res.status, body: parseJson(text), text };
+}
+
+function parseJson(text: string): unknown {
   try {
-    parsed = text ? JSON.parse(text) : null;
+    return text ? JSON.parse(text) : null;
   } catch {
-    parsed = null;
+    return null;
   }
-  return { status: res.status, body: parsed, text };
 }
 
 export function interactiveBody(payload: unknown): string {
@@ -259,7 +261,7 @@ export async function startHarness(opts: { config?: Partial<CoreConfig>; now?: n
 
 /** The text a person sees in a message the fake received: top-level text plus every block's text. */
 export function visibleText(call: FakeCall | { params: Record<string, unknown> }): string {
-  const parts: string[] = [String(call.params.text ?? "")];
+  const parts: string[] = [typeof call.params.text === "string" ? call.params.text : ""];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === "object") {

@@ -26,13 +26,6 @@ function ephemeralTo(user: string, includes: string): Promise<FakeCall> {
   return h.fake.waitFor("chat.postEphemeral", (c) => c.params.user === user && visibleText(c).includes(includes));
 }
 
-function lastModal(): FakeCall {
-  const opened = h.fake.callsTo("views.open");
-  const last = opened[opened.length - 1];
-  if (!last) throw new Error("no modal was opened");
-  return last;
-}
-
 describe("Slack over HTTP: creating releases", () => {
   it("creates a release from /release create, answers privately and posts the card in the channel", async () => {
     const res = await h.slash("UMGR", "create payments 1.4.2 at in 2h env production desc <https://ci.example.com/c/42|changelog>");
@@ -111,7 +104,7 @@ describe("Slack over HTTP: voting", () => {
     const modal = await h.fake.waitFor("views.open");
     expect(visibleText(modal)).toContain("payments 1.4.2");
     const empty = await h.submit("USEC", modal, { reason: "" });
-    expect(empty.body).toMatchObject({ response_action: "errors", errors: { "field:reason": expect.stringMatching(/required/i) } });
+    expect(empty.body).toMatchObject({ response_action: "errors", errors: { "field:reason": expect.stringMatching(/needs a reason/i) } });
     const ok = await h.submit("USEC", modal, { reason: "CVE-2030-1234 not patched" });
     expect(ok.status).toBe(200);
     expect(ok.text).toBe("");
@@ -163,15 +156,16 @@ describe("Slack over HTTP: shipping, rollback and retro", () => {
     const first = await h.submit("UMGR", modal, { reason: "error rate 5x" });
     expect(first.text).toBe("");
     const again = await h.submit("UMGR", second, { reason: "still broken" });
-    expect(again.body).toMatchObject({ response_action: "update" });
-    expect(visibleText({ params: { view: (again.body as { view: unknown }).view } })).toMatch(/roll/i);
+    expect(again.text).toBe("");
+    await ephemeralTo("UMGR", "already being rolled back");
 
     const rolled = await cardUpdate(card, (t) => /rolling back|rolled back/i.test(t));
     expect(visibleText(rolled)).toContain("error rate 5x");
+    expect(visibleText(rolled)).not.toContain("still broken");
     await h.core.bot.idle();
-    const rollbackEvents = h.core.store.listAudit?.("R-1")?.filter?.((e: { type: string }) => e.type === "rollback") ?? null;
-    if (rollbackEvents) expect(rollbackEvents).toHaveLength(1);
-    expect(h.fake.callsTo("chat.postMessage").filter((c) => c.params.thread_ts && /roll/i.test(visibleText(c)))).toHaveLength(1);
+    expect(h.core.store.listAudit("R-1").filter((e) => e.type === "rollback_requested")).toHaveLength(1);
+    // One thread notice tells the channel who rolled back and why.
+    expect(h.fake.callsTo("chat.postMessage").filter((c) => c.params.thread_ts && /is rolling back/.test(visibleText(c)))).toHaveLength(1);
   });
 
   it("lets only on-call, the manager or admins roll back", async () => {
