@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { member, slashCommand } from "../fakes/discord-fixtures.js";
+import { CALLBACK, startHarness, voteField, type Harness } from "./harness.js";
+
+const EPHEMERAL = 64;
+
+describe("Discord commands, checks and reminders", () => {
+  let h: Harness;
+  let msgId: string;
+  beforeEach(async () => {
+    h = await startHarness();
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2", when: "in 2h" });
+    msgId = await h.cardMessageId("R-1");
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("answers a tampered custom_id privately and changes nothing", async () => {
+    const before = h.fake.calls.length;
+    for (const customId of ["g1:b:ship:R-1", "g1:b:go:R-1:admin", "g0:b:go:R-1", "gonogo-evil", "g1:b:go:R-1'--"]) {
+      const answer = await h.pressRaw(member(5), customId, msgId);
+      expect(answer.type).toBe(CALLBACK.message);
+      expect(answer.data.flags).toBe(EPHEMERAL);
+      expect(answer.data.content).toContain("not one gonogo recognises");
+    }
+    const forged = await h.submit(member(5), "g1:f:no_go:R-1", { "reason\u0000x": "x" });
+    expect(forged.data.content).toContain("not one gonogo recognises");
+    await h.core.bot.idle();
+    expect(h.core.store.getVotes("R-1")).toEqual([]);
+    const sinceThen = h.fake.calls.slice(before).filter((c) => !c.path.startsWith("/interactions/"));
+    expect(sinceThen).toEqual([]);
+    expect(h.logs.filter((l) => l.msg.includes("unrecognised custom_id"))).toHaveLength(6);
+  });
+
+  it("autocompletes open release ids", async () => {
+    await h.command(h.admin, "create", { service: "search", version: "2.0.0" });
+    const raw = slashCommand({ world: h.fake.world, user: member(3) }, "vote", { id: "sea", choice: "go" }, "autocomplete", "id");
+    const cb = await h.fake.callbackFor(h.fake.dispatchInteraction(raw).id);
+    expect(cb.body.type).toBe(CALLBACK.autocomplete);
+    expect(cb.body.data.choices).toEqual([{ name: "R-2 · search 2.0.0 → production · Voting", value: "R-2" }]);
+  });
+
+  it("gives specific private errors for bad input", async () => {
+    const unknown = await h.command(member(2), "vote", { id: "R-99", choice: "go" });
+    expect(unknown.data.flags).toBe(EPHEMERAL);
+    expect(unknown.data.content).toMatch(/R-99/);
+    const spaced = await h.command(member(2), "create", { service: "pay ments", version: "1.0" });
+    expect(spaced.data.content).toContain("one word");
+    const notAdmin = await h.command(member(2), "role", { action: "grant", who: { role: h.fake.world.roles.QA! }, role: "qa" });
+    expect(notAdmin.data.content).toMatch(/admin/i);
+  });
+
+  it("counts a Discord role binding at vote time and reminds the role with a reply under the card", async () => {
+    const QA = h.fake.world.roles.QA!;
+    const granted = await h.command(h.admin, "role", { action: "grant", who: { role: QA }, role: "qa" });
+    expect(granted.data.content).toContain(`discord-role:${h.fake.world.guildId}:${QA}`);
+    await h.command(h.admin, "policy", { set: "require=qa" });
+
+    await h.press(member(1), "go", "R-1", msgId);
+    await h.press(member(2), "go", "R-1", msgId);
+    expect((await h.card(msgId)).embeds[0].description).toContain("waiting for qa");
+
+    // T-1h: the reminder goes as a reply to the card and pings the QA role.
+    h.core.clock.advance(61 * 60_000);
+    await h.core.bot.runDueJobs();
+    await h.core.bot.idle();
+    const reminder = h.notices(msgId).find((c) => String(c.body.content).includes("⏰ T-1h"));
+    expect(reminder).toBeDefined();
+    expect(reminder!.body.content).toContain(`<@&${QA}>`);
+    expect(reminder!.body.allowed_mentions).toMatchObject({ parse: [], roles: [QA] });
+    expect(reminder!.body.message_reference).toEqual({ message_id: msgId, fail_if_not_exists: false });
+
+    // A member holding the QA guild role signs off with a plain Go press.
+    await h.press(member(9, [QA]), "go", "R-1", msgId);
+    const card = await h.card(msgId);
+    expect(voteField(card, "GO")).toContain("Member 9");
+    expect(card.embeds[0].description).not.toContain("waiting for qa");
+  });
+
+  it("shows a release privately with its card on /release status", async () => {
+    const status = await h.command(member(4), "status", { id: "R-1" });
+    expect(status.data.flags).toBe(EPHEMERAL);
+    expect(status.data.embeds[0].title).toBe("R-1 · payments 1.4.2 → production");
+    expect(status.data.components[0].components.map((b: { custom_id: string }) => b.custom_id)).toContain("g1:b:go:R-1");
+    const help = await h.command(member(4), "help");
+    expect(help.data.content).toContain("/release create");
+  });
+});
