@@ -55,11 +55,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   app.action(ACTION_ID_PATTERN, async ({ body, ack, client, respond }) => {
-    // Ack first: the press is handled below, and Slack's only question is whether we got it.
-    await ack();
     const parsed = blockActionsSchema.safeParse(body);
     const team = parsed.success ? payloadTeam(parsed.data) : null;
     if (!parsed.success || !team) {
+      await ack();
       log.warn({}, "slack: unreadable block_actions payload");
       return;
     }
@@ -68,16 +67,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const channelId = press.channel?.id;
     const tell = (text: string) => sayPrivately(client, respond, channelId, press.user.id, { text, blocks: [] }, log);
     const button = parseButton(action?.action_id, action?.value);
-    if (!button.ok) {
-      await tell(button.reason === "stale" ? STALE_BUTTON : TAMPERED_BUTTON);
+    if (!button.ok || !channelId) {
+      await ack();
+      await tell(!button.ok ? (button.reason === "stale" ? STALE_BUTTON : TAMPERED_BUTTON) : "Press this button on the card in its channel.");
       return;
     }
-    if (!channelId) {
-      await tell("Press this button on the card in its channel.");
-      return;
-    }
+    // Commit first, then ack: a press Slack shows as delivered is already on disk. The
+    // identity lookup is capped well under Slack's 3 s and bot.handle is one transaction.
     const actor = await identity.actor(team, press.user.id, press.user.name ?? press.user.username ?? "");
     const reply = await bot.handle({ kind: "button", actor, channel: slackChannel(team, channelId), releaseId: button.releaseId, action: button.action });
+    await ack();
     if (reply.type === "form") {
       await openModal(client, press.trigger_id, reply.form, { release: reply.form.releaseId ?? button.releaseId, channel: channelId, team }, tell);
       return;

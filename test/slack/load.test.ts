@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { FakeCall } from "../fakes/slack-api.js";
+import { blockActionsPayload, buttonsOf, interactiveBody, messageTs, postSigned, startHarness, visibleText, type Harness } from "./harness.js";
+
+let h: Harness;
+beforeEach(async () => {
+  // Quorum 300 keeps the release voting while hundreds of people vote.
+  h = await startHarness({ config: { quorum: 300 } });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function createRelease(): Promise<FakeCall> {
+  await h.slash("UMGR", "create payments 1.4.2 at in 2h env production");
+  return h.fake.waitFor("chat.postMessage");
+}
+
+const userId = (i: number) => `UV${String(i).padStart(6, "0")}`;
+
+describe("Slack under load", () => {
+  it("acks 200 concurrent Go presses and ends on the true tally with a handful of updates", async () => {
+    const card = await createRelease();
+    const go = buttonsOf(card).get("Go")!;
+    const presses = Array.from({ length: 200 }, (_, i) => postSigned(h.url, interactiveBody(blockActionsPayload(h.fake, userId(i), card, go, "Go")), "application/x-www-form-urlencoded"));
+    const results = await Promise.all(presses);
+    expect(results.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+    // Every acknowledged press is already a stored vote.
+    expect(h.core.store.getVotes("R-1")).toHaveLength(200);
+
+    const final = await h.fake.waitFor("chat.update", (c) => c.params.ts === messageTs(card) && visibleText(c).includes("*GO* (200)"), 8000);
+    expect(final.result).toMatchObject({ ok: true });
+    await h.core.bot.idle();
+    const updates = h.fake.callsTo("chat.update");
+    // Coalesced to about one per second while the storm lasts, never one per vote.
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.length).toBeLessThanOrEqual(8);
+    expect(visibleText(updates[updates.length - 1]!)).toContain("*GO* (200)");
+    expect(h.core.store.getVotes("R-1")).toHaveLength(200);
+  });
+
+  it("waits as long as Slack's Retry-After says when chat.update is rate limited, then lands the update", async () => {
+    const card = await createRelease();
+    h.fake.failNext("chat.update", { status: 429, retryAfter: 1 });
+    await h.press("UQA", card, "Go");
+    const landed = await h.fake.waitFor("chat.update", (c) => c.result?.ok === true, 6000);
+    expect(visibleText(landed)).toContain("<@UQA>");
+    const [limited, retried] = h.fake.callsTo("chat.update");
+    expect(limited?.result).toMatchObject({ ok: false, error: "ratelimited" });
+    expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(950);
+    expect(h.logs.some((l) => l.level === "warn" && /rate limited/.test(l.msg))).toBe(true);
+  });
+
+  it("keeps the card within Slack's limits for a release with 100 voters", async () => {
+    const card = await createRelease();
+    for (let i = 0; i < 100; i++) {
+      const text = i % 4 === 0 ? `vote R-1 no-go ${"the migration is not reversible and staging is still red ".repeat(8)}` : i % 4 === 1 ? "vote R-1 abstain" : "vote R-1 go";
+      const res = await postSigned(
+        h.url,
+        new URLSearchParams({ team_id: "T1", channel_id: "C1", user_id: userId(i), user_name: `voter${i}`, command: "/release", text, trigger_id: `t${i}`, response_url: `${h.fake.origin}/respond/x` }).toString(),
+        "application/x-www-form-urlencoded",
+      );
+      expect(res.status).toBe(200);
+    }
+    const final = await h.fake.waitFor("chat.update", (c) => visibleText(c).includes("*GO* (50)") && visibleText(c).includes("*NO-GO* (25)") && visibleText(c).includes("*Abstain* (25)"), 8000);
+    // The fake answers like Slack: invalid_blocks or msg_blocks_too_long if a limit were broken.
+    expect(final.result).toMatchObject({ ok: true });
+    const blocks = final.params.blocks as unknown[];
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    await h.core.bot.idle();
+    expect(h.fake.callsTo("chat.update").every((c) => c.result?.ok === true)).toBe(true);
+  });
+});

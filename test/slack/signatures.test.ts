@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { nowSec, sign, slashBody, startHarness, type Harness } from "./harness.js";
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+/** Everything the fake saw except the start-up token check. */
+const effects = () => h.fake.calls.filter((c) => c.method !== "auth.test");
+
+describe("Slack request signatures", () => {
+  it("rejects a forged signature with 401 and does nothing", async () => {
+    const body = slashBody(h.fake, "UMGR", "create payments 1.4.2");
+    const res = await h.raw(body, sign(body, nowSec(), "not-the-real-secret"));
+    expect(res.status).toBe(401);
+    await h.core.bot.idle();
+    expect(effects()).toHaveLength(0);
+    expect(h.core.store.listReleases({})).toHaveLength(0);
+  });
+
+  it("rejects a body changed after signing with 401", async () => {
+    const body = slashBody(h.fake, "UMGR", "create payments 1.4.2");
+    const headers = sign(body, nowSec());
+    const res = await h.raw(body.replace("payments", "payroll"), headers);
+    expect(res.status).toBe(401);
+    expect(h.core.store.listReleases({})).toHaveLength(0);
+  });
+
+  it("rejects a correctly signed request older than five minutes (a replay) with 401", async () => {
+    const body = slashBody(h.fake, "UMGR", "create payments 1.4.2");
+    const res = await h.raw(body, sign(body, nowSec() - 301));
+    expect(res.status).toBe(401);
+    await h.core.bot.idle();
+    expect(effects()).toHaveLength(0);
+    expect(h.core.store.listReleases({})).toHaveLength(0);
+  });
+
+  it("rejects a request with no signature headers", async () => {
+    const body = slashBody(h.fake, "UMGR", "create payments 1.4.2");
+    const res = await h.raw(body, {});
+    expect(res.status).toBe(401);
+    expect(h.core.store.listReleases({})).toHaveLength(0);
+  });
+
+  it("accepts the same request correctly signed and fresh", async () => {
+    const body = slashBody(h.fake, "UMGR", "create payments 1.4.2");
+    const res = await h.raw(body, sign(body, nowSec()));
+    expect(res.status).toBe(200);
+    expect(h.core.store.listReleases({})).toHaveLength(1);
+  });
+
+  it("never writes a token or the signing secret to the log", async () => {
+    await h.slash("UMGR", "create payments 1.4.2");
+    h.fake.failNext("chat.postMessage", { error: "not_in_channel" });
+    await h.slash("UMGR", "create search 2.0");
+    await h.core.bot.idle();
+    const all = JSON.stringify([h.logs, h.core.logs]);
+    // The failure itself is logged, with Slack's error code.
+    expect(all).toContain("not_in_channel");
+    expect(all).not.toContain("xoxb-");
+    expect(all).not.toContain("test-signing-secret");
+  });
+});
