@@ -17,6 +17,8 @@ export interface StartDiscordOptions {
   rest?: Partial<RESTOptions>;
   /** Gap between edits of one card; Discord's per-channel edit limit makes 1000 ms the safe default. */
   minUpdateIntervalMs?: number;
+  /** When an interaction is deferred because bot.handle is slow (default 2000 ms of Discord's 3 s). */
+  deferAfterMs?: number;
   /** How long stop() waits for pending card updates before disconnecting. */
   stopGraceMs?: number;
   /** How long to wait for the gateway READY before giving up. */
@@ -40,7 +42,7 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop():
   client.rest.on(RESTEvents.RateLimited, (info) =>
     log.warn({ route: scrubText(info.route, secrets), retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, "discord rate limited; waiting"),
   );
-  client.on(Events.InteractionCreate, createInteractionHandler({ bot, log, secrets }));
+  client.on(Events.InteractionCreate, createInteractionHandler({ bot, log, secrets, deferAfterMs: opts.deferAfterMs }));
 
   const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(opts.readyTimeoutMs ?? 30_000) });
   try {

@@ -12,7 +12,7 @@ import { errorForLog } from "./scrub.js";
  * a millisecond, so this only fires when the process is badly stalled: we then defer
  * (which cannot show a modal) and edit the deferred reply when the answer comes.
  */
-const DEFER_AFTER_MS = 2000;
+export const DEFER_AFTER_MS = 2000;
 
 const NOT_IN_GUILD = "gonogo works in server channels: releases, roles and policies belong to a server.";
 const APOLOGY = "Something went wrong on our side and nothing was changed. Please try again; if it keeps failing, tell whoever runs gonogo.";
@@ -24,6 +24,8 @@ export interface InteractionDeps {
   log: Logger;
   /** Strings that must never reach the log (the bot token). */
   secrets: readonly string[];
+  /** When to give up waiting for bot.handle and defer (tests shorten it). */
+  deferAfterMs?: number;
 }
 
 /** The InteractionCreate listener: one event in, exactly one answer out. */
@@ -56,7 +58,7 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
   }
   const pending = deps.bot.handle(inbound.event);
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), DEFER_AFTER_MS)));
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deps.deferAfterMs ?? DEFER_AFTER_MS)));
   const first = await Promise.race([pending, late]);
   clearTimeout(timer);
   if (first === "late") {

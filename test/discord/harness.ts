@@ -1,3 +1,4 @@
+import type { Bot } from "../../src/app/bot-api.js";
 import type { CardAction } from "../../src/app/events.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { CoreConfig } from "../../src/app/context.js";
@@ -33,7 +34,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { config?: Partial<CoreConfig>; minUpdateIntervalMs?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  config?: Partial<CoreConfig>;
+  minUpdateIntervalMs?: number;
+  deferAfterMs?: number;
+  /** Wraps the real bot, e.g. to make it slow. */
+  wrapBot?: (bot: Bot) => Bot;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const fake = await startFakeDiscord();
   const admin = member(0);
   const core = createTestCore({ config: { admins: [`discord:${fake.world.guildId}:${admin.id}`], ...opts.config } });
@@ -44,10 +53,11 @@ export async function startHarness(opts: { config?: Partial<CoreConfig>; minUpda
     error: (obj, msg) => logs.push({ level: "error", obj, msg }),
   };
   const discord = await startDiscord({
-    bot: core.bot,
+    bot: opts.wrapBot ? opts.wrapBot(core.bot) : core.bot,
     config: { token: BOT_TOKEN, applicationId: fake.world.applicationId, guildId: fake.world.guildId, apiUrl: fake.apiUrl },
     log,
     minUpdateIntervalMs: opts.minUpdateIntervalMs ?? 50,
+    ...(opts.deferAfterMs ? { deferAfterMs: opts.deferAfterMs } : {}),
   });
   const base = (user: FakeMember) => ({ world: fake.world, user });
   const answer = async (raw: { id: string }): Promise<Json> => {

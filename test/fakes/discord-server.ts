@@ -20,10 +20,12 @@ export interface FakeCall {
   response: Json;
 }
 
-interface RateLimitRule {
+interface FailRule {
   match: (method: string, path: string) => boolean;
   remaining: number;
-  retryAfter: number;
+  status: number;
+  body: Json;
+  headers: Record<string, string>;
 }
 
 export interface FakeDiscord {
@@ -46,15 +48,19 @@ export interface FakeDiscord {
   callbackFor(interactionId: string, timeoutMs?: number): Promise<FakeCall>;
   /** Answers the next `times` matching requests with 429 and `retry_after` (seconds). */
   rateLimit(opts: { method?: string; pathPrefix?: string; times: number; retryAfter: number }): void;
+  /** Answers the next `times` matching requests with an error, e.g. 404 `{ code: 10062 }` (Unknown interaction). */
+  fail(opts: { method?: string; pathPrefix?: string; times: number; status: number; body: Json }): void;
   close(): Promise<void>;
 }
+
+const matcher = (method: string | undefined, pathPrefix: string | undefined) => (m: string, p: string) => (!method || m === method) && (!pathPrefix || p.startsWith(pathPrefix));
 
 /** A local fake of Discord's REST API and Gateway on 127.0.0.1, enough for the real discord.js client. */
 export async function startFakeDiscord(world: FakeWorld = createWorld()): Promise<FakeDiscord> {
   const calls: FakeCall[] = [];
   const listeners = new Set<() => void>();
   const messages = new Map<string, { channelId: string; body: Json; edits: number }>();
-  const rules: RateLimitRule[] = [];
+  const rules: FailRule[] = [];
   const sockets = new Set<WebSocket>();
   let seq = 0;
   let port = 0;
@@ -119,15 +125,8 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
       const rule = rules.find((r) => r.remaining > 0 && r.match(method, path));
       if (rule) {
         rule.remaining--;
-        record({ method, path, query: url.searchParams, body, auth, status: 429, response: null });
-        send(res, 429, { message: "You are being rate limited.", retry_after: rule.retryAfter, global: false }, {
-          "retry-after": String(Math.ceil(rule.retryAfter)),
-          "x-ratelimit-limit": "5",
-          "x-ratelimit-remaining": "0",
-          "x-ratelimit-reset-after": String(rule.retryAfter),
-          "x-ratelimit-bucket": "fake-bucket",
-          "x-ratelimit-scope": "user",
-        });
+        record({ method, path, query: url.searchParams, body, auth, status: rule.status, response: rule.body });
+        send(res, rule.status, rule.body, rule.headers);
         return;
       }
       const out = route(method, path, url.searchParams, body);
@@ -175,7 +174,23 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
     },
     callbackFor: (interactionId, timeoutMs) => fake.waitFor((c) => c.method === "POST" && c.path.startsWith(`/interactions/${interactionId}/`) && c.status < 300, timeoutMs),
     rateLimit({ method, pathPrefix, times, retryAfter }) {
-      rules.push({ match: (m, p) => (!method || m === method) && (!pathPrefix || p.startsWith(pathPrefix)), remaining: times, retryAfter });
+      rules.push({
+        match: matcher(method, pathPrefix),
+        remaining: times,
+        status: 429,
+        body: { message: "You are being rate limited.", retry_after: retryAfter, global: false },
+        headers: {
+          "retry-after": String(Math.ceil(retryAfter)),
+          "x-ratelimit-limit": "5",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset-after": String(retryAfter),
+          "x-ratelimit-bucket": "fake-bucket",
+          "x-ratelimit-scope": "user",
+        },
+      });
+    },
+    fail({ method, pathPrefix, times, status, body }) {
+      rules.push({ match: matcher(method, pathPrefix), remaining: times, status, body, headers: {} });
     },
     async close() {
       for (const ws of sockets) ws.terminate();

@@ -1,0 +1,60 @@
+import { REST } from "discord.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { registerCommands } from "../../adapters/discord/register-commands.js";
+import { buttonCustomId } from "../../adapters/discord/ids.js";
+import { buttonPress, member } from "../fakes/discord-fixtures.js";
+import { startFakeDiscord } from "../fakes/discord-server.js";
+import { BOT_TOKEN, CALLBACK, startHarness, type Harness } from "./harness.js";
+
+describe("Discord when things are slow or fail", () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it("defers privately when the core is slow, then edits the answer in", async () => {
+    h = await startHarness({
+      deferAfterMs: 50,
+      wrapBot: (bot) => ({ ...bot, handle: async (e) => (await new Promise((r) => setTimeout(r, 250)), bot.handle(e)) }),
+    });
+    const created = await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    expect(created).toEqual({ type: CALLBACK.deferredMessage, data: { flags: 64 } });
+    const edit = await h.fake.waitFor((c) => c.method === "PATCH" && c.path.endsWith("/messages/@original"));
+    expect(edit.path).toMatch(new RegExp(`^/webhooks/${h.fake.world.applicationId}/`));
+    expect(edit.body.content).toContain("Created R-1");
+  });
+
+  it("logs a failed interaction answer without the interaction token or the bot token", async () => {
+    h = await startHarness();
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    const msgId = await h.cardMessageId("R-1");
+    h.fake.fail({ method: "POST", pathPrefix: "/interactions/", times: 2, status: 404, body: { message: "Unknown interaction", code: 10062 } });
+    const raw = h.fake.dispatchInteraction(buttonPress({ world: h.fake.world, user: member(1) }, buttonCustomId("go", "R-1"), msgId));
+    await h.fake.waitForCount((c) => c.path.startsWith(`/interactions/${raw.id}/`), 2);
+    await h.core.bot.idle();
+    await new Promise((r) => setTimeout(r, 20));
+    const failure = h.logs.find((l) => l.msg === "discord interaction failed");
+    expect(failure).toBeDefined();
+    expect(failure!.obj.err).toMatchObject({ code: 10062, status: 404 });
+    const logged = JSON.stringify(h.logs);
+    expect(logged).not.toContain(raw.token);
+    expect(logged).not.toContain(BOT_TOKEN);
+    expect(logged).toContain(`/interactions/${raw.id}/[token]/callback`);
+    // The vote was committed before the answer failed: the card still shows it.
+    expect(h.core.store.getVotes("R-1")).toHaveLength(1);
+  });
+
+  it("registers /release globally from the standalone script when no guild is set", async () => {
+    const fake = await startFakeDiscord();
+    try {
+      const rest = new REST({ api: fake.apiUrl }).setToken(BOT_TOKEN);
+      expect(await registerCommands(rest, fake.world.applicationId, undefined)).toEqual({ scope: "global", count: 1 });
+      const put = await fake.waitFor((c) => c.method === "PUT");
+      expect(put.path).toBe(`/applications/${fake.world.applicationId}/commands`);
+      expect(put.body[0].options).toHaveLength(18);
+    } finally {
+      await fake.close();
+    }
+  });
+});
