@@ -62,7 +62,7 @@ describe("Slack under load", () => {
       );
       expect(res.status).toBe(200);
     }
-    const final = await h.fake.waitFor("chat.update", (c) => visibleText(c).includes("*GO* (50)") && visibleText(c).includes("*NO-GO* (25)") && visibleText(c).includes("*Abstain* (25)"), 8000);
+    const final = await h.fake.waitFor("chat.update", (c) => c.params.ts === messageTs(card) && visibleText(c).includes("*GO* (50)") && visibleText(c).includes("*NO-GO* (25)") && visibleText(c).includes("*Abstain* (25)"), 8000);
     // The fake answers like Slack: invalid_blocks or msg_blocks_too_long if a limit were broken.
     expect(final.result).toMatchObject({ ok: true });
     const blocks = final.params.blocks as unknown[];
