@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_POLICY, describePolicy, isValidTimeZone, parsePolicyChanges, POLICY_KEYS } from "../../src/domain/policy.js";
+import { policy, userError } from "./fixtures.js";
+
+describe("default policy", () => {
+  it("needs two GO votes, no sign-off roles, lets a no-go veto, counts the manager's GO, holds at T-0 and wants no-go reasons", () => {
+    expect(DEFAULT_POLICY).toEqual({
+      quorum: 2,
+      require: [],
+      veto: true,
+      selfApproval: true,
+      t0: "hold",
+      noGoReason: "required",
+      reminders: [60, 15, 5, 0],
+      timezone: "UTC",
+    });
+  });
+
+  it("describes itself one line per setting, in the key=value form it is set with", () => {
+    expect(describePolicy(DEFAULT_POLICY)).toEqual([
+      "quorum=2 (GO votes needed)",
+      "require=none (sign-off roles)",
+      "veto=on (any no-go blocks)",
+      "self_approval=on (the manager's own GO counts)",
+      "t0=hold (what T-0 does without GO)",
+      "no_go_reason=required",
+      "reminders=60m,15m,5m,0m",
+      "timezone=UTC",
+    ]);
+  });
+
+  it("describes a changed policy", () => {
+    const lines = describePolicy(policy({ require: ["qa", "security"], veto: false, selfApproval: false, t0: "cancel", timezone: "Europe/Berlin" }));
+    expect(lines).toContain("require=qa,security (sign-off roles)");
+    expect(lines).toContain("veto=off (any no-go blocks)");
+    expect(lines).toContain("self_approval=off (the manager's own GO counts)");
+    expect(lines).toContain("t0=cancel (what T-0 does without GO)");
+    expect(lines).toContain("timezone=Europe/Berlin");
+  });
+
+  it("reads back what it describes", () => {
+    const p = policy({ quorum: 3, require: ["qa"], veto: false, selfApproval: false, t0: "cancel", noGoReason: "optional", reminders: [30, 0], timezone: "Europe/Berlin" });
+    const pairs = describePolicy(p).map((l) => l.split(" ")[0]!);
+    expect({ ...DEFAULT_POLICY, ...parsePolicyChanges(pairs) }).toEqual(p);
+  });
+});
+
+describe("changing the policy with key=value", () => {
+  it("lists every settable key", () => {
+    expect([...POLICY_KEYS].sort()).toEqual(["no_go_reason", "quorum", "reminders", "require", "self_approval", "t0", "timezone", "veto"]);
+  });
+
+  it("reads quorum as a whole number", () => {
+    expect(parsePolicyChanges(["quorum=3"])).toEqual({ quorum: 3 });
+    expect(parsePolicyChanges(["quorum=0"])).toEqual({ quorum: 0 });
+  });
+
+  it.each(["quorum=abc", "quorum=1.5", "quorum=-1", "quorum=101"])("refuses %s and says a whole number is expected", (pair) => {
+    userError(() => parsePolicyChanges([pair]), "policy_value", `\`${pair}\` is not valid`, "a whole number of GO votes");
+  });
+
+  it("refuses an empty quorum instead of setting it to zero", () => {
+    userError(() => parsePolicyChanges(["quorum="]), "policy_value", "quorum");
+  });
+
+  it("reads require as comma-separated lower-case roles, or none", () => {
+    expect(parsePolicyChanges(["require=qa,security"])).toEqual({ require: ["qa", "security"] });
+    expect(parsePolicyChanges(["require=QA"])).toEqual({ require: ["qa"] });
+    expect(parsePolicyChanges(["require=none"])).toEqual({ require: [] });
+  });
+
+  it("refuses a role list with an empty or odd name", () => {
+    userError(() => parsePolicyChanges(["require=qa,,security"]), "policy_value", "require takes comma-separated sign-off roles");
+    userError(() => parsePolicyChanges(["require=q&a"]), "policy_value", "require=qa,security");
+  });
+
+  it.each([
+    ["veto=on", { veto: true }],
+    ["veto=off", { veto: false }],
+    ["veto=yes", { veto: true }],
+    ["veto=false", { veto: false }],
+    ["self_approval=off", { selfApproval: false }],
+    ["self_approval=true", { selfApproval: true }],
+  ])("reads %s", (pair, expected) => {
+    expect(parsePolicyChanges([pair])).toEqual(expected);
+  });
+
+  it("refuses an on/off setting with another value and says on or off", () => {
+    userError(() => parsePolicyChanges(["veto=maybe"]), "policy_value", "veto takes on or off");
+    userError(() => parsePolicyChanges(["self_approval=1"]), "policy_value", "self_approval takes on or off");
+  });
+
+  it("reads t0=hold or t0=cancel and refuses anything else", () => {
+    expect(parsePolicyChanges(["t0=cancel"])).toEqual({ t0: "cancel" });
+    expect(parsePolicyChanges(["t0=hold"])).toEqual({ t0: "hold" });
+    userError(() => parsePolicyChanges(["t0=ship"]), "policy_value", "t0 takes hold or cancel");
+  });
+
+  it("reads no_go_reason=required or optional and refuses anything else", () => {
+    expect(parsePolicyChanges(["no_go_reason=optional"])).toEqual({ noGoReason: "optional" });
+    expect(parsePolicyChanges(["no_go_reason=required"])).toEqual({ noGoReason: "required" });
+    userError(() => parsePolicyChanges(["no_go_reason=never"]), "policy_value", "required or optional");
+  });
+
+  it("reads reminders in minutes or hours", () => {
+    expect(parsePolicyChanges(["reminders=60m,15m,5m,0m"])).toEqual({ reminders: [60, 15, 5, 0] });
+    expect(parsePolicyChanges(["reminders=2h,30,0"])).toEqual({ reminders: [120, 30, 0] });
+  });
+
+  it.each(["reminders=", "reminders=soon", "reminders=-5m", "reminders=10081m", "reminders=1.5h"])("refuses %s and shows the offset form", (pair) => {
+    userError(() => parsePolicyChanges([pair]), "policy_value", "reminders=60m,15m,5m,0m");
+  });
+
+  it("reads an IANA time zone and refuses one it does not know", () => {
+    expect(parsePolicyChanges(["timezone=Europe/Berlin"])).toEqual({ timezone: "Europe/Berlin" });
+    userError(() => parsePolicyChanges(["timezone=Mars/Olympus"]), "policy_value", "an IANA zone such as Europe/Berlin");
+    userError(() => parsePolicyChanges(["timezone="]), "policy_value", "timezone");
+  });
+
+  it("knows real zones from made-up ones", () => {
+    expect(isValidTimeZone("America/New_York")).toBe(true);
+    expect(isValidTimeZone("UTC")).toBe(true);
+    expect(isValidTimeZone("Nowhere/Special")).toBe(false);
+  });
+
+  it("reads several pairs at once, keys in any case", () => {
+    expect(parsePolicyChanges(["QUORUM=1", "require=security", "veto=off"])).toEqual({ quorum: 1, require: ["security"], veto: false });
+  });
+
+  it("refuses an unknown key and lists the real ones", () => {
+    const err = userError(() => parsePolicyChanges(["quorom=2"]), "policy_key", "`quorom=2` is not a policy setting");
+    for (const key of POLICY_KEYS) expect(err.message).toContain(key);
+  });
+
+  it("refuses a pair without a key", () => {
+    userError(() => parsePolicyChanges(["=2"]), "policy_key", "is not a policy setting");
+  });
+
+  it("refuses a known key without =value and says what value it takes", () => {
+    userError(() => parsePolicyChanges(["quorum"]), "policy_value", "`quorum` needs a value", "quorum=2");
+  });
+
+  it("asks what to change when nothing is given", () => {
+    userError(() => parsePolicyChanges([]), "policy_usage", "/release policy set quorum=2 require=qa", "Keys:");
+  });
+
+  it("refuses the whole change when one of several pairs is wrong", () => {
+    userError(() => parsePolicyChanges(["quorum=3", "veto=perhaps"]), "policy_value", "veto=perhaps");
+  });
+});
