@@ -44,19 +44,27 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop():
   );
   client.on(Events.InteractionCreate, createInteractionHandler({ bot, log, secrets, deferAfterMs: opts.deferAfterMs }));
 
-  const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(opts.readyTimeoutMs ?? 30_000) });
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new Error(`no READY from the Discord gateway within ${opts.readyTimeoutMs ?? 30_000} ms`)), opts.readyTimeoutMs ?? 30_000);
+  const ready = once(client, Events.ClientReady, { signal: timeout.signal });
+  // If login itself fails, `ready` is abandoned; keep its later rejection from going unhandled.
+  ready.catch(() => undefined);
+  let registered: Awaited<ReturnType<typeof registerCommands>>;
   try {
     await client.login(config.token);
     await ready;
+    // Attach before anything else can fail or wait: an interaction handled from here on
+    // must find Discord among the surfaces, or its card would not be posted.
+    bot.attachSurface(createDiscordSurface(client.rest, opts.minUpdateIntervalMs));
+    registered = await registerCommands(client.rest, config.applicationId, config.guildId);
   } catch (err) {
     await client.destroy();
     // The original error is not attached as cause: its URL or message may carry the token.
     // eslint-disable-next-line preserve-caught-error
-    throw new Error(`Discord login failed: ${scrubText(err instanceof Error ? err.message : String(err), secrets)}`);
+    throw new Error(`Discord start failed: ${scrubText(err instanceof Error ? err.message : String(err), secrets)}${hintFor(err)}`);
+  } finally {
+    clearTimeout(timer);
   }
-
-  const registered = await registerCommands(client.rest, config.applicationId, config.guildId);
-  bot.attachSurface(createDiscordSurface(client.rest, opts.minUpdateIntervalMs));
   log.info({ user: client.user?.tag, commands: registered.count, scope: registered.scope }, "discord connected; /release registered");
   log.info({ url: inviteUrl(config.applicationId) }, "discord invite URL (bot permissions gonogo needs)");
 
@@ -70,4 +78,16 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop():
       await client.destroy();
     },
   };
+}
+
+/** What to do about the usual start-up failures, in the operator's terms. */
+function hintFor(err: unknown): string {
+  const e = err as { status?: unknown; code?: unknown; message?: unknown };
+  if (e?.status === 401 || e?.code === "TokenInvalid" || /invalid token/i.test(String(e?.message))) {
+    return " Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).";
+  }
+  if (e?.status === 403 || e?.code === 50001) {
+    return " Check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID, and that the bot was invited with the applications.commands scope (see adapters/discord/README.md).";
+  }
+  return "";
 }

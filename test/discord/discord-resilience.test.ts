@@ -58,3 +58,27 @@ describe("Discord when things are slow or fail", () => {
     }
   });
 });
+
+describe("Discord start-up failures", () => {
+  it("fails start-up with a clear message, without the token, when Discord rejects it", async () => {
+    const { startDiscord } = await import("../../adapters/discord/index.js");
+    const { createTestCore } = await import("../helpers/core.js");
+    const fake = await startFakeDiscord();
+    const core = createTestCore();
+    const logs: string[] = [];
+    const log = { info: (o: object, m: string) => logs.push(m + JSON.stringify(o)), warn: (o: object, m: string) => logs.push(m + JSON.stringify(o)), error: (o: object, m: string) => logs.push(m + JSON.stringify(o)) };
+    try {
+      fake.fail({ method: "GET", pathPrefix: "/gateway/bot", times: 1, status: 401, body: { message: "401: Unauthorized", code: 0 } });
+      const start = startDiscord({ bot: core.bot, log, config: { token: BOT_TOKEN, applicationId: fake.world.applicationId, guildId: fake.world.guildId, apiUrl: fake.apiUrl } });
+      await expect(start).rejects.toThrow(/Discord start failed: .*DISCORD_TOKEN/);
+      await start.catch((e: Error) => expect(e.message).not.toContain(BOT_TOKEN));
+      expect(logs.join("\n")).not.toContain(BOT_TOKEN);
+
+      fake.fail({ method: "PUT", pathPrefix: "/applications/", times: 1, status: 403, body: { message: "Missing Access", code: 50001 } });
+      await expect(startDiscord({ bot: core.bot, log, config: { token: BOT_TOKEN, applicationId: fake.world.applicationId, guildId: fake.world.guildId, apiUrl: fake.apiUrl } })).rejects.toThrow(/Missing Access/);
+    } finally {
+      await core.close();
+      await fake.close();
+    }
+  });
+});
