@@ -4,10 +4,12 @@ import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
 import type { MessageRef } from "../src/app/ports.js";
 import type { AuditEvent, Job, JobKind, NewRelease, RetroAnswer, Store, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type Database from "better-sqlite3";
 import type { DatabaseHandle } from "./client.js";
 import { auditEvents, jobs, messageRefs, policies, releases, retroAnswers, roleBindings, votes, webhookDeliveries } from "./schema.js";
 
 type ReleaseRow = typeof releases.$inferSelect;
+type RoleBindingRow = typeof roleBindings.$inferSelect;
 
 function seqOf(id: string): number {
   const n = Number(id.replace(/^R-/, ""));
@@ -60,6 +62,18 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     `INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (release_seq, voter) DO UPDATE SET voter_name = excluded.voter_name, choice = excluded.choice, reason = excluded.reason, roles = excluded.roles, at = excluded.at`,
   );
+  const listRefsStmt = db.select().from(messageRefs).where(eq(messageRefs.releaseSeq, sql.placeholder("seq"))).prepare();
+  const getPolicyStmt = sqlite.prepare<[string], { settings: string }>("SELECT settings FROM policies WHERE channel_key = ?");
+  // Role lookups run on every vote; statements are cached per number of subjects.
+  const bindingStmts = new Map<number, Database.Statement<string[], RoleBindingRow>>();
+  const bindingsFor = (subjects: string[]): RoleBindingRow[] => {
+    let stmt = bindingStmts.get(subjects.length);
+    if (!stmt) {
+      stmt = sqlite.prepare<string[], RoleBindingRow>(`SELECT subject, role, granted_by AS grantedBy, at FROM role_bindings WHERE subject IN (${subjects.map(() => "?").join(",")})`);
+      bindingStmts.set(subjects.length, stmt);
+    }
+    return stmt.all(...subjects);
+  };
   const auditStmt = sqlite.prepare(`INSERT INTO audit_events (release_id, at, actor, platform, type, data) VALUES (?, ?, ?, ?, ?, ?)`);
   const claimStmt = sqlite.prepare(
     `UPDATE jobs SET lease_until = ?, attempts = attempts + 1
@@ -71,9 +85,35 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   // so a read-then-write use case never fails with SQLITE_BUSY_SNAPSHOT.
   const tx = sqlite.transaction((fn: () => unknown) => fn());
 
+  // Every vote recomputes the decision from all current votes. Reading and parsing a
+  // release's 2,000 vote rows per vote costs milliseconds, so the current votes are
+  // cached per release, written through, and dropped whenever a transaction rolls back.
+  // gonogo is the only writer of its database (one process), which keeps this exact.
+  const voteCache = new Map<number, Vote[]>();
+  const cachedVotes = (seq: number): Vote[] => {
+    let list = voteCache.get(seq);
+    if (!list) {
+      list = getVotesStmt.all({ seq }).map((v) => ({
+        voter: v.voter,
+        voterName: v.voterName,
+        choice: v.choice as VoteChoice,
+        reason: v.reason,
+        roles: JSON.parse(v.roles) as string[],
+        at: v.at,
+      }));
+      voteCache.set(seq, list);
+    }
+    return list;
+  };
+
   return {
     transaction<T>(fn: () => T): T {
-      return (sqlite.inTransaction ? tx(fn) : tx.immediate(fn)) as T;
+      try {
+        return (sqlite.inTransaction ? tx(fn) : tx.immediate(fn)) as T;
+      } catch (err) {
+        voteCache.clear();
+        throw err;
+      }
     },
 
     insertRelease(r: NewRelease): Release {
@@ -108,23 +148,25 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
 
     getVotes(releaseId) {
-      return getVotesStmt.all({ seq: seqOf(releaseId) }).map((v) => ({
-        voter: v.voter,
-        voterName: v.voterName,
-        choice: v.choice as VoteChoice,
-        reason: v.reason,
-        roles: JSON.parse(v.roles) as string[],
-        at: v.at,
-      }));
+      return [...cachedVotes(seqOf(releaseId))];
     },
     upsertVote(releaseId, v: Vote) {
-      upsertVoteStmt.run(seqOf(releaseId), v.voter, v.voterName, v.choice, v.reason, JSON.stringify(v.roles), v.at);
+      const seq = seqOf(releaseId);
+      const list = cachedVotes(seq);
+      upsertVoteStmt.run(seq, v.voter, v.voterName, v.choice, v.reason, JSON.stringify(v.roles), v.at);
+      const i = list.findIndex((x) => x.voter === v.voter);
+      if (i >= 0) list.splice(i, 1);
+      list.push({ ...v, roles: [...v.roles] });
     },
     deleteVote(releaseId, voter) {
-      return db.delete(votes).where(and(eq(votes.releaseSeq, seqOf(releaseId)), eq(votes.voter, voter))).run().changes > 0;
+      const seq = seqOf(releaseId);
+      voteCache.delete(seq);
+      return db.delete(votes).where(and(eq(votes.releaseSeq, seq), eq(votes.voter, voter))).run().changes > 0;
     },
     clearVotes(releaseId) {
-      return db.delete(votes).where(eq(votes.releaseSeq, seqOf(releaseId))).run().changes;
+      const seq = seqOf(releaseId);
+      voteCache.delete(seq);
+      return db.delete(votes).where(eq(votes.releaseSeq, seq)).run().changes;
     },
 
     appendAudit(e: AuditEvent) {
@@ -141,7 +183,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
 
     getPolicy(channelKey) {
-      const row = db.select().from(policies).where(eq(policies.channelKey, channelKey)).get();
+      const row = getPolicyStmt.get(channelKey);
       return row ? (JSON.parse(row.settings) as Partial<Policy>) : undefined;
     },
     setPolicy(channelKey, policy) {
@@ -150,9 +192,8 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
 
     listRoleBindings(subjects) {
-      const q = db.select().from(roleBindings);
-      const rows = subjects ? (subjects.length ? q.where(inArray(roleBindings.subject, subjects)).all() : []) : q.orderBy(asc(roleBindings.role), asc(roleBindings.subject)).all();
-      return rows;
+      if (subjects) return subjects.length ? bindingsFor(subjects) : [];
+      return db.select().from(roleBindings).orderBy(asc(roleBindings.role), asc(roleBindings.subject)).all();
     },
     grantRole(b) {
       return db.insert(roleBindings).values(b).onConflictDoNothing().run().changes > 0;
@@ -168,11 +209,8 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
         .run();
     },
     listMessageRefs(releaseId) {
-      return db
-        .select()
-        .from(messageRefs)
-        .where(eq(messageRefs.releaseSeq, seqOf(releaseId)))
-        .all()
+      return listRefsStmt
+        .all({ seq: seqOf(releaseId) })
         .map((r) => ({ platform: r.platform, channel: { platform: r.platform, key: r.channelKey, nativeId: r.channelNativeId }, messageId: r.messageId }));
     },
 

@@ -19,7 +19,7 @@ function awaited(ctx: Ctx, release: Release): { text: string; mention: string[];
   const mention: string[] = [];
   const mentionGroups: string[] = [];
   const parts: string[] = [];
-  for (const role of missingSignOffs(votes, policy)) {
+  for (const role of missingSignOffs(votes, policy, release.managerId)) {
     const holders = ctx.store.listRoleBindings().filter((b) => b.role === role);
     if (!holders.length) {
       parts.push(`${role}: nobody holds this role yet (\`/release role grant <user> ${role}\`)`);

@@ -10,32 +10,46 @@ export interface DecisionResult {
   goCount: number;
 }
 
-/**
- * Computes the decision from the current votes alone, so it can be recomputed at any
- * time and always agrees with what the card shows.
- */
-export function decide(votes: Vote[], policy: Policy, managerId: UserId): DecisionResult {
-  const counted = votes.filter((v) => v.choice === "go" && (policy.selfApproval || v.voter !== managerId));
-  const reasons: string[] = [];
-
-  const noGos = votes.filter((v) => v.choice === "no_go");
-  if (policy.veto && noGos.length > 0) {
-    for (const v of noGos) reasons.push(`blocked by no-go from ${v.voterName}${v.reason ? `: ${v.reason}` : ""}`);
-    return { decision: "no_go", reasons, goCount: counted.length };
-  }
-
-  if (counted.length < policy.quorum) reasons.push(`${counted.length} of ${policy.quorum} GO`);
-  for (const role of policy.require) {
-    if (!counted.some((v) => v.roles.includes(role))) reasons.push(`waiting for ${role}`);
-  }
-  if (!policy.selfApproval && votes.some((v) => v.choice === "go" && v.voter === managerId)) {
-    reasons.push("the release manager's own GO does not count (self_approval=off)");
-  }
-  const blocking = reasons.filter((r) => !r.startsWith("the release manager"));
-  return { decision: blocking.length === 0 ? "go" : "pending", reasons: blocking.length ? reasons : [], goCount: counted.length };
+/** Does this GO count? With self-approval off, the release manager's own GO does not. */
+function counts(v: Vote, policy: Policy, managerId: UserId): boolean {
+  return v.choice === "go" && (policy.selfApproval || v.voter !== managerId);
 }
 
-/** Required sign-off roles that still lack a GO: used by reminders to name who is awaited. */
-export function missingSignOffs(votes: Vote[], policy: Policy): string[] {
-  return policy.require.filter((role) => !votes.some((v) => v.choice === "go" && v.roles.includes(role)));
+/**
+ * Computes the decision from the current votes alone, so it can be recomputed at any
+ * time and always agrees with what the card shows. One pass over the votes: it runs on
+ * every vote of a release with thousands of voters.
+ */
+export function decide(votes: Vote[], policy: Policy, managerId: UserId): DecisionResult {
+  let goCount = 0;
+  let managerGo = false;
+  const noGos: Vote[] = [];
+  const signedOff = new Set<string>();
+  for (const v of votes) {
+    if (v.choice === "no_go") noGos.push(v);
+    else if (v.choice === "go") {
+      if (counts(v, policy, managerId)) {
+        goCount++;
+        for (const r of v.roles) signedOff.add(r);
+      } else managerGo = true;
+    }
+  }
+
+  if (policy.veto && noGos.length > 0) {
+    return { decision: "no_go", reasons: noGos.map((v) => `blocked by no-go from ${v.voterName}${v.reason ? `: ${v.reason}` : ""}`), goCount };
+  }
+  const reasons: string[] = [];
+  if (goCount < policy.quorum) reasons.push(`${goCount} of ${policy.quorum} GO`);
+  for (const role of policy.require) if (!signedOff.has(role)) reasons.push(`waiting for ${role}`);
+  if (reasons.length === 0) return { decision: "go", reasons: [], goCount };
+  if (managerGo) reasons.push("the release manager's own GO does not count (self_approval=off)");
+  return { decision: "pending", reasons, goCount };
+}
+
+/**
+ * Required sign-off roles that still lack a counted GO: reminders name who is awaited.
+ * Applies the same self-approval rule as `decide`, so the two always agree.
+ */
+export function missingSignOffs(votes: Vote[], policy: Policy, managerId: UserId): string[] {
+  return policy.require.filter((role) => !votes.some((v) => counts(v, policy, managerId) && v.roles.includes(role)));
 }

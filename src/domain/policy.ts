@@ -44,20 +44,23 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 const bool = z
-  .enum(["on", "off", "true", "false", "yes", "no"])
+  .string()
+  .transform((v) => v.toLowerCase())
+  .pipe(z.enum(["on", "off", "true", "false", "yes", "no"]))
   .transform((v) => v === "on" || v === "true" || v === "yes");
 
 /** Each settable key: how to read it from `key=value` text, and how to show it. */
 const KEYS = {
-  quorum: z.coerce.number().int().min(0).max(100),
+  // Digits only: `quorum=` must not quietly become 0, nor `0x10` become 16.
+  quorum: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(0).max(100)),
   require: z
     .string()
     .transform((v) => (v === "none" || v === "" ? [] : v.split(",").map((r) => r.trim().toLowerCase())))
     .refine((roles) => roles.every((r) => ROLE_NAME.test(r)), "roles are lower-case words, e.g. qa,security"),
   veto: bool,
   self_approval: bool,
-  t0: z.enum(["hold", "cancel"]),
-  no_go_reason: z.enum(["required", "optional"]),
+  t0: z.string().transform((v) => v.toLowerCase()).pipe(z.enum(["hold", "cancel"])),
+  no_go_reason: z.string().transform((v) => v.toLowerCase()).pipe(z.enum(["required", "optional"])),
   reminders: z
     .string()
     .transform((v) => v.split(",").map((p) => parseOffset(p.trim())))

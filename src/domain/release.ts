@@ -43,8 +43,20 @@ const STEP_HINTS: Record<ReleaseStep, string> = {
   reopen: "schedule (re-open voting)",
   cancel: "cancel",
   rollback: "rollback",
-  recovered: "recovered",
-  close: "close",
+  recovered: "recovered (service restored)",
+  close: "close (when the retro window ends)",
+};
+
+/** The step as a verb in "so it cannot …". */
+const STEP_VERBS: Record<ReleaseStep, string> = {
+  ship: "ship",
+  shipped: "be marked shipped",
+  hold: "be held",
+  reopen: "be rescheduled",
+  cancel: "be cancelled",
+  rollback: "be rolled back",
+  recovered: "be marked recovered",
+  close: "be closed",
 };
 
 export const STATE_LABELS: Record<ReleaseState, string> = {
@@ -85,6 +97,6 @@ export function transition(releaseId: string, state: ReleaseState, step: Release
     : "Nothing more can happen to it.";
   throw new UserError(
     "illegal_transition",
-    `${releaseId} is ${STATE_LABELS[state].toLowerCase()}, so it cannot ${STEP_HINTS[step]}. ${now}`,
+    `${releaseId} is ${STATE_LABELS[state].toLowerCase()}, so it cannot ${STEP_VERBS[step]}. ${now}`,
   );
 }

@@ -1,4 +1,4 @@
-import { decide } from "../../domain/decision.js";
+import { decide, type DecisionResult } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
 import { acceptsVotes, STATE_LABELS } from "../../domain/release.js";
 import { CHOICE_LABELS, describeVoteChange, validateVote } from "../../domain/votes.js";
@@ -7,8 +7,11 @@ import { audit, getReleaseOrThrow, policyFor, requirePermission, type Ctx } from
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
-function decisionSummary(ctx: Ctx, release: Release): string {
-  const result = decide(ctx.store.getVotes(release.id), policyFor(ctx, release.channel.key), release.managerId);
+function currentDecision(ctx: Ctx, release: Release): DecisionResult {
+  return decide(ctx.store.getVotes(release.id), policyFor(ctx, release.channel.key), release.managerId);
+}
+
+function summary(result: DecisionResult): string {
   return result.decision === "go" ? "Decision: GO." : `Decision: ${result.decision === "no_go" ? "NO-GO" : "pending"}: ${result.reasons.join(" · ")}.`;
 }
 
@@ -24,7 +27,7 @@ export function castVote(ctx: Ctx, actor: Actor, platform: string, releaseId: st
   const previous = ctx.store.getVotes(release.id).find((v) => v.voter === actor.id);
   const change = describeVoteChange(previous, choice);
   if (change === "unchanged" && (previous?.reason ?? null) === cleaned) {
-    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${decisionSummary(ctx, release)}`);
+    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${summary(currentDecision(ctx, release))}`);
   }
   const now = ctx.clock.now();
   ctx.store.upsertVote(release.id, { voter: actor.id, voterName: actor.name, choice, reason: cleaned, roles, at: now });
@@ -33,10 +36,11 @@ export function castVote(ctx: Ctx, actor: Actor, platform: string, releaseId: st
     after: { choice, reason: cleaned },
     roles,
   });
-  markGoReached(ctx, actor, platform, release);
+  const result = currentDecision(ctx, release);
+  markGoReached(ctx, actor, platform, release, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   const verb = change === "cast" ? "is in" : `replaces your ${CHOICE_LABELS[previous!.choice]}`;
-  return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} ${verb}. ${decisionSummary(ctx, release)}`);
+  return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} ${verb}. ${summary(result)}`);
 }
 
 /** Removes the actor's vote. */
@@ -50,14 +54,12 @@ export function retractVote(ctx: Ctx, actor: Actor, platform: string, releaseId:
   ctx.store.deleteVote(release.id, actor.id);
   audit(ctx, actor, platform, release.id, "vote_retracted", { before: { choice: previous.choice, reason: previous.reason } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
-  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${decisionSummary(ctx, release)}`);
+  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(currentDecision(ctx, release))}`);
 }
 
 /** Remembers the first moment the release reached GO (time to decision). */
-function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release): void {
-  if (release.decidedGoAt !== null) return;
-  const result = decide(ctx.store.getVotes(release.id), policyFor(ctx, release.channel.key), release.managerId);
-  if (result.decision !== "go") return;
+function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): void {
+  if (release.decidedGoAt !== null || result.decision !== "go") return;
   ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
   audit(ctx, actor, platform, release.id, "decision_go", {});
 }
