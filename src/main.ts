@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
 import { openDatabase } from "../db/client.js";
 import { createSqliteStore } from "../db/store.js";
+import { startDiscord } from "../adapters/discord/index.js";
+import { startSlack } from "../adapters/slack/index.js";
 import { createTerminalAdapter } from "../adapters/terminal/index.js";
 import { createBot } from "./app/bot.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
@@ -46,6 +48,15 @@ async function main(): Promise<void> {
     const port = await http.listen(config.port, config.host);
     log.info({ port }, "HTTP server listening");
     stops.push(() => http.close());
+  }
+
+  if (config.slack) {
+    const slack = await startSlack({ bot, config: config.slack, http, log });
+    stops.push(() => slack.stop());
+  }
+  if (config.discord) {
+    const discord = await startDiscord({ bot, config: config.discord, log });
+    stops.push(() => discord.stop());
   }
 
   let shuttingDown = false;
