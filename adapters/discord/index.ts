@@ -38,6 +38,8 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop():
 
   // Without an error listener an emitted error would crash the process.
   client.on(Events.Error, (err) => log.error({ err: errorForLog(err, secrets) }, "discord client error"));
+  client.on(Events.ShardError, (err, shard) => log.error({ err: errorForLog(err, secrets), shard }, "discord gateway error; discord.js reconnects"));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, "discord gateway disconnected"));
   client.on(Events.Warn, (msg) => log.warn({ detail: scrubText(msg, secrets) }, "discord client warning"));
   client.rest.on(RESTEvents.RateLimited, (info) =>
     log.warn({ route: scrubText(info.route, secrets), retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, "discord rate limited; waiting"),

@@ -2,7 +2,7 @@ import { REST } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { registerCommands } from "../../adapters/discord/register-commands.js";
 import { buttonCustomId } from "../../adapters/discord/ids.js";
-import { buttonPress, member } from "../fakes/discord-fixtures.js";
+import { buttonPress, member, slashCommand } from "../fakes/discord-fixtures.js";
 import { startFakeDiscord } from "../fakes/discord-server.js";
 import { BOT_TOKEN, CALLBACK, startHarness, type Harness } from "./harness.js";
 
@@ -43,6 +43,17 @@ describe("Discord when things are slow or fail", () => {
     expect(logged).toContain(`/interactions/${raw.id}/[token]/callback`);
     // The vote was committed before the answer failed: the card still shows it.
     expect(h.core.store.getVotes("R-1")).toHaveLength(1);
+  });
+
+  it("answers a command from a DM privately, without touching any release", async () => {
+    h = await startHarness();
+    // A DM interaction has `user` and no guild_id / guild / member.
+    const dm: Record<string, unknown> & { id: string } = { ...slashCommand({ world: h.fake.world, user: member(1) }, "list") };
+    const user = (dm.member as { user: unknown }).user;
+    for (const k of ["guild_id", "guild", "member"]) delete dm[k];
+    Object.assign(dm, { user, context: 1, channel: { id: "1187600000000000001", type: 1, recipients: [user] }, channel_id: "1187600000000000001" });
+    const cb = await h.fake.callbackFor(h.fake.dispatchInteraction(dm).id);
+    expect(cb.body).toMatchObject({ type: CALLBACK.message, data: { flags: 64, content: expect.stringContaining("server channels") } });
   });
 
   it("registers /release globally from the standalone script when no guild is set", async () => {
