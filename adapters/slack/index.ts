@@ -71,7 +71,10 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
     log.warn({ retryAfterSeconds: retryAfter, method: url.split("/").pop() }, "slack: rate limited; waiting as Slack asks");
   });
 
-  const identity = createSlackIdentity(app.client, log, { budgetMs: options.tuning?.identityBudgetMs ?? 1000 });
+  // Name and group lookups are nice-to-have: when Slack rate-limits them they fail at
+  // once (and the payload's name is used) instead of pausing a queue for Retry-After.
+  const lookupClient = new webApi.WebClient(config.botToken, { ...clientOptions, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+  const identity = createSlackIdentity(lookupClient, log, { budgetMs: options.tuning?.identityBudgetMs ?? 1000 });
   registerListeners(app, { bot, identity, log });
   bot.attachSurface(createSlackSurface(cardClient));
 

@@ -71,3 +71,17 @@ describe("Slack under load", () => {
     expect(h.fake.callsTo("chat.update").every((c) => c.result?.ok === true)).toBe(true);
   });
 });
+
+describe("Slack when lookups are rate limited", () => {
+  it("still opens the no-go form at once when users.info answers 429", async () => {
+    const card = await createRelease();
+    h.fake.failNext("users.info", { status: 429, retryAfter: 30 }, 5);
+    h.fake.failNext("usergroups.list", { status: 429, retryAfter: 30 }, 5);
+    const res = await h.press("UNEW", card, "No-go");
+    expect(res.status).toBe(200);
+    // Lookups are best-effort: the press goes through on the payload's name, and nothing
+    // waits out the 30 s Retry-After (the trigger_id only lives 3 s).
+    const modal = await h.fake.waitFor("views.open", undefined, 2500);
+    expect(modal.result).toMatchObject({ ok: true });
+  });
+});
