@@ -78,6 +78,17 @@ describe("Discord commands, checks and reminders", () => {
     expect(card.embeds[0].description).not.toContain("waiting for qa");
   });
 
+  it("takes the buttons off the card once the release is cancelled", async () => {
+    const cancelled = await h.command(h.admin, "cancel", { id: "R-1", reason: "superseded by 1.4.3" });
+    expect(cancelled.data.flags).toBe(EPHEMERAL);
+    const card = await h.card(msgId);
+    expect(card.components).toEqual([]);
+    expect(card.embeds[0].fields[0]).toEqual({ name: "State", value: "Cancelled", inline: true });
+    const late = await h.press(member(3), "go", "R-1", msgId);
+    expect(late.data.content).toMatch(/cancelled/i);
+    expect(h.core.store.getVotes("R-1")).toEqual([]);
+  });
+
   it("shows a release privately with its card on /release status", async () => {
     const status = await h.command(member(4), "status", { id: "R-1" });
     expect(status.data.flags).toBe(EPHEMERAL);

@@ -86,3 +86,21 @@ describe("notices and modals", () => {
     expect(modal.components[2]).toMatchObject({ component: { custom_id: "when", style: 1, required: true, max_length: 4000 } });
   });
 });
+
+describe("buttons by release state", () => {
+  it("renders Roll back red and Add retro notes blue, and never more than 5 rows of 5", () => {
+    const shipped = renderCard(cardView({ state: "shipped", stateLabel: "Shipped", buttons: [{ action: "rollback", label: "Roll back", style: "danger" }, { action: "retro", label: "Add retro notes", style: "default" }] }));
+    expect(shipped.components[0]!.components.map((b) => ("style" in b ? b.style : null))).toEqual([ButtonStyle.Danger, ButtonStyle.Primary]);
+    const many = Array.from({ length: 40 }, (_, i) => ({ action: (["go", "no_go", "abstain", "rollback", "retro"] as const)[i % 5]!, label: `b${i}`, style: "default" as const }));
+    const body = renderCard(cardView({ buttons: many }));
+    expect(limitProblems(body)).toEqual([]);
+    expect(body.components.flatMap((r) => r.components)).toHaveLength(5);
+  });
+
+  it("shows a passed T-0 or a hold instead of the live countdown text", () => {
+    const held = renderCard(cardView({ state: "held", stateLabel: "On hold", countdownLine: "T-0 passed: held" })).embeds[0]!;
+    expect(held.description).toContain("T-0 passed: held");
+    const live = renderCard(cardView()).embeds[0]!;
+    expect(live.description).not.toContain("T-0 in 5h");
+  });
+});
