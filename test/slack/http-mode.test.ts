@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FakeCall } from "../fakes/slack-api.js";
-import { CHANNEL, messageTs, startHarness, visibleText, type Harness } from "./harness.js";
+import { CHANNEL, buttonsOf, messageTs, startHarness, visibleText, type Harness } from "./harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -205,6 +205,27 @@ describe("Slack over HTTP: countdown and App Home", () => {
     expect(reminder.params.channel).toBe(CHANNEL);
     expect(visibleText(reminder)).toMatch(/T-1h|1h/);
     expect(visibleText(reminder)).toContain("<@UQA>");
+  });
+
+  it("holds the release at T-0 without GO: a thread notice and a card that says so", async () => {
+    const card = await createRelease("create payments 1.4.2 at in 2h");
+    await h.press("UQA", card, "Go");
+    h.core.clock.advance(2 * 60 * 60_000 + 1000);
+    await h.core.bot.runDueJobs();
+    const t0 = await h.fake.waitFor("chat.postMessage", (c) => c.params.thread_ts === messageTs(card) && /T-0/.test(visibleText(c)) && /hold|held/i.test(visibleText(c)));
+    expect(t0.params.channel).toBe(CHANNEL);
+    await cardUpdate(card, (t) => t.includes("On hold"));
+  });
+
+  it("leaves a resolved card with its outcome and no live buttons", async () => {
+    const card = await createRelease();
+    expect(buttonsOf(card).size).toBe(3);
+    await h.slash("UMGR", "cancel R-1 freeze week");
+    const cancelled = await cardUpdate(card, (t) => t.includes("Cancelled"));
+    expect(buttonsOf(cancelled).size).toBe(0);
+    await h.press("UQA", card, "Go");
+    await ephemeralTo("UQA", "R-1");
+    expect(h.core.store.getVotes("R-1")).toHaveLength(0);
   });
 
   it("publishes the App Home tab with the person's live releases", async () => {
