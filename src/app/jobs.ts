@@ -29,7 +29,8 @@ function awaited(ctx: Ctx, release: Release): { text: string; mention: string[];
     const groups = holders.filter((h) => h.subject.includes("-group:") || h.subject.includes("-role:")).map((h) => h.subject);
     mention.push(...users);
     mentionGroups.push(...groups);
-    parts.push(`${role}: ${[...users, ...groups].map((s) => s.slice(s.lastIndexOf(":") + 1)).join(", ") || "voted, but not GO"}`);
+    // Name people only through mentions: a group's id means nothing to a reader, its mention does.
+    parts.push(users.length || groups.length ? role : `${role} (its holders voted, but not GO)`);
   }
   return { text: parts.length ? ` Still waiting for sign-off from ${parts.join("; ")}.` : "", mention, mentionGroups };
 }

@@ -33,7 +33,7 @@ describe("countdown", () => {
     const [first] = chat.notices;
     expect(first?.notice.text).toContain("T-1h");
     expect(first?.notice.text).toContain("1 of 2 GO");
-    expect(first?.notice.text).toContain("qa: dana");
+    expect(first?.notice.text).toContain("Still waiting for sign-off from qa.");
     expect(first?.notice.mention).toEqual(["terminal:dana"]);
     expect(first?.ref.messageId).toBe(chat.posts[0]?.messageId);
     await advance(45 * MIN);
