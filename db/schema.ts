@@ -59,8 +59,11 @@ export const auditEvents = sqliteTable(
     platform: text("platform").notNull(),
     type: text("type").notNull(),
     data: text("data").notNull(),
+    /** The previous row's hash: editing or deleting any row breaks the chain after it. */
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
   },
-  (t) => [index("audit_release_idx").on(t.releaseId)],
+  (t) => [index("audit_release_idx").on(t.releaseId), index("audit_at_idx").on(t.at)],
 );
 
 export const policies = sqliteTable("policies", {
@@ -120,6 +123,12 @@ export const retroAnswers = sqliteTable("retro_answers", {
   wentWell: text("went_well").notNull(),
   wentBadly: text("went_badly").notNull(),
   actionItems: text("action_items").notNull(),
+  at: integer("at").notNull(),
+});
+
+/** Inbound hooks already applied, by signature: a replayed hook changes nothing. */
+export const hookReceipts = sqliteTable("hook_receipts", {
+  signature: text("signature").primaryKey(),
   at: integer("at").notNull(),
 });
 

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Policy } from "../src/domain/policy.js";
 import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
 import type { MessageRef } from "../src/app/ports.js";
 import type { AuditEvent, Job, JobKind, NewRelease, RetroAnswer, Store, WebhookDelivery, WebhookKind } from "../src/app/store.js";
 import type Database from "better-sqlite3";
+import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
 import { auditEvents, jobs, messageRefs, policies, releases, retroAnswers, roleBindings, votes, webhookDeliveries } from "./schema.js";
 
@@ -74,7 +75,11 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     }
     return stmt.all(...subjects);
   };
-  const auditStmt = sqlite.prepare(`INSERT INTO audit_events (release_id, at, actor, platform, type, data) VALUES (?, ?, ?, ?, ?, ?)`);
+  const auditStmt = sqlite.prepare(`INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const lastHashStmt = sqlite.prepare<[], { hash: string | null }>("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1");
+  // The tip of the hash chain, kept in memory (one writer) and re-read after a rollback.
+  const readLastHash = () => lastHashStmt.get()?.hash ?? GENESIS;
+  let lastHash = readLastHash();
   const claimStmt = sqlite.prepare(
     `UPDATE jobs SET lease_until = ?, attempts = attempts + 1
      WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at LIMIT ?)
@@ -112,6 +117,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
         return (sqlite.inTransaction ? tx(fn) : tx.immediate(fn)) as T;
       } catch (err) {
         voteCache.clear();
+        if (!sqlite.inTransaction) lastHash = readLastHash();
         throw err;
       }
     },
@@ -170,7 +176,25 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
 
     appendAudit(e: AuditEvent) {
-      auditStmt.run(e.releaseId, e.at, e.actor, e.platform, e.type, JSON.stringify(e.data));
+      const row = { releaseId: e.releaseId, at: e.at, actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data) };
+      const hash = auditHash(lastHash, row);
+      auditStmt.run(row.releaseId, row.at, row.actor, row.platform, row.type, row.data, lastHash, hash);
+      lastHash = hash;
+    },
+    listAuditRange(from, to) {
+      return db
+        .select()
+        .from(auditEvents)
+        .where(and(gte(auditEvents.at, from), lte(auditEvents.at, to)))
+        .orderBy(asc(auditEvents.id))
+        .all()
+        .map((r) => ({ id: r.id, releaseId: r.releaseId, at: r.at, actor: r.actor, platform: r.platform, type: r.type, data: JSON.parse(r.data) as Record<string, unknown>, hash: r.hash ?? "" }));
+    },
+    verifyAudit() {
+      return verifyChain(sqlite);
+    },
+    recordHookReceipt(signature, at) {
+      return sqlite.prepare("INSERT INTO hook_receipts (signature, at) VALUES (?, ?) ON CONFLICT DO NOTHING").run(signature, at).changes > 0;
     },
     listAudit(releaseId) {
       return db

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { userInfo } from "node:os";
+import { dirname, join } from "node:path";
 import { openDatabase } from "../db/client.js";
 import { createSqliteStore } from "../db/store.js";
 import { startDiscord } from "../adapters/discord/index.js";
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   log.info({ database: config.databasePath, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
 
   if (useTerminal) {
-    const terminal = createTerminalAdapter({ bot, input: process.stdin, output: process.stdout, colour: Boolean(process.stdout.isTTY), user: config.terminalUser ?? safeUserName() });
+    const terminal = createTerminalAdapter({ bot, input: process.stdin, output: process.stdout, colour: Boolean(process.stdout.isTTY), user: config.terminalUser ?? safeUserName(), fileDir: join(dirname(config.databasePath), "exports") });
     bot.attachSurface(terminal.surface);
     await terminal.run();
     await shutdown(0);

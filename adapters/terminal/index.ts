@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "../../src/app/bot-api.js";
@@ -15,6 +17,8 @@ export interface TerminalOptions {
   colour: boolean;
   /** Who types first, until `/as` switches. */
   user: string;
+  /** Where files sent to the user (audit exports) are written. */
+  fileDir: string;
 }
 
 /** The terminal's one channel. Its key namespaces its policy like any other channel. */
@@ -58,6 +62,14 @@ export function createTerminalAdapter(opts: TerminalOptions) {
       if (reply.type === "form") openForm = reply.form;
       else if (reply.type === "message") openForm = null;
       write(renderReply(reply, p));
+      if (reply.type === "message" && reply.files?.length) {
+        mkdirSync(opts.fileDir, { recursive: true });
+        for (const f of reply.files) {
+          const path = join(opts.fileDir, basename(f.name));
+          writeFileSync(path, f.content);
+          write(`${p.dim("(private)")} file: ${path}`);
+        }
+      }
       // Let the card edits this caused print before the next line is read.
       await opts.bot.idle();
     };

@@ -12,6 +12,8 @@ import { checkRollback, recovered, rollback } from "./use-cases/rollback.js";
 import { startRetro, submitRetro } from "./use-cases/retro.js";
 import { grantRole, listRoles, revokeRole, setPolicy, showPolicy } from "./use-cases/admin.js";
 import { help, list, share, status, type CardFor } from "./use-cases/queries.js";
+import { auditExport, auditTimeline, auditVerify } from "./use-cases/audit.js";
+import { statsReply } from "./use-cases/stats.js";
 
 /** Routes one event to its use case. Runs inside the door's transaction. */
 export function dispatch(ctx: Ctx, cardFor: CardFor, event: InboundEvent): Reply {
@@ -55,6 +57,11 @@ export function dispatch(ctx: Ctx, cardFor: CardFor, event: InboundEvent): Reply
           return startRetro(ctx, actor, platform, cmd.id);
         case "policy":
           return cmd.changes === null ? showPolicy(ctx, channel) : setPolicy(ctx, actor, channel, cmd.changes);
+        case "audit":
+          if (cmd.op === "timeline") return auditTimeline(ctx, channel, cmd.id);
+          return cmd.op === "export" ? auditExport(ctx, actor, channel, cmd.from, cmd.to) : auditVerify(ctx, actor);
+        case "stats":
+          return statsReply(ctx, cmd.service, cmd.days);
         case "role":
           if (cmd.op === "list") return listRoles(ctx);
           return cmd.op === "grant" ? grantRole(ctx, actor, platform, cmd.subject, cmd.role) : revokeRole(ctx, actor, platform, cmd.subject, cmd.role);

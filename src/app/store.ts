@@ -83,6 +83,12 @@ export interface Store {
 
   appendAudit(e: AuditEvent): void;
   listAudit(releaseId: string): AuditEvent[];
+  /** Audit events with `from <= at <= to`, oldest first, for export. */
+  listAuditRange(from: number, to: number): Array<AuditEvent & { id: number; hash: string }>;
+  /** Walks the hash chain and reports the first broken link. */
+  verifyAudit(): { ok: true; count: number } | { ok: false; count: number; brokenAt: number; problem: string };
+  /** Remembers an inbound hook's signature; false when it was seen before (a replay). */
+  recordHookReceipt(signature: string, at: number): boolean;
 
   getPolicy(channelKey: string): Partial<Policy> | undefined;
   setPolicy(channelKey: string, policy: Partial<Policy>): void;

@@ -88,8 +88,15 @@ export interface FormView {
  * What `bot.handle` answers, right away, to the person who acted. Cards, notices and
  * jobs are effects that run after the answer.
  */
+/** A file for the person who asked (an audit export): Slack upload, Discord attachment, a path in the terminal. */
+export interface FileView {
+  name: string;
+  contentType: string;
+  content: string;
+}
+
 export type Reply =
-  | { type: "message"; text: string; cards: CardView[]; error: boolean }
+  | { type: "message"; text: string; cards: CardView[]; error: boolean; files?: FileView[] }
   | { type: "form"; form: FormView }
   /** A submitted form had bad fields: show these messages next to the fields. */
   | { type: "form_errors"; errors: Record<string, string>; text: string };

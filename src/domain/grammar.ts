@@ -21,6 +21,10 @@ export type Command =
   | { name: "recovered"; id: string }
   | { name: "retro"; id: string }
   | { name: "policy"; changes: string[] | null }
+  | { name: "stats"; service: string | null; days: number }
+  | { name: "audit"; op: "timeline"; id: string }
+  | { name: "audit"; op: "export"; from: string | null; to: string | null }
+  | { name: "audit"; op: "verify" }
   | { name: "role"; op: "grant" | "revoke"; subject: string; role: string }
   | { name: "role"; op: "list" };
 
@@ -35,7 +39,7 @@ export const HELP_LINES = [
   "Times: 2030-01-15T14:00Z, 2030-01-15 14:00 Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m",
 ];
 
-const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "help"];
+const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "help"];
 
 /** `R-12`, `r-12`, `12`, `#12` → `R-12`. */
 export function normalizeReleaseId(token: string | undefined, usage: string): string {
@@ -127,6 +131,10 @@ export function parseCommand(input: string): Command {
     }
     case "role":
       return parseRole(tokens);
+    case "stats":
+      return parseStats(tokens);
+    case "audit":
+      return parseAudit(tokens);
     default:
       throw new UserError("unknown_command", `\`${tokens[0]?.text}\` is not a /release command. Try one of: ${SUBCOMMANDS.join(", ")}; \`/release help\` shows how.`);
   }
@@ -185,4 +193,23 @@ function parseRole(tokens: Token[]): Command {
   if (!subject || !role || tokens.length > 4) throw new UserError("role_usage", `Use \`/release role ${op} <user or group> <role>\`, e.g. \`/release role ${op} @dana qa\`.`);
   if (!/^[a-z][a-z0-9_-]{0,31}$/.test(role)) throw new UserError("bad_role", `\`${role}\` is not a role name: a lower-case word such as qa, security, oncall, release-manager or admin.`);
   return { name: "role", op, subject, role };
+}
+
+function parseStats(tokens: Token[]): Command {
+  let service: string | null = null;
+  let days = 30;
+  for (const t of tokens.slice(1).map((x) => x.text)) {
+    if (/^\d{1,4}d?$/.test(t)) days = Number(t.replace("d", ""));
+    else if (SERVICE.test(t) && service === null) service = t;
+    else throw new UserError("stats_usage", `\`${t}\` is not a service or a number of days. Use \`/release stats [service] [days]\`, e.g. \`/release stats payments 90\`.`);
+  }
+  if (days < 1 || days > 3650) throw new UserError("stats_usage", "Pick between 1 and 3650 days, e.g. `/release stats 90`.");
+  return { name: "stats", service, days };
+}
+
+function parseAudit(tokens: Token[]): Command {
+  const op = tokens[1]?.text.toLowerCase();
+  if (op === "verify") return { name: "audit", op: "verify" };
+  if (op === "export") return { name: "audit", op: "export", from: tokens[2]?.text ?? null, to: tokens[3]?.text ?? null };
+  return { name: "audit", op: "timeline", id: normalizeReleaseId(tokens[1]?.text, "`/release audit R-1`, `/release audit export [from] [to]` or `/release audit verify`") };
 }

@@ -13,7 +13,9 @@ export type Action =
   | "recovered"
   | "retro"
   | "policy"
-  | "roles";
+  | "roles"
+  | "audit_export"
+  | "audit_verify";
 
 /** Built-in roles; any other role name is a sign-off role (qa, security, …). */
 export const BUILTIN_ROLES = ["admin", "release-manager", "oncall"] as const;
@@ -43,6 +45,8 @@ const VERBS: Record<Action, string> = {
   retro: "add retro notes to",
   policy: "change the channel policy",
   roles: "change role bindings",
+  audit_export: "export the audit trail",
+  audit_verify: "verify the audit trail",
 };
 
 const OPEN_TO_ALL: Action[] = ["create", "vote", "retro"];
@@ -72,8 +76,9 @@ export function can(actor: ActorRoles, action: Action, release?: Release): Permi
       reason: `Only on-call, the release manager${release ? ` (${release.managerName})` : ""} or an admin may ${VERBS[action]} ${release?.id ?? "a release"}. Ask an admin to grant you oncall: \`/release role grant <you> oncall\`.`,
     };
   }
+  if (action === "audit_export" && has("release-manager")) return { allowed: true };
   return {
     allowed: false,
-    reason: `Only admins may ${VERBS[action]}. Ask an admin, or have the operator add your id (${actor.id}) to GONOGO_ADMINS.`,
+    reason: `Only ${action === "audit_export" ? "admins and release-managers" : "admins"} may ${VERBS[action]}. Ask an admin, or have the operator add your id (${actor.id}) to GONOGO_ADMINS.`,
   };
 }

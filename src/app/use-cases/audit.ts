@@ -1,0 +1,100 @@
+import { TZDate } from "@date-fns/tz";
+import { UserError } from "../../domain/errors.js";
+import { formatInZone } from "../../domain/time.js";
+import type { Actor, ChannelRef } from "../../domain/types.js";
+import { displayName, getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
+import { ok } from "../replies.js";
+import type { AuditEvent } from "../store.js";
+import type { Reply } from "../views.js";
+
+const DAY = 86_400_000;
+
+const CHOICE: Record<string, string> = { go: "GO", no_go: "NO-GO", abstain: "abstain" };
+
+/** One audit event as a sentence. Unknown types still read sensibly. */
+export function describeEvent(e: AuditEvent): string {
+  const d = e.data;
+  const after = d.after as { choice?: string; reason?: string | null } | undefined;
+  const before = d.before as { choice?: string; reason?: string | null } | undefined;
+  switch (e.type) {
+    case "release_created":
+      return `created ${String(d.service)} ${String(d.version)} → ${String(d.environment)}`;
+    case "vote_cast":
+      return `voted ${CHOICE[after?.choice ?? ""] ?? after?.choice}${after?.reason ? ` (${after.reason})` : ""}`;
+    case "vote_changed":
+      return `changed vote ${CHOICE[before?.choice ?? ""]} → ${CHOICE[after?.choice ?? ""]}${after?.reason ? ` (${after.reason})` : ""}`;
+    case "vote_retracted":
+      return `retracted ${CHOICE[before?.choice ?? ""]}`;
+    case "decision_go":
+      return "decision reached GO";
+    case "state_changed":
+      return `state ${String(d.from)} → ${String(d.to)}${typeof d.reason === "string" ? `: ${d.reason}` : ""}`;
+    case "scheduled":
+    case "rescheduled":
+      return `${e.type} T-0 for ${new Date(Number(d.to)).toISOString()}`;
+    case "content_changed":
+      return `changed ${String(d.field)} from ${String(d.before)} to ${String(d.after)}; ${(d.votesVoided as unknown[] | undefined)?.length ?? 0} vote(s) voided`;
+    case "rollback_requested":
+      return `requested rollback: ${String(d.reason)}`;
+    case "permission_refused":
+      return `was refused: ${String(d.action)}`;
+    case "webhook_delivered":
+      return `${String(d.kind)} webhook delivered (HTTP ${String(d.status)}, attempt ${String(d.attempts)})`;
+    case "webhook_attempt_failed":
+      return `${String(d.kind)} webhook attempt ${String(d.attempts)} failed (${String(d.error)})`;
+    case "webhook_failed":
+      return `${String(d.kind)} webhook FAILED after ${String(d.attempts)} attempts (${String(d.error)})`;
+    case "retro_answer":
+      return "added retro notes";
+    default:
+      return `${e.type.replace(/_/g, " ")}${Object.keys(d).length ? ` ${JSON.stringify(d)}` : ""}`;
+  }
+}
+
+/** `/release audit R-1`: who did what, when, in the channel's time zone. */
+export function auditTimeline(ctx: Ctx, channel: ChannelRef, id: string): Reply {
+  const release = getReleaseOrThrow(ctx, id);
+  const zone = policyFor(ctx, channel.key).timezone;
+  const events = ctx.store.listAudit(release.id);
+  const shown = events.slice(-60);
+  const lines = shown.map((e) => `${formatInZone(e.at, zone).replace(` (${zone})`, "")}  ${displayName(e.actor)} ${describeEvent(e)}`);
+  const more = events.length > shown.length ? [`(${events.length - shown.length} earlier events: \`/release audit export\` has them all)`] : [];
+  return ok([`Audit trail of ${release.id} (${zone}):`, ...more, "```", ...lines, "```"].join("\n"));
+}
+
+function parseDay(text: string, zone: string, endOfDay: boolean): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) throw new UserError("audit_export_date", `\`${text}\` is not a date. Use \`/release audit export 2030-01-01 2030-01-31\` (dates in the channel's time zone).`);
+  const d = new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 0, 0, 0, zone).getTime();
+  return endOfDay ? d + DAY - 1 : d;
+}
+
+const CSV_COLUMNS = ["id", "at", "release", "actor", "platform", "type", "data", "hash"] as const;
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** `/release audit export [from] [to]`: the audit events as CSV and JSON files. */
+export function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromText: string | null, toText: string | null): Reply {
+  requirePermission(ctx, actor, "audit_export");
+  const zone = policyFor(ctx, channel.key).timezone;
+  const now = ctx.clock.now();
+  const from = fromText ? parseDay(fromText, zone, false) : now - 30 * DAY;
+  const to = toText ? parseDay(toText, zone, true) : now;
+  if (from > to) throw new UserError("audit_export_range", "The start date is after the end date; swap them.");
+  const events = ctx.store.listAuditRange(from, to);
+  const rows = events.map((e) => ({ id: e.id, at: new Date(e.at).toISOString(), release: e.releaseId ?? "", actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data), hash: e.hash }));
+  const csv = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(String(r[c]))).join(","))].join("\n") + "\n";
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const base = `gonogo-audit-${day(from)}-to-${day(to)}`;
+  return { type: "message", error: false, cards: [], text: `Audit export: ${events.length} events from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
+    { name: `${base}.csv`, contentType: "text/csv", content: csv },
+    { name: `${base}.json`, contentType: "application/json", content: `${JSON.stringify(events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), null, 2)}\n` },
+  ] };
+}
+
+/** `/release audit verify` (admins): walks the hash chain. */
+export function auditVerify(ctx: Ctx, actor: Actor): Reply {
+  requirePermission(ctx, actor, "audit_verify");
+  const report = ctx.store.verifyAudit();
+  if (report.ok) return ok(`Audit trail intact: ${report.count} events, every link verified.`);
+  return { type: "message", error: true, cards: [], text: `Audit trail BROKEN at event ${report.brokenAt}: ${report.problem}. Restore the database from a backup and investigate who had access to the file.` };
+}
