@@ -1,0 +1,149 @@
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
+import { DEFAULT_POLICY } from "../../domain/policy.js";
+import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
+import { policyFor, type Ctx } from "../context.js";
+import { ok } from "../replies.js";
+import type { Store } from "../store.js";
+import type { Reply } from "../views.js";
+
+const DAY = 86_400_000;
+/** Weeks drawn in chat; a year of weeks would blow the ≤40-line budget. JSON keeps them all. */
+const CHART_WEEKS = 12;
+/** Widest bar in cells; with ≤10 per week every block is one release, so people can count them. */
+const BAR_CELLS = 10;
+const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+
+/** Reads what the statistics need from the store: the release rows, current votes and audit events. */
+function gatherFacts(store: Store, since: number, service: string | null, quorumFor: (channelKey: string) => number): ReleaseFacts[] {
+  return store.findReleases({ service: service ?? undefined, since }).map((r) => {
+    const events = store.listAudit(r.id);
+    const firstAt = (type: string) => events.filter((e) => e.type === type).reduce<number | null>((min, e) => (min === null || e.at < min ? e.at : min), null);
+    return {
+      id: r.id,
+      service: r.service,
+      createdAt: r.createdAt,
+      // A content change resets decidedGoAt; the audit keeps the first GO, which is what time to decision means.
+      decidedGoAt: firstAt("decision_go") ?? r.decidedGoAt,
+      shippedAt: r.shippedAt,
+      failedAt: firstAt("deploy_failed"),
+      rollbackRequestedAt: r.rollbackRequestedAt,
+      recoveredAt: r.recoveredAt,
+      state: r.state,
+      voters: store.getVotes(r.id).length,
+      quorum: quorumFor(r.channel.key),
+    };
+  });
+}
+
+/**
+ * The statistics as data, for `GET /api/stats`. Pass `quorumFor` to use the configured
+ * quorum; without it a channel's stored policy or the built-in default (2) is used.
+ */
+export function statsJson(
+  store: Store,
+  now: number,
+  service: string | null,
+  days: number,
+  timezone: string,
+  quorumFor: (channelKey: string) => number = (key) => store.getPolicy(key)?.quorum ?? DEFAULT_POLICY.quorum,
+): StatsReport {
+  const releases = gatherFacts(store, now - days * DAY, service, quorumFor);
+  return computeStats({ releases, now, days, service, timezone });
+}
+
+/** `45s`, `12m`, `2h 5m`, `3d 4h`, `—` for no data. */
+export function humanDuration(ms: number | null): string {
+  if (ms === null) return "—";
+  if (ms < 60_000) return `${Math.round(ms / 1000)}s`;
+  const mins = Math.round(ms / 60_000);
+  if (mins < 60) return `${mins}m`;
+  if (mins < 1440) return mins % 60 ? `${Math.floor(mins / 60)}h ${mins % 60}m` : `${mins / 60}h`;
+  const hours = Math.round(mins / 60);
+  return hours % 24 ? `${Math.floor(hours / 24)}d ${hours % 24}h` : `${hours / 24}d`;
+}
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 100)}%`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A bar of `value / scale` cells, eighth blocks for the remainder; a non-zero value always shows. */
+function bar(value: number, scale: number): string {
+  if (value === 0) return "";
+  const eighths = Math.max(1, Math.round((value / scale) * 8));
+  return "█".repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+}
+
+/** One aligned text chart: a header row, then one row per week. */
+function chart(weeks: WeekBucket[], zone: string): string[] {
+  const fields = [
+    { key: "shipped", title: "shipped" },
+    { key: "failed", title: "failed" },
+    { key: "rolledBack", title: "rolled back" },
+  ] as const;
+  const max = Math.max(1, ...weeks.flatMap((w) => fields.map((f) => w[f.key])));
+  // One scale for every column so a failure bar compares with a shipped bar at a glance.
+  const scale = max <= BAR_CELLS ? 1 : max / BAR_CELLS;
+  const cols = fields.map((f) => {
+    const bars = weeks.map((w) => bar(w[f.key], scale));
+    const counts = weeks.map((w) => String(w[f.key]));
+    // At least one cell, so counts line up the same way in a column that has no bars.
+    const barW = Math.max(1, ...bars.map((b) => b.length));
+    const numW = Math.max(...counts.map((c) => c.length));
+    const cells = bars.map((b, i) => `${b.padEnd(barW)} ${counts[i]!.padStart(numW)}`);
+    const width = Math.max(f.title.length, ...cells.map((c) => c.length));
+    return { title: f.title.padEnd(width), cells: cells.map((c) => c.padEnd(width)) };
+  });
+  const labels = weeks.map((w) => `W${w.week.slice(-2)} ${format(new TZDate(w.start, zone), "dd MMM")}`);
+  const labelW = Math.max(4, ...labels.map((l) => l.length));
+  const gap = "   ";
+  const rows = [["week".padEnd(labelW), ...cols.map((c) => c.title)].join(gap).trimEnd()];
+  weeks.forEach((_, i) => rows.push([labels[i]!.padEnd(labelW), ...cols.map((c) => c.cells[i]!)].join(gap).trimEnd()));
+  return rows;
+}
+
+function windowText(report: StatsReport): string {
+  const day = (ms: number) => format(new TZDate(ms, report.timezone), "d MMM yyyy");
+  return `${day(report.window.from)} – ${day(report.window.to)} (${report.timezone})`;
+}
+
+/** Renders a report as a chat message: a header, one line per metric, a weekly bar chart. */
+export function statsText(report: StatsReport): string {
+  const days = plural(report.window.days, "day");
+  const scope = report.service ?? "all services";
+  const lines = [`📊 Release stats · ${scope} · last ${days}`];
+  if (report.releases === 0) {
+    lines.push(`No releases shipped in the last ${days}: none were created in ${windowText(report)}.`, "Try a longer window, e.g. `/release stats " + (report.service ? `${report.service} ` : "") + "90`.");
+    return lines.join("\n");
+  }
+  const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = report;
+  lines.push(`${windowText(report)} · counts the ${plural(report.releases, "release")} created in this window`);
+  lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week` : `• Deploys: no releases shipped in the last ${days}`);
+  lines.push(`• Lead time (created → shipped): ${lt.count ? `median ${humanDuration(lt.median)} · p90 ${humanDuration(lt.p90)}` : "—"}`);
+  lines.push(
+    `• Change failure rate: ${cfr.rate === null ? "— (no deploys)" : `${percent(cfr.rate)} · ${cfr.failures} of ${plural(cfr.deploys, "deploy")} failed or rolled back`}`,
+  );
+  const stillOpen = ttr.open ? ` · ${ttr.open} still rolling back` : "";
+  lines.push(`• Time to restore (rollback → recovered): ${ttr.count ? `median ${humanDuration(ttr.median)} · ${ttr.count} restored` : "— (no rollbacks recovered)"}${stillOpen}`);
+  lines.push(`• Time to decision (created → GO): ${ttd.count ? `median ${humanDuration(ttd.median)} · ${ttd.count} reached GO` : "— (none reached GO)"}`);
+  const voters = p.averageVoters === null ? "no votes cast" : `${p.averageVoters.toFixed(1)} voters per release voted on (quorum ${Number(p.averageQuorum!.toFixed(1))})`;
+  lines.push(`• Participation: ${voters} · ${p.reachedGo} of ${plural(report.releases, "release")} reached GO (${percent(p.goShare ?? 0)})`);
+
+  const weeks = report.weeks.slice(-CHART_WEEKS);
+  const shown = weeks.length < report.weeks.length ? ` (last ${weeks.length} of ${report.weeks.length})` : "";
+  lines.push("", `Per week${shown}, weeks start Monday in ${report.timezone}:`, "```", ...chart(weeks, report.timezone), "```");
+  return lines.join("\n");
+}
+
+/**
+ * `/release stats [service] [days]`: DORA and decision numbers for releases created in the
+ * last `days` days, in the configured time zone.
+ */
+export function statsReply(ctx: Ctx, service: string | null, days: number): Reply {
+  const report = statsJson(ctx.store, ctx.clock.now(), service, days, ctx.config.timezone, (key) => policyFor(ctx, key).quorum);
+  return ok(statsText(report));
+}

@@ -1,0 +1,178 @@
+import { TZDate } from "@date-fns/tz";
+import { addWeeks, getISOWeek, getISOWeekYear, startOfISOWeek } from "date-fns";
+import type { ReleaseState } from "./release.js";
+
+const DAY = 86_400_000;
+
+/** The facts about one release that the statistics need; gathered by the app from the store and audit trail. */
+export interface ReleaseFacts {
+  id: string;
+  service: string;
+  createdAt: number;
+  /** First moment the decision became GO, or null if it never did. */
+  decidedGoAt: number | null;
+  shippedAt: number | null;
+  /** First time the pipeline reported the deploy failed (audit `deploy_failed`), or null. */
+  failedAt: number | null;
+  rollbackRequestedAt: number | null;
+  recoveredAt: number | null;
+  state: ReleaseState;
+  /** Current votes of any choice (go, no-go, abstain). */
+  voters: number;
+  /** GO votes the release's channel policy asks for. */
+  quorum: number;
+}
+
+export interface StatsInput {
+  releases: ReleaseFacts[];
+  /** UTC ms; the window ends here. */
+  now: number;
+  /** Window length in 24-hour days. */
+  days: number;
+  /** Only this service, or every service when null. */
+  service: string | null;
+  /** IANA zone in which weeks start (Monday 00:00, ISO weeks). */
+  timezone: string;
+}
+
+/** Counts for one ISO week, for the bar charts. Each event falls in the week it happened. */
+export interface WeekBucket {
+  /** `2030-W03` (ISO week-year and week number in the report's zone). */
+  week: string;
+  /** Monday 00:00 of the week in the report's zone, as UTC ms. */
+  start: number;
+  /** Releases marked shipped during the week. */
+  shipped: number;
+  /** Releases whose deploy was reported failed during the week. */
+  failed: number;
+  /** Releases whose rollback was requested during the week. */
+  rolledBack: number;
+}
+
+export interface StatsReport {
+  window: { from: number; to: number; days: number };
+  service: string | null;
+  timezone: string;
+  /** Releases created in the window: the cohort every metric below is computed over. */
+  releases: number;
+  deploymentFrequency: { shipped: number; perWeek: number };
+  /** created → shipped, over shipped releases. p90 is nearest-rank. */
+  leadTime: { count: number; median: number | null; p90: number | null };
+  /**
+   * (deploy failed or rolled back) ÷ deploys, each release counted once. Deploys are releases
+   * that shipped or whose deploy failed or was rolled back, so a failed deploy that never
+   * reached `shipped` still counts in the denominator and the rate stays within 0..1.
+   */
+  changeFailureRate: { rate: number | null; failures: number; deploys: number; failed: number; rolledBack: number };
+  /** rollback requested → recovered, over recovered releases; `open` are still rolling back. */
+  timeToRestore: { count: number; median: number | null; open: number };
+  /** created → first GO, over releases that reached GO. */
+  timeToDecision: { count: number; median: number | null };
+  /**
+   * `voted`: releases with at least one current vote; `averageVoters`/`averageQuorum` over
+   * those; `goShare`: releases that reached GO ÷ all releases in the cohort.
+   */
+  participation: { voted: number; averageVoters: number | null; averageQuorum: number | null; reachedGo: number; goShare: number | null };
+  /** Every ISO week from the one holding `window.from` to the one holding `window.to`, oldest first. */
+  weeks: WeekBucket[];
+}
+
+/** Middle value; the mean of the two middle values for an even count; null when empty. */
+export function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Nearest-rank percentile (the ⌈p·n⌉-th smallest): always a value that really occurred. */
+export function percentile(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil(p * s.length) - 1)]!;
+}
+
+function mean(values: number[]): number | null {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}
+
+function ratio(part: number, whole: number): number | null {
+  return whole ? part / whole : null;
+}
+
+function weekOf(ms: number, zone: string): { key: string; start: number } {
+  const d = new TZDate(ms, zone);
+  return { key: `${getISOWeekYear(d)}-W${String(getISOWeek(d)).padStart(2, "0")}`, start: startOfISOWeek(d).getTime() };
+}
+
+function emptyWeeks(from: number, to: number, zone: string): WeekBucket[] {
+  const weeks: WeekBucket[] = [];
+  const last = weekOf(to, zone).start;
+  // Step by calendar weeks in the zone (not 7×24h) so a DST change cannot skip a Monday.
+  for (let d = startOfISOWeek(new TZDate(from, zone)); d.getTime() <= last; d = addWeeks(d, 1)) {
+    weeks.push({ week: weekOf(d.getTime(), zone).key, start: d.getTime(), shipped: 0, failed: 0, rolledBack: 0 });
+  }
+  return weeks;
+}
+
+/**
+ * DORA and decision statistics. A release counts when it was created in the window
+ * [now − days, now] (and matches `service`); every metric is over that one cohort, so
+ * all of a counted release's events lie in the window too.
+ */
+export function computeStats(input: StatsInput): StatsReport {
+  const { now, days, service, timezone } = input;
+  if (!(days > 0)) throw new RangeError(`days must be positive, got ${days}`);
+  const from = now - days * DAY;
+  const cohort = input.releases.filter((r) => r.createdAt >= from && r.createdAt <= now && (service === null || r.service === service));
+
+  const shipped = cohort.filter((r) => r.shippedAt !== null);
+  const leads = shipped.map((r) => r.shippedAt! - r.createdAt);
+
+  const failedDeploys = cohort.filter((r) => r.failedAt !== null);
+  const rolledBack = cohort.filter((r) => r.rollbackRequestedAt !== null);
+  const failures = cohort.filter((r) => r.failedAt !== null || r.rollbackRequestedAt !== null);
+  const deploys = cohort.filter((r) => r.shippedAt !== null || r.failedAt !== null || r.rollbackRequestedAt !== null);
+
+  const restores = rolledBack.filter((r) => r.recoveredAt !== null).map((r) => r.recoveredAt! - r.rollbackRequestedAt!);
+  const decisions = cohort.filter((r) => r.decidedGoAt !== null).map((r) => r.decidedGoAt! - r.createdAt);
+  const voted = cohort.filter((r) => r.voters > 0);
+
+  const weeks = emptyWeeks(from, now, timezone);
+  const byKey = new Map(weeks.map((w) => [w.week, w]));
+  const count = (at: number | null, field: "shipped" | "failed" | "rolledBack") => {
+    const bucket = at === null ? undefined : byKey.get(weekOf(at, timezone).key);
+    if (bucket) bucket[field] += 1;
+  };
+  for (const r of cohort) {
+    count(r.shippedAt, "shipped");
+    count(r.failedAt, "failed");
+    count(r.rollbackRequestedAt, "rolledBack");
+  }
+
+  return {
+    window: { from, to: now, days },
+    service,
+    timezone,
+    releases: cohort.length,
+    deploymentFrequency: { shipped: shipped.length, perWeek: (shipped.length * 7) / days },
+    leadTime: { count: leads.length, median: median(leads), p90: percentile(leads, 0.9) },
+    changeFailureRate: {
+      rate: ratio(failures.length, deploys.length),
+      failures: failures.length,
+      deploys: deploys.length,
+      failed: failedDeploys.length,
+      rolledBack: rolledBack.length,
+    },
+    timeToRestore: { count: restores.length, median: median(restores), open: rolledBack.length - restores.length },
+    timeToDecision: { count: decisions.length, median: median(decisions) },
+    participation: {
+      voted: voted.length,
+      averageVoters: mean(voted.map((r) => r.voters)),
+      averageQuorum: mean(voted.map((r) => r.quorum)),
+      reachedGo: decisions.length,
+      goShare: ratio(decisions.length, cohort.length),
+    },
+    weeks,
+  };
+}
