@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { humanDuration, statsJson, statsReply, statsText } from "../../src/app/use-cases/stats.js";
-import type { Ctx } from "../../src/app/context.js";
+import { humanDuration, statsJson, statsText } from "../../src/app/use-cases/stats.js";
 import type { Reply } from "../../src/app/views.js";
 import { computeStats, type ReleaseFacts } from "../../src/domain/stats.js";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
@@ -144,7 +143,9 @@ describe("humanDuration", () => {
  */
 const NOW = utc("2030-01-28T12:00");
 let core: TestCore;
-let ctx: Ctx;
+
+/** Asks for stats through the door, as a person in chat would. */
+const stats = (command: string) => core.bot.handle({ kind: "command", actor: person("erin"), channel, text: command });
 
 async function seed(): Promise<void> {
   core = createTestCore({ now: utc("2030-01-10T09:00"), config: { timezone: "Europe/Berlin" } });
@@ -223,7 +224,6 @@ async function seed(): Promise<void> {
 
   at("2030-01-28T12:00");
   await core.bot.idle();
-  ctx = { store: core.store, clock: core.clock, config: core.config, log: { info: () => {}, warn: () => {}, error: () => {} }, effects: [] };
 }
 
 describe("release stats over a history seeded through the bot", () => {
@@ -286,7 +286,7 @@ describe("release stats over a history seeded through the bot", () => {
   });
 
   it("answers /release stats with one line per metric and aligned weekly bars", async () => {
-    const reply = await core.bot.handle({ kind: "command", actor: person("erin"), channel, text: "stats 14" });
+    const reply = await stats("stats 14");
     const out = text(reply);
     const lines = out.split("\n");
     expect(lines.length).toBeLessThanOrEqual(40);
@@ -318,7 +318,7 @@ describe("release stats over a history seeded through the bot", () => {
   });
 
   it("answers kindly when nothing was created in the window", async () => {
-    const reply = await core.bot.handle({ kind: "command", actor: person("erin"), channel, text: "stats search 30" });
+    const reply = await stats("stats search 30");
     expect(text(reply)).toBe(
       [
         "📊 Release stats · search · last 30 days",
@@ -330,8 +330,8 @@ describe("release stats over a history seeded through the bot", () => {
     expect([r.leadTime.median, r.leadTime.p90, r.changeFailureRate.rate, r.timeToRestore.median, r.timeToDecision.median, r.participation.averageVoters, r.participation.goShare]).toEqual([null, null, null, null, null, null, null]);
   });
 
-  it("shows dashes, not zeros, for metrics without data when releases exist but none shipped", () => {
-    const out = text(statsReply(ctx, "payments", 1)); // only R-8 (created today, cancelled)
+  it("shows dashes, not zeros, for metrics without data when releases exist but none shipped", async () => {
+    const out = text(await stats("stats payments 1")); // only R-8 (created today, cancelled)
     expect(out).toContain("counts the 1 release created in this window");
     expect(out).toContain("• Deploys: no releases shipped in the last 1 day");
     expect(out).toContain("• Lead time (created → shipped): —");
@@ -339,8 +339,8 @@ describe("release stats over a history seeded through the bot", () => {
     expect(out).toContain("• Participation: no votes cast · 0 of 1 release reached GO (0%)");
   });
 
-  it("draws at most 12 weeks in chat for a long window and keeps every week in the JSON", () => {
-    const out = text(statsReply(ctx, null, 365));
+  it("draws at most 12 weeks in chat for a long window and keeps every week in the JSON", async () => {
+    const out = text(await stats("stats 365"));
     expect(out.split("\n").length).toBeLessThanOrEqual(40);
     // 365 days before Mon 28 Jan 2030 is Sun 28 Jan 2029, in the week of Mon 22 Jan 2029: 52 weeks + that one + this one = 54
     expect(out).toContain("Per week (last 12 of 54), weeks start Monday in Europe/Berlin:");
