@@ -40,6 +40,7 @@ const schema = z.object({
   DEPLOY_WEBHOOK_URL: optionalUrl("DEPLOY_WEBHOOK_URL"),
   ROLLBACK_WEBHOOK_URL: optionalUrl("ROLLBACK_WEBHOOK_URL"),
   WEBHOOK_SECRET: z.string().optional().transform((v) => v || undefined),
+  GONOGO_API_TOKEN: z.string().optional().transform((v) => v || undefined).pipe(z.string().min(16, "expected at least 16 characters (a long random string)").optional()),
   GONOGO_USER: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, "expected a short name (letters, digits, dots, dashes)").optional().or(z.literal("").transform(() => undefined)),
   GONOGO_TERMINAL: z.enum(["auto", "on", "off"], { message: "expected auto, on or off" }).default("auto"),
   SLACK_BOT_TOKEN: z.string().optional().transform((v) => v || undefined).pipe(z.string().startsWith("xoxb-", "expected a bot token starting with xoxb-").optional()),
@@ -68,6 +69,8 @@ export interface Config {
   deployWebhookUrl: string | undefined;
   rollbackWebhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  /** Bearer token for GET /api/stats; the API is off without it. */
+  apiToken: string | undefined;
   terminal: "auto" | "on" | "off";
   /** Who types in the terminal until `/as` switches. */
   terminalUser: string | undefined;
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deployWebhookUrl: e.DEPLOY_WEBHOOK_URL,
     rollbackWebhookUrl: e.ROLLBACK_WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,
+    apiToken: e.GONOGO_API_TOKEN,
     terminal: e.GONOGO_TERMINAL,
     terminalUser: e.GONOGO_USER,
     slack: e.SLACK_BOT_TOKEN

@@ -1,7 +1,7 @@
+import { pino } from "pino";
 import type { Logger } from "./app/ports.js";
 
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-export type LogLevel = keyof typeof LEVELS;
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
 /** Keys whose values are never written, whatever they hold. */
 const SECRET_KEY = /token|secret|password|authorization|signature|response_url/i;
@@ -34,18 +34,26 @@ function clean(value: unknown, secrets: readonly string[], depth = 0): unknown {
 }
 
 /**
- * JSON lines on stderr (stdout belongs to the terminal adapter). Known secrets from the
- * configuration are removed from every line, as are token shapes and secret-named keys.
+ * Structured JSON logs through pino, on stderr (stdout belongs to the terminal adapter).
+ * Secret-named keys are censored by pino's redaction; known secret values from the
+ * configuration and token shapes (Slack tokens, Discord interaction/webhook URLs, Slack
+ * response_urls) are scrubbed from every string before the line is written.
  */
 export function createLogger(level: LogLevel, secrets: readonly string[] = [], write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const min = LEVELS[level];
-  const emit = (lvl: "info" | "warn" | "error", obj: Record<string, unknown>, msg: string) => {
-    if (LEVELS[lvl] < min) return;
-    write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), msg: scrub(msg, secrets), ...(clean(obj, secrets) as Record<string, unknown>) })}\n`);
-  };
+  const logger = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: "msg",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }), log: (obj) => clean(obj, secrets) as Record<string, unknown> },
+      redact: { paths: ["token", "*.token", "headers.authorization", "*.headers.authorization", "response_url", "*.response_url"], censor: "[redacted]" },
+    },
+    { write },
+  );
   return {
-    info: (obj, msg) => emit("info", obj, msg),
-    warn: (obj, msg) => emit("warn", obj, msg),
-    error: (obj, msg) => emit("error", obj, msg),
+    info: (obj, msg) => logger.info(obj, scrub(msg, secrets)),
+    warn: (obj, msg) => logger.warn(obj, scrub(msg, secrets)),
+    error: (obj, msg) => logger.error(obj, scrub(msg, secrets)),
   };
 }

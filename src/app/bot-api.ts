@@ -2,6 +2,10 @@ import type { Actor } from "../domain/types.js";
 import type { InboundEvent } from "./events.js";
 import type { ChatSurface } from "./ports.js";
 import type { CardView, Reply } from "./views.js";
+import type { AlertReport, DeployReport, HookOutcome } from "./use-cases/hooks.js";
+
+/** A verified inbound hook; `signature` identifies it so a replay changes nothing. */
+export type HookEvent = { kind: "deploy"; report: DeployReport; signature: string } | { kind: "alert"; report: AlertReport; signature: string };
 
 /** The core as adapters see it: one door in, surfaces out. */
 export interface Bot {
@@ -12,6 +16,8 @@ export interface Bot {
    * reply with an error id.
    */
   handle(event: InboundEvent): Promise<Reply>;
+  /** Applies a verified pipeline or monitoring hook (state, audit, effects), once per signature. */
+  handleHook(hook: HookEvent): HookOutcome;
   /** Registers a platform so cards are posted and updated there. */
   attachSurface(surface: ChatSurface): void;
   /** Cards for an App Home / overview: the releases this person manages or can vote on that are still live. */

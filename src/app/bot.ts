@@ -8,7 +8,9 @@ import { audit, notice, PermissionDenied, policyFor, type CoreConfig, type Ctx, 
 import { dispatch } from "./dispatch.js";
 import type { InboundEvent } from "./events.js";
 import { recordDelivery, runJob, sendWebhook } from "./jobs.js";
-import { systemClock, type ChatSurface, type Clock, type Logger } from "./ports.js";
+import { noTelemetry, systemClock, type ChatSurface, type Clock, type Logger, type Telemetry } from "./ports.js";
+import { applyAlert, applyDeployReport, type HookOutcome } from "./use-cases/hooks.js";
+import type { HookEvent } from "./bot-api.js";
 import { failure } from "./replies.js";
 import type { Store } from "./store.js";
 import { overview } from "./use-cases/queries.js";
@@ -22,6 +24,7 @@ export interface BotDeps {
   clock?: Clock;
   log?: Logger;
   fetch?: typeof fetch;
+  telemetry?: Telemetry;
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
@@ -35,9 +38,10 @@ export function createBot(deps: BotDeps): Bot {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? silent;
   const fetchFn = deps.fetch ?? fetch;
+  const telemetry = deps.telemetry ?? noTelemetry;
   const surfaces = new Map<string, ChatSurface>();
 
-  const newCtx = (): Ctx => ({ store, clock, config, log, effects: [] });
+  const newCtx = (): Ctx => ({ store, clock, config, log, effects: [], audited: [] });
 
   function cardFor(releaseId: string): CardView {
     const release = store.getRelease(releaseId);
@@ -52,7 +56,26 @@ export function createBot(deps: BotDeps): Bot {
     });
   }
 
-  const cards = createCardSync({ store, log, cardFor, surfaces });
+  const cards = createCardSync({ store, log, cardFor, surfaces, telemetry });
+
+  /** Counts what a committed use case did, from the audit events it wrote. */
+  function count(ctx: Ctx): void {
+    for (const e of ctx.audited) {
+      if (e.type === "vote_cast" || e.type === "vote_changed") telemetry.voteCast(e.platform);
+      else if (e.type === "rollback_requested") telemetry.rollback();
+      else if (e.type === "webhook_delivered") telemetry.webhook(String(e.data.kind), "delivered");
+      else if (e.type === "webhook_attempt_failed") telemetry.webhook(String(e.data.kind), "retry");
+      else if (e.type === "webhook_failed") telemetry.webhook(String(e.data.kind), "failed");
+      else if (e.type === "state_changed" && e.data.to === "shipping") telemetry.decision("go");
+      else if (e.type === "state_changed" && e.platform === "scheduler" && e.data.to === "held") telemetry.decision("hold");
+      else if (e.type === "state_changed" && e.platform === "scheduler" && e.data.to === "cancelled") telemetry.decision("cancel");
+    }
+  }
+
+  function commit(ctx: Ctx): void {
+    count(ctx);
+    runEffects(ctx.effects);
+  }
 
   function runEffects(effects: Effect[]): void {
     for (const e of effects) {
@@ -64,19 +87,24 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   async function handle(event: InboundEvent): Promise<Reply> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     const ctx = newCtx();
     try {
       const reply = store.transaction(() => dispatch(ctx, cardFor, event));
-      runEffects(ctx.effects);
+      commit(ctx);
+      telemetry.interaction(event.kind, event.channel.platform, seconds(), "ok");
       return Promise.resolve(reply);
     } catch (err) {
       if (isUserError(err)) {
+        telemetry.interaction(event.kind, event.channel.platform, seconds(), "user_error");
         if (err instanceof PermissionDenied) {
           store.transaction(() => audit(ctx, event.actor, event.channel.platform, err.releaseId, "permission_refused", { action: err.action }));
         }
         if (event.kind === "form" && err.field) return { type: "form_errors", errors: { [err.field]: err.message }, text: err.message };
         return failure(err.message);
       }
+      telemetry.interaction(event.kind, event.channel.platform, seconds(), "internal_error");
       const errorId = randomUUID().slice(0, 8);
       log.error({ errorId, err: err instanceof Error ? err.stack : String(err), kind: event.kind, actor: event.actor.id }, "internal error handling an event");
       return failure(`Sorry, something went wrong on our side (error id ${errorId}). Nothing was changed; please try again, and give your admin the id if it keeps happening.`);
@@ -103,7 +131,8 @@ export function createBot(deps: BotDeps): Bot {
       } else {
         store.transaction(() => runJob(ctx, job));
       }
-      runEffects(ctx.effects);
+      telemetry.jobLag(job.kind, Math.max(0, clock.now() - job.dueAt) / 1000);
+      commit(ctx);
     } catch (err) {
       // The lease expires and the job comes back: a crash here never loses it.
       log.error({ err: describe(err), jobId: job.id, kind: job.kind }, "job failed; it will be retried when its lease expires");
@@ -162,8 +191,19 @@ export function createBot(deps: BotDeps): Bot {
           audit(ctx, { id: "gonogo" }, "scheduler", releaseId, "reminders_missed", { offsets: jobs.map((j) => j.payload.offsetMin) });
         }
       });
-      runEffects(ctx.effects);
+      commit(ctx);
     }
+  }
+
+  /** Applies a signed hook once: its signature is recorded in the same transaction as its change. */
+  function handleHook(hook: HookEvent): HookOutcome {
+    const ctx = newCtx();
+    const outcome = store.transaction((): HookOutcome => {
+      if (!store.recordHookReceipt(hook.signature, clock.now())) return { status: 200, body: { ok: true, duplicate: true } };
+      return hook.kind === "deploy" ? applyDeployReport(ctx, hook.report) : applyAlert(ctx, hook.report);
+    });
+    commit(ctx);
+    return outcome;
   }
 
   /** Re-renders every live card from the stored state (a crash may have left one stale). */
@@ -174,6 +214,7 @@ export function createBot(deps: BotDeps): Bot {
 
   return {
     handle,
+    handleHook,
     attachSurface(surface) {
       surfaces.set(surface.platform, surface);
     },

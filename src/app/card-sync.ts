@@ -1,5 +1,5 @@
 import type { ChannelRef } from "../domain/types.js";
-import type { ChatSurface, Logger, MessageRef } from "./ports.js";
+import type { ChatSurface, Logger, MessageRef, Telemetry } from "./ports.js";
 import type { Store } from "./store.js";
 import type { CardView, NoticeView } from "./views.js";
 
@@ -8,6 +8,7 @@ export interface CardSyncDeps {
   log: Logger;
   cardFor: (releaseId: string) => CardView;
   surfaces: Map<string, ChatSurface>;
+  telemetry: Telemetry;
   /** Injected so tests can run without real waiting. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -36,7 +37,7 @@ export function retryAfterOf(err: unknown): number | null {
  * becomes a handful of edits.
  */
 export function createCardSync(deps: CardSyncDeps) {
-  const { store, log, cardFor, surfaces } = deps;
+  const { store, log, cardFor, surfaces, telemetry } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const slots = new Map<string, Slot>();
   const pending = new Set<Promise<unknown>>();
@@ -63,15 +64,19 @@ export function createCardSync(deps: CardSyncDeps) {
           await surface.updateCard(ref, cardFor(releaseId));
           slot.lastSentAt = Date.now();
           attempts = 0;
+          telemetry.cardUpdate(ref.platform, "ok");
         } catch (err) {
           attempts++;
           slot.dirty = true;
+          telemetry.cardUpdate(ref.platform, "error");
           if (attempts >= MAX_ATTEMPTS) {
             log.error({ err: describe(err), platform: ref.platform, channel: ref.channel.key }, "card update failed; giving up until the next change");
             slot.dirty = false;
             break;
           }
-          const retryAfter = retryAfterOf(err) ?? 500 * 2 ** attempts;
+          const rateLimited = retryAfterOf(err);
+          if (rateLimited !== null) telemetry.rateLimitWait(ref.platform, rateLimited / 1000);
+          const retryAfter = rateLimited ?? 500 * 2 ** attempts;
           log.warn({ err: describe(err), retryInMs: retryAfter, platform: ref.platform }, "card update failed; retrying");
           await sleep(retryAfter);
         }

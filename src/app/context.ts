@@ -8,6 +8,9 @@ import type { Store } from "./store.js";
 import type { NoticeView } from "./views.js";
 import type { ChannelRef } from "../domain/types.js";
 
+/** Ids of gonogo's own actors. */
+export const SYSTEM_PREFIX = "gonogo:";
+
 /** The parts of the configuration the core reads. */
 export type CoreConfig = Pick<
   Config,
@@ -28,6 +31,8 @@ export interface Ctx {
   log: Logger;
   /** Effects collected during the current use case; run after commit. */
   effects: Effect[];
+  /** Audit events written by the current use case, counted for metrics after commit. */
+  audited: Array<{ type: string; platform: string; data: Record<string, unknown> }>;
 }
 
 export function policyFor(ctx: Ctx, channelKey: string): Policy {
@@ -41,6 +46,9 @@ function isConfiguredAdmin(config: CoreConfig, actor: Actor): boolean {
 
 /** The actor's roles: bindings to them or to any of their platform groups, plus config admins. */
 export function rolesOf(ctx: Ctx, actor: Actor): string[] {
+  // gonogo's own actors (the scheduler, signed pipeline and monitoring hooks) act with
+  // full rights. No adapter can produce this prefix: platform ids are always qualified.
+  if (actor.id.startsWith(SYSTEM_PREFIX)) return ["admin"];
   const roles = new Set(ctx.store.listRoleBindings([actor.id, ...actor.groups]).map((b) => b.role));
   if (isConfiguredAdmin(ctx.config, actor)) roles.add("admin");
   return [...roles].sort();
@@ -72,6 +80,7 @@ export function requirePermission(ctx: Ctx, actor: Actor, action: Action, releas
 
 export function audit(ctx: Ctx, actor: Actor | { id: string }, platform: string, releaseId: string | null, type: string, data: Record<string, unknown> = {}): void {
   ctx.store.appendAudit({ releaseId, at: ctx.clock.now(), actor: actor.id, platform, type, data });
+  ctx.audited.push({ type, platform, data });
 }
 
 /** `terminal:alice` → `alice`; a mention token → a qualified subject on the actor's platform. */

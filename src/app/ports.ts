@@ -37,3 +37,29 @@ export interface Logger {
   warn(obj: Record<string, unknown>, msg: string): void;
   error(obj: Record<string, unknown>, msg: string): void;
 }
+
+/** Numbers operators watch (Prometheus in production); the core reports, it never formats. */
+export interface Telemetry {
+  /** One event through the door: how long it took and how it ended. */
+  interaction(kind: string, platform: string, seconds: number, outcome: "ok" | "user_error" | "internal_error"): void;
+  voteCast(platform: string): void;
+  /** A decision acted on: T-0 GO / hold / cancel, or a manual ship. */
+  decision(outcome: "go" | "hold" | "cancel"): void;
+  rollback(): void;
+  webhook(kind: string, outcome: "delivered" | "retry" | "failed"): void;
+  cardUpdate(platform: string, outcome: "ok" | "error"): void;
+  rateLimitWait(platform: string, seconds: number): void;
+  /** How late a job ran: now − due. */
+  jobLag(kind: string, seconds: number): void;
+}
+
+export const noTelemetry: Telemetry = {
+  interaction() {},
+  voteCast() {},
+  decision() {},
+  rollback() {},
+  webhook() {},
+  cardUpdate() {},
+  rateLimitWait() {},
+  jobLag() {},
+};

@@ -19,7 +19,12 @@ export interface Policy {
   reminders: number[];
   /** IANA time zone used to read and show times in this channel. */
   timezone: string;
+  /** Alert severities that roll back a live release without waiting for on-call. */
+  autoRollback: AlertSeverity[];
 }
+
+export const ALERT_SEVERITIES = ["info", "warning", "critical"] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
 export const DEFAULT_POLICY: Policy = {
   quorum: 2,
@@ -30,6 +35,7 @@ export const DEFAULT_POLICY: Policy = {
   noGoReason: "required",
   reminders: [60, 15, 5, 0],
   timezone: "UTC",
+  autoRollback: [],
 };
 
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -66,6 +72,10 @@ const KEYS = {
     .transform((v) => v.split(",").map((p) => parseOffset(p.trim())))
     .refine((mins) => mins.every((m) => Number.isInteger(m) && m >= 0 && m <= 7 * 24 * 60), "offsets like 60m,15m,5m,0m"),
   timezone: z.string().refine(isValidTimeZone, "an IANA zone such as Europe/Berlin"),
+  auto_rollback: z
+    .string()
+    .transform((v) => (v.toLowerCase() === "none" || v === "" ? [] : v.toLowerCase().split(",").map((x) => x.trim())))
+    .refine((list) => list.every((x) => (ALERT_SEVERITIES as readonly string[]).includes(x)), "severities"),
 } as const;
 
 export type PolicyKey = keyof typeof KEYS;
@@ -80,6 +90,7 @@ const HINTS: Record<PolicyKey, string> = {
   no_go_reason: "required or optional",
   reminders: "minutes before T-0, e.g. reminders=60m,15m,5m,0m",
   timezone: "an IANA zone such as Europe/Berlin",
+  auto_rollback: "alert severities that roll back without a person, e.g. auto_rollback=critical, or none",
 };
 
 function parseOffset(text: string): number {
@@ -110,7 +121,7 @@ export function parsePolicyChanges(pairs: string[]): Partial<Policy> {
 }
 
 function assign(out: Partial<Policy>, key: PolicyKey, value: unknown): void {
-  const field = ({ self_approval: "selfApproval", no_go_reason: "noGoReason" } as Record<string, keyof Policy>)[key] ?? (key as keyof Policy);
+  const field = ({ self_approval: "selfApproval", no_go_reason: "noGoReason", auto_rollback: "autoRollback" } as Record<string, keyof Policy>)[key] ?? (key as keyof Policy);
   (out as Record<string, unknown>)[field] = value;
 }
 
@@ -125,5 +136,6 @@ export function describePolicy(p: Policy): string[] {
     `no_go_reason=${p.noGoReason}`,
     `reminders=${p.reminders.map((m) => `${m}m`).join(",")}`,
     `timezone=${p.timezone}`,
+    `auto_rollback=${p.autoRollback.length ? p.autoRollback.join(",") : "none"} (alerts that roll back without a person)`,
   ];
 }

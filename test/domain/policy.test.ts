@@ -13,6 +13,7 @@ describe("default policy", () => {
       noGoReason: "required",
       reminders: [60, 15, 5, 0],
       timezone: "UTC",
+      autoRollback: [],
     });
   });
 
@@ -26,6 +27,7 @@ describe("default policy", () => {
       "no_go_reason=required",
       "reminders=60m,15m,5m,0m",
       "timezone=UTC",
+      "auto_rollback=none (alerts that roll back without a person)",
     ]);
   });
 
@@ -47,7 +49,13 @@ describe("default policy", () => {
 
 describe("changing the policy with key=value", () => {
   it("lists every settable key", () => {
-    expect([...POLICY_KEYS].sort()).toEqual(["no_go_reason", "quorum", "reminders", "require", "self_approval", "t0", "timezone", "veto"]);
+    expect([...POLICY_KEYS].sort()).toEqual(["auto_rollback", "no_go_reason", "quorum", "reminders", "require", "self_approval", "t0", "timezone", "veto"]);
+  });
+
+  it("reads which alert severities roll back without a person", () => {
+    expect(parsePolicyChanges(["auto_rollback=critical,warning"])).toEqual({ autoRollback: ["critical", "warning"] });
+    expect(parsePolicyChanges(["auto_rollback=none"])).toEqual({ autoRollback: [] });
+    expect(() => parsePolicyChanges(["auto_rollback=sometimes"])).toThrow(/auto_rollback takes alert severities/);
   });
 
   it("reads quorum as a whole number", () => {

@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { UserError } from "../../domain/errors.js";
+import { isFinal, STATE_LABELS, transition } from "../../domain/release.js";
+import { ALERT_SEVERITIES } from "../../domain/policy.js";
+import type { Release } from "../../domain/types.js";
+import { audit, notice, policyFor, SYSTEM_PREFIX, type Ctx } from "../context.js";
+import { markShipped } from "./lifecycle.js";
+import { recovered, rollback } from "./rollback.js";
+
+/** What a pipeline reports to `POST /hooks/deploy`. */
+export const deployReportSchema = z
+  .object({
+    release: z.string().regex(/^R-\d{1,9}$/, "a release id such as R-12").optional(),
+    service: z.string().min(1).max(64).optional(),
+    version: z.string().min(1).max(64).optional(),
+    status: z.enum(["started", "succeeded", "failed", "rolled_back"]),
+    url: z.url().max(500).optional(),
+  })
+  .strict()
+  .refine((b) => b.release || (b.service && b.version), "give `release` (R-12) or both `service` and `version`");
+export type DeployReport = z.infer<typeof deployReportSchema>;
+
+/** What monitoring reports to `POST /hooks/alert`. */
+export const alertSchema = z
+  .object({
+    service: z.string().min(1).max(64),
+    summary: z.string().min(1).max(500),
+    severity: z.enum(ALERT_SEVERITIES),
+    release: z.string().regex(/^R-\d{1,9}$/, "a release id such as R-12").optional(),
+    link: z.url().max(500).optional(),
+  })
+  .strict();
+export type AlertReport = z.infer<typeof alertSchema>;
+
+/** The HTTP answer to a hook, decided by the core. */
+export interface HookOutcome {
+  status: 200 | 404 | 409;
+  body: Record<string, unknown>;
+}
+
+const PIPELINE = { id: `${SYSTEM_PREFIX}pipeline`, name: "the pipeline", groups: [] };
+const MONITORING = { id: `${SYSTEM_PREFIX}monitoring`, name: "monitoring", groups: [] };
+
+class HookConflict extends Error {}
+
+function findRelease(ctx: Ctx, ref: { release?: string; service?: string; version?: string }): Release | null {
+  if (ref.release) return ctx.store.getRelease(ref.release) ?? null;
+  return ctx.store.findReleases({ service: ref.service, version: ref.version })[0] ?? null;
+}
+
+/** Everyone to page when a live release misbehaves: on-call holders and its manager. */
+function oncall(ctx: Ctx, release: Release): { mention: string[]; mentionGroups: string[] } {
+  const holders = ctx.store.listRoleBindings().filter((b) => b.role === "oncall").map((b) => b.subject);
+  const isGroup = (s: string) => s.includes("-group:") || s.includes("-role:");
+  return { mention: [...new Set([release.managerId, ...holders.filter((s) => !isGroup(s))])], mentionGroups: holders.filter(isGroup) };
+}
+
+const ROLLBACK_BUTTON = [{ action: "rollback", label: "Roll back", style: "danger" }] as const;
+
+export function applyDeployReport(ctx: Ctx, report: DeployReport): HookOutcome {
+  const release = findRelease(ctx, report);
+  if (!release) {
+    return { status: 404, body: { error: `no release ${report.release ?? `of ${report.service} ${report.version}`}; create it with /release create first` } };
+  }
+  const link = report.url ? ` (${report.url})` : "";
+  try {
+    switch (report.status) {
+      case "started":
+        if (release.state !== "shipping") throw new HookConflict(`${release.id} is ${STATE_LABELS[release.state].toLowerCase()}, not shipping; ship it with /release ship ${release.id} once GO`);
+        ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy started${link}` });
+        audit(ctx, PIPELINE, "hook", release.id, "deploy_started", { url: report.url ?? null });
+        ctx.effects.push({ type: "refresh", releaseId: release.id });
+        break;
+      case "succeeded":
+        if (release.state === "shipped") return { status: 200, body: { ok: true, release: release.id, state: release.state, unchanged: true } };
+        transitionOrConflict(release, "shipped");
+        markShipped(ctx, release, PIPELINE, "hook");
+        ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy succeeded${link}` });
+        break;
+      case "failed": {
+        if (release.state !== "shipping" && release.state !== "shipped") throw new HookConflict(`${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; only a shipping or shipped release can fail a deploy`);
+        ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy FAILED${link}` });
+        audit(ctx, PIPELINE, "hook", release.id, "deploy_failed", { url: report.url ?? null });
+        const who = oncall(ctx, release);
+        ctx.effects.push(
+          { type: "refresh", releaseId: release.id },
+          notice(release.id, `❌ The deploy of ${release.id} (${release.service} ${release.version}) failed${link}. On-call: press Roll back to restore the previous version.`, { ...who, buttons: [...ROLLBACK_BUTTON] }),
+        );
+        break;
+      }
+      case "rolled_back":
+        if (release.state === "rolled_back") return { status: 200, body: { ok: true, release: release.id, state: release.state, unchanged: true } };
+        transitionOrConflict(release, "recovered");
+        recovered(ctx, PIPELINE, "hook", release.id);
+        break;
+    }
+  } catch (err) {
+    if (err instanceof HookConflict || err instanceof UserError) return { status: 409, body: { error: err.message, release: release.id, state: release.state } };
+    throw err;
+  }
+  return { status: 200, body: { ok: true, release: release.id, state: ctx.store.getRelease(release.id)?.state } };
+}
+
+function transitionOrConflict(release: Release, step: "shipped" | "recovered"): void {
+  try {
+    transition(release.id, release.state, step);
+  } catch (err) {
+    if (err instanceof UserError) throw new HookConflict(err.message);
+    throw err;
+  }
+}
+
+export function applyAlert(ctx: Ctx, alert: AlertReport): HookOutcome {
+  const release = alert.release
+    ? ctx.store.getRelease(alert.release)
+    : ctx.store.findReleases({ service: alert.service }).find((r) => r.state === "shipping" || r.state === "shipped");
+  if (!release) return { status: 404, body: { error: alert.release ? `no release ${alert.release}` : `no live (shipping or shipped) release of ${alert.service}` } };
+  if (isFinal(release.state)) return { status: 409, body: { error: `${release.id} is ${release.state}; nothing to roll back`, release: release.id } };
+  audit(ctx, MONITORING, "hook", release.id, "alert_received", { severity: alert.severity, summary: alert.summary, link: alert.link ?? null });
+  const link = alert.link ? ` ${alert.link}` : "";
+  const icon = alert.severity === "critical" ? "🚨" : alert.severity === "warning" ? "⚠️" : "ℹ️";
+  const policy = policyFor(ctx, release.channel.key);
+  const canRollBack = release.state === "shipping" || release.state === "shipped";
+  if (canRollBack && policy.autoRollback.includes(alert.severity)) {
+    rollback(ctx, MONITORING, "hook", release.id, `automatic on ${alert.severity} alert: ${alert.summary}`);
+    return { status: 200, body: { ok: true, release: release.id, rolledBack: true } };
+  }
+  const who = oncall(ctx, release);
+  ctx.effects.push(
+    notice(release.id, `${icon} ${alert.severity} alert for ${alert.service}: ${alert.summary}.${link}${canRollBack ? ` On-call: if ${release.id} caused it, press Roll back.` : ""}`, {
+      ...who,
+      buttons: canRollBack ? [...ROLLBACK_BUTTON] : [],
+    }),
+  );
+  return { status: 200, body: { ok: true, release: release.id, rolledBack: false } };
+}

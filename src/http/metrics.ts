@@ -1,0 +1,55 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Telemetry } from "../app/ports.js";
+import type { Store } from "../app/store.js";
+import { RELEASE_STATES } from "../domain/release.js";
+
+/** Prometheus metrics: counters fed by the core's Telemetry port, gauges read from the store at scrape time. */
+export function createMetrics(store: Store) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "gonogo_" });
+  const reg = { registers: [registry] };
+
+  new Gauge({
+    name: "gonogo_releases",
+    help: "Releases by state",
+    labelNames: ["state"],
+    ...reg,
+    collect() {
+      const counts = new Map<string, number>(RELEASE_STATES.map((s) => [s, 0]));
+      for (const r of store.listReleases({ limit: 1_000_000 })) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
+      for (const [state, n] of counts) this.set({ state }, n);
+    },
+  });
+  const votes = new Counter({ name: "gonogo_votes_total", help: "Votes cast or changed", labelNames: ["platform"], ...reg });
+  const decisions = new Counter({ name: "gonogo_decisions_total", help: "Decisions acted on (go, hold, cancel)", labelNames: ["outcome"], ...reg });
+  const rollbacks = new Counter({ name: "gonogo_rollbacks_total", help: "Rollbacks started", ...reg });
+  const webhooks = new Counter({ name: "gonogo_webhook_deliveries_total", help: "Outbound webhook attempts by outcome", labelNames: ["kind", "outcome"], ...reg });
+  const interactions = new Histogram({
+    name: "gonogo_interaction_seconds",
+    help: "Time to handle one command, button or form (validate, commit, answer)",
+    labelNames: ["kind", "platform", "outcome"],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    ...reg,
+  });
+  const cardUpdates = new Counter({ name: "gonogo_card_updates_total", help: "Card edits sent to a platform", labelNames: ["platform", "outcome"], ...reg });
+  const rateLimit = new Counter({ name: "gonogo_rate_limit_wait_seconds_total", help: "Seconds spent waiting out platform rate limits", labelNames: ["platform"], ...reg });
+  const jobLag = new Histogram({
+    name: "gonogo_job_lag_seconds",
+    help: "How late a job ran (now − due)",
+    labelNames: ["kind"],
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300],
+    ...reg,
+  });
+
+  const telemetry: Telemetry = {
+    interaction: (kind, platform, seconds, outcome) => interactions.observe({ kind, platform, outcome }, seconds),
+    voteCast: (platform) => votes.inc({ platform }),
+    decision: (outcome) => decisions.inc({ outcome }),
+    rollback: () => rollbacks.inc(),
+    webhook: (kind, outcome) => webhooks.inc({ kind, outcome }),
+    cardUpdate: (platform, outcome) => cardUpdates.inc({ platform, outcome }),
+    rateLimitWait: (platform, seconds) => rateLimit.inc({ platform }, seconds),
+    jobLag: (kind, seconds) => jobLag.observe({ kind }, seconds),
+  };
+  return { registry, telemetry };
+}

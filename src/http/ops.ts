@@ -1,0 +1,41 @@
+import { timingSafeEqual } from "node:crypto";
+import type { Registry } from "prom-client";
+import type { Store } from "../app/store.js";
+import { statsJson } from "../app/use-cases/stats.js";
+import { sendJson } from "./body.js";
+import type { HttpServer } from "./server.js";
+
+export interface Readiness {
+  /** Each check by name: the database, and every configured chat adapter. */
+  checks(): Record<string, boolean>;
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.replace(/^Bearer\s+/i, "") ?? "");
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/** `/healthz` (alive), `/readyz` (ready to serve), `/metrics` (Prometheus) and `/api/stats` (JSON, bearer token). */
+export function registerOpsRoutes(http: HttpServer, opts: { store: Store; registry: Registry; readiness: Readiness; apiToken: string | undefined; timezone: string; quorum: number }): void {
+  const { store, registry, readiness } = opts;
+  http.route("GET", "/healthz", (_req, res) => sendJson(res, 200, { ok: true }));
+  http.route("GET", "/readyz", (_req, res) => {
+    const checks = readiness.checks();
+    const ready = Object.values(checks).every(Boolean);
+    sendJson(res, ready ? 200 : 503, { ready, checks });
+  });
+  http.route("GET", "/metrics", async (_req, res) => {
+    const text = await registry.metrics();
+    res.writeHead(200, { "content-type": registry.contentType }).end(text);
+  });
+  http.route("GET", "/api/stats", (req, res) => {
+    if (!opts.apiToken) return sendJson(res, 503, { error: "the stats API is off: set GONOGO_API_TOKEN on the gonogo server" });
+    if (!bearerMatches(req.headers.authorization, opts.apiToken)) return sendJson(res, 401, { error: "send Authorization: Bearer <GONOGO_API_TOKEN>" });
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const days = Number(url.searchParams.get("days") ?? 30);
+    const service = url.searchParams.get("service");
+    if (!Number.isInteger(days) || days < 1 || days > 3650) return sendJson(res, 400, { error: "days must be a whole number from 1 to 3650" });
+    sendJson(res, 200, statsJson(store, Date.now(), service, days, opts.timezone, (key) => store.getPolicy(key)?.quorum ?? opts.quorum));
+  });
+}

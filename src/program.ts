@@ -1,0 +1,133 @@
+import { userInfo } from "node:os";
+import { dirname, join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { openDatabase } from "../db/client.js";
+import { createSqliteStore } from "../db/store.js";
+import { startDiscord } from "../adapters/discord/index.js";
+import { startSlack } from "../adapters/slack/index.js";
+import { createTerminalAdapter } from "../adapters/terminal/index.js";
+import { createBot } from "./app/bot.js";
+import type { Bot } from "./app/bot-api.js";
+import type { Store } from "./app/store.js";
+import type { Config } from "./config.js";
+import { registerHookRoutes } from "./http/hooks.js";
+import { createMetrics } from "./http/metrics.js";
+import { registerOpsRoutes } from "./http/ops.js";
+import { createHttpServer } from "./http/server.js";
+import { createLogger } from "./log.js";
+
+export interface ProgramIo {
+  stdin: Readable;
+  stdout: Writable;
+  /** Where log lines go (stderr in production, a buffer in tests). */
+  writeLog: (line: string) => void;
+  /** Whether PORT was set explicitly (a terminal-only run opens HTTP only then). */
+  portExplicit: boolean;
+}
+
+export interface RunningGonogo {
+  bot: Bot;
+  store: Store;
+  /** The HTTP port, or null when no server was opened. */
+  port: number | null;
+  /** Resolves when the terminal adapter's input ends (never when there is no terminal). */
+  terminalDone: Promise<void>;
+  /** Stops taking events, finishes in-flight work, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Values that must never reach a log line, whatever library error carries them. */
+function secretsOf(config: Config): string[] {
+  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret].filter(
+    (s): s is string => Boolean(s),
+  );
+}
+
+/** The OS user name if it is usable as a chat name, else "me". */
+function safeUserName(): string {
+  const name = userInfo().username.replace(/[^A-Za-z0-9._-]/g, "");
+  return name.slice(0, 32) || "me";
+}
+
+/** Wires database, core, HTTP and the configured adapters, and starts them. The one composition root. */
+export async function startGonogo(config: Config, io: ProgramIo): Promise<RunningGonogo> {
+  const log = createLogger(config.logLevel, secretsOf(config), io.writeLog);
+  const db = openDatabase(config.databasePath);
+  const store = createSqliteStore(db);
+  const metrics = createMetrics(store);
+  const bot = createBot({ store, config, log, telemetry: metrics.telemetry });
+
+  const useTerminal = config.terminal === "on" || (config.terminal === "auto" && !config.slack && !config.discord);
+  const stops: Array<() => Promise<void>> = [];
+
+  // One HTTP server on PORT for health, metrics, hooks and Slack's HTTP mode. A
+  // terminal-only run does not need it unless PORT is set, so two terminals can run side by side.
+  const wantHttp = !useTerminal || io.portExplicit;
+  const http = createHttpServer((err) => log.error({ err: String(err) }, "HTTP handler failed"));
+  let ready = false;
+  const connected: Record<string, boolean> = {};
+  registerOpsRoutes(http, {
+    store,
+    registry: metrics.registry,
+    apiToken: config.apiToken,
+    timezone: config.timezone,
+    quorum: config.quorum,
+    readiness: { checks: () => ({ database: ready && db.sqlite.open, ...connected }) },
+  });
+  registerHookRoutes(http, { bot, secret: config.webhookSecret, log });
+  let port: number | null = null;
+  if (wantHttp) {
+    port = await http.listen(config.port, config.host);
+    log.info({ port }, "HTTP server listening");
+    stops.push(() => http.close());
+  }
+
+  if (config.slack) {
+    connected.slack = false;
+    const slack = await startSlack({ bot, config: config.slack, http, log });
+    connected.slack = true;
+    stops.push(() => slack.stop());
+  }
+  if (config.discord) {
+    connected.discord = false;
+    const discord = await startDiscord({ bot, config: config.discord, log });
+    connected.discord = true;
+    stops.push(() => discord.stop());
+  }
+
+  await bot.start();
+  ready = true;
+  log.info({ database: config.databasePath, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
+
+  let terminalDone: Promise<void> = new Promise<void>(() => {});
+  if (useTerminal) {
+    const terminal = createTerminalAdapter({
+      bot,
+      input: io.stdin,
+      output: io.stdout,
+      colour: Boolean((io.stdout as { isTTY?: boolean }).isTTY),
+      user: config.terminalUser ?? safeUserName(),
+      fileDir: join(dirname(config.databasePath), "exports"),
+    });
+    bot.attachSurface(terminal.surface);
+    terminalDone = terminal.run();
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    bot,
+    store,
+    port,
+    terminalDone,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err: String(err) }, "stopping failed"));
+        await bot.stop();
+        db.close();
+        log.info({}, "gonogo stopped");
+      })();
+      return stopping;
+    },
+  };
+}
