@@ -83,6 +83,15 @@ export function commandText(guildId: string, data: readonly CommandOptionData[])
       }
       break;
     }
+    case "stats":
+      push(val("service"), val("days"));
+      break;
+    case "audit": {
+      const action = val("action") ?? "timeline";
+      if (action === "timeline") push(val("id"));
+      else push(action, ...(action === "export" ? [val("from"), val("to")] : []));
+      break;
+    }
     default:
       // retract, status, list, share, ship, shipped, recovered, retro, help: at most an id.
       push(val("id"));

@@ -108,6 +108,26 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           { type: ApplicationCommandOptionType.Mentionable, name: "who", description: "A member or a server role", required: false },
           str("role", "gonogo role, e.g. qa, security, oncall, release-manager, admin", { max_length: 32 }),
         ]),
+        sub("stats", "Deploy frequency, lead time, failure rate, time to restore, time to decision", [
+          str("service", "Only this service", { max_length: 64 }),
+          { type: ApplicationCommandOptionType.Integer, name: "days", description: "How many days back (default 30)", required: false, min_value: 1, max_value: 3650 },
+        ]),
+        sub("audit", "One release's timeline, or export / verify the audit trail", [
+          {
+            type: ApplicationCommandOptionType.String,
+            name: "action",
+            description: "What to do",
+            required: true,
+            choices: [
+              { name: "timeline", value: "timeline" },
+              { name: "export", value: "export" },
+              { name: "verify", value: "verify" },
+            ],
+          },
+          id(false),
+          str("from", "Export from this date, e.g. 2030-01-01", { max_length: 10 }),
+          str("to", "Export up to this date, e.g. 2030-01-31", { max_length: 10 }),
+        ]),
         sub("help", "How to use /release"),
       ],
     },

@@ -66,8 +66,8 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
     await i.deferReply({ flags: MessageFlags.Ephemeral });
     const reply = await pending;
     // The deferral already made the reply ephemeral; edits cannot carry flags.
-    const { content, embeds, components } = answerFor(reply);
-    await i.editReply({ content: content ?? null, embeds: embeds ?? [], components: components ?? [] });
+    const { content, embeds, components, files } = answerFor(reply);
+    await i.editReply({ content: content ?? null, embeds: embeds ?? [], components: components ?? [], files: files ?? [] });
     return;
   }
   if (first.type === "form" && !i.isModalSubmit()) {
@@ -83,7 +83,9 @@ function answerFor(reply: Reply): InteractionReplyOptions & { flags: MessageFlag
   switch (reply.type) {
     case "message": {
       const m = renderReplyMessage(reply.text, reply.cards);
-      return { ...base, content: m.content, embeds: m.embeds, components: m.components };
+      // Files (audit exports) travel as attachments of the private reply: only the asker sees them.
+      const files = reply.files?.map((f) => ({ attachment: Buffer.from(f.content, "utf8"), name: f.name }));
+      return { ...base, content: m.content, embeds: m.embeds, components: m.components, ...(files?.length ? { files } : {}) };
     }
     case "form_errors":
       return { ...base, content: renderFormErrors(reply.text, reply.errors) };

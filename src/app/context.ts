@@ -78,7 +78,9 @@ export function requirePermission(ctx: Ctx, actor: Actor, action: Action, releas
   return roles;
 }
 
-export function audit(ctx: Ctx, actor: Actor | { id: string }, platform: string, releaseId: string | null, type: string, data: Record<string, unknown> = {}): void {
+export function audit(ctx: Ctx, actor: Actor | { id: string; name?: string }, platform: string, releaseId: string | null, type: string, details: Record<string, unknown> = {}): void {
+  // The display name at the time, so a timeline reads "dana", not a platform user id.
+  const data = "name" in actor && actor.name ? { ...details, actorName: actor.name } : details;
   ctx.store.appendAudit({ releaseId, at: ctx.clock.now(), actor: actor.id, platform, type, data });
   ctx.audited.push({ type, platform, data });
 }

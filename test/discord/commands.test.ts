@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { releaseCommands } from "../../adapters/discord/commands.js";
 
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "help"];
+const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "help"];
 
 interface Opt { name: string; description: string; type: ApplicationCommandOptionType; options?: Opt[]; choices?: { name: string; value: string }[]; required?: boolean; autocomplete?: boolean }
 

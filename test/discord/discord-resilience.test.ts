@@ -63,7 +63,7 @@ describe("Discord when things are slow or fail", () => {
       expect(await registerCommands(rest, fake.world.applicationId, undefined)).toEqual({ scope: "global", count: 1 });
       const put = await fake.waitFor((c) => c.method === "PUT");
       expect(put.path).toBe(`/applications/${fake.world.applicationId}/commands`);
-      expect(put.body[0].options).toHaveLength(18);
+      expect(put.body[0].options).toHaveLength(20);
     } finally {
       await fake.close();
     }

@@ -46,8 +46,10 @@ export function describeEvent(e: AuditEvent): string {
       return `${String(d.kind)} webhook FAILED after ${String(d.attempts)} attempts (${String(d.error)})`;
     case "retro_answer":
       return "added retro notes";
-    default:
-      return `${e.type.replace(/_/g, " ")}${Object.keys(d).length ? ` ${JSON.stringify(d)}` : ""}`;
+    default: {
+      const { actorName: _name, ...rest } = d;
+      return `${e.type.replace(/_/g, " ")}${Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ""}`;
+    }
   }
 }
 
@@ -57,7 +59,8 @@ export function auditTimeline(ctx: Ctx, channel: ChannelRef, id: string): Reply 
   const zone = policyFor(ctx, channel.key).timezone;
   const events = ctx.store.listAudit(release.id);
   const shown = events.slice(-60);
-  const lines = shown.map((e) => `${formatInZone(e.at, zone).replace(` (${zone})`, "")}  ${displayName(e.actor)} ${describeEvent(e)}`);
+  const who = (e: AuditEvent) => (typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor));
+  const lines = shown.map((e) => `${formatInZone(e.at, zone).replace(` (${zone})`, "")}  ${who(e)} ${describeEvent(e)}`);
   const more = events.length > shown.length ? [`(${events.length - shown.length} earlier events: \`/release audit export\` has them all)`] : [];
   return ok([`Audit trail of ${release.id} (${zone}):`, ...more, "```", ...lines, "```"].join("\n"));
 }

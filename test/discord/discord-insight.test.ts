@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { member } from "../fakes/discord-fixtures.js";
+import { CALLBACK, startHarness, type Harness } from "./harness.js";
+
+describe("Discord: stats and audit export", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("answers /release stats privately with the numbers", async () => {
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    const r = await h.command(h.admin, "stats", { service: "payments" });
+    expect(r.type).toBe(CALLBACK.message);
+    expect(r.data.content).toContain("Release stats");
+    expect(r.data.content).toContain("payments");
+  });
+
+  it("delivers the audit export as CSV and JSON attachments of a private reply, to admins only", async () => {
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    const refused = await h.command(member(5), "audit", { action: "export" });
+    expect(refused.data.content).toContain("Only admins and release-managers may export the audit trail");
+
+    await h.command(h.admin, "audit", { action: "export" });
+    const call = h.fake.calls.filter((c) => c.path.startsWith("/interactions/")).at(-1)!;
+    // discord.js sends attachments as multipart/form-data: the files ride in the body.
+    const body = String(call.body);
+    expect(body).toContain('filename="gonogo-audit-');
+    expect(body).toContain("id,at,release,actor,platform,type,data,hash");
+    expect(body).toContain("release_created");
+    expect(body).toContain('"flags":64');
+  });
+
+  it("shows one release's timeline", async () => {
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    const r = await h.command(member(5), "audit", { action: "timeline", id: "R-1" });
+    expect(r.data.content).toContain("Audit trail of R-1");
+    expect(r.data.content).toContain("created payments 1.4.2 → production");
+  });
+});
