@@ -47,7 +47,7 @@ export function describeEvent(e: AuditEvent): string {
     case "retro_answer":
       return "added retro notes";
     default: {
-      const { actorName: _name, ...rest } = d;
+      const rest = Object.fromEntries(Object.entries(d).filter(([k]) => k !== "actorName"));
       return `${e.type.replace(/_/g, " ")}${Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ""}`;
     }
   }
