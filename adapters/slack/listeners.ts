@@ -11,6 +11,7 @@ import { describeSlackError } from "./logger.js";
 import { renderHome } from "./render-home.js";
 import { modalErrors, renderMessageModal, renderModal } from "./render-form.js";
 import { renderReplyMessage } from "./render.js";
+import { sendFilesPrivately } from "./files.js";
 
 export interface ListenerDeps {
   bot: Bot;
@@ -52,6 +53,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     await ack({ response_type: "ephemeral", ...replyMessage(reply) });
+    if (reply.type === "message" && reply.files?.length) {
+      const problem = await sendFilesPrivately(client, cmd.user_id, reply.files, log);
+      if (problem) await respond({ response_type: "ephemeral", text: problem });
+    }
   });
 
   app.action(ACTION_ID_PATTERN, async ({ body, ack, client, respond }) => {

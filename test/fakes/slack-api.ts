@@ -98,6 +98,12 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
       json(200, { ok: true });
       return;
     }
+    if (path.startsWith("/upload/")) {
+      // files.uploadV2 step 2: the file's bytes go to the URL files.getUploadURLExternal gave.
+      record({ method: "file_upload", params: { path, content: raw }, token: null, at: Date.now() });
+      res.writeHead(200, { "content-type": "text/plain" }).end("OK");
+      return;
+    }
     if (!path.startsWith("/api/")) {
       json(404, { ok: false, error: "not_found" });
       return;
@@ -161,6 +167,16 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
         return { ok: true, usergroups: usergroups.map((g) => ({ id: g.id, team_id: teamId, handle: g.handle, name: g.handle, ...(params.include_users ? { users: g.users } : {}) })) };
       case "apps.connections.open":
         return { ok: true, url: `ws://127.0.0.1:${port()}/link` };
+      case "conversations.open":
+        return { ok: true, channel: { id: `D${String(params.users).replace(/^U/, "")}` } };
+      case "files.getUploadURLExternal": {
+        viewCounter += 1;
+        return { ok: true, upload_url: `http://127.0.0.1:${port()}/upload/F${viewCounter}`, file_id: `F${viewCounter}` };
+      }
+      case "files.completeUploadExternal": {
+        const files = JSON.parse(String(params.files)) as Array<{ id: string; title?: string }>;
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? "" })) };
+      }
       default:
         return { ok: false, error: "unknown_method" };
     }

@@ -26,7 +26,7 @@ describe("Slack app manifests", () => {
       expect(m.features.app_home.home_tab_enabled).toBe(true);
       expect(m.settings.event_subscriptions.bot_events).toEqual(["app_home_opened"]);
       expect(m.settings.interactivity.is_enabled).toBe(true);
-      expect(m.oauth_config.scopes.bot.sort()).toEqual(["chat:write", "chat:write.public", "commands", "usergroups:read", "users:read"]);
+      expect(m.oauth_config.scopes.bot.sort()).toEqual(["chat:write", "chat:write.public", "commands", "files:write", "im:write", "usergroups:read", "users:read"]);
       expect(m.settings.socket_mode_enabled).toBe(socket);
       if (!socket) {
         for (const url of [cmd?.url, m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url]) expect(url).toMatch(new RegExp(`^https://.+${SLACK_EVENTS_PATH}$`));

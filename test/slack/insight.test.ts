@@ -1,0 +1,39 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "./harness.js";
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness({ config: { admins: ["UMGR"] } });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe("Slack: stats and audit", () => {
+  it("answers /release stats and /release audit R-1 privately", async () => {
+    await h.slash("UMGR", "create payments 1.4.2");
+    const stats = await h.slash("UMGR", "stats payments 30");
+    expect(JSON.stringify(stats.body)).toContain("Release stats");
+    const timeline = await h.slash("UDEV", "audit R-1");
+    expect(JSON.stringify(timeline.body)).toContain("Audit trail of R-1");
+  });
+
+  it("sends the audit export as CSV and JSON files in a direct message to the admin who asked", async () => {
+    await h.slash("UMGR", "create payments 1.4.2");
+    const res = await h.slash("UMGR", "audit export");
+    expect(JSON.stringify(res.body)).toContain("Audit export: ");
+    const complete = await h.fake.waitFor("files.completeUploadExternal");
+    expect(complete.params.channel_id).toBe("DMGR");
+    const titles = (JSON.parse(String(complete.params.files)) as Array<{ title: string }>).map((f) => f.title);
+    expect(titles).toEqual([expect.stringMatching(/^gonogo-audit-.*\.csv$/), expect.stringMatching(/^gonogo-audit-.*\.json$/)]);
+    const uploads = h.fake.calls.filter((c) => c.method === "file_upload").map((c) => String(c.params.content));
+    expect(uploads.some((u) => u.includes("id,at,release,actor,platform,type,data,hash") && u.includes("release_created"))).toBe(true);
+  });
+
+  it("refuses the export to people who are not admins or release-managers, sending no file", async () => {
+    await h.slash("UMGR", "create payments 1.4.2");
+    const res = await h.slash("UDEV", "audit export");
+    expect(JSON.stringify(res.body)).toContain("Only admins and release-managers may export the audit trail");
+    expect(h.fake.calls.some((c) => c.method === "files.getUploadURLExternal")).toBe(false);
+  });
+});
