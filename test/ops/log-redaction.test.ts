@@ -25,7 +25,7 @@ describe("structured logs", () => {
     for (const [name, secret] of Object.entries(SECRETS)) expect(out, name).not.toContain(secret);
     // Still useful: the message and the non-secret parts survive.
     expect(out).toContain("/interactions/1187331048763629629/[redacted]/callback");
-    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(["discord error", "edit failed", "slack call", "payload", "loaded with [redacted]", "login"]);
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(["discord error", "edit failed", "slack call", "payload", "loaded with [redacted]", "login"]);
   });
 
   it("writes one JSON object per line with level, time and message", () => {
