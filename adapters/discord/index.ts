@@ -89,7 +89,7 @@ function hintFor(err: unknown): string {
     return " Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).";
   }
   if (e?.status === 403 || e?.code === 50001) {
-    return " Check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID, and that the bot was invited with the applications.commands scope (see adapters/discord/README.md).";
+    return " Check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID, and that the bot was invited with the applications.commands scope (see the Discord section of README.md).";
   }
   return "";
 }

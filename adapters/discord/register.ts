@@ -11,7 +11,7 @@ import { scrubText } from "./scrub.js";
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.discord) {
-    console.error("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see adapters/discord/README.md).");
+    console.error("Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see the Discord section of README.md).");
     process.exitCode = 1;
     return;
   }
