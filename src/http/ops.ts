@@ -19,7 +19,11 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 /** `/healthz` (alive), `/readyz` (ready to serve), `/metrics` (Prometheus) and `/api/stats` (JSON, bearer token). */
 export function registerOpsRoutes(http: HttpServer, opts: { store: Store; registry: Registry; readiness: Readiness; apiToken: string | undefined; timezone: string; quorum: number }): void {
   const { store, registry, readiness } = opts;
-  http.route("GET", "/healthz", (_req, res) => sendJson(res, 200, { ok: true }));
+  // Alive and serving: the database is open and start-up has finished (Slack's health checks use this).
+  http.route("GET", "/healthz", (_req, res) => {
+    const ok = readiness.checks().database === true;
+    sendJson(res, ok ? 200 : 503, { ok });
+  });
   http.route("GET", "/readyz", (_req, res) => {
     const checks = readiness.checks();
     const ready = Object.values(checks).every(Boolean);
