@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,10 +57,15 @@ describe("the terminal adapter through a pipe", () => {
         "/release retro R-1",
         "/submit went_well=quick vote went_badly=late QA action_items=@dana add canary alerts",
         "/release status R-1",
+        "/as admin",
+        "/release audit export",
       ].join("\n"),
       env,
     );
     expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/\(private\) file: .*exports\/gonogo-audit-[\d-]+-to-[\d-]+\.csv/);
+    const csvPath = /file: (\S+\.csv)/.exec(second.stdout)![1]!;
+    expect(readFileSync(csvPath, "utf8")).toContain("rollback_requested");
     expect(second.stdout).toContain("R-1  payments 1.4.2 → staging  [Shipped]");
     expect(second.stdout).toContain("Roll back R-1?");
     expect(second.stdout).toContain("Rollback of R-1 started");

@@ -1,0 +1,33 @@
+import { execFileSync } from "node:child_process";
+import Database from "better-sqlite3";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+
+const TSX = createRequire(import.meta.url).resolve("tsx/cli");
+let core: TestCore;
+let dir: string;
+afterEach(async () => {
+  await core.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm run db:backup", () => {
+  it("copies the live database with SQLite's online backup, and refuses to overwrite a file", async () => {
+    core = createTestCore();
+    dir = mkdtempSync(join(tmpdir(), "gonogo-backup-"));
+    await core.bot.handle({ kind: "command", actor: person("alice"), channel, text: "create payments 1.4.2" });
+    await core.bot.handle({ kind: "command", actor: person("bob"), channel, text: "vote R-1 go" });
+    const target = join(dir, "backup.db");
+    const run = () => execFileSync(process.execPath, [TSX, "db/backup.ts", target], { env: { ...process.env, DATABASE_PATH: core.dbPath }, encoding: "utf8", stdio: "pipe" });
+    // gonogo keeps the database open while the backup runs.
+    expect(run()).toContain("Backed up");
+    const copy = new Database(target, { readonly: true });
+    expect(copy.prepare("SELECT voter, choice FROM votes").all()).toEqual([{ voter: "terminal:bob", choice: "go" }]);
+    copy.close();
+    expect(() => run()).toThrow(/already exists/);
+  }, 20_000);
+});
