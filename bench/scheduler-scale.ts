@@ -1,0 +1,132 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { openDatabase } from "../db/client.js";
+import { createSqliteStore } from "../db/store.js";
+import { createBot } from "../src/app/bot.js";
+import { createFakeClock, defaultCoreConfig } from "../test/helpers/core.js";
+import { createRecordingSurface } from "../test/helpers/recording-surface.js";
+import type { ChannelRef } from "../src/domain/types.js";
+import { percentile, round } from "./stats.js";
+
+export interface SchedulerScale {
+  releases: number;
+  pendingJobs: number;
+  watchedReminders: number;
+  remindersMissing: number;
+  latenessP50Ms: number;
+  latenessP99Ms: number;
+  latenessMaxMs: number;
+  /** Plain setTimeout lateness for the same instants in the same process: the floor. */
+  timerLatenessP50Ms: number;
+  timerLatenessP99Ms: number;
+  passP50Ms: number;
+  passP99Ms: number;
+  /** Open, migrate, catch up, reconcile and start the runner, inside the process. */
+  openToReadyMs: number;
+  /** From spawning `tsx` to ready, and the same for a process that loads nothing. */
+  spawnToReadyMs: number;
+  bareSpawnToReadyMs: number;
+  rssAfterStartMb: number;
+  rssMb: number;
+  heapUsedMb: number;
+  /** RSS of a tsx process that loads nothing. */
+  bareRssMb: number;
+  /** node-cron's "missed execution" warnings: the safety-net tick found the loop blocked. */
+  cronMissedTicks: number;
+  setupSec: number;
+}
+
+const ROOT = resolve(import.meta.dirname, "..");
+const TSX = createRequire(import.meta.url).resolve("tsx/cli");
+const channel: ChannelRef = { platform: "bench", key: "bench:local:#releases", nativeId: "#releases" };
+
+function runChild(args: string[]): Promise<{ out: Record<string, unknown>; ms: number; cronMissed: number }> {
+  const t = performance.now();
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [TSX, "bench/scheduler-child.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    let ms = 0;
+    child.stdout.on("data", (c: Buffer) => {
+      if (!ms) ms = performance.now() - t;
+      out += c.toString();
+    });
+    child.on("error", rej);
+    child.on("close", (code) => (code === 0 ? res({ out: JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, unknown>, ms, cronMissed: err.split("missed execution").length - 1 }) : rej(new Error(`scheduler child exited ${code}: ${err}`))));
+  });
+}
+
+/**
+ * 10,000 scheduled releases (4 jobs each: T-60m, T-15m, T-5m, T-0). `watched` of them
+ * have their T-60m reminder due a few seconds after a fresh process starts the real
+ * runner with the real clock; the rest are days away.
+ */
+export async function benchSchedulerScale(releases = 10_000, watched = 200): Promise<SchedulerScale> {
+  const dir = mkdtempSync(join(tmpdir(), "gonogo-sched-"));
+  const dbPath = join(dir, "gonogo.db");
+  try {
+    const setupStart = performance.now();
+    const handle = openDatabase(dbPath);
+    const store = createSqliteStore(handle);
+    const clock = createFakeClock(Date.now());
+    const bot = createBot({ store, config: defaultCoreConfig, clock });
+    const rec = createRecordingSurface("bench");
+    bot.attachSurface(rec.surface);
+    const actor = { id: "bench:rm", name: "rm", groups: [] };
+    for (let i = 0; i < releases - watched; i++) {
+      clock.set(Date.now());
+      const r = await bot.handle({ kind: "command", actor, channel, text: `create svc${i} 1.0.${i} at in ${2 + (i % 20)}d ${i % 24}h ${i % 60}m` });
+      if (r.type === "message" && r.error) throw new Error(r.text);
+    }
+    const bare = await runChild(["-", "{}", "baseline"]);
+    // The watched ones last, so their reminders land several seconds after the child is ready.
+    const watch: Record<string, number> = {};
+    const firstDue = Date.now() + 15_000;
+    for (let i = 0; i < watched; i++) {
+      const now = Date.now();
+      clock.set(now);
+      const due = firstDue + i * 25;
+      const r = await bot.handle({ kind: "command", actor, channel, text: `create watched${i} 2.0.${i} at in ${Math.round((due - now) / 1000) + 3600}s` });
+      if (r.type === "message" && r.error) throw new Error(r.text);
+      const release = store.listReleases({ limit: 1 })[0]!;
+      watch[release.id] = release.scheduledAt! - 3_600_000;
+    }
+    await bot.idle();
+    const pendingJobs = store.listPendingJobs().length;
+    handle.close();
+    const setupSec = (performance.now() - setupStart) / 1000;
+
+    const { out, ms, cronMissed } = await runChild([dbPath, JSON.stringify(watch)]);
+    const lateness = (out.lateness as number[]).filter((n) => Number.isFinite(n));
+    const passes = out.passes as number[];
+    const timers = out.timerLateness as number[];
+    return {
+      releases,
+      pendingJobs,
+      watchedReminders: watched,
+      remindersMissing: out.missing as number,
+      latenessP50Ms: round(percentile(lateness, 50)),
+      latenessP99Ms: round(percentile(lateness, 99)),
+      latenessMaxMs: round(Math.max(...lateness)),
+      timerLatenessP50Ms: round(percentile(timers, 50)),
+      timerLatenessP99Ms: round(percentile(timers, 99)),
+      passP50Ms: round(percentile(passes, 50), 3),
+      passP99Ms: round(percentile(passes, 99), 3),
+      openToReadyMs: round(out.readyMs as number),
+      spawnToReadyMs: round(ms),
+      bareSpawnToReadyMs: round(bare.ms),
+      rssAfterStartMb: round(out.rssAfterStartMb as number, 1),
+      rssMb: round(out.rssMb as number, 1),
+      heapUsedMb: round(out.heapUsedMb as number, 1),
+      bareRssMb: round(bare.out.rssMb as number, 1),
+      cronMissedTicks: cronMissed,
+      setupSec: round(setupSec, 1),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
