@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { formCustomId } from "../../adapters/discord/ids.js";
+import { startHarness as startDiscord, type Harness as DiscordHarness } from "../discord/harness.js";
+import { member } from "../fakes/discord-fixtures.js";
+import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
+import { auditTypes } from "../helpers/faults-db.js";
+import { createRecordingSurface } from "../helpers/recording-surface.js";
+import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
+import { blockActionsPayload, buttonsOf, interactiveBody, postSigned, startHarness as startSlack, type Harness as SlackHarness } from "../slack/harness.js";
+
+const SECRET = "faults-webhook-secret";
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const rm = person("rm");
+async function shippingRelease(core: TestCore): Promise<void> {
+  const say = (who: ReturnType<typeof person>, text: string) => core.bot.handle({ kind: "command", actor: who, channel, text });
+  await say(rm, "create payments 1.4.2");
+  await say(person("qa"), "vote R-1 go");
+  await say(person("dev"), "vote R-1 go");
+  const shipped = await say(rm, "ship R-1");
+  expect(shipped).toMatchObject({ error: false });
+}
+
+describe("the same Slack interaction delivered twice", () => {
+  let h: SlackHarness;
+  afterEach(async () => h.close());
+
+  it("changes the vote once, whether the retry comes after or alongside the first delivery", async () => {
+    h = await startSlack();
+    await h.slash("UMGR", "create payments 1.4.2 at in 2h");
+    const card = await h.fake.waitFor("chat.postMessage");
+    const go = buttonsOf(card).get("Go")!;
+    const body = interactiveBody(blockActionsPayload(h.fake, "UQA", card, go, "Go"));
+    const send = () => postSigned(h.url, body, "application/x-www-form-urlencoded");
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(200);
+    const together = await Promise.all([send(), send()]);
+    expect(together.map((r) => r.status)).toEqual([200, 200]);
+    await h.core.bot.idle();
+    expect(h.core.store.getVotes("R-1").map((v) => v.voter)).toEqual(["slack:T1:UQA"]);
+    const types = auditTypes(h.core.db.sqlite);
+    expect(types.vote_cast).toBe(1);
+    expect(types.vote_changed).toBeUndefined();
+  });
+
+  it("keeps one vote and one audit entry when one person presses Go 20 times at once", async () => {
+    h = await startSlack();
+    await h.slash("UMGR", "create payments 1.4.2 at in 2h");
+    const card = await h.fake.waitFor("chat.postMessage");
+    const presses = await Promise.all(Array.from({ length: 20 }, () => h.press("UDEV", card, "Go")));
+    expect(presses.every((p) => p.status === 200)).toBe(true);
+    await h.core.bot.idle();
+    expect(h.core.store.getVotes("R-1")).toHaveLength(1);
+    expect(auditTypes(h.core.db.sqlite).vote_cast).toBe(1);
+  });
+});
+
+describe("20 rollback confirmations at once", () => {
+  it("start one rollback and send one webhook through the core", async () => {
+    const hook = await startWebhookReceiver(SECRET);
+    const core = createTestCore({ config: { rollbackWebhookUrl: hook.url, webhookSecret: SECRET } });
+    cleanups.push(() => hook.close(), () => core.close());
+    await shippingRelease(core);
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => core.bot.handle({ kind: "form", actor: rm, channel, form: "rollback", releaseId: "R-1", values: { reason: "error rate 5x" } })),
+    );
+    expect(replies.filter((r) => r.type === "message" && /Rollback of R-1 started/.test(r.text))).toHaveLength(1);
+    expect(replies.filter((r) => r.type === "message" && /already being rolled back/.test(r.text))).toHaveLength(19);
+    // Two runners at once (the timer and the safety-net tick) still send it once.
+    await Promise.all([core.bot.runDueJobs(), core.bot.runDueJobs()]);
+    await core.bot.runDueJobs();
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]!.validSignature).toBe(true);
+    expect(core.store.listDeliveries("R-1")).toHaveLength(1);
+    expect(auditTypes(core.db.sqlite).rollback_requested).toBe(1);
+  });
+
+  it("start one rollback when the Discord modal is submitted 20 times concurrently", async () => {
+    const hook = await startWebhookReceiver(SECRET);
+    const h: DiscordHarness = await startDiscord({ config: { rollbackWebhookUrl: hook.url, webhookSecret: SECRET, quorum: 1 } });
+    cleanups.push(() => hook.close(), () => h.close());
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    const msgId = await h.cardMessageId("R-1");
+    await h.press(member(3), "go", "R-1", msgId);
+    await h.command(h.admin, "ship", { id: "R-1" });
+    expect(h.core.store.getRelease("R-1")!.state).toBe("shipping");
+    const answers = await Promise.all(Array.from({ length: 20 }, () => h.submit(h.admin, formCustomId("rollback", "R-1"), { reason: "p99 latency doubled" }, msgId)));
+    expect(answers.filter((a) => String(a.data?.content).includes("Rollback of R-1 started"))).toHaveLength(1);
+    await Promise.all([h.core.bot.runDueJobs(), h.core.bot.runDueJobs()]);
+    expect(hook.received).toHaveLength(1);
+    expect(h.core.store.getRelease("R-1")!.state).toBe("rolling_back");
+  });
+});
+
+describe("two scheduler passes at once", () => {
+  it("post the due reminder once, in one process", async () => {
+    const core = createTestCore();
+    cleanups.push(() => core.close());
+    const rec = createRecordingSurface();
+    core.bot.attachSurface(rec.surface);
+    await core.bot.handle({ kind: "command", actor: rm, channel, text: "create payments 1.4.2 at in 2h" });
+    core.clock.set(T0 + 60 * 60_000 + 1000);
+    const counts = await Promise.all([core.bot.runDueJobs(), core.bot.runDueJobs(), core.bot.runDueJobs()]);
+    await core.bot.idle();
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(rec.noticeTexts("R-1").filter((t) => t.includes("T-1h"))).toHaveLength(1);
+  });
+
+  it("post the due reminder once when two gonogo instances share one database file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gonogo-two-"));
+    const a = createTestCore({ dir });
+    const b = createTestCore({ dir });
+    cleanups.push(async () => {
+      await a.close();
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const recA = createRecordingSurface();
+    const recB = createRecordingSurface();
+    a.bot.attachSurface(recA.surface);
+    b.bot.attachSurface(recB.surface);
+    await a.bot.handle({ kind: "command", actor: rm, channel, text: "create payments 1.4.2 at in 2h" });
+    a.clock.set(T0 + 60 * 60_000 + 1000);
+    b.clock.set(T0 + 60 * 60_000 + 1000);
+    await Promise.all([a.bot.runDueJobs(), b.bot.runDueJobs(), a.bot.runDueJobs(), b.bot.runDueJobs()]);
+    await Promise.all([a.bot.idle(), b.bot.idle()]);
+    const reminders = [...recA.noticeTexts("R-1"), ...recB.noticeTexts("R-1")].filter((t) => t.includes("T-1h"));
+    expect(reminders).toHaveLength(1);
+  });
+});
