@@ -21,6 +21,8 @@ interface Options {
 interface Cached<T> {
   at: number;
   value: Promise<T>;
+  /** Set once the lookup has finished, so a caller can use it without waiting. */
+  settled?: { value: T };
 }
 
 export function createSlackIdentity(client: webApi.WebClient, log: Logger, options: Options = {}): SlackIdentity {
@@ -36,12 +38,38 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
     const hit = map.get(key);
     if (hit && now() - hit.at < ttl) return hit.value;
     const value = load();
-    map.set(key, { at: now(), value });
-    // A failed lookup is not cached for long: the next press tries again.
+    const entry: Cached<T> = { at: now(), value };
+    map.set(key, entry);
     void value.then((v) => {
-      if (v === null) map.set(key, { at: now() - ttl + 5000, value });
+      entry.settled = { value: v };
+      // A failed lookup is not cached for long: the next press tries again.
+      if (v === null) entry.at = now() - ttl + 5000;
     });
     return value;
+  }
+
+  // Background name lookups run two at a time, so a storm of first-time voters never
+  // floods the Web API queue that card updates and group lookups also use.
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const throttled = <T>(load: () => Promise<T>) => async (): Promise<T> => {
+    if (running >= 2) await new Promise<void>((go) => waiting.push(go));
+    running++;
+    try {
+      return await load();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+
+  /** The display name if already known; otherwise starts the lookup for next time and answers at once. */
+  function knownName(team: string, user: string): string | null {
+    const key = `${team}:${user}`;
+    const hit = names.get(key);
+    if (hit?.settled && now() - hit.at < namesTtl) return hit.settled.value;
+    if (!hit) void cached(names, key, namesTtl, throttled(loadName(user)));
+    return null;
   }
 
   const loadName = (user: string) => async (): Promise<string | null> => {
@@ -80,10 +108,12 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
 
   return {
     async actor(team, user, fallbackName) {
-      const [name, memberships] = await Promise.all([
-        withinBudget(cached(names, `${team}:${user}`, namesTtl, loadName(user)), null),
-        withinBudget(cached(groups, team, groupsTtl, loadGroups(team)), null),
-      ]);
+      // Never wait for a display name: in a vote storm 500 users.info calls would queue in
+      // front of the acks. The payload's name serves the first press; later ones get the
+      // looked-up name. Group memberships decide sign-offs, so they are awaited (one
+      // usergroups.list per workspace, shared by every press, within the budget).
+      const name = knownName(team, user);
+      const memberships = await withinBudget(cached(groups, team, groupsTtl, loadGroups(team)), null);
       return { id: slackUserId(team, user), name: name || fallbackName || user, groups: memberships?.get(user) ?? [] };
     },
   };

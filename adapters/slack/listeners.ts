@@ -86,7 +86,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await openModal(client, press.trigger_id, reply.form, { release: reply.form.releaseId ?? button.releaseId, channel: channelId, team }, tell);
       return;
     }
-    await sayPrivately(client, respond, channelId, press.user.id, replyMessage(reply), log);
+    // A successful Go / Abstain shows on the card itself within a second, as in native Slack
+    // apps; an extra ephemeral per press would double the API traffic of a vote storm.
+    const quietSuccess = reply.type === "message" && !reply.error && (button.action === "go" || button.action === "abstain");
+    if (!quietSuccess) await sayPrivately(client, respond, channelId, press.user.id, replyMessage(reply), log);
   });
 
   app.view(CALLBACK_ID_PATTERN, async ({ body, ack, client }) => {

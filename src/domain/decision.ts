@@ -10,6 +10,9 @@ export interface DecisionResult {
   goCount: number;
 }
 
+/** How many blocking no-gos are named one by one before "and N more". */
+export const MAX_NAMED_NO_GOS = 5;
+
 /** Does this GO count? With self-approval off, the release manager's own GO does not. */
 function counts(v: Vote, policy: Policy, managerId: UserId): boolean {
   return v.choice === "go" && (policy.selfApproval || v.voter !== managerId);
@@ -36,7 +39,10 @@ export function decide(votes: Vote[], policy: Policy, managerId: UserId): Decisi
   }
 
   if (policy.veto && noGos.length > 0) {
-    return { decision: "no_go", reasons: noGos.map((v) => `blocked by no-go from ${v.voterName}${v.reason ? `: ${v.reason}` : ""}`), goCount };
+    // Name the first few; the card lists every vote anyway, and a reply must stay readable.
+    const named = noGos.slice(0, MAX_NAMED_NO_GOS).map((v) => `blocked by no-go from ${v.voterName}${v.reason ? `: ${v.reason}` : ""}`);
+    const more = noGos.length - named.length;
+    return { decision: "no_go", reasons: more > 0 ? [...named, `and ${more} more no-go ${more === 1 ? "vote" : "votes"}`] : named, goCount };
   }
   const reasons: string[] = [];
   if (goCount < policy.quorum) reasons.push(`${goCount} of ${policy.quorum} GO`);

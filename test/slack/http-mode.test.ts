@@ -88,7 +88,6 @@ describe("Slack over HTTP: voting", () => {
     const card = await createRelease();
     expect((await h.press("UQA", card, "Go")).status).toBe(200);
     expect((await h.press("UDEV", card, "Abstain")).status).toBe(200);
-    await ephemeralTo("UQA", "GO on R-1");
     const mid = await cardUpdate(card, (t) => t.includes("<@UQA>") && t.includes("Abstain* (1)"));
     expect(visibleText(mid)).toContain("1 of 2 GO");
     expect(visibleText(mid)).toContain("<@UDEV>");
@@ -96,6 +95,8 @@ describe("Slack over HTTP: voting", () => {
     const done = await cardUpdate(card, (t) => t.includes("<@USEC>"));
     expect(visibleText(done)).toContain("*GO* (2)");
     expect(visibleText(done)).not.toContain("Pending");
+    // The card is the confirmation: a successful Go or Abstain sends no extra private message.
+    expect(h.fake.calls.filter((c) => c.method === "chat.postEphemeral")).toHaveLength(0);
   });
 
   it("asks for a no-go reason in a modal, insists on it, and shows it on the card", async () => {
