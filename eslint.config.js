@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 const platformAndDb = ["@slack/*", "discord.js", "@discordjs/*", "drizzle-orm", "drizzle-orm/*", "better-sqlite3"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "db/migrations/", "coverage/"] },
+  { ignores: ["node_modules/", "data/", "dist/", "db/migrations/", "coverage/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

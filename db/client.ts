@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as schema from "./schema.js";
@@ -15,7 +15,13 @@ export interface DatabaseHandle {
   close(): void;
 }
 
-const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
+/** db/migrations, found from the source file (tsx, tests) or from the bundle in dist/ (npm start). */
+function migrationsFolder(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, "migrations"), resolve(here, "../db/migrations")];
+  return candidates.find((dir) => existsSync(resolve(dir, "meta/_journal.json"))) ?? candidates[0]!;
+}
+const MIGRATIONS = migrationsFolder();
 
 /**
  * Opens (creating the folder if needed) the SQLite file with WAL, foreign keys and a

@@ -3,8 +3,6 @@ import { dirname, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { openDatabase } from "../db/client.js";
 import { createSqliteStore } from "../db/store.js";
-import { startDiscord } from "../adapters/discord/index.js";
-import { startSlack } from "../adapters/slack/index.js";
 import { createTerminalAdapter } from "../adapters/terminal/index.js";
 import { createBot } from "./app/bot.js";
 import type { Bot } from "./app/bot-api.js";
@@ -84,12 +82,15 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
 
   if (config.slack) {
     connected.slack = false;
+    // Loaded only when configured: Bolt and discord.js cost about a second and 90 MB to load.
+    const { startSlack } = await import("../adapters/slack/index.js");
     const slack = await startSlack({ bot, config: config.slack, http, log });
     connected.slack = true;
     stops.push(() => slack.stop());
   }
   if (config.discord) {
     connected.discord = false;
+    const { startDiscord } = await import("../adapters/discord/index.js");
     const discord = await startDiscord({ bot, config: config.discord, log });
     connected.discord = true;
     stops.push(() => discord.stop());

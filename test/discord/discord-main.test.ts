@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { member, slashCommand } from "../fakes/discord-fixtures.js";
 import { startFakeDiscord } from "../fakes/discord-server.js";
+import { PROGRAM_ARGS, ROOT } from "../helpers/program.js";
 
 const TOKEN = "MTE4NzMzMTA0ODc2MzYyOTYyOQ.GhXyZw.main-process-secret-token";
 
@@ -12,7 +13,8 @@ describe("npm start with Discord configured", () => {
   it("serves /release from the real entry point, prints the invite URL and never logs the token", async () => {
     const fake = await startFakeDiscord();
     const dir = mkdtempSync(join(tmpdir(), "gonogo-discord-main-"));
-    const child = spawn("node_modules/.bin/tsx", ["src/main.ts"], {
+    const child = spawn(process.execPath, PROGRAM_ARGS, {
+      cwd: ROOT,
       env: {
         ...process.env,
         DISCORD_TOKEN: TOKEN,

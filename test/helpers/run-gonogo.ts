@@ -1,9 +1,5 @@
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { resolve } from "node:path";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-const TSX = createRequire(import.meta.url).resolve("tsx/cli");
+import { PROGRAM_ARGS, ROOT } from "./program.js";
 
 export interface RunResult {
   code: number | null;
@@ -14,7 +10,7 @@ export interface RunResult {
 /** Runs `npm start`'s program as a real process, feeding `input` through a pipe. */
 export function runGonogo(input: string, env: Record<string, string>): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [TSX, "src/main.ts"], {
+    const child = spawn(process.execPath, PROGRAM_ARGS, {
       cwd: ROOT,
       // Only what the test gives (plus PATH): no Slack or Discord settings leak in.
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },

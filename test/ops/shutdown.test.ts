@@ -1,12 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { PROGRAM_ARGS, ROOT } from "../helpers/program.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const TSX = createRequire(import.meta.url).resolve("tsx/cli");
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -14,7 +12,7 @@ describe("shutdown", () => {
   it("on SIGTERM stops taking events, finishes, closes the database cleanly and exits 0", async () => {
     dir = mkdtempSync(join(tmpdir(), "gonogo-stop-"));
     const db = join(dir, "g.db");
-    const child = spawn(process.execPath, [TSX, "src/main.ts"], {
+    const child = spawn(process.execPath, PROGRAM_ARGS, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", DATABASE_PATH: db, PORT: "0", HOST: "127.0.0.1", GONOGO_TERMINAL: "off", LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
