@@ -63,7 +63,8 @@ export const auditEvents = sqliteTable(
     prevHash: text("prev_hash"),
     hash: text("hash"),
   },
-  (t) => [index("audit_release_idx").on(t.releaseId), index("audit_at_idx").on(t.at)],
+  // No index on `at`: exports by date are rare and scan, while every vote pays for each index.
+  (t) => [index("audit_release_idx").on(t.releaseId)],
 );
 
 export const policies = sqliteTable("policies", {

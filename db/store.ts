@@ -111,12 +111,20 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     return list;
   };
 
+  // Policies and role bindings are read on every vote and change rarely: cached the same
+  // way (dropped on every write to them and on rollback). Binding lookups are keyed by the
+  // actor's subjects; the map is cleared whenever any binding changes.
+  const policyCache = new Map<string, Partial<Policy> | undefined>();
+  const bindingCache = new Map<string, RoleBindingRow[]>();
+
   return {
     transaction<T>(fn: () => T): T {
       try {
         return (sqlite.inTransaction ? tx(fn) : tx.immediate(fn)) as T;
       } catch (err) {
         voteCache.clear();
+        policyCache.clear();
+        bindingCache.clear();
         if (!sqlite.inTransaction) lastHash = readLastHash();
         throw err;
       }
@@ -207,22 +215,39 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
 
     getPolicy(channelKey) {
-      const row = getPolicyStmt.get(channelKey);
-      return row ? (JSON.parse(row.settings) as Partial<Policy>) : undefined;
+      if (!policyCache.has(channelKey)) {
+        const row = getPolicyStmt.get(channelKey);
+        policyCache.set(channelKey, row ? (JSON.parse(row.settings) as Partial<Policy>) : undefined);
+      }
+      const cachedPolicy = policyCache.get(channelKey);
+      return cachedPolicy ? { ...cachedPolicy } : undefined;
     },
     setPolicy(channelKey, policy) {
+      policyCache.delete(channelKey);
       const settings = JSON.stringify(policy);
       db.insert(policies).values({ channelKey, settings }).onConflictDoUpdate({ target: policies.channelKey, set: { settings } }).run();
     },
 
     listRoleBindings(subjects) {
-      if (subjects) return subjects.length ? bindingsFor(subjects) : [];
+      if (subjects) {
+        if (!subjects.length) return [];
+        const key = subjects.join("\n");
+        let rows = bindingCache.get(key);
+        if (!rows) {
+          rows = bindingsFor(subjects);
+          if (bindingCache.size > 10_000) bindingCache.clear();
+          bindingCache.set(key, rows);
+        }
+        return rows.map((r) => ({ ...r }));
+      }
       return db.select().from(roleBindings).orderBy(asc(roleBindings.role), asc(roleBindings.subject)).all();
     },
     grantRole(b) {
+      bindingCache.clear();
       return db.insert(roleBindings).values(b).onConflictDoNothing().run().changes > 0;
     },
     revokeRole(subject, role) {
+      bindingCache.clear();
       return db.delete(roleBindings).where(and(eq(roleBindings.subject, subject), eq(roleBindings.role, role))).run().changes > 0;
     },
 
