@@ -89,8 +89,16 @@ export function createCardSync(deps: CardSyncDeps) {
   /** Counts changes per release, so a post can tell whether it went out stale. */
   const versions = new Map<string, number>();
 
+  /** Cards whose post failed for good, by release: the next change to the release tries again. */
+  const unposted = new Map<string, Map<string, ChannelRef>>();
+
   function refresh(releaseId: string): void {
     versions.set(releaseId, (versions.get(releaseId) ?? 0) + 1);
+    const retry = unposted.get(releaseId);
+    if (retry) {
+      unposted.delete(releaseId);
+      for (const channel of retry.values()) post(releaseId, channel);
+    }
     for (const ref of store.listMessageRefs(releaseId)) {
       const surface = surfaces.get(ref.platform);
       if (!surface) continue;
@@ -116,12 +124,31 @@ export function createCardSync(deps: CardSyncDeps) {
     });
   }
 
+  async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef): Promise<{ messageId: string } | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await surface.postCard(channel, cardFor(releaseId));
+      } catch (err) {
+        if (attempt >= 3) {
+          log.error({ err: describe(err), releaseId, channel: channel.key }, "posting the card failed; it is posted again on the release's next change");
+          const pending = unposted.get(releaseId) ?? new Map<string, ChannelRef>();
+          pending.set(channel.key, channel);
+          unposted.set(releaseId, pending);
+          return null;
+        }
+        await sleep(retryAfterOf(err) ?? 500 * 2 ** attempt);
+      }
+    }
+  }
+
   function post(releaseId: string, channel: ChannelRef): void {
     chain(releaseId, async () => {
       const surface = surfaces.get(channel.platform);
       if (!surface) return;
       const before = versions.get(releaseId) ?? 0;
-      const { messageId } = await surface.postCard(channel, cardFor(releaseId));
+      const posted = await postWithRetry(surface, releaseId, channel);
+      if (!posted) return;
+      const { messageId } = posted;
       const ref: MessageRef = { platform: channel.platform, channel, messageId };
       store.addMessageRef(releaseId, ref);
       slots.set(keyOf(ref), { dirty: false, running: false, lastSentAt: Date.now() });

@@ -80,8 +80,8 @@ describe("Slack API trouble", () => {
   it("posts the card once Slack recovers when chat.postMessage failed at creation", async () => {
     const h = await startSlackHarness();
     cleanups.push(() => h.close());
-    // WebClient retries twice: three 500s make the post fail for good.
-    h.fake.failNext("chat.postMessage", { status: 500 }, 3);
+    // WebClient retries twice and card sync tries three times: nine 500s make the post fail for good.
+    h.fake.failNext("chat.postMessage", { status: 500 }, 9);
     const created = await h.slash("UMGR", "create payments 1.4.2 at in 2h");
     expect(created.status).toBe(200);
     await h.core.bot.idle();
