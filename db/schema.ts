@@ -112,6 +112,8 @@ export const jobs = sqliteTable(
   },
   (t) => [
     index("jobs_due_idx").on(t.doneAt, t.dueAt),
+    // A card shows its release's next reminder: without this, that read scans every pending job.
+    index("jobs_release_idx").on(t.releaseId, t.doneAt, t.dueAt),
     uniqueIndex("jobs_pending_key_uq").on(t.releaseId, t.key).where(sql`done_at IS NULL`),
   ],
 );

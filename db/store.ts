@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import type { Policy } from "../src/domain/policy.js";
 import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
@@ -288,11 +288,18 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       const row = db.select({ due: sql<number | null>`min(${jobs.dueAt})` }).from(jobs).where(isNull(jobs.doneAt)).get();
       return row?.due ?? null;
     },
-    listPendingJobs(releaseId) {
+    listPendingJobs(releaseId, filter) {
       return db
         .select()
         .from(jobs)
-        .where(and(isNull(jobs.doneAt), releaseId ? eq(jobs.releaseId, releaseId) : undefined))
+        .where(
+          and(
+            isNull(jobs.doneAt),
+            releaseId ? eq(jobs.releaseId, releaseId) : undefined,
+            filter?.kind ? eq(jobs.kind, filter.kind) : undefined,
+            filter?.dueBefore !== undefined ? lt(jobs.dueAt, filter.dueBefore) : undefined,
+          ),
+        )
         .orderBy(asc(jobs.dueAt))
         .all()
         .map(toJob);

@@ -177,7 +177,7 @@ export function createBot(deps: BotDeps): Bot {
   /** At start-up: one honest note per release for reminders missed while offline; T-0 and webhooks still run. */
   function catchUp(): void {
     const now = clock.now();
-    const missed = store.listPendingJobs().filter((j) => j.kind === "reminder" && j.dueAt < now - MISSED_AFTER_MS);
+    const missed = store.listPendingJobs(undefined, { kind: "reminder", dueBefore: now - MISSED_AFTER_MS });
     const byRelease = new Map<string, typeof missed>();
     for (const j of missed) byRelease.set(j.releaseId, [...(byRelease.get(j.releaseId) ?? []), j]);
     for (const [releaseId, jobs] of byRelease) {

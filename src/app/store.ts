@@ -111,7 +111,7 @@ export interface Store {
   completeJob(id: number, now: number): void;
   retryJob(id: number, dueAt: number): void;
   nextJobDueAt(): number | null;
-  listPendingJobs(releaseId?: string): Job[];
+  listPendingJobs(releaseId?: string, filter?: { kind?: JobKind; dueBefore?: number }): Job[];
 
   addRetroAnswer(a: RetroAnswer): void;
   listRetroAnswers(releaseId: string): RetroAnswer[];

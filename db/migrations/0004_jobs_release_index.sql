@@ -1,0 +1,1 @@
+CREATE INDEX `jobs_release_idx` ON `jobs` (`release_id`,`done_at`,`due_at`);
