@@ -1,9 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
-import { resolve } from "node:path";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-const TSX = createRequire(import.meta.url).resolve("tsx/cli");
+import { PROGRAM_ARGS, ROOT } from "./program.js";
 
 export interface RunningGonogo {
   child: ChildProcess;
@@ -17,12 +13,12 @@ export interface RunningGonogo {
 }
 
 /**
- * Starts `npm start`'s program (tsx src/main.ts) as a real process with only the given
+ * Starts `npm start`'s program (the dist/ build test/global-setup.ts makes) as a real process with only the given
  * environment, and resolves once it logged "gonogo started" (HTTP up, cards reconciled,
  * runner started).
  */
 export function startGonogo(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningGonogo> {
-  const child = spawn(process.execPath, [TSX, "src/main.ts"], {
+  const child = spawn(process.execPath, PROGRAM_ARGS, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", GONOGO_TERMINAL: "off", HOST: "127.0.0.1", PORT: "0", ...env },
     stdio: ["ignore", "ignore", "pipe"],
