@@ -40,6 +40,8 @@ describe("bad input through the Discord inbound path", () => {
       fc.asyncProperty(customId, async (id) => {
         const parsed = parseCustomId(id);
         fc.pre(parsed?.kind !== "button" || parsed.releaseId !== "R-1");
+        // Cards posted by an earlier (valid) run land asynchronously: let them settle first.
+        await h.core.bot.idle();
         const before = counts();
         const answer = await h.pressRaw(mallory, id, msgId);
         expect(answer.type).toBe(4);
@@ -56,6 +58,8 @@ describe("bad input through the Discord inbound path", () => {
   it("answers forged modal submissions (any custom_id, any fields) with a specific private answer, writing nothing on refusal", async () => {
     await fc.assert(
       fc.asyncProperty(customId, formValues, async (id, values) => {
+        // Cards posted by an earlier (valid) run land asynchronously: let them settle first.
+        await h.core.bot.idle();
         const before = counts();
         const answer = await h.submit(mallory, id, values, msgId);
         const content = String(answer.data?.content ?? "");
@@ -75,6 +79,8 @@ describe("bad input through the Discord inbound path", () => {
   it("answers /release vote with random ids and choices specifically, never with an internal error", async () => {
     await fc.assert(
       fc.asyncProperty(releaseIdish, fc.oneof(fc.constantFrom("go", "no-go", "abstain", "maybe", ""), fc.string({ maxLength: 10 })), fc.option(fc.string({ maxLength: 50 }), { nil: undefined }), async (id, choice, reason) => {
+        // Cards posted by an earlier (valid) run land asynchronously: let them settle first.
+        await h.core.bot.idle();
         const before = counts();
         const answer = await h.command(mallory, "vote", { id, choice, ...(reason ? { reason } : {}) });
         const content = String(answer.data?.content ?? "");

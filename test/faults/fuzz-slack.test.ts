@@ -33,6 +33,8 @@ describe("bad input through the Slack inbound path", () => {
   it("answers random slash command texts with a private message, never an internal error; refusals write nothing", async () => {
     await fc.assert(
       fc.asyncProperty(commandText.filter((t) => t.trim().length > 0), async (text) => {
+        // Cards posted by an earlier (valid) run land asynchronously: let them settle first.
+        await h.core.bot.idle();
         const before = counts();
         const res = await postSigned(h.url, slashBody(h.fake, "UDEV", text), FORM);
         expect(res.status).toBe(200);
@@ -54,6 +56,8 @@ describe("bad input through the Slack inbound path", () => {
       fc.asyncProperty(actionId, value, async (action_id, v) => {
         const parsed = parseButton(action_id, v);
         fc.pre(!parsed.ok || parsed.releaseId !== "R-1" || parsed.action !== "go");
+        // Cards posted by an earlier (valid) run land asynchronously: let them settle first.
+        await h.core.bot.idle();
         const before = counts();
         const from = h.fake.calls.length;
         const payload = blockActionsPayload(h.fake, "UDEV", card, { ...go, action_id, value: v }, "Go");
@@ -83,6 +87,8 @@ describe("bad input through the Slack inbound path", () => {
     );
     await fc.assert(
       fc.asyncProperty(callbackId, metadata, formValues, async (callback_id, private_metadata, values) => {
+        // Cards posted by an earlier (valid) run land asynchronously: let them settle first.
+        await h.core.bot.idle();
         const before = counts();
         const blocks = Object.keys(values).map((k) => ({ type: "input", block_id: `field:${k}`, element: { type: "plain_text_input", action_id: "input" } }));
         const opened = { params: { view: { blocks, callback_id, private_metadata, title: { type: "plain_text", text: "x" } } } } as unknown as FakeCall;
@@ -108,6 +114,8 @@ describe("bad input through the Slack inbound path", () => {
     });
     await fc.assert(
       fc.asyncProperty(notJson, async (payload) => {
+        // Cards posted by an earlier (valid) run land asynchronously: let them settle first.
+        await h.core.bot.idle();
         const before = counts();
         const res = await postSigned(h.url, new URLSearchParams({ payload }).toString(), FORM);
         expect(res.status).toBe(400);
