@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     writeLog: (line) => process.stderr.write(line),
     portExplicit: process.env.PORT !== undefined,
   });
+  // Defence in depth: a library's stray promise must not take every chat platform down.
+  process.on("unhandledRejection", (err) => gonogo.log.error({ err: err instanceof Error ? err.message : String(err) }, "unhandled rejection"));
   const shutdown = () => void gonogo.stop().then(() => process.exit(0));
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);

@@ -6,6 +6,7 @@ import { createSqliteStore } from "../db/store.js";
 import { createTerminalAdapter } from "../adapters/terminal/index.js";
 import { createBot } from "./app/bot.js";
 import type { Bot } from "./app/bot-api.js";
+import type { Logger } from "./app/ports.js";
 import type { Store } from "./app/store.js";
 import type { Config } from "./config.js";
 import { registerHookRoutes } from "./http/hooks.js";
@@ -25,6 +26,8 @@ export interface ProgramIo {
 
 export interface RunningGonogo {
   bot: Bot;
+  /** The program's logger (secrets redacted), for the entry point's own last words. */
+  log: Logger;
   store: Store;
   /** The HTTP port, or null when no server was opened. */
   port: number | null;
@@ -117,6 +120,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   let stopping: Promise<void> | null = null;
   return {
     bot,
+    log,
     store,
     port,
     terminalDone,

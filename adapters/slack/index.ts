@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { Bot } from "../../src/app/bot-api.js";
 import type { Logger } from "../../src/app/ports.js";
@@ -91,12 +92,26 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
 
   let stopped = false;
   const http_ = receiver as HTTPReceiver;
-  http.route("POST", SLACK_EVENTS_PATH, (req, res) => {
+  http.route("POST", SLACK_EVENTS_PATH, async (req, res) => {
     if (stopped) {
       // Slack retries events that get a 5xx; commands show the person an error. Both are right while shutting down.
       res.writeHead(503, { "content-type": "text/plain" }).end("shutting down");
       return;
     }
+    // Bolt rejects only stale timestamps; a request dated in the future would stay
+    // replayable until then. Refuse it before Bolt sees it (Bolt checks the rest).
+    const ts = Number(req.headers["x-slack-request-timestamp"]);
+    if (Number.isFinite(ts) && ts > Math.floor(Date.now() / 1000) + 300) {
+      res.writeHead(401).end();
+      return;
+    }
+    const raw = await readRawBody(req);
+    if (raw === null || !interactivePayloadIsObject(raw, String(req.headers["content-type"] ?? ""))) {
+      res.writeHead(400).end();
+      return;
+    }
+    // Bolt uses an already buffered body as is (HTTPModuleFunctions.bufferIncomingMessage).
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
     http_.requestListener(req, res);
   });
   log.info({ mode: "http", path: SLACK_EVENTS_PATH }, "slack: listening for events over HTTP");
@@ -107,4 +122,39 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
       return Promise.resolve();
     },
   };
+}
+
+const MAX_SLACK_BODY = 4 * 1024 * 1024;
+
+function readRawBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_SLACK_BODY) {
+        resolve(null);
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * Bolt 5.1 reads `payload.ssl_check` without a null check, so `payload=null` (or any
+ * non-object) in an interactive body makes it reject outside any handler and would take
+ * the process down. Such a body is malformed: answer 400 before Bolt parses it.
+ */
+function interactivePayloadIsObject(raw: Buffer, contentType: string): boolean {
+  if (!contentType.includes("application/x-www-form-urlencoded")) return true;
+  const payload = new URLSearchParams(raw.toString("utf8")).get("payload");
+  if (payload === null) return true;
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
 }

@@ -136,7 +136,9 @@ export function createCardSync(deps: CardSyncDeps) {
           unposted.set(releaseId, pending);
           return null;
         }
-        await sleep(retryAfterOf(err) ?? 500 * 2 ** attempt);
+        const wait = retryAfterOf(err) ?? 500 * 2 ** attempt;
+        log.warn({ err: describe(err), releaseId, channel: channel.key, retryInMs: wait }, "posting the card failed; retrying");
+        await sleep(wait);
       }
     }
   }
