@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { build } from "esbuild";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openDatabase } from "../db/client.js";
@@ -26,13 +26,13 @@ export interface SchedulerScale {
   passP99Ms: number;
   /** Open, migrate, catch up, reconcile and start the runner, inside the process. */
   openToReadyMs: number;
-  /** From spawning `tsx` to ready, and the same for a process that loads nothing. */
+  /** From spawning `node` on the bundled program to ready, and the same for a process that loads nothing. */
   spawnToReadyMs: number;
   bareSpawnToReadyMs: number;
   rssAfterStartMb: number;
   rssMb: number;
   heapUsedMb: number;
-  /** RSS of a tsx process that loads nothing. */
+  /** RSS of a node process that loads nothing. */
   bareRssMb: number;
   /** node-cron's "missed execution" warnings: the safety-net tick found the loop blocked. */
   cronMissedTicks: number;
@@ -40,20 +40,29 @@ export interface SchedulerScale {
 }
 
 const ROOT = resolve(import.meta.dirname, "..");
-const TSX = createRequire(import.meta.url).resolve("tsx/cli");
+/** Beside dist/main.js, so packages and db/migrations resolve exactly as they do for `npm start`. */
+const CHILD = join(ROOT, "dist", "bench-scheduler-child.mjs");
+
+/** Bundles the child like `npm run build` bundles the program, so it runs on plain node as `npm start` does. */
+async function buildChild(): Promise<void> {
+  await build({ entryPoints: [join(ROOT, "bench", "scheduler-child.ts")], bundle: true, platform: "node", target: "node20", format: "esm", packages: "external", outfile: CHILD, logLevel: "warning" });
+}
 const channel: ChannelRef = { platform: "bench", key: "bench:local:#releases", nativeId: "#releases" };
+
+/** The floor for start-up and memory: a node process that loads nothing, says ready and reports its RSS. */
+const EMPTY = ["-e", "process.stdout.write('ready\\n' + JSON.stringify({ rssMb: process.memoryUsage().rss / 2 ** 20 }) + '\\n')"];
 
 function runChild(args: string[]): Promise<{ out: Record<string, unknown>; ms: number; cronMissed: number }> {
   const t = performance.now();
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [TSX, "bench/scheduler-child.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     let ms = 0;
     child.stdout.on("data", (c: Buffer) => {
-      if (!ms) ms = performance.now() - t;
       out += c.toString();
+      if (!ms && out.includes("\n")) ms = performance.now() - t;
     });
     child.on("error", rej);
     child.on("close", (code) => (code === 0 ? res({ out: JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, unknown>, ms, cronMissed: err.split("missed execution").length - 1 }) : rej(new Error(`scheduler child exited ${code}: ${err}`))));
@@ -69,6 +78,7 @@ export async function benchSchedulerScale(releases = 10_000, watched = 200): Pro
   const dir = mkdtempSync(join(tmpdir(), "gonogo-sched-"));
   const dbPath = join(dir, "gonogo.db");
   try {
+    await buildChild();
     const setupStart = performance.now();
     const handle = openDatabase(dbPath);
     const store = createSqliteStore(handle);
@@ -82,7 +92,7 @@ export async function benchSchedulerScale(releases = 10_000, watched = 200): Pro
       const r = await bot.handle({ kind: "command", actor, channel, text: `create svc${i} 1.0.${i} at in ${2 + (i % 20)}d ${i % 24}h ${i % 60}m` });
       if (r.type === "message" && r.error) throw new Error(r.text);
     }
-    const bare = await runChild(["-", "{}", "baseline"]);
+    const bare = await runChild(EMPTY);
     // The watched ones last, so their reminders land several seconds after the child is ready.
     const watch: Record<string, number> = {};
     const firstDue = Date.now() + 15_000;
@@ -100,7 +110,7 @@ export async function benchSchedulerScale(releases = 10_000, watched = 200): Pro
     handle.close();
     const setupSec = (performance.now() - setupStart) / 1000;
 
-    const { out, ms, cronMissed } = await runChild([dbPath, JSON.stringify(watch)]);
+    const { out, ms, cronMissed } = await runChild([CHILD, dbPath, JSON.stringify(watch)]);
     const lateness = (out.lateness as number[]).filter((n) => Number.isFinite(n));
     const passes = out.passes as number[];
     const timers = out.timerLateness as number[];
