@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     stdout: process.stdout,
     writeLog: (line) => process.stderr.write(line),
     portExplicit: process.env.PORT !== undefined,
+    logLevelExplicit: process.env.LOG_LEVEL !== undefined,
   });
   // Defence in depth: a library's stray promise must not take every chat platform down.
   process.on("unhandledRejection", (err) => gonogo.log.error({ err: err instanceof Error ? err.message : String(err) }, "unhandled rejection"));

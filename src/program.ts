@@ -22,6 +22,8 @@ export interface ProgramIo {
   writeLog: (line: string) => void;
   /** Whether PORT was set explicitly (a terminal-only run opens HTTP only then). */
   portExplicit: boolean;
+  /** Whether LOG_LEVEL was set explicitly (a terminal session defaults to warnings only). */
+  logLevelExplicit: boolean;
 }
 
 export interface RunningGonogo {
@@ -52,13 +54,14 @@ function safeUserName(): string {
 
 /** Wires database, core, HTTP and the configured adapters, and starts them. The one composition root. */
 export async function startGonogo(config: Config, io: ProgramIo): Promise<RunningGonogo> {
-  const log = createLogger(config.logLevel, secretsOf(config), io.writeLog);
+  const useTerminal = config.terminal === "on" || (config.terminal === "auto" && !config.slack && !config.discord);
+  // In a terminal session info lines would interleave with the chat; show them only when asked.
+  const level = io.logLevelExplicit || !useTerminal ? config.logLevel : "warn";
+  const log = createLogger(level, secretsOf(config), io.writeLog);
   const db = openDatabase(config.databasePath);
   const store = createSqliteStore(db);
   const metrics = createMetrics(store);
   const bot = createBot({ store, config, log, telemetry: metrics.telemetry });
-
-  const useTerminal = config.terminal === "on" || (config.terminal === "auto" && !config.slack && !config.discord);
   const stops: Array<() => Promise<void>> = [];
 
   // One HTTP server on PORT for health, metrics, hooks and Slack's HTTP mode. A

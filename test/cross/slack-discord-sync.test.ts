@@ -48,7 +48,7 @@ beforeEach(async () => {
     DISCORD_GUILD_ID: discord.world.guildId,
     DISCORD_API_URL: discord.apiUrl,
   });
-  app = await startGonogo(config, { stdin: new PassThrough(), stdout: new PassThrough(), writeLog: (l) => logs.push(l), portExplicit: true });
+  app = await startGonogo(config, { stdin: new PassThrough(), stdout: new PassThrough(), writeLog: (l) => logs.push(l), portExplicit: true, logLevelExplicit: true });
   url = `http://127.0.0.1:${app.port}`;
 });
 

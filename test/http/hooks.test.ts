@@ -21,7 +21,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "gonogo-http-"));
   logs = [];
   const config = loadConfig({ DATABASE_PATH: join(dir, "g.db"), PORT: "0", HOST: "127.0.0.1", GONOGO_TERMINAL: "off", WEBHOOK_SECRET: SECRET, GONOGO_API_TOKEN: API_TOKEN, GONOGO_ADMINS: "terminal:admin", LOG_LEVEL: "info" });
-  app = await startGonogo(config, { stdin: new PassThrough(), stdout: new PassThrough(), writeLog: (l) => logs.push(l), portExplicit: true });
+  app = await startGonogo(config, { stdin: new PassThrough(), stdout: new PassThrough(), writeLog: (l) => logs.push(l), portExplicit: true, logLevelExplicit: true });
   base = `http://127.0.0.1:${app.port}`;
   chat = createRecordingSurface("terminal");
   app.bot.attachSurface(chat.surface);
