@@ -34,6 +34,14 @@ export function openDatabase(path: string): DatabaseHandle {
   // NORMAL in WAL mode is durable across process crashes (only an OS crash can lose the last commits).
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
+  // SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages,
+  // with an fsync: every ~250th vote paid for it. Checkpoint on a timer instead, off the
+  // vote's path; each hot page is then written once per second, not once per 250 votes.
+  sqlite.pragma("wal_autocheckpoint = 0");
+  const checkpoints = setInterval(() => {
+    if (sqlite.open) sqlite.pragma("wal_checkpoint(PASSIVE)");
+  }, 1000);
+  checkpoints.unref();
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
   return {
@@ -41,7 +49,11 @@ export function openDatabase(path: string): DatabaseHandle {
     sqlite,
     path,
     close() {
-      if (sqlite.open) sqlite.close();
+      clearInterval(checkpoints);
+      if (sqlite.open) {
+        sqlite.pragma("wal_checkpoint(TRUNCATE)");
+        sqlite.close();
+      }
     },
   };
 }
