@@ -62,7 +62,9 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
 
   // deferInitialization: the auth.test call happens in init() where its failure is an
   // error we can report, not an unhandled rejection from the constructor.
-  const app = new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true });
+  // No conversation store: gonogo keeps its state in SQLite, and Bolt's in-memory store
+  // costs every request a lookup and a timer.
+  const app = new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true, convoStore: false });
   await app.init();
 
   // Card writes get their own client, so their queue (paused by a 429 on chat.update)
