@@ -115,6 +115,8 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   // way (dropped on every write to them and on rollback). Binding lookups are keyed by the
   // actor's subjects; the map is cleared whenever any binding changes.
   const policyCache = new Map<string, Partial<Policy> | undefined>();
+  /** Releases are read on every vote and card render; written through on every update. */
+  const releaseCache = new Map<number, Release>();
   const bindingCache = new Map<string, RoleBindingRow[]>();
 
   return {
@@ -123,6 +125,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
         return (sqlite.inTransaction ? tx(fn) : tx.immediate(fn)) as T;
       } catch (err) {
         voteCache.clear();
+        releaseCache.clear();
         policyCache.clear();
         bindingCache.clear();
         if (!sqlite.inTransaction) lastHash = readLastHash();
@@ -144,13 +147,23 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       return toRelease(row);
     },
     getRelease(id) {
-      const row = getReleaseStmt.get({ seq: seqOf(id) });
-      return row ? toRelease(row) : undefined;
+      const seq = seqOf(id);
+      let release = releaseCache.get(seq);
+      if (!release) {
+        const row = getReleaseStmt.get({ seq });
+        if (!row) return undefined;
+        release = toRelease(row);
+        if (releaseCache.size > 5_000) releaseCache.clear();
+        releaseCache.set(seq, release);
+      }
+      return { ...release, channel: { ...release.channel } };
     },
     updateRelease(id, patch) {
       const row = db.update(releases).set(patch).where(eq(releases.seq, seqOf(id))).returning().get();
       if (!row) throw new Error(`release ${id} vanished during update`);
-      return toRelease(row);
+      const release = toRelease(row);
+      releaseCache.set(row.seq, release);
+      return { ...release, channel: { ...release.channel } };
     },
     listReleases({ states, channelKey, limit }) {
       const where = and(states ? inArray(releases.state, states) : undefined, channelKey ? eq(releases.channelKey, channelKey) : undefined);
