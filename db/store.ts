@@ -94,21 +94,18 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   // release's 2,000 vote rows per vote costs milliseconds, so the current votes are
   // cached per release, written through, and dropped whenever a transaction rolls back.
   // gonogo is the only writer of its database (one process), which keeps this exact.
-  const voteCache = new Map<number, Vote[]>();
-  const cachedVotes = (seq: number): Vote[] => {
-    let list = voteCache.get(seq);
-    if (!list) {
-      list = getVotesStmt.all({ seq }).map((v) => ({
-        voter: v.voter,
-        voterName: v.voterName,
-        choice: v.choice as VoteChoice,
-        reason: v.reason,
-        roles: JSON.parse(v.roles) as string[],
-        at: v.at,
-      }));
-      voteCache.set(seq, list);
+  // Keyed by voter in vote-time order (a changed vote moves to the end, as ORDER BY at does).
+  const voteCache = new Map<number, Map<string, Vote>>();
+  const cachedVotes = (seq: number): Map<string, Vote> => {
+    let byVoter = voteCache.get(seq);
+    if (!byVoter) {
+      byVoter = new Map();
+      for (const v of getVotesStmt.all({ seq })) {
+        byVoter.set(v.voter, { voter: v.voter, voterName: v.voterName, choice: v.choice as VoteChoice, reason: v.reason, roles: JSON.parse(v.roles) as string[], at: v.at });
+      }
+      voteCache.set(seq, byVoter);
     }
-    return list;
+    return byVoter;
   };
 
   // Policies and role bindings are read on every vote and change rarely: cached the same
@@ -117,6 +114,8 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   const policyCache = new Map<string, Partial<Policy> | undefined>();
   /** Releases are read on every vote and card render; written through on every update. */
   const releaseCache = new Map<number, Release>();
+  /** Where each release's cards are: read on every change to refresh every copy. */
+  const refCache = new Map<number, MessageRef[]>();
   const bindingCache = new Map<string, RoleBindingRow[]>();
 
   return {
@@ -126,6 +125,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       } catch (err) {
         voteCache.clear();
         releaseCache.clear();
+        refCache.clear();
         policyCache.clear();
         bindingCache.clear();
         if (!sqlite.inTransaction) lastHash = readLastHash();
@@ -175,15 +175,14 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
 
     getVotes(releaseId) {
-      return [...cachedVotes(seqOf(releaseId))];
+      return [...cachedVotes(seqOf(releaseId)).values()];
     },
     upsertVote(releaseId, v: Vote) {
       const seq = seqOf(releaseId);
-      const list = cachedVotes(seq);
+      const byVoter = cachedVotes(seq);
       upsertVoteStmt.run(seq, v.voter, v.voterName, v.choice, v.reason, JSON.stringify(v.roles), v.at);
-      const i = list.findIndex((x) => x.voter === v.voter);
-      if (i >= 0) list.splice(i, 1);
-      list.push({ ...v, roles: [...v.roles] });
+      byVoter.delete(v.voter);
+      byVoter.set(v.voter, { ...v, roles: [...v.roles] });
     },
     deleteVote(releaseId, voter) {
       const seq = seqOf(releaseId);
@@ -265,15 +264,21 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
 
     addMessageRef(releaseId, ref: MessageRef) {
+      refCache.delete(seqOf(releaseId));
       db.insert(messageRefs)
         .values({ releaseSeq: seqOf(releaseId), platform: ref.platform, channelKey: ref.channel.key, channelNativeId: ref.channel.nativeId, messageId: ref.messageId })
         .onConflictDoUpdate({ target: [messageRefs.releaseSeq, messageRefs.platform, messageRefs.channelKey], set: { messageId: ref.messageId } })
         .run();
     },
     listMessageRefs(releaseId) {
-      return listRefsStmt
-        .all({ seq: seqOf(releaseId) })
-        .map((r) => ({ platform: r.platform, channel: { platform: r.platform, key: r.channelKey, nativeId: r.channelNativeId }, messageId: r.messageId }));
+      const seq = seqOf(releaseId);
+      let refs = refCache.get(seq);
+      if (!refs) {
+        refs = listRefsStmt.all({ seq }).map((r) => ({ platform: r.platform, channel: { platform: r.platform, key: r.channelKey, nativeId: r.channelNativeId }, messageId: r.messageId }));
+        if (refCache.size > 5_000) refCache.clear();
+        refCache.set(seq, refs);
+      }
+      return refs.map((r) => ({ ...r, channel: { ...r.channel } }));
     },
 
     upsertJob(job) {
