@@ -90,7 +90,7 @@ async function startBare(fake: FakeDiscord): Promise<Client> {
  * discord.js client that only defers, in the same run. Each round is a fresh card and 500
  * new members; the bare client and gonogo alternate.
  */
-export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds = 3): Promise<DiscordStorm> {
+export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds = 7): Promise<DiscordStorm> {
   const bareFake = await startFakeDiscord();
   const bare = await startBare(bareFake);
   const bareStamps = stamper(bareFake);

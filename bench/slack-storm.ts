@@ -96,7 +96,7 @@ export function aggregate(rounds: Round[]): Omit<SlackStorm, "presses" | "spread
  * only acks, in the same process and the same run. Each round is a fresh card and 500
  * new voters; the bare app and gonogo alternate.
  */
-export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 3): Promise<SlackStorm> {
+export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 7): Promise<SlackStorm> {
   // The bare app on its own fake, so the two never share a queue.
   const bareFake = await createFakeSlack({ teamId: TEAM, users: USERS });
   const bare = await startBareBolt(bareFake);
