@@ -16,6 +16,12 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Listen for SIGTERM/SIGINT before starting, so a stop asked for during start-up is
+  // honoured (after start finishes) instead of killing the process mid-write.
+  let stopAsked = false;
+  let shutdown = () => void (stopAsked = true);
+  process.on("SIGTERM", () => shutdown());
+  process.on("SIGINT", () => shutdown());
   const gonogo = await startGonogo(config, {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -25,9 +31,8 @@ async function main(): Promise<void> {
   });
   // Defence in depth: a library's stray promise must not take every chat platform down.
   process.on("unhandledRejection", (err) => gonogo.log.error({ err: err instanceof Error ? err.message : String(err) }, "unhandled rejection"));
-  const shutdown = () => void gonogo.stop().then(() => process.exit(0));
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  shutdown = () => void gonogo.stop().then(() => process.exit(0));
+  if (stopAsked) shutdown();
   await gonogo.terminalDone;
   await gonogo.stop();
   process.exit(0);
