@@ -1,13 +1,14 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { Policy } from "../src/domain/policy.js";
 import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
 import type { MessageRef } from "../src/app/ports.js";
-import type { AuditEvent, Job, JobKind, NewRelease, RetroAnswer, Store, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { AuditEvent, NewRelease, Store } from "../src/app/store.js";
 import type Database from "better-sqlite3";
 import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
-import { auditEvents, jobs, messageRefs, policies, releases, retroAnswers, roleBindings, votes, webhookDeliveries } from "./schema.js";
+import { createJobStore } from "./job-store.js";
+import { auditEvents, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
 
 type ReleaseRow = typeof releases.$inferSelect;
 type RoleBindingRow = typeof roleBindings.$inferSelect;
@@ -45,14 +46,6 @@ function toRelease(r: ReleaseRow): Release {
   };
 }
 
-function toJob(r: typeof jobs.$inferSelect): Job {
-  return { id: r.id, releaseId: r.releaseId, kind: r.kind as JobKind, key: r.key, dueAt: r.dueAt, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts };
-}
-
-function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDelivery {
-  return { ...r, kind: r.kind as WebhookKind, status: r.status as WebhookDelivery["status"] };
-}
-
 /** The Store port on SQLite through drizzle. Hot paths use prepared statements. */
 export function createSqliteStore(handle: DatabaseHandle): Store {
   const { db, sqlite } = handle;
@@ -80,12 +73,6 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   // The tip of the hash chain, kept in memory (one writer) and re-read after a rollback.
   const readLastHash = () => lastHashStmt.get()?.hash ?? GENESIS;
   let lastHash = readLastHash();
-  const claimStmt = sqlite.prepare(
-    `UPDATE jobs SET lease_until = ?, attempts = attempts + 1
-     WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at LIMIT ?)
-     RETURNING *`,
-  );
-
   // better-sqlite3 transactions nest as savepoints; the outermost one is BEGIN IMMEDIATE
   // so a read-then-write use case never fails with SQLITE_BUSY_SNAPSHOT.
   const tx = sqlite.transaction((fn: () => unknown) => fn());
@@ -213,9 +200,6 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     verifyAudit() {
       return verifyChain(sqlite);
     },
-    recordHookReceipt(signature, at) {
-      return sqlite.prepare("INSERT INTO hook_receipts (signature, at) VALUES (?, ?) ON CONFLICT DO NOTHING").run(signature, at).changes > 0;
-    },
     listAudit(releaseId) {
       return db
         .select()
@@ -280,72 +264,6 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       }
       return refs.map((r) => ({ ...r, channel: { ...r.channel } }));
     },
-
-    upsertJob(job) {
-      const payload = JSON.stringify(job.payload);
-      db.insert(jobs)
-        .values({ releaseId: job.releaseId, kind: job.kind, key: job.key, dueAt: job.dueAt, payload })
-        .onConflictDoUpdate({ target: [jobs.releaseId, jobs.key], targetWhere: isNull(jobs.doneAt), set: { dueAt: job.dueAt, payload, leaseUntil: null } })
-        .run();
-    },
-    cancelJobs(releaseId, kinds: JobKind[]) {
-      return db.delete(jobs).where(and(eq(jobs.releaseId, releaseId), inArray(jobs.kind, kinds), isNull(jobs.doneAt))).run().changes;
-    },
-    claimDueJobs(now, leaseMs, limit) {
-      return (claimStmt.all(now + leaseMs, now, now, limit) as Array<Record<string, unknown>>).map((r) =>
-        toJob({ id: r.id as number, releaseId: r.release_id as string, kind: r.kind as string, key: r.key as string, dueAt: r.due_at as number, payload: r.payload as string, attempts: r.attempts as number, leaseUntil: r.lease_until as number, doneAt: null }),
-      );
-    },
-    completeJob(id, now) {
-      db.update(jobs).set({ doneAt: now, leaseUntil: null }).where(eq(jobs.id, id)).run();
-    },
-    retryJob(id, dueAt) {
-      db.update(jobs).set({ dueAt, leaseUntil: null }).where(eq(jobs.id, id)).run();
-    },
-    nextJobDueAt() {
-      const row = db.select({ due: sql<number | null>`min(${jobs.dueAt})` }).from(jobs).where(isNull(jobs.doneAt)).get();
-      return row?.due ?? null;
-    },
-    listPendingJobs(releaseId, filter) {
-      return db
-        .select()
-        .from(jobs)
-        .where(
-          and(
-            isNull(jobs.doneAt),
-            releaseId ? eq(jobs.releaseId, releaseId) : undefined,
-            filter?.kind ? eq(jobs.kind, filter.kind) : undefined,
-            filter?.dueBefore !== undefined ? lt(jobs.dueAt, filter.dueBefore) : undefined,
-          ),
-        )
-        .orderBy(asc(jobs.dueAt))
-        .all()
-        .map(toJob);
-    },
-
-    addRetroAnswer(a: RetroAnswer) {
-      db.insert(retroAnswers).values(a).run();
-    },
-    listRetroAnswers(releaseId) {
-      return db.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id)).all();
-    },
-
-    createDelivery(d) {
-      const inserted = db.insert(webhookDeliveries).values({ ...d, status: "pending" }).onConflictDoNothing().returning().get();
-      if (inserted) return { delivery: toDelivery(inserted), created: true };
-      const existing = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.idempotencyKey, d.idempotencyKey)).get();
-      if (!existing) throw new Error(`webhook delivery ${d.idempotencyKey} neither inserted nor found`);
-      return { delivery: toDelivery(existing), created: false };
-    },
-    getDelivery(id) {
-      const row = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get();
-      return row ? toDelivery(row) : undefined;
-    },
-    updateDelivery(id, patch) {
-      db.update(webhookDeliveries).set(patch).where(eq(webhookDeliveries.id, id)).run();
-    },
-    listDeliveries(releaseId) {
-      return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.releaseId, releaseId)).orderBy(asc(webhookDeliveries.id)).all().map(toDelivery);
-    },
+    ...createJobStore(handle),
   };
 }

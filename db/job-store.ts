@@ -1,0 +1,116 @@
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { Job, JobKind, RetroAnswer, Store, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { DatabaseHandle } from "./client.js";
+import { jobs, retroAnswers, webhookDeliveries } from "./schema.js";
+
+function toJob(r: typeof jobs.$inferSelect): Job {
+  return { id: r.id, releaseId: r.releaseId, kind: r.kind as JobKind, key: r.key, dueAt: r.dueAt, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts };
+}
+
+function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDelivery {
+  return { ...r, kind: r.kind as WebhookKind, status: r.status as WebhookDelivery["status"] };
+}
+
+type JobStore = Pick<
+  Store,
+  | "upsertJob"
+  | "cancelJobs"
+  | "claimDueJobs"
+  | "completeJob"
+  | "retryJob"
+  | "nextJobDueAt"
+  | "listPendingJobs"
+  | "addRetroAnswer"
+  | "listRetroAnswers"
+  | "createDelivery"
+  | "getDelivery"
+  | "updateDelivery"
+  | "listDeliveries"
+  | "recordHookReceipt"
+>;
+
+/**
+ * The uncached half of the Store: durable jobs, retro answers, webhook deliveries and
+ * inbound hook receipts. Nothing here is read on a vote's hot path.
+ */
+export function createJobStore(handle: DatabaseHandle): JobStore {
+  const { db, sqlite } = handle;
+  const claimStmt = sqlite.prepare(
+    `UPDATE jobs SET lease_until = ?, attempts = attempts + 1
+     WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at LIMIT ?)
+     RETURNING *`,
+  );
+
+
+  return {
+    upsertJob(job) {
+      const payload = JSON.stringify(job.payload);
+      db.insert(jobs)
+        .values({ releaseId: job.releaseId, kind: job.kind, key: job.key, dueAt: job.dueAt, payload })
+        .onConflictDoUpdate({ target: [jobs.releaseId, jobs.key], targetWhere: isNull(jobs.doneAt), set: { dueAt: job.dueAt, payload, leaseUntil: null } })
+        .run();
+    },
+    cancelJobs(releaseId, kinds: JobKind[]) {
+      return db.delete(jobs).where(and(eq(jobs.releaseId, releaseId), inArray(jobs.kind, kinds), isNull(jobs.doneAt))).run().changes;
+    },
+    claimDueJobs(now, leaseMs, limit) {
+      return (claimStmt.all(now + leaseMs, now, now, limit) as Array<Record<string, unknown>>).map((r) =>
+        toJob({ id: r.id as number, releaseId: r.release_id as string, kind: r.kind as string, key: r.key as string, dueAt: r.due_at as number, payload: r.payload as string, attempts: r.attempts as number, leaseUntil: r.lease_until as number, doneAt: null }),
+      );
+    },
+    completeJob(id, now) {
+      db.update(jobs).set({ doneAt: now, leaseUntil: null }).where(eq(jobs.id, id)).run();
+    },
+    retryJob(id, dueAt) {
+      db.update(jobs).set({ dueAt, leaseUntil: null }).where(eq(jobs.id, id)).run();
+    },
+    nextJobDueAt() {
+      const row = db.select({ due: sql<number | null>`min(${jobs.dueAt})` }).from(jobs).where(isNull(jobs.doneAt)).get();
+      return row?.due ?? null;
+    },
+    listPendingJobs(releaseId, filter) {
+      return db
+        .select()
+        .from(jobs)
+        .where(
+          and(
+            isNull(jobs.doneAt),
+            releaseId ? eq(jobs.releaseId, releaseId) : undefined,
+            filter?.kind ? eq(jobs.kind, filter.kind) : undefined,
+            filter?.dueBefore !== undefined ? lt(jobs.dueAt, filter.dueBefore) : undefined,
+          ),
+        )
+        .orderBy(asc(jobs.dueAt))
+        .all()
+        .map(toJob);
+    },
+
+    addRetroAnswer(a: RetroAnswer) {
+      db.insert(retroAnswers).values(a).run();
+    },
+    listRetroAnswers(releaseId) {
+      return db.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id)).all();
+    },
+
+    createDelivery(d) {
+      const inserted = db.insert(webhookDeliveries).values({ ...d, status: "pending" }).onConflictDoNothing().returning().get();
+      if (inserted) return { delivery: toDelivery(inserted), created: true };
+      const existing = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.idempotencyKey, d.idempotencyKey)).get();
+      if (!existing) throw new Error(`webhook delivery ${d.idempotencyKey} neither inserted nor found`);
+      return { delivery: toDelivery(existing), created: false };
+    },
+    getDelivery(id) {
+      const row = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get();
+      return row ? toDelivery(row) : undefined;
+    },
+    updateDelivery(id, patch) {
+      db.update(webhookDeliveries).set(patch).where(eq(webhookDeliveries.id, id)).run();
+    },
+    listDeliveries(releaseId) {
+      return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.releaseId, releaseId)).orderBy(asc(webhookDeliveries.id)).all().map(toDelivery);
+    },
+    recordHookReceipt(signature, at) {
+      return sqlite.prepare("INSERT INTO hook_receipts (signature, at) VALUES (?, ?) ON CONFLICT DO NOTHING").run(signature, at).changes > 0;
+    },
+  };
+}
