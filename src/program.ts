@@ -13,6 +13,7 @@ import { registerHookRoutes } from "./http/hooks.js";
 import { createMetrics } from "./http/metrics.js";
 import { registerOpsRoutes } from "./http/ops.js";
 import { createHttpServer } from "./http/server.js";
+import { everySecond } from "./every-second.js";
 import { createLogger } from "./log.js";
 
 export interface ProgramIo {
@@ -61,7 +62,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const db = openDatabase(config.databasePath);
   const store = createSqliteStore(db);
   const metrics = createMetrics(store);
-  const bot = createBot({ store, config, log, telemetry: metrics.telemetry });
+  const bot = createBot({ store, config, log, telemetry: metrics.telemetry, everySecond });
   const stops: Array<() => Promise<void>> = [];
 
   // One HTTP server on PORT for health, metrics, hooks and Slack's HTTP mode. A

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { schedule as cronSchedule, type ScheduledTask } from "node-cron";
 import { isUserError } from "../domain/errors.js";
 import type { Bot } from "./bot-api.js";
 import { buildCard } from "./card.js";
@@ -25,6 +24,11 @@ export interface BotDeps {
   log?: Logger;
   fetch?: typeof fetch;
   telemetry?: Telemetry;
+  /**
+   * The runner's safety net: calls `fn` every second in case a timer was lost (clock
+   * jumps, sleep). The program passes a node-cron tick; tests drive runDueJobs themselves.
+   */
+  everySecond?: (fn: () => void) => { stop(): void | Promise<void> };
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
@@ -113,7 +117,7 @@ export function createBot(deps: BotDeps): Bot {
 
   // ---- job runner -------------------------------------------------------
   let timer: NodeJS.Timeout | null = null;
-  let tick: ScheduledTask | null = null;
+  let tick: { stop(): void | Promise<void> } | null = null;
   let running = false;
   let stopped = true;
   const inFlight = new Set<Promise<unknown>>();
@@ -229,14 +233,13 @@ export function createBot(deps: BotDeps): Bot {
       stopped = false;
       catchUp();
       reconcileCards();
-      // The safety net: a tick every second in case a timer was lost (clock jumps, sleep).
-      tick = cronSchedule("* * * * * *", () => void pass(), { noOverlap: true, name: "gonogo-jobs" });
+      tick = deps.everySecond?.(() => void pass()) ?? null;
       await pass();
     },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await tick?.destroy();
+      await tick?.stop();
       tick = null;
       while (inFlight.size) await Promise.allSettled([...inFlight]);
       await cards.idle();
