@@ -93,6 +93,11 @@ export function qualifySubject(actor: Actor, token: string): string {
   return `${prefix}${bare}`;
 }
 
+/** A role subject that is a platform group (Slack user group, Discord role), not one person. */
+export function isGroupSubject(subject: string): boolean {
+  return subject.includes("-group:") || subject.includes("-role:");
+}
+
 export function displayName(subject: string): string {
   return subject.slice(subject.lastIndexOf(":") + 1);
 }

@@ -1,5 +1,5 @@
 import { UserError } from "../domain/errors.js";
-import { parseCommand } from "../domain/grammar.js";
+import { ENVIRONMENT, parseCommand, SERVICE, VERSION } from "../domain/grammar.js";
 import { acceptsVotes, STATE_LABELS } from "../domain/release.js";
 import type { InboundEvent } from "./events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./context.js";
@@ -112,10 +112,10 @@ function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" }>): R
       const form = createForm();
       const service = field(values, form, "service");
       const version = field(values, form, "version");
-      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/.test(service)) throw new UserError("bad_service", "Use letters, digits, dots, dashes and slashes.", "service");
-      if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(version)) throw new UserError("bad_version", "One word, e.g. 1.4.2.", "version");
+      if (!SERVICE.test(service)) throw new UserError("bad_service", "Use letters, digits, dots, dashes and slashes.", "service");
+      if (!VERSION.test(version)) throw new UserError("bad_version", "One word, e.g. 1.4.2.", "version");
       const environment = field(values, form, "environment") || null;
-      if (environment && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(environment)) throw new UserError("bad_env", "One word such as production or staging.", "environment");
+      if (environment && !ENVIRONMENT.test(environment)) throw new UserError("bad_env", "One word such as production or staging.", "environment");
       const when = field(values, form, "when") || null;
       return createRelease(ctx, actor, event.channel, { service, version, environment, when, manager: null, description: field(values, form, "description") || null });
     }

@@ -2,7 +2,7 @@ import { decide, missingSignOffs } from "../domain/decision.js";
 import { offsetLabel } from "../domain/countdown.js";
 import { formatInZone, relative } from "../domain/time.js";
 import type { Release } from "../domain/types.js";
-import { audit, notice, policyFor, type Ctx } from "./context.js";
+import { audit, isGroupSubject, notice, policyFor, type Ctx } from "./context.js";
 import { holdRelease, startShipping } from "./use-cases/lifecycle.js";
 import { closeAfterRetro, openRetro } from "./use-cases/retro.js";
 import { IDEMPOTENCY_HEADER, RETRY_DELAYS_MS, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from "./webhooks.js";
@@ -25,8 +25,8 @@ function awaited(ctx: Ctx, release: Release): { text: string; mention: string[];
       parts.push(`${role}: nobody holds this role yet (\`/release role grant <user> ${role}\`)`);
       continue;
     }
-    const users = holders.filter((h) => !h.subject.includes("-group:") && !h.subject.includes("-role:") && !voted.has(h.subject)).map((h) => h.subject);
-    const groups = holders.filter((h) => h.subject.includes("-group:") || h.subject.includes("-role:")).map((h) => h.subject);
+    const users = holders.filter((h) => !isGroupSubject(h.subject) && !voted.has(h.subject)).map((h) => h.subject);
+    const groups = holders.filter((h) => isGroupSubject(h.subject)).map((h) => h.subject);
     mention.push(...users);
     mentionGroups.push(...groups);
     // Name people only through mentions: a group's id means nothing to a reader, its mention does.

@@ -68,8 +68,10 @@ function rest(text: string, tokens: Token[], i: number): string | null {
   return t ? text.slice(t.start).trim() : null;
 }
 
-const SERVICE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+/** What a service, version and environment may look like, wherever they are typed. */
+export const SERVICE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
+export const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+export const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 const CREATE_KEYWORDS = new Set(["at", "env", "manager", "desc"]);
 
 export function parseCommand(input: string): Command {
@@ -178,7 +180,7 @@ function parseCreate(text: string, tokens: Token[]): Command {
   }
   flush();
   const env = opts.env ?? null;
-  if (env && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(env)) throw new UserError("bad_env", `\`${env}\` is not an environment name: one word such as production or staging.`);
+  if (env && !ENVIRONMENT.test(env)) throw new UserError("bad_env", `\`${env}\` is not an environment name: one word such as production or staging.`);
   return { name: "create", service, version, when: opts.at ?? null, environment: env, manager: opts.manager ?? null, description: opts.desc ?? null };
 }
 

@@ -3,7 +3,7 @@ import { UserError } from "../../domain/errors.js";
 import { isFinal, STATE_LABELS, transition } from "../../domain/release.js";
 import { ALERT_SEVERITIES } from "../../domain/policy.js";
 import type { Release } from "../../domain/types.js";
-import { audit, notice, policyFor, SYSTEM_PREFIX, type Ctx } from "../context.js";
+import { audit, isGroupSubject, notice, policyFor, SYSTEM_PREFIX, type Ctx } from "../context.js";
 import { markShipped } from "./lifecycle.js";
 import { recovered, rollback } from "./rollback.js";
 
@@ -51,8 +51,7 @@ function findRelease(ctx: Ctx, ref: { release?: string; service?: string; versio
 /** Everyone to page when a live release misbehaves: on-call holders and its manager. */
 function oncall(ctx: Ctx, release: Release): { mention: string[]; mentionGroups: string[] } {
   const holders = ctx.store.listRoleBindings().filter((b) => b.role === "oncall").map((b) => b.subject);
-  const isGroup = (s: string) => s.includes("-group:") || s.includes("-role:");
-  return { mention: [...new Set([release.managerId, ...holders.filter((s) => !isGroup(s))])], mentionGroups: holders.filter(isGroup) };
+  return { mention: [...new Set([release.managerId, ...holders.filter((s) => !isGroupSubject(s))])], mentionGroups: holders.filter(isGroupSubject) };
 }
 
 const ROLLBACK_BUTTON = [{ action: "rollback", label: "Roll back", style: "danger" }] as const;

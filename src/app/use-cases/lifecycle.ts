@@ -52,10 +52,10 @@ export function holdRelease(ctx: Ctx, release: Release, who: Who, platform: stri
 export function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, id: string, when: string): Reply {
   const release = getReleaseOrThrow(ctx, id);
   requirePermission(ctx, actor, "schedule", release);
-  if (release.state !== "voting" && release.state !== "held") transition(release.id, release.state, "reopen");
+  // Voting stays voting; a held release re-opens; anything else is refused with what is possible.
+  const state = release.state === "voting" ? release.state : transition(release.id, release.state, "reopen");
   const policy = policyFor(ctx, release.channel.key);
   const at = parseWhen(when, ctx.clock.now(), policy.timezone);
-  const state = release.state === "held" ? transition(release.id, release.state, "reopen") : release.state;
   const updated = ctx.store.updateRelease(release.id, { scheduledAt: at, timezone: policy.timezone, state, stateReason: null });
   audit(ctx, actor, platform, release.id, release.scheduledAt === null ? "scheduled" : "rescheduled", { from: release.scheduledAt, to: at, state });
   const reminders = planCountdownJobs(ctx, updated);
