@@ -8,6 +8,7 @@ import { createSlackIdentity } from "./identity.js";
 import { registerListeners } from "./listeners.js";
 import { createBoltLogger, describeSlackError } from "./logger.js";
 import { createSlackSurface } from "./surface.js";
+import { readRawBody } from "../../src/http/body.js";
 
 export type SlackConfig = NonNullable<Config["slack"]>;
 
@@ -107,7 +108,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
       res.writeHead(401).end();
       return;
     }
-    const raw = await readRawBody(req);
+    const raw = await readRawBody(req, MAX_SLACK_BODY);
     if (raw === null || !interactivePayloadIsObject(raw, String(req.headers["content-type"] ?? ""))) {
       res.writeHead(400).end();
       return;
@@ -127,22 +128,6 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
 }
 
 const MAX_SLACK_BODY = 4 * 1024 * 1024;
-
-function readRawBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_SLACK_BODY) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 /**
  * Bolt 5.1 reads `payload.ssl_check` without a null check, so `payload=null` (or any
