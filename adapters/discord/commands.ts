@@ -21,6 +21,15 @@ const str = (name: string, description: string, extra: Partial<{ required: boole
   ...(extra.autocomplete ? { autocomplete: true } : {}),
 });
 
+/** A required string option limited to fixed choices, each `[shown name, value]`. */
+const choice = (name: string, description: string, pairs: Array<[string, string]>): Option => ({
+  type: ApplicationCommandOptionType.String,
+  name,
+  description,
+  required: true,
+  choices: pairs.map(([shown, value]) => ({ name: shown, value })),
+});
+
 /** Release ids autocomplete from the releases the person can act on. */
 const id = (required = true): Option => str("id", "Release id, e.g. R-12", { required, max_length: 12, autocomplete: true });
 const reason = (description: string, required = false): Option => str("reason", description, { required, max_length: 1000 });
@@ -53,17 +62,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
         ]),
         sub("vote", "Vote go, no-go or abstain", [
           id(),
-          {
-            type: ApplicationCommandOptionType.String,
-            name: "choice",
-            description: "Your vote",
-            required: true,
-            choices: [
-              { name: "go", value: "go" },
-              { name: "no-go", value: "no-go" },
-              { name: "abstain", value: "abstain" },
-            ],
-          },
+          choice("choice", "Your vote", [["go", "go"], ["no-go", "no-go"], ["abstain", "abstain"]]),
           reason("Why (required for no-go)"),
         ]),
         sub("retract", "Take back your vote", [id()]),
@@ -73,16 +72,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
         sub("schedule", "Set or change the release time", [id(), when(true)]),
         sub("update", "Change the version or description (voids current votes)", [
           id(),
-          {
-            type: ApplicationCommandOptionType.String,
-            name: "field",
-            description: "What to change",
-            required: true,
-            choices: [
-              { name: "version", value: "version" },
-              { name: "description", value: "desc" },
-            ],
-          },
+          choice("field", "What to change", [["version", "version"], ["description", "desc"]]),
           str("value", "The new value", { required: true, max_length: 1000 }),
         ]),
         sub("ship", "Start the deploy (needs GO)", [id()]),
@@ -94,17 +84,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
         sub("retro", "Open the retro notes form", [id()]),
         sub("policy", "Show or change this channel's vote policy", [str("set", "Changes, e.g. quorum=2 require=qa,security", { max_length: 200 })]),
         sub("role", "Grant, revoke or list gonogo roles", [
-          {
-            type: ApplicationCommandOptionType.String,
-            name: "action",
-            description: "What to do",
-            required: true,
-            choices: [
-              { name: "grant", value: "grant" },
-              { name: "revoke", value: "revoke" },
-              { name: "list", value: "list" },
-            ],
-          },
+          choice("action", "What to do", [["grant", "grant"], ["revoke", "revoke"], ["list", "list"]]),
           { type: ApplicationCommandOptionType.Mentionable, name: "who", description: "A member or a server role", required: false },
           str("role", "gonogo role, e.g. qa, security, oncall, release-manager, admin", { max_length: 32 }),
         ]),
@@ -113,17 +93,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           { type: ApplicationCommandOptionType.Integer, name: "days", description: "How many days back (default 30)", required: false, min_value: 1, max_value: 3650 },
         ]),
         sub("audit", "One release's timeline, or export / verify the audit trail", [
-          {
-            type: ApplicationCommandOptionType.String,
-            name: "action",
-            description: "What to do",
-            required: true,
-            choices: [
-              { name: "timeline", value: "timeline" },
-              { name: "export", value: "export" },
-              { name: "verify", value: "verify" },
-            ],
-          },
+          choice("action", "What to do", [["timeline", "timeline"], ["export", "export"], ["verify", "verify"]]),
           id(false),
           str("from", "Export from this date, e.g. 2030-01-01", { max_length: 10 }),
           str("to", "Export up to this date, e.g. 2030-01-31", { max_length: 10 }),
