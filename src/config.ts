@@ -28,12 +28,13 @@ const duration = (fallback: string) =>
 /** Every environment variable gonogo reads. `.env.example` documents each one. */
 const schema = z.object({
   DATABASE_PATH: z.string().min(1).default("./data/gonogo.db"),
-  PORT: z.coerce.number({ message: "expected a port number such as 3000" }).int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ message: "expected a port number such as 3000" }).int("expected a port number such as 3000").min(0, "expected a port number such as 3000").max(65535, "expected a port number (at most 65535)").default(3000),
   HOST: z.string().default("0.0.0.0"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"], { message: "expected debug, info, warn, error or silent" }).default("info"),
   GONOGO_ADMINS: csv,
   GONOGO_TIMEZONE: z.string().default("UTC").refine(isValidTimeZone, "expected an IANA time zone such as Europe/Berlin"),
-  GONOGO_QUORUM: z.coerce.number({ message: "expected a whole number" }).int().min(0).max(100).default(2),
+  // Each check says its own limit: zod reports the schema-wide message for every check otherwise ("600" was "not a whole number").
+  GONOGO_QUORUM: z.coerce.number({ message: "expected a whole number of GO votes, e.g. 2" }).int("expected a whole number of GO votes, e.g. 2").min(0, "expected 0 or more GO votes").max(100, "expected at most 100 GO votes (the same limit as /release policy)").default(2),
   GONOGO_REQUIRE: csv,
   GONOGO_RETRO_DELAY: duration("24h"),
   GONOGO_RETRO_WINDOW: duration("7d"),
