@@ -23,6 +23,11 @@ function migrationsFolder(): string {
 }
 const MIGRATIONS = migrationsFolder();
 
+/** Checkpoint early once this much WAL was written since the last checkpoint. */
+export const WAL_CHECKPOINT_BYTES = 16 * 2 ** 20;
+/** The size a restarted WAL file is cut back to (below the threshold, so growth past it is new writes). */
+const WAL_KEEP_BYTES = 4 * 2 ** 20;
+
 /**
  * Opens (creating the folder if needed) the SQLite file with WAL, foreign keys and a
  * busy timeout, and applies pending migrations. `:memory:` works for tests.
@@ -40,12 +45,16 @@ export function openDatabase(path: string): DatabaseHandle {
   // it runs every 30 s, or sooner once the WAL passes 16 MB (a vote storm of a few
   // thousand votes fits under that and is never interrupted).
   sqlite.pragma("wal_autocheckpoint = 0");
+  // A checkpointed WAL is reused from its start but keeps its size; shrink it to 4 MB when
+  // it restarts, so "the WAL file passed 16 MB" means 16 MB written since the last
+  // checkpoint (without this, one storm left a 16 MB file and every later second checkpointed).
+  sqlite.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
   let lastCheckpoint = Date.now();
   const walPath = `${path}-wal`;
   const checkpoints = setInterval(() => {
     if (!sqlite.open || path === ":memory:") return;
     const walBytes = existsSync(walPath) ? statSync(walPath).size : 0;
-    if (walBytes > 16 * 2 ** 20 || (walBytes > 0 && Date.now() - lastCheckpoint > 30_000)) {
+    if (walBytes > WAL_CHECKPOINT_BYTES || (walBytes > 0 && Date.now() - lastCheckpoint > 30_000)) {
       sqlite.pragma("wal_checkpoint(PASSIVE)");
       lastCheckpoint = Date.now();
     }
