@@ -1,8 +1,11 @@
-import { Client, Events, GatewayIntentBits } from "discord.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { buttonCustomId } from "../adapters/discord/ids.js";
-import { buttonPress, member } from "../test/fakes/discord-fixtures.js";
+import { buttonPress, member, slashCommand, type FakeMember } from "../test/fakes/discord-fixtures.js";
 import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../test/fakes/discord-server.js";
-import { BOT_TOKEN, startHarness } from "../test/discord/harness.js";
+import { BOT_TOKEN } from "../test/discord/harness.js";
+import { appNodeArgs, cpuMsOf, startBare, startProgram, storedVoters } from "./processes.js";
 import { maxInWindow, percentile, round, sleep } from "./stats.js";
 import { aggregate, type StormSide } from "./slack-storm.js";
 
@@ -33,9 +36,13 @@ function stamper(fake: FakeDiscord): Map<FakeCall, number> {
   return seen;
 }
 
+const isCallback = (c: FakeCall) => c.method === "POST" && c.path.startsWith("/interactions/") && c.status < 300;
+
 /** Dispatches one button press per member over the gateway, `spreadMs / n` apart; latency = dispatch → callback at the fake. */
-async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, releaseId: string, messageId: string, first: number, n: number, spreadMs: number) {
+async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, pid: number, releaseId: string, messageId: string, first: number, n: number, spreadMs: number) {
+  const cpuBefore = cpuMsOf(pid);
   const sentAt = new Map<string, number>();
+  const ids: string[] = [];
   const users = Array.from({ length: n }, (_, i) => member(first + i));
   const gap = spreadMs / n;
   const start = performance.now();
@@ -45,10 +52,10 @@ async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, releaseId
     if (wait > 1) await sleep(wait);
     const raw = buttonPress({ world: fake.world, user }, buttonCustomId("go", releaseId), messageId);
     sentAt.set(raw.id, performance.now());
+    ids.push(raw.id);
     lastSentWall = performance.now();
     fake.dispatchInteraction(raw);
   }
-  const isCallback = (c: FakeCall) => c.method === "POST" && c.path.startsWith("/interactions/") && c.status < 300;
   const latencies: number[] = [];
   const answered = new Set<string>();
   let scanned = 0;
@@ -64,66 +71,87 @@ async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, releaseId
     }
     if (answered.size < n) await sleep(20);
   }
-  return { latencies, users, lastSentWall };
+  const cpuAfter = cpuMsOf(pid);
+  const cpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+  const ackedUsers = users.filter((_, i) => answered.has(ids[i]!));
+  return { latencies, cpuMs, ackedUsers, lastSentWall };
 }
 
-function side(latencies: number[], n: number): StormSide {
-  return { p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), maxMs: round(Math.max(...latencies)), non200: n - latencies.length };
+function side(run: { latencies: number[]; cpuMs: number | null }, n: number): StormSide {
+  const { latencies, cpuMs } = run;
+  return {
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(Math.max(...latencies)),
+    non200: n - latencies.length,
+    cpuUsPerPress: cpuMs === null ? null : round((cpuMs * 1000) / n, 0),
+  };
 }
 
-/** The framework's floor: a bare discord.js client whose only listener defers button presses. */
-async function startBare(fake: FakeDiscord): Promise<Client> {
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.apiUrl } });
-  client.on(Events.Error, () => undefined);
-  client.on(Events.InteractionCreate, (i) => {
-    if (i.isButton()) void i.deferUpdate().catch(() => undefined);
-  });
-  const ready = new Promise<void>((r) => client.once(Events.ClientReady, () => r()));
-  await client.login(BOT_TOKEN);
-  await ready;
-  return client;
+/** Runs `/release create` as `admin` through the fake and returns the card's message id. */
+async function createRelease(fake: FakeDiscord, admin: FakeMember, releaseId: string, service: string, version: string): Promise<string> {
+  const raw = fake.dispatchInteraction(slashCommand({ world: fake.world, user: admin }, "create", { service, version }));
+  await fake.callbackFor(raw.id, 20_000);
+  const posted = await fake.waitFor(
+    (c) => c.method === "POST" && c.path === `/channels/${fake.world.channelId}/messages` && c.status === 200 && !c.body.message_reference && String(c.body.embeds?.[0]?.title ?? "").startsWith(`${releaseId} ·`),
+    20_000,
+  );
+  return String(posted.response.id);
 }
 
 /**
  * 500 members press Go within one second over the fake Gateway, answered through the fake
- * REST API: gonogo (discord.js + core + SQLite, production edit interval) against a bare
- * discord.js client that only defers, in the same run. Each round is a fresh card and 500
- * new members; the bare client and gonogo alternate.
+ * REST API: the gonogo program (`dist/main.js`, as `npm start` runs it, with its SQLite
+ * file and production edit interval) against a bare discord.js client that only defers,
+ * each in its own process, in the same run. Each round is a fresh card and 500 new
+ * members; the bare client and gonogo alternate.
  */
 export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds = 7): Promise<DiscordStorm> {
+  const dir = mkdtempSync(join(tmpdir(), "gonogo-bench-discord-"));
+  const dbPath = join(dir, "gonogo.db");
   const bareFake = await startFakeDiscord();
-  const bare = await startBare(bareFake);
+  const fake = await startFakeDiscord();
+  const admin = member(0);
+  const bare = await startBare("discord", { DISCORD_TOKEN: BOT_TOKEN, DISCORD_API_URL: bareFake.apiUrl });
+  const app = await startProgram({
+    DISCORD_TOKEN: BOT_TOKEN,
+    DISCORD_APPLICATION_ID: fake.world.applicationId,
+    DISCORD_GUILD_ID: fake.world.guildId,
+    DISCORD_API_URL: fake.apiUrl,
+    DATABASE_PATH: dbPath,
+    GONOGO_ADMINS: `discord:${fake.world.guildId}:${admin.id}`,
+    // The largest quorum a team can set: the storm crosses it mid-way and the card says so.
+    GONOGO_QUORUM: "100",
+  }, 20_000, appNodeArgs()).catch(async (err: unknown) => {
+    await bare.stop();
+    throw err;
+  });
   const bareStamps = stamper(bareFake);
-  const h = await startHarness({ config: { quorum: presses + 100 }, minUpdateIntervalMs: 1000 });
-  const stamps = stamper(h.fake);
+  const stamps = stamper(fake);
   try {
-    await h.command(h.admin, "create", { service: "warmup", version: "0.0.1" });
-    const warmId = await h.cardMessageId("R-1");
-    await storm(bareFake, bareStamps, "R-1", warmId, 10_000, 50, 250);
-    await storm(h.fake, stamps, "R-1", warmId, 10_000, 50, 250);
-    await h.core.bot.idle();
+    const warmId = await createRelease(fake, admin, "R-1", "warmup", "0.0.1");
+    await storm(bareFake, bareStamps, bare.pid, "R-1", warmId, 10_000, 50, 250);
+    await storm(fake, stamps, app.child.pid!, "R-1", warmId, 10_000, 50, 250);
     await sleep(1100);
 
     const results: Array<Parameters<typeof aggregate>[0][number] & { maxEditsPer5s: number }> = [];
     for (let r = 0; r < rounds; r++) {
       const releaseId = `R-${r + 2}`;
-      await h.command(h.admin, "create", { service: "payments", version: `1.4.${r}` });
-      const cardId = await h.cardMessageId(releaseId);
-      await h.core.bot.idle();
+      const cardId = await createRelease(fake, admin, releaseId, "payments", `1.4.${r}`);
+      await sleep(200);
       const first = 1 + r * presses;
-      const bareRun = await storm(bareFake, bareStamps, releaseId, cardId, first, presses, spreadMs);
+      const bareRun = await storm(bareFake, bareStamps, bare.pid, releaseId, cardId, first, presses, spreadMs);
       await sleep(500);
-      const callsBefore = h.fake.calls.length;
-      const run = await storm(h.fake, stamps, releaseId, cardId, first, presses, spreadMs);
+      const callsBefore = fake.calls.length;
+      const run = await storm(fake, stamps, app.child.pid!, releaseId, cardId, first, presses, spreadMs);
       const isEdit = (c: FakeCall) => c.method === "PATCH" && c.path.endsWith(`/messages/${cardId}`) && c.status === 200;
-      const truth = await h.fake.waitFor((c) => isEdit(c) && JSON.stringify(c.body?.embeds?.[0]?.fields ?? []).includes(`"GO (${presses})"`), 20_000);
-      await h.core.bot.idle();
-      const stored = new Set(h.core.store.getVotes(releaseId).map((v) => v.voter));
-      const editTimes = h.fake.calls.slice(callsBefore).filter(isEdit).map((c) => stamps.get(c)!);
+      const truth = await fake.waitFor((c) => isEdit(c) && JSON.stringify(c.body?.embeds?.[0]?.fields ?? []).includes(`"GO (${presses})`), 20_000);
+      const stored = storedVoters(dbPath);
+      const editTimes = fake.calls.slice(callsBefore).filter(isEdit).map((c) => stamps.get(c)!);
       results.push({
-        gonogo: side(run.latencies, presses),
-        bare: side(bareRun.latencies, presses),
-        votesLost: run.users.filter((u) => !stored.has(`discord:${h.fake.world.guildId}:${u.id}`)).length,
+        gonogo: side(run, presses),
+        bare: side(bareRun, presses),
+        votesLost: run.ackedUsers.filter((u) => !stored.has(`discord:${fake.world.guildId}:${u.id}`)).length,
         cardUpdates: editTimes.length,
         maxUpdatesPerSecond: maxInWindow(editTimes, 1000),
         maxEditsPer5s: maxInWindow(editTimes, 5000),
@@ -147,8 +175,10 @@ export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds =
       rounds: results,
     };
   } finally {
-    await h.close();
-    await bare.destroy();
+    await app.stop();
+    await bare.stop();
+    await fake.close();
     await bareFake.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,10 @@
-import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createFakeSlack, type FakeCall, type FakeSlack } from "../test/fakes/slack-api.js";
-import { blockActionsPayload, buttonsOf, interactiveBody, messageTs, SIGNING_SECRET, BOT_TOKEN, startHarness, visibleText, TEAM, USERS } from "../test/slack/harness.js";
+import { blockActionsPayload, BOT_TOKEN, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../test/slack/harness.js";
 import { httpStorm, type StormResult } from "./http-storm.js";
+import { appNodeArgs, cpuMsOf, startBare, startProgram, storedVoters } from "./processes.js";
 import { maxInWindow, percentile, round, sleep } from "./stats.js";
 
 export interface StormSide {
@@ -11,6 +12,8 @@ export interface StormSide {
   p99Ms: number;
   maxMs: number;
   non200: number;
+  /** CPU time the app's process used during the storm, per press (µs; null off Linux). */
+  cpuUsPerPress: number | null;
 }
 
 export interface SlackStorm {
@@ -37,25 +40,28 @@ function storm(url: string, bodies: string[], spreadMs: number): Promise<StormRe
   return httpStorm({ url: `${url}/slack/events`, bodies, spreadMs, signingSecret: SIGNING_SECRET });
 }
 
-function side(r: { latencies: number[]; statuses: number[] }): StormSide {
-  return { p50Ms: round(percentile(r.latencies, 50)), p99Ms: round(percentile(r.latencies, 99)), maxMs: round(Math.max(...r.latencies)), non200: r.statuses.filter((s) => s !== 200).length };
+function side(r: StormResult, cpuMs: number | null): StormSide {
+  return {
+    p50Ms: round(percentile(r.latencies, 50)),
+    p99Ms: round(percentile(r.latencies, 99)),
+    maxMs: round(Math.max(...r.latencies)),
+    non200: r.statuses.filter((s) => s !== 200).length,
+    cpuUsPerPress: cpuMs === null ? null : round((cpuMs * 1000) / r.latencies.length, 0),
+  };
+}
+
+/** A storm with the CPU the app's process used meanwhile. */
+async function measuredStorm(pid: number, url: string, bodies: string[], spreadMs: number): Promise<{ run: StormResult; cpuMs: number | null }> {
+  const before = cpuMsOf(pid);
+  const run = await storm(url, bodies, spreadMs);
+  const after = cpuMsOf(pid);
+  return { run, cpuMs: before === null || after === null ? null : after - before };
 }
 
 function pressBodies(fake: FakeSlack, card: FakeCall, prefix: string, n: number): string[] {
   const go = buttonsOf(card).get("Go");
   if (!go) throw new Error("the card has no Go button");
   return Array.from({ length: n }, (_, i) => interactiveBody(blockActionsPayload(fake, userId(prefix, i), card, go, "Go")));
-}
-
-/** The framework's floor: a bare Bolt app in HTTP mode whose only listener acks. */
-async function startBareBolt(fake: FakeSlack): Promise<{ url: string; stop(): Promise<void> }> {
-  const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, endpoints: "/slack/events", processBeforeResponse: false, logLevel: LogLevel.ERROR });
-  const app = new App({ token: BOT_TOKEN, receiver, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } } });
-  app.action(/.*/, async ({ ack }) => {
-    await ack();
-  });
-  const server = (await app.start({ port: 0, host: "127.0.0.1" })) as Server;
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop: () => app.stop() as Promise<void> };
 }
 
 interface Round {
@@ -75,6 +81,7 @@ export function aggregate(rounds: Round[]): Omit<SlackStorm, "presses" | "spread
     p99Ms: med(rounds.map((r) => pick(r).p99Ms)),
     maxMs: Math.max(...rounds.map((r) => pick(r).maxMs)),
     non200: rounds.reduce((n, r) => n + pick(r).non200, 0),
+    cpuUsPerPress: rounds.some((r) => pick(r).cpuUsPerPress === null) ? null : med(rounds.map((r) => pick(r).cpuUsPerPress!)),
   });
   const gonogo = sideOf((r) => r.gonogo);
   const bare = sideOf((r) => r.bare);
@@ -91,57 +98,75 @@ export function aggregate(rounds: Round[]): Omit<SlackStorm, "presses" | "spread
 }
 
 /**
- * 500 distinct users press Go within one second, as signed HTTP requests: against the
- * real app (Bolt + gonogo + SQLite) and a fake Slack API, and against a bare Bolt app that
- * only acks, in the same process and the same run. Each round is a fresh card and 500
+ * 500 distinct users press Go within one second, as signed HTTP requests from a worker
+ * thread: against the gonogo program (`dist/main.js`, as `npm start` runs it, with its
+ * SQLite file) and against a bare Bolt app that only acks, each in its own process and
+ * each with its own fake Slack API, in the same run. Each round is a fresh card and 500
  * new voters; the bare app and gonogo alternate.
  */
 export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 7): Promise<SlackStorm> {
-  // The bare app on its own fake, so the two never share a queue.
+  const dir = mkdtempSync(join(tmpdir(), "gonogo-bench-slack-"));
+  const dbPath = join(dir, "gonogo.db");
   const bareFake = await createFakeSlack({ teamId: TEAM, users: USERS });
-  const bare = await startBareBolt(bareFake);
-  const h = await startHarness({ config: { quorum: presses + 100 } });
+  const fake = await createFakeSlack({ teamId: TEAM, users: USERS });
+  const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET };
+  const bare = await startBare("bolt", { ...slackEnv, SLACK_API_URL: bareFake.apiUrl });
+  const bareUrl = `http://127.0.0.1:${bare.readyArg}`;
+  const app = await startProgram(
+    // The largest quorum a team can set: the storm crosses it mid-way and the card says so.
+    { ...slackEnv, SLACK_API_URL: fake.apiUrl, DATABASE_PATH: dbPath, GONOGO_QUORUM: "100" },
+    20_000,
+    appNodeArgs(),
+  ).catch(async (err: unknown) => {
+    await bare.stop();
+    throw err;
+  });
+  const url = `http://127.0.0.1:${app.port}`;
+  const appPid = app.child.pid!;
+  const create = async (text: string, releaseId: string): Promise<FakeCall> => {
+    const answer = await postSigned(url, slashBody(fake, "UMGR", text), "application/x-www-form-urlencoded");
+    if (answer.status !== 200) throw new Error(`create answered ${answer.status}: ${answer.text}`);
+    return fake.waitFor("chat.postMessage", (c) => visibleText(c).includes(releaseId), 20_000);
+  };
   try {
-    await h.slash("UMGR", "create warmup 0.0.1 at in 2h");
-    const warmCard = await h.fake.waitFor("chat.postMessage", (c) => visibleText(c).includes("R-1"));
+    const warmCard = await create("create warmup 0.0.1 at in 2h", "R-1");
     // Warm both paths (JIT, connection pools) with 50 presses each, off the measured cards.
-    await storm(bare.url, pressBodies(bareFake, warmCard, "UW", 50), 250);
-    await storm(h.url, pressBodies(h.fake, warmCard, "UW", 50), 250);
-    await h.core.bot.idle();
+    await storm(bareUrl, pressBodies(bareFake, warmCard, "UW", 50), 250);
+    await storm(url, pressBodies(fake, warmCard, "UW", 50), 250);
     await sleep(1100);
 
     const results: Round[] = [];
     for (let r = 0; r < rounds; r++) {
       const releaseId = `R-${r + 2}`;
-      await h.slash("UMGR", `create payments 1.4.${r} at in 2h`);
-      const card = await h.fake.waitFor("chat.postMessage", (c) => visibleText(c).includes(releaseId));
-      await h.core.bot.idle();
+      const card = await create(`create payments 1.4.${r} at in 2h`, releaseId);
+      await sleep(200);
       const prefix = `US${r}`;
-      const bareRun = await storm(bare.url, pressBodies(bareFake, card, prefix, presses), spreadMs);
+      const bareRun = await measuredStorm(bare.pid, bareUrl, pressBodies(bareFake, card, prefix, presses), spreadMs);
       await sleep(500);
-      const updatesBefore = h.fake.callsTo("chat.update").length;
-      const run = await storm(h.url, pressBodies(h.fake, card, prefix, presses), spreadMs);
+      const updatesBefore = fake.callsTo("chat.update").length;
+      const run = await measuredStorm(appPid, url, pressBodies(fake, card, prefix, presses), spreadMs);
       const ts = messageTs(card);
-      const truth = await h.fake.waitFor("chat.update", (c) => c.params.ts === ts && visibleText(c).includes(`*GO* (${presses})`), 20_000);
-      await h.core.bot.idle();
-      const acked = new Set(run.statuses.map((s, i) => (s === 200 ? `slack:${TEAM}:${userId(prefix, i)}` : "")).filter(Boolean));
-      const stored = new Set(h.core.store.getVotes(releaseId).map((v) => v.voter));
-      const cardUpdates = h.fake.callsTo("chat.update").slice(updatesBefore).filter((c) => c.params.ts === ts);
+      const truth = await fake.waitFor("chat.update", (c) => c.params.ts === ts && visibleText(c).includes(`*GO* (${presses})`), 20_000);
+      const acked = run.run.statuses.map((s, i) => (s === 200 ? `slack:${TEAM}:${userId(prefix, i)}` : "")).filter(Boolean);
+      const stored = storedVoters(dbPath);
+      const cardUpdates = fake.callsTo("chat.update").slice(updatesBefore).filter((c) => c.params.ts === ts);
       results.push({
-        gonogo: side(run),
-        bare: side(bareRun),
-        votesLost: [...acked].filter((v) => !stored.has(v)).length,
+        gonogo: side(run.run, run.cpuMs),
+        bare: side(bareRun.run, bareRun.cpuMs),
+        votesLost: acked.filter((v) => !stored.has(v)).length,
         cardUpdates: cardUpdates.length,
         maxUpdatesPerSecond: maxInWindow(cardUpdates.map((c) => c.at), 1000),
-        lastPressToTrueTallyMs: truth.at - run.lastSentAt,
+        lastPressToTrueTallyMs: truth.at - run.run.lastSentAt,
       });
       await sleep(1100);
     }
     const agg = aggregate(results);
     return { presses, spreadMs, ...agg, bareBolt: agg.bare, rounds: results };
   } finally {
-    await h.close();
+    await app.stop();
     await bare.stop();
+    await fake.close();
     await bareFake.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -17,8 +17,8 @@ export interface RunningGonogo {
  * environment, and resolves once it logged "gonogo started" (HTTP up, cards reconciled,
  * runner started).
  */
-export function startGonogo(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningGonogo> {
-  const child = spawn(process.execPath, PROGRAM_ARGS, {
+export function startGonogo(env: Record<string, string>, timeoutMs = 20_000, nodeArgs: readonly string[] = []): Promise<RunningGonogo> {
+  const child = spawn(process.execPath, [...nodeArgs, ...PROGRAM_ARGS], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", GONOGO_TERMINAL: "off", HOST: "127.0.0.1", PORT: "0", ...env },
     stdio: ["ignore", "ignore", "pipe"],

@@ -1,0 +1,84 @@
+import Database from "better-sqlite3";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { ROOT } from "../test/helpers/program.js";
+
+export { startGonogo as startProgram, type RunningGonogo as RunningProgram } from "../test/helpers/faults-program.js";
+
+/**
+ * The storms run each app under test in its own process, as it runs in production: the
+ * fake platform and the load generator live in the bench process, so their CPU and heap
+ * are not charged to the app (in one process, the fakes' call logs made every young-GC
+ * pause of the app longer).
+ */
+export interface BareApp {
+  /** What the app printed after `ready` (the Bolt app's port). */
+  readyArg: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `bench/bare/<name>.mjs` with `env` and resolves once it prints `ready`. */
+export function startBare(name: "bolt" | "discord", env: Record<string, string>, timeoutMs = 20_000): Promise<BareApp> {
+  const child: ChildProcess = spawn(process.execPath, [`bench/bare/${name}.mjs`], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`bare ${name} app did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once("exit", (code) => reject(new Error(`bare ${name} app exited with ${code} before it was ready`)));
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /^ready ?(.*)$/m.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        readyArg: m[1] ?? "",
+        pid: child.pid!,
+        async stop() {
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+/** `BENCH_APP_NODE_ARGS` go to the gonogo process only, e.g. `--cpu-prof` to profile the app under test. */
+export function appNodeArgs(): string[] {
+  return (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
+}
+
+/** Every voter stored in the program's database (the app keeps running: WAL allows the read). */
+export function storedVoters(dbPath: string): Set<string> {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return new Set(db.prepare<[], { voter: string }>("SELECT voter FROM votes").all().map((r) => r.voter));
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; null
+ * elsewhere). Sampled around a storm it gives CPU per press: a steadier figure than p99.
+ */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    // Fields after the ")" of the command name: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SEC = 100;
