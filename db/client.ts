@@ -4,6 +4,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkpointDue, createCheckpointer, type Checkpointer, WAL_KEEP_BYTES } from "./checkpointer.js";
 import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -12,6 +13,8 @@ export interface DatabaseHandle {
   db: Db;
   sqlite: Database.Database;
   path: string;
+  /** WAL checkpoints (off the event loop); undefined for `:memory:`. */
+  checkpointer: Checkpointer | undefined;
   close(): void;
 }
 
@@ -22,11 +25,6 @@ function migrationsFolder(): string {
   return candidates.find((dir) => existsSync(resolve(dir, "meta/_journal.json"))) ?? candidates[0]!;
 }
 const MIGRATIONS = migrationsFolder();
-
-/** Checkpoint early once this much WAL was written since the last checkpoint. */
-export const WAL_CHECKPOINT_BYTES = 16 * 2 ** 20;
-/** The size a restarted WAL file is cut back to (below the threshold, so growth past it is new writes). */
-const WAL_KEEP_BYTES = 4 * 2 ** 20;
 
 /**
  * Opens (creating the folder if needed) the SQLite file with WAL, foreign keys and a
@@ -40,22 +38,21 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   // SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages,
-  // with an fsync: every ~250th vote paid for it. Checkpoint from a timer instead, off
-  // the vote's path, and rarely: a checkpoint blocks the event loop for milliseconds, so
-  // it runs every 30 s, or sooner once the WAL passes 16 MB (a vote storm of a few
-  // thousand votes fits under that and is never interrupted).
+  // with an fsync: every ~250th vote paid for it. Checkpoint from a timer instead, on a
+  // worker thread (db/checkpointer.ts), every 30 s or sooner once 16 MB of WAL were written.
   sqlite.pragma("wal_autocheckpoint = 0");
-  // A checkpointed WAL is reused from its start but keeps its size; shrink it to 4 MB when
+  // A checkpointed WAL is reused from its start but keeps its size; cut it back to 4 MB when
   // it restarts, so "the WAL file passed 16 MB" means 16 MB written since the last
-  // checkpoint (without this, one storm left a 16 MB file and every later second checkpointed).
+  // checkpoint (otherwise one storm left a big file and every later second checkpointed).
   sqlite.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
-  let lastCheckpoint = Date.now();
   const walPath = `${path}-wal`;
+  const checkpointer = path === ":memory:" ? undefined : createCheckpointer(path, () => sqlite.pragma("wal_checkpoint(PASSIVE)"));
+  let lastCheckpoint = Date.now();
   const checkpoints = setInterval(() => {
-    if (!sqlite.open || path === ":memory:") return;
+    if (!sqlite.open || !checkpointer) return;
     const walBytes = existsSync(walPath) ? statSync(walPath).size : 0;
-    if (walBytes > WAL_CHECKPOINT_BYTES || (walBytes > 0 && Date.now() - lastCheckpoint > 30_000)) {
-      sqlite.pragma("wal_checkpoint(PASSIVE)");
+    if (checkpointDue(walBytes, Date.now() - lastCheckpoint)) {
+      checkpointer.run();
       lastCheckpoint = Date.now();
     }
   }, 1000);
@@ -66,8 +63,10 @@ export function openDatabase(path: string): DatabaseHandle {
     db,
     sqlite,
     path,
+    checkpointer,
     close() {
       clearInterval(checkpoints);
+      checkpointer?.stop();
       if (sqlite.open) {
         sqlite.pragma("wal_checkpoint(TRUNCATE)");
         sqlite.close();
