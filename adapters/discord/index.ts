@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { Client, Events, GatewayIntentBits, RESTEvents, type RESTOptions } from "discord.js";
+import { Client, Events, GatewayIntentBits, Options, RESTEvents, type RESTOptions } from "discord.js";
 import type { Bot } from "../../src/app/bot-api.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { Config } from "../../src/config.js";
@@ -34,7 +34,7 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop():
   const secrets = [config.token];
   const api = restApiBase(config.apiUrl);
   // Guilds alone delivers interactions and keeps the guild role cache current; nothing else is read.
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { ...(api ? { api } : {}), ...opts.rest } });
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], makeCache: lightCache(), rest: { ...(api ? { api } : {}), ...opts.rest } });
 
   // Without an error listener an emitted error would crash the process.
   client.on(Events.Error, (err) => log.error({ err: errorForLog(err, secrets) }, "discord client error"));
@@ -92,4 +92,21 @@ function hintFor(err: unknown): string {
     return " Check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID, and that the bot was invited with the applications.commands scope (see the Discord section of README.md).";
   }
   return "";
+}
+
+/**
+ * By default discord.js keeps every user, member and message an interaction carries, for
+ * ever: a vote storm in a big server left ~7 KB per voter on the heap, and every young-GC
+ * pause (which copies live objects) grew with it. gonogo reads who acted from each
+ * interaction's own payload and never reads cached messages, so only the bot itself stays
+ * cached. Guilds, channels and roles keep their defaults (roles resolve member roles).
+ */
+function lightCache() {
+  const onlyTheBot = { maxSize: 0, keepOverLimit: (x: { id: string; client: Client }) => x.id === x.client.user?.id };
+  return Options.cacheWithLimits({
+    ...Options.DefaultMakeCacheSettings,
+    UserManager: onlyTheBot,
+    GuildMemberManager: onlyTheBot,
+    MessageManager: 0,
+  });
 }
