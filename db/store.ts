@@ -4,7 +4,6 @@ import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
 import type { MessageRef } from "../src/app/ports.js";
 import type { AuditEvent, NewRelease, Store } from "../src/app/store.js";
-import type Database from "better-sqlite3";
 import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
 import { createJobStore } from "./job-store.js";
@@ -58,16 +57,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   );
   const listRefsStmt = db.select().from(messageRefs).where(eq(messageRefs.releaseSeq, sql.placeholder("seq"))).prepare();
   const getPolicyStmt = sqlite.prepare<[string], { settings: string }>("SELECT settings FROM policies WHERE channel_key = ?");
-  // Role lookups run on every vote; statements are cached per number of subjects.
-  const bindingStmts = new Map<number, Database.Statement<string[], RoleBindingRow>>();
-  const bindingsFor = (subjects: string[]): RoleBindingRow[] => {
-    let stmt = bindingStmts.get(subjects.length);
-    if (!stmt) {
-      stmt = sqlite.prepare<string[], RoleBindingRow>(`SELECT subject, role, granted_by AS grantedBy, at FROM role_bindings WHERE subject IN (${subjects.map(() => "?").join(",")})`);
-      bindingStmts.set(subjects.length, stmt);
-    }
-    return stmt.all(...subjects);
-  };
+  const allBindingsStmt = sqlite.prepare<[], RoleBindingRow>("SELECT subject, role, granted_by AS grantedBy, at FROM role_bindings");
   const auditStmt = sqlite.prepare(`INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const lastHashStmt = sqlite.prepare<[], { hash: string | null }>("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1");
   // The tip of the hash chain, kept in memory (one writer) and re-read after a rollback.
@@ -96,14 +86,21 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   };
 
   // Policies and role bindings are read on every vote and change rarely: cached the same
-  // way (dropped on every write to them and on rollback). Binding lookups are keyed by the
-  // actor's subjects; the map is cleared whenever any binding changes.
+  // way (dropped on every write to them and on rollback). Bindings are few (admins grant
+  // them one by one), so all of them are held by subject: a first-time voter costs no query.
   const policyCache = new Map<string, Partial<Policy> | undefined>();
   /** Releases are read on every vote and card render; written through on every update. */
   const releaseCache = new Map<number, Release>();
   /** Where each release's cards are: read on every change to refresh every copy. */
   const refCache = new Map<number, MessageRef[]>();
-  const bindingCache = new Map<string, RoleBindingRow[]>();
+  let bindingsBySubject: Map<string, RoleBindingRow[]> | null = null;
+  const bindingsOf = (subject: string): RoleBindingRow[] => {
+    if (!bindingsBySubject) {
+      bindingsBySubject = new Map();
+      for (const row of allBindingsStmt.all()) bindingsBySubject.set(row.subject, [...(bindingsBySubject.get(row.subject) ?? []), row]);
+    }
+    return bindingsBySubject.get(subject) ?? [];
+  };
 
   return {
     transaction<T>(fn: () => T): T {
@@ -114,7 +111,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
         releaseCache.clear();
         refCache.clear();
         policyCache.clear();
-        bindingCache.clear();
+        bindingsBySubject = null;
         if (!sqlite.inTransaction) lastHash = readLastHash();
         throw err;
       }
@@ -225,25 +222,15 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
 
     listRoleBindings(subjects) {
-      if (subjects) {
-        if (!subjects.length) return [];
-        const key = subjects.join("\n");
-        let rows = bindingCache.get(key);
-        if (!rows) {
-          rows = bindingsFor(subjects);
-          if (bindingCache.size > 10_000) bindingCache.clear();
-          bindingCache.set(key, rows);
-        }
-        return rows.map((r) => ({ ...r }));
-      }
+      if (subjects) return subjects.flatMap((s) => bindingsOf(s).map((r) => ({ ...r })));
       return db.select().from(roleBindings).orderBy(asc(roleBindings.role), asc(roleBindings.subject)).all();
     },
     grantRole(b) {
-      bindingCache.clear();
+      bindingsBySubject = null;
       return db.insert(roleBindings).values(b).onConflictDoNothing().run().changes > 0;
     },
     revokeRole(subject, role) {
-      bindingCache.clear();
+      bindingsBySubject = null;
       return db.delete(roleBindings).where(and(eq(roleBindings.subject, subject), eq(roleBindings.role, role))).run().changes > 0;
     },
 
