@@ -158,6 +158,9 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       return db.select().from(releases).where(where).orderBy(desc(releases.seq)).all().map(toRelease);
     },
 
+    getVote(releaseId, voter) {
+      return cachedVotes(seqOf(releaseId)).get(voter);
+    },
     getVotes(releaseId) {
       return [...cachedVotes(seqOf(releaseId)).values()];
     },

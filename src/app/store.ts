@@ -77,6 +77,8 @@ export interface Store {
   findReleases(filter: { service?: string; version?: string; since?: number }): Release[];
 
   getVotes(releaseId: string): Vote[];
+  /** One person's current vote: asked on every press, so it must not copy the whole list. */
+  getVote(releaseId: string, voter: string): Vote | undefined;
   upsertVote(releaseId: string, vote: Vote): void;
   deleteVote(releaseId: string, voter: UserId): boolean;
   clearVotes(releaseId: string): number;

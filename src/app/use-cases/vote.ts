@@ -24,7 +24,7 @@ export function castVote(ctx: Ctx, actor: Actor, platform: string, releaseId: st
   if (choice === "go" && !policy.selfApproval && actor.id === release.managerId) {
     throw new UserError("self_approval", `Self-approval is off in this channel: as the release manager of ${release.id} your GO would not count. Ask teammates to vote, or an admin to \`/release policy set self_approval=on\`.`);
   }
-  const previous = ctx.store.getVotes(release.id).find((v) => v.voter === actor.id);
+  const previous = ctx.store.getVote(release.id, actor.id);
   const change = describeVoteChange(previous, choice);
   if (change === "unchanged" && (previous?.reason ?? null) === cleaned) {
     return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${summary(currentDecision(ctx, release))}`);
@@ -49,7 +49,7 @@ export function retractVote(ctx: Ctx, actor: Actor, platform: string, releaseId:
   if (!acceptsVotes(release.state)) {
     throw new UserError("votes_closed", `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; votes can no longer change.`);
   }
-  const previous = ctx.store.getVotes(release.id).find((v) => v.voter === actor.id);
+  const previous = ctx.store.getVote(release.id, actor.id);
   if (!previous) throw new UserError("no_vote", `You have no vote on ${release.id} to retract.`);
   ctx.store.deleteVote(release.id, actor.id);
   audit(ctx, actor, platform, release.id, "vote_retracted", { before: { choice: previous.choice, reason: previous.reason } });
