@@ -39,7 +39,7 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma("foreign_keys = ON");
   // SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages,
   // with an fsync: every ~250th vote paid for it. Checkpoint from a timer instead, on a
-  // worker thread (db/checkpointer.ts), every 30 s or sooner once 16 MB of WAL were written.
+  // worker thread, in a lull: every 30 s or once 16 MB of WAL were written (db/checkpointer.ts).
   sqlite.pragma("wal_autocheckpoint = 0");
   // A checkpointed WAL is reused from its start but keeps its size; cut it back to 4 MB when
   // it restarts, so "the WAL file passed 16 MB" means 16 MB written since the last
@@ -50,8 +50,9 @@ export function openDatabase(path: string): DatabaseHandle {
   let lastCheckpoint = Date.now();
   const checkpoints = setInterval(() => {
     if (!sqlite.open || !checkpointer) return;
-    const walBytes = existsSync(walPath) ? statSync(walPath).size : 0;
-    if (checkpointDue(walBytes, Date.now() - lastCheckpoint)) {
+    const wal = existsSync(walPath) ? statSync(walPath) : null;
+    const now = Date.now();
+    if (wal && checkpointDue({ walBytes: wal.size, msSinceCheckpoint: now - lastCheckpoint, msSinceWrite: now - wal.mtimeMs })) {
       checkpointer.run();
       lastCheckpoint = Date.now();
     }
