@@ -3,7 +3,27 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { ROOT } from "../test/helpers/program.js";
 
-export { startGonogo as startProgram, type RunningGonogo as RunningProgram } from "../test/helpers/faults-program.js";
+import { startGonogo, type RunningGonogo } from "../test/helpers/faults-program.js";
+
+/** Every process a benchmark started: stopped when the bench exits or is interrupted, so none outlives it. */
+const children = new Set<ChildProcess>();
+const killAll = () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+};
+process.on("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/** The gonogo program as `npm start` runs it (`dist/main.js`), with only `env`. */
+export async function startProgram(env: Record<string, string>, timeoutMs: number, nodeArgs: readonly string[]): Promise<RunningGonogo> {
+  const running = await startGonogo(env, timeoutMs, nodeArgs);
+  children.add(running.child);
+  return running;
+}
 
 /**
  * The storms run each app under test in its own process, as it runs in production: the
@@ -25,6 +45,7 @@ export function startBare(name: "bolt" | "discord", env: Record<string, string>,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  children.add(child);
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
