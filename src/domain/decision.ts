@@ -28,12 +28,14 @@ export function decide(votes: Vote[], policy: Policy, managerId: UserId): Decisi
   let managerGo = false;
   const noGos: Vote[] = [];
   const signedOff = new Set<string>();
+  // Most channels require no sign-offs: then nobody's roles need collecting.
+  const collectRoles = policy.require.length > 0;
   for (const v of votes) {
     if (v.choice === "no_go") noGos.push(v);
     else if (v.choice === "go") {
       if (counts(v, policy, managerId)) {
         goCount++;
-        for (const r of v.roles) signedOff.add(r);
+        if (collectRoles) for (const r of v.roles) signedOff.add(r);
       } else managerGo = true;
     }
   }
