@@ -164,6 +164,9 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     getVotes(releaseId) {
       return [...cachedVotes(seqOf(releaseId)).values()];
     },
+    currentVotes(releaseId) {
+      return cachedVotes(seqOf(releaseId)).values();
+    },
     upsertVote(releaseId, v: Vote) {
       const seq = seqOf(releaseId);
       const byVoter = cachedVotes(seq);

@@ -7,13 +7,13 @@ import type { CardAction, FormId } from "../../src/app/events.js";
  * so cards posted by an older build can be recognised and answered politely.
  */
 const VERSION = "g1";
-const RELEASE_ID = /^R-\d{1,9}$/;
 
 const CARD_ACTIONS = ["go", "no_go", "abstain", "rollback", "retro"] as const satisfies readonly CardAction[];
 const FORM_IDS = ["create", "no_go", "rollback", "retro"] as const satisfies readonly FormId[];
 
-const buttonId = z.tuple([z.literal(VERSION), z.literal("b"), z.enum(CARD_ACTIONS), z.string().regex(RELEASE_ID)]);
-const formId = z.tuple([z.literal(VERSION), z.literal("f"), z.enum(FORM_IDS), z.union([z.string().regex(RELEASE_ID), z.literal("-")])]);
+// Parsed on every press: plain patterns, anchored, built from the same lists.
+const BUTTON_ID = new RegExp(`^${VERSION}:b:(${CARD_ACTIONS.join("|")}):(R-\\d{1,9})$`);
+const FORM_ID = new RegExp(`^${VERSION}:f:(${FORM_IDS.join("|")}):(R-\\d{1,9}|-)$`);
 
 /** A text input's custom_id inside a modal: the FormField key. */
 export const fieldKeySchema = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,40}$/);
@@ -35,11 +35,11 @@ export function formCustomId(form: FormId, releaseId: string | null): string {
 /** Parses an untrusted custom_id; null when it is not one of ours (tampered, or an unknown version). */
 export function parseCustomId(raw: unknown): ParsedCustomId | null {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > 100) return null;
-  const parts = raw.split(":");
-  const button = buttonId.safeParse(parts);
-  if (button.success) return { kind: "button", action: button.data[2], releaseId: button.data[3] };
-  const form = formId.safeParse(parts);
-  if (form.success) return { kind: "form", form: form.data[2], releaseId: form.data[3] === "-" ? null : form.data[3] };
+  const button = BUTTON_ID.exec(raw);
+  // The casts hold: each group matches only the names in CARD_ACTIONS / FORM_IDS.
+  if (button) return { kind: "button", action: button[1] as CardAction, releaseId: button[2]! };
+  const form = FORM_ID.exec(raw);
+  if (form) return { kind: "form", form: form[1] as FormId, releaseId: form[2] === "-" ? null : form[2]! };
   return null;
 }
 

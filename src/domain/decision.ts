@@ -23,7 +23,7 @@ function counts(v: Vote, policy: Policy, managerId: UserId): boolean {
  * time and always agrees with what the card shows. One pass over the votes: it runs on
  * every vote of a release with thousands of voters.
  */
-export function decide(votes: Vote[], policy: Policy, managerId: UserId): DecisionResult {
+export function decide(votes: Iterable<Vote>, policy: Policy, managerId: UserId): DecisionResult {
   let goCount = 0;
   let managerGo = false;
   const noGos: Vote[] = [];

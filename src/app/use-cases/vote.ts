@@ -8,7 +8,7 @@ import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
 function currentDecision(ctx: Ctx, release: Release): DecisionResult {
-  return decide(ctx.store.getVotes(release.id), policyFor(ctx, release.channel.key), release.managerId);
+  return decide(ctx.store.currentVotes(release.id), policyFor(ctx, release.channel.key), release.managerId);
 }
 
 function summary(result: DecisionResult): string {
