@@ -47,14 +47,14 @@ export interface Checkpointer {
   run(): void;
   /** Resolves when no checkpoint is running (tests). */
   settled(): Promise<void>;
-  /** Checkpoints finished so far. */
+  /** Checkpoint attempts finished so far (a busy one counts: the next catches up). */
   readonly completed: number;
   stop(): void;
 }
 
 /**
  * Runs WAL checkpoints on a worker thread. A checkpoint copies the WAL into the database
- * file and fsyncs it: 5-40 ms after a vote storm, during which every vote's answer would
+ * file and fsyncs it: 5-80 ms after a vote storm, during which every vote's answer would
  * wait if it ran on the event loop. The worker starts on the first checkpoint; if it
  * cannot start, checkpoints run on the calling thread as before.
  */
