@@ -257,6 +257,13 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       }
       return refs.map((r) => ({ ...r, channel: { ...r.channel } }));
     },
+    removeMessageRef(releaseId, ref: MessageRef) {
+      const seq = seqOf(releaseId);
+      refCache.delete(seq);
+      db.delete(messageRefs)
+        .where(and(eq(messageRefs.releaseSeq, seq), eq(messageRefs.platform, ref.platform), eq(messageRefs.channelKey, ref.channel.key), eq(messageRefs.messageId, ref.messageId)))
+        .run();
+    },
     ...createJobStore(handle),
   };
 }

@@ -1,5 +1,5 @@
-import { Routes, type APIMessage, type REST } from "discord.js";
-import type { ChatSurface, MessageRef } from "../../src/app/ports.js";
+import { DiscordAPIError, RESTJSONErrorCodes, Routes, type APIMessage, type REST } from "discord.js";
+import { MessageGone, type ChatSurface, type MessageRef } from "../../src/app/ports.js";
 import type { ChannelRef } from "../../src/domain/types.js";
 import { renderCard, renderNotice } from "./render.js";
 
@@ -18,7 +18,12 @@ export function createDiscordSurface(rest: REST, minUpdateIntervalMs = 1000): Ch
       return { messageId: msg.id };
     },
     async updateCard(ref: MessageRef, card) {
-      await rest.patch(Routes.channelMessage(ref.channel.nativeId, ref.messageId), { body: renderCard(card) });
+      try {
+        await rest.patch(Routes.channelMessage(ref.channel.nativeId, ref.messageId), { body: renderCard(card) });
+      } catch (err) {
+        if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage) throw new MessageGone(`discord message ${ref.messageId}`);
+        throw err;
+      }
     },
     async postNotice(ref: MessageRef, notice) {
       await rest.post(Routes.channelMessages(ref.channel.nativeId), { body: renderNotice(notice, guildOf(ref.channel), ref.messageId) });

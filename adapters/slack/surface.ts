@@ -1,5 +1,5 @@
 import type { webApi } from "@slack/bolt";
-import type { ChatSurface } from "../../src/app/ports.js";
+import { MessageGone, type ChatSurface } from "../../src/app/ports.js";
 import { renderCard, renderNotice } from "./render.js";
 
 /**
@@ -17,7 +17,12 @@ export function createSlackSurface(client: webApi.WebClient): ChatSurface {
       return { messageId: res.ts };
     },
     async updateCard(ref, card) {
-      await client.chat.update({ channel: ref.channel.nativeId, ts: ref.messageId, ...renderCard(card) });
+      try {
+        await client.chat.update({ channel: ref.channel.nativeId, ts: ref.messageId, ...renderCard(card) });
+      } catch (err) {
+        if ((err as { data?: { error?: unknown } }).data?.error === "message_not_found") throw new MessageGone(`slack message ${ref.messageId}`);
+        throw err;
+      }
     },
     async postNotice(ref, notice) {
       await client.chat.postMessage({ channel: ref.channel.nativeId, thread_ts: ref.messageId, ...renderNotice(notice), unfurl_links: false, unfurl_media: false });

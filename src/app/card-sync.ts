@@ -1,5 +1,5 @@
 import type { ChannelRef } from "../domain/types.js";
-import type { ChatSurface, Logger, MessageRef, Telemetry } from "./ports.js";
+import { MessageGone, type ChatSurface, type Logger, type MessageRef, type Telemetry } from "./ports.js";
 import type { Store } from "./store.js";
 import type { CardView, NoticeView } from "./views.js";
 
@@ -66,6 +66,15 @@ export function createCardSync(deps: CardSyncDeps) {
           attempts = 0;
           telemetry.cardUpdate(ref.platform, "ok");
         } catch (err) {
+          if (err instanceof MessageGone) {
+            // Deleted in chat, on purpose or not: retrying cannot bring it back, and
+            // re-posting would undo someone's deletion. `/release status` shows the release.
+            store.removeMessageRef(releaseId, ref);
+            slots.delete(keyOf(ref));
+            slot.dirty = false;
+            log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy");
+            break;
+          }
           attempts++;
           slot.dirty = true;
           telemetry.cardUpdate(ref.platform, "error");

@@ -10,6 +10,17 @@ export interface MessageRef {
 }
 
 /**
+ * Thrown by an adapter's updateCard when the platform says the message no longer exists
+ * (someone deleted the card in chat): the core stops updating that copy instead of retrying.
+ */
+export class MessageGone extends Error {
+  constructor(detail: string) {
+    super(`the card message no longer exists: ${detail}`);
+    this.name = "MessageGone";
+  }
+}
+
+/**
  * What the core needs from a chat platform. An adapter implements it; the core calls
  * it after a change has been committed. Methods may throw; the core logs and retries
  * card updates, and never loses the stored state.
@@ -19,6 +30,7 @@ export interface ChatSurface {
   /** Smallest gap between two edits of one message (Slack ~1000 ms, Discord 1000 ms). */
   minUpdateIntervalMs: number;
   postCard(channel: ChannelRef, card: CardView): Promise<{ messageId: string }>;
+  /** Throws MessageGone when the message was deleted. */
   updateCard(ref: MessageRef, card: CardView): Promise<void>;
   /** A reply under the card (thread or reply), for reminders and notices. */
   postNotice(ref: MessageRef, notice: NoticeView): Promise<void>;

@@ -103,6 +103,8 @@ export interface Store {
 
   addMessageRef(releaseId: string, ref: MessageRef): void;
   listMessageRefs(releaseId: string): MessageRef[];
+  /** Forgets the copy of the card at `ref` (it was deleted in chat). */
+  removeMessageRef(releaseId: string, ref: MessageRef): void;
 
   /** Inserts or replaces (same release + key) a job that is not done yet. */
   upsertJob(job: Omit<Job, "id" | "attempts">): void;

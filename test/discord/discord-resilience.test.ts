@@ -45,6 +45,26 @@ describe("Discord when things are slow or fail", () => {
     expect(h.core.store.getVotes("R-1")).toHaveLength(1);
   });
 
+  it("stops updating a card someone deleted, without retrying, and keeps counting votes", async () => {
+    h = await startHarness();
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    const msgId = await h.cardMessageId("R-1");
+    await h.core.bot.idle();
+    h.fake.messages.delete(msgId); // deleted in Discord: edits now answer 404 Unknown Message (10008)
+    const edits = () => h!.fake.calls.filter((c) => c.method === "PATCH" && c.path === `/channels/${h!.fake.world.channelId}/messages/${msgId}`);
+
+    await h.press(member(1), "go", "R-1", msgId);
+    await h.core.bot.idle();
+    expect(edits().map((c) => c.status)).toEqual([404]);
+    expect(h.core.store.listMessageRefs("R-1")).toEqual([]);
+    expect(h.core.logs).toContainEqual(expect.objectContaining({ level: "warn", msg: expect.stringMatching(/deleted in chat/) }));
+
+    await h.press(member(2), "go", "R-1", msgId);
+    await h.core.bot.idle();
+    expect(edits()).toHaveLength(1);
+    expect(h.core.store.getVotes("R-1").map((v) => v.voter)).toHaveLength(2);
+  });
+
   it("answers a command from a DM privately, without touching any release", async () => {
     h = await startHarness();
     // A DM interaction has `user` and no guild_id / guild / member.

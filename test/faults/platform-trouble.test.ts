@@ -94,6 +94,27 @@ describe("Slack API trouble", () => {
     await h.core.bot.idle();
     expect(cardPosts(h.fake.calls)).toHaveLength(1);
   }, 30_000);
+
+  it("stops updating a card someone deleted (message_not_found), without retrying, and keeps counting votes", async () => {
+    const h = await startSlackHarness();
+    cleanups.push(() => h.close());
+    await h.slash("UMGR", "create payments 1.4.2 at in 2h");
+    const card = await h.fake.waitFor("chat.postMessage");
+    await h.core.bot.idle();
+    h.fake.failNext("chat.update", { error: "message_not_found" }, 1);
+    const updates = () => h.fake.callsTo("chat.update").filter((c) => c.params.ts === messageTs(card));
+
+    await h.press("UQA", card, "Go");
+    await vi.waitFor(() => expect(updates()).toHaveLength(1), { timeout: 5000, interval: 50 });
+    await h.core.bot.idle();
+    expect(h.core.store.listMessageRefs("R-1")).toEqual([]);
+    expect(h.core.logs).toContainEqual(expect.objectContaining({ level: "warn", msg: expect.stringMatching(/deleted in chat/) }));
+
+    await h.press("UDEV", card, "Go");
+    await h.core.bot.idle();
+    expect(updates()).toHaveLength(1);
+    expect(h.core.store.getVotes("R-1")).toHaveLength(2);
+  }, 30_000);
 });
 
 describe("Discord API trouble", () => {
