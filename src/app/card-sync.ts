@@ -68,11 +68,11 @@ export function createCardSync(deps: CardSyncDeps) {
         } catch (err) {
           if (err instanceof MessageGone) {
             // Deleted in chat, on purpose or not: retrying cannot bring it back, and
-            // re-posting would undo someone's deletion. `/release status` shows the release.
+            // re-posting would undo someone's deletion. `/release share <id>` posts it again.
             store.removeMessageRef(releaseId, ref);
             slots.delete(keyOf(ref));
             slot.dirty = false;
-            log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy");
+            log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy (`/release share <id>` in the channel posts it again)");
             break;
           }
           attempts++;

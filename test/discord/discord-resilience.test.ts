@@ -4,7 +4,7 @@ import { registerCommands } from "../../adapters/discord/register-commands.js";
 import { buttonCustomId } from "../../adapters/discord/ids.js";
 import { buttonPress, member, slashCommand } from "../fakes/discord-fixtures.js";
 import { startFakeDiscord } from "../fakes/discord-server.js";
-import { BOT_TOKEN, CALLBACK, startHarness, type Harness } from "./harness.js";
+import { BOT_TOKEN, CALLBACK, startHarness, voteField, type Harness } from "./harness.js";
 
 describe("Discord when things are slow or fail", () => {
   let h: Harness | undefined;
@@ -63,6 +63,12 @@ describe("Discord when things are slow or fail", () => {
     await h.core.bot.idle();
     expect(edits()).toHaveLength(1);
     expect(h.core.store.getVotes("R-1").map((v) => v.voter)).toHaveLength(2);
+
+    // Wanted back after all: /release share posts a fresh card with both votes.
+    const shared = await h.command(member(3), "share", { id: "R-1" });
+    expect(shared.data.content).toContain("Posting R-1's card here");
+    const cards = await h.fake.waitForCount((c) => c.method === "POST" && c.path === `/channels/${h!.fake.world.channelId}/messages` && !c.body.message_reference && c.status === 200, 2);
+    expect(voteField(cards[1]!.body, "GO")).toBe("• Member 1\n• Member 2");
   });
 
   it("answers a command from a DM privately, without touching any release", async () => {
