@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { buttonCustomId } from "../adapters/discord/ids.js";
 import { buttonPress, member, slashCommand, type FakeMember } from "../test/fakes/discord-fixtures.js";
 import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../test/fakes/discord-server.js";
 import { BOT_TOKEN } from "../test/discord/harness.js";
-import { appNodeArgs, cpuMsOf, startBare, startProgram, storedVoters } from "./processes.js";
-import { maxInWindow, percentile, round, sleep } from "./stats.js";
-import { aggregate, type StormSide } from "./slack-storm.js";
+import { cpuDuring, startContenders, storedVoters } from "./processes.js";
+import { maxInWindow, round, sleep } from "./stats.js";
+import { aggregate, stormSide, type StormSide } from "./slack-storm.js";
 
 export interface DiscordStorm {
   presses: number;
@@ -39,8 +36,7 @@ function stamper(fake: FakeDiscord): Map<FakeCall, number> {
 const isCallback = (c: FakeCall) => c.method === "POST" && c.path.startsWith("/interactions/") && c.status < 300;
 
 /** Dispatches one button press per member over the gateway, `spreadMs / n` apart; latency = dispatch → callback at the fake. */
-async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, pid: number, releaseId: string, messageId: string, first: number, n: number, spreadMs: number) {
-  const cpuBefore = cpuMsOf(pid);
+async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, releaseId: string, messageId: string, first: number, n: number, spreadMs: number) {
   const sentAt = new Map<string, number>();
   const ids: string[] = [];
   const users = Array.from({ length: n }, (_, i) => member(first + i));
@@ -71,21 +67,15 @@ async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, pid: numb
     }
     if (answered.size < n) await sleep(20);
   }
-  const cpuAfter = cpuMsOf(pid);
-  const cpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
   const ackedUsers = users.filter((_, i) => answered.has(ids[i]!));
-  return { latencies, cpuMs, ackedUsers, lastSentWall };
+  return { latencies, ackedUsers, lastSentWall };
 }
 
-function side(run: { latencies: number[]; cpuMs: number | null }, n: number): StormSide {
-  const { latencies, cpuMs } = run;
-  return {
-    p50Ms: round(percentile(latencies, 50)),
-    p99Ms: round(percentile(latencies, 99)),
-    maxMs: round(Math.max(...latencies)),
-    non200: n - latencies.length,
-    cpuUsPerPress: cpuMs === null ? null : round((cpuMs * 1000) / n, 0),
-  };
+/** A storm with the CPU the app's process `pid` used meanwhile. */
+async function measuredStorm(pid: number, ...args: Parameters<typeof storm>) {
+  const { result: run, cpuMs } = await cpuDuring(pid, () => storm(...args));
+  const presses = args[5];
+  return { ...run, side: stormSide({ latencies: run.latencies, presses, failed: presses - run.latencies.length, cpuMs }) };
 }
 
 /** Runs `/release create` as `admin` through the fake and returns the card's message id. */
@@ -107,31 +97,26 @@ async function createRelease(fake: FakeDiscord, admin: FakeMember, releaseId: st
  * members; the bare client and gonogo alternate.
  */
 export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds = 7): Promise<DiscordStorm> {
-  const dir = mkdtempSync(join(tmpdir(), "gonogo-bench-discord-"));
-  const dbPath = join(dir, "gonogo.db");
   const bareFake = await startFakeDiscord();
   const fake = await startFakeDiscord();
   const admin = member(0);
-  const bare = await startBare("discord", { DISCORD_TOKEN: BOT_TOKEN, DISCORD_API_URL: bareFake.apiUrl });
-  const app = await startProgram({
-    DISCORD_TOKEN: BOT_TOKEN,
-    DISCORD_APPLICATION_ID: fake.world.applicationId,
-    DISCORD_GUILD_ID: fake.world.guildId,
-    DISCORD_API_URL: fake.apiUrl,
-    DATABASE_PATH: dbPath,
-    GONOGO_ADMINS: `discord:${fake.world.guildId}:${admin.id}`,
-    // The largest quorum a team can set: the storm crosses it mid-way and the card says so.
-    GONOGO_QUORUM: "100",
-  }, 20_000, appNodeArgs()).catch(async (err: unknown) => {
-    await bare.stop();
-    throw err;
-  });
+  const { bare, app, dbPath, stop } = await startContenders(
+    { name: "discord", env: { DISCORD_TOKEN: BOT_TOKEN, DISCORD_API_URL: bareFake.apiUrl } },
+    {
+      DISCORD_TOKEN: BOT_TOKEN,
+      DISCORD_APPLICATION_ID: fake.world.applicationId,
+      DISCORD_GUILD_ID: fake.world.guildId,
+      DISCORD_API_URL: fake.apiUrl,
+      GONOGO_ADMINS: `discord:${fake.world.guildId}:${admin.id}`,
+    },
+  );
+  const appPid = app.child.pid!;
   const bareStamps = stamper(bareFake);
   const stamps = stamper(fake);
   try {
     const warmId = await createRelease(fake, admin, "R-1", "warmup", "0.0.1");
-    await storm(bareFake, bareStamps, bare.pid, "R-1", warmId, 10_000, 50, 250);
-    await storm(fake, stamps, app.child.pid!, "R-1", warmId, 10_000, 50, 250);
+    await storm(bareFake, bareStamps, "R-1", warmId, 10_000, 50, 250);
+    await storm(fake, stamps, "R-1", warmId, 10_000, 50, 250);
     await sleep(1100);
 
     const results: Array<Parameters<typeof aggregate>[0][number] & { maxEditsPer5s: number }> = [];
@@ -140,17 +125,17 @@ export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds =
       const cardId = await createRelease(fake, admin, releaseId, "payments", `1.4.${r}`);
       await sleep(200);
       const first = 1 + r * presses;
-      const bareRun = await storm(bareFake, bareStamps, bare.pid, releaseId, cardId, first, presses, spreadMs);
+      const bareRun = await measuredStorm(bare.pid, bareFake, bareStamps, releaseId, cardId, first, presses, spreadMs);
       await sleep(500);
       const callsBefore = fake.calls.length;
-      const run = await storm(fake, stamps, app.child.pid!, releaseId, cardId, first, presses, spreadMs);
+      const run = await measuredStorm(appPid, fake, stamps, releaseId, cardId, first, presses, spreadMs);
       const isEdit = (c: FakeCall) => c.method === "PATCH" && c.path.endsWith(`/messages/${cardId}`) && c.status === 200;
       const truth = await fake.waitFor((c) => isEdit(c) && JSON.stringify(c.body?.embeds?.[0]?.fields ?? []).includes(`"GO (${presses})`), 20_000);
       const stored = storedVoters(dbPath);
       const editTimes = fake.calls.slice(callsBefore).filter(isEdit).map((c) => stamps.get(c)!);
       results.push({
-        gonogo: side(run, presses),
-        bare: side(bareRun, presses),
+        gonogo: run.side,
+        bare: bareRun.side,
         votesLost: run.ackedUsers.filter((u) => !stored.has(`discord:${fake.world.guildId}:${u.id}`)).length,
         cardUpdates: editTimes.length,
         maxUpdatesPerSecond: maxInWindow(editTimes, 1000),
@@ -175,10 +160,8 @@ export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds =
       rounds: results,
     };
   } finally {
-    await app.stop();
-    await bare.stop();
+    await stop();
     await fake.close();
     await bareFake.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

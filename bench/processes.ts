@@ -1,6 +1,8 @@
 import Database from "better-sqlite3";
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ROOT } from "../test/helpers/program.js";
 
 import { startGonogo, type RunningGonogo } from "../test/helpers/faults-program.js";
@@ -19,7 +21,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 /** The gonogo program as `npm start` runs it (`dist/main.js`), with only `env`. */
-export async function startProgram(env: Record<string, string>, timeoutMs: number, nodeArgs: readonly string[]): Promise<RunningGonogo> {
+async function startProgram(env: Record<string, string>, timeoutMs: number, nodeArgs: readonly string[]): Promise<RunningGonogo> {
   const running = await startGonogo(env, timeoutMs, nodeArgs);
   children.add(running.child);
   return running;
@@ -39,7 +41,7 @@ export interface BareApp {
 }
 
 /** Starts `bench/bare/<name>.mjs` with `env` and resolves once it prints `ready`. */
-export function startBare(name: "bolt" | "discord", env: Record<string, string>, timeoutMs = 20_000): Promise<BareApp> {
+function startBare(name: "bolt" | "discord", env: Record<string, string>, timeoutMs = 20_000): Promise<BareApp> {
   const child: ChildProcess = spawn(process.execPath, [`bench/bare/${name}.mjs`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
@@ -72,7 +74,7 @@ export function startBare(name: "bolt" | "discord", env: Record<string, string>,
 }
 
 /** `BENCH_APP_NODE_ARGS` go to the gonogo process only, e.g. `--cpu-prof` to profile the app under test. */
-export function appNodeArgs(): string[] {
+function appNodeArgs(): string[] {
   return (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
 }
 
@@ -88,9 +90,9 @@ export function storedVoters(dbPath: string): Set<string> {
 
 /**
  * CPU time (user + system, ms) a process has used so far, from /proc (Linux; null
- * elsewhere). Sampled around a storm it gives CPU per press: a steadier figure than p99.
+ * elsewhere).
  */
-export function cpuMsOf(pid: number): number | null {
+function cpuMsOf(pid: number): number | null {
   try {
     // Fields after the ")" of the command name: utime and stime are the 12th and 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -103,3 +105,48 @@ export function cpuMsOf(pid: number): number | null {
 
 /** USER_HZ: 100 on every Linux this runs on. */
 const CLOCK_TICKS_PER_SEC = 100;
+
+/** Runs `work` and reports the CPU process `pid` used meanwhile: per press, a steadier figure than p99. */
+export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpuMs: number | null }> {
+  const before = cpuMsOf(pid);
+  const result = await work();
+  const after = cpuMsOf(pid);
+  return { result, cpuMs: before === null || after === null ? null : after - before };
+}
+
+export interface Contenders {
+  bare: BareApp;
+  app: RunningGonogo;
+  /** The program's SQLite file, to count stored votes. */
+  dbPath: string;
+  /** Stops both and removes the database. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts one storm's two contenders: the bare framework app and the gonogo program on a
+ * fresh SQLite file, with the largest quorum a team can set (a storm crosses it mid-way,
+ * and the card says so).
+ */
+export async function startContenders(bare: { name: "bolt" | "discord"; env: Record<string, string> }, appEnv: Record<string, string>): Promise<Contenders> {
+  const dir = mkdtempSync(join(tmpdir(), "gonogo-bench-storm-"));
+  const dbPath = join(dir, "gonogo.db");
+  const bareApp = await startBare(bare.name, bare.env);
+  try {
+    const app = await startProgram({ ...appEnv, DATABASE_PATH: dbPath, GONOGO_QUORUM: "100" }, 20_000, appNodeArgs());
+    return {
+      bare: bareApp,
+      app,
+      dbPath,
+      stop: async () => {
+        await app.stop();
+        await bareApp.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await bareApp.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}

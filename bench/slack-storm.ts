@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createFakeSlack, type FakeCall, type FakeSlack } from "../test/fakes/slack-api.js";
 import { blockActionsPayload, BOT_TOKEN, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../test/slack/harness.js";
 import { httpStorm, type StormResult } from "./http-storm.js";
-import { appNodeArgs, cpuMsOf, startBare, startProgram, storedVoters } from "./processes.js";
+import { cpuDuring, startContenders, storedVoters } from "./processes.js";
 import { maxInWindow, percentile, round, sleep } from "./stats.js";
 
 export interface StormSide {
@@ -40,22 +37,21 @@ function storm(url: string, bodies: string[], spreadMs: number): Promise<StormRe
   return httpStorm({ url: `${url}/slack/events`, bodies, spreadMs, signingSecret: SIGNING_SECRET });
 }
 
-function side(r: StormResult, cpuMs: number | null): StormSide {
+/** One side of a round: the measured latencies, how many of the presses failed, the CPU the app used. */
+export function stormSide(s: { latencies: number[]; presses: number; failed: number; cpuMs: number | null }): StormSide {
   return {
-    p50Ms: round(percentile(r.latencies, 50)),
-    p99Ms: round(percentile(r.latencies, 99)),
-    maxMs: round(Math.max(...r.latencies)),
-    non200: r.statuses.filter((s) => s !== 200).length,
-    cpuUsPerPress: cpuMs === null ? null : round((cpuMs * 1000) / r.latencies.length, 0),
+    p50Ms: round(percentile(s.latencies, 50)),
+    p99Ms: round(percentile(s.latencies, 99)),
+    maxMs: round(Math.max(...s.latencies)),
+    non200: s.failed,
+    cpuUsPerPress: s.cpuMs === null ? null : round((s.cpuMs * 1000) / s.presses, 0),
   };
 }
 
 /** A storm with the CPU the app's process used meanwhile. */
-async function measuredStorm(pid: number, url: string, bodies: string[], spreadMs: number): Promise<{ run: StormResult; cpuMs: number | null }> {
-  const before = cpuMsOf(pid);
-  const run = await storm(url, bodies, spreadMs);
-  const after = cpuMsOf(pid);
-  return { run, cpuMs: before === null || after === null ? null : after - before };
+async function measuredStorm(pid: number, url: string, bodies: string[], spreadMs: number): Promise<{ run: StormResult; side: StormSide }> {
+  const { result: run, cpuMs } = await cpuDuring(pid, () => storm(url, bodies, spreadMs));
+  return { run, side: stormSide({ latencies: run.latencies, presses: bodies.length, failed: run.statuses.filter((s) => s !== 200).length, cpuMs }) };
 }
 
 function pressBodies(fake: FakeSlack, card: FakeCall, prefix: string, n: number): string[] {
@@ -105,22 +101,11 @@ export function aggregate(rounds: Round[]): Omit<SlackStorm, "presses" | "spread
  * new voters; the bare app and gonogo alternate.
  */
 export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 7): Promise<SlackStorm> {
-  const dir = mkdtempSync(join(tmpdir(), "gonogo-bench-slack-"));
-  const dbPath = join(dir, "gonogo.db");
   const bareFake = await createFakeSlack({ teamId: TEAM, users: USERS });
   const fake = await createFakeSlack({ teamId: TEAM, users: USERS });
   const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET };
-  const bare = await startBare("bolt", { ...slackEnv, SLACK_API_URL: bareFake.apiUrl });
+  const { bare, app, dbPath, stop } = await startContenders({ name: "bolt", env: { ...slackEnv, SLACK_API_URL: bareFake.apiUrl } }, { ...slackEnv, SLACK_API_URL: fake.apiUrl });
   const bareUrl = `http://127.0.0.1:${bare.readyArg}`;
-  const app = await startProgram(
-    // The largest quorum a team can set: the storm crosses it mid-way and the card says so.
-    { ...slackEnv, SLACK_API_URL: fake.apiUrl, DATABASE_PATH: dbPath, GONOGO_QUORUM: "100" },
-    20_000,
-    appNodeArgs(),
-  ).catch(async (err: unknown) => {
-    await bare.stop();
-    throw err;
-  });
   const url = `http://127.0.0.1:${app.port}`;
   const appPid = app.child.pid!;
   const create = async (text: string, releaseId: string): Promise<FakeCall> => {
@@ -151,8 +136,8 @@ export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 7
       const stored = storedVoters(dbPath);
       const cardUpdates = fake.callsTo("chat.update").slice(updatesBefore).filter((c) => c.params.ts === ts);
       results.push({
-        gonogo: side(run.run, run.cpuMs),
-        bare: side(bareRun.run, bareRun.cpuMs),
+        gonogo: run.side,
+        bare: bareRun.side,
         votesLost: acked.filter((v) => !stored.has(v)).length,
         cardUpdates: cardUpdates.length,
         maxUpdatesPerSecond: maxInWindow(cardUpdates.map((c) => c.at), 1000),
@@ -163,10 +148,8 @@ export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 7
     const agg = aggregate(results);
     return { presses, spreadMs, ...agg, bareBolt: agg.bare, rounds: results };
   } finally {
-    await app.stop();
-    await bare.stop();
+    await stop();
     await fake.close();
     await bareFake.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
