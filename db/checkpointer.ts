@@ -45,8 +45,6 @@ parentPort.on("message", () => {
 export interface Checkpointer {
   /** Starts a PASSIVE checkpoint unless one is running. */
   run(): void;
-  /** Resolves when no checkpoint is running (tests). */
-  settled(): Promise<void>;
   /** Checkpoint attempts finished so far (a busy one counts: the next catches up). */
   readonly completed: number;
   stop(): void;
@@ -61,7 +59,7 @@ export interface Checkpointer {
 export function createCheckpointer(path: string, onThisThread: () => void): Checkpointer {
   let worker: Worker | undefined;
   let failed = false;
-  let running: Promise<void> | undefined;
+  let running = false;
   let completed = 0;
 
   const start = (): Worker => {
@@ -85,21 +83,18 @@ export function createCheckpointer(path: string, onThisThread: () => void): Chec
       }
       worker ??= start();
       const w = worker;
-      running = new Promise<void>((resolve) => {
-        const done = () => {
-          w.off("message", done);
-          w.off("exit", done);
-          running = undefined;
-          completed++;
-          resolve();
-        };
-        // A busy or failed checkpoint is harmless: the next one catches up.
-        w.on("message", done);
-        w.on("exit", done);
-      });
+      running = true;
+      // A busy or failed checkpoint is harmless: the next one catches up.
+      const done = () => {
+        w.off("message", done);
+        w.off("exit", done);
+        running = false;
+        completed++;
+      };
+      w.on("message", done);
+      w.on("exit", done);
       w.postMessage("checkpoint");
     },
-    settled: () => running ?? Promise.resolve(),
     get completed() {
       return completed;
     },

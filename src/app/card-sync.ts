@@ -71,7 +71,6 @@ export function createCardSync(deps: CardSyncDeps) {
             // re-posting would undo someone's deletion. `/release share <id>` posts it again.
             store.removeMessageRef(releaseId, ref);
             slots.delete(keyOf(ref));
-            slot.dirty = false;
             log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy (`/release share <id>` in the channel posts it again)");
             break;
           }
