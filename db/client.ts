@@ -50,7 +50,7 @@ export function openDatabase(path: string): DatabaseHandle {
   let lastCheckpoint = Date.now();
   const checkpoints = setInterval(() => {
     if (!sqlite.open || !checkpointer) return;
-    const wal = existsSync(walPath) ? statSync(walPath) : null;
+    const wal = statSync(walPath, { throwIfNoEntry: false });
     const now = Date.now();
     if (wal && checkpointDue({ walBytes: wal.size, msSinceCheckpoint: now - lastCheckpoint, msSinceWrite: now - wal.mtimeMs })) {
       checkpointer.run();
