@@ -1,32 +1,31 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
-/** Checkpoint early once this much WAL was written since the last checkpoint. */
-export const WAL_CHECKPOINT_BYTES = 16 * 2 ** 20;
-/** Otherwise checkpoint this often, when anything was written. */
-export const WAL_CHECKPOINT_EVERY_MS = 30_000;
 /** A checkpoint waits until nothing was written for this long (a vote storm has passed)… */
 export const WAL_QUIET_MS = 1000;
-/** …unless the WAL grew this big: then it runs anyway, so the file stays bounded. */
+/**
+ * …unless the WAL grew past this: then it runs anyway, so the file stays bounded. It is
+ * also the size a bigger WAL file is cut back to when it restarts (journal_size_limit).
+ */
 export const WAL_HARD_LIMIT_BYTES = 64 * 2 ** 20;
-/** The size a restarted WAL file is cut back to: below the threshold, so growth past it is new writes. */
-export const WAL_KEEP_BYTES = 4 * 2 ** 20;
 
 export interface WalState {
+  /** The WAL file's size: SQLite reuses the file from its start after a checkpoint, so it only grows past the largest WAL so far. */
   walBytes: number;
-  msSinceCheckpoint: number;
+  /** Was anything committed since the last checkpoint started? */
+  writtenSinceCheckpoint: boolean;
   msSinceWrite: number;
 }
 
 /**
- * Is a checkpoint due? Even on its own thread a 16 MB checkpoint competes with the votes
+ * Is a checkpoint due? Even on its own thread a big checkpoint competes with the votes
  * for the disk and the CPU (the Discord storm's ack p99 rose from 5 to 16-40 ms in the
  * rounds it landed in), so it waits for a lull in writing, as a storm always has one.
+ * In a lull it is cheap and off the event loop, so every lull after a write gets one.
  */
-export function checkpointDue({ walBytes, msSinceCheckpoint, msSinceWrite }: WalState): boolean {
+export function checkpointDue({ walBytes, writtenSinceCheckpoint, msSinceWrite }: WalState): boolean {
   if (walBytes > WAL_HARD_LIMIT_BYTES) return true;
-  const wanted = walBytes > WAL_CHECKPOINT_BYTES || (walBytes > 0 && msSinceCheckpoint > WAL_CHECKPOINT_EVERY_MS);
-  return wanted && msSinceWrite >= WAL_QUIET_MS;
+  return writtenSinceCheckpoint && msSinceWrite >= WAL_QUIET_MS;
 }
 
 // The worker's whole program, plain CommonJS (a worker runs no TypeScript loader): its own

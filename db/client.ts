@@ -4,7 +4,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkpointDue, createCheckpointer, type Checkpointer, WAL_KEEP_BYTES } from "./checkpointer.js";
+import { checkpointDue, createCheckpointer, type Checkpointer, WAL_HARD_LIMIT_BYTES } from "./checkpointer.js";
 import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -39,22 +39,22 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma("foreign_keys = ON");
   // SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages,
   // with an fsync: every ~250th vote paid for it. Checkpoint from a timer instead, on a
-  // worker thread, in a lull: every 30 s or once 16 MB of WAL were written (db/checkpointer.ts).
+  // worker thread, in a lull after writing (db/checkpointer.ts).
   sqlite.pragma("wal_autocheckpoint = 0");
-  // A checkpointed WAL is reused from its start but keeps its size; cut it back to 4 MB when
-  // it restarts, so "the WAL file passed 16 MB" means 16 MB written since the last
-  // checkpoint (otherwise one storm left a big file and every later second checkpointed).
-  sqlite.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
+  // After a checkpoint the next commit restarts the WAL from the file's start. Cutting the
+  // file back at that moment (a small journal_size_limit) cost that commit 5-10 ms, the
+  // slowest vote of a storm; so the file keeps its size, and only a WAL past the hard limit is cut back.
+  sqlite.pragma(`journal_size_limit = ${WAL_HARD_LIMIT_BYTES}`);
   const walPath = `${path}-wal`;
   const checkpointer = path === ":memory:" ? undefined : createCheckpointer(path, () => sqlite.pragma("wal_checkpoint(PASSIVE)"));
-  let lastCheckpoint = Date.now();
+  let lastCheckpoint = 0;
   const checkpoints = setInterval(() => {
     if (!sqlite.open || !checkpointer) return;
     const wal = statSync(walPath, { throwIfNoEntry: false });
     const now = Date.now();
-    if (wal && checkpointDue({ walBytes: wal.size, msSinceCheckpoint: now - lastCheckpoint, msSinceWrite: now - wal.mtimeMs })) {
+    if (wal && checkpointDue({ walBytes: wal.size, writtenSinceCheckpoint: wal.mtimeMs > lastCheckpoint, msSinceWrite: now - wal.mtimeMs })) {
+      lastCheckpoint = now;
       checkpointer.run();
-      lastCheckpoint = Date.now();
     }
   }, 1000);
   checkpoints.unref();
