@@ -2,7 +2,7 @@ import { buttonCustomId } from "../adapters/discord/ids.js";
 import { buttonPress, member, slashCommand, type FakeMember } from "../test/fakes/discord-fixtures.js";
 import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../test/fakes/discord-server.js";
 import { BOT_TOKEN } from "../test/discord/harness.js";
-import { cpuDuring, startContenders, storedVoters } from "./processes.js";
+import { bothSides, cpuDuring, startContenders, storedVoters } from "./processes.js";
 import { maxInWindow, round, sleep } from "./stats.js";
 import { aggregate, stormSide, type StormSide } from "./slack-storm.js";
 
@@ -96,7 +96,7 @@ async function createRelease(fake: FakeDiscord, admin: FakeMember, releaseId: st
  * each in its own process, in the same run. Each round is a fresh card and 500 new
  * members; the bare client and gonogo alternate.
  */
-export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds = 7): Promise<DiscordStorm> {
+export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds = 11): Promise<DiscordStorm> {
   const bareFake = await startFakeDiscord();
   const fake = await startFakeDiscord();
   const admin = member(0);
@@ -115,9 +115,11 @@ export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds =
   const stamps = stamper(fake);
   try {
     const warmId = await createRelease(fake, admin, "R-1", "warmup", "0.0.1");
-    await storm(bareFake, bareStamps, "R-1", warmId, 10_000, 50, 250);
-    await storm(fake, stamps, "R-1", warmId, 10_000, 50, 250);
-    await sleep(1100);
+    await bothSides(
+      0,
+      () => storm(bareFake, bareStamps, "R-1", warmId, 10_000, 50, 250),
+      () => storm(fake, stamps, "R-1", warmId, 10_000, 50, 250),
+    );
 
     const results: Array<Parameters<typeof aggregate>[0][number] & { maxEditsPer5s: number }> = [];
     for (let r = 0; r < rounds; r++) {
@@ -125,24 +127,28 @@ export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds =
       const cardId = await createRelease(fake, admin, releaseId, "payments", `1.4.${r}`);
       await sleep(200);
       const first = 1 + r * presses;
-      const bareRun = await measuredStorm(bare.pid, bareFake, bareStamps, releaseId, cardId, first, presses, spreadMs);
-      await sleep(500);
-      const callsBefore = fake.calls.length;
-      const run = await measuredStorm(appPid, fake, stamps, releaseId, cardId, first, presses, spreadMs);
       const isEdit = (c: FakeCall) => c.method === "PATCH" && c.path.endsWith(`/messages/${cardId}`) && c.status === 200;
-      const truth = await fake.waitFor((c) => isEdit(c) && JSON.stringify(c.body?.embeds?.[0]?.fields ?? []).includes(`"GO (${presses})`), 20_000);
+      const sides = await bothSides(
+        r,
+        () => measuredStorm(bare.pid, bareFake, bareStamps, releaseId, cardId, first, presses, spreadMs),
+        async () => {
+          const callsBefore = fake.calls.length;
+          const run = await measuredStorm(appPid, fake, stamps, releaseId, cardId, first, presses, spreadMs);
+          const truth = await fake.waitFor((c) => isEdit(c) && JSON.stringify(c.body?.embeds?.[0]?.fields ?? []).includes(`"GO (${presses})`), 20_000);
+          return { run, truth, editTimes: fake.calls.slice(callsBefore).filter(isEdit).map((c) => stamps.get(c)!) };
+        },
+      );
+      const { run, truth, editTimes } = sides.gonogo;
       const stored = storedVoters(dbPath);
-      const editTimes = fake.calls.slice(callsBefore).filter(isEdit).map((c) => stamps.get(c)!);
       results.push({
         gonogo: run.side,
-        bare: bareRun.side,
+        bare: sides.bare.side,
         votesLost: run.ackedUsers.filter((u) => !stored.has(`discord:${fake.world.guildId}:${u.id}`)).length,
         cardUpdates: editTimes.length,
         maxUpdatesPerSecond: maxInWindow(editTimes, 1000),
         maxEditsPer5s: maxInWindow(editTimes, 5000),
         lastPressToTrueTallyMs: round(stamps.get(truth)! - run.lastSentWall, 0),
       });
-      await sleep(1100);
     }
     const agg = aggregate(results);
     return {

@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { WAL_QUIET_MS } from "../db/checkpointer.js";
 import { ROOT } from "../test/helpers/program.js";
+import { sleep } from "./stats.js";
 
 import { startGonogo, type RunningGonogo } from "../test/helpers/faults-program.js";
 
@@ -149,4 +151,32 @@ export async function startContenders(bare: { name: "bolt" | "discord"; env: Rec
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * How long the bench waits after gonogo's storm: gonogo checkpoints its WAL in the first lull
+ * (a timer tick 1–2 s after the last write, then tens of ms of disk and CPU on a worker),
+ * which would otherwise land in the bare app's next storm.
+ */
+const AFTER_GONOGO_MS = WAL_QUIET_MS + 1000 + 300;
+const AFTER_BARE_MS = 500;
+
+/**
+ * Runs one round's two sides: the bare app first in even rounds, gonogo first in odd ones,
+ * so neither always runs in the other's aftermath.
+ */
+export async function bothSides<B, G>(round: number, bareSide: () => Promise<B>, gonogoSide: () => Promise<G>): Promise<{ bare: B; gonogo: G }> {
+  const bare = async () => {
+    const result = await bareSide();
+    await sleep(AFTER_BARE_MS);
+    return result;
+  };
+  const gonogo = async () => {
+    const result = await gonogoSide();
+    await sleep(AFTER_GONOGO_MS);
+    return result;
+  };
+  if (round % 2 === 0) return { bare: await bare(), gonogo: await gonogo() };
+  const gonogoFirst = await gonogo();
+  return { bare: await bare(), gonogo: gonogoFirst };
 }

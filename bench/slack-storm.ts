@@ -1,7 +1,7 @@
 import { createFakeSlack, type FakeCall, type FakeSlack } from "../test/fakes/slack-api.js";
 import { blockActionsPayload, BOT_TOKEN, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../test/slack/harness.js";
 import { httpStorm, type StormResult } from "./http-storm.js";
-import { cpuDuring, startContenders, storedVoters } from "./processes.js";
+import { bothSides, cpuDuring, startContenders, storedVoters } from "./processes.js";
 import { maxInWindow, percentile, round, sleep } from "./stats.js";
 
 export interface StormSide {
@@ -100,7 +100,7 @@ export function aggregate(rounds: Round[]): Omit<SlackStorm, "presses" | "spread
  * each with its own fake Slack API, in the same run. Each round is a fresh card and 500
  * new voters; the bare app and gonogo alternate.
  */
-export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 7): Promise<SlackStorm> {
+export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 11): Promise<SlackStorm> {
   const bareFake = await createFakeSlack({ teamId: TEAM, users: USERS });
   const fake = await createFakeSlack({ teamId: TEAM, users: USERS });
   const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET };
@@ -116,9 +116,11 @@ export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 7
   try {
     const warmCard = await create("create warmup 0.0.1 at in 2h", "R-1");
     // Warm both paths (JIT, connection pools) with 50 presses each, off the measured cards.
-    await storm(bareUrl, pressBodies(bareFake, warmCard, "UW", 50), 250);
-    await storm(url, pressBodies(fake, warmCard, "UW", 50), 250);
-    await sleep(1100);
+    await bothSides(
+      0,
+      () => storm(bareUrl, pressBodies(bareFake, warmCard, "UW", 50), 250),
+      () => storm(url, pressBodies(fake, warmCard, "UW", 50), 250),
+    );
 
     const results: Round[] = [];
     for (let r = 0; r < rounds; r++) {
@@ -126,24 +128,28 @@ export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 7
       const card = await create(`create payments 1.4.${r} at in 2h`, releaseId);
       await sleep(200);
       const prefix = `US${r}`;
-      const bareRun = await measuredStorm(bare.pid, bareUrl, pressBodies(bareFake, card, prefix, presses), spreadMs);
-      await sleep(500);
-      const updatesBefore = fake.callsTo("chat.update").length;
-      const run = await measuredStorm(appPid, url, pressBodies(fake, card, prefix, presses), spreadMs);
       const ts = messageTs(card);
-      const truth = await fake.waitFor("chat.update", (c) => c.params.ts === ts && visibleText(c).includes(`*GO* (${presses})`), 20_000);
+      const sides = await bothSides(
+        r,
+        () => measuredStorm(bare.pid, bareUrl, pressBodies(bareFake, card, prefix, presses), spreadMs),
+        async () => {
+          const updatesBefore = fake.callsTo("chat.update").length;
+          const storm = await measuredStorm(appPid, url, pressBodies(fake, card, prefix, presses), spreadMs);
+          const truth = await fake.waitFor("chat.update", (c) => c.params.ts === ts && visibleText(c).includes(`*GO* (${presses})`), 20_000);
+          return { storm, truth, cardUpdates: fake.callsTo("chat.update").slice(updatesBefore).filter((c) => c.params.ts === ts) };
+        },
+      );
+      const { storm: run, truth, cardUpdates } = sides.gonogo;
       const acked = run.run.statuses.map((s, i) => (s === 200 ? `slack:${TEAM}:${userId(prefix, i)}` : "")).filter(Boolean);
       const stored = storedVoters(dbPath);
-      const cardUpdates = fake.callsTo("chat.update").slice(updatesBefore).filter((c) => c.params.ts === ts);
       results.push({
         gonogo: run.side,
-        bare: bareRun.side,
+        bare: sides.bare.side,
         votesLost: acked.filter((v) => !stored.has(v)).length,
         cardUpdates: cardUpdates.length,
         maxUpdatesPerSecond: maxInWindow(cardUpdates.map((c) => c.at), 1000),
         lastPressToTrueTallyMs: truth.at - run.run.lastSentAt,
       });
-      await sleep(1100);
     }
     const agg = aggregate(results);
     return { presses, spreadMs, ...agg, bareBolt: agg.bare, rounds: results };
