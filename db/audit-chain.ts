@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type Database from "better-sqlite3";
 
 export interface AuditRowForHash {
@@ -10,11 +10,9 @@ export interface AuditRowForHash {
   data: string;
 }
 
-/** The hash of one audit row, chained to the one before it. */
+/** The hash of one audit row, chained to the one before it (one-shot `hash`: no Hash object per vote). */
 export function auditHash(prevHash: string, row: AuditRowForHash): string {
-  return createHash("sha256")
-    .update(JSON.stringify([prevHash, row.releaseId, row.at, row.actor, row.platform, row.type, row.data]))
-    .digest("hex");
+  return hash("sha256", JSON.stringify([prevHash, row.releaseId, row.at, row.actor, row.platform, row.type, row.data]), "hex");
 }
 
 export const GENESIS = "genesis";

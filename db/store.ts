@@ -165,7 +165,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       return [...cachedVotes(seqOf(releaseId)).values()];
     },
     currentVotes(releaseId) {
-      return cachedVotes(seqOf(releaseId)).values();
+      return cachedVotes(seqOf(releaseId));
     },
     upsertVote(releaseId, v: Vote) {
       const seq = seqOf(releaseId);

@@ -77,8 +77,8 @@ export interface Store {
   findReleases(filter: { service?: string; version?: string; since?: number }): Release[];
 
   getVotes(releaseId: string): Vote[];
-  /** The same votes as a live view, without copying them: iterate at once, never across a write. Every press decides on it. */
-  currentVotes(releaseId: string): Iterable<Vote>;
+  /** The same votes as a live view, without copying them: read at once, never across a write. Every press decides on it. */
+  currentVotes(releaseId: string): ReadonlyMap<UserId, Vote>;
   /** One person's current vote: asked on every press, so it must not copy the whole list. */
   getVote(releaseId: string, voter: string): Vote | undefined;
   upsertVote(releaseId: string, vote: Vote): void;
