@@ -1,4 +1,4 @@
-import { MessageFlags, type AutocompleteInteraction, type Interaction, type InteractionReplyOptions } from "discord.js";
+import { InteractionResponseType, MessageFlags, Routes, type AutocompleteInteraction, type Interaction, type InteractionReplyOptions } from "discord.js";
 import type { Bot } from "../../src/app/bot-api.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { Reply } from "../../src/app/views.js";
@@ -74,7 +74,23 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
     await i.showModal(renderModal(first.form));
     return;
   }
-  await i.reply(answerFor(first));
+  await replyPrivately(i, answerFor(first));
+}
+
+/**
+ * Sends the private answer. Without files it is plain API JSON, posted as the interaction
+ * callback through discord.js's own REST client: `reply()` would first build a
+ * MessagePayload, whose getters `require()` four modules on every call, each resolved
+ * anew by Node (about 2 KB of garbage and 40 µs per vote in the Discord storm's
+ * allocation profile). The request on the wire is the one `reply()` sends.
+ */
+async function replyPrivately(i: Responder, answer: ReturnType<typeof answerFor>): Promise<void> {
+  if (answer.files) {
+    await i.reply(answer);
+    return;
+  }
+  const data = { content: answer.content, embeds: answer.embeds, components: answer.components, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } };
+  await i.client.rest.post(Routes.interactionCallback(i.id, i.token), { body: { type: InteractionResponseType.ChannelMessageWithSource, data }, auth: false });
 }
 
 /** The private answer to the person who acted. A modal cannot open another modal, so a form here becomes text. */
