@@ -56,17 +56,26 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
     await i.reply({ content: inbound.error, flags: MessageFlags.Ephemeral });
     return;
   }
-  const pending = deps.bot.handle(inbound.event);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deps.deferAfterMs ?? DEFER_AFTER_MS)));
-  const first = await Promise.race([pending, late]);
-  clearTimeout(timer);
-  if (first === "late") {
+  // The timer is the only thing a press allocates for the slow case (no race of promises):
+  // it fires only if bot.handle is still running after deferAfterMs.
+  let deferred: Promise<unknown> | undefined;
+  const timer = setTimeout(() => {
     deps.log.warn({ interaction: i.id }, "discord: bot.handle slow, deferring the reply");
-    await i.deferReply({ flags: MessageFlags.Ephemeral });
-    const reply = await pending;
+    deferred = i.deferReply({ flags: MessageFlags.Ephemeral });
+    deferred.catch(() => undefined); // handled where it is awaited below, not an unhandled rejection meanwhile
+  }, deps.deferAfterMs ?? DEFER_AFTER_MS);
+  let first: Reply;
+  try {
+    first = await deps.bot.handle(inbound.event);
+  } finally {
+    clearTimeout(timer);
+    // A deferral in flight must land before the answer, or the apology, follows it.
+    if (deferred) await deferred.catch(() => undefined);
+  }
+  if (deferred) {
+    await deferred;
     // The deferral already made the reply ephemeral; edits cannot carry flags.
-    const { content, embeds, components, files } = answerFor(reply);
+    const { content, embeds, components, files } = answerFor(first);
     await i.editReply({ content: content ?? null, embeds: embeds ?? [], components: components ?? [], files: files ?? [] });
     return;
   }
