@@ -34,6 +34,11 @@ export const releases = sqliteTable(
 );
 
 /** The current vote of each voter: unique per (release, voter); history lives in audit_events. */
+/**
+ * WITHOUT ROWID (migration 0006): a vote is one b-tree write, not a rowid table plus its
+ * primary-key index. drizzle cannot express it, so a generated migration that rebuilds
+ * `votes` would quietly drop it: write such a rebuild as a custom migration that keeps it.
+ */
 export const votes = sqliteTable(
   "votes",
   {
@@ -52,7 +57,9 @@ export const votes = sqliteTable(
 export const auditEvents = sqliteTable(
   "audit_events",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    // No AUTOINCREMENT: rows are never deleted, so plain rowids never repeat either, and
+    // AUTOINCREMENT rewrote the sqlite_sequence page in every vote's transaction.
+    id: integer("id").primaryKey(),
     releaseId: text("release_id"),
     at: integer("at").notNull(),
     actor: text("actor").notNull(),

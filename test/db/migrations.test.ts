@@ -1,0 +1,87 @@
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { auditHash, GENESIS, verifyChain } from "../../db/audit-chain.js";
+import { openDatabase, type DatabaseHandle } from "../../db/client.js";
+
+const MIGRATIONS = fileURLToPath(new URL("../../db/migrations", import.meta.url));
+
+/** The migrations folder as an earlier gonogo shipped it: the files up to `tag`, and a journal ending there. */
+function migrationsUpTo(tag: string, dir: string): string {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === tag) + 1);
+  const out = join(dir, "migrations");
+  mkdirSync(join(out, "meta"), { recursive: true });
+  for (const e of entries) cpSync(join(MIGRATIONS, `${e.tag}.sql`), join(out, `${e.tag}.sql`));
+  writeFileSync(join(out, "meta/_journal.json"), JSON.stringify({ ...journal, entries }));
+  return out;
+}
+
+const VOTERS = ["discord:1:300", "discord:1:100", "slack:T1:U2"];
+
+/** A database as gonogo up to migration 0004 left it: one release, three votes, a chained audit trail. */
+function seedOldDatabase(path: string, dir: string): void {
+  const old = new Database(path);
+  migrate(drizzle(old), { migrationsFolder: migrationsUpTo("0004_jobs_release_index", dir) });
+  old
+    .prepare(
+      `INSERT INTO releases (seq, service, version, environment, manager_id, manager_name, channel_platform, channel_key, channel_native_id, timezone, state, created_at, created_by)
+       VALUES (1, 'payments', '1.4.2', 'production', 'slack:T1:U1', 'Ana', 'slack', 'slack:T1:C1', 'C1', 'UTC', 'voting', 1000, 'slack:T1:U1')`,
+    )
+    .run();
+  const vote = old.prepare("INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at) VALUES (1, ?, ?, ?, ?, '[]', ?)");
+  VOTERS.forEach((voter, i) => vote.run(voter, `Voter ${i}`, i === 2 ? "no_go" : "go", i === 2 ? "flaky test" : null, 2000 + i));
+  const audit = old.prepare("INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  let prev = GENESIS;
+  for (const [i, actor] of ["slack:T1:U1", ...VOTERS].entries()) {
+    const row = { releaseId: "R-1", at: 1000 + i, actor, platform: actor.split(":")[0]!, type: i === 0 ? "release_created" : "vote_cast", data: "{}" };
+    const hash = auditHash(prev, row);
+    audit.run(row.releaseId, row.at, row.actor, row.platform, row.type, row.data, prev, hash);
+    prev = hash;
+  }
+  old.close();
+}
+
+describe("upgrading a database from an earlier gonogo", () => {
+  let handle: DatabaseHandle | undefined;
+  let dir: string | undefined;
+  afterEach(() => {
+    handle?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    handle = dir = undefined;
+  });
+
+  it("keeps every vote and the audit chain through the table rebuilds, and the trail stays append-only", () => {
+    dir = mkdtempSync(join(tmpdir(), "gonogo-upgrade-"));
+    const path = join(dir, "gonogo.db");
+    seedOldDatabase(path, dir);
+
+    handle = openDatabase(path);
+    const { sqlite } = handle;
+    const votes = sqlite.prepare("SELECT voter, voter_name AS name, choice, reason FROM votes WHERE release_seq = 1 ORDER BY at").all();
+    expect(votes).toEqual([
+      { voter: VOTERS[0], name: "Voter 0", choice: "go", reason: null },
+      { voter: VOTERS[1], name: "Voter 1", choice: "go", reason: null },
+      { voter: VOTERS[2], name: "Voter 2", choice: "no_go", reason: "flaky test" },
+    ]);
+    expect(verifyChain(sqlite)).toEqual({ ok: true, count: 4 });
+
+    expect(() => sqlite.prepare("UPDATE audit_events SET actor = 'slack:T1:MALLORY' WHERE id = 2").run()).toThrow(/append-only/);
+    expect(() => sqlite.prepare("DELETE FROM audit_events WHERE id = 2").run()).toThrow(/append-only/);
+    // New rows follow the old ones.
+    const added = sqlite.prepare("INSERT INTO audit_events (release_id, at, actor, platform, type, data) VALUES ('R-1', 5000, 'slack:T1:U1', 'slack', 'note', '{}')").run();
+    expect(added.lastInsertRowid).toBe(5);
+
+    const tableSql = (name: string) => (sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) as { sql: string }).sql;
+    expect(tableSql("votes")).toMatch(/WITHOUT ROWID\s*$/);
+    expect(tableSql("audit_events")).not.toMatch(/AUTOINCREMENT/);
+    // The votes still belong to their release: deleting it takes them along.
+    sqlite.prepare("DELETE FROM releases WHERE seq = 1").run();
+    expect(sqlite.prepare("SELECT count(*) AS n FROM votes").get()).toEqual({ n: 0 });
+  });
+});
