@@ -156,12 +156,20 @@ export async function startContenders(bare: { name: "bolt" | "discord"; env: Rec
 }
 
 setFlagsFromString("--expose-gc");
+const fullGc = runInNewContext("gc") as () => void;
+
 /**
  * A full GC of the bench process (fakes and load generator), run before each side's storm:
  * its own collections stall presses and callbacks alike (a trace showed scavenges of up to
- * 20 ms once its call logs had grown), and they should not fall into one side's storm by chance.
+ * 20 ms once its call logs had grown), and they should not fall into one side's storm by
+ * chance. Then a pause: V8 finishes sweeping on other threads, and a storm started at once
+ * had its first 20 presses 10-25 ms slower.
  */
-const collectBenchGarbage = runInNewContext("gc") as () => void;
+async function collectBenchGarbage(): Promise<void> {
+  fullGc();
+  await sleep(GC_SETTLE_MS);
+}
+const GC_SETTLE_MS = 500;
 
 /**
  * How long the bench waits after gonogo's storm: gonogo checkpoints its WAL in the first lull
@@ -177,13 +185,13 @@ const AFTER_BARE_MS = 500;
  */
 export async function bothSides<B, G>(round: number, bareSide: () => Promise<B>, gonogoSide: () => Promise<G>): Promise<{ bare: B; gonogo: G }> {
   const bare = async () => {
-    collectBenchGarbage();
+    await collectBenchGarbage();
     const result = await bareSide();
     await sleep(AFTER_BARE_MS);
     return result;
   };
   const gonogo = async () => {
-    collectBenchGarbage();
+    await collectBenchGarbage();
     const result = await gonogoSide();
     await sleep(AFTER_GONOGO_MS);
     return result;

@@ -1,6 +1,6 @@
 import { createFakeSlack, type FakeCall, type FakeSlack } from "../test/fakes/slack-api.js";
 import { blockActionsPayload, BOT_TOKEN, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../test/slack/harness.js";
-import { httpStorm, type StormResult } from "./http-storm.js";
+import { httpStorm, stopHttpStorms, type StormResult } from "./http-storm.js";
 import { bothSides, cpuDuring, startContenders, storedVoters } from "./processes.js";
 import { maxInWindow, percentile, round, sleep } from "./stats.js";
 
@@ -129,12 +129,15 @@ export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 1
       await sleep(200);
       const prefix = `US${r}`;
       const ts = messageTs(card);
+      // Built before the storms, so their garbage is collected before either side starts.
+      const bareBodies = pressBodies(bareFake, card, prefix, presses);
+      const appBodies = pressBodies(fake, card, prefix, presses);
       const sides = await bothSides(
         r,
-        () => measuredStorm(bare.pid, bareUrl, pressBodies(bareFake, card, prefix, presses), spreadMs),
+        () => measuredStorm(bare.pid, bareUrl, bareBodies, spreadMs),
         async () => {
           const updatesBefore = fake.callsTo("chat.update").length;
-          const storm = await measuredStorm(appPid, url, pressBodies(fake, card, prefix, presses), spreadMs);
+          const storm = await measuredStorm(appPid, url, appBodies, spreadMs);
           const truth = await fake.waitFor("chat.update", (c) => c.params.ts === ts && visibleText(c).includes(`*GO* (${presses})`), 20_000);
           return { storm, truth, cardUpdates: fake.callsTo("chat.update").slice(updatesBefore).filter((c) => c.params.ts === ts) };
         },
@@ -154,6 +157,7 @@ export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 1
     const agg = aggregate(results);
     return { presses, spreadMs, ...agg, bareBolt: agg.bare, rounds: results };
   } finally {
+    await stopHttpStorms();
     await stop();
     await fake.close();
     await bareFake.close();
