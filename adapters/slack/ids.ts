@@ -17,7 +17,8 @@ export const CALLBACK_ID_PATTERN = /^gonogo:/;
 
 const cardActions = ["go", "no_go", "abstain", "rollback", "retro"] as const satisfies readonly CardAction[];
 const formIds = ["create", "no_go", "rollback", "retro"] as const satisfies readonly FormId[];
-const releaseIdSchema = z.string().regex(/^R-\d{1,9}$/);
+const RELEASE_ID = /^R-\d{1,9}$/;
+const releaseIdSchema = z.string().regex(RELEASE_ID);
 
 export function actionId(action: CardAction): string {
   return `${PREFIX}:v${ID_VERSION}:${action}`;
@@ -31,21 +32,26 @@ export type ParsedButton =
   | { ok: true; action: CardAction; releaseId: string }
   | { ok: false; reason: "stale" | "tampered" };
 
-const actionIdSchema = z.string().max(255).regex(/^gonogo:v(\d+):([a-z_]+)$/);
-const valueSchema = z.string().max(2000).regex(/^v(\d+):(.+)$/);
+const ACTION_ID = /^gonogo:v(\d+):([a-z_]+)$/;
+const VALUE = /^v(\d+):(.+)$/;
+const TAMPERED = { ok: false, reason: "tampered" } as const;
+const isCardAction = (s: string): s is CardAction => (cardActions as readonly string[]).includes(s);
 
-/** Reads a pressed button back. A different version is "stale"; anything we did not make is "tampered". */
+/**
+ * Reads a pressed button back. A different version is "stale"; anything we did not make is
+ * "tampered". Anchored patterns, no zod: it runs on every press (zod's four parses and an
+ * enum built per call were 2 KB of garbage per press in the Slack storm).
+ */
 export function parseButton(actionIdText: unknown, valueText: unknown): ParsedButton {
-  const a = actionIdSchema.safeParse(actionIdText);
-  const v = valueSchema.safeParse(valueText);
-  if (!a.success || !v.success) return { ok: false, reason: "tampered" };
-  const [, aVersion, action] = /^gonogo:v(\d+):([a-z_]+)$/.exec(a.data) ?? [];
-  const [, vVersion, rest] = /^v(\d+):(.+)$/.exec(v.data) ?? [];
-  if (Number(aVersion) !== ID_VERSION || Number(vVersion) !== ID_VERSION) return { ok: false, reason: "stale" };
-  const act = z.enum(cardActions).safeParse(action);
-  const rid = releaseIdSchema.safeParse(rest);
-  if (!act.success || !rid.success) return { ok: false, reason: "tampered" };
-  return { ok: true, action: act.data, releaseId: rid.data };
+  if (typeof actionIdText !== "string" || typeof valueText !== "string" || actionIdText.length > 255 || valueText.length > 2000) return TAMPERED;
+  const a = ACTION_ID.exec(actionIdText);
+  const v = VALUE.exec(valueText);
+  if (!a || !v) return TAMPERED;
+  if (Number(a[1]) !== ID_VERSION || Number(v[1]) !== ID_VERSION) return { ok: false, reason: "stale" };
+  const action = a[2]!;
+  const releaseId = v[2]!;
+  if (!isCardAction(action) || !RELEASE_ID.test(releaseId)) return TAMPERED;
+  return { ok: true, action, releaseId };
 }
 
 /** One block per form field; the key is what the core names the field in `form_errors`. */
