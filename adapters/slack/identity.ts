@@ -131,7 +131,10 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
       lastPressAt = now();
       const name = knownName(team, user);
       scheduleDrain(quietMs);
-      const memberships = await withinBudget(cached(groups, team, groupsTtl, loadGroups(team)), null);
+      // Nearly every press finds the memberships loaded: read them without a timer and a race.
+      const loaded = groups.get(team);
+      const memberships =
+        loaded?.settled && now() - loaded.at < groupsTtl ? loaded.settled.value : await withinBudget(cached(groups, team, groupsTtl, loadGroups(team)), null);
       return { id: slackUserId(team, user), name: name || fallbackName || user, groups: memberships?.get(user) ?? [] };
     },
   };
