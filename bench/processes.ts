@@ -184,19 +184,17 @@ const AFTER_BARE_MS = 500;
  * so neither always runs in the other's aftermath.
  */
 export async function bothSides<B, G>(round: number, bareSide: () => Promise<B>, gonogoSide: () => Promise<G>): Promise<{ bare: B; gonogo: G }> {
-  const bare = async () => {
-    await collectBenchGarbage();
-    const result = await bareSide();
-    await sleep(AFTER_BARE_MS);
-    return result;
-  };
-  const gonogo = async () => {
-    await collectBenchGarbage();
-    const result = await gonogoSide();
-    await sleep(AFTER_GONOGO_MS);
-    return result;
-  };
+  const bare = () => oneSide(bareSide, AFTER_BARE_MS);
+  const gonogo = () => oneSide(gonogoSide, AFTER_GONOGO_MS);
   if (round % 2 === 0) return { bare: await bare(), gonogo: await gonogo() };
   const gonogoFirst = await gonogo();
   return { bare: await bare(), gonogo: gonogoFirst };
+}
+
+/** One side's storm: from a collected bench heap, then the wait its aftermath needs. */
+async function oneSide<T>(run: () => Promise<T>, afterMs: number): Promise<T> {
+  await collectBenchGarbage();
+  const result = await run();
+  await sleep(afterMs);
+  return result;
 }
