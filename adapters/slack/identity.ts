@@ -38,6 +38,12 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
   const groups = new Map<string, Cached<Map<string, string[]> | null>>();
   let warnedGroups = false;
 
+  /** A finished lookup still within its TTL, read without waiting. */
+  function fresh<T>(map: Map<string, Cached<T>>, key: string, ttl: number): { value: T } | undefined {
+    const hit = map.get(key);
+    return hit?.settled && now() - hit.at < ttl ? hit.settled : undefined;
+  }
+
   function cached<T>(map: Map<string, Cached<T>>, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
     const hit = map.get(key);
     if (hit && now() - hit.at < ttl) return hit.value;
@@ -83,8 +89,9 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
   /** The display name if already known; otherwise queues the lookup for next time and answers at once. */
   function knownName(team: string, user: string): string | null {
     const key = `${team}:${user}`;
+    const known = fresh(names, key, namesTtl);
+    if (known) return known.value;
     const hit = names.get(key);
-    if (hit?.settled && now() - hit.at < namesTtl) return hit.settled.value;
     if (!hit || now() - hit.at >= namesTtl) unnamed.set(key, user);
     return null;
   }
@@ -132,9 +139,8 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
       const name = knownName(team, user);
       scheduleDrain(quietMs);
       // Nearly every press finds the memberships loaded: read them without a timer and a race.
-      const loaded = groups.get(team);
-      const memberships =
-        loaded?.settled && now() - loaded.at < groupsTtl ? loaded.settled.value : await withinBudget(cached(groups, team, groupsTtl, loadGroups(team)), null);
+      const loaded = fresh(groups, team, groupsTtl);
+      const memberships = loaded ? loaded.value : await withinBudget(cached(groups, team, groupsTtl, loadGroups(team)), null);
       return { id: slackUserId(team, user), name: name || fallbackName || user, groups: memberships?.get(user) ?? [] };
     },
   };
