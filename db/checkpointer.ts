@@ -23,8 +23,12 @@ export interface WalState {
  * rounds it landed in), so it waits for a lull in writing, as a storm always has one.
  * In a lull it is cheap and off the event loop, so every lull after a write gets one.
  */
-export function checkpointDue({ walBytes, writtenSinceCheckpoint, msSinceWrite }: WalState): boolean {
-  if (walBytes > WAL_HARD_LIMIT_BYTES) return true;
+export function checkpointDue(state: WalState): boolean {
+  return state.walBytes > WAL_HARD_LIMIT_BYTES || inLull(state);
+}
+
+/** Writes happened since the last checkpoint, and none for a while: a vote storm has passed. */
+export function inLull({ writtenSinceCheckpoint, msSinceWrite }: WalState): boolean {
   return writtenSinceCheckpoint && msSinceWrite >= WAL_QUIET_MS;
 }
 

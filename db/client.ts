@@ -4,7 +4,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkpointDue, createCheckpointer, type Checkpointer, WAL_HARD_LIMIT_BYTES } from "./checkpointer.js";
+import { checkpointDue, createCheckpointer, inLull, type Checkpointer, WAL_HARD_LIMIT_BYTES } from "./checkpointer.js";
 import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -26,11 +26,16 @@ function migrationsFolder(): string {
 }
 const MIGRATIONS = migrationsFolder();
 
+export interface DatabaseOptions {
+  /** Called once in each lull after writing (a vote storm has passed), beside the WAL checkpoint. */
+  onLull?: () => void;
+}
+
 /**
  * Opens (creating the folder if needed) the SQLite file with WAL, foreign keys and a
  * busy timeout, and applies pending migrations. `:memory:` works for tests.
  */
-export function openDatabase(path: string): DatabaseHandle {
+export function openDatabase(path: string, options: DatabaseOptions = {}): DatabaseHandle {
   if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path, { timeout: 5000 });
   sqlite.pragma("journal_mode = WAL");
@@ -52,9 +57,11 @@ export function openDatabase(path: string): DatabaseHandle {
     if (!sqlite.open || !checkpointer) return;
     const wal = statSync(walPath, { throwIfNoEntry: false });
     const now = Date.now();
-    if (wal && checkpointDue({ walBytes: wal.size, writtenSinceCheckpoint: wal.mtimeMs > lastCheckpoint, msSinceWrite: now - wal.mtimeMs })) {
+    const state = wal && { walBytes: wal.size, writtenSinceCheckpoint: wal.mtimeMs > lastCheckpoint, msSinceWrite: now - wal.mtimeMs };
+    if (state && checkpointDue(state)) {
       lastCheckpoint = now;
       checkpointer.run();
+      if (inLull(state)) options.onLull?.();
     }
   }, 1000);
   checkpoints.unref();

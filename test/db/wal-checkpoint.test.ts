@@ -35,7 +35,8 @@ describe("WAL checkpoints", () => {
   it("run on a worker thread after a storm of writes, and later writes reuse the WAL file", async () => {
     dir = mkdtempSync(join(tmpdir(), "gonogo-wal-"));
     const path = join(dir, "gonogo.db");
-    handle = openDatabase(path);
+    let lulls = 0;
+    handle = openDatabase(path, { onLull: () => lulls++ });
     const { sqlite } = handle;
     const onEventLoop: string[] = [];
     const pragma = sqlite.pragma.bind(sqlite);
@@ -49,10 +50,13 @@ describe("WAL checkpoints", () => {
     for (let i = 0; i < 20; i++) insert.run(Buffer.alloc(MB, i));
     const walSize = statSync(`${path}-wal`).size;
     expect(walSize).toBeGreaterThan(20 * MB);
+    expect(lulls).toBe(0);
 
     // The timer looks once a second and finds a lull; the worker checkpoints, and the next
     // writes start the WAL over from the file's start: it does not grow.
     await vi.waitFor(() => expect(handle!.checkpointer!.completed).toBe(1), { timeout: 6000, interval: 100 });
+    // The lull's other work (the program collects garbage there) runs once with it.
+    expect(lulls).toBe(1);
     for (let i = 0; i < 5; i++) insert.run(Buffer.alloc(MB, i));
     expect(statSync(`${path}-wal`).size).toBe(walSize);
     expect(onEventLoop).toEqual([]);
