@@ -2,7 +2,7 @@ import { buttonCustomId } from "../adapters/discord/ids.js";
 import { buttonPress, member, slashCommand, type FakeMember } from "../test/fakes/discord-fixtures.js";
 import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../test/fakes/discord-server.js";
 import { BOT_TOKEN } from "../test/discord/harness.js";
-import { bothSides, cpuDuring, startContenders, storedVoters } from "./processes.js";
+import { bothSides, cpuDuring, gonogoLullPassed, startContenders, storedVoters } from "./processes.js";
 import { maxInWindow, round, sleep } from "./stats.js";
 import { aggregate, stormSide, type StormSide } from "./slack-storm.js";
 
@@ -125,7 +125,7 @@ export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds =
     for (let r = 0; r < rounds; r++) {
       const releaseId = `R-${r + 2}`;
       const cardId = await createRelease(fake, admin, releaseId, "payments", `1.4.${r}`);
-      await sleep(200);
+      await gonogoLullPassed();
       const first = 1 + r * presses;
       const isEdit = (c: FakeCall) => c.method === "PATCH" && c.path.endsWith(`/messages/${cardId}`) && c.status === 200;
       const sides = await bothSides(

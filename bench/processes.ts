@@ -172,12 +172,17 @@ async function collectBenchGarbage(): Promise<void> {
 const GC_SETTLE_MS = 500;
 
 /**
- * How long the bench waits after gonogo's storm: gonogo checkpoints its WAL in the first lull
- * (a timer tick 1–2 s after the last write, then tens of ms of disk and CPU on a worker),
- * which would otherwise land in the bare app's next storm.
+ * How long the bench waits after gonogo wrote: in the first lull (a timer tick 1–2 s after
+ * the last write) gonogo checkpoints its WAL (tens of ms of disk and CPU on a worker) and
+ * collects its garbage (20–30 ms), which would otherwise land in the bare app's next storm.
  */
 const AFTER_GONOGO_MS = WAL_QUIET_MS + 1000 + 300;
 const AFTER_BARE_MS = 500;
+
+/** After a write outside the storms (a card's creation): waits out gonogo's lull work, so it falls into neither side's storm. */
+export function gonogoLullPassed(): Promise<void> {
+  return sleep(AFTER_GONOGO_MS);
+}
 
 /**
  * Runs one round's two sides: the bare app first in even rounds, gonogo first in odd ones,

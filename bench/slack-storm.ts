@@ -1,8 +1,8 @@
 import { createFakeSlack, type FakeCall, type FakeSlack } from "../test/fakes/slack-api.js";
 import { blockActionsPayload, BOT_TOKEN, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../test/slack/harness.js";
 import { httpStorm, stopHttpStorms, type StormResult } from "./http-storm.js";
-import { bothSides, cpuDuring, startContenders, storedVoters } from "./processes.js";
-import { maxInWindow, percentile, round, sleep } from "./stats.js";
+import { bothSides, cpuDuring, gonogoLullPassed, startContenders, storedVoters } from "./processes.js";
+import { maxInWindow, percentile, round } from "./stats.js";
 
 export interface StormSide {
   p50Ms: number;
@@ -126,7 +126,7 @@ export async function benchSlackStorm(presses = 500, spreadMs = 1000, rounds = 1
     for (let r = 0; r < rounds; r++) {
       const releaseId = `R-${r + 2}`;
       const card = await create(`create payments 1.4.${r} at in 2h`, releaseId);
-      await sleep(200);
+      await gonogoLullPassed();
       const prefix = `US${r}`;
       const ts = messageTs(card);
       // Built before the storms, so their garbage is collected before either side starts.
