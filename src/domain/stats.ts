@@ -1,5 +1,8 @@
 import { TZDate } from "@date-fns/tz";
-import { addWeeks, getISOWeek, getISOWeekYear, startOfISOWeek } from "date-fns";
+import { addWeeks } from "date-fns/addWeeks";
+import { getISOWeek } from "date-fns/getISOWeek";
+import { getISOWeekYear } from "date-fns/getISOWeekYear";
+import { startOfISOWeek } from "date-fns/startOfISOWeek";
 import type { ReleaseState } from "./release.js";
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
+import { format } from "date-fns/format";
 import { DEFAULT_POLICY } from "../../domain/policy.js";
 import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
 import { policyFor, type Ctx } from "../context.js";
