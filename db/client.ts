@@ -57,7 +57,9 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
     if (!sqlite.open || !checkpointer) return;
     const wal = statSync(walPath, { throwIfNoEntry: false });
     const now = Date.now();
-    const state = wal && { walBytes: wal.size, writtenSinceCheckpoint: wal.mtimeMs > lastCheckpoint, msSinceWrite: now - wal.mtimeMs };
+    // The checkpointer's own commit (it starts the WAL over) is not a write that needs one.
+    const writtenSinceCheckpoint = wal !== undefined && wal.mtimeMs > Math.max(lastCheckpoint, checkpointer.ownWriteMtimeMs);
+    const state = wal && { walBytes: wal.size, writtenSinceCheckpoint, msSinceWrite: now - wal.mtimeMs };
     if (state && checkpointDue(state)) {
       lastCheckpoint = now;
       checkpointer.run();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -15,6 +15,18 @@ afterEach(() => {
 });
 
 const MB = 2 ** 20;
+
+/** The WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts over from its start. */
+function walGeneration(walPath: string): number {
+  const fd = openSync(walPath, "r");
+  try {
+    const header = Buffer.alloc(16);
+    readSync(fd, header, 0, 16, 0);
+    return header.readUInt32BE(12);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * A checkpoint copies the WAL into the database and fsyncs: milliseconds during which
@@ -51,13 +63,23 @@ describe("WAL checkpoints", () => {
     const walSize = statSync(`${path}-wal`).size;
     expect(walSize).toBeGreaterThan(20 * MB);
     expect(lulls).toBe(0);
+    const generation = walGeneration(`${path}-wal`);
 
     // The timer looks once a second and finds a lull; the worker checkpoints, and the next
     // writes start the WAL over from the file's start: it does not grow.
     await vi.waitFor(() => expect(handle!.checkpointer!.completed).toBe(1), { timeout: 6000, interval: 100 });
     // The lull's other work (the program collects garbage there) runs once with it.
     expect(lulls).toBe(1);
+    // The worker also started the WAL over (a commit that fsyncs the WAL header), so the
+    // next storm's first vote does not pay for it.
+    expect(walGeneration(`${path}-wal`)).toBe(generation + 1);
+    // That commit of its own is not a write to checkpoint: while no one writes, the timer
+    // finds nothing to do (no checkpoint, no garbage collection every other second).
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(handle.checkpointer!.completed).toBe(1);
+    expect(lulls).toBe(1);
     for (let i = 0; i < 5; i++) insert.run(Buffer.alloc(MB, i));
+    expect(walGeneration(`${path}-wal`)).toBe(generation + 1);
     expect(statSync(`${path}-wal`).size).toBe(walSize);
     expect(onEventLoop).toEqual([]);
     // Nothing was lost on the way.
