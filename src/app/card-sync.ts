@@ -22,6 +22,9 @@ interface Slot {
 
 const MAX_ATTEMPTS = 5;
 
+/** Resolves after the event loop has handled what is already queued (I/O and answers in flight). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** An error an adapter throws to say "rate limited: wait this long". */
 export function retryAfterOf(err: unknown): number | null {
   const e = err as { retryAfterMs?: unknown; data?: { retry_after?: unknown }; retryAfter?: unknown };
@@ -55,6 +58,9 @@ export function createCardSync(deps: CardSyncDeps) {
   async function pump(releaseId: string, ref: MessageRef, slot: Slot, surface: ChatSurface): Promise<void> {
     slot.running = true;
     try {
+      // Let the answer to the press that started this go out first: rendering the card
+      // and starting its API call ran ahead of it, and of the presses queued behind it.
+      await nextTurn();
       let attempts = 0;
       while (slot.dirty) {
         const wait = slot.lastSentAt + surface.minUpdateIntervalMs - Date.now();

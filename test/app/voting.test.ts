@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../helpers/recording-surface.js";
 import type { Reply } from "../../src/app/views.js";
 
 let core: TestCore;
@@ -30,6 +31,28 @@ describe("voting through the door", () => {
     expect(text(await say("dave", "vote R-1 go"))).toContain("replaces your NO-GO");
     expect(core.store.getVotes("R-1").filter((v) => v.voter === "terminal:dave")).toHaveLength(1);
     expect(core.store.listAudit("R-1").filter((e) => e.type.startsWith("vote_")).map((e) => e.type)).toEqual(["vote_cast", "vote_cast", "vote_cast", "vote_changed"]);
+  });
+
+  it("answers a press before it starts updating the card, and the card still ends on the true tally", async () => {
+    core = createTestCore();
+    const chat = createRecordingSurface();
+    core.bot.attachSurface(chat.surface);
+    await say("alice", "create api 2.0.0");
+    await core.bot.idle();
+    // Whether the voter's answer was out when each card update began: in a vote storm, an
+    // update started first delayed that answer and every press queued behind it.
+    let answered = false;
+    const answeredAtUpdate: boolean[] = [];
+    const update = chat.surface.updateCard.bind(chat.surface);
+    chat.surface.updateCard = (ref, card) => {
+      answeredAtUpdate.push(answered);
+      return update(ref, card);
+    };
+    const reply = await say("bob", "vote R-1 go").then((r) => ((answered = true), r));
+    await core.bot.idle();
+    expect(text(reply)).toContain("Your GO on R-1 is in");
+    expect(answeredAtUpdate).toEqual([true]);
+    expect(chat.latestCard("R-1")!.tally.go).toBe(1);
   });
 
   it("refuses a no-go without a reason and writes nothing", async () => {
