@@ -42,15 +42,15 @@ export function inLull({ writtenSinceCheckpoint, msSinceWrite }: WalState): bool
 // to the value it has, which no code here uses) and the votes find the WAL already begun.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+const { statSync } = require("node:fs");
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { timeout: 5000 });
-const { statSync } = require("node:fs");
 const restartWal = db.transaction(() => {
   db.pragma("user_version = " + Number(db.pragma("user_version", { simple: true })));
 });
 parentPort.on("message", () => {
   let error = null;
-  let ownWriteMtimeMs = 0;
+  let settledUntilMs = 0;
   try {
     const [{ busy, log, checkpointed }] = db.pragma("wal_checkpoint(PASSIVE)");
     if (busy === 0 && log > 0 && checkpointed === log) {
@@ -68,10 +68,10 @@ export interface Checkpointer {
   /** Checkpoint attempts finished so far (a busy one counts: the next catches up). */
   readonly completed: number;
   /**
-   * The WAL file's modification time right after the checkpointer's own commit (0 before
-   * any): a WAL touched no later than this holds no write of the program's since.
+   * A WAL file last modified no later than this holds nothing a checkpoint has not taken
+   * up: the moment the last checkpoint started, or the checkpointer's own commit after it.
    */
-  readonly ownWriteMtimeMs: number;
+  readonly settledUntilMs: number;
   stop(): void;
 }
 
@@ -86,7 +86,7 @@ export function createCheckpointer(path: string, onThisThread: () => void): Chec
   let failed = false;
   let running = false;
   let completed = 0;
-  let ownWriteMtimeMs = 0;
+  let settledUntilMs = 0;
 
   const start = (): Worker => {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
@@ -102,6 +102,7 @@ export function createCheckpointer(path: string, onThisThread: () => void): Chec
   return {
     run() {
       if (running) return;
+      settledUntilMs = Date.now();
       if (failed) {
         onThisThread();
         completed++;
@@ -116,7 +117,8 @@ export function createCheckpointer(path: string, onThisThread: () => void): Chec
         w.off("exit", done);
         running = false;
         completed++;
-        if (typeof reply === "object" && reply.ownWriteMtimeMs) ownWriteMtimeMs = reply.ownWriteMtimeMs;
+        // The exit event passes a number; a reply names the WAL's time after the worker's own commit.
+        if (typeof reply === "object" && reply.ownWriteMtimeMs) settledUntilMs = Math.max(settledUntilMs, reply.ownWriteMtimeMs);
       };
       w.on("message", done);
       w.on("exit", done);
@@ -125,8 +127,8 @@ export function createCheckpointer(path: string, onThisThread: () => void): Chec
     get completed() {
       return completed;
     },
-    get ownWriteMtimeMs() {
-      return ownWriteMtimeMs;
+    get settledUntilMs() {
+      return settledUntilMs;
     },
     stop() {
       void worker?.terminate();

@@ -52,16 +52,12 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
   sqlite.pragma(`journal_size_limit = ${WAL_HARD_LIMIT_BYTES}`);
   const walPath = `${path}-wal`;
   const checkpointer = path === ":memory:" ? undefined : createCheckpointer(path, () => sqlite.pragma("wal_checkpoint(PASSIVE)"));
-  let lastCheckpoint = 0;
   const checkpoints = setInterval(() => {
     if (!sqlite.open || !checkpointer) return;
     const wal = statSync(walPath, { throwIfNoEntry: false });
     const now = Date.now();
-    // The checkpointer's own commit (it starts the WAL over) is not a write that needs one.
-    const writtenSinceCheckpoint = wal !== undefined && wal.mtimeMs > Math.max(lastCheckpoint, checkpointer.ownWriteMtimeMs);
-    const state = wal && { walBytes: wal.size, writtenSinceCheckpoint, msSinceWrite: now - wal.mtimeMs };
+    const state = wal && { walBytes: wal.size, writtenSinceCheckpoint: wal.mtimeMs > checkpointer.settledUntilMs, msSinceWrite: now - wal.mtimeMs };
     if (state && checkpointDue(state)) {
-      lastCheckpoint = now;
       checkpointer.run();
       if (inLull(state)) options.onLull?.();
     }
