@@ -64,7 +64,7 @@ async function oneRound(votes: number, voters: number): Promise<Omit<CoreThrough
       if (r.type === "message" && r.error) throw new Error(r.text);
     }
     const gonogoSec = (performance.now() - start) / 1000;
-    if (store.getVotes("R-1").length !== voters) throw new Error("lost votes");
+    if ((await store.getVotes("R-1")).length !== voters) throw new Error("lost votes");
     handle.close();
 
     const raw = new Database(join(dir, "raw.db"));

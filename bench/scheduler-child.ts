@@ -1,7 +1,6 @@
 import { openDatabase } from "../db/client.js";
 import { createSqliteStore } from "../db/store.js";
 import { createBot } from "../src/app/bot.js";
-import { everySecond } from "../src/every-second.js";
 import type { ChatSurface } from "../src/app/ports.js";
 import { defaultCoreConfig } from "../test/helpers/core.js";
 
@@ -16,7 +15,7 @@ const watch = new Map(Object.entries(JSON.parse(watchJson!) as Record<string, nu
 const startedAt = performance.now();
 const handle = openDatabase(dbPath!);
 const store = createSqliteStore(handle);
-const bot = createBot({ store, config: defaultCoreConfig, everySecond });
+const bot = createBot({ store, config: defaultCoreConfig });
 const arrived = new Map<string, number>();
 const surface: ChatSurface = {
   platform: "bench",

@@ -102,11 +102,11 @@ export async function benchSchedulerScale(releases = 10_000, watched = 200): Pro
       const due = firstDue + i * 25;
       const r = await bot.handle({ kind: "command", actor, channel, text: `create watched${i} 2.0.${i} at in ${Math.round((due - now) / 1000) + 3600}s` });
       if (r.type === "message" && r.error) throw new Error(r.text);
-      const release = store.listReleases({ limit: 1 })[0]!;
+      const release = (await store.listReleases({ limit: 1 }))[0]!;
       watch[release.id] = release.scheduledAt! - 3_600_000;
     }
     await bot.idle();
-    const pendingJobs = store.listPendingJobs().length;
+    const pendingJobs = (await store.listPendingJobs()).length;
     handle.close();
     const setupSec = (performance.now() - setupStart) / 1000;
 

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import type { Job, JobKind, RetroAnswer, Store, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { Job, JobKind, RetroAnswer, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { SyncStore } from "./serialised-store.js";
 import type { DatabaseHandle } from "./client.js";
 import { jobs, retroAnswers, webhookDeliveries } from "./schema.js";
 
@@ -12,7 +13,7 @@ function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDelivery {
 }
 
 type JobStore = Pick<
-  Store,
+  SyncStore,
   | "upsertJob"
   | "cancelJobs"
   | "claimDueJobs"

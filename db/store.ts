@@ -7,6 +7,7 @@ import type { AuditEvent, NewRelease, Store } from "../src/app/store.js";
 import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
 import { createJobStore } from "./job-store.js";
+import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
 import { auditEvents, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
 
 type ReleaseRow = typeof releases.$inferSelect;
@@ -45,7 +46,7 @@ function toRelease(r: ReleaseRow): Release {
   };
 }
 
-/** The Store port on SQLite through drizzle. Hot paths use prepared statements. */
+/** The Store port on SQLite through drizzle, one transaction at a time. Hot paths use prepared statements. */
 export function createSqliteStore(handle: DatabaseHandle): Store {
   const { db, sqlite } = handle;
 
@@ -63,9 +64,6 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   // The tip of the hash chain, kept in memory (one writer) and re-read after a rollback.
   const readLastHash = () => lastHashStmt.get()?.hash ?? GENESIS;
   let lastHash = readLastHash();
-  // better-sqlite3 transactions nest as savepoints; the outermost one is BEGIN IMMEDIATE
-  // so a read-then-write use case never fails with SQLITE_BUSY_SNAPSHOT.
-  const tx = sqlite.transaction((fn: () => unknown) => fn());
 
   // Every vote recomputes the decision from all current votes. Reading and parsing a
   // release's 2,000 vote rows per vote costs milliseconds, so the current votes are
@@ -102,21 +100,17 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     return bindingsBySubject.get(subject) ?? [];
   };
 
-  return {
-    transaction<T>(fn: () => T): T {
-      try {
-        return (sqlite.inTransaction ? tx(fn) : tx.immediate(fn)) as T;
-      } catch (err) {
-        voteCache.clear();
-        releaseCache.clear();
-        refCache.clear();
-        policyCache.clear();
-        bindingsBySubject = null;
-        if (!sqlite.inTransaction) lastHash = readLastHash();
-        throw err;
-      }
-    },
+  /** A rolled-back transaction may have left any cache ahead of the file: forget them all. */
+  function forgetCaches(): void {
+    voteCache.clear();
+    releaseCache.clear();
+    refCache.clear();
+    policyCache.clear();
+    bindingsBySubject = null;
+    lastHash = readLastHash();
+  }
 
+  const statements: SyncStore = {
     insertRelease(r: NewRelease): Release {
       const row = db
         .insert(releases)
@@ -266,4 +260,5 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
     ...createJobStore(handle),
   };
+  return serialiseTransactions(statements, sqlite, forgetCaches);
 }

@@ -13,7 +13,6 @@ import { registerHookRoutes } from "./http/hooks.js";
 import { createMetrics } from "./http/metrics.js";
 import { registerOpsRoutes } from "./http/ops.js";
 import { createHttpServer } from "./http/server.js";
-import { everySecond } from "./every-second.js";
 import { createIdleCollector } from "./idle-gc.js";
 import { createLogger } from "./log.js";
 
@@ -63,7 +62,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const db = openDatabase(config.databasePath, { onLull: createIdleCollector() });
   const store = createSqliteStore(db);
   const metrics = createMetrics(store);
-  const bot = createBot({ store, config, log, telemetry: metrics.telemetry, everySecond });
+  const bot = createBot({ store, config, log, telemetry: metrics.telemetry });
   const stops: Array<() => Promise<void>> = [];
 
   // One HTTP server on PORT for health, metrics, hooks and Slack's HTTP mode. A
@@ -73,11 +72,9 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   let ready = false;
   const connected: Record<string, boolean> = {};
   registerOpsRoutes(http, {
-    store,
+    bot,
     registry: metrics.registry,
     apiToken: config.apiToken,
-    timezone: config.timezone,
-    quorum: config.quorum,
     readiness: { checks: () => ({ database: ready && db.sqlite.open, ...connected }) },
   });
   registerHookRoutes(http, { bot, secret: config.webhookSecret, log });

@@ -124,8 +124,7 @@ async function autocomplete(i: AutocompleteInteraction, bot: Bot): Promise<void>
   const focused = i.options.getFocused(true);
   if (focused.name !== "id" || !i.inGuild()) return i.respond([]);
   const query = String(focused.value).trim().toLowerCase();
-  const choices = bot
-    .overviewFor(actorFrom(i))
+  const choices = (await bot.overviewFor(actorFrom(i)))
     .filter((c) => !query || c.releaseId.toLowerCase().includes(query) || c.title.toLowerCase().includes(query))
     .slice(0, 25)
     .map((c) => ({ name: clip(`${c.releaseId} · ${c.title} · ${c.stateLabel}`, 100), value: c.releaseId }));

@@ -1,3 +1,4 @@
+import type { StatsReport } from "../domain/stats.js";
 import type { Actor } from "../domain/types.js";
 import type { InboundEvent } from "./events.js";
 import type { ChatSurface } from "./ports.js";
@@ -17,11 +18,13 @@ export interface Bot {
    */
   handle(event: InboundEvent): Promise<Reply>;
   /** Applies a verified pipeline or monitoring hook (state, audit, effects), once per signature. */
-  handleHook(hook: HookEvent): HookOutcome;
+  handleHook(hook: HookEvent): Promise<HookOutcome>;
   /** Registers a platform so cards are posted and updated there. */
   attachSurface(surface: ChatSurface): void;
   /** Cards for an App Home / overview: the releases this person manages or can vote on that are still live. */
-  overviewFor(actor: Actor): CardView[];
+  overviewFor(actor: Actor): Promise<CardView[]>;
+  /** The delivery numbers (`GET /api/stats`, `/release stats`), for releases created in the last `days` days. */
+  stats(query: { service: string | null; days: number }): Promise<StatsReport>;
   /** Resolves when every pending card update and notice has been sent (tests, shutdown). */
   idle(): Promise<void>;
   /** Reconciles cards and missed jobs, then starts the job runner. */

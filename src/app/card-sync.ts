@@ -1,16 +1,18 @@
 import type { ChannelRef } from "../domain/types.js";
-import { MessageGone, type ChatSurface, type Logger, type MessageRef, type Telemetry } from "./ports.js";
+import { MessageGone, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
 import type { Store } from "./store.js";
 import type { CardView, NoticeView } from "./views.js";
 
 export interface CardSyncDeps {
   store: Store;
   log: Logger;
-  cardFor: (releaseId: string) => CardView;
+  /** Reads the card as stored now. */
+  cardFor: (releaseId: string) => Promise<CardView>;
   surfaces: Map<string, ChatSurface>;
   telemetry: Telemetry;
-  /** Injected so tests can run without real waiting. */
-  sleep?: (ms: number) => Promise<void>;
+  clock: Clock;
+  /** Spacing between edits and retry back-off wait on it. */
+  timer: Timer;
 }
 
 interface Slot {
@@ -40,8 +42,8 @@ export function retryAfterOf(err: unknown): number | null {
  * becomes a handful of edits.
  */
 export function createCardSync(deps: CardSyncDeps) {
-  const { store, log, cardFor, surfaces, telemetry } = deps;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const { store, log, cardFor, surfaces, telemetry, clock } = deps;
+  const wait = (ms: number) => sleep(deps.timer, ms);
   const slots = new Map<string, Slot>();
   const pending = new Set<Promise<unknown>>();
   /** Per release: the chain of posts and notices, so a notice never overtakes its card. */
@@ -63,19 +65,19 @@ export function createCardSync(deps: CardSyncDeps) {
       await nextTurn();
       let attempts = 0;
       while (slot.dirty) {
-        const wait = slot.lastSentAt + surface.minUpdateIntervalMs - Date.now();
-        if (wait > 0) await sleep(wait);
+        const gap = slot.lastSentAt + surface.minUpdateIntervalMs - clock.now();
+        if (gap > 0) await wait(gap);
         slot.dirty = false;
         try {
-          await surface.updateCard(ref, cardFor(releaseId));
-          slot.lastSentAt = Date.now();
+          await surface.updateCard(ref, await cardFor(releaseId));
+          slot.lastSentAt = clock.now();
           attempts = 0;
           telemetry.cardUpdate(ref.platform, "ok");
         } catch (err) {
           if (err instanceof MessageGone) {
             // Deleted in chat, on purpose or not: retrying cannot bring it back, and
             // re-posting would undo someone's deletion. `/release share <id>` posts it again.
-            store.removeMessageRef(releaseId, ref);
+            await store.removeMessageRef(releaseId, ref);
             slots.delete(keyOf(ref));
             log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy (`/release share <id>` in the channel posts it again)");
             break;
@@ -92,7 +94,7 @@ export function createCardSync(deps: CardSyncDeps) {
           if (rateLimited !== null) telemetry.rateLimitWait(ref.platform, rateLimited / 1000);
           const retryAfter = rateLimited ?? 500 * 2 ** attempts;
           log.warn({ err: describe(err), retryInMs: retryAfter, platform: ref.platform }, "card update failed; retrying");
-          await sleep(retryAfter);
+          await wait(retryAfter);
         }
       }
     } finally {
@@ -113,7 +115,12 @@ export function createCardSync(deps: CardSyncDeps) {
       unposted.delete(releaseId);
       for (const channel of retry.values()) post(releaseId, channel);
     }
-    for (const ref of store.listMessageRefs(releaseId)) {
+    void track(markDirty(releaseId));
+  }
+
+  /** Marks every copy of the card out of date and starts its pump if it is not running. */
+  async function markDirty(releaseId: string): Promise<void> {
+    for (const ref of await store.listMessageRefs(releaseId)) {
       const surface = surfaces.get(ref.platform);
       if (!surface) continue;
       const key = keyOf(ref);
@@ -141,7 +148,7 @@ export function createCardSync(deps: CardSyncDeps) {
   async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef): Promise<{ messageId: string } | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await surface.postCard(channel, cardFor(releaseId));
+        return await surface.postCard(channel, await cardFor(releaseId));
       } catch (err) {
         if (attempt >= 3) {
           log.error({ err: describe(err), releaseId, channel: channel.key }, "posting the card failed; it is posted again on the release's next change");
@@ -150,9 +157,9 @@ export function createCardSync(deps: CardSyncDeps) {
           unposted.set(releaseId, pending);
           return null;
         }
-        const wait = retryAfterOf(err) ?? 500 * 2 ** attempt;
-        log.warn({ err: describe(err), releaseId, channel: channel.key, retryInMs: wait }, "posting the card failed; retrying");
-        await sleep(wait);
+        const retryIn = retryAfterOf(err) ?? 500 * 2 ** attempt;
+        log.warn({ err: describe(err), releaseId, channel: channel.key, retryInMs: retryIn }, "posting the card failed; retrying");
+        await wait(retryIn);
       }
     }
   }
@@ -166,8 +173,8 @@ export function createCardSync(deps: CardSyncDeps) {
       if (!posted) return;
       const { messageId } = posted;
       const ref: MessageRef = { platform: channel.platform, channel, messageId };
-      store.addMessageRef(releaseId, ref);
-      slots.set(keyOf(ref), { dirty: false, running: false, lastSentAt: Date.now() });
+      await store.addMessageRef(releaseId, ref);
+      slots.set(keyOf(ref), { dirty: false, running: false, lastSentAt: clock.now() });
       // Votes may have landed while the post was in flight: bring the copies up to date.
       if ((versions.get(releaseId) ?? 0) !== before) refresh(releaseId);
     });
@@ -175,7 +182,7 @@ export function createCardSync(deps: CardSyncDeps) {
 
   function notice(n: NoticeView): void {
     chain(n.releaseId, async () => {
-      for (const ref of store.listMessageRefs(n.releaseId)) {
+      for (const ref of await store.listMessageRefs(n.releaseId)) {
         const surface = surfaces.get(ref.platform);
         if (!surface) continue;
         try {

@@ -11,6 +11,9 @@ import type { ChannelRef } from "../domain/types.js";
 /** Ids of gonogo's own actors. */
 export const SYSTEM_PREFIX = "gonogo:";
 
+/** The job runner, as an actor in the audit trail and on notices. */
+export const SCHEDULER = { id: "gonogo", name: "gonogo" };
+
 /** The parts of the configuration the core reads. */
 export type CoreConfig = Pick<
   Config,
@@ -25,6 +28,7 @@ export type Effect =
   | { type: "wake" };
 
 export interface Ctx {
+  /** The open transaction: every read and write of the use case goes through it. */
   store: Store;
   clock: Clock;
   config: CoreConfig;
@@ -35,9 +39,9 @@ export interface Ctx {
   audited: Array<{ type: string; platform: string; data: Record<string, unknown> }>;
 }
 
-export function policyFor(ctx: Ctx, channelKey: string): Policy {
+export async function policyFor(ctx: Pick<Ctx, "store" | "config">, channelKey: string): Promise<Policy> {
   const base: Policy = { ...DEFAULT_POLICY, quorum: ctx.config.quorum, require: ctx.config.require, timezone: ctx.config.timezone };
-  return { ...base, ...ctx.store.getPolicy(channelKey) };
+  return { ...base, ...(await ctx.store.getPolicy(channelKey)) };
 }
 
 function isConfiguredAdmin(config: CoreConfig, actor: Actor): boolean {
@@ -45,17 +49,17 @@ function isConfiguredAdmin(config: CoreConfig, actor: Actor): boolean {
 }
 
 /** The actor's roles: bindings to them or to any of their platform groups, plus config admins. */
-export function rolesOf(ctx: Ctx, actor: Actor): string[] {
+export async function rolesOf(ctx: Ctx, actor: Actor): Promise<string[]> {
   // gonogo's own actors (the scheduler, signed pipeline and monitoring hooks) act with
   // full rights. No adapter can produce this prefix: platform ids are always qualified.
   if (actor.id.startsWith(SYSTEM_PREFIX)) return ["admin"];
-  const roles = new Set(ctx.store.listRoleBindings([actor.id, ...actor.groups]).map((b) => b.role));
+  const roles = new Set((await ctx.store.listRoleBindings([actor.id, ...actor.groups])).map((b) => b.role));
   if (isConfiguredAdmin(ctx.config, actor)) roles.add("admin");
   return [...roles].sort();
 }
 
-export function getReleaseOrThrow(ctx: Ctx, id: string): Release {
-  const release = ctx.store.getRelease(id);
+export async function getReleaseOrThrow(ctx: Ctx, id: string): Promise<Release> {
+  const release = await ctx.store.getRelease(id);
   if (!release) throw new UserError("unknown_release", `There is no release ${id}. \`/release list\` shows the open ones.`);
   return release;
 }
@@ -71,17 +75,17 @@ export class PermissionDenied extends UserError {
 }
 
 /** Throws (and the door audits the refusal) unless the actor may take this action. */
-export function requirePermission(ctx: Ctx, actor: Actor, action: Action, release?: Release): string[] {
-  const roles = rolesOf(ctx, actor);
+export async function requirePermission(ctx: Ctx, actor: Actor, action: Action, release?: Release): Promise<string[]> {
+  const roles = await rolesOf(ctx, actor);
   const verdict = can({ id: actor.id, roles }, action, release);
   if (!verdict.allowed) throw new PermissionDenied(verdict.reason ?? "You may not do that.", action, release?.id ?? null);
   return roles;
 }
 
-export function audit(ctx: Ctx, actor: Actor | { id: string; name?: string }, platform: string, releaseId: string | null, type: string, details: Record<string, unknown> = {}): void {
+export async function audit(ctx: Ctx, actor: Actor | { id: string; name?: string }, platform: string, releaseId: string | null, type: string, details: Record<string, unknown> = {}): Promise<void> {
   // The display name at the time, so a timeline reads "dana", not a platform user id.
   const data = "name" in actor && actor.name ? { ...details, actorName: actor.name } : details;
-  ctx.store.appendAudit({ releaseId, at: ctx.clock.now(), actor: actor.id, platform, type, data });
+  await ctx.store.appendAudit({ releaseId, at: ctx.clock.now(), actor: actor.id, platform, type, data });
   ctx.audited.push({ type, platform, data });
 }
 

@@ -11,12 +11,55 @@ import { cancelCommand, holdCommand, scheduleRelease, shipCommand, shippedComman
 import { checkRollback, recovered, rollback } from "./use-cases/rollback.js";
 import { startRetro, submitRetro } from "./use-cases/retro.js";
 import { grantRole, listRoles, revokeRole, setPolicy, showPolicy } from "./use-cases/admin.js";
-import { help, list, share, status, type CardFor } from "./use-cases/queries.js";
+import { help, list, overview, share, status } from "./use-cases/queries.js";
 import { auditExport, auditTimeline, auditVerify } from "./use-cases/audit.js";
-import { statsReply } from "./use-cases/stats.js";
+import { statsReply, statsReport } from "./use-cases/stats.js";
+import { applyAlert, applyDeployReport, type HookOutcome } from "./use-cases/hooks.js";
+import type { HookEvent } from "./bot-api.js";
+import type { CardView } from "./views.js";
+import type { Actor } from "../domain/types.js";
+import type { StatsReport } from "../domain/stats.js";
 
-/** Routes one event to its use case. Runs inside the door's transaction. */
-export function dispatch(ctx: Ctx, cardFor: CardFor, event: InboundEvent): Reply {
+/** Everything that comes into the core: a chat event, a verified hook, or a read for the App Home or the stats API. */
+export type Request =
+  | { kind: "event"; event: InboundEvent }
+  | { kind: "hook"; hook: HookEvent }
+  | { kind: "overview"; actor: Actor }
+  | { kind: "stats"; service: string | null; days: number };
+
+/** What each kind of request answers. */
+export interface Answers {
+  event: Reply;
+  hook: HookOutcome;
+  overview: CardView[];
+  stats: StatsReport;
+}
+
+/** Routes one request to its use case. Runs inside the door's transaction. */
+export async function dispatch<R extends Request>(ctx: Ctx, request: R): Promise<Answers[R["kind"]]> {
+  return (await route(ctx, request)) as Answers[R["kind"]];
+}
+
+async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]> {
+  switch (request.kind) {
+    case "event":
+      return handleEvent(ctx, request.event);
+    case "hook":
+      return applyHook(ctx, request.hook);
+    case "overview":
+      return overview(ctx, request.actor);
+    case "stats":
+      return statsReport(ctx, request.service, request.days);
+  }
+}
+
+/** Applies a verified hook once: its signature is recorded in the same transaction as its change. */
+async function applyHook(ctx: Ctx, hook: HookEvent): Promise<HookOutcome> {
+  if (!(await ctx.store.recordHookReceipt(hook.signature, ctx.clock.now()))) return { status: 200, body: { ok: true, duplicate: true } };
+  return hook.kind === "deploy" ? applyDeployReport(ctx, hook.report) : applyAlert(ctx, hook.report);
+}
+
+async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
   const { actor, channel } = event;
   const platform = channel.platform;
   switch (event.kind) {
@@ -26,81 +69,81 @@ export function dispatch(ctx: Ctx, cardFor: CardFor, event: InboundEvent): Reply
         case "help":
           return help();
         case "create":
-          return createRelease(ctx, actor, channel, cmd);
+          return await createRelease(ctx, actor, channel, cmd);
         case "vote":
-          return castVote(ctx, actor, platform, cmd.id, cmd.choice, cmd.reason);
+          return await castVote(ctx, actor, platform, cmd.id, cmd.choice, cmd.reason);
         case "retract":
-          return retractVote(ctx, actor, platform, cmd.id);
+          return await retractVote(ctx, actor, platform, cmd.id);
         case "status":
-          return status(ctx, cardFor, channel, cmd.id);
+          return await status(ctx, channel, cmd.id);
         case "list":
-          return list(ctx);
+          return await list(ctx);
         case "share":
-          return share(ctx, channel, cmd.id);
+          return await share(ctx, channel, cmd.id);
         case "schedule":
-          return scheduleRelease(ctx, actor, platform, cmd.id, cmd.when);
+          return await scheduleRelease(ctx, actor, platform, cmd.id, cmd.when);
         case "update":
-          return updateRelease(ctx, actor, platform, cmd.id, cmd.field, cmd.value);
+          return await updateRelease(ctx, actor, platform, cmd.id, cmd.field, cmd.value);
         case "ship":
-          return shipCommand(ctx, actor, platform, cmd.id);
+          return await shipCommand(ctx, actor, platform, cmd.id);
         case "shipped":
-          return shippedCommand(ctx, actor, platform, cmd.id);
+          return await shippedCommand(ctx, actor, platform, cmd.id);
         case "hold":
-          return holdCommand(ctx, actor, platform, cmd.id, cmd.reason);
+          return await holdCommand(ctx, actor, platform, cmd.id, cmd.reason);
         case "cancel":
-          return cancelCommand(ctx, actor, platform, cmd.id, cmd.reason);
+          return await cancelCommand(ctx, actor, platform, cmd.id, cmd.reason);
         case "rollback":
-          return rollback(ctx, actor, platform, cmd.id, cmd.reason);
+          return await rollback(ctx, actor, platform, cmd.id, cmd.reason);
         case "recovered":
-          return recovered(ctx, actor, platform, cmd.id);
+          return await recovered(ctx, actor, platform, cmd.id);
         case "retro":
-          return startRetro(ctx, actor, platform, cmd.id);
+          return await startRetro(ctx, actor, platform, cmd.id);
         case "policy":
-          return cmd.changes === null ? showPolicy(ctx, channel) : setPolicy(ctx, actor, channel, cmd.changes);
+          return cmd.changes === null ? await showPolicy(ctx, channel) : await setPolicy(ctx, actor, channel, cmd.changes);
         case "audit":
-          if (cmd.op === "timeline") return auditTimeline(ctx, channel, cmd.id);
-          return cmd.op === "export" ? auditExport(ctx, actor, channel, cmd.from, cmd.to) : auditVerify(ctx, actor);
+          if (cmd.op === "timeline") return await auditTimeline(ctx, channel, cmd.id);
+          return cmd.op === "export" ? await auditExport(ctx, actor, channel, cmd.from, cmd.to) : await auditVerify(ctx, actor);
         case "stats":
-          return statsReply(ctx, cmd.service, cmd.days);
+          return await statsReply(ctx, cmd.service, cmd.days);
         case "role":
-          if (cmd.op === "list") return listRoles(ctx);
-          return cmd.op === "grant" ? grantRole(ctx, actor, platform, cmd.subject, cmd.role) : revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
+          if (cmd.op === "list") return await listRoles(ctx);
+          return cmd.op === "grant" ? await grantRole(ctx, actor, platform, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
       }
       break;
     }
     case "button":
-      return pressButton(ctx, event);
+      return await pressButton(ctx, event);
     case "form":
-      return submitForm(ctx, event);
+      return await submitForm(ctx, event);
   }
   throw new UserError("unknown_event", "I did not understand that. `/release help` lists what I can do.");
 }
 
 /** Buttons are checked like commands: who pressed, and whether the release is still in a state where it makes sense. */
-function pressButton(ctx: Ctx, event: Extract<InboundEvent, { kind: "button" }>): Reply {
+async function pressButton(ctx: Ctx, event: Extract<InboundEvent, { kind: "button" }>): Promise<Reply> {
   const { actor, releaseId } = event;
   const platform = event.channel.platform;
   switch (event.action) {
     case "go":
     case "abstain":
-      return castVote(ctx, actor, platform, releaseId, event.action, null);
+      return await castVote(ctx, actor, platform, releaseId, event.action, null);
     case "no_go": {
-      const release = getReleaseOrThrow(ctx, releaseId);
-      requirePermission(ctx, actor, "vote", release);
+      const release = await getReleaseOrThrow(ctx, releaseId);
+      await requirePermission(ctx, actor, "vote", release);
       if (!acceptsVotes(release.state)) throw new UserError("votes_closed", `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; voting is closed.`);
-      return { type: "form", form: noGoForm(release, policyFor(ctx, release.channel.key).noGoReason === "required") };
+      return { type: "form", form: noGoForm(release, (await policyFor(ctx, release.channel.key)).noGoReason === "required") };
     }
     case "rollback": {
-      const release = checkRollback(ctx, actor, releaseId);
-      if (release.state === "rolling_back" || release.state === "rolled_back") return rollback(ctx, actor, platform, releaseId, null);
+      const release = await checkRollback(ctx, actor, releaseId);
+      if (release.state === "rolling_back" || release.state === "rolled_back") return await rollback(ctx, actor, platform, releaseId, null);
       return { type: "form", form: rollbackForm(release, Boolean(ctx.config.rollbackWebhookUrl)) };
     }
     case "retro":
-      return startRetro(ctx, actor, platform, releaseId);
+      return await startRetro(ctx, actor, platform, releaseId);
   }
 }
 
-function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" }>): Reply {
+async function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" }>): Promise<Reply> {
   const { actor, values } = event;
   const platform = event.channel.platform;
   const needId = () => {
@@ -117,13 +160,13 @@ function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" }>): R
       const environment = field(values, form, "environment") || null;
       if (environment && !ENVIRONMENT.test(environment)) throw new UserError("bad_env", "One word such as production or staging.", "environment");
       const when = field(values, form, "when") || null;
-      return createRelease(ctx, actor, event.channel, { service, version, environment, when, manager: null, description: field(values, form, "description") || null });
+      return await createRelease(ctx, actor, event.channel, { service, version, environment, when, manager: null, description: field(values, form, "description") || null });
     }
     case "no_go":
-      return castVote(ctx, actor, platform, needId(), "no_go", values.reason ?? null);
+      return await castVote(ctx, actor, platform, needId(), "no_go", values.reason ?? null);
     case "rollback":
-      return rollback(ctx, actor, platform, needId(), values.reason ?? null);
+      return await rollback(ctx, actor, platform, needId(), values.reason ?? null);
     case "retro":
-      return submitRetro(ctx, actor, platform, needId(), values);
+      return await submitRetro(ctx, actor, platform, needId(), values);
   }
 }

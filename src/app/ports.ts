@@ -43,6 +43,40 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** A cancellable wait. */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/**
+ * How the core waits: card-update spacing, retry back-off, the job runner's next-job
+ * timer and its safety tick. Injected beside the Clock, so a test moves a fake clock
+ * and the waits end, instead of sleeping.
+ */
+export interface Timer {
+  /** Calls `fn` once, `ms` from now. */
+  after(ms: number, fn: () => void): TimerHandle;
+  /** Calls `fn` every `ms` until cancelled: the safety net beside `after` for lost timers (clock jumps, sleep). */
+  every(ms: number, fn: () => void): TimerHandle;
+}
+
+/** Node's timers. `after` caps the wait at setTimeout's 24.8-day limit; the caller re-arms. */
+export const systemTimer: Timer = {
+  after(ms, fn) {
+    const t = setTimeout(fn, Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+    return { cancel: () => clearTimeout(t) };
+  },
+  every(ms, fn) {
+    const t = setInterval(fn, ms);
+    return { cancel: () => clearInterval(t) };
+  },
+};
+
+/** Resolves after `ms` on the given timer. */
+export function sleep(timer: Timer, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => timer.after(ms, resolve));
+}
+
 /** Structured log the core writes to; secrets never go in. */
 export interface Logger {
   info(obj: Record<string, unknown>, msg: string): void;

@@ -62,71 +62,75 @@ export interface WebhookDelivery {
 }
 
 /**
- * The persistence port. Synchronous on purpose: better-sqlite3 is synchronous, and a
- * use case writes its state, audit events and jobs inside one `transaction` before
- * anything is acknowledged.
+ * The persistence port, asynchronous so a network database can implement it. A use case
+ * runs inside `transaction(async (tx) => …)` and writes its state, audit events and jobs
+ * through `tx` before anything is acknowledged (commit-then-ack). Transactions never
+ * interleave: an `await` inside one never lets another event's writes onto it. A call
+ * to `tx.transaction` inside an open transaction joins it. Calls made on the store
+ * outside a transaction each run as their own short one, after the open one ends.
+ * `test/store-contract.ts` is the definition of this port; every implementation passes it.
  */
 export interface Store {
-  transaction<T>(fn: () => T): T;
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 
-  insertRelease(r: NewRelease): Release;
-  getRelease(id: string): Release | undefined;
-  updateRelease(id: string, patch: Partial<Omit<Release, "id" | "seq" | "channel">>): Release;
-  listReleases(filter: { states?: ReleaseState[]; channelKey?: string; limit?: number }): Release[];
+  insertRelease(r: NewRelease): Promise<Release>;
+  getRelease(id: string): Promise<Release | undefined>;
+  updateRelease(id: string, patch: Partial<Omit<Release, "id" | "seq" | "channel">>): Promise<Release>;
+  listReleases(filter: { states?: ReleaseState[]; channelKey?: string; limit?: number }): Promise<Release[]>;
   /** Releases of a service, newest first (for stats and hook lookups). */
-  findReleases(filter: { service?: string; version?: string; since?: number }): Release[];
+  findReleases(filter: { service?: string; version?: string; since?: number }): Promise<Release[]>;
 
-  getVotes(releaseId: string): Vote[];
+  getVotes(releaseId: string): Promise<Vote[]>;
   /** The same votes as a live view, without copying them: read at once, never across a write. Every press decides on it. */
-  currentVotes(releaseId: string): ReadonlyMap<UserId, Vote>;
+  currentVotes(releaseId: string): Promise<ReadonlyMap<UserId, Vote>>;
   /** One person's current vote: asked on every press, so it must not copy the whole list. */
-  getVote(releaseId: string, voter: string): Vote | undefined;
-  upsertVote(releaseId: string, vote: Vote): void;
-  deleteVote(releaseId: string, voter: UserId): boolean;
-  clearVotes(releaseId: string): number;
+  getVote(releaseId: string, voter: string): Promise<Vote | undefined>;
+  upsertVote(releaseId: string, vote: Vote): Promise<void>;
+  deleteVote(releaseId: string, voter: UserId): Promise<boolean>;
+  clearVotes(releaseId: string): Promise<number>;
 
-  appendAudit(e: AuditEvent): void;
-  listAudit(releaseId: string): AuditEvent[];
+  appendAudit(e: AuditEvent): Promise<void>;
+  listAudit(releaseId: string): Promise<AuditEvent[]>;
   /** Audit events with `from <= at <= to`, oldest first, for export. */
-  listAuditRange(from: number, to: number): Array<AuditEvent & { id: number; hash: string }>;
+  listAuditRange(from: number, to: number): Promise<Array<AuditEvent & { id: number; hash: string }>>;
   /** Walks the hash chain and reports the first broken link. */
-  verifyAudit(): { ok: true; count: number } | { ok: false; count: number; brokenAt: number; problem: string };
+  verifyAudit(): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; problem: string }>;
   /** Remembers an inbound hook's signature; false when it was seen before (a replay). */
-  recordHookReceipt(signature: string, at: number): boolean;
+  recordHookReceipt(signature: string, at: number): Promise<boolean>;
 
-  getPolicy(channelKey: string): Partial<Policy> | undefined;
-  setPolicy(channelKey: string, policy: Partial<Policy>): void;
+  getPolicy(channelKey: string): Promise<Partial<Policy> | undefined>;
+  setPolicy(channelKey: string, policy: Partial<Policy>): Promise<void>;
 
-  listRoleBindings(subjects?: string[]): RoleBinding[];
-  grantRole(b: RoleBinding): boolean;
-  revokeRole(subject: string, role: string): boolean;
+  listRoleBindings(subjects?: string[]): Promise<RoleBinding[]>;
+  grantRole(b: RoleBinding): Promise<boolean>;
+  revokeRole(subject: string, role: string): Promise<boolean>;
 
-  addMessageRef(releaseId: string, ref: MessageRef): void;
-  listMessageRefs(releaseId: string): MessageRef[];
+  addMessageRef(releaseId: string, ref: MessageRef): Promise<void>;
+  listMessageRefs(releaseId: string): Promise<MessageRef[]>;
   /** Forgets the copy of the card at `ref` (it was deleted in chat). */
-  removeMessageRef(releaseId: string, ref: MessageRef): void;
+  removeMessageRef(releaseId: string, ref: MessageRef): Promise<void>;
 
   /** Inserts or replaces (same release + key) a job that is not done yet. */
-  upsertJob(job: Omit<Job, "id" | "attempts">): void;
-  cancelJobs(releaseId: string, kinds: JobKind[]): number;
+  upsertJob(job: Omit<Job, "id" | "attempts">): Promise<void>;
+  cancelJobs(releaseId: string, kinds: JobKind[]): Promise<number>;
   /**
    * Atomically leases due jobs: one statement, so two runners never take the same job.
    * A leased job that is not completed comes back after the lease expires.
    */
-  claimDueJobs(now: number, leaseMs: number, limit: number): Job[];
-  completeJob(id: number, now: number): void;
-  retryJob(id: number, dueAt: number): void;
-  nextJobDueAt(): number | null;
-  listPendingJobs(releaseId?: string, filter?: { kind?: JobKind; dueBefore?: number }): Job[];
+  claimDueJobs(now: number, leaseMs: number, limit: number): Promise<Job[]>;
+  completeJob(id: number, now: number): Promise<void>;
+  retryJob(id: number, dueAt: number): Promise<void>;
+  nextJobDueAt(): Promise<number | null>;
+  listPendingJobs(releaseId?: string, filter?: { kind?: JobKind; dueBefore?: number }): Promise<Job[]>;
 
-  addRetroAnswer(a: RetroAnswer): void;
-  listRetroAnswers(releaseId: string): RetroAnswer[];
+  addRetroAnswer(a: RetroAnswer): Promise<void>;
+  listRetroAnswers(releaseId: string): Promise<RetroAnswer[]>;
 
   /** Creates a delivery, or returns the existing one with the same idempotency key. */
-  createDelivery(d: Omit<WebhookDelivery, "id" | "attempts" | "lastStatus" | "lastError" | "deliveredAt" | "status">): { delivery: WebhookDelivery; created: boolean };
-  getDelivery(id: number): WebhookDelivery | undefined;
-  updateDelivery(id: number, patch: Partial<Pick<WebhookDelivery, "status" | "attempts" | "lastStatus" | "lastError" | "deliveredAt">>): void;
-  listDeliveries(releaseId: string): WebhookDelivery[];
+  createDelivery(d: Omit<WebhookDelivery, "id" | "attempts" | "lastStatus" | "lastError" | "deliveredAt" | "status">): Promise<{ delivery: WebhookDelivery; created: boolean }>;
+  getDelivery(id: number): Promise<WebhookDelivery | undefined>;
+  updateDelivery(id: number, patch: Partial<Pick<WebhookDelivery, "status" | "attempts" | "lastStatus" | "lastError" | "deliveredAt">>): Promise<void>;
+  listDeliveries(releaseId: string): Promise<WebhookDelivery[]>;
 }
 
 export type { ChannelRef };

@@ -37,8 +37,8 @@ export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: s
       }
       const outcome =
         kind === "deploy"
-          ? bot.handleHook({ kind, report: deployReportSchema.parse(json), signature })
-          : bot.handleHook({ kind, report: alertSchema.parse(json), signature });
+          ? await bot.handleHook({ kind, report: deployReportSchema.parse(json), signature })
+          : await bot.handleHook({ kind, report: alertSchema.parse(json), signature });
       sendJson(res, outcome.status, outcome.body);
     });
   }

@@ -14,9 +14,9 @@ export function createMetrics(store: Store) {
     help: "Releases by state",
     labelNames: ["state"],
     ...reg,
-    collect() {
+    async collect() {
       const counts = new Map<string, number>(RELEASE_STATES.map((s) => [s, 0]));
-      for (const r of store.listReleases({ limit: 1_000_000 })) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
+      for (const r of await store.listReleases({ limit: 1_000_000 })) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
       for (const [state, n] of counts) this.set({ state }, n);
     },
   });

@@ -1,7 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Registry } from "prom-client";
-import type { Store } from "../app/store.js";
-import { statsJson } from "../app/use-cases/stats.js";
+import type { Bot } from "../app/bot-api.js";
 import { sendJson } from "./body.js";
 import type { HttpServer } from "./server.js";
 
@@ -17,8 +16,8 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 /** `/healthz` (alive), `/readyz` (ready to serve), `/metrics` (Prometheus) and `/api/stats` (JSON, bearer token). */
-export function registerOpsRoutes(http: HttpServer, opts: { store: Store; registry: Registry; readiness: Readiness; apiToken: string | undefined; timezone: string; quorum: number }): void {
-  const { store, registry, readiness } = opts;
+export function registerOpsRoutes(http: HttpServer, opts: { bot: Bot; registry: Registry; readiness: Readiness; apiToken: string | undefined }): void {
+  const { bot, registry, readiness } = opts;
   // Alive and serving: the database is open and start-up has finished (Slack's health checks use this).
   http.route("GET", "/healthz", (_req, res) => {
     const ok = readiness.checks().database === true;
@@ -33,13 +32,13 @@ export function registerOpsRoutes(http: HttpServer, opts: { store: Store; regist
     const text = await registry.metrics();
     res.writeHead(200, { "content-type": registry.contentType }).end(text);
   });
-  http.route("GET", "/api/stats", (req, res) => {
+  http.route("GET", "/api/stats", async (req, res) => {
     if (!opts.apiToken) return sendJson(res, 503, { error: "the stats API is off: set GONOGO_API_TOKEN on the gonogo server" });
     if (!bearerMatches(req.headers.authorization, opts.apiToken)) return sendJson(res, 401, { error: "send Authorization: Bearer <GONOGO_API_TOKEN>" });
     const url = new URL(req.url ?? "/", "http://localhost");
     const days = Number(url.searchParams.get("days") ?? 30);
     const service = url.searchParams.get("service");
     if (!Number.isInteger(days) || days < 1 || days > 3650) return sendJson(res, 400, { error: "days must be a whole number from 1 to 3650" });
-    sendJson(res, 200, statsJson(store, Date.now(), service, days, opts.timezone, (key) => store.getPolicy(key)?.quorum ?? opts.quorum));
+    sendJson(res, 200, await bot.stats({ service, days }));
   });
 }

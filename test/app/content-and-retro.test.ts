@@ -29,7 +29,7 @@ describe("changing what ships", () => {
     expect(card.decisionLine).toBe("Pending: 0 of 2 GO");
     expect(card.notes.join(" ")).toContain("Votes cleared: version changed from 1.4.2 to 1.4.3 by alice");
     expect(chat.notices.at(-1)?.notice.mention).toEqual(["terminal:bob", "terminal:carol"]);
-    expect(core.store.listAudit("R-1").at(-1)?.data).toMatchObject({ field: "version", before: "1.4.2", after: "1.4.3" });
+    expect((await core.store.listAudit("R-1")).at(-1)?.data).toMatchObject({ field: "version", before: "1.4.2", after: "1.4.3" });
   });
 
   it("lets only the manager or an admin change the release", async () => {
@@ -37,7 +37,7 @@ describe("changing what ships", () => {
     await say("alice", "create payments 1.4.2");
     const r = await say("bob", "update R-1 version 9.9.9");
     expect(r).toMatchObject({ error: true, text: expect.stringContaining("Only alice (the release manager of R-1)") });
-    expect(core.store.getRelease("R-1")?.version).toBe("1.4.2");
+    expect((await core.store.getRelease("R-1"))?.version).toBe("1.4.2");
   });
 });
 
@@ -66,12 +66,12 @@ describe("retrospective", () => {
     expect(blank.type).toBe("form_errors");
     await core.bot.handle({ kind: "form", actor: person("bob"), channel, form: "retro", releaseId: "R-1", values: { went_well: "fast vote", went_badly: "", action_items: "@dana add canary alerts" } });
     await core.bot.handle({ kind: "form", actor: person("carol"), channel, form: "retro", releaseId: "R-1", values: { went_well: "", went_badly: "late QA", action_items: "" } });
-    expect(core.store.listRetroAnswers("R-1")).toHaveLength(2);
+    expect((await core.store.listRetroAnswers("R-1"))).toHaveLength(2);
 
     core.clock.advance(7 * 24 * HOUR);
     await core.bot.runDueJobs();
     await core.bot.idle();
-    expect(core.store.getRelease("R-1")?.state).toBe("closed");
+    expect((await core.store.getRelease("R-1"))?.state).toBe("closed");
     const summary = chat.notices.at(-1)!.notice.text;
     expect(summary).toContain("2 answers");
     expect(summary).toContain("fast vote (bob)");
@@ -87,14 +87,13 @@ describe("internal errors", () => {
   it("apologise with an error id, change nothing, and log the context", async () => {
     const { say } = setup();
     await say("alice", "create payments 1.4.2");
-    const original = core.store.upsertVote.bind(core.store);
-    core.store.upsertVote = () => {
-      throw new Error("disk on fire");
-    };
+    // The disk fails under the vote's transaction, after the use case has started writing.
+    const transaction = core.store.transaction.bind(core.store);
+    core.store.transaction = (fn) => transaction((tx) => fn({ ...tx, upsertVote: () => Promise.reject(new Error("disk on fire")) }));
     const r = await say("bob", "vote R-1 go");
-    core.store.upsertVote = original;
+    core.store.transaction = transaction;
     expect(r).toMatchObject({ type: "message", error: true, text: expect.stringMatching(/error id [0-9a-f]{8}/) });
-    expect(core.store.listAudit("R-1").filter((e) => e.type === "vote_cast")).toHaveLength(0);
+    expect((await core.store.listAudit("R-1")).filter((e) => e.type === "vote_cast")).toHaveLength(0);
     expect(core.logs.find((l) => l.level === "error")?.obj.err).toContain("disk on fire");
   });
 });

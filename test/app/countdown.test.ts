@@ -47,7 +47,7 @@ describe("countdown", () => {
     await say("bob", "vote R-1 go");
     await say("carol", "vote R-1 go");
     await advance(30 * MIN);
-    expect(core.store.getRelease("R-1")?.state).toBe("shipping");
+    expect((await core.store.getRelease("R-1"))?.state).toBe("shipping");
     expect(chat.latestCard("R-1")?.stateLabel).toBe("Shipping");
     expect(chat.noticeTexts("R-1").join("\n")).toContain("T-0: R-1 is GO");
   });
@@ -57,7 +57,7 @@ describe("countdown", () => {
     await say("alice", "create payments 1.4.2 at in 30m");
     await say("bob", "vote R-1 go");
     await advance(30 * MIN);
-    expect(core.store.getRelease("R-1")?.state).toBe("held");
+    expect((await core.store.getRelease("R-1"))?.state).toBe("held");
     const card = chat.latestCard("R-1")!;
     expect(card.stateLabel).toBe("On hold");
     expect(card.notes.join(" ")).toContain("T-0 came without GO: 1 of 2 GO");
@@ -70,9 +70,9 @@ describe("countdown", () => {
     const moved = await say("alice", "schedule R-1 in 3h");
     expect(moved.type === "message" && moved.text).toContain("rescheduled");
     await advance(70 * MIN);
-    expect(core.store.getRelease("R-1")?.state).toBe("voting");
+    expect((await core.store.getRelease("R-1"))?.state).toBe("voting");
     expect(chat.noticeTexts("R-1").filter((t) => t.includes("T-0:"))).toHaveLength(0);
-    expect(core.store.listPendingJobs("R-1").find((j) => j.kind === "t0")?.dueAt).toBe(T0 + 180 * MIN);
+    expect((await core.store.listPendingJobs("R-1")).find((j) => j.kind === "t0")?.dueAt).toBe(T0 + 180 * MIN);
   });
 
   it("after a restart, collapses reminders missed while offline into one note and still runs T-0", async () => {
@@ -91,7 +91,7 @@ describe("countdown", () => {
     const texts = chat.noticeTexts("R-1");
     expect(texts.filter((t) => t.includes("offline"))).toHaveLength(1);
     expect(texts[0]).toContain("missed the T-1h, T-15m, T-5m reminders");
-    expect(core.store.getRelease("R-1")?.state).toBe("shipping");
+    expect((await core.store.getRelease("R-1"))?.state).toBe("shipping");
     // The card was re-rendered from the stored state at start-up.
     expect(chat.latestCard("R-1")?.stateLabel).toBe("Shipping");
   });

@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function shippedRelease(failFirst = 0) {
-  receiver = await startWebhookReceiver(SECRET, { failFirst });
+  receiver = await startWebhookReceiver(SECRET, { failFirst, now: () => core.clock.now() });
   core = createTestCore({ config: { rollbackWebhookUrl: receiver.url, webhookSecret: SECRET } });
   const chat = createRecordingSurface();
   core.bot.attachSurface(chat.surface);
@@ -35,7 +35,7 @@ describe("rollback", () => {
     expect(press.type === "form" && press.form.context).toContain("payments 1.4.2");
     const empty = await core.bot.handle({ kind: "form", actor: person("oscar"), channel, form: "rollback", releaseId: "R-1", values: { reason: " " } });
     expect(empty).toMatchObject({ type: "form_errors", errors: { reason: expect.stringContaining("Say why you roll back") } });
-    expect(core.store.getRelease("R-1")?.state).toBe("shipped");
+    expect((await core.store.getRelease("R-1"))?.state).toBe("shipped");
 
     const done = await core.bot.handle({ kind: "form", actor: person("oscar"), channel, form: "rollback", releaseId: "R-1", values: { reason: "error rate 5x" } });
     expect(done.type === "message" && done.text).toContain("Rollback of R-1 started");
@@ -62,15 +62,15 @@ describe("rollback", () => {
     expect(receiver!.received).toHaveLength(1);
     expect(replies.filter((r) => r.type === "message" && r.text.includes("Rollback of R-1 started"))).toHaveLength(1);
     expect(replies.filter((r) => r.type === "message" && r.text.includes("already being rolled back"))).toHaveLength(19);
-    expect(core.store.listAudit("R-1").filter((e) => e.type === "rollback_requested")).toHaveLength(1);
+    expect((await core.store.listAudit("R-1")).filter((e) => e.type === "rollback_requested")).toHaveLength(1);
   });
 
   it("refuses a rollback from someone who is not on-call, the manager or an admin, and records the refusal", async () => {
     await shippedRelease();
     const r = await core.bot.handle({ kind: "button", actor: person("mallory"), channel, releaseId: "R-1", action: "rollback" });
     expect(r).toMatchObject({ type: "message", error: true, text: expect.stringContaining("Only on-call") });
-    expect(core.store.getRelease("R-1")?.state).toBe("shipped");
-    expect(core.store.listAudit("R-1").at(-1)).toMatchObject({ type: "permission_refused", actor: "terminal:mallory" });
+    expect((await core.store.getRelease("R-1"))?.state).toBe("shipped");
+    expect((await core.store.listAudit("R-1")).at(-1)).toMatchObject({ type: "permission_refused", actor: "terminal:mallory" });
   });
 
   it("retries a failing webhook with backoff under the same idempotency key, then shows it delivered", async () => {
@@ -86,7 +86,7 @@ describe("rollback", () => {
     await core.bot.idle();
     expect(receiver!.received.map((h) => h.headers["idempotency-key"])).toEqual(["rollback:R-1", "rollback:R-1", "rollback:R-1"]);
     expect(chat.latestCard("R-1")!.notes.join("\n")).toContain("delivered (HTTP 200)");
-    expect(core.store.listDeliveries("R-1")[0]).toMatchObject({ status: "delivered", attempts: 3 });
+    expect((await core.store.listDeliveries("R-1"))[0]).toMatchObject({ status: "delivered", attempts: 3 });
   });
 
   it("records time to restore when the service is recovered", async () => {
@@ -95,7 +95,7 @@ describe("rollback", () => {
     core.clock.advance(12 * 60_000);
     const r = await say("oscar", "recovered R-1");
     expect(r.type === "message" && r.text).toContain("Time to restore: 12m");
-    expect(core.store.getRelease("R-1")).toMatchObject({ state: "rolled_back" });
-    expect(core.store.listAudit("R-1").at(-1)?.data).toMatchObject({ timeToRestoreMs: 12 * 60_000 });
+    expect((await core.store.getRelease("R-1"))).toMatchObject({ state: "rolled_back" });
+    expect((await core.store.listAudit("R-1")).at(-1)?.data).toMatchObject({ timeToRestoreMs: 12 * 60_000 });
   });
 });

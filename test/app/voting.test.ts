@@ -29,8 +29,8 @@ describe("voting through the door", () => {
     expect(text(nogo)).toContain("NO-GO");
     expect(text(nogo)).toContain("blocked by no-go from dave: migration not tested");
     expect(text(await say("dave", "vote R-1 go"))).toContain("replaces your NO-GO");
-    expect(core.store.getVotes("R-1").filter((v) => v.voter === "terminal:dave")).toHaveLength(1);
-    expect(core.store.listAudit("R-1").filter((e) => e.type.startsWith("vote_")).map((e) => e.type)).toEqual(["vote_cast", "vote_cast", "vote_cast", "vote_changed"]);
+    expect((await core.store.getVotes("R-1")).filter((v) => v.voter === "terminal:dave")).toHaveLength(1);
+    expect((await core.store.listAudit("R-1")).filter((e) => e.type.startsWith("vote_")).map((e) => e.type)).toEqual(["vote_cast", "vote_cast", "vote_cast", "vote_changed"]);
   });
 
   it("answers a press before it starts updating the card, and the card still ends on the true tally", async () => {
@@ -61,6 +61,6 @@ describe("voting through the door", () => {
     const r = await say("bob", "vote R-1 no-go");
     expect(r.type === "message" && r.error).toBe(true);
     expect(text(r)).toContain("needs a reason");
-    expect(core.store.getVotes("R-1")).toHaveLength(0);
+    expect((await core.store.getVotes("R-1"))).toHaveLength(0);
   });
 });

@@ -184,7 +184,7 @@ describe("Slack and Discord in one process on one database", () => {
 
     // One database: every vote is stored once, under its platform-qualified voter id.
     await running.bot.idle();
-    const votes = running.store.getVotes("R-1");
+    const votes = await running.store.getVotes("R-1");
     expect(votes.map((v) => ({ voter: v.voter, choice: v.choice, reason: v.reason })).sort((a, b) => a.voter.localeCompare(b.voter))).toEqual([
       { voter: `discord:${guild}:${dana.id}`, choice: "go", reason: null },
       { voter: `slack:${TEAM}:UQA`, choice: "go", reason: null },
@@ -192,7 +192,7 @@ describe("Slack and Discord in one process on one database", () => {
     ]);
 
     // Two copies of one card, one per platform; no extra cards were posted on either side.
-    expect(running.store.listMessageRefs("R-1").map((r) => r.platform).sort()).toEqual(["discord", "slack"]);
+    expect((await running.store.listMessageRefs("R-1")).map((r) => r.platform).sort()).toEqual(["discord", "slack"]);
     expect(slack.callsTo("chat.postMessage").filter((c) => c.params.thread_ts === undefined && visibleText(c).includes("payments 1.4.2"))).toHaveLength(1);
     expect(discord.calls.filter((c) => channelPost(c) && !c.body.message_reference)).toHaveLength(1);
 

@@ -27,7 +27,7 @@ describe("Discord commands, checks and reminders", () => {
     const forged = await h.submit(member(5), "g1:f:no_go:R-1", { "reason\u0000x": "x" });
     expect(forged.data.content).toContain("not one gonogo recognises");
     await h.core.bot.idle();
-    expect(h.core.store.getVotes("R-1")).toEqual([]);
+    expect((await h.core.store.getVotes("R-1"))).toEqual([]);
     const sinceThen = h.fake.calls.slice(before).filter((c) => !c.path.startsWith("/interactions/"));
     expect(sinceThen).toEqual([]);
     expect(h.logs.filter((l) => l.msg.includes("unrecognised custom_id"))).toHaveLength(6);
@@ -86,7 +86,7 @@ describe("Discord commands, checks and reminders", () => {
     expect(card.embeds[0].fields[0]).toEqual({ name: "State", value: "Cancelled", inline: true });
     const late = await h.press(member(3), "go", "R-1", msgId);
     expect(late.data.content).toMatch(/cancelled/i);
-    expect(h.core.store.getVotes("R-1")).toEqual([]);
+    expect((await h.core.store.getVotes("R-1"))).toEqual([]);
   });
 
   it("shows a release privately with its card on /release status", async () => {

@@ -52,7 +52,7 @@ describe("modals on Discord: no-go, rollback, retro", () => {
     expect(answer.type).toBe(CALLBACK.message);
     expect(answer.data.flags).toBe(EPHEMERAL);
     expect(answer.data.content).toMatch(/reason/i);
-    expect(h.core.store.getVotes("R-1")).toEqual([]);
+    expect((await h.core.store.getVotes("R-1"))).toEqual([]);
   });
 
   it("confirms a rollback in a modal and starts exactly one rollback however often it is submitted", async () => {
@@ -105,6 +105,6 @@ describe("modals on Discord: no-go, rollback, retro", () => {
 
     const saved = await h.submit(member(3), modal.data.custom_id, { went_well: "canary caught nothing", went_badly: "", action_items: "@dana add an alert" });
     expect(saved.data).toMatchObject({ flags: EPHEMERAL, content: expect.stringContaining("retro notes for R-1 are saved") });
-    expect(h.core.store.listRetroAnswers("R-1")).toHaveLength(1);
+    expect((await h.core.store.listRetroAnswers("R-1"))).toHaveLength(1);
   });
 });

@@ -42,7 +42,7 @@ describe("Discord when things are slow or fail", () => {
     expect(logged).not.toContain(BOT_TOKEN);
     expect(logged).toContain(`/interactions/${raw.id}/[token]/callback`);
     // The vote was committed before the answer failed: the card still shows it.
-    expect(h.core.store.getVotes("R-1")).toHaveLength(1);
+    expect((await h.core.store.getVotes("R-1"))).toHaveLength(1);
   });
 
   it("stops updating a card someone deleted, without retrying, and keeps counting votes", async () => {
@@ -56,13 +56,13 @@ describe("Discord when things are slow or fail", () => {
     await h.press(member(1), "go", "R-1", msgId);
     await h.core.bot.idle();
     expect(edits().map((c) => c.status)).toEqual([404]);
-    expect(h.core.store.listMessageRefs("R-1")).toEqual([]);
+    expect((await h.core.store.listMessageRefs("R-1"))).toEqual([]);
     expect(h.core.logs).toContainEqual(expect.objectContaining({ level: "warn", msg: expect.stringMatching(/deleted in chat/) }));
 
     await h.press(member(2), "go", "R-1", msgId);
     await h.core.bot.idle();
     expect(edits()).toHaveLength(1);
-    expect(h.core.store.getVotes("R-1").map((v) => v.voter)).toHaveLength(2);
+    expect((await h.core.store.getVotes("R-1")).map((v) => v.voter)).toHaveLength(2);
 
     // Wanted back after all: /release share posts a fresh card with both votes.
     const shared = await h.command(member(3), "share", { id: "R-1" });

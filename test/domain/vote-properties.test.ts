@@ -174,7 +174,7 @@ describe("any sequence of votes, changes and retractions", () => {
             expect(isError(reply), `${step.action.voter}: ${commandText(step.action).slice(0, 60)}`).toBe(step.refused);
           }
 
-          const rows = core.store.getVotes("R-1");
+          const rows = await core.store.getVotes("R-1");
           expect(new Set(rows.map((v) => v.voter)).size).toBe(rows.length);
           expect(rows).toEqual(model.votes);
 
@@ -182,7 +182,7 @@ describe("any sequence of votes, changes and retractions", () => {
           expect(rows.map((v) => v.voter).sort()).toEqual([...last.keys()].sort());
 
           const changes = model.steps.filter((st) => !st.refused && !st.noop).length;
-          expect(core.store.listAudit("R-1").filter((e) => e.type.startsWith("vote_"))).toHaveLength(changes);
+          expect((await core.store.listAudit("R-1")).filter((e) => e.type.startsWith("vote_"))).toHaveLength(changes);
 
           const status = await say("erin", "status R-1");
           const cardView = status.type === "message" ? status.cards[0] : undefined;

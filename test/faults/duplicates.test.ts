@@ -43,7 +43,7 @@ describe("the same Slack interaction delivered twice", () => {
     const together = await Promise.all([send(), send()]);
     expect(together.map((r) => r.status)).toEqual([200, 200]);
     await h.core.bot.idle();
-    expect(h.core.store.getVotes("R-1").map((v) => v.voter)).toEqual(["slack:T1:UQA"]);
+    expect((await h.core.store.getVotes("R-1")).map((v) => v.voter)).toEqual(["slack:T1:UQA"]);
     const types = auditTypes(h.core.db.sqlite);
     expect(types.vote_cast).toBe(1);
     expect(types.vote_changed).toBeUndefined();
@@ -56,14 +56,14 @@ describe("the same Slack interaction delivered twice", () => {
     const presses = await Promise.all(Array.from({ length: 20 }, () => h.press("UDEV", card, "Go")));
     expect(presses.every((p) => p.status === 200)).toBe(true);
     await h.core.bot.idle();
-    expect(h.core.store.getVotes("R-1")).toHaveLength(1);
+    expect((await h.core.store.getVotes("R-1"))).toHaveLength(1);
     expect(auditTypes(h.core.db.sqlite).vote_cast).toBe(1);
   });
 });
 
 describe("20 rollback confirmations at once", () => {
   it("start one rollback and send one webhook through the core", async () => {
-    const hook = await startWebhookReceiver(SECRET);
+    const hook = await startWebhookReceiver(SECRET, { now: () => core.clock.now() });
     const core = createTestCore({ config: { rollbackWebhookUrl: hook.url, webhookSecret: SECRET } });
     cleanups.push(() => hook.close(), () => core.close());
     await shippingRelease(core);
@@ -77,7 +77,7 @@ describe("20 rollback confirmations at once", () => {
     await core.bot.runDueJobs();
     expect(hook.received).toHaveLength(1);
     expect(hook.received[0]!.validSignature).toBe(true);
-    expect(core.store.listDeliveries("R-1")).toHaveLength(1);
+    expect((await core.store.listDeliveries("R-1"))).toHaveLength(1);
     expect(auditTypes(core.db.sqlite).rollback_requested).toBe(1);
   });
 
@@ -89,12 +89,12 @@ describe("20 rollback confirmations at once", () => {
     const msgId = await h.cardMessageId("R-1");
     await h.press(member(3), "go", "R-1", msgId);
     await h.command(h.admin, "ship", { id: "R-1" });
-    expect(h.core.store.getRelease("R-1")!.state).toBe("shipping");
+    expect((await h.core.store.getRelease("R-1"))!.state).toBe("shipping");
     const answers = await Promise.all(Array.from({ length: 20 }, () => h.submit(h.admin, formCustomId("rollback", "R-1"), { reason: "p99 latency doubled" }, msgId)));
     expect(answers.filter((a) => String(a.data?.content).includes("Rollback of R-1 started"))).toHaveLength(1);
     await Promise.all([h.core.bot.runDueJobs(), h.core.bot.runDueJobs()]);
     expect(hook.received).toHaveLength(1);
-    expect(h.core.store.getRelease("R-1")!.state).toBe("rolling_back");
+    expect((await h.core.store.getRelease("R-1"))!.state).toBe("rolling_back");
   });
 });
 

@@ -27,7 +27,7 @@ describe("Slack API trouble", () => {
     const go = buttonsOf(card).get("Go")!;
     const presses = await Promise.all(Array.from({ length: 30 }, (_, i) => postSigned(h.url, interactiveBody(blockActionsPayload(h.fake, voter(i), card, go, "Go")), "application/x-www-form-urlencoded")));
     expect(presses.map((p) => p.status)).toEqual(new Array(30).fill(200));
-    expect(h.core.store.getVotes("R-1")).toHaveLength(30);
+    expect((await h.core.store.getVotes("R-1"))).toHaveLength(30);
 
     const final = await h.fake.waitFor("chat.update", (c) => c.result?.ok === true && c.params.ts === messageTs(card) && visibleText(c).includes("*GO* (30)"), 15_000);
     expect(final).toBeDefined();
@@ -69,7 +69,7 @@ describe("Slack API trouble", () => {
     // edit they caused is now stuck at the stalled API (names wait for a lull).
     await vi.waitFor(() => expect(proxy.heldCount()).toBeGreaterThan(0), { timeout: 3000, interval: 50 });
     expect(proxy.seen.filter((s) => s.heldAt !== null && s.releasedAt !== null)).toEqual([]);
-    expect(core.store.getVotes("R-1")).toHaveLength(10);
+    expect((await core.store.getVotes("R-1"))).toHaveLength(10);
 
     proxy.release();
     const final = await fake.waitFor("chat.update", (c) => c.params.ts === messageTs(card) && visibleText(c).includes("*GO* (10)"), 10_000);
@@ -107,13 +107,13 @@ describe("Slack API trouble", () => {
     await h.press("UQA", card, "Go");
     await vi.waitFor(() => expect(updates()).toHaveLength(1), { timeout: 5000, interval: 50 });
     await h.core.bot.idle();
-    expect(h.core.store.listMessageRefs("R-1")).toEqual([]);
+    expect((await h.core.store.listMessageRefs("R-1"))).toEqual([]);
     expect(h.core.logs).toContainEqual(expect.objectContaining({ level: "warn", msg: expect.stringMatching(/deleted in chat/) }));
 
     await h.press("UDEV", card, "Go");
     await h.core.bot.idle();
     expect(updates()).toHaveLength(1);
-    expect(h.core.store.getVotes("R-1")).toHaveLength(2);
+    expect((await h.core.store.getVotes("R-1"))).toHaveLength(2);
   }, 30_000);
 });
 
@@ -127,7 +127,7 @@ describe("Discord API trouble", () => {
     h.fake.fail({ method: "PATCH", pathPrefix: "/channels/", times: 2, status: 500, body: { message: "Internal Server Error", code: 0 } });
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => h.press(member(i + 1), "go", "R-1", msgId)));
     expect(answers.every((a) => a.type === 4)).toBe(true);
-    expect(h.core.store.getVotes("R-1")).toHaveLength(30);
+    expect((await h.core.store.getVotes("R-1"))).toHaveLength(30);
     const card = await h.card(msgId);
     expect(card.embeds[0].fields.find((f: { name: string }) => f.name.startsWith("GO ")).name).toBe("GO (30)");
     expect(voteField(card, "GO")).toBeDefined();

@@ -61,7 +61,7 @@ describe("Slack signatures: every inbound kind × every bad signature → 401 an
     const body = interactiveBody(blockActionsPayload(h.fake, "UDEV", card, buttonsOf(card).get("Go")!, "Go"));
     const res = await h.raw(body, sign(body, nowSec(), SIGNING_SECRET));
     expect(res.status).toBe(200);
-    expect(h.core.store.getVotes("R-1")).toHaveLength(1);
+    expect((await h.core.store.getVotes("R-1"))).toHaveLength(1);
   });
 });
 
@@ -127,7 +127,7 @@ describe("permissions: every action × role is allowed or refused exactly as src
           for (const role of who.roles.filter((r) => r !== "admin")) {
             expect(await core.bot.handle({ kind: "command", actor: admin, channel, text: `role grant terminal:${who.name} ${role}` })).toMatchObject({ error: false });
           }
-          const release = core.store.getRelease("R-1")!;
+          const release = (await core.store.getRelease("R-1"))!;
           const verdict = can({ id: `terminal:${who.name}`, roles: who.roles }, action, release);
           const refusedBefore = auditTypes(core.db.sqlite).permission_refused ?? 0;
           const before = countsBesidesRefusals(core.db.sqlite);
@@ -172,7 +172,7 @@ describe("tampered buttons naming another release", () => {
     const answer = await h.fake.waitFor("chat.postEphemeral", (c) => h.fake.calls.indexOf(c) >= callsBefore);
     expect(visibleText(answer)).toMatch(/Only on-call, the release manager \(.*\) or an admin may roll back R-2/);
     expect(h.fake.calls.slice(callsBefore).some((c) => c.method === "views.open")).toBe(false);
-    expect(h.core.store.getRelease("R-2")!.state).toBe("shipping");
+    expect((await h.core.store.getRelease("R-2"))!.state).toBe("shipping");
     expect(auditTypes(h.core.db.sqlite).permission_refused).toBe(1);
   });
 
@@ -191,6 +191,6 @@ describe("tampered buttons naming another release", () => {
     const answer = await h.pressRaw(alice, "g1:b:rollback:R-2", msg1);
     expect(answer.type).toBe(4);
     expect(answer.data.content).toMatch(/may roll back R-2/);
-    expect(h.core.store.getRelease("R-2")!.state).toBe("shipping");
+    expect((await h.core.store.getRelease("R-2"))!.state).toBe("shipping");
   });
 });

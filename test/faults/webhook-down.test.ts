@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { RETRY_DELAYS_MS } from "../../src/app/webhooks.js";
+import { RETRY_DELAYS_MS } from "../../src/app/webhook-delivery.js";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { auditTypes } from "../helpers/faults-db.js";
 import { createRecordingSurface } from "../helpers/recording-surface.js";
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function rollingBack(failFirst: number) {
-  const hook = await startWebhookReceiver(SECRET, { failFirst });
+  const hook = await startWebhookReceiver(SECRET, { failFirst, now: () => core.clock.now() });
   const core: TestCore = createTestCore({ config: { rollbackWebhookUrl: hook.url, webhookSecret: SECRET } });
   cleanups.push(() => hook.close(), () => core.close());
   const rec = createRecordingSurface();
@@ -56,7 +56,7 @@ describe("webhook receiver down", () => {
     expect(hook.received.every((r) => r.validSignature)).toBe(true);
     expect(new Set(hook.received.map((r) => r.body)).size).toBe(1);
 
-    const [delivery] = core.store.listDeliveries("R-1");
+    const [delivery] = await core.store.listDeliveries("R-1");
     expect(delivery).toMatchObject({ status: "failed", attempts: RETRY_DELAYS_MS.length + 1, lastStatus: 500 });
     expect(rec.latestCard("R-1")!.notes.join("\n")).toMatch(/Rollback webhook: FAILED after 5 attempts/);
     expect(rec.noticeTexts("R-1").filter((t) => /FAILED/.test(t))).toHaveLength(1);
@@ -75,7 +75,7 @@ describe("webhook receiver down", () => {
     await core.bot.idle();
     expect(hook.received).toHaveLength(3);
     expect(new Set(hook.received.map((r) => r.headers["idempotency-key"])).size).toBe(1);
-    expect(core.store.listDeliveries("R-1")[0]).toMatchObject({ status: "delivered", attempts: 3, lastStatus: 200 });
+    expect((await core.store.listDeliveries("R-1"))[0]).toMatchObject({ status: "delivered", attempts: 3, lastStatus: 200 });
     expect(rec.latestCard("R-1")!.notes.join("\n")).toMatch(/Rollback webhook: delivered \(HTTP 200\)/);
     expect(auditTypes(core.db.sqlite)).toMatchObject({ webhook_attempt_failed: 2, webhook_delivered: 1 });
   });
@@ -85,7 +85,7 @@ describe("webhook receiver down", () => {
     const url = hook.url;
     await hook.close();
     await core.bot.runDueJobs();
-    const [delivery] = core.store.listDeliveries("R-1");
+    const [delivery] = await core.store.listDeliveries("R-1");
     expect(delivery).toMatchObject({ status: "pending", attempts: 1, lastStatus: null });
     expect(delivery!.lastError).toMatch(/ECONNREFUSED/);
     expect(delivery!.url).toBe(url);

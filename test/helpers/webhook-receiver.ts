@@ -10,9 +10,11 @@ export interface ReceivedHook {
 
 /**
  * A CI system on 127.0.0.1 that receives gonogo's webhooks and checks their signature
- * the way the README tells receivers to. `failFirst` answers 500 that many times.
+ * the way the README tells receivers to. `failFirst` answers 500 that many times. `now`
+ * is the receiver's clock (ms): the test's fake clock, since gonogo signs with the one it is given.
  */
-export async function startWebhookReceiver(secret: string, opts: { failFirst?: number } = {}) {
+export async function startWebhookReceiver(secret: string, opts: { failFirst?: number; now?: () => number } = {}) {
+  const now = opts.now ?? Date.now;
   const received: ReceivedHook[] = [];
   let failures = opts.failFirst ?? 0;
   const server = createServer((req, res) => {
@@ -22,7 +24,7 @@ export async function startWebhookReceiver(secret: string, opts: { failFirst?: n
       const body = Buffer.concat(chunks).toString("utf8");
       const ts = Number(req.headers["x-gonogo-timestamp"]);
       const sig = String(req.headers["x-gonogo-signature"] ?? "");
-      received.push({ headers: req.headers, body, json: JSON.parse(body) as Record<string, unknown>, validSignature: verifySignature(secret, ts, body, sig, Math.floor(Date.now() / 1000)) });
+      received.push({ headers: req.headers, body, json: JSON.parse(body) as Record<string, unknown>, validSignature: verifySignature(secret, ts, body, sig, Math.floor(now() / 1000)) });
       if (failures > 0) {
         failures--;
         res.writeHead(500).end("down");

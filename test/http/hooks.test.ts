@@ -72,7 +72,7 @@ describe("POST /hooks/deploy", () => {
       signed(body, now + 330),
     ];
     for (const headers of attempts) expect((await post("/hooks/deploy", body, headers)).status).toBe(401);
-    expect(app.store.getRelease("R-1")?.state).toBe("shipping");
+    expect((await app.store.getRelease("R-1"))?.state).toBe("shipping");
   });
 
   it("answers a replayed hook without applying it twice", async () => {
@@ -82,7 +82,7 @@ describe("POST /hooks/deploy", () => {
     expect((await post("/hooks/deploy", body, headers)).status).toBe(200);
     const replay = await post("/hooks/deploy", body, headers);
     expect(replay).toEqual({ status: 200, json: { ok: true, duplicate: true } });
-    expect(app.store.listAudit("R-1").filter((e) => e.type === "deploy_failed")).toHaveLength(1);
+    expect((await app.store.listAudit("R-1")).filter((e) => e.type === "deploy_failed")).toHaveLength(1);
   });
 
   it("says what is wrong with malformed, invalid, unknown and conflicting reports", async () => {
@@ -95,7 +95,7 @@ describe("POST /hooks/deploy", () => {
     expect(await post("/hooks/deploy", { release: "R-9", status: "succeeded" })).toMatchObject({ status: 404, json: { error: expect.stringContaining("no release R-9") } });
     await say("dana", "create search 2.0.0");
     expect(await post("/hooks/deploy", { release: "R-2", status: "succeeded" })).toMatchObject({ status: 409, json: { error: expect.stringContaining("R-2 is voting") } });
-    expect(app.store.getRelease("R-2")?.state).toBe("voting");
+    expect((await app.store.getRelease("R-2"))?.state).toBe("voting");
   });
 
   it("marks a failed deploy on the card and offers on-call a rollback", async () => {
@@ -127,18 +127,18 @@ describe("POST /hooks/alert", () => {
     await app.bot.handle({ kind: "form", actor: person("oscar"), channel, form: "rollback", releaseId: "R-1", values: { reason: "alert: error rate 5x" } });
     const restored = await post("/hooks/deploy", { release: "R-1", status: "rolled_back" });
     expect(restored).toEqual({ status: 200, json: { ok: true, release: "R-1", state: "rolled_back" } });
-    const release = app.store.getRelease("R-1")!;
+    const release = (await app.store.getRelease("R-1"))!;
     expect(release.recoveredAt).not.toBeNull();
-    expect(app.store.listAudit("R-1").find((e) => e.type === "state_changed" && e.data.to === "rolled_back")?.data.timeToRestoreMs).toBe(release.recoveredAt! - release.rollbackRequestedAt!);
+    expect((await app.store.listAudit("R-1")).find((e) => e.type === "state_changed" && e.data.to === "rolled_back")?.data.timeToRestoreMs).toBe(release.recoveredAt! - release.rollbackRequestedAt!);
   });
 
   it("rolls back by itself only when the channel's policy says so for that severity", async () => {
     await shipping();
     await say("admin", "policy set auto_rollback=critical");
     expect(await post("/hooks/alert", { service: "payments", summary: "p99 latency 3s", severity: "warning" })).toMatchObject({ json: { rolledBack: false } });
-    expect(app.store.getRelease("R-1")?.state).toBe("shipping");
+    expect((await app.store.getRelease("R-1"))?.state).toBe("shipping");
     expect(await post("/hooks/alert", { service: "payments", summary: "checkout down", severity: "critical" })).toMatchObject({ json: { rolledBack: true } });
-    expect(app.store.getRelease("R-1")).toMatchObject({ state: "rolling_back", stateReason: "rollback by monitoring: automatic on critical alert: checkout down" });
+    expect((await app.store.getRelease("R-1"))).toMatchObject({ state: "rolling_back", stateReason: "rollback by monitoring: automatic on critical alert: checkout down" });
   });
 
   it("answers 404 when the service has no live release", async () => {

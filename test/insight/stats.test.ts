@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { humanDuration, statsJson, statsText } from "../../src/app/use-cases/stats.js";
+import { humanDuration, statsReport, statsText } from "../../src/app/use-cases/stats.js";
+import type { CoreConfig } from "../../src/app/context.js";
 import type { Reply } from "../../src/app/views.js";
 import { computeStats, type ReleaseFacts } from "../../src/domain/stats.js";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
@@ -206,7 +207,7 @@ async function seed(): Promise<void> {
   await say("alice", "create payments 1.4.0"); // R-6
   await goAndShip("R-6", "2030-01-24T09:15", "2030-01-24T09:30");
   // What the deploy hook records when the pipeline reports `failed`.
-  core.store.appendAudit({ releaseId: "R-6", at: utc("2030-01-24T10:00"), actor: "hook:ci", platform: "hook", type: "deploy_failed", data: {} });
+  await core.store.appendAudit({ releaseId: "R-6", at: utc("2030-01-24T10:00"), actor: "hook:ci", platform: "hook", type: "deploy_failed", data: {} });
   at("2030-01-24T10:10");
   await say("alice", "rollback R-6 deploy failed");
   at("2030-01-24T12:10");
@@ -226,12 +227,19 @@ async function seed(): Promise<void> {
   await core.bot.idle();
 }
 
+/** The stats use case as of NOW, read in `timezone` (the configured zone otherwise). */
+function statsJson(service: string | null, days: number, timezone: string, config: Partial<CoreConfig> = {}) {
+  expect(core.clock.now()).toBe(NOW);
+  const silent = { info() {}, warn() {}, error() {} };
+  return core.store.transaction((tx) => statsReport({ store: tx, clock: core.clock, config: { ...core.config, ...config, timezone }, log: silent, effects: [], audited: [] }, service, days));
+}
+
 describe("release stats over a history seeded through the bot", () => {
   beforeAll(seed);
   afterAll(async () => core?.close());
 
-  it("computes every metric for all services as worked out by hand", () => {
-    const r = statsJson(core.store, NOW, null, 14, "Europe/Berlin");
+  it("computes every metric for all services as worked out by hand", async () => {
+    const r = await statsJson(null, 14, "Europe/Berlin");
     expect(r.window).toEqual({ from: utc("2030-01-14T12:00"), to: NOW, days: 14 });
     expect(r.releases).toBe(7); // R-2 … R-8; R-1 was created before the window
     // 4 shipped (R-2, R-3, R-4, R-5) in 14 days = 2 weeks → 2.0/week
@@ -250,8 +258,8 @@ describe("release stats over a history seeded through the bot", () => {
     expect(r.participation).toEqual({ voted: 6, averageVoters: 2, averageQuorum: 2, reachedGo: 5, goShare: 5 / 7 });
   });
 
-  it("buckets by ISO week in Berlin, where R-4's Sunday-night deploy is already Monday", () => {
-    const berlin = statsJson(core.store, NOW, null, 14, "Europe/Berlin").weeks;
+  it("buckets by ISO week in Berlin, where R-4's Sunday-night deploy is already Monday", async () => {
+    const berlin = (await statsJson(null, 14, "Europe/Berlin")).weeks;
     // W03 (14–20 Jan): shipped R-2, R-3; rolled back R-3. W04 (21–27 Jan): shipped R-4 (Mon 00:30), R-5; R-6 failed and rolled back. W05: nothing yet.
     expect(berlin).toEqual([
       { week: "2030-W03", start: utc("2030-01-13T23:00"), shipped: 2, failed: 0, rolledBack: 1 },
@@ -259,12 +267,12 @@ describe("release stats over a history seeded through the bot", () => {
       { week: "2030-W05", start: utc("2030-01-27T23:00"), shipped: 0, failed: 0, rolledBack: 0 },
     ]);
     // The same history read in UTC puts R-4 (Sun 23:30) in W03: 3 shipped, then 1.
-    const inUtc = statsJson(core.store, NOW, null, 14, "UTC").weeks;
+    const inUtc = (await statsJson(null, 14, "UTC")).weeks;
     expect(inUtc.map((w) => [w.week, w.shipped])).toEqual([["2030-W03", 3], ["2030-W04", 1], ["2030-W05", 0]]);
   });
 
-  it("filters by service", () => {
-    const r = statsJson(core.store, NOW, "payments", 14, "Europe/Berlin");
+  it("filters by service", async () => {
+    const r = await statsJson("payments", 14, "Europe/Berlin");
     expect(r.service).toBe("payments");
     expect(r.releases).toBe(6); // R-2, R-3, R-5, R-6, R-7, R-8 (R-4 is checkout)
     expect(r.deploymentFrequency).toEqual({ shipped: 3, perWeek: 1.5 }); // 3 shipped / 2 weeks
@@ -275,13 +283,14 @@ describe("release stats over a history seeded through the bot", () => {
     expect(r.weeks.map((w) => w.shipped)).toEqual([2, 1, 0]); // R-2, R-3 | R-5 | —
   });
 
-  it("uses the channel's quorum for participation", () => {
-    core.store.setPolicy(channel.key, { quorum: 3 });
+  it("uses the channel's quorum for participation", async () => {
+    await core.store.setPolicy(channel.key, { quorum: 3 });
     try {
-      expect(statsJson(core.store, NOW, null, 14, "UTC").participation.averageQuorum).toBe(3); // stored policy by default
-      expect(statsJson(core.store, NOW, null, 14, "UTC", () => 4).participation.averageQuorum).toBe(4); // or what the caller says
+      expect((await statsJson(null, 14, "UTC")).participation.averageQuorum).toBe(3); // the channel's stored policy
+      await core.store.setPolicy(channel.key, {});
+      expect((await statsJson(null, 14, "UTC", { quorum: 4 })).participation.averageQuorum).toBe(4); // else the configured quorum
     } finally {
-      core.store.setPolicy(channel.key, { quorum: 2 });
+      await core.store.setPolicy(channel.key, { quorum: 2 });
     }
   });
 
@@ -326,7 +335,7 @@ describe("release stats over a history seeded through the bot", () => {
         "Try a longer window, e.g. `/release stats search 90`.",
       ].join("\n"),
     );
-    const r = statsJson(core.store, NOW, "search", 30, "Europe/Berlin");
+    const r = await statsJson("search", 30, "Europe/Berlin");
     expect([r.leadTime.median, r.leadTime.p90, r.changeFailureRate.rate, r.timeToRestore.median, r.timeToDecision.median, r.participation.averageVoters, r.participation.goShare]).toEqual([null, null, null, null, null, null, null]);
   });
 
@@ -344,7 +353,7 @@ describe("release stats over a history seeded through the bot", () => {
     expect(out.split("\n").length).toBeLessThanOrEqual(40);
     // 365 days before Mon 28 Jan 2030 is Sun 28 Jan 2029, in the week of Mon 22 Jan 2029: 52 weeks + that one + this one = 54
     expect(out).toContain("Per week (last 12 of 54), weeks start Monday in Europe/Berlin:");
-    expect(statsJson(core.store, NOW, null, 365, "Europe/Berlin").weeks).toHaveLength(54);
+    expect((await statsJson(null, 365, "Europe/Berlin")).weeks).toHaveLength(54);
   });
 });
 

@@ -47,7 +47,7 @@ afterEach(async () => {
 
 describe("outbound webhook payloads", () => {
   it("match the JSON Schema in schemas/webhook.schema.json, for deploys and rollbacks", async () => {
-    receiver = await startWebhookReceiver(SECRET);
+    receiver = await startWebhookReceiver(SECRET, { now: () => core.clock.now() });
     core = createTestCore({ config: { deployWebhookUrl: receiver.url, rollbackWebhookUrl: receiver.url, webhookSecret: SECRET } });
     const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
     await say("alice", "create payments 1.4.2");

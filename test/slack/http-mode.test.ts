@@ -164,7 +164,7 @@ describe("Slack over HTTP: shipping, rollback and retro", () => {
     expect(visibleText(rolled)).toContain("error rate 5x");
     expect(visibleText(rolled)).not.toContain("still broken");
     await h.core.bot.idle();
-    expect(h.core.store.listAudit("R-1").filter((e) => e.type === "rollback_requested")).toHaveLength(1);
+    expect((await h.core.store.listAudit("R-1")).filter((e) => e.type === "rollback_requested")).toHaveLength(1);
     // One thread notice tells the channel who rolled back and why.
     expect(h.fake.callsTo("chat.postMessage").filter((c) => c.params.thread_ts && /is rolling back/.test(visibleText(c)))).toHaveLength(1);
   });
@@ -190,7 +190,7 @@ describe("Slack over HTTP: shipping, rollback and retro", () => {
     expect(res.text).toBe("");
     await ephemeralTo("UQA", "retro notes for R-1 are saved");
     await cardUpdate(card, (t) => t.includes("Retro: 1 answer, 1 with action items"));
-    const [answer] = h.core.store.listRetroAnswers("R-1");
+    const [answer] = await h.core.store.listRetroAnswers("R-1");
     expect(answer).toMatchObject({ wentWell: "smooth canary", wentBadly: "slow approvals", actionItems: "@mia automate smoke tests", author: "slack:T1:UQA" });
   });
 });
@@ -226,7 +226,7 @@ describe("Slack over HTTP: countdown and App Home", () => {
     expect(buttonsOf(cancelled).size).toBe(0);
     await h.press("UQA", card, "Go");
     await ephemeralTo("UQA", "R-1");
-    expect(h.core.store.getVotes("R-1")).toHaveLength(0);
+    expect((await h.core.store.getVotes("R-1"))).toHaveLength(0);
   });
 
   it("publishes the App Home tab with the person's live releases", async () => {

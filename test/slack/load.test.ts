@@ -26,7 +26,7 @@ describe("Slack under load", () => {
     const results = await Promise.all(presses);
     expect(results.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
     // Every acknowledged press is already a stored vote.
-    expect(h.core.store.getVotes("R-1")).toHaveLength(200);
+    expect((await h.core.store.getVotes("R-1"))).toHaveLength(200);
 
     const final = await h.fake.waitFor("chat.update", (c) => c.params.ts === messageTs(card) && visibleText(c).includes("*GO* (200)"), 8000);
     expect(final.result).toMatchObject({ ok: true });
@@ -36,7 +36,7 @@ describe("Slack under load", () => {
     expect(updates.length).toBeGreaterThanOrEqual(1);
     expect(updates.length).toBeLessThanOrEqual(8);
     expect(visibleText(updates[updates.length - 1]!)).toContain("*GO* (200)");
-    expect(h.core.store.getVotes("R-1")).toHaveLength(200);
+    expect((await h.core.store.getVotes("R-1"))).toHaveLength(200);
   });
 
   it("waits as long as Slack's Retry-After says when chat.update is rate limited, then lands the update", async () => {

@@ -55,6 +55,6 @@ describe("starting the Slack adapter", () => {
     const body = slashBody(fake, "UMGR", "create payments 1.4.2");
     const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...sign(body, nowSec()) }, body });
     expect(res.status).toBe(503);
-    expect(core.store.listReleases({})).toHaveLength(0);
+    expect((await core.store.listReleases({}))).toHaveLength(0);
   });
 });

@@ -6,43 +6,43 @@ import { audit, policyFor, qualifySubject, requirePermission, type Ctx } from ".
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
-export function showPolicy(ctx: Ctx, channel: ChannelRef): Reply {
-  return ok([`Policy for this channel:`, ...describePolicy(policyFor(ctx, channel.key)).map((l) => `• ${l}`), "Admins change it with `/release policy set key=value …`."].join("\n"));
+export async function showPolicy(ctx: Ctx, channel: ChannelRef): Promise<Reply> {
+  return ok([`Policy for this channel:`, ...describePolicy(await policyFor(ctx, channel.key)).map((l) => `• ${l}`), "Admins change it with `/release policy set key=value …`."].join("\n"));
 }
 
-export function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pairs: string[]): Reply {
-  requirePermission(ctx, actor, "policy");
+export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pairs: string[]): Promise<Reply> {
+  await requirePermission(ctx, actor, "policy");
   const changes = parsePolicyChanges(pairs);
-  const before = policyFor(ctx, channel.key);
-  const stored = { ...ctx.store.getPolicy(channel.key), ...changes };
-  ctx.store.setPolicy(channel.key, stored);
-  audit(ctx, actor, channel.platform, null, "policy_changed", { channel: channel.key, before, changes });
+  const before = await policyFor(ctx, channel.key);
+  const stored = { ...(await ctx.store.getPolicy(channel.key)), ...changes };
+  await ctx.store.setPolicy(channel.key, stored);
+  await audit(ctx, actor, channel.platform, null, "policy_changed", { channel: channel.key, before, changes });
   // Open releases in this channel are judged by the new rules at once: refresh their cards.
-  for (const r of ctx.store.listReleases({ states: ["voting", "held"], channelKey: channel.key })) ctx.effects.push({ type: "refresh", releaseId: r.id });
-  return ok([`Policy updated:`, ...describePolicy(policyFor(ctx, channel.key)).map((l) => `• ${l}`)].join("\n"));
+  for (const r of await ctx.store.listReleases({ states: ["voting", "held"], channelKey: channel.key })) ctx.effects.push({ type: "refresh", releaseId: r.id });
+  return ok([`Policy updated:`, ...describePolicy(await policyFor(ctx, channel.key)).map((l) => `• ${l}`)].join("\n"));
 }
 
-export function grantRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Reply {
-  requirePermission(ctx, actor, "roles");
+export async function grantRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
+  await requirePermission(ctx, actor, "roles");
   const subject = qualifySubject(actor, subjectToken);
-  const added = ctx.store.grantRole({ subject, role, grantedBy: actor.id, at: ctx.clock.now() });
-  if (added) audit(ctx, actor, platform, null, "role_granted", { subject, role });
+  const added = await ctx.store.grantRole({ subject, role, grantedBy: actor.id, at: ctx.clock.now() });
+  if (added) await audit(ctx, actor, platform, null, "role_granted", { subject, role });
   const kind = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " (a sign-off role: require it with `/release policy set require=" + role + "`)";
   return ok(added ? `${subject} now has the role ${role}${kind}.` : `${subject} already has the role ${role}.`);
 }
 
-export function revokeRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Reply {
-  requirePermission(ctx, actor, "roles");
+export async function revokeRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
+  await requirePermission(ctx, actor, "roles");
   const subject = qualifySubject(actor, subjectToken);
-  if (!ctx.store.revokeRole(subject, role)) {
+  if (!await ctx.store.revokeRole(subject, role)) {
     throw new UserError("no_binding", `${subject} does not have the role ${role}. \`/release role list\` shows who has which role.`);
   }
-  audit(ctx, actor, platform, null, "role_revoked", { subject, role });
+  await audit(ctx, actor, platform, null, "role_revoked", { subject, role });
   return ok(`${subject} no longer has the role ${role}.`);
 }
 
-export function listRoles(ctx: Ctx): Reply {
-  const bindings = ctx.store.listRoleBindings();
+export async function listRoles(ctx: Ctx): Promise<Reply> {
+  const bindings = await ctx.store.listRoleBindings();
   const byRole = new Map<string, string[]>();
   for (const b of bindings) byRole.set(b.role, [...(byRole.get(b.role) ?? []), b.subject]);
   const lines = [...byRole].map(([role, subjects]) => `• ${role}: ${subjects.join(", ")}`);

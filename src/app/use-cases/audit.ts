@@ -54,10 +54,10 @@ export function describeEvent(e: AuditEvent): string {
 }
 
 /** `/release audit R-1`: who did what, when, in the channel's time zone. */
-export function auditTimeline(ctx: Ctx, channel: ChannelRef, id: string): Reply {
-  const release = getReleaseOrThrow(ctx, id);
-  const zone = policyFor(ctx, channel.key).timezone;
-  const events = ctx.store.listAudit(release.id);
+export async function auditTimeline(ctx: Ctx, channel: ChannelRef, id: string): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
+  const zone = (await policyFor(ctx, channel.key)).timezone;
+  const events = await ctx.store.listAudit(release.id);
   const shown = events.slice(-60);
   const who = (e: AuditEvent) => (typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor));
   const lines = shown.map((e) => `${formatInZone(e.at, zone).replace(` (${zone})`, "")}  ${who(e)} ${describeEvent(e)}`);
@@ -76,14 +76,14 @@ const CSV_COLUMNS = ["id", "at", "release", "actor", "platform", "type", "data",
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** `/release audit export [from] [to]`: the audit events as CSV and JSON files. */
-export function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromText: string | null, toText: string | null): Reply {
-  requirePermission(ctx, actor, "audit_export");
-  const zone = policyFor(ctx, channel.key).timezone;
+export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromText: string | null, toText: string | null): Promise<Reply> {
+  await requirePermission(ctx, actor, "audit_export");
+  const zone = (await policyFor(ctx, channel.key)).timezone;
   const now = ctx.clock.now();
   const from = fromText ? parseDay(fromText, zone, false) : now - 30 * DAY;
   const to = toText ? parseDay(toText, zone, true) : now;
   if (from > to) throw new UserError("audit_export_range", "The start date is after the end date; swap them.");
-  const events = ctx.store.listAuditRange(from, to);
+  const events = await ctx.store.listAuditRange(from, to);
   const rows = events.map((e) => ({ id: e.id, at: new Date(e.at).toISOString(), release: e.releaseId ?? "", actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data), hash: e.hash }));
   const csv = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(String(r[c]))).join(","))].join("\n") + "\n";
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -95,9 +95,9 @@ export function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromTex
 }
 
 /** `/release audit verify` (admins): walks the hash chain. */
-export function auditVerify(ctx: Ctx, actor: Actor): Reply {
-  requirePermission(ctx, actor, "audit_verify");
-  const report = ctx.store.verifyAudit();
+export async function auditVerify(ctx: Ctx, actor: Actor): Promise<Reply> {
+  await requirePermission(ctx, actor, "audit_verify");
+  const report = await ctx.store.verifyAudit();
   if (report.ok) return ok(`Audit trail intact: ${report.count} events, every link verified.`);
   return { type: "message", error: true, cards: [], text: `Audit trail BROKEN at event ${report.brokenAt}: ${report.problem}. Restore the database from a backup and investigate who had access to the file.` };
 }

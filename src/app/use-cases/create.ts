@@ -17,9 +17,9 @@ export interface CreateInput {
 }
 
 /** Creates a release, posts its card in the channel and plans its countdown. */
-export function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef, input: CreateInput): Reply {
-  requirePermission(ctx, actor, "create");
-  const policy = policyFor(ctx, channel.key);
+export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef, input: CreateInput): Promise<Reply> {
+  await requirePermission(ctx, actor, "create");
+  const policy = await policyFor(ctx, channel.key);
   const now = ctx.clock.now();
   // Read everything that can be wrong before writing anything.
   const scheduledAt = input.when ? withField("when", () => parseWhen(input.when!, now, policy.timezone)) : null;
@@ -27,7 +27,7 @@ export function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef, input
   const managerId = input.manager ? qualifySubject(actor, input.manager) : actor.id;
   const managerName = input.manager ? displayName(managerId) : actor.name;
 
-  const release = ctx.store.insertRelease({
+  const release = await ctx.store.insertRelease({
     service: input.service,
     version: input.version,
     environment: input.environment ?? "production",
@@ -50,8 +50,8 @@ export function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef, input
     votesVoidedNote: null,
     webhookNote: null,
   });
-  audit(ctx, actor, channel.platform, release.id, "release_created", { service: release.service, version: release.version, environment: release.environment, managerId, scheduledAt });
-  const reminders = planCountdownJobs(ctx, release);
+  await audit(ctx, actor, channel.platform, release.id, "release_created", { service: release.service, version: release.version, environment: release.environment, managerId, scheduledAt });
+  const reminders = await planCountdownJobs(ctx, release);
   ctx.effects.push({ type: "post", releaseId: release.id, channel });
 
   const when = scheduledAt === null

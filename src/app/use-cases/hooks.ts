@@ -43,21 +43,21 @@ const MONITORING = { id: `${SYSTEM_PREFIX}monitoring`, name: "monitoring", group
 
 class HookConflict extends Error {}
 
-function findRelease(ctx: Ctx, ref: { release?: string; service?: string; version?: string }): Release | null {
-  if (ref.release) return ctx.store.getRelease(ref.release) ?? null;
-  return ctx.store.findReleases({ service: ref.service, version: ref.version })[0] ?? null;
+async function findRelease(ctx: Ctx, ref: { release?: string; service?: string; version?: string }): Promise<Release | null> {
+  if (ref.release) return await ctx.store.getRelease(ref.release) ?? null;
+  return (await ctx.store.findReleases({ service: ref.service, version: ref.version }))[0] ?? null;
 }
 
 /** Everyone to page when a live release misbehaves: on-call holders and its manager. */
-function oncall(ctx: Ctx, release: Release): { mention: string[]; mentionGroups: string[] } {
-  const holders = ctx.store.listRoleBindings().filter((b) => b.role === "oncall").map((b) => b.subject);
+async function oncall(ctx: Ctx, release: Release): Promise<{ mention: string[]; mentionGroups: string[] }> {
+  const holders = (await ctx.store.listRoleBindings()).filter((b) => b.role === "oncall").map((b) => b.subject);
   return { mention: [...new Set([release.managerId, ...holders.filter((s) => !isGroupSubject(s))])], mentionGroups: holders.filter(isGroupSubject) };
 }
 
 const ROLLBACK_BUTTON = [{ action: "rollback", label: "Roll back", style: "danger" }] as const;
 
-export function applyDeployReport(ctx: Ctx, report: DeployReport): HookOutcome {
-  const release = findRelease(ctx, report);
+export async function applyDeployReport(ctx: Ctx, report: DeployReport): Promise<HookOutcome> {
+  const release = await findRelease(ctx, report);
   if (!release) {
     return { status: 404, body: { error: `no release ${report.release ?? `of ${report.service} ${report.version}`}; create it with /release create first` } };
   }
@@ -66,21 +66,21 @@ export function applyDeployReport(ctx: Ctx, report: DeployReport): HookOutcome {
     switch (report.status) {
       case "started":
         if (release.state !== "shipping") throw new HookConflict(`${release.id} is ${STATE_LABELS[release.state].toLowerCase()}, not shipping; ship it with /release ship ${release.id} once GO`);
-        ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy started${link}` });
-        audit(ctx, PIPELINE, "hook", release.id, "deploy_started", { url: report.url ?? null });
+        await ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy started${link}` });
+        await audit(ctx, PIPELINE, "hook", release.id, "deploy_started", { url: report.url ?? null });
         ctx.effects.push({ type: "refresh", releaseId: release.id });
         break;
       case "succeeded":
         if (release.state === "shipped") return { status: 200, body: { ok: true, release: release.id, state: release.state, unchanged: true } };
         transitionOrConflict(release, "shipped");
-        markShipped(ctx, release, PIPELINE, "hook");
-        ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy succeeded${link}` });
+        await markShipped(ctx, release, PIPELINE, "hook");
+        await ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy succeeded${link}` });
         break;
       case "failed": {
         if (release.state !== "shipping" && release.state !== "shipped") throw new HookConflict(`${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; only a shipping or shipped release can fail a deploy`);
-        ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy FAILED${link}` });
-        audit(ctx, PIPELINE, "hook", release.id, "deploy_failed", { url: report.url ?? null });
-        const who = oncall(ctx, release);
+        await ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy FAILED${link}` });
+        await audit(ctx, PIPELINE, "hook", release.id, "deploy_failed", { url: report.url ?? null });
+        const who = await oncall(ctx, release);
         ctx.effects.push(
           { type: "refresh", releaseId: release.id },
           notice(release.id, `❌ The deploy of ${release.id} (${release.service} ${release.version}) failed${link}. On-call: press Roll back to restore the previous version.`, { ...who, buttons: [...ROLLBACK_BUTTON] }),
@@ -90,14 +90,14 @@ export function applyDeployReport(ctx: Ctx, report: DeployReport): HookOutcome {
       case "rolled_back":
         if (release.state === "rolled_back") return { status: 200, body: { ok: true, release: release.id, state: release.state, unchanged: true } };
         transitionOrConflict(release, "recovered");
-        recovered(ctx, PIPELINE, "hook", release.id);
+        await recovered(ctx, PIPELINE, "hook", release.id);
         break;
     }
   } catch (err) {
     if (err instanceof HookConflict || err instanceof UserError) return { status: 409, body: { error: err.message, release: release.id, state: release.state } };
     throw err;
   }
-  return { status: 200, body: { ok: true, release: release.id, state: ctx.store.getRelease(release.id)?.state } };
+  return { status: 200, body: { ok: true, release: release.id, state: (await ctx.store.getRelease(release.id))?.state } };
 }
 
 function transitionOrConflict(release: Release, step: "shipped" | "recovered"): void {
@@ -109,22 +109,22 @@ function transitionOrConflict(release: Release, step: "shipped" | "recovered"): 
   }
 }
 
-export function applyAlert(ctx: Ctx, alert: AlertReport): HookOutcome {
+export async function applyAlert(ctx: Ctx, alert: AlertReport): Promise<HookOutcome> {
   const release = alert.release
-    ? ctx.store.getRelease(alert.release)
-    : ctx.store.findReleases({ service: alert.service }).find((r) => r.state === "shipping" || r.state === "shipped");
+    ? await ctx.store.getRelease(alert.release)
+    : (await ctx.store.findReleases({ service: alert.service })).find((r) => r.state === "shipping" || r.state === "shipped");
   if (!release) return { status: 404, body: { error: alert.release ? `no release ${alert.release}` : `no live (shipping or shipped) release of ${alert.service}` } };
   if (isFinal(release.state)) return { status: 409, body: { error: `${release.id} is ${release.state}; nothing to roll back`, release: release.id } };
-  audit(ctx, MONITORING, "hook", release.id, "alert_received", { severity: alert.severity, summary: alert.summary, link: alert.link ?? null });
+  await audit(ctx, MONITORING, "hook", release.id, "alert_received", { severity: alert.severity, summary: alert.summary, link: alert.link ?? null });
   const link = alert.link ? ` ${alert.link}` : "";
   const icon = alert.severity === "critical" ? "🚨" : alert.severity === "warning" ? "⚠️" : "ℹ️";
-  const policy = policyFor(ctx, release.channel.key);
+  const policy = await policyFor(ctx, release.channel.key);
   const canRollBack = release.state === "shipping" || release.state === "shipped";
   if (canRollBack && policy.autoRollback.includes(alert.severity)) {
-    rollback(ctx, MONITORING, "hook", release.id, `automatic on ${alert.severity} alert: ${alert.summary}`);
+    await rollback(ctx, MONITORING, "hook", release.id, `automatic on ${alert.severity} alert: ${alert.summary}`);
     return { status: 200, body: { ok: true, release: release.id, rolledBack: true } };
   }
-  const who = oncall(ctx, release);
+  const who = await oncall(ctx, release);
   ctx.effects.push(
     notice(release.id, `${icon} ${alert.severity} alert for ${alert.service}: ${alert.summary}.${link}${canRollBack ? ` On-call: if ${release.id} caused it, press Roll back.` : ""}`, {
       ...who,

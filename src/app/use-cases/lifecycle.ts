@@ -7,58 +7,58 @@ import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
 import { planCountdownJobs, planRetro } from "../countdown-jobs.js";
 import { ok } from "../replies.js";
-import { enqueueWebhook } from "../webhooks.js";
+import { enqueueWebhook } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
 
 type Who = { id: string; name: string };
 
 /** Moves a release to shipping and calls the deploy webhook. Used by `ship` and by T-0. */
-export function startShipping(ctx: Ctx, release: Release, who: Who, platform: string): Release {
+export async function startShipping(ctx: Ctx, release: Release, who: Who, platform: string): Promise<Release> {
   const next = transition(release.id, release.state, "ship");
-  ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
+  await ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
   let webhookNote: string | null = release.webhookNote;
   if (ctx.config.deployWebhookUrl) {
-    enqueueWebhook(ctx, release, "deploy", ctx.config.deployWebhookUrl, who.id, null);
+    await enqueueWebhook(ctx, release, "deploy", ctx.config.deployWebhookUrl, who.id, null);
     webhookNote = "Deploy webhook: sending…";
   }
-  const updated = ctx.store.updateRelease(release.id, { state: next, stateReason: null, webhookNote });
-  audit(ctx, who, platform, release.id, "state_changed", { from: release.state, to: next, by: who.id });
+  const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: null, webhookNote });
+  await audit(ctx, who, platform, release.id, "state_changed", { from: release.state, to: next, by: who.id });
   const how = ctx.config.deployWebhookUrl ? "The deploy webhook is being called." : `No deploy webhook is configured: deploy, then mark it with \`/release shipped ${release.id}\`.`;
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🚀 ${release.id} is GO and shipping (started by ${who.name}). ${how}`));
   return updated;
 }
 
 /** Marks the deploy finished; the retro prompt is planned from now. */
-export function markShipped(ctx: Ctx, release: Release, who: Who, platform: string): Release {
+export async function markShipped(ctx: Ctx, release: Release, who: Who, platform: string): Promise<Release> {
   const next = transition(release.id, release.state, "shipped");
   const now = ctx.clock.now();
-  const updated = ctx.store.updateRelease(release.id, { state: next, shippedAt: now, stateReason: null });
-  audit(ctx, who, platform, release.id, "state_changed", { from: release.state, to: next, by: who.id });
-  planRetro(ctx, updated, now);
+  const updated = await ctx.store.updateRelease(release.id, { state: next, shippedAt: now, stateReason: null });
+  await audit(ctx, who, platform, release.id, "state_changed", { from: release.state, to: next, by: who.id });
+  await planRetro(ctx, updated, now);
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `✅ ${release.id} ${release.service} ${release.version} is live in ${release.environment} (marked by ${who.name}). If it misbehaves, on-call can press Roll back.`));
   return updated;
 }
 
 /** Stops a release; the card says why. Used by `hold` and by T-0 without GO. */
-export function holdRelease(ctx: Ctx, release: Release, who: Who, platform: string, reason: string): Release {
+export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform: string, reason: string): Promise<Release> {
   const next = transition(release.id, release.state, "hold");
-  ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
-  const updated = ctx.store.updateRelease(release.id, { state: next, stateReason: reason });
-  audit(ctx, who, platform, release.id, "state_changed", { from: release.state, to: next, reason, by: who.id });
+  await ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
+  const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: reason });
+  await audit(ctx, who, platform, release.id, "state_changed", { from: release.state, to: next, reason, by: who.id });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return updated;
 }
 
-export function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, id: string, when: string): Reply {
-  const release = getReleaseOrThrow(ctx, id);
-  requirePermission(ctx, actor, "schedule", release);
+export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, id: string, when: string): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
+  await requirePermission(ctx, actor, "schedule", release);
   // Voting stays voting; a held release re-opens; anything else is refused with what is possible.
   const state = release.state === "voting" ? release.state : transition(release.id, release.state, "reopen");
-  const policy = policyFor(ctx, release.channel.key);
+  const policy = await policyFor(ctx, release.channel.key);
   const at = parseWhen(when, ctx.clock.now(), policy.timezone);
-  const updated = ctx.store.updateRelease(release.id, { scheduledAt: at, timezone: policy.timezone, state, stateReason: null });
-  audit(ctx, actor, platform, release.id, release.scheduledAt === null ? "scheduled" : "rescheduled", { from: release.scheduledAt, to: at, state });
-  const reminders = planCountdownJobs(ctx, updated);
+  const updated = await ctx.store.updateRelease(release.id, { scheduledAt: at, timezone: policy.timezone, state, stateReason: null });
+  await audit(ctx, actor, platform, release.id, release.scheduledAt === null ? "scheduled" : "rescheduled", { from: release.scheduledAt, to: at, state });
+  const reminders = await planCountdownJobs(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (release.scheduledAt !== null) {
     ctx.effects.push(notice(release.id, `🕑 ${release.id} moved to ${formatInZone(at, policy.timezone)} by ${actor.name}.`));
@@ -67,25 +67,25 @@ export function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, id: st
 }
 
 /** Changing what ships voids the votes: people approved something else. */
-export function updateRelease(ctx: Ctx, actor: Actor, platform: string, id: string, field: "version" | "description", value: string): Reply {
-  const release = getReleaseOrThrow(ctx, id);
-  requirePermission(ctx, actor, "update", release);
+export async function updateRelease(ctx: Ctx, actor: Actor, platform: string, id: string, field: "version" | "description", value: string): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
+  await requirePermission(ctx, actor, "update", release);
   if (release.state !== "voting" && release.state !== "held") {
     throw new UserError("update_closed", `${release.id} is ${release.state.replace("_", " ")}; its content can no longer change. Create a new release instead.`);
   }
   const before = field === "version" ? release.version : release.description;
   if (before === value) return ok(`${release.id} already has that ${field}; nothing changed.`);
   if (field === "description" && value.length > 1000) throw new UserError("description_too_long", "Keep the description under 1000 characters; link to the changelog instead.");
-  const cleared = ctx.store.getVotes(release.id);
-  ctx.store.clearVotes(release.id);
+  const cleared = await ctx.store.getVotes(release.id);
+  await ctx.store.clearVotes(release.id);
   const what = field === "version" ? `version changed from ${release.version} to ${value}` : "description/changelog changed";
   const note = cleared.length ? `Votes cleared: ${what} by ${actor.name}. Please vote again.` : null;
-  ctx.store.updateRelease(release.id, {
+  await ctx.store.updateRelease(release.id, {
     ...(field === "version" ? { version: value } : { description: value }),
     decidedGoAt: null,
     votesVoidedNote: note,
   });
-  audit(ctx, actor, platform, release.id, "content_changed", { field, before, after: value, votesVoided: cleared.map((v) => ({ voter: v.voter, choice: v.choice })) });
+  await audit(ctx, actor, platform, release.id, "content_changed", { field, before, after: value, votesVoided: cleared.map((v) => ({ voter: v.voter, choice: v.choice })) });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (cleared.length) {
     ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${what}. ${cleared.length} vote(s) were cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
@@ -93,42 +93,42 @@ export function updateRelease(ctx: Ctx, actor: Actor, platform: string, id: stri
   return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${cleared.length} vote(s) were voided and the voters are asked to vote again.` : ""}`);
 }
 
-export function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: string): Reply {
-  const release = getReleaseOrThrow(ctx, id);
-  requirePermission(ctx, actor, "ship", release);
+export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
+  await requirePermission(ctx, actor, "ship", release);
   transition(release.id, release.state, "ship");
-  const result = decide(ctx.store.getVotes(release.id), policyFor(ctx, release.channel.key), release.managerId);
+  const result = decide(await ctx.store.getVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId);
   if (result.decision !== "go") {
     throw new UserError("not_go", `${release.id} is not GO yet: ${result.reasons.join(" · ")}. It can ship once the decision is GO.`);
   }
-  startShipping(ctx, release, actor, platform);
+  await startShipping(ctx, release, actor, platform);
   return ok(`${release.id} is shipping.${ctx.config.deployWebhookUrl ? " The deploy webhook is being called; the card shows the result." : ` Mark it done with \`/release shipped ${release.id}\`.`}`);
 }
 
-export function shippedCommand(ctx: Ctx, actor: Actor, platform: string, id: string): Reply {
-  const release = getReleaseOrThrow(ctx, id);
-  requirePermission(ctx, actor, "shipped", release);
-  markShipped(ctx, release, actor, platform);
+export async function shippedCommand(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
+  await requirePermission(ctx, actor, "shipped", release);
+  await markShipped(ctx, release, actor, platform);
   return ok(`${release.id} is marked shipped. The retro opens ${relative(ctx.clock.now() + ctx.config.retroDelayMs, ctx.clock.now())}.`);
 }
 
-export function holdCommand(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Reply {
-  const release = getReleaseOrThrow(ctx, id);
-  requirePermission(ctx, actor, "hold", release);
+export async function holdCommand(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
+  await requirePermission(ctx, actor, "hold", release);
   const why = reason ?? `held by ${actor.name}`;
-  holdRelease(ctx, release, actor, platform, why);
+  await holdRelease(ctx, release, actor, platform, why);
   ctx.effects.push(notice(release.id, `✋ ${release.id} is on hold (${actor.name}): ${why}`));
   return ok(`${release.id} is on hold. Votes stay open; \`/release schedule ${release.id} <time>\` restarts the countdown, or \`/release ship ${release.id}\` once GO.`);
 }
 
-export function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Reply {
-  const release = getReleaseOrThrow(ctx, id);
-  requirePermission(ctx, actor, "cancel", release);
+export async function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
+  await requirePermission(ctx, actor, "cancel", release);
   const next = transition(release.id, release.state, "cancel");
   const why = reason ?? `cancelled by ${actor.name}`;
-  ctx.store.cancelJobs(release.id, ["reminder", "t0", "retro_open", "retro_close"]);
-  ctx.store.updateRelease(release.id, { state: next, stateReason: why, closedAt: ctx.clock.now() });
-  audit(ctx, actor, platform, release.id, "state_changed", { from: release.state, to: next, reason: why, by: actor.id });
+  await ctx.store.cancelJobs(release.id, ["reminder", "t0", "retro_open", "retro_close"]);
+  await ctx.store.updateRelease(release.id, { state: next, stateReason: why, closedAt: ctx.clock.now() });
+  await audit(ctx, actor, platform, release.id, "state_changed", { from: release.state, to: next, reason: why, by: actor.id });
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${release.id} was cancelled by ${actor.name}: ${why}`));
   return ok(`${release.id} is cancelled.`);
 }

@@ -7,12 +7,12 @@ import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
 /** Opens the retro now (on schedule, or early on request) and plans its closing. */
-export function openRetro(ctx: Ctx, release: Release, by: { id: string; name: string }, platform: string): Release {
+export async function openRetro(ctx: Ctx, release: Release, by: { id: string; name: string }, platform: string): Promise<Release> {
   const now = ctx.clock.now();
-  const updated = ctx.store.updateRelease(release.id, { retroOpenedAt: now });
-  ctx.store.cancelJobs(release.id, ["retro_open"]);
-  ctx.store.upsertJob({ releaseId: release.id, kind: "retro_close", key: "retro_close", dueAt: now + ctx.config.retroWindowMs, payload: {} });
-  audit(ctx, by, platform, release.id, "retro_opened", {});
+  const updated = await ctx.store.updateRelease(release.id, { retroOpenedAt: now });
+  await ctx.store.cancelJobs(release.id, ["retro_open"]);
+  await ctx.store.upsertJob({ releaseId: release.id, kind: "retro_close", key: "retro_close", dueAt: now + ctx.config.retroWindowMs, payload: {} });
+  await audit(ctx, by, platform, release.id, "retro_opened", {});
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     { type: "wake" },
@@ -25,18 +25,18 @@ export function openRetro(ctx: Ctx, release: Release, by: { id: string; name: st
 }
 
 /** `/release retro R-1` or the button: checks the release can have a retro, opening it if due. */
-export function startRetro(ctx: Ctx, actor: Actor, platform: string, id: string): Reply {
-  let release = getReleaseOrThrow(ctx, id);
+export async function startRetro(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {
+  let release = await getReleaseOrThrow(ctx, id);
   if (release.state !== "shipped" && release.state !== "rolled_back" && !(release.state === "closed" && release.retroOpenedAt)) {
     throw new UserError("retro_not_open", `${release.id} has no retro yet: it opens after the release is shipped or rolled back.`);
   }
   if (release.state === "closed") throw new UserError("retro_closed", `The retro of ${release.id} is closed. \`/release status ${release.id}\` shows its summary.`);
-  if (!release.retroOpenedAt) release = openRetro(ctx, release, actor, platform);
+  if (!release.retroOpenedAt) release = await openRetro(ctx, release, actor, platform);
   return { type: "form", form: retroForm(release) };
 }
 
-export function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: string, values: Record<string, string>): Reply {
-  const release = getReleaseOrThrow(ctx, id);
+export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: string, values: Record<string, string>): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
   if (!release.retroOpenedAt || release.state === "closed") {
     throw new UserError("retro_not_open", release.state === "closed" ? `The retro of ${release.id} is closed; your notes were not saved.` : `The retro of ${release.id} is not open yet.`);
   }
@@ -45,15 +45,15 @@ export function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: string
   const wentBadly = field(values, form, "went_badly");
   const actionItems = field(values, form, "action_items");
   if (!wentWell && !wentBadly && !actionItems) throw new UserError("retro_empty", "Write at least one answer.", "went_well");
-  ctx.store.addRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, wentWell, wentBadly, actionItems, at: ctx.clock.now() });
-  audit(ctx, actor, platform, release.id, "retro_answer", { wentWell, wentBadly, actionItems });
+  await ctx.store.addRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, wentWell, wentBadly, actionItems, at: ctx.clock.now() });
+  await audit(ctx, actor, platform, release.id, "retro_answer", { wentWell, wentBadly, actionItems });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return ok(`Thanks ${actor.name}, your retro notes for ${release.id} are saved.`);
 }
 
 /** The text posted when the retro window ends. */
-export function retroSummary(ctx: Ctx, release: Release): string {
-  const answers = ctx.store.listRetroAnswers(release.id);
+export async function retroSummary(ctx: Ctx, release: Release): Promise<string> {
+  const answers = await ctx.store.listRetroAnswers(release.id);
   if (!answers.length) return `📝 Retro for ${release.id} closed with no notes.`;
   const section = (title: string, pick: (a: (typeof answers)[number]) => string) => {
     const lines = answers.filter((a) => pick(a)).map((a) => `• ${pick(a).replace(/\n+/g, " / ")} (${a.authorName})`);
@@ -67,10 +67,10 @@ export function retroSummary(ctx: Ctx, release: Release): string {
   ].join("\n");
 }
 
-export function closeAfterRetro(ctx: Ctx, release: Release): void {
+export async function closeAfterRetro(ctx: Ctx, release: Release): Promise<void> {
   if (release.state !== "shipped" && release.state !== "rolled_back") return;
   const next = transition(release.id, release.state, "close");
-  ctx.store.updateRelease(release.id, { state: next, closedAt: ctx.clock.now() });
-  audit(ctx, { id: "gonogo" }, "scheduler", release.id, "state_changed", { from: release.state, to: next });
-  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, retroSummary(ctx, release)));
+  await ctx.store.updateRelease(release.id, { state: next, closedAt: ctx.clock.now() });
+  await audit(ctx, { id: "gonogo" }, "scheduler", release.id, "state_changed", { from: release.state, to: next });
+  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, await retroSummary(ctx, release)));
 }

@@ -5,7 +5,7 @@ import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
 import { planRetro } from "../countdown-jobs.js";
 import { ok } from "../replies.js";
-import { enqueueWebhook } from "../webhooks.js";
+import { enqueueWebhook } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
 
 /** A rollback already under way answers with who started it, instead of a second rollback. */
@@ -17,9 +17,9 @@ function alreadyRollingBack(release: Release): Reply | null {
 }
 
 /** Checks a rollback could start, before the confirmation form is shown. */
-export function checkRollback(ctx: Ctx, actor: Actor, id: string): Release {
-  const release = getReleaseOrThrow(ctx, id);
-  requirePermission(ctx, actor, "rollback", release);
+export async function checkRollback(ctx: Ctx, actor: Actor, id: string): Promise<Release> {
+  const release = await getReleaseOrThrow(ctx, id);
+  await requirePermission(ctx, actor, "rollback", release);
   if (release.state !== "rolling_back" && release.state !== "rolled_back") transition(release.id, release.state, "rollback");
   return release;
 }
@@ -28,23 +28,23 @@ export function checkRollback(ctx: Ctx, actor: Actor, id: string): Release {
  * Starts the one rollback of a release: state, audit and webhook job in the caller's
  * transaction. Repeated requests (20 presses at once) find the state already moved.
  */
-export function rollback(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Reply {
-  const release = checkRollback(ctx, actor, id);
+export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Promise<Reply> {
+  const release = await checkRollback(ctx, actor, id);
   const already = alreadyRollingBack(release);
   if (already) return already;
   const why = reason?.trim();
   if (!why) throw new UserError("rollback_reason", `Say why you roll back, so the team knows: \`/release rollback ${release.id} error rate 5x\`.`, "reason");
   const next = transition(release.id, release.state, "rollback");
   const url = ctx.config.rollbackWebhookUrl;
-  if (url) enqueueWebhook(ctx, release, "rollback", url, actor.id, why);
-  ctx.store.updateRelease(release.id, {
+  if (url) await enqueueWebhook(ctx, release, "rollback", url, actor.id, why);
+  await ctx.store.updateRelease(release.id, {
     state: next,
     stateReason: `rollback by ${actor.name}: ${why}`,
     rollbackRequestedAt: ctx.clock.now(),
     webhookNote: url ? "Rollback webhook: sending…" : `No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`,
   });
-  ctx.store.cancelJobs(release.id, ["retro_open"]);
-  audit(ctx, actor, platform, release.id, "rollback_requested", { from: release.state, reason: why, webhook: Boolean(url) });
+  await ctx.store.cancelJobs(release.id, ["retro_open"]);
+  await audit(ctx, actor, platform, release.id, "rollback_requested", { from: release.state, reason: why, webhook: Boolean(url) });
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}`, { mention: [release.managerId] }),
@@ -53,15 +53,15 @@ export function rollback(ctx: Ctx, actor: Actor, platform: string, id: string, r
 }
 
 /** The service is restored: records time to restore and plans the retro. */
-export function recovered(ctx: Ctx, actor: Actor, platform: string, id: string): Reply {
-  const release = getReleaseOrThrow(ctx, id);
-  requirePermission(ctx, actor, "recovered", release);
+export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
+  await requirePermission(ctx, actor, "recovered", release);
   const next = transition(release.id, release.state, "recovered");
   const now = ctx.clock.now();
-  const updated = ctx.store.updateRelease(release.id, { state: next, recoveredAt: now });
+  const updated = await ctx.store.updateRelease(release.id, { state: next, recoveredAt: now });
   const restoreMs = release.rollbackRequestedAt === null ? null : now - release.rollbackRequestedAt;
-  audit(ctx, actor, platform, release.id, "state_changed", { from: release.state, to: next, timeToRestoreMs: restoreMs });
-  planRetro(ctx, updated, now);
+  await audit(ctx, actor, platform, release.id, "state_changed", { from: release.state, to: next, timeToRestoreMs: restoreMs });
+  await planRetro(ctx, updated, now);
   const took = release.rollbackRequestedAt === null ? "" : ` Time to restore: ${relative(release.rollbackRequestedAt, now).replace(" ago", "")}.`;
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🩹 ${release.id} is rolled back and the service is restored (${actor.name}).${took}`));
   return ok(`${release.id} is marked rolled back.${took}`);

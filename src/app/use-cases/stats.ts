@@ -1,10 +1,8 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
-import { DEFAULT_POLICY } from "../../domain/policy.js";
 import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
 import { policyFor, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
-import type { Store } from "../store.js";
 import type { Reply } from "../views.js";
 
 const DAY = 86_400_000;
@@ -15,11 +13,12 @@ const BAR_CELLS = 10;
 const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 
 /** Reads what the statistics need from the store: the release rows, current votes and audit events. */
-function gatherFacts(store: Store, since: number, service: string | null, quorumFor: (channelKey: string) => number): ReleaseFacts[] {
-  return store.findReleases({ service: service ?? undefined, since }).map((r) => {
-    const events = store.listAudit(r.id);
+async function gatherFacts(ctx: Ctx, since: number, service: string | null): Promise<ReleaseFacts[]> {
+  const facts: ReleaseFacts[] = [];
+  for (const r of await ctx.store.findReleases({ service: service ?? undefined, since })) {
+    const events = await ctx.store.listAudit(r.id);
     const firstAt = (type: string) => events.filter((e) => e.type === type).reduce<number | null>((min, e) => (min === null || e.at < min ? e.at : min), null);
-    return {
+    facts.push({
       id: r.id,
       service: r.service,
       createdAt: r.createdAt,
@@ -30,26 +29,18 @@ function gatherFacts(store: Store, since: number, service: string | null, quorum
       rollbackRequestedAt: r.rollbackRequestedAt,
       recoveredAt: r.recoveredAt,
       state: r.state,
-      voters: store.getVotes(r.id).length,
-      quorum: quorumFor(r.channel.key),
-    };
-  });
+      voters: (await ctx.store.getVotes(r.id)).length,
+      quorum: (await policyFor(ctx, r.channel.key)).quorum,
+    });
+  }
+  return facts;
 }
 
-/**
- * The statistics as data, for `GET /api/stats`. Pass `quorumFor` to use the configured
- * quorum; without it a channel's stored policy or the built-in default (2) is used.
- */
-export function statsJson(
-  store: Store,
-  now: number,
-  service: string | null,
-  days: number,
-  timezone: string,
-  quorumFor: (channelKey: string) => number = (key) => store.getPolicy(key)?.quorum ?? DEFAULT_POLICY.quorum,
-): StatsReport {
-  const releases = gatherFacts(store, now - days * DAY, service, quorumFor);
-  return computeStats({ releases, now, days, service, timezone });
+/** The statistics as data (`GET /api/stats` and the chat reply), in the configured time zone. */
+export async function statsReport(ctx: Ctx, service: string | null, days: number): Promise<StatsReport> {
+  const now = ctx.clock.now();
+  const releases = await gatherFacts(ctx, now - days * DAY, service);
+  return computeStats({ releases, now, days, service, timezone: ctx.config.timezone });
 }
 
 /** `45s`, `12m`, `2h 5m`, `3d 4h`, `—` for no data. */
@@ -143,7 +134,6 @@ export function statsText(report: StatsReport): string {
  * `/release stats [service] [days]`: DORA and decision numbers for releases created in the
  * last `days` days, in the configured time zone.
  */
-export function statsReply(ctx: Ctx, service: string | null, days: number): Reply {
-  const report = statsJson(ctx.store, ctx.clock.now(), service, days, ctx.config.timezone, (key) => policyFor(ctx, key).quorum);
-  return ok(statsText(report));
+export async function statsReply(ctx: Ctx, service: string | null, days: number): Promise<Reply> {
+  return ok(statsText(await statsReport(ctx, service, days)));
 }

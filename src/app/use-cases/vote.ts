@@ -7,8 +7,8 @@ import { audit, getReleaseOrThrow, policyFor, requirePermission, type Ctx } from
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
-function currentDecision(ctx: Ctx, release: Release): DecisionResult {
-  return decide(ctx.store.currentVotes(release.id), policyFor(ctx, release.channel.key), release.managerId);
+async function currentDecision(ctx: Ctx, release: Release): Promise<DecisionResult> {
+  return decide(await ctx.store.currentVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId);
 }
 
 function summary(result: DecisionResult): string {
@@ -16,50 +16,50 @@ function summary(result: DecisionResult): string {
 }
 
 /** Casts or changes the actor's one current vote. Every change is in the audit trail. */
-export function castVote(ctx: Ctx, actor: Actor, platform: string, releaseId: string, choice: VoteChoice, reason: string | null): Reply {
-  const release = getReleaseOrThrow(ctx, releaseId);
-  const roles = requirePermission(ctx, actor, "vote", release);
-  const policy = policyFor(ctx, release.channel.key);
+export async function castVote(ctx: Ctx, actor: Actor, platform: string, releaseId: string, choice: VoteChoice, reason: string | null): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, releaseId);
+  const roles = await requirePermission(ctx, actor, "vote", release);
+  const policy = await policyFor(ctx, release.channel.key);
   const cleaned = validateVote(release, choice, reason, policy);
   if (choice === "go" && !policy.selfApproval && actor.id === release.managerId) {
     throw new UserError("self_approval", `Self-approval is off in this channel: as the release manager of ${release.id} your GO would not count. Ask teammates to vote, or an admin to \`/release policy set self_approval=on\`.`);
   }
-  const previous = ctx.store.getVote(release.id, actor.id);
+  const previous = await ctx.store.getVote(release.id, actor.id);
   const change = describeVoteChange(previous, choice);
   if (change === "unchanged" && (previous?.reason ?? null) === cleaned) {
-    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${summary(currentDecision(ctx, release))}`);
+    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${summary(await currentDecision(ctx, release))}`);
   }
   const now = ctx.clock.now();
-  ctx.store.upsertVote(release.id, { voter: actor.id, voterName: actor.name, choice, reason: cleaned, roles, at: now });
-  audit(ctx, actor, platform, release.id, change === "cast" ? "vote_cast" : "vote_changed", {
+  await ctx.store.upsertVote(release.id, { voter: actor.id, voterName: actor.name, choice, reason: cleaned, roles, at: now });
+  await audit(ctx, actor, platform, release.id, change === "cast" ? "vote_cast" : "vote_changed", {
     before: previous ? { choice: previous.choice, reason: previous.reason } : null,
     after: { choice, reason: cleaned },
     roles,
   });
-  const result = currentDecision(ctx, release);
-  markGoReached(ctx, actor, platform, release, result);
+  const result = await currentDecision(ctx, release);
+  await markGoReached(ctx, actor, platform, release, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   const verb = change === "cast" ? "is in" : `replaces your ${CHOICE_LABELS[previous!.choice]}`;
   return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} ${verb}. ${summary(result)}`);
 }
 
 /** Removes the actor's vote. */
-export function retractVote(ctx: Ctx, actor: Actor, platform: string, releaseId: string): Reply {
-  const release = getReleaseOrThrow(ctx, releaseId);
+export async function retractVote(ctx: Ctx, actor: Actor, platform: string, releaseId: string): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, releaseId);
   if (!acceptsVotes(release.state)) {
     throw new UserError("votes_closed", `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; votes can no longer change.`);
   }
-  const previous = ctx.store.getVote(release.id, actor.id);
+  const previous = await ctx.store.getVote(release.id, actor.id);
   if (!previous) throw new UserError("no_vote", `You have no vote on ${release.id} to retract.`);
-  ctx.store.deleteVote(release.id, actor.id);
-  audit(ctx, actor, platform, release.id, "vote_retracted", { before: { choice: previous.choice, reason: previous.reason } });
+  await ctx.store.deleteVote(release.id, actor.id);
+  await audit(ctx, actor, platform, release.id, "vote_retracted", { before: { choice: previous.choice, reason: previous.reason } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
-  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(currentDecision(ctx, release))}`);
+  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(await currentDecision(ctx, release))}`);
 }
 
 /** Remembers the first moment the release reached GO (time to decision). */
-function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): void {
+async function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): Promise<void> {
   if (release.decidedGoAt !== null || result.decision !== "go") return;
-  ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
-  audit(ctx, actor, platform, release.id, "decision_go", {});
+  await ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
+  await audit(ctx, actor, platform, release.id, "decision_go", {});
 }

@@ -1,0 +1,90 @@
+import type Database from "better-sqlite3";
+import type { Store } from "../src/app/store.js";
+
+/** The Store's methods as better-sqlite3 runs them: synchronously, on one connection. */
+export type SyncStore = {
+  [K in Exclude<keyof Store, "transaction">]: Store[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
+};
+
+type Method = (...args: unknown[]) => unknown;
+
+/**
+ * Turns the synchronous SQLite statements into the asynchronous Store port.
+ *
+ * One connection means one transaction at a time: `transaction()` takes an in-process
+ * lock, runs `BEGIN IMMEDIATE` (so a read-then-write never fails with
+ * SQLITE_BUSY_SNAPSHOT), and hands the use case a `tx` whose calls run on the open
+ * transaction. While it awaits, every other caller — another event's transaction, or a
+ * single read such as a card render — waits for the lock, so nothing interleaves with
+ * the open transaction or sees its uncommitted writes. `tx.transaction()` joins the open
+ * transaction instead of waiting for itself.
+ */
+export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database, onRollback: () => void): Store {
+  const begin = sqlite.prepare("BEGIN IMMEDIATE");
+  const commit = sqlite.prepare("COMMIT");
+  const rollback = sqlite.prepare("ROLLBACK");
+
+  // A FIFO lock without a promise when nobody holds it: the common case on the hot path.
+  let held = false;
+  const waiting: Array<() => void> = [];
+  const acquire = (): Promise<void> | undefined => {
+    if (!held) {
+      held = true;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else held = false;
+  };
+
+  let open = false;
+  const names = Object.keys(sync) as Array<keyof SyncStore>;
+  const tx = {} as Record<string, unknown>;
+  const top = {} as Record<string, unknown>;
+  for (const name of names) {
+    const run = (sync[name] as Method).bind(sync);
+    tx[name] = (...args: unknown[]) => {
+      if (!open) return Promise.reject(new Error(`store.${name}: this transaction has already ended; use the store, or a new transaction`));
+      try {
+        return Promise.resolve(run(...args));
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    top[name] = async (...args: unknown[]) => {
+      const wait = acquire();
+      if (wait) await wait;
+      try {
+        return run(...args);
+      } finally {
+        release();
+      }
+    };
+  }
+  tx.transaction = <T>(fn: (t: Store) => Promise<T>): Promise<T> => fn(tx as unknown as Store);
+  top.transaction = async <T>(fn: (t: Store) => Promise<T>): Promise<T> => {
+    const wait = acquire();
+    if (wait) await wait;
+    try {
+      begin.run();
+      open = true;
+      try {
+        const result = await fn(tx as unknown as Store);
+        commit.run();
+        return result;
+      } catch (err) {
+        if (sqlite.inTransaction) rollback.run();
+        onRollback();
+        throw err;
+      } finally {
+        open = false;
+      }
+    } finally {
+      release();
+    }
+  };
+  return top as unknown as Store;
+}

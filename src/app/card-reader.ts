@@ -1,0 +1,20 @@
+import { buildCard } from "./card.js";
+import { policyFor, type Ctx } from "./context.js";
+import type { CardView } from "./views.js";
+
+/** What reading a card needs: a store (the open transaction, or the store itself), the clock and the configuration. */
+export type CardReadCtx = Pick<Ctx, "store" | "clock" | "config">;
+
+/** Builds a release's card from its stored state, as of now. */
+export async function readCard(ctx: CardReadCtx, releaseId: string): Promise<CardView> {
+  const release = await ctx.store.getRelease(releaseId);
+  if (!release) throw new Error(`card for unknown release ${releaseId}`);
+  return buildCard({
+    release,
+    votes: await ctx.store.getVotes(releaseId),
+    policy: await policyFor(ctx, release.channel.key),
+    pendingJobs: await ctx.store.listPendingJobs(releaseId),
+    retroAnswers: release.retroOpenedAt ? await ctx.store.listRetroAnswers(releaseId) : [],
+    now: ctx.clock.now(),
+  });
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { isUserError } from "../domain/errors.js";
+import { audit, PermissionDenied, type CoreConfig, type Ctx } from "./context.js";
+import { dispatch, type Answers, type Request } from "./dispatch.js";
+import type { Clock, Logger, Telemetry } from "./ports.js";
+import { failure } from "./replies.js";
+import type { Store } from "./store.js";
+import type { Reply } from "./views.js";
+
+export interface DoorDeps {
+  store: Store;
+  clock: Clock;
+  config: CoreConfig;
+  log: Logger;
+  telemetry: Telemetry;
+  /** Runs a committed use case's effects (the effect runner). */
+  afterCommit: (ctx: Ctx) => void;
+}
+
+/** An error that is ours, not the user's: logged with an id the user can quote. */
+export class InternalFailure extends Error {
+  constructor(readonly errorId: string) {
+    super(`internal error ${errorId}`);
+    this.name = "InternalFailure";
+  }
+}
+
+/** The use-case context on an open transaction. */
+export function newCtx(deps: Pick<DoorDeps, "clock" | "config" | "log">, tx: Store): Ctx {
+  return { store: tx, clock: deps.clock, config: deps.config, log: deps.log, effects: [], audited: [] };
+}
+
+/** How a request is labelled in telemetry and logs: its kind and the platform it came from. */
+function labelOf(request: Request): { kind: string; platform: string; actor: string | null } {
+  switch (request.kind) {
+    case "event":
+      return { kind: request.event.kind, platform: request.event.channel.platform, actor: request.event.actor.id };
+    case "hook":
+      return { kind: `hook_${request.hook.kind}`, platform: "hook", actor: null };
+    case "overview":
+      return { kind: "overview", platform: request.actor.id.slice(0, request.actor.id.indexOf(":")), actor: request.actor.id };
+    case "stats":
+      return { kind: "stats", platform: "api", actor: null };
+  }
+}
+
+/**
+ * The one door into the core. Every request — a chat event, a verified hook, a read for
+ * the App Home or the stats API — runs its use case in one transaction, is committed,
+ * then its effects run (commit-then-ack). A refusal of permission is itself audited.
+ */
+export function createDoor(deps: DoorDeps) {
+  const { store, log, telemetry, afterCommit } = deps;
+
+  async function enter<R extends Request>(request: R): Promise<Answers[R["kind"]]> {
+    const started = performance.now();
+    const label = labelOf(request);
+    const observe = (outcome: "ok" | "user_error" | "internal_error") => telemetry.interaction(label.kind, label.platform, (performance.now() - started) / 1000, outcome);
+    let ctx: Ctx | undefined;
+    try {
+      const answer = await store.transaction((tx) => dispatch((ctx = newCtx(deps, tx)), request));
+      afterCommit(ctx!);
+      observe("ok");
+      return answer;
+    } catch (err) {
+      if (isUserError(err)) {
+        observe("user_error");
+        if (err instanceof PermissionDenied && request.kind === "event") {
+          const { actor, channel } = request.event;
+          await store.transaction((tx) => audit(newCtx(deps, tx), actor, channel.platform, err.releaseId, "permission_refused", { action: err.action }));
+        }
+        throw err;
+      }
+      observe("internal_error");
+      const errorId = randomUUID().slice(0, 8);
+      log.error({ errorId, err: err instanceof Error ? err.stack : String(err), kind: label.kind, actor: label.actor }, "internal error handling a request");
+      throw new InternalFailure(errorId);
+    }
+  }
+
+  /** A chat event: never rejects; a refusal or our own failure becomes the private answer. */
+  async function handle(event: Extract<Request, { kind: "event" }>["event"]): Promise<Reply> {
+    try {
+      return await enter({ kind: "event", event });
+    } catch (err) {
+      if (isUserError(err)) {
+        if (event.kind === "form" && err.field) return { type: "form_errors", errors: { [err.field]: err.message }, text: err.message };
+        return failure(err.message);
+      }
+      const errorId = err instanceof InternalFailure ? err.errorId : "unknown";
+      return failure(`Sorry, something went wrong on our side (error id ${errorId}). Nothing was changed; please try again, and give your admin the id if it keeps happening.`);
+    }
+  }
+
+  return { enter, handle };
+}

@@ -1,0 +1,89 @@
+import { decide, missingSignOffs } from "../domain/decision.js";
+import { offsetLabel } from "../domain/countdown.js";
+import { formatInZone, relative } from "../domain/time.js";
+import type { Release } from "../domain/types.js";
+import { audit, isGroupSubject, notice, policyFor, SCHEDULER, type Ctx } from "./context.js";
+import { holdRelease, startShipping } from "./use-cases/lifecycle.js";
+import { closeAfterRetro, openRetro } from "./use-cases/retro.js";
+import type { Job } from "./store.js";
+import { transition } from "../domain/release.js";
+
+/** What a due job does: reminders, T-0, and opening and closing the retro. Webhook jobs are in webhook-delivery.ts. */
+
+/** Who a reminder names: holders of required sign-off roles that still lack a GO. */
+async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; mention: string[]; mentionGroups: string[] }> {
+  const votes = await ctx.store.getVotes(release.id);
+  const policy = await policyFor(ctx, release.channel.key);
+  const voted = new Set(votes.map((v) => v.voter));
+  const mention: string[] = [];
+  const mentionGroups: string[] = [];
+  const parts: string[] = [];
+  for (const role of missingSignOffs(votes, policy, release.managerId)) {
+    const holders = (await ctx.store.listRoleBindings()).filter((b) => b.role === role);
+    if (!holders.length) {
+      parts.push(`${role}: nobody holds this role yet (\`/release role grant <user> ${role}\`)`);
+      continue;
+    }
+    const users = holders.filter((h) => !isGroupSubject(h.subject) && !voted.has(h.subject)).map((h) => h.subject);
+    const groups = holders.filter((h) => isGroupSubject(h.subject)).map((h) => h.subject);
+    mention.push(...users);
+    mentionGroups.push(...groups);
+    // Name people only through mentions: a group's id means nothing to a reader, its mention does.
+    parts.push(users.length || groups.length ? role : `${role} (its holders voted, but not GO)`);
+  }
+  return { text: parts.length ? ` Still waiting for sign-off from ${parts.join("; ")}.` : "", mention, mentionGroups };
+}
+
+async function decisionText(ctx: Ctx, release: Release): Promise<string> {
+  const d = decide(await ctx.store.getVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId);
+  return d.decision === "go" ? "GO" : `${d.decision === "no_go" ? "NO-GO" : "pending"} (${d.reasons.join(" · ")})`;
+}
+
+/** Is the job about the schedule the release still has? A rescheduled release drops old jobs. */
+function stillCurrent(release: Release | undefined, job: Job): release is Release {
+  return !!release && release.state === "voting" && release.scheduledAt === job.payload.scheduledAt;
+}
+
+/** Runs the state part of one due job inside a transaction. Webhooks are sent by the caller. */
+export async function runJob(ctx: Ctx, job: Job): Promise<void> {
+  const release = await ctx.store.getRelease(job.releaseId);
+  switch (job.kind) {
+    case "reminder": {
+      if (!stillCurrent(release, job)) break;
+      const who = await awaited(ctx, release);
+      ctx.effects.push(
+        notice(release.id, `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version} ships ${relative(release.scheduledAt!, ctx.clock.now())} (${formatInZone(release.scheduledAt!, release.timezone)}). Decision: ${await decisionText(ctx, release)}.${who.text}`, { mention: who.mention, mentionGroups: who.mentionGroups }),
+        { type: "refresh", releaseId: release.id },
+      );
+      break;
+    }
+    case "t0": {
+      if (!stillCurrent(release, job)) break;
+      const policy = await policyFor(ctx, release.channel.key);
+      const d = decide(await ctx.store.getVotes(release.id), policy, release.managerId);
+      if (d.decision === "go") {
+        ctx.effects.push(notice(release.id, `🟢 T-0: ${release.id} is GO.`));
+        await startShipping(ctx, release, SCHEDULER, "scheduler");
+      } else if (policy.t0 === "cancel") {
+        const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
+        await ctx.store.updateRelease(release.id, { state: transition(release.id, release.state, "cancel"), stateReason: why, closedAt: ctx.clock.now() });
+        await audit(ctx, SCHEDULER, "scheduler", release.id, "state_changed", { from: release.state, to: "cancelled", reason: why });
+        ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 T-0: ${release.id} is cancelled. ${why}.`, { mention: [release.managerId] }));
+      } else {
+        const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
+        await holdRelease(ctx, release, SCHEDULER, "scheduler", why);
+        ctx.effects.push(notice(release.id, `⏸ T-0: HOLD. ${release.id} did not ship: ${d.reasons.join(" · ")}. Votes stay open; the release manager can \`/release ship ${release.id}\` once GO or reschedule it.`, { mention: [release.managerId] }));
+      }
+      break;
+    }
+    case "retro_open":
+      if (release && (release.state === "shipped" || release.state === "rolled_back") && !release.retroOpenedAt) await openRetro(ctx, release, SCHEDULER, "scheduler");
+      break;
+    case "retro_close":
+      if (release) await closeAfterRetro(ctx, release);
+      break;
+    case "webhook":
+      throw new Error("webhook jobs are delivered by webhook-delivery.ts");
+  }
+  await ctx.store.completeJob(job.id, ctx.clock.now());
+}

@@ -1,0 +1,147 @@
+import { offsetLabel } from "../domain/countdown.js";
+import { relative } from "../domain/time.js";
+import { describe } from "./card-sync.js";
+import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
+import { runJob } from "./due-jobs.js";
+import type { Clock, Logger, Telemetry, Timer, TimerHandle } from "./ports.js";
+import type { Job, Store } from "./store.js";
+import { deliverWebhookJob, type WebhookDeliveryDeps } from "./webhook-delivery.js";
+
+export interface JobRunnerDeps {
+  store: Store;
+  clock: Clock;
+  timer: Timer;
+  log: Logger;
+  telemetry: Telemetry;
+  webhooks: Omit<WebhookDeliveryDeps, "store" | "clock">;
+  /** The use-case context on a transaction. */
+  ctxFor: (tx: Store) => Ctx;
+  /** Runs a committed job's effects (the effect runner). */
+  afterCommit: (ctx: Ctx) => void;
+}
+
+/** A job whose runner died comes back to any runner after this long. */
+const LEASE_MS = 60_000;
+/** Reminders this late at start-up were missed while offline: collapse them into one note. */
+const MISSED_AFTER_MS = 60_000;
+/** The safety net beside the armed timer, for a timer lost to a clock jump or a sleeping host. */
+const TICK_MS = 1_000;
+
+/**
+ * Runs due jobs (reminders, T-0, retro, webhook deliveries): one timer armed for the next
+ * due job, so a reminder is milliseconds late, not a tick late; a one-second tick as the
+ * safety net; each job claimed with a lease so it runs once; and at start-up, one honest
+ * note for reminders missed while offline.
+ */
+export function createJobRunner(deps: JobRunnerDeps) {
+  const { store, clock, timer, log, telemetry, ctxFor, afterCommit } = deps;
+  let next: TimerHandle | null = null;
+  let tick: TimerHandle | null = null;
+  let running = false;
+  let stopped = true;
+  const inFlight = new Set<Promise<unknown>>();
+
+  async function runOne(job: Job): Promise<void> {
+    try {
+      const ctx =
+        job.kind === "webhook"
+          ? await deliverWebhookJob({ ...deps.webhooks, store, clock }, job, ctxFor)
+          : await store.transaction(async (tx) => {
+              const ctx = ctxFor(tx);
+              await runJob(ctx, job);
+              return ctx;
+            });
+      telemetry.jobLag(job.kind, Math.max(0, clock.now() - job.dueAt) / 1000);
+      afterCommit(ctx);
+    } catch (err) {
+      // The lease expires and the job comes back: a crash here never loses it.
+      log.error({ err: describe(err), jobId: job.id, kind: job.kind }, "job failed; it will be retried when its lease expires");
+    }
+  }
+
+  /** Runs every job due now once (the timer calls this; tests call it after moving the fake clock). */
+  async function runDueJobs(): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const due = await store.claimDueJobs(clock.now(), LEASE_MS, 100);
+      if (!due.length) break;
+      count += due.length;
+      await Promise.all(due.map((job) => runOne(job)));
+    }
+    return count;
+  }
+
+  /** Arms one timer for the next due job. */
+  async function arm(): Promise<void> {
+    if (stopped) return;
+    const dueAt = await store.nextJobDueAt();
+    next?.cancel();
+    next = null;
+    if (dueAt === null || stopped) return;
+    next = timer.after(dueAt - clock.now(), () => void pass());
+  }
+
+  async function pass(): Promise<void> {
+    if (running || stopped) return;
+    running = true;
+    const p = runDueJobs()
+      .catch((err: unknown) => log.error({ err: describe(err) }, "scheduler pass failed"))
+      .finally(() => {
+        running = false;
+        return wake();
+      });
+    inFlight.add(p);
+    await p;
+    inFlight.delete(p);
+  }
+
+  function wake(): Promise<void> {
+    const p = arm().catch((err: unknown) => log.error({ err: describe(err) }, "arming the job timer failed"));
+    inFlight.add(p);
+    return p.finally(() => inFlight.delete(p));
+  }
+
+  /** At start-up: one honest note per release for reminders missed while offline; T-0 and webhooks still run. */
+  async function catchUp(): Promise<void> {
+    const now = clock.now();
+    const missed = await store.listPendingJobs(undefined, { kind: "reminder", dueBefore: now - MISSED_AFTER_MS });
+    const byRelease = new Map<string, Job[]>();
+    for (const j of missed) byRelease.set(j.releaseId, [...(byRelease.get(j.releaseId) ?? []), j]);
+    for (const [releaseId, jobs] of byRelease) {
+      const ctx = await store.transaction(async (tx) => {
+        const ctx = ctxFor(tx);
+        for (const j of jobs) await tx.completeJob(j.id, now);
+        const release = await tx.getRelease(releaseId);
+        if (release?.state === "voting" && release.scheduledAt !== null) {
+          const labels = jobs.map((j) => offsetLabel(Number(j.payload.offsetMin))).join(", ");
+          ctx.effects.push(notice(releaseId, `⚠️ gonogo was offline and missed the ${labels} reminder${jobs.length > 1 ? "s" : ""} for ${releaseId}. T-0 is ${relative(release.scheduledAt, now)}.`));
+          await audit(ctx, SCHEDULER, "scheduler", releaseId, "reminders_missed", { offsets: jobs.map((j) => j.payload.offsetMin) });
+        }
+        return ctx;
+      });
+      afterCommit(ctx);
+    }
+  }
+
+  return {
+    runDueJobs,
+    /** A use case planned or moved a job: re-arm the timer. */
+    wake: () => void wake(),
+    async start(): Promise<void> {
+      stopped = false;
+      await catchUp();
+      tick = timer.every(TICK_MS, () => void pass());
+      await pass();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      next?.cancel();
+      tick?.cancel();
+      tick = null;
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+    async idle(): Promise<void> {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+  };
+}

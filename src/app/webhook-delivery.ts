@@ -1,0 +1,123 @@
+import { relative } from "../domain/time.js";
+import type { Release } from "../domain/types.js";
+import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
+import type { Clock } from "./ports.js";
+import type { Job, Store, WebhookKind } from "./store.js";
+import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from "./webhooks.js";
+
+/**
+ * Deploy and rollback webhooks, from the use case's request to the last attempt: the
+ * delivery row and its job (in the use case's transaction), the signed POST (outside
+ * any transaction), and the bookkeeping of each attempt (retry with back-off, or done).
+ */
+
+/** Attempts before a delivery is marked failed, and the waits between them. */
+export const RETRY_DELAYS_MS = [2_000, 10_000, 60_000, 300_000];
+
+/**
+ * Records a delivery and a job to send it, in the caller's transaction. The idempotency
+ * key makes a second request for the same action a no-op (exactly one rollback).
+ */
+export async function enqueueWebhook(ctx: Ctx, release: Release, kind: WebhookKind, url: string, actor: string, reason: string | null): Promise<boolean> {
+  // One rollback per release ever; a deploy may legitimately repeat after a hold, so it counts.
+  const previous = kind === "deploy" ? (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === "deploy").length : 0;
+  const idempotencyKey = kind === "rollback" ? `rollback:${release.id}` : `deploy:${release.id}:${previous + 1}`;
+  const body = JSON.stringify({
+    event: kind,
+    idempotencyKey,
+    release: { id: release.id, service: release.service, version: release.version, environment: release.environment },
+    requestedBy: actor,
+    reason,
+    requestedAt: new Date(ctx.clock.now()).toISOString(),
+  });
+  const { delivery, created } = await ctx.store.createDelivery({ releaseId: release.id, kind, idempotencyKey, url, body, createdAt: ctx.clock.now() });
+  if (created) {
+    await ctx.store.upsertJob({ releaseId: release.id, kind: "webhook", key: `webhook:${delivery.id}`, dueAt: ctx.clock.now(), payload: { deliveryId: delivery.id } });
+    ctx.effects.push({ type: "wake" });
+  }
+  return created;
+}
+
+export interface DeliveryResult {
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+}
+
+/** Sends one signed webhook. No state is touched here: the network is outside any transaction. */
+export async function sendWebhook(fetchFn: typeof fetch, url: string, body: string, key: string, secret: string, nowMs: number): Promise<DeliveryResult> {
+  const ts = Math.floor(nowMs / 1000);
+  try {
+    const res = await fetchFn(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signPayload(secret, ts, body), [TIMESTAMP_HEADER]: String(ts), [IDEMPOTENCY_HEADER]: key, "user-agent": "gonogo" },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    await res.body?.cancel();
+    return { ok: res.ok, status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    return { ok: false, status: null, error: e.cause?.code ?? e.name };
+  }
+}
+
+/** Records a delivery attempt: delivered, retry later, or failed for good. */
+export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult): Promise<void> {
+  const delivery = await ctx.store.getDelivery(Number(job.payload.deliveryId));
+  if (!delivery) {
+    await ctx.store.completeJob(job.id, ctx.clock.now());
+    return;
+  }
+  const attempts = delivery.attempts + 1;
+  const label = delivery.kind === "rollback" ? "Rollback webhook" : "Deploy webhook";
+  const now = ctx.clock.now();
+  let note: string;
+  if (result.ok) {
+    await ctx.store.updateDelivery(delivery.id, { status: "delivered", attempts, lastStatus: result.status, lastError: null, deliveredAt: now });
+    await ctx.store.completeJob(job.id, now);
+    note = `${label}: delivered (HTTP ${result.status})${delivery.kind === "rollback" ? ` — mark the service restored with \`/release recovered ${delivery.releaseId}\`` : ""}`;
+    await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, "webhook_delivered", { kind: delivery.kind, status: result.status, attempts });
+  } else if (attempts <= RETRY_DELAYS_MS.length) {
+    const delay = RETRY_DELAYS_MS[attempts - 1]!;
+    await ctx.store.updateDelivery(delivery.id, { attempts, lastStatus: result.status, lastError: result.error });
+    await ctx.store.retryJob(job.id, now + delay);
+    note = `${label}: attempt ${attempts} failed (${result.error}); retrying ${relative(now + delay, now)}`;
+    await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, "webhook_attempt_failed", { kind: delivery.kind, status: result.status, error: result.error, attempts });
+    ctx.effects.push({ type: "wake" });
+  } else {
+    await ctx.store.updateDelivery(delivery.id, { status: "failed", attempts, lastStatus: result.status, lastError: result.error });
+    await ctx.store.completeJob(job.id, now);
+    note = `${label}: FAILED after ${attempts} attempts (${result.error}). Run it by hand.`;
+    await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, "webhook_failed", { kind: delivery.kind, status: result.status, error: result.error, attempts });
+    const release = await ctx.store.getRelease(delivery.releaseId);
+    ctx.effects.push(notice(delivery.releaseId, `⚠️ ${note}`, { mention: release ? [release.managerId] : [] }));
+  }
+  await ctx.store.updateRelease(delivery.releaseId, { webhookNote: note });
+  ctx.effects.push({ type: "refresh", releaseId: delivery.releaseId });
+}
+
+export interface WebhookDeliveryDeps {
+  store: Store;
+  /** The signature's timestamp: receivers check it against their own clock. */
+  clock: Clock;
+  fetch: typeof fetch;
+  secret: string | undefined;
+}
+
+/**
+ * Runs one due webhook job: reads the delivery, sends it with no transaction open (the
+ * network may take seconds), then records the attempt in one transaction. `ctxFor`
+ * gives the use-case context on that transaction, so its effects run after commit.
+ */
+export async function deliverWebhookJob(deps: WebhookDeliveryDeps, job: Job, ctxFor: (tx: Store) => Ctx): Promise<Ctx> {
+  const delivery = await deps.store.getDelivery(Number(job.payload.deliveryId));
+  const result = delivery
+    ? await sendWebhook(deps.fetch, delivery.url, delivery.body, delivery.idempotencyKey, deps.secret ?? "", deps.clock.now())
+    : { ok: false, status: null, error: "missing delivery" };
+  return deps.store.transaction(async (tx) => {
+    const ctx = ctxFor(tx);
+    await recordDelivery(ctx, job, result);
+    return ctx;
+  });
+}
