@@ -40,13 +40,13 @@ export function createEffectRunner(deps: EffectRunnerDeps) {
     }
   }
 
-  return {
-    /** Call once the use case's transaction has committed, never before. */
-    afterCommit(ctx: Ctx): void {
-      count(ctx);
-      for (const effect of ctx.effects) run(effect);
-    },
-  };
+  /** Call once the use case's transaction has committed, never before. */
+  function afterCommit(ctx: Ctx): void {
+    count(ctx);
+    for (const effect of ctx.effects) run(effect);
+  }
+
+  return { afterCommit };
 }
 
 export type EffectRunner = ReturnType<typeof createEffectRunner>;
