@@ -88,15 +88,19 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   if (config.slack) {
     connected.slack = false;
     // Loaded only when configured: Bolt and discord.js cost about a second and 90 MB to load.
-    const { startSlack } = await import("../adapters/slack/index.js");
-    const slack = await startSlack({ bot, config: config.slack, http, log });
+    const { createSlackAdapter } = await import("../adapters/slack/index.js");
+    const adapter = createSlackAdapter({ bot, config: config.slack, http, log });
+    bot.attachSurface(adapter.surface);
+    const slack = await adapter.start();
     connected.slack = true;
     stops.push(() => slack.stop());
   }
   if (config.discord) {
     connected.discord = false;
-    const { startDiscord } = await import("../adapters/discord/index.js");
-    const discord = await startDiscord({ bot, config: config.discord, log });
+    const { createDiscordAdapter } = await import("../adapters/discord/index.js");
+    const adapter = createDiscordAdapter({ bot, config: config.discord, log });
+    bot.attachSurface(adapter.surface);
+    const discord = await adapter.start();
     connected.discord = true;
     stops.push(() => discord.stop());
   }

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { Client, Events, GatewayIntentBits, Options, RESTEvents, type RESTOptions } from "discord.js";
 import type { Bot } from "../../src/app/bot-api.js";
-import type { Logger } from "../../src/app/ports.js";
+import type { ChatSurface, Logger } from "../../src/app/ports.js";
 import type { Config } from "../../src/config.js";
 import { createInteractionHandler } from "./interactions.js";
 import { inviteUrl } from "./invite.js";
@@ -26,15 +26,21 @@ export interface StartDiscordOptions {
 }
 
 /**
- * Logs in over the Gateway, registers /release (bulk overwrite: per guild when a guild
- * id is configured, globally otherwise), then attaches Discord as a card surface.
+ * Builds gonogo's Discord client. The caller attaches `surface` to the bot, then
+ * `start()` logs in over the Gateway and registers /release (bulk overwrite: per guild
+ * when a guild id is configured, globally otherwise).
  */
-export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop(): Promise<void> }> {
+export function createDiscordAdapter(opts: StartDiscordOptions): { surface: ChatSurface; start(): Promise<{ stop(): Promise<void> }> } {
+  const { config } = opts;
+  // Guilds alone delivers interactions and keeps the guild role cache current; nothing else is read.
+  const api = restApiBase(config.apiUrl);
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], makeCache: lightCache(), rest: { ...(api ? { api } : {}), ...opts.rest } });
+  return { surface: createDiscordSurface(client.rest, opts.minUpdateIntervalMs), start: () => startDiscordClient(client, opts) };
+}
+
+async function startDiscordClient(client: Client, opts: StartDiscordOptions): Promise<{ stop(): Promise<void> }> {
   const { bot, config, log } = opts;
   const secrets = [config.token];
-  const api = restApiBase(config.apiUrl);
-  // Guilds alone delivers interactions and keeps the guild role cache current; nothing else is read.
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], makeCache: lightCache(), rest: { ...(api ? { api } : {}), ...opts.rest } });
 
   // Without an error listener an emitted error would crash the process.
   client.on(Events.Error, (err) => log.error({ err: errorForLog(err, secrets) }, "discord client error"));
@@ -55,9 +61,6 @@ export async function startDiscord(opts: StartDiscordOptions): Promise<{ stop():
   try {
     await client.login(config.token);
     await ready;
-    // Attach before anything else can fail or wait: an interaction handled from here on
-    // must find Discord among the surfaces, or its card would not be posted.
-    bot.attachSurface(createDiscordSurface(client.rest, opts.minUpdateIntervalMs));
     registered = await registerCommands(client.rest, config.applicationId, config.guildId);
   } catch (err) {
     await client.destroy();

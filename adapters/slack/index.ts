@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { Bot } from "../../src/app/bot-api.js";
-import type { Logger } from "../../src/app/ports.js";
+import type { ChatSurface, Logger } from "../../src/app/ports.js";
 import type { Config } from "../../src/config.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { createSlackIdentity } from "./identity.js";
@@ -36,13 +36,19 @@ export const SLACK_EVENTS_PATH = "/slack/events";
  */
 export const SLACK_RETRY: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000, maxRetryTime: 8000 };
 
+/** gonogo's Slack app before it connects: its card surface (for the composition root to attach) and how to start it. */
+export interface SlackAdapter {
+  surface: ChatSurface;
+  /** Connects: Socket Mode when an app token is set, otherwise HTTP mode on the shared server. */
+  start(): Promise<SlackHandle>;
+}
+
 /**
- * Starts gonogo's Slack app: Socket Mode when an app token is set, otherwise HTTP mode
- * on the shared server with Bolt verifying every request's signature. Attaches the
- * Slack surface to the bot so cards are posted and updated in Slack.
+ * Builds gonogo's Slack app. The caller attaches `surface` to the bot before `start()`,
+ * so the first event handled already finds Slack among the surfaces.
  */
-export async function startSlack(options: StartSlackOptions): Promise<SlackHandle> {
-  const { bot, config, http, log } = options;
+export function createSlackAdapter(options: StartSlackOptions): SlackAdapter {
+  const { config, log } = options;
   const retryConfig = options.tuning?.retryConfig ?? SLACK_RETRY;
   const logger = createBoltLogger(log);
   const clientOptions: webApi.WebClientOptions = {
@@ -52,6 +58,17 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
     timeout: 10_000,
     logger,
   };
+  // Card writes get their own client, so their queue (paused by a 429 on chat.update)
+  // never delays views.open, whose trigger_id expires in 3 seconds.
+  const cardClient = new webApi.WebClient(config.botToken, clientOptions);
+  cardClient.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfter: number, { url }: { url: string }) => {
+    log.warn({ retryAfterSeconds: retryAfter, method: url.split("/").pop() }, "slack: rate limited; waiting as Slack asks");
+  });
+  return { surface: createSlackSurface(cardClient), start: () => startSlackApp(options, clientOptions, logger) };
+}
+
+async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.WebClientOptions, logger: ReturnType<typeof createBoltLogger>): Promise<SlackHandle> {
+  const { bot, config, http, log } = options;
   const socketMode = Boolean(config.appToken);
   if (!socketMode && !config.signingSecret) {
     throw new Error("Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)");
@@ -68,19 +85,11 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackHandl
   const app = new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true, convoStore: false });
   await app.init();
 
-  // Card writes get their own client, so their queue (paused by a 429 on chat.update)
-  // never delays views.open, whose trigger_id expires in 3 seconds.
-  const cardClient = new webApi.WebClient(config.botToken, clientOptions);
-  cardClient.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfter: number, { url }: { url: string }) => {
-    log.warn({ retryAfterSeconds: retryAfter, method: url.split("/").pop() }, "slack: rate limited; waiting as Slack asks");
-  });
-
   // Name and group lookups are nice-to-have: when Slack rate-limits them they fail at
   // once (and the payload's name is used) instead of pausing a queue for Retry-After.
   const lookupClient = new webApi.WebClient(config.botToken, { ...clientOptions, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   const identity = createSlackIdentity(lookupClient, log, { budgetMs: options.tuning?.identityBudgetMs ?? 1000 });
   registerListeners(app, { bot, identity, log });
-  bot.attachSurface(createSlackSurface(cardClient));
 
   if (socketMode) {
     await app.start();

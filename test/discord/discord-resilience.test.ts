@@ -98,7 +98,7 @@ describe("Discord when things are slow or fail", () => {
 
 describe("Discord start-up failures", () => {
   it("fails start-up with a clear message, without the token, when Discord rejects it", async () => {
-    const { startDiscord } = await import("../../adapters/discord/index.js");
+    const { startDiscord } = await import("./harness.js");
     const { createTestCore } = await import("../helpers/core.js");
     const fake = await startFakeDiscord();
     const core = createTestCore();

@@ -2,7 +2,14 @@ import type { Bot } from "../../src/app/bot-api.js";
 import type { CardAction } from "../../src/app/events.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { CoreConfig } from "../../src/app/context.js";
-import { startDiscord } from "../../adapters/discord/index.js";
+import { createDiscordAdapter, type StartDiscordOptions } from "../../adapters/discord/index.js";
+
+/** What the composition root does: attach the Discord surface, then log in. */
+export function startDiscord(options: StartDiscordOptions) {
+  const adapter = createDiscordAdapter(options);
+  options.bot.attachSurface(adapter.surface);
+  return adapter.start();
+}
 import { buttonCustomId } from "../../adapters/discord/ids.js";
 import { createTestCore, type TestCore } from "../helpers/core.js";
 import { buttonPress, member, modalSubmit, slashCommand, type FakeMember } from "../fakes/discord-fixtures.js";

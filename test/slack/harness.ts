@@ -2,7 +2,14 @@ import { createHmac } from "node:crypto";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
 import type { CoreConfig } from "../../src/app/context.js";
 import type { Logger } from "../../src/app/ports.js";
-import { startSlack, type SlackHandle } from "../../adapters/slack/index.js";
+import { createSlackAdapter, type SlackHandle, type StartSlackOptions } from "../../adapters/slack/index.js";
+
+/** What the composition root does: attach the Slack surface, then connect. */
+export function startSlack(options: StartSlackOptions): Promise<SlackHandle> {
+  const adapter = createSlackAdapter(options);
+  options.bot.attachSurface(adapter.surface);
+  return adapter.start();
+}
 import { createFakeSlack, type FakeCall, type FakeSlack, type FakeUser, type FakeUsergroup } from "../fakes/slack-api.js";
 import { createTestCore, type TestCore } from "../helpers/core.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startSlack } from "../../adapters/slack/index.js";
+import { startSlack } from "./harness.js";
 import { loadConfig } from "../../src/config.js";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
 import { createFakeSlack, type FakeSlack } from "../fakes/slack-api.js";
