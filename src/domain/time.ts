@@ -9,18 +9,15 @@ import { resolveWallTime, type Resolved } from "./wall-clock.js";
 const MINUTE = 60_000;
 const EXAMPLES = "`2030-01-15T14:00Z`, `2030-01-15 14:00 Europe/Berlin`, `14:00`, `tomorrow 10:00`, `in 2h` or `in 90m`";
 
-/** The instant a release time means, and a note for the confirmation when the zone's clocks made it a choice. */
-export type ReadTime = Resolved;
-
 /**
  * Reads a release time as people type it. Wall-clock times are read in `zone` (or a zone named at
  * the end) by the rule in `resolveWallTime`. Refused, naming what is wrong: a date or clock time
  * that does not exist, a time in the past, and a time more than a year ahead.
  */
-export function parseWhen(input: string, now: number, zone: string): ReadTime {
+export function parseWhen(input: string, now: number, zone: string): Resolved {
   const text = input.trim().replace(/\s+/g, " ");
   const read = parseAny(text, now, zone);
-  if (read === null || Number.isNaN(read.at)) {
+  if (read === null) {
     throw new UserError("bad_time", `I can't read the time \`${input}\`. Try ${EXAMPLES}.`);
   }
   if (read.at <= now) {
@@ -36,7 +33,7 @@ export function parseWhen(input: string, now: number, zone: string): ReadTime {
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$/i;
 const CLOCK = /^(?:(today|tomorrow) )?(\d{1,2}):(\d{2})$/i;
 
-function parseAny(text: string, now: number, defaultZone: string): ReadTime | null {
+function parseAny(text: string, now: number, defaultZone: string): Resolved | null {
   const rel = /^in (?:(\d+) ?d(?:ays?)?)? ?(?:(\d+) ?h(?:ours?)?)? ?(?:(\d+) ?m(?:in(?:utes?)?)?)? ?(?:(\d+) ?s(?:ec(?:onds?)?)?)?$/i.exec(text);
   if (rel && (rel[1] || rel[2] || rel[3] || rel[4])) {
     const mins = Number(rel[1] ?? 0) * 1440 + Number(rel[2] ?? 0) * 60 + Number(rel[3] ?? 0);
@@ -52,8 +49,11 @@ function parseAny(text: string, now: number, defaultZone: string): ReadTime | nu
     checkDate(`${y}-${mo}-${d}`, wall.year, wall.month, wall.day);
     checkClock(`${h}:${mi}${s === undefined ? "" : `:${s}`}`, wall.hour, wall.minute, Number(s ?? 0));
     const seconds = Number(s ?? 0) * 1000;
-    // An explicit offset or Z: the string says exactly which instant it means, so a zone name too is one too many.
-    if (offset) return named ? null : { at: Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute) + seconds - offsetMinutes(offset) * MINUTE, note: null };
+    // An explicit offset or Z: the string says exactly which instant it means.
+    if (offset) {
+      if (named) throw new UserError("bad_time", `\`${text}\` gives both a UTC offset (\`${offset}\`) and a time zone (\`${zone}\`). Leave one out, e.g. \`${y}-${mo}-${d} ${h}:${mi} ${zone}\`.`);
+      return { at: Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute) + seconds - offsetMinutes(offset) * MINUTE, note: null };
+    }
     const read = resolveWallTime(wall, zone);
     return { ...read, at: read.at + seconds };
   }

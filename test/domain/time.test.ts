@@ -186,9 +186,9 @@ describe("reading a release time", () => {
       expect(instant("2030-10-27 03:30 Europe/Berlin", saturdayNoon, "UTC")).toBe(utc(2030, 10, 27, 2, 30));
     });
 
-    it("reads a time in the repeated hour as one of its two real instants", () => {
+    it("reads a time in the repeated hour as the first of its two instants, summer time", () => {
       const at = instant("2030-10-27 02:30 Europe/Berlin", saturdayNoon, "UTC");
-      expect([utc(2030, 10, 27, 0, 30), utc(2030, 10, 27, 1, 30)]).toContain(at);
+      expect(at).toBe(utc(2030, 10, 27, 0, 30));
       expect(formatInZone(at, BERLIN)).toContain("02:30");
     });
 
@@ -197,6 +197,100 @@ describe("reading a release time", () => {
       const at = instant("in 2h", beforeChange, BERLIN);
       expect(at).toBe(beforeChange + 2 * HOUR);
       expect(formatInZone(at, BERLIN)).toContain("02:30");
+    });
+  });
+
+  describe("a wall time the clocks make a choice: one rule for every zone", () => {
+    // NOW is 15 Jan 2030; every case is within a year of it.
+    it.each([
+      ["Europe/Berlin", "2030-10-27 02:30", utc(2030, 10, 27, 0, 30), "UTC+02:00", utc(2030, 10, 27, 1, 30), "2030-10-27T02:30+01:00"],
+      ["America/New_York", "2030-11-03 01:30", utc(2030, 11, 3, 5, 30), "UTC-04:00", utc(2030, 11, 3, 6, 30), "2030-11-03T01:30-05:00"],
+      ["Australia/Sydney", "2030-04-07 02:30", utc(2030, 4, 6, 15, 30), "UTC+11:00", utc(2030, 4, 6, 16, 30), "2030-04-07T02:30+10:00"],
+      // Lord Howe moves its clocks by half an hour.
+      ["Australia/Lord_Howe", "2030-04-07 01:45", utc(2030, 4, 6, 14, 45), "UTC+11:00", utc(2030, 4, 6, 15, 15), "2030-04-07T01:45+10:30"],
+      // West of UTC, and the change is at midnight: Saturday 23:30 happens twice.
+      ["America/Santiago", "2030-04-06 23:30", utc(2030, 4, 7, 2, 30), "UTC-03:00", utc(2030, 4, 7, 3, 30), "2030-04-06T23:30-04:00"],
+      // Dublin's tz rules run daylight saving backwards (winter is the "saving"); the wall clock still repeats an hour.
+      ["Europe/Dublin", "2030-10-27 01:30", utc(2030, 10, 27, 0, 30), "UTC+01:00", utc(2030, 10, 27, 1, 30), "2030-10-27T01:30+00:00"],
+    ])("in %s, reads %s (it happens twice) as the earlier instant, says so, and says how to ask for the later", (zone, text, first, offset, second, other) => {
+      const read = parseWhen(text, NOW, zone);
+      expect(read.at).toBe(first);
+      expect(read.note).toContain(`${text.slice(11)} happens twice in ${zone}`);
+      expect(read.note).toContain(`using the first, ${offset}`);
+      expect(read.note).toContain(`\`${other}\``);
+      expect(instant(other, NOW, "UTC")).toBe(second);
+    });
+
+    it("says which day and why in the note", () => {
+      expect(parseWhen("2030-10-27 02:30", NOW, BERLIN).note).toBe("02:30 happens twice in Europe/Berlin on Sun 27 Oct 2030 (clocks go back); using the first, UTC+02:00. For the second, write `2030-10-27T02:30+01:00`.");
+    });
+
+    it("resolves tomorrow's repeated hour by the same rule", () => {
+      const saturdayNoon = utc(2030, 10, 26, 10);
+      const read = parseWhen("tomorrow 02:30", saturdayNoon, BERLIN);
+      expect(read.at).toBe(utc(2030, 10, 27, 0, 30));
+      expect(read.note).toContain("happens twice");
+    });
+
+    it.each([
+      ["America/New_York", "2030-03-10 02:30", utc(2030, 3, 10, 7, 30), "02:30 does not exist in America/New_York on Sun 10 Mar 2030 (clocks go forward); using 03:30 UTC-04:00."],
+      ["Europe/Berlin", "2030-03-31 02:30", utc(2030, 3, 31, 1, 30), "02:30 does not exist in Europe/Berlin on Sun 31 Mar 2030 (clocks go forward); using 03:30 UTC+02:00."],
+      ["Australia/Lord_Howe", "2030-10-06 02:15", utc(2030, 10, 5, 15, 45), "02:15 does not exist in Australia/Lord_Howe on Sun 6 Oct 2030 (clocks go forward); using 02:45 UTC+11:00."],
+      ["America/Santiago", "2030-09-08 00:30", utc(2030, 9, 8, 4, 30), "00:30 does not exist in America/Santiago on Sun 8 Sep 2030 (clocks go forward); using 01:30 UTC-03:00."],
+    ])("in %s, moves %s (it never happens) forward by the jump and says so", (zone, text, at, note) => {
+      expect(parseWhen(text, NOW, zone)).toEqual({ at, note });
+    });
+
+    it("adds no note to a time that happens exactly once", () => {
+      expect(parseWhen("2030-10-27 04:30", NOW, BERLIN).note).toBeNull();
+      expect(parseWhen("tomorrow 10:00", NOW, BERLIN).note).toBeNull();
+      expect(parseWhen("2030-10-27T02:30+01:00", NOW, BERLIN).note).toBeNull();
+      expect(parseWhen("in 2h", NOW, BERLIN).note).toBeNull();
+    });
+  });
+
+  describe("at most a year ahead", () => {
+    it.each(["in 99999999h", "in 99999999999999999999999d", "in 366d", "2031-01-15T09:01Z", "2031-06-01 10:00 Europe/Berlin"])("refuses %j, stating the limit and what to do", (text) => {
+      userError(() => parseWhen(text, NOW, BERLIN), "time_too_far", `\`${text}\` is more than a year ahead`, "Wed 15 Jan 2031 10:00 (Europe/Berlin) at the latest", "/release schedule");
+    });
+
+    it("accepts the same time a year from now", () => {
+      expect(instant("in 365d", NOW, "UTC")).toBe(utc(2031, 1, 15, 9));
+      expect(instant("2031-01-15 10:00", NOW, BERLIN)).toBe(utc(2031, 1, 15, 9));
+    });
+  });
+
+  describe("dates and clock times that do not exist, in every form", () => {
+    it.each([
+      ["2030-02-30T10:00Z", "`2030-02-30` is not a date: February 2030 has days 01 to 28."],
+      ["2030-02-30 10:00", "`2030-02-30` is not a date: February 2030 has days 01 to 28."],
+      ["2030-04-31T10:00+02:00", "`2030-04-31` is not a date: April 2030 has days 01 to 30."],
+      ["2030-06-31 10:00 Europe/Berlin", "`2030-06-31` is not a date: June 2030 has days 01 to 30."],
+      ["2030-03-00 10:00", "`2030-03-00` is not a date: March 2030 has days 01 to 31."],
+      ["2030-13-01T10:00Z", "`2030-13-01` is not a date: months go from 01 to 12."],
+      ["2030-03-01T25:00Z", "`25:00` is not a time of day: hours go from 00 to 23."],
+      ["2030-03-01 10:61", "`10:61` is not a time of day: minutes go from 00 to 59."],
+      ["2030-03-01T10:00:60Z", "`10:00:60` is not a time of day: seconds go from 00 to 59."],
+      ["25:00", "`25:00` is not a time of day: hours go from 00 to 23."],
+      ["tomorrow 24:00", "`24:00` is not a time of day: hours go from 00 to 23."],
+      ["today 10:61 Europe/Berlin", "`10:61` is not a time of day: minutes go from 00 to 59."],
+      ["2030-03-01T10:00+15:00", "`+15:00` is not a UTC offset: offsets go from -12:00 to +14:00."],
+      ["2030-03-01T10:00-13:00", "`-13:00` is not a UTC offset: offsets go from -12:00 to +14:00."],
+      ["2030-03-01T10:00+02:60", "`+02:60` is not a UTC offset: offsets go from -12:00 to +14:00."],
+    ])("refuses %j, naming what is wrong", (text, message) => {
+      userError(() => parseWhen(text, NOW, "UTC"), "bad_time", message);
+    });
+
+    it("keeps 29 February in a leap year", () => {
+      expect(instant("2032-02-29T10:00Z", utc(2031, 6, 1, 0), "UTC")).toBe(utc(2032, 2, 29, 10));
+    });
+
+    it.each(["31/04", "tomorrow 31/04", "04/31/2030 10:00"])("refuses the slashed date %j and says why", (text) => {
+      userError(() => parseWhen(text, NOW, "UTC"), "bad_time", "I don't read dates with slashes", "2030-01-15 14:00 Europe/Berlin");
+    });
+
+    it("refuses a time that names both an offset and a zone, and says to leave one out", () => {
+      userError(() => parseWhen("2030-03-01T10:00+02:00 Europe/Berlin", NOW, "UTC"), "bad_time", "both a UTC offset (`+02:00`) and a time zone (`Europe/Berlin`)", "`2030-03-01 10:00 Europe/Berlin`");
     });
   });
 
