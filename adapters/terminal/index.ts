@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { clearLine, createInterface, cursorTo, type Interface } from "node:readline";
+import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "../../src/app/bot-api.js";
 import type { ChatSurface } from "../../src/app/ports.js";
@@ -59,9 +59,14 @@ export function createTerminalAdapter(opts: TerminalOptions) {
       opts.output.write(out);
       return;
     }
-    clearLine(opts.output, 0);
+    // Clear the prompt and what is typed (it may wrap over several rows), print, draw them again.
+    moveCursor(opts.output, 0, -rl.getCursorPos().rows);
     cursorTo(opts.output, 0);
+    clearScreenDown(opts.output);
     opts.output.write(out);
+    // readline would otherwise first move up as many rows as the cursor was below the
+    // prompt, into what was just printed (`prevRows` is how it remembers that).
+    (rl as Interface & { prevRows?: number }).prevRows = 0;
     rl.prompt(true);
   }
 
