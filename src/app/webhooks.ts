@@ -91,7 +91,7 @@ export function verifyInboundHook(secret: string, headers: IncomingHttpHeaders, 
   const standard = { id: header(STANDARD_HEADERS.id), timestamp: header(STANDARD_HEADERS.timestamp), signature: header(STANDARD_HEADERS.signature) };
   if (standard.id || standard.timestamp || standard.signature) {
     const missing = Object.entries(STANDARD_HEADERS).filter(([field]) => !standard[field as keyof typeof standard]).map(([, name]) => name);
-    if (missing.length) return { ok: false, error: `missing ${missing.join(" and ")} header; a Standard Webhooks request carries webhook-id, webhook-timestamp and webhook-signature (${SIGN_HOW})` };
+    if (missing.length) return { ok: false, error: `missing ${missing.join(" and ")} header${missing.length > 1 ? "s" : ""}; a Standard Webhooks request carries webhook-id, webhook-timestamp and webhook-signature (${SIGN_HOW})` };
     const stale = timestampProblem(standard.timestamp, "webhook-timestamp", nowSec);
     if (stale) return { ok: false, error: stale };
     const expected = Buffer.from(standardSignature(key, standard.id, Number(standard.timestamp), body));
