@@ -5,7 +5,7 @@ import type { Release } from "../domain/types.js";
 import { audit, isGroupSubject, notice, policyFor, type Ctx } from "./context.js";
 import { holdRelease, startShipping } from "./use-cases/lifecycle.js";
 import { closeAfterRetro, openRetro } from "./use-cases/retro.js";
-import { IDEMPOTENCY_HEADER, RETRY_DELAYS_MS, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from "./webhooks.js";
+import { RETRY_DELAYS_MS, webhookHeaders } from "./webhooks.js";
 import type { Job } from "./store.js";
 import { transition } from "../domain/release.js";
 
@@ -97,11 +97,10 @@ export interface DeliveryResult {
 
 /** Sends one signed webhook. No state is touched here: the network is outside any transaction. */
 export async function sendWebhook(fetchFn: typeof fetch, url: string, body: string, key: string, secret: string, nowMs: number): Promise<DeliveryResult> {
-  const ts = Math.floor(nowMs / 1000);
   try {
     const res = await fetchFn(url, {
       method: "POST",
-      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signPayload(secret, ts, body), [TIMESTAMP_HEADER]: String(ts), [IDEMPOTENCY_HEADER]: key, "user-agent": "gonogo" },
+      headers: webhookHeaders(secret, key, body, nowMs),
       body,
       signal: AbortSignal.timeout(10_000),
     });
