@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isValidTimeZone } from "./domain/policy.js";
+import { webhookSecretProblem } from "./app/webhook-signature.js";
 
 const csv = z
   .string()
@@ -40,7 +41,15 @@ const schema = z.object({
   GONOGO_RETRO_WINDOW: duration("7d"),
   DEPLOY_WEBHOOK_URL: optionalUrl("DEPLOY_WEBHOOK_URL"),
   ROLLBACK_WEBHOOK_URL: optionalUrl("ROLLBACK_WEBHOOK_URL"),
-  WEBHOOK_SECRET: z.string().optional().transform((v) => v || undefined),
+  // `whsec_<base64>` (Standard Webhooks: the decoded bytes are the key) or, as before it, any string (its UTF-8 bytes).
+  WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v : undefined))
+    .superRefine((v, ctx) => {
+      const problem = v === undefined ? null : webhookSecretProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   GONOGO_API_TOKEN: z.string().optional().transform((v) => v || undefined).pipe(z.string().min(16, "expected at least 16 characters (a long random string)").optional()),
   GONOGO_USER: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, "expected a short name (letters, digits, dots, dashes)").optional().or(z.literal("").transform(() => undefined)),
   GONOGO_TERMINAL: z.enum(["auto", "on", "off"], { message: "expected auto, on or off" }).default("auto"),

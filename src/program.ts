@@ -105,23 +105,25 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     stops.push(() => discord.stop());
   }
 
+  // The terminal shows what start-up produces (a T-0 held while offline, missed
+  // reminders, re-rendered cards), so it is attached first; it reads commands only after.
+  const terminal = useTerminal
+    ? createTerminalAdapter({
+        bot,
+        input: io.stdin,
+        output: io.stdout,
+        colour: Boolean((io.stdout as { isTTY?: boolean }).isTTY),
+        user: config.terminalUser ?? safeUserName(),
+        fileDir: join(dirname(config.databasePath), "exports"),
+      })
+    : null;
+  if (terminal) bot.attachSurface(terminal.surface);
+
   await bot.start();
   ready = true;
   log.info({ database: config.databasePath, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
 
-  let terminalDone: Promise<void> = new Promise<void>(() => {});
-  if (useTerminal) {
-    const terminal = createTerminalAdapter({
-      bot,
-      input: io.stdin,
-      output: io.stdout,
-      colour: Boolean((io.stdout as { isTTY?: boolean }).isTTY),
-      user: config.terminalUser ?? safeUserName(),
-      fileDir: join(dirname(config.databasePath), "exports"),
-    });
-    bot.attachSurface(terminal.surface);
-    terminalDone = terminal.run();
-  }
+  const terminalDone = terminal ? terminal.run() : new Promise<void>(() => {});
 
   let stopping: Promise<void> | null = null;
   return {

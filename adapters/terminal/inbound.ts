@@ -1,5 +1,6 @@
 import type { FormView } from "../../src/app/views.js";
 import type { CardAction } from "../../src/app/events.js";
+import { echo } from "./safe-text.js";
 
 /** What one typed line means. */
 export type TerminalLine =
@@ -56,7 +57,7 @@ export function parseLine(line: string): TerminalLine {
     case "/exit":
       return { kind: "quit" };
     default:
-      return { kind: "error", message: `I don't know \`${head}\`. Type /help for terminal commands or /release help for release commands.` };
+      return { kind: "error", message: `I don't know \`${echo(head)}\`. Type /help for terminal commands or /release help for release commands.` };
   }
 }
 

@@ -1,13 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { createInterface } from "node:readline";
+import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "../../src/app/bot-api.js";
 import type { ChatSurface } from "../../src/app/ports.js";
 import type { FormView } from "../../src/app/views.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { parseLine, parseSubmission, TERMINAL_HELP } from "./inbound.js";
-import { colours, plain, renderCard, renderNotice, renderReply } from "./render.js";
+import { renderCard, renderNotice, renderReply } from "./render.js";
+import { createPrinter } from "./safe-text.js";
 
 export interface TerminalOptions {
   bot: Bot;
@@ -24,15 +25,50 @@ export interface TerminalOptions {
 /** The terminal's one channel. Its key namespaces its policy like any other channel. */
 export const TERMINAL_CHANNEL: ChannelRef = { platform: "terminal", key: "terminal:local:#releases", nativeId: "#releases" };
 
+/** Whether a stream is a terminal (a pipe, a file or a test stream is not). */
+const isTty = (stream: Readable | Writable) => Boolean((stream as { isTTY?: boolean }).isTTY);
+
 /**
  * The built-in adapter: a chat channel in your terminal. It goes through the same door
  * as Slack and Discord, prints cards when they are posted or edited, and reads commands
- * from a TTY or a pipe.
+ * from a TTY (with a prompt, line editing and history) or a pipe.
+ *
+ * Creating it prints the greeting; attach its surface before `bot.start()` so what the
+ * start-up produces (a T-0 held while offline, missed reminders, re-rendered cards) is
+ * shown, then call `run()` to read commands.
  */
 export function createTerminalAdapter(opts: TerminalOptions) {
-  const p = opts.colour ? colours : plain;
-  const write = (s: string) => opts.output.write(`${s}\n`);
+  const { paint: p, toTerminal } = createPrinter(opts.colour);
+  // Line editing needs both ends on the terminal: readline echoes what is typed to the
+  // output, so with stdout piped away the person would type blind.
+  const interactive = isTty(opts.input) && isTty(opts.output);
+  let rl: Interface | null = null;
+  /** True while the prompt is on screen waiting for a line. */
+  let prompting = false;
   let seq = 0;
+
+  /**
+   * The one place output is written. Everything goes through `toTerminal`, so control
+   * characters in what users typed are shown, never obeyed. Output that arrives while the
+   * prompt waits (a reminder, a card edited by another platform) goes above it, and the
+   * half-typed line is drawn again below.
+   */
+  function write(text: string): void {
+    const out = `${toTerminal(text)}\n`;
+    if (!rl || !prompting) {
+      opts.output.write(out);
+      return;
+    }
+    // Clear the prompt and what is typed (it may wrap over several rows), print, draw them again.
+    moveCursor(opts.output, 0, -rl.getCursorPos().rows);
+    cursorTo(opts.output, 0);
+    clearScreenDown(opts.output);
+    opts.output.write(out);
+    // readline would otherwise first move up as many rows as the cursor was below the
+    // prompt, into what was just printed (`prevRows` is how it remembers that).
+    (rl as Interface & { prevRows?: number }).prevRows = 0;
+    rl.prompt(true);
+  }
 
   const surface: ChatSurface = {
     platform: "terminal",
@@ -53,10 +89,26 @@ export function createTerminalAdapter(opts: TerminalOptions) {
     },
   };
 
+  let actor: Actor = { id: `terminal:${opts.user}`, name: opts.user, groups: [] };
+  write(p.dim(`gonogo terminal — you are ${actor.name} in ${TERMINAL_CHANNEL.nativeId}. /help for terminal commands, /release help for the rest.`));
+
   async function run(): Promise<void> {
-    let actor: Actor = { id: `terminal:${opts.user}`, name: opts.user, groups: [] };
     let openForm: FormView | null = null;
-    const rl = createInterface({ input: opts.input, terminal: false });
+    const lines = createInterface({
+      input: opts.input,
+      // Without a terminal, readline would copy the prompt into a pipe's output.
+      output: interactive ? opts.output : undefined,
+      terminal: interactive,
+      historySize: 500,
+      removeHistoryDuplicates: true,
+    });
+    rl = lines;
+    const prompt = () => {
+      if (!interactive) return;
+      lines.setPrompt(`${actor.name}> `);
+      prompting = true;
+      lines.prompt();
+    };
     const handle = async (event: Parameters<Bot["handle"]>[0]) => {
       const reply = await opts.bot.handle(event);
       if (reply.type === "form") openForm = reply.form;
@@ -73,8 +125,12 @@ export function createTerminalAdapter(opts: TerminalOptions) {
       // Let the card edits this caused print before the next line is read.
       await opts.bot.idle();
     };
-    write(p.dim(`gonogo terminal — you are ${actor.name} in ${TERMINAL_CHANNEL.nativeId}. /help for terminal commands, /release help for the rest.`));
-    for await (const raw of rl) {
+
+    prompt();
+    // Leaving this loop (end of input, Ctrl+D, Ctrl+C, /quit) closes readline and drops
+    // any lines it had already read ahead: nothing typed after /quit runs.
+    reading: for await (const raw of lines) {
+      prompting = false;
       const line = parseLine(raw);
       switch (line.kind) {
         case "blank":
@@ -109,13 +165,18 @@ export function createTerminalAdapter(opts: TerminalOptions) {
           write(TERMINAL_HELP.join("\n"));
           break;
         case "quit":
-          rl.close();
-          break;
+          break reading;
         case "error":
           write(p.red(line.message));
           break;
       }
+      prompt();
     }
+    // Ctrl+D or Ctrl+C at the prompt: end its line, so what follows starts on its own.
+    if (prompting) opts.output.write("\n");
+    prompting = false;
+    rl = null;
+    lines.close();
     await opts.bot.idle();
   }
 

@@ -1,16 +1,5 @@
 import type { CardView, FormView, NoticeView, Reply } from "../../src/app/views.js";
-
-export interface Paint {
-  bold(s: string): string;
-  dim(s: string): string;
-  green(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-}
-
-const ansi = (code: number) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
-export const colours: Paint = { bold: ansi(1), dim: ansi(2), green: ansi(32), red: ansi(31), yellow: ansi(33) };
-export const plain: Paint = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s };
+import type { Paint } from "./safe-text.js";
 
 const PRESS_WORDS: Record<string, string> = { go: "go", no_go: "no-go", abstain: "abstain", rollback: "rollback", retro: "retro" };
 

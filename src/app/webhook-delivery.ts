@@ -3,7 +3,7 @@ import type { Release } from "../domain/types.js";
 import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import type { Clock } from "./ports.js";
 import type { Job, Store, WebhookKind } from "./store.js";
-import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from "./webhooks.js";
+import { webhookHeaders } from "./webhook-signature.js";
 
 /**
  * Deploy and rollback webhooks, from the use case's request to the last attempt: the
@@ -46,11 +46,10 @@ export interface DeliveryResult {
 
 /** Sends one signed webhook. No state is touched here: the network is outside any transaction. */
 export async function sendWebhook(fetchFn: typeof fetch, url: string, body: string, key: string, secret: string, nowMs: number): Promise<DeliveryResult> {
-  const ts = Math.floor(nowMs / 1000);
   try {
     const res = await fetchFn(url, {
       method: "POST",
-      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signPayload(secret, ts, body), [TIMESTAMP_HEADER]: String(ts), [IDEMPOTENCY_HEADER]: key, "user-agent": "gonogo" },
+      headers: webhookHeaders(secret, key, body, nowMs),
       body,
       signal: AbortSignal.timeout(10_000),
     });

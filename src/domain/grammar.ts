@@ -36,7 +36,7 @@ export const HELP_LINES = [
   "/release ship <id>   /release shipped <id>   /release hold <id> [reason]   /release cancel <id> [reason]",
   "/release rollback <id> <reason>   /release recovered <id>   /release retro <id>",
   "/release policy [set key=value ...]   /release role grant|revoke <user> <role>   /release role list",
-  "Times: 2030-01-15T14:00Z, 2030-01-15 14:00 Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m",
+  "Times: 2030-01-15T14:00Z, 2030-01-15 14:00 Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m; up to a year ahead. A time that happens twice when clocks go back means the first.",
 ];
 
 const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "help"];

@@ -1,84 +1,113 @@
 import { TZDate } from "@date-fns/tz";
 import { addDays } from "date-fns/addDays";
+import { addYears } from "date-fns/addYears";
 import { format } from "date-fns/format";
 import { UserError } from "./errors.js";
 import { isValidTimeZone } from "./policy.js";
+import { resolveWallTime, type Resolved } from "./wall-clock.js";
 
 const MINUTE = 60_000;
 const EXAMPLES = "`2030-01-15T14:00Z`, `2030-01-15 14:00 Europe/Berlin`, `14:00`, `tomorrow 10:00`, `in 2h` or `in 90m`";
 
 /**
- * Reads a release time as people type it and returns UTC ms. Wall-clock times are read
- * in `zone` (or a zone named at the end), DST-correct. A time in the past is refused.
+ * Reads a release time as people type it. Wall-clock times are read in `zone` (or a zone named at
+ * the end) by the rule in `resolveWallTime`. Refused, naming what is wrong: a date or clock time
+ * that does not exist, a time in the past, and a time more than a year ahead.
  */
-export function parseWhen(input: string, now: number, zone: string): number {
+export function parseWhen(input: string, now: number, zone: string): Resolved {
   const text = input.trim().replace(/\s+/g, " ");
-  const at = parseAny(text, now, zone);
-  if (at === null || Number.isNaN(at)) {
+  const read = parseAny(text, now, zone);
+  if (read === null) {
     throw new UserError("bad_time", `I can't read the time \`${input}\`. Try ${EXAMPLES}.`);
   }
-  if (at <= now) {
-    throw new UserError("time_in_past", `\`${input}\` is ${formatInZone(at, zone)}, which is in the past. Pick a time after now (${formatInZone(now, zone)}).`);
+  if (read.at <= now) {
+    throw new UserError("time_in_past", `\`${input}\` is ${formatInZone(read.at, zone)}, which is in the past. Pick a time after now (${formatInZone(now, zone)}).`);
   }
-  return at;
+  const latest = addYears(new TZDate(now, zone), 1).getTime();
+  if (read.at > latest) {
+    throw new UserError("time_too_far", `\`${input}\` is more than a year ahead. Pick a time up to a year from now (${formatInZone(latest, zone)} at the latest); a later date can be set with \`/release schedule\` once it is within a year.`);
+  }
+  return read;
 }
 
-function parseAny(text: string, now: number, defaultZone: string): number | null {
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$/i;
+const CLOCK = /^(?:(today|tomorrow) )?(\d{1,2}):(\d{2})$/i;
+
+function parseAny(text: string, now: number, defaultZone: string): Resolved | null {
   const rel = /^in (?:(\d+) ?d(?:ays?)?)? ?(?:(\d+) ?h(?:ours?)?)? ?(?:(\d+) ?m(?:in(?:utes?)?)?)? ?(?:(\d+) ?s(?:ec(?:onds?)?)?)?$/i.exec(text);
   if (rel && (rel[1] || rel[2] || rel[3] || rel[4])) {
     const mins = Number(rel[1] ?? 0) * 1440 + Number(rel[2] ?? 0) * 60 + Number(rel[3] ?? 0);
     // Seconds are for trying a whole countdown in a demo or a script.
-    return now + mins * MINUTE + Number(rel[4] ?? 0) * 1000;
+    return { at: now + mins * MINUTE + Number(rel[4] ?? 0) * 1000, note: null };
   }
 
-  // An explicit offset or Z: the string says exactly which instant it means.
-  if (/^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
-    const ms = Date.parse(text.replace(" ", "T").toUpperCase());
-    return Number.isNaN(ms) ? null : ms;
-  }
-
-  const { body, zone } = splitZone(text, defaultZone);
-  const full = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})$/i.exec(body);
+  const { body, zone, named } = splitZone(text, defaultZone);
+  const full = DATE_TIME.exec(body);
   if (full) {
-    const [, y, mo, d, h, mi] = full.map(Number) as [number, number, number, number, number, number];
-    return wallClock(y, mo, d, h, mi, zone);
+    const [, y, mo, d, h, mi, s, offset] = full;
+    const wall = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi) };
+    checkDate(`${y}-${mo}-${d}`, wall.year, wall.month, wall.day);
+    checkClock(`${h}:${mi}${s === undefined ? "" : `:${s}`}`, wall.hour, wall.minute, Number(s ?? 0));
+    const seconds = Number(s ?? 0) * 1000;
+    // An explicit offset or Z: the string says exactly which instant it means.
+    if (offset) {
+      if (named) throw new UserError("bad_time", `\`${text}\` gives both a UTC offset (\`${offset}\`) and a time zone (\`${zone}\`). Leave one out, e.g. \`${y}-${mo}-${d} ${h}:${mi} ${zone}\`.`);
+      return { at: Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute) + seconds - offsetMinutes(offset) * MINUTE, note: null };
+    }
+    const read = resolveWallTime(wall, zone);
+    return { ...read, at: read.at + seconds };
   }
 
-  const clock = /^(?:(today|tomorrow) )?(\d{1,2}):(\d{2})$/i.exec(body);
+  const clock = CLOCK.exec(body);
   if (clock) {
     const day = clock[1]?.toLowerCase();
-    const h = Number(clock[2]);
-    const mi = Number(clock[3]);
-    if (h > 23 || mi > 59) return null;
+    const hour = Number(clock[2]);
+    const minute = Number(clock[3]);
+    checkClock(`${clock[2]}:${clock[3]}`, hour, minute, 0);
     const today = new TZDate(now, zone);
-    let base: Date = day === "tomorrow" ? addDays(today, 1) : today;
-    let at = wallClock(base.getFullYear(), base.getMonth() + 1, base.getDate(), h, mi, zone);
+    const on = (date: Date) => resolveWallTime({ year: date.getFullYear(), month: date.getMonth() + 1, day: date.getDate(), hour, minute }, zone);
+    const read = on(day === "tomorrow" ? addDays(today, 1) : today);
     // A bare `14:00` means the next 14:00; `today 14:00` stays today (and may be past).
-    if (!day && at !== null && at <= now) {
-      base = addDays(today, 1);
-      at = wallClock(base.getFullYear(), base.getMonth() + 1, base.getDate(), h, mi, zone);
-    }
-    return at;
+    return !day && read.at <= now ? on(addDays(today, 1)) : read;
+  }
+
+  if (/\d{1,2}\/\d{1,2}/.test(body)) {
+    throw new UserError("bad_time", `I don't read dates with slashes (\`${text}\`): 04/05 is April in some countries and May in others. Try ${EXAMPLES}.`);
   }
   return null;
 }
 
-function splitZone(text: string, fallback: string): { body: string; zone: string } {
+/** `… Europe/Berlin` or `… UTC` at the end names the zone; anything else is read in the channel's. */
+function splitZone(text: string, fallback: string): { body: string; zone: string; named: boolean } {
   const space = text.lastIndexOf(" ");
   const last = space > 0 ? text.slice(space + 1) : "";
-  if (last.includes("/") || /^(UTC|GMT)$/i.test(last)) {
+  if (/^[A-Za-z_]+\/[A-Za-z0-9_/+-]+$/.test(last) || /^(UTC|GMT)$/i.test(last)) {
     if (!isValidTimeZone(last)) throw new UserError("bad_zone", `\`${last}\` is not a time zone I know. Use an IANA name such as Europe/Berlin or America/New_York.`);
-    return { body: text.slice(0, space), zone: last.toUpperCase() === "GMT" || last.toUpperCase() === "UTC" ? "UTC" : last };
+    return { body: text.slice(0, space), zone: /^(UTC|GMT)$/i.test(last) ? "UTC" : last, named: true };
   }
-  return { body: text, zone: fallback };
+  return { body: text, zone: fallback, named: false };
 }
 
-function wallClock(y: number, mo: number, d: number, h: number, mi: number, zone: string): number | null {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
-  const date = new TZDate(y, mo - 1, d, h, mi, 0, zone);
-  // Reject dates that rolled over (Feb 30 → Mar 2).
-  if (date.getDate() !== d || date.getMonth() !== mo - 1) return null;
-  return date.getTime();
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+function checkDate(typed: string, year: number, month: number, day: number): void {
+  if (month < 1 || month > 12) throw new UserError("bad_time", `\`${typed}\` is not a date: months go from 01 to 12.`);
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) throw new UserError("bad_time", `\`${typed}\` is not a date: ${MONTHS[month - 1]} ${year} has days 01 to ${days}.`);
+}
+
+function checkClock(typed: string, hour: number, minute: number, second: number): void {
+  const wrong = hour > 23 ? "hours go from 00 to 23" : minute > 59 ? "minutes go from 00 to 59" : second > 59 ? "seconds go from 00 to 59" : null;
+  if (wrong) throw new UserError("bad_time", `\`${typed}\` is not a time of day: ${wrong}.`);
+}
+
+/** `Z`, `+02:00`, `-0530` → minutes east of UTC. */
+function offsetMinutes(offset: string): number {
+  if (/^z$/i.test(offset)) return 0;
+  const [, sign, hh, mm] = /^([+-])(\d{2}):?(\d{2})$/.exec(offset)!;
+  const minutes = Number(hh) * 60 + Number(mm);
+  if (Number(mm) > 59 || minutes > (sign === "-" ? 12 : 14) * 60) throw new UserError("bad_time", `\`${offset}\` is not a UTC offset: offsets go from -12:00 to +14:00.`);
+  return sign === "-" ? -minutes : minutes;
 }
 
 /** `Wed 15 Jan 2030 14:00 (Europe/Berlin)`: how the core shows an instant in text. */

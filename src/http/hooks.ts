@@ -1,13 +1,14 @@
 import type { Bot } from "../app/bot-api.js";
 import type { Logger } from "../app/ports.js";
 import { alertSchema, deployReportSchema } from "../app/use-cases/hooks.js";
-import { verifySignature } from "../app/webhooks.js";
+import { verifyInboundHook } from "../app/webhook-signature.js";
 import { readBody, sendJson } from "./body.js";
 import type { HttpServer } from "./server.js";
 
 /**
  * `POST /hooks/deploy` and `POST /hooks/alert`: the pipeline and monitoring talk to
- * gonogo with the same signature scheme gonogo uses for its own webhooks.
+ * gonogo signed per Standard Webhooks, as gonogo signs its own webhooks (or, deprecated,
+ * with the `X-Gonogo-*` headers).
  */
 export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: string | undefined; log: Logger }): void {
   const { bot, secret, log } = opts;
@@ -16,15 +17,12 @@ export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: s
       if (!secret) return sendJson(res, 503, { error: "inbound hooks are off: set WEBHOOK_SECRET on the gonogo server and sign requests with it" });
       const body = await readBody(req);
       if (body === null) return sendJson(res, 413, { error: "body over 64 KiB" });
-      const ts = Number(req.headers["x-gonogo-timestamp"]);
-      const signature = String(req.headers["x-gonogo-signature"] ?? "");
-      if (!signature || !req.headers["x-gonogo-timestamp"]) {
-        return sendJson(res, 401, { error: "missing X-Gonogo-Timestamp or X-Gonogo-Signature; sign as the README's 'Hooks gonogo receives' shows" });
+      const verdict = verifyInboundHook(secret, req.headers, body, Math.floor(Date.now() / 1000));
+      if (!verdict.ok) {
+        log.warn({ kind, ip: req.socket.remoteAddress, problem: verdict.error }, "rejected an inbound hook with a missing, bad or stale signature");
+        return sendJson(res, 401, { error: verdict.error });
       }
-      if (!verifySignature(secret, ts, body, signature, Math.floor(Date.now() / 1000))) {
-        log.warn({ kind, ip: req.socket.remoteAddress }, "rejected an inbound hook with a bad or stale signature");
-        return sendJson(res, 401, { error: "signature does not match, or the timestamp is more than 5 minutes from now" });
-      }
+      if (verdict.scheme === "legacy") log.warn({ kind, ip: req.socket.remoteAddress }, "accepted an inbound hook signed with the deprecated X-Gonogo-* headers; move the sender to webhook-signature");
       let json: unknown;
       try {
         json = JSON.parse(body);
@@ -35,6 +33,8 @@ export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: s
       if (!parsed.success) {
         return sendJson(res, 400, { error: "invalid body", issues: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`) });
       }
+      // The core records the replay key (HookEvent's `signature`) with the change, so a replay applies nothing.
+      const signature = verdict.replayKey;
       const outcome =
         kind === "deploy"
           ? await bot.handleHook({ kind, report: deployReportSchema.parse(json), signature })

@@ -33,6 +33,12 @@ describe("the /release grammar", () => {
       expect(help).toContain("in 90m");
       expect(help).toContain("tomorrow 10:00");
     });
+
+    it("states the limit and the clock-change rule for times", () => {
+      const times = HELP_LINES.find((line) => line.startsWith("Times:"));
+      expect(times).toContain("up to a year ahead");
+      expect(times).toContain("happens twice when clocks go back means the first");
+    });
   });
 
   it("accepts the text with or without the /release prefix, in any case", () => {

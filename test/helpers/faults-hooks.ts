@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { registerHookRoutes } from "../../src/http/hooks.js";
 import { createHttpServer } from "../../src/http/server.js";
-import { signPayload } from "../../src/app/webhooks.js";
 import { createTestCore, type TestCore } from "./core.js";
+import { referenceVerifier } from "./webhook-receiver.js";
 
 export const HOOK_SECRET = "faults-hook-secret";
 
@@ -13,10 +14,18 @@ export async function startHookServer(core: TestCore = createTestCore({ config: 
   return {
     core,
     url,
-    /** POSTs a body to /hooks/<kind>, signed with `secret` at `ts` unless headers are given. */
+    /**
+     * POSTs a body to /hooks/<kind>, signed per Standard Webhooks by the `standardwebhooks`
+     * library with `secret` at `ts` (unix seconds) under a fresh webhook-id, unless headers are given.
+     */
     async post(kind: "deploy" | "alert", body: string, opts: { ts?: number; secret?: string; headers?: Record<string, string> } = {}) {
       const ts = opts.ts ?? Math.floor(Date.now() / 1000);
-      const headers = opts.headers ?? { "x-gonogo-timestamp": String(ts), "x-gonogo-signature": signPayload(opts.secret ?? HOOK_SECRET, ts, body) };
+      const id = `msg_${randomUUID()}`;
+      const headers = opts.headers ?? {
+        "webhook-id": id,
+        "webhook-timestamp": String(ts),
+        "webhook-signature": referenceVerifier(opts.secret ?? HOOK_SECRET).sign(id, new Date(ts * 1000), body),
+      };
       const res = await fetch(`${url}/hooks/${kind}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
       return { status: res.status, body: (await res.json().catch(() => null)) as unknown };
     },

@@ -7,10 +7,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `npm start`'s program as a real process, feeding `input` through a pipe. */
-export function runGonogo(input: string, env: Record<string, string>): Promise<RunResult> {
+/** Runs `npm start`'s program as a real process, feeding `input` through a pipe; `nodeArgs` go to node before the program. */
+export function runGonogo(input: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, PROGRAM_ARGS, {
+    const child = spawn(process.execPath, [...nodeArgs, ...PROGRAM_ARGS], {
       cwd: ROOT,
       // Only what the test gives (plus PATH): no Slack or Discord settings leak in.
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", ...env },

@@ -1,40 +1,61 @@
+import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Webhook } from "standardwebhooks";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startGonogo, type RunningGonogo } from "../../src/program.js";
-import { signPayload } from "../../src/app/webhooks.js";
 import { createRecordingSurface } from "../helpers/recording-surface.js";
-import { channel, person } from "../helpers/core.js";
+import { channel, createTestCore, person } from "../helpers/core.js";
+import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
 
-const SECRET = "hook-secret-0123456789abcdef";
+/** A Standard Webhooks secret: `whsec_` and the base64 of 33 bytes. */
+const SECRET = `whsec_${Buffer.from("gonogo-hooks-test-secret-33-bytes").toString("base64")}`;
 const API_TOKEN = "api-token-0123456789abcdef";
 let dir: string;
 let app: RunningGonogo;
 let base: string;
 let chat: ReturnType<typeof createRecordingSurface>;
 let logs: string[];
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gonogo-http-"));
-  logs = [];
-  const config = loadConfig({ DATABASE_PATH: join(dir, "g.db"), PORT: "0", HOST: "127.0.0.1", GONOGO_TERMINAL: "off", WEBHOOK_SECRET: SECRET, GONOGO_API_TOKEN: API_TOKEN, GONOGO_ADMINS: "terminal:admin", LOG_LEVEL: "info" });
+async function startApp(env: Record<string, string> = {}) {
+  const config = loadConfig({ DATABASE_PATH: join(dir, "g.db"), PORT: "0", HOST: "127.0.0.1", GONOGO_TERMINAL: "off", WEBHOOK_SECRET: SECRET, GONOGO_API_TOKEN: API_TOKEN, GONOGO_ADMINS: "terminal:admin", LOG_LEVEL: "info", ...env });
   app = await startGonogo(config, { stdin: new PassThrough(), stdout: new PassThrough(), writeLog: (l) => logs.push(l), portExplicit: true, logLevelExplicit: true });
   base = `http://127.0.0.1:${app.port}`;
   chat = createRecordingSurface("terminal");
   app.bot.attachSurface(chat.surface);
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "gonogo-http-"));
+  logs = [];
+  await startApp();
 });
 afterEach(async () => {
   await app.stop();
+  await receiver?.close();
+  receiver = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
 
 const say = (who: string, text: string) => app.bot.handle({ kind: "command", actor: person(who), channel, text });
+const nowSec = () => Math.floor(Date.now() / 1000);
 
-function signed(body: string, ts = Math.floor(Date.now() / 1000)) {
-  return { "content-type": "application/json", "x-gonogo-timestamp": String(ts), "x-gonogo-signature": signPayload(SECRET, ts, body) };
+/** Headers the `standardwebhooks` library signs with, as a sender using it would send them. */
+function signed(body: string, opts: { ts?: number; id?: string; secret?: string } = {}) {
+  const id = opts.id ?? `msg_${randomUUID()}`;
+  const ts = opts.ts ?? nowSec();
+  const signature = new Webhook(opts.secret ?? SECRET).sign(id, new Date(ts * 1000), body);
+  return { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signature };
+}
+
+/** The deprecated headers, computed as the README told senders before Standard Webhooks. */
+function legacySigned(body: string, key: string | Buffer, ts = nowSec()) {
+  const signature = `v1=${createHmac("sha256", key).update(`${ts}.${body}`).digest("hex")}`;
+  return { "content-type": "application/json", "x-gonogo-timestamp": String(ts), "x-gonogo-signature": signature };
 }
 
 async function post(path: string, payload: unknown, headers?: Record<string, string>) {
@@ -60,29 +81,71 @@ describe("POST /hooks/deploy", () => {
     expect(chat.latestCard("R-1")?.notes.join(" ")).toContain("Pipeline: deploy succeeded (https://ci.example.com/run/42)");
   });
 
-  it("rejects unsigned, forged, stale and future-dated hooks with 401 and changes nothing", async () => {
+  it("refuses unsigned, forged, stale and future-dated hooks with a 401 that says what is wrong, and changes nothing", async () => {
     await shipping();
     const body = JSON.stringify({ release: "R-1", status: "succeeded" });
-    const now = Math.floor(Date.now() / 1000);
-    const attempts = [
-      { "content-type": "application/json" },
-      { ...signed(body), "x-gonogo-signature": signPayload("wrong-secret", now, body) },
+    const unsigned: Record<string, string> = signed(body);
+    delete unsigned["webhook-signature"];
+    const otherSecret = `whsec_${Buffer.from("someone-elses-secret-of-33-bytes!").toString("base64")}`;
+    const attempts: Array<[Record<string, string>, string | RegExp]> = [
+      [{ "content-type": "application/json" }, "missing signature headers: send webhook-id, webhook-timestamp and webhook-signature"],
+      [unsigned, "missing webhook-signature header"],
+      [signed(body, { secret: otherSecret }), "webhook-signature does not match"],
+      [{ ...signed(body), "webhook-signature": "v1a,c2lnbmVkIHdpdGggZWQyNTUxOQ==" }, "webhook-signature has no v1 signature"],
       // Clear of the 5-minute window, so a second ticking over mid-test cannot flip the result.
-      signed(body, now - 330),
-      signed(body, now + 330),
+      [signed(body, { ts: nowSec() - 330 }), /^webhook-timestamp is 3\d\d s old; gonogo accepts 5 minutes either way/],
+      [signed(body, { ts: nowSec() + 330 }), /^webhook-timestamp is 3\d\d s in the future/],
+      [{ ...signed(body), "webhook-timestamp": "soon" }, "webhook-timestamp must be the time of sending in whole unix seconds"],
+      [{ ...legacySigned(body, "wrong-secret") }, "X-Gonogo-Signature does not match"],
     ];
-    for (const headers of attempts) expect((await post("/hooks/deploy", body, headers)).status).toBe(401);
+    for (const [headers, error] of attempts) {
+      const r = await post("/hooks/deploy", body, headers);
+      expect(r.status).toBe(401);
+      expect(r.json.error).toMatch(error);
+    }
     expect((await app.store.getRelease("R-1"))?.state).toBe("shipping");
   });
 
-  it("answers a replayed hook without applying it twice", async () => {
+  it("answers a replayed webhook-id without applying it twice, even re-signed with a fresh timestamp", async () => {
     await shipping();
     const body = JSON.stringify({ release: "R-1", status: "failed" });
-    const headers = signed(body);
+    const headers = signed(body, { id: "msg_deploy_failed_1" });
     expect((await post("/hooks/deploy", body, headers)).status).toBe(200);
-    const replay = await post("/hooks/deploy", body, headers);
-    expect(replay).toEqual({ status: 200, json: { ok: true, duplicate: true } });
+    expect(await post("/hooks/deploy", body, headers)).toEqual({ status: 200, json: { ok: true, duplicate: true } });
+    // The sender's retry: same webhook-id, its own timestamp and signature.
+    expect(await post("/hooks/deploy", body, signed(body, { id: "msg_deploy_failed_1", ts: nowSec() - 60 }))).toEqual({ status: 200, json: { ok: true, duplicate: true } });
     expect((await app.store.listAudit("R-1")).filter((e) => e.type === "deploy_failed")).toHaveLength(1);
+  });
+
+  it("accepts a webhook-signature that lists several signatures while the sender rotates its secret", async () => {
+    await shipping();
+    const body = JSON.stringify({ release: "R-1", status: "succeeded" });
+    const headers = signed(body);
+    const ts = new Date(Number(headers["webhook-timestamp"]) * 1000);
+    const old = new Webhook(`whsec_${Buffer.from("the-secret-before-the-rotation!!").toString("base64")}`).sign(headers["webhook-id"], ts, body);
+    const rotated = { ...headers, "webhook-signature": `${old} v1a,c2lnbmVkIHdpdGggZWQyNTUxOQ== ${headers["webhook-signature"]}` };
+    expect(await post("/hooks/deploy", body, rotated)).toEqual({ status: 200, json: { ok: true, release: "R-1", state: "shipped" } });
+  });
+
+  it("still accepts the deprecated X-Gonogo-* headers, keyed with the secret's bytes, and logs that they are deprecated", async () => {
+    await shipping();
+    const body = JSON.stringify({ release: "R-1", status: "succeeded" });
+    const replayed = legacySigned(body, Buffer.from(SECRET.slice("whsec_".length), "base64"));
+    expect(await post("/hooks/deploy", body, replayed)).toEqual({ status: 200, json: { ok: true, release: "R-1", state: "shipped" } });
+    expect(await post("/hooks/deploy", body, replayed)).toEqual({ status: 200, json: { ok: true, duplicate: true } });
+    expect(logs.join("")).toContain("deprecated X-Gonogo-* headers");
+  });
+
+  it("with a plain (not whsec_) WEBHOOK_SECRET, takes its UTF-8 bytes as the key for both schemes", async () => {
+    const plain = "plain-old-secret-ünïcode";
+    await app.stop();
+    await startApp({ WEBHOOK_SECRET: plain, DATABASE_PATH: join(dir, "plain.db") });
+    await shipping();
+    const started = JSON.stringify({ release: "R-1", status: "started" });
+    expect((await post("/hooks/deploy", started, legacySigned(started, plain))).status).toBe(200);
+    const succeeded = JSON.stringify({ release: "R-1", status: "succeeded" });
+    const headers = signed(succeeded, { secret: `whsec_${Buffer.from(plain, "utf8").toString("base64")}` });
+    expect(await post("/hooks/deploy", succeeded, headers)).toEqual({ status: 200, json: { ok: true, release: "R-1", state: "shipped" } });
   });
 
   it("says what is wrong with malformed, invalid, unknown and conflicting reports", async () => {
@@ -143,6 +206,54 @@ describe("POST /hooks/alert", () => {
 
   it("answers 404 when the service has no live release", async () => {
     expect(await post("/hooks/alert", { service: "ghost", summary: "x", severity: "info" })).toMatchObject({ status: 404, json: { error: "no live (shipping or shipped) release of ghost" } });
+  });
+});
+
+describe("webhooks gonogo sends", () => {
+  it("signs the deploy and rollback webhooks so the standardwebhooks library verifies them, with the idempotency key as webhook-id", async () => {
+    receiver = await startWebhookReceiver(SECRET);
+    await app.stop();
+    await startApp({ DATABASE_PATH: join(dir, "out.db"), DEPLOY_WEBHOOK_URL: receiver.url, ROLLBACK_WEBHOOK_URL: receiver.url });
+    await shipping();
+    await say("oscar", "rollback R-1 error rate 5x");
+    await vi.waitFor(() => expect(receiver!.received).toHaveLength(2), { timeout: 5_000 });
+    for (const hook of receiver.received) {
+      // What a receiver does with the library: verify the raw body against the headers, or throw.
+      expect(new Webhook(SECRET).verify(hook.body, hook.headers as Record<string, string>)).toEqual(hook.json);
+      expect(hook.validLegacySignature).toBe(true);
+    }
+    expect(receiver.received.map((h) => [h.json.event, h.headers["webhook-id"], h.headers["idempotency-key"]])).toEqual([
+      ["deploy", "deploy:R-1:1", "deploy:R-1:1"],
+      ["rollback", "rollback:R-1", "rollback:R-1"],
+    ]);
+  });
+
+  it("keeps the webhook-id across retries, and the library verifies every attempt (plain secret as its bytes)", async () => {
+    const plain = "plain-webhook-secret-0123456789";
+    receiver = await startWebhookReceiver(plain, { failFirst: 1, now: () => core.clock.now() });
+    const core = createTestCore({ config: { rollbackWebhookUrl: receiver.url, webhookSecret: plain } });
+    try {
+      const act = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+      for (const [who, text] of [["alice", "create payments 1.4.2"], ["bob", "vote R-1 go"], ["carol", "vote R-1 go"], ["alice", "ship R-1"], ["alice", "shipped R-1"], ["alice", "rollback R-1 bad"]] as const) await act(who, text);
+      await core.bot.runDueJobs();
+      core.clock.advance(2_000);
+      await core.bot.runDueJobs();
+      expect(receiver.received.map((h) => [h.headers["webhook-id"], h.validSignature, h.signatureError])).toEqual([
+        ["rollback:R-1", true, null],
+        ["rollback:R-1", true, null],
+      ]);
+    } finally {
+      await core.close();
+    }
+  });
+
+  it("refuses a WEBHOOK_SECRET that starts with whsec_ but is not the base64 of 24 to 64 bytes, and says how to make one", () => {
+    for (const bad of ["whsec_", "whsec_not base64!", `whsec_${Buffer.alloc(16).toString("base64")}`]) {
+      expect(() => loadConfig({ WEBHOOK_SECRET: bad })).toThrow(/WEBHOOK_SECRET: expected whsec_ followed by the base64 of 24 to 64 random bytes .*randomBytes\(32\)/);
+    }
+    expect(loadConfig({ WEBHOOK_SECRET: SECRET }).webhookSecret).toBe(SECRET);
+    expect(loadConfig({ WEBHOOK_SECRET: "any plain secret" }).webhookSecret).toBe("any plain secret");
+    expect(loadConfig({ WEBHOOK_SECRET: "   " }).webhookSecret).toBeUndefined();
   });
 });
 

@@ -91,6 +91,13 @@ describe("the terminal adapter through a pipe", () => {
     expect(r.stdout).toContain("/release create <service> <version>");
   }, 30_000);
 
+  it("stops at /quit and runs none of the lines piped after it", async () => {
+    const r = await runGonogo("/release create payments 1.4.2\n/quit\n/release create search 2.0.0\n", { DATABASE_PATH: join(dir, "quit.db") });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Created R-1");
+    expect(r.stdout).not.toContain("R-2");
+  }, 30_000);
+
   it("stops at start-up with a message naming a wrong variable", async () => {
     const r = await runGonogo("", { DATABASE_PATH: join(dir, "x.db"), GONOGO_TIMEZONE: "Mars/Olympus", WEBHOOK_SECRET: "", ROLLBACK_WEBHOOK_URL: "not a url" });
     expect(r.code).toBe(1);

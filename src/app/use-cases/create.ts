@@ -22,7 +22,8 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const policy = await policyFor(ctx, channel.key);
   const now = ctx.clock.now();
   // Read everything that can be wrong before writing anything.
-  const scheduledAt = input.when ? withField("when", () => parseWhen(input.when!, now, policy.timezone)) : null;
+  const read = input.when ? withField("when", () => parseWhen(input.when!, now, policy.timezone)) : null;
+  const scheduledAt = read?.at ?? null;
   if (input.description && input.description.length > 1000) throw new UserError("description_too_long", "Keep the description under 1000 characters; link to the changelog instead.", "description");
   const managerId = input.manager ? qualifySubject(actor, input.manager) : actor.id;
   const managerName = input.manager ? displayName(managerId) : actor.name;
@@ -56,7 +57,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
 
   const when = scheduledAt === null
     ? `Not scheduled yet: \`/release schedule ${release.id} <time>\` starts the countdown.`
-    : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.`;
+    : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${read?.note ? ` ${read.note}` : ""}`;
   return ok(`Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by ${managerName}. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}). ${when}`);
 }
 

@@ -55,7 +55,7 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
   // Voting stays voting; a held release re-opens; anything else is refused with what is possible.
   const state = release.state === "voting" ? release.state : transition(release.id, release.state, "reopen");
   const policy = await policyFor(ctx, release.channel.key);
-  const at = parseWhen(when, ctx.clock.now(), policy.timezone);
+  const { at, note } = parseWhen(when, ctx.clock.now(), policy.timezone);
   const updated = await ctx.store.updateRelease(release.id, { scheduledAt: at, timezone: policy.timezone, state, stateReason: null });
   await audit(ctx, actor, platform, release.id, release.scheduledAt === null ? "scheduled" : "rescheduled", { from: release.scheduledAt, to: at, state });
   const reminders = await planCountdownJobs(ctx, updated);
@@ -63,7 +63,7 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
   if (release.scheduledAt !== null) {
     ctx.effects.push(notice(release.id, `🕑 ${release.id} moved to ${formatInZone(at, policy.timezone)} by ${actor.name}.`));
   }
-  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). Reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${release.state === "held" ? " Voting is open again." : ""}`);
+  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). Reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}`);
 }
 
 /** Changing what ships voids the votes: people approved something else. */
