@@ -1,5 +1,6 @@
 import { decide } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
+import { checkLength } from "../../domain/limits.js";
 import { transition } from "../../domain/release.js";
 import { formatInZone, parseWhen, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
@@ -75,7 +76,7 @@ export function updateRelease(ctx: Ctx, actor: Actor, platform: string, id: stri
   }
   const before = field === "version" ? release.version : release.description;
   if (before === value) return ok(`${release.id} already has that ${field}; nothing changed.`);
-  if (field === "description" && value.length > 1000) throw new UserError("description_too_long", "Keep the description under 1000 characters; link to the changelog instead.");
+  if (field === "description") checkLength("description", value);
   const cleared = ctx.store.getVotes(release.id);
   ctx.store.clearVotes(release.id);
   const what = field === "version" ? `version changed from ${release.version} to ${value}` : "description/changelog changed";
