@@ -1,3 +1,4 @@
+import type { types as slack } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { renderModal as renderDiscordModal } from "../../adapters/discord/render.js";
 import { renderModal as renderSlackModal } from "../../adapters/slack/render-form.js";
@@ -20,7 +21,9 @@ describe("modal text boxes hold exactly what the core accepts", () => {
   it.each(CASES)("Slack: the $name form's max_length is the limits table's", ({ form, limits }) => {
     const modal = renderSlackModal(form, { release: form.releaseId, channel: "C1", team: "T1" });
     const boxes = Object.fromEntries(
-      modal.blocks.flatMap((b) => (b.type === "input" && b.element.type === "plain_text_input" ? [[b.block_id!.replace(/^field:/, ""), b.element.max_length]] : [])),
+      modal.blocks
+        .filter((b): b is slack.InputBlock => b.type === "input")
+        .flatMap((b) => (b.element.type === "plain_text_input" ? [[b.block_id!.replace(/^field:/, ""), b.element.max_length]] : [])),
     );
     const typed = Object.entries(limits).filter(([key]) => form.fields.find((f) => f.key === key)?.kind !== "datetime");
     expect(boxes).toEqual(Object.fromEntries(typed.map(([key, kind]) => [key, INPUT_LIMITS[kind].max])));

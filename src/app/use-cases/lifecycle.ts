@@ -89,9 +89,14 @@ export function updateRelease(ctx: Ctx, actor: Actor, platform: string, id: stri
   audit(ctx, actor, platform, release.id, "content_changed", { field, before, after: value, votesVoided: cleared.map((v) => ({ voter: v.voter, choice: v.choice })) });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (cleared.length) {
-    ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${what}. ${cleared.length} vote(s) were cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
+    ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${what}. ${votesWere(cleared.length)} cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
   }
-  return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${cleared.length} vote(s) were voided and the voters are asked to vote again.` : ""}`);
+  return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${votesWere(cleared.length)} voided and the voters are asked to vote again.` : ""}`);
+}
+
+/** `1 vote was`, `2 votes were`. */
+function votesWere(n: number): string {
+  return n === 1 ? "1 vote was" : `${n} votes were`;
 }
 
 export function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: string): Reply {
