@@ -67,7 +67,7 @@ describe("the terminal adapter through a pipe", () => {
     const csvPath = /file: (\S+\.csv)/.exec(second.stdout)![1]!;
     expect(readFileSync(csvPath, "utf8")).toContain("rollback_requested");
     expect(second.stdout).toContain("R-1  payments 1.4.2 → staging  [Shipped]");
-    expect(second.stdout).toContain("Roll back R-1?");
+    expect(second.stdout).toContain("Roll back R-1: payments 1.4.2 → staging");
     expect(second.stdout).toContain("Rollback of R-1 started");
     expect(second.stdout).toContain("Rollback webhook: delivered (HTTP 200)");
     expect(second.stdout).toContain("R-1 is marked rolled back. Time to restore:");

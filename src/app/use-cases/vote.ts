@@ -12,7 +12,7 @@ function currentDecision(ctx: Ctx, release: Release): DecisionResult {
 }
 
 function summary(result: DecisionResult): string {
-  return result.decision === "go" ? "Decision: GO." : `Decision: ${result.decision === "no_go" ? "NO-GO" : "pending"}: ${result.reasons.join(" · ")}.`;
+  return result.decision === "go" ? "Decision: GO." : `Decision: ${result.decision === "no_go" ? "NO-GO" : "Pending"}: ${result.reasons.join(" · ")}.`;
 }
 
 /** Casts or changes the actor's one current vote. Every change is in the audit trail. */
