@@ -42,7 +42,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   policy: fc.record({
-    quorum: fc.integer({ min: 0, max: 3 }),
+    quorum: fc.integer({ min: 1, max: 3 }),
     require: fc.subarray(SIGN_OFF_ROLES),
     veto: fc.boolean(),
     selfApproval: fc.boolean(),

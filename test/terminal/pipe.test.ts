@@ -101,7 +101,7 @@ describe("the terminal adapter through a pipe", () => {
   it("stops at start-up with a message naming a wrong variable", async () => {
     const r = await runGonogo("", { DATABASE_PATH: join(dir, "x.db"), GONOGO_TIMEZONE: "Mars/Olympus", WEBHOOK_SECRET: "", ROLLBACK_WEBHOOK_URL: "not a url" });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("GONOGO_TIMEZONE: expected an IANA time zone");
+    expect(r.stderr).toContain("GONOGO_TIMEZONE must be an IANA time zone");
     expect(r.stderr).toContain("ROLLBACK_WEBHOOK_URL");
   }, 30_000);
 });
