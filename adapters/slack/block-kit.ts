@@ -72,7 +72,7 @@ const LOOKALIKES: Record<string, string> = {
 export function inertText(text: string): string {
   return text
     .replace(/^(\s*)([>\uFF1E])/gm, "$1\u00AD$2")
-    .replace(/@(channel|here|everyone)\b/gi, "@\u2060$1")
+    .replace(/@(channel|here|everyone)/gi, "@\u2060$1")
     .replace(/[*_~`\uFF0A\uFF3F\uFF40]/g, (c) => LOOKALIKES[c] ?? c)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
