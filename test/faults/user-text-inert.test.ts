@@ -8,6 +8,7 @@ import { renderCard as discordCard, renderFormErrors, renderModal as discordModa
 import { startHarness as startSlack, USERS, type Harness as SlackHarness } from "../slack/harness.js";
 import { startHarness as startDiscord, type Harness as DiscordHarness } from "../discord/harness.js";
 import { member } from "../fakes/discord-fixtures.js";
+import type { Json } from "../fakes/discord-server.js";
 
 /**
  * The rule under test: nothing a user typed can ping, link or format, on any platform, in
@@ -103,7 +104,7 @@ function checkDiscordMarkdown(markdown: string, meant: DiscordMeant): void {
 }
 
 /** A message body as sent: markdown where Discord reads it, and allowed_mentions naming only the meant. */
-function checkDiscordMessage(body: Record<string, any>, meant: DiscordMeant, allowedKey = "allowed_mentions"): string {
+function checkDiscordMessage(body: Json, meant: DiscordMeant, allowedKey = "allowed_mentions"): string {
   const texts: string[] = [];
   if (typeof body.content === "string") texts.push(body.content);
   for (const e of body.embeds ?? []) {
