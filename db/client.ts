@@ -1,9 +1,10 @@
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { databaseOpenError, prepareDatabasePath } from "./database-path.js";
 import { checkpointDue, createCheckpointer, inLull, type Checkpointer, WAL_HARD_LIMIT_BYTES } from "./checkpointer.js";
 import * as schema from "./schema.js";
 
@@ -36,9 +37,14 @@ export interface DatabaseOptions {
  * busy timeout, and applies pending migrations. `:memory:` works for tests.
  */
 export function openDatabase(path: string, options: DatabaseOptions = {}): DatabaseHandle {
-  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path, { timeout: 5000 });
-  sqlite.pragma("journal_mode = WAL");
+  prepareDatabasePath(path);
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(path, { timeout: 5000 });
+    sqlite.pragma("journal_mode = WAL");
+  } catch (err) {
+    throw databaseOpenError(path, err);
+  }
   // NORMAL in WAL mode is durable across process crashes (only an OS crash can lose the last commits).
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");

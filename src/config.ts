@@ -1,69 +1,124 @@
-import { z } from "zod";
-import { isValidTimeZone } from "./domain/policy.js";
+import { isValidTimeZone, zeroQuorumNote } from "./domain/policy.js";
+import { describeRange, readWholeNumber, WHOLE_NUMBER_RANGES } from "./domain/whole-number.js";
 import { webhookSecretProblem } from "./app/webhook-signature.js";
 
-const csv = z
-  .string()
-  .optional()
-  .transform((v) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []));
-const optionalUrl = (what: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v?.trim() ? v.trim() : undefined))
-    .pipe(z.url({ message: `${what} must be a full URL such as https://ci.example.com/hooks/gonogo` }).optional());
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((v, ctx) => {
-      const m = /^(\d+)\s*(ms|s|m|h|d)$/.exec(v.trim());
-      if (!m) {
-        ctx.addIssue({ code: "custom", message: "expected a duration such as 30s, 15m, 24h or 7d" });
-        return z.NEVER;
-      }
-      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "ms" | "s" | "m" | "h" | "d"];
-      return Number(m[1]) * unit;
-    });
+/*
+ * Every environment variable gonogo reads, each with one reader. A reader gets the value,
+ * or undefined when the variable is unset or blank ("GONOGO_QUORUM=" in .env means "use the
+ * default", never 0), and returns what gonogo uses or refuses with a sentence that follows
+ * the variable's name: "GONOGO_QUORUM" + " must be a whole number from 1 to 100, not "0x10"."
+ */
+
+/** A refusal from one reader; loadConfig puts the variable's name in front of it. */
+class Refusal extends Error {}
+const refuse = (rest: string): never => {
+  throw new Refusal(rest);
+};
+/** A value as a message shows it: quoted, so blanks and stray characters are visible. */
+const shown = (value: string) => JSON.stringify(value);
+
+type Reader<T> = (value: string | undefined) => T;
+const withDefault =
+  <T>(fallback: T, read: (value: string) => T): Reader<T> =>
+  (value) => (value === undefined ? fallback : read(value));
+const optional =
+  <T>(read: (value: string) => T): Reader<T | undefined> =>
+  (value) => (value === undefined ? undefined : read(value));
+const text = (value: string) => value;
+
+const oneOf =
+  <const T extends string>(choices: readonly T[]) =>
+  (value: string): T =>
+    (choices as readonly string[]).includes(value) ? (value as T) : refuse(`must be ${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}, not ${shown(value)}.`);
+
+const wholeNumber = (range: { min: number; max: number }) => (value: string) =>
+  readWholeNumber(value, range) ?? refuse(`must be ${describeRange(range)}, not ${shown(value)}.`);
+
+const quorum = (value: string) =>
+  readWholeNumber(value, WHOLE_NUMBER_RANGES.quorum) ?? refuse(`must be ${describeRange(WHOLE_NUMBER_RANGES.quorum)}, not ${shown(value)}.${zeroQuorumNote(value)}`);
+
+/** A retro delay or window further out than a year is a typo, not a plan. */
+const LONGEST_DURATION_DAYS = 365;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const duration = (value: string): number => {
+  const m = /^([0-9]+)(ms|s|m|h|d)$/.exec(value);
+  const ms = m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : Number.NaN;
+  if (!(ms <= LONGEST_DURATION_DAYS * UNIT_MS.d)) refuse(`must be a duration from 0s to ${LONGEST_DURATION_DAYS}d such as 30m, 24h or 7d, not ${shown(value)}.`);
+  return ms;
+};
+
+const httpUrl = (example: string) => (value: string) => {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== "http:" && url?.protocol !== "https:") refuse(`must be an http:// or https:// URL such as ${example}, not ${shown(value)}.`);
+  return value;
+};
+
+/** Comma-separated entries, each checked; an empty entry ("a,,b") is a typo, so it is refused rather than skipped. */
+const list = (check: (entry: string) => string | undefined) => (value: string) => {
+  const entries = value.split(",").map((s) => s.trim());
+  const empty = entries.indexOf("");
+  if (empty >= 0) refuse(`has an empty entry (entry ${empty + 1} of ${shown(value)}): remove the extra comma.`);
+  for (const entry of entries) {
+    const problem = check(entry);
+    if (problem) refuse(`entry ${shown(entry)} ${problem}`);
+  }
+  return entries;
+};
+
+/**
+ * The id forms an admin entry may take, as src/app/context.ts matches them: a full
+ * platform-qualified id, or a bare Slack or Discord user id (matched on any team or server).
+ */
+const ADMIN_ID_FORMS = [
+  /^terminal:[A-Za-z0-9._-]{1,32}$/,
+  /^slack:[A-Z0-9]+:[A-Z0-9]+$/,
+  /^discord:[0-9]+:[0-9]+$/,
+  /^[UW][A-Z0-9]+$/,
+  /^[0-9]{5,20}$/,
+];
+const adminId = (entry: string) =>
+  ADMIN_ID_FORMS.some((form) => form.test(entry))
+    ? undefined
+    : "is not an admin id: use terminal:<name>, slack:<team id>:<user id> (or just the Slack user id, U…), or discord:<server id>:<user id> (or just the Discord user id).";
+const roleName = (entry: string) => (/^[a-z][a-z0-9_-]{0,31}$/.test(entry) ? undefined : "is not a role name: use lower-case words such as qa,security.");
+
+/** Secrets are checked but never repeated in a message. */
+const secretStartingWith = (prefix: string, what: string) => (value: string) => (value.startsWith(prefix) ? value : refuse(`must be ${what} starting with ${prefix}.`));
+const matching = (pattern: RegExp, what: string) => (value: string) => (pattern.test(value) ? value : refuse(`must be ${what}, not ${shown(value)}.`));
 
 /** Every environment variable gonogo reads. `.env.example` documents each one. */
-const schema = z.object({
-  DATABASE_PATH: z.string().min(1).default("./data/gonogo.db"),
-  PORT: z.coerce.number({ message: "expected a port number such as 3000" }).int("expected a port number such as 3000").min(0, "expected a port number such as 3000").max(65535, "expected a port number (at most 65535)").default(3000),
-  HOST: z.string().default("0.0.0.0"),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"], { message: "expected debug, info, warn, error or silent" }).default("info"),
-  GONOGO_ADMINS: csv,
-  GONOGO_TIMEZONE: z.string().default("UTC").refine(isValidTimeZone, "expected an IANA time zone such as Europe/Berlin"),
-  // Each check says its own limit: zod reports the schema-wide message for every check otherwise ("600" was "not a whole number").
-  GONOGO_QUORUM: z.coerce.number({ message: "expected a whole number of GO votes, e.g. 2" }).int("expected a whole number of GO votes, e.g. 2").min(0, "expected 0 or more GO votes").max(100, "expected at most 100 GO votes (the same limit as /release policy)").default(2),
-  GONOGO_REQUIRE: csv,
-  GONOGO_RETRO_DELAY: duration("24h"),
-  GONOGO_RETRO_WINDOW: duration("7d"),
-  DEPLOY_WEBHOOK_URL: optionalUrl("DEPLOY_WEBHOOK_URL"),
-  ROLLBACK_WEBHOOK_URL: optionalUrl("ROLLBACK_WEBHOOK_URL"),
+const VARIABLES = {
+  DATABASE_PATH: withDefault("./data/gonogo.db", text),
+  PORT: withDefault(3000, wholeNumber(WHOLE_NUMBER_RANGES.port)),
+  HOST: withDefault("0.0.0.0", text),
+  LOG_LEVEL: withDefault("info", oneOf(["debug", "info", "warn", "error", "silent"])),
+  GONOGO_ADMINS: withDefault([], list(adminId)),
+  GONOGO_TIMEZONE: withDefault("UTC", (v) => (isValidTimeZone(v) ? v : refuse(`must be an IANA time zone such as Europe/Berlin, not ${shown(v)}.`))),
+  GONOGO_QUORUM: withDefault(2, quorum),
+  GONOGO_REQUIRE: withDefault([], list(roleName)),
+  GONOGO_RETRO_DELAY: withDefault(24 * UNIT_MS.h, duration),
+  GONOGO_RETRO_WINDOW: withDefault(7 * UNIT_MS.d, duration),
+  DEPLOY_WEBHOOK_URL: optional(httpUrl("https://ci.example.com/hooks/gonogo")),
+  ROLLBACK_WEBHOOK_URL: optional(httpUrl("https://ci.example.com/hooks/gonogo-rollback")),
   // `whsec_<base64>` (Standard Webhooks: the decoded bytes are the key) or, as before it, any string (its UTF-8 bytes).
-  WEBHOOK_SECRET: z
-    .string()
-    .optional()
-    .transform((v) => (v?.trim() ? v : undefined))
-    .superRefine((v, ctx) => {
-      const problem = v === undefined ? null : webhookSecretProblem(v);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
-  GONOGO_API_TOKEN: z.string().optional().transform((v) => v || undefined).pipe(z.string().min(16, "expected at least 16 characters (a long random string)").optional()),
-  GONOGO_USER: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, "expected a short name (letters, digits, dots, dashes)").optional().or(z.literal("").transform(() => undefined)),
-  GONOGO_TERMINAL: z.enum(["auto", "on", "off"], { message: "expected auto, on or off" }).default("auto"),
-  SLACK_BOT_TOKEN: z.string().optional().transform((v) => v || undefined).pipe(z.string().startsWith("xoxb-", "expected a bot token starting with xoxb-").optional()),
-  SLACK_SIGNING_SECRET: z.string().optional().transform((v) => v || undefined),
-  SLACK_APP_TOKEN: z.string().optional().transform((v) => v || undefined).pipe(z.string().startsWith("xapp-", "expected an app-level token starting with xapp-").optional()),
-  SLACK_API_URL: optionalUrl("SLACK_API_URL"),
-  DISCORD_TOKEN: z.string().optional().transform((v) => v || undefined),
-  DISCORD_APPLICATION_ID: z.string().optional().transform((v) => v || undefined).pipe(z.string().regex(/^\d{5,20}$/, "expected the numeric application id from the Developer Portal").optional()),
-  DISCORD_GUILD_ID: z.string().optional().transform((v) => v || undefined).pipe(z.string().regex(/^\d{5,20}$/, "expected a numeric server (guild) id").optional()),
-  DISCORD_API_URL: optionalUrl("DISCORD_API_URL"),
-});
+  WEBHOOK_SECRET: optional((value) => {
+    const problem = webhookSecretProblem(value);
+    return problem ? refuse(`must be ${problem.replace(/^expected /, "")}.`) : value;
+  }),
+  GONOGO_API_TOKEN: optional((v) => (v.length >= 16 ? v : refuse(`must be at least 16 characters (a long random string); it has ${v.length}.`))),
+  GONOGO_USER: optional(matching(/^[A-Za-z0-9._-]{1,32}$/, "a short name (up to 32 letters, digits, dots, dashes or underscores)")),
+  GONOGO_TERMINAL: withDefault("auto", oneOf(["auto", "on", "off"])),
+  SLACK_BOT_TOKEN: optional(secretStartingWith("xoxb-", "the bot token (OAuth & Permissions)")),
+  SLACK_SIGNING_SECRET: optional(text),
+  SLACK_APP_TOKEN: optional(secretStartingWith("xapp-", "the app-level token (Basic Information → App-Level Tokens)")),
+  SLACK_API_URL: optional(httpUrl("https://slack.com/api/")),
+  DISCORD_TOKEN: optional(text),
+  DISCORD_APPLICATION_ID: optional(matching(/^[0-9]{5,20}$/, "the numeric application id from the Developer Portal (General Information)")),
+  DISCORD_GUILD_ID: optional(matching(/^[0-9]{5,20}$/, "a numeric server (guild) id")),
+  DISCORD_API_URL: optional(httpUrl("https://discord.com/api")),
+};
 
-export type Env = z.infer<typeof schema>;
+export type Env = { [K in keyof typeof VARIABLES]: ReturnType<(typeof VARIABLES)[K]> };
 
 export interface Config {
   databasePath: string;
@@ -93,30 +148,42 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
+/** Whether a variable has a value: unset and blank both mean "use the default". */
+export function isSet(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== "";
+}
+
 /** Reads and checks the environment once. Every problem names the variable and what it expects. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message} (got ${JSON.stringify(redactIfSecret(String(i.path[0]), env[String(i.path[0])]))})`);
-    throw new ConfigError(`gonogo cannot start, the configuration is wrong:\n${lines.join("\n")}\nFix these in your environment or .env file (see .env.example).`);
+  const problems: string[] = [];
+  const e = {} as Record<string, unknown>;
+  for (const [name, read] of Object.entries(VARIABLES) as Array<[string, Reader<unknown>]>) {
+    const value = env[name];
+    try {
+      e[name] = read(isSet(value) ? value : undefined);
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err;
+      problems.push(`${name} ${err.message}`);
+    }
   }
-  const e = parsed.data;
+  if (problems.length) throw configError(problems);
+  return fromEnv(e as Env);
+}
+
+function fromEnv(e: Env): Config {
   const problems: string[] = [];
   if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
-    problems.push("  SLACK_SIGNING_SECRET: required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)");
+    problems.push("SLACK_SIGNING_SECRET is required in HTTP mode: set it, or set SLACK_APP_TOKEN for Socket Mode.");
   }
   if ((e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) && !e.SLACK_BOT_TOKEN) {
-    problems.push("  SLACK_BOT_TOKEN: required when other SLACK_* variables are set (the xoxb- token from OAuth & Permissions)");
+    problems.push("SLACK_BOT_TOKEN is required when other SLACK_* variables are set: use the xoxb- token from OAuth & Permissions.");
   }
-  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) problems.push("  DISCORD_APPLICATION_ID: required with DISCORD_TOKEN (General Information → Application ID)");
-  if (e.DISCORD_APPLICATION_ID && !e.DISCORD_TOKEN) problems.push("  DISCORD_TOKEN: required with DISCORD_APPLICATION_ID (Bot → Reset Token)");
+  if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) problems.push("DISCORD_APPLICATION_ID is required with DISCORD_TOKEN: copy it from General Information → Application ID.");
+  if (e.DISCORD_APPLICATION_ID && !e.DISCORD_TOKEN) problems.push("DISCORD_TOKEN is required with DISCORD_APPLICATION_ID: copy it from Bot → Reset Token.");
   if ((e.DEPLOY_WEBHOOK_URL || e.ROLLBACK_WEBHOOK_URL) && !e.WEBHOOK_SECRET) {
-    problems.push("  WEBHOOK_SECRET: required when a webhook URL is set, so receivers can verify gonogo signed the call (use a long random string)");
+    problems.push("WEBHOOK_SECRET is required when a webhook URL is set, so receivers can check gonogo signed the call: set it to a long random string (`whsec_…`, see the README).");
   }
-  for (const role of e.GONOGO_REQUIRE) {
-    if (!/^[a-z][a-z0-9_-]{0,31}$/.test(role)) problems.push(`  GONOGO_REQUIRE: "${role}" is not a role name (lower-case words such as qa,security)`);
-  }
-  if (problems.length) throw new ConfigError(`gonogo cannot start, the configuration is wrong:\n${problems.join("\n")}\nSee .env.example.`);
+  if (problems.length) throw configError(problems);
 
   return {
     databasePath: e.DATABASE_PATH,
@@ -145,7 +212,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-const SECRET_NAMES = /TOKEN|SECRET/;
-function redactIfSecret(name: string, value: string | undefined): string | undefined {
-  return value && SECRET_NAMES.test(name) ? "[redacted]" : value;
+function configError(problems: string[]): ConfigError {
+  return new ConfigError(`gonogo cannot start, the configuration is wrong:\n${problems.map((p) => `  ${p}`).join("\n")}\nFix these in your environment or .env file (see .env.example).`);
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, isSet, loadConfig, type Config } from "./config.js";
 import { startGonogo } from "./program.js";
+import { describeStartupError } from "./startup-error.js";
 
 /** `npm start`: read the configuration once, start everything, stop cleanly on SIGTERM/SIGINT or end of terminal input. */
 async function main(): Promise<void> {
@@ -26,8 +27,12 @@ async function main(): Promise<void> {
     stdin: process.stdin,
     stdout: process.stdout,
     writeLog: (line) => process.stderr.write(line),
-    portExplicit: process.env.PORT !== undefined,
-    logLevelExplicit: process.env.LOG_LEVEL !== undefined,
+    // A blank `PORT=` (as in .env.example) is unset, like every other variable.
+    portExplicit: isSet(process.env.PORT),
+    logLevelExplicit: isSet(process.env.LOG_LEVEL),
+  }).catch((err: unknown) => {
+    process.stderr.write(`${describeStartupError(err, config)}\n`);
+    process.exit(1);
   });
   // Defence in depth: a library's stray promise must not take every chat platform down.
   process.on("unhandledRejection", (err) => gonogo.log.error({ err: err instanceof Error ? err.message : String(err) }, "unhandled rejection"));

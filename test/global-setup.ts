@@ -1,6 +1,9 @@
-import { execSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 
-/** `npm run build` once before any test file runs: the program tests spawn dist/main.js. */
+/**
+ * Builds dist/ before any test file runs, the way `npm start` does (only when it is missing or
+ * older than the sources): the program tests spawn dist/main.js and the operator scripts.
+ */
 export default function setup(): void {
-  execSync("npm run build --silent", { stdio: "inherit" });
+  execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { stdio: "inherit" });
 }

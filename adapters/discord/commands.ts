@@ -6,8 +6,13 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
+import { INPUT_LIMITS } from "../../src/domain/limits.js";
 
-/** The one slash command. Its subcommands mirror the core grammar in src/domain/grammar.ts. */
+/**
+ * The one slash command. Its subcommands mirror the core grammar in src/domain/grammar.ts,
+ * and every text option's `max_length` is the core's limit (src/domain/limits.ts), so Discord
+ * stops an over-long value in the box instead of the core refusing it after sending.
+ */
 export const COMMAND_NAME = "release";
 
 type Option = APIApplicationCommandBasicOption;
@@ -31,9 +36,10 @@ const choice = (name: string, description: string, pairs: Array<[string, string]
 });
 
 /** Release ids autocomplete from the releases the person can act on. */
-const id = (required = true): Option => str("id", "Release id, e.g. R-12", { required, max_length: 12, autocomplete: true });
-const reason = (description: string, required = false): Option => str("reason", description, { required, max_length: 1000 });
-const when = (required: boolean): Option => str("when", "2030-01-15T14:00Z, tomorrow 10:00, 14:00 Europe/Berlin, in 2h", { required, max_length: 100 });
+const max = (kind: keyof typeof INPUT_LIMITS) => INPUT_LIMITS[kind].max;
+const id = (required = true): Option => str("id", "Release id, e.g. R-12", { required, max_length: max("releaseId"), autocomplete: true });
+const reason = (kind: "voteReason" | "holdReason" | "cancelReason" | "rollbackReason", description: string): Option => str("reason", description, { max_length: max(kind) });
+const when = (required: boolean): Option => str("when", "2030-01-15T14:00Z, tomorrow 10:00, 14:00 Europe/Berlin, in 2h", { required, max_length: max("when") });
 
 const sub = (name: string, description: string, options: Option[] = []): APIApplicationCommandSubcommandOption => ({
   type: ApplicationCommandOptionType.Subcommand,
@@ -53,17 +59,17 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
       contexts: [InteractionContextType.Guild],
       options: [
         sub("create", "Create a release and post its go/no-go card here", [
-          str("service", "Service name, e.g. payments", { required: true, max_length: 64 }),
-          str("version", "Version, e.g. 1.4.2", { required: true, max_length: 64 }),
+          str("service", "Service name, e.g. payments", { required: true, max_length: max("service") }),
+          str("version", "Version, e.g. 1.4.2", { required: true, max_length: max("version") }),
           when(false),
-          str("environment", "Environment, e.g. production (default from the channel policy)", { max_length: 32 }),
+          str("environment", "Environment, e.g. production (default from the channel policy)", { max_length: max("environment") }),
           { type: ApplicationCommandOptionType.User, name: "manager", description: "Release manager (default: you)", required: false },
-          str("description", "Changelog link or a short description", { max_length: 1000 }),
+          str("description", "Changelog link or a short description", { max_length: max("description") }),
         ]),
         sub("vote", "Vote go, no-go or abstain", [
           id(),
           choice("choice", "Your vote", [["go", "go"], ["no-go", "no-go"], ["abstain", "abstain"]]),
-          reason("Why (required for no-go)"),
+          reason("voteReason", "Why (required for no-go)"),
         ]),
         sub("retract", "Take back your vote", [id()]),
         sub("status", "Show a release card (or the releases in this channel)", [id(false)]),
@@ -73,30 +79,31 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
         sub("update", "Change the version or description (voids current votes)", [
           id(),
           choice("field", "What to change", [["version", "version"], ["description", "desc"]]),
-          str("value", "The new value", { required: true, max_length: 1000 }),
+          // One box for both: the longer limit; the core holds a version to its own.
+          str("value", "The new value", { required: true, max_length: Math.max(max("version"), max("description")) }),
         ]),
         sub("ship", "Start the deploy (needs GO)", [id()]),
         sub("shipped", "Mark the release as deployed", [id()]),
-        sub("hold", "Put the release on hold", [id(), reason("Why it is held")]),
-        sub("cancel", "Cancel the release", [id(), reason("Why it is cancelled")]),
-        sub("rollback", "Roll the release back", [id(), reason("What went wrong")]),
+        sub("hold", "Put the release on hold", [id(), reason("holdReason", "Why it is held")]),
+        sub("cancel", "Cancel the release", [id(), reason("cancelReason", "Why it is cancelled")]),
+        sub("rollback", "Roll the release back", [id(), reason("rollbackReason", "What went wrong")]),
         sub("recovered", "Mark the rollback as finished", [id()]),
         sub("retro", "Open the retro notes form", [id()]),
-        sub("policy", "Show or change this channel's vote policy", [str("set", "Changes, e.g. quorum=2 require=qa,security", { max_length: 200 })]),
+        sub("policy", "Show or change this channel's vote policy", [str("set", "Changes, e.g. quorum=2 require=qa,security", { max_length: max("policyChanges") })]),
         sub("role", "Grant, revoke or list gonogo roles", [
           choice("action", "What to do", [["grant", "grant"], ["revoke", "revoke"], ["list", "list"]]),
           { type: ApplicationCommandOptionType.Mentionable, name: "who", description: "A member or a server role", required: false },
-          str("role", "gonogo role, e.g. qa, security, oncall, release-manager, admin", { max_length: 32 }),
+          str("role", "gonogo role, e.g. qa, security, oncall, release-manager, admin", { max_length: max("role") }),
         ]),
         sub("stats", "Deploy frequency, lead time, failure rate, time to restore, time to decision", [
-          str("service", "Only this service", { max_length: 64 }),
+          str("service", "Only this service", { max_length: max("service") }),
           { type: ApplicationCommandOptionType.Integer, name: "days", description: "How many days back (default 30)", required: false, min_value: 1, max_value: 3650 },
         ]),
         sub("audit", "One release's timeline, or export / verify the audit trail", [
           choice("action", "What to do", [["timeline", "timeline"], ["export", "export"], ["verify", "verify"]]),
           id(false),
-          str("from", "Export from this date, e.g. 2030-01-01", { max_length: 10 }),
-          str("to", "Export up to this date, e.g. 2030-01-31", { max_length: 10 }),
+          str("from", "Export from this date, e.g. 2030-01-01", { max_length: max("auditDate") }),
+          str("to", "Export up to this date, e.g. 2030-01-31", { max_length: max("auditDate") }),
         ]),
         sub("help", "How to use /release"),
       ],

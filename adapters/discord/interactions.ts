@@ -4,7 +4,7 @@ import type { Logger } from "../../src/app/ports.js";
 import type { Reply } from "../../src/app/views.js";
 import { actorFrom, toInboundEvent, type ActionableInteraction } from "./inbound.js";
 import { clip, LIMITS } from "./limits.js";
-import { renderFormErrors, renderModal, renderReplyMessage } from "./render.js";
+import { md, renderFormErrors, renderModal, renderReplyMessage } from "./render.js";
 import { errorForLog } from "./scrub.js";
 
 /**
@@ -16,6 +16,8 @@ export const DEFER_AFTER_MS = 2000;
 
 const NOT_IN_GUILD = "gonogo works in server channels: releases, roles and policies belong to a server.";
 const APOLOGY = "Something went wrong on our side and nothing was changed. Please try again; if it keeps failing, tell whoever runs gonogo.";
+/** Every answer pings nobody: it goes to the person who acted, and its text may quote what people typed. */
+const NO_PINGS = { parse: [] };
 
 type Responder = ActionableInteraction & Interaction<"cached" | "raw">;
 
@@ -35,15 +37,15 @@ export function createInteractionHandler(deps: InteractionDeps): (i: Interaction
       if (i.isAutocomplete()) return await autocomplete(i, deps.bot);
       if (!i.isChatInputCommand() && !i.isButton() && !i.isModalSubmit()) return;
       if (!i.inGuild()) {
-        await i.reply({ content: NOT_IN_GUILD, flags: MessageFlags.Ephemeral });
+        await i.reply({ content: NOT_IN_GUILD, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
         return;
       }
       await handle(i, deps);
     } catch (err) {
       deps.log.error({ err: errorForLog(err, deps.secrets), interaction: i.id, type: i.type }, "discord interaction failed");
       if (i.isRepliable() && !i.replied) {
-        const answer = { content: APOLOGY, flags: MessageFlags.Ephemeral } as const;
-        await (i.deferred ? i.editReply({ content: APOLOGY }) : i.reply(answer)).catch(() => undefined);
+        const answer = { content: APOLOGY, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
+        await (i.deferred ? i.editReply({ content: APOLOGY, allowedMentions: NO_PINGS }) : i.reply(answer)).catch(() => undefined);
       }
     }
   };
@@ -53,7 +55,7 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
   const inbound = toInboundEvent(i);
   if (!inbound.ok) {
     if (inbound.tampered) deps.log.warn({ interaction: i.id, user: i.user.id, customId: clip("customId" in i ? i.customId : "", 120) }, "discord: unrecognised custom_id");
-    await i.reply({ content: inbound.error, flags: MessageFlags.Ephemeral });
+    await i.reply({ content: clip(md`${inbound.error}`.markup, LIMITS.content), flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
     return;
   }
   // The timer is the only thing a press allocates for the slow case (no race of promises):
@@ -76,7 +78,7 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
     await deferred;
     // The deferral already made the reply ephemeral; edits cannot carry flags.
     const { content, embeds, components, files } = answerFor(first);
-    await i.editReply({ content: content ?? null, embeds: embeds ?? [], components: components ?? [], files: files ?? [] });
+    await i.editReply({ content: content ?? null, embeds: embeds ?? [], components: components ?? [], files: files ?? [], allowedMentions: NO_PINGS });
     return;
   }
   if (first.type === "form" && !i.isModalSubmit()) {
@@ -98,13 +100,13 @@ async function replyPrivately(i: Responder, answer: ReturnType<typeof answerFor>
     await i.reply(answer);
     return;
   }
-  const data = { content: answer.content, embeds: answer.embeds, components: answer.components, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } };
+  const data = { content: answer.content, embeds: answer.embeds, components: answer.components, flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS };
   await i.client.rest.post(Routes.interactionCallback(i.id, i.token), { body: { type: InteractionResponseType.ChannelMessageWithSource, data }, auth: false });
 }
 
 /** The private answer to the person who acted. A modal cannot open another modal, so a form here becomes text. */
 function answerFor(reply: Reply): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
-  const base = { flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
+  const base = { flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
   switch (reply.type) {
     case "message": {
       const m = renderReplyMessage(reply.text, reply.cards);
@@ -115,7 +117,7 @@ function answerFor(reply: Reply): InteractionReplyOptions & { flags: MessageFlag
     case "form_errors":
       return { ...base, content: renderFormErrors(reply.text, reply.errors) };
     case "form":
-      return { ...base, content: clip(`${reply.form.title}: ${reply.form.context} — use the button on the card to open the form.`, LIMITS.content) };
+      return { ...base, content: clip(md`${reply.form.title}: ${reply.form.context} — use the button on the card to open the form.`.markup, LIMITS.content) };
   }
 }
 

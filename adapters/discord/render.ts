@@ -24,6 +24,53 @@ export interface MessageBody {
   message_reference?: { message_id: string; fail_if_not_exists: boolean };
 }
 
+/**
+ * How text the core hands over becomes Discord markdown, in one place.
+ *
+ * Every string in a core view is plain text that may carry anything a user typed, and
+ * nothing marks which part is whose. So wherever Discord reads markdown (content, embed
+ * title, description, field names and values, a modal's text display) the renderer
+ * writes its markup with the `md` template tag, and `md` passes each interpolated string
+ * through `inertText`. Bold labels, timestamps and the mentions a notice means come only
+ * from the renderer's own template text and from ids. Places Discord shows as plain text
+ * (footers, button and input labels, a text input's value, autocomplete names) take the
+ * text as is. `allowed_mentions` on every message is the second lock: it lists exactly
+ * the users (and configured roles) a notice means, so even a mention that slipped
+ * through could not ping. A bare URL stays as typed: it shows where it goes.
+ */
+export interface Markdown {
+  readonly markup: string;
+}
+
+/**
+ * The one escaping function: plain text in, markdown that shows exactly that text. A
+ * backslash before a punctuation mark makes Discord show the mark itself, so marks that
+ * format anywhere (`* _ ~ | \` [ ] < \`) are escaped everywhere, and marks that format
+ * only at a line's start (quotes, headings, lists) are escaped there. `@everyone` and
+ * `@here` get a zero-width space, as discord.js's cleanContent does.
+ */
+export function inertText(text: string): string {
+  return text
+    .replace(/[\\*_~|`[\]<]/g, "\\$&")
+    .replace(/^(\s*)([>#+-]|\d+\.)/gm, (_, space: string, mark: string) => `${space}${mark.replace(/[>#+.-]/, "\\$&")}`)
+    .replace(/@(everyone|here)/gi, "@\u200b$1");
+}
+
+/** Renderer-written markdown; every `${value}` that is a string is core text and is made inert. */
+export function md(strings: TemplateStringsArray, ...values: Array<string | number | Markdown>): Markdown {
+  let out = strings[0] ?? "";
+  values.forEach((v, i) => {
+    out += typeof v === "object" ? v.markup : inertText(String(v));
+    out += strings[i + 1] ?? "";
+  });
+  return { markup: out };
+}
+
+/** Markdown cut to Discord's limit for where it goes. */
+function fit(text: Markdown, max: number): string {
+  return clip(text.markup, max);
+}
+
 const COLOURS = { go: 0x2ecc71, no_go: 0xe74c3c, pending: 0xf1c40f, resolved: 0x95a5a6, rollback: 0xe67e22 } as const;
 
 /** Discord styles by what the button does, so Go is always green and No-go / Roll back red. */
@@ -38,8 +85,8 @@ const STYLE_BY_ACTION: Record<CardAction, ButtonStyle.Primary | ButtonStyle.Seco
 const CHOICE_TITLES = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;
 
 /** `<t:…:F>` shows the instant in each viewer's zone; `<t:…:R>` counts down live in the client. */
-export function discordTime(ms: number, style: "F" | "R"): string {
-  return `<t:${Math.floor(ms / 1000)}:${style}>`;
+export function discordTime(ms: number, style: "F" | "R"): Markdown {
+  return { markup: `<t:${Math.floor(ms / 1000)}:${style}>` };
 }
 
 function colour(card: CardView): number {
@@ -57,7 +104,8 @@ function voteFields(votes: VoteLine[], budgetPerField: number): APIEmbedField[] 
     const lines: string[] = [];
     let used = 0;
     for (const [i, v] of mine.entries()) {
-      const line = clip(`• ${v.voterName}${v.reason ? ` — ${v.reason}` : ""}`, 200);
+      // Cut the person's text before escaping it, so a cut never lands inside an escape.
+      const line = fit(v.reason ? md`• ${clip(v.voterName, 60)} — ${clip(v.reason, 140)}` : md`• ${clip(v.voterName, 60)}`, 400);
       const rest = mine.length - i;
       const moreLen = `\n… and ${rest} more`.length;
       if (used + line.length + 1 + (rest > 1 ? moreLen : 0) > budgetPerField) {
@@ -74,28 +122,28 @@ function voteFields(votes: VoteLine[], budgetPerField: number): APIEmbedField[] 
 
 /** The card's embed: what is released, its state, the decision and what it waits for, votes, time. */
 export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}): APIEmbed {
-  const descParts = [`**${card.decisionLine}**`];
-  if (card.description) descParts.push(clip(card.description, 1000));
+  const descParts = [md`**${card.decisionLine}**`];
+  if (card.description) descParts.push(md`${clip(card.description, 1000)}`);
   // The live <t:R> below replaces the static "T-0 in …" text, which would go stale between edits.
-  if (card.countdownLine && !(card.scheduledAt !== null && /^T-0 in\b/.test(card.countdownLine))) descParts.push(card.countdownLine);
+  if (card.countdownLine && !(card.scheduledAt !== null && /^T-0 in\b/.test(card.countdownLine))) descParts.push(md`${card.countdownLine}`);
 
   const fields: APIEmbedField[] = [
-    { name: "State", value: clip(card.stateLabel, 100), inline: true },
-    { name: "Environment", value: clip(card.environment, 100), inline: true },
-    { name: "Manager", value: clip(card.managerName, 100), inline: true },
+    { name: "State", value: fit(md`${clip(card.stateLabel, 100)}`, LIMITS.fieldValue), inline: true },
+    { name: "Environment", value: fit(md`${clip(card.environment, 100)}`, LIMITS.fieldValue), inline: true },
+    { name: "Manager", value: fit(md`${clip(card.managerName, 100)}`, LIMITS.fieldValue), inline: true },
   ];
   if (card.scheduledAt !== null) {
-    fields.push({ name: "Release time", value: `${discordTime(card.scheduledAt, "F")}\n${discordTime(card.scheduledAt, "R")}`, inline: false });
+    fields.push({ name: "Release time", value: md`${discordTime(card.scheduledAt, "F")}\n${discordTime(card.scheduledAt, "R")}`.markup, inline: false });
   }
   if (!opts.compact) {
     const withVotes = new Set(card.votes.map((v) => v.choice)).size || 1;
     fields.push(...voteFields(card.votes, Math.min(LIMITS.fieldValue, Math.floor(3000 / withVotes))));
-    if (card.notes.length) fields.push({ name: "Notes", value: clip(card.notes.join("\n"), LIMITS.fieldValue), inline: false });
+    if (card.notes.length) fields.push({ name: "Notes", value: fit(md`${clip(card.notes.join("\n"), LIMITS.fieldValue)}`, LIMITS.fieldValue), inline: false });
   }
   const { go, noGo, abstain } = card.tally;
   return {
-    title: clip(`${card.releaseId} · ${card.title}`, LIMITS.embedTitle),
-    description: clip(descParts.join("\n\n"), LIMITS.embedDescription),
+    title: fit(md`${card.releaseId} · ${clip(card.title, 200)}`, LIMITS.embedTitle),
+    description: clip(descParts.map((p) => p.markup).join("\n\n"), LIMITS.embedDescription),
     color: colour(card),
     fields: fields.slice(0, LIMITS.embedFields),
     footer: { text: `gonogo ${card.releaseId} · ${go} go · ${noGo} no-go · ${abstain} abstain` },
@@ -142,7 +190,8 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
   const users = [...new Set(notice.mention.flatMap((m) => (USER_ID.exec(m)?.[1] === guildId ? [USER_ID.exec(m)![2]!] : [])))].slice(0, LIMITS.allowedMentions);
   const roles = [...new Set(notice.mentionGroups.flatMap((m) => (ROLE_SUBJECT.exec(m)?.[1] === guildId ? [ROLE_SUBJECT.exec(m)![2]!] : [])))].slice(0, LIMITS.allowedMentions);
   const mentionLine = [...users.map((u) => `<@${u}>`), ...roles.map((r) => `<@&${r}>`)].join(" ");
-  const content = mentionLine ? `${clip(notice.text, LIMITS.content - mentionLine.length - 1)}\n${mentionLine}` : clip(notice.text, LIMITS.content);
+  const text = fit(md`${notice.text}`, LIMITS.content - mentionLine.length - 1);
+  const content = mentionLine ? `${text}\n${mentionLine}` : text;
   return {
     content,
     embeds: [],
@@ -159,7 +208,7 @@ export function renderReplyMessage(text: string, cards: CardView[]): { content: 
   const embeds = fitEmbeds(shown.map((c) => renderCardEmbed(c, { compact: !single })));
   const more = cards.length > shown.length ? `\n… and ${cards.length - shown.length} more (see \`/release list\`).` : "";
   return {
-    content: clip((text || (cards.length ? "" : "Done.")) + more, LIMITS.content),
+    content: fit(md`${clip(text, LIMITS.content - more.length - 20) || (cards.length ? "" : "Done.")}${{ markup: more }}`, LIMITS.content),
     embeds,
     components: single && !single.resolved ? renderButtons(single.releaseId, single.buttons) : [],
   };
@@ -170,7 +219,7 @@ export function renderModal(form: FormView): APIModalInteractionResponseCallback
   const components: APIModalInteractionResponseCallbackComponent[] = [];
   const fields = form.fields.slice(0, LIMITS.modalComponents);
   if (form.context && fields.length < LIMITS.modalComponents) {
-    components.push({ type: ComponentType.TextDisplay, content: clip(form.context, LIMITS.textDisplay) });
+    components.push({ type: ComponentType.TextDisplay, content: fit(md`${clip(form.context, LIMITS.textDisplay / 2)}`, LIMITS.textDisplay) });
   }
   for (const f of fields) {
     components.push({
@@ -192,6 +241,6 @@ export function renderModal(form: FormView): APIModalInteractionResponseCallback
 
 /** Form errors as one private message, a line per field. */
 export function renderFormErrors(text: string, errors: Record<string, string>): string {
-  const lines = Object.entries(errors).map(([k, v]) => `• **${k}**: ${v}`);
-  return clip([text || "Some fields need another look:", ...lines].join("\n"), LIMITS.content);
+  const lines = Object.entries(errors).map(([k, v]) => md`• **${k}**: ${v}`);
+  return clip([md`${text || "Some fields need another look:"}`, ...lines].map((l) => l.markup).join("\n"), LIMITS.content);
 }

@@ -33,7 +33,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command(deps.command ?? "/release", async ({ body, ack, client, respond }) => {
     const parsed = slashCommandSchema.safeParse(body);
     if (!parsed.success) {
-      await ack({ response_type: "ephemeral", text: "Slack sent a command I could not read, so nothing changed. Try again." });
+      await ack({ response_type: "ephemeral", ...privateText("Slack sent a command I could not read, so nothing changed. Try again.") });
       log.warn({ issues: parsed.error.issues.length }, "slack: unreadable slash command payload");
       return;
     }
@@ -42,20 +42,20 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (!cmd.text.trim()) {
       // `/release` alone opens the create form. The trigger_id dies 3 s after Slack sent it, so nothing slow comes first.
       await ack();
-      await openModal(client, cmd.trigger_id, createForm(), meta, (text) => respond({ response_type: "ephemeral", text }));
+      await openModal(client, cmd.trigger_id, createForm(), meta, (text) => respond({ response_type: "ephemeral", ...privateText(text) }));
       return;
     }
     const actor = await identity.actor(cmd.team_id, cmd.user_id, cmd.user_name);
     const reply = await bot.handle(commandEvent(cmd, actor));
     if (reply.type === "form") {
       await ack();
-      await openModal(client, cmd.trigger_id, reply.form, { ...meta, release: reply.form.releaseId }, (text) => respond({ response_type: "ephemeral", text }));
+      await openModal(client, cmd.trigger_id, reply.form, { ...meta, release: reply.form.releaseId }, (text) => respond({ response_type: "ephemeral", ...privateText(text) }));
       return;
     }
     await ack({ response_type: "ephemeral", ...replyMessage(reply) });
     if (reply.type === "message" && reply.files?.length) {
       const problem = await sendFilesPrivately(client, cmd.user_id, reply.files, log);
-      if (problem) await respond({ response_type: "ephemeral", text: problem });
+      if (problem) await respond({ response_type: "ephemeral", ...privateText(problem) });
     }
   });
 
@@ -70,7 +70,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const press = parsed.data;
     const [action] = press.actions;
     const channelId = press.channel?.id;
-    const tell = (text: string) => sayPrivately(client, respond, channelId, press.user.id, { text, blocks: [] }, log);
+    const tell = (text: string) => sayPrivately(client, respond, channelId, press.user.id, privateText(text), log);
     const button = parseButton(action?.action_id, action?.value);
     if (!button.ok || !channelId) {
       await ack();
@@ -155,6 +155,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await tell("Slack did not let me open the form in time (it allows 3 seconds). Nothing changed; press again.").catch(() => undefined);
     }
   }
+}
+
+/** A short private message; like every answer it goes through the renderer, so its text is escaped the one way. */
+function privateText(text: string): { text: string; blocks: ReturnType<typeof renderReplyMessage>["blocks"] } {
+  return renderReplyMessage({ text, cards: [], error: false });
 }
 
 function replyMessage(reply: Reply): { text: string; blocks: ReturnType<typeof renderReplyMessage>["blocks"] } {

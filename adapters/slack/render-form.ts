@@ -1,12 +1,12 @@
 import type { types as slack } from "@slack/bolt";
 import type { FormField, FormView } from "../../src/app/views.js";
-import { LIMITS, escapeMrkdwn, mrkdwn, plain } from "./block-kit.js";
+import { LIMITS, md, mrkdwn, plain } from "./block-kit.js";
 import { FIELD_ACTION_ID, callbackId, encodeMetadata, fieldBlockId, type ModalMetadata } from "./ids.js";
 
 /** A core form as a Slack modal: one input block per field, ids that come back on submit. */
 export function renderModal(form: FormView, meta: ModalMetadata): slack.ModalView {
   const blocks: slack.KnownBlock[] = [];
-  if (form.context) blocks.push({ type: "section", text: mrkdwn(escapeMrkdwn(form.context)) });
+  if (form.context) blocks.push({ type: "section", text: mrkdwn(md`${form.context}`) });
   for (const field of form.fields.slice(0, LIMITS.viewBlocks - blocks.length)) blocks.push(inputBlock(field));
   return {
     type: "modal",
@@ -66,6 +66,6 @@ export function renderMessageModal(title: string, text: string): slack.ModalView
     type: "modal",
     title: plain(title, LIMITS.modalTitle),
     close: plain("Close", LIMITS.modalButton),
-    blocks: [{ type: "section", text: mrkdwn(escapeMrkdwn(text)) }],
+    blocks: [{ type: "section", text: mrkdwn(md`${text}`) }],
   };
 }

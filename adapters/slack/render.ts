@@ -2,7 +2,7 @@ import type { types as slack } from "@slack/bolt";
 import type { ButtonView, CardView, NoticeView, VoteLine } from "../../src/app/views.js";
 import type { Decision } from "../../src/domain/decision.js";
 import type { ReleaseState } from "../../src/domain/release.js";
-import { LIMITS, escapeMrkdwn, mrkdwn, plain, slackDate, truncate } from "./block-kit.js";
+import { LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
 import { actionId, buttonValue } from "./ids.js";
 import { nativeGroupId, nativeUserId } from "./inbound.js";
 
@@ -34,9 +34,9 @@ const MAX_NOTES = 9;
 const MAX_SUMMARIES = 25;
 
 /** A person as Slack should show them: a live mention for Slack users, the stored name for others. */
-export function personText(id: string, name: string): string {
+export function personText(id: string, name: string): Mrkdwn {
   const native = nativeUserId(id);
-  return native ? `<@${native}>` : escapeMrkdwn(name);
+  return native ? mention(native) : md`${name}`;
 }
 
 export function renderButtons(buttons: ButtonView[], releaseId: string): slack.Button[] {
@@ -54,39 +54,43 @@ export function renderCard(card: CardView): SlackMessage {
   const blocks: slack.KnownBlock[] = [];
   blocks.push({ type: "header", text: plain(`${card.title}`, LIMITS.headerText) });
 
-  const summary = [
-    `${STATE_EMOJI[card.state]} *${escapeMrkdwn(card.stateLabel)}* · \`${card.releaseId}\` · manager ${personText(card.managerId, card.managerName)}`,
-    `${DECISION_EMOJI[card.decision]} *${escapeMrkdwn(card.decisionLine)}*`,
-    ...card.pendingReasons.filter((r) => !card.decisionLine.includes(r)).map((r) => `• ${escapeMrkdwn(r)}`),
-  ].join("\n");
+  const summary = joinMd(
+    [
+      md`${STATE_EMOJI[card.state]} *${card.stateLabel}* · \`${card.releaseId}\` · manager ${personText(card.managerId, card.managerName)}`,
+      md`${DECISION_EMOJI[card.decision]} *${card.decisionLine}*`,
+      ...card.pendingReasons.filter((r) => !card.decisionLine.includes(r)).map((r) => md`• ${r}`),
+    ],
+    "\n",
+  );
   blocks.push({ type: "section", text: mrkdwn(summary) });
 
-  const fields = [`*Service*\n${escapeMrkdwn(card.service)}`, `*Version*\n${escapeMrkdwn(card.version)}`, `*Environment*\n${escapeMrkdwn(card.environment)}`];
+  const fields = [md`*Service*\n${card.service}`, md`*Version*\n${card.version}`, md`*Environment*\n${card.environment}`];
   if (card.scheduledAt !== null) {
     const fallback = card.scheduledText ?? new Date(card.scheduledAt).toISOString();
-    const when = [slackDate(card.scheduledAt, fallback), card.countdownLine ? escapeMrkdwn(card.countdownLine) : null].filter(Boolean).join("\n");
-    fields.push(`*Release time*\n${when}`);
+    const date = slackDate(card.scheduledAt, fallback);
+    fields.push(card.countdownLine ? md`*Release time*\n${date}\n${card.countdownLine}` : md`*Release time*\n${date}`);
   } else {
-    fields.push("*Release time*\nnot scheduled");
+    fields.push(md`*Release time*\nnot scheduled`);
   }
   blocks.push({ type: "section", fields: fields.map((f) => mrkdwn(f, LIMITS.fieldText)) });
 
-  if (card.description) blocks.push({ type: "section", text: mrkdwn(escapeMrkdwn(card.description), 1500) });
+  if (card.description) blocks.push({ type: "section", text: mrkdwn(md`${card.description}`, 1500) });
 
-  for (const text of voteSections(card)) blocks.push({ type: "section", text: mrkdwn(text) });
+  for (const text of voteSections(card)) blocks.push({ type: "section", text: mrkdwn({ markup: text }) });
 
-  const notes = card.notes.slice(-MAX_NOTES).map((n) => mrkdwn(escapeMrkdwn(n), 500));
+  const notes = card.notes.slice(-MAX_NOTES).map((n) => mrkdwn(md`${n}`, 500));
   if (notes.length) blocks.push({ type: "context", elements: notes });
 
   if (!card.resolved && card.buttons.length) {
     blocks.push({ type: "actions", block_id: `card:${card.releaseId}`, elements: renderButtons(card.buttons, card.releaseId) });
   }
-  return { text: truncate(card.fallbackText, LIMITS.sectionText), blocks };
+  // The fallback is the card as plain text (notifications, screen readers): every word of it is made inert.
+  return { text: topLevelText(md`${card.fallbackText}`), blocks };
 }
 
 function voteLine(v: VoteLine): string {
   const who = personText(v.voterId, v.voterName);
-  return v.reason ? `${who}: _${escapeMrkdwn(truncate(v.reason, REASON_ON_CARD))}_` : who;
+  return (v.reason ? md`${who}: _${truncate(v.reason, REASON_ON_CARD)}_` : who).markup;
 }
 
 /**
@@ -134,40 +138,41 @@ function voteSections(card: CardView): string[] {
 
 /** A thread reply: the notice text, the people it is waiting for, and any button it offers. */
 export function renderNotice(notice: NoticeView): SlackMessage {
+  // The people and groups the notice is for are mentioned from their ids; the text itself pings nobody.
   const mentions = [
-    ...notice.mention.map((id) => nativeUserId(id)).filter((u): u is string => u !== null).map((u) => `<@${u}>`),
-    ...notice.mentionGroups.map((g) => nativeGroupId(g)).filter((g): g is string => g !== null).map((g) => `<!subteam^${g}>`),
+    ...notice.mention.map((id) => nativeUserId(id)).filter((u): u is string => u !== null).map(mention),
+    ...notice.mentionGroups.map((g) => nativeGroupId(g)).filter((g): g is string => g !== null).map(groupMention),
   ];
-  const body = escapeMrkdwn(notice.text);
-  const text = mentions.length ? `${body}\n${mentions.join(" ")}` : body;
+  const body = md`${truncate(notice.text, LIMITS.sectionText - 40 * mentions.length - 10)}`;
+  const text = mentions.length ? md`${body}\n${joinMd(mentions, " ")}` : body;
   const blocks: slack.KnownBlock[] = [{ type: "section", text: mrkdwn(text) }];
   if (notice.buttons.length) blocks.push({ type: "actions", block_id: `notice:${notice.releaseId}`, elements: renderButtons(notice.buttons, notice.releaseId) });
-  return { text: truncate(text, LIMITS.sectionText), blocks };
+  return { text: topLevelText(text), blocks };
 }
 
 /** One line per release for lists (ephemeral `/release list`, App Home). */
 export function renderCardSummary(card: CardView): slack.KnownBlock {
-  const when = card.scheduledAt !== null ? ` · ${slackDate(card.scheduledAt, card.scheduledText ?? new Date(card.scheduledAt).toISOString())}` : "";
+  const when = card.scheduledAt !== null ? md` · ${slackDate(card.scheduledAt, card.scheduledText ?? new Date(card.scheduledAt).toISOString())}` : md``;
   const lines = [
-    `${STATE_EMOJI[card.state]} *${escapeMrkdwn(card.title)}* · \`${card.releaseId}\` · ${escapeMrkdwn(card.stateLabel)}${when}`,
-    `${DECISION_EMOJI[card.decision]} ${escapeMrkdwn(card.decisionLine)} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
+    md`${STATE_EMOJI[card.state]} *${card.title}* · \`${card.releaseId}\` · ${card.stateLabel}${when}`,
+    md`${DECISION_EMOJI[card.decision]} ${card.decisionLine} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
   ];
-  if (card.countdownLine) lines.push(escapeMrkdwn(card.countdownLine));
-  return { type: "section", text: mrkdwn(lines.join("\n")) };
+  if (card.countdownLine) lines.push(md`${card.countdownLine}`);
+  return { type: "section", text: mrkdwn(joinMd(lines, "\n")) };
 }
 
-/** Splits long text (help, policy) into section-sized pieces on line breaks. */
-export function textSections(text: string): slack.KnownBlock[] {
+/** Splits long text (help, policy) into section-sized pieces on line breaks; `lead` (an emoji) goes before it. */
+export function textSections(text: string, lead: Mrkdwn = md``): slack.KnownBlock[] {
   const out: slack.KnownBlock[] = [];
   let current = "";
-  for (const line of escapeMrkdwn(text).split("\n")) {
+  for (const line of md`${lead}${text}`.markup.split("\n")) {
     if (current && current.length + line.length + 1 > LIMITS.sectionText) {
-      out.push({ type: "section", text: mrkdwn(current) });
+      out.push({ type: "section", text: mrkdwn({ markup: current }) });
       current = "";
     }
     current = current ? `${current}\n${line}` : line;
   }
-  if (current) out.push({ type: "section", text: mrkdwn(current) });
+  if (current) out.push({ type: "section", text: mrkdwn({ markup: current }) });
   return out;
 }
 
@@ -176,7 +181,7 @@ export function textSections(text: string): slack.KnownBlock[] {
  * several as summaries, always within one message's 50 blocks.
  */
 export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean }): SlackMessage {
-  const textBlocks = textSections(reply.error ? `:warning: ${reply.text}` : reply.text).slice(0, 10);
+  const textBlocks = textSections(reply.text, reply.error ? md`:warning: ` : md``).slice(0, 10);
   let cardBlocks: slack.KnownBlock[] = [];
   const [only] = reply.cards;
   if (reply.cards.length === 1 && only) cardBlocks = renderCard(only).blocks;
@@ -185,8 +190,8 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
     const room = Math.min(MAX_SUMMARIES, LIMITS.messageBlocks - textBlocks.length - 2);
     const shown = reply.cards.slice(0, room);
     cardBlocks = shown.map(renderCardSummary);
-    if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(`…and ${reply.cards.length - shown.length} more not shown here.`)] });
+    if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(md`…and ${reply.cards.length - shown.length} more not shown here.`)] });
   }
   const blocks = [...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks);
-  return { text: truncate(reply.text || (only ? only.fallbackText : " "), LIMITS.sectionText), blocks };
+  return { text: topLevelText(md`${reply.text || (only ? only.fallbackText : " ")}`), blocks };
 }

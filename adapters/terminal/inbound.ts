@@ -1,4 +1,5 @@
 import type { FormView } from "../../src/app/views.js";
+import { INPUT_LIMITS, NAME } from "../../src/domain/limits.js";
 import type { CardAction } from "../../src/app/events.js";
 import { echo } from "./safe-text.js";
 
@@ -35,7 +36,7 @@ export function parseLine(line: string): TerminalLine {
   const arg = rest.join(" ");
   switch (head.toLowerCase()) {
     case "/as":
-      return /^@?[A-Za-z0-9._-]{1,32}$/.test(arg) ? { kind: "as", name: arg.replace(/^@/, "") } : { kind: "error", message: "Use /as <name>, e.g. /as dana (letters, digits, dots, dashes)." };
+      return NAME.test(arg) ? { kind: "as", name: arg.replace(/^@/, "") } : { kind: "error", message: `Use /as <name>, e.g. /as dana (letters, digits, dots, dashes and underscores, at most ${INPUT_LIMITS.name.max} characters).` };
     case "/release":
       return { kind: "release", text: arg };
     case "/press": {
@@ -61,10 +62,19 @@ export function parseLine(line: string): TerminalLine {
   }
 }
 
-/** Reads `key=value key2=longer value` against the form's own field names. */
+/**
+ * Reads `key=value key2=longer value` against the form's own field names. A value runs to
+ * the next field name. A submission that starts with some other `name=` keeps that name, so
+ * the core can refuse the field the form does not have instead of taking it as the answer.
+ */
 export function parseSubmission(raw: string, form: FormView): Record<string, string> {
   const keys = form.fields.map((f) => f.key);
   const values: Record<string, string> = {};
+  const first = /^([A-Za-z][\w-]*)=/.exec(raw.trim());
+  if (first && !keys.includes(first[1]!.replace(/-/g, "_"))) {
+    values[first[1]!] = raw.trim().slice(first[0].length).trim();
+    return values;
+  }
   const marker = new RegExp(`(?:^|\\s)(${keys.map((k) => k.replace(/[-_]/g, "[-_]")).join("|")})=`, "g");
   const hits = [...raw.matchAll(marker)];
   if (!hits.length && keys.length === 1 && raw.trim()) {

@@ -138,7 +138,7 @@ export function createTerminalAdapter(opts: TerminalOptions) {
         case "as":
           actor = { id: `terminal:${line.name}`, name: line.name, groups: [] };
           openForm = null;
-          write(p.dim(`you are now ${line.name}`));
+          write(p.dim(`You are now ${line.name}.`));
           break;
         case "release":
           await handle({ kind: "command", actor, channel: TERMINAL_CHANNEL, text: line.text });
@@ -154,7 +154,7 @@ export function createTerminalAdapter(opts: TerminalOptions) {
           break;
         }
         case "cancel":
-          write(p.dim(openForm ? "form closed" : "no form is open"));
+          write(p.dim(openForm ? "Form closed." : "No form is open."));
           openForm = null;
           break;
         case "sleep":

@@ -1,9 +1,10 @@
 import { UserError } from "../domain/errors.js";
-import { ENVIRONMENT, parseCommand, SERVICE, VERSION } from "../domain/grammar.js";
+import { checkEnvironment, checkService, checkVersion, parseCommand } from "../domain/grammar.js";
+import { cleanReason } from "../domain/limits.js";
 import { acceptsVotes, STATE_LABELS } from "../domain/release.js";
 import type { InboundEvent } from "./events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./context.js";
-import { createForm, field, noGoForm, rollbackForm } from "./forms.js";
+import { checkFormFields, createForm, field, noGoForm, rollbackForm } from "./forms.js";
 import type { Reply } from "./views.js";
 import { createRelease } from "./use-cases/create.js";
 import { castVote, retractVote } from "./use-cases/vote.js";
@@ -150,22 +151,21 @@ async function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" 
     if (!event.releaseId) throw new UserError("form_release", "This form lost track of its release; press the button on the card again.");
     return event.releaseId;
   };
+  checkFormFields(event.form, values);
   switch (event.form) {
     case "create": {
       const form = createForm();
-      const service = field(values, form, "service");
-      const version = field(values, form, "version");
-      if (!SERVICE.test(service)) throw new UserError("bad_service", "Use letters, digits, dots, dashes and slashes.", "service");
-      if (!VERSION.test(version)) throw new UserError("bad_version", "One word, e.g. 1.4.2.", "version");
+      const service = checkService(field(values, form, "service"), "service");
+      const version = checkVersion(field(values, form, "version"), "version");
       const environment = field(values, form, "environment") || null;
-      if (environment && !ENVIRONMENT.test(environment)) throw new UserError("bad_env", "One word such as production or staging.", "environment");
+      if (environment) checkEnvironment(environment, "environment");
       const when = field(values, form, "when") || null;
       return await createRelease(ctx, actor, event.channel, { service, version, environment, when, manager: null, description: field(values, form, "description") || null });
     }
     case "no_go":
       return await castVote(ctx, actor, platform, needId(), "no_go", values.reason ?? null);
     case "rollback":
-      return await rollback(ctx, actor, platform, needId(), values.reason ?? null);
+      return rollback(ctx, actor, platform, needId(), cleanReason("rollbackReason", values.reason));
     case "retro":
       return await submitRetro(ctx, actor, platform, needId(), values);
   }

@@ -1,7 +1,41 @@
 import { UserError } from "../domain/errors.js";
-import { MAX_REASON } from "../domain/votes.js";
+import { INPUT_LIMITS, type InputKind } from "../domain/limits.js";
 import type { Release } from "../domain/types.js";
-import type { FormView } from "./views.js";
+import type { FormId } from "./events.js";
+import type { FormField, FormView } from "./views.js";
+
+/** Each form's fields, with the limits table's length for each (so modals cap what the core accepts). */
+const CREATE_FIELDS: FormField[] = [
+  { key: "service", label: "Service", kind: "text", required: true, placeholder: "payments", maxLength: INPUT_LIMITS.service.max },
+  { key: "version", label: "Version", kind: "text", required: true, placeholder: "1.4.2", maxLength: INPUT_LIMITS.version.max },
+  { key: "environment", label: "Environment", kind: "text", required: false, initial: "production", maxLength: INPUT_LIMITS.environment.max },
+  { key: "when", label: "Release time", kind: "datetime", required: false, placeholder: "tomorrow 10:00 or in 2h", maxLength: INPUT_LIMITS.when.max },
+  { key: "description", label: "Description or changelog link", kind: "multiline", required: false, maxLength: INPUT_LIMITS.description.max },
+];
+const RETRO_FIELDS: FormField[] = [
+  { key: "went_well", label: "What went well", kind: "multiline", required: false, maxLength: INPUT_LIMITS.retroAnswer.max },
+  { key: "went_badly", label: "What did not go well", kind: "multiline", required: false, maxLength: INPUT_LIMITS.retroAnswer.max },
+  { key: "action_items", label: "Action items (one per line, owner first: @dana fix alerts)", kind: "multiline", required: false, maxLength: INPUT_LIMITS.retroAnswer.max },
+];
+
+/** Which limit each field is held to, so a refusal names the thing ("A version is at most 64 characters"). */
+const FIELD_LIMITS: Record<string, InputKind> = {
+  service: "service",
+  version: "version",
+  environment: "environment",
+  when: "when",
+  description: "description",
+  went_well: "retroAnswer",
+  went_badly: "retroAnswer",
+  action_items: "retroAnswer",
+};
+
+const FORM_KEYS: Record<FormId, string[]> = {
+  create: CREATE_FIELDS.map((f) => f.key),
+  no_go: ["reason"],
+  rollback: ["reason"],
+  retro: RETRO_FIELDS.map((f) => f.key),
+};
 
 /** The create form (Slack's `/release` with no text opens it). */
 export function createForm(): FormView {
@@ -11,13 +45,7 @@ export function createForm(): FormView {
     title: "New release",
     context: "Create a release and open the go/no-go vote in this channel.",
     submitLabel: "Create",
-    fields: [
-      { key: "service", label: "Service", kind: "text", required: true, placeholder: "payments", maxLength: 64 },
-      { key: "version", label: "Version", kind: "text", required: true, placeholder: "1.4.2", maxLength: 64 },
-      { key: "environment", label: "Environment", kind: "text", required: false, initial: "production", maxLength: 32 },
-      { key: "when", label: "Release time", kind: "datetime", required: false, placeholder: "tomorrow 10:00 or in 2h", maxLength: 64 },
-      { key: "description", label: "Description or changelog link", kind: "multiline", required: false, maxLength: 1000 },
-    ],
+    fields: CREATE_FIELDS,
   };
 }
 
@@ -28,7 +56,7 @@ export function noGoForm(r: Release, reasonRequired: boolean): FormView {
     title: `No-go on ${r.id}`,
     context: `${r.service} ${r.version} → ${r.environment}. Say what must change before it can ship.`,
     submitLabel: "Vote no-go",
-    fields: [{ key: "reason", label: "Reason", kind: "multiline", required: reasonRequired, placeholder: "migration not tested on staging", maxLength: MAX_REASON }],
+    fields: [{ key: "reason", label: "Reason", kind: "multiline", required: reasonRequired, placeholder: "migration not tested on staging", maxLength: INPUT_LIMITS.voteReason.max }],
   };
 }
 
@@ -36,10 +64,10 @@ export function rollbackForm(r: Release, webhookConfigured: boolean): FormView {
   return {
     form: "rollback",
     releaseId: r.id,
-    title: `Roll back ${r.id}?`,
+    title: `Roll back ${r.id}`,
     context: `${r.service} ${r.version} → ${r.environment}, shipped by ${r.managerName}. ${webhookConfigured ? "This calls the rollback webhook now." : "No rollback webhook is configured: the team is told to roll back by hand."} Everyone in the channel sees who and why.`,
     submitLabel: "Roll back",
-    fields: [{ key: "reason", label: "Why roll back?", kind: "multiline", required: true, placeholder: "error rate 5x after deploy", maxLength: MAX_REASON }],
+    fields: [{ key: "reason", label: "Why roll back?", kind: "multiline", required: true, placeholder: "error rate 5x after deploy", maxLength: INPUT_LIMITS.rollbackReason.max }],
   };
 }
 
@@ -50,11 +78,7 @@ export function retroForm(r: Release): FormView {
     title: `Retro for ${r.id}`,
     context: `${r.service} ${r.version} → ${r.environment}. Answer what you can; all fields are kept.`,
     submitLabel: "Save",
-    fields: [
-      { key: "went_well", label: "What went well", kind: "multiline", required: false, maxLength: 1000 },
-      { key: "went_badly", label: "What did not go well", kind: "multiline", required: false, maxLength: 1000 },
-      { key: "action_items", label: "Action items (one per line, owner first: @dana fix alerts)", kind: "multiline", required: false, maxLength: 1000 },
-    ],
+    fields: RETRO_FIELDS,
   };
 }
 
@@ -64,6 +88,22 @@ export function field(values: Record<string, string>, form: FormView, key: strin
   const value = (values[key] ?? "").trim();
   if (!spec) return value;
   if (spec.required && !value) throw new UserError("missing_field", `${spec.label} is required.`, key);
-  if (value.length > spec.maxLength) throw new UserError("field_too_long", `${spec.label} is too long: keep it under ${spec.maxLength} characters.`, key);
+  if (value.length > spec.maxLength) {
+    const kind = FIELD_LIMITS[key];
+    const what = kind ? INPUT_LIMITS[kind].what : "This answer";
+    throw new UserError("too_long", `${what} is at most ${spec.maxLength} characters (yours has ${value.length}).`, key);
+  }
   return value;
+}
+
+/**
+ * Refuses a submission carrying a field its form does not have (a typo in the terminal's
+ * `/submit`, a forged payload), naming the fields it does have, before anything is read.
+ */
+export function checkFormFields(form: FormId, values: Record<string, string>): void {
+  const keys = FORM_KEYS[form];
+  const unknown = Object.keys(values).find((k) => !keys.includes(k));
+  if (unknown === undefined) return;
+  const shown = unknown.length > 32 ? `${unknown.slice(0, 31)}…` : unknown;
+  throw new UserError("unknown_field", `This form has no field \`${shown}\`. Its ${keys.length === 1 ? "field is" : "fields are"}: ${keys.join(", ")}.`, unknown);
 }

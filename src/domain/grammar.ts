@@ -1,4 +1,5 @@
 import { UserError } from "./errors.js";
+import { checkLength, checkSubject, INPUT_LIMITS } from "./limits.js";
 import { parseChoice } from "./votes.js";
 import type { VoteChoice } from "./types.js";
 
@@ -68,10 +69,11 @@ function rest(text: string, tokens: Token[], i: number): string | null {
   return t ? text.slice(t.start).trim() : null;
 }
 
-/** What a service, version and environment may look like, wherever they are typed. */
-export const SERVICE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
-export const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
-export const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+/** What a service, version and environment may look like, wherever they are typed (lengths from the limits table). */
+export const SERVICE = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,${INPUT_LIMITS.service.max - 1}}$`);
+export const VERSION = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,${INPUT_LIMITS.version.max - 1}}$`);
+export const ENVIRONMENT = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${INPUT_LIMITS.environment.max - 1}}$`);
+const ROLE = new RegExp(`^[a-z][a-z0-9_-]{0,${INPUT_LIMITS.role.max - 1}}$`);
 const CREATE_KEYWORDS = new Set(["at", "env", "manager", "desc"]);
 
 export function parseCommand(input: string): Command {
@@ -105,7 +107,7 @@ export function parseCommand(input: string): Command {
       const rid = id("`/release schedule R-1 tomorrow 10:00`");
       const when = rest(text, tokens, 2);
       if (!when) throw new UserError("schedule_usage", `Say when, e.g. \`/release schedule ${rid} tomorrow 10:00\` or \`in 2h\`.`);
-      return { name: "schedule", id: rid, when: when.replace(/^at\s+/i, "") };
+      return { name: "schedule", id: rid, when: checkLength("when", when.replace(/^at\s+/i, "")) };
     }
     case "update": {
       const rid = id("`/release update R-1 version 1.2.4`");
@@ -114,7 +116,8 @@ export function parseCommand(input: string): Command {
       if ((field !== "version" && field !== "desc" && field !== "description" && field !== "changelog") || !value) {
         throw new UserError("update_usage", `Say what changes, e.g. \`/release update ${rid} version 1.2.4\` or \`/release update ${rid} desc <changelog link>\`.`);
       }
-      if (field === "version" && !VERSION.test(value)) throw new UserError("bad_version", `\`${value}\` is not a version: one word of letters, digits, dots, dashes, e.g. 1.4.2.`);
+      if (field === "version") checkVersion(value);
+      else checkLength("description", value);
       return { name: "update", id: rid, field: field === "version" ? "version" : "description", value };
     }
     case "ship":
@@ -125,10 +128,11 @@ export function parseCommand(input: string): Command {
     case "hold":
     case "cancel":
     case "rollback":
-      return { name: word, id: id(`\`/release ${word} R-1 <reason>\``), reason: rest(text, tokens, 2) };
+      return { name: word, id: id(`\`/release ${word} R-1 <reason>\``), reason: checkReason(`${word}Reason`, rest(text, tokens, 2)) };
     case "policy": {
       if (!arg(1)) return { name: "policy", changes: null };
       if (arg(1)?.toLowerCase() !== "set") throw new UserError("policy_usage", "Use `/release policy` to see the policy, or `/release policy set quorum=2 require=qa` to change it.");
+      checkLength("policyChanges", rest(text, tokens, 2) ?? "");
       return { name: "policy", changes: tokens.slice(2).map((t) => t.text) };
     }
     case "role":
@@ -149,8 +153,8 @@ function parseCreate(text: string, tokens: Token[]): Command {
   if (!service || !version || CREATE_KEYWORDS.has(version.toLowerCase())) {
     throw new UserError("create_usage", `Name the service and the version: ${usage}.`);
   }
-  if (!SERVICE.test(service)) throw new UserError("bad_service", `\`${service}\` is not a service name: letters, digits, dots, dashes and slashes, up to 64.`);
-  if (!VERSION.test(version)) throw new UserError("bad_version", `\`${version}\` is not a version: letters, digits, dots, dashes, e.g. 1.4.2.`);
+  checkService(service);
+  checkVersion(version);
   const opts: Record<string, string> = {};
   let key: string | null = null;
   let buf: string[] = [];
@@ -180,8 +184,38 @@ function parseCreate(text: string, tokens: Token[]): Command {
   }
   flush();
   const env = opts.env ?? null;
-  if (env && !ENVIRONMENT.test(env)) throw new UserError("bad_env", `\`${env}\` is not an environment name: one word such as production or staging.`);
+  if (env) checkEnvironment(env);
+  if (opts.at) checkLength("when", opts.at);
+  if (opts.manager) checkSubject(opts.manager, "manager");
+  if (opts.desc) checkLength("description", opts.desc);
   return { name: "create", service, version, when: opts.at ?? null, environment: env, manager: opts.manager ?? null, description: opts.desc ?? null };
+}
+
+/**
+ * Service, version and environment checks shared by the command and the create form: the
+ * length first (so a long paste is not echoed back), then what the word may contain.
+ */
+export function checkService(service: string, field?: string): string {
+  checkLength("service", service, field);
+  if (!SERVICE.test(service)) throw new UserError("bad_service", `\`${service}\` is not a service name: one word of letters, digits, dots, dashes and slashes, e.g. payments.`, field);
+  return service;
+}
+
+export function checkVersion(version: string, field?: string): string {
+  checkLength("version", version, field);
+  if (!VERSION.test(version)) throw new UserError("bad_version", `\`${version}\` is not a version: one word of letters, digits, dots, dashes, e.g. 1.4.2.`, field);
+  return version;
+}
+
+export function checkEnvironment(environment: string, field?: string): string {
+  checkLength("environment", environment, field);
+  if (!ENVIRONMENT.test(environment)) throw new UserError("bad_env", `\`${environment}\` is not an environment name: one word such as production or staging.`, field);
+  return environment;
+}
+
+/** Hold, cancel and rollback reasons are capped like vote reasons: each lands on the card. */
+function checkReason(kind: "holdReason" | "cancelReason" | "rollbackReason", reason: string | null): string | null {
+  return reason === null ? null : checkLength(kind, reason);
 }
 
 function parseRole(tokens: Token[]): Command {
@@ -193,7 +227,9 @@ function parseRole(tokens: Token[]): Command {
   const subject = tokens[2]?.text;
   const role = tokens[3]?.text.toLowerCase();
   if (!subject || !role || tokens.length > 4) throw new UserError("role_usage", `Use \`/release role ${op} <user or group> <role>\`, e.g. \`/release role ${op} @dana qa\`.`);
-  if (!/^[a-z][a-z0-9_-]{0,31}$/.test(role)) throw new UserError("bad_role", `\`${role}\` is not a role name: a lower-case word such as qa, security, oncall, release-manager or admin.`);
+  checkSubject(subject, "subject");
+  checkLength("role", role);
+  if (!ROLE.test(role)) throw new UserError("bad_role", `\`${role}\` is not a role name: a lower-case word such as qa, security, oncall, release-manager or admin.`);
   return { name: "role", op, subject, role };
 }
 

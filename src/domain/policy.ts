@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "./errors.js";
+import { describeRange, readWholeNumber, WHOLE_NUMBER_RANGES } from "./whole-number.js";
 
 /** What a channel has agreed a GO means, and what happens at T-0. */
 export interface Policy {
@@ -40,6 +41,14 @@ export const DEFAULT_POLICY: Policy = {
 
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
+/** Why a quorum of 0 is refused, wherever a quorum is set (the environment or chat). */
+export const NO_ZERO_QUORUM = "A go/no-go with nobody voting is not a decision: a channel that wants no vote can turn the bot off instead.";
+
+/** The reason to add when someone asks for a quorum of 0 ("0", "00"), else "". */
+export function zeroQuorumNote(text: string): string {
+  return readWholeNumber(text, { min: 0, max: 0 }) === 0 ? ` ${NO_ZERO_QUORUM}` : "";
+}
+
 export function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
@@ -57,8 +66,11 @@ const bool = z
 
 /** Each settable key: how to read it from `key=value` text, and how to show it. */
 const KEYS = {
-  // Digits only: `quorum=` must not quietly become 0, nor `0x10` become 16.
-  quorum: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(0).max(100)),
+  // The one number reader: `quorum=` must not quietly become 0, nor `0x10` become 16.
+  quorum: z
+    .string()
+    .transform((v) => readWholeNumber(v, WHOLE_NUMBER_RANGES.quorum))
+    .pipe(z.number()),
   require: z
     .string()
     .transform((v) => (v === "none" || v === "" ? [] : v.split(",").map((r) => r.trim().toLowerCase())))
@@ -82,7 +94,7 @@ export type PolicyKey = keyof typeof KEYS;
 export const POLICY_KEYS = Object.keys(KEYS) as PolicyKey[];
 
 const HINTS: Record<PolicyKey, string> = {
-  quorum: "a whole number of GO votes, e.g. quorum=2",
+  quorum: `${describeRange(WHOLE_NUMBER_RANGES.quorum)} (GO votes), e.g. quorum=2`,
   require: "comma-separated sign-off roles or none, e.g. require=qa,security",
   veto: "on or off",
   self_approval: "on or off",
@@ -114,7 +126,10 @@ export function parsePolicyChanges(pairs: string[]): Partial<Policy> {
     }
     if (eq < 0) throw new UserError("policy_value", `\`${key}\` needs a value: ${HINTS[key]}.`);
     const parsed = KEYS[key].safeParse(pair.slice(eq + 1));
-    if (!parsed.success) throw new UserError("policy_value", `\`${pair}\` is not valid: ${key} takes ${HINTS[key]}.`);
+    if (!parsed.success) {
+      const why = key === "quorum" ? zeroQuorumNote(pair.slice(eq + 1)) : "";
+      throw new UserError("policy_value", `\`${pair}\` is not valid: ${key} takes ${HINTS[key]}.${why}`);
+    }
     assign(out, key, parsed.data);
   }
   return out;

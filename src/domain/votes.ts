@@ -1,9 +1,8 @@
 import { UserError } from "./errors.js";
+import { cleanReason } from "./limits.js";
 import type { Policy } from "./policy.js";
 import { acceptsVotes, STATE_LABELS } from "./release.js";
 import type { Release, Vote, VoteChoice } from "./types.js";
-
-export const MAX_REASON = 500;
 
 const CHOICE_WORDS: Record<string, VoteChoice> = {
   go: "go",
@@ -33,10 +32,7 @@ export function validateVote(release: Release, choice: VoteChoice, reason: strin
       `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; voting is closed. See \`/release status ${release.id}\`.`,
     );
   }
-  const cleaned = reason?.trim() ? reason.trim() : null;
-  if (cleaned && cleaned.length > MAX_REASON) {
-    throw new UserError("reason_too_long", `Keep the reason under ${MAX_REASON} characters (yours has ${cleaned.length}).`, "reason");
-  }
+  const cleaned = cleanReason("voteReason", reason);
   if (choice === "no_go" && !cleaned && policy.noGoReason === "required") {
     throw new UserError("no_go_reason", `A no-go needs a reason so the team can fix it, e.g. \`/release vote ${release.id} no-go migration not tested\`.`, "reason");
   }

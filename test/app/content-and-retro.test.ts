@@ -21,7 +21,7 @@ describe("changing what ships", () => {
     await say("bob", "vote R-1 go");
     await say("carol", "vote R-1 go");
     const r = await say("alice", "update R-1 version 1.4.3");
-    expect(r.type === "message" && r.text).toContain("2 vote(s) were voided");
+    expect(r.type === "message" && r.text).toContain("2 votes were voided");
     await core.bot.idle();
     const card = chat.latestCard("R-1")!;
     expect(card.title).toBe("payments 1.4.3 → production");
@@ -30,6 +30,16 @@ describe("changing what ships", () => {
     expect(card.notes.join(" ")).toContain("Votes cleared: version changed from 1.4.2 to 1.4.3 by alice");
     expect(chat.notices.at(-1)?.notice.mention).toEqual(["terminal:bob", "terminal:carol"]);
     expect((await core.store.listAudit("R-1")).at(-1)?.data).toMatchObject({ field: "version", before: "1.4.2", after: "1.4.3" });
+  });
+
+  it("counts one voided vote in the singular, in the reply and in the thread", async () => {
+    const { chat, say } = setup();
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "vote R-1 go");
+    const r = await say("alice", "update R-1 version 1.4.3");
+    expect(r.type === "message" && r.text).toContain("1 vote was voided and the voters are asked to vote again.");
+    await core.bot.idle();
+    expect(chat.noticeTexts("R-1").at(-1)).toContain("1 vote was cleared; please vote again.");
   });
 
   it("lets only the manager or an admin change the release", async () => {

@@ -14,7 +14,7 @@ describe("voting through the door", () => {
     core = createTestCore();
     const created = await say("alice", "create payments 1.4.2 env staging");
     expect(text(created)).toContain("Created R-1: payments 1.4.2 → staging");
-    expect(text(await say("bob", "vote R-1 go"))).toContain("Decision: pending: 1 of 2 GO");
+    expect(text(await say("bob", "vote R-1 go"))).toContain("Decision: Pending: 1 of 2 GO");
     expect(text(await say("carol", "vote r-1 go"))).toContain("Decision: GO");
     const status = await say("dave", "status R-1");
     expect(status.type === "message" && status.cards[0]?.decisionLine).toBe("GO");

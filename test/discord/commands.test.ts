@@ -1,11 +1,32 @@
 import { ApplicationCommandOptionType } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { releaseCommands } from "../../adapters/discord/commands.js";
+import { INPUT_LIMITS, type InputKind } from "../../src/domain/limits.js";
 
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "help"];
 
-interface Opt { name: string; description: string; type: ApplicationCommandOptionType; options?: Opt[]; choices?: { name: string; value: string }[]; required?: boolean; autocomplete?: boolean }
+interface Opt { name: string; description: string; type: ApplicationCommandOptionType; options?: Opt[]; choices?: { name: string; value: string }[]; required?: boolean; autocomplete?: boolean; max_length?: number }
+
+/** Which core limit each free-text option is held to: `subcommand.option`, or `*.option` for every subcommand. */
+const OPTION_LIMITS: Record<string, InputKind | "versionOrDescription"> = {
+  "*.id": "releaseId",
+  "*.when": "when",
+  "create.service": "service",
+  "create.version": "version",
+  "create.environment": "environment",
+  "create.description": "description",
+  "vote.reason": "voteReason",
+  "hold.reason": "holdReason",
+  "cancel.reason": "cancelReason",
+  "rollback.reason": "rollbackReason",
+  "update.value": "versionOrDescription",
+  "policy.set": "policyChanges",
+  "role.role": "role",
+  "stats.service": "service",
+  "audit.from": "auditDate",
+  "audit.to": "auditDate",
+};
 
 describe("/release command definition", () => {
   const [cmd] = releaseCommands();
@@ -40,6 +61,22 @@ describe("/release command definition", () => {
     };
     walk(subs);
     expect(chars).toBeLessThanOrEqual(8000);
+  });
+
+  it("lets every text box hold exactly what the core accepts: max_length is the core's limit for that input", () => {
+    const checked: string[] = [];
+    for (const sub of subs) {
+      for (const o of sub.options ?? []) {
+        if (o.type !== ApplicationCommandOptionType.String || o.choices) continue;
+        const kind = OPTION_LIMITS[`${sub.name}.${o.name}`] ?? OPTION_LIMITS[`*.${o.name}`];
+        expect(kind, `${sub.name}.${o.name} has no limit in the table`).toBeDefined();
+        const max = kind === "versionOrDescription" ? Math.max(INPUT_LIMITS.version.max, INPUT_LIMITS.description.max) : INPUT_LIMITS[kind!].max;
+        expect(o.max_length, `${sub.name}.${o.name}`).toBe(max);
+        checked.push(`${sub.name}.${o.name}`);
+      }
+    }
+    // The reasons the core caps at the vote-reason limit are among them.
+    expect(checked).toEqual(expect.arrayContaining(["vote.reason", "hold.reason", "cancel.reason", "rollback.reason", "create.version"]));
   });
 
   it("offers go / no-go / abstain as choices and autocompletes release ids", () => {

@@ -58,13 +58,18 @@ describe("changing the policy with key=value", () => {
     expect(() => parsePolicyChanges(["auto_rollback=sometimes"])).toThrow(/auto_rollback takes alert severities/);
   });
 
-  it("reads quorum as a whole number", () => {
+  it("reads quorum as a whole number from 1 to 100", () => {
     expect(parsePolicyChanges(["quorum=3"])).toEqual({ quorum: 3 });
-    expect(parsePolicyChanges(["quorum=0"])).toEqual({ quorum: 0 });
+    expect(parsePolicyChanges(["quorum=1"])).toEqual({ quorum: 1 });
+    expect(parsePolicyChanges(["quorum=100"])).toEqual({ quorum: 100 });
   });
 
-  it.each(["quorum=abc", "quorum=1.5", "quorum=-1", "quorum=101"])("refuses %s and says a whole number is expected", (pair) => {
-    userError(() => parsePolicyChanges([pair]), "policy_value", `\`${pair}\` is not valid`, "a whole number of GO votes");
+  it.each(["quorum=abc", "quorum=1.5", "quorum=-1", "quorum=101", "quorum=0x10", "quorum=1e3", "quorum=+2"])("refuses %s and states the range", (pair) => {
+    userError(() => parsePolicyChanges([pair]), "policy_value", `\`${pair}\` is not valid`, "a whole number from 1 to 100");
+  });
+
+  it("refuses a quorum of 0: nobody voting is not a decision", () => {
+    userError(() => parsePolicyChanges(["quorum=0"]), "policy_value", "a whole number from 1 to 100", "a channel that wants no vote can turn the bot off");
   });
 
   it("refuses an empty quorum instead of setting it to zero", () => {

@@ -5,7 +5,8 @@ import { decide, type DecisionResult } from "../../src/domain/decision.js";
 import { isUserError } from "../../src/domain/errors.js";
 import type { Policy } from "../../src/domain/policy.js";
 import type { Vote, VoteChoice } from "../../src/domain/types.js";
-import { describeVoteChange, MAX_REASON, validateVote } from "../../src/domain/votes.js";
+import { describeVoteChange, validateVote } from "../../src/domain/votes.js";
+import { INPUT_LIMITS } from "../../src/domain/limits.js";
 import { channel, createTestCore, person } from "../helpers/core.js";
 import { makeRelease, NOW, policy as withDefaults } from "./fixtures.js";
 
@@ -24,7 +25,7 @@ interface Scenario {
   actions: Action[];
 }
 
-const TOO_LONG = "x".repeat(MAX_REASON + 1);
+const TOO_LONG = "x".repeat(INPUT_LIMITS.voteReason.max + 1);
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
@@ -41,7 +42,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   policy: fc.record({
-    quorum: fc.integer({ min: 0, max: 3 }),
+    quorum: fc.integer({ min: 1, max: 3 }),
     require: fc.subarray(SIGN_OFF_ROLES),
     veto: fc.boolean(),
     selfApproval: fc.boolean(),
@@ -149,7 +150,7 @@ describe("any sequence of votes, changes and retractions", () => {
         else expect(d.reasons.length).toBeGreaterThan(0);
         for (const v of model.votes) {
           if (v.choice === "no_go" && policy.noGoReason === "required") expect(v.reason).not.toBeNull();
-          expect((v.reason ?? "").length).toBeLessThanOrEqual(MAX_REASON);
+          expect((v.reason ?? "").length).toBeLessThanOrEqual(INPUT_LIMITS.voteReason.max);
         }
       }),
       { numRuns: 400 },

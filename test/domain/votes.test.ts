@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RELEASE_STATES } from "../../src/domain/release.js";
-import { describeVoteChange, MAX_REASON, parseChoice, validateVote } from "../../src/domain/votes.js";
+import { describeVoteChange, parseChoice, validateVote } from "../../src/domain/votes.js";
+import { INPUT_LIMITS } from "../../src/domain/limits.js";
 import { makeRelease, policy, userError, vote } from "./fixtures.js";
 
 describe("reading a vote choice", () => {
@@ -60,23 +61,23 @@ describe("validating a vote", () => {
     expect(validateVote(release, "go", "  ", policy())).toBeNull();
   });
 
-  it(`accepts a reason of exactly ${MAX_REASON} characters`, () => {
-    const reason = "x".repeat(MAX_REASON);
+  it(`accepts a reason of exactly ${INPUT_LIMITS.voteReason.max} characters`, () => {
+    const reason = "x".repeat(INPUT_LIMITS.voteReason.max);
     expect(validateVote(release, "no_go", reason, policy())).toBe(reason);
   });
 
   it("refuses a reason that is too long and says how long it may be and how long it is", () => {
-    const err = userError(() => validateVote(release, "no_go", "y".repeat(MAX_REASON + 1), policy()), "reason_too_long", String(MAX_REASON), `yours has ${MAX_REASON + 1}`);
+    const err = userError(() => validateVote(release, "no_go", "y".repeat(INPUT_LIMITS.voteReason.max + 1), policy()), "too_long", String(INPUT_LIMITS.voteReason.max), `yours has ${INPUT_LIMITS.voteReason.max + 1}`);
     expect(err.field).toBe("reason");
   });
 
   it("measures the reason after trimming the spaces around it", () => {
-    const padded = `   ${"z".repeat(MAX_REASON)}   `;
-    expect(validateVote(release, "go", padded, policy())).toBe("z".repeat(MAX_REASON));
+    const padded = `   ${"z".repeat(INPUT_LIMITS.voteReason.max)}   `;
+    expect(validateVote(release, "go", padded, policy())).toBe("z".repeat(INPUT_LIMITS.voteReason.max));
   });
 
   it("limits the reason on GO votes too", () => {
-    userError(() => validateVote(release, "go", "g".repeat(MAX_REASON + 1), policy()), "reason_too_long");
+    userError(() => validateVote(release, "go", "g".repeat(INPUT_LIMITS.voteReason.max + 1), policy()), "too_long");
   });
 
   it("keeps accepting votes while a release is on hold", () => {

@@ -123,6 +123,10 @@ describe("humanDuration", () => {
   it("reads like a person would say it", () => {
     expect([null, 45_000, 12 * MIN, 2 * H + 5 * MIN, 5 * H, D, 3 * D + 4 * H, 75 * MIN].map(humanDuration)).toEqual(["—", "45s", "12m", "2h 5m", "5h", "1d", "3d 4h", "1h 15m"]);
   });
+
+  it("says under 1s rather than 0s, and never 60s", () => {
+    expect([0, 400, 1_000, 59_400, 59_600].map(humanDuration)).toEqual(["under 1s", "under 1s", "1s", "59s", "1m"]);
+  });
 });
 
 /*

@@ -1,13 +1,12 @@
 import { execFileSync } from "node:child_process";
 import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { ROOT } from "../helpers/program.js";
 
-const TSX = createRequire(import.meta.url).resolve("tsx/cli");
 let core: TestCore;
 let dir: string;
 afterEach(async () => {
@@ -22,7 +21,7 @@ describe("npm run db:backup", () => {
     await core.bot.handle({ kind: "command", actor: person("alice"), channel, text: "create payments 1.4.2" });
     await core.bot.handle({ kind: "command", actor: person("bob"), channel, text: "vote R-1 go" });
     const target = join(dir, "backup.db");
-    const run = () => execFileSync(process.execPath, [TSX, "db/backup.ts", target], { env: { ...process.env, DATABASE_PATH: core.dbPath }, encoding: "utf8", stdio: "pipe" });
+    const run = () => execFileSync(process.execPath, [join(ROOT, "dist/db-backup.js"), target], { env: { ...process.env, DATABASE_PATH: core.dbPath }, encoding: "utf8", stdio: "pipe" });
     // gonogo keeps the database open while the backup runs.
     expect(run()).toContain("Backed up");
     const copy = new Database(target, { readonly: true });

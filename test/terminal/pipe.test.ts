@@ -67,7 +67,7 @@ describe("the terminal adapter through a pipe", () => {
     const csvPath = /file: (\S+\.csv)/.exec(second.stdout)![1]!;
     expect(readFileSync(csvPath, "utf8")).toContain("rollback_requested");
     expect(second.stdout).toContain("R-1  payments 1.4.2 → staging  [Shipped]");
-    expect(second.stdout).toContain("Roll back R-1?");
+    expect(second.stdout).toContain("Roll back R-1: payments 1.4.2 → staging");
     expect(second.stdout).toContain("Rollback of R-1 started");
     expect(second.stdout).toContain("Rollback webhook: delivered (HTTP 200)");
     expect(second.stdout).toContain("R-1 is marked rolled back. Time to restore:");
@@ -101,7 +101,7 @@ describe("the terminal adapter through a pipe", () => {
   it("stops at start-up with a message naming a wrong variable", async () => {
     const r = await runGonogo("", { DATABASE_PATH: join(dir, "x.db"), GONOGO_TIMEZONE: "Mars/Olympus", WEBHOOK_SECRET: "", ROLLBACK_WEBHOOK_URL: "not a url" });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("GONOGO_TIMEZONE: expected an IANA time zone");
+    expect(r.stderr).toContain("GONOGO_TIMEZONE must be an IANA time zone");
     expect(r.stderr).toContain("ROLLBACK_WEBHOOK_URL");
   }, 30_000);
 });

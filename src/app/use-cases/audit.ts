@@ -33,7 +33,7 @@ export function describeEvent(e: AuditEvent): string {
     case "rescheduled":
       return `${e.type} T-0 for ${new Date(Number(d.to)).toISOString()}`;
     case "content_changed":
-      return `changed ${String(d.field)} from ${String(d.before)} to ${String(d.after)}; ${(d.votesVoided as unknown[] | undefined)?.length ?? 0} vote(s) voided`;
+      return `changed ${String(d.field)} from ${String(d.before)} to ${String(d.after)}; ${voided(d.votesVoided)}`;
     case "rollback_requested":
       return `requested rollback: ${String(d.reason)}`;
     case "permission_refused":
@@ -100,4 +100,10 @@ export async function auditVerify(ctx: Ctx, actor: Actor): Promise<Reply> {
   const report = await ctx.store.verifyAudit();
   if (report.ok) return ok(`Audit trail intact: ${report.count} events, every link verified.`);
   return { type: "message", error: true, cards: [], text: `Audit trail BROKEN at event ${report.brokenAt}: ${report.problem}. Restore the database from a backup and investigate who had access to the file.` };
+}
+
+/** `no votes voided`, `1 vote voided`, `2 votes voided`. */
+function voided(votes: unknown): string {
+  const n = Array.isArray(votes) ? votes.length : 0;
+  return n === 0 ? "no votes voided" : `${n} ${n === 1 ? "vote" : "votes"} voided`;
 }

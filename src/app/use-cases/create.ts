@@ -1,4 +1,5 @@
 import { UserError } from "../../domain/errors.js";
+import { checkLength } from "../../domain/limits.js";
 import { parseWhen, formatInZone, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
@@ -24,7 +25,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   // Read everything that can be wrong before writing anything.
   const read = input.when ? withField("when", () => parseWhen(input.when!, now, policy.timezone)) : null;
   const scheduledAt = read?.at ?? null;
-  if (input.description && input.description.length > 1000) throw new UserError("description_too_long", "Keep the description under 1000 characters; link to the changelog instead.", "description");
+  if (input.description) checkLength("description", input.description, "description");
   const managerId = input.manager ? qualifySubject(actor, input.manager) : actor.id;
   const managerName = input.manager ? displayName(managerId) : actor.name;
 

@@ -1,5 +1,6 @@
 import { decide } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
+import { checkLength } from "../../domain/limits.js";
 import { transition } from "../../domain/release.js";
 import { formatInZone, parseWhen, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
@@ -75,7 +76,7 @@ export async function updateRelease(ctx: Ctx, actor: Actor, platform: string, id
   }
   const before = field === "version" ? release.version : release.description;
   if (before === value) return ok(`${release.id} already has that ${field}; nothing changed.`);
-  if (field === "description" && value.length > 1000) throw new UserError("description_too_long", "Keep the description under 1000 characters; link to the changelog instead.");
+  if (field === "description") checkLength("description", value);
   const cleared = await ctx.store.getVotes(release.id);
   await ctx.store.clearVotes(release.id);
   const what = field === "version" ? `version changed from ${release.version} to ${value}` : "description/changelog changed";
@@ -88,9 +89,14 @@ export async function updateRelease(ctx: Ctx, actor: Actor, platform: string, id
   await audit(ctx, actor, platform, release.id, "content_changed", { field, before, after: value, votesVoided: cleared.map((v) => ({ voter: v.voter, choice: v.choice })) });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (cleared.length) {
-    ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${what}. ${cleared.length} vote(s) were cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
+    ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${what}. ${votesWere(cleared.length)} cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
   }
-  return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${cleared.length} vote(s) were voided and the voters are asked to vote again.` : ""}`);
+  return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${votesWere(cleared.length)} voided and the voters are asked to vote again.` : ""}`);
+}
+
+/** `1 vote was`, `2 votes were`. */
+function votesWere(n: number): string {
+  return n === 1 ? "1 vote was" : `${n} votes were`;
 }
 
 export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {

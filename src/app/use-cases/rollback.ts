@@ -1,6 +1,6 @@
 import { UserError } from "../../domain/errors.js";
 import { transition } from "../../domain/release.js";
-import { relative } from "../../domain/time.js";
+import { humanDuration } from "../../domain/duration.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
 import { planRetro } from "../countdown-jobs.js";
@@ -58,11 +58,12 @@ export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: st
   await requirePermission(ctx, actor, "recovered", release);
   const next = transition(release.id, release.state, "recovered");
   const now = ctx.clock.now();
-  const updated = await ctx.store.updateRelease(release.id, { state: next, recoveredAt: now });
+  // The rollback notes ("roll back by hand, then /release recovered", "webhook delivered — mark it restored") are done with.
+  const updated = await ctx.store.updateRelease(release.id, { state: next, recoveredAt: now, webhookNote: null });
   const restoreMs = release.rollbackRequestedAt === null ? null : now - release.rollbackRequestedAt;
   await audit(ctx, actor, platform, release.id, "state_changed", { from: release.state, to: next, timeToRestoreMs: restoreMs });
   await planRetro(ctx, updated, now);
-  const took = release.rollbackRequestedAt === null ? "" : ` Time to restore: ${relative(release.rollbackRequestedAt, now).replace(" ago", "")}.`;
+  const took = restoreMs === null ? "" : ` Time to restore: ${humanDuration(restoreMs)}.`;
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🩹 ${release.id} is rolled back and the service is restored (${actor.name}).${took}`));
   return ok(`${release.id} is marked rolled back.${took}`);
 }

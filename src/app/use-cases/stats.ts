@@ -1,5 +1,6 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
+import { humanDuration } from "../../domain/duration.js";
 import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
 import { policyFor, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
@@ -43,16 +44,7 @@ export async function statsReport(ctx: Ctx, service: string | null, days: number
   return computeStats({ releases, now, days, service, timezone: ctx.config.timezone });
 }
 
-/** `45s`, `12m`, `2h 5m`, `3d 4h`, `—` for no data. */
-export function humanDuration(ms: number | null): string {
-  if (ms === null) return "—";
-  if (ms < 60_000) return `${Math.round(ms / 1000)}s`;
-  const mins = Math.round(ms / 60_000);
-  if (mins < 60) return `${mins}m`;
-  if (mins < 1440) return mins % 60 ? `${Math.floor(mins / 60)}h ${mins % 60}m` : `${mins / 60}h`;
-  const hours = Math.round(mins / 60);
-  return hours % 24 ? `${Math.floor(hours / 24)}d ${hours % 24}h` : `${hours / 24}d`;
-}
+export { humanDuration };
 
 function percent(rate: number): string {
   return `${Math.round(rate * 100)}%`;

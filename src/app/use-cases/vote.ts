@@ -12,7 +12,7 @@ async function currentDecision(ctx: Ctx, release: Release): Promise<DecisionResu
 }
 
 function summary(result: DecisionResult): string {
-  return result.decision === "go" ? "Decision: GO." : `Decision: ${result.decision === "no_go" ? "NO-GO" : "pending"}: ${result.reasons.join(" · ")}.`;
+  return result.decision === "go" ? "Decision: GO." : `Decision: ${result.decision === "no_go" ? "NO-GO" : "Pending"}: ${result.reasons.join(" · ")}.`;
 }
 
 /** Casts or changes the actor's one current vote. Every change is in the audit trail. */

@@ -1,0 +1,72 @@
+import { UserError } from "./errors.js";
+
+/**
+ * The one table of how long typed input may be. The grammar, the forms (and so the Slack
+ * and Discord modals), the Discord command options and every refusal read it, so a limit
+ * stated in one place is the limit everywhere. `what` starts the refusal: "A version is at
+ * most 64 characters".
+ *
+ * Lengths are JavaScript string lengths (UTF-16 code units), the unit the platforms'
+ * `max_length` counts in too.
+ */
+export const INPUT_LIMITS = {
+  service: { max: 64, what: "A service name" },
+  version: { max: 64, what: "A version" },
+  environment: { max: 32, what: "An environment name" },
+  description: { max: 1000, what: "A description" },
+  /** Vote, hold, cancel and rollback reasons: each ends up on the card. */
+  voteReason: { max: 500, what: "A vote reason" },
+  holdReason: { max: 500, what: "A hold reason" },
+  cancelReason: { max: 500, what: "A cancel reason" },
+  rollbackReason: { max: 500, what: "A rollback reason" },
+  retroAnswer: { max: 1000, what: "A retro answer" },
+  /** A person typed by name: the release manager, a role's subject, the terminal's `/as`. */
+  name: { max: 32, what: "A user name" },
+  /** A platform-qualified id such as `slack:T1:U2` or `discord-role:G1:R2`. */
+  subjectId: { max: 128, what: "A user or group id" },
+  role: { max: 32, what: "A role name" },
+  when: { max: 100, what: "A release time" },
+  policyChanges: { max: 200, what: "A policy change" },
+  releaseId: { max: 12, what: "A release id" },
+  auditDate: { max: 10, what: "An export date" },
+} as const satisfies Record<string, { max: number; what: string }>;
+
+export type InputKind = keyof typeof INPUT_LIMITS;
+
+/** The refusal for `value` over its limit, or null when it fits. */
+export function overLimit(kind: InputKind, value: string): string | null {
+  const { max, what } = INPUT_LIMITS[kind];
+  return value.length > max ? `${what} is at most ${max} characters (yours has ${value.length}).` : null;
+}
+
+/** Refuses `value` over its limit, naming the limit; `field` tags the form field for inline errors. */
+export function checkLength(kind: InputKind, value: string, field?: string): string {
+  const problem = overLimit(kind, value);
+  if (problem) throw new UserError("too_long", problem, field);
+  return value;
+}
+
+/** A reason as kept: trimmed, null when blank, refused over its limit. */
+export function cleanReason(kind: "voteReason" | "holdReason" | "cancelReason" | "rollbackReason", reason: string | null | undefined): string | null {
+  const cleaned = reason?.trim() || null;
+  return cleaned === null ? null : checkLength(kind, cleaned, "reason");
+}
+
+/** A bare name, as `/as`, `manager @dana` and `role grant dana qa` take it (an optional `@` in front). */
+export const NAME = new RegExp(`^@?[A-Za-z0-9._-]{1,${INPUT_LIMITS.name.max}}$`);
+/** A platform-qualified id the adapters put in command text: `slack:T1:U2`, `discord-role:G1:R2`, `terminal:dana`. */
+const QUALIFIED = /^@?[a-z]+(?:-[a-z]+)?(?::[A-Za-z0-9._-]+)+$/;
+
+/**
+ * Checks a typed person or group (a release manager, a role's subject): a bare name like the
+ * terminal's `/as`, or an id an adapter translated a mention into. Returns it unchanged.
+ */
+export function checkSubject(token: string, what: "manager" | "subject"): string {
+  const qualified = token.includes(":");
+  checkLength(qualified ? "subjectId" : "name", token.replace(/^@/, ""));
+  if (!(qualified ? QUALIFIED : NAME).test(token)) {
+    const example = what === "manager" ? "`manager @dana`" : "`/release role grant @dana qa`";
+    throw new UserError("bad_name", `\`${token}\` is not a user name: letters, digits, dots, dashes and underscores, at most ${INPUT_LIMITS.name.max} characters, e.g. ${example}.`);
+  }
+  return token;
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+/** The lines of the refusal loadConfig throws for `env` (without the header and footer). */
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message
+      .split("\n")
+      .filter((l) => l.startsWith("  "))
+      .map((l) => l.trim());
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+const problem = (env: Record<string, string>) => {
+  const found = problems(env);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
+const EVERY_VARIABLE = [
+  "DATABASE_PATH", "PORT", "HOST", "LOG_LEVEL", "GONOGO_ADMINS", "GONOGO_TIMEZONE", "GONOGO_QUORUM", "GONOGO_REQUIRE", "GONOGO_RETRO_DELAY",
+  "GONOGO_RETRO_WINDOW", "DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "WEBHOOK_SECRET", "GONOGO_API_TOKEN", "GONOGO_USER", "GONOGO_TERMINAL",
+  "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID", "DISCORD_API_URL",
+];
+
+describe("a blank variable means unset", () => {
+  it.each(["", " ", "\t", "   "])("gives every variable its default when each is %j", (blank) => {
+    const env = Object.fromEntries(EVERY_VARIABLE.map((name) => [name, blank]));
+    expect(loadConfig(env)).toEqual(loadConfig({}));
+  });
+
+  it("never turns a blank quorum into 0: the default of 2 GO votes applies", () => {
+    expect(loadConfig({ GONOGO_QUORUM: "" }).quorum).toBe(2);
+    expect(loadConfig({ GONOGO_QUORUM: "  " }).quorum).toBe(2);
+  });
+
+  it("keeps the defaults for the server and the terminal", () => {
+    const c = loadConfig({ PORT: "", HOST: "", LOG_LEVEL: "", DATABASE_PATH: "", GONOGO_TERMINAL: "" });
+    expect([c.port, c.host, c.logLevel, c.databasePath, c.terminal]).toEqual([3000, "0.0.0.0", "info", "./data/gonogo.db", "auto"]);
+  });
+});
+
+describe("numbers in the environment", () => {
+  it("reads plain digits", () => {
+    expect(loadConfig({ GONOGO_QUORUM: "3", PORT: "8080" })).toMatchObject({ quorum: 3, port: 8080 });
+    expect(loadConfig({ PORT: "0" }).port).toBe(0);
+  });
+
+  it.each(["0x10", "1e3", "2.0", "1.5", "-1", "+2", " 2", "2 ", "two", "101", "99999999999999999999", "１"])("refuses GONOGO_QUORUM=%j and states the range", (value) => {
+    expect(problem({ GONOGO_QUORUM: value })).toBe(`GONOGO_QUORUM must be a whole number from 1 to 100, not ${JSON.stringify(value)}.`);
+  });
+
+  it.each(["0", "00"])("refuses a quorum of %j: nobody voting is not a decision, and says the bot can be turned off instead", (value) => {
+    const line = problem({ GONOGO_QUORUM: value });
+    expect(line).toMatch(/^GONOGO_QUORUM must be a whole number from 1 to 100, not "0+"\./);
+    expect(line).toContain("a channel that wants no vote can turn the bot off");
+  });
+
+  it.each(["eighty", "0x50", "8e3", "65536", "-1"])("refuses PORT=%j and states the range", (value) => {
+    expect(problem({ PORT: value })).toBe(`PORT must be a whole number from 0 to 65535, not ${JSON.stringify(value)}.`);
+  });
+
+  it.each(["tomorrow", "1.5h", "24 h", "0x10m", "366d", "99999999999999999999d"])("refuses the duration GONOGO_RETRO_DELAY=%j and shows the form", (value) => {
+    expect(problem({ GONOGO_RETRO_DELAY: value })).toBe(`GONOGO_RETRO_DELAY must be a duration from 0s to 365d such as 30m, 24h or 7d, not ${JSON.stringify(value)}.`);
+  });
+});
+
+describe("admins", () => {
+  it("accepts every id form admins are matched by", () => {
+    const admins = ["terminal:alice", "slack:T0123:U0456", "U0456", "W0789", "discord:1187331275440648213:1187400000000000000", "1187400000000000000"];
+    expect(loadConfig({ GONOGO_ADMINS: admins.join(", ") }).admins).toEqual(admins);
+  });
+
+  it.each(["a,,b", "terminal:alice,", ",terminal:alice"])("refuses an empty entry in %j instead of skipping it", (value) => {
+    expect(problem({ GONOGO_ADMINS: value })).toMatch(/^GONOGO_ADMINS has an empty entry \(entry \d of .+\): remove the extra comma\.$/);
+  });
+
+  it.each(["alice", "slack:T1", "discord:guild:user", "terminal:", "@alice", "Terminal:alice"])("refuses %j and lists the forms that work", (entry) => {
+    const line = problem({ GONOGO_ADMINS: `terminal:ok,${entry}` });
+    expect(line).toContain(`GONOGO_ADMINS entry ${JSON.stringify(entry)} is not an admin id`);
+    for (const form of ["terminal:<name>", "slack:<team id>:<user id>", "discord:<server id>:<user id>", "Slack user id", "Discord user id"]) expect(line).toContain(form);
+  });
+});
+
+describe("URLs", () => {
+  it.each(["DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "SLACK_API_URL", "DISCORD_API_URL"])("%s must be http(s)", (name) => {
+    for (const bad of ["ftp://ci.example.com/x", "file:///etc/passwd", "javascript:alert(1)", "ci.example.com/hook"]) {
+      const found = problems({ [name]: bad, WEBHOOK_SECRET: "s" });
+      expect(found.some((l) => l.startsWith(`${name} must be an http:// or https:// URL such as https://`) && l.endsWith(`not ${JSON.stringify(bad)}.`))).toBe(true);
+    }
+    expect(() => loadConfig({ [name]: "http://127.0.0.1:4000/api/", WEBHOOK_SECRET: "s" })).not.toThrow();
+  });
+});
+
+describe("every configuration error", () => {
+  const BAD: Array<Record<string, string>> = [
+    { PORT: "eighty" },
+    { LOG_LEVEL: "loud" },
+    { GONOGO_ADMINS: "a,,b" },
+    { GONOGO_ADMINS: "alice" },
+    { GONOGO_TIMEZONE: "Mars/Olympus" },
+    { GONOGO_QUORUM: "0" },
+    { GONOGO_REQUIRE: "Q&A" },
+    { GONOGO_REQUIRE: "qa,,security" },
+    { GONOGO_RETRO_WINDOW: "forever" },
+    { DEPLOY_WEBHOOK_URL: "ftp://x" },
+    { DEPLOY_WEBHOOK_URL: "https://ci.example.com/x" },
+    { GONOGO_API_TOKEN: "short" },
+    { GONOGO_USER: "bob smith" },
+    { GONOGO_TERMINAL: "maybe" },
+    { SLACK_BOT_TOKEN: "xoxp-user-token-secret" },
+    { SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "app-token-secret" },
+    { SLACK_SIGNING_SECRET: "s" },
+    { SLACK_BOT_TOKEN: "xoxb-1" },
+    { DISCORD_TOKEN: "x" },
+    { DISCORD_APPLICATION_ID: "abc" },
+    { DISCORD_GUILD_ID: "my server", DISCORD_TOKEN: "x", DISCORD_APPLICATION_ID: "123456" },
+  ];
+
+  it.each(BAD)("names its variable once, as the first word, and ends as a sentence: %j", (env) => {
+    const line = problem(env);
+    const name = /^[A-Z][A-Z0-9_]+/.exec(line)?.[0];
+    expect(name, line).toBeDefined();
+    expect(line.split(name!).length - 1, line).toBe(1);
+    expect(line.startsWith(`${name}: `), line).toBe(false);
+    expect(line, line).toMatch(/[.]$/);
+  });
+
+  it("never repeats a secret it refuses", () => {
+    const refused: Array<Record<string, string>> = [{ SLACK_BOT_TOKEN: "xoxp-user-token-secret" }, { SLACK_APP_TOKEN: "app-token-secret", SLACK_BOT_TOKEN: "xoxb-1" }, { GONOGO_API_TOKEN: "short-secret" }];
+    for (const env of refused) {
+      const line = problem(env);
+      for (const value of Object.values(env)) expect(line).not.toContain(value);
+    }
+  });
+
+  it("puts every problem on its own line under one header that says where to fix them", () => {
+    expect(() => loadConfig({ PORT: "x", GONOGO_QUORUM: "0x10" })).toThrow(
+      /^gonogo cannot start, the configuration is wrong:\n {2}PORT must .*\n {2}GONOGO_QUORUM must .*\nFix these in your environment or \.env file \(see \.env\.example\)\.$/,
+    );
+  });
+});
