@@ -249,7 +249,7 @@ describe("webhooks gonogo sends", () => {
 
   it("refuses a WEBHOOK_SECRET that starts with whsec_ but is not the base64 of 24 to 64 bytes, and says how to make one", () => {
     for (const bad of ["whsec_", "whsec_not base64!", `whsec_${Buffer.alloc(16).toString("base64")}`]) {
-      expect(() => loadConfig({ WEBHOOK_SECRET: bad })).toThrow(/WEBHOOK_SECRET: expected whsec_ followed by the base64 of 24 to 64 random bytes .*randomBytes\(32\)/);
+      expect(() => loadConfig({ WEBHOOK_SECRET: bad })).toThrow(/WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes .*randomBytes\(32\)/);
     }
     expect(loadConfig({ WEBHOOK_SECRET: SECRET }).webhookSecret).toBe(SECRET);
     expect(loadConfig({ WEBHOOK_SECRET: "any plain secret" }).webhookSecret).toBe("any plain secret");
