@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { Job, JobKind, RetroAnswer, WebhookDelivery, WebhookKind } from "../src/app/store.js";
 import type { SyncStore } from "./serialised-store.js";
 import type { DatabaseHandle } from "./client.js";
@@ -41,7 +41,9 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
      WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at LIMIT ?)
      RETURNING *`,
   );
-
+  const pendingByDueStmt = sqlite.prepare<[], { dueAt: number; leaseUntil: number | null }>(
+    "SELECT due_at AS dueAt, lease_until AS leaseUntil FROM jobs WHERE done_at IS NULL ORDER BY due_at",
+  );
 
   return {
     upsertJob(job) {
@@ -66,8 +68,17 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
       db.update(jobs).set({ dueAt, leaseUntil: null }).where(eq(jobs.id, id)).run();
     },
     nextJobDueAt() {
-      const row = db.select({ due: sql<number | null>`min(${jobs.dueAt})` }).from(jobs).where(isNull(jobs.doneAt)).get();
-      return row?.due ?? null;
+      // When the next job can be claimed: a leased job not before its lease ends (else the
+      // runner would wake for it again and again until then). Walking pending jobs by due
+      // time can stop at the first one due after the best found, so this reads the leased
+      // jobs at the front and one more, not every pending job.
+      let next: number | null = null;
+      for (const row of pendingByDueStmt.iterate()) {
+        if (next !== null && row.dueAt >= next) break;
+        const claimableAt = Math.max(row.dueAt, row.leaseUntil ?? row.dueAt);
+        if (next === null || claimableAt < next) next = claimableAt;
+      }
+      return next;
     },
     listPendingJobs(releaseId, filter) {
       return db
@@ -90,7 +101,7 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
       db.insert(retroAnswers).values(a).run();
     },
     listRetroAnswers(releaseId) {
-      return db.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id)).all();
+      return db.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id)).all().map(({ id: _id, ...answer }) => answer);
     },
 
     createDelivery(d) {

@@ -8,6 +8,8 @@ export type SyncStore = {
 
 type Method = (...args: unknown[]) => unknown;
 
+const ended = (name: string) => new Error(`store.${name}: this transaction has already ended; use the store, or a new transaction`);
+
 /**
  * Turns the synchronous SQLite statements into the asynchronous Store port.
  *
@@ -40,20 +42,33 @@ export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database
     else held = false;
   };
 
-  let open = false;
   const names = Object.keys(sync) as Array<keyof SyncStore>;
-  const tx = {} as Record<string, unknown>;
+  const runners = names.map((name) => [name, (sync[name] as Method).bind(sync)] as const);
+
+  /**
+   * A fresh handle per transaction, valid only while it is open: a handle that leaks out
+   * of its transaction (a callback that outlives it) is refused instead of writing into
+   * whichever transaction happens to be open later.
+   */
+  const openHandle = (): { tx: Store; end: () => void } => {
+    let open = true;
+    const tx = {} as Record<string, unknown>;
+    for (const [name, run] of runners) {
+      tx[name] = (...args: unknown[]) => {
+        if (!open) return Promise.reject(ended(name));
+        try {
+          return Promise.resolve(run(...args));
+        } catch (err) {
+          return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      };
+    }
+    tx.transaction = <T>(fn: (t: Store) => Promise<T>): Promise<T> => (open ? fn(tx as unknown as Store) : Promise.reject(ended("transaction")));
+    return { tx: tx as unknown as Store, end: () => (open = false) };
+  };
+
   const top = {} as Record<string, unknown>;
-  for (const name of names) {
-    const run = (sync[name] as Method).bind(sync);
-    tx[name] = (...args: unknown[]) => {
-      if (!open) return Promise.reject(new Error(`store.${name}: this transaction has already ended; use the store, or a new transaction`));
-      try {
-        return Promise.resolve(run(...args));
-      } catch (err) {
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-      }
-    };
+  for (const [name, run] of runners) {
     top[name] = async (...args: unknown[]) => {
       const wait = acquire();
       if (wait) await wait;
@@ -64,15 +79,14 @@ export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database
       }
     };
   }
-  tx.transaction = <T>(fn: (t: Store) => Promise<T>): Promise<T> => fn(tx as unknown as Store);
   top.transaction = async <T>(fn: (t: Store) => Promise<T>): Promise<T> => {
     const wait = acquire();
     if (wait) await wait;
     try {
       begin.run();
-      open = true;
+      const { tx, end } = openHandle();
       try {
-        const result = await fn(tx as unknown as Store);
+        const result = await fn(tx);
         commit.run();
         return result;
       } catch (err) {
@@ -80,7 +94,7 @@ export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database
         onRollback();
         throw err;
       } finally {
-        open = false;
+        end();
       }
     } finally {
       release();

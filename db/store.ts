@@ -86,7 +86,9 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   // Policies and role bindings are read on every vote and change rarely: cached the same
   // way (dropped on every write to them and on rollback). Bindings are few (admins grant
   // them one by one), so all of them are held by subject: a first-time voter costs no query.
-  const policyCache = new Map<string, Partial<Policy> | undefined>();
+  // Held as the stored text and parsed per read, so no caller can change the cached value
+  // through the object it was given (a policy holds arrays).
+  const policyCache = new Map<string, string | undefined>();
   /** Releases are read on every vote and card render; written through on every update. */
   const releaseCache = new Map<number, Release>();
   /** Where each release's cards are: read on every change to refresh every copy. */
@@ -208,12 +210,9 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
 
     getPolicy(channelKey) {
-      if (!policyCache.has(channelKey)) {
-        const row = getPolicyStmt.get(channelKey);
-        policyCache.set(channelKey, row ? (JSON.parse(row.settings) as Partial<Policy>) : undefined);
-      }
-      const cachedPolicy = policyCache.get(channelKey);
-      return cachedPolicy ? { ...cachedPolicy } : undefined;
+      if (!policyCache.has(channelKey)) policyCache.set(channelKey, getPolicyStmt.get(channelKey)?.settings);
+      const settings = policyCache.get(channelKey);
+      return settings === undefined ? undefined : (JSON.parse(settings) as Partial<Policy>);
     },
     setPolicy(channelKey, policy) {
       policyCache.delete(channelKey);

@@ -1,0 +1,858 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Policy } from "../../src/domain/policy.js";
+import type { Release, Vote, VoteChoice } from "../../src/domain/types.js";
+import type { MessageRef } from "../../src/app/ports.js";
+import type { AuditEvent, Job, NewRelease, RetroAnswer, Store } from "../../src/app/store.js";
+
+/**
+ * The definition of the `Store` port (src/app/store.ts): every implementation runs this
+ * suite unchanged. It speaks only through the port, so it knows nothing of SQL, files or
+ * connections; the factory hides those.
+ */
+export interface StoreUnderTest {
+  /** A store on an empty, fully migrated database, used by this one test only. */
+  store: Store;
+  /** Closes whatever store is current (after `reopen`, the reopened one) and removes its data. */
+  close(): Promise<void>;
+  /** Closes the store and opens a new one on the same data, as after a restart. */
+  reopen(): Promise<Store>;
+}
+
+export type StoreFactory = () => Promise<StoreUnderTest>;
+
+const T = Date.UTC(2030, 0, 15, 9, 0);
+const CHANNEL = { platform: "slack", key: "slack:T1:C1", nativeId: "C1" };
+const OTHER_CHANNEL = { platform: "discord", key: "discord:G1:C9", nativeId: "C9" };
+
+function newRelease(overrides: Partial<NewRelease> = {}): NewRelease {
+  return {
+    service: "payments",
+    version: "1.4.2",
+    environment: "production",
+    description: null,
+    managerId: "slack:T1:U1",
+    managerName: "Alice",
+    channel: CHANNEL,
+    scheduledAt: null,
+    timezone: "UTC",
+    state: "voting",
+    stateReason: null,
+    createdAt: T,
+    createdBy: "slack:T1:U1",
+    decidedGoAt: null,
+    shippedAt: null,
+    rollbackRequestedAt: null,
+    recoveredAt: null,
+    retroOpenedAt: null,
+    closedAt: null,
+    votesVoidedNote: null,
+    webhookNote: null,
+    ...overrides,
+  };
+}
+
+function vote(voter: string, choice: VoteChoice, at: number, extra: Partial<Vote> = {}): Vote {
+  return { voter, voterName: voter.split(":").pop()!, choice, reason: null, roles: [], at, ...extra };
+}
+
+function event(type: string, at: number, releaseId: string | null = "R-1", data: Record<string, unknown> = {}): AuditEvent {
+  return { releaseId, at, actor: "slack:T1:U1", platform: "slack", type, data };
+}
+
+function job(releaseId: string, key: string, dueAt: number, kind: Job["kind"] = "reminder", payload: Record<string, unknown> = {}): Omit<Job, "id" | "attempts"> {
+  return { releaseId, kind, key, dueAt, payload };
+}
+
+function ref(channel: MessageRef["channel"], messageId: string): MessageRef {
+  return { platform: channel.platform, channel, messageId };
+}
+
+function retro(releaseId: string, author: string, at: number, wentWell = "the rollout"): RetroAnswer {
+  return { releaseId, author, authorName: author, wentWell, wentBadly: "", actionItems: "", at };
+}
+
+/** Lets every pending callback and I/O completion run once (no wall-clock wait). */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function gate(): { open: () => void; opened: Promise<void> } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+const sortRefs = (refs: MessageRef[]) => [...refs].sort((a, b) => a.channel.key.localeCompare(b.channel.key));
+
+/** Everything a transaction could have written, read back for before/after comparison. */
+async function snapshot(store: Store, releaseId: string) {
+  return {
+    release: await store.getRelease(releaseId),
+    releases: await store.listReleases({}),
+    votes: await store.getVotes(releaseId),
+    audit: await store.listAudit(releaseId),
+    chain: await store.verifyAudit(),
+    jobs: await store.listPendingJobs(),
+    refs: sortRefs(await store.listMessageRefs(releaseId)),
+    policy: await store.getPolicy(CHANNEL.key),
+    bindings: await store.listRoleBindings(),
+    retro: await store.listRetroAnswers(releaseId),
+    deliveries: await store.listDeliveries(releaseId),
+  };
+}
+
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`the Store contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    let store: Store;
+    beforeEach(async () => {
+      subject = await factory();
+      store = subject.store;
+    });
+    afterEach(async () => subject.close());
+
+    describe("releases", () => {
+      it("numbers new releases R-1, R-2, … in the order they are inserted and returns every field as given", async () => {
+        const first = await store.insertRelease(newRelease({ description: "first", scheduledAt: T + 3_600_000 }));
+        const second = await store.insertRelease(newRelease({ version: "1.4.3" }));
+        expect(first).toEqual({ ...newRelease({ description: "first", scheduledAt: T + 3_600_000 }), id: "R-1", seq: 1 });
+        expect(second).toMatchObject({ id: "R-2", seq: 2, version: "1.4.3" });
+        expect(await store.getRelease("R-1")).toEqual(first);
+        expect(await store.getRelease("R-2")).toEqual(second);
+      });
+
+      it("answers undefined for a release that does not exist", async () => {
+        await store.insertRelease(newRelease());
+        expect(await store.getRelease("R-2")).toBeUndefined();
+        expect(await store.getRelease("R-999")).toBeUndefined();
+        expect(await store.getRelease("not-an-id")).toBeUndefined();
+      });
+
+      it("updates only the patched fields and returns the release as it now is", async () => {
+        const created = await store.insertRelease(newRelease());
+        const updated = await store.updateRelease(created.id, { state: "held", stateReason: "waiting for QA", scheduledAt: T + 60_000 });
+        expect(updated).toEqual({ ...created, state: "held", stateReason: "waiting for QA", scheduledAt: T + 60_000 });
+        expect(await store.getRelease(created.id)).toEqual(updated);
+        const cleared = await store.updateRelease(created.id, { stateReason: null, scheduledAt: null });
+        expect(cleared).toEqual({ ...updated, stateReason: null, scheduledAt: null });
+        expect(await store.getRelease(created.id)).toEqual(cleared);
+      });
+
+      it("rejects an update of a release that does not exist, and creates nothing", async () => {
+        await expect(store.updateRelease("R-7", { state: "held" })).rejects.toThrow();
+        expect(await store.listReleases({})).toEqual([]);
+      });
+
+      it("lists releases newest first, filtered by states, channel and limit", async () => {
+        const r1 = await store.insertRelease(newRelease());
+        const r2 = await store.insertRelease(newRelease({ state: "held", channel: OTHER_CHANNEL }));
+        const r3 = await store.insertRelease(newRelease({ state: "shipped" }));
+        const r4 = await store.insertRelease(newRelease({ state: "voting", channel: OTHER_CHANNEL }));
+        const ids = (rs: Release[]) => rs.map((r) => r.id);
+        expect(await store.listReleases({})).toEqual([r4, r3, r2, r1]);
+        expect(ids(await store.listReleases({ states: ["voting"] }))).toEqual([r4.id, r1.id]);
+        expect(ids(await store.listReleases({ states: ["voting", "held"] }))).toEqual([r4.id, r2.id, r1.id]);
+        expect(ids(await store.listReleases({ states: [] }))).toEqual([]);
+        expect(ids(await store.listReleases({ channelKey: OTHER_CHANNEL.key }))).toEqual([r4.id, r2.id]);
+        expect(ids(await store.listReleases({ channelKey: "slack:T1:nowhere" }))).toEqual([]);
+        expect(ids(await store.listReleases({ limit: 2 }))).toEqual([r4.id, r3.id]);
+        expect(ids(await store.listReleases({ states: ["voting", "shipped"], channelKey: CHANNEL.key, limit: 1 }))).toEqual([r3.id]);
+      });
+
+      it("finds a service's releases by version and creation time, newest first", async () => {
+        const r1 = await store.insertRelease(newRelease({ version: "1.0.0", createdAt: T }));
+        const r2 = await store.insertRelease(newRelease({ service: "search", version: "1.0.0", createdAt: T + 10 }));
+        const r3 = await store.insertRelease(newRelease({ version: "1.1.0", createdAt: T + 20 }));
+        const r4 = await store.insertRelease(newRelease({ version: "1.0.0", createdAt: T + 30 }));
+        const ids = (rs: Release[]) => rs.map((r) => r.id);
+        expect(ids(await store.findReleases({}))).toEqual([r4.id, r3.id, r2.id, r1.id]);
+        expect(ids(await store.findReleases({ service: "payments" }))).toEqual([r4.id, r3.id, r1.id]);
+        expect(ids(await store.findReleases({ service: "payments", version: "1.0.0" }))).toEqual([r4.id, r1.id]);
+        expect(ids(await store.findReleases({ version: "1.0.0" }))).toEqual([r4.id, r2.id, r1.id]);
+        // `since` is inclusive: a release created at that very instant is found.
+        expect(ids(await store.findReleases({ service: "payments", since: T + 20 }))).toEqual([r4.id, r3.id]);
+        expect(ids(await store.findReleases({ service: "payments", since: T + 31 }))).toEqual([]);
+        expect(await store.findReleases({ service: "nothing" })).toEqual([]);
+      });
+    });
+
+    describe("votes", () => {
+      beforeEach(async () => {
+        await store.insertRelease(newRelease());
+        await store.insertRelease(newRelease({ version: "2.0.0" }));
+      });
+
+      it("keeps one current vote per voter, in vote-time order; a changed vote replaces the old one and moves to the end", async () => {
+        const bob = vote("slack:T1:bob", "go", T + 1, { roles: ["qa"] });
+        const carol = vote("slack:T1:carol", "no_go", T + 2, { reason: "flaky test" });
+        const dave = vote("slack:T1:dave", "abstain", T + 3);
+        for (const v of [bob, carol, dave]) await store.upsertVote("R-1", v);
+        expect(await store.getVotes("R-1")).toEqual([bob, carol, dave]);
+
+        const bobAgain = vote("slack:T1:bob", "no_go", T + 4, { reason: "found a bug", roles: ["qa", "sre"] });
+        await store.upsertVote("R-1", bobAgain);
+        expect(await store.getVotes("R-1")).toEqual([carol, dave, bobAgain]);
+        expect(await store.getVote("R-1", "slack:T1:bob")).toEqual(bobAgain);
+        const current = await store.currentVotes("R-1");
+        expect([...current.keys()]).toEqual(["slack:T1:carol", "slack:T1:dave", "slack:T1:bob"]);
+        expect(current.get("slack:T1:bob")).toEqual(bobAgain);
+        expect(current.size).toBe(3);
+      });
+
+      it("keeps each release's votes apart and answers empty for a release without votes", async () => {
+        await store.upsertVote("R-1", vote("slack:T1:bob", "go", T + 1));
+        expect(await store.getVotes("R-2")).toEqual([]);
+        expect((await store.currentVotes("R-2")).size).toBe(0);
+        expect(await store.getVote("R-2", "slack:T1:bob")).toBeUndefined();
+        expect(await store.getVote("R-1", "slack:T1:nobody")).toBeUndefined();
+      });
+
+      it("deletes one voter's vote, saying whether there was one", async () => {
+        await store.upsertVote("R-1", vote("slack:T1:bob", "go", T + 1));
+        await store.upsertVote("R-1", vote("slack:T1:carol", "go", T + 2));
+        expect(await store.deleteVote("R-1", "slack:T1:bob")).toBe(true);
+        expect(await store.deleteVote("R-1", "slack:T1:bob")).toBe(false);
+        expect(await store.deleteVote("R-2", "slack:T1:carol")).toBe(false);
+        expect((await store.getVotes("R-1")).map((v) => v.voter)).toEqual(["slack:T1:carol"]);
+        expect(await store.getVote("R-1", "slack:T1:bob")).toBeUndefined();
+        expect([...(await store.currentVotes("R-1")).keys()]).toEqual(["slack:T1:carol"]);
+      });
+
+      it("clears a release's votes, counting them, and leaves other releases' votes alone", async () => {
+        await store.upsertVote("R-1", vote("slack:T1:bob", "go", T + 1));
+        await store.upsertVote("R-1", vote("slack:T1:carol", "go", T + 2));
+        await store.upsertVote("R-2", vote("slack:T1:bob", "go", T + 3));
+        expect(await store.clearVotes("R-1")).toBe(2);
+        expect(await store.clearVotes("R-1")).toBe(0);
+        expect(await store.getVotes("R-1")).toEqual([]);
+        expect(await store.getVote("R-1", "slack:T1:bob")).toBeUndefined();
+        expect((await store.currentVotes("R-1")).size).toBe(0);
+        expect((await store.getVotes("R-2")).map((v) => v.voter)).toEqual(["slack:T1:bob"]);
+      });
+
+      it("stores a copy of the vote it is given: changing the caller's object afterwards changes nothing", async () => {
+        const v = vote("slack:T1:bob", "go", T + 1, { roles: ["qa"] });
+        await store.upsertVote("R-1", v);
+        v.roles.push("admin");
+        v.choice = "no_go";
+        expect(await store.getVote("R-1", "slack:T1:bob")).toEqual(vote("slack:T1:bob", "go", T + 1, { roles: ["qa"] }));
+      });
+    });
+
+    describe("the audit trail", () => {
+      it("lists a release's events oldest first, and only that release's", async () => {
+        await store.appendAudit(event("release_created", T, "R-1", { service: "payments" }));
+        await store.appendAudit(event("release_created", T + 1, "R-2"));
+        await store.appendAudit(event("role_granted", T + 2, null, { role: "qa" }));
+        await store.appendAudit(event("vote_cast", T + 3, "R-1", { choice: "go" }));
+        expect(await store.listAudit("R-1")).toEqual([event("release_created", T, "R-1", { service: "payments" }), event("vote_cast", T + 3, "R-1", { choice: "go" })]);
+        expect(await store.listAudit("R-3")).toEqual([]);
+      });
+
+      it("exports events in a time range, bounds included, oldest first, with increasing ids and a hash each", async () => {
+        for (let i = 0; i < 5; i++) await store.appendAudit(event(`e${i}`, T + i * 10, i % 2 ? "R-1" : null));
+        const range = await store.listAuditRange(T + 10, T + 30);
+        expect(range.map((e) => e.type)).toEqual(["e1", "e2", "e3"]);
+        expect(range.map(({ id: _id, hash: _hash, ...e }) => e)).toEqual([event("e1", T + 10, "R-1"), event("e2", T + 20, null), event("e3", T + 30, "R-1")]);
+        const ids = range.map((e) => e.id);
+        expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+        expect(new Set(ids).size).toBe(3);
+        for (const e of range) expect(e.hash).toMatch(/\S/);
+        expect(new Set(range.map((e) => e.hash)).size).toBe(3);
+        expect(await store.listAuditRange(T + 41, T + 100)).toEqual([]);
+        expect((await store.listAuditRange(T, T)).map((e) => e.type)).toEqual(["e0"]);
+      });
+
+      it("verifies an empty trail, and a trail built over many transactions, counting every event", async () => {
+        expect(await store.verifyAudit()).toEqual({ ok: true, count: 0 });
+        for (let i = 0; i < 20; i++) {
+          await store.transaction(async (tx) => {
+            await tx.appendAudit(event("vote_cast", T + i, "R-1", { n: i }));
+            await tx.appendAudit(event("decision", T + i, "R-1", { n: i }));
+          });
+          await store.appendAudit(event("note", T + i, null));
+        }
+        expect(await store.verifyAudit()).toEqual({ ok: true, count: 60 });
+      });
+
+      it("keeps the chain whole after a rolled-back transaction: no fork and no link to the events that were undone", async () => {
+        await store.appendAudit(event("first", T));
+        const boom = new Error("boom");
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.appendAudit(event("undone-1", T + 1));
+            await tx.appendAudit(event("undone-2", T + 2));
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        await store.appendAudit(event("after", T + 3));
+        await store.transaction(async (tx) => tx.appendAudit(event("after-tx", T + 4)));
+        expect((await store.listAudit("R-1")).map((e) => e.type)).toEqual(["first", "after", "after-tx"]);
+        expect(await store.verifyAudit()).toEqual({ ok: true, count: 3 });
+      });
+
+      it("remembers an inbound hook's signature once: a replay is refused", async () => {
+        expect(await store.recordHookReceipt("sig-1", T)).toBe(true);
+        expect(await store.recordHookReceipt("sig-1", T + 5)).toBe(false);
+        expect(await store.recordHookReceipt("sig-2", T + 5)).toBe(true);
+      });
+
+      it("forgets a hook receipt recorded in a transaction that rolled back", async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            expect(await tx.recordHookReceipt("sig-1", T)).toBe(true);
+            throw new Error("the hook's change failed");
+          }),
+        ).rejects.toThrow("the hook's change failed");
+        expect(await store.recordHookReceipt("sig-1", T + 1)).toBe(true);
+      });
+    });
+
+    describe("policies and role bindings", () => {
+      it("answers undefined for a channel without a policy, and replaces a channel's policy whole", async () => {
+        expect(await store.getPolicy(CHANNEL.key)).toBeUndefined();
+        const strict: Partial<Policy> = { quorum: 3, require: ["qa", "sre"], veto: true, reminders: [60, 0] };
+        await store.setPolicy(CHANNEL.key, strict);
+        expect(await store.getPolicy(CHANNEL.key)).toEqual(strict);
+        expect(await store.getPolicy(OTHER_CHANNEL.key)).toBeUndefined();
+        await store.setPolicy(CHANNEL.key, { quorum: 1 });
+        expect(await store.getPolicy(CHANNEL.key)).toEqual({ quorum: 1 });
+      });
+
+      it("grants a role once, keeping the first grant on a duplicate, and lists bindings by subject", async () => {
+        const grant = { subject: "slack:T1:bob", role: "qa", grantedBy: "slack:T1:U1", at: T };
+        expect(await store.grantRole(grant)).toBe(true);
+        expect(await store.grantRole({ ...grant, grantedBy: "slack:T1:mallory", at: T + 9 })).toBe(false);
+        expect(await store.grantRole({ subject: "slack:T1:bob", role: "sre", grantedBy: "slack:T1:U1", at: T + 1 })).toBe(true);
+        expect(await store.grantRole({ subject: "slack-group:T1:S9", role: "qa", grantedBy: "slack:T1:U1", at: T + 2 })).toBe(true);
+
+        const byKey = (a: { subject: string; role: string }, b: { subject: string; role: string }) => `${a.subject}/${a.role}`.localeCompare(`${b.subject}/${b.role}`);
+        expect((await store.listRoleBindings()).sort(byKey)).toEqual(
+          [grant, { subject: "slack:T1:bob", role: "sre", grantedBy: "slack:T1:U1", at: T + 1 }, { subject: "slack-group:T1:S9", role: "qa", grantedBy: "slack:T1:U1", at: T + 2 }].sort(byKey),
+        );
+        expect((await store.listRoleBindings(["slack:T1:bob"])).sort(byKey)).toEqual([grant, { subject: "slack:T1:bob", role: "sre", grantedBy: "slack:T1:U1", at: T + 1 }]);
+        expect((await store.listRoleBindings(["slack-group:T1:S9", "slack:T1:nobody"])).map((b) => b.subject)).toEqual(["slack-group:T1:S9"]);
+        expect(await store.listRoleBindings([])).toEqual([]);
+      });
+
+      it("revokes a role, saying whether it was held", async () => {
+        await store.grantRole({ subject: "slack:T1:bob", role: "qa", grantedBy: "slack:T1:U1", at: T });
+        await store.grantRole({ subject: "slack:T1:bob", role: "sre", grantedBy: "slack:T1:U1", at: T });
+        expect(await store.revokeRole("slack:T1:bob", "qa")).toBe(true);
+        expect(await store.revokeRole("slack:T1:bob", "qa")).toBe(false);
+        expect(await store.revokeRole("slack:T1:carol", "sre")).toBe(false);
+        expect((await store.listRoleBindings(["slack:T1:bob"])).map((b) => b.role)).toEqual(["sre"]);
+        expect(await store.grantRole({ subject: "slack:T1:bob", role: "qa", grantedBy: "slack:T1:U1", at: T + 1 })).toBe(true);
+      });
+    });
+
+    describe("card message refs", () => {
+      beforeEach(async () => {
+        await store.insertRelease(newRelease());
+        await store.insertRelease(newRelease());
+      });
+
+      it("keeps one copy of the card per platform and channel: posting again replaces the message id", async () => {
+        await store.addMessageRef("R-1", ref(CHANNEL, "1700000000.000100"));
+        await store.addMessageRef("R-1", ref(OTHER_CHANNEL, "998877"));
+        expect(sortRefs(await store.listMessageRefs("R-1"))).toEqual(sortRefs([ref(CHANNEL, "1700000000.000100"), ref(OTHER_CHANNEL, "998877")]));
+        await store.addMessageRef("R-1", ref(CHANNEL, "1700000000.000200"));
+        expect(sortRefs(await store.listMessageRefs("R-1"))).toEqual(sortRefs([ref(CHANNEL, "1700000000.000200"), ref(OTHER_CHANNEL, "998877")]));
+        expect(await store.listMessageRefs("R-2")).toEqual([]);
+      });
+
+      it("forgets the copy at a ref, and only that copy", async () => {
+        await store.addMessageRef("R-1", ref(CHANNEL, "m1"));
+        await store.addMessageRef("R-1", ref(OTHER_CHANNEL, "m2"));
+        await store.addMessageRef("R-2", ref(CHANNEL, "m3"));
+        await store.removeMessageRef("R-1", ref(CHANNEL, "m1"));
+        expect(await store.listMessageRefs("R-1")).toEqual([ref(OTHER_CHANNEL, "m2")]);
+        expect(await store.listMessageRefs("R-2")).toEqual([ref(CHANNEL, "m3")]);
+      });
+
+      it("does not forget a newer copy when an older message in the same channel is reported deleted", async () => {
+        await store.addMessageRef("R-1", ref(CHANNEL, "old"));
+        await store.addMessageRef("R-1", ref(CHANNEL, "new"));
+        await store.removeMessageRef("R-1", ref(CHANNEL, "old"));
+        expect(await store.listMessageRefs("R-1")).toEqual([ref(CHANNEL, "new")]);
+      });
+    });
+
+    describe("jobs", () => {
+      const LEASE = 60_000;
+
+      it("keeps one pending job per release and key: planning it again replaces its time and payload", async () => {
+        await store.upsertJob(job("R-1", "reminder:15", T + 100, "reminder", { minutes: 15 }));
+        await store.upsertJob(job("R-2", "reminder:15", T + 100));
+        await store.upsertJob(job("R-1", "reminder:15", T + 200, "reminder", { minutes: 15, replanned: true }));
+        const pending = await store.listPendingJobs("R-1");
+        expect(pending).toEqual([{ id: expect.any(Number), releaseId: "R-1", kind: "reminder", key: "reminder:15", dueAt: T + 200, payload: { minutes: 15, replanned: true }, attempts: 0 }]);
+        expect((await store.listPendingJobs()).length).toBe(2);
+      });
+
+      it("plans a fresh job under a key whose earlier job is done", async () => {
+        await store.upsertJob(job("R-1", "t0", T, "t0"));
+        const [claimed] = await store.claimDueJobs(T, LEASE, 10);
+        await store.completeJob(claimed!.id, T + 1);
+        await store.upsertJob(job("R-1", "t0", T + 500, "t0"));
+        const pending = await store.listPendingJobs("R-1");
+        expect(pending).toEqual([expect.objectContaining({ key: "t0", dueAt: T + 500, attempts: 0 })]);
+        expect(pending[0]!.id).not.toBe(claimed!.id);
+      });
+
+      it("cancels a release's pending jobs of the given kinds, counting them", async () => {
+        await store.upsertJob(job("R-1", "reminder:60", T + 1, "reminder"));
+        await store.upsertJob(job("R-1", "reminder:15", T + 2, "reminder"));
+        await store.upsertJob(job("R-1", "t0", T + 3, "t0"));
+        await store.upsertJob(job("R-1", "retro", T + 4, "retro_open"));
+        await store.upsertJob(job("R-2", "reminder:60", T + 1, "reminder"));
+        expect(await store.cancelJobs("R-1", ["reminder", "t0"])).toBe(3);
+        expect(await store.cancelJobs("R-1", ["reminder"])).toBe(0);
+        expect((await store.listPendingJobs("R-1")).map((j) => j.key)).toEqual(["retro"]);
+        expect((await store.listPendingJobs("R-2")).map((j) => j.key)).toEqual(["reminder:60"]);
+      });
+
+      it("leaves a done job alone when cancelling", async () => {
+        await store.upsertJob(job("R-1", "t0", T, "t0"));
+        const [claimed] = await store.claimDueJobs(T, LEASE, 10);
+        await store.completeJob(claimed!.id, T + 1);
+        expect(await store.cancelJobs("R-1", ["t0"])).toBe(0);
+      });
+
+      it("claims only due jobs, earliest first, up to the limit, counting the attempt", async () => {
+        await store.upsertJob(job("R-1", "late", T + 30, "t0", { n: 3 }));
+        await store.upsertJob(job("R-1", "early", T + 10, "reminder", { n: 1 }));
+        await store.upsertJob(job("R-1", "middle", T + 20, "webhook", { n: 2 }));
+        await store.upsertJob(job("R-1", "future", T + 1_000));
+        expect(await store.claimDueJobs(T + 9, LEASE, 10)).toEqual([]);
+        const claimed = await store.claimDueJobs(T + 30, LEASE, 2);
+        expect(claimed).toEqual([
+          { id: expect.any(Number), releaseId: "R-1", kind: "reminder", key: "early", dueAt: T + 10, payload: { n: 1 }, attempts: 1 },
+          { id: expect.any(Number), releaseId: "R-1", kind: "webhook", key: "middle", dueAt: T + 20, payload: { n: 2 }, attempts: 1 },
+        ]);
+        // Due exactly now counts as due.
+        expect((await store.claimDueJobs(T + 30, LEASE, 10)).map((j) => j.key)).toEqual(["late"]);
+      });
+
+      it("does not hand out a leased job again until its lease ends; then it comes back with one more attempt", async () => {
+        await store.upsertJob(job("R-1", "t0", T, "t0"));
+        const [first] = await store.claimDueJobs(T, LEASE, 10);
+        expect(first).toMatchObject({ key: "t0", attempts: 1 });
+        expect(await store.claimDueJobs(T + 1, LEASE, 10)).toEqual([]);
+        expect(await store.claimDueJobs(T + LEASE - 1, LEASE, 10)).toEqual([]);
+        const [again] = await store.claimDueJobs(T + LEASE + 1, LEASE, 10);
+        expect(again).toEqual({ ...first, attempts: 2 });
+        // Still pending (leased, not done) while nobody completes it.
+        expect((await store.listPendingJobs("R-1")).map((j) => j.id)).toEqual([first!.id]);
+      });
+
+      it("never gives the same job to two claims running at once", async () => {
+        for (let i = 0; i < 10; i++) await store.upsertJob(job(`R-${i + 1}`, "t0", T + i, "t0"));
+        const claims = await Promise.all([store.claimDueJobs(T + 100, LEASE, 4), store.claimDueJobs(T + 100, LEASE, 4), store.claimDueJobs(T + 100, LEASE, 4)]);
+        const ids = claims.flat().map((j) => j.id);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.length).toBe(10);
+        for (const c of claims) expect(c.length).toBeLessThanOrEqual(4);
+      });
+
+      it("never claims a completed job again and no longer lists it as pending", async () => {
+        await store.upsertJob(job("R-1", "t0", T, "t0"));
+        await store.upsertJob(job("R-1", "retro", T + 5, "retro_open"));
+        const [t0] = await store.claimDueJobs(T, LEASE, 1);
+        await store.completeJob(t0!.id, T + 1);
+        expect((await store.claimDueJobs(T + LEASE * 10, LEASE, 10)).map((j) => j.key)).toEqual(["retro"]);
+        expect((await store.listPendingJobs("R-1")).map((j) => j.key)).toEqual(["retro"]);
+      });
+
+      it("retries a job at a later time: free of its lease, claimable again when that time comes", async () => {
+        await store.upsertJob(job("R-1", "webhook:deploy", T, "webhook", { deliveryId: 7 }));
+        const [first] = await store.claimDueJobs(T, LEASE, 10);
+        await store.retryJob(first!.id, T + 5_000);
+        expect(await store.claimDueJobs(T + 4_999, LEASE, 10)).toEqual([]);
+        const [again] = await store.claimDueJobs(T + 5_000, LEASE, 10);
+        expect(again).toEqual({ ...first, dueAt: T + 5_000, attempts: 2 });
+      });
+
+      it("says when the next job can run: null with none, the earliest due time, and for a leased job the end of its lease", async () => {
+        expect(await store.nextJobDueAt()).toBeNull();
+        await store.upsertJob(job("R-1", "a", T + 500));
+        await store.upsertJob(job("R-1", "b", T + 100));
+        expect(await store.nextJobDueAt()).toBe(T + 100);
+        // A leased job cannot run before its lease ends; answering its past due time would
+        // wake the runner again and again for nothing until then.
+        const [leased] = await store.claimDueJobs(T + 100, LEASE, 1);
+        expect(leased!.key).toBe("b");
+        expect(await store.nextJobDueAt()).toBe(T + 500);
+        await store.completeJob((await store.claimDueJobs(T + 500, LEASE, 1))[0]!.id, T + 501);
+        expect(await store.nextJobDueAt()).toBe(T + 100 + LEASE);
+        await store.completeJob(leased!.id, T + 502);
+        expect(await store.nextJobDueAt()).toBeNull();
+      });
+
+      it("lists pending jobs by release, kind and due-before (exclusive), earliest first, leased ones included", async () => {
+        await store.upsertJob(job("R-1", "reminder:60", T + 30, "reminder"));
+        await store.upsertJob(job("R-1", "reminder:15", T + 10, "reminder"));
+        await store.upsertJob(job("R-1", "t0", T + 20, "t0"));
+        await store.upsertJob(job("R-2", "reminder:60", T + 5, "reminder"));
+        await store.claimDueJobs(T + 5, LEASE, 1);
+        const keys = (js: Job[]) => js.map((j) => `${j.releaseId}/${j.key}`);
+        expect(keys(await store.listPendingJobs())).toEqual(["R-2/reminder:60", "R-1/reminder:15", "R-1/t0", "R-1/reminder:60"]);
+        expect(keys(await store.listPendingJobs("R-1"))).toEqual(["R-1/reminder:15", "R-1/t0", "R-1/reminder:60"]);
+        expect(keys(await store.listPendingJobs("R-1", { kind: "reminder" }))).toEqual(["R-1/reminder:15", "R-1/reminder:60"]);
+        expect(keys(await store.listPendingJobs(undefined, { kind: "reminder", dueBefore: T + 30 }))).toEqual(["R-2/reminder:60", "R-1/reminder:15"]);
+        expect(keys(await store.listPendingJobs(undefined, { dueBefore: T + 5 }))).toEqual([]);
+        expect(await store.listPendingJobs("R-3")).toEqual([]);
+      });
+    });
+
+    describe("retro answers and webhook deliveries", () => {
+      it("lists a release's retro answers in the order given, exactly as given", async () => {
+        const a = { ...retro("R-1", "slack:T1:bob", T + 1), wentBadly: "the DNS cut-over\ntook 2 h", actionItems: "- automate it\n- alert sooner" };
+        const b = retro("R-1", "discord:G1:carol", T + 2, "🚀 smooth");
+        await store.addRetroAnswer(a);
+        await store.addRetroAnswer(retro("R-2", "slack:T1:bob", T + 3));
+        await store.addRetroAnswer(b);
+        expect(await store.listRetroAnswers("R-1")).toEqual([a, b]);
+        expect(await store.listRetroAnswers("R-3")).toEqual([]);
+      });
+
+      it("creates a delivery once per idempotency key: the second request gets the same row back", async () => {
+        const request = { releaseId: "R-1", kind: "rollback" as const, idempotencyKey: "R-1:rollback:1", url: "https://deploy.example/hook", body: '{"release":"R-1"}', createdAt: T };
+        const first = await store.createDelivery(request);
+        expect(first).toEqual({
+          created: true,
+          delivery: { ...request, id: expect.any(Number), status: "pending", attempts: 0, lastStatus: null, lastError: null, deliveredAt: null },
+        });
+        await store.updateDelivery(first.delivery.id, { status: "failed", attempts: 1, lastStatus: 503, lastError: "Service Unavailable" });
+        const second = await store.createDelivery({ ...request, body: '{"release":"R-1","again":true}', createdAt: T + 10 });
+        expect(second.created).toBe(false);
+        expect(second.delivery).toEqual({ ...first.delivery, status: "failed", attempts: 1, lastStatus: 503, lastError: "Service Unavailable" });
+        expect(await store.listDeliveries("R-1")).toEqual([second.delivery]);
+      });
+
+      it("reads, updates and lists deliveries by release, oldest first", async () => {
+        const base = { kind: "deploy" as const, url: "https://deploy.example/hook", body: "{}", createdAt: T };
+        const d1 = (await store.createDelivery({ ...base, releaseId: "R-1", idempotencyKey: "k1" })).delivery;
+        const d2 = (await store.createDelivery({ ...base, releaseId: "R-2", idempotencyKey: "k2" })).delivery;
+        const d3 = (await store.createDelivery({ ...base, releaseId: "R-1", idempotencyKey: "k3", kind: "rollback" })).delivery;
+        expect(await store.getDelivery(d2.id)).toEqual(d2);
+        expect(await store.getDelivery(d1.id + d2.id + d3.id + 1000)).toBeUndefined();
+
+        await store.updateDelivery(d1.id, { status: "delivered", attempts: 2, lastStatus: 200, lastError: null, deliveredAt: T + 50 });
+        const delivered = { ...d1, status: "delivered" as const, attempts: 2, lastStatus: 200, lastError: null, deliveredAt: T + 50 };
+        expect(await store.getDelivery(d1.id)).toEqual(delivered);
+        await store.updateDelivery(d3.id, { attempts: 1 });
+        expect(await store.getDelivery(d3.id)).toEqual({ ...d3, attempts: 1 });
+        expect(await store.listDeliveries("R-1")).toEqual([delivered, { ...d3, attempts: 1 }]);
+        expect(await store.listDeliveries("R-9")).toEqual([]);
+      });
+    });
+
+    describe("values round-trip exactly", () => {
+      const payload = {
+        text: "Déploiement ✅ — 発表 🚀 שלום e\u0301",
+        nothing: null,
+        zero: 0,
+        negative: -12.5,
+        big: Number.MAX_SAFE_INTEGER,
+        yes: true,
+        no: false,
+        empty: "",
+        quotes: `"'\\\n\t`,
+        list: [1, "two", null, { three: [3] }],
+        nested: { deeper: { deepest: [] as unknown[] } },
+      };
+
+      it("keeps unicode text, nulls and every JSON value in releases, votes, audit, jobs, policies, refs and deliveries", async () => {
+        const release = newRelease({ service: "paiements-ü", description: "Ship 🚀 the «new» checkout\nline two", managerName: "Zoë 李", stateReason: null, timezone: "Asia/Kolkata" });
+        const created = await store.insertRelease(release);
+        expect(await store.getRelease(created.id)).toEqual({ ...release, id: created.id, seq: created.seq });
+
+        const v = vote("slack:T1:zoë", "no_go", T + 1, { voterName: "Zoë 李", reason: "🐛 in «checkout»", roles: ["qa", "sré"] });
+        await store.upsertVote(created.id, v);
+        expect(await store.getVote(created.id, v.voter)).toEqual(v);
+
+        await store.appendAudit(event("vote_cast", T + 2, created.id, payload));
+        expect(await store.listAudit(created.id)).toEqual([event("vote_cast", T + 2, created.id, payload)]);
+        expect((await store.listAuditRange(T + 2, T + 2))[0]).toMatchObject({ data: payload });
+
+        await store.upsertJob(job(created.id, "k", T + 3, "webhook", payload));
+        expect((await store.listPendingJobs(created.id))[0]!.payload).toEqual(payload);
+        expect((await store.claimDueJobs(T + 3, 1_000, 1))[0]!.payload).toEqual(payload);
+
+        const policy: Partial<Policy> = { quorum: 0, require: ["sré", "qa"], reminders: [], timezone: "America/St_Johns", autoRollback: ["critical"], t0: "cancel", selfApproval: false };
+        await store.setPolicy("slack:T1:C«1»", policy);
+        expect(await store.getPolicy("slack:T1:C«1»")).toEqual(policy);
+
+        const unicodeChannel = { platform: "terminal", key: "terminal:général", nativeId: "général" };
+        await store.addMessageRef(created.id, ref(unicodeChannel, "消息-1"));
+        expect(await store.listMessageRefs(created.id)).toEqual([ref(unicodeChannel, "消息-1")]);
+
+        const body = JSON.stringify(payload);
+        const { delivery } = await store.createDelivery({ releaseId: created.id, kind: "deploy", idempotencyKey: "ключ-🚀", url: "https://deploy.example/h?q=ü", body, createdAt: T });
+        expect((await store.getDelivery(delivery.id))!.body).toBe(body);
+        expect((await store.getDelivery(delivery.id))!.idempotencyKey).toBe("ключ-🚀");
+        expect(await store.verifyAudit()).toEqual({ ok: true, count: 1 });
+      });
+
+      it("gives every reader its own copy: changing a value read changes nothing stored", async () => {
+        const created = await store.insertRelease(newRelease());
+        const read = (await store.getRelease(created.id))!;
+        read.state = "cancelled";
+        read.channel.key = "slack:T1:elsewhere";
+        expect(await store.getRelease(created.id)).toEqual(created);
+
+        await store.setPolicy(CHANNEL.key, { require: ["qa"], reminders: [15] });
+        const policy = (await store.getPolicy(CHANNEL.key))!;
+        policy.require!.push("sre");
+        policy.quorum = 9;
+        expect(await store.getPolicy(CHANNEL.key)).toEqual({ require: ["qa"], reminders: [15] });
+
+        await store.addMessageRef(created.id, ref(CHANNEL, "m1"));
+        const [r] = await store.listMessageRefs(created.id);
+        r!.messageId = "m2";
+        r!.channel.nativeId = "C2";
+        expect(await store.listMessageRefs(created.id)).toEqual([ref(CHANNEL, "m1")]);
+
+        await store.grantRole({ subject: "slack:T1:bob", role: "qa", grantedBy: "slack:T1:U1", at: T });
+        const [binding] = await store.listRoleBindings(["slack:T1:bob"]);
+        binding!.role = "admin";
+        expect((await store.listRoleBindings(["slack:T1:bob"])).map((b) => b.role)).toEqual(["qa"]);
+      });
+    });
+
+    describe("transactions", () => {
+      it("commits: a transaction's writes are visible afterwards and its result is returned", async () => {
+        const result = await store.transaction(async (tx) => {
+          const r = await tx.insertRelease(newRelease());
+          await tx.upsertVote(r.id, vote("slack:T1:bob", "go", T + 1));
+          await tx.appendAudit(event("release_created", T, r.id));
+          await tx.upsertJob(job(r.id, "t0", T + 100, "t0"));
+          return r.id;
+        });
+        expect(result).toBe("R-1");
+        expect(await store.getRelease("R-1")).toMatchObject({ id: "R-1" });
+        expect((await store.getVotes("R-1")).map((v) => v.voter)).toEqual(["slack:T1:bob"]);
+        expect((await store.listAudit("R-1")).map((e) => e.type)).toEqual(["release_created"]);
+        expect((await store.listPendingJobs("R-1")).map((j) => j.key)).toEqual(["t0"]);
+      });
+
+      it("reads its own writes inside the transaction", async () => {
+        await store.transaction(async (tx) => {
+          const r = await tx.insertRelease(newRelease());
+          await tx.updateRelease(r.id, { state: "held" });
+          await tx.upsertVote(r.id, vote("slack:T1:bob", "go", T + 1));
+          await tx.appendAudit(event("held", T, r.id));
+          await tx.setPolicy(CHANNEL.key, { quorum: 5 });
+          expect((await tx.getRelease(r.id))!.state).toBe("held");
+          expect(await tx.getVote(r.id, "slack:T1:bob")).toMatchObject({ choice: "go" });
+          expect((await tx.currentVotes(r.id)).size).toBe(1);
+          expect((await tx.listAudit(r.id)).map((e) => e.type)).toEqual(["held"]);
+          expect(await tx.getPolicy(CHANNEL.key)).toEqual({ quorum: 5 });
+        });
+      });
+
+      it("rolls back every write of a transaction that throws, and rejects with the very error thrown", async () => {
+        const r = await store.insertRelease(newRelease());
+        await store.upsertVote(r.id, vote("slack:T1:bob", "go", T + 1));
+        await store.appendAudit(event("release_created", T, r.id));
+        await store.upsertJob(job(r.id, "t0", T + 100, "t0"));
+        await store.setPolicy(CHANNEL.key, { quorum: 2 });
+        await store.grantRole({ subject: "slack:T1:bob", role: "qa", grantedBy: "slack:T1:U1", at: T });
+        await store.addMessageRef(r.id, ref(CHANNEL, "m1"));
+        const before = await snapshot(store, r.id);
+
+        const failure = new Error("the platform refused the post");
+        const outcome = store.transaction(async (tx) => {
+          await tx.updateRelease(r.id, { state: "cancelled", stateReason: "never" });
+          await tx.insertRelease(newRelease({ version: "9.9.9" }));
+          await tx.upsertVote(r.id, vote("slack:T1:bob", "no_go", T + 2, { reason: "changed" }));
+          await tx.upsertVote(r.id, vote("slack:T1:carol", "go", T + 3));
+          await tx.deleteVote(r.id, "slack:T1:bob");
+          await tx.appendAudit(event("release_cancelled", T + 4, r.id));
+          await tx.upsertJob(job(r.id, "t0", T + 999, "t0"));
+          await tx.upsertJob(job(r.id, "retro", T + 999, "retro_open"));
+          await tx.cancelJobs(r.id, ["t0"]);
+          await tx.setPolicy(CHANNEL.key, { quorum: 7 });
+          await tx.grantRole({ subject: "slack:T1:carol", role: "sre", grantedBy: "slack:T1:U1", at: T });
+          await tx.revokeRole("slack:T1:bob", "qa");
+          await tx.addMessageRef(r.id, ref(CHANNEL, "m2"));
+          await tx.addMessageRef(r.id, ref(OTHER_CHANNEL, "m3"));
+          await tx.addRetroAnswer(retro(r.id, "slack:T1:bob", T + 5));
+          await tx.createDelivery({ releaseId: r.id, kind: "deploy", idempotencyKey: "k", url: "https://x.example", body: "{}", createdAt: T });
+          // Read inside, so a caching implementation has the uncommitted state in hand.
+          await tx.getRelease(r.id);
+          await tx.getVotes(r.id);
+          await tx.getPolicy(CHANNEL.key);
+          await tx.listRoleBindings(["slack:T1:carol"]);
+          await tx.listMessageRefs(r.id);
+          throw failure;
+        });
+        await expect(outcome).rejects.toBe(failure);
+        expect(await snapshot(store, r.id)).toEqual(before);
+        expect(await store.listRoleBindings(["slack:T1:bob", "slack:T1:carol"])).toEqual([{ subject: "slack:T1:bob", role: "qa", grantedBy: "slack:T1:U1", at: T }]);
+        expect(await store.getVote(r.id, "slack:T1:bob")).toEqual(vote("slack:T1:bob", "go", T + 1));
+        expect(await store.getVote(r.id, "slack:T1:carol")).toBeUndefined();
+        expect(await store.createDelivery({ releaseId: r.id, kind: "deploy", idempotencyKey: "k", url: "https://x.example", body: "{}", createdAt: T })).toMatchObject({ created: true });
+      });
+
+      it("lets neither another transaction nor a plain read see a transaction half done, and queues their writes after it", async () => {
+        const r = await store.insertRelease(newRelease());
+        const halfway = gate();
+        const proceed = gate();
+        const a = store.transaction(async (tx) => {
+          await tx.appendAudit(event("a1", T + 1, r.id));
+          await tx.updateRelease(r.id, { stateReason: "half done" });
+          await tx.upsertVote(r.id, vote("slack:T1:bob", "go", T + 1));
+          halfway.open();
+          await proceed.opened;
+          await turn();
+          await tx.upsertVote(r.id, vote("slack:T1:carol", "go", T + 2));
+          await tx.updateRelease(r.id, { stateReason: "all done" });
+          await tx.appendAudit(event("a2", T + 2, r.id));
+        });
+        await halfway.opened;
+        const b = store.transaction(async (tx) => {
+          const seen = { reason: (await tx.getRelease(r.id))!.stateReason, voters: (await tx.getVotes(r.id)).length };
+          await tx.appendAudit(event("b", T + 3, r.id));
+          return seen;
+        });
+        const read = store.getRelease(r.id);
+        const readVotes = store.getVotes(r.id);
+        const plainWrite = store.appendAudit(event("c", T + 4, r.id));
+        for (let i = 0; i < 5; i++) await turn();
+        proceed.open();
+        const [, seenByB, seenByRead, votesSeen] = await Promise.all([a, b, read, readVotes, plainWrite]);
+
+        expect([{ reason: null, voters: 0 }, { reason: "all done", voters: 2 }]).toContainEqual(seenByB);
+        expect([null, "all done"]).toContain(seenByRead!.stateReason);
+        expect([0, 2]).toContain(votesSeen.length);
+        const order = (await store.listAudit(r.id)).map((e) => e.type);
+        expect(order.slice(0, 2)).toEqual(["a1", "a2"]);
+        expect([...order.slice(2)].sort()).toEqual(["b", "c"]);
+        expect(await store.verifyAudit()).toEqual({ ok: true, count: 4 });
+      });
+
+      it("runs transactions started together one after another, so a read-then-write never loses an update", async () => {
+        const r = await store.insertRelease(newRelease({ description: "0" }));
+        const increment = () =>
+          store.transaction(async (tx) => {
+            const n = Number((await tx.getRelease(r.id))!.description);
+            await turn();
+            await tx.updateRelease(r.id, { description: String(n + 1) });
+            await tx.appendAudit(event(`set ${n + 1}`, T + n, r.id));
+          });
+        await Promise.all(Array.from({ length: 8 }, increment));
+        expect((await store.getRelease(r.id))!.description).toBe("8");
+        expect((await store.listAudit(r.id)).map((e) => e.type)).toEqual(Array.from({ length: 8 }, (_, i) => `set ${i + 1}`));
+        expect(await store.verifyAudit()).toEqual({ ok: true, count: 8 });
+      });
+
+      it("joins a nested transaction to the open one: its writes commit and roll back with the outer", async () => {
+        const r = await store.insertRelease(newRelease());
+        const inner = await store.transaction(async (tx) =>
+          tx.transaction(async (nested) => {
+            await nested.appendAudit(event("nested-commit", T, r.id));
+            return "from inside";
+          }),
+        );
+        expect(inner).toBe("from inside");
+        expect((await store.listAudit(r.id)).map((e) => e.type)).toEqual(["nested-commit"]);
+
+        const failure = new Error("outer failed after the nested one finished");
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.transaction(async (nested) => {
+              await nested.upsertVote(r.id, vote("slack:T1:bob", "go", T + 1));
+              await nested.appendAudit(event("nested-undone", T + 1, r.id));
+              await nested.upsertJob(job(r.id, "t0", T + 5, "t0"));
+            });
+            expect(await tx.getVote(r.id, "slack:T1:bob")).toMatchObject({ choice: "go" });
+            throw failure;
+          }),
+        ).rejects.toBe(failure);
+        expect(await store.getVotes(r.id)).toEqual([]);
+        expect((await store.listAudit(r.id)).map((e) => e.type)).toEqual(["nested-commit"]);
+        expect(await store.listPendingJobs(r.id)).toEqual([]);
+        expect(await store.verifyAudit()).toEqual({ ok: true, count: 1 });
+      });
+
+      it("rolls back the whole transaction when a nested one throws through it", async () => {
+        const r = await store.insertRelease(newRelease());
+        const failure = new Error("nested failed");
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.appendAudit(event("outer", T, r.id));
+            await tx.transaction(async (nested) => {
+              await nested.appendAudit(event("nested", T + 1, r.id));
+              throw failure;
+            });
+          }),
+        ).rejects.toBe(failure);
+        expect(await store.listAudit(r.id)).toEqual([]);
+      });
+
+      it("refuses a transaction's handle once the transaction has ended, even while another one is open", async () => {
+        const r = await store.insertRelease(newRelease());
+        let committed!: Store;
+        await store.transaction(async (tx) => {
+          committed = tx;
+          await tx.appendAudit(event("in time", T, r.id));
+        });
+        let rolledBack!: Store;
+        await expect(
+          store.transaction((tx) => {
+            rolledBack = tx;
+            return Promise.reject(new Error("rolled back"));
+          }),
+        ).rejects.toThrow("rolled back");
+
+        await expect(committed.getRelease(r.id)).rejects.toThrow();
+        await expect(committed.appendAudit(event("too late", T + 1, r.id))).rejects.toThrow();
+        await expect(rolledBack.upsertVote(r.id, vote("slack:T1:bob", "go", T + 1))).rejects.toThrow();
+
+        // A handle that leaked out of its transaction must not write into the next one.
+        await store.transaction(async (tx) => {
+          await tx.appendAudit(event("current", T + 2, r.id));
+          await expect(committed.appendAudit(event("leaked", T + 3, r.id))).rejects.toThrow();
+          await expect(rolledBack.upsertVote(r.id, vote("slack:T1:mallory", "go", T + 3))).rejects.toThrow();
+          await expect(committed.transaction(async (stale) => stale.appendAudit(event("leaked-nested", T + 3, r.id)))).rejects.toThrow();
+        });
+        expect((await store.listAudit(r.id)).map((e) => e.type)).toEqual(["in time", "current"]);
+        expect(await store.getVotes(r.id)).toEqual([]);
+        expect(await store.verifyAudit()).toEqual({ ok: true, count: 2 });
+      });
+
+      it("keeps working after a transaction whose callback fails before writing anything", async () => {
+        await expect(store.transaction(() => Promise.reject(new Error("nothing written")))).rejects.toThrow("nothing written");
+        const r = await store.transaction((tx) => tx.insertRelease(newRelease()));
+        expect(r.id).toBe("R-1");
+      });
+    });
+
+    describe("after a restart", () => {
+      it("keeps every committed write, none of the rolled-back ones, and continues the audit chain", async () => {
+        const r = await store.insertRelease(newRelease());
+        await store.transaction(async (tx) => {
+          await tx.upsertVote(r.id, vote("slack:T1:bob", "go", T + 1));
+          await tx.appendAudit(event("vote_cast", T + 1, r.id));
+          await tx.upsertJob(job(r.id, "t0", T + 100, "t0"));
+          await tx.addMessageRef(r.id, ref(CHANNEL, "m1"));
+          await tx.setPolicy(CHANNEL.key, { quorum: 1 });
+        });
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.appendAudit(event("undone", T + 2, r.id));
+            throw new Error("undone");
+          }),
+        ).rejects.toThrow("undone");
+        const before = await snapshot(store, r.id);
+
+        const reopened = await subject.reopen();
+        expect(await snapshot(reopened, r.id)).toEqual(before);
+        await reopened.appendAudit(event("after restart", T + 3, r.id));
+        expect((await reopened.listAudit(r.id)).map((e) => e.type)).toEqual(["vote_cast", "after restart"]);
+        expect(await reopened.verifyAudit()).toEqual({ ok: true, count: 2 });
+        expect((await reopened.insertRelease(newRelease())).id).toBe("R-2");
+      });
+    });
+  });
+}
