@@ -59,7 +59,7 @@ export function startProgram(env: Record<string, string>, main = MAIN_BUNDLE, ti
       clearTimeout(timer);
       reject(new Error(`gonogo exited with ${code} before it was ready:\n${err}`));
     });
-    child.stderr!.on("data", (c: Buffer) => {
+    child.stderr.on("data", (c: Buffer) => {
       // Only the start-up lines are kept: a long run logs a line per card update.
       if (ready) return;
       err += c.toString();

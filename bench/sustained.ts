@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { member } from "../test/fakes/discord-fixtures.js";
-import { startFakeDiscord, type FakeCall as DiscordCall, type FakeDiscord } from "../test/fakes/discord-server.js";
+import { startFakeDiscord, type FakeCall as DiscordCall } from "../test/fakes/discord-server.js";
 import { createFakeSlack, type FakeCall as SlackCall, type FakeSlack } from "../test/fakes/slack-api.js";
 import { BOT_TOKEN as DISCORD_TOKEN } from "../test/discord/harness.js";
 import { BOT_TOKEN, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../test/slack/harness.js";
