@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { WAL_QUIET_MS } from "../db/checkpointer.js";
 import { sleep } from "./stats.js";
 
 /** The repository root: the programs run from it, as `npm start` does. */
@@ -220,14 +219,14 @@ export async function collectBenchGarbage(): Promise<void> {
 const GC_SETTLE_MS = 500;
 
 /**
- * How long the bench waits after gonogo wrote: in the first lull (a timer tick 1–2 s after
- * the last write) gonogo checkpoints its WAL (tens of ms of disk and CPU on a worker) and
- * collects its garbage (20–30 ms), which would otherwise land in the bare app's next storm.
+ * How long the bench waits after gonogo's storm: the work a storm leaves behind (the
+ * card's last update, Slack name lookups after the storm) would otherwise land in the
+ * bare app's next storm.
  */
-const AFTER_GONOGO_MS = WAL_QUIET_MS + 1000 + 300;
+const AFTER_GONOGO_MS = 2300;
 const AFTER_BARE_MS = 500;
 
-/** After a write outside the storms (a card's creation): waits out gonogo's lull work, so it falls into neither side's storm. */
+/** After work outside the storms (a card's creation): waits for what follows it, so it falls into neither side's storm. */
 export function gonogoLullPassed(): Promise<void> {
   return sleep(AFTER_GONOGO_MS);
 }

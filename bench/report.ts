@@ -37,9 +37,6 @@ export function reportRows(r: Record<string, unknown>): Row[] {
       rows.push({ measurement: `sustained ${name}: votes lost / non-2xx`, gonogo: `${p.gonogo.votesLost} / ${p.gonogo.non200}`, baseline: `– / ${p.bare.non200}`, goal: "0", met: yes(p.gonogo.votesLost === 0 && p.gonogo.non200 === 0) });
       rows.push({ measurement: `sustained ${name}: card updates (most of one card in any 1 s)`, gonogo: `${p.gonogo.cardUpdates} (${p.gonogo.maxCardUpdatesPerSecond})`, baseline: "–", goal: "≤ 1 per second", met: yes(p.gonogo.maxCardUpdatesPerSecond <= 1) });
       rows.push({ measurement: `sustained ${name}: CPU per press (µs)`, gonogo: `${p.gonogo.cpuUsPerPress ?? "–"}`, baseline: `${baseName} ${p.bare.cpuUsPerPress ?? "–"}`, goal: "–", met: "–" });
-      for (const [variant, v] of Object.entries(p.variants)) {
-        rows.push({ measurement: `sustained ${name}, built with ${v.what}: ack p50 / p99`, gonogo: `${v.p50Ms} / ${v.p99Ms} (lost ${v.votesLost})`, baseline: `as built ${p.gonogo.p50Ms} / ${p.gonogo.p99Ms}`, goal: `${variant}: keep the trick if ≥ 1.1×`, met: `${v.p99VsAsIs}×` });
-      }
     };
     side("Slack", sustained.slack, "bare Bolt");
     side("Discord", sustained.discord, "bare discord.js");

@@ -8,7 +8,6 @@ import { benchSchedulerScale } from "./scheduler-scale.js";
 import { benchSlackStorm } from "./slack-storm.js";
 import { benchSustained } from "./sustained.js";
 import { printReport } from "./report.js";
-import { VARIANTS, type VariantName } from "./variants.js";
 
 const BENCHMARKS = ["core", "slack", "discord", "sustained", "growth", "scheduler"] as const;
 type BenchName = (typeof BENCHMARKS)[number];
@@ -24,8 +23,6 @@ Options:
   --growth-audit <n>        audit rows seeded for the growth benchmark (default 1000000)
   --growth-releases <n>     releases seeded for the growth benchmark (default 100000)
   --growth-voters <n>       voters on the release of the growth benchmark (default 5000)
-  --compare <variant,…>     also run the sustained load against gonogo built without a
-                            speed trick: ${Object.keys(VARIANTS).join(", ")}
   --no-write                print the table only; leave bench/results.json alone
   -h, --help                show this help
 `;
@@ -37,7 +34,6 @@ interface Options {
   growthAudit: number;
   growthReleases: number;
   growthVoters: number;
-  compare: VariantName[];
   write: boolean;
 }
 
@@ -63,7 +59,6 @@ export function parseBenchArgs(args: string[]): Options | null {
         "growth-audit": { type: "string" },
         "growth-releases": { type: "string" },
         "growth-voters": { type: "string" },
-        compare: { type: "string" },
         "no-write": { type: "boolean" },
       },
     });
@@ -75,8 +70,6 @@ export function parseBenchArgs(args: string[]): Options | null {
   const { values, positionals } = parsed;
   if (values.help) return null;
   for (const p of positionals) if (!(BENCHMARKS as readonly string[]).includes(p)) throw new UsageError(`unknown benchmark "${p}": choose from ${BENCHMARKS.join(", ")}`);
-  const compare = (values.compare ?? "").split(",").filter(Boolean);
-  for (const c of compare) if (!(c in VARIANTS)) throw new UsageError(`unknown --compare variant "${c}": choose from ${Object.keys(VARIANTS).join(", ")}`);
   return {
     only: new Set(positionals as BenchName[]),
     sustainedSeconds: wholeNumber("sustained-seconds", values["sustained-seconds"], 120),
@@ -84,7 +77,6 @@ export function parseBenchArgs(args: string[]): Options | null {
     growthAudit: wholeNumber("growth-audit", values["growth-audit"], 1_000_000),
     growthReleases: wholeNumber("growth-releases", values["growth-releases"], 100_000),
     growthVoters: wholeNumber("growth-voters", values["growth-voters"], 5_000),
-    compare: compare as VariantName[],
     write: !values["no-write"],
   };
 }
@@ -109,7 +101,7 @@ async function main(opts: Options): Promise<void> {
   await step("core", () => benchCoreThroughput());
   await step("slack", () => benchSlackStorm());
   await step("discord", () => benchDiscordStorm());
-  await step("sustained", () => benchSustained({ seconds: opts.sustainedSeconds, rate: opts.sustainedRate, compare: opts.compare }));
+  await step("sustained", () => benchSustained({ seconds: opts.sustainedSeconds, rate: opts.sustainedRate }));
   await step("growth", () => benchGrowth({ auditRows: opts.growthAudit, releases: opts.growthReleases, voters: opts.growthVoters }));
   await step("scheduler", () => benchSchedulerScale());
   const totalSec = Math.round((performance.now() - started) / 1000);

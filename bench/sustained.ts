@@ -11,7 +11,6 @@ import { stopHttpStorms } from "./http-storm.js";
 import { collectBenchGarbage, gonogoLullPassed, startBare, startProgram, storedVoters } from "./processes.js";
 import { measuredStorm as slackStorm, pressBodies, storm as slackWarmStorm, userId, type StormSide } from "./slack-storm.js";
 import { maxInWindow, round, sleep } from "./stats.js";
-import { buildVariant, VARIANTS, type VariantName } from "./variants.js";
 
 /** What one gonogo process did under the sustained load. */
 export interface SustainedGonogo extends StormSide {
@@ -28,8 +27,6 @@ export interface SustainedPlatform {
   /** gonogo p99 / bare p99 (goal ≤ 1.5). */
   p99Ratio: number;
   p50Ratio: number;
-  /** gonogo built without one speed trick, same load, same run; `p99VsAsIs` > 1: the trick helps. */
-  variants: Record<string, SustainedGonogo & { what: string; p99VsAsIs: number }>;
 }
 
 export interface Sustained {
@@ -64,12 +61,12 @@ async function withDatabase<T>(run: (dbPath: string) => Promise<T>): Promise<T> 
   }
 }
 
-/** Slack: one gonogo process (`main`) on a fresh database, CARDS cards, then `rate` presses a second for `seconds`. */
-async function slackGonogo(main: string, load: Load): Promise<{ side: SustainedGonogo; cards: SlackCall[] }> {
+/** Slack: the gonogo program on a fresh database, CARDS cards, then `rate` presses a second for `seconds`. */
+async function slackGonogo(load: Load): Promise<{ side: SustainedGonogo; cards: SlackCall[] }> {
   const fake = await createFakeSlack({ teamId: TEAM, users: USERS });
   try {
     return await withDatabase(async (dbPath) => {
-      const app = await startProgram({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, DATABASE_PATH: dbPath, GONOGO_QUORUM: "100" }, main);
+      const app = await startProgram({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, DATABASE_PATH: dbPath, GONOGO_QUORUM: "100" });
       try {
         const url = `http://127.0.0.1:${app.port}`;
         const cards: SlackCall[] = [];
@@ -126,8 +123,8 @@ const DISCORD_ADMIN = member(0);
 const WARM_FIRST = 900_000;
 const FIRST = 1;
 
-/** Discord: one gonogo process (`main`) on a fresh database, CARDS cards, then the load over the fake Gateway. */
-async function discordGonogo(main: string, load: Load): Promise<SustainedGonogo> {
+/** Discord: the gonogo program on a fresh database, CARDS cards, then the load over the fake Gateway. */
+async function discordGonogo(load: Load): Promise<SustainedGonogo> {
   const fake = await startFakeDiscord();
   const stamps = stamper(fake);
   try {
@@ -141,9 +138,7 @@ async function discordGonogo(main: string, load: Load): Promise<SustainedGonogo>
           GONOGO_ADMINS: `discord:${fake.world.guildId}:${DISCORD_ADMIN.id}`,
           DATABASE_PATH: dbPath,
           GONOGO_QUORUM: "100",
-        },
-        main,
-      );
+        });
       try {
         const targets: StormTarget[] = [];
         for (let c = 0; c < CARDS; c++) targets.push({ releaseId: `R-${c + 1}`, messageId: await createRelease(fake, DISCORD_ADMIN, `R-${c + 1}`, `payments-${c}`, `1.4.${c}`) });
@@ -188,46 +183,31 @@ async function discordBare(load: Load): Promise<StormSide> {
   }
 }
 
-function platformFigures(gonogo: SustainedGonogo, bare: StormSide, variants: Array<[VariantName, SustainedGonogo]>): SustainedPlatform {
-  return {
-    gonogo,
-    bare,
-    p99Ratio: round(gonogo.p99Ms / bare.p99Ms),
-    p50Ratio: round(gonogo.p50Ms / bare.p50Ms),
-    variants: Object.fromEntries(variants.map(([name, side]) => [name, { ...side, what: VARIANTS[name].what, p99VsAsIs: round(side.p99Ms / gonogo.p99Ms) }])),
-  };
+function platformFigures(gonogo: SustainedGonogo, bare: StormSide): SustainedPlatform {
+  return { gonogo, bare, p99Ratio: round(gonogo.p99Ms / bare.p99Ms), p50Ratio: round(gonogo.p50Ms / bare.p50Ms) };
 }
 
 /**
  * Load with no lulls: `rate` presses of Go a second for `seconds`, by new users on CARDS
  * cards in turn, against gonogo (`dist/main.js` in its own process, on its own SQLite
  * file) and then against the bare framework app, one after the other, for Slack (signed
- * HTTP from the sender thread) and Discord (the fake Gateway). With `compare`, gonogo
- * built without each named speed trick runs the same load too.
+ * HTTP from the sender thread) and Discord (the fake Gateway).
  */
-export async function benchSustained(opts: { seconds: number; rate: number; compare: VariantName[] }): Promise<Sustained> {
-  const load = { seconds: opts.seconds, rate: opts.rate };
-  const builds = await Promise.all(opts.compare.map(async (name) => [name, await buildVariant(name)] as const));
+export async function benchSustained(load: Load): Promise<Sustained> {
   try {
-    const slackAsIs = await slackGonogo("dist/main.js", load);
-    const slackBareSide = await slackBare(slackAsIs.cards, load);
-    const slackVariants: Array<[VariantName, SustainedGonogo]> = [];
-    for (const [name, b] of builds) slackVariants.push([name, (await slackGonogo(b.main, load)).side]);
+    const slackGonogoRun = await slackGonogo(load);
+    const slackBareSide = await slackBare(slackGonogoRun.cards, load);
     await stopHttpStorms();
-
     const discordBareSide = await discordBare(load);
-    const discordAsIs = await discordGonogo("dist/main.js", load);
-    const discordVariants: Array<[VariantName, SustainedGonogo]> = [];
-    for (const [name, b] of builds) discordVariants.push([name, await discordGonogo(b.main, load)]);
+    const discordGonogoSide = await discordGonogo(load);
     return {
       seconds: load.seconds,
       perSecond: load.rate,
       cards: CARDS,
-      slack: platformFigures(slackAsIs.side, slackBareSide, slackVariants),
-      discord: platformFigures(discordAsIs, discordBareSide, discordVariants),
+      slack: platformFigures(slackGonogoRun.side, slackBareSide),
+      discord: platformFigures(discordGonogoSide, discordBareSide),
     };
   } finally {
     await stopHttpStorms();
-    for (const [, b] of builds) b.remove();
   }
 }
