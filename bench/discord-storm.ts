@@ -1,7 +1,6 @@
 import { buttonCustomId } from "../adapters/discord/ids.js";
-import { buttonPress, member, slashCommand, type FakeMember } from "../test/fakes/discord-fixtures.js";
-import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../test/fakes/discord-server.js";
-import { BOT_TOKEN } from "../test/discord/harness.js";
+import { BOT_TOKEN, buttonPress, member, slashCommand, type FakeMember } from "../fakes/discord-fixtures.js";
+import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../fakes/discord-server.js";
 import { bothSides, cpuDuring, gonogoLullPassed, startContenders, storedVoters } from "./processes.js";
 import { maxInWindow, round, sleep } from "./stats.js";
 import { aggregate, stormSide, type StormSide } from "./slack-storm.js";

@@ -1,5 +1,5 @@
-import { createFakeSlack, type FakeCall, type FakeSlack } from "../test/fakes/slack-api.js";
-import { blockActionsPayload, BOT_TOKEN, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../test/slack/harness.js";
+import { createFakeSlack, type FakeCall, type FakeSlack } from "../fakes/slack-api.js";
+import { blockActionsPayload, BOT_TOKEN, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../fakes/slack-requests.js";
 import { httpStorm, stopHttpStorms, type StormResult } from "./http-storm.js";
 import { bothSides, cpuDuring, gonogoLullPassed, startContenders, storedVoters } from "./processes.js";
 import { maxInWindow, percentile, round } from "./stats.js";

@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { member } from "../test/fakes/discord-fixtures.js";
-import { startFakeDiscord, type FakeCall as DiscordCall } from "../test/fakes/discord-server.js";
-import { createFakeSlack, type FakeCall as SlackCall, type FakeSlack } from "../test/fakes/slack-api.js";
-import { BOT_TOKEN as DISCORD_TOKEN } from "../test/discord/harness.js";
-import { BOT_TOKEN, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../test/slack/harness.js";
+import { BOT_TOKEN as DISCORD_TOKEN, member } from "../fakes/discord-fixtures.js";
+import { startFakeDiscord, type FakeCall as DiscordCall } from "../fakes/discord-server.js";
+import { createFakeSlack, type FakeCall as SlackCall, type FakeSlack } from "../fakes/slack-api.js";
+import { BOT_TOKEN, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../fakes/slack-requests.js";
 import { createRelease, measuredStorm as discordStorm, stamper, storm as discordWarmStorm, type StormTarget } from "./discord-storm.js";
 import { stopHttpStorms } from "./http-storm.js";
 import { collectBenchGarbage, gonogoLullPassed, startBare, startProgram, storedVoters } from "./processes.js";
