@@ -35,13 +35,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ["test/**/*.ts", "bench/**/*.ts"],
+    files: ["test/**/*.ts", "bench/**/*.ts", "fakes/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    // The benchmarks share the fakes in fakes/ with the tests, never the tests' own helpers.
+    files: ["bench/**/*.ts", "bench/**/*.mjs"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [wholeDateFns], patterns: [{ group: ["**/test/**"], message: "bench/ imports no test helpers; move what both need to fakes/." }] }],
     },
   },
   { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },

@@ -6,7 +6,7 @@ import { openDatabase } from "../db/client.js";
 import { createSqliteStore } from "../db/store.js";
 import { createBot } from "../src/app/bot.js";
 import type { ChannelRef } from "../src/domain/types.js";
-import { defaultCoreConfig } from "../test/helpers/core.js";
+import { defaultCoreConfig } from "../fakes/core-config.js";
 
 export interface CoreThroughput {
   votes: number;

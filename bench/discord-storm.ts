@@ -1,7 +1,6 @@
 import { buttonCustomId } from "../adapters/discord/ids.js";
-import { buttonPress, member, slashCommand, type FakeMember } from "../test/fakes/discord-fixtures.js";
-import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../test/fakes/discord-server.js";
-import { BOT_TOKEN } from "../test/discord/harness.js";
+import { BOT_TOKEN, buttonPress, member, slashCommand, type FakeMember } from "../fakes/discord-fixtures.js";
+import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../fakes/discord-server.js";
 import { bothSides, cpuDuring, gonogoLullPassed, startContenders, storedVoters } from "./processes.js";
 import { maxInWindow, round, sleep } from "./stats.js";
 import { aggregate, stormSide, type StormSide } from "./slack-storm.js";
@@ -22,7 +21,7 @@ export interface DiscordStorm {
 }
 
 /** Stamps every call the fake records with the moment it was recorded (the fake keeps no times). */
-function stamper(fake: FakeDiscord): Map<FakeCall, number> {
+export function stamper(fake: FakeDiscord): Map<FakeCall, number> {
   const seen = new Map<FakeCall, number>();
   const push = fake.calls.push.bind(fake.calls);
   fake.calls.push = (...items: FakeCall[]) => {
@@ -35,8 +34,17 @@ function stamper(fake: FakeDiscord): Map<FakeCall, number> {
 
 const isCallback = (c: FakeCall) => c.method === "POST" && c.path.startsWith("/interactions/") && c.status < 300;
 
-/** Dispatches one button press per member over the gateway, `spreadMs / n` apart; latency = dispatch → callback at the fake. */
-async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, releaseId: string, messageId: string, first: number, n: number, spreadMs: number) {
+/** A card to press Go on: the release and the message that shows it. */
+export interface StormTarget {
+  releaseId: string;
+  messageId: string;
+}
+
+/**
+ * Dispatches one button press per member over the gateway, `spreadMs / n` apart, taking
+ * the cards in `targets` in turn; latency = dispatch → callback at the fake.
+ */
+export async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, targets: StormTarget[], first: number, n: number, spreadMs: number) {
   const sentAt = new Map<string, number>();
   const ids: string[] = [];
   const users = Array.from({ length: n }, (_, i) => member(first + i));
@@ -46,6 +54,7 @@ async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, releaseId
   for (const [i, user] of users.entries()) {
     const wait = start + i * gap - performance.now();
     if (wait > 1) await sleep(wait);
+    const { releaseId, messageId } = targets[i % targets.length]!;
     const raw = buttonPress({ world: fake.world, user }, buttonCustomId("go", releaseId), messageId);
     sentAt.set(raw.id, performance.now());
     ids.push(raw.id);
@@ -72,14 +81,14 @@ async function storm(fake: FakeDiscord, stamps: Map<FakeCall, number>, releaseId
 }
 
 /** A storm with the CPU the app's process `pid` used meanwhile. */
-async function measuredStorm(pid: number, ...args: Parameters<typeof storm>) {
+export async function measuredStorm(pid: number, ...args: Parameters<typeof storm>) {
   const { result: run, cpuMs } = await cpuDuring(pid, () => storm(...args));
-  const presses = args[5];
+  const presses = args[4];
   return { ...run, side: stormSide({ latencies: run.latencies, presses, failed: presses - run.latencies.length, cpuMs }) };
 }
 
 /** Runs `/release create` as `admin` through the fake and returns the card's message id. */
-async function createRelease(fake: FakeDiscord, admin: FakeMember, releaseId: string, service: string, version: string): Promise<string> {
+export async function createRelease(fake: FakeDiscord, admin: FakeMember, releaseId: string, service: string, version: string): Promise<string> {
   const raw = fake.dispatchInteraction(slashCommand({ world: fake.world, user: admin }, "create", { service, version }));
   await fake.callbackFor(raw.id, 20_000);
   const posted = await fake.waitFor(
@@ -117,8 +126,8 @@ export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds =
     const warmId = await createRelease(fake, admin, "R-1", "warmup", "0.0.1");
     await bothSides(
       0,
-      () => storm(bareFake, bareStamps, "R-1", warmId, 10_000, 50, 250),
-      () => storm(fake, stamps, "R-1", warmId, 10_000, 50, 250),
+      () => storm(bareFake, bareStamps, [{ releaseId: "R-1", messageId: warmId }], 10_000, 50, 250),
+      () => storm(fake, stamps, [{ releaseId: "R-1", messageId: warmId }], 10_000, 50, 250),
     );
 
     const results: Array<Parameters<typeof aggregate>[0][number] & { maxEditsPer5s: number }> = [];
@@ -130,10 +139,10 @@ export async function benchDiscordStorm(presses = 500, spreadMs = 1000, rounds =
       const isEdit = (c: FakeCall) => c.method === "PATCH" && c.path.endsWith(`/messages/${cardId}`) && c.status === 200;
       const sides = await bothSides(
         r,
-        () => measuredStorm(bare.pid, bareFake, bareStamps, releaseId, cardId, first, presses, spreadMs),
+        () => measuredStorm(bare.pid, bareFake, bareStamps, [{ releaseId, messageId: cardId }], first, presses, spreadMs),
         async () => {
           const callsBefore = fake.calls.length;
-          const run = await measuredStorm(appPid, fake, stamps, releaseId, cardId, first, presses, spreadMs);
+          const run = await measuredStorm(appPid, fake, stamps, [{ releaseId, messageId: cardId }], first, presses, spreadMs);
           const truth = await fake.waitFor((c) => isEdit(c) && JSON.stringify(c.body?.embeds?.[0]?.fields ?? []).includes(`"GO (${presses})`), 20_000);
           return { run, truth, editTimes: fake.calls.slice(callsBefore).filter(isEdit).map((c) => stamps.get(c)!) };
         },

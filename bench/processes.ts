@@ -2,14 +2,16 @@ import Database from "better-sqlite3";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { WAL_QUIET_MS } from "../db/checkpointer.js";
-import { ROOT } from "../test/helpers/program.js";
 import { sleep } from "./stats.js";
 
-import { startGonogo, type RunningGonogo } from "../test/helpers/faults-program.js";
+/** The repository root: the programs run from it, as `npm start` does. */
+export const ROOT = resolve(import.meta.dirname, "..");
+
+/** The bundle `npm start` runs (`npm run bench` builds it first). */
+export const MAIN_BUNDLE = "dist/main.js";
 
 /** Every process a benchmark started: stopped when the bench exits or is interrupted, so none outlives it. */
 const children = new Set<ChildProcess>();
@@ -24,11 +26,56 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-/** The gonogo program as `npm start` runs it (`dist/main.js`), with only `env`. */
-async function startProgram(env: Record<string, string>, timeoutMs: number, nodeArgs: readonly string[]): Promise<RunningGonogo> {
-  const running = await startGonogo(env, timeoutMs, nodeArgs);
-  children.add(running.child);
-  return running;
+export interface RunningGonogo {
+  child: ChildProcess;
+  /** The HTTP port the program reported (PORT=0 picks a free one). */
+  port: number;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The gonogo program as `npm start` runs it (`main`: `dist/main.js`, or a variant bundle
+ * from bench/variants.ts), with only `env`; resolves once it logged "gonogo started".
+ */
+export function startProgram(env: Record<string, string>, main = MAIN_BUNDLE, timeoutMs = 20_000): Promise<RunningGonogo> {
+  const child = spawn(process.execPath, [...appNodeArgs(), "--enable-source-maps", main], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", GONOGO_TERMINAL: "off", HOST: "127.0.0.1", PORT: "0", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  children.add(child);
+  let err = "";
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`gonogo did not start within ${timeoutMs} ms:\n${err}`));
+    }, timeoutMs);
+    let ready = false;
+    child.once("exit", (code) => {
+      if (ready) return;
+      clearTimeout(timer);
+      reject(new Error(`gonogo exited with ${code} before it was ready:\n${err}`));
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      // Only the start-up lines are kept: a long run logs a line per card update.
+      if (ready) return;
+      err += c.toString();
+      const port = /"port":(\d+)/.exec(err)?.[1];
+      if (!port || !err.includes("gonogo started")) return;
+      ready = true;
+      clearTimeout(timer);
+      resolvePromise({
+        child,
+        port: Number(port),
+        async stop() {
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+          await exited;
+        },
+      });
+    });
+  });
 }
 
 /**
@@ -45,7 +92,7 @@ export interface BareApp {
 }
 
 /** Starts `bench/bare/<name>.mjs` with `env` and resolves once it prints `ready`. */
-function startBare(name: "bolt" | "discord", env: Record<string, string>, timeoutMs = 20_000): Promise<BareApp> {
+export function startBare(name: "bolt" | "discord", env: Record<string, string>, timeoutMs = 20_000): Promise<BareApp> {
   const child: ChildProcess = spawn(process.execPath, [`bench/bare/${name}.mjs`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
@@ -137,7 +184,7 @@ export async function startContenders(bare: { name: "bolt" | "discord"; env: Rec
   const dbPath = join(dir, "gonogo.db");
   const bareApp = await startBare(bare.name, bare.env);
   try {
-    const app = await startProgram({ ...appEnv, DATABASE_PATH: dbPath, GONOGO_QUORUM: "100" }, 20_000, appNodeArgs());
+    const app = await startProgram({ ...appEnv, DATABASE_PATH: dbPath, GONOGO_QUORUM: "100" });
     return {
       bare: bareApp,
       app,
@@ -165,21 +212,21 @@ const fullGc = runInNewContext("gc") as () => void;
  * chance. Then a pause: V8 finishes sweeping on other threads, and a storm started at once
  * had its first 20 presses 10-25 ms slower.
  */
-async function collectBenchGarbage(): Promise<void> {
+export async function collectBenchGarbage(): Promise<void> {
   fullGc();
   await sleep(GC_SETTLE_MS);
 }
 const GC_SETTLE_MS = 500;
 
 /**
- * How long the bench waits after gonogo wrote: in the first lull (a timer tick 1–2 s after
- * the last write) gonogo checkpoints its WAL (tens of ms of disk and CPU on a worker) and
- * collects its garbage (20–30 ms), which would otherwise land in the bare app's next storm.
+ * How long the bench waits after gonogo's storm: the work a storm leaves behind (the
+ * card's last update, Slack name lookups after the storm) would otherwise land in the
+ * bare app's next storm.
  */
-const AFTER_GONOGO_MS = WAL_QUIET_MS + 1000 + 300;
+const AFTER_GONOGO_MS = 2300;
 const AFTER_BARE_MS = 500;
 
-/** After a write outside the storms (a card's creation): waits out gonogo's lull work, so it falls into neither side's storm. */
+/** After work outside the storms (a card's creation): waits for what follows it, so it falls into neither side's storm. */
 export function gonogoLullPassed(): Promise<void> {
   return sleep(AFTER_GONOGO_MS);
 }

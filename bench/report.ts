@@ -1,5 +1,7 @@
 import type { CoreThroughput } from "./core-throughput.js";
 import type { DiscordStorm } from "./discord-storm.js";
+import type { Growth } from "./growth.js";
+import type { Sustained, SustainedPlatform } from "./sustained.js";
 import type { SchedulerScale } from "./scheduler-scale.js";
 import type { SlackStorm } from "./slack-storm.js";
 
@@ -26,6 +28,28 @@ export function reportRows(r: Record<string, unknown>): Row[] {
   storm(`Slack storm (${slack?.presses ?? 0} in ${slack?.spreadMs ?? 0} ms, ${slack?.rounds.length ?? 0} rounds)`, slack, slack?.bareBolt, "bare Bolt", slack?.cardUpdates ?? 0, slack?.maxUpdatesPerSecond ?? 0);
   const discord = r.discord as DiscordStorm | undefined;
   storm(`Discord storm (${discord?.presses ?? 0} in ${discord?.spreadMs ?? 0} ms, ${discord?.rounds.length ?? 0} rounds)`, discord, discord?.bareDiscordJs, "bare discord.js", discord?.cardEdits ?? 0, discord?.maxEditsPerSecond ?? 0, `; ${discord?.maxEditsPer5s ?? 0} in any 5 s`);
+  const sustained = r.sustained as Sustained | undefined;
+  if (sustained) {
+    const load = `${sustained.perSecond}/s for ${sustained.seconds} s on ${sustained.cards} cards`;
+    const side = (name: string, p: SustainedPlatform, baseName: string) => {
+      rows.push({ measurement: `sustained ${name} (${load}): ack p50 / p99 (ms)`, gonogo: `${p.gonogo.p50Ms} / ${p.gonogo.p99Ms}`, baseline: `${baseName} ${p.bare.p50Ms} / ${p.bare.p99Ms}`, goal: "p99 ≤ 1.5× baseline", met: yes(p.p99Ratio <= 1.5) });
+      rows.push({ measurement: `sustained ${name}: p99 ratio (p50 ratio)`, gonogo: `${p.p99Ratio}× (${p.p50Ratio}×)`, baseline: "1×", goal: "≤ 1.5×", met: yes(p.p99Ratio <= 1.5) });
+      rows.push({ measurement: `sustained ${name}: votes lost / non-2xx`, gonogo: `${p.gonogo.votesLost} / ${p.gonogo.non200}`, baseline: `– / ${p.bare.non200}`, goal: "0", met: yes(p.gonogo.votesLost === 0 && p.gonogo.non200 === 0) });
+      rows.push({ measurement: `sustained ${name}: card updates (most of one card in any 1 s)`, gonogo: `${p.gonogo.cardUpdates} (${p.gonogo.maxCardUpdatesPerSecond})`, baseline: "–", goal: "≤ 1 per second", met: yes(p.gonogo.maxCardUpdatesPerSecond <= 1) });
+      rows.push({ measurement: `sustained ${name}: CPU per press (µs)`, gonogo: `${p.gonogo.cpuUsPerPress ?? "–"}`, baseline: `${baseName} ${p.bare.cpuUsPerPress ?? "–"}`, goal: "–", met: "–" });
+    };
+    side("Slack", sustained.slack, "bare Bolt");
+    side("Discord", sustained.discord, "bare discord.js");
+  }
+  const g = r.growth as Growth | undefined;
+  if (g) {
+    const fig = (s: { p50Ms: number; p99Ms: number }) => `${s.p50Ms} / ${s.p99Ms}`;
+    rows.push({ measurement: `growth: ack p50 / p99 with ${g.releases} releases, ${g.auditRows} audit rows (${g.presses} presses at ${g.perSecond}/s)`, gonogo: fig(g.grown.freshRelease), baseline: `empty database ${fig(g.empty.freshRelease)}`, goal: "p99 ≤ 1.2× empty", met: yes(g.grownP99Ratio <= 1.2) });
+    rows.push({ measurement: "growth: p99 ratio grown / empty (p50 ratio)", gonogo: `${g.grownP99Ratio}× (${g.grownP50Ratio}×)`, baseline: "1×", goal: "≤ 1.2×", met: yes(g.grownP99Ratio <= 1.2) });
+    rows.push({ measurement: `growth: ack p50 / p99 on a release with ${g.voters} voters`, gonogo: fig(g.empty.crowdedRelease), baseline: `release with none ${fig(g.empty.freshRelease)}`, goal: "p99 ≤ 1.2×", met: yes(g.votersP99Ratio <= 1.2) });
+    rows.push({ measurement: `growth: p99 ratio ${g.voters} voters / none (p50 ratio)`, gonogo: `${g.votersP99Ratio}× (${g.votersP50Ratio}×)`, baseline: "1×", goal: "≤ 1.2×", met: yes(g.votersP99Ratio <= 1.2) });
+    rows.push({ measurement: `growth: both at once (${g.voters} voters on the grown database)`, gonogo: fig(g.grown.crowdedRelease), baseline: `empty, none ${fig(g.empty.freshRelease)}`, goal: "–", met: "–" });
+  }
   const s = r.scheduler as SchedulerScale | undefined;
   if (s) {
     rows.push({ measurement: `scheduler: reminder lateness p50 / p99 (${s.watchedReminders} reminders, ${s.pendingJobs} jobs)`, gonogo: `${s.latenessP50Ms} / ${s.latenessP99Ms} ms (missing ${s.remindersMissing}, cron ticks missed ${s.cronMissedTicks})`, baseline: `setTimeout ${s.timerLatenessP50Ms} / ${s.timerLatenessP99Ms} ms`, goal: "p99 < 50 ms", met: yes(s.latenessP99Ms < 50 && s.remindersMissing === 0) });

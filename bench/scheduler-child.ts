@@ -2,7 +2,7 @@ import { openDatabase } from "../db/client.js";
 import { createSqliteStore } from "../db/store.js";
 import { createBot } from "../src/app/bot.js";
 import type { ChatSurface } from "../src/app/ports.js";
-import { defaultCoreConfig } from "../test/helpers/core.js";
+import { defaultCoreConfig } from "../fakes/core-config.js";
 
 /**
  * The measured half of the scheduler benchmark, bundled and run on plain node in a fresh process (as `npm start` runs gonogo): opens a database

@@ -6,8 +6,8 @@ import { join, resolve } from "node:path";
 import { openDatabase } from "../db/client.js";
 import { createSqliteStore } from "../db/store.js";
 import { createBot } from "../src/app/bot.js";
-import { createFakeClock, defaultCoreConfig } from "../test/helpers/core.js";
-import { createRecordingSurface } from "../test/helpers/recording-surface.js";
+import { createFakeClock, defaultCoreConfig } from "../fakes/core-config.js";
+import { createRecordingSurface } from "../fakes/recording-surface.js";
 import type { ChannelRef } from "../src/domain/types.js";
 import { percentile, round } from "./stats.js";
 

@@ -1,5 +1,5 @@
-import { createFakeSlack, type FakeCall, type FakeSlack } from "../test/fakes/slack-api.js";
-import { blockActionsPayload, BOT_TOKEN, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../test/slack/harness.js";
+import { createFakeSlack, type FakeCall, type FakeSlack } from "../fakes/slack-api.js";
+import { blockActionsPayload, BOT_TOKEN, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../fakes/slack-requests.js";
 import { httpStorm, stopHttpStorms, type StormResult } from "./http-storm.js";
 import { bothSides, cpuDuring, gonogoLullPassed, startContenders, storedVoters } from "./processes.js";
 import { maxInWindow, percentile, round } from "./stats.js";
@@ -30,10 +30,10 @@ export interface SlackStorm {
   rounds: unknown[];
 }
 
-const userId = (prefix: string, i: number) => `${prefix}${String(i).padStart(6, "0")}`;
+export const userId = (prefix: string, i: number) => `${prefix}${String(i).padStart(6, "0")}`;
 
 /** Sends the presses from a worker thread, `spreadMs / n` apart. */
-function storm(url: string, bodies: string[], spreadMs: number): Promise<StormResult> {
+export function storm(url: string, bodies: string[], spreadMs: number): Promise<StormResult> {
   return httpStorm({ url: `${url}/slack/events`, bodies, spreadMs, signingSecret: SIGNING_SECRET });
 }
 
@@ -49,15 +49,20 @@ export function stormSide(s: { latencies: number[]; presses: number; failed: num
 }
 
 /** A storm with the CPU the app's process used meanwhile. */
-async function measuredStorm(pid: number, url: string, bodies: string[], spreadMs: number): Promise<{ run: StormResult; side: StormSide }> {
+export async function measuredStorm(pid: number, url: string, bodies: string[], spreadMs: number): Promise<{ run: StormResult; side: StormSide }> {
   const { result: run, cpuMs } = await cpuDuring(pid, () => storm(url, bodies, spreadMs));
   return { run, side: stormSide({ latencies: run.latencies, presses: bodies.length, failed: run.statuses.filter((s) => s !== 200).length, cpuMs }) };
 }
 
-function pressBodies(fake: FakeSlack, card: FakeCall, prefix: string, n: number): string[] {
-  const go = buttonsOf(card).get("Go");
-  if (!go) throw new Error("the card has no Go button");
-  return Array.from({ length: n }, (_, i) => interactiveBody(blockActionsPayload(fake, userId(prefix, i), card, go, "Go")));
+/** `n` presses of Go by new users `<prefix>000000`…, on the cards in turn. */
+export function pressBodies(fake: FakeSlack, cards: FakeCall | FakeCall[], prefix: string, n: number): string[] {
+  const list = Array.isArray(cards) ? cards : [cards];
+  const gos = list.map((card) => {
+    const go = buttonsOf(card).get("Go");
+    if (!go) throw new Error("the card has no Go button");
+    return go;
+  });
+  return Array.from({ length: n }, (_, i) => interactiveBody(blockActionsPayload(fake, userId(prefix, i), list[i % list.length]!, gos[i % list.length]!, "Go")));
 }
 
 interface Round {

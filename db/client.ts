@@ -1,11 +1,10 @@
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { databaseOpenError, prepareDatabasePath } from "./database-path.js";
-import { checkpointDue, createCheckpointer, inLull, type Checkpointer, WAL_HARD_LIMIT_BYTES } from "./checkpointer.js";
 import * as schema from "./schema.js";
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -14,8 +13,6 @@ export interface DatabaseHandle {
   db: Db;
   sqlite: Database.Database;
   path: string;
-  /** WAL checkpoints (off the event loop); undefined for `:memory:`. */
-  checkpointer: Checkpointer | undefined;
   close(): void;
 }
 
@@ -27,16 +24,11 @@ function migrationsFolder(): string {
 }
 const MIGRATIONS = migrationsFolder();
 
-export interface DatabaseOptions {
-  /** Called once in each lull after writing (a vote storm has passed), beside the WAL checkpoint. */
-  onLull?: () => void;
-}
-
 /**
  * Opens (creating the folder if needed) the SQLite file with WAL, foreign keys and a
  * busy timeout, and applies pending migrations. `:memory:` works for tests.
  */
-export function openDatabase(path: string, options: DatabaseOptions = {}): DatabaseHandle {
+export function openDatabase(path: string): DatabaseHandle {
   prepareDatabasePath(path);
   let sqlite: Database.Database;
   try {
@@ -48,37 +40,16 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
   // NORMAL in WAL mode is durable across process crashes (only an OS crash can lose the last commits).
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  // SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages,
-  // with an fsync: every ~250th vote paid for it. Checkpoint from a timer instead, on a
-  // worker thread, in a lull after writing (db/checkpointer.ts).
-  sqlite.pragma("wal_autocheckpoint = 0");
-  // After a checkpoint the next commit restarts the WAL from the file's start. Cutting the
-  // file back at that moment (a small journal_size_limit) cost that commit 5-10 ms, the
-  // slowest vote of a storm; so the file keeps its size, and only a WAL past the hard limit is cut back.
-  sqlite.pragma(`journal_size_limit = ${WAL_HARD_LIMIT_BYTES}`);
-  const walPath = `${path}-wal`;
-  const checkpointer = path === ":memory:" ? undefined : createCheckpointer(path, () => sqlite.pragma("wal_checkpoint(PASSIVE)"));
-  const checkpoints = setInterval(() => {
-    if (!sqlite.open || !checkpointer) return;
-    const wal = statSync(walPath, { throwIfNoEntry: false });
-    const now = Date.now();
-    const state = wal && { walBytes: wal.size, writtenSinceCheckpoint: wal.mtimeMs > checkpointer.settledUntilMs, msSinceWrite: now - wal.mtimeMs };
-    if (state && checkpointDue(state)) {
-      checkpointer.run();
-      if (inLull(state)) options.onLull?.();
-    }
-  }, 1000);
-  checkpoints.unref();
+  // WAL checkpoints are SQLite's own (every 1,000 pages, inside the commit that crosses
+  // them): under a load with no lulls, a checkpoint worker waiting for a lull measured no
+  // better (README, Performance).
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
   return {
     db,
     sqlite,
     path,
-    checkpointer,
     close() {
-      clearInterval(checkpoints);
-      checkpointer?.stop();
       if (sqlite.open) {
         sqlite.pragma("wal_checkpoint(TRUNCATE)");
         sqlite.close();

@@ -13,7 +13,6 @@ import { registerHookRoutes } from "./http/hooks.js";
 import { createMetrics } from "./http/metrics.js";
 import { registerOpsRoutes } from "./http/ops.js";
 import { createHttpServer } from "./http/server.js";
-import { createIdleCollector } from "./idle-gc.js";
 import { createLogger } from "./log.js";
 
 export interface ProgramIo {
@@ -59,7 +58,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   // In a terminal session info lines would interleave with the chat; show them only when asked.
   const level = io.logLevelExplicit || !useTerminal ? config.logLevel : "warn";
   const log = createLogger(level, secretsOf(config), io.writeLog);
-  const db = openDatabase(config.databasePath, { onLull: createIdleCollector() });
+  const db = openDatabase(config.databasePath);
   const store = createSqliteStore(db);
   const metrics = createMetrics(store);
   const bot = createBot({ store, config, log, telemetry: metrics.telemetry });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
-import { createRecordingSurface } from "../helpers/recording-surface.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
 
 const MIN = 60_000;
 let core: TestCore;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { INPUT_LIMITS } from "../../src/domain/limits.js";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
-import { createRecordingSurface } from "../helpers/recording-surface.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import type { Reply } from "../../src/app/views.js";
 
 let core: TestCore;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
-import { createRecordingSurface } from "../helpers/recording-surface.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
 
 const SECRET = "test-webhook-secret-0123456789";

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startGonogo, type RunningGonogo } from "../../src/program.js";
 import { buttonCustomId } from "../../adapters/discord/ids.js";
-import { createFakeSlack, type FakeCall as SlackCall, type FakeSlack } from "../fakes/slack-api.js";
-import { startFakeDiscord, type FakeDiscord, type Json } from "../fakes/discord-server.js";
-import { buttonPress, member, slashCommand, type FakeMember } from "../fakes/discord-fixtures.js";
+import { createFakeSlack, type FakeCall as SlackCall, type FakeSlack } from "../../fakes/slack-api.js";
+import { startFakeDiscord, type FakeDiscord, type Json } from "../../fakes/discord-server.js";
+import { buttonPress, member, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
 import { BOT_TOKEN, CHANNEL, SIGNING_SECRET, TEAM, USERS, blockActionsPayload, buttonsOf, interactiveBody, messageTs, postSigned, slashBody, visibleText } from "../slack/harness.js";
 
 /**

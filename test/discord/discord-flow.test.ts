@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GatewayIntentBits } from "discord.js";
-import { member } from "../fakes/discord-fixtures.js";
+import { member } from "../../fakes/discord-fixtures.js";
 import { BOT_TOKEN, CALLBACK, buttonIds, startHarness, voteField, type Harness } from "./harness.js";
 
 const EPHEMERAL = 64;

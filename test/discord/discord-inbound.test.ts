@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { member, slashCommand } from "../fakes/discord-fixtures.js";
+import { member, slashCommand } from "../../fakes/discord-fixtures.js";
 import { CALLBACK, startHarness, voteField, type Harness } from "./harness.js";
 
 const EPHEMERAL = 64;

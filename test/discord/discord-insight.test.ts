@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { member } from "../fakes/discord-fixtures.js";
+import { member } from "../../fakes/discord-fixtures.js";
 import { CALLBACK, startHarness, type Harness } from "./harness.js";
 
 describe("Discord: stats and audit export", () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { member } from "../fakes/discord-fixtures.js";
+import { member } from "../../fakes/discord-fixtures.js";
 import { CALLBACK, startHarness, voteField, type Harness } from "./harness.js";
 import { limitProblems } from "./limits-check.js";
 

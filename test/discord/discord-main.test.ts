@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { member, slashCommand } from "../fakes/discord-fixtures.js";
-import { startFakeDiscord } from "../fakes/discord-server.js";
+import { member, slashCommand } from "../../fakes/discord-fixtures.js";
+import { startFakeDiscord } from "../../fakes/discord-server.js";
 import { PROGRAM_ARGS, ROOT } from "../helpers/program.js";
 
 const TOKEN = "MTE4NzMzMTA0ODc2MzYyOTYyOQ.GhXyZw.main-process-secret-token";

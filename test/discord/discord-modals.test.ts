@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { member } from "../fakes/discord-fixtures.js";
-import type { Json } from "../fakes/discord-server.js";
+import { member } from "../../fakes/discord-fixtures.js";
+import type { Json } from "../../fakes/discord-server.js";
 import { CALLBACK, buttonIds, startHarness, voteField, type Harness } from "./harness.js";
 
 const EPHEMERAL = 64;

@@ -2,8 +2,8 @@ import { REST } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { registerCommands } from "../../adapters/discord/register-commands.js";
 import { buttonCustomId } from "../../adapters/discord/ids.js";
-import { buttonPress, member, slashCommand } from "../fakes/discord-fixtures.js";
-import { startFakeDiscord } from "../fakes/discord-server.js";
+import { buttonPress, member, slashCommand } from "../../fakes/discord-fixtures.js";
+import { startFakeDiscord } from "../../fakes/discord-server.js";
 import { BOT_TOKEN, CALLBACK, startHarness, voteField, type Harness } from "./harness.js";
 
 describe("Discord when things are slow or fail", () => {

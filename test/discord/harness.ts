@@ -12,10 +12,10 @@ export function startDiscord(options: StartDiscordOptions) {
 }
 import { buttonCustomId } from "../../adapters/discord/ids.js";
 import { createTestCore, type TestCore } from "../helpers/core.js";
-import { buttonPress, member, modalSubmit, slashCommand, type FakeMember } from "../fakes/discord-fixtures.js";
-import { startFakeDiscord, type FakeCall, type FakeDiscord, type Json } from "../fakes/discord-server.js";
+import { BOT_TOKEN, buttonPress, member, modalSubmit, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
+import { startFakeDiscord, type FakeCall, type FakeDiscord, type Json } from "../../fakes/discord-server.js";
 
-export const BOT_TOKEN = "MTE4NzMzMTA0ODc2MzYyOTYyOQ.GhXyZw.fake-bot-token-for-tests-only-0123456789";
+export { BOT_TOKEN };
 
 /** The callback types Discord documents (InteractionResponseType). */
 export const CALLBACK = { message: 4, deferredMessage: 5, deferredUpdate: 6, autocomplete: 8, modal: 9 } as const;

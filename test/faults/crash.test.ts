@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFakeSlack, type FakeCall, type FakeSlack } from "../fakes/slack-api.js";
+import { createFakeSlack, type FakeCall, type FakeSlack } from "../../fakes/slack-api.js";
 import { startGonogo, type RunningGonogo } from "../helpers/faults-program.js";
 import { BOT_TOKEN, blockActionsPayload, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../slack/harness.js";
 

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { formCustomId } from "../../adapters/discord/ids.js";
 import { startHarness as startDiscord, type Harness as DiscordHarness } from "../discord/harness.js";
-import { member } from "../fakes/discord-fixtures.js";
+import { member } from "../../fakes/discord-fixtures.js";
 import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
 import { auditTypes } from "../helpers/faults-db.js";
-import { createRecordingSurface } from "../helpers/recording-surface.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
 import { blockActionsPayload, buttonsOf, interactiveBody, postSigned, startHarness as startSlack, type Harness as SlackHarness } from "../slack/harness.js";
 

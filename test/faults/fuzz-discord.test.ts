@@ -4,7 +4,7 @@ import { parseCustomId } from "../../adapters/discord/ids.js";
 import { TAMPERED_MESSAGE } from "../../adapters/discord/inbound.js";
 import { inertText } from "../../adapters/discord/render.js";
 import { startHarness, type Harness } from "../discord/harness.js";
-import { member } from "../fakes/discord-fixtures.js";
+import { member } from "../../fakes/discord-fixtures.js";
 import { formValues, INTERNAL_ERROR, releaseIdish } from "../helpers/faults-arbitraries.js";
 import { countsBesidesRefusals } from "../helpers/faults-db.js";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseButton } from "../../adapters/slack/ids.js";
-import type { FakeCall } from "../fakes/slack-api.js";
+import type { FakeCall } from "../../fakes/slack-api.js";
 import { commandText, formValues, INTERNAL_ERROR } from "../helpers/faults-arbitraries.js";
 import { countsBesidesRefusals } from "../helpers/faults-db.js";
 import { blockActionsPayload, buttonsOf, interactiveBody, postSigned, slashBody, startHarness, viewSubmissionPayload, visibleText, type Harness } from "../slack/harness.js";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createHttpServer } from "../../src/http/server.js";
 import { startHarness as startDiscord, voteField } from "../discord/harness.js";
-import { member } from "../fakes/discord-fixtures.js";
-import { createFakeSlack, type FakeCall } from "../fakes/slack-api.js";
+import { member } from "../../fakes/discord-fixtures.js";
+import { createFakeSlack, type FakeCall } from "../../fakes/slack-api.js";
 import { createTestCore } from "../helpers/core.js";
 import { startGateProxy } from "../helpers/faults-gate-proxy.js";
 import { BOT_TOKEN, startSlack, blockActionsPayload, buttonsOf, captureLog, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, startHarness as startSlackHarness, TEAM, USERS, visibleText } from "../slack/harness.js";

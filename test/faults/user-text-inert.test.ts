@@ -7,8 +7,8 @@ import { renderHome } from "../../adapters/slack/render-home.js";
 import { renderCard as discordCard, renderFormErrors, renderModal as discordModal, renderNotice as discordNotice, renderReplyMessage as discordReply } from "../../adapters/discord/render.js";
 import { startHarness as startSlack, USERS, type Harness as SlackHarness } from "../slack/harness.js";
 import { startHarness as startDiscord, type Harness as DiscordHarness } from "../discord/harness.js";
-import { member } from "../fakes/discord-fixtures.js";
-import type { Json } from "../fakes/discord-server.js";
+import { member } from "../../fakes/discord-fixtures.js";
+import type { Json } from "../../fakes/discord-server.js";
 
 /**
  * The rule under test: nothing a user typed can ping, link or format, on any platform, in

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RETRY_DELAYS_MS } from "../../src/app/webhook-delivery.js";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { auditTypes } from "../helpers/faults-db.js";
-import { createRecordingSurface } from "../helpers/recording-surface.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
 
 const SECRET = "faults-webhook-secret";

@@ -9,33 +9,9 @@ import type { CoreConfig } from "../../src/app/context.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { Store } from "../../src/app/store.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
+import { createFakeClock, defaultCoreConfig, type FakeClock } from "../../fakes/core-config.js";
 
-export interface FakeClock {
-  now(): number;
-  set(ms: number): void;
-  advance(ms: number): void;
-}
-
-export function createFakeClock(start: number): FakeClock {
-  let t = start;
-  return {
-    now: () => t,
-    set: (ms) => void (t = ms),
-    advance: (ms) => void (t += ms),
-  };
-}
-
-export const defaultCoreConfig: CoreConfig = {
-  admins: ["terminal:admin"],
-  timezone: "UTC",
-  quorum: 2,
-  require: [],
-  retroDelayMs: 24 * 3_600_000,
-  retroWindowMs: 7 * 86_400_000,
-  deployWebhookUrl: undefined,
-  rollbackWebhookUrl: undefined,
-  webhookSecret: undefined,
-};
+export { createFakeClock, defaultCoreConfig, type FakeClock };
 
 export interface TestCore {
   bot: Bot;

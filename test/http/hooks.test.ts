@@ -7,7 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startGonogo, type RunningGonogo } from "../../src/program.js";
-import { createRecordingSurface } from "../helpers/recording-surface.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { channel, createTestCore, person } from "../helpers/core.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { FakeCall } from "../fakes/slack-api.js";
+import type { FakeCall } from "../../fakes/slack-api.js";
 import { CHANNEL, buttonsOf, messageTs, startHarness, visibleText, type Harness } from "./harness.js";
 
 let h: Harness;

@@ -6,7 +6,7 @@ import { modalErrors, renderModal } from "../../adapters/slack/render-form.js";
 import { renderHome } from "../../adapters/slack/render-home.js";
 import { actionId, buttonValue, decodeMetadata, encodeMetadata, parseButton, parseCallbackId } from "../../adapters/slack/ids.js";
 import { formValues, isoFromUnixSeconds, translateCommandText } from "../../adapters/slack/inbound.js";
-import { checkMessage, checkView } from "../fakes/slack-api.js";
+import { checkMessage, checkView } from "../../fakes/slack-api.js";
 
 function card(overrides: Partial<CardView> = {}): CardView {
   return {

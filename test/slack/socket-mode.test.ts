@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SlackHandle } from "../../adapters/slack/index.js";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
-import { createFakeSlack, type FakeSlack } from "../fakes/slack-api.js";
+import { createFakeSlack, type FakeSlack } from "../../fakes/slack-api.js";
 import { createTestCore, type TestCore } from "../helpers/core.js";
 import { APP_TOKEN, BOT_TOKEN, CHANNEL, TEAM, USERS, startSlack, blockActionsPayload, buttonsOf, captureLog, messageTs, viewSubmissionPayload, visibleText } from "./harness.js";
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startSlack } from "./harness.js";
 import { loadConfig } from "../../src/config.js";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
-import { createFakeSlack, type FakeSlack } from "../fakes/slack-api.js";
+import { createFakeSlack, type FakeSlack } from "../../fakes/slack-api.js";
 import { createTestCore, type TestCore } from "../helpers/core.js";
 import { BOT_TOKEN, SIGNING_SECRET, captureLog, nowSec, sign, slashBody } from "./harness.js";
 

@@ -1,3 +1,6 @@
+/** The bot token the fake Discord accepts. */
+export const BOT_TOKEN = "MTE4NzMzMTA0ODc2MzYyOTYyOQ.GhXyZw.fake-bot-token-for-tests-only-0123456789";
+
 /**
  * Discord payloads in their documented shapes (discord-api-docs: Interaction, Guild,
  * Message), with realistic snowflakes so @discordjs/rest buckets routes as in production.

@@ -1,6 +1,6 @@
-import type { ChatSurface, MessageRef } from "../../src/app/ports.js";
-import type { CardView, NoticeView } from "../../src/app/views.js";
-import type { ChannelRef } from "../../src/domain/types.js";
+import type { ChatSurface, MessageRef } from "../src/app/ports.js";
+import type { CardView, NoticeView } from "../src/app/views.js";
+import type { ChannelRef } from "../src/domain/types.js";
 
 /** A chat platform that remembers what it was asked to show, like a channel would. */
 export function createRecordingSurface(platform = "terminal", minUpdateIntervalMs = 0) {
