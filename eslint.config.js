@@ -35,6 +35,26 @@ export default tseslint.config(
     },
   },
   {
+    // Adapters translate; they see the core only through its public surface (the door and the
+    // event, view and port types), never use-case internals, and never another adapter.
+    files: ["adapters/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [wholeDateFns],
+          patterns: [
+            {
+              regex: "src/app/(?!(bot-api|events|views|ports)\\.js$)",
+              message: "adapters use the core's public surface only: src/app/bot-api, events, views and ports.",
+            },
+            { regex: "^\\.\\./(slack|discord|terminal)/", message: "an adapter does not import another adapter; shared code belongs in the core's ports or views." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts", "bench/**/*.ts", "fakes/**/*.ts"],
     rules: {
       "@typescript-eslint/no-unsafe-assignment": "off",

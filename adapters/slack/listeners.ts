@@ -1,6 +1,5 @@
 import type { App, webApi } from "@slack/bolt";
 import type { Bot } from "../../src/app/bot-api.js";
-import { createForm } from "../../src/app/forms.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { FormView, Reply } from "../../src/app/views.js";
 import type { Actor } from "../../src/domain/types.js";
@@ -42,7 +41,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (!cmd.text.trim()) {
       // `/release` alone opens the create form. The trigger_id dies 3 s after Slack sent it, so nothing slow comes first.
       await ack();
-      await openModal(client, cmd.trigger_id, createForm(), meta, (text) => respond({ response_type: "ephemeral", ...privateText(text) }));
+      await openModal(client, cmd.trigger_id, bot.createForm(), meta, (text) => respond({ response_type: "ephemeral", ...privateText(text) }));
       return;
     }
     const actor = await identity.actor(cmd.team_id, cmd.user_id, cmd.user_name);

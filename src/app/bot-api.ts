@@ -2,7 +2,7 @@ import type { StatsReport } from "../domain/stats.js";
 import type { Actor } from "../domain/types.js";
 import type { InboundEvent } from "./events.js";
 import type { ChatSurface } from "./ports.js";
-import type { CardView, Reply } from "./views.js";
+import type { CardView, FormView, Reply } from "./views.js";
 import type { AlertReport, DeployReport, HookOutcome } from "./use-cases/hooks.js";
 
 /** A verified inbound hook; `signature` identifies it so a replay changes nothing. */
@@ -19,6 +19,8 @@ export interface Bot {
   handle(event: InboundEvent): Promise<Reply>;
   /** Applies a verified pipeline or monitoring hook (state, audit, effects), once per signature. */
   handleHook(hook: HookEvent): Promise<HookOutcome>;
+  /** The empty create-release form, without a round trip through the door (a Slack trigger_id dies in 3 s). */
+  createForm(): FormView;
   /** Registers a platform so cards are posted and updated there. */
   attachSurface(surface: ChatSurface): void;
   /** Cards for an App Home / overview: the releases this person manages or can vote on that are still live. */

@@ -4,6 +4,7 @@ import { createCardSync } from "./card-sync.js";
 import type { CoreConfig } from "./context.js";
 import { createDoor, newCtx } from "./door.js";
 import { createEffectRunner } from "./effect-runner.js";
+import { createForm } from "./forms.js";
 import { createJobRunner } from "./job-runner.js";
 import { noTelemetry, systemClock, systemTimer, type ChatSurface, type Clock, type Logger, type Telemetry, type Timer } from "./ports.js";
 import type { Store } from "./store.js";
@@ -57,6 +58,7 @@ export function createBot(deps: BotDeps): Bot {
     handleHook: (hook) => door.enter({ kind: "hook", hook }),
     overviewFor: (actor) => door.enter({ kind: "overview", actor }),
     stats: (query) => door.enter({ kind: "stats", ...query }),
+    createForm,
     attachSurface(surface) {
       surfaces.set(surface.platform, surface);
     },

@@ -66,9 +66,11 @@ export interface WebhookDelivery {
  * runs inside `transaction(async (tx) => …)` and writes its state, audit events and jobs
  * through `tx` before anything is acknowledged (commit-then-ack). Transactions never
  * interleave: an `await` inside one never lets another event's writes onto it. A call
- * to `tx.transaction` inside an open transaction joins it. Calls made on the store
- * outside a transaction each run as their own short one, after the open one ends.
- * `test/store-contract.ts` is the definition of this port; every implementation passes it.
+ * to `tx.transaction` inside an open transaction joins it (no savepoint: a throw that
+ * reaches the outer transaction undoes both). Calls made on the store outside a
+ * transaction each run as their own short one, after the open one ends; inside a
+ * transaction use only `tx` (the store itself would wait for the transaction it is in).
+ * `test/contracts/store-contract.ts` is the definition of this port; every implementation passes it.
  */
 export interface Store {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
