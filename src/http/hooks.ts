@@ -1,5 +1,5 @@
 import type { Bot } from "../app/bot-api.js";
-import type { Logger } from "../app/ports.js";
+import type { Clock, Logger } from "../app/ports.js";
 import { alertSchema, deployReportSchema } from "../app/use-cases/hooks.js";
 import { verifySignature } from "../app/webhooks.js";
 import { readBody, sendJson } from "./body.js";
@@ -9,8 +9,8 @@ import type { HttpServer } from "./server.js";
  * `POST /hooks/deploy` and `POST /hooks/alert`: the pipeline and monitoring talk to
  * gonogo with the same signature scheme gonogo uses for its own webhooks.
  */
-export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: string | undefined; log: Logger }): void {
-  const { bot, secret, log } = opts;
+export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: string | undefined; log: Logger; /** The 5-minute signature window is measured on it. */ clock: Clock }): void {
+  const { bot, secret, log, clock } = opts;
   for (const kind of ["deploy", "alert"] as const) {
     http.route("POST", `/hooks/${kind}`, async (req, res) => {
       if (!secret) return sendJson(res, 503, { error: "inbound hooks are off: set WEBHOOK_SECRET on the gonogo server and sign requests with it" });
@@ -21,7 +21,7 @@ export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: s
       if (!signature || !req.headers["x-gonogo-timestamp"]) {
         return sendJson(res, 401, { error: "missing X-Gonogo-Timestamp or X-Gonogo-Signature; sign as the README's 'Hooks gonogo receives' shows" });
       }
-      if (!verifySignature(secret, ts, body, signature, Math.floor(Date.now() / 1000))) {
+      if (!verifySignature(secret, ts, body, signature, Math.floor(clock.now() / 1000))) {
         log.warn({ kind, ip: req.socket.remoteAddress }, "rejected an inbound hook with a bad or stale signature");
         return sendJson(res, 401, { error: "signature does not match, or the timestamp is more than 5 minutes from now" });
       }

@@ -8,14 +8,14 @@ export const HOOK_SECRET = "faults-hook-secret";
 /** The real hook routes on 127.0.0.1 in front of a test core. */
 export async function startHookServer(core: TestCore = createTestCore({ config: { webhookSecret: HOOK_SECRET } })) {
   const http = createHttpServer(() => undefined);
-  registerHookRoutes(http, { bot: core.bot, secret: HOOK_SECRET, log: { info() {}, warn() {}, error() {} } });
+  registerHookRoutes(http, { bot: core.bot, secret: HOOK_SECRET, log: { info() {}, warn() {}, error() {} }, clock: core.clock });
   const url = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;
   return {
     core,
     url,
-    /** POSTs a body to /hooks/<kind>, signed with `secret` at `ts` unless headers are given. */
+    /** POSTs a body to /hooks/<kind>, signed with `secret` at `ts` (default: now on the core's clock) unless headers are given. */
     async post(kind: "deploy" | "alert", body: string, opts: { ts?: number; secret?: string; headers?: Record<string, string> } = {}) {
-      const ts = opts.ts ?? Math.floor(Date.now() / 1000);
+      const ts = opts.ts ?? Math.floor(core.clock.now() / 1000);
       const headers = opts.headers ?? { "x-gonogo-timestamp": String(ts), "x-gonogo-signature": signPayload(opts.secret ?? HOOK_SECRET, ts, body) };
       const res = await fetch(`${url}/hooks/${kind}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
       return { status: res.status, body: (await res.json().catch(() => null)) as unknown };
