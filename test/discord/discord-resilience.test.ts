@@ -40,7 +40,7 @@ describe("Discord when things are slow or fail", () => {
     // The adapter logs once discord.js has given up on the second answer too.
     const failure = await vi.waitFor(() => h!.logs.find((l) => l.msg === "discord interaction failed") ?? expect.fail("not logged yet"), { timeout: 5000, interval: 10 });
     expect(failure).toBeDefined();
-    expect(failure!.obj.err).toMatchObject({ code: 10062, status: 404 });
+    expect(failure.obj.err).toMatchObject({ code: 10062, status: 404 });
     const logged = JSON.stringify(h.logs);
     expect(logged).not.toContain(raw.token);
     expect(logged).not.toContain(BOT_TOKEN);
