@@ -3,6 +3,12 @@ import tseslint from "typescript-eslint";
 
 const platformAndDb = ["@slack/*", "discord.js", "@discordjs/*", "drizzle-orm", "drizzle-orm/*", "better-sqlite3"];
 // The bundle keeps packages external, so `from "date-fns"` loads all ~250 functions at run time: 1.9 MB more heap to mark in every major GC.
+// The core reads time from the injected Clock and waits on the injected Timer (src/app/ports.ts), so tests move a fake clock instead of sleeping.
+const readsTheRealClock = [
+  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "read the injected Clock (ctx.clock.now() / deps.clock.now()) instead of Date.now()." },
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "`new Date()` reads the real clock: pass the time in (new Date(clock.now()))." },
+];
+const realTimers = ["setTimeout", "setInterval"].map((name) => ({ name, message: `wait on the injected Timer (timer.after / timer.every / sleep(timer, ms)) instead of ${name}.` }));
 const wholeDateFns = { name: "date-fns", message: 'import each function from its own path, e.g. `import { format } from "date-fns/format"`.' };
 
 export default tseslint.config(
@@ -52,6 +58,15 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // One clock, one timer: only ports.ts touches the real ones (systemClock, systemTimer).
+    files: ["src/domain/**/*.ts", "src/app/**/*.ts"],
+    ignores: ["src/app/ports.ts"],
+    rules: {
+      "no-restricted-syntax": ["error", ...readsTheRealClock, { selector: "MemberExpression[object.name='globalThis'][property.name=/^set(Timeout|Interval)$/]", message: "wait on the injected Timer instead." }],
+      "no-restricted-globals": ["error", ...realTimers],
     },
   },
   {

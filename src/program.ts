@@ -6,7 +6,7 @@ import { createSqliteStore } from "../db/store.js";
 import { createTerminalAdapter } from "../adapters/terminal/index.js";
 import { createBot } from "./app/bot.js";
 import type { Bot } from "./app/bot-api.js";
-import type { Logger } from "./app/ports.js";
+import { systemClock, systemTimer, type Logger } from "./app/ports.js";
 import type { Store } from "./app/store.js";
 import type { Config } from "./config.js";
 import { registerHookRoutes } from "./http/hooks.js";
@@ -61,7 +61,10 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const db = openDatabase(config.databasePath);
   const store = createSqliteStore(db);
   const metrics = createMetrics(store);
-  const bot = createBot({ store, config, log, telemetry: metrics.telemetry });
+  // The one place real time enters: everything below reads this clock and waits on this timer.
+  const clock = systemClock;
+  const timer = systemTimer;
+  const bot = createBot({ store, config, log, telemetry: metrics.telemetry, clock, timer });
   const stops: Array<() => Promise<void>> = [];
 
   // One HTTP server on PORT for health, metrics, hooks and Slack's HTTP mode. A
@@ -76,7 +79,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     apiToken: config.apiToken,
     readiness: { checks: () => ({ database: ready && db.sqlite.open, ...connected }) },
   });
-  registerHookRoutes(http, { bot, secret: config.webhookSecret, log });
+  registerHookRoutes(http, { bot, secret: config.webhookSecret, log, clock });
   let port: number | null = null;
   if (wantHttp) {
     port = await http.listen(config.port, config.host);
@@ -88,7 +91,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     connected.slack = false;
     // Loaded only when configured: Bolt and discord.js cost about a second and 90 MB to load.
     const { createSlackAdapter } = await import("../adapters/slack/index.js");
-    const adapter = createSlackAdapter({ bot, config: config.slack, http, log });
+    const adapter = createSlackAdapter({ bot, config: config.slack, http, log, clock, timer });
     bot.attachSurface(adapter.surface);
     const slack = await adapter.start();
     connected.slack = true;
@@ -114,6 +117,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
         colour: Boolean((io.stdout as { isTTY?: boolean }).isTTY),
         user: config.terminalUser ?? safeUserName(),
         fileDir: join(dirname(config.databasePath), "exports"),
+        timer,
       })
     : null;
   if (terminal) bot.attachSurface(terminal.surface);

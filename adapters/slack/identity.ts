@@ -1,5 +1,5 @@
 import type { webApi } from "@slack/bolt";
-import type { Logger } from "../../src/app/ports.js";
+import { systemClock, systemTimer, type Clock, type Logger, type Timer, type TimerHandle } from "../../src/app/ports.js";
 import type { Actor } from "../../src/domain/types.js";
 import { slackGroupId, slackUserId } from "./inbound.js";
 import { describeSlackError } from "./logger.js";
@@ -7,6 +7,8 @@ import { describeSlackError } from "./logger.js";
 /** Resolves a Slack user into an Actor: a readable name and the user groups roles may be bound to. */
 export interface SlackIdentity {
   actor(team: string, user: string, fallbackName: string): Promise<Actor>;
+  /** Drops the queued name lookups, so nothing calls Slack after the adapter stopped. */
+  stop(): void;
 }
 
 interface Options {
@@ -19,7 +21,10 @@ interface Options {
   namesQuietMs?: number;
   /** and then run this far apart. */
   namesSpacingMs?: number;
-  now?: () => number;
+  /** Cache ages and the quiet before name lookups are read from it. */
+  clock?: Clock;
+  /** The lull before name lookups, their spacing and the lookup budget wait on it. */
+  timer?: Timer;
 }
 
 interface Cached<T> {
@@ -33,7 +38,9 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
   const groupsTtl = options.groupsTtlMs ?? 60_000;
   const namesTtl = options.namesTtlMs ?? 10 * 60_000;
   const budget = options.budgetMs ?? 1000;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const timer = options.timer ?? systemTimer;
+  const now = () => clock.now();
   const names = new Map<string, Cached<string | null>>();
   const groups = new Map<string, Cached<Map<string, string[]> | null>>();
   let warnedGroups = false;
@@ -66,12 +73,11 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
   const spacingMs = options.namesSpacingMs ?? 600;
   const unnamed = new Map<string, string>();
   let lastPressAt = Number.NEGATIVE_INFINITY;
-  let drainTimer: NodeJS.Timeout | undefined;
+  let drainTimer: TimerHandle | undefined;
 
   const scheduleDrain = (delayMs: number) => {
     if (drainTimer || unnamed.size === 0) return;
-    drainTimer = setTimeout(() => void drain(), delayMs);
-    drainTimer.unref();
+    drainTimer = timer.after(delayMs, () => void drain());
   };
 
   async function drain(): Promise<void> {
@@ -125,9 +131,9 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
   };
 
   const withinBudget = <T>(p: Promise<T>, fallback: T): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), budget)));
-    return Promise.race([p, late]).finally(() => clearTimeout(timer));
+    let late: TimerHandle | undefined;
+    const fallBack = new Promise<T>((resolve) => (late = timer.after(budget, () => resolve(fallback))));
+    return Promise.race([p, fallBack]).finally(() => late?.cancel());
   };
 
   return {
@@ -142,6 +148,10 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
       const loaded = fresh(groups, team, groupsTtl);
       const memberships = loaded ? loaded.value : await withinBudget(cached(groups, team, groupsTtl, loadGroups(team)), null);
       return { id: slackUserId(team, user), name: name || fallbackName || user, groups: memberships?.get(user) ?? [] };
+    },
+    stop() {
+      drainTimer?.cancel();
+      unnamed.clear();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { Bot } from "../../src/app/bot-api.js";
-import type { ChatSurface, Logger } from "../../src/app/ports.js";
+import { systemClock, systemTimer, type ChatSurface, type Clock, type Logger, type Timer } from "../../src/app/ports.js";
 import type { Config } from "../../src/config.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { createSlackIdentity } from "./identity.js";
@@ -18,6 +18,10 @@ export interface StartSlackOptions {
   /** The shared server on PORT; in HTTP mode `POST /slack/events` is registered on it. */
   http: HttpServer;
   log: Logger;
+  /** Request-timestamp checks and the name/group caches read it; the system clock unless a test gives one. */
+  clock?: Clock;
+  /** The lookups' lull, spacing and budget wait on it; the system timer unless a test gives one. */
+  timer?: Timer;
   /** Tuning for tests; production uses the defaults. */
   tuning?: { identityBudgetMs?: number; retryConfig?: webApi.RetryOptions };
 }
@@ -69,6 +73,7 @@ export function createSlackAdapter(options: StartSlackOptions): SlackAdapter {
 
 async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.WebClientOptions, logger: ReturnType<typeof createBoltLogger>): Promise<SlackHandle> {
   const { bot, config, http, log } = options;
+  const clock = options.clock ?? systemClock;
   const socketMode = Boolean(config.appToken);
   if (!socketMode && !config.signingSecret) {
     throw new Error("Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)");
@@ -88,7 +93,7 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
   // Name and group lookups are nice-to-have: when Slack rate-limits them they fail at
   // once (and the payload's name is used) instead of pausing a queue for Retry-After.
   const lookupClient = new webApi.WebClient(config.botToken, { ...clientOptions, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
-  const identity = createSlackIdentity(lookupClient, log, { budgetMs: options.tuning?.identityBudgetMs ?? 1000 });
+  const identity = createSlackIdentity(lookupClient, log, { budgetMs: options.tuning?.identityBudgetMs ?? 1000, clock, timer: options.timer ?? systemTimer });
   registerListeners(app, { bot, identity, log });
 
   if (socketMode) {
@@ -97,6 +102,7 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
     return {
       mode: "socket",
       async stop() {
+        identity.stop();
         await app.stop().catch((err: unknown) => log.warn(describeSlackError(err), "slack: error while disconnecting"));
       },
     };
@@ -113,7 +119,7 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
     // Bolt rejects only stale timestamps; a request dated in the future would stay
     // replayable until then. Refuse it before Bolt sees it (Bolt checks the rest).
     const ts = Number(req.headers["x-slack-request-timestamp"]);
-    if (Number.isFinite(ts) && ts > Math.floor(Date.now() / 1000) + 300) {
+    if (Number.isFinite(ts) && ts > Math.floor(clock.now() / 1000) + 300) {
       res.writeHead(401).end();
       return;
     }
@@ -131,6 +137,7 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
     mode: "http",
     stop() {
       stopped = true;
+      identity.stop();
       return Promise.resolve();
     },
   };

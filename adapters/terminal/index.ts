@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "../../src/app/bot-api.js";
-import type { ChatSurface } from "../../src/app/ports.js";
+import { sleep, systemTimer, type ChatSurface, type Timer } from "../../src/app/ports.js";
 import type { FormView } from "../../src/app/views.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { parseLine, parseSubmission, TERMINAL_HELP } from "./inbound.js";
@@ -20,6 +20,8 @@ export interface TerminalOptions {
   user: string;
   /** Where files sent to the user (audit exports) are written. */
   fileDir: string;
+  /** What `/sleep` waits on; the system timer unless a test gives one. */
+  timer?: Timer;
 }
 
 /** The terminal's one channel. Its key namespaces its policy like any other channel. */
@@ -158,7 +160,7 @@ export function createTerminalAdapter(opts: TerminalOptions) {
           openForm = null;
           break;
         case "sleep":
-          await new Promise((r) => setTimeout(r, line.ms));
+          await sleep(opts.timer ?? systemTimer, line.ms);
           await opts.bot.idle();
           break;
         case "help":

@@ -1,5 +1,5 @@
 import type { Bot } from "../app/bot-api.js";
-import type { Logger } from "../app/ports.js";
+import type { Clock, Logger } from "../app/ports.js";
 import { alertSchema, deployReportSchema } from "../app/use-cases/hooks.js";
 import { verifyInboundHook } from "../app/webhook-signature.js";
 import { readBody, sendJson } from "./body.js";
@@ -10,14 +10,14 @@ import type { HttpServer } from "./server.js";
  * gonogo signed per Standard Webhooks, as gonogo signs its own webhooks (or, deprecated,
  * with the `X-Gonogo-*` headers).
  */
-export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: string | undefined; log: Logger }): void {
-  const { bot, secret, log } = opts;
+export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: string | undefined; log: Logger; /** The 5-minute signature window is measured on it. */ clock: Clock }): void {
+  const { bot, secret, log, clock } = opts;
   for (const kind of ["deploy", "alert"] as const) {
     http.route("POST", `/hooks/${kind}`, async (req, res) => {
       if (!secret) return sendJson(res, 503, { error: "inbound hooks are off: set WEBHOOK_SECRET on the gonogo server and sign requests with it" });
       const body = await readBody(req);
       if (body === null) return sendJson(res, 413, { error: "body over 64 KiB" });
-      const verdict = verifyInboundHook(secret, req.headers, body, Math.floor(Date.now() / 1000));
+      const verdict = verifyInboundHook(secret, req.headers, body, Math.floor(clock.now() / 1000));
       if (!verdict.ok) {
         log.warn({ kind, ip: req.socket.remoteAddress, problem: verdict.error }, "rejected an inbound hook with a missing, bad or stale signature");
         return sendJson(res, 401, { error: verdict.error });

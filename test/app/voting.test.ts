@@ -64,3 +64,47 @@ describe("voting through the door", () => {
     expect((await core.store.getVotes("R-1"))).toHaveLength(0);
   });
 });
+
+describe("card updates on the clock", () => {
+  it("edits a card at most once per the platform's interval: votes inside it land together in one edit", async () => {
+    core = createTestCore();
+    const chat = createRecordingSurface("terminal", 1000);
+    core.bot.attachSurface(chat.surface);
+    await say("alice", "create api 2.0.0");
+    await core.bot.idle();
+    expect(chat.posts).toHaveLength(1);
+
+    // Three votes within a second of the post: the card waits out the interval.
+    for (const who of ["bob", "carol", "dave"]) await say(who, "vote R-1 abstain");
+    await core.clock.waiting();
+    core.clock.advance(999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(chat.updates).toHaveLength(0);
+
+    core.clock.advance(1);
+    await core.settle();
+    expect(chat.updates).toHaveLength(1);
+    expect(chat.latestCard("R-1")!.tally.abstain).toBe(3);
+  });
+
+  it("retries a failed card edit after a back-off on the clock, and the card ends on the true tally", async () => {
+    core = createTestCore();
+    const chat = createRecordingSurface();
+    core.bot.attachSurface(chat.surface);
+    await say("alice", "create api 2.0.0");
+    await core.bot.idle();
+    const update = chat.surface.updateCard.bind(chat.surface);
+    let failures = 1;
+    chat.surface.updateCard = (ref, card) => (failures-- > 0 ? Promise.reject(new Error("platform hiccup")) : update(ref, card));
+
+    await say("bob", "vote R-1 go");
+    await core.clock.waiting();
+    expect(chat.updates).toHaveLength(0);
+    expect(core.logs).toContainEqual(expect.objectContaining({ level: "warn", msg: "card update failed; retrying", obj: expect.objectContaining({ retryInMs: 1000 }) }));
+
+    core.clock.advance(1000);
+    await core.settle();
+    expect(chat.updates).toHaveLength(1);
+    expect(chat.latestCard("R-1")!.tally.go).toBe(1);
+  });
+});

@@ -59,17 +59,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Polls `probe` until it returns a value that is not undefined; fails with `what` after `timeoutMs`. */
-async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = STEP_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 // --- Slack side -------------------------------------------------------------
 
 async function slackSlash(user: string, text: string) {
@@ -85,12 +74,11 @@ async function slackPress(user: string, message: SlackCall, label: string) {
   expect(res.status).toBe(200);
 }
 
-/** The newest `chat.update` of a Slack message, once its visible text satisfies `until`. */
+/** The first successful `chat.update` of a Slack message whose visible text satisfies `until` (`what` names it in a failure). */
 function slackCardWhen(card: SlackCall, what: string, until: (text: string) => boolean): Promise<SlackCall> {
-  return eventually(`Slack card ${what}`, () => {
-    const latest = slack.callsTo("chat.update").filter((c) => c.params.ts === messageTs(card) && c.result?.ok === true).at(-1);
-    return latest && until(visibleText(latest)) ? latest : undefined;
-  });
+  return slack
+    .waitFor("chat.update", (c) => c.params.ts === messageTs(card) && c.result?.ok === true && until(visibleText(c)), STEP_MS)
+    .catch((err: Error) => Promise.reject(new Error(`waiting for the Slack card ${what}: ${err.message}`)));
 }
 
 // --- Discord side -----------------------------------------------------------
@@ -107,13 +95,11 @@ async function discordPress(user: FakeMember, action: "go" | "no_go" | "abstain"
   return (await discord.callbackFor(raw.id, STEP_MS)).body;
 }
 
-/** The Discord card message as it stands after every edit so far, once it satisfies `until`. */
+/** The Discord card message as it stands after every edit so far, once an edit made it satisfy `until` (`what` names it in a failure). */
 async function discordCardWhen(messageId: string, what: string, until: (card: Json) => boolean): Promise<Json> {
-  const message = await eventually(`Discord card ${what}`, () => {
-    const m = discord.messages.get(messageId);
-    return m && until(m.body) ? m : undefined;
-  });
-  return message.body;
+  const edited = (c: { method: string; path: string; status: number }) => c.method === "PATCH" && c.path === `/channels/${discord.world.channelId}/messages/${messageId}` && c.status === 200;
+  await discord.waitFor((c) => edited(c) && until(discord.messages.get(messageId)!.body), STEP_MS).catch((err: Error) => Promise.reject(new Error(`waiting for the Discord card ${what}: ${err.message}`)));
+  return discord.messages.get(messageId)!.body;
 }
 
 const embedText = (card: Json): string => {

@@ -1,5 +1,5 @@
 import { REST } from "discord.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerCommands } from "../../adapters/discord/register-commands.js";
 import { buttonCustomId } from "../../adapters/discord/ids.js";
 import { buttonPress, member, slashCommand } from "../../fakes/discord-fixtures.js";
@@ -14,12 +14,16 @@ describe("Discord when things are slow or fail", () => {
   });
 
   it("defers privately when the core is slow, then edits the answer in", async () => {
+    // The core answers only when the test lets it: slower than any deferral threshold.
+    let letCoreAnswer!: () => void;
+    const coreAnswers = new Promise<void>((resolve) => (letCoreAnswer = resolve));
     h = await startHarness({
       deferAfterMs: 50,
-      wrapBot: (bot) => ({ ...bot, handle: async (e) => (await new Promise((r) => setTimeout(r, 250)), bot.handle(e)) }),
+      wrapBot: (bot) => ({ ...bot, handle: async (e) => (await coreAnswers, bot.handle(e)) }),
     });
     const created = await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
     expect(created).toEqual({ type: CALLBACK.deferredMessage, data: { flags: 64 } });
+    letCoreAnswer();
     const edit = await h.fake.waitFor((c) => c.method === "PATCH" && c.path.endsWith("/messages/@original"));
     expect(edit.path).toMatch(new RegExp(`^/webhooks/${h.fake.world.applicationId}/`));
     expect(edit.body.content).toContain("Created R-1");
@@ -33,10 +37,10 @@ describe("Discord when things are slow or fail", () => {
     const raw = h.fake.dispatchInteraction(buttonPress({ world: h.fake.world, user: member(1) }, buttonCustomId("go", "R-1"), msgId));
     await h.fake.waitForCount((c) => c.path.startsWith(`/interactions/${raw.id}/`), 2);
     await h.core.bot.idle();
-    await new Promise((r) => setTimeout(r, 20));
-    const failure = h.logs.find((l) => l.msg === "discord interaction failed");
+    // The adapter logs once discord.js has given up on the second answer too.
+    const failure = await vi.waitFor(() => h!.logs.find((l) => l.msg === "discord interaction failed") ?? expect.fail("not logged yet"), { timeout: 5000, interval: 10 });
     expect(failure).toBeDefined();
-    expect(failure!.obj.err).toMatchObject({ code: 10062, status: 404 });
+    expect(failure.obj.err).toMatchObject({ code: 10062, status: 404 });
     const logged = JSON.stringify(h.logs);
     expect(logged).not.toContain(raw.token);
     expect(logged).not.toContain(BOT_TOKEN);

@@ -34,7 +34,7 @@ export interface Harness {
   submit(user: FakeMember, customId: string, values: Record<string, string>, messageId?: string): Promise<Json>;
   /** Waits for the card of `releaseId` to be posted in the channel; returns its message id. */
   cardMessageId(releaseId: string): Promise<string>;
-  /** The card message as it now stands after every edit (waits for pending updates). */
+  /** The card message as it now stands after every edit (waits for pending updates, moving the fake clock through their spacing). */
   card(messageId: string): Promise<Json>;
   /** Replies (notices) posted under a card message. */
   notices(messageId: string): FakeCall[];
@@ -52,7 +52,7 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const fake = await startFakeDiscord();
   const admin = member(0);
-  const core = createTestCore({ config: { admins: [`discord:${fake.world.guildId}:${admin.id}`], ...opts.config } });
+  const core = createTestCore({ config: { admins: [`discord:${fake.world.guildId}:${admin.id}`], ...opts.config }, fastForward: true });
   const logs: Harness["logs"] = [];
   const log: Logger = {
     info: (obj, msg) => logs.push({ level: "info", obj, msg }),
@@ -87,7 +87,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return String(call.response.id);
     },
     async card(messageId): Promise<Json> {
-      await core.bot.idle();
+      await core.settle();
       const message = fake.messages.get(messageId);
       return message?.body;
     },

@@ -40,7 +40,7 @@ describe("Slack API trouble", () => {
   it("acks presses while Slack's API is stalled, and lands the card once it answers again", async () => {
     const fake = await createFakeSlack({ teamId: TEAM, users: USERS });
     const proxy = await startGateProxy(fake.origin);
-    const core = createTestCore({ config: { admins: [`slack:${TEAM}:UADMIN`], quorum: 50 } });
+    const core = createTestCore({ config: { admins: [`slack:${TEAM}:UADMIN`], quorum: 50 }, fastForward: true });
     const { log, lines } = captureLog();
     const http = createHttpServer((err) => lines.push({ level: "error", obj: { err: String(err) }, msg: "http route failed" }));
     const url = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;

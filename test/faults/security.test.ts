@@ -4,7 +4,7 @@ import { can, type Action } from "../../src/domain/permissions.js";
 import { startHarness as startDiscord } from "../discord/harness.js";
 import { member } from "../../fakes/discord-fixtures.js";
 import type { FakeCall } from "../../fakes/slack-api.js";
-import { channel, createTestCore, person } from "../helpers/core.js";
+import { channel, createTestCore, person, T0 } from "../helpers/core.js";
 import { auditTypes, countsBesidesRefusals, tableCounts } from "../helpers/faults-db.js";
 import { startHookServer } from "../helpers/faults-hooks.js";
 import { blockActionsPayload, buttonsOf, interactiveBody, messageTs, nowSec, sign, slashBody, startHarness, viewSubmissionPayload, visibleText, SIGNING_SECRET, type Harness } from "../slack/harness.js";
@@ -66,7 +66,8 @@ describe("Slack signatures: every inbound kind × every bad signature → 401 an
 });
 
 describe("hook signatures: forged, stale, future-dated and missing → 401 and no effect", () => {
-  const now = () => Math.floor(Date.now() / 1000);
+  // The hook server's core starts its fake clock at T0; the routes measure the signature window on it.
+  const now = () => Math.floor(T0 / 1000);
   const cases: Array<[string, { ts?: number; secret?: string; headers?: Record<string, string> }]> = [
     ["a forged signature", { secret: "not-the-hook-secret" }],
     ["a stale timestamp", { ts: now() - 400 }],

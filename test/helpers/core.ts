@@ -9,18 +9,29 @@ import type { CoreConfig } from "../../src/app/context.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { Store } from "../../src/app/store.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
-import { createFakeClock, defaultCoreConfig, type FakeClock } from "../../fakes/core-config.js";
+import { defaultCoreConfig } from "../../fakes/core-config.js";
+import { createFakeTime, type FakeTime } from "./fake-time.js";
 
-export { createFakeClock, defaultCoreConfig, type FakeClock };
+export { defaultCoreConfig };
+export { createFakeTime, type FakeTime } from "./fake-time.js";
+/** The fake clock the tests move; its timer fires the core's waits as it moves. */
+export type FakeClock = FakeTime;
+export const createFakeClock = createFakeTime;
 
 export interface TestCore {
   bot: Bot;
   store: Store;
-  clock: FakeClock;
+  /** The core's clock and timer: `advance`/`set` move time and end the waits due by then. */
+  clock: FakeTime;
   config: CoreConfig;
   db: DatabaseHandle;
   dbPath: string;
   logs: Array<{ level: string; obj: Record<string, unknown>; msg: string }>;
+  /**
+   * Waits until the bot has finished everything it started, moving the clock through the
+   * waits on the way (card spacing, retry back-off) as each comes up: `bot.idle()` with time passing.
+   */
+  settle(): Promise<void>;
   /** Closes the bot and the database and deletes the temporary files. */
   close(): Promise<void>;
   /** Opens a second bot on the same file, as after a restart. */
@@ -30,16 +41,30 @@ export interface TestCore {
 /** 2030-01-15 09:00 UTC: a Tuesday, far from any DST change. */
 export const T0 = Date.UTC(2030, 0, 15, 9, 0);
 
-/** A real bot on a fresh SQLite file with a fake clock. */
-export function createTestCore(opts: { now?: number; config?: Partial<CoreConfig>; dir?: string; fetch?: typeof fetch } = {}): TestCore {
+export interface TestCoreOptions {
+  now?: number;
+  config?: Partial<CoreConfig>;
+  dir?: string;
+  fetch?: typeof fetch;
+  /**
+   * End card spacing and retry back-off as soon as the event loop has had a turn (see
+   * FakeTime.fastForward): for tests that drive real adapters over sockets. Otherwise the
+   * test moves time itself with `clock.advance`.
+   */
+  fastForward?: boolean;
+}
+
+/** A real bot on a fresh SQLite file with a fake clock and timer. */
+export function createTestCore(opts: TestCoreOptions = {}): TestCore {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "gonogo-test-"));
   const dbPath = join(dir, "gonogo.db");
-  const clock = createFakeClock(opts.now ?? T0);
+  const clock = createFakeTime(opts.now ?? T0);
+  if (opts.fastForward) clock.fastForward();
   const config = { ...defaultCoreConfig, ...opts.config };
   return build(dir, dbPath, clock, config, opts.fetch, opts.dir === undefined);
 }
 
-function build(dir: string, dbPath: string, clock: FakeClock, config: CoreConfig, fetchFn: typeof fetch | undefined, ownsDir: boolean): TestCore {
+function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig, fetchFn: typeof fetch | undefined, ownsDir: boolean): TestCore {
   const db = openDatabase(dbPath);
   const store = createSqliteStore(db);
   const logs: TestCore["logs"] = [];
@@ -48,7 +73,18 @@ function build(dir: string, dbPath: string, clock: FakeClock, config: CoreConfig
     warn: (obj, msg) => logs.push({ level: "warn", obj, msg }),
     error: (obj, msg) => logs.push({ level: "error", obj, msg }),
   };
-  const bot = createBot({ store, config, clock, log, fetch: fetchFn });
+  const bot = createBot({ store, config, clock, timer: clock.timer, log, fetch: fetchFn });
+  const settle = async () => {
+    const fastForward = clock.fastForwarding();
+    clock.fastForward();
+    await bot.idle();
+    if (!fastForward) clock.fastForward(false);
+  };
+  /** Stops the bot after letting it finish what it started: a card waiting out its spacing gets its edit. */
+  const stopBot = async () => {
+    await settle();
+    await bot.stop();
+  };
   const core: TestCore = {
     bot,
     store,
@@ -58,12 +94,13 @@ function build(dir: string, dbPath: string, clock: FakeClock, config: CoreConfig
     dbPath,
     logs,
     async close() {
-      await bot.stop();
+      await stopBot();
       db.close();
       if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
+    settle,
     async reopen() {
-      await bot.stop();
+      await stopBot();
       db.close();
       return build(dir, dbPath, clock, config, fetchFn, ownsDir);
     },

@@ -9,7 +9,7 @@ export const HOOK_SECRET = "faults-hook-secret";
 /** The real hook routes on 127.0.0.1 in front of a test core. */
 export async function startHookServer(core: TestCore = createTestCore({ config: { webhookSecret: HOOK_SECRET } })) {
   const http = createHttpServer(() => undefined);
-  registerHookRoutes(http, { bot: core.bot, secret: HOOK_SECRET, log: { info() {}, warn() {}, error() {} } });
+  registerHookRoutes(http, { bot: core.bot, secret: HOOK_SECRET, log: { info() {}, warn() {}, error() {} }, clock: core.clock });
   const url = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;
   return {
     core,
@@ -19,7 +19,7 @@ export async function startHookServer(core: TestCore = createTestCore({ config: 
      * library with `secret` at `ts` (unix seconds) under a fresh webhook-id, unless headers are given.
      */
     async post(kind: "deploy" | "alert", body: string, opts: { ts?: number; secret?: string; headers?: Record<string, string> } = {}) {
-      const ts = opts.ts ?? Math.floor(Date.now() / 1000);
+      const ts = opts.ts ?? Math.floor(core.clock.now() / 1000);
       const id = `msg_${randomUUID()}`;
       const headers = opts.headers ?? {
         "webhook-id": id,

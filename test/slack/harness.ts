@@ -103,7 +103,7 @@ export function captureLog(): { log: Logger; lines: LogLine[] } {
 /** The real bot on a fresh database, our HTTP server on 127.0.0.1:0 and the real Bolt app in HTTP mode against the fake. */
 export async function startHarness(opts: { config?: Partial<CoreConfig>; now?: number; usergroups?: FakeUsergroup[] } = {}): Promise<Harness> {
   const fake = await createFakeSlack({ teamId: TEAM, users: USERS, usergroups: opts.usergroups ?? [] });
-  const core = createTestCore({ now: opts.now, config: { admins: [`slack:${TEAM}:UADMIN`], ...opts.config } });
+  const core = createTestCore({ now: opts.now, config: { admins: [`slack:${TEAM}:UADMIN`], ...opts.config }, fastForward: true });
   const { log, lines } = captureLog();
   const http = createHttpServer((err) => lines.push({ level: "error", obj: { err: String(err) }, msg: "http route failed" }));
   const port = await http.listen(0, "127.0.0.1");
@@ -137,7 +137,7 @@ export async function startHarness(opts: { config?: Partial<CoreConfig>; now?: n
     raw: (body, headers) => postSigned(url, body, "application/x-www-form-urlencoded", headers),
     async close() {
       await slack.stop();
-      await core.bot.idle();
+      await core.settle();
       await core.close();
       await http.close();
       await fake.close();

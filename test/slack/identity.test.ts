@@ -1,18 +1,28 @@
 import type { webApi } from "@slack/bolt";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Logger } from "../../src/app/ports.js";
 import { createSlackIdentity } from "../../adapters/slack/identity.js";
+import { slackGroupId } from "../../adapters/slack/inbound.js";
+import { createFakeTime, type FakeTime } from "../helpers/fake-time.js";
+import { T0 } from "../helpers/core.js";
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const quietLog: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** A Web API client that answers users.info with a display name and records when each call came. */
-function lookupClient() {
+/** Lets `ms` of fake time pass a millisecond at a time, with a turn of the event loop after each, so lookups started on the way finish. */
+async function pass(time: FakeTime, ms: number): Promise<void> {
+  for (let i = 0; i < ms; i++) {
+    time.advance(1);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A Web API client that answers users.info with a display name and records when (on the fake clock) each call came. */
+function lookupClient(time: FakeTime) {
   const calls: Array<{ user: string; at: number }> = [];
   const client = {
     users: {
       info: ({ user }: { user: string }) => {
-        calls.push({ user, at: Date.now() });
+        calls.push({ user, at: time.now() });
         return Promise.resolve({ ok: true, user: { id: user, name: user.toLowerCase(), profile: { display_name: `Display ${user}` } } });
       },
     },
@@ -23,17 +33,20 @@ function lookupClient() {
 
 describe("Slack names during a vote storm", () => {
   it("looks no one up while presses keep coming, then one at a time once they pause", async () => {
-    const { client, calls } = lookupClient();
-    const identity = createSlackIdentity(client, quietLog, { namesQuietMs: 150, namesSpacingMs: 20 });
+    const time = createFakeTime(T0);
+    const { client, calls } = lookupClient(time);
+    const identity = createSlackIdentity(client, quietLog, { namesQuietMs: 150, namesSpacingMs: 20, clock: time, timer: time.timer });
     // A storm: 20 first-time voters, a press every 10 ms.
     for (let i = 0; i < 20; i++) {
       const actor = await identity.actor("T1", `U${i}`, `user${i}`);
       expect(actor.name).toBe(`user${i}`);
-      await sleep(10);
+      await pass(time, 10);
     }
     expect(calls).toEqual([]);
 
-    await vi.waitFor(() => expect(calls).toHaveLength(20), { timeout: 5000, interval: 50 });
+    // The lull: 150 ms of quiet, then 20 lookups 20 ms apart.
+    await pass(time, 1000);
+    expect(calls).toHaveLength(20);
     expect(calls.map((c) => c.user).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `U${i}`).sort());
     const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(15);
@@ -42,19 +55,48 @@ describe("Slack names during a vote storm", () => {
   });
 
   it("stops looking up when presses resume and finishes after the next lull", async () => {
-    const { client, calls } = lookupClient();
-    const identity = createSlackIdentity(client, quietLog, { namesQuietMs: 100, namesSpacingMs: 50 });
+    const time = createFakeTime(T0);
+    const { client, calls } = lookupClient(time);
+    const identity = createSlackIdentity(client, quietLog, { namesQuietMs: 100, namesSpacingMs: 50, clock: time, timer: time.timer });
     for (let i = 0; i < 10; i++) await identity.actor("T1", `U${i}`, `user${i}`);
-    await sleep(100 + 80);
+    await pass(time, 100 + 80);
     const duringLull = calls.length;
     expect(duringLull).toBeGreaterThan(0);
     expect(duringLull).toBeLessThan(10);
     // Voting resumes: no lookups while it lasts.
     for (let i = 0; i < 10; i++) {
       await identity.actor("T1", "U0", "user0");
-      await sleep(20);
+      await pass(time, 20);
     }
     expect(calls.length).toBeLessThanOrEqual(duringLull + 1);
-    await vi.waitFor(() => expect(new Set(calls.map((c) => c.user)).size).toBe(10), { timeout: 5000, interval: 50 });
+    // The next lull: 100 ms of quiet, then the rest 50 ms apart.
+    await pass(time, 1000);
+    expect(new Set(calls.map((c) => c.user)).size).toBe(10);
+  });
+});
+
+describe("Slack user groups", () => {
+  it("trusts memberships for a minute, then a new member of @qa counts as @qa", async () => {
+    const time = createFakeTime(T0);
+    const qa: string[] = [];
+    let lists = 0;
+    const client = {
+      users: { info: () => Promise.resolve({ ok: true, user: {} }) },
+      usergroups: {
+        list: () => {
+          lists++;
+          return Promise.resolve({ ok: true, usergroups: [{ id: "SQA", users: [...qa] }] });
+        },
+      },
+    } as unknown as webApi.WebClient;
+    const identity = createSlackIdentity(client, quietLog, { groupsTtlMs: 60_000, clock: time, timer: time.timer });
+    expect((await identity.actor("T1", "UNEW", "new")).groups).toEqual([]);
+
+    qa.push("UNEW");
+    time.advance(59_000);
+    expect((await identity.actor("T1", "UNEW", "new")).groups).toEqual([]);
+    time.advance(1_000);
+    expect((await identity.actor("T1", "UNEW", "new")).groups).toEqual([slackGroupId("T1", "SQA")]);
+    expect(lists).toBe(2);
   });
 });

@@ -12,7 +12,7 @@ let slack: SlackHandle;
 
 beforeEach(async () => {
   fake = await createFakeSlack({ teamId: TEAM, users: USERS });
-  core = createTestCore();
+  core = createTestCore({ fastForward: true });
   http = createHttpServer(() => undefined);
   const { log } = captureLog();
   // No signing secret: Socket Mode needs only the bot token and the app-level token.

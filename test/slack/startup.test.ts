@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function setup(): Promise<{ fake: FakeSlack; core: TestCore; http: HttpServer; port: number }> {
   const fake = await createFakeSlack();
-  const core = createTestCore();
+  const core = createTestCore({ fastForward: true });
   const http = createHttpServer(() => undefined);
   const port = await http.listen(0, "127.0.0.1");
   cleanup.push(() => fake.close(), () => core.close(), () => http.close());
