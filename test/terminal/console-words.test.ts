@@ -14,7 +14,7 @@ afterEach(async () => core?.close());
 
 /** Pipes `lines` into a real terminal adapter on a real bot (fake clock, so no time passes) and returns what it printed. */
 async function session(lines: string[]): Promise<string> {
-  core = createTestCore();
+  core = createTestCore({ fastForward: true });
   let out = "";
   const output = new Writable({ write: (chunk, _enc, done) => ((out += String(chunk)), done()) });
   const input = new PassThrough();

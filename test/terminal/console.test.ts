@@ -23,7 +23,7 @@ function fakeTty() {
 
 /** Starts the adapter on the given streams and collects everything it prints. */
 function startTerminal(streams: { input: PassThrough; output: PassThrough }, colour = false) {
-  core = createTestCore();
+  core = createTestCore({ fastForward: true });
   let printed = "";
   streams.output.on("data", (c: Buffer) => (printed += c.toString()));
   const terminal = createTerminalAdapter({ bot: core.bot, ...streams, colour, user: "alice", fileDir: mkdtempSync(join(tmpdir(), "gonogo-console-")) });
