@@ -34,8 +34,6 @@ export interface SchedulerScale {
   heapUsedMb: number;
   /** RSS of a node process that loads nothing. */
   bareRssMb: number;
-  /** node-cron's "missed execution" warnings: the safety-net tick found the loop blocked. */
-  cronMissedTicks: number;
   setupSec: number;
 }
 
@@ -52,7 +50,7 @@ const channel: ChannelRef = { platform: "bench", key: "bench:local:#releases", n
 /** The floor for start-up and memory: a node process that loads nothing, says ready and reports its RSS. */
 const EMPTY = ["-e", "process.stdout.write('ready\\n' + JSON.stringify({ rssMb: process.memoryUsage().rss / 2 ** 20 }) + '\\n')"];
 
-function runChild(args: string[]): Promise<{ out: Record<string, unknown>; ms: number; cronMissed: number }> {
+function runChild(args: string[]): Promise<{ out: Record<string, unknown>; ms: number }> {
   const t = performance.now();
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -65,7 +63,7 @@ function runChild(args: string[]): Promise<{ out: Record<string, unknown>; ms: n
       if (!ms && out.includes("\n")) ms = performance.now() - t;
     });
     child.on("error", rej);
-    child.on("close", (code) => (code === 0 ? res({ out: JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, unknown>, ms, cronMissed: err.split("missed execution").length - 1 }) : rej(new Error(`scheduler child exited ${code}: ${err}`))));
+    child.on("close", (code) => (code === 0 ? res({ out: JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, unknown>, ms }) : rej(new Error(`scheduler child exited ${code}: ${err}`))));
   });
 }
 
@@ -110,7 +108,7 @@ export async function benchSchedulerScale(releases = 10_000, watched = 200): Pro
     handle.close();
     const setupSec = (performance.now() - setupStart) / 1000;
 
-    const { out, ms, cronMissed } = await runChild([CHILD, dbPath, JSON.stringify(watch)]);
+    const { out, ms } = await runChild([CHILD, dbPath, JSON.stringify(watch)]);
     const lateness = (out.lateness as number[]).filter((n) => Number.isFinite(n));
     const passes = out.passes as number[];
     const timers = out.timerLateness as number[];
@@ -133,7 +131,6 @@ export async function benchSchedulerScale(releases = 10_000, watched = 200): Pro
       rssMb: round(out.rssMb as number, 1),
       heapUsedMb: round(out.heapUsedMb as number, 1),
       bareRssMb: round(bare.out.rssMb as number, 1),
-      cronMissedTicks: cronMissed,
       setupSec: round(setupSec, 1),
     };
   } finally {
