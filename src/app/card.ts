@@ -1,4 +1,4 @@
-import { decide } from "../domain/decision.js";
+import { decide, decisionInWords } from "../domain/decision.js";
 import { offsetLabel } from "../domain/countdown.js";
 import { isFinal, STATE_LABELS } from "../domain/release.js";
 import { formatInZone, relative } from "../domain/time.js";
@@ -62,7 +62,7 @@ export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers
     noGo: votes.filter((v) => v.choice === "no_go").length,
     abstain: votes.filter((v) => v.choice === "abstain").length,
   };
-  const decisionLine = result.decision === "go" ? "GO" : result.decision === "no_go" ? `NO-GO: ${result.reasons.join(" · ")}` : `Pending: ${result.reasons.join(" · ")}`;
+  const decisionLine = decisionInWords(result);
   const notes: string[] = [];
   if (r.stateReason) notes.push(`${STATE_LABELS[r.state]}: ${r.stateReason}`);
   if (r.votesVoidedNote) notes.push(r.votesVoidedNote);

@@ -3,6 +3,7 @@ import { can, type Action } from "../domain/permissions.js";
 import { DEFAULT_POLICY, type Policy } from "../domain/policy.js";
 import type { Actor, Release } from "../domain/types.js";
 import type { Config } from "../config.js";
+import type { AuditEventPayload } from "./audit-events.js";
 import type { Clock, Logger } from "./ports.js";
 import type { Store } from "./store.js";
 import type { NoticeView } from "./views.js";
@@ -36,7 +37,7 @@ export interface Ctx {
   /** Effects collected during the current use case; run after commit. */
   effects: Effect[];
   /** Audit events written by the current use case, counted for metrics after commit. */
-  audited: Array<{ type: string; platform: string; data: Record<string, unknown> }>;
+  audited: Array<{ platform: string; event: AuditEventPayload }>;
 }
 
 export async function policyFor(ctx: Pick<Ctx, "store" | "config">, channelKey: string): Promise<Policy> {
@@ -82,11 +83,12 @@ export async function requirePermission(ctx: Ctx, actor: Actor, action: Action, 
   return roles;
 }
 
-export async function audit(ctx: Ctx, actor: Actor | { id: string; name?: string }, platform: string, releaseId: string | null, type: string, details: Record<string, unknown> = {}): Promise<void> {
+/** Writes one audit event through the open transaction; its payload must fit its type (audit-events.ts). */
+export async function audit(ctx: Ctx, actor: Actor | { id: string; name?: string }, platform: string, releaseId: string | null, event: AuditEventPayload): Promise<void> {
   // The display name at the time, so a timeline reads "dana", not a platform user id.
-  const data = "name" in actor && actor.name ? { ...details, actorName: actor.name } : details;
-  await ctx.store.appendAudit({ releaseId, at: ctx.clock.now(), actor: actor.id, platform, type, data });
-  ctx.audited.push({ type, platform, data });
+  const data = "name" in actor && actor.name ? { ...event.data, actorName: actor.name } : event.data;
+  await ctx.store.appendAudit({ releaseId, at: ctx.clock.now(), actor: actor.id, platform, type: event.type, data });
+  ctx.audited.push({ platform, event });
 }
 
 /** `terminal:alice` → `alice`; a mention token → a qualified subject on the actor's platform. */

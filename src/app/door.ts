@@ -67,7 +67,7 @@ export function createDoor(deps: DoorDeps) {
         observe("user_error");
         if (err instanceof PermissionDenied && request.kind === "event") {
           const { actor, channel } = request.event;
-          await store.transaction((tx) => audit(newCtx(deps, tx), actor, channel.platform, err.releaseId, "permission_refused", { action: err.action }));
+          await store.transaction((tx) => audit(newCtx(deps, tx), actor, channel.platform, err.releaseId, { type: "permission_refused", data: { action: err.action } }));
         }
         throw err;
       }

@@ -1,4 +1,4 @@
-import { decide, missingSignOffs } from "../domain/decision.js";
+import { decide, decisionInWords, missingSignOffs } from "../domain/decision.js";
 import { offsetLabel } from "../domain/countdown.js";
 import { formatInZone, relative } from "../domain/time.js";
 import type { Release } from "../domain/types.js";
@@ -35,8 +35,7 @@ async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; ment
 }
 
 async function decisionText(ctx: Ctx, release: Release): Promise<string> {
-  const d = decide(await ctx.store.getVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId);
-  return d.decision === "go" ? "GO" : `${d.decision === "no_go" ? "NO-GO" : "pending"} (${d.reasons.join(" · ")})`;
+  return decisionInWords(decide(await ctx.store.getVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId));
 }
 
 /** Is the job about the schedule the release still has? A rescheduled release drops old jobs. */
@@ -67,7 +66,7 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       } else if (policy.t0 === "cancel") {
         const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
         await ctx.store.updateRelease(release.id, { state: transition(release.id, release.state, "cancel"), stateReason: why, closedAt: ctx.clock.now() });
-        await audit(ctx, SCHEDULER, "scheduler", release.id, "state_changed", { from: release.state, to: "cancelled", reason: why });
+        await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "state_changed", data: { from: release.state, to: "cancelled", reason: why } });
         ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 T-0: ${release.id} is cancelled. ${why}.`, { mention: [release.managerId] }));
       } else {
         const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;

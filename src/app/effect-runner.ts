@@ -1,6 +1,7 @@
 import type { CardSync } from "./card-sync.js";
 import type { Ctx, Effect } from "./context.js";
 import type { Telemetry } from "./ports.js";
+import type { ReleaseState } from "../domain/release.js";
 
 export interface EffectRunnerDeps {
   cards: CardSync;
@@ -9,21 +10,46 @@ export interface EffectRunnerDeps {
   wake: () => void;
 }
 
+/**
+ * A state change that acts on a decision: shipping (at T-0 or by hand) is GO; only T-0 (the
+ * scheduler) holds or cancels for want of GO, a person doing so is not counted as a decision.
+ */
+function decisionActedOn(to: ReleaseState, platform: string): "go" | "hold" | "cancel" | null {
+  if (to === "shipping") return "go";
+  if (platform !== "scheduler") return null;
+  return to === "held" ? "hold" : to === "cancelled" ? "cancel" : null;
+}
+
 /** After a use case committed: counts what it did (telemetry) and carries out its effects. */
 export function createEffectRunner(deps: EffectRunnerDeps) {
   const { cards, telemetry, wake } = deps;
 
   /** Counts what a committed use case did, from the audit events it wrote. */
   function count(ctx: Ctx): void {
-    for (const e of ctx.audited) {
-      if (e.type === "vote_cast" || e.type === "vote_changed") telemetry.voteCast(e.platform);
-      else if (e.type === "rollback_requested") telemetry.rollback();
-      else if (e.type === "webhook_delivered") telemetry.webhook(String(e.data.kind), "delivered");
-      else if (e.type === "webhook_attempt_failed") telemetry.webhook(String(e.data.kind), "retry");
-      else if (e.type === "webhook_failed") telemetry.webhook(String(e.data.kind), "failed");
-      else if (e.type === "state_changed" && e.data.to === "shipping") telemetry.decision("go");
-      else if (e.type === "state_changed" && e.platform === "scheduler" && e.data.to === "held") telemetry.decision("hold");
-      else if (e.type === "state_changed" && e.platform === "scheduler" && e.data.to === "cancelled") telemetry.decision("cancel");
+    for (const { platform, event } of ctx.audited) {
+      switch (event.type) {
+        case "vote_cast":
+        case "vote_changed":
+          telemetry.voteCast(platform);
+          break;
+        case "rollback_requested":
+          telemetry.rollback();
+          break;
+        case "webhook_delivered":
+          telemetry.webhook(event.data.kind, "delivered");
+          break;
+        case "webhook_attempt_failed":
+          telemetry.webhook(event.data.kind, "retry");
+          break;
+        case "webhook_failed":
+          telemetry.webhook(event.data.kind, "failed");
+          break;
+        case "state_changed": {
+          const outcome = decisionActedOn(event.data.to, platform);
+          if (outcome) telemetry.decision(outcome);
+          break;
+        }
+      }
     }
   }
 

@@ -115,7 +115,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
         if (release?.state === "voting" && release.scheduledAt !== null) {
           const labels = jobs.map((j) => offsetLabel(Number(j.payload.offsetMin))).join(", ");
           ctx.effects.push(notice(releaseId, `⚠️ gonogo was offline and missed the ${labels} reminder${jobs.length > 1 ? "s" : ""} for ${releaseId}. T-0 is ${relative(release.scheduledAt, now)}.`));
-          await audit(ctx, SCHEDULER, "scheduler", releaseId, "reminders_missed", { offsets: jobs.map((j) => j.payload.offsetMin) });
+          await audit(ctx, SCHEDULER, "scheduler", releaseId, { type: "reminders_missed", data: { offsets: jobs.map((j) => Number(j.payload.offsetMin)) } });
         }
         return ctx;
       });

@@ -5,6 +5,11 @@ import type { MessageRef } from "./ports.js";
 
 export type NewRelease = Omit<Release, "id" | "seq">;
 
+/**
+ * An audit event as stored: its type name and its data as JSON. Any type and data round-trip,
+ * so rows written by another version read back; the core writes only typed events
+ * (`AuditEventPayload` in audit-events.ts) and reads them back with `readAuditEvent`.
+ */
 export interface AuditEvent {
   releaseId: string | null;
   at: number;

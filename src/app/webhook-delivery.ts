@@ -76,19 +76,19 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     await ctx.store.updateDelivery(delivery.id, { status: "delivered", attempts, lastStatus: result.status, lastError: null, deliveredAt: now });
     await ctx.store.completeJob(job.id, now);
     note = `${label}: delivered (HTTP ${result.status})${delivery.kind === "rollback" ? ` — mark the service restored with \`/release recovered ${delivery.releaseId}\`` : ""}`;
-    await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, "webhook_delivered", { kind: delivery.kind, status: result.status, attempts });
+    await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_delivered", data: { kind: delivery.kind, status: result.status, attempts } });
   } else if (attempts <= RETRY_DELAYS_MS.length) {
     const delay = RETRY_DELAYS_MS[attempts - 1]!;
     await ctx.store.updateDelivery(delivery.id, { attempts, lastStatus: result.status, lastError: result.error });
     await ctx.store.retryJob(job.id, now + delay);
     note = `${label}: attempt ${attempts} failed (${result.error}); retrying ${relative(now + delay, now)}`;
-    await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, "webhook_attempt_failed", { kind: delivery.kind, status: result.status, error: result.error, attempts });
+    await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_attempt_failed", data: { kind: delivery.kind, status: result.status, error: result.error, attempts } });
     ctx.effects.push({ type: "wake" });
   } else {
     await ctx.store.updateDelivery(delivery.id, { status: "failed", attempts, lastStatus: result.status, lastError: result.error });
     await ctx.store.completeJob(job.id, now);
     note = `${label}: FAILED after ${attempts} attempts (${result.error}). Run it by hand.`;
-    await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, "webhook_failed", { kind: delivery.kind, status: result.status, error: result.error, attempts });
+    await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_failed", data: { kind: delivery.kind, status: result.status, error: result.error, attempts } });
     const release = await ctx.store.getRelease(delivery.releaseId);
     ctx.effects.push(notice(delivery.releaseId, `⚠️ ${note}`, { mention: release ? [release.managerId] : [] }));
   }

@@ -71,3 +71,22 @@ export function decide(votes: VoteSet, policy: Policy, managerId: UserId): Decis
 export function missingSignOffs(votes: Vote[], policy: Policy, managerId: UserId): string[] {
   return policy.require.filter((role) => !votes.some((v) => counts(v, policy, managerId) && v.roles.includes(role)));
 }
+
+/** The decision's name as people read it: the vote words for GO and NO-GO, "Pending" otherwise. */
+const DECISION_LABELS: Record<Decision, string> = { go: "GO", no_go: "NO-GO", pending: "Pending" };
+
+/**
+ * How much of the decision to say: `label` alone ("NO-GO", for one line per release in a
+ * list), or the `line` with why it is not GO yet ("NO-GO: blocked by …", the card's line).
+ */
+export type DecisionWording = "label" | "line";
+
+/**
+ * The decision in words: the one place it is phrased, so the card, vote replies, reminders
+ * and the release list always say the same thing.
+ */
+export function decisionInWords(result: Pick<DecisionResult, "decision" | "reasons">, wording: DecisionWording = "line"): string {
+  const label = DECISION_LABELS[result.decision];
+  if (wording === "label" || result.reasons.length === 0) return label;
+  return `${label}: ${result.reasons.join(" · ")}`;
+}

@@ -16,7 +16,7 @@ export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pai
   const before = await policyFor(ctx, channel.key);
   const stored = { ...(await ctx.store.getPolicy(channel.key)), ...changes };
   await ctx.store.setPolicy(channel.key, stored);
-  await audit(ctx, actor, channel.platform, null, "policy_changed", { channel: channel.key, before, changes });
+  await audit(ctx, actor, channel.platform, null, { type: "policy_changed", data: { channel: channel.key, before, changes } });
   // Open releases in this channel are judged by the new rules at once: refresh their cards.
   for (const r of await ctx.store.listReleases({ states: ["voting", "held"], channelKey: channel.key })) ctx.effects.push({ type: "refresh", releaseId: r.id });
   return ok([`Policy updated:`, ...describePolicy(await policyFor(ctx, channel.key)).map((l) => `• ${l}`)].join("\n"));
@@ -26,7 +26,7 @@ export async function grantRole(ctx: Ctx, actor: Actor, platform: string, subjec
   await requirePermission(ctx, actor, "roles");
   const subject = qualifySubject(actor, subjectToken);
   const added = await ctx.store.grantRole({ subject, role, grantedBy: actor.id, at: ctx.clock.now() });
-  if (added) await audit(ctx, actor, platform, null, "role_granted", { subject, role });
+  if (added) await audit(ctx, actor, platform, null, { type: "role_granted", data: { subject, role } });
   const kind = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " (a sign-off role: require it with `/release policy set require=" + role + "`)";
   return ok(added ? `${subject} now has the role ${role}${kind}.` : `${subject} already has the role ${role}.`);
 }
@@ -37,7 +37,7 @@ export async function revokeRole(ctx: Ctx, actor: Actor, platform: string, subje
   if (!await ctx.store.revokeRole(subject, role)) {
     throw new UserError("no_binding", `${subject} does not have the role ${role}. \`/release role list\` shows who has which role.`);
   }
-  await audit(ctx, actor, platform, null, "role_revoked", { subject, role });
+  await audit(ctx, actor, platform, null, { type: "role_revoked", data: { subject, role } });
   return ok(`${subject} no longer has the role ${role}.`);
 }
 

@@ -2,6 +2,8 @@ import { TZDate } from "@date-fns/tz";
 import { UserError } from "../../domain/errors.js";
 import { formatInZone } from "../../domain/time.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
+import { CHOICE_LABELS } from "../../domain/votes.js";
+import { readAuditEvent, type AuditEventPayload } from "../audit-events.js";
 import { displayName, getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { AuditEvent } from "../store.js";
@@ -9,48 +11,85 @@ import type { Reply } from "../views.js";
 
 const DAY = 86_400_000;
 
-const CHOICE: Record<string, string> = { go: "GO", no_go: "NO-GO", abstain: "abstain" };
-
-/** One audit event as a sentence. Unknown types still read sensibly. */
+/** One stored audit event as a sentence. Types this version does not know still read sensibly. */
 export function describeEvent(e: AuditEvent): string {
-  const d = e.data;
-  const after = d.after as { choice?: string; reason?: string | null } | undefined;
-  const before = d.before as { choice?: string; reason?: string | null } | undefined;
-  switch (e.type) {
-    case "release_created":
-      return `created ${String(d.service)} ${String(d.version)} → ${String(d.environment)}`;
-    case "vote_cast":
-      return `voted ${CHOICE[after?.choice ?? ""] ?? after?.choice}${after?.reason ? ` (${after.reason})` : ""}`;
-    case "vote_changed":
-      return `changed vote ${CHOICE[before?.choice ?? ""]} → ${CHOICE[after?.choice ?? ""]}${after?.reason ? ` (${after.reason})` : ""}`;
+  const event = readAuditEvent(e);
+  if (!event) return describeGenerically(e);
+  try {
+    return describeKnown(event);
+  } catch {
+    // A row whose data lacks what its type promises (edited behind gonogo's back) still gets a line.
+    return describeGenerically(e);
+  }
+}
+
+function describeKnown(event: AuditEventPayload): string {
+  switch (event.type) {
+    case "release_created": {
+      const d = event.data;
+      return `created ${d.service} ${d.version} → ${d.environment}`;
+    }
+    case "vote_cast": {
+      const { after } = event.data;
+      return `voted ${CHOICE_LABELS[after.choice]}${because(after.reason)}`;
+    }
+    case "vote_changed": {
+      const { before, after } = event.data;
+      return `changed vote ${before ? CHOICE_LABELS[before.choice] : "none"} → ${CHOICE_LABELS[after.choice]}${because(after.reason)}`;
+    }
     case "vote_retracted":
-      return `retracted ${CHOICE[before?.choice ?? ""]}`;
+      return `retracted ${CHOICE_LABELS[event.data.before.choice]}`;
     case "decision_go":
       return "decision reached GO";
-    case "state_changed":
-      return `state ${String(d.from)} → ${String(d.to)}${typeof d.reason === "string" ? `: ${d.reason}` : ""}`;
+    case "state_changed": {
+      const d = event.data;
+      return `state ${d.from} → ${d.to}${typeof d.reason === "string" ? `: ${d.reason}` : ""}`;
+    }
     case "scheduled":
     case "rescheduled":
-      return `${e.type} T-0 for ${new Date(Number(d.to)).toISOString()}`;
-    case "content_changed":
-      return `changed ${String(d.field)} from ${String(d.before)} to ${String(d.after)}; ${voided(d.votesVoided)}`;
+      return `${event.type} T-0 for ${new Date(event.data.to).toISOString()}`;
+    case "content_changed": {
+      const d = event.data;
+      return `changed ${d.field} from ${d.before} to ${d.after}; ${voided(d.votesVoided.length)}`;
+    }
     case "rollback_requested":
-      return `requested rollback: ${String(d.reason)}`;
+      return `requested rollback: ${event.data.reason}`;
     case "permission_refused":
-      return `was refused: ${String(d.action)}`;
-    case "webhook_delivered":
-      return `${String(d.kind)} webhook delivered (HTTP ${String(d.status)}, attempt ${String(d.attempts)})`;
-    case "webhook_attempt_failed":
-      return `${String(d.kind)} webhook attempt ${String(d.attempts)} failed (${String(d.error)})`;
-    case "webhook_failed":
-      return `${String(d.kind)} webhook FAILED after ${String(d.attempts)} attempts (${String(d.error)})`;
+      return `was refused: ${event.data.action}`;
+    case "webhook_delivered": {
+      const d = event.data;
+      return `${d.kind} webhook delivered (HTTP ${d.status}, attempt ${d.attempts})`;
+    }
+    case "webhook_attempt_failed": {
+      const d = event.data;
+      return `${d.kind} webhook attempt ${d.attempts} failed (${d.error})`;
+    }
+    case "webhook_failed": {
+      const d = event.data;
+      return `${d.kind} webhook FAILED after ${d.attempts} attempts (${d.error})`;
+    }
     case "retro_answer":
       return "added retro notes";
-    default: {
-      const rest = Object.fromEntries(Object.entries(d).filter(([k]) => k !== "actorName"));
-      return `${e.type.replace(/_/g, " ")}${Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ""}`;
-    }
+    case "retro_opened":
+    case "reminders_missed":
+    case "policy_changed":
+    case "role_granted":
+    case "role_revoked":
+    case "deploy_started":
+    case "deploy_failed":
+    case "alert_received":
+      return describeGenerically(event);
   }
+}
+
+/** The type in words and the data as JSON: for events that need no sentence of their own. */
+function describeGenerically(e: { type: string; data: object }): string {
+  const rest = Object.fromEntries(Object.entries(e.data).filter(([k]) => k !== "actorName"));
+  return `${e.type.replace(/_/g, " ")}${Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ""}`;
+}
+
+function because(reason: string | null): string {
+  return reason ? ` (${reason})` : "";
 }
 
 /** `/release audit R-1`: who did what, when, in the channel's time zone. */
@@ -103,7 +142,6 @@ export async function auditVerify(ctx: Ctx, actor: Actor): Promise<Reply> {
 }
 
 /** `no votes voided`, `1 vote voided`, `2 votes voided`. */
-function voided(votes: unknown): string {
-  const n = Array.isArray(votes) ? votes.length : 0;
+function voided(n: number): string {
   return n === 0 ? "no votes voided" : `${n} ${n === 1 ? "vote" : "votes"} voided`;
 }

@@ -52,7 +52,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
     votesVoidedNote: null,
     webhookNote: null,
   });
-  await audit(ctx, actor, channel.platform, release.id, "release_created", { service: release.service, version: release.version, environment: release.environment, managerId, scheduledAt });
+  await audit(ctx, actor, channel.platform, release.id, { type: "release_created", data: { service: release.service, version: release.version, environment: release.environment, managerId, scheduledAt } });
   const reminders = await planCountdownJobs(ctx, release);
   ctx.effects.push({ type: "post", releaseId: release.id, channel });
 

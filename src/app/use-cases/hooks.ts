@@ -67,7 +67,7 @@ export async function applyDeployReport(ctx: Ctx, report: DeployReport): Promise
       case "started":
         if (release.state !== "shipping") throw new HookConflict(`${release.id} is ${STATE_LABELS[release.state].toLowerCase()}, not shipping; ship it with /release ship ${release.id} once GO`);
         await ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy started${link}` });
-        await audit(ctx, PIPELINE, "hook", release.id, "deploy_started", { url: report.url ?? null });
+        await audit(ctx, PIPELINE, "hook", release.id, { type: "deploy_started", data: { url: report.url ?? null } });
         ctx.effects.push({ type: "refresh", releaseId: release.id });
         break;
       case "succeeded":
@@ -79,7 +79,7 @@ export async function applyDeployReport(ctx: Ctx, report: DeployReport): Promise
       case "failed": {
         if (release.state !== "shipping" && release.state !== "shipped") throw new HookConflict(`${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; only a shipping or shipped release can fail a deploy`);
         await ctx.store.updateRelease(release.id, { webhookNote: `Pipeline: deploy FAILED${link}` });
-        await audit(ctx, PIPELINE, "hook", release.id, "deploy_failed", { url: report.url ?? null });
+        await audit(ctx, PIPELINE, "hook", release.id, { type: "deploy_failed", data: { url: report.url ?? null } });
         const who = await oncall(ctx, release);
         ctx.effects.push(
           { type: "refresh", releaseId: release.id },
@@ -115,7 +115,7 @@ export async function applyAlert(ctx: Ctx, alert: AlertReport): Promise<HookOutc
     : (await ctx.store.findReleases({ service: alert.service })).find((r) => r.state === "shipping" || r.state === "shipped");
   if (!release) return { status: 404, body: { error: alert.release ? `no release ${alert.release}` : `no live (shipping or shipped) release of ${alert.service}` } };
   if (isFinal(release.state)) return { status: 409, body: { error: `${release.id} is ${release.state}; nothing to roll back`, release: release.id } };
-  await audit(ctx, MONITORING, "hook", release.id, "alert_received", { severity: alert.severity, summary: alert.summary, link: alert.link ?? null });
+  await audit(ctx, MONITORING, "hook", release.id, { type: "alert_received", data: { severity: alert.severity, summary: alert.summary, link: alert.link ?? null } });
   const link = alert.link ? ` ${alert.link}` : "";
   const icon = alert.severity === "critical" ? "🚨" : alert.severity === "warning" ? "⚠️" : "ℹ️";
   const policy = await policyFor(ctx, release.channel.key);

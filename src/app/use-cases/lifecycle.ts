@@ -23,7 +23,7 @@ export async function startShipping(ctx: Ctx, release: Release, who: Who, platfo
     webhookNote = "Deploy webhook: sending…";
   }
   const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: null, webhookNote });
-  await audit(ctx, who, platform, release.id, "state_changed", { from: release.state, to: next, by: who.id });
+  await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, by: who.id } });
   const how = ctx.config.deployWebhookUrl ? "The deploy webhook is being called." : `No deploy webhook is configured: deploy, then mark it with \`/release shipped ${release.id}\`.`;
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🚀 ${release.id} is GO and shipping (started by ${who.name}). ${how}`));
   return updated;
@@ -34,7 +34,7 @@ export async function markShipped(ctx: Ctx, release: Release, who: Who, platform
   const next = transition(release.id, release.state, "shipped");
   const now = ctx.clock.now();
   const updated = await ctx.store.updateRelease(release.id, { state: next, shippedAt: now, stateReason: null });
-  await audit(ctx, who, platform, release.id, "state_changed", { from: release.state, to: next, by: who.id });
+  await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, by: who.id } });
   await planRetro(ctx, updated, now);
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `✅ ${release.id} ${release.service} ${release.version} is live in ${release.environment} (marked by ${who.name}). If it misbehaves, on-call can press Roll back.`));
   return updated;
@@ -45,7 +45,7 @@ export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform
   const next = transition(release.id, release.state, "hold");
   await ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
   const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: reason });
-  await audit(ctx, who, platform, release.id, "state_changed", { from: release.state, to: next, reason, by: who.id });
+  await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason, by: who.id } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return updated;
 }
@@ -58,7 +58,7 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
   const policy = await policyFor(ctx, release.channel.key);
   const { at, note } = parseWhen(when, ctx.clock.now(), policy.timezone);
   const updated = await ctx.store.updateRelease(release.id, { scheduledAt: at, timezone: policy.timezone, state, stateReason: null });
-  await audit(ctx, actor, platform, release.id, release.scheduledAt === null ? "scheduled" : "rescheduled", { from: release.scheduledAt, to: at, state });
+  await audit(ctx, actor, platform, release.id, { type: release.scheduledAt === null ? "scheduled" : "rescheduled", data: { from: release.scheduledAt, to: at, state } });
   const reminders = await planCountdownJobs(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (release.scheduledAt !== null) {
@@ -86,7 +86,7 @@ export async function updateRelease(ctx: Ctx, actor: Actor, platform: string, id
     decidedGoAt: null,
     votesVoidedNote: note,
   });
-  await audit(ctx, actor, platform, release.id, "content_changed", { field, before, after: value, votesVoided: cleared.map((v) => ({ voter: v.voter, choice: v.choice })) });
+  await audit(ctx, actor, platform, release.id, { type: "content_changed", data: { field, before, after: value, votesVoided: cleared.map((v) => ({ voter: v.voter, choice: v.choice })) } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (cleared.length) {
     ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${what}. ${votesWere(cleared.length)} cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
@@ -134,7 +134,7 @@ export async function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id
   const why = reason ?? `cancelled by ${actor.name}`;
   await ctx.store.cancelJobs(release.id, ["reminder", "t0", "retro_open", "retro_close"]);
   await ctx.store.updateRelease(release.id, { state: next, stateReason: why, closedAt: ctx.clock.now() });
-  await audit(ctx, actor, platform, release.id, "state_changed", { from: release.state, to: next, reason: why, by: actor.id });
+  await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason: why, by: actor.id } });
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${release.id} was cancelled by ${actor.name}: ${why}`));
   return ok(`${release.id} is cancelled.`);
 }

@@ -1,6 +1,6 @@
 import { HELP_LINES } from "../../domain/grammar.js";
 import { isFinal, STATE_LABELS } from "../../domain/release.js";
-import { decide } from "../../domain/decision.js";
+import { decide, decisionInWords } from "../../domain/decision.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { getReleaseOrThrow, policyFor, type Ctx } from "../context.js";
 import { readCard } from "../card-reader.js";
@@ -27,7 +27,7 @@ export async function list(ctx: Ctx): Promise<Reply> {
   if (!open.length) return ok("No open releases. Start one with `/release create <service> <version>`.");
   const lines: string[] = [];
   for (const r of open) {
-    const d = r.state === "voting" || r.state === "held" ? ` · ${decide(await ctx.store.getVotes(r.id), await policyFor(ctx, r.channel.key), r.managerId).decision.replace("_", "-").toUpperCase()}` : "";
+    const d = r.state === "voting" || r.state === "held" ? ` · ${decisionInWords(decide(await ctx.store.getVotes(r.id), await policyFor(ctx, r.channel.key), r.managerId), "label")}` : "";
     lines.push(`• ${r.id} ${r.service} ${r.version} → ${r.environment} · ${STATE_LABELS[r.state]}${d}`);
   }
   return ok(["Open releases:", ...lines].join("\n"));

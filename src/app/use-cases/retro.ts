@@ -12,7 +12,7 @@ export async function openRetro(ctx: Ctx, release: Release, by: { id: string; na
   const updated = await ctx.store.updateRelease(release.id, { retroOpenedAt: now });
   await ctx.store.cancelJobs(release.id, ["retro_open"]);
   await ctx.store.upsertJob({ releaseId: release.id, kind: "retro_close", key: "retro_close", dueAt: now + ctx.config.retroWindowMs, payload: {} });
-  await audit(ctx, by, platform, release.id, "retro_opened", {});
+  await audit(ctx, by, platform, release.id, { type: "retro_opened", data: {} });
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     { type: "wake" },
@@ -46,7 +46,7 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   const actionItems = field(values, form, "action_items");
   if (!wentWell && !wentBadly && !actionItems) throw new UserError("retro_empty", "Write at least one answer.", "went_well");
   await ctx.store.addRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, wentWell, wentBadly, actionItems, at: ctx.clock.now() });
-  await audit(ctx, actor, platform, release.id, "retro_answer", { wentWell, wentBadly, actionItems });
+  await audit(ctx, actor, platform, release.id, { type: "retro_answer", data: { wentWell, wentBadly, actionItems } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return ok(`Thanks ${actor.name}, your retro notes for ${release.id} are saved.`);
 }
@@ -71,6 +71,6 @@ export async function closeAfterRetro(ctx: Ctx, release: Release): Promise<void>
   if (release.state !== "shipped" && release.state !== "rolled_back") return;
   const next = transition(release.id, release.state, "close");
   await ctx.store.updateRelease(release.id, { state: next, closedAt: ctx.clock.now() });
-  await audit(ctx, { id: "gonogo" }, "scheduler", release.id, "state_changed", { from: release.state, to: next });
+  await audit(ctx, { id: "gonogo" }, "scheduler", release.id, { type: "state_changed", data: { from: release.state, to: next } });
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, await retroSummary(ctx, release)));
 }

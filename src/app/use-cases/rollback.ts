@@ -44,7 +44,7 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
     webhookNote: url ? "Rollback webhook: sending…" : `No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`,
   });
   await ctx.store.cancelJobs(release.id, ["retro_open"]);
-  await audit(ctx, actor, platform, release.id, "rollback_requested", { from: release.state, reason: why, webhook: Boolean(url) });
+  await audit(ctx, actor, platform, release.id, { type: "rollback_requested", data: { from: release.state, reason: why, webhook: Boolean(url) } });
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}`, { mention: [release.managerId] }),
@@ -61,7 +61,7 @@ export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: st
   // The rollback notes ("roll back by hand, then /release recovered", "webhook delivered — mark it restored") are done with.
   const updated = await ctx.store.updateRelease(release.id, { state: next, recoveredAt: now, webhookNote: null });
   const restoreMs = release.rollbackRequestedAt === null ? null : now - release.rollbackRequestedAt;
-  await audit(ctx, actor, platform, release.id, "state_changed", { from: release.state, to: next, timeToRestoreMs: restoreMs });
+  await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, timeToRestoreMs: restoreMs } });
   await planRetro(ctx, updated, now);
   const took = restoreMs === null ? "" : ` Time to restore: ${humanDuration(restoreMs)}.`;
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🩹 ${release.id} is rolled back and the service is restored (${actor.name}).${took}`));

@@ -2,6 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { humanDuration } from "../../domain/duration.js";
 import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
+import type { AuditEventType } from "../audit-events.js";
 import { policyFor, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -18,7 +19,7 @@ async function gatherFacts(ctx: Ctx, since: number, service: string | null): Pro
   const facts: ReleaseFacts[] = [];
   for (const r of await ctx.store.findReleases({ service: service ?? undefined, since })) {
     const events = await ctx.store.listAudit(r.id);
-    const firstAt = (type: string) => events.filter((e) => e.type === type).reduce<number | null>((min, e) => (min === null || e.at < min ? e.at : min), null);
+    const firstAt = (type: AuditEventType) => events.filter((e) => e.type === type).reduce<number | null>((min, e) => (min === null || e.at < min ? e.at : min), null);
     facts.push({
       id: r.id,
       service: r.service,

@@ -1,4 +1,4 @@
-import { decide, type DecisionResult } from "../../domain/decision.js";
+import { decide, decisionInWords, type DecisionResult } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
 import { acceptsVotes, STATE_LABELS } from "../../domain/release.js";
 import { CHOICE_LABELS, describeVoteChange, validateVote } from "../../domain/votes.js";
@@ -12,7 +12,7 @@ async function currentDecision(ctx: Ctx, release: Release): Promise<DecisionResu
 }
 
 function summary(result: DecisionResult): string {
-  return result.decision === "go" ? "Decision: GO." : `Decision: ${result.decision === "no_go" ? "NO-GO" : "Pending"}: ${result.reasons.join(" · ")}.`;
+  return `Decision: ${decisionInWords(result)}.`;
 }
 
 /** Casts or changes the actor's one current vote. Every change is in the audit trail. */
@@ -31,10 +31,9 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   }
   const now = ctx.clock.now();
   await ctx.store.upsertVote(release.id, { voter: actor.id, voterName: actor.name, choice, reason: cleaned, roles, at: now });
-  await audit(ctx, actor, platform, release.id, change === "cast" ? "vote_cast" : "vote_changed", {
-    before: previous ? { choice: previous.choice, reason: previous.reason } : null,
-    after: { choice, reason: cleaned },
-    roles,
+  await audit(ctx, actor, platform, release.id, {
+    type: change === "cast" ? "vote_cast" : "vote_changed",
+    data: { before: previous ? { choice: previous.choice, reason: previous.reason } : null, after: { choice, reason: cleaned }, roles },
   });
   const result = await currentDecision(ctx, release);
   await markGoReached(ctx, actor, platform, release, result);
@@ -52,7 +51,7 @@ export async function retractVote(ctx: Ctx, actor: Actor, platform: string, rele
   const previous = await ctx.store.getVote(release.id, actor.id);
   if (!previous) throw new UserError("no_vote", `You have no vote on ${release.id} to retract.`);
   await ctx.store.deleteVote(release.id, actor.id);
-  await audit(ctx, actor, platform, release.id, "vote_retracted", { before: { choice: previous.choice, reason: previous.reason } });
+  await audit(ctx, actor, platform, release.id, { type: "vote_retracted", data: { before: { choice: previous.choice, reason: previous.reason } } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(await currentDecision(ctx, release))}`);
 }
@@ -61,5 +60,5 @@ export async function retractVote(ctx: Ctx, actor: Actor, platform: string, rele
 async function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): Promise<void> {
   if (release.decidedGoAt !== null || result.decision !== "go") return;
   await ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
-  await audit(ctx, actor, platform, release.id, "decision_go", {});
+  await audit(ctx, actor, platform, release.id, { type: "decision_go", data: {} });
 }

@@ -1,0 +1,99 @@
+import type { Action } from "../domain/permissions.js";
+import type { ALERT_SEVERITIES, Policy } from "../domain/policy.js";
+import type { ReleaseState } from "../domain/release.js";
+import type { UserId, VoteChoice } from "../domain/types.js";
+import type { AuditEvent, WebhookKind } from "./store.js";
+
+/** A vote as the audit remembers it, before or after a change. */
+export interface VoteSnapshot {
+  choice: VoteChoice;
+  reason: string | null;
+}
+
+type WebhookAttempt = {
+  kind: WebhookKind;
+  /** The HTTP status, or null when no response came back. */
+  status: number | null;
+  attempts: number;
+}
+
+/**
+ * Every audit event gonogo writes, with the data it carries. `audit()` takes only these,
+ * so a wrong payload does not compile, and the timeline, stats and telemetry read them by
+ * type. The stored form is the type name plus this data as JSON (and the actor's display
+ * name), so renaming a type or a field here breaks reading old databases: add, don't rename.
+ */
+export interface AuditEventData {
+  release_created: { service: string; version: string; environment: string; managerId: UserId; scheduledAt: number | null };
+  vote_cast: { before: VoteSnapshot | null; after: VoteSnapshot; roles: string[] };
+  vote_changed: { before: VoteSnapshot | null; after: VoteSnapshot; roles: string[] };
+  vote_retracted: { before: VoteSnapshot };
+  /** The first moment the votes reached GO (time to decision). */
+  decision_go: Record<string, never>;
+  state_changed: { from: ReleaseState; to: ReleaseState; by?: UserId; reason?: string; timeToRestoreMs?: number | null };
+  scheduled: { from: number | null; to: number; state: ReleaseState };
+  rescheduled: { from: number | null; to: number; state: ReleaseState };
+  content_changed: { field: "version" | "description"; before: string | null; after: string; votesVoided: Array<{ voter: UserId; choice: VoteChoice }> };
+  rollback_requested: { from: ReleaseState; reason: string; webhook: boolean };
+  permission_refused: { action: Action };
+  webhook_delivered: WebhookAttempt;
+  webhook_attempt_failed: WebhookAttempt & { error: string | null };
+  webhook_failed: WebhookAttempt & { error: string | null };
+  retro_opened: Record<string, never>;
+  retro_answer: { wentWell: string; wentBadly: string; actionItems: string };
+  /** Reminders that came due while gonogo was down and were skipped, by minutes before T-0. */
+  reminders_missed: { offsets: number[] };
+  policy_changed: { channel: string; before: Policy; changes: Partial<Policy> };
+  role_granted: { subject: string; role: string };
+  role_revoked: { subject: string; role: string };
+  deploy_started: { url: string | null };
+  deploy_failed: { url: string | null };
+  alert_received: { severity: (typeof ALERT_SEVERITIES)[number]; summary: string; link: string | null };
+}
+
+export type AuditEventType = keyof AuditEventData;
+
+/** One audit event: its type and the data that type carries (a discriminated union on `type`). */
+export type AuditEventPayload<T extends AuditEventType = AuditEventType> = { [K in T]: { type: K; data: AuditEventData[K] } }[T];
+
+/** Every type name, checked by the compiler against `AuditEventData` (none missing, none extra). */
+const KNOWN_TYPES = {
+  release_created: true,
+  vote_cast: true,
+  vote_changed: true,
+  vote_retracted: true,
+  decision_go: true,
+  state_changed: true,
+  scheduled: true,
+  rescheduled: true,
+  content_changed: true,
+  rollback_requested: true,
+  permission_refused: true,
+  webhook_delivered: true,
+  webhook_attempt_failed: true,
+  webhook_failed: true,
+  retro_opened: true,
+  retro_answer: true,
+  reminders_missed: true,
+  policy_changed: true,
+  role_granted: true,
+  role_revoked: true,
+  deploy_started: true,
+  deploy_failed: true,
+  alert_received: true,
+} satisfies Record<AuditEventType, true>;
+
+export function isAuditEventType(type: string): type is AuditEventType {
+  return Object.hasOwn(KNOWN_TYPES, type);
+}
+
+/**
+ * The typed event a stored row holds, or undefined for a type this version of gonogo does
+ * not know (written by another version): the caller shows those generically. The one place
+ * stored JSON becomes a payload type: the store holds only what `audit()` wrote, and
+ * `audit()` accepts nothing but `AuditEventPayload`.
+ */
+export function readAuditEvent(row: Pick<AuditEvent, "type" | "data">): AuditEventPayload | undefined {
+  if (!isAuditEventType(row.type)) return undefined;
+  return { type: row.type, data: row.data } as AuditEventPayload;
+}

@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
+import { audit, SCHEDULER, type Ctx } from "../../src/app/context.js";
+import type { CardSync } from "../../src/app/card-sync.js";
+import { createEffectRunner } from "../../src/app/effect-runner.js";
+import { noTelemetry, type Telemetry } from "../../src/app/ports.js";
+import type { Reply } from "../../src/app/views.js";
+
+let core: TestCore;
+afterEach(async () => core?.close());
+const say = async (who: string, text: string) => textOf(await core.bot.handle({ kind: "command", actor: person(who), channel, text }));
+const textOf = (r: Reply) => (r.type === "message" ? r.text : "");
+
+/** What `audit()` accepts as its event. */
+const event = (e: Parameters<typeof audit>[4]) => e;
+
+describe("audit event types", () => {
+  it("does not compile an event whose data does not fit its type (checked by `npm run typecheck`)", () => {
+    // Each marked line must be a compile error: if one compiled, tsc would report the unused marker.
+    // @ts-expect-error a vote records its choice and reason as a snapshot, not a bare word
+    event({ type: "vote_cast", data: { before: null, after: "go", roles: [] } });
+    // @ts-expect-error a state change is between release states
+    event({ type: "state_changed", data: { from: "voting", to: "launched" } });
+    // @ts-expect-error there is no such event type
+    event({ type: "vote_casted", data: { before: null, after: { choice: "go", reason: null }, roles: [] } });
+    // @ts-expect-error a webhook outcome says which webhook
+    event({ type: "webhook_failed", data: { status: 500, error: "HTTP 500", attempts: 4 } });
+    // @ts-expect-error the first GO carries no data
+    event({ type: "decision_go", data: { goCount: 2 } });
+    // @ts-expect-error the data of one type does not pass for another
+    event({ type: "role_granted", data: { url: null } });
+    expect(event({ type: "role_granted", data: { subject: "terminal:dana", role: "qa" } }).type).toBe("role_granted");
+  });
+
+  it("shows an event type this version does not know (written by another version) in the timeline, with its data", async () => {
+    core = createTestCore();
+    await say("alice", "create payments 1.4.2");
+    await core.store.appendAudit({ releaseId: "R-1", at: T0 + 60_000, actor: "terminal:bob", platform: "terminal", type: "release_archived", data: { shelf: "cold", actorName: "bob" } });
+    const timeline = await say("dave", "audit R-1");
+    expect(timeline).toContain('bob release archived {"shelf":"cold"}');
+  });
+
+  it("still shows the timeline when a row's data lacks what its type promises (edited behind gonogo's back)", async () => {
+    core = createTestCore();
+    await say("alice", "create payments 1.4.2");
+    await core.store.appendAudit({ releaseId: "R-1", at: T0 + 60_000, actor: "terminal:alice", platform: "terminal", type: "rescheduled", data: { to: "soon", actorName: "alice" } });
+    const timeline = await say("dave", "audit R-1");
+    expect(timeline).toContain("alice created payments 1.4.2 → production");
+    expect(timeline).toContain('alice rescheduled {"to":"soon"}');
+  });
+
+  it("counts votes, rollbacks, webhook outcomes and decisions acted on from the events a use case wrote", async () => {
+    core = createTestCore();
+    const counted: string[] = [];
+    const telemetry: Telemetry = {
+      ...noTelemetry,
+      voteCast: (platform) => counted.push(`vote ${platform}`),
+      rollback: () => counted.push("rollback"),
+      webhook: (kind, outcome) => counted.push(`webhook ${kind} ${outcome}`),
+      decision: (outcome) => counted.push(`decision ${outcome}`),
+    };
+    const runner = createEffectRunner({ cards: {} as CardSync, telemetry, wake: () => {} });
+    const bob = person("bob");
+    const ctx = await core.store.transaction(async (tx) => {
+      const ctx: Ctx = { store: tx, clock: core.clock, config: core.config, log: { info() {}, warn() {}, error() {} }, effects: [], audited: [] };
+      const vote = { before: null, after: { choice: "go" as const, reason: null }, roles: [] };
+      await audit(ctx, bob, "slack", "R-1", { type: "vote_cast", data: vote });
+      await audit(ctx, bob, "discord", "R-1", { type: "vote_changed", data: vote });
+      await audit(ctx, bob, "slack", "R-1", { type: "vote_retracted", data: { before: vote.after } });
+      await audit(ctx, bob, "slack", "R-1", { type: "rollback_requested", data: { from: "shipped", reason: "errors", webhook: true } });
+      await audit(ctx, SCHEDULER, "webhook", "R-1", { type: "webhook_delivered", data: { kind: "deploy", status: 200, attempts: 1 } });
+      await audit(ctx, SCHEDULER, "webhook", "R-1", { type: "webhook_attempt_failed", data: { kind: "rollback", status: 503, error: "HTTP 503", attempts: 1 } });
+      await audit(ctx, SCHEDULER, "webhook", "R-1", { type: "webhook_failed", data: { kind: "rollback", status: null, error: "ECONNREFUSED", attempts: 4 } });
+      await audit(ctx, bob, "slack", "R-1", { type: "state_changed", data: { from: "voting", to: "shipping", by: bob.id } });
+      await audit(ctx, SCHEDULER, "scheduler", "R-1", { type: "state_changed", data: { from: "voting", to: "held", reason: "T-0 came without GO" } });
+      await audit(ctx, SCHEDULER, "scheduler", "R-1", { type: "state_changed", data: { from: "voting", to: "cancelled", reason: "T-0 came without GO" } });
+      // A person holding or cancelling is not a decision acted on: only T-0's are.
+      await audit(ctx, bob, "slack", "R-1", { type: "state_changed", data: { from: "voting", to: "held", reason: "waiting for the freeze", by: bob.id } });
+      return ctx;
+    });
+    runner.afterCommit(ctx);
+    expect(counted).toEqual([
+      "vote slack",
+      "vote discord",
+      "rollback",
+      "webhook deploy delivered",
+      "webhook rollback retry",
+      "webhook rollback failed",
+      "decision go",
+      "decision hold",
+      "decision cancel",
+    ]);
+    // What was stored is the type plus its data and the actor's name, as older versions wrote it.
+    expect((await core.store.listAudit("R-1"))[0]).toMatchObject({ type: "vote_cast", platform: "slack", data: { before: null, after: { choice: "go", reason: null }, roles: [], actorName: "bob" } });
+  });
+});
