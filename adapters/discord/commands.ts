@@ -9,7 +9,8 @@ import {
 import { INPUT_LIMITS } from "../../src/domain/limits.js";
 
 /**
- * The one slash command. Its subcommands mirror the core grammar in src/domain/grammar.ts,
+ * The one slash command. Its subcommands and options mirror the fields the core
+ * builds an intent from (src/domain/command-from-fields.ts, shared with the text grammar),
  * and every text option's `max_length` is the core's limit (src/domain/limits.ts), so Discord
  * stops an over-long value in the box instead of the core refusing it after sending.
  */

@@ -1,7 +1,7 @@
 import { GuildMember, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction } from "discord.js";
 import type { InboundEvent } from "../../src/app/events.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
-import { commandText, discordRoleSubject, discordUserId } from "./command-text.js";
+import { commandIntent, discordRoleSubject, discordUserId } from "./command-intent.js";
 import { fieldKeySchema, parseCustomId } from "./ids.js";
 
 export type Inbound = { ok: true; event: InboundEvent } | { ok: false; error: string; tampered: boolean };
@@ -46,8 +46,8 @@ export function toInboundEvent(i: ActionableInteraction & Interaction<"cached" |
   const actor = actorFrom(i);
   const channel = channelFrom(i);
   if (i.isChatInputCommand()) {
-    const text = commandText(i.guildId, i.options.data);
-    return text.ok ? { ok: true, event: { kind: "command", actor, channel, text: text.text } } : { ok: false, error: text.error, tampered: false };
+    const intent = commandIntent(i.guildId, i.options.data);
+    return intent.ok ? { ok: true, event: { kind: "command", actor, channel, command: intent.command } } : { ok: false, error: intent.error, tampered: false };
   }
   const parsed = parseCustomId(i.customId);
   if (i.isButton()) {

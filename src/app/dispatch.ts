@@ -1,5 +1,6 @@
 import { UserError } from "../domain/errors.js";
-import { checkEnvironment, checkService, checkVersion, parseCommand } from "../domain/grammar.js";
+import { checkEnvironment, checkService, checkVersion } from "../domain/command-fields.js";
+import { parseCommand } from "../domain/grammar.js";
 import { cleanReason } from "../domain/limits.js";
 import { acceptsVotes, STATE_LABELS } from "../domain/release.js";
 import type { InboundEvent } from "./events.js";
@@ -65,7 +66,7 @@ async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
   const platform = channel.platform;
   switch (event.kind) {
     case "command": {
-      const cmd = parseCommand(event.text);
+      const cmd = "command" in event ? event.command : parseCommand(event.text);
       switch (cmd.name) {
         case "help":
           return help();

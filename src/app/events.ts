@@ -1,3 +1,4 @@
+import type { Command } from "../domain/command.js";
 import type { Actor, ChannelRef } from "../domain/types.js";
 
 /** Which button on a card. Go and abstain vote at once; the others open a form. */
@@ -15,8 +16,15 @@ export type InboundEvent =
       kind: "command";
       actor: Actor;
       channel: ChannelRef;
-      /** The text after `/release`, as typed. Mentions already turned into qualified ids. */
+      /** The text after `/release`, as typed (Slack, the terminal). Mentions already turned into qualified ids. */
       text: string;
+    }
+  | {
+      kind: "command";
+      actor: Actor;
+      channel: ChannelRef;
+      /** The intent already built from typed fields (Discord's slash-command options): no text to parse. */
+      command: Command;
     }
   | {
       kind: "button";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HELP_LINES, normalizeReleaseId, parseCommand } from "../../src/domain/grammar.js";
+import { normalizeReleaseId } from "../../src/domain/command-fields.js";
+import { HELP_LINES, parseCommand } from "../../src/domain/grammar.js";
 import { userError } from "./fixtures.js";
 
 describe("release ids", () => {

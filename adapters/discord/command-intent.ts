@@ -1,0 +1,71 @@
+import type { Command } from "../../src/domain/command.js";
+import { commandFromFields, type CommandFields } from "../../src/domain/command-from-fields.js";
+import { isUserError } from "../../src/domain/errors.js";
+
+/**
+ * Turns the typed options of `/release <subcommand>` straight into the core's intent
+ * (commandFromFields, src/domain), with the same checks and refusals the text grammar
+ * applies, and without printing the options back to text: a reason or description is
+ * kept as typed, even when its words look like the grammar's keywords.
+ */
+
+/** The shape discord.js gives as `interaction.options.data` (only what we read). */
+export interface CommandOptionData {
+  name: string;
+  value?: string | number | boolean | undefined;
+  options?: readonly CommandOptionData[] | undefined;
+  /** Set by discord.js when a user / mentionable option resolved to a role. */
+  role?: unknown;
+}
+
+export type CommandIntent = { ok: true; command: Command } | { ok: false; error: string };
+
+/** `subject` forms the core stores for role bindings. */
+export const discordUserId = (guildId: string, userId: string) => `discord:${guildId}:${userId}`;
+export const discordRoleSubject = (guildId: string, roleId: string) => `discord-role:${guildId}:${roleId}`;
+
+export function commandIntent(guildId: string, data: readonly CommandOptionData[]): CommandIntent {
+  const subcommand = data[0];
+  if (!subcommand) return { ok: true, command: { name: "help" } };
+  const opts = new Map((subcommand.options ?? []).map((o) => [o.name, o]));
+  const val = (name: string): string | undefined => {
+    const v = opts.get(name)?.value;
+    return v === undefined || String(v).trim() === "" ? undefined : String(v).trim();
+  };
+  const manager = val("manager");
+  const days = opts.get("days")?.value;
+  const fields: CommandFields = {
+    id: val("id"),
+    service: val("service"),
+    version: val("version"),
+    when: val("when"),
+    environment: val("environment"),
+    manager: manager && discordUserId(guildId, manager),
+    description: val("description"),
+    choice: val("choice"),
+    reason: val("reason"),
+    field: val("field"),
+    value: val("value"),
+    set: val("set"),
+    action: val("action"),
+    role: val("role"),
+    days: typeof days === "number" ? days : val("days"),
+    from: val("from"),
+    to: val("to"),
+  };
+
+  if (subcommand.name === "role") {
+    const action = fields.action ?? "list";
+    const who = opts.get("who");
+    if (action !== "list" && (!who?.value || !fields.role)) return { ok: false, error: `Say who and which role, e.g. \`/release role ${action} who:@QA role:qa\`.` };
+    fields.action = action;
+    if (who?.value) fields.subject = who.role ? discordRoleSubject(guildId, String(who.value)) : discordUserId(guildId, String(who.value));
+  }
+
+  try {
+    return { ok: true, command: commandFromFields(subcommand.name, fields) };
+  } catch (err) {
+    if (isUserError(err)) return { ok: false, error: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,167 @@
+import type { Command } from "./command.js";
+import { unknownCommand } from "./command.js";
+import {
+  checkEnvironment,
+  checkOneWord,
+  checkReason,
+  checkRole,
+  checkService,
+  checkStatsDays,
+  checkVersion,
+  CREATE_USAGE,
+  normalizeReleaseId,
+  policyChanges,
+  roleUsage,
+} from "./command-fields.js";
+import { UserError } from "./errors.js";
+import { checkLength, checkSubject } from "./limits.js";
+import { parseChoice } from "./votes.js";
+
+/**
+ * The values of one `/release` command, each in a field of its own: Discord's typed
+ * slash-command options, or the words the grammar split a line of text into. A blank
+ * value counts as not given.
+ */
+export interface CommandFields {
+  id?: string | null | undefined;
+  service?: string | null | undefined;
+  version?: string | null | undefined;
+  when?: string | null | undefined;
+  environment?: string | null | undefined;
+  /** A person: a bare name or a platform-qualified id (`discord:G1:U2`). */
+  manager?: string | null | undefined;
+  description?: string | null | undefined;
+  /** go, no-go or abstain. */
+  choice?: string | null | undefined;
+  reason?: string | null | undefined;
+  /** For update: `version` or `desc`. */
+  field?: string | null | undefined;
+  value?: string | null | undefined;
+  /** Policy changes, `quorum=2 require=qa`; absent shows the policy. */
+  set?: string | null | undefined;
+  /** role: grant, revoke or list; audit: timeline (the default), export or verify. */
+  action?: string | null | undefined;
+  /** Who a role is granted to or revoked from: a bare name or a platform-qualified id. */
+  subject?: string | null | undefined;
+  role?: string | null | undefined;
+  days?: number | string | null | undefined;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+}
+
+/** Trimmed, or null when blank or absent. */
+function given(value: string | null | undefined): string | null {
+  return value?.trim() || null;
+}
+
+/**
+ * Builds the intent of `/release <name>` from its fields, with the grammar's checks and
+ * refusals. Each value is taken as it stands: a description that contains `env prod` is
+ * a description, not a second option.
+ */
+export function commandFromFields(name: string, fields: CommandFields): Command {
+  const word = name.toLowerCase();
+  const id = (usage: string) => normalizeReleaseId(given(fields.id), usage);
+  switch (word) {
+    case "help":
+      return { name: "help" };
+    case "create":
+      return createFromFields(fields);
+    case "vote": {
+      const rid = id("`/release vote R-1 go`");
+      return { name: "vote", id: rid, choice: parseChoice(given(fields.choice) ?? undefined), reason: given(fields.reason) };
+    }
+    case "go":
+    case "no-go":
+    case "abstain":
+      return { name: "vote", id: id(`\`/release ${word} R-1\``), choice: parseChoice(word), reason: given(fields.reason) };
+    case "retract":
+      return { name: "retract", id: id("`/release retract R-1`") };
+    case "status":
+      return { name: "status", id: given(fields.id) ? id("`/release status R-1`") : null };
+    case "list":
+      return { name: "list" };
+    case "share":
+      return { name: "share", id: id("`/release share R-1`") };
+    case "schedule": {
+      const rid = id("`/release schedule R-1 tomorrow 10:00`");
+      const when = given(fields.when);
+      if (!when) throw new UserError("schedule_usage", `Say when, e.g. \`/release schedule ${rid} tomorrow 10:00\` or \`in 2h\`.`);
+      return { name: "schedule", id: rid, when: checkLength("when", when.replace(/^at\s+/i, "")) };
+    }
+    case "update":
+      return updateFromFields(id("`/release update R-1 version 1.2.4`"), fields);
+    case "ship":
+    case "shipped":
+    case "recovered":
+    case "retro":
+      return { name: word, id: id(`\`/release ${word} R-1\``) };
+    case "hold":
+    case "cancel":
+    case "rollback":
+      return { name: word, id: id(`\`/release ${word} R-1 <reason>\``), reason: checkReason(`${word}Reason`, given(fields.reason)) };
+    case "policy":
+      // Present but blank is still "set": the policy use case then says what to write.
+      return { name: "policy", changes: fields.set === null || fields.set === undefined ? null : policyChanges(fields.set.trim()) };
+    case "role":
+      return roleFromFields(fields);
+    case "stats": {
+      const service = given(fields.service);
+      const days = typeof fields.days === "number" ? fields.days : given(fields.days);
+      return { name: "stats", service: service === null ? null : checkService(service), days: days === null ? 30 : checkStatsDays(days) };
+    }
+    case "audit":
+      return auditFromFields(fields);
+    default:
+      throw unknownCommand(name);
+  }
+}
+
+function createFromFields(fields: CommandFields): Command {
+  const service = given(fields.service);
+  const version = given(fields.version);
+  if (!service || !version) throw new UserError("create_usage", `Name the service and the version: ${CREATE_USAGE}.`);
+  checkService(checkOneWord("service", service));
+  checkVersion(checkOneWord("version", version));
+  const environment = given(fields.environment);
+  const when = given(fields.when);
+  const manager = given(fields.manager);
+  const description = given(fields.description);
+  if (environment) checkEnvironment(environment);
+  if (when) checkLength("when", when);
+  if (manager) checkSubject(manager, "manager");
+  if (description) checkLength("description", description);
+  return { name: "create", service, version, when, environment, manager, description };
+}
+
+function updateFromFields(id: string, fields: CommandFields): Command {
+  const field = given(fields.field)?.toLowerCase();
+  const value = given(fields.value);
+  if ((field !== "version" && field !== "desc" && field !== "description" && field !== "changelog") || !value) {
+    throw new UserError("update_usage", `Say what changes, e.g. \`/release update ${id} version 1.2.4\` or \`/release update ${id} desc <changelog link>\`.`);
+  }
+  if (field === "version") checkVersion(value);
+  else checkLength("description", value);
+  return { name: "update", id, field: field === "version" ? "version" : "description", value };
+}
+
+function roleFromFields(fields: CommandFields): Command {
+  const op = given(fields.action)?.toLowerCase();
+  if (op === "list") return { name: "role", op: "list" };
+  if (op !== "grant" && op !== "revoke") throw roleUsage();
+  const subject = given(fields.subject);
+  const role = given(fields.role);
+  if (!subject || !role) throw roleUsage(op);
+  checkSubject(subject, "subject");
+  return { name: "role", op, subject, role: checkRole(role) };
+}
+
+function auditFromFields(fields: CommandFields): Command {
+  const action = given(fields.action);
+  const op = action?.toLowerCase() ?? "timeline";
+  if (op === "verify") return { name: "audit", op: "verify" };
+  if (op === "export") return { name: "audit", op: "export", from: given(fields.from), to: given(fields.to) };
+  const usage = "`/release audit R-1`, `/release audit export [from] [to]` or `/release audit verify`";
+  if (op !== "timeline") throw new UserError("audit_usage", `\`${action}\` is not an audit action. Use ${usage}.`);
+  return { name: "audit", op: "timeline", id: normalizeReleaseId(given(fields.id), usage) };
+}

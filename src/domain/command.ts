@@ -1,0 +1,39 @@
+import { UserError } from "./errors.js";
+import type { VoteChoice } from "./types.js";
+
+/**
+ * One `/release …` intent. The grammar builds it from typed text (Slack, the terminal);
+ * commandFromFields builds it from typed fields (Discord's slash-command options). Both
+ * apply the same checks, so every platform shares every rule and message.
+ */
+export type Command =
+  | { name: "help" }
+  | { name: "create"; service: string; version: string; when: string | null; environment: string | null; manager: string | null; description: string | null }
+  | { name: "vote"; id: string; choice: VoteChoice; reason: string | null }
+  | { name: "retract"; id: string }
+  | { name: "status"; id: string | null }
+  | { name: "list" }
+  | { name: "share"; id: string }
+  | { name: "schedule"; id: string; when: string }
+  | { name: "update"; id: string; field: "version" | "description"; value: string }
+  | { name: "ship"; id: string }
+  | { name: "shipped"; id: string }
+  | { name: "hold"; id: string; reason: string | null }
+  | { name: "cancel"; id: string; reason: string | null }
+  | { name: "rollback"; id: string; reason: string | null }
+  | { name: "recovered"; id: string }
+  | { name: "retro"; id: string }
+  | { name: "policy"; changes: string[] | null }
+  | { name: "stats"; service: string | null; days: number }
+  | { name: "audit"; op: "timeline"; id: string }
+  | { name: "audit"; op: "export"; from: string | null; to: string | null }
+  | { name: "audit"; op: "verify" }
+  | { name: "role"; op: "grant" | "revoke"; subject: string; role: string }
+  | { name: "role"; op: "list" };
+
+export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "help"];
+
+/** The refusal for a word that names no subcommand, quoted as the person typed it. */
+export function unknownCommand(word: string): UserError {
+  return new UserError("unknown_command", `\`${word}\` is not a /release command. Try one of: ${SUBCOMMANDS.join(", ")}; \`/release help\` shows how.`);
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { SUBCOMMANDS } from "../../src/domain/command.js";
+import { commandFromFields, type CommandFields } from "../../src/domain/command-from-fields.js";
+import { isUserError } from "../../src/domain/errors.js";
+import { parseCommand } from "../../src/domain/grammar.js";
+import { userError } from "./fixtures.js";
+
+/** The same command typed as a line of text and as separate fields (Discord's options). */
+const SAME: Array<[text: string, name: string, fields: CommandFields]> = [
+  ["help", "help", {}],
+  ["create payments 1.4.2", "create", { service: "payments", version: "1.4.2" }],
+  [
+    "create payments 1.4.2 at tomorrow 10:00 env staging manager discord:1:2 desc fixes  the login bug",
+    "create",
+    { service: "payments", version: "1.4.2", when: "tomorrow 10:00", environment: "staging", manager: "discord:1:2", description: "fixes  the login bug" },
+  ],
+  ["vote R-1 go", "vote", { id: "R-1", choice: "go" }],
+  ["vote 12 no-go migration not tested", "vote", { id: "12", choice: "no-go", reason: "migration not tested" }],
+  ["go r-3", "go", { id: "r-3" }],
+  ["no-go R-3 broken build", "no-go", { id: "R-3", reason: "broken build" }],
+  ["abstain #3", "abstain", { id: "#3" }],
+  ["retract R-2", "retract", { id: "R-2" }],
+  ["status", "status", {}],
+  ["status 4", "status", { id: "4" }],
+  ["list", "list", {}],
+  ["share R-2", "share", { id: "R-2" }],
+  ["schedule R-1 tomorrow 10:00", "schedule", { id: "R-1", when: "tomorrow 10:00" }],
+  ["schedule R-1 at 2030-01-15 14:00 Europe/Berlin", "schedule", { id: "R-1", when: "at 2030-01-15 14:00 Europe/Berlin" }],
+  ["update R-1 version 1.2.4", "update", { id: "R-1", field: "version", value: "1.2.4" }],
+  ["update R-1 desc new changelog", "update", { id: "R-1", field: "desc", value: "new changelog" }],
+  ["ship R-7", "ship", { id: "R-7" }],
+  ["shipped R-7", "shipped", { id: "R-7" }],
+  ["hold R-7 waiting on QA", "hold", { id: "R-7", reason: "waiting on QA" }],
+  ["cancel R-7", "cancel", { id: "R-7" }],
+  ["rollback R-7 error rate 5x", "rollback", { id: "R-7", reason: "error rate 5x" }],
+  ["recovered R-7", "recovered", { id: "R-7" }],
+  ["retro R-7", "retro", { id: "R-7" }],
+  ["policy", "policy", {}],
+  ["policy set quorum=3 require=qa", "policy", { set: "quorum=3 require=qa" }],
+  ["policy set", "policy", { set: "" }],
+  ["role grant discord-role:1:2 QA", "role", { action: "grant", subject: "discord-role:1:2", role: "QA" }],
+  ["role revoke @dana qa", "role", { action: "revoke", subject: "@dana", role: "qa" }],
+  ["role list", "role", { action: "list" }],
+  ["stats", "stats", {}],
+  ["stats payments 90", "stats", { service: "payments", days: 90 }],
+  ["stats 7d", "stats", { days: "7d" }],
+  ["audit R-3", "audit", { action: "timeline", id: "R-3" }],
+  ["audit export 2030-01-01 2030-01-31", "audit", { action: "export", from: "2030-01-01", to: "2030-01-31" }],
+  ["audit verify", "audit", { action: "verify" }],
+];
+
+/** The same mistake both ways: refused with the same code and the same words. */
+const SAME_REFUSAL: Array<[text: string, name: string, fields: CommandFields]> = [
+  ["deploy R-1", "deploy", { id: "R-1" }],
+  ["create payments", "create", { service: "payments" }],
+  ["create pay$ 1.0", "create", { service: "pay$", version: "1.0" }],
+  ["create payments v1!", "create", { service: "payments", version: "v1!" }],
+  [`create payments ${"9".repeat(65)}`, "create", { service: "payments", version: "9".repeat(65) }],
+  ["create payments 1.0 env staging prod", "create", { service: "payments", version: "1.0", environment: "staging prod" }],
+  ["create payments 1.0 manager Dana Smith", "create", { service: "payments", version: "1.0", manager: "Dana Smith" }],
+  [`create payments 1.0 desc ${"d".repeat(1001)}`, "create", { service: "payments", version: "1.0", description: "d".repeat(1001) }],
+  ["vote", "vote", {}],
+  ["vote R-x go", "vote", { id: "R-x", choice: "go" }],
+  ["vote R-1 maybe", "vote", { id: "R-1", choice: "maybe" }],
+  ["retract", "retract", {}],
+  ["status latest", "status", { id: "latest" }],
+  ["schedule R-1", "schedule", { id: "R-1" }],
+  ["update R-1 colour red", "update", { id: "R-1", field: "colour", value: "red" }],
+  ["update R-1 version", "update", { id: "R-1", field: "version" }],
+  ["update R-1 version 1.2 final", "update", { id: "R-1", field: "version", value: "1.2 final" }],
+  ["ship", "ship", {}],
+  [`hold R-1 ${"h".repeat(501)}`, "hold", { id: "R-1", reason: "h".repeat(501) }],
+  [`policy set ${"x".repeat(201)}`, "policy", { set: "x".repeat(201) }],
+  ["role add dana qa", "role", { action: "add", subject: "dana", role: "qa" }],
+  ["role", "role", {}],
+  ["role grant dana", "role", { action: "grant", subject: "dana" }],
+  ["role grant dana q&a", "role", { action: "grant", subject: "dana", role: "q&a" }],
+  ["stats 0", "stats", { days: 0 }],
+  ["audit", "audit", {}],
+  ["audit R-x", "audit", { action: "timeline", id: "R-x" }],
+];
+
+function outcome(build: () => unknown) {
+  try {
+    return { command: build() };
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    return { refused: err.code, message: err.message };
+  }
+}
+
+describe("one intent from text or from typed fields", () => {
+  it.each(SAME)("`%s` and its fields give the same command", (text, name, fields) => {
+    const fromText = parseCommand(text);
+    expect(commandFromFields(name, fields)).toEqual(fromText);
+  });
+
+  it("covers every subcommand", () => {
+    const covered = new Set(SAME.map(([, name]) => name));
+    expect(SUBCOMMANDS.filter((s) => !covered.has(s))).toEqual([]);
+  });
+
+  it.each(SAME_REFUSAL)("`%s` and its fields are refused alike", (text, name, fields) => {
+    const fromText = outcome(() => parseCommand(text));
+    expect(fromText).toHaveProperty("refused");
+    expect(outcome(() => commandFromFields(name, fields))).toEqual(fromText);
+  });
+});
+
+describe("typed fields", () => {
+  it("take each value as it stands, even when its words look like the grammar's keywords", () => {
+    const words = "at in 2h env prod desc x";
+    expect(commandFromFields("create", { service: "payments", version: "1.4.2", description: words })).toMatchObject({ environment: null, when: null, description: words });
+    expect(commandFromFields("create", { service: "payments", version: "1.4.2", when: words })).toMatchObject({ environment: null, when: words, description: null });
+    expect(commandFromFields("hold", { id: "R-1", reason: words })).toEqual({ name: "hold", id: "R-1", reason: words });
+    expect(commandFromFields("vote", { id: "R-1", choice: "no-go", reason: words })).toEqual({ name: "vote", id: "R-1", choice: "no_go", reason: words });
+  });
+
+  it("refuse a service or version with a space in it as one word without spaces", () => {
+    userError(() => commandFromFields("create", { service: "pay ments", version: "1.0" }), "one_word", "The service is one word without spaces (got `pay ments`)");
+    userError(() => commandFromFields("create", { service: "payments", version: "1.0 rc" }), "one_word", "The version is one word without spaces (got `1.0 rc`)");
+  });
+
+  it("refuse a one-word value with a stray word rather than dropping or shifting it", () => {
+    userError(() => commandFromFields("vote", { id: "R-1 go", choice: "no-go" }), "release_id", "`R-1 go` is not a release id");
+    userError(() => commandFromFields("role", { action: "grant", subject: "dana", role: "qa admin" }), "bad_role", "`qa admin` is not a role name");
+    userError(() => commandFromFields("stats", { service: "payments api" }), "bad_service", "`payments api` is not a service name");
+  });
+
+  it("trim values and treat a blank one as not given", () => {
+    expect(commandFromFields("vote", { id: " R-1 ", choice: " go ", reason: "   " })).toEqual({ name: "vote", id: "R-1", choice: "go", reason: null });
+    expect(commandFromFields("status", { id: "  " })).toEqual({ name: "status", id: null });
+  });
+
+  it("read a service that is all digits as the service, and days as a number", () => {
+    expect(commandFromFields("stats", { service: "2048", days: 90 })).toEqual({ name: "stats", service: "2048", days: 90 });
+    userError(() => commandFromFields("stats", { days: 4000 }), "stats_usage", "between 1 and 3650 days");
+  });
+
+  it("keep export's `to` as the end even without a `from`", () => {
+    expect(commandFromFields("audit", { action: "export", to: "2030-01-31" })).toEqual({ name: "audit", op: "export", from: null, to: "2030-01-31" });
+  });
+});
