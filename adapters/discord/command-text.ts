@@ -4,6 +4,8 @@
  * rule and message.
  */
 
+import { subjectId, type Person, type SubjectId } from "../../src/domain/identity.js";
+
 /** The shape discord.js gives as `interaction.options.data` (only what we read). */
 export interface CommandOptionData {
   name: string;
@@ -15,9 +17,10 @@ export interface CommandOptionData {
 
 export type CommandText = { ok: true; text: string } | { ok: false; error: string };
 
-/** `subject` forms the core stores for role bindings. */
-export const discordUserId = (guildId: string, userId: string) => `discord:${guildId}:${userId}`;
-export const discordRoleSubject = (guildId: string, roleId: string) => `discord-role:${guildId}:${roleId}`;
+/** A guild member as a person, and the `subject` forms the core stores for role bindings. */
+export const discordPerson = (guildId: string, userId: string): Person => ({ kind: "person", platform: "discord", scope: guildId, user: userId });
+export const discordUserId = (guildId: string, userId: string): SubjectId => subjectId(discordPerson(guildId, userId));
+export const discordRoleSubject = (guildId: string, roleId: string): SubjectId => subjectId({ kind: "group", platform: "discord", scope: guildId, group: roleId });
 
 export function commandText(guildId: string, data: readonly CommandOptionData[]): CommandText {
   const subcommand = data[0];
