@@ -9,6 +9,13 @@ const readsTheRealClock = [
   { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "`new Date()` reads the real clock: pass the time in (new Date(clock.now()))." },
 ];
 const realTimers = ["setTimeout", "setInterval"].map((name) => ({ name, message: `wait on the injected Timer (timer.after / timer.every / sleep(timer, ms)) instead of ${name}.` }));
+// Identities are typed (src/domain/identity.ts): outside that module nothing reads their string form.
+const identityMessage = "identities are typed: use src/domain/identity.ts (parseSubject, subject.kind, person.scope, parseChannelKey) instead of reading the string form.";
+const sniffsIdentities = [
+  { selector: "Literal[raw=/-group:|-role:/]", message: identityMessage },
+  { selector: "TemplateElement[value.raw=/-group:|-role:/]", message: identityMessage },
+  { selector: "CallExpression[callee.property.name=/^(indexOf|lastIndexOf|split|startsWith|endsWith|includes)$/][arguments.0.value=':']", message: identityMessage },
+];
 const wholeDateFns = { name: "date-fns", message: 'import each function from its own path, e.g. `import { format } from "date-fns/format"`.' };
 
 export default tseslint.config(
@@ -65,9 +72,23 @@ export default tseslint.config(
     files: ["src/domain/**/*.ts", "src/app/**/*.ts"],
     ignores: ["src/app/ports.ts"],
     rules: {
-      "no-restricted-syntax": ["error", ...readsTheRealClock, { selector: "MemberExpression[object.name='globalThis'][property.name=/^set(Timeout|Interval)$/]", message: "wait on the injected Timer instead." }],
+      "no-restricted-syntax": [
+        "error",
+        ...readsTheRealClock,
+        { selector: "MemberExpression[object.name='globalThis'][property.name=/^set(Timeout|Interval)$/]", message: "wait on the injected Timer instead." },
+        ...sniffsIdentities,
+      ],
       "no-restricted-globals": ["error", ...realTimers],
     },
+  },
+  {
+    // The one module that reads and writes the string form of identities.
+    files: ["src/domain/identity.ts"],
+    rules: { "no-restricted-syntax": ["error", ...readsTheRealClock] },
+  },
+  {
+    files: ["adapters/**/*.ts"],
+    rules: { "no-restricted-syntax": ["error", ...sniffsIdentities] },
   },
   {
     files: ["test/**/*.ts", "bench/**/*.ts", "fakes/**/*.ts"],

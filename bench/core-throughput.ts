@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { openDatabase } from "../db/client.js";
 import { createSqliteStore } from "../db/store.js";
 import { createBot } from "../src/app/bot.js";
-import type { ChannelRef } from "../src/domain/types.js";
+import { actorOf } from "../src/domain/identity.js";
+import type { Actor, ChannelRef } from "../src/domain/types.js";
 import { defaultCoreConfig } from "../fakes/core-config.js";
 
 export interface CoreThroughput {
@@ -20,6 +21,8 @@ export interface CoreThroughput {
 }
 
 const channel: ChannelRef = { platform: "bench", key: "bench:local:#releases", nativeId: "#releases" };
+/** Someone typing commands, as the terminal's people do. */
+const benchActor = (name: string): Actor => actorOf({ kind: "person", platform: "terminal", scope: null, user: name }, name);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -52,14 +55,14 @@ async function oneRound(votes: number, voters: number): Promise<Omit<CoreThrough
     const handle = openDatabase(join(dir, "gonogo.db"));
     const store = createSqliteStore(handle);
     const bot = createBot({ store, config: defaultCoreConfig });
-    await bot.handle({ kind: "command", actor: { id: "bench:rm", name: "rm", groups: [] }, channel, text: "create payments 1.0.0" });
+    await bot.handle({ kind: "command", actor: benchActor("rm"), channel, text: "create payments 1.0.0" });
     const choices = ["go", "no-go because", "abstain"];
     const lat: number[] = [];
     const start = performance.now();
     for (let i = 0; i < votes; i++) {
       const who = i % voters;
       const t = performance.now();
-      const r = await bot.handle({ kind: "command", actor: { id: `bench:u${who}`, name: `u${who}`, groups: [] }, channel, text: `vote R-1 ${choices[i % 3]}` });
+      const r = await bot.handle({ kind: "command", actor: benchActor(`u${who}`), channel, text: `vote R-1 ${choices[i % 3]}` });
       lat.push(performance.now() - t);
       if (r.type === "message" && r.error) throw new Error(r.text);
     }

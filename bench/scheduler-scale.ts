@@ -8,7 +8,8 @@ import { createSqliteStore } from "../db/store.js";
 import { createBot } from "../src/app/bot.js";
 import { createFakeClock, defaultCoreConfig } from "../fakes/core-config.js";
 import { createRecordingSurface } from "../fakes/recording-surface.js";
-import type { ChannelRef } from "../src/domain/types.js";
+import { actorOf } from "../src/domain/identity.js";
+import type { Actor, ChannelRef } from "../src/domain/types.js";
 import { percentile, round } from "./stats.js";
 
 export interface SchedulerScale {
@@ -46,6 +47,8 @@ async function buildChild(): Promise<void> {
   await build({ entryPoints: [join(ROOT, "bench", "scheduler-child.ts")], bundle: true, platform: "node", target: "node20", format: "esm", packages: "external", outfile: CHILD, logLevel: "warning" });
 }
 const channel: ChannelRef = { platform: "bench", key: "bench:local:#releases", nativeId: "#releases" };
+/** Someone typing commands, as the terminal's people do. */
+const benchActor = (name: string): Actor => actorOf({ kind: "person", platform: "terminal", scope: null, user: name }, name);
 
 /** The floor for start-up and memory: a node process that loads nothing, says ready and reports its RSS. */
 const EMPTY = ["-e", "process.stdout.write('ready\\n' + JSON.stringify({ rssMb: process.memoryUsage().rss / 2 ** 20 }) + '\\n')"];
@@ -84,7 +87,7 @@ export async function benchSchedulerScale(releases = 10_000, watched = 200): Pro
     const bot = createBot({ store, config: defaultCoreConfig, clock });
     const rec = createRecordingSurface("bench");
     bot.attachSurface(rec.surface);
-    const actor = { id: "bench:rm", name: "rm", groups: [] };
+    const actor = benchActor("rm");
     for (let i = 0; i < releases - watched; i++) {
       clock.set(Date.now());
       const r = await bot.handle({ kind: "command", actor, channel, text: `create svc${i} 1.0.${i} at in ${2 + (i % 20)}d ${i % 24}h ${i % 60}m` });

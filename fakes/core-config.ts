@@ -1,4 +1,5 @@
 import type { CoreConfig } from "../src/app/context.js";
+import { parseAdmin, type Person } from "../src/domain/identity.js";
 
 /** A clock the tests and benchmarks set by hand, and the core configuration they start from. */
 
@@ -17,8 +18,17 @@ export function createFakeClock(start: number): FakeClock {
   };
 }
 
+/** Admins as GONOGO_ADMINS spells them (`terminal:admin`, `slack:T1:U1`, `U1`), read as config reads them. */
+export function admins(...entries: string[]): Person[] {
+  return entries.map((entry) => {
+    const admin = parseAdmin(entry);
+    if (!admin) throw new Error(`${entry} is not an admin id`);
+    return admin;
+  });
+}
+
 export const defaultCoreConfig: CoreConfig = {
-  admins: ["terminal:admin"],
+  admins: admins("terminal:admin"),
   timezone: "UTC",
   quorum: 2,
   require: [],

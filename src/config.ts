@@ -1,3 +1,4 @@
+import { parseAdmin, type Person } from "./domain/identity.js";
 import { isValidTimeZone, zeroQuorumNote } from "./domain/policy.js";
 import { describeRange, readWholeNumber, WHOLE_NUMBER_RANGES } from "./domain/whole-number.js";
 import { webhookSecretProblem } from "./app/webhook-signature.js";
@@ -65,21 +66,13 @@ const list = (check: (entry: string) => string | undefined) => (value: string) =
   return entries;
 };
 
-/**
- * The id forms an admin entry may take, as src/app/context.ts matches them: a full
- * platform-qualified id, or a bare Slack or Discord user id (matched on any team or server).
- */
-const ADMIN_ID_FORMS = [
-  /^terminal:[A-Za-z0-9._-]{1,32}$/,
-  /^slack:[A-Z0-9]+:[A-Z0-9]+$/,
-  /^discord:[0-9]+:[0-9]+$/,
-  /^[UW][A-Z0-9]+$/,
-  /^[0-9]{5,20}$/,
-];
+/** The id forms an admin entry may take are domain/identity.ts's `parseAdmin`. */
 const adminId = (entry: string) =>
-  ADMIN_ID_FORMS.some((form) => form.test(entry))
+  parseAdmin(entry)
     ? undefined
     : "is not an admin id: use terminal:<name>, slack:<team id>:<user id> (or just the Slack user id, U…), or discord:<server id>:<user id> (or just the Discord user id).";
+/** Admins as people, read once here: a bare Slack or Discord user id counts in every workspace or server. */
+const admins = (value: string): Person[] => list(adminId)(value).flatMap((entry) => parseAdmin(entry) ?? []);
 const roleName = (entry: string) => (/^[a-z][a-z0-9_-]{0,31}$/.test(entry) ? undefined : "is not a role name: use lower-case words such as qa,security.");
 
 /** Secrets are checked but never repeated in a message. */
@@ -92,7 +85,7 @@ const VARIABLES = {
   PORT: withDefault(3000, wholeNumber(WHOLE_NUMBER_RANGES.port)),
   HOST: withDefault("0.0.0.0", text),
   LOG_LEVEL: withDefault("info", oneOf(["debug", "info", "warn", "error", "silent"])),
-  GONOGO_ADMINS: withDefault([], list(adminId)),
+  GONOGO_ADMINS: withDefault([], admins),
   GONOGO_TIMEZONE: withDefault("UTC", (v) => (isValidTimeZone(v) ? v : refuse(`must be an IANA time zone such as Europe/Berlin, not ${shown(v)}.`))),
   GONOGO_QUORUM: withDefault(2, quorum),
   GONOGO_REQUIRE: withDefault([], list(roleName)),
@@ -125,7 +118,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: Env["LOG_LEVEL"];
-  admins: string[];
+  /** From GONOGO_ADMINS; `adminText` spells one as it was written. */
+  admins: Person[];
   timezone: string;
   quorum: number;
   require: string[];

@@ -1,6 +1,7 @@
 import type { Command } from "../../src/domain/command.js";
 import { commandFromFields, type CommandFields } from "../../src/domain/command-from-fields.js";
 import { isUserError } from "../../src/domain/errors.js";
+import { subjectId, type Person, type SubjectId } from "../../src/domain/identity.js";
 
 /**
  * Turns the typed options of `/release <subcommand>` straight into the core's intent
@@ -20,9 +21,10 @@ export interface CommandOptionData {
 
 export type CommandIntent = { ok: true; command: Command } | { ok: false; error: string };
 
-/** `subject` forms the core stores for role bindings. */
-export const discordUserId = (guildId: string, userId: string) => `discord:${guildId}:${userId}`;
-export const discordRoleSubject = (guildId: string, roleId: string) => `discord-role:${guildId}:${roleId}`;
+/** A guild member as a person, and the `subject` forms the core stores for role bindings. */
+export const discordPerson = (guildId: string, userId: string): Person => ({ kind: "person", platform: "discord", scope: guildId, user: userId });
+export const discordUserId = (guildId: string, userId: string): SubjectId => subjectId(discordPerson(guildId, userId));
+export const discordRoleSubject = (guildId: string, roleId: string): SubjectId => subjectId({ kind: "group", platform: "discord", scope: guildId, group: roleId });
 
 export function commandIntent(guildId: string, data: readonly CommandOptionData[]): CommandIntent {
   const subcommand = data[0];

@@ -1,7 +1,8 @@
 import { GuildMember, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction } from "discord.js";
 import type { InboundEvent } from "../../src/app/events.js";
+import { actorOf, channelKey } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
-import { commandIntent, discordRoleSubject, discordUserId } from "./command-intent.js";
+import { commandIntent, discordPerson, discordRoleSubject, discordUserId } from "./command-intent.js";
 import { fieldKeySchema, parseCustomId } from "./ids.js";
 
 export type Inbound = { ok: true; event: InboundEvent } | { ok: false; error: string; tampered: boolean };
@@ -28,17 +29,14 @@ export function actorFrom(i: Interaction<"cached" | "raw">): Actor {
     roleIds = m.roles;
     name = m.nick ?? i.user.displayName;
   }
-  return {
-    id: discordUserId(guildId, i.user.id),
-    name,
-    // @everyone's id is the guild id; every member has it, so it says nothing.
-    groups: roleIds.filter((r) => r !== guildId).map((r) => discordRoleSubject(guildId, r)),
-  };
+  // @everyone's id is the guild id; every member has it, so it says nothing.
+  const groups = roleIds.filter((r) => r !== guildId).map((r) => discordRoleSubject(guildId, r));
+  return actorOf(discordPerson(guildId, i.user.id), name, groups);
 }
 
 export function channelFrom(i: Interaction<"cached" | "raw">): ChannelRef {
   const channelId = i.channelId ?? "";
-  return { platform: "discord", key: `discord:${i.guildId}:${channelId}`, nativeId: channelId };
+  return { platform: "discord", key: channelKey({ platform: "discord", scope: i.guildId, channel: channelId }), nativeId: channelId };
 }
 
 /** Translates an interaction into the one event the core understands; untrusted ids are checked here. */

@@ -11,6 +11,7 @@ import {
   type APIModalInteractionResponseCallbackComponent,
 } from "discord.js";
 import type { CardAction } from "../../src/app/events.js";
+import { parseSubject } from "../../src/domain/identity.js";
 import type { ButtonView, CardView, FormView, NoticeView, VoteLine } from "../../src/app/views.js";
 import { buttonCustomId, formCustomId } from "./ids.js";
 import { LIMITS, clip, fitEmbeds } from "./limits.js";
@@ -178,8 +179,16 @@ export function renderCard(card: CardView): MessageBody {
   };
 }
 
-const USER_ID = /^discord:(\d+):(\d+)$/;
-const ROLE_SUBJECT = /^discord-role:(\d+):(\d+)$/;
+/** What a Discord user or role id looks like (a snowflake); a name typed on Discord is no id to mention. */
+const SNOWFLAKE = /^\d+$/;
+
+/** The guild's own user (`person`) or role (`group`) id in a subject, or null when it is another kind, platform or guild. */
+function inGuild(id: string, kind: "person" | "group", guildId: string): string[] {
+  const s = parseSubject(id);
+  if (s?.kind !== kind || s.platform !== "discord" || s.scope !== guildId) return [];
+  const native = s.kind === "person" ? s.user : s.group;
+  return SNOWFLAKE.test(native) ? [native] : [];
+}
 
 /**
  * A reply to the card message. Only this guild's users and roles are mentioned (other
@@ -187,8 +196,8 @@ const ROLE_SUBJECT = /^discord-role:(\d+):(\d+)$/;
  * exactly them so nothing else in the text can ping.
  */
 export function renderNotice(notice: NoticeView, guildId: string, cardMessageId: string): MessageBody {
-  const users = [...new Set(notice.mention.flatMap((m) => (USER_ID.exec(m)?.[1] === guildId ? [USER_ID.exec(m)![2]!] : [])))].slice(0, LIMITS.allowedMentions);
-  const roles = [...new Set(notice.mentionGroups.flatMap((m) => (ROLE_SUBJECT.exec(m)?.[1] === guildId ? [ROLE_SUBJECT.exec(m)![2]!] : [])))].slice(0, LIMITS.allowedMentions);
+  const users = [...new Set(notice.mention.flatMap((m) => inGuild(m, "person", guildId)))].slice(0, LIMITS.allowedMentions);
+  const roles = [...new Set(notice.mentionGroups.flatMap((m) => inGuild(m, "group", guildId)))].slice(0, LIMITS.allowedMentions);
   const mentionLine = [...users.map((u) => `<@${u}>`), ...roles.map((r) => `<@&${r}>`)].join(" ");
   const text = fit(md`${notice.text}`, LIMITS.content - mentionLine.length - 1);
   const content = mentionLine ? `${text}\n${mentionLine}` : text;

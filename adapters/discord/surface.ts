@@ -1,5 +1,6 @@
 import { DiscordAPIError, RESTJSONErrorCodes, Routes, type APIMessage, type REST } from "discord.js";
 import { MessageGone, type ChatSurface, type MessageRef } from "../../src/app/ports.js";
+import { parseChannelKey } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
 import { renderCard, renderNotice } from "./render.js";
 
@@ -33,5 +34,5 @@ export function createDiscordSurface(rest: REST, minUpdateIntervalMs = 1000): Ch
 
 /** `discord:<guild>:<channel>` → guild id, so mentions stay within the card's server. */
 function guildOf(channel: ChannelRef): string {
-  return /^discord:(\d+):/.exec(channel.key)?.[1] ?? "";
+  return parseChannelKey(channel.key)?.scope ?? "";
 }

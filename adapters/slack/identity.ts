@@ -1,7 +1,8 @@
 import type { webApi } from "@slack/bolt";
 import { systemClock, systemTimer, type Clock, type Logger, type Timer, type TimerHandle } from "../../src/app/ports.js";
+import { actorOf, type SubjectId } from "../../src/domain/identity.js";
 import type { Actor } from "../../src/domain/types.js";
-import { slackGroupId, slackUserId } from "./inbound.js";
+import { slackGroupId, slackPerson } from "./inbound.js";
 import { describeSlackError } from "./logger.js";
 
 /** Resolves a Slack user into an Actor: a readable name and the user groups roles may be bound to. */
@@ -42,7 +43,7 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
   const timer = options.timer ?? systemTimer;
   const now = () => clock.now();
   const names = new Map<string, Cached<string | null>>();
-  const groups = new Map<string, Cached<Map<string, string[]> | null>>();
+  const groups = new Map<string, Cached<Map<string, SubjectId[]> | null>>();
   let warnedGroups = false;
 
   /** A finished lookup still within its TTL, read without waiting. */
@@ -113,10 +114,10 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
     }
   };
 
-  const loadGroups = (team: string) => async (): Promise<Map<string, string[]> | null> => {
+  const loadGroups = (team: string) => async (): Promise<Map<string, SubjectId[]> | null> => {
     try {
       const res = await client.usergroups.list({ include_users: true, team_id: team });
-      const byUser = new Map<string, string[]>();
+      const byUser = new Map<string, SubjectId[]>();
       for (const g of res.usergroups ?? []) {
         if (!g.id) continue;
         for (const u of g.users ?? []) byUser.set(u, [...(byUser.get(u) ?? []), slackGroupId(team, g.id)]);
@@ -147,7 +148,7 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
       // Nearly every press finds the memberships loaded: read them without a timer and a race.
       const loaded = fresh(groups, team, groupsTtl);
       const memberships = loaded ? loaded.value : await withinBudget(cached(groups, team, groupsTtl, loadGroups(team)), null);
-      return { id: slackUserId(team, user), name: name || fallbackName || user, groups: memberships?.get(user) ?? [] };
+      return actorOf(slackPerson(team, user), name || fallbackName || user, memberships?.get(user) ?? []);
     },
     stop() {
       drainTimer?.cancel();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { FormId, InboundEvent } from "../../src/app/events.js";
+import { channelKey, parseSubject, subjectId, type Person, type SubjectId } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { fieldKeyFromBlockId } from "./ids.js";
 
@@ -7,28 +8,35 @@ import { fieldKeyFromBlockId } from "./ids.js";
 
 export const PLATFORM = "slack";
 
-export function slackUserId(team: string, user: string): string {
-  return `slack:${team}:${user}`;
+export function slackPerson(team: string, user: string): Person {
+  return { kind: "person", platform: PLATFORM, scope: team, user };
 }
 
-export function slackGroupId(team: string, group: string): string {
-  return `slack-group:${team}:${group}`;
+export function slackUserId(team: string, user: string): SubjectId {
+  return subjectId(slackPerson(team, user));
+}
+
+export function slackGroupId(team: string, group: string): SubjectId {
+  return subjectId({ kind: "group", platform: PLATFORM, scope: team, group });
 }
 
 export function slackChannel(team: string, channel: string): ChannelRef {
-  return { platform: PLATFORM, key: `slack:${team}:${channel}`, nativeId: channel };
+  return { platform: PLATFORM, key: channelKey({ platform: PLATFORM, scope: team, channel }), nativeId: channel };
 }
 
-/** `slack:T1:U1` → `U1`, or null when the id belongs to another platform. */
+/** What a Slack user or group id looks like; a name typed on Slack (`slack:T1:dana`) is no id to mention. */
+const SLACK_ID = /^[A-Z0-9]+$/;
+
+/** `slack:T1:U1` → `U1`, or null when the id is not a Slack user's. */
 export function nativeUserId(id: string): string | null {
-  const m = /^slack:[^:]+:([A-Z0-9]+)$/.exec(id);
-  return m ? m[1]! : null;
+  const s = parseSubject(id);
+  return s?.kind === "person" && s.platform === PLATFORM && SLACK_ID.test(s.user) ? s.user : null;
 }
 
-/** `slack-group:T1:S1` → `S1`, or null for other platforms' groups. */
+/** `slack-group:T1:S1` → `S1`, or null for other platforms' groups and for people. */
 export function nativeGroupId(id: string): string | null {
-  const m = /^slack-group:[^:]+:([A-Z0-9]+)$/.exec(id);
-  return m ? m[1]! : null;
+  const s = parseSubject(id);
+  return s?.kind === "group" && s.platform === PLATFORM && SLACK_ID.test(s.group) ? s.group : null;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Readable, Writable } from "node:stream";
 import type { Bot } from "../../src/app/bot-api.js";
 import { sleep, systemTimer, type ChatSurface, type Timer } from "../../src/app/ports.js";
 import type { FormView } from "../../src/app/views.js";
+import { actorOf, channelKey } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { parseLine, parseSubmission, TERMINAL_HELP } from "./inbound.js";
 import { renderCard, renderNotice, renderReply } from "./render.js";
@@ -25,7 +26,10 @@ export interface TerminalOptions {
 }
 
 /** The terminal's one channel. Its key namespaces its policy like any other channel. */
-export const TERMINAL_CHANNEL: ChannelRef = { platform: "terminal", key: "terminal:local:#releases", nativeId: "#releases" };
+export const TERMINAL_CHANNEL: ChannelRef = { platform: "terminal", key: channelKey({ platform: "terminal", scope: "local", channel: "#releases" }), nativeId: "#releases" };
+
+/** Whoever types, by the name they gave (`/as dana`). */
+const terminalActor = (name: string): Actor => actorOf({ kind: "person", platform: "terminal", scope: null, user: name }, name);
 
 /** Whether a stream is a terminal (a pipe, a file or a test stream is not). */
 const isTty = (stream: Readable | Writable) => Boolean((stream as { isTTY?: boolean }).isTTY);
@@ -91,7 +95,7 @@ export function createTerminalAdapter(opts: TerminalOptions) {
     },
   };
 
-  let actor: Actor = { id: `terminal:${opts.user}`, name: opts.user, groups: [] };
+  let actor: Actor = terminalActor(opts.user);
   write(p.dim(`gonogo terminal — you are ${actor.name} in ${TERMINAL_CHANNEL.nativeId}. /help for terminal commands, /release help for the rest.`));
 
   async function run(): Promise<void> {
@@ -138,7 +142,7 @@ export function createTerminalAdapter(opts: TerminalOptions) {
         case "blank":
           break;
         case "as":
-          actor = { id: `terminal:${line.name}`, name: line.name, groups: [] };
+          actor = terminalActor(line.name);
           openForm = null;
           write(p.dim(`You are now ${line.name}.`));
           break;

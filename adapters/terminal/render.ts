@@ -1,4 +1,5 @@
 import type { CardView, FormView, NoticeView, Reply } from "../../src/app/views.js";
+import { displayName } from "../../src/domain/identity.js";
 import type { Paint } from "./safe-text.js";
 
 const PRESS_WORDS: Record<string, string> = { go: "go", no_go: "no-go", abstain: "abstain", rollback: "rollback", retro: "retro" };
@@ -28,7 +29,7 @@ export function renderCard(card: CardView, p: Paint, heading = ""): string {
 }
 
 export function renderNotice(n: NoticeView, p: Paint): string {
-  const who = [...n.mention, ...n.mentionGroups].map((s) => `@${s.slice(s.lastIndexOf(":") + 1)}`);
+  const who = [...n.mention, ...n.mentionGroups].map((s) => `@${displayName(s)}`);
   const buttons = n.buttons.map((b) => `[${b.label}] /press ${n.releaseId} ${PRESS_WORDS[b.action]}`);
   return `${p.dim(`  ↳ ${n.releaseId} thread:`)} ${n.text}${who.length ? ` ${who.join(" ")}` : ""}${buttons.length ? `\n    ${buttons.join("   ")}` : ""}`;
 }

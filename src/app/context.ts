@@ -1,4 +1,5 @@
 import { UserError } from "../domain/errors.js";
+import { actorOf, isAdmin, parseSubject, type Person, type Subject } from "../domain/identity.js";
 import { can, type Action } from "../domain/permissions.js";
 import { DEFAULT_POLICY, type Policy } from "../domain/policy.js";
 import type { Actor, Release } from "../domain/types.js";
@@ -9,8 +10,10 @@ import type { Store } from "./store.js";
 import type { NoticeView } from "./views.js";
 import type { ChannelRef } from "../domain/types.js";
 
-/** Ids of gonogo's own actors. */
-export const SYSTEM_PREFIX = "gonogo:";
+/** One of gonogo's own actors (the pipeline, monitoring): no adapter makes a person on the `gonogo` platform. */
+export function systemActor(user: string, name: string): Actor {
+  return actorOf({ kind: "person", platform: "gonogo", scope: null, user }, name);
+}
 
 /** The job runner, as an actor in the audit trail and on notices. */
 export const SCHEDULER = { id: "gonogo", name: "gonogo" };
@@ -45,17 +48,12 @@ export async function policyFor(ctx: Pick<Ctx, "store" | "config">, channelKey: 
   return { ...base, ...(await ctx.store.getPolicy(channelKey)) };
 }
 
-function isConfiguredAdmin(config: CoreConfig, actor: Actor): boolean {
-  return config.admins.some((a) => a === actor.id || actor.id.endsWith(`:${a}`));
-}
-
 /** The actor's roles: bindings to them or to any of their platform groups, plus config admins. */
 export async function rolesOf(ctx: Ctx, actor: Actor): Promise<string[]> {
-  // gonogo's own actors (the scheduler, signed pipeline and monitoring hooks) act with
-  // full rights. No adapter can produce this prefix: platform ids are always qualified.
-  if (actor.id.startsWith(SYSTEM_PREFIX)) return ["admin"];
+  // gonogo's own actors (signed pipeline and monitoring hooks) act with full rights.
+  if (actor.person.platform === "gonogo") return ["admin"];
   const roles = new Set((await ctx.store.listRoleBindings([actor.id, ...actor.groups])).map((b) => b.role));
-  if (isConfiguredAdmin(ctx.config, actor)) roles.add("admin");
+  if (isAdmin(ctx.config.admins, actor.person)) roles.add("admin");
   return [...roles].sort();
 }
 
@@ -91,21 +89,26 @@ export async function audit(ctx: Ctx, actor: Actor | { id: string; name?: string
   ctx.audited.push({ platform, event });
 }
 
-/** `terminal:alice` → `alice`; a mention token → a qualified subject on the actor's platform. */
-export function qualifySubject(actor: Actor, token: string): string {
+/**
+ * A subject the grammar checked (`checkSubject`): an id an adapter put in (`slack:T1:U2`,
+ * `discord-role:G1:R7`), or a bare name (`@dana`), which means that person on the actor's
+ * platform and workspace.
+ */
+export function qualifySubject(actor: Actor, token: string): Subject {
   const bare = token.replace(/^@/, "");
-  if (bare.includes(":")) return bare;
-  const prefix = actor.id.slice(0, actor.id.lastIndexOf(":") + 1);
-  return `${prefix}${bare}`;
+  return parseSubject(bare) ?? { ...actor.person, user: bare };
 }
 
-/** A role subject that is a platform group (Slack user group, Discord role), not one person. */
-export function isGroupSubject(subject: string): boolean {
-  return subject.includes("-group:") || subject.includes("-role:");
+/** A release manager named in a command: a person, never a group. */
+export function qualifyPerson(actor: Actor, token: string): Person {
+  const subject = qualifySubject(actor, token);
+  if (subject.kind === "person") return subject;
+  throw new UserError("bad_name", `\`${token}\` is a group; a release manager is one person, e.g. \`manager @dana\`.`);
 }
 
-export function displayName(subject: string): string {
-  return subject.slice(subject.lastIndexOf(":") + 1);
+/** A stored role subject that is a platform group (Slack user group, Discord role), not one person. */
+export function isGroup(subject: string): boolean {
+  return parseSubject(subject)?.kind === "group";
 }
 
 export function notice(releaseId: string, text: string, extra: Partial<NoticeView> = {}): Effect {

@@ -38,7 +38,7 @@ function labelOf(request: Request): { kind: string; platform: string; actor: str
     case "hook":
       return { kind: `hook_${request.hook.kind}`, platform: "hook", actor: null };
     case "overview":
-      return { kind: "overview", platform: request.actor.id.slice(0, request.actor.id.indexOf(":")), actor: request.actor.id };
+      return { kind: "overview", platform: request.actor.person.platform, actor: request.actor.id };
     case "stats":
       return { kind: "stats", platform: "api", actor: null };
   }

@@ -2,7 +2,7 @@ import { decide, decisionInWords, missingSignOffs } from "../domain/decision.js"
 import { offsetLabel } from "../domain/countdown.js";
 import { formatInZone, relative } from "../domain/time.js";
 import type { Release } from "../domain/types.js";
-import { audit, isGroupSubject, notice, policyFor, SCHEDULER, type Ctx } from "./context.js";
+import { audit, isGroup, notice, policyFor, SCHEDULER, type Ctx } from "./context.js";
 import { holdRelease, startShipping } from "./use-cases/lifecycle.js";
 import { closeAfterRetro, openRetro } from "./use-cases/retro.js";
 import type { Job } from "./store.js";
@@ -24,8 +24,8 @@ async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; ment
       parts.push(`${role}: nobody holds this role yet (\`/release role grant <user> ${role}\`)`);
       continue;
     }
-    const users = holders.filter((h) => !isGroupSubject(h.subject) && !voted.has(h.subject)).map((h) => h.subject);
-    const groups = holders.filter((h) => isGroupSubject(h.subject)).map((h) => h.subject);
+    const users = holders.filter((h) => !isGroup(h.subject) && !voted.has(h.subject)).map((h) => h.subject);
+    const groups = holders.filter((h) => isGroup(h.subject)).map((h) => h.subject);
     mention.push(...users);
     mentionGroups.push(...groups);
     // Name people only through mentions: a group's id means nothing to a reader, its mention does.

@@ -1,4 +1,5 @@
 import { UserError } from "./errors.js";
+import { parseSubject } from "./identity.js";
 
 /**
  * The one table of how long typed input may be. The grammar, the forms (and so the Slack
@@ -54,17 +55,17 @@ export function cleanReason(kind: "voteReason" | "holdReason" | "cancelReason" |
 
 /** A bare name, as `/as`, `manager @dana` and `role grant dana qa` take it (an optional `@` in front). */
 export const NAME = new RegExp(`^@?[A-Za-z0-9._-]{1,${INPUT_LIMITS.name.max}}$`);
-/** A platform-qualified id the adapters put in command text: `slack:T1:U2`, `discord-role:G1:R2`, `terminal:dana`. */
-const QUALIFIED = /^@?[a-z]+(?:-[a-z]+)?(?::[A-Za-z0-9._-]+)+$/;
 
 /**
  * Checks a typed person or group (a release manager, a role's subject): a bare name like the
  * terminal's `/as`, or an id an adapter translated a mention into. Returns it unchanged.
  */
 export function checkSubject(token: string, what: "manager" | "subject"): string {
-  const qualified = token.includes(":");
-  checkLength(qualified ? "subjectId" : "name", token.replace(/^@/, ""));
-  if (!(qualified ? QUALIFIED : NAME).test(token)) {
+  const bare = token.replace(/^@/, "");
+  // An id an adapter put in (`slack:T1:U2`, `discord-role:G1:R2`, `terminal:dana`) reads as a subject; anything else is a name.
+  const qualified = parseSubject(bare) !== null;
+  checkLength(qualified ? "subjectId" : "name", bare);
+  if (!qualified && !NAME.test(token)) {
     const example = what === "manager" ? "`manager @dana`" : "`/release role grant @dana qa`";
     throw new UserError("bad_name", `\`${token}\` is not a user name: letters, digits, dots, dashes and underscores, at most ${INPUT_LIMITS.name.max} characters, e.g. ${example}.`);
   }

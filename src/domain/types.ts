@@ -1,14 +1,20 @@
+import type { Person, SubjectId } from "./identity.js";
 import type { ReleaseState } from "./release.js";
 
-/** A platform-qualified identity: `slack:T123:U456`, `discord:G1:U2`, `terminal:alice`. */
+/**
+ * A platform-qualified identity as stored: `slack:T123:U456`, `discord:G1:U2`, `terminal:alice`.
+ * Read its parts with `parseSubject` (domain/identity.ts), never by slicing.
+ */
 export type UserId = string;
 
-/** Who acted: their id, a display name and the platform groups they belong to. */
+/** Who acted: the person, their stored id, a display name and the platform groups they belong to. Made by `actorOf`. */
 export interface Actor {
-  id: UserId;
+  /** `subjectId(person)`. */
+  id: SubjectId;
+  person: Person;
   name: string;
-  /** Platform groups as subjects, e.g. `slack-group:T1:S9`, `discord-role:G1:R7`. */
-  groups: string[];
+  /** Platform groups as stored subjects, e.g. `slack-group:T1:S9`, `discord-role:G1:R7`. */
+  groups: SubjectId[];
 }
 
 /** A channel, qualified by platform so channels on different platforms never collide. */

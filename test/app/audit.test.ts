@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
-import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { admins, channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import type { Reply } from "../../src/app/views.js";
 
 let core: TestCore;
@@ -11,7 +11,7 @@ const textOf = (r: Reply) => (r.type === "message" ? r.text : "");
 const TSX = createRequire(import.meta.url).resolve("tsx/cli");
 
 async function history() {
-  core = createTestCore({ config: { admins: ["terminal:admin"] } });
+  core = createTestCore({ config: { admins: admins("terminal:admin") } });
   await say("alice", "create payments 1.4.2");
   await say("bob", "vote R-1 go");
   await say("carol", "vote R-1 no-go flaky tests");

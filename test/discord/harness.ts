@@ -11,7 +11,7 @@ export function startDiscord(options: StartDiscordOptions) {
   return adapter.start();
 }
 import { buttonCustomId } from "../../adapters/discord/ids.js";
-import { createTestCore, type TestCore } from "../helpers/core.js";
+import { admins, createTestCore, type TestCore } from "../helpers/core.js";
 import { BOT_TOKEN, buttonPress, member, modalSubmit, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
 import { startFakeDiscord, type FakeCall, type FakeDiscord, type Json } from "../../fakes/discord-server.js";
 
@@ -52,7 +52,7 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const fake = await startFakeDiscord();
   const admin = member(0);
-  const core = createTestCore({ config: { admins: [`discord:${fake.world.guildId}:${admin.id}`], ...opts.config }, fastForward: true });
+  const core = createTestCore({ config: { admins: admins(`discord:${fake.world.guildId}:${admin.id}`), ...opts.config }, fastForward: true });
   const logs: Harness["logs"] = [];
   const log: Logger = {
     info: (obj, msg) => logs.push({ level: "info", obj, msg }),

@@ -3,7 +3,7 @@ import { createHttpServer } from "../../src/http/server.js";
 import { startHarness as startDiscord, voteField } from "../discord/harness.js";
 import { member } from "../../fakes/discord-fixtures.js";
 import { createFakeSlack, type FakeCall } from "../../fakes/slack-api.js";
-import { createTestCore } from "../helpers/core.js";
+import { admins, createTestCore } from "../helpers/core.js";
 import { startGateProxy } from "../helpers/faults-gate-proxy.js";
 import { BOT_TOKEN, startSlack, blockActionsPayload, buttonsOf, captureLog, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, startHarness as startSlackHarness, TEAM, USERS, visibleText } from "../slack/harness.js";
 
@@ -40,7 +40,7 @@ describe("Slack API trouble", () => {
   it("acks presses while Slack's API is stalled, and lands the card once it answers again", async () => {
     const fake = await createFakeSlack({ teamId: TEAM, users: USERS });
     const proxy = await startGateProxy(fake.origin);
-    const core = createTestCore({ config: { admins: [`slack:${TEAM}:UADMIN`], quorum: 50 }, fastForward: true });
+    const core = createTestCore({ config: { admins: admins(`slack:${TEAM}:UADMIN`), quorum: 50 }, fastForward: true });
     const { log, lines } = captureLog();
     const http = createHttpServer((err) => lines.push({ level: "error", obj: { err: String(err) }, msg: "http route failed" }));
     const url = `http://127.0.0.1:${await http.listen(0, "127.0.0.1")}`;

@@ -8,11 +8,12 @@ import type { Bot } from "../../src/app/bot-api.js";
 import type { CoreConfig } from "../../src/app/context.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { Store } from "../../src/app/store.js";
+import { actorOf, type SubjectId } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
-import { defaultCoreConfig } from "../../fakes/core-config.js";
+import { admins, defaultCoreConfig } from "../../fakes/core-config.js";
 import { createFakeTime, type FakeTime } from "./fake-time.js";
 
-export { defaultCoreConfig };
+export { admins, defaultCoreConfig };
 export { createFakeTime, type FakeTime } from "./fake-time.js";
 /** The fake clock the tests move; its timer fires the core's waits as it moves. */
 export type FakeClock = FakeTime;
@@ -109,8 +110,8 @@ function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig,
 }
 
 /** A terminal-platform person, for core tests. */
-export function person(name: string, groups: string[] = []): Actor {
-  return { id: `terminal:${name}`, name, groups };
+export function person(name: string, groups: SubjectId[] = []): Actor {
+  return actorOf({ kind: "person", platform: "terminal", scope: null, user: name }, name, groups);
 }
 
 export const channel: ChannelRef = { platform: "terminal", key: "terminal:local:#releases", nativeId: "#releases" };

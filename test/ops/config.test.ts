@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
+import { adminText } from "../../src/domain/identity.js";
 
 /** The lines of the refusal loadConfig throws for `env` (without the header and footer). */
 function problems(env: Record<string, string>): string[] {
@@ -69,9 +70,17 @@ describe("numbers in the environment", () => {
 });
 
 describe("admins", () => {
-  it("accepts every id form admins are matched by", () => {
+  it("accepts every id form admins are matched by, and spells each back as written", () => {
     const admins = ["terminal:alice", "slack:T0123:U0456", "U0456", "W0789", "discord:1187331275440648213:1187400000000000000", "1187400000000000000"];
-    expect(loadConfig({ GONOGO_ADMINS: admins.join(", ") }).admins).toEqual(admins);
+    expect(loadConfig({ GONOGO_ADMINS: admins.join(", ") }).admins.map(adminText)).toEqual(admins);
+  });
+
+  it("reads a bare Slack or Discord user id as that person in any workspace or server", () => {
+    expect(loadConfig({ GONOGO_ADMINS: "U0456,1187400000000000000,slack:T0123:U0457" }).admins).toEqual([
+      { kind: "person", platform: "slack", scope: null, user: "U0456" },
+      { kind: "person", platform: "discord", scope: null, user: "1187400000000000000" },
+      { kind: "person", platform: "slack", scope: "T0123", user: "U0457" },
+    ]);
   });
 
   it.each(["a,,b", "terminal:alice,", ",terminal:alice"])("refuses an empty entry in %j instead of skipping it", (value) => {

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "./harness.js";
+import { admins } from "../helpers/core.js";
 
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness({ config: { admins: ["UMGR"] } });
+  h = await startHarness({ config: { admins: admins("UMGR") } });
 });
 afterEach(async () => {
   await h.close();

@@ -1,6 +1,7 @@
 import { UserError } from "../../domain/errors.js";
 import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
 import { BUILTIN_ROLES } from "../../domain/permissions.js";
+import { adminText, subjectId } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { audit, policyFor, qualifySubject, requirePermission, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
@@ -24,7 +25,7 @@ export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pai
 
 export async function grantRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
   await requirePermission(ctx, actor, "roles");
-  const subject = qualifySubject(actor, subjectToken);
+  const subject = subjectId(qualifySubject(actor, subjectToken));
   const added = await ctx.store.grantRole({ subject, role, grantedBy: actor.id, at: ctx.clock.now() });
   if (added) await audit(ctx, actor, platform, null, { type: "role_granted", data: { subject, role } });
   const kind = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " (a sign-off role: require it with `/release policy set require=" + role + "`)";
@@ -33,7 +34,7 @@ export async function grantRole(ctx: Ctx, actor: Actor, platform: string, subjec
 
 export async function revokeRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
   await requirePermission(ctx, actor, "roles");
-  const subject = qualifySubject(actor, subjectToken);
+  const subject = subjectId(qualifySubject(actor, subjectToken));
   if (!await ctx.store.revokeRole(subject, role)) {
     throw new UserError("no_binding", `${subject} does not have the role ${role}. \`/release role list\` shows who has which role.`);
   }
@@ -46,6 +47,6 @@ export async function listRoles(ctx: Ctx): Promise<Reply> {
   const byRole = new Map<string, string[]>();
   for (const b of bindings) byRole.set(b.role, [...(byRole.get(b.role) ?? []), b.subject]);
   const lines = [...byRole].map(([role, subjects]) => `• ${role}: ${subjects.join(", ")}`);
-  const admins = ctx.config.admins.length ? `• admin (from GONOGO_ADMINS): ${ctx.config.admins.join(", ")}` : "• no admins configured (set GONOGO_ADMINS)";
+  const admins = ctx.config.admins.length ? `• admin (from GONOGO_ADMINS): ${ctx.config.admins.map(adminText).join(", ")}` : "• no admins configured (set GONOGO_ADMINS)";
   return ok(["Roles:", admins, ...lines].join("\n"));
 }

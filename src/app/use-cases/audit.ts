@@ -1,10 +1,11 @@
 import { TZDate } from "@date-fns/tz";
 import { UserError } from "../../domain/errors.js";
+import { displayName } from "../../domain/identity.js";
 import { formatInZone } from "../../domain/time.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { CHOICE_LABELS } from "../../domain/votes.js";
 import { readAuditEvent, type AuditEventPayload } from "../audit-events.js";
-import { displayName, getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
+import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { AuditEvent } from "../store.js";
 import type { Reply } from "../views.js";

@@ -1,9 +1,10 @@
 import { UserError } from "../../domain/errors.js";
+import { subjectId } from "../../domain/identity.js";
 import { checkLength } from "../../domain/limits.js";
 import { parseWhen, formatInZone, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { audit, displayName, policyFor, qualifySubject, requirePermission, type Ctx } from "../context.js";
+import { audit, policyFor, qualifyPerson, requirePermission, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -26,8 +27,9 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const read = input.when ? withField("when", () => parseWhen(input.when!, now, policy.timezone)) : null;
   const scheduledAt = read?.at ?? null;
   if (input.description) checkLength("description", input.description, "description");
-  const managerId = input.manager ? qualifySubject(actor, input.manager) : actor.id;
-  const managerName = input.manager ? displayName(managerId) : actor.name;
+  const manager = input.manager ? qualifyPerson(actor, input.manager) : null;
+  const managerId = manager ? subjectId(manager) : actor.id;
+  const managerName = manager ? manager.user : actor.name;
 
   const release = await ctx.store.insertRelease({
     service: input.service,

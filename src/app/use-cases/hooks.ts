@@ -3,7 +3,7 @@ import { UserError } from "../../domain/errors.js";
 import { isFinal, STATE_LABELS, transition } from "../../domain/release.js";
 import { ALERT_SEVERITIES } from "../../domain/policy.js";
 import type { Release } from "../../domain/types.js";
-import { audit, isGroupSubject, notice, policyFor, SYSTEM_PREFIX, type Ctx } from "../context.js";
+import { audit, isGroup, notice, policyFor, systemActor, type Ctx } from "../context.js";
 import { markShipped } from "./lifecycle.js";
 import { recovered, rollback } from "./rollback.js";
 
@@ -38,8 +38,8 @@ export interface HookOutcome {
   body: Record<string, unknown>;
 }
 
-const PIPELINE = { id: `${SYSTEM_PREFIX}pipeline`, name: "the pipeline", groups: [] };
-const MONITORING = { id: `${SYSTEM_PREFIX}monitoring`, name: "monitoring", groups: [] };
+const PIPELINE = systemActor("pipeline", "the pipeline");
+const MONITORING = systemActor("monitoring", "monitoring");
 
 class HookConflict extends Error {}
 
@@ -51,7 +51,7 @@ async function findRelease(ctx: Ctx, ref: { release?: string; service?: string; 
 /** Everyone to page when a live release misbehaves: on-call holders and its manager. */
 async function oncall(ctx: Ctx, release: Release): Promise<{ mention: string[]; mentionGroups: string[] }> {
   const holders = (await ctx.store.listRoleBindings()).filter((b) => b.role === "oncall").map((b) => b.subject);
-  return { mention: [...new Set([release.managerId, ...holders.filter((s) => !isGroupSubject(s))])], mentionGroups: holders.filter(isGroupSubject) };
+  return { mention: [...new Set([release.managerId, ...holders.filter((s) => !isGroup(s))])], mentionGroups: holders.filter(isGroup) };
 }
 
 const ROLLBACK_BUTTON = [{ action: "rollback", label: "Roll back", style: "danger" }] as const;

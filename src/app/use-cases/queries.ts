@@ -1,6 +1,7 @@
 import { HELP_LINES } from "../../domain/grammar.js";
 import { isFinal, STATE_LABELS } from "../../domain/release.js";
 import { decide, decisionInWords } from "../../domain/decision.js";
+import { inWorkspaceOf } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { getReleaseOrThrow, policyFor, type Ctx } from "../context.js";
 import { readCard } from "../card-reader.js";
@@ -45,7 +46,6 @@ export async function share(ctx: Ctx, channel: ChannelRef, id: string): Promise<
 
 /** Live releases on the actor's platform (workspace/guild), newest first: the App Home. */
 export async function overview(ctx: Ctx, actor: Actor): Promise<CardView[]> {
-  const prefix = actor.id.slice(0, actor.id.lastIndexOf(":") + 1);
-  const live = (await ctx.store.listReleases({ limit: 200 })).filter((r) => !isFinal(r.state) && (r.channel.key.startsWith(prefix) || r.managerId === actor.id));
+  const live = (await ctx.store.listReleases({ limit: 200 })).filter((r) => !isFinal(r.state) && (inWorkspaceOf(actor.person, r.channel) || r.managerId === actor.id));
   return Promise.all(live.slice(0, 20).map((r) => readCard(ctx, r.id)));
 }
