@@ -2,7 +2,7 @@ import { GuildMember, type ButtonInteraction, type ChatInputCommandInteraction, 
 import type { InboundEvent } from "../../src/app/events.js";
 import { actorOf, channelKey } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
-import { commandIntent, discordPerson, discordRoleSubject, discordUserId } from "./command-intent.js";
+import { commandIntent, discordPerson, discordRoleSubject } from "./command-intent.js";
 import { fieldKeySchema, parseCustomId } from "./ids.js";
 
 export type Inbound = { ok: true; event: InboundEvent } | { ok: false; error: string; tampered: boolean };

@@ -52,7 +52,7 @@ describe("roles held by a platform group", () => {
     await say(discord(GUILD, "2002"), "create payments 1.4.2", GUILD_CHANNEL);
 
     await say(discord(GUILD, "2003"), "vote R-1 go", GUILD_CHANNEL);
-    expect(text(await say(admin, "list", GUILD_CHANNEL))).toContain("PENDING");
+    expect(text(await say(admin, "list", GUILD_CHANNEL))).toContain("· Pending");
     await say(discord(GUILD, "2004", [QA_ROLE]), "vote R-1 go", GUILD_CHANNEL);
     expect(text(await say(admin, "list", GUILD_CHANNEL))).toContain("· GO");
   });
