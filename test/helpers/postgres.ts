@@ -13,17 +13,21 @@ export const SKIP_WITHOUT_POSTGRES = "(skipped: TEST_DATABASE_URL is unset; set 
 export interface TestDatabases {
   /** A new, empty database, or one with the migrations applied (a copy of a migrated template: fast). */
   fresh(options?: { migrated?: boolean }): Promise<string>;
-  /** Drops every database made here. */
+  /** Drops one database made here (its connections must be closed first). */
+  drop(url: string): Promise<void>;
+  /** Drops every database made here and not yet dropped. */
   dropAll(): Promise<void>;
 }
 
 /**
  * Makes databases beside TEST_DATABASE_URL's, one per test, so no test sees another's rows
  * (gonogo's tables live in `public`, so a schema per test would not separate them). Names
- * carry a random run id, so test files running at the same time never collide.
+ * start with that database's name (`.ci/run` drops `<its name>_*` after the run, whatever
+ * a crashed test left) and carry a random id, so test files running at once never collide.
  */
 export function createTestDatabases(baseUrl: string): TestDatabases {
-  const run = `gonogo_t_${randomBytes(4).toString("hex")}`;
+  const base = decodeURIComponent(new URL(baseUrl).pathname.slice(1)) || "postgres";
+  const run = `${base.slice(0, 40)}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Pool({ connectionString: baseUrl, max: 1 });
   admin.on("error", () => {});
   const made: string[] = [];
@@ -40,6 +44,10 @@ export function createTestDatabases(baseUrl: string): TestDatabases {
     made.push(name);
     return name;
   };
+  const dropNamed = async (name: string) => {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    made.splice(made.indexOf(name), 1);
+  };
   const migratedTemplate = () =>
     (template ??= (async () => {
       const name = await create(`${run}_template`);
@@ -53,8 +61,9 @@ export function createTestDatabases(baseUrl: string): TestDatabases {
       const name = `${run}_${++n}`;
       return urlOf(await create(name, options.migrated === false ? undefined : await migratedTemplate()));
     },
+    drop: (url) => dropNamed(new URL(url).pathname.slice(1)),
     async dropAll() {
-      for (const name of made.reverse()) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      for (const name of [...made].reverse()) await dropNamed(name);
       await admin.end();
     },
   };
