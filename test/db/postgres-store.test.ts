@@ -1,8 +1,13 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
 import type { AuditEvent, Store } from "../../src/app/store.js";
 import { describeStoreContract } from "../contracts/store-contract.js";
+import { runGonogo } from "../helpers/run-gonogo.js";
 import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
 
 const T = Date.UTC(2030, 0, 15, 9, 0);
@@ -102,6 +107,30 @@ describe.skipIf(!TEST_DATABASE_URL)(`PostgreSQL ${TEST_DATABASE_URL ? "" : SKIP_
       await expect(handle.pool.query("TRUNCATE audit_events")).rejects.toThrow(/append-only/);
       expect((await store.listAudit("R-1")).map((e) => e.type)).toEqual(["vote_cast", "decision"]);
       expect(await store.verifyAudit()).toEqual({ ok: true, count: 2 });
+    });
+  });
+
+  describe("choosing the database", () => {
+    it("keeps gonogo's data in PostgreSQL when DATABASE_URL is set, and writes no SQLite file", async () => {
+      const url = await databases.fresh({ migrated: false });
+      const dir = mkdtempSync(join(tmpdir(), "gonogo-pg-program-"));
+      try {
+        const { code, stdout } = await runGonogo("/release create api 1.0.0\n/quit\n", { DATABASE_URL: url, DATABASE_PATH: join(dir, "gonogo.db"), GONOGO_USER: "ana" });
+        expect(code).toBe(0);
+        expect(stdout).toContain("R-1");
+        expect(existsSync(join(dir, "gonogo.db"))).toBe(false);
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          expect((await client.query("SELECT service, version, created_by FROM releases")).rows).toEqual([{ service: "api", version: "1.0.0", created_by: "terminal:ana" }]);
+          expect((await client.query("SELECT type FROM audit_events")).rows.map((r: { type: string }) => r.type)).toContain("release_created");
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await databases.drop(url);
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });
