@@ -24,8 +24,8 @@ function migrationsFolder(): string {
 }
 const MIGRATIONS = migrationsFolder();
 
-/** The advisory lock key every gonogo instance takes around its start-up migrations ("gonogo" in ASCII, as a number). */
-export const MIGRATION_LOCK = 0x676f6e6f676f;
+/** The advisory lock key every gonogo instance takes around its start-up migrations ("gonom" in ASCII). */
+export const MIGRATION_LOCK = 0x676f6e6f6d;
 
 /** The URL with its password removed: safe to log or to show in an error. */
 export function redactUrl(url: string): string {

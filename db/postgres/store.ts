@@ -17,11 +17,11 @@ export type Queryable = PgDatabase<NodePgQueryResultHKT, typeof schema>;
 export type Statements = Omit<Store, "transaction">;
 
 /**
- * The advisory lock every write transaction takes first ("gonogo-w"): transactions run one
+ * The advisory lock every write transaction takes first ("gonow" in ASCII): transactions run one
  * after another across every instance, as they do on SQLite, so a use case's
  * read-then-write never loses an update to an instance deciding at the same moment.
  */
-export const WRITER_LOCK = 0x676f6e6f676f77;
+export const WRITER_LOCK = 0x676f6e6f77;
 
 type ReleaseRow = typeof releases.$inferSelect;
 
