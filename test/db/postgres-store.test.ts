@@ -20,7 +20,7 @@ const CHANNEL = { platform: "slack", key: "slack:T1:C1", nativeId: "C1" };
 const event = (type: string, at: number): AuditEvent => ({ releaseId: "R-1", at, actor: "slack:T1:U1", platform: "slack", type, data: {} });
 
 /** Every PostgreSQL suite, each test on a fresh database; one line says so when there is no server to run them on. */
-describe.skipIf(!TEST_DATABASE_URL)(`PostgreSQL ${TEST_DATABASE_URL ? "" : SKIP_WITHOUT_POSTGRES}`, () => {
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreSQL ${SKIP_WITHOUT_POSTGRES}`, () => {
   let databases: TestDatabases;
   beforeAll(() => {
     databases = createTestDatabases(TEST_DATABASE_URL!);
