@@ -17,6 +17,13 @@ export function auditHash(prevHash: string, row: AuditRowForHash): string {
 
 export const GENESIS = "genesis";
 
+/** What is wrong with `row` as the link after a row whose hash is `prev`, or undefined when it holds. */
+export function linkProblem(prev: string, row: AuditRowForHash & { id: number; prevHash: string | null; hash: string | null }): string | undefined {
+  if (row.prevHash !== prev) return `row ${row.id} does not follow the row before it (a row was changed or deleted before it)`;
+  if (row.hash !== auditHash(prev, row)) return `row ${row.id} was changed after it was written`;
+  return undefined;
+}
+
 export type ChainReport = { ok: true; count: number } | { ok: false; count: number; brokenAt: number; problem: string };
 
 /**
@@ -31,9 +38,9 @@ export function verifyChain(sqlite: Database.Database): ChainReport {
   let count = 0;
   for (const row of rows) {
     count++;
-    if (row.prevHash !== prev) return { ok: false, count, brokenAt: row.id, problem: `row ${row.id} does not follow the row before it (a row was changed or deleted before it)` };
-    if (row.hash !== auditHash(prev, row)) return { ok: false, count, brokenAt: row.id, problem: `row ${row.id} was changed after it was written` };
-    prev = row.hash;
+    const problem = linkProblem(prev, row);
+    if (problem) return { ok: false, count, brokenAt: row.id, problem };
+    prev = row.hash!;
   }
   return { ok: true, count };
 }

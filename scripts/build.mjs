@@ -20,6 +20,7 @@ const ENTRIES = {
   main: "src/main.ts",
   "db-backup": "db/backup.ts",
   "audit-verify": "db/audit-verify.ts",
+  "db-copy": "db/copy.ts",
   "discord-register": "adapters/discord/register.ts",
 };
 /** Files that change the output without being bundled inputs. */

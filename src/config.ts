@@ -75,6 +75,15 @@ const adminId = (entry: string) =>
 const admins = (value: string): Person[] => list(adminId)(value).flatMap((entry) => parseAdmin(entry) ?? []);
 const roleName = (entry: string) => (/^[a-z][a-z0-9_-]{0,31}$/.test(entry) ? undefined : "is not a role name: use lower-case words such as qa,security.");
 
+/** A PostgreSQL URL; never repeated in a message, since it usually carries a password. */
+const postgresUrl = (value: string) => {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== "postgres:" && url?.protocol !== "postgresql:") {
+    refuse("must be a postgres:// or postgresql:// URL such as postgres://gonogo:<password>@db.example.com:5432/gonogo (leave it blank for SQLite at DATABASE_PATH).");
+  }
+  return value;
+};
+
 /** Secrets are checked but never repeated in a message. */
 const secretStartingWith = (prefix: string, what: string) => (value: string) => (value.startsWith(prefix) ? value : refuse(`must be ${what} starting with ${prefix}.`));
 const matching = (pattern: RegExp, what: string) => (value: string) => (pattern.test(value) ? value : refuse(`must be ${what}, not ${shown(value)}.`));
@@ -82,6 +91,7 @@ const matching = (pattern: RegExp, what: string) => (value: string) => (pattern.
 /** Every environment variable gonogo reads. `.env.example` documents each one. */
 const VARIABLES = {
   DATABASE_PATH: withDefault("./data/gonogo.db", text),
+  DATABASE_URL: optional(postgresUrl),
   PORT: withDefault(3000, wholeNumber(WHOLE_NUMBER_RANGES.port)),
   HOST: withDefault("0.0.0.0", text),
   LOG_LEVEL: withDefault("info", oneOf(["debug", "info", "warn", "error", "silent"])),
@@ -115,6 +125,8 @@ export type Env = { [K in keyof typeof VARIABLES]: ReturnType<(typeof VARIABLES)
 
 export interface Config {
   databasePath: string;
+  /** PostgreSQL instead of the SQLite file at databasePath (several instances may share it). */
+  databaseUrl: string | undefined;
   port: number;
   host: string;
   logLevel: Env["LOG_LEVEL"];
@@ -181,6 +193,7 @@ function fromEnv(e: Env): Config {
 
   return {
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,

@@ -1,8 +1,7 @@
 import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { openDatabase } from "../db/client.js";
-import { createSqliteStore } from "../db/store.js";
+import { openStore } from "../db/open-store.js";
 import { createTerminalAdapter } from "../adapters/terminal/index.js";
 import { createBot } from "./app/bot.js";
 import type { Bot } from "./app/bot-api.js";
@@ -41,7 +40,8 @@ export interface RunningGonogo {
 
 /** Values that must never reach a log line, whatever library error carries them. */
 function secretsOf(config: Config): string[] {
-  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret].filter(
+  const databasePassword = config.databaseUrl && URL.canParse(config.databaseUrl) ? decodeURIComponent(new URL(config.databaseUrl).password) : undefined;
+  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.databaseUrl, databasePassword].filter(
     (s): s is string => Boolean(s),
   );
 }
@@ -58,8 +58,8 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   // In a terminal session info lines would interleave with the chat; show them only when asked.
   const level = io.logLevelExplicit || !useTerminal ? config.logLevel : "warn";
   const log = createLogger(level, secretsOf(config), io.writeLog);
-  const db = openDatabase(config.databasePath);
-  const store = createSqliteStore(db);
+  const db = await openStore(config);
+  const store = db.store;
   const metrics = createMetrics(store);
   // The one place real time enters: everything below reads this clock and waits on this timer.
   const clock = systemClock;
@@ -77,7 +77,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     bot,
     registry: metrics.registry,
     apiToken: config.apiToken,
-    readiness: { checks: () => ({ database: ready && db.sqlite.open, ...connected }) },
+    readiness: { checks: () => ({ database: ready && db.isOpen(), ...connected }) },
   });
   registerHookRoutes(http, { bot, secret: config.webhookSecret, log, clock });
   let port: number | null = null;
@@ -124,7 +124,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
 
   await bot.start();
   ready = true;
-  log.info({ database: config.databasePath, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
+  log.info({ database: db.where, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
 
   const terminalDone = terminal ? terminal.run() : new Promise<void>(() => {});
 
@@ -140,7 +140,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
         ready = false;
         for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err: String(err) }, "stopping failed"));
         await bot.stop();
-        db.close();
+        await db.close();
         log.info({}, "gonogo stopped");
       })();
       return stopping;

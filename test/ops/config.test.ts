@@ -22,7 +22,7 @@ const problem = (env: Record<string, string>) => {
 };
 
 const EVERY_VARIABLE = [
-  "DATABASE_PATH", "PORT", "HOST", "LOG_LEVEL", "GONOGO_ADMINS", "GONOGO_TIMEZONE", "GONOGO_QUORUM", "GONOGO_REQUIRE", "GONOGO_RETRO_DELAY",
+  "DATABASE_PATH", "DATABASE_URL", "PORT", "HOST", "LOG_LEVEL", "GONOGO_ADMINS", "GONOGO_TIMEZONE", "GONOGO_QUORUM", "GONOGO_REQUIRE", "GONOGO_RETRO_DELAY",
   "GONOGO_RETRO_WINDOW", "DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "WEBHOOK_SECRET", "GONOGO_API_TOKEN", "GONOGO_USER", "GONOGO_TERMINAL",
   "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID", "DISCORD_API_URL",
 ];
@@ -104,6 +104,20 @@ describe("URLs", () => {
   });
 });
 
+describe("DATABASE_URL", () => {
+  it("selects PostgreSQL with a postgres:// or postgresql:// URL, and is unset (SQLite) when blank", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://gonogo:pw@db.example.com:5432/gonogo" }).databaseUrl).toBe("postgres://gonogo:pw@db.example.com:5432/gonogo");
+    expect(loadConfig({ DATABASE_URL: "postgresql://db.example.com/gonogo?sslmode=require" }).databaseUrl).toBe("postgresql://db.example.com/gonogo?sslmode=require");
+    expect(loadConfig({ DATABASE_URL: " " }).databaseUrl).toBeUndefined();
+  });
+
+  it("refuses any other URL, saying what it must look like", () => {
+    for (const bad of ["mysql://db.example.com/gonogo", "db.example.com:5432/gonogo", "./data/gonogo.db"]) {
+      expect(problem({ DATABASE_URL: bad })).toMatch(/^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL such as postgres:\/\/gonogo:<password>@/);
+    }
+  });
+});
+
 describe("every configuration error", () => {
   const BAD: Array<Record<string, string>> = [
     { PORT: "eighty" },
@@ -127,6 +141,7 @@ describe("every configuration error", () => {
     { DISCORD_TOKEN: "x" },
     { DISCORD_APPLICATION_ID: "abc" },
     { DISCORD_GUILD_ID: "my server", DISCORD_TOKEN: "x", DISCORD_APPLICATION_ID: "123456" },
+    { DATABASE_URL: "mysql://gonogo:hunter2@db.example.com/gonogo" },
   ];
 
   it.each(BAD)("names its variable once, as the first word, and ends as a sentence: %j", (env) => {
@@ -139,7 +154,7 @@ describe("every configuration error", () => {
   });
 
   it("never repeats a secret it refuses", () => {
-    const refused: Array<Record<string, string>> = [{ SLACK_BOT_TOKEN: "xoxp-user-token-secret" }, { SLACK_APP_TOKEN: "app-token-secret", SLACK_BOT_TOKEN: "xoxb-1" }, { GONOGO_API_TOKEN: "short-secret" }];
+    const refused: Array<Record<string, string>> = [{ SLACK_BOT_TOKEN: "xoxp-user-token-secret" }, { SLACK_APP_TOKEN: "app-token-secret", SLACK_BOT_TOKEN: "xoxb-1" }, { GONOGO_API_TOKEN: "short-secret" }, { DATABASE_URL: "mysql://gonogo:hunter2@db.example.com/gonogo" }];
     for (const env of refused) {
       const line = problem(env);
       for (const value of Object.values(env)) expect(line).not.toContain(value);

@@ -1,0 +1,105 @@
+import Database from "better-sqlite3";
+import { getTableColumns, sql, type Table } from "drizzle-orm";
+import { existsSync, statSync } from "node:fs";
+import { verifyChain } from "./audit-chain.js";
+import { openPostgres } from "./postgres/client.js";
+import * as pgSchema from "./postgres/schema.js";
+import { createPgStatements, WRITER_LOCK } from "./postgres/store.js";
+import * as sqliteSchema from "./schema.js";
+
+/** Every table, parents before children (foreign keys), each with its PostgreSQL twin. */
+const TABLES: Array<[name: string, from: Table, to: Table]> = [
+  ["releases", sqliteSchema.releases, pgSchema.releases],
+  ["votes", sqliteSchema.votes, pgSchema.votes],
+  ["message_refs", sqliteSchema.messageRefs, pgSchema.messageRefs],
+  ["audit_events", sqliteSchema.auditEvents, pgSchema.auditEvents],
+  ["policies", sqliteSchema.policies, pgSchema.policies],
+  ["role_bindings", sqliteSchema.roleBindings, pgSchema.roleBindings],
+  ["jobs", sqliteSchema.jobs, pgSchema.jobs],
+  ["retro_answers", sqliteSchema.retroAnswers, pgSchema.retroAnswers],
+  ["hook_receipts", sqliteSchema.hookReceipts, pgSchema.hookReceipts],
+  ["webhook_deliveries", sqliteSchema.webhookDeliveries, pgSchema.webhookDeliveries],
+];
+
+/** Identity columns whose next value must follow the copied ids. */
+const IDENTITIES: Array<[table: string, column: string]> = [
+  ["releases", "seq"],
+  ["audit_events", "id"],
+  ["jobs", "id"],
+  ["retro_answers", "id"],
+  ["webhook_deliveries", "id"],
+];
+
+const BATCH = 500;
+
+export interface CopyReport {
+  /** Rows copied per table. */
+  rows: Record<string, number>;
+  auditEvents: number;
+  /** The target without its password. */
+  where: string;
+}
+
+/**
+ * Copies every table of the gonogo SQLite file at `fromPath` into the PostgreSQL database at
+ * `toUrl` (migrated first), in one transaction: ids kept, identity sequences moved past
+ * them, the audit chain head set and the whole chain verified before the commit. Refuses a
+ * target that holds any row, and a source whose audit chain is already broken; a failure
+ * anywhere leaves the target as it was. Stop gonogo first: writes made during the copy stay behind.
+ */
+export async function copySqliteToPostgres(fromPath: string, toUrl: string): Promise<CopyReport> {
+  if (!existsSync(fromPath) || !statSync(fromPath).isFile()) throw new Error(`No SQLite database file at ${fromPath}: pass the file gonogo uses (its DATABASE_PATH) as --from.`);
+  const source = new Database(fromPath, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    // One read transaction: every table is read from the same moment.
+    source.prepare("BEGIN").run();
+    const sourceChain = verifyChain(source);
+    if (!sourceChain.ok) throw new Error(`The audit trail in ${fromPath} is already broken at event ${sourceChain.brokenAt} (${sourceChain.problem}); nothing was copied. Run npm run audit:verify on it.`);
+
+    const target = await openPostgres(toUrl, { max: 1 });
+    try {
+      const rows = await target.db.transaction(async (tx) => {
+        // Waits for any gonogo transaction on the target, and keeps new ones out until the copy commits.
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
+        const filled = [];
+        for (const [name] of TABLES) {
+          const found = await tx.execute(sql`SELECT EXISTS (SELECT 1 FROM ${sql.identifier(name)}) AS filled`);
+          if ((found.rows[0] as { filled: boolean }).filled) filled.push(name);
+        }
+        if (filled.length) throw new Error(`The PostgreSQL database at ${target.where} is not empty (${filled.join(", ")} hold rows); nothing was copied. Copy into a new, empty database.`);
+
+        const copied: Record<string, number> = {};
+        for (const [name, from, to] of TABLES) {
+          const propOf = new Map(Object.entries(getTableColumns(from)).map(([prop, column]) => [column.name, prop]));
+          let batch: Array<Record<string, unknown>> = [];
+          copied[name] = 0;
+          for (const raw of source.prepare(`SELECT * FROM "${name}"`).iterate() as IterableIterator<Record<string, unknown>>) {
+            batch.push(Object.fromEntries(Object.entries(raw).map(([column, value]) => [propOf.get(column) ?? column, value])));
+            if (batch.length === BATCH) {
+              await tx.insert(to).values(batch);
+              copied[name] += batch.length;
+              batch = [];
+            }
+          }
+          if (batch.length) await tx.insert(to).values(batch);
+          copied[name] += batch.length;
+        }
+        for (const [table, column] of IDENTITIES) {
+          await tx.execute(sql`SELECT setval(pg_get_serial_sequence(${table}, ${column}), (SELECT coalesce(max(${sql.identifier(column)}), 0) + 1 FROM ${sql.identifier(table)}), false)`);
+        }
+        await tx.execute(sql`UPDATE audit_chain_head SET hash = coalesce((SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1), 'genesis')`);
+
+        const chain = await createPgStatements(tx).verifyAudit();
+        if (!chain.ok || chain.count !== sourceChain.count) {
+          throw new Error(`The copied audit trail does not verify (${chain.ok ? `${chain.count} events instead of ${sourceChain.count}` : chain.problem}); nothing was copied.`);
+        }
+        return copied;
+      });
+      return { rows, auditEvents: sourceChain.count, where: target.where };
+    } finally {
+      await target.close();
+    }
+  } finally {
+    source.close();
+  }
+}

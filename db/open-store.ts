@@ -1,0 +1,45 @@
+import type { Store } from "../src/app/store.js";
+import { openDatabase } from "./client.js";
+import { createSqliteStore } from "./store.js";
+
+export interface OpenedStore {
+  store: Store;
+  /** Where the data lives, for log lines: the SQLite file, or the PostgreSQL server without its password. */
+  where: string;
+  dialect: "sqlite" | "postgres";
+  /** Whether the database is still open (readiness). */
+  isOpen(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database the configuration names, migrated: PostgreSQL when `databaseUrl` is set
+ * (any number of instances may share it), else the SQLite file at `databasePath` (one process).
+ * The PostgreSQL driver is loaded only when it is used.
+ */
+export async function openStore(config: { databaseUrl: string | undefined; databasePath: string }): Promise<OpenedStore> {
+  if (config.databaseUrl) {
+    const [{ openPostgres }, { createPostgresStore }] = await Promise.all([import("./postgres/client.js"), import("./postgres/store.js")]);
+    const handle = await openPostgres(config.databaseUrl);
+    let open = true;
+    return {
+      store: createPostgresStore(handle),
+      where: handle.where,
+      dialect: "postgres",
+      isOpen: () => open,
+      async close() {
+        if (!open) return;
+        open = false;
+        await handle.close();
+      },
+    };
+  }
+  const handle = openDatabase(config.databasePath);
+  return {
+    store: createSqliteStore(handle),
+    where: handle.path,
+    dialect: "sqlite",
+    isOpen: () => handle.sqlite.open,
+    close: () => Promise.resolve(handle.close()),
+  };
+}

@@ -1,0 +1,90 @@
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import * as schema from "./schema.js";
+
+export type PgDb = NodePgDatabase<typeof schema>;
+
+export interface PostgresHandle {
+  db: PgDb;
+  pool: pg.Pool;
+  /** The server's address without credentials, for log lines. */
+  where: string;
+  close(): Promise<void>;
+}
+
+/** db/postgres/migrations, found from the source file (tsx, tests) or from the bundle in dist/ (npm start). */
+function migrationsFolder(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, "migrations"), resolve(here, "../db/postgres/migrations"), resolve(here, "postgres/migrations")];
+  return candidates.find((dir) => existsSync(resolve(dir, "meta/_journal.json"))) ?? candidates[0]!;
+}
+const MIGRATIONS = migrationsFolder();
+
+/** The advisory lock key every gonogo instance takes around its start-up migrations ("gonom" in ASCII). */
+export const MIGRATION_LOCK = 0x676f6e6f6d;
+
+/** The URL with its password removed: safe to log or to show in an error. */
+export function redactUrl(url: string): string {
+  try {
+    // Only the parts that say where: no password, and no query string (it may carry one too).
+    const u = new URL(url);
+    return `${u.protocol}//${u.username ? `${u.username}@` : ""}${u.host}${u.pathname}`;
+  } catch {
+    return "(an unreadable DATABASE_URL)";
+  }
+}
+
+/**
+ * Applies pending migrations while holding a session advisory lock on one dedicated
+ * connection, so instances starting together migrate one after another: the first one
+ * migrates, the others find nothing left to do. The lock ends with the connection if
+ * this process dies half-way (the migration itself is one transaction).
+ */
+export async function migratePostgres(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS });
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    }
+  } catch (err) {
+    broken = err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    // A connection whose unlock may not have run is closed rather than returned to the pool.
+    client.release(broken);
+  }
+}
+
+/**
+ * Connects to PostgreSQL (13 or newer, no extensions) at `url` and applies pending
+ * migrations. Tables live in the `public` schema (drizzle-kit writes it into the
+ * generated foreign keys). Fails with a sentence naming the server when it does not answer.
+ */
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<PostgresHandle> {
+  const where = redactUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, keepAlive: true });
+  // A connection that breaks while idle (a server restart, a failover) is dropped by the
+  // pool and the next query opens a new one; without a listener the process would exit.
+  pool.on("error", () => {});
+  try {
+    await migratePostgres(pool);
+  } catch (err) {
+    await pool.end();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`Cannot open the PostgreSQL database at ${where}: ${reason}. Check DATABASE_URL and that the server answers (psql "$DATABASE_URL" -c 'select 1').`, { cause: err });
+  }
+  return {
+    db: drizzle(pool, { schema }),
+    pool,
+    where,
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,129 @@
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import type { Job, JobKind, WebhookDelivery, WebhookKind } from "../../src/app/store.js";
+import { hookReceipts, jobs, retroAnswers, webhookDeliveries } from "./schema.js";
+import type { Queryable, Statements } from "./store.js";
+
+function toJob(r: typeof jobs.$inferSelect): Job {
+  return { id: r.id, releaseId: r.releaseId, kind: r.kind as JobKind, key: r.key, dueAt: r.dueAt, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts };
+}
+
+function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDelivery {
+  return { ...r, kind: r.kind as WebhookKind, status: r.status as WebhookDelivery["status"] };
+}
+
+type JobStatements = Pick<
+  Statements,
+  | "upsertJob"
+  | "cancelJobs"
+  | "claimDueJobs"
+  | "completeJob"
+  | "retryJob"
+  | "nextJobDueAt"
+  | "listPendingJobs"
+  | "addRetroAnswer"
+  | "listRetroAnswers"
+  | "createDelivery"
+  | "getDelivery"
+  | "updateDelivery"
+  | "listDeliveries"
+  | "recordHookReceipt"
+>;
+
+/** The PostgreSQL half of the Store that no vote reads: durable jobs, retro answers, webhook deliveries, hook receipts. */
+export function createPgJobStatements(q: Queryable): JobStatements {
+  return {
+    async upsertJob(job) {
+      const payload = JSON.stringify(job.payload);
+      await q
+        .insert(jobs)
+        .values({ releaseId: job.releaseId, kind: job.kind, key: job.key, dueAt: job.dueAt, payload })
+        .onConflictDoUpdate({ target: [jobs.releaseId, jobs.key], targetWhere: isNull(jobs.doneAt), set: { dueAt: job.dueAt, payload, leaseUntil: null } });
+    },
+    async cancelJobs(releaseId, kinds) {
+      return (await q.delete(jobs).where(and(eq(jobs.releaseId, releaseId), inArray(jobs.kind, kinds), isNull(jobs.doneAt)))).rowCount ?? 0;
+    },
+    /**
+     * One statement: the due rows are locked with SKIP LOCKED, so claims on other instances
+     * at the same moment pass them by and take the next ones instead of waiting, and the
+     * lease written here keeps them from every later claim until it ends.
+     */
+    async claimDueJobs(now, leaseMs, limit) {
+      const due = q
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(isNull(jobs.doneAt), lte(jobs.dueAt, now), or(isNull(jobs.leaseUntil), lte(jobs.leaseUntil, now))))
+        .orderBy(asc(jobs.dueAt))
+        .limit(limit)
+        .for("update", { skipLocked: true });
+      const rows = await q
+        .update(jobs)
+        .set({ leaseUntil: now + leaseMs, attempts: sql`${jobs.attempts} + 1` })
+        .where(inArray(jobs.id, due))
+        .returning();
+      // RETURNING has no order of its own: earliest due first, as the claim chose them.
+      return rows.sort((a, b) => a.dueAt - b.dueAt || a.id - b.id).map(toJob);
+    },
+    async completeJob(id, now) {
+      await q.update(jobs).set({ doneAt: now, leaseUntil: null }).where(eq(jobs.id, id));
+    },
+    async retryJob(id, dueAt) {
+      await q.update(jobs).set({ dueAt, leaseUntil: null }).where(eq(jobs.id, id));
+    },
+    /** When the next job can be claimed: a leased job not before its lease ends. */
+    async nextJobDueAt() {
+      const [row] = await q
+        .select({ next: sql<number | null>`min(greatest(${jobs.dueAt}, coalesce(${jobs.leaseUntil}, ${jobs.dueAt})))`.mapWith((v: string | null) => (v === null ? null : Number(v))) })
+        .from(jobs)
+        .where(isNull(jobs.doneAt));
+      return row?.next ?? null;
+    },
+    async listPendingJobs(releaseId, filter) {
+      const rows = await q
+        .select()
+        .from(jobs)
+        .where(
+          and(
+            isNull(jobs.doneAt),
+            releaseId ? eq(jobs.releaseId, releaseId) : undefined,
+            filter?.kind ? eq(jobs.kind, filter.kind) : undefined,
+            filter?.dueBefore !== undefined ? lt(jobs.dueAt, filter.dueBefore) : undefined,
+          ),
+        )
+        .orderBy(asc(jobs.dueAt), asc(jobs.id));
+      return rows.map(toJob);
+    },
+
+    async addRetroAnswer(a) {
+      await q.insert(retroAnswers).values(a);
+    },
+    async listRetroAnswers(releaseId) {
+      const rows = await q.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id));
+      return rows.map(({ id: _id, ...answer }) => answer);
+    },
+
+    async createDelivery(d) {
+      const [inserted] = await q
+        .insert(webhookDeliveries)
+        .values({ ...d, status: "pending" })
+        .onConflictDoNothing()
+        .returning();
+      if (inserted) return { delivery: toDelivery(inserted), created: true };
+      const [existing] = await q.select().from(webhookDeliveries).where(eq(webhookDeliveries.idempotencyKey, d.idempotencyKey));
+      if (!existing) throw new Error(`webhook delivery ${d.idempotencyKey} neither inserted nor found`);
+      return { delivery: toDelivery(existing), created: false };
+    },
+    async getDelivery(id) {
+      const [row] = await q.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+      return row ? toDelivery(row) : undefined;
+    },
+    async updateDelivery(id, patch) {
+      await q.update(webhookDeliveries).set(patch).where(eq(webhookDeliveries.id, id));
+    },
+    async listDeliveries(releaseId) {
+      return (await q.select().from(webhookDeliveries).where(eq(webhookDeliveries.releaseId, releaseId)).orderBy(asc(webhookDeliveries.id))).map(toDelivery);
+    },
+    async recordHookReceipt(signature, at) {
+      return ((await q.insert(hookReceipts).values({ signature, at }).onConflictDoNothing()).rowCount ?? 0) > 0;
+    },
+  };
+}

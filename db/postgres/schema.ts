@@ -1,0 +1,169 @@
+import { sql } from "drizzle-orm";
+import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+
+/*
+ * The PostgreSQL twin of db/schema.ts: the same tables and column names, so one model and
+ * one `db:copy` serve both. drizzle has no dialect-neutral table builder, hence two files.
+ * Instants are UTC ms, which outgrow a 32-bit integer: `bigint` read back as a JS number.
+ * Ids are identity columns "by default", so `db:copy` can insert the SQLite ids as they are.
+ */
+
+const ms = (name: string) => bigint(name, { mode: "number" });
+
+/** Releases. `seq` is the number in the human id (`R-<seq>`). */
+export const releases = pgTable(
+  "releases",
+  {
+    seq: integer("seq").primaryKey().generatedByDefaultAsIdentity(),
+    service: text("service").notNull(),
+    version: text("version").notNull(),
+    environment: text("environment").notNull(),
+    description: text("description"),
+    managerId: text("manager_id").notNull(),
+    managerName: text("manager_name").notNull(),
+    channelPlatform: text("channel_platform").notNull(),
+    channelKey: text("channel_key").notNull(),
+    channelNativeId: text("channel_native_id").notNull(),
+    scheduledAt: ms("scheduled_at"),
+    timezone: text("timezone").notNull(),
+    state: text("state").notNull(),
+    stateReason: text("state_reason"),
+    createdAt: ms("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    decidedGoAt: ms("decided_go_at"),
+    shippedAt: ms("shipped_at"),
+    rollbackRequestedAt: ms("rollback_requested_at"),
+    recoveredAt: ms("recovered_at"),
+    retroOpenedAt: ms("retro_opened_at"),
+    closedAt: ms("closed_at"),
+    votesVoidedNote: text("votes_voided_note"),
+    webhookNote: text("webhook_note"),
+  },
+  (t) => [index("releases_state_idx").on(t.state), index("releases_service_idx").on(t.service, t.version)],
+);
+
+/** The current vote of each voter: unique per (release, voter); history lives in audit_events. */
+export const votes = pgTable(
+  "votes",
+  {
+    releaseSeq: integer("release_seq").notNull().references(() => releases.seq, { onDelete: "cascade" }),
+    voter: text("voter").notNull(),
+    voterName: text("voter_name").notNull(),
+    choice: text("choice").notNull(),
+    reason: text("reason"),
+    roles: text("roles").notNull(),
+    at: ms("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.releaseSeq, t.voter] })],
+);
+
+/** Append-only audit trail: a trigger (custom migration) refuses UPDATE, DELETE and TRUNCATE. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    releaseId: text("release_id"),
+    at: ms("at").notNull(),
+    actor: text("actor").notNull(),
+    platform: text("platform").notNull(),
+    type: text("type").notNull(),
+    data: text("data").notNull(),
+    /** The previous row's hash: editing or deleting any row breaks the chain after it. */
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
+  },
+  (t) => [index("audit_release_idx").on(t.releaseId)],
+);
+
+/**
+ * The tip of the audit hash chain, one row (seeded by a custom migration). An append locks
+ * it (`FOR UPDATE`) until its transaction ends, so two instances appending at the same
+ * moment take turns instead of both linking to the same predecessor (a fork).
+ */
+export const auditChainHead = pgTable("audit_chain_head", {
+  id: integer("id").primaryKey(),
+  hash: text("hash").notNull(),
+});
+
+export const policies = pgTable("policies", {
+  channelKey: text("channel_key").primaryKey(),
+  settings: text("settings").notNull(),
+});
+
+export const roleBindings = pgTable(
+  "role_bindings",
+  {
+    subject: text("subject").notNull(),
+    role: text("role").notNull(),
+    grantedBy: text("granted_by").notNull(),
+    at: ms("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.role] })],
+);
+
+/** Every posted copy of a card; one per (release, platform, channel). */
+export const messageRefs = pgTable(
+  "message_refs",
+  {
+    releaseSeq: integer("release_seq").notNull().references(() => releases.seq, { onDelete: "cascade" }),
+    platform: text("platform").notNull(),
+    channelKey: text("channel_key").notNull(),
+    channelNativeId: text("channel_native_id").notNull(),
+    messageId: text("message_id").notNull(),
+  },
+  (t) => [uniqueIndex("message_refs_uq").on(t.releaseSeq, t.platform, t.channelKey)],
+);
+
+/** Durable jobs: reminders, T-0, retro prompts, webhook deliveries. Claimed by lease. */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    releaseId: text("release_id").notNull(),
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    dueAt: ms("due_at").notNull(),
+    payload: text("payload").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    leaseUntil: ms("lease_until"),
+    doneAt: ms("done_at"),
+  },
+  (t) => [
+    index("jobs_due_idx").on(t.doneAt, t.dueAt),
+    index("jobs_release_idx").on(t.releaseId, t.doneAt, t.dueAt),
+    uniqueIndex("jobs_pending_key_uq").on(t.releaseId, t.key).where(sql`done_at IS NULL`),
+  ],
+);
+
+export const retroAnswers = pgTable("retro_answers", {
+  id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+  releaseId: text("release_id").notNull(),
+  author: text("author").notNull(),
+  authorName: text("author_name").notNull(),
+  wentWell: text("went_well").notNull(),
+  wentBadly: text("went_badly").notNull(),
+  actionItems: text("action_items").notNull(),
+  at: ms("at").notNull(),
+});
+
+/** Inbound hooks already applied, by signature: a replayed hook changes nothing. */
+export const hookReceipts = pgTable("hook_receipts", {
+  signature: text("signature").primaryKey(),
+  at: ms("at").notNull(),
+});
+
+/** Outbound webhook calls; the idempotency key makes a second rollback request a no-op. */
+export const webhookDeliveries = pgTable("webhook_deliveries", {
+  id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+  releaseId: text("release_id").notNull(),
+  kind: text("kind").notNull(),
+  idempotencyKey: text("idempotency_key").notNull().unique(),
+  url: text("url").notNull(),
+  body: text("body").notNull(),
+  status: text("status").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  lastStatus: integer("last_status"),
+  lastError: text("last_error"),
+  createdAt: ms("created_at").notNull(),
+  deliveredAt: ms("delivered_at"),
+});

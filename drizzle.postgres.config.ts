@@ -1,0 +1,8 @@
+import { defineConfig } from "drizzle-kit";
+
+/** PostgreSQL's schema and migrations (`npm run db:generate:postgres`); drizzle.config.ts is SQLite's. */
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./db/postgres/schema.ts",
+  out: "./db/postgres/migrations",
+});

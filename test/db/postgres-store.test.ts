@@ -1,0 +1,231 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "../../db/client.js";
+import { copySqliteToPostgres } from "../../db/copy-to-postgres.js";
+import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
+import { createSqliteStore } from "../../db/store.js";
+import { createPostgresStore } from "../../db/postgres/store.js";
+import type { AuditEvent, Store } from "../../src/app/store.js";
+import { describeStoreContract } from "../contracts/store-contract.js";
+import { PROGRAM_ARGS, ROOT } from "../helpers/program.js";
+import { runGonogo } from "../helpers/run-gonogo.js";
+import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+
+const T = Date.UTC(2030, 0, 15, 9, 0);
+const CHANNEL = { platform: "slack", key: "slack:T1:C1", nativeId: "C1" };
+const event = (type: string, at: number): AuditEvent => ({ releaseId: "R-1", at, actor: "slack:T1:U1", platform: "slack", type, data: {} });
+
+/** Every PostgreSQL suite, each test on a fresh database; one line says so when there is no server to run them on. */
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreSQL ${SKIP_WITHOUT_POSTGRES}`, () => {
+  let databases: TestDatabases;
+  beforeAll(() => {
+    databases = createTestDatabases(TEST_DATABASE_URL!);
+  });
+  afterAll(() => databases.dropAll(), 60_000);
+
+  describeStoreContract("PostgreSQL", async () => {
+    const url = await databases.fresh();
+    let handle = await openPostgres(url);
+    return {
+      store: createPostgresStore(handle),
+      async reopen() {
+        await handle.close();
+        handle = await openPostgres(url);
+        return createPostgresStore(handle);
+      },
+      async close() {
+        await handle.close();
+        await databases.drop(url);
+      },
+    };
+  });
+
+  /** gonogo instances opened by a test on its database(s): closed, and the databases dropped, after it. */
+  const open: PostgresHandle[] = [];
+  const used = new Set<string>();
+  const instance = async (url: string) => {
+    used.add(url);
+    const handle = await openPostgres(url);
+    open.push(handle);
+    return handle;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.close()));
+    for (const url of used) await databases.drop(url);
+    used.clear();
+  });
+
+  describe("several instances on one database", () => {
+    it("migrates an empty database once when three instances start at the same moment", async () => {
+      const url = await databases.fresh({ migrated: false });
+      const [a, b, c] = await Promise.all([instance(url), instance(url), instance(url)]);
+      const applied = await a.pool.query("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
+      expect(applied.rows[0]).toEqual({ n: 2 });
+      expect((await a.pool.query("SELECT hash FROM audit_chain_head")).rows).toEqual([{ hash: "genesis" }]);
+      const stores = [a, b, c].map(createPostgresStore);
+      for (const [i, store] of stores.entries()) await store.appendAudit(event(`from ${i}`, T + i));
+      expect(await stores[2]!.verifyAudit()).toEqual({ ok: true, count: 3 });
+    });
+
+    it("keeps one audit chain, without a fork, when two instances append at the same moment", async () => {
+      const url = await databases.fresh();
+      const [one, two] = (await Promise.all([instance(url), instance(url)])).map(createPostgresStore) as [Store, Store];
+      const appends = Array.from({ length: 40 }, (_, i) => {
+        const store = i % 2 ? two : one;
+        // Plain appends and appends inside transactions, both at once.
+        return i % 3 ? store.appendAudit(event(`e${i}`, T + i)) : store.transaction(async (tx) => tx.appendAudit(event(`e${i}`, T + i)));
+      });
+      await Promise.all(appends);
+      expect(await one.verifyAudit()).toEqual({ ok: true, count: 40 });
+      const links = await open[0]!.pool.query("SELECT count(DISTINCT prev_hash)::int AS n FROM audit_events");
+      expect(links.rows[0]).toEqual({ n: 40 });
+    });
+
+    it("never loses an update when two instances read then write the same release at the same moment", async () => {
+      const url = await databases.fresh();
+      const [one, two] = (await Promise.all([instance(url), instance(url)])).map(createPostgresStore) as [Store, Store];
+      const r = await one.insertRelease({
+        service: "payments", version: "1.0.0", environment: "production", description: "0", managerId: "slack:T1:U1", managerName: "Ana",
+        channel: { platform: "slack", key: "slack:T1:C1", nativeId: "C1" }, scheduledAt: null, timezone: "UTC", state: "voting", stateReason: null,
+        createdAt: T, createdBy: "slack:T1:U1", decidedGoAt: null, shippedAt: null, rollbackRequestedAt: null, recoveredAt: null, retroOpenedAt: null,
+        closedAt: null, votesVoidedNote: null, webhookNote: null,
+      });
+      const increment = (store: Store) =>
+        store.transaction(async (tx) => {
+          const n = Number((await tx.getRelease(r.id))!.description);
+          await tx.updateRelease(r.id, { description: String(n + 1) });
+        });
+      await Promise.all(Array.from({ length: 20 }, (_, i) => increment(i % 2 ? two : one)));
+      expect((await two.getRelease(r.id))!.description).toBe("20");
+    });
+
+    it("refuses to change, delete or truncate audit events, whoever asks", async () => {
+      const url = await databases.fresh();
+      const handle = await instance(url);
+      const store = createPostgresStore(handle);
+      await store.appendAudit(event("vote_cast", T));
+      await store.appendAudit(event("decision", T + 1));
+      await expect(handle.pool.query("UPDATE audit_events SET actor = 'slack:T1:MALLORY' WHERE type = 'vote_cast'")).rejects.toThrow(/append-only/);
+      await expect(handle.pool.query("DELETE FROM audit_events WHERE type = 'vote_cast'")).rejects.toThrow(/append-only/);
+      await expect(handle.pool.query("TRUNCATE audit_events")).rejects.toThrow(/append-only/);
+      expect((await store.listAudit("R-1")).map((e) => e.type)).toEqual(["vote_cast", "decision"]);
+      expect(await store.verifyAudit()).toEqual({ ok: true, count: 2 });
+    });
+  });
+
+  describe("choosing the database", () => {
+    it("keeps gonogo's data in PostgreSQL when DATABASE_URL is set, and writes no SQLite file", async () => {
+      const url = await databases.fresh({ migrated: false });
+      const dir = mkdtempSync(join(tmpdir(), "gonogo-pg-program-"));
+      try {
+        const { code, stdout } = await runGonogo("/release create api 1.0.0\n/quit\n", { DATABASE_URL: url, DATABASE_PATH: join(dir, "gonogo.db"), GONOGO_USER: "ana" });
+        expect(code).toBe(0);
+        expect(stdout).toContain("R-1");
+        expect(existsSync(join(dir, "gonogo.db"))).toBe(false);
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          expect((await client.query("SELECT service, version, created_by FROM releases")).rows).toEqual([{ service: "api", version: "1.0.0", created_by: "terminal:ana" }]);
+          expect((await client.query("SELECT type FROM audit_events")).rows.map((r: { type: string }) => r.type)).toContain("release_created");
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await databases.drop(url);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("moving an installation from SQLite (npm run db:copy)", () => {
+    let dir: string;
+    let sqlite: DatabaseHandle | undefined;
+    const release = (version: string) => ({
+      service: "payments", version, environment: "production", description: null, managerId: "slack:T1:U1", managerName: "Ana", channel: CHANNEL,
+      scheduledAt: T + 3_600_000, timezone: "UTC", state: "voting" as const, stateReason: null, createdAt: T, createdBy: "slack:T1:U1", decidedGoAt: null,
+      shippedAt: null, rollbackRequestedAt: null, recoveredAt: null, retroOpenedAt: null, closedAt: null, votesVoidedNote: null, webhookNote: null,
+    });
+
+    /** An SQLite installation with a row in every table. */
+    async function seedSqlite(): Promise<string> {
+      dir = mkdtempSync(join(tmpdir(), "gonogo-copy-"));
+      const path = join(dir, "gonogo.db");
+      const handle = openDatabase(path);
+      const store = createSqliteStore(handle);
+      await store.transaction(async (tx) => {
+        for (const version of ["1.0.0", "1.1.0"]) {
+          const r = await tx.insertRelease(release(version));
+          await tx.appendAudit({ ...event("release_created", T), releaseId: r.id });
+        }
+        await tx.upsertVote("R-1", { voter: "slack:T1:bob", voterName: "Bob", choice: "go", reason: null, roles: ["qa"], at: T + 1 });
+        await tx.upsertVote("R-1", { voter: "slack:T1:eve", voterName: "Eve", choice: "no_go", reason: "flaky 🐛", roles: [], at: T + 2 });
+        await tx.appendAudit(event("vote_cast", T + 2));
+        await tx.upsertJob({ releaseId: "R-1", kind: "reminder", key: "reminder:15", dueAt: T + 2_700_000, payload: { minutes: 15 } });
+        await tx.upsertJob({ releaseId: "R-1", kind: "t0", key: "t0", dueAt: T + 3_600_000, payload: {} });
+        await tx.addMessageRef("R-1", { platform: "slack", channel: CHANNEL, messageId: "1700000000.000100" });
+        await tx.setPolicy(CHANNEL.key, { quorum: 3, require: ["qa"] });
+        await tx.grantRole({ subject: "slack:T1:bob", role: "qa", grantedBy: "slack:T1:U1", at: T });
+        await tx.addRetroAnswer({ releaseId: "R-2", author: "slack:T1:bob", authorName: "Bob", wentWell: "smooth", wentBadly: "", actionItems: "", at: T + 5 });
+        await tx.createDelivery({ releaseId: "R-2", kind: "deploy", idempotencyKey: "deploy:R-2", url: "https://ci.example.com/h", body: "{}", createdAt: T + 6 });
+        await tx.recordHookReceipt("sig-1", T + 7);
+      });
+      handle.close();
+      return path;
+    }
+
+    afterEach(() => {
+      sqlite?.close();
+      sqlite = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("copies every table, verifies the audit chain, and the copy carries on where SQLite stopped", async () => {
+      const from = await seedSqlite();
+      sqlite = openDatabase(from);
+      const before = createSqliteStore(sqlite);
+      const url = await databases.fresh({ migrated: false });
+      used.add(url);
+      const report = await copySqliteToPostgres(from, url);
+      expect(report.auditEvents).toBe(3);
+      expect(report.rows).toMatchObject({ releases: 2, votes: 2, audit_events: 3, jobs: 2, message_refs: 1, policies: 1, role_bindings: 1, retro_answers: 1, webhook_deliveries: 1, hook_receipts: 1 });
+
+      const handle = await instance(url);
+      const after = createPostgresStore(handle);
+      for (const id of ["R-1", "R-2"]) {
+        expect(await after.getRelease(id)).toEqual(await before.getRelease(id));
+        expect(await after.getVotes(id)).toEqual(await before.getVotes(id));
+        expect(await after.listAudit(id)).toEqual(await before.listAudit(id));
+        expect(await after.listMessageRefs(id)).toEqual(await before.listMessageRefs(id));
+        expect(await after.listRetroAnswers(id)).toEqual(await before.listRetroAnswers(id));
+        expect(await after.listDeliveries(id)).toEqual(await before.listDeliveries(id));
+      }
+      expect(await after.listPendingJobs()).toEqual(await before.listPendingJobs());
+      expect(await after.getPolicy(CHANNEL.key)).toEqual(await before.getPolicy(CHANNEL.key));
+      expect(await after.listRoleBindings()).toEqual(await before.listRoleBindings());
+      expect(await after.recordHookReceipt("sig-1", T + 8)).toBe(false);
+      // New rows follow the copied ones: the next release is R-3 and the chain goes on.
+      expect((await after.insertRelease(release("2.0.0"))).id).toBe("R-3");
+      await after.appendAudit(event("after the move", T + 9));
+      expect(await after.verifyAudit()).toEqual({ ok: true, count: 4 });
+    });
+
+    it("refuses a target that already holds data, and changes nothing in it", async () => {
+      const from = await seedSqlite();
+      const url = await databases.fresh();
+      const handle = await instance(url);
+      const store = createPostgresStore(handle);
+      await store.insertRelease(release("9.9.9"));
+      await store.appendAudit(event("already here", T));
+
+      const cli = spawnSync(process.execPath, [...PROGRAM_ARGS.slice(0, -1), "dist/db-copy.js", "--from", from, "--to", url], { cwd: ROOT, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+      expect(cli.status).toBe(1);
+      expect(cli.stderr).toMatch(/is not empty \(releases, audit_events hold rows\); nothing was copied\. Copy into a new, empty database\./);
+      expect((await store.listReleases({})).map((r) => r.version)).toEqual(["9.9.9"]);
+      expect(await store.verifyAudit()).toEqual({ ok: true, count: 1 });
+    });
+  });
+});
