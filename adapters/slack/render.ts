@@ -85,7 +85,7 @@ export function renderCard(card: CardView): SlackMessage {
     blocks.push({ type: "actions", block_id: `card:${card.releaseId}`, elements: renderButtons(card.buttons, card.releaseId) });
   }
   // The fallback is the card as plain text (notifications, screen readers): every word of it is made inert.
-  return { text: topLevelText(md`${card.fallbackText}`), blocks };
+  return { text: topLevelText(md`${truncate(card.fallbackText, LIMITS.sectionText)}`), blocks };
 }
 
 function voteLine(v: VoteLine): string {
@@ -193,5 +193,5 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
     if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(md`…and ${reply.cards.length - shown.length} more not shown here.`)] });
   }
   const blocks = [...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks);
-  return { text: topLevelText(md`${reply.text || (only ? only.fallbackText : " ")}`), blocks };
+  return { text: topLevelText(md`${truncate(reply.text || (only ? only.fallbackText : " "), LIMITS.sectionText)}`), blocks };
 }

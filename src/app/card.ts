@@ -54,6 +54,16 @@ function countdownLine(r: Release, jobs: Job[], now: number): string | null {
   return null;
 }
 
+/** Voters the one-line fallback names; the rest are counted. A card re-renders on every change, so its cost must not grow with the crowd. */
+const FALLBACK_VOTERS = 10;
+
+function fallbackVotes(votes: Vote[]): string {
+  if (!votes.length) return "no votes yet";
+  const named = votes.slice(0, FALLBACK_VOTERS).map((v) => `${v.voterName}: ${CHOICE_LABELS[v.choice]}${v.reason ? ` (${v.reason})` : ""}`);
+  const rest = votes.length - named.length;
+  return `${named.join(", ")}${rest ? `, …and ${rest} more` : ""}`;
+}
+
 /** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
 export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers, now }: CardInput): CardView {
   const result = decide(votes, policy, r.managerId);
@@ -74,7 +84,7 @@ export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers
   const title = `${r.service} ${r.version} → ${r.environment}`;
   const scheduledText = r.scheduledAt === null ? null : formatInZone(r.scheduledAt, r.timezone);
   const countdown = countdownLine(r, pendingJobs, now);
-  const voteText = votes.length ? votes.map((v) => `${v.voterName}: ${CHOICE_LABELS[v.choice]}${v.reason ? ` (${v.reason})` : ""}`).join(", ") : "no votes yet";
+  const voteText = fallbackVotes(votes);
   const live = !isFinal(r.state) && r.state !== "rolled_back";
   const showDecision = r.state === "voting" || r.state === "held";
   return {

@@ -61,6 +61,15 @@ describe("the release card", () => {
     expect(c.fallbackText).toContain("Votes: bob: GO, dave: NO-GO (flaky), erin: abstain");
   });
 
+  it("names the first ten voters in the fallback text and counts the rest, however big the crowd", () => {
+    const crowd = Array.from({ length: 3000 }, (_, i) => vote(`voter${i}`, "go"));
+    const c = card({ votes: crowd });
+    expect(c.fallbackText).toContain("Votes: voter0: GO, voter1: GO,");
+    expect(c.fallbackText).toContain("voter9: GO, …and 2990 more");
+    expect(c.fallbackText).not.toContain("voter10:");
+    expect(c.tally.go).toBe(3000);
+  });
+
   it("says when nobody has voted yet", () => {
     expect(card().fallbackText).toContain("Votes: no votes yet");
   });
