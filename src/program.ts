@@ -5,7 +5,7 @@ import { openStore } from "../db/open-store.js";
 import { createTerminalAdapter } from "../adapters/terminal/index.js";
 import { createBot } from "./app/bot.js";
 import type { Bot } from "./app/bot-api.js";
-import { systemClock, systemTimer, type Logger } from "./app/ports.js";
+import { systemClock, systemTimer, type Clock, type Logger, type Timer } from "./app/ports.js";
 import type { Store } from "./app/store.js";
 import type { Config } from "./config.js";
 import { registerHookRoutes } from "./http/hooks.js";
@@ -23,6 +23,9 @@ export interface ProgramIo {
   portExplicit: boolean;
   /** Whether LOG_LEVEL was set explicitly (a terminal session defaults to warnings only). */
   logLevelExplicit: boolean;
+  /** Real time unless a test runs the whole program on a fake clock. */
+  clock?: Clock;
+  timer?: Timer;
 }
 
 export interface RunningGonogo {
@@ -62,8 +65,8 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const store = db.store;
   const metrics = createMetrics(store);
   // The one place real time enters: everything below reads this clock and waits on this timer.
-  const clock = systemClock;
-  const timer = systemTimer;
+  const clock = io.clock ?? systemClock;
+  const timer = io.timer ?? systemTimer;
   const bot = createBot({ store, config, log, telemetry: metrics.telemetry, clock, timer });
   const stops: Array<() => Promise<void>> = [];
 

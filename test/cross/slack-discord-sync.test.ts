@@ -5,6 +5,7 @@ import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startGonogo, type RunningGonogo } from "../../src/program.js";
+import { createFakeTime } from "../helpers/fake-time.js";
 import { buttonCustomId } from "../../adapters/discord/ids.js";
 import { createFakeSlack, type FakeCall as SlackCall, type FakeSlack } from "../../fakes/slack-api.js";
 import { startFakeDiscord, type FakeDiscord, type Json } from "../../fakes/discord-server.js";
@@ -48,7 +49,10 @@ beforeEach(async () => {
     DISCORD_GUILD_ID: discord.world.guildId,
     DISCORD_API_URL: discord.apiUrl,
   });
-  app = await startGonogo(config, { stdin: new PassThrough(), stdout: new PassThrough(), writeLog: (l) => logs.push(l), portExplicit: true, logLevelExplicit: true });
+  // The whole program on a fake clock: card spacing and retries pass at once and in order, without sleeping.
+  const time = createFakeTime(Date.now());
+  time.fastForward();
+  app = await startGonogo(config, { stdin: new PassThrough(), stdout: new PassThrough(), writeLog: (l) => logs.push(l), portExplicit: true, logLevelExplicit: true, clock: time, timer: time.timer });
   url = `http://127.0.0.1:${app.port}`;
 });
 

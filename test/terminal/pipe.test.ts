@@ -32,8 +32,7 @@ describe("the terminal adapter through a pipe", () => {
         "/submit reason=migration not tested",
         "/release vote R-1 go",
         "/as alice",
-        "/release schedule R-1 in 2s",
-        "/sleep 3s",
+        "/release ship R-1",
         "/release shipped R-1",
       ].join("\n"),
       env,
@@ -42,7 +41,7 @@ describe("the terminal adapter through a pipe", () => {
     expect(first.stdout).toContain("posted  R-1  payments 1.4.2 → staging  [Voting]");
     expect(first.stdout).toContain("Decision: NO-GO: blocked by no-go from dave: migration not tested");
     expect(first.stdout).toContain("Your GO on R-1 replaces your NO-GO. Decision: GO.");
-    expect(first.stdout).toContain("T-0: R-1 is GO.");
+    expect(first.stdout).toContain("R-1 is GO and shipping (started by alice)");
     expect(first.stdout).toContain("R-1 is marked shipped");
     // Piped output carries no colour codes.
     expect(first.stdout).not.toContain("\u001b[");
@@ -52,7 +51,6 @@ describe("the terminal adapter through a pipe", () => {
         "/release status R-1",
         "/press R-1 rollback",
         "/submit reason=error rate 5x",
-        "/sleep 1s",
         "/release recovered R-1",
         "/release retro R-1",
         "/submit went_well=quick vote went_badly=late QA action_items=@dana add canary alerts",
