@@ -66,6 +66,23 @@ describe("voting through the door", () => {
 });
 
 describe("card updates on the clock", () => {
+  it("keeps one interval between the post and the first edit when votes land while the card is being posted", async () => {
+    core = createTestCore();
+    const chat = createRecordingSurface("terminal", 1000);
+    const sentAt: number[] = [];
+    const post = chat.surface.postCard.bind(chat.surface);
+    const update = chat.surface.updateCard.bind(chat.surface);
+    chat.surface.postCard = (channel, card) => (sentAt.push(core.clock.now()), post(channel, card));
+    chat.surface.updateCard = (ref, card) => (sentAt.push(core.clock.now()), update(ref, card));
+    core.bot.attachSurface(chat.surface);
+    // The votes come in while the post is still on its way: nothing is awaited in between.
+    await Promise.all([say("alice", "create api 2.0.0"), say("bob", "vote R-1 abstain"), say("carol", "vote R-1 abstain"), say("dave", "vote R-1 abstain")]);
+    await core.settle();
+    expect(chat.latestCard("R-1")!.tally.abstain).toBe(3);
+    const gaps = sentAt.slice(1).map((t, i) => t - sentAt[i]!);
+    expect(gaps.every((g) => g >= 1000), `sends at ${sentAt.join(", ")}`).toBe(true);
+  });
+
   it("edits a card at most once per the platform's interval: votes inside it land together in one edit", async () => {
     core = createTestCore();
     const chat = createRecordingSurface("terminal", 1000);
