@@ -1,34 +1,11 @@
 import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
-import type { Job, JobKind, RetroAnswer, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { JobKind, RetroAnswer } from "../src/app/store.js";
+import { toDelivery, toJob, type JobMethod } from "./rows.js";
 import type { SyncStore } from "./serialised-store.js";
 import type { DatabaseHandle } from "./client.js";
 import { jobs, retroAnswers, webhookDeliveries } from "./schema.js";
 
-function toJob(r: typeof jobs.$inferSelect): Job {
-  return { id: r.id, releaseId: r.releaseId, kind: r.kind as JobKind, key: r.key, dueAt: r.dueAt, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts };
-}
-
-function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDelivery {
-  return { ...r, kind: r.kind as WebhookKind, status: r.status as WebhookDelivery["status"] };
-}
-
-type JobStore = Pick<
-  SyncStore,
-  | "upsertJob"
-  | "cancelJobs"
-  | "claimDueJobs"
-  | "completeJob"
-  | "retryJob"
-  | "nextJobDueAt"
-  | "listPendingJobs"
-  | "addRetroAnswer"
-  | "listRetroAnswers"
-  | "createDelivery"
-  | "getDelivery"
-  | "updateDelivery"
-  | "listDeliveries"
-  | "recordHookReceipt"
->;
+type JobStore = Pick<SyncStore, JobMethod>;
 
 /**
  * The uncached half of the Store: durable jobs, retro answers, webhook deliveries and

@@ -1,50 +1,16 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { Policy } from "../src/domain/policy.js";
-import type { ReleaseState } from "../src/domain/release.js";
-import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
+import type { Release, Vote } from "../src/domain/types.js";
 import type { MessageRef } from "../src/app/ports.js";
 import type { AuditEvent, NewRelease, Store } from "../src/app/store.js";
 import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
 import { createJobStore } from "./job-store.js";
+import { seqOf, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
 import { auditEvents, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
 
-type ReleaseRow = typeof releases.$inferSelect;
 type RoleBindingRow = typeof roleBindings.$inferSelect;
-
-function seqOf(id: string): number {
-  const n = Number(id.replace(/^R-/, ""));
-  return Number.isInteger(n) ? n : -1;
-}
-
-function toRelease(r: ReleaseRow): Release {
-  return {
-    id: `R-${r.seq}`,
-    seq: r.seq,
-    service: r.service,
-    version: r.version,
-    environment: r.environment,
-    description: r.description,
-    managerId: r.managerId,
-    managerName: r.managerName,
-    channel: { platform: r.channelPlatform, key: r.channelKey, nativeId: r.channelNativeId },
-    scheduledAt: r.scheduledAt,
-    timezone: r.timezone,
-    state: r.state as ReleaseState,
-    stateReason: r.stateReason,
-    createdAt: r.createdAt,
-    createdBy: r.createdBy,
-    decidedGoAt: r.decidedGoAt,
-    shippedAt: r.shippedAt,
-    rollbackRequestedAt: r.rollbackRequestedAt,
-    recoveredAt: r.recoveredAt,
-    retroOpenedAt: r.retroOpenedAt,
-    closedAt: r.closedAt,
-    votesVoidedNote: r.votesVoidedNote,
-    webhookNote: r.webhookNote,
-  };
-}
 
 /** The Store port on SQLite through drizzle, one transaction at a time. Hot paths use prepared statements. */
 export function createSqliteStore(handle: DatabaseHandle): Store {
@@ -75,7 +41,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     if (!byVoter) {
       byVoter = new Map();
       for (const v of getVotesStmt.all({ seq })) {
-        byVoter.set(v.voter, { voter: v.voter, voterName: v.voterName, choice: v.choice as VoteChoice, reason: v.reason, roles: JSON.parse(v.roles) as string[], at: v.at });
+        byVoter.set(v.voter, toVote(v));
       }
       voteCache.set(seq, byVoter);
     }
@@ -177,7 +143,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
         .where(eq(auditEvents.releaseId, releaseId))
         .orderBy(asc(auditEvents.id))
         .all()
-        .map((r) => ({ releaseId: r.releaseId, at: r.at, actor: r.actor, platform: r.platform, type: r.type, data: JSON.parse(r.data) as Record<string, unknown> }));
+        .map(toEvent);
     },
 
     getPolicy(channelKey) {

@@ -1,33 +1,9 @@
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import type { Job, JobKind, WebhookDelivery, WebhookKind } from "../../src/app/store.js";
+import { toDelivery, toJob, type JobMethod } from "../rows.js";
 import { hookReceipts, jobs, retroAnswers, webhookDeliveries } from "./schema.js";
 import type { Queryable, Statements } from "./store.js";
 
-function toJob(r: typeof jobs.$inferSelect): Job {
-  return { id: r.id, releaseId: r.releaseId, kind: r.kind as JobKind, key: r.key, dueAt: r.dueAt, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts };
-}
-
-function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDelivery {
-  return { ...r, kind: r.kind as WebhookKind, status: r.status as WebhookDelivery["status"] };
-}
-
-type JobStatements = Pick<
-  Statements,
-  | "upsertJob"
-  | "cancelJobs"
-  | "claimDueJobs"
-  | "completeJob"
-  | "retryJob"
-  | "nextJobDueAt"
-  | "listPendingJobs"
-  | "addRetroAnswer"
-  | "listRetroAnswers"
-  | "createDelivery"
-  | "getDelivery"
-  | "updateDelivery"
-  | "listDeliveries"
-  | "recordHookReceipt"
->;
+type JobStatements = Pick<Statements, JobMethod>;
 
 /** The PostgreSQL half of the Store that no vote reads: durable jobs, retro answers, webhook deliveries, hook receipts. */
 export function createPgJobStatements(q: Queryable): JobStatements {

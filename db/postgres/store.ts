@@ -2,10 +2,9 @@ import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from "drizzle-orm";
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import type { Policy } from "../../src/domain/policy.js";
-import type { ReleaseState } from "../../src/domain/release.js";
-import type { Release, Vote, VoteChoice } from "../../src/domain/types.js";
-import type { AuditEvent, Store } from "../../src/app/store.js";
+import type { Store } from "../../src/app/store.js";
 import { auditHash, GENESIS, linkProblem, type ChainReport } from "../audit-chain.js";
+import { seqOf, toEvent, toRelease, toVote } from "../rows.js";
 import type { PostgresHandle } from "./client.js";
 import { createPgJobStatements } from "./job-store.js";
 import { auditChainHead, auditEvents, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
@@ -22,27 +21,6 @@ export type Statements = Omit<Store, "transaction">;
  * read-then-write never loses an update to an instance deciding at the same moment.
  */
 export const WRITER_LOCK = 0x676f6e6f77;
-
-type ReleaseRow = typeof releases.$inferSelect;
-
-/** R-<seq> to seq; -1 (no such row) for anything that is not an id PostgreSQL's integer can hold. */
-function seqOf(id: string): number {
-  const n = Number(id.replace(/^R-/, ""));
-  return Number.isInteger(n) && n > 0 && n <= 2_147_483_647 ? n : -1;
-}
-
-function toRelease(r: ReleaseRow): Release {
-  const { seq, channelPlatform, channelKey, channelNativeId, ...rest } = r;
-  return { id: `R-${seq}`, seq, ...rest, channel: { platform: channelPlatform, key: channelKey, nativeId: channelNativeId }, state: r.state as ReleaseState };
-}
-
-function toVote(v: typeof votes.$inferSelect): Vote {
-  return { voter: v.voter, voterName: v.voterName, choice: v.choice as VoteChoice, reason: v.reason, roles: JSON.parse(v.roles) as string[], at: v.at };
-}
-
-function toEvent(r: typeof auditEvents.$inferSelect): AuditEvent {
-  return { releaseId: r.releaseId, at: r.at, actor: r.actor, platform: r.platform, type: r.type, data: JSON.parse(r.data) as Record<string, unknown> };
-}
 
 /** Walks the chain in pages by id, so a long trail is never held in memory at once. */
 async function verifyChainOn(q: Queryable): Promise<ChainReport> {

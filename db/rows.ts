@@ -1,0 +1,53 @@
+import type { AuditEvent, Job, JobKind, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { ReleaseState } from "../src/domain/release.js";
+import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
+import type { auditEvents, jobs, releases, votes, webhookDeliveries } from "./schema.js";
+
+/*
+ * Rows as both dialects read them back (same column names, instants and ids as numbers),
+ * turned into the Store port's values. One copy for SQLite and PostgreSQL.
+ */
+
+/** `R-<seq>` to seq; -1 (no such row) for anything that is not an id a 32-bit integer column holds. */
+export function seqOf(id: string): number {
+  const n = Number(id.replace(/^R-/, ""));
+  return Number.isInteger(n) && n > 0 && n <= 2_147_483_647 ? n : -1;
+}
+
+export function toRelease(r: typeof releases.$inferSelect): Release {
+  const { seq, channelPlatform, channelKey, channelNativeId, ...rest } = r;
+  return { id: `R-${seq}`, seq, ...rest, channel: { platform: channelPlatform, key: channelKey, nativeId: channelNativeId }, state: r.state as ReleaseState };
+}
+
+export function toVote(v: typeof votes.$inferSelect): Vote {
+  return { voter: v.voter, voterName: v.voterName, choice: v.choice as VoteChoice, reason: v.reason, roles: JSON.parse(v.roles) as string[], at: v.at };
+}
+
+export function toEvent(r: typeof auditEvents.$inferSelect): AuditEvent {
+  return { releaseId: r.releaseId, at: r.at, actor: r.actor, platform: r.platform, type: r.type, data: JSON.parse(r.data) as Record<string, unknown> };
+}
+
+export function toJob(r: typeof jobs.$inferSelect): Job {
+  return { id: r.id, releaseId: r.releaseId, kind: r.kind as JobKind, key: r.key, dueAt: r.dueAt, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts };
+}
+
+export function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDelivery {
+  return { ...r, kind: r.kind as WebhookKind, status: r.status as WebhookDelivery["status"] };
+}
+
+/** The Store methods of the half no vote reads: durable jobs, retro answers, webhook deliveries, hook receipts. */
+export type JobMethod =
+  | "upsertJob"
+  | "cancelJobs"
+  | "claimDueJobs"
+  | "completeJob"
+  | "retryJob"
+  | "nextJobDueAt"
+  | "listPendingJobs"
+  | "addRetroAnswer"
+  | "listRetroAnswers"
+  | "createDelivery"
+  | "getDelivery"
+  | "updateDelivery"
+  | "listDeliveries"
+  | "recordHookReceipt";
