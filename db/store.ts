@@ -54,7 +54,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   const bindingsOfStmt = sqlite.prepare<[string], RoleBindingRow>("SELECT subject, role, granted_by AS grantedBy, at FROM role_bindings WHERE subject = ?");
 
   /** A rolled-back transaction may have left the votes' cache and the chain's tip ahead of the file. */
-  function forgetCaches(): void {
+  function forgetAfterRollback(): void {
     voteCache.clear();
     lastHash = readLastHash();
   }
@@ -183,5 +183,5 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
     ...createJobStore(handle),
   };
-  return serialiseTransactions(statements, sqlite, forgetCaches);
+  return serialiseTransactions(statements, sqlite, forgetAfterRollback);
 }
