@@ -19,6 +19,10 @@ const TABLES: Array<[name: string, from: Table, to: Table]> = [
   ["retro_answers", sqliteSchema.retroAnswers, pgSchema.retroAnswers],
   ["hook_receipts", sqliteSchema.hookReceipts, pgSchema.hookReceipts],
   ["webhook_deliveries", sqliteSchema.webhookDeliveries, pgSchema.webhookDeliveries],
+  ["freeze_windows", sqliteSchema.freezeWindows, pgSchema.freezeWindows],
+  ["deploy_locks", sqliteSchema.deployLocks, pgSchema.deployLocks],
+  ["deploy_queue", sqliteSchema.deployQueue, pgSchema.deployQueue],
+  ["freeze_overrides", sqliteSchema.freezeOverrides, pgSchema.freezeOverrides],
 ];
 
 /** Identity columns whose next value must follow the copied ids. */
@@ -28,6 +32,7 @@ const IDENTITIES: Array<[table: string, column: string]> = [
   ["jobs", "id"],
   ["retro_answers", "id"],
   ["webhook_deliveries", "id"],
+  ["freeze_windows", "id"],
 ];
 
 const BATCH = 500;

@@ -157,3 +157,64 @@ export const webhookDeliveries = sqliteTable("webhook_deliveries", {
   createdAt: integer("created_at").notNull(),
   deliveredAt: integer("delivered_at"),
 });
+
+/** Freeze windows per channel (`F-<id>`): a one-off span of instants, or a weekly span of wall-clock times in `zone`. */
+export const freezeWindows = sqliteTable(
+  "freeze_windows",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    channelKey: text("channel_key").notNull(),
+    kind: text("kind").notNull(),
+    startAt: integer("start_at"),
+    endAt: integer("end_at"),
+    startDay: integer("start_day"),
+    startMinute: integer("start_minute"),
+    endDay: integer("end_day"),
+    endMinute: integer("end_minute"),
+    zone: text("zone").notNull(),
+    reason: text("reason"),
+    createdBy: text("created_by").notNull(),
+    createdByName: text("created_by_name").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("freeze_windows_channel_idx").on(t.channelKey)],
+);
+
+/** Locked service + environment pairs: at most one lock each, set by a rollback or by hand. */
+export const deployLocks = sqliteTable(
+  "deploy_locks",
+  {
+    service: text("service").notNull(),
+    environment: text("environment").notNull(),
+    reason: text("reason").notNull(),
+    lockedBy: text("locked_by").notNull(),
+    lockedByName: text("locked_by_name").notNull(),
+    at: integer("at").notNull(),
+    releaseId: text("release_id"),
+  },
+  (t) => [primaryKey({ columns: [t.service, t.environment] })],
+);
+
+/** GO releases waiting for their service + environment, oldest first; one entry per release. */
+export const deployQueue = sqliteTable(
+  "deploy_queue",
+  {
+    releaseId: text("release_id").primaryKey(),
+    service: text("service").notNull(),
+    environment: text("environment").notNull(),
+    behind: text("behind").notNull(),
+    queuedAt: integer("queued_at").notNull(),
+    scheduledAt: integer("scheduled_at"),
+  },
+  (t) => [index("deploy_queue_target_idx").on(t.service, t.environment, t.queuedAt)],
+);
+
+/** Who shipped a release inside a freeze, and why: shown on its card. */
+export const freezeOverrides = sqliteTable("freeze_overrides", {
+  releaseId: text("release_id").primaryKey(),
+  by: text("by").notNull(),
+  byName: text("by_name").notNull(),
+  reason: text("reason").notNull(),
+  freeze: text("freeze").notNull(),
+  at: integer("at").notNull(),
+});

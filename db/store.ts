@@ -5,6 +5,7 @@ import type { MessageRef } from "../src/app/ports.js";
 import type { AuditEvent, NewRelease, Store } from "../src/app/store.js";
 import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
+import { createGuardStore } from "./guard-store.js";
 import { createJobStore } from "./job-store.js";
 import { seqOf, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
@@ -182,6 +183,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
         .run();
     },
     ...createJobStore(handle),
+    ...createGuardStore(handle),
   };
   return serialiseTransactions(statements, sqlite, forgetAfterRollback);
 }

@@ -167,3 +167,64 @@ export const webhookDeliveries = pgTable("webhook_deliveries", {
   createdAt: ms("created_at").notNull(),
   deliveredAt: ms("delivered_at"),
 });
+
+/** Freeze windows per channel (`F-<id>`): a one-off span of instants, or a weekly span of wall-clock times in `zone`. */
+export const freezeWindows = pgTable(
+  "freeze_windows",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    channelKey: text("channel_key").notNull(),
+    kind: text("kind").notNull(),
+    startAt: ms("start_at"),
+    endAt: ms("end_at"),
+    startDay: integer("start_day"),
+    startMinute: integer("start_minute"),
+    endDay: integer("end_day"),
+    endMinute: integer("end_minute"),
+    zone: text("zone").notNull(),
+    reason: text("reason"),
+    createdBy: text("created_by").notNull(),
+    createdByName: text("created_by_name").notNull(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [index("freeze_windows_channel_idx").on(t.channelKey)],
+);
+
+/** Locked service + environment pairs: at most one lock each, set by a rollback or by hand. */
+export const deployLocks = pgTable(
+  "deploy_locks",
+  {
+    service: text("service").notNull(),
+    environment: text("environment").notNull(),
+    reason: text("reason").notNull(),
+    lockedBy: text("locked_by").notNull(),
+    lockedByName: text("locked_by_name").notNull(),
+    at: ms("at").notNull(),
+    releaseId: text("release_id"),
+  },
+  (t) => [primaryKey({ columns: [t.service, t.environment] })],
+);
+
+/** GO releases waiting for their service + environment, oldest first; one entry per release. */
+export const deployQueue = pgTable(
+  "deploy_queue",
+  {
+    releaseId: text("release_id").primaryKey(),
+    service: text("service").notNull(),
+    environment: text("environment").notNull(),
+    behind: text("behind").notNull(),
+    queuedAt: ms("queued_at").notNull(),
+    scheduledAt: ms("scheduled_at"),
+  },
+  (t) => [index("deploy_queue_target_idx").on(t.service, t.environment, t.queuedAt)],
+);
+
+/** Who shipped a release inside a freeze, and why: shown on its card. */
+export const freezeOverrides = pgTable("freeze_overrides", {
+  releaseId: text("release_id").primaryKey(),
+  by: text("by").notNull(),
+  byName: text("by_name").notNull(),
+  reason: text("reason").notNull(),
+  freeze: text("freeze").notNull(),
+  at: ms("at").notNull(),
+});

@@ -6,6 +6,7 @@ import type { Store } from "../../src/app/store.js";
 import { auditHash, GENESIS, linkProblem, type ChainReport } from "../audit-chain.js";
 import { seqOf, toEvent, toRelease, toVote } from "../rows.js";
 import type { PostgresHandle } from "./client.js";
+import { createPgGuardStatements } from "./guard-store.js";
 import { createPgJobStatements } from "./job-store.js";
 import { auditChainHead, auditEvents, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
 import type * as schema from "./schema.js";
@@ -158,6 +159,7 @@ export function createPgStatements(q: Queryable): Statements {
         .where(and(eq(messageRefs.releaseSeq, seqOf(releaseId)), eq(messageRefs.platform, ref.platform), eq(messageRefs.channelKey, ref.channel.key), eq(messageRefs.messageId, ref.messageId)));
     },
     ...createPgJobStatements(q),
+    ...createPgGuardStatements(q),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Policy } from "../domain/policy.js";
 import type { ReleaseState } from "../domain/release.js";
 import type { ChannelRef, Release, UserId, Vote } from "../domain/types.js";
+import type { DeployLock, FreezeOverride, QueueEntry } from "../domain/deploy-lock.js";
+import type { Freeze } from "../domain/freeze.js";
 import type { MessageRef } from "./ports.js";
 
 export type NewRelease = Omit<Release, "id" | "seq">;
@@ -19,7 +21,8 @@ export interface AuditEvent {
   data: Record<string, unknown>;
 }
 
-export type JobKind = "reminder" | "t0" | "retro_open" | "retro_close" | "webhook";
+/** `queue_start`: the head of a service + environment's queue starts shipping (deploy-queue.ts). */
+export type JobKind = "reminder" | "t0" | "retro_open" | "retro_close" | "webhook" | "queue_start";
 
 export interface Job {
   id: number;
@@ -77,7 +80,7 @@ export interface WebhookDelivery {
  * transaction use only `tx` (the store itself would wait for the transaction it is in).
  * `test/contracts/store-contract.ts` is the definition of this port; every implementation passes it.
  */
-export interface Store {
+export interface Store extends GuardStore {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 
   insertRelease(r: NewRelease): Promise<Release>;
@@ -138,6 +141,34 @@ export interface Store {
   getDelivery(id: number): Promise<WebhookDelivery | undefined>;
   updateDelivery(id: number, patch: Partial<Pick<WebhookDelivery, "status" | "attempts" | "lastStatus" | "lastError" | "deliveredAt">>): Promise<void>;
   listDeliveries(releaseId: string): Promise<WebhookDelivery[]>;
+}
+
+/** Freeze windows, deploy locks, the deploy queue and freeze overrides (domain/freeze.ts, domain/deploy-lock.ts). */
+export interface GuardStore {
+  addFreeze(f: Omit<Freeze, "id">): Promise<Freeze>;
+  /** A channel's freezes, oldest first. */
+  listFreezes(channelKey: string): Promise<Freeze[]>;
+  /** Deletes a freeze and returns it, or undefined when there was none. */
+  removeFreeze(id: number): Promise<Freeze | undefined>;
+
+  getLock(service: string, environment: string): Promise<DeployLock | undefined>;
+  /** Sets a lock; false (and the existing lock kept) when the pair is already locked. */
+  addLock(lock: DeployLock): Promise<boolean>;
+  /** Lifts a lock and returns it, or undefined when the pair was not locked. */
+  removeLock(service: string, environment: string): Promise<DeployLock | undefined>;
+  listLocks(): Promise<DeployLock[]>;
+
+  /** Puts a release in its service + environment's queue (a second call for it changes nothing). */
+  enqueue(entry: QueueEntry): Promise<void>;
+  /** The queue, oldest first: of one service + environment, or all of them. */
+  listQueue(target?: { service: string; environment: string }): Promise<QueueEntry[]>;
+  getQueueEntry(releaseId: string): Promise<QueueEntry | undefined>;
+  /** Takes a release out of the queue; false when it was not in it. */
+  dequeue(releaseId: string): Promise<boolean>;
+
+  /** Records the one freeze override of a release (a second one changes nothing). */
+  addOverride(o: FreezeOverride): Promise<void>;
+  getOverride(releaseId: string): Promise<FreezeOverride | undefined>;
 }
 
 export type { ChannelRef };
