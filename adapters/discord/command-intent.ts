@@ -37,7 +37,8 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
   const manager = val("manager");
   const days = opts.get("days")?.value;
   const fields: CommandFields = {
-    id: val("id"),
+    // A freeze id (freeze remove) fills the same field as a release id.
+    id: val("id") ?? val("freeze"),
     service: val("service"),
     version: val("version"),
     when: val("when"),
@@ -54,6 +55,10 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
     days: typeof days === "number" ? days : val("days"),
     from: val("from"),
     to: val("to"),
+    start: val("start"),
+    until: val("until"),
+    // Present but blank is still an override: the core then asks for the reason.
+    override: opts.has("override") ? String(opts.get("override")?.value ?? "") : null,
   };
 
   if (subcommand.name === "role") {

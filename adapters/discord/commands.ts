@@ -83,7 +83,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           // One box for both: the longer limit; the core holds a version to its own.
           str("value", "The new value", { required: true, max_length: Math.max(max("version"), max("description")) }),
         ]),
-        sub("ship", "Start the deploy (needs GO)", [id()]),
+        sub("ship", "Start the deploy (needs GO)", [id(), str("override", "Ship inside a freeze anyway: why (admins and release-managers)", { max_length: max("overrideReason") })]),
         sub("shipped", "Mark the release as deployed", [id()]),
         sub("hold", "Put the release on hold", [id(), reason("holdReason", "Why it is held")]),
         sub("cancel", "Cancel the release", [id(), reason("cancelReason", "Why it is cancelled")]),
@@ -105,6 +105,19 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           id(false),
           str("from", "Export from this date, e.g. 2030-01-01", { max_length: max("auditDate") }),
           str("to", "Export up to this date, e.g. 2030-01-31", { max_length: max("auditDate") }),
+        ]),
+        sub("freeze", "Add, list or remove freeze windows (no release ships inside one)", [
+          choice("action", "What to do", [["add", "add"], ["list", "list"], ["remove", "remove"]]),
+          str("start", "2030-12-24 00:00, now, or weekly fri 16:00", { max_length: max("when") }),
+          str("until", "2031-01-05 09:00, or for weekly: mon 09:00", { max_length: max("when") }),
+          str("reason", "Why, e.g. year-end (shown on held releases)", { max_length: max("freezeReason") }),
+          str("freeze", "Freeze to remove, e.g. F-2", { max_length: max("releaseId") }),
+        ]),
+        sub("lock", "Lock or unlock deploys of a service + environment, or list locks and queues", [
+          choice("action", "What to do", [["lock", "lock"], ["unlock", "unlock"], ["list", "list"]]),
+          str("service", "Service name, e.g. payments", { max_length: max("service") }),
+          str("environment", "Environment (default production)", { max_length: max("environment") }),
+          str("reason", "Why (required to lock and unlock)", { max_length: max("lockReason") }),
         ]),
         sub("help", "How to use /release"),
       ],

@@ -109,7 +109,7 @@ function answerFor(reply: Reply): InteractionReplyOptions & { flags: MessageFlag
   const base = { flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
   switch (reply.type) {
     case "message": {
-      const m = renderReplyMessage(reply.text, reply.cards);
+      const m = renderReplyMessage(reply.text, reply.cards, reply.lines);
       // Files (audit exports) travel as attachments of the private reply: only the asker sees them.
       const files = reply.files?.map((f) => ({ attachment: Buffer.from(f.content, "utf8"), name: f.name }));
       return { ...base, content: m.content, embeds: m.embeds, components: m.components, ...(files?.length ? { files } : {}) };

@@ -12,7 +12,7 @@ import {
 } from "discord.js";
 import type { CardAction } from "../../src/app/events.js";
 import { parseSubject } from "../../src/domain/identity.js";
-import type { ButtonView, CardView, FormView, NoticeView, VoteLine } from "../../src/app/views.js";
+import type { ButtonView, CardView, FormView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
 import { buttonCustomId, formCustomId } from "./ids.js";
 import { LIMITS, clip, fitEmbeds } from "./limits.js";
 
@@ -133,6 +133,8 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
     { name: "Environment", value: fit(md`${clip(card.environment, 100)}`, LIMITS.fieldValue), inline: true },
     { name: "Manager", value: fit(md`${clip(card.managerName, 100)}`, LIMITS.fieldValue), inline: true },
   ];
+  const guards = (card.guards ?? []).map((g) => (g.until ? md`${g.icon} ${clip(g.text, 300)} ${discordTime(g.until.at, "F")}` : md`${g.icon} ${clip(g.text, 300)}`).markup);
+  if (guards.length) fields.push({ name: "Guardrails", value: clip(guards.join("\n"), LIMITS.fieldValue), inline: false });
   if (card.scheduledAt !== null) {
     fields.push({ name: "Release time", value: md`${discordTime(card.scheduledAt, "F")}\n${discordTime(card.scheduledAt, "R")}`.markup, inline: false });
   }
@@ -211,13 +213,18 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
 }
 
 /** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
-export function renderReplyMessage(text: string, cards: CardView[]): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
+/** Reply lines whose instants each viewer reads in local time (`<t:…:F>`). */
+export function replyLines(lines: ReplyPart[][]): string {
+  return lines.map((parts) => parts.map((p) => (typeof p === "string" ? md`${clip(p, 300)}` : discordTime(p.at, "F")).markup).join("")).join("\n");
+}
+
+export function renderReplyMessage(text: string, cards: CardView[], lines: ReplyPart[][] = []): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
   const shown = cards.slice(0, LIMITS.embedsPerMessage);
   const single = shown.length === 1 ? shown[0] : undefined;
   const embeds = fitEmbeds(shown.map((c) => renderCardEmbed(c, { compact: !single })));
   const more = cards.length > shown.length ? `\n… and ${cards.length - shown.length} more (see \`/release list\`).` : "";
   return {
-    content: fit(md`${clip(text, LIMITS.content - more.length - 20) || (cards.length ? "" : "Done.")}${{ markup: more }}`, LIMITS.content),
+    content: fit(md`${clip(text, LIMITS.content - more.length - 20) || (cards.length ? "" : "Done.")}${{ markup: lines.length ? `\n${replyLines(lines)}` : "" }}${{ markup: more }}`, LIMITS.content),
     embeds,
     components: single && !single.resolved ? renderButtons(single.releaseId, single.buttons) : [],
   };

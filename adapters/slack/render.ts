@@ -1,5 +1,5 @@
 import type { types as slack } from "@slack/bolt";
-import type { ButtonView, CardView, NoticeView, VoteLine } from "../../src/app/views.js";
+import type { ButtonView, CardView, GuardView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
 import type { Decision } from "../../src/domain/decision.js";
 import type { ReleaseState } from "../../src/domain/release.js";
 import { LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
@@ -74,6 +74,9 @@ export function renderCard(card: CardView): SlackMessage {
   }
   blocks.push({ type: "section", fields: fields.map((f) => mrkdwn(f, LIMITS.fieldText)) });
 
+  const guards = (card.guards ?? []).map(guardLine);
+  if (guards.length) blocks.push({ type: "section", text: mrkdwn(joinMd(guards, "\n")) });
+
   if (card.description) blocks.push({ type: "section", text: mrkdwn(md`${card.description}`, 1500) });
 
   for (const text of voteSections(card)) blocks.push({ type: "section", text: mrkdwn({ markup: text }) });
@@ -86,6 +89,16 @@ export function renderCard(card: CardView): SlackMessage {
   }
   // The fallback is the card as plain text (notifications, screen readers): every word of it is made inert.
   return { text: topLevelText(md`${truncate(card.fallbackText, LIMITS.sectionText)}`), blocks };
+}
+
+/** A freeze, lock, queue or override line; a freeze's end shows in each viewer's own time. */
+function guardLine(g: GuardView): Mrkdwn {
+  return g.until ? md`${g.icon} *${g.text}* ${slackDate(g.until.at, g.until.text)}` : md`${g.icon} *${g.text}*`;
+}
+
+/** A reply line whose instants each viewer reads in local time. */
+function replyLine(parts: ReplyPart[]): Mrkdwn {
+  return joinMd(parts.map((p) => (typeof p === "string" ? md`${p}` : slackDate(p.at, p.text))), "");
 }
 
 function voteLine(v: VoteLine): string {
@@ -180,8 +193,9 @@ export function textSections(text: string, lead: Mrkdwn = md``): slack.KnownBloc
  * The private answer to the person who acted: the core's text, then one card in full or
  * several as summaries, always within one message's 50 blocks.
  */
-export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean }): SlackMessage {
+export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean; lines?: ReplyPart[][] }): SlackMessage {
   const textBlocks = textSections(reply.text, reply.error ? md`:warning: ` : md``).slice(0, 10);
+  if (reply.lines?.length) textBlocks.push({ type: "section", text: mrkdwn(joinMd(reply.lines.map(replyLine), "\n")) });
   let cardBlocks: slack.KnownBlock[] = [];
   const [only] = reply.cards;
   if (reply.cards.length === 1 && only) cardBlocks = renderCard(only).blocks;

@@ -1,4 +1,4 @@
-import type { CardView, FormView, NoticeView, Reply } from "../../src/app/views.js";
+import { guardText, replyLineText, type CardView, type FormView, type NoticeView, type Reply } from "../../src/app/views.js";
 import { displayName } from "../../src/domain/identity.js";
 import type { Paint } from "./safe-text.js";
 
@@ -23,6 +23,7 @@ export function renderCard(card: CardView, p: Paint, heading = ""): string {
     lines.push(`    ${v.voterName}: ${mark}${v.reason ? ` — ${v.reason}` : ""}`);
   }
   if (card.scheduledText) lines.push(`  When: ${card.scheduledText}${card.countdownLine ? `  (${card.countdownLine})` : ""}`);
+  for (const g of card.guards ?? []) lines.push(`  ${guardText(g)}`);
   for (const n of card.notes) lines.push(`  ${p.dim("•")} ${n}`);
   if (card.buttons.length) lines.push(`  Buttons: ${card.buttons.map((b) => `[${b.label}] /press ${card.releaseId} ${PRESS_WORDS[b.action]}`).join("   ")}`);
   return `${p.dim("┌──")}\n${lines.map((l) => `${p.dim("│")} ${l}`).join("\n")}\n${p.dim("└──")}`;
@@ -45,7 +46,7 @@ export function renderReply(reply: Reply, p: Paint): string {
   switch (reply.type) {
     case "message": {
       const text = reply.error ? p.red(reply.text) : reply.text;
-      return [`${p.dim("(private)")} ${text}`, ...reply.cards.map((c) => renderCard(c, p))].join("\n");
+      return [`${p.dim("(private)")} ${text}`, ...(reply.lines ?? []).map((l) => `  ${replyLineText(l)}`), ...reply.cards.map((c) => renderCard(c, p))].join("\n");
     }
     case "form":
       return renderForm(reply.form, p);

@@ -49,6 +49,21 @@ export interface AuditEventData {
   deploy_started: { url: string | null };
   deploy_failed: { url: string | null };
   alert_received: { severity: (typeof ALERT_SEVERITIES)[number]; summary: string; link: string | null };
+  /** A freeze window added or removed in a channel: `F-2`, its window in words, its reason. */
+  freeze_added: { freeze: string; channel: string; window: string; reason: string | null };
+  freeze_removed: { freeze: string; channel: string; window: string; reason: string | null };
+  /** A service + environment locked by a confirmed rollback (`releaseId`) or by hand (null). */
+  deploy_locked: { service: string; environment: string; reason: string; releaseId: string | null };
+  deploy_unlocked: { service: string; environment: string; reason: string; lockReason: string; lockedBy: string };
+  /** An admin or release-manager shipped inside a freeze. */
+  freeze_overridden: { freeze: string; until: number; reason: string };
+  /** T-0 (or ship) came while its service + environment was busy: it waits behind `behind`. */
+  queued: { service: string; environment: string; behind: string };
+  /** The queue started it once the release ahead was shipped or rolled back. */
+  queue_started: { service: string; environment: string };
+  /** T-0 (or its turn in the queue) came inside a freeze, or while its service + environment was locked. */
+  held_by_freeze: { freeze: string; until: number };
+  held_by_lock: { service: string; environment: string; lockReason: string };
 }
 
 export type AuditEventType = keyof AuditEventData;
@@ -81,6 +96,15 @@ const KNOWN_TYPES = {
   deploy_started: true,
   deploy_failed: true,
   alert_received: true,
+  freeze_added: true,
+  freeze_removed: true,
+  deploy_locked: true,
+  deploy_unlocked: true,
+  freeze_overridden: true,
+  queued: true,
+  queue_started: true,
+  held_by_freeze: true,
+  held_by_lock: true,
 } satisfies Record<AuditEventType, true>;
 
 export function isAuditEventType(type: string): type is AuditEventType {

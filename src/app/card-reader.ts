@@ -1,4 +1,5 @@
 import { buildCard } from "./card.js";
+import { guardsOf } from "./card-guards.js";
 import { policyFor, type Ctx } from "./context.js";
 import type { CardView } from "./views.js";
 
@@ -16,5 +17,6 @@ export async function readCard(ctx: CardReadCtx, releaseId: string): Promise<Car
     pendingJobs: await ctx.store.listPendingJobs(releaseId),
     retroAnswers: release.retroOpenedAt ? await ctx.store.listRetroAnswers(releaseId) : [],
     now: ctx.clock.now(),
+    guards: await guardsOf(ctx, release),
   });
 }

@@ -6,7 +6,7 @@ import { CHOICE_LABELS } from "../domain/votes.js";
 import type { Release, Vote } from "../domain/types.js";
 import type { Policy } from "../domain/policy.js";
 import type { Job, RetroAnswer } from "./store.js";
-import type { ButtonView, CardView } from "./views.js";
+import { guardText, type ButtonView, type CardView, type GuardView } from "./views.js";
 
 export interface CardInput {
   release: Release;
@@ -15,6 +15,8 @@ export interface CardInput {
   pendingJobs: Job[];
   retroAnswers: RetroAnswer[];
   now: number;
+  /** Freeze, lock, queue and override lines (card-guards.ts). */
+  guards?: GuardView[];
 }
 
 const VOTE_BUTTONS: ButtonView[] = [
@@ -65,7 +67,7 @@ function fallbackVotes(votes: Vote[]): string {
 }
 
 /** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
-export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers, now }: CardInput): CardView {
+export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers, now, guards = [] }: CardInput): CardView {
   const result = decide(votes, policy, r.managerId);
   const tally = {
     go: votes.filter((v) => v.choice === "go").length,
@@ -110,11 +112,13 @@ export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers
     notes,
     buttons: buttonsFor(r),
     resolved: !live && buttonsFor(r).length === 0,
+    guards,
     fallbackText: [
       `${r.id} ${title} [${STATE_LABELS[r.state]}]`,
       showDecision ? `Decision: ${decisionLine}` : null,
       `Votes: ${voteText}`,
       scheduledText ? `When: ${scheduledText}${countdown ? ` (${countdown})` : ""}` : null,
+      ...guards.map(guardText),
       ...notes,
     ]
       .filter(Boolean)

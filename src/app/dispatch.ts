@@ -18,6 +18,8 @@ import { auditExport, auditTimeline, auditVerify } from "./use-cases/audit.js";
 import { statsReply, statsReport } from "./use-cases/stats.js";
 import { applyAlert, applyDeployReport, type HookOutcome } from "./use-cases/hooks.js";
 import type { HookEvent } from "./bot-api.js";
+import { addFreeze, listFreezes, removeFreeze } from "./use-cases/freeze.js";
+import { listLocks, lockCommand, unlockCommand } from "./use-cases/deploy-lock.js";
 import type { CardView } from "./views.js";
 import type { Actor } from "../domain/types.js";
 import type { StatsReport } from "../domain/stats.js";
@@ -87,7 +89,7 @@ async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
         case "update":
           return await updateRelease(ctx, actor, platform, cmd.id, cmd.field, cmd.value);
         case "ship":
-          return await shipCommand(ctx, actor, platform, cmd.id);
+          return await shipCommand(ctx, actor, platform, cmd.id, cmd.override);
         case "shipped":
           return await shippedCommand(ctx, actor, platform, cmd.id);
         case "hold":
@@ -107,6 +109,15 @@ async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
           return cmd.op === "export" ? await auditExport(ctx, actor, channel, cmd.from, cmd.to) : await auditVerify(ctx, actor);
         case "stats":
           return await statsReply(ctx, cmd.service, cmd.days);
+        case "freeze":
+          if (cmd.op === "list") return await listFreezes(ctx, channel);
+          return cmd.op === "add" ? await addFreeze(ctx, actor, channel, cmd.spec, cmd.reason) : await removeFreeze(ctx, actor, channel, cmd.freezeId);
+        case "lock":
+          return await lockCommand(ctx, actor, platform, cmd.service, cmd.environment, cmd.reason);
+        case "unlock":
+          return await unlockCommand(ctx, actor, platform, cmd.service, cmd.environment, cmd.reason);
+        case "locks":
+          return await listLocks(ctx);
         case "role":
           if (cmd.op === "list") return await listRoles(ctx);
           return cmd.op === "grant" ? await grantRole(ctx, actor, platform, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);

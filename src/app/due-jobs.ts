@@ -7,6 +7,8 @@ import { holdRelease, startShipping } from "./use-cases/lifecycle.js";
 import { closeAfterRetro, openRetro } from "./use-cases/retro.js";
 import type { Job } from "./store.js";
 import { transition } from "../domain/release.js";
+import { gateOf, queueRelease } from "./deploy-gate.js";
+import { holdByGate, startFromQueue } from "./use-cases/deploy-queue.js";
 
 /** What a due job does: reminders, T-0, and opening and closing the retro. Webhook jobs are in webhook-delivery.ts. */
 
@@ -60,7 +62,14 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       if (!stillCurrent(release, job)) break;
       const policy = await policyFor(ctx, release.channel.key);
       const d = decide(await ctx.store.getVotes(release.id), policy, release.managerId);
-      if (d.decision === "go") {
+      // A lock or a freeze holds it even without GO: the card then says what to lift first.
+      const gate = await gateOf(ctx, release, false);
+      if (gate.kind === "locked" || gate.kind === "frozen") {
+        await holdByGate(ctx, release, gate, SCHEDULER, "scheduler", "T-0");
+      } else if (d.decision === "go" && gate.kind === "queued") {
+        await queueRelease(ctx, release, gate.behind, SCHEDULER, "scheduler");
+        ctx.effects.push(notice(release.id, `⏳ T-0: ${release.id} is GO and queued behind ${gate.behind}; it starts shipping when ${gate.behind} is shipped or rolled back.`));
+      } else if (d.decision === "go") {
         ctx.effects.push(notice(release.id, `🟢 T-0: ${release.id} is GO.`));
         await startShipping(ctx, release, SCHEDULER, "scheduler");
       } else if (policy.t0 === "cancel") {
@@ -80,6 +89,9 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       break;
     case "retro_close":
       if (release) await closeAfterRetro(ctx, release);
+      break;
+    case "queue_start":
+      await startFromQueue(ctx, String(job.payload.service), String(job.payload.environment));
       break;
     case "webhook":
       throw new Error("webhook jobs are delivered by webhook-delivery.ts");

@@ -1,4 +1,4 @@
-import type { CardView, Reply } from "./views.js";
+import type { CardView, Reply, ReplyPart } from "./views.js";
 
 export function ok(text: string, cards: CardView[] = []): Reply {
   return { type: "message", text, cards, error: false };
@@ -6,4 +6,9 @@ export function ok(text: string, cards: CardView[] = []): Reply {
 
 export function failure(text: string): Reply {
   return { type: "message", text, cards: [], error: true };
+}
+
+/** A reply whose lines hold instants each viewer reads in local time. */
+export function okLines(text: string, lines: ReplyPart[][]): Reply {
+  return { type: "message", text, cards: [], error: false, lines };
 }

@@ -50,6 +50,27 @@ export interface CardView {
   resolved: boolean;
   /** Plain text for notifications and platforms that cannot show the rich card. */
   fallbackText: string;
+  /** What holds it back or let it through: a freeze, a deploy lock, its place in the queue, a freeze override. */
+  guards?: GuardView[];
+}
+
+/** One guardrail line on a card: `⛔ in freeze 'year-end' until` + the end, shown in each viewer's zone where the platform can. */
+export interface GuardView {
+  kind: "freeze" | "lock" | "queue" | "override";
+  icon: string;
+  text: string;
+  /** The instant that ends the line (a freeze's end), with its channel-zone text as fallback. */
+  until: { at: number; text: string } | null;
+}
+
+/** The guard line as plain text. */
+export function guardText(g: GuardView): string {
+  return `${g.icon} ${g.text}${g.until ? ` ${g.until.text}` : ""}`;
+}
+
+/** A reply line as plain text (instants in the channel's zone). */
+export function replyLineText(parts: ReplyPart[]): string {
+  return parts.map((p) => (typeof p === "string" ? p : p.text)).join("");
 }
 
 /** A thread reply under a card: reminders, T-0, rollback, retro prompts. */
@@ -95,8 +116,15 @@ export interface FileView {
   content: string;
 }
 
+/**
+ * A piece of a reply line: text, or an instant that Slack (`<!date^…>`) and Discord (`<t:…>`)
+ * show in each viewer's own zone; `text` is the channel-zone form for the terminal and fallbacks.
+ */
+export type ReplyPart = string | { at: number; text: string };
+
 export type Reply =
-  | { type: "message"; text: string; cards: CardView[]; error: boolean; files?: FileView[] }
+  /** `lines`: more lines after `text`, with instants each viewer reads in local time (the freeze list). */
+  | { type: "message"; text: string; cards: CardView[]; error: boolean; files?: FileView[]; lines?: ReplyPart[][] }
   | { type: "form"; form: FormView }
   /** A submitted form had bad fields: show these messages next to the fields. */
   | { type: "form_errors"; errors: Record<string, string>; text: string };

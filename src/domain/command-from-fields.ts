@@ -16,6 +16,7 @@ import {
 import { UserError } from "./errors.js";
 import { checkLength, checkSubject } from "./limits.js";
 import { parseChoice } from "./votes.js";
+import { FREEZE_USAGE, parseFreezeId, readWeekTime } from "./freeze.js";
 
 /**
  * The values of one `/release` command, each in a field of its own: Discord's typed
@@ -47,6 +48,11 @@ export interface CommandFields {
   days?: number | string | null | undefined;
   from?: string | null | undefined;
   to?: string | null | undefined;
+  /** freeze add: when the window starts (`2030-12-24 00:00`, `now`, `weekly fri 16:00`) and ends (`mon 09:00`). */
+  start?: string | null | undefined;
+  until?: string | null | undefined;
+  /** ship: the reason an admin or release-manager ships inside a freeze. */
+  override?: string | null | undefined;
 }
 
 /** Trimmed, or null when blank or absent. */
@@ -91,7 +97,19 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
     }
     case "update":
       return updateFromFields(id("`/release update R-1 version 1.2.4`"), fields);
-    case "ship":
+    case "ship": {
+      const rid = id("`/release ship R-1`");
+      if (fields.override === null || fields.override === undefined) return { name: "ship", id: rid };
+      const override = given(fields.override);
+      if (!override) throw new UserError("override_usage", `Say why it must ship inside the freeze: \`/release ship ${rid} override hotfix for incident 42\`.`);
+      return { name: "ship", id: rid, override: checkLength("overrideReason", override) };
+    }
+    case "freeze":
+      return freezeFromFields(fields);
+    case "lock":
+    case "unlock":
+    case "locks":
+      return lockFromFields(word, fields);
     case "shipped":
     case "recovered":
     case "retro":
@@ -164,4 +182,41 @@ function auditFromFields(fields: CommandFields): Command {
   const usage = "`/release audit R-1`, `/release audit export [from] [to]` or `/release audit verify`";
   if (op !== "timeline") throw new UserError("audit_usage", `\`${action}\` is not an audit action. Use ${usage}.`);
   return { name: "audit", op: "timeline", id: normalizeReleaseId(given(fields.id), usage) };
+}
+
+function freezeFromFields(fields: CommandFields): Command {
+  const op = given(fields.action)?.toLowerCase() ?? "list";
+  if (op === "list") return { name: "freeze", op: "list" };
+  if (op === "remove") return { name: "freeze", op: "remove", freezeId: parseFreezeId(given(fields.id)) };
+  if (op !== "add") throw new UserError("freeze_usage", `\`${op}\` is not a freeze action. Use \`/release freeze add …\`, \`/release freeze list\` or \`/release freeze remove F-2\`.`);
+  const start = given(fields.start);
+  const until = given(fields.until);
+  if (!start || !until) throw new UserError("freeze_usage", `Say when the freeze starts and ends: ${FREEZE_USAGE}.`);
+  const reason = given(fields.reason);
+  if (reason) checkLength("freezeReason", reason);
+  const weekly = /^weekly\s+(\S+)\s+(\S+)$/i.exec(start);
+  if (weekly || /^weekly\b/i.test(start)) {
+    const [endDay, endTime, extra] = until.split(/\s+/);
+    if (!weekly || extra !== undefined) throw new UserError("freeze_usage", `A weekly freeze is a day and a time each side: ${FREEZE_USAGE}.`);
+    const from = readWeekTime(weekly[1], weekly[2]);
+    const to = readWeekTime(endDay, endTime);
+    return { name: "freeze", op: "add", spec: { kind: "weekly", startDay: from.day, startMinute: from.minute, endDay: to.day, endMinute: to.minute }, reason };
+  }
+  return { name: "freeze", op: "add", spec: { kind: "once", start: checkLength("when", start), end: checkLength("when", until) }, reason };
+}
+
+/** `lock`, `unlock` (or Discord's `lock action:unlock`) and `locks` (or `lock action:list`). */
+function lockFromFields(word: string, fields: CommandFields): Command {
+  const action = given(fields.action)?.toLowerCase();
+  const name = word === "locks" || action === "list" ? "locks" : word === "unlock" || action === "unlock" ? "unlock" : "lock";
+  if (name === "locks") return { name };
+  const usage = `\`/release ${name} payments [production] reason <text>\``;
+  const service = given(fields.service);
+  if (!service) throw new UserError("lock_usage", `Say which service, e.g. ${usage}.`);
+  checkService(service);
+  const environment = given(fields.environment);
+  if (environment) checkEnvironment(environment);
+  const reason = given(fields.reason);
+  if (!reason) throw new UserError("lock_usage", `Say why, so the team knows: ${usage}.`);
+  return { name, service, environment, reason: checkLength("lockReason", reason) };
 }

@@ -1,4 +1,5 @@
 import { UserError } from "./errors.js";
+import type { FreezeSpec } from "./freeze.js";
 import type { VoteChoice } from "./types.js";
 
 /**
@@ -16,7 +17,8 @@ export type Command =
   | { name: "share"; id: string }
   | { name: "schedule"; id: string; when: string }
   | { name: "update"; id: string; field: "version" | "description"; value: string }
-  | { name: "ship"; id: string }
+  /** `override`: the reason an admin or release-manager ships inside a freeze. */
+  | { name: "ship"; id: string; override?: string }
   | { name: "shipped"; id: string }
   | { name: "hold"; id: string; reason: string | null }
   | { name: "cancel"; id: string; reason: string | null }
@@ -29,9 +31,14 @@ export type Command =
   | { name: "audit"; op: "export"; from: string | null; to: string | null }
   | { name: "audit"; op: "verify" }
   | { name: "role"; op: "grant" | "revoke"; subject: string; role: string }
-  | { name: "role"; op: "list" };
+  | { name: "role"; op: "list" }
+  | { name: "freeze"; op: "add"; spec: FreezeSpec; reason: string | null }
+  | { name: "freeze"; op: "list" }
+  | { name: "freeze"; op: "remove"; freezeId: number }
+  | { name: "lock" | "unlock"; service: string; environment: string | null; reason: string }
+  | { name: "locks" };
 
-export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "help"];
+export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "freeze", "lock", "unlock", "locks", "help"];
 
 /** The refusal for a word that names no subcommand, quoted as the person typed it. */
 export function unknownCommand(word: string): UserError {

@@ -2,6 +2,7 @@ import type { Command } from "./command.js";
 import { checkService, checkVersion, CREATE_USAGE, SERVICE, STATS_USAGE } from "./command-fields.js";
 import { commandFromFields, type CommandFields } from "./command-from-fields.js";
 import { UserError } from "./errors.js";
+import { FREEZE_USAGE } from "./freeze.js";
 
 /**
  * The text grammar of `/release …` (Slack, the terminal). It only splits a line into the
@@ -17,6 +18,9 @@ export const HELP_LINES = [
   "/release ship <id>   /release shipped <id>   /release hold <id> [reason]   /release cancel <id> [reason]",
   "/release rollback <id> <reason>   /release recovered <id>   /release retro <id>",
   "/release policy [set key=value ...]   /release role grant|revoke <user> <role>   /release role list",
+  "/release freeze add <start> until <end> [reason <text>]   /release freeze add weekly fri 16:00 until mon 09:00 [reason <text>]",
+  "/release freeze list   /release freeze remove <F-id>   /release ship <id> override <reason> (ships inside a freeze)",
+  "/release lock <service> [env] reason <text>   /release unlock <service> [env] reason <text>   /release locks",
   "Times: 2030-01-15T14:00Z, 2030-01-15 14:00 Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m; up to a year ahead. A time that happens twice when clocks go back means the first.",
 ];
 
@@ -76,6 +80,14 @@ function fieldsOf(word: string, text: string, tokens: Token[]): CommandFields {
       return { action: arg(1), subject: arg(2), role: tokens.length > 4 ? null : arg(3) };
     case "stats":
       return statsFields(tokens);
+    case "ship":
+      if (arg(2) && arg(2)?.toLowerCase() !== "override") throw new UserError("ship_usage", `I don't understand \`${arg(2)}\`. Use \`/release ship <id>\`, or \`/release ship <id> override <reason>\` inside a freeze.`);
+      return { id: arg(1), override: arg(2) ? (rest(text, tokens, 3) ?? "") : null };
+    case "freeze":
+      return freezeFields(text, tokens);
+    case "lock":
+    case "unlock":
+      return lockFields(word, text, tokens);
     case "audit": {
       const op = arg(1)?.toLowerCase();
       return op === "verify" || op === "export" ? { action: op, from: arg(2), to: arg(3) } : { action: "timeline", id: arg(1) };
@@ -136,4 +148,23 @@ function statsFields(tokens: Token[]): CommandFields {
     else throw new UserError("stats_usage", `\`${t}\` is not a service or a number of days. Use ${STATS_USAGE}.`);
   }
   return { service, days };
+}
+
+/** `freeze add <start> until <end> [reason <text>]`, `freeze list`, `freeze remove <id>`. */
+function freezeFields(text: string, tokens: Token[]): CommandFields {
+  const action = tokens[1]?.text.toLowerCase();
+  if (action !== "add") return { action, id: tokens[2]?.text };
+  const body = rest(text, tokens, 2) ?? "";
+  const [window, ...reason] = body.split(/\s+reason\s+/i);
+  const [start, until, ...more] = (window ?? "").split(/\s+until\s+/i);
+  if (more.length) throw new UserError("freeze_usage", `\`until\` is given twice. Usage: ${FREEZE_USAGE}.`);
+  return { action, start, until, reason: reason.length ? reason.join(" reason ") : null };
+}
+
+/** `lock <service> [env] reason <text>`: the word `reason` starts the reason. */
+function lockFields(word: string, text: string, tokens: Token[]): CommandFields {
+  const at = tokens.findIndex((t, i) => i >= 2 && t.text.toLowerCase() === "reason");
+  const env = at === 3 || (at < 0 && tokens.length === 3) ? tokens[2]?.text : undefined;
+  if ((at < 0 && tokens.length > 3) || at > 3) throw new UserError("lock_usage", `Use \`/release ${word} <service> [env] reason <text>\`, e.g. \`/release ${word} payments production reason incident 42\`.`);
+  return { service: tokens[1]?.text, environment: env, reason: at < 0 ? null : rest(text, tokens, at + 1) };
 }

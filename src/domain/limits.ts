@@ -20,6 +20,10 @@ export const INPUT_LIMITS = {
   holdReason: { max: 500, what: "A hold reason" },
   cancelReason: { max: 500, what: "A cancel reason" },
   rollbackReason: { max: 500, what: "A rollback reason" },
+  /** Freeze, lock and override reasons: each lands on cards and in the audit trail. */
+  freezeReason: { max: 200, what: "A freeze reason" },
+  lockReason: { max: 500, what: "A lock reason" },
+  overrideReason: { max: 500, what: "An override reason" },
   retroAnswer: { max: 1000, what: "A retro answer" },
   /** A person typed by name: the release manager, a role's subject, the terminal's `/as`. */
   name: { max: 32, what: "A user name" },

@@ -15,7 +15,10 @@ export type Action =
   | "policy"
   | "roles"
   | "audit_export"
-  | "audit_verify";
+  | "audit_verify"
+  | "freeze"
+  | "lock"
+  | "override";
 
 /** Built-in roles; any other role name is a sign-off role (qa, security, …). */
 export const BUILTIN_ROLES = ["admin", "release-manager", "oncall"] as const;
@@ -47,11 +50,16 @@ const VERBS: Record<Action, string> = {
   roles: "change role bindings",
   audit_export: "export the audit trail",
   audit_verify: "verify the audit trail",
+  freeze: "add or remove freeze windows",
+  lock: "lock or unlock deploys",
+  override: "ship inside a freeze",
 };
 
 const OPEN_TO_ALL: Action[] = ["create", "vote", "retro"];
 const MANAGER_ACTIONS: Action[] = ["schedule", "update", "ship", "shipped", "hold", "cancel"];
 const ROLLBACK_ACTIONS: Action[] = ["rollback", "recovered"];
+/** Freezes, locks and freeze overrides: release-managers and admins. */
+const GUARD_ACTIONS: Action[] = ["freeze", "lock", "override"];
 
 /**
  * Who may do what. Anyone may create and vote; the release's manager, a
@@ -75,6 +83,11 @@ export function can(actor: ActorRoles, action: Action, release?: Release): Permi
       allowed: false,
       reason: `Only on-call, the release manager${release ? ` (${release.managerName})` : ""} or an admin may ${VERBS[action]} ${release?.id ?? "a release"}. Ask an admin to grant you oncall: \`/release role grant <you> oncall\`.`,
     };
+  }
+  if (GUARD_ACTIONS.includes(action)) {
+    // (A lock set by a rollback may also be lifted by that release's manager: the unlock use case checks that first.)
+    if (has("release-manager")) return { allowed: true };
+    return { allowed: false, reason: `Only release-managers and admins may ${VERBS[action]}. Ask an admin: \`/release role grant <you> release-manager\`.` };
   }
   if (action === "audit_export" && has("release-manager")) return { allowed: true };
   return {

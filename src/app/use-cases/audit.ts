@@ -71,6 +71,22 @@ function describeKnown(event: AuditEventPayload): string {
     }
     case "retro_answer":
       return "added retro notes";
+    case "freeze_overridden":
+      return `shipped inside freeze ${event.data.freeze} (override): ${event.data.reason}`;
+    case "queued":
+      return `queued behind ${event.data.behind} (${event.data.service} ${event.data.environment} busy)`;
+    case "queue_started":
+      return `left the queue and started shipping`;
+    case "held_by_freeze":
+      return `held at T-0: in freeze ${event.data.freeze} until ${new Date(event.data.until).toISOString()}`;
+    case "held_by_lock":
+      return `held: ${event.data.service} ${event.data.environment} is locked (${event.data.lockReason})`;
+    case "deploy_locked":
+      return `locked ${event.data.service} ${event.data.environment}: ${event.data.reason}`;
+    case "deploy_unlocked":
+      return `unlocked ${event.data.service} ${event.data.environment}: ${event.data.reason}`;
+    case "freeze_added":
+    case "freeze_removed":
     case "retro_opened":
     case "reminders_missed":
     case "policy_changed":

@@ -8,6 +8,7 @@ import { audit, policyFor, qualifyPerson, requirePermission, type Ctx } from "..
 import { planCountdownJobs } from "../countdown-jobs.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
+import { freezeWarning } from "./freeze.js";
 
 export interface CreateInput {
   service: string;
@@ -61,7 +62,8 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const when = scheduledAt === null
     ? `Not scheduled yet: \`/release schedule ${release.id} <time>\` starts the countdown.`
     : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${read?.note ? ` ${read.note}` : ""}`;
-  return ok(`Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by ${managerName}. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}). ${when}`);
+  const frozen = await freezeWarning(ctx, release);
+  return ok(`Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by ${managerName}. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}). ${when}${frozen ? ` ${frozen}` : ""}`);
 }
 
 /** Tags a parse error with the form field it belongs to (shown inline in modals). */

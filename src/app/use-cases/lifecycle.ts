@@ -10,6 +10,11 @@ import { planCountdownJobs, planRetro } from "../countdown-jobs.js";
 import { ok } from "../replies.js";
 import { enqueueWebhook } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
+import { freezeLabel } from "../../domain/freeze.js";
+import { gateText } from "../../domain/deploy-lock.js";
+import { gateOf, queueRelease } from "../deploy-gate.js";
+import { planQueueStart } from "../queue-jobs.js";
+import { freezeWarning } from "./freeze.js";
 
 type Who = { id: string; name: string };
 
@@ -17,6 +22,7 @@ type Who = { id: string; name: string };
 export async function startShipping(ctx: Ctx, release: Release, who: Who, platform: string): Promise<Release> {
   const next = transition(release.id, release.state, "ship");
   await ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
+  await ctx.store.dequeue(release.id);
   let webhookNote: string | null = release.webhookNote;
   if (ctx.config.deployWebhookUrl) {
     await enqueueWebhook(ctx, release, "deploy", ctx.config.deployWebhookUrl, who.id, null);
@@ -36,6 +42,7 @@ export async function markShipped(ctx: Ctx, release: Release, who: Who, platform
   const updated = await ctx.store.updateRelease(release.id, { state: next, shippedAt: now, stateReason: null });
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, by: who.id } });
   await planRetro(ctx, updated, now);
+  await planQueueStart(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `✅ ${release.id} ${release.service} ${release.version} is live in ${release.environment} (marked by ${who.name}). If it misbehaves, on-call can press Roll back.`));
   return updated;
 }
@@ -44,8 +51,11 @@ export async function markShipped(ctx: Ctx, release: Release, who: Who, platform
 export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform: string, reason: string): Promise<Release> {
   const next = transition(release.id, release.state, "hold");
   await ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
+  await ctx.store.dequeue(release.id);
   const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: reason });
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason, by: who.id } });
+  // A deploy stopped half-way frees its service + environment for the next in line.
+  if (release.state === "shipping") await planQueueStart(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return updated;
 }
@@ -58,13 +68,15 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
   const policy = await policyFor(ctx, release.channel.key);
   const { at, note } = parseWhen(when, ctx.clock.now(), policy.timezone);
   const updated = await ctx.store.updateRelease(release.id, { scheduledAt: at, timezone: policy.timezone, state, stateReason: null });
+  await ctx.store.dequeue(release.id);
   await audit(ctx, actor, platform, release.id, { type: release.scheduledAt === null ? "scheduled" : "rescheduled", data: { from: release.scheduledAt, to: at, state } });
   const reminders = await planCountdownJobs(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (release.scheduledAt !== null) {
     ctx.effects.push(notice(release.id, `🕑 ${release.id} moved to ${formatInZone(at, policy.timezone)} by ${actor.name}.`));
   }
-  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). Reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}`);
+  const frozen = await freezeWarning(ctx, updated);
+  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). Reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}${frozen ? ` ${frozen}` : ""}`);
 }
 
 /** Changing what ships voids the votes: people approved something else. */
@@ -99,13 +111,37 @@ function votesWere(n: number): string {
   return n === 1 ? "1 vote was" : `${n} votes were`;
 }
 
-export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {
+/**
+ * `/release ship <id> [override <reason>]`: ships a GO release unless its service + environment
+ * is locked or a freeze is on (an admin or release-manager may override the freeze, never the
+ * lock); while another release of it ships, this one waits in the queue.
+ */
+export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: string, override?: string): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, id);
+  if (override !== undefined) await requirePermission(ctx, actor, "override", release);
   await requirePermission(ctx, actor, "ship", release);
   transition(release.id, release.state, "ship");
   const result = decide(await ctx.store.getVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId);
   if (result.decision !== "go") {
     throw new UserError("not_go", `${release.id} is not GO yet: ${result.reasons.join(" · ")}. It can ship once the decision is GO.`);
+  }
+  const gate = await gateOf(ctx, release, false);
+  if (gate.kind === "locked") {
+    throw new UserError("deploy_locked", `${release.id} cannot ship: ${gateText(gate, release.timezone)}. A release-manager or admin lifts it with \`/release unlock ${release.service} ${release.environment} reason <text>\`.`);
+  }
+  if (gate.kind === "frozen") {
+    if (override === undefined) {
+      throw new UserError("in_freeze", `${release.id} cannot ship now: ${gateText(gate, release.timezone)}. Wait until then, or an admin or release-manager ships it anyway with \`/release ship ${release.id} override <reason>\`.`);
+    }
+    await ctx.store.addOverride({ releaseId: release.id, by: actor.id, byName: actor.name, reason: override, freeze: freezeLabel(gate.active.freeze), at: ctx.clock.now() });
+    await audit(ctx, actor, platform, release.id, { type: "freeze_overridden", data: { freeze: freezeLabel(gate.active.freeze), until: gate.active.end, reason: override } });
+    ctx.effects.push(notice(release.id, `🔓 ${actor.name} overrode freeze ${freezeLabel(gate.active.freeze)} to ship ${release.id}: ${override}`));
+  }
+  // The queue is checked after the freeze: an override lets a release past a freeze, not ahead of another deploy.
+  const queued = gate.kind === "frozen" ? await gateOf(ctx, release, true) : gate;
+  if (queued.kind === "queued") {
+    await queueRelease(ctx, release, queued.behind, actor, platform);
+    return ok(`${release.id} is GO and queued behind ${queued.behind}: ${release.service} ${release.environment} ships one release at a time. It starts shipping when ${queued.behind} is shipped or rolled back, if still GO and not frozen.`);
   }
   await startShipping(ctx, release, actor, platform);
   return ok(`${release.id} is shipping.${ctx.config.deployWebhookUrl ? " The deploy webhook is being called; the card shows the result." : ` Mark it done with \`/release shipped ${release.id}\`.`}`);
@@ -133,6 +169,7 @@ export async function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id
   const next = transition(release.id, release.state, "cancel");
   const why = reason ?? `cancelled by ${actor.name}`;
   await ctx.store.cancelJobs(release.id, ["reminder", "t0", "retro_open", "retro_close"]);
+  await ctx.store.dequeue(release.id);
   await ctx.store.updateRelease(release.id, { state: next, stateReason: why, closedAt: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason: why, by: actor.id } });
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${release.id} was cancelled by ${actor.name}: ${why}`));

@@ -7,6 +7,8 @@ import { planRetro } from "../countdown-jobs.js";
 import { ok } from "../replies.js";
 import { enqueueWebhook } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
+import { planQueueStart } from "../queue-jobs.js";
+import { lockAfterRollback } from "./deploy-lock.js";
 
 /** A rollback already under way answers with who started it, instead of a second rollback. */
 function alreadyRollingBack(release: Release): Reply | null {
@@ -45,11 +47,13 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   });
   await ctx.store.cancelJobs(release.id, ["retro_open"]);
   await audit(ctx, actor, platform, release.id, { type: "rollback_requested", data: { from: release.state, reason: why, webhook: Boolean(url) } });
+  // A confirmed rollback locks its service + environment: nothing else ships there until someone unlocks it.
+  await lockAfterRollback(ctx, release, actor, platform, why);
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}`, { mention: [release.managerId] }),
   );
-  return ok(`Rollback of ${release.id} started.${url ? " The rollback webhook is being called; the card shows the result." : ` No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`}`);
+  return ok(`Rollback of ${release.id} started; ${release.service} ${release.environment} is locked until \`/release unlock ${release.service} ${release.environment} reason <text>\`.${url ? " The rollback webhook is being called; the card shows the result." : ` No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`}`);
 }
 
 /** The service is restored: records time to restore and plans the retro. */
@@ -63,6 +67,7 @@ export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: st
   const restoreMs = release.rollbackRequestedAt === null ? null : now - release.rollbackRequestedAt;
   await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, timeToRestoreMs: restoreMs } });
   await planRetro(ctx, updated, now);
+  await planQueueStart(ctx, updated);
   const took = restoreMs === null ? "" : ` Time to restore: ${humanDuration(restoreMs)}.`;
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🩹 ${release.id} is rolled back and the service is restored (${actor.name}).${took}`));
   return ok(`${release.id} is marked rolled back.${took}`);

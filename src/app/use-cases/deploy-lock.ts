@@ -1,0 +1,69 @@
+import { lockedText, targetName, type DeployLock } from "../../domain/deploy-lock.js";
+import { UserError } from "../../domain/errors.js";
+import type { Actor, Release } from "../../domain/types.js";
+import { audit, requirePermission, rolesOf, type Ctx } from "../context.js";
+import { ok } from "../replies.js";
+import type { Reply } from "../views.js";
+
+/** Without an environment, a lock names the one releases default to. */
+const DEFAULT_ENVIRONMENT = "production";
+
+/** Cards of open releases of a service + environment: a lock shows on them. */
+async function refreshTarget(ctx: Ctx, service: string, environment: string): Promise<void> {
+  for (const r of await ctx.store.listReleases({ states: ["voting", "held"] })) {
+    if (r.service === service && r.environment === environment) ctx.effects.push({ type: "refresh", releaseId: r.id });
+  }
+}
+
+/** `/release lock payments [production] reason incident 42`: release-managers and admins. */
+export async function lockCommand(ctx: Ctx, actor: Actor, platform: string, service: string, env: string | null, reason: string): Promise<Reply> {
+  await requirePermission(ctx, actor, "lock");
+  const environment = env ?? DEFAULT_ENVIRONMENT;
+  const lock: DeployLock = { service, environment, reason, lockedBy: actor.id, lockedByName: actor.name, at: ctx.clock.now(), releaseId: null };
+  if (!(await ctx.store.addLock(lock))) {
+    const held = (await ctx.store.getLock(service, environment))!;
+    return ok(`${lockedText(held)}. It stays locked; \`/release unlock ${service} ${environment} reason <text>\` lifts it.`);
+  }
+  await audit(ctx, actor, platform, null, { type: "deploy_locked", data: { service, environment, reason, releaseId: null } });
+  await refreshTarget(ctx, service, environment);
+  return ok(`🔒 ${targetName(service, environment)} is locked: nothing ships there (releases are held at T-0 and \`/release ship\` is refused) until \`/release unlock ${service} ${environment} reason <text>\`.`);
+}
+
+/** A confirmed rollback locks its service + environment, so nothing else ships there before someone looks. */
+export async function lockAfterRollback(ctx: Ctx, release: Release, actor: Actor, platform: string, why: string): Promise<void> {
+  const reason = `rollback of ${release.id}: ${why}`;
+  const lock: DeployLock = { service: release.service, environment: release.environment, reason, lockedBy: actor.id, lockedByName: actor.name, at: ctx.clock.now(), releaseId: release.id };
+  if (!(await ctx.store.addLock(lock))) return;
+  await audit(ctx, actor, platform, release.id, { type: "deploy_locked", data: { service: release.service, environment: release.environment, reason, releaseId: release.id } });
+  await refreshTarget(ctx, release.service, release.environment);
+}
+
+/** `/release unlock payments [production] reason fixed in 1.4.3`: release-managers, admins, and the manager of the release whose rollback set the lock. */
+export async function unlockCommand(ctx: Ctx, actor: Actor, platform: string, service: string, env: string | null, reason: string): Promise<Reply> {
+  const environment = env ?? DEFAULT_ENVIRONMENT;
+  const lock = await ctx.store.getLock(service, environment);
+  const cause = lock?.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;
+  const isItsManager = cause !== undefined && cause.managerId === actor.id && !(await rolesOf(ctx, actor)).includes("release-manager");
+  if (!isItsManager) await requirePermission(ctx, actor, "lock");
+  if (!lock) throw new UserError("not_locked", `${targetName(service, environment)} is not locked. \`/release locks\` lists the locks.`);
+  await ctx.store.removeLock(service, environment);
+  await audit(ctx, actor, platform, lock.releaseId, { type: "deploy_unlocked", data: { service, environment, reason, lockReason: lock.reason, lockedBy: lock.lockedBy } });
+  await refreshTarget(ctx, service, environment);
+  return ok(`🔓 ${targetName(service, environment)} is unlocked (${reason}). Releases held by the lock stay on hold: ship them with \`/release ship <id>\` or reschedule them.`);
+}
+
+/** `/release locks`: every lock and every queue. */
+export async function listLocks(ctx: Ctx): Promise<Reply> {
+  const locks = await ctx.store.listLocks();
+  const queue = await ctx.store.listQueue();
+  const lines = ["Deploy locks:"];
+  lines.push(...(locks.length ? locks.map((l) => `• 🔒 ${lockedText(l)}`) : ["• none"]));
+  lines.push("Queues (one release at a time ships per service + environment):");
+  const byTarget = new Map<string, string[]>();
+  for (const e of queue) {
+    const key = targetName(e.service, e.environment);
+    byTarget.set(key, [...(byTarget.get(key) ?? []), `${e.releaseId} (behind ${e.behind})`]);
+  }
+  lines.push(...(byTarget.size ? [...byTarget].map(([target, waiting]) => `• ${target}: ${waiting.join(", ")}`) : ["• none"]));
+  return ok(lines.join("\n"));
+}

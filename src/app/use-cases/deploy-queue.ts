@@ -1,0 +1,54 @@
+import { decide } from "../../domain/decision.js";
+import { gateText, OCCUPYING_STATES, type ShipGate } from "../../domain/deploy-lock.js";
+import type { Release } from "../../domain/types.js";
+import { audit, notice, policyFor, SCHEDULER, type Ctx } from "../context.js";
+import { auditGateHold, gateOf } from "../deploy-gate.js";
+import { holdRelease, startShipping } from "./lifecycle.js";
+
+type Who = { id: string; name: string };
+
+/** Holds a release that a lock or a freeze stops, says why on the card and in its thread, and audits it. */
+export async function holdByGate(ctx: Ctx, release: Release, gate: Extract<ShipGate, { kind: "locked" | "frozen" }>, who: Who, platform: string, when: string): Promise<void> {
+  const why = gateText(gate, release.timezone);
+  await holdRelease(ctx, release, who, platform, why);
+  await auditGateHold(ctx, release, gate, who, platform);
+  const how =
+    gate.kind === "locked"
+      ? `It ships once someone runs \`/release unlock ${release.service} ${release.environment} reason <text>\` and then \`/release ship ${release.id}\`.`
+      : `Reschedule it after the freeze, or an admin or release-manager can \`/release ship ${release.id} override <reason>\`.`;
+  ctx.effects.push(notice(release.id, `${gate.kind === "locked" ? "🔒" : "⛔"} ${when}: ${release.id} is held, not shipped: ${why}. ${how}`, { mention: [release.managerId] }));
+}
+
+/**
+ * Runs a `queue_start` job: while the service + environment is free, takes the head of its
+ * queue and ships it if it is still GO and neither locked nor frozen; holds it otherwise and
+ * looks at the next. Runs in the job's transaction, so two runners never start two releases.
+ */
+export async function startFromQueue(ctx: Ctx, service: string, environment: string): Promise<void> {
+  for (;;) {
+    const [head] = await ctx.store.listQueue({ service, environment });
+    if (!head) return;
+    const busy = (await ctx.store.listReleases({ states: [...OCCUPYING_STATES] })).some((r) => r.service === service && r.environment === environment);
+    if (busy) return; // The release that occupies it plans the next start when it is done.
+    await ctx.store.dequeue(head.releaseId);
+    const release = await ctx.store.getRelease(head.releaseId);
+    // Held, cancelled or rescheduled while it waited: it left the queue then.
+    if (!release || release.state !== "voting" || release.scheduledAt !== head.scheduledAt) continue;
+    const gate = await gateOf(ctx, release, false);
+    if (gate.kind === "locked" || gate.kind === "frozen") {
+      await holdByGate(ctx, release, gate, SCHEDULER, "scheduler", `Its turn after ${head.behind}`);
+      continue;
+    }
+    const d = decide(await ctx.store.getVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId);
+    if (d.decision !== "go") {
+      const why = `its turn in the queue came without GO: ${d.reasons.join(" · ")}`;
+      await holdRelease(ctx, release, SCHEDULER, "scheduler", why);
+      ctx.effects.push(notice(release.id, `⏸ ${release.id} left the queue but is not GO any more (${d.reasons.join(" · ")}): on hold. The release manager can \`/release ship ${release.id}\` once GO.`, { mention: [release.managerId] }));
+      continue;
+    }
+    await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "queue_started", data: { service, environment } });
+    ctx.effects.push(notice(release.id, `🟢 ${service} ${environment} is free: ${release.id} leaves the queue.`));
+    await startShipping(ctx, release, SCHEDULER, "scheduler");
+    return;
+  }
+}
