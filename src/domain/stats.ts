@@ -24,6 +24,10 @@ export interface ReleaseFacts {
   voters: number;
   /** GO votes the release's channel policy asks for. */
   quorum: number;
+  /** Held at least once by a freeze window, by a deploy lock; shipped inside a freeze by override (audit events). */
+  heldByFreeze?: boolean;
+  heldByLock?: boolean;
+  overridden?: boolean;
 }
 
 export interface StatsInput {
@@ -78,6 +82,8 @@ export interface StatsReport {
   participation: { voted: number; averageVoters: number | null; averageQuorum: number | null; reachedGo: number; goShare: number | null };
   /** Every ISO week from the one holding `window.from` to the one holding `window.to`, oldest first. */
   weeks: WeekBucket[];
+  /** Releases held by a freeze, held by a deploy lock, and shipped inside a freeze by override. */
+  guardrails: { heldByFreeze: number; heldByLock: number; overrides: number };
 }
 
 /** Middle value; the mean of the two middle values for an even count; null when empty. */
@@ -177,5 +183,10 @@ export function computeStats(input: StatsInput): StatsReport {
       goShare: ratio(decisions.length, cohort.length),
     },
     weeks,
+    guardrails: {
+      heldByFreeze: cohort.filter((r) => r.heldByFreeze).length,
+      heldByLock: cohort.filter((r) => r.heldByLock).length,
+      overrides: cohort.filter((r) => r.overridden).length,
+    },
   };
 }

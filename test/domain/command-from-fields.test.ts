@@ -47,6 +47,19 @@ const SAME: Array<[text: string, name: string, fields: CommandFields]> = [
   ["audit R-3", "audit", { action: "timeline", id: "R-3" }],
   ["audit export 2030-01-01 2030-01-31", "audit", { action: "export", from: "2030-01-01", to: "2030-01-31" }],
   ["audit verify", "audit", { action: "verify" }],
+  ["ship R-7 override hotfix for  incident 42", "ship", { id: "R-7", override: "hotfix for  incident 42" }],
+  ["freeze add 2030-12-24 00:00 until 2031-01-05 09:00 reason year-end", "freeze", { action: "add", start: "2030-12-24 00:00", until: "2031-01-05 09:00", reason: "year-end" }],
+  ["freeze add weekly fri 16:00 until mon 09:00", "freeze", { action: "add", start: "weekly fri 16:00", until: "mon 09:00" }],
+  ["freeze add now until in 2h reason incident", "freeze", { action: "add", start: "now", until: "in 2h", reason: "incident" }],
+  ["freeze list", "freeze", { action: "list" }],
+  ["freeze", "freeze", {}],
+  ["freeze remove F-2", "freeze", { action: "remove", id: "F-2" }],
+  ["lock payments reason incident 42", "lock", { service: "payments", reason: "incident 42" }],
+  ["lock payments staging reason incident 42", "lock", { service: "payments", environment: "staging", reason: "incident 42" }],
+  ["unlock payments production reason fixed in 1.4.3", "unlock", { service: "payments", environment: "production", reason: "fixed in 1.4.3" }],
+  ["unlock payments reason fixed", "lock", { action: "unlock", service: "payments", reason: "fixed" }],
+  ["locks", "locks", {}],
+  ["locks", "lock", { action: "list" }],
 ];
 
 /** The same mistake both ways: refused with the same code and the same words. */
@@ -78,6 +91,14 @@ const SAME_REFUSAL: Array<[text: string, name: string, fields: CommandFields]> =
   ["stats 0", "stats", { days: 0 }],
   ["audit", "audit", {}],
   ["audit R-x", "audit", { action: "timeline", id: "R-x" }],
+  ["ship R-1 override", "ship", { id: "R-1", override: "" }],
+  ["freeze add weekly fri 16:00 until funday 09:00", "freeze", { action: "add", start: "weekly fri 16:00", until: "funday 09:00" }],
+  ["freeze add weekly fri 25:00 until mon 09:00", "freeze", { action: "add", start: "weekly fri 25:00", until: "mon 09:00" }],
+  ["freeze add tomorrow 10:00", "freeze", { action: "add", start: "tomorrow 10:00" }],
+  ["freeze remove X-2", "freeze", { action: "remove", id: "X-2" }],
+  ["freeze pause", "freeze", { action: "pause" }],
+  ["lock payments", "lock", { service: "payments" }],
+  ["unlock pay$ reason x", "unlock", { service: "pay$", reason: "x" }],
 ];
 
 function outcome(build: () => unknown) {

@@ -187,6 +187,8 @@ async function seed(): Promise<void> {
   await say("alice", "rollback R-3 error rate 5x");
   at("2030-01-16T14:30");
   await say("alice", "recovered R-3");
+  // The rollback locked payments production; its manager lifts the lock once it is understood.
+  await say("alice", "unlock payments reason fixed forward");
 
   at("2030-01-20T17:30");
   await say("alice", "create checkout 3.0.0");

@@ -33,6 +33,9 @@ async function gatherFacts(ctx: Ctx, since: number, service: string | null): Pro
       state: r.state,
       voters: (await ctx.store.getVotes(r.id)).length,
       quorum: (await policyFor(ctx, r.channel.key)).quorum,
+      heldByFreeze: firstAt("held_by_freeze") !== null,
+      heldByLock: firstAt("held_by_lock") !== null,
+      overridden: firstAt("freeze_overridden") !== null,
     });
   }
   return facts;
@@ -116,6 +119,8 @@ export function statsText(report: StatsReport): string {
   lines.push(`• Time to decision (created → GO): ${ttd.count ? `median ${humanDuration(ttd.median)} · ${ttd.count} reached GO` : "— (none reached GO)"}`);
   const voters = p.averageVoters === null ? "no votes cast" : `${p.averageVoters.toFixed(1)} voters per release voted on (quorum ${Number(p.averageQuorum!.toFixed(1))})`;
   lines.push(`• Participation: ${voters} · ${p.reachedGo} of ${plural(report.releases, "release")} reached GO (${percent(p.goShare ?? 0)})`);
+  const g = report.guardrails;
+  lines.push(`• Guardrails: ${g.heldByFreeze} held by a freeze · ${g.heldByLock} held by a lock · ${plural(g.overrides, "freeze override")}`);
 
   const weeks = report.weeks.slice(-CHART_WEEKS);
   const shown = weeks.length < report.weeks.length ? ` (last ${weeks.length} of ${report.weeks.length})` : "";

@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import type { Reply } from "../../src/app/views.js";
+
+const MIN = 60_000;
+const utc = (y: number, mo: number, d: number, h: number, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
+let core: TestCore;
+afterEach(async () => core?.close());
+
+/** A core in Berlin time; `rel` is a release-manager and `oscar` on-call. */
+async function setup(now: number, zone = "Europe/Berlin") {
+  core = createTestCore({ now, config: { timezone: zone } });
+  const chat = createRecordingSurface();
+  core.bot.attachSurface(chat.surface);
+  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+  const advance = async (ms: number) => {
+    core.clock.advance(ms);
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+  };
+  await say("admin", "role grant rel release-manager");
+  await say("admin", "role grant oscar oncall");
+  return { chat, say, advance };
+}
+
+const text = (r: Reply) => (r.type === "message" ? r.text : r.type);
+const state = async (id: string) => (await core.store.getRelease(id))?.state;
+const auditTypes = async (id: string) => (await core.store.listAudit(id)).map((e) => e.type);
+
+describe("freeze windows", () => {
+  it("holds at T-0 a release inside a weekly Berlin freeze across the spring DST change, and ships one just outside it", async () => {
+    // Mon 25 Mar 2030 10:00 UTC; Berlin's clocks go forward on Sun 31 Mar.
+    const { chat, say, advance } = await setup(utc(2030, 3, 25, 10));
+    const added = await say("rel", "freeze add weekly fri 16:00 until mon 09:00 reason weekend");
+    expect(text(added)).toContain("Freeze F-1 added: weekly Fri 16:00 → Mon 09:00 (Europe/Berlin) · weekend");
+
+    // 08:30 CEST on Monday 1 April is inside the window; 09:00 CEST is its end, so outside.
+    const inside = await say("alice", "create payments 1.4.2 at 2030-04-01 08:30");
+    expect(text(inside)).toContain("⛔ T-0 falls in freeze 'weekend' (until Mon 1 Apr 09:00)");
+    const outside = await say("alice", "create search 2.0.0 at 2030-04-01 09:00");
+    expect(text(outside)).not.toContain("freeze");
+    for (const id of ["R-1", "R-2"]) for (const voter of ["bob", "carol"]) await say(voter, `vote ${id} go`);
+    await core.bot.idle();
+    const guard = chat.latestCard("R-1")?.guards?.find((g) => g.kind === "freeze");
+    // The freeze ends at 09:00 CEST, 07:00 UTC: an hour earlier in UTC than in winter.
+    expect(guard).toMatchObject({ text: "in freeze 'weekend' until", until: { at: utc(2030, 4, 1, 7), text: "Mon 1 Apr 09:00" } });
+    expect(chat.latestCard("R-1")?.fallbackText).toContain("⛔ in freeze 'weekend' until Mon 1 Apr 09:00");
+    expect(chat.latestCard("R-2")?.guards).toEqual([]);
+
+    core.clock.set(utc(2030, 4, 1, 6, 30) - MIN);
+    await advance(MIN);
+    expect(await state("R-1")).toBe("held");
+    expect((await core.store.getRelease("R-1"))?.stateReason).toBe("in freeze 'weekend' until Mon 1 Apr 09:00");
+    expect(await auditTypes("R-1")).toContain("held_by_freeze");
+    expect(chat.noticeTexts("R-1").join("\n")).toContain("T-0: R-1 is held, not shipped: in freeze 'weekend' until Mon 1 Apr 09:00");
+
+    await advance(30 * MIN);
+    expect(await state("R-2")).toBe("shipping");
+  });
+
+  it("refuses ship inside a freeze with the window and the override, refuses the override to a plain user, and records an admin's or release-manager's override", async () => {
+    const { chat, say } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("rel", "freeze add now until in 3h reason incident 42");
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+
+    const refused = await say("alice", "ship R-1");
+    expect(refused).toMatchObject({ error: true });
+    expect(text(refused)).toContain("R-1 cannot ship now: in freeze 'incident 42' until Tue 15 Jan 12:00");
+    expect(text(refused)).toContain("/release ship R-1 override <reason>");
+
+    const plain = await say("alice", "ship R-1 override it is urgent");
+    expect(plain).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers and admins may ship inside a freeze") });
+    expect((await core.store.listAudit("R-1")).at(-1)).toMatchObject({ type: "permission_refused", data: { action: "override" } });
+    expect(await state("R-1")).toBe("voting");
+
+    const done = await say("rel", "ship R-1 override hotfix for the outage");
+    expect(done).toMatchObject({ error: false });
+    expect(await state("R-1")).toBe("shipping");
+    await core.bot.idle();
+    expect(chat.latestCard("R-1")?.guards).toEqual([expect.objectContaining({ kind: "override", text: "shipped inside freeze 'incident 42': override by rel — hotfix for the outage" })]);
+    const event = (await core.store.listAudit("R-1")).find((e) => e.type === "freeze_overridden");
+    expect(event).toMatchObject({ actor: "terminal:rel", data: { freeze: "'incident 42'", reason: "hotfix for the outage" } });
+    expect(chat.noticeTexts("R-1").join("\n")).toContain("rel overrode freeze 'incident 42' to ship R-1: hotfix for the outage");
+  });
+
+  it("lists freezes with ids and lets only admins and release-managers remove them", async () => {
+    const { say } = await setup(utc(2030, 1, 15, 9));
+    await say("rel", "freeze add 2030-12-24 00:00 until 2031-01-05 09:00 reason year-end");
+    await say("rel", "freeze add weekly fri 16:00 until mon 09:00");
+    const list = await say("bob", "freeze list");
+    expect(list.type === "message" && list.lines).toEqual([
+      ["• F-1 ", { at: utc(2030, 12, 23, 23), text: "Tue 24 Dec 2030 00:00 (Europe/Berlin)" }, " → ", { at: utc(2031, 1, 5, 8), text: "Sun 5 Jan 2031 09:00 (Europe/Berlin)" }, " · year-end · added by rel"],
+      ["• F-2 weekly Fri 16:00 → Mon 09:00 (Europe/Berlin) · added by rel"],
+    ]);
+    expect(await say("bob", "freeze remove F-1")).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers and admins") });
+    expect(text(await say("admin", "freeze remove F-1"))).toContain("Freeze F-1 removed");
+    expect(await say("admin", "freeze remove F-1")).toMatchObject({ error: true, text: expect.stringContaining("There is no freeze F-1") });
+    const types = (await core.store.listAuditRange(0, Number.MAX_SAFE_INTEGER)).map((e) => e.type);
+    expect(types.filter((t) => t.startsWith("freeze_"))).toEqual(["freeze_added", "freeze_added", "freeze_removed"]);
+  });
+});
+
+describe("the deploy queue and locks", () => {
+  /** R-1 (alice's) ships by hand; R-2 (bob's) of the same service + environment reaches T-0 while it ships. */
+  async function queuedBehindShipping() {
+    const ctx = await setup(utc(2030, 1, 15, 9), "UTC");
+    const { say, advance } = ctx;
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "create payments 1.4.3 at in 30m");
+    for (const id of ["R-1", "R-2"]) for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
+    await say("alice", "ship R-1");
+    await advance(30 * MIN);
+    return ctx;
+  }
+
+  it("queues a GO release whose T-0 comes while another ships, and starts it once that one is shipped", async () => {
+    const { chat, say, advance } = await queuedBehindShipping();
+    expect(await state("R-2")).toBe("voting");
+    expect(chat.latestCard("R-2")?.guards).toEqual([expect.objectContaining({ kind: "queue", text: expect.stringContaining("queued behind R-1") })]);
+    expect(chat.noticeTexts("R-2").join("\n")).toContain("R-2 is GO and queued behind R-1");
+    expect(text(await say("bob", "locks"))).toContain("payments production: R-2 (behind R-1)");
+
+    await say("alice", "shipped R-1");
+    await advance(0);
+    expect(await state("R-2")).toBe("shipping");
+    expect(await auditTypes("R-2")).toEqual(expect.arrayContaining(["queued", "queue_started"]));
+    expect(await core.store.listQueue()).toEqual([]);
+  });
+
+  it("advances the queue after a rollback once the lock it set is lifted", async () => {
+    const { say, advance } = await queuedBehindShipping();
+    await say("oscar", "rollback R-1 error rate 5x");
+    expect(await core.store.getLock("payments", "production")).toMatchObject({ releaseId: "R-1", reason: "rollback of R-1: error rate 5x" });
+    await advance(0);
+    expect(await state("R-2")).toBe("voting");
+    expect(text(await say("rel", "unlock payments reason fixed forward in 1.4.3"))).toContain("payments production is unlocked");
+    await say("oscar", "recovered R-1");
+    await advance(0);
+    expect(await state("R-2")).toBe("shipping");
+  });
+
+  it("locks after a confirmed rollback: the queued and later releases are held, ship is refused, until unlock", async () => {
+    const { chat, say, advance } = await queuedBehindShipping();
+    await say("oscar", "rollback R-1 error rate 5x");
+    await say("erin", "create payments 1.4.4 at in 30m");
+    await say("carol", "vote R-3 go");
+    await say("dave", "vote R-3 go");
+    await say("oscar", "recovered R-1");
+    await advance(0);
+    expect(await state("R-2")).toBe("held");
+    expect((await core.store.getRelease("R-2"))?.stateReason).toBe("payments production is locked after the rollback of R-1 by oscar: rollback of R-1: error rate 5x");
+    expect(chat.latestCard("R-2")?.guards?.map((g) => g.kind)).toEqual(["lock"]);
+
+    await advance(30 * MIN);
+    expect(await state("R-3")).toBe("held");
+    expect(await auditTypes("R-3")).toContain("held_by_lock");
+
+    const refused = await say("bob", "ship R-2");
+    expect(refused).toMatchObject({ error: true, text: expect.stringContaining("R-2 cannot ship: payments production is locked") });
+    expect(text(refused)).toContain("/release unlock payments production reason <text>");
+    expect(await say("rel", "ship R-2 override it is fine")).toMatchObject({ error: true, text: expect.stringContaining("is locked") });
+
+    expect(await say("bob", "unlock payments reason looks fine")).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers and admins") });
+    // alice managed R-1, whose rollback set the lock: she may lift it.
+    expect(text(await say("alice", "unlock payments production reason fixed in 1.4.3"))).toContain("unlocked");
+    expect(await say("bob", "ship R-2")).toMatchObject({ error: false });
+    expect(await state("R-2")).toBe("shipping");
+    const locked = (await core.store.listAudit("R-1")).filter((e) => e.type === "deploy_locked" || e.type === "deploy_unlocked").map((e) => e.type);
+    expect(locked).toEqual(["deploy_locked", "deploy_unlocked"]);
+  });
+
+  it("locks and unlocks by hand, and lists locks", async () => {
+    const { say } = await setup(utc(2030, 1, 15, 9), "UTC");
+    expect(await say("alice", "lock payments reason incident")).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers and admins may lock or unlock deploys") });
+    expect(text(await say("rel", "lock payments staging reason incident 7"))).toContain("payments staging is locked");
+    expect(text(await say("bob", "locks"))).toContain("🔒 payments staging is locked by rel: incident 7");
+    await say("alice", "create payments 1.5.0 env staging");
+    await say("carol", "vote R-1 go");
+    await say("dave", "vote R-1 go");
+    expect(await say("alice", "ship R-1")).toMatchObject({ error: true, text: expect.stringContaining("payments staging is locked by rel: incident 7") });
+    expect(await say("rel", "unlock payments reason done")).toMatchObject({ error: true, text: expect.stringContaining("payments production is not locked") });
+    await say("rel", "unlock payments staging reason done");
+    expect(await say("alice", "ship R-1")).toMatchObject({ error: false });
+  });
+});
+
+describe("stats", () => {
+  it("counts releases held by a freeze and by a lock, and overrides used", async () => {
+    const { say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("rel", "freeze add now until in 2h reason incident");
+    await say("alice", "create payments 1.4.2 at in 30m");
+    await say("alice", "create search 2.0.0");
+    await say("rel", "lock billing reason migration");
+    await say("alice", "create billing 3.0.0 at in 30m");
+    for (const id of ["R-1", "R-2", "R-3"]) for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
+    await say("rel", "ship R-2 override urgent fix");
+    await advance(30 * MIN);
+    const stats = text(await say("bob", "stats"));
+    expect(stats).toContain("• Guardrails: 1 held by a freeze · 1 held by a lock · 1 freeze override");
+  });
+});
