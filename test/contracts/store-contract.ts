@@ -546,6 +546,76 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe("freezes, deploy locks, the queue and overrides", () => {
+      const weekly = { kind: "weekly" as const, startDay: 5, startMinute: 960, endDay: 1, endMinute: 540, zone: "Europe/Berlin" };
+      const once = { kind: "once" as const, startAt: T + 3_600_000, endAt: T + 48 * 3_600_000 };
+      const freeze = (channelKey: string, rule: typeof weekly | typeof once, reason: string | null) => ({ channelKey, rule, reason, createdBy: "slack:T1:U1", createdByName: "Alice", createdAt: T });
+
+      it("keeps each channel's freezes, weekly or one-off, exactly as given, and removes one by id", async () => {
+        const a = await store.addFreeze(freeze(CHANNEL.key, weekly, "weekend 'ops'"));
+        const b = await store.addFreeze(freeze(CHANNEL.key, once, null));
+        const c = await store.addFreeze(freeze(OTHER_CHANNEL.key, once, "year-end"));
+        expect(a).toEqual({ id: expect.any(Number), ...freeze(CHANNEL.key, weekly, "weekend 'ops'") });
+        expect(new Set([a.id, b.id, c.id]).size).toBe(3);
+        expect(await store.listFreezes(CHANNEL.key)).toEqual([a, b]);
+        expect(await store.removeFreeze(a.id)).toEqual(a);
+        expect(await store.removeFreeze(a.id)).toBeUndefined();
+        expect(await store.listFreezes(CHANNEL.key)).toEqual([b]);
+        expect(await store.listFreezes(OTHER_CHANNEL.key)).toEqual([c]);
+        expect(await store.listFreezes("slack:T1:C404")).toEqual([]);
+      });
+
+      it("holds at most one lock per service + environment until it is removed", async () => {
+        const lock = { service: "payments", environment: "production", reason: "rollback of R-6: errors", lockedBy: "slack:T1:U1", lockedByName: "Alice", at: T, releaseId: "R-6" };
+        expect(await store.addLock(lock)).toBe(true);
+        expect(await store.addLock({ ...lock, reason: "second", releaseId: null })).toBe(false);
+        expect(await store.addLock({ ...lock, environment: "staging", releaseId: null })).toBe(true);
+        expect(await store.getLock("payments", "production")).toEqual(lock);
+        expect(await store.getLock("search", "production")).toBeUndefined();
+        expect((await store.listLocks()).map((l) => l.environment)).toEqual(["production", "staging"]);
+        expect(await store.removeLock("payments", "production")).toEqual(lock);
+        expect(await store.removeLock("payments", "production")).toBeUndefined();
+        expect(await store.listLocks()).toEqual([{ ...lock, environment: "staging", releaseId: null }]);
+      });
+
+      it("queues releases per service + environment, oldest first, once each", async () => {
+        const entry = (releaseId: string, queuedAt: number, service = "payments") => ({ releaseId, service, environment: "production", behind: "R-1", queuedAt, scheduledAt: T });
+        await store.enqueue(entry("R-3", T + 2));
+        await store.enqueue(entry("R-2", T + 1));
+        await store.enqueue(entry("R-4", T + 3, "search"));
+        await store.enqueue({ ...entry("R-2", T + 9), behind: "R-9" });
+        expect(await store.listQueue({ service: "payments", environment: "production" })).toEqual([entry("R-2", T + 1), entry("R-3", T + 2)]);
+        expect((await store.listQueue()).map((e) => e.releaseId)).toEqual(["R-2", "R-3", "R-4"]);
+        expect(await store.getQueueEntry("R-4")).toEqual(entry("R-4", T + 3, "search"));
+        expect(await store.dequeue("R-2")).toBe(true);
+        expect(await store.dequeue("R-2")).toBe(false);
+        expect(await store.getQueueEntry("R-2")).toBeUndefined();
+        expect((await store.listQueue()).map((e) => e.releaseId)).toEqual(["R-3", "R-4"]);
+      });
+
+      it("records one freeze override per release", async () => {
+        const o = { releaseId: "R-1", by: "slack:T1:U1", byName: "Alice", reason: "hotfix", freeze: "'year-end'", at: T };
+        await store.addOverride(o);
+        await store.addOverride({ ...o, reason: "again" });
+        expect(await store.getOverride("R-1")).toEqual(o);
+        expect(await store.getOverride("R-2")).toBeUndefined();
+      });
+
+      it("undoes a lock, a queue entry and a freeze written in a transaction that throws", async () => {
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.addFreeze(freeze(CHANNEL.key, once, null));
+            await tx.addLock({ service: "payments", environment: "production", reason: "x", lockedBy: "slack:T1:U1", lockedByName: "Alice", at: T, releaseId: null });
+            await tx.enqueue({ releaseId: "R-2", service: "payments", environment: "production", behind: "R-1", queuedAt: T, scheduledAt: null });
+            throw new Error("boom");
+          }),
+        ).rejects.toThrow("boom");
+        expect(await store.listFreezes(CHANNEL.key)).toEqual([]);
+        expect(await store.listLocks()).toEqual([]);
+        expect(await store.listQueue()).toEqual([]);
+      });
+    });
+
     describe("values round-trip exactly", () => {
       const payload = {
         text: "Déploiement ✅ — 発表 🚀 שלום e\u0301",
