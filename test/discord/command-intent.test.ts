@@ -29,6 +29,22 @@ describe("slash command options become the core's intent", () => {
     });
   });
 
+  it("maps freeze, lock and ship override subcommands to the same intents as the text grammar", () => {
+    expect(intent(sub("freeze", { action: "add", start: "weekly fri 16:00", until: "mon 09:00", reason: "weekend" }))).toEqual({
+      name: "freeze",
+      op: "add",
+      spec: { kind: "weekly", startDay: 5, startMinute: 960, endDay: 1, endMinute: 540 },
+      reason: "weekend",
+    });
+    expect(intent(sub("freeze", { action: "add", start: "2030-12-24 00:00", until: "2031-01-05 09:00" }))).toEqual({ name: "freeze", op: "add", spec: { kind: "once", start: "2030-12-24 00:00", end: "2031-01-05 09:00" }, reason: null });
+    expect(intent(sub("freeze", { action: "remove", freeze: "F-2" }))).toEqual({ name: "freeze", op: "remove", freezeId: 2 });
+    expect(intent(sub("lock", { action: "unlock", service: "payments", reason: "fixed in 1.4.3" }))).toEqual({ name: "unlock", service: "payments", environment: null, reason: "fixed in 1.4.3" });
+    expect(intent(sub("lock", { action: "list" }))).toEqual({ name: "locks" });
+    expect(intent(sub("ship", { id: "R-7", override: "hotfix" }))).toEqual({ name: "ship", id: "R-7", override: "hotfix" });
+    expect(intent(sub("ship", { id: "R-7" }))).toEqual({ name: "ship", id: "R-7" });
+    expect(commandIntent(G, sub("lock", { action: "lock", service: "payments" }))).toEqual({ ok: false, error: expect.stringContaining("Say why") });
+  });
+
   it("maps votes, updates, rollbacks, policy, stats and audit", () => {
     expect(intent(sub("vote", { id: "R-3", choice: "no-go", reason: "p99 latency regressed" }))).toEqual({ name: "vote", id: "R-3", choice: "no_go", reason: "p99 latency regressed" });
     expect(intent(sub("update", { id: "R-3", field: "desc", value: "new changelog" }))).toEqual({ name: "update", id: "R-3", field: "description", value: "new changelog" });

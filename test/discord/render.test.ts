@@ -19,6 +19,25 @@ describe("the release card as a Discord embed", () => {
     expect(body.allowed_mentions).toEqual({ parse: [] });
   });
 
+  it("shows the guardrails: a freeze's end as each viewer's local time, lock and queue lines with typed text kept inert", () => {
+    const end = Date.UTC(2031, 0, 5, 8, 0);
+    const e = renderCard(
+      cardView({
+        guards: [
+          { kind: "freeze", icon: "⛔", text: "in freeze 'year-end *now*' until", until: { at: end, text: "Sun 5 Jan 09:00" } },
+          { kind: "queue", icon: "⏳", text: "queued behind R-6: ships when R-6 is shipped or rolled back", until: null },
+        ],
+      }),
+    ).embeds[0]!;
+    expect(e.fields!.find((f) => f.name === "Guardrails")!.value).toBe(`⛔ in freeze 'year-end \\*now\\*' until <t:${end / 1000}:F>\n⏳ queued behind R-6: ships when R-6 is shipped or rolled back`);
+  });
+
+  it("lists reply lines with instants in each viewer's local time", () => {
+    const at = Date.UTC(2030, 11, 23, 23, 0);
+    const m = renderReplyMessage("Freeze windows:", [], [["• F-1 ", { at, text: "Tue 24 Dec 2030 00:00 (Europe/Berlin)" }, " · year-end"]]);
+    expect(m.content).toBe(`Freeze windows:\n• F-1 <t:${at / 1000}:F> · year-end`);
+  });
+
   it("gives Go, No-go and Abstain buttons their Discord styles", () => {
     const row = renderCard(cardView()).components[0]!;
     expect(row.components.map((b) => [b.type, "style" in b && b.style, "custom_id" in b && parseCustomId(b.custom_id)])).toEqual([
