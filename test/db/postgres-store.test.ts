@@ -64,7 +64,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       const url = await databases.fresh({ migrated: false });
       const [a, b, c] = await Promise.all([instance(url), instance(url), instance(url)]);
       const applied = await a.pool.query("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
-      expect(applied.rows[0]).toEqual({ n: 2 });
+      expect(applied.rows[0]).toEqual({ n: 3 });
       expect((await a.pool.query("SELECT hash FROM audit_chain_head")).rows).toEqual([{ hash: "genesis" }]);
       const stores = [a, b, c].map(createPostgresStore);
       for (const [i, store] of stores.entries()) await store.appendAudit(event(`from ${i}`, T + i));
