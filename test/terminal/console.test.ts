@@ -120,4 +120,23 @@ describe("what the terminal prints", () => {
     const echoed = /I don't know `([^`]*)`/.exec(t.printed())?.[1] ?? "";
     expect(echoed).toBe(`/${"x".repeat(79)}…`);
   });
+
+  it("prints freeze windows and the freeze line on a card, with the typed reason made harmless", async () => {
+    const pipe = { input: new PassThrough(), output: new PassThrough() };
+    const t = startTerminal(pipe);
+    pipe.input.end(
+      [
+        "/as admin",
+        "/release freeze add now until in 3h reason incident \u001b[2J42",
+        "/release freeze list",
+        "/release create payments 1.4.2 at in 2h",
+      ].join("\n"),
+    );
+    await t.done;
+    const out = t.printed();
+    expect(out).toContain("⛔ Freeze F-1 added");
+    expect(out).toContain("• F-1 Tue 15 Jan 2030 09:00 (UTC) → Tue 15 Jan 2030 12:00 (UTC) · incident \\x1b[2J42 · added by admin · ACTIVE until Tue 15 Jan 12:00");
+    expect(out).toContain("⛔ in freeze 'incident \\x1b[2J42' until Tue 15 Jan 12:00");
+    expect(out).not.toContain("\u001b[2J");
+  });
 });
