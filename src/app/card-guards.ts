@@ -25,6 +25,6 @@ export async function guardsOf(ctx: CardReadCtx, r: Release): Promise<GuardView[
     if (entry) guards.push({ kind: "queue", icon: "⏳", text: `queued behind ${entry.behind}: ships when ${entry.behind} is shipped or rolled back`, until: null });
   }
   const override = await ctx.store.getOverride(r.id);
-  if (override) guards.push({ kind: "override", icon: "🔓", text: `shipped inside freeze ${override.freeze}: override by ${override.byName} — ${override.reason}`, until: null });
+  if (override) guards.push({ kind: "override", icon: "🔓", text: `freeze ${override.freeze} overridden by ${override.byName} — ${override.reason}`, until: null });
   return guards;
 }

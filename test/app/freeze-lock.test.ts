@@ -80,7 +80,7 @@ describe("freeze windows", () => {
     expect(done).toMatchObject({ error: false });
     expect(await state("R-1")).toBe("shipping");
     await core.bot.idle();
-    expect(chat.latestCard("R-1")?.guards).toEqual([expect.objectContaining({ kind: "override", text: "shipped inside freeze 'incident 42': override by rel — hotfix for the outage" })]);
+    expect(chat.latestCard("R-1")?.guards).toEqual([expect.objectContaining({ kind: "override", text: "freeze 'incident 42' overridden by rel — hotfix for the outage" })]);
     const event = (await core.store.listAudit("R-1")).find((e) => e.type === "freeze_overridden");
     expect(event).toMatchObject({ actor: "terminal:rel", data: { freeze: "'incident 42'", reason: "hotfix for the outage" } });
     expect(chat.noticeTexts("R-1").join("\n")).toContain("rel overrode freeze 'incident 42' to ship R-1: hotfix for the outage");
@@ -200,5 +200,21 @@ describe("stats", () => {
     await advance(30 * MIN);
     const stats = text(await say("bob", "stats"));
     expect(stats).toContain("• Guardrails: 1 held by a freeze · 1 held by a lock · 1 freeze override");
+  });
+});
+
+describe("a freeze override on a queued release", () => {
+  it("keeps the override when the release's turn comes inside the freeze", async () => {
+    const { say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "create payments 1.4.3");
+    for (const id of ["R-1", "R-2"]) for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
+    await say("alice", "ship R-1");
+    await say("rel", "freeze add now until in 3h reason incident");
+    expect(text(await say("rel", "ship R-2 override the fix for the incident"))).toContain("queued behind R-1");
+    await say("alice", "shipped R-1");
+    await advance(0);
+    expect(await state("R-2")).toBe("shipping");
+    expect(await auditTypes("R-2")).not.toContain("held_by_freeze");
   });
 });

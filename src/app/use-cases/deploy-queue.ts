@@ -34,7 +34,8 @@ export async function startFromQueue(ctx: Ctx, service: string, environment: str
     const release = await ctx.store.getRelease(head.releaseId);
     // Held, cancelled or rescheduled while it waited: it left the queue then.
     if (!release || release.state !== "voting" || release.scheduledAt !== head.scheduledAt) continue;
-    const gate = await gateOf(ctx, release, false);
+    // A freeze overridden when it was shipped by hand and queued stays overridden.
+    const gate = await gateOf(ctx, release, (await ctx.store.getOverride(release.id)) !== undefined);
     if (gate.kind === "locked" || gate.kind === "frozen") {
       await holdByGate(ctx, release, gate, SCHEDULER, "scheduler", `Its turn after ${head.behind}`);
       continue;
