@@ -44,7 +44,7 @@ export interface RunningGonogo {
 /** Values that must never reach a log line, whatever library error carries them. */
 function secretsOf(config: Config): string[] {
   const databasePassword = config.databaseUrl && URL.canParse(config.databaseUrl) ? decodeURIComponent(new URL(config.databaseUrl).password) : undefined;
-  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.databaseUrl, databasePassword].filter(
+  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.web?.secret, config.web?.token, config.databaseUrl, databasePassword].filter(
     (s): s is string => Boolean(s),
   );
 }

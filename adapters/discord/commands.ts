@@ -106,6 +106,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           str("from", "Export from this date, e.g. 2030-01-01", { max_length: max("auditDate") }),
           str("to", "Export up to this date, e.g. 2030-01-31", { max_length: max("auditDate") }),
         ]),
+        sub("web", "A private link to the read-only web view (calendar, timelines, numbers)"),
         sub("help", "How to use /release"),
       ],
     },

@@ -41,6 +41,10 @@ function labelOf(request: Request): { kind: string; platform: string; actor: str
       return { kind: "overview", platform: request.actor.person.platform, actor: request.actor.id };
     case "stats":
       return { kind: "stats", platform: "api", actor: null };
+    case "web_calendar":
+    case "web_release":
+    case "web_numbers":
+      return { kind: request.kind, platform: "web", actor: null };
   }
 }
 

@@ -29,9 +29,10 @@ export type Command =
   | { name: "audit"; op: "export"; from: string | null; to: string | null }
   | { name: "audit"; op: "verify" }
   | { name: "role"; op: "grant" | "revoke"; subject: string; role: string }
-  | { name: "role"; op: "list" };
+  | { name: "role"; op: "list" }
+  | { name: "web" };
 
-export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "help"];
+export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "web", "help"];
 
 /** The refusal for a word that names no subcommand, quoted as the person typed it. */
 export function unknownCommand(word: string): UserError {

@@ -47,6 +47,7 @@ const SAME: Array<[text: string, name: string, fields: CommandFields]> = [
   ["audit R-3", "audit", { action: "timeline", id: "R-3" }],
   ["audit export 2030-01-01 2030-01-31", "audit", { action: "export", from: "2030-01-01", to: "2030-01-31" }],
   ["audit verify", "audit", { action: "verify" }],
+  ["web", "web", {}],
 ];
 
 /** The same mistake both ways: refused with the same code and the same words. */
