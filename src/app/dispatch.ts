@@ -23,13 +23,14 @@ import type { Actor } from "../domain/types.js";
 import type { StatsReport } from "../domain/stats.js";
 import type { WebScope } from "./web-link.js";
 import type { WebCalendar, WebNumbers, WebReleaseView } from "./web-views.js";
-import { webCalendar, webLink, webNumbers, webRelease } from "./use-cases/web.js";
+import { webCalendar, webLink, webNumbers, webOwned, webRelease } from "./use-cases/web.js";
 
 /** The web view's reads (src/web), each for what one signed-in viewer may see. */
 export type WebRead =
   | { kind: "web_calendar"; scope: WebScope; zone: string | null }
   | { kind: "web_release"; scope: WebScope; id: string }
-  | { kind: "web_numbers"; scope: WebScope; service: string | null; days: number };
+  | { kind: "web_numbers"; scope: WebScope; service: string | null; days: number }
+  | { kind: "web_owned"; scope: WebScope; ids: string[] };
 
 /** Everything that comes into the core: a chat event, a verified hook, or a read for the App Home, the stats API or the web view. */
 export type Request =
@@ -49,6 +50,8 @@ export interface Answers {
   /** Null when the scope owns no release of that id. */
   web_release: WebReleaseView | null;
   web_numbers: WebNumbers;
+  /** Which of the asked releases the scope owns (a live page shows only those changes). */
+  web_owned: string[];
 }
 
 /** Routes one request to its use case. Runs inside the door's transaction. */
@@ -72,6 +75,8 @@ async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]
       return webRelease(ctx, request.scope, request.id);
     case "web_numbers":
       return webNumbers(ctx, request.scope, request.service, request.days);
+    case "web_owned":
+      return webOwned(ctx, request.scope, request.ids);
   }
 }
 

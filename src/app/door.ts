@@ -44,6 +44,7 @@ function labelOf(request: Request): { kind: string; platform: string; actor: str
     case "web_calendar":
     case "web_release":
     case "web_numbers":
+    case "web_owned":
       return { kind: request.kind, platform: "web", actor: null };
   }
 }

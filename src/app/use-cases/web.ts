@@ -137,3 +137,13 @@ export async function webNumbers(ctx: Ctx, scope: WebScope, service: string | nu
     audit: await ctx.store.verifyAudit(),
   };
 }
+
+/** Which of `ids` the scope owns: a live page is told only about its viewer's releases. */
+export async function webOwned(ctx: Ctx, scope: WebScope, ids: string[]): Promise<string[]> {
+  const owned: string[] = [];
+  for (const id of ids) {
+    const release = await ctx.store.getRelease(id);
+    if (release && scopeOwns(scope, release)) owned.push(id);
+  }
+  return owned;
+}
