@@ -49,8 +49,9 @@ export type TokenCheck = { ok: true; scope: Extract<WebScope, { kind: "workspace
 export function verifyWebToken(secret: string, token: string, now: number): TokenCheck {
   const [payload, signature, ...extra] = token.split(".");
   if (!payload || !signature || extra.length) return { ok: false, problem: "forged" };
-  const given = Buffer.from(signature, "base64url");
-  const want = mac(secret, payload);
+  // Compared as text, so only the one canonical spelling of the signature is accepted.
+  const given = Buffer.from(signature);
+  const want = Buffer.from(mac(secret, payload).toString("base64url"));
   if (given.length !== want.length || !timingSafeEqual(given, want)) return { ok: false, problem: "forged" };
   let body: unknown;
   try {

@@ -17,12 +17,17 @@ export interface Html {
 /** What may go into a template: text (escaped), numbers, nothing, or fragments. */
 export type Value = string | number | null | undefined | false | Html | readonly Html[];
 
+/** Fragments this module made: an object that merely looks like one (from JSON, say) is not trusted. */
+const made = new WeakSet<object>();
+
 function isHtml(value: unknown): value is Html {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && "markup" in value;
+  return typeof value === "object" && value !== null && made.has(value);
 }
 
 function make(markup: string): Html {
-  return { markup } as Html;
+  const fragment = { markup } as Html;
+  made.add(fragment);
+  return fragment;
 }
 
 /**
