@@ -114,6 +114,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .decision-no_go { color: var(--nogo); }
 .decision-pending { color: var(--pending); }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; background: var(--soft); }
+.card h2 { margin-top: 0; }
 .card dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 8px 0; }
 .card dt { font-weight: 600; }
 .card dd { margin: 0; }
