@@ -4,6 +4,7 @@ import { registerCommands } from "../../adapters/discord/register-commands.js";
 import { buttonCustomId } from "../../adapters/discord/ids.js";
 import { buttonPress, member, slashCommand } from "../../fakes/discord-fixtures.js";
 import { startFakeDiscord } from "../../fakes/discord-server.js";
+import { SUBCOMMANDS } from "../../src/domain/command.js";
 import { BOT_TOKEN, CALLBACK, startHarness, voteField, type Harness } from "./harness.js";
 
 describe("Discord when things are slow or fail", () => {
@@ -93,7 +94,7 @@ describe("Discord when things are slow or fail", () => {
       expect(await registerCommands(rest, fake.world.applicationId, undefined)).toEqual({ scope: "global", count: 1 });
       const put = await fake.waitFor((c) => c.method === "PUT");
       expect(put.path).toBe(`/applications/${fake.world.applicationId}/commands`);
-      expect(put.body[0].options).toHaveLength(20);
+      expect(put.body[0].options).toHaveLength(SUBCOMMANDS.length);
     } finally {
       await fake.close();
     }

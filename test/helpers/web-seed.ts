@@ -82,7 +82,7 @@ export const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__p
  * and one release in the other workspace that ACME's link must never show.
  */
 export async function seedReleases(g: WebGonogo): Promise<void> {
-  const { say } = g;
+  const say = (ws: Workspace, who: string, text: string) => g.say(ws, who, text);
   const must = async (ws: Workspace, who: string, text: string, expect: RegExp) => {
     const out = await say(ws, who, text);
     if (!expect.test(out)) throw new Error(`seeding: "${text}" answered "${out}"`);

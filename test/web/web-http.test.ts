@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { channel, person } from "../helpers/core.js";
 import { ACME, GLOBEX, HOSTILE, seedReleases, startWebGonogo, WEB_TOKEN, type WebGonogo } from "../helpers/web-seed.js";
 
 let dir: string;
@@ -41,6 +42,19 @@ describe("/release web", () => {
     const page = await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("payments 1.4.2");
+  });
+
+  it("signs a terminal session's link for the terminal's releases only", async () => {
+    g = await startWebGonogo(dir);
+    await g.say(ACME, "alice", "create payments 1.4.2");
+    const terminal = await g.handle({ kind: "command", actor: person("dana"), channel, text: "create ledger 2.0.0" });
+    expect(terminal.type === "message" && terminal.text).toContain("Created R-2");
+    const answer = await g.handle({ kind: "command", actor: person("dana"), channel, text: "web" });
+    const link = /http:\/\/gonogo\.invalid(\/web\/login\?t=\S+)/.exec(answer.type === "message" ? answer.text : "")![1]!;
+    const { cookie } = await signIn(`${g.base}${link}`);
+    const page = await (await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } })).text();
+    expect(page).toContain("ledger 2.0.0");
+    expect(page).not.toContain("payments 1.4.2");
   });
 });
 
