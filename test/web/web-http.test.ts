@@ -89,6 +89,25 @@ describe("the web view over HTTP", () => {
     expect((await fetch(`${g.base}/web/release?id=R-1`, { headers: { cookie: globex.cookie! } })).status).toBe(404);
   });
 
+  it("streams a change to an open page only for releases its viewer may see", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const aborted = new AbortController();
+    const res = await fetch(`${g.base}/web/events`, { headers: { cookie: cookie! }, signal: aborted.signal });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    const events: string[] = [];
+    const read = (async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) events.push(Buffer.from(chunk.value).toString("utf8"));
+    })().catch(() => {});
+    await g.say(GLOBEX, "hank", "vote R-6 go");
+    await g.say(ACME, "erin", "vote R-2 go");
+    await expect.poll(() => events.join(""), { timeout: 5000 }).toContain("event: change");
+    aborted.abort();
+    await read;
+    expect(events.join("")).toContain('data: ["R-2"]');
+    expect(events.join("")).not.toContain("R-6");
+  });
+
   it("lets an operator's bearer token read every workspace", async () => {
     const auth = { authorization: `Bearer ${WEB_TOKEN}` };
     const calendar = await (await fetch(`${g.base}/web/`, { headers: auth })).text();
