@@ -27,7 +27,7 @@ import { webCalendar, webLink, webNumbers, webOwned, webRelease } from "./use-ca
 
 /** The web view's reads (src/web), each for what one signed-in viewer may see. */
 export type WebRead =
-  | { kind: "web_calendar"; scope: WebScope; zone: string | null }
+  | { kind: "web_calendar"; scope: WebScope; zone: string | null; channel: string | null }
   | { kind: "web_release"; scope: WebScope; id: string }
   | { kind: "web_numbers"; scope: WebScope; service: string | null; days: number }
   | { kind: "web_owned"; scope: WebScope; ids: string[] };
@@ -70,7 +70,7 @@ async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]
     case "stats":
       return statsReport(ctx, request.service, request.days);
     case "web_calendar":
-      return webCalendar(ctx, request.scope, request.zone);
+      return webCalendar(ctx, request.scope, request.zone, request.channel);
     case "web_release":
       return webRelease(ctx, request.scope, request.id);
     case "web_numbers":

@@ -73,6 +73,9 @@ export interface WebCalendar {
   recent: WebReleaseRow[];
   /** Freeze windows in force now (issue 16); empty until freezes exist. */
   freezesNow: WebFreezeView[];
+  /** The viewer's channels that have releases, for the filter; `channel` is the one shown, null for all. */
+  channels: Array<{ key: string; label: string }>;
+  channel: string | null;
 }
 
 /** One line of a release's history, from the audit trail. */

@@ -101,7 +101,7 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
   const releases = async (req: IncomingMessage, res: ServerResponse) => {
     const scope = viewer(req, res);
     if (!scope) return;
-    const calendar = await bot.webRead({ kind: "web_calendar", scope, zone: zoneOf(req) });
+    const calendar = await bot.webRead({ kind: "web_calendar", scope, zone: zoneOf(req), channel: urlOf(req).searchParams.get("channel") || null });
     sendPage(res, 200, releasesPage(calendar, scopeLabel(scope)));
   };
   http.route("GET", "/web", releases);

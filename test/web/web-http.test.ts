@@ -108,6 +108,23 @@ describe("the web view over HTTP", () => {
     expect(events.join("")).not.toContain("R-6");
   });
 
+  it("shows the releases of one channel when asked, from the channels the viewer has", async () => {
+    const ops = { platform: "slack", key: `slack:${ACME.team}:C9OPS`, nativeId: "C9OPS" };
+    await g.handle({ kind: "command", actor: ACME.person("olga"), channel: ops, text: "create gateway 7.0.0 at in 2d" });
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const all = await (await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } })).text();
+    expect(all).toContain("gateway 7.0.0");
+    expect(all).toContain("payments 1.4.2");
+    expect(all).toContain(`<option value="slack:${ACME.team}:C9OPS" >slack C9OPS</option>`);
+    const one = await (await fetch(`${g.base}/web/?channel=${encodeURIComponent(ops.key)}`, { headers: { cookie: cookie! } })).text();
+    expect(one).toContain("gateway 7.0.0");
+    expect(one).not.toContain("payments 1.4.2");
+    // Another workspace's channel is not a filter this viewer can use: it shows all of theirs.
+    const foreign = await (await fetch(`${g.base}/web/?channel=${encodeURIComponent(GLOBEX.channel.key)}`, { headers: { cookie: cookie! } })).text();
+    expect(foreign).not.toContain("secret-project");
+    expect(foreign).toContain("payments 1.4.2");
+  });
+
   it("lets an operator's bearer token read every workspace", async () => {
     const auth = { authorization: `Bearer ${WEB_TOKEN}` };
     const calendar = await (await fetch(`${g.base}/web/`, { headers: auth })).text();

@@ -65,8 +65,11 @@ async function ownedReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
   return (await ctx.store.listReleases({ limit: READ_LIMIT })).filter((r) => scopeOwns(scope, r));
 }
 
-/** The releases page: the coming weeks day by day in `zone` (the viewer's), live releases off those days, and recent ends. */
-export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string | null): Promise<WebCalendar> {
+/**
+ * The releases page: the coming weeks day by day in `zone` (the viewer's), live releases off
+ * those days, and recent ends; of one channel, or of every channel the viewer may see.
+ */
+export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string | null, channelKey: string | null): Promise<WebCalendar> {
   const now = ctx.clock.now();
   const zone = zoneAsked && isValidTimeZone(zoneAsked) ? zoneAsked : ctx.config.timezone;
   const today = startOfDay(new TZDate(now, zone));
@@ -78,7 +81,11 @@ export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string |
   const end = addDays(today, CALENDAR_DAYS).getTime();
   const live: WebReleaseRow[] = [];
   const recent: Array<{ row: WebReleaseRow; endedAt: number }> = [];
-  for (const r of await ownedReleases(ctx, scope)) {
+  const owned = await ownedReleases(ctx, scope);
+  const channels = new Map(owned.map((r) => [r.channel.key, channelLabel(r.channel)]));
+  const channel = channelKey !== null && channels.has(channelKey) ? channelKey : null;
+  for (const r of owned) {
+    if (channel !== null && r.channel.key !== channel) continue;
     const at = r.scheduledAt;
     const onCalendar = at !== null && at >= today.getTime() && at < end;
     if (onCalendar) {
@@ -92,7 +99,16 @@ export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string |
     }
   }
   for (const d of days) d.releases.sort((a, b) => (a.scheduledAt ?? 0) - (b.scheduledAt ?? 0));
-  return { now, zone, days, live, recent: recent.sort((a, b) => b.endedAt - a.endedAt).map((x) => x.row), freezesNow: [] };
+  return {
+    now,
+    zone,
+    days,
+    live,
+    recent: recent.sort((a, b) => b.endedAt - a.endedAt).map((x) => x.row),
+    freezesNow: [],
+    channels: [...channels].map(([key, label]) => ({ key, label })).sort((a, b) => a.label.localeCompare(b.label)),
+    channel,
+  };
 }
 
 /** One release's page, or null when there is none the scope owns (another workspace's release is as unknown as a missing one). */

@@ -17,8 +17,14 @@ export function releasesPage(cal: WebCalendar, scopeLabel: string): string {
   });
   const first = cal.days[0];
   const last = cal.days.at(-1);
+  const channelOptions = cal.channels.map((c) => html`<option value="${c.key}" ${c.key === cal.channel ? html`selected` : ""}>${c.label}</option>`);
+  const shown = cal.channels.find((c) => c.key === cal.channel)?.label;
   const body = html`<h1>Releases</h1>
-<p class="lead">Upcoming, live and recent releases of ${scopeLabel}.</p>
+<p class="lead">Upcoming, live and recent releases of ${shown ? `channel ${shown} in ` : ""}${scopeLabel}.</p>
+<form class="filters" method="get" action="/web/">
+<label for="channel">Channel<select id="channel" name="channel"><option value="">All channels</option>${channelOptions}</select></label>
+<button type="submit">Show</button>
+</form>
 ${cal.freezesNow.length ? html`<section aria-labelledby="freezes-now"><h2 id="freezes-now">Freezes in force</h2>${freezesList(cal.freezesNow, zone)}</section>` : ""}
 <section aria-labelledby="calendar">
 <h2 id="calendar">Calendar: the next ${cal.days.length} days</h2>
