@@ -19,9 +19,12 @@ const CLIENT_SCRIPT = String.raw`"use strict";
 
   // Days on the calendar are cut in the viewer's zone: tell the server once, then show the page it cuts.
   if (zone && body.getAttribute("data-zone") !== zone) {
-    var had = document.cookie.split("; ").indexOf("gonogo_tz=" + encodeURIComponent(zone)) >= 0;
-    document.cookie = "gonogo_tz=" + encodeURIComponent(zone) + "; path=/web; max-age=31536000; samesite=lax";
-    if (!had && body.hasAttribute("data-zone-days")) { location.reload(); return; }
+    var mine = "gonogo_tz=" + encodeURIComponent(zone);
+    var had = document.cookie.split("; ").indexOf(mine) >= 0;
+    document.cookie = mine + "; path=/web; max-age=31536000; samesite=lax";
+    // Reload once, and only if the cookie took (a browser that refuses cookies would reload forever).
+    var took = document.cookie.split("; ").indexOf(mine) >= 0;
+    if (!had && took && body.hasAttribute("data-zone-days")) { location.reload(); return; }
   }
 
   var formats = {
