@@ -4,6 +4,7 @@ import { displayName } from "../../domain/identity.js";
 import { formatInZone } from "../../domain/time.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { CHOICE_LABELS } from "../../domain/votes.js";
+import { offsetLabel } from "../../domain/countdown.js";
 import { readAuditEvent, type AuditEventPayload } from "../audit-events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
@@ -71,6 +72,8 @@ function describeKnown(event: AuditEventPayload): string {
     }
     case "retro_answer":
       return "added retro notes";
+    case "reminder_sent":
+      return `sent the ${offsetLabel(event.data.offsetMin)} reminder`;
     case "retro_opened":
     case "reminders_missed":
     case "policy_changed":

@@ -128,7 +128,7 @@ export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise
       actorName: typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor),
       platform: e.platform,
       type: e.type,
-      text: describeEvent(e),
+      text: `${isT0(e) ? "T-0: " : ""}${describeEvent(e)}`,
     })),
     deliveries: (await ctx.store.listDeliveries(release.id)).map((d) => ({
       // The URL and body stay out: a receiver's URL may carry its own secret.
@@ -142,6 +142,11 @@ export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise
     })),
     retro: (await ctx.store.listRetroAnswers(release.id)).map((a) => ({ authorName: a.authorName, wentWell: a.wentWell, wentBadly: a.wentBadly, actionItems: a.actionItems, at: a.at })),
   };
+}
+
+/** A state change the scheduler made at T-0 (ship on GO, else hold or cancel), as opposed to closing a retro. */
+function isT0(e: { platform: string; type: string; data: Record<string, unknown> }): boolean {
+  return e.platform === "scheduler" && e.type === "state_changed" && (e.data.from === "voting" || e.data.from === "held") && ["shipping", "held", "cancelled"].includes(String(e.data.to));
 }
 
 /** The numbers page: the stats over the scope's releases, and the audit chain's verification. */
