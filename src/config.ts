@@ -109,6 +109,13 @@ const VARIABLES = {
     return problem ? refuse(`must be ${problem.replace(/^expected /, "")}.`) : value;
   }),
   GONOGO_API_TOKEN: optional((v) => (v.length >= 16 ? v : refuse(`must be at least 16 characters (a long random string); it has ${v.length}.`))),
+  GONOGO_PUBLIC_URL: optional(httpUrl("https://gonogo.example.com")),
+  GONOGO_WEB_SECRET: optional((v) => (v.length >= 32 ? v : refuse(`must be at least 32 characters (a long random string); it has ${v.length}.`))),
+  GONOGO_WEB_TOKEN: optional((v) => (v.length >= 16 ? v : refuse(`must be at least 16 characters (a long random string); it has ${v.length}.`))),
+  GONOGO_WEB_LINK_TTL: withDefault(12 * UNIT_MS.h, (v) => {
+    const ms = duration(v);
+    return ms >= UNIT_MS.m && ms <= 30 * UNIT_MS.d ? ms : refuse(`must be from 1m to 30d, such as 12h, not ${shown(v)}.`);
+  }),
   GONOGO_USER: optional(matching(/^[A-Za-z0-9._-]{1,32}$/, "a short name (up to 32 letters, digits, dots, dashes or underscores)")),
   GONOGO_TERMINAL: withDefault("auto", oneOf(["auto", "on", "off"])),
   SLACK_BOT_TOKEN: optional(secretStartingWith("xoxb-", "the bot token (OAuth & Permissions)")),
@@ -142,11 +149,25 @@ export interface Config {
   webhookSecret: string | undefined;
   /** Bearer token for GET /api/stats; the API is off without it. */
   apiToken: string | undefined;
+  /**
+   * The read-only web view (src/web), on when GONOGO_PUBLIC_URL is set: `/release web` signs
+   * links with `secret` that last `linkTtlMs`; `token` is the operators' bearer token.
+   */
+  web?: WebConfig;
   terminal: "auto" | "on" | "off";
   /** Who types in the terminal until `/as` switches. */
   terminalUser: string | undefined;
   slack: { botToken: string; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string | undefined } | undefined;
   discord: { token: string; applicationId: string; guildId: string | undefined; apiUrl: string | undefined } | undefined;
+}
+
+/** The web view's settings (GONOGO_PUBLIC_URL, GONOGO_WEB_SECRET, GONOGO_WEB_TOKEN, GONOGO_WEB_LINK_TTL). */
+export interface WebConfig {
+  /** The base URL people open, without a trailing slash. */
+  publicUrl: string;
+  secret: string;
+  token: string | undefined;
+  linkTtlMs: number;
 }
 
 /** Raised when the environment is wrong; main prints it and exits 1. */
@@ -189,6 +210,12 @@ function fromEnv(e: Env): Config {
   if ((e.DEPLOY_WEBHOOK_URL || e.ROLLBACK_WEBHOOK_URL) && !e.WEBHOOK_SECRET) {
     problems.push("WEBHOOK_SECRET is required when a webhook URL is set, so receivers can check gonogo signed the call: set it to a long random string (`whsec_…`, see the README).");
   }
+  if (e.GONOGO_PUBLIC_URL && !e.GONOGO_WEB_SECRET) {
+    problems.push("GONOGO_WEB_SECRET is required with GONOGO_PUBLIC_URL, to sign the web view's links: set it to a long random string (32+ characters), e.g. from `openssl rand -hex 32`.");
+  }
+  if ((e.GONOGO_WEB_SECRET || e.GONOGO_WEB_TOKEN) && !e.GONOGO_PUBLIC_URL) {
+    problems.push("GONOGO_PUBLIC_URL is required when GONOGO_WEB_SECRET or GONOGO_WEB_TOKEN is set: the base URL people open, e.g. https://gonogo.example.com.");
+  }
   if (problems.length) throw configError(problems);
 
   return {
@@ -207,6 +234,9 @@ function fromEnv(e: Env): Config {
     rollbackWebhookUrl: e.ROLLBACK_WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,
     apiToken: e.GONOGO_API_TOKEN,
+    ...(e.GONOGO_PUBLIC_URL && e.GONOGO_WEB_SECRET
+      ? { web: { publicUrl: e.GONOGO_PUBLIC_URL.replace(/\/+$/, ""), secret: e.GONOGO_WEB_SECRET, token: e.GONOGO_WEB_TOKEN, linkTtlMs: e.GONOGO_WEB_LINK_TTL } }
+      : {}),
     terminal: e.GONOGO_TERMINAL,
     terminalUser: e.GONOGO_USER,
     slack: e.SLACK_BOT_TOKEN

@@ -13,6 +13,7 @@ import { createMetrics } from "./http/metrics.js";
 import { registerOpsRoutes } from "./http/ops.js";
 import { createHttpServer } from "./http/server.js";
 import { createLogger } from "./log.js";
+import { registerWebRoutes } from "./web/routes.js";
 
 export interface ProgramIo {
   stdin: Readable;
@@ -44,7 +45,7 @@ export interface RunningGonogo {
 /** Values that must never reach a log line, whatever library error carries them. */
 function secretsOf(config: Config): string[] {
   const databasePassword = config.databaseUrl && URL.canParse(config.databaseUrl) ? decodeURIComponent(new URL(config.databaseUrl).password) : undefined;
-  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.databaseUrl, databasePassword].filter(
+  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.web?.secret, config.web?.token, config.databaseUrl, databasePassword].filter(
     (s): s is string => Boolean(s),
   );
 }
@@ -70,9 +71,9 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const bot = createBot({ store, config, log, telemetry: metrics.telemetry, clock, timer });
   const stops: Array<() => Promise<void>> = [];
 
-  // One HTTP server on PORT for health, metrics, hooks and Slack's HTTP mode. A
-  // terminal-only run does not need it unless PORT is set, so two terminals can run side by side.
-  const wantHttp = !useTerminal || io.portExplicit;
+  // One HTTP server on PORT for health, metrics, hooks, the web view and Slack's HTTP mode. A
+  // terminal-only run does not need it unless PORT is set (or the web view is on), so two terminals can run side by side.
+  const wantHttp = !useTerminal || io.portExplicit || Boolean(config.web);
   const http = createHttpServer((err) => log.error({ err: String(err) }, "HTTP handler failed"));
   let ready = false;
   const connected: Record<string, boolean> = {};
@@ -83,6 +84,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     readiness: { checks: () => ({ database: ready && db.isOpen(), ...connected }) },
   });
   registerHookRoutes(http, { bot, secret: config.webhookSecret, log, clock });
+  if (config.web) registerWebRoutes(http, { bot, web: config.web, defaultZone: config.timezone, clock, timer, log });
   let port: number | null = null;
   if (wantHttp) {
     port = await http.listen(config.port, config.host);

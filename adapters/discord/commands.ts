@@ -119,6 +119,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           str("environment", "Environment (default production)", { max_length: max("environment") }),
           str("reason", "Why (required to lock and unlock)", { max_length: max("lockReason") }),
         ]),
+        sub("web", "A private link to the read-only web view (calendar, timelines, numbers)"),
         sub("help", "How to use /release"),
       ],
     },

@@ -41,6 +41,8 @@ export interface AuditEventData {
   webhook_failed: WebhookAttempt & { error: string | null };
   retro_opened: Record<string, never>;
   retro_answer: { wentWell: string; wentBadly: string; actionItems: string };
+  /** A countdown reminder went out, `offsetMin` minutes before T-0. */
+  reminder_sent: { offsetMin: number };
   /** Reminders that came due while gonogo was down and were skipped, by minutes before T-0. */
   reminders_missed: { offsets: number[] };
   policy_changed: { channel: string; before: Policy; changes: Partial<Policy> };
@@ -89,6 +91,7 @@ const KNOWN_TYPES = {
   webhook_failed: true,
   retro_opened: true,
   retro_answer: true,
+  reminder_sent: true,
   reminders_missed: true,
   policy_changed: true,
   role_granted: true,

@@ -1,4 +1,5 @@
 import type { StatsReport } from "../domain/stats.js";
+import type { Answers, WebRead } from "./dispatch.js";
 import type { Actor } from "../domain/types.js";
 import type { InboundEvent } from "./events.js";
 import type { ChatSurface } from "./ports.js";
@@ -27,6 +28,13 @@ export interface Bot {
   overviewFor(actor: Actor): Promise<CardView[]>;
   /** The delivery numbers (`GET /api/stats`, `/release stats`), for releases created in the last `days` days. */
   stats(query: { service: string | null; days: number }): Promise<StatsReport>;
+  /** A read for the web view (calendar, one release, numbers), through the door, for what `read.scope` may see. */
+  webRead<R extends WebRead>(read: R): Promise<Answers[R["kind"]]>;
+  /**
+   * Calls `listener` with a release's id after each committed change to it (a vote, a state
+   * change, a webhook result…), so a page showing it can refresh. Returns the unsubscribe.
+   */
+  onReleaseChanged(listener: (releaseId: string) => void): () => void;
   /** Resolves when every pending card update and notice has been sent (tests, shutdown). */
   idle(): Promise<void>;
   /** Reconciles cards and missed jobs, then starts the job runner. */

@@ -6,6 +6,7 @@ import { createDoor, newCtx } from "./door.js";
 import { createEffectRunner } from "./effect-runner.js";
 import { createForm } from "./forms.js";
 import { createJobRunner } from "./job-runner.js";
+import { createReleaseChanges } from "./release-changes.js";
 import { noTelemetry, systemClock, systemTimer, type ChatSurface, type Clock, type Logger, type Telemetry, type Timer } from "./ports.js";
 import type { Store } from "./store.js";
 
@@ -34,7 +35,8 @@ export function createBot(deps: BotDeps): Bot {
   const surfaces = new Map<string, ChatSurface>();
 
   const cards = createCardSync({ store, log, surfaces, telemetry, clock, timer, cardFor: (id) => readCard({ store, clock, config }, id) });
-  const effects = createEffectRunner({ cards, telemetry, wake: () => jobs.wake() });
+  const changes = createReleaseChanges((err) => log.error({ err: String(err) }, "a release-change listener failed"));
+  const effects = createEffectRunner({ cards, telemetry, wake: () => jobs.wake(), changes });
   const afterCommit = effects.afterCommit;
   const door = createDoor({ store, clock, config, log, telemetry, afterCommit });
   const jobs = createJobRunner({
@@ -58,6 +60,8 @@ export function createBot(deps: BotDeps): Bot {
     handleHook: (hook) => door.enter({ kind: "hook", hook }),
     overviewFor: (actor) => door.enter({ kind: "overview", actor }),
     stats: (query) => door.enter({ kind: "stats", ...query }),
+    webRead: (read) => door.enter(read),
+    onReleaseChanged: (listener) => changes.subscribe(listener),
     createForm,
     attachSurface(surface) {
       surfaces.set(surface.platform, surface);

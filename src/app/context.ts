@@ -21,7 +21,7 @@ export const SCHEDULER = { id: "gonogo", name: "gonogo" };
 /** The parts of the configuration the core reads. */
 export type CoreConfig = Pick<
   Config,
-  "admins" | "timezone" | "quorum" | "require" | "retroDelayMs" | "retroWindowMs" | "deployWebhookUrl" | "rollbackWebhookUrl" | "webhookSecret"
+  "admins" | "timezone" | "quorum" | "require" | "retroDelayMs" | "retroWindowMs" | "deployWebhookUrl" | "rollbackWebhookUrl" | "webhookSecret" | "web"
 >;
 
 /** What a use case asks to happen after its transaction commits. */
@@ -39,8 +39,8 @@ export interface Ctx {
   log: Logger;
   /** Effects collected during the current use case; run after commit. */
   effects: Effect[];
-  /** Audit events written by the current use case, counted for metrics after commit. */
-  audited: Array<{ platform: string; event: AuditEventPayload }>;
+  /** Audit events written by the current use case, counted for metrics (and, by release, published as changes) after commit. */
+  audited: Array<{ platform: string; releaseId: string | null; event: AuditEventPayload }>;
 }
 
 export async function policyFor(ctx: Pick<Ctx, "store" | "config">, channelKey: string): Promise<Policy> {
@@ -86,7 +86,7 @@ export async function audit(ctx: Ctx, actor: Actor | { id: string; name?: string
   // The display name at the time, so a timeline reads "dana", not a platform user id.
   const data = "name" in actor && actor.name ? { ...event.data, actorName: actor.name } : event.data;
   await ctx.store.appendAudit({ releaseId, at: ctx.clock.now(), actor: actor.id, platform, type: event.type, data });
-  ctx.audited.push({ platform, event });
+  ctx.audited.push({ platform, releaseId, event });
 }
 
 /**

@@ -23,13 +23,24 @@ import { listLocks, lockCommand, unlockCommand } from "./use-cases/deploy-lock.j
 import type { CardView } from "./views.js";
 import type { Actor } from "../domain/types.js";
 import type { StatsReport } from "../domain/stats.js";
+import type { WebScope } from "./web-link.js";
+import type { WebCalendar, WebNumbers, WebReleaseView } from "./web-views.js";
+import { webCalendar, webLink, webNumbers, webOwned, webRelease } from "./use-cases/web.js";
 
-/** Everything that comes into the core: a chat event, a verified hook, or a read for the App Home or the stats API. */
+/** The web view's reads (src/web), each for what one signed-in viewer may see. */
+export type WebRead =
+  | { kind: "web_calendar"; scope: WebScope; zone: string | null; channel: string | null }
+  | { kind: "web_release"; scope: WebScope; id: string }
+  | { kind: "web_numbers"; scope: WebScope; service: string | null; days: number }
+  | { kind: "web_owned"; scope: WebScope; ids: string[] };
+
+/** Everything that comes into the core: a chat event, a verified hook, or a read for the App Home, the stats API or the web view. */
 export type Request =
   | { kind: "event"; event: InboundEvent }
   | { kind: "hook"; hook: HookEvent }
   | { kind: "overview"; actor: Actor }
-  | { kind: "stats"; service: string | null; days: number };
+  | { kind: "stats"; service: string | null; days: number }
+  | WebRead;
 
 /** What each kind of request answers. */
 export interface Answers {
@@ -37,6 +48,12 @@ export interface Answers {
   hook: HookOutcome;
   overview: CardView[];
   stats: StatsReport;
+  web_calendar: WebCalendar;
+  /** Null when the scope owns no release of that id. */
+  web_release: WebReleaseView | null;
+  web_numbers: WebNumbers;
+  /** Which of the asked releases the scope owns (a live page shows only those changes). */
+  web_owned: string[];
 }
 
 /** Routes one request to its use case. Runs inside the door's transaction. */
@@ -54,6 +71,14 @@ async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]
       return overview(ctx, request.actor);
     case "stats":
       return statsReport(ctx, request.service, request.days);
+    case "web_calendar":
+      return webCalendar(ctx, request.scope, request.zone, request.channel);
+    case "web_release":
+      return webRelease(ctx, request.scope, request.id);
+    case "web_numbers":
+      return webNumbers(ctx, request.scope, request.service, request.days);
+    case "web_owned":
+      return webOwned(ctx, request.scope, request.ids);
   }
 }
 
@@ -121,6 +146,8 @@ async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
         case "role":
           if (cmd.op === "list") return await listRoles(ctx);
           return cmd.op === "grant" ? await grantRole(ctx, actor, platform, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
+        case "web":
+          return webLink(ctx, actor, channel);
       }
       break;
     }

@@ -41,6 +41,11 @@ function labelOf(request: Request): { kind: string; platform: string; actor: str
       return { kind: "overview", platform: request.actor.person.platform, actor: request.actor.id };
     case "stats":
       return { kind: "stats", platform: "api", actor: null };
+    case "web_calendar":
+    case "web_release":
+    case "web_numbers":
+    case "web_owned":
+      return { kind: request.kind, platform: "web", actor: null };
   }
 }
 

@@ -56,6 +56,8 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
         notice(release.id, `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version} ships ${relative(release.scheduledAt!, ctx.clock.now())} (${formatInZone(release.scheduledAt!, release.timezone)}). Decision: ${await decisionText(ctx, release)}.${who.text}`, { mention: who.mention, mentionGroups: who.mentionGroups }),
         { type: "refresh", releaseId: release.id },
       );
+      // Kept in the audit so a release's timeline (the web view) shows when each reminder went out.
+      await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "reminder_sent", data: { offsetMin: Number(job.payload.offsetMin) } });
       break;
     }
     case "t0": {

@@ -1,6 +1,7 @@
 import type { CardSync } from "./card-sync.js";
 import type { Ctx, Effect } from "./context.js";
 import type { Telemetry } from "./ports.js";
+import type { ReleaseChanges } from "./release-changes.js";
 import type { ReleaseState } from "../domain/release.js";
 
 export interface EffectRunnerDeps {
@@ -8,6 +9,8 @@ export interface EffectRunnerDeps {
   telemetry: Telemetry;
   /** Re-arms the job runner's timer: a use case planned or moved a job. */
   wake: () => void;
+  /** Told which releases a committed use case changed (live pages listen). */
+  changes: ReleaseChanges;
 }
 
 /**
@@ -22,7 +25,7 @@ function decisionActedOn(to: ReleaseState, platform: string): "go" | "hold" | "c
 
 /** After a use case committed: counts what it did (telemetry) and carries out its effects. */
 export function createEffectRunner(deps: EffectRunnerDeps) {
-  const { cards, telemetry, wake } = deps;
+  const { cards, telemetry, wake, changes } = deps;
 
   /** Counts what a committed use case did, from the audit events it wrote. */
   function count(ctx: Ctx): void {
@@ -66,10 +69,19 @@ export function createEffectRunner(deps: EffectRunnerDeps) {
     }
   }
 
+  /** The releases a committed use case changed: those it audited or whose card it asked to refresh. */
+  function changedReleases(ctx: Ctx): Set<string> {
+    const ids = new Set<string>();
+    for (const { releaseId } of ctx.audited) if (releaseId) ids.add(releaseId);
+    for (const effect of ctx.effects) if (effect.type === "refresh" || effect.type === "post") ids.add(effect.releaseId);
+    return ids;
+  }
+
   /** Call once the use case's transaction has committed, never before. */
   function afterCommit(ctx: Ctx): void {
     count(ctx);
     for (const effect of ctx.effects) run(effect);
+    for (const id of changedReleases(ctx)) changes.publish(id);
   }
 
   return { afterCommit };

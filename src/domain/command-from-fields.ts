@@ -130,6 +130,8 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
     }
     case "audit":
       return auditFromFields(fields);
+    case "web":
+      return { name: "web" };
     default:
       throw unknownCommand(name);
   }

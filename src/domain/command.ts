@@ -36,9 +36,10 @@ export type Command =
   | { name: "freeze"; op: "list" }
   | { name: "freeze"; op: "remove"; freezeId: number }
   | { name: "lock" | "unlock"; service: string; environment: string | null; reason: string }
-  | { name: "locks" };
+  | { name: "locks" }
+  | { name: "web" };
 
-export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "freeze", "lock", "unlock", "locks", "help"];
+export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "freeze", "lock", "unlock", "locks", "web", "help"];
 
 /** The refusal for a word that names no subcommand, quoted as the person typed it. */
 export function unknownCommand(word: string): UserError {

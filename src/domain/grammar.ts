@@ -21,6 +21,7 @@ export const HELP_LINES = [
   "/release freeze add <start> until <end> [reason <text>]   /release freeze add weekly fri 16:00 until mon 09:00 [reason <text>]",
   "/release freeze list   /release freeze remove <F-id>   /release ship <id> override <reason> (ships inside a freeze)",
   "/release lock <service> [env] reason <text>   /release unlock <service> [env] reason <text>   /release locks",
+  "/release web   (a private link to the read-only web view: calendar, timelines, numbers)",
   "Times: 2030-01-15T14:00Z, 2030-01-15 14:00 Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m; up to a year ahead. A time that happens twice when clocks go back means the first.",
 ];
 
@@ -93,7 +94,7 @@ function fieldsOf(word: string, text: string, tokens: Token[]): CommandFields {
       return op === "verify" || op === "export" ? { action: op, from: arg(2), to: arg(3) } : { action: "timeline", id: arg(1) };
     }
     default:
-      // retract, status, list, share, ship, shipped, recovered, retro, help: at most an id.
+      // retract, status, list, share, ship, shipped, recovered, retro, web, help: at most an id.
       return { id: arg(1) };
   }
 }

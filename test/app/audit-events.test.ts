@@ -3,6 +3,7 @@ import { channel, createTestCore, person, T0, type TestCore } from "../helpers/c
 import { audit, SCHEDULER, type Ctx } from "../../src/app/context.js";
 import type { CardSync } from "../../src/app/card-sync.js";
 import { createEffectRunner } from "../../src/app/effect-runner.js";
+import { createReleaseChanges } from "../../src/app/release-changes.js";
 import { noTelemetry, type Telemetry } from "../../src/app/ports.js";
 import type { Reply } from "../../src/app/views.js";
 
@@ -59,7 +60,7 @@ describe("audit event types", () => {
       webhook: (kind, outcome) => counted.push(`webhook ${kind} ${outcome}`),
       decision: (outcome) => counted.push(`decision ${outcome}`),
     };
-    const runner = createEffectRunner({ cards: {} as CardSync, telemetry, wake: () => {} });
+    const runner = createEffectRunner({ cards: {} as CardSync, telemetry, wake: () => {}, changes: createReleaseChanges(() => {}) });
     const bob = person("bob");
     const ctx = await core.store.transaction(async (tx) => {
       const ctx: Ctx = { store: tx, clock: core.clock, config: core.config, log: { info() {}, warn() {}, error() {} }, effects: [], audited: [] };

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { member } from "../../fakes/discord-fixtures.js";
 import { CALLBACK, startHarness, type Harness } from "./harness.js";
+import { verifyWebToken } from "../../src/app/web-link.js";
 
 describe("Discord: stats and audit export", () => {
   let h: Harness;
@@ -39,5 +40,28 @@ describe("Discord: stats and audit export", () => {
     const r = await h.command(member(5), "audit", { action: "timeline", id: "R-1" });
     expect(r.data.content).toContain("Audit trail of R-1");
     expect(r.data.content).toContain("created payments 1.4.2 → production");
+  });
+});
+
+describe("Discord: /release web", () => {
+  const web = { publicUrl: "https://gonogo.example.com", secret: "s".repeat(40), token: undefined, linkTtlMs: 3_600_000 };
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("answers privately with a link signed for this server", async () => {
+    h = await startHarness({ config: { web } });
+    const r = await h.command(member(5), "web", {});
+    expect(r.data.flags).toBe(64);
+    const token = /https:\/\/gonogo\.example\.com\/web\/login\?t=([\w.-]+)/.exec(String(r.data.content))![1]!;
+    expect(verifyWebToken(web.secret, token, h.core.clock.now())).toMatchObject({ ok: true, scope: { platform: "discord", scope: h.fake.world.guildId } });
+  });
+
+  it("says the web view is off when it is not configured", async () => {
+    h = await startHarness();
+    const r = await h.command(member(5), "web", {});
+    expect(r.data.flags).toBe(64);
+    expect(r.data.content).toContain("The web view is off");
   });
 });

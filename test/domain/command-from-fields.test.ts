@@ -60,6 +60,7 @@ const SAME: Array<[text: string, name: string, fields: CommandFields]> = [
   ["unlock payments reason fixed", "lock", { action: "unlock", service: "payments", reason: "fixed" }],
   ["locks", "locks", {}],
   ["locks", "lock", { action: "list" }],
+  ["web", "web", {}],
 ];
 
 /** The same mistake both ways: refused with the same code and the same words. */

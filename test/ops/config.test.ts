@@ -24,6 +24,7 @@ const problem = (env: Record<string, string>) => {
 const EVERY_VARIABLE = [
   "DATABASE_PATH", "DATABASE_URL", "PORT", "HOST", "LOG_LEVEL", "GONOGO_ADMINS", "GONOGO_TIMEZONE", "GONOGO_QUORUM", "GONOGO_REQUIRE", "GONOGO_RETRO_DELAY",
   "GONOGO_RETRO_WINDOW", "DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "WEBHOOK_SECRET", "GONOGO_API_TOKEN", "GONOGO_USER", "GONOGO_TERMINAL",
+  "GONOGO_PUBLIC_URL", "GONOGO_WEB_SECRET", "GONOGO_WEB_TOKEN", "GONOGO_WEB_LINK_TTL",
   "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID", "DISCORD_API_URL",
 ];
 
@@ -142,6 +143,12 @@ describe("every configuration error", () => {
     { DISCORD_APPLICATION_ID: "abc" },
     { DISCORD_GUILD_ID: "my server", DISCORD_TOKEN: "x", DISCORD_APPLICATION_ID: "123456" },
     { DATABASE_URL: "mysql://gonogo:hunter2@db.example.com/gonogo" },
+    { GONOGO_PUBLIC_URL: "https://gonogo.example.com" },
+    { GONOGO_PUBLIC_URL: "gonogo.example.com", GONOGO_WEB_SECRET: "w".repeat(40) },
+    { GONOGO_WEB_SECRET: "w".repeat(40) },
+    { GONOGO_PUBLIC_URL: "https://gonogo.example.com", GONOGO_WEB_SECRET: "short-web-secret" },
+    { GONOGO_PUBLIC_URL: "https://gonogo.example.com", GONOGO_WEB_SECRET: "w".repeat(40), GONOGO_WEB_TOKEN: "short" },
+    { GONOGO_PUBLIC_URL: "https://gonogo.example.com", GONOGO_WEB_SECRET: "w".repeat(40), GONOGO_WEB_LINK_TTL: "90d" },
   ];
 
   it.each(BAD)("names its variable once, as the first word, and ends as a sentence: %j", (env) => {
@@ -154,7 +161,7 @@ describe("every configuration error", () => {
   });
 
   it("never repeats a secret it refuses", () => {
-    const refused: Array<Record<string, string>> = [{ SLACK_BOT_TOKEN: "xoxp-user-token-secret" }, { SLACK_APP_TOKEN: "app-token-secret", SLACK_BOT_TOKEN: "xoxb-1" }, { GONOGO_API_TOKEN: "short-secret" }, { DATABASE_URL: "mysql://gonogo:hunter2@db.example.com/gonogo" }];
+    const refused: Array<Record<string, string>> = [{ SLACK_BOT_TOKEN: "xoxp-user-token-secret" }, { SLACK_APP_TOKEN: "app-token-secret", SLACK_BOT_TOKEN: "xoxb-1" }, { GONOGO_API_TOKEN: "short-secret" }, { DATABASE_URL: "mysql://gonogo:hunter2@db.example.com/gonogo" }, { GONOGO_PUBLIC_URL: "https://gonogo.example.com", GONOGO_WEB_SECRET: "short-web-secret" }, { GONOGO_PUBLIC_URL: "https://gonogo.example.com", GONOGO_WEB_SECRET: "w".repeat(40), GONOGO_WEB_TOKEN: "short-tok" }];
     for (const env of refused) {
       const line = problem(env);
       for (const value of Object.values(env)) expect(line).not.toContain(value);
@@ -165,5 +172,18 @@ describe("every configuration error", () => {
     expect(() => loadConfig({ PORT: "x", GONOGO_QUORUM: "0x10" })).toThrow(
       /^gonogo cannot start, the configuration is wrong:\n {2}PORT must .*\n {2}GONOGO_QUORUM must .*\nFix these in your environment or \.env file \(see \.env\.example\)\.$/,
     );
+  });
+});
+
+describe("the web view's settings", () => {
+  it("are off unless GONOGO_PUBLIC_URL is set, and read with a 12h link lifetime by default", () => {
+    expect(loadConfig({}).web).toBeUndefined();
+    expect(loadConfig({ GONOGO_PUBLIC_URL: "https://gonogo.example.com/", GONOGO_WEB_SECRET: "w".repeat(40) }).web).toEqual({
+      publicUrl: "https://gonogo.example.com",
+      secret: "w".repeat(40),
+      token: undefined,
+      linkTtlMs: 12 * 3_600_000,
+    });
+    expect(loadConfig({ GONOGO_PUBLIC_URL: "https://g.example.com", GONOGO_WEB_SECRET: "w".repeat(40), GONOGO_WEB_LINK_TTL: "30m" }).web?.linkTtlMs).toBe(30 * 60_000);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "./harness.js";
+import { startHarness, TEAM, type Harness } from "./harness.js";
 import { admins } from "../helpers/core.js";
+import { verifyWebToken } from "../../src/app/web-link.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -36,5 +37,24 @@ describe("Slack: stats and audit", () => {
     const res = await h.slash("UDEV", "audit export");
     expect(JSON.stringify(res.body)).toContain("Only admins and release-managers may export the audit trail");
     expect(h.fake.calls.some((c) => c.method === "files.getUploadURLExternal")).toBe(false);
+  });
+});
+
+describe("Slack: /release web", () => {
+  const web = { publicUrl: "https://gonogo.example.com", secret: "s".repeat(40), token: undefined, linkTtlMs: 3_600_000 };
+
+  it("answers privately with a link signed for this workspace", async () => {
+    await h.close();
+    h = await startHarness({ config: { admins: admins("UMGR"), web } });
+    const res = await h.slash("UDEV", "web");
+    expect(res.body).toMatchObject({ response_type: "ephemeral" });
+    const token = /https:\/\/gonogo\.example\.com\/web\/login\?t=([\w.-]+)/.exec(JSON.stringify(res.body))![1]!;
+    expect(verifyWebToken(web.secret, token, h.core.clock.now())).toMatchObject({ ok: true, scope: { platform: "slack", scope: TEAM } });
+  });
+
+  it("says the web view is off, and how to turn it on, when it is not configured", async () => {
+    const res = await h.slash("UDEV", "web");
+    expect(res.body).toMatchObject({ response_type: "ephemeral" });
+    expect(JSON.stringify(res.body)).toContain("The web view is off");
   });
 });

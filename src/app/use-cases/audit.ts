@@ -4,6 +4,7 @@ import { displayName } from "../../domain/identity.js";
 import { formatInZone } from "../../domain/time.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { CHOICE_LABELS } from "../../domain/votes.js";
+import { offsetLabel } from "../../domain/countdown.js";
 import { readAuditEvent, type AuditEventPayload } from "../audit-events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
@@ -85,6 +86,8 @@ function describeKnown(event: AuditEventPayload): string {
       return `locked ${event.data.service} ${event.data.environment}: ${event.data.reason}`;
     case "deploy_unlocked":
       return `unlocked ${event.data.service} ${event.data.environment}: ${event.data.reason}`;
+    case "reminder_sent":
+      return `sent the ${offsetLabel(event.data.offsetMin)} reminder`;
     case "freeze_added":
     case "freeze_removed":
     case "retro_opened":

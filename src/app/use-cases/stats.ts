@@ -2,6 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { humanDuration } from "../../domain/duration.js";
 import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
+import type { Release } from "../../domain/types.js";
 import type { AuditEventType } from "../audit-events.js";
 import { policyFor, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
@@ -15,9 +16,10 @@ const BAR_CELLS = 10;
 const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 
 /** Reads what the statistics need from the store: the release rows, current votes and audit events. */
-async function gatherFacts(ctx: Ctx, since: number, service: string | null): Promise<ReleaseFacts[]> {
+async function gatherFacts(ctx: Ctx, since: number, service: string | null, counts: (r: Release) => boolean): Promise<ReleaseFacts[]> {
   const facts: ReleaseFacts[] = [];
   for (const r of await ctx.store.findReleases({ service: service ?? undefined, since })) {
+    if (!counts(r)) continue;
     const events = await ctx.store.listAudit(r.id);
     const firstAt = (type: AuditEventType) => events.filter((e) => e.type === type).reduce<number | null>((min, e) => (min === null || e.at < min ? e.at : min), null);
     facts.push({
@@ -41,10 +43,13 @@ async function gatherFacts(ctx: Ctx, since: number, service: string | null): Pro
   return facts;
 }
 
-/** The statistics as data (`GET /api/stats` and the chat reply), in the configured time zone. */
-export async function statsReport(ctx: Ctx, service: string | null, days: number): Promise<StatsReport> {
+/**
+ * The statistics as data (`GET /api/stats`, the chat reply, the web view), in the configured
+ * time zone; `counts` narrows them to some releases (the web view: one workspace's).
+ */
+export async function statsReport(ctx: Ctx, service: string | null, days: number, counts: (r: Release) => boolean = () => true): Promise<StatsReport> {
   const now = ctx.clock.now();
-  const releases = await gatherFacts(ctx, now - days * DAY, service);
+  const releases = await gatherFacts(ctx, now - days * DAY, service, counts);
   return computeStats({ releases, now, days, service, timezone: ctx.config.timezone });
 }
 

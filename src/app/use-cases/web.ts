@@ -1,0 +1,170 @@
+import { TZDate } from "@date-fns/tz";
+import { addDays } from "date-fns/addDays";
+import { format } from "date-fns/format";
+import { startOfDay } from "date-fns/startOfDay";
+import { UserError } from "../../domain/errors.js";
+import { displayName } from "../../domain/identity.js";
+import { isValidTimeZone } from "../../domain/policy.js";
+import { isFinal } from "../../domain/release.js";
+import type { Actor, ChannelRef, Release } from "../../domain/types.js";
+import { readCard } from "../card-reader.js";
+import type { Ctx } from "../context.js";
+import { ok } from "../replies.js";
+import type { Reply } from "../views.js";
+import { scopeOfChannel, scopeOwns, signWebToken, type WebScope } from "../web-link.js";
+import type { WebCalendar, WebDay, WebNumbers, WebReleaseRow, WebReleaseView } from "../web-views.js";
+import { describeEvent } from "./audit.js";
+import { statsReport } from "./stats.js";
+
+const DAY = 86_400_000;
+/** How far ahead the calendar looks. */
+export const CALENDAR_DAYS = 21;
+/** How far back "recently ended" looks. */
+const RECENT_DAYS = 14;
+/** Releases read per page: far more than a team has live at once. */
+const READ_LIMIT = 500;
+
+/** `/release web`: a private, signed, expiring link to this workspace's web view, or how to turn it on. */
+export function webLink(ctx: Ctx, actor: Actor, channel: ChannelRef): Reply {
+  const web = ctx.config.web;
+  if (!web) {
+    return ok("The web view is off. An admin turns it on by setting GONOGO_PUBLIC_URL (the address people open) and GONOGO_WEB_SECRET (32+ random characters) on the gonogo server and restarting it; see the README, \"Web view\".");
+  }
+  const scope = scopeOfChannel(channel);
+  if (!scope || scope.kind !== "workspace") throw new UserError("web_scope", "I cannot tell which workspace this channel belongs to, so I cannot sign a link for it.");
+  const expiresAt = ctx.clock.now() + web.linkTtlMs;
+  const url = `${web.publicUrl}/web/login?t=${signWebToken(web.secret, scope, expiresAt)}`;
+  const hours = Math.round(web.linkTtlMs / 3_600_000);
+  const lasts = hours >= 1 ? `${hours} ${hours === 1 ? "hour" : "hours"}` : `${Math.round(web.linkTtlMs / 60_000)} minutes`;
+  // Only the person who asked sees this reply (it is private on every platform); the link is theirs.
+  return ok(`Your link to the web view of this ${channel.platform === "discord" ? "server" : "workspace"}'s releases (read-only, works for ${lasts}; do not share it): ${url}`);
+}
+
+function channelLabel(channel: ChannelRef): string {
+  return `${channel.platform} ${channel.nativeId}`;
+}
+
+async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
+  const card = await readCard(ctx, release.id);
+  return {
+    id: release.id,
+    title: card.title,
+    service: release.service,
+    channel: channelLabel(release.channel),
+    state: release.state,
+    stateLabel: card.stateLabel,
+    decisionLine: card.decisionLine,
+    scheduledAt: release.scheduledAt,
+    countdownLine: card.countdownLine,
+    locks: [],
+  };
+}
+
+/** The releases the scope owns, newest first. */
+async function ownedReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
+  return (await ctx.store.listReleases({ limit: READ_LIMIT })).filter((r) => scopeOwns(scope, r));
+}
+
+/**
+ * The releases page: the coming weeks day by day in `zone` (the viewer's), live releases off
+ * those days, and recent ends; of one channel, or of every channel the viewer may see.
+ */
+export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string | null, channelKey: string | null): Promise<WebCalendar> {
+  const now = ctx.clock.now();
+  const zone = zoneAsked && isValidTimeZone(zoneAsked) ? zoneAsked : ctx.config.timezone;
+  const today = startOfDay(new TZDate(now, zone));
+  const days: WebDay[] = [];
+  for (let i = 0; i < CALENDAR_DAYS; i++) {
+    const d = addDays(today, i);
+    days.push({ date: format(d, "yyyy-MM-dd"), start: d.getTime(), releases: [], freezes: [] });
+  }
+  const end = addDays(today, CALENDAR_DAYS).getTime();
+  const live: WebReleaseRow[] = [];
+  const recent: Array<{ row: WebReleaseRow; endedAt: number }> = [];
+  const owned = await ownedReleases(ctx, scope);
+  const channels = new Map(owned.map((r) => [r.channel.key, channelLabel(r.channel)]));
+  const channel = channelKey !== null && channels.has(channelKey) ? channelKey : null;
+  for (const r of owned) {
+    if (channel !== null && r.channel.key !== channel) continue;
+    const at = r.scheduledAt;
+    const onCalendar = at !== null && at >= today.getTime() && at < end;
+    if (onCalendar) {
+      const day = days.filter((d) => d.start <= at).at(-1);
+      day?.releases.push(await rowOf(ctx, r));
+    } else if (!isFinal(r.state)) {
+      live.push(await rowOf(ctx, r));
+    } else {
+      const endedAt = r.closedAt ?? r.shippedAt ?? r.createdAt;
+      if (endedAt >= now - RECENT_DAYS * DAY) recent.push({ row: await rowOf(ctx, r), endedAt });
+    }
+  }
+  for (const d of days) d.releases.sort((a, b) => (a.scheduledAt ?? 0) - (b.scheduledAt ?? 0));
+  return {
+    now,
+    zone,
+    days,
+    live,
+    recent: recent.sort((a, b) => b.endedAt - a.endedAt).map((x) => x.row),
+    freezesNow: [],
+    channels: [...channels].map(([key, label]) => ({ key, label })).sort((a, b) => a.label.localeCompare(b.label)),
+    channel,
+  };
+}
+
+/** One release's page, or null when there is none the scope owns (another workspace's release is as unknown as a missing one). */
+export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise<WebReleaseView | null> {
+  const release = await ctx.store.getRelease(id);
+  if (!release || !scopeOwns(scope, release)) return null;
+  const events = await ctx.store.listAudit(release.id);
+  return {
+    card: await readCard(ctx, release.id),
+    channel: channelLabel(release.channel),
+    createdAt: release.createdAt,
+    criteria: [],
+    locks: [],
+    freezes: [],
+    timeline: events.map((e) => ({
+      at: e.at,
+      actorName: typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor),
+      platform: e.platform,
+      type: e.type,
+      text: `${isT0(e) ? "T-0: " : ""}${describeEvent(e)}`,
+    })),
+    deliveries: (await ctx.store.listDeliveries(release.id)).map((d) => ({
+      // The URL and body stay out: a receiver's URL may carry its own secret.
+      kind: d.kind,
+      status: d.status,
+      attempts: d.attempts,
+      lastStatus: d.lastStatus,
+      lastError: d.lastError,
+      createdAt: d.createdAt,
+      deliveredAt: d.deliveredAt,
+    })),
+    retro: (await ctx.store.listRetroAnswers(release.id)).map((a) => ({ authorName: a.authorName, wentWell: a.wentWell, wentBadly: a.wentBadly, actionItems: a.actionItems, at: a.at })),
+  };
+}
+
+/** A state change the scheduler made at T-0 (ship on GO, else hold or cancel), as opposed to closing a retro. */
+function isT0(e: { platform: string; type: string; data: Record<string, unknown> }): boolean {
+  return e.platform === "scheduler" && e.type === "state_changed" && (e.data.from === "voting" || e.data.from === "held") && ["shipping", "held", "cancelled"].includes(String(e.data.to));
+}
+
+/** The numbers page: the stats over the scope's releases, and the audit chain's verification. */
+export async function webNumbers(ctx: Ctx, scope: WebScope, service: string | null, days: number): Promise<WebNumbers> {
+  const owned = await ownedReleases(ctx, scope);
+  return {
+    stats: await statsReport(ctx, service, days, (r) => scopeOwns(scope, r)),
+    services: [...new Set(owned.map((r) => r.service))].sort(),
+    audit: await ctx.store.verifyAudit(),
+  };
+}
+
+/** Which of `ids` the scope owns: a live page is told only about its viewer's releases. */
+export async function webOwned(ctx: Ctx, scope: WebScope, ids: string[]): Promise<string[]> {
+  const owned: string[] = [];
+  for (const id of ids) {
+    const release = await ctx.store.getRelease(id);
+    if (release && scopeOwns(scope, release)) owned.push(id);
+  }
+  return owned;
+}

@@ -1,0 +1,82 @@
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns/format";
+import { humanDuration } from "../../domain/duration.js";
+import type { WebNumbers } from "../../app/web-views.js";
+import { columnBars, horizontalBars, type Bar, type ChartSpec } from "../charts.js";
+import { html, type Html } from "../html.js";
+import { page } from "../layout.js";
+import { timeEl } from "../time.js";
+
+/** Windows the filter offers, in days. */
+export const WINDOWS = [7, 30, 90, 180, 365];
+
+const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 100)}%`);
+
+/** A metric: its heading, the chart, and the same numbers as a table beside it. */
+function metric(id: string, heading: string, chart: Html, rows: Array<[string, string]>, note: string): Html {
+  return html`<section aria-labelledby="${id}-h"><h2 id="${id}-h">${heading}</h2>
+<div class="metric">
+<figure>${chart}<figcaption>${note}</figcaption></figure>
+<table><caption class="muted">${heading} in numbers</caption><tbody>${rows.map(([k, v]) => html`<tr><th scope="row">${k}</th><td class="num">${v}</td></tr>`)}</tbody></table>
+</div></section>`;
+}
+
+function durationBars(entries: Array<[string, number | null]>): Bar[] {
+  return entries.filter((e): e is [string, number] => e[1] !== null).map(([label, ms]) => ({ label, value: ms, text: humanDuration(ms) }));
+}
+
+/** The numbers page: the `/release stats` figures as charts with their numbers, and the audit chain's check. */
+export function numbersPage(n: WebNumbers, scopeLabel: string, zone: string): string {
+  const s = n.stats;
+  const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = s;
+  const weeks = s.weeks.slice(-26);
+  const weekLabel = (start: number) => format(new TZDate(start, s.timezone), "d MMM");
+  const deploys: ChartSpec = { id: "chart-deploys", title: "Releases shipped per week", bars: weeks.map((w) => ({ label: weekLabel(w.start), value: w.shipped, text: String(w.shipped) })) };
+  const failures: ChartSpec = {
+    id: "chart-failures",
+    title: "Failed or rolled back per week",
+    bars: weeks.map((w) => ({ label: weekLabel(w.start), value: w.failed + w.rolledBack, text: String(w.failed + w.rolledBack), bad: true })),
+  };
+  const lead: ChartSpec = { id: "chart-lead", title: "Lead time, created to shipped", bars: durationBars([["median", lt.median], ["p90", lt.p90]]) };
+  const cfrSpec: ChartSpec = {
+    id: "chart-cfr",
+    title: "Deploys that failed or were rolled back",
+    max: Math.max(1, cfr.deploys),
+    bars: cfr.deploys ? [{ label: "deploys", value: cfr.deploys, text: String(cfr.deploys) }, { label: "failed or rolled back", value: cfr.failures, text: `${cfr.failures} (${percent(cfr.rate)})`, bad: true }] : [],
+  };
+  const restore: ChartSpec = { id: "chart-restore", title: "Time to restore, rollback to recovered", bars: durationBars([["median", ttr.median]]) };
+  const decision: ChartSpec = { id: "chart-decision", title: "Time to decision, created to GO", bars: durationBars([["median", ttd.median]]) };
+  const participation: ChartSpec = {
+    id: "chart-participation",
+    title: "Voters per release voted on, against the quorum",
+    bars:
+      p.averageVoters === null
+        ? []
+        : [
+            { label: "voters", value: p.averageVoters, text: p.averageVoters.toFixed(1) },
+            { label: "quorum", value: p.averageQuorum ?? 0, text: (p.averageQuorum ?? 0).toFixed(1) },
+          ],
+  };
+  const serviceOptions = n.services.map((svc) => html`<option value="${svc}" ${svc === s.service ? html`selected` : ""}>${svc}</option>`);
+  const windowOptions = WINDOWS.map((d) => html`<option value="${d}" ${d === s.window.days ? html`selected` : ""}>last ${d} days</option>`);
+  const auditLine = n.audit.ok
+    ? html`<p><span class="audit-ok">✔ Intact</span>: ${n.audit.count} events, every link of the hash chain verified.</p>`
+    : html`<p><span class="audit-broken">✘ BROKEN</span> at event ${n.audit.brokenAt} of ${n.audit.count}: ${n.audit.problem}. Restore the database from a backup and find out who had access to it.</p>`;
+
+  const body = html`<h1>Numbers</h1>
+<p class="lead">${s.service ?? "All services"} · releases created from ${timeEl(s.window.from, zone)} to ${timeEl(s.window.to, zone)} · ${s.releases} ${s.releases === 1 ? "release" : "releases"}. Weeks start on Monday in ${s.timezone}.</p>
+<form class="filters" method="get" action="/web/numbers">
+<label for="service">Service<select id="service" name="service"><option value="">All services</option>${serviceOptions}</select></label>
+<label for="days">Window<select id="days" name="days">${windowOptions}</select></label>
+<button type="submit">Show</button>
+</form>
+${metric("deploys", "Deploy frequency", columnBars(deploys), [["Shipped", String(df.shipped)], ["Per week", df.perWeek.toFixed(1)]], "Releases marked shipped each week.")}
+${metric("lead", "Lead time", horizontalBars(lead), [["Median", humanDuration(lt.median)], ["p90", humanDuration(lt.p90)], ["Releases shipped", String(lt.count)]], "From creating the release to shipping it.")}
+${metric("cfr", "Change failure rate", horizontalBars(cfrSpec), [["Rate", percent(cfr.rate)], ["Deploys", String(cfr.deploys)], ["Failed deploys", String(cfr.failed)], ["Rolled back", String(cfr.rolledBack)]], "A deploy counts once however it failed.")}
+${metric("failures", "Failures per week", columnBars(failures), [["Failed or rolled back", String(cfr.failures)]], "Deploys reported failed plus rollbacks requested, by week.")}
+${metric("restore", "Time to restore", horizontalBars(restore), [["Median", humanDuration(ttr.median)], ["Restored", String(ttr.count)], ["Still rolling back", String(ttr.open)]], "From requesting a rollback to marking it recovered.")}
+${metric("decision", "Time to decision", horizontalBars(decision), [["Median", humanDuration(ttd.median)], ["Reached GO", String(ttd.count)]], "From creating the release to its first GO.")}
+${metric("participation", "Participation", horizontalBars(participation), [["Voters per release", p.averageVoters === null ? "—" : p.averageVoters.toFixed(1)], ["Quorum asked", p.averageQuorum === null ? "—" : p.averageQuorum.toFixed(1)], ["Reached GO", `${p.reachedGo} of ${s.releases} (${percent(p.goShare)})`]], "Averaged over the releases that got at least one vote.")}
+<section aria-labelledby="audit-h"><h2 id="audit-h">Audit trail</h2>${auditLine}</section>`;
+  return page({ title: "Numbers", section: "numbers", scopeLabel, zone, liveUrl: "/web/events", body });
+}

@@ -1,0 +1,47 @@
+import type { Decision } from "../../domain/decision.js";
+import type { WebFreezeView, WebLockView, WebReleaseRow } from "../../app/web-views.js";
+import { html, type Html } from "../html.js";
+import { countdownEl, timeEl } from "../time.js";
+
+/** Where a release's page is. */
+export function releaseHref(id: string): string {
+  return `/web/release?id=${encodeURIComponent(id)}`;
+}
+
+/** The decision as a badge whose words say it all (colour only adds to them). */
+export function decisionBadge(decision: Decision, line: string): Html {
+  return html`<span class="badge decision-${decision}">${line}</span>`;
+}
+
+function decisionOf(line: string): Decision {
+  return line === "GO" ? "go" : line === "NO-GO" ? "no_go" : "pending";
+}
+
+/** A table of releases with a header row; `when` says whether T-0 shows as a time of day or a full date. */
+export function releaseTable(rows: WebReleaseRow[], zone: string, now: number, when: "time" | "datetime", caption: string): Html {
+  const body = rows.map(
+    (r) => html`<tr>
+<td>${r.scheduledAt === null ? html`<span class="muted">not scheduled</span>` : html`${timeEl(r.scheduledAt, zone, when)}<br>${countdownEl(r.scheduledAt, now)}`}</td>
+<th scope="row"><a href="${releaseHref(r.id)}">${r.id}</a> ${r.title}</th>
+<td>${r.channel}</td>
+<td>${r.stateLabel}</td>
+<td>${decisionBadge(decisionOf(r.decisionLine), r.decisionLine)}</td>
+<td>${r.locks.length ? locksList(r.locks, zone) : ""}</td>
+</tr>`,
+  );
+  return html`<table>
+<caption class="muted">${caption}</caption>
+<thead><tr><th scope="col">T-0</th><th scope="col">Release</th><th scope="col">Channel</th><th scope="col">State</th><th scope="col">Decision</th><th scope="col">Locks</th></tr></thead>
+<tbody>${body}</tbody>
+</table>`;
+}
+
+/** Deploy locks (issue 16), when there are any. */
+export function locksList(locks: WebLockView[], zone: string): Html {
+  return html`<ul>${locks.map((l) => html`<li>🔒 ${l.label}${l.holder ? ` (held by ${l.holder})` : ""}${l.since !== null ? html` since ${timeEl(l.since, zone)}` : ""}</li>`)}</ul>`;
+}
+
+/** Freeze windows (issue 16), when there are any. */
+export function freezesList(freezes: WebFreezeView[], zone: string): Html {
+  return html`<ul class="freezes">${freezes.map((f) => html`<li>❄ Freeze: <strong>${f.title}</strong> (${f.scope}) from ${timeEl(f.from, zone)} to ${timeEl(f.to, zone)}</li>`)}</ul>`;
+}

@@ -1,0 +1,66 @@
+import type { WebReleaseView } from "../../app/web-views.js";
+import { html } from "../html.js";
+import { page } from "../layout.js";
+import { countdownEl, timeEl } from "../time.js";
+import { decisionBadge, freezesList, locksList } from "./parts.js";
+
+const CHOICE = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;
+
+/** One release: what its card shows, then its whole story from the audit trail. */
+export function releasePage(view: WebReleaseView, scopeLabel: string, zone: string, now: number): string {
+  const { card } = view;
+  const votes = card.votes.map(
+    (v) => html`<tr><th scope="row">${v.voterName}</th><td>${CHOICE[v.choice]}</td><td class="prewrap">${v.reason ?? ""}</td></tr>`,
+  );
+  const timeline = view.timeline.map(
+    (e) => html`<tr><td>${timeEl(e.at, zone)}</td><th scope="row">${e.actorName}</th><td>${e.platform}</td><td class="prewrap">${e.text}</td></tr>`,
+  );
+  const deliveries = view.deliveries.map(
+    (d) => html`<tr><th scope="row">${d.kind}</th><td>${d.status}</td><td class="num">${d.attempts}</td><td>${d.lastStatus === null ? "—" : `HTTP ${d.lastStatus}`}</td><td class="prewrap">${d.lastError ?? ""}</td><td>${timeEl(d.createdAt, zone)}</td><td>${d.deliveredAt === null ? "—" : timeEl(d.deliveredAt, zone)}</td></tr>`,
+  );
+  const retro = view.retro.map(
+    (a) => html`<article class="retro"><h3>${a.authorName}, ${timeEl(a.at, zone)}</h3>
+<dl><dt>Went well</dt><dd><blockquote>${a.wentWell || "—"}</blockquote></dd><dt>Went badly</dt><dd><blockquote>${a.wentBadly || "—"}</blockquote></dd><dt>Action items</dt><dd><blockquote>${a.actionItems || "—"}</blockquote></dd></dl></article>`,
+  );
+  const criteria = view.criteria.map(
+    (c) => html`<tr><th scope="row">${c.name}</th><td>${c.met === null ? "unknown" : c.met ? "met" : "not met"}</td><td>${c.detail ?? ""}</td></tr>`,
+  );
+  const body = html`<p><a href="/web/">← All releases</a></p>
+<h1>${card.releaseId}: ${card.title}</h1>
+<section class="card" aria-labelledby="card-h">
+<h2 id="card-h">Card</h2>
+<dl>
+<dt>State</dt><dd>${card.stateLabel}</dd>
+<dt>Decision</dt><dd>${decisionBadge(card.decision, card.decisionLine)}</dd>
+${card.pendingReasons.length ? html`<dt>Waiting for</dt><dd><ul>${card.pendingReasons.map((r) => html`<li>${r}</li>`)}</ul></dd>` : ""}
+<dt>T-0</dt><dd>${card.scheduledAt === null ? "not scheduled" : html`${timeEl(card.scheduledAt, zone)} (${countdownEl(card.scheduledAt, now)})`}</dd>
+${card.countdownLine ? html`<dt>Countdown</dt><dd>${card.countdownLine}</dd>` : ""}
+<dt>Release manager</dt><dd>${card.managerName}</dd>
+<dt>Channel</dt><dd>${view.channel}</dd>
+<dt>Created</dt><dd>${timeEl(view.createdAt, zone)}</dd>
+${card.description ? html`<dt>Description</dt><dd class="prewrap">${card.description}</dd>` : ""}
+</dl>
+${card.notes.length ? html`<ul>${card.notes.map((n) => html`<li class="prewrap">${n}</li>`)}</ul>` : ""}
+<h3 id="tally-h">Tally: ${card.tally.go} GO · ${card.tally.noGo} NO-GO · ${card.tally.abstain} abstain</h3>
+${card.votes.length ? html`<table aria-labelledby="tally-h"><thead><tr><th scope="col">Voter</th><th scope="col">Vote</th><th scope="col">Reason</th></tr></thead><tbody id="votes">${votes}</tbody></table>` : html`<p id="votes">No votes yet.</p>`}
+</section>
+${view.criteria.length ? html`<section aria-labelledby="criteria-h"><h2 id="criteria-h">Readiness criteria</h2><table><thead><tr><th scope="col">Criterion</th><th scope="col">Status</th><th scope="col">Detail</th></tr></thead><tbody>${criteria}</tbody></table></section>` : ""}
+${view.locks.length ? html`<section aria-labelledby="locks-h"><h2 id="locks-h">Deploy locks</h2>${locksList(view.locks, zone)}</section>` : ""}
+${view.freezes.length ? html`<section aria-labelledby="freezes-h"><h2 id="freezes-h">Freeze windows</h2>${freezesList(view.freezes, zone)}</section>` : ""}
+<section aria-labelledby="timeline-h">
+<h2 id="timeline-h">Timeline</h2>
+<table><caption class="muted">Every event of ${card.releaseId} from the audit trail, oldest first</caption>
+<thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">From</th><th scope="col">What</th></tr></thead>
+<tbody>${timeline}</tbody></table>
+</section>
+<section aria-labelledby="webhooks-h">
+<h2 id="webhooks-h">Deploy and rollback webhooks</h2>
+${view.deliveries.length ? html`<table><thead><tr><th scope="col">Webhook</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col">Last answer</th><th scope="col">Last error</th><th scope="col">Created</th><th scope="col">Delivered</th></tr></thead><tbody>${deliveries}</tbody></table>` : html`<p>No webhook calls for this release.</p>`}
+</section>
+<section aria-labelledby="retro-h">
+<h2 id="retro-h">Retro</h2>
+${view.retro.length ? retro : html`<p>No retro notes yet.</p>`}
+</section>`;
+  return page({ title: `${card.releaseId} ${card.title}`, section: "release", scopeLabel, zone, liveUrl: `/web/events?release=${encodeURIComponent(card.releaseId)}`, body });
+}
+

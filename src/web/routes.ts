@@ -1,0 +1,144 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Bot } from "../app/bot-api.js";
+import type { Clock, Logger, Timer } from "../app/ports.js";
+import { scopeLabel, verifyWebToken, type WebScope } from "../app/web-link.js";
+import type { WebConfig } from "../config.js";
+import { SERVICE } from "../domain/command-fields.js";
+import { isValidTimeZone } from "../domain/policy.js";
+import type { HttpServer } from "../http/server.js";
+import { ASSETS } from "./assets.js";
+import { authenticate, cookiesOf, REFUSALS, sessionCookie, ZONE_COOKIE } from "./auth.js";
+import { messagePage } from "./layout.js";
+import { openLiveStream } from "./live.js";
+import { numbersPage } from "./pages/numbers-page.js";
+import { releasePage } from "./pages/release-page.js";
+import { releasesPage } from "./pages/releases-page.js";
+
+export interface WebRoutesDeps {
+  bot: Bot;
+  web: WebConfig;
+  /** GONOGO_TIMEZONE: times are written in it until the browser says its own zone. */
+  defaultZone: string;
+  clock: Clock;
+  timer: Timer;
+  log: Logger;
+}
+
+/**
+ * The strictest policy the pages work under: script, style and images only from this
+ * origin (one script file, one stylesheet, the icon), no inline anything, no framing, forms
+ * post only here. User text is escaped by the templates; this is the second wall.
+ */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const PAGE_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "content-security-policy": CSP,
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  // Pages show one workspace's releases to one viewer: never keep them in a shared cache.
+  "cache-control": "no-store",
+};
+
+function sendPage(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...PAGE_HEADERS, ...extra }).end(body);
+}
+
+function urlOf(req: IncomingMessage): URL {
+  return new URL(req.url ?? "/", "http://localhost");
+}
+
+/** Days the numbers page may look back: as `/release stats` allows. */
+function daysOf(text: string | null): number {
+  const n = Number(text ?? 30);
+  return Number.isInteger(n) && n >= 1 && n <= 3650 ? n : 30;
+}
+
+/**
+ * The read-only web view on the one HTTP server: `/web/` (releases), `/web/release?id=R-1`,
+ * `/web/numbers`, `/web/events` (live refresh), `/web/login` (a `/release web` link), and
+ * the static script, stylesheet and icon. Registered only when GONOGO_PUBLIC_URL is set.
+ */
+export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
+  const { bot, web, clock, timer, log } = deps;
+  const secure = web.publicUrl.startsWith("https:");
+
+  /** The viewer's scope, or a 401 page already sent. */
+  function viewer(req: IncomingMessage, res: ServerResponse): WebScope | null {
+    const auth = authenticate(req, web, clock.now());
+    if (auth.ok) return auth.scope;
+    const refusal = REFUSALS[auth.why];
+    sendPage(res, 401, messagePage(refusal.title, refusal.message, "Operators may send Authorization: Bearer <GONOGO_WEB_TOKEN> instead."), { "www-authenticate": 'Bearer realm="gonogo web view"' });
+    return null;
+  }
+
+  /** The zone the browser told us (a cookie its script sets), else the configured one. */
+  function zoneOf(req: IncomingMessage): string {
+    const asked = cookiesOf(req).get(ZONE_COOKIE);
+    return asked && isValidTimeZone(asked) ? asked : deps.defaultZone;
+  }
+
+  for (const asset of Object.values(ASSETS)) {
+    http.route("GET", asset.path, (_req, res) => {
+      // The path carries the content's hash, so the file never changes under it.
+      res.writeHead(200, { "content-type": asset.contentType, "cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff" }).end(asset.body);
+    });
+  }
+
+  http.route("GET", "/web/login", (req, res) => {
+    const token = urlOf(req).searchParams.get("t") ?? "";
+    const now = clock.now();
+    const check = verifyWebToken(web.secret, token, now);
+    if (!check.ok) {
+      const refusal = REFUSALS[check.problem];
+      return sendPage(res, 401, messagePage(refusal.title, refusal.message, "Nothing was shown and nothing changed."));
+    }
+    // The token moves to a cookie and out of the address bar before anything is shown.
+    res.writeHead(303, { location: "/web/", "set-cookie": sessionCookie(token, check.expiresAt, now, secure), "cache-control": "no-store", "referrer-policy": "no-referrer" }).end();
+  });
+
+  const releases = async (req: IncomingMessage, res: ServerResponse) => {
+    const scope = viewer(req, res);
+    if (!scope) return;
+    const calendar = await bot.webRead({ kind: "web_calendar", scope, zone: zoneOf(req), channel: urlOf(req).searchParams.get("channel") || null });
+    sendPage(res, 200, releasesPage(calendar, scopeLabel(scope)));
+  };
+  http.route("GET", "/web", releases);
+  http.route("GET", "/web/", releases);
+
+  http.route("GET", "/web/release", async (req, res) => {
+    const scope = viewer(req, res);
+    if (!scope) return;
+    const id = (urlOf(req).searchParams.get("id") ?? "").toUpperCase();
+    const view = /^R-[0-9]{1,9}$/.test(id) ? await bot.webRead({ kind: "web_release", scope, id }) : null;
+    // Another workspace's release is as unknown here as one that does not exist.
+    if (!view) return sendPage(res, 404, messagePage("No such release", `There is no release ${id || "(none named)"} in ${scopeLabel(scope)}.`, "The releases page lists every release you can see."));
+    sendPage(res, 200, releasePage(view, scopeLabel(scope), zoneOf(req), clock.now()));
+  });
+
+  http.route("GET", "/web/numbers", async (req, res) => {
+    const scope = viewer(req, res);
+    if (!scope) return;
+    const params = urlOf(req).searchParams;
+    const service = params.get("service");
+    const numbers = await bot.webRead({ kind: "web_numbers", scope, service: service && SERVICE.test(service) ? service : null, days: daysOf(params.get("days")) });
+    sendPage(res, 200, numbersPage(numbers, scopeLabel(scope), zoneOf(req)));
+  });
+
+  http.route("GET", "/web/events", async (req, res) => {
+    const scope = viewer(req, res);
+    if (!scope) return;
+    const only = urlOf(req).searchParams.get("release")?.toUpperCase() ?? null;
+    if (only !== null && (!/^R-[0-9]{1,9}$/.test(only) || !(await bot.webRead({ kind: "web_owned", scope, ids: [only] })).length)) {
+      return sendPage(res, 404, messagePage("No such release", "There is no such release to follow.", ""));
+    }
+    openLiveStream({
+      res,
+      timer,
+      subscribe: (listener) => bot.onReleaseChanged(listener),
+      visible: async (ids) => (only ? ids.filter((id) => id === only) : await bot.webRead({ kind: "web_owned", scope, ids })),
+      onError: (err) => log.warn({ err: String(err) }, "web: a live page's update failed"),
+    });
+  });
+}

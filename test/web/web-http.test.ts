@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { channel, person } from "../helpers/core.js";
+import { ACME, GLOBEX, HOSTILE, seedReleases, startWebGonogo, WEB_TOKEN, type WebGonogo } from "../helpers/web-seed.js";
+
+let dir: string;
+let g: WebGonogo;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "gonogo-web-"));
+});
+afterEach(async () => {
+  await g?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Follows a link as a browser would: the login sets the cookie, and later requests carry it. */
+async function signIn(link: string): Promise<{ status: number; cookie: string | null }> {
+  const res = await fetch(link, { redirect: "manual" });
+  return { status: res.status, cookie: res.headers.get("set-cookie")?.split(";")[0] ?? null };
+}
+
+describe("/release web", () => {
+  it("is off with a message that says how to turn it on when GONOGO_PUBLIC_URL is not set", async () => {
+    g = await startWebGonogo(dir, { GONOGO_PUBLIC_URL: "", GONOGO_WEB_SECRET: "", GONOGO_WEB_TOKEN: "" });
+    const answer = await g.say(ACME, "alice", "web");
+    expect(answer).toContain("The web view is off");
+    expect(answer).toContain("GONOGO_PUBLIC_URL");
+    expect((await fetch(`${g.base}/web/`)).status).toBe(404);
+  });
+
+  it("answers with a signed link to GONOGO_PUBLIC_URL that opens this workspace's releases", async () => {
+    g = await startWebGonogo(dir);
+    await g.say(ACME, "alice", "create payments 1.4.2");
+    const answer = await g.say(ACME, "alice", "web");
+    expect(answer).toContain("works for 12 hours");
+    const link = /http:\/\/gonogo\.invalid(\/web\/login\?t=\S+)/.exec(answer)![1]!;
+    const { status, cookie } = await signIn(`${g.base}${link}`);
+    expect(status).toBe(303);
+    const page = await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("payments 1.4.2");
+  });
+
+  it("signs a terminal session's link for the terminal's releases only", async () => {
+    g = await startWebGonogo(dir);
+    await g.say(ACME, "alice", "create payments 1.4.2");
+    const terminal = await g.handle({ kind: "command", actor: person("dana"), channel, text: "create ledger 2.0.0" });
+    expect(terminal.type === "message" && terminal.text).toContain("Created R-2");
+    const answer = await g.handle({ kind: "command", actor: person("dana"), channel, text: "web" });
+    const link = /http:\/\/gonogo\.invalid(\/web\/login\?t=\S+)/.exec(answer.type === "message" ? answer.text : "")![1]!;
+    const { cookie } = await signIn(`${g.base}${link}`);
+    const page = await (await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } })).text();
+    expect(page).toContain("ledger 2.0.0");
+    expect(page).not.toContain("payments 1.4.2");
+  });
+});
+
+describe("the web view over HTTP", () => {
+  beforeEach(async () => {
+    g = await startWebGonogo(dir);
+    await seedReleases(g);
+  });
+
+  it("refuses pages without a link, and a forged or expired link, with 401", async () => {
+    for (const path of ["/web/", "/web/release?id=R-1", "/web/numbers", "/web/events"]) expect((await fetch(`${g.base}${path}`)).status).toBe(401);
+    const forged = g.linkFor(ACME).replace(/.$/, (c) => (c === "A" ? "B" : "A"));
+    expect((await signIn(forged)).status).toBe(401);
+    const expired = g.linkFor(ACME, Date.now() - 1000);
+    const refused = await fetch(expired, { redirect: "manual" });
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toContain("This link has expired");
+    expect((await fetch(`${g.base}/web/`, { headers: { cookie: `gonogo_web=${new URL(expired).searchParams.get("t")}` } })).status).toBe(401);
+  });
+
+  it("shows a workspace only its own releases: another's is not listed and reads as 404", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const calendar = await (await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } })).text();
+    expect(calendar).toContain("payments 1.4.2");
+    expect(calendar).not.toContain("secret-project");
+    const other = await fetch(`${g.base}/web/release?id=R-6`, { headers: { cookie: cookie! } });
+    expect(other.status).toBe(404);
+    expect(await other.text()).not.toContain("secret-project");
+    expect((await fetch(`${g.base}/web/events?release=R-6`, { headers: { cookie: cookie! } })).status).toBe(404);
+    const globex = await signIn(g.linkFor(GLOBEX));
+    expect((await fetch(`${g.base}/web/release?id=R-6`, { headers: { cookie: globex.cookie! } })).status).toBe(200);
+    expect((await fetch(`${g.base}/web/release?id=R-1`, { headers: { cookie: globex.cookie! } })).status).toBe(404);
+  });
+
+  it("streams a change to an open page only for releases its viewer may see", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const aborted = new AbortController();
+    const res = await fetch(`${g.base}/web/events`, { headers: { cookie: cookie! }, signal: aborted.signal });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    const events: string[] = [];
+    const read = (async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) events.push(Buffer.from(chunk.value).toString("utf8"));
+    })().catch(() => {});
+    await g.say(GLOBEX, "hank", "vote R-6 go");
+    await g.say(ACME, "erin", "vote R-2 go");
+    await expect.poll(() => events.join(""), { timeout: 5000 }).toContain("event: change");
+    aborted.abort();
+    await read;
+    expect(events.join("")).toContain('data: ["R-2"]');
+    expect(events.join("")).not.toContain("R-6");
+  });
+
+  it("shows the releases of one channel when asked, from the channels the viewer has", async () => {
+    const ops = { platform: "slack", key: `slack:${ACME.team}:C9OPS`, nativeId: "C9OPS" };
+    await g.handle({ kind: "command", actor: ACME.person("olga"), channel: ops, text: "create gateway 7.0.0 at in 2d" });
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const all = await (await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } })).text();
+    expect(all).toContain("gateway 7.0.0");
+    expect(all).toContain("payments 1.4.2");
+    expect(all).toContain(`<option value="slack:${ACME.team}:C9OPS" >slack C9OPS</option>`);
+    const one = await (await fetch(`${g.base}/web/?channel=${encodeURIComponent(ops.key)}`, { headers: { cookie: cookie! } })).text();
+    expect(one).toContain("gateway 7.0.0");
+    expect(one).not.toContain("payments 1.4.2");
+    // Another workspace's channel is not a filter this viewer can use: it shows all of theirs.
+    const foreign = await (await fetch(`${g.base}/web/?channel=${encodeURIComponent(GLOBEX.channel.key)}`, { headers: { cookie: cookie! } })).text();
+    expect(foreign).not.toContain("secret-project");
+    expect(foreign).toContain("payments 1.4.2");
+  });
+
+  it("lets an operator's bearer token read every workspace", async () => {
+    const auth = { authorization: `Bearer ${WEB_TOKEN}` };
+    const calendar = await (await fetch(`${g.base}/web/`, { headers: auth })).text();
+    expect(calendar).toContain("payments 1.4.2");
+    expect(calendar).toContain("secret-project");
+    expect((await fetch(`${g.base}/web/`, { headers: { authorization: "Bearer not-the-token-000000" } })).status).toBe(401);
+  });
+
+  it("serves pages under a strict Content-Security-Policy, with user text escaped", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const res = await fetch(`${g.base}/web/release?id=R-5`, { headers: { cookie: cookie! } });
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const page = await res.text();
+    expect(page).not.toContain(HOSTILE);
+    expect(page).not.toMatch(/<script>window/);
+    expect(page).toContain("&#60;img src&#61;x onerror&#61;&#34;window.__pwned&#61;1&#34;&#62;");
+    // The page's only script is the file from 'self'.
+    expect([...page.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])).toEqual([expect.stringMatching(/^<script src="\/web\/app\.[0-9a-f]{12}\.js" defer>$/)]);
+  });
+
+  it("shows a release's whole story: votes with reasons, webhook-free timeline, rollback, recovery and retro answers", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const page = await (await fetch(`${g.base}/web/release?id=R-3`, { headers: { cookie: cookie! } })).text();
+    for (const text of ["created checkout 3.1.0", "voted GO", "requested rollback: error rate 5x after deploy", "Rollback took four minutes", "@bob add a canary stage", "No webhook calls for this release."]) {
+      expect(page).toContain(text);
+    }
+  });
+
+  it("shows the numbers with each chart's text equivalent and the audit chain's verification", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const page = await (await fetch(`${g.base}/web/numbers`, { headers: { cookie: cookie! } })).text();
+    expect(page).toContain("✔ Intact");
+    expect(page).toContain('<desc id="chart-deploys-desc">Releases shipped per week:');
+    expect(page).toMatch(/<th scope="row">Shipped<\/th><td class="num">1<\/td>/);
+    // GLOBEX's release is not counted in ACME's numbers: five releases, not six.
+    expect(page).toContain("5 releases");
+  });
+});
