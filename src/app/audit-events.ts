@@ -1,3 +1,4 @@
+import type { CriterionSource, CriterionSpec, CriterionStatus } from "../domain/criteria.js";
 import type { Action } from "../domain/permissions.js";
 import type { ALERT_SEVERITIES, Policy } from "../domain/policy.js";
 import type { ReleaseState } from "../domain/release.js";
@@ -30,10 +31,12 @@ export interface AuditEventData {
   vote_retracted: { before: VoteSnapshot };
   /** The first moment the votes reached GO (time to decision). */
   decision_go: Record<string, never>;
-  state_changed: { from: ReleaseState; to: ReleaseState; by?: UserId; reason?: string; timeToRestoreMs?: number | null };
+  /** `failedCriteria`: the readiness criteria that had failed when T-0 held or cancelled it (stats count these). */
+  state_changed: { from: ReleaseState; to: ReleaseState; by?: UserId; reason?: string; timeToRestoreMs?: number | null; failedCriteria?: string[] };
   scheduled: { from: number | null; to: number; state: ReleaseState };
   rescheduled: { from: number | null; to: number; state: ReleaseState };
-  content_changed: { field: "version" | "description"; before: string | null; after: string; votesVoided: Array<{ voter: UserId; choice: VoteChoice }> };
+  /** `criteriaReset`: readiness criteria a version change set back to pending. */
+  content_changed: { field: "version" | "description"; before: string | null; after: string; votesVoided: Array<{ voter: UserId; choice: VoteChoice }>; criteriaReset?: string[] };
   rollback_requested: { from: ReleaseState; reason: string; webhook: boolean };
   permission_refused: { action: Action };
   webhook_delivered: WebhookAttempt;
@@ -49,6 +52,12 @@ export interface AuditEventData {
   deploy_started: { url: string | null };
   deploy_failed: { url: string | null };
   alert_received: { severity: (typeof ALERT_SEVERITIES)[number]; summary: string; link: string | null };
+  /** A channel's readiness criteria were named (new releases copy them). */
+  criteria_set: { channel: string; before: CriterionSpec[]; after: CriterionSpec[] };
+  /** A criterion was ticked by a person or reported by CI. */
+  criterion_ticked: { criterion: string; before: CriterionStatus; after: CriterionStatus; source: CriterionSource; note: string | null; url: string | null };
+  /** An admin ticked a criterion CI reports, with a reason. */
+  criterion_overridden: { criterion: string; before: CriterionStatus; after: CriterionStatus; reason: string; note: string | null; url: string | null };
 }
 
 export type AuditEventType = keyof AuditEventData;
@@ -81,6 +90,9 @@ const KNOWN_TYPES = {
   deploy_started: true,
   deploy_failed: true,
   alert_received: true,
+  criteria_set: true,
+  criterion_ticked: true,
+  criterion_overridden: true,
 } satisfies Record<AuditEventType, true>;
 
 export function isAuditEventType(type: string): type is AuditEventType {

@@ -16,7 +16,8 @@ import { grantRole, listRoles, revokeRole, setPolicy, showPolicy } from "./use-c
 import { help, list, overview, share, status } from "./use-cases/queries.js";
 import { auditExport, auditTimeline, auditVerify } from "./use-cases/audit.js";
 import { statsReply, statsReport } from "./use-cases/stats.js";
-import { applyAlert, applyDeployReport, type HookOutcome } from "./use-cases/hooks.js";
+import { checkCriterion, setCriteria, showCriteria } from "./use-cases/criteria.js";
+import { applyAlert, applyCheckReport, applyDeployReport, type HookOutcome } from "./use-cases/hooks.js";
 import type { HookEvent } from "./bot-api.js";
 import type { CardView } from "./views.js";
 import type { Actor } from "../domain/types.js";
@@ -58,7 +59,14 @@ async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]
 /** Applies a verified hook once: its signature is recorded in the same transaction as its change. */
 async function applyHook(ctx: Ctx, hook: HookEvent): Promise<HookOutcome> {
   if (!(await ctx.store.recordHookReceipt(hook.signature, ctx.clock.now()))) return { status: 200, body: { ok: true, duplicate: true } };
-  return hook.kind === "deploy" ? applyDeployReport(ctx, hook.report) : applyAlert(ctx, hook.report);
+  switch (hook.kind) {
+    case "deploy":
+      return applyDeployReport(ctx, hook.report);
+    case "alert":
+      return applyAlert(ctx, hook.report);
+    case "check":
+      return applyCheckReport(ctx, hook.report);
+  }
 }
 
 async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
@@ -107,6 +115,10 @@ async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
           return cmd.op === "export" ? await auditExport(ctx, actor, channel, cmd.from, cmd.to) : await auditVerify(ctx, actor);
         case "stats":
           return await statsReply(ctx, cmd.service, cmd.days);
+        case "criteria":
+          return cmd.spec === null ? await showCriteria(ctx, channel) : await setCriteria(ctx, actor, channel, cmd.spec);
+        case "check":
+          return await checkCriterion(ctx, actor, platform, cmd.id, cmd.criterion, { status: cmd.status, note: cmd.note, override: cmd.override });
         case "role":
           if (cmd.op === "list") return await listRoles(ctx);
           return cmd.op === "grant" ? await grantRole(ctx, actor, platform, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);

@@ -1,3 +1,4 @@
+import type { CriterionStatus } from "../domain/criteria.js";
 import type { Decision } from "../domain/decision.js";
 import type { ReleaseState } from "../domain/release.js";
 import type { UserId, VoteChoice } from "../domain/types.js";
@@ -15,6 +16,27 @@ export interface VoteLine {
   voterName: string;
   choice: VoteChoice;
   reason: string | null;
+}
+
+/** One readiness criterion on the card: its status and the evidence for it. */
+export interface CriterionLine {
+  name: string;
+  status: CriterionStatus;
+  /** Who may tick it, in words ("holders of the qa role and admins"). */
+  tickers: string;
+  /** Who or what set it (`dana`, `the pipeline`), null while nobody has. */
+  byName: string | null;
+  /** Set by CI through the hook. */
+  byCi: boolean;
+  /** An admin ticked it by hand although CI reports it. */
+  overridden: boolean;
+  /** UTC ms of the last change (adapters show it in each viewer's zone), and as text in the release's zone. */
+  at: number | null;
+  atText: string | null;
+  /** User or CI text: adapters keep it inert. */
+  note: string | null;
+  /** An http(s) link (checked by the core); adapters may show it as a link. */
+  url: string | null;
 }
 
 /** The release card, platform-neutral. Every posted copy is rendered from this. */
@@ -36,6 +58,13 @@ export interface CardView {
   pendingReasons: string[];
   tally: { go: number; noGo: number; abstain: number };
   votes: VoteLine[];
+  /** Readiness criteria as a checklist, in the channel's order; empty when the release has none. */
+  criteria: CriterionLine[];
+  /**
+   * Criteria the card offers to tick (its menu: each with pass and fail), while the release is
+   * being decided. Everyone sees the same card, so the server checks who may tick on every press.
+   */
+  tickable: string[];
   /** UTC ms, null when not scheduled. Adapters may render it in each viewer's zone. */
   scheduledAt: number | null;
   /** The scheduled time in the channel's zone, as text (for adapters without local time). */

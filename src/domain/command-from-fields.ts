@@ -13,6 +13,7 @@ import {
   policyChanges,
   roleUsage,
 } from "./command-fields.js";
+import { CHECK_USAGE, CRITERION_NAME, parseVerdict } from "./criteria.js";
 import { UserError } from "./errors.js";
 import { checkLength, checkSubject } from "./limits.js";
 import { parseChoice } from "./votes.js";
@@ -45,6 +46,10 @@ export interface CommandFields {
   subject?: string | null | undefined;
   role?: string | null | undefined;
   days?: number | string | null | undefined;
+  /** check: which criterion (`tests`); its verdict is `choice` (pass or fail) and its note `reason`. */
+  criterion?: string | null | undefined;
+  /** check: an admin's reason to tick a criterion CI reports. Present but blank is refused. */
+  override?: string | null | undefined;
   from?: string | null | undefined;
   to?: string | null | undefined;
 }
@@ -112,6 +117,11 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
     }
     case "audit":
       return auditFromFields(fields);
+    case "criteria":
+      // Present but blank is still "set": parseCriteriaSpec then says what to write.
+      return { name: "criteria", spec: fields.set === null || fields.set === undefined ? null : checkLength("criteriaSpec", fields.set.trim()) };
+    case "check":
+      return checkFromFields(id(CHECK_USAGE), fields);
     default:
       throw unknownCommand(name);
   }
@@ -164,4 +174,20 @@ function auditFromFields(fields: CommandFields): Command {
   const usage = "`/release audit R-1`, `/release audit export [from] [to]` or `/release audit verify`";
   if (op !== "timeline") throw new UserError("audit_usage", `\`${action}\` is not an audit action. Use ${usage}.`);
   return { name: "audit", op: "timeline", id: normalizeReleaseId(given(fields.id), usage) };
+}
+
+function checkFromFields(id: string, fields: CommandFields): Command {
+  const criterion = given(fields.criterion)?.toLowerCase();
+  if (!criterion) throw new UserError("check_usage", `Say which criterion, e.g. \`/release check ${id} tests pass\`. Usage: ${CHECK_USAGE}.`);
+  checkLength("criterion", criterion);
+  if (!CRITERION_NAME.test(criterion)) throw new UserError("check_usage", `\`${criterion}\` is not a criterion name (a lower-case word such as tests). \`/release status ${id}\` shows the release's criteria.`);
+  const status = parseVerdict(given(fields.choice));
+  const note = given(fields.reason);
+  if (note) checkLength("checkNote", note);
+  if (fields.override === null || fields.override === undefined) return { name: "check", id, criterion, status, note, override: null };
+  const override = given(fields.override);
+  if (!override) throw new UserError("override_reason", `An override needs a reason everyone can read, e.g. \`/release check ${id} ${criterion} pass override CI runner down, verified by hand\`.`);
+  checkLength("checkNote", override);
+  // The reason is the evidence the card shows; a note typed as well goes after it.
+  return { name: "check", id, criterion, status, note: note ? `${override} ${note}` : override, override };
 }

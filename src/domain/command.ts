@@ -29,9 +29,13 @@ export type Command =
   | { name: "audit"; op: "export"; from: string | null; to: string | null }
   | { name: "audit"; op: "verify" }
   | { name: "role"; op: "grant" | "revoke"; subject: string; role: string }
-  | { name: "role"; op: "list" };
+  | { name: "role"; op: "list" }
+  /** `spec` null shows the channel's criteria; text names them (`tests:qa, changelog`). */
+  | { name: "criteria"; spec: string | null }
+  /** A person ticks a criterion; `override` is an admin's reason to tick one CI reports. */
+  | { name: "check"; id: string; criterion: string; status: "passed" | "failed"; note: string | null; override: string | null };
 
-export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "help"];
+export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "criteria", "check", "help"];
 
 /** The refusal for a word that names no subcommand, quoted as the person typed it. */
 export function unknownCommand(word: string): UserError {

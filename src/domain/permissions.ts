@@ -15,7 +15,9 @@ export type Action =
   | "policy"
   | "roles"
   | "audit_export"
-  | "audit_verify";
+  | "audit_verify"
+  /** Ticking a readiness criterion: who may is decided per criterion (canTick, criteria.ts). */
+  | "check";
 
 /** Built-in roles; any other role name is a sign-off role (qa, security, …). */
 export const BUILTIN_ROLES = ["admin", "release-manager", "oncall"] as const;
@@ -47,6 +49,7 @@ const VERBS: Record<Action, string> = {
   roles: "change role bindings",
   audit_export: "export the audit trail",
   audit_verify: "verify the audit trail",
+  check: "tick readiness criteria on",
 };
 
 const OPEN_TO_ALL: Action[] = ["create", "vote", "retro"];
@@ -60,6 +63,8 @@ const ROLLBACK_ACTIONS: Action[] = ["rollback", "recovered"];
 export function can(actor: ActorRoles, action: Action, release?: Release): Permission {
   const has = (role: string) => actor.roles.includes(role);
   if (has("admin") || OPEN_TO_ALL.includes(action)) return { allowed: true };
+  // Anyone may ask; each criterion names who may tick it, and canTick (criteria.ts) decides.
+  if (action === "check") return { allowed: true };
   const isManager = release !== undefined && release.managerId === actor.id;
 
   if (MANAGER_ACTIONS.includes(action)) {

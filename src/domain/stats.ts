@@ -24,6 +24,8 @@ export interface ReleaseFacts {
   voters: number;
   /** GO votes the release's channel policy asks for. */
   quorum: number;
+  /** T-0 held or cancelled it while a readiness criterion had failed (audit `state_changed` with `failedCriteria`). */
+  heldByFailedCriteria?: boolean;
 }
 
 export interface StatsInput {
@@ -78,6 +80,8 @@ export interface StatsReport {
   participation: { voted: number; averageVoters: number | null; averageQuorum: number | null; reachedGo: number; goShare: number | null };
   /** Every ISO week from the one holding `window.from` to the one holding `window.to`, oldest first. */
   weeks: WeekBucket[];
+  /** Releases that T-0 held (or cancelled) while a readiness criterion had failed. */
+  heldByFailedCriteria: number;
 }
 
 /** Middle value; the mean of the two middle values for an even count; null when empty. */
@@ -177,5 +181,6 @@ export function computeStats(input: StatsInput): StatsReport {
       goShare: ratio(decisions.length, cohort.length),
     },
     weeks,
+    heldByFailedCriteria: cohort.filter((r) => r.heldByFailedCriteria === true).length,
   };
 }

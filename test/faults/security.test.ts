@@ -106,6 +106,7 @@ describe("permissions: every action × role is allowed or refused exactly as src
     roles: "role grant terminal:zed qa",
     audit_export: "audit export",
     audit_verify: "audit verify",
+    check: "check R-1 tests pass",
   };
   // Who acts, and the roles they hold. `manager` holds none: it is the release's manager by identity.
   const ROLES: Record<string, { name: string; roles: string[] }> = {

@@ -71,6 +71,16 @@ function describeKnown(event: AuditEventPayload): string {
     }
     case "retro_answer":
       return "added retro notes";
+    case "criterion_ticked": {
+      const d = event.data;
+      return `${d.source === "ci" ? "reported" : "ticked"} ${d.criterion} ${d.before} → ${d.after}${because([d.note, d.url].filter(Boolean).join(" ") || null)}`;
+    }
+    case "criterion_overridden": {
+      const d = event.data;
+      return `overrode CI on ${d.criterion} ${d.before} → ${d.after}: ${d.reason}`;
+    }
+    case "criteria_set":
+      return `set the channel's criteria to ${event.data.after.map((c) => (c.role ? `${c.name}:${c.role}` : c.name)).join(", ") || "none"}`;
     case "retro_opened":
     case "reminders_missed":
     case "policy_changed":

@@ -33,6 +33,7 @@ async function gatherFacts(ctx: Ctx, since: number, service: string | null): Pro
       state: r.state,
       voters: (await ctx.store.getVotes(r.id)).length,
       quorum: (await policyFor(ctx, r.channel.key)).quorum,
+      heldByFailedCriteria: events.some((e) => e.type === "state_changed" && Array.isArray(e.data.failedCriteria) && e.data.failedCriteria.length > 0),
     });
   }
   return facts;
@@ -116,6 +117,7 @@ export function statsText(report: StatsReport): string {
   lines.push(`• Time to decision (created → GO): ${ttd.count ? `median ${humanDuration(ttd.median)} · ${ttd.count} reached GO` : "— (none reached GO)"}`);
   const voters = p.averageVoters === null ? "no votes cast" : `${p.averageVoters.toFixed(1)} voters per release voted on (quorum ${Number(p.averageQuorum!.toFixed(1))})`;
   lines.push(`• Participation: ${voters} · ${p.reachedGo} of ${plural(report.releases, "release")} reached GO (${percent(p.goShare ?? 0)})`);
+  if (report.heldByFailedCriteria) lines.push(`• Held by failed criteria: ${plural(report.heldByFailedCriteria, "release")} held or cancelled at T-0 with a criterion failed`);
 
   const weeks = report.weeks.slice(-CHART_WEEKS);
   const shown = weeks.length < report.weeks.length ? ` (last ${weeks.length} of ${report.weeks.length})` : "";
