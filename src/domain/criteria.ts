@@ -60,10 +60,12 @@ export function parseCriteriaSpec(text: string): CriterionSpec[] {
   if (trimmed.toLowerCase() === "none") return [];
   const specs: CriterionSpec[] = [];
   for (const part of trimmed.split(/[,\s]+/).filter(Boolean)) {
-    const [rawName, rawRole, extra] = part.split(":");
-    const name = (rawName ?? "").toLowerCase();
+    // `name` or `name:role`; a criterion is no identity, so no identity parser applies.
+    const m = /^([^:]*)(?::([^:]*))?$/.exec(part);
+    const rawRole = m?.[2];
+    const name = (m?.[1] ?? "").toLowerCase();
     const role = rawRole === undefined || rawRole === "" ? null : rawRole.toLowerCase();
-    if (extra !== undefined || !CRITERION_NAME.test(name)) {
+    if (!m || !CRITERION_NAME.test(name)) {
       throw new UserError("criteria_name", `\`${part}\` is not a criterion: a lower-case word of at most ${INPUT_LIMITS.criterion.max} characters, optionally with the role that ticks it, e.g. tests:qa. Usage: ${CRITERIA_USAGE}.`);
     }
     if (role !== null && !ROLE_NAME.test(role)) throw new UserError("criteria_role", `\`${rawRole}\` in \`${part}\` is not a role name: a lower-case word such as qa or release-manager.`);

@@ -4,7 +4,7 @@ import { decisionInWords } from "../../domain/decision.js";
 import { releaseDecision } from "../release-decision.js";
 import { inWorkspaceOf } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { getReleaseOrThrow, policyFor, type Ctx } from "../context.js";
+import { getReleaseOrThrow, type Ctx } from "../context.js";
 import { readCard } from "../card-reader.js";
 import { ok } from "../replies.js";
 import type { CardView, Reply } from "../views.js";
