@@ -81,6 +81,7 @@ const STYLE_BY_ACTION: Record<CardAction, ButtonStyle.Primary | ButtonStyle.Seco
   abstain: ButtonStyle.Secondary,
   rollback: ButtonStyle.Danger,
   retro: ButtonStyle.Primary,
+  check: ButtonStyle.Secondary,
 };
 
 const CHOICE_TITLES = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;

@@ -1,9 +1,9 @@
 import type { types as slack } from "@slack/bolt";
-import type { ButtonView, CardView, NoticeView, VoteLine } from "../../src/app/views.js";
+import type { ButtonView, CardView, CriterionLine, NoticeView, VoteLine } from "../../src/app/views.js";
 import type { Decision } from "../../src/domain/decision.js";
 import type { ReleaseState } from "../../src/domain/release.js";
-import { LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
-import { actionId, buttonValue } from "./ids.js";
+import { LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, safeLink, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
+import { actionId, buttonValue, checkOptionValue } from "./ids.js";
 import { nativeGroupId, nativeUserId } from "./inbound.js";
 
 /** What chat.postMessage / chat.update / an ephemeral reply take. */
@@ -78,14 +78,42 @@ export function renderCard(card: CardView): SlackMessage {
 
   for (const text of voteSections(card)) blocks.push({ type: "section", text: mrkdwn({ markup: text }) });
 
+  if (card.criteria.length) blocks.push({ type: "section", text: mrkdwn(joinMd([md`*Readiness criteria*`, ...card.criteria.map(criterionLine)], "\n")) });
+
   const notes = card.notes.slice(-MAX_NOTES).map((n) => mrkdwn(md`${n}`, 500));
   if (notes.length) blocks.push({ type: "context", elements: notes });
 
-  if (!card.resolved && card.buttons.length) {
-    blocks.push({ type: "actions", block_id: `card:${card.releaseId}`, elements: renderButtons(card.buttons, card.releaseId) });
+  const menu = card.resolved ? [] : criteriaMenu(card);
+  if (!card.resolved && (card.buttons.length || menu.length)) {
+    blocks.push({ type: "actions", block_id: `card:${card.releaseId}`, elements: [...renderButtons(card.buttons, card.releaseId), ...menu].slice(0, LIMITS.actionsElements) });
   }
   // The fallback is the card as plain text (notifications, screen readers): every word of it is made inert.
   return { text: topLevelText(md`${truncate(card.fallbackText, LIMITS.sectionText)}`), blocks };
+}
+
+const CRITERION_EMOJI: Record<CriterionLine["status"], string> = { pending: ":hourglass_flowing_sand:", passed: ":white_check_mark:", failed: ":x:" };
+/** How much of a criterion's note the card shows; the audit keeps it whole. */
+const NOTE_ON_CARD = 200;
+
+/** One checklist line: status, who or what set it and when (in each viewer's zone), the note and a link to the evidence. */
+function criterionLine(c: CriterionLine): Mrkdwn {
+  const by = c.byName ? md` by ${c.byName}${c.byCi ? " (CI)" : ""}${c.overridden ? " (admin override)" : ""}` : md``;
+  const when = c.at !== null ? md` · ${slackDate(c.at, c.atText ?? new Date(c.at).toISOString())}` : md``;
+  const note = c.note ? md` — _${truncate(c.note, NOTE_ON_CARD)}_` : md``;
+  const link = c.url ? md` · ${safeLink(c.url, "evidence")}` : md``;
+  return md`${{ markup: CRITERION_EMOJI[c.status] }} *${c.name}* ${c.status}${by}${when}${note}${link}`;
+}
+
+/**
+ * The card's criteria menu: pass or fail for each criterion still being decided. Everyone
+ * sees the same card, so it lists them all; the server decides who may tick on each choice.
+ */
+function criteriaMenu(card: CardView): slack.StaticSelect[] {
+  if (!card.tickable.length) return [];
+  const options = card.tickable.flatMap((name) =>
+    (["pass", "fail"] as const).map((verdict) => ({ text: plain(`${verdict === "pass" ? "✅" : "❌"} ${name}: ${verdict}`, 75), value: checkOptionValue(card.releaseId, name, verdict) })),
+  );
+  return [{ type: "static_select", action_id: actionId("check"), placeholder: plain("Tick a criterion…", 150), options: options.slice(0, 100) }];
 }
 
 function voteLine(v: VoteLine): string {

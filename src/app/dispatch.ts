@@ -16,7 +16,7 @@ import { grantRole, listRoles, revokeRole, setPolicy, showPolicy } from "./use-c
 import { help, list, overview, share, status } from "./use-cases/queries.js";
 import { auditExport, auditTimeline, auditVerify } from "./use-cases/audit.js";
 import { statsReply, statsReport } from "./use-cases/stats.js";
-import { checkCriterion, setCriteria, showCriteria } from "./use-cases/criteria.js";
+import { checkCriterion, openCheckForm, setCriteria, showCriteria, submitCheckForm } from "./use-cases/criteria.js";
 import { applyAlert, applyCheckReport, applyDeployReport, type HookOutcome } from "./use-cases/hooks.js";
 import type { HookEvent } from "./bot-api.js";
 import type { CardView } from "./views.js";
@@ -154,6 +154,8 @@ async function pressButton(ctx: Ctx, event: Extract<InboundEvent, { kind: "butto
     }
     case "retro":
       return await startRetro(ctx, actor, platform, releaseId);
+    case "check":
+      return await openCheckForm(ctx, actor, releaseId, event.option);
   }
 }
 
@@ -181,5 +183,7 @@ async function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" 
       return rollback(ctx, actor, platform, needId(), cleanReason("rollbackReason", values.reason));
     case "retro":
       return await submitRetro(ctx, actor, platform, needId(), values);
+    case "check":
+      return await submitCheckForm(ctx, actor, platform, needId(), event.tag, values);
   }
 }

@@ -111,7 +111,16 @@ export interface FormView {
   context: string;
   submitLabel: string;
   fields: FormField[];
+  /**
+   * What the form is about beyond its release, for the core alone (`tests:fail`,
+   * `tests:pass:override`): adapters carry it to the submission unchanged (Slack in the
+   * modal's metadata, Discord in the modal's custom_id). Matches FORM_TAG.
+   */
+  tag?: string;
 }
+
+/** What a form's tag may look like: short and plain, so it fits a Discord custom_id and needs no escaping. */
+export const FORM_TAG = /^[a-z0-9_-]{1,32}:(?:pass|fail)(?::override)?$/;
 
 /**
  * What `bot.handle` answers, right away, to the person who acted. Cards, notices and

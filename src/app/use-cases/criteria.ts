@@ -19,7 +19,8 @@ import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, PermissionDenied, policyFor, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
-import type { Reply } from "../views.js";
+import { checkForm, field } from "../forms.js";
+import { FORM_TAG, type Reply } from "../views.js";
 import { markGoReached } from "./vote.js";
 
 /** A tick as a person asked for it: the verdict, an optional note (a link in it is the evidence link), and an admin's override reason. */
@@ -106,4 +107,43 @@ export async function resetReleaseCriteria(ctx: Ctx, release: Release): Promise<
   if (!touched.length) return [];
   await ctx.store.replaceCriteria(release.id, resetCriteria(criteria));
   return touched.map((c) => c.name);
+}
+
+/** A card menu option or a form tag, `tests:fail` / `tests:pass:override`, read back; null when it is not one of ours. */
+function readChoice(text: string | null | undefined): { criterion: string; verdict: "pass" | "fail"; override: boolean } | null {
+  const m = typeof text === "string" && FORM_TAG.test(text) ? /^([^:]+):(pass|fail)(:override)?$/.exec(text) : null;
+  return m ? { criterion: m[1]!, verdict: m[2] as "pass" | "fail", override: m[3] !== undefined } : null;
+}
+
+const STALE_CHOICE = "That menu choice was not made by gonogo (or is from an older card). Nothing changed: use `/release status <id>` for a fresh card, or `/release check <id> <criterion> pass|fail [note]`.";
+
+/**
+ * The card's criteria menu: checks everything a tick would (release open, criterion known,
+ * who may tick, CI's ownership) before opening the note form, so nobody types a note only
+ * to be refused. The submission is checked again: the form may sit open while things change.
+ */
+export async function openCheckForm(ctx: Ctx, actor: Actor, releaseId: string, option: string | undefined): Promise<Reply> {
+  const choice = readChoice(option);
+  if (!choice || choice.override) throw new UserError("bad_choice", STALE_CHOICE);
+  const release = await getReleaseOrThrow(ctx, releaseId);
+  const criterion = findCriterion(await ctx.store.listCriteria(release.id), choice.criterion, release.id);
+  const roles = await rolesOf(ctx, actor);
+  const verdict = canTick({ id: actor.id, roles }, criterion, release);
+  if (!verdict.allowed) throw new PermissionDenied(verdict.reason!, "check", release.id);
+  // An admin facing a criterion CI reports gets the override form, with its reason required.
+  const override = criterion.ciOwned && roles.includes("admin");
+  const refusal = handTickRefusal(criterion, release, roles, override ? "" : null);
+  if (refusal) throw new PermissionDenied(refusal, "check", release.id);
+  requireOpen(release);
+  return { type: "form", form: checkForm(release, criterion.name, choice.verdict, override) };
+}
+
+/** The note form from the card's menu, submitted: the same tick as `/release check`. */
+export async function submitCheckForm(ctx: Ctx, actor: Actor, platform: string, releaseId: string, tag: string | null | undefined, values: Record<string, string>): Promise<Reply> {
+  const choice = readChoice(tag);
+  if (!choice) throw new UserError("bad_choice", STALE_CHOICE);
+  // What the form promised (a note for a fail or an override), held here too: a modal's own check is the client's.
+  const form = checkForm(await getReleaseOrThrow(ctx, releaseId), choice.criterion, choice.verdict, choice.override);
+  const text = field(values, form, "note") || null;
+  return checkCriterion(ctx, actor, platform, releaseId, choice.criterion, { status: choice.verdict === "pass" ? "passed" : "failed", note: text, override: choice.override ? text : null });
 }
