@@ -54,7 +54,17 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
     days: typeof days === "number" ? days : val("days"),
     from: val("from"),
     to: val("to"),
+    criterion: val("criterion"),
   };
+
+  if (subcommand.name === "check") {
+    // Named for what they are on Discord; the core's fields are the grammar's (choice, reason).
+    fields.choice = val("result");
+    fields.reason = val("note");
+    // A blank override box is no override (Discord sends no blank options anyway).
+    const override = val("override");
+    if (override !== undefined) fields.override = override;
+  }
 
   if (subcommand.name === "role") {
     const action = fields.action ?? "list";
