@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   canTick,
@@ -113,5 +114,26 @@ describe("the decision with readiness criteria", () => {
   it("names both the no-go votes and the failed criteria when both block", () => {
     const r = decide([vote("bob", "no_go", { reason: "slow" })], policy(), "terminal:mia", [failed(changelog)]);
     expect(r.reasons).toEqual(["blocked by no-go from bob: slow", "blocked: changelog failed"]);
+  });
+});
+
+describe("criteria and votes together (properties)", () => {
+  const choiceArb = fc.constantFrom<"go" | "no_go" | "abstain">("go", "no_go", "abstain");
+  const votesArb = fc.array(fc.tuple(fc.constantFrom("bob", "carol", "dave", "erin", "mia"), choiceArb), { maxLength: 6 }).map((pairs) => [...new Map(pairs)].map(([name, choice]) => vote(name, choice, { reason: choice === "no_go" ? "r" : undefined })));
+  const statusArb = fc.constantFrom<Criterion["status"]>("pending", "passed", "failed");
+  const criteriaArb = fc.array(statusArb, { maxLength: 4 }).map((statuses) => statuses.map((status, i) => ({ ...freshCriteria([{ name: `c${i}`, role: null }])[0]!, status })));
+  const policyArb = fc.record({ quorum: fc.integer({ min: 1, max: 3 }), veto: fc.boolean(), selfApproval: fc.boolean() }).map((p) => policy(p));
+
+  it("is GO exactly when the votes alone say GO and every criterion has passed; a failed one is always NO-GO", () => {
+    fc.assert(
+      fc.property(votesArb, criteriaArb, policyArb, (votes, criteria, p) => {
+        const alone = decide(votes, p, "terminal:mia");
+        const withCriteria = decide(votes, p, "terminal:mia", criteria);
+        expect(withCriteria.decision === "go").toBe(alone.decision === "go" && criteria.every((c) => c.status === "passed"));
+        if (criteria.some((c) => c.status === "failed")) expect(withCriteria.decision).toBe("no_go");
+        if (alone.decision === "no_go") expect(withCriteria.decision).toBe("no_go");
+        expect(withCriteria.goCount).toBe(alone.goCount);
+      }),
+    );
   });
 });
