@@ -130,7 +130,8 @@ const CRITERION_MARKS: Record<CriterionLine["status"], string> = { pending: "⏳
  */
 export function safeLink(url: string, label: string): Markdown {
   if (!/^https?:\/\/\S+$/i.test(url)) return md`${url}`;
-  return { markup: `[${inertText(label)}](${url.replace(/[()<>[\]]/g, (c) => encodeURIComponent(c))})` };
+  // Percent-encoded by hand: encodeURIComponent leaves `(` and `)` as they are.
+  return { markup: `[${inertText(label)}](${url.replace(/[()<>[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})` };
 }
 
 /** The checklist: one line per criterion with who or what set it, when (each viewer's zone), the note and a link; cut to fit one field. */

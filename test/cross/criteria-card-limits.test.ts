@@ -3,7 +3,8 @@ import type { CriterionLine } from "../../src/app/views.js";
 import { MAX_CRITERIA } from "../../src/domain/criteria.js";
 import { INPUT_LIMITS } from "../../src/domain/limits.js";
 import { renderCard as renderSlackCard } from "../../adapters/slack/render.js";
-import { renderCard as renderDiscordCard } from "../../adapters/discord/render.js";
+import { safeLink as slackLink } from "../../adapters/slack/block-kit.js";
+import { renderCard as renderDiscordCard, safeLink as discordLink } from "../../adapters/discord/render.js";
 import { checkMessage } from "../../fakes/slack-api.js";
 import { cardView, manyVotes } from "../discord/card-fixture.js";
 import { limitProblems } from "../discord/limits-check.js";
@@ -49,5 +50,19 @@ describe("a card with the most criteria it can hold stays within each platform's
     expect(renderDiscordCard({ ...card, tickable: [] }).components).toHaveLength(1);
     expect(renderDiscordCard({ ...card, resolved: true }).components).toEqual([]);
     expect(renderSlackCard({ ...card, resolved: true }).blocks.some((b) => b.type === "actions")).toBe(false);
+  });
+});
+
+describe("an evidence link on the card can only be a link to itself", () => {
+  const hostile = "https://ci.example/run/1?a=1&b=<@U1>|x)](javascript:alert(1))";
+
+  it("on Slack: the characters that end `<url|label>` are percent-encoded and `&` is an entity", () => {
+    expect(slackLink(hostile, "evidence").markup).toBe("<https://ci.example/run/1?a=1&amp;b=%3C@U1%3E%7Cx)](javascript:alert(1))|evidence>");
+    expect(slackLink("javascript:alert(1)", "evidence").markup).toBe("javascript:alert(1)");
+  });
+
+  it("on Discord: the characters that end `[label](url)` are percent-encoded", () => {
+    expect(discordLink(hostile, "evidence").markup).toBe("[evidence](https://ci.example/run/1?a=1&b=%3C@U1%3E|x%29%5D%28javascript:alert%281%29%29)");
+    expect(discordLink("javascript:alert(1)", "evidence").markup).toBe("javascript:alert(1)");
   });
 });
