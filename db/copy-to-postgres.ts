@@ -11,6 +11,7 @@ import * as sqliteSchema from "./schema.js";
 const TABLES: Array<[name: string, from: Table, to: Table]> = [
   ["releases", sqliteSchema.releases, pgSchema.releases],
   ["votes", sqliteSchema.votes, pgSchema.votes],
+  ["release_criteria", sqliteSchema.releaseCriteria, pgSchema.releaseCriteria],
   ["message_refs", sqliteSchema.messageRefs, pgSchema.messageRefs],
   ["audit_events", sqliteSchema.auditEvents, pgSchema.auditEvents],
   ["policies", sqliteSchema.policies, pgSchema.policies],

@@ -1,7 +1,8 @@
+import type { Criterion, CriterionSource, CriterionStatus } from "../src/domain/criteria.js";
 import type { AuditEvent, Job, JobKind, WebhookDelivery, WebhookKind } from "../src/app/store.js";
 import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
-import type { auditEvents, jobs, releases, votes, webhookDeliveries } from "./schema.js";
+import type { auditEvents, jobs, releaseCriteria, releases, votes, webhookDeliveries } from "./schema.js";
 
 /*
  * Rows as both dialects read them back (same column names, instants and ids as numbers),
@@ -21,6 +22,15 @@ export function toRelease(r: typeof releases.$inferSelect): Release {
 
 export function toVote(v: typeof votes.$inferSelect): Vote {
   return { voter: v.voter, voterName: v.voterName, choice: v.choice as VoteChoice, reason: v.reason, roles: JSON.parse(v.roles) as string[], at: v.at };
+}
+
+export function toCriterion(r: typeof releaseCriteria.$inferSelect): Criterion {
+  return { name: r.name, role: r.role, status: r.status as CriterionStatus, setBy: r.setBy, setByName: r.setByName, source: r.source as CriterionSource | null, at: r.at, note: r.note, url: r.url, ciOwned: r.ciOwned };
+}
+
+/** A criterion as a row's columns (both dialects), bar the release and position. */
+export function criterionColumns(c: Criterion) {
+  return { role: c.role, status: c.status, setBy: c.setBy, setByName: c.setByName, source: c.source, at: c.at, note: c.note, url: c.url, ciOwned: c.ciOwned };
 }
 
 export function toEvent(r: typeof auditEvents.$inferSelect): AuditEvent {

@@ -53,6 +53,30 @@ export const votes = sqliteTable(
   (t) => [primaryKey({ columns: [t.releaseSeq, t.voter] })],
 );
 
+/**
+ * Each release's readiness criteria, copied from its channel's policy at creation, in the
+ * channel's order (`position`). The current status and its evidence; the history of ticks
+ * lives in audit_events.
+ */
+export const releaseCriteria = sqliteTable(
+  "release_criteria",
+  {
+    releaseSeq: integer("release_seq").notNull().references(() => releases.seq, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    position: integer("position").notNull(),
+    role: text("role"),
+    status: text("status").notNull(),
+    setBy: text("set_by"),
+    setByName: text("set_by_name"),
+    source: text("source"),
+    at: integer("at"),
+    note: text("note"),
+    url: text("url"),
+    ciOwned: integer("ci_owned", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.releaseSeq, t.name] })],
+);
+
 /** Append-only audit trail (a trigger in the migrations refuses UPDATE and DELETE). */
 export const auditEvents = sqliteTable(
   "audit_events",

@@ -7,9 +7,9 @@ import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
 import { createGuardStore } from "./guard-store.js";
 import { createJobStore } from "./job-store.js";
-import { seqOf, toEvent, toRelease, toVote } from "./rows.js";
+import { criterionColumns, seqOf, toCriterion, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
-import { auditEvents, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
+import { auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
 
 type RoleBindingRow = typeof roleBindings.$inferSelect;
 
@@ -23,6 +23,8 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     `INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (release_seq, voter) DO UPDATE SET voter_name = excluded.voter_name, choice = excluded.choice, reason = excluded.reason, roles = excluded.roles, at = excluded.at`,
   );
+  // Read with every decision (each vote recomputes it): one indexed read by the primary key's prefix.
+  const listCriteriaStmt = db.select().from(releaseCriteria).where(eq(releaseCriteria.releaseSeq, sql.placeholder("seq"))).orderBy(asc(releaseCriteria.position)).prepare();
   const listRefsStmt = db.select().from(messageRefs).where(eq(messageRefs.releaseSeq, sql.placeholder("seq"))).prepare();
   const getPolicyStmt = sqlite.prepare<[string], { settings: string }>("SELECT settings FROM policies WHERE channel_key = ?");
   const auditStmt = sqlite.prepare(`INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -117,6 +119,18 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       const seq = seqOf(releaseId);
       voteCache.delete(seq);
       return db.delete(votes).where(eq(votes.releaseSeq, seq)).run().changes;
+    },
+
+    listCriteria(releaseId) {
+      return listCriteriaStmt.all({ seq: seqOf(releaseId) }).map(toCriterion);
+    },
+    replaceCriteria(releaseId, criteria) {
+      const seq = seqOf(releaseId);
+      db.delete(releaseCriteria).where(eq(releaseCriteria.releaseSeq, seq)).run();
+      if (criteria.length) db.insert(releaseCriteria).values(criteria.map((c, position) => ({ releaseSeq: seq, name: c.name, position, ...criterionColumns(c) }))).run();
+    },
+    saveCriterion(releaseId, c) {
+      return db.update(releaseCriteria).set(criterionColumns(c)).where(and(eq(releaseCriteria.releaseSeq, seqOf(releaseId)), eq(releaseCriteria.name, c.name))).run().changes > 0;
     },
 
     appendAudit(e: AuditEvent) {

@@ -236,6 +236,15 @@ export function buttonPress(base: InteractionBase, customId: string, messageId: 
   };
 }
 
+/** A choice in a string select menu on a message the bot posted. */
+export function selectMenu(base: InteractionBase, customId: string, values: string[], messageId: string) {
+  return {
+    ...interactionBase(base, 3),
+    data: { custom_id: customId, component_type: 3, values },
+    message: messagePayload(base.world, base.channelId ?? base.world.channelId, messageId, {}),
+  };
+}
+
 /** A modal submitted: text inputs inside Label components, as Discord sends them today. */
 export function modalSubmit(base: InteractionBase, customId: string, values: Record<string, string>, messageId?: string) {
   let n = 0;

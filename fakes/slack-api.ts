@@ -337,6 +337,12 @@ function checkBlocks(blocks: Block[]): Problem | null {
         const text = typeof e.text === "object" ? e.text.text : "";
         if (e.type === "button" && (!text || text.length > 75)) return bad("button text must be 1-75 chars");
         if (e.value !== undefined && e.value.length > 2000) return bad("button value over 2000");
+        if (e.type === "static_select") {
+          // Block Kit: at most 100 options, option text 1-75 chars, option value at most 150 chars (PLATFORM-FACTS).
+          const options = (e as { options?: Array<{ text?: { text?: string }; value?: string }> }).options ?? [];
+          if (!options.length || options.length > 100) return bad("static_select: 1-100 options");
+          if (options.some((o) => !o.text?.text || o.text.text.length > 75 || !o.value || o.value.length > 150)) return bad("static_select option: text 1-75 chars, value 1-150 chars");
+        }
         if (e.action_id !== undefined) {
           if (e.action_id.length > 255) return bad("action_id over 255");
           if (ids.has(e.action_id)) return bad("duplicate action_id in block");

@@ -59,7 +59,17 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
     until: val("until"),
     // Present but blank is still an override: the core then asks for the reason.
     override: opts.has("override") ? String(opts.get("override")?.value ?? "") : null,
+    criterion: val("criterion"),
   };
+
+  if (subcommand.name === "check") {
+    // Named for what they are on Discord; the core's fields are the grammar's (choice, reason).
+    fields.choice = val("result");
+    fields.reason = val("note");
+    // A blank override box is no override (Discord sends no blank options anyway).
+    const override = val("override");
+    if (override !== undefined) fields.override = override;
+  }
 
   if (subcommand.name === "role") {
     const action = fields.action ?? "list";

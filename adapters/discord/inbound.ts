@@ -1,14 +1,14 @@
-import { GuildMember, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction } from "discord.js";
+import { GuildMember, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type ModalSubmitInteraction, type StringSelectMenuInteraction } from "discord.js";
 import type { InboundEvent } from "../../src/app/events.js";
 import { actorOf, channelKey } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { commandIntent, discordPerson, discordRoleSubject } from "./command-intent.js";
-import { fieldKeySchema, parseCustomId } from "./ids.js";
+import { fieldKeySchema, parseCustomId, parseSelectValue } from "./ids.js";
 
 export type Inbound = { ok: true; event: InboundEvent } | { ok: false; error: string; tampered: boolean };
 
 /** Interactions the adapter can turn into an InboundEvent. */
-export type ActionableInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
+export type ActionableInteraction = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction | StringSelectMenuInteraction;
 
 export const TAMPERED_MESSAGE =
   "This button or form is not one gonogo recognises (it may be from an older card). Nothing was changed. Use `/release status` to get a fresh card.";
@@ -52,11 +52,17 @@ export function toInboundEvent(i: ActionableInteraction & Interaction<"cached" |
     if (parsed?.kind !== "button") return { ok: false, error: TAMPERED_MESSAGE, tampered: true };
     return { ok: true, event: { kind: "button", actor, channel, releaseId: parsed.releaseId, action: parsed.action } };
   }
+  if (i.isStringSelectMenu()) {
+    // The card's criteria menu: one choice, `tests:fail`; the core checks who may tick it.
+    const option = parseSelectValue(i.values[0]);
+    if (parsed?.kind !== "select" || option === null || i.values.length !== 1) return { ok: false, error: TAMPERED_MESSAGE, tampered: true };
+    return { ok: true, event: { kind: "button", actor, channel, releaseId: parsed.releaseId, action: "check", option } };
+  }
   if (parsed?.kind !== "form") return { ok: false, error: TAMPERED_MESSAGE, tampered: true };
   const values: Record<string, string> = {};
   for (const [key, field] of i.fields.fields) {
     if (!fieldKeySchema.safeParse(key).success) return { ok: false, error: TAMPERED_MESSAGE, tampered: true };
     if ("value" in field && typeof field.value === "string") values[key] = field.value;
   }
-  return { ok: true, event: { kind: "form", actor, channel, form: parsed.form, releaseId: parsed.releaseId, values } };
+  return { ok: true, event: { kind: "form", actor, channel, form: parsed.form, releaseId: parsed.releaseId, values, tag: parsed.tag } };
 }

@@ -35,7 +35,7 @@ export function createInteractionHandler(deps: InteractionDeps): (i: Interaction
   return async (i) => {
     try {
       if (i.isAutocomplete()) return await autocomplete(i, deps.bot);
-      if (!i.isChatInputCommand() && !i.isButton() && !i.isModalSubmit()) return;
+      if (!i.isChatInputCommand() && !i.isButton() && !i.isModalSubmit() && !i.isStringSelectMenu()) return;
       if (!i.inGuild()) {
         await i.reply({ content: NOT_IN_GUILD, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
         return;

@@ -23,6 +23,9 @@ export const LIMITS = {
   textInputValue: 4000,
   textDisplay: 4000,
   allowedMentions: 100,
+  /** A string select: at most 25 options, each label at most 100 chars. */
+  selectOptions: 25,
+  selectOptionText: 100,
 } as const;
 
 /** Cuts text to `max` characters, marking the cut so nobody mistakes it for the whole. */

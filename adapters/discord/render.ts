@@ -12,8 +12,8 @@ import {
 } from "discord.js";
 import type { CardAction } from "../../src/app/events.js";
 import { parseSubject } from "../../src/domain/identity.js";
-import type { ButtonView, CardView, FormView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
-import { buttonCustomId, formCustomId } from "./ids.js";
+import type { ButtonView, CardView, CriterionLine, FormView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
+import { buttonCustomId, formCustomId, selectCustomId, selectOptionValue } from "./ids.js";
 import { LIMITS, clip, fitEmbeds } from "./limits.js";
 
 /** A channel message body as `POST/PATCH /channels/{c}/messages` takes it. */
@@ -81,6 +81,7 @@ const STYLE_BY_ACTION: Record<CardAction, ButtonStyle.Primary | ButtonStyle.Seco
   abstain: ButtonStyle.Secondary,
   rollback: ButtonStyle.Danger,
   retro: ButtonStyle.Primary,
+  check: ButtonStyle.Secondary,
 };
 
 const CHOICE_TITLES = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;
@@ -121,6 +122,41 @@ function voteFields(votes: VoteLine[], budgetPerField: number): APIEmbedField[] 
   return fields;
 }
 
+const CRITERION_MARKS: Record<CriterionLine["status"], string> = { pending: "⏳", passed: "✅", failed: "❌" };
+
+/**
+ * A markdown link to an http(s) URL the core checked. Characters that would end the
+ * `[label](url)` form are percent-encoded, so the URL can only be a link to itself.
+ */
+export function safeLink(url: string, label: string): Markdown {
+  if (!/^https?:\/\/\S+$/i.test(url)) return md`${url}`;
+  // Percent-encoded by hand: encodeURIComponent leaves `(` and `)` as they are.
+  return { markup: `[${inertText(label)}](${url.replace(/[()<>[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})` };
+}
+
+/** The checklist: one line per criterion with who or what set it, when (each viewer's zone), the note and a link; cut to fit one field. */
+function criteriaField(criteria: CriterionLine[]): string {
+  const lines = criteria.map((c) => {
+    const by = c.byName ? md` by ${clip(c.byName, 60)}${c.byCi ? " (CI)" : ""}${c.overridden ? " (admin override)" : ""}` : md``;
+    const when = c.at !== null ? md` · ${discordTime(c.at, "R")}` : md``;
+    const note = c.note ? md` — ${clip(c.note, 120)}` : md``;
+    const link = c.url && c.url.length <= 300 ? md` · ${safeLink(c.url, "evidence")}` : md``;
+    return md`${CRITERION_MARKS[c.status]} **${c.name}** ${c.status}${by}${when}${note}${link}`.markup;
+  });
+  const out: string[] = [];
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    const more = `… and ${lines.length - i} more`;
+    if (used + line.length + 1 > LIMITS.fieldValue - more.length - 1) {
+      out.push(more);
+      break;
+    }
+    out.push(line);
+    used += line.length + 1;
+  }
+  return out.join("\n");
+}
+
 /** The card's embed: what is released, its state, the decision and what it waits for, votes, time. */
 export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}): APIEmbed {
   const descParts = [md`**${card.decisionLine}**`];
@@ -141,6 +177,7 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
   if (!opts.compact) {
     const withVotes = new Set(card.votes.map((v) => v.choice)).size || 1;
     fields.push(...voteFields(card.votes, Math.min(LIMITS.fieldValue, Math.floor(3000 / withVotes))));
+    if (card.criteria.length) fields.push({ name: "Readiness criteria", value: criteriaField(card.criteria), inline: false });
     if (card.notes.length) fields.push({ name: "Notes", value: fit(md`${clip(card.notes.join("\n"), LIMITS.fieldValue)}`, LIMITS.fieldValue), inline: false });
   }
   const { go, noGo, abstain } = card.tally;
@@ -170,13 +207,30 @@ export function renderButtons(releaseId: string, buttons: ButtonView[]): APIActi
   return rows;
 }
 
+/**
+ * The card's criteria menu, a row of its own: pass or fail for each criterion still being
+ * decided. Everyone sees the same card; the core decides who may tick on each choice.
+ */
+export function renderCriteriaMenu(card: CardView): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  if (!card.tickable.length) return [];
+  const options = card.tickable
+    .flatMap((name) => (["pass", "fail"] as const).map((verdict) => ({ label: clip(`${name}: ${verdict}`, LIMITS.selectOptionText), value: selectOptionValue(name, verdict), emoji: { name: verdict === "pass" ? "✅" : "❌" } })))
+    .slice(0, LIMITS.selectOptions);
+  return [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.StringSelect, custom_id: selectCustomId(card.releaseId), placeholder: "Tick a criterion…", options }] }];
+}
+
+/** Buttons, then the criteria menu, within Discord's five rows. */
+function cardComponents(card: CardView): MessageBody["components"] {
+  return [...renderButtons(card.releaseId, card.buttons), ...renderCriteriaMenu(card)].slice(0, LIMITS.actionRows);
+}
+
 /** The card as a channel message. Resolved cards lose their buttons. */
 export function renderCard(card: CardView): MessageBody {
   return {
     // Notifications and screen readers show content; the embed is the card itself.
     content: "",
     embeds: fitEmbeds([renderCardEmbed(card)]),
-    components: card.resolved ? [] : renderButtons(card.releaseId, card.buttons),
+    components: card.resolved ? [] : cardComponents(card),
     allowed_mentions: { parse: [] },
   };
 }
@@ -226,7 +280,7 @@ export function renderReplyMessage(text: string, cards: CardView[], lines: Reply
   return {
     content: fit(md`${clip(text, LIMITS.content - more.length - 20) || (cards.length ? "" : "Done.")}${{ markup: lines.length ? `\n${replyLines(lines)}` : "" }}${{ markup: more }}`, LIMITS.content),
     embeds,
-    components: single && !single.resolved ? renderButtons(single.releaseId, single.buttons) : [],
+    components: single && !single.resolved ? cardComponents(single) : [],
   };
 }
 
@@ -252,7 +306,7 @@ export function renderModal(form: FormView): APIModalInteractionResponseCallback
       },
     });
   }
-  return { custom_id: formCustomId(form.form, form.releaseId), title: clip(form.title, LIMITS.modalTitle), components };
+  return { custom_id: formCustomId(form.form, form.releaseId, form.tag), title: clip(form.title, LIMITS.modalTitle), components };
 }
 
 /** Form errors as one private message, a line per field. */

@@ -145,3 +145,14 @@ export function slackDate(ms: number, fallback: string): Mrkdwn {
   const safeFallback = fallback.replace(/[|<>&]/g, " ");
   return { markup: `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${safeFallback}>` };
 }
+
+/**
+ * A link to an http(s) URL the core checked, labelled with renderer text. The URL's own
+ * characters that would end Slack's `<url|label>` token are percent-encoded and `&` becomes
+ * an entity, so a URL can only ever be a link to itself. Anything else is plain inert text.
+ */
+export function safeLink(url: string, label: string): Mrkdwn {
+  if (!/^https?:\/\/[^\s]+$/i.test(url)) return md`${url}`;
+  const href = url.replace(/[|<>]/g, (c) => encodeURIComponent(c)).replace(/&/g, "&amp;");
+  return { markup: `<${href}|${inertText(label)}>` };
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CardAction, FormId } from "../../src/app/events.js";
+import { FORM_TAG } from "../../src/app/views.js";
 
 /**
  * Ids we put on Slack buttons and modals, and read back when Slack sends them. They are
@@ -15,8 +16,8 @@ export const ACTION_ID_PATTERN = /^gonogo:/;
 /** Matches every modal callback_id gonogo has ever made. */
 export const CALLBACK_ID_PATTERN = /^gonogo:/;
 
-const cardActions = ["go", "no_go", "abstain", "rollback", "retro"] as const satisfies readonly CardAction[];
-const formIds = ["create", "no_go", "rollback", "retro"] as const satisfies readonly FormId[];
+const cardActions = ["go", "no_go", "abstain", "rollback", "retro", "check"] as const satisfies readonly CardAction[];
+const formIds = ["create", "no_go", "rollback", "retro", "check"] as const satisfies readonly FormId[];
 const RELEASE_ID = /^R-\d{1,9}$/;
 const releaseIdSchema = z.string().regex(RELEASE_ID);
 
@@ -28,12 +29,18 @@ export function buttonValue(releaseId: string): string {
   return `v${ID_VERSION}:${releaseId}`;
 }
 
+/** The value of one option of a card's criteria menu: `v1:R-7:tests:fail` (far below Slack's 150-char option value). */
+export function checkOptionValue(releaseId: string, criterion: string, verdict: "pass" | "fail"): string {
+  return `v${ID_VERSION}:${releaseId}:${criterion}:${verdict}`;
+}
+
 export type ParsedButton =
-  | { ok: true; action: CardAction; releaseId: string }
+  | { ok: true; action: CardAction; releaseId: string; option?: string }
   | { ok: false; reason: "stale" | "tampered" };
 
 const ACTION_ID = /^gonogo:v(\d+):([a-z_]+)$/;
 const VALUE = /^v(\d+):(.+)$/;
+const CHECK_OPTION = /^(R-\d{1,9}):([a-z0-9_-]{1,32}:(?:pass|fail))$/;
 const TAMPERED = { ok: false, reason: "tampered" } as const;
 const isCardAction = (s: string): s is CardAction => (cardActions as readonly string[]).includes(s);
 
@@ -49,6 +56,11 @@ export function parseButton(actionIdText: unknown, valueText: unknown): ParsedBu
   if (!a || !v) return TAMPERED;
   if (Number(a[1]) !== ID_VERSION || Number(v[1]) !== ID_VERSION) return { ok: false, reason: "stale" };
   const action = a[2]!;
+  if (action === "check") {
+    // The menu's option: the release, then the choice the core reads back (and checks again).
+    const m = CHECK_OPTION.exec(v[2]!);
+    return m ? { ok: true, action, releaseId: m[1]!, option: m[2]! } : TAMPERED;
+  }
   const releaseId = v[2]!;
   if (!isCardAction(action) || !RELEASE_ID.test(releaseId)) return TAMPERED;
   return { ok: true, action, releaseId };
@@ -87,6 +99,8 @@ const metadataSchema = z.object({
   release: releaseIdSchema.nullable(),
   channel: z.string().regex(/^[A-Z0-9]{1,40}$/),
   team: z.string().regex(/^[A-Z0-9]{1,40}$/),
+  /** The core's FormView.tag (which criterion and verdict a check form is for). */
+  tag: z.string().regex(FORM_TAG).optional(),
 });
 export type ModalMetadata = Omit<z.infer<typeof metadataSchema>, "v">;
 
@@ -103,5 +117,7 @@ export function decodeMetadata(text: unknown): ModalMetadata | null {
     return null;
   }
   const parsed = metadataSchema.safeParse(raw);
-  return parsed.success ? { release: parsed.data.release, channel: parsed.data.channel, team: parsed.data.team } : null;
+  if (!parsed.success) return null;
+  const { release, channel, team, tag } = parsed.data;
+  return tag === undefined ? { release, channel, team } : { release, channel, team, tag };
 }

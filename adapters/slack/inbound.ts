@@ -87,7 +87,8 @@ export const blockActionsSchema = z.object({
   container: z.object({ type: z.string(), message_ts: z.string().optional(), view_id: z.string().optional() }).optional(),
   trigger_id: z.string().min(1),
   response_url: z.string().optional(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), type: z.string() })).min(1),
+  // A button carries `value`; a select menu (the card's criteria menu) its `selected_option`.
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), selected_option: z.object({ value: z.string() }).nullable().optional(), type: z.string() })).min(1),
 });
 export type BlockActions = z.infer<typeof blockActionsSchema>;
 

@@ -70,7 +70,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const [action] = press.actions;
     const channelId = press.channel?.id;
     const tell = (text: string) => sayPrivately(client, respond, channelId, press.user.id, privateText(text), log);
-    const button = parseButton(action?.action_id, action?.value);
+    const button = parseButton(action?.action_id, action?.value ?? action?.selected_option?.value);
     if (!button.ok || !channelId) {
       await ack();
       await tell(!button.ok ? (button.reason === "stale" ? STALE_BUTTON : TAMPERED_BUTTON) : "Press this button on the card in its channel.");
@@ -79,7 +79,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     // Commit first, then ack: a press Slack shows as delivered is already on disk. The
     // identity lookup is capped well under Slack's 3 s and bot.handle is one transaction.
     const actor = await identity.actor(team, press.user.id, press.user.name ?? press.user.username ?? "");
-    const reply = await bot.handle({ kind: "button", actor, channel: slackChannel(team, channelId), releaseId: button.releaseId, action: button.action });
+    const reply = await bot.handle({ kind: "button", actor, channel: slackChannel(team, channelId), releaseId: button.releaseId, action: button.action, ...(button.option ? { option: button.option } : {}) });
     await ack();
     if (reply.type === "form") {
       await openModal(client, press.trigger_id, reply.form, { release: reply.form.releaseId ?? button.releaseId, channel: channelId, team }, tell);
@@ -111,6 +111,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       form: callback.form,
       releaseId: callback.form === "create" ? null : meta.release,
       values: formValues(submission.view.state),
+      tag: meta.tag ?? null,
     });
     if (reply.type === "form_errors") {
       await ack({ response_action: "errors", errors: modalErrors(reply.errors, modalKeys) });

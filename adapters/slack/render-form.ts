@@ -11,7 +11,8 @@ export function renderModal(form: FormView, meta: ModalMetadata): slack.ModalVie
   return {
     type: "modal",
     callback_id: callbackId(form.form),
-    private_metadata: encodeMetadata(meta),
+    // The form's tag rides along with the release and channel, so the submission says what it was for.
+    private_metadata: encodeMetadata(form.tag ? { ...meta, tag: form.tag } : meta),
     title: plain(form.title, LIMITS.modalTitle),
     submit: plain(form.submitLabel, LIMITS.modalButton),
     close: plain("Cancel", LIMITS.modalButton),

@@ -1,9 +1,9 @@
 import type { types as slack } from "@slack/bolt";
-import type { ButtonView, CardView, GuardView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
+import type { ButtonView, CardView, CriterionLine, GuardView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
 import type { Decision } from "../../src/domain/decision.js";
 import type { ReleaseState } from "../../src/domain/release.js";
-import { LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
-import { actionId, buttonValue } from "./ids.js";
+import { LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, safeLink, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
+import { actionId, buttonValue, checkOptionValue } from "./ids.js";
 import { nativeGroupId, nativeUserId } from "./inbound.js";
 
 /** What chat.postMessage / chat.update / an ephemeral reply take. */
@@ -79,13 +79,20 @@ export function renderCard(card: CardView): SlackMessage {
 
   if (card.description) blocks.push({ type: "section", text: mrkdwn(md`${card.description}`, 1500) });
 
-  for (const text of voteSections(card)) blocks.push({ type: "section", text: mrkdwn({ markup: text }) });
+  // The checklist and its menu share the card's size budget with the votes (Slack refuses
+  // a message near 13k characters): what they take, the vote list gives up.
+  const checklist = card.criteria.length ? checklistText(card.criteria) : null;
+  const menu = card.resolved ? [] : criteriaMenu(card);
+  const criteriaCost = (checklist?.markup.length ?? 0) + JSON.stringify(menu).length;
+  for (const text of voteSections(card, VOTE_TEXT_BUDGET - criteriaCost)) blocks.push({ type: "section", text: mrkdwn({ markup: text }) });
+
+  if (checklist) blocks.push({ type: "section", text: mrkdwn(checklist) });
 
   const notes = card.notes.slice(-MAX_NOTES).map((n) => mrkdwn(md`${n}`, 500));
   if (notes.length) blocks.push({ type: "context", elements: notes });
 
-  if (!card.resolved && card.buttons.length) {
-    blocks.push({ type: "actions", block_id: `card:${card.releaseId}`, elements: renderButtons(card.buttons, card.releaseId) });
+  if (!card.resolved && (card.buttons.length || menu.length)) {
+    blocks.push({ type: "actions", block_id: `card:${card.releaseId}`, elements: [...renderButtons(card.buttons, card.releaseId), ...menu].slice(0, LIMITS.actionsElements) });
   }
   // The fallback is the card as plain text (notifications, screen readers): every word of it is made inert.
   return { text: topLevelText(md`${truncate(card.fallbackText, LIMITS.sectionText)}`), blocks };
@@ -101,6 +108,50 @@ function replyLine(parts: ReplyPart[]): Mrkdwn {
   return joinMd(parts.map((p) => (typeof p === "string" ? md`${p}` : slackDate(p.at, p.text))), "");
 }
 
+const CRITERION_EMOJI: Record<CriterionLine["status"], string> = { pending: ":hourglass_flowing_sand:", passed: ":white_check_mark:", failed: ":x:" };
+/** How much of a criterion's note the card shows, and the longest link it shows as a link; the audit keeps both whole. */
+const NOTE_ON_CARD = 100;
+const LINK_ON_CARD = 200;
+/** The checklist's share of the card: at most this many characters of markup, the rest counted. */
+const CHECKLIST_BUDGET = 2000;
+
+/** The checklist section: a heading and one line per criterion, cut (with a count) to its budget. */
+function checklistText(criteria: CriterionLine[]): Mrkdwn {
+  const lines: Mrkdwn[] = [md`*Readiness criteria*`];
+  let used = lines[0]!.markup.length;
+  for (const [i, c] of criteria.entries()) {
+    const line = criterionLine(c);
+    if (used + line.markup.length + 1 > CHECKLIST_BUDGET - 40) {
+      lines.push(md`_…and ${criteria.length - i} more_`);
+      break;
+    }
+    lines.push(line);
+    used += line.markup.length + 1;
+  }
+  return joinMd(lines, "\n");
+}
+
+/** One checklist line: status, who or what set it and when (in each viewer's zone), the note and a link to the evidence. */
+function criterionLine(c: CriterionLine): Mrkdwn {
+  const by = c.byName ? md` by ${c.byName}${c.byCi ? " (CI)" : ""}${c.overridden ? " (admin override)" : ""}` : md``;
+  const when = c.at !== null ? md` · ${slackDate(c.at, c.atText ?? new Date(c.at).toISOString())}` : md``;
+  const note = c.note ? md` — _${truncate(c.note, NOTE_ON_CARD)}_` : md``;
+  const link = c.url && c.url.length <= LINK_ON_CARD ? md` · ${safeLink(c.url, "evidence")}` : md``;
+  return md`${{ markup: CRITERION_EMOJI[c.status] }} *${c.name}* ${c.status}${by}${when}${note}${link}`;
+}
+
+/**
+ * The card's criteria menu: pass or fail for each criterion still being decided. Everyone
+ * sees the same card, so it lists them all; the server decides who may tick on each choice.
+ */
+function criteriaMenu(card: CardView): slack.StaticSelect[] {
+  if (!card.tickable.length) return [];
+  const options = card.tickable.flatMap((name) =>
+    (["pass", "fail"] as const).map((verdict) => ({ text: plain(`${verdict === "pass" ? "✅" : "❌"} ${name}: ${verdict}`, 75), value: checkOptionValue(card.releaseId, name, verdict) })),
+  );
+  return [{ type: "static_select", action_id: actionId("check"), placeholder: plain("Tick a criterion…", 150), options: options.slice(0, 100) }];
+}
+
 function voteLine(v: VoteLine): string {
   const who = personText(v.voterId, v.voterName);
   return (v.reason ? md`${who}: _${truncate(v.reason, REASON_ON_CARD)}_` : who).markup;
@@ -110,7 +161,7 @@ function voteLine(v: VoteLine): string {
  * The votes, grouped by choice, packed into a few section blocks under a text budget so
  * a release with hundreds of voters still fits one message. What does not fit is counted.
  */
-function voteSections(card: CardView): string[] {
+function voteSections(card: CardView, textBudget: number): string[] {
   const groups: { label: string; votes: VoteLine[]; joiner: string }[] = [
     { label: `:white_check_mark: *GO* (${card.tally.go})`, votes: card.votes.filter((v) => v.choice === "go"), joiner: ", " },
     { label: `:x: *NO-GO* (${card.tally.noGo})`, votes: card.votes.filter((v) => v.choice === "no_go"), joiner: "\n" },
@@ -120,7 +171,7 @@ function voteSections(card: CardView): string[] {
 
   const sections: string[] = [];
   let current = "";
-  let budget = VOTE_TEXT_BUDGET;
+  let budget = textBudget;
   let omitted = 0;
   const push = (piece: string, sep: string) => {
     const addition = current ? sep + piece : piece;

@@ -156,7 +156,7 @@ export function createTerminalAdapter(opts: TerminalOptions) {
           // Read through a cast: TypeScript cannot see the closure above assign it.
           const form = openForm as FormView | null;
           if (!form) write(p.red("No form is open. Press a button that asks for details first (e.g. /press R-1 no-go)."));
-          else await handle({ kind: "form", actor, channel: TERMINAL_CHANNEL, form: form.form, releaseId: form.releaseId, values: parseSubmission(line.raw, form) });
+          else await handle({ kind: "form", actor, channel: TERMINAL_CHANNEL, form: form.form, releaseId: form.releaseId, values: parseSubmission(line.raw, form), tag: form.tag ?? null });
           break;
         }
         case "cancel":

@@ -1,8 +1,19 @@
-import { guardText, replyLineText, type CardView, type FormView, type NoticeView, type Reply } from "../../src/app/views.js";
+import { guardText, replyLineText, type CardView, type CriterionLine, type FormView, type NoticeView, type Reply } from "../../src/app/views.js";
 import { displayName } from "../../src/domain/identity.js";
 import type { Paint } from "./safe-text.js";
 
 const PRESS_WORDS: Record<string, string> = { go: "go", no_go: "no-go", abstain: "abstain", rollback: "rollback", retro: "retro" };
+
+const CRITERION_MARKS: Record<CriterionLine["status"], string> = { pending: "⏳", passed: "✅", failed: "❌" };
+
+/** One checklist line with its evidence: who or what set it and when, the note and the link. */
+function criterionLine(c: CriterionLine, p: Paint): string {
+  const status = c.status === "passed" ? p.green(c.status) : c.status === "failed" ? p.red(c.status) : p.yellow(c.status);
+  const by = c.byName ? ` by ${c.byName}${c.byCi ? " (CI)" : ""}${c.overridden ? " (admin override)" : ""}` : "";
+  const when = c.atText ? p.dim(`, ${c.atText}`) : "";
+  const evidence = [c.note, c.url].filter(Boolean).join(" ");
+  return `${CRITERION_MARKS[c.status]} ${c.name} ${status}${by}${when}${evidence ? ` — ${evidence}` : ""}`;
+}
 
 function decisionColour(card: CardView, p: Paint): string {
   if (card.state !== "voting" && card.state !== "held") return p.dim(card.decisionLine);
@@ -22,10 +33,15 @@ export function renderCard(card: CardView, p: Paint, heading = ""): string {
     const mark = v.choice === "go" ? p.green("GO") : v.choice === "no_go" ? p.red("NO-GO") : p.dim("abstain");
     lines.push(`    ${v.voterName}: ${mark}${v.reason ? ` — ${v.reason}` : ""}`);
   }
+  if (card.criteria.length) {
+    lines.push("  Criteria:");
+    for (const c of card.criteria) lines.push(`    ${criterionLine(c, p)}`);
+  }
   if (card.scheduledText) lines.push(`  When: ${card.scheduledText}${card.countdownLine ? `  (${card.countdownLine})` : ""}`);
   for (const g of card.guards ?? []) lines.push(`  ${guardText(g)}`);
   for (const n of card.notes) lines.push(`  ${p.dim("•")} ${n}`);
   if (card.buttons.length) lines.push(`  Buttons: ${card.buttons.map((b) => `[${b.label}] /press ${card.releaseId} ${PRESS_WORDS[b.action]}`).join("   ")}`);
+  if (card.tickable.length) lines.push(`  Tick: /release check ${card.releaseId} <${card.tickable.join("|")}> pass|fail [note]`);
   return `${p.dim("┌──")}\n${lines.map((l) => `${p.dim("│")} ${l}`).join("\n")}\n${p.dim("└──")}`;
 }
 

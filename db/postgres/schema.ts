@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 /*
  * The PostgreSQL twin of db/schema.ts: the same tables and column names, so one model and
@@ -55,6 +55,30 @@ export const votes = pgTable(
     at: ms("at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.releaseSeq, t.voter] })],
+);
+
+/**
+ * Each release's readiness criteria, copied from its channel's policy at creation, in the
+ * channel's order (`position`). The current status and its evidence; the history of ticks
+ * lives in audit_events.
+ */
+export const releaseCriteria = pgTable(
+  "release_criteria",
+  {
+    releaseSeq: integer("release_seq").notNull().references(() => releases.seq, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    position: integer("position").notNull(),
+    role: text("role"),
+    status: text("status").notNull(),
+    setBy: text("set_by"),
+    setByName: text("set_by_name"),
+    source: text("source"),
+    at: ms("at"),
+    note: text("note"),
+    url: text("url"),
+    ciOwned: boolean("ci_owned").notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.releaseSeq, t.name] })],
 );
 
 /** Append-only audit trail: a trigger (custom migration) refuses UPDATE, DELETE and TRUNCATE. */

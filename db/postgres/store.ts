@@ -4,11 +4,11 @@ import type { PgDatabase } from "drizzle-orm/pg-core";
 import type { Policy } from "../../src/domain/policy.js";
 import type { Store } from "../../src/app/store.js";
 import { auditHash, GENESIS, linkProblem, type ChainReport } from "../audit-chain.js";
-import { seqOf, toEvent, toRelease, toVote } from "../rows.js";
+import { criterionColumns, seqOf, toCriterion, toEvent, toRelease, toVote } from "../rows.js";
 import type { PostgresHandle } from "./client.js";
 import { createPgGuardStatements } from "./guard-store.js";
 import { createPgJobStatements } from "./job-store.js";
-import { auditChainHead, auditEvents, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
+import { auditChainHead, auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
 import type * as schema from "./schema.js";
 
 /** The pool, or one transaction's connection: every statement below runs on either. */
@@ -90,6 +90,18 @@ export function createPgStatements(q: Queryable): Statements {
     },
     async clearVotes(releaseId) {
       return (await q.delete(votes).where(eq(votes.releaseSeq, seqOf(releaseId)))).rowCount ?? 0;
+    },
+
+    async listCriteria(releaseId) {
+      return (await q.select().from(releaseCriteria).where(eq(releaseCriteria.releaseSeq, seqOf(releaseId))).orderBy(asc(releaseCriteria.position))).map(toCriterion);
+    },
+    async replaceCriteria(releaseId, criteria) {
+      const seq = seqOf(releaseId);
+      await q.delete(releaseCriteria).where(eq(releaseCriteria.releaseSeq, seq));
+      if (criteria.length) await q.insert(releaseCriteria).values(criteria.map((c, position) => ({ releaseSeq: seq, name: c.name, position, ...criterionColumns(c) })));
+    },
+    async saveCriterion(releaseId, c) {
+      return ((await q.update(releaseCriteria).set(criterionColumns(c)).where(and(eq(releaseCriteria.releaseSeq, seqOf(releaseId)), eq(releaseCriteria.name, c.name)))).rowCount ?? 0) > 0;
     },
 
     /**

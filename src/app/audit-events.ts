@@ -1,3 +1,4 @@
+import type { CriterionSource, CriterionSpec, CriterionStatus } from "../domain/criteria.js";
 import type { Action } from "../domain/permissions.js";
 import type { ALERT_SEVERITIES, Policy } from "../domain/policy.js";
 import type { ReleaseState } from "../domain/release.js";
@@ -30,10 +31,12 @@ export interface AuditEventData {
   vote_retracted: { before: VoteSnapshot };
   /** The first moment the votes reached GO (time to decision). */
   decision_go: Record<string, never>;
-  state_changed: { from: ReleaseState; to: ReleaseState; by?: UserId; reason?: string; timeToRestoreMs?: number | null };
+  /** `failedCriteria`: the readiness criteria that had failed when T-0 held or cancelled it (stats count these). */
+  state_changed: { from: ReleaseState; to: ReleaseState; by?: UserId; reason?: string; timeToRestoreMs?: number | null; failedCriteria?: string[] };
   scheduled: { from: number | null; to: number; state: ReleaseState };
   rescheduled: { from: number | null; to: number; state: ReleaseState };
-  content_changed: { field: "version" | "description"; before: string | null; after: string; votesVoided: Array<{ voter: UserId; choice: VoteChoice }> };
+  /** `criteriaReset`: readiness criteria a version change set back to pending. */
+  content_changed: { field: "version" | "description"; before: string | null; after: string; votesVoided: Array<{ voter: UserId; choice: VoteChoice }>; criteriaReset?: string[] };
   rollback_requested: { from: ReleaseState; reason: string; webhook: boolean };
   permission_refused: { action: Action };
   webhook_delivered: WebhookAttempt;
@@ -66,6 +69,12 @@ export interface AuditEventData {
   /** T-0 (or its turn in the queue) came inside a freeze, or while its service + environment was locked. */
   held_by_freeze: { freeze: string; until: number };
   held_by_lock: { service: string; environment: string; lockReason: string };
+  /** A channel's readiness criteria were named (new releases copy them). */
+  criteria_set: { channel: string; before: CriterionSpec[]; after: CriterionSpec[] };
+  /** A criterion was ticked by a person or reported by CI. */
+  criterion_ticked: { criterion: string; before: CriterionStatus; after: CriterionStatus; source: CriterionSource; note: string | null; url: string | null };
+  /** An admin ticked a criterion CI reports, with a reason. */
+  criterion_overridden: { criterion: string; before: CriterionStatus; after: CriterionStatus; reason: string; note: string | null; url: string | null };
 }
 
 export type AuditEventType = keyof AuditEventData;
@@ -108,6 +117,9 @@ const KNOWN_TYPES = {
   queue_started: true,
   held_by_freeze: true,
   held_by_lock: true,
+  criteria_set: true,
+  criterion_ticked: true,
+  criterion_overridden: true,
 } satisfies Record<AuditEventType, true>;
 
 export function isAuditEventType(type: string): type is AuditEventType {

@@ -4,10 +4,13 @@ import type { Actor } from "../domain/types.js";
 import type { InboundEvent } from "./events.js";
 import type { ChatSurface } from "./ports.js";
 import type { CardView, FormView, Reply } from "./views.js";
-import type { AlertReport, DeployReport, HookOutcome } from "./use-cases/hooks.js";
+import type { AlertReport, CheckReport, DeployReport, HookOutcome } from "./use-cases/hooks.js";
 
 /** A verified inbound hook; `signature` identifies it so a replay changes nothing. */
-export type HookEvent = { kind: "deploy"; report: DeployReport; signature: string } | { kind: "alert"; report: AlertReport; signature: string };
+export type HookEvent =
+  | { kind: "deploy"; report: DeployReport; signature: string }
+  | { kind: "alert"; report: AlertReport; signature: string }
+  | { kind: "check"; report: CheckReport; signature: string };
 
 /** The core as adapters see it: one door in, surfaces out. */
 export interface Bot {

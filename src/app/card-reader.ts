@@ -13,6 +13,7 @@ export async function readCard(ctx: CardReadCtx, releaseId: string): Promise<Car
   return buildCard({
     release,
     votes: await ctx.store.getVotes(releaseId),
+    criteria: await ctx.store.listCriteria(releaseId),
     policy: await policyFor(ctx, release.channel.key),
     pendingJobs: await ctx.store.listPendingJobs(releaseId),
     retroAnswers: release.retroOpenedAt ? await ctx.store.listRetroAnswers(releaseId) : [],

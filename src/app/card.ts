@@ -6,11 +6,14 @@ import { CHOICE_LABELS } from "../domain/votes.js";
 import type { Release, Vote } from "../domain/types.js";
 import type { Policy } from "../domain/policy.js";
 import type { Job, RetroAnswer } from "./store.js";
-import { guardText, type ButtonView, type CardView, type GuardView } from "./views.js";
+import { guardText, type ButtonView, type CardView, type CriterionLine, type GuardView } from "./views.js";
+import { isHttpUrl, tickersOf, type Criterion, type CriterionStatus } from "../domain/criteria.js";
 
 export interface CardInput {
   release: Release;
   votes: Vote[];
+  /** The release's readiness criteria (none when its channel names none). */
+  criteria?: Criterion[];
   policy: Policy;
   pendingJobs: Job[];
   retroAnswers: RetroAnswer[];
@@ -56,6 +59,32 @@ function countdownLine(r: Release, jobs: Job[], now: number): string | null {
   return null;
 }
 
+/** How each status reads at a glance, on every platform's checklist. */
+export const CRITERION_MARKS: Record<CriterionStatus, string> = { pending: "⏳", passed: "✅", failed: "❌" };
+
+function criterionLine(c: Criterion, zone: string): CriterionLine {
+  return {
+    name: c.name,
+    status: c.status,
+    tickers: tickersOf(c),
+    byName: c.setByName,
+    byCi: c.source === "ci",
+    overridden: c.source === "person" && c.ciOwned,
+    at: c.at,
+    atText: c.at === null ? null : formatInZone(c.at, zone),
+    note: c.note,
+    url: c.url !== null && isHttpUrl(c.url) ? c.url : null,
+  };
+}
+
+/** One checklist line as plain text: `❌ tests — failed by the pipeline (CI), 15 Jan 09:00 — 2 failing https://…`. */
+export function criterionText(c: CriterionLine): string {
+  const by = c.byName ? ` by ${c.byName}${c.byCi ? " (CI)" : ""}${c.overridden ? " (admin override)" : ""}` : "";
+  const when = c.atText ? `, ${c.atText}` : "";
+  const evidence = [c.note, c.url].filter(Boolean).join(" ");
+  return `${CRITERION_MARKS[c.status]} ${c.name} — ${c.status}${by}${when}${evidence ? ` — ${evidence}` : ""}`;
+}
+
 /** Voters the one-line fallback names; the rest are counted. A card re-renders on every change, so its cost must not grow with the crowd. */
 const FALLBACK_VOTERS = 10;
 
@@ -67,8 +96,8 @@ function fallbackVotes(votes: Vote[]): string {
 }
 
 /** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
-export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers, now, guards = [] }: CardInput): CardView {
-  const result = decide(votes, policy, r.managerId);
+export function buildCard({ release: r, votes, criteria = [], policy, pendingJobs, retroAnswers, now, guards = [] }: CardInput): CardView {
+  const result = decide(votes, policy, r.managerId, criteria);
   const tally = {
     go: votes.filter((v) => v.choice === "go").length,
     noGo: votes.filter((v) => v.choice === "no_go").length,
@@ -89,6 +118,7 @@ export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers
   const voteText = fallbackVotes(votes);
   const live = !isFinal(r.state) && r.state !== "rolled_back";
   const showDecision = r.state === "voting" || r.state === "held";
+  const checklist = criteria.map((c) => criterionLine(c, r.timezone));
   return {
     releaseId: r.id,
     title,
@@ -105,6 +135,8 @@ export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers
     pendingReasons: result.reasons,
     tally,
     votes: votes.map((v) => ({ voterId: v.voter, voterName: v.voterName, choice: v.choice, reason: v.reason })),
+    criteria: checklist,
+    tickable: showDecision ? criteria.map((c) => c.name) : [],
     scheduledAt: r.scheduledAt,
     scheduledText,
     timezone: r.timezone,
@@ -117,6 +149,7 @@ export function buildCard({ release: r, votes, policy, pendingJobs, retroAnswers
       `${r.id} ${title} [${STATE_LABELS[r.state]}]`,
       showDecision ? `Decision: ${decisionLine}` : null,
       `Votes: ${voteText}`,
+      checklist.length ? `Criteria: ${checklist.map((c) => `${CRITERION_MARKS[c.status]} ${c.name}`).join(" · ")}` : null,
       scheduledText ? `When: ${scheduledText}${countdown ? ` (${countdown})` : ""}` : null,
       ...guards.map(guardText),
       ...notes,

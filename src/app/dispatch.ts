@@ -16,7 +16,8 @@ import { grantRole, listRoles, revokeRole, setPolicy, showPolicy } from "./use-c
 import { help, list, overview, share, status } from "./use-cases/queries.js";
 import { auditExport, auditTimeline, auditVerify } from "./use-cases/audit.js";
 import { statsReply, statsReport } from "./use-cases/stats.js";
-import { applyAlert, applyDeployReport, type HookOutcome } from "./use-cases/hooks.js";
+import { checkCriterion, openCheckForm, setCriteria, showCriteria, submitCheckForm } from "./use-cases/criteria.js";
+import { applyAlert, applyCheckReport, applyDeployReport, type HookOutcome } from "./use-cases/hooks.js";
 import type { HookEvent } from "./bot-api.js";
 import { addFreeze, listFreezes, removeFreeze } from "./use-cases/freeze.js";
 import { listLocks, lockCommand, unlockCommand } from "./use-cases/deploy-lock.js";
@@ -85,7 +86,14 @@ async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]
 /** Applies a verified hook once: its signature is recorded in the same transaction as its change. */
 async function applyHook(ctx: Ctx, hook: HookEvent): Promise<HookOutcome> {
   if (!(await ctx.store.recordHookReceipt(hook.signature, ctx.clock.now()))) return { status: 200, body: { ok: true, duplicate: true } };
-  return hook.kind === "deploy" ? applyDeployReport(ctx, hook.report) : applyAlert(ctx, hook.report);
+  switch (hook.kind) {
+    case "deploy":
+      return applyDeployReport(ctx, hook.report);
+    case "alert":
+      return applyAlert(ctx, hook.report);
+    case "check":
+      return applyCheckReport(ctx, hook.report);
+  }
 }
 
 async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
@@ -143,6 +151,10 @@ async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
           return await unlockCommand(ctx, actor, platform, cmd.service, cmd.environment, cmd.reason);
         case "locks":
           return await listLocks(ctx);
+        case "criteria":
+          return cmd.spec === null ? await showCriteria(ctx, channel) : await setCriteria(ctx, actor, channel, cmd.spec);
+        case "check":
+          return await checkCriterion(ctx, actor, platform, cmd.id, cmd.criterion, { status: cmd.status, note: cmd.note, override: cmd.override });
         case "role":
           if (cmd.op === "list") return await listRoles(ctx);
           return cmd.op === "grant" ? await grantRole(ctx, actor, platform, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
@@ -180,6 +192,8 @@ async function pressButton(ctx: Ctx, event: Extract<InboundEvent, { kind: "butto
     }
     case "retro":
       return await startRetro(ctx, actor, platform, releaseId);
+    case "check":
+      return await openCheckForm(ctx, actor, releaseId, event.option);
   }
 }
 
@@ -207,5 +221,7 @@ async function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" 
       return rollback(ctx, actor, platform, needId(), cleanReason("rollbackReason", values.reason));
     case "retro":
       return await submitRetro(ctx, actor, platform, needId(), values);
+    case "check":
+      return await submitCheckForm(ctx, actor, platform, needId(), event.tag, values);
   }
 }

@@ -1,4 +1,5 @@
-import { decide, decisionInWords, missingSignOffs } from "../domain/decision.js";
+import { decisionInWords, missingSignOffs } from "../domain/decision.js";
+import { releaseDecision } from "./release-decision.js";
 import { offsetLabel } from "../domain/countdown.js";
 import { formatInZone, relative } from "../domain/time.js";
 import type { Release } from "../domain/types.js";
@@ -37,7 +38,7 @@ async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; ment
 }
 
 async function decisionText(ctx: Ctx, release: Release): Promise<string> {
-  return decisionInWords(decide(await ctx.store.getVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId));
+  return decisionInWords(await releaseDecision(ctx, release));
 }
 
 /** Is the job about the schedule the release still has? A rescheduled release drops old jobs. */
@@ -63,7 +64,9 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
     case "t0": {
       if (!stillCurrent(release, job)) break;
       const policy = await policyFor(ctx, release.channel.key);
-      const d = decide(await ctx.store.getVotes(release.id), policy, release.managerId);
+      const d = await releaseDecision(ctx, release);
+      // Which failed criteria kept it from GO, so stats can count releases held by criteria.
+      const failedCriteria = d.decision === "go" ? [] : (await ctx.store.listCriteria(release.id)).filter((c) => c.status === "failed").map((c) => c.name);
       // A lock or a freeze holds it even without GO: the card then says what to lift first.
       const gate = await gateOf(ctx, release, false);
       if (gate.kind === "locked" || gate.kind === "frozen") {
@@ -77,11 +80,11 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       } else if (policy.t0 === "cancel") {
         const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
         await ctx.store.updateRelease(release.id, { state: transition(release.id, release.state, "cancel"), stateReason: why, closedAt: ctx.clock.now() });
-        await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "state_changed", data: { from: release.state, to: "cancelled", reason: why } });
+        await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "state_changed", data: { from: release.state, to: "cancelled", reason: why, ...(failedCriteria.length ? { failedCriteria } : {}) } });
         ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 T-0: ${release.id} is cancelled. ${why}.`, { mention: [release.managerId] }));
       } else {
         const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
-        await holdRelease(ctx, release, SCHEDULER, "scheduler", why);
+        await holdRelease(ctx, release, SCHEDULER, "scheduler", why, failedCriteria);
         ctx.effects.push(notice(release.id, `⏸ T-0: HOLD. ${release.id} did not ship: ${d.reasons.join(" · ")}. Votes stay open; the release manager can \`/release ship ${release.id}\` once GO or reschedule it.`, { mention: [release.managerId] }));
       }
       break;

@@ -1,11 +1,14 @@
 import type { Command } from "../domain/command.js";
 import type { Actor, ChannelRef } from "../domain/types.js";
 
-/** Which button on a card. Go and abstain vote at once; the others open a form. */
-export type CardAction = "go" | "no_go" | "abstain" | "rollback" | "retro";
+/**
+ * Which button on a card. Go and abstain vote at once; the others open a form. `check` is the
+ * card's criteria menu: its `option` says which criterion and verdict (`tests:fail`).
+ */
+export type CardAction = "go" | "no_go" | "abstain" | "rollback" | "retro" | "check";
 
 /** Forms the core can ask an adapter to show (a Slack modal, a Discord modal, a terminal prompt). */
-export type FormId = "create" | "no_go" | "rollback" | "retro";
+export type FormId = "create" | "no_go" | "rollback" | "retro" | "check";
 
 /**
  * Everything that comes in through the one door. Adapters build these from platform
@@ -32,6 +35,8 @@ export type InboundEvent =
       channel: ChannelRef;
       releaseId: string;
       action: CardAction;
+      /** For `check`: the menu option chosen, `<criterion>:pass|fail`. Untrusted: the core parses it. */
+      option?: string;
     }
   | {
       kind: "form";
@@ -41,4 +46,6 @@ export type InboundEvent =
       /** Absent only for the create form. */
       releaseId: string | null;
       values: Record<string, string>;
+      /** The form's `tag` as the core set it (FormView.tag), carried back by the adapter. Untrusted. */
+      tag?: string | null;
     };

@@ -28,6 +28,7 @@ const FIELD_LIMITS: Record<string, InputKind> = {
   went_well: "retroAnswer",
   went_badly: "retroAnswer",
   action_items: "retroAnswer",
+  note: "checkNote",
 };
 
 const FORM_KEYS: Record<FormId, string[]> = {
@@ -35,6 +36,7 @@ const FORM_KEYS: Record<FormId, string[]> = {
   no_go: ["reason"],
   rollback: ["reason"],
   retro: RETRO_FIELDS.map((f) => f.key),
+  check: ["note"],
 };
 
 /** The create form (Slack's `/release` with no text opens it). */
@@ -79,6 +81,28 @@ export function retroForm(r: Release): FormView {
     context: `${r.service} ${r.version} → ${r.environment}. Answer what you can; all fields are kept.`,
     submitLabel: "Save",
     fields: RETRO_FIELDS,
+  };
+}
+
+/**
+ * Ticking a criterion from the card: pass or fail is chosen in the card's menu, the note here.
+ * Ticking one CI reports is an admin's override, whose reason is then required.
+ */
+export function checkForm(r: Release, criterion: string, verdict: "pass" | "fail", override: boolean): FormView {
+  return {
+    form: "check",
+    releaseId: r.id,
+    title: override ? `Override CI: ${criterion}` : `${verdict === "pass" ? "Pass" : "Fail"} ${criterion}`,
+    context: override
+      ? `CI reports ${criterion} on ${r.id}. As an admin you may set it to ${verdict === "pass" ? "passed" : "failed"} by hand; the reason is on the card and in the audit trail.`
+      : `Mark ${criterion} on ${r.id} (${r.service} ${r.version} → ${r.environment}) as ${verdict === "pass" ? "passed" : "failed"}. A link in the note is shown as its evidence.`,
+    submitLabel: verdict === "pass" ? "Mark passed" : "Mark failed",
+    fields: [
+      override
+        ? { key: "note", label: "Why override CI?", kind: "multiline", required: true, placeholder: "runner down; suite green locally", maxLength: INPUT_LIMITS.checkNote.max }
+        : { key: "note", label: "Note or evidence link", kind: "multiline", required: verdict === "fail", placeholder: verdict === "fail" ? "what failed, and a link" : "https://ci.example/run/42", maxLength: INPUT_LIMITS.checkNote.max },
+    ],
+    tag: `${criterion}:${verdict}${override ? ":override" : ""}`,
   };
 }
 

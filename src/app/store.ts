@@ -1,3 +1,4 @@
+import type { Criterion } from "../domain/criteria.js";
 import type { Policy } from "../domain/policy.js";
 import type { ReleaseState } from "../domain/release.js";
 import type { ChannelRef, Release, UserId, Vote } from "../domain/types.js";
@@ -98,6 +99,13 @@ export interface Store extends GuardStore {
   upsertVote(releaseId: string, vote: Vote): Promise<void>;
   deleteVote(releaseId: string, voter: UserId): Promise<boolean>;
   clearVotes(releaseId: string): Promise<number>;
+
+  /** A release's readiness criteria, in the order its channel named them. */
+  listCriteria(releaseId: string): Promise<Criterion[]>;
+  /** Replaces all of a release's criteria (creation copies the channel's list); their order is kept. */
+  replaceCriteria(releaseId: string, criteria: Criterion[]): Promise<void>;
+  /** Writes one criterion's status and evidence by name; false when the release has no such criterion. */
+  saveCriterion(releaseId: string, criterion: Criterion): Promise<boolean>;
 
   appendAudit(e: AuditEvent): Promise<void>;
   listAudit(releaseId: string): Promise<AuditEvent[]>;

@@ -1,3 +1,4 @@
+import type { CriterionStatus } from "../domain/criteria.js";
 import type { Decision } from "../domain/decision.js";
 import type { ReleaseState } from "../domain/release.js";
 import type { UserId, VoteChoice } from "../domain/types.js";
@@ -15,6 +16,27 @@ export interface VoteLine {
   voterName: string;
   choice: VoteChoice;
   reason: string | null;
+}
+
+/** One readiness criterion on the card: its status and the evidence for it. */
+export interface CriterionLine {
+  name: string;
+  status: CriterionStatus;
+  /** Who may tick it, in words ("holders of the qa role and admins"). */
+  tickers: string;
+  /** Who or what set it (`dana`, `the pipeline`), null while nobody has. */
+  byName: string | null;
+  /** Set by CI through the hook. */
+  byCi: boolean;
+  /** An admin ticked it by hand although CI reports it. */
+  overridden: boolean;
+  /** UTC ms of the last change (adapters show it in each viewer's zone), and as text in the release's zone. */
+  at: number | null;
+  atText: string | null;
+  /** User or CI text: adapters keep it inert. */
+  note: string | null;
+  /** An http(s) link (checked by the core); adapters may show it as a link. */
+  url: string | null;
 }
 
 /** The release card, platform-neutral. Every posted copy is rendered from this. */
@@ -36,6 +58,13 @@ export interface CardView {
   pendingReasons: string[];
   tally: { go: number; noGo: number; abstain: number };
   votes: VoteLine[];
+  /** Readiness criteria as a checklist, in the channel's order; empty when the release has none. */
+  criteria: CriterionLine[];
+  /**
+   * Criteria the card offers to tick (its menu: each with pass and fail), while the release is
+   * being decided. Everyone sees the same card, so the server checks who may tick on every press.
+   */
+  tickable: string[];
   /** UTC ms, null when not scheduled. Adapters may render it in each viewer's zone. */
   scheduledAt: number | null;
   /** The scheduled time in the channel's zone, as text (for adapters without local time). */
@@ -103,7 +132,16 @@ export interface FormView {
   context: string;
   submitLabel: string;
   fields: FormField[];
+  /**
+   * What the form is about beyond its release, for the core alone (`tests:fail`,
+   * `tests:pass:override`): adapters carry it to the submission unchanged (Slack in the
+   * modal's metadata, Discord in the modal's custom_id). Matches FORM_TAG.
+   */
+  tag?: string;
 }
+
+/** What a form's tag may look like: short and plain, so it fits a Discord custom_id and needs no escaping. */
+export const FORM_TAG = /^[a-z0-9_-]{1,32}:(?:pass|fail)(?::override)?$/;
 
 /**
  * What `bot.handle` answers, right away, to the person who acted. Cards, notices and

@@ -13,6 +13,7 @@ import {
   policyChanges,
   roleUsage,
 } from "./command-fields.js";
+import { CHECK_USAGE, CRITERION_NAME, parseVerdict } from "./criteria.js";
 import { UserError } from "./errors.js";
 import { checkLength, checkSubject } from "./limits.js";
 import { parseChoice } from "./votes.js";
@@ -46,12 +47,17 @@ export interface CommandFields {
   subject?: string | null | undefined;
   role?: string | null | undefined;
   days?: number | string | null | undefined;
+  /** check: which criterion (`tests`); its verdict is `choice` (pass or fail) and its note `reason`. */
+  criterion?: string | null | undefined;
   from?: string | null | undefined;
   to?: string | null | undefined;
   /** freeze add: when the window starts (`2030-12-24 00:00`, `now`, `weekly fri 16:00`) and ends (`mon 09:00`). */
   start?: string | null | undefined;
   until?: string | null | undefined;
-  /** ship: the reason an admin or release-manager ships inside a freeze. */
+  /**
+   * An override's reason: `ship` inside a freeze (admin or release-manager), or `check` of a
+   * criterion CI reports (admin). Present but blank is refused.
+   */
   override?: string | null | undefined;
 }
 
@@ -132,6 +138,11 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
       return auditFromFields(fields);
     case "web":
       return { name: "web" };
+    case "criteria":
+      // Present but blank is still "set": parseCriteriaSpec then says what to write.
+      return { name: "criteria", spec: fields.set === null || fields.set === undefined ? null : checkLength("criteriaSpec", fields.set.trim()) };
+    case "check":
+      return checkFromFields(id(CHECK_USAGE), fields);
     default:
       throw unknownCommand(name);
   }
@@ -221,4 +232,20 @@ function lockFromFields(word: string, fields: CommandFields): Command {
   const reason = given(fields.reason);
   if (!reason) throw new UserError("lock_usage", `Say why, so the team knows: ${usage}.`);
   return { name, service, environment, reason: checkLength("lockReason", reason) };
+}
+
+function checkFromFields(id: string, fields: CommandFields): Command {
+  const criterion = given(fields.criterion)?.toLowerCase();
+  if (!criterion) throw new UserError("check_usage", `Say which criterion, e.g. \`/release check ${id} tests pass\`. Usage: ${CHECK_USAGE}.`);
+  checkLength("criterion", criterion);
+  if (!CRITERION_NAME.test(criterion)) throw new UserError("check_usage", `\`${criterion}\` is not a criterion name (a lower-case word such as tests). \`/release status ${id}\` shows the release's criteria.`);
+  const status = parseVerdict(given(fields.choice));
+  const note = given(fields.reason);
+  if (note) checkLength("checkNote", note);
+  if (fields.override === null || fields.override === undefined) return { name: "check", id, criterion, status, note, override: null };
+  const override = given(fields.override);
+  if (!override) throw new UserError("override_reason", `An override needs a reason everyone can read, e.g. \`/release check ${id} ${criterion} pass override CI runner down, verified by hand\`.`);
+  checkLength("checkNote", override);
+  // The reason is the evidence the card shows; a note typed as well goes after it.
+  return { name: "check", id, criterion, status, note: note ? `${override} ${note}` : override, override };
 }

@@ -37,9 +37,13 @@ export type Command =
   | { name: "freeze"; op: "remove"; freezeId: number }
   | { name: "lock" | "unlock"; service: string; environment: string | null; reason: string }
   | { name: "locks" }
-  | { name: "web" };
+  | { name: "web" }
+  /** `spec` null shows the channel's criteria; text names them (`tests:qa, changelog`). */
+  | { name: "criteria"; spec: string | null }
+  /** A person ticks a criterion; `override` is an admin's reason to tick one CI reports. */
+  | { name: "check"; id: string; criterion: string; status: "passed" | "failed"; note: string | null; override: string | null };
 
-export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "freeze", "lock", "unlock", "locks", "web", "help"];
+export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "criteria", "check", "freeze", "lock", "unlock", "locks", "web", "help"];
 
 /** The refusal for a word that names no subcommand, quoted as the person typed it. */
 export function unknownCommand(word: string): UserError {

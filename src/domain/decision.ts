@@ -1,3 +1,4 @@
+import { evidenceText, type Criterion } from "./criteria.js";
 import type { Policy } from "./policy.js";
 import type { Vote, UserId } from "./types.js";
 
@@ -29,11 +30,16 @@ export interface VoteSet {
 }
 
 /**
- * Computes the decision from the current votes alone, so it can be recomputed at any
- * time and always agrees with what the card shows. One pass over the votes: it runs on
- * every vote of a release with thousands of voters.
+ * Computes the decision from the current votes and the release's readiness criteria, so it
+ * can be recomputed at any time and always agrees with what the card shows. One pass over
+ * the votes: it runs on every vote of a release with thousands of voters. The criteria are
+ * a handful (MAX_CRITERIA) and walked once after the votes.
+ *
+ * GO needs the votes to say GO and every criterion passed. A failed criterion blocks like
+ * a no-go (`blocked: tests failed — <link>`), whatever the veto setting; open criteria are
+ * one pending reason that names them.
  */
-export function decide(votes: VoteSet, policy: Policy, managerId: UserId): DecisionResult {
+export function decide(votes: VoteSet, policy: Policy, managerId: UserId, criteria: readonly Criterion[] = []): DecisionResult {
   let goCount = 0;
   let managerGo = false;
   const noGos: Vote[] = [];
@@ -50,17 +56,27 @@ export function decide(votes: VoteSet, policy: Policy, managerId: UserId): Decis
     }
   });
 
+  let blocked: string[] | null = null;
+  let open: string[] | null = null;
+  for (const c of criteria) {
+    if (c.status === "failed") (blocked ??= []).push(`blocked: ${c.name} failed${evidenceText(c)}`);
+    else if (c.status === "pending") (open ??= []).push(c.name);
+  }
+
   if (policy.veto && noGos.length > 0) {
     // Name the first few; the card lists every vote anyway, and a reply must stay readable.
     const named = noGos.slice(0, MAX_NAMED_NO_GOS).map((v) => `blocked by no-go from ${v.voterName}${v.reason ? `: ${v.reason}` : ""}`);
     const more = noGos.length - named.length;
-    return { decision: "no_go", reasons: more > 0 ? [...named, `and ${more} more no-go ${more === 1 ? "vote" : "votes"}`] : named, goCount };
+    const reasons = more > 0 ? [...named, `and ${more} more no-go ${more === 1 ? "vote" : "votes"}`] : named;
+    return { decision: "no_go", reasons: blocked ? [...reasons, ...blocked] : reasons, goCount };
   }
+  if (blocked) return { decision: "no_go", reasons: blocked, goCount };
   const reasons: string[] = [];
   if (goCount < policy.quorum) reasons.push(`${goCount} of ${policy.quorum} GO`);
   for (const role of policy.require) if (!signedOff.has(role)) reasons.push(`waiting for ${role}`);
+  if (open) reasons.push(`criteria open: ${open.join(", ")}`);
   if (reasons.length === 0) return { decision: "go", reasons: [], goCount };
-  if (managerGo) reasons.push("the release manager's own GO does not count (self_approval=off)");
+  if (managerGo && (goCount < policy.quorum || policy.require.some((r) => !signedOff.has(r)))) reasons.push("the release manager's own GO does not count (self_approval=off)");
   return { decision: "pending", reasons, goCount };
 }
 

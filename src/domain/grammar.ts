@@ -22,6 +22,7 @@ export const HELP_LINES = [
   "/release freeze list   /release freeze remove <F-id>   /release ship <id> override <reason> (ships inside a freeze)",
   "/release lock <service> [env] reason <text>   /release unlock <service> [env] reason <text>   /release locks",
   "/release web   (a private link to the read-only web view: calendar, timelines, numbers)",
+  "/release criteria [set tests:qa, rollback-plan:release-manager, changelog | none]   /release check <id> <criterion> pass|fail [note or link]   (admins: … pass|fail override <reason>)",
   "Times: 2030-01-15T14:00Z, 2030-01-15 14:00 Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m; up to a year ahead. A time that happens twice when clocks go back means the first.",
 ];
 
@@ -89,6 +90,15 @@ function fieldsOf(word: string, text: string, tokens: Token[]): CommandFields {
     case "lock":
     case "unlock":
       return lockFields(word, text, tokens);
+    case "criteria":
+      if (!arg(1)) return {};
+      if (arg(1)?.toLowerCase() !== "set") throw new UserError("criteria_usage", "Use `/release criteria` to see this channel's criteria, or `/release criteria set tests:qa, changelog` to name them.");
+      return { set: rest(text, tokens, 2) ?? "" };
+    case "check": {
+      // `… pass|fail override <reason>`: the word right after the verdict marks an admin's override.
+      const overriding = arg(4)?.toLowerCase() === "override";
+      return { id: arg(1), criterion: arg(2), choice: arg(3), ...(overriding ? { override: rest(text, tokens, 5) ?? "" } : { reason: rest(text, tokens, 4) }) };
+    }
     case "audit": {
       const op = arg(1)?.toLowerCase();
       return op === "verify" || op === "export" ? { action: op, from: arg(2), to: arg(3) } : { action: "timeline", id: arg(1) };

@@ -34,6 +34,14 @@ export const INPUT_LIMITS = {
   policyChanges: { max: 200, what: "A policy change" },
   releaseId: { max: 12, what: "A release id" },
   auditDate: { max: 10, what: "An export date" },
+  /** A readiness criterion's name (`tests`, `rollback-plan`). */
+  criterion: { max: 32, what: "A criterion name" },
+  /** `/release criteria set …`: up to MAX_CRITERIA `name:role` pairs. */
+  criteriaSpec: { max: 400, what: "A list of criteria" },
+  /** The note with a tick (`/release check R-7 tests fail <note>`), and an admin's override reason. */
+  checkNote: { max: 500, what: "A check note" },
+  /** An evidence link from a person or CI. */
+  evidenceUrl: { max: 500, what: "An evidence link" },
 } as const satisfies Record<string, { max: number; what: string }>;
 
 export type InputKind = keyof typeof INPUT_LIMITS;

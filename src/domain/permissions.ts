@@ -18,7 +18,10 @@ export type Action =
   | "audit_verify"
   | "freeze"
   | "lock"
-  | "override";
+  | "override"
+
+  /** Ticking a readiness criterion: who may is decided per criterion (canTick, criteria.ts). */
+  | "check";
 
 /** Built-in roles; any other role name is a sign-off role (qa, security, …). */
 export const BUILTIN_ROLES = ["admin", "release-manager", "oncall"] as const;
@@ -53,6 +56,7 @@ const VERBS: Record<Action, string> = {
   freeze: "add or remove freeze windows",
   lock: "lock or unlock deploys",
   override: "ship inside a freeze",
+  check: "tick readiness criteria on",
 };
 
 const OPEN_TO_ALL: Action[] = ["create", "vote", "retro"];
@@ -68,6 +72,8 @@ const GUARD_ACTIONS: Action[] = ["freeze", "lock", "override"];
 export function can(actor: ActorRoles, action: Action, release?: Release): Permission {
   const has = (role: string) => actor.roles.includes(role);
   if (has("admin") || OPEN_TO_ALL.includes(action)) return { allowed: true };
+  // Anyone may ask; each criterion names who may tick it, and canTick (criteria.ts) decides.
+  if (action === "check") return { allowed: true };
   const isManager = release !== undefined && release.managerId === actor.id;
 
   if (MANAGER_ACTIONS.includes(action)) {

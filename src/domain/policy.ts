@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CriterionSpec } from "./criteria.js";
 import { UserError } from "./errors.js";
 import { describeRange, readWholeNumber, WHOLE_NUMBER_RANGES } from "./whole-number.js";
 
@@ -22,6 +23,8 @@ export interface Policy {
   timezone: string;
   /** Alert severities that roll back a live release without waiting for on-call. */
   autoRollback: AlertSeverity[];
+  /** Readiness criteria a new release copies, each with who may tick it (`/release criteria set …`). */
+  criteria: CriterionSpec[];
 }
 
 export const ALERT_SEVERITIES = ["info", "warning", "critical"] as const;
@@ -37,6 +40,7 @@ export const DEFAULT_POLICY: Policy = {
   reminders: [60, 15, 5, 0],
   timezone: "UTC",
   autoRollback: [],
+  criteria: [],
 };
 
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;

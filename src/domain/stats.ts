@@ -28,6 +28,8 @@ export interface ReleaseFacts {
   heldByFreeze?: boolean;
   heldByLock?: boolean;
   overridden?: boolean;
+  /** T-0 held or cancelled it while a readiness criterion had failed (audit `state_changed` with `failedCriteria`). */
+  heldByFailedCriteria?: boolean;
 }
 
 export interface StatsInput {
@@ -82,8 +84,11 @@ export interface StatsReport {
   participation: { voted: number; averageVoters: number | null; averageQuorum: number | null; reachedGo: number; goShare: number | null };
   /** Every ISO week from the one holding `window.from` to the one holding `window.to`, oldest first. */
   weeks: WeekBucket[];
-  /** Releases held by a freeze, held by a deploy lock, and shipped inside a freeze by override. */
-  guardrails: { heldByFreeze: number; heldByLock: number; overrides: number };
+  /**
+   * Releases held by a freeze, held by a deploy lock, held (or cancelled) at T-0 while a readiness
+   * criterion had failed, and shipped inside a freeze by override.
+   */
+  guardrails: { heldByFreeze: number; heldByLock: number; heldByFailedCriteria: number; overrides: number };
 }
 
 /** Middle value; the mean of the two middle values for an even count; null when empty. */
@@ -186,6 +191,7 @@ export function computeStats(input: StatsInput): StatsReport {
     guardrails: {
       heldByFreeze: cohort.filter((r) => r.heldByFreeze).length,
       heldByLock: cohort.filter((r) => r.heldByLock).length,
+      heldByFailedCriteria: cohort.filter((r) => r.heldByFailedCriteria === true).length,
       overrides: cohort.filter((r) => r.overridden).length,
     },
   };

@@ -1,18 +1,20 @@
 import type { Bot } from "../app/bot-api.js";
 import type { Clock, Logger } from "../app/ports.js";
-import { alertSchema, deployReportSchema } from "../app/use-cases/hooks.js";
+import { alertSchema, checkReportSchema, deployReportSchema } from "../app/use-cases/hooks.js";
 import { verifyInboundHook } from "../app/webhook-signature.js";
 import { readBody, sendJson } from "./body.js";
 import type { HttpServer } from "./server.js";
 
 /**
- * `POST /hooks/deploy` and `POST /hooks/alert`: the pipeline and monitoring talk to
+ * `POST /hooks/deploy`, `POST /hooks/alert` and `POST /hooks/check` (a readiness criterion
+ * from CI): the pipeline and monitoring talk to
  * gonogo signed per Standard Webhooks, as gonogo signs its own webhooks (or, deprecated,
  * with the `X-Gonogo-*` headers).
  */
 export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: string | undefined; log: Logger; /** The 5-minute signature window is measured on it. */ clock: Clock }): void {
   const { bot, secret, log, clock } = opts;
-  for (const kind of ["deploy", "alert"] as const) {
+  const schemas = { deploy: deployReportSchema, alert: alertSchema, check: checkReportSchema } as const;
+  for (const kind of ["deploy", "alert", "check"] as const) {
     http.route("POST", `/hooks/${kind}`, async (req, res) => {
       if (!secret) return sendJson(res, 503, { error: "inbound hooks are off: set WEBHOOK_SECRET on the gonogo server and sign requests with it" });
       const body = await readBody(req);
@@ -29,7 +31,7 @@ export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: s
       } catch {
         return sendJson(res, 400, { error: "body is not JSON" });
       }
-      const parsed = kind === "deploy" ? deployReportSchema.safeParse(json) : alertSchema.safeParse(json);
+      const parsed = schemas[kind].safeParse(json);
       if (!parsed.success) {
         return sendJson(res, 400, { error: "invalid body", issues: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`) });
       }
@@ -38,7 +40,9 @@ export function registerHookRoutes(http: HttpServer, opts: { bot: Bot; secret: s
       const outcome =
         kind === "deploy"
           ? await bot.handleHook({ kind, report: deployReportSchema.parse(json), signature })
-          : await bot.handleHook({ kind, report: alertSchema.parse(json), signature });
+          : kind === "alert"
+            ? await bot.handleHook({ kind, report: alertSchema.parse(json), signature })
+            : await bot.handleHook({ kind, report: checkReportSchema.parse(json), signature });
       sendJson(res, outcome.status, outcome.body);
     });
   }

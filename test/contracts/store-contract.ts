@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { freshCriteria, type Criterion } from "../../src/domain/criteria.js";
 import type { Policy } from "../../src/domain/policy.js";
 import type { Release, Vote, VoteChoice } from "../../src/domain/types.js";
 import type { MessageRef } from "../../src/app/ports.js";
@@ -88,6 +89,7 @@ async function snapshot(store: Store, releaseId: string) {
     release: await store.getRelease(releaseId),
     releases: await store.listReleases({}),
     votes: await store.getVotes(releaseId),
+    criteria: await store.listCriteria(releaseId),
     audit: await store.listAudit(releaseId),
     chain: await store.verifyAudit(),
     jobs: await store.listPendingJobs(),
@@ -234,6 +236,45 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         v.roles.push("admin");
         v.choice = "no_go";
         expect(await store.getVote("R-1", "slack:T1:bob")).toEqual(vote("slack:T1:bob", "go", T + 1, { roles: ["qa"] }));
+      });
+    });
+
+    describe("readiness criteria", () => {
+      beforeEach(async () => {
+        await store.insertRelease(newRelease());
+        await store.insertRelease(newRelease({ version: "2.0.0" }));
+      });
+      const specs = [
+        { name: "tests", role: "qa" },
+        { name: "rollback-plan", role: "release-manager" },
+        { name: "changelog", role: null },
+      ];
+
+      it("keeps a release's criteria in the order they were given, all pending, and none for another release", async () => {
+        await store.replaceCriteria("R-1", freshCriteria(specs));
+        expect(await store.listCriteria("R-1")).toEqual(freshCriteria(specs));
+        expect((await store.listCriteria("R-1")).map((c) => c.name)).toEqual(["tests", "rollback-plan", "changelog"]);
+        expect(await store.listCriteria("R-2")).toEqual([]);
+        expect(await store.listCriteria("R-999")).toEqual([]);
+      });
+
+      it("saves one criterion's status and evidence by name, round-tripping every field, and says false for a name it does not have", async () => {
+        await store.replaceCriteria("R-1", freshCriteria(specs));
+        const failed: Criterion = { name: "tests", role: "qa", status: "failed", setBy: "gonogo:pipeline", setByName: "the pipeline", source: "ci", at: T + 5, note: "2 failing", url: "https://ci.example/run/7", ciOwned: true };
+        expect(await store.saveCriterion("R-1", failed)).toBe(true);
+        expect(await store.saveCriterion("R-1", { ...failed, name: "nope" })).toBe(false);
+        expect(await store.saveCriterion("R-2", failed)).toBe(false);
+        const [tests, ...rest] = await store.listCriteria("R-1");
+        expect(tests).toEqual(failed);
+        expect(rest).toEqual(freshCriteria(specs).slice(1));
+      });
+
+      it("replaces the whole list, and an empty list removes them", async () => {
+        await store.replaceCriteria("R-1", freshCriteria(specs));
+        await store.replaceCriteria("R-1", freshCriteria([{ name: "docs", role: null }, { name: "tests", role: "qa" }]));
+        expect((await store.listCriteria("R-1")).map((c) => c.name)).toEqual(["docs", "tests"]);
+        await store.replaceCriteria("R-1", []);
+        expect(await store.listCriteria("R-1")).toEqual([]);
       });
     });
 
@@ -737,6 +778,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           await tx.upsertVote(r.id, vote("slack:T1:bob", "no_go", T + 2, { reason: "changed" }));
           await tx.upsertVote(r.id, vote("slack:T1:carol", "go", T + 3));
           await tx.deleteVote(r.id, "slack:T1:bob");
+          await tx.replaceCriteria(r.id, freshCriteria([{ name: "tests", role: null }]));
+          await tx.saveCriterion(r.id, { ...freshCriteria([{ name: "tests", role: null }])[0]!, status: "passed" });
           await tx.appendAudit(event("release_cancelled", T + 4, r.id));
           await tx.upsertJob(job(r.id, "t0", T + 999, "t0"));
           await tx.upsertJob(job(r.id, "retro", T + 999, "retro_open"));

@@ -1,7 +1,7 @@
 import { REST } from "discord.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { registerCommands } from "../../adapters/discord/register-commands.js";
 import { releaseCommands } from "../../adapters/discord/commands.js";
+import { registerCommands } from "../../adapters/discord/register-commands.js";
 import { buttonCustomId } from "../../adapters/discord/ids.js";
 import { buttonPress, member, slashCommand } from "../../fakes/discord-fixtures.js";
 import { startFakeDiscord } from "../../fakes/discord-server.js";

@@ -12,7 +12,7 @@ export function startDiscord(options: StartDiscordOptions) {
 }
 import { buttonCustomId } from "../../adapters/discord/ids.js";
 import { admins, createTestCore, type TestCore } from "../helpers/core.js";
-import { BOT_TOKEN, buttonPress, member, modalSubmit, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
+import { BOT_TOKEN, buttonPress, member, modalSubmit, selectMenu, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
 import { startFakeDiscord, type FakeCall, type FakeDiscord, type Json } from "../../fakes/discord-server.js";
 
 export { BOT_TOKEN };
@@ -32,6 +32,8 @@ export interface Harness {
   /** Presses a button with any custom_id (tampering tests). */
   pressRaw(user: FakeMember, customId: string, messageId: string): Promise<Json>;
   submit(user: FakeMember, customId: string, values: Record<string, string>, messageId?: string): Promise<Json>;
+  /** Chooses options of a select menu on a message; resolves with the callback body. */
+  select(user: FakeMember, customId: string, values: string[], messageId: string): Promise<Json>;
   /** Waits for the card of `releaseId` to be posted in the channel; returns its message id. */
   cardMessageId(releaseId: string): Promise<string>;
   /** The card message as it now stands after every edit (waits for pending updates, moving the fake clock through their spacing). */
@@ -82,6 +84,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     press: (user, action, releaseId, messageId) => answer(buttonPress(base(user), buttonCustomId(action, releaseId), messageId)),
     pressRaw: (user, customId, messageId) => answer(buttonPress(base(user), customId, messageId)),
     submit: (user, customId, values, messageId) => answer(modalSubmit(base(user), customId, values, messageId)),
+    select: (user, customId, values, messageId) => answer(selectMenu(base(user), customId, values, messageId)),
     async cardMessageId(releaseId) {
       const call = await fake.waitFor((c) => channelMessages(c) && !c.body.message_reference && String(c.body.embeds?.[0]?.title ?? "").startsWith(`${releaseId} ·`));
       return String(call.response.id);

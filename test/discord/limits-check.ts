@@ -30,6 +30,12 @@ export function limitProblems(body: Pick<MessageBody, "embeds" | "components"> &
         ids.add(c.custom_id);
       }
       if ("label" in c && (c.label?.length ?? 0) > LIMITS.buttonLabel) problems.push("button label > 80");
+      if ("options" in c) {
+        // A select fills its row alone, with at most 25 options of at most 100 chars each.
+        if (row.components.length !== 1) problems.push("a select shares its row");
+        if (c.options.length === 0 || c.options.length > LIMITS.selectOptions) problems.push(`select with ${c.options.length} options`);
+        if (c.options.some((o) => o.label.length > LIMITS.selectOptionText || o.value.length > LIMITS.selectOptionText)) problems.push("select option > 100");
+      }
     }
   }
   return problems;

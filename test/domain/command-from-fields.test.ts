@@ -61,6 +61,11 @@ const SAME: Array<[text: string, name: string, fields: CommandFields]> = [
   ["locks", "locks", {}],
   ["locks", "lock", { action: "list" }],
   ["web", "web", {}],
+  ["criteria", "criteria", {}],
+  ["criteria set tests:qa, changelog", "criteria", { set: "tests:qa, changelog" }],
+  ["check R-7 tests pass", "check", { id: "R-7", criterion: "tests", choice: "pass" }],
+  ["check R-7 Tests fail login broken https://ci.example/1", "check", { id: "R-7", criterion: "Tests", choice: "fail", reason: "login broken https://ci.example/1" }],
+  ["check R-7 tests pass override runner down", "check", { id: "R-7", criterion: "tests", choice: "pass", override: "runner down" }],
 ];
 
 /** The same mistake both ways: refused with the same code and the same words. */
@@ -100,6 +105,12 @@ const SAME_REFUSAL: Array<[text: string, name: string, fields: CommandFields]> =
   ["freeze pause", "freeze", { action: "pause" }],
   ["lock payments", "lock", { service: "payments" }],
   ["unlock pay$ reason x", "unlock", { service: "pay$", reason: "x" }],
+  ["check R-7", "check", { id: "R-7" }],
+  ["check R-7 tests", "check", { id: "R-7", criterion: "tests" }],
+  ["check R-7 tests maybe", "check", { id: "R-7", criterion: "tests", choice: "maybe" }],
+  ["check R-7 te$ts pass", "check", { id: "R-7", criterion: "te$ts", choice: "pass" }],
+  ["check R-7 tests pass override", "check", { id: "R-7", criterion: "tests", choice: "pass", override: "" }],
+  [`criteria set ${"x".repeat(401)}`, "criteria", { set: "x".repeat(401) }],
 ];
 
 function outcome(build: () => unknown) {

@@ -14,6 +14,7 @@ describe("default policy", () => {
       reminders: [60, 15, 5, 0],
       timezone: "UTC",
       autoRollback: [],
+      criteria: [],
     });
   });
 

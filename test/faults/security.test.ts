@@ -109,6 +109,7 @@ describe("permissions: every action × role is allowed or refused exactly as src
     freeze: "freeze add weekly fri 16:00 until mon 09:00",
     lock: "lock payments reason incident 42",
     override: "ship R-1 override hotfix for incident 42",
+    check: "check R-1 tests pass",
   };
   // Who acts, and the roles they hold. `manager` holds none: it is the release's manager by identity.
   const ROLES: Record<string, { name: string; roles: string[] }> = {

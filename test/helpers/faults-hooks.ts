@@ -18,7 +18,7 @@ export async function startHookServer(core: TestCore = createTestCore({ config: 
      * POSTs a body to /hooks/<kind>, signed per Standard Webhooks by the `standardwebhooks`
      * library with `secret` at `ts` (unix seconds) under a fresh webhook-id, unless headers are given.
      */
-    async post(kind: "deploy" | "alert", body: string, opts: { ts?: number; secret?: string; headers?: Record<string, string> } = {}) {
+    async post(kind: "deploy" | "alert" | "check", body: string, opts: { ts?: number; secret?: string; headers?: Record<string, string> } = {}) {
       const ts = opts.ts ?? Math.floor(core.clock.now() / 1000);
       const id = `msg_${randomUUID()}`;
       const headers = opts.headers ?? {

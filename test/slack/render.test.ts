@@ -35,6 +35,8 @@ function card(overrides: Partial<CardView> = {}): CardView {
       { action: "no_go", label: "No-go", style: "danger" },
       { action: "abstain", label: "Abstain", style: "default" },
     ],
+    criteria: [],
+    tickable: [],
     resolved: false,
     fallbackText: "R-7 payments 1.4.2 → production [Voting]",
     ...overrides,

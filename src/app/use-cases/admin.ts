@@ -1,3 +1,4 @@
+import { describeCriteriaSpec } from "../../domain/criteria.js";
 import { UserError } from "../../domain/errors.js";
 import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
 import { BUILTIN_ROLES } from "../../domain/permissions.js";
@@ -8,7 +9,9 @@ import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
 export async function showPolicy(ctx: Ctx, channel: ChannelRef): Promise<Reply> {
-  return ok([`Policy for this channel:`, ...describePolicy(await policyFor(ctx, channel.key)).map((l) => `• ${l}`), "Admins change it with `/release policy set key=value …`."].join("\n"));
+  const policy = await policyFor(ctx, channel.key);
+  const criteria = `• criteria: ${describeCriteriaSpec(policy.criteria)} (readiness criteria: \`/release criteria\`)`;
+  return ok([`Policy for this channel:`, ...describePolicy(policy).map((l) => `• ${l}`), criteria, "Admins change it with `/release policy set key=value …`."].join("\n"));
 }
 
 export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pairs: string[]): Promise<Reply> {

@@ -88,6 +88,16 @@ function describeKnown(event: AuditEventPayload): string {
       return `unlocked ${event.data.service} ${event.data.environment}: ${event.data.reason}`;
     case "reminder_sent":
       return `sent the ${offsetLabel(event.data.offsetMin)} reminder`;
+    case "criterion_ticked": {
+      const d = event.data;
+      return `${d.source === "ci" ? "reported" : "ticked"} ${d.criterion} ${d.before} → ${d.after}${because([d.note, d.url].filter(Boolean).join(" ") || null)}`;
+    }
+    case "criterion_overridden": {
+      const d = event.data;
+      return `overrode CI on ${d.criterion} ${d.before} → ${d.after}: ${d.reason}`;
+    }
+    case "criteria_set":
+      return `set the channel's criteria to ${event.data.after.map((c) => (c.role ? `${c.name}:${c.role}` : c.name)).join(", ") || "none"}`;
     case "freeze_added":
     case "freeze_removed":
     case "retro_opened":

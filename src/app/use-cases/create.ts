@@ -1,3 +1,4 @@
+import { freshCriteria } from "../../domain/criteria.js";
 import { UserError } from "../../domain/errors.js";
 import { subjectId } from "../../domain/identity.js";
 import { checkLength } from "../../domain/limits.js";
@@ -55,6 +56,8 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
     votesVoidedNote: null,
     webhookNote: null,
   });
+  // The channel's readiness criteria as they are now: changing them later leaves this release's list alone.
+  if (policy.criteria.length) await ctx.store.replaceCriteria(release.id, freshCriteria(policy.criteria));
   await audit(ctx, actor, channel.platform, release.id, { type: "release_created", data: { service: release.service, version: release.version, environment: release.environment, managerId, scheduledAt } });
   const reminders = await planCountdownJobs(ctx, release);
   ctx.effects.push({ type: "post", releaseId: release.id, channel });
@@ -63,7 +66,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
     ? `Not scheduled yet: \`/release schedule ${release.id} <time>\` starts the countdown.`
     : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${read?.note ? ` ${read.note}` : ""}`;
   const frozen = await freezeWarning(ctx, release);
-  return ok(`Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by ${managerName}. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}). ${when}${frozen ? ` ${frozen}` : ""}`);
+  return ok(`Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by ${managerName}. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}${policy.criteria.length ? ` and ${policy.criteria.map((c) => c.name).join(", ")} passed` : ""}). ${when}${frozen ? ` ${frozen}` : ""}`);
 }
 
 /** Tags a parse error with the form field it belongs to (shown inline in modals). */

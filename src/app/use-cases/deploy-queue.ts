@@ -1,7 +1,7 @@
-import { decide } from "../../domain/decision.js";
 import { gateText, OCCUPYING_STATES, type ShipGate } from "../../domain/deploy-lock.js";
 import type { Release } from "../../domain/types.js";
-import { audit, notice, policyFor, SCHEDULER, type Ctx } from "../context.js";
+import { audit, notice, SCHEDULER, type Ctx } from "../context.js";
+import { releaseDecision } from "../release-decision.js";
 import { auditGateHold, gateOf } from "../deploy-gate.js";
 import { holdRelease, startShipping } from "./lifecycle.js";
 
@@ -40,7 +40,7 @@ export async function startFromQueue(ctx: Ctx, service: string, environment: str
       await holdByGate(ctx, release, gate, SCHEDULER, "scheduler", `Its turn after ${head.behind}`);
       continue;
     }
-    const d = decide(await ctx.store.getVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId);
+    const d = await releaseDecision(ctx, release);
     if (d.decision !== "go") {
       const why = `its turn in the queue came without GO: ${d.reasons.join(" · ")}`;
       await holdRelease(ctx, release, SCHEDULER, "scheduler", why);

@@ -2,6 +2,11 @@ import { z } from "zod";
 import { UserError } from "../../domain/errors.js";
 import { isFinal, STATE_LABELS, transition } from "../../domain/release.js";
 import { ALERT_SEVERITIES } from "../../domain/policy.js";
+import { CRITERION_NAME, CRITERION_STATUSES, evidenceText, type Criterion } from "../../domain/criteria.js";
+import { acceptsVotes } from "../../domain/release.js";
+import { INPUT_LIMITS } from "../../domain/limits.js";
+import { releaseDecision } from "../release-decision.js";
+import { markGoReached } from "./vote.js";
 import type { Release } from "../../domain/types.js";
 import { audit, isGroup, notice, policyFor, systemActor, type Ctx } from "../context.js";
 import { markShipped } from "./lifecycle.js";
@@ -32,9 +37,25 @@ export const alertSchema = z
   .strict();
 export type AlertReport = z.infer<typeof alertSchema>;
 
+/** What CI reports to `POST /hooks/check`: one readiness criterion of one release. */
+export const checkReportSchema = z
+  .object({
+    release: z.string().regex(/^R-\d{1,9}$/, "a release id such as R-12").optional(),
+    service: z.string().min(1).max(64).optional(),
+    version: z.string().min(1).max(64).optional(),
+    check: z.string().regex(CRITERION_NAME, "a criterion name such as tests (lower-case, at most 32 characters)"),
+    status: z.enum(CRITERION_STATUSES),
+    // Only http(s): the card shows it as a link.
+    url: z.url({ protocol: /^https?$/ }).max(INPUT_LIMITS.evidenceUrl.max).optional(),
+    summary: z.string().min(1).max(INPUT_LIMITS.checkNote.max).optional(),
+  })
+  .strict()
+  .refine((b) => b.release || (b.service && b.version), "give `release` (R-12) or both `service` and `version`");
+export type CheckReport = z.infer<typeof checkReportSchema>;
+
 /** The HTTP answer to a hook, decided by the core. */
 export interface HookOutcome {
-  status: 200 | 404 | 409;
+  status: 200 | 404 | 409 | 422;
   body: Record<string, unknown>;
 }
 
@@ -132,4 +153,39 @@ export async function applyAlert(ctx: Ctx, alert: AlertReport): Promise<HookOutc
     }),
   );
   return { status: 200, body: { ok: true, release: release.id, rolledBack: false } };
+}
+
+/**
+ * CI reports a criterion: it then owns it (people tick it only through an admin's
+ * override). A release that is no longer being decided refuses (409); an unknown
+ * criterion names the ones the release has (422).
+ */
+export async function applyCheckReport(ctx: Ctx, report: CheckReport): Promise<HookOutcome> {
+  const release = await findRelease(ctx, report);
+  if (!release) return { status: 404, body: { error: `no release ${report.release ?? `of ${report.service} ${report.version}`}; create it with /release create first` } };
+  const criteria = await ctx.store.listCriteria(release.id);
+  const criterion = criteria.find((c) => c.name === report.check);
+  if (!criterion) {
+    const known = criteria.map((c) => c.name);
+    const error = known.length ? `${release.id} has no criterion "${report.check}"; its criteria are: ${known.join(", ")}` : `${release.id} has no readiness criteria; an admin names them with /release criteria set before the release is created`;
+    return { status: 422, body: { error, release: release.id, known } };
+  }
+  if (!acceptsVotes(release.state)) {
+    return { status: 409, body: { error: `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; its criteria can no longer change`, release: release.id, state: release.state } };
+  }
+  const note = report.summary ?? null;
+  const url = report.url ?? null;
+  if (criterion.source === "ci" && criterion.status === report.status && criterion.note === note && criterion.url === url) {
+    return { status: 200, body: { ok: true, release: release.id, check: criterion.name, status: criterion.status, unchanged: true } };
+  }
+  const updated: Criterion = { ...criterion, status: report.status, setBy: PIPELINE.id, setByName: PIPELINE.name, source: "ci", at: ctx.clock.now(), note, url, ciOwned: true };
+  await ctx.store.saveCriterion(release.id, updated);
+  await audit(ctx, PIPELINE, "hook", release.id, { type: "criterion_ticked", data: { criterion: criterion.name, before: criterion.status, after: report.status, source: "ci", note, url } });
+  const result = await releaseDecision(ctx, release);
+  await markGoReached(ctx, PIPELINE, "hook", release, result);
+  ctx.effects.push({ type: "refresh", releaseId: release.id });
+  if (report.status === "failed" && criterion.status !== "failed") {
+    ctx.effects.push(notice(release.id, `❌ CI: ${criterion.name} failed on ${release.id}${evidenceText(updated)}. It blocks the release until it passes.`, { mention: [release.managerId] }));
+  }
+  return { status: 200, body: { ok: true, release: release.id, check: criterion.name, status: report.status, decision: result.decision } };
 }

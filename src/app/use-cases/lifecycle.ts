@@ -1,4 +1,3 @@
-import { decide } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
 import { checkLength } from "../../domain/limits.js";
 import { transition } from "../../domain/release.js";
@@ -7,6 +6,8 @@ import { offsetLabel } from "../../domain/countdown.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
 import { planCountdownJobs, planRetro } from "../countdown-jobs.js";
+import { releaseDecision } from "../release-decision.js";
+import { resetReleaseCriteria } from "./criteria.js";
 import { ok } from "../replies.js";
 import { enqueueWebhook } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
@@ -48,12 +49,12 @@ export async function markShipped(ctx: Ctx, release: Release, who: Who, platform
 }
 
 /** Stops a release; the card says why. Used by `hold` and by T-0 without GO. */
-export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform: string, reason: string): Promise<Release> {
+export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform: string, reason: string, failedCriteria: string[] = []): Promise<Release> {
   const next = transition(release.id, release.state, "hold");
   await ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
   await ctx.store.dequeue(release.id);
   const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: reason });
-  await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason, by: who.id } });
+  await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason, by: who.id, ...(failedCriteria.length ? { failedCriteria } : {}) } });
   // A deploy stopped half-way frees its service + environment for the next in line.
   if (release.state === "shipping") await planQueueStart(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
@@ -91,19 +92,22 @@ export async function updateRelease(ctx: Ctx, actor: Actor, platform: string, id
   if (field === "description") checkLength("description", value);
   const cleared = await ctx.store.getVotes(release.id);
   await ctx.store.clearVotes(release.id);
+  // A new version must pass its criteria again, as it must win its votes again.
+  const criteriaReset = field === "version" ? await resetReleaseCriteria(ctx, release) : [];
   const what = field === "version" ? `version changed from ${release.version} to ${value}` : "description/changelog changed";
-  const note = cleared.length ? `Votes cleared: ${what} by ${actor.name}. Please vote again.` : null;
+  const resetText = criteriaReset.length ? ` Criteria back to pending: ${criteriaReset.join(", ")}.` : "";
+  const note = cleared.length || criteriaReset.length ? `${cleared.length ? `Votes cleared: ${what} by ${actor.name}. Please vote again.` : `${what} by ${actor.name}.`}${resetText}` : null;
   await ctx.store.updateRelease(release.id, {
     ...(field === "version" ? { version: value } : { description: value }),
     decidedGoAt: null,
     votesVoidedNote: note,
   });
-  await audit(ctx, actor, platform, release.id, { type: "content_changed", data: { field, before, after: value, votesVoided: cleared.map((v) => ({ voter: v.voter, choice: v.choice })) } });
+  await audit(ctx, actor, platform, release.id, { type: "content_changed", data: { field, before, after: value, votesVoided: cleared.map((v) => ({ voter: v.voter, choice: v.choice })), ...(criteriaReset.length ? { criteriaReset } : {}) } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (cleared.length) {
     ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${what}. ${votesWere(cleared.length)} cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
   }
-  return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${votesWere(cleared.length)} voided and the voters are asked to vote again.` : ""}`);
+  return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${votesWere(cleared.length)} voided and the voters are asked to vote again.` : ""}${resetText}`);
 }
 
 /** `1 vote was`, `2 votes were`. */
@@ -121,7 +125,7 @@ export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: 
   if (override !== undefined) await requirePermission(ctx, actor, "override", release);
   await requirePermission(ctx, actor, "ship", release);
   transition(release.id, release.state, "ship");
-  const result = decide(await ctx.store.getVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId);
+  const result = await releaseDecision(ctx, release);
   if (result.decision !== "go") {
     throw new UserError("not_go", `${release.id} is not GO yet: ${result.reasons.join(" · ")}. It can ship once the decision is GO.`);
   }

@@ -1,9 +1,10 @@
 import { HELP_LINES } from "../../domain/grammar.js";
 import { isFinal, STATE_LABELS } from "../../domain/release.js";
-import { decide, decisionInWords } from "../../domain/decision.js";
+import { decisionInWords } from "../../domain/decision.js";
+import { releaseDecision } from "../release-decision.js";
 import { inWorkspaceOf } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { getReleaseOrThrow, policyFor, type Ctx } from "../context.js";
+import { getReleaseOrThrow, type Ctx } from "../context.js";
 import { readCard } from "../card-reader.js";
 import { ok } from "../replies.js";
 import type { CardView, Reply } from "../views.js";
@@ -28,7 +29,7 @@ export async function list(ctx: Ctx): Promise<Reply> {
   if (!open.length) return ok("No open releases. Start one with `/release create <service> <version>`.");
   const lines: string[] = [];
   for (const r of open) {
-    const d = r.state === "voting" || r.state === "held" ? ` · ${decisionInWords(decide(await ctx.store.getVotes(r.id), await policyFor(ctx, r.channel.key), r.managerId), "label")}` : "";
+    const d = r.state === "voting" || r.state === "held" ? ` · ${decisionInWords(await releaseDecision(ctx, r), "label")}` : "";
     lines.push(`• ${r.id} ${r.service} ${r.version} → ${r.environment} · ${STATE_LABELS[r.state]}${d}`);
   }
   return ok(["Open releases:", ...lines].join("\n"));

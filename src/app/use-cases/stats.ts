@@ -38,6 +38,7 @@ async function gatherFacts(ctx: Ctx, since: number, service: string | null, coun
       heldByFreeze: firstAt("held_by_freeze") !== null,
       heldByLock: firstAt("held_by_lock") !== null,
       overridden: firstAt("freeze_overridden") !== null,
+      heldByFailedCriteria: events.some((e) => e.type === "state_changed" && Array.isArray(e.data.failedCriteria) && e.data.failedCriteria.length > 0),
     });
   }
   return facts;
@@ -125,7 +126,7 @@ export function statsText(report: StatsReport): string {
   const voters = p.averageVoters === null ? "no votes cast" : `${p.averageVoters.toFixed(1)} voters per release voted on (quorum ${Number(p.averageQuorum!.toFixed(1))})`;
   lines.push(`• Participation: ${voters} · ${p.reachedGo} of ${plural(report.releases, "release")} reached GO (${percent(p.goShare ?? 0)})`);
   const g = report.guardrails;
-  lines.push(`• Guardrails: ${g.heldByFreeze} held by a freeze · ${g.heldByLock} held by a lock · ${plural(g.overrides, "freeze override")}`);
+  lines.push(`• Guardrails: ${g.heldByFreeze} held by a freeze · ${g.heldByLock} held by a lock · ${g.heldByFailedCriteria} held by failed criteria · ${plural(g.overrides, "freeze override")}`);
 
   const weeks = report.weeks.slice(-CHART_WEEKS);
   const shown = weeks.length < report.weeks.length ? ` (last ${weeks.length} of ${report.weeks.length})` : "";

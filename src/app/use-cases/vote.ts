@@ -1,14 +1,15 @@
-import { decide, decisionInWords, type DecisionResult } from "../../domain/decision.js";
+import { decisionInWords, type DecisionResult } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
 import { acceptsVotes, STATE_LABELS } from "../../domain/release.js";
 import { CHOICE_LABELS, describeVoteChange, validateVote } from "../../domain/votes.js";
 import type { Actor, Release, VoteChoice } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
+import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
 async function currentDecision(ctx: Ctx, release: Release): Promise<DecisionResult> {
-  return decide(await ctx.store.currentVotes(release.id), await policyFor(ctx, release.channel.key), release.managerId);
+  return releaseDecision(ctx, release);
 }
 
 function summary(result: DecisionResult): string {
@@ -56,8 +57,8 @@ export async function retractVote(ctx: Ctx, actor: Actor, platform: string, rele
   return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(await currentDecision(ctx, release))}`);
 }
 
-/** Remembers the first moment the release reached GO (time to decision). */
-async function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): Promise<void> {
+/** Remembers the first moment the release reached GO (time to decision): by a vote, or by the last criterion passing. */
+export async function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): Promise<void> {
   if (release.decidedGoAt !== null || result.decision !== "go") return;
   await ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "decision_go", data: {} });

@@ -1,0 +1,12 @@
+import { decide, type DecisionResult, type VoteSet } from "../domain/decision.js";
+import type { Release } from "../domain/types.js";
+import { policyFor, type Ctx } from "./context.js";
+
+/**
+ * A release's decision from its stored votes, its channel's policy and its readiness
+ * criteria: the one way the use cases ask for it, so a vote reply, the ship check, T-0 and
+ * the release list never disagree on what counts. `votes` may be passed when already read.
+ */
+export async function releaseDecision(ctx: Pick<Ctx, "store" | "config">, release: Release, votes?: VoteSet): Promise<DecisionResult> {
+  return decide(votes ?? (await ctx.store.currentVotes(release.id)), await policyFor(ctx, release.channel.key), release.managerId, await ctx.store.listCriteria(release.id));
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import type { CriterionLine } from "../../src/app/views.js";
+import { MAX_CRITERIA } from "../../src/domain/criteria.js";
+import { INPUT_LIMITS } from "../../src/domain/limits.js";
+import { renderCard as renderSlackCard } from "../../adapters/slack/render.js";
+import { safeLink as slackLink } from "../../adapters/slack/block-kit.js";
+import { renderCard as renderDiscordCard, safeLink as discordLink } from "../../adapters/discord/render.js";
+import { checkMessage } from "../../fakes/slack-api.js";
+import { cardView, manyVotes } from "../discord/card-fixture.js";
+import { limitProblems } from "../discord/limits-check.js";
+
+/** The most a checklist can hold: every criterion with the longest name, note and link, set by CI and overridden. */
+function fullChecklist(): CriterionLine[] {
+  return Array.from({ length: MAX_CRITERIA }, (_, i) => ({
+    name: `${"c".repeat(INPUT_LIMITS.criterion.max - 2)}${String(i).padStart(2, "0")}`,
+    status: i % 3 === 0 ? "failed" : i % 3 === 1 ? "passed" : "pending",
+    tickers: "holders of the release-manager role and admins",
+    byName: "n".repeat(80),
+    byCi: i % 2 === 0,
+    overridden: i % 2 === 1,
+    at: Date.UTC(2030, 0, 15, 9, i),
+    atText: "Tue 15 Jan 2030 09:00 (Europe/Berlin)",
+    note: "x".repeat(INPUT_LIMITS.checkNote.max),
+    url: `https://ci.example/${"p".repeat(INPUT_LIMITS.evidenceUrl.max - 20)}`,
+  }));
+}
+
+describe("a card with the most criteria it can hold stays within each platform's limits", () => {
+  const criteria = fullChecklist();
+  const card = cardView({ criteria, tickable: criteria.map((c) => c.name), votes: manyVotes(300), tally: { go: 300, noGo: 0, abstain: 0 } });
+
+  it("on Slack: one checklist section, and a menu of pass and fail per criterion beside the vote buttons", () => {
+    const msg = renderSlackCard({ ...card, managerId: "slack:T1:UMGR" });
+    expect(checkMessage({ text: msg.text, blocks: msg.blocks })).toBeNull();
+    const actions = msg.blocks.find((b) => b.type === "actions") as { elements: Array<{ type: string; options?: unknown[] }> };
+    expect(actions.elements.map((e) => e.type)).toEqual(["button", "button", "button", "static_select"]);
+    expect(actions.elements[3]!.options).toHaveLength(2 * MAX_CRITERIA);
+  });
+
+  it("on Discord: one checklist field cut to fit, and the menu in a row of its own", () => {
+    const body = renderDiscordCard(card);
+    expect(limitProblems(body)).toEqual([]);
+    const field = body.embeds[0]!.fields!.find((f) => f.name === "Readiness criteria")!;
+    expect(field.value.length).toBeLessThanOrEqual(1024);
+    expect(field.value).toMatch(/… and \d+ more$/);
+    expect(body.components).toHaveLength(2);
+  });
+
+  it("drops the menu once the release is decided, and a resolved card shows no controls at all", () => {
+    expect(renderDiscordCard({ ...card, tickable: [] }).components).toHaveLength(1);
+    expect(renderDiscordCard({ ...card, resolved: true }).components).toEqual([]);
+    expect(renderSlackCard({ ...card, resolved: true }).blocks.some((b) => b.type === "actions")).toBe(false);
+  });
+});
+
+describe("an evidence link on the card can only be a link to itself", () => {
+  const hostile = "https://ci.example/run/1?a=1&b=<@U1>|x)](javascript:alert(1))";
+
+  it("on Slack: the characters that end `<url|label>` are percent-encoded and `&` is an entity", () => {
+    expect(slackLink(hostile, "evidence").markup).toBe("<https://ci.example/run/1?a=1&amp;b=%3C@U1%3E%7Cx)](javascript:alert(1))|evidence>");
+    expect(slackLink("javascript:alert(1)", "evidence").markup).toBe("javascript:alert(1)");
+  });
+
+  it("on Discord: the characters that end `[label](url)` are percent-encoded", () => {
+    expect(discordLink(hostile, "evidence").markup).toBe("[evidence](https://ci.example/run/1?a=1&b=%3C@U1%3E|x%29%5D%28javascript:alert%281%29%29)");
+    expect(discordLink("javascript:alert(1)", "evidence").markup).toBe("javascript:alert(1)");
+  });
+});
