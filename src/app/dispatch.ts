@@ -24,14 +24,16 @@ import type { StatsReport } from "../domain/stats.js";
 
 /** Everything that comes into the core: a chat event, a verified hook, or a read for the App Home or the stats API. */
 export type Request =
-  | { kind: "event"; event: InboundEvent }
+  /** `eventId`: the platform's id for a delivery that may come twice or reach several instances (Bot.handleOnce). */
+  | { kind: "event"; event: InboundEvent; eventId?: string }
   | { kind: "hook"; hook: HookEvent }
   | { kind: "overview"; actor: Actor }
   | { kind: "stats"; service: string | null; days: number };
 
 /** What each kind of request answers. */
 export interface Answers {
-  event: Reply;
+  /** null: the event id was claimed before, so another delivery answers it. */
+  event: Reply | null;
   hook: HookOutcome;
   overview: CardView[];
   stats: StatsReport;
@@ -45,6 +47,8 @@ export async function dispatch<R extends Request>(ctx: Ctx, request: R): Promise
 async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]> {
   switch (request.kind) {
     case "event":
+      // One insert in the event's own transaction: the claim commits with the effect, or neither does.
+      if (request.eventId !== undefined && !(await ctx.store.claimEvent(request.eventId, ctx.clock.now()))) return null;
       return handleEvent(ctx, request.event);
     case "hook":
       return applyHook(ctx, request.hook);
