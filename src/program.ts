@@ -103,7 +103,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   if (config.discord) {
     connected.discord = false;
     const { createDiscordAdapter } = await import("../adapters/discord/index.js");
-    const adapter = createDiscordAdapter({ bot, config: config.discord, log });
+    const adapter = createDiscordAdapter({ bot, config: config.discord, log, http, clock });
     bot.attachSurface(adapter.surface);
     const discord = await adapter.start();
     connected.discord = true;

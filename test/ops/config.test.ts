@@ -25,6 +25,7 @@ const EVERY_VARIABLE = [
   "DATABASE_PATH", "DATABASE_URL", "PORT", "HOST", "LOG_LEVEL", "GONOGO_ADMINS", "GONOGO_TIMEZONE", "GONOGO_QUORUM", "GONOGO_REQUIRE", "GONOGO_RETRO_DELAY",
   "GONOGO_RETRO_WINDOW", "DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "WEBHOOK_SECRET", "GONOGO_API_TOKEN", "GONOGO_USER", "GONOGO_TERMINAL",
   "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID", "DISCORD_API_URL",
+  "DISCORD_PUBLIC_KEY",
 ];
 
 describe("a blank variable means unset", () => {
@@ -141,6 +142,8 @@ describe("every configuration error", () => {
     { DISCORD_TOKEN: "x" },
     { DISCORD_APPLICATION_ID: "abc" },
     { DISCORD_GUILD_ID: "my server", DISCORD_TOKEN: "x", DISCORD_APPLICATION_ID: "123456" },
+    { DISCORD_PUBLIC_KEY: "not-a-key", DISCORD_TOKEN: "x", DISCORD_APPLICATION_ID: "123456" },
+    { DISCORD_PUBLIC_KEY: "ab".repeat(32) },
     { DATABASE_URL: "mysql://gonogo:hunter2@db.example.com/gonogo" },
   ];
 
@@ -165,5 +168,25 @@ describe("every configuration error", () => {
     expect(() => loadConfig({ PORT: "x", GONOGO_QUORUM: "0x10" })).toThrow(
       /^gonogo cannot start, the configuration is wrong:\n {2}PORT must .*\n {2}GONOGO_QUORUM must .*\nFix these in your environment or \.env file \(see \.env\.example\)\.$/,
     );
+  });
+});
+
+describe("DISCORD_PUBLIC_KEY (the interactions endpoint)", () => {
+  const discord = { DISCORD_TOKEN: "x", DISCORD_APPLICATION_ID: "123456" };
+  const key = "9A".repeat(32);
+
+  it("turns on HTTP mode with the key as lower-case hex", () => {
+    expect(loadConfig({ ...discord, DISCORD_PUBLIC_KEY: key }).discord?.publicKey).toBe(key.toLowerCase());
+    expect(loadConfig(discord).discord?.publicKey).toBeUndefined();
+  });
+
+  it.each(["9a".repeat(31), "9a".repeat(33), "g".repeat(64), "base64+key/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="])("refuses %j and says it wants 64 hex characters from the portal", (value) => {
+    expect(problem({ ...discord, DISCORD_PUBLIC_KEY: value })).toBe(
+      `DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters from the Developer Portal (General Information → Public Key), not ${JSON.stringify(value)}.`,
+    );
+  });
+
+  it("needs the bot token beside it", () => {
+    expect(problem({ DISCORD_PUBLIC_KEY: key })).toBe("DISCORD_TOKEN is required with DISCORD_PUBLIC_KEY: gonogo sends cards with the bot token (Bot → Reset Token).");
   });
 });
