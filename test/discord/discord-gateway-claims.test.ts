@@ -55,9 +55,10 @@ async function twoStores(): Promise<[Store, Store]> {
   const dir = mkdtempSync(join(tmpdir(), "gonogo-two-"));
   const path = join(dir, "gonogo.db");
   const handles = [openDatabase(path), openDatabase(path)];
-  cleanups.push(async () => {
+  cleanups.push(() => {
     for (const h of handles) h.close();
     rmSync(dir, { recursive: true, force: true });
+    return Promise.resolve();
   });
   return [createSqliteStore(handles[0]!), createSqliteStore(handles[1]!)];
 }
