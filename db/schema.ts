@@ -147,6 +147,7 @@ export const hookReceipts = sqliteTable("hook_receipts", {
  * redelivery, or the same gateway event on another instance, finds its id here and does
  * nothing. Claimed in the handling transaction; rows older than a day are pruned.
  */
+// WITHOUT ROWID in its migration (0007): drizzle cannot say it, and a generated rebuild must keep it.
 export const eventClaims = sqliteTable("event_claims", {
   id: text("id").primaryKey(),
   // No index on it: every claim stays one B-tree insert, and the hourly prune scans a day's rows.
