@@ -70,9 +70,9 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const bot = createBot({ store, config, log, telemetry: metrics.telemetry, clock, timer });
   const stops: Array<() => Promise<void>> = [];
 
-  // One HTTP server on PORT for health, metrics, hooks and Slack's HTTP mode. A
+  // One HTTP server on PORT for health, metrics, hooks, Slack's HTTP mode and Discord's interactions endpoint. A
   // terminal-only run does not need it unless PORT is set, so two terminals can run side by side.
-  const wantHttp = !useTerminal || io.portExplicit;
+  const wantHttp = !useTerminal || io.portExplicit || Boolean(config.discord?.publicKey);
   const http = createHttpServer((err) => log.error({ err: String(err) }, "HTTP handler failed"));
   let ready = false;
   const connected: Record<string, boolean> = {};

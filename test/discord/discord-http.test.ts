@@ -179,6 +179,19 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     expect((await e.core.store.listAudit("R-1")).filter((a) => a.type === "vote_cast")).toHaveLength(1);
   });
 
+  it("sends the audit export as attachments: a private deferral, then the files on the original response over REST", async () => {
+    const e = await startEndpoint();
+    await createRelease(e);
+    const answer = await e.post(slashCommand(base(e, member(0)), "audit", { action: "export" }));
+    expect(answer.body).toEqual({ type: CALLBACK.deferredMessage, data: { flags: EPHEMERAL } });
+    const edit = await e.fake.waitFor((c) => c.method === "PATCH" && c.path.endsWith("/messages/@original"));
+    expect(edit.auth).toBeNull();
+    // Multipart: the files ride in the body beside payload_json.
+    const body = String(edit.body);
+    expect(body).toContain('filename="gonogo-audit-');
+    expect(body).toContain("release_created");
+  });
+
   it("defers when the core is slow and edits the original response over REST when the answer comes", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
