@@ -191,7 +191,8 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
     callbackFor: (interactionId, timeoutMs) => fake.waitFor((c) => c.method === "POST" && c.path.startsWith(`/interactions/${interactionId}/`) && c.status < 300, timeoutMs),
     publicKey,
     async postInteraction(url, raw, opts = {}) {
-      const body = JSON.stringify(raw);
+      // `undefined` (a fuzzed body) has no JSON: it is sent as an empty body.
+      const body = (JSON.stringify(raw) as string | undefined) ?? "";
       const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
       const signature = signBytes(null, Buffer.from(timestamp + body), keys.privateKey).toString("hex");
       const headers = opts.headers ?? { "x-signature-ed25519": signature, "x-signature-timestamp": timestamp };

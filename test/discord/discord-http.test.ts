@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDiscordAdapter } from "../../adapters/discord/index.js";
 import { buttonCustomId, formCustomId } from "../../adapters/discord/ids.js";
@@ -178,6 +179,27 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     await e.core.settle();
     expect((await e.core.store.listAudit("R-1")).filter((a) => a.type === "vote_cast")).toHaveLength(1);
   });
+
+  it("answers any signed body, however malformed, with 200 or 400 and never an internal error", async () => {
+    const e = await startEndpoint();
+    const cardId = await createRelease(e);
+    const valid = [
+      slashCommand(base(e, member(7)), "vote", { id: "R-1", choice: "go" }),
+      buttonPress(base(e, member(7)), buttonCustomId("abstain", "R-1"), cardId),
+      modalSubmit(base(e, member(7)), formCustomId("no_go", "R-1"), { reason: "x" }),
+    ];
+    // A valid interaction with one field replaced by anything, or anything at all.
+    const mutated = fc.tuple(fc.constantFrom(...valid), fc.constantFrom("type", "data", "member", "guild_id", "channel_id", "id", "token"), fc.anything()).map(([v, key, value]) => ({ ...v, [key]: value }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated, fc.anything()), async (raw) => {
+        const answer = await e.post(raw);
+        expect([200, 400]).toContain(answer.status);
+        if (answer.status === 200) expect(JSON.stringify(answer.body)).not.toMatch(/went wrong/i);
+      }),
+      { numRuns: 60 },
+    );
+    expect(e.logs.filter((l) => l.level === "error")).toEqual([]);
+  }, 30_000);
 
   it("sends the audit export as attachments: a private deferral, then the files on the original response over REST", async () => {
     const e = await startEndpoint();
