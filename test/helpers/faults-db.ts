@@ -20,7 +20,8 @@ export function auditTypes(sqlite: Database.Database): Record<string, number> {
  * and the claim of the refused event's id (so a redelivery is not answered twice).
  */
 export function countsBesidesRefusals(sqlite: Database.Database): Record<string, number> {
-  const { event_claims: _claims, ...counts } = tableCounts(sqlite);
+  const counts = tableCounts(sqlite);
+  delete counts.event_claims;
   const refused = auditTypes(sqlite).permission_refused ?? 0;
   return { ...counts, audit_events: (counts.audit_events ?? 0) - refused };
 }
