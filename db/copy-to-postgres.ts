@@ -19,6 +19,7 @@ const TABLES: Array<[name: string, from: Table, to: Table]> = [
   ["jobs", sqliteSchema.jobs, pgSchema.jobs],
   ["retro_answers", sqliteSchema.retroAnswers, pgSchema.retroAnswers],
   ["hook_receipts", sqliteSchema.hookReceipts, pgSchema.hookReceipts],
+  ["event_claims", sqliteSchema.eventClaims, pgSchema.eventClaims],
   ["webhook_deliveries", sqliteSchema.webhookDeliveries, pgSchema.webhookDeliveries],
   ["freeze_windows", sqliteSchema.freezeWindows, pgSchema.freezeWindows],
   ["deploy_locks", sqliteSchema.deployLocks, pgSchema.deployLocks],

@@ -166,6 +166,18 @@ export const hookReceipts = sqliteTable("hook_receipts", {
   at: integer("at").notNull(),
 });
 
+/**
+ * Platform event ids already handled (a Slack trigger_id, a Discord interaction id): a
+ * redelivery, or the same gateway event on another instance, finds its id here and does
+ * nothing. Claimed in the handling transaction; rows older than a day are pruned.
+ */
+// WITHOUT ROWID in its migration (0007): drizzle cannot say it, and a generated rebuild must keep it.
+export const eventClaims = sqliteTable("event_claims", {
+  id: text("id").primaryKey(),
+  // No index on it: every claim stays one B-tree insert, and the hourly prune scans a day's rows.
+  at: integer("at").notNull(),
+});
+
 /** Outbound webhook calls; the idempotency key makes a second rollback request a no-op. */
 export const webhookDeliveries = sqliteTable("webhook_deliveries", {
   id: integer("id").primaryKey({ autoIncrement: true }),

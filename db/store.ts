@@ -54,6 +54,8 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
   // Releases, policies, role bindings and card refs are read straight from their indexes:
   // caches of them measured no better under the sustained and growth benchmarks (README,
   // Performance), and the votes' cache above is the one that earns its keep.
+  const claimEventStmt = sqlite.prepare("INSERT INTO event_claims (id, at) VALUES (?, ?) ON CONFLICT DO NOTHING");
+  const forgetClaimsStmt = sqlite.prepare("DELETE FROM event_claims WHERE at < ?");
   const bindingsOfStmt = sqlite.prepare<[string], RoleBindingRow>("SELECT subject, role, granted_by AS grantedBy, at FROM role_bindings WHERE subject = ?");
 
   /** A rolled-back transaction may have left the votes' cache and the chain's tip ahead of the file. */
@@ -195,6 +197,12 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       db.delete(messageRefs)
         .where(and(eq(messageRefs.releaseSeq, seq), eq(messageRefs.platform, ref.platform), eq(messageRefs.channelKey, ref.channel.key), eq(messageRefs.messageId, ref.messageId)))
         .run();
+    },
+    claimEvent(id, at) {
+      return claimEventStmt.run(id, at).changes > 0;
+    },
+    forgetEventClaims(before) {
+      return forgetClaimsStmt.run(before).changes;
     },
     ...createJobStore(handle),
     ...createGuardStore(handle),

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign as signBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -46,6 +47,14 @@ export interface FakeDiscord {
   dispatchInteraction<T extends { id: string }>(raw: T): T;
   /** The callback (`POST /interactions/{id}/{token}/callback`) for one interaction. */
   callbackFor(interactionId: string, timeoutMs?: number): Promise<FakeCall>;
+  /** The application's public key (64 hex chars), for `DISCORD_PUBLIC_KEY`: the fake signs interactions with its private half. */
+  publicKey: string;
+  /**
+   * Discord's side of the Interactions Endpoint URL: POSTs `raw` to `url` signed with the
+   * application's key (Ed25519 over timestamp + body), as Discord does, and resolves with
+   * the HTTP answer (the interaction callback). `headers` replace the signature headers.
+   */
+  postInteraction(url: string, raw: unknown, opts?: { timestamp?: number; headers?: Record<string, string> }): Promise<{ status: number; body: Json }>;
   /** Answers the next `times` matching requests with 429 and `retry_after` (seconds). */
   rateLimit(opts: { method?: string; pathPrefix?: string; times: number; retryAfter: number }): void;
   /** Answers the next `times` matching requests with an error, e.g. 404 `{ code: 10062 }` (Unknown interaction). */
@@ -61,6 +70,9 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
   const listeners = new Set<() => void>();
   const messages = new Map<string, { channelId: string; body: Json; edits: number }>();
   const rules: FailRule[] = [];
+  const acknowledged = new Set<string>();
+  const keys = generateKeyPairSync("ed25519");
+  const publicKey = Buffer.from(keys.publicKey.export({ format: "jwk" }).x!, "base64url").toString("hex");
   const sockets = new Set<WebSocket>();
   let seq = 0;
   let port = 0;
@@ -86,6 +98,10 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
       return { status: 200, body: (body as Record<string, unknown>[]).map((c) => ({ id: snowflake(), application_id: world.applicationId, version: snowflake(), default_member_permissions: null, ...c })) };
     }
     if (method === "POST" && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) {
+      // Discord keeps the first callback and refuses any other (several gateway instances answering).
+      const interactionId = path.split("/")[2]!;
+      if (acknowledged.has(interactionId)) return { status: 400, body: { message: "Interaction has already been acknowledged.", code: 40060 } };
+      acknowledged.add(interactionId);
       return query.get("with_response") === "true" ? { status: 200, body: { interaction: { id: path.split("/")[2], type: 3 } } } : { status: 204 };
     }
     if ((m = /^\/webhooks\/\d+\/[^/]+(?:\/messages\/(@original|\d+))?$/.exec(path))) {
@@ -173,6 +189,23 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
       return raw;
     },
     callbackFor: (interactionId, timeoutMs) => fake.waitFor((c) => c.method === "POST" && c.path.startsWith(`/interactions/${interactionId}/`) && c.status < 300, timeoutMs),
+    publicKey,
+    async postInteraction(url, raw, opts = {}) {
+      // `undefined` (a fuzzed body) has no JSON: it is sent as an empty body.
+      const body = (JSON.stringify(raw) as string | undefined) ?? "";
+      const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+      const signature = signBytes(null, Buffer.from(timestamp + body), keys.privateKey).toString("hex");
+      const headers = opts.headers ?? { "x-signature-ed25519": signature, "x-signature-timestamp": timestamp };
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "user-agent": "Discord-Interactions/1.0 (+https://discord.com)", ...headers }, body });
+      const text = await res.text();
+      let parsed: Json = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON: the test sees the text
+      }
+      return { status: res.status, body: parsed };
+    },
     rateLimit({ method, pathPrefix, times, retryAfter }) {
       rules.push({
         match: matcher(method, pathPrefix),

@@ -126,6 +126,8 @@ const VARIABLES = {
   DISCORD_APPLICATION_ID: optional(matching(/^[0-9]{5,20}$/, "the numeric application id from the Developer Portal (General Information)")),
   DISCORD_GUILD_ID: optional(matching(/^[0-9]{5,20}$/, "a numeric server (guild) id")),
   DISCORD_API_URL: optional(httpUrl("https://discord.com/api")),
+  // Ed25519, 32 bytes as hex; it is public, so a wrong value may be shown in the message.
+  DISCORD_PUBLIC_KEY: optional(matching(/^[0-9a-fA-F]{64}$/, "the application's public key: 64 hex characters from the Developer Portal (General Information → Public Key)")),
 };
 
 export type Env = { [K in keyof typeof VARIABLES]: ReturnType<(typeof VARIABLES)[K]> };
@@ -158,7 +160,16 @@ export interface Config {
   /** Who types in the terminal until `/as` switches. */
   terminalUser: string | undefined;
   slack: { botToken: string; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string | undefined } | undefined;
-  discord: { token: string; applicationId: string; guildId: string | undefined; apiUrl: string | undefined } | undefined;
+  discord:
+    | {
+        token: string;
+        applicationId: string;
+        guildId: string | undefined;
+        apiUrl: string | undefined;
+        /** Set: interactions come to `POST /discord/interactions` (HTTP mode, no gateway); unset: over the gateway. */
+        publicKey?: string | undefined;
+      }
+    | undefined;
 }
 
 /** The web view's settings (GONOGO_PUBLIC_URL, GONOGO_WEB_SECRET, GONOGO_WEB_TOKEN, GONOGO_WEB_LINK_TTL). */
@@ -207,6 +218,7 @@ function fromEnv(e: Env): Config {
   }
   if (e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) problems.push("DISCORD_APPLICATION_ID is required with DISCORD_TOKEN: copy it from General Information → Application ID.");
   if (e.DISCORD_APPLICATION_ID && !e.DISCORD_TOKEN) problems.push("DISCORD_TOKEN is required with DISCORD_APPLICATION_ID: copy it from Bot → Reset Token.");
+  if (e.DISCORD_PUBLIC_KEY && !e.DISCORD_TOKEN) problems.push("DISCORD_TOKEN is required with DISCORD_PUBLIC_KEY: gonogo sends cards with the bot token (Bot → Reset Token).");
   if ((e.DEPLOY_WEBHOOK_URL || e.ROLLBACK_WEBHOOK_URL) && !e.WEBHOOK_SECRET) {
     problems.push("WEBHOOK_SECRET is required when a webhook URL is set, so receivers can check gonogo signed the call: set it to a long random string (`whsec_…`, see the README).");
   }
@@ -244,7 +256,7 @@ function fromEnv(e: Env): Config {
       : undefined,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL }
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiUrl: e.DISCORD_API_URL, publicKey: e.DISCORD_PUBLIC_KEY?.toLowerCase() }
         : undefined,
   };
 }

@@ -71,9 +71,10 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const bot = createBot({ store, config, log, telemetry: metrics.telemetry, clock, timer });
   const stops: Array<() => Promise<void>> = [];
 
-  // One HTTP server on PORT for health, metrics, hooks, the web view and Slack's HTTP mode. A
-  // terminal-only run does not need it unless PORT is set (or the web view is on), so two terminals can run side by side.
-  const wantHttp = !useTerminal || io.portExplicit || Boolean(config.web);
+  // One HTTP server on PORT for health, metrics, hooks, the web view, Slack's HTTP mode and Discord's
+  // interactions endpoint. A terminal-only run does not need it unless PORT is set (or the web view or
+  // the Discord endpoint is on), so two terminals can run side by side.
+  const wantHttp = !useTerminal || io.portExplicit || Boolean(config.web) || Boolean(config.discord?.publicKey);
   const http = createHttpServer((err) => log.error({ err: String(err) }, "HTTP handler failed"));
   let ready = false;
   const connected: Record<string, boolean> = {};
@@ -105,7 +106,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   if (config.discord) {
     connected.discord = false;
     const { createDiscordAdapter } = await import("../adapters/discord/index.js");
-    const adapter = createDiscordAdapter({ bot, config: config.discord, log });
+    const adapter = createDiscordAdapter({ bot, config: config.discord, log, http, clock });
     bot.attachSurface(adapter.surface);
     const discord = await adapter.start();
     connected.discord = true;

@@ -2,7 +2,7 @@ import { GuildMember, type ButtonInteraction, type ChatInputCommandInteraction, 
 import type { InboundEvent } from "../../src/app/events.js";
 import { actorOf, channelKey } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
-import { commandIntent, discordPerson, discordRoleSubject } from "./command-intent.js";
+import { commandIntent, discordPerson, discordRoleSubject, type CommandOptionData } from "./command-intent.js";
 import { fieldKeySchema, parseCustomId, parseSelectValue } from "./ids.js";
 
 export type Inbound = { ok: true; event: InboundEvent } | { ok: false; error: string; tampered: boolean };
@@ -13,56 +13,88 @@ export type ActionableInteraction = ChatInputCommandInteraction | ButtonInteract
 export const TAMPERED_MESSAGE =
   "This button or form is not one gonogo recognises (it may be from an older card). Nothing was changed. Use `/release status` to get a fresh card.";
 
+/** Who acted and where, as both deliveries (gateway objects, HTTP payloads) carry it. */
+export interface InteractionPlace {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  /** The member's server nickname, else their display name, else their username. */
+  name: string;
+  roleIds: readonly string[];
+}
+
+/** What was done: the slash command's options, the button's custom_id, or the modal's inputs. */
+export type InteractionInput =
+  | { kind: "command"; options: readonly CommandOptionData[] }
+  | { kind: "button"; customId: string }
+  | { kind: "select"; customId: string; values: readonly string[] }
+  | { kind: "modal"; customId: string; fields: Iterable<[key: string, value: string | undefined]> };
+
+/** The place of a discord.js interaction object (gateway). */
+function placeOf(i: Interaction<"cached" | "raw">): InteractionPlace {
+  const m = i.member;
+  const [roleIds, name] = m instanceof GuildMember ? [[...m.roles.cache.keys()], m.displayName] : [m.roles, m.nick ?? i.user.displayName];
+  return { guildId: i.guildId, channelId: i.channelId ?? "", userId: i.user.id, name, roleIds };
+}
+
 /**
  * Who acted, with their guild roles as group subjects: a role binding to a Discord role
  * counts with whatever roles the member has at the moment they vote.
  */
-export function actorFrom(i: Interaction<"cached" | "raw">): Actor {
-  const guildId = i.guildId;
-  const m = i.member;
-  let roleIds: string[];
-  let name: string;
-  if (m instanceof GuildMember) {
-    roleIds = [...m.roles.cache.keys()];
-    name = m.displayName;
-  } else {
-    roleIds = m.roles;
-    name = m.nick ?? i.user.displayName;
-  }
+export function actorOfPlace(p: InteractionPlace): Actor {
   // @everyone's id is the guild id; every member has it, so it says nothing.
-  const groups = roleIds.filter((r) => r !== guildId).map((r) => discordRoleSubject(guildId, r));
-  return actorOf(discordPerson(guildId, i.user.id), name, groups);
+  const groups = p.roleIds.filter((r) => r !== p.guildId).map((r) => discordRoleSubject(p.guildId, r));
+  return actorOf(discordPerson(p.guildId, p.userId), p.name, groups);
+}
+
+export function actorFrom(i: Interaction<"cached" | "raw">): Actor {
+  return actorOfPlace(placeOf(i));
+}
+
+function channelOfPlace(p: InteractionPlace): ChannelRef {
+  return { platform: "discord", key: channelKey({ platform: "discord", scope: p.guildId, channel: p.channelId }), nativeId: p.channelId };
 }
 
 export function channelFrom(i: Interaction<"cached" | "raw">): ChannelRef {
-  const channelId = i.channelId ?? "";
-  return { platform: "discord", key: channelKey({ platform: "discord", scope: i.guildId, channel: channelId }), nativeId: channelId };
+  return channelOfPlace(placeOf(i));
 }
 
-/** Translates an interaction into the one event the core understands; untrusted ids are checked here. */
+/** Translates a discord.js interaction (gateway) into the one event the core understands. */
 export function toInboundEvent(i: ActionableInteraction & Interaction<"cached" | "raw">): Inbound {
-  const actor = actorFrom(i);
-  const channel = channelFrom(i);
-  if (i.isChatInputCommand()) {
-    const intent = commandIntent(i.guildId, i.options.data);
+  if (i.isChatInputCommand()) return inboundFrom(placeOf(i), { kind: "command", options: i.options.data });
+  if (i.isButton()) return inboundFrom(placeOf(i), { kind: "button", customId: i.customId });
+  if (i.isStringSelectMenu()) return inboundFrom(placeOf(i), { kind: "select", customId: i.customId, values: i.values });
+  const fields = [...i.fields.fields].map(([key, field]): [string, string | undefined] => [key, "value" in field && typeof field.value === "string" ? field.value : undefined]);
+  return inboundFrom(placeOf(i), { kind: "modal", customId: i.customId, fields });
+}
+
+/**
+ * Translates an interaction into the one event the core understands, whichever way it
+ * came (gateway or HTTP endpoint), so both make the same InboundEvents; untrusted ids are checked here.
+ */
+export function inboundFrom(place: InteractionPlace, input: InteractionInput): Inbound {
+  const actor = actorOfPlace(place);
+  const channel = channelOfPlace(place);
+  if (input.kind === "command") {
+    const intent = commandIntent(place.guildId, input.options);
     return intent.ok ? { ok: true, event: { kind: "command", actor, channel, command: intent.command } } : { ok: false, error: intent.error, tampered: false };
   }
-  const parsed = parseCustomId(i.customId);
-  if (i.isButton()) {
+  const parsed = parseCustomId(input.customId);
+  if (input.kind === "button") {
     if (parsed?.kind !== "button") return { ok: false, error: TAMPERED_MESSAGE, tampered: true };
     return { ok: true, event: { kind: "button", actor, channel, releaseId: parsed.releaseId, action: parsed.action } };
   }
-  if (i.isStringSelectMenu()) {
+  if (input.kind === "select") {
     // The card's criteria menu: one choice, `tests:fail`; the core checks who may tick it.
-    const option = parseSelectValue(i.values[0]);
-    if (parsed?.kind !== "select" || option === null || i.values.length !== 1) return { ok: false, error: TAMPERED_MESSAGE, tampered: true };
+    const option = parseSelectValue(input.values[0]);
+    if (parsed?.kind !== "select" || option === null || input.values.length !== 1) return { ok: false, error: TAMPERED_MESSAGE, tampered: true };
     return { ok: true, event: { kind: "button", actor, channel, releaseId: parsed.releaseId, action: "check", option } };
   }
   if (parsed?.kind !== "form") return { ok: false, error: TAMPERED_MESSAGE, tampered: true };
   const values: Record<string, string> = {};
-  for (const [key, field] of i.fields.fields) {
+  for (const [key, value] of input.fields) {
     if (!fieldKeySchema.safeParse(key).success) return { ok: false, error: TAMPERED_MESSAGE, tampered: true };
-    if ("value" in field && typeof field.value === "string") values[key] = field.value;
+    if (value !== undefined) values[key] = value;
   }
   return { ok: true, event: { kind: "form", actor, channel, form: parsed.form, releaseId: parsed.releaseId, values, tag: parsed.tag } };
 }

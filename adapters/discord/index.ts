@@ -1,8 +1,10 @@
 import { once } from "node:events";
-import { Client, Events, GatewayIntentBits, Options, RESTEvents, type RESTOptions } from "discord.js";
+import { Client, Events, GatewayIntentBits, Options, REST, RESTEvents, type RESTOptions } from "discord.js";
 import type { Bot } from "../../src/app/bot-api.js";
-import type { ChatSurface, Logger } from "../../src/app/ports.js";
+import { systemClock, type ChatSurface, type Clock, type Logger } from "../../src/app/ports.js";
 import type { Config } from "../../src/config.js";
+import type { HttpServer } from "../../src/http/server.js";
+import { INTERACTIONS_PATH, registerInteractionsEndpoint } from "./endpoint.js";
 import { createInteractionHandler } from "./interactions.js";
 import { inviteUrl } from "./invite.js";
 import { registerCommands, restApiBase } from "./register-commands.js";
@@ -23,6 +25,10 @@ export interface StartDiscordOptions {
   stopGraceMs?: number;
   /** How long to wait for the gateway READY before giving up. */
   readyTimeoutMs?: number;
+  /** The shared server on PORT; with a public key, `POST /discord/interactions` is registered on it. */
+  http?: HttpServer;
+  /** The interaction signatures' 5-minute window is measured on it (the system clock unless a test gives one). */
+  clock?: Clock;
 }
 
 /**
@@ -32,8 +38,14 @@ export interface StartDiscordOptions {
  */
 export function createDiscordAdapter(opts: StartDiscordOptions): { surface: ChatSurface; start(): Promise<{ stop(): Promise<void> }> } {
   const { config } = opts;
-  // Guilds alone delivers interactions and keeps the guild role cache current; nothing else is read.
   const api = restApiBase(config.apiUrl);
+  if (config.publicKey) {
+    // Interactions arrive over HTTP and everything gonogo sends is REST, so no gateway
+    // session is opened: any number of instances share the endpoint behind a balancer.
+    const rest = new REST({ ...(api ? { api } : {}), ...opts.rest }).setToken(config.token);
+    return { surface: createDiscordSurface(rest, opts.minUpdateIntervalMs), start: () => startInteractionsEndpoint(rest, config.publicKey!, opts) };
+  }
+  // Guilds alone delivers interactions and keeps the guild role cache current; nothing else is read.
   const client = new Client({ intents: [GatewayIntentBits.Guilds], makeCache: lightCache(), rest: { ...(api ? { api } : {}), ...opts.rest } });
   return { surface: createDiscordSurface(client.rest, opts.minUpdateIntervalMs), start: () => startDiscordClient(client, opts) };
 }
@@ -81,6 +93,46 @@ async function startDiscordClient(client: Client, opts: StartDiscordOptions): Pr
       await Promise.race([bot.idle(), new Promise<void>((r) => (timer = setTimeout(r, opts.stopGraceMs ?? 5000)))]);
       clearTimeout(timer);
       await client.destroy();
+    },
+  };
+}
+
+/**
+ * HTTP mode (DISCORD_PUBLIC_KEY set): registers /release over REST and serves the
+ * Interactions Endpoint URL on the shared HTTP server. No gateway connection.
+ */
+async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: StartDiscordOptions): Promise<{ stop(): Promise<void> }> {
+  const { bot, config, log } = opts;
+  const secrets = [config.token];
+  if (!opts.http) throw new Error("Discord's interactions endpoint needs the HTTP server (DISCORD_PUBLIC_KEY is set)");
+  rest.on(RESTEvents.RateLimited, (info) =>
+    log.warn({ route: scrubText(info.route, secrets), retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, "discord rate limited; waiting"),
+  );
+  let registered: Awaited<ReturnType<typeof registerCommands>>;
+  try {
+    registered = await registerCommands(rest, config.applicationId, config.guildId);
+  } catch (err) {
+    // eslint-disable-next-line preserve-caught-error -- the cause may carry the token
+    throw new Error(`Discord start failed: ${scrubText(err instanceof Error ? err.message : String(err), secrets)}${hintFor(err)}`);
+  }
+  registerInteractionsEndpoint(opts.http, {
+    bot,
+    log,
+    rest,
+    applicationId: config.applicationId,
+    publicKey,
+    clock: opts.clock ?? systemClock,
+    secrets,
+    ...(opts.deferAfterMs ? { deferAfterMs: opts.deferAfterMs } : {}),
+  });
+  log.info({ commands: registered.count, scope: registered.scope, path: INTERACTIONS_PATH }, "discord interactions endpoint ready (no gateway); /release registered");
+  log.info({ url: inviteUrl(config.applicationId) }, "discord invite URL (bot permissions gonogo needs)");
+  return {
+    async stop() {
+      // Queued card edits and notices go out first; bounded, so a Discord outage cannot block shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([bot.idle(), new Promise<void>((r) => (timer = setTimeout(r, opts.stopGraceMs ?? 5000)))]);
+      clearTimeout(timer);
     },
   };
 }

@@ -1,7 +1,8 @@
-import { InteractionResponseType, MessageFlags, Routes, type AutocompleteInteraction, type Interaction, type InteractionReplyOptions } from "discord.js";
+import { DiscordAPIError, InteractionResponseType, MessageFlags, RESTJSONErrorCodes, Routes, type AutocompleteInteraction, type Interaction, type InteractionReplyOptions } from "discord.js";
 import type { Bot } from "../../src/app/bot-api.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { Reply } from "../../src/app/views.js";
+import type { Actor } from "../../src/domain/types.js";
 import { actorFrom, toInboundEvent, type ActionableInteraction } from "./inbound.js";
 import { clip, LIMITS } from "./limits.js";
 import { md, renderFormErrors, renderModal, renderReplyMessage } from "./render.js";
@@ -14,10 +15,10 @@ import { errorForLog } from "./scrub.js";
  */
 export const DEFER_AFTER_MS = 2000;
 
-const NOT_IN_GUILD = "gonogo works in server channels: releases, roles and policies belong to a server.";
-const APOLOGY = "Something went wrong on our side and nothing was changed. Please try again; if it keeps failing, tell whoever runs gonogo.";
+export const NOT_IN_GUILD = "gonogo works in server channels: releases, roles and policies belong to a server.";
+export const APOLOGY = "Something went wrong on our side and nothing was changed. Please try again; if it keeps failing, tell whoever runs gonogo.";
 /** Every answer pings nobody: it goes to the person who acted, and its text may quote what people typed. */
-const NO_PINGS = { parse: [] };
+export const NO_PINGS = { parse: [] };
 
 type Responder = ActionableInteraction & Interaction<"cached" | "raw">;
 
@@ -42,6 +43,9 @@ export function createInteractionHandler(deps: InteractionDeps): (i: Interaction
       }
       await handle(i, deps);
     } catch (err) {
+      // With the gateway on several instances, an answer that needs no claim (autocomplete, a
+      // refusal before the core) is sent by each; Discord keeps the first and refuses the rest.
+      if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged) return;
       deps.log.error({ err: errorForLog(err, deps.secrets), interaction: i.id, type: i.type }, "discord interaction failed");
       if (i.isRepliable() && !i.replied) {
         const answer = { content: APOLOGY, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
@@ -66,13 +70,19 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
     deferred = i.deferReply({ flags: MessageFlags.Ephemeral });
     deferred.catch(() => undefined); // handled where it is awaited below, not an unhandled rejection meanwhile
   }, deps.deferAfterMs ?? DEFER_AFTER_MS);
-  let first: Reply;
+  let first: Reply | null;
   try {
-    first = await deps.bot.handle(inbound.event);
+    // Every gateway session receives every interaction: the instance that claims its id answers.
+    first = await deps.bot.handleOnce(discordEventId(i.id), inbound.event);
   } finally {
     clearTimeout(timer);
     // A deferral in flight must land before the answer, or the apology, follows it.
     if (deferred) await deferred.catch(() => undefined);
+  }
+  if (first === null) {
+    // Another instance (or an earlier delivery) answers; a deferral of ours would only leave a "thinking…" behind.
+    if (deferred) await i.deleteReply().catch(() => undefined);
+    return;
   }
   if (deferred) {
     await deferred;
@@ -104,8 +114,13 @@ async function replyPrivately(i: Responder, answer: ReturnType<typeof answerFor>
   await i.client.rest.post(Routes.interactionCallback(i.id, i.token), { body: { type: InteractionResponseType.ChannelMessageWithSource, data }, auth: false });
 }
 
+/** The id an interaction is claimed by in the database (Bot.handleOnce). */
+export function discordEventId(interactionId: string): string {
+  return `discord:${interactionId}`;
+}
+
 /** The private answer to the person who acted. A modal cannot open another modal, so a form here becomes text. */
-function answerFor(reply: Reply): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
+export function answerFor(reply: Reply): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
   const base = { flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
   switch (reply.type) {
     case "message": {
@@ -125,10 +140,14 @@ function answerFor(reply: Reply): InteractionReplyOptions & { flags: MessageFlag
 async function autocomplete(i: AutocompleteInteraction, bot: Bot): Promise<void> {
   const focused = i.options.getFocused(true);
   if (focused.name !== "id" || !i.inGuild()) return i.respond([]);
-  const query = String(focused.value).trim().toLowerCase();
-  const choices = (await bot.overviewFor(actorFrom(i)))
+  await i.respond(await releaseChoices(bot, actorFrom(i), String(focused.value)));
+}
+
+/** Up to 25 release ids whose id or title contains what was typed (both the gateway and the HTTP endpoint). */
+export async function releaseChoices(bot: Bot, actor: Actor, typed: string): Promise<Array<{ name: string; value: string }>> {
+  const query = typed.trim().toLowerCase();
+  return (await bot.overviewFor(actor))
     .filter((c) => !query || c.releaseId.toLowerCase().includes(query) || c.title.toLowerCase().includes(query))
     .slice(0, 25)
     .map((c) => ({ name: clip(`${c.releaseId} · ${c.title} · ${c.stateLabel}`, 100), value: c.releaseId }));
-  await i.respond(choices);
 }

@@ -104,6 +104,7 @@ export const viewSubmissionSchema = z.object({
   type: z.literal("view_submission"),
   team: z.object({ id: slackId }).nullable().optional(),
   user: payloadUser,
+  trigger_id: z.string().min(1).optional(),
   view: z.object({
     id: z.string(),
     callback_id: z.string(),

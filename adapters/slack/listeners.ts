@@ -45,7 +45,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     const actor = await identity.actor(cmd.team_id, cmd.user_id, cmd.user_name);
-    const reply = await bot.handle(commandEvent(cmd, actor));
+    const reply = await bot.handleOnce(slackEventId(cmd.trigger_id), commandEvent(cmd, actor));
+    if (reply === null) {
+      // A redelivery of a command already handled (and answered) on this or another instance.
+      await ack();
+      return;
+    }
     if (reply.type === "form") {
       await ack();
       await openModal(client, cmd.trigger_id, reply.form, { ...meta, release: reply.form.releaseId }, (text) => respond({ response_type: "ephemeral", ...privateText(text) }));
@@ -79,8 +84,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     // Commit first, then ack: a press Slack shows as delivered is already on disk. The
     // identity lookup is capped well under Slack's 3 s and bot.handle is one transaction.
     const actor = await identity.actor(team, press.user.id, press.user.name ?? press.user.username ?? "");
-    const reply = await bot.handle({ kind: "button", actor, channel: slackChannel(team, channelId), releaseId: button.releaseId, action: button.action, ...(button.option ? { option: button.option } : {}) });
+    const reply = await bot.handleOnce(slackEventId(press.trigger_id), { kind: "button", actor, channel: slackChannel(team, channelId), releaseId: button.releaseId, action: button.action, ...(button.option ? { option: button.option } : {}) });
     await ack();
+    if (reply === null) return;
     if (reply.type === "form") {
       await openModal(client, press.trigger_id, reply.form, { release: reply.form.releaseId ?? button.releaseId, channel: channelId, team }, tell);
       return;
@@ -104,7 +110,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const submission = parsed.data;
     const modalKeys = Object.keys(submission.view.state.values).map(fieldKeyFromBlockId).filter((k): k is string => k !== null);
     const actor: Actor = await identity.actor(team, submission.user.id, submission.user.name ?? submission.user.username ?? "");
-    const reply = await bot.handle({
+    const event = {
       kind: "form",
       actor,
       channel: slackChannel(meta.team, meta.channel),
@@ -112,7 +118,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       releaseId: callback.form === "create" ? null : meta.release,
       values: formValues(submission.view.state),
       tag: meta.tag ?? null,
-    });
+    } as const;
+    // A submission's trigger_id names it; a payload without one (never seen) is handled unclaimed.
+    const reply = submission.trigger_id ? await bot.handleOnce(slackEventId(submission.trigger_id), event) : await bot.handle(event);
+    if (reply === null) {
+      await ack();
+      return;
+    }
     if (reply.type === "form_errors") {
       await ack({ response_action: "errors", errors: modalErrors(reply.errors, modalKeys) });
       return;
@@ -155,6 +167,17 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await tell("Slack did not let me open the form in time (it allows 3 seconds). Nothing changed; press again.").catch(() => undefined);
     }
   }
+}
+
+/**
+ * The id a redelivered slash command, button press or modal submission is known by: its
+ * trigger_id, which Slack makes for each interaction and repeats when it retries one
+ * (`X-Slack-Retry-Num`, or `retry_attempt` in Socket Mode). Events API events carry an
+ * `event_id` instead; gonogo's one event, app_home_opened, only publishes a view, so it is
+ * not claimed.
+ */
+function slackEventId(triggerId: string): string {
+  return `slack:${triggerId}`;
 }
 
 /** A short private message; like every answer it goes through the renderer, so its text is escaped the one way. */

@@ -176,6 +176,17 @@ export const hookReceipts = pgTable("hook_receipts", {
   at: ms("at").notNull(),
 });
 
+/**
+ * Platform event ids already handled (a Slack trigger_id, a Discord interaction id): a
+ * redelivery, or the same gateway event on another instance, finds its id here and does
+ * nothing. Claimed in the handling transaction; rows older than a day are pruned.
+ */
+export const eventClaims = pgTable("event_claims", {
+  id: text("id").primaryKey(),
+  // No index on it: every claim stays one B-tree insert, and the hourly prune scans a day's rows.
+  at: ms("at").notNull(),
+});
+
 /** Outbound webhook calls; the idempotency key makes a second rollback request a no-op. */
 export const webhookDeliveries = pgTable("webhook_deliveries", {
   id: integer("id").primaryKey().generatedByDefaultAsIdentity(),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import type { Policy } from "../../src/domain/policy.js";
@@ -8,7 +8,7 @@ import { criterionColumns, seqOf, toCriterion, toEvent, toRelease, toVote } from
 import type { PostgresHandle } from "./client.js";
 import { createPgGuardStatements } from "./guard-store.js";
 import { createPgJobStatements } from "./job-store.js";
-import { auditChainHead, auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
+import { auditChainHead, auditEvents, eventClaims, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
 import type * as schema from "./schema.js";
 
 /** The pool, or one transaction's connection: every statement below runs on either. */
@@ -169,6 +169,12 @@ export function createPgStatements(q: Queryable): Statements {
       await q
         .delete(messageRefs)
         .where(and(eq(messageRefs.releaseSeq, seqOf(releaseId)), eq(messageRefs.platform, ref.platform), eq(messageRefs.channelKey, ref.channel.key), eq(messageRefs.messageId, ref.messageId)));
+    },
+    async claimEvent(id, at) {
+      return ((await q.insert(eventClaims).values({ id, at }).onConflictDoNothing()).rowCount ?? 0) > 0;
+    },
+    async forgetEventClaims(before) {
+      return (await q.delete(eventClaims).where(lt(eventClaims.at, before))).rowCount ?? 0;
     },
     ...createPgJobStatements(q),
     ...createPgGuardStatements(q),

@@ -21,6 +21,13 @@ export interface Bot {
    * reply with an error id.
    */
   handle(event: InboundEvent): Promise<Reply>;
+  /**
+   * `handle` for an event the platform may deliver twice (a Slack retry) or to every
+   * instance (the Discord gateway): `eventId` (`slack:<trigger_id>`, `discord:<interaction
+   * id>`) is claimed in the event's own transaction, and a delivery that finds it claimed
+   * changes nothing and resolves null: the adapter answers nothing.
+   */
+  handleOnce(eventId: string, event: InboundEvent): Promise<Reply | null>;
   /** Applies a verified pipeline or monitoring hook (state, audit, effects), once per signature. */
   handleHook(hook: HookEvent): Promise<HookOutcome>;
   /** The empty create-release form, without a round trip through the door (a Slack trigger_id dies in 3 s). */

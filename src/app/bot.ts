@@ -4,10 +4,12 @@ import { createCardSync } from "./card-sync.js";
 import type { CoreConfig } from "./context.js";
 import { createDoor, newCtx } from "./door.js";
 import { createEffectRunner } from "./effect-runner.js";
+import { startClaimPruning } from "./event-claims.js";
 import { createForm } from "./forms.js";
+import { failure } from "./replies.js";
 import { createJobRunner } from "./job-runner.js";
 import { createReleaseChanges } from "./release-changes.js";
-import { noTelemetry, systemClock, systemTimer, type ChatSurface, type Clock, type Logger, type Telemetry, type Timer } from "./ports.js";
+import { noTelemetry, systemClock, systemTimer, type ChatSurface, type Clock, type Logger, type Telemetry, type Timer, type TimerHandle } from "./ports.js";
 import type { Store } from "./store.js";
 
 export interface BotDeps {
@@ -50,13 +52,17 @@ export function createBot(deps: BotDeps): Bot {
     afterCommit,
   });
 
+  let pruning: TimerHandle | null = null;
+
   /** Re-renders every live card from the stored state (a crash may have left one stale). */
   async function reconcileCards(): Promise<void> {
     for (const r of await store.listReleases({ limit: 200 })) if (r.state !== "closed" && r.state !== "cancelled") cards.refresh(r.id);
   }
 
   return {
-    handle: (event) => door.handle(event),
+    // Without an event id nothing is claimed, so there is always an answer.
+    handle: async (event) => (await door.handle(event)) ?? failure("Nothing to answer."),
+    handleOnce: (eventId, event) => door.handle(event, eventId),
     handleHook: (hook) => door.enter({ kind: "hook", hook }),
     overviewFor: (actor) => door.enter({ kind: "overview", actor }),
     stats: (query) => door.enter({ kind: "stats", ...query }),
@@ -73,8 +79,11 @@ export function createBot(deps: BotDeps): Bot {
     async start() {
       await reconcileCards();
       await jobs.start();
+      pruning ??= startClaimPruning({ store, clock, timer, log });
     },
     async stop() {
+      pruning?.cancel();
+      pruning = null;
       await jobs.stop();
       await cards.idle();
     },

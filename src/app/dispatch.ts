@@ -37,7 +37,8 @@ export type WebRead =
 
 /** Everything that comes into the core: a chat event, a verified hook, or a read for the App Home, the stats API or the web view. */
 export type Request =
-  | { kind: "event"; event: InboundEvent }
+  /** `eventId`: the platform's id for a delivery that may come twice or reach several instances (Bot.handleOnce). */
+  | { kind: "event"; event: InboundEvent; eventId?: string }
   | { kind: "hook"; hook: HookEvent }
   | { kind: "overview"; actor: Actor }
   | { kind: "stats"; service: string | null; days: number }
@@ -45,7 +46,8 @@ export type Request =
 
 /** What each kind of request answers. */
 export interface Answers {
-  event: Reply;
+  /** null: the event id was claimed before, so another delivery answers it. */
+  event: Reply | null;
   hook: HookOutcome;
   overview: CardView[];
   stats: StatsReport;
@@ -65,6 +67,8 @@ export async function dispatch<R extends Request>(ctx: Ctx, request: R): Promise
 async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]> {
   switch (request.kind) {
     case "event":
+      // One insert in the event's own transaction: the claim commits with the effect, or neither does.
+      if (request.eventId !== undefined && !(await ctx.store.claimEvent(request.eventId, ctx.clock.now()))) return null;
       return handleEvent(ctx, request.event);
     case "hook":
       return applyHook(ctx, request.hook);

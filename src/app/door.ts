@@ -5,6 +5,7 @@ import { dispatch, type Answers, type Request } from "./dispatch.js";
 import type { Clock, Logger, Telemetry } from "./ports.js";
 import { failure } from "./replies.js";
 import type { Store } from "./store.js";
+import type { InboundEvent } from "./events.js";
 import type { Reply } from "./views.js";
 
 export interface DoorDeps {
@@ -22,6 +23,14 @@ export class InternalFailure extends Error {
   constructor(readonly errorId: string) {
     super(`internal error ${errorId}`);
     this.name = "InternalFailure";
+  }
+}
+
+/** A refused event whose id another delivery claimed first: that one answers, this one stays silent. */
+class DuplicateEvent extends Error {
+  constructor() {
+    super("event already claimed");
+    this.name = "DuplicateEvent";
   }
 }
 
@@ -70,9 +79,17 @@ export function createDoor(deps: DoorDeps) {
     } catch (err) {
       if (isUserError(err)) {
         observe("user_error");
-        if (err instanceof PermissionDenied && request.kind === "event") {
+        if (request.kind === "event" && (request.eventId !== undefined || err instanceof PermissionDenied)) {
           const { actor, channel } = request.event;
-          await store.transaction((tx) => audit(newCtx(deps, tx), actor, channel.platform, err.releaseId, { type: "permission_refused", data: { action: err.action } }));
+          const eventId = request.eventId;
+          // The refusal rolled the claim back with everything else; claim the event again so
+          // only one delivery answers it, and audit a refused permission once, by the claimant.
+          const claimant = await store.transaction(async (tx) => {
+            if (eventId !== undefined && !(await tx.claimEvent(eventId, deps.clock.now()))) return false;
+            if (err instanceof PermissionDenied) await audit(newCtx(deps, tx), actor, channel.platform, err.releaseId, { type: "permission_refused", data: { action: err.action } });
+            return true;
+          });
+          if (!claimant) throw new DuplicateEvent();
         }
         throw err;
       }
@@ -83,15 +100,30 @@ export function createDoor(deps: DoorDeps) {
     }
   }
 
-  /** A chat event: never rejects; a refusal or our own failure becomes the private answer. */
-  async function handle(event: Extract<Request, { kind: "event" }>["event"]): Promise<Reply> {
+  /** After our own failure: whether this delivery may answer (it claims the event now), or another one did. */
+  async function claimAfterFailure(eventId: string | undefined): Promise<boolean> {
+    if (eventId === undefined) return true;
     try {
-      return await enter({ kind: "event", event });
+      return await store.transaction((tx) => tx.claimEvent(eventId, deps.clock.now()));
+    } catch {
+      return true; // the database is failing too: apologise rather than stay silent
+    }
+  }
+
+  /**
+   * A chat event: never rejects; a refusal or our own failure becomes the private answer.
+   * With an `eventId`, null when that id was claimed before: another delivery answers it.
+   */
+  async function handle(event: InboundEvent, eventId?: string): Promise<Reply | null> {
+    try {
+      return await enter({ kind: "event", event, ...(eventId !== undefined ? { eventId } : {}) });
     } catch (err) {
+      if (err instanceof DuplicateEvent) return null;
       if (isUserError(err)) {
         if (event.kind === "form" && err.field) return { type: "form_errors", errors: { [err.field]: err.message }, text: err.message };
         return failure(err.message);
       }
+      if (!(await claimAfterFailure(eventId))) return null;
       const errorId = err instanceof InternalFailure ? err.errorId : "unknown";
       return failure(`Sorry, something went wrong on our side (error id ${errorId}). Nothing was changed; please try again, and give your admin the id if it keeps happening.`);
     }

@@ -115,6 +115,14 @@ export interface Store extends GuardStore {
   verifyAudit(): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; problem: string }>;
   /** Remembers an inbound hook's signature; false when it was seen before (a replay). */
   recordHookReceipt(signature: string, at: number): Promise<boolean>;
+  /**
+   * Claims a platform event id (a Slack trigger_id, a Discord interaction id) for the
+   * transaction it runs in; false when it was claimed before, by a redelivery handled
+   * earlier or by another instance. A rolled-back transaction leaves it unclaimed.
+   */
+  claimEvent(id: string, at: number): Promise<boolean>;
+  /** Forgets claims made before `before` (platforms stop redelivering within minutes); how many went. */
+  forgetEventClaims(before: number): Promise<number>;
 
   getPolicy(channelKey: string): Promise<Partial<Policy> | undefined>;
   setPolicy(channelKey: string, policy: Partial<Policy>): Promise<void>;

@@ -22,6 +22,7 @@ export interface StoreUnderTest {
 export type StoreFactory = () => Promise<StoreUnderTest>;
 
 const T = Date.UTC(2030, 0, 15, 9, 0);
+const DAY = 86_400_000;
 const CHANNEL = { platform: "slack", key: "slack:T1:C1", nativeId: "C1" };
 const OTHER_CHANNEL = { platform: "discord", key: "discord:G1:C9", nativeId: "C9" };
 
@@ -344,6 +345,30 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           }),
         ).rejects.toThrow("the hook's change failed");
         expect(await store.recordHookReceipt("sig-1", T + 1)).toBe(true);
+      });
+
+      it("claims a platform event id once, keeps it after commit and forgets it after a rollback", async () => {
+        expect(await store.transaction((tx) => tx.claimEvent("discord:1001", T))).toBe(true);
+        expect(await store.transaction((tx) => tx.claimEvent("discord:1001", T + 5))).toBe(false);
+        expect(await store.claimEvent("slack:trigger-7", T + 5)).toBe(true);
+        await expect(
+          store.transaction(async (tx) => {
+            expect(await tx.claimEvent("discord:1002", T)).toBe(true);
+            throw new Error("the vote's change failed");
+          }),
+        ).rejects.toThrow("the vote's change failed");
+        // The effect rolled back, so the claim did too: a redelivery is handled afresh.
+        expect(await store.claimEvent("discord:1002", T + 1)).toBe(true);
+      });
+
+      it("forgets claims made before a cut-off, and only those, so the table does not grow for ever", async () => {
+        await store.claimEvent("old-1", T - 2 * DAY);
+        await store.claimEvent("old-2", T - DAY - 1);
+        await store.claimEvent("recent", T - 1000);
+        expect(await store.forgetEventClaims(T - DAY)).toBe(2);
+        expect(await store.forgetEventClaims(T - DAY)).toBe(0);
+        expect(await store.claimEvent("old-1", T)).toBe(true);
+        expect(await store.claimEvent("recent", T)).toBe(false);
       });
     });
 

@@ -20,7 +20,8 @@ describe("Discord when things are slow or fail", () => {
     const coreAnswers = new Promise<void>((resolve) => (letCoreAnswer = resolve));
     h = await startHarness({
       deferAfterMs: 50,
-      wrapBot: (bot) => ({ ...bot, handle: async (e) => (await coreAnswers, bot.handle(e)) }),
+      // The gateway path answers through handleOnce (the interaction id is claimed).
+      wrapBot: (bot) => ({ ...bot, handleOnce: async (id, e) => (await coreAnswers, bot.handleOnce(id, e)) }),
     });
     const created = await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
     expect(created).toEqual({ type: CALLBACK.deferredMessage, data: { flags: 64 } });

@@ -9,7 +9,18 @@ import { channel, createTestCore, person, T0, type TestCore } from "../helpers/c
 import { auditTypes } from "../helpers/faults-db.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
-import { blockActionsPayload, buttonsOf, interactiveBody, postSigned, startHarness as startSlack, type Harness as SlackHarness } from "../slack/harness.js";
+import {
+  blockActionsPayload,
+  buttonsOf,
+  interactiveBody,
+  nowSec,
+  postSigned,
+  sign,
+  slashBody,
+  startHarness as startSlack,
+  viewSubmissionPayload,
+  type Harness as SlackHarness,
+} from "../slack/harness.js";
 
 const SECRET = "faults-webhook-secret";
 const cleanups: Array<() => Promise<void>> = [];
@@ -47,6 +58,40 @@ describe("the same Slack interaction delivered twice", () => {
     const types = auditTypes(h.core.db.sqlite);
     expect(types.vote_cast).toBe(1);
     expect(types.vote_changed).toBeUndefined();
+  });
+
+  /** Slack's redelivery after a slow ack: the same body, signed again, with the retry headers. */
+  const retry = (body: string, contentType: string, attempt: number) =>
+    postSigned(h.url, body, contentType, { ...sign(body, nowSec()), "x-slack-retry-num": String(attempt), "x-slack-retry-reason": "http_timeout" });
+
+  it("answers a retried slash command once: one vote, one audit entry, one ephemeral answer", async () => {
+    h = await startSlack();
+    await h.slash("UMGR", "create payments 1.4.2 at in 2h");
+    const body = slashBody(h.fake, "UQA", "vote R-1 no-go flaky integration tests");
+    const first = await postSigned(h.url, body, "application/x-www-form-urlencoded");
+    const retries = [await retry(body, "application/x-www-form-urlencoded", 1), await retry(body, "application/x-www-form-urlencoded", 2)];
+    expect(first.status).toBe(200);
+    expect(first.text).toContain("NO-GO");
+    for (const r of retries) expect(r).toMatchObject({ status: 200, text: "" });
+    await h.core.bot.idle();
+    expect(auditTypes(h.core.db.sqlite).vote_cast).toBe(1);
+    expect(h.fake.callsTo("chat.postEphemeral")).toHaveLength(0);
+  });
+
+  it("records a retried no-go form once and tells the voter once", async () => {
+    h = await startSlack();
+    await h.slash("UMGR", "create payments 1.4.2 at in 2h");
+    const card = await h.fake.waitFor("chat.postMessage");
+    await h.press("UQA", card, "No-go");
+    const opened = await h.fake.waitFor("views.open");
+    const body = interactiveBody(viewSubmissionPayload(opened, "UQA", { reason: "error budget spent" }));
+    expect((await postSigned(h.url, body, "application/x-www-form-urlencoded")).status).toBe(200);
+    expect((await retry(body, "application/x-www-form-urlencoded", 1)).status).toBe(200);
+    await h.core.bot.idle();
+    expect(auditTypes(h.core.db.sqlite).vote_cast).toBe(1);
+    const told = h.fake.callsTo("chat.postEphemeral").filter((c) => c.params.user === "UQA");
+    expect(told).toHaveLength(1);
+    expect(String(told[0]!.params.text)).toContain("NO-GO");
   });
 
   it("keeps one vote and one audit entry when one person presses Go 20 times at once", async () => {

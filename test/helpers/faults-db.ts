@@ -15,9 +15,13 @@ export function auditTypes(sqlite: Database.Database): Record<string, number> {
   return Object.fromEntries(rows.map((r) => [r.type, r.n]));
 }
 
-/** Counts without the audit table's permission refusals. */
+/**
+ * Counts without what a refusal writes on purpose: the audit table's permission refusals,
+ * and the claim of the refused event's id (so a redelivery is not answered twice).
+ */
 export function countsBesidesRefusals(sqlite: Database.Database): Record<string, number> {
   const counts = tableCounts(sqlite);
+  delete counts.event_claims;
   const refused = auditTypes(sqlite).permission_refused ?? 0;
   return { ...counts, audit_events: (counts.audit_events ?? 0) - refused };
 }

@@ -26,6 +26,7 @@ const EVERY_VARIABLE = [
   "GONOGO_RETRO_WINDOW", "DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "WEBHOOK_SECRET", "GONOGO_API_TOKEN", "GONOGO_USER", "GONOGO_TERMINAL",
   "GONOGO_PUBLIC_URL", "GONOGO_WEB_SECRET", "GONOGO_WEB_TOKEN", "GONOGO_WEB_LINK_TTL",
   "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID", "DISCORD_API_URL",
+  "DISCORD_PUBLIC_KEY",
 ];
 
 describe("a blank variable means unset", () => {
@@ -142,6 +143,8 @@ describe("every configuration error", () => {
     { DISCORD_TOKEN: "x" },
     { DISCORD_APPLICATION_ID: "abc" },
     { DISCORD_GUILD_ID: "my server", DISCORD_TOKEN: "x", DISCORD_APPLICATION_ID: "123456" },
+    { DISCORD_PUBLIC_KEY: "not-a-key", DISCORD_TOKEN: "x", DISCORD_APPLICATION_ID: "123456" },
+    { DISCORD_PUBLIC_KEY: "ab".repeat(32) },
     { DATABASE_URL: "mysql://gonogo:hunter2@db.example.com/gonogo" },
     { GONOGO_PUBLIC_URL: "https://gonogo.example.com" },
     { GONOGO_PUBLIC_URL: "gonogo.example.com", GONOGO_WEB_SECRET: "w".repeat(40) },
@@ -185,5 +188,25 @@ describe("the web view's settings", () => {
       linkTtlMs: 12 * 3_600_000,
     });
     expect(loadConfig({ GONOGO_PUBLIC_URL: "https://g.example.com", GONOGO_WEB_SECRET: "w".repeat(40), GONOGO_WEB_LINK_TTL: "30m" }).web?.linkTtlMs).toBe(30 * 60_000);
+  });
+});
+
+describe("DISCORD_PUBLIC_KEY (the interactions endpoint)", () => {
+  const discord = { DISCORD_TOKEN: "x", DISCORD_APPLICATION_ID: "123456" };
+  const key = "9A".repeat(32);
+
+  it("turns on HTTP mode with the key as lower-case hex", () => {
+    expect(loadConfig({ ...discord, DISCORD_PUBLIC_KEY: key }).discord?.publicKey).toBe(key.toLowerCase());
+    expect(loadConfig(discord).discord?.publicKey).toBeUndefined();
+  });
+
+  it.each(["9a".repeat(31), "9a".repeat(33), "g".repeat(64), "base64+key/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="])("refuses %j and says it wants 64 hex characters from the portal", (value) => {
+    expect(problem({ ...discord, DISCORD_PUBLIC_KEY: value })).toBe(
+      `DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters from the Developer Portal (General Information → Public Key), not ${JSON.stringify(value)}.`,
+    );
+  });
+
+  it("needs the bot token beside it", () => {
+    expect(problem({ DISCORD_PUBLIC_KEY: key })).toBe("DISCORD_TOKEN is required with DISCORD_PUBLIC_KEY: gonogo sends cards with the bot token (Bot → Reset Token).");
   });
 });
