@@ -1,4 +1,4 @@
-import type { AuditEvent, Job, JobKind, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { AuditEvent, CardLease, Job, JobKind, WebhookDelivery, WebhookKind } from "../src/app/store.js";
 import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
 import type { auditEvents, jobs, releases, votes, webhookDeliveries } from "./schema.js";
@@ -34,6 +34,23 @@ export function toJob(r: typeof jobs.$inferSelect): Job {
 export function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDelivery {
   return { ...r, kind: r.kind as WebhookKind, status: r.status as WebhookDelivery["status"] };
 }
+
+/** A card_leases row as either driver returns it from raw SQL (PostgreSQL's bigints as strings). */
+export function toCardLease(r: Record<string, unknown>): CardLease {
+  const platform = String(r.platform);
+  return {
+    releaseId: `R-${Number(r.release_seq)}`,
+    ref: { platform, channel: { platform, key: String(r.channel_key), nativeId: String(r.channel_native_id) }, messageId: String(r.message_id) },
+    holder: r.holder === null || r.holder === undefined ? null : String(r.holder),
+    leaseUntil: Number(r.lease_until),
+    lastEditAt: Number(r.last_edit_at),
+    version: Number(r.version),
+    rendered: Number(r.rendered),
+  };
+}
+
+/** The card lease methods, one copy of their names for both dialects. */
+export type CardLeaseMethod = "markCardDirty" | "takeCardLease" | "settleCardLease" | "claimStaleCards" | "releaseCardLeases";
 
 /** The Store methods of the half no vote reads: durable jobs, retro answers, webhook deliveries, hook receipts. */
 export type JobMethod =

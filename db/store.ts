@@ -5,10 +5,11 @@ import type { MessageRef } from "../src/app/ports.js";
 import type { AuditEvent, NewRelease, Store } from "../src/app/store.js";
 import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
+import { createCardLeaseStatements } from "./card-leases.js";
 import { createJobStore } from "./job-store.js";
 import { seqOf, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
-import { auditEvents, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
+import { auditEvents, cardLeases, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
 
 type RoleBindingRow = typeof roleBindings.$inferSelect;
 
@@ -180,8 +181,11 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       db.delete(messageRefs)
         .where(and(eq(messageRefs.releaseSeq, seq), eq(messageRefs.platform, ref.platform), eq(messageRefs.channelKey, ref.channel.key), eq(messageRefs.messageId, ref.messageId)))
         .run();
+      // Its lease goes with it, or a sweep would keep taking up a card that no longer exists.
+      db.delete(cardLeases).where(and(eq(cardLeases.platform, ref.platform), eq(cardLeases.channelKey, ref.channel.key), eq(cardLeases.messageId, ref.messageId))).run();
     },
     ...createJobStore(handle),
+    ...createCardLeaseStatements(handle),
   };
   return serialiseTransactions(statements, sqlite, forgetAfterRollback);
 }

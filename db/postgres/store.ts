@@ -6,8 +6,9 @@ import type { Store } from "../../src/app/store.js";
 import { auditHash, GENESIS, linkProblem, type ChainReport } from "../audit-chain.js";
 import { seqOf, toEvent, toRelease, toVote } from "../rows.js";
 import type { PostgresHandle } from "./client.js";
+import { createPgCardLeaseStatements } from "./card-leases.js";
 import { createPgJobStatements } from "./job-store.js";
-import { auditChainHead, auditEvents, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
+import { auditChainHead, auditEvents, cardLeases, messageRefs, policies, releases, roleBindings, votes } from "./schema.js";
 import type * as schema from "./schema.js";
 
 /** The pool, or one transaction's connection: every statement below runs on either. */
@@ -156,8 +157,11 @@ export function createPgStatements(q: Queryable): Statements {
       await q
         .delete(messageRefs)
         .where(and(eq(messageRefs.releaseSeq, seqOf(releaseId)), eq(messageRefs.platform, ref.platform), eq(messageRefs.channelKey, ref.channel.key), eq(messageRefs.messageId, ref.messageId)));
+      // Its lease goes with it, or a sweep would keep taking up a card that no longer exists.
+      await q.delete(cardLeases).where(and(eq(cardLeases.platform, ref.platform), eq(cardLeases.channelKey, ref.channel.key), eq(cardLeases.messageId, ref.messageId)));
     },
     ...createPgJobStatements(q),
+    ...createPgCardLeaseStatements(q),
   };
 }
 
