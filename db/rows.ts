@@ -41,7 +41,7 @@ export function toCardLease(r: Record<string, unknown>): CardLease {
   return {
     releaseId: `R-${Number(r.release_seq)}`,
     ref: { platform, channel: { platform, key: String(r.channel_key), nativeId: String(r.channel_native_id) }, messageId: String(r.message_id) },
-    holder: r.holder === null || r.holder === undefined ? null : String(r.holder),
+    holder: typeof r.holder === "string" ? r.holder : null,
     leaseUntil: Number(r.lease_until),
     lastEditAt: Number(r.last_edit_at),
     version: Number(r.version),
