@@ -1,11 +1,11 @@
-import { userInfo } from "node:os";
+import { hostname, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { openStore } from "../db/open-store.js";
 import { createTerminalAdapter } from "../adapters/terminal/index.js";
 import { createBot } from "./app/bot.js";
 import type { Bot } from "./app/bot-api.js";
-import { systemClock, systemTimer, type Clock, type Logger, type Timer } from "./app/ports.js";
+import { sleep, systemClock, systemTimer, type Clock, type Logger, type Timer } from "./app/ports.js";
 import type { Store } from "./app/store.js";
 import type { Config } from "./config.js";
 import { registerHookRoutes } from "./http/hooks.js";
@@ -44,7 +44,8 @@ export interface RunningGonogo {
 /** Values that must never reach a log line, whatever library error carries them. */
 function secretsOf(config: Config): string[] {
   const databasePassword = config.databaseUrl && URL.canParse(config.databaseUrl) ? decodeURIComponent(new URL(config.databaseUrl).password) : undefined;
-  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.databaseUrl, databasePassword].filter(
+  const listenPassword = config.listenUrl && URL.canParse(config.listenUrl) ? decodeURIComponent(new URL(config.listenUrl).password) : undefined;
+  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.databaseUrl, databasePassword, config.listenUrl, listenPassword].filter(
     (s): s is string => Boolean(s),
   );
 }
@@ -63,11 +64,15 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const log = createLogger(level, secretsOf(config), io.writeLog);
   const db = await openStore(config);
   const store = db.store;
-  const metrics = createMetrics(store);
+  // Names this instance in metrics, logs and the card leases it holds.
+  const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
+  // Several instances may share a PostgreSQL database: they tell each other about new jobs and cards.
+  const cluster = db.startCluster ? await db.startCluster({ instanceId, listenUrl: config.listenUrl, log }) : undefined;
+  const metrics = createMetrics(store, { id: instanceId, database: db.dialect });
   // The one place real time enters: everything below reads this clock and waits on this timer.
   const clock = io.clock ?? systemClock;
   const timer = io.timer ?? systemTimer;
-  const bot = createBot({ store, config, log, telemetry: metrics.telemetry, clock, timer });
+  const bot = createBot({ store, config, log, telemetry: metrics.telemetry, clock, timer, cluster });
   const stops: Array<() => Promise<void>> = [];
 
   // One HTTP server on PORT for health, metrics, hooks and Slack's HTTP mode. A
@@ -75,12 +80,13 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const wantHttp = !useTerminal || io.portExplicit;
   const http = createHttpServer((err) => log.error({ err: String(err) }, "HTTP handler failed"));
   let ready = false;
+  let stopAsked = false;
   const connected: Record<string, boolean> = {};
   registerOpsRoutes(http, {
     bot,
     registry: metrics.registry,
     apiToken: config.apiToken,
-    readiness: { checks: () => ({ database: ready && db.isOpen(), ...connected }) },
+    readiness: { checks: () => ({ database: ready && db.isOpen(), ...connected }), stopping: () => stopAsked },
   });
   registerHookRoutes(http, { bot, secret: config.webhookSecret, log, clock });
   let port: number | null = null;
@@ -127,7 +133,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
 
   await bot.start();
   ready = true;
-  log.info({ database: db.where, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
+  log.info({ database: db.where, instance: instanceId, listening: cluster ? cluster.listening() : undefined, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
 
   const terminalDone = terminal ? terminal.run() : new Promise<void>(() => {});
 
@@ -140,9 +146,16 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     terminalDone,
     stop() {
       stopping ??= (async () => {
-        ready = false;
+        // /readyz answers 503 from now on; the rest is still served while the balancer notices.
+        stopAsked = true;
+        if (config.shutdownDrainMs > 0) await sleep(timer, config.shutdownDrainMs);
+        // Stop taking events (requests in flight finish), then finish the work they started:
+        // running jobs complete, card edits under way go out, and this instance's leases are
+        // let go, so another instance takes its cards and jobs over at once.
         for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err: String(err) }, "stopping failed"));
+        ready = false;
         await bot.stop();
+        await cluster?.close();
         await db.close();
         log.info({}, "gonogo stopped");
       })();

@@ -1,6 +1,7 @@
 import type { Bot } from "./bot-api.js";
 import { readCard } from "./card-reader.js";
 import { createCardSync } from "./card-sync.js";
+import type { Cluster } from "./cluster.js";
 import type { CoreConfig } from "./context.js";
 import { createDoor, newCtx } from "./door.js";
 import { createEffectRunner } from "./effect-runner.js";
@@ -17,6 +18,8 @@ export interface BotDeps {
   log?: Logger;
   fetch?: typeof fetch;
   telemetry?: Telemetry;
+  /** Set when several instances share the database (PostgreSQL): card leases and job wake-ups across them. */
+  cluster?: Cluster;
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
@@ -33,7 +36,8 @@ export function createBot(deps: BotDeps): Bot {
   const telemetry = deps.telemetry ?? noTelemetry;
   const surfaces = new Map<string, ChatSurface>();
 
-  const cards = createCardSync({ store, log, surfaces, telemetry, clock, timer, cardFor: (id) => readCard({ store, clock, config }, id) });
+  const cluster = deps.cluster;
+  const cards = createCardSync({ store, log, surfaces, telemetry, clock, timer, cluster, cardFor: (id) => readCard({ store, clock, config }, id) });
   const effects = createEffectRunner({ cards, telemetry, wake: () => jobs.wake() });
   const afterCommit = effects.afterCommit;
   const door = createDoor({ store, clock, config, log, telemetry, afterCommit });
@@ -46,6 +50,7 @@ export function createBot(deps: BotDeps): Bot {
     webhooks: { fetch: deps.fetch ?? fetch, secret: config.webhookSecret },
     ctxFor: (tx) => newCtx({ clock, config, log }, tx),
     afterCommit,
+    cluster,
   });
 
   /** Re-renders every live card from the stored state (a crash may have left one stale). */
@@ -68,11 +73,12 @@ export function createBot(deps: BotDeps): Bot {
     },
     async start() {
       await reconcileCards();
+      cards.start();
       await jobs.start();
     },
     async stop() {
       await jobs.stop();
-      await cards.idle();
+      await cards.stop();
     },
     runDueJobs: jobs.runDueJobs,
   };
