@@ -24,10 +24,10 @@ export interface OpenedStore {
  * (any number of instances may share it), else the SQLite file at `databasePath` (one process).
  * The PostgreSQL driver is loaded only when it is used.
  */
-export async function openStore(config: { databaseUrl: string | undefined; databasePath: string }): Promise<OpenedStore> {
+export async function openStore(config: { databaseUrl: string | undefined; databasePath: string }, instanceId?: string): Promise<OpenedStore> {
   if (config.databaseUrl) {
     const [{ openPostgres }, { createPostgresStore }] = await Promise.all([import("./postgres/client.js"), import("./postgres/store.js")]);
-    const handle = await openPostgres(config.databaseUrl);
+    const handle = await openPostgres(config.databaseUrl, instanceId ? { applicationName: `gonogo-${instanceId}` } : {});
     let open = true;
     return {
       store: createPostgresStore(handle),

@@ -62,10 +62,10 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   // In a terminal session info lines would interleave with the chat; show them only when asked.
   const level = io.logLevelExplicit || !useTerminal ? config.logLevel : "warn";
   const log = createLogger(level, secretsOf(config), io.writeLog);
-  const db = await openStore(config);
-  const store = db.store;
-  // Names this instance in metrics, logs and the card leases it holds.
+  // Names this instance in metrics, logs, the card leases it holds and its database connections.
   const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
+  const db = await openStore(config, instanceId);
+  const store = db.store;
   // Several instances may share a PostgreSQL database: they tell each other about new jobs and cards.
   const cluster = db.startCluster ? await db.startCluster({ instanceId, listenUrl: config.listenUrl, log }) : undefined;
   const metrics = createMetrics(store, { id: instanceId, database: db.dialect });

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createFakeSlack, type FakeCall, type FakeSlack } from "../../fakes/slack-api.js";
 import { startGonogo, type RunningGonogo } from "../helpers/faults-program.js";
 import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
-import { startRoundRobinProxy, type RoundRobinProxy } from "../helpers/round-robin-proxy.js";
+import { startRoundRobinProxy, type RoundRobinProxy } from "../../fakes/round-robin-proxy.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
 import { viewSubmissionPayload } from "../slack/harness.js";
 import { BOT_TOKEN, blockActionsPayload, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../slack/harness.js";
