@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +19,7 @@ export interface ClusterSide {
   p99Ms: number;
   non200: number;
   votesLost: number;
-  /** Presses acknowledged per second when 1,200 arrive at once (acked / slowest ack). */
+  /** Votes stored per second during the storm: stored / time from its start to the last one's commit (its ceiling when the app falls behind). */
   votesPerSec: number;
 }
 
@@ -55,24 +56,34 @@ async function until<T>(what: string, ms: number, check: () => Promise<T | undef
 
 async function createCard(front: string, fake: FakeSlack, text: string, releaseId: string): Promise<FakeCall> {
   const answer = await postSigned(front, slashBody(fake, "UMGR", text), FORM);
-  if (answer.status !== 200) throw new Error(`create answered ${answer.status}: ${answer.text}`);
+  if (answer.status !== 200) throw new Error(`create answered ${answer.status}: ${answer.text} (Bolt answers 404 to a command not acknowledged within 3 s: the app was still working off a storm)`);
   return fake.waitFor("chat.postMessage", (c) => !c.params.thread_ts && visibleText(c).includes(releaseId), 20_000);
 }
 
-/** The same storms against one front: 50 to warm up, 600 in one second (latency), 1,200 at once (throughput). */
-async function storms(front: string, fake: FakeSlack, card: FakeCall, presses: number, spreadMs: number, stored: () => Promise<Set<string>>, instances: number): Promise<ClusterSide> {
+/** The same storm against one front: 50 presses to warm up, then `presses` within `spreadMs`. */
+/** How many of the storm's votes were stored and when the last was taken (its `at`), from the app's own database. */
+type StormVotes = () => Promise<{ n: number; lastAt: number }>;
+
+async function storms(front: string, fake: FakeSlack, card: FakeCall, presses: number, spreadMs: number, stored: () => Promise<Set<string>>, stormVotes: StormVotes, instances: number): Promise<ClusterSide> {
   await storm(front, pressBodies(fake, card, "UW", 50), 250);
+  const started = Date.now();
   const run = await storm(front, pressBodies(fake, card, "US", presses), spreadMs);
-  const burst = await storm(front, pressBodies(fake, card, "UB", 1_200), 0);
-  const acked = [...run.statuses.map((s, i) => (s === 200 ? userId("US", i) : "")), ...burst.statuses.map((s, i) => (s === 200 ? userId("UB", i) : ""))].filter(Boolean);
+  // Counted from the database, not from the acks: an overloaded app may still commit a vote whose ack came too late.
+  const taken = await until("the storm's votes to settle", 60_000, async () => {
+    const a = await stormVotes();
+    await sleep(1_000);
+    const b = await stormVotes();
+    return a.n === b.n ? b : undefined;
+  });
+  const acked = run.statuses.map((s, i) => (s === 200 ? userId("US", i) : "")).filter(Boolean);
   const have = await stored();
   return {
     instances,
     p50Ms: round(percentile(run.latencies, 50)),
     p99Ms: round(percentile(run.latencies, 99)),
-    non200: run.statuses.filter((s) => s !== 200).length + burst.statuses.filter((s) => s !== 200).length,
+    non200: run.statuses.filter((s) => s !== 200).length,
     votesLost: acked.filter((u) => !have.has(`slack:${TEAM}:${u}`)).length,
-    votesPerSec: round(burst.statuses.filter((s) => s === 200).length / (Math.max(...burst.latencies) / 1000), 0),
+    votesPerSec: round(taken.n / (Math.max(1, taken.lastAt - started) / 1000), 0),
   };
 }
 
@@ -108,7 +119,16 @@ export async function benchCluster(presses = 600, spreadMs = 1_000): Promise<Clu
     const soloFront = await startRoundRobinProxy(() => [solo.port]);
     proxies.push(soloFront);
     const soloCard = await createCard(soloFront.url, soloFake, "create payments 1.0.0 at in 2h", "R-1");
-    const single = await storms(soloFront.url, soloFake, soloCard, presses, spreadMs, () => Promise.resolve(storedVoters(dbPath)), 1);
+    const soloVotes: StormVotes = () => {
+      const db = new Database(dbPath, { readonly: true });
+      try {
+        const row = db.prepare<[], { n: number; lastAt: number | null }>("SELECT count(*) AS n, max(at) AS lastAt FROM votes WHERE voter LIKE '%:US%'").get()!;
+        return Promise.resolve({ n: row.n, lastAt: row.lastAt ?? 0 });
+      } finally {
+        db.close();
+      }
+    };
+    const single = await storms(soloFront.url, soloFake, soloCard, presses, spreadMs, () => Promise.resolve(storedVoters(dbPath)), soloVotes, 1);
     await solo.stop();
 
     // Three on PostgreSQL.
@@ -121,12 +141,16 @@ export async function benchCluster(presses = 600, spreadMs = 1_000): Promise<Clu
     proxies.push(front);
     const voters = async () => new Set((await sql.query<{ voter: string }>("SELECT voter FROM votes")).rows.map((r) => r.voter));
     const card = await createCard(front.url, fake, "create payments 1.0.0 at in 2h", "R-1");
-    const cluster = await storms(front.url, fake, card, presses, spreadMs, voters, 3);
+    const clusterVotes: StormVotes = async () => {
+      const row = (await sql.query<{ n: string; last: string | null }>("SELECT count(*) AS n, max(at) AS last FROM votes WHERE voter LIKE '%:US%'")).rows[0]!;
+      return { n: Number(row.n), lastAt: Number(row.last ?? 0) };
+    };
+    const cluster = await storms(front.url, fake, card, presses, spreadMs, voters, clusterVotes, 3);
 
-    // A card's lease holder dies mid-storm: how long until another instance edits the card?
+    // A card's lease holder dies mid-storm (a gentler one, 50 presses a second): how long until another instance edits the card?
     const card2 = await createCard(front.url, fake, "create web 2.0.0 at in 2h", "R-2");
     const ts = messageTs(card2);
-    const running = storm(front.url, pressBodies(fake, card2, "UK", 600), 4_000);
+    const running = storm(front.url, pressBodies(fake, card2, "UK", 300), 6_000);
     const holder = await until("a lease on R-2's card", 10_000, async () => (await sql.query<{ holder: string | null }>("SELECT holder FROM card_leases WHERE message_id = $1", [ts])).rows[0]?.holder ?? undefined);
     const victim = three[Number(holder.slice(1)) - 1]!;
     const killedAt = Date.now();
