@@ -46,10 +46,10 @@ export function createJobRunner(deps: JobRunnerDeps) {
   let running = false;
   let stopped = true;
   const inFlight = new Set<Promise<unknown>>();
-  /** Jobs claimed here that failed: still leased to this runner until the lease ends, or until stop() lets them go. */
-  const failed = new Map<number, Job>();
+  /** Jobs claimed here that failed, with when their lease ends: this runner's until then, or until stop() lets them go. */
+  const failed = new Map<number, { job: Job; leaseUntil: number }>();
 
-  async function runOne(job: Job): Promise<void> {
+  async function runOne(job: Job, leaseUntil: number): Promise<void> {
     failed.delete(job.id);
     try {
       const ctx =
@@ -64,7 +64,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       afterCommit(ctx);
     } catch (err) {
       // The lease expires and the job comes back: a crash here never loses it.
-      failed.set(job.id, job);
+      failed.set(job.id, { job, leaseUntil });
       log.error({ err: describe(err), jobId: job.id, kind: job.kind }, "job failed; it will be retried when its lease expires");
     }
   }
@@ -73,10 +73,11 @@ export function createJobRunner(deps: JobRunnerDeps) {
   async function runDueJobs(): Promise<number> {
     let count = 0;
     for (;;) {
-      const due = await store.claimDueJobs(clock.now(), JOB_LEASE_MS, 100);
+      const claimedAt = clock.now();
+      const due = await store.claimDueJobs(claimedAt, JOB_LEASE_MS, 100);
       if (!due.length) break;
       count += due.length;
-      await Promise.all(due.map((job) => runOne(job)));
+      await Promise.all(due.map((job) => runOne(job, claimedAt + JOB_LEASE_MS)));
     }
     return count;
   }
@@ -157,8 +158,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
       tick?.cancel();
       tick = null;
       while (inFlight.size) await Promise.allSettled([...inFlight]);
-      // Jobs that failed here would wait out their lease: hand them to the next runner now.
-      for (const job of failed.values()) await store.retryJob(job.id, job.dueAt).catch((err: unknown) => log.error({ err: describe(err), jobId: job.id }, "letting go of a failed job's lease failed; it comes back when the lease ends"));
+      // Jobs that failed here would wait out their lease: hand them to the next runner now
+      // (only while the lease is still ours: an ended one may be another runner's by now).
+      for (const { job } of [...failed.values()].filter((f) => f.leaseUntil > clock.now())) await store.retryJob(job.id, job.dueAt).catch((err: unknown) => log.error({ err: describe(err), jobId: job.id }, "letting go of a failed job's lease failed; it comes back when the lease ends"));
       failed.clear();
       if (deps.cluster) deps.cluster.publish({ type: "jobs" });
     },
