@@ -57,6 +57,7 @@ export type JobMethod =
   | "upsertJob"
   | "cancelJobs"
   | "claimDueJobs"
+  | "renewJobLease"
   | "completeJob"
   | "retryJob"
   | "nextJobDueAt"

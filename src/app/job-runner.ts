@@ -24,10 +24,13 @@ export interface JobRunnerDeps {
 }
 
 /**
- * A job whose runner died comes back to any runner after this long. Longer than any one
- * job runs (a webhook call gives up after 10 s), so a live runner never loses its job.
+ * A job whose runner died comes back to any runner after this long (another instance takes
+ * it over within this and a timer's delay). A live runner renews the lease every
+ * JOB_RENEW_MS while it works on the job, so a slow one (a webhook call may take 10 s,
+ * a transaction may queue behind a storm) never loses it.
  */
-export const JOB_LEASE_MS = 15_000;
+export const JOB_LEASE_MS = 10_000;
+const JOB_RENEW_MS = 3_000;
 /** Reminders this late at start-up were missed while offline: collapse them into one note. */
 const MISSED_AFTER_MS = 60_000;
 /** The safety net beside the armed timer, for a timer lost to a clock jump or a sleeping host. */
@@ -49,8 +52,16 @@ export function createJobRunner(deps: JobRunnerDeps) {
   /** Jobs claimed here that failed, with when their lease ends: this runner's until then, or until stop() lets them go. */
   const failed = new Map<number, { job: Job; leaseUntil: number }>();
 
-  async function runOne(job: Job, leaseUntil: number): Promise<void> {
+  async function runOne(job: Job, claimedUntil: number): Promise<void> {
     failed.delete(job.id);
+    let leaseUntil = claimedUntil;
+    const renewal = timer.every(JOB_RENEW_MS, () => {
+      const now = clock.now();
+      store.renewJobLease(job.id, now, JOB_LEASE_MS).then(
+        (renewed) => void (renewed && (leaseUntil = now + JOB_LEASE_MS)),
+        (err: unknown) => log.warn({ err: describe(err), jobId: job.id }, "renewing a job's lease failed; trying again in a few seconds"),
+      );
+    });
     try {
       const ctx =
         job.kind === "webhook"
@@ -66,6 +77,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
       // The lease expires and the job comes back: a crash here never loses it.
       failed.set(job.id, { job, leaseUntil });
       log.error({ err: describe(err), jobId: job.id, kind: job.kind }, "job failed; it will be retried when its lease expires");
+    } finally {
+      renewal.cancel();
     }
   }
 

@@ -160,6 +160,12 @@ export interface Store {
    * A leased job that is not completed comes back after the lease expires.
    */
   claimDueJobs(now: number, leaseMs: number, limit: number): Promise<Job[]>;
+  /**
+   * A runner still working on a job it claimed extends the lease to `now + leaseMs`, so a
+   * short lease (a quick takeover when it dies) never ends under a slow job. False when the
+   * lease had already ended or the job is done: it may be another runner's by now.
+   */
+  renewJobLease(id: number, now: number, leaseMs: number): Promise<boolean>;
   completeJob(id: number, now: number): Promise<void>;
   retryJob(id: number, dueAt: number): Promise<void>;
   nextJobDueAt(): Promise<number | null>;

@@ -498,6 +498,20 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.listPendingJobs("R-1")).map((j) => j.id)).toEqual([first!.id]);
       });
 
+      it("renews a lease only while it lasts and the job is not done: a runner that fell behind cannot take a job back", async () => {
+        await store.upsertJob(job("R-1", "t0", T, "t0"));
+        const [first] = await store.claimDueJobs(T, LEASE, 10);
+        expect(await store.renewJobLease(first!.id, T + LEASE - 1, LEASE)).toBe(true);
+        // Renewed: not claimable at the first lease's end, only at the renewed one's.
+        expect(await store.claimDueJobs(T + LEASE + 1, LEASE, 10)).toEqual([]);
+        expect(await store.nextJobDueAt()).toBe(T + 2 * LEASE - 1);
+        expect(await store.renewJobLease(first!.id, T + 2 * LEASE - 1, LEASE)).toBe(false);
+        const [again] = await store.claimDueJobs(T + 2 * LEASE - 1, LEASE, 10);
+        expect(again).toMatchObject({ id: first!.id, attempts: 2 });
+        await store.completeJob(first!.id, T + 2 * LEASE);
+        expect(await store.renewJobLease(first!.id, T + 2 * LEASE, LEASE)).toBe(false);
+      });
+
       it("never gives the same job to two claims running at once", async () => {
         for (let i = 0; i < 10; i++) await store.upsertJob(job(`R-${i + 1}`, "t0", T + i, "t0"));
         const claims = await Promise.all([store.claimDueJobs(T + 100, LEASE, 4), store.claimDueJobs(T + 100, LEASE, 4), store.claimDueJobs(T + 100, LEASE, 4)]);
