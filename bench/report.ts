@@ -1,3 +1,4 @@
+import type { ClusterBench } from "./cluster.js";
 import type { CoreThroughput } from "./core-throughput.js";
 import type { DiscordStorm } from "./discord-storm.js";
 import type { Growth } from "./growth.js";
@@ -56,6 +57,16 @@ export function reportRows(r: Record<string, unknown>): Row[] {
     rows.push({ measurement: "scheduler: one idle pass p50 / p99", gonogo: `${s.passP50Ms} / ${s.passP99Ms} ms`, baseline: "–", goal: "–", met: "–" });
     rows.push({ measurement: "scheduler: start-up to ready (open+start / spawn)", gonogo: `${s.openToReadyMs} / ${s.spawnToReadyMs} ms`, baseline: `empty node process ${s.bareSpawnToReadyMs} ms`, goal: "< 1,500 ms", met: yes(s.openToReadyMs < 1500) });
     rows.push({ measurement: "scheduler: RSS after start / at end", gonogo: `${s.rssAfterStartMb} / ${s.rssMb} MB (heap ${s.heapUsedMb})`, baseline: `empty node process ${s.bareRssMb} MB`, goal: "< 150 MB", met: yes(s.rssMb < 150) });
+  }
+  const c = r.cluster as ClusterBench | undefined;
+  if (c && "skipped" in c) rows.push({ measurement: "cluster", gonogo: `skipped: ${c.skipped}`, baseline: "–", goal: "–", met: "–" });
+  else if (c) {
+    rows.push({ measurement: `cluster: ack p50 / p99, ${c.presses} presses in ${c.spreadMs} ms through a round-robin front (ms)`, gonogo: `3 on PostgreSQL ${c.cluster.p50Ms} / ${c.cluster.p99Ms}`, baseline: `1 on SQLite ${c.single.p50Ms} / ${c.single.p99Ms}`, goal: "p99 ≤ 2× single", met: yes(c.p99Ratio <= 2) });
+    rows.push({ measurement: "cluster: p99 ratio (p50 ratio)", gonogo: `${c.p99Ratio}× (${c.p50Ratio}×)`, baseline: "1×", goal: "≤ 2×", met: yes(c.p99Ratio <= 2) });
+    rows.push({ measurement: "cluster: votes stored per second during the storm", gonogo: `${c.cluster.votesPerSec}`, baseline: `single ${c.single.votesPerSec}`, goal: "–", met: "–" });
+    rows.push({ measurement: "cluster: votes lost / non-2xx", gonogo: `${c.cluster.votesLost} / ${c.cluster.non200}`, baseline: `${c.single.votesLost} / ${c.single.non200}`, goal: "0", met: yes(c.cluster.votesLost === 0 && c.single.votesLost === 0) });
+    rows.push({ measurement: "cluster: SIGKILL of a card's lease holder → next card edit", gonogo: `${c.cardTakeoverMs} ms (true tally: ${c.cardEndedTrue ? "yes" : "NO"})`, baseline: "–", goal: "≤ 15,000 ms", met: yes(c.cardTakeoverMs <= 15_000 && c.cardEndedTrue) });
+    rows.push({ measurement: "cluster: SIGKILL of a reminder's claimant → reminder posted", gonogo: `${c.orphanedReminderMs} ms`, baseline: "–", goal: "≤ 15,000 ms", met: yes(c.orphanedReminderMs <= 15_000) });
   }
   return rows;
 }

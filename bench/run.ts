@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { arch, cpus, platform } from "node:os";
 import { parseArgs } from "node:util";
+import { benchCluster } from "./cluster.js";
 import { benchCoreThroughput } from "./core-throughput.js";
 import { benchDiscordStorm } from "./discord-storm.js";
 import { benchGrowth } from "./growth.js";
@@ -9,7 +10,7 @@ import { benchSlackStorm } from "./slack-storm.js";
 import { benchSustained } from "./sustained.js";
 import { printReport } from "./report.js";
 
-const BENCHMARKS = ["core", "slack", "discord", "sustained", "growth", "scheduler"] as const;
+const BENCHMARKS = ["core", "slack", "discord", "sustained", "growth", "scheduler", "cluster"] as const;
 type BenchName = (typeof BENCHMARKS)[number];
 
 const HELP = `Usage: npm run bench -- [benchmark…] [options]
@@ -24,6 +25,10 @@ Options:
   --growth-releases <n>     releases seeded for the growth benchmark (default 100000)
   --growth-voters <n>       voters on the release of the growth benchmark (default 5000)
   --no-write                print the table only; leave bench/results.json alone
+
+The cluster benchmark needs a PostgreSQL server whose user may create databases:
+BENCH_DATABASE_URL (default CI_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres);
+without one it is skipped with a line saying so.
   -h, --help                show this help
 `;
 
@@ -104,6 +109,7 @@ async function main(opts: Options): Promise<void> {
   await step("sustained", () => benchSustained({ seconds: opts.sustainedSeconds, rate: opts.sustainedRate }));
   await step("growth", () => benchGrowth({ auditRows: opts.growthAudit, releases: opts.growthReleases, voters: opts.growthVoters }));
   await step("scheduler", () => benchSchedulerScale());
+  await step("cluster", () => benchCluster());
   const totalSec = Math.round((performance.now() - started) / 1000);
   console.log("");
   printReport(results);

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt } from "drizzle-orm";
 import type { JobKind, RetroAnswer } from "../src/app/store.js";
 import { toDelivery, toJob, type JobMethod } from "./rows.js";
 import type { SyncStore } from "./serialised-store.js";
@@ -37,6 +37,13 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
       return (claimStmt.all(now + leaseMs, now, now, limit) as Array<Record<string, unknown>>).map((r) =>
         toJob({ id: r.id as number, releaseId: r.release_id as string, kind: r.kind as string, key: r.key as string, dueAt: r.due_at as number, payload: r.payload as string, attempts: r.attempts as number, leaseUntil: r.lease_until as number, doneAt: null }),
       );
+    },
+    renewJobLease(id, now, leaseMs) {
+      return db
+        .update(jobs)
+        .set({ leaseUntil: now + leaseMs })
+        .where(and(eq(jobs.id, id), isNull(jobs.doneAt), gt(jobs.leaseUntil, now)))
+        .run().changes > 0;
     },
     completeJob(id, now) {
       db.update(jobs).set({ doneAt: now, leaseUntil: null }).where(eq(jobs.id, id)).run();

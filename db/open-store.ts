@@ -1,4 +1,6 @@
+import type { Logger } from "../src/app/ports.js";
 import type { Store } from "../src/app/store.js";
+import type { PgCluster } from "./postgres/notify.js";
 import { openDatabase } from "./client.js";
 import { createSqliteStore } from "./store.js";
 
@@ -7,6 +9,11 @@ export interface OpenedStore {
   /** Where the data lives, for log lines: the SQLite file, or the PostgreSQL server without its password. */
   where: string;
   dialect: "sqlite" | "postgres";
+  /**
+   * PostgreSQL only (null on SQLite, one process): starts the signals between instances
+   * that share the database, LISTEN on `listenUrl` (null: polling only).
+   */
+  startCluster: ((options: { instanceId: string; listenUrl: string | null; log: Logger }) => Promise<PgCluster>) | null;
   /** Whether the database is still open (readiness). */
   isOpen(): boolean;
   close(): Promise<void>;
@@ -17,15 +24,19 @@ export interface OpenedStore {
  * (any number of instances may share it), else the SQLite file at `databasePath` (one process).
  * The PostgreSQL driver is loaded only when it is used.
  */
-export async function openStore(config: { databaseUrl: string | undefined; databasePath: string }): Promise<OpenedStore> {
+export async function openStore(config: { databaseUrl: string | undefined; databasePath: string }, instanceId?: string): Promise<OpenedStore> {
   if (config.databaseUrl) {
     const [{ openPostgres }, { createPostgresStore }] = await Promise.all([import("./postgres/client.js"), import("./postgres/store.js")]);
-    const handle = await openPostgres(config.databaseUrl);
+    const handle = await openPostgres(config.databaseUrl, instanceId ? { applicationName: `gonogo-${instanceId}` } : {});
     let open = true;
     return {
       store: createPostgresStore(handle),
       where: handle.where,
       dialect: "postgres",
+      async startCluster(options) {
+        const { startPgCluster } = await import("./postgres/notify.js");
+        return startPgCluster({ pool: handle.pool, ...options });
+      },
       isOpen: () => open,
       async close() {
         if (!open) return;
@@ -39,6 +50,7 @@ export async function openStore(config: { databaseUrl: string | undefined; datab
     store: createSqliteStore(handle),
     where: handle.path,
     dialect: "sqlite",
+    startCluster: null,
     isOpen: () => handle.sqlite.open,
     close: () => Promise.resolve(handle.close()),
   };

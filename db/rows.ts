@@ -1,5 +1,5 @@
 import type { Criterion, CriterionSource, CriterionStatus } from "../src/domain/criteria.js";
-import type { AuditEvent, Job, JobKind, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { AuditEvent, CardLease, Job, JobKind, WebhookDelivery, WebhookKind } from "../src/app/store.js";
 import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
 import type { auditEvents, jobs, releaseCriteria, releases, votes, webhookDeliveries } from "./schema.js";
@@ -45,11 +45,29 @@ export function toDelivery(r: typeof webhookDeliveries.$inferSelect): WebhookDel
   return { ...r, kind: r.kind as WebhookKind, status: r.status as WebhookDelivery["status"] };
 }
 
+/** A card_leases row as either driver returns it from raw SQL (PostgreSQL's bigints as strings). */
+export function toCardLease(r: Record<string, unknown>): CardLease {
+  const platform = String(r.platform);
+  return {
+    releaseId: `R-${Number(r.release_seq)}`,
+    ref: { platform, channel: { platform, key: String(r.channel_key), nativeId: String(r.channel_native_id) }, messageId: String(r.message_id) },
+    holder: typeof r.holder === "string" ? r.holder : null,
+    leaseUntil: Number(r.lease_until),
+    lastEditAt: Number(r.last_edit_at),
+    version: Number(r.version),
+    rendered: Number(r.rendered),
+  };
+}
+
+/** The card lease methods, one copy of their names for both dialects. */
+export type CardLeaseMethod = "markCardDirty" | "takeCardLease" | "settleCardLease" | "claimStaleCards" | "releaseCardLeases";
+
 /** The Store methods of the half no vote reads: durable jobs, retro answers, webhook deliveries, hook receipts. */
 export type JobMethod =
   | "upsertJob"
   | "cancelJobs"
   | "claimDueJobs"
+  | "renewJobLease"
   | "completeJob"
   | "retryJob"
   | "nextJobDueAt"

@@ -254,3 +254,27 @@ export const freezeOverrides = sqliteTable("freeze_overrides", {
   freeze: text("freeze").notNull(),
   at: integer("at").notNull(),
 });
+/**
+ * Card leases, one row per posted card message: with several instances on one database
+ * (PostgreSQL), the holder alone edits that message until `lease_until`; `version` counts
+ * committed changes and `rendered` the newest one the card shows, so any instance can mark
+ * the card out of date and the holder (or whoever takes the lease next) re-renders it;
+ * `last_edit_at` keeps the platform's edit spacing across the cluster. A single process on
+ * SQLite keeps this in memory and never writes these rows.
+ */
+export const cardLeases = sqliteTable(
+  "card_leases",
+  {
+    platform: text("platform").notNull(),
+    channelKey: text("channel_key").notNull(),
+    messageId: text("message_id").notNull(),
+    releaseSeq: integer("release_seq").notNull().references(() => releases.seq, { onDelete: "cascade" }),
+    channelNativeId: text("channel_native_id").notNull(),
+    holder: text("holder"),
+    leaseUntil: integer("lease_until").notNull().default(0),
+    lastEditAt: integer("last_edit_at").notNull().default(0),
+    version: integer("version").notNull().default(0),
+    rendered: integer("rendered").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.channelKey, t.messageId] })],
+);

@@ -5,11 +5,12 @@ import type { MessageRef } from "../src/app/ports.js";
 import type { AuditEvent, NewRelease, Store } from "../src/app/store.js";
 import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
+import { createCardLeaseStatements } from "./card-leases.js";
 import { createGuardStore } from "./guard-store.js";
 import { createJobStore } from "./job-store.js";
 import { criterionColumns, seqOf, toCriterion, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
-import { auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
+import { auditEvents, cardLeases, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
 
 type RoleBindingRow = typeof roleBindings.$inferSelect;
 
@@ -197,6 +198,8 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
       db.delete(messageRefs)
         .where(and(eq(messageRefs.releaseSeq, seq), eq(messageRefs.platform, ref.platform), eq(messageRefs.channelKey, ref.channel.key), eq(messageRefs.messageId, ref.messageId)))
         .run();
+      // Its lease goes with it, or a sweep would keep taking up a card that no longer exists.
+      db.delete(cardLeases).where(and(eq(cardLeases.platform, ref.platform), eq(cardLeases.channelKey, ref.channel.key), eq(cardLeases.messageId, ref.messageId))).run();
     },
     claimEvent(id, at) {
       return claimEventStmt.run(id, at).changes > 0;
@@ -206,6 +209,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
     ...createJobStore(handle),
     ...createGuardStore(handle),
+    ...createCardLeaseStatements(handle),
   };
   return serialiseTransactions(statements, sqlite, forgetAfterRollback);
 }

@@ -92,6 +92,14 @@ const matching = (pattern: RegExp, what: string) => (value: string) => (pattern.
 const VARIABLES = {
   DATABASE_PATH: withDefault("./data/gonogo.db", text),
   DATABASE_URL: optional(postgresUrl),
+  // A direct (session-mode) connection for LISTEN when DATABASE_URL goes through a transaction-mode pooler; `off` polls instead.
+  DATABASE_LISTEN_URL: optional((v) =>
+    v === "off" || (URL.canParse(v) && ["postgres:", "postgresql:"].includes(new URL(v).protocol))
+      ? v
+      : refuse("must be a postgres:// URL of a direct (session-mode) connection to the same database as DATABASE_URL, or off to poll instead of LISTEN."),
+  ),
+  GONOGO_INSTANCE_ID: optional(matching(/^[A-Za-z0-9._:-]{1,64}$/, "a short name for this instance (up to 64 letters, digits, dots, colons, dashes or underscores)")),
+  GONOGO_SHUTDOWN_DRAIN: withDefault(0, duration),
   PORT: withDefault(3000, wholeNumber(WHOLE_NUMBER_RANGES.port)),
   HOST: withDefault("0.0.0.0", text),
   LOG_LEVEL: withDefault("info", oneOf(["debug", "info", "warn", "error", "silent"])),
@@ -136,6 +144,12 @@ export interface Config {
   databasePath: string;
   /** PostgreSQL instead of the SQLite file at databasePath (several instances may share it). */
   databaseUrl: string | undefined;
+  /** Where LISTEN connects (PostgreSQL): DATABASE_LISTEN_URL, else DATABASE_URL; null when `off` (polling only). */
+  listenUrl: string | null;
+  /** Names this instance in metrics, logs and card leases: GONOGO_INSTANCE_ID, else host name and process id. */
+  instanceId: string | undefined;
+  /** After SIGTERM, how long /readyz answers 503 while everything else is still served, so a balancer stops sending first. */
+  shutdownDrainMs: number;
   port: number;
   host: string;
   logLevel: Env["LOG_LEVEL"];
@@ -233,6 +247,9 @@ function fromEnv(e: Env): Config {
   return {
     databasePath: e.DATABASE_PATH,
     databaseUrl: e.DATABASE_URL,
+    listenUrl: e.DATABASE_LISTEN_URL === "off" ? null : (e.DATABASE_LISTEN_URL ?? e.DATABASE_URL ?? null),
+    instanceId: e.GONOGO_INSTANCE_ID,
+    shutdownDrainMs: e.GONOGO_SHUTDOWN_DRAIN,
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,

@@ -1,11 +1,11 @@
-import { userInfo } from "node:os";
+import { hostname, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { openStore } from "../db/open-store.js";
 import { createTerminalAdapter } from "../adapters/terminal/index.js";
 import { createBot } from "./app/bot.js";
 import type { Bot } from "./app/bot-api.js";
-import { systemClock, systemTimer, type Clock, type Logger, type Timer } from "./app/ports.js";
+import { sleep, systemClock, systemTimer, type Clock, type Logger, type Timer } from "./app/ports.js";
 import type { Store } from "./app/store.js";
 import type { Config } from "./config.js";
 import { registerHookRoutes } from "./http/hooks.js";
@@ -45,7 +45,8 @@ export interface RunningGonogo {
 /** Values that must never reach a log line, whatever library error carries them. */
 function secretsOf(config: Config): string[] {
   const databasePassword = config.databaseUrl && URL.canParse(config.databaseUrl) ? decodeURIComponent(new URL(config.databaseUrl).password) : undefined;
-  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.web?.secret, config.web?.token, config.databaseUrl, databasePassword].filter(
+  const listenPassword = config.listenUrl && URL.canParse(config.listenUrl) ? decodeURIComponent(new URL(config.listenUrl).password) : undefined;
+  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.web?.secret, config.web?.token, config.databaseUrl, databasePassword, config.listenUrl, listenPassword].filter(
     (s): s is string => Boolean(s),
   );
 }
@@ -62,13 +63,17 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   // In a terminal session info lines would interleave with the chat; show them only when asked.
   const level = io.logLevelExplicit || !useTerminal ? config.logLevel : "warn";
   const log = createLogger(level, secretsOf(config), io.writeLog);
-  const db = await openStore(config);
+  // Names this instance in metrics, logs, the card leases it holds and its database connections.
+  const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
+  const db = await openStore(config, instanceId);
   const store = db.store;
-  const metrics = createMetrics(store);
+  // Several instances may share a PostgreSQL database: they tell each other about new jobs and cards.
+  const cluster = db.startCluster ? await db.startCluster({ instanceId, listenUrl: config.listenUrl, log }) : undefined;
+  const metrics = createMetrics(store, { id: instanceId, database: db.dialect });
   // The one place real time enters: everything below reads this clock and waits on this timer.
   const clock = io.clock ?? systemClock;
   const timer = io.timer ?? systemTimer;
-  const bot = createBot({ store, config, log, telemetry: metrics.telemetry, clock, timer });
+  const bot = createBot({ store, config, log, telemetry: metrics.telemetry, clock, timer, cluster });
   const stops: Array<() => Promise<void>> = [];
 
   // One HTTP server on PORT for health, metrics, hooks, the web view, Slack's HTTP mode and Discord's
@@ -77,12 +82,13 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const wantHttp = !useTerminal || io.portExplicit || Boolean(config.web) || Boolean(config.discord?.publicKey);
   const http = createHttpServer((err) => log.error({ err: String(err) }, "HTTP handler failed"));
   let ready = false;
+  let stopAsked = false;
   const connected: Record<string, boolean> = {};
   registerOpsRoutes(http, {
     bot,
     registry: metrics.registry,
     apiToken: config.apiToken,
-    readiness: { checks: () => ({ database: ready && db.isOpen(), ...connected }) },
+    readiness: { checks: () => ({ database: ready && db.isOpen(), ...connected }), stopping: () => stopAsked },
   });
   registerHookRoutes(http, { bot, secret: config.webhookSecret, log, clock });
   if (config.web) registerWebRoutes(http, { bot, web: config.web, defaultZone: config.timezone, clock, timer, log });
@@ -130,7 +136,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
 
   await bot.start();
   ready = true;
-  log.info({ database: db.where, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
+  log.info({ database: db.where, instance: instanceId, listening: cluster ? cluster.listening() : undefined, terminal: useTerminal, slack: Boolean(config.slack), discord: Boolean(config.discord) }, "gonogo started");
 
   const terminalDone = terminal ? terminal.run() : new Promise<void>(() => {});
 
@@ -143,9 +149,16 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     terminalDone,
     stop() {
       stopping ??= (async () => {
-        ready = false;
+        // /readyz answers 503 from now on; the rest is still served while the balancer notices.
+        stopAsked = true;
+        if (config.shutdownDrainMs > 0) await sleep(timer, config.shutdownDrainMs);
+        // Stop taking events (requests in flight finish), then finish the work they started:
+        // running jobs complete, card edits under way go out, and this instance's leases are
+        // let go, so another instance takes its cards and jobs over at once.
         for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.error({ err: String(err) }, "stopping failed"));
+        ready = false;
         await bot.stop();
+        await cluster?.close();
         await db.close();
         log.info({}, "gonogo stopped");
       })();

@@ -68,9 +68,10 @@ export async function migratePostgres(pool: pg.Pool): Promise<void> {
  * migrations. Tables live in the `public` schema (drizzle-kit writes it into the
  * generated foreign keys). Fails with a sentence naming the server when it does not answer.
  */
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<PostgresHandle> {
+export async function openPostgres(url: string, options: { max?: number; applicationName?: string } = {}): Promise<PostgresHandle> {
   const where = redactUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, keepAlive: true });
+  // application_name shows which instance holds a connection (pg_stat_activity), with several sharing the database.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, keepAlive: true, ...(options.applicationName ? { application_name: options.applicationName.slice(0, 63) } : {}) });
   // A connection that breaks while idle (a server restart, a failover) is dropped by the
   // pool and the next query opens a new one; without a listener the process would exit.
   pool.on("error", () => {});

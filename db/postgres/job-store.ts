@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { toDelivery, toJob, type JobMethod } from "../rows.js";
 import { hookReceipts, jobs, retroAnswers, webhookDeliveries } from "./schema.js";
 import type { Queryable, Statements } from "./store.js";
@@ -38,6 +38,9 @@ export function createPgJobStatements(q: Queryable): JobStatements {
         .returning();
       // RETURNING has no order of its own: earliest due first, as the claim chose them.
       return rows.sort((a, b) => a.dueAt - b.dueAt || a.id - b.id).map(toJob);
+    },
+    async renewJobLease(id, now, leaseMs) {
+      return ((await q.update(jobs).set({ leaseUntil: now + leaseMs }).where(and(eq(jobs.id, id), isNull(jobs.doneAt), gt(jobs.leaseUntil, now)))).rowCount ?? 0) > 0;
     },
     async completeJob(id, now) {
       await q.update(jobs).set({ doneAt: now, leaseUntil: null }).where(eq(jobs.id, id));

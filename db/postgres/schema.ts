@@ -263,3 +263,20 @@ export const freezeOverrides = pgTable("freeze_overrides", {
   freeze: text("freeze").notNull(),
   at: ms("at").notNull(),
 });
+/** Card leases: see db/schema.ts. Written only when several instances share the database. */
+export const cardLeases = pgTable(
+  "card_leases",
+  {
+    platform: text("platform").notNull(),
+    channelKey: text("channel_key").notNull(),
+    messageId: text("message_id").notNull(),
+    releaseSeq: integer("release_seq").notNull().references(() => releases.seq, { onDelete: "cascade" }),
+    channelNativeId: text("channel_native_id").notNull(),
+    holder: text("holder"),
+    leaseUntil: ms("lease_until").notNull().default(0),
+    lastEditAt: ms("last_edit_at").notNull().default(0),
+    version: integer("version").notNull().default(0),
+    rendered: integer("rendered").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.channelKey, t.messageId] })],
+);

@@ -6,9 +6,10 @@ import type { Store } from "../../src/app/store.js";
 import { auditHash, GENESIS, linkProblem, type ChainReport } from "../audit-chain.js";
 import { criterionColumns, seqOf, toCriterion, toEvent, toRelease, toVote } from "../rows.js";
 import type { PostgresHandle } from "./client.js";
+import { createPgCardLeaseStatements } from "./card-leases.js";
 import { createPgGuardStatements } from "./guard-store.js";
 import { createPgJobStatements } from "./job-store.js";
-import { auditChainHead, auditEvents, eventClaims, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
+import { auditChainHead, auditEvents, cardLeases, eventClaims, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
 import type * as schema from "./schema.js";
 
 /** The pool, or one transaction's connection: every statement below runs on either. */
@@ -169,6 +170,8 @@ export function createPgStatements(q: Queryable): Statements {
       await q
         .delete(messageRefs)
         .where(and(eq(messageRefs.releaseSeq, seqOf(releaseId)), eq(messageRefs.platform, ref.platform), eq(messageRefs.channelKey, ref.channel.key), eq(messageRefs.messageId, ref.messageId)));
+      // Its lease goes with it, or a sweep would keep taking up a card that no longer exists.
+      await q.delete(cardLeases).where(and(eq(cardLeases.platform, ref.platform), eq(cardLeases.channelKey, ref.channel.key), eq(cardLeases.messageId, ref.messageId)));
     },
     async claimEvent(id, at) {
       return ((await q.insert(eventClaims).values({ id, at }).onConflictDoNothing()).rowCount ?? 0) > 0;
@@ -178,6 +181,7 @@ export function createPgStatements(q: Queryable): Statements {
     },
     ...createPgJobStatements(q),
     ...createPgGuardStatements(q),
+    ...createPgCardLeaseStatements(q),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Bot } from "./bot-api.js";
 import { readCard } from "./card-reader.js";
 import { createCardSync } from "./card-sync.js";
+import type { Cluster } from "./cluster.js";
 import type { CoreConfig } from "./context.js";
 import { createDoor, newCtx } from "./door.js";
 import { createEffectRunner } from "./effect-runner.js";
@@ -20,6 +21,8 @@ export interface BotDeps {
   log?: Logger;
   fetch?: typeof fetch;
   telemetry?: Telemetry;
+  /** Set when several instances share the database (PostgreSQL): card leases and job wake-ups across them. */
+  cluster?: Cluster;
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
@@ -36,7 +39,8 @@ export function createBot(deps: BotDeps): Bot {
   const telemetry = deps.telemetry ?? noTelemetry;
   const surfaces = new Map<string, ChatSurface>();
 
-  const cards = createCardSync({ store, log, surfaces, telemetry, clock, timer, cardFor: (id) => readCard({ store, clock, config }, id) });
+  const cluster = deps.cluster;
+  const cards = createCardSync({ store, log, surfaces, telemetry, clock, timer, cluster, cardFor: (id) => readCard({ store, clock, config }, id) });
   const changes = createReleaseChanges((err) => log.error({ err: String(err) }, "a release-change listener failed"));
   const effects = createEffectRunner({ cards, telemetry, wake: () => jobs.wake(), changes });
   const afterCommit = effects.afterCommit;
@@ -50,6 +54,7 @@ export function createBot(deps: BotDeps): Bot {
     webhooks: { fetch: deps.fetch ?? fetch, secret: config.webhookSecret },
     ctxFor: (tx) => newCtx({ clock, config, log }, tx),
     afterCommit,
+    cluster,
   });
 
   let pruning: TimerHandle | null = null;
@@ -78,6 +83,7 @@ export function createBot(deps: BotDeps): Bot {
     },
     async start() {
       await reconcileCards();
+      cards.start();
       await jobs.start();
       pruning ??= startClaimPruning({ store, clock, timer, log });
     },
@@ -85,7 +91,7 @@ export function createBot(deps: BotDeps): Bot {
       pruning?.cancel();
       pruning = null;
       await jobs.stop();
-      await cards.idle();
+      await cards.stop();
     },
     runDueJobs: jobs.runDueJobs,
   };

@@ -3,6 +3,7 @@ import { relative } from "../domain/time.js";
 import { describe } from "./card-sync.js";
 import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import { runJob } from "./due-jobs.js";
+import type { Cluster } from "./cluster.js";
 import type { Clock, Logger, Telemetry, Timer, TimerHandle } from "./ports.js";
 import type { Job, Store } from "./store.js";
 import { deliverWebhookJob, type WebhookDeliveryDeps } from "./webhook-delivery.js";
@@ -18,10 +19,18 @@ export interface JobRunnerDeps {
   ctxFor: (tx: Store) => Ctx;
   /** Runs a committed job's effects (the effect runner). */
   afterCommit: (ctx: Ctx) => void;
+  /** Several instances on one database: a job planned here re-arms their timers too, and theirs ours. */
+  cluster?: Cluster;
 }
 
-/** A job whose runner died comes back to any runner after this long. */
-const LEASE_MS = 60_000;
+/**
+ * A job whose runner died comes back to any runner after this long (another instance takes
+ * it over within this and a timer's delay). A live runner renews the lease every
+ * JOB_RENEW_MS while it works on the job, so a slow one (a webhook call may take 10 s,
+ * a transaction may queue behind a storm) never loses it.
+ */
+export const JOB_LEASE_MS = 10_000;
+const JOB_RENEW_MS = 3_000;
 /** Reminders this late at start-up were missed while offline: collapse them into one note. */
 const MISSED_AFTER_MS = 60_000;
 /** The safety net beside the armed timer, for a timer lost to a clock jump or a sleeping host. */
@@ -40,8 +49,19 @@ export function createJobRunner(deps: JobRunnerDeps) {
   let running = false;
   let stopped = true;
   const inFlight = new Set<Promise<unknown>>();
+  /** Jobs claimed here that failed, with when their lease ends: this runner's until then, or until stop() lets them go. */
+  const failed = new Map<number, { job: Job; leaseUntil: number }>();
 
-  async function runOne(job: Job): Promise<void> {
+  async function runOne(job: Job, claimedUntil: number): Promise<void> {
+    failed.delete(job.id);
+    let leaseUntil = claimedUntil;
+    const renewal = timer.every(JOB_RENEW_MS, () => {
+      const now = clock.now();
+      store.renewJobLease(job.id, now, JOB_LEASE_MS).then(
+        (renewed) => void (renewed && (leaseUntil = now + JOB_LEASE_MS)),
+        (err: unknown) => log.warn({ err: describe(err), jobId: job.id }, "renewing a job's lease failed; trying again in a few seconds"),
+      );
+    });
     try {
       const ctx =
         job.kind === "webhook"
@@ -55,7 +75,10 @@ export function createJobRunner(deps: JobRunnerDeps) {
       afterCommit(ctx);
     } catch (err) {
       // The lease expires and the job comes back: a crash here never loses it.
+      failed.set(job.id, { job, leaseUntil });
       log.error({ err: describe(err), jobId: job.id, kind: job.kind }, "job failed; it will be retried when its lease expires");
+    } finally {
+      renewal.cancel();
     }
   }
 
@@ -63,10 +86,11 @@ export function createJobRunner(deps: JobRunnerDeps) {
   async function runDueJobs(): Promise<number> {
     let count = 0;
     for (;;) {
-      const due = await store.claimDueJobs(clock.now(), LEASE_MS, 100);
+      const claimedAt = clock.now();
+      const due = await store.claimDueJobs(claimedAt, JOB_LEASE_MS, 100);
       if (!due.length) break;
       count += due.length;
-      await Promise.all(due.map((job) => runOne(job)));
+      await Promise.all(due.map((job) => runOne(job, claimedAt + JOB_LEASE_MS)));
     }
     return count;
   }
@@ -123,10 +147,18 @@ export function createJobRunner(deps: JobRunnerDeps) {
     }
   }
 
+  // Another instance planned or moved a job: it may be due before the one armed here.
+  deps.cluster?.subscribe((signal) => {
+    if (signal.type === "jobs") void wake();
+  });
+
   return {
     runDueJobs,
-    /** A use case planned or moved a job: re-arm the timer. */
-    wake: () => void wake(),
+    /** A use case planned or moved a job: re-arm the timer, here and on the other instances. */
+    wake: () => {
+      void wake();
+      deps.cluster?.publish({ type: "jobs" });
+    },
     async start(): Promise<void> {
       stopped = false;
       await catchUp();
@@ -139,6 +171,11 @@ export function createJobRunner(deps: JobRunnerDeps) {
       tick?.cancel();
       tick = null;
       while (inFlight.size) await Promise.allSettled([...inFlight]);
+      // Jobs that failed here would wait out their lease: hand them to the next runner now
+      // (only while the lease is still ours: an ended one may be another runner's by now).
+      for (const { job } of [...failed.values()].filter((f) => f.leaseUntil > clock.now())) await store.retryJob(job.id, job.dueAt).catch((err: unknown) => log.error({ err: describe(err), jobId: job.id }, "letting go of a failed job's lease failed; it comes back when the lease ends"));
+      failed.clear();
+      if (deps.cluster) deps.cluster.publish({ type: "jobs" });
     },
     async idle(): Promise<void> {
       while (inFlight.size) await Promise.allSettled([...inFlight]);

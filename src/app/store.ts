@@ -36,6 +36,22 @@ export interface Job {
   attempts: number;
 }
 
+/**
+ * The lease on one posted card message, for several instances on one database: only the
+ * holder edits the message until `leaseUntil`. Every committed change bumps `version`; the
+ * card shows `rendered`, so it is out of date while `version > rendered`, whoever holds it.
+ */
+export interface CardLease {
+  releaseId: string;
+  ref: MessageRef;
+  holder: string | null;
+  leaseUntil: number;
+  /** When the message was last edited, by any instance: the platform's spacing counts from here. */
+  lastEditAt: number;
+  version: number;
+  rendered: number;
+}
+
 export interface RetroAnswer {
   releaseId: string;
   author: UserId;
@@ -136,6 +152,25 @@ export interface Store extends GuardStore {
   /** Forgets the copy of the card at `ref` (it was deleted in chat). */
   removeMessageRef(releaseId: string, ref: MessageRef): Promise<void>;
 
+  /**
+   * Card leases (only when several instances share the database; one process keeps this in
+   * memory). Marks the card at `ref` out of date (`version + 1`) and gives its lease to
+   * `holder` when nobody holds it, the lease ended, or `holder` has it already.
+   */
+  markCardDirty(releaseId: string, ref: MessageRef, holder: string, now: number, leaseMs: number): Promise<CardLease>;
+  /** Takes or renews the lease for `holder` (free, ended or its own); null when another holder has it or there is no row. */
+  takeCardLease(ref: MessageRef, holder: string, now: number, leaseMs: number): Promise<CardLease | null>;
+  /**
+   * After the holder sent the card showing `rendered` (and edited it at `editedAt`, or null
+   * when it gave up): records both, and lets the lease go when nothing newer came in,
+   * else renews it. Null when `holder` no longer holds it.
+   */
+  settleCardLease(ref: MessageRef, holder: string, now: number, leaseMs: number, rendered: number, editedAt: number | null): Promise<CardLease | null>;
+  /** Takes the leases of out-of-date cards that nobody holds or whose lease ended (their holder died or left). */
+  claimStaleCards(holder: string, now: number, leaseMs: number, limit: number): Promise<CardLease[]>;
+  /** Lets go of every lease `holder` has (it is shutting down); returns how many. */
+  releaseCardLeases(holder: string): Promise<number>;
+
   /** Inserts or replaces (same release + key) a job that is not done yet. */
   upsertJob(job: Omit<Job, "id" | "attempts">): Promise<void>;
   cancelJobs(releaseId: string, kinds: JobKind[]): Promise<number>;
@@ -144,6 +179,12 @@ export interface Store extends GuardStore {
    * A leased job that is not completed comes back after the lease expires.
    */
   claimDueJobs(now: number, leaseMs: number, limit: number): Promise<Job[]>;
+  /**
+   * A runner still working on a job it claimed extends the lease to `now + leaseMs`, so a
+   * short lease (a quick takeover when it dies) never ends under a slow job. False when the
+   * lease had already ended or the job is done: it may be another runner's by now.
+   */
+  renewJobLease(id: number, now: number, leaseMs: number): Promise<boolean>;
   completeJob(id: number, now: number): Promise<void>;
   retryJob(id: number, dueAt: number): Promise<void>;
   nextJobDueAt(): Promise<number | null>;

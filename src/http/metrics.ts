@@ -4,10 +4,17 @@ import type { Store } from "../app/store.js";
 import { RELEASE_STATES } from "../domain/release.js";
 
 /** Prometheus metrics: counters fed by the core's Telemetry port, gauges read from the store at scrape time. */
-export function createMetrics(store: Store) {
+export function createMetrics(store: Store, instance: { id: string; database: string } = { id: "gonogo", database: "sqlite" }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "gonogo_" });
   const reg = { registers: [registry] };
+
+  // Which instance answered this scrape: with several behind one balancer, each one's
+  // counters are its own (join on this to tell them apart, or sum them for the cluster).
+  new Gauge({ name: "gonogo_instance_info", help: "This gonogo instance (GONOGO_INSTANCE_ID, else host name and process id) and its database", labelNames: ["gonogo_instance", "database"], ...reg }).set(
+    { gonogo_instance: instance.id, database: instance.database },
+    1,
+  );
 
   new Gauge({
     name: "gonogo_releases",

@@ -7,6 +7,8 @@ import type { HttpServer } from "./server.js";
 export interface Readiness {
   /** Each check by name: the database, and every configured chat adapter. */
   checks(): Record<string, boolean>;
+  /** True from the moment a shutdown begins (SIGTERM): not ready, whatever the checks say, so a balancer sends new work elsewhere. */
+  stopping?(): boolean;
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {
@@ -25,6 +27,7 @@ export function registerOpsRoutes(http: HttpServer, opts: { bot: Bot; registry: 
   });
   http.route("GET", "/readyz", (_req, res) => {
     const checks = readiness.checks();
+    if (readiness.stopping?.()) return sendJson(res, 503, { ready: false, stopping: true, checks });
     const ready = Object.values(checks).every(Boolean);
     sendJson(res, ready ? 200 : 503, { ready, checks });
   });

@@ -43,8 +43,15 @@ export function createHttpServer(onError: (err: unknown) => void): HttpServer {
     },
     close() {
       return new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+        // No new connections; requests in flight finish (a vote being committed is still
+        // answered) and idle keep-alive connections close now. Whatever is still open after
+        // a few seconds is cut, so a stuck client cannot hold a shutdown.
+        const cut = setTimeout(() => server.closeAllConnections(), 5_000);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
       });
     },
   };

@@ -442,6 +442,60 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe("card leases (several instances on one database)", () => {
+      const LEASE = 5_000;
+      const CARD = ref(CHANNEL, "1700000000.000100");
+      beforeEach(async () => {
+        await store.insertRelease(newRelease());
+        await store.addMessageRef("R-1", CARD);
+      });
+
+      it("the first instance to mark a card out of date takes its lease; a mark by another while it is held only counts", async () => {
+        const a = await store.markCardDirty("R-1", CARD, "A", T, LEASE);
+        expect(a).toEqual({ releaseId: "R-1", ref: CARD, holder: "A", leaseUntil: T + LEASE, lastEditAt: 0, version: 1, rendered: 0 });
+        const b = await store.markCardDirty("R-1", CARD, "B", T + 10, LEASE);
+        expect(b).toMatchObject({ holder: "A", leaseUntil: T + LEASE, version: 2 });
+        expect(await store.takeCardLease(CARD, "B", T + 20, LEASE)).toBeNull();
+        expect(await store.takeCardLease(CARD, "A", T + 20, LEASE)).toMatchObject({ holder: "A", leaseUntil: T + 20 + LEASE, version: 2 });
+      });
+
+      it("the holder lets go only when its edit shows the newest version, and the edit time is kept for the next holder", async () => {
+        await store.markCardDirty("R-1", CARD, "A", T, LEASE);
+        await store.markCardDirty("R-1", CARD, "B", T + 1, LEASE);
+        // A rendered version 1, but B's change (version 2) came in meanwhile: A keeps the lease.
+        expect(await store.settleCardLease(CARD, "A", T + 100, LEASE, 1, T + 100)).toMatchObject({ holder: "A", leaseUntil: T + 100 + LEASE, lastEditAt: T + 100, rendered: 1, version: 2 });
+        expect(await store.settleCardLease(CARD, "A", T + 1200, LEASE, 2, T + 1200)).toMatchObject({ holder: null, lastEditAt: T + 1200, rendered: 2, version: 2 });
+        // Free now: the next mark, from anyone, takes it and sees when the card was last edited.
+        expect(await store.markCardDirty("R-1", CARD, "B", T + 1300, LEASE)).toMatchObject({ holder: "B", lastEditAt: T + 1200, version: 3, rendered: 2 });
+        expect(await store.settleCardLease(CARD, "A", T + 1400, LEASE, 3, T + 1400)).toBeNull();
+      });
+
+      it("a card whose holder died is taken over once the lease ends, by one instance only, and only while out of date", async () => {
+        await store.markCardDirty("R-1", CARD, "A", T, LEASE);
+        expect(await store.claimStaleCards("B", T + LEASE - 1, LEASE, 10)).toEqual([]);
+        const [taken, ...more] = await store.claimStaleCards("B", T + LEASE, LEASE, 10);
+        expect(more).toEqual([]);
+        expect(taken).toMatchObject({ releaseId: "R-1", ref: CARD, holder: "B", leaseUntil: T + 2 * LEASE, version: 1 });
+        expect(await store.claimStaleCards("C", T + LEASE, LEASE, 10)).toEqual([]);
+        await store.settleCardLease(CARD, "B", T + LEASE + 5, LEASE, 1, T + LEASE + 5);
+        expect(await store.claimStaleCards("C", T + 10 * LEASE, LEASE, 10)).toEqual([]);
+      });
+
+      it("an instance shutting down lets go of its leases at once: an out-of-date card is free to claim before its lease would end", async () => {
+        await store.markCardDirty("R-1", CARD, "A", T, LEASE);
+        expect(await store.releaseCardLeases("A")).toBe(1);
+        expect(await store.releaseCardLeases("A")).toBe(0);
+        expect(await store.claimStaleCards("B", T + 1, LEASE, 10)).toMatchObject([{ holder: "B", version: 1, rendered: 0 }]);
+      });
+
+      it("a card deleted in chat loses its lease too", async () => {
+        await store.markCardDirty("R-1", CARD, "A", T, LEASE);
+        await store.removeMessageRef("R-1", CARD);
+        expect(await store.claimStaleCards("B", T + 2 * LEASE, LEASE, 10)).toEqual([]);
+        expect(await store.takeCardLease(CARD, "A", T, LEASE)).toBeNull();
+      });
+    });
+
     describe("jobs", () => {
       const LEASE = 60_000;
 
@@ -508,6 +562,20 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(again).toEqual({ ...first, attempts: 2 });
         // Still pending (leased, not done) while nobody completes it.
         expect((await store.listPendingJobs("R-1")).map((j) => j.id)).toEqual([first!.id]);
+      });
+
+      it("renews a lease only while it lasts and the job is not done: a runner that fell behind cannot take a job back", async () => {
+        await store.upsertJob(job("R-1", "t0", T, "t0"));
+        const [first] = await store.claimDueJobs(T, LEASE, 10);
+        expect(await store.renewJobLease(first!.id, T + LEASE - 1, LEASE)).toBe(true);
+        // Renewed: not claimable at the first lease's end, only at the renewed one's.
+        expect(await store.claimDueJobs(T + LEASE + 1, LEASE, 10)).toEqual([]);
+        expect(await store.nextJobDueAt()).toBe(T + 2 * LEASE - 1);
+        expect(await store.renewJobLease(first!.id, T + 2 * LEASE - 1, LEASE)).toBe(false);
+        const [again] = await store.claimDueJobs(T + 2 * LEASE - 1, LEASE, 10);
+        expect(again).toMatchObject({ id: first!.id, attempts: 2 });
+        await store.completeJob(first!.id, T + 2 * LEASE);
+        expect(await store.renewJobLease(first!.id, T + 2 * LEASE, LEASE)).toBe(false);
       });
 
       it("never gives the same job to two claims running at once", async () => {

@@ -33,4 +33,38 @@ describe("shutdown", () => {
     // SQLite removes the WAL file when the last connection closes cleanly.
     expect(existsSync(`${db}-wal`)).toBe(false);
   }, 20_000);
+
+  it("answers /readyz with 503 from the moment SIGTERM arrives, while still serving, so a balancer moves traffic before it stops", async () => {
+    dir = mkdtempSync(join(tmpdir(), "gonogo-stop-"));
+    const child = spawn(process.execPath, PROGRAM_ARGS, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", DATABASE_PATH: join(dir, "g.db"), PORT: "0", HOST: "127.0.0.1", GONOGO_TERMINAL: "off", LOG_LEVEL: "info", GONOGO_SHUTDOWN_DRAIN: "3s", GONOGO_INSTANCE_ID: "web-1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    const port = await new Promise<number>((ok) =>
+      child.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString();
+        const found = /"port":(\d+)/.exec(stderr)?.[1];
+        if (found && stderr.includes("gonogo started")) ok(Number(found));
+      }),
+    );
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('gonogo_instance_info{gonogo_instance="web-1",database="sqlite"} 1');
+    const code = new Promise<number | null>((ok) => child.on("close", ok));
+    const signalled = Date.now();
+    child.kill("SIGTERM");
+    // Poll until the signal has landed: the first 503 must come long before the drain ends.
+    let ready: Response;
+    do ready = await fetch(`${base}/readyz`);
+    while (ready.status === 200 && Date.now() - signalled < 2_000);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ready: false, stopping: true });
+    expect(Date.now() - signalled).toBeLessThan(2_000);
+    // Alive and serving meanwhile: only readiness says "send work elsewhere".
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await code).toBe(0);
+    expect(stderr).toContain("gonogo stopped");
+  }, 20_000);
 });

@@ -1,0 +1,151 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
+import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
+import { createPostgresStore } from "../../db/postgres/store.js";
+import { createBot } from "../../src/app/bot.js";
+import type { Bot } from "../../src/app/bot-api.js";
+import { CARD_LEASE_MS } from "../../src/app/card-sync.js";
+import type { ChatSurface, Logger } from "../../src/app/ports.js";
+import type { CardView } from "../../src/app/views.js";
+import { channel, createFakeTime, defaultCoreConfig, person, T0, type FakeTime } from "../helpers/core.js";
+import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+
+/** Polls until `check` holds, or fails after `ms`: LISTEN/NOTIFY and the pool are real, so their answers take real time. */
+async function until(what: string, check: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+interface Edit {
+  by: string;
+  card: CardView;
+  at: number;
+}
+
+/** One chat channel both instances post to: every edit is recorded with who sent it and when (by its clock). */
+function sharedChannel() {
+  const edits: Edit[] = [];
+  let seq = 0;
+  const entered: Record<string, number> = {};
+  const gates: Record<string, Promise<void> | undefined> = {};
+  const surfaceFor = (by: string, clock: FakeTime): ChatSurface => ({
+    platform: "terminal",
+    minUpdateIntervalMs: 1_000,
+    postCard: () => Promise.resolve({ messageId: String(++seq) }),
+    async updateCard(_ref, card) {
+      entered[by] = (entered[by] ?? 0) + 1;
+      await gates[by];
+      edits.push({ by, card, at: clock.now() });
+    },
+    postNotice: () => Promise.resolve(),
+  });
+  /** Holds `by`'s card edits until the returned function is called (never, for an instance that "dies"). */
+  const hold = (by: string) => {
+    let open!: () => void;
+    gates[by] = new Promise<void>((r) => (open = r));
+    return () => {
+      gates[by] = undefined;
+      open();
+    };
+  };
+  const goShown = () => edits.at(-1)?.card.tally.go ?? 0;
+  return { edits, entered, surfaceFor, hold, goShown };
+}
+
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across instances" : `card leases across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
+  let databases: TestDatabases;
+  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle; stopped: boolean }> = [];
+  beforeAll(() => {
+    databases = createTestDatabases(TEST_DATABASE_URL!);
+  });
+  afterAll(() => databases.dropAll(), 60_000);
+  afterEach(async () => {
+    for (const i of open.splice(0)) {
+      if (!i.stopped) await Promise.race([i.bot.stop(), new Promise((r) => setTimeout(r, 500))]);
+      await i.cluster.close();
+      await i.handle.close();
+    }
+  });
+
+  /** Two instances on one fresh database, each with its own clock (so one can stand still, as a dead one does). */
+  async function twoInstances() {
+    const url = await databases.fresh();
+    const chat = sharedChannel();
+    const start = async (name: string) => {
+      const handle = await openPostgres(url, { max: 4 });
+      const cluster = await startPgCluster({ pool: handle.pool, listenUrl: url, instanceId: name, log: silent });
+      const clock = createFakeTime(T0);
+      clock.fastForward();
+      const bot = createBot({ store: createPostgresStore(handle), config: defaultCoreConfig, clock, timer: clock.timer, log: silent, cluster });
+      bot.attachSurface(chat.surfaceFor(name, clock));
+      await bot.start();
+      const instance = { bot, cluster, handle, stopped: false, clock, name };
+      open.push(instance);
+      return instance;
+    };
+    const a = await start("A");
+    const b = await start("B");
+    const say = (on: Bot, who: string, text: string) => on.handle({ kind: "command", actor: person(who), channel, text });
+    await say(a.bot, "alice", "create payments 1.4.2");
+    return { a, b, chat, say };
+  }
+
+  it("a vote taken by B shows on the card while A holds its lease: A re-renders it, B never edits it, one edit a second", async () => {
+    const { a, b, chat, say } = await twoInstances();
+    const release = chat.hold("A");
+    await say(a.bot, "alice", "vote R-1 go");
+    await until("A to start its edit", () => chat.entered.A === 1);
+    await say(b.bot, "bob", "vote R-1 go");
+    // B has marked the card out of date (after its commit, as an effect) and left it to A.
+    await b.bot.idle();
+    expect(chat.entered.B).toBeUndefined();
+    release();
+    await until("the card to show both votes", () => chat.goShown() === 2);
+    await b.bot.idle();
+    expect(chat.edits.map((e) => e.by)).toEqual(["A", "A"]);
+    expect(chat.edits[1]!.at - chat.edits[0]!.at).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it("when A dies holding the lease, B takes the card over once the lease ends and shows the true tally", async () => {
+    const { a, b, chat, say } = await twoInstances();
+    chat.hold("A"); // never released: A's edit hangs for good, as a dead instance's would
+    await say(a.bot, "alice", "vote R-1 go");
+    await until("A to start its edit", () => chat.entered.A === 1);
+    await say(b.bot, "bob", "vote R-1 go");
+    await b.bot.idle();
+    expect(chat.edits).toEqual([]);
+    // B's sweep finds nothing while A's lease lasts…
+    b.clock.advance(CARD_LEASE_MS - 1_000);
+    await b.bot.idle();
+    expect(chat.edits).toEqual([]);
+    // …and takes the card once it has ended.
+    b.clock.advance(2_000);
+    await until("B to show both votes", () => chat.goShown() === 2);
+    expect(chat.edits.map((e) => e.by)).toEqual(["B"]);
+    a.stopped = true; // its edit never ends: nothing to wait for
+  });
+
+  it("an instance that stops lets go of its leases and another carries on at once, without waiting for them to end", async () => {
+    const { a, b, chat, say } = await twoInstances();
+    const release = chat.hold("A");
+    await say(a.bot, "alice", "vote R-1 go");
+    await until("A to start its edit", () => chat.entered.A === 1);
+    await say(b.bot, "bob", "vote R-1 go");
+    await b.bot.idle();
+    const stopping = a.bot.stop();
+    release();
+    await stopping;
+    a.stopped = true;
+    // B's clock has not moved: no lease ended, the hand-over came from A's goodbye (NOTIFY, then B's sweep).
+    await until("B to show both votes", () => chat.goShown() === 2);
+    expect(chat.edits.map((e) => [e.by, e.card.tally.go])).toEqual([
+      ["A", 1],
+      ["B", 2],
+    ]);
+  });
+});

@@ -1,0 +1,73 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
+import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
+import { createPostgresStore } from "../../db/postgres/store.js";
+import { createBot } from "../../src/app/bot.js";
+import type { Bot } from "../../src/app/bot-api.js";
+import { noTelemetry, systemTimer, type Logger, type Timer } from "../../src/app/ports.js";
+import { channel, defaultCoreConfig, person } from "../helpers/core.js";
+import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+
+/*
+ * Real time on purpose: what is measured is how late a job runs on an instance that did
+ * not plan it, which is the database's signal plus the real timer it re-arms.
+ */
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "job wake-ups across instances" : `job wake-ups across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
+  let databases: TestDatabases;
+  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle }> = [];
+  beforeAll(() => {
+    databases = createTestDatabases(TEST_DATABASE_URL!);
+  });
+  afterAll(() => databases.dropAll(), 60_000);
+  afterEach(async () => {
+    for (const i of open.splice(0)) {
+      await i.bot.stop();
+      await i.cluster.close();
+      await i.handle.close();
+    }
+  });
+
+  /** `runner` runs jobs; `planner` only takes commands (its runner never starts), so only a signal can tell the runner. */
+  async function pair(listen: boolean, runnerTimer: Timer = systemTimer) {
+    const url = await databases.fresh();
+    const lags: number[] = [];
+    const make = async (name: string) => {
+      const handle = await openPostgres(url, { max: 4 });
+      const cluster = await startPgCluster({ pool: handle.pool, listenUrl: listen ? url : null, instanceId: name, log: silent });
+      const telemetry = { ...noTelemetry, jobLag: (kind: string, seconds: number) => void (kind === "t0" && lags.push(seconds)) };
+      const runs = name === "runner";
+      const bot = createBot({ store: createPostgresStore(handle), config: defaultCoreConfig, log: silent, cluster, timer: runs ? runnerTimer : systemTimer, telemetry: runs ? telemetry : noTelemetry });
+      open.push({ bot, cluster, handle });
+      return bot;
+    };
+    const runner = await make("runner");
+    await runner.start();
+    const planner = await make("planner");
+    return { runner, planner, lags };
+  }
+
+  const until = async (check: () => boolean, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it("a T-0 planned on one instance runs on another within milliseconds of its time (LISTEN re-arms its timer)", async () => {
+    // The runner's one-second poll is switched off: only the signal can tell it about the job.
+    const { planner, lags } = await pair(true, { ...systemTimer, every: () => ({ cancel() {} }) });
+    await planner.handle({ kind: "command", actor: person("alice"), channel, text: "create api 2.0.0 at in 3s" });
+    await until(() => lags.length > 0, 6_000);
+    expect(lags).toHaveLength(1);
+    // The goal is under 50 ms; the bound leaves room for a loaded test machine (the T-0's own transaction counts too).
+    expect(lags[0]!).toBeLessThan(0.1);
+  }, 20_000);
+
+  it("without LISTEN (behind a transaction-mode pooler) the poll still runs it, up to a second late", async () => {
+    const { planner, lags } = await pair(false);
+    await planner.handle({ kind: "command", actor: person("alice"), channel, text: "create api 2.0.0 at in 2s" });
+    await until(() => lags.length > 0, 6_000);
+    expect(lags).toHaveLength(1);
+    expect(lags[0]!).toBeLessThan(1.5);
+  }, 20_000);
+});
