@@ -87,7 +87,7 @@ describe("npm run audit:verify", () => {
     mkdirSync(join(dir, "folder"));
     const r = run("dist/audit-verify.js", [], { DATABASE_PATH: join(dir, "folder") });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`audit:verify: No database file at ${join(dir, "folder")}. Set DATABASE_PATH to the file gonogo uses.\n`);
+    expect(r.stderr).toBe(`audit:verify: No database file at ${join(dir, "folder")}. Set DATABASE_PATH to the file gonogo uses (or DATABASE_URL for PostgreSQL).\n`);
   });
 
   it("reads DATABASE_PATH from .env, as npm start does", async () => {
