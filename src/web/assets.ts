@@ -143,6 +143,7 @@ blockquote { margin: 4px 0; padding-left: 10px; border-left: 3px solid var(--lin
 .banner.frozen { border: 2px solid var(--nogo); border-radius: 8px; padding: 4px 16px; margin: 12px 0; }
 .banner.frozen h2 { border: 0; margin: 8px 0 0; color: var(--nogo); }
 ul.freezes, ul.locks, ul.guards { padding-left: 20px; margin: 4px 0; }
+td[class^="status-"] { white-space: nowrap; }
 .status-passed { color: var(--go); font-weight: 600; }
 .status-failed { color: var(--nogo); font-weight: 600; }
 .status-pending { color: var(--pending); font-weight: 600; }

@@ -117,6 +117,13 @@ describe("web reads of the guardrails (issue 16)", () => {
     // The release whose T-0 falls in it carries the freeze on its page.
     const view = await core.bot.webRead({ kind: "web_release", scope: terminal, id: "R-1" });
     expect(view!.freezes.map((f) => f.title)).toEqual(["weekend"]);
+    // Filtered to another channel of the same workspace, this channel's freezes are not drawn.
+    const ops: ChannelRef = { platform: "terminal", key: "terminal:local:#ops", nativeId: "#ops" };
+    await core.bot.handle({ kind: "command", actor: person("olga"), channel: ops, text: "create gateway 7.0.0 at 2030-01-19 10:00" });
+    const opsOnly = await core.bot.webRead({ kind: "web_calendar", scope: terminal, zone: null, channel: ops.key });
+    expect(opsOnly.days.flatMap((d) => d.releases).map((r) => r.id)).toEqual(["R-2"]);
+    expect(opsOnly.freezesNow).toEqual([]);
+    expect(opsOnly.days.flatMap((d) => d.freezes)).toEqual([]);
   });
 
   it("shows another workspace none of this channel's freezes and none of its services' locks", async () => {

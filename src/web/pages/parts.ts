@@ -40,19 +40,19 @@ export function releaseTable(rows: WebReleaseRow[], zone: string, now: number, w
 export function locksList(locks: WebLockView[], zone: string): Html {
   return html`<ul class="locks">${locks.map(
     (l) =>
-      html`<li>🔒 <strong>${l.label}</strong> is locked${l.releaseId ? ` after the rollback of ${l.releaseId}` : ""}${l.holder ? ` by ${l.holder}` : ""}${l.since !== null ? html` since ${timeEl(l.since, zone)}` : ""}: <span class="prewrap">${l.reason}</span></li>`,
+      html`<li><strong>${l.label}</strong> is locked${l.releaseId ? ` after the rollback of ${l.releaseId}` : ""}${l.holder ? ` by ${l.holder}` : ""}${l.since !== null ? html` since ${timeEl(l.since, zone)}` : ""}: <span class="prewrap">${l.reason}</span></li>`,
   )}</ul>`;
 }
 
-/** `⏳ queued behind R-6 (2nd in the payments production queue)`. */
+/** `Queued behind R-6 (number 2 in the payments production queue)`. */
 export function queueLine(q: WebQueueView): Html {
-  return html`<span class="queue">⏳ Queued behind <a href="${releaseHref(q.behind)}">${q.behind}</a> (number ${q.position} in the ${q.target} queue)</span>`;
+  return html`<span class="queue">Queued behind <a href="${releaseHref(q.behind)}">${q.behind}</a> (number ${q.position} in the ${q.target} queue)</span>`;
 }
 
 /** Freeze windows (issue 16), when there are any: one line per occurrence, its edges in the page's zone. */
 export function freezesList(freezes: WebFreezeView[], zone: string): Html {
   return html`<ul class="freezes">${freezes.map(
     (f) =>
-      html`<li>⛔ ${f.weekly ? "Weekly freeze" : "Freeze"} <strong class="prewrap">${f.title}</strong> (${f.id}, ${f.scope}) from ${timeEl(f.from, zone)} to ${timeEl(f.to, zone)}</li>`,
+      html`<li>❄ ${f.weekly ? "Weekly freeze" : "Freeze"} <strong class="prewrap">${f.title}</strong> (${f.id}, ${f.scope}) from ${timeEl(f.from, zone)} to ${timeEl(f.to, zone)}</li>`,
   )}</ul>`;
 }

@@ -5,8 +5,8 @@ import { countdownEl, timeEl } from "../time.js";
 import { decisionBadge, freezesList, locksList, queueLine } from "./parts.js";
 
 const CHOICE = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;
-/** A criterion's status in words with a mark, so it reads without colour. */
-const STATUS = { passed: "✅ passed", failed: "❌ failed", pending: "⏳ pending" } as const;
+/** A criterion's status in words with a mark, so it reads without colour (marks common fonts have, unlike emoji). */
+const STATUS = { passed: "✔ passed", failed: "✘ failed", pending: "○ pending" } as const;
 
 /** One release: what its card shows, then its whole story from the audit trail. */
 export function releasePage(view: WebReleaseView, scopeLabel: string, zone: string, now: number): string {
@@ -36,7 +36,7 @@ export function releasePage(view: WebReleaseView, scopeLabel: string, zone: stri
     ...(view.locks.length ? [html`<li>Held by a deploy lock: nothing ships there until someone unlocks it.${locksList(view.locks, zone)}</li>`] : []),
     ...(view.queue ? [html`<li>${queueLine(view.queue)}: it ships when ${view.queue.behind} is shipped or rolled back, if it is still GO and not in a freeze.</li>`] : []),
     ...(view.override
-      ? [html`<li>🔓 Freeze ${view.override.freeze} overridden by <strong>${view.override.byName}</strong> at ${timeEl(view.override.at, zone)}: <span class="prewrap">${view.override.reason}</span></li>`]
+      ? [html`<li>Freeze ${view.override.freeze} overridden by <strong>${view.override.byName}</strong> at ${timeEl(view.override.at, zone)}: <span class="prewrap">${view.override.reason}</span></li>`]
       : []),
   ];
   const body = html`<p><a href="/web/">← All releases</a></p>
