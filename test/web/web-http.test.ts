@@ -169,11 +169,12 @@ describe("the web view over HTTP", () => {
 
   it("draws the viewer's freezes on the days they cover and the lock on a release's row", async () => {
     const { cookie } = await signIn(g.linkFor(ACME));
-    const page = await (await fetch(`${g.base}/web/?zone=UTC`, { headers: { cookie: cookie! } })).text();
+    const page = await (await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } })).text();
+    // No zone cookie: days are cut in GONOGO_TIMEZONE (UTC here).
     const r1 = (await g.app.store.getRelease("R-1"))!.scheduledAt!;
     const r1Day = new Date(r1).toISOString().slice(0, 10);
     const day = /<section class="day" aria-labelledby="day-([0-9-]+)">(.*?)<\/section>/gs;
-    const days = Object.fromEntries([...page.matchAll(day)].map((m) => [m[1], m[2]!]));
+    const days: Record<string, string> = Object.fromEntries([...page.matchAll(day)].map((m) => [m[1]!, m[2]!]));
     expect(days[r1Day]).toMatch(/❄ Freeze <strong class="prewrap">card network maintenance<\/strong> \(F-1, releases of slack C1RELEASES\)/);
     // The quarter-end freeze runs over three days (from in 4 days to in 6), each drawn.
     expect(Object.values(days).filter((d) => d.includes("quarter-end close")).length).toBe(3);
@@ -219,7 +220,7 @@ describe("the web view over HTTP", () => {
     expect(page).toContain(escaped);
     expect(page).toContain("javascript:alert(1)");
     expect(page).not.toMatch(/href="javascript/i);
-    expect([...page.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]).filter((h) => !h.startsWith("/"))).toEqual(["https://ci.example.com/run/981"]);
+    expect([...page.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]!).filter((h) => !h.startsWith("/"))).toEqual(["https://ci.example.com/run/981"]);
   });
 
   it("charts the guardrails on the numbers page with the numbers beside the chart", async () => {
