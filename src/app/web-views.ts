@@ -1,35 +1,74 @@
+import type { CriterionSource, CriterionStatus } from "../domain/criteria.js";
 import type { StatsReport } from "../domain/stats.js";
 import type { ReleaseState } from "../domain/release.js";
 import type { CardView } from "./views.js";
 
 /*
  * What the read-only web view (src/web) shows, platform- and HTML-neutral: the core builds
- * these through the door, the web view only renders them. Readiness criteria, freeze windows
- * and deploy locks (issue 16) each have a named place here; until those rules exist the
- * lists are empty and the pages say nothing about them.
+ * these through the door, the web view only renders them. Readiness criteria, freeze windows,
+ * deploy locks and the queue (issue 16) each have a named place here; where a release or a
+ * channel has none, the lists are empty and the pages say nothing about them.
  */
 
-/** A freeze window (issue 16): no deploys to `scope` between `from` and `to`. */
+/** One occurrence of a freeze window (issue 16): nothing of `scope` ships between `from` and `to`. */
 export interface WebFreezeView {
+  /** `F-2`. */
+  id: string;
+  /** The freeze's reason, or its id when it has none. */
   title: string;
-  /** What it covers, in words: `production`, `payments in production`, `every service`. */
+  /** What it covers, in words: `releases of slack C1RELEASES`. */
   scope: string;
+  /** A weekly window (this is one of its occurrences) rather than a one-off. */
+  weekly: boolean;
   from: number;
   to: number;
 }
 
-/** A deploy lock (issue 16) that stands in a release's way. */
+/** A deploy lock (issue 16) on a service + environment. */
 export interface WebLockView {
+  /** `payments production`. */
   label: string;
+  reason: string;
   holder: string | null;
   since: number | null;
+  /** The release whose rollback set it, or null when locked by hand. */
+  releaseId: string | null;
 }
 
-/** A readiness criterion (issue 16) and whether it is met; `met` null while unknown. */
+/** A release's place in its service + environment's deploy queue (issue 16). */
+export interface WebQueueView {
+  /** The release it waits for. */
+  behind: string;
+  /** 1 for the head of the queue. */
+  position: number;
+  /** `payments production`. */
+  target: string;
+  since: number;
+}
+
+/** A freeze override (issue 16): who shipped inside a freeze, and why. */
+export interface WebOverrideView {
+  freeze: string;
+  byName: string;
+  reason: string;
+  at: number;
+}
+
+/** A readiness criterion (issue 16) with its evidence. */
 export interface WebCriterionView {
   name: string;
-  met: boolean | null;
-  detail: string | null;
+  status: CriterionStatus;
+  /** Who may tick it, in words. */
+  tickers: string;
+  /** Who or what set it last; null while pending since creation. */
+  byName: string | null;
+  source: CriterionSource | null;
+  at: number | null;
+  note: string | null;
+  /** An http(s) link only (checked again here): anything else is not a link on the page. */
+  url: string | null;
+  /** CI reports it. */
+  ciOwned: boolean;
 }
 
 /** One release as a line of the calendar. */
@@ -46,8 +85,10 @@ export interface WebReleaseRow {
   scheduledAt: number | null;
   /** The card's countdown line as of the render (the page also counts down in the browser). */
   countdownLine: string | null;
-  /** Deploy locks on this release (issue 16); empty until locks exist. */
+  /** The deploy lock on its service + environment while it is open (issue 16). */
   locks: WebLockView[];
+  /** Its place in the deploy queue, when it waits in it (issue 16). */
+  queue: WebQueueView | null;
 }
 
 /** One day of the calendar, in the viewer's time zone. */
@@ -57,7 +98,7 @@ export interface WebDay {
   /** Midnight of that day in the calendar's zone, UTC ms. */
   start: number;
   releases: WebReleaseRow[];
-  /** Freeze windows that overlap this day (issue 16); empty until freezes exist. */
+  /** Freeze occurrences of the shown channels that overlap this day (issue 16). */
   freezes: WebFreezeView[];
 }
 
@@ -71,8 +112,10 @@ export interface WebCalendar {
   live: WebReleaseRow[];
   /** Releases that ended (closed, cancelled) in the last two weeks, newest first. */
   recent: WebReleaseRow[];
-  /** Freeze windows in force now (issue 16); empty until freezes exist. */
+  /** Freeze occurrences of the shown channels in force now (issue 16). */
   freezesNow: WebFreezeView[];
+  /** Deploy locks on services the shown channels release (issue 16); another team's services stay out. */
+  locks: WebLockView[];
   /** The viewer's channels that have releases, for the filter; `channel` is the one shown, null for all. */
   channels: Array<{ key: string; label: string }>;
   channel: string | null;
@@ -110,12 +153,16 @@ export interface WebReleaseView {
   card: CardView;
   channel: string;
   createdAt: number;
-  /** Readiness criteria (issue 16); empty until criteria exist. */
+  /** Readiness criteria (issue 16) in the channel's order; empty when the release has none. */
   criteria: WebCriterionView[];
-  /** Deploy locks on this release (issue 16); empty until locks exist. */
+  /** The deploy lock that holds it while it is open (issue 16). */
   locks: WebLockView[];
-  /** Freeze windows that touch this release's T-0 (issue 16); empty until freezes exist. */
+  /** Freeze occurrences its T-0 falls in (held: that are on now) while it is open (issue 16). */
   freezes: WebFreezeView[];
+  /** Its place in the deploy queue (issue 16). */
+  queue: WebQueueView | null;
+  /** The freeze override it shipped with (issue 16). */
+  override: WebOverrideView | null;
   timeline: WebTimelineEntry[];
   deliveries: WebDeliveryView[];
   retro: WebRetroView[];

@@ -152,3 +152,27 @@ export function describeRule(rule: FreezeRule, zone: string): string {
 export function isOver(freeze: Freeze, now: number): boolean {
   return freeze.rule.kind === "once" && freeze.rule.endAt <= now;
 }
+
+/**
+ * Every occurrence of `freeze` that overlaps [from, to): a one-off window once, a weekly one
+ * each week, its edges read on the wall clock of its zone (so they follow DST, as `occurrenceAt`).
+ * The web calendar draws these on the days they cover.
+ */
+export function occurrencesBetween(freeze: Freeze, from: number, to: number): ActiveFreeze[] {
+  const rule = freeze.rule;
+  if (rule.kind === "once") return rule.startAt < to && from < rule.endAt ? [{ freeze, start: rule.startAt, end: rule.endAt }] : [];
+  const length = ((rule.endDay * 1440 + rule.endMinute - (rule.startDay * 1440 + rule.startMinute) + WEEK_MIN) % WEEK_MIN) * MINUTE;
+  const dayMs = 1440 * MINUTE;
+  // Wall-clock midnights from a week before `from` (an occurrence may have started then) to `to`.
+  const first = wallMs(from, rule.zone);
+  const last = wallMs(to, rule.zone);
+  const found: ActiveFreeze[] = [];
+  for (let day = first - (first % dayMs) - 7 * dayMs; day <= last; day += dayMs) {
+    if (new Date(day).getUTCDay() !== rule.startDay) continue;
+    const startWall = day + rule.startMinute * MINUTE;
+    const start = instantOfWall(startWall, rule.zone);
+    const end = instantOfWall(startWall + length, rule.zone);
+    if (start < to && from < end) found.push({ freeze, start, end });
+  }
+  return found;
+}

@@ -140,6 +140,13 @@ footer.site { padding: 12px 24px; color: var(--muted); font-size: 13px; border-t
 ol.timeline { list-style: none; padding: 0; margin: 0; }
 blockquote { margin: 4px 0; padding-left: 10px; border-left: 3px solid var(--line); white-space: pre-wrap; }
 .prewrap { white-space: pre-wrap; }
+.banner.frozen { border: 2px solid var(--nogo); border-radius: 8px; padding: 4px 16px; margin: 12px 0; }
+.banner.frozen h2 { border: 0; margin: 8px 0 0; color: var(--nogo); }
+ul.freezes, ul.locks, ul.guards { padding-left: 20px; margin: 4px 0; }
+td[class^="status-"] { white-space: nowrap; }
+.status-passed { color: var(--go); font-weight: 600; }
+.status-failed { color: var(--nogo); font-weight: 600; }
+.status-pending { color: var(--pending); font-weight: 600; }
 `;
 
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1a7f37"/><path d="M4 8.5l2.5 2.5L12 5.5" stroke="#fff" stroke-width="2" fill="none"/></svg>`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { shipGate, type DeployLock } from "../../src/domain/deploy-lock.js";
-import { describeRule, freezeAt, inFreezeText, occurrenceAt, readFreezeRule, readWeekTime, type Freeze, type FreezeRule } from "../../src/domain/freeze.js";
+import { describeRule, freezeAt, inFreezeText, occurrenceAt, occurrencesBetween, readFreezeRule, readWeekTime, type Freeze, type FreezeRule } from "../../src/domain/freeze.js";
 import { NOW, userError } from "./fixtures.js";
 
 const BERLIN = "Europe/Berlin";
@@ -41,6 +41,33 @@ describe("weekly freeze windows", () => {
     expect(occurrenceAt(lunch, utc(2030, 1, 16, 12, 30))).toMatchObject({ start: utc(2030, 1, 16, 12), end: utc(2030, 1, 16, 13) });
     expect(occurrenceAt(lunch, utc(2030, 1, 16, 13))).toBeNull();
     expect(occurrenceAt(lunch, utc(2030, 1, 17, 12, 30))).toBeNull();
+  });
+});
+
+describe("the occurrences of a freeze in a span (what the web calendar draws)", () => {
+  const span = (hits: Array<{ start: number; end: number }>) => hits.map((h) => [new Date(h.start).toISOString(), new Date(h.end).toISOString()]);
+
+  it("lists each weekly occurrence that overlaps, with the same edges as occurrenceAt across the spring DST change", () => {
+    // Wed 27 Mar to Wed 10 Apr 2030: the weekend of the 29th (starts CET, ends CEST) and the one of 5 Apr (all CEST).
+    const hits = occurrencesBetween(WEEKEND, utc(2030, 3, 27, 0), utc(2030, 4, 10, 0));
+    expect(span(hits)).toEqual([
+      ["2030-03-29T15:00:00.000Z", "2030-04-01T07:00:00.000Z"],
+      ["2030-04-05T14:00:00.000Z", "2030-04-08T07:00:00.000Z"],
+    ]);
+    expect(hits[0]).toMatchObject(occurrenceAt(WEEKEND, utc(2030, 3, 31, 1, 30))!);
+  });
+
+  it("includes an occurrence that started before the span and one that ends right after it starts; not one that ended at its start", () => {
+    // Sunday noon to Monday 08:00 UTC: inside the weekend of 22 Mar, which ends Mon 25 Mar 08:00 UTC (09:00 CET).
+    expect(span(occurrencesBetween(WEEKEND, utc(2030, 3, 24, 12), utc(2030, 3, 25, 0)))).toEqual([["2030-03-22T15:00:00.000Z", "2030-03-25T08:00:00.000Z"]]);
+    expect(occurrencesBetween(WEEKEND, utc(2030, 3, 25, 8), utc(2030, 3, 26, 0))).toEqual([]);
+  });
+
+  it("gives a one-off window once when it overlaps, and nothing outside it", () => {
+    const once = freeze({ kind: "once", startAt: utc(2030, 1, 16, 11), endAt: utc(2030, 1, 16, 13) });
+    expect(span(occurrencesBetween(once, utc(2030, 1, 16, 0), utc(2030, 1, 17, 0)))).toEqual([["2030-01-16T11:00:00.000Z", "2030-01-16T13:00:00.000Z"]]);
+    expect(occurrencesBetween(once, utc(2030, 1, 16, 13), utc(2030, 1, 17, 0))).toEqual([]);
+    expect(occurrencesBetween(once, utc(2030, 1, 15, 0), utc(2030, 1, 16, 11))).toEqual([]);
   });
 });
 

@@ -77,9 +77,11 @@ export async function startWebGonogo(dir: string, env: Record<string, string> = 
 export const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
 
 /**
- * A week of one team's releases: one voting tomorrow, one GO in three days, one shipped,
- * rolled back, recovered and retro'd, one cancelled, and one unscheduled with a hostile reason;
- * and one release in the other workspace that ACME's link must never show.
+ * A week of one team's releases: one voting tomorrow (with readiness criteria, one passed with
+ * a CI link, and T-0 inside a maintenance freeze), one GO in three days whose service is locked,
+ * one shipped, rolled back, recovered and retro'd, one cancelled, and one unscheduled with a
+ * hostile reason; a quarter-end freeze later in the week; and one release in the other
+ * workspace that ACME's link must never show.
  */
 export async function seedReleases(g: WebGonogo): Promise<void> {
   const say = (ws: Workspace, who: string, text: string) => g.say(ws, who, text);
@@ -87,11 +89,17 @@ export async function seedReleases(g: WebGonogo): Promise<void> {
     const out = await say(ws, who, text);
     if (!expect.test(out)) throw new Error(`seeding: "${text}" answered "${out}"`);
   };
+  // Only R-1 gets criteria: the channel names them, R-1 copies them, then the channel drops them.
+  await must(ACME, "admin", "criteria set tests, rollback-plan", /tests/);
   await must(ACME, "alice", "create payments 1.4.2 at tomorrow 10:00 desc Card vault rotation, https://ci.example.com/changelog/142", /Created R-1/);
+  await must(ACME, "admin", "criteria set none", /no readiness criteria/);
+  await must(ACME, "alice", "check R-1 tests pass 212 specs green https://ci.example.com/run/981", /passed/);
+  await must(ACME, "admin", "freeze add tomorrow 09:00 until tomorrow 12:00 reason card network maintenance", /Freeze F-1 added/);
   await must(ACME, "bob", "vote R-1 go", /GO/);
   await must(ACME, "alice", "create search 2.0.0 at in 3d env production desc New ranking model", /Created R-2/);
   await must(ACME, "bob", "vote R-2 go", /GO/);
   await must(ACME, "carol", "vote R-2 go looks good on staging", /GO/);
+  await must(ACME, "admin", "lock search reason index rebuild after incident 77", /search production is locked/);
   await must(ACME, "alice", "create checkout 3.1.0 desc Faster checkout page", /Created R-3/);
   await must(ACME, "bob", "vote R-3 go", /GO/);
   await must(ACME, "carol", "vote R-3 go", /GO/);
@@ -113,6 +121,7 @@ export async function seedReleases(g: WebGonogo): Promise<void> {
   await must(ACME, "alice", "cancel R-4 superseded by 0.9.1", /R-4/);
   await must(ACME, "alice", "create auth 5.2.0 desc Session store migration", /Created R-5/);
   await must(ACME, "dave", `vote R-5 no-go ${HOSTILE}`, /NO-GO/);
+  await must(ACME, "admin", "freeze add in 4d until in 6d reason quarter-end close", /Freeze F-2 added/);
   await must(GLOBEX, "gina", "create secret-project 1.0.0 at tomorrow 11:00 desc Globex only", /Created R-6/);
   await g.app.bot.idle();
 }

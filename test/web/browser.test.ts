@@ -75,7 +75,7 @@ describe("the web view in a browser", { timeout: 60_000 }, () => {
     }
     expect(await page.locator("svg.chart").count()).toBe(0);
     await page.goto(`${g.base}/web/numbers`);
-    expect(await page.locator("svg.chart[role=img]").count()).toBe(7);
+    expect(await page.locator("svg.chart[role=img]").count()).toBe(8);
     // Keyboard: the skip link is the first stop, and it leads to the content.
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
@@ -113,6 +113,24 @@ describe("the web view in a browser", { timeout: 60_000 }, () => {
       expect(errors).toEqual([]);
     });
   }
+
+  it("shows a release's readiness checklist and the freeze its T-0 falls in", async () => {
+    const { page, errors } = await viewer("Europe/Berlin", g.linkFor(ACME));
+    await page.goto(`${g.base}/web/release?id=R-1`);
+    const tests = page.getByRole("row", { name: /^tests/ });
+    expect(await tests.textContent()).toContain("✔ passed");
+    expect(await tests.getByRole("link").getAttribute("href")).toBe("https://ci.example.com/run/981");
+    expect(await page.getByRole("row", { name: /^rollback-plan/ }).textContent()).toContain("○ pending");
+    const guards = page.locator("#guards");
+    expect(await guards.textContent()).toContain("T-0 falls in a freeze");
+    expect(await guards.textContent()).toContain("card network maintenance");
+    // The freeze's edges are in the browser's zone too, like T-0.
+    const from = guards.locator("time").first();
+    const at = Date.parse((await from.getAttribute("datetime"))!);
+    await page.waitForFunction(() => !document.querySelector("#guards time")?.textContent?.includes("UTC"));
+    expect(await from.textContent()).toContain(clockIn(at, "Europe/Berlin"));
+    expect(errors).toEqual([]);
+  });
 
   it("refuses an expired or forged link with 401", async () => {
     const { page } = await viewer("UTC");

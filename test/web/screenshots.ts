@@ -31,12 +31,14 @@ try {
   await page.goto(g.linkFor(ACME));
   await page.waitForFunction(() => document.body.dataset.zone === "Europe/Berlin");
   mkdirSync(OUT, { recursive: true });
-  const shots: Array<[string, string]> = [
-    ["/web/", "web-releases.png"],
-    ["/web/release?id=R-3", "web-release.png"],
-    ["/web/numbers?days=30", "web-numbers.png"],
+  // The release page is taller so its readiness checklist (below the card and guardrails) shows.
+  const shots: Array<[string, string, number]> = [
+    ["/web/", "web-releases.png", 900],
+    ["/web/release?id=R-1", "web-release.png", 1120],
+    ["/web/numbers?days=30", "web-numbers.png", 900],
   ];
-  for (const [path, file] of shots) {
+  for (const [path, file, height] of shots) {
+    await page.setViewportSize({ width: 1100, height });
     await page.goto(`${g.base}${path}`);
     await page.waitForLoadState("load");
     await page.screenshot({ path: join(OUT, file), fullPage: false });

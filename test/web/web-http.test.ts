@@ -166,4 +166,68 @@ describe("the web view over HTTP", () => {
     // GLOBEX's release is not counted in ACME's numbers: five releases, not six.
     expect(page).toContain("5 releases");
   });
+
+  it("draws the viewer's freezes on the days they cover and the lock on a release's row", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const page = await (await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } })).text();
+    // No zone cookie: days are cut in GONOGO_TIMEZONE (UTC here).
+    const r1 = (await g.app.store.getRelease("R-1"))!.scheduledAt!;
+    const r1Day = new Date(r1).toISOString().slice(0, 10);
+    const day = /<section class="day" aria-labelledby="day-([0-9-]+)">(.*?)<\/section>/gs;
+    const days: Record<string, string> = Object.fromEntries([...page.matchAll(day)].map((m) => [m[1]!, m[2]!]));
+    expect(days[r1Day]).toMatch(/❄ Freeze <strong class="prewrap">card network maintenance<\/strong> \(F-1, releases of slack C1RELEASES\)/);
+    // The quarter-end freeze runs over three days (from in 4 days to in 6), each drawn.
+    expect(Object.values(days).filter((d) => d.includes("quarter-end close")).length).toBe(3);
+    expect(page).toMatch(/<li><strong>search production<\/strong> is locked by admin since <time [^>]+>[^<]+<\/time>: <span class="prewrap">index rebuild after incident 77<\/span>/);
+    // The lock is on R-2's row (search) and in the page's list of locks: twice, and not on R-1's.
+    expect(page.split("index rebuild after incident 77").length - 1).toBe(2);
+    // Another workspace sees neither: its channels have no freezes, and it releases no search.
+    const globex = await signIn(g.linkFor(GLOBEX));
+    const theirs = await (await fetch(`${g.base}/web/`, { headers: { cookie: globex.cookie! } })).text();
+    expect(theirs).toContain("secret-project");
+    for (const text of ["card network maintenance", "quarter-end close", "index rebuild", "Frozen now"]) expect(theirs).not.toContain(text);
+  });
+
+  it("shows a release's readiness checklist with evidence and the freeze its T-0 falls in", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const page = await (await fetch(`${g.base}/web/release?id=R-1`, { headers: { cookie: cookie! } })).text();
+    expect(page).toContain('<h2 id="criteria-h">Readiness criteria</h2>');
+    expect(page).toContain("1 of 2 passed");
+    expect(page).toMatch(/<th scope="row">tests<\/th><td class="status-passed">✔ passed<\/td>\s*<td>alice<\/td>/);
+    expect(page).toContain('<span class="prewrap">212 specs green</span> <a href="https://ci.example.com/run/981" rel="noopener noreferrer nofollow">https://ci.example.com/run/981</a>');
+    expect(page).toMatch(/<th scope="row">rollback-plan<\/th><td class="status-pending">○ pending<\/td>/);
+    expect(page).toContain("T-0 falls in a freeze");
+    expect(page).toContain("card network maintenance");
+    expect(page).toContain("ticked tests pending → passed (212 specs green https://ci.example.com/run/981)");
+    // R-2 is held by nothing but the lock on search production.
+    const r2 = await (await fetch(`${g.base}/web/release?id=R-2`, { headers: { cookie: cookie! } })).text();
+    expect(r2).toContain("Held by a deploy lock");
+    expect(r2).not.toContain("Readiness criteria");
+    expect(r2).not.toContain("T-0 falls in a freeze");
+  });
+
+  it("renders hostile text in a freeze reason and a criterion note as text, and links only http(s) evidence", async () => {
+    await g.say(ACME, "admin", `freeze add now until in 1h reason ${HOSTILE}`);
+    await g.say(ACME, "alice", `check R-1 rollback-plan fail ${HOSTILE} javascript:alert(1)`);
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const escaped = "&#60;img src&#61;x onerror&#61;&#34;window.__pwned&#61;1&#34;&#62;";
+    const calendar = await (await fetch(`${g.base}/web/`, { headers: { cookie: cookie! } })).text();
+    expect(calendar).toContain("❄ Frozen now");
+    expect(calendar).not.toContain(HOSTILE);
+    expect(calendar).toContain(escaped);
+    const page = await (await fetch(`${g.base}/web/release?id=R-1`, { headers: { cookie: cookie! } })).text();
+    expect(page).not.toContain(HOSTILE);
+    expect(page).toContain(escaped);
+    expect(page).toContain("javascript:alert(1)");
+    expect(page).not.toMatch(/href="javascript/i);
+    expect([...page.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]!).filter((h) => !h.startsWith("/"))).toEqual(["https://ci.example.com/run/981"]);
+  });
+
+  it("charts the guardrails on the numbers page with the numbers beside the chart", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const page = await (await fetch(`${g.base}/web/numbers`, { headers: { cookie: cookie! } })).text();
+    expect(page).toContain('<h2 id="guardrails-h">Guardrails</h2>');
+    expect(page).toContain('<desc id="chart-guardrails-desc">Releases held by a guardrail, and freeze overrides: held by a freeze 0; held by a lock 0; failed criteria 0; freeze overrides 0.</desc>');
+    expect(page).toMatch(/<th scope="row">Held by a deploy lock<\/th><td class="num">0<\/td>/);
+  });
 });

@@ -2,7 +2,10 @@ import { TZDate } from "@date-fns/tz";
 import { addDays } from "date-fns/addDays";
 import { format } from "date-fns/format";
 import { startOfDay } from "date-fns/startOfDay";
+import { isHttpUrl, tickersOf } from "../../domain/criteria.js";
+import { targetName, type DeployLock } from "../../domain/deploy-lock.js";
 import { UserError } from "../../domain/errors.js";
+import { freezeName, occurrenceAt, occurrencesBetween, type ActiveFreeze } from "../../domain/freeze.js";
 import { displayName } from "../../domain/identity.js";
 import { isValidTimeZone } from "../../domain/policy.js";
 import { isFinal } from "../../domain/release.js";
@@ -12,7 +15,7 @@ import type { Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 import { scopeOfChannel, scopeOwns, signWebToken, type WebScope } from "../web-link.js";
-import type { WebCalendar, WebDay, WebNumbers, WebReleaseRow, WebReleaseView } from "../web-views.js";
+import type { WebCalendar, WebCriterionView, WebDay, WebFreezeView, WebLockView, WebNumbers, WebQueueView, WebReleaseRow, WebReleaseView } from "../web-views.js";
 import { describeEvent } from "./audit.js";
 import { statsReport } from "./stats.js";
 
@@ -44,6 +47,61 @@ function channelLabel(channel: ChannelRef): string {
   return `${channel.platform} ${channel.nativeId}`;
 }
 
+function freezeView(hit: ActiveFreeze, channel: string): WebFreezeView {
+  const id = freezeName(hit.freeze.id);
+  return { id, title: hit.freeze.reason ?? id, scope: `releases of ${channel}`, weekly: hit.freeze.rule.kind === "weekly", from: hit.start, to: hit.end };
+}
+
+function lockView(lock: DeployLock): WebLockView {
+  return { label: targetName(lock.service, lock.environment), reason: lock.reason, holder: lock.lockedByName, since: lock.at, releaseId: lock.releaseId };
+}
+
+/** While a release is open (voting or held), the lock on its service + environment holds it, as on its card. */
+async function locksOf(ctx: Ctx, release: Release): Promise<WebLockView[]> {
+  if (release.state !== "voting" && release.state !== "held") return [];
+  const lock = await ctx.store.getLock(release.service, release.environment);
+  return lock ? [lockView(lock)] : [];
+}
+
+/** A voting release's place in its deploy queue, or null. */
+async function queueOf(ctx: Ctx, release: Release): Promise<WebQueueView | null> {
+  if (release.state !== "voting") return null;
+  const entry = await ctx.store.getQueueEntry(release.id);
+  if (!entry) return null;
+  const queue = await ctx.store.listQueue({ service: entry.service, environment: entry.environment });
+  return { behind: entry.behind, position: queue.findIndex((e) => e.releaseId === release.id) + 1, target: targetName(entry.service, entry.environment), since: entry.queuedAt };
+}
+
+/**
+ * The freezes that stand in an open release's way, as its card reads them: before T-0 those
+ * T-0 falls in; once T-0 has passed (or it is held), those on now.
+ */
+async function freezesOf(ctx: Ctx, release: Release): Promise<WebFreezeView[]> {
+  if ((release.state !== "voting" && release.state !== "held") || release.scheduledAt === null) return [];
+  const now = ctx.clock.now();
+  const at = release.state === "voting" && release.scheduledAt > now ? release.scheduledAt : now;
+  const label = channelLabel(release.channel);
+  return (await ctx.store.listFreezes(release.channel.key))
+    .map((f) => occurrenceAt(f, at))
+    .filter((hit): hit is ActiveFreeze => hit !== null)
+    .map((hit) => freezeView(hit, label));
+}
+
+async function criteriaOf(ctx: Ctx, release: Release): Promise<WebCriterionView[]> {
+  return (await ctx.store.listCriteria(release.id)).map((c) => ({
+    name: c.name,
+    status: c.status,
+    tickers: tickersOf(c, release),
+    byName: c.setByName,
+    source: c.source,
+    at: c.at,
+    note: c.note,
+    // Stored links are http(s) already; checked again because this one becomes an href.
+    url: c.url !== null && isHttpUrl(c.url) ? c.url : null,
+    ciOwned: c.ciOwned,
+  }));
+}
+
 async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
   const card = await readCard(ctx, release.id);
   return {
@@ -56,7 +114,8 @@ async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
     decisionLine: card.decisionLine,
     scheduledAt: release.scheduledAt,
     countdownLine: card.countdownLine,
-    locks: [],
+    locks: await locksOf(ctx, release),
+    queue: await queueOf(ctx, release),
   };
 }
 
@@ -99,13 +158,32 @@ export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string |
     }
   }
   for (const d of days) d.releases.sort((a, b) => (a.scheduledAt ?? 0) - (b.scheduledAt ?? 0));
+  // Freezes belong to channels: only the shown channels' (the viewer's own) are read.
+  const shownKeys = channel !== null ? [channel] : [...channels.keys()];
+  const freezesNow: WebFreezeView[] = [];
+  for (const key of shownKeys) {
+    const label = channels.get(key)!;
+    for (const f of await ctx.store.listFreezes(key)) {
+      const onNow = occurrenceAt(f, now);
+      if (onNow) freezesNow.push(freezeView(onNow, label));
+      days.forEach((d, i) => {
+        const dayEnd = days[i + 1]?.start ?? end;
+        for (const hit of occurrencesBetween(f, d.start, dayEnd)) d.freezes.push(freezeView(hit, label));
+      });
+    }
+  }
+  for (const d of days) d.freezes.sort((a, b) => a.from - b.from);
+  // Locks are per service + environment, shared by every team: only those of targets the shown channels release to.
+  const targets = new Set(owned.filter((r) => channel === null || r.channel.key === channel).map((r) => targetName(r.service, r.environment)));
+  const locks = (await ctx.store.listLocks()).filter((l) => targets.has(targetName(l.service, l.environment))).map(lockView);
   return {
     now,
     zone,
     days,
     live,
     recent: recent.sort((a, b) => b.endedAt - a.endedAt).map((x) => x.row),
-    freezesNow: [],
+    freezesNow: freezesNow.sort((a, b) => a.to - b.to),
+    locks,
     channels: [...channels].map(([key, label]) => ({ key, label })).sort((a, b) => a.label.localeCompare(b.label)),
     channel,
   };
@@ -120,9 +198,11 @@ export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise
     card: await readCard(ctx, release.id),
     channel: channelLabel(release.channel),
     createdAt: release.createdAt,
-    criteria: [],
-    locks: [],
-    freezes: [],
+    criteria: await criteriaOf(ctx, release),
+    locks: await locksOf(ctx, release),
+    freezes: await freezesOf(ctx, release),
+    queue: await queueOf(ctx, release),
+    override: await overrideOf(ctx, release),
     timeline: events.map((e) => ({
       at: e.at,
       actorName: typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor),
@@ -142,6 +222,11 @@ export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise
     })),
     retro: (await ctx.store.listRetroAnswers(release.id)).map((a) => ({ authorName: a.authorName, wentWell: a.wentWell, wentBadly: a.wentBadly, actionItems: a.actionItems, at: a.at })),
   };
+}
+
+async function overrideOf(ctx: Ctx, release: Release): Promise<WebReleaseView["override"]> {
+  const o = await ctx.store.getOverride(release.id);
+  return o ? { freeze: o.freeze, byName: o.byName, reason: o.reason, at: o.at } : null;
 }
 
 /** A state change the scheduler made at T-0 (ship on GO, else hold or cancel), as opposed to closing a retro. */

@@ -57,6 +57,18 @@ export function numbersPage(n: WebNumbers, scopeLabel: string, zone: string): st
             { label: "quorum", value: p.averageQuorum ?? 0, text: (p.averageQuorum ?? 0).toFixed(1) },
           ],
   };
+  const g = s.guardrails;
+  const guardrails: ChartSpec = {
+    id: "chart-guardrails",
+    title: "Releases held by a guardrail, and freeze overrides",
+    max: Math.max(1, s.releases),
+    bars: [
+      { label: "held by a freeze", value: g.heldByFreeze, text: String(g.heldByFreeze) },
+      { label: "held by a lock", value: g.heldByLock, text: String(g.heldByLock) },
+      { label: "failed criteria", value: g.heldByFailedCriteria, text: String(g.heldByFailedCriteria) },
+      { label: "freeze overrides", value: g.overrides, text: String(g.overrides), bad: true },
+    ],
+  };
   const serviceOptions = n.services.map((svc) => html`<option value="${svc}" ${svc === s.service ? html`selected` : ""}>${svc}</option>`);
   const windowOptions = WINDOWS.map((d) => html`<option value="${d}" ${d === s.window.days ? html`selected` : ""}>last ${d} days</option>`);
   const auditLine = n.audit.ok
@@ -77,6 +89,13 @@ ${metric("failures", "Failures per week", columnBars(failures), [["Failed or rol
 ${metric("restore", "Time to restore", horizontalBars(restore), [["Median", humanDuration(ttr.median)], ["Restored", String(ttr.count)], ["Still rolling back", String(ttr.open)]], "From requesting a rollback to marking it recovered.")}
 ${metric("decision", "Time to decision", horizontalBars(decision), [["Median", humanDuration(ttd.median)], ["Reached GO", String(ttd.count)]], "From creating the release to its first GO.")}
 ${metric("participation", "Participation", horizontalBars(participation), [["Voters per release", p.averageVoters === null ? "—" : p.averageVoters.toFixed(1)], ["Quorum asked", p.averageQuorum === null ? "—" : p.averageQuorum.toFixed(1)], ["Reached GO", `${p.reachedGo} of ${s.releases} (${percent(p.goShare)})`]], "Averaged over the releases that got at least one vote.")}
+${metric(
+  "guardrails",
+  "Guardrails",
+  horizontalBars(guardrails),
+  [["Held by a freeze", String(g.heldByFreeze)], ["Held by a deploy lock", String(g.heldByLock)], ["Held by failed criteria", String(g.heldByFailedCriteria)], ["Freeze overrides", String(g.overrides)]],
+  "Releases of the window that freezes, deploy locks or failed readiness criteria held back, and ships inside a freeze by override.",
+)}
 <section aria-labelledby="audit-h"><h2 id="audit-h">Audit trail</h2>${auditLine}</section>`;
   return page({ title: "Numbers", section: "numbers", scopeLabel, zone, liveUrl: "/web/events", body });
 }

@@ -1,5 +1,5 @@
 import type { Decision } from "../../domain/decision.js";
-import type { WebFreezeView, WebLockView, WebReleaseRow } from "../../app/web-views.js";
+import type { WebFreezeView, WebLockView, WebQueueView, WebReleaseRow } from "../../app/web-views.js";
 import { html, type Html } from "../html.js";
 import { countdownEl, timeEl } from "../time.js";
 
@@ -26,22 +26,33 @@ export function releaseTable(rows: WebReleaseRow[], zone: string, now: number, w
 <td>${r.channel}</td>
 <td>${r.stateLabel}</td>
 <td>${decisionBadge(decisionOf(r.decisionLine), r.decisionLine)}</td>
-<td>${r.locks.length ? locksList(r.locks, zone) : ""}</td>
+<td>${r.locks.length || r.queue ? html`${r.locks.length ? locksList(r.locks, zone) : ""}${r.queue ? html`<p>${queueLine(r.queue)}</p>` : ""}` : ""}</td>
 </tr>`,
   );
   return html`<table>
 <caption class="muted">${caption}</caption>
-<thead><tr><th scope="col">T-0</th><th scope="col">Release</th><th scope="col">Channel</th><th scope="col">State</th><th scope="col">Decision</th><th scope="col">Locks</th></tr></thead>
+<thead><tr><th scope="col">T-0</th><th scope="col">Release</th><th scope="col">Channel</th><th scope="col">State</th><th scope="col">Decision</th><th scope="col">Lock or queue</th></tr></thead>
 <tbody>${body}</tbody>
 </table>`;
 }
 
 /** Deploy locks (issue 16), when there are any. */
 export function locksList(locks: WebLockView[], zone: string): Html {
-  return html`<ul>${locks.map((l) => html`<li>🔒 ${l.label}${l.holder ? ` (held by ${l.holder})` : ""}${l.since !== null ? html` since ${timeEl(l.since, zone)}` : ""}</li>`)}</ul>`;
+  return html`<ul class="locks">${locks.map(
+    (l) =>
+      html`<li><strong>${l.label}</strong> is locked${l.releaseId ? ` after the rollback of ${l.releaseId}` : ""}${l.holder ? ` by ${l.holder}` : ""}${l.since !== null ? html` since ${timeEl(l.since, zone)}` : ""}: <span class="prewrap">${l.reason}</span></li>`,
+  )}</ul>`;
 }
 
-/** Freeze windows (issue 16), when there are any. */
+/** `Queued behind R-6 (number 2 in the payments production queue)`. */
+export function queueLine(q: WebQueueView): Html {
+  return html`<span class="queue">Queued behind <a href="${releaseHref(q.behind)}">${q.behind}</a> (number ${q.position} in the ${q.target} queue)</span>`;
+}
+
+/** Freeze windows (issue 16), when there are any: one line per occurrence, its edges in the page's zone. */
 export function freezesList(freezes: WebFreezeView[], zone: string): Html {
-  return html`<ul class="freezes">${freezes.map((f) => html`<li>❄ Freeze: <strong>${f.title}</strong> (${f.scope}) from ${timeEl(f.from, zone)} to ${timeEl(f.to, zone)}</li>`)}</ul>`;
+  return html`<ul class="freezes">${freezes.map(
+    (f) =>
+      html`<li>❄ ${f.weekly ? "Weekly freeze" : "Freeze"} <strong class="prewrap">${f.title}</strong> (${f.id}, ${f.scope}) from ${timeEl(f.from, zone)} to ${timeEl(f.to, zone)}</li>`,
+  )}</ul>`;
 }

@@ -2,9 +2,11 @@ import type { WebReleaseView } from "../../app/web-views.js";
 import { html } from "../html.js";
 import { page } from "../layout.js";
 import { countdownEl, timeEl } from "../time.js";
-import { decisionBadge, freezesList, locksList } from "./parts.js";
+import { decisionBadge, freezesList, locksList, queueLine } from "./parts.js";
 
 const CHOICE = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;
+/** A criterion's status in words with a mark, so it reads without colour (marks common fonts have, unlike emoji). */
+const STATUS = { passed: "✔ passed", failed: "✘ failed", pending: "○ pending" } as const;
 
 /** One release: what its card shows, then its whole story from the audit trail. */
 export function releasePage(view: WebReleaseView, scopeLabel: string, zone: string, now: number): string {
@@ -23,8 +25,20 @@ export function releasePage(view: WebReleaseView, scopeLabel: string, zone: stri
 <dl><dt>Went well</dt><dd><blockquote>${a.wentWell || "—"}</blockquote></dd><dt>Went badly</dt><dd><blockquote>${a.wentBadly || "—"}</blockquote></dd><dt>Action items</dt><dd><blockquote>${a.actionItems || "—"}</blockquote></dd></dl></article>`,
   );
   const criteria = view.criteria.map(
-    (c) => html`<tr><th scope="row">${c.name}</th><td>${c.met === null ? "unknown" : c.met ? "met" : "not met"}</td><td>${c.detail ?? ""}</td></tr>`,
+    (c) => html`<tr><th scope="row">${c.name}</th><td class="status-${c.status}">${STATUS[c.status]}</td>
+<td>${c.byName === null ? html`<span class="muted">—</span>` : `${c.byName}${c.source === "ci" ? " (CI)" : ""}`}</td>
+<td>${c.at === null ? "—" : timeEl(c.at, zone)}</td>
+<td><span class="prewrap">${c.note ?? ""}</span>${c.note && c.url ? " " : ""}${c.url ? html`<a href="${c.url}" rel="noopener noreferrer nofollow">${c.url}</a>` : ""}</td>
+<td class="muted">${c.ciOwned ? "CI reports it" : c.tickers}</td></tr>`,
   );
+  const guards = [
+    ...(view.freezes.length ? [html`<li>${view.card.scheduledAt !== null && view.card.scheduledAt > now ? "T-0 falls in a freeze: it is held at T-0 unless rescheduled or shipped with an override." : "In a freeze now: it does not ship until the freeze ends or someone overrides it."}${freezesList(view.freezes, zone)}</li>`] : []),
+    ...(view.locks.length ? [html`<li>Held by a deploy lock: nothing ships there until someone unlocks it.${locksList(view.locks, zone)}</li>`] : []),
+    ...(view.queue ? [html`<li>${queueLine(view.queue)}: it ships when ${view.queue.behind} is shipped or rolled back, if it is still GO and not in a freeze.</li>`] : []),
+    ...(view.override
+      ? [html`<li>Freeze ${view.override.freeze} overridden by <strong>${view.override.byName}</strong> at ${timeEl(view.override.at, zone)}: <span class="prewrap">${view.override.reason}</span></li>`]
+      : []),
+  ];
   const body = html`<p><a href="/web/">← All releases</a></p>
 <h1>${card.releaseId}: ${card.title}</h1>
 <section class="card" aria-labelledby="card-h">
@@ -44,9 +58,14 @@ ${card.notes.length ? html`<ul>${card.notes.map((n) => html`<li class="prewrap">
 <h3 id="tally-h">Tally: ${card.tally.go} GO · ${card.tally.noGo} NO-GO · ${card.tally.abstain} abstain</h3>
 ${card.votes.length ? html`<table aria-labelledby="tally-h"><thead><tr><th scope="col">Voter</th><th scope="col">Vote</th><th scope="col">Reason</th></tr></thead><tbody id="votes">${votes}</tbody></table>` : html`<p id="votes">No votes yet.</p>`}
 </section>
-${view.criteria.length ? html`<section aria-labelledby="criteria-h"><h2 id="criteria-h">Readiness criteria</h2><table><thead><tr><th scope="col">Criterion</th><th scope="col">Status</th><th scope="col">Detail</th></tr></thead><tbody>${criteria}</tbody></table></section>` : ""}
-${view.locks.length ? html`<section aria-labelledby="locks-h"><h2 id="locks-h">Deploy locks</h2>${locksList(view.locks, zone)}</section>` : ""}
-${view.freezes.length ? html`<section aria-labelledby="freezes-h"><h2 id="freezes-h">Freeze windows</h2>${freezesList(view.freezes, zone)}</section>` : ""}
+${guards.length ? html`<section aria-labelledby="guards-h"><h2 id="guards-h">Guardrails</h2><ul class="guards" id="guards">${guards}</ul></section>` : ""}
+${
+  view.criteria.length
+    ? html`<section aria-labelledby="criteria-h"><h2 id="criteria-h">Readiness criteria</h2>
+<p class="muted">${view.criteria.filter((c) => c.status === "passed").length} of ${view.criteria.length} passed; the release is GO only when the votes say GO and every criterion has passed.</p>
+<table id="criteria"><thead><tr><th scope="col">Criterion</th><th scope="col">Status</th><th scope="col">Set by</th><th scope="col">When</th><th scope="col">Evidence</th><th scope="col">Ticked by</th></tr></thead><tbody>${criteria}</tbody></table></section>`
+    : ""
+}
 <section aria-labelledby="timeline-h">
 <h2 id="timeline-h">Timeline</h2>
 <table><caption class="muted">Every event of ${card.releaseId} from the audit trail, oldest first</caption>

@@ -2,7 +2,7 @@ import type { WebCalendar } from "../../app/web-views.js";
 import { html } from "../html.js";
 import { page } from "../layout.js";
 import { timeEl } from "../time.js";
-import { freezesList, releaseTable } from "./parts.js";
+import { freezesList, locksList, releaseTable } from "./parts.js";
 
 /** The releases page: the coming weeks day by day, then what is live off the calendar, then what ended lately. */
 export function releasesPage(cal: WebCalendar, scopeLabel: string): string {
@@ -25,7 +25,8 @@ export function releasesPage(cal: WebCalendar, scopeLabel: string): string {
 <label for="channel">Channel<select id="channel" name="channel"><option value="">All channels</option>${channelOptions}</select></label>
 <button type="submit">Show</button>
 </form>
-${cal.freezesNow.length ? html`<section aria-labelledby="freezes-now"><h2 id="freezes-now">Freezes in force</h2>${freezesList(cal.freezesNow, zone)}</section>` : ""}
+${cal.freezesNow.length ? html`<section class="banner frozen" role="status" aria-labelledby="freezes-now"><h2 id="freezes-now">❄ Frozen now: nothing ships in these channels until the freeze ends</h2>${freezesList(cal.freezesNow, zone)}</section>` : ""}
+${cal.locks.length ? html`<section aria-labelledby="locks-now"><h2 id="locks-now">Deploy locks</h2>${locksList(cal.locks, zone)}<p class="muted">Releases of a locked service + environment are held at T-0 until someone runs <code>/release unlock</code>.</p></section>` : ""}
 <section aria-labelledby="calendar">
 <h2 id="calendar">Calendar: the next ${cal.days.length} days</h2>
 ${first && last ? html`<p class="muted">From ${timeEl(first.start, zone, "date")} to ${timeEl(last.start, zone, "date")}; days without releases are listed small.</p>` : ""}
