@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../helpers/browser.js";
+import { launchChromium, RUN_BROWSER_TESTS, SKIP_WITHOUT_BROWSER } from "../helpers/browser.js";
 import { ACME, GLOBEX, HOSTILE, seedReleases, startWebGonogo, type WebGonogo } from "../helpers/web-seed.js";
 
 /*
@@ -17,6 +17,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
+  if (!RUN_BROWSER_TESTS) return;
   dir = mkdtempSync(join(tmpdir(), "gonogo-browser-"));
   g = await startWebGonogo(dir);
   await seedReleases(g);
@@ -26,7 +27,7 @@ afterAll(async () => {
   for (const c of contexts) await c.close();
   await browser?.close();
   await g?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Viewer {
@@ -63,7 +64,7 @@ async function scheduledAt(id: string): Promise<number> {
   return release!.scheduledAt!;
 }
 
-describe("the web view in a browser", { timeout: 60_000 }, () => {
+describe.skipIf(!RUN_BROWSER_TESTS)(RUN_BROWSER_TESTS ? "the web view in a browser" : `the web view in a browser ${SKIP_WITHOUT_BROWSER}`, { timeout: 60_000 }, () => {
   it("loads every page without a console error, from the /release web link on", async () => {
     const { page, errors } = await viewer("UTC", g.linkFor(ACME));
     expect(await page.title()).toBe("Releases · gonogo");
