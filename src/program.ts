@@ -67,7 +67,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
   const db = await openStore(config, instanceId);
   const store = db.store;
-  // Several instances may share a PostgreSQL database: they tell each other about new jobs and cards.
+  // Several instances may share a PostgreSQL database: they tell each other about new jobs, cards and release changes.
   const cluster = db.startCluster ? await db.startCluster({ instanceId, listenUrl: config.listenUrl, log }) : undefined;
   const metrics = createMetrics(store, { id: instanceId, database: db.dialect });
   // The one place real time enters: everything below reads this clock and waits on this timer.

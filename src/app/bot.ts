@@ -41,7 +41,7 @@ export function createBot(deps: BotDeps): Bot {
 
   const cluster = deps.cluster;
   const cards = createCardSync({ store, log, surfaces, telemetry, clock, timer, cluster, cardFor: (id) => readCard({ store, clock, config }, id) });
-  const changes = createReleaseChanges((err) => log.error({ err: String(err) }, "a release-change listener failed"));
+  const changes = createReleaseChanges({ onListenerError: (err) => log.error({ err: String(err) }, "a release-change listener failed"), cluster, timer });
   const effects = createEffectRunner({ cards, telemetry, wake: () => jobs.wake(), changes });
   const afterCommit = effects.afterCommit;
   const door = createDoor({ store, clock, config, log, telemetry, afterCommit });
@@ -92,6 +92,7 @@ export function createBot(deps: BotDeps): Bot {
       pruning = null;
       await jobs.stop();
       await cards.stop();
+      changes.stop();
     },
     runDueJobs: jobs.runDueJobs,
   };

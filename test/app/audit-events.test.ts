@@ -60,7 +60,7 @@ describe("audit event types", () => {
       webhook: (kind, outcome) => counted.push(`webhook ${kind} ${outcome}`),
       decision: (outcome) => counted.push(`decision ${outcome}`),
     };
-    const runner = createEffectRunner({ cards: {} as CardSync, telemetry, wake: () => {}, changes: createReleaseChanges(() => {}) });
+    const runner = createEffectRunner({ cards: {} as CardSync, telemetry, wake: () => {}, changes: createReleaseChanges({ onListenerError: () => {}, timer: core.clock.timer }) });
     const bob = person("bob");
     const ctx = await core.store.transaction(async (tx) => {
       const ctx: Ctx = { store: tx, clock: core.clock, config: core.config, log: { info() {}, warn() {}, error() {} }, effects: [], audited: [] };
