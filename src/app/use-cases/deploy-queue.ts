@@ -43,7 +43,9 @@ export async function startFromQueue(ctx: Ctx, service: string, environment: str
     const d = await releaseDecision(ctx, release);
     if (d.decision !== "go") {
       const why = `its turn in the queue came without GO: ${d.reasons.join(" · ")}`;
-      await holdRelease(ctx, release, SCHEDULER, "scheduler", why);
+      // Its turn is its deferred T-0: stats count it as held by failed criteria, as T-0 would.
+      const failedCriteria = (await ctx.store.listCriteria(release.id)).filter((c) => c.status === "failed").map((c) => c.name);
+      await holdRelease(ctx, release, SCHEDULER, "scheduler", why, failedCriteria);
       ctx.effects.push(notice(release.id, `⏸ ${release.id} left the queue but is not GO any more (${d.reasons.join(" · ")}): on hold. The release manager can \`/release ship ${release.id}\` once GO.`, { mention: [release.managerId] }));
       continue;
     }

@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import type { Reply } from "../../src/app/views.js";
+
+/*
+ * What a new release manager ran into walking through the README with the guardrails
+ * (criteria, freezes, locks, the queue) together: each test is one of those findings.
+ */
+
+const MIN = 60_000;
+let core: TestCore;
+afterEach(async () => core?.close());
+
+const text = (r: Reply) => (r.type === "message" ? r.text : r.type);
+const say = (who: string, line: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text: line });
+const advance = async (ms: number) => {
+  core.clock.advance(ms);
+  await core.bot.runDueJobs();
+  await core.bot.idle();
+};
+
+/** A UTC channel: `rel` is a release-manager, `oscar` on-call, `quinn` holds qa; quorum 2 (carol and dave vote). */
+async function setup(zone = "UTC") {
+  core = createTestCore({ now: T0, config: { timezone: zone } });
+  core.bot.attachSurface(createRecordingSurface().surface);
+  await say("admin", "role grant rel release-manager");
+  await say("admin", "role grant oscar oncall");
+  await say("admin", "role grant quinn qa");
+}
+
+describe("/release help", () => {
+  it("names every /release command, stats and audit included", async () => {
+    await setup();
+    const help = text(await say("anyone", "help"));
+    const commands = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "freeze", "lock", "unlock", "locks", "web", "criteria", "check", "help"];
+    expect(commands.filter((c) => !help.includes(`/release ${c}`))).toEqual([]);
+    expect(help).toContain("/release audit export [from] [to]");
+  });
+});
+
+describe("the queue and readiness criteria", () => {
+  it("counts a queued release whose criterion failed before its turn as held by failed criteria", async () => {
+    await setup();
+    await say("admin", "criteria set tests:qa");
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "create payments 1.4.3 at in 30m");
+    for (const id of ["R-1", "R-2"]) {
+      await say("quinn", `check ${id} tests pass`);
+      for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
+    }
+    await say("alice", "ship R-1");
+    await advance(30 * MIN);
+    expect(text(await say("bob", "locks"))).toContain("R-2 (behind R-1)");
+    await say("quinn", "check R-2 tests fail login flow broken");
+
+    await say("alice", "shipped R-1");
+    await advance(0);
+    expect((await core.store.getRelease("R-2"))?.state).toBe("held");
+    expect(text(await say("bob", "stats"))).toContain("1 held by failed criteria");
+  });
+});
+
+describe("unlocking after a rollback", () => {
+  it("tells a plain user that the rolled-back release's manager may lift its lock too", async () => {
+    await setup();
+    await say("alice", "create payments 1.4.2");
+    for (const voter of ["carol", "dave"]) await say(voter, "vote R-1 go");
+    await say("alice", "ship R-1");
+    await say("oscar", "rollback R-1 error rate 5x");
+
+    const refused = await say("bob", "unlock payments reason looks fine");
+    expect(refused).toMatchObject({ error: true });
+    expect(text(refused)).toBe("Only release-managers, admins and alice (the release manager of R-1, whose rollback set this lock) may unlock payments production. Ask one of them, or an admin: `/release role grant <you> release-manager`.");
+    expect((await core.store.listAudit("R-1")).at(-1)).toMatchObject({ type: "permission_refused", data: { action: "lock" } });
+    // A lock set by hand has no such manager: the plain refusal stands.
+    await say("rel", "lock search reason incident 7");
+    expect(text(await say("bob", "unlock search reason done"))).toContain("Only release-managers and admins may lock or unlock deploys");
+  });
+
+  it("says a rollback's lock reason once: after the rollback of R-1 by oscar: error rate 5x", async () => {
+    await setup();
+    await say("alice", "create payments 1.4.2");
+    await say("alice", "create payments 1.4.3");
+    for (const id of ["R-1", "R-2"]) for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
+    await say("alice", "ship R-1");
+    await say("oscar", "rollback R-1 error rate 5x");
+    const line = "payments production is locked after the rollback of R-1 by oscar: error rate 5x";
+    expect(text(await say("bob", "locks"))).toContain(`• 🔒 ${line}\n`);
+    expect(text(await say("alice", "ship R-2"))).toContain(`R-2 cannot ship: ${line}.`);
+  });
+});
+
+describe("the audit timeline", () => {
+  it("says when a freeze held a release in the channel's zone, whether at T-0 or at its turn in the queue, and who queued it", async () => {
+    await setup("Europe/Berlin");
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "create payments 1.4.3");
+    await say("erin", "create search 2.0.0 at in 30m");
+    for (const id of ["R-1", "R-2", "R-3"]) for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
+    await say("alice", "ship R-1");
+    expect(text(await say("bob", "ship R-2"))).toContain("queued behind R-1");
+    // 09:05 UTC is 10:05 in Berlin; the freeze ends at 12:05 Berlin time.
+    core.clock.advance(5 * MIN);
+    await say("rel", "freeze add now until in 2h reason incident 42");
+    await advance(25 * MIN);
+    await say("alice", "shipped R-1");
+    await advance(0);
+
+    const timeline = async (id: string) => text(await say("anyone", `audit ${id}`));
+    expect(await timeline("R-3")).toContain("gonogo held by freeze 'incident 42' (until Tue 15 Jan 12:05)");
+    expect(await timeline("R-2")).toContain("gonogo held by freeze 'incident 42' (until Tue 15 Jan 12:05)");
+    expect(await timeline("R-2")).not.toContain("T-0");
+    // Who did what reads as a sentence after the actor's name.
+    expect(await timeline("R-2")).toContain("bob queued it behind R-1 (payments production busy)");
+    expect(await timeline("R-2")).toContain("dave brought the decision to GO");
+  });
+});
