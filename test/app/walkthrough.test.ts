@@ -116,3 +116,33 @@ describe("the audit timeline", () => {
     expect(await timeline("R-2")).toContain("dave brought the decision to GO");
   });
 });
+
+describe("the web view with the guardrails", () => {
+  const terminal = { kind: "workspace", platform: "terminal", scope: "local" } as const;
+
+  it("shows a release's readiness criteria, the lock that holds it and the freeze over its T-0", async () => {
+    await setup();
+    await say("admin", "criteria set tests:qa, changelog");
+    await say("alice", "create payments 1.4.2");
+    await say("alice", "create payments 1.4.3 at in 1h");
+    await say("quinn", "check R-1 tests pass");
+    for (const voter of ["carol", "dave"]) await say(voter, "vote R-1 go");
+    await say("alice", "check R-1 changelog pass");
+    await say("quinn", "check R-2 tests fail login flow broken https://ci.example.com/run/812");
+    await say("alice", "ship R-1");
+    await say("oscar", "rollback R-1 error rate 5x");
+    await say("rel", "freeze add now until in 2h reason incident 42");
+
+    const page = (await core.bot.webRead({ kind: "web_release", scope: terminal, id: "R-2" }))!;
+    expect(page.criteria).toEqual([
+      { name: "tests", met: false, detail: "failed by quinn — login flow broken https://ci.example.com/run/812" },
+      { name: "changelog", met: null, detail: "pending" },
+    ]);
+    expect(page.locks).toEqual([{ label: "payments production is locked after the rollback of R-1 by oscar: error rate 5x", holder: null, since: T0 }]);
+    expect(page.freezes).toEqual([{ title: "incident 42", scope: "terminal #releases", from: T0, to: T0 + 120 * MIN }]);
+
+    const calendar = await core.bot.webRead({ kind: "web_calendar", scope: terminal, zone: null, channel: null });
+    expect(calendar.days.flatMap((d) => d.releases).find((r) => r.id === "R-2")?.locks).toHaveLength(1);
+    expect(calendar.freezesNow.map((f) => f.title)).toEqual(["incident 42"]);
+  });
+});

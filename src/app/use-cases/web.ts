@@ -12,7 +12,10 @@ import type { Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 import { scopeOfChannel, scopeOwns, signWebToken, type WebScope } from "../web-link.js";
-import type { WebCalendar, WebDay, WebNumbers, WebReleaseRow, WebReleaseView } from "../web-views.js";
+import type { WebCalendar, WebCriterionView, WebDay, WebFreezeView, WebLockView, WebNumbers, WebReleaseRow, WebReleaseView } from "../web-views.js";
+import { evidenceText } from "../../domain/criteria.js";
+import { lockedText } from "../../domain/deploy-lock.js";
+import { freezeAt, freezeName, type ActiveFreeze } from "../../domain/freeze.js";
 import { describeEvent } from "./audit.js";
 import { statsReport } from "./stats.js";
 
@@ -56,13 +59,53 @@ async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
     decisionLine: card.decisionLine,
     scheduledAt: release.scheduledAt,
     countdownLine: card.countdownLine,
-    locks: [],
+    locks: await locksOf(ctx, release),
   };
+}
+
+/** The lock on a live release's service + environment, as the card shows it. */
+async function locksOf(ctx: Ctx, release: Release): Promise<WebLockView[]> {
+  if (isFinal(release.state)) return [];
+  const lock = await ctx.store.getLock(release.service, release.environment);
+  // The label names who locked it (`… by oscar: …`), so no separate holder.
+  return lock ? [{ label: lockedText(lock), holder: null, since: lock.at }] : [];
+}
+
+/** A release's readiness criteria: met, not met, or unknown while pending; who set each and its evidence. */
+async function criteriaOf(ctx: Ctx, release: Release): Promise<WebCriterionView[]> {
+  return (await ctx.store.listCriteria(release.id)).map((c) => ({
+    name: c.name,
+    met: c.status === "passed" ? true : c.status === "failed" ? false : null,
+    detail: c.status === "pending" ? "pending" : `${c.status} by ${c.source === "ci" ? "CI" : (c.setByName ?? "someone")}${evidenceText(c)}`,
+  }));
+}
+
+function freezeView(active: ActiveFreeze, scope: string): WebFreezeView {
+  return { title: active.freeze.reason ?? freezeName(active.freeze.id), scope, from: active.start, to: active.end };
+}
+
+/** The freeze covering a live release's T-0, which holds it there. */
+async function freezesOf(ctx: Ctx, release: Release): Promise<WebFreezeView[]> {
+  if (isFinal(release.state) || release.scheduledAt === null) return [];
+  const active = freezeAt(await ctx.store.listFreezes(release.channel.key), release.scheduledAt);
+  return active ? [freezeView(active, channelLabel(release.channel))] : [];
 }
 
 /** The releases the scope owns, newest first. */
 async function ownedReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
   return (await ctx.store.listReleases({ limit: READ_LIMIT })).filter((r) => scopeOwns(scope, r));
+}
+
+/** Freeze windows in force now in the given channels (each read with its channel's own rules). */
+async function freezesNow(ctx: Ctx, channelKeys: string[], labels: Map<string, string>, now: number): Promise<WebFreezeView[]> {
+  const out: WebFreezeView[] = [];
+  for (const key of channelKeys) {
+    for (const f of await ctx.store.listFreezes(key)) {
+      const active = freezeAt([f], now);
+      if (active) out.push(freezeView(active, labels.get(key) ?? key));
+    }
+  }
+  return out;
 }
 
 /**
@@ -105,7 +148,7 @@ export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string |
     days,
     live,
     recent: recent.sort((a, b) => b.endedAt - a.endedAt).map((x) => x.row),
-    freezesNow: [],
+    freezesNow: await freezesNow(ctx, channel !== null ? [channel] : [...channels.keys()], channels, now),
     channels: [...channels].map(([key, label]) => ({ key, label })).sort((a, b) => a.label.localeCompare(b.label)),
     channel,
   };
@@ -120,9 +163,9 @@ export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise
     card: await readCard(ctx, release.id),
     channel: channelLabel(release.channel),
     createdAt: release.createdAt,
-    criteria: [],
-    locks: [],
-    freezes: [],
+    criteria: await criteriaOf(ctx, release),
+    locks: await locksOf(ctx, release),
+    freezes: await freezesOf(ctx, release),
     timeline: events.map((e) => ({
       at: e.at,
       actorName: typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor),
