@@ -61,6 +61,20 @@ describe("the queue and readiness criteria", () => {
   });
 });
 
+describe("a freeze and readiness criteria", () => {
+  it("counts a release held at T-0 by a freeze while a criterion had failed as held by failed criteria too", async () => {
+    await setup();
+    await say("admin", "criteria set tests:qa");
+    await say("alice", "create payments 1.4.2 at in 30m");
+    for (const voter of ["carol", "dave"]) await say(voter, "vote R-1 go");
+    await say("quinn", "check R-1 tests fail login flow broken");
+    await say("rel", "freeze add now until in 2h reason incident 42");
+    await advance(30 * MIN);
+    expect((await core.store.getRelease("R-1"))?.stateReason).toBe("in freeze 'incident 42' until Tue 15 Jan 11:00");
+    expect(text(await say("bob", "stats"))).toContain("• Guardrails: 1 held by a freeze · 0 held by a lock · 1 held by failed criteria · 0 freeze overrides");
+  });
+});
+
 describe("unlocking after a rollback", () => {
   it("tells a plain user that the rolled-back release's manager may lift its lock too", async () => {
     await setup();
