@@ -131,6 +131,18 @@ describe("the audit timeline", () => {
   });
 });
 
+describe("a version change in the timeline", () => {
+  it("says which criteria it set back to pending, as the card and the reply do", async () => {
+    await setup();
+    await say("admin", "criteria set tests:qa, changelog");
+    await say("alice", "create payments 1.4.2");
+    await say("quinn", "check R-1 tests pass");
+    await say("carol", "vote R-1 go");
+    await say("alice", "update R-1 version 1.4.3");
+    expect(text(await say("anyone", "audit R-1"))).toContain("alice changed version from 1.4.2 to 1.4.3; 1 vote voided; criteria back to pending: tests");
+  });
+});
+
 describe("the web view with the guardrails", () => {
   const terminal = { kind: "workspace", platform: "terminal", scope: "local" } as const;
 

@@ -56,7 +56,8 @@ function describeKnown(event: AuditEventPayload, zone: string): string {
       return `${event.type} T-0 for ${new Date(event.data.to).toISOString()}`;
     case "content_changed": {
       const d = event.data;
-      return `changed ${d.field} from ${d.before} to ${d.after}; ${voided(d.votesVoided.length)}`;
+      const reset = d.criteriaReset?.length ? `; criteria back to pending: ${d.criteriaReset.join(", ")}` : "";
+      return `changed ${d.field} from ${d.before} to ${d.after}; ${voided(d.votesVoided.length)}${reset}`;
     }
     case "rollback_requested":
       return `requested rollback: ${event.data.reason}`;
