@@ -171,4 +171,27 @@ describe("the web view with the guardrails", () => {
     expect(calendar.days.flatMap((d) => d.releases).find((r) => r.id === "R-2")?.locks).toHaveLength(1);
     expect(calendar.freezesNow.map((f) => f.title)).toEqual(["incident 42"]);
   });
+
+  it("marks T-0 in a release's web timeline, but not the hold at its turn in the queue", async () => {
+    await setup();
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "create payments 1.4.3 at in 30m");
+    for (const id of ["R-1", "R-2"]) for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
+    await say("alice", "ship R-1");
+    await advance(30 * MIN);
+    await say("dave", "vote R-2 no-go migration not tested");
+    await say("alice", "shipped R-1");
+    await advance(0);
+    await say("bob", "schedule R-2 in 1h");
+    await say("dave", "vote R-2 go");
+    await say("carol", "vote R-2 abstain");
+    await advance(60 * MIN);
+
+    const view = (await core.bot.webRead({ kind: "web_release", scope: terminal, id: "R-2" }))!;
+    const changes = view.timeline.filter((e) => e.type === "state_changed").map((e) => e.text);
+    expect(changes).toEqual([
+      "state voting → held: its turn in the queue came without GO: blocked by no-go from dave: migration not tested",
+      "T-0: state voting → held: T-0 came without GO: 1 of 2 GO",
+    ]);
+  });
 });
