@@ -75,6 +75,21 @@ describe("a freeze and readiness criteria", () => {
   });
 });
 
+describe("what to do next", () => {
+  it("asks for a lock's reason with the service and environment that were typed", async () => {
+    await setup();
+    expect(text(await say("rel", "lock api"))).toBe("Say why, so the team knows: `/release lock api reason <text>`.");
+    expect(text(await say("rel", "unlock api staging"))).toBe("Say why, so the team knows: `/release unlock api staging reason <text>`.");
+  });
+
+  it("says at once when a criterion's role has no holders, so only admins could tick it", async () => {
+    await setup();
+    const reply = text(await say("admin", "criteria set tests:qa, security-review:security, rollback-plan:security, changelog"));
+    expect(reply).toContain("Nobody holds security yet, so only admins can tick security-review, rollback-plan: `/release role grant <user> security`.");
+    expect(reply).not.toContain("Nobody holds qa");
+  });
+});
+
 describe("unlocking after a rollback", () => {
   it("tells a plain user that the rolled-back release's manager may lift its lock too", async () => {
     await setup();
