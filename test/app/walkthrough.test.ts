@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import type { Reply } from "../../src/app/views.js";
+import { actorOf } from "../../src/domain/identity.js";
 
 /*
  * What a new release manager ran into walking through the README with the guardrails
@@ -36,6 +37,15 @@ describe("/release help", () => {
     const commands = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "freeze", "lock", "unlock", "locks", "web", "criteria", "check", "help"];
     expect(commands.filter((c) => !help.includes(`/release ${c}`))).toEqual([]);
     expect(help).toContain("/release audit export [from] [to]");
+    expect(help).not.toContain("In Discord");
+  });
+
+  it("tells Discord users that unlock and locks are actions of /release lock (Discord holds 25 subcommands)", async () => {
+    await setup();
+    const discordChannel = { platform: "discord", key: "discord:G1:C1", nativeId: "C1" } as const;
+    const actor = actorOf({ kind: "person", platform: "discord", scope: "G1", user: "U1" }, "dana");
+    const reply = await core.bot.handle({ kind: "command", actor, channel: discordChannel, text: "help" });
+    expect(text(reply)).toContain("unlock and locks are `/release lock` with action unlock or list");
   });
 });
 
