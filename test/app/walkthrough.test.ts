@@ -100,6 +100,19 @@ describe("what to do next", () => {
   });
 });
 
+describe("an override after the freeze", () => {
+  it("lets the manager ship with the override words once the freeze has ended, instead of refusing an override nobody needs", async () => {
+    await setup();
+    await say("rel", "freeze add now until in 1h reason incident 42");
+    await say("alice", "create payments 1.4.2");
+    for (const voter of ["carol", "dave"]) await say(voter, "vote R-1 go");
+    expect(await say("alice", "ship R-1 override hotfix")).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers and admins may ship inside a freeze") });
+    await advance(60 * MIN);
+    expect(await say("alice", "ship R-1 override hotfix")).toMatchObject({ error: false, text: expect.stringContaining("R-1 is shipping") });
+    expect(await core.store.getOverride("R-1")).toBeUndefined();
+  });
+});
+
 describe("unlocking after a rollback", () => {
   it("tells a plain user that the rolled-back release's manager may lift its lock too", async () => {
     await setup();
