@@ -166,6 +166,9 @@ describe("the audit timeline", () => {
     // Who did what reads as a sentence after the actor's name.
     expect(await timeline("R-2")).toContain("bob queued it behind R-1 (payments production busy)");
     expect(await timeline("R-2")).toContain("dave brought the decision to GO");
+    // The web page has no zone heading: there the time says it is UTC.
+    const web = await core.bot.webRead({ kind: "web_release", scope: { kind: "workspace", platform: "terminal", scope: "local" }, id: "R-3" });
+    expect(web!.timeline.map((e) => e.text)).toContain("held by freeze 'incident 42' (until Tue 15 Jan 2030 11:05 (UTC))");
   });
 });
 

@@ -15,10 +15,11 @@ import type { Reply } from "../views.js";
 const DAY = 86_400_000;
 
 /**
- * One stored audit event as a sentence, after the actor's name ("dave voted GO"); times in it
- * read in `zone`. Types this version does not know still read sensibly.
+ * One stored audit event as a sentence, after the actor's name ("dave voted GO"). Times in it
+ * read in `zone` when the caller names it (as the timeline's heading does), else in UTC, said so.
+ * Types this version does not know still read sensibly.
  */
-export function describeEvent(e: AuditEvent, zone = "UTC"): string {
+export function describeEvent(e: AuditEvent, zone?: string): string {
   const event = readAuditEvent(e);
   if (!event) return describeGenerically(e);
   try {
@@ -29,7 +30,7 @@ export function describeEvent(e: AuditEvent, zone = "UTC"): string {
   }
 }
 
-function describeKnown(event: AuditEventPayload, zone: string): string {
+function describeKnown(event: AuditEventPayload, zone: string | undefined): string {
   switch (event.type) {
     case "release_created": {
       const d = event.data;
@@ -85,7 +86,7 @@ function describeKnown(event: AuditEventPayload, zone: string): string {
       return `started it from the queue (${event.data.service} ${event.data.environment} free)`;
     case "held_by_freeze":
       // At T-0 or at its turn in the queue: the state change just before says which.
-      return `held by freeze ${event.data.freeze} (until ${shortTime(event.data.until, zone)})`;
+      return `held by freeze ${event.data.freeze} (until ${zone ? shortTime(event.data.until, zone) : formatInZone(event.data.until, "UTC")})`;
     case "held_by_lock":
       return `held: ${event.data.service} ${event.data.environment} is locked (${event.data.lockReason})`;
     case "deploy_locked":
