@@ -100,6 +100,24 @@ describe("what to do next", () => {
   });
 });
 
+describe("freeze examples that work as written", () => {
+  it("suggests a one-off freeze that can be added on any day, and refuses one over a year ahead without pointing at /release schedule", async () => {
+    await setup();
+    // Real today, not the tests' 2030: the suggestion must work whenever it is read.
+    core.clock.set(Date.UTC(2026, 11, 2, 14, 0));
+    const none = text(await say("rel", "freeze list"));
+    const suggested = /`\/release (freeze add [^`]*reason[^`]*)`/.exec(none)?.[1];
+    expect(suggested).toBeDefined();
+    expect(text(await say("rel", suggested!))).toContain("Freeze F-1 added");
+
+    const far = await say("rel", "freeze add 2030-12-24 00:00 until 2031-01-05 09:00 reason year-end");
+    expect(far).toMatchObject({ error: true });
+    expect(text(far)).toContain("is more than a year ahead");
+    expect(text(far)).not.toContain("/release schedule");
+    expect(text(far)).toContain("add a freeze that ends later once it is within a year");
+  });
+});
+
 describe("an override after the freeze", () => {
   it("lets the manager ship with the override words once the freeze has ended, instead of refusing an override nobody needs", async () => {
     await setup();
