@@ -122,6 +122,8 @@ function votesWere(n: number): string {
  */
 export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: string, override?: string): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, id);
+  // The override right matters only while a freeze is on: once it has ended, `ship R-1 override …` ships as usual.
+  if (override !== undefined && (await gateOf(ctx, release, false)).kind === "frozen") await requirePermission(ctx, actor, "override", release);
   await requirePermission(ctx, actor, "ship", release);
   transition(release.id, release.state, "ship");
   const result = await releaseDecision(ctx, release);
@@ -136,8 +138,6 @@ export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: 
     if (override === undefined) {
       throw new UserError("in_freeze", `${release.id} cannot ship now: ${gateText(gate, release.timezone)}. Wait until then, or an admin or release-manager ships it anyway with \`/release ship ${release.id} override <reason>\`.`);
     }
-    // Only a freeze that is on needs the override right: once it has ended, the manager ships as usual.
-    await requirePermission(ctx, actor, "override", release);
     await ctx.store.addOverride({ releaseId: release.id, by: actor.id, byName: actor.name, reason: override, freeze: freezeLabel(gate.active.freeze), at: ctx.clock.now() });
     await audit(ctx, actor, platform, release.id, { type: "freeze_overridden", data: { freeze: freezeLabel(gate.active.freeze), until: gate.active.end, reason: override } });
     ctx.effects.push(notice(release.id, `🔓 ${actor.name} overrode freeze ${freezeLabel(gate.active.freeze)} to ship ${release.id}: ${override}`));
