@@ -63,7 +63,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           str("service", "Service name, e.g. payments", { required: true, max_length: max("service") }),
           str("version", "Version, e.g. 1.4.2", { required: true, max_length: max("version") }),
           when(false),
-          str("environment", "Environment, e.g. production (default from the channel policy)", { max_length: max("environment") }),
+          str("environment", "Environment, e.g. staging (default production)", { max_length: max("environment") }),
           { type: ApplicationCommandOptionType.User, name: "manager", description: "Release manager (default: you)", required: false },
           str("description", "Changelog link or a short description", { max_length: max("description") }),
         ]),

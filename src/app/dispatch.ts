@@ -108,7 +108,7 @@ async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
       const cmd = "command" in event ? event.command : parseCommand(event.text);
       switch (cmd.name) {
         case "help":
-          return help();
+          return help(platform);
         case "create":
           return await createRelease(ctx, actor, channel, cmd);
         case "vote":

@@ -230,7 +230,7 @@ function lockFromFields(word: string, fields: CommandFields): Command {
   const environment = given(fields.environment);
   if (environment) checkEnvironment(environment);
   const reason = given(fields.reason);
-  if (!reason) throw new UserError("lock_usage", `Say why, so the team knows: ${usage}.`);
+  if (!reason) throw new UserError("lock_usage", `Say why, so the team knows: \`/release ${name} ${service}${environment ? ` ${environment}` : ""} reason <text>\`.`);
   return { name, service, environment, reason: checkLength("lockReason", reason) };
 }
 

@@ -81,7 +81,10 @@ export function targetName(service: string, environment: string): string {
 /** `payments production is locked by dana: incident 42`: the hold reason and the card's line. */
 export function lockedText(lock: DeployLock): string {
   const cause = lock.releaseId ? ` after the rollback of ${lock.releaseId}` : "";
-  return `${targetName(lock.service, lock.environment)} is locked${cause} by ${lock.lockedByName}: ${lock.reason}`;
+  // A rollback's lock stores its reason as `rollback of R-6: <why>` (for the audit trail); said once here.
+  const prefix = lock.releaseId ? `rollback of ${lock.releaseId}: ` : "";
+  const reason = prefix && lock.reason.startsWith(prefix) ? lock.reason.slice(prefix.length) : lock.reason;
+  return `${targetName(lock.service, lock.environment)} is locked${cause} by ${lock.lockedByName}: ${reason}`;
 }
 
 /** Why a gate stops a release, in the channel's zone. */

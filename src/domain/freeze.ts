@@ -41,7 +41,8 @@ export type FreezeSpec =
   | { kind: "once"; start: string; end: string }
   | { kind: "weekly"; startDay: number; startMinute: number; endDay: number; endMinute: number };
 
-export const FREEZE_USAGE = "`/release freeze add 2030-12-24 00:00 until 2031-01-05 09:00 reason year-end` or `/release freeze add weekly fri 16:00 until mon 09:00`";
+/** Its one-off example reads on any day (a dated one would be past, or over a year ahead, some day). */
+export const FREEZE_USAGE = "`/release freeze add tomorrow 18:00 until in 3d reason launch week` or `/release freeze add weekly fri 16:00 until mon 09:00`";
 
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 const FULL_DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
@@ -78,8 +79,10 @@ export function readFreezeRule(spec: FreezeSpec, now: number, zone: string): { r
     if (start === end) throw new UserError("freeze_empty", `A weekly freeze must end at a different time than it starts. Usage: ${FREEZE_USAGE}.`);
     return { rule: { ...spec, zone }, notes: [] };
   }
-  const start = /^now$/i.test(spec.start.trim()) ? { at: now, note: null } : parseWhen(spec.start, now, zone);
-  const end = parseWhen(spec.end, now, zone);
+  // A freeze is read like a release time, up to a year ahead; a later one is added when it gets near.
+  const later = "add a freeze that ends later once it is within a year";
+  const start = /^now$/i.test(spec.start.trim()) ? { at: now, note: null } : parseWhen(spec.start, now, zone, later);
+  const end = parseWhen(spec.end, now, zone, later);
   if (end.at <= start.at) throw new UserError("freeze_order", `The freeze must end after it starts (\`${spec.end}\` is not after \`${spec.start}\`).`);
   return { rule: { kind: "once", startAt: start.at, endAt: end.at }, notes: [start.note, end.note].filter((n): n is string => n !== null) };
 }

@@ -18,6 +18,7 @@ export const HELP_LINES = [
   "/release ship <id>   /release shipped <id>   /release hold <id> [reason]   /release cancel <id> [reason]",
   "/release rollback <id> <reason>   /release recovered <id>   /release retro <id>",
   "/release policy [set key=value ...]   /release role grant|revoke <user> <role>   /release role list",
+  "/release stats [service] [days]   /release audit <id>   /release audit export [from] [to]   /release audit verify",
   "/release freeze add <start> until <end> [reason <text>]   /release freeze add weekly fri 16:00 until mon 09:00 [reason <text>]",
   "/release freeze list   /release freeze remove <F-id>   /release ship <id> override <reason> (ships inside a freeze)",
   "/release lock <service> [env] reason <text>   /release unlock <service> [env] reason <text>   /release locks",

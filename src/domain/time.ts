@@ -14,7 +14,7 @@ const EXAMPLES = "`2030-01-15T14:00Z`, `2030-01-15 14:00 Europe/Berlin`, `14:00`
  * the end) by the rule in `resolveWallTime`. Refused, naming what is wrong: a date or clock time
  * that does not exist, a time in the past, and a time more than a year ahead.
  */
-export function parseWhen(input: string, now: number, zone: string): Resolved {
+export function parseWhen(input: string, now: number, zone: string, later = "a later date can be set with `/release schedule` once it is within a year"): Resolved {
   const text = input.trim().replace(/\s+/g, " ");
   const read = parseAny(text, now, zone);
   if (read === null) {
@@ -25,7 +25,7 @@ export function parseWhen(input: string, now: number, zone: string): Resolved {
   }
   const latest = addYears(new TZDate(now, zone), 1).getTime();
   if (read.at > latest) {
-    throw new UserError("time_too_far", `\`${input}\` is more than a year ahead. Pick a time up to a year from now (${formatInZone(latest, zone)} at the latest); a later date can be set with \`/release schedule\` once it is within a year.`);
+    throw new UserError("time_too_far", `\`${input}\` is more than a year ahead. Pick a time up to a year from now (${formatInZone(latest, zone)} at the latest); ${later}.`);
   }
   return read;
 }

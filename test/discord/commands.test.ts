@@ -100,4 +100,11 @@ describe("/release command definition", () => {
     const role = subs.find((s) => s.name === "role")!;
     expect(role.options!.find((o) => o.name === "who")!.type).toBe(ApplicationCommandOptionType.Mentionable);
   });
+
+  it("says an environment defaults to production, as create and lock do (the policy has no environment)", () => {
+    for (const name of ["create", "lock"]) {
+      const env = subs.find((s) => s.name === name)!.options!.find((o) => o.name === "environment")!;
+      expect(env.description, name).toMatch(/\(default production\)$/);
+    }
+  });
 });

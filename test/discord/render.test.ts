@@ -123,3 +123,15 @@ describe("buttons by release state", () => {
     expect(live.description).not.toContain("T-0 in 5h");
   });
 });
+
+describe("/release help in Discord", () => {
+  it("fits one message whole: every command line arrives, none is cut off", async () => {
+    const { help } = await import("../../src/app/use-cases/queries.js");
+    const reply = help("discord");
+    if (reply.type !== "message") throw new Error("help is a message");
+    const { content } = renderReplyMessage(reply.text, []);
+    expect(content.length).toBeLessThanOrEqual(2000);
+    expect(content).toContain("/release audit verify");
+    expect(content.endsWith("with action unlock or list.")).toBe(true);
+  });
+});

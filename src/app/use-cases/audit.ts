@@ -2,6 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { UserError } from "../../domain/errors.js";
 import { displayName } from "../../domain/identity.js";
 import { formatInZone } from "../../domain/time.js";
+import { shortTime } from "../../domain/freeze.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { CHOICE_LABELS } from "../../domain/votes.js";
 import { offsetLabel } from "../../domain/countdown.js";
@@ -13,19 +14,23 @@ import type { Reply } from "../views.js";
 
 const DAY = 86_400_000;
 
-/** One stored audit event as a sentence. Types this version does not know still read sensibly. */
-export function describeEvent(e: AuditEvent): string {
+/**
+ * One stored audit event as a sentence, after the actor's name ("dave voted GO"). Times in it
+ * read in `zone` when the caller names it (as the timeline's heading does), else in UTC, said so.
+ * Types this version does not know still read sensibly.
+ */
+export function describeEvent(e: AuditEvent, zone?: string): string {
   const event = readAuditEvent(e);
   if (!event) return describeGenerically(e);
   try {
-    return describeKnown(event);
+    return describeKnown(event, zone);
   } catch {
     // A row whose data lacks what its type promises (edited behind gonogo's back) still gets a line.
     return describeGenerically(e);
   }
 }
 
-function describeKnown(event: AuditEventPayload): string {
+function describeKnown(event: AuditEventPayload, zone: string | undefined): string {
   switch (event.type) {
     case "release_created": {
       const d = event.data;
@@ -42,7 +47,7 @@ function describeKnown(event: AuditEventPayload): string {
     case "vote_retracted":
       return `retracted ${CHOICE_LABELS[event.data.before.choice]}`;
     case "decision_go":
-      return "decision reached GO";
+      return "brought the decision to GO";
     case "state_changed": {
       const d = event.data;
       return `state ${d.from} → ${d.to}${typeof d.reason === "string" ? `: ${d.reason}` : ""}`;
@@ -52,7 +57,8 @@ function describeKnown(event: AuditEventPayload): string {
       return `${event.type} T-0 for ${new Date(event.data.to).toISOString()}`;
     case "content_changed": {
       const d = event.data;
-      return `changed ${d.field} from ${d.before} to ${d.after}; ${voided(d.votesVoided.length)}`;
+      const reset = d.criteriaReset?.length ? `; criteria back to pending: ${d.criteriaReset.join(", ")}` : "";
+      return `changed ${d.field} from ${d.before} to ${d.after}; ${voided(d.votesVoided.length)}${reset}`;
     }
     case "rollback_requested":
       return `requested rollback: ${event.data.reason}`;
@@ -75,11 +81,12 @@ function describeKnown(event: AuditEventPayload): string {
     case "freeze_overridden":
       return `shipped inside freeze ${event.data.freeze} (override): ${event.data.reason}`;
     case "queued":
-      return `queued behind ${event.data.behind} (${event.data.service} ${event.data.environment} busy)`;
+      return `queued it behind ${event.data.behind} (${event.data.service} ${event.data.environment} busy)`;
     case "queue_started":
-      return `left the queue and started shipping`;
+      return `started it from the queue (${event.data.service} ${event.data.environment} free)`;
     case "held_by_freeze":
-      return `held at T-0: in freeze ${event.data.freeze} until ${new Date(event.data.until).toISOString()}`;
+      // At T-0 or at its turn in the queue: the state change just before says which.
+      return `held by freeze ${event.data.freeze} (until ${zone ? shortTime(event.data.until, zone) : formatInZone(event.data.until, "UTC")})`;
     case "held_by_lock":
       return `held: ${event.data.service} ${event.data.environment} is locked (${event.data.lockReason})`;
     case "deploy_locked":
@@ -129,7 +136,7 @@ export async function auditTimeline(ctx: Ctx, channel: ChannelRef, id: string): 
   const events = await ctx.store.listAudit(release.id);
   const shown = events.slice(-60);
   const who = (e: AuditEvent) => (typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor));
-  const lines = shown.map((e) => `${formatInZone(e.at, zone).replace(` (${zone})`, "")}  ${who(e)} ${describeEvent(e)}`);
+  const lines = shown.map((e) => `${formatInZone(e.at, zone).replace(` (${zone})`, "")}  ${who(e)} ${describeEvent(e, zone)}`);
   const more = events.length > shown.length ? [`(${events.length - shown.length} earlier events: \`/release audit export\` has them all)`] : [];
   return ok([`Audit trail of ${release.id} (${zone}):`, ...more, "```", ...lines, "```"].join("\n"));
 }

@@ -53,7 +53,11 @@ export async function setCriteria(ctx: Ctx, actor: Actor, channel: ChannelRef, t
   await ctx.store.setPolicy(channel.key, { ...(await ctx.store.getPolicy(channel.key)), criteria: after });
   await audit(ctx, actor, channel.platform, null, { type: "criteria_set", data: { channel: channel.key, before, after } });
   if (!after.length) return ok("This channel names no readiness criteria now. Releases already open keep theirs.");
-  return ok([`Readiness criteria for new releases here: ${describeCriteriaSpec(after)}.`, ...after.map((c) => `• ${c.name}: ticked by ${tickersOf(c)}`), "Releases already open keep the list they were created with."].join("\n"));
+  // A role nobody holds yet leaves its criteria to admins alone: say how to fix that now, not at T-0.
+  const held = new Set((await ctx.store.listRoleBindings()).map((b) => b.role));
+  const unheld = [...new Set(after.map((c) => c.role).filter((r): r is string => r !== null && r !== "admin" && !held.has(r)))];
+  const hints = unheld.map((r) => `Nobody holds ${r} yet, so only admins can tick ${after.filter((c) => c.role === r).map((c) => c.name).join(", ")}: \`/release role grant <user> ${r}\`.`);
+  return ok([`Readiness criteria for new releases here: ${describeCriteriaSpec(after)}.`, ...after.map((c) => `• ${c.name}: ticked by ${tickersOf(c)}`), ...hints, "Releases already open keep the list they were created with."].join("\n"));
 }
 
 /** Criteria change only while the release is still being decided. */

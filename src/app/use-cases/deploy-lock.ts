@@ -1,7 +1,7 @@
 import { lockedText, targetName, type DeployLock } from "../../domain/deploy-lock.js";
 import { UserError } from "../../domain/errors.js";
 import type { Actor, Release } from "../../domain/types.js";
-import { audit, requirePermission, rolesOf, type Ctx } from "../context.js";
+import { audit, PermissionDenied, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
@@ -44,7 +44,17 @@ export async function unlockCommand(ctx: Ctx, actor: Actor, platform: string, se
   const lock = await ctx.store.getLock(service, environment);
   const cause = lock?.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;
   const isItsManager = cause !== undefined && cause.managerId === actor.id && !(await rolesOf(ctx, actor)).includes("release-manager");
-  if (!isItsManager) await requirePermission(ctx, actor, "lock");
+  if (!isItsManager) {
+    await requirePermission(ctx, actor, "lock").catch((e: unknown) => {
+      // The plain refusal names release-managers and admins only; this lock's release manager may lift it too.
+      if (!(cause && e instanceof PermissionDenied)) throw e;
+      throw new PermissionDenied(
+        `Only release-managers, admins and ${cause.managerName} (the release manager of ${cause.id}, whose rollback set this lock) may unlock ${targetName(service, environment)}. Ask one of them, or an admin: \`/release role grant <you> release-manager\`.`,
+        e.action,
+        cause.id,
+      );
+    });
+  }
   if (!lock) throw new UserError("not_locked", `${targetName(service, environment)} is not locked. \`/release locks\` lists the locks.`);
   await ctx.store.removeLock(service, environment);
   await audit(ctx, actor, platform, lock.releaseId, { type: "deploy_unlocked", data: { service, environment, reason, lockReason: lock.reason, lockedBy: lock.lockedBy } });

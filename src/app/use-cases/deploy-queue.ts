@@ -7,10 +7,16 @@ import { holdRelease, startShipping } from "./lifecycle.js";
 
 type Who = { id: string; name: string };
 
+/** The release's criteria that have failed: a hold records them so stats count releases held by failed criteria. */
+async function failedCriteriaOf(ctx: Ctx, release: Release): Promise<string[]> {
+  return (await ctx.store.listCriteria(release.id)).filter((c) => c.status === "failed").map((c) => c.name);
+}
+
 /** Holds a release that a lock or a freeze stops, says why on the card and in its thread, and audits it. */
 export async function holdByGate(ctx: Ctx, release: Release, gate: Extract<ShipGate, { kind: "locked" | "frozen" }>, who: Who, platform: string, when: string): Promise<void> {
   const why = gateText(gate, release.timezone);
-  await holdRelease(ctx, release, who, platform, why);
+  // Held by the gate, but a failed criterion would have held it too: stats count both.
+  await holdRelease(ctx, release, who, platform, why, await failedCriteriaOf(ctx, release));
   await auditGateHold(ctx, release, gate, who, platform);
   const how =
     gate.kind === "locked"
@@ -43,7 +49,8 @@ export async function startFromQueue(ctx: Ctx, service: string, environment: str
     const d = await releaseDecision(ctx, release);
     if (d.decision !== "go") {
       const why = `its turn in the queue came without GO: ${d.reasons.join(" · ")}`;
-      await holdRelease(ctx, release, SCHEDULER, "scheduler", why);
+      // Its turn is its deferred T-0: stats count it as held by failed criteria, as T-0 would.
+      await holdRelease(ctx, release, SCHEDULER, "scheduler", why, await failedCriteriaOf(ctx, release));
       ctx.effects.push(notice(release.id, `⏸ ${release.id} left the queue but is not GO any more (${d.reasons.join(" · ")}): on hold. The release manager can \`/release ship ${release.id}\` once GO.`, { mention: [release.managerId] }));
       continue;
     }

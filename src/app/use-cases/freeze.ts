@@ -1,5 +1,5 @@
 import { UserError } from "../../domain/errors.js";
-import { describeRule, freezeAt, freezeLabel, freezeName, isOver, readFreezeRule, shortTime, type Freeze, type FreezeSpec } from "../../domain/freeze.js";
+import { describeRule, FREEZE_USAGE, freezeAt, freezeLabel, freezeName, isOver, readFreezeRule, shortTime, type Freeze, type FreezeSpec } from "../../domain/freeze.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
@@ -53,7 +53,7 @@ export async function listFreezes(ctx: Ctx, channel: ChannelRef): Promise<Reply>
   const zone = (await policyFor(ctx, channel.key)).timezone;
   const now = ctx.clock.now();
   const freezes = (await ctx.store.listFreezes(channel.key)).filter((f) => !isOver(f, now));
-  if (!freezes.length) return ok("No freeze windows in this channel. Add one with `/release freeze add 2030-12-24 00:00 until 2031-01-05 09:00 reason year-end` or `/release freeze add weekly fri 16:00 until mon 09:00`.");
+  if (!freezes.length) return ok(`No freeze windows in this channel. Add one with ${FREEZE_USAGE}.`);
   const when = (at: number): ReplyPart => ({ at, text: `${format(new TZDate(at, zone), "EEE d MMM yyyy HH:mm")} (${zone})` });
   const lines = freezes.map((f): ReplyPart[] => {
     const active = freezeAt([f], now);

@@ -10,8 +10,13 @@ import { ok } from "../replies.js";
 import type { CardView, Reply } from "../views.js";
 
 
-export function help(): Reply {
-  return ok(["gonogo runs go/no-go votes for releases. Commands:", ...HELP_LINES].join("\n"));
+/**
+ * `/release help`. Discord registers 25 subcommands at most (its limit), so there `unlock` and
+ * `locks` are actions of `/release lock`: the help says so where people type them.
+ */
+export function help(platform?: string): Reply {
+  const discord = platform === "discord" ? ["In Discord each command is a subcommand with option boxes; unlock and locks are `/release lock` with action unlock or list."] : [];
+  return ok(["gonogo runs go/no-go votes for releases. Commands:", ...HELP_LINES, ...discord].join("\n"));
 }
 
 export async function status(ctx: Ctx, channel: ChannelRef, id: string | null): Promise<Reply> {

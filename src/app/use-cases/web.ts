@@ -194,6 +194,7 @@ export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise
   const release = await ctx.store.getRelease(id);
   if (!release || !scopeOwns(scope, release)) return null;
   const events = await ctx.store.listAudit(release.id);
+  const atT0 = t0Marks(events);
   return {
     card: await readCard(ctx, release.id),
     channel: channelLabel(release.channel),
@@ -203,12 +204,12 @@ export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise
     freezes: await freezesOf(ctx, release),
     queue: await queueOf(ctx, release),
     override: await overrideOf(ctx, release),
-    timeline: events.map((e) => ({
+    timeline: events.map((e, i) => ({
       at: e.at,
       actorName: typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor),
       platform: e.platform,
       type: e.type,
-      text: `${isT0(e) ? "T-0: " : ""}${describeEvent(e)}`,
+      text: `${atT0[i] ? "T-0: " : ""}${describeEvent(e)}`,
     })),
     deliveries: (await ctx.store.listDeliveries(release.id)).map((d) => ({
       // The URL and body stay out: a receiver's URL may carry its own secret.
@@ -232,6 +233,24 @@ async function overrideOf(ctx: Ctx, release: Release): Promise<WebReleaseView["o
 /** A state change the scheduler made at T-0 (ship on GO, else hold or cancel), as opposed to closing a retro. */
 function isT0(e: { platform: string; type: string; data: Record<string, unknown> }): boolean {
   return e.platform === "scheduler" && e.type === "state_changed" && (e.data.from === "voting" || e.data.from === "held") && ["shipping", "held", "cancelled"].includes(String(e.data.to));
+}
+
+/**
+ * Which events are T-0's own state change. One the scheduler makes at a queue turn (after
+ * the release was queued, at T-0 or by `ship`) is not T-0, until a new schedule starts over.
+ */
+function t0Marks(events: ReadonlyArray<{ platform: string; type: string; data: Record<string, unknown> }>): boolean[] {
+  let queued = false;
+  return events.map((e) => {
+    if (e.type === "queued") queued = true;
+    else if (e.type === "scheduled" || e.type === "rescheduled") queued = false;
+    else if (isT0(e)) {
+      const t0 = !queued;
+      queued = false;
+      return t0;
+    }
+    return false;
+  });
 }
 
 /** The numbers page: the stats over the scope's releases, and the audit chain's verification. */
