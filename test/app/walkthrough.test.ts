@@ -219,12 +219,13 @@ describe("the web view with the guardrails", () => {
     await say("rel", "freeze add now until in 2h reason incident 42");
 
     const page = (await core.bot.webRead({ kind: "web_release", scope: terminal, id: "R-2" }))!;
-    expect(page.criteria).toEqual([
-      { name: "tests", met: false, detail: "failed by quinn — login flow broken https://ci.example.com/run/812" },
-      { name: "changelog", met: null, detail: "pending" },
+    expect(page.criteria).toMatchObject([
+      { name: "tests", status: "failed", byName: "quinn", note: "login flow broken", url: "https://ci.example.com/run/812" },
+      { name: "changelog", status: "pending", byName: null },
     ]);
-    expect(page.locks).toEqual([{ label: "payments production is locked after the rollback of R-1 by oscar: error rate 5x", holder: null, since: T0 }]);
-    expect(page.freezes).toEqual([{ title: "incident 42", scope: "terminal #releases", from: T0, to: T0 + 120 * MIN }]);
+    expect(page.locks).toMatchObject([{ label: "payments production", releaseId: "R-1", since: T0 }]);
+    expect(page.locks[0]!.reason).toContain("error rate 5x");
+    expect(page.freezes).toMatchObject([{ title: "incident 42", from: T0, to: T0 + 120 * MIN }]);
 
     const calendar = await core.bot.webRead({ kind: "web_calendar", scope: terminal, zone: null, channel: null });
     expect(calendar.days.flatMap((d) => d.releases).find((r) => r.id === "R-2")?.locks).toHaveLength(1);

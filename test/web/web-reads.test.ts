@@ -203,7 +203,7 @@ describe("web reads of the guardrails (issue 16)", () => {
     expect(held!.queue).toBeNull();
     expect(held!.locks).toEqual([{ label: "payments production", reason: "rollback of R-1: error rate 5x", holder: "alice", since: T0 + 30 * MIN, releaseId: "R-1" }]);
     expect(held!.timeline.map((e) => e.text)).toEqual(
-      expect.arrayContaining(["queued behind R-1 (payments production busy)", "held: payments production is locked (rollback of R-1: error rate 5x)"]),
+      expect.arrayContaining(["queued it behind R-1 (payments production busy)", "held: payments production is locked (rollback of R-1: error rate 5x)"]),
     );
     const r1 = await core.bot.webRead({ kind: "web_release", scope: terminal, id: "R-1" });
     expect(r1!.timeline.map((e) => e.text)).toContain("locked payments production: rollback of R-1: error rate 5x");
