@@ -24,7 +24,7 @@ export const HELP_LINES = [
   "/release lock <service> [env] reason <text>   /release unlock <service> [env] reason <text>   /release locks",
   "/release web   (a private link to the read-only web view: calendar, timelines, numbers)",
   "/release criteria [set tests:qa, rollback-plan:release-manager, changelog | none]   /release check <id> <criterion> pass|fail [note or link]   (admins: … pass|fail override <reason>)",
-  "Times: 2030-01-15T14:00Z, 2030-01-15 14:00 Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m; up to a year ahead. A time that happens twice when clocks go back means the first.",
+  "Times: YYYY-MM-DDTHH:mmZ (or +01:00), YYYY-MM-DD HH:mm Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m; up to a year ahead. A time that happens twice when clocks go back means the first.",
 ];
 
 interface Token {

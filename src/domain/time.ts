@@ -7,7 +7,9 @@ import { isValidTimeZone } from "./policy.js";
 import { resolveWallTime, type Resolved } from "./wall-clock.js";
 
 const MINUTE = 60_000;
-const EXAMPLES = "`2030-01-15T14:00Z`, `2030-01-15 14:00 Europe/Berlin`, `14:00`, `tomorrow 10:00`, `in 2h` or `in 90m`";
+// Dates as patterns, not as examples: a fixed example date would sooner or later fall outside
+// the year ahead that a time may be, and a person copying it would be refused.
+const EXAMPLES = "`YYYY-MM-DDTHH:mmZ`, `YYYY-MM-DD HH:mm Europe/Berlin`, `14:00`, `tomorrow 10:00`, `in 2h` or `in 90m`";
 
 /**
  * Reads a release time as people type it. Wall-clock times are read in `zone` (or a zone named at
