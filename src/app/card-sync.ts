@@ -373,7 +373,11 @@ export function createCardSync(deps: CardSyncDeps) {
   }
 
   function notice(n: NoticeView, outboxId?: number): void {
-    if (outboxId !== undefined) outboxing.add(outboxId);
+    if (outboxId !== undefined) {
+      // A sweep at start-up may have claimed the row between its commit and now: it posts it.
+      if (outboxing.has(outboxId)) return;
+      outboxing.add(outboxId);
+    }
     chain(n.releaseId, () => postNotice(n, outboxId));
   }
 
