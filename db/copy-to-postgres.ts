@@ -25,6 +25,7 @@ const TABLES: Array<[name: string, from: Table, to: Table]> = [
   ["deploy_locks", sqliteSchema.deployLocks, pgSchema.deployLocks],
   ["deploy_queue", sqliteSchema.deployQueue, pgSchema.deployQueue],
   ["freeze_overrides", sqliteSchema.freezeOverrides, pgSchema.freezeOverrides],
+  ["notice_outbox", sqliteSchema.noticeOutbox, pgSchema.noticeOutbox],
 ];
 
 /** Identity columns whose next value must follow the copied ids. */
@@ -35,6 +36,7 @@ const IDENTITIES: Array<[table: string, column: string]> = [
   ["retro_answers", "id"],
   ["webhook_deliveries", "id"],
   ["freeze_windows", "id"],
+  ["notice_outbox", "id"],
 ];
 
 const BATCH = 500;

@@ -278,3 +278,24 @@ export const cardLeases = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.channelKey, t.messageId] })],
 );
+
+/**
+ * The notice outbox: a notice is written in the transaction whose state it reports and
+ * deleted once posted under every copy of its card, so a crash in between repeats it at
+ * the next sweep instead of losing it. `notice` is the NoticeView as JSON; `sent_to` the
+ * copies (as JSON keys) that already have it.
+ */
+export const noticeOutbox = sqliteTable(
+  "notice_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    releaseId: text("release_id").notNull(),
+    notice: text("notice").notNull(),
+    createdAt: integer("created_at").notNull(),
+    holder: text("holder"),
+    leaseUntil: integer("lease_until").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    sentTo: text("sent_to").notNull().default("[]"),
+  },
+  (t) => [index("notice_outbox_lease_idx").on(t.leaseUntil)],
+);

@@ -8,6 +8,7 @@ import type { DatabaseHandle } from "./client.js";
 import { createCardLeaseStatements } from "./card-leases.js";
 import { createGuardStore } from "./guard-store.js";
 import { createJobStore } from "./job-store.js";
+import { createOutboxStatements } from "./outbox-store.js";
 import { criterionColumns, seqOf, toCriterion, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
 import { auditEvents, cardLeases, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
@@ -210,6 +211,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     ...createJobStore(handle),
     ...createGuardStore(handle),
     ...createCardLeaseStatements(handle),
+    ...createOutboxStatements(handle),
   };
   return serialiseTransactions(statements, sqlite, forgetAfterRollback);
 }

@@ -280,3 +280,19 @@ export const cardLeases = pgTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.channelKey, t.messageId] })],
 );
+
+/** The notice outbox (see db/schema.ts). */
+export const noticeOutbox = pgTable(
+  "notice_outbox",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    releaseId: text("release_id").notNull(),
+    notice: text("notice").notNull(),
+    createdAt: ms("created_at").notNull(),
+    holder: text("holder"),
+    leaseUntil: ms("lease_until").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    sentTo: text("sent_to").notNull().default("[]"),
+  },
+  (t) => [index("notice_outbox_lease_idx").on(t.leaseUntil)],
+);

@@ -9,6 +9,7 @@ import type { PostgresHandle } from "./client.js";
 import { createPgCardLeaseStatements } from "./card-leases.js";
 import { createPgGuardStatements } from "./guard-store.js";
 import { createPgJobStatements } from "./job-store.js";
+import { createPgOutboxStatements } from "./outbox-store.js";
 import { auditChainHead, auditEvents, cardLeases, eventClaims, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
 import type * as schema from "./schema.js";
 
@@ -182,6 +183,7 @@ export function createPgStatements(q: Queryable): Statements {
     ...createPgJobStatements(q),
     ...createPgGuardStatements(q),
     ...createPgCardLeaseStatements(q),
+    ...createPgOutboxStatements(q),
   };
 }
 

@@ -28,7 +28,8 @@ export type CoreConfig = Pick<
 export type Effect =
   | { type: "refresh"; releaseId: string }
   | { type: "post"; releaseId: string; channel: ChannelRef }
-  | { type: "notice"; notice: NoticeView }
+  /** `outboxId`: its row in the notice outbox, written before commit (notice-outbox.ts). */
+  | { type: "notice"; notice: NoticeView; outboxId?: number }
   | { type: "wake" };
 
 export interface Ctx {

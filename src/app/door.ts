@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isUserError } from "../domain/errors.js";
 import { audit, PermissionDenied, type CoreConfig, type Ctx } from "./context.js";
 import { dispatch, type Answers, type Request } from "./dispatch.js";
+import { recordNotices } from "./notice-outbox.js";
 import type { Clock, Logger, Telemetry } from "./ports.js";
 import { failure } from "./replies.js";
 import type { Store } from "./store.js";
@@ -72,7 +73,11 @@ export function createDoor(deps: DoorDeps) {
     const observe = (outcome: "ok" | "user_error" | "internal_error") => telemetry.interaction(label.kind, label.platform, (performance.now() - started) / 1000, outcome);
     let ctx: Ctx | undefined;
     try {
-      const answer = await store.transaction((tx) => dispatch((ctx = newCtx(deps, tx)), request));
+      const answer = await store.transaction(async (tx) => {
+        const answer = await dispatch((ctx = newCtx(deps, tx)), request);
+        await recordNotices(ctx);
+        return answer;
+      });
       afterCommit(ctx!);
       observe("ok");
       return answer;

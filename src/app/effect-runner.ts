@@ -63,7 +63,7 @@ export function createEffectRunner(deps: EffectRunnerDeps) {
       case "post":
         return cards.post(effect.releaseId, effect.channel);
       case "notice":
-        return cards.notice(effect.notice);
+        return cards.notice(effect.notice, effect.outboxId);
       case "wake":
         return wake();
     }

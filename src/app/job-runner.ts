@@ -3,6 +3,7 @@ import { relative } from "../domain/time.js";
 import { describe } from "./card-sync.js";
 import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import { runJob } from "./due-jobs.js";
+import { recordNotices } from "./notice-outbox.js";
 import type { Cluster } from "./cluster.js";
 import type { Clock, Logger, Telemetry, Timer, TimerHandle } from "./ports.js";
 import type { Job, Store } from "./store.js";
@@ -69,6 +70,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
           : await store.transaction(async (tx) => {
               const ctx = ctxFor(tx);
               await runJob(ctx, job);
+              await recordNotices(ctx);
               return ctx;
             });
       telemetry.jobLag(job.kind, Math.max(0, clock.now() - job.dueAt) / 1000);
@@ -141,6 +143,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
           ctx.effects.push(notice(releaseId, `⚠️ gonogo was offline and missed the ${labels} reminder${jobs.length > 1 ? "s" : ""} for ${releaseId}. T-0 is ${relative(release.scheduledAt, now)}.`));
           await audit(ctx, SCHEDULER, "scheduler", releaseId, { type: "reminders_missed", data: { offsets: jobs.map((j) => Number(j.payload.offsetMin)) } });
         }
+        await recordNotices(ctx);
         return ctx;
       });
       afterCommit(ctx);

@@ -5,6 +5,7 @@ import type { ChannelRef, Release, UserId, Vote } from "../domain/types.js";
 import type { DeployLock, FreezeOverride, QueueEntry } from "../domain/deploy-lock.js";
 import type { Freeze } from "../domain/freeze.js";
 import type { MessageRef } from "./ports.js";
+import type { NoticeView } from "./views.js";
 
 export type NewRelease = Omit<Release, "id" | "seq">;
 
@@ -87,6 +88,23 @@ export interface WebhookDelivery {
 }
 
 /**
+ * A notice waiting in the outbox: written in the transaction whose state it reports, deleted
+ * once it is posted under every copy of the card. `sentTo` names the copies (MessageRef keys)
+ * that already have it, so a retry after a partial failure posts only to the others.
+ */
+export interface OutboxNotice {
+  id: number;
+  releaseId: string;
+  notice: NoticeView;
+  createdAt: number;
+  /** Who is posting it now (null: nobody, or its writer until `leaseUntil`). */
+  holder: string | null;
+  leaseUntil: number;
+  attempts: number;
+  sentTo: string[];
+}
+
+/**
  * The persistence port, asynchronous so a network database can implement it. A use case
  * runs inside `transaction(async (tx) => …)` and writes its state, audit events and jobs
  * through `tx` before anything is acknowledged (commit-then-ack). Transactions never
@@ -97,7 +115,7 @@ export interface WebhookDelivery {
  * transaction use only `tx` (the store itself would wait for the transaction it is in).
  * `test/contracts/store-contract.ts` is the definition of this port; every implementation passes it.
  */
-export interface Store extends GuardStore {
+export interface Store extends GuardStore, OutboxStore {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 
   insertRelease(r: NewRelease): Promise<Release>;
@@ -198,6 +216,33 @@ export interface Store extends GuardStore {
   getDelivery(id: number): Promise<WebhookDelivery | undefined>;
   updateDelivery(id: number, patch: Partial<Pick<WebhookDelivery, "status" | "attempts" | "lastStatus" | "lastError" | "deliveredAt">>): Promise<void>;
   listDeliveries(releaseId: string): Promise<WebhookDelivery[]>;
+}
+
+/**
+ * The notice outbox (notices at least once across a crash). A row is added in the use case's
+ * transaction with no holder and a grace of `graceMs`: until then only the instance that
+ * wrote it posts it (taking it with `takeNotice`); after that any instance's sweep may claim it.
+ */
+export interface OutboxStore {
+  /** Adds a notice in the open transaction; its id. */
+  addNotice(notice: NoticeView, now: number, graceMs: number): Promise<number>;
+  /**
+   * Leases one notice to `holder` for `leaseMs` (and counts an attempt) when nobody holds it,
+   * its lease ended, or `holder` has it already; null when another holder has it or it is gone (posted).
+   */
+  takeNotice(id: number, holder: string, now: number, leaseMs: number): Promise<OutboxNotice | null>;
+  /**
+   * Leases to `holder` the notices whose lease or grace ended by `endedBy` (default `now`),
+   * oldest first; instances claiming at once never take the same row. One process alone on
+   * its database passes a far `endedBy` at start-up: every row left is a dead run's.
+   */
+  claimStaleNotices(holder: string, now: number, leaseMs: number, limit: number, endedBy?: number): Promise<OutboxNotice[]>;
+  /** Posted to every copy (or given up): the notice leaves the outbox. */
+  deleteNotice(id: number): Promise<void>;
+  /** Some copies failed: records those that have it and lets go until `retryAt`, when a sweep claims it again. False when `holder` no longer held it. */
+  deferNotice(id: number, holder: string, sentTo: string[], retryAt: number): Promise<boolean>;
+  /** Every notice in the outbox, oldest first (operators and tests). */
+  listNotices(): Promise<OutboxNotice[]>;
 }
 
 /** Freeze windows, deploy locks, the deploy queue and freeze overrides (domain/freeze.ts, domain/deploy-lock.ts). */

@@ -4,6 +4,7 @@ import type { Policy } from "../../src/domain/policy.js";
 import type { Release, Vote, VoteChoice } from "../../src/domain/types.js";
 import type { MessageRef } from "../../src/app/ports.js";
 import type { AuditEvent, Job, NewRelease, RetroAnswer, Store } from "../../src/app/store.js";
+import type { NoticeView } from "../../src/app/views.js";
 
 /**
  * The definition of the `Store` port (src/app/store.ts): every implementation runs this
@@ -493,6 +494,68 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.removeMessageRef("R-1", CARD);
         expect(await store.claimStaleCards("B", T + 2 * LEASE, LEASE, 10)).toEqual([]);
         expect(await store.takeCardLease(CARD, "A", T, LEASE)).toBeNull();
+      });
+    });
+
+    describe("the notice outbox", () => {
+      const GRACE = 10_000;
+      const LEASE = 15_000;
+      const notice = (releaseId: string, text: string): NoticeView => ({ releaseId, text, mention: ["slack:T1:U1"], mentionGroups: [], buttons: [{ action: "retro", label: "Open the retro", style: "primary" }] });
+
+      it("keeps a notice written in a transaction exactly as given, and none from a rolled-back one", async () => {
+        const id = await store.transaction((tx) => tx.addNotice(notice("R-1", "⏰ T-15m: *payments 1.4.2*"), T, GRACE));
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.addNotice(notice("R-1", "undone"), T, GRACE);
+            throw new Error("undone");
+          }),
+        ).rejects.toThrow("undone");
+        expect(await store.listNotices()).toEqual([{ id, releaseId: "R-1", notice: notice("R-1", "⏰ T-15m: *payments 1.4.2*"), createdAt: T, holder: null, leaseUntil: T + GRACE, attempts: 0, sentTo: [] }]);
+      });
+
+      it("its writer takes it during the grace, a sweep elsewhere only after it; then only the holder, until its lease ends", async () => {
+        const id = await store.addNotice(notice("R-1", "a"), T, GRACE);
+        expect(await store.claimStaleNotices("B", T + GRACE - 1, LEASE, 10)).toEqual([]);
+        expect(await store.takeNotice(id, "A", T + 5, LEASE)).toMatchObject({ id, holder: "A", leaseUntil: T + 5 + LEASE, attempts: 1 });
+        expect(await store.takeNotice(id, "B", T + 6, LEASE)).toBeNull();
+        expect(await store.claimStaleNotices("B", T + GRACE, LEASE, 10)).toEqual([]);
+        // A died while posting: once its lease ends, one sweeper takes the notice, and A's late take fails.
+        const [taken, ...more] = await store.claimStaleNotices("B", T + 5 + LEASE, LEASE, 10);
+        expect(more).toEqual([]);
+        expect(taken).toMatchObject({ id, holder: "B", leaseUntil: T + 5 + 2 * LEASE, attempts: 2, notice: notice("R-1", "a") });
+        expect(await store.claimStaleNotices("C", T + 5 + LEASE, LEASE, 10)).toEqual([]);
+        expect(await store.takeNotice(id, "A", T + 5 + LEASE + 1, LEASE)).toBeNull();
+      });
+
+      it("a deleted notice is gone for every taker; a deferred one comes back to the sweep at its retry time with the copies that have it", async () => {
+        const first = await store.addNotice(notice("R-1", "first"), T, GRACE);
+        const second = await store.addNotice(notice("R-2", "second"), T, GRACE);
+        await store.takeNotice(first, "A", T, LEASE);
+        await store.deleteNotice(first);
+        expect(await store.takeNotice(first, "A", T + 1, LEASE)).toBeNull();
+
+        await store.takeNotice(second, "A", T, LEASE);
+        expect(await store.deferNotice(second, "B", ["x"], T + 100)).toBe(false);
+        expect(await store.deferNotice(second, "A", ["slack|slack:T1:C1|m1"], T + 30_000)).toBe(true);
+        expect(await store.claimStaleNotices("B", T + 29_999, LEASE, 10)).toEqual([]);
+        expect(await store.claimStaleNotices("B", T + 30_000, LEASE, 10)).toMatchObject([{ id: second, holder: "B", attempts: 2, sentTo: ["slack|slack:T1:C1|m1"] }]);
+        expect((await store.listNotices()).map((n) => n.id)).toEqual([second]);
+      });
+
+      it("a sweep takes the oldest first, up to its limit; a process alone at start-up takes rows still in their grace", async () => {
+        const ids = [];
+        for (let i = 0; i < 3; i++) ids.push(await store.addNotice(notice("R-1", `n${i}`), T + i, GRACE));
+        expect((await store.claimStaleNotices("A", T, LEASE, 10)).map((n) => n.id)).toEqual([]);
+        expect((await store.claimStaleNotices("A", T, LEASE, 2, Number.MAX_SAFE_INTEGER)).map((n) => n.notice.text)).toEqual(["n0", "n1"]);
+        expect((await store.claimStaleNotices("B", T + GRACE + 2, LEASE, 10)).map((n) => n.id)).toEqual([ids[2]]);
+      });
+
+      it("two instances sweeping at the same moment never take the same notice", async () => {
+        for (let i = 0; i < 20; i++) await store.addNotice(notice("R-1", `n${i}`), T, GRACE);
+        const [a, b] = await Promise.all([store.claimStaleNotices("A", T + GRACE, LEASE, 20), store.claimStaleNotices("B", T + GRACE, LEASE, 20)]);
+        const taken = [...a, ...b].map((n) => n.id);
+        expect(new Set(taken).size).toBe(taken.length);
+        expect(taken).toHaveLength(20);
       });
     });
 

@@ -174,6 +174,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         await tx.addRetroAnswer({ releaseId: "R-2", author: "slack:T1:bob", authorName: "Bob", wentWell: "smooth", wentBadly: "", actionItems: "", at: T + 5 });
         await tx.createDelivery({ releaseId: "R-2", kind: "deploy", idempotencyKey: "deploy:R-2", url: "https://ci.example.com/h", body: "{}", createdAt: T + 6 });
         await tx.recordHookReceipt("sig-1", T + 7);
+        await tx.addNotice({ releaseId: "R-1", text: "⏰ T-1h: not posted yet", mention: ["slack:T1:U1"], mentionGroups: [], buttons: [] }, T + 8, 10_000);
       });
       handle.close();
       return path;
@@ -193,7 +194,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       used.add(url);
       const report = await copySqliteToPostgres(from, url);
       expect(report.auditEvents).toBe(3);
-      expect(report.rows).toMatchObject({ releases: 2, votes: 2, audit_events: 3, jobs: 2, message_refs: 1, policies: 1, role_bindings: 1, retro_answers: 1, webhook_deliveries: 1, hook_receipts: 1 });
+      expect(report.rows).toMatchObject({ releases: 2, votes: 2, audit_events: 3, jobs: 2, message_refs: 1, policies: 1, role_bindings: 1, retro_answers: 1, webhook_deliveries: 1, hook_receipts: 1, notice_outbox: 1 });
 
       const handle = await instance(url);
       const after = createPostgresStore(handle);
@@ -209,6 +210,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect(await after.getPolicy(CHANNEL.key)).toEqual(await before.getPolicy(CHANNEL.key));
       expect(await after.listRoleBindings()).toEqual(await before.listRoleBindings());
       expect(await after.recordHookReceipt("sig-1", T + 8)).toBe(false);
+      // A notice still in the outbox is posted from the new database; the next one gets a fresh id.
+      expect(await after.listNotices()).toEqual(await before.listNotices());
+      expect(await after.addNotice({ releaseId: "R-2", text: "next", mention: [], mentionGroups: [], buttons: [] }, T + 9, 10_000)).toBe(2);
       // New rows follow the copied ones: the next release is R-3 and the chain goes on.
       expect((await after.insertRelease(release("2.0.0"))).id).toBe("R-3");
       await after.appendAudit(event("after the move", T + 9));

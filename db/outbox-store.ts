@@ -1,0 +1,47 @@
+import type { DatabaseHandle } from "./client.js";
+import { toOutboxNotice, type OutboxMethod } from "./outbox-rows.js";
+import type { SyncStore } from "./serialised-store.js";
+
+type OutboxStatements = Pick<SyncStore, OutboxMethod>;
+
+/**
+ * The notice outbox on SQLite. One process owns the file, so a claim is one UPDATE … RETURNING
+ * like the jobs'; the SQL mirrors db/postgres/outbox-store.ts. Nothing here runs for a vote.
+ */
+export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatements {
+  const addStmt = sqlite.prepare("INSERT INTO notice_outbox (release_id, notice, created_at, lease_until) VALUES (?, ?, ?, ?) RETURNING id");
+  const takeStmt = sqlite.prepare(
+    `UPDATE notice_outbox SET holder = @holder, lease_until = @until, attempts = attempts + 1
+     WHERE id = @id AND (holder IS NULL OR holder = @holder OR lease_until <= @now) RETURNING *`,
+  );
+  const claimStmt = sqlite.prepare(
+    `UPDATE notice_outbox SET holder = @holder, lease_until = @until, attempts = attempts + 1
+     WHERE id IN (SELECT id FROM notice_outbox WHERE lease_until <= @endedBy ORDER BY id LIMIT @limit)
+     RETURNING *`,
+  );
+  const deleteStmt = sqlite.prepare("DELETE FROM notice_outbox WHERE id = ?");
+  const deferStmt = sqlite.prepare("UPDATE notice_outbox SET holder = NULL, lease_until = @retryAt, sent_to = @sentTo WHERE id = @id AND holder = @holder");
+  const listStmt = sqlite.prepare("SELECT * FROM notice_outbox ORDER BY id");
+  const rows = (found: unknown[]) => (found as Array<Record<string, unknown>>).map(toOutboxNotice).sort((a, b) => a.id - b.id);
+
+  return {
+    addNotice(notice, now, graceMs) {
+      return (addStmt.get(notice.releaseId, JSON.stringify(notice), now, now + graceMs) as { id: number }).id;
+    },
+    takeNotice(id, holder, now, leaseMs) {
+      return rows(takeStmt.all({ id, holder, now, until: now + leaseMs }))[0] ?? null;
+    },
+    claimStaleNotices(holder, now, leaseMs, limit, endedBy = now) {
+      return rows(claimStmt.all({ holder, endedBy, until: now + leaseMs, limit }));
+    },
+    deleteNotice(id) {
+      deleteStmt.run(id);
+    },
+    deferNotice(id, holder, sentTo, retryAt) {
+      return deferStmt.run({ id, holder, sentTo: JSON.stringify(sentTo), retryAt }).changes > 0;
+    },
+    listNotices() {
+      return rows(listStmt.all());
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { sql } from "drizzle-orm";
+import { toOutboxNotice, type OutboxMethod } from "../outbox-rows.js";
+import type { Queryable, Statements } from "./store.js";
+
+type OutboxStatements = Pick<Statements, OutboxMethod>;
+
+/**
+ * The notice outbox on PostgreSQL: each call is one statement, and a sweep claims with
+ * FOR UPDATE SKIP LOCKED, so instances sweeping at the same moment share leftover notices
+ * out instead of posting one twice. The SQL mirrors db/outbox-store.ts.
+ */
+export function createPgOutboxStatements(q: Queryable): OutboxStatements {
+  const rows = async (query: ReturnType<typeof sql>) =>
+    ((await q.execute(query)) as unknown as { rows: Array<Record<string, unknown>> }).rows.map(toOutboxNotice).sort((a, b) => a.id - b.id);
+  const changed = async (query: ReturnType<typeof sql>) => (((await q.execute(query)) as unknown as { rowCount: number | null }).rowCount ?? 0) > 0;
+
+  return {
+    async addNotice(notice, now, graceMs) {
+      const [row] = await rows(sql`
+        INSERT INTO notice_outbox (release_id, notice, created_at, lease_until)
+        VALUES (${notice.releaseId}, ${JSON.stringify(notice)}, ${now}, ${now + graceMs}) RETURNING *`);
+      return row!.id;
+    },
+    async takeNotice(id, holder, now, leaseMs) {
+      const [row] = await rows(sql`
+        UPDATE notice_outbox SET holder = ${holder}, lease_until = ${now + leaseMs}, attempts = attempts + 1
+        WHERE id = ${id} AND (holder IS NULL OR holder = ${holder} OR lease_until <= ${now}) RETURNING *`);
+      return row ?? null;
+    },
+    claimStaleNotices(holder, now, leaseMs, limit, endedBy) {
+      return rows(sql`
+        UPDATE notice_outbox SET holder = ${holder}, lease_until = ${now + leaseMs}, attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM notice_outbox WHERE lease_until <= ${endedBy ?? now}
+          ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING *`);
+    },
+    async deleteNotice(id) {
+      await q.execute(sql`DELETE FROM notice_outbox WHERE id = ${id}`);
+    },
+    deferNotice(id, holder, sentTo, retryAt) {
+      return changed(sql`UPDATE notice_outbox SET holder = NULL, lease_until = ${retryAt}, sent_to = ${JSON.stringify(sentTo)} WHERE id = ${id} AND holder = ${holder}`);
+    },
+    listNotices() {
+      return rows(sql`SELECT * FROM notice_outbox ORDER BY id`);
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
+import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
+import { createPostgresStore } from "../../db/postgres/store.js";
+import { createBot } from "../../src/app/bot.js";
+import type { Bot } from "../../src/app/bot-api.js";
+import { NOTICE_LEASE_MS, NOTICE_SWEEP_MS } from "../../src/app/notice-outbox.js";
+import type { ChatSurface, Logger } from "../../src/app/ports.js";
+import type { Store } from "../../src/app/store.js";
+import { channel, createFakeTime, defaultCoreConfig, person, T0, type FakeTime } from "../helpers/core.js";
+import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+
+async function until(what: string, check: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox across instances" : `the notice outbox across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
+  let databases: TestDatabases;
+  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle; stopped: boolean }> = [];
+  beforeAll(() => {
+    databases = createTestDatabases(TEST_DATABASE_URL!);
+  });
+  afterAll(() => databases.dropAll(), 60_000);
+  afterEach(async () => {
+    for (const i of open.splice(0)) {
+      if (!i.stopped) await Promise.race([i.bot.stop(), new Promise((r) => setTimeout(r, 500))]);
+      await i.cluster.close();
+      await i.handle.close();
+    }
+  });
+
+  it("a notice whose instance died while posting it is posted by exactly one other instance, once its lease ends", async () => {
+    const url = await databases.fresh();
+    const notices: Array<{ by: string; text: string }> = [];
+    const entered: Record<string, number> = {};
+    let seq = 0;
+    const surfaceFor = (by: string): ChatSurface => ({
+      platform: "terminal",
+      minUpdateIntervalMs: 0,
+      postCard: () => Promise.resolve({ messageId: String(++seq) }),
+      updateCard: () => Promise.resolve(),
+      async postNotice(_ref, notice) {
+        entered[by] = (entered[by] ?? 0) + 1;
+        // A's chat call never ends, as a dead instance's would not.
+        if (by === "A") await new Promise<void>(() => undefined);
+        notices.push({ by, text: notice.text });
+      },
+    });
+    const start = async (name: string) => {
+      const handle = await openPostgres(url, { max: 4 });
+      const cluster = await startPgCluster({ pool: handle.pool, listenUrl: url, instanceId: name, log: silent });
+      const clock: FakeTime = createFakeTime(T0);
+      clock.fastForward();
+      const store: Store = createPostgresStore(handle);
+      const bot = createBot({ store, config: defaultCoreConfig, clock, timer: clock.timer, log: silent, cluster });
+      bot.attachSurface(surfaceFor(name));
+      await bot.start();
+      const instance = { bot, cluster, handle, stopped: false, clock, store };
+      open.push(instance);
+      return instance;
+    };
+    const [a, b, c] = [await start("A"), await start("B"), await start("C")];
+    const say = (on: Bot, text: string) => on.handle({ kind: "command", actor: person("alice"), channel, text });
+    await say(a.bot, "create payments 1.4.2");
+    await a.bot.idle();
+    await say(a.bot, "hold R-1 waiting for QA");
+    await until("A to start posting the notice", () => entered.A === 1);
+    a.stopped = true;
+
+    /** Moves B's and C's clocks one sweep on, and lets both sweeps finish. */
+    const sweep = async () => {
+      for (const other of [b, c]) other.clock.advance(NOTICE_SWEEP_MS);
+      await Promise.all([b.bot.idle(), c.bot.idle()]);
+    };
+    // While A's lease lasts, the others' sweeps leave the notice alone…
+    for (let t = NOTICE_SWEEP_MS; t < NOTICE_LEASE_MS; t += NOTICE_SWEEP_MS) await sweep();
+    expect(notices).toEqual([]);
+    // …once it has ended, both sweep at the same moment and one of them posts it.
+    await sweep();
+    await until("the notice to be posted", () => notices.length > 0);
+    for (let i = 0; i < 3; i++) await sweep();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain("R-1 is on hold");
+    expect(["B", "C"]).toContain(notices[0]!.by);
+    expect(await b.store.listNotices()).toEqual([]);
+  }, 30_000);
+});
