@@ -82,7 +82,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
     // moved on a little before it wrote the row: the lease is read from the row, not assumed.)
     const [row] = await b.store.listNotices();
     expect(row!.leaseUntil).toBeGreaterThanOrEqual(T0 + NOTICE_LEASE_MS);
-    while (b.clock.now() + NOTICE_SWEEP_MS < row!.leaseUntil!) await sweep();
+    while (b.clock.now() + NOTICE_SWEEP_MS < row!.leaseUntil) await sweep();
     expect(notices).toEqual([]);
     // …once it has ended, both sweep at the same moment and one of them posts it.
     await sweep();
