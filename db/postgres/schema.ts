@@ -280,3 +280,15 @@ export const cardLeases = pgTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.channelKey, t.messageId] })],
 );
+
+/**
+ * How many times each release's votes changed (PostgreSQL only: several instances keep a
+ * copy of a release's votes in memory and reuse it while this number is the one they read
+ * it at). Bumped in the same statement as every vote write; a release without a row has 0.
+ */
+export const voteVersions = pgTable("vote_versions", {
+  releaseSeq: integer("release_seq")
+    .primaryKey()
+    .references(() => releases.seq, { onDelete: "cascade" }),
+  version: integer("version").notNull(),
+});
