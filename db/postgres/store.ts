@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from "drizzle-orm"
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import { drizzle } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
+import pg from "pg";
 import type { Policy } from "../../src/domain/policy.js";
 import type { Store } from "../../src/app/store.js";
 import type { Vote } from "../../src/domain/types.js";
@@ -66,29 +67,38 @@ async function loadVotes(q: Queryable, seq: number): Promise<{ version: number; 
   return { version: Number(rows[0]?.version ?? 0), votes: byVoter };
 }
 
+const NO_HEAD = "audit_chain_head has no row: the PostgreSQL migrations did not finish; restart gonogo to apply them";
+const literal = (v: string | number | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : pg.escapeLiteral(v));
+
 /**
- * Writes the pending audit events of a transaction: locks the chain head, links them to
- * it, inserts them and moves the head, in two round trips. Taken last, the head's lock is
- * held only from here to COMMIT; an append on another instance waits, then links to the
- * last of these, so the chain never forks. Identity ids are drawn after the lock, in
- * VALUES order, so id order is chain order.
+ * The statement that writes a transaction's pending audit events, linked from the chain
+ * head it locked when it began (or locks now), and moves the head: as plain SQL text with
+ * its values quoted, so COMMIT can go in the same round trip. Identity ids are drawn in
+ * VALUES order, so id order is chain order. Empty when there is nothing to write.
  */
-async function flushAudit(q: Queryable, tx: TxState): Promise<void> {
-  if (tx.audit.length === 0) return;
-  const events = tx.audit.splice(0);
-  const [head] = await q.select({ hash: auditChainHead.hash }).from(auditChainHead).where(eq(auditChainHead.id, 1)).for("update");
-  if (!head) throw new Error("audit_chain_head has no row: the PostgreSQL migrations did not finish; restart gonogo to apply them");
-  let prev = head.hash;
-  const values = events.map((e) => {
+async function auditStatement(q: Queryable, tx: TxState): Promise<string> {
+  if (tx.audit.length === 0) return "";
+  if (tx.head === undefined) {
+    const [head] = await q.select({ hash: auditChainHead.hash }).from(auditChainHead).where(eq(auditChainHead.id, 1)).for("update");
+    if (!head) throw new Error(NO_HEAD);
+    tx.head = head.hash;
+  }
+  let prev = tx.head;
+  const values = tx.audit.splice(0).map((e) => {
     const row = { releaseId: e.releaseId, at: e.at, actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data) };
     const hash = auditHash(prev, row);
-    const value = sql`(${row.releaseId}, ${row.at}, ${row.actor}, ${row.platform}, ${row.type}, ${row.data}, ${prev}, ${hash})`;
+    const value = `(${[row.releaseId, row.at, row.actor, row.platform, row.type, row.data, prev, hash].map(literal).join(", ")})`;
     prev = hash;
     return value;
   });
-  await q.execute(sql`
-    WITH appended AS (INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES ${sql.join(values, sql`, `)})
-    UPDATE audit_chain_head SET hash = ${prev} WHERE id = 1`);
+  tx.head = prev;
+  return `WITH appended AS (INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES ${values.join(", ")}) UPDATE audit_chain_head SET hash = ${literal(prev)} WHERE id = 1`;
+}
+
+/** Writes the pending audit events now (a read of the trail inside the transaction must see them). */
+async function flushAudit(q: Queryable, tx: TxState): Promise<void> {
+  const statement = await auditStatement(q, tx);
+  if (statement) await q.execute(sql.raw(statement));
 }
 
 /**
@@ -325,8 +335,13 @@ function openHandle(statements: Statements): { tx: Store; end: () => void } {
   return { tx: tx as unknown as Store, end: () => (open = false) };
 }
 
-/** BEGIN and the writer lock in one round trip (the simple query protocol takes both at once). */
-const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`;
+/**
+ * BEGIN, the writer lock and the audit chain head's row lock in one round trip (the simple
+ * query protocol takes several statements at once). Write transactions run one at a time
+ * anyway, so locking the head from the start costs no concurrency; it spares a round trip
+ * at the end, and an append outside a transaction waits for this one to commit.
+ */
+const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); SELECT hash FROM audit_chain_head WHERE id = 1 FOR UPDATE`;
 
 /**
  * The Store port on PostgreSQL. `transaction(fn)` runs fn on one pooled connection inside
@@ -349,7 +364,10 @@ export function createPostgresStore(handle: PostgresHandle): Store {
       const state = newTxState();
       let result: T;
       try {
-        await client.query(BEGIN_LOCKED);
+        const begun = (await client.query(BEGIN_LOCKED)) as unknown as Array<pg.QueryResult<{ hash: string }>>;
+        const head = begun[2]?.rows[0]?.hash;
+        if (head === undefined) throw new Error(NO_HEAD);
+        state.head = head;
         // No relational schema: the statements use the query builder only, and this runs per transaction.
         const connection = drizzle(client) as unknown as Queryable;
         const { tx, end } = openHandle(createPgStatements(connection, cache, state));
@@ -358,8 +376,9 @@ export function createPostgresStore(handle: PostgresHandle): Store {
         } finally {
           end();
         }
-        await flushAudit(connection, state);
-        await client.query("COMMIT");
+        // The audit events and COMMIT in one round trip: an error in the first skips the second.
+        const audit = await auditStatement(connection, state);
+        await client.query(audit ? `${audit}; COMMIT` : "COMMIT");
       } catch (err) {
         await client.query("ROLLBACK").catch((e: unknown) => {
           broken = e instanceof Error ? e : new Error(String(e));

@@ -47,8 +47,10 @@ export interface TxState {
   owned: Set<number>;
   /** Policies read or written, as stored (JSON, or null for none): a vote asks twice. */
   policies: Map<string, string | null>;
-  /** Audit events appended and not yet written: they go in at the end, under the chain head's lock, so the lock is held only for the commit. */
+  /** Audit events appended and not yet written: they go in together, with COMMIT. */
   audit: AuditEvent[];
+  /** The audit chain's head as this transaction has it locked (undefined until it locks it). */
+  head?: string;
 }
 
 export function newTxState(): TxState {

@@ -121,7 +121,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
           const voter = `slack:T1:V${i % 15}`;
           const before = await tx.getVote(release.id, voter);
           await tx.upsertVote(release.id, { voter, voterName: `v${i}`, choice: before?.choice === "go" ? "no_go" : "go", reason: null, roles: [], at: T + i });
-          await tx.appendAudit({ ...event(before ? "vote_changed" : "vote_cast", T + i), data: { i } });
+          // Quotes, backslashes and SQL in the text: an appended event is written as quoted SQL text along with COMMIT.
+          await tx.appendAudit({ ...event(before ? "vote_changed" : "vote_cast", T + i), actor: `slack:T1:O'Brien\\${i}`, data: { i, note: "it's \\ 'q'; COMMIT; -- ü 🚀 $$ \u0001" } });
           expect((await tx.currentVotes(release.id)).get(voter)?.at).toBe(T + i);
           if (i % 7 === 3) await tx.deleteVote(release.id, `slack:T1:V${(i + 1) % 15}`);
         });
@@ -135,8 +136,11 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         expect(viaTx).toEqual(direct);
         expect((await store.getVotes(r.id)).map((v) => `${v.voter}=${v.choice}`).sort()).toEqual(direct);
       }
-      // One chain, no fork.
+      // One chain, no fork, and every event as written.
       expect(await one.verifyAudit()).toEqual({ ok: true, count: 60 });
+      const trail = await two.listAudit("R-1");
+      expect(trail.map((e) => e.data.i).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      expect(trail[0]).toMatchObject({ actor: `slack:T1:O'Brien\\${String(trail[0]!.data.i)}`, data: { note: "it's \\ 'q'; COMMIT; -- ü 🚀 $$ \u0001" } });
       // A vote rolled back on one instance is in nobody's view afterwards.
       await expect(
         one.transaction(async (tx) => {
