@@ -53,6 +53,8 @@ export const votes = pgTable(
     reason: text("reason"),
     roles: text("roles").notNull(),
     at: ms("at").notNull(),
+    /** The release's vote version this vote was written at (PostgreSQL only): an instance whose copy is older reads only the votes written since. */
+    version: integer("version").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.releaseSeq, t.voter] })],
 );
@@ -291,4 +293,6 @@ export const voteVersions = pgTable("vote_versions", {
     .primaryKey()
     .references(() => releases.seq, { onDelete: "cascade" }),
   version: integer("version").notNull(),
+  /** The version of the last write that removed votes: a copy older than it is read again whole. */
+  cleared: integer("cleared").notNull().default(0),
 });

@@ -48,22 +48,42 @@ async function verifyChainOn(q: Queryable): Promise<ChainReport> {
 
 type Row = Record<string, unknown>;
 
-/** Bumps a release's vote version; a statement that writes its votes ends with this, so both commit together. */
-const bumpVersion = (seq: number) =>
-  sql`INSERT INTO vote_versions (release_seq, version) VALUES (${seq}, 1) ON CONFLICT (release_seq) DO UPDATE SET version = vote_versions.version + 1 RETURNING version`;
+/**
+ * Bumps a release's vote version; a statement that writes its votes starts with this, so
+ * both commit together. A write that removes votes also records the version as `cleared`.
+ */
+const bumpVersion = (seq: number, removes: boolean) =>
+  removes
+    ? sql`INSERT INTO vote_versions (release_seq, version, cleared) VALUES (${seq}, 1, 1) ON CONFLICT (release_seq) DO UPDATE SET version = vote_versions.version + 1, cleared = vote_versions.version + 1 RETURNING version`
+    : sql`INSERT INTO vote_versions (release_seq, version) VALUES (${seq}, 1) ON CONFLICT (release_seq) DO UPDATE SET version = vote_versions.version + 1 RETURNING version`;
 
-/** A release's vote version and votes, in one statement (one snapshot, so they belong together). */
-async function loadVotes(q: Queryable, seq: number): Promise<{ version: number; votes: VoteMap }> {
-  const { rows } = (await q.execute(sql`
-    SELECT vv.version, v.voter, v.voter_name, v.choice, v.reason, v.roles, v.at
-    FROM (SELECT coalesce(max(version), 0) AS version FROM vote_versions WHERE release_seq = ${seq}) vv
-    LEFT JOIN votes v ON v.release_seq = ${seq}
-    ORDER BY v.at`)) as unknown as { rows: Row[] };
-  const byVoter: VoteMap = new Map();
-  for (const r of rows) {
-    if (r.voter === null) continue;
-    byVoter.set(r.voter as string, { voter: r.voter as string, voterName: r.voter_name as string, choice: r.choice as Vote["choice"], reason: r.reason as string | null, roles: JSON.parse(r.roles as string) as string[], at: Number(r.at) });
+const toCachedVote = (r: Row): Vote => ({ voter: r.voter as string, voterName: r.voter_name as string, choice: r.choice as Vote["choice"], reason: r.reason as string | null, roles: JSON.parse(r.roles as string) as string[], at: Number(r.at) });
+
+/**
+ * A release's vote version and votes, each statement one snapshot so they belong together.
+ * Given an older copy, reads only the votes written since it, and the whole list only when
+ * a vote was removed since (a removal leaves no row to find): in a storm spread over several
+ * instances each one reads the few votes the others took, not all of them.
+ */
+async function loadVotes(q: Queryable, seq: number, older?: { version: number; votes: VoteMap }): Promise<{ version: number; votes: VoteMap }> {
+  const since = older?.version ?? -1;
+  const read = async (after: number) =>
+    ((await q.execute(sql`
+      SELECT vv.version, vv.cleared, v.voter, v.voter_name, v.choice, v.reason, v.roles, v.at
+      FROM (SELECT coalesce(max(version), 0) AS version, coalesce(max(cleared), 0) AS cleared FROM vote_versions WHERE release_seq = ${seq}) vv
+      LEFT JOIN votes v ON v.release_seq = ${seq} AND v.version > ${after}
+      ORDER BY v.at`)) as unknown as { rows: Row[] }).rows;
+  let rows = await read(since);
+  let byVoter: VoteMap;
+  if (older && Number(rows[0]?.cleared ?? 0) <= since) {
+    // The votes changed since, in vote-time order, move to the end, as ORDER BY at would put them.
+    byVoter = new Map(older.votes);
+    for (const r of rows) if (r.voter !== null) byVoter.delete(r.voter as string);
+  } else {
+    if (older) rows = await read(-1);
+    byVoter = new Map();
   }
+  for (const r of rows) if (r.voter !== null) byVoter.set(r.voter as string, toCachedVote(r));
   return { version: Number(rows[0]?.version ?? 0), votes: byVoter };
 }
 
@@ -117,7 +137,7 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     const version = tx?.versions.get(seq) ?? Number((await rows(sql`SELECT version FROM vote_versions WHERE release_seq = ${seq}`))[0]?.version ?? 0);
     let entry = cache.get(seq);
     if (entry?.version !== version) {
-      entry = await loadVotes(q, seq);
+      entry = await loadVotes(q, seq, entry);
       // Outside a transaction what was read is committed; inside, it may hold the transaction's own writes: published after COMMIT.
       if (!tx) cache.publish(seq, entry.version, entry.votes);
     }
@@ -188,11 +208,11 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     async upsertVote(releaseId, v) {
       const seq = seqOf(releaseId);
       const [row] = await rows(sql`
-        WITH upserted AS (
-          INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at)
-          VALUES (${seq}, ${v.voter}, ${v.voterName}, ${v.choice}, ${v.reason}, ${JSON.stringify(v.roles)}, ${v.at})
-          ON CONFLICT (release_seq, voter) DO UPDATE SET voter_name = excluded.voter_name, choice = excluded.choice, reason = excluded.reason, roles = excluded.roles, at = excluded.at)
-        ${bumpVersion(seq)}`);
+        WITH bumped AS (${bumpVersion(seq, false)})
+        INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at, version)
+        VALUES (${seq}, ${v.voter}, ${v.voterName}, ${v.choice}, ${v.reason}, ${JSON.stringify(v.roles)}, ${v.at}, (SELECT version FROM bumped))
+        ON CONFLICT (release_seq, voter) DO UPDATE SET voter_name = excluded.voter_name, choice = excluded.choice, reason = excluded.reason, roles = excluded.roles, at = excluded.at, version = excluded.version
+        RETURNING version`);
       changed(seq, Number(row!.version), (m) => {
         m.delete(v.voter);
         m.set(v.voter, { ...v, roles: [...v.roles] });
@@ -201,7 +221,7 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     async deleteVote(releaseId, voter) {
       const seq = seqOf(releaseId);
       const [row] = await rows(sql`
-        WITH deleted AS (DELETE FROM votes WHERE release_seq = ${seq} AND voter = ${voter} RETURNING 1), bumped AS (${bumpVersion(seq)})
+        WITH deleted AS (DELETE FROM votes WHERE release_seq = ${seq} AND voter = ${voter} RETURNING 1), bumped AS (${bumpVersion(seq, true)})
         SELECT (SELECT version FROM bumped) AS version, (SELECT count(*) FROM deleted) AS n`);
       changed(seq, Number(row!.version), (m) => m.delete(voter));
       return Number(row!.n) > 0;
@@ -209,7 +229,7 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     async clearVotes(releaseId) {
       const seq = seqOf(releaseId);
       const [row] = await rows(sql`
-        WITH deleted AS (DELETE FROM votes WHERE release_seq = ${seq} RETURNING 1), bumped AS (${bumpVersion(seq)})
+        WITH deleted AS (DELETE FROM votes WHERE release_seq = ${seq} RETURNING 1), bumped AS (${bumpVersion(seq, true)})
         SELECT (SELECT version FROM bumped) AS version, (SELECT count(*) FROM deleted) AS n`);
       changed(seq, Number(row!.version), (m) => m.clear());
       return Number(row!.n);
