@@ -382,20 +382,42 @@ export function createPostgresStore(handle: PostgresHandle): Store {
     let broken: Error | undefined;
     try {
       const state = newTxState();
-      let result: T;
-      try {
-        const begun = (await client.query(BEGIN_LOCKED)) as unknown as Array<pg.QueryResult<{ hash: string }>>;
-        const head = begun[2]?.rows[0]?.hash;
+      let begun: Promise<pg.QueryResult[]> | undefined;
+      /**
+       * Sends BEGIN and the locks before the transaction's first statement, or with it when
+       * that is an event claim (a chat event's transaction starts with one): a round trip
+       * fewer inside the writer lock. The claim is in the transaction either way.
+       */
+      const begin = async (claim?: { id: string; at: number }) => {
+        begun ??= client.query(claim ? `${BEGIN_LOCKED}; INSERT INTO event_claims (id, at) VALUES (${literal(claim.id)}, ${literal(claim.at)}) ON CONFLICT DO NOTHING` : BEGIN_LOCKED) as unknown as Promise<pg.QueryResult[]>;
+        const results = await begun;
+        const head = (results[2]?.rows[0] as { hash?: string } | undefined)?.hash;
         if (head === undefined) throw new Error(NO_HEAD);
         state.head = head;
+        return results;
+      };
+      let result: T;
+      try {
         // No relational schema: the statements use the query builder only, and this runs per transaction.
         const connection = drizzle(client) as unknown as Queryable;
-        const { tx, end } = openHandle(createPgStatements(connection, cache, state));
+        const statements = createPgStatements(connection, cache, state);
+        const begunFirst = Object.fromEntries(
+          (Object.entries(statements) as Array<[string, (...args: unknown[]) => Promise<unknown>]>).map(([name, run]) => [
+            name,
+            async (...args: unknown[]) => {
+              await begin();
+              return run(...args);
+            },
+          ]),
+        ) as Statements;
+        begunFirst.claimEvent = async (id, at) => (begun ? (await begin(), statements.claimEvent(id, at)) : ((await begin({ id, at }))[3]?.rowCount ?? 0) > 0);
+        const { tx, end } = openHandle(begunFirst);
         try {
           result = await fn(tx);
         } finally {
           end();
         }
+        await begin();
         // The audit events and COMMIT in one round trip: an error in the first skips the second.
         const audit = await auditStatement(connection, state);
         await client.query(audit ? `${audit}; COMMIT` : "COMMIT");
