@@ -53,6 +53,8 @@ export const votes = pgTable(
     reason: text("reason"),
     roles: text("roles").notNull(),
     at: ms("at").notNull(),
+    /** The release's vote version this vote was written at (PostgreSQL only): an instance whose copy is older reads only the votes written since. */
+    version: integer("version").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.releaseSeq, t.voter] })],
 );
@@ -296,3 +298,16 @@ export const noticeOutbox = pgTable(
   },
   (t) => [index("notice_outbox_lease_idx").on(t.leaseUntil)],
 );
+/**
+ * How many times each release's votes changed (PostgreSQL only: several instances keep a
+ * copy of a release's votes in memory and reuse it while this number is the one they read
+ * it at). Bumped in the same statement as every vote write; a release without a row has 0.
+ */
+export const voteVersions = pgTable("vote_versions", {
+  releaseSeq: integer("release_seq")
+    .primaryKey()
+    .references(() => releases.seq, { onDelete: "cascade" }),
+  version: integer("version").notNull(),
+  /** The version of the last write that removed votes: a copy older than it is read again whole. */
+  cleared: integer("cleared").notNull().default(0),
+});

@@ -1,8 +1,11 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
+import { drizzle } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
+import pg from "pg";
 import type { Policy } from "../../src/domain/policy.js";
 import type { Store } from "../../src/app/store.js";
+import type { Vote } from "../../src/domain/types.js";
 import { auditHash, GENESIS, linkProblem, type ChainReport } from "../audit-chain.js";
 import { criterionColumns, seqOf, toCriterion, toEvent, toRelease, toVote } from "../rows.js";
 import type { PostgresHandle } from "./client.js";
@@ -10,7 +13,8 @@ import { createPgCardLeaseStatements } from "./card-leases.js";
 import { createPgGuardStatements } from "./guard-store.js";
 import { createPgJobStatements } from "./job-store.js";
 import { createPgOutboxStatements } from "./outbox-store.js";
-import { auditChainHead, auditEvents, cardLeases, eventClaims, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
+import { auditChainHead, auditEvents, cardLeases, eventClaims, messageRefs, policies, releaseCriteria, releases, roleBindings, votes, voteVersions } from "./schema.js";
+import { createVoteCache, newTxState, publishVotes, type TxState, type VoteCache, type VoteMap } from "./vote-cache.js";
 import type * as schema from "./schema.js";
 
 /** The pool, or one transaction's connection: every statement below runs on either. */
@@ -43,9 +47,124 @@ async function verifyChainOn(q: Queryable): Promise<ChainReport> {
   }
 }
 
-/** The Store's statements on `q`. Nothing is cached: other instances write the same tables. */
-export function createPgStatements(q: Queryable): Statements {
-  const getVotes = async (releaseId: string) => (await q.select().from(votes).where(eq(votes.releaseSeq, seqOf(releaseId))).orderBy(asc(votes.at))).map(toVote);
+type Row = Record<string, unknown>;
+
+/**
+ * Bumps a release's vote version; a statement that writes its votes starts with this, so
+ * both commit together. A write that removes votes also records the version as `cleared`.
+ */
+const bumpVersion = (seq: number, removes: boolean) =>
+  removes
+    ? sql`INSERT INTO vote_versions (release_seq, version, cleared) VALUES (${seq}, 1, 1) ON CONFLICT (release_seq) DO UPDATE SET version = vote_versions.version + 1, cleared = vote_versions.version + 1 RETURNING version`
+    : sql`INSERT INTO vote_versions (release_seq, version) VALUES (${seq}, 1) ON CONFLICT (release_seq) DO UPDATE SET version = vote_versions.version + 1 RETURNING version`;
+
+const toCachedVote = (r: Row): Vote => ({ voter: r.voter as string, voterName: r.voter_name as string, choice: r.choice as Vote["choice"], reason: r.reason as string | null, roles: JSON.parse(r.roles as string) as string[], at: Number(r.at) });
+
+/**
+ * A release's vote version and votes, each statement one snapshot so they belong together.
+ * Given an older copy, reads only the votes written since it, and the whole list only when
+ * a vote was removed since (a removal leaves no row to find): in a storm spread over several
+ * instances each one reads the few votes the others took, not all of them.
+ */
+async function loadVotes(q: Queryable, seq: number, older?: { version: number; votes: VoteMap }): Promise<{ version: number; votes: VoteMap }> {
+  const since = older?.version ?? -1;
+  const read = async (after: number) =>
+    ((await q.execute(sql`
+      SELECT vv.version, vv.cleared, v.voter, v.voter_name, v.choice, v.reason, v.roles, v.at
+      FROM (SELECT coalesce(max(version), 0) AS version, coalesce(max(cleared), 0) AS cleared FROM vote_versions WHERE release_seq = ${seq}) vv
+      LEFT JOIN votes v ON v.release_seq = ${seq} AND v.version > ${after}
+      ORDER BY v.at`)) as unknown as { rows: Row[] }).rows;
+  let rows = await read(since);
+  let byVoter: VoteMap;
+  if (older && Number(rows[0]?.cleared ?? 0) <= since) {
+    // The votes changed since, in vote-time order, move to the end, as ORDER BY at would put them.
+    byVoter = new Map(older.votes);
+    for (const r of rows) if (r.voter !== null) byVoter.delete(r.voter as string);
+  } else {
+    if (older) rows = await read(-1);
+    byVoter = new Map();
+  }
+  for (const r of rows) if (r.voter !== null) byVoter.set(r.voter as string, toCachedVote(r));
+  return { version: Number(rows[0]?.version ?? 0), votes: byVoter };
+}
+
+const NO_HEAD = "audit_chain_head has no row: the PostgreSQL migrations did not finish; restart gonogo to apply them";
+const literal = (v: string | number | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : pg.escapeLiteral(v));
+
+/**
+ * The statement that writes a transaction's pending audit events, linked from the chain
+ * head it locked when it began (or locks now), and moves the head: as plain SQL text with
+ * its values quoted, so COMMIT can go in the same round trip. Identity ids are drawn in
+ * VALUES order, so id order is chain order. Empty when there is nothing to write.
+ */
+async function auditStatement(q: Queryable, tx: TxState): Promise<string> {
+  if (tx.audit.length === 0) return "";
+  if (tx.head === undefined) {
+    const [head] = await q.select({ hash: auditChainHead.hash }).from(auditChainHead).where(eq(auditChainHead.id, 1)).for("update");
+    if (!head) throw new Error(NO_HEAD);
+    tx.head = head.hash;
+  }
+  let prev = tx.head;
+  const values = tx.audit.splice(0).map((e) => {
+    const row = { releaseId: e.releaseId, at: e.at, actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data) };
+    const hash = auditHash(prev, row);
+    const value = `(${[row.releaseId, row.at, row.actor, row.platform, row.type, row.data, prev, hash].map(literal).join(", ")})`;
+    prev = hash;
+    return value;
+  });
+  tx.head = prev;
+  return `WITH appended AS (INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES ${values.join(", ")}) UPDATE audit_chain_head SET hash = ${literal(prev)} WHERE id = 1`;
+}
+
+/** Writes the pending audit events now (a read of the trail inside the transaction must see them). */
+async function flushAudit(q: Queryable, tx: TxState): Promise<void> {
+  const statement = await auditStatement(q, tx);
+  if (statement) await q.execute(sql.raw(statement));
+}
+
+/**
+ * The Store's statements on `q`. Other instances write the same tables, so the one thing
+ * kept across calls is the votes' cache, checked against the release's vote version. With
+ * `tx` (an open transaction holding the writer lock) a version once read stays right, so
+ * a vote reads its release's votes without a round trip when the cache holds them, and
+ * its audit events wait in `tx` for flushAudit.
+ */
+export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCache(), tx?: TxState): Statements {
+  const rows = async (query: ReturnType<typeof sql>) => ((await q.execute(query)) as unknown as { rows: Row[] }).rows;
+  /** The release's current votes: from this transaction, the cache, or the database. Never changed in place. */
+  async function votesOf(seq: number): Promise<VoteMap> {
+    const mine = tx?.votes.get(seq);
+    if (mine) return mine;
+    const version = tx?.versions.get(seq) ?? Number((await rows(sql`SELECT version FROM vote_versions WHERE release_seq = ${seq}`))[0]?.version ?? 0);
+    let entry = cache.get(seq);
+    if (entry?.version !== version) {
+      entry = await loadVotes(q, seq, entry);
+      // Outside a transaction what was read is committed; inside, it may hold the transaction's own writes: published after COMMIT.
+      if (!tx) cache.publish(seq, entry.version, entry.votes);
+    }
+    if (tx) {
+      tx.versions.set(seq, entry.version);
+      tx.votes.set(seq, entry.votes);
+    }
+    return entry.votes;
+  }
+  /** After a vote write moved the release to `version`: this transaction's copy follows, or is dropped when it was not at the version before. */
+  function changed(seq: number, version: number, change: (m: VoteMap) => void): void {
+    if (!tx) return;
+    let copy = tx.votes.get(seq);
+    if (copy && tx.versions.get(seq) === version - 1) {
+      if (!tx.owned.has(seq)) {
+        copy = new Map(copy);
+        tx.votes.set(seq, copy);
+        tx.owned.add(seq);
+      }
+      change(copy);
+    } else {
+      tx.votes.delete(seq);
+    }
+    tx.versions.set(seq, version);
+  }
+  const getVotes = async (releaseId: string) => [...(await votesOf(seqOf(releaseId))).values()];
   return {
     async insertRelease(r) {
       const [row] = await q
@@ -55,8 +174,16 @@ export function createPgStatements(q: Queryable): Statements {
       return toRelease(row!);
     },
     async getRelease(id) {
-      const [row] = await q.select().from(releases).where(eq(releases.seq, seqOf(id)));
-      return row ? toRelease(row) : undefined;
+      const seq = seqOf(id);
+      if (!tx) {
+        const [row] = await q.select().from(releases).where(eq(releases.seq, seq));
+        return row ? toRelease(row) : undefined;
+      }
+      // With its vote version: a vote then finds the release's votes in the cache without asking.
+      const [row] = await q.select({ release: releases, version: voteVersions.version }).from(releases).leftJoin(voteVersions, eq(voteVersions.releaseSeq, releases.seq)).where(eq(releases.seq, seq));
+      if (!row) return undefined;
+      if (!tx.versions.has(seq)) tx.versions.set(seq, row.version ?? 0);
+      return toRelease(row.release);
     },
     async updateRelease(id, patch) {
       const [row] = await q.update(releases).set(patch).where(eq(releases.seq, seqOf(id))).returning();
@@ -73,25 +200,40 @@ export function createPgStatements(q: Queryable): Statements {
     },
 
     getVotes,
-    async currentVotes(releaseId) {
-      return new Map((await getVotes(releaseId)).map((v) => [v.voter, v]));
-    },
+    currentVotes: (releaseId) => votesOf(seqOf(releaseId)),
     async getVote(releaseId, voter) {
+      if (tx) return (await votesOf(seqOf(releaseId))).get(voter);
       const [row] = await q.select().from(votes).where(and(eq(votes.releaseSeq, seqOf(releaseId)), eq(votes.voter, voter)));
       return row ? toVote(row) : undefined;
     },
     async upsertVote(releaseId, v) {
-      const row = { voterName: v.voterName, choice: v.choice, reason: v.reason, roles: JSON.stringify(v.roles), at: v.at };
-      await q
-        .insert(votes)
-        .values({ releaseSeq: seqOf(releaseId), voter: v.voter, ...row })
-        .onConflictDoUpdate({ target: [votes.releaseSeq, votes.voter], set: row });
+      const seq = seqOf(releaseId);
+      const [row] = await rows(sql`
+        WITH bumped AS (${bumpVersion(seq, false)})
+        INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at, version)
+        VALUES (${seq}, ${v.voter}, ${v.voterName}, ${v.choice}, ${v.reason}, ${JSON.stringify(v.roles)}, ${v.at}, (SELECT version FROM bumped))
+        ON CONFLICT (release_seq, voter) DO UPDATE SET voter_name = excluded.voter_name, choice = excluded.choice, reason = excluded.reason, roles = excluded.roles, at = excluded.at, version = excluded.version
+        RETURNING version`);
+      changed(seq, Number(row!.version), (m) => {
+        m.delete(v.voter);
+        m.set(v.voter, { ...v, roles: [...v.roles] });
+      });
     },
     async deleteVote(releaseId, voter) {
-      return ((await q.delete(votes).where(and(eq(votes.releaseSeq, seqOf(releaseId)), eq(votes.voter, voter)))).rowCount ?? 0) > 0;
+      const seq = seqOf(releaseId);
+      const [row] = await rows(sql`
+        WITH deleted AS (DELETE FROM votes WHERE release_seq = ${seq} AND voter = ${voter} RETURNING 1), bumped AS (${bumpVersion(seq, true)})
+        SELECT (SELECT version FROM bumped) AS version, (SELECT count(*) FROM deleted) AS n`);
+      changed(seq, Number(row!.version), (m) => m.delete(voter));
+      return Number(row!.n) > 0;
     },
     async clearVotes(releaseId) {
-      return (await q.delete(votes).where(eq(votes.releaseSeq, seqOf(releaseId)))).rowCount ?? 0;
+      const seq = seqOf(releaseId);
+      const [row] = await rows(sql`
+        WITH deleted AS (DELETE FROM votes WHERE release_seq = ${seq} RETURNING 1), bumped AS (${bumpVersion(seq, true)})
+        SELECT (SELECT version FROM bumped) AS version, (SELECT count(*) FROM deleted) AS n`);
+      changed(seq, Number(row!.version), (m) => m.clear());
+      return Number(row!.n);
     },
 
     async listCriteria(releaseId) {
@@ -113,6 +255,10 @@ export function createPgStatements(q: Queryable): Statements {
      * outside a transaction get one of their own (see createPostgresStore).
      */
     async appendAudit(e) {
+      if (tx) {
+        tx.audit.push({ ...e, data: { ...e.data } });
+        return;
+      }
       const [head] = await q.select({ hash: auditChainHead.hash }).from(auditChainHead).where(eq(auditChainHead.id, 1)).for("update");
       if (!head) throw new Error("audit_chain_head has no row: the PostgreSQL migrations did not finish; restart gonogo to apply them");
       const row = { releaseId: e.releaseId, at: e.at, actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data) };
@@ -121,9 +267,11 @@ export function createPgStatements(q: Queryable): Statements {
       await q.update(auditChainHead).set({ hash }).where(eq(auditChainHead.id, 1));
     },
     async listAudit(releaseId) {
+      if (tx) await flushAudit(q, tx);
       return (await q.select().from(auditEvents).where(eq(auditEvents.releaseId, releaseId)).orderBy(asc(auditEvents.id))).map(toEvent);
     },
     async listAuditRange(from, to) {
+      if (tx) await flushAudit(q, tx);
       const rows = await q
         .select()
         .from(auditEvents)
@@ -131,15 +279,24 @@ export function createPgStatements(q: Queryable): Statements {
         .orderBy(asc(auditEvents.id));
       return rows.map((r) => ({ ...toEvent(r), id: r.id, hash: r.hash ?? "" }));
     },
-    verifyAudit: () => verifyChainOn(q),
+    async verifyAudit() {
+      if (tx) await flushAudit(q, tx);
+      return verifyChainOn(q);
+    },
 
     async getPolicy(channelKey) {
-      const [row] = await q.select({ settings: policies.settings }).from(policies).where(eq(policies.channelKey, channelKey));
-      return row ? (JSON.parse(row.settings) as Partial<Policy>) : undefined;
+      let settings = tx?.policies.get(channelKey);
+      if (settings === undefined) {
+        const [row] = await q.select({ settings: policies.settings }).from(policies).where(eq(policies.channelKey, channelKey));
+        settings = row?.settings ?? null;
+        tx?.policies.set(channelKey, settings);
+      }
+      return settings === null ? undefined : (JSON.parse(settings) as Partial<Policy>);
     },
     async setPolicy(channelKey, policy) {
       const settings = JSON.stringify(policy);
       await q.insert(policies).values({ channelKey, settings }).onConflictDoUpdate({ target: policies.channelKey, set: { settings } });
+      tx?.policies.set(channelKey, settings);
     },
 
     async listRoleBindings(subjects) {
@@ -201,30 +358,88 @@ function openHandle(statements: Statements): { tx: Store; end: () => void } {
 }
 
 /**
+ * BEGIN, the writer lock and the audit chain head's row lock in one round trip (the simple
+ * query protocol takes several statements at once). Write transactions run one at a time
+ * anyway, so locking the head from the start costs no concurrency; it spares a round trip
+ * at the end, and an append outside a transaction waits for this one to commit.
+ */
+const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); SELECT hash FROM audit_chain_head WHERE id = 1 FOR UPDATE`;
+
+/**
  * The Store port on PostgreSQL. `transaction(fn)` runs fn on one pooled connection inside
  * BEGIN … COMMIT (ROLLBACK when fn throws), after taking the writer lock; a nested
- * `tx.transaction` joins it. Reads outside a transaction run straight on the pool and see
- * committed data only; single writes are one statement each, and an audit append outside
- * a transaction gets a short transaction of its own for the chain head's lock.
+ * `tx.transaction` joins it. Its audit events are written just before COMMIT, and the votes
+ * it read or wrote become the cache's after COMMIT. Reads outside a transaction run
+ * straight on the pool and see committed data only; single writes are one statement each,
+ * and an audit append outside a transaction gets a short transaction of its own for the
+ * chain head's lock.
  */
 export function createPostgresStore(handle: PostgresHandle): Store {
-  const { db } = handle;
-  const onPool = createPgStatements(db);
+  const { db, pool } = handle;
+  const cache = createVoteCache();
+  const onPool = createPgStatements(db, cache);
 
-  const transaction = <T>(fn: (tx: Store) => Promise<T>): Promise<T> =>
-    db.transaction(async (connection) => {
-      await connection.execute(sql`SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
-      const { tx, end } = openHandle(createPgStatements(connection));
+  async function transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      const state = newTxState();
+      let begun: Promise<pg.QueryResult[]> | undefined;
+      /**
+       * Sends BEGIN and the locks before the transaction's first statement, or with it when
+       * that is an event claim (a chat event's transaction starts with one): a round trip
+       * fewer inside the writer lock. The claim is in the transaction either way.
+       */
+      const begin = async (claim?: { id: string; at: number }) => {
+        begun ??= client.query(claim ? `${BEGIN_LOCKED}; INSERT INTO event_claims (id, at) VALUES (${literal(claim.id)}, ${literal(claim.at)}) ON CONFLICT DO NOTHING` : BEGIN_LOCKED) as unknown as Promise<pg.QueryResult[]>;
+        const results = await begun;
+        const head = (results[2]?.rows[0] as { hash?: string } | undefined)?.hash;
+        if (head === undefined) throw new Error(NO_HEAD);
+        state.head = head;
+        return results;
+      };
+      let result: T;
       try {
-        return await fn(tx);
-      } finally {
-        end();
+        // No relational schema: the statements use the query builder only, and this runs per transaction.
+        const connection = drizzle(client) as unknown as Queryable;
+        const statements = createPgStatements(connection, cache, state);
+        const begunFirst = Object.fromEntries(
+          (Object.entries(statements) as Array<[string, (...args: unknown[]) => Promise<unknown>]>).map(([name, run]) => [
+            name,
+            async (...args: unknown[]) => {
+              await begin();
+              return run(...args);
+            },
+          ]),
+        ) as Statements;
+        begunFirst.claimEvent = async (id, at) => (begun ? (await begin(), statements.claimEvent(id, at)) : ((await begin({ id, at }))[3]?.rowCount ?? 0) > 0);
+        const { tx, end } = openHandle(begunFirst);
+        try {
+          result = await fn(tx);
+        } finally {
+          end();
+        }
+        await begin();
+        // The audit events and COMMIT in one round trip: an error in the first skips the second.
+        const audit = await auditStatement(connection, state);
+        await client.query(audit ? `${audit}; COMMIT` : "COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK").catch((e: unknown) => {
+          broken = e instanceof Error ? e : new Error(String(e));
+        });
+        throw err;
       }
-    });
+      publishVotes(cache, state);
+      return result;
+    } finally {
+      // A connection whose ROLLBACK failed is in an unknown state: closed, not returned to the pool.
+      client.release(broken);
+    }
+  }
 
   return {
     ...onPool,
     transaction,
-    appendAudit: (e) => db.transaction((connection) => createPgStatements(connection).appendAudit(e)),
+    appendAudit: (e) => db.transaction((connection) => createPgStatements(connection, cache).appendAudit(e)),
   };
 }

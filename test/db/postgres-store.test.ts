@@ -105,6 +105,58 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect((await two.getRelease(r.id))!.description).toBe("20");
     });
 
+    it("keeps every vote when two instances vote on the same release at once, each deciding on all votes so far, with one audit chain", async () => {
+      const url = await databases.fresh();
+      const [one, two] = (await Promise.all([instance(url), instance(url)])).map(createPostgresStore) as [Store, Store];
+      const r = await one.insertRelease({
+        service: "payments", version: "1.0.0", environment: "production", description: null, managerId: "slack:T1:U1", managerName: "Ana",
+        channel: CHANNEL, scheduledAt: null, timezone: "UTC", state: "voting", stateReason: null,
+        createdAt: T, createdBy: "slack:T1:U1", decidedGoAt: null, shippedAt: null, rollbackRequestedAt: null, recoveredAt: null, retroOpenedAt: null,
+        closedAt: null, votesVoidedNote: null, webhookNote: null,
+      });
+      // Each vote, as castVote does: read the release and the current votes (each instance keeps them cached), write one, decide on all.
+      const vote = (store: Store, i: number) =>
+        store.transaction(async (tx) => {
+          const release = (await tx.getRelease(r.id))!;
+          const voter = `slack:T1:V${i % 15}`;
+          const before = await tx.getVote(release.id, voter);
+          await tx.upsertVote(release.id, { voter, voterName: `v${i}`, choice: before?.choice === "go" ? "no_go" : "go", reason: null, roles: [], at: T + i });
+          // Quotes, backslashes and SQL in the text: an appended event is written as quoted SQL text along with COMMIT.
+          await tx.appendAudit({ ...event(before ? "vote_changed" : "vote_cast", T + i), actor: `slack:T1:O'Brien\\${i}`, data: { i, note: "it's \\ 'q'; COMMIT; -- ü 🚀 $$ \u0001" } });
+          expect((await tx.currentVotes(release.id)).get(voter)?.at).toBe(T + i);
+          if (i % 7 === 3) await tx.deleteVote(release.id, `slack:T1:V${(i + 1) % 15}`);
+        });
+      await Promise.all(Array.from({ length: 60 }, (_, i) => vote(i % 2 ? two : one, i)));
+      // A vote another instance wrote is in the next transaction's view, whichever instance runs it.
+      const stored = await open[0]!.pool.query<{ voter: string; choice: string }>("SELECT voter, choice FROM votes");
+      const direct = stored.rows.map((v) => `${v.voter}=${v.choice}`).sort();
+      expect(direct.length).toBeGreaterThan(10);
+      for (const store of [one, two]) {
+        const viaTx = await store.transaction(async (tx) => [...(await tx.currentVotes(r.id)).values()].map((v) => `${v.voter}=${v.choice}`).sort());
+        expect(viaTx).toEqual(direct);
+        expect((await store.getVotes(r.id)).map((v) => `${v.voter}=${v.choice}`).sort()).toEqual(direct);
+      }
+      // One chain, no fork, and every event as written.
+      expect(await one.verifyAudit()).toEqual({ ok: true, count: 60 });
+      const trail = await two.listAudit("R-1");
+      expect(trail.map((e) => e.data.i).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      expect(trail[0]).toMatchObject({ actor: `slack:T1:O'Brien\\${String(trail[0]!.data.i)}`, data: { note: "it's \\ 'q'; COMMIT; -- ü 🚀 $$ \u0001" } });
+      // A vote rolled back on one instance is in nobody's view afterwards.
+      await expect(
+        one.transaction(async (tx) => {
+          await tx.upsertVote(r.id, { voter: "slack:T1:GHOST", voterName: "ghost", choice: "go", reason: null, roles: [], at: T + 99 });
+          expect((await tx.currentVotes(r.id)).has("slack:T1:GHOST")).toBe(true);
+          throw new Error("changed my mind");
+        }),
+      ).rejects.toThrow("changed my mind");
+      // Even once another instance's vote brings the release to the version the rolled-back one had reached.
+      await two.transaction((tx) => tx.upsertVote(r.id, { voter: "slack:T1:LATE", voterName: "late", choice: "go", reason: null, roles: [], at: T + 100 }));
+      for (const store of [one, two]) {
+        const view = await store.transaction((tx) => tx.currentVotes(r.id));
+        expect([view.has("slack:T1:GHOST"), view.has("slack:T1:LATE")]).toEqual([false, true]);
+      }
+    });
+
     it("refuses to change, delete or truncate audit events, whoever asks", async () => {
       const url = await databases.fresh();
       const handle = await instance(url);

@@ -1,0 +1,66 @@
+import type { Vote } from "../../src/domain/types.js";
+import type { AuditEvent } from "../../src/app/store.js";
+
+/** A release's current votes by voter, in vote-time order (a changed vote moves to the end, as ORDER BY at does). */
+export type VoteMap = Map<string, Vote>;
+
+/**
+ * Each release's votes as this instance last read them, with the release's vote version
+ * (vote_versions) they belong to. Every vote write bumps that version in the same
+ * statement, and a version is committed at most once, so a copy whose version equals the
+ * one read from the database now is exactly what the database holds: other instances'
+ * writes make the versions differ and the copy is read again. Only committed states are
+ * kept here (a transaction publishes its copies after COMMIT), and copies are never changed
+ * in place: a transaction that writes a vote works on its own copy.
+ */
+export interface VoteCache {
+  get(seq: number): { version: number; votes: VoteMap } | undefined;
+  publish(seq: number, version: number, votes: VoteMap): void;
+}
+
+/** Keeps the `limit` releases voted on most recently (a storm is on one or a few releases). */
+export function createVoteCache(limit = 64): VoteCache {
+  const entries = new Map<number, { version: number; votes: VoteMap }>();
+  return {
+    get: (seq) => entries.get(seq),
+    publish(seq, version, votes) {
+      const had = entries.get(seq);
+      if (had && had.version > version) return;
+      entries.delete(seq);
+      entries.set(seq, { version, votes });
+      if (entries.size > limit) entries.delete(entries.keys().next().value!);
+    },
+  };
+}
+
+/**
+ * What one open transaction knows beyond the database: valid for its whole life because
+ * every transaction that writes votes holds the writer lock, so nobody else changes a
+ * release's votes while this one runs.
+ */
+export interface TxState {
+  /** The vote version of each release this transaction read or wrote. */
+  versions: Map<number, number>;
+  /** The votes as this transaction sees them, at `versions`; possibly shared with the cache until `owned`. */
+  votes: Map<number, VoteMap>;
+  /** Releases whose map in `votes` is this transaction's own copy (safe to change). */
+  owned: Set<number>;
+  /** Policies read or written, as stored (JSON, or null for none): a vote asks twice. */
+  policies: Map<string, string | null>;
+  /** Audit events appended and not yet written: they go in together, with COMMIT. */
+  audit: AuditEvent[];
+  /** The audit chain's head as this transaction has it locked (undefined until it locks it). */
+  head?: string;
+}
+
+export function newTxState(): TxState {
+  return { versions: new Map(), votes: new Map(), owned: new Set(), policies: new Map(), audit: [] };
+}
+
+/** After COMMIT: the transaction's copies are the committed state at their versions. */
+export function publishVotes(cache: VoteCache, tx: TxState): void {
+  for (const [seq, votes] of tx.votes) {
+    const version = tx.versions.get(seq);
+    if (version !== undefined) cache.publish(seq, version, votes);
+  }
+}
