@@ -17,7 +17,7 @@ import { until } from "./until.js";
  */
 
 const SECRET = "whsec_" + Buffer.from("cluster-test-webhook-secret-32by").toString("base64");
-const PRESSES = 400;
+const PRESSES = 600;
 const WORKERS = 12;
 
 describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord cluster of three on PostgreSQL" : `a Discord cluster of three on PostgreSQL ${SKIP_WITHOUT_POSTGRES}`, () => {
@@ -42,7 +42,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord cluster of th
     proxy = fake = hook = sql = undefined;
   });
 
-  it("three instances behind a round-robin front take a signed press storm, one SIGKILLed mid-storm: no acknowledged vote lost, the card ends true, one rollback webhook", async () => {
+  it("three instances behind a round-robin front take a signed press storm, one SIGKILLed mid-storm: no acknowledged vote lost, the card ends true, the reminder once, one rollback webhook", async () => {
     const url = await databases.fresh();
     sql = new pg.Pool({ connectionString: url, max: 2 });
     fake = await startFakeDiscord();
@@ -66,19 +66,19 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord cluster of th
     const post = (raw: unknown) => fake!.postInteraction(endpoint, raw);
     const base = (user: FakeMember) => ({ world, user });
     const manager = member(0);
-    const command = async (sub: string, options: Parameters<typeof slashCommand>[2] = {}) => {
+    const command = async (sub: string, options: Parameters<typeof slashCommand>[2] = {}): Promise<Json> => {
       const answer = await post(slashCommand(base(manager), sub, options));
       expect(answer.status, sub).toBe(200);
       expect(answer.body, sub).toMatchObject({ type: CALLBACK.message });
       expect(String(answer.body.data.content)).not.toMatch(/went wrong/i);
-      return answer.body as Json;
+      return answer.body;
     };
     const isCardPost = (id: string) => (c: FakeCall) =>
       c.method === "POST" && c.path === `/channels/${world.channelId}/messages` && c.status === 200 && !c.body.message_reference && JSON.stringify(c.body.embeds ?? []).includes(id);
     const cardEdits = (messageId: string) => fake!.calls.filter((c) => c.method === "PATCH" && c.path === `/channels/${world.channelId}/messages/${messageId}` && c.status === 200);
 
-    // R-1: the storm's release. R-2: shipped with two GO votes, to be rolled back.
-    expect((await command("create", { service: "payments", version: "1.4.2", when: "in 2h" })).data.content).toContain("Created R-1");
+    // R-1: the storm's release, its T-1h reminder due mid-storm. R-2: shipped with two GO votes, to be rolled back.
+    expect((await command("create", { service: "payments", version: "1.4.2", when: "in 1h 5s" })).data.content).toContain("Created R-1");
     const card = String((await fake.waitFor(isCardPost("R-1"), 5_000)).response.id);
     expect((await command("create", { service: "web", version: "3.0.0" })).data.content).toContain("Created R-2");
     const card2 = String((await fake.waitFor(isCardPost("R-2"), 5_000)).response.id);
@@ -95,6 +95,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord cluster of th
     const acked = new Set<string>();
     let next = 0;
     let victim: RunningGonogo | undefined;
+    let killing = false;
     const press = async (user: FakeMember) => {
       // Discord gives up on an unanswered interaction; the user presses again, and the
       // front may hand the same interaction to a live instance: it is not voted twice.
@@ -115,7 +116,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord cluster of th
     const worker = async () => {
       while (next < PRESSES) {
         await press(member(100 + next++));
-        if (acked.size >= PRESSES / 3 && !victim) {
+        if (acked.size >= PRESSES / 3 && !killing) {
+          // One worker kills; the others keep pressing meanwhile.
+          killing = true;
           const { rows } = await sql!.query<{ holder: string | null }>("SELECT holder FROM card_leases WHERE message_id = $1", [card]);
           const holder = rows[0]?.holder ?? "g1";
           victim = instances[Number(holder.slice(1)) - 1]!;
@@ -156,9 +159,13 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord cluster of th
       expect(String(s.body.data?.content ?? "")).not.toMatch(/went wrong/i);
     }
     await until("the rollback webhook", 10_000, () => (hook!.received.length > 0 ? true : undefined));
-    // The survivors stop cleanly: whatever was in flight finishes, so a second webhook would show now.
+    // R-1's T-1h reminder (due mid-storm) goes out as a reply to the card, though one runner died.
+    const reminders = () => fake!.calls.filter((c) => c.method === "POST" && c.status === 200 && c.body?.message_reference?.message_id === card && String(c.body.content).includes("T-1h: R-1"));
+    await until("R-1's T-1h reminder", 15_000, () => reminders()[0]);
+    // The survivors stop cleanly: whatever was in flight finishes, so a duplicate would show now.
     for (const g of instances.filter((g) => g !== victim)) await g.stop();
     expect(hook.received).toHaveLength(1);
+    expect(reminders()).toHaveLength(1);
     const { rows: audit } = await sql.query<{ n: string }>("SELECT count(*) AS n FROM audit_events WHERE release_id = 'R-2' AND type = 'rollback_requested'");
     expect(Number(audit[0]!.n)).toBe(1);
   }, 60_000);
