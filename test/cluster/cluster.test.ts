@@ -5,23 +5,13 @@ import { startGonogo, type RunningGonogo } from "../helpers/faults-program.js";
 import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
 import { startRoundRobinProxy, type RoundRobinProxy } from "../../fakes/round-robin-proxy.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
+import { until } from "./until.js";
 import { viewSubmissionPayload } from "../slack/harness.js";
 import { BOT_TOKEN, blockActionsPayload, buttonsOf, interactiveBody, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../slack/harness.js";
 
 const SECRET = "whsec_" + Buffer.from("cluster-test-webhook-secret-32by").toString("base64");
 const voterId = (i: number) => `UC${String(i).padStart(5, "0")}`;
 const FORM = "application/x-www-form-urlencoded";
-
-/** Polls `check` until it returns a value (not undefined), or fails with `what` after `ms`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a cluster of three on PostgreSQL" : `a cluster of three on PostgreSQL ${SKIP_WITHOUT_POSTGRES}`, () => {
   let databases: TestDatabases;
