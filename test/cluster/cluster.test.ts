@@ -81,6 +81,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a cluster of three on P
     const acked = new Set<string>();
     let next = 0;
     let victim: RunningGonogo | undefined;
+    // Set before the lease lookup awaits, so two workers reaching the threshold together kill one instance, not two.
+    let killing = false;
     const press = async (user: string) => {
       // A press the front could not deliver (the dead instance) is retried, as Slack retries an unanswered request.
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -95,7 +97,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a cluster of three on P
     const worker = async () => {
       while (next < 600) {
         await press(voterId(next++));
-        if (acked.size >= 200 && !victim) {
+        if (acked.size >= 200 && !killing) {
+          killing = true;
           const { rows } = await sql!.query<{ holder: string | null }>("SELECT holder FROM card_leases WHERE message_id = $1", [messageTs(card)]);
           const holder = rows[0]?.holder ?? "g1";
           victim = instances[Number(holder.slice(1)) - 1]!;
