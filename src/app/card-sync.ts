@@ -1,9 +1,9 @@
 import type { ChannelRef } from "../domain/types.js";
 import { MessageGone, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
 import type { Cluster } from "./cluster.js";
-import { NOTICE_LEASE_MS, NOTICE_MAX_ATTEMPTS, NOTICE_SWEEP_MS } from "./notice-outbox.js";
-import type { CardLease, OutboxNotice, Store } from "./store.js";
-import type { CardView, NoticeView } from "./views.js";
+import { createNoticePoster } from "./notice-poster.js";
+import type { CardLease, Store } from "./store.js";
+import type { CardView } from "./views.js";
 
 export interface CardSyncDeps {
   store: Store;
@@ -71,6 +71,16 @@ export function createCardSync(deps: CardSyncDeps) {
 
   const keyOf = (ref: MessageRef) => `${ref.platform}|${ref.channel.key}|${ref.messageId}`;
 
+  /**
+   * A copy deleted in chat, on purpose or not: retrying cannot bring it back, and re-posting
+   * would undo someone's deletion. `/release share <id>` posts it again.
+   */
+  async function forgetDeletedCopy(releaseId: string, ref: MessageRef): Promise<void> {
+    await store.removeMessageRef(releaseId, ref);
+    slots.delete(keyOf(ref));
+    log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy (`/release share <id>` in the channel posts it again)");
+  }
+
   async function pump(releaseId: string, ref: MessageRef, slot: Slot, surface: ChatSurface): Promise<void> {
     slot.running = true;
     try {
@@ -89,11 +99,7 @@ export function createCardSync(deps: CardSyncDeps) {
           telemetry.cardUpdate(ref.platform, "ok");
         } catch (err) {
           if (err instanceof MessageGone) {
-            // Deleted in chat, on purpose or not: retrying cannot bring it back, and
-            // re-posting would undo someone's deletion. `/release share <id>` posts it again.
-            await store.removeMessageRef(releaseId, ref);
-            slots.delete(keyOf(ref));
-            log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy (`/release share <id>` in the channel posts it again)");
+            await forgetDeletedCopy(releaseId, ref);
             break;
           }
           attempts++;
@@ -235,9 +241,7 @@ export function createCardSync(deps: CardSyncDeps) {
           await surface.updateCard(ref, await cardFor(releaseId));
         } catch (err) {
           if (err instanceof MessageGone) {
-            await store.removeMessageRef(releaseId, ref);
-            slots.delete(keyOf(ref));
-            log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy (`/release share <id>` in the channel posts it again)");
+            await forgetDeletedCopy(releaseId, ref);
             break;
           }
           attempts++;
@@ -327,84 +331,8 @@ export function createCardSync(deps: CardSyncDeps) {
     });
   }
 
-  // ---- Notices, through the outbox (notice-outbox.ts): at least once across a crash. ----
-
-  /** Who takes notices in the outbox: this instance, or the one process. */
-  const poster = cluster?.instanceId ?? "local";
-  /** Outbox rows queued or being posted here: a sweep leaves them to the chain they are in. */
-  const outboxing = new Set<number>();
-
-  /**
-   * Posts a notice under every copy of its card that does not have it yet. An outboxed one is
-   * taken first (none when another instance took it or it was posted), then deleted once every
-   * copy has it, or, when some failed, kept with the copies that have it for a later sweep. A
-   * crash before the delete leaves it for the sweep: the notice repeats, it is never lost.
-   */
-  async function postNotice(n: NoticeView, outboxId: number | undefined, claimed?: OutboxNotice): Promise<void> {
-    try {
-      const row = outboxId === undefined ? null : (claimed ?? (await store.takeNotice(outboxId, poster, clock.now(), NOTICE_LEASE_MS)));
-      if (outboxId !== undefined && !row) return;
-      if (row && row.attempts > NOTICE_MAX_ATTEMPTS) {
-        log.error({ releaseId: row.releaseId, attempts: row.attempts - 1 }, "a notice could not be posted under every copy of its card; giving up on it");
-        await store.deleteNotice(row.id);
-        return;
-      }
-      const sentTo = new Set(row?.sentTo ?? []);
-      let failed = false;
-      for (const ref of await store.listMessageRefs(n.releaseId)) {
-        const surface = surfaces.get(ref.platform);
-        if (!surface || sentTo.has(keyOf(ref))) continue;
-        try {
-          await surface.postNotice(ref, n);
-          sentTo.add(keyOf(ref));
-        } catch (err) {
-          // A deleted card takes no replies, now or later: that copy is done with.
-          if (err instanceof MessageGone) continue;
-          failed = true;
-          log.error({ err: describe(err), platform: ref.platform, releaseId: n.releaseId }, row ? "notice failed; it is posted again on a later sweep" : "notice failed");
-        }
-      }
-      if (!row) return;
-      if (!failed) await store.deleteNotice(row.id);
-      else await store.deferNotice(row.id, poster, [...sentTo], clock.now() + NOTICE_SWEEP_MS * 2 ** (row.attempts - 1));
-    } finally {
-      if (outboxId !== undefined) outboxing.delete(outboxId);
-    }
-  }
-
-  function notice(n: NoticeView, outboxId?: number): void {
-    if (outboxId !== undefined) {
-      // A sweep at start-up may have claimed the row between its commit and now: it posts it.
-      if (outboxing.has(outboxId)) return;
-      outboxing.add(outboxId);
-    }
-    chain(n.releaseId, () => postNotice(n, outboxId));
-  }
-
-  /**
-   * Takes up notices left in the outbox: their post failed, or their instance died between
-   * committing and posting (or between posting and deleting: those repeat). Alone on its
-   * database at start-up (`startUp`), a process takes every row at once: nobody else is posting.
-   */
-  let sweepingNotices = false;
-  async function sweepNotices(startUp = false): Promise<void> {
-    if (sweepingNotices) return;
-    sweepingNotices = true;
-    try {
-      const now = clock.now();
-      const endedBy = startUp && !cluster ? Number.MAX_SAFE_INTEGER : now;
-      for (const row of await store.claimStaleNotices(poster, now, NOTICE_LEASE_MS, 50, endedBy)) {
-        if (outboxing.has(row.id)) continue;
-        outboxing.add(row.id);
-        chain(row.releaseId, () => postNotice(row.notice, row.id, row));
-      }
-    } catch (err) {
-      log.error({ err: describe(err) }, "looking for notices left in the outbox failed; trying again on the next sweep");
-    } finally {
-      sweepingNotices = false;
-    }
-  }
-  let noticeSweep: { cancel(): void } | null = null;
+  // Notices go through the outbox (notice-poster.ts), in each release's chain, so a notice never overtakes its card.
+  const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, cluster, chain, track, keyOf });
 
   async function idle(): Promise<void> {
     while (pending.size) await Promise.allSettled([...pending]);
@@ -413,7 +341,7 @@ export function createCardSync(deps: CardSyncDeps) {
   return {
     refresh,
     post,
-    notice,
+    notice: notices.notice,
     idle,
     /**
      * Posts the notices a previous run left in the outbox and looks for more every few
@@ -421,18 +349,14 @@ export function createCardSync(deps: CardSyncDeps) {
      */
     start(): void {
       if (cluster && !sweeping) sweeping = deps.timer.every(CARD_SWEEP_MS, () => void track(sweep()));
-      if (!noticeSweep) {
-        void track(sweepNotices(true));
-        noticeSweep = deps.timer.every(NOTICE_SWEEP_MS, () => void track(sweepNotices()));
-      }
+      notices.start();
     },
     /** Finishes the edits under way, then lets go of this instance's card leases so another takes them at once. */
     async stop(): Promise<void> {
       stopping = true;
       sweeping?.cancel();
       sweeping = null;
-      noticeSweep?.cancel();
-      noticeSweep = null;
+      notices.stop();
       await idle();
       if (!cluster) return;
       if ((await store.releaseCardLeases(me)) > 0) cluster.publish({ type: "sweep" });

@@ -1,0 +1,120 @@
+import type { Cluster } from "./cluster.js";
+import { describe } from "./card-sync.js";
+import { NOTICE_LEASE_MS, NOTICE_MAX_ATTEMPTS, NOTICE_SWEEP_MS } from "./notice-outbox.js";
+import { MessageGone, type ChatSurface, type Clock, type Logger, type MessageRef, type Timer } from "./ports.js";
+import type { OutboxNotice, Store } from "./store.js";
+import type { NoticeView } from "./views.js";
+
+export interface NoticePosterDeps {
+  store: Store;
+  log: Logger;
+  clock: Clock;
+  timer: Timer;
+  surfaces: Map<string, ChatSurface>;
+  cluster?: Cluster | undefined;
+  /** Card sync's per-release chain: a notice is posted after the card it belongs under. */
+  chain: (releaseId: string, step: () => Promise<void>) => void;
+  /** Card sync's tracking of work in flight, so `idle` and `stop` wait for sweeps too. */
+  track: <T>(p: Promise<T>) => Promise<T>;
+  keyOf: (ref: MessageRef) => string;
+}
+
+/**
+ * Notices through the outbox (notice-outbox.ts): at least once across a crash. A notice a
+ * committed use case wrote is posted under every copy of its card, then deleted; a sweep at
+ * start-up and every few seconds posts what a failed post or a dead instance left behind.
+ */
+export function createNoticePoster(deps: NoticePosterDeps) {
+  const { store, log, clock, surfaces, cluster, chain, track, keyOf } = deps;
+
+  /** Who takes notices in the outbox: this instance, or the one process. */
+  const poster = cluster?.instanceId ?? "local";
+  /** Outbox rows queued or being posted here: a sweep leaves them to the chain they are in. */
+  const outboxing = new Set<number>();
+
+  /**
+   * Posts a notice under every copy of its card that does not have it yet. An outboxed one is
+   * taken first (none when another instance took it or it was posted), then deleted once every
+   * copy has it, or, when some failed, kept with the copies that have it for a later sweep. A
+   * crash before the delete leaves it for the sweep: the notice repeats, it is never lost.
+   */
+  async function postNotice(n: NoticeView, outboxId: number | undefined, claimed?: OutboxNotice): Promise<void> {
+    try {
+      const row = outboxId === undefined ? null : (claimed ?? (await store.takeNotice(outboxId, poster, clock.now(), NOTICE_LEASE_MS)));
+      if (outboxId !== undefined && !row) return;
+      if (row && row.attempts > NOTICE_MAX_ATTEMPTS) {
+        log.error({ releaseId: row.releaseId, attempts: row.attempts - 1 }, "a notice could not be posted under every copy of its card; giving up on it");
+        await store.deleteNotice(row.id);
+        return;
+      }
+      const sentTo = new Set(row?.sentTo ?? []);
+      let failed = false;
+      for (const ref of await store.listMessageRefs(n.releaseId)) {
+        const surface = surfaces.get(ref.platform);
+        if (!surface || sentTo.has(keyOf(ref))) continue;
+        try {
+          await surface.postNotice(ref, n);
+          sentTo.add(keyOf(ref));
+        } catch (err) {
+          // A deleted card takes no replies, now or later: that copy is done with.
+          if (err instanceof MessageGone) continue;
+          failed = true;
+          log.error({ err: describe(err), platform: ref.platform, releaseId: n.releaseId }, row ? "notice failed; it is posted again on a later sweep" : "notice failed");
+        }
+      }
+      if (!row) return;
+      if (!failed) await store.deleteNotice(row.id);
+      else await store.deferNotice(row.id, poster, [...sentTo], clock.now() + NOTICE_SWEEP_MS * 2 ** (row.attempts - 1));
+    } finally {
+      if (outboxId !== undefined) outboxing.delete(outboxId);
+    }
+  }
+
+  function notice(n: NoticeView, outboxId?: number): void {
+    if (outboxId !== undefined) {
+      // A sweep at start-up may have claimed the row between its commit and now: it posts it.
+      if (outboxing.has(outboxId)) return;
+      outboxing.add(outboxId);
+    }
+    chain(n.releaseId, () => postNotice(n, outboxId));
+  }
+
+  /**
+   * Takes up notices left in the outbox: their post failed, or their instance died between
+   * committing and posting (or between posting and deleting: those repeat). Alone on its
+   * database at start-up (`startUp`), a process takes every row at once: nobody else is posting.
+   */
+  let sweepingNotices = false;
+  async function sweepNotices(startUp = false): Promise<void> {
+    if (sweepingNotices) return;
+    sweepingNotices = true;
+    try {
+      const now = clock.now();
+      const endedBy = startUp && !cluster ? Number.MAX_SAFE_INTEGER : now;
+      for (const row of await store.claimStaleNotices(poster, now, NOTICE_LEASE_MS, 50, endedBy)) {
+        if (outboxing.has(row.id)) continue;
+        outboxing.add(row.id);
+        chain(row.releaseId, () => postNotice(row.notice, row.id, row));
+      }
+    } catch (err) {
+      log.error({ err: describe(err) }, "looking for notices left in the outbox failed; trying again on the next sweep");
+    } finally {
+      sweepingNotices = false;
+    }
+  }
+  let noticeSweep: { cancel(): void } | null = null;
+
+  return {
+    notice,
+    /** Posts what a previous run left in the outbox, then looks again every few seconds. */
+    start(): void {
+      if (noticeSweep) return;
+      void track(sweepNotices(true));
+      noticeSweep = deps.timer.every(NOTICE_SWEEP_MS, () => void track(sweepNotices()));
+    },
+    stop(): void {
+      noticeSweep?.cancel();
+      noticeSweep = null;
+    },
+  };
+}
