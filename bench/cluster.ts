@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { WRITER_LOCK } from "../db/postgres/store.js";
+import { WRITER_LOCK } from "../db/postgres/transactions.js";
 import { startRoundRobinProxy, type RoundRobinProxy } from "../fakes/round-robin-proxy.js";
 import { createFakeSlack, type FakeCall, type FakeSlack } from "../fakes/slack-api.js";
 import { BOT_TOKEN, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../fakes/slack-requests.js";

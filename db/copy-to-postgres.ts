@@ -4,7 +4,8 @@ import { existsSync, statSync } from "node:fs";
 import { verifyChain } from "./audit-chain.js";
 import { openPostgres } from "./postgres/client.js";
 import * as pgSchema from "./postgres/schema.js";
-import { createPgStatements, WRITER_LOCK } from "./postgres/store.js";
+import { createPgStatements } from "./postgres/store.js";
+import { WRITER_LOCK } from "./postgres/transactions.js";
 import * as sqliteSchema from "./schema.js";
 
 /** Every table, parents before children (foreign keys), each with its PostgreSQL twin. */

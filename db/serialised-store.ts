@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { Store } from "../src/app/store.js";
+import { EventClaimedBefore, joinOpen, type EventClaim, type Store } from "../src/app/store.js";
 
 /** The Store's methods as better-sqlite3 runs them: synchronously, on one connection. */
 export type SyncStore = {
@@ -63,7 +63,7 @@ export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database
         }
       };
     }
-    tx.transaction = <T>(fn: (t: Store) => Promise<T>): Promise<T> => (open ? fn(tx as unknown as Store) : Promise.reject(ended("transaction")));
+    tx.transaction = joinOpen(() => open, tx as unknown as Store);
     return { tx: tx as unknown as Store, end: () => (open = false) };
   };
 
@@ -79,13 +79,14 @@ export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database
       }
     };
   }
-  top.transaction = async <T>(fn: (t: Store) => Promise<T>): Promise<T> => {
+  top.transaction = async <T>(fn: (t: Store) => Promise<T>, claim?: EventClaim): Promise<T> => {
     const wait = acquire();
     if (wait) await wait;
     try {
       begin.run();
       const { tx, end } = openHandle();
       try {
+        if (claim && !sync.claimEvent(claim.id, claim.at)) throw new EventClaimedBefore(claim.id);
         const result = await fn(tx);
         commit.run();
         return result;

@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
-import { drizzle } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import pg from "pg";
 import type { Policy } from "../../src/domain/policy.js";
@@ -13,21 +12,15 @@ import { createPgCardLeaseStatements } from "./card-leases.js";
 import { createPgGuardStatements } from "./guard-store.js";
 import { createPgJobStatements } from "./job-store.js";
 import { createPgOutboxStatements } from "./outbox-store.js";
+import { createPgTransactions, NO_HEAD } from "./transactions.js";
 import { auditChainHead, auditEvents, cardLeases, eventClaims, messageRefs, policies, releaseCriteria, releases, roleBindings, votes, voteVersions } from "./schema.js";
-import { createVoteCache, newTxState, publishVotes, type TxState, type VoteCache, type VoteMap } from "./vote-cache.js";
+import { createVoteCache, type TxState, type VoteCache, type VoteMap } from "./vote-cache.js";
 import type * as schema from "./schema.js";
 
 /** The pool, or one transaction's connection: every statement below runs on either. */
 export type Queryable = PgDatabase<NodePgQueryResultHKT, typeof schema>;
 /** The Store's methods, bar `transaction`, bound to one Queryable. */
 export type Statements = Omit<Store, "transaction">;
-
-/**
- * The advisory lock every write transaction takes first ("gonow" in ASCII): transactions run one
- * after another across every instance, as they do on SQLite, so a use case's
- * read-then-write never loses an update to an instance deciding at the same moment.
- */
-export const WRITER_LOCK = 0x676f6e6f77;
 
 /** Walks the chain in pages by id, so a long trail is never held in memory at once. */
 async function verifyChainOn(q: Queryable): Promise<ChainReport> {
@@ -48,6 +41,9 @@ async function verifyChainOn(q: Queryable): Promise<ChainReport> {
 }
 
 type Row = Record<string, unknown>;
+
+/** Up to this many role bindings, a transaction reads them all at once and keeps them (listRoleBindings). */
+const ROLE_TABLE_KEPT = 1_000;
 
 /**
  * Bumps a release's vote version; a statement that writes its votes starts with this, so
@@ -88,7 +84,6 @@ async function loadVotes(q: Queryable, seq: number, older?: { version: number; v
   return { version: Number(rows[0]?.version ?? 0), votes: byVoter };
 }
 
-const NO_HEAD = "audit_chain_head has no row: the PostgreSQL migrations did not finish; restart gonogo to apply them";
 const literal = (v: string | number | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : pg.escapeLiteral(v));
 
 /**
@@ -116,6 +111,16 @@ async function auditStatement(q: Queryable, tx: TxState): Promise<string> {
   return `WITH appended AS (INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES ${values.join(", ")}) UPDATE audit_chain_head SET hash = ${literal(prev)} WHERE id = 1`;
 }
 
+/** What the transaction kept back, as one text to send with COMMIT: its vote writes, then its audit events. */
+export async function keptBackStatement(q: Queryable, tx: TxState): Promise<string> {
+  return [...tx.pending.splice(0), await auditStatement(q, tx)].filter(Boolean).join("; ");
+}
+
+/** Sends the vote writes kept back now: a read of the votes table must see them. */
+async function flushVoteWrites(q: Queryable, tx: TxState | undefined): Promise<void> {
+  if (tx?.pending.length) await q.execute(sql.raw(tx.pending.splice(0).join("; ")));
+}
+
 /** Writes the pending audit events now (a read of the trail inside the transaction must see them). */
 async function flushAudit(q: Queryable, tx: TxState): Promise<void> {
   const statement = await auditStatement(q, tx);
@@ -138,6 +143,7 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     const version = tx?.versions.get(seq) ?? Number((await rows(sql`SELECT version FROM vote_versions WHERE release_seq = ${seq}`))[0]?.version ?? 0);
     let entry = cache.get(seq);
     if (entry?.version !== version) {
+      await flushVoteWrites(q, tx);
       entry = await loadVotes(q, seq, entry);
       // Outside a transaction what was read is committed; inside, it may hold the transaction's own writes: published after COMMIT.
       if (!tx) cache.publish(seq, entry.version, entry.votes);
@@ -171,6 +177,7 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
         .insert(releases)
         .values({ ...r, channelPlatform: r.channel.platform, channelKey: r.channel.key, channelNativeId: r.channel.nativeId })
         .returning();
+      tx?.releases.set(row!.seq, row!);
       return toRelease(row!);
     },
     async getRelease(id) {
@@ -179,15 +186,19 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
         const [row] = await q.select().from(releases).where(eq(releases.seq, seq));
         return row ? toRelease(row) : undefined;
       }
+      const known = tx.releases.get(seq);
+      if (known) return toRelease(known);
       // With its vote version: a vote then finds the release's votes in the cache without asking.
       const [row] = await q.select({ release: releases, version: voteVersions.version }).from(releases).leftJoin(voteVersions, eq(voteVersions.releaseSeq, releases.seq)).where(eq(releases.seq, seq));
       if (!row) return undefined;
       if (!tx.versions.has(seq)) tx.versions.set(seq, row.version ?? 0);
+      tx.releases.set(seq, row.release);
       return toRelease(row.release);
     },
     async updateRelease(id, patch) {
       const [row] = await q.update(releases).set(patch).where(eq(releases.seq, seqOf(id))).returning();
       if (!row) throw new Error(`release ${id} vanished during update`);
+      tx?.releases.set(row.seq, row);
       return toRelease(row);
     },
     async listReleases({ states, channelKey, limit }) {
@@ -208,6 +219,22 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     },
     async upsertVote(releaseId, v) {
       const seq = seqOf(releaseId);
+      const known = tx?.versions.get(seq);
+      if (tx && known !== undefined) {
+        // Under the writer lock the version it moves to is known: the write waits for COMMIT and goes with it.
+        const version = known + 1;
+        const values = [seq, v.voter, v.voterName, v.choice, v.reason, JSON.stringify(v.roles), v.at, version].map(literal).join(", ");
+        tx.pending.push(
+          `INSERT INTO vote_versions (release_seq, version) VALUES (${seq}, ${version}) ON CONFLICT (release_seq) DO UPDATE SET version = excluded.version; ` +
+            `INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at, version) VALUES (${values}) ` +
+            `ON CONFLICT (release_seq, voter) DO UPDATE SET voter_name = excluded.voter_name, choice = excluded.choice, reason = excluded.reason, roles = excluded.roles, at = excluded.at, version = excluded.version`,
+        );
+        changed(seq, version, (m) => {
+          m.delete(v.voter);
+          m.set(v.voter, { ...v, roles: [...v.roles] });
+        });
+        return;
+      }
       const [row] = await rows(sql`
         WITH bumped AS (${bumpVersion(seq, false)})
         INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at, version)
@@ -221,6 +248,7 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     },
     async deleteVote(releaseId, voter) {
       const seq = seqOf(releaseId);
+      await flushVoteWrites(q, tx);
       const [row] = await rows(sql`
         WITH deleted AS (DELETE FROM votes WHERE release_seq = ${seq} AND voter = ${voter} RETURNING 1), bumped AS (${bumpVersion(seq, true)})
         SELECT (SELECT version FROM bumped) AS version, (SELECT count(*) FROM deleted) AS n`);
@@ -229,6 +257,7 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     },
     async clearVotes(releaseId) {
       const seq = seqOf(releaseId);
+      await flushVoteWrites(q, tx);
       const [row] = await rows(sql`
         WITH deleted AS (DELETE FROM votes WHERE release_seq = ${seq} RETURNING 1), bumped AS (${bumpVersion(seq, true)})
         SELECT (SELECT version FROM bumped) AS version, (SELECT count(*) FROM deleted) AS n`);
@@ -237,14 +266,22 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     },
 
     async listCriteria(releaseId) {
-      return (await q.select().from(releaseCriteria).where(eq(releaseCriteria.releaseSeq, seqOf(releaseId))).orderBy(asc(releaseCriteria.position))).map(toCriterion);
+      const seq = seqOf(releaseId);
+      let list = tx?.criteria.get(seq);
+      if (!list) {
+        list = await q.select().from(releaseCriteria).where(eq(releaseCriteria.releaseSeq, seq)).orderBy(asc(releaseCriteria.position));
+        tx?.criteria.set(seq, list);
+      }
+      return list.map(toCriterion);
     },
     async replaceCriteria(releaseId, criteria) {
       const seq = seqOf(releaseId);
+      tx?.criteria.delete(seq);
       await q.delete(releaseCriteria).where(eq(releaseCriteria.releaseSeq, seq));
       if (criteria.length) await q.insert(releaseCriteria).values(criteria.map((c, position) => ({ releaseSeq: seq, name: c.name, position, ...criterionColumns(c) })));
     },
     async saveCriterion(releaseId, c) {
+      tx?.criteria.delete(seqOf(releaseId));
       return ((await q.update(releaseCriteria).set(criterionColumns(c)).where(and(eq(releaseCriteria.releaseSeq, seqOf(releaseId)), eq(releaseCriteria.name, c.name)))).rowCount ?? 0) > 0;
     },
 
@@ -301,16 +338,24 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
 
     async listRoleBindings(subjects) {
       if (subjects?.length === 0) return [];
-      return q
-        .select()
-        .from(roleBindings)
-        .where(subjects ? inArray(roleBindings.subject, subjects) : undefined)
-        .orderBy(asc(roleBindings.role), asc(roleBindings.subject));
+      const query = (limit?: number) => {
+        const select = q.select().from(roleBindings).where(subjects && limit === undefined ? inArray(roleBindings.subject, subjects) : undefined).orderBy(asc(roleBindings.role), asc(roleBindings.subject));
+        return limit === undefined ? select : select.limit(limit);
+      };
+      if (!tx) return query();
+      // Every press asks for its voter's roles: a transaction carrying a batch of presses reads
+      // the (small) table once and answers the rest from it; a large table is asked each time.
+      tx.roleBindings ??= await query(ROLE_TABLE_KEPT + 1);
+      if (tx.roleBindings.length > ROLE_TABLE_KEPT) return query();
+      const wanted = subjects && new Set(subjects);
+      return tx.roleBindings.filter((b) => !wanted || wanted.has(b.subject)).map((b) => ({ ...b }));
     },
     async grantRole(b) {
+      if (tx) tx.roleBindings = undefined;
       return ((await q.insert(roleBindings).values(b).onConflictDoNothing()).rowCount ?? 0) > 0;
     },
     async revokeRole(subject, role) {
+      if (tx) tx.roleBindings = undefined;
       return ((await q.delete(roleBindings).where(and(eq(roleBindings.subject, subject), eq(roleBindings.role, role)))).rowCount ?? 0) > 0;
     },
 
@@ -344,98 +389,26 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
   };
 }
 
-const ended = (name: string) => new Error(`store.${name}: this transaction has already ended; use the store, or a new transaction`);
-
-/** A handle on one open transaction that refuses every call once the transaction has ended. */
-function openHandle(statements: Statements): { tx: Store; end: () => void } {
-  let open = true;
-  const tx = {} as Record<string, unknown>;
-  for (const [name, run] of Object.entries(statements) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    tx[name] = (...args: unknown[]) => (open ? run(...args) : Promise.reject(ended(name)));
-  }
-  tx.transaction = <T>(fn: (t: Store) => Promise<T>): Promise<T> => (open ? fn(tx as unknown as Store) : Promise.reject(ended("transaction")));
-  return { tx: tx as unknown as Store, end: () => (open = false) };
-}
-
 /**
- * BEGIN, the writer lock and the audit chain head's row lock in one round trip (the simple
- * query protocol takes several statements at once). Write transactions run one at a time
- * anyway, so locking the head from the start costs no concurrency; it spares a round trip
- * at the end, and an append outside a transaction waits for this one to commit.
- */
-const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); SELECT hash FROM audit_chain_head WHERE id = 1 FOR UPDATE`;
-
-/**
- * The Store port on PostgreSQL. `transaction(fn)` runs fn on one pooled connection inside
- * BEGIN … COMMIT (ROLLBACK when fn throws), after taking the writer lock; a nested
- * `tx.transaction` joins it. Its audit events are written just before COMMIT, and the votes
- * it read or wrote become the cache's after COMMIT. Reads outside a transaction run
- * straight on the pool and see committed data only; single writes are one statement each,
- * and an audit append outside a transaction gets a short transaction of its own for the
- * chain head's lock.
+ * The Store port on PostgreSQL. `transaction(fn)` runs fn inside BEGIN … COMMIT under the
+ * writer lock, together with the other transactions that arrived meanwhile (see
+ * transactions.ts); a nested `tx.transaction` joins it. Its audit events are written with
+ * COMMIT, and the votes it read or wrote become the cache's after COMMIT. Reads outside a
+ * transaction run straight on the pool and see committed data only; single writes are one
+ * statement each, and an audit append outside a transaction gets a short transaction of its
+ * own for the chain head's lock.
  */
 export function createPostgresStore(handle: PostgresHandle): Store {
   const { db, pool } = handle;
   const cache = createVoteCache();
   const onPool = createPgStatements(db, cache);
 
-  async function transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      const state = newTxState();
-      let begun: Promise<pg.QueryResult[]> | undefined;
-      /**
-       * Sends BEGIN and the locks before the transaction's first statement, or with it when
-       * that is an event claim (a chat event's transaction starts with one): a round trip
-       * fewer inside the writer lock. The claim is in the transaction either way.
-       */
-      const begin = async (claim?: { id: string; at: number }) => {
-        begun ??= client.query(claim ? `${BEGIN_LOCKED}; INSERT INTO event_claims (id, at) VALUES (${literal(claim.id)}, ${literal(claim.at)}) ON CONFLICT DO NOTHING` : BEGIN_LOCKED) as unknown as Promise<pg.QueryResult[]>;
-        const results = await begun;
-        const head = (results[2]?.rows[0] as { hash?: string } | undefined)?.hash;
-        if (head === undefined) throw new Error(NO_HEAD);
-        state.head = head;
-        return results;
-      };
-      let result: T;
-      try {
-        // No relational schema: the statements use the query builder only, and this runs per transaction.
-        const connection = drizzle(client) as unknown as Queryable;
-        const statements = createPgStatements(connection, cache, state);
-        const begunFirst = Object.fromEntries(
-          (Object.entries(statements) as Array<[string, (...args: unknown[]) => Promise<unknown>]>).map(([name, run]) => [
-            name,
-            async (...args: unknown[]) => {
-              await begin();
-              return run(...args);
-            },
-          ]),
-        ) as Statements;
-        begunFirst.claimEvent = async (id, at) => (begun ? (await begin(), statements.claimEvent(id, at)) : ((await begin({ id, at }))[3]?.rowCount ?? 0) > 0);
-        const { tx, end } = openHandle(begunFirst);
-        try {
-          result = await fn(tx);
-        } finally {
-          end();
-        }
-        await begin();
-        // The audit events and COMMIT in one round trip: an error in the first skips the second.
-        const audit = await auditStatement(connection, state);
-        await client.query(audit ? `${audit}; COMMIT` : "COMMIT");
-      } catch (err) {
-        await client.query("ROLLBACK").catch((e: unknown) => {
-          broken = e instanceof Error ? e : new Error(String(e));
-        });
-        throw err;
-      }
-      publishVotes(cache, state);
-      return result;
-    } finally {
-      // A connection whose ROLLBACK failed is in an unknown state: closed, not returned to the pool.
-      client.release(broken);
-    }
-  }
+  const transaction = createPgTransactions({
+    pool,
+    cache,
+    statementsOn: (connection, state) => createPgStatements(connection, cache, state),
+    finalStatement: keptBackStatement,
+  });
 
   return {
     ...onPool,

@@ -1,5 +1,9 @@
 import type { Vote } from "../../src/domain/types.js";
-import type { AuditEvent } from "../../src/app/store.js";
+import type { AuditEvent, RoleBinding } from "../../src/app/store.js";
+import type { toCriterion, toRelease } from "../rows.js";
+
+type ReleaseRow = Parameters<typeof toRelease>[0];
+type CriterionRow = Parameters<typeof toCriterion>[0];
 
 /** A release's current votes by voter, in vote-time order (a changed vote moves to the end, as ORDER BY at does). */
 export type VoteMap = Map<string, Vote>;
@@ -35,8 +39,8 @@ export function createVoteCache(limit = 64): VoteCache {
 
 /**
  * What one open transaction knows beyond the database: valid for its whole life because
- * every transaction that writes votes holds the writer lock, so nobody else changes a
- * release's votes while this one runs.
+ * every write transaction holds the writer lock, so nobody else changes a release, its
+ * votes or its criteria while this one runs; its own writes keep these copies current.
  */
 export interface TxState {
   /** The vote version of each release this transaction read or wrote. */
@@ -47,6 +51,14 @@ export interface TxState {
   owned: Set<number>;
   /** Policies read or written, as stored (JSON, or null for none): a vote asks twice. */
   policies: Map<string, string | null>;
+  /** Releases read or written, as rows: every vote in a batch reads the same release. */
+  releases: Map<number, ReleaseRow>;
+  /** Readiness criteria read, as rows; dropped when the transaction writes that release's criteria. */
+  criteria: Map<number, CriterionRow[]>;
+  /** The whole role_bindings table when it is small, read once (undefined: not read, or written since). */
+  roleBindings?: RoleBinding[];
+  /** Vote writes whose outcome is known (the version they move to): sent with COMMIT, or before a read of the votes table. */
+  pending: string[];
   /** Audit events appended and not yet written: they go in together, with COMMIT. */
   audit: AuditEvent[];
   /** The audit chain's head as this transaction has it locked (undefined until it locks it). */
@@ -54,7 +66,7 @@ export interface TxState {
 }
 
 export function newTxState(): TxState {
-  return { versions: new Map(), votes: new Map(), owned: new Set(), policies: new Map(), audit: [] };
+  return { versions: new Map(), votes: new Map(), owned: new Set(), policies: new Map(), releases: new Map(), criteria: new Map(), pending: [], audit: [] };
 }
 
 /** After COMMIT: the transaction's copies are the committed state at their versions. */

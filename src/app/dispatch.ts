@@ -46,7 +46,7 @@ export type Request =
 
 /** What each kind of request answers. */
 export interface Answers {
-  /** null: the event id was claimed before, so another delivery answers it. */
+  /** null: the event id was claimed before, so another delivery answers it (the door's doing). */
   event: Reply | null;
   hook: HookOutcome;
   overview: CardView[];
@@ -67,8 +67,7 @@ export async function dispatch<R extends Request>(ctx: Ctx, request: R): Promise
 async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]> {
   switch (request.kind) {
     case "event":
-      // One insert in the event's own transaction: the claim commits with the effect, or neither does.
-      if (request.eventId !== undefined && !(await ctx.store.claimEvent(request.eventId, ctx.clock.now()))) return null;
+      // Its event id, if any, was claimed by the door's transaction before this runs.
       return handleEvent(ctx, request.event);
     case "hook":
       return applyHook(ctx, request.hook);

@@ -5,7 +5,7 @@ import { dispatch, type Answers, type Request } from "./dispatch.js";
 import { recordNotices } from "./notice-outbox.js";
 import type { Clock, Logger, Telemetry } from "./ports.js";
 import { failure } from "./replies.js";
-import type { Store } from "./store.js";
+import { EventClaimedBefore, type Store } from "./store.js";
 import type { InboundEvent } from "./events.js";
 import type { Reply } from "./views.js";
 
@@ -73,15 +73,18 @@ export function createDoor(deps: DoorDeps) {
     const observe = (outcome: "ok" | "user_error" | "internal_error") => telemetry.interaction(label.kind, label.platform, (performance.now() - started) / 1000, outcome);
     let ctx: Ctx | undefined;
     try {
+      // One claim in the event's own transaction: it commits with the effect, or neither does.
+      const claim = request.kind === "event" && request.eventId !== undefined ? { id: request.eventId, at: deps.clock.now() } : undefined;
       const answer = await store.transaction(async (tx) => {
         const answer = await dispatch((ctx = newCtx(deps, tx)), request);
         await recordNotices(ctx);
         return answer;
-      });
+      }, claim);
       afterCommit(ctx!);
       observe("ok");
       return answer;
     } catch (err) {
+      if (err instanceof EventClaimedBefore) return null as Answers[R["kind"]];
       if (isUserError(err)) {
         observe("user_error");
         if (request.kind === "event" && (request.eventId !== undefined || err instanceof PermissionDenied)) {

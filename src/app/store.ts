@@ -104,6 +104,20 @@ export interface OutboxNotice {
   sentTo: string[];
 }
 
+/** A platform event id to claim for a transaction (see Store.claimEvent), at the clock's now. */
+export interface EventClaim {
+  id: string;
+  at: number;
+}
+
+/** The event id was claimed before: a redelivery handled earlier, or another instance has it. */
+export class EventClaimedBefore extends Error {
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} was claimed before`);
+    this.name = "EventClaimedBefore";
+  }
+}
+
 /**
  * The persistence port, asynchronous so a network database can implement it. A use case
  * runs inside `transaction(async (tx) => …)` and writes its state, audit events and jobs
@@ -113,10 +127,18 @@ export interface OutboxNotice {
  * reaches the outer transaction undoes both). Calls made on the store outside a
  * transaction each run as their own short one, after the open one ends; inside a
  * transaction use only `tx` (the store itself would wait for the transaction it is in).
+ * A callback may run more than once (PostgreSQL runs waiting transactions together and
+ * runs them again when one of them fails after writing), so it acts only through `tx`.
  * `test/contracts/store-contract.ts` is the definition of this port; every implementation passes it.
  */
 export interface Store extends GuardStore, OutboxStore {
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * With `claim`, the transaction first claims that platform event id and runs `fn` only
+   * when the claim is new; a claim made before rejects with EventClaimedBefore, changing
+   * nothing. Claiming here rather than inside `fn` lets PostgreSQL claim a whole batch of
+   * presses in one round trip.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>, claim?: EventClaim): Promise<T>;
 
   insertRelease(r: NewRelease): Promise<Release>;
   getRelease(id: string): Promise<Release | undefined>;
@@ -274,3 +296,15 @@ export interface GuardStore {
 }
 
 export type { ChannelRef };
+
+/**
+ * `tx.transaction` on an open transaction's handle: joins it (after the claim, if one is
+ * given), and refuses once the transaction has ended.
+ */
+export function joinOpen(isOpen: () => boolean, tx: Store): Store["transaction"] {
+  return async (fn, claim) => {
+    if (!isOpen()) throw new Error("store.transaction: this transaction has already ended; use the store, or a new transaction");
+    if (claim && !(await tx.claimEvent(claim.id, claim.at))) throw new EventClaimedBefore(claim.id);
+    return fn(tx);
+  };
+}

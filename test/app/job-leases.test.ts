@@ -28,12 +28,12 @@ describe("job leases on the way out", () => {
     let failNextJob = false;
     const flaky: Store = {
       ...store,
-      transaction: (fn) => {
+      transaction: (fn, claim) => {
         if (failNextJob) {
           failNextJob = false;
           return Promise.reject(new Error("connection reset"));
         }
-        return store.transaction(fn);
+        return store.transaction(fn, claim);
       },
     };
     const clock = createFakeTime(T0);

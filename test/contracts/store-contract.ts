@@ -3,7 +3,7 @@ import { freshCriteria, type Criterion } from "../../src/domain/criteria.js";
 import type { Policy } from "../../src/domain/policy.js";
 import type { Release, Vote, VoteChoice } from "../../src/domain/types.js";
 import type { MessageRef } from "../../src/app/ports.js";
-import type { AuditEvent, Job, NewRelease, RetroAnswer, Store } from "../../src/app/store.js";
+import { EventClaimedBefore, type AuditEvent, type Job, type NewRelease, type RetroAnswer, type Store } from "../../src/app/store.js";
 import type { NoticeView } from "../../src/app/views.js";
 
 /**
@@ -360,6 +360,24 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         ).rejects.toThrow("the vote's change failed");
         // The effect rolled back, so the claim did too: a redelivery is handled afresh.
         expect(await store.claimEvent("discord:1002", T + 1)).toBe(true);
+      });
+
+      it("a transaction given a claim runs only when the claim is new: a second delivery changes nothing, a rolled-back one leaves it free", async () => {
+        const r = await store.insertRelease(newRelease());
+        const press = (id: string, voter: string) =>
+          store.transaction(async (tx) => {
+            await tx.upsertVote(r.id, vote(voter, "go", T));
+            return voter;
+          }, { id, at: T });
+        expect(await press("slack:trigger-1", "slack:T1:U1")).toBe("slack:T1:U1");
+        await expect(press("slack:trigger-1", "slack:T1:U2")).rejects.toBeInstanceOf(EventClaimedBefore);
+        await expect(store.transaction(() => Promise.reject(new Error("the vote's change failed")), { id: "slack:trigger-2", at: T })).rejects.toThrow("the vote's change failed");
+        expect(await press("slack:trigger-2", "slack:T1:U3")).toBe("slack:T1:U3");
+        // Two deliveries of one event started together: one runs, the other is refused.
+        const both = await Promise.allSettled([press("discord:77", "slack:T1:U4"), press("discord:77", "slack:T1:U5")]);
+        expect(both.map((b) => b.status).sort()).toEqual(["fulfilled", "rejected"]);
+        expect((await store.getVotes(r.id)).map((v) => v.voter).sort()).toEqual(["slack:T1:U1", "slack:T1:U3", both[0].status === "fulfilled" ? "slack:T1:U4" : "slack:T1:U5"].sort());
+        expect(await store.claimEvent("discord:77", T)).toBe(false);
       });
 
       it("forgets claims made before a cut-off, and only those, so the table does not grow for ever", async () => {
@@ -1088,6 +1106,45 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.listAudit(r.id)).map((e) => e.type)).toEqual(["in time", "current"]);
         expect(await store.getVotes(r.id)).toEqual([]);
         expect(await store.verifyAudit()).toEqual({ ok: true, count: 2 });
+      });
+
+      it("among many transactions started together, one that fails undoes only its own writes and claim, whenever it fails", async () => {
+        const r = await store.insertRelease(newRelease());
+        const failures = new Map<number, string>([
+          [3, "before writing"],
+          [11, "after writing"],
+          [16, "after writing"],
+          // Last, so no later failure's rollback hides whether its own claims were undone.
+          [18, "after its claim"],
+        ]);
+        const results = await Promise.allSettled(
+          Array.from({ length: 20 }, (_, i) =>
+            store.transaction(async (tx) => {
+              const failure = failures.get(i);
+              if (failure === "before writing") throw new Error(`press ${i} failed ${failure}`);
+              if (failure === "after its claim") {
+                await tx.claimEvent(`extra-${i}`, T);
+                throw new Error(`press ${i} failed ${failure}`);
+              }
+              await tx.upsertVote(r.id, vote(`slack:T1:U${i}`, "go", T + i));
+              await tx.appendAudit(event("vote_cast", T + i, r.id, { i }));
+              if (failure) throw new Error(`press ${i} failed ${failure}`);
+              return i;
+            }, { id: `press-${i}`, at: T }),
+          ),
+        );
+        results.forEach((result, i) => {
+          if (failures.has(i)) expect(result).toEqual({ status: "rejected", reason: new Error(`press ${i} failed ${failures.get(i)}`) });
+          else expect(result).toEqual({ status: "fulfilled", value: i });
+        });
+        const kept = Array.from({ length: 20 }, (_, i) => i).filter((i) => !failures.has(i));
+        expect((await store.getVotes(r.id)).map((v) => v.voter)).toEqual(kept.map((i) => `slack:T1:U${i}`));
+        expect((await store.listAudit(r.id)).map((e) => e.data.i)).toEqual(kept);
+        expect(await store.verifyAudit()).toEqual({ ok: true, count: kept.length });
+        // The failed ones' claims went with them: a redelivery is handled afresh; the others' stay.
+        for (const i of failures.keys()) expect(await store.claimEvent(`press-${i}`, T + 1)).toBe(true);
+        expect(await store.claimEvent("extra-18", T + 1)).toBe(true);
+        for (const i of kept) expect(await store.claimEvent(`press-${i}`, T + 1)).toBe(false);
       });
 
       it("keeps working after a transaction whose callback fails before writing anything", async () => {

@@ -157,6 +157,42 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       }
     });
 
+    it("runs presses that arrive together in one transaction, and a vote write that fails only at COMMIT fails only its own press", async () => {
+      const url = await databases.fresh();
+      const handle = await instance(url);
+      const store = createPostgresStore(handle);
+      const r = await store.insertRelease({
+        service: "payments", version: "1.0.0", environment: "production", description: null, managerId: "slack:T1:U1", managerName: "Ana",
+        channel: CHANNEL, scheduledAt: null, timezone: "UTC", state: "voting", stateReason: null,
+        createdAt: T, createdBy: "slack:T1:U1", decidedGoAt: null, shippedAt: null, rollbackRequestedAt: null, recoveredAt: null, retroOpenedAt: null,
+        closedAt: null, votesVoidedNote: null, webhookNote: null,
+      });
+      // Each transaction takes a connection of its own from the pool (a plain read passes a callback).
+      let transactions = 0;
+      const connect = handle.pool.connect.bind(handle.pool) as (...args: unknown[]) => unknown;
+      (handle.pool as unknown as { connect: typeof connect }).connect = (...args) => {
+        if (args.length === 0) transactions++;
+        return connect(...args);
+      };
+      // Press 5 votes on a release that does not exist: its write waits for COMMIT, where the foreign key refuses it.
+      const press = (i: number) =>
+        store.transaction(async (tx) => {
+          const id = i === 5 ? "R-404" : r.id;
+          await tx.getVotes(id);
+          await tx.upsertVote(id, { voter: `slack:T1:U${i}`, voterName: `u${i}`, choice: "go", reason: null, roles: [], at: T + i });
+          await tx.appendAudit(event("vote_cast", T + i));
+          return i;
+        }, { id: `press-${i}`, at: T });
+      const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => press(i)));
+      expect(results.filter((x) => x.status === "fulfilled").map((x) => x.value)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
+      expect(results[5]).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/foreign key/) } });
+      expect((await store.getVotes(r.id)).map((v) => v.voter)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11].map((i) => `slack:T1:U${i}`));
+      expect(await store.verifyAudit()).toEqual({ ok: true, count: 11 });
+      // The first press alone, the other eleven together; that batch failed at COMMIT and ran again one by one.
+      expect(transactions).toBe(1 + 1 + 11);
+      expect(await store.claimEvent("press-5", T)).toBe(true);
+    });
+
     it("refuses to change, delete or truncate audit events, whoever asks", async () => {
       const url = await databases.fresh();
       const handle = await instance(url);

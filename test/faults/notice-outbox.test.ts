@@ -152,7 +152,7 @@ describe("notices through the outbox: at least once across a crash", () => {
     // Counts outbox writes on every transaction's handle (use cases write only through it).
     let added = 0;
     const transaction = core.store.transaction.bind(core.store);
-    core.store.transaction = (fn) =>
+    core.store.transaction = (fn, claim) =>
       transaction((tx) => {
         const add = tx.addNotice.bind(tx);
         tx.addNotice = (...args) => {
@@ -160,7 +160,7 @@ describe("notices through the outbox: at least once across a crash", () => {
           return add(...args);
         };
         return fn(tx);
-      });
+      }, claim);
     await say(core, "bob", "vote R-1 go");
     await say(core, "carol", "vote R-1 go");
     await say(core, "carol", "retract R-1");

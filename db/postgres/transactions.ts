@@ -1,0 +1,224 @@
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import { EventClaimedBefore, joinOpen, type EventClaim, type Store } from "../../src/app/store.js";
+import { newTxState, publishVotes, type TxState, type VoteCache } from "./vote-cache.js";
+import type { Queryable, Statements } from "./store.js";
+
+/**
+ * The advisory lock every write transaction takes first ("gonow" in ASCII): transactions run one
+ * after another across every instance, as they do on SQLite, so a use case's
+ * read-then-write never loses an update to an instance deciding at the same moment.
+ */
+export const WRITER_LOCK = 0x676f6e6f77;
+
+/**
+ * BEGIN, the writer lock and the audit chain head's row lock in one round trip (the simple
+ * query protocol takes several statements at once). Write transactions run one at a time
+ * anyway, so locking the head from the start costs no concurrency; it spares a round trip
+ * at the end, and an append outside a transaction waits for this one to commit.
+ */
+const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); SELECT hash FROM audit_chain_head WHERE id = 1 FOR UPDATE`;
+
+export const NO_HEAD = "audit_chain_head has no row: the PostgreSQL migrations did not finish; restart gonogo to apply them";
+
+/**
+ * The most use cases one database transaction carries. More waiting go in the next one; a
+ * bigger batch holds the writer lock longer, a smaller one pays BEGIN, the lock and COMMIT
+ * more often.
+ */
+const MAX_BATCH = 32;
+
+/** Store methods that only read: any other call is a write (a claim only when it claimed). */
+const READS = /^(get|list|find|current|verify|nextJobDueAt$)/;
+
+const ended = (name: string) => new Error(`store.${name}: this transaction has already ended; use the store, or a new transaction`);
+
+/** A handle on one open transaction that refuses every call once the transaction has ended. */
+export function openHandle(statements: Statements): { tx: Store; end: () => void } {
+  let open = true;
+  const tx = {} as Record<string, unknown>;
+  for (const [name, run] of Object.entries(statements) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    tx[name] = (...args: unknown[]) => (open ? run(...args) : Promise.reject(ended(name)));
+  }
+  tx.transaction = joinOpen(() => open, tx as unknown as Store);
+  return { tx: tx as unknown as Store, end: () => (open = false) };
+}
+
+interface Waiting {
+  fn: (tx: Store) => Promise<unknown>;
+  /** Claimed with BEGIN, for the whole batch at once; a claim made before refuses this one. */
+  claim?: EventClaim;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+  /** Runs in a transaction of its own: its batch failed where no one use case was to blame. */
+  alone?: boolean;
+}
+
+/** What one use case did to the open transaction: how it can be undone without undoing the others. */
+interface Footprint {
+  /** Event ids it claimed: undone by deleting those rows again. */
+  claims: string[];
+  /** Any other write: undone only by rolling the whole transaction back. */
+  wrote: boolean;
+  /** A statement failed: PostgreSQL refuses everything but ROLLBACK now. */
+  failed: boolean;
+}
+
+/** A batch must be rolled back and its other use cases run again, without the one that failed. */
+class RunAgain extends Error {
+  constructor(readonly others: Waiting[]) {
+    super("the batch is rolled back and run again");
+  }
+}
+
+export interface PgTransactionDeps {
+  pool: pg.Pool;
+  cache: VoteCache;
+  /** The Store's statements on one transaction's connection and state. */
+  statementsOn: (connection: Queryable, state: TxState) => Statements;
+  /** The statement that writes what the transaction kept back (votes, audit events), sent with COMMIT; "" for none. */
+  finalStatement: (connection: Queryable, state: TxState) => Promise<string>;
+}
+
+/**
+ * `Store.transaction` on PostgreSQL, with group commit. A transaction takes the writer
+ * lock, so across the cluster only one runs at a time, and the lock is held for every
+ * round trip the use case makes: one use case per transaction would cap a storm at what
+ * one instance can do between two round trips. So the use cases that arrive while one
+ * transaction runs wait, and the next transaction runs them all, one after another (no
+ * interleaving: each sees the ones before it), under one BEGIN, one lock and one COMMIT;
+ * each is answered only after that COMMIT (commit-then-ack). The first round trip carries
+ * BEGIN, the locks and every event claim of the batch; writes whose outcome is known (a
+ * vote under the lock) go with COMMIT in the last one.
+ *
+ * One use case's failure must not undo the others. A failure before it wrote anything, or
+ * after it only claimed event ids (those rows are deleted again), leaves the batch going.
+ * A failure after any other write, or a failed statement, rolls the batch back; the failed
+ * one is answered with its error and the others run again in the next batch. A failure
+ * no one use case is to blame for (BEGIN, a kept-back write, COMMIT) runs each of them
+ * again in a transaction of its own, so a bad write fails only its own. So a
+ * transaction's callback may run more than once: it must act only through its `tx`, as
+ * every use case does.
+ */
+export function createPgTransactions(deps: PgTransactionDeps): Store["transaction"] {
+  const { pool, cache } = deps;
+  const queue: Waiting[] = [];
+  let running = false;
+
+  /** Up to MAX_BATCH waiting use cases in arrival order; one that must run alone goes by itself. */
+  function nextBatch(): Waiting[] {
+    if (queue[0]!.alone) return [queue.shift()!];
+    const end = queue.findIndex((w, i) => i >= MAX_BATCH || w.alone);
+    return queue.splice(0, end === -1 ? queue.length : end);
+  }
+
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (queue.length > 0) await runBatch(nextBatch());
+    } finally {
+      running = false;
+    }
+  }
+
+  async function runBatch(batch: Waiting[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    let broken: Error | undefined;
+    const answered: Array<{ waiting: Waiting; result: unknown }> = [];
+    const refused = new Set<Waiting>();
+    const refuse = (waiting: Waiting, err: unknown) => {
+      refused.add(waiting);
+      waiting.reject(err);
+    };
+    try {
+      const state = newTxState();
+      // BEGIN, the locks and every claim of the batch in one round trip.
+      const claims = batch.flatMap((w) => (w.claim ? [`(${pg.escapeLiteral(w.claim.id)}, ${Number(w.claim.at)})`] : []));
+      const began = (await client.query(claims.length > 0 ? `${BEGIN_LOCKED}; INSERT INTO event_claims (id, at) VALUES ${claims.join(", ")} ON CONFLICT DO NOTHING RETURNING id` : BEGIN_LOCKED)) as unknown as pg.QueryResult[];
+      const head = (began[2]?.rows[0] as { hash?: string } | undefined)?.hash;
+      if (head === undefined) throw new Error(NO_HEAD);
+      state.head = head;
+      // Claimed now, each once: a second delivery of an event in the same batch finds it taken.
+      const fresh = new Set((began[3]?.rows ?? []).map((r) => (r as { id: string }).id));
+      // No relational schema: the statements use the query builder only, and this runs per batch.
+      const connection = drizzle(client) as unknown as Queryable;
+      let footprint: Footprint = { claims: [], wrote: false, failed: false };
+      const statements = traced(deps.statementsOn(connection, state), () => footprint);
+
+      for (let i = 0; i < batch.length; i++) {
+        const waiting = batch[i]!;
+        footprint = { claims: [], wrote: false, failed: false };
+        if (waiting.claim) {
+          if (!fresh.delete(waiting.claim.id)) {
+            refuse(waiting, new EventClaimedBefore(waiting.claim.id));
+            continue;
+          }
+          footprint.claims.push(waiting.claim.id);
+        }
+        const { tx, end } = openHandle(statements);
+        try {
+          answered.push({ waiting, result: await waiting.fn(tx) });
+        } catch (err) {
+          if (footprint.failed || footprint.wrote) {
+            refuse(waiting, err);
+            throw new RunAgain([...answered.splice(0).map((a) => a.waiting), ...batch.slice(i + 1)]);
+          }
+          if (footprint.claims.length > 0) await client.query("DELETE FROM event_claims WHERE id = ANY($1)", [footprint.claims]);
+          refuse(waiting, err);
+        } finally {
+          end();
+        }
+      }
+      // What was kept back and COMMIT in one round trip: an error in the first skips the second.
+      const final = await deps.finalStatement(connection, state);
+      await client.query(final ? `${final}; COMMIT` : "COMMIT");
+      publishVotes(cache, state);
+      for (const { waiting, result } of answered) waiting.resolve(result);
+    } catch (err) {
+      await client.query("ROLLBACK").catch((e: unknown) => {
+        broken = e instanceof Error ? e : new Error(String(e));
+      });
+      if (err instanceof RunAgain) queue.unshift(...err.others);
+      else if (batch.length === 1) batch[0]!.reject(err);
+      // BEGIN, a kept-back write or COMMIT failed, which no one use case is to blame for: each runs
+      // again in a transaction of its own, so a write that fails fails only its own use case.
+      else queue.unshift(...batch.filter((w) => !refused.has(w)).map((w) => ({ ...w, alone: true })));
+    } finally {
+      // A connection whose ROLLBACK failed is in an unknown state: closed, not returned to the pool.
+      client.release(broken);
+    }
+  }
+
+  return <T>(fn: (tx: Store) => Promise<T>, claim?: EventClaim): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ fn, ...(claim ? { claim } : {}), resolve: resolve as (value: unknown) => void, reject });
+      if (!running) void drain();
+    });
+}
+
+/** The statements as the batch's use cases see them: what a use case writes is noted in its footprint. */
+function traced(statements: Statements, current: () => Footprint): Statements {
+  const out = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const [name, run] of Object.entries(statements) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    const reads = READS.test(name);
+    out[name] = async (...args: unknown[]) => {
+      try {
+        const result = await run(...args);
+        if (name === "claimEvent") {
+          if (result) current().claims.push(args[0] as string);
+        } else if (!reads) current().wrote = true;
+        return result;
+      } catch (err) {
+        current().failed = true;
+        throw err;
+      }
+    };
+  }
+  return out as unknown as Statements;
+}
