@@ -5,6 +5,7 @@ import { verifyChain } from "./audit-chain.js";
 import { openPostgres } from "./postgres/client.js";
 import * as pgSchema from "./postgres/schema.js";
 import { createPgStatements } from "./postgres/store.js";
+import { BUMP_SHARED_ROWS } from "./postgres/shared-rows.js";
 import { WRITER_LOCK } from "./postgres/transactions.js";
 import * as sqliteSchema from "./schema.js";
 
@@ -98,6 +99,8 @@ export async function copySqliteToPostgres(fromPath: string, toUrl: string): Pro
           await tx.execute(sql`SELECT setval(pg_get_serial_sequence(${table}, ${column}), (SELECT coalesce(max(${sql.identifier(column)}), 0) + 1 FROM ${sql.identifier(table)}), false)`);
         }
         await tx.execute(sql`UPDATE audit_chain_head SET hash = coalesce((SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1), 'genesis')`);
+        // An instance already running on the target reads the copied releases, policies and roles afresh.
+        await tx.execute(sql.raw(BUMP_SHARED_ROWS));
 
         const chain = await createPgStatements(tx).verifyAudit();
         if (!chain.ok || chain.count !== sourceChain.count) {

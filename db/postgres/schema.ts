@@ -311,3 +311,14 @@ export const voteVersions = pgTable("vote_versions", {
   /** The version of the last write that removed votes: a copy older than it is read again whole. */
   cleared: integer("cleared").notNull().default(0),
 });
+
+/**
+ * How many times the rows every press reads — releases, policies, readiness criteria, role
+ * bindings — have changed (PostgreSQL only; one row). Each instance keeps those rows in
+ * memory and reuses them while this number is the one it read them at; every transaction
+ * that writes one of them bumps it before COMMIT, under the writer lock.
+ */
+export const sharedRowsVersion = pgTable("shared_rows_version", {
+  id: integer("id").primaryKey(),
+  version: bigint("version", { mode: "number" }).notNull(),
+});

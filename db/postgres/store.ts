@@ -13,6 +13,7 @@ import { createPgGuardStatements } from "./guard-store.js";
 import { createPgJobStatements } from "./job-store.js";
 import { createPgOutboxStatements } from "./outbox-store.js";
 import { createPgTransactions, NO_HEAD } from "./transactions.js";
+import { BUMP_SHARED_ROWS, createSharedRows } from "./shared-rows.js";
 import { auditChainHead, auditEvents, cardLeases, eventClaims, messageRefs, policies, releaseCriteria, releases, roleBindings, votes, voteVersions } from "./schema.js";
 import { createVoteCache, type TxState, type VoteCache, type VoteMap } from "./vote-cache.js";
 import type * as schema from "./schema.js";
@@ -56,32 +57,67 @@ const bumpVersion = (seq: number, removes: boolean) =>
 
 const toCachedVote = (r: Row): Vote => ({ voter: r.voter as string, voterName: r.voter_name as string, choice: r.choice as Vote["choice"], reason: r.reason as string | null, roles: JSON.parse(r.roles as string) as string[], at: Number(r.at) });
 
+/** A release's vote version, the version of its last removal, and its votes written after `after`, in vote-time order: one snapshot. */
+const votesSince = (seq: number, after: number) => `
+  SELECT vv.version, vv.cleared, v.voter, v.voter_name, v.choice, v.reason, v.roles, v.at
+  FROM (SELECT coalesce(max(version), 0) AS version, coalesce(max(cleared), 0) AS cleared FROM vote_versions WHERE release_seq = ${Number(seq)}) vv
+  LEFT JOIN votes v ON v.release_seq = ${Number(seq)} AND v.version > ${Number(after)}
+  ORDER BY v.at`;
+
+type VoteCopy = { version: number; votes: VoteMap };
+
 /**
- * A release's vote version and votes, each statement one snapshot so they belong together.
- * Given an older copy, reads only the votes written since it, and the whole list only when
- * a vote was removed since (a removal leaves no row to find): in a storm spread over several
- * instances each one reads the few votes the others took, not all of them.
+ * `older` brought up to date with the rows `votesSince` read after its version; undefined
+ * when a vote was removed since (a removal leaves no row to find) and the whole list must
+ * be read. Without `older`, the rows are the whole list.
  */
-async function loadVotes(q: Queryable, seq: number, older?: { version: number; votes: VoteMap }): Promise<{ version: number; votes: VoteMap }> {
-  const since = older?.version ?? -1;
-  const read = async (after: number) =>
-    ((await q.execute(sql`
-      SELECT vv.version, vv.cleared, v.voter, v.voter_name, v.choice, v.reason, v.roles, v.at
-      FROM (SELECT coalesce(max(version), 0) AS version, coalesce(max(cleared), 0) AS cleared FROM vote_versions WHERE release_seq = ${seq}) vv
-      LEFT JOIN votes v ON v.release_seq = ${seq} AND v.version > ${after}
-      ORDER BY v.at`)) as unknown as { rows: Row[] }).rows;
-  let rows = await read(since);
+function advanced(rows: Row[], older?: VoteCopy): VoteCopy | undefined {
   let byVoter: VoteMap;
-  if (older && Number(rows[0]?.cleared ?? 0) <= since) {
+  if (older) {
+    if (Number(rows[0]?.cleared ?? 0) > older.version) return undefined;
     // The votes changed since, in vote-time order, move to the end, as ORDER BY at would put them.
     byVoter = new Map(older.votes);
     for (const r of rows) if (r.voter !== null) byVoter.delete(r.voter as string);
   } else {
-    if (older) rows = await read(-1);
     byVoter = new Map();
   }
   for (const r of rows) if (r.voter !== null) byVoter.set(r.voter as string, toCachedVote(r));
   return { version: Number(rows[0]?.version ?? 0), votes: byVoter };
+}
+
+/**
+ * A release's vote version and votes. Given an older copy, reads only the votes written
+ * since it, and the whole list only when a vote was removed since: in a storm spread over
+ * several instances each one reads the few votes the others took, not all of them.
+ */
+async function loadVotes(q: Queryable, seq: number, older?: VoteCopy): Promise<VoteCopy> {
+  const read = async (after: number) => ((await q.execute(sql.raw(votesSince(seq, after)))) as unknown as { rows: Row[] }).rows;
+  return (older && advanced(await read(older.version), older)) ?? advanced(await read(-1))!;
+}
+
+/** How many releases' votes a transaction brings up to date with its BEGIN: a storm is on one or a few. */
+const PREFETCHED_RELEASES = 4;
+
+/**
+ * With BEGIN (under the writer lock): the votes other instances wrote since this one's
+ * copies of the releases voted on most recently, so the batch's presses read no votes.
+ */
+export function votePrefetch(cache: VoteCache): { statements: string[]; apply(results: Array<{ rows: Row[] }>, tx: TxState): void } {
+  const recent = cache.recent(PREFETCHED_RELEASES);
+  return {
+    statements: recent.map(([seq, copy]) => votesSince(seq, copy.version)),
+    apply(results, tx) {
+      recent.forEach(([seq, copy], i) => {
+        const rows = results[i]?.rows ?? [];
+        const next = advanced(rows, copy);
+        tx.versions.set(seq, Number(rows[0]?.version ?? 0));
+        if (!next) return; // a removal since: votesOf reads the whole list when asked
+        // Committed state, read under the lock before this transaction wrote anything.
+        cache.publish(seq, next.version, next.votes);
+        tx.votes.set(seq, next.votes);
+      });
+    },
+  };
 }
 
 const literal = (v: string | number | null) => (v === null ? "NULL" : typeof v === "number" ? String(v) : pg.escapeLiteral(v));
@@ -111,14 +147,28 @@ async function auditStatement(q: Queryable, tx: TxState): Promise<string> {
   return `WITH appended AS (INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES ${values.join(", ")}) UPDATE audit_chain_head SET hash = ${literal(prev)} WHERE id = 1`;
 }
 
-/** What the transaction kept back, as one text to send with COMMIT: its vote writes, then its audit events. */
+/** What the transaction kept back, as one text to send with COMMIT: its vote writes, its audit events, the shared rows' new version. */
 export async function keptBackStatement(q: Queryable, tx: TxState): Promise<string> {
-  return [...tx.pending.splice(0), await auditStatement(q, tx)].filter(Boolean).join("; ");
+  return [voteWrites(tx), await auditStatement(q, tx), tx.touchedShared ? BUMP_SHARED_ROWS : ""].filter(Boolean).join("; ");
+}
+
+/**
+ * The kept-back vote writes as statements, emptying the list: per release one version bump
+ * and one insert of every voter's latest row (a voter who voted twice in the batch once).
+ */
+function voteWrites(tx: TxState): string {
+  const statements = [...tx.pending].flatMap(([seq, kept]) => [
+    `INSERT INTO vote_versions (release_seq, version) VALUES (${seq}, ${kept.version}) ON CONFLICT (release_seq) DO UPDATE SET version = excluded.version`,
+    `INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at, version) VALUES ${[...kept.rows.values()].join(", ")} ` +
+      `ON CONFLICT (release_seq, voter) DO UPDATE SET voter_name = excluded.voter_name, choice = excluded.choice, reason = excluded.reason, roles = excluded.roles, at = excluded.at, version = excluded.version`,
+  ]);
+  tx.pending.clear();
+  return statements.join("; ");
 }
 
 /** Sends the vote writes kept back now: a read of the votes table must see them. */
 async function flushVoteWrites(q: Queryable, tx: TxState | undefined): Promise<void> {
-  if (tx?.pending.length) await q.execute(sql.raw(tx.pending.splice(0).join("; ")));
+  if (tx?.pending.size) await q.execute(sql.raw(voteWrites(tx)));
 }
 
 /** Writes the pending audit events now (a read of the trail inside the transaction must see them). */
@@ -170,6 +220,12 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     }
     tx.versions.set(seq, version);
   }
+  /** A write to a shared row (shared-rows.ts): the copy follows it, and COMMIT bumps the version. */
+  function touch(change: (shared: TxState["shared"]) => void): void {
+    if (!tx) return;
+    change(tx.shared);
+    tx.touchedShared = true;
+  }
   const getVotes = async (releaseId: string) => [...(await votesOf(seqOf(releaseId))).values()];
   return {
     async insertRelease(r) {
@@ -177,7 +233,10 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
         .insert(releases)
         .values({ ...r, channelPlatform: r.channel.platform, channelKey: r.channel.key, channelNativeId: r.channel.nativeId })
         .returning();
-      tx?.releases.set(row!.seq, row!);
+      if (tx) {
+        tx.shared.releases.set(row!.seq, row!);
+        tx.touchedShared = true;
+      }
       return toRelease(row!);
     },
     async getRelease(id) {
@@ -186,19 +245,22 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
         const [row] = await q.select().from(releases).where(eq(releases.seq, seq));
         return row ? toRelease(row) : undefined;
       }
-      const known = tx.releases.get(seq);
+      const known = tx.shared.releases.get(seq);
       if (known) return toRelease(known);
       // With its vote version: a vote then finds the release's votes in the cache without asking.
       const [row] = await q.select({ release: releases, version: voteVersions.version }).from(releases).leftJoin(voteVersions, eq(voteVersions.releaseSeq, releases.seq)).where(eq(releases.seq, seq));
       if (!row) return undefined;
       if (!tx.versions.has(seq)) tx.versions.set(seq, row.version ?? 0);
-      tx.releases.set(seq, row.release);
+      tx.shared.releases.set(seq, row.release);
       return toRelease(row.release);
     },
     async updateRelease(id, patch) {
       const [row] = await q.update(releases).set(patch).where(eq(releases.seq, seqOf(id))).returning();
       if (!row) throw new Error(`release ${id} vanished during update`);
-      tx?.releases.set(row.seq, row);
+      if (tx) {
+        tx.shared.releases.set(row.seq, row);
+        tx.touchedShared = true;
+      }
       return toRelease(row);
     },
     async listReleases({ states, channelKey, limit }) {
@@ -223,12 +285,10 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
       if (tx && known !== undefined) {
         // Under the writer lock the version it moves to is known: the write waits for COMMIT and goes with it.
         const version = known + 1;
-        const values = [seq, v.voter, v.voterName, v.choice, v.reason, JSON.stringify(v.roles), v.at, version].map(literal).join(", ");
-        tx.pending.push(
-          `INSERT INTO vote_versions (release_seq, version) VALUES (${seq}, ${version}) ON CONFLICT (release_seq) DO UPDATE SET version = excluded.version; ` +
-            `INSERT INTO votes (release_seq, voter, voter_name, choice, reason, roles, at, version) VALUES (${values}) ` +
-            `ON CONFLICT (release_seq, voter) DO UPDATE SET voter_name = excluded.voter_name, choice = excluded.choice, reason = excluded.reason, roles = excluded.roles, at = excluded.at, version = excluded.version`,
-        );
+        const kept = tx.pending.get(seq) ?? { version, rows: new Map<string, string>() };
+        kept.version = version;
+        kept.rows.set(v.voter, `(${[seq, v.voter, v.voterName, v.choice, v.reason, JSON.stringify(v.roles), v.at, version].map(literal).join(", ")})`);
+        tx.pending.set(seq, kept);
         changed(seq, version, (m) => {
           m.delete(v.voter);
           m.set(v.voter, { ...v, roles: [...v.roles] });
@@ -267,21 +327,21 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
 
     async listCriteria(releaseId) {
       const seq = seqOf(releaseId);
-      let list = tx?.criteria.get(seq);
+      let list = tx?.shared.criteria.get(seq);
       if (!list) {
         list = await q.select().from(releaseCriteria).where(eq(releaseCriteria.releaseSeq, seq)).orderBy(asc(releaseCriteria.position));
-        tx?.criteria.set(seq, list);
+        tx?.shared.criteria.set(seq, list);
       }
       return list.map(toCriterion);
     },
     async replaceCriteria(releaseId, criteria) {
       const seq = seqOf(releaseId);
-      tx?.criteria.delete(seq);
+      touch((shared) => shared.criteria.delete(seq));
       await q.delete(releaseCriteria).where(eq(releaseCriteria.releaseSeq, seq));
       if (criteria.length) await q.insert(releaseCriteria).values(criteria.map((c, position) => ({ releaseSeq: seq, name: c.name, position, ...criterionColumns(c) })));
     },
     async saveCriterion(releaseId, c) {
-      tx?.criteria.delete(seqOf(releaseId));
+      touch((shared) => shared.criteria.delete(seqOf(releaseId)));
       return ((await q.update(releaseCriteria).set(criterionColumns(c)).where(and(eq(releaseCriteria.releaseSeq, seqOf(releaseId)), eq(releaseCriteria.name, c.name)))).rowCount ?? 0) > 0;
     },
 
@@ -322,18 +382,18 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     },
 
     async getPolicy(channelKey) {
-      let settings = tx?.policies.get(channelKey);
+      let settings = tx?.shared.policies.get(channelKey);
       if (settings === undefined) {
         const [row] = await q.select({ settings: policies.settings }).from(policies).where(eq(policies.channelKey, channelKey));
         settings = row?.settings ?? null;
-        tx?.policies.set(channelKey, settings);
+        tx?.shared.policies.set(channelKey, settings);
       }
       return settings === null ? undefined : (JSON.parse(settings) as Partial<Policy>);
     },
     async setPolicy(channelKey, policy) {
       const settings = JSON.stringify(policy);
       await q.insert(policies).values({ channelKey, settings }).onConflictDoUpdate({ target: policies.channelKey, set: { settings } });
-      tx?.policies.set(channelKey, settings);
+      touch((shared) => shared.policies.set(channelKey, settings));
     },
 
     async listRoleBindings(subjects) {
@@ -345,17 +405,17 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
       if (!tx) return query();
       // Every press asks for its voter's roles: a transaction carrying a batch of presses reads
       // the (small) table once and answers the rest from it; a large table is asked each time.
-      tx.roleBindings ??= await query(ROLE_TABLE_KEPT + 1);
-      if (tx.roleBindings.length > ROLE_TABLE_KEPT) return query();
+      const table = (tx.shared.roleBindings ??= await query(ROLE_TABLE_KEPT + 1));
+      if (table.length > ROLE_TABLE_KEPT) return query();
       const wanted = subjects && new Set(subjects);
-      return tx.roleBindings.filter((b) => !wanted || wanted.has(b.subject)).map((b) => ({ ...b }));
+      return table.filter((b) => !wanted || wanted.has(b.subject)).map((b) => ({ ...b }));
     },
     async grantRole(b) {
-      if (tx) tx.roleBindings = undefined;
+      touch((shared) => (shared.roleBindings = undefined));
       return ((await q.insert(roleBindings).values(b).onConflictDoNothing()).rowCount ?? 0) > 0;
     },
     async revokeRole(subject, role) {
-      if (tx) tx.roleBindings = undefined;
+      touch((shared) => (shared.roleBindings = undefined));
       return ((await q.delete(roleBindings).where(and(eq(roleBindings.subject, subject), eq(roleBindings.role, role)))).rowCount ?? 0) > 0;
     },
 
@@ -406,12 +466,22 @@ export function createPostgresStore(handle: PostgresHandle): Store {
   const transaction = createPgTransactions({
     pool,
     cache,
+    shared: createSharedRows(),
+    prefetch: () => votePrefetch(cache),
     statementsOn: (connection, state) => createPgStatements(connection, cache, state),
     finalStatement: keptBackStatement,
   });
-
+  // A write to the rows every instance keeps copies of must bump their version under the writer lock: only in a transaction.
   return {
     ...onPool,
+    // A write to the rows every instance keeps copies of bumps their version under the writer lock: only in a transaction.
+    insertRelease: (r) => transaction((tx) => tx.insertRelease(r)),
+    updateRelease: (id, patch) => transaction((tx) => tx.updateRelease(id, patch)),
+    replaceCriteria: (id, criteria) => transaction((tx) => tx.replaceCriteria(id, criteria)),
+    saveCriterion: (id, c) => transaction((tx) => tx.saveCriterion(id, c)),
+    setPolicy: (channelKey, policy) => transaction((tx) => tx.setPolicy(channelKey, policy)),
+    grantRole: (b) => transaction((tx) => tx.grantRole(b)),
+    revokeRole: (subject, role) => transaction((tx) => tx.revokeRole(subject, role)),
     transaction,
     appendAudit: (e) => db.transaction((connection) => createPgStatements(connection, cache).appendAudit(e)),
   };

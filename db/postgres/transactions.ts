@@ -1,6 +1,7 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { EventClaimedBefore, joinOpen, type EventClaim, type Store } from "../../src/app/store.js";
+import { atVersion, forget, type SharedRows } from "./shared-rows.js";
 import { newTxState, publishVotes, type TxState, type VoteCache } from "./vote-cache.js";
 import type { Queryable, Statements } from "./store.js";
 
@@ -17,9 +18,9 @@ export const WRITER_LOCK = 0x676f6e6f77;
  * anyway, so locking the head from the start costs no concurrency; it spares a round trip
  * at the end, and an append outside a transaction waits for this one to commit.
  */
-const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); SELECT hash FROM audit_chain_head WHERE id = 1 FOR UPDATE`;
+const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); SELECT hash FROM audit_chain_head WHERE id = 1 FOR UPDATE; SELECT version FROM shared_rows_version WHERE id = 1`;
 
-export const NO_HEAD = "audit_chain_head has no row: the PostgreSQL migrations did not finish; restart gonogo to apply them";
+export const NO_HEAD = "audit_chain_head or shared_rows_version has no row: the PostgreSQL migrations did not finish; restart gonogo to apply them";
 
 /**
  * The most use cases one database transaction carries. More waiting go in the next one; a
@@ -74,6 +75,10 @@ class RunAgain extends Error {
 export interface PgTransactionDeps {
   pool: pg.Pool;
   cache: VoteCache;
+  /** This instance's copies of the rows every press reads (shared-rows.ts). */
+  shared: SharedRows;
+  /** Reads sent with BEGIN, and how their results go into the new transaction's state (recent votes). */
+  prefetch: () => { statements: string[]; apply(results: pg.QueryResult[], state: TxState): void };
   /** The Store's statements on one transaction's connection and state. */
   statementsOn: (connection: Queryable, state: TxState) => Statements;
   /** The statement that writes what the transaction kept back (votes, audit events), sent with COMMIT; "" for none. */
@@ -101,7 +106,7 @@ export interface PgTransactionDeps {
  * every use case does.
  */
 export function createPgTransactions(deps: PgTransactionDeps): Store["transaction"] {
-  const { pool, cache } = deps;
+  const { pool, cache, shared } = deps;
   const queue: Waiting[] = [];
   let running = false;
 
@@ -137,15 +142,20 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       waiting.reject(err);
     };
     try {
-      const state = newTxState();
-      // BEGIN, the locks and every claim of the batch in one round trip.
+      const state = newTxState(shared);
+      // BEGIN, the locks, the shared rows' version, every claim of the batch and the recent votes in one round trip.
       const claims = batch.flatMap((w) => (w.claim ? [`(${pg.escapeLiteral(w.claim.id)}, ${Number(w.claim.at)})`] : []));
-      const began = (await client.query(claims.length > 0 ? `${BEGIN_LOCKED}; INSERT INTO event_claims (id, at) VALUES ${claims.join(", ")} ON CONFLICT DO NOTHING RETURNING id` : BEGIN_LOCKED)) as unknown as pg.QueryResult[];
+      const claimStatement = claims.length > 0 ? [`INSERT INTO event_claims (id, at) VALUES ${claims.join(", ")} ON CONFLICT DO NOTHING RETURNING id`] : [];
+      const prefetch = deps.prefetch();
+      const began = (await client.query([BEGIN_LOCKED, ...claimStatement, ...prefetch.statements].join("; "))) as unknown as pg.QueryResult[];
       const head = (began[2]?.rows[0] as { hash?: string } | undefined)?.hash;
-      if (head === undefined) throw new Error(NO_HEAD);
+      const version = (began[3]?.rows[0] as { version?: string | number } | undefined)?.version;
+      if (head === undefined || version === undefined) throw new Error(NO_HEAD);
       state.head = head;
+      atVersion(shared, Number(version));
       // Claimed now, each once: a second delivery of an event in the same batch finds it taken.
-      const fresh = new Set((began[3]?.rows ?? []).map((r) => (r as { id: string }).id));
+      const fresh = new Set((claims.length > 0 ? began[4]!.rows : []).map((r) => (r as { id: string }).id));
+      prefetch.apply(began.slice(4 + claimStatement.length), state);
       // No relational schema: the statements use the query builder only, and this runs per batch.
       const connection = drizzle(client) as unknown as Queryable;
       let footprint: Footprint = { claims: [], wrote: false, failed: false };
@@ -178,9 +188,12 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       // What was kept back and COMMIT in one round trip: an error in the first skips the second.
       const final = await deps.finalStatement(connection, state);
       await client.query(final ? `${final}; COMMIT` : "COMMIT");
+      if (state.touchedShared) shared.version = Number(version) + 1;
       publishVotes(cache, state);
       for (const { waiting, result } of answered) waiting.resolve(result);
     } catch (err) {
+      // The copies may hold writes that were just undone.
+      forget(shared);
       await client.query("ROLLBACK").catch((e: unknown) => {
         broken = e instanceof Error ? e : new Error(String(e));
       });

@@ -1,9 +1,6 @@
 import type { Vote } from "../../src/domain/types.js";
-import type { AuditEvent, RoleBinding } from "../../src/app/store.js";
-import type { toCriterion, toRelease } from "../rows.js";
-
-type ReleaseRow = Parameters<typeof toRelease>[0];
-type CriterionRow = Parameters<typeof toCriterion>[0];
+import type { AuditEvent } from "../../src/app/store.js";
+import type { SharedRows } from "./shared-rows.js";
 
 /** A release's current votes by voter, in vote-time order (a changed vote moves to the end, as ORDER BY at does). */
 export type VoteMap = Map<string, Vote>;
@@ -20,6 +17,8 @@ export type VoteMap = Map<string, Vote>;
 export interface VoteCache {
   get(seq: number): { version: number; votes: VoteMap } | undefined;
   publish(seq: number, version: number, votes: VoteMap): void;
+  /** The `n` releases published most recently, newest last. */
+  recent(n: number): Array<[number, { version: number; votes: VoteMap }]>;
 }
 
 /** Keeps the `limit` releases voted on most recently (a storm is on one or a few releases). */
@@ -27,6 +26,7 @@ export function createVoteCache(limit = 64): VoteCache {
   const entries = new Map<number, { version: number; votes: VoteMap }>();
   return {
     get: (seq) => entries.get(seq),
+    recent: (n) => [...entries].slice(-n),
     publish(seq, version, votes) {
       const had = entries.get(seq);
       if (had && had.version > version) return;
@@ -42,6 +42,12 @@ export function createVoteCache(limit = 64): VoteCache {
  * every write transaction holds the writer lock, so nobody else changes a release, its
  * votes or its criteria while this one runs; its own writes keep these copies current.
  */
+/** A release's vote writes kept back for COMMIT: the version they bring it to, and each voter's row as SQL values. */
+export interface KeptBackVotes {
+  version: number;
+  rows: Map<string, string>;
+}
+
 export interface TxState {
   /** The vote version of each release this transaction read or wrote. */
   versions: Map<number, number>;
@@ -49,24 +55,20 @@ export interface TxState {
   votes: Map<number, VoteMap>;
   /** Releases whose map in `votes` is this transaction's own copy (safe to change). */
   owned: Set<number>;
-  /** Policies read or written, as stored (JSON, or null for none): a vote asks twice. */
-  policies: Map<string, string | null>;
-  /** Releases read or written, as rows: every vote in a batch reads the same release. */
-  releases: Map<number, ReleaseRow>;
-  /** Readiness criteria read, as rows; dropped when the transaction writes that release's criteria. */
-  criteria: Map<number, CriterionRow[]>;
-  /** The whole role_bindings table when it is small, read once (undefined: not read, or written since). */
-  roleBindings?: RoleBinding[];
+  /** The instance's copies of the rows every press reads, valid at this transaction's BEGIN (shared-rows.ts). */
+  shared: SharedRows;
+  /** This transaction wrote one of the shared rows: COMMIT bumps their version. */
+  touchedShared: boolean;
   /** Vote writes whose outcome is known (the version they move to): sent with COMMIT, or before a read of the votes table. */
-  pending: string[];
+  pending: Map<number, KeptBackVotes>;
   /** Audit events appended and not yet written: they go in together, with COMMIT. */
   audit: AuditEvent[];
   /** The audit chain's head as this transaction has it locked (undefined until it locks it). */
   head?: string;
 }
 
-export function newTxState(): TxState {
-  return { versions: new Map(), votes: new Map(), owned: new Set(), policies: new Map(), releases: new Map(), criteria: new Map(), pending: [], audit: [] };
+export function newTxState(shared: SharedRows): TxState {
+  return { versions: new Map(), votes: new Map(), owned: new Set(), shared, touchedShared: false, pending: new Map(), audit: [] };
 }
 
 /** After COMMIT: the transaction's copies are the committed state at their versions. */

@@ -135,7 +135,33 @@ export function createCardSync(deps: CardSyncDeps) {
       unposted.delete(releaseId);
       for (const channel of retry.values()) post(releaseId, channel);
     }
-    void track(markDirty(releaseId));
+    void track(markDirtyOnce(releaseId));
+  }
+
+  /** Marks in flight per release, and whether another change came in since one started. */
+  const marking = new Map<string, { again: boolean }>();
+
+  /**
+   * markDirty, once at a time per release: a storm commits its votes in batches, and one
+   * mark begun after a change committed covers every change before it, so the changes that
+   * come in while a mark is under way need one more mark after it, not one each.
+   */
+  async function markDirtyOnce(releaseId: string): Promise<void> {
+    const inFlight = marking.get(releaseId);
+    if (inFlight) {
+      inFlight.again = true;
+      return;
+    }
+    const state = { again: false };
+    marking.set(releaseId, state);
+    try {
+      do {
+        state.again = false;
+        await markDirty(releaseId);
+      } while (state.again);
+    } finally {
+      marking.delete(releaseId);
+    }
   }
 
   /** Marks every copy of the card out of date and starts its pump if it is not running. */
@@ -161,8 +187,6 @@ export function createCardSync(deps: CardSyncDeps) {
 
   const cluster = deps.cluster;
   const me = cluster?.instanceId ?? "";
-  /** Marks in flight per card, and whether another change came in since one started. */
-  const marking = new Map<string, { again: boolean }>();
 
   /**
    * Marks each copy out of date in the store, which also hands this instance the lease when
@@ -176,25 +200,9 @@ export function createCardSync(deps: CardSyncDeps) {
   }
 
   async function mark(releaseId: string, ref: MessageRef): Promise<void> {
-    const key = keyOf(ref);
-    const inFlight = marking.get(key);
-    // A mark already under way began before this change committed: one more after it covers every change meanwhile.
-    if (inFlight) {
-      inFlight.again = true;
-      return;
-    }
-    const state = { again: false };
-    marking.set(key, state);
-    try {
-      do {
-        state.again = false;
-        const lease = await store.markCardDirty(releaseId, ref, me, clock.now(), CARD_LEASE_MS);
-        if (lease.holder === me) startShared(lease.releaseId, lease.ref);
-        else if (lease.holder !== null) cluster!.publish({ type: "card", releaseId, ref, holder: lease.holder });
-      } while (state.again);
-    } finally {
-      marking.delete(key);
-    }
+    const lease = await store.markCardDirty(releaseId, ref, me, clock.now(), CARD_LEASE_MS);
+    if (lease.holder === me) startShared(lease.releaseId, lease.ref);
+    else if (lease.holder !== null) cluster!.publish({ type: "card", releaseId, ref, holder: lease.holder });
   }
 
   function startShared(releaseId: string, ref: MessageRef): void {

@@ -10,6 +10,7 @@ import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
 import { createSqliteStore } from "../../db/store.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
 import type { AuditEvent, Store } from "../../src/app/store.js";
+import { freshCriteria } from "../../src/domain/criteria.js";
 import { describeStoreContract } from "../contracts/store-contract.js";
 import { PROGRAM_ARGS, ROOT } from "../helpers/program.js";
 import { runGonogo } from "../helpers/run-gonogo.js";
@@ -103,6 +104,49 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         });
       await Promise.all(Array.from({ length: 20 }, (_, i) => increment(i % 2 ? two : one)));
       expect((await two.getRelease(r.id))!.description).toBe("20");
+    });
+
+    it("an instance that keeps the release, policy, criteria and roles every press reads sees another instance's change to each at its next transaction", async () => {
+      const url = await databases.fresh();
+      const [one, two] = (await Promise.all([instance(url), instance(url)])).map(createPostgresStore) as [Store, Store];
+      const r = await one.insertRelease({
+        service: "payments", version: "1.0.0", environment: "production", description: "first", managerId: "slack:T1:U1", managerName: "Ana",
+        channel: CHANNEL, scheduledAt: null, timezone: "UTC", state: "voting", stateReason: null,
+        createdAt: T, createdBy: "slack:T1:U1", decidedGoAt: null, shippedAt: null, rollbackRequestedAt: null, recoveredAt: null, retroOpenedAt: null,
+        closedAt: null, votesVoidedNote: null, webhookNote: null,
+      });
+      await one.replaceCriteria(r.id, freshCriteria([{ name: "ci", role: null }]));
+      await one.setPolicy(CHANNEL.key, { quorum: 2 });
+      await one.grantRole({ subject: "slack:T1:U2", role: "qa", grantedBy: "slack:T1:U1", at: T });
+      // What a press reads, as one instance sees it inside a transaction.
+      const seen = (store: Store) =>
+        store.transaction(async (tx) => ({
+          description: (await tx.getRelease(r.id))!.description,
+          quorum: (await tx.getPolicy(CHANNEL.key))?.quorum,
+          criteria: (await tx.listCriteria(r.id)).map((c) => `${c.name}:${c.status}`),
+          roles: (await tx.listRoleBindings(["slack:T1:U2"])).map((b) => b.role),
+        }));
+      expect(await seen(one)).toEqual({ description: "first", quorum: 2, criteria: ["ci:pending"], roles: ["qa"] });
+      await two.transaction(async (tx) => {
+        await tx.updateRelease(r.id, { description: "second" });
+        await tx.setPolicy(CHANNEL.key, { quorum: 3 });
+        const [ci] = await tx.listCriteria(r.id);
+        await tx.saveCriterion(r.id, { ...ci!, status: "passed", at: T + 1 });
+        await tx.grantRole({ subject: "slack:T1:U2", role: "release_manager", grantedBy: "slack:T1:U1", at: T + 1 });
+      });
+      expect(await seen(one)).toEqual({ description: "second", quorum: 3, criteria: ["ci:passed"], roles: ["qa", "release_manager"] });
+      // A change one instance rolled back is not what it sees afterwards either.
+      await expect(
+        one.transaction(async (tx) => {
+          await tx.updateRelease(r.id, { description: "undone" });
+          await tx.revokeRole("slack:T1:U2", "qa");
+          throw new Error("changed my mind");
+        }),
+      ).rejects.toThrow("changed my mind");
+      expect(await seen(one)).toEqual({ description: "second", quorum: 3, criteria: ["ci:passed"], roles: ["qa", "release_manager"] });
+      // A single write outside a transaction is seen too.
+      await two.revokeRole("slack:T1:U2", "release_manager");
+      expect((await seen(one)).roles).toEqual(["qa"]);
     });
 
     it("keeps every vote when two instances vote on the same release at once, each deciding on all votes so far, with one audit chain", async () => {
