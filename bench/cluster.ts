@@ -109,6 +109,8 @@ export async function benchCluster(presses = 600, spreadMs = 1_000): Promise<Clu
   const proxies: RoundRobinProxy[] = [];
   const slackEnv = (fake: FakeSlack) => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, GONOGO_QUORUM: "100" });
   const sql = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  // An idle connection cut by the database (the drop at the end, a restart) must not crash the bench.
+  sql.on("error", () => undefined);
   try {
     // One process on SQLite, behind the same kind of front as the cluster, so both pay its hop.
     const soloFake = await createFakeSlack({ teamId: TEAM, users: USERS });
