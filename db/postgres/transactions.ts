@@ -110,11 +110,27 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
   const queue: Waiting[] = [];
   let running = false;
 
-  /** Up to MAX_BATCH waiting use cases in arrival order; one that must run alone goes by itself. */
+  /**
+   * Up to MAX_BATCH waiting use cases in arrival order; one that must run alone goes by
+   * itself. A second delivery of an event already in the batch waits for the next one: it
+   * runs if the first rolled back, and finds the event claimed if the first committed.
+   */
   function nextBatch(): Waiting[] {
     if (queue[0]!.alone) return [queue.shift()!];
-    const end = queue.findIndex((w, i) => i >= MAX_BATCH || w.alone);
-    return queue.splice(0, end === -1 ? queue.length : end);
+    const batch: Waiting[] = [];
+    const claimed = new Set<string>();
+    for (let i = 0; i < queue.length && batch.length < MAX_BATCH; ) {
+      const w = queue[i]!;
+      if (w.alone) break;
+      if (w.claim && claimed.has(w.claim.id)) {
+        i++;
+        continue;
+      }
+      if (w.claim) claimed.add(w.claim.id);
+      batch.push(w);
+      queue.splice(i, 1);
+    }
+    return batch;
   }
 
   async function drain(): Promise<void> {
@@ -153,7 +169,7 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       if (head === undefined || version === undefined) throw new Error(NO_HEAD);
       state.head = head;
       atVersion(shared, Number(version));
-      // Claimed now, each once: a second delivery of an event in the same batch finds it taken.
+      // Claimed now: an id missing from the answer was claimed before (each id is in the batch once).
       const fresh = new Set((claims.length > 0 ? began[4]!.rows : []).map((r) => (r as { id: string }).id));
       prefetch.apply(began.slice(4 + claimStatement.length), state);
       // No relational schema: the statements use the query builder only, and this runs per batch.

@@ -378,6 +378,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(both.map((b) => b.status).sort()).toEqual(["fulfilled", "rejected"]);
         expect((await store.getVotes(r.id)).map((v) => v.voter).sort()).toEqual(["slack:T1:U1", "slack:T1:U3", both[0].status === "fulfilled" ? "slack:T1:U4" : "slack:T1:U5"].sort());
         expect(await store.claimEvent("discord:77", T)).toBe(false);
+        // Two deliveries that queued together behind another transaction, the first failing: the second still runs.
+        const before = press("slack:trigger-3", "slack:T1:U5");
+        const failing = store.transaction(() => Promise.reject(new Error("the first delivery failed")), { id: "discord:78", at: T });
+        const [, first, second] = await Promise.allSettled([before, failing, press("discord:78", "slack:T1:U7")]);
+        expect(first).toMatchObject({ status: "rejected", reason: { message: "the first delivery failed" } });
+        expect(second).toEqual({ status: "fulfilled", value: "slack:T1:U7" });
       });
 
       it("forgets claims made before a cut-off, and only those, so the table does not grow for ever", async () => {
