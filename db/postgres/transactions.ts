@@ -13,10 +13,10 @@ import type { Queryable, Statements } from "./store.js";
 export const WRITER_LOCK = 0x676f6e6f77;
 
 /**
- * BEGIN, the writer lock and the audit chain head's row lock in one round trip (the simple
- * query protocol takes several statements at once). Write transactions run one at a time
- * anyway, so locking the head from the start costs no concurrency; it spares a round trip
- * at the end, and an append outside a transaction waits for this one to commit.
+ * BEGIN, the writer lock, the audit chain head's row lock and the shared rows' version in one
+ * round trip (the simple query protocol takes several statements at once). Write transactions
+ * run one at a time anyway, so locking the head from the start costs no concurrency; it spares
+ * a round trip at the end, and an append outside a transaction waits for this one to commit.
  */
 const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); SELECT hash FROM audit_chain_head WHERE id = 1 FOR UPDATE; SELECT version FROM shared_rows_version WHERE id = 1`;
 
@@ -35,7 +35,7 @@ const READS = /^(get|list|find|current|verify|nextJobDueAt$)/;
 const ended = (name: string) => new Error(`store.${name}: this transaction has already ended; use the store, or a new transaction`);
 
 /** A handle on one open transaction that refuses every call once the transaction has ended. */
-export function openHandle(statements: Statements): { tx: Store; end: () => void } {
+function openHandle(statements: Statements): { tx: Store; end: () => void } {
   let open = true;
   const tx = {} as Record<string, unknown>;
   for (const [name, run] of Object.entries(statements) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
