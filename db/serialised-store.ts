@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
-import { EventClaimedBefore, joinOpen, type EventClaim, type Store } from "../src/app/store.js";
+import { EventClaimedBefore, type EventClaim, type Store } from "../src/app/store.js";
+import { openTransactionHandle } from "./transaction-handle.js";
 
 /** The Store's methods as better-sqlite3 runs them: synchronously, on one connection. */
 export type SyncStore = {
@@ -8,7 +9,6 @@ export type SyncStore = {
 
 type Method = (...args: unknown[]) => unknown;
 
-const ended = (name: string) => new Error(`store.${name}: this transaction has already ended; use the store, or a new transaction`);
 
 /**
  * Turns the synchronous SQLite statements into the asynchronous Store port.
@@ -45,27 +45,21 @@ export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database
   const names = Object.keys(sync) as Array<keyof SyncStore>;
   const runners = names.map((name) => [name, (sync[name] as Method).bind(sync)] as const);
 
-  /**
-   * A fresh handle per transaction, valid only while it is open: a handle that leaks out
-   * of its transaction (a callback that outlives it) is refused instead of writing into
-   * whichever transaction happens to be open later.
-   */
-  const openHandle = (): { tx: Store; end: () => void } => {
-    let open = true;
-    const tx = {} as Record<string, unknown>;
-    for (const [name, run] of runners) {
-      tx[name] = (...args: unknown[]) => {
-        if (!open) return Promise.reject(ended(name));
-        try {
-          return Promise.resolve(run(...args));
-        } catch (err) {
-          return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      };
-    }
-    tx.transaction = joinOpen(() => open, tx as unknown as Store);
-    return { tx: tx as unknown as Store, end: () => (open = false) };
-  };
+  /** Each call on a transaction's handle runs at once on the open transaction; a throw becomes a rejection. */
+  const promised = runners.map(
+    ([name, run]) =>
+      [
+        name,
+        (...args: unknown[]) => {
+          try {
+            return Promise.resolve(run(...args));
+          } catch (err) {
+            return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        },
+      ] as const,
+  );
+  const openHandle = () => openTransactionHandle(promised);
 
   const top = {} as Record<string, unknown>;
   for (const [name, run] of runners) {

@@ -1,6 +1,7 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { EventClaimedBefore, joinOpen, type EventClaim, type Store } from "../../src/app/store.js";
+import { EventClaimedBefore, type EventClaim, type Store } from "../../src/app/store.js";
+import { openTransactionHandle } from "../transaction-handle.js";
 import { atVersion, forget, type SharedRows } from "./shared-rows.js";
 import { newTxState, publishVotes, type TxState, type VoteCache } from "./vote-cache.js";
 import type { Queryable, Statements } from "./store.js";
@@ -31,19 +32,6 @@ const MAX_BATCH = 32;
 
 /** Store methods that only read: any other call is a write (a claim only when it claimed). */
 const READS = /^(get|list|find|current|verify|nextJobDueAt$)/;
-
-const ended = (name: string) => new Error(`store.${name}: this transaction has already ended; use the store, or a new transaction`);
-
-/** A handle on one open transaction that refuses every call once the transaction has ended. */
-function openHandle(statements: Statements): { tx: Store; end: () => void } {
-  let open = true;
-  const tx = {} as Record<string, unknown>;
-  for (const [name, run] of Object.entries(statements) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    tx[name] = (...args: unknown[]) => (open ? run(...args) : Promise.reject(ended(name)));
-  }
-  tx.transaction = joinOpen(() => open, tx as unknown as Store);
-  return { tx: tx as unknown as Store, end: () => (open = false) };
-}
 
 interface Waiting {
   fn: (tx: Store) => Promise<unknown>;
@@ -82,7 +70,7 @@ export interface PgTransactionDeps {
   /** The Store's statements on one transaction's connection and state. */
   statementsOn: (connection: Queryable, state: TxState) => Statements;
   /** The statement that writes what the transaction kept back (votes, audit events), sent with COMMIT; "" for none. */
-  finalStatement: (connection: Queryable, state: TxState) => Promise<string>;
+  finalStatement: (state: TxState) => string;
 }
 
 /**
@@ -175,7 +163,7 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       // No relational schema: the statements use the query builder only, and this runs per batch.
       const connection = drizzle(client) as unknown as Queryable;
       let footprint: Footprint = { claims: [], wrote: false, failed: false };
-      const statements = traced(deps.statementsOn(connection, state), () => footprint);
+      const methods = Object.entries(traced(deps.statementsOn(connection, state), () => footprint)) as Array<[string, (...args: unknown[]) => Promise<unknown>]>;
 
       for (let i = 0; i < batch.length; i++) {
         const waiting = batch[i]!;
@@ -187,7 +175,7 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
           }
           footprint.claims.push(waiting.claim.id);
         }
-        const { tx, end } = openHandle(statements);
+        const { tx, end } = openTransactionHandle(methods);
         try {
           answered.push({ waiting, result: await waiting.fn(tx) });
         } catch (err) {
@@ -202,7 +190,7 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
         }
       }
       // What was kept back and COMMIT in one round trip: an error in the first skips the second.
-      const final = await deps.finalStatement(connection, state);
+      const final = deps.finalStatement(state);
       await client.query(final ? `${final}; COMMIT` : "COMMIT");
       if (state.touchedShared) shared.version = Number(version) + 1;
       publishVotes(cache, state);

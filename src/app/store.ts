@@ -296,15 +296,3 @@ export interface GuardStore {
 }
 
 export type { ChannelRef };
-
-/**
- * `tx.transaction` on an open transaction's handle: joins it (after the claim, if one is
- * given), and refuses once the transaction has ended.
- */
-export function joinOpen(isOpen: () => boolean, tx: Store): Store["transaction"] {
-  return async (fn, claim) => {
-    if (!isOpen()) throw new Error("store.transaction: this transaction has already ended; use the store, or a new transaction");
-    if (claim && !(await tx.claimEvent(claim.id, claim.at))) throw new EventClaimedBefore(claim.id);
-    return fn(tx);
-  };
-}
