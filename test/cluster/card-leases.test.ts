@@ -7,19 +7,11 @@ import type { Bot } from "../../src/app/bot-api.js";
 import { CARD_LEASE_MS } from "../../src/app/card-sync.js";
 import type { ChatSurface, Logger } from "../../src/app/ports.js";
 import type { CardView } from "../../src/app/views.js";
+import { createConditions } from "../helpers/condition.js";
 import { channel, createFakeTime, defaultCoreConfig, person, T0, type FakeTime } from "../helpers/core.js";
 import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
-
-/** Polls until `check` holds, or fails after `ms`: LISTEN/NOTIFY and the pool are real, so their answers take real time. */
-async function until(what: string, check: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Edit {
   by: string;
@@ -30,6 +22,7 @@ interface Edit {
 /** One chat channel both instances post to: every edit is recorded with who sent it and when (by its clock). */
 function sharedChannel() {
   const edits: Edit[] = [];
+  const conditions = createConditions();
   let seq = 0;
   const entered: Record<string, number> = {};
   const gates: Record<string, Promise<void> | undefined> = {};
@@ -39,8 +32,10 @@ function sharedChannel() {
     postCard: () => Promise.resolve({ messageId: String(++seq) }),
     async updateCard(_ref, card) {
       entered[by] = (entered[by] ?? 0) + 1;
+      conditions.changed();
       await gates[by];
       edits.push({ by, card, at: clock.now() });
+      conditions.changed();
     },
     postNotice: () => Promise.resolve(),
   });
@@ -54,7 +49,7 @@ function sharedChannel() {
     };
   };
   const goShown = () => edits.at(-1)?.card.tally.go ?? 0;
-  return { edits, entered, surfaceFor, hold, goShown };
+  return { edits, entered, surfaceFor, hold, goShown, until: conditions.until };
 }
 
 describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across instances" : `card leases across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
@@ -66,7 +61,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
   afterAll(() => databases.dropAll(), 60_000);
   afterEach(async () => {
     for (const i of open.splice(0)) {
-      if (!i.stopped) await Promise.race([i.bot.stop(), new Promise((r) => setTimeout(r, 500))]);
+      if (!i.stopped) await i.bot.stop();
       await i.cluster.close();
       await i.handle.close();
     }
@@ -99,13 +94,13 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     const { a, b, chat, say } = await twoInstances();
     const release = chat.hold("A");
     await say(a.bot, "alice", "vote R-1 go");
-    await until("A to start its edit", () => chat.entered.A === 1);
+    await chat.until(() => chat.entered.A === 1);
     await say(b.bot, "bob", "vote R-1 go");
     // B has marked the card out of date (after its commit, as an effect) and left it to A.
     await b.bot.idle();
     expect(chat.entered.B).toBeUndefined();
     release();
-    await until("the card to show both votes", () => chat.goShown() === 2);
+    await chat.until(() => chat.goShown() === 2);
     await b.bot.idle();
     expect(chat.edits.map((e) => e.by)).toEqual(["A", "A"]);
     expect(chat.edits[1]!.at - chat.edits[0]!.at).toBeGreaterThanOrEqual(1_000);
@@ -115,7 +110,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     const { a, b, chat, say } = await twoInstances();
     chat.hold("A"); // never released: A's edit hangs for good, as a dead instance's would
     await say(a.bot, "alice", "vote R-1 go");
-    await until("A to start its edit", () => chat.entered.A === 1);
+    await chat.until(() => chat.entered.A === 1);
     await say(b.bot, "bob", "vote R-1 go");
     await b.bot.idle();
     expect(chat.edits).toEqual([]);
@@ -125,7 +120,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     expect(chat.edits).toEqual([]);
     // …and takes the card once it has ended.
     b.clock.advance(2_000);
-    await until("B to show both votes", () => chat.goShown() === 2);
+    await chat.until(() => chat.goShown() === 2);
     expect(chat.edits.map((e) => e.by)).toEqual(["B"]);
     a.stopped = true; // its edit never ends: nothing to wait for
   });
@@ -134,7 +129,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     const { a, b, chat, say } = await twoInstances();
     const release = chat.hold("A");
     await say(a.bot, "alice", "vote R-1 go");
-    await until("A to start its edit", () => chat.entered.A === 1);
+    await chat.until(() => chat.entered.A === 1);
     await say(b.bot, "bob", "vote R-1 go");
     await b.bot.idle();
     const stopping = a.bot.stop();
@@ -142,7 +137,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     await stopping;
     a.stopped = true;
     // B's clock has not moved: no lease ended, the hand-over came from A's goodbye (NOTIFY, then B's sweep).
-    await until("B to show both votes", () => chat.goShown() === 2);
+    await chat.until(() => chat.goShown() === 2);
     expect(chat.edits.map((e) => [e.by, e.card.tally.go])).toEqual([
       ["A", 1],
       ["B", 2],

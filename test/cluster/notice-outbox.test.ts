@@ -7,18 +7,11 @@ import type { Bot } from "../../src/app/bot-api.js";
 import { NOTICE_LEASE_MS, NOTICE_SWEEP_MS } from "../../src/app/notice-outbox.js";
 import type { ChatSurface, Logger } from "../../src/app/ports.js";
 import type { Store } from "../../src/app/store.js";
+import { createConditions } from "../helpers/condition.js";
 import { channel, createFakeTime, defaultCoreConfig, person, T0, type FakeTime } from "../helpers/core.js";
 import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
-
-async function until(what: string, check: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox across instances" : `the notice outbox across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
   let databases: TestDatabases;
@@ -29,7 +22,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
   afterAll(() => databases.dropAll(), 60_000);
   afterEach(async () => {
     for (const i of open.splice(0)) {
-      if (!i.stopped) await Promise.race([i.bot.stop(), new Promise((r) => setTimeout(r, 500))]);
+      if (!i.stopped) await i.bot.stop();
       await i.cluster.close();
       await i.handle.close();
     }
@@ -39,6 +32,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
     const url = await databases.fresh();
     const notices: Array<{ by: string; text: string }> = [];
     const entered: Record<string, number> = {};
+    const conditions = createConditions();
     let seq = 0;
     const surfaceFor = (by: string): ChatSurface => ({
       platform: "terminal",
@@ -47,9 +41,11 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
       updateCard: () => Promise.resolve(),
       async postNotice(_ref, notice) {
         entered[by] = (entered[by] ?? 0) + 1;
+        conditions.changed();
         // A's chat call never ends, as a dead instance's would not.
         if (by === "A") await new Promise<void>(() => undefined);
         notices.push({ by, text: notice.text });
+        conditions.changed();
       },
     });
     const start = async (name: string) => {
@@ -70,7 +66,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
     await say(a.bot, "create payments 1.4.2");
     await a.bot.idle();
     await say(a.bot, "hold R-1 waiting for QA");
-    await until("A to start posting the notice", () => entered.A === 1);
+    await conditions.until(() => entered.A === 1);
     a.stopped = true;
 
     /** Moves B's and C's clocks one sweep on, and lets both sweeps finish. */
@@ -86,7 +82,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
     expect(notices).toEqual([]);
     // …once it has ended, both sweep at the same moment and one of them posts it.
     await sweep();
-    await until("the notice to be posted", () => notices.length > 0);
+    await conditions.until(() => notices.length > 0);
     for (let i = 0; i < 3; i++) await sweep();
     expect(notices).toHaveLength(1);
     expect(notices[0]!.text).toContain("R-1 is on hold");
