@@ -1,8 +1,10 @@
 import type { ChannelRef } from "../domain/types.js";
-import { MessageGone, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
 import type { Cluster } from "./cluster.js";
+import { describe, retryAfterOf, retryDelayAfterFailedEdit } from "./edit-failures.js";
 import { createNoticePoster } from "./notice-poster.js";
-import type { CardLease, Store } from "./store.js";
+import { MessageGone, nextTurn, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
+import { createSharedCards } from "./shared-cards.js";
+import type { Store } from "./store.js";
 import type { CardView } from "./views.js";
 
 export interface CardSyncDeps {
@@ -17,7 +19,8 @@ export interface CardSyncDeps {
   timer: Timer;
   /**
    * Set when several instances share the database: each card message is then edited by
-   * the holder of its lease (in the store), and spacing and "out of date" live there too.
+   * the holder of its lease (in the store), and spacing and "out of date" live there too
+   * (shared-cards.ts).
    */
   cluster?: Cluster;
 }
@@ -27,26 +30,6 @@ interface Slot {
   dirty: boolean;
   running: boolean;
   lastSentAt: number;
-}
-
-const MAX_ATTEMPTS = 5;
-/**
- * A card lease lasts this long unless renewed (every edit renews it): when its holder dies,
- * another instance takes the card over within this plus one sweep.
- */
-export const CARD_LEASE_MS = 5_000;
-/** How often an instance looks for out-of-date cards whose holder died or left. */
-const CARD_SWEEP_MS = 1_000;
-
-/** Resolves after the event loop has handled what is already queued (I/O and answers in flight). */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** An error an adapter throws to say "rate limited: wait this long". */
-export function retryAfterOf(err: unknown): number | null {
-  const e = err as { retryAfterMs?: unknown; data?: { retry_after?: unknown }; retryAfter?: unknown };
-  if (typeof e?.retryAfterMs === "number") return e.retryAfterMs;
-  if (typeof e?.retryAfter === "number") return e.retryAfter * 1000;
-  return null;
 }
 
 /**
@@ -102,19 +85,11 @@ export function createCardSync(deps: CardSyncDeps) {
             await forgetDeletedCopy(releaseId, ref);
             break;
           }
-          attempts++;
-          slot.dirty = true;
-          telemetry.cardUpdate(ref.platform, "error");
-          if (attempts >= MAX_ATTEMPTS) {
-            log.error({ err: describe(err), platform: ref.platform, channel: ref.channel.key }, "card update failed; giving up until the next change");
-            slot.dirty = false;
-            break;
-          }
-          const rateLimited = retryAfterOf(err);
-          if (rateLimited !== null) telemetry.rateLimitWait(ref.platform, rateLimited / 1000);
-          const retryAfter = rateLimited ?? 500 * 2 ** attempts;
-          log.warn({ err: describe(err), retryInMs: retryAfter, platform: ref.platform }, "card update failed; retrying");
-          await wait(retryAfter);
+          const retryIn = retryDelayAfterFailedEdit(err, ++attempts, ref, deps);
+          // Given up: the card's next change tries again.
+          slot.dirty = retryIn !== null;
+          if (retryIn === null) break;
+          await wait(retryIn);
         }
       }
     } finally {
@@ -166,7 +141,7 @@ export function createCardSync(deps: CardSyncDeps) {
 
   /** Marks every copy of the card out of date and starts its pump if it is not running. */
   async function markDirty(releaseId: string): Promise<void> {
-    if (cluster) return markDirtyShared(releaseId);
+    if (shared) return shared.markDirty(releaseId);
     for (const ref of await store.listMessageRefs(releaseId)) {
       const surface = surfaces.get(ref.platform);
       if (!surface) continue;
@@ -182,118 +157,6 @@ export function createCardSync(deps: CardSyncDeps) {
       }
     }
   }
-
-  // ---- Several instances on one database: each card message has a lease in the store. ----
-
-  const cluster = deps.cluster;
-  const me = cluster?.instanceId ?? "";
-
-  /**
-   * Marks each copy out of date in the store, which also hands this instance the lease when
-   * nobody holds it. A copy whose lease another instance holds is that instance's to
-   * re-render: it sees the newer version when it settles its edit, and a signal tells it
-   * in case it was idle.
-   */
-  async function markDirtyShared(releaseId: string): Promise<void> {
-    const refs = (await store.listMessageRefs(releaseId)).filter((ref) => surfaces.has(ref.platform));
-    await Promise.all(refs.map((ref) => mark(releaseId, ref)));
-  }
-
-  async function mark(releaseId: string, ref: MessageRef): Promise<void> {
-    const lease = await store.markCardDirty(releaseId, ref, me, clock.now(), CARD_LEASE_MS);
-    if (lease.holder === me) startShared(lease.releaseId, lease.ref);
-    else if (lease.holder !== null) cluster!.publish({ type: "card", releaseId, ref, holder: lease.holder });
-  }
-
-  function startShared(releaseId: string, ref: MessageRef): void {
-    const surface = surfaces.get(ref.platform);
-    if (!surface) return;
-    const key = keyOf(ref);
-    let slot = slots.get(key);
-    if (!slot) {
-      slot = { dirty: false, running: false, lastSentAt: 0 };
-      slots.set(key, slot);
-    }
-    if (!slot.running) void track(pumpShared(releaseId, ref, slot, surface));
-  }
-
-  /**
-   * Edits one card while this instance holds its lease: waits out the spacing since the
-   * last edit by any instance, renders what is committed now, and settles the lease with
-   * the version it showed. The store keeps the lease while a newer version came in and
-   * lets it go otherwise, so a change on another instance is never left unrendered.
-   */
-  async function pumpShared(releaseId: string, ref: MessageRef, slot: Slot, surface: ChatSurface): Promise<void> {
-    slot.running = true;
-    const take = () => store.takeCardLease(ref, me, clock.now(), CARD_LEASE_MS);
-    const settle = (rendered: number, editedAt: number | null) => store.settleCardLease(ref, me, clock.now(), CARD_LEASE_MS, rendered, editedAt);
-    try {
-      await nextTurn();
-      let attempts = 0;
-      // Shutting down: stop after the edit under way; the lease is let go and another instance carries on.
-      while (!stopping) {
-        let lease: CardLease | null = await take();
-        if (!lease) break;
-        const gap = lease.lastEditAt + surface.minUpdateIntervalMs - clock.now();
-        if (gap > 0) {
-          await wait(gap);
-          lease = await take();
-          if (!lease) break;
-        }
-        const version = lease.version;
-        if (version <= lease.rendered) {
-          await settle(version, null);
-          break;
-        }
-        try {
-          await surface.updateCard(ref, await cardFor(releaseId));
-        } catch (err) {
-          if (err instanceof MessageGone) {
-            await forgetDeletedCopy(releaseId, ref);
-            break;
-          }
-          attempts++;
-          telemetry.cardUpdate(ref.platform, "error");
-          if (attempts >= MAX_ATTEMPTS) {
-            log.error({ err: describe(err), platform: ref.platform, channel: ref.channel.key }, "card update failed; giving up until the next change");
-            await settle(version, null);
-            break;
-          }
-          const rateLimited = retryAfterOf(err);
-          if (rateLimited !== null) telemetry.rateLimitWait(ref.platform, rateLimited / 1000);
-          const retryAfter = rateLimited ?? 500 * 2 ** attempts;
-          log.warn({ err: describe(err), retryInMs: retryAfter, platform: ref.platform }, "card update failed; retrying");
-          await wait(retryAfter);
-          continue;
-        }
-        attempts = 0;
-        telemetry.cardUpdate(ref.platform, "ok");
-        const settled = await settle(version, clock.now());
-        if (settled?.holder !== me) break;
-      }
-    } catch (err) {
-      // The database is away: the lease ends by itself and the sweep (here or elsewhere) takes the card up again.
-      log.error({ err: describe(err), platform: ref.platform, releaseId }, "card lease failed; the card is taken up again when its lease ends");
-    } finally {
-      slot.running = false;
-    }
-  }
-
-  /** Takes up out-of-date cards nobody holds (their instance died or left). */
-  async function sweep(): Promise<void> {
-    try {
-      for (const lease of await store.claimStaleCards(me, clock.now(), CARD_LEASE_MS, 50)) startShared(lease.releaseId, lease.ref);
-    } catch (err) {
-      log.error({ err: describe(err) }, "looking for orphaned cards failed; trying again in a second");
-    }
-  }
-
-  let sweeping: { cancel(): void } | null = null;
-  let stopping = false;
-  cluster?.subscribe((signal) => {
-    if (signal.type === "card" && signal.holder === me) startShared(signal.releaseId, signal.ref);
-    else if (signal.type === "sweep" && sweeping) void track(sweep());
-  });
 
   function chain(releaseId: string, step: () => Promise<void>): void {
     const prev = chains.get(releaseId) ?? Promise.resolve();
@@ -340,7 +203,8 @@ export function createCardSync(deps: CardSyncDeps) {
   }
 
   // Notices go through the outbox (notice-poster.ts), in each release's chain, so a notice never overtakes its card.
-  const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, cluster, chain, track, keyOf });
+  const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, cluster: deps.cluster, chain, track, keyOf });
+  const shared = deps.cluster && createSharedCards({ ...deps, cluster: deps.cluster, track, keyOf, forgetDeletedCopy });
 
   async function idle(): Promise<void> {
     while (pending.size) await Promise.allSettled([...pending]);
@@ -356,26 +220,17 @@ export function createCardSync(deps: CardSyncDeps) {
      * seconds; with several instances, also looks for orphaned cards every second.
      */
     start(): void {
-      if (cluster && !sweeping) sweeping = deps.timer.every(CARD_SWEEP_MS, () => void track(sweep()));
+      shared?.start();
       notices.start();
     },
     /** Finishes the edits under way, then lets go of this instance's card leases so another takes them at once. */
     async stop(): Promise<void> {
-      stopping = true;
-      sweeping?.cancel();
-      sweeping = null;
+      shared?.stop();
       notices.stop();
       await idle();
-      if (!cluster) return;
-      if ((await store.releaseCardLeases(me)) > 0) cluster.publish({ type: "sweep" });
+      await shared?.letGo();
     },
   };
 }
 
 export type CardSync = ReturnType<typeof createCardSync>;
-
-/** Error text without tokens: only the message and a code. */
-export function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
-}

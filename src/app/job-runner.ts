@@ -1,6 +1,6 @@
 import { offsetLabel } from "../domain/countdown.js";
 import { relative } from "../domain/time.js";
-import { describe } from "./card-sync.js";
+import { describe } from "./edit-failures.js";
 import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import { runJob } from "./due-jobs.js";
 import { recordNotices } from "./notice-outbox.js";

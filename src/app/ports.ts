@@ -77,6 +77,12 @@ export function sleep(timer: Timer, ms: number): Promise<void> {
   return new Promise<void>((resolve) => timer.after(ms, resolve));
 }
 
+/**
+ * Resolves after the event loop has handled what is already queued (I/O and answers in
+ * flight): work that may wait a moment, such as a card edit, lets a press's answer go first.
+ */
+export const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Structured log the core writes to; secrets never go in. */
 export interface Logger {
   info(obj: Record<string, unknown>, msg: string): void;

@@ -4,7 +4,7 @@ import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
 import { createBot } from "../../src/app/bot.js";
 import type { Bot } from "../../src/app/bot-api.js";
-import { CARD_LEASE_MS } from "../../src/app/card-sync.js";
+import { CARD_LEASE_MS } from "../../src/app/shared-cards.js";
 import type { ChatSurface, Logger } from "../../src/app/ports.js";
 import type { CardView } from "../../src/app/views.js";
 import { createConditions } from "../helpers/condition.js";

@@ -1,0 +1,156 @@
+import type { Cluster } from "./cluster.js";
+import { describe, retryDelayAfterFailedEdit } from "./edit-failures.js";
+import { MessageGone, nextTurn, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
+import type { CardLease, Store } from "./store.js";
+import type { CardView } from "./views.js";
+
+/**
+ * A card lease lasts this long unless renewed (every edit renews it): when its holder dies,
+ * another instance takes the card over within this plus one sweep.
+ */
+export const CARD_LEASE_MS = 5_000;
+/** How often an instance looks for out-of-date cards whose holder died or left. */
+const CARD_SWEEP_MS = 1_000;
+
+export interface SharedCardsDeps {
+  store: Store;
+  log: Logger;
+  cardFor: (releaseId: string) => Promise<CardView>;
+  surfaces: Map<string, ChatSurface>;
+  telemetry: Telemetry;
+  clock: Clock;
+  timer: Timer;
+  cluster: Cluster;
+  /** Card sync's tracking of work in flight, so its `idle` and `stop` wait for edits here too. */
+  track: <T>(p: Promise<T>) => Promise<T>;
+  keyOf: (ref: MessageRef) => string;
+  /** Card sync's handling of a copy deleted in chat. */
+  forgetDeletedCopy: (releaseId: string, ref: MessageRef) => Promise<void>;
+}
+
+/**
+ * Card edits when several instances share the database: each card message has a lease in
+ * the store, and only its holder edits it, always rendering what is committed now. The
+ * spacing between edits and "out of date" live in the store too, so they hold across the
+ * cluster; a holder that dies or leaves hands its cards to whichever instance sweeps next.
+ */
+export function createSharedCards(deps: SharedCardsDeps) {
+  const { store, log, cardFor, surfaces, clock, cluster, track, keyOf } = deps;
+  const me = cluster.instanceId;
+  const wait = (ms: number) => sleep(deps.timer, ms);
+  /** Cards this instance is editing now, by message key. */
+  const editing = new Set<string>();
+  let sweeping: { cancel(): void } | null = null;
+  let stopping = false;
+
+  /**
+   * Marks each copy out of date in the store, which also hands this instance the lease when
+   * nobody holds it. A copy whose lease another instance holds is that instance's to
+   * re-render: it sees the newer version when it settles its edit, and a signal tells it
+   * in case it was idle.
+   */
+  async function markDirty(releaseId: string): Promise<void> {
+    const refs = (await store.listMessageRefs(releaseId)).filter((ref) => surfaces.has(ref.platform));
+    await Promise.all(refs.map((ref) => mark(releaseId, ref)));
+  }
+
+  async function mark(releaseId: string, ref: MessageRef): Promise<void> {
+    const lease = await store.markCardDirty(releaseId, ref, me, clock.now(), CARD_LEASE_MS);
+    if (lease.holder === me) startEditing(lease.releaseId, lease.ref);
+    else if (lease.holder !== null) cluster.publish({ type: "card", releaseId, ref, holder: lease.holder });
+  }
+
+  function startEditing(releaseId: string, ref: MessageRef): void {
+    const surface = surfaces.get(ref.platform);
+    const key = keyOf(ref);
+    if (!surface || editing.has(key)) return;
+    editing.add(key);
+    void track(editWhileHeld(releaseId, ref, surface).finally(() => editing.delete(key)));
+  }
+
+  /**
+   * Edits one card while this instance holds its lease: waits out the spacing since the
+   * last edit by any instance, renders what is committed now, and settles the lease with
+   * the version it showed. The store keeps the lease while a newer version came in and
+   * lets it go otherwise, so a change on another instance is never left unrendered.
+   */
+  async function editWhileHeld(releaseId: string, ref: MessageRef, surface: ChatSurface): Promise<void> {
+    const take = () => store.takeCardLease(ref, me, clock.now(), CARD_LEASE_MS);
+    const settle = (rendered: number, editedAt: number | null) => store.settleCardLease(ref, me, clock.now(), CARD_LEASE_MS, rendered, editedAt);
+    try {
+      // Let the answer to the press that started this go out first.
+      await nextTurn();
+      let attempts = 0;
+      // Shutting down: stop after the edit under way; the lease is let go and another instance carries on.
+      while (!stopping) {
+        let lease: CardLease | null = await take();
+        if (!lease) break;
+        const gap = lease.lastEditAt + surface.minUpdateIntervalMs - clock.now();
+        if (gap > 0) {
+          await wait(gap);
+          lease = await take();
+          if (!lease) break;
+        }
+        const version = lease.version;
+        if (version <= lease.rendered) {
+          await settle(version, null);
+          break;
+        }
+        try {
+          await surface.updateCard(ref, await cardFor(releaseId));
+        } catch (err) {
+          if (err instanceof MessageGone) {
+            await deps.forgetDeletedCopy(releaseId, ref);
+            break;
+          }
+          const retryIn = retryDelayAfterFailedEdit(err, ++attempts, ref, deps);
+          if (retryIn === null) {
+            await settle(version, null);
+            break;
+          }
+          await wait(retryIn);
+          continue;
+        }
+        attempts = 0;
+        deps.telemetry.cardUpdate(ref.platform, "ok");
+        const settled = await settle(version, clock.now());
+        if (settled?.holder !== me) break;
+      }
+    } catch (err) {
+      // The database is away: the lease ends by itself and the sweep (here or elsewhere) takes the card up again.
+      log.error({ err: describe(err), platform: ref.platform, releaseId }, "card lease failed; the card is taken up again when its lease ends");
+    }
+  }
+
+  /** Takes up out-of-date cards nobody holds (their instance died or left). */
+  async function sweep(): Promise<void> {
+    try {
+      for (const lease of await store.claimStaleCards(me, clock.now(), CARD_LEASE_MS, 50)) startEditing(lease.releaseId, lease.ref);
+    } catch (err) {
+      log.error({ err: describe(err) }, "looking for orphaned cards failed; trying again in a second");
+    }
+  }
+
+  cluster.subscribe((signal) => {
+    if (signal.type === "card" && signal.holder === me) startEditing(signal.releaseId, signal.ref);
+    else if (signal.type === "sweep" && sweeping) void track(sweep());
+  });
+
+  return {
+    markDirty,
+    /** Looks for orphaned cards every second. */
+    start(): void {
+      sweeping ??= deps.timer.every(CARD_SWEEP_MS, () => void track(sweep()));
+    },
+    /** Stops sweeping, and lets the edits under way end after their current edit. */
+    stop(): void {
+      stopping = true;
+      sweeping?.cancel();
+      sweeping = null;
+    },
+    /** Once the edits under way are done: lets go of this instance's leases so another instance takes them at once. */
+    async letGo(): Promise<void> {
+      if ((await store.releaseCardLeases(me)) > 0) cluster.publish({ type: "sweep" });
+    },
+  };
+}
