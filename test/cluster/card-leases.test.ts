@@ -4,7 +4,7 @@ import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
 import { createBot } from "../../src/app/bot.js";
 import type { Bot } from "../../src/app/bot-api.js";
-import { CARD_LEASE_MS } from "../../src/app/shared-cards.js";
+import { CARD_LEASE_MS, MARK_SPACING_MS } from "../../src/app/shared-cards.js";
 import type { ChatSurface, Logger } from "../../src/app/ports.js";
 import type { CardView } from "../../src/app/views.js";
 import { createConditions } from "../helpers/condition.js";
@@ -49,34 +49,50 @@ function sharedChannel() {
     };
   };
   const goShown = () => edits.at(-1)?.card.tally.go ?? 0;
-  return { edits, entered, surfaceFor, hold, goShown, until: conditions.until };
+  return { edits, entered, surfaceFor, hold, goShown, until: conditions.until, changed: conditions.changed };
 }
 
 describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across instances" : `card leases across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
   let databases: TestDatabases;
-  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle; stopped: boolean }> = [];
+  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle; clock: FakeTime; stopped: boolean }> = [];
   beforeAll(() => {
     databases = createTestDatabases(TEST_DATABASE_URL!);
   });
   afterAll(() => databases.dropAll(), 60_000);
   afterEach(async () => {
     for (const i of open.splice(0)) {
+      // A clock the test held still lets the waits on it end, or stop would wait for them forever.
+      i.clock.fastForward();
       if (!i.stopped) await i.bot.stop();
       await i.cluster.close();
       await i.handle.close();
     }
   });
 
-  /** Two instances on one fresh database, each with its own clock (so one can stand still, as a dead one does). */
-  async function twoInstances() {
+  /**
+   * Two instances on one fresh database, each with its own clock (so one can stand still, as a
+   * dead one does); B's clock moves only when the test moves it when `bStandsStill`.
+   */
+  async function twoInstances(opts: { bStandsStill?: boolean } = {}) {
     const url = await databases.fresh();
     const chat = sharedChannel();
+    /** How often each instance marked a card out of date in the database. */
+    const marks: Record<string, number> = {};
     const start = async (name: string) => {
       const handle = await openPostgres(url, { max: 4 });
       const cluster = await startPgCluster({ pool: handle.pool, listenUrl: url, instanceId: name, log: silent });
       const clock = createFakeTime(T0);
-      clock.fastForward();
-      const bot = createBot({ store: createPostgresStore(handle), config: defaultCoreConfig, clock, timer: clock.timer, log: silent, cluster });
+      if (!(name === "B" && opts.bStandsStill)) clock.fastForward();
+      const pgStore = createPostgresStore(handle);
+      const store = {
+        ...pgStore,
+        markCardDirty: (...args: Parameters<typeof pgStore.markCardDirty>) => {
+          marks[name] = (marks[name] ?? 0) + 1;
+          chat.changed();
+          return pgStore.markCardDirty(...args);
+        },
+      };
+      const bot = createBot({ store, config: defaultCoreConfig, clock, timer: clock.timer, log: silent, cluster });
       bot.attachSurface(chat.surfaceFor(name, clock));
       await bot.start();
       const instance = { bot, cluster, handle, stopped: false, clock, name };
@@ -87,7 +103,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     const b = await start("B");
     const say = (on: Bot, who: string, text: string) => on.handle({ kind: "command", actor: person(who), channel, text });
     await say(a.bot, "alice", "create payments 1.4.2");
-    return { a, b, chat, say };
+    return { a, b, chat, say, marks };
   }
 
   it("a vote taken by B shows on the card while A holds its lease: A re-renders it, B never edits it, one edit a second", async () => {
@@ -142,5 +158,25 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
       ["A", 1],
       ["B", 2],
     ]);
+  });
+
+  it("a burst of votes on one instance marks the card out of date a few times, not once per vote, and the card ends on the true tally", async () => {
+    const { a, b, chat, say, marks } = await twoInstances({ bStandsStill: true });
+    await a.bot.idle(); // the card is posted
+    await say(b.bot, "voter0", "vote R-1 go");
+    await chat.until(() => marks.B === 1);
+    for (let i = 1; i < 10; i++) await say(b.bot, `voter${i}`, "vote R-1 go");
+    // The first vote marked the card at once; the other nine came within the spacing and wait for one more mark.
+    expect(marks.B).toBe(1);
+    b.clock.advance(MARK_SPACING_MS);
+    await chat.until(() => marks.B === 2);
+    // B took the lease with its first mark and edits the card once a second until it shows every vote.
+    for (let s = 0; s < 3 && chat.goShown() < 10; s++) {
+      b.clock.advance(1_000);
+      await b.bot.idle();
+    }
+    expect(chat.goShown()).toBe(10);
+    expect(marks.B).toBe(2);
+    expect(new Set(chat.edits.map((e) => e.by))).toEqual(new Set(["B"]));
   });
 });
