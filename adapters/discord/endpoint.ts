@@ -9,7 +9,8 @@ import { actorOfPlace, inboundFrom } from "./inbound.js";
 import { answerFor, APOLOGY, DEFER_AFTER_MS, discordEventId, NO_PINGS, NOT_IN_GUILD, releaseChoices } from "./interactions.js";
 import { clip, LIMITS } from "./limits.js";
 import { focusedOption, inputOfPayload, INTERACTION, interactionPayloadSchema, placeOfPayload, type InteractionPayload } from "./payload.js";
-import { md, renderModal } from "./render.js";
+import { md } from "./markdown.js";
+import { renderModal } from "./render.js";
 import { errorForLog } from "./scrub.js";
 import { discordPublicKey, verifyInteractionSignature } from "./signature.js";
 

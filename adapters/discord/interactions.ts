@@ -5,7 +5,8 @@ import type { Reply } from "../../src/app/views.js";
 import type { Actor } from "../../src/domain/types.js";
 import { actorFrom, toInboundEvent, type ActionableInteraction } from "./inbound.js";
 import { clip, LIMITS } from "./limits.js";
-import { md, renderFormErrors, renderModal, renderReplyMessage } from "./render.js";
+import { md } from "./markdown.js";
+import { renderFormErrors, renderModal, renderReplyMessage } from "./render.js";
 import { errorForLog } from "./scrub.js";
 
 /**

@@ -15,6 +15,7 @@ import { parseSubject } from "../../src/domain/identity.js";
 import type { ButtonView, CardView, CriterionLine, FormView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
 import { buttonCustomId, formCustomId, selectCustomId, selectOptionValue } from "./ids.js";
 import { LIMITS, clip, fitEmbeds } from "./limits.js";
+import { discordTime, fit, md, safeLink } from "./markdown.js";
 
 /** A channel message body as `POST/PATCH /channels/{c}/messages` takes it. */
 export interface MessageBody {
@@ -23,53 +24,6 @@ export interface MessageBody {
   components: APIActionRowComponent<APIComponentInMessageActionRow>[];
   allowed_mentions: { parse: []; users?: string[]; roles?: string[]; replied_user?: boolean };
   message_reference?: { message_id: string; fail_if_not_exists: boolean };
-}
-
-/**
- * How text the core hands over becomes Discord markdown, in one place.
- *
- * Every string in a core view is plain text that may carry anything a user typed, and
- * nothing marks which part is whose. So wherever Discord reads markdown (content, embed
- * title, description, field names and values, a modal's text display) the renderer
- * writes its markup with the `md` template tag, and `md` passes each interpolated string
- * through `inertText`. Bold labels, timestamps and the mentions a notice means come only
- * from the renderer's own template text and from ids. Places Discord shows as plain text
- * (footers, button and input labels, a text input's value, autocomplete names) take the
- * text as is. `allowed_mentions` on every message is the second lock: it lists exactly
- * the users (and configured roles) a notice means, so even a mention that slipped
- * through could not ping. A bare URL stays as typed: it shows where it goes.
- */
-export interface Markdown {
-  readonly markup: string;
-}
-
-/**
- * The one escaping function: plain text in, markdown that shows exactly that text. A
- * backslash before a punctuation mark makes Discord show the mark itself, so marks that
- * format anywhere (`* _ ~ | \` [ ] < \`) are escaped everywhere, and marks that format
- * only at a line's start (quotes, headings, lists) are escaped there. `@everyone` and
- * `@here` get a zero-width space, as discord.js's cleanContent does.
- */
-export function inertText(text: string): string {
-  return text
-    .replace(/[\\*_~|`[\]<]/g, "\\$&")
-    .replace(/^(\s*)([>#+-]|\d+\.)/gm, (_, space: string, mark: string) => `${space}${mark.replace(/[>#+.-]/, "\\$&")}`)
-    .replace(/@(everyone|here)/gi, "@\u200b$1");
-}
-
-/** Renderer-written markdown; every `${value}` that is a string is core text and is made inert. */
-export function md(strings: TemplateStringsArray, ...values: Array<string | number | Markdown>): Markdown {
-  let out = strings[0] ?? "";
-  values.forEach((v, i) => {
-    out += typeof v === "object" ? v.markup : inertText(String(v));
-    out += strings[i + 1] ?? "";
-  });
-  return { markup: out };
-}
-
-/** Markdown cut to Discord's limit for where it goes. */
-function fit(text: Markdown, max: number): string {
-  return clip(text.markup, max);
 }
 
 const COLOURS = { go: 0x2ecc71, no_go: 0xe74c3c, pending: 0xf1c40f, resolved: 0x95a5a6, rollback: 0xe67e22 } as const;
@@ -85,11 +39,6 @@ const STYLE_BY_ACTION: Record<CardAction, ButtonStyle.Primary | ButtonStyle.Seco
 };
 
 const CHOICE_TITLES = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;
-
-/** `<t:…:F>` shows the instant in each viewer's zone; `<t:…:R>` counts down live in the client. */
-export function discordTime(ms: number, style: "F" | "R"): Markdown {
-  return { markup: `<t:${Math.floor(ms / 1000)}:${style}>` };
-}
 
 function colour(card: CardView): number {
   if (card.state === "rolling_back" || card.state === "rolled_back") return COLOURS.rollback;
@@ -123,16 +72,6 @@ function voteFields(votes: VoteLine[], budgetPerField: number): APIEmbedField[] 
 }
 
 const CRITERION_MARKS: Record<CriterionLine["status"], string> = { pending: "⏳", passed: "✅", failed: "❌" };
-
-/**
- * A markdown link to an http(s) URL the core checked. Characters that would end the
- * `[label](url)` form are percent-encoded, so the URL can only be a link to itself.
- */
-export function safeLink(url: string, label: string): Markdown {
-  if (!/^https?:\/\/\S+$/i.test(url)) return md`${url}`;
-  // Percent-encoded by hand: encodeURIComponent leaves `(` and `)` as they are.
-  return { markup: `[${inertText(label)}](${url.replace(/[()<>[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})` };
-}
 
 /** The checklist: one line per criterion with who or what set it, when (each viewer's zone), the note and a link; cut to fit one field. */
 function criteriaField(criteria: CriterionLine[]): string {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCustomId } from "../../adapters/discord/ids.js";
 import { TAMPERED_MESSAGE } from "../../adapters/discord/inbound.js";
-import { inertText } from "../../adapters/discord/render.js";
+import { inertText } from "../../adapters/discord/markdown.js";
 import { startHarness, type Harness } from "../discord/harness.js";
 import { member } from "../../fakes/discord-fixtures.js";
 import { formValues, INTERNAL_ERROR, releaseIdish } from "../helpers/faults-arbitraries.js";

@@ -1,0 +1,63 @@
+import { clip } from "./limits.js";
+
+/**
+ * How text the core hands over becomes Discord markdown, in one place.
+ *
+ * Every string in a core view is plain text that may carry anything a user typed, and
+ * nothing marks which part is whose. So wherever Discord reads markdown (content, embed
+ * title, description, field names and values, a modal's text display) the renderer
+ * writes its markup with the `md` template tag, and `md` passes each interpolated string
+ * through `inertText`. Bold labels, timestamps and the mentions a notice means come only
+ * from the renderer's own template text and from ids. Places Discord shows as plain text
+ * (footers, button and input labels, a text input's value, autocomplete names) take the
+ * text as is. `allowed_mentions` on every message is the second lock: it lists exactly
+ * the users (and configured roles) a notice means, so even a mention that slipped
+ * through could not ping. A bare URL stays as typed: it shows where it goes.
+ */
+export interface Markdown {
+  readonly markup: string;
+}
+
+/**
+ * The one escaping function: plain text in, markdown that shows exactly that text. A
+ * backslash before a punctuation mark makes Discord show the mark itself, so marks that
+ * format anywhere (`* _ ~ | \` [ ] < \`) are escaped everywhere, and marks that format
+ * only at a line's start (quotes, headings, lists) are escaped there. `@everyone` and
+ * `@here` get a zero-width space, as discord.js's cleanContent does.
+ */
+export function inertText(text: string): string {
+  return text
+    .replace(/[\\*_~|`[\]<]/g, "\\$&")
+    .replace(/^(\s*)([>#+-]|\d+\.)/gm, (_, space: string, mark: string) => `${space}${mark.replace(/[>#+.-]/, "\\$&")}`)
+    .replace(/@(everyone|here)/gi, "@\u200b$1");
+}
+
+/** Renderer-written markdown; every `${value}` that is a string is core text and is made inert. */
+export function md(strings: TemplateStringsArray, ...values: Array<string | number | Markdown>): Markdown {
+  let out = strings[0] ?? "";
+  values.forEach((v, i) => {
+    out += typeof v === "object" ? v.markup : inertText(String(v));
+    out += strings[i + 1] ?? "";
+  });
+  return { markup: out };
+}
+
+/** Markdown cut to Discord's limit for where it goes. */
+export function fit(text: Markdown, max: number): string {
+  return clip(text.markup, max);
+}
+
+/** `<t:…:F>` shows the instant in each viewer's zone; `<t:…:R>` counts down live in the client. */
+export function discordTime(ms: number, style: "F" | "R"): Markdown {
+  return { markup: `<t:${Math.floor(ms / 1000)}:${style}>` };
+}
+
+/**
+ * A markdown link to an http(s) URL the core checked. Characters that would end the
+ * `[label](url)` form are percent-encoded, so the URL can only be a link to itself.
+ */
+export function safeLink(url: string, label: string): Markdown {
+  if (!/^https?:\/\/\S+$/i.test(url)) return md`${url}`;
+  // Percent-encoded by hand: encodeURIComponent leaves `(` and `)` as they are.
+  return { markup: `[${inertText(label)}](${url.replace(/[()<>[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})` };
+}
