@@ -167,10 +167,12 @@ export function createCardSync(deps: CardSyncDeps) {
     });
   }
 
-  async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef): Promise<{ messageId: string } | null> {
+  /** Posts the card as stored now; says which message it is and what it showed. */
+  async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef): Promise<{ messageId: string; shown: CardView } | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await surface.postCard(channel, await cardFor(releaseId));
+        const shown = await cardFor(releaseId);
+        return { ...(await surface.postCard(channel, shown)), shown };
       } catch (err) {
         if (attempt >= 3) {
           log.error({ err: describe(err), releaseId, channel: channel.key }, "posting the card failed; it is posted again on the release's next change");
@@ -193,12 +195,14 @@ export function createCardSync(deps: CardSyncDeps) {
       const before = versions.get(releaseId) ?? 0;
       const posted = await postWithRetry(surface, releaseId, channel);
       if (!posted) return;
-      const { messageId } = posted;
-      const ref: MessageRef = { platform: channel.platform, channel, messageId };
+      const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
       await store.addMessageRef(releaseId, ref);
       slots.set(keyOf(ref), { dirty: false, running: false, lastSentAt: clock.now() });
       // Votes may have landed while the post was in flight: bring the copies up to date.
       if ((versions.get(releaseId) ?? 0) !== before) refresh(releaseId);
+      // With several instances, one taken elsewhere marked the copies it knew of, which may not have
+      // included this one yet: what is stored now, read after this copy was recorded, tells.
+      else if (shared && JSON.stringify(await cardFor(releaseId)) !== JSON.stringify(posted.shown)) refresh(releaseId);
     });
   }
 

@@ -26,10 +26,17 @@ function sharedChannel() {
   let seq = 0;
   const entered: Record<string, number> = {};
   const gates: Record<string, Promise<void> | undefined> = {};
+  const posting: Record<string, number> = {};
+  const postGates: Record<string, Promise<void> | undefined> = {};
   const surfaceFor = (by: string, clock: FakeTime): ChatSurface => ({
     platform: "terminal",
     minUpdateIntervalMs: 1_000,
-    postCard: () => Promise.resolve({ messageId: String(++seq) }),
+    async postCard() {
+      posting[by] = (posting[by] ?? 0) + 1;
+      conditions.changed();
+      await postGates[by];
+      return { messageId: String(++seq) };
+    },
     async updateCard(_ref, card) {
       entered[by] = (entered[by] ?? 0) + 1;
       conditions.changed();
@@ -48,8 +55,17 @@ function sharedChannel() {
       open();
     };
   };
+  /** Holds `by`'s card posts until the returned function is called. */
+  const holdPosts = (by: string) => {
+    let open!: () => void;
+    postGates[by] = new Promise<void>((r) => (open = r));
+    return () => {
+      postGates[by] = undefined;
+      open();
+    };
+  };
   const goShown = () => edits.at(-1)?.card.tally.go ?? 0;
-  return { edits, entered, surfaceFor, hold, goShown, until: conditions.until, changed: conditions.changed };
+  return { edits, entered, posting, surfaceFor, hold, holdPosts, goShown, until: conditions.until, changed: conditions.changed };
 }
 
 describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across instances" : `card leases across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
@@ -71,9 +87,10 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
 
   /**
    * Two instances on one fresh database, each with its own clock (so one can stand still, as a
-   * dead one does); B's clock moves only when the test moves it when `bStandsStill`.
+   * dead one does); B's clock moves only when the test moves it when `bStandsStill`, and A's
+   * post of the card hangs until `releasePosts()` when `holdPostsOnA`.
    */
-  async function twoInstances(opts: { bStandsStill?: boolean } = {}) {
+  async function twoInstances(opts: { bStandsStill?: boolean; holdPostsOnA?: boolean } = {}) {
     const url = await databases.fresh();
     const chat = sharedChannel();
     /** How often each instance marked a card out of date in the database. */
@@ -102,8 +119,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     const a = await start("A");
     const b = await start("B");
     const say = (on: Bot, who: string, text: string) => on.handle({ kind: "command", actor: person(who), channel, text });
+    const releasePosts = opts.holdPostsOnA ? chat.holdPosts("A") : () => {};
     await say(a.bot, "alice", "create payments 1.4.2");
-    return { a, b, chat, say, marks };
+    return { a, b, chat, say, marks, releasePosts };
   }
 
   it("a vote taken by B shows on the card while A holds its lease: A re-renders it, B never edits it, one edit a second", async () => {
@@ -178,5 +196,15 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     expect(chat.goShown()).toBe(10);
     expect(marks.B).toBe(2);
     expect(new Set(chat.edits.map((e) => e.by))).toEqual(new Set(["B"]));
+  });
+
+  it("a vote taken by B while A is still posting the card shows on it once the post is done", async () => {
+    const { b, chat, say, releasePosts } = await twoInstances({ holdPostsOnA: true });
+    await chat.until(() => chat.posting.A === 1);
+    await say(b.bot, "bob", "vote R-1 go");
+    // B committed while no copy of the card was recorded yet: it had none to mark.
+    await b.bot.idle();
+    releasePosts();
+    await chat.until(() => chat.goShown() === 1);
   });
 });
