@@ -1,8 +1,8 @@
+import type { CardSyncDeps } from "./card-sync.js";
 import type { Cluster } from "./cluster.js";
 import { describe, retryDelayAfterFailedEdit } from "./edit-failures.js";
-import { MessageGone, nextTurn, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
-import type { CardLease, Store } from "./store.js";
-import type { CardView } from "./views.js";
+import { MessageGone, nextTurn, sleep, type ChatSurface, type MessageRef } from "./ports.js";
+import type { CardLease } from "./store.js";
 
 /**
  * A card lease lasts this long unless renewed (every edit renews it): when its holder dies,
@@ -19,14 +19,7 @@ const CARD_SWEEP_MS = 1_000;
  */
 export const MARK_SPACING_MS = 100;
 
-export interface SharedCardsDeps {
-  store: Store;
-  log: Logger;
-  cardFor: (releaseId: string) => Promise<CardView>;
-  surfaces: Map<string, ChatSurface>;
-  telemetry: Telemetry;
-  clock: Clock;
-  timer: Timer;
+export interface SharedCardsDeps extends Omit<CardSyncDeps, "cluster"> {
   cluster: Cluster;
   /** Card sync's tracking of work in flight, so its `idle` and `stop` wait for edits here too. */
   track: <T>(p: Promise<T>) => Promise<T>;

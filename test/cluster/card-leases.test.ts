@@ -46,8 +46,8 @@ function sharedChannel() {
     },
     postNotice: () => Promise.resolve(),
   });
-  /** Holds `by`'s card edits until the returned function is called (never, for an instance that "dies"). */
-  const hold = (by: string) => {
+  /** Holds the calls `gates` guards for `by` until the returned function is called (never, for an instance that "dies"). */
+  const holdOn = (gates: Record<string, Promise<void> | undefined>) => (by: string) => {
     let open!: () => void;
     gates[by] = new Promise<void>((r) => (open = r));
     return () => {
@@ -55,15 +55,8 @@ function sharedChannel() {
       open();
     };
   };
-  /** Holds `by`'s card posts until the returned function is called. */
-  const holdPosts = (by: string) => {
-    let open!: () => void;
-    postGates[by] = new Promise<void>((r) => (open = r));
-    return () => {
-      postGates[by] = undefined;
-      open();
-    };
-  };
+  const hold = holdOn(gates);
+  const holdPosts = holdOn(postGates);
   const goShown = () => edits.at(-1)?.card.tally.go ?? 0;
   return { edits, entered, posting, surfaceFor, hold, holdPosts, goShown, until: conditions.until, changed: conditions.changed };
 }
