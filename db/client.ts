@@ -5,7 +5,11 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { databaseOpenError, prepareDatabasePath } from "./database-path.js";
-import * as schema from "./schema.js";
+import * as records from "./schema.js";
+import * as work from "./work-schema.js";
+
+/** Every table, for drizzle: what gonogo records and the tables that carry its work. */
+const schema = { ...records, ...work };
 
 export type Db = BetterSQLite3Database<typeof schema>;
 

@@ -3,11 +3,16 @@ import { getTableColumns, sql, type Table } from "drizzle-orm";
 import { existsSync, statSync } from "node:fs";
 import { verifyChain } from "./audit-chain.js";
 import { openPostgres } from "./postgres/client.js";
-import * as pgSchema from "./postgres/schema.js";
+import * as pgRecords from "./postgres/schema.js";
+import * as pgWork from "./postgres/work-schema.js";
 import { createPgStatements } from "./postgres/store.js";
 import { BUMP_SHARED_ROWS } from "./postgres/shared-rows.js";
 import { WRITER_LOCK } from "./postgres/transactions.js";
-import * as sqliteSchema from "./schema.js";
+import * as sqliteRecords from "./schema.js";
+import * as sqliteWork from "./work-schema.js";
+
+const sqliteSchema = { ...sqliteRecords, ...sqliteWork };
+const pgSchema = { ...pgRecords, ...pgWork };
 
 /** Every table, parents before children (foreign keys), each with its PostgreSQL twin. */
 const TABLES: Array<[name: string, from: Table, to: Table]> = [

@@ -3,7 +3,8 @@ import type { JobKind, RetroAnswer } from "../src/app/store.js";
 import { toDelivery, toJob, type JobMethod } from "./rows.js";
 import type { SyncStore } from "./serialised-store.js";
 import type { DatabaseHandle } from "./client.js";
-import { jobs, retroAnswers, webhookDeliveries } from "./schema.js";
+import { retroAnswers } from "./schema.js";
+import { jobs, webhookDeliveries } from "./work-schema.js";
 
 type JobStore = Pick<SyncStore, JobMethod>;
 

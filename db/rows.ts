@@ -2,7 +2,8 @@ import type { Criterion, CriterionSource, CriterionStatus } from "../src/domain/
 import type { AuditEvent, CardLease, Job, JobKind, WebhookDelivery, WebhookKind } from "../src/app/store.js";
 import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
-import type { auditEvents, jobs, releaseCriteria, releases, votes, webhookDeliveries } from "./schema.js";
+import type { auditEvents, releaseCriteria, releases, votes } from "./schema.js";
+import type { jobs, webhookDeliveries } from "./work-schema.js";
 
 /*
  * Rows as both dialects read them back (same column names, instants and ids as numbers),

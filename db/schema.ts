@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Releases. `seq` is the number in the human id (`R-<seq>`). Instants are UTC ms. */
@@ -127,28 +126,6 @@ export const messageRefs = sqliteTable(
   (t) => [uniqueIndex("message_refs_uq").on(t.releaseSeq, t.platform, t.channelKey)],
 );
 
-/** Durable jobs: reminders, T-0, retro prompts, webhook deliveries. Claimed by lease. */
-export const jobs = sqliteTable(
-  "jobs",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    releaseId: text("release_id").notNull(),
-    kind: text("kind").notNull(),
-    key: text("key").notNull(),
-    dueAt: integer("due_at").notNull(),
-    payload: text("payload").notNull(),
-    attempts: integer("attempts").notNull().default(0),
-    leaseUntil: integer("lease_until"),
-    doneAt: integer("done_at"),
-  },
-  (t) => [
-    index("jobs_due_idx").on(t.doneAt, t.dueAt),
-    // A card shows its release's next reminder: without this, that read scans every pending job.
-    index("jobs_release_idx").on(t.releaseId, t.doneAt, t.dueAt),
-    uniqueIndex("jobs_pending_key_uq").on(t.releaseId, t.key).where(sql`done_at IS NULL`),
-  ],
-);
-
 export const retroAnswers = sqliteTable("retro_answers", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   releaseId: text("release_id").notNull(),
@@ -158,40 +135,6 @@ export const retroAnswers = sqliteTable("retro_answers", {
   wentBadly: text("went_badly").notNull(),
   actionItems: text("action_items").notNull(),
   at: integer("at").notNull(),
-});
-
-/** Inbound hooks already applied, by signature: a replayed hook changes nothing. */
-export const hookReceipts = sqliteTable("hook_receipts", {
-  signature: text("signature").primaryKey(),
-  at: integer("at").notNull(),
-});
-
-/**
- * Platform event ids already handled (a Slack trigger_id, a Discord interaction id): a
- * redelivery, or the same gateway event on another instance, finds its id here and does
- * nothing. Claimed in the handling transaction; rows older than a day are pruned.
- */
-// WITHOUT ROWID in its migration (0007): drizzle cannot say it, and a generated rebuild must keep it.
-export const eventClaims = sqliteTable("event_claims", {
-  id: text("id").primaryKey(),
-  // No index on it: every claim stays one B-tree insert, and the hourly prune scans a day's rows.
-  at: integer("at").notNull(),
-});
-
-/** Outbound webhook calls; the idempotency key makes a second rollback request a no-op. */
-export const webhookDeliveries = sqliteTable("webhook_deliveries", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  releaseId: text("release_id").notNull(),
-  kind: text("kind").notNull(),
-  idempotencyKey: text("idempotency_key").notNull().unique(),
-  url: text("url").notNull(),
-  body: text("body").notNull(),
-  status: text("status").notNull(),
-  attempts: integer("attempts").notNull().default(0),
-  lastStatus: integer("last_status"),
-  lastError: text("last_error"),
-  createdAt: integer("created_at").notNull(),
-  deliveredAt: integer("delivered_at"),
 });
 
 /** Freeze windows per channel (`F-<id>`): a one-off span of instants, or a weekly span of wall-clock times in `zone`. */
@@ -254,48 +197,3 @@ export const freezeOverrides = sqliteTable("freeze_overrides", {
   freeze: text("freeze").notNull(),
   at: integer("at").notNull(),
 });
-/**
- * Card leases, one row per posted card message: with several instances on one database
- * (PostgreSQL), the holder alone edits that message until `lease_until`; `version` counts
- * committed changes and `rendered` the newest one the card shows, so any instance can mark
- * the card out of date and the holder (or whoever takes the lease next) re-renders it;
- * `last_edit_at` keeps the platform's edit spacing across the cluster. A single process on
- * SQLite keeps this in memory and never writes these rows.
- */
-export const cardLeases = sqliteTable(
-  "card_leases",
-  {
-    platform: text("platform").notNull(),
-    channelKey: text("channel_key").notNull(),
-    messageId: text("message_id").notNull(),
-    releaseSeq: integer("release_seq").notNull().references(() => releases.seq, { onDelete: "cascade" }),
-    channelNativeId: text("channel_native_id").notNull(),
-    holder: text("holder"),
-    leaseUntil: integer("lease_until").notNull().default(0),
-    lastEditAt: integer("last_edit_at").notNull().default(0),
-    version: integer("version").notNull().default(0),
-    rendered: integer("rendered").notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.platform, t.channelKey, t.messageId] })],
-);
-
-/**
- * The notice outbox: a notice is written in the transaction whose state it reports and
- * deleted once posted under every copy of its card, so a crash in between repeats it at
- * the next sweep instead of losing it. `notice` is the NoticeView as JSON; `sent_to` the
- * copies (as JSON keys) that already have it.
- */
-export const noticeOutbox = sqliteTable(
-  "notice_outbox",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    releaseId: text("release_id").notNull(),
-    notice: text("notice").notNull(),
-    createdAt: integer("created_at").notNull(),
-    holder: text("holder"),
-    leaseUntil: integer("lease_until").notNull(),
-    attempts: integer("attempts").notNull().default(0),
-    sentTo: text("sent_to").notNull().default("[]"),
-  },
-  (t) => [index("notice_outbox_lease_idx").on(t.leaseUntil)],
-);

@@ -11,7 +11,8 @@ import { createJobStore } from "./job-store.js";
 import { createOutboxStatements } from "./outbox-store.js";
 import { criterionColumns, seqOf, toCriterion, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
-import { auditEvents, cardLeases, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
+import { auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
+import { cardLeases } from "./work-schema.js";
 
 type RoleBindingRow = typeof roleBindings.$inferSelect;
 

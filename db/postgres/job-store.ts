@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { toDelivery, toJob, type JobMethod } from "../rows.js";
-import { hookReceipts, jobs, retroAnswers, webhookDeliveries } from "./schema.js";
+import { retroAnswers } from "./schema.js";
+import { hookReceipts, jobs, webhookDeliveries } from "./work-schema.js";
 import type { Queryable, Statements } from "./store.js";
 
 type JobStatements = Pick<Statements, JobMethod>;

@@ -14,12 +14,13 @@ import { flushAudit, keptBackStatement } from "./kept-back.js";
 import { createSharedRows } from "./shared-rows.js";
 import { createPgTransactions } from "./transactions.js";
 import { createPgVoteStatements, votePrefetch } from "./votes.js";
-import { auditEvents, cardLeases, eventClaims, messageRefs, policies, releaseCriteria, releases, roleBindings, voteVersions } from "./schema.js";
+import { auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings } from "./schema.js";
+import { cardLeases, eventClaims, voteVersions } from "./work-schema.js";
 import { createVoteCache, type TxState, type VoteCache } from "./vote-cache.js";
-import type * as schema from "./schema.js";
+import type { PgTables } from "./client.js";
 
 /** The pool, or one transaction's connection: every statement below runs on either. */
-export type Queryable = PgDatabase<NodePgQueryResultHKT, typeof schema>;
+export type Queryable = PgDatabase<NodePgQueryResultHKT, PgTables>;
 /** The Store's methods, bar `transaction`, bound to one Queryable. */
 export type Statements = Omit<Store, "transaction">;
 
