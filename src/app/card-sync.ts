@@ -3,7 +3,7 @@ import type { Cluster } from "./cluster.js";
 import { describe, retryAfterOf, retryDelayAfterFailedEdit } from "./edit-failures.js";
 import { createNoticePoster } from "./notice-poster.js";
 import { MessageGone, nextTurn, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
-import { createSharedCards } from "./shared-cards.js";
+import { createSharedCards, MARK_SPACING_MS } from "./shared-cards.js";
 import type { Store } from "./store.js";
 import type { CardView } from "./views.js";
 
@@ -119,7 +119,8 @@ export function createCardSync(deps: CardSyncDeps) {
   /**
    * markDirty, once at a time per release: a storm commits its votes in batches, and one
    * mark begun after a change committed covers every change before it, so the changes that
-   * come in while a mark is under way need one more mark after it, not one each.
+   * come in while a mark is under way need one more mark after it, not one each. With
+   * several instances a mark is a database write, so marks are also spaced (shared-cards.ts).
    */
   async function markDirtyOnce(releaseId: string): Promise<void> {
     const inFlight = marking.get(releaseId);
@@ -132,7 +133,10 @@ export function createCardSync(deps: CardSyncDeps) {
     try {
       do {
         state.again = false;
+        const started = clock.now();
         await markDirty(releaseId);
+        const rest = started + markSpacingMs - clock.now();
+        if (rest > 0) await wait(rest);
       } while (state.again);
     } finally {
       marking.delete(releaseId);
@@ -207,6 +211,7 @@ export function createCardSync(deps: CardSyncDeps) {
   }
 
   // Notices go through the outbox (notice-poster.ts), in each release's chain, so a notice never overtakes its card.
+  const markSpacingMs = deps.cluster ? MARK_SPACING_MS : 0;
   const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, cluster: deps.cluster, chain, track, keyOf });
   const shared = deps.cluster && createSharedCards({ ...deps, cluster: deps.cluster, track, keyOf, forgetDeletedCopy });
 

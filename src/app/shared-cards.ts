@@ -12,7 +12,8 @@ export const CARD_LEASE_MS = 5_000;
 /** How often an instance looks for out-of-date cards whose holder died or left. */
 const CARD_SWEEP_MS = 1_000;
 /**
- * An instance marks a release's cards out of date at most this often. Each mark is a write
+ * An instance marks a release's cards out of date at most this often (card sync's one mark
+ * at a time per release waits this long before the next). Each mark is a write
  * to a row every instance wants; in a storm a commit lands every few milliseconds, and a
  * card is edited at most once a second anyway, so one mark per tenth of a second loses no
  * edit and shows a vote at most this much later.
@@ -50,12 +51,8 @@ export function createSharedCards(deps: SharedCardsDeps) {
    * in case it was idle.
    */
   async function markDirty(releaseId: string): Promise<void> {
-    const started = clock.now();
     const refs = (await store.listMessageRefs(releaseId)).filter((ref) => surfaces.has(ref.platform));
     await Promise.all(refs.map((ref) => mark(releaseId, ref)));
-    // Card sync marks one release once at a time: changes committed during this wait share the next mark.
-    const rest = started + MARK_SPACING_MS - clock.now();
-    if (rest > 0) await wait(rest);
   }
 
   async function mark(releaseId: string, ref: MessageRef): Promise<void> {
