@@ -97,14 +97,10 @@ export function createCardSync(deps: CardSyncDeps) {
     }
   }
 
-  /** Counts changes per release, so a post can tell whether it went out stale. */
-  const versions = new Map<string, number>();
-
   /** Cards whose post failed for good, by release: the next change to the release tries again. */
   const unposted = new Map<string, Map<string, ChannelRef>>();
 
   function refresh(releaseId: string): void {
-    versions.set(releaseId, (versions.get(releaseId) ?? 0) + 1);
     const retry = unposted.get(releaseId);
     if (retry) {
       unposted.delete(releaseId);
@@ -196,17 +192,15 @@ export function createCardSync(deps: CardSyncDeps) {
     chain(releaseId, async () => {
       const surface = surfaces.get(channel.platform);
       if (!surface) return;
-      const before = versions.get(releaseId) ?? 0;
       const posted = await postWithRetry(surface, releaseId, channel);
       if (!posted) return;
       const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
       await store.addMessageRef(releaseId, ref);
       slots.set(keyOf(ref), { dirty: false, running: false, lastSentAt: clock.now() });
-      // Votes may have landed while the post was in flight: bring the copies up to date.
-      if ((versions.get(releaseId) ?? 0) !== before) refresh(releaseId);
-      // With several instances, one taken elsewhere marked the copies it knew of, which may not have
-      // included this one yet: what is stored now, read after this copy was recorded, tells.
-      else if (shared && JSON.stringify(await cardFor(releaseId)) !== JSON.stringify(posted.shown)) refresh(releaseId);
+      // Votes may have landed while the post was in flight, here or on another instance, and were
+      // marked on the copies known then, which did not include this one: what is stored now, read
+      // after this copy was recorded, tells whether it went out stale.
+      if (JSON.stringify(await cardFor(releaseId)) !== JSON.stringify(posted.shown)) refresh(releaseId);
     });
   }
 

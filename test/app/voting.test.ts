@@ -83,6 +83,29 @@ describe("card updates on the clock", () => {
     expect(gaps.every((g) => g >= 1000), `sends at ${sentAt.join(", ")}`).toBe(true);
   });
 
+  it("a vote committed after the card was rendered for its post, before the post came back, shows on it", async () => {
+    core = createTestCore();
+    const chat = createRecordingSurface("terminal", 1000);
+    const post = chat.surface.postCard.bind(chat.surface);
+    let postEntered!: () => void;
+    const entered = new Promise<void>((r) => (postEntered = r));
+    let releasePost!: () => void;
+    const held = new Promise<void>((r) => (releasePost = r));
+    chat.surface.postCard = async (channel, card) => {
+      postEntered();
+      await held;
+      return post(channel, card);
+    };
+    core.bot.attachSurface(chat.surface);
+    await say("alice", "create api 2.0.0");
+    await entered;
+    // The card went out showing no votes; this one commits while no copy is recorded to mark.
+    await say("bob", "vote R-1 abstain");
+    releasePost();
+    await core.settle();
+    expect(chat.latestCard("R-1")!.tally.abstain).toBe(1);
+  });
+
   it("edits a card at most once per the platform's interval: votes inside it land together in one edit", async () => {
     core = createTestCore();
     const chat = createRecordingSurface("terminal", 1000);
