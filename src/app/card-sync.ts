@@ -1,8 +1,8 @@
 import type { ChannelRef } from "../domain/types.js";
 import type { Cluster } from "./cluster.js";
-import { describe, retryAfterOf, retryDelayAfterFailedEdit } from "./edit-failures.js";
+import { retryAfterOf, retryDelayAfterFailedEdit } from "./edit-failures.js";
 import { createNoticePoster } from "./notice-poster.js";
-import { MessageGone, nextTurn, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
+import { describe, MessageGone, nextTurn, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
 import { createSharedCards, MARK_SPACING_MS } from "./shared-cards.js";
 import type { Store } from "./store.js";
 import type { CardView } from "./views.js";

@@ -1,10 +1,4 @@
-import type { Logger, MessageRef, Telemetry } from "./ports.js";
-
-/** Error text without tokens: only the message and a code. */
-export function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
-}
+import { describe, type Logger, type MessageRef, type Telemetry } from "./ports.js";
 
 /** An error an adapter throws to say "rate limited: wait this long". */
 export function retryAfterOf(err: unknown): number | null {

@@ -1,11 +1,10 @@
 import { offsetLabel } from "../domain/countdown.js";
 import { relative } from "../domain/time.js";
-import { describe } from "./edit-failures.js";
 import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import { runJob } from "./due-jobs.js";
 import { recordNotices } from "./notice-outbox.js";
 import type { Cluster } from "./cluster.js";
-import type { Clock, Logger, Telemetry, Timer, TimerHandle } from "./ports.js";
+import { describe, type Clock, type Logger, type Telemetry, type Timer, type TimerHandle } from "./ports.js";
 import type { Job, Store } from "./store.js";
 import { deliverWebhookJob, type WebhookDeliveryDeps } from "./webhook-delivery.js";
 

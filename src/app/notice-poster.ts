@@ -1,7 +1,6 @@
 import type { Cluster } from "./cluster.js";
-import { describe } from "./edit-failures.js";
 import { NOTICE_LEASE_MS, NOTICE_MAX_ATTEMPTS, NOTICE_SWEEP_MS } from "./notice-outbox.js";
-import { MessageGone, type ChatSurface, type Clock, type Logger, type MessageRef, type Timer } from "./ports.js";
+import { describe, MessageGone, type ChatSurface, type Clock, type Logger, type MessageRef, type Timer } from "./ports.js";
 import type { OutboxNotice, Store } from "./store.js";
 import type { NoticeView } from "./views.js";
 

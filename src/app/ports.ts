@@ -90,6 +90,12 @@ export interface Logger {
   error(obj: Record<string, unknown>, msg: string): void;
 }
 
+/** An error as text for the log, without tokens: only its name and message. */
+export function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
 /** Numbers operators watch (Prometheus in production); the core reports, it never formats. */
 export interface Telemetry {
   /** One event through the door: how long it took and how it ended. */

@@ -1,7 +1,7 @@
 import type { CardSyncDeps } from "./card-sync.js";
 import type { Cluster } from "./cluster.js";
-import { describe, retryDelayAfterFailedEdit } from "./edit-failures.js";
-import { MessageGone, nextTurn, sleep, type ChatSurface, type MessageRef } from "./ports.js";
+import { retryDelayAfterFailedEdit } from "./edit-failures.js";
+import { describe, MessageGone, nextTurn, sleep, type ChatSurface, type MessageRef } from "./ports.js";
 import type { CardLease } from "./store.js";
 
 /**
