@@ -2,7 +2,7 @@ import type { ChannelRef } from "../domain/types.js";
 import type { Cluster } from "./cluster.js";
 import { retryAfterOf, retryDelayAfterFailedEdit } from "./edit-failures.js";
 import { createNoticePoster } from "./notice-poster.js";
-import { describe, MessageGone, nextTurn, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
+import { createTurns, describe, MessageGone, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
 import { createSharedCards, MARK_SPACING_MS } from "./shared-cards.js";
 import type { Store } from "./store.js";
 import type { CardView } from "./views.js";
@@ -39,7 +39,14 @@ interface Slot {
  * becomes a handful of edits.
  */
 export function createCardSync(deps: CardSyncDeps) {
-  const { store, log, cardFor, surfaces, telemetry, clock } = deps;
+  const { store, log, surfaces, telemetry, clock } = deps;
+  // Four cards due at the same second were read and rendered in one stretch of 5-10 ms, and
+  // the presses arriving meanwhile waited for all of them (README, Performance).
+  const cardTurn = createTurns();
+  const cardFor = async (releaseId: string): Promise<CardView> => {
+    await cardTurn();
+    return deps.cardFor(releaseId);
+  };
   const wait = (ms: number) => sleep(deps.timer, ms);
   const slots = new Map<string, Slot>();
   const pending = new Set<Promise<unknown>>();
@@ -67,9 +74,7 @@ export function createCardSync(deps: CardSyncDeps) {
   async function pump(releaseId: string, ref: MessageRef, slot: Slot, surface: ChatSurface): Promise<void> {
     slot.running = true;
     try {
-      // Let the answer to the press that started this go out first: rendering the card
-      // and starting its API call ran ahead of it, and of the presses queued behind it.
-      await nextTurn();
+      // The answer to the press that started this goes out first: reading the card waits a turn.
       let attempts = 0;
       while (slot.dirty) {
         const gap = slot.lastSentAt + surface.minUpdateIntervalMs - clock.now();
@@ -207,7 +212,7 @@ export function createCardSync(deps: CardSyncDeps) {
   // Notices go through the outbox (notice-poster.ts), in each release's chain, so a notice never overtakes its card.
   const markSpacingMs = deps.cluster ? MARK_SPACING_MS : 0;
   const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, cluster: deps.cluster, chain, track, keyOf });
-  const shared = deps.cluster && createSharedCards({ ...deps, cluster: deps.cluster, track, keyOf, forgetDeletedCopy });
+  const shared = deps.cluster && createSharedCards({ ...deps, cardFor, cluster: deps.cluster, track, keyOf, forgetDeletedCopy });
 
   async function idle(): Promise<void> {
     while (pending.size) await Promise.allSettled([...pending]);

@@ -83,6 +83,17 @@ export function sleep(timer: Timer, ms: number): Promise<void> {
  */
 export const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Turns one after another, a loop turn apart. Work that runs long without yielding (reading
+ * a card from SQLite and rendering it, all in one stretch) waits for its turn, so cards due
+ * at the same moment are built one per loop turn and a press that arrives meanwhile is
+ * answered between two of them, not after all of them.
+ */
+export function createTurns(): () => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return () => (last = last.then(nextTurn));
+}
+
 /** Structured log the core writes to; secrets never go in. */
 export interface Logger {
   info(obj: Record<string, unknown>, msg: string): void;

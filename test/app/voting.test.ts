@@ -127,6 +127,38 @@ describe("card updates on the clock", () => {
     expect(chat.latestCard("R-1")!.tally.abstain).toBe(3);
   });
 
+  it("builds cards that fall due at the same moment one event-loop turn apart, so a press arriving meanwhile is answered between them", async () => {
+    core = createTestCore();
+    const chat = createRecordingSurface("terminal", 1000);
+    core.bot.attachSurface(chat.surface);
+    await say("alice", "create api 2.0.0");
+    await say("alice", "create web 3.1.0");
+    await core.bot.idle();
+    expect(chat.posts).toHaveLength(2);
+
+    // Counts event-loop turns: one increment per turn, before the I/O of the next turn is read.
+    let turn = 0;
+    let ticker = setImmediate(function tick() {
+      turn++;
+      ticker = setImmediate(tick);
+    });
+    const builtOnTurn: number[] = [];
+    const update = chat.surface.updateCard.bind(chat.surface);
+    chat.surface.updateCard = (ref, card) => (builtOnTurn.push(turn), update(ref, card));
+    try {
+      // Both cards change within the interval after their posts, so both edits fall due at the same moment.
+      await say("bob", "vote R-1 go");
+      await say("bob", "vote R-2 go");
+      await core.clock.waiting();
+      core.clock.advance(1000);
+      await core.settle();
+    } finally {
+      clearImmediate(ticker);
+    }
+    expect(chat.updates.map((u) => u.card.releaseId).sort()).toEqual(["R-1", "R-2"]);
+    expect(builtOnTurn[1]).toBeGreaterThan(builtOnTurn[0]!);
+  });
+
   it("retries a failed card edit after a back-off on the clock, and the card ends on the true tally", async () => {
     core = createTestCore();
     const chat = createRecordingSurface();

@@ -115,6 +115,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     const say = (on: Bot, who: string, text: string) => on.handle({ kind: "command", actor: person(who), channel, text });
     const releasePosts = opts.holdPostsOnA ? chat.holdPosts("A") : () => {};
     await say(a.bot, "alice", "create payments 1.4.2");
+    // The scenarios start with the card in chat (a vote racing the post is a scenario of its own).
+    if (!opts.holdPostsOnA) await a.bot.idle();
     return { a, b, chat, say, marks, releasePosts };
   }
 
@@ -173,8 +175,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
   });
 
   it("a burst of votes on one instance marks the card out of date a few times, not once per vote, and the card ends on the true tally", async () => {
-    const { a, b, chat, say, marks } = await twoInstances({ clocksStandStill: true });
-    await a.bot.idle(); // the card is posted
+    const { b, chat, say, marks } = await twoInstances({ clocksStandStill: true });
     await say(b.bot, "voter0", "vote R-1 go");
     await chat.until(() => marks.B === 1);
     for (let i = 1; i < 10; i++) await say(b.bot, `voter${i}`, "vote R-1 go");
