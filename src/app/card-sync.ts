@@ -1,8 +1,9 @@
 import type { ChannelRef } from "../domain/types.js";
 import type { Cluster } from "./cluster.js";
-import { retryAfterOf, retryDelayAfterFailedEdit } from "./edit-failures.js";
+import { retryAfterOf } from "./edit-failures.js";
 import { createNoticePoster } from "./notice-poster.js";
-import { createTurns, describe, MessageGone, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
+import { createTurns, describe, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
+import { createLocalCards } from "./local-cards.js";
 import { createSharedCards, MARK_SPACING_MS } from "./shared-cards.js";
 import type { Store } from "./store.js";
 import type { CardView } from "./views.js";
@@ -25,21 +26,14 @@ export interface CardSyncDeps {
   cluster?: Cluster;
 }
 
-interface Slot {
-  /** A newer state exists than the one last sent. */
-  dirty: boolean;
-  running: boolean;
-  lastSentAt: number;
-}
-
 /**
- * Keeps every posted copy of a card up to date. Per message: at most one update in
- * flight, at most one per the platform's interval, and the card is rebuilt from the
- * store right before sending, so the latest state always wins and a storm of votes
- * becomes a handful of edits.
+ * Keeps every posted copy of a card up to date: posts it (retrying, and telling whether it
+ * went out stale), keeps a release's posts and notices in order, and marks its copies out
+ * of date after each change, once at a time. The edits themselves are local-cards.ts's (one
+ * process) or shared-cards.ts's (several instances, through leases in the store).
  */
 export function createCardSync(deps: CardSyncDeps) {
-  const { store, log, surfaces, telemetry, clock } = deps;
+  const { store, log, surfaces, clock } = deps;
   // Four cards due at the same second were read and rendered in one stretch of 5-10 ms, and
   // the presses arriving meanwhile waited for all of them (README, Performance).
   const cardTurn = createTurns();
@@ -48,7 +42,6 @@ export function createCardSync(deps: CardSyncDeps) {
     return deps.cardFor(releaseId);
   };
   const wait = (ms: number) => sleep(deps.timer, ms);
-  const slots = new Map<string, Slot>();
   const pending = new Set<Promise<unknown>>();
   /** Per release: the chain of posts and notices, so a notice never overtakes its card. */
   const chains = new Map<string, Promise<unknown>>();
@@ -67,39 +60,8 @@ export function createCardSync(deps: CardSyncDeps) {
    */
   async function forgetDeletedCopy(releaseId: string, ref: MessageRef): Promise<void> {
     await store.removeMessageRef(releaseId, ref);
-    slots.delete(keyOf(ref));
+    local?.forget(ref);
     log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy (`/release share <id>` in the channel posts it again)");
-  }
-
-  async function pump(releaseId: string, ref: MessageRef, slot: Slot, surface: ChatSurface): Promise<void> {
-    slot.running = true;
-    try {
-      // The answer to the press that started this goes out first: reading the card waits a turn.
-      let attempts = 0;
-      while (slot.dirty) {
-        const gap = slot.lastSentAt + surface.minUpdateIntervalMs - clock.now();
-        if (gap > 0) await wait(gap);
-        slot.dirty = false;
-        try {
-          await surface.updateCard(ref, await cardFor(releaseId));
-          slot.lastSentAt = clock.now();
-          attempts = 0;
-          telemetry.cardUpdate(ref.platform, "ok");
-        } catch (err) {
-          if (err instanceof MessageGone) {
-            await forgetDeletedCopy(releaseId, ref);
-            break;
-          }
-          const retryIn = retryDelayAfterFailedEdit(err, ++attempts, ref, deps);
-          // Given up: the card's next change tries again.
-          slot.dirty = retryIn !== null;
-          if (retryIn === null) break;
-          await wait(retryIn);
-        }
-      }
-    } finally {
-      slot.running = false;
-    }
   }
 
   /** Cards whose post failed for good, by release: the next change to the release tries again. */
@@ -135,31 +97,12 @@ export function createCardSync(deps: CardSyncDeps) {
       do {
         state.again = false;
         const started = clock.now();
-        await markDirty(releaseId);
+        await (shared ?? local!).markDirty(releaseId);
         const rest = started + markSpacingMs - clock.now();
         if (rest > 0) await wait(rest);
       } while (state.again);
     } finally {
       marking.delete(releaseId);
-    }
-  }
-
-  /** Marks every copy of the card out of date and starts its pump if it is not running. */
-  async function markDirty(releaseId: string): Promise<void> {
-    if (shared) return shared.markDirty(releaseId);
-    for (const ref of await store.listMessageRefs(releaseId)) {
-      const surface = surfaces.get(ref.platform);
-      if (!surface) continue;
-      const key = keyOf(ref);
-      let slot = slots.get(key);
-      if (!slot) {
-        slot = { dirty: false, running: false, lastSentAt: 0 };
-        slots.set(key, slot);
-      }
-      slot.dirty = true;
-      if (!slot.running) {
-        void track(pump(releaseId, ref, slot, surface));
-      }
     }
   }
 
@@ -201,7 +144,7 @@ export function createCardSync(deps: CardSyncDeps) {
       if (!posted) return;
       const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
       await store.addMessageRef(releaseId, ref);
-      slots.set(keyOf(ref), { dirty: false, running: false, lastSentAt: clock.now() });
+      local?.posted(ref);
       // Votes may have landed while the post was in flight, here or on another instance, and were
       // marked on the copies known then, which did not include this one: what is stored now, read
       // after this copy was recorded, tells whether it went out stale.
@@ -212,7 +155,9 @@ export function createCardSync(deps: CardSyncDeps) {
   // Notices go through the outbox (notice-poster.ts), in each release's chain, so a notice never overtakes its card.
   const markSpacingMs = deps.cluster ? MARK_SPACING_MS : 0;
   const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, cluster: deps.cluster, chain, track, keyOf });
-  const shared = deps.cluster && createSharedCards({ ...deps, cardFor, cluster: deps.cluster, track, keyOf, forgetDeletedCopy });
+  // Who edits the posted copies: this process alone, or the holder of each card's lease in the store.
+  const shared = deps.cluster ? createSharedCards({ ...deps, cardFor, cluster: deps.cluster, track, keyOf, forgetDeletedCopy }) : null;
+  const local = shared ? null : createLocalCards({ ...deps, cardFor, track, keyOf, forgetDeletedCopy });
 
   async function idle(): Promise<void> {
     while (pending.size) await Promise.allSettled([...pending]);

@@ -1,0 +1,87 @@
+import type { CardSyncDeps } from "./card-sync.js";
+import { retryDelayAfterFailedEdit } from "./edit-failures.js";
+import { MessageGone, sleep, type ChatSurface, type MessageRef } from "./ports.js";
+
+export interface LocalCardsDeps extends Omit<CardSyncDeps, "cluster"> {
+  /** Card sync's tracking of work in flight, so its `idle` and `stop` wait for edits here too. */
+  track: <T>(p: Promise<T>) => Promise<T>;
+  keyOf: (ref: MessageRef) => string;
+  /** Card sync's handling of a copy deleted in chat. */
+  forgetDeletedCopy: (releaseId: string, ref: MessageRef) => Promise<void>;
+}
+
+interface Slot {
+  /** A newer state exists than the one last sent. */
+  dirty: boolean;
+  running: boolean;
+  lastSentAt: number;
+}
+
+/**
+ * Card edits when this process is the only one: per message, at most one edit in flight
+ * and at most one per the platform's interval, and the card is read from the store right
+ * before sending, so the latest state always wins and a storm of votes becomes a handful
+ * of edits. (With several instances, shared-cards.ts does this through leases in the store.)
+ */
+export function createLocalCards(deps: LocalCardsDeps) {
+  const { store, cardFor, surfaces, telemetry, clock, track, keyOf } = deps;
+  const wait = (ms: number) => sleep(deps.timer, ms);
+  const slots = new Map<string, Slot>();
+
+  async function pump(releaseId: string, ref: MessageRef, slot: Slot, surface: ChatSurface): Promise<void> {
+    slot.running = true;
+    try {
+      // The answer to the press that started this goes out first: reading the card waits a turn.
+      let attempts = 0;
+      while (slot.dirty) {
+        const gap = slot.lastSentAt + surface.minUpdateIntervalMs - clock.now();
+        if (gap > 0) await wait(gap);
+        slot.dirty = false;
+        try {
+          await surface.updateCard(ref, await cardFor(releaseId));
+          slot.lastSentAt = clock.now();
+          attempts = 0;
+          telemetry.cardUpdate(ref.platform, "ok");
+        } catch (err) {
+          if (err instanceof MessageGone) {
+            await deps.forgetDeletedCopy(releaseId, ref);
+            break;
+          }
+          const retryIn = retryDelayAfterFailedEdit(err, ++attempts, ref, deps);
+          // Given up: the card's next change tries again.
+          slot.dirty = retryIn !== null;
+          if (retryIn === null) break;
+          await wait(retryIn);
+        }
+      }
+    } finally {
+      slot.running = false;
+    }
+  }
+
+  return {
+    /** Marks every copy of the card out of date and starts its pump if it is not running. */
+    async markDirty(releaseId: string): Promise<void> {
+      for (const ref of await store.listMessageRefs(releaseId)) {
+        const surface = surfaces.get(ref.platform);
+        if (!surface) continue;
+        const key = keyOf(ref);
+        let slot = slots.get(key);
+        if (!slot) {
+          slot = { dirty: false, running: false, lastSentAt: 0 };
+          slots.set(key, slot);
+        }
+        slot.dirty = true;
+        if (!slot.running) void track(pump(releaseId, ref, slot, surface));
+      }
+    },
+    /** A copy just posted: its first edit waits out the platform's interval from now. */
+    posted(ref: MessageRef): void {
+      slots.set(keyOf(ref), { dirty: false, running: false, lastSentAt: clock.now() });
+    },
+    /** A copy gonogo no longer updates. */
+    forget(ref: MessageRef): void {
+      slots.delete(keyOf(ref));
+    },
+  };
+}
