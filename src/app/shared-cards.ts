@@ -85,13 +85,14 @@ export function createSharedCards(deps: SharedCardsDeps) {
       // Shutting down: stop after the edit under way; the lease is let go and another instance carries on.
       while (!stopping) {
         let lease: CardLease | null = await take();
-        if (!lease) break;
-        const gap = lease.lastEditAt + surface.minUpdateIntervalMs - clock.now();
-        if (gap > 0) {
-          await wait(gap);
+        // Waits out the interval since the last edit, checked again after each wait: a timer
+        // counts from the event loop's cached time and may end a few ms before the interval has.
+        const intervalLeft = (held: CardLease) => held.lastEditAt + surface.minUpdateIntervalMs - clock.now();
+        while (lease && intervalLeft(lease) > 0) {
+          await wait(intervalLeft(lease));
           lease = await take();
-          if (!lease) break;
         }
+        if (!lease) break;
         const version = lease.version;
         if (version <= lease.rendered) {
           await settle(version, null);
