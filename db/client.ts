@@ -9,9 +9,9 @@ import * as records from "./schema.js";
 import * as work from "./work-schema.js";
 
 /** Every table, for drizzle: what gonogo records and the tables that carry its work. */
-const schema = { ...records, ...work };
+export const tables = { ...records, ...work };
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database<typeof tables>;
 
 export interface DatabaseHandle {
   db: Db;
@@ -47,7 +47,7 @@ export function openDatabase(path: string): DatabaseHandle {
   // WAL checkpoints are SQLite's own (every 1,000 pages, inside the commit that crosses
   // them): under a load with no lulls, a checkpoint worker waiting for a lull measured no
   // better (README, Performance).
-  const db = drizzle(sqlite, { schema });
+  const db = drizzle(sqlite, { schema: tables });
   migrate(db, { migrationsFolder: MIGRATIONS });
   return {
     db,

@@ -2,37 +2,31 @@ import Database from "better-sqlite3";
 import { getTableColumns, sql, type Table } from "drizzle-orm";
 import { existsSync, statSync } from "node:fs";
 import { verifyChain } from "./audit-chain.js";
-import { openPostgres } from "./postgres/client.js";
-import * as pgRecords from "./postgres/schema.js";
-import * as pgWork from "./postgres/work-schema.js";
+import { tables as sqliteTables } from "./client.js";
+import { openPostgres, pgTables } from "./postgres/client.js";
 import { createPgStatements } from "./postgres/store.js";
 import { BUMP_SHARED_ROWS } from "./postgres/shared-rows.js";
 import { WRITER_LOCK } from "./postgres/transactions.js";
-import * as sqliteRecords from "./schema.js";
-import * as sqliteWork from "./work-schema.js";
-
-const sqliteSchema = { ...sqliteRecords, ...sqliteWork };
-const pgSchema = { ...pgRecords, ...pgWork };
 
 /** Every table, parents before children (foreign keys), each with its PostgreSQL twin. */
 const TABLES: Array<[name: string, from: Table, to: Table]> = [
-  ["releases", sqliteSchema.releases, pgSchema.releases],
-  ["votes", sqliteSchema.votes, pgSchema.votes],
-  ["release_criteria", sqliteSchema.releaseCriteria, pgSchema.releaseCriteria],
-  ["message_refs", sqliteSchema.messageRefs, pgSchema.messageRefs],
-  ["audit_events", sqliteSchema.auditEvents, pgSchema.auditEvents],
-  ["policies", sqliteSchema.policies, pgSchema.policies],
-  ["role_bindings", sqliteSchema.roleBindings, pgSchema.roleBindings],
-  ["jobs", sqliteSchema.jobs, pgSchema.jobs],
-  ["retro_answers", sqliteSchema.retroAnswers, pgSchema.retroAnswers],
-  ["hook_receipts", sqliteSchema.hookReceipts, pgSchema.hookReceipts],
-  ["event_claims", sqliteSchema.eventClaims, pgSchema.eventClaims],
-  ["webhook_deliveries", sqliteSchema.webhookDeliveries, pgSchema.webhookDeliveries],
-  ["freeze_windows", sqliteSchema.freezeWindows, pgSchema.freezeWindows],
-  ["deploy_locks", sqliteSchema.deployLocks, pgSchema.deployLocks],
-  ["deploy_queue", sqliteSchema.deployQueue, pgSchema.deployQueue],
-  ["freeze_overrides", sqliteSchema.freezeOverrides, pgSchema.freezeOverrides],
-  ["notice_outbox", sqliteSchema.noticeOutbox, pgSchema.noticeOutbox],
+  ["releases", sqliteTables.releases, pgTables.releases],
+  ["votes", sqliteTables.votes, pgTables.votes],
+  ["release_criteria", sqliteTables.releaseCriteria, pgTables.releaseCriteria],
+  ["message_refs", sqliteTables.messageRefs, pgTables.messageRefs],
+  ["audit_events", sqliteTables.auditEvents, pgTables.auditEvents],
+  ["policies", sqliteTables.policies, pgTables.policies],
+  ["role_bindings", sqliteTables.roleBindings, pgTables.roleBindings],
+  ["jobs", sqliteTables.jobs, pgTables.jobs],
+  ["retro_answers", sqliteTables.retroAnswers, pgTables.retroAnswers],
+  ["hook_receipts", sqliteTables.hookReceipts, pgTables.hookReceipts],
+  ["event_claims", sqliteTables.eventClaims, pgTables.eventClaims],
+  ["webhook_deliveries", sqliteTables.webhookDeliveries, pgTables.webhookDeliveries],
+  ["freeze_windows", sqliteTables.freezeWindows, pgTables.freezeWindows],
+  ["deploy_locks", sqliteTables.deployLocks, pgTables.deployLocks],
+  ["deploy_queue", sqliteTables.deployQueue, pgTables.deployQueue],
+  ["freeze_overrides", sqliteTables.freezeOverrides, pgTables.freezeOverrides],
+  ["notice_outbox", sqliteTables.noticeOutbox, pgTables.noticeOutbox],
 ];
 
 /** Identity columns whose next value must follow the copied ids. */

@@ -8,10 +8,10 @@ import * as records from "./schema.js";
 import * as work from "./work-schema.js";
 
 /** Every table, for drizzle: what gonogo records and the tables that carry its work. */
-const schema = { ...records, ...work };
-export type PgTables = typeof schema;
+export const pgTables = { ...records, ...work };
+export type PgTables = typeof pgTables;
 
-export type PgDb = NodePgDatabase<typeof schema>;
+export type PgDb = NodePgDatabase<PgTables>;
 
 export interface PostgresHandle {
   db: PgDb;
@@ -55,7 +55,7 @@ export async function migratePostgres(pool: pg.Pool): Promise<void> {
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
-      await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS });
+      await migrate(drizzle(client, { schema: pgTables }), { migrationsFolder: MIGRATIONS });
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
     }
@@ -88,7 +88,7 @@ export async function openPostgres(url: string, options: { max?: number; applica
     throw new Error(`Cannot open the PostgreSQL database at ${where}: ${reason}. Check DATABASE_URL and that the server answers (psql "$DATABASE_URL" -c 'select 1').`, { cause: err });
   }
   return {
-    db: drizzle(pool, { schema }),
+    db: drizzle(pool, { schema: pgTables }),
     pool,
     where,
     close: () => pool.end(),
