@@ -1,6 +1,6 @@
 import type { CardSyncDeps } from "./card-sync.js";
 import { retryDelayAfterFailedEdit } from "./edit-failures.js";
-import { MessageGone, sleep, type ChatSurface, type MessageRef } from "./ports.js";
+import { MessageGone, sleep, sleepUntil, type ChatSurface, type MessageRef } from "./ports.js";
 
 export interface LocalCardsDeps extends Omit<CardSyncDeps, "cluster"> {
   /** Card sync's tracking of work in flight, so its `idle` and `stop` wait for edits here too. */
@@ -28,17 +28,13 @@ export function createLocalCards(deps: LocalCardsDeps) {
   const wait = (ms: number) => sleep(deps.timer, ms);
   const slots = new Map<string, Slot>();
 
-  const intervalLeft = (slot: Slot, surface: ChatSurface) => slot.lastSentAt + surface.minUpdateIntervalMs - clock.now();
-
   async function pump(releaseId: string, ref: MessageRef, slot: Slot, surface: ChatSurface): Promise<void> {
     slot.running = true;
     try {
       // The answer to the press that started this goes out first: reading the card waits a turn.
       let attempts = 0;
       while (slot.dirty) {
-        // Again after each wait: a timer counts from the event loop's cached time, which can
-        // be a few ms behind the clock, so it may end a little before the interval has.
-        for (let gap = intervalLeft(slot, surface); gap > 0; gap = intervalLeft(slot, surface)) await wait(gap);
+        await sleepUntil(deps, slot.lastSentAt + surface.minUpdateIntervalMs);
         slot.dirty = false;
         try {
           await surface.updateCard(ref, await cardFor(releaseId));

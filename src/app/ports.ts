@@ -78,6 +78,15 @@ export function sleep(timer: Timer, ms: number): Promise<void> {
 }
 
 /**
+ * Resolves once `clock` reads `at` or later. Node counts a timer from the event loop's
+ * cached time, which lags the clock by the work done since the turn began, so one wait
+ * may end a few ms early: the clock is read again after each wait.
+ */
+export async function sleepUntil(deps: { clock: Clock; timer: Timer }, at: number): Promise<void> {
+  for (let left = at - deps.clock.now(); left > 0; left = at - deps.clock.now()) await sleep(deps.timer, left);
+}
+
+/**
  * Resolves after the event loop has handled what is already queued (I/O and answers in
  * flight): work that may wait a moment, such as a card edit, lets a press's answer go first.
  */

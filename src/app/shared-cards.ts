@@ -1,7 +1,7 @@
 import type { CardSyncDeps } from "./card-sync.js";
 import type { Cluster } from "./cluster.js";
 import { retryDelayAfterFailedEdit } from "./edit-failures.js";
-import { describe, MessageGone, nextTurn, sleep, type ChatSurface, type MessageRef } from "./ports.js";
+import { describe, MessageGone, nextTurn, sleep, sleepUntil, type ChatSurface, type MessageRef } from "./ports.js";
 import type { CardLease } from "./store.js";
 
 /**
@@ -85,14 +85,13 @@ export function createSharedCards(deps: SharedCardsDeps) {
       // Shutting down: stop after the edit under way; the lease is let go and another instance carries on.
       while (!stopping) {
         let lease: CardLease | null = await take();
-        // Waits out the interval since the last edit, checked again after each wait: a timer
-        // counts from the event loop's cached time and may end a few ms before the interval has.
-        const intervalLeft = (held: CardLease) => held.lastEditAt + surface.minUpdateIntervalMs - clock.now();
-        while (lease && intervalLeft(lease) > 0) {
-          await wait(intervalLeft(lease));
-          lease = await take();
-        }
         if (!lease) break;
+        const editableAt = lease.lastEditAt + surface.minUpdateIntervalMs;
+        if (editableAt > clock.now()) {
+          await sleepUntil(deps, editableAt);
+          lease = await take();
+          if (!lease) break;
+        }
         const version = lease.version;
         if (version <= lease.rendered) {
           await settle(version, null);
