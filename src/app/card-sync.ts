@@ -26,6 +26,15 @@ export interface CardSyncDeps {
   cluster?: Cluster;
 }
 
+/** What card sync hands the editor of the posted copies (local-cards.ts or shared-cards.ts). */
+export interface CardEditorDeps extends Omit<CardSyncDeps, "cluster"> {
+  /** Card sync's tracking of work in flight, so its `idle` and `stop` wait for the edits too. */
+  track: <T>(p: Promise<T>) => Promise<T>;
+  keyOf: (ref: MessageRef) => string;
+  /** Card sync's handling of a copy deleted in chat. */
+  forgetDeletedCopy: (releaseId: string, ref: MessageRef) => Promise<void>;
+}
+
 /**
  * Keeps every posted copy of a card up to date: posts it (retrying, and telling whether it
  * went out stale), keeps a release's posts and notices in order, and marks its copies out

@@ -1,14 +1,6 @@
-import type { CardSyncDeps } from "./card-sync.js";
+import type { CardEditorDeps } from "./card-sync.js";
 import { retryDelayAfterFailedEdit } from "./edit-failures.js";
 import { MessageGone, sleep, sleepUntil, type ChatSurface, type MessageRef } from "./ports.js";
-
-export interface LocalCardsDeps extends Omit<CardSyncDeps, "cluster"> {
-  /** Card sync's tracking of work in flight, so its `idle` and `stop` wait for edits here too. */
-  track: <T>(p: Promise<T>) => Promise<T>;
-  keyOf: (ref: MessageRef) => string;
-  /** Card sync's handling of a copy deleted in chat. */
-  forgetDeletedCopy: (releaseId: string, ref: MessageRef) => Promise<void>;
-}
 
 interface Slot {
   /** A newer state exists than the one last sent. */
@@ -23,7 +15,7 @@ interface Slot {
  * before sending, so the latest state always wins and a storm of votes becomes a handful
  * of edits. (With several instances, shared-cards.ts does this through leases in the store.)
  */
-export function createLocalCards(deps: LocalCardsDeps) {
+export function createLocalCards(deps: CardEditorDeps) {
   const { store, cardFor, surfaces, telemetry, clock, track, keyOf } = deps;
   const wait = (ms: number) => sleep(deps.timer, ms);
   const slots = new Map<string, Slot>();

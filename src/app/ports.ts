@@ -90,7 +90,7 @@ export async function sleepUntil(deps: { clock: Clock; timer: Timer }, at: numbe
  * Resolves after the event loop has handled what is already queued (I/O and answers in
  * flight): work that may wait a moment, such as a card edit, lets a press's answer go first.
  */
-export const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Turns one after another, a loop turn apart. Work that runs long without yielding (reading

@@ -1,7 +1,7 @@
-import type { CardSyncDeps } from "./card-sync.js";
+import type { CardEditorDeps } from "./card-sync.js";
 import type { Cluster } from "./cluster.js";
 import { retryDelayAfterFailedEdit } from "./edit-failures.js";
-import { describe, MessageGone, nextTurn, sleep, sleepUntil, type ChatSurface, type MessageRef } from "./ports.js";
+import { describe, MessageGone, sleep, sleepUntil, type ChatSurface, type MessageRef } from "./ports.js";
 import type { CardLease } from "./store.js";
 
 /**
@@ -20,13 +20,8 @@ const CARD_SWEEP_MS = 1_000;
  */
 export const MARK_SPACING_MS = 100;
 
-export interface SharedCardsDeps extends Omit<CardSyncDeps, "cluster"> {
+export interface SharedCardsDeps extends CardEditorDeps {
   cluster: Cluster;
-  /** Card sync's tracking of work in flight, so its `idle` and `stop` wait for edits here too. */
-  track: <T>(p: Promise<T>) => Promise<T>;
-  keyOf: (ref: MessageRef) => string;
-  /** Card sync's handling of a copy deleted in chat. */
-  forgetDeletedCopy: (releaseId: string, ref: MessageRef) => Promise<void>;
 }
 
 /**
@@ -79,8 +74,7 @@ export function createSharedCards(deps: SharedCardsDeps) {
     const take = () => store.takeCardLease(ref, me, clock.now(), CARD_LEASE_MS);
     const settle = (rendered: number, editedAt: number | null) => store.settleCardLease(ref, me, clock.now(), CARD_LEASE_MS, rendered, editedAt);
     try {
-      // Let the answer to the press that started this go out first.
-      await nextTurn();
+      // The answer to the press that started this goes out first: reading the card waits a turn.
       let attempts = 0;
       // Shutting down: stop after the edit under way; the lease is let go and another instance carries on.
       while (!stopping) {
