@@ -22,6 +22,11 @@ export function createCardLeaseStatements(handle: DatabaseHandle): CardLeaseStat
        holder = CASE WHEN ${FREE} THEN @holder ELSE card_leases.holder END
      RETURNING *`,
   );
+  const postStmt = sqlite.prepare(
+    `INSERT INTO card_leases (platform, channel_key, message_id, release_seq, channel_native_id, last_edit_at)
+     VALUES (@platform, @channelKey, @messageId, @seq, @nativeId, @at)
+     ON CONFLICT (platform, channel_key, message_id) DO UPDATE SET last_edit_at = max(card_leases.last_edit_at, excluded.last_edit_at)`,
+  );
   const takeStmt = sqlite.prepare(
     `UPDATE card_leases SET holder = @holder, lease_until = @until
      WHERE platform = @platform AND channel_key = @channelKey AND message_id = @messageId AND ${FREE}
@@ -48,6 +53,9 @@ export function createCardLeaseStatements(handle: DatabaseHandle): CardLeaseStat
   return {
     markCardDirty(releaseId, ref, holder, now, leaseMs) {
       return toCardLease(markStmt.get({ ...keyOf(ref), seq: seqOf(releaseId), nativeId: ref.channel.nativeId, holder, now, until: now + leaseMs }) as Record<string, unknown>);
+    },
+    recordCardPost(releaseId, ref, at) {
+      postStmt.run({ ...keyOf(ref), seq: seqOf(releaseId), nativeId: ref.channel.nativeId, at });
     },
     takeCardLease(ref, holder, now, leaseMs) {
       return row(takeStmt.get({ ...keyOf(ref), holder, now, until: now + leaseMs }));

@@ -61,7 +61,7 @@ export function toCardLease(r: Record<string, unknown>): CardLease {
 }
 
 /** The card lease methods, one copy of their names for both dialects. */
-export type CardLeaseMethod = "markCardDirty" | "takeCardLease" | "settleCardLease" | "claimStaleCards" | "releaseCardLeases";
+export type CardLeaseMethod = "recordCardPost" | "markCardDirty" | "takeCardLease" | "settleCardLease" | "claimStaleCards" | "releaseCardLeases";
 
 /** The Store methods of the half no vote reads: durable jobs, retro answers, webhook deliveries, hook receipts. */
 export type JobMethod =

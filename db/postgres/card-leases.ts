@@ -28,6 +28,12 @@ export function createPgCardLeaseStatements(q: Queryable): CardLeaseStatements {
         RETURNING *`);
       return lease!;
     },
+    async recordCardPost(releaseId, ref, at) {
+      await q.execute(sql`
+        INSERT INTO card_leases (platform, channel_key, message_id, release_seq, channel_native_id, last_edit_at)
+        VALUES (${ref.platform}, ${ref.channel.key}, ${ref.messageId}, ${seqOf(releaseId)}, ${ref.channel.nativeId}, ${at})
+        ON CONFLICT (platform, channel_key, message_id) DO UPDATE SET last_edit_at = greatest(card_leases.last_edit_at, excluded.last_edit_at)`);
+    },
     async takeCardLease(ref, holder, now, leaseMs) {
       const [lease] = await rows(sql`UPDATE card_leases SET holder = ${holder}, lease_until = ${now + leaseMs} WHERE ${at(ref)} AND ${free(holder, now)} RETURNING *`);
       return lease ?? null;

@@ -152,6 +152,8 @@ export function createCardSync(deps: CardSyncDeps) {
       const posted = await postWithRetry(surface, releaseId, channel);
       if (!posted) return;
       const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
+      // In a cluster the post is recorded as the card's last edit before any instance can find the copy to mark it.
+      await shared?.posted(releaseId, ref);
       await store.addMessageRef(releaseId, ref);
       local?.posted(ref);
       // Votes may have landed while the post was in flight, here or on another instance, and were

@@ -198,6 +198,12 @@ export interface Store extends GuardStore, OutboxStore {
    * `holder` when nobody holds it, the lease ended, or `holder` has it already.
    */
   markCardDirty(releaseId: string, ref: MessageRef, holder: string, now: number, leaseMs: number): Promise<CardLease>;
+  /**
+   * A copy of the card was just posted at `at`, before its message ref is recorded: its lease
+   * row starts with the post as the last edit, so the first edit, whichever instance makes
+   * it, keeps the platform's spacing from the post. Nothing is out of date yet.
+   */
+  recordCardPost(releaseId: string, ref: MessageRef, at: number): Promise<void>;
   /** Takes or renews the lease for `holder` (free, ended or its own); null when another holder has it or there is no row. */
   takeCardLease(ref: MessageRef, holder: string, now: number, leaseMs: number): Promise<CardLease | null>;
   /**

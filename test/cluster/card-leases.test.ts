@@ -141,15 +141,17 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     chat.hold("A"); // never released: A's edit hangs for good, as a dead instance's would
     await say(a.bot, "alice", "vote R-1 go");
     await chat.until(() => chat.entered.A === 1);
+    // A took the lease again as it began the edit (a second after its post of the card).
+    const leaseEnds = a.clock.now() + CARD_LEASE_MS;
     await say(b.bot, "bob", "vote R-1 go");
     await b.bot.idle();
     expect(chat.edits).toEqual([]);
     // B's sweep finds nothing while A's lease lasts…
-    b.clock.advance(CARD_LEASE_MS - 1_000);
+    b.clock.set(leaseEnds - 1_000);
     await b.bot.idle();
     expect(chat.edits).toEqual([]);
     // …and takes the card once it has ended.
-    b.clock.advance(2_000);
+    b.clock.set(leaseEnds + 1_000);
     await chat.until(() => chat.goShown() === 2);
     expect(chat.edits.map((e) => e.by)).toEqual(["B"]);
     a.stopped = true; // its edit never ends: nothing to wait for
@@ -189,6 +191,17 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     await b.bot.idle();
     expect(marks.B).toBe(2);
     expect(new Set(chat.edits.map((e) => e.by))).toEqual(new Set(["B"]));
+  });
+
+  it("the first edit after A posted the card waits a second from the post, even when B makes it", async () => {
+    const { a, b, chat, say } = await twoInstances({ clocksStandStill: true });
+    const postedAt = a.clock.now();
+    // B's vote, at the moment of the post: B takes the card's lease with its mark and edits it.
+    await say(b.bot, "bob", "vote R-1 go");
+    b.clock.fastForward();
+    await chat.until(() => chat.goShown() === 1);
+    expect(chat.edits.map((e) => e.by)).toEqual(["B"]);
+    expect(chat.edits[0]!.at - postedAt).toBeGreaterThanOrEqual(1_000);
   });
 
   it("a vote taken by B while A is still posting the card shows on it once the post is done", async () => {

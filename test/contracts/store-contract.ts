@@ -513,6 +513,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.claimStaleCards("B", T + 1, LEASE, 10)).toMatchObject([{ holder: "B", version: 1, rendered: 0 }]);
       });
 
+      it("a card just posted counts as edited at its post: the first mark, by anyone, sees the post's time, and nothing is out of date before it", async () => {
+        const POSTED = ref(CHANNEL, "1700000000.000200");
+        await store.recordCardPost("R-1", POSTED, T);
+        await store.addMessageRef("R-1", POSTED);
+        expect(await store.claimStaleCards("B", T + 10 * LEASE, LEASE, 10)).toEqual([]);
+        expect(await store.markCardDirty("R-1", POSTED, "A", T + 10, LEASE)).toEqual({ releaseId: "R-1", ref: POSTED, holder: "A", leaseUntil: T + 10 + LEASE, lastEditAt: T, version: 1, rendered: 0 });
+        // A record of the post that arrives late never moves a later edit's time back.
+        await store.settleCardLease(POSTED, "A", T + 1_000, LEASE, 1, T + 1_000);
+        await store.recordCardPost("R-1", POSTED, T);
+        expect(await store.markCardDirty("R-1", POSTED, "B", T + 1_100, LEASE)).toMatchObject({ holder: "B", lastEditAt: T + 1_000, version: 2, rendered: 1 });
+      });
+
       it("a card deleted in chat loses its lease too", async () => {
         await store.markCardDirty("R-1", CARD, "A", T, LEASE);
         await store.removeMessageRef("R-1", CARD);
