@@ -14,7 +14,7 @@ export const HELP_LINES = [
   "/release create <service> <version> [at <time>] [env <environment>] [manager <user>] [desc <text>]",
   "/release vote <id> go|no-go|abstain [reason]   /release retract <id>",
   "/release status [<id>]   /release list   /release share <id>   /release help",
-  "/release schedule <id> <time>   /release update <id> version <v> | desc <text>",
+  "/release schedule <id> <time> (or reschedule)   /release update <id> version <v> | desc <text>",
   "/release ship <id>   /release shipped <id>   /release hold <id> [reason]   /release cancel <id> [reason]",
   "/release rollback <id> <reason>   /release recovered <id>   /release retro <id>",
   "/release policy [set key=value ...]   /release role grant|revoke <user> <role>   /release role list",
@@ -47,11 +47,15 @@ function rest(text: string, tokens: Token[], i: number): string | null {
 
 const CREATE_KEYWORDS = new Set(["at", "env", "manager", "desc"]);
 
+/** Words people type for a subcommand by another name (Discord's 25 subcommands have no room for them). */
+const ALIASES = new Map([["reschedule", "schedule"]]);
+
 export function parseCommand(input: string): Command {
   const text = input.trim().replace(/^\/release\b\s*/i, "");
   const tokens = tokenize(text);
-  const name = tokens[0]?.text;
-  if (!name) return { name: "help" };
+  const typed = tokens[0]?.text;
+  if (!typed) return { name: "help" };
+  const name = ALIASES.get(typed.toLowerCase()) ?? typed;
   return commandFromFields(name, fieldsOf(name.toLowerCase(), text, tokens));
 }
 

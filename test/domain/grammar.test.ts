@@ -141,6 +141,9 @@ describe("the /release grammar", () => {
     it("reads the time as the rest of the line, with or without 'at'", () => {
       expect(parseCommand("schedule R-1 tomorrow 10:00")).toEqual({ name: "schedule", id: "R-1", when: "tomorrow 10:00" });
       expect(parseCommand("schedule R-1 at 2030-01-15 14:00 Europe/Berlin")).toEqual({ name: "schedule", id: "R-1", when: "2030-01-15 14:00 Europe/Berlin" });
+      // Moving a release's time is what people call rescheduling: the same command.
+      expect(parseCommand("/release Reschedule r-1 in 90m")).toEqual({ name: "schedule", id: "R-1", when: "in 90m" });
+      userError(() => parseCommand("constructor R-1"), "unknown_command", "`constructor` is not a /release command");
     });
 
     it("asks when if no time is given", () => {
