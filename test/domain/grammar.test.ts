@@ -217,6 +217,14 @@ describe("the /release grammar", () => {
     for (const sub of ["create", "vote", "retract", "schedule", "rollback", "policy", "role"]) expect(err.message).toContain(sub);
   });
 
+  it("names the command a typo most likely meant, and guesses nothing for a word that is far from every command", () => {
+    userError(() => parseCommand("shedule R-1 in 2h"), "unknown_command", "`shedule` is not a /release command. Did you mean `/release schedule`?", "/release help");
+    userError(() => parseCommand("stauts R-1"), "unknown_command", "Did you mean `/release status`?");
+    userError(() => parseCommand("Rollbak R-1 errors"), "unknown_command", "Did you mean `/release rollback`?");
+    userError(() => parseCommand("reshedule R-1 in 2h"), "unknown_command", "Did you mean `/release reschedule`?");
+    for (const far of ["deploy R-1", "R-1", "xyz"]) expect(() => parseCommand(far)).toThrow(/^(?!.*Did you mean)/s);
+  });
+
   it("refuses a bare release id as a command", () => {
     userError(() => parseCommand("R-1"), "unknown_command", "`R-1` is not a /release command");
   });
