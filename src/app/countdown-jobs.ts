@@ -1,11 +1,15 @@
-import { planCountdown } from "../domain/countdown.js";
+import { nextCountdownRefresh, planCountdown } from "../domain/countdown.js";
 import type { Release } from "../domain/types.js";
 import type { Ctx } from "./context.js";
 import { policyFor } from "./context.js";
+import type { JobKind } from "./store.js";
+
+/** The jobs of a release's countdown: dropped together when it ships, is held or cancelled, or is planned anew. */
+export const COUNTDOWN_JOBS: JobKind[] = ["reminder", "t0", "countdown"];
 
 /** Replaces the release's reminder and T-0 jobs with a fresh plan for its scheduled time. */
 export async function planCountdownJobs(ctx: Ctx, release: Release): Promise<number[]> {
-  await ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
+  await ctx.store.cancelJobs(release.id, COUNTDOWN_JOBS);
   if (release.scheduledAt === null) return [];
   const plan = planCountdown(release.scheduledAt, (await policyFor(ctx, release.channel.key)).reminders, ctx.clock.now());
   for (const p of plan) {
@@ -17,8 +21,21 @@ export async function planCountdownJobs(ctx: Ctx, release: Release): Promise<num
       payload: { offsetMin: p.offsetMin, scheduledAt: release.scheduledAt },
     });
   }
+  await planCountdownRefresh(ctx, release);
   ctx.effects.push({ type: "wake" });
   return plan.filter((p) => p.kind === "reminder").map((p) => p.offsetMin);
+}
+
+/**
+ * Plans the next refresh of the card's "T-0 in …" (nextCountdownRefresh says when), which
+ * plans the one after it when it runs. Keyed by its time, so the running one is never
+ * replaced by its successor.
+ */
+export async function planCountdownRefresh(ctx: Ctx, release: Release): Promise<void> {
+  if (release.scheduledAt === null || release.state !== "voting") return;
+  const at = nextCountdownRefresh(release.scheduledAt, ctx.clock.now(), (await policyFor(ctx, release.channel.key)).reminders);
+  if (at === null) return;
+  await ctx.store.upsertJob({ releaseId: release.id, kind: "countdown", key: `countdown:${at}`, dueAt: at, payload: { scheduledAt: release.scheduledAt } });
 }
 
 /** Schedules the retro prompt after a release ships or is restored. */

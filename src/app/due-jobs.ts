@@ -1,6 +1,7 @@
 import { decisionInWords, missingSignOffs } from "../domain/decision.js";
 import { releaseDecision } from "./release-decision.js";
 import { offsetLabel } from "../domain/countdown.js";
+import { planCountdownRefresh } from "./countdown-jobs.js";
 import { formatInZone, relative } from "../domain/time.js";
 import type { Release } from "../domain/types.js";
 import { audit, isGroup, notice, policyFor, SCHEDULER, type Ctx } from "./context.js";
@@ -61,6 +62,11 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "reminder_sent", data: { offsetMin: Number(job.payload.offsetMin) } });
       break;
     }
+    case "countdown":
+      if (!stillCurrent(release, job)) break;
+      ctx.effects.push({ type: "refresh", releaseId: release.id });
+      await planCountdownRefresh(ctx, release);
+      break;
     case "t0": {
       if (!stillCurrent(release, job)) break;
       const policy = await policyFor(ctx, release.channel.key);

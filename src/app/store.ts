@@ -23,8 +23,11 @@ export interface AuditEvent {
   data: Record<string, unknown>;
 }
 
-/** `queue_start`: the head of a service + environment's queue starts shipping (deploy-queue.ts). */
-export type JobKind = "reminder" | "t0" | "retro_open" | "retro_close" | "webhook" | "queue_start";
+/**
+ * `queue_start`: the head of a service + environment's queue starts shipping (deploy-queue.ts).
+ * `countdown`: the card's "T-0 in …" is brought up to date (countdown-jobs.ts).
+ */
+export type JobKind = "reminder" | "t0" | "countdown" | "retro_open" | "retro_close" | "webhook" | "queue_start";
 
 export interface Job {
   id: number;

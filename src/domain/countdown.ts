@@ -22,6 +22,32 @@ export function planCountdown(scheduledAt: number, offsets: number[], now: numbe
   return plan;
 }
 
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * When a card's "T-0 in 3h 20m" should next be brought up to date. Slack and the terminal show
+ * that text as of the card's last edit (Discord counts down by itself), and without this it
+ * would stand still between reminders, "in 1h" for most of the last hour. Hourly more than a
+ * day out, every 10 minutes within the day, every 5 within the last hour, at whole steps
+ * before T-0 (T-2h, T-1h50m, …), so a day's countdown costs about 35 edits, not 1,440.
+ * A step that falls on a reminder (`reminderOffsetsMin`) is skipped: the reminder edits the
+ * card then. Null when no step is left before T-0 (the T-0 job edits the card then).
+ */
+export function nextCountdownRefresh(scheduledAt: number, now: number, reminderOffsetsMin: number[] = []): number | null {
+  for (let from = now; ; ) {
+    const left = scheduledAt - from;
+    if (left <= 0) return null;
+    const step = left > DAY ? HOUR : left > HOUR ? 10 * MINUTE : 5 * MINUTE;
+    // The nearest whole step before T-0 that is still ahead: T-0 minus the steps that fit, less one.
+    const stepsBefore = Math.ceil(left / step) - 1;
+    if (stepsBefore <= 0) return null;
+    const at = scheduledAt - stepsBefore * step;
+    if (!reminderOffsetsMin.includes((scheduledAt - at) / MINUTE)) return at;
+    from = at;
+  }
+}
+
 /** `T-15m`, `T-2h`: how a reminder names itself. */
 export function offsetLabel(offsetMin: number): string {
   if (offsetMin === 0) return "T-0";

@@ -41,6 +41,28 @@ describe("countdown", () => {
     expect(chat.noticeTexts("R-1").map((t) => t.split(":")[0])).toEqual(["⏰ T-1h", "⏰ T-15m", "⏰ T-5m"]);
   });
 
+  it("keeps the card's \"T-0 in …\" true between reminders, without a notice, and stops once the release is held", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2 at in 2h");
+    await core.bot.idle();
+    expect(chat.latestCard("R-1")?.countdownLine).toBe("T-0 in 2h · next reminder T-1h");
+    await advance(10 * MIN);
+    expect(chat.latestCard("R-1")?.countdownLine).toBe("T-0 in 1h 50m · next reminder T-1h");
+    await advance(40 * MIN);
+    expect(chat.latestCard("R-1")?.countdownLine).toBe("T-0 in 1h 10m · next reminder T-1h");
+    // Past the T-1h reminder, every 5 minutes.
+    await advance(10 * MIN);
+    await advance(5 * MIN);
+    expect(chat.latestCard("R-1")?.countdownLine).toBe("T-0 in 55m · next reminder T-15m");
+    expect(chat.noticeTexts("R-1").map((t) => t.split(":")[0])).toEqual(["⏰ T-1h"]);
+    await say("alice", "hold R-1 not today");
+    await core.bot.idle();
+    const edits = chat.updates.length;
+    await advance(30 * MIN);
+    expect(chat.updates.length).toBe(edits);
+    expect(await core.store.listPendingJobs("R-1")).toEqual([]);
+  });
+
   it("ships at T-0 when the decision is GO", async () => {
     const { chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 30m");

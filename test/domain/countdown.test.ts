@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { offsetLabel, planCountdown } from "../../src/domain/countdown.js";
+import { nextCountdownRefresh, offsetLabel, planCountdown } from "../../src/domain/countdown.js";
 import { DEFAULT_POLICY } from "../../src/domain/policy.js";
 import { HOUR, MIN, NOW } from "./fixtures.js";
 
@@ -66,5 +66,37 @@ describe("reminder labels", () => {
     [120, "T-2h"],
   ])("names %i minutes before as %s", (min, label) => {
     expect(offsetLabel(min)).toBe(label);
+  });
+});
+
+describe("keeping the card's countdown true between edits", () => {
+  it("brings it up to date hourly more than a day out, every 10 minutes within the day, every 5 in the last hour, at whole steps before T-0", () => {
+    const t0 = NOW + 30 * HOUR;
+    expect(nextCountdownRefresh(t0, NOW)).toBe(t0 - 29 * HOUR);
+    expect(nextCountdownRefresh(t0, t0 - 24 * HOUR)).toBe(t0 - 24 * HOUR + 10 * MIN);
+    expect(nextCountdownRefresh(t0, t0 - 61 * MIN)).toBe(t0 - 60 * MIN);
+    expect(nextCountdownRefresh(t0, t0 - 60 * MIN)).toBe(t0 - 55 * MIN);
+    expect(nextCountdownRefresh(t0, t0 - 7 * MIN)).toBe(t0 - 5 * MIN);
+  });
+
+  it("walks a release from two hours out to T-0 in 17 steps, each ahead of the last", () => {
+    const t0 = NOW + 2 * HOUR;
+    const steps: number[] = [];
+    for (let at = nextCountdownRefresh(t0, NOW); at !== null; at = nextCountdownRefresh(t0, at)) steps.push((t0 - at) / MIN);
+    expect(steps).toEqual([110, 100, 90, 80, 70, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10, 5]);
+  });
+
+  it("skips a step that falls on a reminder, which edits the card anyway", () => {
+    const t0 = NOW + 2 * HOUR;
+    const steps: number[] = [];
+    for (let at = nextCountdownRefresh(t0, NOW, [60, 15, 5]); at !== null; at = nextCountdownRefresh(t0, at, [60, 15, 5])) steps.push((t0 - at) / MIN);
+    expect(steps).toEqual([110, 100, 90, 80, 70, 55, 50, 45, 40, 35, 30, 25, 20, 10]);
+    expect(nextCountdownRefresh(t0, t0 - 61 * MIN, [60])).toBe(t0 - 55 * MIN);
+  });
+
+  it("leaves the last minutes and a passed T-0 to the T-0 job", () => {
+    expect(nextCountdownRefresh(NOW + 5 * MIN, NOW)).toBeNull();
+    expect(nextCountdownRefresh(NOW, NOW)).toBeNull();
+    expect(nextCountdownRefresh(NOW - MIN, NOW)).toBeNull();
   });
 });

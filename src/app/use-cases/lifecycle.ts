@@ -5,7 +5,7 @@ import { formatInZone, parseWhen, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
-import { planCountdownJobs, planRetro } from "../countdown-jobs.js";
+import { COUNTDOWN_JOBS, planCountdownJobs, planRetro } from "../countdown-jobs.js";
 import { releaseDecision } from "../release-decision.js";
 import { resetReleaseCriteria } from "./criteria.js";
 import { ok } from "../replies.js";
@@ -22,7 +22,7 @@ type Who = { id: string; name: string };
 /** Moves a release to shipping and calls the deploy webhook. Used by `ship` and by T-0. */
 export async function startShipping(ctx: Ctx, release: Release, who: Who, platform: string): Promise<Release> {
   const next = transition(release.id, release.state, "ship");
-  await ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
+  await ctx.store.cancelJobs(release.id, COUNTDOWN_JOBS);
   await ctx.store.dequeue(release.id);
   let webhookNote: string | null = release.webhookNote;
   if (ctx.config.deployWebhookUrl) {
@@ -51,7 +51,7 @@ export async function markShipped(ctx: Ctx, release: Release, who: Who, platform
 /** Stops a release; the card says why. Used by `hold` and by T-0 without GO. */
 export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform: string, reason: string, failedCriteria: string[] = []): Promise<Release> {
   const next = transition(release.id, release.state, "hold");
-  await ctx.store.cancelJobs(release.id, ["reminder", "t0"]);
+  await ctx.store.cancelJobs(release.id, COUNTDOWN_JOBS);
   await ctx.store.dequeue(release.id);
   const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: reason });
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason, by: who.id, ...(failedCriteria.length ? { failedCriteria } : {}) } });
@@ -173,7 +173,7 @@ export async function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id
   await requirePermission(ctx, actor, "cancel", release);
   const next = transition(release.id, release.state, "cancel");
   const why = reason ?? `cancelled by ${actor.name}`;
-  await ctx.store.cancelJobs(release.id, ["reminder", "t0", "retro_open", "retro_close"]);
+  await ctx.store.cancelJobs(release.id, [...COUNTDOWN_JOBS, "retro_open", "retro_close"]);
   await ctx.store.dequeue(release.id);
   await ctx.store.updateRelease(release.id, { state: next, stateReason: why, closedAt: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason: why, by: actor.id } });
