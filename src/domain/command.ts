@@ -45,6 +45,9 @@ export type Command =
 
 export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "criteria", "check", "freeze", "lock", "unlock", "locks", "web", "help"];
 
+/** Words people type for a subcommand by another name (text only: Discord's 25 subcommands have no room for them). */
+export const SUBCOMMAND_ALIASES = new Map([["reschedule", "schedule"]]);
+
 /** The refusal for a word that names no subcommand, quoted as the person typed it, with the command it most likely meant. */
 export function unknownCommand(word: string): UserError {
   const meant = closestSubcommand(word);
@@ -57,7 +60,7 @@ function closestSubcommand(word: string): string | null {
   const typed = word.toLowerCase();
   const allowed = typed.length >= 4 ? 2 : 1;
   let best: { name: string; distance: number } | null = null;
-  for (const name of [...SUBCOMMANDS, "reschedule"]) {
+  for (const name of [...SUBCOMMANDS, ...SUBCOMMAND_ALIASES.keys()]) {
     const distance = editDistance(typed, name);
     if (distance <= allowed && (!best || distance < best.distance)) best = { name, distance };
   }

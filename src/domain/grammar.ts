@@ -1,4 +1,4 @@
-import type { Command } from "./command.js";
+import { SUBCOMMAND_ALIASES, type Command } from "./command.js";
 import { checkService, checkVersion, CREATE_USAGE, SERVICE, STATS_USAGE } from "./command-fields.js";
 import { commandFromFields, type CommandFields } from "./command-from-fields.js";
 import { UserError } from "./errors.js";
@@ -47,15 +47,12 @@ function rest(text: string, tokens: Token[], i: number): string | null {
 
 const CREATE_KEYWORDS = new Set(["at", "env", "manager", "desc"]);
 
-/** Words people type for a subcommand by another name (Discord's 25 subcommands have no room for them). */
-const ALIASES = new Map([["reschedule", "schedule"]]);
-
 export function parseCommand(input: string): Command {
   const text = input.trim().replace(/^\/release\b\s*/i, "");
   const tokens = tokenize(text);
   const typed = tokens[0]?.text;
   if (!typed) return { name: "help" };
-  const name = ALIASES.get(typed.toLowerCase()) ?? typed;
+  const name = SUBCOMMAND_ALIASES.get(typed.toLowerCase()) ?? typed;
   return commandFromFields(name, fieldsOf(name.toLowerCase(), text, tokens));
 }
 
