@@ -1,5 +1,6 @@
 import type { Criterion, CriterionSource, CriterionStatus } from "../src/domain/criteria.js";
-import type { AuditEvent, CardLease, Job, JobKind, WebhookDelivery, WebhookKind } from "../src/app/store.js";
+import type { CardLease, CardLeaseStore } from "../src/app/card-lease-store.js";
+import type { AuditEvent, Job, JobKind, WebhookDelivery, WebhookKind } from "../src/app/store.js";
 import type { ReleaseState } from "../src/domain/release.js";
 import type { Release, Vote, VoteChoice } from "../src/domain/types.js";
 import type { auditEvents, releaseCriteria, releases, votes } from "./schema.js";
@@ -60,8 +61,8 @@ export function toCardLease(r: Record<string, unknown>): CardLease {
   };
 }
 
-/** The card lease methods, one copy of their names for both dialects. */
-export type CardLeaseMethod = "recordCardPost" | "markCardDirty" | "takeCardLease" | "settleCardLease" | "claimStaleCards" | "releaseCardLeases";
+/** The card lease methods, for both dialects. */
+export type CardLeaseMethod = keyof CardLeaseStore;
 
 /** The Store methods of the half no vote reads: durable jobs, retro answers, webhook deliveries, hook receipts. */
 export type JobMethod =

@@ -2,7 +2,7 @@ import type { CardEditorDeps } from "./card-sync.js";
 import type { Cluster } from "./cluster.js";
 import { retryDelayAfterFailedEdit } from "./edit-failures.js";
 import { describe, MessageGone, sleep, sleepUntil, type ChatSurface, type MessageRef } from "./ports.js";
-import type { CardLease } from "./store.js";
+import type { CardLease } from "./card-lease-store.js";
 
 /**
  * A card lease lasts this long unless renewed (every edit renews it): when its holder dies,

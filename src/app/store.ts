@@ -4,6 +4,7 @@ import type { ReleaseState } from "../domain/release.js";
 import type { ChannelRef, Release, UserId, Vote } from "../domain/types.js";
 import type { DeployLock, FreezeOverride, QueueEntry } from "../domain/deploy-lock.js";
 import type { Freeze } from "../domain/freeze.js";
+import type { CardLeaseStore } from "./card-lease-store.js";
 import type { MessageRef } from "./ports.js";
 import type { NoticeView } from "./views.js";
 
@@ -38,22 +39,6 @@ export interface Job {
   dueAt: number;
   payload: Record<string, unknown>;
   attempts: number;
-}
-
-/**
- * The lease on one posted card message, for several instances on one database: only the
- * holder edits the message until `leaseUntil`. Every committed change bumps `version`; the
- * card shows `rendered`, so it is out of date while `version > rendered`, whoever holds it.
- */
-export interface CardLease {
-  releaseId: string;
-  ref: MessageRef;
-  holder: string | null;
-  leaseUntil: number;
-  /** When the message was last edited, by any instance: the platform's spacing counts from here. */
-  lastEditAt: number;
-  version: number;
-  rendered: number;
 }
 
 export interface RetroAnswer {
@@ -134,7 +119,7 @@ export class EventClaimedBefore extends Error {
  * runs them again when one of them fails after writing), so it acts only through `tx`.
  * `test/contracts/store-contract.ts` is the definition of this port; every implementation passes it.
  */
-export interface Store extends GuardStore, OutboxStore {
+export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   /**
    * With `claim`, the transaction first claims that platform event id and runs `fn` only
    * when the claim is new; a claim made before rejects with EventClaimedBefore, changing
@@ -194,31 +179,6 @@ export interface Store extends GuardStore, OutboxStore {
   listMessageRefs(releaseId: string): Promise<MessageRef[]>;
   /** Forgets the copy of the card at `ref` (it was deleted in chat). */
   removeMessageRef(releaseId: string, ref: MessageRef): Promise<void>;
-
-  /**
-   * Card leases (only when several instances share the database; one process keeps this in
-   * memory). Marks the card at `ref` out of date (`version + 1`) and gives its lease to
-   * `holder` when nobody holds it, the lease ended, or `holder` has it already.
-   */
-  markCardDirty(releaseId: string, ref: MessageRef, holder: string, now: number, leaseMs: number): Promise<CardLease>;
-  /**
-   * A copy of the card was just posted at `at`, before its message ref is recorded: its lease
-   * row starts with the post as the last edit, so the first edit, whichever instance makes
-   * it, keeps the platform's spacing from the post. Nothing is out of date yet.
-   */
-  recordCardPost(releaseId: string, ref: MessageRef, at: number): Promise<void>;
-  /** Takes or renews the lease for `holder` (free, ended or its own); null when another holder has it or there is no row. */
-  takeCardLease(ref: MessageRef, holder: string, now: number, leaseMs: number): Promise<CardLease | null>;
-  /**
-   * After the holder sent the card showing `rendered` (and edited it at `editedAt`, or null
-   * when it gave up): records both, and lets the lease go when nothing newer came in,
-   * else renews it. Null when `holder` no longer holds it.
-   */
-  settleCardLease(ref: MessageRef, holder: string, now: number, leaseMs: number, rendered: number, editedAt: number | null): Promise<CardLease | null>;
-  /** Takes the leases of out-of-date cards that nobody holds or whose lease ended (their holder died or left). */
-  claimStaleCards(holder: string, now: number, leaseMs: number, limit: number): Promise<CardLease[]>;
-  /** Lets go of every lease `holder` has (it is shutting down); returns how many. */
-  releaseCardLeases(holder: string): Promise<number>;
 
   /** Inserts or replaces (same release + key) a job that is not done yet. */
   upsertJob(job: Omit<Job, "id" | "attempts">): Promise<void>;
