@@ -26,6 +26,14 @@ export interface CardSyncDeps {
   cluster?: Cluster;
 }
 
+/** What card sync asks of the editor it has, local-cards.ts (one process) or shared-cards.ts (several instances). */
+interface CardEditor {
+  /** Marks every copy of the release's card out of date: the editor re-renders them, spaced. */
+  markDirty(releaseId: string): Promise<void>;
+  /** A copy was just posted, before it is recorded: its first edit keeps the platform's spacing from now. */
+  posted(ref: MessageRef, releaseId: string): void | Promise<void>;
+}
+
 /** What card sync hands the editor of the posted copies (local-cards.ts or shared-cards.ts). */
 export interface CardEditorDeps extends Omit<CardSyncDeps, "cluster"> {
   /** Card sync's tracking of work in flight, so its `idle` and `stop` wait for the edits too. */
@@ -106,7 +114,7 @@ export function createCardSync(deps: CardSyncDeps) {
       do {
         state.again = false;
         const started = clock.now();
-        await (shared ?? local!).markDirty(releaseId);
+        await editor.markDirty(releaseId);
         const rest = started + markSpacingMs - clock.now();
         if (rest > 0) await wait(rest);
       } while (state.again);
@@ -152,10 +160,9 @@ export function createCardSync(deps: CardSyncDeps) {
       const posted = await postWithRetry(surface, releaseId, channel);
       if (!posted) return;
       const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
-      // In a cluster the post is recorded as the card's last edit before any instance can find the copy to mark it.
-      await shared?.posted(releaseId, ref);
+      // Told before the copy is recorded, so no instance can mark and edit it before the spacing is known.
+      await editor.posted(ref, releaseId);
       await store.addMessageRef(releaseId, ref);
-      local?.posted(ref);
       // Votes may have landed while the post was in flight, here or on another instance, and were
       // marked on the copies known then, which did not include this one: what is stored now, read
       // after this copy was recorded, tells whether it went out stale.
@@ -169,6 +176,7 @@ export function createCardSync(deps: CardSyncDeps) {
   // Who edits the posted copies: this process alone, or the holder of each card's lease in the store.
   const shared = deps.cluster ? createSharedCards({ ...deps, cardFor, cluster: deps.cluster, track, keyOf, forgetDeletedCopy }) : null;
   const local = shared ? null : createLocalCards({ ...deps, cardFor, track, keyOf, forgetDeletedCopy });
+  const editor: CardEditor = shared ?? local!;
 
   async function idle(): Promise<void> {
     while (pending.size) await Promise.allSettled([...pending]);

@@ -134,7 +134,7 @@ export function createSharedCards(deps: SharedCardsDeps) {
   return {
     markDirty,
     /** A copy about to be recorded was just posted: the first edit, by any instance, waits out the interval from now. */
-    posted: (releaseId: string, ref: MessageRef) => store.recordCardPost(releaseId, ref, clock.now()),
+    posted: (ref: MessageRef, releaseId: string) => store.recordCardPost(releaseId, ref, clock.now()),
     /** Looks for orphaned cards every second. */
     start(): void {
       sweeping ??= deps.timer.every(CARD_SWEEP_MS, () => void track(sweep()));
