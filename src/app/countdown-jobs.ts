@@ -11,7 +11,8 @@ export const COUNTDOWN_JOBS: JobKind[] = ["reminder", "t0", "countdown"];
 export async function planCountdownJobs(ctx: Ctx, release: Release): Promise<number[]> {
   await ctx.store.cancelJobs(release.id, COUNTDOWN_JOBS);
   if (release.scheduledAt === null) return [];
-  const plan = planCountdown(release.scheduledAt, (await policyFor(ctx, release.channel.key)).reminders, ctx.clock.now());
+  const { reminders } = await policyFor(ctx, release.channel.key);
+  const plan = planCountdown(release.scheduledAt, reminders, ctx.clock.now());
   for (const p of plan) {
     await ctx.store.upsertJob({
       releaseId: release.id,
@@ -21,19 +22,19 @@ export async function planCountdownJobs(ctx: Ctx, release: Release): Promise<num
       payload: { offsetMin: p.offsetMin, scheduledAt: release.scheduledAt },
     });
   }
-  await planCountdownRefresh(ctx, release);
+  await planCountdownRefresh(ctx, release, reminders);
   ctx.effects.push({ type: "wake" });
   return plan.filter((p) => p.kind === "reminder").map((p) => p.offsetMin);
 }
 
 /**
- * Plans the next refresh of the card's "T-0 in …" (nextCountdownRefresh says when), which
- * plans the one after it when it runs. Keyed by its time, so the running one is never
- * replaced by its successor.
+ * Plans the next refresh of the card's "T-0 in …" (nextCountdownRefresh says when, skipping
+ * the channel's reminder offsets `reminders`), which plans the one after it when it runs.
+ * Keyed by its time, so the running one is never replaced by its successor.
  */
-export async function planCountdownRefresh(ctx: Ctx, release: Release): Promise<void> {
+export async function planCountdownRefresh(ctx: Ctx, release: Release, reminders: number[]): Promise<void> {
   if (release.scheduledAt === null || release.state !== "voting") return;
-  const at = nextCountdownRefresh(release.scheduledAt, ctx.clock.now(), (await policyFor(ctx, release.channel.key)).reminders);
+  const at = nextCountdownRefresh(release.scheduledAt, ctx.clock.now(), reminders);
   if (at === null) return;
   await ctx.store.upsertJob({ releaseId: release.id, kind: "countdown", key: `countdown:${at}`, dueAt: at, payload: { scheduledAt: release.scheduledAt } });
 }
