@@ -125,7 +125,7 @@ export function parsePolicyChanges(pairs: string[]): Partial<Policy> {
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     const key = (eq > 0 ? pair.slice(0, eq) : pair).toLowerCase() as PolicyKey;
-    if (!(key in KEYS)) {
+    if (!Object.hasOwn(KEYS, key)) {
       throw new UserError("policy_key", `\`${pair}\` is not a policy setting. Use key=value with one of: ${POLICY_KEYS.join(", ")}.`);
     }
     if (eq < 0) throw new UserError("policy_value", `\`${key}\` needs a value: ${HINTS[key]}.`);

@@ -15,7 +15,8 @@ const CHOICE_WORDS: Record<string, VoteChoice> = {
 };
 
 export function parseChoice(word: string | undefined): VoteChoice {
-  const choice = word ? CHOICE_WORDS[word.toLowerCase()] : undefined;
+  const lower = word?.toLowerCase();
+  const choice = lower && Object.hasOwn(CHOICE_WORDS, lower) ? CHOICE_WORDS[lower] : undefined;
   if (!choice) {
     throw new UserError("vote_choice", `Vote with go, no-go or abstain, e.g. \`/release vote R-1 no-go migration not tested\`.`);
   }

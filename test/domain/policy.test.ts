@@ -148,6 +148,8 @@ describe("changing the policy with key=value", () => {
 
   it("refuses a pair without a key", () => {
     userError(() => parsePolicyChanges(["=2"]), "policy_key", "is not a policy setting");
+    // Names every object has are not settings either.
+    for (const inherited of ["constructor=2", "__proto__=2", "toString=x"]) userError(() => parsePolicyChanges([inherited]), "policy_key", "is not a policy setting");
   });
 
   it("refuses a known key without =value and says what value it takes", () => {

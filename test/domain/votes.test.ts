@@ -20,7 +20,7 @@ describe("reading a vote choice", () => {
     expect(parseChoice(word)).toBe(choice);
   });
 
-  it.each(["maybe", "", "goo", "lgtm"])("refuses %j and shows the three choices with an example", (word) => {
+  it.each(["maybe", "", "goo", "lgtm", "__proto__", "constructor", "toString"])("refuses %j and shows the three choices with an example", (word) => {
     userError(() => parseChoice(word), "vote_choice", "go, no-go or abstain", "/release vote R-1 no-go");
   });
 
