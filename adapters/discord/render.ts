@@ -100,8 +100,6 @@ function criteriaField(criteria: CriterionLine[]): string {
 export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}): APIEmbed {
   const descParts = [md`**${card.decisionLine}**`];
   if (card.description) descParts.push(md`${clip(card.description, 1000)}`);
-  // The live <t:R> below replaces the static "T-0 in …" text, which would go stale between edits.
-  if (card.countdownLine && !(card.scheduledAt !== null && /^T-0 in\b/.test(card.countdownLine))) descParts.push(md`${card.countdownLine}`);
 
   const fields: APIEmbedField[] = [
     { name: "State", value: fit(md`${clip(card.stateLabel, 100)}`, LIMITS.fieldValue), inline: true },
@@ -111,7 +109,11 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
   const guards = (card.guards ?? []).map((g) => (g.until ? md`${g.icon} ${clip(g.text, 300)} ${discordTime(g.until.at, "F")}` : md`${g.icon} ${clip(g.text, 300)}`).markup);
   if (guards.length) fields.push({ name: "Guardrails", value: clip(guards.join("\n"), LIMITS.fieldValue), inline: false });
   if (card.scheduledAt !== null) {
-    fields.push({ name: "Release time", value: md`${discordTime(card.scheduledAt, "F")}\n${discordTime(card.scheduledAt, "R")}`.markup, inline: false });
+    // Discord counts down to T-0 in each viewer's client (<t:…:R>), so the card carries no
+    // countdown text that would go stale between edits, and needs no edit as time passes.
+    const [at, left] = [discordTime(card.scheduledAt, "F"), discordTime(card.scheduledAt, "R")];
+    const when = card.nextReminder ? md`${at}\n${left}\nNext reminder at ${card.nextReminder}` : md`${at}\n${left}`;
+    fields.push({ name: "Release time", value: when.markup, inline: false });
   }
   if (!opts.compact) {
     const withVotes = new Set(card.votes.map((v) => v.choice)).size || 1;

@@ -14,6 +14,8 @@ export function createDiscordSurface(rest: REST, minUpdateIntervalMs = 1000): Ch
     platform: "discord",
     // Discord allows about 5 message edits per 5 s per channel; the core coalesces to this.
     minUpdateIntervalMs,
+    // The card's "Release time" counts down in each client (<t:…:R>, render.ts).
+    countsDownItself: true,
     async postCard(channel: ChannelRef, card) {
       const msg = (await rest.post(Routes.channelMessages(channel.nativeId), { body: renderCard(card) })) as APIMessage;
       return { messageId: msg.id };

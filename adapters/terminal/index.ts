@@ -4,11 +4,11 @@ import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface 
 import type { Readable, Writable } from "node:stream";
 import type { Bot } from "../../src/app/bot-api.js";
 import { sleep, systemTimer, type ChatSurface, type Timer } from "../../src/app/ports.js";
-import type { FormView } from "../../src/app/views.js";
+import type { CardView, FormView } from "../../src/app/views.js";
 import { actorOf, channelKey } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { parseLine, parseSubmission, TERMINAL_HELP } from "./inbound.js";
-import { renderCard, renderNotice, renderReply } from "./render.js";
+import { renderCard, renderCountdown, renderNotice, renderReply, sameButTheTimeLeft } from "./render.js";
 import { createPrinter } from "./safe-text.js";
 
 export interface TerminalOptions {
@@ -52,6 +52,8 @@ export function createTerminalAdapter(opts: TerminalOptions) {
   /** True while the prompt is on screen waiting for a line. */
   let prompting = false;
   let seq = 0;
+  /** The card each message last showed, so an edit that only moves the countdown prints one line. */
+  const shown = new Map<string, CardView>();
 
   /**
    * The one place output is written. Everything goes through `toTerminal`, so control
@@ -82,11 +84,16 @@ export function createTerminalAdapter(opts: TerminalOptions) {
     minUpdateIntervalMs: 250,
     postCard(_channel, card) {
       seq += 1;
+      shown.set(String(seq), card);
       write(renderCard(card, p, p.dim("posted  ")));
       return Promise.resolve({ messageId: String(seq) });
     },
-    updateCard(_ref, card) {
-      write(renderCard(card, p, p.dim("updated ")));
+    updateCard(ref, card) {
+      const before = shown.get(ref.messageId);
+      shown.set(ref.messageId, card);
+      // A countdown step every few minutes reprinting the whole card would bury what was typed.
+      if (before && sameButTheTimeLeft(before, card)) write(renderCountdown(card, p));
+      else write(renderCard(card, p, p.dim("updated ")));
       return Promise.resolve();
     },
     postNotice(_ref, notice) {

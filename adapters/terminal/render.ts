@@ -45,6 +45,17 @@ export function renderCard(card: CardView, p: Paint, heading = ""): string {
   return `${p.dim("┌──")}\n${lines.map((l) => `${p.dim("│")} ${l}`).join("\n")}\n${p.dim("└──")}`;
 }
 
+/** Whether two renders of a card differ only in the time left to T-0 (the fallback text quotes it too). */
+export function sameButTheTimeLeft(a: CardView, b: CardView): boolean {
+  const rest = (c: CardView) => JSON.stringify({ ...c, countdownLine: null, fallbackText: null });
+  return a.countdownLine !== b.countdownLine && rest(a) === rest(b);
+}
+
+/** A countdown step of a card already on screen: one line, not the card again. */
+export function renderCountdown(card: CardView, p: Paint): string {
+  return `${p.dim("⏱")} ${p.bold(card.releaseId)}  ${card.title}: ${card.countdownLine ?? ""}`;
+}
+
 export function renderNotice(n: NoticeView, p: Paint): string {
   const who = [...n.mention, ...n.mentionGroups].map((s) => `@${displayName(s)}`);
   const buttons = n.buttons.map((b) => `[${b.label}] /press ${n.releaseId} ${PRESS_WORDS[b.action]}`);

@@ -93,6 +93,20 @@ export function createCardSync(deps: CardSyncDeps) {
     void track(markDirtyOnce(releaseId));
   }
 
+  /**
+   * The time left to T-0 moved on and nothing else: a refresh, unless every copy is on a
+   * platform that counts down by itself (its edit would change nothing there, and costs a call
+   * from the channel's edit budget).
+   */
+  function countdown(releaseId: string): void {
+    void track(
+      (async () => {
+        const refs = await store.listMessageRefs(releaseId);
+        if (unposted.has(releaseId) || refs.some((ref) => !surfaces.get(ref.platform)?.countsDownItself)) refresh(releaseId);
+      })().catch((err: unknown) => log.error({ err: describe(err), releaseId }, "reading the card's copies for a countdown step failed")),
+    );
+  }
+
   /** Marks in flight per release, and whether another change came in since one started. */
   const marking = new Map<string, { again: boolean }>();
 
@@ -184,6 +198,7 @@ export function createCardSync(deps: CardSyncDeps) {
 
   return {
     refresh,
+    countdown,
     post,
     notice: notices.notice,
     idle,

@@ -48,12 +48,18 @@ function buttonsFor(r: Release): ButtonView[] {
   }
 }
 
-function countdownLine(r: Release, jobs: Job[], now: number): string | null {
+/** The next reminder's label (`T-15m`) while the release is voting; null when none is left. */
+function nextReminder(r: Release, jobs: Job[]): string | null {
+  if (r.scheduledAt === null || r.state !== "voting") return null;
+  const next = jobs.filter((j) => j.kind === "reminder").sort((a, b) => a.dueAt - b.dueAt)[0];
+  return next ? offsetLabel(Number(next.payload.offsetMin)) : null;
+}
+
+function countdownLine(r: Release, reminder: string | null, now: number): string | null {
   if (r.scheduledAt === null) return null;
   if (r.state === "voting") {
-    const next = jobs.filter((j) => j.kind === "reminder").sort((a, b) => a.dueAt - b.dueAt)[0];
     const t0 = r.scheduledAt > now ? `T-0 ${relative(r.scheduledAt, now)}` : "T-0 is now";
-    return next ? `${t0} · next reminder ${offsetLabel(Number(next.payload.offsetMin))}` : t0;
+    return reminder ? `${t0} · next reminder ${reminder}` : t0;
   }
   if (r.state === "held") return `T-0 ${relative(r.scheduledAt, now)}: held`;
   return null;
@@ -114,7 +120,8 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
   }
   const title = `${r.service} ${r.version} → ${r.environment}`;
   const scheduledText = r.scheduledAt === null ? null : formatInZone(r.scheduledAt, r.timezone);
-  const countdown = countdownLine(r, pendingJobs, now);
+  const reminder = nextReminder(r, pendingJobs);
+  const countdown = countdownLine(r, reminder, now);
   const voteText = fallbackVotes(votes);
   const live = !isFinal(r.state) && r.state !== "rolled_back";
   const showDecision = r.state === "voting" || r.state === "held";
@@ -141,6 +148,7 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
     scheduledText,
     timezone: r.timezone,
     countdownLine: countdown,
+    nextReminder: reminder,
     notes,
     buttons: buttonsFor(r),
     resolved: !live && buttonsFor(r).length === 0,

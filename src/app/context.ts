@@ -27,6 +27,8 @@ export type CoreConfig = Pick<
 /** What a use case asks to happen after its transaction commits. */
 export type Effect =
   | { type: "refresh"; releaseId: string }
+  /** Only the time left to T-0 moved on: copies on a platform that counts down by itself are left alone. */
+  | { type: "countdown"; releaseId: string }
   | { type: "post"; releaseId: string; channel: ChannelRef }
   /** `outboxId`: its row in the notice outbox, written before commit (notice-outbox.ts). */
   | { type: "notice"; notice: NoticeView; outboxId?: number }

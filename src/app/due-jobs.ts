@@ -64,7 +64,7 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
     }
     case "countdown":
       if (!stillCurrent(release, job)) break;
-      ctx.effects.push({ type: "refresh", releaseId: release.id });
+      ctx.effects.push({ type: "countdown", releaseId: release.id });
       await planCountdownRefresh(ctx, release, (await policyFor(ctx, release.channel.key)).reminders);
       break;
     case "t0": {

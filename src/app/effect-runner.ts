@@ -60,6 +60,8 @@ export function createEffectRunner(deps: EffectRunnerDeps) {
     switch (effect.type) {
       case "refresh":
         return cards.refresh(effect.releaseId);
+      case "countdown":
+        return cards.countdown(effect.releaseId);
       case "post":
         return cards.post(effect.releaseId, effect.channel);
       case "notice":

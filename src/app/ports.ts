@@ -29,6 +29,11 @@ export interface ChatSurface {
   platform: string;
   /** Smallest gap between two edits of one message (Slack ~1000 ms, Discord 1000 ms). */
   minUpdateIntervalMs: number;
+  /**
+   * The platform shows the time left to T-0 on its own (Discord's `<t:…:R>`), so the card as
+   * rendered there does not change as time passes, and a countdown step does not edit it.
+   */
+  countsDownItself?: boolean;
   postCard(channel: ChannelRef, card: CardView): Promise<{ messageId: string }>;
   /** Throws MessageGone when the message was deleted. */
   updateCard(ref: MessageRef, card: CardView): Promise<void>;

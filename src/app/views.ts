@@ -72,6 +72,11 @@ export interface CardView {
   timezone: string;
   /** `T-0 in 1h 5m · next reminder T-15m`, `T-0 passed: held`, null if unscheduled. */
   countdownLine: string | null;
+  /**
+   * The next reminder's label (`T-15m`) while voting, null when none is left: for a platform that
+   * counts down to T-0 by itself (Discord's `<t:…:R>`) and so shows no countdownLine.
+   */
+  nextReminder: string | null;
   /** Lines worth a glance: votes voided, webhook outcomes, rollback by whom and why, retro summary. */
   notes: string[];
   buttons: ButtonView[];

@@ -63,6 +63,26 @@ describe("countdown", () => {
     expect(await core.store.listPendingJobs("R-1")).toEqual([]);
   });
 
+  it("sends no countdown edits to a platform that counts down by itself (Discord), and still edits for a vote or a reminder", async () => {
+    const { chat, say, advance } = setup();
+    chat.surface.countsDownItself = true;
+    await say("alice", "create payments 1.4.2 at in 2h");
+    await core.bot.idle();
+    await advance(50 * MIN);
+    expect(chat.updates).toHaveLength(0);
+    await say("bob", "vote R-1 go");
+    await core.bot.idle();
+    expect(chat.updates.map((u) => u.card.tally.go)).toEqual([1]);
+    // The T-1h reminder moves the card's "next reminder" on: that is an edit.
+    await advance(10 * MIN);
+    expect(chat.noticeTexts("R-1").map((t) => t.split(":")[0])).toEqual(["⏰ T-1h"]);
+    expect(chat.latestCard("R-1")?.nextReminder).toBe("T-15m");
+    const edits = chat.updates.length;
+    await advance(5 * MIN);
+    await advance(5 * MIN);
+    expect(chat.updates).toHaveLength(edits);
+  });
+
   it("ships at T-0 when the decision is GO", async () => {
     const { chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 30m");

@@ -22,6 +22,7 @@ export function cardView(over: Partial<CardView> = {}): CardView {
     scheduledText: "2030-01-15 14:00 UTC",
     timezone: "UTC",
     countdownLine: "T-0 in 5h · next reminder T-60m",
+    nextReminder: "T-60m",
     notes: [],
     buttons: [
       { action: "go", label: "Go", style: "primary" },

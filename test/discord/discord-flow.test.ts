@@ -34,7 +34,7 @@ describe("Discord adapter against the real discord.js client", () => {
     const msgId = await h.cardMessageId("R-1");
     const posted = await h.card(msgId);
     expect(posted.embeds[0].title).toBe("R-1 · payments 1.4.2 → production");
-    expect(posted.embeds[0].fields.find((f: { name: string }) => f.name === "Release time").value).toMatch(/^<t:\d+:F>\n<t:\d+:R>$/);
+    expect(posted.embeds[0].fields.find((f: { name: string }) => f.name === "Release time").value).toMatch(/^<t:\d+:F>\n<t:\d+:R>\nNext reminder at T-1h$/);
     expect(buttonIds(posted)).toEqual(["g1:b:go:R-1", "g1:b:no_go:R-1", "g1:b:abstain:R-1"]);
 
     const [alice, bob, carol] = [member(1), member(2), member(3)];

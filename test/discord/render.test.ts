@@ -14,7 +14,7 @@ describe("the release card as a Discord embed", () => {
     expect(e.title).toBe("R-7 · payments 1.4.2 → production");
     expect(e.description).toContain("**Pending: 1 of 2 GO · waiting for qa**");
     const unix = Date.UTC(2030, 0, 15, 14, 0) / 1000;
-    expect(e.fields!.find((f) => f.name === "Release time")!.value).toBe(`<t:${unix}:F>\n<t:${unix}:R>`);
+    expect(e.fields!.find((f) => f.name === "Release time")!.value).toBe(`<t:${unix}:F>\n<t:${unix}:R>\nNext reminder at T-60m`);
     expect(e.fields!.find((f) => f.name === "GO (1)")!.value).toBe("• Member 1");
     expect(body.allowed_mentions).toEqual({ parse: [] });
   });
@@ -116,11 +116,13 @@ describe("buttons by release state", () => {
     expect(body.components.flatMap((r) => r.components)).toHaveLength(5);
   });
 
-  it("shows a passed T-0 or a hold instead of the live countdown text", () => {
-    const held = renderCard(cardView({ state: "held", stateLabel: "On hold", countdownLine: "T-0 passed: held" })).embeds[0]!;
-    expect(held.description).toContain("T-0 passed: held");
-    const live = renderCard(cardView()).embeds[0]!;
-    expect(live.description).not.toContain("T-0 in 5h");
+  it("counts down in the client and names the next reminder, with no countdown text to go stale", () => {
+    expect(JSON.stringify(renderCard(cardView()))).not.toContain("T-0 in 5h");
+    // The same card an hour later renders the same message: nothing to edit as time passes.
+    expect(renderCard(cardView({ countdownLine: "T-0 in 4h · next reminder T-60m" }))).toEqual(renderCard(cardView()));
+    const held = renderCard(cardView({ state: "held", stateLabel: "On hold", countdownLine: "T-0 2h ago: held", nextReminder: null })).embeds[0]!;
+    expect(held.fields!.find((f) => f.name === "Release time")!.value).not.toContain("Next reminder");
+    expect(held.fields!.find((f) => f.name === "State")!.value).toBe("On hold");
   });
 });
 

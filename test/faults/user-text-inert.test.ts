@@ -152,6 +152,7 @@ function hostileCard(t: string, platform: "slack" | "discord"): CardView {
     scheduledText: t,
     timezone: "UTC",
     countdownLine: t,
+    nextReminder: "T-15m",
     notes: [`Held: ${t}`, t],
     buttons: [{ action: "go", label: t, style: "primary" }],
     // Criteria names are checked words; everything else on a checklist line may be typed by a person or CI.

@@ -29,6 +29,7 @@ function card(overrides: Partial<CardView> = {}): CardView {
     scheduledText: "Tue 15 Jan 2030 14:00 (UTC)",
     timezone: "UTC",
     countdownLine: "T-0 in 5h · next reminder T-1h",
+    nextReminder: "T-1h",
     notes: [],
     buttons: [
       { action: "go", label: "Go", style: "primary" },

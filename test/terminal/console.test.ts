@@ -139,4 +139,29 @@ describe("what the terminal prints", () => {
     expect(out).toContain("⛔ in freeze 'incident \\x1b[2J42' until Tue 15 Jan 12:00");
     expect(out).not.toContain("\u001b[2J");
   });
+
+  it("prints a countdown step as one line, and the whole card again when something else changed", async () => {
+    core = createTestCore();
+    let printed = "";
+    const output = new PassThrough();
+    output.on("data", (c: Buffer) => (printed += c.toString()));
+    const terminal = createTerminalAdapter({ bot: core.bot, input: new PassThrough(), output, colour: false, user: "alice", fileDir: mkdtempSync(join(tmpdir(), "gonogo-console-")) });
+    core.bot.attachSurface(terminal.surface);
+    await core.bot.handle({ kind: "command", actor: person("alice"), channel: TERMINAL_CHANNEL, text: "create payments 1.4.2 at in 3h" });
+    await core.bot.idle();
+    const cardsPrinted = () => printed.split("┌──").length - 1;
+    expect(cardsPrinted()).toBe(1);
+
+    core.clock.advance(60 * 60_000);
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(cardsPrinted()).toBe(1);
+    expect(printed).toContain("⏱ R-1  payments 1.4.2 → production: T-0 in 2h · next reminder T-1h");
+
+    await core.bot.handle({ kind: "command", actor: person("bob"), channel: TERMINAL_CHANNEL, text: "vote R-1 go" });
+    core.clock.advance(1_000); // past the terminal's spacing between two edits of a card
+    await core.bot.idle();
+    expect(cardsPrinted()).toBe(2);
+    expect(printed).toContain("Votes: 1 go");
+  });
 });
