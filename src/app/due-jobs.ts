@@ -38,8 +38,16 @@ async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; ment
   return { text: parts.length ? ` Still waiting for sign-off from ${parts.join("; ")}.` : "", mention, mentionGroups };
 }
 
-async function decisionText(ctx: Ctx, release: Release): Promise<string> {
-  return decisionInWords(await releaseDecision(ctx, release));
+/**
+ * What a reminder adds while the release is not GO: what T-0 will do without it and, on the
+ * last reminder, a call to the release manager, who can still get the votes or move T-0.
+ */
+async function withoutGo(ctx: Ctx, release: Release, job: Job): Promise<{ text: string; mention: string[] }> {
+  const { t0 } = await policyFor(ctx, release.channel.key);
+  const text = ` Without GO by T-0 it is ${t0 === "cancel" ? "cancelled" : "held"}.`;
+  const later = (await ctx.store.listPendingJobs(release.id, { kind: "reminder" })).some((j) => j.dueAt > job.dueAt);
+  if (later) return { text, mention: [] };
+  return { text: `${text} Release manager: if it needs longer, move T-0 with \`/release schedule ${release.id} <time>\`.`, mention: [release.managerId] };
 }
 
 /** Is the job about the schedule the release still has? A rescheduled release drops old jobs. */
@@ -54,8 +62,11 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
     case "reminder": {
       if (!stillCurrent(release, job)) break;
       const who = await awaited(ctx, release);
+      const d = await releaseDecision(ctx, release);
+      const notGo = d.decision === "go" ? { text: "", mention: [] } : await withoutGo(ctx, release, job);
+      const mention = [...new Set([...who.mention, ...notGo.mention])];
       ctx.effects.push(
-        notice(release.id, `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version} ships ${relative(release.scheduledAt!, ctx.clock.now())} (${formatInZone(release.scheduledAt!, release.timezone)}). Decision: ${await decisionText(ctx, release)}.${who.text}`, { mention: who.mention, mentionGroups: who.mentionGroups }),
+        notice(release.id, `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version} ships ${relative(release.scheduledAt!, ctx.clock.now())} (${formatInZone(release.scheduledAt!, release.timezone)}). Decision: ${decisionInWords(d)}.${who.text}${notGo.text}`, { mention, mentionGroups: who.mentionGroups }),
         { type: "refresh", releaseId: release.id },
       );
       // Kept in the audit so a release's timeline (the web view) shows when each reminder went out.

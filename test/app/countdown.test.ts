@@ -41,6 +41,37 @@ describe("countdown", () => {
     expect(chat.noticeTexts("R-1").map((t) => t.split(":")[0])).toEqual(["⏰ T-1h", "⏰ T-15m", "⏰ T-5m"]);
   });
 
+  it("says in each reminder what T-0 does without GO, and calls the release manager on the last one", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2 at in 2h");
+    await core.bot.idle();
+    await advance(60 * MIN);
+    await advance(45 * MIN);
+    const [t1h, t15m] = chat.notices;
+    expect(t1h?.notice.text).toContain("Decision: Pending: 0 of 2 GO. Without GO by T-0 it is held.");
+    expect(t1h?.notice.mention).toEqual([]);
+    expect(t15m?.notice.text).not.toContain("Release manager");
+    await advance(10 * MIN);
+    const last = chat.notices[2]!.notice;
+    expect(last.text).toMatch(/^⏰ T-5m: .*Without GO by T-0 it is held\. Release manager: if it needs longer, move T-0 with `\/release schedule R-1 <time>`\.$/);
+    expect(last.mention).toEqual(["terminal:alice"]);
+  });
+
+  it("names no consequence in a reminder once the release is GO, and cancels per policy otherwise", async () => {
+    const { chat, say, advance } = setup();
+    await say("admin", "policy set t0=cancel");
+    await say("alice", "create payments 1.4.2 at in 1h");
+    await say("alice", "create web 2.0.0 at in 1h");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await core.bot.idle();
+    await advance(55 * MIN);
+    const last = (id: string) => chat.notices.filter((n) => n.notice.releaseId === id).at(-1)!.notice;
+    expect(last("R-1").text).toMatch(/^⏰ T-5m: .*Decision: GO\.$/);
+    expect(last("R-1").mention).toEqual([]);
+    expect(last("R-2").text).toContain("Without GO by T-0 it is cancelled.");
+  });
+
   it("keeps the card's \"T-0 in …\" true between reminders, without a notice, and stops once the release is held", async () => {
     const { chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 2h");
