@@ -176,7 +176,10 @@ describe("the deploy queue and locks", () => {
     const { say } = await setup(utc(2030, 1, 15, 9), "UTC");
     expect(await say("alice", "lock payments reason incident")).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers and admins may lock or unlock deploys") });
     expect(text(await say("rel", "lock payments staging reason incident 7"))).toContain("payments staging is locked");
-    expect(text(await say("bob", "locks"))).toContain("🔒 payments staging is locked by rel: incident 7");
+    expect(text(await say("bob", "locks"))).toContain("🔒 payments staging is locked by rel: incident 7 (locked now)");
+    core.clock.advance(26 * 3_600_000 + 5 * 60_000);
+    // A forgotten lock shows its age.
+    expect(text(await say("bob", "locks"))).toContain("🔒 payments staging is locked by rel: incident 7 (locked 1d 2h ago)");
     await say("alice", "create payments 1.5.0 env staging");
     await say("carol", "vote R-1 go");
     await say("dave", "vote R-1 go");

@@ -156,7 +156,7 @@ describe("unlocking after a rollback", () => {
     await say("alice", "ship R-1");
     await say("oscar", "rollback R-1 error rate 5x");
     const line = "payments production is locked after the rollback of R-1 by oscar: error rate 5x";
-    expect(text(await say("bob", "locks"))).toContain(`• 🔒 ${line}\n`);
+    expect(text(await say("bob", "locks"))).toContain(`• 🔒 ${line} (locked now)\n`);
     expect(text(await say("alice", "ship R-2"))).toContain(`R-2 cannot ship: ${line}.`);
   });
 });

@@ -1,5 +1,6 @@
 import { lockedText, targetName, type DeployLock } from "../../domain/deploy-lock.js";
 import { UserError } from "../../domain/errors.js";
+import { relative } from "../../domain/time.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, PermissionDenied, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
@@ -67,7 +68,9 @@ export async function listLocks(ctx: Ctx): Promise<Reply> {
   const locks = await ctx.store.listLocks();
   const queue = await ctx.store.listQueue();
   const lines = ["Deploy locks:"];
-  lines.push(...(locks.length ? locks.map((l) => `• 🔒 ${lockedText(l)}`) : ["• none"]));
+  // How long it has been on: a lock someone forgot is the usual reason releases pile up held.
+  const now = ctx.clock.now();
+  lines.push(...(locks.length ? locks.map((l) => `• 🔒 ${lockedText(l)} (locked ${relative(l.at, now)})`) : ["• none"]));
   lines.push("Queues (one release at a time ships per service + environment):");
   const byTarget = new Map<string, string[]>();
   for (const e of queue) {
