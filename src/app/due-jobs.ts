@@ -1,4 +1,5 @@
-import { decisionInWords, missingSignOffs } from "../domain/decision.js";
+import { decisionInWords, missingSignOffs, type Decision } from "../domain/decision.js";
+import { gateText } from "../domain/deploy-lock.js";
 import { releaseDecision } from "./release-decision.js";
 import { offsetLabel } from "../domain/countdown.js";
 import { planCountdownRefresh } from "./countdown-jobs.js";
@@ -39,12 +40,17 @@ async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; ment
 }
 
 /**
- * What a reminder adds while the release is not GO: what T-0 will do without it and, on the
- * last reminder, a call to the release manager, who can still get the votes or move T-0.
+ * What T-0 will do, as things stand, when that is not simply shipping: a reminder says so (a
+ * lock or a freeze holds even a GO release), and the last reminder also calls the release
+ * manager, who can still get the votes, lift the lock or move T-0.
  */
-async function withoutGo(ctx: Ctx, release: Release, job: Job): Promise<{ text: string; mention: string[] }> {
-  const { t0 } = await policyFor(ctx, release.channel.key);
-  const text = ` Without GO by T-0 it is ${t0 === "cancel" ? "cancelled" : "held"}.`;
+async function atT0(ctx: Ctx, release: Release, job: Job, decision: Decision): Promise<{ text: string; mention: string[] }> {
+  // Freezes as they will stand at T-0; locks and the queue as they stand now.
+  const gate = await gateOf({ store: ctx.store, clock: { now: () => release.scheduledAt! } }, release, false);
+  let text: string;
+  if (gate.kind === "locked" || gate.kind === "frozen") text = ` As things stand, T-0 holds it: ${gateText(gate, release.timezone)}.`;
+  else if (decision !== "go") text = ` Without GO by T-0 it is ${(await policyFor(ctx, release.channel.key)).t0 === "cancel" ? "cancelled" : "held"}.`;
+  else return { text: gate.kind === "queued" ? ` At T-0 it waits its turn behind ${gate.behind}.` : "", mention: [] };
   const later = (await ctx.store.listPendingJobs(release.id, { kind: "reminder" })).some((j) => j.dueAt > job.dueAt);
   if (later) return { text, mention: [] };
   return { text: `${text} Release manager: if it needs longer, move T-0 with \`/release schedule ${release.id} <time>\`.`, mention: [release.managerId] };
@@ -63,10 +69,10 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       if (!stillCurrent(release, job)) break;
       const who = await awaited(ctx, release);
       const d = await releaseDecision(ctx, release);
-      const notGo = d.decision === "go" ? { text: "", mention: [] } : await withoutGo(ctx, release, job);
-      const mention = [...new Set([...who.mention, ...notGo.mention])];
+      const t0 = await atT0(ctx, release, job, d.decision);
+      const mention = [...new Set([...who.mention, ...t0.mention])];
       ctx.effects.push(
-        notice(release.id, `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version} ships ${relative(release.scheduledAt!, ctx.clock.now())} (${formatInZone(release.scheduledAt!, release.timezone)}). Decision: ${decisionInWords(d)}.${who.text}${notGo.text}`, { mention, mentionGroups: who.mentionGroups }),
+        notice(release.id, `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version} ships ${relative(release.scheduledAt!, ctx.clock.now())} (${formatInZone(release.scheduledAt!, release.timezone)}). Decision: ${decisionInWords(d)}.${who.text}${t0.text}`, { mention, mentionGroups: who.mentionGroups }),
         { type: "refresh", releaseId: release.id },
       );
       // Kept in the audit so a release's timeline (the web view) shows when each reminder went out.

@@ -221,3 +221,40 @@ describe("a freeze override on a queued release", () => {
     expect(await auditTypes("R-2")).not.toContain("held_by_freeze");
   });
 });
+
+describe("reminders before a release a guardrail will hold", () => {
+  const reminder = (texts: string[], label: string) => texts.find((t) => t.startsWith(`⏰ ${label}:`)) ?? "";
+
+  it("say a freeze that starts before T-0 will hold even a GO release", async () => {
+    const { chat, say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("rel", "freeze add 2030-01-15 10:30 until 2030-01-15 12:00 reason demo day");
+    await say("alice", "create payments 1.4.2 at 2030-01-15 11:00");
+    for (const voter of ["bob", "carol"]) await say(voter, "vote R-1 go");
+    // T-1h is at 10:00, before the freeze starts: the reminder looks ahead to T-0.
+    await advance(60 * MIN);
+    expect(reminder(chat.noticeTexts("R-1"), "T-1h")).toContain("Decision: GO. As things stand, T-0 holds it: in freeze 'demo day' until Tue 15 Jan 12:00.");
+  });
+
+  it("say a lock will hold a GO release, and the last one calls the release manager; a queued one says whom it waits for", async () => {
+    const { chat, say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("rel", "lock payments reason incident 7");
+    await say("alice", "create payments 1.4.2 at in 1h 10m");
+    for (const voter of ["bob", "carol"]) await say(voter, "vote R-1 go");
+    await advance(10 * MIN);
+    const t1h = chat.notices.find((n) => n.notice.text.startsWith("⏰ T-1h"))!.notice;
+    expect(t1h.text).toContain("Decision: GO. As things stand, T-0 holds it: payments production is locked by rel: incident 7.");
+    expect(t1h.mention).toEqual([]);
+    await advance(55 * MIN);
+    const t5m = chat.notices.find((n) => n.notice.text.startsWith("⏰ T-5m"))!.notice;
+    expect(t5m.text).toContain("payments production is locked by rel: incident 7. Release manager: if it needs longer, move T-0 with `/release schedule R-1 <time>`.");
+    expect(t5m.mention).toEqual(["terminal:alice"]);
+
+    await say("rel", "unlock payments reason fixed");
+    await say("alice", "create search 1.0.0");
+    await say("alice", "create search 1.0.1 at in 1h 10m");
+    for (const id of ["R-2", "R-3"]) for (const voter of ["bob", "carol"]) await say(voter, `vote ${id} go`);
+    await say("alice", "ship R-2");
+    await advance(10 * MIN);
+    expect(reminder(chat.noticeTexts("R-3"), "T-1h")).toMatch(/Decision: GO\. At T-0 it waits its turn behind R-2\.$/);
+  });
+});
