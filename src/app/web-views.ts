@@ -85,6 +85,11 @@ export interface WebReleaseRow {
   scheduledAt: number | null;
   /** The card's countdown line as of the render (the page also counts down in the browser). */
   countdownLine: string | null;
+  /**
+   * When it ended (shipped, rolled back, cancelled or closed), UTC ms; null while it is live.
+   * An ended release has nothing left to count down to, so its row shows T-0 without a countdown.
+   */
+  endedAt: number | null;
   /** The deploy lock on its service + environment while it is open (issue 16). */
   locks: WebLockView[];
   /** Its place in the deploy queue, when it waits in it (issue 16). */
@@ -110,7 +115,7 @@ export interface WebCalendar {
   days: WebDay[];
   /** Live releases that are not on a day above: unscheduled, or T-0 passed. */
   live: WebReleaseRow[];
-  /** Releases that ended (closed, cancelled) in the last two weeks, newest first. */
+  /** Releases that ended (shipped, rolled back, cancelled, closed) in the last two weeks, newest first; never on a day above. */
   recent: WebReleaseRow[];
   /** Freeze occurrences of the shown channels in force now (issue 16). */
   freezesNow: WebFreezeView[];
@@ -132,7 +137,7 @@ export interface WebTimelineEntry {
 
 export interface WebDeliveryView {
   kind: "deploy" | "rollback";
-  status: "pending" | "delivered" | "failed";
+  status: "pending" | "delivered" | "failed" | "withdrawn";
   attempts: number;
   lastStatus: number | null;
   lastError: string | null;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { WebScope } from "../../src/app/web-link.js";
 import { actorOf } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
+import { releasesPage } from "../../src/web/pages/releases-page.js";
 import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
 
 /* The web view's reads through the door, on a fake clock. */
@@ -82,6 +83,40 @@ describe("web reads", () => {
     expect(cal.recent.map((r) => r.id)).toEqual(["R-2"]);
     expect(cal.days).toHaveLength(21);
     expect(cal.freezesNow).toEqual([]);
+  });
+
+  it("keeps cancelled, shipped and rolled-back releases off the calendar, without a countdown, and lists them as ended", async () => {
+    core = createTestCore();
+    // Every T-0 lies inside the 21-day window; each service its own, so no lock or queue links them.
+    await say("alice", "create payments 1.4.2 at in 2h");
+    await say("alice", "create search 2.0.0 at in 3h");
+    await say("alice", "create checkout 3.1.0 at in 4h");
+    await say("alice", "create billing 0.9.0 at in 5h");
+    await say("alice", "cancel R-2 superseded");
+    for (const id of ["R-3", "R-4"]) {
+      for (const voter of ["bob", "carol"]) await say(voter, `vote ${id} go`);
+      await say("alice", `ship ${id}`);
+      core.clock.advance(MIN);
+      await say("alice", `shipped ${id}`);
+    }
+    core.clock.advance(MIN);
+    await say("alice", "rollback R-4 error rate 5x");
+    await say("alice", "recovered R-4");
+    const cal = await core.bot.webRead({ kind: "web_calendar", scope: terminal, zone: null, channel: null });
+    expect(cal.days.flatMap((d) => d.releases).map((r) => r.id)).toEqual(["R-1"]);
+    expect(cal.live).toEqual([]);
+    // Newest end first: R-4 recovered last, R-3 shipped after R-2 was cancelled.
+    expect(cal.recent.map((r) => [r.id, r.state])).toEqual([
+      ["R-4", "rolled_back"],
+      ["R-3", "shipped"],
+      ["R-2", "cancelled"],
+    ]);
+    // On the page the voting release counts down to its T-0; the ended ones show their T-0 alone.
+    const page = releasesPage(cal, "terminal");
+    const ended = page.slice(page.indexOf('<h2 id="recent">'));
+    expect(page.slice(0, page.indexOf('<h2 id="recent">')).match(/data-countdown=/g)).toHaveLength(1);
+    for (const id of ["R-2", "R-3", "R-4"]) expect(ended).toContain(`>${id}</a>`);
+    expect(ended).not.toContain("data-countdown");
   });
 });
 

@@ -8,7 +8,7 @@ import { UserError } from "../../domain/errors.js";
 import { freezeName, occurrenceAt, occurrencesBetween, type ActiveFreeze } from "../../domain/freeze.js";
 import { displayName } from "../../domain/identity.js";
 import { isValidTimeZone } from "../../domain/policy.js";
-import { isFinal } from "../../domain/release.js";
+import type { ReleaseState } from "../../domain/release.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { readCard } from "../card-reader.js";
 import type { Ctx } from "../context.js";
@@ -102,6 +102,21 @@ async function criteriaOf(ctx: Ctx, release: Release): Promise<WebCriterionView[
   }));
 }
 
+/**
+ * States in which a release is over for the web view: nothing is coming at its T-0 any more.
+ * Wider than the domain's isFinal (cancelled, closed), which asks whether anything can still
+ * happen: a shipped release may yet be rolled back, but it is not upcoming. Shipping and
+ * rolling back are under way, so they stay live.
+ */
+const ENDED_STATES: ReadonlySet<ReleaseState> = new Set<ReleaseState>(["shipped", "rolled_back", "cancelled", "closed"]);
+
+/** When the release ended, from the latest end the store keeps for its state; null while it is live. */
+function endedAtOf(release: Release): number | null {
+  if (!ENDED_STATES.has(release.state)) return null;
+  // closedAt is set by cancel and close, recoveredAt by a finished rollback, shippedAt by a finished deploy.
+  return release.closedAt ?? release.recoveredAt ?? release.shippedAt ?? release.createdAt;
+}
+
 async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
   const card = await readCard(ctx, release.id);
   return {
@@ -114,6 +129,7 @@ async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
     decisionLine: card.decisionLine,
     scheduledAt: release.scheduledAt,
     countdownLine: card.countdownLine,
+    endedAt: endedAtOf(release),
     locks: await locksOf(ctx, release),
     queue: await queueOf(ctx, release),
   };
@@ -139,23 +155,16 @@ export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string |
   }
   const end = addDays(today, CALENDAR_DAYS).getTime();
   const live: WebReleaseRow[] = [];
-  const recent: Array<{ row: WebReleaseRow; endedAt: number }> = [];
+  const recent: WebReleaseRow[] = [];
   const owned = await ownedReleases(ctx, scope);
   const channels = new Map(owned.map((r) => [r.channel.key, channelLabel(r.channel)]));
   const channel = channelKey !== null && channels.has(channelKey) ? channelKey : null;
   for (const r of owned) {
     if (channel !== null && r.channel.key !== channel) continue;
-    const at = r.scheduledAt;
-    const onCalendar = at !== null && at >= today.getTime() && at < end;
-    if (onCalendar) {
-      const day = days.filter((d) => d.start <= at).at(-1);
-      day?.releases.push(await rowOf(ctx, r));
-    } else if (!isFinal(r.state)) {
-      live.push(await rowOf(ctx, r));
-    } else {
-      const endedAt = r.closedAt ?? r.shippedAt ?? r.createdAt;
-      if (endedAt >= now - RECENT_DAYS * DAY) recent.push({ row: await rowOf(ctx, r), endedAt });
-    }
+    const endedAt = endedAtOf(r);
+    // An ended release is listed as ended or not at all, even with T-0 ahead: it is not upcoming.
+    if (endedAt === null) (dayOf(days, r.scheduledAt, end)?.releases ?? live).push(await rowOf(ctx, r));
+    else if (endedAt >= now - RECENT_DAYS * DAY) recent.push(await rowOf(ctx, r));
   }
   for (const d of days) d.releases.sort((a, b) => (a.scheduledAt ?? 0) - (b.scheduledAt ?? 0));
   // Freezes belong to channels: only the shown channels' (the viewer's own) are read.
@@ -181,12 +190,18 @@ export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string |
     zone,
     days,
     live,
-    recent: recent.sort((a, b) => b.endedAt - a.endedAt).map((x) => x.row),
+    recent: recent.sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0)),
     freezesNow: freezesNow.sort((a, b) => a.to - b.to),
     locks,
     channels: [...channels].map(([key, label]) => ({ key, label })).sort((a, b) => a.label.localeCompare(b.label)),
     channel,
   };
+}
+
+/** The calendar day T-0 falls on, or undefined when it is unscheduled or outside the days (before the first, or at `end` and after). */
+function dayOf(days: WebDay[], at: number | null, end: number): WebDay | undefined {
+  if (at === null || at >= end) return undefined;
+  return days.filter((d) => d.start <= at).at(-1);
 }
 
 /** One release's page, or null when there is none the scope owns (another workspace's release is as unknown as a missing one). */

@@ -17,11 +17,18 @@ function decisionOf(line: string): Decision {
   return line === "GO" ? "go" : line === "NO-GO" ? "no_go" : "pending";
 }
 
+/** T-0 with its countdown; an ended release's T-0 alone, since nothing is coming at it any more. */
+function t0Cell(r: WebReleaseRow, zone: string, now: number, when: "time" | "datetime"): Html {
+  if (r.scheduledAt === null) return html`<span class="muted">not scheduled</span>`;
+  if (r.endedAt !== null) return timeEl(r.scheduledAt, zone, when);
+  return html`${timeEl(r.scheduledAt, zone, when)}<br>${countdownEl(r.scheduledAt, now)}`;
+}
+
 /** A table of releases with a header row; `when` says whether T-0 shows as a time of day or a full date. */
 export function releaseTable(rows: WebReleaseRow[], zone: string, now: number, when: "time" | "datetime", caption: string): Html {
   const body = rows.map(
     (r) => html`<tr>
-<td>${r.scheduledAt === null ? html`<span class="muted">not scheduled</span>` : html`${timeEl(r.scheduledAt, zone, when)}<br>${countdownEl(r.scheduledAt, now)}`}</td>
+<td>${t0Cell(r, zone, now, when)}</td>
 <th scope="row"><a href="${releaseHref(r.id)}">${r.id}</a> ${r.title}</th>
 <td>${r.channel}</td>
 <td>${r.stateLabel}</td>

@@ -38,7 +38,7 @@ ${cal.live.length ? releaseTable(cal.live, zone, now, "datetime", "Open releases
 </section>
 <section aria-labelledby="recent">
 <h2 id="recent">Ended in the last two weeks</h2>
-${cal.recent.length ? releaseTable(cal.recent, zone, now, "datetime", "Closed or cancelled releases, newest first") : html`<p>None.</p>`}
+${cal.recent.length ? releaseTable(cal.recent, zone, now, "datetime", "Shipped, rolled-back, cancelled or closed releases, newest first") : html`<p>None.</p>`}
 </section>`;
   return page({ title: "Releases", section: "releases", scopeLabel, zone, liveUrl: "/web/events", zoneDays: true, body });
 }
