@@ -42,6 +42,8 @@ export interface AuditEventData {
   webhook_delivered: WebhookAttempt;
   webhook_attempt_failed: WebhookAttempt & { error: string | null };
   webhook_failed: WebhookAttempt & { error: string | null };
+  /** A deploy webhook still being retried when its release left shipping (`to`): it is not sent again. */
+  webhook_withdrawn: WebhookAttempt & { to: ReleaseState };
   retro_opened: Record<string, never>;
   retro_answer: { wentWell: string; wentBadly: string; actionItems: string };
   /** A countdown reminder went out, `offsetMin` minutes before T-0. */
@@ -98,6 +100,7 @@ const KNOWN_TYPES = {
   webhook_delivered: true,
   webhook_attempt_failed: true,
   webhook_failed: true,
+  webhook_withdrawn: true,
   retro_opened: true,
   retro_answer: true,
   reminder_sent: true,

@@ -67,7 +67,8 @@ export interface WebhookDelivery {
   idempotencyKey: string;
   url: string;
   body: string;
-  status: "pending" | "delivered" | "failed";
+  /** `withdrawn`: a deploy call still being retried when its release left shipping; it is never sent. */
+  status: "pending" | "delivered" | "failed" | "withdrawn";
   attempts: number;
   lastStatus: number | null;
   lastError: string | null;

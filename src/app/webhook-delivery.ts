@@ -1,4 +1,5 @@
 import { relative } from "../domain/time.js";
+import type { ReleaseState } from "../domain/release.js";
 import type { Release } from "../domain/types.js";
 import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import type { Clock } from "./ports.js";
@@ -39,6 +40,24 @@ export async function enqueueWebhook(ctx: Ctx, release: Release, kind: WebhookKi
   return created;
 }
 
+/**
+ * A deploy webhook still pending when its release leaves shipping (rolled back, held,
+ * marked shipped) is withdrawn in the same transaction: a retry minutes later would
+ * deploy again what was just rolled back or stopped. A call already on the wire cannot be
+ * taken back; its answer is then only noted (recordDelivery).
+ */
+export async function withdrawPendingDeploys(ctx: Ctx, release: Release, to: ReleaseState, who: { id: string; name: string }, platform: string): Promise<void> {
+  const pending = (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === "deploy" && d.status === "pending");
+  if (!pending.length) return;
+  const jobs = await ctx.store.listPendingJobs(release.id, { kind: "webhook" });
+  for (const delivery of pending) {
+    await ctx.store.updateDelivery(delivery.id, { status: "withdrawn" });
+    for (const job of jobs.filter((j) => Number(j.payload.deliveryId) === delivery.id)) await ctx.store.completeJob(job.id, ctx.clock.now());
+    await audit(ctx, who, platform, release.id, { type: "webhook_withdrawn", data: { kind: "deploy", status: delivery.lastStatus, attempts: delivery.attempts, to } });
+  }
+  await ctx.store.updateRelease(release.id, { webhookNote: "Deploy webhook: withdrawn, not sent again (the release left shipping)" });
+}
+
 export interface DeliveryResult {
   ok: boolean;
   status: number | null;
@@ -65,7 +84,8 @@ export async function sendWebhook(fetchFn: typeof fetch, url: string, body: stri
 /** Records a delivery attempt: delivered, retry later, or failed for good. */
 export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult): Promise<void> {
   const delivery = await ctx.store.getDelivery(Number(job.payload.deliveryId));
-  if (!delivery) {
+  // Withdrawn while this attempt was on the wire: nothing is retried, and the card keeps what it says.
+  if (!delivery || delivery.status !== "pending") {
     await ctx.store.completeJob(job.id, ctx.clock.now());
     return;
   }
@@ -112,7 +132,7 @@ export interface WebhookDeliveryDeps {
  */
 export async function deliverWebhookJob(deps: WebhookDeliveryDeps, job: Job, ctxFor: (tx: Store) => Ctx): Promise<Ctx> {
   const delivery = await deps.store.getDelivery(Number(job.payload.deliveryId));
-  const result = delivery
+  const result = delivery?.status === "pending"
     ? await sendWebhook(deps.fetch, delivery.url, delivery.body, delivery.idempotencyKey, deps.secret ?? "", deps.clock.now())
     : { ok: false, status: null, error: "missing delivery" };
   return deps.store.transaction(async (tx) => {

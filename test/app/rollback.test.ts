@@ -89,6 +89,47 @@ describe("rollback", () => {
     expect((await core.store.listDeliveries("R-1"))[0]).toMatchObject({ status: "delivered", attempts: 3 });
   });
 
+  it("withdraws a deploy webhook still being retried once the release is rolled back or marked shipped: it is never sent again", async () => {
+    const deploy = await startWebhookReceiver(SECRET, { failFirst: 100, now: () => core.clock.now() });
+    try {
+      receiver = await startWebhookReceiver(SECRET, { now: () => core.clock.now() });
+      core = createTestCore({ config: { deployWebhookUrl: deploy.url, rollbackWebhookUrl: receiver.url, webhookSecret: SECRET } });
+      const chat = createRecordingSurface();
+      core.bot.attachSurface(chat.surface);
+      const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+      const runFor = async (ms: number) => {
+        for (let t = 0; t < ms; t += 60_000) {
+          core.clock.advance(60_000);
+          await core.bot.runDueJobs();
+        }
+        await core.bot.idle();
+      };
+      await say("admin", "role grant oscar oncall");
+      await say("alice", "create payments 1.4.2");
+      await say("alice", "create search 2.0.0");
+      for (const id of ["R-1", "R-2"]) for (const voter of ["bob", "carol"]) await say(voter, `vote ${id} go`);
+      await say("alice", "ship R-1");
+      await say("alice", "ship R-2");
+      await core.bot.runDueJobs();
+      await core.bot.idle();
+      expect(deploy.received.map((h) => h.headers["idempotency-key"])).toEqual(["deploy:R-1:1", "deploy:R-2:1"]);
+
+      await say("oscar", "rollback R-1 error rate 5x");
+      await say("alice", "shipped R-2");
+      await runFor(30 * 60_000);
+      // No retry of either deploy after the rollback or the hand-marked deploy; the rollback itself went out.
+      expect(deploy.received).toHaveLength(2);
+      expect(receiver.received.map((h) => h.headers["idempotency-key"])).toEqual(["rollback:R-1"]);
+      expect((await core.store.listDeliveries("R-1")).map((d) => [d.kind, d.status])).toEqual([["deploy", "withdrawn"], ["rollback", "delivered"]]);
+      expect((await core.store.listDeliveries("R-2")).map((d) => d.status)).toEqual(["withdrawn"]);
+      expect(chat.latestCard("R-1")!.notes.join("\n")).toContain("Rollback webhook: delivered (HTTP 200)");
+      expect(chat.latestCard("R-2")!.notes.join("\n")).toContain("Deploy webhook: withdrawn, not sent again (the release left shipping)");
+      expect((await core.store.listAudit("R-1")).find((e) => e.type === "webhook_withdrawn")?.data).toMatchObject({ kind: "deploy", attempts: 1, to: "rolling_back" });
+    } finally {
+      await deploy.close();
+    }
+  });
+
   it("records time to restore when the service is recovered", async () => {
     const { say } = await shippedRelease();
     await say("oscar", "rollback R-1 bad deploy");

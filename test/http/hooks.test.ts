@@ -215,6 +215,8 @@ describe("webhooks gonogo sends", () => {
     await app.stop();
     await startApp({ DATABASE_PATH: join(dir, "out.db"), DEPLOY_WEBHOOK_URL: receiver.url, ROLLBACK_WEBHOOK_URL: receiver.url });
     await shipping();
+    // The deploy call goes out first: one still unsent when the rollback comes is withdrawn.
+    await vi.waitFor(() => expect(receiver!.received).toHaveLength(1), { timeout: 5_000 });
     await say("oscar", "rollback R-1 error rate 5x");
     await vi.waitFor(() => expect(receiver!.received).toHaveLength(2), { timeout: 5_000 });
     for (const hook of receiver.received) {

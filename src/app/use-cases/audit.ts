@@ -76,6 +76,10 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
       const d = event.data;
       return `${d.kind} webhook FAILED after ${d.attempts} attempts (${d.error})`;
     }
+    case "webhook_withdrawn": {
+      const d = event.data;
+      return `${d.kind} webhook withdrawn after ${d.attempts} failed ${d.attempts === 1 ? "attempt" : "attempts"}: the release went ${d.to.replace("_", " ")}`;
+    }
     case "retro_answer":
       return "added retro notes";
     case "freeze_overridden":

@@ -9,7 +9,7 @@ import { COUNTDOWN_JOBS, planCountdownJobs, planRetro } from "../countdown-jobs.
 import { releaseDecision } from "../release-decision.js";
 import { resetReleaseCriteria } from "./criteria.js";
 import { ok } from "../replies.js";
-import { enqueueWebhook } from "../webhook-delivery.js";
+import { enqueueWebhook, withdrawPendingDeploys } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
 import { freezeLabel } from "../../domain/freeze.js";
 import { gateText } from "../../domain/deploy-lock.js";
@@ -40,6 +40,8 @@ export async function startShipping(ctx: Ctx, release: Release, who: Who, platfo
 export async function markShipped(ctx: Ctx, release: Release, who: Who, platform: string): Promise<Release> {
   const next = transition(release.id, release.state, "shipped");
   const now = ctx.clock.now();
+  // Deployed by other means while the deploy webhook was still being retried: it is not sent again.
+  await withdrawPendingDeploys(ctx, release, next, who, platform);
   const updated = await ctx.store.updateRelease(release.id, { state: next, shippedAt: now, stateReason: null });
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, by: who.id } });
   await planRetro(ctx, updated, now);
@@ -51,6 +53,7 @@ export async function markShipped(ctx: Ctx, release: Release, who: Who, platform
 /** Stops a release; the card says why. Used by `hold` and by T-0 without GO. */
 export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform: string, reason: string, failedCriteria: string[] = []): Promise<Release> {
   const next = transition(release.id, release.state, "hold");
+  await withdrawPendingDeploys(ctx, release, next, who, platform);
   await ctx.store.cancelJobs(release.id, COUNTDOWN_JOBS);
   await ctx.store.dequeue(release.id);
   const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: reason });

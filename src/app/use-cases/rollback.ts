@@ -5,7 +5,7 @@ import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
 import { planRetro } from "../countdown-jobs.js";
 import { ok } from "../replies.js";
-import { enqueueWebhook } from "../webhook-delivery.js";
+import { enqueueWebhook, withdrawPendingDeploys } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
 import { planQueueStart } from "../queue-jobs.js";
 import { lockAfterRollback } from "./deploy-lock.js";
@@ -37,6 +37,8 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   const why = reason?.trim();
   if (!why) throw new UserError("rollback_reason", `Say why you roll back, so the team knows: \`/release rollback ${release.id} error rate 5x\`.`, "reason");
   const next = transition(release.id, release.state, "rollback");
+  // A deploy call still being retried would deploy again what is being rolled back.
+  await withdrawPendingDeploys(ctx, release, next, actor, platform);
   const url = ctx.config.rollbackWebhookUrl;
   if (url) await enqueueWebhook(ctx, release, "rollback", url, actor.id, why);
   await ctx.store.updateRelease(release.id, {
