@@ -213,8 +213,8 @@ async function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" 
       const form = createForm();
       const service = checkService(field(values, form, "service"), "service");
       const version = checkVersion(field(values, form, "version"), "version");
-      const environment = field(values, form, "environment") || null;
-      if (environment) checkEnvironment(environment, "environment");
+      const environmentTyped = field(values, form, "environment") || null;
+      const environment = environmentTyped && checkEnvironment(environmentTyped, "environment");
       const when = field(values, form, "when") || null;
       return await createRelease(ctx, actor, event.channel, { service, version, environment, when, manager: null, description: field(values, form, "description") || null });
     }

@@ -37,11 +37,13 @@ export function checkOneWord(label: "service" | "version", value: string): strin
 /**
  * Service, version and environment checks shared by the command and the create form: the
  * length first (so a long paste is not echoed back), then what the word may contain.
+ * Services and environments are kept in lower case, like roles: `Payments` and `payments`
+ * are one service, so a lock or the deploy queue cannot be slipped past by case.
  */
 export function checkService(service: string, field?: string): string {
   checkLength("service", service, field);
   if (!SERVICE.test(service)) throw new UserError("bad_service", `\`${service}\` is not a service name: one word of letters, digits, dots, dashes and slashes, e.g. payments.`, field);
-  return service;
+  return service.toLowerCase();
 }
 
 export function checkVersion(version: string, field?: string): string {
@@ -53,7 +55,7 @@ export function checkVersion(version: string, field?: string): string {
 export function checkEnvironment(environment: string, field?: string): string {
   checkLength("environment", environment, field);
   if (!ENVIRONMENT.test(environment)) throw new UserError("bad_env", `\`${environment}\` is not an environment name: one word such as production or staging.`, field);
-  return environment;
+  return environment.toLowerCase();
 }
 
 /** Hold, cancel and rollback reasons are capped like vote reasons: each lands on the card. */

@@ -149,16 +149,16 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
 }
 
 function createFromFields(fields: CommandFields): Command {
-  const service = given(fields.service);
+  const serviceTyped = given(fields.service);
   const version = given(fields.version);
-  if (!service || !version) throw new UserError("create_usage", `Name the service and the version: ${CREATE_USAGE}.`);
-  checkService(checkOneWord("service", service));
+  if (!serviceTyped || !version) throw new UserError("create_usage", `Name the service and the version: ${CREATE_USAGE}.`);
+  const service = checkService(checkOneWord("service", serviceTyped));
   checkVersion(checkOneWord("version", version));
-  const environment = given(fields.environment);
+  const environmentTyped = given(fields.environment);
   const when = given(fields.when);
   const manager = given(fields.manager);
   const description = given(fields.description);
-  if (environment) checkEnvironment(environment);
+  const environment = environmentTyped && checkEnvironment(environmentTyped);
   if (when) checkLength("when", when);
   if (manager) checkSubject(manager, "manager");
   if (description) checkLength("description", description);
@@ -224,11 +224,11 @@ function lockFromFields(word: string, fields: CommandFields): Command {
   const name = word === "locks" || action === "list" ? "locks" : word === "unlock" || action === "unlock" ? "unlock" : "lock";
   if (name === "locks") return { name };
   const usage = `\`/release ${name} payments [production] reason <text>\``;
-  const service = given(fields.service);
-  if (!service) throw new UserError("lock_usage", `Say which service, e.g. ${usage}.`);
-  checkService(service);
-  const environment = given(fields.environment);
-  if (environment) checkEnvironment(environment);
+  const serviceTyped = given(fields.service);
+  if (!serviceTyped) throw new UserError("lock_usage", `Say which service, e.g. ${usage}.`);
+  const service = checkService(serviceTyped);
+  const environmentTyped = given(fields.environment);
+  const environment = environmentTyped && checkEnvironment(environmentTyped);
   const reason = given(fields.reason);
   if (!reason) throw new UserError("lock_usage", `Say why, so the team knows: \`/release ${name} ${service}${environment ? ` ${environment}` : ""} reason <text>\`.`);
   return { name, service, environment, reason: checkLength("lockReason", reason) };

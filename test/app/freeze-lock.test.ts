@@ -191,6 +191,17 @@ describe("the deploy queue and locks", () => {
 });
 
 describe("stats", () => {
+  it("treats service and environment names in any case as one: a lock on payments holds PAYMENTS in Production", async () => {
+    const { say } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("rel", "lock payments reason incident 9");
+    expect(text(await say("alice", "create PAYMENTS 9.9.9 env Production"))).toContain("Created R-1: payments 9.9.9 → production");
+    await say("carol", "vote R-1 go");
+    await say("dave", "vote R-1 go");
+    expect(await say("alice", "ship R-1")).toMatchObject({ error: true, text: expect.stringContaining("payments production is locked by rel: incident 9") });
+    expect(await state("R-1")).toBe("voting");
+    expect(text(await say("rel", "unlock Payments PRODUCTION reason fixed"))).toContain("unlocked");
+  });
+
   it("counts releases held by a freeze and by a lock, and overrides used", async () => {
     const { say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
     await say("rel", "freeze add now until in 2h reason incident");

@@ -66,7 +66,8 @@ class HookConflict extends Error {}
 
 async function findRelease(ctx: Ctx, ref: { release?: string; service?: string; version?: string }): Promise<Release | null> {
   if (ref.release) return await ctx.store.getRelease(ref.release) ?? null;
-  return (await ctx.store.findReleases({ service: ref.service, version: ref.version }))[0] ?? null;
+  // Services are kept in lower case (command-fields.ts): a pipeline may spell it `Payments`.
+  return (await ctx.store.findReleases({ service: ref.service?.toLowerCase(), version: ref.version }))[0] ?? null;
 }
 
 /** Everyone to page when a live release misbehaves: on-call holders and its manager. */
@@ -133,7 +134,7 @@ function transitionOrConflict(release: Release, step: "shipped" | "recovered"): 
 export async function applyAlert(ctx: Ctx, alert: AlertReport): Promise<HookOutcome> {
   const release = alert.release
     ? await ctx.store.getRelease(alert.release)
-    : (await ctx.store.findReleases({ service: alert.service })).find((r) => r.state === "shipping" || r.state === "shipped");
+    : (await ctx.store.findReleases({ service: alert.service.toLowerCase() })).find((r) => r.state === "shipping" || r.state === "shipped");
   if (!release) return { status: 404, body: { error: alert.release ? `no release ${alert.release}` : `no live (shipping or shipped) release of ${alert.service}` } };
   if (isFinal(release.state)) return { status: 409, body: { error: `${release.id} is ${release.state}; nothing to roll back`, release: release.id } };
   await audit(ctx, MONITORING, "hook", release.id, { type: "alert_received", data: { severity: alert.severity, summary: alert.summary, link: alert.link ?? null } });
