@@ -93,9 +93,19 @@ function splitZone(text: string, fallback: string): { body: string; zone: string
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 function checkDate(typed: string, year: number, month: number, day: number): void {
-  if (month < 1 || month > 12) throw new UserError("bad_time", `\`${typed}\` is not a date: months go from 01 to 12.`);
+  const problem = dateProblem(year, month, day);
+  if (problem) throw new UserError("bad_time", `\`${typed}\` is not a date: ${problem}.`);
+}
+
+/**
+ * Why year-month-day (month 1-12) is not on the calendar, e.g. "February 2030 has days 01 to 28",
+ * or null when it is. JavaScript's dates would roll 30 February over into March instead.
+ */
+export function dateProblem(year: number, month: number, day: number): string | null {
+  if (month < 1 || month > 12) return "months go from 01 to 12";
   const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > days) throw new UserError("bad_time", `\`${typed}\` is not a date: ${MONTHS[month - 1]} ${year} has days 01 to ${days}.`);
+  if (day < 1 || day > days) return `${MONTHS[month - 1]} ${year} has days 01 to ${days}`;
+  return null;
 }
 
 function checkClock(typed: string, hour: number, minute: number, second: number): void {

@@ -80,3 +80,61 @@ describe("audit trail", () => {
     expect(await say("admin", "audit export yesterday")).toMatchObject({ error: true, text: expect.stringContaining("is not a date") });
   });
 });
+
+describe("audit export dates", () => {
+  const exportIn = async (zone: string, args: string) => {
+    core = createTestCore({ config: { admins: admins("terminal:admin"), timezone: zone } });
+    return say("admin", `audit export ${args}`);
+  };
+  const namesOf = (r: Reply) => (r.type === "message" ? (r.files ?? []).map((f) => f.name) : []);
+
+  it.each([
+    ["2026-02-30", "`2026-02-30` is not a date: February 2026 has days 01 to 28."],
+    ["2028-02-30", "`2028-02-30` is not a date: February 2028 has days 01 to 29."],
+    ["2026-11-31", "`2026-11-31` is not a date: November 2026 has days 01 to 30."],
+    ["2026-13-01", "`2026-13-01` is not a date: months go from 01 to 12."],
+    ["2026-01-00", "`2026-01-00` is not a date: January 2026 has days 01 to 31."],
+    ["2026-01-01 2026-04-31", "`2026-04-31` is not a date: April 2026 has days 01 to 30."],
+  ])("refuses the impossible date in `audit export %s`, naming what is wrong, instead of rolling it over", async (args, reason) => {
+    const r = await exportIn("UTC", args);
+    expect(r).toMatchObject({ error: true, text: expect.stringContaining(reason) });
+    expect(textOf(r)).toContain("/release audit export 2030-01-01 2030-01-31");
+    expect(namesOf(r)).toEqual([]);
+  });
+
+  it("names the files after the dates typed, in the channel's zone, not after their UTC dates", async () => {
+    const r = await exportIn("Europe/Berlin", "2026-12-03 2026-12-03");
+    expect(textOf(r)).toContain("from Thu 3 Dec 2026 00:00 (Europe/Berlin) to Thu 3 Dec 2026 23:59 (Europe/Berlin)");
+    expect(namesOf(r)).toEqual(["gonogo-audit-2026-12-03-to-2026-12-03.csv", "gonogo-audit-2026-12-03-to-2026-12-03.json"]);
+  });
+
+  it("names the default range (the last 30 days) after the channel's dates", async () => {
+    // 09:00 UTC on 15 Jan is 23:00 on 14 Jan in Honolulu.
+    const r = await exportIn("Pacific/Honolulu", "");
+    expect(namesOf(r)).toEqual(["gonogo-audit-2029-12-15-to-2030-01-14.csv", "gonogo-audit-2029-12-15-to-2030-01-14.json"]);
+  });
+
+  it("covers a whole 25-hour day when the clocks go back, and only its 23 hours when they go forward", async () => {
+    // 23:30 in Berlin on Sun 27 Oct 2030, the 25th hour of the day.
+    core = createTestCore({ now: Date.UTC(2030, 9, 27, 22, 30), config: { admins: admins("terminal:admin"), timezone: "Europe/Berlin" } });
+    await say("alice", "create payments 1.4.2");
+    expect(textOf(await say("admin", "audit export 2030-10-27 2030-10-27"))).toContain("Audit export: 1 events from Sun 27 Oct 2030 00:00 (Europe/Berlin) to Sun 27 Oct 2030 23:59 (Europe/Berlin)");
+    await core.close();
+    // 00:30 in Berlin on Mon 1 Apr 2030, just after the 23-hour Sun 31 Mar.
+    core = createTestCore({ now: Date.UTC(2030, 2, 31, 22, 30), config: { admins: admins("terminal:admin"), timezone: "Europe/Berlin" } });
+    await say("alice", "create payments 1.4.2");
+    expect(textOf(await say("admin", "audit export 2030-03-31 2030-03-31"))).toContain("Audit export: 0 events from Sun 31 Mar 2030 00:00 (Europe/Berlin) to Sun 31 Mar 2030 23:59 (Europe/Berlin)");
+    expect(textOf(await say("admin", "audit export 2030-04-01 2030-04-01"))).toContain("Audit export: 1 events");
+  });
+
+  it("says how to fix a range given backwards, or a start after today", async () => {
+    expect(await exportIn("UTC", "2030-01-10 2030-01-01")).toMatchObject({ error: true, text: expect.stringContaining("`/release audit export 2030-01-01 2030-01-10`") });
+    await core.close();
+    expect(await exportIn("UTC", "2030-02-01")).toMatchObject({ error: true, text: expect.stringContaining("2030-02-01 is after today (2030-01-15)") });
+    await core.close();
+    // Only an end date, as Slack and Discord forms can send it: before the default start 30 days back.
+    core = createTestCore({ config: { admins: admins("terminal:admin") } });
+    const onlyTo = await core.bot.handle({ kind: "command", actor: person("admin"), channel, command: { name: "audit", op: "export", from: null, to: "2029-12-01" } });
+    expect(onlyTo).toMatchObject({ error: true, text: expect.stringContaining("Give a start date too, e.g. `/release audit export 2029-12-01 2029-12-01`") });
+  });
+});

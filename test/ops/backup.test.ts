@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import Database from "better-sqlite3";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -28,5 +28,21 @@ describe("npm run db:backup", () => {
     expect(copy.prepare("SELECT voter, choice FROM votes").all()).toEqual([{ voter: "terminal:bob", choice: "go" }]);
     copy.close();
     expect(() => run()).toThrow(/already exists/);
+  }, 20_000);
+
+  it("creates the folders of a backup file that do not exist yet, and says so when one cannot be made", async () => {
+    core = createTestCore();
+    dir = mkdtempSync(join(tmpdir(), "gonogo-backup-"));
+    await core.bot.handle({ kind: "command", actor: person("alice"), channel, text: "create payments 1.4.2" });
+    // As in the docs: a relative path under a backups/ folder that the first backup has to create.
+    const run = (target: string) => execFileSync(process.execPath, [join(ROOT, "dist/db-backup.js"), target], { cwd: dir, env: { ...process.env, DATABASE_PATH: core.dbPath }, encoding: "utf8", stdio: "pipe" });
+    expect(run("backups/2030/gonogo-2030-01-15.db")).toContain("Backed up");
+    const copy = new Database(join(dir, "backups/2030/gonogo-2030-01-15.db"), { readonly: true });
+    expect(copy.prepare("SELECT service, version FROM releases").all()).toEqual([{ service: "payments", version: "1.4.2" }]);
+    copy.close();
+    // A file where a folder should be: refused once, naming the folder, with nothing left behind.
+    writeFileSync(join(dir, "not-a-folder"), "");
+    expect(() => run("not-a-folder/sub/gonogo.db")).toThrow(/Cannot create the folder .*not-a-folder\/sub for not-a-folder\/sub\/gonogo.db \(ENOTDIR\); pick a backup file in a folder you can write/);
+    expect(existsSync(join(dir, "not-a-folder/sub"))).toBe(false);
   }, 20_000);
 });
