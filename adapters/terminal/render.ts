@@ -72,7 +72,9 @@ export function renderForm(form: FormView, p: Paint): string {
 export function renderReply(reply: Reply, p: Paint): string {
   switch (reply.type) {
     case "message": {
-      const text = reply.error ? p.red(reply.text) : reply.text;
+      // A chat's code fence (an audit timeline, stats) only adds ``` lines in a terminal, which is monospaced already.
+      const plain = reply.text.split("\n").filter((line) => line.trim() !== "```").join("\n");
+      const text = reply.error ? p.red(plain) : plain;
       return [`${p.dim("(private)")} ${text}`, ...(reply.lines ?? []).map((l) => `  ${replyLineText(l)}`), ...reply.cards.map((c) => renderCard(c, p))].join("\n");
     }
     case "form":

@@ -62,8 +62,11 @@ function fieldsOf(word: string, text: string, tokens: Token[]): CommandFields {
   switch (word) {
     case "create":
       return createFields(text, tokens);
-    case "vote":
-      return { id: arg(1), choice: arg(2), reason: rest(text, tokens, 3) };
+    case "vote": {
+      // `no go` typed as two words is the no-go, not a "no" whose reason starts with "go".
+      const twoWords = arg(2)?.toLowerCase() === "no" && arg(3)?.toLowerCase() === "go";
+      return twoWords ? { id: arg(1), choice: "no-go", reason: rest(text, tokens, 4) } : { id: arg(1), choice: arg(2), reason: rest(text, tokens, 3) };
+    }
     case "go":
     case "no-go":
     case "abstain":

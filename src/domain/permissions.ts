@@ -36,18 +36,25 @@ export interface ActorRoles {
   roles: string[];
 }
 
-/** How each action reads in a sentence: "may <verb> R-1". */
+/** `may …`: the action in words, on release `id` when there is one. */
+function doing(action: Action, id?: string): string {
+  const verb = VERBS[action];
+  if (verb.includes("{id}")) return id ? verb.replace("{id}", id) : verb.replace("{id} ", "");
+  return id ? `${verb} ${id}` : verb;
+}
+
+/** How each action reads in a sentence: "may <verb> R-1", or where `{id}` says, "may mark R-1 as shipped". */
 const VERBS: Record<Action, string> = {
   create: "create releases",
   vote: "vote on",
   schedule: "schedule",
   update: "change",
   ship: "ship",
-  shipped: "mark as shipped",
+  shipped: "mark {id} as shipped",
   hold: "hold",
   cancel: "cancel",
   rollback: "roll back",
-  recovered: "mark as recovered",
+  recovered: "mark {id} as recovered",
   retro: "add retro notes to",
   policy: "change the channel policy",
   roles: "change role bindings",
@@ -80,24 +87,24 @@ export function can(actor: ActorRoles, action: Action, release?: Release): Permi
     if (isManager || has("release-manager")) return { allowed: true };
     return {
       allowed: false,
-      reason: `Only ${release ? `${release.managerName} (the release manager of ${release.id})` : "the release manager"}, a release-manager or an admin may ${VERBS[action]}${release ? ` ${release.id}` : ""}.`,
+      reason: `Only ${release ? `${release.managerName} (the release manager of ${release.id})` : "the release manager"}, a release-manager or an admin may ${doing(action, release?.id)}.`,
     };
   }
   if (ROLLBACK_ACTIONS.includes(action)) {
     if (isManager || has("release-manager") || has("oncall")) return { allowed: true };
     return {
       allowed: false,
-      reason: `Only on-call, the release manager${release ? ` (${release.managerName})` : ""} or an admin may ${VERBS[action]} ${release?.id ?? "a release"}. Ask an admin to grant you oncall: \`/release role grant <you> oncall\`.`,
+      reason: `Only on-call, the release manager${release ? ` (${release.managerName})` : ""} or an admin may ${doing(action, release?.id ?? "a release")}. Ask an admin to grant you oncall: \`/release role grant <you> oncall\`.`,
     };
   }
   if (GUARD_ACTIONS.includes(action)) {
     // (A lock set by a rollback may also be lifted by that release's manager: the unlock use case checks that first.)
     if (has("release-manager")) return { allowed: true };
-    return { allowed: false, reason: `Only release-managers and admins may ${VERBS[action]}. Ask an admin: \`/release role grant <you> release-manager\`.` };
+    return { allowed: false, reason: `Only release-managers and admins may ${doing(action)}. Ask an admin: \`/release role grant <you> release-manager\`.` };
   }
   if (action === "audit_export" && has("release-manager")) return { allowed: true };
   return {
     allowed: false,
-    reason: `Only ${action === "audit_export" ? "admins and release-managers" : "admins"} may ${VERBS[action]}. Ask an admin, or have the operator add your id (${actor.id}) to GONOGO_ADMINS.`,
+    reason: `Only ${action === "audit_export" ? "admins and release-managers" : "admins"} may ${doing(action)}. Ask an admin, or have the operator add your id (${actor.id}) to GONOGO_ADMINS.`,
   };
 }

@@ -149,8 +149,8 @@ export function describePolicy(p: Policy): string[] {
   return [
     `quorum=${p.quorum} (GO votes needed)`,
     `require=${p.require.length ? p.require.join(",") : "none"} (sign-off roles)`,
-    `veto=${p.veto ? "on" : "off"} (any no-go blocks)`,
-    `self_approval=${p.selfApproval ? "on" : "off"} (the manager's own GO counts)`,
+    `veto=${p.veto ? "on" : "off"} (whether any no-go blocks)`,
+    `self_approval=${p.selfApproval ? "on" : "off"} (whether the manager's own GO counts)`,
     `t0=${p.t0} (what T-0 does without GO)`,
     `no_go_reason=${p.noGoReason}`,
     `reminders=${p.reminders.map((m) => `${m}m`).join(",")}`,

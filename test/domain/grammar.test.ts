@@ -110,6 +110,12 @@ describe("the /release grammar", () => {
       expect(parseCommand("vote 12 no-go  migration   not tested  ")).toMatchObject({ id: "R-12", reason: "migration   not tested" });
     });
 
+    it("reads `no go` typed as two words as the no-go, not as a no whose reason starts with go", () => {
+      expect(parseCommand("vote R-12 no go broken build")).toEqual({ name: "vote", id: "R-12", choice: "no_go", reason: "broken build" });
+      expect(parseCommand("vote R-12 No Go")).toEqual({ name: "vote", id: "R-12", choice: "no_go", reason: null });
+      expect(parseCommand("vote R-12 no going back")).toEqual({ name: "vote", id: "R-12", choice: "no_go", reason: "going back" });
+    });
+
     it("reads the shortcuts go, no-go and abstain", () => {
       expect(parseCommand("go r-3")).toEqual({ name: "vote", id: "R-3", choice: "go", reason: null });
       expect(parseCommand("no-go R-3 broken build")).toEqual({ name: "vote", id: "R-3", choice: "no_go", reason: "broken build" });

@@ -21,6 +21,12 @@ describe("who may do what (defaults)", () => {
     for (const actor of [bystander, qa, oncall, manager]) expect(can(actor, action, release)).toEqual({ allowed: true });
   });
 
+  it("says the refused action in plain words, the release where it belongs", () => {
+    expect(can(bystander, "shipped", release)).toMatchObject({ allowed: false, reason: expect.stringContaining("may mark R-5 as shipped.") });
+    expect(can(bystander, "recovered", release)).toMatchObject({ allowed: false, reason: expect.stringContaining("may mark R-5 as recovered.") });
+    expect(can(bystander, "hold", release)).toMatchObject({ allowed: false, reason: expect.stringContaining("may hold R-5.") });
+  });
+
   it("lets anyone create a release before there is one", () => {
     expect(can(bystander, "create").allowed).toBe(true);
   });

@@ -22,8 +22,8 @@ describe("default policy", () => {
     expect(describePolicy(DEFAULT_POLICY)).toEqual([
       "quorum=2 (GO votes needed)",
       "require=none (sign-off roles)",
-      "veto=on (any no-go blocks)",
-      "self_approval=on (the manager's own GO counts)",
+      "veto=on (whether any no-go blocks)",
+      "self_approval=on (whether the manager's own GO counts)",
       "t0=hold (what T-0 does without GO)",
       "no_go_reason=required",
       "reminders=60m,15m,5m,0m",
@@ -35,8 +35,8 @@ describe("default policy", () => {
   it("describes a changed policy", () => {
     const lines = describePolicy(policy({ require: ["qa", "security"], veto: false, selfApproval: false, t0: "cancel", timezone: "Europe/Berlin" }));
     expect(lines).toContain("require=qa,security (sign-off roles)");
-    expect(lines).toContain("veto=off (any no-go blocks)");
-    expect(lines).toContain("self_approval=off (the manager's own GO counts)");
+    expect(lines).toContain("veto=off (whether any no-go blocks)");
+    expect(lines).toContain("self_approval=off (whether the manager's own GO counts)");
     expect(lines).toContain("t0=cancel (what T-0 does without GO)");
     expect(lines).toContain("timezone=Europe/Berlin");
   });

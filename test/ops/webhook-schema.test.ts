@@ -54,6 +54,8 @@ describe("outbound webhook payloads", () => {
     await say("bob", "vote R-1 go");
     await say("carol", "vote R-1 go");
     await say("alice", "ship R-1");
+    // The deploy call goes out before the rollback: one still unsent then would be withdrawn.
+    await core.bot.runDueJobs();
     await say("alice", "rollback R-1 error rate 5x");
     await core.bot.runDueJobs();
     expect(receiver.received.map((h) => h.json.event)).toEqual(["deploy", "rollback"]);

@@ -30,7 +30,7 @@ const SHIPPED = ["/release create payments 1.4.2", "/as bob", "/press R-1 go", "
 describe("the terminal's words", () => {
   it("titles the rollback form without a stray question mark before the colon", async () => {
     const out = await session([...SHIPPED, "/press R-1 rollback"]);
-    expect(out).toContain("Roll back R-1: payments 1.4.2 → production, shipped by alice.");
+    expect(out).toContain("Roll back R-1: payments 1.4.2 → production (shipped; release manager alice).");
     expect(out).not.toContain("?:");
   });
 

@@ -164,4 +164,21 @@ describe("what the terminal prints", () => {
     expect(cardsPrinted()).toBe(2);
     expect(printed).toContain("Votes: 1 go");
   });
+
+  it("prints an audit timeline without the chat's code fences", async () => {
+    core = createTestCore();
+    let printed = "";
+    const output = new PassThrough();
+    output.on("data", (c: Buffer) => (printed += c.toString()));
+    const input = new PassThrough();
+    const terminal = createTerminalAdapter({ bot: core.bot, input, output, colour: false, user: "alice", fileDir: mkdtempSync(join(tmpdir(), "gonogo-console-")) });
+    core.bot.attachSurface(terminal.surface);
+    const done = terminal.run();
+    input.end("/release create payments 1.4.2\n/release audit R-1\n");
+    await done;
+    expect(printed).toContain("Audit trail of R-1");
+    expect(printed).toMatch(/created payments 1\.4\.2/);
+    expect(printed).not.toContain("```");
+  });
 });
+
