@@ -1,7 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { UserError } from "./errors.js";
-import { parseWhen } from "./time.js";
+import { parseWhen, weekdayIndex } from "./time.js";
 import { resolveWallTime } from "./wall-clock.js";
 
 /**
@@ -44,8 +44,6 @@ export type FreezeSpec =
 /** Its one-off example reads on any day (a dated one would be past, or over a year ahead, some day). */
 export const FREEZE_USAGE = "`/release freeze add tomorrow 18:00 until in 3d reason launch week` or `/release freeze add weekly fri 16:00 until mon 09:00`";
 
-const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-const FULL_DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 export function freezeName(id: number): string {
@@ -61,7 +59,7 @@ export function parseFreezeId(token: string | null | undefined): number {
 
 /** `fri` / `friday` and `16:00` → day 5, minute 960. */
 export function readWeekTime(day: string | undefined, time: string | undefined): { day: number; minute: number } {
-  const d = day ? DAYS.findIndex((short, i) => day.toLowerCase() === short || day.toLowerCase() === FULL_DAYS[i]) : -1;
+  const d = day ? weekdayIndex(day) : -1;
   if (d < 0) throw new UserError("freeze_usage", `\`${day ?? ""}\` is not a day of the week: use mon, tue, wed, thu, fri, sat or sun. Usage: ${FREEZE_USAGE}.`);
   const m = time ? /^(\d{1,2}):(\d{2})$/.exec(time) : null;
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new UserError("freeze_usage", `\`${time ?? ""}\` is not a time of day: use HH:mm, e.g. 16:00. Usage: ${FREEZE_USAGE}.`);

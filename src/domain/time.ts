@@ -9,7 +9,15 @@ import { resolveWallTime, type Resolved } from "./wall-clock.js";
 const MINUTE = 60_000;
 // Dates as patterns, not as examples: a fixed example date would sooner or later fall outside
 // the year ahead that a time may be, and a person copying it would be refused.
-const EXAMPLES = "`YYYY-MM-DDTHH:mmZ`, `YYYY-MM-DD HH:mm Europe/Berlin`, `14:00`, `tomorrow 10:00`, `in 2h` or `in 90m`";
+const EXAMPLES = "`YYYY-MM-DDTHH:mmZ`, `YYYY-MM-DD HH:mm Europe/Berlin`, `14:00`, `tomorrow 10:00`, `fri 16:00`, `in 2h` or `in 90m`";
+
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+
+/** `fri` or `friday`, in any case → 5 (Sunday is 0); -1 for any other word. */
+export function weekdayIndex(word: string): number {
+  const w = word.toLowerCase();
+  return WEEKDAYS.findIndex((full) => w === full || w === full.slice(0, 3));
+}
 
 /**
  * Reads a release time as people type it. Wall-clock times are read in `zone` (or a zone named at
@@ -33,7 +41,7 @@ export function parseWhen(input: string, now: number, zone: string, later = "a l
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$/i;
-const CLOCK = /^(?:(today|tomorrow) )?(\d{1,2}):(\d{2})$/i;
+const CLOCK = /^(?:([a-z]+) )?(\d{1,2}):(\d{2})$/i;
 
 function parseAny(text: string, now: number, defaultZone: string): Resolved | null {
   const rel = /^in (?:(\d+) ?d(?:ays?)?)? ?(?:(\d+) ?h(?:ours?)?)? ?(?:(\d+) ?m(?:in(?:utes?)?)?)? ?(?:(\d+) ?s(?:ec(?:onds?)?)?)?$/i.exec(text);
@@ -61,13 +69,19 @@ function parseAny(text: string, now: number, defaultZone: string): Resolved | nu
   }
 
   const clock = CLOCK.exec(body);
-  if (clock) {
-    const day = clock[1]?.toLowerCase();
+  const day = clock?.[1]?.toLowerCase();
+  const weekday = day === undefined ? -1 : weekdayIndex(day);
+  if (clock && (day === undefined || day === "today" || day === "tomorrow" || weekday >= 0)) {
     const hour = Number(clock[2]);
     const minute = Number(clock[3]);
     checkClock(`${clock[2]}:${clock[3]}`, hour, minute, 0);
     const today = new TZDate(now, zone);
     const on = (date: Date) => resolveWallTime({ year: date.getFullYear(), month: date.getMonth() + 1, day: date.getDate(), hour, minute }, zone);
+    if (weekday >= 0) {
+      // `fri 16:00` is the next Friday 16:00: today if that is still ahead, else a week on.
+      const read = on(addDays(today, (weekday - today.getDay() + 7) % 7));
+      return read.at <= now ? on(addDays(today, ((weekday - today.getDay() + 7) % 7) + 7)) : read;
+    }
     const read = on(day === "tomorrow" ? addDays(today, 1) : today);
     // A bare `14:00` means the next 14:00; `today 14:00` stays today (and may be past).
     return !day && read.at <= now ? on(addDays(today, 1)) : read;

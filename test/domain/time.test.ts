@@ -94,6 +94,15 @@ describe("reading a release time", () => {
       expect(instant("tomorrow 10:00", justAfterMidnightBerlin, BERLIN)).toBe(utc(2030, 1, 17, 9));
     });
 
+    it("reads a day of the week as the next such day in the channel's zone, today while the time is ahead", () => {
+      // NOW is Tuesday 15 January 2030.
+      expect(instant("fri 16:00", NOW, BERLIN)).toBe(utc(2030, 1, 18, 15));
+      expect(instant("Friday 16:00", NOW, "UTC")).toBe(utc(2030, 1, 18, 16));
+      expect(instant("tue 23:00", NOW, BERLIN)).toBe(utc(2030, 1, 15, 22));
+      expect(instant("tue 08:00", NOW, BERLIN)).toBe(utc(2030, 1, 22, 7));
+      expect(() => instant("someday 10:00", NOW, BERLIN)).toThrow(/I can't read the time `someday 10:00`.*`fri 16:00`/);
+    });
+
     it("reads today 14:00 as today", () => {
       expect(instant("today 14:00", NOW, BERLIN)).toBe(utc(2030, 1, 15, 13));
     });
