@@ -168,8 +168,11 @@ function createFromFields(fields: CommandFields): Command {
 function updateFromFields(id: string, fields: CommandFields): Command {
   const field = given(fields.field)?.toLowerCase();
   const value = given(fields.value);
-  if ((field !== "version" && field !== "desc" && field !== "description" && field !== "changelog") || !value) {
-    throw new UserError("update_usage", `Say what changes, e.g. \`/release update ${id} version 1.2.4\` or \`/release update ${id} desc <changelog link>\`.`);
+  const known = field === "version" || field === "desc" || field === "description" || field === "changelog";
+  if (!known || !value) {
+    // Name what was not understood: a field gonogo does not change, or a field without its new value.
+    const what = field && !known ? `\`${field}\` is not something a release update changes (only its version or description). ` : field ? `Give the new ${field === "version" ? "version" : "description"}. ` : "";
+    throw new UserError("update_usage", `${what}Say what changes, e.g. \`/release update ${id} version 1.2.4\` or \`/release update ${id} desc <changelog link>\`.`);
   }
   if (field === "version") checkVersion(value);
   else checkLength("description", value);

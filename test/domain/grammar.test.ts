@@ -167,6 +167,8 @@ describe("the /release grammar", () => {
     it("says what may change when the field or value is missing or unknown", () => {
       userError(() => parseCommand("update R-1 version"), "update_usage", "/release update R-1 version 1.2.4");
       userError(() => parseCommand("update R-1 colour red"), "update_usage", "/release update R-1 desc");
+      userError(() => parseCommand("update R-1 colour red"), "update_usage", "`colour` is not something a release update changes (only its version or description).");
+      userError(() => parseCommand("update R-1 version"), "update_usage", "Give the new version.");
     });
 
     it("refuses a version that is not one word", () => {
