@@ -204,6 +204,28 @@ describe("POST /hooks/alert", () => {
     expect((await app.store.getRelease("R-1"))).toMatchObject({ state: "rolling_back", stateReason: "rollback by monitoring: automatic on critical alert: checkout down" });
   });
 
+  it("lands an alert or a report on the environment it names, production when it names none, and never guesses between others", async () => {
+    await say("admin", "policy set quorum=1 auto_rollback=critical");
+    await say("alice", "create api 1.0");
+    await say("bob", "vote R-1 go");
+    await say("alice", "ship R-1");
+    await say("alice", "shipped R-1");
+    await say("alice", "create api 1.1 env staging");
+    await say("bob", "vote R-2 go");
+    await say("alice", "ship R-2");
+    // Staging shipped last; an alert naming no environment is production's.
+    expect(await post("/hooks/alert", { service: "api", summary: "prod error rate 5x", severity: "critical" })).toMatchObject({ status: 200, json: { release: "R-1", rolledBack: true } });
+    expect((await app.store.getRelease("R-2"))?.state).toBe("shipping");
+    expect(await post("/hooks/alert", { service: "API", environment: "Staging", summary: "staging slow", severity: "warning" })).toMatchObject({ status: 200, json: { release: "R-2", rolledBack: false } });
+    expect(await post("/hooks/alert", { service: "api", environment: "qa", summary: "x", severity: "info" })).toMatchObject({ status: 404, json: { error: "no live (shipping or shipped) release of api in qa" } });
+
+    await say("alice", "create web 2.0 env staging");
+    await say("alice", "create web 2.0 env qa");
+    const guess = await post("/hooks/deploy", { service: "web", version: "2.0", status: "started" });
+    expect(guess).toMatchObject({ status: 409, json: { error: expect.stringContaining("matches releases in several environments, none of them production: R-4 (qa), R-3 (staging)"), candidates: ["R-4", "R-3"] } });
+    expect(await post("/hooks/deploy", { service: "web", version: "2.0", environment: "staging", status: "started" })).toMatchObject({ status: 409, json: { release: "R-3", error: expect.stringContaining("not shipping") } });
+  });
+
   it("answers 404 when the service has no live release", async () => {
     expect(await post("/hooks/alert", { service: "ghost", summary: "x", severity: "info" })).toMatchObject({ status: 404, json: { error: "no live (shipping or shipped) release of ghost" } });
   });

@@ -18,6 +18,7 @@ export const deployReportSchema = z
     release: z.string().regex(/^R-\d{1,9}$/, "a release id such as R-12").optional(),
     service: z.string().min(1).max(64).optional(),
     version: z.string().min(1).max(64).optional(),
+    environment: z.string().min(1).max(32).optional(),
     status: z.enum(["started", "succeeded", "failed", "rolled_back"]),
     url: z.url().max(500).optional(),
   })
@@ -29,6 +30,7 @@ export type DeployReport = z.infer<typeof deployReportSchema>;
 export const alertSchema = z
   .object({
     service: z.string().min(1).max(64),
+    environment: z.string().min(1).max(32).optional(),
     summary: z.string().min(1).max(500),
     severity: z.enum(ALERT_SEVERITIES),
     release: z.string().regex(/^R-\d{1,9}$/, "a release id such as R-12").optional(),
@@ -43,6 +45,7 @@ export const checkReportSchema = z
     release: z.string().regex(/^R-\d{1,9}$/, "a release id such as R-12").optional(),
     service: z.string().min(1).max(64).optional(),
     version: z.string().min(1).max(64).optional(),
+    environment: z.string().min(1).max(32).optional(),
     check: z.string().regex(CRITERION_NAME, "a criterion name such as tests (lower-case, at most 32 characters)"),
     status: z.enum(CRITERION_STATUSES),
     // Only http(s): the card shows it as a link.
@@ -64,11 +67,41 @@ const MONITORING = systemActor("monitoring", "monitoring");
 
 class HookConflict extends Error {}
 
-async function findRelease(ctx: Ctx, ref: { release?: string; service?: string; version?: string }): Promise<Release | null> {
-  if (ref.release) return await ctx.store.getRelease(ref.release) ?? null;
-  // Services are kept in lower case (command-fields.ts): a pipeline may spell it `Payments`.
-  return (await ctx.store.findReleases({ service: ref.service?.toLowerCase(), version: ref.version }))[0] ?? null;
+type ReleaseRef = { release?: string; service?: string; version?: string; environment?: string };
+
+/** The default environment of `/release create`: where a report that names none is meant, among several. */
+const DEFAULT_ENVIRONMENT = "production";
+
+/**
+ * Of the releases a report's service (and version) match, newest first: the newest in the
+ * environment it names; with none named, the newest when they are all in one environment,
+ * else the newest in production. Anything else is "ambiguous": refused, never guessed, since
+ * an alert may roll back what it lands on.
+ */
+function pick(found: Release[], environment: string | undefined): Release | "ambiguous" | null {
+  // Names are kept in lower case (command-fields.ts): a pipeline may spell them `Payments`.
+  const named = environment?.toLowerCase();
+  if (named) return found.find((r) => r.environment === named) ?? null;
+  if (new Set(found.map((r) => r.environment)).size <= 1) return found[0] ?? null;
+  return found.find((r) => r.environment === DEFAULT_ENVIRONMENT) ?? "ambiguous";
 }
+
+/** The 409 for a report that matches releases in several environments and names none. */
+function ambiguous(ref: ReleaseRef, found: Release[]): HookOutcome {
+  const list = found.map((r) => `${r.id} (${r.environment})`).join(", ");
+  return { status: 409, body: { error: `${ref.service}${ref.version ? ` ${ref.version}` : ""} matches releases in several environments, none of them production: ${list}; add "environment" (or "release") to the report`, candidates: found.map((r) => r.id) } };
+}
+
+async function findRelease(ctx: Ctx, ref: ReleaseRef, live = false): Promise<Release | HookOutcome | null> {
+  if (ref.release) return (await ctx.store.getRelease(ref.release)) ?? null;
+  const found = (await ctx.store.findReleases({ service: ref.service?.toLowerCase(), version: ref.version })).filter((r) => !live || r.state === "shipping" || r.state === "shipped");
+  const release = pick(found, ref.environment);
+  return release === "ambiguous" ? ambiguous(ref, found) : release;
+}
+
+const inEnvironment = (ref: ReleaseRef) => (ref.environment ? ` in ${ref.environment.toLowerCase()}` : "");
+
+const isOutcome = (x: Release | HookOutcome): x is HookOutcome => "status" in x && "body" in x;
 
 /** Everyone to page when a live release misbehaves: on-call holders and its manager. */
 async function oncall(ctx: Ctx, release: Release): Promise<{ mention: string[]; mentionGroups: string[] }> {
@@ -81,8 +114,9 @@ const ROLLBACK_BUTTON = [{ action: "rollback", label: "Roll back", style: "dange
 export async function applyDeployReport(ctx: Ctx, report: DeployReport): Promise<HookOutcome> {
   const release = await findRelease(ctx, report);
   if (!release) {
-    return { status: 404, body: { error: `no release ${report.release ?? `of ${report.service} ${report.version}`}; create it with /release create first` } };
+    return { status: 404, body: { error: `no release ${report.release ?? `of ${report.service} ${report.version}${inEnvironment(report)}`}; create it with /release create first` } };
   }
+  if (isOutcome(release)) return release;
   const link = report.url ? ` (${report.url})` : "";
   try {
     switch (report.status) {
@@ -132,10 +166,9 @@ function transitionOrConflict(release: Release, step: "shipped" | "recovered"): 
 }
 
 export async function applyAlert(ctx: Ctx, alert: AlertReport): Promise<HookOutcome> {
-  const release = alert.release
-    ? await ctx.store.getRelease(alert.release)
-    : (await ctx.store.findReleases({ service: alert.service.toLowerCase() })).find((r) => r.state === "shipping" || r.state === "shipped");
-  if (!release) return { status: 404, body: { error: alert.release ? `no release ${alert.release}` : `no live (shipping or shipped) release of ${alert.service}` } };
+  const release = await findRelease(ctx, alert, true);
+  if (!release) return { status: 404, body: { error: alert.release ? `no release ${alert.release}` : `no live (shipping or shipped) release of ${alert.service}${inEnvironment(alert)}` } };
+  if (isOutcome(release)) return release;
   if (isFinal(release.state)) return { status: 409, body: { error: `${release.id} is ${release.state}; nothing to roll back`, release: release.id } };
   await audit(ctx, MONITORING, "hook", release.id, { type: "alert_received", data: { severity: alert.severity, summary: alert.summary, link: alert.link ?? null } });
   const link = alert.link ? ` ${alert.link}` : "";
@@ -163,7 +196,8 @@ export async function applyAlert(ctx: Ctx, alert: AlertReport): Promise<HookOutc
  */
 export async function applyCheckReport(ctx: Ctx, report: CheckReport): Promise<HookOutcome> {
   const release = await findRelease(ctx, report);
-  if (!release) return { status: 404, body: { error: `no release ${report.release ?? `of ${report.service} ${report.version}`}; create it with /release create first` } };
+  if (!release) return { status: 404, body: { error: `no release ${report.release ?? `of ${report.service} ${report.version}${inEnvironment(report)}`}; create it with /release create first` } };
+  if (isOutcome(release)) return release;
   const criteria = await ctx.store.listCriteria(release.id);
   const criterion = criteria.find((c) => c.name === report.check);
   if (!criterion) {
