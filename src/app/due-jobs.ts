@@ -56,6 +56,9 @@ async function atT0(ctx: Ctx, release: Release, job: Job, decision: Decision): P
   return { text: `${text} Release manager: if it needs longer, move T-0 with \`/release schedule ${release.id} <time>\`.`, mention: [release.managerId] };
 }
 
+/** How late a T-0 job may run before its notices say gonogo was down when it was due (the runner is ms late). */
+const LATE_T0_MS = 60_000;
+
 /** Is the job about the schedule the release still has? A rescheduled release drops old jobs. */
 function stillCurrent(release: Release | undefined, job: Job): release is Release {
   return !!release && release.state === "voting" && release.scheduledAt === job.payload.scheduledAt;
@@ -86,6 +89,8 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       break;
     case "t0": {
       if (!stillCurrent(release, job)) break;
+      // Run at start-up after gonogo was down at T-0: every T-0 notice says when it was due.
+      const t0 = ctx.clock.now() - job.dueAt > LATE_T0_MS ? `T-0 (due ${formatInZone(job.dueAt, release.timezone)}, while gonogo was not running)` : "T-0";
       const policy = await policyFor(ctx, release.channel.key);
       const d = await releaseDecision(ctx, release);
       // Which failed criteria kept it from GO, so stats can count releases held by criteria.
@@ -93,22 +98,22 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       // A lock or a freeze holds it even without GO: the card then says what to lift first.
       const gate = await gateOf(ctx, release, false);
       if (gate.kind === "locked" || gate.kind === "frozen") {
-        await holdByGate(ctx, release, gate, SCHEDULER, "scheduler", "T-0");
+        await holdByGate(ctx, release, gate, SCHEDULER, "scheduler", t0);
       } else if (d.decision === "go" && gate.kind === "queued") {
         await queueRelease(ctx, release, gate.behind, SCHEDULER, "scheduler");
-        ctx.effects.push(notice(release.id, `⏳ T-0: ${release.id} is GO and queued behind ${gate.behind}; it starts shipping when ${gate.behind} is shipped or rolled back.`));
+        ctx.effects.push(notice(release.id, `⏳ ${t0}: ${release.id} is GO and queued behind ${gate.behind}; it starts shipping when ${gate.behind} is shipped or rolled back.`));
       } else if (d.decision === "go") {
-        ctx.effects.push(notice(release.id, `🟢 T-0: ${release.id} is GO.`));
+        ctx.effects.push(notice(release.id, `🟢 ${t0}: ${release.id} is GO.`));
         await startShipping(ctx, release, SCHEDULER, "scheduler");
       } else if (policy.t0 === "cancel") {
         const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
         await ctx.store.updateRelease(release.id, { state: transition(release.id, release.state, "cancel"), stateReason: why, closedAt: ctx.clock.now() });
         await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "state_changed", data: { from: release.state, to: "cancelled", reason: why, ...(failedCriteria.length ? { failedCriteria } : {}) } });
-        ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 T-0: ${release.id} is cancelled. ${why}.`, { mention: [release.managerId] }));
+        ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${t0}: ${release.id} is cancelled. ${why}.`, { mention: [release.managerId] }));
       } else {
         const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
         await holdRelease(ctx, release, SCHEDULER, "scheduler", why, failedCriteria);
-        ctx.effects.push(notice(release.id, `⏸ T-0: HOLD. ${release.id} did not ship: ${d.reasons.join(" · ")}. Votes stay open; the release manager can \`/release ship ${release.id}\` once GO or reschedule it.`, { mention: [release.managerId] }));
+        ctx.effects.push(notice(release.id, `⏸ ${t0}: HOLD. ${release.id} did not ship: ${d.reasons.join(" · ")}. Votes stay open; the release manager can \`/release ship ${release.id}\` once GO or reschedule it.`, { mention: [release.managerId] }));
       }
       break;
     }

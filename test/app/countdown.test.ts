@@ -154,8 +154,8 @@ describe("countdown", () => {
     await say("bob", "vote R-1 go");
     await say("carol", "vote R-1 go");
     await core.bot.idle();
-    // The process is down from now until T-0 + 1 minute.
-    core.clock.advance(121 * MIN);
+    // The process is down from now until T-0 + 5 minutes.
+    core.clock.advance(125 * MIN);
     core = await core.reopen();
     const chat = createRecordingSurface();
     core.bot.attachSurface(chat.surface);
@@ -165,6 +165,8 @@ describe("countdown", () => {
     expect(texts.filter((t) => t.includes("offline"))).toHaveLength(1);
     expect(texts[0]).toContain("missed the T-1h, T-15m, T-5m reminders");
     expect((await core.store.getRelease("R-1"))?.state).toBe("shipping");
+    // T-0 ran five minutes late, and its notice says why.
+    expect(texts.find((t) => t.startsWith("🟢"))).toMatch(/^🟢 T-0 \(due Tue 15 Jan 2030 11:00 \(UTC\), while gonogo was not running\): R-1 is GO\.$/);
     // The card was re-rendered from the stored state at start-up.
     expect(chat.latestCard("R-1")?.stateLabel).toBe("Shipping");
   });

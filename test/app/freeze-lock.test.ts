@@ -233,6 +233,20 @@ describe("a freeze override on a queued release", () => {
   });
 });
 
+describe("holds at T-0 by a guardrail", () => {
+  it("offer the override only to a GO release; one that is not GO is told that first", async () => {
+    const { chat, say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("rel", "freeze add now until 2030-01-15 18:00 reason demo day");
+    await say("alice", "create payments 1.4.2 at 2030-01-15 10:00");
+    await say("alice", "create search 2.0.0 at 2030-01-15 10:00");
+    for (const voter of ["bob", "carol"]) await say(voter, "vote R-2 go");
+    await advance(60 * MIN);
+    const held = (id: string) => chat.noticeTexts(id).find((t) => t.startsWith("⛔ T-0")) ?? "";
+    expect(held("R-1")).toContain("is held, not shipped: in freeze 'demo day' until Tue 15 Jan 18:00. It is not GO either (0 of 2 GO); once it is, reschedule it after the freeze, or an admin or release-manager can `/release ship R-1 override <reason>`.");
+    expect(held("R-2")).toContain("is held, not shipped: in freeze 'demo day' until Tue 15 Jan 18:00. Reschedule it after the freeze, or an admin or release-manager can `/release ship R-2 override <reason>`.");
+  });
+});
+
 describe("reminders before a release a guardrail will hold", () => {
   const reminder = (texts: string[], label: string) => texts.find((t) => t.startsWith(`⏰ ${label}:`)) ?? "";
 

@@ -18,10 +18,13 @@ export async function holdByGate(ctx: Ctx, release: Release, gate: Extract<ShipG
   // Held by the gate, but a failed criterion would have held it too: stats count both.
   await holdRelease(ctx, release, who, platform, why, await failedCriteriaOf(ctx, release));
   await auditGateHold(ctx, release, gate, who, platform);
-  const how =
+  const way =
     gate.kind === "locked"
-      ? `It ships once someone runs \`/release unlock ${release.service} ${release.environment} reason <text>\` and then \`/release ship ${release.id}\`.`
-      : `Reschedule it after the freeze, or an admin or release-manager can \`/release ship ${release.id} override <reason>\`.`;
+      ? `it ships once someone runs \`/release unlock ${release.service} ${release.environment} reason <text>\` and then \`/release ship ${release.id}\``
+      : `reschedule it after the freeze, or an admin or release-manager can \`/release ship ${release.id} override <reason>\``;
+  // Lifting the lock or overriding the freeze does not ship a release that is not GO: say so first.
+  const d = await releaseDecision(ctx, release);
+  const how = d.decision === "go" ? `${way[0]!.toUpperCase()}${way.slice(1)}.` : `It is not GO either (${d.reasons.join(" · ")}); once it is, ${way}.`;
   ctx.effects.push(notice(release.id, `${gate.kind === "locked" ? "🔒" : "⛔"} ${when}: ${release.id} is held, not shipped: ${why}. ${how}`, { mention: [release.managerId] }));
 }
 
