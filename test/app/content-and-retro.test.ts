@@ -90,6 +90,10 @@ describe("retrospective", () => {
     const card = chat.latestCard("R-1")!;
     expect(card.buttons).toEqual([]);
     expect(card.resolved).toBe(true);
+    // Asking for the retro afterwards answers with its summary, not a pointer to somewhere else.
+    const late = await core.bot.handle({ kind: "command", actor: person("bob"), channel, text: "retro R-1" });
+    expect(late).toMatchObject({ error: true, text: expect.stringContaining("The retro of R-1 is closed; no more notes can be added.") });
+    expect(late.type === "message" && late.text).toContain("late QA (carol)");
   });
 });
 

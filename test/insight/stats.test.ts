@@ -307,7 +307,7 @@ describe("release stats over a history seeded through the bot", () => {
     expect(lines.length).toBeLessThanOrEqual(40);
     expect(lines[0]).toBe("📊 Release stats · all services · last 14 days");
     expect(lines[1]).toBe("14 Jan 2030 – 28 Jan 2030 (Europe/Berlin) · counts the 7 releases created in this window");
-    expect(out).toContain("• Deploys: 4 shipped · 2.0 per week");
+    expect(out).toContain("• Deploys: 4 shipped · 2.0 per week (and 1 failed or rolled back before reaching shipped)");
     expect(out).toContain("• Lead time (created → shipped): median 5h · p90 1d");
     expect(out).toContain("• Change failure rate: 40% · 2 of 5 deploys failed or rolled back");
     expect(out).toContain("• Time to restore (rollback → recovered): median 1h 15m · 2 restored");

@@ -30,7 +30,8 @@ export async function startRetro(ctx: Ctx, actor: Actor, platform: string, id: s
   if (release.state !== "shipped" && release.state !== "rolled_back" && !(release.state === "closed" && release.retroOpenedAt)) {
     throw new UserError("retro_not_open", `${release.id} has no retro yet: it opens after the release is shipped or rolled back.`);
   }
-  if (release.state === "closed") throw new UserError("retro_closed", `The retro of ${release.id} is closed. \`/release status ${release.id}\` shows its summary.`);
+  // The summary went to the card's thread when it closed; the person asking gets it here too.
+  if (release.state === "closed") throw new UserError("retro_closed", `The retro of ${release.id} is closed; no more notes can be added.\n${await retroSummary(ctx, release)}`);
   if (!release.retroOpenedAt) release = await openRetro(ctx, release, actor, platform);
   return { type: "form", form: retroForm(release) };
 }

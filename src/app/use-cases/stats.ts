@@ -115,7 +115,10 @@ export function statsText(report: StatsReport): string {
   }
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = report;
   lines.push(`${windowText(report)} · counts the ${plural(report.releases, "release")} created in this window`);
-  lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week` : `• Deploys: no releases shipped in the last ${days}`);
+  // Change failure rate counts every deploy started, shipped or not: say how the two counts differ.
+  const unshipped = cfr.deploys - df.shipped;
+  const besides = unshipped > 0 ? ` (and ${unshipped} failed or rolled back before reaching shipped)` : "";
+  lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week${besides}` : `• Deploys: no releases shipped in the last ${days}${besides}`);
   lines.push(`• Lead time (created → shipped): ${lt.count ? `median ${humanDuration(lt.median)} · p90 ${humanDuration(lt.p90)}` : "—"}`);
   lines.push(
     `• Change failure rate: ${cfr.rate === null ? "— (no deploys)" : `${percent(cfr.rate)} · ${cfr.failures} of ${plural(cfr.deploys, "deploy")} failed or rolled back`}`,
