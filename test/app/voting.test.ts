@@ -179,4 +179,18 @@ describe("card updates on the clock", () => {
     expect(chat.updates).toHaveLength(1);
     expect(chat.latestCard("R-1")!.tally.go).toBe(1);
   });
+
+  it("counts a sign-off role granted after the vote once its voter votes again, and stops counting a revoked one at once", async () => {
+    core = createTestCore();
+    expect(text(await say("admin", "policy set require=qa quorum=1"))).toContain("quorum");
+    await say("alice", "create payments 1.4.2");
+    expect(text(await say("carol", "vote R-1 go"))).toContain("Decision: Pending: waiting for qa");
+    expect(text(await say("admin", "role grant carol qa"))).toContain("A GO cast before now counts as this role once its voter votes again.");
+    expect(text(await say("carol", "vote R-1 go"))).toBe("Your GO on R-1 now counts with your current roles (qa). Decision: GO.");
+    expect(text(await say("carol", "vote R-1 go"))).toContain("You already voted GO on R-1. Decision: GO");
+
+    await say("admin", "role revoke carol qa");
+    const status = await say("dave", "status R-1");
+    expect(status.type === "message" && status.cards[0]?.decisionLine).toBe("Pending: waiting for qa");
+  });
 });

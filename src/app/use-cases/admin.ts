@@ -4,7 +4,7 @@ import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
 import { BUILTIN_ROLES } from "../../domain/permissions.js";
 import { adminText, subjectId } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { audit, policyFor, qualifySubject, requirePermission, type Ctx } from "../context.js";
+import { audit, isGroup, policyFor, qualifySubject, requirePermission, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
@@ -32,7 +32,9 @@ export async function grantRole(ctx: Ctx, actor: Actor, platform: string, subjec
   const added = await ctx.store.grantRole({ subject, role, grantedBy: actor.id, at: ctx.clock.now() });
   if (added) await audit(ctx, actor, platform, null, { type: "role_granted", data: { subject, role } });
   const kind = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " (a sign-off role: require it with `/release policy set require=" + role + "`)";
-  return ok(added ? `${subject} now has the role ${role}${kind}.` : `${subject} already has the role ${role}.`);
+  // Sign-off counts the roles a vote was cast with (group memberships are only known then).
+  const votes = kind ? " A GO cast before now counts as this role once its voter votes again." : "";
+  return ok(added ? `${subject} now has the role ${role}${kind}.${votes}` : `${subject} already has the role ${role}.`);
 }
 
 export async function revokeRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
@@ -42,6 +44,18 @@ export async function revokeRole(ctx: Ctx, actor: Actor, platform: string, subje
     throw new UserError("no_binding", `${subject} does not have the role ${role}. \`/release role list\` shows who has which role.`);
   }
   await audit(ctx, actor, platform, null, { type: "role_revoked", data: { subject, role } });
+  if (isGroup(subject)) {
+    // Who is in a group is known only when someone acts, so a member's vote cannot be updated here.
+    const votes = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " A member's GO cast before now keeps counting as this role until they vote again or retract.";
+    return ok(`${subject} no longer has the role ${role}.${votes}`);
+  }
+  // A person's votes on releases still being decided stop counting as the role at once.
+  for (const release of await ctx.store.listReleases({ states: ["voting", "held"] })) {
+    const vote = await ctx.store.getVote(release.id, subject);
+    if (!vote?.roles.includes(role)) continue;
+    await ctx.store.upsertVote(release.id, { ...vote, roles: vote.roles.filter((r) => r !== role) });
+    ctx.effects.push({ type: "refresh", releaseId: release.id });
+  }
   return ok(`${subject} no longer has the role ${role}.`);
 }
 

@@ -27,7 +27,10 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   }
   const previous = await ctx.store.getVote(release.id, actor.id);
   const change = describeVoteChange(previous, choice);
-  if (change === "unchanged" && (previous?.reason ?? null) === cleaned) {
+  // A vote counts with the roles its voter had when casting it; voting the same again after a
+  // role was granted or revoked brings them up to date (the only change then is the roles).
+  const sameRoles = previous !== undefined && [...previous.roles].sort().join(",") === [...roles].sort().join(",");
+  if (change === "unchanged" && (previous?.reason ?? null) === cleaned && sameRoles) {
     return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${summary(await currentDecision(ctx, release))}`);
   }
   const now = ctx.clock.now();
@@ -39,6 +42,9 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   const result = await currentDecision(ctx, release);
   await markGoReached(ctx, actor, platform, release, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
+  if (change === "unchanged" && (previous?.reason ?? null) === cleaned) {
+    return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} now counts with your current roles (${roles.length ? roles.join(", ") : "none"}). ${summary(result)}`);
+  }
   const verb = change === "cast" ? "is in" : `replaces your ${CHOICE_LABELS[previous!.choice]}`;
   return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} ${verb}. ${summary(result)}`);
 }
