@@ -159,6 +159,9 @@ describe("POST /hooks/deploy", () => {
     await say("dana", "create search 2.0.0");
     expect(await post("/hooks/deploy", { release: "R-2", status: "succeeded" })).toMatchObject({ status: 409, json: { error: expect.stringContaining("R-2 is voting") } });
     expect((await app.store.getRelease("R-2"))?.state).toBe("voting");
+    // Ids as commands take them; anything else is refused as malformed.
+    expect(await post("/hooks/deploy", { release: "r-1", status: "succeeded" })).toMatchObject({ status: 200, json: { release: "R-1", state: "shipped" } });
+    expect(await post("/hooks/deploy", { release: "release one", status: "succeeded" })).toMatchObject({ status: 400 });
   });
 
   it("marks a failed deploy on the card and offers on-call a rollback", async () => {

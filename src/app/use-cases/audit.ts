@@ -60,7 +60,9 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
     case "content_changed": {
       const d = event.data;
       const reset = d.criteriaReset?.length ? `; criteria back to pending: ${d.criteriaReset.join(", ")}` : "";
-      return `changed ${d.field} from ${d.before} to ${d.after}; ${voided(d.votesVoided.length)}${reset}`;
+      // A first description has nothing before it: "set", not "changed from null".
+      const change = d.before === null ? `set ${d.field} to ${d.after}` : `changed ${d.field} from ${d.before} to ${d.after}`;
+      return `${change}; ${voided(d.votesVoided.length)}${reset}`;
     }
     case "rollback_requested":
       return `requested rollback: ${event.data.reason}`;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../../domain/errors.js";
+import { normalizeReleaseId } from "../../domain/command-fields.js";
 import { isFinal, STATE_LABELS, transition } from "../../domain/release.js";
 import { ALERT_SEVERITIES } from "../../domain/policy.js";
 import { CRITERION_NAME, CRITERION_STATUSES, evidenceText, type Criterion } from "../../domain/criteria.js";
@@ -12,10 +13,13 @@ import { audit, isGroup, notice, policyFor, systemActor, type Ctx } from "../con
 import { markShipped } from "./lifecycle.js";
 import { recovered, rollback } from "./rollback.js";
 
+/** A release id as commands take it: `R-12`, `r-12`, `12` or `#12`. */
+const RELEASE_ID = /^(?:#|[Rr]-?)?\d{1,9}$/;
+
 /** What a pipeline reports to `POST /hooks/deploy`. */
 export const deployReportSchema = z
   .object({
-    release: z.string().regex(/^R-\d{1,9}$/, "a release id such as R-12").optional(),
+    release: z.string().regex(RELEASE_ID, "a release id such as R-12").optional(),
     service: z.string().min(1).max(64).optional(),
     version: z.string().min(1).max(64).optional(),
     environment: z.string().min(1).max(32).optional(),
@@ -33,7 +37,7 @@ export const alertSchema = z
     environment: z.string().min(1).max(32).optional(),
     summary: z.string().min(1).max(500),
     severity: z.enum(ALERT_SEVERITIES),
-    release: z.string().regex(/^R-\d{1,9}$/, "a release id such as R-12").optional(),
+    release: z.string().regex(RELEASE_ID, "a release id such as R-12").optional(),
     link: z.url().max(500).optional(),
   })
   .strict();
@@ -42,7 +46,7 @@ export type AlertReport = z.infer<typeof alertSchema>;
 /** What CI reports to `POST /hooks/check`: one readiness criterion of one release. */
 export const checkReportSchema = z
   .object({
-    release: z.string().regex(/^R-\d{1,9}$/, "a release id such as R-12").optional(),
+    release: z.string().regex(RELEASE_ID, "a release id such as R-12").optional(),
     service: z.string().min(1).max(64).optional(),
     version: z.string().min(1).max(64).optional(),
     environment: z.string().min(1).max(32).optional(),
@@ -93,7 +97,7 @@ function ambiguous(ref: ReleaseRef, found: Release[]): HookOutcome {
 }
 
 async function findRelease(ctx: Ctx, ref: ReleaseRef, live = false): Promise<Release | HookOutcome | null> {
-  if (ref.release) return (await ctx.store.getRelease(ref.release)) ?? null;
+  if (ref.release) return (await ctx.store.getRelease(normalizeReleaseId(ref.release, "R-12"))) ?? null;
   const found = (await ctx.store.findReleases({ service: ref.service?.toLowerCase(), version: ref.version })).filter((r) => !live || r.state === "shipping" || r.state === "shipped");
   const release = pick(found, ref.environment);
   return release === "ambiguous" ? ambiguous(ref, found) : release;
