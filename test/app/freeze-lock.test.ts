@@ -187,10 +187,10 @@ describe("the deploy queue and locks", () => {
     expect(await say("rel", "unlock payments reason done")).toMatchObject({ error: true, text: expect.stringContaining("payments production is not locked") });
     await say("rel", "unlock payments staging reason done");
     expect(await say("alice", "ship R-1")).toMatchObject({ error: false });
+    // Once lifted, anyone asking to lift it hears that it is not locked, not who may lift locks.
+    expect(await say("alice", "unlock payments staging reason done")).toMatchObject({ error: true, text: expect.stringContaining("payments staging is not locked") });
   });
-});
 
-describe("stats", () => {
   it("treats service and environment names in any case as one: a lock on payments holds PAYMENTS in Production", async () => {
     const { say } = await setup(utc(2030, 1, 15, 9), "UTC");
     await say("rel", "lock payments reason incident 9");
@@ -201,7 +201,9 @@ describe("stats", () => {
     expect(await state("R-1")).toBe("voting");
     expect(text(await say("rel", "unlock Payments PRODUCTION reason fixed"))).toContain("unlocked");
   });
+});
 
+describe("stats", () => {
   it("counts releases held by a freeze and by a lock, and overrides used", async () => {
     const { say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
     await say("rel", "freeze add now until in 2h reason incident");

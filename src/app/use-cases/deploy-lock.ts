@@ -43,7 +43,9 @@ export async function lockAfterRollback(ctx: Ctx, release: Release, actor: Actor
 export async function unlockCommand(ctx: Ctx, actor: Actor, platform: string, service: string, env: string | null, reason: string): Promise<Reply> {
   const environment = env ?? DEFAULT_ENVIRONMENT;
   const lock = await ctx.store.getLock(service, environment);
-  const cause = lock?.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;
+  // Locks are public (`/release locks`): "not locked" comes first, before who may lift one.
+  if (!lock) throw new UserError("not_locked", `${targetName(service, environment)} is not locked. \`/release locks\` lists the locks.`);
+  const cause = lock.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;
   const isItsManager = cause !== undefined && cause.managerId === actor.id && !(await rolesOf(ctx, actor)).includes("release-manager");
   if (!isItsManager) {
     await requirePermission(ctx, actor, "lock").catch((e: unknown) => {
@@ -56,7 +58,6 @@ export async function unlockCommand(ctx: Ctx, actor: Actor, platform: string, se
       );
     });
   }
-  if (!lock) throw new UserError("not_locked", `${targetName(service, environment)} is not locked. \`/release locks\` lists the locks.`);
   await ctx.store.removeLock(service, environment);
   await audit(ctx, actor, platform, lock.releaseId, { type: "deploy_unlocked", data: { service, environment, reason, lockReason: lock.reason, lockedBy: lock.lockedBy } });
   await refreshTarget(ctx, service, environment);
