@@ -101,6 +101,8 @@ describe("readiness criteria through the door", () => {
     expect(text(await say("quinn", "check R-1 tests pass fixed in 1.4.2-rc2"))).toContain("Decision: GO");
     await core.settle();
     expect(chat.latestCard("R-1")!.decision).toBe("go");
+    // The thread that heard it blocks hears the block lifted.
+    expect(chat.noticeTexts("R-1")).toContain("✅ tests passes again on R-1 (quinn) — fixed in 1.4.2-rc2; it no longer blocks. Decision: GO.");
     const ticks = (await core.store.listAudit("R-1")).filter((e) => e.type === "criterion_ticked").map((e) => [e.data.criterion, e.data.before, e.data.after, e.data.source]);
     expect(ticks).toEqual([
       ["changelog", "pending", "passed", "person"],

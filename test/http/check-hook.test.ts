@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { admins, channel, createTestCore, person } from "../helpers/core.js";
 import { HOOK_SECRET, startHookServer } from "../helpers/faults-hooks.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
 
 let hooks: Awaited<ReturnType<typeof startHookServer>>;
 const say = (who: string, text: string) => hooks.core.bot.handle({ kind: "command", actor: person(who), channel, text });
@@ -52,6 +53,21 @@ describe("POST /hooks/check (a readiness criterion from CI)", () => {
     expect((await post({ release: "R-1", status: "passed" })).status).toBe(400);
     expect((await post({ check: "tests", status: "passed" })).body).toMatchObject({ issues: [expect.stringContaining("give `release` (R-12) or both `service` and `version`")] });
     expect((await post("not json")).status).toBe(400);
+  });
+
+  it("tells the card's thread when CI fails a criterion, and again when a later run lifts the block", async () => {
+    const chat = createRecordingSurface();
+    hooks.core.bot.attachSurface(chat.surface);
+    // A release created with the surface attached, so its card (and thread) is posted.
+    await say("mia", "create search 2.0.0");
+    await say("bob", "vote R-2 go");
+    await say("mia", "check R-2 changelog pass");
+    await post({ release: "R-2", check: "tests", status: "failed", summary: "3 failures" });
+    expect((await post({ release: "R-2", check: "tests", status: "passed" })).body).toMatchObject({ decision: "go" });
+    await hooks.core.bot.idle();
+    const thread = chat.noticeTexts("R-2");
+    expect(thread.find((t) => t.startsWith("❌ CI:"))).toContain("tests failed on R-2 — 3 failures. It blocks the release until it passes.");
+    expect(thread.find((t) => t.startsWith("✅ CI:"))).toBe("✅ CI: tests passes again on R-2; it no longer blocks. Decision: GO.");
   });
 
   it("answers 409 once the release is no longer being decided", async () => {

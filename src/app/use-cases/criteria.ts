@@ -99,6 +99,10 @@ export async function checkCriterion(ctx: Ctx, actor: Actor, platform: string, r
     if (tick.status === "failed") ctx.effects.push(notice(release.id, `❌ ${criterion.name} failed on ${release.id} (${actor.name})${evidenceText(evidence)}. It blocks the release until it passes.`));
   }
   const result = await releaseDecision(ctx, release);
+  // The thread said it blocks; it says so too when the block is lifted (an override says so itself).
+  if (tick.override === null && tick.status === "passed" && criterion.status === "failed") {
+    ctx.effects.push(notice(release.id, `✅ ${criterion.name} passes again on ${release.id} (${actor.name})${evidenceText(evidence)}; it no longer blocks. Decision: ${decisionInWords(result)}.`));
+  }
   await markGoReached(ctx, actor, platform, release, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return ok(`${criterion.name} on ${release.id} is ${VERDICT_WORDS[tick.status]}${tick.override !== null ? " (override)" : ""}. Decision: ${decisionInWords(result)}.`);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../../domain/errors.js";
+import { decisionInWords } from "../../domain/decision.js";
 import { normalizeReleaseId } from "../../domain/command-fields.js";
 import { isFinal, STATE_LABELS, transition } from "../../domain/release.js";
 import { ALERT_SEVERITIES } from "../../domain/policy.js";
@@ -225,6 +226,10 @@ export async function applyCheckReport(ctx: Ctx, report: CheckReport): Promise<H
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (report.status === "failed" && criterion.status !== "failed") {
     ctx.effects.push(notice(release.id, `❌ CI: ${criterion.name} failed on ${release.id}${evidenceText(updated)}. It blocks the release until it passes.`, { mention: [release.managerId] }));
+  }
+  // The thread said it blocks; it says so too when the block is lifted.
+  if (report.status === "passed" && criterion.status === "failed") {
+    ctx.effects.push(notice(release.id, `✅ CI: ${criterion.name} passes again on ${release.id}${evidenceText(updated)}; it no longer blocks. Decision: ${decisionInWords(result)}.`));
   }
   return { status: 200, body: { ok: true, release: release.id, check: criterion.name, status: report.status, decision: result.decision } };
 }
