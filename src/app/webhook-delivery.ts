@@ -47,6 +47,8 @@ export async function enqueueWebhook(ctx: Ctx, release: Release, kind: WebhookKi
  * taken back; its answer is then only noted (recordDelivery).
  */
 export async function withdrawPendingDeploys(ctx: Ctx, release: Release, to: ReleaseState, who: { id: string; name: string }, platform: string): Promise<void> {
+  // Only a shipping release has a deploy call in flight (a hold from voting, a rollback after shipped: nothing to read).
+  if (release.state !== "shipping") return;
   const pending = (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === "deploy" && d.status === "pending");
   if (!pending.length) return;
   const jobs = await ctx.store.listPendingJobs(release.id, { kind: "webhook" });

@@ -79,8 +79,9 @@ function parseAny(text: string, now: number, defaultZone: string): Resolved | nu
     const on = (date: Date) => resolveWallTime({ year: date.getFullYear(), month: date.getMonth() + 1, day: date.getDate(), hour, minute }, zone);
     if (weekday >= 0) {
       // `fri 16:00` is the next Friday 16:00: today if that is still ahead, else a week on.
-      const read = on(addDays(today, (weekday - today.getDay() + 7) % 7));
-      return read.at <= now ? on(addDays(today, ((weekday - today.getDay() + 7) % 7) + 7)) : read;
+      const ahead = (weekday - today.getDay() + 7) % 7;
+      const read = on(addDays(today, ahead));
+      return read.at <= now ? on(addDays(today, ahead + 7)) : read;
     }
     const read = on(day === "tomorrow" ? addDays(today, 1) : today);
     // A bare `14:00` means the next 14:00; `today 14:00` stays today (and may be past).

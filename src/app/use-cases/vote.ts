@@ -29,8 +29,8 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   const change = describeVoteChange(previous, choice);
   // A vote counts with the roles its voter had when casting it; voting the same again after a
   // role was granted or revoked brings them up to date (the only change then is the roles).
-  const sameRoles = previous !== undefined && [...previous.roles].sort().join(",") === [...roles].sort().join(",");
-  if (change === "unchanged" && (previous?.reason ?? null) === cleaned && sameRoles) {
+  const sameVote = change === "unchanged" && (previous?.reason ?? null) === cleaned;
+  if (sameVote && [...previous!.roles].sort().join(",") === [...roles].sort().join(",")) {
     return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${summary(await currentDecision(ctx, release))}`);
   }
   const now = ctx.clock.now();
@@ -42,7 +42,7 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   const result = await currentDecision(ctx, release);
   await markGoReached(ctx, actor, platform, release, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
-  if (change === "unchanged" && (previous?.reason ?? null) === cleaned) {
+  if (sameVote) {
     return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} now counts with your current roles (${roles.length ? roles.join(", ") : "none"}). ${summary(result)}`);
   }
   const verb = change === "cast" ? "is in" : `replaces your ${CHOICE_LABELS[previous!.choice]}`;
