@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client.js";
 import { freezeColumns, toFreeze, toLock, toQueueEntry, type GuardMethod } from "./guard-rows.js";
 import { deployLocks, deployQueue, freezeOverrides, freezeWindows } from "./schema.js";
@@ -8,12 +8,22 @@ type GuardStatements = Pick<SyncStore, GuardMethod>;
 
 /** Freeze windows, deploy locks, the deploy queue and freeze overrides on SQLite. */
 export function createGuardStore({ db }: DatabaseHandle): GuardStatements {
+  // Every card read asks for these four (a busy channel's cards are read several times a
+  // second): prepared once, not built by drizzle's query builder on each read.
+  const listFreezesStmt = db.select().from(freezeWindows).where(eq(freezeWindows.channelKey, sql.placeholder("channelKey"))).orderBy(asc(freezeWindows.id)).prepare();
+  const getLockStmt = db
+    .select()
+    .from(deployLocks)
+    .where(and(eq(deployLocks.service, sql.placeholder("service")), eq(deployLocks.environment, sql.placeholder("environment"))))
+    .prepare();
+  const getQueueEntryStmt = db.select().from(deployQueue).where(eq(deployQueue.releaseId, sql.placeholder("releaseId"))).prepare();
+  const getOverrideStmt = db.select().from(freezeOverrides).where(eq(freezeOverrides.releaseId, sql.placeholder("releaseId"))).prepare();
   return {
     addFreeze(f) {
       return toFreeze(db.insert(freezeWindows).values(freezeColumns(f)).returning().get());
     },
     listFreezes(channelKey) {
-      return db.select().from(freezeWindows).where(eq(freezeWindows.channelKey, channelKey)).orderBy(asc(freezeWindows.id)).all().map(toFreeze);
+      return listFreezesStmt.all({ channelKey }).map(toFreeze);
     },
     removeFreeze(id) {
       const row = db.delete(freezeWindows).where(eq(freezeWindows.id, id)).returning().get();
@@ -21,7 +31,7 @@ export function createGuardStore({ db }: DatabaseHandle): GuardStatements {
     },
 
     getLock(service, environment) {
-      const row = db.select().from(deployLocks).where(and(eq(deployLocks.service, service), eq(deployLocks.environment, environment))).get();
+      const row = getLockStmt.get({ service, environment });
       return row ? toLock(row) : undefined;
     },
     addLock(lock) {
@@ -43,7 +53,7 @@ export function createGuardStore({ db }: DatabaseHandle): GuardStatements {
       return db.select().from(deployQueue).where(where).orderBy(asc(deployQueue.queuedAt), asc(deployQueue.releaseId)).all().map(toQueueEntry);
     },
     getQueueEntry(releaseId) {
-      const row = db.select().from(deployQueue).where(eq(deployQueue.releaseId, releaseId)).get();
+      const row = getQueueEntryStmt.get({ releaseId });
       return row ? toQueueEntry(row) : undefined;
     },
     dequeue(releaseId) {
@@ -54,7 +64,7 @@ export function createGuardStore({ db }: DatabaseHandle): GuardStatements {
       db.insert(freezeOverrides).values(o).onConflictDoNothing().run();
     },
     getOverride(releaseId) {
-      return db.select().from(freezeOverrides).where(eq(freezeOverrides.releaseId, releaseId)).get() ?? undefined;
+      return getOverrideStmt.get({ releaseId }) ?? undefined;
     },
   };
 }

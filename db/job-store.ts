@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { JobKind, RetroAnswer } from "../src/app/store.js";
 import { toDelivery, toJob, type JobMethod } from "./rows.js";
 import type { SyncStore } from "./serialised-store.js";
@@ -22,6 +22,14 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
   const pendingByDueStmt = sqlite.prepare<[], { dueAt: number; leaseUntil: number | null }>(
     "SELECT due_at AS dueAt, lease_until AS leaseUntil FROM jobs WHERE done_at IS NULL ORDER BY due_at",
   );
+
+  // A card read lists its release's pending jobs (the next reminder): prepared once.
+  const pendingOfReleaseStmt = db
+    .select()
+    .from(jobs)
+    .where(and(isNull(jobs.doneAt), eq(jobs.releaseId, sql.placeholder("releaseId"))))
+    .orderBy(asc(jobs.dueAt))
+    .prepare();
 
   return {
     upsertJob(job) {
@@ -66,6 +74,7 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
       return next;
     },
     listPendingJobs(releaseId, filter) {
+      if (releaseId && !filter) return pendingOfReleaseStmt.all({ releaseId }).map(toJob);
       return db
         .select()
         .from(jobs)

@@ -187,8 +187,14 @@ function voteSections(card: CardView, textBudget: number): string[] {
     if (!g.votes.length) continue;
     push(`${g.label}${g.joiner === "\n" ? "" : ":"}`, "\n");
     g.votes.forEach((v, i) => {
+      // Once one vote did not fit, the rest are only counted: a card with thousands of
+      // voters costs the same to render as one that just fills the budget.
+      if (omitted) {
+        omitted += 1;
+        return;
+      }
       const line = voteLine(v);
-      if (omitted || budget - line.length < 0 || sections.length >= MAX_VOTE_BLOCKS - 1) {
+      if (budget - line.length < 0 || sections.length >= MAX_VOTE_BLOCKS - 1) {
         omitted += 1;
         return;
       }

@@ -134,6 +134,15 @@ describe("Slack release card", () => {
     expect(text).toMatch(/…and \d+ more votes/);
   });
 
+  it("names the votes that fit and counts every other one, with thousands of voters", () => {
+    const votes = Array.from({ length: 3000 }, (_, i) => ({ voterId: `slack:T1:U${String(i).padStart(6, "0")}`, voterName: `user ${i}`, choice: "go" as const, reason: null }));
+    const text = allText(renderCard(card({ votes, tally: { go: 3000, noGo: 0, abstain: 0 } })).blocks).join("\n");
+    const named = text.match(/<@U\d{6}>/g)?.length ?? 0;
+    const counted = Number(/…and (\d+) more votes/.exec(text)?.[1]);
+    expect(named).toBeGreaterThan(100);
+    expect(named + counted).toBe(3000);
+  });
+
   it("renders an ephemeral reply with many cards as summaries within 50 blocks", () => {
     const cards = Array.from({ length: 80 }, (_, i) => card({ releaseId: `R-${i + 1}` }));
     const msg = renderReplyMessage({ text: "Open releases:", cards, error: false });
