@@ -144,17 +144,46 @@ function assign(out: Partial<Policy>, key: PolicyKey, value: unknown): void {
   (out as Record<string, unknown>)[field] = value;
 }
 
+/** Each setting's key as typed in `/release policy set`. */
+const KEY_OF_FIELD: Record<Exclude<keyof Policy, "criteria">, PolicyKey> = {
+  quorum: "quorum",
+  require: "require",
+  veto: "veto",
+  selfApproval: "self_approval",
+  t0: "t0",
+  noGoReason: "no_go_reason",
+  reminders: "reminders",
+  timezone: "timezone",
+  autoRollback: "auto_rollback",
+};
+
+/** A setting's value as `/release policy` shows it and `policy set` takes it: `on`, `qa,security`, `none`, `60m,15m`. */
+function valueText(field: Exclude<keyof Policy, "criteria">, p: Partial<Policy>): string {
+  const value = p[field];
+  if (typeof value === "boolean") return value ? "on" : "off";
+  if (field === "reminders" && Array.isArray(value)) return value.map((m) => `${m}m`).join(",");
+  if (Array.isArray(value)) return value.length ? value.join(",") : "none";
+  return String(value);
+}
+
 /** One line per setting, for `/release policy`. */
 export function describePolicy(p: Policy): string[] {
+  const line = (field: Exclude<keyof Policy, "criteria">, gloss?: string) => `${KEY_OF_FIELD[field]}=${valueText(field, p)}${gloss ? ` (${gloss})` : ""}`;
   return [
-    `quorum=${p.quorum} (GO votes needed)`,
-    `require=${p.require.length ? p.require.join(",") : "none"} (sign-off roles)`,
-    `veto=${p.veto ? "on" : "off"} (whether any no-go blocks)`,
-    `self_approval=${p.selfApproval ? "on" : "off"} (whether the manager's own GO counts)`,
-    `t0=${p.t0} (what T-0 does without GO)`,
-    `no_go_reason=${p.noGoReason}`,
-    `reminders=${p.reminders.map((m) => `${m}m`).join(",")}`,
-    `timezone=${p.timezone}`,
-    `auto_rollback=${p.autoRollback.length ? p.autoRollback.join(",") : "none"} (alerts that roll back without a person)`,
+    line("quorum", "GO votes needed"),
+    line("require", "sign-off roles"),
+    line("veto", "whether any no-go blocks"),
+    line("selfApproval", "whether the manager's own GO counts"),
+    line("t0", "what T-0 does without GO"),
+    line("noGoReason"),
+    line("reminders"),
+    line("timezone"),
+    line("autoRollback", "alerts that roll back without a person"),
   ];
+}
+
+/** `quorum 2 → 3, veto off → on`: what a `policy set` changed, for the audit trail. */
+export function describePolicyChanges(before: Policy, changes: Partial<Policy>): string {
+  const fields = (Object.keys(KEY_OF_FIELD) as Array<keyof typeof KEY_OF_FIELD>).filter((f) => Object.hasOwn(changes, f));
+  return fields.map((f) => `${KEY_OF_FIELD[f]} ${valueText(f, before)} → ${valueText(f, changes)}`).join(", ") || "nothing";
 }

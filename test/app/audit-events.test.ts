@@ -41,6 +41,42 @@ describe("audit event types", () => {
     expect(timeline).toContain('bob release archived {"shelf":"cold"}');
   });
 
+  it("puts every event of a release's timeline into words, with times in the channel's zone: no raw data", async () => {
+    core = createTestCore();
+    await say("admin", "policy set timezone=Europe/Berlin");
+    await say("alice", "create payments 1.4.2");
+    await say("alice", "schedule R-1 at 2030-01-15 18:00");
+    const at = T0 + 60_000;
+    const append = (type: string, data: Record<string, unknown>, actor = "terminal:alice") =>
+      core.store.appendAudit({ releaseId: "R-1", at, actor, platform: "terminal", type, data });
+    await append("reminders_missed", { offsets: [60, 15], actorName: "gonogo" }, "system:scheduler");
+    await append("retro_opened", { actorName: "gonogo" }, "system:scheduler");
+    await append("deploy_started", { url: "https://ci.example/run/7", actorName: "the pipeline" }, "system:pipeline");
+    await append("deploy_failed", { url: null, actorName: "the pipeline" }, "system:pipeline");
+    await append("alert_received", { severity: "critical", summary: "error rate 12%", link: null, actorName: "monitoring" }, "system:monitoring");
+    const timeline = await say("dave", "audit R-1");
+    expect(timeline).toContain("alice scheduled T-0 for Tue 15 Jan 18:00");
+    expect(timeline).toContain("skipped the T-1h, T-15m reminders: due while gonogo was not running");
+    expect(timeline).toContain("opened the retrospective");
+    expect(timeline).toContain("the pipeline reported the deploy started (https://ci.example/run/7)");
+    expect(timeline).toContain("the pipeline reported the deploy FAILED");
+    expect(timeline).toContain("monitoring sent a critical alert: error rate 12%");
+    expect(timeline).not.toMatch(/[{}]/);
+  });
+
+  it("says what a policy change, a role and a freeze window changed", async () => {
+    const { describeEvent } = await import("../../src/app/use-cases/audit.js");
+    const { DEFAULT_POLICY } = await import("../../src/domain/policy.js");
+    const line = (type: string, data: Record<string, unknown>) => describeEvent({ releaseId: null, at: T0, actor: "terminal:admin", platform: "terminal", type, data });
+    expect(line("policy_changed", { channel: channel.key, before: DEFAULT_POLICY, changes: { quorum: 3, veto: false, require: ["qa", "sre"] } })).toBe(
+      `changed the channel's policy: quorum ${DEFAULT_POLICY.quorum} → 3, require none → qa,sre, veto on → off`,
+    );
+    expect(line("role_granted", { subject: "slack:T1:U42", role: "qa" })).toBe("granted qa to U42");
+    expect(line("role_revoked", { subject: "discord-role:G1:777", role: "sre" })).toBe("revoked sre from 777");
+    expect(line("freeze_added", { freeze: "F-2", channel: channel.key, window: "weekly Fri 16:00 → Mon 09:00", reason: "weekend" })).toBe("added freeze F-2 (weekly Fri 16:00 → Mon 09:00) (weekend)");
+    expect(line("freeze_removed", { freeze: "F-2", channel: channel.key, window: "weekly Fri 16:00 → Mon 09:00", reason: null })).toBe("removed freeze F-2 (weekly Fri 16:00 → Mon 09:00)");
+  });
+
   it("still shows the timeline when a row's data lacks what its type promises (edited behind gonogo's back)", async () => {
     core = createTestCore();
     await say("alice", "create payments 1.4.2");

@@ -2,6 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { UserError } from "../../domain/errors.js";
 import { displayName } from "../../domain/identity.js";
+import { describePolicyChanges } from "../../domain/policy.js";
 import { dateProblem, formatInZone } from "../../domain/time.js";
 import { resolveWallTime } from "../../domain/wall-clock.js";
 import { shortTime } from "../../domain/freeze.js";
@@ -56,7 +57,7 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
     }
     case "scheduled":
     case "rescheduled":
-      return `${event.type} T-0 for ${new Date(event.data.to).toISOString()}`;
+      return `${event.type} T-0 for ${timeIn(event.data.to, zone)}`;
     case "content_changed": {
       const d = event.data;
       const reset = d.criteriaReset?.length ? `; criteria back to pending: ${d.criteriaReset.join(", ")}` : "";
@@ -94,7 +95,7 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
       return `started it from the queue (${event.data.service} ${event.data.environment} free)`;
     case "held_by_freeze":
       // At T-0 or at its turn in the queue: the state change just before says which.
-      return `held by freeze ${event.data.freeze} (until ${zone ? shortTime(event.data.until, zone) : formatInZone(event.data.until, "UTC")})`;
+      return `held by freeze ${event.data.freeze} (until ${timeIn(event.data.until, zone)})`;
     case "held_by_lock":
       return `held: ${event.data.service} ${event.data.environment} is locked (${event.data.lockReason})`;
     case "deploy_locked":
@@ -114,17 +115,35 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
     case "criteria_set":
       return `set the channel's criteria to ${event.data.after.map((c) => (c.role ? `${c.name}:${c.role}` : c.name)).join(", ") || "none"}`;
     case "freeze_added":
+      return `added freeze ${event.data.freeze} (${event.data.window})${because(event.data.reason)}`;
     case "freeze_removed":
+      return `removed freeze ${event.data.freeze} (${event.data.window})`;
     case "retro_opened":
-    case "reminders_missed":
+      return "opened the retrospective";
+    case "reminders_missed": {
+      const offsets = event.data.offsets.map(offsetLabel);
+      return `skipped the ${offsets.join(", ")} ${offsets.length === 1 ? "reminder" : "reminders"}: due while gonogo was not running`;
+    }
     case "policy_changed":
+      return `changed the channel's policy: ${describePolicyChanges(event.data.before, event.data.changes)}`;
     case "role_granted":
+      return `granted ${event.data.role} to ${displayName(event.data.subject)}`;
     case "role_revoked":
+      return `revoked ${event.data.role} from ${displayName(event.data.subject)}`;
     case "deploy_started":
+      return `reported the deploy started${event.data.url ? ` (${event.data.url})` : ""}`;
     case "deploy_failed":
-    case "alert_received":
-      return describeGenerically(event);
+      return `reported the deploy FAILED${event.data.url ? ` (${event.data.url})` : ""}`;
+    case "alert_received": {
+      const d = event.data;
+      return `sent a ${d.severity} alert: ${d.summary}${d.link ? ` (${d.link})` : ""}`;
+    }
   }
+}
+
+/** A time in an event's sentence: short in the timeline's zone, or in UTC (said so) when the caller names none. */
+function timeIn(at: number, zone: string | undefined): string {
+  return zone ? shortTime(at, zone) : formatInZone(at, "UTC");
 }
 
 /** The type in words and the data as JSON: for events that need no sentence of their own. */
