@@ -51,13 +51,17 @@ export async function markShipped(ctx: Ctx, release: Release, who: Who, platform
 }
 
 /** Stops a release; the card says why. Used by `hold` and by T-0 without GO. */
-export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform: string, reason: string, failedCriteria: string[] = []): Promise<Release> {
+/**
+ * Puts the release on hold. `reason` is what the person or the guardrail said; without one
+ * the card says who held it, and the audit line (which names them already) has no reason.
+ */
+export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform: string, reason: string | null, failedCriteria: string[] = []): Promise<Release> {
   const next = transition(release.id, release.state, "hold");
   await withdrawPendingDeploys(ctx, release, next, who, platform);
   await ctx.store.cancelJobs(release.id, COUNTDOWN_JOBS);
   await ctx.store.dequeue(release.id);
-  const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: reason });
-  await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason, by: who.id, ...(failedCriteria.length ? { failedCriteria } : {}) } });
+  const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: reason ?? `held by ${who.name}` });
+  await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, ...(reason ? { reason } : {}), by: who.id, ...(failedCriteria.length ? { failedCriteria } : {}) } });
   // A deploy stopped half-way frees its service + environment for the next in line.
   if (release.state === "shipping") await planQueueStart(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
@@ -165,9 +169,8 @@ export async function shippedCommand(ctx: Ctx, actor: Actor, platform: string, i
 export async function holdCommand(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, id);
   await requirePermission(ctx, actor, "hold", release);
-  const why = reason ?? `held by ${actor.name}`;
-  await holdRelease(ctx, release, actor, platform, why);
-  ctx.effects.push(notice(release.id, `✋ ${release.id} is on hold (${actor.name}): ${why}`));
+  await holdRelease(ctx, release, actor, platform, reason);
+  ctx.effects.push(notice(release.id, `✋ ${release.id} is on hold (${actor.name})${reason ? `: ${reason}` : "."}`));
   return ok(`${release.id} is on hold. Votes stay open; \`/release schedule ${release.id} <time>\` restarts the countdown, or \`/release ship ${release.id}\` once GO.`);
 }
 
@@ -175,11 +178,11 @@ export async function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id
   const release = await getReleaseOrThrow(ctx, id);
   await requirePermission(ctx, actor, "cancel", release);
   const next = transition(release.id, release.state, "cancel");
-  const why = reason ?? `cancelled by ${actor.name}`;
   await ctx.store.cancelJobs(release.id, [...COUNTDOWN_JOBS, "retro_open", "retro_close"]);
   await ctx.store.dequeue(release.id);
-  await ctx.store.updateRelease(release.id, { state: next, stateReason: why, closedAt: ctx.clock.now() });
-  await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, reason: why, by: actor.id } });
-  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${release.id} was cancelled by ${actor.name}: ${why}`));
+  // Without a reason the card says who cancelled it; the audit line and the notice name them already.
+  await ctx.store.updateRelease(release.id, { state: next, stateReason: reason ?? `cancelled by ${actor.name}`, closedAt: ctx.clock.now() });
+  await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, ...(reason ? { reason } : {}), by: actor.id } });
+  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${release.id} was cancelled by ${actor.name}${reason ? `: ${reason}` : "."}`));
   return ok(`${release.id} is cancelled.`);
 }
