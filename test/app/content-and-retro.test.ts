@@ -21,7 +21,7 @@ describe("changing what ships", () => {
     await say("bob", "vote R-1 go");
     await say("carol", "vote R-1 go");
     const r = await say("alice", "update R-1 version 1.4.3");
-    expect(r.type === "message" && r.text).toContain("2 votes were voided");
+    expect(r.type === "message" && r.text).toContain("2 votes were cleared");
     await core.bot.idle();
     const card = chat.latestCard("R-1")!;
     expect(card.title).toBe("payments 1.4.3 → production");
@@ -37,7 +37,7 @@ describe("changing what ships", () => {
     await say("alice", "create payments 1.4.2");
     await say("bob", "vote R-1 go");
     const r = await say("alice", "update R-1 version 1.4.3");
-    expect(r.type === "message" && r.text).toContain("1 vote was voided and the voters are asked to vote again.");
+    expect(r.type === "message" && r.text).toContain("1 vote was cleared and the voters are asked to vote again.");
     await core.bot.idle();
     expect(chat.noticeTexts("R-1").at(-1)).toContain("1 vote was cleared; please vote again.");
   });

@@ -198,10 +198,10 @@ describe("a version change in the timeline", () => {
     await say("quinn", "check R-1 tests pass");
     await say("carol", "vote R-1 go");
     await say("alice", "update R-1 version 1.4.3");
-    expect(text(await say("anyone", "audit R-1"))).toContain("alice changed version from 1.4.2 to 1.4.3; 1 vote voided; criteria back to pending: tests");
+    expect(text(await say("anyone", "audit R-1"))).toContain("alice changed version from 1.4.2 to 1.4.3; 1 vote cleared; criteria back to pending: tests");
     // A release created without a description gets its first one: set, not changed from null.
     await say("alice", "update R-1 desc fixes the login bug");
-    expect(text(await say("anyone", "audit R-1"))).toContain("alice set description to fixes the login bug; no votes voided");
+    expect(text(await say("anyone", "audit R-1"))).toContain("alice set description to fixes the login bug; no votes cleared");
   });
 });
 

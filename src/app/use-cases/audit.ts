@@ -244,7 +244,7 @@ export async function auditVerify(ctx: Ctx, actor: Actor): Promise<Reply> {
   return { type: "message", error: true, cards: [], text: `Audit trail BROKEN at event ${report.brokenAt}: ${report.problem}. Restore the database from a backup and investigate who had access to the file.` };
 }
 
-/** `no votes voided`, `1 vote voided`, `2 votes voided`. */
+/** `no votes cleared`, `1 vote cleared`, `2 votes cleared`: the word the card and the thread use. */
 function voided(n: number): string {
-  return n === 0 ? "no votes voided" : `${n} ${n === 1 ? "vote" : "votes"} voided`;
+  return n === 0 ? "no votes cleared" : `${n} ${n === 1 ? "vote" : "votes"} cleared`;
 }

@@ -114,7 +114,7 @@ export async function updateRelease(ctx: Ctx, actor: Actor, platform: string, id
   if (cleared.length) {
     ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${what}. ${votesWere(cleared.length)} cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
   }
-  return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${votesWere(cleared.length)} voided and the voters are asked to vote again.` : ""}${resetText}`);
+  return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${votesWere(cleared.length)} cleared and the voters are asked to vote again.` : ""}${resetText}`);
 }
 
 /** `1 vote was`, `2 votes were`. */
