@@ -47,12 +47,16 @@ export function createCardLeaseStatements(handle: DatabaseHandle): CardLeaseStat
      RETURNING *`,
   );
   const releaseStmt = sqlite.prepare("UPDATE card_leases SET holder = NULL, lease_until = 0 WHERE holder = ?");
+  const changedStmt = sqlite.prepare("UPDATE card_leases SET version = version + 1 WHERE release_seq = ?");
   const keyOf = (ref: { platform: string; channel: { key: string }; messageId: string }) => ({ platform: ref.platform, channelKey: ref.channel.key, messageId: ref.messageId });
   const row = (r: unknown) => (r ? toCardLease(r as Record<string, unknown>) : null);
 
   return {
     markCardDirty(releaseId, ref, holder, now, leaseMs) {
       return toCardLease(markStmt.get({ ...keyOf(ref), seq: seqOf(releaseId), nativeId: ref.channel.nativeId, holder, now, until: now + leaseMs }) as Record<string, unknown>);
+    },
+    markCardsChanged(releaseId) {
+      changedStmt.run(seqOf(releaseId));
     },
     recordCardPost(releaseId, ref, at) {
       postStmt.run({ ...keyOf(ref), seq: seqOf(releaseId), nativeId: ref.channel.nativeId, at });

@@ -87,7 +87,8 @@ export const cardLeases = sqliteTable(
     version: integer("version").notNull().default(0),
     rendered: integer("rendered").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.platform, t.channelKey, t.messageId] })],
+  // Every change to a release marks its copies out of date, in the change's own transaction.
+  (t) => [primaryKey({ columns: [t.platform, t.channelKey, t.messageId] }), index("card_leases_release_idx").on(t.releaseSeq)],
 );
 
 /**

@@ -28,6 +28,9 @@ export function createPgCardLeaseStatements(q: Queryable): CardLeaseStatements {
         RETURNING *`);
       return lease!;
     },
+    async markCardsChanged(releaseId) {
+      await q.execute(sql`UPDATE card_leases SET version = version + 1 WHERE release_seq = ${seqOf(releaseId)}`);
+    },
     async recordCardPost(releaseId, ref, at) {
       await q.execute(sql`
         INSERT INTO card_leases (platform, channel_key, message_id, release_seq, channel_native_id, last_edit_at)

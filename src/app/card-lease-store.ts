@@ -27,6 +27,13 @@ export interface CardLeaseStore {
    */
   markCardDirty(releaseId: string, ref: MessageRef, holder: string, now: number, leaseMs: number): Promise<CardLease>;
   /**
+   * Marks every posted copy of the release's card out of date (`version + 1`), without
+   * touching leases: called inside the transaction that changed the release, so the mark
+   * commits with the change. An instance that dies right after its commit leaves the card
+   * out of date in the store, where its holder or any instance's sweep finds it.
+   */
+  markCardsChanged(releaseId: string): Promise<void>;
+  /**
    * A copy of the card was just posted at `at`, before its message ref is recorded: its lease
    * row starts with the post as the last edit, so the first edit, whichever instance makes
    * it, keeps the platform's spacing from the post. Nothing is out of date yet.

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isUserError } from "../domain/errors.js";
 import { audit, PermissionDenied, type CoreConfig, type Ctx } from "./context.js";
 import { dispatch, type Answers, type Request } from "./dispatch.js";
-import { recordNotices } from "./notice-outbox.js";
+import { recordDurableEffects } from "./durable-effects.js";
 import type { Clock, Logger, Telemetry } from "./ports.js";
 import { failure } from "./replies.js";
 import { EventClaimedBefore, type Store } from "./store.js";
@@ -77,7 +77,7 @@ export function createDoor(deps: DoorDeps) {
       const claim = request.kind === "event" && request.eventId !== undefined ? { id: request.eventId, at: deps.clock.now() } : undefined;
       const answer = await store.transaction(async (tx) => {
         const answer = await dispatch((ctx = newCtx(deps, tx)), request);
-        await recordNotices(ctx);
+        await recordDurableEffects(ctx);
         return answer;
       }, claim);
       afterCommit(ctx!);

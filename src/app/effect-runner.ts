@@ -1,4 +1,5 @@
 import type { CardSync } from "./card-sync.js";
+import { changedReleases } from "./durable-effects.js";
 import type { Ctx, Effect } from "./context.js";
 import type { Telemetry } from "./ports.js";
 import type { ReleaseChanges } from "./release-changes.js";
@@ -69,14 +70,6 @@ export function createEffectRunner(deps: EffectRunnerDeps) {
       case "wake":
         return wake();
     }
-  }
-
-  /** The releases a committed use case changed: those it audited or whose card it asked to refresh. */
-  function changedReleases(ctx: Ctx): Set<string> {
-    const ids = new Set<string>();
-    for (const { releaseId } of ctx.audited) if (releaseId) ids.add(releaseId);
-    for (const effect of ctx.effects) if (effect.type === "refresh" || effect.type === "post") ids.add(effect.releaseId);
-    return ids;
   }
 
   /** Call once the use case's transaction has committed, never before. */

@@ -2,7 +2,7 @@ import { offsetLabel } from "../domain/countdown.js";
 import { relative } from "../domain/time.js";
 import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import { runJob } from "./due-jobs.js";
-import { recordNotices } from "./notice-outbox.js";
+import { recordDurableEffects } from "./durable-effects.js";
 import type { Cluster } from "./cluster.js";
 import { describe, type Clock, type Logger, type Telemetry, type Timer, type TimerHandle } from "./ports.js";
 import type { Job, Store } from "./store.js";
@@ -69,7 +69,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
           : await store.transaction(async (tx) => {
               const ctx = ctxFor(tx);
               await runJob(ctx, job);
-              await recordNotices(ctx);
+              await recordDurableEffects(ctx);
               return ctx;
             });
       telemetry.jobLag(job.kind, Math.max(0, clock.now() - job.dueAt) / 1000);
@@ -142,7 +142,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
           ctx.effects.push(notice(releaseId, `⚠️ gonogo was offline and missed the ${labels} reminder${jobs.length > 1 ? "s" : ""} for ${releaseId}. T-0 is ${relative(release.scheduledAt, now)}.`));
           await audit(ctx, SCHEDULER, "scheduler", releaseId, { type: "reminders_missed", data: { offsets: jobs.map((j) => Number(j.payload.offsetMin)) } });
         }
-        await recordNotices(ctx);
+        await recordDurableEffects(ctx);
         return ctx;
       });
       afterCommit(ctx);

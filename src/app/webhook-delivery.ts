@@ -5,7 +5,7 @@ import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import type { Clock } from "./ports.js";
 import type { Job, Store, WebhookKind } from "./store.js";
 import { webhookHeaders } from "./webhook-signature.js";
-import { recordNotices } from "./notice-outbox.js";
+import { recordDurableEffects } from "./durable-effects.js";
 
 /**
  * Deploy and rollback webhooks, from the use case's request to the last attempt: the
@@ -140,7 +140,7 @@ export async function deliverWebhookJob(deps: WebhookDeliveryDeps, job: Job, ctx
   return deps.store.transaction(async (tx) => {
     const ctx = ctxFor(tx);
     await recordDelivery(ctx, job, result);
-    await recordNotices(ctx);
+    await recordDurableEffects(ctx);
     return ctx;
   });
 }

@@ -84,7 +84,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
    * racing ahead would see the other's leases as ended and take its cards), and A's
    * post of the card hangs until `releasePosts()` when `holdPostsOnA`.
    */
-  async function twoInstances(opts: { clocksStandStill?: boolean; holdPostsOnA?: boolean } = {}) {
+  async function twoInstances(opts: { clocksStandStill?: boolean; holdPostsOnA?: boolean; marksHangOn?: string } = {}) {
     const url = await databases.fresh();
     const chat = sharedChannel();
     /** How often each instance marked a card out of date in the database. */
@@ -100,6 +100,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
         markCardDirty: (...args: Parameters<typeof pgStore.markCardDirty>) => {
           marks[name] = (marks[name] ?? 0) + 1;
           chat.changed();
+          // An instance that died right after its commit: its mark never reaches the database.
+          if (opts.marksHangOn === name) return new Promise<never>(() => {});
           return pgStore.markCardDirty(...args);
         },
       };
@@ -155,6 +157,17 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     await chat.until(() => chat.goShown() === 2);
     expect(chat.edits.map((e) => e.by)).toEqual(["B"]);
     a.stopped = true; // its edit never ends: nothing to wait for
+  });
+
+  it("a vote B committed shows on the card even when B dies before it can mark the card: the mark committed with the vote, and A's sweep re-renders it", async () => {
+    const { a, b, chat, say } = await twoInstances({ marksHangOn: "B" });
+    // B answers the press once the vote is committed, then dies: its own mark after the commit never lands.
+    await say(b.bot, "bob", "vote R-1 go");
+    // A's next sweep, a second on, finds the card out of date with nobody holding it.
+    a.clock.advance(1_000);
+    await chat.until(() => chat.goShown() === 1);
+    expect(chat.edits.map((e) => e.by)).toEqual(["A"]);
+    b.stopped = true; // its mark never ends: nothing to wait for
   });
 
   it("an instance that stops lets go of its leases and another carries on at once, without waiting for them to end", async () => {

@@ -525,6 +525,26 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.markCardDirty("R-1", POSTED, "B", T + 1_100, LEASE)).toMatchObject({ holder: "B", lastEditAt: T + 1_000, version: 2, rendered: 1 });
       });
 
+      it("a change marks every posted copy of its release out of date inside its transaction: committed, any instance's sweep finds it; rolled back, nothing changed", async () => {
+        const OTHER = ref(CHANNEL, "1700000000.000300");
+        await store.recordCardPost("R-1", CARD, T);
+        await store.recordCardPost("R-1", OTHER, T);
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.markCardsChanged("R-1");
+            throw new Error("the use case failed");
+          }),
+        ).rejects.toThrow("the use case failed");
+        expect(await store.claimStaleCards("B", T + 10 * LEASE, LEASE, 10)).toEqual([]);
+        await store.transaction((tx) => tx.markCardsChanged("R-1"));
+        // Nobody was told (its instance died right after the commit): the next sweep takes both copies.
+        const taken = await store.claimStaleCards("B", T + 10 * LEASE, LEASE, 10);
+        expect(taken.map((l) => [l.ref.messageId, l.holder, l.version, l.rendered]).sort()).toEqual([
+          [CARD.messageId, "B", 1, 0],
+          [OTHER.messageId, "B", 1, 0],
+        ]);
+      });
+
       it("a card deleted in chat loses its lease too", async () => {
         await store.markCardDirty("R-1", CARD, "A", T, LEASE);
         await store.removeMessageRef("R-1", CARD);

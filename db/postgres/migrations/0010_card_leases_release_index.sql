@@ -1,0 +1,1 @@
+CREATE INDEX "card_leases_release_idx" ON "card_leases" USING btree ("release_seq");
