@@ -9,7 +9,7 @@ import { actorOfPlace, inboundFrom } from "./inbound.js";
 import { answerFor, APOLOGY, DEFER_AFTER_MS, discordEventId, NO_PINGS, NOT_IN_GUILD, releaseChoices } from "./interactions.js";
 import { clip, LIMITS } from "./limits.js";
 import { focusedOption, inputOfPayload, INTERACTION, interactionPayloadSchema, placeOfPayload, type InteractionPayload } from "./payload.js";
-import { md } from "./markdown.js";
+import { coreText } from "./markdown.js";
 import { renderModal } from "./render.js";
 import { errorForLog } from "./scrub.js";
 import { discordPublicKey, verifyInteractionSignature } from "./signature.js";
@@ -39,7 +39,7 @@ type Callback = { type: InteractionResponseType; data?: unknown };
 
 const privately = (content: string): Callback => ({
   type: InteractionResponseType.ChannelMessageWithSource,
-  data: { content: clip(md`${content}`.markup, LIMITS.content), flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS },
+  data: { content: clip(coreText(content).markup, LIMITS.content), flags: MessageFlags.Ephemeral, allowed_mentions: NO_PINGS },
 });
 
 /**

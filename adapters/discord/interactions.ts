@@ -5,7 +5,7 @@ import type { Reply } from "../../src/app/views.js";
 import type { Actor } from "../../src/domain/types.js";
 import { actorFrom, toInboundEvent, type ActionableInteraction } from "./inbound.js";
 import { clip, LIMITS } from "./limits.js";
-import { md } from "./markdown.js";
+import { coreText, md } from "./markdown.js";
 import { renderFormErrors, renderModal, renderReplyMessage } from "./render.js";
 import { errorForLog } from "./scrub.js";
 
@@ -60,7 +60,7 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
   const inbound = toInboundEvent(i);
   if (!inbound.ok) {
     if (inbound.tampered) deps.log.warn({ interaction: i.id, user: i.user.id, customId: clip("customId" in i ? i.customId : "", 120) }, "discord: unrecognised custom_id");
-    await i.reply({ content: clip(md`${inbound.error}`.markup, LIMITS.content), flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+    await i.reply({ content: clip(coreText(inbound.error).markup, LIMITS.content), flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
     return;
   }
   // The timer is the only thing a press allocates for the slow case (no race of promises):
@@ -133,7 +133,7 @@ export function answerFor(reply: Reply): InteractionReplyOptions & { flags: Mess
     case "form_errors":
       return { ...base, content: renderFormErrors(reply.text, reply.errors) };
     case "form":
-      return { ...base, content: clip(md`${reply.form.title}: ${reply.form.context} — use the button on the card to open the form.`.markup, LIMITS.content) };
+      return { ...base, content: clip(md`${reply.form.title}: ${coreText(reply.form.context)} — use the button on the card to open the form.`.markup, LIMITS.content) };
   }
 }
 

@@ -1,3 +1,4 @@
+import { textParts } from "../../src/app/views.js";
 import { clip } from "./limits.js";
 
 /**
@@ -30,6 +31,17 @@ export function inertText(text: string): string {
     .replace(/[\\*_~|`[\]<]/g, "\\$&")
     .replace(/^(\s*)([>#+-]|\d+\.)/gm, (_, space: string, mark: string) => `${space}${mark.replace(/[>#+.-]/, "\\$&")}`)
     .replace(/@(everyone|here)/gi, "@\u200b$1");
+}
+
+/** Inside a code span or block Discord formats nothing; only `@everyone` and `@here` are broken up, as everywhere. */
+function codeText(text: string): string {
+  return text.replace(/@(everyone|here)/gi, "@\u200b$1");
+}
+
+/** The core's text (textParts): its `code` and ``` blocks as Discord code, every other part inert. */
+export function coreText(text: string): Markdown {
+  const markup = textParts(text).map((p) => (p.kind === "prose" ? inertText(p.text) : p.kind === "code" ? `\`${codeText(p.text)}\`` : `\`\`\`\n${codeText(p.text)}\n\`\`\``));
+  return { markup: markup.join("") };
 }
 
 /** Renderer-written markdown; every `${value}` that is a string is core text and is made inert. */

@@ -15,7 +15,7 @@ import { parseSubject } from "../../src/domain/identity.js";
 import type { ButtonView, CardView, CriterionLine, FormView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
 import { buttonCustomId, formCustomId, selectCustomId, selectOptionValue } from "./ids.js";
 import { LIMITS, clip, fitEmbeds } from "./limits.js";
-import { discordTime, fit, md, safeLink } from "./markdown.js";
+import { coreText, discordTime, fit, md, safeLink } from "./markdown.js";
 
 /** A channel message body as `POST/PATCH /channels/{c}/messages` takes it. */
 export interface MessageBody {
@@ -119,7 +119,7 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
     const withVotes = new Set(card.votes.map((v) => v.choice)).size || 1;
     fields.push(...voteFields(card.votes, Math.min(LIMITS.fieldValue, Math.floor(3000 / withVotes))));
     if (card.criteria.length) fields.push({ name: "Readiness criteria", value: criteriaField(card.criteria), inline: false });
-    if (card.notes.length) fields.push({ name: "Notes", value: fit(md`${clip(card.notes.join("\n"), LIMITS.fieldValue)}`, LIMITS.fieldValue), inline: false });
+    if (card.notes.length) fields.push({ name: "Notes", value: fit(coreText(clip(card.notes.join("\n"), LIMITS.fieldValue)), LIMITS.fieldValue), inline: false });
   }
   const { go, noGo, abstain } = card.tally;
   return {
@@ -196,7 +196,7 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
   const users = [...new Set(notice.mention.flatMap((m) => inGuild(m, "person", guildId)))].slice(0, LIMITS.allowedMentions);
   const roles = [...new Set(notice.mentionGroups.flatMap((m) => inGuild(m, "group", guildId)))].slice(0, LIMITS.allowedMentions);
   const mentionLine = [...users.map((u) => `<@${u}>`), ...roles.map((r) => `<@&${r}>`)].join(" ");
-  const text = fit(md`${notice.text}`, LIMITS.content - mentionLine.length - 1);
+  const text = fit(coreText(notice.text), LIMITS.content - mentionLine.length - 1);
   const content = mentionLine ? `${text}\n${mentionLine}` : text;
   return {
     content,
@@ -219,7 +219,7 @@ export function renderReplyMessage(text: string, cards: CardView[], lines: Reply
   const embeds = fitEmbeds(shown.map((c) => renderCardEmbed(c, { compact: !single })));
   const more = cards.length > shown.length ? `\n… and ${cards.length - shown.length} more (see \`/release list\`).` : "";
   return {
-    content: fit(md`${clip(text, LIMITS.content - more.length - 20) || (cards.length ? "" : "Done.")}${{ markup: lines.length ? `\n${replyLines(lines)}` : "" }}${{ markup: more }}`, LIMITS.content),
+    content: fit(md`${coreText(clip(text, LIMITS.content - more.length - 20) || (cards.length ? "" : "Done."))}${{ markup: lines.length ? `\n${replyLines(lines)}` : "" }}${{ markup: more }}`, LIMITS.content),
     embeds,
     components: single && !single.resolved ? cardComponents(single) : [],
   };
@@ -230,7 +230,7 @@ export function renderModal(form: FormView): APIModalInteractionResponseCallback
   const components: APIModalInteractionResponseCallbackComponent[] = [];
   const fields = form.fields.slice(0, LIMITS.modalComponents);
   if (form.context && fields.length < LIMITS.modalComponents) {
-    components.push({ type: ComponentType.TextDisplay, content: fit(md`${clip(form.context, LIMITS.textDisplay / 2)}`, LIMITS.textDisplay) });
+    components.push({ type: ComponentType.TextDisplay, content: fit(coreText(clip(form.context, LIMITS.textDisplay / 2)), LIMITS.textDisplay) });
   }
   for (const f of fields) {
     components.push({
@@ -250,8 +250,10 @@ export function renderModal(form: FormView): APIModalInteractionResponseCallback
   return { custom_id: formCustomId(form.form, form.releaseId, form.tag), title: clip(form.title, LIMITS.modalTitle), components };
 }
 
-/** Form errors as one private message, a line per field. */
+/** Form errors as one private message, a line per field (a field whose error is the message itself is not said twice). */
 export function renderFormErrors(text: string, errors: Record<string, string>): string {
-  const lines = Object.entries(errors).map(([k, v]) => md`• **${k}**: ${v}`);
-  return clip([md`${text || "Some fields need another look:"}`, ...lines].map((l) => l.markup).join("\n"), LIMITS.content);
+  const lines = Object.entries(errors)
+    .filter(([, v]) => v !== text)
+    .map(([k, v]) => md`• **${k}**: ${coreText(v)}`);
+  return clip([coreText(text || "Some fields need another look:"), ...lines].map((l) => l.markup).join("\n"), LIMITS.content);
 }

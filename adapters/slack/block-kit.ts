@@ -2,6 +2,8 @@
  * Slack's Block Kit limits (docs.slack.dev/reference/block-kit and @slack/types JSDoc,
  * collected in PLATFORM-FACTS A5) and the small text helpers every renderer needs.
  */
+import { textParts } from "../../src/app/views.js";
+
 export const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,
@@ -70,13 +72,28 @@ const LOOKALIKES: Record<string, string> = {
  * become lookalikes, and `@channel`/`@here`/`@everyone` get an invisible word joiner.
  */
 export function inertText(text: string): string {
-  return text
-    .replace(/^(\s*)([>\uFF1E])/gm, "$1\u00AD$2")
-    .replace(/@(channel|here|everyone)/gi, "@\u2060$1")
-    .replace(/[*_~`\uFF0A\uFF3F\uFF40]/g, (c) => LOOKALIKES[c] ?? c)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+  return (
+    text
+      .replace(/^(\s*)([>\uFF1E])/gm, "$1\u00AD$2")
+      .replace(/@(channel|here|everyone)/gi, "@\u2060$1")
+      // An underscore inside a word (self_approval, GONOGO_ADMINS) italicises nothing in Slack and
+      // stays itself, so it copies back exactly; one at a word's edge could open italics.
+      .replace(/[*_~`\uFF0A\uFF3F\uFF40]/g, (c, at: number, all: string) => (c === "_" && /\w/.test(all[at - 1] ?? "") && /\w/.test(all[at + 1] ?? "") ? c : (LOOKALIKES[c] ?? c)))
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+  );
+}
+
+/** Text inside a code span or block: Slack formats nothing there, but `<…>` would still be a mention or link. */
+function codeText(text: string): string {
+  return text.replace(/@(channel|here|everyone)/gi, "@\u2060$1").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The core's text (textParts): its `code` and ``` blocks as Slack code, every other part inert. */
+export function coreText(text: string): Mrkdwn {
+  const markup = textParts(text).map((p) => (p.kind === "prose" ? inertText(p.text) : p.kind === "code" ? `\`${codeText(p.text)}\`` : `\`\`\`${codeText(p.text)}\`\`\``));
+  return { markup: markup.join("") };
 }
 
 /** Renderer-written mrkdwn; every `${value}` that is a string is core text and is made inert. */

@@ -1,12 +1,12 @@
 import type { types as slack } from "@slack/bolt";
-import type { FormField, FormView } from "../../src/app/views.js";
-import { LIMITS, md, mrkdwn, plain } from "./block-kit.js";
+import { withoutMarks, type FormField, type FormView } from "../../src/app/views.js";
+import { coreText, LIMITS, mrkdwn, plain } from "./block-kit.js";
 import { FIELD_ACTION_ID, callbackId, encodeMetadata, fieldBlockId, type ModalMetadata } from "./ids.js";
 
 /** A core form as a Slack modal: one input block per field, ids that come back on submit. */
 export function renderModal(form: FormView, meta: ModalMetadata): slack.ModalView {
   const blocks: slack.KnownBlock[] = [];
-  if (form.context) blocks.push({ type: "section", text: mrkdwn(md`${form.context}`) });
+  if (form.context) blocks.push({ type: "section", text: mrkdwn(coreText(form.context)) });
   for (const field of form.fields.slice(0, LIMITS.viewBlocks - blocks.length)) blocks.push(inputBlock(field));
   return {
     type: "modal",
@@ -56,7 +56,9 @@ export function modalErrors(errors: Record<string, string>, modalKeys: string[])
     const target = modalKeys.includes(key) ? key : modalKeys[0];
     if (target === undefined) continue;
     const blockId = fieldBlockId(target);
-    out[blockId] = out[blockId] ? `${out[blockId]} ${message}`.slice(0, 2000) : message.slice(0, 2000);
+    // Slack shows a field's error as plain text: a `command` in it reads without its backticks.
+    const text = withoutMarks(message);
+    out[blockId] = out[blockId] ? `${out[blockId]} ${text}`.slice(0, 2000) : text.slice(0, 2000);
   }
   return out;
 }
@@ -67,6 +69,6 @@ export function renderMessageModal(title: string, text: string): slack.ModalView
     type: "modal",
     title: plain(title, LIMITS.modalTitle),
     close: plain("Close", LIMITS.modalButton),
-    blocks: [{ type: "section", text: mrkdwn(md`${text}`) }],
+    blocks: [{ type: "section", text: mrkdwn(coreText(text)) }],
   };
 }

@@ -2,7 +2,7 @@ import type { types as slack } from "@slack/bolt";
 import type { ButtonView, CardView, CriterionLine, GuardView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
 import type { Decision } from "../../src/domain/decision.js";
 import type { ReleaseState } from "../../src/domain/release.js";
-import { LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, safeLink, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
+import { coreText, LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, safeLink, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
 import { actionId, buttonValue, checkOptionValue } from "./ids.js";
 import { nativeGroupId, nativeUserId } from "./inbound.js";
 
@@ -24,6 +24,9 @@ const STATE_EMOJI: Record<ReleaseState, string> = {
 };
 
 const DECISION_EMOJI: Record<Decision, string> = { go: ":large_green_circle:", no_go: ":red_circle:", pending: ":hourglass_flowing_sand:" };
+
+/** An emoji code of the renderer's own: markup, never text to make inert (its underscores are its name). */
+const emoji = (code: string): Mrkdwn => ({ markup: code });
 
 /** How many section blocks the vote list may use, and how much of a no-go reason is shown on the card. */
 const MAX_VOTE_BLOCKS = 6;
@@ -56,8 +59,8 @@ export function renderCard(card: CardView): SlackMessage {
 
   const summary = joinMd(
     [
-      md`${STATE_EMOJI[card.state]} *${card.stateLabel}* · \`${card.releaseId}\` · manager ${personText(card.managerId, card.managerName)}`,
-      md`${DECISION_EMOJI[card.decision]} *${card.decisionLine}*`,
+      md`${emoji(STATE_EMOJI[card.state])} *${card.stateLabel}* · \`${card.releaseId}\` · manager ${personText(card.managerId, card.managerName)}`,
+      md`${emoji(DECISION_EMOJI[card.decision])} *${card.decisionLine}*`,
       ...card.pendingReasons.filter((r) => !card.decisionLine.includes(r)).map((r) => md`• ${r}`),
     ],
     "\n",
@@ -88,7 +91,7 @@ export function renderCard(card: CardView): SlackMessage {
 
   if (checklist) blocks.push({ type: "section", text: mrkdwn(checklist) });
 
-  const notes = card.notes.slice(-MAX_NOTES).map((n) => mrkdwn(md`${n}`, 500));
+  const notes = card.notes.slice(-MAX_NOTES).map((n) => mrkdwn(coreText(n), 500));
   if (notes.length) blocks.push({ type: "context", elements: notes });
 
   if (!card.resolved && (card.buttons.length || menu.length)) {
@@ -213,7 +216,7 @@ export function renderNotice(notice: NoticeView): SlackMessage {
     ...notice.mention.map((id) => nativeUserId(id)).filter((u): u is string => u !== null).map(mention),
     ...notice.mentionGroups.map((g) => nativeGroupId(g)).filter((g): g is string => g !== null).map(groupMention),
   ];
-  const body = md`${truncate(notice.text, LIMITS.sectionText - 40 * mentions.length - 10)}`;
+  const body = coreText(truncate(notice.text, LIMITS.sectionText - 40 * mentions.length - 10));
   const text = mentions.length ? md`${body}\n${joinMd(mentions, " ")}` : body;
   const blocks: slack.KnownBlock[] = [{ type: "section", text: mrkdwn(text) }];
   if (notice.buttons.length) blocks.push({ type: "actions", block_id: `notice:${notice.releaseId}`, elements: renderButtons(notice.buttons, notice.releaseId) });
@@ -224,23 +227,30 @@ export function renderNotice(notice: NoticeView): SlackMessage {
 export function renderCardSummary(card: CardView): slack.KnownBlock {
   const when = card.scheduledAt !== null ? md` · ${slackDate(card.scheduledAt, card.scheduledText ?? new Date(card.scheduledAt).toISOString())}` : md``;
   const lines = [
-    md`${STATE_EMOJI[card.state]} *${card.title}* · \`${card.releaseId}\` · ${card.stateLabel}${when}`,
-    md`${DECISION_EMOJI[card.decision]} ${card.decisionLine} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
+    md`${emoji(STATE_EMOJI[card.state])} *${card.title}* · \`${card.releaseId}\` · ${card.stateLabel}${when}`,
+    md`${emoji(DECISION_EMOJI[card.decision])} ${card.decisionLine} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
   ];
   if (card.countdownLine) lines.push(md`${card.countdownLine}`);
   return { type: "section", text: mrkdwn(joinMd(lines, "\n")) };
 }
 
-/** Splits long text (help, policy) into section-sized pieces on line breaks; `lead` (an emoji) goes before it. */
+/**
+ * Splits long text (help, policy, the audit timeline) into section-sized pieces on line
+ * breaks; `lead` (an emoji) goes before it. A code block cut in two is closed at the end of
+ * one piece and opened again at the start of the next, so both halves stay code.
+ */
 export function textSections(text: string, lead: Mrkdwn = md``): slack.KnownBlock[] {
+  const FENCE = "```";
   const out: slack.KnownBlock[] = [];
   let current = "";
-  for (const line of md`${lead}${text}`.markup.split("\n")) {
-    if (current && current.length + line.length + 1 > LIMITS.sectionText) {
-      out.push({ type: "section", text: mrkdwn({ markup: current }) });
-      current = "";
+  let inBlock = false;
+  for (const line of joinMd([lead, coreText(text)], "").markup.split("\n")) {
+    if (current && current.length + line.length + FENCE.length + 1 > LIMITS.sectionText) {
+      out.push({ type: "section", text: mrkdwn({ markup: inBlock ? current + FENCE : current }) });
+      current = inBlock ? FENCE : "";
     }
-    current = current ? `${current}\n${line}` : line;
+    current = current && current !== FENCE ? `${current}\n${line}` : current + line;
+    if (line.split(FENCE).length % 2 === 0) inBlock = !inBlock;
   }
   if (current) out.push({ type: "section", text: mrkdwn({ markup: current }) });
   return out;
@@ -264,5 +274,5 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
     if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(md`…and ${reply.cards.length - shown.length} more not shown here.`)] });
   }
   const blocks = [...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks);
-  return { text: topLevelText(md`${truncate(reply.text || (only ? only.fallbackText : " "), LIMITS.sectionText)}`), blocks };
+  return { text: topLevelText(coreText(truncate(reply.text || (only ? only.fallbackText : " "), LIMITS.sectionText))), blocks };
 }

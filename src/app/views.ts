@@ -171,3 +171,33 @@ export type Reply =
   | { type: "form"; form: FormView }
   /** A submitted form had bad fields: show these messages next to the fields. */
   | { type: "form_errors"; errors: Record<string, string>; text: string };
+
+/** A piece of the core's text: prose, an inline `code` span, or a fenced block. */
+export interface TextPart {
+  kind: "prose" | "code" | "block";
+  text: string;
+}
+
+/**
+ * The core writes plain text with two marks of its own: `code` around what a person may type
+ * (a command, a policy key) and ``` fences around aligned output (the audit timeline, the
+ * stats chart). Adapters show those as their platform's code, so a command copies exactly,
+ * and make every prose part inert. A fence or backtick without its partner is prose.
+ */
+export function textParts(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  const marks = /```\n?([\s\S]*?)\n?```|`([^`\n]+)`/g;
+  let from = 0;
+  for (const m of text.matchAll(marks)) {
+    if (m.index > from) parts.push({ kind: "prose", text: text.slice(from, m.index) });
+    parts.push(m[1] !== undefined ? { kind: "block", text: m[1] } : { kind: "code", text: m[2]! });
+    from = m.index + m[0].length;
+  }
+  if (from < text.length) parts.push({ kind: "prose", text: text.slice(from) });
+  return parts;
+}
+
+/** The core's text where a platform shows plain text only (a Slack modal's field error): its marks dropped, its words kept. */
+export function withoutMarks(text: string): string {
+  return textParts(text).map((p) => p.text).join("");
+}

@@ -1,7 +1,7 @@
 import { ButtonStyle, ComponentType } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { parseCustomId } from "../../adapters/discord/ids.js";
-import { renderCard, renderModal, renderNotice, renderReplyMessage } from "../../adapters/discord/render.js";
+import { renderCard, renderFormErrors, renderModal, renderNotice, renderReplyMessage } from "../../adapters/discord/render.js";
 import { cardView, manyVotes } from "./card-fixture.js";
 import { limitProblems } from "./limits-check.js";
 
@@ -135,5 +135,21 @@ describe("/release help in Discord", () => {
     expect(content.length).toBeLessThanOrEqual(2000);
     expect(content).toContain("/release audit verify");
     expect(content.endsWith("with action unlock or list.")).toBe(true);
+  });
+});
+
+describe("the core's own marks in Discord markdown", () => {
+  it("renders `commands` and ``` blocks as code a person can copy, and still makes everything else inert", () => {
+    const text = ["Change it with `/release policy set self_approval=off`.", "_not italic_ **not bold** @everyone", "```", "W49 30 Nov     0         0      █ 1", "```"].join("\n");
+    const { content } = renderReplyMessage(text, []);
+    expect(content).toContain("`/release policy set self_approval=off`");
+    expect(content).toContain("```\nW49 30 Nov     0         0      █ 1\n```");
+    expect(content).toContain("\\_not italic\\_ \\*\\*not bold\\*\\*");
+    expect(content).not.toContain("@everyone");
+  });
+
+  it("says a form's error once when it is about the one field", () => {
+    expect(renderFormErrors("A no-go needs a reason: say what blocks it.", { reason: "A no-go needs a reason: say what blocks it." })).toBe("A no-go needs a reason: say what blocks it.");
+    expect(renderFormErrors("Some fields need another look:", { when: "`soon` is not a time." })).toBe("Some fields need another look:\n• **when**: `soon` is not a time.");
   });
 });

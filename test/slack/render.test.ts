@@ -214,3 +214,47 @@ describe("Slack ids and command text", () => {
     expect(translateCommandText("role grant <@W123> admin in <#C9|ops>", "T1")).toBe("role grant slack:T1:W123 admin in #ops");
   });
 });
+
+describe("the core's own marks and the renderer's emoji, in Slack mrkdwn", () => {
+  const sectionsOf = (msg: { blocks: unknown[] }) => (msg.blocks as Array<{ type: string; text?: { text: string } }>).flatMap((b) => (b.type === "section" && b.text ? [b.text.text] : []));
+
+  it("shows the state and decision emoji by their names: underscores in an emoji code are not escaped", () => {
+    const [summary] = sectionsOf(renderCard(card({ state: "held", stateLabel: "On hold" }))).slice(0, 1);
+    expect(summary).toContain(":double_vertical_bar: *On hold*");
+    expect(summary).toContain(":hourglass_flowing_sand: *Pending: 1 of 2 GO · waiting for qa*");
+  });
+
+  it("renders `commands` and ``` blocks as code a person can copy, keeps underscores inside words, and still makes everything else inert", () => {
+    const text = [
+      "Policy: self_approval=on, no_go_reason=required. Change it with `/release policy set quorum=2 <you>`.",
+      "Add your id to GONOGO_ADMINS. _not italic_ *not bold* <!channel> @here",
+      "```",
+      "10:00  alice state rolling_back → rolled_back",
+      "```",
+    ].join("\n");
+    const [first] = sectionsOf(renderReplyMessage({ text, cards: [], error: false }));
+    expect(first).toContain("self_approval=on, no_go_reason=required");
+    expect(first).toContain("`/release policy set quorum=2 &lt;you&gt;`");
+    expect(first).toContain("GONOGO_ADMINS");
+    expect(first).toContain("```10:00  alice state rolling_back → rolled_back```");
+    // Prose typed by anyone stays text: no italics, no bold, no mention, no @here.
+    expect(first).not.toMatch(/(^|\s)_not italic_/);
+    expect(first).not.toContain("*not bold*");
+    expect(first).toContain("&lt;!channel&gt;");
+    expect(first).not.toMatch(/@here/);
+  });
+
+  it("keeps a long code block code on both sides of a cut between sections", () => {
+    const lines = Array.from({ length: 120 }, (_, i) => `Tue 15 Jan 2030 10:${String(i % 60).padStart(2, "0")}  voter-${i} voted GO`);
+    const sections = sectionsOf(renderReplyMessage({ text: ["Audit trail of R-1 (UTC):", "```", ...lines, "```"].join("\n"), cards: [], error: false }));
+    expect(sections.length).toBeGreaterThan(1);
+    for (const s of sections) expect(s.length).toBeLessThanOrEqual(3000);
+    for (const s of sections.slice(1)) expect(s.startsWith("```")).toBe(true);
+    for (const s of sections) expect(s.split("```").length % 2).toBe(1); // every section opens and closes its fences
+    expect(sections.join("\n")).toContain("voter-119 voted GO");
+  });
+
+  it("shows a form error as plain text without the core's backticks (Slack shows field errors as plain text)", () => {
+    expect(modalErrors({ reason: "Say why: `no-go because <reason>`." }, ["reason"])).toEqual({ "field:reason": "Say why: no-go because <reason>." });
+  });
+});
