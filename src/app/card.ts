@@ -1,4 +1,4 @@
-import { decide, decisionInWords } from "../domain/decision.js";
+import { decide, decisionInWords, type Decision, type DecisionResult } from "../domain/decision.js";
 import { offsetLabel } from "../domain/countdown.js";
 import { isFinal, STATE_LABELS } from "../domain/release.js";
 import { formatInZone, relative } from "../domain/time.js";
@@ -101,15 +101,29 @@ function fallbackVotes(votes: Vote[]): string {
   return `${named.join(", ")}${rest ? `, …and ${rest} more` : ""}`;
 }
 
+/**
+ * Once voting is over the card says how it ended, in words no later policy change can
+ * rewrite (a rolled-back release must not turn "Pending" because the quorum was raised
+ * since): the outcome's colour and the final count of votes.
+ */
+function endedDecision(r: Release, tally: { go: number; noGo: number; abstain: number }): Pick<DecisionResult, "decision" | "reasons"> & { line: string } {
+  const wentOut = r.shippedAt !== null || r.state === "shipping";
+  const decision: Decision = r.rollbackRequestedAt !== null ? "no_go" : wentOut ? "go" : "pending";
+  return { decision, reasons: [], line: `Voting closed: ${tally.go} GO · ${tally.noGo} NO-GO · ${tally.abstain} abstain` };
+}
+
 /** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
 export function buildCard({ release: r, votes, criteria = [], policy, pendingJobs, retroAnswers, now, guards = [] }: CardInput): CardView {
-  const result = decide(votes, policy, r.managerId, criteria);
   const tally = {
     go: votes.filter((v) => v.choice === "go").length,
     noGo: votes.filter((v) => v.choice === "no_go").length,
     abstain: votes.filter((v) => v.choice === "abstain").length,
   };
-  const decisionLine = decisionInWords(result);
+  const votingOpen = r.state === "voting" || r.state === "held";
+  const decided = votingOpen ? decide(votes, policy, r.managerId, criteria) : null;
+  const ended = decided ? null : endedDecision(r, tally);
+  const result = decided ?? ended!;
+  const decisionLine = decided ? decisionInWords(decided) : ended!.line;
   const notes: string[] = [];
   if (r.stateReason) notes.push(`${STATE_LABELS[r.state]}: ${r.stateReason}`);
   if (r.votesVoidedNote) notes.push(r.votesVoidedNote);
@@ -124,7 +138,7 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
   const countdown = countdownLine(r, reminder, now);
   const voteText = fallbackVotes(votes);
   const live = !isFinal(r.state) && r.state !== "rolled_back";
-  const showDecision = r.state === "voting" || r.state === "held";
+  const showDecision = votingOpen;
   const checklist = criteria.map((c) => criterionLine(c, r.timezone));
   return {
     releaseId: r.id,

@@ -46,6 +46,19 @@ describe("the release card", () => {
     expect(c.pendingReasons).toEqual([]);
   });
 
+  it("once voting is over, says how it ended in words a later policy change cannot rewrite", () => {
+    const votes = [vote("bob", "go"), vote("carol", "go"), vote("dave", "no_go", { reason: "flaky" })];
+    const rolledBack = makeRelease({ state: "rolled_back", shippedAt: NOW - HOUR, rollbackRequestedAt: NOW - MIN });
+    const then = card({ release: rolledBack, votes, policy: policy({ veto: false }) });
+    const now = card({ release: rolledBack, votes, policy: policy({ quorum: 3, require: ["qa"] }) });
+    expect(now.decisionLine).toBe("Voting closed: 2 GO · 1 NO-GO · 0 abstain");
+    expect({ decision: now.decision, line: now.decisionLine, reasons: now.pendingReasons }).toEqual({ decision: then.decision, line: then.decisionLine, reasons: then.pendingReasons });
+    expect(now.decision).toBe("no_go");
+    expect(card({ release: makeRelease({ state: "shipped", shippedAt: NOW - HOUR }), votes: votes.slice(0, 2) }).decision).toBe("go");
+    const cancelled = card({ release: makeRelease({ state: "cancelled" }) });
+    expect({ decision: cancelled.decision, line: cancelled.decisionLine }).toEqual({ decision: "pending", line: "Voting closed: 0 GO · 0 NO-GO · 0 abstain" });
+  });
+
   it("agrees with decide on the same votes and policy", () => {
     const votes = [vote("alice", "go"), vote("bob", "abstain"), vote("carol", "go", { roles: ["qa"] })];
     const p = policy({ selfApproval: false, require: ["qa"] });
