@@ -15,7 +15,7 @@ import { parseSubject } from "../../src/domain/identity.js";
 import type { ButtonView, CardView, CriterionLine, FormView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
 import { buttonCustomId, formCustomId, selectCustomId, selectOptionValue } from "./ids.js";
 import { LIMITS, clip, fitEmbeds } from "./limits.js";
-import { coreText, discordTime, fit, md, safeLink } from "./markdown.js";
+import { coreText, discordTime, fit, md, safeLink, type Markdown } from "./markdown.js";
 
 /** A channel message body as `POST/PATCH /channels/{c}/messages` takes it. */
 export interface MessageBody {
@@ -210,7 +210,20 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
 /** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
 /** Reply lines whose instants each viewer reads in local time (`<t:…:F>`). */
 export function replyLines(lines: ReplyPart[][]): string {
-  return lines.map((parts) => parts.map((p) => (typeof p === "string" ? md`${clip(p, 300)}` : discordTime(p.at, "F")).markup).join("")).join("\n");
+  return lines.map((parts) => parts.map((p) => (typeof p === "string" ? coreText(clip(p, 300)) : "at" in p ? discordTime(p.at, "F") : subjectText(p.subject, p.text)).markup).join("")).join("\n");
+}
+
+/**
+ * A person or role named in a reply: a member or role of a guild as its mention (a private
+ * reply's allowed_mentions pings nobody), anyone else by name.
+ */
+function subjectText(id: string, name: string): Markdown {
+  const s = parseSubject(id);
+  if (s?.platform === "discord") {
+    const native = s.kind === "person" ? s.user : s.group;
+    if (SNOWFLAKE.test(native)) return { markup: s.kind === "person" ? `<@${native}>` : `<@&${native}>` };
+  }
+  return md`${name}`;
 }
 
 export function renderReplyMessage(text: string, cards: CardView[], lines: ReplyPart[][] = []): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
@@ -219,7 +232,7 @@ export function renderReplyMessage(text: string, cards: CardView[], lines: Reply
   const embeds = fitEmbeds(shown.map((c) => renderCardEmbed(c, { compact: !single })));
   const more = cards.length > shown.length ? `\n… and ${cards.length - shown.length} more (see \`/release list\`).` : "";
   return {
-    content: fit(md`${coreText(clip(text, LIMITS.content - more.length - 20) || (cards.length ? "" : "Done."))}${{ markup: lines.length ? `\n${replyLines(lines)}` : "" }}${{ markup: more }}`, LIMITS.content),
+    content: fit(md`${coreText(clip(text, LIMITS.content - more.length - 20) || (cards.length || lines.length ? "" : "Done."))}${{ markup: lines.length ? `${text ? "\n" : ""}${replyLines(lines)}` : "" }}${{ markup: more }}`, LIMITS.content),
     embeds,
     components: single && !single.resolved ? cardComponents(single) : [],
   };

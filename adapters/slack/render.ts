@@ -1,5 +1,5 @@
 import type { types as slack } from "@slack/bolt";
-import type { ButtonView, CardView, CriterionLine, GuardView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
+import { replyLineText, type ButtonView, type CardView, type CriterionLine, type GuardView, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
 import type { Decision } from "../../src/domain/decision.js";
 import type { ReleaseState } from "../../src/domain/release.js";
 import { coreText, LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, safeLink, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
@@ -108,7 +108,13 @@ function guardLine(g: GuardView): Mrkdwn {
 
 /** A reply line whose instants each viewer reads in local time. */
 function replyLine(parts: ReplyPart[]): Mrkdwn {
-  return joinMd(parts.map((p) => (typeof p === "string" ? md`${p}` : slackDate(p.at, p.text))), "");
+  return joinMd(parts.map((p) => (typeof p === "string" ? coreText(p) : "at" in p ? slackDate(p.at, p.text) : subjectText(p.subject, p.text))), "");
+}
+
+/** A person or group named in a reply: a Slack user or user group as its mention, anyone else by name. */
+function subjectText(id: string, name: string): Mrkdwn {
+  const group = nativeGroupId(id);
+  return group ? groupMention(group) : personText(id, name);
 }
 
 const CRITERION_EMOJI: Record<CriterionLine["status"], string> = { pending: ":hourglass_flowing_sand:", passed: ":white_check_mark:", failed: ":x:" };
@@ -274,5 +280,5 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
     if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(md`…and ${reply.cards.length - shown.length} more not shown here.`)] });
   }
   const blocks = [...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks);
-  return { text: topLevelText(coreText(truncate(reply.text || (only ? only.fallbackText : " "), LIMITS.sectionText))), blocks };
+  return { text: topLevelText(coreText(truncate(reply.text || (reply.lines?.length ? reply.lines.map(replyLineText).join("\n") : only ? only.fallbackText : " "), LIMITS.sectionText))), blocks };
 }

@@ -75,7 +75,10 @@ export function renderReply(reply: Reply, p: Paint): string {
       // A chat's code fence (an audit timeline, stats) only adds ``` lines in a terminal, which is monospaced already.
       const plain = reply.text.split("\n").filter((line) => line.trim() !== "```").join("\n");
       const text = reply.error ? p.red(plain) : plain;
-      return [`${p.dim("(private)")} ${text}`, ...(reply.lines ?? []).map((l) => `  ${replyLineText(l)}`), ...reply.cards.map((c) => renderCard(c, p))].join("\n");
+      const lines = (reply.lines ?? []).map(replyLineText);
+      // An answer that is all lines (`role grant`'s one sentence about someone) starts on the "(private)" line.
+      const head = text || lines.shift() || "";
+      return [`${p.dim("(private)")} ${head}`, ...lines.map((l) => `  ${l}`), ...reply.cards.map((c) => renderCard(c, p))].join("\n");
     }
     case "form":
       return renderForm(reply.form, p);

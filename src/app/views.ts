@@ -160,10 +160,12 @@ export interface FileView {
 }
 
 /**
- * A piece of a reply line: text, or an instant that Slack (`<!date^…>`) and Discord (`<t:…>`)
- * show in each viewer's own zone; `text` is the channel-zone form for the terminal and fallbacks.
+ * A piece of a reply line: text; an instant that Slack (`<!date^…>`) and Discord (`<t:…>`)
+ * show in each viewer's own zone; or a person or group (`subject`) they show as a mention
+ * (a private reply pings nobody). `text` is the plain form for the terminal, other
+ * platforms' people and fallbacks.
  */
-export type ReplyPart = string | { at: number; text: string };
+export type ReplyPart = string | { at: number; text: string } | { subject: UserId; text: string };
 
 export type Reply =
   /** `lines`: more lines after `text`, with instants each viewer reads in local time (the freeze list). */

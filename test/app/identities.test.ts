@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { actorOf, channelKey, type SubjectId } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
-import type { Reply } from "../../src/app/views.js";
+import { replyLineText, type Reply } from "../../src/app/views.js";
 import { admins, channel as terminalChannel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 
@@ -25,7 +25,7 @@ function setup(config: Parameters<typeof createTestCore>[0] = {}) {
   return { say, discordChat: chats[2]! };
 }
 
-const text = (reply: Reply) => (reply.type === "message" ? reply.text : "");
+const text = (reply: Reply) => (reply.type === "message" ? [reply.text, ...(reply.lines ?? []).map(replyLineText)].filter(Boolean).join("\n") : "");
 const refused = (reply: Reply) => reply.type === "message" && reply.error;
 
 describe("who is an admin", () => {
@@ -47,7 +47,7 @@ describe("roles held by a platform group", () => {
   it("counts a GO from a member of a Discord role that holds a sign-off role, and not from others", async () => {
     const { say } = setup({ config: { admins: admins(`discord:${GUILD}:2001`) } });
     const admin = discord(GUILD, "2001");
-    expect(text(await say(admin, `role grant ${QA_ROLE} qa`, GUILD_CHANNEL))).toContain(`${QA_ROLE} now has the role qa`);
+    expect(text(await say(admin, `role grant ${QA_ROLE} qa`, GUILD_CHANNEL))).toContain("3001 now has the role qa");
     await say(admin, "policy set require=qa quorum=1", GUILD_CHANNEL);
     await say(discord(GUILD, "2002"), "create payments 1.4.2", GUILD_CHANNEL);
 

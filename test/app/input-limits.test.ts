@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { INPUT_LIMITS } from "../../src/domain/limits.js";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
-import type { Reply } from "../../src/app/views.js";
+import { replyLineText, type Reply } from "../../src/app/views.js";
 
 let core: TestCore;
 afterEach(async () => core?.close());
@@ -10,7 +10,7 @@ afterEach(async () => core?.close());
 const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
 const submit = (who: string, form: "create" | "no_go" | "rollback" | "retro", releaseId: string | null, values: Record<string, string>) =>
   core.bot.handle({ kind: "form", actor: person(who), channel, form, releaseId, values });
-const text = (r: Reply) => (r.type === "message" ? r.text : r.type === "form_errors" ? r.text : `form:${r.form.form}`);
+const text = (r: Reply) => (r.type === "message" ? [r.text, ...(r.lines ?? []).map(replyLineText)].filter(Boolean).join("\n") : r.type === "form_errors" ? r.text : `form:${r.form.form}`);
 /** The release card as `/release status` shows it, or undefined when there is no such release. */
 const card = async (id: string) => {
   const r = await say("alice", `status ${id}`);
@@ -93,7 +93,7 @@ describe("input limits through the door", () => {
     expect(text(await say("admin", "role grant dana!! qa"))).toContain("`dana!!` is not a user name");
     expect(text(await say("admin", `role grant ${"d".repeat(40)} qa`))).toBe("A user name is at most 32 characters (yours has 40).");
     expect(text(await say("admin", "role list"))).not.toContain("qa");
-    expect(text(await say("admin", "role grant @dana qa"))).toContain("terminal:dana now has the role qa");
+    expect(text(await say("admin", "role grant @dana qa"))).toContain("dana now has the role qa");
   });
 
   it("refuses a form field the form does not have, naming the fields it has, and records nothing", async () => {

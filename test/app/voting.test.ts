@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
-import type { Reply } from "../../src/app/views.js";
+import { replyLineText, type Reply } from "../../src/app/views.js";
 
 let core: TestCore;
 afterEach(async () => core?.close());
 
 const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
-const text = (r: Reply) => (r.type === "message" ? r.text : r.type === "form_errors" ? r.text : `form:${r.form.form}`);
+const text = (r: Reply) => (r.type === "message" ? [r.text, ...(r.lines ?? []).map(replyLineText)].filter(Boolean).join("\n") : r.type === "form_errors" ? r.text : `form:${r.form.form}`);
 
 describe("voting through the door", () => {
   it("creates R-1 and reaches GO after two GO votes", async () => {

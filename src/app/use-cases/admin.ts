@@ -2,11 +2,11 @@ import { describeCriteriaSpec } from "../../domain/criteria.js";
 import { UserError } from "../../domain/errors.js";
 import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
 import { BUILTIN_ROLES } from "../../domain/permissions.js";
-import { adminText, subjectId } from "../../domain/identity.js";
+import { adminText, displayName, subjectId } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { audit, isGroup, policyFor, qualifySubject, requirePermission, type Ctx } from "../context.js";
-import { ok } from "../replies.js";
-import type { Reply } from "../views.js";
+import { ok, okLines } from "../replies.js";
+import type { Reply, ReplyPart } from "../views.js";
 
 export async function showPolicy(ctx: Ctx, channel: ChannelRef): Promise<Reply> {
   const policy = await policyFor(ctx, channel.key);
@@ -34,20 +34,20 @@ export async function grantRole(ctx: Ctx, actor: Actor, platform: string, subjec
   const kind = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " (a sign-off role: require it with `/release policy set require=" + role + "`)";
   // Sign-off counts the roles a vote was cast with (group memberships are only known then).
   const votes = kind ? " A GO cast before now counts as this role once its voter votes again." : "";
-  return ok(added ? `${subject} now has the role ${role}${kind}.${votes}` : `${subject} already has the role ${role}.`);
+  return said(subject, added ? ` now has the role ${role}${kind}.${votes}` : ` already has the role ${role}.`);
 }
 
 export async function revokeRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
   await requirePermission(ctx, actor, "roles");
   const subject = subjectId(qualifySubject(actor, subjectToken));
   if (!await ctx.store.revokeRole(subject, role)) {
-    throw new UserError("no_binding", `${subject} does not have the role ${role}. \`/release role list\` shows who has which role.`);
+    throw new UserError("no_binding", `${displayName(subject)} does not have the role ${role}. \`/release role list\` shows who has which role.`);
   }
   await audit(ctx, actor, platform, null, { type: "role_revoked", data: { subject, role } });
   if (isGroup(subject)) {
     // Who is in a group is known only when someone acts, so a member's vote cannot be updated here.
     const votes = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " A member's GO cast before now keeps counting as this role until they vote again or retract.";
-    return ok(`${subject} no longer has the role ${role}.${votes}`);
+    return said(subject, ` no longer has the role ${role}.${votes}`);
   }
   // A person's votes on releases still being decided stop counting as the role at once.
   for (const release of await ctx.store.listReleases({ states: ["voting", "held"] })) {
@@ -56,14 +56,21 @@ export async function revokeRole(ctx: Ctx, actor: Actor, platform: string, subje
     await ctx.store.upsertVote(release.id, { ...vote, roles: vote.roles.filter((r) => r !== role) });
     ctx.effects.push({ type: "refresh", releaseId: release.id });
   }
-  return ok(`${subject} no longer has the role ${role}.`);
+  return said(subject, ` no longer has the role ${role}.`);
+}
+
+/** A one-line answer about someone: chat shows them as a mention (which pings nobody in a private reply), the terminal by name. */
+function said(subject: string, rest: string): Reply {
+  return okLines("", [[{ subject, text: displayName(subject) }, rest]]);
 }
 
 export async function listRoles(ctx: Ctx): Promise<Reply> {
   const bindings = await ctx.store.listRoleBindings();
   const byRole = new Map<string, string[]>();
   for (const b of bindings) byRole.set(b.role, [...(byRole.get(b.role) ?? []), b.subject]);
-  const lines = [...byRole].map(([role, subjects]) => `• ${role}: ${subjects.join(", ")}`);
-  const admins = ctx.config.admins.length ? `• admin (from GONOGO_ADMINS): ${ctx.config.admins.map(adminText).join(", ")}` : "• no admins configured (set GONOGO_ADMINS)";
-  return ok(["Roles:", admins, ...lines].join("\n"));
+  const named = (subjects: string[]): ReplyPart[] => subjects.flatMap((subject, i) => [...(i ? [", "] : []), { subject, text: displayName(subject) }]);
+  const lines: ReplyPart[][] = [...byRole].map(([role, subjects]) => [`• ${role}: `, ...named(subjects)]);
+  const adminParts = ctx.config.admins.flatMap((a, i): ReplyPart[] => [...(i ? [", "] : []), { subject: subjectId(a), text: adminText(a) }]);
+  const admins: ReplyPart[] = adminParts.length ? ["• admin (from GONOGO_ADMINS): ", ...adminParts] : ["• no admins configured (set GONOGO_ADMINS)"];
+  return okLines("Roles:", [admins, ...lines]);
 }
