@@ -104,7 +104,7 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
   const fields: APIEmbedField[] = [
     { name: "State", value: fit(md`${clip(card.stateLabel, 100)}`, LIMITS.fieldValue), inline: true },
     { name: "Environment", value: fit(md`${clip(card.environment, 100)}`, LIMITS.fieldValue), inline: true },
-    { name: "Manager", value: fit(md`${clip(card.managerName, 100)}`, LIMITS.fieldValue), inline: true },
+    { name: "Manager", value: subjectText(card.managerId, clip(card.managerName, 100)).markup, inline: true },
   ];
   const guards = (card.guards ?? []).map((g) => (g.until ? md`${g.icon} ${clip(g.text, 300)} ${discordTime(g.until.at, "F")}` : md`${g.icon} ${clip(g.text, 300)}`).markup);
   if (guards.length) fields.push({ name: "Guardrails", value: clip(guards.join("\n"), LIMITS.fieldValue), inline: false });
@@ -210,7 +210,7 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
 /** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
 /** Reply lines whose instants each viewer reads in local time (`<t:…:F>`). */
 export function replyLines(lines: ReplyPart[][]): string {
-  return lines.map((parts) => parts.map((p) => (typeof p === "string" ? coreText(clip(p, 300)) : "at" in p ? discordTime(p.at, "F") : subjectText(p.subject, p.text)).markup).join("")).join("\n");
+  return lines.map((parts) => parts.map((p) => (typeof p === "string" ? coreText(clip(p, 1000)) : "at" in p ? discordTime(p.at, "F") : subjectText(p.subject, p.text)).markup).join("")).join("\n");
 }
 
 /**

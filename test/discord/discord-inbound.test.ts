@@ -16,6 +16,15 @@ describe("Discord commands, checks and reminders", () => {
     await h.close();
   });
 
+  it("shows a manager named with the user option as that member, in the answer and on the card, not as a bare id", async () => {
+    const dev = member(3);
+    const created = await h.command(h.admin, "create", { service: "billing", version: "3.1.0", manager: dev.id });
+    expect(created.data.content).toContain(`Created R-2: billing 3.1.0 → production, managed by <@${dev.id}>.`);
+    expect(created.data.allowed_mentions).toEqual({ parse: [] });
+    const card = await h.card(await h.cardMessageId("R-2"));
+    expect(card.embeds[0].fields.find((f: { name: string }) => f.name === "Manager")).toEqual({ name: "Manager", value: `<@${dev.id}>`, inline: true });
+  });
+
   it("answers a tampered custom_id privately and changes nothing", async () => {
     const before = h.fake.calls.length;
     for (const customId of ["g1:b:ship:R-1", "g1:b:go:R-1:admin", "g0:b:go:R-1", "gonogo-evil", "g1:b:go:R-1'--"]) {

@@ -7,7 +7,7 @@ import { offsetLabel } from "../../domain/countdown.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { audit, policyFor, qualifyPerson, requirePermission, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
-import { ok } from "../replies.js";
+import { ok, okLines } from "../replies.js";
 import type { Reply } from "../views.js";
 import { freezeWarning } from "./freeze.js";
 
@@ -66,7 +66,11 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
     ? `Not scheduled yet: \`/release schedule ${release.id} <time>\` starts the countdown.`
     : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${read?.note ? ` ${read.note}` : ""}`;
   const frozen = await freezeWarning(ctx, release);
-  return ok(`Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by ${managerName}. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}${policy.criteria.length ? ` and ${policy.criteria.map((c) => c.name).join(", ")} passed` : ""}). ${when}${frozen ? ` ${frozen}` : ""}`);
+  const head = `Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by `;
+  const tail = `. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}${policy.criteria.length ? ` and ${policy.criteria.map((c) => c.name).join(", ")} passed` : ""}). ${when}${frozen ? ` ${frozen}` : ""}`;
+  // A manager someone named is shown as chat shows people (a mention: a Discord option carries only
+  // the id); the creator by the name they act under.
+  return manager ? okLines("", [[head, { subject: managerId, text: managerName }, tail]]) : ok(`${head}${managerName}${tail}`);
 }
 
 /** Tags a parse error with the form field it belongs to (shown inline in modals). */
