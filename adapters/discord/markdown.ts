@@ -40,7 +40,7 @@ function codeText(text: string): string {
 
 /** The core's text (textParts): its `code` and ``` blocks as Discord code, every other part inert. */
 export function coreText(text: string): Markdown {
-  const markup = textParts(text).map((p) => (p.kind === "prose" ? inertText(p.text) : p.kind === "code" ? `\`${codeText(p.text)}\`` : `\`\`\`\n${codeText(p.text)}\n\`\`\``));
+  const markup = textParts(text).map((p) => (p.kind === "prose" ? inertText(p.text) : p.kind === "code" ? `\`${codeText(p.text)}\`` : `\`\`\`${codeText(p.text)}\`\`\``));
   return { markup: markup.join("") };
 }
 

@@ -78,7 +78,7 @@ export function inertText(text: string): string {
       .replace(/@(channel|here|everyone)/gi, "@\u2060$1")
       // An underscore inside a word (self_approval, GONOGO_ADMINS) italicises nothing in Slack and
       // stays itself, so it copies back exactly; one at a word's edge could open italics.
-      .replace(/[*_~`\uFF0A\uFF3F\uFF40]/g, (c, at: number, all: string) => (c === "_" && /\w/.test(all[at - 1] ?? "") && /\w/.test(all[at + 1] ?? "") ? c : (LOOKALIKES[c] ?? c)))
+      .replace(/[*_~`\uFF0A\uFF3F\uFF40]/g, (c, at: number, all: string) => (c === "_" && /[\p{L}\p{N}]/u.test(all[at - 1] ?? "") && /[\p{L}\p{N}]/u.test(all[at + 1] ?? "") ? c : (LOOKALIKES[c] ?? c)))
       .replace(/&/g, "&amp;")
       .replace(/</g, "&lt;")
       .replace(/>/g, "&gt;")

@@ -75,7 +75,7 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       const t0 = await atT0(ctx, release, job, d.decision);
       const mention = [...new Set([...who.mention, ...t0.mention])];
       ctx.effects.push(
-        notice(release.id, `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version} ships ${relative(release.scheduledAt!, ctx.clock.now())} (${formatInZone(release.scheduledAt!, release.timezone)}). Decision: ${decisionInWords(d)}.${who.text}${t0.text}`, { mention, mentionGroups: who.mentionGroups }),
+        notice(release.id, `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version}: T-0 ${relative(release.scheduledAt!, ctx.clock.now())} (${formatInZone(release.scheduledAt!, release.timezone)}). Decision: ${decisionInWords(d)}.${who.text}${t0.text}`, { mention, mentionGroups: who.mentionGroups }),
         { type: "refresh", releaseId: release.id },
       );
       // Kept in the audit so a release's timeline (the web view) shows when each reminder went out.
@@ -113,7 +113,7 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       } else {
         const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
         await holdRelease(ctx, release, SCHEDULER, "scheduler", why, failedCriteria);
-        ctx.effects.push(notice(release.id, `⏸ ${t0}: HOLD. ${release.id} did not ship: ${d.reasons.join(" · ")}. Votes stay open; the release manager can \`/release ship ${release.id}\` once GO or reschedule it.`, { mention: [release.managerId] }));
+        ctx.effects.push(notice(release.id, `⏸ ${t0}: HOLD. ${release.id} did not ship: ${d.reasons.join(" · ")}. Votes stay open; the release manager can \`/release ship ${release.id}\` once GO, or set a new T-0 with \`/release schedule ${release.id} <time>\`.`, { mention: [release.managerId] }));
       }
       break;
     }

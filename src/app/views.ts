@@ -188,7 +188,8 @@ export interface TextPart {
  */
 export function textParts(text: string): TextPart[] {
   const parts: TextPart[] = [];
-  const marks = /```\n?([\s\S]*?)\n?```|`([^`\n]+)`/g;
+  // A block keeps its text as written, line breaks after and before its fences included.
+  const marks = /```([\s\S]*?)```|`([^`\n]+)`/g;
   let from = 0;
   for (const m of text.matchAll(marks)) {
     if (m.index > from) parts.push({ kind: "prose", text: text.slice(from, m.index) });

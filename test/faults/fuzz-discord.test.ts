@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCustomId } from "../../adapters/discord/ids.js";
 import { TAMPERED_MESSAGE } from "../../adapters/discord/inbound.js";
-import { inertText } from "../../adapters/discord/markdown.js";
+import { coreText } from "../../adapters/discord/markdown.js";
 import { startHarness, type Harness } from "../discord/harness.js";
 import { member } from "../../fakes/discord-fixtures.js";
 import { formValues, INTERNAL_ERROR, releaseIdish } from "../helpers/faults-arbitraries.js";
@@ -48,7 +48,7 @@ describe("bad input through the Discord inbound path", () => {
         expect(answer.type).toBe(4);
         expect(answer.data.flags).toBe(64);
         expect(String(answer.data.content)).not.toMatch(INTERNAL_ERROR);
-        if (parsed?.kind !== "button") expect(answer.data.content).toBe(inertText(TAMPERED_MESSAGE));
+        if (parsed?.kind !== "button") expect(answer.data.content).toBe(coreText(TAMPERED_MESSAGE).markup);
         else expect(answer.data.content).toMatch(/There is no release/);
         expect(counts()).toEqual(before);
       }),
@@ -68,7 +68,7 @@ describe("bad input through the Discord inbound path", () => {
         expect(content.length).toBeGreaterThan(0);
         expect(content).not.toMatch(INTERNAL_ERROR);
         if (parseCustomId(id)?.kind !== "form") {
-          expect(content).toBe(inertText(TAMPERED_MESSAGE));
+          expect(content).toBe(coreText(TAMPERED_MESSAGE).markup);
           expect(counts()).toEqual(before);
         }
       }),

@@ -236,7 +236,7 @@ describe("the core's own marks and the renderer's emoji, in Slack mrkdwn", () =>
     expect(first).toContain("self_approval=on, no_go_reason=required");
     expect(first).toContain("`/release policy set quorum=2 &lt;you&gt;`");
     expect(first).toContain("GONOGO_ADMINS");
-    expect(first).toContain("```10:00  alice state rolling_back → rolled_back```");
+    expect(first).toContain("```\n10:00  alice state rolling_back → rolled_back\n```");
     // Prose typed by anyone stays text: no italics, no bold, no mention, no @here.
     expect(first).not.toMatch(/(^|\s)_not italic_/);
     expect(first).not.toContain("*not bold*");
