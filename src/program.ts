@@ -151,6 +151,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
       stopping ??= (async () => {
         // /readyz answers 503 from now on; the rest is still served while the balancer notices.
         stopAsked = true;
+        log.info({ drainMs: config.shutdownDrainMs }, "stopping: /readyz answers 503; finishing the work under way");
         if (config.shutdownDrainMs > 0) await sleep(timer, config.shutdownDrainMs);
         // Stop taking events (requests in flight finish), then finish the work they started:
         // running jobs complete, card edits under way go out, and this instance's leases are

@@ -15,7 +15,8 @@ const CREATE_FIELDS: FormField[] = [
 const RETRO_FIELDS: FormField[] = [
   { key: "went_well", label: "What went well", kind: "multiline", required: false, maxLength: INPUT_LIMITS.retroAnswer.max },
   { key: "went_badly", label: "What did not go well", kind: "multiline", required: false, maxLength: INPUT_LIMITS.retroAnswer.max },
-  { key: "action_items", label: "Action items (one per line, owner first: @dana fix alerts)", kind: "multiline", required: false, maxLength: INPUT_LIMITS.retroAnswer.max },
+  // Discord cuts a label at 45 characters: the how-to goes in the placeholder.
+  { key: "action_items", label: "Action items", kind: "multiline", required: false, placeholder: "One per line, owner first: @dana fix alerts", maxLength: INPUT_LIMITS.retroAnswer.max },
 ];
 
 /** Which limit each field is held to, so a refusal names the thing ("A version is at most 64 characters"). */

@@ -64,6 +64,8 @@ describe("shutdown", () => {
     expect(Date.now() - signalled).toBeLessThan(2_000);
     // Alive and serving meanwhile: only readiness says "send work elsewhere".
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    // The operator reading the log sees the stop begin, not only its end seconds later.
+    expect(stderr).toMatch(/"drainMs":3000,.*"msg":"stopping: \/readyz answers 503; finishing the work under way"/);
     expect(await code).toBe(0);
     expect(stderr).toContain("gonogo stopped");
   }, 20_000);
