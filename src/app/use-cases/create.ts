@@ -4,7 +4,8 @@ import { subjectId } from "../../domain/identity.js";
 import { checkLength } from "../../domain/limits.js";
 import { parseWhen, formatInZone, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
-import type { Actor, ChannelRef } from "../../domain/types.js";
+import { lockedText } from "../../domain/deploy-lock.js";
+import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { audit, policyFor, qualifyPerson, requirePermission, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
 import { ok, okLines } from "../replies.js";
@@ -65,7 +66,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const when = scheduledAt === null
     ? `Not scheduled yet: \`/release schedule ${release.id} <time>\` starts the countdown.`
     : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${read?.note ? ` ${read.note}` : ""}`;
-  const frozen = await freezeWarning(ctx, release);
+  const frozen = [await freezeWarning(ctx, release), await lockWarning(ctx, release)].filter(Boolean).join(" ");
   const head = `Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by `;
   const tail = `. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}${policy.criteria.length ? ` and ${policy.criteria.map((c) => c.name).join(", ")} passed` : ""}). ${when}${frozen ? ` ${frozen}` : ""}`;
   // A manager someone named is shown as chat shows people (a mention: a Discord option carries only
@@ -81,4 +82,11 @@ function withField<T>(fieldKey: string, fn: () => T): T {
     if (e instanceof UserError && !e.field) throw new UserError(e.code, e.message, fieldKey);
     throw e;
   }
+}
+
+/** A warning for a release whose service + environment is locked now (a rollback's lock, or one by hand), or null. */
+async function lockWarning(ctx: Pick<Ctx, "store">, release: Release): Promise<string | null> {
+  const lock = await ctx.store.getLock(release.service, release.environment);
+  if (!lock) return null;
+  return `🔒 ${lockedText(lock)}. It cannot ship until a release-manager or admin lifts it with \`/release unlock ${release.service} ${release.environment} reason <text>\`.`;
 }
