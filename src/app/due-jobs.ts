@@ -103,8 +103,7 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
         await queueRelease(ctx, release, gate.behind, SCHEDULER, "scheduler");
         ctx.effects.push(notice(release.id, `⏳ ${t0}: ${release.id} is GO and queued behind ${gate.behind}; it starts shipping when ${gate.behind} is shipped or rolled back.`));
       } else if (d.decision === "go") {
-        ctx.effects.push(notice(release.id, `🟢 ${t0}: ${release.id} is GO.`));
-        await startShipping(ctx, release, SCHEDULER, "scheduler");
+        await startShipping(ctx, release, SCHEDULER, "scheduler", t0);
       } else if (policy.t0 === "cancel") {
         const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
         await ctx.store.updateRelease(release.id, { state: transition(release.id, release.state, "cancel"), stateReason: why, closedAt: ctx.clock.now() });

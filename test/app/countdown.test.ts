@@ -122,7 +122,9 @@ describe("countdown", () => {
     await advance(30 * MIN);
     expect((await core.store.getRelease("R-1"))?.state).toBe("shipping");
     expect(chat.latestCard("R-1")?.stateLabel).toBe("Shipping");
-    expect(chat.noticeTexts("R-1").join("\n")).toContain("T-0: R-1 is GO");
+    // One notice for T-0 and the start of the deploy, not two in a row.
+    const atT0 = chat.noticeTexts("R-1").filter((t) => t.includes("T-0:"));
+    expect(atT0).toEqual(["🚀 T-0: R-1 is GO and shipping (started by gonogo). No deploy webhook is configured: deploy, then mark it with `/release shipped R-1`."]);
   });
 
   it("holds at T-0 without GO and the card says why", async () => {
@@ -166,7 +168,7 @@ describe("countdown", () => {
     expect(texts[0]).toContain("missed the T-1h, T-15m, T-5m reminders");
     expect((await core.store.getRelease("R-1"))?.state).toBe("shipping");
     // T-0 ran five minutes late, and its notice says why.
-    expect(texts.find((t) => t.startsWith("🟢"))).toMatch(/^🟢 T-0 \(due Tue 15 Jan 2030 11:00 \(UTC\), while gonogo was not running\): R-1 is GO\.$/);
+    expect(texts.find((t) => t.startsWith("🚀"))).toMatch(/^🚀 T-0 \(due Tue 15 Jan 2030 11:00 \(UTC\), while gonogo was not running\): R-1 is GO and shipping \(started by gonogo\)\./);
     // The card was re-rendered from the stored state at start-up.
     expect(chat.latestCard("R-1")?.stateLabel).toBe("Shipping");
   });

@@ -19,8 +19,11 @@ import { freezeWarning } from "./freeze.js";
 
 type Who = { id: string; name: string };
 
-/** Moves a release to shipping and calls the deploy webhook. Used by `ship` and by T-0. */
-export async function startShipping(ctx: Ctx, release: Release, who: Who, platform: string): Promise<Release> {
+/**
+ * Moves a release to shipping and calls the deploy webhook. Used by `ship`, by the queue and by
+ * T-0, whose notice says so first (`moment`: "T-0"), one notice for the moment and the start.
+ */
+export async function startShipping(ctx: Ctx, release: Release, who: Who, platform: string, moment?: string): Promise<Release> {
   const next = transition(release.id, release.state, "ship");
   await ctx.store.cancelJobs(release.id, COUNTDOWN_JOBS);
   await ctx.store.dequeue(release.id);
@@ -32,7 +35,7 @@ export async function startShipping(ctx: Ctx, release: Release, who: Who, platfo
   const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: null, webhookNote });
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, by: who.id } });
   const how = ctx.config.deployWebhookUrl ? "The deploy webhook is being called." : `No deploy webhook is configured: deploy, then mark it with \`/release shipped ${release.id}\`.`;
-  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🚀 ${release.id} is GO and shipping (started by ${who.name}). ${how}`));
+  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🚀 ${moment ? `${moment}: ` : ""}${release.id} is GO and shipping (started by ${who.name}). ${how}`));
   return updated;
 }
 
