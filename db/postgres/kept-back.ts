@@ -36,9 +36,17 @@ function auditStatement(tx: TxState): string {
   return `WITH appended AS (INSERT INTO audit_events (release_id, at, actor, platform, type, data, prev_hash, hash) VALUES ${values.join(", ")}) UPDATE audit_chain_head SET hash = ${literal(prev)} WHERE id = 1`;
 }
 
-/** What the transaction kept back, as one text to send with COMMIT: its vote writes, its audit events, the shared rows' new version. */
+/** What the transaction kept back, as one text to send with COMMIT: its vote writes, its audit events, its card marks, the shared rows' new version. */
 export function keptBackStatement(tx: TxState): string {
-  return [voteWrites(tx), auditStatement(tx), tx.touchedShared ? BUMP_SHARED_ROWS : ""].filter(Boolean).join("; ");
+  return [voteWrites(tx), auditStatement(tx), cardMarks(tx), tx.touchedShared ? BUMP_SHARED_ROWS : ""].filter(Boolean).join("; ");
+}
+
+/** The releases whose posted cards went out of date, emptying the set: every copy's version moves on. */
+function cardMarks(tx: TxState): string {
+  if (tx.cardsChanged.size === 0) return "";
+  const seqs = [...tx.cardsChanged].map(Number).join(", ");
+  tx.cardsChanged.clear();
+  return `UPDATE card_leases SET version = version + 1 WHERE release_seq IN (${seqs})`;
 }
 
 /** Keeps back a vote write under the writer lock, which moves its release to the known `version`. */

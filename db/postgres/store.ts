@@ -218,6 +218,15 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     ...createPgJobStatements(q),
     ...createPgGuardStatements(q),
     ...createPgCardLeaseStatements(q),
+    // In a transaction the mark is kept back and goes with COMMIT (kept-back.ts).
+    ...(tx
+      ? {
+          markCardsChanged: (releaseId: string) => {
+            tx.cardsChanged.add(seqOf(releaseId));
+            return Promise.resolve();
+          },
+        }
+      : {}),
     ...createPgOutboxStatements(q),
   };
 }

@@ -63,12 +63,17 @@ export interface TxState {
   pending: Map<number, KeptBackVotes>;
   /** Audit events appended and not yet written: they go in together, with COMMIT. */
   audit: AuditEvent[];
+  /**
+   * Releases whose posted cards this transaction marked out of date: one UPDATE with COMMIT, so a
+   * card's row, which every instance's card editor wants, is locked only while the batch commits.
+   */
+  cardsChanged: Set<number>;
   /** The audit chain's head as this transaction has it locked (undefined until it locks it). */
   head?: string;
 }
 
 export function newTxState(shared: SharedRows): TxState {
-  return { versions: new Map(), votes: new Map(), owned: new Set(), shared, touchedShared: false, pending: new Map(), audit: [] };
+  return { versions: new Map(), votes: new Map(), owned: new Set(), shared, touchedShared: false, pending: new Map(), audit: [], cardsChanged: new Set() };
 }
 
 /** After COMMIT: the transaction's copies are the committed state at their versions. */
