@@ -25,6 +25,11 @@ const TAMPERED_BUTTON = "That button was not made by gonogo (or its value was ch
 const STALE_FORM = "This form is from an older version of gonogo and can't be submitted. Nothing changed: close it and start again from the card.";
 const TAMPERED_FORM = "This form's data was not made by gonogo (or was changed), so I ignored it. Nothing changed.";
 
+/** Which fields of a payload did not read, by name only (a payload's values may hold tokens): for the operator's log. */
+function unreadableFields(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey> }> }): string[] {
+  return [...new Set(error.issues.map((i) => i.path.map(String).join(".") || "(the payload itself)"))].slice(0, 10);
+}
+
 /** Registers the slash command, button, modal and App Home listeners. Every path acks within Slack's 3 s. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { bot, identity, log } = deps;
@@ -33,7 +38,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const parsed = slashCommandSchema.safeParse(body);
     if (!parsed.success) {
       await ack({ response_type: "ephemeral", ...privateText("Slack sent a command I could not read, so nothing changed. Try again.") });
-      log.warn({ issues: parsed.error.issues.length }, "slack: unreadable slash command payload");
+      log.warn({ fields: unreadableFields(parsed.error) }, "slack: unreadable slash command payload");
       return;
     }
     const cmd = parsed.data;
@@ -68,7 +73,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const team = parsed.success ? payloadTeam(parsed.data) : null;
     if (!parsed.success || !team) {
       await ack();
-      log.warn({}, "slack: unreadable block_actions payload");
+      log.warn({ fields: parsed.success ? ["team"] : unreadableFields(parsed.error) }, "slack: unreadable block_actions payload");
       return;
     }
     const press = parsed.data;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { nowSec, sign, slashBody, startHarness, type Harness } from "./harness.js";
+import { actionId } from "../../adapters/slack/ids.js";
+import { interactiveBody, nowSec, sign, slashBody, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -63,5 +64,18 @@ describe("Slack request signatures", () => {
     expect(all).toContain("not_in_channel");
     expect(all).not.toContain("xoxb-");
     expect(all).not.toContain("test-signing-secret");
+  });
+});
+
+describe("a signed payload gonogo cannot read", () => {
+  it("is acknowledged, changes nothing, and the log names the fields that did not read (names only)", async () => {
+    const payload = { type: "block_actions", team: { id: "T1" }, user: { id: "UX" }, channel: { id: "C1" }, actions: [{ action_id: actionId("go"), type: "button", value: "secret-looking-value" }] };
+    const body = interactiveBody(payload);
+    const res = await h.raw(body, sign(body, nowSec()));
+    expect(res.status).toBe(200);
+    expect(effects()).toEqual([]);
+    const line = h.logs.find((l) => l.msg === "slack: unreadable block_actions payload");
+    expect(line?.obj).toEqual({ fields: ["trigger_id"] });
+    expect(JSON.stringify(h.logs)).not.toContain("secret-looking-value");
   });
 });
