@@ -312,7 +312,7 @@ describe("release stats over a history seeded through the bot", () => {
     expect(out).toContain("• Change failure rate: 40% · 2 of 5 deploys failed or rolled back");
     expect(out).toContain("• Time to restore (rollback → recovered): median 1h 15m · 2 restored");
     expect(out).toContain("• Time to decision (created → GO): median 2h · 5 reached GO");
-    expect(out).toContain("• Participation: 2.0 voters per release voted on (quorum 2) · 5 of 7 releases reached GO (71%)");
+    expect(out).toContain("• Participation: 2.0 voters per release voted on (quorum today: 2) · 5 of 7 releases reached GO (71%)");
     // Counts ≤ 10: one block per release, so the bars can be counted.
     const chart = out.slice(out.indexOf("```\n") + 4, out.lastIndexOf("\n```")).split("\n");
     expect(chart).toEqual([

@@ -126,7 +126,7 @@ export function statsText(report: StatsReport): string {
   const stillOpen = ttr.open ? ` · ${ttr.open} still rolling back` : "";
   lines.push(`• Time to restore (rollback → recovered): ${ttr.count ? `median ${humanDuration(ttr.median)} · ${ttr.count} restored` : "— (no rollbacks recovered)"}${stillOpen}`);
   lines.push(`• Time to decision (created → GO): ${ttd.count ? `median ${humanDuration(ttd.median)} · ${ttd.count} reached GO` : "— (none reached GO)"}`);
-  const voters = p.averageVoters === null ? "no votes cast" : `${p.averageVoters.toFixed(1)} voters per release voted on (quorum ${Number(p.averageQuorum!.toFixed(1))})`;
+  const voters = p.averageVoters === null ? "no votes cast" : `${p.averageVoters.toFixed(1)} voters per release voted on (quorum today: ${Number(p.averageQuorum!.toFixed(1))})`;
   lines.push(`• Participation: ${voters} · ${p.reachedGo} of ${plural(report.releases, "release")} reached GO (${percent(p.goShare ?? 0)})`);
   const g = report.guardrails;
   lines.push(`• Guardrails: ${g.heldByFreeze} held by a freeze · ${g.heldByLock} held by a lock · ${g.heldByFailedCriteria} held by failed criteria · ${plural(g.overrides, "freeze override")}`);
