@@ -139,11 +139,6 @@ export function parsePolicyChanges(pairs: string[]): Partial<Policy> {
   return out;
 }
 
-function assign(out: Partial<Policy>, key: PolicyKey, value: unknown): void {
-  const field = ({ self_approval: "selfApproval", no_go_reason: "noGoReason", auto_rollback: "autoRollback" } as Record<string, keyof Policy>)[key] ?? (key as keyof Policy);
-  (out as Record<string, unknown>)[field] = value;
-}
-
 /** Each setting's key as typed in `/release policy set`. */
 const KEY_OF_FIELD: Record<Exclude<keyof Policy, "criteria">, PolicyKey> = {
   quorum: "quorum",
@@ -156,6 +151,14 @@ const KEY_OF_FIELD: Record<Exclude<keyof Policy, "criteria">, PolicyKey> = {
   timezone: "timezone",
   autoRollback: "auto_rollback",
 };
+
+/** The other way round: which field a typed key sets. */
+const FIELD_OF_KEY = Object.fromEntries(Object.entries(KEY_OF_FIELD).map(([field, key]) => [key, field])) as Record<PolicyKey, keyof Policy>;
+
+function assign(out: Partial<Policy>, key: PolicyKey, value: unknown): void {
+  (out as Record<string, unknown>)[FIELD_OF_KEY[key]] = value;
+}
+
 
 /** A setting's value as `/release policy` shows it and `policy set` takes it: `on`, `qa,security`, `none`, `60m,15m`. */
 function valueText(field: Exclude<keyof Policy, "criteria">, p: Partial<Policy>): string {
