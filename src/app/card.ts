@@ -112,6 +112,11 @@ function endedDecision(r: Release, tally: { go: number; noGo: number; abstain: n
   return { decision, reasons: [], line: `Voting closed: ${tally.go} GO · ${tally.noGo} NO-GO · ${tally.abstain} abstain` };
 }
 
+/** While votes are open: what they decide under the channel's policy now, in words. */
+function liveDecision(d: DecisionResult): Pick<DecisionResult, "decision" | "reasons"> & { line: string } {
+  return { decision: d.decision, reasons: d.reasons, line: decisionInWords(d) };
+}
+
 /** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
 export function buildCard({ release: r, votes, criteria = [], policy, pendingJobs, retroAnswers, now, guards = [] }: CardInput): CardView {
   const tally = {
@@ -120,10 +125,8 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
     abstain: votes.filter((v) => v.choice === "abstain").length,
   };
   const votingOpen = r.state === "voting" || r.state === "held";
-  const decided = votingOpen ? decide(votes, policy, r.managerId, criteria) : null;
-  const ended = decided ? null : endedDecision(r, tally);
-  const result = decided ?? ended!;
-  const decisionLine = decided ? decisionInWords(decided) : ended!.line;
+  const result = votingOpen ? liveDecision(decide(votes, policy, r.managerId, criteria)) : endedDecision(r, tally);
+  const decisionLine = result.line;
   const notes: string[] = [];
   if (r.stateReason) notes.push(`${STATE_LABELS[r.state]}: ${r.stateReason}`);
   if (r.votesVoidedNote) notes.push(r.votesVoidedNote);
