@@ -68,9 +68,12 @@ export async function listRoles(ctx: Ctx): Promise<Reply> {
   const bindings = await ctx.store.listRoleBindings();
   const byRole = new Map<string, string[]>();
   for (const b of bindings) byRole.set(b.role, [...(byRole.get(b.role) ?? []), b.subject]);
-  const named = (subjects: string[]): ReplyPart[] => subjects.flatMap((subject, i) => [...(i ? [", "] : []), { subject, text: displayName(subject) }]);
-  const lines: ReplyPart[][] = [...byRole].map(([role, subjects]) => [`• ${role}: `, ...named(subjects)]);
-  const adminParts = ctx.config.admins.flatMap((a, i): ReplyPart[] => [...(i ? [", "] : []), { subject: subjectId(a), text: adminText(a) }]);
-  const admins: ReplyPart[] = adminParts.length ? ["• admin (from GONOGO_ADMINS): ", ...adminParts] : ["• no admins configured (set GONOGO_ADMINS)"];
+  // People and groups each as a mention, comma-separated.
+  const named = (who: Array<{ subject: string; text: string }>): ReplyPart[] => who.flatMap((w, i) => [...(i ? [", "] : []), w]);
+  const lines: ReplyPart[][] = [...byRole].map(([role, subjects]) => [`• ${role}: `, ...named(subjects.map((subject) => ({ subject, text: displayName(subject) })))]);
+  const { admins: configured } = ctx.config;
+  const admins: ReplyPart[] = configured.length
+    ? ["• admin (from GONOGO_ADMINS): ", ...named(configured.map((a) => ({ subject: subjectId(a), text: adminText(a) })))]
+    : ["• no admins configured (set GONOGO_ADMINS)"];
   return okLines("Roles:", [admins, ...lines]);
 }
