@@ -167,21 +167,27 @@ function voteLine(v: VoteLine): string {
 }
 
 /**
+ * Each choice's share of the vote list's text budget. A choice's names stop at its own
+ * share, so hundreds of GO votes never push the NO-GO reasons off the card; NO-GO, the
+ * votes that carry a reason, gets the largest share.
+ */
+const VOTE_SHARE: Record<VoteLine["choice"], number> = { go: 0.3, no_go: 0.5, abstain: 0.2 };
+
+/**
  * The votes, grouped by choice, packed into a few section blocks under a text budget so
- * a release with hundreds of voters still fits one message. What does not fit is counted.
+ * a release with hundreds of voters still fits one message. Each choice names the votes
+ * that fit its share and counts the rest ("…and 120 more"), as Discord's fields do.
  */
 function voteSections(card: CardView, textBudget: number): string[] {
-  const groups: { label: string; votes: VoteLine[]; joiner: string }[] = [
-    { label: `:white_check_mark: *GO* (${card.tally.go})`, votes: card.votes.filter((v) => v.choice === "go"), joiner: ", " },
-    { label: `:x: *NO-GO* (${card.tally.noGo})`, votes: card.votes.filter((v) => v.choice === "no_go"), joiner: "\n" },
-    { label: `:heavy_minus_sign: *Abstain* (${card.tally.abstain})`, votes: card.votes.filter((v) => v.choice === "abstain"), joiner: ", " },
+  const groups: { choice: VoteLine["choice"]; label: string; bullets: boolean }[] = [
+    { choice: "go", label: `:white_check_mark: *GO* (${card.tally.go}):`, bullets: false },
+    { choice: "no_go", label: `:x: *NO-GO* (${card.tally.noGo})`, bullets: true },
+    { choice: "abstain", label: `:heavy_minus_sign: *Abstain* (${card.tally.abstain}):`, bullets: false },
   ];
   if (!card.votes.length) return ["_No votes yet._"];
 
   const sections: string[] = [];
   let current = "";
-  let budget = textBudget;
-  let omitted = 0;
   const push = (piece: string, sep: string) => {
     const addition = current ? sep + piece : piece;
     if (current.length + addition.length > LIMITS.sectionText - 40) {
@@ -190,27 +196,25 @@ function voteSections(card: CardView, textBudget: number): string[] {
     } else {
       current += addition;
     }
-    budget -= piece.length + sep.length;
   };
   for (const g of groups) {
-    if (!g.votes.length) continue;
-    push(`${g.label}${g.joiner === "\n" ? "" : ":"}`, "\n");
-    g.votes.forEach((v, i) => {
-      // Once one vote did not fit, the rest are only counted: a card with thousands of
-      // voters costs the same to render as one that just fills the budget.
-      if (omitted) {
-        omitted += 1;
-        return;
-      }
-      const line = voteLine(v);
-      if (budget - line.length < 0 || sections.length >= MAX_VOTE_BLOCKS - 1) {
-        omitted += 1;
-        return;
-      }
-      push(g.joiner === "\n" ? `• ${line}` : line, g.joiner === "\n" ? "\n" : i === 0 ? " " : ", ");
-    });
+    const votes = card.votes.filter((v) => v.choice === g.choice);
+    if (!votes.length) continue;
+    push(g.label, "\n");
+    let left = Math.floor(textBudget * VOTE_SHARE[g.choice]);
+    let named = 0;
+    for (const v of votes) {
+      // The first vote that does not fit ends the names: a choice with thousands of votes
+      // costs the same to render as one that just fills its share.
+      const piece = g.bullets ? `• ${voteLine(v)}` : voteLine(v);
+      const sep = g.bullets ? "\n" : named === 0 ? " " : ", ";
+      if (left < piece.length + sep.length || sections.length >= MAX_VOTE_BLOCKS - 1) break;
+      push(piece, sep);
+      left -= piece.length + sep.length;
+      named += 1;
+    }
+    if (named < votes.length) push(`_…and ${votes.length - named} more_`, "\n");
   }
-  if (omitted) current += `\n_…and ${omitted} more ${omitted === 1 ? "vote" : "votes"} (counted above)_`;
   if (current) sections.push(current);
   return sections;
 }

@@ -131,16 +131,35 @@ describe("Slack release card", () => {
     // The tally is always complete even when not every name fits.
     expect(text).toContain("*GO* (33)");
     expect(text).toContain("*NO-GO* (34)");
-    expect(text).toMatch(/…and \d+ more votes/);
+    expect(text).toMatch(/…and \d+ more/);
   });
 
   it("names the votes that fit and counts every other one, with thousands of voters", () => {
     const votes = Array.from({ length: 3000 }, (_, i) => ({ voterId: `slack:T1:U${String(i).padStart(6, "0")}`, voterName: `user ${i}`, choice: "go" as const, reason: null }));
     const text = allText(renderCard(card({ votes, tally: { go: 3000, noGo: 0, abstain: 0 } })).blocks).join("\n");
     const named = text.match(/<@U\d{6}>/g)?.length ?? 0;
-    const counted = Number(/…and (\d+) more votes/.exec(text)?.[1]);
-    expect(named).toBeGreaterThan(100);
+    const counted = Number(/…and (\d+) more/.exec(text)?.[1]);
+    expect(named).toBeGreaterThan(50);
     expect(named + counted).toBe(3000);
+  });
+
+  it("keeps every NO-GO reason on the card when hundreds voted GO", () => {
+    const gos = Array.from({ length: 800 }, (_, i) => ({ voterId: `slack:T1:U${String(i).padStart(6, "0")}`, voterName: `user ${i}`, choice: "go" as const, reason: null }));
+    const noGos = [
+      { voterId: "slack:T1:UDBA", voterName: "dba", choice: "no_go" as const, reason: "migration 0042 locks the orders table" },
+      { voterId: "slack:T1:USRE", voterName: "sre", choice: "no_go" as const, reason: "error budget spent" },
+    ];
+    const abstains = Array.from({ length: 300 }, (_, i) => ({ voterId: `slack:T1:UA${String(i).padStart(5, "0")}`, voterName: `a ${i}`, choice: "abstain" as const, reason: null }));
+    const msg = renderCard(card({ votes: [...gos, ...noGos, ...abstains], tally: { go: 800, noGo: 2, abstain: 300 }, decision: "no_go", decisionLine: "NO-GO" }));
+    const text = allText(msg.blocks).join("\n");
+    expect(text).toContain("<@UDBA>: _migration 0042 locks the orders table_");
+    expect(text).toContain("<@USRE>: _error budget spent_");
+    // Each long list ends in its own count, and the message stays within Slack's limits.
+    const counts = [...text.matchAll(/…and (\d+) more/g)].map((m) => Number(m[1]));
+    expect(counts).toHaveLength(2);
+    expect(counts[0]! + (text.match(/<@U\d{6}>/g)?.length ?? 0)).toBe(800);
+    expect(counts[1]! + (text.match(/<@UA\d{5}>/g)?.length ?? 0)).toBe(300);
+    expect(checkMessage({ text: msg.text, blocks: msg.blocks })).toBeNull();
   });
 
   it("renders an ephemeral reply with many cards as summaries within 50 blocks", () => {
