@@ -196,7 +196,9 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
   const users = [...new Set(notice.mention.flatMap((m) => inGuild(m, "person", guildId)))].slice(0, LIMITS.allowedMentions);
   const roles = [...new Set(notice.mentionGroups.flatMap((m) => inGuild(m, "group", guildId)))].slice(0, LIMITS.allowedMentions);
   const mentionLine = [...users.map((u) => `<@${u}>`), ...roles.map((r) => `<@&${r}>`)].join(" ");
-  const text = fit(coreText(notice.text), LIMITS.content - mentionLine.length - 1);
+  const room = LIMITS.content - mentionLine.length - 1;
+  // Its times in each viewer's own zone; a notice too long to show whole is cut as words.
+  const text = notice.parts && notice.text.length <= room - 40 * notice.parts.length ? replyLines([notice.parts]) : fit(coreText(notice.text), room);
   const content = mentionLine ? `${text}\n${mentionLine}` : text;
   return {
     content,
@@ -207,7 +209,6 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
   };
 }
 
-/** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
 /** Reply lines whose instants each viewer reads in local time (`<t:…:F>`). */
 export function replyLines(lines: ReplyPart[][]): string {
   return lines.map((parts) => parts.map((p) => (typeof p === "string" ? coreText(clip(p, 1000)) : "at" in p ? discordTime(p.at, "F") : subjectText(p.subject, p.text)).markup).join("")).join("\n");
@@ -226,6 +227,7 @@ function subjectText(id: string, name: string): Markdown {
   return md`${name}`;
 }
 
+/** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
 export function renderReplyMessage(text: string, cards: CardView[], lines: ReplyPart[][] = []): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
   const shown = cards.slice(0, LIMITS.embedsPerMessage);
   const single = shown.length === 1 ? shown[0] : undefined;

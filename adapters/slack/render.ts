@@ -226,7 +226,9 @@ export function renderNotice(notice: NoticeView): SlackMessage {
     ...notice.mention.map((id) => nativeUserId(id)).filter((u): u is string => u !== null).map(mention),
     ...notice.mentionGroups.map((g) => nativeGroupId(g)).filter((g): g is string => g !== null).map(groupMention),
   ];
-  const body = coreText(truncate(notice.text, LIMITS.sectionText - 40 * mentions.length - 10));
+  const room = LIMITS.sectionText - 40 * mentions.length - 10;
+  // Its times in each viewer's own zone; a notice too long to show whole is cut as words.
+  const body = notice.parts && notice.text.length <= room - 40 * notice.parts.length ? replyLine(notice.parts) : coreText(truncate(notice.text, room));
   const text = mentions.length ? md`${body}\n${joinMd(mentions, " ")}` : body;
   const blocks: slack.KnownBlock[] = [{ type: "section", text: mrkdwn(text) }];
   if (notice.buttons.length) blocks.push({ type: "actions", block_id: `notice:${notice.releaseId}`, elements: renderButtons(notice.buttons, notice.releaseId) });

@@ -7,7 +7,7 @@ import type { Config } from "../config.js";
 import type { AuditEventPayload } from "./audit-events.js";
 import type { Clock, Logger } from "./ports.js";
 import type { Store } from "./store.js";
-import type { NoticeView } from "./views.js";
+import { replyLineText, type NoticeView, type ReplyPart } from "./views.js";
 import type { ChannelRef } from "../domain/types.js";
 
 /** One of gonogo's own actors (the pipeline, monitoring): no adapter makes a person on the `gonogo` platform. */
@@ -114,6 +114,8 @@ export function isGroup(subject: string): boolean {
   return parseSubject(subject)?.kind === "group";
 }
 
-export function notice(releaseId: string, text: string, extra: Partial<NoticeView> = {}): Effect {
-  return { type: "notice", notice: { releaseId, text, mention: [], mentionGroups: [], buttons: [], ...extra } };
+/** A thread reply under the card. Given as parts, its times show in each viewer's own zone in chat. */
+export function notice(releaseId: string, content: string | ReplyPart[], extra: Partial<NoticeView> = {}): Effect {
+  const words = typeof content === "string" ? { text: content } : { text: replyLineText(content), parts: content };
+  return { type: "notice", notice: { releaseId, ...words, mention: [], mentionGroups: [], buttons: [], ...extra } };
 }

@@ -75,7 +75,15 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       const t0 = await atT0(ctx, release, job, d.decision);
       const mention = [...new Set([...who.mention, ...t0.mention])];
       ctx.effects.push(
-        notice(release.id, `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version}: T-0 ${relative(release.scheduledAt!, ctx.clock.now())} (${formatInZone(release.scheduledAt!, release.timezone)}). Decision: ${decisionInWords(d)}.${who.text}${t0.text}`, { mention, mentionGroups: who.mentionGroups }),
+        notice(
+          release.id,
+          [
+            `⏰ ${offsetLabel(Number(job.payload.offsetMin))}: ${release.id} ${release.service} ${release.version}: T-0 ${relative(release.scheduledAt!, ctx.clock.now())} (`,
+            { at: release.scheduledAt!, text: formatInZone(release.scheduledAt!, release.timezone) },
+            `). Decision: ${decisionInWords(d)}.${who.text}${t0.text}`,
+          ],
+          { mention, mentionGroups: who.mentionGroups },
+        ),
         { type: "refresh", releaseId: release.id },
       );
       // Kept in the audit so a release's timeline (the web view) shows when each reminder went out.

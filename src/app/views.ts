@@ -110,7 +110,10 @@ export function replyLineText(parts: ReplyPart[]): string {
 /** A thread reply under a card: reminders, T-0, rollback, retro prompts. */
 export interface NoticeView {
   releaseId: string;
+  /** The notice in words, times in the release's zone: notifications, the terminal, the audit. */
   text: string;
+  /** The same notice with its times as instants each viewer reads in local time, when it names any. */
+  parts?: ReplyPart[];
   /** People to mention (platform-qualified ids); adapters only mention their own users. */
   mention: UserId[];
   /** Subjects (roles bound to groups, e.g. `discord-role:G:R`) to mention. */

@@ -80,6 +80,9 @@ describe("Discord commands, checks and reminders", () => {
     expect(reminder!.body.content).toContain(`<@&${QA}>`);
     expect(reminder!.body.allowed_mentions).toMatchObject({ parse: [], roles: [QA] });
     expect(reminder!.body.message_reference).toEqual({ message_id: msgId, fail_if_not_exists: false });
+    // T-0 shows in each reader's own time zone.
+    const { scheduledAt } = (await h.core.store.getRelease("R-1"))!;
+    expect(reminder!.body.content).toContain(`(<t:${Math.floor(scheduledAt! / 1000)}:F>)`);
 
     // A member holding the QA guild role signs off with a plain Go press.
     await h.press(member(9, [QA]), "go", "R-1", msgId);

@@ -206,6 +206,9 @@ describe("Slack over HTTP: countdown and App Home", () => {
     expect(reminder.params.channel).toBe(CHANNEL);
     expect(visibleText(reminder)).toMatch(/T-1h|1h/);
     expect(visibleText(reminder)).toContain("<@UQA>");
+    // T-0 shows in each reader's own time zone, with the channel's time as the fallback.
+    const { scheduledAt } = (await h.core.store.getRelease("R-1"))!;
+    expect(visibleText(reminder)).toMatch(new RegExp(`\\(<!date\\^${Math.floor(scheduledAt! / 1000)}\\^\\{date_short_pretty\\} \\{time\\}\\|[^>]*UTC[^>]*>\\)`));
   });
 
   it("holds the release at T-0 without GO: a thread notice and a card that says so", async () => {

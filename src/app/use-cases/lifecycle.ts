@@ -84,7 +84,7 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
   const reminders = await planCountdownJobs(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (release.scheduledAt !== null) {
-    ctx.effects.push(notice(release.id, `🕑 ${release.id} moved to ${formatInZone(at, policy.timezone)} by ${actor.name}.`));
+    ctx.effects.push(notice(release.id, [`🕑 ${release.id} moved to `, { at, text: formatInZone(at, policy.timezone) }, ` by ${actor.name}.`]));
   }
   const frozen = await freezeWarning(ctx, updated);
   return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). Reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}${frozen ? ` ${frozen}` : ""}`);
