@@ -49,15 +49,31 @@ export async function enqueueWebhook(ctx: Ctx, release: Release, kind: WebhookKi
 export async function withdrawPendingDeploys(ctx: Ctx, release: Release, to: ReleaseState, who: { id: string; name: string }, platform: string): Promise<void> {
   // Only a shipping release has a deploy call in flight (a hold from voting, a rollback after shipped: nothing to read).
   if (release.state !== "shipping") return;
-  const pending = (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === "deploy" && d.status === "pending");
-  if (!pending.length) return;
+  if (await withdrawPending(ctx, release, "deploy", to, who, platform)) {
+    await ctx.store.updateRelease(release.id, { webhookNote: "Deploy webhook: withdrawn, not sent again (the release left shipping)" });
+  }
+}
+
+/**
+ * A rollback webhook still pending when the service is marked restored is withdrawn in the
+ * same transaction: sent later, it would roll back whatever is live by then (often the fix).
+ * Says whether there was one, so the answer can tell the person.
+ */
+export async function withdrawPendingRollback(ctx: Ctx, release: Release, to: ReleaseState, who: { id: string; name: string }, platform: string): Promise<boolean> {
+  if (release.state !== "rolling_back") return false;
+  return withdrawPending(ctx, release, "rollback", to, who, platform);
+}
+
+async function withdrawPending(ctx: Ctx, release: Release, kind: WebhookKind, to: ReleaseState, who: { id: string; name: string }, platform: string): Promise<boolean> {
+  const pending = (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === kind && d.status === "pending");
+  if (!pending.length) return false;
   const jobs = await ctx.store.listPendingJobs(release.id, { kind: "webhook" });
   for (const delivery of pending) {
     await ctx.store.updateDelivery(delivery.id, { status: "withdrawn" });
     for (const job of jobs.filter((j) => Number(j.payload.deliveryId) === delivery.id)) await ctx.store.completeJob(job.id, ctx.clock.now());
-    await audit(ctx, who, platform, release.id, { type: "webhook_withdrawn", data: { kind: "deploy", status: delivery.lastStatus, attempts: delivery.attempts, to } });
+    await audit(ctx, who, platform, release.id, { type: "webhook_withdrawn", data: { kind, status: delivery.lastStatus, attempts: delivery.attempts, to } });
   }
-  await ctx.store.updateRelease(release.id, { webhookNote: "Deploy webhook: withdrawn, not sent again (the release left shipping)" });
+  return true;
 }
 
 export interface DeliveryResult {

@@ -130,6 +130,27 @@ describe("rollback", () => {
     }
   });
 
+  it("never sends a rollback call still being retried once the service is marked restored: it would roll back the fix", async () => {
+    const { chat, say } = await shippedRelease(100);
+    await say("oscar", "rollback R-1 latency spike");
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(receiver!.received).toHaveLength(1); // answered 503: a retry is planned
+    const restored = await say("oscar", "recovered R-1");
+    expect(restored.type === "message" && restored.text).toContain("The rollback webhook had not gone through yet: it is withdrawn and will not be sent.");
+    for (let i = 0; i < 30; i++) {
+      core.clock.advance(60_000);
+      await core.bot.runDueJobs();
+    }
+    await core.bot.idle();
+    expect(receiver!.received).toHaveLength(1);
+    expect((await core.store.listDeliveries("R-1")).map((d) => d.status)).toEqual(["withdrawn"]);
+    expect(chat.latestCard("R-1")!.notes.join("\n")).toContain("Rollback webhook: withdrawn, not sent (the service was marked restored first)");
+    expect(chat.noticeTexts("R-1").join("\n")).not.toContain("FAILED");
+    const withdrawn = (await core.store.listAudit("R-1")).find((e) => e.type === "webhook_withdrawn");
+    expect(withdrawn?.data).toMatchObject({ kind: "rollback", attempts: 1, to: "rolled_back" });
+  });
+
   it("records time to restore when the service is recovered", async () => {
     const { say } = await shippedRelease();
     await say("oscar", "rollback R-1 bad deploy");

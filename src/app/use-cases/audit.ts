@@ -83,7 +83,8 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
     }
     case "webhook_withdrawn": {
       const d = event.data;
-      return `${d.kind} webhook withdrawn after ${d.attempts} failed ${d.attempts === 1 ? "attempt" : "attempts"}: the release went ${d.to.replace("_", " ")}`;
+      const tries = d.attempts ? ` after ${d.attempts} failed ${d.attempts === 1 ? "attempt" : "attempts"}` : " before its first attempt";
+      return `${d.kind} webhook withdrawn${tries}: the release went ${d.to.replace("_", " ")}`;
     }
     case "retro_answer":
       return "added retro notes";

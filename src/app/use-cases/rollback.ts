@@ -5,7 +5,7 @@ import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
 import { planRetro } from "../countdown-jobs.js";
 import { ok } from "../replies.js";
-import { enqueueWebhook, withdrawPendingDeploys } from "../webhook-delivery.js";
+import { enqueueWebhook, withdrawPendingDeploys, withdrawPendingRollback } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
 import { planQueueStart } from "../queue-jobs.js";
 import { lockAfterRollback } from "./deploy-lock.js";
@@ -64,13 +64,17 @@ export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: st
   await requirePermission(ctx, actor, "recovered", release);
   const next = transition(release.id, release.state, "recovered");
   const now = ctx.clock.now();
+  // Restored by hand while the rollback call was still being retried: sent later, it would roll back the fix.
+  const withdrawn = await withdrawPendingRollback(ctx, release, next, actor, platform);
   // The rollback notes ("roll back by hand, then /release recovered", "webhook delivered — mark it restored") are done with.
-  const updated = await ctx.store.updateRelease(release.id, { state: next, recoveredAt: now, webhookNote: null });
+  const webhookNote = withdrawn ? "Rollback webhook: withdrawn, not sent (the service was marked restored first)" : null;
+  const updated = await ctx.store.updateRelease(release.id, { state: next, recoveredAt: now, webhookNote });
   const restoreMs = release.rollbackRequestedAt === null ? null : now - release.rollbackRequestedAt;
   await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, timeToRestoreMs: restoreMs } });
   await planRetro(ctx, updated, now);
   await planQueueStart(ctx, updated);
   const took = restoreMs === null ? "" : ` Time to restore: ${humanDuration(restoreMs)}.`;
-  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🩹 ${release.id} is rolled back and the service is restored (${actor.name}).${took}`));
-  return ok(`${release.id} is marked rolled back.${took}`);
+  const unsent = withdrawn ? " The rollback webhook had not gone through yet: it is withdrawn and will not be sent." : "";
+  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🩹 ${release.id} is rolled back and the service is restored (${actor.name}).${took}${unsent}`));
+  return ok(`${release.id} is marked rolled back.${took}${unsent}`);
 }
