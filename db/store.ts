@@ -153,8 +153,8 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
         .all()
         .map((r) => ({ id: r.id, releaseId: r.releaseId, at: r.at, actor: r.actor, platform: r.platform, type: r.type, data: JSON.parse(r.data) as Record<string, unknown>, hash: r.hash ?? "" }));
     },
-    verifyAudit() {
-      return verifyChain(sqlite);
+    verifyAudit(recorded) {
+      return verifyChain(sqlite, recorded);
     },
     listAudit(releaseId) {
       return db

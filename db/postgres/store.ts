@@ -3,7 +3,7 @@ import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import type { Policy } from "../../src/domain/policy.js";
 import type { Store } from "../../src/app/store.js";
-import { GENESIS, linkProblem, type ChainReport } from "../audit-chain.js";
+import { chainWalk, type ChainHead, type ChainReport } from "../audit-chain.js";
 import { criterionColumns, seqOf, toCriterion, toEvent, toRelease } from "../rows.js";
 import type { PostgresHandle } from "./client.js";
 import { createPgCardLeaseStatements } from "./card-leases.js";
@@ -25,20 +25,17 @@ export type Queryable = PgDatabase<NodePgQueryResultHKT, PgTables>;
 export type Statements = Omit<Store, "transaction">;
 
 /** Walks the chain in pages by id, so a long trail is never held in memory at once. */
-async function verifyChainOn(q: Queryable): Promise<ChainReport> {
-  let prev = GENESIS;
-  let count = 0;
+async function verifyChainOn(q: Queryable, recorded?: ChainHead): Promise<ChainReport> {
+  const walk = chainWalk(recorded);
   let after = 0;
   for (;;) {
     const page = await q.select().from(auditEvents).where(gt(auditEvents.id, after)).orderBy(asc(auditEvents.id)).limit(5_000);
     for (const row of page) {
-      count++;
-      const problem = linkProblem(prev, row);
-      if (problem) return { ok: false, count, brokenAt: row.id, problem };
-      prev = row.hash!;
+      const broken = walk.step(row);
+      if (broken) return broken;
       after = row.id;
     }
-    if (page.length < 5_000) return { ok: true, count };
+    if (page.length < 5_000) return walk.end();
   }
 }
 
@@ -149,9 +146,9 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
         .orderBy(asc(auditEvents.id));
       return rows.map((r) => ({ ...toEvent(r), id: r.id, hash: r.hash ?? "" }));
     },
-    async verifyAudit() {
+    async verifyAudit(recorded) {
       if (tx) await flushAudit(q, tx);
-      return verifyChainOn(q);
+      return verifyChainOn(q, recorded);
     },
 
     async getPolicy(channelKey) {

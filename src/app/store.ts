@@ -157,7 +157,8 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   /** Audit events with `from <= at <= to`, oldest first, for export. */
   listAuditRange(from: number, to: number): Promise<Array<AuditEvent & { id: number; hash: string }>>;
   /** Walks the hash chain and reports the first broken link. */
-  verifyAudit(): Promise<{ ok: true; count: number } | { ok: false; count: number; brokenAt: number; problem: string }>;
+  /** Walks the hash chain; `recorded`, a head seen earlier, must still be in it unchanged. `head` is the last row now. */
+  verifyAudit(recorded?: { id: number; hash: string }): Promise<{ ok: true; count: number; head: { id: number; hash: string } | null } | { ok: false; count: number; brokenAt: number; problem: string }>;
   /** Remembers an inbound hook's signature; false when it was seen before (a replay). */
   recordHookReceipt(signature: string, at: number): Promise<boolean>;
   /**

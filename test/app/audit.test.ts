@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
 import { admins, channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import type { Reply } from "../../src/app/views.js";
+import { actorOf } from "../../src/domain/identity.js";
+import type { ChannelRef } from "../../src/domain/types.js";
 
 let core: TestCore;
 afterEach(async () => core?.close());
@@ -19,9 +21,9 @@ async function history() {
   await say("alice", "ship R-1");
 }
 
-function verifyCli(): { code: number; out: string } {
+function verifyCli(args: string[] = []): { code: number; out: string } {
   try {
-    const out = execFileSync(process.execPath, [TSX, "db/audit-verify.ts"], { env: { ...process.env, DATABASE_PATH: core.dbPath }, encoding: "utf8" });
+    const out = execFileSync(process.execPath, [TSX, "db/audit-verify.ts", ...args], { env: { ...process.env, DATABASE_PATH: core.dbPath }, encoding: "utf8" });
     return { code: 0, out };
   } catch (e) {
     const err = e as { status: number; stdout: string };
@@ -58,6 +60,21 @@ describe("audit trail", () => {
     expect(verifyCli()).toMatchObject({ code: 1, out: expect.stringContaining("BROKEN at event 3") });
   });
 
+  it("prints the head, and with it recorded catches rows deleted from the end or a trail rewritten with new hashes", async () => {
+    await history();
+    const first = verifyCli();
+    const head = /Head: (\d+):([0-9a-f]{64})/.exec(first.out);
+    expect(head).not.toBeNull();
+    expect(verifyCli(["--head", `${head![1]}:${head![2]}`])).toMatchObject({ code: 0, out: expect.stringContaining(`${head![1]} still as recorded`) });
+    expect(textOf(await say("admin", "audit verify"))).toContain(`Head: \`${head![1]}:${head![2]}\``);
+    core.db.sqlite.exec("DROP TRIGGER audit_events_no_delete");
+    core.db.sqlite.prepare("DELETE FROM audit_events WHERE id = ?").run(Number(head![1]));
+    // The remaining links all hold: only the recorded head shows the loss.
+    expect(verifyCli()).toMatchObject({ code: 0 });
+    expect(verifyCli(["--head", `${head![1]}:${head![2]}`])).toMatchObject({ code: 1, out: expect.stringContaining(`row ${head![1]}, recorded earlier, is gone`) });
+    expect(verifyCli(["--head", "3:abc"])).toMatchObject({ code: 2 });
+  });
+
   it("lets only admins verify, and admins or release-managers export", async () => {
     await history();
     expect(await say("bob", "audit verify")).toMatchObject({ error: true, text: expect.stringContaining("Only admins may verify the audit trail") });
@@ -78,6 +95,33 @@ describe("audit trail", () => {
     const empty = await say("admin", "audit export 2031-01-01 2031-01-02");
     expect(empty.type === "message" && empty.text).toContain("0 events");
     expect(await say("admin", "audit export yesterday")).toMatchObject({ error: true, text: expect.stringContaining("is not a date") });
+  });
+});
+
+describe("audit export across workspaces", () => {
+  it("holds only the events of the workspace it is asked in: another workspace's votes and reasons stay out", async () => {
+    core = createTestCore({ config: { admins: admins("slack:T1:UADMIN", "slack:T2:UADMIN") } });
+    const slackPerson = (team: string, user: string) => actorOf({ kind: "person", platform: "slack", scope: team, user }, user.toLowerCase());
+    const slackChannel = (team: string): ChannelRef => ({ platform: "slack", key: `slack:${team}:C1`, nativeId: "C1" });
+    const sayIn = (team: string, user: string, text: string) => core.bot.handle({ kind: "command", actor: slackPerson(team, user), channel: slackChannel(team), text });
+    await sayIn("T1", "UADMIN", "policy set quorum=1");
+    await sayIn("T1", "UALICE", "create payments 1.4.2");
+    await sayIn("T1", "UBOB", "vote R-1 no-go acme secret outage");
+    await sayIn("T2", "UADMIN", "policy set quorum=3");
+    await sayIn("T2", "UADMIN", "role grant UOSCAR oncall");
+    await sayIn("T2", "UGINA", "create search 2.0.0");
+    await sayIn("T2", "UHANK", "vote R-2 no-go globex secret launch");
+
+    const exported = await sayIn("T2", "UADMIN", "audit export");
+    const json = JSON.parse(exported.type === "message" ? exported.files![1]!.content : "[]") as Array<{ releaseId: string | null; type: string; data: Record<string, unknown> }>;
+    expect(json.map((e) => [e.releaseId, e.type])).toEqual([
+      [null, "policy_changed"],
+      [null, "role_granted"],
+      ["R-2", "release_created"],
+      ["R-2", "vote_cast"],
+    ]);
+    expect(JSON.stringify(json)).not.toContain("acme secret");
+    expect(textOf(exported)).toContain("Audit export: 4 events");
   });
 });
 

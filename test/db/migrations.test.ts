@@ -69,7 +69,7 @@ describe("upgrading a database from an earlier gonogo", () => {
       { voter: VOTERS[1], name: "Voter 1", choice: "go", reason: null },
       { voter: VOTERS[2], name: "Voter 2", choice: "no_go", reason: "flaky test" },
     ]);
-    expect(verifyChain(sqlite)).toEqual({ ok: true, count: 4 });
+    expect(verifyChain(sqlite)).toMatchObject({ ok: true, count: 4 });
 
     expect(() => sqlite.prepare("UPDATE audit_events SET actor = 'slack:T1:MALLORY' WHERE id = 2").run()).toThrow(/append-only/);
     expect(() => sqlite.prepare("DELETE FROM audit_events WHERE id = 2").run()).toThrow(/append-only/);

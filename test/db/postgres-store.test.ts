@@ -71,7 +71,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect((await a.pool.query("SELECT hash FROM audit_chain_head")).rows).toEqual([{ hash: "genesis" }]);
       const stores = [a, b, c].map(createPostgresStore);
       for (const [i, store] of stores.entries()) await store.appendAudit(event(`from ${i}`, T + i));
-      expect(await stores[2]!.verifyAudit()).toEqual({ ok: true, count: 3 });
+      expect(await stores[2]!.verifyAudit()).toMatchObject({ ok: true, count: 3 });
     });
 
     it("keeps one audit chain, without a fork, when two instances append at the same moment", async () => {
@@ -83,7 +83,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         return i % 3 ? store.appendAudit(event(`e${i}`, T + i)) : store.transaction(async (tx) => tx.appendAudit(event(`e${i}`, T + i)));
       });
       await Promise.all(appends);
-      expect(await one.verifyAudit()).toEqual({ ok: true, count: 40 });
+      expect(await one.verifyAudit()).toMatchObject({ ok: true, count: 40 });
       const links = await open[0]!.pool.query("SELECT count(DISTINCT prev_hash)::int AS n FROM audit_events");
       expect(links.rows[0]).toEqual({ n: 40 });
     });
@@ -181,7 +181,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         expect((await store.getVotes(r.id)).map((v) => `${v.voter}=${v.choice}`).sort()).toEqual(direct);
       }
       // One chain, no fork, and every event as written.
-      expect(await one.verifyAudit()).toEqual({ ok: true, count: 60 });
+      expect(await one.verifyAudit()).toMatchObject({ ok: true, count: 60 });
       const trail = await two.listAudit("R-1");
       expect(trail.map((e) => e.data.i).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 60 }, (_, i) => i));
       expect(trail[0]).toMatchObject({ actor: `slack:T1:O'Brien\\${String(trail[0]!.data.i)}`, data: { note: "it's \\ 'q'; COMMIT; -- ü 🚀 $$ \u0001" } });
@@ -231,7 +231,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect(results.filter((x) => x.status === "fulfilled").map((x) => x.value)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11]);
       expect(results[5]).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/foreign key/) } });
       expect((await store.getVotes(r.id)).map((v) => v.voter)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11].map((i) => `slack:T1:U${i}`));
-      expect(await store.verifyAudit()).toEqual({ ok: true, count: 11 });
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 11 });
       // The first press alone, the other eleven together; that batch failed at COMMIT and ran again one by one.
       expect(transactions).toBe(1 + 1 + 11);
       expect(await store.claimEvent("press-5", T)).toBe(true);
@@ -247,7 +247,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       await expect(handle.pool.query("DELETE FROM audit_events WHERE type = 'vote_cast'")).rejects.toThrow(/append-only/);
       await expect(handle.pool.query("TRUNCATE audit_events")).rejects.toThrow(/append-only/);
       expect((await store.listAudit("R-1")).map((e) => e.type)).toEqual(["vote_cast", "decision"]);
-      expect(await store.verifyAudit()).toEqual({ ok: true, count: 2 });
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 2 });
     });
   });
 
@@ -348,7 +348,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       // New rows follow the copied ones: the next release is R-3 and the chain goes on.
       expect((await after.insertRelease(release("2.0.0"))).id).toBe("R-3");
       await after.appendAudit(event("after the move", T + 9));
-      expect(await after.verifyAudit()).toEqual({ ok: true, count: 4 });
+      expect(await after.verifyAudit()).toMatchObject({ ok: true, count: 4 });
     });
 
     it("refuses a target that already holds data, and changes nothing in it", async () => {
@@ -363,7 +363,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect(cli.status).toBe(1);
       expect(cli.stderr).toMatch(/is not empty \(releases, audit_events hold rows\); nothing was copied\. Copy into a new, empty database\./);
       expect((await store.listReleases({})).map((r) => r.version)).toEqual(["9.9.9"]);
-      expect(await store.verifyAudit()).toEqual({ ok: true, count: 1 });
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 1 });
     });
   });
 
@@ -377,7 +377,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       for (let i = 0; i < 3; i++) await store.appendAudit(event(`step ${i}`, T + i));
       const r = verify(url);
       expect(r.stderr).toBe("");
-      expect(r.stdout).toBe("Audit trail intact: 3 events, every link verified.\n");
+      expect(r.stdout).toMatch(/^Audit trail intact: 3 events, every link verified\. Head: 3:[0-9a-f]{64} /);
       expect(r.status).toBe(0);
     });
 

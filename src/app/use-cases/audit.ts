@@ -1,7 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { UserError } from "../../domain/errors.js";
-import { displayName } from "../../domain/identity.js";
+import { displayName, parseChannelKey, parseSubject } from "../../domain/identity.js";
 import { describePolicyChanges } from "../../domain/policy.js";
 import { dateProblem, formatInZone } from "../../domain/time.js";
 import { resolveWallTime } from "../../domain/wall-clock.js";
@@ -217,7 +217,38 @@ function checkRange(from: number, to: number, fromText: string | null, toText: s
 const CSV_COLUMNS = ["id", "at", "release", "actor", "platform", "type", "data", "hash"] as const;
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
-/** `/release audit export [from] [to]`: the audit events as CSV and JSON files. */
+/**
+ * The events that belong to the workspace or server of the channel the export was asked in:
+ * one gonogo may serve several, and a release manager of one must not read another's votes
+ * and reasons. An event belongs by its release's channel, else by the channel it names (a
+ * policy, a freeze), else by who did it (a role grant, a lock).
+ */
+async function inWorkspaceOfChannel<E extends AuditEvent>(ctx: Ctx, channel: ChannelRef, events: E[]): Promise<E[]> {
+  const here = parseChannelKey(channel.key);
+  if (!here) return [];
+  const sameWorkspace = (key: unknown) => {
+    const place = typeof key === "string" ? parseChannelKey(key) : null;
+    return place !== null && place.platform === here.platform && place.scope === here.scope;
+  };
+  const releaseIsHere = new Map<string, boolean>();
+  const kept: E[] = [];
+  for (const e of events) {
+    let mine: boolean;
+    if (e.releaseId !== null) {
+      if (!releaseIsHere.has(e.releaseId)) releaseIsHere.set(e.releaseId, sameWorkspace((await ctx.store.getRelease(e.releaseId))?.channel.key));
+      mine = releaseIsHere.get(e.releaseId)!;
+    } else if ("channel" in e.data) {
+      mine = sameWorkspace(e.data.channel);
+    } else {
+      const who = parseSubject(e.actor);
+      mine = who !== null && who.platform === here.platform && (who.scope === null || who.scope === here.scope);
+    }
+    if (mine) kept.push(e);
+  }
+  return kept;
+}
+
+/** `/release audit export [from] [to]`: the audit events of this workspace or server as CSV and JSON files. */
 export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromText: string | null, toText: string | null): Promise<Reply> {
   await requirePermission(ctx, actor, "audit_export");
   const zone = (await policyFor(ctx, channel.key)).timezone;
@@ -225,7 +256,7 @@ export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, f
   const from = fromText ? startOfDay(parseDay(fromText), zone) : now - 30 * DAY;
   const to = toText ? endOfDay(parseDay(toText), zone) : now;
   checkRange(from, to, fromText, toText, zone);
-  const events = await ctx.store.listAuditRange(from, to);
+  const events = await inWorkspaceOfChannel(ctx, channel, await ctx.store.listAuditRange(from, to));
   const rows = events.map((e) => ({ id: e.id, at: new Date(e.at).toISOString(), release: e.releaseId ?? "", actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data), hash: e.hash }));
   const csv = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(String(r[c]))).join(","))].join("\n") + "\n";
   // Named after the dates as typed (else the channel's dates of the default range): the UTC date
@@ -241,7 +272,11 @@ export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, f
 export async function auditVerify(ctx: Ctx, actor: Actor): Promise<Reply> {
   await requirePermission(ctx, actor, "audit_verify");
   const report = await ctx.store.verifyAudit();
-  if (report.ok) return ok(`Audit trail intact: ${report.count} events, every link verified.`);
+  if (report.ok) {
+    // The links cannot show rows deleted from the end or a trail rewritten with new hashes: a head kept elsewhere can.
+    const head = report.head ? ` Head: \`${report.head.id}:${report.head.hash}\`: keep it somewhere gonogo cannot write, and check it later with \`npm run audit:verify -- --head ${report.head.id}:<hash>\`.` : "";
+    return ok(`Audit trail intact: ${report.count} events, every link verified.${head}`);
+  }
   return { type: "message", error: true, cards: [], text: `Audit trail BROKEN at event ${report.brokenAt}: ${report.problem}. Restore the database from a backup and investigate who had access to the file.` };
 }
 
