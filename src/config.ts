@@ -54,6 +54,19 @@ const httpUrl = (example: string) => (value: string) => {
   return value;
 };
 
+/**
+ * A webhook's URL: http(s), without a user name or password. Node's fetch refuses such a URL
+ * on every call, so it would fail at the first release instead of at start-up (and the value
+ * is not echoed: it holds a password).
+ */
+const webhookUrl = (example: string) => (value: string) => {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url && (url.username || url.password)) {
+    refuse(`must not carry a user name or password (user:password@…): gonogo cannot send to such a URL. The receiver can trust a call by its signature (WEBHOOK_SECRET, see "Signatures" in the README), or take a token in the path or query, e.g. ${example}?token=…`);
+  }
+  return httpUrl(example)(value);
+};
+
 /** Comma-separated entries, each checked; an empty entry ("a,,b") is a typo, so it is refused rather than skipped. */
 const list = (check: (entry: string) => string | undefined) => (value: string) => {
   const entries = value.split(",").map((s) => s.trim());
@@ -109,8 +122,8 @@ const VARIABLES = {
   GONOGO_REQUIRE: withDefault([], list(roleName)),
   GONOGO_RETRO_DELAY: withDefault(24 * UNIT_MS.h, duration),
   GONOGO_RETRO_WINDOW: withDefault(7 * UNIT_MS.d, duration),
-  DEPLOY_WEBHOOK_URL: optional(httpUrl("https://ci.example.com/hooks/gonogo")),
-  ROLLBACK_WEBHOOK_URL: optional(httpUrl("https://ci.example.com/hooks/gonogo-rollback")),
+  DEPLOY_WEBHOOK_URL: optional(webhookUrl("https://ci.example.com/hooks/gonogo")),
+  ROLLBACK_WEBHOOK_URL: optional(webhookUrl("https://ci.example.com/hooks/gonogo-rollback")),
   // `whsec_<base64>` (Standard Webhooks: the decoded bytes are the key) or, as before it, any string (its UTF-8 bytes).
   WEBHOOK_SECRET: optional((value) => {
     const problem = webhookSecretProblem(value);

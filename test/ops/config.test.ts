@@ -104,6 +104,15 @@ describe("URLs", () => {
     }
     expect(() => loadConfig({ [name]: "http://127.0.0.1:4000/api/", WEBHOOK_SECRET: "s" })).not.toThrow();
   });
+
+  it.each(["DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL"])("%s with a user name and password is refused at start-up, without echoing the password", (name) => {
+    // Node's fetch refuses such a URL: every rollback would fail with a bare "TypeError".
+    const found = problems({ [name]: "https://jenkins:s3cr3t-pw@ci.example.com/job/rollback", WEBHOOK_SECRET: "s" });
+    const line = found.find((l) => l.startsWith(name));
+    expect(line).toContain("must not carry a user name or password");
+    expect(line).toContain("WEBHOOK_SECRET");
+    expect(found.join("\n")).not.toContain("s3cr3t-pw");
+  });
 });
 
 describe("DATABASE_URL", () => {
