@@ -56,6 +56,8 @@ export interface WeekBucket {
   failed: number;
   /** Releases whose rollback was requested during the week. */
   rolledBack: number;
+  /** Releases that first failed or were rolled back during the week: each once, as the change failure rate counts them. */
+  failures: number;
 }
 
 export interface StatsReport {
@@ -124,7 +126,7 @@ function emptyWeeks(from: number, to: number, zone: string): WeekBucket[] {
   const last = weekOf(to, zone).start;
   // Step by calendar weeks in the zone (not 7×24h) so a DST change cannot skip a Monday.
   for (let d = startOfISOWeek(new TZDate(from, zone)); d.getTime() <= last; d = addWeeks(d, 1)) {
-    weeks.push({ week: weekOf(d.getTime(), zone).key, start: d.getTime(), shipped: 0, failed: 0, rolledBack: 0 });
+    weeks.push({ week: weekOf(d.getTime(), zone).key, start: d.getTime(), shipped: 0, failed: 0, rolledBack: 0, failures: 0 });
   }
   return weeks;
 }
@@ -154,7 +156,7 @@ export function computeStats(input: StatsInput): StatsReport {
 
   const weeks = emptyWeeks(from, now, timezone);
   const byKey = new Map(weeks.map((w) => [w.week, w]));
-  const count = (at: number | null, field: "shipped" | "failed" | "rolledBack") => {
+  const count = (at: number | null, field: "shipped" | "failed" | "rolledBack" | "failures") => {
     const bucket = at === null ? undefined : byKey.get(weekOf(at, timezone).key);
     if (bucket) bucket[field] += 1;
   };
@@ -162,6 +164,8 @@ export function computeStats(input: StatsInput): StatsReport {
     count(r.shippedAt, "shipped");
     count(r.failedAt, "failed");
     count(r.rollbackRequestedAt, "rolledBack");
+    const firstFailure = [r.failedAt, r.rollbackRequestedAt].filter((at): at is number => at !== null);
+    count(firstFailure.length ? Math.min(...firstFailure) : null, "failures");
   }
 
   return {

@@ -85,8 +85,9 @@ describe("computeStats (pure)", () => {
     const pick = (zone: string) => computeStats({ releases, now: at, days: 10, service: null, timezone: zone }).weeks;
     // window 14 Jan 12:00 – 24 Jan 12:00 UTC → weeks W03 (Mon 14 Jan) and W04 (Mon 21 Jan)
     expect(pick("America/New_York")).toEqual([
-      { week: "2030-W03", start: utc("2030-01-14T05:00"), shipped: 2, failed: 0, rolledBack: 0 }, // NY midnight = 05:00 UTC
-      { week: "2030-W04", start: utc("2030-01-21T05:00"), shipped: 0, failed: 1, rolledBack: 1 },
+      { week: "2030-W03", start: utc("2030-01-14T05:00"), shipped: 2, failed: 0, rolledBack: 0, failures: 0 }, // NY midnight = 05:00 UTC
+      // R-3 failed and was then rolled back: one failure, as the change failure rate counts it.
+      { week: "2030-W04", start: utc("2030-01-21T05:00"), shipped: 0, failed: 1, rolledBack: 1, failures: 1 },
     ]);
     expect(pick("UTC").map((w) => [w.week, w.shipped])).toEqual([["2030-W03", 1], ["2030-W04", 1]]);
   });
@@ -268,9 +269,9 @@ describe("release stats over a history seeded through the bot", () => {
     const berlin = (await statsJson(null, 14, "Europe/Berlin")).weeks;
     // W03 (14–20 Jan): shipped R-2, R-3; rolled back R-3. W04 (21–27 Jan): shipped R-4 (Mon 00:30), R-5; R-6 failed and rolled back. W05: nothing yet.
     expect(berlin).toEqual([
-      { week: "2030-W03", start: utc("2030-01-13T23:00"), shipped: 2, failed: 0, rolledBack: 1 },
-      { week: "2030-W04", start: utc("2030-01-20T23:00"), shipped: 2, failed: 1, rolledBack: 1 },
-      { week: "2030-W05", start: utc("2030-01-27T23:00"), shipped: 0, failed: 0, rolledBack: 0 },
+      { week: "2030-W03", start: utc("2030-01-13T23:00"), shipped: 2, failed: 0, rolledBack: 1, failures: 1 },
+      { week: "2030-W04", start: utc("2030-01-20T23:00"), shipped: 2, failed: 1, rolledBack: 1, failures: 1 },
+      { week: "2030-W05", start: utc("2030-01-27T23:00"), shipped: 0, failed: 0, rolledBack: 0, failures: 0 },
     ]);
     // The same history read in UTC puts R-4 (Sun 23:30) in W03: 3 shipped, then 1.
     const inUtc = (await statsJson(null, 14, "UTC")).weeks;
@@ -337,7 +338,7 @@ describe("release stats over a history seeded through the bot", () => {
     expect(text(reply)).toBe(
       [
         "📊 Release stats · search · last 30 days",
-        "No releases shipped in the last 30 days: none were created in 29 Dec 2029 – 28 Jan 2030 (Europe/Berlin).",
+        "No releases were created in 29 Dec 2029 – 28 Jan 2030 (Europe/Berlin), and the stats count the releases created in their window.",
         "Try a longer window, e.g. `/release stats search 90`.",
       ].join("\n"),
     );
@@ -348,7 +349,7 @@ describe("release stats over a history seeded through the bot", () => {
   it("shows dashes, not zeros, for metrics without data when releases exist but none shipped", async () => {
     const out = text(await stats("stats payments 1")); // only R-8 (created today, cancelled)
     expect(out).toContain("counts the 1 release created in this window");
-    expect(out).toContain("• Deploys: no releases shipped in the last 1 day");
+    expect(out).toContain("• Deploys: none of them shipped");
     expect(out).toContain("• Lead time (created → shipped): —");
     expect(out).toContain("• Change failure rate: — (no deploys)");
     expect(out).toContain("• Participation: no votes cast · 0 of 1 release reached GO (0%)");

@@ -110,7 +110,7 @@ export function statsText(report: StatsReport): string {
   const scope = report.service ?? "all services";
   const lines = [`📊 Release stats · ${scope} · last ${days}`];
   if (report.releases === 0) {
-    lines.push(`No releases shipped in the last ${days}: none were created in ${windowText(report)}.`, "Try a longer window, e.g. `/release stats " + (report.service ? `${report.service} ` : "") + "90`.");
+    lines.push(`No releases were created in ${windowText(report)}, and the stats count the releases created in their window.`, "Try a longer window, e.g. `/release stats " + (report.service ? `${report.service} ` : "") + "90`.");
     return lines.join("\n");
   }
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = report;
@@ -118,7 +118,7 @@ export function statsText(report: StatsReport): string {
   // Change failure rate counts every deploy started, shipped or not: say how the two counts differ.
   const unshipped = cfr.deploys - df.shipped;
   const besides = unshipped > 0 ? ` (and ${unshipped} failed or rolled back before reaching shipped)` : "";
-  lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week${besides}` : `• Deploys: no releases shipped in the last ${days}${besides}`);
+  lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week${besides}` : `• Deploys: none of them shipped${besides}`);
   lines.push(`• Lead time (created → shipped): ${lt.count ? `median ${humanDuration(lt.median)} · p90 ${humanDuration(lt.p90)}` : "—"}`);
   lines.push(
     `• Change failure rate: ${cfr.rate === null ? "— (no deploys)" : `${percent(cfr.rate)} · ${cfr.failures} of ${plural(cfr.deploys, "deploy")} failed or rolled back`}`,

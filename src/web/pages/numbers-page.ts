@@ -35,7 +35,7 @@ export function numbersPage(n: WebNumbers, scopeLabel: string, zone: string): st
   const failures: ChartSpec = {
     id: "chart-failures",
     title: "Failed or rolled back per week",
-    bars: weeks.map((w) => ({ label: weekLabel(w.start), value: w.failed + w.rolledBack, text: String(w.failed + w.rolledBack), bad: true })),
+    bars: weeks.map((w) => ({ label: weekLabel(w.start), value: w.failures, text: String(w.failures), bad: true })),
   };
   const lead: ChartSpec = { id: "chart-lead", title: "Lead time, created to shipped", bars: durationBars([["median", lt.median], ["p90", lt.p90]]) };
   const cfrSpec: ChartSpec = {
@@ -88,7 +88,7 @@ ${metric("cfr", "Change failure rate", horizontalBars(cfrSpec), [["Rate", percen
 ${metric("failures", "Failures per week", columnBars(failures), [["Failed or rolled back", String(cfr.failures)]], "Deploys reported failed plus rollbacks requested, by week.")}
 ${metric("restore", "Time to restore", horizontalBars(restore), [["Median", humanDuration(ttr.median)], ["Restored", String(ttr.count)], ["Still rolling back", String(ttr.open)]], "From requesting a rollback to marking it recovered.")}
 ${metric("decision", "Time to decision", horizontalBars(decision), [["Median", humanDuration(ttd.median)], ["Reached GO", String(ttd.count)]], "From creating the release to its first GO.")}
-${metric("participation", "Participation", horizontalBars(participation), [["Voters per release", p.averageVoters === null ? "—" : p.averageVoters.toFixed(1)], ["Quorum asked", p.averageQuorum === null ? "—" : p.averageQuorum.toFixed(1)], ["Reached GO", `${p.reachedGo} of ${s.releases} (${percent(p.goShare)})`]], "Averaged over the releases that got at least one vote.")}
+${metric("participation", "Participation", horizontalBars(participation), [["Voters per release", p.averageVoters === null ? "—" : p.averageVoters.toFixed(1)], ["Quorum (today's policy)", p.averageQuorum === null ? "—" : p.averageQuorum.toFixed(1)], ["Reached GO", `${p.reachedGo} of ${s.releases} (${percent(p.goShare)})`]], "Averaged over the releases that got at least one vote.")}
 ${metric(
   "guardrails",
   "Guardrails",
