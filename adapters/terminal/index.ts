@@ -128,10 +128,11 @@ export function createTerminalAdapter(opts: TerminalOptions) {
       else if (reply.type === "message") openForm = null;
       write(renderReply(reply, p));
       if (reply.type === "message" && reply.files?.length) {
-        mkdirSync(opts.fileDir, { recursive: true });
+        // The files are private replies (every vote and no-go reason): readable by their owner only.
+        mkdirSync(opts.fileDir, { recursive: true, mode: 0o700 });
         for (const f of reply.files) {
           const path = join(opts.fileDir, basename(f.name));
-          writeFileSync(path, f.content);
+          writeFileSync(path, f.content, { mode: 0o600 });
           write(`${p.dim("(private)")} file: ${path}`);
         }
       }

@@ -110,7 +110,9 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
   http.route("GET", "/web/release", async (req, res) => {
     const scope = viewer(req, res);
     if (!scope) return;
-    const id = (urlOf(req).searchParams.get("id") ?? "").toUpperCase();
+    // `12` means R-12, as in chat.
+    const asked = (urlOf(req).searchParams.get("id") ?? "").trim().toUpperCase();
+    const id = /^[0-9]{1,9}$/.test(asked) ? `R-${asked}` : asked;
     const view = /^R-[0-9]{1,9}$/.test(id) ? await bot.webRead({ kind: "web_release", scope, id }) : null;
     // Another workspace's release is as unknown here as one that does not exist.
     if (!view) return sendPage(res, 404, messagePage("No such release", `There is no release ${id || "(none named)"} in ${scopeLabel(scope)}.`, "The releases page lists every release you can see."));

@@ -206,6 +206,17 @@ describe("the web view over HTTP", () => {
     expect(r2).not.toContain("T-0 falls in a freeze");
   });
 
+  it("counts down only to a T-0 that can still come, and finds a release by its number alone", async () => {
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const open = await (await fetch(`${g.base}/web/release?id=R-1`, { headers: { cookie: cookie! } })).text();
+    expect(open).toContain('class="countdown"');
+    // R-4 was cancelled: its T-0 is history, not "in 5d".
+    const cancelled = await (await fetch(`${g.base}/web/release?id=4`, { headers: { cookie: cookie! } })).text();
+    expect(cancelled).toContain("billing 0.9.0");
+    expect(cancelled).toMatch(/<dt>T-0<\/dt><dd><time/);
+    expect(cancelled).not.toContain('class="countdown"');
+  });
+
   it("renders hostile text in a freeze reason and a criterion note as text, and links only http(s) evidence", async () => {
     await g.say(ACME, "admin", `freeze add now until in 1h reason ${HOSTILE}`);
     await g.say(ACME, "alice", `check R-1 rollback-plan fail ${HOSTILE} javascript:alert(1)`);

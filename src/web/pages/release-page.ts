@@ -47,7 +47,7 @@ export function releasePage(view: WebReleaseView, scopeLabel: string, zone: stri
 <dt>State</dt><dd>${card.stateLabel}</dd>
 <dt>Decision</dt><dd>${decisionBadge(card.decision, card.decisionLine)}</dd>
 ${card.pendingReasons.length ? html`<dt>Waiting for</dt><dd><ul>${card.pendingReasons.map((r) => html`<li>${r}</li>`)}</ul></dd>` : ""}
-<dt>T-0</dt><dd>${card.scheduledAt === null ? "not scheduled" : html`${timeEl(card.scheduledAt, zone)} (${countdownEl(card.scheduledAt, now)})`}</dd>
+<dt>T-0</dt><dd>${card.scheduledAt === null ? "not scheduled" : card.resolved ? timeEl(card.scheduledAt, zone) : html`${timeEl(card.scheduledAt, zone)} (${countdownEl(card.scheduledAt, now)})`}</dd>
 ${card.countdownLine ? html`<dt>Countdown</dt><dd>${card.countdownLine}</dd>` : ""}
 <dt>Release manager</dt><dd>${card.managerName}</dd>
 <dt>Channel</dt><dd>${view.channel}</dd>
