@@ -130,6 +130,25 @@ describe("the deploy queue and locks", () => {
     expect(await core.store.listQueue()).toEqual([]);
   });
 
+  it("a held release shipped by hand while the service is busy waits its turn and then ships, instead of leaving the queue unseen", async () => {
+    const { chat, say, advance } = await queuedBehindShipping();
+    await say("bob", "hold R-2 wait for the DBA");
+    expect(await state("R-2")).toBe("held");
+    const answer = text(await say("bob", "ship R-2"));
+    expect(answer).toContain("R-2 is GO and queued behind R-1");
+    expect(answer).toContain("neither locked nor frozen");
+    expect(await state("R-2")).toBe("voting");
+    await advance(0);
+    // The card shows the queue, not the reason it was held for.
+    expect(chat.latestCard("R-2")?.guards).toEqual([expect.objectContaining({ kind: "queue", text: expect.stringContaining("queued behind R-1") })]);
+    expect(chat.latestCard("R-2")?.stateLabel).not.toMatch(/hold/i);
+
+    await say("alice", "shipped R-1");
+    await advance(0);
+    expect(await state("R-2")).toBe("shipping");
+    expect(await core.store.listQueue()).toEqual([]);
+  });
+
   it("advances the queue after a rollback once the lock it set is lifted", async () => {
     const { say, advance } = await queuedBehindShipping();
     await say("oscar", "rollback R-1 error rate 5x");

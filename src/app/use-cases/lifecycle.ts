@@ -155,11 +155,22 @@ export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: 
   // The queue is checked after the freeze: an override lets a release past a freeze, not ahead of another deploy.
   const queued = gate.kind === "frozen" ? await gateOf(ctx, release, true) : gate;
   if (queued.kind === "queued") {
-    await queueRelease(ctx, release, queued.behind, actor, platform);
-    return ok(`${release.id} is GO and queued behind ${queued.behind}: ${release.service} ${release.environment} ships one release at a time. It starts shipping when ${queued.behind} is shipped or rolled back, if still GO and not frozen.`);
+    // The queue starts only releases still voting (a hold takes one out of it): a held release
+    // shipped by hand waits as voting again, without the reason it was held for.
+    const waiting = release.state === "held" ? await reopenToWait(ctx, release, queued.behind, actor, platform) : release;
+    await queueRelease(ctx, waiting, queued.behind, actor, platform);
+    return ok(`${release.id} is GO and queued behind ${queued.behind}: ${release.service} ${release.environment} ships one release at a time. It starts shipping when ${queued.behind} is shipped or rolled back, if still GO and neither locked nor frozen then.`);
   }
   await startShipping(ctx, release, actor, platform);
   return ok(`${release.id} is shipping.${ctx.config.deployWebhookUrl ? " The deploy webhook is being called; the card shows the result." : ` Mark it done with \`/release shipped ${release.id}\`.`}`);
+}
+
+/** A held release, shipped by hand while its service is busy, opens again to wait its turn. */
+async function reopenToWait(ctx: Ctx, release: Release, behind: string, actor: Actor, platform: string): Promise<Release> {
+  const state = transition(release.id, release.state, "reopen");
+  const reopened = await ctx.store.updateRelease(release.id, { state, stateReason: null });
+  await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: state, reason: `shipped by hand while ${behind} ships: waits its turn` } });
+  return reopened;
 }
 
 export async function shippedCommand(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {
