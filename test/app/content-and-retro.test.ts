@@ -97,6 +97,30 @@ describe("retrospective", () => {
   });
 });
 
+describe("retrospective of a release rolled back while its retro was open", () => {
+  it("closes with its summary once the service is restored, when the window ended during the rollback", async () => {
+    const { chat, say } = setup();
+    await say("alice", "create payments 1.4.2");
+    for (const voter of ["bob", "carol"]) await say(voter, "vote R-1 go");
+    await say("alice", "ship R-1");
+    await say("alice", "shipped R-1");
+    core.clock.advance(24 * HOUR);
+    await core.bot.runDueJobs();
+    await core.bot.handle({ kind: "form", actor: person("bob"), channel, form: "retro", releaseId: "R-1", values: { went_well: "fast vote", went_badly: "", action_items: "" } });
+    await say("alice", "rollback R-1 error rate 5x");
+    // The retro's window ends while it is still rolling back: nothing can close yet.
+    core.clock.advance(8 * 24 * HOUR);
+    await core.bot.runDueJobs();
+    expect((await core.store.getRelease("R-1"))?.state).toBe("rolling_back");
+
+    await say("alice", "recovered R-1");
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect((await core.store.getRelease("R-1"))?.state).toBe("closed");
+    expect(chat.noticeTexts("R-1").at(-1)).toContain("fast vote (bob)");
+  });
+});
+
 describe("internal errors", () => {
   it("apologise with an error id, change nothing, and log the context", async () => {
     const { say } = setup();

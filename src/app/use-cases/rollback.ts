@@ -71,7 +71,13 @@ export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: st
   const updated = await ctx.store.updateRelease(release.id, { state: next, recoveredAt: now, webhookNote });
   const restoreMs = release.rollbackRequestedAt === null ? null : now - release.rollbackRequestedAt;
   await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, timeToRestoreMs: restoreMs } });
-  await planRetro(ctx, updated, now);
+  if (release.retroOpenedAt === null) await planRetro(ctx, updated, now);
+  else {
+    // Rolled back while its retro was open: a close due meanwhile found it rolling back and left it
+    // open. It closes (with its summary) when the window ends, or at once if it already has.
+    await ctx.store.upsertJob({ releaseId: release.id, kind: "retro_close", key: "retro_close", dueAt: Math.max(now, release.retroOpenedAt + ctx.config.retroWindowMs), payload: {} });
+    ctx.effects.push({ type: "wake" });
+  }
   await planQueueStart(ctx, updated);
   const took = restoreMs === null ? "" : ` Time to restore: ${humanDuration(restoreMs)}.`;
   const unsent = withdrawn ? " The rollback webhook had not gone through yet: it is withdrawn and will not be sent." : "";
