@@ -106,7 +106,8 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
     { name: "Environment", value: fit(md`${clip(card.environment, 100)}`, LIMITS.fieldValue), inline: true },
     { name: "Manager", value: subjectText(card.managerId, clip(card.managerName, 100)).markup, inline: true },
   ];
-  const guards = (card.guards ?? []).map((g) => (g.until ? md`${g.icon} ${clip(g.text, 300)} ${discordTime(g.until.at, "F")}` : md`${g.icon} ${clip(g.text, 300)}`).markup);
+  // The core's own `code` (the unlock command) renders as code, so it can be copied.
+  const guards = (card.guards ?? []).map((g) => (g.until ? md`${g.icon} ${coreText(clip(g.text, 300))} ${discordTime(g.until.at, "F")}` : md`${g.icon} ${coreText(clip(g.text, 300))}`).markup);
   if (guards.length) fields.push({ name: "Guardrails", value: clip(guards.join("\n"), LIMITS.fieldValue), inline: false });
   if (card.scheduledAt !== null) {
     // Discord counts down to T-0 in each viewer's client (<t:…:R>), so the card carries no

@@ -103,7 +103,8 @@ export function renderCard(card: CardView): SlackMessage {
 
 /** A freeze, lock, queue or override line; a freeze's end shows in each viewer's own time. */
 function guardLine(g: GuardView): Mrkdwn {
-  return g.until ? md`${g.icon} *${g.text}* ${slackDate(g.until.at, g.until.text)}` : md`${g.icon} *${g.text}*`;
+  // The core's own `code` (the unlock command) renders as code, so it can be copied.
+  return g.until ? md`${g.icon} *${coreText(g.text)}* ${slackDate(g.until.at, g.until.text)}` : md`${g.icon} *${coreText(g.text)}*`;
 }
 
 /** A reply line whose instants each viewer reads in local time. */

@@ -26,10 +26,13 @@ describe("the release card as a Discord embed", () => {
         guards: [
           { kind: "freeze", icon: "⛔", text: "in freeze 'year-end *now*' until", until: { at: end, text: "Sun 5 Jan 09:00" } },
           { kind: "queue", icon: "⏳", text: "queued behind R-6: ships when R-6 is shipped or rolled back", until: null },
+          { kind: "lock", icon: "🔒", text: "locked by rita: db migration — nothing ships until `/release unlock api production reason <text>`", until: null },
         ],
       }),
     ).embeds[0]!;
-    expect(e.fields!.find((f) => f.name === "Guardrails")!.value).toBe(`⛔ in freeze 'year-end \\*now\\*' until <t:${end / 1000}:F>\n⏳ queued behind R-6: ships when R-6 is shipped or rolled back`);
+    expect(e.fields!.find((f) => f.name === "Guardrails")!.value).toBe(
+      `⛔ in freeze 'year-end \\*now\\*' until <t:${end / 1000}:F>\n⏳ queued behind R-6: ships when R-6 is shipped or rolled back\n🔒 locked by rita: db migration — nothing ships until \`/release unlock api production reason <text>\``,
+    );
   });
 
   it("lists reply lines with instants in each viewer's local time", () => {

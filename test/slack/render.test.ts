@@ -134,6 +134,12 @@ describe("Slack release card", () => {
     expect(text).toMatch(/…and \d+ more/);
   });
 
+  it("shows a lock's unlock command as code that copies back exactly, not as lookalike backticks", () => {
+    const guards = [{ kind: "lock" as const, icon: "🔒", text: "api production is locked by rita: db_migration — nothing ships until `/release unlock api production reason <text>`", until: null }];
+    const text = allText(renderCard(card({ guards })).blocks).join("\n");
+    expect(text).toContain("🔒 *api production is locked by rita: db_migration — nothing ships until `/release unlock api production reason &lt;text&gt;`*");
+  });
+
   it("names the votes that fit and counts every other one, with thousands of voters", () => {
     const votes = Array.from({ length: 3000 }, (_, i) => ({ voterId: `slack:T1:U${String(i).padStart(6, "0")}`, voterName: `user ${i}`, choice: "go" as const, reason: null }));
     const text = allText(renderCard(card({ votes, tally: { go: 3000, noGo: 0, abstain: 0 } })).blocks).join("\n");
