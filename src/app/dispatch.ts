@@ -86,9 +86,27 @@ async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]
   }
 }
 
-/** Applies a verified hook once: its signature is recorded in the same transaction as its change. */
+/**
+ * A hook refused with a 4xx (no such release, a state it cannot take, an unknown criterion):
+ * thrown so its transaction rolls back, receipt and any write included. The sender may then
+ * send the same webhook-id again once the cause is fixed; the door answers with `outcome`.
+ */
+export class HookRefused extends Error {
+  constructor(readonly outcome: HookOutcome) {
+    super(`hook refused with ${outcome.status}`);
+    this.name = "HookRefused";
+  }
+}
+
+/** Applies a verified hook once: its webhook-id is recorded in the same transaction as its change. */
 async function applyHook(ctx: Ctx, hook: HookEvent): Promise<HookOutcome> {
   if (!(await ctx.store.recordHookReceipt(hook.signature, ctx.clock.now()))) return { status: 200, body: { ok: true, duplicate: true } };
+  const outcome = await applyReport(ctx, hook);
+  if (outcome.status >= 400) throw new HookRefused(outcome);
+  return outcome;
+}
+
+function applyReport(ctx: Ctx, hook: HookEvent): Promise<HookOutcome> {
   switch (hook.kind) {
     case "deploy":
       return applyDeployReport(ctx, hook.report);

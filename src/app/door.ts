@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { isUserError } from "../domain/errors.js";
 import { audit, PermissionDenied, type CoreConfig, type Ctx } from "./context.js";
-import { dispatch, type Answers, type Request } from "./dispatch.js";
+import { dispatch, HookRefused, type Answers, type Request } from "./dispatch.js";
 import { recordDurableEffects } from "./durable-effects.js";
 import type { Clock, Logger, Telemetry } from "./ports.js";
 import { failure } from "./replies.js";
@@ -85,6 +85,10 @@ export function createDoor(deps: DoorDeps) {
       return answer;
     } catch (err) {
       if (err instanceof EventClaimedBefore) return null as Answers[R["kind"]];
+      if (err instanceof HookRefused) {
+        observe("user_error");
+        return err.outcome as Answers[R["kind"]];
+      }
       if (isUserError(err)) {
         observe("user_error");
         if (request.kind === "event" && (request.eventId !== undefined || err instanceof PermissionDenied)) {

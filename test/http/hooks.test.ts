@@ -117,6 +117,20 @@ describe("POST /hooks/deploy", () => {
     expect((await app.store.listAudit("R-1")).filter((e) => e.type === "deploy_failed")).toHaveLength(1);
   });
 
+  it("lets a refused report be sent again with the same webhook-id once its cause is fixed", async () => {
+    await say("alice", "create payments 1.4.2");
+    const body = JSON.stringify({ release: "R-1", status: "succeeded" });
+    const id = "msg_ci_run_77";
+    // R-1 is still voting: the report is refused, and nothing of it is kept.
+    expect((await post("/hooks/deploy", body, signed(body, { id }))).status).toBe(409);
+    expect((await post("/hooks/deploy", body, signed(body, { id }))).status).toBe(409);
+    for (const voter of ["bob", "carol"]) await say(voter, "vote R-1 go");
+    await say("alice", "ship R-1");
+    // The CI retries its report as the README says: same webhook-id. It applies now, once.
+    expect(await post("/hooks/deploy", body, signed(body, { id }))).toEqual({ status: 200, json: { ok: true, release: "R-1", state: "shipped" } });
+    expect(await post("/hooks/deploy", body, signed(body, { id }))).toEqual({ status: 200, json: { ok: true, duplicate: true } });
+  });
+
   it("accepts a webhook-signature that lists several signatures while the sender rotates its secret", async () => {
     await shipping();
     const body = JSON.stringify({ release: "R-1", status: "succeeded" });
