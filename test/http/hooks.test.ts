@@ -117,6 +117,16 @@ describe("POST /hooks/deploy", () => {
     expect((await app.store.listAudit("R-1")).filter((e) => e.type === "deploy_failed")).toHaveLength(1);
   });
 
+  it("refuses a report whose release id and service, version or environment disagree, and applies nothing", async () => {
+    await shipping();
+    const wrong = await post("/hooks/deploy", { release: "R-1", service: "search", version: "0.0.1", environment: "staging", status: "succeeded" });
+    expect(wrong.status).toBe(409);
+    expect(wrong.json.error).toBe('R-1 is service payments, not search, version 1.4.2, not 0.0.1, environment production, not staging: the report was not applied. Send the release this run built, or leave out "release" to match by service and version.');
+    expect((await app.store.getRelease("R-1"))?.state).toBe("shipping");
+    // The same names, spelled as a pipeline may (service and environment are kept in lower case), apply.
+    expect((await post("/hooks/deploy", { release: "R-1", service: "Payments", version: "1.4.2", environment: "Production", status: "succeeded" })).status).toBe(200);
+  });
+
   it("lets a refused report be sent again with the same webhook-id once its cause is fixed", async () => {
     await say("alice", "create payments 1.4.2");
     const body = JSON.stringify({ release: "R-1", status: "succeeded" });

@@ -97,8 +97,26 @@ function ambiguous(ref: ReleaseRef, found: Release[]): HookOutcome {
   return { status: 409, body: { error: `${ref.service}${ref.version ? ` ${ref.version}` : ""} matches releases in several environments, none of them production: ${list}; add "environment" (or "release") to the report`, candidates: found.map((r) => r.id) } };
 }
 
+/**
+ * The 409 for a report whose release id and the service, version or environment it also
+ * gives disagree: a stale run of 1.0.0 must not tick the criteria of 1.0.1, nor a report
+ * meant for search staging move payments production.
+ */
+function mismatch(ref: ReleaseRef, release: Release): HookOutcome | null {
+  const differs = [
+    ref.service !== undefined && ref.service.toLowerCase() !== release.service ? `service ${release.service}, not ${ref.service}` : null,
+    ref.version !== undefined && ref.version !== release.version ? `version ${release.version}, not ${ref.version}` : null,
+    ref.environment !== undefined && ref.environment.toLowerCase() !== release.environment ? `environment ${release.environment}, not ${ref.environment}` : null,
+  ].filter((d): d is string => d !== null);
+  if (!differs.length) return null;
+  return { status: 409, body: { error: `${release.id} is ${differs.join(", ")}: the report was not applied. Send the release this run built, or leave out "release" to match by service and version.`, release: release.id } };
+}
+
 async function findRelease(ctx: Ctx, ref: ReleaseRef, live = false): Promise<Release | HookOutcome | null> {
-  if (ref.release) return (await ctx.store.getRelease(normalizeReleaseId(ref.release, "R-12"))) ?? null;
+  if (ref.release) {
+    const release = await ctx.store.getRelease(normalizeReleaseId(ref.release, "R-12"));
+    return release ? (mismatch(ref, release) ?? release) : null;
+  }
   const found = (await ctx.store.findReleases({ service: ref.service?.toLowerCase(), version: ref.version })).filter((r) => !live || r.state === "shipping" || r.state === "shipped");
   const release = pick(found, ref.environment);
   return release === "ambiguous" ? ambiguous(ref, found) : release;
