@@ -37,7 +37,8 @@ export interface AuditEventData {
   rescheduled: { from: number | null; to: number; state: ReleaseState };
   /** `criteriaReset`: readiness criteria a version change set back to pending. */
   content_changed: { field: "version" | "description"; before: string | null; after: string; votesVoided: Array<{ voter: UserId; choice: VoteChoice }>; criteriaReset?: string[] };
-  rollback_requested: { from: ReleaseState; reason: string; webhook: boolean };
+  /** `again`: the rollback webhook had failed and was sent again. */
+  rollback_requested: { from: ReleaseState; reason: string; webhook: boolean; again?: boolean };
   permission_refused: { action: Action };
   webhook_delivered: WebhookAttempt;
   webhook_attempt_failed: WebhookAttempt & { error: string | null };

@@ -129,10 +129,23 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     note = `${label}: FAILED after ${attempts} attempts (${result.error}). Run it by hand.`;
     await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_failed", data: { kind: delivery.kind, status: result.status, error: result.error, attempts } });
     const release = await ctx.store.getRelease(delivery.releaseId);
-    ctx.effects.push(notice(delivery.releaseId, `⚠️ ${note}`, { mention: release ? [release.managerId] : [] }));
+    // A failed rollback is the on-call's emergency: the person who asked for it hears of it too, and how to send it again.
+    const requester = delivery.kind === "rollback" ? requestedBy(delivery.body) : null;
+    const again = delivery.kind === "rollback" ? ` Or press Roll back again (\`/release rollback ${delivery.releaseId} <reason>\`) to send it again once the receiver is back.` : "";
+    ctx.effects.push(notice(delivery.releaseId, `⚠️ ${note}${again}`, { mention: [...new Set([...(release ? [release.managerId] : []), ...(requester ? [requester] : [])])] }));
   }
   await ctx.store.updateRelease(delivery.releaseId, { webhookNote: note });
   ctx.effects.push({ type: "refresh", releaseId: delivery.releaseId });
+}
+
+/** Who asked for the call, as its body names them (gonogo's own body, so it reads; anything else is no one). */
+function requestedBy(body: string): string | null {
+  try {
+    const who = (JSON.parse(body) as { requestedBy?: unknown }).requestedBy;
+    return typeof who === "string" ? who : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface WebhookDeliveryDeps {

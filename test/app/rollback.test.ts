@@ -2,8 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
+import type { Reply } from "../../src/app/views.js";
 
 const SECRET = "test-webhook-secret-0123456789";
+const textOf = (r: Reply) => (r.type === "message" ? r.text : "");
 let core: TestCore;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined;
 afterEach(async () => {
@@ -149,6 +151,33 @@ describe("rollback", () => {
     expect(chat.noticeTexts("R-1").join("\n")).not.toContain("FAILED");
     const withdrawn = (await core.store.listAudit("R-1")).find((e) => e.type === "webhook_withdrawn");
     expect(withdrawn?.data).toMatchObject({ kind: "rollback", attempts: 1, to: "rolled_back" });
+  });
+
+  it("sends a FAILED rollback again when on-call asks again, with the same webhook-id, and tells who asked when it fails", async () => {
+    const { chat, say } = await shippedRelease(5);
+    await say("oscar", "rollback R-1 latency spike");
+    for (let i = 0; i < 10; i++) {
+      core.clock.advance(60_000);
+      await core.bot.runDueJobs();
+    }
+    await core.bot.idle();
+    expect(receiver!.received).toHaveLength(5);
+    const failedNotice = chat.notices.map((n) => n.notice).find((n) => n.text.includes("FAILED"))!;
+    expect(failedNotice.text).toContain("press Roll back again (`/release rollback R-1 <reason>`)");
+    expect(failedNotice.mention).toEqual(expect.arrayContaining([person("alice").id, person("oscar").id]));
+
+    const blank = await say("oscar", "rollback R-1");
+    expect(blank).toMatchObject({ error: true, text: expect.stringContaining("Say why you send the rollback of R-1 again") });
+    const again = await say("oscar", "rollback R-1 receiver is back");
+    expect(again.type === "message" && again.text).toContain("The rollback webhook of R-1 had failed (HTTP 500); it is being sent again with the same webhook-id");
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(receiver!.received.map((h) => h.headers["webhook-id"])).toEqual(Array(6).fill("rollback:R-1"));
+    expect((await core.store.listDeliveries("R-1")).map((d) => d.status)).toEqual(["delivered"]);
+    expect(chat.latestCard("R-1")!.notes.join("\n")).toContain("Rollback webhook: delivered (HTTP 200)");
+    expect(textOf(await say("oscar", "audit R-1"))).toContain("oscar sent the failed rollback again: receiver is back");
+    // Delivered: asking once more starts nothing.
+    expect(textOf(await say("oscar", "rollback R-1 once more"))).toContain("already being rolled back");
   });
 
   it("records time to restore when the service is recovered", async () => {

@@ -66,7 +66,7 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
       return `${change}; ${voided(d.votesVoided.length)}${reset}`;
     }
     case "rollback_requested":
-      return `requested rollback: ${event.data.reason}`;
+      return `${event.data.again ? "sent the failed rollback again" : "requested rollback"}: ${event.data.reason}`;
     case "permission_refused":
       return `was refused: ${event.data.action}`;
     case "webhook_delivered": {

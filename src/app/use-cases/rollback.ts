@@ -27,14 +27,39 @@ export async function checkRollback(ctx: Ctx, actor: Actor, id: string): Promise
 }
 
 /**
+ * A rollback whose webhook call FAILED after all its retries is sent again when someone asks
+ * for the rollback again (the button or the command), with the same webhook-id: a receiver
+ * that did run it and only answered badly sees a retry. Null when there is nothing to resend.
+ */
+async function resendFailedRollback(ctx: Ctx, actor: Actor, platform: string, release: Release, why: string | undefined): Promise<Reply | null> {
+  if (release.state !== "rolling_back") return null;
+  const failed = (await ctx.store.listDeliveries(release.id)).find((d) => d.kind === "rollback" && d.status === "failed");
+  if (!failed) return null;
+  if (!why) throw new UserError("rollback_reason", `Say why you send the rollback of ${release.id} again, so the team knows: \`/release rollback ${release.id} receiver is back\`.`, "reason");
+  await ctx.store.updateDelivery(failed.id, { status: "pending", attempts: 0 });
+  await ctx.store.upsertJob({ releaseId: release.id, kind: "webhook", key: `webhook:${failed.id}`, dueAt: ctx.clock.now(), payload: { deliveryId: failed.id } });
+  await ctx.store.updateRelease(release.id, { webhookNote: "Rollback webhook: sending again…" });
+  await audit(ctx, actor, platform, release.id, { type: "rollback_requested", data: { from: release.state, reason: why, webhook: true, again: true } });
+  ctx.effects.push(
+    { type: "wake" },
+    { type: "refresh", releaseId: release.id },
+    notice(release.id, `⏪ ${actor.name} is sending the rollback of ${release.id} again: ${why}`, { mention: [release.managerId] }),
+  );
+  const last = failed.lastError ?? (failed.lastStatus !== null ? `HTTP ${failed.lastStatus}` : "no answer");
+  return ok(`The rollback webhook of ${release.id} had failed (${last}); it is being sent again with the same webhook-id, retried as before. The card shows the result.`);
+}
+
+/**
  * Starts the one rollback of a release: state, audit and webhook job in the caller's
  * transaction. Repeated requests (20 presses at once) find the state already moved.
  */
 export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Promise<Reply> {
   const release = await checkRollback(ctx, actor, id);
+  const why = reason?.trim();
+  const again = await resendFailedRollback(ctx, actor, platform, release, why);
+  if (again) return again;
   const already = alreadyRollingBack(release);
   if (already) return already;
-  const why = reason?.trim();
   if (!why) throw new UserError("rollback_reason", `Say why you roll back, so the team knows: \`/release rollback ${release.id} error rate 5x\`.`, "reason");
   const next = transition(release.id, release.state, "rollback");
   // A deploy call still being retried would deploy again what is being rolled back.
