@@ -44,14 +44,14 @@ export async function enqueueWebhook(ctx: Ctx, release: Release, kind: WebhookKi
  * A deploy webhook still pending when its release leaves shipping (rolled back, held,
  * marked shipped) is withdrawn in the same transaction: a retry minutes later would
  * deploy again what was just rolled back or stopped. A call already on the wire cannot be
- * taken back; its answer is then only noted (recordDelivery).
+ * taken back; its answer is then only noted (recordDelivery). Says whether there was one.
  */
-export async function withdrawPendingDeploys(ctx: Ctx, release: Release, to: ReleaseState, who: { id: string; name: string }, platform: string): Promise<void> {
+export async function withdrawPendingDeploys(ctx: Ctx, release: Release, to: ReleaseState, who: { id: string; name: string }, platform: string): Promise<boolean> {
   // Only a shipping release has a deploy call in flight (a hold from voting, a rollback after shipped: nothing to read).
-  if (release.state !== "shipping") return;
-  if (await withdrawPending(ctx, release, "deploy", to, who, platform)) {
-    await ctx.store.updateRelease(release.id, { webhookNote: "Deploy webhook: withdrawn, not sent again (the release left shipping)" });
-  }
+  if (release.state !== "shipping") return false;
+  if (!(await withdrawPending(ctx, release, "deploy", to, who, platform))) return false;
+  await ctx.store.updateRelease(release.id, { webhookNote: "Deploy webhook: withdrawn, not sent again (the release left shipping)" });
+  return true;
 }
 
 /**

@@ -125,6 +125,8 @@ describe("rollback", () => {
       expect((await core.store.listDeliveries("R-1")).map((d) => [d.kind, d.status])).toEqual([["deploy", "withdrawn"], ["rollback", "delivered"]]);
       expect((await core.store.listDeliveries("R-2")).map((d) => d.status)).toEqual(["withdrawn"]);
       expect(chat.latestCard("R-1")!.notes.join("\n")).toContain("Rollback webhook: delivered (HTTP 200)");
+      // The card's webhook line is the rollback's now; the thread says the deploy call was withdrawn.
+      expect(chat.noticeTexts("R-1").join("\n")).toContain("oscar is rolling back R-1 (payments 1.4.2): error rate 5x. The deploy call still being retried is withdrawn: it will not be sent again.");
       expect(chat.latestCard("R-2")!.notes.join("\n")).toContain("Deploy webhook: withdrawn, not sent again (the release left shipping)");
       expect((await core.store.listAudit("R-1")).find((e) => e.type === "webhook_withdrawn")?.data).toMatchObject({ kind: "deploy", attempts: 1, to: "rolling_back" });
     } finally {

@@ -63,7 +63,7 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   if (!why) throw new UserError("rollback_reason", `Say why you roll back, so the team knows: \`/release rollback ${release.id} error rate 5x\`.`, "reason");
   const next = transition(release.id, release.state, "rollback");
   // A deploy call still being retried would deploy again what is being rolled back.
-  await withdrawPendingDeploys(ctx, release, next, actor, platform);
+  const deployWithdrawn = await withdrawPendingDeploys(ctx, release, next, actor, platform);
   const url = ctx.config.rollbackWebhookUrl;
   if (url) await enqueueWebhook(ctx, release, "rollback", url, actor.id, why);
   await ctx.store.updateRelease(release.id, {
@@ -78,7 +78,8 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   await lockAfterRollback(ctx, release, actor, platform, why);
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
-    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}`, { mention: [release.managerId] }),
+    // The card's webhook line goes to the rollback call from here on: the thread keeps the withdrawn deploy call.
+    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}${deployWithdrawn ? ". The deploy call still being retried is withdrawn: it will not be sent again." : ""}`, { mention: [release.managerId] }),
   );
   return ok(`Rollback of ${release.id} started; ${release.service} ${release.environment} is locked until \`/release unlock ${release.service} ${release.environment} reason <text>\`.${url ? " The rollback webhook is being called; the card shows the result." : ` No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`}`);
 }
