@@ -22,11 +22,27 @@ export interface Markdown {
 /**
  * The one escaping function: plain text in, markdown that shows exactly that text. A
  * backslash before a punctuation mark makes Discord show the mark itself, so marks that
- * format anywhere (`* _ ~ | \` [ ] < \`) are escaped everywhere, and marks that format
+ * format anywhere (`* _ ~ | \` [ ] < \`) are escaped everywhere but inside a bare link, and marks that format
  * only at a line's start (quotes, headings, lists) are escaped there. `@everyone` and
  * `@here` get a zero-width space, as discord.js's cleanContent does.
  */
 export function inertText(text: string): string {
+  // A bare URL is left as typed: Discord links it before reading any mark inside it, so an
+  // escape there would become part of the link (`?t=a\\_b` opens `?t=a%5C_b`).
+  return text
+    .split(BARE_URL)
+    .map((part, i) => (i % 2 === 1 ? part : escapeMarks(part)))
+    .join("");
+}
+
+/**
+ * A bare link as Discord's markdown finds one (it stops before trailing punctuation), kept to
+ * the characters real links use: one with brackets, parentheses, `|`, a backtick or a
+ * backslash is escaped like any text, so no typed `[x](url)` can become a masked link.
+ */
+const BARE_URL = /(https?:\/\/[^\s<>[\]()|`\\]*[^\s<>[\]()|`\\.,:;"'])/;
+
+function escapeMarks(text: string): string {
   return text
     .replace(/[\\*_~|`[\]<]/g, "\\$&")
     .replace(/^(\s*)([>#+-]|\d+\.)/gm, (_, space: string, mark: string) => `${space}${mark.replace(/[>#+.-]/, "\\$&")}`)

@@ -35,6 +35,11 @@ describe("the release card as a Discord embed", () => {
     );
   });
 
+  it("leaves a bare link as typed, so it opens where it says, and keeps the text around it inert", () => {
+    const m = renderReplyMessage("Open https://gonogo.example.com/web/login?t=ab_cd*ef_gh. It is *yours* for 1h (see https://x.example/a_b).", []);
+    expect(m.content).toBe("Open https://gonogo.example.com/web/login?t=ab_cd*ef_gh. It is \\*yours\\* for 1h (see https://x.example/a_b).");
+  });
+
   it("lists reply lines with instants in each viewer's local time", () => {
     const at = Date.UTC(2030, 11, 23, 23, 0);
     const m = renderReplyMessage("Freeze windows:", [], [["• F-1 ", { at, text: "Tue 24 Dec 2030 00:00 (Europe/Berlin)" }, " · year-end"]]);
