@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or } from "drizzle-orm";
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import type { Policy } from "../../src/domain/policy.js";
@@ -96,8 +96,8 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
       const where = and(states ? inArray(releases.state, states) : undefined, channelKey ? eq(releases.channelKey, channelKey) : undefined);
       return (await q.select().from(releases).where(where).orderBy(desc(releases.seq)).limit(limit ?? 1000)).map(toRelease);
     },
-    async findReleases({ service, version, since }) {
-      const where = and(service ? eq(releases.service, service) : undefined, version ? eq(releases.version, version) : undefined, since !== undefined ? gte(releases.createdAt, since) : undefined);
+    async findReleases({ service, version, activeSince }) {
+      const where = and(service ? eq(releases.service, service) : undefined, version ? eq(releases.version, version) : undefined, activeSince !== undefined ? or(gte(releases.createdAt, activeSince), isNull(releases.closedAt), gte(releases.closedAt, activeSince)) : undefined);
       return (await q.select().from(releases).where(where).orderBy(desc(releases.seq))).map(toRelease);
     },
 

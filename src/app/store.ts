@@ -134,7 +134,8 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   updateRelease(id: string, patch: Partial<Omit<Release, "id" | "seq" | "channel">>): Promise<Release>;
   listReleases(filter: { states?: ReleaseState[]; channelKey?: string; limit?: number }): Promise<Release[]>;
   /** Releases of a service, newest first (for stats and hook lookups). */
-  findReleases(filter: { service?: string; version?: string; since?: number }): Promise<Release[]>;
+  /** Newest first. `activeSince`: only releases created at or after it, or not closed before it (any event since lies in one of them). */
+  findReleases(filter: { service?: string; version?: string; activeSince?: number }): Promise<Release[]>;
 
   getVotes(releaseId: string): Promise<Vote[]>;
   /** The same votes as a live view, without copying them: read at once, never across a write. Every press decides on it. */

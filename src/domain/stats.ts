@@ -64,24 +64,26 @@ export interface StatsReport {
   window: { from: number; to: number; days: number };
   service: string | null;
   timezone: string;
-  /** Releases created in the window: the cohort every metric below is computed over. */
+  /** Releases created in the window: the cohort participation and guardrails are computed over. */
   releases: number;
+  /** Releases marked shipped in the window, whenever they were created. */
   deploymentFrequency: { shipped: number; perWeek: number };
-  /** created → shipped, over shipped releases. p90 is nearest-rank. */
+  /** created → shipped, over the releases shipped in the window. p90 is nearest-rank. */
   leadTime: { count: number; median: number | null; p90: number | null };
   /**
    * (deploy failed or rolled back) ÷ deploys, each release counted once. Deploys are releases
-   * that shipped or whose deploy failed or was rolled back, so a failed deploy that never
-   * reached `shipped` still counts in the denominator and the rate stays within 0..1.
+   * whose deploy ended in the window (shipped, failed, or rolled back before it shipped), so a
+   * failed deploy that never reached `shipped` still counts in the denominator and the rate
+   * stays within 0..1; a failure found later still counts against its deploy.
    */
   changeFailureRate: { rate: number | null; failures: number; deploys: number; failed: number; rolledBack: number };
-  /** rollback requested → recovered, over recovered releases; `open` are still rolling back. */
+  /** rollback requested → recovered, over the releases recovered in the window; `open` are still rolling back. */
   timeToRestore: { count: number; median: number | null; open: number };
-  /** created → first GO, over releases that reached GO. */
+  /** created → first GO, over the releases that first reached GO in the window. */
   timeToDecision: { count: number; median: number | null };
   /**
    * `voted`: releases with at least one current vote; `averageVoters`/`averageQuorum` over
-   * those; `goShare`: releases that reached GO ÷ all releases in the cohort.
+   * those; `goShare`: releases that reached GO ÷ all releases created in the window.
    */
   participation: { voted: number; averageVoters: number | null; averageQuorum: number | null; reachedGo: number; goShare: number | null };
   /** Every ISO week from the one holding `window.from` to the one holding `window.to`, oldest first. */
@@ -132,47 +134,52 @@ function emptyWeeks(from: number, to: number, zone: string): WeekBucket[] {
 }
 
 /**
- * DORA and decision statistics. A release counts when it was created in the window
- * [now − days, now] (and matches `service`); every metric is over that one cohort, so
- * all of a counted release's events lie in the window too.
+ * DORA and decision statistics over the window [now − days, now] (and `service`). Each delivery
+ * metric counts what happened in the window, whenever its release was created: a release made
+ * on Monday for next week's T-0 counts in the week it ships. Participation and guardrails are
+ * over the releases created in the window (`releases`). `input.releases` must hold every release
+ * with an event in the window (the app passes those created in it or not closed before it).
  */
 export function computeStats(input: StatsInput): StatsReport {
   const { now, days, service, timezone } = input;
   if (!(days > 0)) throw new RangeError(`days must be positive, got ${days}`);
   const from = now - days * DAY;
-  const cohort = input.releases.filter((r) => r.createdAt >= from && r.createdAt <= now && (service === null || r.service === service));
+  const inWindow = (at: number | null): at is number => at !== null && at >= from && at <= now;
+  const ofService = input.releases.filter((r) => service === null || r.service === service);
+  const created = ofService.filter((r) => inWindow(r.createdAt));
 
-  const shipped = cohort.filter((r) => r.shippedAt !== null);
+  const shipped = ofService.filter((r) => inWindow(r.shippedAt));
   const leads = shipped.map((r) => r.shippedAt! - r.createdAt);
 
-  const failedDeploys = cohort.filter((r) => r.failedAt !== null);
-  const rolledBack = cohort.filter((r) => r.rollbackRequestedAt !== null);
-  const failures = cohort.filter((r) => r.failedAt !== null || r.rollbackRequestedAt !== null);
-  const deploys = cohort.filter((r) => r.shippedAt !== null || r.failedAt !== null || r.rollbackRequestedAt !== null);
+  const deploys = ofService.filter((r) => inWindow(deployEnded(r)));
+  const failedDeploys = deploys.filter((r) => r.failedAt !== null);
+  const rolledBack = deploys.filter((r) => r.rollbackRequestedAt !== null);
+  const failures = deploys.filter((r) => firstFailure(r) !== null);
 
-  const restores = rolledBack.filter((r) => r.recoveredAt !== null).map((r) => r.recoveredAt! - r.rollbackRequestedAt!);
-  const decisions = cohort.filter((r) => r.decidedGoAt !== null).map((r) => r.decidedGoAt! - r.createdAt);
-  const voted = cohort.filter((r) => r.voters > 0);
+  const restores = ofService.filter((r) => inWindow(r.recoveredAt) && r.rollbackRequestedAt !== null).map((r) => r.recoveredAt! - r.rollbackRequestedAt!);
+  const stillRollingBack = ofService.filter((r) => r.rollbackRequestedAt !== null && r.rollbackRequestedAt <= now && r.recoveredAt === null);
+  const decisions = ofService.filter((r) => inWindow(r.decidedGoAt)).map((r) => r.decidedGoAt! - r.createdAt);
+  const voted = created.filter((r) => r.voters > 0);
+  const reachedGo = created.filter((r) => r.decidedGoAt !== null);
 
   const weeks = emptyWeeks(from, now, timezone);
   const byKey = new Map(weeks.map((w) => [w.week, w]));
   const count = (at: number | null, field: "shipped" | "failed" | "rolledBack" | "failures") => {
-    const bucket = at === null ? undefined : byKey.get(weekOf(at, timezone).key);
+    const bucket = inWindow(at) ? byKey.get(weekOf(at, timezone).key) : undefined;
     if (bucket) bucket[field] += 1;
   };
-  for (const r of cohort) {
+  for (const r of ofService) {
     count(r.shippedAt, "shipped");
     count(r.failedAt, "failed");
     count(r.rollbackRequestedAt, "rolledBack");
-    const firstFailure = [r.failedAt, r.rollbackRequestedAt].filter((at): at is number => at !== null);
-    count(firstFailure.length ? Math.min(...firstFailure) : null, "failures");
+    count(firstFailure(r), "failures");
   }
 
   return {
     window: { from, to: now, days },
     service,
     timezone,
-    releases: cohort.length,
+    releases: created.length,
     deploymentFrequency: { shipped: shipped.length, perWeek: (shipped.length * 7) / days },
     leadTime: { count: leads.length, median: median(leads), p90: percentile(leads, 0.9) },
     changeFailureRate: {
@@ -182,21 +189,36 @@ export function computeStats(input: StatsInput): StatsReport {
       failed: failedDeploys.length,
       rolledBack: rolledBack.length,
     },
-    timeToRestore: { count: restores.length, median: median(restores), open: rolledBack.length - restores.length },
+    timeToRestore: { count: restores.length, median: median(restores), open: stillRollingBack.length },
     timeToDecision: { count: decisions.length, median: median(decisions) },
     participation: {
       voted: voted.length,
       averageVoters: mean(voted.map((r) => r.voters)),
       averageQuorum: mean(voted.map((r) => r.quorum)),
-      reachedGo: decisions.length,
-      goShare: ratio(decisions.length, cohort.length),
+      reachedGo: reachedGo.length,
+      goShare: ratio(reachedGo.length, created.length),
     },
     weeks,
     guardrails: {
-      heldByFreeze: cohort.filter((r) => r.heldByFreeze).length,
-      heldByLock: cohort.filter((r) => r.heldByLock).length,
-      heldByFailedCriteria: cohort.filter((r) => r.heldByFailedCriteria === true).length,
-      overrides: cohort.filter((r) => r.overridden).length,
+      heldByFreeze: created.filter((r) => r.heldByFreeze).length,
+      heldByLock: created.filter((r) => r.heldByLock).length,
+      heldByFailedCriteria: created.filter((r) => r.heldByFailedCriteria === true).length,
+      overrides: created.filter((r) => r.overridden).length,
     },
   };
+}
+
+/** When a release's deploy ended: shipped, failed, or rolled back before it shipped (the first of them). */
+function deployEnded(r: ReleaseFacts): number | null {
+  return earliest(r.shippedAt, r.failedAt, r.rollbackRequestedAt);
+}
+
+/** When a release first failed: its deploy failed, or a rollback was asked for. */
+function firstFailure(r: ReleaseFacts): number | null {
+  return earliest(r.failedAt, r.rollbackRequestedAt);
+}
+
+function earliest(...times: Array<number | null>): number | null {
+  const known = times.filter((t): t is number => t !== null);
+  return known.length ? Math.min(...known) : null;
 }

@@ -171,9 +171,13 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(ids(await store.findReleases({ service: "payments" }))).toEqual([r4.id, r3.id, r1.id]);
         expect(ids(await store.findReleases({ service: "payments", version: "1.0.0" }))).toEqual([r4.id, r1.id]);
         expect(ids(await store.findReleases({ version: "1.0.0" }))).toEqual([r4.id, r2.id, r1.id]);
-        // `since` is inclusive: a release created at that very instant is found.
-        expect(ids(await store.findReleases({ service: "payments", since: T + 20 }))).toEqual([r4.id, r3.id]);
-        expect(ids(await store.findReleases({ service: "payments", since: T + 31 }))).toEqual([]);
+        // `activeSince` finds what may have an event since: created since, or not closed before (both inclusive).
+        await store.updateRelease(r1.id, { closedAt: T + 5 });
+        await store.updateRelease(r3.id, { closedAt: T + 25 });
+        expect(ids(await store.findReleases({ service: "payments", activeSince: T + 20 }))).toEqual([r4.id, r3.id]);
+        expect(ids(await store.findReleases({ service: "payments", activeSince: T + 25 }))).toEqual([r4.id, r3.id]);
+        expect(ids(await store.findReleases({ service: "payments", activeSince: T + 26 }))).toEqual([r4.id]);
+        expect(ids(await store.findReleases({ service: "search", activeSince: T + 1_000 }))).toEqual([r2.id]);
         expect(await store.findReleases({ service: "nothing" })).toEqual([]);
       });
     });

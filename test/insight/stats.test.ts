@@ -32,20 +32,24 @@ function facts(id: string, createdAt: number, extra: Partial<ReleaseFacts> = {})
 describe("computeStats (pure)", () => {
   const now = utc("2030-01-28T12:00");
 
-  it("counts only releases created in the window and of the asked service", () => {
+  it("counts each event in the window it happened, whenever its release was created, and only the asked service", () => {
     const releases = [
-      facts("R-1", now - 15 * D, { shippedAt: now - 14 * D }), // created before the 14-day window: out, although it shipped inside
+      facts("R-1", now - 15 * D, { shippedAt: now - 14 * D }), // created before the 14-day window, shipped at its very start: a deploy of the window
       facts("R-2", now - 14 * D, { shippedAt: now - 13 * D }), // created exactly at the window start: in
       facts("R-3", now - 2 * D, { shippedAt: now - D, service: "checkout" }),
       facts("R-4", now + MIN), // after now (clock skew): out
     ];
     const all = computeStats({ releases, now, days: 14, service: null, timezone: "UTC" });
-    expect(all.releases).toBe(2); // R-2, R-3
-    expect(all.deploymentFrequency).toEqual({ shipped: 2, perWeek: 1 }); // 2 shipped in 14 days = 2 weeks → 1.0/week
+    expect(all.releases).toBe(2); // created in the window: R-2, R-3
+    expect(all.deploymentFrequency).toEqual({ shipped: 3, perWeek: 1.5 }); // R-1, R-2, R-3 shipped in 14 days = 2 weeks → 1.5/week
+    expect(all.leadTime.count).toBe(3);
+    expect(all.changeFailureRate.deploys).toBe(3);
     expect(all.window).toEqual({ from: now - 14 * D, to: now, days: 14 });
     const payments = computeStats({ releases, now, days: 14, service: "payments", timezone: "UTC" });
     expect(payments.releases).toBe(1); // R-2 only
-    expect(payments.deploymentFrequency.perWeek).toBe(0.5); // 1 shipped / 2 weeks
+    expect(payments.deploymentFrequency.perWeek).toBe(1); // R-1 and R-2 shipped / 2 weeks
+    // A day later R-1's shipping has left the 14-day window; R-2's is at its start.
+    expect(computeStats({ releases, now: now + D, days: 14, service: "payments", timezone: "UTC" }).deploymentFrequency.shipped).toBe(1);
   });
 
   it("takes the median as the mean of the middle pair and p90 by nearest rank", () => {
@@ -307,13 +311,13 @@ describe("release stats over a history seeded through the bot", () => {
     const lines = out.split("\n");
     expect(lines.length).toBeLessThanOrEqual(40);
     expect(lines[0]).toBe("📊 Release stats · all services · last 14 days");
-    expect(lines[1]).toBe("14 Jan 2030 – 28 Jan 2030 (Europe/Berlin) · counts the 7 releases created in this window");
+    expect(lines[1]).toBe("14 Jan 2030 – 28 Jan 2030 (Europe/Berlin) · each event in the window it happened · 7 releases created in it");
     expect(out).toContain("• Deploys: 4 shipped · 2.0 per week (and 1 failed or rolled back before reaching shipped)");
     expect(out).toContain("• Lead time (created → shipped): median 5h · p90 1d");
     expect(out).toContain("• Change failure rate: 40% · 2 of 5 deploys failed or rolled back");
     expect(out).toContain("• Time to restore (rollback → recovered): median 1h 15m · 2 restored");
     expect(out).toContain("• Time to decision (created → GO): median 2h · 5 reached GO");
-    expect(out).toContain("• Participation: 2.0 voters per release voted on (quorum today: 2) · 5 of 7 releases reached GO (71%)");
+    expect(out).toContain("• Participation: 2.0 voters per release voted on (quorum today: 2) · 5 of the 7 releases created reached GO (71%)");
     // Counts ≤ 10: one block per release, so the bars can be counted.
     const chart = out.slice(out.indexOf("```\n") + 4, out.lastIndexOf("\n```")).split("\n");
     expect(chart).toEqual([
@@ -333,12 +337,12 @@ describe("release stats over a history seeded through the bot", () => {
     expect(statsText(report)).toMatch(/^W04 21 Jan {3}█{10} 20 {5}0 {6}▌ 1$/m);
   });
 
-  it("answers kindly when nothing was created in the window", async () => {
+  it("answers kindly when nothing happened in the window", async () => {
     const reply = await stats("stats search 30");
     expect(text(reply)).toBe(
       [
         "📊 Release stats · search · last 30 days",
-        "No releases were created in 29 Dec 2029 – 28 Jan 2030 (Europe/Berlin), and the stats count the releases created in their window.",
+        "Nothing happened in 29 Dec 2029 – 28 Jan 2030 (Europe/Berlin): no release was created, reached GO, shipped, failed or was rolled back.",
         "Try a longer window, e.g. `/release stats search 90`.",
       ].join("\n"),
     );
@@ -348,11 +352,11 @@ describe("release stats over a history seeded through the bot", () => {
 
   it("shows dashes, not zeros, for metrics without data when releases exist but none shipped", async () => {
     const out = text(await stats("stats payments 1")); // only R-8 (created today, cancelled)
-    expect(out).toContain("counts the 1 release created in this window");
-    expect(out).toContain("• Deploys: none of them shipped");
+    expect(out).toContain("· 1 release created in it");
+    expect(out).toContain("• Deploys: none shipped");
     expect(out).toContain("• Lead time (created → shipped): —");
     expect(out).toContain("• Change failure rate: — (no deploys)");
-    expect(out).toContain("• Participation: no votes cast · 0 of 1 release reached GO (0%)");
+    expect(out).toContain("• Participation: no votes cast · 0 of the 1 release created reached GO (0%)");
   });
 
   it("draws at most 12 weeks in chat for a long window and keeps every week in the JSON", async () => {
@@ -364,3 +368,22 @@ describe("release stats over a history seeded through the bot", () => {
   });
 });
 
+describe("release stats of a release created before the window", () => {
+  it("counts its shipping in the week it shipped, read from the store", async () => {
+    const own = createTestCore({ now: utc("2030-03-01T09:00") });
+    try {
+      const say = (who: string, command: string) => own.bot.handle({ kind: "command", actor: person(who), channel, text: command });
+      await say("alice", "create payments 2.0.0"); // made on 1 Mar for a T-0 a week later
+      own.clock.set(utc("2030-03-09T10:00"));
+      for (const voter of ["bob", "carol"]) await say(voter, "vote R-1 go");
+      await say("alice", "ship R-1");
+      await say("alice", "shipped R-1");
+      const out = text(await own.bot.handle({ kind: "command", actor: person("erin"), channel, text: "stats 7" }));
+      expect(out).toContain("· 0 releases created in it");
+      expect(out).toContain("• Deploys: 1 shipped · 1.0 per week");
+      expect(out).toContain("• Lead time (created → shipped): median 8d 1h");
+    } finally {
+      await own.close();
+    }
+  });
+});

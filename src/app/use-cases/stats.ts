@@ -18,7 +18,7 @@ const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 /** Reads what the statistics need from the store: the release rows, current votes and audit events. */
 async function gatherFacts(ctx: Ctx, since: number, service: string | null, counts: (r: Release) => boolean): Promise<ReleaseFacts[]> {
   const facts: ReleaseFacts[] = [];
-  for (const r of await ctx.store.findReleases({ service: service ?? undefined, since })) {
+  for (const r of await ctx.store.findReleases({ service: service ?? undefined, activeSince: since })) {
     if (!counts(r)) continue;
     const events = await ctx.store.listAudit(r.id);
     const firstAt = (type: AuditEventType) => events.filter((e) => e.type === type).reduce<number | null>((min, e) => (min === null || e.at < min ? e.at : min), null);
@@ -109,16 +109,17 @@ export function statsText(report: StatsReport): string {
   const days = plural(report.window.days, "day");
   const scope = report.service ?? "all services";
   const lines = [`📊 Release stats · ${scope} · last ${days}`];
-  if (report.releases === 0) {
-    lines.push(`No releases were created in ${windowText(report)}, and the stats count the releases created in their window.`, "Try a longer window, e.g. `/release stats " + (report.service ? `${report.service} ` : "") + "90`.");
+  const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = report;
+  if (report.releases === 0 && df.shipped === 0 && cfr.deploys === 0 && ttr.count === 0 && ttr.open === 0 && ttd.count === 0) {
+    lines.push(`Nothing happened in ${windowText(report)}: no release was created, reached GO, shipped, failed or was rolled back.`, "Try a longer window, e.g. `/release stats " + (report.service ? `${report.service} ` : "") + "90`.");
     return lines.join("\n");
   }
-  const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = report;
-  lines.push(`${windowText(report)} · counts the ${plural(report.releases, "release")} created in this window`);
+  // Delivery counts what happened in the window; participation, the releases created in it.
+  lines.push(`${windowText(report)} · each event in the window it happened · ${plural(report.releases, "release")} created in it`);
   // Change failure rate counts every deploy started, shipped or not: say how the two counts differ.
   const unshipped = cfr.deploys - df.shipped;
   const besides = unshipped > 0 ? ` (and ${unshipped} failed or rolled back before reaching shipped)` : "";
-  lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week${besides}` : `• Deploys: none of them shipped${besides}`);
+  lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week${besides}` : `• Deploys: none shipped${besides}`);
   lines.push(`• Lead time (created → shipped): ${lt.count ? `median ${humanDuration(lt.median)} · p90 ${humanDuration(lt.p90)}` : "—"}`);
   lines.push(
     `• Change failure rate: ${cfr.rate === null ? "— (no deploys)" : `${percent(cfr.rate)} · ${cfr.failures} of ${plural(cfr.deploys, "deploy")} failed or rolled back`}`,
@@ -127,7 +128,11 @@ export function statsText(report: StatsReport): string {
   lines.push(`• Time to restore (rollback → recovered): ${ttr.count ? `median ${humanDuration(ttr.median)} · ${ttr.count} restored` : "— (no rollbacks recovered)"}${stillOpen}`);
   lines.push(`• Time to decision (created → GO): ${ttd.count ? `median ${humanDuration(ttd.median)} · ${ttd.count} reached GO` : "— (none reached GO)"}`);
   const voters = p.averageVoters === null ? "no votes cast" : `${p.averageVoters.toFixed(1)} voters per release voted on (quorum today: ${Number(p.averageQuorum!.toFixed(1))})`;
-  lines.push(`• Participation: ${voters} · ${p.reachedGo} of ${plural(report.releases, "release")} reached GO (${percent(p.goShare ?? 0)})`);
+  lines.push(
+    report.releases
+      ? `• Participation: ${voters} · ${p.reachedGo} of the ${plural(report.releases, "release")} created reached GO (${percent(p.goShare ?? 0)})`
+      : "• Participation: — (no release created in the window)",
+  );
   const g = report.guardrails;
   lines.push(`• Guardrails: ${g.heldByFreeze} held by a freeze · ${g.heldByLock} held by a lock · ${g.heldByFailedCriteria} held by failed criteria · ${plural(g.overrides, "freeze override")}`);
 
