@@ -53,7 +53,14 @@ async function atT0(ctx: Ctx, release: Release, job: Job, decision: Decision): P
   else return { text: gate.kind === "queued" ? ` At T-0 it waits its turn behind ${gate.behind}.` : "", mention: [] };
   const later = (await ctx.store.listPendingJobs(release.id, { kind: "reminder" })).some((j) => j.dueAt > job.dueAt);
   if (later) return { text, mention: [] };
-  return { text: `${text} Release manager: if it needs longer, move T-0 with \`/release schedule ${release.id} <time>\`.`, mention: [release.managerId] };
+  // The way out that fits what holds it: lifting a lock, waiting out or overriding a freeze, or more time.
+  const wayOut =
+    gate.kind === "locked"
+      ? `it ships at T-0 once the lock is lifted (\`/release unlock ${release.service} ${release.environment} reason <text>\`), or move T-0 with \`/release schedule ${release.id} <time>\``
+      : gate.kind === "frozen"
+        ? `move T-0 past the freeze with \`/release schedule ${release.id} <time>\`, or a release-manager ships it anyway with \`/release ship ${release.id} override <reason>\``
+        : `if it needs longer, move T-0 with \`/release schedule ${release.id} <time>\``;
+  return { text: `${text} Release manager: ${wayOut}.`, mention: [release.managerId] };
 }
 
 /** How late a T-0 job may run before its notices say gonogo was down when it was due (the runner is ms late). */

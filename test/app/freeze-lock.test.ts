@@ -295,7 +295,8 @@ describe("reminders before a release a guardrail will hold", () => {
     expect(t1h.mention).toEqual([]);
     await advance(55 * MIN);
     const t5m = chat.notices.find((n) => n.notice.text.startsWith("⏰ T-5m"))!.notice;
-    expect(t5m.text).toContain("payments production is locked by rel: incident 7. Release manager: if it needs longer, move T-0 with `/release schedule R-1 <time>`.");
+    // The way out of a lock is lifting it, not more time.
+    expect(t5m.text).toContain("payments production is locked by rel: incident 7. Release manager: it ships at T-0 once the lock is lifted (`/release unlock payments production reason <text>`), or move T-0 with `/release schedule R-1 <time>`.");
     expect(t5m.mention).toEqual(["terminal:alice"]);
 
     await say("rel", "unlock payments reason fixed");
