@@ -187,7 +187,13 @@ describe("the deploy queue and locks", () => {
 
     expect(await say("bob", "unlock payments reason looks fine")).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers, admins and alice") });
     // alice managed R-1, whose rollback set the lock: she may lift it.
-    expect(text(await say("alice", "unlock payments production reason fixed in 1.4.3"))).toContain("unlocked");
+    const unlocked = text(await say("alice", "unlock payments production reason fixed in 1.4.3"));
+    expect(unlocked).toContain("🔓 payments production is unlocked (fixed in 1.4.3). R-2, R-3 were held by it and stay on hold");
+    // Each release it held hears so in its thread, and its card no longer blames a lock that is gone.
+    await advance(0);
+    expect(chat.noticeTexts("R-3").at(-1)).toBe("🔓 payments production is unlocked by alice (fixed in 1.4.3). R-3 is still on hold: `/release ship R-3` once GO, or `/release schedule R-3 <time>`.");
+    expect((await core.store.getRelease("R-3"))?.stateReason).toContain("(lifted by alice;");
+    expect(chat.latestCard("R-3")?.guards ?? []).toEqual([]);
     expect(await say("bob", "ship R-2")).toMatchObject({ error: false });
     expect(await state("R-2")).toBe("shipping");
     const locked = (await core.store.listAudit("R-1")).filter((e) => e.type === "deploy_locked" || e.type === "deploy_unlocked").map((e) => e.type);

@@ -2,7 +2,7 @@ import { lockedText, targetName, type DeployLock } from "../../domain/deploy-loc
 import { UserError } from "../../domain/errors.js";
 import { relative } from "../../domain/time.js";
 import type { Actor, Release } from "../../domain/types.js";
-import { audit, PermissionDenied, requirePermission, rolesOf, type Ctx } from "../context.js";
+import { audit, notice, PermissionDenied, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
@@ -60,8 +60,27 @@ export async function unlockCommand(ctx: Ctx, actor: Actor, platform: string, se
   }
   await ctx.store.removeLock(service, environment);
   await audit(ctx, actor, platform, lock.releaseId, { type: "deploy_unlocked", data: { service, environment, reason, lockReason: lock.reason, lockedBy: lock.lockedBy } });
+  const held = await tellHeldByLock(ctx, lock, actor, reason);
   await refreshTarget(ctx, service, environment);
-  return ok(`🔓 ${targetName(service, environment)} is unlocked (${reason}). Releases held by the lock stay on hold: ship them with \`/release ship <id>\` or reschedule them.`);
+  const stay = held.length ? ` ${held.join(", ")} ${held.length === 1 ? "was" : "were"} held by it and stay${held.length === 1 ? "s" : ""} on hold: ship with \`/release ship <id>\` once GO, or reschedule.` : "";
+  return ok(`🔓 ${targetName(service, environment)} is unlocked (${reason}).${stay}`);
+}
+
+/**
+ * The releases a lock held (their hold reason is the lock's) hear that it is lifted, in their
+ * thread and on their card, with what ships them now: lifting a lock ships nothing by itself.
+ */
+async function tellHeldByLock(ctx: Ctx, lock: DeployLock, actor: Actor, reason: string): Promise<string[]> {
+  const heldBy = lockedText(lock);
+  const held = (await ctx.store.listReleases({ states: ["held"] }))
+    .filter((r) => r.service === lock.service && r.environment === lock.environment && r.stateReason === heldBy)
+    .sort((a, b) => a.createdAt - b.createdAt);
+  for (const r of held) {
+    const next = `\`/release ship ${r.id}\` once GO, or \`/release schedule ${r.id} <time>\``;
+    await ctx.store.updateRelease(r.id, { stateReason: `${heldBy} (lifted by ${actor.name}; ${next})` });
+    ctx.effects.push(notice(r.id, `🔓 ${targetName(lock.service, lock.environment)} is unlocked by ${actor.name} (${reason}). ${r.id} is still on hold: ${next}.`, { mention: [r.managerId] }));
+  }
+  return held.map((r) => r.id);
 }
 
 /** `/release locks`: every lock and every queue. */
