@@ -22,7 +22,7 @@ export async function guardsOf(ctx: CardReadCtx, r: Release): Promise<GuardView[
   }
   if (r.state === "voting") {
     const entry = await ctx.store.getQueueEntry(r.id);
-    if (entry) guards.push({ kind: "queue", icon: "⏳", text: `queued behind ${entry.behind}: ships when ${entry.behind} is shipped or rolled back`, until: null });
+    if (entry) guards.push({ kind: "queue", icon: "⏳", text: `queued behind ${entry.behind}: when ${entry.behind} is shipped or rolled back, it ships if GO then, else it is held`, until: null });
   }
   const override = await ctx.store.getOverride(r.id);
   if (override) guards.push({ kind: "override", icon: "🔓", text: `freeze ${override.freeze} overridden by ${override.byName} — ${override.reason}`, until: null });
