@@ -94,7 +94,7 @@ export function can(actor: ActorRoles, action: Action, release?: Release): Permi
     if (isManager || has("release-manager") || has("oncall")) return { allowed: true };
     return {
       allowed: false,
-      reason: `Only on-call, the release manager${release ? ` (${release.managerName})` : ""} or an admin may ${doing(action, release?.id ?? "a release")}. Ask an admin to grant you oncall: \`/release role grant <you> oncall\`.`,
+      reason: `Only on-call, the release manager${release ? ` (${release.managerName})` : ""}, a release-manager or an admin may ${doing(action, release?.id ?? "a release")}. Ask an admin to grant you oncall: \`/release role grant <you> oncall\`.`,
     };
   }
   if (GUARD_ACTIONS.includes(action)) {

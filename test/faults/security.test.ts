@@ -177,7 +177,7 @@ describe("tampered buttons naming another release", () => {
     const res = await h.raw(tampered, sign(tampered, nowSec()));
     expect(res.status).toBe(200);
     const answer = await h.fake.waitFor("chat.postEphemeral", (c) => h.fake.calls.indexOf(c) >= callsBefore);
-    expect(visibleText(answer)).toMatch(/Only on-call, the release manager \(.*\) or an admin may roll back R-2/);
+    expect(visibleText(answer)).toMatch(/Only on-call, the release manager \(.*\), a release-manager or an admin may roll back R-2/);
     expect(h.fake.calls.slice(callsBefore).some((c) => c.method === "views.open")).toBe(false);
     expect((await h.core.store.getRelease("R-2"))!.state).toBe("shipping");
     expect(auditTypes(h.core.db.sqlite).permission_refused).toBe(1);

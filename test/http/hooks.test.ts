@@ -229,6 +229,10 @@ describe("POST /hooks/alert", () => {
     expect((await app.store.getRelease("R-1"))?.state).toBe("shipping");
     expect(await post("/hooks/alert", { service: "payments", summary: "checkout down", severity: "critical" })).toMatchObject({ json: { rolledBack: true } });
     expect((await app.store.getRelease("R-1"))).toMatchObject({ state: "rolling_back", stateReason: "rollback by monitoring: automatic on critical alert: checkout down" });
+    // Nobody pressed it: its notice calls on-call (oscar) as well as the manager.
+    await app.bot.idle();
+    const started = chat.notices.map((n) => n.notice).find((n) => n.text.startsWith("⏪ monitoring is rolling back R-1"))!;
+    expect(started.mention).toEqual(expect.arrayContaining([person("alice").id, person("oscar").id]));
   });
 
   it("lands an alert or a report on the environment it names, production when it names none, and never guesses between others", async () => {

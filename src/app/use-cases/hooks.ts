@@ -199,7 +199,8 @@ export async function applyAlert(ctx: Ctx, alert: AlertReport): Promise<HookOutc
   const policy = await policyFor(ctx, release.channel.key);
   const canRollBack = release.state === "shipping" || release.state === "shipped";
   if (canRollBack && policy.autoRollback.includes(alert.severity)) {
-    await rollback(ctx, MONITORING, "hook", release.id, `automatic on ${alert.severity} alert: ${alert.summary}`);
+    // Nobody pressed it: on-call hears of it as of any alert.
+    await rollback(ctx, MONITORING, "hook", release.id, `automatic on ${alert.severity} alert: ${alert.summary}`, await oncall(ctx, release));
     return { status: 200, body: { ok: true, release: release.id, rolledBack: true } };
   }
   const who = await oncall(ctx, release);

@@ -53,7 +53,8 @@ async function resendFailedRollback(ctx: Ctx, actor: Actor, platform: string, re
  * Starts the one rollback of a release: state, audit and webhook job in the caller's
  * transaction. Repeated requests (20 presses at once) find the state already moved.
  */
-export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Promise<Reply> {
+/** `page`: more people and groups its notice calls (an automatic rollback calls on-call, who did not press it). */
+export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null, page: { mention: string[]; mentionGroups: string[] } = { mention: [], mentionGroups: [] }): Promise<Reply> {
   const release = await checkRollback(ctx, actor, id);
   const why = reason?.trim();
   const again = await resendFailedRollback(ctx, actor, platform, release, why);
@@ -79,7 +80,7 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     // The card's webhook line goes to the rollback call from here on: the thread keeps the withdrawn deploy call.
-    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}${deployWithdrawn ? ". The deploy call still being retried is withdrawn: it will not be sent again." : ""}`, { mention: [release.managerId] }),
+    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}${deployWithdrawn ? ". The deploy call still being retried is withdrawn: it will not be sent again." : ""}`, { mention: [...new Set([release.managerId, ...page.mention])], mentionGroups: page.mentionGroups }),
   );
   return ok(`Rollback of ${release.id} started; ${release.service} ${release.environment} is locked until \`/release unlock ${release.service} ${release.environment} reason <text>\`.${url ? " The rollback webhook is being called; the card shows the result." : ` No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`}`);
 }
