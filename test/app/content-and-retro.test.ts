@@ -75,7 +75,11 @@ describe("retrospective", () => {
     const blank = await core.bot.handle({ kind: "form", actor: person("bob"), channel, form: "retro", releaseId: "R-1", values: {} });
     expect(blank.type).toBe("form_errors");
     await core.bot.handle({ kind: "form", actor: person("bob"), channel, form: "retro", releaseId: "R-1", values: { went_well: "fast vote", went_badly: "", action_items: "@dana add canary alerts" } });
-    await core.bot.handle({ kind: "form", actor: person("carol"), channel, form: "retro", releaseId: "R-1", values: { went_well: "", went_badly: "late QA", action_items: "" } });
+    const carols = { went_well: "", went_badly: "late QA", action_items: "@erin add a QA slot to the plan\n@carol write the runbook" };
+    await core.bot.handle({ kind: "form", actor: person("carol"), channel, form: "retro", releaseId: "R-1", values: carols });
+    // The same form sent twice (a double click) is kept once.
+    const twice = await core.bot.handle({ kind: "form", actor: person("carol"), channel, form: "retro", releaseId: "R-1", values: carols });
+    expect(twice.type === "message" && twice.text).toContain("You already added exactly these notes");
     expect((await core.store.listRetroAnswers("R-1"))).toHaveLength(2);
 
     core.clock.advance(7 * 24 * HOUR);
@@ -87,6 +91,8 @@ describe("retrospective", () => {
     expect(summary).toContain("fast vote (bob)");
     expect(summary).toContain("late QA (carol)");
     expect(summary).toContain("@dana add canary alerts (bob)");
+    // One action item per line, each its own bullet.
+    expect(summary).toContain("• @erin add a QA slot to the plan (carol)\n• @carol write the runbook (carol)");
     const card = chat.latestCard("R-1")!;
     expect(card.buttons).toEqual([]);
     expect(card.resolved).toBe(true);

@@ -46,6 +46,9 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   const wentBadly = field(values, form, "went_badly");
   const actionItems = field(values, form, "action_items");
   if (!wentWell && !wentBadly && !actionItems) throw new UserError("retro_empty", "Write at least one answer.", "went_well");
+  // A form sent twice (a double click, a retry) is one answer; a second, different one is more notes.
+  const same = (await ctx.store.listRetroAnswers(release.id)).some((a) => a.author === actor.id && a.wentWell === wentWell && a.wentBadly === wentBadly && a.actionItems === actionItems);
+  if (same) return ok(`You already added exactly these notes to the retro of ${release.id}; they are kept once.`);
   await ctx.store.addRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, wentWell, wentBadly, actionItems, at: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "retro_answer", data: { wentWell, wentBadly, actionItems } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
@@ -56,8 +59,9 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
 export async function retroSummary(ctx: Ctx, release: Release): Promise<string> {
   const answers = await ctx.store.listRetroAnswers(release.id);
   if (!answers.length) return `📝 Retro for ${release.id} closed with no notes.`;
+  // One bullet per line written (the form asks for one action item per line, owner first).
   const section = (title: string, pick: (a: (typeof answers)[number]) => string) => {
-    const lines = answers.filter((a) => pick(a)).map((a) => `• ${pick(a).replace(/\n+/g, " / ")} (${a.authorName})`);
+    const lines = answers.flatMap((a) => pick(a).split(/\n+/).map((l) => l.trim()).filter(Boolean).map((l) => `• ${l} (${a.authorName})`));
     return lines.length ? [`${title}:`, ...lines] : [];
   };
   return [
