@@ -164,6 +164,10 @@ describe("rollback", () => {
     }
     await core.bot.idle();
     expect(receiver!.received).toHaveLength(5);
+    // The thread heard at the first failure, not only after the last retry.
+    const first = chat.notices.map((n) => n.notice).find((n) => n.text.includes("attempt 1 failed"))!;
+    expect(first.text).toBe("⚠️ Rollback webhook: attempt 1 failed (HTTP 500). Retrying 4 more times over about 6m; the card shows each attempt.");
+    expect(first.mention).toEqual(expect.arrayContaining([person("alice").id, person("oscar").id]));
     const failedNotice = chat.notices.map((n) => n.notice).find((n) => n.text.includes("FAILED"))!;
     expect(failedNotice.text).toContain("press Roll back again (`/release rollback R-1 <reason>`)");
     expect(failedNotice.mention).toEqual(expect.arrayContaining([person("alice").id, person("oscar").id]));
@@ -177,6 +181,7 @@ describe("rollback", () => {
     expect(receiver!.received.map((h) => h.headers["webhook-id"])).toEqual(Array(6).fill("rollback:R-1"));
     expect((await core.store.listDeliveries("R-1")).map((d) => d.status)).toEqual(["delivered"]);
     expect(chat.latestCard("R-1")!.notes.join("\n")).toContain("Rollback webhook: delivered (HTTP 200)");
+    expect(chat.noticeTexts("R-1").at(-1)).toBe("✅ Rollback webhook: delivered (HTTP 200) after the failures above.");
     expect(textOf(await say("oscar", "audit R-1"))).toContain("oscar sent the failed rollback again: receiver is back");
     // Delivered: asking once more starts nothing.
     expect(textOf(await say("oscar", "rollback R-1 once more"))).toContain("already being rolled back");
