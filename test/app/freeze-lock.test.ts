@@ -220,6 +220,15 @@ describe("the deploy queue and locks", () => {
     expect(await say("alice", "unlock payments staging reason done")).toMatchObject({ error: true, text: expect.stringContaining("payments staging is not locked") });
   });
 
+  it("warns when a lock names a service or environment no release uses: it would hold nothing", async () => {
+    const { say } = await setup(utc(2030, 1, 15, 9), "UTC");
+    expect(text(await say("rel", "lock paymnts reason incident 8"))).toContain("⚠️ No release of paymnts is known yet: check the spelling");
+    await say("alice", "create payments 1.5.0");
+    await say("alice", "create payments 1.5.1 env staging");
+    expect(text(await say("rel", "lock payments prod reason incident 8"))).toContain("⚠️ Releases of payments go to production, staging, not prod: this lock holds none of them");
+    expect(text(await say("rel", "lock payments reason incident 8"))).not.toContain("⚠️");
+  });
+
   it("treats service and environment names in any case as one: a lock on payments holds PAYMENTS in Production", async () => {
     const { say } = await setup(utc(2030, 1, 15, 9), "UTC");
     await say("rel", "lock payments reason incident 9");

@@ -27,7 +27,18 @@ export async function lockCommand(ctx: Ctx, actor: Actor, platform: string, serv
   }
   await audit(ctx, actor, platform, null, { type: "deploy_locked", data: { service, environment, reason, releaseId: null } });
   await refreshTarget(ctx, service, environment);
-  return ok(`🔒 ${targetName(service, environment)} is locked: nothing ships there (releases are held at T-0 and \`/release ship\` is refused) until \`/release unlock ${service} ${environment} reason <text>\`.`);
+  return ok(`🔒 ${targetName(service, environment)} is locked: nothing ships there (releases are held at T-0 and \`/release ship\` is refused) until \`/release unlock ${service} ${environment} reason <text>\`.${await unknownTargetWarning(ctx, service, environment)}`);
+}
+
+/**
+ * A lock matches its service and environment exactly: a typo (`paymnts`, `prod` for
+ * `production`) locks nothing anyone ships. Said, not refused: a lock may come before the first release.
+ */
+async function unknownTargetWarning(ctx: Ctx, service: string, environment: string): Promise<string> {
+  const environments = [...new Set((await ctx.store.findReleases({ service })).map((r) => r.environment))].sort();
+  if (!environments.length) return ` ⚠️ No release of ${service} is known yet: check the spelling (\`/release list\`), or this lock holds nothing.`;
+  if (!environments.includes(environment)) return ` ⚠️ Releases of ${service} go to ${environments.join(", ")}, not ${environment}: this lock holds none of them (\`/release unlock ${service} ${environment} reason typo\`, then lock the right one).`;
+  return "";
 }
 
 /** A confirmed rollback locks its service + environment, so nothing else ships there before someone looks. */
