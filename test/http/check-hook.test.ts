@@ -23,6 +23,11 @@ describe("POST /hooks/check (a readiness criterion from CI)", () => {
     expect((await hooks.core.store.listCriteria("R-1"))[0]).toMatchObject({ status: "passed", source: "ci", url: "https://ci.example/run/42", ciOwned: true, setByName: "the pipeline" });
   });
 
+  it("reads the criterion's name in any case, as chat does (criteria set Tests names tests)", async () => {
+    const r = await post({ release: "R-1", check: "Tests", status: "passed" });
+    expect(r).toMatchObject({ status: 200, body: { ok: true, check: "tests", status: "passed" } });
+  });
+
   it("refuses a bad signature with 401 and changes nothing", async () => {
     const r = await post({ release: "R-1", check: "tests", status: "failed" }, { secret: "not-the-secret" });
     expect(r.status).toBe(401);

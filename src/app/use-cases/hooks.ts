@@ -51,7 +51,8 @@ export const checkReportSchema = z
     service: z.string().min(1).max(64).optional(),
     version: z.string().min(1).max(64).optional(),
     environment: z.string().min(1).max(32).optional(),
-    check: z.string().regex(CRITERION_NAME, "a criterion name such as tests (lower-case, at most 32 characters)"),
+    // Names are kept in lower case (`criteria set Tests` is `tests`): a pipeline may spell them either way, as services.
+    check: z.string().transform((c) => c.toLowerCase()).pipe(z.string().regex(CRITERION_NAME, "a criterion name such as tests (a word, at most 32 characters)")),
     status: z.enum(CRITERION_STATUSES),
     // Only http(s): the card shows it as a link.
     url: z.url({ protocol: /^https?$/ }).max(INPUT_LIMITS.evidenceUrl.max).optional(),
