@@ -195,5 +195,10 @@ describe("rollback", () => {
     expect(r.type === "message" && r.text).toContain("Time to restore: 12m");
     expect((await core.store.getRelease("R-1"))).toMatchObject({ state: "rolled_back" });
     expect((await core.store.listAudit("R-1")).at(-1)?.data).toMatchObject({ timeToRestoreMs: 12 * 60_000 });
+    // Said again (by someone else a minute later): the first one counted, and nothing changes.
+    core.clock.advance(60_000);
+    const again = await say("alice", "recovered R-1");
+    expect(again).toMatchObject({ error: false, text: "R-1 is already marked rolled back and restored (1m ago). Nothing changed." });
+    expect((await core.store.getRelease("R-1"))?.recoveredAt).toBe(core.clock.now() - 60_000);
   });
 });

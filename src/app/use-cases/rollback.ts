@@ -1,4 +1,5 @@
 import { UserError } from "../../domain/errors.js";
+import { relative } from "../../domain/time.js";
 import { transition } from "../../domain/release.js";
 import { humanDuration } from "../../domain/duration.js";
 import type { Actor, Release } from "../../domain/types.js";
@@ -89,6 +90,10 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
 export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, id);
   await requirePermission(ctx, actor, "recovered", release);
+  // Said twice (two people, or the pipeline and a person): the first one counted.
+  if (release.state === "rolled_back" && release.recoveredAt !== null) {
+    return ok(`${release.id} is already marked rolled back and restored (${relative(release.recoveredAt, ctx.clock.now())}). Nothing changed.`);
+  }
   const next = transition(release.id, release.state, "recovered");
   const now = ctx.clock.now();
   // Restored by hand while the rollback call was still being retried: sent later, it would roll back the fix.
