@@ -95,6 +95,11 @@ describe("freeze windows", () => {
       ["• F-1 ", { at: utc(2030, 12, 23, 23), text: "Tue 24 Dec 2030 00:00 (Europe/Berlin)" }, " → ", { at: utc(2031, 1, 5, 8), text: "Sun 5 Jan 2031 09:00 (Europe/Berlin)" }, " · year-end · added by rel"],
       ["• F-2 weekly Fri 16:00 → Mon 09:00 (Europe/Berlin) · added by rel"],
     ]);
+    // A later zone change moves no freeze: the weekly one keeps its clock, and the header does not claim otherwise.
+    await say("admin", "policy set timezone=America/New_York");
+    const after = await say("bob", "freeze list");
+    expect(after.type === "message" && after.text).toContain("weekly ones on the clock each names");
+    expect(after.type === "message" && after.lines?.[1]).toEqual(["• F-2 weekly Fri 16:00 → Mon 09:00 (Europe/Berlin) · added by rel"]);
     expect(await say("bob", "freeze remove F-1")).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers and admins") });
     expect(text(await say("admin", "freeze remove F-1"))).toContain("Freeze F-1 removed");
     expect(await say("admin", "freeze remove F-1")).toMatchObject({ error: true, text: expect.stringContaining("There is no freeze F-1") });

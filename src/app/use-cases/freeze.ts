@@ -61,7 +61,8 @@ export async function listFreezes(ctx: Ctx, channel: ChannelRef): Promise<Reply>
     if (f.rule.kind === "weekly") return [`• ${freezeName(f.id)} ${describeRule(f.rule, zone)}${tail}`];
     return [`• ${freezeName(f.id)} `, when(f.rule.startAt), " → ", when(f.rule.endAt), tail];
   });
-  return okLines(`Freeze windows in this channel (weekly ones in ${zone}); \`/release freeze remove <id>\` removes one:`, lines);
+  // A weekly window keeps the zone the channel had when it was added (each line names it): a later zone change moves no freeze.
+  return okLines(`Freeze windows in this channel (one-off ones in your time; weekly ones on the clock each names); \`/release freeze remove <id>\` removes one:`, lines);
 }
 
 /** A warning for a release whose T-0 falls inside a freeze, or null. Said at create and schedule. */
