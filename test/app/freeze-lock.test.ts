@@ -232,6 +232,8 @@ describe("the deploy queue and locks", () => {
     await say("alice", "create payments 1.5.1 env staging");
     expect(text(await say("rel", "lock payments prod reason incident 8"))).toContain("⚠️ Releases of payments go to production, staging, not prod: this lock holds none of them");
     expect(text(await say("rel", "lock payments reason incident 8"))).not.toContain("⚠️");
+    // The list says what holds a release back, not only its votes.
+    expect(text(await say("bob", "list"))).toContain("• R-1 payments 1.5.0 → production · Voting · Pending · 🔒 locked");
   });
 
   it("treats service and environment names in any case as one: a lock on payments holds PAYMENTS in Production", async () => {

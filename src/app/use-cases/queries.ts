@@ -7,7 +7,8 @@ import type { Actor, ChannelRef } from "../../domain/types.js";
 import { getReleaseOrThrow, type Ctx } from "../context.js";
 import { readCard } from "../card-reader.js";
 import { ok } from "../replies.js";
-import type { CardView, Reply } from "../views.js";
+import type { CardView, GuardView, Reply } from "../views.js";
+import { guardsOf } from "../card-guards.js";
 
 
 /**
@@ -29,13 +30,17 @@ export async function status(ctx: Ctx, channel: ChannelRef, id: string | null): 
   return ok(`Open releases in this channel:`, await Promise.all(open.map((r) => readCard(ctx, r.id))));
 }
 
+const GUARD_WORDS: Record<GuardView["kind"], string> = { lock: "locked", freeze: "in a freeze", queue: "queued", override: "freeze overridden" };
+
 export async function list(ctx: Ctx): Promise<Reply> {
   const open = await ctx.store.listReleases({ states: ["voting", "held", "shipping", "shipped", "rolling_back", "rolled_back"], limit: 50 });
   if (!open.length) return ok("No open releases. Start one with `/release create <service> <version>`.");
   const lines: string[] = [];
   for (const r of open) {
     const d = r.state === "voting" || r.state === "held" ? ` · ${decisionInWords(await releaseDecision(ctx, r), "label")}` : "";
-    lines.push(`• ${r.id} ${r.service} ${r.version} → ${r.environment} · ${STATE_LABELS[r.state]}${d}`);
+    // A GO that a lock, a freeze or the queue holds back is not what "GO" alone says.
+    const held = (await guardsOf(ctx, r)).filter((g) => g.kind !== "override").map((g) => ` · ${g.icon} ${GUARD_WORDS[g.kind]}`);
+    lines.push(`• ${r.id} ${r.service} ${r.version} → ${r.environment} · ${STATE_LABELS[r.state]}${d}${held.join("")}`);
   }
   return ok(["Open releases:", ...lines].join("\n"));
 }
