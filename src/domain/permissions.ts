@@ -37,7 +37,7 @@ export interface ActorRoles {
 }
 
 /** `may …`: the action in words, on release `id` when there is one. */
-function doing(action: Action, id?: string): string {
+export function doing(action: Action, id?: string): string {
   const verb = VERBS[action];
   if (verb.includes("{id}")) return id ? verb.replace("{id}", id) : verb.replace("{id} ", "");
   return id ? `${verb} ${id}` : verb;

@@ -39,7 +39,13 @@ describe("audit trail", () => {
     expect(r).toMatch(/Tue 15 Jan 2030 09:00 {2}alice created payments 1.4.2 → production/);
     expect(r).toContain("carol voted NO-GO (flaky tests)");
     expect(r).toContain("carol changed vote NO-GO → GO");
-    expect(r).toContain("alice state voting → shipping");
+    expect(r).toContain("alice moved it from Voting to Shipping");
+  });
+
+  it("says in words what someone was refused", async () => {
+    await history();
+    await say("dave", "cancel R-1 not mine");
+    expect(textOf(await say("dave", "audit R-1"))).toMatch(/dave was refused: may not cancel\n|dave was refused: may not cancel$/);
   });
 
   it("is append-only: the database refuses to change a row", async () => {

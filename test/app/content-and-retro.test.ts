@@ -158,7 +158,7 @@ describe("hold and cancel by hand", () => {
     expect(chat.noticeTexts("R-2")).toEqual(["🛑 R-2 was cancelled by alice: superseded by 1.4.4"]);
     // The card still says who held it: it has no other line naming them.
     expect(chat.latestCard("R-1")?.notes).toContain("On hold: held by alice");
-    expect(await say("dave", "audit R-1")).toMatch(/alice state voting → held\n/);
-    expect(await say("dave", "audit R-2")).toContain("alice state voting → cancelled: superseded by 1.4.4");
+    expect(await say("dave", "audit R-1")).toMatch(/alice moved it from Voting to On hold\n/);
+    expect(await say("dave", "audit R-2")).toContain("alice moved it from Voting to Cancelled: superseded by 1.4.4");
   });
 });

@@ -8,6 +8,8 @@ import { resolveWallTime } from "../../domain/wall-clock.js";
 import { shortTime } from "../../domain/freeze.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { CHOICE_LABELS } from "../../domain/votes.js";
+import { STATE_LABELS } from "../../domain/release.js";
+import { doing } from "../../domain/permissions.js";
 import { offsetLabel } from "../../domain/countdown.js";
 import { readAuditEvent, type AuditEventPayload } from "../audit-events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
@@ -53,7 +55,8 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
       return "brought the decision to GO";
     case "state_changed": {
       const d = event.data;
-      return `state ${d.from} → ${d.to}${typeof d.reason === "string" ? `: ${d.reason}` : ""}`;
+      // As the card names states ("Rolling back → Rolled back"), not as they are stored.
+      return `moved it from ${STATE_LABELS[d.from]} to ${STATE_LABELS[d.to]}${typeof d.reason === "string" ? `: ${d.reason}` : ""}`;
     }
     case "scheduled":
     case "rescheduled":
@@ -68,7 +71,7 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
     case "rollback_requested":
       return `${event.data.again ? "sent the failed rollback again" : "requested rollback"}: ${event.data.reason}`;
     case "permission_refused":
-      return `was refused: ${event.data.action}`;
+      return `was refused: may not ${doing(event.data.action)}`;
     case "webhook_delivered": {
       const d = event.data;
       return `${d.kind} webhook delivered (HTTP ${d.status}, attempt ${d.attempts})`;
