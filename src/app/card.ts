@@ -58,7 +58,8 @@ function nextReminder(r: Release, jobs: Job[]): string | null {
 function countdownLine(r: Release, reminder: string | null, now: number): string | null {
   if (r.scheduledAt === null) return null;
   if (r.state === "voting") {
-    const t0 = r.scheduledAt > now ? `T-0 ${relative(r.scheduledAt, now)}` : "T-0 is now";
+    // Past T-0 while still voting (queued behind another deploy): say how long ago, not "now" for minutes.
+    const t0 = r.scheduledAt > now ? `T-0 ${relative(r.scheduledAt, now)}` : now - r.scheduledAt < 60_000 ? "T-0 is now" : `T-0 was ${relative(r.scheduledAt, now)}`;
     return reminder ? `${t0} · next reminder ${reminder}` : t0;
   }
   if (r.state === "held") return `T-0 ${relative(r.scheduledAt, now)}: held`;

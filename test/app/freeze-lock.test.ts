@@ -128,6 +128,11 @@ describe("the deploy queue and locks", () => {
     expect(chat.latestCard("R-2")?.guards).toEqual([expect.objectContaining({ kind: "queue", text: "queued behind R-1: when R-1 is shipped or rolled back, it ships if GO then, else it is held" })]);
     expect(chat.noticeTexts("R-2").join("\n")).toContain("R-2 is GO and queued behind R-1");
     expect(text(await say("bob", "locks"))).toContain("payments production: R-2 (behind R-1)");
+    // Minutes after T-0, a queued card says how long ago T-0 was, not "now".
+    await advance(5 * MIN);
+    await say("erin", "vote R-2 go");
+    await advance(0);
+    expect(chat.latestCard("R-2")?.countdownLine).toBe("T-0 was 5m ago");
 
     await say("alice", "shipped R-1");
     await advance(0);
