@@ -150,6 +150,7 @@ describe("the deploy queue and locks", () => {
     expect(answer).toContain("neither locked nor frozen");
     expect(await state("R-2")).toBe("voting");
     await advance(0);
+    expect(chat.noticeTexts("R-2").at(-1)).toBe("⏳ R-2 is GO and queued behind R-1 (bob shipped it): it starts shipping when R-1 is shipped or rolled back, if still GO then.");
     // The card shows the queue, not the reason it was held for.
     expect(chat.latestCard("R-2")?.guards).toEqual([expect.objectContaining({ kind: "queue", text: expect.stringContaining("queued behind R-1") })]);
     expect(chat.latestCard("R-2")?.stateLabel).not.toMatch(/hold/i);

@@ -159,6 +159,8 @@ export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: 
     // shipped by hand waits as voting again, without the reason it was held for.
     const waiting = release.state === "held" ? await reopenToWait(ctx, release, queued.behind, actor, platform) : release;
     await queueRelease(ctx, waiting, queued.behind, actor, platform);
+    // The channel hears it as it does when T-0 queues a release: the card alone is easy to miss.
+    ctx.effects.push(notice(release.id, `⏳ ${release.id} is GO and queued behind ${queued.behind} (${actor.name} shipped it): it starts shipping when ${queued.behind} is shipped or rolled back, if still GO then.`));
     return ok(`${release.id} is GO and queued behind ${queued.behind}: ${release.service} ${release.environment} ships one release at a time. It starts shipping when ${queued.behind} is shipped or rolled back, if still GO and neither locked nor frozen then.`);
   }
   await startShipping(ctx, release, actor, platform);
