@@ -40,7 +40,8 @@ export function registerOpsRoutes(http: HttpServer, opts: { bot: Bot; registry: 
     if (!bearerMatches(req.headers.authorization, opts.apiToken)) return sendJson(res, 401, { error: "send Authorization: Bearer <GONOGO_API_TOKEN>" });
     const url = new URL(req.url ?? "/", "http://localhost");
     const days = Number(url.searchParams.get("days") ?? 30);
-    const service = url.searchParams.get("service");
+    // As chat reads it: in any case, and empty means every service.
+    const service = url.searchParams.get("service")?.trim().toLowerCase() || null;
     if (!Number.isInteger(days) || days < 1 || days > 3650) return sendJson(res, 400, { error: "days must be a whole number from 1 to 3650" });
     sendJson(res, 200, await bot.stats({ service, days }));
   });

@@ -123,7 +123,8 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
     const scope = viewer(req, res);
     if (!scope) return;
     const params = urlOf(req).searchParams;
-    const service = params.get("service");
+    // Names are kept in lower case, as chat reads them: `PAYMENTS` is payments.
+    const service = params.get("service")?.trim().toLowerCase();
     const numbers = await bot.webRead({ kind: "web_numbers", scope, service: service && SERVICE.test(service) ? service : null, days: daysOf(params.get("days")) });
     sendPage(res, 200, numbersPage(numbers, scopeLabel(scope), zoneOf(req)));
   });

@@ -339,6 +339,10 @@ describe("operations endpoints", () => {
     const stats = await fetch(`${base}/api/stats?days=7`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
     expect(stats.status).toBe(200);
     expect(await stats.json()).toMatchObject({ window: { days: 7 }, changeFailureRate: { rolledBack: 1 } });
+    // A service in any case is the service; an empty one is every service, as in chat.
+    const asTyped = async (q: string) => (await (await fetch(`${base}/api/stats?days=7&${q}`, { headers: { authorization: `Bearer ${API_TOKEN}` } })).json()) as { service: string | null; releases: number };
+    expect(await asTyped("service=PAYMENTS")).toMatchObject({ service: "payments", releases: 1 });
+    expect(await asTyped("service=")).toMatchObject({ service: null, releases: 1 });
   });
 
   it("never writes the webhook secret, API token or tokens from library errors to the log", async () => {

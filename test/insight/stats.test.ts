@@ -338,16 +338,22 @@ describe("release stats over a history seeded through the bot", () => {
   });
 
   it("answers kindly when nothing happened in the window", async () => {
-    const reply = await stats("stats search 30");
+    // checkout's one release (R-4) shipped a week before this 2-day window.
+    const reply = await stats("stats checkout 2");
     expect(text(reply)).toBe(
       [
-        "📊 Release stats · search · last 30 days",
-        "Nothing happened in 29 Dec 2029 – 28 Jan 2030 (Europe/Berlin): no release was created, reached GO, shipped, failed or was rolled back.",
-        "Try a longer window, e.g. `/release stats search 90`.",
+        "📊 Release stats · checkout · last 2 days",
+        "Nothing happened in 26 Jan 2030 – 28 Jan 2030 (Europe/Berlin): no release was created, reached GO, shipped, failed or was rolled back.",
+        "Try a longer window, e.g. `/release stats checkout 90`.",
       ].join("\n"),
     );
     const r = await statsJson("search", 30, "Europe/Berlin");
     expect([r.leadTime.median, r.leadTime.p90, r.changeFailureRate.rate, r.timeToRestore.median, r.timeToDecision.median, r.participation.averageVoters, r.participation.goShare]).toEqual([null, null, null, null, null, null, null]);
+  });
+
+  it("says a service no release ever had is unknown, listing the ones there are", async () => {
+    const reply = await stats("stats paymnts 30");
+    expect(reply).toMatchObject({ error: true, text: "No release of paymnts is known, so it has no stats. Services with releases: checkout, payments. `/release stats` covers every service." });
   });
 
   it("shows dashes, not zeros, for metrics without data when releases exist but none shipped", async () => {

@@ -1,3 +1,4 @@
+import { UserError } from "../../domain/errors.js";
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { humanDuration } from "../../domain/duration.js";
@@ -143,9 +144,14 @@ export function statsText(report: StatsReport): string {
 }
 
 /**
- * `/release stats [service] [days]`: DORA and decision numbers for releases created in the
- * last `days` days, in the configured time zone.
+ * `/release stats [service] [days]`: DORA and decision numbers for the last `days` days, in
+ * the configured time zone. A service no release ever had is a typo, said as one.
  */
 export async function statsReply(ctx: Ctx, service: string | null, days: number): Promise<Reply> {
+  if (service !== null && !(await ctx.store.findReleases({ service })).length) {
+    const known = [...new Set((await ctx.store.findReleases({})).map((r) => r.service))].sort();
+    const list = known.length ? ` Services with releases: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", …" : ""}.` : "";
+    throw new UserError("stats_service", `No release of ${service} is known, so it has no stats.${list} \`/release stats\` covers every service.`);
+  }
   return ok(statsText(await statsReport(ctx, service, days)));
 }
