@@ -8,6 +8,8 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
  */
 export interface HttpServer {
   route(method: string, path: string, handler: RouteHandler): void;
+  /** Answers any request under `prefix` that no route takes (a page's own 404), instead of the JSON one. */
+  notFound(prefix: string, handler: RouteHandler): void;
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
   readonly server: Server;
@@ -15,9 +17,10 @@ export interface HttpServer {
 
 export function createHttpServer(onError: (err: unknown) => void): HttpServer {
   const routes = new Map<string, RouteHandler>();
+  const notFound: Array<[prefix: string, handler: RouteHandler]> = [];
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const handler = routes.get(`${req.method} ${path}`);
+    const handler = routes.get(`${req.method} ${path}`) ?? notFound.find(([prefix]) => path.startsWith(prefix))?.[1];
     if (!handler) {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `no route for ${req.method} ${path}` }));
       return;
@@ -31,6 +34,9 @@ export function createHttpServer(onError: (err: unknown) => void): HttpServer {
     server,
     route(method, path, handler) {
       routes.set(`${method.toUpperCase()} ${path}`, handler);
+    },
+    notFound(prefix, handler) {
+      notFound.push([prefix, handler]);
     },
     listen(port, host) {
       return new Promise((resolve, reject) => {

@@ -106,6 +106,10 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
   };
   http.route("GET", "/web", releases);
   http.route("GET", "/web/", releases);
+  // A mistyped page gets a page, not the API's JSON.
+  http.notFound("/web/", (req, res) => {
+    sendPage(res, 404, messagePage("No such page", `The web view has no page ${urlOf(req).pathname}.`, "The releases page, /web/, links to everything it shows."));
+  });
 
   http.route("GET", "/web/release", async (req, res) => {
     const scope = viewer(req, res);

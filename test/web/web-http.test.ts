@@ -64,6 +64,17 @@ describe("the web view over HTTP", () => {
     await seedReleases(g);
   });
 
+  it("answers a mistyped page with a 404 page, not the API's JSON, and shows the path as text", async () => {
+    const res = await fetch(`${g.base}/web/nonexistent<b>`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    const page = await res.text();
+    expect(page).toContain("No such page");
+    expect(page).not.toContain("<b>");
+    // Elsewhere the JSON 404 stays, for API clients.
+    expect((await fetch(`${g.base}/api/nope`)).headers.get("content-type")).toContain("application/json");
+  });
+
   it("refuses pages without a link, and a forged or expired link, with 401", async () => {
     for (const path of ["/web/", "/web/release?id=R-1", "/web/numbers", "/web/events"]) expect((await fetch(`${g.base}${path}`)).status).toBe(401);
     const forged = g.linkFor(ACME).replace(/.$/, (c) => (c === "A" ? "B" : "A"));
