@@ -81,6 +81,10 @@ describe("retrospective", () => {
     const twice = await core.bot.handle({ kind: "form", actor: person("carol"), channel, form: "retro", releaseId: "R-1", values: carols });
     expect(twice.type === "message" && twice.text).toContain("You already added exactly these notes");
     expect((await core.store.listRetroAnswers("R-1"))).toHaveLength(2);
+    // While the retro is open, the timeline is where the team reads the notes.
+    const timeline = await core.bot.handle({ kind: "command", actor: person("dave"), channel, text: "audit R-1" });
+    expect(timeline.type === "message" && timeline.text).toContain("bob added retro notes (went well: fast vote · action items: @dana add canary alerts)");
+    expect(timeline.type === "message" && timeline.text).toContain("carol added retro notes (did not: late QA · action items: @erin add a QA slot to the plan @carol write the runbook)");
 
     core.clock.advance(7 * 24 * HOUR);
     await core.bot.runDueJobs();

@@ -24,6 +24,12 @@ const DAY = 86_400_000;
  * read in `zone` when the caller names it (as the timeline's heading does), else in UTC, said so.
  * Types this version does not know still read sensibly.
  */
+/** A note cut to one line of the timeline. */
+function short(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
 export function describeEvent(e: AuditEvent, zone?: string): string {
   const event = readAuditEvent(e);
   if (!event) return describeGenerically(e);
@@ -89,8 +95,12 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
       const tries = d.attempts ? ` after ${d.attempts} failed ${d.attempts === 1 ? "attempt" : "attempts"}` : " before its first attempt";
       return `${d.kind} webhook withdrawn${tries}: the release went ${d.to.replace("_", " ")}`;
     }
-    case "retro_answer":
-      return "added retro notes";
+    case "retro_answer": {
+      // The notes themselves, short: the timeline is where a team reads them while the retro is open.
+      const d = event.data;
+      const parts = [["went well", d.wentWell], ["did not", d.wentBadly], ["action items", d.actionItems]].filter(([, text]) => text).map(([label, text]) => `${label}: ${short(text!)}`);
+      return `added retro notes (${parts.join(" · ")})`;
+    }
     case "freeze_overridden":
       return `shipped inside freeze ${event.data.freeze} (override): ${event.data.reason}`;
     case "queued":
