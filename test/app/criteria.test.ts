@@ -153,6 +153,8 @@ describe("readiness criteria through the door", () => {
     for (const [who, name] of [["quinn", "tests"], ["admin", "rollback-plan"], ["mia", "changelog"]] as const) await say(who, `check R-1 ${name} pass`);
     await say("mia", "ship R-1");
     expect(text(await say("quinn", "check R-1 tests fail late"))).toBe("R-1 is shipping; its criteria can no longer change.");
+    // Said first to anyone: it is why nothing can be ticked, whoever asks.
+    expect(text(await say("bob", "check R-1 tests fail late"))).toBe("R-1 is shipping; its criteria can no longer change.");
   });
 });
 
@@ -167,6 +169,8 @@ describe("a criterion CI reports", () => {
     expect(text(byHand)).toBe("CI reports tests on R-1, so it is not ticked by hand. An admin may override it with a reason: `/release check R-1 tests pass|fail override <reason>`.");
     const plainOverride = await say("quinn", "check R-1 tests pass override runner is down");
     expect(text(plainOverride)).toBe("Only an admin may override what CI reported for tests on R-1.");
+    // Someone who may not tick tests at all hears the same: the override is an admin's, whatever role ticks it.
+    expect(text(await say("mia", "check R-1 tests pass override runner is down"))).toBe("Only an admin may override what CI reported for tests on R-1.");
     expect(text(await say("admin", "check R-1 tests pass override"))).toContain("An override needs a reason");
     expect((await core.store.listCriteria("R-1"))[0]).toMatchObject({ status: "failed", source: "ci", url: "https://ci.example/run/9" });
 

@@ -74,7 +74,12 @@ function requireOpen(release: Release): void {
 export async function checkCriterion(ctx: Ctx, actor: Actor, platform: string, releaseId: string, name: string, tick: Tick): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, releaseId);
   const criterion = findCriterion(await ctx.store.listCriteria(release.id), name, release.id);
+  // What nobody could do comes first: a shipping release's criteria are settled, whoever asks.
+  requireOpen(release);
   const roles = await rolesOf(ctx, actor);
+  // An override is an admin's call: its refusal says so, not which role ticks the criterion.
+  const overrideRefusal = tick.override !== null ? handTickRefusal(criterion, release, roles, tick.override) : null;
+  if (overrideRefusal) throw new PermissionDenied(overrideRefusal, "check", release.id);
   const verdict = canTick({ id: actor.id, roles }, criterion, release);
   if (!verdict.allowed) throw new PermissionDenied(verdict.reason!, "check", release.id);
   const refusal = handTickRefusal(criterion, release, roles, tick.override);
@@ -82,7 +87,6 @@ export async function checkCriterion(ctx: Ctx, actor: Actor, platform: string, r
   if (tick.override !== null && !criterion.ciOwned) {
     throw new UserError("no_override_needed", `CI has not reported ${criterion.name} on ${release.id}, so there is nothing to override: \`/release check ${release.id} ${criterion.name} ${tick.status === "passed" ? "pass" : "fail"} [note]\`.`);
   }
-  requireOpen(release);
   if (tick.note) checkLength("checkNote", tick.note, "note");
   if (tick.override) checkLength("checkNote", tick.override, "note");
   const evidence = splitEvidence(tick.note);
