@@ -242,7 +242,7 @@ function checkFromFields(id: string, fields: CommandFields): Command {
   if (!criterion) throw new UserError("check_usage", `Say which criterion, e.g. \`/release check ${id} tests pass\`. Usage: ${CHECK_USAGE}.`);
   checkLength("criterion", criterion);
   if (!CRITERION_NAME.test(criterion)) throw new UserError("check_usage", `\`${criterion}\` is not a criterion name (a lower-case word such as tests). \`/release status ${id}\` shows the release's criteria.`);
-  const status = parseVerdict(given(fields.choice));
+  const status = parseVerdict(given(fields.choice), { id, criterion });
   const note = given(fields.reason);
   if (note) checkLength("checkNote", note);
   if (fields.override === null || fields.override === undefined) return { name: "check", id, criterion, status, note, override: null };

@@ -96,12 +96,13 @@ export function resetCriteria(criteria: readonly Criterion[]): Criterion[] {
   return criteria.map((c) => ({ ...c, status: "pending", setBy: null, setByName: null, source: null, at: null, note: null, url: null }));
 }
 
-/** `pass`, `passed`, `ok` → passed; `fail`, `failed` → failed. */
-export function parseVerdict(word: string | null | undefined): "passed" | "failed" {
+/** `pass`, `passed`, `ok` → passed; `fail`, `failed` → failed. A refusal shows the command as typed, fixed. */
+export function parseVerdict(word: string | null | undefined, typed?: { id: string; criterion: string }): "passed" | "failed" {
   const w = word?.toLowerCase();
   if (w === "pass" || w === "passed" || w === "ok") return "passed";
   if (w === "fail" || w === "failed") return "failed";
-  throw new UserError("check_usage", `${word ? `\`${word}\` is not pass or fail. ` : "Say pass or fail. "}Usage: ${CHECK_USAGE}.`);
+  const usage = typed ? `\`/release check ${typed.id} ${typed.criterion} pass|fail [note or link]\`` : CHECK_USAGE;
+  throw new UserError("check_usage", `${word ? `\`${word}\` is not pass or fail. ` : "Say pass or fail. "}Usage: ${usage}.`);
 }
 
 /** Finds a release's criterion by name, or says which ones it has. */

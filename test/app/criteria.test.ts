@@ -77,7 +77,7 @@ describe("readiness criteria through the door", () => {
     expect(await core.store.listCriteria("R-1")).toEqual(before);
     expect((await core.store.listAudit("R-1")).filter((e) => e.type === "permission_refused").map((e) => e.data.action)).toEqual(["check", "check"]);
     expect(text(await say("quinn", "check R-1 docs pass"))).toBe("R-1 has no criterion `docs`. Its criteria are: tests, rollback-plan, changelog.");
-    expect(text(await say("quinn", "check R-1 tests maybe"))).toContain("`maybe` is not pass or fail");
+    expect(text(await say("quinn", "check R-1 tests maybe"))).toContain("`maybe` is not pass or fail. Usage: `/release check R-1 tests pass|fail [note or link]`.");
   });
 
   it("blocks a failed criterion like a no-go, says which and why on the card, then lets it pass", async () => {
