@@ -93,6 +93,10 @@ describe("readiness criteria through the door", () => {
     expect(blocked.decisionLine).toBe("NO-GO: blocked: tests failed — login flow broken https://ci.example/run/8");
     expect(blocked.criteria[0]).toMatchObject({ status: "failed", note: "login flow broken", url: "https://ci.example/run/8", byName: "quinn" });
     expect(chat.noticeTexts("R-1").join("\n")).toContain("❌ tests failed on R-1 (quinn) — login flow broken https://ci.example/run/8");
+    // A second note on the failed criterion updates the card; the thread heard of the failure once.
+    await say("quinn", "check R-1 tests fail still broken after rc1");
+    await core.settle();
+    expect(chat.noticeTexts("R-1").filter((t) => t.startsWith("❌ tests failed"))).toHaveLength(1);
     // It cannot ship while failed.
     const ship = await say("mia", "ship R-1");
     expect(text(ship)).toContain("R-1 is not GO yet: blocked: tests failed");
@@ -102,12 +106,13 @@ describe("readiness criteria through the door", () => {
     await core.settle();
     expect(chat.latestCard("R-1")!.decision).toBe("go");
     // The thread that heard it blocks hears the block lifted.
-    expect(chat.noticeTexts("R-1")).toContain("✅ tests passes again on R-1 (quinn) — fixed in 1.4.2-rc2; it no longer blocks. Decision: GO.");
+    expect(chat.noticeTexts("R-1")).toContain("✅ tests passed again on R-1 (quinn) — fixed in 1.4.2-rc2; it no longer blocks. Decision: GO.");
     const ticks = (await core.store.listAudit("R-1")).filter((e) => e.type === "criterion_ticked").map((e) => [e.data.criterion, e.data.before, e.data.after, e.data.source]);
     expect(ticks).toEqual([
       ["changelog", "pending", "passed", "person"],
       ["rollback-plan", "pending", "passed", "person"],
       ["tests", "pending", "failed", "person"],
+      ["tests", "failed", "failed", "person"],
       ["tests", "failed", "passed", "person"],
     ]);
     expect(text(await say("mia", "ship R-1"))).toContain("R-1 is shipping");

@@ -72,7 +72,7 @@ describe("POST /hooks/check (a readiness criterion from CI)", () => {
     await hooks.core.bot.idle();
     const thread = chat.noticeTexts("R-2");
     expect(thread.find((t) => t.startsWith("❌ CI:"))).toContain("tests failed on R-2 — 3 failures. It blocks the release until it passes.");
-    expect(thread.find((t) => t.startsWith("✅ CI:"))).toBe("✅ CI: tests passes again on R-2; it no longer blocks. Decision: GO.");
+    expect(thread.find((t) => t.startsWith("✅ CI:"))).toBe("✅ CI: tests passed again on R-2; it no longer blocks. Decision: GO.");
   });
 
   it("answers 409 once the release is no longer being decided", async () => {

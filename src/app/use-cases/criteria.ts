@@ -100,12 +100,13 @@ export async function checkCriterion(ctx: Ctx, actor: Actor, platform: string, r
     ctx.effects.push(notice(release.id, `⚠️ ${actor.name} (admin) overrode CI on ${criterion.name} for ${release.id}: now ${VERDICT_WORDS[tick.status]}. Reason: ${tick.override}`));
   } else {
     await audit(ctx, actor, platform, release.id, { type: "criterion_ticked", data: { criterion: criterion.name, before: criterion.status, after: tick.status, source: "person", note: evidence.note, url: evidence.url } });
-    if (tick.status === "failed") ctx.effects.push(notice(release.id, `❌ ${criterion.name} failed on ${release.id} (${actor.name})${evidenceText(evidence)}. It blocks the release until it passes.`));
+    // Said once: a note added to a criterion that had already failed changes nothing the thread must hear.
+    if (tick.status === "failed" && criterion.status !== "failed") ctx.effects.push(notice(release.id, `❌ ${criterion.name} failed on ${release.id} (${actor.name})${evidenceText(evidence)}. It blocks the release until it passes.`));
   }
   const result = await releaseDecision(ctx, release);
   // The thread said it blocks; it says so too when the block is lifted (an override says so itself).
   if (tick.override === null && tick.status === "passed" && criterion.status === "failed") {
-    ctx.effects.push(notice(release.id, `✅ ${criterion.name} passes again on ${release.id} (${actor.name})${evidenceText(evidence)}; it no longer blocks. Decision: ${decisionInWords(result)}.`));
+    ctx.effects.push(notice(release.id, `✅ ${criterion.name} passed again on ${release.id} (${actor.name})${evidenceText(evidence)}; it no longer blocks. Decision: ${decisionInWords(result)}.`));
   }
   await markGoReached(ctx, actor, platform, release, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });

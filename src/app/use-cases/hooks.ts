@@ -249,7 +249,7 @@ export async function applyCheckReport(ctx: Ctx, report: CheckReport): Promise<H
   }
   // The thread said it blocks; it says so too when the block is lifted.
   if (report.status === "passed" && criterion.status === "failed") {
-    ctx.effects.push(notice(release.id, `✅ CI: ${criterion.name} passes again on ${release.id}${evidenceText(updated)}; it no longer blocks. Decision: ${decisionInWords(result)}.`));
+    ctx.effects.push(notice(release.id, `✅ CI: ${criterion.name} passed again on ${release.id}${evidenceText(updated)}; it no longer blocks. Decision: ${decisionInWords(result)}.`));
   }
   return { status: 200, body: { ok: true, release: release.id, check: criterion.name, status: report.status, decision: result.decision } };
 }
