@@ -104,6 +104,7 @@ h1 { font-size: 24px; margin: 8px 0 4px; }
 h2 { font-size: 19px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 18px 0 6px; }
 p.lead, .muted { color: var(--muted); }
+p.notice { border-left: 4px solid var(--nogo); padding: 4px 10px; background: var(--soft); }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 thead th { background: var(--soft); font-size: 13px; }

@@ -50,9 +50,12 @@ function urlOf(req: IncomingMessage): URL {
 }
 
 /** Days the numbers page may look back: as `/release stats` allows. */
-function daysOf(text: string | null): number {
-  const n = Number(text ?? 30);
-  return Number.isInteger(n) && n >= 1 && n <= 3650 ? n : 30;
+/** The window asked for, or 30 days with the reason when the address asks for one that is not a window. */
+function daysOf(text: string | null): { days: number; problem: string | null } {
+  if (text === null || text === "") return { days: 30, problem: null };
+  const n = /^[0-9]{1,4}$/.test(text) ? Number(text) : NaN;
+  if (n >= 1 && n <= 3650) return { days: n, problem: null };
+  return { days: 30, problem: `“${text}” is not a window of 1 to 3650 days: showing the last 30 days.` };
 }
 
 /**
@@ -129,8 +132,9 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
     const params = urlOf(req).searchParams;
     // Names are kept in lower case, as chat reads them: `PAYMENTS` is payments.
     const service = params.get("service")?.trim().toLowerCase();
-    const numbers = await bot.webRead({ kind: "web_numbers", scope, service: service && SERVICE.test(service) ? service : null, days: daysOf(params.get("days")) });
-    sendPage(res, 200, numbersPage(numbers, scopeLabel(scope), zoneOf(req)));
+    const window = daysOf(params.get("days"));
+    const numbers = await bot.webRead({ kind: "web_numbers", scope, service: service && SERVICE.test(service) ? service : null, days: window.days });
+    sendPage(res, 200, numbersPage(numbers, scopeLabel(scope), zoneOf(req), window.problem));
   });
 
   http.route("GET", "/web/events", async (req, res) => {

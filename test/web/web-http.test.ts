@@ -175,7 +175,13 @@ describe("the web view over HTTP", () => {
     expect(page).toContain('<desc id="chart-deploys-desc">Releases shipped per week:');
     expect(page).toMatch(/<th scope="row">Shipped<\/th><td class="num">1<\/td>/);
     // GLOBEX's release is not counted in ACME's numbers: five releases, not six.
-    expect(page).toContain("5 releases");
+    expect(page).toContain("5 releases created in it");
+    expect(page).not.toContain('class="notice"');
+    // A window that is not one is said, above the default 30 days shown instead.
+    for (const days of ["0", "abc", "99999", "1e2"]) {
+      const odd = await (await fetch(`${g.base}/web/numbers?days=${days}`, { headers: { cookie: cookie! } })).text();
+      expect(odd).toContain(`<p class="notice" role="status">“${days}” is not a window of 1 to 3650 days: showing the last 30 days.</p>`);
+    }
   });
 
   it("draws the viewer's freezes on the days they cover and the lock on a release's row", async () => {

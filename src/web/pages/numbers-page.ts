@@ -26,7 +26,8 @@ function durationBars(entries: Array<[string, number | null]>): Bar[] {
 }
 
 /** The numbers page: the `/release stats` figures as charts with their numbers, and the audit chain's check. */
-export function numbersPage(n: WebNumbers, scopeLabel: string, zone: string): string {
+/** `asked`: a problem with what the address asked for (a window out of range), said above the numbers shown instead. */
+export function numbersPage(n: WebNumbers, scopeLabel: string, zone: string, asked: string | null = null): string {
   const s = n.stats;
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = s;
   const weeks = s.weeks.slice(-26);
@@ -76,7 +77,8 @@ export function numbersPage(n: WebNumbers, scopeLabel: string, zone: string): st
     : html`<p><span class="audit-broken">✘ BROKEN</span> at event ${n.audit.brokenAt} of ${n.audit.count}: ${n.audit.problem}. Restore the database from a backup and find out who had access to it.</p>`;
 
   const body = html`<h1>Numbers</h1>
-<p class="lead">${s.service ?? "All services"} · releases created from ${timeEl(s.window.from, zone)} to ${timeEl(s.window.to, zone)} · ${s.releases} ${s.releases === 1 ? "release" : "releases"}. Weeks start on Monday in ${s.timezone}.</p>
+${asked ? html`<p class="notice" role="status">${asked}</p>` : ""}
+<p class="lead">${s.service ?? "All services"} · what happened from ${timeEl(s.window.from, zone)} to ${timeEl(s.window.to, zone)} · ${s.releases} ${s.releases === 1 ? "release" : "releases"} created in it. Weeks start on Monday in ${s.timezone}.</p>
 <form class="filters" method="get" action="/web/numbers">
 <label for="service">Service<select id="service" name="service"><option value="">All services</option>${serviceOptions}</select></label>
 <label for="days">Window<select id="days" name="days">${windowOptions}</select></label>
@@ -85,16 +87,16 @@ export function numbersPage(n: WebNumbers, scopeLabel: string, zone: string): st
 ${metric("deploys", "Deploy frequency", columnBars(deploys), [["Shipped", String(df.shipped)], ["Per week", df.perWeek.toFixed(1)]], "Releases marked shipped each week.")}
 ${metric("lead", "Lead time", horizontalBars(lead), [["Median", humanDuration(lt.median)], ["p90", humanDuration(lt.p90)], ["Releases shipped", String(lt.count)]], "From creating the release to shipping it.")}
 ${metric("cfr", "Change failure rate", horizontalBars(cfrSpec), [["Rate", percent(cfr.rate)], ["Deploys", String(cfr.deploys)], ["Failed deploys", String(cfr.failed)], ["Rolled back", String(cfr.rolledBack)]], "A deploy counts once however it failed.")}
-${metric("failures", "Failures per week", columnBars(failures), [["Failed or rolled back", String(cfr.failures)]], "Deploys reported failed plus rollbacks requested, by week.")}
+${metric("failures", "Failures per week", columnBars(failures), [["Failed or rolled back", String(cfr.failures)]], "Deploys that failed or were rolled back, each once, in the week it first happened.")}
 ${metric("restore", "Time to restore", horizontalBars(restore), [["Median", humanDuration(ttr.median)], ["Restored", String(ttr.count)], ["Still rolling back", String(ttr.open)]], "From requesting a rollback to marking it recovered.")}
 ${metric("decision", "Time to decision", horizontalBars(decision), [["Median", humanDuration(ttd.median)], ["Reached GO", String(ttd.count)]], "From creating the release to its first GO.")}
-${metric("participation", "Participation", horizontalBars(participation), [["Voters per release", p.averageVoters === null ? "—" : p.averageVoters.toFixed(1)], ["Quorum (today's policy)", p.averageQuorum === null ? "—" : p.averageQuorum.toFixed(1)], ["Reached GO", `${p.reachedGo} of ${s.releases} (${percent(p.goShare)})`]], "Averaged over the releases that got at least one vote.")}
+${metric("participation", "Participation", horizontalBars(participation), [["Voters per release", p.averageVoters === null ? "—" : p.averageVoters.toFixed(1)], ["Quorum (today's policy)", p.averageQuorum === null ? "—" : p.averageQuorum.toFixed(1)], ["Reached GO", `${p.reachedGo} of ${s.releases} created (${percent(p.goShare)})`]], "Over the releases created in the window; voters averaged over those that got at least one vote.")}
 ${metric(
   "guardrails",
   "Guardrails",
   horizontalBars(guardrails),
   [["Held by a freeze", String(g.heldByFreeze)], ["Held by a deploy lock", String(g.heldByLock)], ["Held by failed criteria", String(g.heldByFailedCriteria)], ["Freeze overrides", String(g.overrides)]],
-  "Releases of the window that freezes, deploy locks or failed readiness criteria held back, and ships inside a freeze by override.",
+  "Releases created in the window that freezes, deploy locks or failed readiness criteria held back, and ships inside a freeze by override.",
 )}
 <section aria-labelledby="audit-h"><h2 id="audit-h">Audit trail</h2>${auditLine}</section>`;
   return page({ title: "Numbers", section: "numbers", scopeLabel, zone, liveUrl: "/web/events", body });
