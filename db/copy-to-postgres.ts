@@ -66,7 +66,7 @@ export async function copySqliteToPostgres(fromPath: string, toUrl: string): Pro
     const sourceChain = verifyChain(source);
     if (!sourceChain.ok) throw new Error(`The audit trail in ${fromPath} is already broken at event ${sourceChain.brokenAt} (${sourceChain.problem}); nothing was copied. Run npm run audit:verify on it.`);
 
-    const target = await openPostgres(toUrl, { max: 1 });
+    const target = await openPostgres(toUrl, { max: 1, setting: "the --to URL" });
     try {
       const rows = await target.db.transaction(async (tx) => {
         // Waits for any gonogo transaction on the target, and keeps new ones out until the copy commits.

@@ -73,7 +73,7 @@ export async function migratePostgres(pool: pg.Pool): Promise<void> {
  * migrations. Tables live in the `public` schema (drizzle-kit writes it into the
  * generated foreign keys). Fails with a sentence naming the server when it does not answer.
  */
-export async function openPostgres(url: string, options: { max?: number; applicationName?: string } = {}): Promise<PostgresHandle> {
+export async function openPostgres(url: string, options: { max?: number; applicationName?: string; setting?: string } = {}): Promise<PostgresHandle> {
   const where = redactUrl(url);
   // application_name shows which instance holds a connection (pg_stat_activity), with several sharing the database.
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, keepAlive: true, ...(options.applicationName ? { application_name: options.applicationName.slice(0, 63) } : {}) });
@@ -85,7 +85,10 @@ export async function openPostgres(url: string, options: { max?: number; applica
   } catch (err) {
     await pool.end();
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`Cannot open the PostgreSQL database at ${where}: ${reason}. Check DATABASE_URL and that the server answers (psql "$DATABASE_URL" -c 'select 1').`, { cause: err });
+    // Named as the person gave it: DATABASE_URL for gonogo, `--to` for db:copy.
+    const setting = options.setting ?? "DATABASE_URL";
+    const probe = setting === "DATABASE_URL" ? `psql "$DATABASE_URL" -c 'select 1'` : `psql "<${setting}>" -c 'select 1'`;
+    throw new Error(`Cannot open the PostgreSQL database at ${where}: ${reason}. Check ${setting} and that the server answers (${probe}).`, { cause: err });
   }
   return {
     db: drizzle(pool, { schema: pgTables }),

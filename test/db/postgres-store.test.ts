@@ -365,6 +365,16 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect((await store.listReleases({})).map((r) => r.version)).toEqual(["9.9.9"]);
       expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 1 });
     });
+
+    it("names --to, not DATABASE_URL, when the target cannot be opened", async () => {
+      const from = await seedSqlite();
+      const url = new URL(await databases.fresh());
+      url.pathname = "/gonogo_no_such_database";
+      const cli = spawnSync(process.execPath, [...PROGRAM_ARGS.slice(0, -1), "dist/db-copy.js", "--from", from, "--to", url.toString()], { cwd: ROOT, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+      expect(cli.status).toBe(1);
+      expect(cli.stderr).toContain("Check the --to URL and that the server answers");
+      expect(cli.stderr).not.toContain("DATABASE_URL");
+    });
   });
 
   describe("npm run audit:verify with DATABASE_URL", () => {
