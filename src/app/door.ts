@@ -132,7 +132,10 @@ export function createDoor(deps: DoorDeps) {
     } catch (err) {
       if (err instanceof DuplicateEvent) return null;
       if (isUserError(err)) {
-        if (event.kind === "form" && err.field) return { type: "form_errors", errors: { [err.field]: err.message }, text: err.message };
+        if (event.kind === "form" && err.field) {
+          const beside = err.fieldMessage ?? err.message;
+          return { type: "form_errors", errors: { [err.field]: beside }, text: beside };
+        }
         return failure(err.message);
       }
       if (!(await claimAfterFailure(eventId))) return null;

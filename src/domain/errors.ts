@@ -10,6 +10,8 @@ export class UserError extends Error {
     message: string,
     /** For forms: which field is wrong (lets Slack show the message inline). */
     readonly field?: string,
+    /** For forms: the message beside the field, when `message` speaks of the command (a form has no command to type). */
+    readonly fieldMessage?: string,
   ) {
     super(message);
   }

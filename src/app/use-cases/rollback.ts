@@ -62,7 +62,7 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   if (again) return again;
   const already = alreadyRollingBack(release);
   if (already) return already;
-  if (!why) throw new UserError("rollback_reason", `Say why you roll back, so the team knows: \`/release rollback ${release.id} error rate 5x\`.`, "reason");
+  if (!why) throw new UserError("rollback_reason", `Say why you roll back, so the team knows: \`/release rollback ${release.id} error rate 5x\`.`, "reason", "Say why you roll back, so the team knows (e.g. error rate 5x since the deploy).");
   const next = transition(release.id, release.state, "rollback");
   // A deploy call still being retried would deploy again what is being rolled back.
   const deployWithdrawn = await withdrawPendingDeploys(ctx, release, next, actor, platform);
