@@ -158,6 +158,10 @@ export interface WebReleaseView {
   card: CardView;
   channel: string;
   createdAt: number;
+  /** When it shipped, was asked to roll back and was restored (null until then): the times its numbers come from. */
+  shippedAt: number | null;
+  rollbackRequestedAt: number | null;
+  recoveredAt: number | null;
   /** Readiness criteria (issue 16) in the channel's order; empty when the release has none. */
   criteria: WebCriterionView[];
   /** The deploy lock that holds it while it is open (issue 16). */

@@ -166,6 +166,10 @@ describe("the web view over HTTP", () => {
     for (const text of ["created checkout 3.1.0", "voted GO", "requested rollback: error rate 5x after deploy", "Rollback took four minutes", "@bob add a canary stage", "No webhook calls for this release."]) {
       expect(page).toContain(text);
     }
+    // The times its numbers come from, beside the card.
+    expect(page).toMatch(/<dt>Shipped<\/dt><dd><time[^>]*>[^<]*<\/time> \(lead time [^)]+\)<\/dd>/);
+    expect(page).toContain("<dt>Rollback asked</dt>");
+    expect(page).toMatch(/<dt>Restored<\/dt><dd><time[^>]*>[^<]*<\/time> \(time to restore [^)]+\)<\/dd>/);
   });
 
   it("shows the numbers with each chart's text equivalent and the audit chain's verification", async () => {

@@ -1,3 +1,4 @@
+import { humanDuration } from "../../domain/duration.js";
 import type { WebReleaseView } from "../../app/web-views.js";
 import { html } from "../html.js";
 import { page } from "../layout.js";
@@ -52,6 +53,9 @@ ${card.countdownLine ? html`<dt>Countdown</dt><dd>${card.countdownLine}</dd>` : 
 <dt>Release manager</dt><dd>${card.managerName}</dd>
 <dt>Channel</dt><dd>${view.channel}</dd>
 <dt>Created</dt><dd>${timeEl(view.createdAt, zone)}</dd>
+${view.shippedAt !== null ? html`<dt>Shipped</dt><dd>${timeEl(view.shippedAt, zone)} (lead time ${humanDuration(view.shippedAt - view.createdAt)})</dd>` : ""}
+${view.rollbackRequestedAt !== null ? html`<dt>Rollback asked</dt><dd>${timeEl(view.rollbackRequestedAt, zone)}</dd>` : ""}
+${view.recoveredAt !== null && view.rollbackRequestedAt !== null ? html`<dt>Restored</dt><dd>${timeEl(view.recoveredAt, zone)} (time to restore ${humanDuration(view.recoveredAt - view.rollbackRequestedAt)})</dd>` : ""}
 ${card.description ? html`<dt>Description</dt><dd class="prewrap">${card.description}</dd>` : ""}
 </dl>
 ${card.notes.length ? html`<ul>${card.notes.map((n) => html`<li class="prewrap">${n}</li>`)}</ul>` : ""}
