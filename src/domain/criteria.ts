@@ -58,6 +58,8 @@ export function parseCriteriaSpec(text: string): CriterionSpec[] {
   const trimmed = text.trim();
   if (!trimmed) throw new UserError("criteria_usage", `Name the criteria: ${CRITERIA_USAGE}.`);
   if (trimmed.toLowerCase() === "none") return [];
+  // An empty entry (`tests,, changelog`, a trailing comma) is a typo, refused as configuration lists are.
+  if (/(^|,)\s*(,|$)/.test(trimmed)) throw new UserError("criteria_usage", `\`${trimmed}\` has an empty entry: remove the extra comma. Usage: ${CRITERIA_USAGE}.`);
   const specs: CriterionSpec[] = [];
   for (const part of trimmed.split(/[,\s]+/).filter(Boolean)) {
     // `name` or `name:role`; a criterion is no identity, so no identity parser applies.

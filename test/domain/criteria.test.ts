@@ -42,6 +42,9 @@ describe("naming a channel's criteria", () => {
     const many = Array.from({ length: MAX_CRITERIA + 1 }, (_, i) => `c${i}`).join(",");
     userError(() => parseCriteriaSpec(many), "criteria_many", `at most ${MAX_CRITERIA} criteria`);
     userError(() => parseCriteriaSpec("  "), "criteria_usage");
+    // An empty entry is a typo, not a separator.
+    for (const typo of ["tests:qa,, changelog", "tests,", ", tests"]) userError(() => parseCriteriaSpec(typo), "criteria_usage", "has an empty entry: remove the extra comma");
+    expect(parseCriteriaSpec("tests changelog")).toHaveLength(2);
   });
 
   it("reads pass and fail, and refuses anything else", () => {
