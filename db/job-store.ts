@@ -115,8 +115,10 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
     listDeliveries(releaseId) {
       return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.releaseId, releaseId)).orderBy(asc(webhookDeliveries.id)).all().map(toDelivery);
     },
-    recordHookReceipt(signature, at) {
-      return sqlite.prepare("INSERT INTO hook_receipts (signature, at) VALUES (?, ?) ON CONFLICT DO NOTHING").run(signature, at).changes > 0;
+    recordHookReceipt(signature, at, reportHash) {
+      if (sqlite.prepare("INSERT INTO hook_receipts (signature, at, body_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").run(signature, at, reportHash).changes > 0) return "new";
+      const kept = (sqlite.prepare("SELECT body_hash AS hash FROM hook_receipts WHERE signature = ?").get(signature) as { hash: string | null } | undefined)?.hash ?? null;
+      return kept === null || kept === reportHash ? "same" : "different";
     },
   };
 }

@@ -102,8 +102,10 @@ export function createPgJobStatements(q: Queryable): JobStatements {
     async listDeliveries(releaseId) {
       return (await q.select().from(webhookDeliveries).where(eq(webhookDeliveries.releaseId, releaseId)).orderBy(asc(webhookDeliveries.id))).map(toDelivery);
     },
-    async recordHookReceipt(signature, at) {
-      return ((await q.insert(hookReceipts).values({ signature, at }).onConflictDoNothing()).rowCount ?? 0) > 0;
+    async recordHookReceipt(signature, at, reportHash) {
+      if (((await q.insert(hookReceipts).values({ signature, at, bodyHash: reportHash }).onConflictDoNothing()).rowCount ?? 0) > 0) return "new";
+      const [kept] = await q.select({ hash: hookReceipts.bodyHash }).from(hookReceipts).where(eq(hookReceipts.signature, signature));
+      return !kept || kept.hash === null || kept.hash === reportHash ? "same" : "different";
     },
   };
 }

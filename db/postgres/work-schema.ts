@@ -29,10 +29,15 @@ export const jobs = pgTable(
   ],
 );
 
-/** Inbound hooks already applied, by signature: a replayed hook changes nothing. */
+/**
+ * Inbound hooks already applied, by webhook-id (or, deprecated, signature): a replayed hook
+ * changes nothing. `body_hash` (SHA-256 of the body; null on rows from before it) tells a
+ * retry of the same report from a different report sent under an id already used.
+ */
 export const hookReceipts = pgTable("hook_receipts", {
   signature: text("signature").primaryKey(),
   at: ms("at").notNull(),
+  bodyHash: text("body_hash"),
 });
 
 /**

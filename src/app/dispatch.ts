@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { UserError } from "../domain/errors.js";
 import { checkEnvironment, checkService, checkVersion } from "../domain/command-fields.js";
 import { parseCommand } from "../domain/grammar.js";
@@ -100,10 +101,21 @@ export class HookRefused extends Error {
 
 /** Applies a verified hook once: its webhook-id is recorded in the same transaction as its change. */
 async function applyHook(ctx: Ctx, hook: HookEvent): Promise<HookOutcome> {
-  if (!(await ctx.store.recordHookReceipt(hook.signature, ctx.clock.now()))) return { status: 200, body: { ok: true, duplicate: true } };
+  const receipt = await ctx.store.recordHookReceipt(hook.signature, ctx.clock.now(), reportHash(hook));
+  if (receipt === "same") return { status: 200, body: { ok: true, duplicate: true } };
+  // A sender reusing an id (its run id for every report) would otherwise lose each report after the first.
+  if (receipt === "different") {
+    return { status: 409, body: { error: "this webhook-id came with a different report before, so this one was not applied: send a new webhook-id for each report, and keep it only when retrying that same report" } };
+  }
   const outcome = await applyReport(ctx, hook);
   if (outcome.status >= 400) throw new HookRefused(outcome);
   return outcome;
+}
+
+/** The report's fingerprint, its fields in a fixed order: a retry re-serialized by its sender is still the same report. */
+function reportHash(hook: HookEvent): string {
+  const fields = Object.entries(hook.report as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash("sha256").update(JSON.stringify([hook.kind, fields])).digest("hex");
 }
 
 function applyReport(ctx: Ctx, hook: HookEvent): Promise<HookOutcome> {

@@ -157,11 +157,14 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   listAudit(releaseId: string): Promise<AuditEvent[]>;
   /** Audit events with `from <= at <= to`, oldest first, for export. */
   listAuditRange(from: number, to: number): Promise<Array<AuditEvent & { id: number; hash: string }>>;
-  /** Walks the hash chain and reports the first broken link. */
   /** Walks the hash chain; `recorded`, a head seen earlier, must still be in it unchanged. `head` is the last row now. */
   verifyAudit(recorded?: { id: number; hash: string }): Promise<{ ok: true; count: number; head: { id: number; hash: string } | null } | { ok: false; count: number; brokenAt: number; problem: string }>;
-  /** Remembers an inbound hook's signature; false when it was seen before (a replay). */
-  recordHookReceipt(signature: string, at: number): Promise<boolean>;
+  /**
+   * Remembers an inbound hook by its webhook-id (or, deprecated, signature) and its report's
+   * hash: "new" the first time; "same" for a replay of the same report (or a receipt kept
+   * before reports were hashed); "different" when the id came with another report before.
+   */
+  recordHookReceipt(signature: string, at: number, reportHash: string): Promise<"new" | "same" | "different">;
   /**
    * Claims a platform event id (a Slack trigger_id, a Discord interaction id) for the
    * transaction it runs in; false when it was claimed before, by a redelivery handled

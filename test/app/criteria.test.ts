@@ -204,9 +204,12 @@ describe("a criterion CI reports", () => {
     expect(none.status).toBe(404);
     const unknown = await core.bot.handleHook({ kind: "check", signature: "s3", report: { release: "R-1", check: "lint", status: "passed" } });
     expect(unknown).toEqual({ status: 422, body: { error: 'R-1 has no criterion "lint"; its criteria are: tests, rollback-plan, changelog', release: "R-1", known: ["tests", "rollback-plan", "changelog"] } });
-    // A replayed report (same signature) changes nothing.
-    const replay = await core.bot.handleHook({ kind: "check", signature: "s1", report: { service: "payments", version: "1.4.2", check: "changelog", status: "failed" } });
+    // A replayed report (same id, same report, its fields in any order) changes nothing.
+    const replay = await core.bot.handleHook({ kind: "check", signature: "s1", report: { status: "passed", check: "changelog", version: "1.4.2", service: "payments" } });
     expect(replay).toMatchObject({ status: 200, body: { duplicate: true } });
+    // Another report under an id already used is refused, not silently dropped as a replay.
+    const reused = await core.bot.handleHook({ kind: "check", signature: "s1", report: { service: "payments", version: "1.4.2", check: "changelog", status: "failed" } });
+    expect(reused).toMatchObject({ status: 409, body: { error: expect.stringContaining("this webhook-id came with a different report before") } });
     expect((await core.store.listCriteria("R-1"))[2]!.status).toBe("passed");
   });
 });

@@ -349,20 +349,21 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 3 });
       });
 
-      it("remembers an inbound hook's signature once: a replay is refused", async () => {
-        expect(await store.recordHookReceipt("sig-1", T)).toBe(true);
-        expect(await store.recordHookReceipt("sig-1", T + 5)).toBe(false);
-        expect(await store.recordHookReceipt("sig-2", T + 5)).toBe(true);
+      it("remembers an inbound hook's id once: a replay of its report is 'same', another report under it 'different'", async () => {
+        expect(await store.recordHookReceipt("sig-1", T, "report-a")).toBe("new");
+        expect(await store.recordHookReceipt("sig-1", T + 5, "report-a")).toBe("same");
+        expect(await store.recordHookReceipt("sig-1", T + 6, "report-b")).toBe("different");
+        expect(await store.recordHookReceipt("sig-2", T + 5, "report-b")).toBe("new");
       });
 
       it("forgets a hook receipt recorded in a transaction that rolled back", async () => {
         await expect(
           store.transaction(async (tx) => {
-            expect(await tx.recordHookReceipt("sig-1", T)).toBe(true);
+            expect(await tx.recordHookReceipt("sig-1", T, "report-a")).toBe("new");
             throw new Error("the hook's change failed");
           }),
         ).rejects.toThrow("the hook's change failed");
-        expect(await store.recordHookReceipt("sig-1", T + 1)).toBe(true);
+        expect(await store.recordHookReceipt("sig-1", T + 1, "report-a")).toBe("new");
       });
 
       it("claims a platform event id once, keeps it after commit and forgets it after a rollback", async () => {

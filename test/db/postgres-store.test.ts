@@ -305,7 +305,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         await tx.grantRole({ subject: "slack:T1:bob", role: "qa", grantedBy: "slack:T1:U1", at: T });
         await tx.addRetroAnswer({ releaseId: "R-2", author: "slack:T1:bob", authorName: "Bob", wentWell: "smooth", wentBadly: "", actionItems: "", at: T + 5 });
         await tx.createDelivery({ releaseId: "R-2", kind: "deploy", idempotencyKey: "deploy:R-2", url: "https://ci.example.com/h", body: "{}", createdAt: T + 6 });
-        await tx.recordHookReceipt("sig-1", T + 7);
+        await tx.recordHookReceipt("sig-1", T + 7, "report-a");
         await tx.addNotice({ releaseId: "R-1", text: "⏰ T-1h: not posted yet", mention: ["slack:T1:U1"], mentionGroups: [], buttons: [] }, T + 8, 10_000);
       });
       handle.close();
@@ -341,7 +341,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect(await after.listPendingJobs()).toEqual(await before.listPendingJobs());
       expect(await after.getPolicy(CHANNEL.key)).toEqual(await before.getPolicy(CHANNEL.key));
       expect(await after.listRoleBindings()).toEqual(await before.listRoleBindings());
-      expect(await after.recordHookReceipt("sig-1", T + 8)).toBe(false);
+      // The receipt comes over with its report's hash: a replay is known, another report under its id too.
+      expect(await after.recordHookReceipt("sig-1", T + 8, "report-a")).toBe("same");
+      expect(await after.recordHookReceipt("sig-1", T + 9, "report-b")).toBe("different");
       // A notice still in the outbox is posted from the new database; the next one gets a fresh id.
       expect(await after.listNotices()).toEqual(await before.listNotices());
       expect(await after.addNotice({ releaseId: "R-2", text: "next", mention: [], mentionGroups: [], buttons: [] }, T + 9, 10_000)).toBe(2);

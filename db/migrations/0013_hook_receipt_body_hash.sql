@@ -1,0 +1,1 @@
+ALTER TABLE `hook_receipts` ADD `body_hash` text;

@@ -1,0 +1,1 @@
+ALTER TABLE "hook_receipts" ADD COLUMN "body_hash" text;
