@@ -1,3 +1,5 @@
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns/format";
 import { relative } from "../domain/time.js";
 import type { ReleaseState } from "../domain/release.js";
 import type { Release } from "../domain/types.js";
@@ -123,7 +125,9 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     const delay = RETRY_DELAYS_MS[attempts - 1]!;
     await ctx.store.updateDelivery(delivery.id, { attempts, lastStatus: result.status, lastError: result.error });
     await ctx.store.retryJob(job.id, now + delay);
-    note = `${label}: attempt ${attempts} failed (${result.error}); retrying ${relative(now + delay, now)}`;
+    // A time, not "in 5m": the card's note stands until the next attempt, and a countdown in it would go stale.
+    const zone = (await ctx.store.getRelease(delivery.releaseId))?.timezone ?? "UTC";
+    note = `${label}: attempt ${attempts} failed (${result.error}); next try at ${format(new TZDate(now + delay, zone), "HH:mm:ss")} (${zone})`;
     await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_attempt_failed", data: { kind: delivery.kind, status: result.status, error: result.error, attempts } });
     // A rollback that does not go through is an emergency: say so at the first failure, not only after the last retry.
     if (delivery.kind === "rollback" && attempts === 1) {

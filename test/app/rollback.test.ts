@@ -169,6 +169,9 @@ describe("rollback", () => {
     const first = chat.notices.map((n) => n.notice).find((n) => n.text.includes("attempt 1 failed"))!;
     expect(first.text).toBe("⚠️ Rollback webhook: attempt 1 failed (HTTP 500). Retrying 4 more times over about 6m; the card shows each attempt.");
     expect(first.mention).toEqual(expect.arrayContaining([person("alice").id, person("oscar").id]));
+    // The card's note between attempts names a time (a countdown in it would go stale until the next edit).
+    const attemptNotes = chat.updates.filter((u) => u.card.releaseId === "R-1").flatMap((u) => u.card.notes).filter((n) => n.includes("attempt 4 failed"));
+    expect(attemptNotes.at(-1)).toMatch(/^Rollback webhook: attempt 4 failed \(HTTP 500\); next try at \d\d:\d\d:\d\d \(UTC\)$/);
     const failedNotice = chat.notices.map((n) => n.notice).find((n) => n.text.includes("FAILED"))!;
     expect(failedNotice.text).toContain("press Roll back again (`/release rollback R-1 <reason>`)");
     expect(failedNotice.mention).toEqual(expect.arrayContaining([person("alice").id, person("oscar").id]));
