@@ -39,6 +39,12 @@ export async function planCountdownRefresh(ctx: Ctx, release: Release, reminders
   await ctx.store.upsertJob({ releaseId: release.id, kind: "countdown", key: `countdown:${at}`, dueAt: at, payload: { scheduledAt: release.scheduledAt } });
 }
 
+/** Schedules the close of a retro opened at `openedAt`: when its window ends, or at once if it already has. */
+export async function planRetroClose(ctx: Ctx, release: Release, openedAt: number): Promise<void> {
+  await ctx.store.upsertJob({ releaseId: release.id, kind: "retro_close", key: "retro_close", dueAt: Math.max(ctx.clock.now(), openedAt + ctx.config.retroWindowMs), payload: {} });
+  ctx.effects.push({ type: "wake" });
+}
+
 /** Schedules the retro prompt after a release ships or is restored. */
 export async function planRetro(ctx: Ctx, release: Release, from: number): Promise<void> {
   await ctx.store.upsertJob({ releaseId: release.id, kind: "retro_open", key: "retro_open", dueAt: from + ctx.config.retroDelayMs, payload: {} });

@@ -2,6 +2,7 @@ import { UserError } from "../../domain/errors.js";
 import { transition } from "../../domain/release.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, type Ctx } from "../context.js";
+import { planRetroClose } from "../countdown-jobs.js";
 import { field, retroForm } from "../forms.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -11,7 +12,7 @@ export async function openRetro(ctx: Ctx, release: Release, by: { id: string; na
   const now = ctx.clock.now();
   const updated = await ctx.store.updateRelease(release.id, { retroOpenedAt: now });
   await ctx.store.cancelJobs(release.id, ["retro_open"]);
-  await ctx.store.upsertJob({ releaseId: release.id, kind: "retro_close", key: "retro_close", dueAt: now + ctx.config.retroWindowMs, payload: {} });
+  await planRetroClose(ctx, updated, now);
   await audit(ctx, by, platform, release.id, { type: "retro_opened", data: {} });
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },

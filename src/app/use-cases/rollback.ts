@@ -4,7 +4,7 @@ import { transition } from "../../domain/release.js";
 import { humanDuration } from "../../domain/duration.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
-import { planRetro } from "../countdown-jobs.js";
+import { planRetro, planRetroClose } from "../countdown-jobs.js";
 import { ok } from "../replies.js";
 import { enqueueWebhook, withdrawPendingDeploys, withdrawPendingRollback } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
@@ -103,13 +103,9 @@ export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: st
   const updated = await ctx.store.updateRelease(release.id, { state: next, recoveredAt: now, webhookNote });
   const restoreMs = release.rollbackRequestedAt === null ? null : now - release.rollbackRequestedAt;
   await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, timeToRestoreMs: restoreMs } });
+  // Rolled back while its retro was open: a close due meanwhile found it rolling back and left it open.
   if (release.retroOpenedAt === null) await planRetro(ctx, updated, now);
-  else {
-    // Rolled back while its retro was open: a close due meanwhile found it rolling back and left it
-    // open. It closes (with its summary) when the window ends, or at once if it already has.
-    await ctx.store.upsertJob({ releaseId: release.id, kind: "retro_close", key: "retro_close", dueAt: Math.max(now, release.retroOpenedAt + ctx.config.retroWindowMs), payload: {} });
-    ctx.effects.push({ type: "wake" });
-  }
+  else await planRetroClose(ctx, updated, release.retroOpenedAt);
   await planQueueStart(ctx, updated);
   const took = restoreMs === null ? "" : ` Time to restore: ${humanDuration(restoreMs)}.`;
   const unsent = withdrawn ? " The rollback webhook had not gone through yet: it is withdrawn and will not be sent." : "";
