@@ -20,8 +20,13 @@ export function scopeOfChannel(channel: ChannelRef): WebScope | null {
 
 /** Does the scope own the release's channel? Operators see every release. */
 export function scopeOwns(scope: WebScope, release: Pick<Release, "channel">): boolean {
+  return scopeOwnsChannel(scope, release.channel.key);
+}
+
+/** Is the channel with this stored key in the scope's workspace or server? Operators own every channel. */
+export function scopeOwnsChannel(scope: WebScope, channelKey: string): boolean {
   if (scope.kind === "operator") return true;
-  const place = parseChannelKey(release.channel.key);
+  const place = parseChannelKey(channelKey);
   return place !== null && place.platform === scope.platform && place.scope === scope.scope;
 }
 

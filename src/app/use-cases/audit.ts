@@ -1,7 +1,8 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { UserError } from "../../domain/errors.js";
-import { displayName, parseChannelKey, parseSubject } from "../../domain/identity.js";
+import { displayName, inWorkspaceOf, parseSubject } from "../../domain/identity.js";
+import { scopeOfChannel, scopeOwns, scopeOwnsChannel } from "../web-link.js";
 import { describePolicyChanges } from "../../domain/policy.js";
 import { dateProblem, formatInZone } from "../../domain/time.js";
 import { resolveWallTime } from "../../domain/wall-clock.js";
@@ -237,24 +238,23 @@ const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` 
  * policy, a freeze), else by who did it (a role grant, a lock).
  */
 async function inWorkspaceOfChannel<E extends AuditEvent>(ctx: Ctx, channel: ChannelRef, events: E[]): Promise<E[]> {
-  const here = parseChannelKey(channel.key);
-  if (!here) return [];
-  const sameWorkspace = (key: unknown) => {
-    const place = typeof key === "string" ? parseChannelKey(key) : null;
-    return place !== null && place.platform === here.platform && place.scope === here.scope;
-  };
+  const scope = scopeOfChannel(channel);
+  if (!scope) return [];
   const releaseIsHere = new Map<string, boolean>();
   const kept: E[] = [];
   for (const e of events) {
     let mine: boolean;
     if (e.releaseId !== null) {
-      if (!releaseIsHere.has(e.releaseId)) releaseIsHere.set(e.releaseId, sameWorkspace((await ctx.store.getRelease(e.releaseId))?.channel.key));
+      if (!releaseIsHere.has(e.releaseId)) {
+        const release = await ctx.store.getRelease(e.releaseId);
+        releaseIsHere.set(e.releaseId, release !== undefined && scopeOwns(scope, release));
+      }
       mine = releaseIsHere.get(e.releaseId)!;
-    } else if ("channel" in e.data) {
-      mine = sameWorkspace(e.data.channel);
+    } else if (typeof e.data.channel === "string") {
+      mine = scopeOwnsChannel(scope, e.data.channel);
     } else {
       const who = parseSubject(e.actor);
-      mine = who !== null && who.platform === here.platform && (who.scope === null || who.scope === here.scope);
+      mine = who?.kind === "person" && inWorkspaceOf(who, channel);
     }
     if (mine) kept.push(e);
   }
