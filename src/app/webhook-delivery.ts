@@ -109,6 +109,7 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     await ctx.store.completeJob(job.id, ctx.clock.now());
     return;
   }
+  const release = await ctx.store.getRelease(delivery.releaseId);
   const attempts = delivery.attempts + 1;
   const label = delivery.kind === "rollback" ? "Rollback webhook" : "Deploy webhook";
   const now = ctx.clock.now();
@@ -120,19 +121,19 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_delivered", data: { kind: delivery.kind, status: result.status, attempts } });
     // The thread heard that the rollback call was failing: it hears that it went through.
     const failedBefore = delivery.attempts > 0 || delivery.lastError !== null;
-    if (delivery.kind === "rollback" && failedBefore) ctx.effects.push(notice(delivery.releaseId, `✅ ${label}: delivered (HTTP ${result.status}) after the failures above.`, { mention: await callersOf(ctx, delivery) }));
+    if (delivery.kind === "rollback" && failedBefore) ctx.effects.push(notice(delivery.releaseId, `✅ ${label}: delivered (HTTP ${result.status}) after the failures above.`, { mention: callersOf(release, delivery) }));
   } else if (attempts <= RETRY_DELAYS_MS.length) {
     const delay = RETRY_DELAYS_MS[attempts - 1]!;
     await ctx.store.updateDelivery(delivery.id, { attempts, lastStatus: result.status, lastError: result.error });
     await ctx.store.retryJob(job.id, now + delay);
     // A time, not "in 5m": the card's note stands until the next attempt, and a countdown in it would go stale.
-    const zone = (await ctx.store.getRelease(delivery.releaseId))?.timezone ?? "UTC";
+    const zone = release?.timezone ?? "UTC";
     note = `${label}: attempt ${attempts} failed (${result.error}); next try at ${format(new TZDate(now + delay, zone), "HH:mm:ss")} (${zone})`;
     await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_attempt_failed", data: { kind: delivery.kind, status: result.status, error: result.error, attempts } });
     // A rollback that does not go through is an emergency: say so at the first failure, not only after the last retry.
     if (delivery.kind === "rollback" && attempts === 1) {
       const left = RETRY_DELAYS_MS.length;
-      ctx.effects.push(notice(delivery.releaseId, `⚠️ ${label}: attempt 1 failed (${result.error}). Retrying ${left} more times over about ${relative(now + RETRY_DELAYS_MS.reduce((a, b) => a + b, 0), now).replace(/^in /, "")}; the card shows each attempt.`, { mention: await callersOf(ctx, delivery) }));
+      ctx.effects.push(notice(delivery.releaseId, `⚠️ ${label}: attempt 1 failed (${result.error}). Retrying ${left} more times over about ${relative(now + RETRY_DELAYS_MS.reduce((a, b) => a + b, 0), now).replace(/^in /, "")}; the card shows each attempt.`, { mention: callersOf(release, delivery) }));
     }
     ctx.effects.push({ type: "wake" });
   } else {
@@ -142,15 +143,14 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_failed", data: { kind: delivery.kind, status: result.status, error: result.error, attempts } });
     // A failed rollback is the on-call's emergency: the person who asked for it hears of it too, and how to send it again.
     const again = delivery.kind === "rollback" ? ` Or press Roll back again (\`/release rollback ${delivery.releaseId} <reason>\`) to send it again once the receiver is back.` : "";
-    ctx.effects.push(notice(delivery.releaseId, `⚠️ ${note}${again}`, { mention: await callersOf(ctx, delivery) }));
+    ctx.effects.push(notice(delivery.releaseId, `⚠️ ${note}${again}`, { mention: callersOf(release, delivery) }));
   }
   await ctx.store.updateRelease(delivery.releaseId, { webhookNote: note });
   ctx.effects.push({ type: "refresh", releaseId: delivery.releaseId });
 }
 
 /** Whom a call's trouble concerns: the release's manager and, for a rollback, whoever asked for it. */
-async function callersOf(ctx: Ctx, delivery: { releaseId: string; kind: WebhookKind; body: string }): Promise<string[]> {
-  const release = await ctx.store.getRelease(delivery.releaseId);
+function callersOf(release: Release | undefined, delivery: { kind: WebhookKind; body: string }): string[] {
   const requester = delivery.kind === "rollback" ? requestedBy(delivery.body) : null;
   return [...new Set([...(release ? [release.managerId] : []), ...(requester ? [requester] : [])])];
 }
