@@ -12,7 +12,7 @@ import {
 } from "discord.js";
 import type { CardAction } from "../../src/app/events.js";
 import { parseSubject } from "../../src/domain/identity.js";
-import type { ButtonView, CardView, CriterionLine, FormView, NoticeView, ReplyPart, VoteLine } from "../../src/app/views.js";
+import { noticePartsWithin, type ButtonView, type CardView, type CriterionLine, type FormView, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
 import { buttonCustomId, formCustomId, selectCustomId, selectOptionValue } from "./ids.js";
 import { LIMITS, clip, fitEmbeds } from "./limits.js";
 import { coreText, discordTime, fit, md, safeLink, type Markdown } from "./markdown.js";
@@ -199,7 +199,8 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
   const mentionLine = [...users.map((u) => `<@${u}>`), ...roles.map((r) => `<@&${r}>`)].join(" ");
   const room = LIMITS.content - mentionLine.length - 1;
   // Its times in each viewer's own zone; a notice too long to show whole is cut as words.
-  const text = notice.parts && notice.text.length <= room - 40 * notice.parts.length ? replyLines([notice.parts]) : fit(coreText(notice.text), room);
+  const parts = noticePartsWithin(notice, room);
+  const text = parts ? replyLines([parts]) : fit(coreText(notice.text), room);
   const content = mentionLine ? `${text}\n${mentionLine}` : text;
   return {
     content,

@@ -1,5 +1,5 @@
 import type { types as slack } from "@slack/bolt";
-import { replyLineText, type ButtonView, type CardView, type CriterionLine, type GuardView, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
+import { noticePartsWithin, replyLineText, type ButtonView, type CardView, type CriterionLine, type GuardView, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
 import type { Decision } from "../../src/domain/decision.js";
 import type { ReleaseState } from "../../src/domain/release.js";
 import { coreText, LIMITS, groupMention, joinMd, md, mention, mrkdwn, plain, safeLink, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
@@ -229,7 +229,8 @@ export function renderNotice(notice: NoticeView): SlackMessage {
   ];
   const room = LIMITS.sectionText - 40 * mentions.length - 10;
   // Its times in each viewer's own zone; a notice too long to show whole is cut as words.
-  const body = notice.parts && notice.text.length <= room - 40 * notice.parts.length ? replyLine(notice.parts) : coreText(truncate(notice.text, room));
+  const parts = noticePartsWithin(notice, room);
+  const body = parts ? replyLine(parts) : coreText(truncate(notice.text, room));
   const text = mentions.length ? md`${body}\n${joinMd(mentions, " ")}` : body;
   const blocks: slack.KnownBlock[] = [{ type: "section", text: mrkdwn(text) }];
   if (notice.buttons.length) blocks.push({ type: "actions", block_id: `notice:${notice.releaseId}`, elements: renderButtons(notice.buttons, notice.releaseId) });

@@ -107,6 +107,14 @@ export function replyLineText(parts: ReplyPart[]): string {
   return parts.map((p) => (typeof p === "string" ? p : p.text)).join("");
 }
 
+/**
+ * The notice's parts when they fit in `room` characters, counting a generous 40 for each
+ * platform's time token; null when only its words fit (they are cut instead).
+ */
+export function noticePartsWithin(notice: Pick<NoticeView, "text" | "parts">, room: number): ReplyPart[] | null {
+  return notice.parts && notice.text.length <= room - 40 * notice.parts.length ? notice.parts : null;
+}
+
 /** A thread reply under a card: reminders, T-0, rollback, retro prompts. */
 export interface NoticeView {
   releaseId: string;
