@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { isUserError } from "../domain/errors.js";
 import { audit, PermissionDenied, type CoreConfig, type Ctx } from "./context.js";
-import { dispatch, HookRefused, type Answers, type Request } from "./dispatch.js";
+import { dispatch, type Answers, type Request } from "./dispatch.js";
+import { HookRefused } from "./hook-receipts.js";
 import { recordDurableEffects } from "./durable-effects.js";
 import type { Clock, Logger, Telemetry } from "./ports.js";
 import { failure } from "./replies.js";

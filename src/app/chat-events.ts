@@ -1,0 +1,153 @@
+import { UserError } from "../domain/errors.js";
+import { checkEnvironment, checkService, checkVersion } from "../domain/command-fields.js";
+import { parseCommand } from "../domain/grammar.js";
+import { cleanReason } from "../domain/limits.js";
+import { acceptsVotes, STATE_LABELS } from "../domain/release.js";
+import type { InboundEvent } from "./events.js";
+import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./context.js";
+import { checkFormFields, createForm, field, noGoForm, rollbackForm } from "./forms.js";
+import type { Reply } from "./views.js";
+import { createRelease } from "./use-cases/create.js";
+import { castVote, retractVote } from "./use-cases/vote.js";
+import { cancelCommand, holdCommand, scheduleRelease, shipCommand, shippedCommand, updateRelease } from "./use-cases/lifecycle.js";
+import { checkRollback, recovered, rollback } from "./use-cases/rollback.js";
+import { startRetro, submitRetro } from "./use-cases/retro.js";
+import { grantRole, listRoles, revokeRole, setPolicy, showPolicy } from "./use-cases/admin.js";
+import { help, list, share, status } from "./use-cases/queries.js";
+import { auditExport, auditTimeline, auditVerify } from "./use-cases/audit.js";
+import { statsReply } from "./use-cases/stats.js";
+import { checkCriterion, openCheckForm, setCriteria, showCriteria, submitCheckForm } from "./use-cases/criteria.js";
+import { addFreeze, listFreezes, removeFreeze } from "./use-cases/freeze.js";
+import { listLocks, lockCommand, unlockCommand } from "./use-cases/deploy-lock.js";
+import { webLink } from "./use-cases/web.js";
+
+/** A chat event (command, button press or form) routed to its use case. */
+export async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
+  const { actor, channel } = event;
+  const platform = channel.platform;
+  switch (event.kind) {
+    case "command": {
+      const cmd = "command" in event ? event.command : parseCommand(event.text);
+      switch (cmd.name) {
+        case "help":
+          return help(platform);
+        case "create":
+          return await createRelease(ctx, actor, channel, cmd);
+        case "vote":
+          return await castVote(ctx, actor, platform, cmd.id, cmd.choice, cmd.reason);
+        case "retract":
+          return await retractVote(ctx, actor, platform, cmd.id);
+        case "status":
+          return await status(ctx, channel, cmd.id);
+        case "list":
+          return await list(ctx);
+        case "share":
+          return await share(ctx, channel, cmd.id);
+        case "schedule":
+          return await scheduleRelease(ctx, actor, platform, cmd.id, cmd.when);
+        case "update":
+          return await updateRelease(ctx, actor, platform, cmd.id, cmd.field, cmd.value);
+        case "ship":
+          return await shipCommand(ctx, actor, platform, cmd.id, cmd.override);
+        case "shipped":
+          return await shippedCommand(ctx, actor, platform, cmd.id);
+        case "hold":
+          return await holdCommand(ctx, actor, platform, cmd.id, cmd.reason);
+        case "cancel":
+          return await cancelCommand(ctx, actor, platform, cmd.id, cmd.reason);
+        case "rollback":
+          return await rollback(ctx, actor, platform, cmd.id, cmd.reason);
+        case "recovered":
+          return await recovered(ctx, actor, platform, cmd.id);
+        case "retro":
+          return await startRetro(ctx, actor, platform, cmd.id);
+        case "policy":
+          return cmd.changes === null ? await showPolicy(ctx, channel) : await setPolicy(ctx, actor, channel, cmd.changes);
+        case "audit":
+          if (cmd.op === "timeline") return await auditTimeline(ctx, channel, cmd.id);
+          return cmd.op === "export" ? await auditExport(ctx, actor, channel, cmd.from, cmd.to) : await auditVerify(ctx, actor);
+        case "stats":
+          return await statsReply(ctx, cmd.service, cmd.days);
+        case "freeze":
+          if (cmd.op === "list") return await listFreezes(ctx, channel);
+          return cmd.op === "add" ? await addFreeze(ctx, actor, channel, cmd.spec, cmd.reason) : await removeFreeze(ctx, actor, channel, cmd.freezeId);
+        case "lock":
+          return await lockCommand(ctx, actor, platform, cmd.service, cmd.environment, cmd.reason);
+        case "unlock":
+          return await unlockCommand(ctx, actor, platform, cmd.service, cmd.environment, cmd.reason);
+        case "locks":
+          return await listLocks(ctx);
+        case "criteria":
+          return cmd.spec === null ? await showCriteria(ctx, channel) : await setCriteria(ctx, actor, channel, cmd.spec);
+        case "check":
+          return await checkCriterion(ctx, actor, platform, cmd.id, cmd.criterion, { status: cmd.status, note: cmd.note, override: cmd.override });
+        case "role":
+          if (cmd.op === "list") return await listRoles(ctx);
+          return cmd.op === "grant" ? await grantRole(ctx, actor, platform, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
+        case "web":
+          return webLink(ctx, actor, channel);
+      }
+      break;
+    }
+    case "button":
+      return await pressButton(ctx, event);
+    case "form":
+      return await submitForm(ctx, event);
+  }
+  throw new UserError("unknown_event", "I did not understand that. `/release help` lists what I can do.");
+}
+
+/** Buttons are checked like commands: who pressed, and whether the release is still in a state where it makes sense. */
+async function pressButton(ctx: Ctx, event: Extract<InboundEvent, { kind: "button" }>): Promise<Reply> {
+  const { actor, releaseId } = event;
+  const platform = event.channel.platform;
+  switch (event.action) {
+    case "go":
+    case "abstain":
+      return await castVote(ctx, actor, platform, releaseId, event.action, null);
+    case "no_go": {
+      const release = await getReleaseOrThrow(ctx, releaseId);
+      await requirePermission(ctx, actor, "vote", release);
+      if (!acceptsVotes(release.state)) throw new UserError("votes_closed", `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; voting is closed.`);
+      return { type: "form", form: noGoForm(release, (await policyFor(ctx, release.channel.key)).noGoReason === "required") };
+    }
+    case "rollback": {
+      const release = await checkRollback(ctx, actor, releaseId);
+      if (release.state === "rolling_back" || release.state === "rolled_back") return await rollback(ctx, actor, platform, releaseId, null);
+      return { type: "form", form: rollbackForm(release, Boolean(ctx.config.rollbackWebhookUrl)) };
+    }
+    case "retro":
+      return await startRetro(ctx, actor, platform, releaseId);
+    case "check":
+      return await openCheckForm(ctx, actor, releaseId, event.option);
+  }
+}
+
+async function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" }>): Promise<Reply> {
+  const { actor, values } = event;
+  const platform = event.channel.platform;
+  const needId = () => {
+    if (!event.releaseId) throw new UserError("form_release", "This form lost track of its release; press the button on the card again.");
+    return event.releaseId;
+  };
+  checkFormFields(event.form, values);
+  switch (event.form) {
+    case "create": {
+      const form = createForm();
+      const service = checkService(field(values, form, "service"), "service");
+      const version = checkVersion(field(values, form, "version"), "version");
+      const environmentTyped = field(values, form, "environment") || null;
+      const environment = environmentTyped && checkEnvironment(environmentTyped, "environment");
+      const when = field(values, form, "when") || null;
+      return await createRelease(ctx, actor, event.channel, { service, version, environment, when, manager: null, description: field(values, form, "description") || null });
+    }
+    case "no_go":
+      return await castVote(ctx, actor, platform, needId(), "no_go", values.reason ?? null);
+    case "rollback":
+      return rollback(ctx, actor, platform, needId(), cleanReason("rollbackReason", values.reason));
+    case "retro":
+      return await submitRetro(ctx, actor, platform, needId(), values);
+    case "check":
+      return await submitCheckForm(ctx, actor, platform, needId(), event.tag, values);
+  }
+}
