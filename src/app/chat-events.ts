@@ -5,7 +5,7 @@ import { cleanReason } from "../domain/limits.js";
 import { acceptsVotes, STATE_LABELS } from "../domain/release.js";
 import type { InboundEvent } from "./events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./context.js";
-import { checkFormFields, createForm, field, noGoForm, rollbackForm } from "./forms.js";
+import { checkFormFields, createForm, field, noGoForm, requireSameContent, rollbackForm } from "./forms.js";
 import type { Reply } from "./views.js";
 import { createRelease } from "./use-cases/create.js";
 import { castVote, retractVote } from "./use-cases/vote.js";
@@ -141,8 +141,11 @@ async function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" 
       const when = field(values, form, "when") || null;
       return await createRelease(ctx, actor, event.channel, { service, version, environment, when, manager: null, description: field(values, form, "description") || null });
     }
-    case "no_go":
+    case "no_go": {
+      const reason = (values.reason ?? "").trim();
+      requireSameContent(await getReleaseOrThrow(ctx, needId()), event.tag, "vote", reason ? `your no-go (“${reason.length > 200 ? `${reason.slice(0, 199)}…` : reason}”)` : "your no-go");
       return await castVote(ctx, actor, platform, needId(), "no_go", values.reason ?? null);
+    }
     case "rollback":
       return rollback(ctx, actor, platform, needId(), cleanReason("rollbackReason", values.reason));
     case "retro":

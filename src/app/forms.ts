@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { UserError } from "../domain/errors.js";
 import { INPUT_LIMITS, type InputKind } from "../domain/limits.js";
 import type { Release } from "../domain/types.js";
@@ -52,6 +53,31 @@ export function createForm(): FormView {
   };
 }
 
+/**
+ * What a form's answer is given for, in 8 hex digits: a vote for the version and the
+ * description (a change to either clears the votes), a criterion's tick for the version (a new
+ * version resets the criteria). A form carries the stamp of the release it was opened on, so a
+ * reason or a tick typed for 2.1 never lands on 2.2.
+ */
+export function contentStamp(r: Pick<Release, "version" | "description">, answer: "vote" | "tick"): string {
+  const content = answer === "vote" ? `${r.version}\u0000${r.description ?? ""}` : r.version;
+  return createHash("sha256").update(content).digest("hex").slice(0, 8);
+}
+
+/**
+ * Refuses a form opened before the release's content changed (its tag's stamp differs). A tag
+ * without a stamp (a form opened before stamps existed) is taken as it is.
+ */
+export function requireSameContent(r: Release, tag: string | null | undefined, answer: "vote" | "tick", lost: string): void {
+  const stamp = typeof tag === "string" ? /@([0-9a-f]{8})$/.exec(tag)?.[1] : undefined;
+  if (stamp === undefined || stamp === contentStamp(r, answer)) return;
+  const cleared = answer === "vote" ? "the votes were cleared" : "its criteria are pending again";
+  throw new UserError(
+    "form_stale",
+    `${r.id} changed while this form was open (it is ${r.service} ${r.version} now, and ${cleared}), so ${lost} was not recorded. Look at the card and press its button again if it still applies.`,
+  );
+}
+
 export function noGoForm(r: Release, reasonRequired: boolean): FormView {
   return {
     form: "no_go",
@@ -60,6 +86,7 @@ export function noGoForm(r: Release, reasonRequired: boolean): FormView {
     context: `${r.service} ${r.version} → ${r.environment}. Say what must change before it can ship.`,
     submitLabel: "Vote no-go",
     fields: [{ key: "reason", label: "Reason", kind: "multiline", required: reasonRequired, placeholder: "migration not tested on staging", maxLength: INPUT_LIMITS.voteReason.max }],
+    tag: `@${contentStamp(r, "vote")}`,
   };
 }
 
@@ -104,7 +131,7 @@ export function checkForm(r: Release, criterion: string, verdict: "pass" | "fail
         ? { key: "note", label: "Why override CI?", kind: "multiline", required: true, placeholder: "runner down; suite green locally", maxLength: INPUT_LIMITS.checkNote.max }
         : { key: "note", label: "Note or evidence link", kind: "multiline", required: verdict === "fail", placeholder: verdict === "fail" ? "what failed, and a link" : "https://ci.example/run/42", maxLength: INPUT_LIMITS.checkNote.max },
     ],
-    tag: `${criterion}:${verdict}${override ? ":override" : ""}`,
+    tag: `${criterion}:${verdict}${override ? ":override" : ""}@${contentStamp(r, "tick")}`,
   };
 }
 

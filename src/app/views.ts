@@ -156,8 +156,12 @@ export interface FormView {
   tag?: string;
 }
 
-/** What a form's tag may look like: short and plain, so it fits a Discord custom_id and needs no escaping. */
-export const FORM_TAG = /^[a-z0-9_-]{1,32}:(?:pass|fail)(?::override)?$/;
+/**
+ * What a form's tag may look like: short and plain, so it fits a Discord custom_id and needs no
+ * escaping. `tests:pass`, `tests:fail:override`, each optionally followed by `@` and the content
+ * stamp of the release the form was opened for (`@1a2b3c4d`), or the stamp alone (a no-go form).
+ */
+export const FORM_TAG = /^(?:[a-z0-9_-]{1,32}:(?:pass|fail)(?::override)?(?:@[0-9a-f]{8})?|@[0-9a-f]{8})$/;
 
 /**
  * What `bot.handle` answers, right away, to the person who acted. Cards, notices and

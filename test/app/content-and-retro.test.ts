@@ -42,6 +42,23 @@ describe("changing what ships", () => {
     expect(chat.noticeTexts("R-1").at(-1)).toContain("1 vote was cleared; please vote again.");
   });
 
+  it("refuses a no-go form opened before the version changed, and hands its reason back", async () => {
+    const { say } = setup();
+    await say("alice", "create payments 1.4.2");
+    const press = (who: string) => core.bot.handle({ kind: "button", actor: person(who), channel, releaseId: "R-1", action: "no_go" });
+    const opened = await press("bob");
+    if (opened.type !== "form") throw new Error("no form");
+    await say("alice", "update R-1 version 1.4.3");
+    const submit = (tag: string | undefined) => core.bot.handle({ kind: "form", actor: person("bob"), channel, form: "no_go", releaseId: "R-1", values: { reason: "1.4.2 leaks memory" }, tag: tag ?? null });
+    const stale = await submit(opened.form.tag);
+    expect(stale).toMatchObject({ error: true, text: expect.stringContaining("R-1 changed while this form was open (it is payments 1.4.3 now") });
+    expect(stale.type === "message" && stale.text).toContain("your no-go (“1.4.2 leaks memory”) was not recorded");
+    expect(await core.store.getVotes("R-1")).toEqual([]);
+    // A form opened on the new version counts.
+    const fresh = await press("bob");
+    expect(await submit(fresh.type === "form" ? fresh.form.tag : "none")).toMatchObject({ text: expect.stringContaining("Your NO-GO on R-1 is in") });
+  });
+
   it("lets only the manager or an admin change the release", async () => {
     const { say } = setup();
     await say("alice", "create payments 1.4.2");

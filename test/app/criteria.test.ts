@@ -152,6 +152,26 @@ describe("readiness criteria through the door", () => {
     expect((await card()).criteria[0]!.status).toBe("passed");
   });
 
+  it("refuses a tick from a form opened before the version changed; a description change keeps it", async () => {
+    await setUp();
+    const open = async () => {
+      const r = await core.bot.handle({ kind: "button", actor: person("quinn"), channel, releaseId: "R-1", action: "check", option: "tests:pass" });
+      if (r.type !== "form") throw new Error(text(r));
+      return r.form.tag ?? null;
+    };
+    const submit = (tag: string | null) => core.bot.handle({ kind: "form", actor: person("quinn"), channel, form: "check", releaseId: "R-1", values: { note: "https://ci.example/run/41" }, tag });
+    const before = await open();
+    await say("mia", "update R-1 version 1.4.3");
+    expect(text(await submit(before))).toBe(
+      "R-1 changed while this form was open (it is payments 1.4.3 now, and its criteria are pending again), so your pass of tests was not recorded. Look at the card and press its button again if it still applies.",
+    );
+    expect((await card()).criteria[0]!.status).toBe("pending");
+    const after = await open();
+    await say("mia", "update R-1 desc https://git.example/compare");
+    expect(text(await submit(after))).toContain("tests on R-1 is passed");
+    expect((await card()).criteria[0]!.status).toBe("passed");
+  });
+
   it("refuses ticks once the release is no longer being decided", async () => {
     await setUp();
     await say("bob", "vote R-1 go");

@@ -38,7 +38,7 @@ describe("Discord: ticking a readiness criterion from the card", () => {
 
     const modal = await h.select(quinn, menu.custom_id, ["tests:pass"], msgId);
     expect(modal.type).toBe(CALLBACK.modal);
-    expect(modal.data.custom_id).toBe("g1:f:check:R-1:tests:pass");
+    expect(modal.data.custom_id).toMatch(/^g1:f:check:R-1:tests:pass@[0-9a-f]{8}$/);
     const done = await h.submit(quinn, modal.data.custom_id, { note: "suite green https://ci.example/run/42" }, msgId);
     expect(done.type).toBe(CALLBACK.message);
     expect(done.data.content).toContain("tests on R-1 is passed ✅");

@@ -147,7 +147,7 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     expect(e.fake.messages.get(cardId)!.edits).toBeGreaterThan(0);
 
     const noGo = await e.post(buttonPress(base(e, member(4)), buttonCustomId("no_go", "R-1"), cardId));
-    expect(noGo.body).toMatchObject({ type: CALLBACK.modal, data: { custom_id: formCustomId("no_go", "R-1") } });
+    expect(noGo.body).toMatchObject({ type: CALLBACK.modal, data: { custom_id: expect.stringMatching(/^g1:f:no_go:R-1:@[0-9a-f]{8}$/) } });
     const submitted = await e.post(modalSubmit(base(e, member(4)), formCustomId("no_go", "R-1"), { reason: "error budget spent" }, cardId));
     expect(submitted.body).toMatchObject({ type: CALLBACK.message, data: { flags: EPHEMERAL } });
     expect(submitted.body.data.content).toContain("NO-GO");

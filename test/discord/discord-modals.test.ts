@@ -35,7 +35,7 @@ describe("modals on Discord: no-go, rollback, retro", () => {
   it("asks for the reason of a No-go in a modal and shows it on the card", async () => {
     const modal = await h.press(member(4), "no_go", "R-1", msgId);
     expect(modal.type).toBe(CALLBACK.modal);
-    expect(modal.data.custom_id).toBe("g1:f:no_go:R-1");
+    expect(modal.data.custom_id).toMatch(/^g1:f:no_go:R-1:@[0-9a-f]{8}$/);
     expect(modal.data.title).toBe("No-go on R-1");
     expect(modal.data.components[0]).toMatchObject({ type: 10, content: expect.stringContaining("payments 1.4.2") });
     expect(inputs(modal).reason).toMatchObject({ type: 4, style: 2, required: true });

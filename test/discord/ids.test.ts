@@ -11,9 +11,9 @@ describe("Discord custom_ids", () => {
     }
     expect(parseCustomId(formCustomId("rollback", "R-3"))).toEqual({ kind: "form", form: "rollback", releaseId: "R-3", tag: null });
     expect(parseCustomId(formCustomId("create", null))).toEqual({ kind: "form", form: "create", releaseId: null, tag: null });
-    const longest = formCustomId("check", "R-999999999", `${"c".repeat(32)}:fail:override`);
+    const longest = formCustomId("check", "R-999999999", `${"c".repeat(32)}:fail:override@0123abcd`);
     expect(longest.length).toBeLessThanOrEqual(100);
-    expect(parseCustomId(longest)).toEqual({ kind: "form", form: "check", releaseId: "R-999999999", tag: `${"c".repeat(32)}:fail:override` });
+    expect(parseCustomId(longest)).toEqual({ kind: "form", form: "check", releaseId: "R-999999999", tag: `${"c".repeat(32)}:fail:override@0123abcd` });
     expect(parseCustomId(selectCustomId("R-999999999"))).toEqual({ kind: "select", releaseId: "R-999999999" });
   });
 

@@ -19,7 +19,7 @@ import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, PermissionDenied, policyFor, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
-import { checkForm, field } from "../forms.js";
+import { checkForm, field, requireSameContent } from "../forms.js";
 import { FORM_TAG, type Reply } from "../views.js";
 import { markGoReached } from "./vote.js";
 
@@ -124,7 +124,7 @@ export async function resetReleaseCriteria(ctx: Ctx, release: Release): Promise<
 
 /** A card menu option or a form tag, `tests:fail` / `tests:pass:override`, read back; null when it is not one of ours. */
 function readChoice(text: string | null | undefined): { criterion: string; verdict: "pass" | "fail"; override: boolean } | null {
-  const m = typeof text === "string" && FORM_TAG.test(text) ? /^([^:]+):(pass|fail)(:override)?$/.exec(text) : null;
+  const m = typeof text === "string" && FORM_TAG.test(text) ? /^([^:]+):(pass|fail)(:override)?(?:@[0-9a-f]{8})?$/.exec(text) : null;
   return m ? { criterion: m[1]!, verdict: m[2] as "pass" | "fail", override: m[3] !== undefined } : null;
 }
 
@@ -155,8 +155,10 @@ export async function openCheckForm(ctx: Ctx, actor: Actor, releaseId: string, o
 export async function submitCheckForm(ctx: Ctx, actor: Actor, platform: string, releaseId: string, tag: string | null | undefined, values: Record<string, string>): Promise<Reply> {
   const choice = readChoice(tag);
   if (!choice) throw new UserError("bad_choice", STALE_CHOICE);
+  const release = await getReleaseOrThrow(ctx, releaseId);
+  requireSameContent(release, tag, "tick", `your ${choice.verdict === "pass" ? "pass" : "fail"} of ${choice.criterion}`);
   // What the form promised (a note for a fail or an override), held here too: a modal's own check is the client's.
-  const form = checkForm(await getReleaseOrThrow(ctx, releaseId), choice.criterion, choice.verdict, choice.override);
+  const form = checkForm(release, choice.criterion, choice.verdict, choice.override);
   const text = field(values, form, "note") || null;
   return checkCriterion(ctx, actor, platform, releaseId, choice.criterion, { status: choice.verdict === "pass" ? "passed" : "failed", note: text, override: choice.override ? text : null });
 }
