@@ -1,5 +1,5 @@
 import { UserError } from "../domain/errors.js";
-import { actorOf, isAdmin, parseSubject, type Person, type Subject } from "../domain/identity.js";
+import { actorOf, isAdmin, isUserIdOf, parseSubject, type Person, type Subject } from "../domain/identity.js";
 import { can, type Action } from "../domain/permissions.js";
 import { DEFAULT_POLICY, type Policy } from "../domain/policy.js";
 import type { Actor, Release } from "../domain/types.js";
@@ -102,9 +102,24 @@ export function qualifySubject(actor: Actor, token: string): Subject {
   return parseSubject(bare) ?? { ...actor.person, user: bare };
 }
 
+/**
+ * A subject someone is given a role or a release by. In Slack and Discord a person is named by
+ * a mention, which the adapter turns into their id; a name typed without picking the person
+ * (`@quinn` as plain text) is nobody's, and a role bound to it would never apply.
+ */
+export function qualifyRealSubject(actor: Actor, token: string): Subject {
+  const subject = qualifySubject(actor, token);
+  if (subject.kind === "group" || isUserIdOf(subject.platform, subject.user)) return subject;
+  const app = subject.platform === "slack" ? "Slack" : "Discord";
+  throw new UserError(
+    "unknown_person",
+    `I cannot tell who \`${token}\` is: ${app} sent it as plain text, not as a person. Type @ and pick them from ${app}'s list so it becomes a mention, then send the command again.`,
+  );
+}
+
 /** A release manager named in a command: a person, never a group. */
 export function qualifyPerson(actor: Actor, token: string): Person {
-  const subject = qualifySubject(actor, token);
+  const subject = qualifyRealSubject(actor, token);
   if (subject.kind === "person") return subject;
   throw new UserError("bad_name", `\`${token}\` is a group; a release manager is one person, e.g. \`manager @dana\`.`);
 }

@@ -65,6 +65,14 @@ export function parseSubject(text: string): Subject | null {
   return null;
 }
 
+/** What a user id looks like on each platform: Slack's `U…`/`W…`, Discord's numeric snowflake; a terminal user is a name. gonogo's own actors are never named. */
+const USER_ID_FORMS: Record<Platform, RegExp> = { terminal: PART, slack: /^[UW][A-Z0-9]+$/, discord: /^[0-9]+$/, gonogo: /(?!)/ };
+
+/** Could this be a real user of the person's platform (not a name typed where a mention belongs)? */
+export function isUserIdOf(platform: Platform, user: string): boolean {
+  return USER_ID_FORMS[platform].test(user);
+}
+
 /** A name for an id when no display name was kept: the platform's own id (`U2`, `dana`); unreadable text as it is. */
 export function displayName(id: string): string {
   const subject = parseSubject(id);

@@ -86,6 +86,30 @@ describe("roles held by a platform group", () => {
   });
 });
 
+describe("people named in Slack and Discord commands", () => {
+  it("refuses a name sent as plain text (not picked as a mention) for a role or a release manager; a mention works; revoke still clears an old entry", async () => {
+    const { say } = setup({ config: { admins: admins("slack:T1:UADMIN", `discord:${GUILD}:2001`) } });
+    const admin = slack("T1", "UADMIN");
+    const here = channelIn("slack", "T1", "C1");
+    for (const typed of ["quinn", "@quinn"]) {
+      const reply = await say(admin, `role grant ${typed} qa`, here);
+      expect(refused(reply)).toBe(true);
+      expect(text(reply)).toBe(`I cannot tell who \`${typed}\` is: Slack sent it as plain text, not as a person. Type @ and pick them from Slack's list so it becomes a mention, then send the command again.`);
+    }
+    expect(await core.store.listRoleBindings()).toEqual([]);
+    expect(text(await say(discord(GUILD, "2001"), "role grant quinn qa", GUILD_CHANNEL))).toContain("Discord sent it as plain text");
+    expect(text(await say(admin, "create payments 1.4.2 manager @nobody", here))).toContain("I cannot tell who `@nobody` is");
+    expect(await core.store.getRelease("R-1")).toBeUndefined();
+    // What the Slack adapter makes of <@UQA|quinn>: the person, in their workspace.
+    expect(refused(await say(admin, "role grant slack:T1:UQA qa", here))).toBe(false);
+    expect((await core.store.listRoleBindings()).map((b) => b.subject)).toEqual(["slack:T1:UQA"]);
+    // A name bound before this check (it never applied) can still be cleared.
+    await core.store.grantRole({ subject: "slack:T1:quinn" as SubjectId, role: "qa", grantedBy: "slack:T1:UADMIN", at: 0 });
+    expect(refused(await say(admin, "role revoke quinn qa", here))).toBe(false);
+    expect((await core.store.listRoleBindings()).map((b) => b.subject)).toEqual(["slack:T1:UQA"]);
+  });
+});
+
 describe("the overview (App Home)", () => {
   it("shows each person the live releases of their own workspace or server, plus those they manage", async () => {
     const { say } = setup();

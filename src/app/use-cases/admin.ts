@@ -4,7 +4,7 @@ import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
 import { BUILTIN_ROLES } from "../../domain/permissions.js";
 import { adminText, displayName, subjectId } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { audit, isGroup, policyFor, qualifySubject, requirePermission, type Ctx } from "../context.js";
+import { audit, isGroup, policyFor, qualifyRealSubject, qualifySubject, requirePermission, type Ctx } from "../context.js";
 import { ok, okLines } from "../replies.js";
 import type { Reply, ReplyPart } from "../views.js";
 
@@ -28,7 +28,7 @@ export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pai
 
 export async function grantRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
   await requirePermission(ctx, actor, "roles");
-  const subject = subjectId(qualifySubject(actor, subjectToken));
+  const subject = subjectId(qualifyRealSubject(actor, subjectToken));
   const added = await ctx.store.grantRole({ subject, role, grantedBy: actor.id, at: ctx.clock.now() });
   if (added) await audit(ctx, actor, platform, null, { type: "role_granted", data: { subject, role } });
   const kind = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " (a sign-off role: require it with `/release policy set require=" + role + "`)";
