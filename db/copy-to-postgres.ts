@@ -7,6 +7,7 @@ import { openPostgres, pgTables } from "./postgres/client.js";
 import { createPgStatements } from "./postgres/store.js";
 import { BUMP_SHARED_ROWS } from "./postgres/shared-rows.js";
 import { WRITER_LOCK } from "./postgres/transactions.js";
+import { isClaimed } from "./sqlite-claim.js";
 
 /** Every table, parents before children (foreign keys), each with its PostgreSQL twin. */
 const TABLES: Array<[name: string, from: Table, to: Table]> = [
@@ -59,6 +60,8 @@ export interface CopyReport {
  */
 export async function copySqliteToPostgres(fromPath: string, toUrl: string): Promise<CopyReport> {
   if (!existsSync(fromPath) || !statSync(fromPath).isFile()) throw new Error(`No SQLite database file at ${fromPath}: pass the file gonogo uses (its DATABASE_PATH) as --from.`);
+  // What gonogo wrote after the copy would be lost, and two homes for the same releases would drift apart.
+  if (isClaimed(fromPath)) throw new Error(`gonogo is running on ${fromPath}: stop it first, so nothing it writes after the copy is lost. Then copy, and start gonogo with DATABASE_URL set to the new database.`);
   const source = new Database(fromPath, { readonly: true, fileMustExist: true, timeout: 5000 });
   try {
     // One read transaction: every table is read from the same moment.

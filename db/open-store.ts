@@ -1,7 +1,9 @@
 import type { Logger } from "../src/app/ports.js";
 import type { Store } from "../src/app/store.js";
 import type { PgCluster } from "./postgres/notify.js";
-import { openDatabase } from "./client.js";
+import { openDatabase, type DatabaseHandle } from "./client.js";
+import { prepareDatabasePath } from "./database-path.js";
+import { claimSqliteFile } from "./sqlite-claim.js";
 import { createSqliteStore } from "./store.js";
 
 export interface OpenedStore {
@@ -21,7 +23,8 @@ export interface OpenedStore {
 
 /**
  * Opens the database the configuration names, migrated: PostgreSQL when `databaseUrl` is set
- * (any number of instances may share it), else the SQLite file at `databasePath` (one process).
+ * (any number of instances may share it), else the SQLite file at `databasePath`, claimed by this
+ * process (db/sqlite-claim.ts: one process per file).
  * The PostgreSQL driver is loaded only when it is used.
  */
 export async function openStore(config: { databaseUrl: string | undefined; databasePath: string }, instanceId?: string): Promise<OpenedStore> {
@@ -45,13 +48,26 @@ export async function openStore(config: { databaseUrl: string | undefined; datab
       },
     };
   }
-  const handle = openDatabase(config.databasePath);
+  // Claimed before anything is migrated or read: a second process must not touch the file at all.
+  prepareDatabasePath(config.databasePath);
+  const claim = claimSqliteFile(config.databasePath);
+  let handle: DatabaseHandle;
+  try {
+    handle = openDatabase(config.databasePath);
+  } catch (err) {
+    claim.release();
+    throw err;
+  }
   return {
     store: createSqliteStore(handle),
     where: handle.path,
     dialect: "sqlite",
     startCluster: null,
     isOpen: () => handle.sqlite.open,
-    close: () => Promise.resolve(handle.close()),
+    close: () => {
+      handle.close();
+      claim.release();
+      return Promise.resolve();
+    },
   };
 }

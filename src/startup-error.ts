@@ -1,4 +1,5 @@
 import { DatabasePathError } from "../db/database-path.js";
+import { SqliteFileInUse } from "../db/sqlite-claim.js";
 import type { Config } from "./config.js";
 
 /**
@@ -6,7 +7,7 @@ import type { Config } from "./config.js";
  * and what to do. Anything not recognised keeps its own message (never a stack trace).
  */
 export function describeStartupError(err: unknown, config: Pick<Config, "port" | "host">): string {
-  if (err instanceof DatabasePathError) return `gonogo cannot start: ${err.message}`;
+  if (err instanceof DatabasePathError || err instanceof SqliteFileInUse) return `gonogo cannot start: ${err.message}`;
   const e = err as NodeJS.ErrnoException & { hostname?: string };
   const listening = e?.syscall === "listen";
   if (listening && e.code === "EADDRINUSE") return `gonogo cannot start: PORT ${config.port} is already in use — set PORT to a free port.`;

@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.js";
 import { copySqliteToPostgres } from "../../db/copy-to-postgres.js";
+import { claimSqliteFile } from "../../db/sqlite-claim.js";
 import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
 import { createSqliteStore } from "../../db/store.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
@@ -366,6 +367,25 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect(cli.stderr).toMatch(/is not empty \(releases, audit_events hold rows\); nothing was copied\. Copy into a new, empty database\./);
       expect((await store.listReleases({})).map((r) => r.version)).toEqual(["9.9.9"]);
       expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 1 });
+    });
+
+    it("refuses to copy from a file a gonogo process is running on, and copies nothing", async () => {
+      const from = await seedSqlite();
+      const claim = claimSqliteFile(from);
+      try {
+        const url = await databases.fresh({ migrated: false });
+        used.add(url);
+        await expect(copySqliteToPostgres(from, url)).rejects.toThrow(`gonogo is running on ${from}: stop it first, so nothing it writes after the copy is lost.`);
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          expect((await client.query("SELECT to_regclass('public.releases') AS t")).rows[0]).toEqual({ t: null });
+        } finally {
+          await client.end();
+        }
+      } finally {
+        claim.release();
+      }
     });
 
     it("names --to, not DATABASE_URL, when the target cannot be opened", async () => {

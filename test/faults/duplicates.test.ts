@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { formCustomId } from "../../adapters/discord/ids.js";
 import { startHarness as startDiscord, type Harness as DiscordHarness } from "../discord/harness.js";
@@ -156,27 +153,5 @@ describe("two scheduler passes at once", () => {
     // Two jobs were due, each run once: the T-1h reminder and the card's countdown refresh planned for T-1h50m.
     expect(counts.reduce((a, b) => a + b, 0)).toBe(2);
     expect(rec.noticeTexts("R-1").filter((t) => t.includes("T-1h"))).toHaveLength(1);
-  });
-
-  it("post the due reminder once when two gonogo instances share one database file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gonogo-two-"));
-    const a = createTestCore({ dir });
-    const b = createTestCore({ dir });
-    cleanups.push(async () => {
-      await a.close();
-      await b.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const recA = createRecordingSurface();
-    const recB = createRecordingSurface();
-    a.bot.attachSurface(recA.surface);
-    b.bot.attachSurface(recB.surface);
-    await a.bot.handle({ kind: "command", actor: rm, channel, text: "create payments 1.4.2 at in 2h" });
-    a.clock.set(T0 + 60 * 60_000 + 1000);
-    b.clock.set(T0 + 60 * 60_000 + 1000);
-    await Promise.all([a.bot.runDueJobs(), b.bot.runDueJobs(), a.bot.runDueJobs(), b.bot.runDueJobs()]);
-    await Promise.all([a.bot.idle(), b.bot.idle()]);
-    const reminders = [...recA.noticeTexts("R-1"), ...recB.noticeTexts("R-1")].filter((t) => t.includes("T-1h"));
-    expect(reminders).toHaveLength(1);
   });
 });

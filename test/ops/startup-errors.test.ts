@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { isClaimed } from "../../db/sqlite-claim.js";
 import { PROGRAM_ARGS, ROOT } from "../helpers/program.js";
 
 /**
@@ -90,6 +91,30 @@ describe("a DATABASE_PATH that cannot be used stops start-up at once, exit 1, on
     child.stdin.end("/quit\n");
     expect(await new Promise((ok) => child.on("close", ok))).toBe(0);
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe("a SQLite file another gonogo is running on", { timeout: 20_000 }, () => {
+  /** The program with its terminal on, resolved once it has printed its prompt (the file is claimed by then). */
+  function startHolding(path: string): Promise<ChildProcessWithoutNullStreams> {
+    const child = spawn(process.execPath, PROGRAM_ARGS, { cwd: ROOT, env: { PATH: process.env.PATH ?? "", DATABASE_PATH: path, PORT: "0", HOST: "127.0.0.1" }, stdio: ["pipe", "pipe", "pipe"] });
+    return new Promise((ok, fail) => {
+      child.stdout.once("data", () => ok(child));
+      child.on("close", (code) => fail(new Error(`exited with ${code}`)));
+    });
+  }
+
+  it("is refused with one line saying what to do; once the first process dies (even SIGKILLed), the file is free again", async () => {
+    const path = join(dir, "g.db");
+    const first = await startHolding(path);
+    expect(isClaimed(path)).toBe(true);
+    expectRefusal(await start({ DATABASE_PATH: path, PORT: "0", HOST: "127.0.0.1" }), `another gonogo process is already running on ${path}`, "stop the other one first", "use PostgreSQL (DATABASE_URL");
+    first.kill("SIGKILL");
+    await new Promise((ok) => first.on("close", ok));
+    expect(isClaimed(path)).toBe(false);
+    const second = await startHolding(path);
+    second.stdin.end("/quit\n");
+    expect(await new Promise((ok) => second.on("close", ok))).toBe(0);
   });
 });
 
