@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import type { Logger } from "./app/ports.js";
+import { describe, type Logger } from "./app/ports.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
@@ -25,7 +25,7 @@ export function scrub(text: string, extraSecrets: readonly string[] = []): strin
 
 function clean(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (typeof value === "string") return scrub(value, secrets);
-  if (value instanceof Error) return scrub(`${value.name}: ${value.message}`, secrets);
+  if (value instanceof Error) return scrub(describe(value), secrets);
   if (!value || typeof value !== "object" || depth > 4) return value;
   if (Array.isArray(value)) return value.map((v) => clean(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};

@@ -68,6 +68,14 @@ export async function migratePostgres(pool: pg.Pool): Promise<void> {
   }
 }
 
+/** What a role refused a write (42501) or a read-only session (25006) needs to run gonogo's migrations. */
+function privilegeHint(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  if (code === "42501") return " — the role needs CREATE on the database (gonogo makes its tables in public and a `drizzle` schema for the migration journal) or a database it owns";
+  if (code === "25006") return " — the connection is read-only (a replica, or default_transaction_read_only): point it at the primary";
+  return "";
+}
+
 /**
  * Connects to PostgreSQL (13 or newer, no extensions) at `url` and applies pending
  * migrations. Tables live in the `public` schema (drizzle-kit writes it into the
@@ -84,7 +92,9 @@ export async function openPostgres(url: string, options: { max?: number; applica
     await migratePostgres(pool);
   } catch (err) {
     await pool.end();
-    const reason = err instanceof Error ? err.message : String(err);
+    // The driver's error says why; drizzle's wrapper only which statement ("Failed query: CREATE SCHEMA …").
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+    const reason = (cause instanceof Error ? cause.message : String(cause)) + privilegeHint(cause);
     // Named as the person gave it: DATABASE_URL for gonogo, `--to` for db:copy.
     const setting = options.setting ?? "DATABASE_URL";
     const probe = setting === "DATABASE_URL" ? `psql "$DATABASE_URL" -c 'select 1'` : `psql "<${setting}>" -c 'select 1'`;

@@ -115,10 +115,14 @@ export interface Logger {
   error(obj: Record<string, unknown>, msg: string): void;
 }
 
-/** An error as text for the log, without tokens: only its name and message. */
+/**
+ * An error as text for the log, without tokens: its name and message, and what caused it (a
+ * database driver's error says why under the ORM's "Failed query: …", which says only what).
+ */
 export function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? ` (cause: ${err.cause.name}: ${err.cause.message})` : "";
+  return `${err.name}: ${err.message}${cause}`;
 }
 
 /** Numbers operators watch (Prometheus in production); the core reports, it never formats. */

@@ -399,6 +399,18 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
     });
   });
 
+  describe("opening the database", () => {
+    it("says why PostgreSQL refused the migrations (the server's reason, not the statement), and what the role needs", async () => {
+      const url = new URL(await databases.fresh({ migrated: false }));
+      used.add(url.toString());
+      url.searchParams.set("options", "-c default_transaction_read_only=on");
+      const refused = await openPostgres(url.toString()).then(() => null, (err: Error) => err.message);
+      expect(refused).toContain("cannot execute CREATE SCHEMA in a read-only transaction — the connection is read-only");
+      expect(refused).toContain("point it at the primary");
+      expect(refused).not.toContain("Failed query");
+    });
+  });
+
   describe("npm run audit:verify with DATABASE_URL", () => {
     const verify = (url: string) =>
       spawnSync(process.execPath, [...PROGRAM_ARGS.slice(0, -1), "dist/audit-verify.js"], { cwd: ROOT, encoding: "utf8", env: { PATH: process.env.PATH ?? "", DATABASE_URL: url } });

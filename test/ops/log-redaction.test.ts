@@ -12,6 +12,15 @@ const SECRETS = {
 };
 
 describe("structured logs", () => {
+  it("say what caused an error (the database's reason under the ORM's 'Failed query'), scrubbed like the rest", () => {
+    const lines: string[] = [];
+    const log = createLogger("debug", [SECRETS.webhook], (l) => lines.push(l));
+    const cause = Object.assign(new Error(`terminating connection due to administrator command ${SECRETS.webhook}`), { code: "57P01" });
+    log.error({ err: new Error("Failed query: UPDATE card_leases SET holder = $1", { cause }) }, "card lease failed");
+    const { err } = JSON.parse(lines[0]!) as { err: string };
+    expect(err).toBe("Error: Failed query: UPDATE card_leases SET holder = $1 (cause: Error: terminating connection due to administrator command [redacted])");
+  });
+
   it("never write tokens, signing or webhook secrets, interaction tokens in URLs or Slack response_urls", () => {
     const lines: string[] = [];
     const log = createLogger("debug", [SECRETS.signing, SECRETS.webhook, SECRETS.discord], (l) => lines.push(l));
