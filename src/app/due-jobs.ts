@@ -65,6 +65,12 @@ async function atT0(ctx: Ctx, release: Release, job: Job, decision: Decision): P
 
 /** How late a T-0 job may run before its notices say gonogo was down when it was due (the runner is ms late). */
 const LATE_T0_MS = 60_000;
+/**
+ * How late a T-0 may still ship a GO release on its own. Later than this (gonogo was down for a
+ * long while, or a backup was restored), the team has moved on: deploying then, unannounced, could
+ * ship into the night or over a fix. It is held, and its manager decides.
+ */
+export const STALE_T0_MS = 30 * 60_000;
 
 /** Is the job about the schedule the release still has? A rescheduled release drops old jobs. */
 function stillCurrent(release: Release | undefined, job: Job): release is Release {
@@ -117,6 +123,11 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       } else if (d.decision === "go" && gate.kind === "queued") {
         await queueRelease(ctx, release, gate.behind, SCHEDULER, "scheduler");
         ctx.effects.push(notice(release.id, `⏳ ${t0}: ${release.id} is GO and queued behind ${gate.behind}; it starts shipping when ${gate.behind} is shipped or rolled back.`));
+      } else if (d.decision === "go" && ctx.clock.now() - job.dueAt > STALE_T0_MS) {
+        const late = relative(job.dueAt, ctx.clock.now()).replace(/ ago$/, "");
+        const why = `T-0 passed ${late} ago while gonogo was not running, too late to ship on its own`;
+        await holdRelease(ctx, release, SCHEDULER, "scheduler", why, []);
+        ctx.effects.push(notice(release.id, `⏸ ${t0}: HOLD. ${release.id} is GO, but ${why}. Release manager: \`/release ship ${release.id}\` if it should still go now, or set a new T-0 with \`/release schedule ${release.id} <time>\`.`, { mention: [release.managerId] }));
       } else if (d.decision === "go") {
         await startShipping(ctx, release, SCHEDULER, "scheduler", t0);
       } else if (policy.t0 === "cancel") {

@@ -173,6 +173,30 @@ describe("countdown", () => {
     expect(chat.latestCard("R-1")?.stateLabel).toBe("Shipping");
   });
 
+  it("holds a GO release whose T-0 passed more than 30 minutes before gonogo came back, instead of deploying it unannounced", async () => {
+    const { say } = setup();
+    await say("alice", "create payments 1.4.2 at in 2h");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await core.bot.idle();
+    // Down from now until T-0 + 9 hours (a night's outage, or a backup restored the next morning).
+    core.clock.advance((120 + 9 * 60) * MIN);
+    core = await core.reopen();
+    const chat = createRecordingSurface();
+    core.bot.attachSurface(chat.surface);
+    await core.bot.start();
+    await core.bot.idle();
+    const release = await core.store.getRelease("R-1");
+    expect(release?.state).toBe("held");
+    expect(await core.store.listDeliveries("R-1")).toEqual([]);
+    const hold = chat.noticeTexts("R-1").find((t) => t.startsWith("⏸"));
+    expect(hold).toBe(
+      "⏸ T-0 (due Tue 15 Jan 2030 11:00 (UTC), while gonogo was not running): HOLD. R-1 is GO, but T-0 passed 9h ago while gonogo was not running, too late to ship on its own. Release manager: `/release ship R-1` if it should still go now, or set a new T-0 with `/release schedule R-1 <time>`.",
+    );
+    // Still GO: the manager ships it with one command.
+    expect(await say("alice", "ship R-1")).toMatchObject({ text: expect.stringContaining("R-1 is shipping") });
+  });
+
   it("runs a due job once even when two runners pass at the same time", async () => {
     const { chat, say } = setup();
     await say("alice", "create payments 1.4.2 at in 61m");
