@@ -6,7 +6,7 @@ import type { Config } from "../../src/config.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { createSlackIdentity } from "./identity.js";
 import { registerListeners } from "./listeners.js";
-import { createBoltLogger, describeSlackError } from "./logger.js";
+import { createBoltLogger, describeSlackError, redactedMessage } from "./logger.js";
 import { createSlackSurface } from "./surface.js";
 import { readRawBody } from "../../src/http/body.js";
 
@@ -88,7 +88,9 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
   // No conversation store: gonogo keeps its state in SQLite, and Bolt's in-memory store
   // costs every request a lookup and a timer.
   const app = new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true, convoStore: false });
-  await app.init();
+  await app.init().catch((err: unknown) => {
+    throw slackStartError(err, "SLACK_BOT_TOKEN", config.apiUrl);
+  });
 
   // Name and group lookups are nice-to-have: when Slack rate-limits them they fail at
   // once (and the payload's name is used) instead of pausing a queue for Retry-After.
@@ -97,7 +99,9 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
   registerListeners(app, { bot, identity, log });
 
   if (socketMode) {
-    await app.start();
+    await app.start().catch((err: unknown) => {
+      throw slackStartError(err, "SLACK_APP_TOKEN", config.apiUrl);
+    });
     log.info({ mode: "socket" }, "slack: connected over Socket Mode");
     return {
       mode: "socket",
@@ -166,3 +170,25 @@ function interactivePayloadIsObject(raw: Buffer, contentType: string): boolean {
   }
 }
 const OBJECT_PAYLOAD_STARTS = ["payload=%7B", "payload=%7b", "payload={"].map((s) => Buffer.from(s));
+
+/** Slack's answers that mean the token itself is wrong. */
+const TOKEN_REFUSED = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"]);
+
+/**
+ * Why Slack could not be reached or refused gonogo at start-up, naming the variable to fix.
+ * Bolt's own message ("A request error occurred: fetch failed") names neither Slack nor the setting.
+ */
+function slackStartError(err: unknown, token: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", apiUrl: string | undefined): Error {
+  const e = err as { code?: unknown; data?: { error?: unknown }; original?: { cause?: { code?: unknown }; message?: unknown } };
+  const slackError = typeof e?.data?.error === "string" ? e.data.error : null;
+  if (slackError && TOKEN_REFUSED.has(slackError)) {
+    const where = token === "SLACK_BOT_TOKEN" ? "the Bot User OAuth Token (xoxb-…) from OAuth & Permissions" : "an app-level token (xapp-…) with connections:write from Basic Information → App-Level Tokens";
+    return new Error(`Slack refused ${token} (${slackError}): copy ${where} again, and check it belongs to this app.`);
+  }
+  if (e?.code === "slack_webapi_request_error") {
+    const cause = e.original?.cause?.code ?? e.original?.message ?? "no answer";
+    const url = apiUrl ?? "https://slack.com/api/";
+    return new Error(`cannot reach Slack at ${url} (${String(cause)}): check this machine's network and proxy${apiUrl ? ", and SLACK_API_URL" : ""}.`);
+  }
+  return new Error(`Slack start failed: ${redactedMessage([err instanceof Error ? err.message : String(err)])}`);
+}

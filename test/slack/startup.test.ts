@@ -41,10 +41,19 @@ describe("starting the Slack adapter", () => {
     fake.failNext("auth.test", { error: "invalid_auth" });
     const { log, lines } = captureLog();
     const started = startSlack({ bot: core.bot, config: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: fake.apiUrl }, http, log });
-    await expect(started).rejects.toThrow(/invalid_auth/);
+    await expect(started).rejects.toThrow("Slack refused SLACK_BOT_TOKEN (invalid_auth): copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions again");
     const err = await started.catch((e: unknown) => e as Error);
     expect(String((err as Error).message)).not.toContain(BOT_TOKEN);
     expect(JSON.stringify(lines)).not.toContain(BOT_TOKEN);
+  });
+
+  it("names Slack and SLACK_API_URL when Slack cannot be reached at start-up", async () => {
+    const { fake, core, http } = await setup();
+    const deadUrl = fake.apiUrl;
+    await fake.close();
+    const { log } = captureLog();
+    const started = startSlack({ bot: core.bot, config: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: deadUrl }, http, log, tuning: { retryConfig: { retries: 0 } } });
+    await expect(started).rejects.toThrow(`cannot reach Slack at ${deadUrl} (ECONNREFUSED): check this machine's network and proxy, and SLACK_API_URL.`);
   });
 
   it("stops answering Slack after stop(), so a shutting-down process takes no new votes", async () => {
