@@ -186,9 +186,10 @@ function slackStartError(err: unknown, token: "SLACK_BOT_TOKEN" | "SLACK_APP_TOK
     return new Error(`Slack refused ${token} (${slackError}): copy ${where} again, and check it belongs to this app.`);
   }
   if (e?.code === "slack_webapi_request_error") {
-    const cause = e.original?.cause?.code ?? e.original?.message ?? "no answer";
+    const code = e.original?.cause?.code ?? e.original?.message;
+    const cause = typeof code === "string" ? code : "no answer";
     const url = apiUrl ?? "https://slack.com/api/";
-    return new Error(`cannot reach Slack at ${url} (${String(cause)}): check this machine's network and proxy${apiUrl ? ", and SLACK_API_URL" : ""}.`);
+    return new Error(`cannot reach Slack at ${url} (${cause}): check this machine's network and proxy${apiUrl ? ", and SLACK_API_URL" : ""}.`);
   }
   return new Error(`Slack start failed: ${redactedMessage([err instanceof Error ? err.message : String(err)])}`);
 }
