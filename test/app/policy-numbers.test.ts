@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Reply } from "../../src/app/views.js";
-import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { admins, channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 
 let core: TestCore;
 afterEach(async () => core?.close());
@@ -40,5 +40,19 @@ describe("/release policy set quorum through the door", () => {
     await say("alice", "create api 2.0.0");
     const status = await say("bob", "status R-1");
     expect(status.type === "message" && status.cards[0]?.decisionLine).not.toBe("GO");
+  });
+});
+
+describe("a policy change reaches the channel's open releases", () => {
+  it("replans their reminders at the new offsets and shows their times in the new zone", async () => {
+    core = createTestCore({ config: { admins: admins("terminal:alice") } });
+    await say("alice", "create payments 1.4.2 at in 2h");
+    const reply = text(await say("alice", "policy set reminders=30m,0m timezone=Europe/Berlin"));
+    expect(reply).toContain("Open releases here follow at once: R-1.");
+    const jobs = (await core.store.listPendingJobs("R-1")).filter((j) => j.kind === "reminder" || j.kind === "t0");
+    expect(jobs.map((j) => j.key)).toContain("reminder:30");
+    expect(jobs.map((j) => j.key)).not.toContain("reminder:60");
+    expect((await core.store.getRelease("R-1"))?.timezone).toBe("Europe/Berlin");
+    expect(text(await say("bob", "status R-1"))).not.toContain("(UTC)");
   });
 });

@@ -5,6 +5,7 @@ import { BUILTIN_ROLES } from "../../domain/permissions.js";
 import { adminText, displayName, subjectId } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { audit, isGroup, policyFor, qualifyRealSubject, qualifySubject, requirePermission, type Ctx } from "../context.js";
+import { planCountdownJobs } from "../countdown-jobs.js";
 import { ok, okLines } from "../replies.js";
 import type { Reply, ReplyPart } from "../views.js";
 
@@ -21,9 +22,17 @@ export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pai
   const stored = { ...(await ctx.store.getPolicy(channel.key)), ...changes };
   await ctx.store.setPolicy(channel.key, stored);
   await audit(ctx, actor, channel.platform, null, { type: "policy_changed", data: { channel: channel.key, before, changes } });
-  // Open releases in this channel are judged by the new rules at once: refresh their cards.
-  for (const r of await ctx.store.listReleases({ states: ["voting", "held"], channelKey: channel.key })) ctx.effects.push({ type: "refresh", releaseId: r.id });
-  return ok([`Policy updated:`, ...describePolicy(await policyFor(ctx, channel.key)).map((l) => `• ${l}`)].join("\n"));
+  // Open releases in this channel follow at once: judged by the new rules, shown in the new
+  // zone, reminded at the new offsets (only those still ahead; none is sent twice).
+  const open = await ctx.store.listReleases({ states: ["voting", "held"], channelKey: channel.key });
+  const after = await policyFor(ctx, channel.key);
+  for (const r of open) {
+    const release = changes.timezone !== undefined && r.timezone !== after.timezone ? await ctx.store.updateRelease(r.id, { timezone: after.timezone }) : r;
+    if (changes.reminders !== undefined && release.state === "voting" && release.scheduledAt !== null && release.scheduledAt > ctx.clock.now()) await planCountdownJobs(ctx, release);
+    ctx.effects.push({ type: "refresh", releaseId: r.id });
+  }
+  const following = open.length ? [`Open releases here follow at once: ${open.map((r) => r.id).reverse().join(", ")}.`] : [];
+  return ok([`Policy updated:`, ...describePolicy(after).map((l) => `• ${l}`), ...following].join("\n"));
 }
 
 export async function grantRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
