@@ -104,7 +104,7 @@ describe("people named in Slack and Discord commands", () => {
     expect(refused(await say(admin, "role grant slack:T1:UQA qa", here))).toBe(false);
     expect((await core.store.listRoleBindings()).map((b) => b.subject)).toEqual(["slack:T1:UQA"]);
     // A name bound before this check (it never applied) can still be cleared.
-    await core.store.grantRole({ subject: "slack:T1:quinn" as SubjectId, role: "qa", grantedBy: "slack:T1:UADMIN", at: 0 });
+    await core.store.grantRole({ subject: "slack:T1:quinn", role: "qa", grantedBy: "slack:T1:UADMIN", at: 0 });
     expect(refused(await say(admin, "role revoke quinn qa", here))).toBe(false);
     expect((await core.store.listRoleBindings()).map((b) => b.subject)).toEqual(["slack:T1:UQA"]);
   });
