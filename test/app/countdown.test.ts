@@ -197,6 +197,19 @@ describe("countdown", () => {
     expect(await say("alice", "ship R-1")).toMatchObject({ text: expect.stringContaining("R-1 is shipping") });
   });
 
+  it("answers a reschedule to the time it already has with 'nothing changed', and tells the thread nothing", async () => {
+    const { chat, say } = setup();
+    await say("alice", "create payments 1.4.2 at 2030-01-15 11:00");
+    await say("alice", "schedule R-1 2030-01-15 12:00");
+    await core.bot.idle();
+    const notices = chat.noticeTexts("R-1").length;
+    const again = await say("alice", "schedule R-1 2030-01-15 12:00");
+    expect(again).toMatchObject({ text: expect.stringMatching(/^R-1 is already scheduled for Tue 15 Jan 2030 12:00 \(UTC\) \(in 3h\); nothing changed\.$/) });
+    await core.bot.idle();
+    expect(chat.noticeTexts("R-1")).toHaveLength(notices);
+    expect((await core.store.listAudit("R-1")).filter((e) => e.type === "rescheduled")).toHaveLength(1);
+  });
+
   it("runs a due job once even when two runners pass at the same time", async () => {
     const { chat, say } = setup();
     await say("alice", "create payments 1.4.2 at in 61m");

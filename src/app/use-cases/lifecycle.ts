@@ -78,6 +78,8 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
   const state = release.state === "voting" ? release.state : transition(release.id, release.state, "reopen");
   const policy = await policyFor(ctx, release.channel.key);
   const { at, note } = parseWhen(when, ctx.clock.now(), policy.timezone);
+  // The same time again (a second click, a retried command): nothing to move, nobody to tell.
+  if (release.state === "voting" && release.scheduledAt === at) return ok(`${release.id} is already scheduled for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}); nothing changed.`);
   const updated = await ctx.store.updateRelease(release.id, { scheduledAt: at, timezone: policy.timezone, state, stateReason: null });
   await ctx.store.dequeue(release.id);
   await audit(ctx, actor, platform, release.id, { type: release.scheduledAt === null ? "scheduled" : "rescheduled", data: { from: release.scheduledAt, to: at, state } });
