@@ -125,4 +125,15 @@ describe("the overview (App Home)", () => {
     expect(await services(discord(GUILD, "2006"))).toEqual(["in-guild"]);
     expect(await services(person("hana"))).toEqual(["in-terminal"]);
   });
+
+  it("lists the soonest T-0 first, unscheduled releases after it, newest first", async () => {
+    const { say } = setup();
+    const here = channelIn("slack", "T1", "C1");
+    const dana = slack("T1", "UDANA");
+    await say(dana, "create later 1.0 at in 36d", here);
+    await say(dana, "create unscheduled-old 1.0", here);
+    await say(dana, "create soon 1.0 at in 17m", here);
+    await say(dana, "create unscheduled-new 1.0", here);
+    expect((await core.bot.overviewFor(dana)).map((c) => c.title.split(" ")[0])).toEqual(["soon", "later", "unscheduled-new", "unscheduled-old"]);
+  });
 });

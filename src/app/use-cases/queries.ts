@@ -58,5 +58,7 @@ export async function share(ctx: Ctx, channel: ChannelRef, id: string): Promise<
 /** Live releases on the actor's platform (workspace/guild), newest first: the App Home. */
 export async function overview(ctx: Ctx, actor: Actor): Promise<CardView[]> {
   const live = (await ctx.store.listReleases({ limit: 200 })).filter((r) => !isFinal(r.state) && (inWorkspaceOf(actor.person, r.channel) || r.managerId === actor.id));
-  return Promise.all(live.slice(0, 20).map((r) => readCard(ctx, r.id)));
+  // Soonest T-0 first (one that has passed, shipping or held, is the most pressing); unscheduled ones after, newest first.
+  const byT0 = live.sort((a, b) => (a.scheduledAt ?? Infinity) - (b.scheduledAt ?? Infinity) || b.createdAt - a.createdAt);
+  return Promise.all(byT0.slice(0, 20).map((r) => readCard(ctx, r.id)));
 }
