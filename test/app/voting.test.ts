@@ -194,3 +194,19 @@ describe("card updates on the clock", () => {
     expect(status.type === "message" && status.cards[0]?.decisionLine).toBe("Pending: waiting for qa");
   });
 });
+
+describe("creating a release that is already open", () => {
+  it("says which open release has the same service, version and environment, and how to drop the new one", async () => {
+    core = createTestCore();
+    await say("alice", "create payments 1.0");
+    const staging = text(await say("alice", "create payments 1.0 env staging"));
+    expect(staging).toContain("Created R-2");
+    expect(staging).not.toContain("already open");
+    const twin = text(await say("alice", "create payments 1.0"));
+    expect(twin).toContain("Created R-3");
+    expect(twin).toContain("Note: R-1 is already open for payments 1.0 → production; if this one is a duplicate, `/release cancel R-3 duplicate`.");
+    await say("alice", "cancel R-1 duplicate");
+    await say("alice", "cancel R-3 duplicate");
+    expect(text(await say("alice", "create payments 1.0"))).not.toContain("already open");
+  });
+});

@@ -5,6 +5,7 @@ import { checkLength } from "../../domain/limits.js";
 import { parseWhen, formatInZone, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
 import { lockedText } from "../../domain/deploy-lock.js";
+import { isFinal } from "../../domain/release.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { audit, policyFor, qualifyPerson, requirePermission, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
@@ -66,7 +67,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const when = scheduledAt === null
     ? `Not scheduled yet: \`/release schedule ${release.id} <time>\` starts the countdown.`
     : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${read?.note ? ` ${read.note}` : ""}`;
-  const frozen = [await freezeWarning(ctx, release), await lockWarning(ctx, release)].filter(Boolean).join(" ");
+  const frozen = [await freezeWarning(ctx, release), await lockWarning(ctx, release), await twinWarning(ctx, release)].filter(Boolean).join(" ");
   const head = `Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by `;
   const tail = `. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}${policy.criteria.length ? ` and ${policy.criteria.map((c) => c.name).join(", ")} passed` : ""}). ${when}${frozen ? ` ${frozen}` : ""}`;
   // A manager someone named is shown as chat shows people (a mention: a Discord option carries only
@@ -89,4 +90,17 @@ async function lockWarning(ctx: Pick<Ctx, "store">, release: Release): Promise<s
   const lock = await ctx.store.getLock(release.service, release.environment);
   if (!lock) return null;
   return `🔒 ${lockedText(lock)}. It cannot ship until a release-manager or admin lifts it with \`/release unlock ${release.service} ${release.environment} reason <text>\`.`;
+}
+
+/**
+ * The same service, version and environment already being decided (a form sent twice, a command
+ * retyped): said, not refused (a second channel may mean it), with how to drop the extra one.
+ */
+async function twinWarning(ctx: Ctx, release: Release): Promise<string | null> {
+  const twins = (await ctx.store.findReleases({ service: release.service, version: release.version }))
+    .filter((r) => r.id !== release.id && r.environment === release.environment && !isFinal(r.state))
+    .map((r) => r.id)
+    .reverse();
+  if (!twins.length) return null;
+  return `Note: ${twins.join(", ")} ${twins.length === 1 ? "is" : "are"} already open for ${release.service} ${release.version} → ${release.environment}; if this one is a duplicate, \`/release cancel ${release.id} duplicate\`.`;
 }
