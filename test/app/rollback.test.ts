@@ -135,6 +135,30 @@ describe("rollback", () => {
     }
   });
 
+  it("refuses a hold once the deploy call went through (it is deploying: roll back instead), and allows it while the call is still pending", async () => {
+    const deploy = await startWebhookReceiver(SECRET, { now: () => core.clock.now() });
+    try {
+      core = createTestCore({ config: { deployWebhookUrl: deploy.url, webhookSecret: SECRET } });
+      const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+      for (const id of ["R-1", "R-2"]) {
+        await say("alice", `create payments-${id} 1.0`);
+        for (const voter of ["bob", "carol"]) await say(voter, `vote ${id} go`);
+        await say("alice", `ship ${id}`);
+        if (id === "R-1") await core.bot.runDueJobs();
+      }
+      await core.bot.idle();
+      const refused = await say("alice", "hold R-1 deploy looks stuck");
+      expect(refused).toMatchObject({ error: true, text: "R-1's deploy call went through, so it is deploying and cannot be put on hold. If it must be undone, roll it back (`/release rollback R-1 <reason>`); once it is out, `/release shipped R-1`." });
+      expect((await core.store.getRelease("R-1"))?.state).toBe("shipping");
+      // R-2's call has not gone out yet: the hold withdraws it.
+      expect(await say("alice", "hold R-2 wrong build")).toMatchObject({ text: expect.stringContaining("R-2 is on hold") });
+      await core.bot.runDueJobs();
+      expect(deploy.received.map((h) => h.headers["idempotency-key"])).toEqual(["deploy:R-1:1"]);
+    } finally {
+      await deploy.close();
+    }
+  });
+
   it("never sends a rollback call still being retried once the service is marked restored: it would roll back the fix", async () => {
     const { chat, say } = await shippedRelease(100);
     await say("oscar", "rollback R-1 latency spike");

@@ -187,6 +187,17 @@ export async function shippedCommand(ctx: Ctx, actor: Actor, platform: string, i
 export async function holdCommand(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, id);
   await requirePermission(ctx, actor, "hold", release);
+  // A hold stops a deploy call not yet made. Once one went through, the deploy is under way: a
+  // hold would hide the Roll back button, and shipping again would deploy it a second time.
+  if (release.state === "shipping") {
+    const deploys = (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === "deploy");
+    if (deploys.at(-1)?.status === "delivered") {
+      throw new UserError(
+        "deploy_under_way",
+        `${release.id}'s deploy call went through, so it is deploying and cannot be put on hold. If it must be undone, roll it back (\`/release rollback ${release.id} <reason>\`); once it is out, \`/release shipped ${release.id}\`.`,
+      );
+    }
+  }
   await holdRelease(ctx, release, actor, platform, reason);
   ctx.effects.push(notice(release.id, `✋ ${release.id} is on hold (${actor.name})${reason ? `: ${reason}` : "."}`));
   return ok(`${release.id} is on hold. Votes stay open; \`/release schedule ${release.id} <time>\` restarts the countdown, or \`/release ship ${release.id}\` once GO.`);
