@@ -53,7 +53,11 @@ export function zeroQuorumNote(text: string): string {
   return readWholeNumber(text, { min: 0, max: 0 }) === 0 ? ` ${NO_ZERO_QUORUM}` : "";
 }
 
+/** An IANA zone name (Area/Location), or UTC / GMT. */
 export function isValidTimeZone(zone: string): boolean {
+  // Abbreviations are refused though Intl takes some: EST is a fixed UTC-5 (Panama, no summer
+  // time), so a New York team would ship an hour late all summer; PST would be labelled PST in July.
+  if (!/^(?:UTC|GMT)$/i.test(zone) && !zone.includes("/")) return false;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
     return true;
@@ -87,7 +91,7 @@ const KEYS = {
     .string()
     .transform((v) => v.split(",").map((p) => parseOffset(p.trim())))
     .refine((mins) => mins.every((m) => Number.isInteger(m) && m >= 0 && m <= 7 * 24 * 60), "offsets like 60m,15m,5m,0m"),
-  timezone: z.string().refine(isValidTimeZone, "an IANA zone such as Europe/Berlin"),
+  timezone: z.string().refine(isValidTimeZone, "an IANA zone such as Europe/Berlin or America/New_York (an abbreviation such as EST or PST is one fixed offset, without summer time)"),
   auto_rollback: z
     .string()
     .transform((v) => (v.toLowerCase() === "none" || v === "" ? [] : v.toLowerCase().split(",").map((x) => x.trim())))
@@ -105,7 +109,7 @@ const HINTS: Record<PolicyKey, string> = {
   t0: "hold or cancel",
   no_go_reason: "required or optional",
   reminders: "minutes before T-0, e.g. reminders=60m,15m,5m,0m",
-  timezone: "an IANA zone such as Europe/Berlin",
+  timezone: "an IANA zone such as Europe/Berlin or America/New_York (an abbreviation such as EST or PST is one fixed offset, without summer time)",
   auto_rollback: "alert severities that roll back without a person, e.g. auto_rollback=critical, or none",
 };
 

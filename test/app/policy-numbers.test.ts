@@ -56,3 +56,16 @@ describe("a policy change reaches the channel's open releases", () => {
     expect(text(await say("bob", "status R-1"))).not.toContain("(UTC)");
   });
 });
+
+describe("/release policy set timezone", () => {
+  it("refuses an abbreviation such as EST (one fixed offset: a New York team would ship an hour late all summer) and takes the IANA name", async () => {
+    core = createTestCore({ config: { admins: admins("terminal:alice") } });
+    for (const zone of ["EST", "PST", "CET"]) {
+      const refused = text(await say("alice", `policy set timezone=${zone}`));
+      expect(refused).toContain("an IANA zone such as Europe/Berlin or America/New_York (an abbreviation such as EST or PST is one fixed offset, without summer time)");
+    }
+    expect(text(await say("alice", "policy set timezone=America/New_York"))).toContain("Policy updated");
+    await say("alice", "create est 1.0 at tomorrow 09:00");
+    expect((await core.store.getRelease("R-1"))?.timezone).toBe("America/New_York");
+  });
+});
