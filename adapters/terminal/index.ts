@@ -131,8 +131,7 @@ export function createTerminalAdapter(opts: TerminalOptions) {
         // The files are private replies (every vote and no-go reason): readable by their owner only.
         mkdirSync(opts.fileDir, { recursive: true, mode: 0o700 });
         for (const f of reply.files) {
-          const path = join(opts.fileDir, basename(f.name));
-          writeFileSync(path, f.content, { mode: 0o600 });
+          const path = writeNewFile(opts.fileDir, basename(f.name), f.content);
           write(`${p.dim("(private)")} file: ${path}`);
         }
       }
@@ -195,4 +194,23 @@ export function createTerminalAdapter(opts: TerminalOptions) {
   }
 
   return { surface, run };
+}
+
+/**
+ * Writes `content` to a file of that name in `dir` that does not exist yet (`name-2.csv`, `-3`, …
+ * when it does): a second export the same day, or another gonogo's in the same folder, never
+ * replaces the first. Readable by its owner only.
+ */
+function writeNewFile(dir: string, name: string, content: string | Uint8Array): string {
+  const dot = name.lastIndexOf(".");
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+  for (let n = 1; ; n++) {
+    const path = join(dir, n === 1 ? name : `${stem}-${n}${ext}`);
+    try {
+      writeFileSync(path, content, { mode: 0o600, flag: "wx" });
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
 }

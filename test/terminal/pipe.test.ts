@@ -57,12 +57,17 @@ describe("the terminal adapter through a pipe", () => {
         "/release status R-1",
         "/as admin",
         "/release audit export",
+        "/release audit export",
       ].join("\n"),
       env,
     );
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/\(private\) file: .*exports\/gonogo-audit-[\d-]+-to-[\d-]+\.csv/);
     const csvPath = /file: (\S+\.csv)/.exec(second.stdout)![1]!;
+    expect(readFileSync(csvPath, "utf8")).toContain("rollback_requested");
+    // The second export the same day is a file of its own; the first is still there.
+    const paths = [...second.stdout.matchAll(/file: (\S+\.csv)/g)].map((m) => m[1]!);
+    expect(paths).toEqual([csvPath, csvPath.replace(/\.csv$/, "-2.csv")]);
     expect(readFileSync(csvPath, "utf8")).toContain("rollback_requested");
     expect(second.stdout).toContain("R-1  payments 1.4.2 → staging  [Shipped]");
     expect(second.stdout).toContain("Roll back R-1: payments 1.4.2 → staging");
