@@ -6,7 +6,7 @@ import type { Reply } from "../../src/app/views.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { readRawBody, sendJson } from "../../src/http/body.js";
 import { actorOfPlace, inboundFrom } from "./inbound.js";
-import { answerFor, APOLOGY, DEFER_AFTER_MS, discordEventId, NO_PINGS, NOT_IN_GUILD, releaseChoices } from "./interactions.js";
+import { answerFor, APOLOGY, DEFER_AFTER_MS, discordEventId, NO_PINGS, NOT_IN_GUILD, OTHER_SERVER, releaseChoices, servesGuild } from "./interactions.js";
 import { clip, LIMITS } from "./limits.js";
 import { focusedOption, inputOfPayload, INTERACTION, interactionPayloadSchema, placeOfPayload, type InteractionPayload } from "./payload.js";
 import { coreText } from "./markdown.js";
@@ -32,6 +32,8 @@ export interface EndpointDeps {
   clock: Clock;
   secrets: readonly string[];
   deferAfterMs?: number;
+  /** DISCORD_GUILD_ID: interactions from any other server are refused. */
+  guildId?: string | undefined;
 }
 
 /** An answer in the HTTP response: Discord's interaction callback (InteractionResponse). */
@@ -82,6 +84,10 @@ export function registerInteractionsEndpoint(http: HttpServer, deps: EndpointDep
 
 async function answer(interaction: InteractionPayload, res: ServerResponse, deps: EndpointDeps): Promise<void> {
   const place = placeOfPayload(interaction);
+  if (!servesGuild(deps.guildId, interaction.guild_id ?? null)) {
+    if (interaction.type === INTERACTION.autocomplete) return sendJson(res, 200, { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } });
+    return sendJson(res, 200, privately(OTHER_SERVER));
+  }
   if (interaction.type === INTERACTION.autocomplete) {
     const focused = focusedOption(interaction);
     const choices = place && focused?.name === "id" ? await releaseChoices(deps.bot, actorOfPlace(place), focused.value) : [];

@@ -62,7 +62,7 @@ async function startDiscordClient(client: Client, opts: StartDiscordOptions): Pr
   client.rest.on(RESTEvents.RateLimited, (info) =>
     log.warn({ route: scrubText(info.route, secrets), retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, "discord rate limited; waiting"),
   );
-  client.on(Events.InteractionCreate, createInteractionHandler({ bot, log, secrets, deferAfterMs: opts.deferAfterMs }));
+  client.on(Events.InteractionCreate, createInteractionHandler({ bot, log, secrets, deferAfterMs: opts.deferAfterMs, guildId: config.guildId }));
 
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new Error(`no READY from the Discord gateway within ${opts.readyTimeoutMs ?? 30_000} ms`)), opts.readyTimeoutMs ?? 30_000);
@@ -123,6 +123,7 @@ async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: St
     publicKey,
     clock: opts.clock ?? systemClock,
     secrets,
+    guildId: config.guildId,
     ...(opts.deferAfterMs ? { deferAfterMs: opts.deferAfterMs } : {}),
   });
   log.info({ commands: registered.count, scope: registered.scope, path: INTERACTIONS_PATH }, "discord interactions endpoint ready (no gateway); /release registered");

@@ -17,6 +17,13 @@ import { errorForLog } from "./scrub.js";
 export const DEFER_AFTER_MS = 2000;
 
 export const NOT_IN_GUILD = "gonogo works in server channels: releases, roles and policies belong to a server.";
+/** DISCORD_GUILD_ID names the one server this gonogo serves: its releases are not shown or voted on anywhere else. */
+export const OTHER_SERVER = "This gonogo serves another Discord server, so it takes no commands here. To run release votes in this server, set up a gonogo of your own (see its README).";
+
+/** Whether an interaction from `guildId` may reach the core: any server when none is configured (a DM is refused later, as one). */
+export function servesGuild(served: string | undefined, guildId: string | null): boolean {
+  return served === undefined || guildId === null || guildId === served;
+}
 export const APOLOGY = "Something went wrong on our side and nothing was changed. Please try again; if it keeps failing, tell whoever runs gonogo.";
 /** Every answer pings nobody: it goes to the person who acted, and its text may quote what people typed. */
 export const NO_PINGS = { parse: [] };
@@ -30,12 +37,19 @@ export interface InteractionDeps {
   secrets: readonly string[];
   /** When to give up waiting for bot.handle and defer (tests shorten it). */
   deferAfterMs?: number;
+  /** DISCORD_GUILD_ID: interactions from any other server are refused. */
+  guildId?: string | undefined;
 }
 
 /** The InteractionCreate listener: one event in, exactly one answer out. */
 export function createInteractionHandler(deps: InteractionDeps): (i: Interaction) => Promise<void> {
   return async (i) => {
     try {
+      if (!servesGuild(deps.guildId, i.guildId)) {
+        if (i.isAutocomplete()) return await i.respond([]);
+        if (i.isChatInputCommand() || i.isButton() || i.isModalSubmit() || i.isStringSelectMenu()) await i.reply({ content: OTHER_SERVER, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+        return;
+      }
       if (i.isAutocomplete()) return await autocomplete(i, deps.bot);
       if (!i.isChatInputCommand() && !i.isButton() && !i.isModalSubmit() && !i.isStringSelectMenu()) return;
       if (!i.inGuild()) {

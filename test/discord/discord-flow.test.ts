@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GatewayIntentBits } from "discord.js";
-import { member } from "../../fakes/discord-fixtures.js";
+import { buttonPress, member, slashCommand } from "../../fakes/discord-fixtures.js";
+import { buttonCustomId } from "../../adapters/discord/ids.js";
+import { OTHER_SERVER } from "../../adapters/discord/interactions.js";
 import { BOT_TOKEN, CALLBACK, buttonIds, startHarness, voteField, type Harness } from "./harness.js";
 
 const EPHEMERAL = 64;
@@ -23,6 +25,17 @@ describe("Discord adapter against the real discord.js client", () => {
     expect(puts[0]!.body.map((c: { name: string }) => c.name)).toEqual(["release"]);
     expect(h.logs.some((l) => JSON.stringify(l.obj).includes("permissions=274877991936"))).toBe(true);
     expect(JSON.stringify(h.logs)).not.toContain(BOT_TOKEN);
+  });
+
+  it("with DISCORD_GUILD_ID set, refuses commands and presses from any other server: no list, no vote", async () => {
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    const cardId = await h.cardMessageId("R-1");
+    const stranger = { world: { ...h.fake.world, guildId: "999999999999999999" }, user: member(7) };
+    const answer = async (raw: { id: string }): Promise<unknown> => (await h.fake.callbackFor(h.fake.dispatchInteraction(raw).id)).body as unknown;
+    for (const raw of [slashCommand(stranger, "list"), buttonPress(stranger, buttonCustomId("go", "R-1"), cardId)]) {
+      expect(await answer(raw)).toMatchObject({ type: CALLBACK.message, data: { content: OTHER_SERVER, flags: 64 } });
+    }
+    expect(await h.core.store.getVotes("R-1")).toEqual([]);
   });
 
   it("creates a release whose card collects votes from several members via buttons", async () => {

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDiscordAdapter } from "../../adapters/discord/index.js";
 import { buttonCustomId, formCustomId } from "../../adapters/discord/ids.js";
+import { OTHER_SERVER } from "../../adapters/discord/interactions.js";
 import type { Bot } from "../../src/app/bot-api.js";
 import type { Logger } from "../../src/app/ports.js";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
@@ -160,6 +161,17 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     ]);
     // Nothing went through interaction callbacks over REST: every answer was the HTTP response.
     expect(e.fake.calls.filter((c) => c.path.startsWith("/interactions/"))).toEqual([]);
+  });
+
+  it("with DISCORD_GUILD_ID set, refuses commands, presses and autocomplete from any other server", async () => {
+    const e = await startEndpoint();
+    const cardId = await createRelease(e);
+    const stranger = { world: { ...e.fake.world, guildId: "999999999999999999" }, user: member(7) };
+    for (const raw of [slashCommand(stranger, "list"), buttonPress(stranger, buttonCustomId("go", "R-1"), cardId)]) {
+      expect((await e.post(raw)).body).toMatchObject({ type: CALLBACK.message, data: { content: OTHER_SERVER, flags: EPHEMERAL } });
+    }
+    expect((await e.post(slashCommand(stranger, "status", { id: "R" }, "autocomplete", "id"))).body).toEqual({ type: 8, data: { choices: [] } });
+    expect(await e.core.store.getVotes("R-1")).toEqual([]);
   });
 
   it("makes the same event of a role mention as the gateway: a server role gets the binding", async () => {
