@@ -1,13 +1,14 @@
-import { UserError } from "../domain/errors.js";
+import { FormErrors, UserError } from "../domain/errors.js";
 import { checkEnvironment, checkService, checkVersion } from "../domain/command-fields.js";
 import { parseCommand } from "../domain/grammar.js";
+import { parseWhen } from "../domain/time.js";
 import { cleanReason } from "../domain/limits.js";
 import { acceptsVotes, STATE_LABELS } from "../domain/release.js";
 import type { InboundEvent } from "./events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./context.js";
 import { checkFormFields, createForm, field, noGoForm, requireSameContent, rollbackForm } from "./forms.js";
 import type { Reply } from "./views.js";
-import { createRelease } from "./use-cases/create.js";
+import { createRelease, withField } from "./use-cases/create.js";
 import { castVote, retractVote } from "./use-cases/vote.js";
 import { cancelCommand, holdCommand, scheduleRelease, shipCommand, shippedCommand, updateRelease } from "./use-cases/lifecycle.js";
 import { checkRollback, recovered, rollback } from "./use-cases/rollback.js";
@@ -133,13 +134,30 @@ async function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" 
   checkFormFields(event.form, values);
   switch (event.form) {
     case "create": {
+      // Every field is read before any refusal, so each wrong one is named beside itself at once.
       const form = createForm();
-      const service = checkService(field(values, form, "service"), "service");
-      const version = checkVersion(field(values, form, "version"), "version");
-      const environmentTyped = field(values, form, "environment") || null;
-      const environment = environmentTyped && checkEnvironment(environmentTyped, "environment");
-      const when = field(values, form, "when") || null;
-      return await createRelease(ctx, actor, event.channel, { service, version, environment, when, manager: null, description: field(values, form, "description") || null });
+      const problems: Record<string, string> = {};
+      const read = <T>(fn: () => T): T | null => {
+        try {
+          return fn();
+        } catch (err) {
+          if (!(err instanceof UserError) || !err.field) throw err;
+          problems[err.field] = err.fieldMessage ?? err.message;
+          return null;
+        }
+      };
+      const service = read(() => checkService(field(values, form, "service"), "service"));
+      const version = read(() => checkVersion(field(values, form, "version"), "version"));
+      const environment = read(() => {
+        const typed = field(values, form, "environment");
+        return typed ? checkEnvironment(typed, "environment") : null;
+      });
+      const when = read(() => field(values, form, "when") || null);
+      const timezone = (await policyFor(ctx, event.channel.key)).timezone;
+      if (when) read(() => withField("when", () => parseWhen(when, ctx.clock.now(), timezone)));
+      const description = read(() => field(values, form, "description") || null);
+      if (Object.keys(problems).length || service === null || version === null) throw new FormErrors(problems);
+      return await createRelease(ctx, actor, event.channel, { service, version, environment, when, manager: null, description });
     }
     case "no_go": {
       const reason = (values.reason ?? "").trim();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isUserError } from "../domain/errors.js";
+import { FormErrors, isUserError } from "../domain/errors.js";
 import { audit, PermissionDenied, type CoreConfig, type Ctx } from "./context.js";
 import { dispatch, type Answers, type Request } from "./dispatch.js";
 import { HookRefused } from "./hook-receipts.js";
@@ -133,6 +133,7 @@ export function createDoor(deps: DoorDeps) {
     } catch (err) {
       if (err instanceof DuplicateEvent) return null;
       if (isUserError(err)) {
+        if (event.kind === "form" && err instanceof FormErrors) return { type: "form_errors", errors: { ...err.errors }, text: err.message };
         if (event.kind === "form" && err.field) {
           const beside = err.fieldMessage ?? err.message;
           return { type: "form_errors", errors: { [err.field]: beside }, text: beside };

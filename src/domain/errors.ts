@@ -17,6 +17,15 @@ export class UserError extends Error {
   }
 }
 
+/** Several fields of one form are wrong: each message beside its field, so the person fixes them in one go. */
+export class FormErrors extends UserError {
+  constructor(readonly errors: Readonly<Record<string, string>>) {
+    const [first] = Object.entries(errors);
+    // The summary heads the list where fields cannot be marked one by one (Discord, a Slack fallback).
+    super("form_fields", `Some fields need another look (${Object.keys(errors).join(", ")}); fix them and send the form again.`, first?.[0], first?.[1]);
+  }
+}
+
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }

@@ -71,6 +71,18 @@ describe("input limits through the door", () => {
     expect(await card("R-1")).toBeUndefined();
   });
 
+  it("names every wrong field of a create form at once, each beside itself, and creates nothing", async () => {
+    core = createTestCore();
+    const refused = await submit("alice", "create", null, { service: "   ", version: "1.0 beta", environment: "prod uction", when: "2020-01-01 10:00", description: "d".repeat(1001) });
+    if (refused.type !== "form_errors") throw new Error(text(refused));
+    expect(Object.keys(refused.errors).sort()).toEqual(["description", "environment", "service", "version", "when"]);
+    expect(refused.errors.service).toBe("Service is required.");
+    expect(refused.errors.when).toContain("in the past");
+    expect(refused.errors.description).toBe("A description is at most 1000 characters (yours has 1001).");
+    expect(refused.text).toBe("Some fields need another look (service, version, environment, when, description); fix them and send the form again.");
+    expect(await card("R-1")).toBeUndefined();
+  });
+
   it("states the limit when a create form field is too long, next to the field", async () => {
     core = createTestCore();
     const refused = await submit("alice", "create", null, { service: "payments", version: "v".repeat(65) });

@@ -76,7 +76,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
 }
 
 /** Tags a parse error with the form field it belongs to (shown inline in modals). */
-function withField<T>(fieldKey: string, fn: () => T): T {
+export function withField<T>(fieldKey: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
