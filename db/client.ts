@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { databaseOpenError, prepareDatabasePath } from "./database-path.js";
@@ -27,6 +27,17 @@ function migrationsFolder(): string {
   return candidates.find((dir) => existsSync(resolve(dir, "meta/_journal.json"))) ?? candidates[0]!;
 }
 const MIGRATIONS = migrationsFolder();
+
+/**
+ * How many of this version's migrations the database at `sqlite` has not had: 0 when it is up to
+ * date. A file an older gonogo last ran cannot be read as this version's schema (db:copy).
+ */
+export function migrationsBehind(sqlite: Database.Database): number {
+  const journal = JSON.parse(readFileSync(resolve(MIGRATIONS, "meta/_journal.json"), "utf8")) as { entries: unknown[] };
+  const tracked = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  const applied = tracked ? (sqlite.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }).n : 0;
+  return Math.max(0, journal.entries.length - applied);
+}
 
 /**
  * Opens (creating the folder if needed) the SQLite file with WAL, foreign keys and a

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { getTableColumns, sql, type Table } from "drizzle-orm";
 import { existsSync, statSync } from "node:fs";
 import { verifyChain } from "./audit-chain.js";
-import { tables as sqliteTables } from "./client.js";
+import { migrationsBehind, tables as sqliteTables } from "./client.js";
 import { openPostgres, pgTables } from "./postgres/client.js";
 import { createPgStatements } from "./postgres/store.js";
 import { BUMP_SHARED_ROWS } from "./postgres/shared-rows.js";
@@ -66,8 +66,12 @@ export async function copySqliteToPostgres(fromPath: string, toUrl: string): Pro
   try {
     // One read transaction: every table is read from the same moment.
     source.prepare("BEGIN").run();
+    const behind = migrationsBehind(source);
+    if (behind > 0) {
+      throw new Error(`${fromPath} was last used by an older gonogo (${behind} migration${behind === 1 ? "" : "s"} behind this version); nothing was copied. Start this version on it once (it migrates at start: DATABASE_PATH=${fromPath} npm start), stop it, then copy.`);
+    }
     const sourceChain = verifyChain(source);
-    if (!sourceChain.ok) throw new Error(`The audit trail in ${fromPath} is already broken at event ${sourceChain.brokenAt} (${sourceChain.problem}); nothing was copied. Run npm run audit:verify on it.`);
+    if (!sourceChain.ok) throw new Error(`The audit trail in ${fromPath} is already broken at event ${sourceChain.brokenAt} (${sourceChain.problem}); nothing was copied. \`DATABASE_PATH=${fromPath} npm run audit:verify\` shows where.`);
 
     const target = await openPostgres(toUrl, { max: 1, setting: "the --to URL" });
     try {

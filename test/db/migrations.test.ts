@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { auditHash, GENESIS, verifyChain } from "../../db/audit-chain.js";
-import { openDatabase, type DatabaseHandle } from "../../db/client.js";
+import { migrationsBehind, openDatabase, type DatabaseHandle } from "../../db/client.js";
+import { copySqliteToPostgres } from "../../db/copy-to-postgres.js";
 
 const MIGRATIONS = fileURLToPath(new URL("../../db/migrations", import.meta.url));
 
@@ -46,6 +47,25 @@ function seedOldDatabase(path: string, dir: string): void {
   }
   old.close();
 }
+
+describe("db:copy from a database an earlier gonogo left", () => {
+  it("says to start this version on it once, instead of 'no such table', and copies nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gonogo-copy-old-"));
+    try {
+      const path = join(dir, "gonogo.db");
+      seedOldDatabase(path, dir);
+      const refused = await copySqliteToPostgres(path, "postgres://nobody@127.0.0.1:1/never-opened").then(() => "copied", (err: Error) => err.message);
+      expect(refused).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} was last used by an older gonogo \\(\\d+ migrations behind this version\\); nothing was copied\\. Start this version on it once`));
+      // Once this version has run on it, the check passes.
+      openDatabase(path).close();
+      const sqlite = new Database(path, { readonly: true });
+      expect(migrationsBehind(sqlite)).toBe(0);
+      sqlite.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("upgrading a database from an earlier gonogo", () => {
   let handle: DatabaseHandle | undefined;
