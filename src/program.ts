@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { openStore } from "../db/open-store.js";
 import { createTerminalAdapter } from "../adapters/terminal/index.js";
+import { INTERACTIONS_PATH } from "../adapters/discord/paths.js";
 import { createBot } from "./app/bot.js";
 import type { Bot } from "./app/bot-api.js";
 import { sleep, systemClock, systemTimer, type Clock, type Logger, type Timer } from "./app/ports.js";
@@ -11,7 +12,7 @@ import type { Config } from "./config.js";
 import { registerHookRoutes } from "./http/hooks.js";
 import { createMetrics } from "./http/metrics.js";
 import { registerOpsRoutes } from "./http/ops.js";
-import { createHttpServer } from "./http/server.js";
+import { createHttpServer, type HttpServer } from "./http/server.js";
 import { createLogger } from "./log.js";
 import { registerWebRoutes } from "./web/routes.js";
 
@@ -67,6 +68,10 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
   const db = await openStore(config, instanceId);
   const store = db.store;
+  // A name for one instance among several means a cluster; on SQLite this one shares nothing with the others.
+  if (config.instanceId && db.dialect === "sqlite") {
+    log.warn({ instance: config.instanceId, database: db.where }, "GONOGO_INSTANCE_ID is set but DATABASE_URL is not: this instance runs alone on its own SQLite file and shares no releases with other instances. Set the same DATABASE_URL on every instance to run them as one.");
+  }
   // Several instances may share a PostgreSQL database: they tell each other about new jobs, cards and release changes.
   const cluster = db.startCluster ? await db.startCluster({ instanceId, listenUrl: config.listenUrl, log }) : undefined;
   const metrics = createMetrics(store, { id: instanceId, database: db.dialect });
@@ -92,6 +97,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   });
   registerHookRoutes(http, { bot, secret: config.webhookSecret, log, clock });
   if (config.web) registerWebRoutes(http, { bot, web: config.web, defaultZone: config.timezone, clock, timer, log });
+  if (!config.discord?.publicKey) answerUnconfiguredDiscordEndpoint(http, log);
   let port: number | null = null;
   if (wantHttp) {
     port = await http.listen(config.port, config.host);
@@ -166,4 +172,20 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
       return stopping;
     },
   };
+}
+
+/**
+ * Discord interactions reaching an instance without DISCORD_PUBLIC_KEY (one replica behind a
+ * balancer configured unlike the others): a 404 that says why, and one log line, instead of a
+ * bare "no route" that fails one press in N without a trace.
+ */
+function answerUnconfiguredDiscordEndpoint(http: HttpServer, log: Logger): void {
+  let told = false;
+  http.route("POST", INTERACTIONS_PATH, (_req, res) => {
+    if (!told) {
+      told = true;
+      log.warn({ path: INTERACTIONS_PATH }, "a Discord interaction arrived, but DISCORD_PUBLIC_KEY is not set on this instance: set it (and the other DISCORD_ variables) like on every instance behind the Interactions Endpoint URL");
+    }
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "this gonogo instance does not take Discord interactions: DISCORD_PUBLIC_KEY is not set on it" }));
+  });
 }

@@ -14,8 +14,9 @@ import { renderModal } from "./render.js";
 import { errorForLog } from "./scrub.js";
 import { discordPublicKey, verifyInteractionSignature } from "./signature.js";
 
-/** Where Discord POSTs interactions once this URL is the application's Interactions Endpoint URL. */
-export const INTERACTIONS_PATH = "/discord/interactions";
+import { INTERACTIONS_PATH } from "./paths.js";
+
+export { INTERACTIONS_PATH };
 
 /** Interactions carry resolved users and roles; 1 MiB is far above any gonogo receives. */
 const MAX_BODY = 1024 * 1024;

@@ -52,6 +52,12 @@ describe("shutdown", () => {
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${base}/metrics`)).text()).toContain('gonogo_instance_info{gonogo_instance="web-1",database="sqlite"} 1');
+    // Named like one of several instances, yet on its own SQLite file: the operator is told at start.
+    expect(stderr).toContain("GONOGO_INSTANCE_ID is set but DATABASE_URL is not: this instance runs alone on its own SQLite file");
+    // A replica without DISCORD_PUBLIC_KEY behind the Interactions Endpoint URL says why it refuses.
+    const interaction = await fetch(`${base}/discord/interactions`, { method: "POST", body: "{}" });
+    expect(interaction.status).toBe(404);
+    expect(await interaction.json()).toEqual({ error: "this gonogo instance does not take Discord interactions: DISCORD_PUBLIC_KEY is not set on it" });
     const code = new Promise<number | null>((ok) => child.on("close", ok));
     const signalled = Date.now();
     child.kill("SIGTERM");
@@ -68,5 +74,6 @@ describe("shutdown", () => {
     expect(stderr).toMatch(/"drainMs":3000,.*"msg":"stopping: \/readyz answers 503; finishing the work under way"/);
     expect(await code).toBe(0);
     expect(stderr).toContain("gonogo stopped");
+    expect(stderr).toContain("a Discord interaction arrived, but DISCORD_PUBLIC_KEY is not set on this instance");
   }, 20_000);
 });
