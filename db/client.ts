@@ -17,6 +17,8 @@ export interface DatabaseHandle {
   db: Db;
   sqlite: Database.Database;
   path: string;
+  /** How many migrations this open applied (an upgrade, or a new file). */
+  migrated: number;
   close(): void;
 }
 
@@ -59,11 +61,13 @@ export function openDatabase(path: string): DatabaseHandle {
   // them): under a load with no lulls, a checkpoint worker waiting for a lull measured no
   // better (README, Performance).
   const db = drizzle(sqlite, { schema: tables });
+  const migrated = migrationsBehind(sqlite);
   migrate(db, { migrationsFolder: MIGRATIONS });
   return {
     db,
     sqlite,
     path,
+    migrated,
     close() {
       if (sqlite.open) {
         sqlite.pragma("wal_checkpoint(TRUNCATE)");

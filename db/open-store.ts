@@ -16,6 +16,8 @@ export interface OpenedStore {
    * that share the database, LISTEN on `listenUrl` (null: polling only).
    */
   startCluster: ((options: { instanceId: string; listenUrl: string | null; log: Logger }) => Promise<PgCluster>) | null;
+  /** SQLite: how many migrations opening it applied (0 when it was up to date); PostgreSQL: null (logged by its migrator's lock holder). */
+  migrated: number | null;
   /** Whether the database is still open (readiness). */
   isOpen(): boolean;
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export async function openStore(config: { databaseUrl: string | undefined; datab
       store: createPostgresStore(handle),
       where: handle.where,
       dialect: "postgres",
+      migrated: null,
       async startCluster(options) {
         const { startPgCluster } = await import("./postgres/notify.js");
         return startPgCluster({ pool: handle.pool, ...options });
@@ -62,6 +65,7 @@ export async function openStore(config: { databaseUrl: string | undefined; datab
     store: createSqliteStore(handle),
     where: handle.path,
     dialect: "sqlite",
+    migrated: handle.migrated,
     startCluster: null,
     isOpen: () => handle.sqlite.open,
     close: () => {

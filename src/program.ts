@@ -68,6 +68,8 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
   const db = await openStore(config, instanceId);
   const store = db.store;
+  // An upgrade changes the file for good: say so, so the operator knows an older gonogo can no longer run on it.
+  if (db.migrated) log.info({ database: db.where, migrations: db.migrated }, "database migrated to this version's schema");
   // A name for one instance among several means a cluster; on SQLite this one shares nothing with the others.
   if (config.instanceId && db.dialect === "sqlite") {
     log.warn({ instance: config.instanceId, database: db.where }, "GONOGO_INSTANCE_ID is set but DATABASE_URL is not: this instance runs alone on its own SQLite file and shares no releases with other instances. Set the same DATABASE_URL on every instance to run them as one.");

@@ -52,6 +52,8 @@ describe("shutdown", () => {
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     expect(await (await fetch(`${base}/metrics`)).text()).toContain('gonogo_instance_info{gonogo_instance="web-1",database="sqlite"} 1');
+    // A new file gets every migration, and the log says so (an upgrade is visible the same way).
+    expect(stderr).toMatch(/"migrations":\d+,.*"msg":"database migrated to this version's schema"/);
     // Named like one of several instances, yet on its own SQLite file: the operator is told at start.
     expect(stderr).toContain("GONOGO_INSTANCE_ID is set but DATABASE_URL is not: this instance runs alone on its own SQLite file");
     // A replica without DISCORD_PUBLIC_KEY behind the Interactions Endpoint URL says why it refuses.
