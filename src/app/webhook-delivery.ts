@@ -92,8 +92,16 @@ export async function sendWebhook(fetchFn: typeof fetch, url: string, body: stri
       headers: webhookHeaders(secret, key, body, nowMs),
       body,
       signal: AbortSignal.timeout(10_000),
+      // A redirect is a failure, never followed: a 301/302 turns the POST into a bodyless GET whose
+      // 200 would mark a rollback done that never ran, and a 307 would carry the signed call to
+      // whatever host the receiver names.
+      redirect: "manual",
     });
     await res.body?.cancel();
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get("location");
+      return { ok: false, status: res.status, error: `HTTP ${res.status}, redirected${to ? ` to ${to.slice(0, 200)}` : ""}: set the webhook URL to where it points` };
+    }
     return { ok: res.ok, status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
@@ -213,6 +215,34 @@ describe("rollback", () => {
     expect(textOf(await say("oscar", "audit R-1"))).toContain("oscar sent the failed rollback again: receiver is back");
     // Delivered: asking once more starts nothing.
     expect(textOf(await say("oscar", "rollback R-1 once more"))).toContain("already being rolled back");
+  });
+
+  it("never follows a redirect: a rollback call answered 302 or 307 is a failed attempt, not 'delivered', and the signed call goes nowhere else", async () => {
+    receiver = await startWebhookReceiver(SECRET, { now: () => core.clock.now() });
+    const target = receiver.url;
+    for (const status of [302, 307]) {
+      const redirecting = createServer((_req, res) => res.writeHead(status, { location: target }).end());
+      await new Promise<void>((ok) => redirecting.listen(0, "127.0.0.1", ok));
+      try {
+        core = createTestCore({ config: { rollbackWebhookUrl: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`, webhookSecret: SECRET } });
+        const chat = createRecordingSurface();
+        core.bot.attachSurface(chat.surface);
+        const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+        await say("alice", "create payments 1.4.2");
+        for (const voter of ["bob", "carol"]) await say(voter, "vote R-1 go");
+        await say("alice", "ship R-1");
+        await say("alice", "shipped R-1");
+        await say("alice", "rollback R-1 error rate 5x");
+        await core.bot.runDueJobs();
+        await core.bot.idle();
+        expect((await core.store.listDeliveries("R-1"))[0]).toMatchObject({ status: "pending", attempts: 1, lastStatus: status, lastError: `HTTP ${status}, redirected to ${target}: set the webhook URL to where it points` });
+        expect(chat.latestCard("R-1")!.notes.join("\n")).toContain(`Rollback webhook: attempt 1 failed (HTTP ${status}, redirected to ${target}`);
+        expect(receiver.received).toHaveLength(0);
+      } finally {
+        await core.close();
+        await new Promise((ok) => redirecting.close(ok));
+      }
+    }
   });
 
   it("records time to restore when the service is recovered", async () => {
