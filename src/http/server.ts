@@ -15,10 +15,19 @@ export interface HttpServer {
   readonly server: Server;
 }
 
+/** How long a client may take to send a request's headers, and the whole request. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 15_000;
+
 export function createHttpServer(onError: (err: unknown) => void): HttpServer {
   const routes = new Map<string, RouteHandler>();
   const notFound: Array<[prefix: string, handler: RouteHandler]> = [];
-  const server = createServer((req, res) => {
+  // A request must arrive whole within seconds: Slack, Discord and the hooks send small bodies at
+  // once, and a client trickling a large body (unsigned, as it is read before any signature check)
+  // would otherwise hold its buffer for Node's default five minutes. Node checks every
+  // `connectionsCheckingInterval`. Responses (the web view's event stream) are not limited by this.
+  const limits = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 2_000 };
+  const server = createServer(limits, (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const handler = routes.get(`${req.method} ${path}`) ?? notFound.find(([prefix]) => path.startsWith(prefix))?.[1];
     if (!handler) {
