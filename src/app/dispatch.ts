@@ -17,7 +17,8 @@ import type { WebCalendar, WebNumbers, WebReleaseView } from "./web-views.js";
 export type WebRead =
   | { kind: "web_calendar"; scope: WebScope; zone: string | null; channel: string | null }
   | { kind: "web_release"; scope: WebScope; id: string }
-  | { kind: "web_numbers"; scope: WebScope; service: string | null; days: number }
+  /** `checkAudit`: walk the whole audit chain (seconds on a big trail), or leave `audit` null for a check the caller kept. */
+  | { kind: "web_numbers"; scope: WebScope; service: string | null; days: number; checkAudit: boolean }
   | { kind: "web_owned"; scope: WebScope; ids: string[] };
 
 /** Everything that comes into the core: a chat event, a verified hook, or a read for the App Home, the stats API or the web view. */
@@ -65,7 +66,7 @@ async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]
     case "web_release":
       return webRelease(ctx, request.scope, request.id);
     case "web_numbers":
-      return webNumbers(ctx, request.scope, request.service, request.days);
+      return webNumbers(ctx, request.scope, request.service, request.days, request.checkAudit);
     case "web_owned":
       return webOwned(ctx, request.scope, request.ids);
   }

@@ -184,5 +184,6 @@ export interface WebNumbers {
   stats: StatsReport;
   /** Services the viewer has releases of, for the filter. */
   services: string[];
-  audit: WebAuditCheck;
+  /** Null when the caller did not ask for a fresh check (it shows the one it kept). */
+  audit: WebAuditCheck | null;
 }

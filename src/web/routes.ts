@@ -5,6 +5,7 @@ import { scopeLabel, verifyWebToken, type WebScope } from "../app/web-link.js";
 import type { WebConfig } from "../config.js";
 import { SERVICE } from "../domain/command-fields.js";
 import { isValidTimeZone } from "../domain/policy.js";
+import type { WebAuditCheck } from "../app/web-views.js";
 import type { HttpServer } from "../http/server.js";
 import { ASSETS } from "./assets.js";
 import { authenticate, cookiesOf, REFUSALS, sessionCookie, ZONE_COOKIE } from "./auth.js";
@@ -63,8 +64,13 @@ function daysOf(text: string | null): { days: number; problem: string | null } {
  * `/web/numbers`, `/web/events` (live refresh), `/web/login` (a `/release web` link), and
  * the static script, stylesheet and icon. Registered only when GONOGO_PUBLIC_URL is set.
  */
+/** How long the numbers page shows an audit chain check before walking the chain again. */
+export const AUDIT_CHECK_REUSE_MS = 60_000;
+
 export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
   const { bot, web, clock, timer, log } = deps;
+  /** The numbers page's last audit chain check, shown again for a minute. */
+  let auditCheck: { at: number; check: WebAuditCheck } | null = null;
   const secure = web.publicUrl.startsWith("https:");
 
   /** The viewer's scope, or a 401 page already sent. */
@@ -133,8 +139,12 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
     // Names are kept in lower case, as chat reads them: `PAYMENTS` is payments.
     const service = params.get("service")?.trim().toLowerCase();
     const window = daysOf(params.get("days"));
-    const numbers = await bot.webRead({ kind: "web_numbers", scope, service: service && SERVICE.test(service) ? service : null, days: window.days });
-    sendPage(res, 200, numbersPage(numbers, scopeLabel(scope), zoneOf(req), window.problem));
+    // Walking the whole audit chain takes about a second per 100,000 events, inside the one
+    // transaction every vote waits for: one check a minute serves every page load.
+    const checkAudit = auditCheck === null || clock.now() - auditCheck.at >= AUDIT_CHECK_REUSE_MS;
+    const numbers = await bot.webRead({ kind: "web_numbers", scope, service: service && SERVICE.test(service) ? service : null, days: window.days, checkAudit });
+    if (numbers.audit) auditCheck = { at: clock.now(), check: numbers.audit };
+    sendPage(res, 200, numbersPage({ ...numbers, audit: numbers.audit ?? auditCheck!.check }, scopeLabel(scope), zoneOf(req), window.problem));
   });
 
   http.route("GET", "/web/events", async (req, res) => {

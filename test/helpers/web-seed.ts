@@ -1,3 +1,4 @@
+import type { Clock } from "../../src/app/ports.js";
 import { PassThrough } from "node:stream";
 import { signWebToken } from "../../src/app/web-link.js";
 import type { Reply } from "../../src/app/views.js";
@@ -44,7 +45,7 @@ export interface WebGonogo {
   stop(): Promise<void>;
 }
 
-export async function startWebGonogo(dir: string, env: Record<string, string> = {}): Promise<WebGonogo> {
+export async function startWebGonogo(dir: string, env: Record<string, string> = {}, io: { clock?: Clock } = {}): Promise<WebGonogo> {
   const logs: string[] = [];
   const config = loadConfig({
     DATABASE_PATH: `${dir}/g.db`,
@@ -59,7 +60,7 @@ export async function startWebGonogo(dir: string, env: Record<string, string> = 
     LOG_LEVEL: "warn",
     ...env,
   });
-  const app = await startGonogo(config, { stdin: new PassThrough(), stdout: new PassThrough(), writeLog: (l) => logs.push(l), portExplicit: true, logLevelExplicit: true });
+  const app = await startGonogo(config, { stdin: new PassThrough(), stdout: new PassThrough(), writeLog: (l) => logs.push(l), portExplicit: true, logLevelExplicit: true, ...io });
   const base = `http://127.0.0.1:${app.port}`;
   const textOf = (r: Reply) => (r.type === "message" ? r.text : r.type === "form" ? `form ${r.form.form}` : r.text);
   return {

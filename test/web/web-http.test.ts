@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createFakeClock } from "../../fakes/core-config.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { channel, person } from "../helpers/core.js";
 import { ACME, GLOBEX, HOSTILE, seedReleases, startWebGonogo, WEB_TOKEN, type WebGonogo } from "../helpers/web-seed.js";
@@ -21,6 +22,23 @@ async function signIn(link: string): Promise<{ status: number; cookie: string | 
   const res = await fetch(link, { redirect: "manual" });
   return { status: res.status, cookie: res.headers.get("set-cookie")?.split(";")[0] ?? null };
 }
+
+describe("the numbers page's audit check", () => {
+  it("walks the chain at most once a minute, however often the page is loaded", async () => {
+    const clock = createFakeClock(Date.now());
+    g = await startWebGonogo(dir, {}, { clock });
+    await g.say(ACME, "alice", "create payments 1.4.2");
+    const { cookie } = await signIn(g.linkFor(ACME));
+    const events = async () => Number(/✔ Intact<\/span>: (\d+) events/.exec(await (await fetch(`${g.base}/web/numbers`, { headers: { cookie: cookie! } })).text())?.[1]);
+    const first = await events();
+    expect(first).toBeGreaterThan(0);
+    await g.say(ACME, "bob", "vote R-1 go");
+    clock.advance(59_000);
+    expect(await events()).toBe(first);
+    clock.advance(1_000);
+    expect(await events()).toBe(first + 1);
+  });
+});
 
 describe("/release web", () => {
   it("is off with a message that says how to turn it on when GONOGO_PUBLIC_URL is not set", async () => {

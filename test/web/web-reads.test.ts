@@ -55,7 +55,7 @@ describe("web reads", () => {
     expect(await core.bot.webRead({ kind: "web_owned", scope: otherWorkspace, ids: ["R-1"] })).toEqual([]);
     const calendar = await core.bot.webRead({ kind: "web_calendar", scope: otherWorkspace, zone: null, channel: null });
     expect([...calendar.live, ...calendar.recent, ...calendar.days.flatMap((d) => d.releases)]).toEqual([]);
-    expect((await core.bot.webRead({ kind: "web_numbers", scope: otherWorkspace, service: null, days: 30 })).stats.releases).toBe(0);
+    expect((await core.bot.webRead({ kind: "web_numbers", scope: otherWorkspace, service: null, days: 30, checkAudit: true })).stats.releases).toBe(0);
   });
 
   it("cuts calendar days in the viewer's zone: 23:30 UTC is already tomorrow in Berlin", async () => {
@@ -255,8 +255,8 @@ describe("web reads of the guardrails (issue 16)", () => {
     for (const id of ["R-1", "R-2", "R-3"]) for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
     await say("rel", "ship R-2 override urgent fix");
     await advance(30 * MIN);
-    const numbers = await core.bot.webRead({ kind: "web_numbers", scope: terminal, service: null, days: 30 });
+    const numbers = await core.bot.webRead({ kind: "web_numbers", scope: terminal, service: null, days: 30, checkAudit: true });
     expect(numbers.stats.guardrails).toEqual({ heldByFreeze: 1, heldByLock: 1, heldByFailedCriteria: 0, overrides: 1 });
-    expect((await core.bot.webRead({ kind: "web_numbers", scope: otherWorkspace, service: null, days: 30 })).stats.guardrails).toEqual({ heldByFreeze: 0, heldByLock: 0, heldByFailedCriteria: 0, overrides: 0 });
+    expect((await core.bot.webRead({ kind: "web_numbers", scope: otherWorkspace, service: null, days: 30, checkAudit: true })).stats.guardrails).toEqual({ heldByFreeze: 0, heldByLock: 0, heldByFailedCriteria: 0, overrides: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { humanDuration } from "../../domain/duration.js";
-import type { WebNumbers } from "../../app/web-views.js";
+import type { WebAuditCheck, WebNumbers } from "../../app/web-views.js";
 import { columnBars, horizontalBars, type Bar, type ChartSpec } from "../charts.js";
 import { html, type Html } from "../html.js";
 import { page } from "../layout.js";
@@ -27,7 +27,7 @@ function durationBars(entries: Array<[string, number | null]>): Bar[] {
 
 /** The numbers page: the `/release stats` figures as charts with their numbers, and the audit chain's check. */
 /** `asked`: a problem with what the address asked for (a window out of range), said above the numbers shown instead. */
-export function numbersPage(n: WebNumbers, scopeLabel: string, zone: string, asked: string | null = null): string {
+export function numbersPage(n: WebNumbers & { audit: WebAuditCheck }, scopeLabel: string, zone: string, asked: string | null = null): string {
   const s = n.stats;
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = s;
   const weeks = s.weeks.slice(-26);
