@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Policy } from "../src/domain/policy.js";
 import type { Release, Vote } from "../src/domain/types.js";
 import type { MessageRef } from "../src/app/ports.js";
@@ -93,6 +93,10 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     listReleases({ states, channelKey, limit }) {
       const where = and(states ? inArray(releases.state, states) : undefined, channelKey ? eq(releases.channelKey, channelKey) : undefined);
       return db.select().from(releases).where(where).orderBy(desc(releases.seq)).limit(limit ?? 1000).all().map(toRelease);
+    },
+    countReleasesByState() {
+      const rows = db.select({ state: releases.state, n: count() }).from(releases).groupBy(releases.state).all();
+      return Object.fromEntries(rows.map((r) => [r.state, r.n]));
     },
     findReleases({ service, version, activeSince }) {
       const where = and(service ? eq(releases.service, service) : undefined, version ? eq(releases.version, version) : undefined, activeSince !== undefined ? or(gte(releases.createdAt, activeSince), isNull(releases.closedAt), gte(releases.closedAt, activeSince)) : undefined);

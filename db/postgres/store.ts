@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, or } from "drizzle-orm";
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import type { Policy } from "../../src/domain/policy.js";
@@ -95,6 +95,10 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     async listReleases({ states, channelKey, limit }) {
       const where = and(states ? inArray(releases.state, states) : undefined, channelKey ? eq(releases.channelKey, channelKey) : undefined);
       return (await q.select().from(releases).where(where).orderBy(desc(releases.seq)).limit(limit ?? 1000)).map(toRelease);
+    },
+    async countReleasesByState() {
+      const rows = await q.select({ state: releases.state, n: count() }).from(releases).groupBy(releases.state);
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
     },
     async findReleases({ service, version, activeSince }) {
       const where = and(service ? eq(releases.service, service) : undefined, version ? eq(releases.version, version) : undefined, activeSince !== undefined ? or(gte(releases.createdAt, activeSince), isNull(releases.closedAt), gte(releases.closedAt, activeSince)) : undefined);

@@ -133,6 +133,8 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   getRelease(id: string): Promise<Release | undefined>;
   updateRelease(id: string, patch: Partial<Omit<Release, "id" | "seq" | "channel">>): Promise<Release>;
   listReleases(filter: { states?: ReleaseState[]; channelKey?: string; limit?: number }): Promise<Release[]>;
+  /** How many releases are in each state (states with none are left out): counted by the database, for /metrics. */
+  countReleasesByState(): Promise<Partial<Record<ReleaseState, number>>>;
   /** Releases of a service, newest first (for stats and hook lookups). */
   /** Newest first. `activeSince`: only releases created at or after it, or not closed before it (any event since lies in one of them). */
   findReleases(filter: { service?: string; version?: string; activeSince?: number }): Promise<Release[]>;

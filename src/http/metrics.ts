@@ -22,9 +22,9 @@ export function createMetrics(store: Store, instance: { id: string; database: st
     labelNames: ["state"],
     ...reg,
     async collect() {
-      const counts = new Map<string, number>(RELEASE_STATES.map((s) => [s, 0]));
-      for (const r of await store.listReleases({ limit: 1_000_000 })) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
-      for (const [state, n] of counts) this.set({ state }, n);
+      // Counted by the database: a scrape must not read every release ever made.
+      const counts = await store.countReleasesByState();
+      for (const state of RELEASE_STATES) this.set({ state }, counts[state] ?? 0);
     },
   });
   const votes = new Counter({ name: "gonogo_votes_total", help: "Votes cast or changed", labelNames: ["platform"], ...reg });

@@ -140,6 +140,15 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.getRelease(created.id)).toEqual(cleared);
       });
 
+      it("counts releases by state in the database, leaving out states with none", async () => {
+        expect(await store.countReleasesByState()).toEqual({});
+        await store.insertRelease(newRelease());
+        await store.insertRelease(newRelease({ state: "held" }));
+        await store.insertRelease(newRelease());
+        await store.insertRelease(newRelease({ state: "shipped" }));
+        expect(await store.countReleasesByState()).toEqual({ voting: 2, held: 1, shipped: 1 });
+      });
+
       it("rejects an update of a release that does not exist, and creates nothing", async () => {
         await expect(store.updateRelease("R-7", { state: "held" })).rejects.toThrow();
         expect(await store.listReleases({})).toEqual([]);
