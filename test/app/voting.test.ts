@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { admins, channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { replyLineText, type Reply } from "../../src/app/views.js";
 
@@ -208,5 +208,25 @@ describe("creating a release that is already open", () => {
     await say("alice", "cancel R-1 duplicate");
     await say("alice", "cancel R-3 duplicate");
     expect(text(await say("alice", "create payments 1.0"))).not.toContain("already open");
+  });
+});
+
+describe("a service is decided in one channel", () => {
+  const lax = { platform: "terminal", key: "terminal:side:lax", nativeId: "lax" } as const;
+  const sayIn = (where: typeof lax | typeof channel, who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel: where, text });
+
+  it("refuses a release of the same service and environment from another channel (its policy would not guard it), unless an admin or release-manager moves it", async () => {
+    core = createTestCore({ config: { admins: admins("terminal:admin") } });
+    await say("admin", "policy set quorum=3 require=security");
+    await say("alice", "create payments 1.4.2");
+    const refused = await sayIn(lax, "mallory", "create payments 6.6.6");
+    expect(refused).toMatchObject({ error: true, text: "payments → production is decided in another channel: its last release, R-1, was created there, under that channel's policy. Create it in that channel (`/release status R-1` shows the card), or ask an admin or release-manager to create it here, which moves it here." });
+    expect(await core.store.listReleases({})).toHaveLength(1);
+    // Another environment, or another service, is free to be decided there.
+    expect(text(await sayIn(lax, "mallory", "create payments 6.6.6 env staging"))).toContain("Created R-2");
+    // An admin moves it; from then on it is decided there.
+    expect(text(await sayIn(lax, "admin", "create payments 1.5.0"))).toContain("Created R-3");
+    expect(text(await sayIn(lax, "alice", "create payments 1.5.1"))).toContain("Created R-4");
+    expect(text(await say("alice", "create payments 1.5.2"))).toContain("is decided in another channel: its last release, R-4");
   });
 });

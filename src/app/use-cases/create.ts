@@ -7,7 +7,7 @@ import { offsetLabel } from "../../domain/countdown.js";
 import { lockedText } from "../../domain/deploy-lock.js";
 import { isFinal } from "../../domain/release.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
-import { audit, policyFor, qualifyPerson, requirePermission, type Ctx } from "../context.js";
+import { audit, policyFor, qualifyPerson, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
 import { ok, okLines } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -31,6 +31,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const read = input.when ? withField("when", () => parseWhen(input.when!, now, policy.timezone)) : null;
   const scheduledAt = read?.at ?? null;
   if (input.description) checkLength("description", input.description, "description");
+  await requireHomeChannel(ctx, actor, channel, input.service, input.environment ?? "production");
   const manager = input.manager ? qualifyPerson(actor, input.manager) : null;
   const managerId = manager ? subjectId(manager) : actor.id;
   const managerName = manager ? manager.user : actor.name;
@@ -103,4 +104,22 @@ async function twinWarning(ctx: Ctx, release: Release): Promise<string | null> {
     .reverse();
   if (!twins.length) return null;
   return `Note: ${twins.join(", ")} ${twins.length === 1 ? "is" : "are"} already open for ${release.service} ${release.version} → ${release.environment}; if this one is a duplicate, \`/release cancel ${release.id} duplicate\`.`;
+}
+
+/**
+ * A service's releases to an environment are decided in one channel: the one its last release
+ * was created in. A channel's policy (quorum, sign-offs, criteria, freezes) guards what it ships,
+ * while the deploy and rollback webhooks act on the service and environment: a release created in
+ * a laxer channel would ship payments to production past every one of them. Admins and
+ * release-managers may create it elsewhere, which moves it there.
+ */
+async function requireHomeChannel(ctx: Ctx, actor: Actor, channel: ChannelRef, service: string, environment: string): Promise<void> {
+  const last = (await ctx.store.findReleases({ service })).find((r) => r.environment === environment);
+  if (!last || last.channel.key === channel.key) return;
+  const roles = await rolesOf(ctx, actor);
+  if (roles.includes("admin") || roles.includes("release-manager")) return;
+  throw new UserError(
+    "service_elsewhere",
+    `${service} → ${environment} is decided in another channel: its last release, ${last.id}, was created there, under that channel's policy. Create it in that channel (\`/release status ${last.id}\` shows the card), or ask an admin or release-manager to create it here, which moves it here.`,
+  );
 }
