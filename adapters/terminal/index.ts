@@ -91,7 +91,9 @@ export function createTerminalAdapter(opts: TerminalOptions) {
     updateCard(ref, card) {
       const before = shown.get(ref.messageId);
       shown.set(ref.messageId, card);
-      // A countdown step every few minutes reprinting the whole card would bury what was typed.
+      // A card that did not change (a policy or freeze change refreshing every open card) is not
+      // printed again; a countdown step every few minutes reprinting the whole card would bury what was typed.
+      if (before && JSON.stringify(before) === JSON.stringify(card)) return Promise.resolve();
       if (before && sameButTheTimeLeft(before, card)) write(renderCountdown(card, p));
       else write(renderCard(card, p, p.dim("updated ")));
       return Promise.resolve();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createTerminalAdapter, TERMINAL_CHANNEL } from "../../adapters/terminal/index.js";
-import { createTestCore, person, type TestCore } from "../helpers/core.js";
+import { admins, createTestCore, person, type TestCore } from "../helpers/core.js";
 
 const UP = "\u001b[A";
 const ENTER = "\r";
@@ -140,8 +140,8 @@ describe("what the terminal prints", () => {
     expect(out).not.toContain("\u001b[2J");
   });
 
-  it("prints a countdown step as one line, and the whole card again when something else changed", async () => {
-    core = createTestCore();
+  it("prints a countdown step as one line, the whole card again when something else changed, and nothing when nothing did", async () => {
+    core = createTestCore({ config: { admins: admins("terminal:alice") } });
     let printed = "";
     const output = new PassThrough();
     output.on("data", (c: Buffer) => (printed += c.toString()));
@@ -163,6 +163,13 @@ describe("what the terminal prints", () => {
     await core.bot.idle();
     expect(cardsPrinted()).toBe(2);
     expect(printed).toContain("Votes: 1 go");
+
+    // A refresh that changes nothing on the card (here a policy change to what it already was) prints nothing.
+    const answer = await core.bot.handle({ kind: "command", actor: person("alice"), channel: TERMINAL_CHANNEL, text: "policy set self_approval=on" });
+    expect(answer.type === "message" && answer.text).toContain("Open releases here follow at once: R-1.");
+    core.clock.advance(1_000);
+    await core.bot.idle();
+    expect(cardsPrinted()).toBe(2);
   });
 
   it("prints an audit timeline without the chat's code fences", async () => {
