@@ -1,5 +1,5 @@
 import { lockedText } from "../domain/deploy-lock.js";
-import { freezeAt, freezeLabel, shortTime } from "../domain/freeze.js";
+import { freezeAt, freezeEnd, freezeLabel } from "../domain/freeze.js";
 import type { Release } from "../domain/types.js";
 import type { CardReadCtx } from "./card-reader.js";
 import type { GuardView } from "./views.js";
@@ -18,7 +18,7 @@ export async function guardsOf(ctx: CardReadCtx, r: Release): Promise<GuardView[
     // Before T-0 the card warns about the freeze T-0 falls in; after it, about the one on now.
     const at = r.state === "voting" && r.scheduledAt !== null && r.scheduledAt > now ? r.scheduledAt : r.scheduledAt === null ? null : now;
     const active = at === null ? null : freezeAt(await ctx.store.listFreezes(r.channel.key), at);
-    if (active) guards.push({ kind: "freeze", icon: "⛔", text: `in freeze ${freezeLabel(active.freeze)} until`, until: { at: active.end, text: shortTime(active.end, r.timezone) } });
+    if (active) guards.push({ kind: "freeze", icon: "⛔", text: `in freeze ${freezeLabel(active.freeze)} until`, until: { at: active.end, text: freezeEnd(active.end, r.timezone) } });
   }
   if (r.state === "voting") {
     const entry = await ctx.store.getQueueEntry(r.id);

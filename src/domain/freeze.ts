@@ -134,9 +134,14 @@ export function shortTime(at: number, zone: string): string {
   return format(new TZDate(at, zone), "EEE d MMM HH:mm");
 }
 
-/** `in freeze 'year-end' until Mon 5 Jan 09:00`: the hold reason and the card's line. */
+/** `Mon 5 Jan 09:00 (Europe/Berlin)`: a freeze's end where it is read without its rule beside it (a hold, a warning, the card). */
+export function freezeEnd(at: number, zone: string): string {
+  return `${shortTime(at, zone)} (${zone})`;
+}
+
+/** `in freeze 'year-end' until Mon 5 Jan 09:00 (UTC)`: the hold reason and the card's line. */
 export function inFreezeText(active: ActiveFreeze, zone: string): string {
-  return `in freeze ${freezeLabel(active.freeze)} until ${shortTime(active.end, zone)}`;
+  return `in freeze ${freezeLabel(active.freeze)} until ${freezeEnd(active.end, zone)}`;
 }
 
 /** `weekly Fri 16:00 → Mon 09:00` or `Wed 24 Dec 2030 00:00 → Mon 5 Jan 2031 09:00`, in `zone`. */

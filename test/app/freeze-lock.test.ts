@@ -37,21 +37,21 @@ describe("freeze windows", () => {
 
     // 08:30 CEST on Monday 1 April is inside the window; 09:00 CEST is its end, so outside.
     const inside = await say("alice", "create payments 1.4.2 at 2030-04-01 08:30");
-    expect(text(inside)).toContain("⛔ T-0 falls in freeze 'weekend' (until Mon 1 Apr 09:00)");
+    expect(text(inside)).toContain("⛔ T-0 falls in freeze 'weekend' (until Mon 1 Apr 09:00 (Europe/Berlin))");
     const outside = await say("alice", "create search 2.0.0 at 2030-04-01 09:00");
     expect(text(outside)).not.toContain("freeze");
     for (const id of ["R-1", "R-2"]) for (const voter of ["bob", "carol"]) await say(voter, `vote ${id} go`);
     await core.bot.idle();
     const guard = chat.latestCard("R-1")?.guards?.find((g) => g.kind === "freeze");
     // The freeze ends at 09:00 CEST, 07:00 UTC: an hour earlier in UTC than in winter.
-    expect(guard).toMatchObject({ text: "in freeze 'weekend' until", until: { at: utc(2030, 4, 1, 7), text: "Mon 1 Apr 09:00" } });
+    expect(guard).toMatchObject({ text: "in freeze 'weekend' until", until: { at: utc(2030, 4, 1, 7), text: "Mon 1 Apr 09:00 (Europe/Berlin)" } });
     expect(chat.latestCard("R-1")?.fallbackText).toContain("⛔ in freeze 'weekend' until Mon 1 Apr 09:00");
     expect(chat.latestCard("R-2")?.guards).toEqual([]);
 
     core.clock.set(utc(2030, 4, 1, 6, 30) - MIN);
     await advance(MIN);
     expect(await state("R-1")).toBe("held");
-    expect((await core.store.getRelease("R-1"))?.stateReason).toBe("in freeze 'weekend' until Mon 1 Apr 09:00");
+    expect((await core.store.getRelease("R-1"))?.stateReason).toBe("in freeze 'weekend' until Mon 1 Apr 09:00 (Europe/Berlin)");
     expect(await auditTypes("R-1")).toContain("held_by_freeze");
     expect(chat.noticeTexts("R-1").join("\n")).toContain("T-0: R-1 is held, not shipped: in freeze 'weekend' until Mon 1 Apr 09:00");
 
@@ -295,8 +295,8 @@ describe("holds at T-0 by a guardrail", () => {
     for (const voter of ["bob", "carol"]) await say(voter, "vote R-2 go");
     await advance(60 * MIN);
     const held = (id: string) => chat.noticeTexts(id).find((t) => t.startsWith("⛔ T-0")) ?? "";
-    expect(held("R-1")).toContain("is held, not shipped: in freeze 'demo day' until Tue 15 Jan 18:00. It is not GO either (0 of 2 GO); once it is, reschedule it after the freeze, or an admin or release-manager can `/release ship R-1 override <reason>`.");
-    expect(held("R-2")).toContain("is held, not shipped: in freeze 'demo day' until Tue 15 Jan 18:00. Reschedule it after the freeze, or an admin or release-manager can `/release ship R-2 override <reason>`.");
+    expect(held("R-1")).toContain("is held, not shipped: in freeze 'demo day' until Tue 15 Jan 18:00 (UTC). It is not GO either (0 of 2 GO); once it is, reschedule it after the freeze, or an admin or release-manager can `/release ship R-1 override <reason>`.");
+    expect(held("R-2")).toContain("is held, not shipped: in freeze 'demo day' until Tue 15 Jan 18:00 (UTC). Reschedule it after the freeze, or an admin or release-manager can `/release ship R-2 override <reason>`.");
   });
 });
 
@@ -310,7 +310,7 @@ describe("reminders before a release a guardrail will hold", () => {
     for (const voter of ["bob", "carol"]) await say(voter, "vote R-1 go");
     // T-1h is at 10:00, before the freeze starts: the reminder looks ahead to T-0.
     await advance(60 * MIN);
-    expect(reminder(chat.noticeTexts("R-1"), "T-1h")).toContain("Decision: GO. As things stand, T-0 holds it: in freeze 'demo day' until Tue 15 Jan 12:00.");
+    expect(reminder(chat.noticeTexts("R-1"), "T-1h")).toContain("Decision: GO. As things stand, T-0 holds it: in freeze 'demo day' until Tue 15 Jan 12:00 (UTC).");
   });
 
   it("say a lock will hold a GO release, and the last one calls the release manager; a queued one says whom it waits for", async () => {

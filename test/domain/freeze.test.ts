@@ -84,7 +84,7 @@ describe("one-off freeze windows and overlaps", () => {
   it("names the freeze that ends last when several cover the same instant, as the card says it", () => {
     const active = freezeAt([WEEKEND, yearEnd], utc(2030, 12, 28, 12))!;
     expect(active.freeze.id).toBe(2);
-    expect(inFreezeText(active, BERLIN)).toBe("in freeze 'year-end' until Sun 5 Jan 09:00");
+    expect(inFreezeText(active, BERLIN)).toBe("in freeze 'year-end' until Sun 5 Jan 09:00 (Europe/Berlin)");
   });
 });
 

@@ -45,6 +45,6 @@ describe("Slack: freeze windows", () => {
     const card = await h.fake.waitFor("chat.postMessage", (c) => c.params.thread_ts === undefined && visibleText(c).includes("payments"));
     const text = visibleText(card);
     expect(text).toContain("⛔ *in freeze 'incident' until*");
-    expect(text).toMatch(/<!date\^\d+\^\{date_short_pretty\} \{time\}\|Tue 15 Jan 13:00>/);
+    expect(text).toMatch(/<!date\^\d+\^\{date_short_pretty\} \{time\}\|Tue 15 Jan 13:00 \(Europe\/Berlin\)>/);
   });
 });

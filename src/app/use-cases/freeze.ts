@@ -1,5 +1,5 @@
 import { UserError } from "../../domain/errors.js";
-import { describeRule, FREEZE_USAGE, freezeAt, freezeLabel, freezeName, isOver, readFreezeRule, shortTime, type Freeze, type FreezeSpec } from "../../domain/freeze.js";
+import { describeRule, FREEZE_USAGE, freezeAt, freezeEnd, freezeLabel, freezeName, isOver, readFreezeRule, type Freeze, type FreezeSpec } from "../../domain/freeze.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
@@ -57,7 +57,7 @@ export async function listFreezes(ctx: Ctx, channel: ChannelRef): Promise<Reply>
   const when = (at: number): ReplyPart => ({ at, text: `${format(new TZDate(at, zone), "EEE d MMM yyyy HH:mm")} (${zone})` });
   const lines = freezes.map((f): ReplyPart[] => {
     const active = freezeAt([f], now);
-    const tail = `${f.reason ? ` · ${f.reason}` : ""} · added by ${f.createdByName}${active ? ` · ACTIVE until ${shortTime(active.end, zone)}` : ""}`;
+    const tail = `${f.reason ? ` · ${f.reason}` : ""} · added by ${f.createdByName}${active ? ` · ACTIVE until ${freezeEnd(active.end, zone)}` : ""}`;
     if (f.rule.kind === "weekly") return [`• ${freezeName(f.id)} ${describeRule(f.rule, zone)}${tail}`];
     return [`• ${freezeName(f.id)} `, when(f.rule.startAt), " → ", when(f.rule.endAt), tail];
   });
@@ -70,5 +70,5 @@ export async function freezeWarning(ctx: Pick<Ctx, "store">, release: Release): 
   if (release.scheduledAt === null) return null;
   const active = freezeAt(await ctx.store.listFreezes(release.channel.key), release.scheduledAt);
   if (!active) return null;
-  return `⛔ T-0 falls in freeze ${freezeLabel(active.freeze)} (until ${shortTime(active.end, release.timezone)}): it will be held at T-0 unless it is rescheduled or an admin or release-manager ships it with \`/release ship ${release.id} override <reason>\`.`;
+  return `⛔ T-0 falls in freeze ${freezeLabel(active.freeze)} (until ${freezeEnd(active.end, release.timezone)}): it will be held at T-0 unless it is rescheduled or an admin or release-manager ships it with \`/release ship ${release.id} override <reason>\`.`;
 }
