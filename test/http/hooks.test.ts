@@ -81,6 +81,14 @@ describe("POST /hooks/deploy", () => {
     expect(chat.latestCard("R-1")?.notes.join(" ")).toContain("Pipeline: deploy succeeded (https://ci.example.com/run/42)");
   });
 
+  it("lands a deploy report on the shipping release, not on a duplicate of its version created later and still voting", async () => {
+    await shipping();
+    expect((await say("alice", "create payments 1.4.2")).type).toBe("message");
+    const r = await post("/hooks/deploy", { service: "payments", version: "1.4.2", status: "succeeded" });
+    expect(r).toEqual({ status: 200, json: { ok: true, release: "R-1", state: "shipped" } });
+    expect((await app.store.getRelease("R-2"))?.state).toBe("voting");
+  });
+
   it("refuses unsigned, forged, stale and future-dated hooks with a 401 that says what is wrong, and changes nothing", async () => {
     await shipping();
     const body = JSON.stringify({ release: "R-1", status: "succeeded" });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { UserError } from "../../domain/errors.js";
 import { decisionInWords } from "../../domain/decision.js";
 import { normalizeReleaseId } from "../../domain/command-fields.js";
-import { isFinal, STATE_LABELS, transition } from "../../domain/release.js";
+import { isFinal, STATE_LABELS, transition, type ReleaseState } from "../../domain/release.js";
 import { ALERT_SEVERITIES } from "../../domain/policy.js";
 import { CRITERION_NAME, CRITERION_STATUSES, evidenceText, type Criterion } from "../../domain/criteria.js";
 import { acceptsVotes } from "../../domain/release.js";
@@ -113,12 +113,16 @@ function mismatch(ref: ReleaseRef, release: Release): HookOutcome | null {
   return { status: 409, body: { error: `${release.id} is ${differs.join(", ")}: the report was not applied. Send the release this run built, or leave out "release" to match by service and version.`, release: release.id } };
 }
 
-async function findRelease(ctx: Ctx, ref: ReleaseRef, live = false): Promise<Release | HookOutcome | null> {
+async function findRelease(ctx: Ctx, ref: ReleaseRef, live = false, prefer: readonly ReleaseState[] = []): Promise<Release | HookOutcome | null> {
   if (ref.release) {
     const release = await ctx.store.getRelease(normalizeReleaseId(ref.release, "R-12"));
     return release ? (mismatch(ref, release) ?? release) : null;
   }
-  const found = (await ctx.store.findReleases({ service: ref.service?.toLowerCase(), version: ref.version })).filter((r) => !live || r.state === "shipping" || r.state === "shipped");
+  const matching = (await ctx.store.findReleases({ service: ref.service?.toLowerCase(), version: ref.version })).filter((r) => !live || r.state === "shipping" || r.state === "shipped");
+  // Two releases of one version (a duplicate created later): the one in a state the report is
+  // about wins over the newer one, so a duplicate still voting cannot take the shipping one's deploy report.
+  const fitting = matching.filter((r) => prefer.includes(r.state));
+  const found = fitting.length ? fitting : matching;
   const release = pick(found, ref.environment);
   return release === "ambiguous" ? ambiguous(ref, found) : release;
 }
@@ -136,7 +140,7 @@ async function oncall(ctx: Ctx, release: Release): Promise<{ mention: string[]; 
 const ROLLBACK_BUTTON = [{ action: "rollback", label: "Roll back", style: "danger" }] as const;
 
 export async function applyDeployReport(ctx: Ctx, report: DeployReport): Promise<HookOutcome> {
-  const release = await findRelease(ctx, report);
+  const release = await findRelease(ctx, report, false, ["shipping", "shipped"]);
   if (!release) {
     return { status: 404, body: { error: `no release ${report.release ?? `of ${report.service} ${report.version}${inEnvironment(report)}`}; create it with /release create first` } };
   }
@@ -220,7 +224,7 @@ export async function applyAlert(ctx: Ctx, alert: AlertReport): Promise<HookOutc
  * criterion names the ones the release has (422).
  */
 export async function applyCheckReport(ctx: Ctx, report: CheckReport): Promise<HookOutcome> {
-  const release = await findRelease(ctx, report);
+  const release = await findRelease(ctx, report, false, ["voting", "held"]);
   if (!release) return { status: 404, body: { error: `no release ${report.release ?? `of ${report.service} ${report.version}${inEnvironment(report)}`}; create it with /release create first` } };
   if (isOutcome(release)) return release;
   const criteria = await ctx.store.listCriteria(release.id);
