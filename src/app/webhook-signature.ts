@@ -23,7 +23,8 @@ const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9
 
 /** What is wrong with a `WEBHOOK_SECRET`, or null. Only `whsec_` secrets have a form to get wrong. */
 export function webhookSecretProblem(secret: string): string | null {
-  if (!secret.startsWith(WHSEC_PREFIX)) return null;
+  // A plain secret is the HMAC key as it is: a short one can be guessed offline from one signed call.
+  if (!secret.startsWith(WHSEC_PREFIX)) return secret.length >= 16 ? null : `expected at least 16 characters (it has ${secret.length}), or better whsec_ followed by the base64 of 24 to 64 random bytes; make one with: node -e "console.log('whsec_' + require('crypto').randomBytes(32).toString('base64'))"`;
   const encoded = secret.slice(WHSEC_PREFIX.length);
   const bytes = CANONICAL_BASE64.test(encoded) ? Buffer.from(encoded, "base64").length : 0;
   if (bytes >= 24 && bytes <= 64) return null;

@@ -318,6 +318,11 @@ describe("webhooks gonogo sends", () => {
     expect(loadConfig({ WEBHOOK_SECRET: "any plain secret" }).webhookSecret).toBe("any plain secret");
     expect(loadConfig({ WEBHOOK_SECRET: "   " }).webhookSecret).toBeUndefined();
   });
+
+  it("refuses a plain WEBHOOK_SECRET shorter than 16 characters: it is the HMAC key as it is", () => {
+    expect(() => loadConfig({ WEBHOOK_SECRET: "s" })).toThrow(/WEBHOOK_SECRET must be at least 16 characters \(it has 1\), or better whsec_/);
+    expect(loadConfig({ WEBHOOK_SECRET: "x".repeat(16) }).webhookSecret).toBe("x".repeat(16));
+  });
 });
 
 describe("operations endpoints", () => {

@@ -99,15 +99,15 @@ describe("admins", () => {
 describe("URLs", () => {
   it.each(["DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "SLACK_API_URL", "DISCORD_API_URL"])("%s must be http(s)", (name) => {
     for (const bad of ["ftp://ci.example.com/x", "file:///etc/passwd", "javascript:alert(1)", "ci.example.com/hook"]) {
-      const found = problems({ [name]: bad, WEBHOOK_SECRET: "s" });
+      const found = problems({ [name]: bad, WEBHOOK_SECRET: "a-long-enough-secret" });
       expect(found.some((l) => l.startsWith(`${name} must be an http:// or https:// URL such as https://`) && l.endsWith(`not ${JSON.stringify(bad)}.`))).toBe(true);
     }
-    expect(() => loadConfig({ [name]: "http://127.0.0.1:4000/api/", WEBHOOK_SECRET: "s" })).not.toThrow();
+    expect(() => loadConfig({ [name]: "http://127.0.0.1:4000/api/", WEBHOOK_SECRET: "a-long-enough-secret" })).not.toThrow();
   });
 
   it.each(["DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL"])("%s with a user name and password is refused at start-up, without echoing the password", (name) => {
     // Node's fetch refuses such a URL: every rollback would fail with a bare "TypeError".
-    const found = problems({ [name]: "https://jenkins:s3cr3t-pw@ci.example.com/job/rollback", WEBHOOK_SECRET: "s" });
+    const found = problems({ [name]: "https://jenkins:s3cr3t-pw@ci.example.com/job/rollback", WEBHOOK_SECRET: "a-long-enough-secret" });
     const line = found.find((l) => l.startsWith(name));
     expect(line).toContain("must not carry a user name or password");
     expect(line).toContain("WEBHOOK_SECRET");
