@@ -42,7 +42,7 @@ export type FreezeSpec =
   | { kind: "weekly"; startDay: number; startMinute: number; endDay: number; endMinute: number };
 
 /** Its one-off example reads on any day (a dated one would be past, or over a year ahead, some day). */
-export const FREEZE_USAGE = "`/release freeze add tomorrow 18:00 until in 3d reason launch week` or `/release freeze add weekly fri 16:00 until mon 09:00`";
+export const FREEZE_USAGE = "`/release freeze add now until in 3d reason launch week` or `/release freeze add weekly fri 16:00 until mon 09:00`";
 
 const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
