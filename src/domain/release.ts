@@ -35,16 +35,19 @@ const TRANSITIONS: Record<ReleaseState, Partial<Record<ReleaseStep, ReleaseState
   closed: {},
 };
 
-/** Words a person reads, for each step, in "what you can do now" messages. */
+/**
+ * What the release can become next, for each step, in a refusal: said of the release, not of
+ * the person (who may not be allowed to take it), with the command where a person takes it.
+ */
 const STEP_HINTS: Record<ReleaseStep, string> = {
-  ship: "ship",
-  shipped: "shipped (mark as deployed)",
-  hold: "hold",
-  reopen: "schedule (re-open voting)",
-  cancel: "cancel",
-  rollback: "rollback",
-  recovered: "recovered (service restored)",
-  close: "close (when the retro window ends)",
+  ship: "shipped (`ship`)",
+  shipped: "marked shipped (`shipped`)",
+  hold: "held (`hold`)",
+  reopen: "rescheduled, which re-opens voting (`schedule`)",
+  cancel: "cancelled (`cancel`)",
+  rollback: "rolled back (`rollback`)",
+  recovered: "marked recovered (`recovered`)",
+  close: "closed, by itself when its retro window ends",
 };
 
 /** The step as a verb in "so it cannot …". */
@@ -93,7 +96,7 @@ export function transition(releaseId: string, state: ReleaseState, step: Release
   if (next) return next;
   const possible = allowedSteps(state).map((s) => STEP_HINTS[s]);
   const now = possible.length
-    ? `From here you can: ${possible.join(", ")}.`
+    ? `From here it can be ${possible.length === 1 ? possible[0]! : `${possible.slice(0, -1).join(", ")} or ${possible.at(-1)!}`}.`
     : "Nothing more can happen to it.";
   throw new UserError(
     "illegal_transition",

@@ -18,14 +18,14 @@ const LEGAL: Record<ReleaseState, Partial<Record<ReleaseStep, ReleaseState>>> = 
 
 /** How each step is named in the "from here you can" part of a refusal. */
 const HINT: Record<ReleaseStep, string> = {
-  ship: "ship",
-  shipped: "shipped",
-  hold: "hold",
-  reopen: "schedule",
-  cancel: "cancel",
-  rollback: "rollback",
-  recovered: "recovered",
-  close: "close",
+  ship: "shipped (`ship`)",
+  shipped: "marked shipped (`shipped`)",
+  hold: "held (`hold`)",
+  reopen: "rescheduled",
+  cancel: "cancelled (`cancel`)",
+  rollback: "rolled back (`rollback`)",
+  recovered: "marked recovered (`recovered`)",
+  close: "closed, by itself when its retro window ends",
 };
 
 const LABEL: Record<ReleaseState, string> = {
@@ -56,8 +56,8 @@ describe("release lifecycle", () => {
           const err = userError(() => transition("R-7", state, step), "illegal_transition", `R-7 is ${LABEL[state]}`, "cannot");
           const possible = Object.keys(LEGAL[state]) as ReleaseStep[];
           if (possible.length) {
-            expect(err.message).toContain("From here you can:");
-            const tail = err.message.slice(err.message.indexOf("From here you can:"));
+            expect(err.message).toContain("From here it can be ");
+            const tail = err.message.slice(err.message.indexOf("From here it can be "));
             for (const p of possible) expect(tail).toContain(HINT[p]);
             for (const other of STEPS.filter((s) => !possible.includes(s) && !possible.some((p) => HINT[p].includes(HINT[s])))) {
               expect(tail).not.toContain(` ${HINT[other]}`);
@@ -92,7 +92,7 @@ describe("release lifecycle", () => {
   });
 
   it("refuses a second rollback while one is under way", () => {
-    userError(() => transition("R-3", "rolling_back", "rollback"), "illegal_transition", "R-3 is rolling back", "From here you can: recovered");
+    userError(() => transition("R-3", "rolling_back", "rollback"), "illegal_transition", "R-3 is rolling back", "From here it can be marked recovered (`recovered`).");
   });
 
   it("treats only cancelled and closed as final", () => {
