@@ -230,3 +230,16 @@ describe("a service is decided in one channel", () => {
     expect(text(await say("alice", "create payments 1.5.2"))).toContain("is decided in another channel: its last release, R-4");
   });
 });
+
+describe("voting the same choice again with other words", () => {
+  it("says the vote stands and what its note is now, not that it replaces itself", async () => {
+    core = createTestCore();
+    await say("alice", "create payments 1.0");
+    await say("bob", "vote R-1 go looks fine");
+    expect(text(await say("bob", "vote R-1 go"))).toMatch(/^Your GO on R-1 stands; it no longer has a note\. Decision: /);
+    expect(text(await say("bob", "vote R-1 go after the canary"))).toMatch(/^Your GO on R-1 stands; its note is now “after the canary”\. Decision: /);
+    expect(text(await say("bob", "vote R-1 go after the canary"))).toMatch(/^You already voted GO on R-1\./);
+    await say("carol", "vote R-1 no-go migration untested");
+    expect(text(await say("carol", "vote R-1 no-go migration fails on staging"))).toMatch(/^Your NO-GO on R-1 stands; its reason is now “migration fails on staging”\. Decision: /);
+  });
+});

@@ -45,6 +45,12 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   if (sameVote) {
     return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} now counts with your current roles (${roles.length ? roles.join(", ") : "none"}). ${summary(result)}`);
   }
+  // The same choice again with other words: the vote stands, only its note changed.
+  if (change === "unchanged") {
+    const what = choice === "no_go" ? "reason" : "note";
+    const note = cleaned ? `its ${what} is now “${cleaned}”` : `it no longer has a ${what}`;
+    return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} stands; ${note}. ${summary(result)}`);
+  }
   const verb = change === "cast" ? "is in" : `replaces your ${CHOICE_LABELS[previous!.choice]}`;
   return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} ${verb}. ${summary(result)}`);
 }
