@@ -47,8 +47,11 @@ function parseAny(text: string, now: number, defaultZone: string): Resolved | nu
   const rel = /^in (?:(\d+) ?d(?:ays?)?)? ?(?:(\d+) ?h(?:ours?)?)? ?(?:(\d+) ?m(?:in(?:utes?)?)?)? ?(?:(\d+) ?s(?:ec(?:onds?)?)?)?$/i.exec(text);
   if (rel && (rel[1] || rel[2] || rel[3] || rel[4])) {
     const mins = Number(rel[1] ?? 0) * 1440 + Number(rel[2] ?? 0) * 60 + Number(rel[3] ?? 0);
-    // Seconds are for trying a whole countdown in a demo or a script.
-    return { at: now + mins * MINUTE + Number(rel[4] ?? 0) * 1000, note: null };
+    // Seconds are for trying a whole countdown in a demo or a script: kept to the second.
+    if (rel[4]) return { at: now + mins * MINUTE + Number(rel[4]) * 1000, note: null };
+    // Otherwise on the nearest whole minute, as every T-0 is shown (HH:mm): `in 2m` typed at
+    // 20:55:59 is 20:58, not a T-0 shown as 20:57 that comes at 20:57:59.
+    return { at: Math.round((now + mins * MINUTE) / MINUTE) * MINUTE, note: null };
   }
 
   const { body, zone, named } = splitZone(text, defaultZone);

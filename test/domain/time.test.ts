@@ -118,6 +118,13 @@ describe("reading a release time", () => {
       expect(instant("in 2h", NOW, BERLIN)).toBe(NOW + 2 * HOUR);
     });
 
+    it("puts a relative time without seconds on the nearest whole minute, as T-0 is shown; with seconds, to the second", () => {
+      const late = NOW + 59_000; // 59 s into a minute
+      expect(instant("in 2m", late, "UTC")).toBe(NOW + 3 * MIN);
+      expect(instant("in 2m", NOW + 10_000, "UTC")).toBe(NOW + 2 * MIN);
+      expect(instant("in 90s", late, "UTC")).toBe(late + 90_000);
+    });
+
     it("reads in 90m as ninety minutes from now", () => {
       expect(instant("in 90m", NOW, BERLIN)).toBe(NOW + 90 * MIN);
     });
