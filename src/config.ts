@@ -91,8 +91,18 @@ const roleName = (entry: string) => (/^[a-z][a-z0-9_-]{0,31}$/.test(entry) ? und
 /** A PostgreSQL URL; never repeated in a message, since it usually carries a password. */
 const postgresUrl = (value: string) => {
   const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (url?.protocol !== "postgres:" && url?.protocol !== "postgresql:") {
-    refuse("must be a postgres:// or postgresql:// URL such as postgres://gonogo:<password>@db.example.com:5432/gonogo (leave it blank for SQLite at DATABASE_PATH).");
+  if (!url || (url.protocol !== "postgres:" && url.protocol !== "postgresql:")) {
+    return refuse("must be a postgres:// or postgresql:// URL such as postgres://gonogo:<password>@db.example.com:5432/gonogo (leave it blank for SQLite at DATABASE_PATH).");
+  }
+  // A password with @ # / or % typed as it is cuts the URL in the wrong place (`p@ss#w/rd` made
+  // the host `ss`), or cannot be decoded: say so, without repeating it.
+  const encoded = "percent-encode special characters in the user name and password (@ as %40, # as %23, / as %2F, : as %3A, % as %25)";
+  if (url.hash || value.slice(0, value.length - url.hash.length).split("@").length > 2) refuse(`cannot be read as one URL: ${encoded}.`);
+  try {
+    decodeURIComponent(url.password);
+    decodeURIComponent(url.username);
+  } catch {
+    refuse(`has a % that is not an escape in its user name or password: ${encoded}.`);
   }
   return value;
 };

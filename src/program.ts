@@ -45,11 +45,22 @@ export interface RunningGonogo {
 
 /** Values that must never reach a log line, whatever library error carries them. */
 function secretsOf(config: Config): string[] {
-  const databasePassword = config.databaseUrl && URL.canParse(config.databaseUrl) ? decodeURIComponent(new URL(config.databaseUrl).password) : undefined;
-  const listenPassword = config.listenUrl && URL.canParse(config.listenUrl) ? decodeURIComponent(new URL(config.listenUrl).password) : undefined;
+  const databasePassword = passwordOf(config.databaseUrl);
+  const listenPassword = passwordOf(config.listenUrl);
   return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.web?.secret, config.web?.token, config.databaseUrl, databasePassword, config.listenUrl, listenPassword].filter(
     (s): s is string => Boolean(s),
   );
+}
+
+/** A URL's password as the server sees it (and as a library error may quote it); as written when it does not decode. */
+function passwordOf(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined;
+  const { password } = new URL(url);
+  try {
+    return decodeURIComponent(password);
+  } catch {
+    return password;
+  }
 }
 
 /** The OS user name if it is usable as a chat name, else "me". */

@@ -122,6 +122,16 @@ describe("DATABASE_URL", () => {
     expect(loadConfig({ DATABASE_URL: " " }).databaseUrl).toBeUndefined();
   });
 
+  it("refuses a password typed with @ # / or a bare %, saying to percent-encode it, without repeating it", () => {
+    for (const bad of ["postgres://gonogo:p@ss#w/rd@db.example.com:5432/gonogo", "postgres://gonogo:50%off@db.example.com/gonogo"]) {
+      const found = problem({ DATABASE_URL: bad });
+      expect(found).toMatch(/percent-encode special characters in the user name and password \(@ as %40, # as %23/);
+      expect(found).not.toContain("ss#w");
+      expect(found).not.toContain("50%off");
+    }
+    expect(loadConfig({ DATABASE_URL: "postgres://gonogo:p%40ss%23w%2Frd@db.example.com:5432/gonogo" }).databaseUrl).toContain("p%40ss");
+  });
+
   it("refuses any other URL, saying what it must look like", () => {
     for (const bad of ["mysql://db.example.com/gonogo", "db.example.com:5432/gonogo", "./data/gonogo.db"]) {
       expect(problem({ DATABASE_URL: bad })).toMatch(/^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL such as postgres:\/\/gonogo:<password>@/);
