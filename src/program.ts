@@ -53,7 +53,7 @@ function secretsOf(config: Config): string[] {
 }
 
 /** A URL's password as the server sees it (and as a library error may quote it); as written when it does not decode. */
-function passwordOf(url: string | undefined): string | undefined {
+function passwordOf(url: string | null | undefined): string | undefined {
   if (!url || !URL.canParse(url)) return undefined;
   const { password } = new URL(url);
   try {
