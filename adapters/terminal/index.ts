@@ -193,6 +193,8 @@ export function createTerminalAdapter(opts: TerminalOptions) {
     rl = null;
     lines.close();
     await opts.bot.idle();
+    // Reminders and T-0 happen only while gonogo runs: a newcomer closing the terminal should know.
+    write(p.dim("gonogo stopped. Reminders and T-0 run only while it runs; start it again (npm start) and it catches up on what it missed."));
   }
 
   return { surface, run };

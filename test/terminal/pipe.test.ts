@@ -43,6 +43,8 @@ describe("the terminal adapter through a pipe", () => {
     expect(first.stdout).toContain("Your GO on R-1 replaces your NO-GO. Decision: GO.");
     expect(first.stdout).toContain("R-1 is GO and shipping (started by alice)");
     expect(first.stdout).toContain("R-1 is marked shipped");
+    // The last line says that nothing happens while it is not running.
+    expect(first.stdout.trimEnd().split("\n").at(-1)).toBe("gonogo stopped. Reminders and T-0 run only while it runs; start it again (npm start) and it catches up on what it missed.");
     // Piped output carries no colour codes.
     expect(first.stdout).not.toContain("\u001b[");
 
