@@ -31,7 +31,10 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const read = input.when ? withField("when", () => parseWhen(input.when!, now, policy.timezone)) : null;
   const scheduledAt = read?.at ?? null;
   if (input.description) checkLength("description", input.description, "description");
-  await requireHomeChannel(ctx, actor, channel, input.service, input.environment ?? "production");
+  // The service's releases to this environment, newest first, read once: where they are decided, and any still open.
+  const environment = input.environment ?? "production";
+  const earlier = (await ctx.store.findReleases({ service: input.service })).filter((r) => r.environment === environment);
+  await requireHomeChannel(ctx, actor, channel, earlier);
   const manager = input.manager ? qualifyPerson(actor, input.manager) : null;
   const managerId = manager ? subjectId(manager) : actor.id;
   const managerName = manager ? manager.user : actor.name;
@@ -39,7 +42,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const release = await ctx.store.insertRelease({
     service: input.service,
     version: input.version,
-    environment: input.environment ?? "production",
+    environment,
     description: input.description,
     managerId,
     managerName,
@@ -68,7 +71,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const when = scheduledAt === null
     ? `Not scheduled yet: \`/release schedule ${release.id} <time>\` starts the countdown.`
     : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${read?.note ? ` ${read.note}` : ""}`;
-  const frozen = [await freezeWarning(ctx, release), await lockWarning(ctx, release), await twinWarning(ctx, release)].filter(Boolean).join(" ");
+  const frozen = [await freezeWarning(ctx, release), await lockWarning(ctx, release), twinWarning(release, earlier)].filter(Boolean).join(" ");
   const head = `Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by `;
   const tail = `. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}${policy.criteria.length ? ` and ${policy.criteria.map((c) => c.name).join(", ")} passed` : ""}). ${when}${frozen ? ` ${frozen}` : ""}`;
   // A manager someone named is shown as chat shows people (a mention: a Discord option carries only
@@ -97,11 +100,8 @@ async function lockWarning(ctx: Pick<Ctx, "store">, release: Release): Promise<s
  * The same service, version and environment already being decided (a form sent twice, a command
  * retyped): said, not refused (a second channel may mean it), with how to drop the extra one.
  */
-async function twinWarning(ctx: Ctx, release: Release): Promise<string | null> {
-  const twins = (await ctx.store.findReleases({ service: release.service, version: release.version }))
-    .filter((r) => r.id !== release.id && r.environment === release.environment && !isFinal(r.state))
-    .map((r) => r.id)
-    .reverse();
+function twinWarning(release: Release, earlier: readonly Release[]): string | null {
+  const twins = earlier.filter((r) => r.version === release.version && !isFinal(r.state)).map((r) => r.id).reverse();
   if (!twins.length) return null;
   return `Note: ${twins.join(", ")} ${twins.length === 1 ? "is" : "are"} already open for ${release.service} ${release.version} → ${release.environment}; if this one is a duplicate, \`/release cancel ${release.id} duplicate\`.`;
 }
@@ -113,13 +113,13 @@ async function twinWarning(ctx: Ctx, release: Release): Promise<string | null> {
  * a laxer channel would ship payments to production past every one of them. Admins and
  * release-managers may create it elsewhere, which moves it there.
  */
-async function requireHomeChannel(ctx: Ctx, actor: Actor, channel: ChannelRef, service: string, environment: string): Promise<void> {
-  const last = (await ctx.store.findReleases({ service })).find((r) => r.environment === environment);
+async function requireHomeChannel(ctx: Ctx, actor: Actor, channel: ChannelRef, earlier: readonly Release[]): Promise<void> {
+  const last = earlier[0];
   if (!last || last.channel.key === channel.key) return;
   const roles = await rolesOf(ctx, actor);
   if (roles.includes("admin") || roles.includes("release-manager")) return;
   throw new UserError(
     "service_elsewhere",
-    `${service} → ${environment} is decided in another channel: its last release, ${last.id}, was created there, under that channel's policy. Create it in that channel (\`/release status ${last.id}\` shows the card), or ask an admin or release-manager to create it here, which moves it here.`,
+    `${last.service} → ${last.environment} is decided in another channel: its last release, ${last.id}, was created there, under that channel's policy. Create it in that channel (\`/release status ${last.id}\` shows the card), or ask an admin or release-manager to create it here, which moves it here.`,
   );
 }
