@@ -17,6 +17,13 @@ export function seqOf(id: string): number {
   return Number.isInteger(n) && n > 0 && n <= 2_147_483_647 ? n : -1;
 }
 
+/** Ids split into lists short enough for one `IN (…)` on either database (SQLite allows 32,766 parameters, PostgreSQL 65,535). */
+export function inChunks<T>(items: readonly T[], size = 500): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
 export function toRelease(r: typeof releases.$inferSelect): Release {
   const { seq, channelPlatform, channelKey, channelNativeId, ...rest } = r;
   return { id: `R-${seq}`, seq, ...rest, channel: { platform: channelPlatform, key: channelKey, nativeId: channelNativeId }, state: r.state as ReleaseState };

@@ -9,7 +9,7 @@ import { createCardLeaseStatements } from "./card-leases.js";
 import { createGuardStore } from "./guard-store.js";
 import { createJobStore } from "./job-store.js";
 import { createOutboxStatements } from "./outbox-store.js";
-import { criterionColumns, seqOf, toCriterion, toEvent, toRelease, toVote } from "./rows.js";
+import { criterionColumns, inChunks, seqOf, toCriterion, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
 import { auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
 import { cardLeases } from "./work-schema.js";
@@ -112,6 +112,15 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     currentVotes(releaseId) {
       return cachedVotes(seqOf(releaseId));
     },
+    countVotes(releaseIds) {
+      // Counted in the file, not through the votes' cache: a year of releases must not stay in memory.
+      const counted = new Map<string, number>();
+      for (const ids of inChunks(releaseIds)) {
+        const rows = db.select({ seq: votes.releaseSeq, n: count() }).from(votes).where(inArray(votes.releaseSeq, ids.map(seqOf))).groupBy(votes.releaseSeq).all();
+        for (const r of rows) counted.set(`R-${r.seq}`, r.n);
+      }
+      return counted;
+    },
     upsertVote(releaseId, v: Vote) {
       const seq = seqOf(releaseId);
       const byVoter = cachedVotes(seq);
@@ -168,6 +177,18 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
         .orderBy(asc(auditEvents.id))
         .all()
         .map(toEvent);
+    },
+    listAuditOf(releaseIds, types) {
+      if (!types.length) return [];
+      return inChunks(releaseIds).flatMap((ids) =>
+        db
+          .select()
+          .from(auditEvents)
+          .where(and(inArray(auditEvents.releaseId, ids), inArray(auditEvents.type, [...types])))
+          .orderBy(asc(auditEvents.id))
+          .all()
+          .map(toEvent),
+      );
     },
 
     getPolicy(channelKey) {

@@ -2,9 +2,9 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, or } from
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import type { Policy } from "../../src/domain/policy.js";
-import type { Store } from "../../src/app/store.js";
+import type { AuditEvent, Store } from "../../src/app/store.js";
 import { chainWalk, type ChainHead, type ChainReport } from "../audit-chain.js";
-import { criterionColumns, seqOf, toCriterion, toEvent, toRelease } from "../rows.js";
+import { criterionColumns, inChunks, seqOf, toCriterion, toEvent, toRelease } from "../rows.js";
 import type { PostgresHandle } from "./client.js";
 import { createPgCardLeaseStatements } from "./card-leases.js";
 import { createPgGuardStatements } from "./guard-store.js";
@@ -140,6 +140,16 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     async listAudit(releaseId) {
       if (tx) await flushAudit(q, tx);
       return (await q.select().from(auditEvents).where(eq(auditEvents.releaseId, releaseId)).orderBy(asc(auditEvents.id))).map(toEvent);
+    },
+    async listAuditOf(releaseIds, types) {
+      if (!types.length) return [];
+      if (tx) await flushAudit(q, tx);
+      const events: AuditEvent[] = [];
+      for (const ids of inChunks(releaseIds)) {
+        const rows = await q.select().from(auditEvents).where(and(inArray(auditEvents.releaseId, ids), inArray(auditEvents.type, [...types]))).orderBy(asc(auditEvents.id));
+        events.push(...rows.map(toEvent));
+      }
+      return events;
     },
     async listAuditRange(from, to) {
       if (tx) await flushAudit(q, tx);

@@ -140,6 +140,12 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   findReleases(filter: { service?: string; version?: string; activeSince?: number }): Promise<Release[]>;
 
   getVotes(releaseId: string): Promise<Vote[]>;
+  /**
+   * How many current votes each release has (releases without votes are left out), counted by
+   * the database in one query however many releases are asked: for statistics over a long
+   * history, which must neither read every vote nor hold the writer for a query per release.
+   */
+  countVotes(releaseIds: readonly string[]): Promise<Map<string, number>>;
   /** The same votes as a live view, without copying them: read at once, never across a write. Every press decides on it. */
   currentVotes(releaseId: string): Promise<ReadonlyMap<UserId, Vote>>;
   /** One person's current vote: asked on every press, so it must not copy the whole list. */
@@ -157,6 +163,8 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
 
   appendAudit(e: AuditEvent): Promise<void>;
   listAudit(releaseId: string): Promise<AuditEvent[]>;
+  /** The events of `types` of many releases at once (statistics), each release's oldest first. */
+  listAuditOf(releaseIds: readonly string[], types: readonly string[]): Promise<AuditEvent[]>;
   /** Audit events with `from <= at <= to`, oldest first, for export. */
   listAuditRange(from: number, to: number): Promise<Array<AuditEvent & { id: number; hash: string }>>;
   /** Walks the hash chain; `recorded`, a head seen earlier, must still be in it unchanged. `head` is the last row now. */

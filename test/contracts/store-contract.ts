@@ -245,6 +245,24 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.getVotes("R-2")).map((v) => v.voter)).toEqual(["slack:T1:bob"]);
       });
 
+      it("counts the votes of many releases in one call, leaving out releases without votes; inside a transaction its own writes count", async () => {
+        await store.upsertVote("R-1", vote("slack:T1:bob", "go", T + 1));
+        await store.upsertVote("R-1", vote("slack:T1:carol", "no_go", T + 2, { reason: "flaky" }));
+        await store.upsertVote("R-1", vote("slack:T1:bob", "abstain", T + 3)); // a changed vote is still one
+        // R-2 last among 700 ids: past the first chunk of any IN list.
+        const ids = ["R-1", ...Array.from({ length: 698 }, (_, i) => `R-${i + 3}`), "R-2"];
+        expect(await store.countVotes(ids)).toEqual(new Map([["R-1", 2]]));
+        const inside = await store.transaction(async (tx) => {
+          await tx.deleteVote("R-1", "slack:T1:carol");
+          // Read first, as a press does: a store may then hold the write back until COMMIT.
+          expect(await tx.getVote("R-2", "slack:T1:dave")).toBeUndefined();
+          await tx.upsertVote("R-2", vote("slack:T1:dave", "go", T + 4));
+          return tx.countVotes(ids);
+        });
+        expect(inside).toEqual(new Map([["R-1", 1], ["R-2", 1]]));
+        expect(await store.countVotes([])).toEqual(new Map());
+      });
+
       it("stores a copy of the vote it is given: changing the caller's object afterwards changes nothing", async () => {
         const v = vote("slack:T1:bob", "go", T + 1, { roles: ["qa"] });
         await store.upsertVote("R-1", v);
@@ -301,6 +319,25 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.appendAudit(event("vote_cast", T + 3, "R-1", { choice: "go" }));
         expect(await store.listAudit("R-1")).toEqual([event("release_created", T, "R-1", { service: "payments" }), event("vote_cast", T + 3, "R-1", { choice: "go" })]);
         expect(await store.listAudit("R-3")).toEqual([]);
+      });
+
+      it("lists the events of some types of many releases at once, each release's oldest first; inside a transaction its own appends too", async () => {
+        await store.appendAudit(event("release_created", T, "R-1"));
+        await store.appendAudit(event("decision_go", T + 1, "R-2"));
+        await store.appendAudit(event("decision_go", T + 2, "R-1"));
+        await store.appendAudit(event("decision_go", T + 3, null));
+        await store.appendAudit(event("deploy_failed", T + 4, "R-1", { status: 500 }));
+        const ids = ["R-1", ...Array.from({ length: 600 }, (_, i) => `R-${i + 3}`), "R-2"];
+        const listed = await store.listAuditOf(ids, ["decision_go", "deploy_failed"]);
+        expect(listed.filter((e) => e.releaseId === "R-1")).toEqual([event("decision_go", T + 2, "R-1"), event("deploy_failed", T + 4, "R-1", { status: 500 })]);
+        expect(listed.filter((e) => e.releaseId === "R-2")).toEqual([event("decision_go", T + 1, "R-2")]);
+        expect(listed).toHaveLength(3);
+        expect(await store.listAuditOf(["R-1"], [])).toEqual([]);
+        const inside = await store.transaction(async (tx) => {
+          await tx.appendAudit(event("decision_go", T + 5, "R-2"));
+          return tx.listAuditOf(["R-2"], ["decision_go"]);
+        });
+        expect(inside.map((e) => e.at)).toEqual([T + 1, T + 5]);
       });
 
       it("exports events in a time range, bounds included, oldest first, with increasing ids and a hash each", async () => {

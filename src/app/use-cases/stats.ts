@@ -5,6 +5,7 @@ import { humanDuration } from "../../domain/duration.js";
 import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
 import type { Release } from "../../domain/types.js";
 import type { AuditEventType } from "../audit-events.js";
+import type { AuditEvent } from "../store.js";
 import { policyFor, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -16,13 +17,35 @@ const CHART_WEEKS = 12;
 const BAR_CELLS = 10;
 const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
 
-/** Reads what the statistics need from the store: the release rows, current votes and audit events. */
+/** The audit events the statistics read: a release's first GO, failed deploy, holds, overrides and state changes. */
+const FACT_EVENTS = ["decision_go", "deploy_failed", "held_by_freeze", "held_by_lock", "freeze_overridden", "state_changed"] as const satisfies readonly AuditEventType[];
+
+/**
+ * Reads what the statistics need from the store: the release rows, their vote counts and the
+ * audit events above, in a few queries however long the history (a query per release held
+ * the writer, and on PostgreSQL the whole cluster's, for a second at a thousand releases).
+ */
 async function gatherFacts(ctx: Ctx, since: number, service: string | null, counts: (r: Release) => boolean): Promise<ReleaseFacts[]> {
+  const counted = (await ctx.store.findReleases({ service: service ?? undefined, activeSince: since })).filter(counts);
+  const ids = counted.map((r) => r.id);
+  const voters = await ctx.store.countVotes(ids);
+  const eventsOf = new Map<string, AuditEvent[]>();
+  for (const e of await ctx.store.listAuditOf(ids, FACT_EVENTS)) {
+    if (e.releaseId === null) continue;
+    const list = eventsOf.get(e.releaseId);
+    if (list) list.push(e);
+    else eventsOf.set(e.releaseId, [e]);
+  }
+  const quorums = new Map<string, number>();
+  const quorumOf = async (channelKey: string) => {
+    let quorum = quorums.get(channelKey);
+    if (quorum === undefined) quorums.set(channelKey, (quorum = (await policyFor(ctx, channelKey)).quorum));
+    return quorum;
+  };
   const facts: ReleaseFacts[] = [];
-  for (const r of await ctx.store.findReleases({ service: service ?? undefined, activeSince: since })) {
-    if (!counts(r)) continue;
-    const events = await ctx.store.listAudit(r.id);
-    const firstAt = (type: AuditEventType) => events.filter((e) => e.type === type).reduce<number | null>((min, e) => (min === null || e.at < min ? e.at : min), null);
+  for (const r of counted) {
+    const events = eventsOf.get(r.id) ?? [];
+    const firstAt = (type: (typeof FACT_EVENTS)[number]) => events.filter((e) => e.type === type).reduce<number | null>((min, e) => (min === null || e.at < min ? e.at : min), null);
     facts.push({
       id: r.id,
       service: r.service,
@@ -34,8 +57,8 @@ async function gatherFacts(ctx: Ctx, since: number, service: string | null, coun
       rollbackRequestedAt: r.rollbackRequestedAt,
       recoveredAt: r.recoveredAt,
       state: r.state,
-      voters: (await ctx.store.getVotes(r.id)).length,
-      quorum: (await policyFor(ctx, r.channel.key)).quorum,
+      voters: voters.get(r.id) ?? 0,
+      quorum: await quorumOf(r.channel.key),
       heldByFreeze: firstAt("held_by_freeze") !== null,
       heldByLock: firstAt("held_by_lock") !== null,
       overridden: firstAt("freeze_overridden") !== null,
