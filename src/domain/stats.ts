@@ -134,6 +134,22 @@ function emptyWeeks(from: number, to: number, zone: string): WeekBucket[] {
 }
 
 /**
+ * The week `at` falls in, by its start among the consecutive weeks (a binary search: working
+ * out each event's week in the zone took 0.2 ms apiece, a fifth of a second for a year of deploys).
+ */
+function weekContaining(weeks: WeekBucket[], at: number): WeekBucket | undefined {
+  let lo = 0;
+  let hi = weeks.length - 1;
+  if (hi < 0 || at < weeks[0]!.start) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (weeks[mid]!.start <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return weeks[lo];
+}
+
+/**
  * DORA and decision statistics over the window [now − days, now] (and `service`). Each delivery
  * metric counts what happened in the window, whenever its release was created: a release made
  * on Monday for next week's T-0 counts in the week it ships. Participation and guardrails are
@@ -163,9 +179,8 @@ export function computeStats(input: StatsInput): StatsReport {
   const reachedGo = created.filter((r) => r.decidedGoAt !== null);
 
   const weeks = emptyWeeks(from, now, timezone);
-  const byKey = new Map(weeks.map((w) => [w.week, w]));
   const count = (at: number | null, field: "shipped" | "failed" | "rolledBack" | "failures") => {
-    const bucket = inWindow(at) ? byKey.get(weekOf(at, timezone).key) : undefined;
+    const bucket = inWindow(at) ? weekContaining(weeks, at) : undefined;
     if (bucket) bucket[field] += 1;
   };
   for (const r of ofService) {
