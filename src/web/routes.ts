@@ -66,6 +66,12 @@ function daysOf(text: string | null): { days: number; problem: string | null } {
  */
 /** How long the numbers page shows an audit chain check before walking the chain again. */
 export const AUDIT_CHECK_REUSE_MS = 60_000;
+/**
+ * How long an open Numbers page gathers changes before it refreshes: its figures move on a ship
+ * or a rollback, and each refresh computes the stats inside the transaction votes wait for, so a
+ * vote storm refreshes it every 10 s, not four times a second as a release page is.
+ */
+export const NUMBERS_GATHER_MS = 10_000;
 
 export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
   const { bot, web, clock, timer, log } = deps;
@@ -157,6 +163,7 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
     openLiveStream({
       res,
       timer,
+      gatherMs: urlOf(req).searchParams.get("for") === "numbers" ? NUMBERS_GATHER_MS : undefined,
       subscribe: (listener) => bot.onReleaseChanged(listener),
       visible: async (ids) => (only ? ids.filter((id) => id === only) : await bot.webRead({ kind: "web_owned", scope, ids })),
       onError: (err) => log.warn({ err: String(err) }, "web: a live page's update failed"),

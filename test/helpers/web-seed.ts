@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/app/ports.js";
+import type { Clock, Timer } from "../../src/app/ports.js";
 import { PassThrough } from "node:stream";
 import { signWebToken } from "../../src/app/web-link.js";
 import type { Reply } from "../../src/app/views.js";
@@ -45,7 +45,7 @@ export interface WebGonogo {
   stop(): Promise<void>;
 }
 
-export async function startWebGonogo(dir: string, env: Record<string, string> = {}, io: { clock?: Clock } = {}): Promise<WebGonogo> {
+export async function startWebGonogo(dir: string, env: Record<string, string> = {}, io: { clock?: Clock; timer?: Timer } = {}): Promise<WebGonogo> {
   const logs: string[] = [];
   const config = loadConfig({
     DATABASE_PATH: `${dir}/g.db`,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFakeClock } from "../../fakes/core-config.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { channel, person } from "../helpers/core.js";
+import { channel, createFakeTime, person } from "../helpers/core.js";
 import { ACME, GLOBEX, HOSTILE, seedReleases, startWebGonogo, WEB_TOKEN, type WebGonogo } from "../helpers/web-seed.js";
 
 let dir: string;
@@ -37,6 +37,40 @@ describe("the numbers page's audit check", () => {
     expect(await events()).toBe(first);
     clock.advance(1_000);
     expect(await events()).toBe(first + 1);
+  });
+});
+
+describe("live pages", () => {
+  it("a release page refreshes a quarter of a second after a vote; the Numbers page gathers changes for 10 s, so a vote storm does not recompute its stats four times a second", async () => {
+    const time = createFakeTime(Date.now());
+    g = await startWebGonogo(dir, {}, { clock: time, timer: time.timer });
+    await g.say(ACME, "alice", "create payments 1.4.2");
+    const { cookie } = await signIn(g.linkFor(ACME, Date.now() + 3_600_000));
+    const numbersPage = await (await fetch(`${g.base}/web/numbers`, { headers: { cookie: cookie! } })).text();
+    const numbersLive = /data-live="([^"]+)"/.exec(numbersPage)![1]!.replace(/&#61;/g, "=").replace(/&amp;/g, "&"); // as the browser reads the attribute
+    const open = async (path: string) => {
+      const res = await fetch(`${g.base}${path}`, { headers: { cookie: cookie! } });
+      const reader = res.body!.getReader();
+      const seen: string[] = [];
+      void (async () => {
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) seen.push(Buffer.from(chunk.value).toString("utf8"));
+      })().catch(() => {});
+      await expect.poll(() => seen.join("")).toContain("retry:");
+      return { text: () => seen.join(""), close: () => reader.cancel() };
+    };
+    const releases = await open("/web/events");
+    const numbers = await open(numbersLive);
+
+    await g.say(ACME, "bob", "vote R-1 go");
+    time.advance(250);
+    await expect.poll(releases.text).toContain("event: change");
+    time.advance(9_000);
+    await g.say(ACME, "carol", "vote R-1 go");
+    expect(numbers.text()).not.toContain("event: change");
+    time.advance(750);
+    await expect.poll(numbers.text).toContain('event: change\ndata: ["R-1"]');
+    await releases.close();
+    await numbers.close();
   });
 });
 

@@ -99,5 +99,5 @@ ${metric(
   "Releases created in the window that freezes, deploy locks or failed readiness criteria held back, and ships inside a freeze by override.",
 )}
 <section aria-labelledby="audit-h"><h2 id="audit-h">Audit trail</h2>${auditLine}</section>`;
-  return page({ title: "Numbers", section: "numbers", scopeLabel, zone, liveUrl: "/web/events", body });
+  return page({ title: "Numbers", section: "numbers", scopeLabel, zone, liveUrl: "/web/events?for=numbers", body });
 }
