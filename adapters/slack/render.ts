@@ -28,11 +28,33 @@ const DECISION_EMOJI: Record<Decision, string> = { go: ":large_green_circle:", n
 /** An emoji code of the renderer's own: markup, never text to make inert (its underscores are its name). */
 const emoji = (code: string): Mrkdwn => ({ markup: code });
 
-/** How many section blocks the vote list may use, and how much of a no-go reason is shown on the card. */
+/** How many section blocks the vote list may use. */
 const MAX_VOTE_BLOCKS = 6;
-const VOTE_TEXT_BUDGET = 6000;
-const REASON_ON_CARD = 200;
-const MAX_NOTES = 9;
+
+/**
+ * What each part of the card may take, in characters of markup. Slack refuses a message whose
+ * blocks pass about 13.2k characters (`msg_blocks_too_long`, bolt-js #2509), and a refused edit
+ * leaves the card frozen on an old state, so a card with every part long (five no-go reasons,
+ * ten criteria with notes, a lock and a freeze, a long description) is drawn again with the
+ * next, tighter budget until it fits `LIMITS.messageTextBudget`. The last one fits whatever
+ * the parts hold.
+ */
+interface CardBudget {
+  decision: number;
+  summary: number;
+  guards: number;
+  description: number;
+  votes: number;
+  reason: number;
+  checklist: number;
+  notes: number;
+  note: number;
+}
+const CARD_BUDGETS: readonly CardBudget[] = [
+  { decision: 1500, summary: LIMITS.sectionText, guards: LIMITS.sectionText, description: 1500, votes: 6000, reason: 200, checklist: 2000, notes: 9, note: 500 },
+  { decision: 600, summary: 1200, guards: 1200, description: 600, votes: 3000, reason: 120, checklist: 1200, notes: 5, note: 250 },
+  { decision: 250, summary: 500, guards: 500, description: 200, votes: 1200, reason: 60, checklist: 600, notes: 2, note: 150 },
+];
 /** Summaries in one ephemeral list: each is a few hundred characters, and Slack caps a message near 13k. */
 const MAX_SUMMARIES = 25;
 
@@ -54,18 +76,28 @@ export function renderButtons(buttons: ButtonView[], releaseId: string): slack.B
 
 /** The full release card: what is being released, the decision, the votes, the time, and the buttons that fit the state. */
 export function renderCard(card: CardView): SlackMessage {
+  let drawn = renderCardWithin(card, CARD_BUDGETS[0]!);
+  for (const budget of CARD_BUDGETS.slice(1)) {
+    if (JSON.stringify(drawn.blocks).length <= LIMITS.messageTextBudget) break;
+    drawn = renderCardWithin(card, budget);
+  }
+  return drawn;
+}
+
+function renderCardWithin(card: CardView, budget: CardBudget): SlackMessage {
   const blocks: slack.KnownBlock[] = [];
   blocks.push({ type: "header", text: plain(`${card.title}`, LIMITS.headerText) });
 
   const summary = joinMd(
     [
       md`${emoji(STATE_EMOJI[card.state])} *${card.stateLabel}* · \`${card.releaseId}\` · manager ${personText(card.managerId, card.managerName)}`,
-      md`${emoji(DECISION_EMOJI[card.decision])} *${card.decisionLine}*`,
-      ...card.pendingReasons.filter((r) => !card.decisionLine.includes(r)).map((r) => md`• ${r}`),
+      // Cut before it is wrapped in bold, so the bold always closes; a reason typed on several lines stays on one.
+      md`${emoji(DECISION_EMOJI[card.decision])} *${truncate(oneLine(card.decisionLine), budget.decision)}*`,
+      ...card.pendingReasons.filter((r) => !card.decisionLine.includes(r)).map((r) => md`• ${oneLine(r)}`),
     ],
     "\n",
   );
-  blocks.push({ type: "section", text: mrkdwn(summary) });
+  blocks.push({ type: "section", text: mrkdwn(summary, budget.summary) });
 
   const fields = [md`*Service*\n${card.service}`, md`*Version*\n${card.version}`, md`*Environment*\n${card.environment}`];
   if (card.scheduledAt !== null) {
@@ -78,20 +110,19 @@ export function renderCard(card: CardView): SlackMessage {
   blocks.push({ type: "section", fields: fields.map((f) => mrkdwn(f, LIMITS.fieldText)) });
 
   const guards = (card.guards ?? []).map(guardLine);
-  if (guards.length) blocks.push({ type: "section", text: mrkdwn(joinMd(guards, "\n")) });
+  if (guards.length) blocks.push({ type: "section", text: mrkdwn(joinMd(guards, "\n"), budget.guards) });
 
-  if (card.description) blocks.push({ type: "section", text: mrkdwn(md`${card.description}`, 1500) });
+  if (card.description) blocks.push({ type: "section", text: mrkdwn(md`${card.description}`, budget.description) });
 
-  // The checklist and its menu share the card's size budget with the votes (Slack refuses
-  // a message near 13k characters): what they take, the vote list gives up.
-  const checklist = card.criteria.length ? checklistText(card.criteria) : null;
+  // The checklist and its menu share the card's size budget with the votes: what they take, the vote list gives up.
+  const checklist = card.criteria.length ? checklistText(card.criteria, budget.checklist) : null;
   const menu = card.resolved ? [] : criteriaMenu(card);
   const criteriaCost = (checklist?.markup.length ?? 0) + JSON.stringify(menu).length;
-  for (const text of voteSections(card, VOTE_TEXT_BUDGET - criteriaCost)) blocks.push({ type: "section", text: mrkdwn({ markup: text }) });
+  for (const text of voteSections(card, budget.votes - criteriaCost, budget.reason)) blocks.push({ type: "section", text: mrkdwn({ markup: text }) });
 
   if (checklist) blocks.push({ type: "section", text: mrkdwn(checklist) });
 
-  const notes = card.notes.slice(-MAX_NOTES).map((n) => mrkdwn(coreText(n), 500));
+  const notes = card.notes.slice(-budget.notes).map((n) => mrkdwn(coreText(n), budget.note));
   if (notes.length) blocks.push({ type: "context", elements: notes });
 
   if (!card.resolved && (card.buttons.length || menu.length)) {
@@ -101,10 +132,16 @@ export function renderCard(card: CardView): SlackMessage {
   return { text: topLevelText(md`${truncate(card.fallbackText, LIMITS.sectionText)}`), blocks };
 }
 
+/** Text that sits inside the renderer's bold or italics: a line break there would end them and show the marks. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ");
+}
+
 /** A freeze, lock, queue or override line; a freeze's end shows in each viewer's own time. */
 function guardLine(g: GuardView): Mrkdwn {
   // The core's own `code` (the unlock command) renders as code, so it can be copied.
-  return g.until ? md`${g.icon} *${coreText(g.text)}* ${slackDate(g.until.at, g.until.text)}` : md`${g.icon} *${coreText(g.text)}*`;
+  const text = coreText(oneLine(g.text));
+  return g.until ? md`${g.icon} *${text}* ${slackDate(g.until.at, g.until.text)}` : md`${g.icon} *${text}*`;
 }
 
 /** A reply line whose instants each viewer reads in local time. */
@@ -122,16 +159,13 @@ const CRITERION_EMOJI: Record<CriterionLine["status"], string> = { pending: ":ho
 /** How much of a criterion's note the card shows, and the longest link it shows as a link; the audit keeps both whole. */
 const NOTE_ON_CARD = 100;
 const LINK_ON_CARD = 200;
-/** The checklist's share of the card: at most this many characters of markup, the rest counted. */
-const CHECKLIST_BUDGET = 2000;
-
-/** The checklist section: a heading and one line per criterion, cut (with a count) to its budget. */
-function checklistText(criteria: CriterionLine[]): Mrkdwn {
+/** The checklist section: a heading and one line per criterion, cut (with a count) to `budget` characters of markup. */
+function checklistText(criteria: CriterionLine[], budget: number): Mrkdwn {
   const lines: Mrkdwn[] = [md`*Readiness criteria*`];
   let used = lines[0]!.markup.length;
   for (const [i, c] of criteria.entries()) {
     const line = criterionLine(c);
-    if (used + line.markup.length + 1 > CHECKLIST_BUDGET - 40) {
+    if (used + line.markup.length + 1 > budget - 40) {
       lines.push(md`_…and ${criteria.length - i} more_`);
       break;
     }
@@ -145,7 +179,7 @@ function checklistText(criteria: CriterionLine[]): Mrkdwn {
 function criterionLine(c: CriterionLine): Mrkdwn {
   const by = c.byName ? md` by ${c.byName}${c.byCi ? " (CI)" : ""}${c.overridden ? " (admin override)" : ""}` : md``;
   const when = c.at !== null ? md` · ${slackDate(c.at, c.atText ?? new Date(c.at).toISOString())}` : md``;
-  const note = c.note ? md` — _${truncate(c.note, NOTE_ON_CARD)}_` : md``;
+  const note = c.note ? md` — _${truncate(oneLine(c.note), NOTE_ON_CARD)}_` : md``;
   const link = c.url && c.url.length <= LINK_ON_CARD ? md` · ${safeLink(c.url, "evidence")}` : md``;
   return md`${{ markup: CRITERION_EMOJI[c.status] }} *${c.name}* ${c.status}${by}${when}${note}${link}`;
 }
@@ -162,9 +196,9 @@ function criteriaMenu(card: CardView): slack.StaticSelect[] {
   return [{ type: "static_select", action_id: actionId("check"), placeholder: plain("Tick a criterion…", 150), options: options.slice(0, 100) }];
 }
 
-function voteLine(v: VoteLine): string {
+function voteLine(v: VoteLine, reasonLength: number): string {
   const who = personText(v.voterId, v.voterName);
-  return (v.reason ? md`${who}: _${truncate(v.reason, REASON_ON_CARD)}_` : who).markup;
+  return (v.reason ? md`${who}: _${truncate(oneLine(v.reason), reasonLength)}_` : who).markup;
 }
 
 /**
@@ -179,7 +213,7 @@ const VOTE_SHARE: Record<VoteLine["choice"], number> = { go: 0.3, no_go: 0.5, ab
  * a release with hundreds of voters still fits one message. Each choice names the votes
  * that fit its share and counts the rest ("…and 120 more"), as Discord's fields do.
  */
-function voteSections(card: CardView, textBudget: number): string[] {
+function voteSections(card: CardView, textBudget: number, reasonLength: number): string[] {
   const groups: { choice: VoteLine["choice"]; label: string; bullets: boolean }[] = [
     { choice: "go", label: `:white_check_mark: *GO* (${card.tally.go}):`, bullets: false },
     { choice: "no_go", label: `:x: *NO-GO* (${card.tally.noGo})`, bullets: true },
@@ -207,7 +241,7 @@ function voteSections(card: CardView, textBudget: number): string[] {
     for (const v of votes) {
       // The first vote that does not fit ends the names: a choice with thousands of votes
       // costs the same to render as one that just fills its share.
-      const piece = g.bullets ? `• ${voteLine(v)}` : voteLine(v);
+      const piece = g.bullets ? `• ${voteLine(v, reasonLength)}` : voteLine(v, reasonLength);
       const sep = g.bullets ? "\n" : named === 0 ? " " : ", ";
       if (left < piece.length + sep.length || sections.length >= MAX_VOTE_BLOCKS - 1) break;
       push(piece, sep);

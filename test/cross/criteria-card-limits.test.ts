@@ -54,6 +54,54 @@ describe("a card with the most criteria it can hold stays within each platform's
   });
 });
 
+describe("a card with every part at its longest, in text that escapes to several times its length", () => {
+  // `&`, `<` and `>` become 4–5 characters of Slack markup each: the parts' caps are on markup.
+  const dense = (n: number) => "p99 > 800ms && 5xx > 2% on <checkout-eu> -> rollback? ".repeat(40).slice(0, n);
+  const slack = (i: number) => `slack:T1:U${String(i).padStart(8, "0")}`;
+  const objections = Array.from({ length: 5 }, (_, i) => ({ voterId: slack(900 + i), voterName: `Objector ${i}`, choice: "no_go" as const, reason: `${dense(480)}\nsecond line` }));
+  const criteria = fullChecklist();
+  const card = cardView({
+    managerId: slack(1),
+    decision: "no_go",
+    decisionLine: `NO-GO: ${objections.map((o) => `blocked by no-go from ${o.voterName}: ${o.reason}`).join(" · ")}`,
+    pendingReasons: ["1 of 2 GO", "waiting for qa", "waiting for security"],
+    description: dense(1500),
+    guards: [
+      { kind: "lock", icon: "🔒", text: `payments → production is locked by admin: ${dense(500)}`, until: null },
+      { kind: "freeze", icon: "🧊", text: `Freeze on: ${dense(200)} — until`, until: { at: Date.UTC(2030, 0, 16), text: "Wed 16 Jan 00:00 (UTC)" } },
+      { kind: "queue", icon: "⏳", text: `2nd in the queue for payments → production behind R-3 and R-4 ${dense(100)}`, until: null },
+    ],
+    votes: [...Array.from({ length: 300 }, (_, i) => ({ voterId: slack(i + 10), voterName: `Firstname Lastname-Longer ${i}`, choice: i % 4 ? ("go" as const) : ("abstain" as const), reason: null })), ...objections],
+    tally: { go: 225, noGo: 5, abstain: 75 },
+    criteria,
+    tickable: criteria.map((c) => c.name),
+    notes: Array.from({ length: 9 }, (_, i) => `Held by admin: ${dense(480)} (${i})`),
+  });
+
+  it("fits one Slack message, keeping the decision, each choice's count, the checklist and every control", () => {
+    const msg = renderSlackCard(card);
+    expect(checkMessage({ text: msg.text, blocks: msg.blocks })).toBeNull();
+    const json = JSON.stringify(msg.blocks);
+    expect(json).toContain("NO-GO: blocked by no-go from Objector 0");
+    expect(json).toContain("*NO-GO* (5)");
+    expect(json).toContain("*GO* (225)");
+    expect(json).toContain("Readiness criteria");
+    const actions = msg.blocks.find((b) => b.type === "actions") as { elements: Array<{ type: string }> };
+    expect(actions.elements.map((e) => e.type)).toEqual(["button", "button", "button", "static_select"]);
+  });
+
+  it("keeps a reason typed on several lines on one line inside the card's italics and bold", () => {
+    const json = JSON.stringify(renderSlackCard(card).blocks);
+    expect(json).not.toMatch(/_[^_]*\\nsecond line/);
+    expect(json).toContain(" second line");
+  });
+
+  it("draws an ordinary card in full: the tighter budgets are only for a card that would not fit", () => {
+    const ordinary = cardView({ managerId: slack(1), description: "x".repeat(1400), votes: manyVotes(30) });
+    expect(JSON.stringify(renderSlackCard(ordinary).blocks)).toContain("x".repeat(1399));
+  });
+});
+
 describe("an evidence link on the card can only be a link to itself", () => {
   const hostile = "https://ci.example/run/1?a=1&b=<@U1>|x)](javascript:alert(1))";
 
