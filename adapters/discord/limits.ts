@@ -1,3 +1,4 @@
+import { wholeCharacters } from "../../src/domain/limits.js";
 import type { APIEmbed } from "discord.js";
 
 /** Discord's documented limits (PLATFORM-FACTS B2); a request over any of them fails with 400. */
@@ -31,7 +32,8 @@ export const LIMITS = {
 /** Cuts text to `max` characters, marking the cut so nobody mistakes it for the whole. */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  return max <= 1 ? text.slice(0, max) : `${text.slice(0, max - 1)}…`;
+  if (max <= 0) return "";
+  return max === 1 ? wholeCharacters(text, 1) : `${wholeCharacters(text, max - 1)}…`;
 }
 
 /** Characters Discord counts towards the 6000 embed total. */

@@ -194,14 +194,23 @@ function inGuild(id: string, kind: "person" | "group", guildId: string): string[
  * exactly them so nothing else in the text can ping.
  */
 export function renderNotice(notice: NoticeView, guildId: string, cardMessageId: string): MessageBody {
-  const users = [...new Set(notice.mention.flatMap((m) => inGuild(m, "person", guildId)))].slice(0, LIMITS.allowedMentions);
-  const roles = [...new Set(notice.mentionGroups.flatMap((m) => inGuild(m, "group", guildId)))].slice(0, LIMITS.allowedMentions);
-  const mentionLine = [...users.map((u) => `<@${u}>`), ...roles.map((r) => `<@&${r}>`)].join(" ");
+  const wanted = [
+    ...[...new Set(notice.mention.flatMap((m) => inGuild(m, "person", guildId)))].map((id) => ({ id, kind: "user" as const, markup: `<@${id}>` })),
+    ...[...new Set(notice.mentionGroups.flatMap((m) => inGuild(m, "group", guildId)))].map((id) => ({ id, kind: "role" as const, markup: `<@&${id}>` })),
+  ];
+  // The mentions take at most half the message, so the notice's words always show; the rest are counted.
+  const shown = mentionsWithin(wanted, MENTION_ROOM);
+  const left = wanted.length - shown.length;
+  const mentionLine = shown.map((m) => m.markup).join(" ") + (left ? ` and ${left} more` : "");
   const room = LIMITS.content - mentionLine.length - 1;
   // Its times in each viewer's own zone; a notice too long to show whole is cut as words.
   const parts = noticePartsWithin(notice, room);
-  const text = parts ? replyLines([parts]) : fit(coreText(notice.text), room);
+  const timed = parts ? replyLines([parts]) : null;
+  // Escaping can make the timed text longer than the words it was measured by: then the words, cut.
+  const text = timed !== null && timed.length <= room ? timed : fit(coreText(notice.text), room);
   const content = mentionLine ? `${text}\n${mentionLine}` : text;
+  const users = shown.filter((m) => m.kind === "user").map((m) => m.id);
+  const roles = shown.filter((m) => m.kind === "role").map((m) => m.id);
   return {
     content,
     embeds: [],
@@ -209,6 +218,23 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
     allowed_mentions: { parse: [], users, roles, replied_user: false },
     message_reference: { message_id: cardMessageId, fail_if_not_exists: false },
   };
+}
+
+/** How much of a notice its mentions may take (a mention is about 21 characters: some 45 people). */
+const MENTION_ROOM = 1000;
+
+/** The mentions that fit `room` characters, in order, and at most the 100 of each kind allowed_mentions takes. */
+function mentionsWithin<M extends { kind: "user" | "role"; markup: string }>(mentions: M[], room: number): M[] {
+  const shown: M[] = [];
+  const counts = { user: 0, role: 0 };
+  let used = 0;
+  for (const m of mentions) {
+    if (used + m.markup.length + 1 > room || counts[m.kind] >= LIMITS.allowedMentions) break;
+    shown.push(m);
+    counts[m.kind] += 1;
+    used += m.markup.length + 1;
+  }
+  return shown;
 }
 
 /** Reply lines whose instants each viewer reads in local time (`<t:…:F>`). */

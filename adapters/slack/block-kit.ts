@@ -3,6 +3,7 @@
  * collected in PLATFORM-FACTS A5) and the small text helpers every renderer needs.
  */
 import { textParts } from "../../src/app/views.js";
+import { wholeCharacters } from "../../src/domain/limits.js";
 
 export const LIMITS = {
   messageBlocks: 50,
@@ -33,7 +34,7 @@ export const LIMITS = {
 /** Cuts text to `max` characters, marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+  return `${wholeCharacters(text, Math.max(0, max - 1)).trimEnd()}…`;
 }
 
 /**
@@ -127,7 +128,7 @@ export function groupMention(groupId: string): Mrkdwn {
  */
 function cutMarkup(markup: string, max: number): string {
   if (markup.length <= max) return markup;
-  let cut = markup.slice(0, Math.max(0, max - 1));
+  let cut = wholeCharacters(markup, Math.max(0, max - 1));
   const open = cut.lastIndexOf("<");
   if (open > cut.lastIndexOf(">")) cut = cut.slice(0, open);
   const amp = cut.lastIndexOf("&");

@@ -254,18 +254,31 @@ function voteSections(card: CardView, textBudget: number, reasonLength: number):
   return sections;
 }
 
+/** How much of a notice's section its mentions may take (a user mention is about 14 characters: some 100 people). */
+const MENTION_ROOM = 1500;
+
 /** A thread reply: the notice text, the people it is waiting for, and any button it offers. */
 export function renderNotice(notice: NoticeView): SlackMessage {
   // The people and groups the notice is for are mentioned from their ids; the text itself pings nobody.
-  const mentions = [
-    ...notice.mention.map((id) => nativeUserId(id)).filter((u): u is string => u !== null).map(mention),
-    ...notice.mentionGroups.map((g) => nativeGroupId(g)).filter((g): g is string => g !== null).map(groupMention),
+  const wanted = [
+    ...[...new Set(notice.mention.map((id) => nativeUserId(id)).filter((u): u is string => u !== null))].map(mention),
+    ...[...new Set(notice.mentionGroups.map((g) => nativeGroupId(g)).filter((g): g is string => g !== null))].map(groupMention),
   ];
-  const room = LIMITS.sectionText - 40 * mentions.length - 10;
+  // The mentions take at most half the section, so the notice's words always show; the rest are counted.
+  const mentions: Mrkdwn[] = [];
+  let used = 0;
+  for (const m of wanted) {
+    if (used + m.markup.length + 1 > MENTION_ROOM) break;
+    mentions.push(m);
+    used += m.markup.length + 1;
+  }
+  const left = wanted.length - mentions.length;
+  const mentionLine = left ? md`${joinMd(mentions, " ")} and ${left} more` : joinMd(mentions, " ");
+  const room = LIMITS.sectionText - mentionLine.markup.length - 10;
   // Its times in each viewer's own zone; a notice too long to show whole is cut as words.
   const parts = noticePartsWithin(notice, room);
   const body = parts ? replyLine(parts) : coreText(truncate(notice.text, room));
-  const text = mentions.length ? md`${body}\n${joinMd(mentions, " ")}` : body;
+  const text = mentions.length ? md`${body}\n${mentionLine}` : body;
   const blocks: slack.KnownBlock[] = [{ type: "section", text: mrkdwn(text) }];
   if (notice.buttons.length) blocks.push({ type: "actions", block_id: `notice:${notice.releaseId}`, elements: renderButtons(notice.buttons, notice.releaseId) });
   return { text: topLevelText(text), blocks };

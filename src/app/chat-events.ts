@@ -2,7 +2,7 @@ import { FormErrors, UserError } from "../domain/errors.js";
 import { checkEnvironment, checkService, checkVersion } from "../domain/command-fields.js";
 import { parseCommand } from "../domain/grammar.js";
 import { parseWhen } from "../domain/time.js";
-import { cleanReason } from "../domain/limits.js";
+import { cleanReason, cutText } from "../domain/limits.js";
 import { acceptsVotes, STATE_LABELS } from "../domain/release.js";
 import type { InboundEvent } from "./events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./context.js";
@@ -161,7 +161,7 @@ async function submitForm(ctx: Ctx, event: Extract<InboundEvent, { kind: "form" 
     }
     case "no_go": {
       const reason = (values.reason ?? "").trim();
-      requireSameContent(await getReleaseOrThrow(ctx, needId()), event.tag, "vote", reason ? `your no-go (“${reason.length > 200 ? `${reason.slice(0, 199)}…` : reason}”)` : "your no-go");
+      requireSameContent(await getReleaseOrThrow(ctx, needId()), event.tag, "vote", reason ? `your no-go (“${cutText(reason, 200)}”)` : "your no-go");
       return await castVote(ctx, actor, platform, needId(), "no_go", values.reason ?? null);
     }
     case "rollback":

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { UserError } from "../domain/errors.js";
-import { INPUT_LIMITS, type InputKind } from "../domain/limits.js";
+import { cutText, INPUT_LIMITS, type InputKind } from "../domain/limits.js";
 import type { Release } from "../domain/types.js";
 import type { FormId } from "./events.js";
 import type { FormField, FormView } from "./views.js";
@@ -157,6 +157,6 @@ export function checkFormFields(form: FormId, values: Record<string, string>): v
   const keys = FORM_KEYS[form];
   const unknown = Object.keys(values).find((k) => !keys.includes(k));
   if (unknown === undefined) return;
-  const shown = unknown.length > 32 ? `${unknown.slice(0, 31)}…` : unknown;
+  const shown = cutText(unknown, 32);
   throw new UserError("unknown_field", `This form has no field \`${shown}\`. Its ${keys.length === 1 ? "field is" : "fields are"}: ${keys.join(", ")}.`, unknown);
 }

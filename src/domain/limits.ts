@@ -83,3 +83,17 @@ export function checkSubject(token: string, what: "manager" | "subject"): string
   }
   return token;
 }
+
+/**
+ * The first `n` UTF-16 units of `text`, one fewer when the cut would split an emoji or other
+ * character outside the basic plane: half of one is not valid text (Discord cannot store it).
+ */
+export function wholeCharacters(text: string, n: number): string {
+  const code = text.charCodeAt(n - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+}
+
+/** `text` cut to at most `max` characters, the cut marked with an ellipsis and never through a character. */
+export function cutText(text: string, max: number): string {
+  return text.length <= max ? text : `${wholeCharacters(text, Math.max(0, max - 1))}…`;
+}

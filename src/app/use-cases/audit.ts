@@ -1,3 +1,4 @@
+import { cutText } from "../../domain/limits.js";
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { UserError } from "../../domain/errors.js";
@@ -28,7 +29,7 @@ const DAY = 86_400_000;
 /** A note cut to one line of the timeline. */
 function short(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+  return cutText(line, 80);
 }
 
 export function describeEvent(e: AuditEvent, zone?: string): string {
