@@ -284,12 +284,15 @@ export function renderNotice(notice: NoticeView): SlackMessage {
   return { text: topLevelText(text), blocks };
 }
 
+/** How much of the decision line a one-line summary shows (the card shows the no-go reasons in full). */
+const SUMMARY_DECISION = 250;
+
 /** One line per release for lists (ephemeral `/release list`, App Home). */
 export function renderCardSummary(card: CardView): slack.KnownBlock {
   const when = card.scheduledAt !== null ? md` · ${slackDate(card.scheduledAt, card.scheduledText ?? new Date(card.scheduledAt).toISOString())}` : md``;
   const lines = [
     md`${emoji(STATE_EMOJI[card.state])} *${card.title}* · \`${card.releaseId}\` · ${card.stateLabel}${when}`,
-    md`${emoji(DECISION_EMOJI[card.decision])} ${card.decisionLine} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
+    md`${emoji(DECISION_EMOJI[card.decision])} ${truncate(oneLine(card.decisionLine), SUMMARY_DECISION)} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
   ];
   if (card.countdownLine) lines.push(md`${card.countdownLine}`);
   return { type: "section", text: mrkdwn(joinMd(lines, "\n")) };
@@ -318,6 +321,19 @@ export function textSections(text: string, lead: Mrkdwn = md``): slack.KnownBloc
 }
 
 /**
+ * The blocks that fit one message, the rest left out with a line that says so: Slack refuses a
+ * message whose blocks pass about 13.2k characters, and the person would get no answer at all
+ * (ten release summaries with long no-go reasons, an audit timeline of long reasons, fifty locks).
+ */
+function withinMessageBudget(blocks: slack.KnownBlock[]): slack.KnownBlock[] {
+  if (JSON.stringify(blocks).length <= LIMITS.messageTextBudget) return blocks;
+  const cut: slack.KnownBlock = { type: "context", elements: [mrkdwn(md`…the rest did not fit in one Slack message.`)] };
+  const kept = [...blocks];
+  while (kept.length > 1 && JSON.stringify([...kept, cut]).length > LIMITS.messageTextBudget) kept.pop();
+  return [...kept, cut];
+}
+
+/**
  * The private answer to the person who acted: the core's text, then one card in full or
  * several as summaries, always within one message's 50 blocks.
  */
@@ -334,6 +350,6 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
     cardBlocks = shown.map(renderCardSummary);
     if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(md`…and ${reply.cards.length - shown.length} more not shown here.`)] });
   }
-  const blocks = [...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks);
+  const blocks = withinMessageBudget([...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks));
   return { text: topLevelText(coreText(truncate(reply.text || (reply.lines?.length ? reply.lines.map(replyLineText).join("\n") : only ? only.fallbackText : " "), LIMITS.sectionText))), blocks };
 }
