@@ -44,14 +44,21 @@ const BARE_URL = /(https?:\/\/[^\s<>[\]()|`\\]*[^\s<>[\]()|`\\.,:;"'])/;
 
 function escapeMarks(text: string): string {
   return text
+    .replace(BIDI_CONTROLS, "")
     .replace(/[\\*_~|`[\]<]/g, "\\$&")
     .replace(/^(\s*)([>#+-]|\d+\.)/gm, (_, space: string, mark: string) => `${space}${mark.replace(/[>#+.-]/, "\\$&")}`)
     .replace(/@(everyone|here)/gi, "@\u200b$1");
 }
 
+/**
+ * Bidi embeddings, overrides and isolates: a display name or reason holding U+202E reads the
+ * rest of its line backwards (`GO` as `OG`, names in a list swapped). Text needs none of them.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
 /** Inside a code span or block Discord formats nothing; only `@everyone` and `@here` are broken up, as everywhere. */
 function codeText(text: string): string {
-  return text.replace(/@(everyone|here)/gi, "@\u200b$1");
+  return text.replace(BIDI_CONTROLS, "").replace(/@(everyone|here)/gi, "@\u200b$1");
 }
 
 /** The core's text (textParts): its `code` and ``` blocks as Discord code, every other part inert. */

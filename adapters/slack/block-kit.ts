@@ -75,6 +75,7 @@ const LOOKALIKES: Record<string, string> = {
 export function inertText(text: string): string {
   return (
     text
+      .replace(BIDI_CONTROLS, "")
       .replace(/^(\s*)([>\uFF1E])/gm, "$1\u00AD$2")
       .replace(/@(channel|here|everyone)/gi, "@\u2060$1")
       // An underscore inside a word (self_approval, GONOGO_ADMINS) italicises nothing in Slack and
@@ -86,9 +87,15 @@ export function inertText(text: string): string {
   );
 }
 
+/**
+ * Bidi embeddings, overrides and isolates: a display name or reason holding U+202E reads the
+ * rest of its line backwards (`GO` as `OG`, names in a list swapped). Text needs none of them.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
 /** Text inside a code span or block: Slack formats nothing there, but `<…>` would still be a mention or link. */
 function codeText(text: string): string {
-  return text.replace(/@(channel|here|everyone)/gi, "@\u2060$1").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text.replace(BIDI_CONTROLS, "").replace(/@(channel|here|everyone)/gi, "@\u2060$1").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** The core's text (textParts): its `code` and ``` blocks as Slack code, every other part inert. */
@@ -138,7 +145,7 @@ function cutMarkup(markup: string, max: number): string {
 
 /** Plain text objects cannot be empty; a single space is the accepted placeholder. Slack parses nothing in them. */
 export function plain(text: string, max: number): { type: "plain_text"; text: string; emoji: true } {
-  return { type: "plain_text", text: truncate(text, max) || " ", emoji: true };
+  return { type: "plain_text", text: truncate(text.replace(BIDI_CONTROLS, ""), max) || " ", emoji: true };
 }
 
 /**
@@ -160,7 +167,7 @@ export function topLevelText(text: Mrkdwn, max: number = LIMITS.sectionText): st
  */
 export function slackDate(ms: number, fallback: string): Mrkdwn {
   // Slack shows the fallback as is, without reading entities, so the token's own characters go.
-  const safeFallback = fallback.replace(/[|<>&]/g, " ");
+  const safeFallback = fallback.replace(/[|<>&]/g, " ").replace(BIDI_CONTROLS, "");
   return { markup: `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${safeFallback}>` };
 }
 

@@ -222,6 +222,18 @@ describe("user text in every renderer", () => {
     );
   }, 30_000);
 
+  it("a bidi override in a name or reason is dropped on Slack and Discord, so the rest of its line reads as written", () => {
+    const flipped = "dave\u202E OG \u2066x\u2069";
+    // Button labels are the core's own words, never typed text.
+    const buttons: CardView["buttons"] = [{ action: "go", label: "Go", style: "primary" }];
+    const card = { ...hostileCard(flipped, "slack"), buttons };
+    for (const payload of [slackCard(card), slackNotice({ releaseId: "R-1", text: flipped, mention: [], mentionGroups: [], buttons: [] }), discordCard({ ...hostileCard(flipped, "discord"), buttons })]) {
+      const json = JSON.stringify(payload);
+      expect(json).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+      expect(json).toContain("dave OG x");
+    }
+  });
+
   it("Discord: cards, notices, replies, modals and form errors never ping, link or format from user text, and still show it", () => {
     fc.assert(
       fc.property(hostile, (t) => {
