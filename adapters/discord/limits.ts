@@ -36,6 +36,23 @@ export function clip(text: string, max: number): string {
   return max === 1 ? wholeCharacters(text, 1) : `${wholeCharacters(text, max - 1)}…`;
 }
 
+/**
+ * Markdown cut to `max` characters like `clip`, but never through one of the renderer's
+ * tokens: it backs off before a mention or timestamp whose `>` was cut off (`<@1187…`), before
+ * a `[label](url)` link whose `)` was, and from an escaping backslash left at the end.
+ */
+export function cutMarkdown(markup: string, max: number): string {
+  if (markup.length <= max) return markup;
+  if (max <= 1) return clip(markup, max);
+  let cut = wholeCharacters(markup, max - 1);
+  const open = cut.lastIndexOf("<");
+  if (open > cut.lastIndexOf(">")) cut = cut.slice(0, open);
+  const link = /(?<!\\)\[[^\]]*\]\([^)]*$|(?<!\\)\[[^\]]*$/.exec(cut);
+  if (link) cut = cut.slice(0, link.index);
+  if (/(?<!\\)(\\\\)*\\$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
 /** Characters Discord counts towards the 6000 embed total. */
 export function embedLength(embed: APIEmbed): number {
   let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
@@ -70,7 +87,7 @@ export function fitEmbeds(embeds: APIEmbed[], budget: number = LIMITS.embedTotal
     }
     if (!best || bestLen <= 1) break;
     // Cut at most 30% per step so the overflow is shared by the longest texts, not one.
-    best.set(clip(best.get(), Math.max(1, bestLen - over, Math.floor(bestLen * 0.7))));
+    best.set(cutMarkdown(best.get(), Math.max(1, bestLen - over, Math.floor(bestLen * 0.7))));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { textParts } from "../../src/app/views.js";
-import { clip } from "./limits.js";
+import { cutMarkdown } from "./limits.js";
 
 /**
  * How text the core hands over becomes Discord markdown, in one place.
@@ -79,7 +79,7 @@ export function md(strings: TemplateStringsArray, ...values: Array<string | numb
 
 /** Markdown cut to Discord's limit for where it goes. */
 export function fit(text: Markdown, max: number): string {
-  return clip(text.markup, max);
+  return cutMarkdown(text.markup, max);
 }
 
 /** `<t:…:F>` shows the instant in each viewer's zone; `<t:…:R>` counts down live in the client. */

@@ -5,6 +5,7 @@ import { renderNotice as renderSlackNotice, renderCard as renderSlackCard } from
 import { checkMessage } from "../../fakes/slack-api.js";
 import { cardView } from "../discord/card-fixture.js";
 import { limitProblems } from "../discord/limits-check.js";
+import { cutMarkdown } from "../../adapters/discord/limits.js";
 
 const GUILD = "111111111111111111";
 const discordPerson = (i: number) => `discord:${GUILD}:${300000000000000000n + BigInt(i)}`;
@@ -77,5 +78,25 @@ describe("text cut to fit never splits an emoji", () => {
       const body = renderDiscordNotice(notice([], { text: reason(at) }), GUILD, "555");
       expect(whole(body.content!), `emoji at ${at}`).toBe(true);
     }
+  });
+});
+
+describe("Discord markdown cut to fit never leaves half a token", () => {
+  const mention = "<@1187400000000000001>";
+  const link = "[evidence](https://ci.example/runs/1234567890)";
+
+  it("backs off before a mention, a timestamp or a link that would lose its end, and from a dangling escape", () => {
+    for (let max = 2; max < 80; max++) {
+      for (const text of [`GO: ${mention}, ${mention}, ${mention}`, `tests passed · ${link} · more`, `due <t:1894665600:F> and \\*not bold\\*`]) {
+        const cut = cutMarkdown(text, max);
+        expect(cut.length, `${text} at ${max}`).toBeLessThanOrEqual(max);
+        expect(cut, `${text} at ${max}`).not.toMatch(/<[@t][^>]*…$|\[[^\]]*…$|\]\([^)]*…$|(?<!\\)\\…$/);
+      }
+    }
+  });
+
+  it("keeps text that fits as it is, and whole tokens before the cut", () => {
+    expect(cutMarkdown(`GO: ${mention}`, 100)).toBe(`GO: ${mention}`);
+    expect(cutMarkdown(`GO: ${mention}, ${mention}`, 30)).toBe(`GO: ${mention}, …`);
   });
 });
