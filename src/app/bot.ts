@@ -51,7 +51,7 @@ export function createBot(deps: BotDeps): Bot {
     timer,
     log,
     telemetry,
-    webhooks: { fetch: deps.fetch ?? fetch, secret: config.webhookSecret },
+    webhooks: { fetch: deps.fetch ?? fetch, secret: config.webhookSecret, urls: { deploy: config.deployWebhookUrl, rollback: config.rollbackWebhookUrl } },
     ctxFor: (tx) => newCtx({ clock, config, log }, tx),
     afterCommit,
     cluster,

@@ -221,7 +221,8 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   /** Creates a delivery, or returns the existing one with the same idempotency key. */
   createDelivery(d: Omit<WebhookDelivery, "id" | "attempts" | "lastStatus" | "lastError" | "deliveredAt" | "status">): Promise<{ delivery: WebhookDelivery; created: boolean }>;
   getDelivery(id: number): Promise<WebhookDelivery | undefined>;
-  updateDelivery(id: number, patch: Partial<Pick<WebhookDelivery, "status" | "attempts" | "lastStatus" | "lastError" | "deliveredAt">>): Promise<void>;
+  /** `url`: where the latest attempt went (the configured URL then, which an operator may have corrected). */
+  updateDelivery(id: number, patch: Partial<Pick<WebhookDelivery, "status" | "attempts" | "lastStatus" | "lastError" | "deliveredAt" | "url">>): Promise<void>;
   listDeliveries(releaseId: string): Promise<WebhookDelivery[]>;
 }
 

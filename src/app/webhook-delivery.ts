@@ -82,6 +82,8 @@ export interface DeliveryResult {
   ok: boolean;
   status: number | null;
   error: string | null;
+  /** Where the attempt went: the URL configured when it was sent. */
+  url?: string;
 }
 
 /** Sends one signed webhook. No state is touched here: the network is outside any transaction. */
@@ -105,7 +107,17 @@ export async function sendWebhook(fetchFn: typeof fetch, url: string, body: stri
     return { ok: res.ok, status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
-    return { ok: false, status: null, error: e.cause?.code ?? e.name };
+    // The host, so the card and the log say where it could not connect (never the path or query: they may hold a token).
+    return { ok: false, status: null, error: `${e.cause?.code ?? e.name} at ${hostOf(url)}` };
+  }
+}
+
+/** `ci.example.com:8443`: where a webhook goes, without the path or query that may carry a token. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "an unreadable URL";
   }
 }
 
@@ -119,6 +131,11 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
   }
   const release = await ctx.store.getRelease(delivery.releaseId);
   const attempts = delivery.attempts + 1;
+  if (result.url && result.url !== delivery.url) await ctx.store.updateDelivery(delivery.id, { url: result.url });
+  if (!result.ok) {
+    const variable = delivery.kind === "rollback" ? "ROLLBACK_WEBHOOK_URL" : "DEPLOY_WEBHOOK_URL";
+    ctx.log.warn({ release: delivery.releaseId, kind: delivery.kind, host: hostOf(result.url ?? delivery.url), status: result.status, error: result.error, attempts, retriesLeft: Math.max(0, RETRY_DELAYS_MS.length + 1 - attempts) }, `webhook: ${delivery.kind} call failed; check ${variable} and that its receiver is up`);
+  }
   const label = delivery.kind === "rollback" ? "Rollback webhook" : "Deploy webhook";
   const now = ctx.clock.now();
   let note: string;
@@ -141,7 +158,8 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     // A rollback that does not go through is an emergency: say so at the first failure, not only after the last retry.
     if (delivery.kind === "rollback" && attempts === 1) {
       const left = RETRY_DELAYS_MS.length;
-      ctx.effects.push(notice(delivery.releaseId, `⚠️ ${label}: attempt 1 failed (${result.error}). Retrying ${left} more times over about ${relative(now + RETRY_DELAYS_MS.reduce((a, b) => a + b, 0), now).replace(/^in /, "")}; the card shows each attempt.`, { mention: callersOf(release, delivery) }));
+      const check = result.status === null ? ` An admin should check ROLLBACK_WEBHOOK_URL and that its receiver is up.` : "";
+      ctx.effects.push(notice(delivery.releaseId, `⚠️ ${label}: attempt 1 failed (${result.error}). Retrying ${left} more times over about ${relative(now + RETRY_DELAYS_MS.reduce((a, b) => a + b, 0), now).replace(/^in /, "")}; the card shows each attempt, and pressing Roll back again sends it at once.${check}`, { mention: callersOf(release, delivery) }));
     }
     ctx.effects.push({ type: "wake" });
   } else {
@@ -179,6 +197,12 @@ export interface WebhookDeliveryDeps {
   clock: Clock;
   fetch: typeof fetch;
   secret: string | undefined;
+  /**
+   * The URLs configured now, per kind: each attempt goes there, so a URL an operator corrects
+   * and restarts with reaches the retries and re-sends of calls made before (the one a delivery
+   * was created with is used only when its kind has none configured any more).
+   */
+  urls: Partial<Record<WebhookKind, string>>;
 }
 
 /**
@@ -188,8 +212,9 @@ export interface WebhookDeliveryDeps {
  */
 export async function deliverWebhookJob(deps: WebhookDeliveryDeps, job: Job, ctxFor: (tx: Store) => Ctx): Promise<Ctx> {
   const delivery = await deps.store.getDelivery(Number(job.payload.deliveryId));
+  const url = delivery ? (deps.urls[delivery.kind] ?? delivery.url) : "";
   const result = delivery?.status === "pending"
-    ? await sendWebhook(deps.fetch, delivery.url, delivery.body, delivery.idempotencyKey, deps.secret ?? "", deps.clock.now())
+    ? { ...(await sendWebhook(deps.fetch, url, delivery.body, delivery.idempotencyKey, deps.secret ?? "", deps.clock.now())), url }
     : { ok: false, status: null, error: "missing delivery" };
   return deps.store.transaction(async (tx) => {
     const ctx = ctxFor(tx);

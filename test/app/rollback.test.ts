@@ -16,6 +16,15 @@ afterEach(async () => {
   receiver = undefined;
 });
 
+/** A port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 async function shippedRelease(failFirst = 0) {
   receiver = await startWebhookReceiver(SECRET, { failFirst, now: () => core.clock.now() });
   core = createTestCore({ config: { rollbackWebhookUrl: receiver.url, webhookSecret: SECRET } });
@@ -193,7 +202,7 @@ describe("rollback", () => {
     expect(receiver!.received).toHaveLength(5);
     // The thread heard at the first failure, not only after the last retry.
     const first = chat.notices.map((n) => n.notice).find((n) => n.text.includes("attempt 1 failed"))!;
-    expect(first.text).toBe("⚠️ Rollback webhook: attempt 1 failed (HTTP 500). Retrying 4 more times over about 6m; the card shows each attempt.");
+    expect(first.text).toBe("⚠️ Rollback webhook: attempt 1 failed (HTTP 500). Retrying 4 more times over about 6m; the card shows each attempt, and pressing Roll back again sends it at once.");
     expect(first.mention).toEqual(expect.arrayContaining([person("alice").id, person("oscar").id]));
     // The card's note between attempts names a time (a countdown in it would go stale until the next edit).
     const attemptNotes = chat.updates.filter((u) => u.card.releaseId === "R-1").flatMap((u) => u.card.notes).filter((n) => n.includes("attempt 4 failed"));
@@ -215,6 +224,56 @@ describe("rollback", () => {
     expect(textOf(await say("oscar", "audit R-1"))).toContain("oscar sent the failed rollback again: receiver is back");
     // Delivered: asking once more starts nothing.
     expect(textOf(await say("oscar", "rollback R-1 once more"))).toContain("already being rolled back");
+  });
+
+  it("sends each attempt to the URL configured now: an operator who corrects ROLLBACK_WEBHOOK_URL and restarts reaches the rollback asked for before", async () => {
+    receiver = await startWebhookReceiver(SECRET, { now: () => core.clock.now() });
+    const dead = await closedPort();
+    core = createTestCore({ config: { rollbackWebhookUrl: `http://127.0.0.1:${dead}/hooks/rollback?token=s3cret`, webhookSecret: SECRET } });
+    const chat = createRecordingSurface();
+    core.bot.attachSurface(chat.surface);
+    const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await say("alice", "ship R-1");
+    await say("alice", "shipped R-1");
+    await say("alice", "rollback R-1 checkout errors");
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    // Where it could not connect, and what to check: the host, never the path or its token.
+    expect(chat.noticeTexts("R-1").find((t) => t.includes("attempt 1 failed"))).toContain(`(ECONNREFUSED at 127.0.0.1:${dead})`);
+    expect(chat.noticeTexts("R-1").find((t) => t.includes("attempt 1 failed"))).toContain("An admin should check ROLLBACK_WEBHOOK_URL and that its receiver is up.");
+    const warned = core.logs.find((l) => l.level === "warn" && l.msg.includes("webhook: rollback call failed"))!;
+    expect(warned.obj).toMatchObject({ release: "R-1", host: `127.0.0.1:${dead}`, attempts: 1 });
+    expect(JSON.stringify(core.logs)).not.toContain("s3cret");
+
+    core = await core.reopen({ rollbackWebhookUrl: receiver.url });
+    const chatAfter = createRecordingSurface();
+    core.bot.attachSurface(chatAfter.surface);
+    core.clock.advance(2_000);
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(receiver.received.map((h) => h.headers["webhook-id"])).toEqual(["rollback:R-1"]);
+    expect((await core.store.listDeliveries("R-1"))[0]).toMatchObject({ status: "delivered", attempts: 2, url: receiver.url });
+  });
+
+  it("sends a rollback call waiting for its next retry at once when on-call asks again (the receiver is back), with the same webhook-id", async () => {
+    const { chat, say } = await shippedRelease(1);
+    await say("oscar", "rollback R-1 latency spike");
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+    expect(chat.latestCard("R-1")!.notes.join("\n")).toContain("attempt 1 failed (HTTP 500); next try at");
+    // Asked again without a reason it says where the call stands, and to give one.
+    expect(await say("oscar", "rollback R-1")).toMatchObject({ error: true, text: expect.stringContaining("Say why you send the rollback of R-1 again") });
+    const again = await say("oscar", "rollback R-1 receiver is back");
+    expect(textOf(again)).toContain("had not gone through yet (attempt 1 failed: HTTP 500); it is being sent now instead of at its next retry, with the same webhook-id");
+    await core.bot.runDueJobs(); // no time has passed: the retry was 2 s away
+    await core.bot.idle();
+    expect(receiver!.received.map((h) => h.headers["webhook-id"])).toEqual(["rollback:R-1", "rollback:R-1"]);
+    expect((await core.store.listDeliveries("R-1"))[0]).toMatchObject({ status: "delivered", attempts: 2 });
+    // Delivered: asking once more starts nothing, and says the call went through.
+    expect(textOf(await say("oscar", "rollback R-1 once more"))).toMatch(/already being rolled back .* Rollback webhook: delivered \(HTTP 200\)/);
   });
 
   it("never follows a redirect: a rollback call answered 302 or 307 is a failed attempt, not 'delivered', and the signed call goes nowhere else", async () => {

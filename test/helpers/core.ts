@@ -35,8 +35,8 @@ export interface TestCore {
   settle(): Promise<void>;
   /** Closes the bot and the database and deletes the temporary files. */
   close(): Promise<void>;
-  /** Opens a second bot on the same file, as after a restart. */
-  reopen(): Promise<TestCore>;
+  /** Opens a second bot on the same file, as after a restart (with `config` changed, as after a corrected setting). */
+  reopen(config?: Partial<CoreConfig>): Promise<TestCore>;
 }
 
 /** 2030-01-15 09:00 UTC: a Tuesday, far from any DST change. */
@@ -100,10 +100,10 @@ function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig,
       if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
     settle,
-    async reopen() {
+    async reopen(changed = {}) {
       await stopBot();
       db.close();
-      return build(dir, dbPath, clock, config, fetchFn, ownsDir);
+      return build(dir, dbPath, clock, { ...config, ...changed }, fetchFn, ownsDir);
     },
   };
   return core;

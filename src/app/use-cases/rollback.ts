@@ -14,7 +14,9 @@ import { lockAfterRollback } from "./deploy-lock.js";
 /** A rollback already under way answers with who started it, instead of a second rollback. */
 function alreadyRollingBack(release: Release): Reply | null {
   if (release.state === "rolling_back" || release.state === "rolled_back") {
-    return ok(`${release.id} is already ${release.state === "rolling_back" ? "being rolled back" : "rolled back"} (${release.stateReason ?? "no reason given"}). Nothing more was started.`);
+    // Where its webhook call stands (sending, attempt 2 failed and when the next try is), as the card says it.
+    const call = release.state === "rolling_back" && release.webhookNote ? ` ${release.webhookNote.replace(/\.?$/, ".")}` : "";
+    return ok(`${release.id} is already ${release.state === "rolling_back" ? "being rolled back" : "rolled back"} (${release.stateReason ?? "no reason given"}). Nothing more was started.${call}`);
   }
   return null;
 }
@@ -28,17 +30,23 @@ export async function checkRollback(ctx: Ctx, actor: Actor, id: string): Promise
 }
 
 /**
- * A rollback whose webhook call FAILED after all its retries is sent again when someone asks
- * for the rollback again (the button or the command), with the same webhook-id: a receiver
- * that did run it and only answered badly sees a retry. Null when there is nothing to resend.
+ * A rollback whose webhook call has not gone through is sent again when someone asks for the
+ * rollback again (the button or the command), with the same webhook-id, so a receiver that did
+ * run it and only answered badly sees a retry: one that FAILED after all its retries starts
+ * over; one still waiting for its next retry after a failed attempt is sent now instead of in
+ * up to five minutes (the receiver is back, mid-incident). Null when there is nothing to send.
  */
-async function resendFailedRollback(ctx: Ctx, actor: Actor, platform: string, release: Release, why: string | undefined): Promise<Reply | null> {
+async function resendRollback(ctx: Ctx, actor: Actor, platform: string, release: Release, why: string | undefined): Promise<Reply | null> {
   if (release.state !== "rolling_back") return null;
-  const failed = (await ctx.store.listDeliveries(release.id)).find((d) => d.kind === "rollback" && d.status === "failed");
-  if (!failed) return null;
+  const call = (await ctx.store.listDeliveries(release.id)).find((d) => d.kind === "rollback" && (d.status === "failed" || (d.status === "pending" && d.attempts > 0)));
+  if (!call) return null;
+  const now = ctx.clock.now();
+  const retry = call.status === "pending" ? (await ctx.store.listPendingJobs(release.id, { kind: "webhook" })).find((j) => Number(j.payload.deliveryId) === call.id) : undefined;
+  // Its next attempt is due or on the wire already: sending it sooner would send it twice.
+  if (call.status === "pending" && (!retry || retry.dueAt <= now)) return null;
   if (!why) throw new UserError("rollback_reason", `Say why you send the rollback of ${release.id} again, so the team knows: \`/release rollback ${release.id} receiver is back\`.`, "reason");
-  await ctx.store.updateDelivery(failed.id, { status: "pending", attempts: 0 });
-  await ctx.store.upsertJob({ releaseId: release.id, kind: "webhook", key: `webhook:${failed.id}`, dueAt: ctx.clock.now(), payload: { deliveryId: failed.id } });
+  if (call.status === "failed") await ctx.store.updateDelivery(call.id, { status: "pending", attempts: 0 });
+  await ctx.store.upsertJob({ releaseId: release.id, kind: "webhook", key: `webhook:${call.id}`, dueAt: now, payload: { deliveryId: call.id } });
   await ctx.store.updateRelease(release.id, { webhookNote: "Rollback webhook: sending again…" });
   await audit(ctx, actor, platform, release.id, { type: "rollback_requested", data: { from: release.state, reason: why, webhook: true, again: true } });
   ctx.effects.push(
@@ -46,8 +54,10 @@ async function resendFailedRollback(ctx: Ctx, actor: Actor, platform: string, re
     { type: "refresh", releaseId: release.id },
     notice(release.id, `⏪ ${actor.name} is sending the rollback of ${release.id} again: ${why}`, { mention: [release.managerId] }),
   );
-  const last = failed.lastError ?? (failed.lastStatus !== null ? `HTTP ${failed.lastStatus}` : "no answer");
-  return ok(`The rollback webhook of ${release.id} had failed (${last}); it is being sent again with the same webhook-id, retried as before. The card shows the result.`);
+  const last = call.lastError ?? (call.lastStatus !== null ? `HTTP ${call.lastStatus}` : "no answer");
+  return call.status === "failed"
+    ? ok(`The rollback webhook of ${release.id} had failed (${last}); it is being sent again with the same webhook-id, retried as before. The card shows the result.`)
+    : ok(`The rollback webhook of ${release.id} had not gone through yet (attempt ${call.attempts} failed: ${last}); it is being sent now instead of at its next retry, with the same webhook-id. The card shows the result.`);
 }
 
 /**
@@ -58,7 +68,7 @@ async function resendFailedRollback(ctx: Ctx, actor: Actor, platform: string, re
 export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null, page: { mention: string[]; mentionGroups: string[] } = { mention: [], mentionGroups: [] }): Promise<Reply> {
   const release = await checkRollback(ctx, actor, id);
   const why = reason?.trim();
-  const again = await resendFailedRollback(ctx, actor, platform, release, why);
+  const again = await resendRollback(ctx, actor, platform, release, why);
   if (again) return again;
   const already = alreadyRollingBack(release);
   if (already) return already;
