@@ -6,6 +6,9 @@ import { prepareDatabasePath } from "./database-path.js";
 import { claimSqliteFile } from "./sqlite-claim.js";
 import { createSqliteStore } from "./store.js";
 
+/** How long a readiness check waits for PostgreSQL to answer. */
+const REACHABLE_WITHIN_MS = 2_000;
+
 export interface OpenedStore {
   store: Store;
   /** Where the data lives, for log lines: the SQLite file, or the PostgreSQL server without its password. */
@@ -18,8 +21,14 @@ export interface OpenedStore {
   startCluster: ((options: { instanceId: string; listenUrl: string | null; log: Logger }) => Promise<PgCluster>) | null;
   /** SQLite: how many migrations opening it applied (0 when it was up to date); PostgreSQL: null (logged by its migrator's lock holder). */
   migrated: number | null;
-  /** Whether the database is still open (readiness). */
+  /** Whether the database is still open (liveness). */
   isOpen(): boolean;
+  /**
+   * Whether the database answers now (readiness): on PostgreSQL a `SELECT 1` within 2 s, so an
+   * instance cut off from its database leaves the balancer instead of failing every press; on
+   * SQLite, a local file, whether it is open.
+   */
+  reachable(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -44,6 +53,16 @@ export async function openStore(config: { databaseUrl: string | undefined; datab
         return startPgCluster({ pool: handle.pool, ...options });
       },
       isOpen: () => open,
+      async reachable() {
+        if (!open) return false;
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), REACHABLE_WITHIN_MS)));
+        try {
+          return await Promise.race([handle.pool.query("SELECT 1").then(() => true, () => false), late]);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
       async close() {
         if (!open) return;
         open = false;
@@ -68,6 +87,7 @@ export async function openStore(config: { databaseUrl: string | undefined; datab
     migrated: handle.migrated,
     startCluster: null,
     isOpen: () => handle.sqlite.open,
+    reachable: () => Promise.resolve(handle.sqlite.open),
     close: () => {
       handle.close();
       claim.release();

@@ -106,7 +106,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     bot,
     registry: metrics.registry,
     apiToken: config.apiToken,
-    readiness: { checks: () => ({ database: ready && db.isOpen(), ...connected }), stopping: () => stopAsked },
+    readiness: { alive: () => ready && db.isOpen(), checks: async () => ({ database: ready && (await db.reachable()), ...connected }), stopping: () => stopAsked },
   });
   registerHookRoutes(http, { bot, secret: config.webhookSecret, log, clock });
   if (config.web) registerWebRoutes(http, { bot, web: config.web, defaultZone: config.timezone, clock, timer, log });

@@ -5,8 +5,10 @@ import { sendJson } from "./body.js";
 import type { HttpServer } from "./server.js";
 
 export interface Readiness {
-  /** Each check by name: the database, and every configured chat adapter. */
-  checks(): Record<string, boolean>;
+  /** Started and its database open: the process is alive (a database that stops answering does not make it so). */
+  alive(): boolean;
+  /** Each check by name: the database answering now, and every configured chat adapter connected. */
+  checks(): Promise<Record<string, boolean>>;
   /** True from the moment a shutdown begins (SIGTERM): not ready, whatever the checks say, so a balancer sends new work elsewhere. */
   stopping?(): boolean;
 }
@@ -22,11 +24,11 @@ export function registerOpsRoutes(http: HttpServer, opts: { bot: Bot; registry: 
   const { bot, registry, readiness } = opts;
   // Alive and serving: the database is open and start-up has finished (Slack's health checks use this).
   http.route("GET", "/healthz", (_req, res) => {
-    const ok = readiness.checks().database === true;
+    const ok = readiness.alive();
     sendJson(res, ok ? 200 : 503, { ok });
   });
-  http.route("GET", "/readyz", (_req, res) => {
-    const checks = readiness.checks();
+  http.route("GET", "/readyz", async (_req, res) => {
+    const checks = await readiness.checks();
     if (readiness.stopping?.()) return sendJson(res, 503, { ready: false, stopping: true, checks });
     const ready = Object.values(checks).every(Boolean);
     sendJson(res, ready ? 200 : 503, { ready, checks });

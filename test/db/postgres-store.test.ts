@@ -2,11 +2,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { once } from "node:events";
+import { connect, createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.js";
 import { copySqliteToPostgres } from "../../db/copy-to-postgres.js";
 import { claimSqliteFile } from "../../db/sqlite-claim.js";
+import { openStore } from "../../db/open-store.js";
 import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
 import { createSqliteStore } from "../../db/store.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
@@ -18,6 +21,37 @@ import { runGonogo } from "../helpers/run-gonogo.js";
 import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
 
 const T = Date.UTC(2030, 0, 15, 9, 0);
+
+/** A TCP proxy to the database that can be cut (every connection dropped, nothing accepted) and restored on the same port. */
+async function startTcpProxy(host: string, port: number) {
+  const sockets = new Set<Socket>();
+  let server: Server | null = null;
+  let own = 0;
+  const listen = async () => {
+    server = createNetServer((client) => {
+      const upstream = connect(port, host);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on("error", () => undefined);
+        s.on("close", () => sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    server.listen(own, "127.0.0.1");
+    await once(server, "listening");
+    own = (server.address() as AddressInfo).port;
+  };
+  await listen();
+  return {
+    port: own,
+    cut() {
+      server?.close();
+      server = null;
+      for (const s of sockets) s.destroy();
+    },
+    restore: listen,
+  };
+}
 const CHANNEL = { platform: "slack", key: "slack:T1:C1", nativeId: "C1" };
 const event = (type: string, at: number): AuditEvent => ({ releaseId: "R-1", at, actor: "slack:T1:U1", platform: "slack", type, data: {} });
 
@@ -408,6 +442,27 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect(refused).toContain("cannot execute CREATE SCHEMA in a read-only transaction — the connection is read-only");
       expect(refused).toContain("point it at the primary");
       expect(refused).not.toContain("Failed query");
+    });
+  });
+
+  describe("readiness", () => {
+    it("answers ready only while PostgreSQL answers: cut off from it, the database check fails at once, and passes again once it is back", async () => {
+      const url = new URL(await databases.fresh());
+      used.add(url.toString());
+      const proxy = await startTcpProxy(url.hostname, Number(url.port || 5432));
+      url.host = `127.0.0.1:${proxy.port}`;
+      const opened = await openStore({ databaseUrl: url.toString(), databasePath: "" });
+      try {
+        expect(await opened.reachable()).toBe(true);
+        proxy.cut();
+        expect(await opened.reachable()).toBe(false);
+        expect(opened.isOpen()).toBe(true); // alive all the while: a restart would not bring the database back
+        await proxy.restore();
+        expect(await opened.reachable()).toBe(true);
+      } finally {
+        await opened.close();
+        proxy.cut();
+      }
     });
   });
 
