@@ -94,6 +94,9 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
     if (method === "GET" && (path === "/gateway/bot" || path === "/gateway")) {
       return { status: 200, body: { url: gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14400000, max_concurrency: 1 } } };
     }
+    if (method === "GET" && path === "/applications/@me") {
+      return { status: 200, body: { id: world.applicationId, name: "gonogo", verify_key: publicKey, bot_public: false } };
+    }
     if (method === "PUT" && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       return { status: 200, body: (body as Record<string, unknown>[]).map((c) => ({ id: snowflake(), application_id: world.applicationId, version: snowflake(), default_member_permissions: null, ...c })) };
     }

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { Client, Events, GatewayIntentBits, Options, REST, RESTEvents, type RESTOptions } from "discord.js";
+import { Client, Events, GatewayIntentBits, Options, REST, RESTEvents, Routes, type RESTOptions } from "discord.js";
 import type { Bot } from "../../src/app/bot-api.js";
 import { systemClock, type ChatSurface, type Clock, type Logger } from "../../src/app/ports.js";
 import type { Config } from "../../src/config.js";
@@ -108,13 +108,19 @@ async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: St
   rest.on(RESTEvents.RateLimited, (info) =>
     log.warn({ route: scrubText(info.route, secrets), retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, "discord rate limited; waiting"),
   );
-  let registered: Awaited<ReturnType<typeof registerCommands>>;
+  let registered: Awaited<ReturnType<typeof registerCommands>> | null = null;
   try {
     registered = await registerCommands(rest, config.applicationId, config.guildId);
   } catch (err) {
+    const why = `${scrubText(err instanceof Error ? err.message : String(err), secrets)}${hintFor(err)}`;
+    // Discord answered and refused (a wrong token or id): the setting is wrong, say so now.
     // eslint-disable-next-line preserve-caught-error -- the cause may carry the token
-    throw new Error(`Discord start failed: ${scrubText(err instanceof Error ? err.message : String(err), secrets)}${hintFor(err)}`);
+    if (answered(err)) throw new Error(`Discord start failed: ${why}`);
+    // Not reachable (an outage, a proxy): the endpoint still answers what Discord sends, with the
+    // commands registered at an earlier start, and this instance keeps serving Slack too.
+    log.error({ err: errorForLog(err, secrets) }, `discord: could not register /release (${why}); serving the interactions endpoint with the commands registered before`);
   }
+  if (registered) await checkPublicKey(rest, publicKey, log, secrets);
   registerInteractionsEndpoint(opts.http, {
     bot,
     log,
@@ -126,7 +132,7 @@ async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: St
     guildId: config.guildId,
     ...(opts.deferAfterMs ? { deferAfterMs: opts.deferAfterMs } : {}),
   });
-  log.info({ commands: registered.count, scope: registered.scope, path: INTERACTIONS_PATH }, "discord interactions endpoint ready (no gateway); /release registered");
+  log.info({ ...(registered ? { commands: registered.count, scope: registered.scope } : {}), path: INTERACTIONS_PATH }, `discord interactions endpoint ready (no gateway)${registered ? "; /release registered" : ""}`);
   log.info({ url: inviteUrl(config.applicationId) }, "discord invite URL (bot permissions gonogo needs)");
   return {
     async stop() {
@@ -139,8 +145,36 @@ async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: St
 }
 
 /** What to do about the usual start-up failures, in the operator's terms. */
+/**
+ * A public key of another application (or a typo that is still 64 hex digits) would make this
+ * instance refuse every interaction it is sent with a 401, while /readyz says ready: behind a
+ * balancer, one press in N fails as "This interaction failed" and the log says only that a
+ * signature did not match (Discord also sends bad signatures on purpose, so that cannot be a
+ * warning). The application's own key is one GET away with the bot token: compare at start-up.
+ */
+async function checkPublicKey(rest: REST, publicKey: string, log: Logger, secrets: readonly string[]): Promise<void> {
+  let verifyKey: unknown;
+  try {
+    verifyKey = ((await rest.get(Routes.currentApplication())) as { verify_key?: unknown }).verify_key;
+  } catch (err) {
+    log.warn({ err: errorForLog(err, secrets) }, "discord: could not read the application's public key to check DISCORD_PUBLIC_KEY; continuing");
+    return;
+  }
+  if (typeof verifyKey === "string" && verifyKey.toLowerCase() !== publicKey.toLowerCase()) {
+    throw new Error(
+      "DISCORD_PUBLIC_KEY is not this application's public key: Discord would have every interaction refused here. Copy it again from the Developer Portal → your application → General Information → Public Key (the application whose bot token is DISCORD_TOKEN).",
+    );
+  }
+}
+
+/** Whether Discord itself answered (an HTTP status), as opposed to not being reached at all. */
+function answered(err: unknown): boolean {
+  return typeof (err as { status?: unknown })?.status === "number";
+}
+
 function hintFor(err: unknown): string {
   const e = err as { status?: unknown; code?: unknown; message?: unknown };
+  if (!answered(err) && e?.code !== "TokenInvalid") return " Check this machine's network and proxy, and DISCORD_API_URL if set.";
   if (e?.status === 401 || e?.code === "TokenInvalid" || /invalid token/i.test(String(e?.message))) {
     return " Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).";
   }

@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDiscordAdapter } from "../../adapters/discord/index.js";
@@ -29,12 +30,22 @@ interface Endpoint {
 }
 
 const cleanups: Array<() => Promise<void>> = [];
+
+/** A port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function startEndpoint(opts: { wrapBot?: (bot: Bot) => Bot; deferAfterMs?: number } = {}): Promise<Endpoint> {
+async function startEndpoint(opts: { wrapBot?: (bot: Bot) => Bot; deferAfterMs?: number; publicKey?: string; apiUrl?: string } = {}): Promise<Endpoint> {
   const fake = await startFakeDiscord();
+  cleanups.push(() => fake.close());
   const core = createTestCore({ config: { admins: admins(`discord:${fake.world.guildId}:${member(0).id}`) }, fastForward: true });
   const logs: Endpoint["logs"] = [];
   const log: Logger = {
@@ -47,13 +58,17 @@ async function startEndpoint(opts: { wrapBot?: (bot: Bot) => Bot; deferAfterMs?:
   const bot = opts.wrapBot ? opts.wrapBot(core.bot) : core.bot;
   const adapter = createDiscordAdapter({
     bot,
-    config: { token: BOT_TOKEN, applicationId: fake.world.applicationId, guildId: fake.world.guildId, apiUrl: fake.apiUrl, publicKey: fake.publicKey },
+    config: { token: BOT_TOKEN, applicationId: fake.world.applicationId, guildId: fake.world.guildId, apiUrl: opts.apiUrl ?? fake.apiUrl, publicKey: opts.publicKey ?? fake.publicKey },
     log,
     http,
     minUpdateIntervalMs: 50,
     ...(opts.deferAfterMs ? { deferAfterMs: opts.deferAfterMs } : {}),
   });
   core.bot.attachSurface(adapter.surface);
+  cleanups.push(async () => {
+    await core.close();
+    await http.close();
+  });
   const discord = await adapter.start();
   const url = `http://127.0.0.1:${port}/discord/interactions`;
   const endpoint: Endpoint = {
@@ -65,9 +80,6 @@ async function startEndpoint(opts: { wrapBot?: (bot: Bot) => Bot; deferAfterMs?:
     post: (raw, o) => fake.postInteraction(url, raw, o),
     async close() {
       await discord.stop();
-      await core.close();
-      await http.close();
-      await fake.close();
     },
   };
   cleanups.push(() => endpoint.close());
@@ -94,6 +106,20 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     expect(e.fake.calls.some((c) => c.method === "PUT" && c.path.endsWith("/commands"))).toBe(true);
     expect(e.fake.calls.some((c) => c.path.startsWith("/gateway"))).toBe(false);
     expect(e.fake.identify).toBeNull();
+  });
+
+  it("refuses to start with a DISCORD_PUBLIC_KEY that is not the application's: every press would fail with 401 while it looked ready", async () => {
+    const otherKey = "ab".repeat(32);
+    await expect(startEndpoint({ publicKey: otherKey })).rejects.toThrow("DISCORD_PUBLIC_KEY is not this application's public key");
+  });
+
+  it("starts while Discord's API cannot be reached (an outage): says so in the log and answers what Discord sends, so the instance keeps serving", async () => {
+    const down = await closedPort();
+    const e = await startEndpoint({ apiUrl: `http://127.0.0.1:${down}/api` });
+    const problem = e.logs.find((l) => l.level === "error")!;
+    expect(problem.msg).toContain("discord: could not register /release");
+    expect(problem.msg).toContain("Check this machine's network and proxy, and DISCORD_API_URL if set.");
+    expect(await e.post({ id: "1187400000000000001", application_id: e.fake.world.applicationId, type: 1, token: "t", version: 1 })).toEqual({ status: 200, body: { type: 1 } });
   });
 
   it("refuses a missing, forged or stale signature with 401 and changes nothing", async () => {
