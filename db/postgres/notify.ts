@@ -81,7 +81,7 @@ export async function startPgCluster(options: PgClusterOptions): Promise<PgClust
 
   async function connect(first: boolean): Promise<void> {
     if (!listenUrl || closing) return;
-    const c = new pg.Client({ connectionString: listenUrl, keepAlive: true, application_name: `gonogo-listen-${instanceId}`.slice(0, 63) });
+    const c = new pg.Client({ connectionString: listenUrl, keepAlive: true, application_name: listenName(instanceId) });
     const lost = (why: string) => {
       if (client !== c) return;
       client = null;
@@ -124,6 +124,7 @@ export async function startPgCluster(options: PgClusterOptions): Promise<PgClust
 
   await connect(true);
   if (!listenUrl) log.info({}, "LISTEN is off (DATABASE_LISTEN_URL=off): other instances' jobs and cards are found by polling");
+  if (up) await warnIfNameTaken(pool, listenName(instanceId), instanceId, log);
 
   return {
     instanceId,
@@ -148,3 +149,27 @@ export async function startPgCluster(options: PgClusterOptions): Promise<PgClust
     },
   };
 }
+
+/** The LISTEN session's name: one per instance, so two of them under one name are two instances with one id. */
+function listenName(instanceId: string): string {
+  return `gonogo-listen-${instanceId}`.slice(0, 63);
+}
+
+/**
+ * Two replicas given the same GONOGO_INSTANCE_ID (a fixed value in a manifest every replica
+ * shares) hold each other's card leases as their own: cards are edited twice as often and a
+ * notice may be posted twice. Each instance has one LISTEN session named after its id, so a
+ * second one under this name is another instance. Only a warning: after a host crash its old
+ * session can linger on the server, and refusing to start then would cost a restart.
+ */
+async function warnIfNameTaken(pool: pg.Pool, name: string, instanceId: string, log: Logger): Promise<void> {
+  try {
+    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()", [name]);
+    if ((rows[0]?.n ?? 0) > 1) {
+      log.warn({ instance: instanceId }, `another gonogo instance on this database uses the instance id "${instanceId}": give each instance its own GONOGO_INSTANCE_ID (e.g. the pod name), or leave it unset. Two with one id edit each card twice as often and may post a notice twice.`);
+    }
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, "could not check that this instance's id is its own");
+  }
+}
+

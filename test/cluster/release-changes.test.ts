@@ -34,6 +34,25 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "release changes across 
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
+  it("warns when another instance on the database already uses this instance id, and not when each has its own", async () => {
+    const url = await databases.fresh();
+    const warnings: string[] = [];
+    const log: Logger = { info() {}, warn: (_o, msg) => warnings.push(msg), error() {} };
+    const start = async (name: string) => {
+      const handle = await openPostgres(url, { max: 2 });
+      const cluster = await startPgCluster({ pool: handle.pool, listenUrl: url, instanceId: name, log });
+      cleanups.push(async () => {
+        await cluster.close();
+        await handle.close();
+      });
+    };
+    await start("g1");
+    await start("g2");
+    expect(warnings).toEqual([]);
+    await start("g2");
+    expect(warnings).toEqual([expect.stringContaining('another gonogo instance on this database uses the instance id "g2": give each instance its own GONOGO_INSTANCE_ID')]);
+  });
+
   it("a vote through B's door is heard by A's release-change listeners, and B hears its own change once, not echoed back", async () => {
     const url = await databases.fresh();
     const start = async (name: string) => {
