@@ -19,8 +19,8 @@ export interface OpenedStore {
    * that share the database, LISTEN on `listenUrl` (null: polling only).
    */
   startCluster: ((options: { instanceId: string; listenUrl: string | null; log: Logger }) => Promise<PgCluster>) | null;
-  /** SQLite: how many migrations opening it applied (0 when it was up to date); PostgreSQL: null (logged by its migrator's lock holder). */
-  migrated: number | null;
+  /** How many migrations opening it applied: 0 when it was up to date (on PostgreSQL, or another instance migrated it first). */
+  migrated: number;
   /** Whether the database is still open (liveness). */
   isOpen(): boolean;
   /**
@@ -47,7 +47,7 @@ export async function openStore(config: { databaseUrl: string | undefined; datab
       store: createPostgresStore(handle),
       where: handle.where,
       dialect: "postgres",
-      migrated: null,
+      migrated: handle.migrated,
       async startCluster(options) {
         const { startPgCluster } = await import("./postgres/notify.js");
         return startPgCluster({ pool: handle.pool, ...options });

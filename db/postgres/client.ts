@@ -18,6 +18,8 @@ export interface PostgresHandle {
   pool: pg.Pool;
   /** The server's address without credentials, for log lines. */
   where: string;
+  /** How many migrations opening it applied: 0 when it was up to date, or another instance migrated it first. */
+  migrated: number;
   close(): Promise<void>;
 }
 
@@ -49,13 +51,15 @@ export function redactUrl(url: string): string {
  * migrates, the others find nothing left to do. The lock ends with the connection if
  * this process dies half-way (the migration itself is one transaction).
  */
-export async function migratePostgres(pool: pg.Pool): Promise<void> {
+export async function migratePostgres(pool: pg.Pool): Promise<number> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
+      const before = await appliedMigrations(client);
       await migrate(drizzle(client, { schema: pgTables }), { migrationsFolder: MIGRATIONS });
+      return (await appliedMigrations(client)) - before;
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
     }
@@ -66,6 +70,14 @@ export async function migratePostgres(pool: pg.Pool): Promise<void> {
     // A connection whose unlock may not have run is closed rather than returned to the pool.
     client.release(broken);
   }
+}
+
+/** How many migrations the database's journal records (none before the first). */
+async function appliedMigrations(client: pg.PoolClient): Promise<number> {
+  const journal = await client.query<{ name: string | null }>("SELECT to_regclass('drizzle.__drizzle_migrations')::text AS name");
+  if (!journal.rows[0]?.name) return 0;
+  const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
+  return rows[0]?.n ?? 0;
 }
 
 /** What a role refused a write (42501) or a read-only session (25006) needs to run gonogo's migrations. */
@@ -88,8 +100,9 @@ export async function openPostgres(url: string, options: { max?: number; applica
   // A connection that breaks while idle (a server restart, a failover) is dropped by the
   // pool and the next query opens a new one; without a listener the process would exit.
   pool.on("error", () => {});
+  let migrated: number;
   try {
-    await migratePostgres(pool);
+    migrated = await migratePostgres(pool);
   } catch (err) {
     await pool.end();
     // The driver's error says why; drizzle's wrapper only which statement ("Failed query: CREATE SCHEMA …").
@@ -104,6 +117,7 @@ export async function openPostgres(url: string, options: { max?: number; applica
     db: drizzle(pool, { schema: pgTables }),
     pool,
     where,
+    migrated,
     close: () => pool.end(),
   };
 }

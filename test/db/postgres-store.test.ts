@@ -445,6 +445,19 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
     });
   });
 
+  describe("migrating at start-up", () => {
+    it("says how many migrations opening the database applied: all of them the first time, none the next", async () => {
+      const url = await databases.fresh({ migrated: false });
+      used.add(url);
+      const first = await openPostgres(url);
+      await first.close();
+      const again = await openPostgres(url);
+      await again.close();
+      expect(first.migrated).toBeGreaterThan(0);
+      expect(again.migrated).toBe(0);
+    });
+  });
+
   describe("readiness", () => {
     it("answers ready only while PostgreSQL answers: cut off from it, the database check fails at once, and passes again once it is back", async () => {
       const url = new URL(await databases.fresh());
