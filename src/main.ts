@@ -1,10 +1,32 @@
 import { existsSync } from "node:fs";
+import { failureLine, helpText, parseCliArgs, type CliSpec } from "./cli.js";
 import { ConfigError, isSet, loadConfig, type Config } from "./config.js";
 import { startGonogo } from "./program.js";
 import { describeStartupError } from "./startup-error.js";
 
+const START: CliSpec<Record<string, never>> = {
+  script: "start",
+  description: [
+    "Runs gonogo: the release go/no-go bot for Slack, Discord and this terminal.",
+    "It takes no arguments: everything is set by environment variables (or a .env file here);",
+    "README.md, Configuration, lists them, and .env.example is a start. With none set it runs in",
+    "this terminal on ./data/gonogo.db. Other commands: npm run db:copy, db:backup, audit:verify,",
+    "discord:register (each with --help).",
+  ].join("\n"),
+};
+
 /** `npm start`: read the configuration once, start everything, stop cleanly on SIGTERM/SIGINT or end of terminal input. */
 async function main(): Promise<void> {
+  // Asked for help (or given arguments it does not take): answer, and start nothing, create no database.
+  try {
+    if (parseCliArgs(START, process.argv.slice(2)) === "help") {
+      process.stdout.write(helpText(START));
+      process.exit(0);
+    }
+  } catch (err) {
+    process.stderr.write(`${failureLine(START, err)}\n`);
+    process.exit(2);
+  }
   // A .env file next to the program is read if present; real environment variables win.
   if (existsSync(".env")) process.loadEnvFile(".env");
   let config: Config;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,3 +100,23 @@ describe("npm start", () => {
     expect(existsSync(`${db}-wal`)).toBe(false);
   }, 30_000);
 });
+
+describe("npm start -- --help", () => {
+  it("says how gonogo is configured and starts nothing: no terminal session, no database; an argument it does not take is refused", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gonogo-help-"));
+    try {
+      const env = { PATH: process.env.PATH ?? "", HOME: dir };
+      const help = spawnSync(process.execPath, [join(ROOT, "dist/main.js"), "--help"], { cwd: dir, env, encoding: "utf8" });
+      expect(help.status).toBe(0);
+      expect(help.stdout).toContain("everything is set by environment variables");
+      expect(readdirSync(dir)).toEqual([]);
+      const wrong = spawnSync(process.execPath, [join(ROOT, "dist/main.js"), "slack"], { cwd: dir, env, encoding: "utf8" });
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr).toContain("Unexpected argument 'slack'");
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
