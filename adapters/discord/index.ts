@@ -110,12 +110,13 @@ async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: St
   );
   let registered: Awaited<ReturnType<typeof registerCommands>> | null = null;
   try {
-    registered = await registerCommands(rest, config.applicationId, config.guildId);
+    // Bounded: a Discord that accepts the connection and never answers must not hold start-up (and /healthz) for a minute.
+    registered = await registerCommands(rest, config.applicationId, config.guildId, AbortSignal.timeout(START_CALL_MS));
   } catch (err) {
     const why = `${scrubText(err instanceof Error ? err.message : String(err), secrets)}${hintFor(err)}`;
-    // Discord answered and refused (a wrong token or id): the setting is wrong, say so now.
+    // Discord refused the settings (a wrong token or id): say so now, and do not start.
     // eslint-disable-next-line preserve-caught-error -- the cause may carry the token
-    if (answered(err)) throw new Error(`Discord start failed: ${why}`);
+    if (refusedSettings(err)) throw new Error(`Discord start failed: ${why}`);
     // Not reachable (an outage, a proxy): the endpoint still answers what Discord sends, with the
     // commands registered at an earlier start, and this instance keeps serving Slack too.
     log.error({ err: errorForLog(err, secrets) }, `discord: could not register /release (${why}); serving the interactions endpoint with the commands registered before`);
@@ -155,7 +156,7 @@ async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: St
 async function checkPublicKey(rest: REST, publicKey: string, log: Logger, secrets: readonly string[]): Promise<void> {
   let verifyKey: unknown;
   try {
-    verifyKey = ((await rest.get(Routes.currentApplication())) as { verify_key?: unknown }).verify_key;
+    verifyKey = ((await rest.get(Routes.currentApplication(), { signal: AbortSignal.timeout(START_CALL_MS) })) as { verify_key?: unknown }).verify_key;
   } catch (err) {
     log.warn({ err: errorForLog(err, secrets) }, "discord: could not read the application's public key to check DISCORD_PUBLIC_KEY; continuing");
     return;
@@ -167,18 +168,27 @@ async function checkPublicKey(rest: REST, publicKey: string, log: Logger, secret
   }
 }
 
-/** Whether Discord itself answered (an HTTP status), as opposed to not being reached at all. */
-function answered(err: unknown): boolean {
-  return typeof (err as { status?: unknown })?.status === "number";
+/** How long a start-up call to Discord's API may take before start-up goes on without it. */
+const START_CALL_MS = 10_000;
+
+/**
+ * Whether Discord refused the settings themselves: a token it does not know (401), an
+ * application or server the bot may not reach (403) or that does not exist (404). Anything
+ * else (no answer, a timeout, a 5xx of an outage, a proxy's 407 or 502) is Discord or the
+ * network being unavailable: start-up goes on without it.
+ */
+function refusedSettings(err: unknown): boolean {
+  const e = err as { status?: unknown; code?: unknown };
+  return e?.status === 401 || e?.status === 403 || e?.status === 404 || e?.code === "TokenInvalid";
 }
 
 function hintFor(err: unknown): string {
   const e = err as { status?: unknown; code?: unknown; message?: unknown };
-  if (!answered(err) && e?.code !== "TokenInvalid") return " Check this machine's network and proxy, and DISCORD_API_URL if set.";
+  if (!refusedSettings(err)) return " Check this machine's network and proxy, and DISCORD_API_URL if set.";
   if (e?.status === 401 || e?.code === "TokenInvalid" || /invalid token/i.test(String(e?.message))) {
     return " Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).";
   }
-  if (e?.status === 403 || e?.code === 50001) {
+  if (e?.status === 403 || e?.status === 404 || e?.code === 50001) {
     return " Check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID, and that the bot was invited with the applications.commands scope (see the Discord section of README.md).";
   }
   return "";

@@ -43,9 +43,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function startEndpoint(opts: { wrapBot?: (bot: Bot) => Bot; deferAfterMs?: number; publicKey?: string; apiUrl?: string } = {}): Promise<Endpoint> {
+async function startEndpoint(opts: { wrapBot?: (bot: Bot) => Bot; deferAfterMs?: number; publicKey?: string; apiUrl?: string; beforeStart?: (fake: FakeDiscord) => void } = {}): Promise<Endpoint> {
   const fake = await startFakeDiscord();
   cleanups.push(() => fake.close());
+  opts.beforeStart?.(fake);
   const core = createTestCore({ config: { admins: admins(`discord:${fake.world.guildId}:${member(0).id}`) }, fastForward: true });
   const logs: Endpoint["logs"] = [];
   const log: Logger = {
@@ -120,6 +121,14 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     expect(problem.msg).toContain("discord: could not register /release");
     expect(problem.msg).toContain("Check this machine's network and proxy, and DISCORD_API_URL if set.");
     expect(await e.post({ id: "1187400000000000001", application_id: e.fake.world.applicationId, type: 1, token: "t", version: 1 })).toEqual({ status: 200, body: { type: 1 } });
+  });
+
+  it("starts while Discord's API answers 503 (an outage behind its edge), and refuses to start when it refuses the token", async () => {
+    const outage = await startEndpoint({ beforeStart: (fake) => fake.fail({ method: "PUT", pathPrefix: "/applications/", times: 20, status: 503, body: { message: "Service Unavailable" } }) });
+    expect(outage.logs.find((l) => l.level === "error")?.msg).toContain("discord: could not register /release");
+    await expect(startEndpoint({ beforeStart: (fake) => fake.fail({ method: "PUT", pathPrefix: "/applications/", times: 5, status: 401, body: { message: "401: Unauthorized", code: 0 } }) })).rejects.toThrow(
+      "Discord start failed: 401: Unauthorized Check DISCORD_TOKEN",
+    );
   });
 
   it("refuses a missing, forged or stale signature with 401 and changes nothing", async () => {
