@@ -1,3 +1,4 @@
+import type { Pool, QueryConfig } from "pg";
 import type { Logger } from "../src/app/ports.js";
 import type { Store } from "../src/app/store.js";
 import type { PgCluster } from "./postgres/notify.js";
@@ -38,11 +39,12 @@ export interface OpenedStore {
  * process (db/sqlite-claim.ts: one process per file).
  * The PostgreSQL driver is loaded only when it is used.
  */
-export async function openStore(config: { databaseUrl: string | undefined; databasePath: string }, instanceId?: string): Promise<OpenedStore> {
+export async function openStore(config: { databaseUrl: string | undefined; databasePath: string }, instanceId?: string, tuning: { reachableWithinMs?: number } = {}): Promise<OpenedStore> {
   if (config.databaseUrl) {
     const [{ openPostgres }, { createPostgresStore }] = await Promise.all([import("./postgres/client.js"), import("./postgres/store.js")]);
     const handle = await openPostgres(config.databaseUrl, instanceId ? { applicationName: `gonogo-${instanceId}` } : {});
     let open = true;
+    let probe: Promise<boolean> | null = null;
     return {
       store: createPostgresStore(handle),
       where: handle.where,
@@ -53,15 +55,12 @@ export async function openStore(config: { databaseUrl: string | undefined; datab
         return startPgCluster({ pool: handle.pool, ...options });
       },
       isOpen: () => open,
-      async reachable() {
-        if (!open) return false;
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), REACHABLE_WITHIN_MS)));
-        try {
-          return await Promise.race([handle.pool.query("SELECT 1").then(() => true, () => false), late]);
-        } finally {
-          clearTimeout(timer);
-        }
+      reachable() {
+        if (!open) return Promise.resolve(false);
+        // One probe at a time, however often /readyz is asked: behind a network that drops packets,
+        // probes that each waited for a connection would take the whole pool from the votes.
+        probe ??= answersWithin(handle.pool, tuning.reachableWithinMs ?? REACHABLE_WITHIN_MS).finally(() => (probe = null));
+        return probe;
       },
       async close() {
         if (!open) return;
@@ -95,3 +94,21 @@ export async function openStore(config: { databaseUrl: string | undefined; datab
     },
   };
 }
+
+/**
+ * Whether PostgreSQL answers `SELECT 1` within `ms`. The query carries its own timeout, so a
+ * connection that hangs is closed by the driver (the pool drops a client whose query failed)
+ * instead of being kept, waiting, after the answer "no" was given.
+ */
+async function answersWithin(pool: Pool, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    // node-postgres reads query_timeout from a query's config too; its types know it only on the client's.
+    const select1 = { text: "SELECT 1", query_timeout: ms } as QueryConfig;
+    return await Promise.race([pool.query(select1).then(() => true, () => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+

@@ -22,20 +22,30 @@ import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type Tes
 
 const T = Date.UTC(2030, 0, 15, 9, 0);
 
-/** A TCP proxy to the database that can be cut (every connection dropped, nothing accepted) and restored on the same port. */
+/**
+ * A TCP proxy to the database that can be cut (every connection dropped, nothing accepted) and
+ * restored on the same port, or stalled (connections accepted and kept, nothing passed on: a
+ * network that swallows packets) and let flow again.
+ */
 async function startTcpProxy(host: string, port: number) {
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let own = 0;
+  let stalled = false;
   const listen = async () => {
     server = createNetServer((client) => {
+      sockets.add(client);
+      client.on("error", () => undefined);
+      client.on("close", () => sockets.delete(client));
+      if (stalled) return;
       const upstream = connect(port, host);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on("error", () => undefined);
-        s.on("close", () => sockets.delete(s));
-      }
-      client.pipe(upstream).pipe(client);
+      sockets.add(upstream);
+      upstream.on("error", () => undefined);
+      upstream.on("close", () => sockets.delete(upstream));
+      client.on("data", (chunk) => stalled || upstream.write(chunk));
+      upstream.on("data", (chunk) => stalled || client.write(chunk));
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
     });
     server.listen(own, "127.0.0.1");
     await once(server, "listening");
@@ -50,6 +60,16 @@ async function startTcpProxy(host: string, port: number) {
       for (const s of sockets) s.destroy();
     },
     restore: listen,
+    stall() {
+      stalled = true;
+    },
+    flow() {
+      stalled = false;
+      // What was swallowed is gone: the connections that saw it cannot go on.
+      for (const s of sockets) s.destroy();
+    },
+    /** Client connections open now. */
+    connections: () => [...sockets].filter((s) => s.localPort === own).length,
   };
 }
 const CHANNEL = { platform: "slack", key: "slack:T1:C1", nativeId: "C1" };
@@ -472,6 +492,26 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         expect(opened.isOpen()).toBe(true); // alive all the while: a restart would not bring the database back
         await proxy.restore();
         expect(await opened.reachable()).toBe(true);
+      } finally {
+        await opened.close();
+        proxy.cut();
+      }
+    });
+
+    it("behind a network that swallows packets, many readiness probes at once hold at most one connection, and the pool serves again once it is back", async () => {
+      const url = new URL(await databases.fresh());
+      used.add(url.toString());
+      const proxy = await startTcpProxy(url.hostname, Number(url.port || 5432));
+      url.host = `127.0.0.1:${proxy.port}`;
+      const opened = await openStore({ databaseUrl: url.toString(), databasePath: "" }, undefined, { reachableWithinMs: 300 });
+      try {
+        expect(await opened.reachable()).toBe(true);
+        proxy.stall();
+        expect(await Promise.all(Array.from({ length: 15 }, () => opened.reachable()))).toEqual(Array(15).fill(false));
+        expect(proxy.connections()).toBeLessThanOrEqual(2); // the pool's one idle client, or the probe's new one
+        proxy.flow();
+        expect(await opened.reachable()).toBe(true);
+        expect(await opened.store.countReleasesByState()).toEqual({});
       } finally {
         await opened.close();
         proxy.cut();
