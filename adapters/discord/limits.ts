@@ -45,8 +45,9 @@ export function cutMarkdown(markup: string, max: number): string {
   if (markup.length <= max) return markup;
   if (max <= 1) return clip(markup, max);
   let cut = wholeCharacters(markup, max - 1);
-  const open = cut.lastIndexOf("<");
-  if (open > cut.lastIndexOf(">")) cut = cut.slice(0, open);
+  // Only the renderer's own tokens: a `<` typed by a user is escaped (`\\<`) and is text.
+  const token = /(?<!\\)<(?:[@#/:at][^>]*)?$/.exec(cut);
+  if (token) cut = cut.slice(0, token.index);
   const link = /(?<!\\)\[[^\]]*\]\([^)]*$|(?<!\\)\[[^\]]*$/.exec(cut);
   if (link) cut = cut.slice(0, link.index);
   if (/(?<!\\)(\\\\)*\\$/.test(cut)) cut = cut.slice(0, -1);

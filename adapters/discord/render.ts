@@ -14,7 +14,7 @@ import type { CardAction } from "../../src/app/events.js";
 import { parseSubject } from "../../src/domain/identity.js";
 import { noticePartsWithin, type ButtonView, type CardView, type CriterionLine, type FormView, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
 import { buttonCustomId, formCustomId, selectCustomId, selectOptionValue } from "./ids.js";
-import { LIMITS, clip, fitEmbeds } from "./limits.js";
+import { LIMITS, clip, cutMarkdown, fitEmbeds } from "./limits.js";
 import { coreText, discordTime, fit, md, safeLink, type Markdown } from "./markdown.js";
 
 /** A channel message body as `POST/PATCH /channels/{c}/messages` takes it. */
@@ -108,7 +108,7 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
   ];
   // The core's own `code` (the unlock command) renders as code, so it can be copied.
   const guards = (card.guards ?? []).map((g) => (g.until ? md`${g.icon} ${coreText(clip(g.text, 300))} ${discordTime(g.until.at, "F")}` : md`${g.icon} ${coreText(clip(g.text, 300))}`).markup);
-  if (guards.length) fields.push({ name: "Guardrails", value: clip(guards.join("\n"), LIMITS.fieldValue), inline: false });
+  if (guards.length) fields.push({ name: "Guardrails", value: cutMarkdown(guards.join("\n"), LIMITS.fieldValue), inline: false });
   if (card.scheduledAt !== null) {
     // Discord counts down to T-0 in each viewer's client (<t:…:R>), so the card carries no
     // countdown text that would go stale between edits, and needs no edit as time passes.
@@ -125,7 +125,7 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
   const { go, noGo, abstain } = card.tally;
   return {
     title: fit(md`${card.releaseId} · ${clip(card.title, 200)}`, LIMITS.embedTitle),
-    description: clip(descParts.map((p) => p.markup).join("\n\n"), LIMITS.embedDescription),
+    description: cutMarkdown(descParts.map((p) => p.markup).join("\n\n"), LIMITS.embedDescription),
     color: colour(card),
     fields: fields.slice(0, LIMITS.embedFields),
     footer: { text: `gonogo ${card.releaseId} · ${go} go · ${noGo} no-go · ${abstain} abstain` },
@@ -298,5 +298,5 @@ export function renderFormErrors(text: string, errors: Record<string, string>): 
   const lines = Object.entries(errors)
     .filter(([, v]) => v !== text)
     .map(([k, v]) => md`• **${k}**: ${coreText(v)}`);
-  return clip([coreText(text || "Some fields need another look:"), ...lines].map((l) => l.markup).join("\n"), LIMITS.content);
+  return cutMarkdown([coreText(text || "Some fields need another look:"), ...lines].map((l) => l.markup).join("\n"), LIMITS.content);
 }

@@ -95,6 +95,13 @@ describe("Discord markdown cut to fit never leaves half a token", () => {
     }
   });
 
+  it("keeps the text after a `<` a person typed (escaped, it is text), cutting only at the limit", () => {
+    const typed = `p99 \\< 200ms ${"and the error rate is fine ".repeat(40)}`;
+    const cut = cutMarkdown(typed, 500);
+    expect(cut.length).toBeGreaterThan(480);
+    expect(cut.startsWith("p99 \\< 200ms and the error rate")).toBe(true);
+  });
+
   it("keeps text that fits as it is, and whole tokens before the cut", () => {
     expect(cutMarkdown(`GO: ${mention}`, 100)).toBe(`GO: ${mention}`);
     expect(cutMarkdown(`GO: ${mention}, ${mention}`, 30)).toBe(`GO: ${mention}, …`);
