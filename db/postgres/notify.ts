@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Cluster, ClusterSignal } from "../../src/app/cluster.js";
 import type { Logger } from "../../src/app/ports.js";
@@ -152,7 +153,9 @@ export async function startPgCluster(options: PgClusterOptions): Promise<PgClust
 
 /** The LISTEN session's name: one per instance, so two of them under one name are two instances with one id. */
 function listenName(instanceId: string): string {
-  return `gonogo-listen-${instanceId}`.slice(0, 63);
+  const name = `gonogo-listen-${instanceId}`;
+  // PostgreSQL keeps 63 characters of a name; a pod name's unique part is at its end, so a long id keeps a hash of all of it.
+  return name.length <= 63 ? name : `${name.slice(0, 54)}-${createHash("sha256").update(instanceId).digest("hex").slice(0, 8)}`;
 }
 
 /**

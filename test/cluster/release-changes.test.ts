@@ -48,6 +48,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "release changes across 
     };
     await start("g1");
     await start("g2");
+    // Pod names: the same long prefix, the unique part at the end.
+    await start("gonogo-release-bot-production-eu-west-1-7d9f8b7c6d-abcde");
+    await start("gonogo-release-bot-production-eu-west-1-7d9f8b7c6d-fghij");
     expect(warnings).toEqual([]);
     await start("g2");
     expect(warnings).toEqual([expect.stringContaining('another gonogo instance on this database uses the instance id "g2": give each instance its own GONOGO_INSTANCE_ID')]);
