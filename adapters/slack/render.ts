@@ -74,11 +74,15 @@ export function renderButtons(buttons: ButtonView[], releaseId: string): slack.B
   }));
 }
 
-/** The full release card: what is being released, the decision, the votes, the time, and the buttons that fit the state. */
-export function renderCard(card: CardView): SlackMessage {
+/**
+ * The full release card: what is being released, the decision, the votes, the time, and the
+ * buttons that fit the state; within `room` characters of blocks (less when a reply's text
+ * shares the message).
+ */
+export function renderCard(card: CardView, room: number = LIMITS.messageTextBudget): SlackMessage {
   let drawn = renderCardWithin(card, CARD_BUDGETS[0]!);
   for (const budget of CARD_BUDGETS.slice(1)) {
-    if (JSON.stringify(drawn.blocks).length <= LIMITS.messageTextBudget) break;
+    if (JSON.stringify(drawn.blocks).length <= room) break;
     drawn = renderCardWithin(card, budget);
   }
   return drawn;
@@ -342,7 +346,8 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
   if (reply.lines?.length) textBlocks.push({ type: "section", text: mrkdwn(joinMd(reply.lines.map(replyLine), "\n")) });
   let cardBlocks: slack.KnownBlock[] = [];
   const [only] = reply.cards;
-  if (reply.cards.length === 1 && only) cardBlocks = renderCard(only).blocks;
+  // The card gets the room the text leaves, so a cut never takes its buttons.
+  if (reply.cards.length === 1 && only) cardBlocks = renderCard(only, LIMITS.messageTextBudget - JSON.stringify(textBlocks).length - 30).blocks;
   else if (reply.cards.length > 1) {
     // Leave room for the divider and the "more" line, and stay well under Slack's total size cap.
     const room = Math.min(MAX_SUMMARIES, LIMITS.messageBlocks - textBlocks.length - 2);

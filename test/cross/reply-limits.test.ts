@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderReplyMessage } from "../../adapters/slack/render.js";
+import { renderCard, renderReplyMessage } from "../../adapters/slack/render.js";
 import { checkMessage } from "../../fakes/slack-api.js";
 import { cardView } from "../discord/card-fixture.js";
 
@@ -22,6 +22,22 @@ describe("a private answer on Slack too long for one message", () => {
     expect(checkMessage({ text: msg.text, blocks: msg.blocks })).toBeNull();
     expect(JSON.stringify(msg.blocks)).toContain("09:00 dave voted NO-GO");
     expect(JSON.stringify(msg.blocks)).toContain("the rest did not fit");
+  });
+
+  it("an answer with one card that nearly fills a message keeps the card's buttons: the card gives way, not its controls", () => {
+    // A card just under the budget on its own (grown until it is), then an answer's text beside it.
+    const votes = Array.from({ length: 300 }, (_, i) => ({ voterId: `slack:T1:U${1000 + i}`, voterName: `Voter ${i}`, choice: "go" as const, reason: null }));
+    const notes = Array.from({ length: 9 }, (_, i) => `Held by admin: ${"x".repeat(480)} (${i})`);
+    const withLock = (n: number) => cardView({ votes, tally: { go: 300, noGo: 0, abstain: 0 }, notes, description: "d".repeat(1500), guards: [{ kind: "lock", icon: "🔒", text: "l".repeat(n), until: null }] });
+    let n = 0;
+    while (n < 3000 && JSON.stringify(renderCard(withLock(n)).blocks).length < 10_800) n += 20;
+    const card = withLock(n);
+    expect(JSON.stringify(renderCard(card).blocks).length).toBeGreaterThanOrEqual(10_800);
+    expect(JSON.stringify(renderCard(card).blocks).length).toBeLessThanOrEqual(11_000);
+    const msg = renderReplyMessage({ text: `Your NO-GO on R-7 is in. ${"Decision: NO-GO. ".repeat(40)}`, cards: [card], error: false });
+    expect(checkMessage({ text: msg.text, blocks: msg.blocks })).toBeNull();
+    expect(msg.blocks.some((b) => b.type === "actions")).toBe(true);
+    expect(JSON.stringify(msg.blocks)).not.toContain("did not fit");
   });
 
   it("an answer that fits is sent whole, with no such line", () => {
