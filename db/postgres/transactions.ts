@@ -31,7 +31,7 @@ export const NO_HEAD = "audit_chain_head or shared_rows_version has no row: the 
 const MAX_BATCH = 32;
 
 /** Store methods that only read: any other call is a write (a claim only when it claimed). */
-const READS = /^(get|list|find|current|verify|nextJobDueAt$)/;
+const READS = /^(get|list|find|count|current|verify|nextJobDueAt$)/;
 
 interface Waiting {
   fn: (tx: Store) => Promise<unknown>;

@@ -292,6 +292,31 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect(await store.claimEvent("press-5", T)).toBe(true);
     });
 
+    it("a use case that only read before it failed leaves the others of its batch alone: they run once", async () => {
+      const url = await databases.fresh();
+      const store = createPostgresStore(await instance(url));
+      const r = await store.insertRelease({
+        service: "payments", version: "1.0.0", environment: "production", description: null, managerId: "slack:T1:U1", managerName: "Ana",
+        channel: CHANNEL, scheduledAt: null, timezone: "UTC", state: "voting", stateReason: null,
+        createdAt: T, createdBy: "slack:T1:U1", decidedGoAt: null, shippedAt: null, rollbackRequestedAt: null, recoveredAt: null, retroOpenedAt: null,
+        closedAt: null, votesVoidedNote: null, webhookNote: null,
+      });
+      let voteRuns = 0;
+      // Queued together, they run as one batch: the vote first, then a stats read that fails.
+      const vote = store.transaction(async (tx) => {
+        voteRuns++;
+        await tx.upsertVote(r.id, { voter: "slack:T1:U2", voterName: "u2", choice: "go", reason: null, roles: [], at: T });
+      });
+      const failing = store.transaction(async (tx) => {
+        await tx.countVotes([r.id]);
+        await tx.countReleasesByState();
+        throw new Error("the stats request failed");
+      });
+      await expect(failing).rejects.toThrow("the stats request failed");
+      await vote;
+      expect(voteRuns).toBe(1);
+    });
+
     it("refuses to change, delete or truncate audit events, whoever asks", async () => {
       const url = await databases.fresh();
       const handle = await instance(url);
