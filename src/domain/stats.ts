@@ -127,7 +127,9 @@ function emptyWeeks(from: number, to: number, zone: string): WeekBucket[] {
   const weeks: WeekBucket[] = [];
   const last = weekOf(to, zone).start;
   // Step by calendar weeks in the zone (not 7×24h) so a DST change cannot skip a Monday.
-  for (let d = startOfISOWeek(new TZDate(from, zone)); d.getTime() <= last; d = addWeeks(d, 1)) {
+  // Each start is its Monday's first instant again: after a Monday whose midnight the clocks skipped
+  // (it starts at 01:00), adding a week alone would start every later week at 01:00 too.
+  for (let d = startOfISOWeek(new TZDate(from, zone)); d.getTime() <= last; d = startOfISOWeek(addWeeks(d, 1))) {
     weeks.push({ week: weekOf(d.getTime(), zone).key, start: d.getTime(), shipped: 0, failed: 0, rolledBack: 0, failures: 0 });
   }
   return weeks;

@@ -102,6 +102,12 @@ describe("computeStats (pure)", () => {
     expect(r.weeks.map((w) => [w.week, w.shipped])).toEqual([["2029-W52", 0], ["2030-W01", 1]]);
   });
 
+  it("starts every week at its Monday's midnight, also after a Monday whose midnight the clocks skipped (São Paulo, 6 Oct 1997)", () => {
+    // Mon 13 Oct 1997 00:30 in São Paulo (UTC-2 in summer time) is 02:30 UTC: week 42, not week 41.
+    const r = computeStats({ releases: [facts("R-1", utc("1997-10-12T12:00"), { shippedAt: utc("1997-10-13T02:30") })], now: utc("1997-10-15T00:00"), days: 14, service: null, timezone: "America/Sao_Paulo" });
+    expect(r.weeks.map((w) => [w.week, w.shipped])).toEqual([["1997-W40", 0], ["1997-W41", 0], ["1997-W42", 1]]);
+  });
+
   it("gives nulls, never 0 or NaN, for an empty window, and still lists the empty weeks", () => {
     const r = computeStats({ releases: [], now, days: 14, service: "payments", timezone: "Europe/Berlin" });
     expect(r).toMatchObject({
