@@ -85,13 +85,29 @@ export function checkSubject(token: string, what: "manager" | "subject"): string
 }
 
 /**
- * The first `n` UTF-16 units of `text`, one fewer when the cut would split an emoji or other
- * character outside the basic plane: half of one is not valid text (Discord cannot store it).
+ * The first `n` UTF-16 units of `text`, or fewer, so the cut falls between two characters as a
+ * person sees them: never inside an emoji's surrogate pair (half of one is not valid text:
+ * Discord cannot store it), a flag, a skin tone or a family joined by zero-width joiners.
  */
 export function wholeCharacters(text: string, n: number): string {
-  const code = text.charCodeAt(n - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+  if (n >= text.length) return text;
+  if (n <= 0) return "";
+  // Only the characters around the cut are segmented: a cut is made in loops over long texts.
+  const from = Math.max(0, n - 64);
+  let end = from;
+  for (const { index, segment } of GRAPHEMES.segment(text.slice(from, n + 32))) {
+    if (from + index + segment.length > n) break;
+    end = from + index + segment.length;
+  }
+  // One character longer than the window (rare: combining marks by the dozen): at least keep surrogate pairs whole.
+  if (end === from && from > 0) {
+    const code = text.charCodeAt(n - 1);
+    return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+  }
+  return text.slice(0, end);
 }
+
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /** `text` cut to at most `max` characters, the cut marked with an ellipsis and never through a character. */
 export function cutText(text: string, max: number): string {

@@ -5,7 +5,9 @@ import { renderNotice as renderSlackNotice, renderCard as renderSlackCard } from
 import { checkMessage } from "../../fakes/slack-api.js";
 import { cardView } from "../discord/card-fixture.js";
 import { limitProblems } from "../discord/limits-check.js";
-import { cutMarkdown } from "../../adapters/discord/limits.js";
+import { clip, cutMarkdown } from "../../adapters/discord/limits.js";
+import { truncate } from "../../adapters/slack/block-kit.js";
+import { cutText } from "../../src/domain/limits.js";
 
 const GUILD = "111111111111111111";
 const discordPerson = (i: number) => `discord:${GUILD}:${300000000000000000n + BigInt(i)}`;
@@ -77,6 +79,26 @@ describe("text cut to fit never splits an emoji", () => {
     for (let at = 1990; at < 2010; at++) {
       const body = renderDiscordNotice(notice([], { text: reason(at) }), GUILD, "555");
       expect(whole(body.content!), `emoji at ${at}`).toBe(true);
+    }
+  });
+});
+
+describe("a cut falls between characters as a person sees them", () => {
+  const graphemes = (t: string) => [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(t)].map((g) => g.segment);
+  const family = "👩‍👩‍👧‍👦";
+  const flag = "🇫🇷";
+  const thumb = "👍🏽";
+
+  it("never keeps part of a flag, a skin tone or a family joined by zero-width joiners, on any platform", () => {
+    for (let lead = 0; lead < 12; lead++) {
+      const text = `${"a".repeat(lead)}${family}${flag}${thumb} done`;
+      const whole = graphemes(text);
+      for (let max = 2; max <= text.length; max++) {
+        for (const [where, cut] of [["core", cutText(text, max)], ["Discord", clip(text, max)], ["Slack", truncate(text, max)]] as const) {
+          const kept = graphemes(cut.replace(/…$/, ""));
+          expect(kept, `${where}, ${lead} letters first, cut at ${max}`).toEqual(whole.slice(0, kept.length));
+        }
+      }
     }
   });
 });
