@@ -18,6 +18,14 @@ export async function gateOf(ctx: Pick<Ctx, "store" | "clock">, release: Release
   });
 }
 
+/**
+ * The gate as the release's own standing: a freeze overridden when it was shipped by hand (and
+ * queued) stays overridden at its T-0 and at its turn in the queue.
+ */
+export async function standingGateOf(ctx: Pick<Ctx, "store" | "clock">, release: Release): Promise<ShipGate> {
+  return gateOf(ctx, release, (await ctx.store.getOverride(release.id)) !== undefined);
+}
+
 /** Releases of the same service + environment that ship or roll back now, then those queued before this one. */
 export async function aheadOf(ctx: Pick<Ctx, "store">, release: Release): Promise<string[]> {
   const busy = (await ctx.store.listReleases({ states: [...OCCUPYING_STATES] }))

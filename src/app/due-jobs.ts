@@ -10,7 +10,7 @@ import { holdRelease, startShipping } from "./use-cases/lifecycle.js";
 import { closeAfterRetro, openRetro } from "./use-cases/retro.js";
 import type { Job } from "./store.js";
 import { transition } from "../domain/release.js";
-import { gateOf, queueRelease } from "./deploy-gate.js";
+import { queueRelease, standingGateOf } from "./deploy-gate.js";
 import { holdByGate, startFromQueue } from "./use-cases/deploy-queue.js";
 
 /** What a due job does: reminders, T-0, and opening and closing the retro. Webhook jobs are in webhook-delivery.ts. */
@@ -46,7 +46,7 @@ async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; ment
  */
 async function atT0(ctx: Ctx, release: Release, job: Job, decision: Decision): Promise<{ text: string; mention: string[] }> {
   // Freezes as they will stand at T-0; locks and the queue as they stand now.
-  const gate = await gateOf({ store: ctx.store, clock: { now: () => release.scheduledAt! } }, release, false);
+  const gate = await standingGateOf({ store: ctx.store, clock: { now: () => release.scheduledAt! } }, release);
   let text: string;
   if (gate.kind === "locked" || gate.kind === "frozen") text = ` As things stand, T-0 holds it: ${gateText(gate, release.timezone)}.`;
   else if (decision !== "go") text = ` Without GO by T-0 it is ${(await policyFor(ctx, release.channel.key)).t0 === "cancel" ? "cancelled" : "held"}.`;
@@ -117,7 +117,7 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       // Which failed criteria kept it from GO, so stats can count releases held by criteria.
       const failedCriteria = d.decision === "go" ? [] : (await ctx.store.listCriteria(release.id)).filter((c) => c.status === "failed").map((c) => c.name);
       // A lock or a freeze holds it even without GO: the card then says what to lift first.
-      const gate = await gateOf(ctx, release, false);
+      const gate = await standingGateOf(ctx, release);
       if (gate.kind === "locked" || gate.kind === "frozen") {
         await holdByGate(ctx, release, gate, SCHEDULER, "scheduler", t0);
       } else if (d.decision === "go" && gate.kind === "queued") {

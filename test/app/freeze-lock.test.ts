@@ -286,6 +286,24 @@ describe("a freeze override on a queued release", () => {
   });
 });
 
+describe("an overridden freeze at the release's own T-0", () => {
+  it("keeps a release shipped by hand with an override queued when its T-0 comes inside the freeze, and ships it at its turn", async () => {
+    const { say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "create payments 1.4.3 at in 5m");
+    for (const id of ["R-1", "R-2"]) for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
+    await say("alice", "ship R-1");
+    await say("rel", "freeze add now until in 3h reason incident");
+    expect(text(await say("rel", "ship R-2 override the fix for the incident"))).toContain("queued behind R-1");
+    await advance(5 * MIN); // R-2's T-0, inside the freeze, R-1 still shipping
+    expect(await state("R-2")).toBe("voting");
+    expect(await auditTypes("R-2")).not.toContain("held_by_freeze");
+    await say("alice", "shipped R-1");
+    await advance(0);
+    expect(await state("R-2")).toBe("shipping");
+  });
+});
+
 describe("holds at T-0 by a guardrail", () => {
   it("offer the override only to a GO release; one that is not GO is told that first", async () => {
     const { chat, say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");

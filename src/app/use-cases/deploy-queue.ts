@@ -2,7 +2,7 @@ import { gateText, OCCUPYING_STATES, type ShipGate } from "../../domain/deploy-l
 import type { Release } from "../../domain/types.js";
 import { audit, notice, SCHEDULER, type Ctx } from "../context.js";
 import { releaseDecision } from "../release-decision.js";
-import { auditGateHold, gateOf } from "../deploy-gate.js";
+import { auditGateHold, standingGateOf } from "../deploy-gate.js";
 import { holdRelease, startShipping } from "./lifecycle.js";
 
 type Who = { id: string; name: string };
@@ -43,8 +43,7 @@ export async function startFromQueue(ctx: Ctx, service: string, environment: str
     const release = await ctx.store.getRelease(head.releaseId);
     // Held, cancelled or rescheduled while it waited: it left the queue then.
     if (!release || release.state !== "voting" || release.scheduledAt !== head.scheduledAt) continue;
-    // A freeze overridden when it was shipped by hand and queued stays overridden.
-    const gate = await gateOf(ctx, release, (await ctx.store.getOverride(release.id)) !== undefined);
+    const gate = await standingGateOf(ctx, release);
     if (gate.kind === "locked" || gate.kind === "frozen") {
       await holdByGate(ctx, release, gate, SCHEDULER, "scheduler", `Its turn after ${head.behind}`);
       continue;
