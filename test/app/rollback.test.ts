@@ -165,6 +165,10 @@ describe("rollback", () => {
       expect(await say("alice", "hold R-2 wrong build")).toMatchObject({ text: expect.stringContaining("R-2 is on hold") });
       await core.bot.runDueJobs();
       expect(deploy.received.map((h) => h.headers["idempotency-key"])).toEqual(["deploy:R-1:1"]);
+      // The pipeline reports R-1's deploy failed: nothing is under way any more, and a hold is the way to stop.
+      await core.bot.handleHook({ kind: "deploy", signature: "sig-failed", report: { release: "R-1", status: "failed" } });
+      expect(await say("alice", "hold R-1 the deploy failed, investigating")).toMatchObject({ text: expect.stringContaining("R-1 is on hold") });
+      expect((await core.store.getRelease("R-1"))?.state).toBe("held");
     } finally {
       await deploy.close();
     }

@@ -190,8 +190,10 @@ export async function holdCommand(ctx: Ctx, actor: Actor, platform: string, id: 
   // A hold stops a deploy call not yet made. Once one went through, the deploy is under way: a
   // hold would hide the Roll back button, and shipping again would deploy it a second time.
   if (release.state === "shipping") {
-    const deploys = (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === "deploy");
-    if (deploys.at(-1)?.status === "delivered") {
+    const last = (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === "deploy").at(-1);
+    // Unless the pipeline reported since that this deploy failed: then nothing is under way, and a hold is the way to stop.
+    const failedSince = last?.deliveredAt != null && (await ctx.store.listAudit(release.id)).some((e) => e.type === "deploy_failed" && e.at >= last.deliveredAt!);
+    if (last?.status === "delivered" && !failedSince) {
       throw new UserError(
         "deploy_under_way",
         `${release.id}'s deploy call went through, so it is deploying and cannot be put on hold. If it must be undone, roll it back (\`/release rollback ${release.id} <reason>\`); once it is out, \`/release shipped ${release.id}\`.`,
