@@ -84,7 +84,7 @@ export async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply>
           return await checkCriterion(ctx, actor, platform, cmd.id, cmd.criterion, { status: cmd.status, note: cmd.note, override: cmd.override });
         case "role":
           if (cmd.op === "list") return await listRoles(ctx);
-          return cmd.op === "grant" ? await grantRole(ctx, actor, platform, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
+          return cmd.op === "grant" ? await grantRole(ctx, actor, channel, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
         case "web":
           return webLink(ctx, actor, channel);
       }

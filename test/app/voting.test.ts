@@ -243,3 +243,17 @@ describe("voting the same choice again with other words", () => {
     expect(text(await say("carol", "vote R-1 no-go migration fails on staging"))).toMatch(/^Your NO-GO on R-1 stands; its reason is now “migration fails on staging”\. Decision: /);
   });
 });
+
+describe("requiring a sign-off role", () => {
+  it("warns when nobody holds a role the policy now requires (a typo, or not granted yet), and the grant's hint adds to what is required", async () => {
+    core = createTestCore();
+    await say("admin", "role grant quinn qa");
+    const typo = text(await say("admin", "policy set require=qa,securty"));
+    expect(typo).toContain("Nobody holds securty yet, so no GO can count as its sign-off");
+    expect(typo).not.toContain("Nobody holds qa");
+    // Granting another sign-off role: the hint keeps qa (require= replaces the whole list).
+    await say("admin", "policy set require=qa");
+    expect(text(await say("admin", "role grant sam security"))).toContain("require it with `/release policy set require=qa,security`");
+    expect(text(await say("admin", "role grant quinn2 qa"))).toContain("(a sign-off role: required here already)");
+  });
+});

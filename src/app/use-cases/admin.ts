@@ -32,15 +32,23 @@ export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pai
     ctx.effects.push({ type: "refresh", releaseId: r.id });
   }
   const following = open.length ? [`Open releases here follow at once: ${open.map((r) => r.id).reverse().join(", ")}.`] : [];
-  return ok([`Policy updated:`, ...describePolicy(after).map((l) => `• ${l}`), ...following].join("\n"));
+  // A required role nobody holds (a typo, or not granted yet) would leave every release waiting for it for good: say so now.
+  const held = new Set((await ctx.store.listRoleBindings()).map((b) => b.role));
+  const unheld = changes.require ? changes.require.filter((r) => !held.has(r)) : [];
+  const hints = unheld.map((r) => `Nobody holds ${r} yet, so no GO can count as its sign-off: grant it with \`/release role grant <user or group> ${r}\`, or check its spelling.`);
+  return ok([`Policy updated:`, ...describePolicy(after).map((l) => `• ${l}`), ...hints, ...following].join("\n"));
 }
 
-export async function grantRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
+export async function grantRole(ctx: Ctx, actor: Actor, channel: ChannelRef, subjectToken: string, role: string): Promise<Reply> {
+  const platform = channel.platform;
   await requirePermission(ctx, actor, "roles");
   const subject = subjectId(qualifyRealSubject(actor, subjectToken));
   const added = await ctx.store.grantRole({ subject, role, grantedBy: actor.id, at: ctx.clock.now() });
   if (added) await audit(ctx, actor, platform, null, { type: "role_granted", data: { subject, role } });
-  const kind = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : " (a sign-off role: require it with `/release policy set require=" + role + "`)";
+  // The command that adds it to what this channel already requires (require= replaces the list).
+  const required = (await policyFor(ctx, channel.key)).require;
+  const requireIt = required.includes(role) ? "required here already" : `require it with \`/release policy set require=${[...required, role].join(",")}\``;
+  const kind = (BUILTIN_ROLES as readonly string[]).includes(role) ? "" : ` (a sign-off role: ${requireIt})`;
   // Sign-off counts the roles a vote was cast with (group memberships are only known then).
   const votes = kind ? " A GO cast before now counts as this role once its voter votes again." : "";
   return said(subject, added ? ` now has the role ${role}${kind}.${votes}` : ` already has the role ${role}.`);
