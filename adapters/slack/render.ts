@@ -296,7 +296,10 @@ export function renderCardSummary(card: CardView): slack.KnownBlock {
   const when = card.scheduledAt !== null ? md` · ${slackDate(card.scheduledAt, card.scheduledText ?? new Date(card.scheduledAt).toISOString())}` : md``;
   const lines = [
     md`${emoji(STATE_EMOJI[card.state])} *${card.title}* · \`${card.releaseId}\` · ${card.stateLabel}${when}`,
-    md`${emoji(DECISION_EMOJI[card.decision])} ${truncate(oneLine(card.decisionLine), SUMMARY_DECISION)} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
+    // A closed vote's line is its tally already ("Voting closed: 2 GO · 0 NO-GO · 0 abstain").
+    card.resolved
+      ? md`${emoji(DECISION_EMOJI[card.decision])} ${truncate(oneLine(card.decisionLine), SUMMARY_DECISION)}`
+      : md`${emoji(DECISION_EMOJI[card.decision])} ${truncate(oneLine(card.decisionLine), SUMMARY_DECISION)} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
   ];
   if (card.countdownLine) lines.push(md`${card.countdownLine}`);
   return { type: "section", text: mrkdwn(joinMd(lines, "\n")) };

@@ -36,14 +36,14 @@ export function describeEvent(e: AuditEvent, zone?: string): string {
   const event = readAuditEvent(e);
   if (!event) return describeGenerically(e);
   try {
-    return describeKnown(event, zone);
+    return describeKnown(event, zone, e.releaseId ?? undefined);
   } catch {
     // A row whose data lacks what its type promises (edited behind gonogo's back) still gets a line.
     return describeGenerically(e);
   }
 }
 
-function describeKnown(event: AuditEventPayload, zone: string | undefined): string {
+function describeKnown(event: AuditEventPayload, zone: string | undefined, releaseId: string | undefined): string {
   switch (event.type) {
     case "release_created": {
       const d = event.data;
@@ -79,7 +79,7 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined): stri
     case "rollback_requested":
       return `${event.data.again ? "sent the failed rollback again" : "requested rollback"}: ${event.data.reason}`;
     case "permission_refused":
-      return `was refused: may not ${doing(event.data.action)}`;
+      return `was refused: may not ${doing(event.data.action, releaseId)}`;
     case "webhook_delivered": {
       const d = event.data;
       return `${d.kind} webhook delivered (HTTP ${d.status}, attempt ${d.attempts})`;
