@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
+import { closedPort } from "../helpers/closed-port.js";
 import type { Reply } from "../../src/app/views.js";
 
 const SECRET = "test-webhook-secret-0123456789";
@@ -16,18 +17,10 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function shippedRelease(failFirst = 0) {
+/** A shipped R-1 with oscar on call; its rollback webhook goes to `rollbackUrl`, else to a receiver that fails its first `failFirst` calls. */
+async function shippedRelease(failFirst = 0, rollbackUrl?: string) {
   receiver = await startWebhookReceiver(SECRET, { failFirst, now: () => core.clock.now() });
-  core = createTestCore({ config: { rollbackWebhookUrl: receiver.url, webhookSecret: SECRET } });
+  core = createTestCore({ config: { rollbackWebhookUrl: rollbackUrl ?? receiver.url, webhookSecret: SECRET } });
   const chat = createRecordingSurface();
   core.bot.attachSurface(chat.surface);
   const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
@@ -231,17 +224,8 @@ describe("rollback", () => {
   });
 
   it("sends each attempt to the URL configured now: an operator who corrects ROLLBACK_WEBHOOK_URL and restarts reaches the rollback asked for before", async () => {
-    receiver = await startWebhookReceiver(SECRET, { now: () => core.clock.now() });
     const dead = await closedPort();
-    core = createTestCore({ config: { rollbackWebhookUrl: `http://127.0.0.1:${dead}/hooks/rollback?token=s3cret`, webhookSecret: SECRET } });
-    const chat = createRecordingSurface();
-    core.bot.attachSurface(chat.surface);
-    const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
-    await say("alice", "create payments 1.4.2");
-    await say("bob", "vote R-1 go");
-    await say("carol", "vote R-1 go");
-    await say("alice", "ship R-1");
-    await say("alice", "shipped R-1");
+    const { chat, say } = await shippedRelease(0, `http://127.0.0.1:${dead}/hooks/rollback?token=s3cret`);
     await say("alice", "rollback R-1 checkout errors");
     await core.bot.runDueJobs();
     await core.bot.idle();
@@ -252,14 +236,15 @@ describe("rollback", () => {
     expect(warned.obj).toMatchObject({ release: "R-1", host: `127.0.0.1:${dead}`, attempts: 1 });
     expect(JSON.stringify(core.logs)).not.toContain("s3cret");
 
-    core = await core.reopen({ rollbackWebhookUrl: receiver.url });
+    const fixed = receiver!.url;
+    core = await core.reopen({ rollbackWebhookUrl: fixed });
     const chatAfter = createRecordingSurface();
     core.bot.attachSurface(chatAfter.surface);
     core.clock.advance(2_000);
     await core.bot.runDueJobs();
     await core.bot.idle();
-    expect(receiver.received.map((h) => h.headers["webhook-id"])).toEqual(["rollback:R-1"]);
-    expect((await core.store.listDeliveries("R-1"))[0]).toMatchObject({ status: "delivered", attempts: 2, url: receiver.url });
+    expect(receiver!.received.map((h) => h.headers["webhook-id"])).toEqual(["rollback:R-1"]);
+    expect((await core.store.listDeliveries("R-1"))[0]).toMatchObject({ status: "delivered", attempts: 2, url: fixed });
   });
 
   it("sends a rollback call waiting for its next retry at once when on-call asks again (the receiver is back), with the same webhook-id", async () => {

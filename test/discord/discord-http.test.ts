@@ -1,5 +1,4 @@
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDiscordAdapter } from "../../adapters/discord/index.js";
@@ -11,6 +10,7 @@ import { createHttpServer, type HttpServer } from "../../src/http/server.js";
 import { BOT_TOKEN, buttonPress, member, modalSubmit, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
 import { startFakeDiscord, type FakeCall, type FakeDiscord, type Json } from "../../fakes/discord-server.js";
 import { admins, createTestCore, type TestCore } from "../helpers/core.js";
+import { closedPort } from "../helpers/closed-port.js";
 import { CALLBACK, voteField } from "./harness.js";
 
 /**
@@ -31,14 +31,6 @@ interface Endpoint {
 
 const cleanups: Array<() => Promise<void>> = [];
 
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
