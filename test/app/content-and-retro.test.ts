@@ -177,6 +177,12 @@ describe("hold and cancel by hand", () => {
     await core.bot.idle();
     expect(chat.noticeTexts("R-1")).toEqual(["✋ R-1 is on hold (alice)."]);
     expect(chat.noticeTexts("R-2")).toEqual(["🛑 R-2 was cancelled by alice: superseded by 1.4.4"]);
+    // Its own manager cancelled it: nobody is called. Cancelled by an admin, its manager hears of it.
+    expect(chat.notices.find((n) => n.notice.releaseId === "R-2")?.notice.mention).toEqual([]);
+    await say("alice", "create payments 1.4.5 at in 4h");
+    await say("admin", "cancel R-3 wrong branch");
+    await core.bot.idle();
+    expect(chat.notices.find((n) => n.notice.releaseId === "R-3")?.notice.mention).toEqual([person("alice").id]);
     // The card still says who held it: it has no other line naming them.
     expect(chat.latestCard("R-1")?.notes).toContain("On hold: held by alice");
     expect(await say("dave", "audit R-1")).toMatch(/alice moved it from Voting to On hold\n/);

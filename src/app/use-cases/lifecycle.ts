@@ -214,6 +214,8 @@ export async function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id
   // Without a reason the card says who cancelled it; the audit line and the notice name them already.
   await ctx.store.updateRelease(release.id, { state: next, stateReason: reason ?? `cancelled by ${actor.name}`, closedAt: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, ...(reason ? { reason } : {}), by: actor.id } });
-  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${release.id} was cancelled by ${actor.name}${reason ? `: ${reason}` : "."}`));
+  // Cancelled by someone else: its manager hears of it.
+  const manager = actor.id === release.managerId ? [] : [release.managerId];
+  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${release.id} was cancelled by ${actor.name}${reason ? `: ${reason}` : "."}`, { mention: manager }));
   return ok(`${release.id} is cancelled.`);
 }
