@@ -257,3 +257,23 @@ describe("requiring a sign-off role", () => {
     expect(text(await say("admin", "role grant quinn2 qa"))).toContain("(a sign-off role: required here already)");
   });
 });
+
+describe("a NO-GO in the thread", () => {
+  it("calls the manager when a no-go blocks the release and when it is lifted, once each", async () => {
+    core = createTestCore();
+    const chat = createRecordingSurface();
+    core.bot.attachSurface(chat.surface);
+    await say("alice", "create payments 1.0");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 no-go migration untested on staging");
+    await say("carol", "vote R-1 no-go migration fails on staging"); // new words, same veto: no second call
+    await say("carol", "vote R-1 go");
+    await core.bot.idle();
+    const notices = chat.notices.map((n) => n.notice).filter((n) => n.releaseId === "R-1");
+    expect(notices.map((n) => n.text)).toEqual([
+      expect.stringMatching(/^🛑 carol voted NO-GO on R-1: migration untested on staging\. Decision: NO-GO: blocked by no-go from carol/),
+      expect.stringMatching(/^↩️ carol changed their NO-GO to GO on R-1\. Decision: GO/),
+    ]);
+    expect(notices.map((n) => n.mention)).toEqual([[person("alice").id], [person("alice").id]]);
+  });
+});

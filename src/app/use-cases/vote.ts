@@ -3,7 +3,7 @@ import { UserError } from "../../domain/errors.js";
 import { acceptsVotes, STATE_LABELS } from "../../domain/release.js";
 import { CHOICE_LABELS, describeVoteChange, validateVote } from "../../domain/votes.js";
 import type { Actor, Release, VoteChoice } from "../../domain/types.js";
-import { audit, getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
+import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
 import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -42,6 +42,7 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   const result = await currentDecision(ctx, release);
   await markGoReached(ctx, actor, platform, release, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
+  if (change !== "unchanged") noticeNoGoChange(ctx, actor, release, previous?.choice ?? null, choice, cleaned, result);
   if (sameVote) {
     return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} now counts with your current roles (${roles.length ? roles.join(", ") : "none"}). ${summary(result)}`);
   }
@@ -66,7 +67,9 @@ export async function retractVote(ctx: Ctx, actor: Actor, platform: string, rele
   await ctx.store.deleteVote(release.id, actor.id);
   await audit(ctx, actor, platform, release.id, { type: "vote_retracted", data: { before: { choice: previous.choice, reason: previous.reason } } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
-  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(await currentDecision(ctx, release))}`);
+  const result = await currentDecision(ctx, release);
+  noticeNoGoChange(ctx, actor, release, previous.choice, null, null, result);
+  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(result)}`);
 }
 
 /** Remembers the first moment the release reached GO (time to decision): by a vote, or by the last criterion passing. */
@@ -75,3 +78,18 @@ export async function markGoReached(ctx: Ctx, actor: Actor, platform: string, re
   await ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "decision_go", data: {} });
 }
+
+/**
+ * A NO-GO that blocks the release, and one lifted, are told in the thread with its manager
+ * called: the card changes too, but a veto is what a release manager must not miss.
+ */
+function noticeNoGoChange(ctx: Ctx, actor: Actor, release: Release, before: VoteChoice | null, after: VoteChoice | null, reason: string | null, result: DecisionResult): void {
+  const manager = actor.id === release.managerId ? [] : [release.managerId];
+  if (after === "no_go" && before !== "no_go" && result.decision === "no_go") {
+    ctx.effects.push(notice(release.id, `🛑 ${actor.name} voted NO-GO on ${release.id}${reason ? `: ${reason}` : ""}. ${summary(result)}`, { mention: manager }));
+  } else if (before === "no_go" && after !== "no_go") {
+    const now = after === null ? "retracted their NO-GO" : `changed their NO-GO to ${CHOICE_LABELS[after]}`;
+    ctx.effects.push(notice(release.id, `↩️ ${actor.name} ${now} on ${release.id}. ${summary(result)}`, { mention: manager }));
+  }
+}
+
