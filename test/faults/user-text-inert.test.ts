@@ -146,7 +146,12 @@ function checkDiscordMessage(body: Json, meant: DiscordMeant, allowedKey = "allo
 }
 
 function discordReadable(markdown: string): string {
-  return markdown.replace(/\\([^0-9A-Za-z\s])/g, "$1").replace(/\u200b/g, "");
+  // Inside a code span Discord shows a backslash as it is; outside one, `\x` shows x.
+  return markdown
+    .split(/((?<!\\)```[\s\S]*?```|(?<!\\)`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\\([^0-9A-Za-z\s])/g, "$1")))
+    .join("")
+    .replace(/\u200b/g, "");
 }
 
 // ---------- Views full of hostile text ----------
