@@ -10,7 +10,7 @@ import { answerFor, APOLOGY, DEFER_AFTER_MS, discordEventId, NO_PINGS, NOT_IN_GU
 import { clip, LIMITS } from "./limits.js";
 import { focusedOption, inputOfPayload, INTERACTION, interactionPayloadSchema, placeOfPayload, type InteractionPayload } from "./payload.js";
 import { coreText } from "./markdown.js";
-import { renderModal } from "./render.js";
+import { renderModal } from "./render-form.js";
 import { errorForLog } from "./scrub.js";
 import { discordPublicKey, verifyInteractionSignature } from "./signature.js";
 

@@ -6,7 +6,8 @@ import type { Actor } from "../../src/domain/types.js";
 import { actorFrom, toInboundEvent, type ActionableInteraction } from "./inbound.js";
 import { clip, LIMITS } from "./limits.js";
 import { coreText, md } from "./markdown.js";
-import { renderFormErrors, renderModal, renderReplyMessage } from "./render.js";
+import { renderFormErrors, renderModal } from "./render-form.js";
+import { renderReplyMessage } from "./render.js";
 import { errorForLog } from "./scrub.js";
 
 /**

@@ -1,19 +1,16 @@
 import {
   ButtonStyle,
   ComponentType,
-  TextInputStyle,
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type APIEmbedField,
-  type APIModalInteractionResponseCallbackData,
-  type APIModalInteractionResponseCallbackComponent,
 } from "discord.js";
 import type { CardAction } from "../../src/app/events.js";
 import { parseSubject } from "../../src/domain/identity.js";
-import { noticePartsWithin, type ButtonView, type CardView, type CriterionLine, type FormView, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
-import { buttonCustomId, formCustomId, selectCustomId, selectOptionValue } from "./ids.js";
+import { noticePartsWithin, type ButtonView, type CardView, type CriterionLine, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
+import { buttonCustomId, selectCustomId, selectOptionValue } from "./ids.js";
 import { LIMITS, clip, cutMarkdown, fitEmbeds } from "./limits.js";
 import { coreText, discordTime, fit, md, safeLink, type Markdown } from "./markdown.js";
 
@@ -266,37 +263,4 @@ export function renderReplyMessage(text: string, cards: CardView[], lines: Reply
     embeds,
     components: single && !single.resolved ? cardComponents(single) : [],
   };
-}
-
-/** A form as a modal: the context as text above labelled inputs; field keys are the input custom_ids. */
-export function renderModal(form: FormView): APIModalInteractionResponseCallbackData {
-  const components: APIModalInteractionResponseCallbackComponent[] = [];
-  const fields = form.fields.slice(0, LIMITS.modalComponents);
-  if (form.context && fields.length < LIMITS.modalComponents) {
-    components.push({ type: ComponentType.TextDisplay, content: fit(coreText(clip(form.context, LIMITS.textDisplay / 2)), LIMITS.textDisplay) });
-  }
-  for (const f of fields) {
-    components.push({
-      type: ComponentType.Label,
-      label: clip(f.label, LIMITS.labelText),
-      component: {
-        type: ComponentType.TextInput,
-        custom_id: f.key,
-        style: f.kind === "multiline" ? TextInputStyle.Paragraph : TextInputStyle.Short,
-        required: f.required,
-        max_length: Math.max(1, Math.min(f.maxLength, LIMITS.textInputValue)),
-        ...(f.placeholder ? { placeholder: clip(f.placeholder, LIMITS.placeholder) } : {}),
-        ...(f.initial ? { value: clip(f.initial, Math.min(f.maxLength, LIMITS.textInputValue)) } : {}),
-      },
-    });
-  }
-  return { custom_id: formCustomId(form.form, form.releaseId, form.tag), title: clip(form.title, LIMITS.modalTitle), components };
-}
-
-/** Form errors as one private message, a line per field (a field whose error is the message itself is not said twice). */
-export function renderFormErrors(text: string, errors: Record<string, string>): string {
-  const lines = Object.entries(errors)
-    .filter(([, v]) => v !== text)
-    .map(([k, v]) => md`• **${k}**: ${coreText(v)}`);
-  return cutMarkdown([coreText(text || "Some fields need another look:"), ...lines].map((l) => l.markup).join("\n"), LIMITS.content);
 }

@@ -1,6 +1,6 @@
 import type { types as slack } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
-import { renderModal as renderDiscordModal } from "../../adapters/discord/render.js";
+import { renderModal as renderDiscordModal } from "../../adapters/discord/render-form.js";
 import { renderModal as renderSlackModal } from "../../adapters/slack/render-form.js";
 import { createForm, noGoForm, retroForm, rollbackForm } from "../../src/app/forms.js";
 import type { FormView } from "../../src/app/views.js";

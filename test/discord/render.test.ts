@@ -1,7 +1,8 @@
 import { ButtonStyle, ComponentType } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { parseCustomId } from "../../adapters/discord/ids.js";
-import { renderCard, renderFormErrors, renderModal, renderNotice, renderReplyMessage } from "../../adapters/discord/render.js";
+import { renderFormErrors, renderModal } from "../../adapters/discord/render-form.js";
+import { renderCard, renderNotice, renderReplyMessage } from "../../adapters/discord/render.js";
 import { cardView, manyVotes } from "./card-fixture.js";
 import { limitProblems } from "./limits-check.js";
 
