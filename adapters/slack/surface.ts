@@ -1,6 +1,7 @@
 import type { webApi } from "@slack/bolt";
 import { MessageGone, type ChatSurface } from "../../src/app/ports.js";
-import { renderCard, renderNotice } from "./render.js";
+import { renderCard } from "./render-card.js";
+import { renderNotice } from "./render.js";
 
 /**
  * Cards and thread notices in Slack. The core coalesces updates per message and calls

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CriterionLine } from "../../src/app/views.js";
 import { MAX_CRITERIA } from "../../src/domain/criteria.js";
 import { INPUT_LIMITS } from "../../src/domain/limits.js";
-import { renderCard as renderSlackCard } from "../../adapters/slack/render.js";
+import { renderCard as renderSlackCard } from "../../adapters/slack/render-card.js";
 import { safeLink as slackLink } from "../../adapters/slack/block-kit.js";
 import { safeLink as discordLink } from "../../adapters/discord/markdown.js";
 import { renderCard as renderDiscordCard } from "../../adapters/discord/render.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { NoticeView } from "../../src/app/views.js";
 import { renderNotice as renderDiscordNotice, renderCard as renderDiscordCard } from "../../adapters/discord/render.js";
-import { renderNotice as renderSlackNotice, renderCard as renderSlackCard } from "../../adapters/slack/render.js";
+import { renderCard as renderSlackCard } from "../../adapters/slack/render-card.js";
+import { renderNotice as renderSlackNotice } from "../../adapters/slack/render.js";
 import { checkMessage } from "../../fakes/slack-api.js";
 import { cardView } from "../discord/card-fixture.js";
 import { limitProblems } from "../discord/limits-check.js";

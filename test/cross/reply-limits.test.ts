@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderCard, renderCardSummary, renderReplyMessage } from "../../adapters/slack/render.js";
+import { renderCard } from "../../adapters/slack/render-card.js";
+import { renderCardSummary, renderReplyMessage } from "../../adapters/slack/render.js";
 import { checkMessage } from "../../fakes/slack-api.js";
 import { cardView } from "../discord/card-fixture.js";
 

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CardView, FormView, NoticeView } from "../../src/app/views.js";
-import { renderCard as slackCard, renderNotice as slackNotice, renderReplyMessage as slackReply } from "../../adapters/slack/render.js";
+import { renderCard as slackCard } from "../../adapters/slack/render-card.js";
+import { renderNotice as slackNotice, renderReplyMessage as slackReply } from "../../adapters/slack/render.js";
 import { renderMessageModal, renderModal as slackModal } from "../../adapters/slack/render-form.js";
 import { renderHome } from "../../adapters/slack/render-home.js";
 import { renderFormErrors, renderModal as discordModal } from "../../adapters/discord/render-form.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { CardView, VoteLine } from "../../src/app/views.js";
 import { createForm } from "../../src/app/forms.js";
-import { renderCard, renderNotice, renderReplyMessage } from "../../adapters/slack/render.js";
+import { renderCard } from "../../adapters/slack/render-card.js";
+import { renderNotice, renderReplyMessage } from "../../adapters/slack/render.js";
 import { modalErrors, renderModal } from "../../adapters/slack/render-form.js";
 import { renderHome } from "../../adapters/slack/render-home.js";
 import { actionId, buttonValue, decodeMetadata, encodeMetadata, parseButton, parseCallbackId } from "../../adapters/slack/ids.js";
