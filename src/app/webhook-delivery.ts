@@ -131,7 +131,8 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
   }
   const release = await ctx.store.getRelease(delivery.releaseId);
   const attempts = delivery.attempts + 1;
-  if (result.url && result.url !== delivery.url) await ctx.store.updateDelivery(delivery.id, { url: result.url });
+  // Where this attempt went, recorded with its outcome in the same write (an operator may have corrected the URL).
+  const sentTo = result.url && result.url !== delivery.url ? { url: result.url } : {};
   if (!result.ok) {
     const variable = delivery.kind === "rollback" ? "ROLLBACK_WEBHOOK_URL" : "DEPLOY_WEBHOOK_URL";
     ctx.log.warn({ release: delivery.releaseId, kind: delivery.kind, host: hostOf(result.url ?? delivery.url), status: result.status, error: result.error, attempts, retriesLeft: Math.max(0, RETRY_DELAYS_MS.length + 1 - attempts) }, `webhook: ${delivery.kind} call failed; check ${variable} and that its receiver is up`);
@@ -140,7 +141,7 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
   const now = ctx.clock.now();
   let note: string;
   if (result.ok) {
-    await ctx.store.updateDelivery(delivery.id, { status: "delivered", attempts, lastStatus: result.status, lastError: null, deliveredAt: now });
+    await ctx.store.updateDelivery(delivery.id, { ...sentTo, status: "delivered", attempts, lastStatus: result.status, lastError: null, deliveredAt: now });
     await ctx.store.completeJob(job.id, now);
     note = `${label}: delivered (HTTP ${result.status})${delivery.kind === "rollback" ? ` — mark the service restored with \`/release recovered ${delivery.releaseId}\`` : ""}`;
     await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_delivered", data: { kind: delivery.kind, status: result.status, attempts } });
@@ -149,7 +150,7 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     if (delivery.kind === "rollback" && failedBefore) ctx.effects.push(notice(delivery.releaseId, `✅ ${label}: delivered (HTTP ${result.status}) after the failures above.`, { mention: callersOf(release, delivery) }));
   } else if (attempts <= RETRY_DELAYS_MS.length) {
     const delay = RETRY_DELAYS_MS[attempts - 1]!;
-    await ctx.store.updateDelivery(delivery.id, { attempts, lastStatus: result.status, lastError: result.error });
+    await ctx.store.updateDelivery(delivery.id, { ...sentTo, attempts, lastStatus: result.status, lastError: result.error });
     await ctx.store.retryJob(job.id, now + delay);
     // A time, not "in 5m": the card's note stands until the next attempt, and a countdown in it would go stale.
     const zone = release?.timezone ?? "UTC";
@@ -163,7 +164,7 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     }
     ctx.effects.push({ type: "wake" });
   } else {
-    await ctx.store.updateDelivery(delivery.id, { status: "failed", attempts, lastStatus: result.status, lastError: result.error });
+    await ctx.store.updateDelivery(delivery.id, { ...sentTo, status: "failed", attempts, lastStatus: result.status, lastError: result.error });
     await ctx.store.completeJob(job.id, now);
     note = `${label}: FAILED after ${attempts} attempts (${result.error}). Run it by hand.`;
     await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_failed", data: { kind: delivery.kind, status: result.status, error: result.error, attempts } });
