@@ -192,7 +192,7 @@ export async function holdCommand(ctx: Ctx, actor: Actor, platform: string, id: 
   if (release.state === "shipping") {
     const last = (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === "deploy").at(-1);
     // Unless the pipeline reported since that this deploy failed: then nothing is under way, and a hold is the way to stop.
-    const failedSince = last?.deliveredAt != null && (await ctx.store.listAudit(release.id)).some((e) => e.type === "deploy_failed" && e.at >= last.deliveredAt!);
+    const failedSince = last?.deliveredAt != null && (await ctx.store.listAuditOf([release.id], ["deploy_failed"])).some((e) => e.at >= last.deliveredAt!);
     if (last?.status === "delivered" && !failedSince) {
       throw new UserError(
         "deploy_under_way",
