@@ -46,6 +46,16 @@ export interface Ctx {
   audited: Array<{ platform: string; releaseId: string | null; event: AuditEventPayload }>;
 }
 
+/**
+ * The roles among `roles` that nobody holds (admins come from the configuration, so `admin` is
+ * never among them): a sign-off or a criterion waiting on one would wait for good, so the
+ * command that names it says how to grant it.
+ */
+export async function rolesNobodyHolds(ctx: Pick<Ctx, "store">, roles: readonly string[]): Promise<string[]> {
+  const held = new Set((await ctx.store.listRoleBindings()).map((b) => b.role));
+  return [...new Set(roles.filter((r) => r !== "admin" && !held.has(r)))];
+}
+
 export async function policyFor(ctx: Pick<Ctx, "store" | "config">, channelKey: string): Promise<Policy> {
   const base: Policy = { ...DEFAULT_POLICY, quorum: ctx.config.quorum, require: ctx.config.require, timezone: ctx.config.timezone };
   return { ...base, ...(await ctx.store.getPolicy(channelKey)) };

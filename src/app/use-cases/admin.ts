@@ -4,7 +4,7 @@ import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
 import { BUILTIN_ROLES } from "../../domain/permissions.js";
 import { adminText, displayName, subjectId } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { audit, isGroup, policyFor, qualifyRealSubject, qualifySubject, requirePermission, type Ctx } from "../context.js";
+import { audit, isGroup, policyFor, qualifyRealSubject, qualifySubject, requirePermission, rolesNobodyHolds, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
 import { ok, okLines } from "../replies.js";
 import type { Reply, ReplyPart } from "../views.js";
@@ -33,8 +33,7 @@ export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pai
   }
   const following = open.length ? [`Open releases here follow at once: ${open.map((r) => r.id).reverse().join(", ")}.`] : [];
   // A required role nobody holds (a typo, or not granted yet) would leave every release waiting for it for good: say so now.
-  const held = new Set((await ctx.store.listRoleBindings()).map((b) => b.role));
-  const unheld = changes.require ? changes.require.filter((r) => !held.has(r)) : [];
+  const unheld = changes.require ? await rolesNobodyHolds(ctx, changes.require) : [];
   const hints = unheld.map((r) => `Nobody holds ${r} yet, so no GO can count as its sign-off: grant it with \`/release role grant <user or group> ${r}\`, or check its spelling.`);
   return ok([`Policy updated:`, ...describePolicy(after).map((l) => `• ${l}`), ...hints, ...following].join("\n"));
 }

@@ -16,7 +16,7 @@ import { UserError } from "../../domain/errors.js";
 import { checkLength } from "../../domain/limits.js";
 import { acceptsVotes, STATE_LABELS } from "../../domain/release.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
-import { audit, getReleaseOrThrow, notice, PermissionDenied, policyFor, requirePermission, rolesOf, type Ctx } from "../context.js";
+import { audit, getReleaseOrThrow, notice, PermissionDenied, policyFor, requirePermission, rolesNobodyHolds, rolesOf, type Ctx } from "../context.js";
 import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
 import { checkForm, field, requireSameContent } from "../forms.js";
@@ -54,8 +54,7 @@ export async function setCriteria(ctx: Ctx, actor: Actor, channel: ChannelRef, t
   await audit(ctx, actor, channel.platform, null, { type: "criteria_set", data: { channel: channel.key, before, after } });
   if (!after.length) return ok("This channel names no readiness criteria now. Releases already open keep theirs.");
   // A role nobody holds yet leaves its criteria to admins alone: say how to fix that now, not at T-0.
-  const held = new Set((await ctx.store.listRoleBindings()).map((b) => b.role));
-  const unheld = [...new Set(after.map((c) => c.role).filter((r): r is string => r !== null && r !== "admin" && !held.has(r)))];
+  const unheld = await rolesNobodyHolds(ctx, after.map((c) => c.role).filter((r): r is string => r !== null));
   const hints = unheld.map((r) => `Nobody holds ${r} yet, so only admins can tick ${after.filter((c) => c.role === r).map((c) => c.name).join(", ")}: \`/release role grant <user> ${r}\`.`);
   return ok([`Readiness criteria for new releases here: ${describeCriteriaSpec(after)}.`, ...after.map((c) => `• ${c.name}: ticked by ${tickersOf(c)}`), ...hints, "Releases already open keep the list they were created with."].join("\n"));
 }
