@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { EventClaimedBefore, type EventClaim, type Store } from "../src/app/store.js";
-import { openTransactionHandle } from "./transaction-handle.js";
+import { transactionHandles } from "./transaction-handle.js";
 
 /** The Store's methods as better-sqlite3 runs them: synchronously, on one connection. */
 export type SyncStore = {
@@ -59,7 +59,7 @@ export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database
         },
       ] as const,
   );
-  const openHandle = () => openTransactionHandle(promised);
+  const openHandle = transactionHandles(promised);
 
   const top = {} as Record<string, unknown>;
   for (const [name, run] of runners) {

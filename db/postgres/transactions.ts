@@ -1,7 +1,7 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { EventClaimedBefore, type EventClaim, type Store } from "../../src/app/store.js";
-import { openTransactionHandle } from "../transaction-handle.js";
+import { transactionHandles } from "../transaction-handle.js";
 import { atVersion, forget, type SharedRows } from "./shared-rows.js";
 import { newTxState, publishVotes, type TxState, type VoteCache } from "./vote-cache.js";
 import type { Queryable, Statements } from "./store.js";
@@ -164,6 +164,7 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       const connection = drizzle(client) as unknown as Queryable;
       let footprint: Footprint = { claims: [], wrote: false, failed: false };
       const methods = Object.entries(traced(deps.statementsOn(connection, state), () => footprint)) as Array<[string, (...args: unknown[]) => Promise<unknown>]>;
+      const openHandle = transactionHandles(methods);
 
       for (let i = 0; i < batch.length; i++) {
         const waiting = batch[i]!;
@@ -175,7 +176,7 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
           }
           footprint.claims.push(waiting.claim.id);
         }
-        const { tx, end } = openTransactionHandle(methods);
+        const { tx, end } = openHandle();
         try {
           answered.push({ waiting, result: await waiting.fn(tx) });
         } catch (err) {
