@@ -165,8 +165,11 @@ describe("Slack over HTTP: shipping, rollback and retro", () => {
     expect(visibleText(rolled)).not.toContain("still broken");
     await h.core.bot.idle();
     expect((await h.core.store.listAudit("R-1")).filter((e) => e.type === "rollback_requested")).toHaveLength(1);
-    // One thread notice tells the channel who rolled back and why.
-    expect(h.fake.callsTo("chat.postMessage").filter((c) => c.params.thread_ts && /is rolling back/.test(visibleText(c)))).toHaveLength(1);
+    // One thread notice tells the channel who rolled back and why, and that the rollback locked payments production, and how it is lifted.
+    const told = h.fake.callsTo("chat.postMessage").filter((c) => c.params.thread_ts && /is rolling back/.test(visibleText(c)));
+    expect(told).toHaveLength(1);
+    expect(visibleText(told[0]!)).toContain("payments production is now locked: nothing else ships there");
+    expect(visibleText(told[0]!)).toContain("until a release-manager, an admin or mia (R-1's manager) lifts it with `/release unlock payments production reason");
   });
 
   it("lets only on-call, the manager or admins roll back", async () => {

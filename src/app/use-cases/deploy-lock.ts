@@ -41,13 +41,28 @@ async function unknownTargetWarning(ctx: Ctx, service: string, environment: stri
   return "";
 }
 
-/** A confirmed rollback locks its service + environment, so nothing else ships there before someone looks. */
-export async function lockAfterRollback(ctx: Ctx, release: Release, actor: Actor, platform: string, why: string): Promise<void> {
+/**
+ * A confirmed rollback locks its service + environment, so nothing else ships there before someone
+ * looks. Returns what the rollback's thread notice says about it: the lock, and who lifts it how.
+ */
+export async function lockAfterRollback(ctx: Ctx, release: Release, actor: Actor, platform: string, why: string): Promise<string> {
   const reason = `rollback of ${release.id}: ${why}`;
   const lock: DeployLock = { service: release.service, environment: release.environment, reason, lockedBy: actor.id, lockedByName: actor.name, at: ctx.clock.now(), releaseId: release.id };
-  if (!(await ctx.store.addLock(lock))) return;
+  const unlock = `\`/release unlock ${release.service} ${release.environment} reason <text>\``;
+  if (!(await ctx.store.addLock(lock))) {
+    // Locked already (by hand, or by an earlier rollback): that lock stands, and whoever may lift it still may.
+    const held = await ctx.store.getLock(release.service, release.environment);
+    const cause = held?.releaseId ? await ctx.store.getRelease(held.releaseId) : undefined;
+    return `🔒 ${held ? lockedText(held) : `${targetName(release.service, release.environment)} is locked`}; it stays locked until ${whoUnlocks(cause)} lifts it with ${unlock}.`;
+  }
   await audit(ctx, actor, platform, release.id, { type: "deploy_locked", data: { service: release.service, environment: release.environment, reason, releaseId: release.id } });
   await refreshTarget(ctx, release.service, release.environment);
+  return `🔒 ${targetName(release.service, release.environment)} is now locked: nothing else ships there (releases are held at T-0, \`/release ship\` is refused) until ${whoUnlocks(release)} lifts it with ${unlock}.`;
+}
+
+/** Who may lift a lock, in a sentence: release-managers and admins, and the manager of the release whose rollback set it. */
+function whoUnlocks(cause: Release | undefined): string {
+  return cause ? `a release-manager, an admin or ${cause.managerName} (${cause.id}'s manager)` : "a release-manager or an admin";
 }
 
 /** `/release unlock payments [production] reason fixed in 1.4.3`: release-managers, admins, and the manager of the release whose rollback set the lock. */

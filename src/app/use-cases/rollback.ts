@@ -87,11 +87,12 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   await ctx.store.cancelJobs(release.id, ["retro_open"]);
   await audit(ctx, actor, platform, release.id, { type: "rollback_requested", data: { from: release.state, reason: why, webhook: Boolean(url) } });
   // A confirmed rollback locks its service + environment: nothing else ships there until someone unlocks it.
-  await lockAfterRollback(ctx, release, actor, platform, why);
+  // Said in the thread too, not only to whoever confirmed it: the channel learns why its next release is held.
+  const locked = await lockAfterRollback(ctx, release, actor, platform, why);
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     // The card's webhook line goes to the rollback call from here on: the thread keeps the withdrawn deploy call.
-    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}${deployWithdrawn ? ". The deploy call still being retried is withdrawn: it will not be sent again." : ""}`, { mention: [...new Set([release.managerId, ...page.mention])], mentionGroups: page.mentionGroups }),
+    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}${deployWithdrawn ? ". The deploy call still being retried is withdrawn: it will not be sent again." : ""}\n${locked}`, { mention: [...new Set([release.managerId, ...page.mention])], mentionGroups: page.mentionGroups }),
   );
   return ok(`Rollback of ${release.id} started; ${release.service} ${release.environment} is locked until \`/release unlock ${release.service} ${release.environment} reason <text>\`.${url ? " The rollback webhook is being called; the card shows the result." : ` No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`}`);
 }
