@@ -96,6 +96,8 @@ function criteriaField(criteria: CriterionLine[]): string {
 /** The card's embed: what is released, its state, the decision and what it waits for, votes, time. */
 export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}): APIEmbed {
   const descParts = [md`**${card.decisionLine}**`];
+  // After a NO-GO, what else it waits for: lifting the no-go alone does not make it GO.
+  if (card.alsoPendingLine) descParts[0] = md`${descParts[0]!}\n${clip(card.alsoPendingLine, 600)}`;
   if (card.description) descParts.push(md`${clip(card.description, 1000)}`);
 
   const fields: APIEmbedField[] = [

@@ -19,6 +19,8 @@ const MAX_VOTE_BLOCKS = 6;
  */
 interface CardBudget {
   decision: number;
+  /** A NO-GO's other outstanding items (quorum, sign-offs, open criteria), said under it. */
+  alsoPending: number;
   summary: number;
   guards: number;
   description: number;
@@ -29,9 +31,9 @@ interface CardBudget {
   note: number;
 }
 const CARD_BUDGETS: readonly CardBudget[] = [
-  { decision: 1500, summary: LIMITS.sectionText, guards: LIMITS.sectionText, description: 1500, votes: 6000, reason: 200, checklist: 2000, notes: 9, note: 500 },
-  { decision: 600, summary: 1200, guards: 1200, description: 600, votes: 3000, reason: 120, checklist: 1200, notes: 5, note: 250 },
-  { decision: 250, summary: 500, guards: 500, description: 200, votes: 1200, reason: 60, checklist: 600, notes: 2, note: 150 },
+  { decision: 1500, alsoPending: 600, summary: LIMITS.sectionText, guards: LIMITS.sectionText, description: 1500, votes: 6000, reason: 200, checklist: 2000, notes: 9, note: 500 },
+  { decision: 600, alsoPending: 300, summary: 1200, guards: 1200, description: 600, votes: 3000, reason: 120, checklist: 1200, notes: 5, note: 250 },
+  { decision: 250, alsoPending: 120, summary: 500, guards: 500, description: 200, votes: 1200, reason: 60, checklist: 600, notes: 2, note: 150 },
 ];
 /**
  * The full release card: what is being released, the decision, the votes, the time, and the
@@ -56,7 +58,8 @@ function renderCardWithin(card: CardView, budget: CardBudget): SlackMessage {
       md`${emoji(STATE_EMOJI[card.state])} *${card.stateLabel}* · \`${card.releaseId}\` · manager ${personText(card.managerId, card.managerName)}`,
       // Cut before it is wrapped in bold, so the bold always closes; a reason typed on several lines stays on one.
       md`${emoji(DECISION_EMOJI[card.decision])} *${truncate(oneLine(card.decisionLine), budget.decision)}*`,
-      ...card.pendingReasons.filter((r) => !card.decisionLine.includes(r)).map((r) => md`• ${oneLine(r)}`),
+      // After a NO-GO, what else it waits for: lifting the no-go alone does not make it GO.
+      ...(card.alsoPendingLine ? [md`${truncate(oneLine(card.alsoPendingLine), budget.alsoPending)}`] : []),
     ],
     "\n",
   );

@@ -26,7 +26,11 @@ export function renderCard(card: CardView, p: Paint, heading = ""): string {
     `${heading}${p.bold(`${card.releaseId}  ${card.title}`)}  [${card.stateLabel}]`,
     `  Manager: ${card.managerName}${card.description ? `   ${card.description}` : ""}`,
   ];
-  if (card.state === "voting" || card.state === "held") lines.push(`  Decision: ${decisionColour(card, p)}`);
+  if (card.state === "voting" || card.state === "held") {
+    lines.push(`  Decision: ${decisionColour(card, p)}`);
+    // After a NO-GO, what else it waits for: lifting the no-go alone does not make it GO.
+    if (card.alsoPendingLine) lines.push(`            ${p.yellow(card.alsoPendingLine)}`);
+  }
   const t = card.tally;
   lines.push(`  Votes: ${t.go} go · ${t.noGo} no-go · ${t.abstain} abstain`);
   for (const v of card.votes) {

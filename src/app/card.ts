@@ -1,4 +1,4 @@
-import { decide, decisionInWords, type Decision, type DecisionResult } from "../domain/decision.js";
+import { alsoPendingInWords, decide, decisionInWords, type Decision, type DecisionResult } from "../domain/decision.js";
 import { offsetLabel } from "../domain/countdown.js";
 import { isFinal, STATE_LABELS } from "../domain/release.js";
 import { formatInZone, relative } from "../domain/time.js";
@@ -107,15 +107,18 @@ function fallbackVotes(votes: Vote[]): string {
  * rewrite (a rolled-back release must not turn "Pending" because the quorum was raised
  * since): the outcome's colour and the final count of votes.
  */
-function endedDecision(r: Release, tally: { go: number; noGo: number; abstain: number }): Pick<DecisionResult, "decision" | "reasons"> & { line: string } {
+type CardDecision = Pick<DecisionResult, "decision" | "reasons"> & { line: string; also: string | null; full: string };
+
+function endedDecision(r: Release, tally: { go: number; noGo: number; abstain: number }): CardDecision {
   const wentOut = r.shippedAt !== null || r.state === "shipping";
   const decision: Decision = r.rollbackRequestedAt !== null ? "no_go" : wentOut ? "go" : "pending";
-  return { decision, reasons: [], line: `Voting closed: ${tally.go} GO · ${tally.noGo} NO-GO · ${tally.abstain} abstain` };
+  const line = `Voting closed: ${tally.go} GO · ${tally.noGo} NO-GO · ${tally.abstain} abstain`;
+  return { decision, reasons: [], line, also: null, full: line };
 }
 
-/** While votes are open: what they decide under the channel's policy now, in words. */
-function liveDecision(d: DecisionResult): Pick<DecisionResult, "decision" | "reasons"> & { line: string } {
-  return { decision: d.decision, reasons: d.reasons, line: decisionInWords(d) };
+/** While votes are open: what they decide under the channel's policy now, in words; a NO-GO's other outstanding items after it. */
+function liveDecision(d: DecisionResult): CardDecision {
+  return { decision: d.decision, reasons: d.reasons, line: decisionInWords(d, "head"), also: alsoPendingInWords(d), full: decisionInWords(d) };
 }
 
 /** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
@@ -157,6 +160,7 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
     managerName: r.managerName,
     decision: result.decision,
     decisionLine,
+    alsoPendingLine: result.also,
     pendingReasons: result.reasons,
     tally,
     votes: votes.map((v) => ({ voterId: v.voter, voterName: v.voterName, choice: v.choice, reason: v.reason })),
@@ -173,7 +177,7 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
     guards,
     fallbackText: [
       `${r.id} ${title} [${STATE_LABELS[r.state]}]`,
-      showDecision ? `Decision: ${decisionLine}` : null,
+      showDecision ? `Decision: ${result.full}` : null,
       `Votes: ${voteText}`,
       checklist.length ? `Criteria: ${checklist.map((c) => `${CRITERION_MARKS[c.status]} ${c.name}`).join(" · ")}` : null,
       scheduledText ? `When: ${scheduledText}${countdown ? ` (${countdown})` : ""}` : null,

@@ -53,8 +53,13 @@ export interface CardView {
   managerId: UserId;
   managerName: string;
   decision: Decision;
-  /** `GO`, `NO-GO`, `Pending: 1 of 2 GO · waiting for qa` */
+  /** `GO`, `NO-GO: blocked by no-go from dave: …`, `Pending: 1 of 2 GO · waiting for qa` */
   decisionLine: string;
+  /**
+   * Under a NO-GO, what else the decision waits for (`Also pending: 1 of 2 GO · waiting for qa`),
+   * shown after the NO-GO line; null when nothing else is pending, and on any other decision.
+   */
+  alsoPendingLine: string | null;
   pendingReasons: string[];
   tally: { go: number; noGo: number; abstain: number };
   votes: VoteLine[];

@@ -8,6 +8,11 @@ export interface DecisionResult {
   decision: Decision;
   /** Why it is not GO yet, in words a person reads on the card. Empty when GO. */
   reasons: string[];
+  /**
+   * With a NO-GO, what else it waits for besides what blocks it (the quorum, sign-offs, open
+   * criteria): lifting the no-go alone does not make it GO. Empty otherwise.
+   */
+  alsoPending: string[];
   goCount: number;
 }
 
@@ -63,21 +68,23 @@ export function decide(votes: VoteSet, policy: Policy, managerId: UserId, criter
     else if (c.status === "pending") (open ??= []).push(c.name);
   }
 
+  // What GO still needs besides a lifted block: the pending reasons, or with a NO-GO what it also waits for.
+  const pending: string[] = [];
+  if (goCount < policy.quorum) pending.push(`${goCount} of ${policy.quorum} GO`);
+  for (const role of policy.require) if (!signedOff.has(role)) pending.push(`waiting for ${role}`);
+  if (open) pending.push(`criteria open: ${open.join(", ")}`);
+  if (pending.length && managerGo && (goCount < policy.quorum || policy.require.some((r) => !signedOff.has(r)))) pending.push("the release manager's own GO does not count (self_approval=off)");
+
   if (policy.veto && noGos.length > 0) {
     // Name the first few; the card lists every vote anyway, and a reply must stay readable.
     const named = noGos.slice(0, MAX_NAMED_NO_GOS).map((v) => `blocked by no-go from ${v.voterName}${v.reason ? `: ${v.reason}` : ""}`);
     const more = noGos.length - named.length;
     const reasons = more > 0 ? [...named, `and ${more} more no-go ${more === 1 ? "vote" : "votes"}`] : named;
-    return { decision: "no_go", reasons: blocked ? [...reasons, ...blocked] : reasons, goCount };
+    return { decision: "no_go", reasons: blocked ? [...reasons, ...blocked] : reasons, alsoPending: pending, goCount };
   }
-  if (blocked) return { decision: "no_go", reasons: blocked, goCount };
-  const reasons: string[] = [];
-  if (goCount < policy.quorum) reasons.push(`${goCount} of ${policy.quorum} GO`);
-  for (const role of policy.require) if (!signedOff.has(role)) reasons.push(`waiting for ${role}`);
-  if (open) reasons.push(`criteria open: ${open.join(", ")}`);
-  if (reasons.length === 0) return { decision: "go", reasons: [], goCount };
-  if (managerGo && (goCount < policy.quorum || policy.require.some((r) => !signedOff.has(r)))) reasons.push("the release manager's own GO does not count (self_approval=off)");
-  return { decision: "pending", reasons, goCount };
+  if (blocked) return { decision: "no_go", reasons: blocked, alsoPending: pending, goCount };
+  if (pending.length === 0) return { decision: "go", reasons: [], alsoPending: [], goCount };
+  return { decision: "pending", reasons: pending, alsoPending: [], goCount };
 }
 
 /**
@@ -93,16 +100,28 @@ const DECISION_LABELS: Record<Decision, string> = { go: "GO", no_go: "NO-GO", pe
 
 /**
  * How much of the decision to say: `label` alone ("NO-GO", for one line per release in a
- * list), or the `line` with why it is not GO yet ("NO-GO: blocked by …", the card's line).
+ * list); the `head`, with why it is not GO yet ("NO-GO: blocked by …", the card's bold line,
+ * which shows `alsoPendingInWords` under it); or the whole `line`, the head and what a NO-GO
+ * also waits for ("NO-GO: blocked by …; also pending: 1 of 2 GO", in replies and reminders).
  */
-export type DecisionWording = "label" | "line";
+export type DecisionWording = "label" | "head" | "line";
+
+/** A decision to put into words: a live one, or a card's ended one (no reasons, nothing else pending). */
+export type DecisionToSay = Pick<DecisionResult, "decision" | "reasons"> & { alsoPending?: readonly string[] };
 
 /**
  * The decision in words: the one place it is phrased, so the card, vote replies, reminders
  * and the release list always say the same thing.
  */
-export function decisionInWords(result: Pick<DecisionResult, "decision" | "reasons">, wording: DecisionWording = "line"): string {
+export function decisionInWords(result: DecisionToSay, wording: DecisionWording = "line"): string {
   const label = DECISION_LABELS[result.decision];
   if (wording === "label" || result.reasons.length === 0) return label;
-  return `${label}: ${result.reasons.join(" · ")}`;
+  const head = `${label}: ${result.reasons.join(" · ")}`;
+  const also = wording === "line" ? alsoPendingInWords(result) : null;
+  return also ? `${head}; ${also.charAt(0).toLowerCase()}${also.slice(1)}` : head;
+}
+
+/** `Also pending: 1 of 2 GO · waiting for qa`: what a NO-GO waits for besides what blocks it, said after the NO-GO; null when nothing. */
+export function alsoPendingInWords(result: DecisionToSay): string | null {
+  return result.decision === "no_go" && result.alsoPending?.length ? `Also pending: ${result.alsoPending.join(" · ")}` : null;
 }

@@ -40,8 +40,10 @@ describe("the decision reads the same wherever gonogo states it", () => {
     await say("alice", "create payments 1.4.2 at in 2h");
     await say("carol", "vote R-1 no-go flaky tests");
     await advance(60 * MIN);
-    expect(chat.noticeTexts("R-1")[0]).toContain("Decision: NO-GO: blocked by no-go from carol: flaky tests.");
+    // Who blocks it first, then what else it waits for: lifting the no-go alone does not make it GO.
+    expect(chat.noticeTexts("R-1")[0]).toContain("Decision: NO-GO: blocked by no-go from carol: flaky tests; also pending: 0 of 2 GO.");
     expect(chat.latestCard("R-1")?.decisionLine).toBe("NO-GO: blocked by no-go from carol: flaky tests");
+    expect(chat.latestCard("R-1")?.alsoPendingLine).toBe("Also pending: 0 of 2 GO");
   });
 
   it("the release list names each open release's decision as the card does", async () => {

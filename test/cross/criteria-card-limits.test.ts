@@ -64,7 +64,8 @@ describe("a card with every part at its longest, in text that escapes to several
     managerId: slack(1),
     decision: "no_go",
     decisionLine: `NO-GO: ${objections.map((o) => `blocked by no-go from ${o.voterName}: ${o.reason}`).join(" · ")}`,
-    pendingReasons: ["1 of 2 GO", "waiting for qa", "waiting for security"],
+    pendingReasons: objections.map((o) => `blocked by no-go from ${o.voterName}: ${o.reason}`),
+    alsoPendingLine: `Also pending: 1 of 2 GO · waiting for qa · waiting for security · criteria open: ${criteria.map((c) => c.name).join(", ")}`,
     description: dense(1500),
     guards: [
       { kind: "lock", icon: "🔒", text: `payments → production is locked by admin: ${dense(500)}`, until: null },
@@ -83,6 +84,8 @@ describe("a card with every part at its longest, in text that escapes to several
     expect(checkMessage({ text: msg.text, blocks: msg.blocks })).toBeNull();
     const json = JSON.stringify(msg.blocks);
     expect(json).toContain("NO-GO: blocked by no-go from Objector 0");
+    // What else it waits for follows the NO-GO, cut to its budget like the rest.
+    expect(json).toMatch(/NO-GO: blocked by no-go from Objector 0[^"]*\*\\nAlso pending: 1 of 2 GO · waiting for qa/);
     expect(json).toContain("*NO-GO* (5)");
     expect(json).toContain("*GO* (225)");
     expect(json).toContain("Readiness criteria");

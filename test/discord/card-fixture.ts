@@ -15,6 +15,7 @@ export function cardView(over: Partial<CardView> = {}): CardView {
     managerName: "Member 0",
     decision: "pending",
     decisionLine: "Pending: 1 of 2 GO · waiting for qa",
+    alsoPendingLine: null,
     pendingReasons: ["1 of 2 GO", "waiting for qa"],
     tally: { go: 1, noGo: 0, abstain: 0 },
     votes: [{ voterId: "discord:1187331275440648213:1187400000000007919", voterName: "Member 1", choice: "go", reason: null }],

@@ -98,7 +98,7 @@ describe("the decision with readiness criteria", () => {
   it("is GO only when the votes say GO and every criterion has passed", () => {
     expect(decide(twoGo, policy(), "terminal:mia", [passed(tests), passed(changelog)]).decision).toBe("go");
     const open = decide(twoGo, policy(), "terminal:mia", [passed(tests), changelog]);
-    expect(open).toEqual({ decision: "pending", reasons: ["criteria open: changelog"], goCount: 2 });
+    expect(open).toEqual({ decision: "pending", reasons: ["criteria open: changelog"], alsoPending: [], goCount: 2 });
     expect(decide(twoGo, policy(), "terminal:mia", []).decision).toBe("go");
   });
 
@@ -110,7 +110,8 @@ describe("the decision with readiness criteria", () => {
   it("blocks a failed criterion like a no-go, whatever the veto setting, and says which and why", () => {
     const r = decide(twoGo, policy({ veto: false }), "terminal:mia", [failed(tests, { note: "login broken", url: "https://ci.example/run/8" }), changelog]);
     expect(r.decision).toBe("no_go");
-    expect(decisionInWords(r)).toBe("NO-GO: blocked: tests failed — login broken https://ci.example/run/8");
+    // What it also waits for comes after what blocks it: passing tests alone will not make it GO.
+    expect(decisionInWords(r)).toBe("NO-GO: blocked: tests failed — login broken https://ci.example/run/8; also pending: criteria open: changelog");
     expect(decisionInWords(decide(twoGo, policy(), "terminal:mia", [failed(tests)]))).toBe("NO-GO: blocked: tests failed");
   });
 

@@ -15,7 +15,7 @@ const awaitedSignOffs = (votes: Vote[], p: Policy) => (missingSignOffs)(votes, p
 
 describe("deciding go / no-go", () => {
   it("is pending with no votes and says how many GO votes are missing", () => {
-    expect(decide([], policy(), MANAGER)).toEqual({ decision: "pending", reasons: ["0 of 2 GO"], goCount: 0 });
+    expect(decide([], policy(), MANAGER)).toEqual({ decision: "pending", reasons: ["0 of 2 GO"], alsoPending: [], goCount: 0 });
   });
 
   it("counts GO votes towards the quorum: 1 of 2 GO", () => {
@@ -26,7 +26,7 @@ describe("deciding go / no-go", () => {
   });
 
   it("is GO once the quorum is reached, with no reasons left", () => {
-    expect(decide([vote("bob", "go"), vote("carol", "go")], policy(), MANAGER)).toEqual({ decision: "go", reasons: [], goCount: 2 });
+    expect(decide([vote("bob", "go"), vote("carol", "go")], policy(), MANAGER)).toEqual({ decision: "go", reasons: [], alsoPending: [], goCount: 2 });
   });
 
   it("does not count abstentions as GO", () => {
@@ -89,7 +89,16 @@ describe("deciding go / no-go", () => {
       const d = decide([vote("bob", "go"), vote("carol", "go"), vote("dave", "no_go", { reason: "migration not tested" })], policy(), MANAGER);
       expect(d.decision).toBe("no_go");
       expect(d.reasons).toEqual(["blocked by no-go from dave: migration not tested"]);
+      expect(d.alsoPending).toEqual([]);
       expect(d.goCount).toBe(2);
+    });
+
+    it("keeps what else it waits for behind a no-go: the quorum, sign-offs and open criteria, in the order a pending release names them", () => {
+      const criteria = [{ name: "changelog", role: null, status: "pending" as const, source: null, ciOwned: false, setBy: null, setByName: null, at: null, note: null, url: null }];
+      const d = decide([vote("bob", "go"), vote("dave", "no_go", { reason: "migration not tested" })], policy({ require: ["qa", "security"] }), MANAGER, criteria);
+      expect(d.decision).toBe("no_go");
+      expect(d.reasons).toEqual(["blocked by no-go from dave: migration not tested"]);
+      expect(d.alsoPending).toEqual(["1 of 2 GO", "waiting for qa", "waiting for security", "criteria open: changelog"]);
     });
 
     it("names every no-go", () => {
@@ -115,7 +124,7 @@ describe("deciding go / no-go", () => {
 
     it("with veto off, ignores no-go votes and decides on the GO votes", () => {
       const p = policy({ veto: false });
-      expect(decide([vote("bob", "go"), vote("carol", "go"), vote("dave", "no_go", { reason: "meh" })], p, MANAGER)).toEqual({ decision: "go", reasons: [], goCount: 2 });
+      expect(decide([vote("bob", "go"), vote("carol", "go"), vote("dave", "no_go", { reason: "meh" })], p, MANAGER)).toEqual({ decision: "go", reasons: [], alsoPending: [], goCount: 2 });
       const d = decide([vote("bob", "go"), vote("dave", "no_go", { reason: "meh" })], p, MANAGER);
       expect(d.decision).toBe("pending");
       expect(d.reasons).toEqual(["1 of 2 GO"]);
@@ -141,7 +150,7 @@ describe("deciding go / no-go", () => {
     });
 
     it("with self-approval off, is still GO when others reach the quorum", () => {
-      expect(decide([vote("alice", "go"), vote("bob", "go"), vote("carol", "go")], policy({ selfApproval: false }), MANAGER)).toEqual({ decision: "go", reasons: [], goCount: 2 });
+      expect(decide([vote("alice", "go"), vote("bob", "go"), vote("carol", "go")], policy({ selfApproval: false }), MANAGER)).toEqual({ decision: "go", reasons: [], alsoPending: [], goCount: 2 });
     });
   });
 });

@@ -173,6 +173,7 @@ function hostileCard(t: string, platform: "slack" | "discord"): CardView {
     managerName: t,
     decision: "pending",
     decisionLine: `Pending: waiting for ${t}`,
+    alsoPendingLine: `Also pending: waiting for ${t}`,
     pendingReasons: [`waiting for ${t}`, t],
     tally: { go: 1, noGo: 1, abstain: 0 },
     votes: [

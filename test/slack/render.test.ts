@@ -23,6 +23,7 @@ function card(overrides: Partial<CardView> = {}): CardView {
     managerName: "mia",
     decision: "pending",
     decisionLine: "Pending: 1 of 2 GO · waiting for qa",
+    alsoPendingLine: null,
     pendingReasons: ["1 of 2 GO", "waiting for qa"],
     tally: { go: 1, noGo: 0, abstain: 0 },
     votes: [{ voterId: "slack:T1:UQA", voterName: "quinn", choice: "go", reason: null }],

@@ -46,7 +46,7 @@ export function releasePage(view: WebReleaseView, scopeLabel: string, zone: stri
 <h2 id="card-h">Card</h2>
 <dl>
 <dt>State</dt><dd>${card.stateLabel}</dd>
-<dt>Decision</dt><dd>${decisionBadge(card.decision, card.decisionLine)}</dd>
+<dt>Decision</dt><dd>${decisionBadge(card.decision, card.decisionLine)}${card.alsoPendingLine ? html` ${card.alsoPendingLine}` : ""}</dd>
 ${card.pendingReasons.length ? html`<dt>Waiting for</dt><dd><ul>${card.pendingReasons.map((r) => html`<li>${r}</li>`)}</ul></dd>` : ""}
 <dt>T-0</dt><dd>${card.scheduledAt === null ? "not scheduled" : card.resolved ? timeEl(card.scheduledAt, zone) : html`${timeEl(card.scheduledAt, zone)} (${countdownEl(card.scheduledAt, now)})`}</dd>
 ${card.countdownLine ? html`<dt>Countdown</dt><dd>${card.countdownLine}</dd>` : ""}

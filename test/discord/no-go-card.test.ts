@@ -1,0 +1,30 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { member } from "../../fakes/discord-fixtures.js";
+import { startHarness, type Harness } from "./harness.js";
+
+/** A NO-GO card on Discord still says what else the decision waits for, after the NO-GO. */
+
+describe("Discord: a NO-GO card", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("shows the NO-GO first, then the quorum, sign-offs and criteria still open, and keeps the lock among the guardrails", async () => {
+    await h.command(h.admin, "policy", { set: "require=qa" });
+    await h.command(h.admin, "criteria", { set: "changelog" });
+    await h.command(h.admin, "lock", { action: "lock", service: "payments", reason: "incident 7" });
+    await h.command(member(1), "create", { service: "payments", version: "1.4.2" });
+    const msgId = await h.cardMessageId("R-1");
+    await h.press(member(2), "go", "R-1", msgId);
+    await h.command(member(3), "vote", { id: "R-1", choice: "no-go", reason: "CVE-2030-1234 not patched" });
+    await h.core.bot.idle();
+    const embed = (await h.card(msgId)).embeds[0];
+    expect(embed.description).toMatch(/^\*\*NO-GO: blocked by no-go from Member 3: CVE-2030-1234 not patched\*\*\nAlso pending: 1 of 2 GO · waiting for qa · criteria open: changelog/);
+    const guardrails = (embed.fields as Array<{ name: string; value: string }>).find((f) => f.name === "Guardrails");
+    expect(guardrails?.value).toContain("🔒 payments production is locked by");
+  });
+});
