@@ -1,5 +1,5 @@
 import { lockedText } from "../domain/deploy-lock.js";
-import { freezeAt, freezeEnd, freezeLabel } from "../domain/freeze.js";
+import { freezeEnd, freezeLabel, freezeOnCard } from "../domain/freeze.js";
 import type { Release } from "../domain/types.js";
 import type { CardReadCtx } from "./card-reader.js";
 import type { GuardView } from "./views.js";
@@ -14,10 +14,8 @@ export async function guardsOf(ctx: CardReadCtx, r: Release): Promise<GuardView[
   if (open) {
     const lock = await ctx.store.getLock(r.service, r.environment);
     if (lock) guards.push({ kind: "lock", icon: "🔒", text: `${lockedText(lock)} — nothing ships until \`/release unlock ${r.service} ${r.environment} reason <text>\``, until: null });
-    const now = ctx.clock.now();
     // Before T-0 the card warns about the freeze T-0 falls in; after it, about the one on now.
-    const at = r.state === "voting" && r.scheduledAt !== null && r.scheduledAt > now ? r.scheduledAt : r.scheduledAt === null ? null : now;
-    const active = at === null ? null : freezeAt(await ctx.store.listFreezes(r.channel.key), at);
+    const active = r.scheduledAt === null ? null : freezeOnCard(r, await ctx.store.listFreezes(r.channel.key), ctx.clock.now());
     if (active) guards.push({ kind: "freeze", icon: "⛔", text: `in freeze ${freezeLabel(active.freeze)} until`, until: { at: active.end, text: freezeEnd(active.end, r.timezone) } });
   }
   if (r.state === "voting") {

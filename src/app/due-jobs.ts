@@ -12,6 +12,7 @@ import type { Job } from "./store.js";
 import { transition } from "../domain/release.js";
 import { queueRelease, standingGateOf } from "./deploy-gate.js";
 import { holdByGate, startFromQueue } from "./use-cases/deploy-queue.js";
+import { runFreezeEnd } from "./freeze-watch.js";
 
 /** What a due job does: reminders, T-0, and opening and closing the retro. Webhook jobs are in webhook-delivery.ts. */
 
@@ -150,6 +151,9 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       break;
     case "queue_start":
       await startFromQueue(ctx, String(job.payload.service), String(job.payload.environment));
+      break;
+    case "freeze_end":
+      await runFreezeEnd(ctx, job);
       break;
     case "webhook":
       throw new Error("webhook jobs are delivered by webhook-delivery.ts");

@@ -27,8 +27,9 @@ export interface AuditEvent {
 /**
  * `queue_start`: the head of a service + environment's queue starts shipping (deploy-queue.ts).
  * `countdown`: the card's "T-0 in …" is brought up to date (countdown-jobs.ts).
+ * `freeze_end`: a held release hears that the freeze its card shows is over (freeze-watch.ts).
  */
-export type JobKind = "reminder" | "t0" | "countdown" | "retro_open" | "retro_close" | "webhook" | "queue_start";
+export type JobKind = "reminder" | "t0" | "countdown" | "retro_open" | "retro_close" | "webhook" | "queue_start" | "freeze_end";
 
 export interface Job {
   id: number;

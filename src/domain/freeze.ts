@@ -124,6 +124,15 @@ export function freezeAt(freezes: readonly Freeze[], at: number): ActiveFreeze |
   return found;
 }
 
+/**
+ * The freeze an open release's card shows: before T-0 the one its T-0 falls in; once held (or
+ * T-0 has passed) the one on now. Null for an unscheduled release, or when none applies.
+ */
+export function freezeOnCard(release: { state: string; scheduledAt: number | null }, freezes: readonly Freeze[], now: number): ActiveFreeze | null {
+  if (release.scheduledAt === null || (release.state !== "voting" && release.state !== "held")) return null;
+  return freezeAt(freezes, release.state === "voting" && release.scheduledAt > now ? release.scheduledAt : now);
+}
+
 /** `'year-end'` or `F-2` when it has no reason: how a freeze is named in a sentence. */
 export function freezeLabel(freeze: Freeze): string {
   return freeze.reason ? `'${freeze.reason}'` : freezeName(freeze.id);

@@ -5,6 +5,7 @@ import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { audit, policyFor, requirePermission, type Ctx } from "../context.js";
 import { ok, okLines } from "../replies.js";
+import { tellFreezeRemoved, watchFreezeOf } from "../freeze-watch.js";
 import type { Reply, ReplyPart } from "../views.js";
 
 /** Open releases of a channel whose cards may show a freeze: refreshed when its freezes change. */
@@ -21,6 +22,8 @@ export async function addFreeze(ctx: Ctx, actor: Actor, channel: ChannelRef, spe
   const window = describeRule(rule, zone);
   await audit(ctx, actor, channel.platform, null, { type: "freeze_added", data: { freeze: freezeName(freeze.id), channel: channel.key, window, reason } });
   await refreshChannel(ctx, channel.key);
+  // Held releases whose card shows it from now on hear when it ends.
+  for (const r of await ctx.store.listReleases({ states: ["held"], channelKey: channel.key })) await watchFreezeOf(ctx, r);
   const hit = await releasesInFreeze(ctx, channel.key, [freeze]);
   return ok(
     `⛔ Freeze ${freezeName(freeze.id)} added: ${window}${reason ? ` · ${reason}` : ""}. Releases whose T-0 falls inside it are held; an admin or release-manager can ship one anyway with \`/release ship <id> override <reason>\`.${notes.length ? ` ${notes.join(" ")}` : ""}${hit.length ? ` Affected now: ${hit.join(", ")}.` : ""}`,
@@ -38,14 +41,17 @@ async function releasesInFreeze(ctx: Ctx, channelKey: string, freezes: Freeze[])
 /** `/release freeze remove F-2`. */
 export async function removeFreeze(ctx: Ctx, actor: Actor, channel: ChannelRef, id: number): Promise<Reply> {
   await requirePermission(ctx, actor, "freeze");
-  const found = (await ctx.store.listFreezes(channel.key)).find((f) => f.id === id);
+  const before = await ctx.store.listFreezes(channel.key);
+  const found = before.find((f) => f.id === id);
   if (!found) throw new UserError("unknown_freeze", `There is no freeze ${freezeName(id)} in this channel. \`/release freeze list\` shows them.`);
   await ctx.store.removeFreeze(id);
   const zone = (await policyFor(ctx, channel.key)).timezone;
   const window = describeRule(found.rule, zone);
   await audit(ctx, actor, channel.platform, null, { type: "freeze_removed", data: { freeze: freezeName(id), channel: channel.key, window, reason: found.reason } });
   await refreshChannel(ctx, channel.key);
-  return ok(`Freeze ${freezeName(id)} removed (${window}${found.reason ? ` · ${found.reason}` : ""}). Releases already held by it stay on hold: ship or reschedule them.`);
+  const told = await tellFreezeRemoved(ctx, found, before, actor.name);
+  const held = told.length ? ` ${told.join(", ")} ${told.length === 1 ? "was" : "were"} in it: ${told.length === 1 ? "its manager is" : "their managers are"} told in ${told.length === 1 ? "its" : "each"} thread. A release it held stays on hold until it is shipped or rescheduled.` : "";
+  return ok(`Freeze ${freezeName(id)} removed (${window}${found.reason ? ` · ${found.reason}` : ""}).${held}`);
 }
 
 /** `/release freeze list`: this channel's freezes with their ids; one-off windows in each viewer's time. */

@@ -16,6 +16,7 @@ import { gateText } from "../../domain/deploy-lock.js";
 import { gateOf, queueRelease } from "../deploy-gate.js";
 import { planQueueStart } from "../queue-jobs.js";
 import { freezeWarning } from "./freeze.js";
+import { watchFreezeOf } from "../freeze-watch.js";
 
 type Who = { id: string; name: string };
 
@@ -67,6 +68,8 @@ export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, ...(reason ? { reason } : {}), by: who.id, ...(failedCriteria.length ? { failedCriteria } : {}) } });
   // A deploy stopped half-way frees its service + environment for the next in line.
   if (release.state === "shipping") await planQueueStart(ctx, updated);
+  // Its card shows a freeze that is on now: the end of it will be told in its thread.
+  await watchFreezeOf(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return updated;
 }
@@ -209,7 +212,7 @@ export async function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id
   const release = await getReleaseOrThrow(ctx, id);
   await requirePermission(ctx, actor, "cancel", release);
   const next = transition(release.id, release.state, "cancel");
-  await ctx.store.cancelJobs(release.id, [...COUNTDOWN_JOBS, "retro_open", "retro_close"]);
+  await ctx.store.cancelJobs(release.id, [...COUNTDOWN_JOBS, "retro_open", "retro_close", "freeze_end"]);
   await ctx.store.dequeue(release.id);
   // Without a reason the card says who cancelled it; the audit line and the notice name them already.
   await ctx.store.updateRelease(release.id, { state: next, stateReason: reason ?? `cancelled by ${actor.name}`, closedAt: ctx.clock.now() });

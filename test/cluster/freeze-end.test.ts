@@ -1,0 +1,64 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
+import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
+import { createPostgresStore } from "../../db/postgres/store.js";
+import { createBot } from "../../src/app/bot.js";
+import type { Bot } from "../../src/app/bot-api.js";
+import type { Logger } from "../../src/app/ports.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import { channel, createFakeTime, defaultCoreConfig, person, T0, type FakeTime } from "../helpers/core.js";
+import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+const MIN = 60_000;
+
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the end of a freeze across instances" : `the end of a freeze across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
+  let databases: TestDatabases;
+  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle }> = [];
+  beforeAll(() => {
+    databases = createTestDatabases(TEST_DATABASE_URL!);
+  });
+  afterAll(() => databases.dropAll(), 60_000);
+  afterEach(async () => {
+    for (const i of open.splice(0)) {
+      await i.bot.stop();
+      await i.cluster.close();
+      await i.handle.close();
+    }
+  });
+
+  it("is told once to the release it held, however many instances run their due jobs when it ends", async () => {
+    const url = await databases.fresh();
+    const start = async (name: string) => {
+      const handle = await openPostgres(url, { max: 4 });
+      const cluster = await startPgCluster({ pool: handle.pool, listenUrl: url, instanceId: name, log: silent });
+      const clock: FakeTime = createFakeTime(T0);
+      clock.fastForward();
+      const bot = createBot({ store: createPostgresStore(handle), config: defaultCoreConfig, clock, timer: clock.timer, log: silent, cluster });
+      const chat = createRecordingSurface();
+      bot.attachSurface(chat.surface);
+      const instance = { bot, cluster, handle, clock, chat };
+      open.push(instance);
+      return instance;
+    };
+    const instances = [await start("A"), await start("B"), await start("C")];
+    const [a] = instances;
+    const say = (who: string, text: string) => a!.bot.handle({ kind: "command", actor: person(who), channel, text });
+    await say("admin", "freeze add now until in 1h reason incident");
+    await say("alice", "create payments 1.4.2 at in 30m");
+    await a!.bot.idle();
+    /** Every instance's clock moves on, and all of them run what fell due at once. */
+    const advance = async (ms: number) => {
+      for (const i of instances) i.clock.advance(ms);
+      await Promise.all(instances.map((i) => i.bot.runDueJobs()));
+      await Promise.all(instances.map((i) => i.bot.idle()));
+    };
+    await advance(30 * MIN);
+    expect(instances.flatMap((i) => i.chat.noticeTexts("R-1")).filter((t) => t.includes("is held, not shipped"))).toHaveLength(1);
+
+    await advance(30 * MIN);
+    await advance(MIN);
+    const told = instances.flatMap((i) => i.chat.noticeTexts("R-1")).filter((t) => t.startsWith("✅ Freeze"));
+    expect(told).toEqual(["✅ Freeze 'incident' is over (it ended Tue 15 Jan 10:00 (UTC)). R-1 is still on hold and not GO yet (0 of 2 GO). Release manager: set a new T-0 with `/release schedule R-1 <time>`, or `/release ship R-1` once GO."]);
+  }, 30_000);
+});
