@@ -9,6 +9,7 @@ import {
 } from "discord.js";
 import type { CardAction } from "../../src/app/events.js";
 import { parseSubject } from "../../src/domain/identity.js";
+import type { ChannelRef } from "../../src/domain/types.js";
 import { noticePartsWithin, type ButtonView, type CardView, type CriterionLine, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
 import { buttonCustomId, selectCustomId, selectOptionValue } from "./ids.js";
 import { LIMITS, clip, cutMarkdown, fitEmbeds } from "./limits.js";
@@ -238,7 +239,17 @@ function mentionsWithin<M extends { kind: "user" | "role"; markup: string }>(men
 
 /** Reply lines whose instants each viewer reads in local time (`<t:…:F>`). */
 export function replyLines(lines: ReplyPart[][]): string {
-  return lines.map((parts) => parts.map((p) => (typeof p === "string" ? coreText(clip(p, 1000)) : "at" in p ? discordTime(p.at, "F") : subjectText(p.subject, p.text)).markup).join("")).join("\n");
+  return lines.map(replyLine).join("\n");
+}
+
+/** One reply line as Discord markdown. */
+function replyLine(parts: ReplyPart[]): string {
+  return parts.map((p) => (typeof p === "string" ? coreText(clip(p, 1000)) : "at" in p ? discordTime(p.at, "F") : "channel" in p ? channelText(p.channel, p.text) : subjectText(p.subject, p.text)).markup).join("");
+}
+
+/** A channel named in a reply: a Discord channel as its link (`<#id>`, which pings nobody), any other by name. */
+function channelText(channel: ChannelRef, name: string): Markdown {
+  return channel.platform === "discord" && SNOWFLAKE.test(channel.nativeId) ? { markup: `<#${channel.nativeId}>` } : md`${name}`;
 }
 
 /**

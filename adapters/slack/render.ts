@@ -1,7 +1,8 @@
 import type { types as slack } from "@slack/bolt";
 import { noticePartsWithin, replyLineText, type CardView, type NoticeView, type ReplyPart } from "../../src/app/views.js";
 import { coreText, LIMITS, groupMention, joinMd, md, mention, mrkdwn, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
-import { nativeGroupId, nativeUserId } from "./inbound.js";
+import { nativeGroupId, nativeUserId, PLATFORM } from "./inbound.js";
+import type { ChannelRef } from "../../src/domain/types.js";
 import { DECISION_EMOJI, emoji, oneLine, personText, renderButtons, STATE_EMOJI, type SlackMessage } from "./marks.js";
 import { renderCard } from "./render-card.js";
 
@@ -10,7 +11,15 @@ const MAX_SUMMARIES = 25;
 
 /** A reply line whose instants each viewer reads in local time. */
 function replyLine(parts: ReplyPart[]): Mrkdwn {
-  return joinMd(parts.map((p) => (typeof p === "string" ? coreText(p) : "at" in p ? slackDate(p.at, p.text) : subjectText(p.subject, p.text))), "");
+  return joinMd(parts.map((p) => (typeof p === "string" ? coreText(p) : "at" in p ? slackDate(p.at, p.text) : "channel" in p ? channelText(p.channel, p.text) : subjectText(p.subject, p.text))), "");
+}
+
+/** What a Slack channel id looks like; anything else is named in words. */
+const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
+
+/** A channel named in a reply: a Slack channel as its link (`<#C0123>`, shown with its name to whoever may see it), any other by name. */
+function channelText(channel: ChannelRef, name: string): Mrkdwn {
+  return channel.platform === PLATFORM && SLACK_CHANNEL_ID.test(channel.nativeId) ? { markup: `<#${channel.nativeId}>` } : md`${name}`;
 }
 
 /** A person or group named in a reply: a Slack user or user group as its mention, anyone else by name. */
@@ -106,8 +115,10 @@ function withinMessageBudget(blocks: slack.KnownBlock[]): slack.KnownBlock[] {
  * several as summaries, always within one message's 50 blocks.
  */
 export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean; lines?: ReplyPart[][] }): SlackMessage {
-  const textBlocks = textSections(reply.text, reply.error ? md`:warning: ` : md``).slice(0, 10);
-  if (reply.lines?.length) textBlocks.push({ type: "section", text: mrkdwn(joinMd(reply.lines.map(replyLine), "\n")) });
+  const lead = reply.error ? md`:warning: ` : md``;
+  // A refusal that is all lines (one naming a channel) has its warning before its first line.
+  const textBlocks = reply.text || !reply.lines?.length ? textSections(reply.text, lead).slice(0, 10) : [];
+  if (reply.lines?.length) textBlocks.push({ type: "section", text: mrkdwn(joinMd([reply.text ? md`` : lead, joinMd(reply.lines.map(replyLine), "\n")], "")) });
   let cardBlocks: slack.KnownBlock[] = [];
   const [only] = reply.cards;
   // The card gets the room the text leaves, so a cut never takes its buttons.

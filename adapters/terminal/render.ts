@@ -81,7 +81,8 @@ export function renderReply(reply: Reply, p: Paint): string {
       const text = reply.error ? p.red(plain) : plain;
       const lines = (reply.lines ?? []).map(replyLineText);
       // An answer that is all lines (`role grant`'s one sentence about someone) starts on the "(private)" line.
-      const head = text || lines.shift() || "";
+      const first = text ? undefined : lines.shift();
+      const head = text || (first !== undefined && reply.error ? p.red(first) : first) || "";
       return [`${p.dim("(private)")} ${head}`, ...lines.map((l) => `  ${l}`), ...reply.cards.map((c) => renderCard(c, p))].join("\n");
     }
     case "form":

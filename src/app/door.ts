@@ -5,7 +5,7 @@ import { dispatch, type Answers, type Request } from "./dispatch.js";
 import { HookRefused } from "./hook-receipts.js";
 import { recordDurableEffects } from "./durable-effects.js";
 import type { Clock, Logger, Telemetry } from "./ports.js";
-import { failure } from "./replies.js";
+import { failure, refusalReply } from "./replies.js";
 import { EventClaimedBefore, type Store } from "./store.js";
 import type { InboundEvent } from "./events.js";
 import type { Reply } from "./views.js";
@@ -138,7 +138,7 @@ export function createDoor(deps: DoorDeps) {
           const beside = err.fieldMessage ?? err.message;
           return { type: "form_errors", errors: { [err.field]: beside }, text: beside };
         }
-        return failure(err.message);
+        return refusalReply(err);
       }
       if (!(await claimAfterFailure(eventId))) return null;
       const errorId = err instanceof InternalFailure ? err.errorId : "unknown";

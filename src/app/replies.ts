@@ -1,4 +1,5 @@
-import type { CardView, Reply, ReplyPart } from "./views.js";
+import { UserError } from "../domain/errors.js";
+import { replyLineText, type CardView, type Reply, type ReplyPart } from "./views.js";
 
 export function ok(text: string, cards: CardView[] = []): Reply {
   return { type: "message", text, cards, error: false };
@@ -11,4 +12,19 @@ export function failure(text: string): Reply {
 /** A reply whose lines hold instants each viewer reads in local time. */
 export function okLines(text: string, lines: ReplyPart[][]): Reply {
   return { type: "message", text, cards: [], error: false, lines };
+}
+
+/** A refusal in one line of parts (naming a channel the asker can click): its message is the line in words. */
+export class Refusal extends UserError {
+  constructor(
+    code: string,
+    readonly parts: ReplyPart[],
+  ) {
+    super(code, replyLineText(parts));
+  }
+}
+
+/** The private answer to a refusal: its parts when it has them, else its words. */
+export function refusalReply(err: UserError): Reply {
+  return err instanceof Refusal ? { type: "message", text: "", cards: [], error: true, lines: [err.parts] } : failure(err.message);
 }

@@ -1,7 +1,7 @@
 import type { CriterionStatus } from "../domain/criteria.js";
 import type { Decision } from "../domain/decision.js";
 import type { ReleaseState } from "../domain/release.js";
-import type { UserId, VoteChoice } from "../domain/types.js";
+import type { ChannelRef, UserId, VoteChoice } from "../domain/types.js";
 import type { CardAction, FormId } from "./events.js";
 
 /** A button on a card. Adapters map `style` to their own (primary/danger, success/danger). */
@@ -181,15 +181,20 @@ export interface FileView {
 
 /**
  * A piece of a reply line: text; an instant that Slack (`<!date^…>`) and Discord (`<t:…>`)
- * show in each viewer's own zone; or a person or group (`subject`) they show as a mention
- * (a private reply pings nobody). `text` is the plain form for the terminal, other
- * platforms' people and fallbacks.
+ * show in each viewer's own zone; a person or group (`subject`) they show as a mention
+ * (a private reply pings nobody); or a channel of the asker's own workspace or server
+ * (`channel`, made by channelPart) they show as a channel link. `text` is the plain form for
+ * the terminal, other platforms' people and fallbacks.
  */
-export type ReplyPart = string | { at: number; text: string } | { subject: UserId; text: string };
+export type ReplyPart = string | { at: number; text: string } | { subject: UserId; text: string } | { channel: ChannelRef; text: string };
 
 export type Reply =
-  /** `lines`: more lines after `text`, with instants each viewer reads in local time (the freeze list). */
-  | { type: "message"; text: string; cards: CardView[]; error: boolean; files?: FileView[]; lines?: ReplyPart[][] }
+  /**
+   * `lines`: more lines after `text`, with instants each viewer reads in local time (the freeze
+   * list). A platform that cannot show them all in one message shows what fits and counts the
+   * rest, adding `linesLeftOut`: lines the core did not even send (the list's 50 at most).
+   */
+  | { type: "message"; text: string; cards: CardView[]; error: boolean; files?: FileView[]; lines?: ReplyPart[][]; linesLeftOut?: number }
   | { type: "form"; form: FormView }
   /** A submitted form had bad fields: show these messages next to the fields. */
   | { type: "form_errors"; errors: Record<string, string>; text: string };

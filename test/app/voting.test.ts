@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { admins, channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { replyLineText, type Reply } from "../../src/app/views.js";
+import { actorOf } from "../../src/domain/identity.js";
+import type { Actor, ChannelRef } from "../../src/domain/types.js";
 
 let core: TestCore;
 afterEach(async () => core?.close());
@@ -220,14 +222,30 @@ describe("a service is decided in one channel", () => {
     await say("admin", "policy set quorum=3 require=security");
     await say("alice", "create payments 1.4.2");
     const refused = await sayIn(lax, "mallory", "create payments 6.6.6");
-    expect(refused).toMatchObject({ error: true, text: "payments → production is decided in another channel: its last release, R-1, was created there, under that channel's policy. Create it in that channel (`/release status R-1` shows the card), or ask an admin or release-manager to create it here, which moves it here." });
+    expect(refused).toMatchObject({ error: true });
+    expect(text(refused)).toBe("payments → production is decided in #releases: its last release, R-1, was created there, under that channel's policy. Create it in that channel (`/release status R-1` shows the card), or ask an admin or release-manager to create it here, which moves it here.");
     expect(await core.store.listReleases({})).toHaveLength(1);
     // Another environment, or another service, is free to be decided there.
     expect(text(await sayIn(lax, "mallory", "create payments 6.6.6 env staging"))).toContain("Created R-2");
     // An admin moves it; from then on it is decided there.
     expect(text(await sayIn(lax, "admin", "create payments 1.5.0"))).toContain("Created R-3");
     expect(text(await sayIn(lax, "alice", "create payments 1.5.1"))).toContain("Created R-4");
-    expect(text(await say("alice", "create payments 1.5.2"))).toContain("is decided in another channel: its last release, R-4");
+    expect(text(await say("alice", "create payments 1.5.2"))).toContain("is decided in lax: its last release, R-4");
+  });
+
+  it("names the deciding channel as a link to someone in the same workspace, and in words to someone on another platform or workspace", async () => {
+    core = createTestCore();
+    const slackIn = (team: string, id: string) => ({ platform: "slack", key: `slack:${team}:${id}`, nativeId: id });
+    const slackPerson = (team: string, user: string) => actorOf({ kind: "person", platform: "slack", scope: team, user }, user);
+    const discordHere = { platform: "discord", key: "discord:G1:1187331275440648216", nativeId: "1187331275440648216" };
+    const create = (actor: Actor, where: ChannelRef) => core.bot.handle({ kind: "command", actor, channel: where, text: "create payments 2.0.0" });
+    await create(slackPerson("T1", "U1"), slackIn("T1", "C0HOME"));
+    const sameWorkspace = await create(slackPerson("T1", "U2"), slackIn("T1", "C0OTHER"));
+    expect(sameWorkspace.type === "message" && sameWorkspace.lines?.[0]).toContainEqual({ channel: slackIn("T1", "C0HOME"), text: "Slack channel C0HOME" });
+    const fromDiscord = await create(actorOf({ kind: "person", platform: "discord", scope: "G1", user: "42" }, "dana"), discordHere);
+    expect(text(fromDiscord)).toContain("payments → production is decided in Slack channel C0HOME: its last release, R-1");
+    expect(fromDiscord.type === "message" && fromDiscord.lines?.[0]?.some((p) => typeof p !== "string")).toBe(false);
+    expect(text(await create(slackPerson("T2", "U3"), slackIn("T2", "C0ELSE")))).toContain("is decided in Slack channel C0HOME (another workspace):");
   });
 });
 

@@ -9,7 +9,8 @@ import { isFinal } from "../../domain/release.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { audit, policyFor, qualifyPerson, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
-import { ok, okLines } from "../replies.js";
+import { ok, okLines, Refusal } from "../replies.js";
+import { channelPart } from "../channel-names.js";
 import type { Reply } from "../views.js";
 import { freezeWarning } from "./freeze.js";
 
@@ -118,8 +119,10 @@ async function requireHomeChannel(ctx: Ctx, actor: Actor, channel: ChannelRef, e
   if (!last || last.channel.key === channel.key) return;
   const roles = await rolesOf(ctx, actor);
   if (roles.includes("admin") || roles.includes("release-manager")) return;
-  throw new UserError(
-    "service_elsewhere",
-    `${last.service} → ${last.environment} is decided in another channel: its last release, ${last.id}, was created there, under that channel's policy. Create it in that channel (\`/release status ${last.id}\` shows the card), or ask an admin or release-manager to create it here, which moves it here.`,
-  );
+  // Named (a link on the same workspace or server): "another channel" left people asking which.
+  throw new Refusal("service_elsewhere", [
+    `${last.service} → ${last.environment} is decided in `,
+    channelPart(last.channel, channel),
+    `: its last release, ${last.id}, was created there, under that channel's policy. Create it in that channel (\`/release status ${last.id}\` shows the card), or ask an admin or release-manager to create it here, which moves it here.`,
+  ]);
 }
