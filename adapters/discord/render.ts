@@ -242,6 +242,24 @@ export function replyLines(lines: ReplyPart[][]): string {
   return lines.map(replyLine).join("\n");
 }
 
+/**
+ * Reply lines (the release list, the freeze list) that fit `room` characters, whole, then one
+ * line counting those left out (with `leftOut`, those the core did not send): a list too long
+ * for one message is cut between lines, and says so.
+ */
+function linesWithin(lines: ReplyPart[][], leftOut: number, room: number, afterText: boolean): string {
+  const more = (n: number) => (n ? `\n…and ${n} more not shown here.` : "");
+  let out = "";
+  let shown = 0;
+  for (const parts of lines) {
+    const next = `${out}${afterText || shown > 0 ? "\n" : ""}${replyLine(parts)}`;
+    if (shown > 0 && next.length + more(lines.length - shown - 1 + leftOut).length > room) break;
+    out = next;
+    shown += 1;
+  }
+  return `${out}${more(lines.length - shown + leftOut)}`;
+}
+
 /** One reply line as Discord markdown. */
 function replyLine(parts: ReplyPart[]): string {
   return parts.map((p) => (typeof p === "string" ? coreText(clip(p, 1000)) : "at" in p ? discordTime(p.at, "F") : "channel" in p ? channelText(p.channel, p.text) : subjectText(p.subject, p.text)).markup).join("");
@@ -266,13 +284,14 @@ function subjectText(id: string, name: string): Markdown {
 }
 
 /** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
-export function renderReplyMessage(text: string, cards: CardView[], lines: ReplyPart[][] = []): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
+export function renderReplyMessage(text: string, cards: CardView[], lines: ReplyPart[][] = [], linesLeftOut = 0): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
   const shown = cards.slice(0, LIMITS.embedsPerMessage);
   const single = shown.length === 1 ? shown[0] : undefined;
   const embeds = fitEmbeds(shown.map((c) => renderCardEmbed(c, { compact: !single })));
   const more = cards.length > shown.length ? `\n… and ${cards.length - shown.length} more (see \`/release list\`).` : "";
+  const head = coreText(clip(text, LIMITS.content - more.length - 20) || (cards.length || lines.length ? "" : "Done.")).markup;
   return {
-    content: fit(md`${coreText(clip(text, LIMITS.content - more.length - 20) || (cards.length || lines.length ? "" : "Done."))}${{ markup: lines.length ? `${text ? "\n" : ""}${replyLines(lines)}` : "" }}${{ markup: more }}`, LIMITS.content),
+    content: fit({ markup: `${head}${linesWithin(lines, linesLeftOut, LIMITS.content - head.length - more.length, head !== "")}${more}` }, LIMITS.content),
     embeds,
     components: single && !single.resolved ? cardComponents(single) : [],
   };

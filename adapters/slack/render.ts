@@ -110,15 +110,44 @@ function withinMessageBudget(blocks: slack.KnownBlock[]): slack.KnownBlock[] {
   return [...kept, cut];
 }
 
+/** A reply line as markup; one too long for a section (a pathological list) as its words, cut. */
+function lineMarkup(parts: ReplyPart[]): Mrkdwn {
+  const line = replyLine(parts);
+  return line.markup.length <= LIMITS.sectionText - 20 ? line : coreText(truncate(replyLineText(parts), 500));
+}
+
+/**
+ * Reply lines (the release list, the freeze list) as sections of whole lines, as many as `room`
+ * characters of blocks hold, and then one line counting those left out (with `leftOut`, those
+ * the core did not send): a list too long for one message is cut between lines, and says so.
+ */
+function lineSections(lines: Mrkdwn[], leftOut: number, room: number): slack.KnownBlock[] {
+  const section = (markup: string): slack.KnownBlock => ({ type: "section", text: mrkdwn({ markup }) });
+  const more = (n: number): slack.KnownBlock[] => (n ? [{ type: "context", elements: [mrkdwn(md`…and ${n} more not shown here.`)] }] : []);
+  let sections: string[] = [];
+  let shown = 0;
+  for (const line of lines) {
+    const last = sections.at(-1);
+    const next = last !== undefined && last.length + 1 + line.markup.length <= LIMITS.sectionText ? [...sections.slice(0, -1), `${last}\n${line.markup}`] : [...sections, line.markup];
+    if (shown > 0 && JSON.stringify([...next.map(section), ...more(lines.length - shown - 1 + leftOut)]).length > room) break;
+    sections = next;
+    shown += 1;
+  }
+  return [...sections.map(section), ...more(lines.length - shown + leftOut)];
+}
+
 /**
  * The private answer to the person who acted: the core's text, then one card in full or
  * several as summaries, always within one message's 50 blocks.
  */
-export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean; lines?: ReplyPart[][] }): SlackMessage {
+export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean; lines?: ReplyPart[][]; linesLeftOut?: number }): SlackMessage {
   const lead = reply.error ? md`:warning: ` : md``;
   // A refusal that is all lines (one naming a channel) has its warning before its first line.
   const textBlocks = reply.text || !reply.lines?.length ? textSections(reply.text, lead).slice(0, 10) : [];
-  if (reply.lines?.length) textBlocks.push({ type: "section", text: mrkdwn(joinMd([reply.text ? md`` : lead, joinMd(reply.lines.map(replyLine), "\n")], "")) });
+  if (reply.lines?.length) {
+    const lines = reply.lines.map((parts, i) => (i === 0 && !reply.text ? joinMd([lead, lineMarkup(parts)], "") : lineMarkup(parts)));
+    textBlocks.push(...lineSections(lines, reply.linesLeftOut ?? 0, LIMITS.messageTextBudget - JSON.stringify(textBlocks).length - 30));
+  }
   let cardBlocks: slack.KnownBlock[] = [];
   const [only] = reply.cards;
   // The card gets the room the text leaves, so a cut never takes its buttons.

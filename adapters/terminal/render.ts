@@ -80,6 +80,7 @@ export function renderReply(reply: Reply, p: Paint): string {
       const plain = reply.text.split("\n").filter((line) => line.trim() !== "```").join("\n");
       const text = reply.error ? p.red(plain) : plain;
       const lines = (reply.lines ?? []).map(replyLineText);
+      if (reply.linesLeftOut) lines.push(`…and ${reply.linesLeftOut} more not shown here.`);
       // An answer that is all lines (`role grant`'s one sentence about someone) starts on the "(private)" line.
       const first = text ? undefined : lines.shift();
       const head = text || (first !== undefined && reply.error ? p.red(first) : first) || "";

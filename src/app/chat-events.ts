@@ -41,7 +41,7 @@ export async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply>
         case "status":
           return await status(ctx, channel, cmd.id);
         case "list":
-          return await list(ctx);
+          return await list(ctx, channel);
         case "share":
           return await share(ctx, channel, cmd.id);
         case "schedule":

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
-import type { Reply } from "../../src/app/views.js";
+import { replyLineText, type Reply } from "../../src/app/views.js";
 
 const MIN = 60_000;
 let core: TestCore;
@@ -20,7 +20,7 @@ function setup(config = {}) {
   return { chat, say, advance };
 }
 
-const textOf = (r: Reply) => (r.type === "message" ? r.text : "");
+const textOf = (r: Reply) => (r.type === "message" ? [r.text, ...(r.lines ?? []).map(replyLineText)].join("\n") : "");
 
 describe("the decision reads the same wherever gonogo states it", () => {
   it("a reminder says the decision in the card's words", async () => {

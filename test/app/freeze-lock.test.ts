@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
-import type { Reply } from "../../src/app/views.js";
+import { replyLineText, type Reply } from "../../src/app/views.js";
 
 const MIN = 60_000;
 const utc = (y: number, mo: number, d: number, h: number, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
@@ -24,7 +24,7 @@ async function setup(now: number, zone = "Europe/Berlin") {
   return { chat, say, advance };
 }
 
-const text = (r: Reply) => (r.type === "message" ? r.text : r.type);
+const text = (r: Reply) => (r.type === "message" ? [r.text, ...(r.lines ?? []).map(replyLineText)].join("\n") : r.type);
 const state = async (id: string) => (await core.store.getRelease(id))?.state;
 const auditTypes = async (id: string) => (await core.store.listAudit(id)).map((e) => e.type);
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { member, slashCommand } from "../../fakes/discord-fixtures.js";
 import type { Json } from "../../fakes/discord-server.js";
+import { person } from "../helpers/core.js";
 import { CALLBACK, startHarness, type Harness } from "./harness.js";
 
 /** Another text channel of the same server. */
@@ -24,5 +25,26 @@ describe("Discord: replies name channels as links", () => {
     expect(refused.type).toBe(CALLBACK.message);
     expect(refused.data.content).toContain(`payments → production is decided in <#${h.fake.world.channelId}>: its last release, R-1, was created there`);
     expect(refused.data.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("/release list shows each release's T-0 in the viewer's own time and its channel as a link; a Slack release's channel in words", async () => {
+    await h.command(member(1), "create", { service: "payments", version: "1.4.2", when: "in 2h" });
+    await commandIn(OTHER_CHANNEL, member(1), "create", { service: "search", version: "2.0.0" });
+    const slack = { platform: "slack", key: "slack:T1:C0123", nativeId: "C0123" };
+    await h.core.bot.handle({ kind: "command", actor: person("dana"), channel: slack, text: "create billing 3.1.0" });
+    const content = String((await h.command(member(2), "list")).data.content);
+    const t0 = Date.UTC(2030, 0, 15, 11, 0) / 1000;
+    expect(content).toContain(`R-1 payments 1.4.2 → production · Voting · Pending · T-0 <t:${t0}:F> (in 2h) · in <#${h.fake.world.channelId}>`);
+    expect(content).toContain(`R-2 search 2.0.0 → production · Voting · Pending · no T-0 · in <#${OTHER_CHANNEL}>`);
+    expect(content).toContain("R-3 billing 3.1.0 → production · Voting · Pending · no T-0 · in Slack channel C0123");
+  });
+
+  it("/release list longer than one message holds: whole lines while they fit in 2,000 characters, then how many more there are", async () => {
+    for (let i = 1; i <= 40; i++) await h.core.bot.handle({ kind: "command", actor: person("dana"), channel: { platform: "slack", key: `slack:T1:C${i}X`, nativeId: `C${i}X` }, text: `create service-${i} 1.0.${i} at in ${i}h` });
+    const content = String((await h.command(member(2), "list")).data.content);
+    expect(content.length).toBeLessThanOrEqual(2000);
+    const shown = content.match(/^• R-\d+ /gm) ?? [];
+    expect(shown.length).toBeGreaterThan(5);
+    expect(content).toMatch(new RegExp(`in Slack channel C${shown.length}X\\n…and ${40 - shown.length} more not shown here\\.$`));
   });
 });

@@ -1,13 +1,15 @@
 import { HELP_LINES } from "../../domain/grammar.js";
-import { isFinal, STATE_LABELS } from "../../domain/release.js";
+import { isFinal, STATE_LABELS, type ReleaseState } from "../../domain/release.js";
 import { decisionInWords } from "../../domain/decision.js";
 import { releaseDecision } from "../release-decision.js";
 import { inWorkspaceOf } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { getReleaseOrThrow, type Ctx } from "../context.js";
+import { getReleaseOrThrow, policyFor, type Ctx } from "../context.js";
 import { readCard } from "../card-reader.js";
 import { ok } from "../replies.js";
-import type { CardView, GuardView, Reply } from "../views.js";
+import type { CardView, GuardView, Reply, ReplyPart } from "../views.js";
+import { channelPart } from "../channel-names.js";
+import { formatInZone, relative } from "../../domain/time.js";
 import { guardsOf } from "../card-guards.js";
 
 
@@ -20,29 +22,44 @@ export function help(platform?: string): Reply {
   return ok(["gonogo runs go/no-go votes for releases. Commands:", ...HELP_LINES, ...discord].join("\n"));
 }
 
+const OPEN_STATES: ReleaseState[] = ["voting", "held", "shipping", "shipped", "rolling_back", "rolled_back"];
+
 export async function status(ctx: Ctx, channel: ChannelRef, id: string | null): Promise<Reply> {
   if (id) {
     const release = await getReleaseOrThrow(ctx, id);
     return ok(`Status of ${release.id}:`, [await readCard(ctx, release.id)]);
   }
-  const open = await ctx.store.listReleases({ states: ["voting", "held", "shipping", "shipped", "rolling_back", "rolled_back"], channelKey: channel.key, limit: 10 });
+  const open = await ctx.store.listReleases({ states: OPEN_STATES, channelKey: channel.key, limit: 10 });
   if (!open.length) return ok("No open releases in this channel. Start one with `/release create <service> <version>`.");
   return ok(`Open releases in this channel:`, await Promise.all(open.map((r) => readCard(ctx, r.id))));
 }
 
 const GUARD_WORDS: Record<GuardView["kind"], string> = { lock: "locked", freeze: "in a freeze", queue: "queued", override: "freeze overridden" };
 
-export async function list(ctx: Ctx): Promise<Reply> {
-  const open = await ctx.store.listReleases({ states: ["voting", "held", "shipping", "shipped", "rolling_back", "rolled_back"], limit: 50 });
+/** Lines the list sends at most (each costs a decision): more than one Slack message holds; the rest are counted. */
+const LIST_LINES = 50;
+
+/**
+ * `/release list`: every open release, soonest T-0 first (one that has passed is the most
+ * pressing; unscheduled ones after, newest first), each with its state, decision, what holds it,
+ * its T-0 (in each viewer's zone where the platform can, else the asking channel's) and the
+ * channel it is decided in (a link from the same workspace or server).
+ */
+export async function list(ctx: Ctx, channel: ChannelRef): Promise<Reply> {
+  const open = await ctx.store.listReleases({ states: OPEN_STATES });
   if (!open.length) return ok("No open releases. Start one with `/release create <service> <version>`.");
-  const lines: string[] = [];
-  for (const r of open) {
+  const zone = (await policyFor(ctx, channel.key)).timezone;
+  const now = ctx.clock.now();
+  const byT0 = [...open].sort((a, b) => (a.scheduledAt ?? Infinity) - (b.scheduledAt ?? Infinity) || b.seq - a.seq);
+  const lines: ReplyPart[][] = [];
+  for (const r of byT0.slice(0, LIST_LINES)) {
     const d = r.state === "voting" || r.state === "held" ? ` · ${decisionInWords(await releaseDecision(ctx, r), "label")}` : "";
     // A GO that a lock, a freeze or the queue holds back is not what "GO" alone says.
     const held = (await guardsOf(ctx, r)).filter((g) => g.kind !== "override").map((g) => ` · ${g.icon} ${GUARD_WORDS[g.kind]}`);
-    lines.push(`• ${r.id} ${r.service} ${r.version} → ${r.environment} · ${STATE_LABELS[r.state]}${d}${held.join("")}`);
+    const when: ReplyPart[] = r.scheduledAt === null ? [" · no T-0"] : [" · T-0 ", { at: r.scheduledAt, text: formatInZone(r.scheduledAt, zone) }, ` (${relative(r.scheduledAt, now)})`];
+    lines.push([`• ${r.id} ${r.service} ${r.version} → ${r.environment} · ${STATE_LABELS[r.state]}${d}${held.join("")}`, ...when, " · in ", channelPart(r.channel, channel)]);
   }
-  return ok(["Open releases:", ...lines].join("\n"));
+  return { type: "message", text: "Open releases, soonest T-0 first:", cards: [], error: false, lines, linesLeftOut: byT0.length - lines.length };
 }
 
 /** Posts a live copy of the card in this channel (e.g. the Discord copy of a Slack release). */
