@@ -99,6 +99,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
         sub("stats", "Deploy frequency, lead time, failure rate, time to restore, time to decision", [
           str("service", "Only this service", { max_length: max("service") }),
           { type: ApplicationCommandOptionType.Integer, name: "days", description: "How many days back (default 30)", required: false, min_value: 1, max_value: 3650 },
+          str("environment", "Only this environment, e.g. production (default: every environment)", { max_length: max("environment") }),
         ]),
         sub("audit", "One release's timeline, or export / verify the audit trail", [
           choice("action", "What to do", [["timeline", "timeline"], ["export", "export"], ["verify", "verify"]]),

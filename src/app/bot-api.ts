@@ -36,8 +36,8 @@ export interface Bot {
   attachSurface(surface: ChatSurface): void;
   /** Cards for an App Home / overview: the releases this person manages or can vote on that are still live. */
   overviewFor(actor: Actor): Promise<CardView[]>;
-  /** The delivery numbers (`GET /api/stats`, `/release stats`), for releases created in the last `days` days. */
-  stats(query: { service: string | null; days: number }): Promise<StatsReport>;
+  /** The delivery numbers (`GET /api/stats`, `/release stats`) of the last `days` days, over every environment unless `environment` names one. */
+  stats(query: { service: string | null; days: number; environment?: string | null }): Promise<StatsReport>;
   /** A read for the web view (calendar, one release, numbers), through the door, for what `read.scope` may see. */
   webRead<R extends WebRead>(read: R): Promise<Answers[R["kind"]]>;
   /**

@@ -7,7 +7,8 @@ import type { CardView, Reply } from "./views.js";
 import type { HookOutcome } from "./use-cases/hooks.js";
 import { overview } from "./use-cases/queries.js";
 import { statsReport } from "./use-cases/stats.js";
-import { webCalendar, webNumbers, webOwned, webRelease } from "./use-cases/web.js";
+import { webCalendar, webOwned, webRelease } from "./use-cases/web.js";
+import { webNumbers } from "./use-cases/web-numbers.js";
 import type { Actor } from "../domain/types.js";
 import type { StatsReport } from "../domain/stats.js";
 import type { WebScope } from "./web-link.js";
@@ -18,7 +19,7 @@ export type WebRead =
   | { kind: "web_calendar"; scope: WebScope; zone: string | null; channel: string | null }
   | { kind: "web_release"; scope: WebScope; id: string }
   /** `checkAudit`: walk the whole audit chain (seconds on a big trail), or leave `audit` null for a check the caller kept. */
-  | { kind: "web_numbers"; scope: WebScope; service: string | null; days: number; checkAudit: boolean }
+  | { kind: "web_numbers"; scope: WebScope; service: string | null; days: number; checkAudit: boolean; environment?: string | null }
   | { kind: "web_owned"; scope: WebScope; ids: string[] };
 
 /** Everything that comes into the core: a chat event, a verified hook, or a read for the App Home, the stats API or the web view. */
@@ -27,7 +28,7 @@ export type Request =
   | { kind: "event"; event: InboundEvent; eventId?: string }
   | { kind: "hook"; hook: HookEvent }
   | { kind: "overview"; actor: Actor }
-  | { kind: "stats"; service: string | null; days: number }
+  | { kind: "stats"; service: string | null; days: number; environment?: string | null }
   | WebRead;
 
 /** What each kind of request answers. */
@@ -60,13 +61,13 @@ async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]
     case "overview":
       return overview(ctx, request.actor);
     case "stats":
-      return statsReport(ctx, request.service, request.days);
+      return statsReport(ctx, request.service, request.days, { environment: request.environment ?? null });
     case "web_calendar":
       return webCalendar(ctx, request.scope, request.zone, request.channel);
     case "web_release":
       return webRelease(ctx, request.scope, request.id);
     case "web_numbers":
-      return webNumbers(ctx, request.scope, request.service, request.days, request.checkAudit);
+      return webNumbers(ctx, request.scope, { service: request.service, environment: request.environment ?? null, days: request.days }, request.checkAudit);
     case "web_owned":
       return webOwned(ctx, request.scope, request.ids);
   }

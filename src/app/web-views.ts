@@ -184,6 +184,8 @@ export interface WebNumbers {
   stats: StatsReport;
   /** Services the viewer has releases of, for the filter. */
   services: string[];
+  /** Environments the viewer has releases to, for the filter. */
+  environments: string[];
   /** Null when the caller did not ask for a fresh check (it shows the one it kept). */
   audit: WebAuditCheck | null;
 }

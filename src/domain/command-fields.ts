@@ -14,7 +14,7 @@ export const ENVIRONMENT = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${INPUT_LIMI
 const ROLE = new RegExp(`^[a-z][a-z0-9_-]{0,${INPUT_LIMITS.role.max - 1}}$`);
 
 export const CREATE_USAGE = "`/release create payments 1.4.2 [at tomorrow 10:00] [env staging]`";
-export const STATS_USAGE = "`/release stats [service] [days]`, e.g. `/release stats payments 90`";
+export const STATS_USAGE = "`/release stats [service] [days] [env <environment>]`, e.g. `/release stats payments 90 env production`";
 
 /** `R-12`, `r-12`, `12`, `#12` → `R-12`. */
 export function normalizeReleaseId(token: string | null | undefined, usage: string): string {

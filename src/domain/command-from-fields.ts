@@ -132,7 +132,8 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
     case "stats": {
       const service = given(fields.service);
       const days = typeof fields.days === "number" ? fields.days : given(fields.days);
-      return { name: "stats", service: service === null ? null : checkService(service), days: days === null ? 30 : checkStatsDays(days) };
+      const environment = given(fields.environment);
+      return { name: "stats", service: service === null ? null : checkService(service), days: days === null ? 30 : checkStatsDays(days), environment: environment === null ? null : checkEnvironment(environment) };
     }
     case "audit":
       return auditFromFields(fields);

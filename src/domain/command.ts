@@ -26,7 +26,8 @@ export type Command =
   | { name: "recovered"; id: string }
   | { name: "retro"; id: string }
   | { name: "policy"; changes: string[] | null }
-  | { name: "stats"; service: string | null; days: number }
+  /** `environment` null: every environment. */
+  | { name: "stats"; service: string | null; days: number; environment: string | null }
   | { name: "audit"; op: "timeline"; id: string }
   | { name: "audit"; op: "export"; from: string | null; to: string | null }
   | { name: "audit"; op: "verify" }

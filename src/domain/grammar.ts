@@ -18,7 +18,7 @@ export const HELP_LINES = [
   "/release ship <id>   /release shipped <id>   /release hold <id> [reason]   /release cancel <id> [reason]",
   "/release rollback <id> <reason>   /release recovered <id>   /release retro <id>",
   "/release policy [set key=value ...]   /release role grant|revoke <user> <role>   /release role list",
-  "/release stats [service] [days]   /release audit <id>   /release audit export [from] [to]   /release audit verify",
+  "/release stats [service] [days] [env <environment>]   /release audit <id>   /release audit export [from] [to]   /release audit verify",
   "/release freeze add <start> until <end> [reason <text>]   /release freeze add weekly fri 16:00 until mon 09:00 [reason <text>]",
   "/release freeze list   /release freeze remove <F-id>   /release ship <id> override <reason> (ships inside a freeze)",
   "/release lock <service> [env] reason <text>   /release unlock <service> [env] reason <text>   /release locks",
@@ -154,16 +154,25 @@ function createFields(text: string, tokens: Token[]): CommandFields {
   return { service, version, when: opts.at, environment: opts.env, manager: opts.manager, description: opts.desc };
 }
 
-/** `stats [service] [days]` in either order: a number is the days, a word the service. */
+/**
+ * `stats [service] [days] [env <environment>]`, in any order: a number is the days, `env` starts
+ * the environment (as in create and lock), another word is the service.
+ */
 function statsFields(tokens: Token[]): CommandFields {
   let service: string | null = null;
   let days: number | null = null;
-  for (const t of tokens.slice(1).map((x) => x.text)) {
-    if (/^\d{1,4}d?$/.test(t)) days = Number(t.replace("d", ""));
+  let environment: string | null = null;
+  const words = tokens.slice(1).map((x) => x.text);
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i]!;
+    if (t.toLowerCase() === "env" && environment === null) {
+      environment = words[++i] ?? null;
+      if (environment === null) throw new UserError("stats_usage", `\`env\` needs an environment after it. Use ${STATS_USAGE}.`);
+    } else if (/^\d{1,4}d?$/.test(t)) days = Number(t.replace("d", ""));
     else if (SERVICE.test(t) && service === null) service = t;
     else throw new UserError("stats_usage", `\`${t}\` is not a service or a number of days. Use ${STATS_USAGE}.`);
   }
-  return { service, days };
+  return { service, days, environment };
 }
 
 /** `freeze add <start> until <end> [reason <text>]`, `freeze list`, `freeze remove <id>`. */

@@ -11,6 +11,7 @@ const DAY = 86_400_000;
 export interface ReleaseFacts {
   id: string;
   service: string;
+  environment: string;
   createdAt: number;
   /** First moment the decision became GO, or null if it never did. */
   decidedGoAt: number | null;
@@ -40,6 +41,8 @@ export interface StatsInput {
   days: number;
   /** Only this service, or every service when null. */
   service: string | null;
+  /** Only releases to this environment, or to every environment when null (or left out). */
+  environment?: string | null;
   /** IANA zone in which weeks start (Monday 00:00, ISO weeks). */
   timezone: string;
 }
@@ -63,6 +66,14 @@ export interface WeekBucket {
 export interface StatsReport {
   window: { from: number; to: number; days: number };
   service: string | null;
+  /** The one environment the figures are about, or null when they cover every environment (`environments` says which). */
+  environment: string | null;
+  /**
+   * The environments the figures cover: those of the releases with anything counted in the
+   * window, each with its releases shipped in it, most shipped first. With `environment` null
+   * and more than one here, staging deploys are in the same figures as production's.
+   */
+  environments: Array<{ environment: string; shipped: number }>;
   timezone: string;
   /** Releases created in the window: the cohort participation and guardrails are computed over. */
   releases: number;
@@ -160,10 +171,11 @@ function weekContaining(weeks: WeekBucket[], at: number): WeekBucket | undefined
  */
 export function computeStats(input: StatsInput): StatsReport {
   const { now, days, service, timezone } = input;
+  const environment = input.environment ?? null;
   if (!(days > 0)) throw new RangeError(`days must be positive, got ${days}`);
   const from = now - days * DAY;
   const inWindow = (at: number | null): at is number => at !== null && at >= from && at <= now;
-  const ofService = input.releases.filter((r) => service === null || r.service === service);
+  const ofService = input.releases.filter((r) => (service === null || r.service === service) && (environment === null || r.environment === environment));
   const created = ofService.filter((r) => inWindow(r.createdAt));
 
   const shipped = ofService.filter((r) => inWindow(r.shippedAt));
@@ -195,6 +207,8 @@ export function computeStats(input: StatsInput): StatsReport {
   return {
     window: { from, to: now, days },
     service,
+    environment,
+    environments: environmentsCounted(ofService, inWindow, stillRollingBack),
     timezone,
     releases: created.length,
     deploymentFrequency: { shipped: shipped.length, perWeek: (shipped.length * 7) / days },
@@ -223,6 +237,16 @@ export function computeStats(input: StatsInput): StatsReport {
       overrides: created.filter((r) => r.overridden).length,
     },
   };
+}
+
+/** The environments of the releases with anything in the window (or still rolling back), each with its shipped count, most first. */
+function environmentsCounted(releases: ReleaseFacts[], inWindow: (at: number | null) => boolean, stillRollingBack: ReleaseFacts[]): StatsReport["environments"] {
+  const shipped = new Map<string, number>();
+  for (const r of releases) {
+    const counted = [r.createdAt, r.decidedGoAt, r.shippedAt, r.failedAt, r.rollbackRequestedAt, r.recoveredAt].some(inWindow) || stillRollingBack.includes(r);
+    if (counted) shipped.set(r.environment, (shipped.get(r.environment) ?? 0) + (inWindow(r.shippedAt) ? 1 : 0));
+  }
+  return [...shipped].map(([environment, n]) => ({ environment, shipped: n })).sort((a, b) => b.shipped - a.shipped || a.environment.localeCompare(b.environment));
 }
 
 /** When a release's deploy ended: shipped, failed, or rolled back before it shipped (the first of them). */

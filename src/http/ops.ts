@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Registry } from "prom-client";
 import type { Bot } from "../app/bot-api.js";
+import { ENVIRONMENT } from "../domain/command-fields.js";
 import { sendJson } from "./body.js";
 import type { HttpServer } from "./server.js";
 
@@ -42,9 +43,11 @@ export function registerOpsRoutes(http: HttpServer, opts: { bot: Bot; registry: 
     if (!bearerMatches(req.headers.authorization, opts.apiToken)) return sendJson(res, 401, { error: "send Authorization: Bearer <GONOGO_API_TOKEN>" });
     const url = new URL(req.url ?? "/", "http://localhost");
     const days = Number(url.searchParams.get("days") ?? 30);
-    // As chat reads it: in any case, and empty means every service.
+    // As chat reads them: in any case, and empty means every service or environment.
     const service = url.searchParams.get("service")?.trim().toLowerCase() || null;
+    const environment = url.searchParams.get("environment")?.trim().toLowerCase() || null;
     if (!Number.isInteger(days) || days < 1 || days > 3650) return sendJson(res, 400, { error: "days must be a whole number from 1 to 3650" });
-    sendJson(res, 200, await bot.stats({ service, days }));
+    if (environment !== null && !ENVIRONMENT.test(environment)) return sendJson(res, 400, { error: "environment must be one word such as production or staging (leave it out for every environment)" });
+    sendJson(res, 200, await bot.stats({ service, days, environment }));
   });
 }

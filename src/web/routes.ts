@@ -3,7 +3,7 @@ import type { Bot } from "../app/bot-api.js";
 import type { Clock, Logger, Timer } from "../app/ports.js";
 import { scopeLabel, verifyWebToken, type WebScope } from "../app/web-link.js";
 import type { WebConfig } from "../config.js";
-import { SERVICE } from "../domain/command-fields.js";
+import { ENVIRONMENT, SERVICE } from "../domain/command-fields.js";
 import { isValidTimeZone } from "../domain/policy.js";
 import type { WebAuditCheck } from "../app/web-views.js";
 import type { HttpServer } from "../http/server.js";
@@ -144,11 +144,19 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
     const params = urlOf(req).searchParams;
     // Names are kept in lower case, as chat reads them: `PAYMENTS` is payments.
     const service = params.get("service")?.trim().toLowerCase();
+    const environment = params.get("environment")?.trim().toLowerCase();
     const window = daysOf(params.get("days"));
     // Walking the whole audit chain takes about a second per 100,000 events, inside the one
     // transaction every vote waits for: one check a minute serves every page load.
     const checkAudit = auditCheck === null || clock.now() - auditCheck.at >= AUDIT_CHECK_REUSE_MS;
-    const numbers = await bot.webRead({ kind: "web_numbers", scope, service: service && SERVICE.test(service) ? service : null, days: window.days, checkAudit });
+    const numbers = await bot.webRead({
+      kind: "web_numbers",
+      scope,
+      service: service && SERVICE.test(service) ? service : null,
+      environment: environment && ENVIRONMENT.test(environment) ? environment : null,
+      days: window.days,
+      checkAudit,
+    });
     if (numbers.audit) auditCheck = { at: clock.now(), check: numbers.audit };
     sendPage(res, 200, numbersPage({ ...numbers, audit: numbers.audit ?? auditCheck!.check }, scopeLabel(scope), zoneOf(req), window.problem));
   });

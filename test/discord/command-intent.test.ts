@@ -52,7 +52,7 @@ describe("slash command options become the core's intent", () => {
     expect(intent(sub("schedule", { id: "R-4", when: "in 2h" }))).toEqual({ name: "schedule", id: "R-4", when: "in 2h" });
     expect(intent(sub("policy", { set: "quorum=3 require=qa" }))).toEqual({ name: "policy", changes: ["quorum=3", "require=qa"] });
     expect(intent(sub("policy"))).toEqual({ name: "policy", changes: null });
-    expect(intent(sub("stats", { service: "payments", days: 90 }))).toEqual({ name: "stats", service: "payments", days: 90 });
+    expect(intent(sub("stats", { service: "payments", days: 90 }))).toEqual({ name: "stats", service: "payments", days: 90, environment: null });
     expect(intent(sub("audit", { action: "export", to: "2030-01-31" }))).toEqual({ name: "audit", op: "export", from: null, to: "2030-01-31" });
     expect(intent(sub("audit", { action: "timeline", id: "R-2" }))).toEqual({ name: "audit", op: "timeline", id: "R-2" });
     expect(intent(sub("status"))).toEqual({ name: "status", id: null });

@@ -24,6 +24,7 @@ const OPTION_LIMITS: Record<string, InputKind | "versionOrDescription"> = {
   "policy.set": "policyChanges",
   "role.role": "role",
   "stats.service": "service",
+  "stats.environment": "environment",
   "audit.from": "auditDate",
   "audit.to": "auditDate",
   "ship.override": "overrideReason",

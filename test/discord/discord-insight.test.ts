@@ -20,6 +20,14 @@ describe("Discord: stats and audit export", () => {
     expect(r.data.content).toContain("payments");
   });
 
+  it("narrows /release stats to the environment typed in its option, and says which", async () => {
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2", environment: "staging" });
+    const staging = String((await h.command(h.admin, "stats", { service: "payments", environment: "Staging" })).data.content);
+    expect(staging).toContain("Release stats · payments · staging · last 30 days");
+    const refused = String((await h.command(h.admin, "stats", { environment: "production" })).data.content);
+    expect(refused).toContain("No release to production is known, so it has no stats. Environments with releases: staging.");
+  });
+
   it("delivers the audit export as CSV and JSON attachments of a private reply, to admins only", async () => {
     await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
     const refused = await h.command(member(5), "audit", { action: "export" });

@@ -44,6 +44,8 @@ const SAME: Array<[text: string, name: string, fields: CommandFields]> = [
   ["stats", "stats", {}],
   ["stats payments 90", "stats", { service: "payments", days: 90 }],
   ["stats 7d", "stats", { days: "7d" }],
+  ["stats payments 30 env production", "stats", { service: "payments", days: 30, environment: "production" }],
+  ["stats env Staging", "stats", { environment: "Staging" }],
   ["audit R-3", "audit", { action: "timeline", id: "R-3" }],
   ["audit export 2030-01-01 2030-01-31", "audit", { action: "export", from: "2030-01-01", to: "2030-01-31" }],
   ["audit verify", "audit", { action: "verify" }],
@@ -166,7 +168,7 @@ describe("typed fields", () => {
   });
 
   it("read a service that is all digits as the service, and days as a number", () => {
-    expect(commandFromFields("stats", { service: "2048", days: 90 })).toEqual({ name: "stats", service: "2048", days: 90 });
+    expect(commandFromFields("stats", { service: "2048", days: 90 })).toEqual({ name: "stats", service: "2048", days: 90, environment: null });
     userError(() => commandFromFields("stats", { days: 4000 }), "stats_usage", "between 1 and 3650 days");
   });
 

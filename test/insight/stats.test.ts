@@ -16,6 +16,7 @@ function facts(id: string, createdAt: number, extra: Partial<ReleaseFacts> = {})
   return {
     id,
     service: "payments",
+    environment: "production",
     createdAt,
     decidedGoAt: null,
     shippedAt: null,
@@ -316,7 +317,7 @@ describe("release stats over a history seeded through the bot", () => {
     const out = text(reply);
     const lines = out.split("\n");
     expect(lines.length).toBeLessThanOrEqual(40);
-    expect(lines[0]).toBe("📊 Release stats · all services · last 14 days");
+    expect(lines[0]).toBe("📊 Release stats · all services · all environments · last 14 days");
     expect(lines[1]).toBe("14 Jan 2030 – 28 Jan 2030 (Europe/Berlin) · each event in the window it happened · 7 releases created in it");
     expect(out).toContain("• Deploys: 4 shipped · 2.0 per week (and 1 failed or rolled back before reaching shipped)");
     expect(out).toContain("• Lead time (created → shipped): median 5h · p90 1d");
@@ -348,7 +349,7 @@ describe("release stats over a history seeded through the bot", () => {
     const reply = await stats("stats checkout 2");
     expect(text(reply)).toBe(
       [
-        "📊 Release stats · checkout · last 2 days",
+        "📊 Release stats · checkout · all environments · last 2 days",
         "Nothing happened in 26 Jan 2030 – 28 Jan 2030 (Europe/Berlin): no release was created, reached GO, shipped, failed or was rolled back.",
         "Try a longer window, e.g. `/release stats checkout 90`.",
       ].join("\n"),

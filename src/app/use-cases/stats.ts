@@ -25,8 +25,9 @@ const FACT_EVENTS = ["decision_go", "deploy_failed", "held_by_freeze", "held_by_
  * audit events above, in a few queries however long the history (a query per release held
  * the writer, and on PostgreSQL the whole cluster's, for a second at a thousand releases).
  */
-async function gatherFacts(ctx: Ctx, since: number, service: string | null, counts: (r: Release) => boolean): Promise<ReleaseFacts[]> {
-  const counted = (await ctx.store.findReleases({ service: service ?? undefined, activeSince: since })).filter(counts);
+async function gatherFacts(ctx: Ctx, since: number, service: string | null, environment: string | null, counts: (r: Release) => boolean): Promise<ReleaseFacts[]> {
+  // Other environments' releases are left out before their votes and events are read.
+  const counted = (await ctx.store.findReleases({ service: service ?? undefined, activeSince: since })).filter((r) => (environment === null || r.environment === environment) && counts(r));
   const ids = counted.map((r) => r.id);
   const voters = await ctx.store.countVotes(ids);
   const eventsOf = new Map<string, AuditEvent[]>();
@@ -49,6 +50,7 @@ async function gatherFacts(ctx: Ctx, since: number, service: string | null, coun
     facts.push({
       id: r.id,
       service: r.service,
+      environment: r.environment,
       createdAt: r.createdAt,
       // A content change resets decidedGoAt; the audit keeps the first GO, which is what time to decision means.
       decidedGoAt: firstAt("decision_go") ?? r.decidedGoAt,
@@ -68,14 +70,28 @@ async function gatherFacts(ctx: Ctx, since: number, service: string | null, coun
   return facts;
 }
 
+/** What the statistics are narrowed to besides service and window. */
+export interface StatsScope {
+  /** Only releases to this environment; every environment when null or left out. */
+  environment?: string | null;
+  /** Only the releases this accepts (the web view: one workspace's). */
+  counts?: (r: Release) => boolean;
+}
+
 /**
  * The statistics as data (`GET /api/stats`, the chat reply, the web view), in the configured
- * time zone; `counts` narrows them to some releases (the web view: one workspace's).
+ * time zone, over every environment unless `scope.environment` names one.
  */
-export async function statsReport(ctx: Ctx, service: string | null, days: number, counts: (r: Release) => boolean = () => true): Promise<StatsReport> {
+export async function statsReport(ctx: Ctx, service: string | null, days: number, scope: StatsScope = {}): Promise<StatsReport> {
   const now = ctx.clock.now();
-  const releases = await gatherFacts(ctx, now - days * DAY, service, counts);
-  return computeStats({ releases, now, days, service, timezone: ctx.config.timezone });
+  const environment = scope.environment ?? null;
+  const releases = await gatherFacts(ctx, now - days * DAY, service, environment, scope.counts ?? (() => true));
+  return computeStats({ releases, now, days, service, environment, timezone: ctx.config.timezone });
+}
+
+/** Which environments the figures cover, in a word: the one asked for, or all of them. */
+export function environmentsText(report: StatsReport): string {
+  return report.environment ?? "all environments";
 }
 
 export { humanDuration };
@@ -132,10 +148,10 @@ function windowText(report: StatsReport): string {
 export function statsText(report: StatsReport): string {
   const days = plural(report.window.days, "day");
   const scope = report.service ?? "all services";
-  const lines = [`📊 Release stats · ${scope} · last ${days}`];
+  const lines = [`📊 Release stats · ${scope} · ${environmentsText(report)} · last ${days}`];
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = report;
   if (report.releases === 0 && df.shipped === 0 && cfr.deploys === 0 && ttr.count === 0 && ttr.open === 0 && ttd.count === 0) {
-    lines.push(`Nothing happened in ${windowText(report)}: no release was created, reached GO, shipped, failed or was rolled back.`, "Try a longer window, e.g. `/release stats " + (report.service ? `${report.service} ` : "") + "90`.");
+    lines.push(`Nothing happened in ${windowText(report)}: no release was created, reached GO, shipped, failed or was rolled back.`, `Try a longer window, e.g. \`${statsCommand(report, 90)}\`.`);
     return lines.join("\n");
   }
   // Delivery counts what happened in the window; participation, the releases created in it.
@@ -158,6 +174,12 @@ export function statsText(report: StatsReport): string {
       : "• Participation: — (no release created in the window)",
   );
   const g = report.guardrails;
+  // Every environment's figures together: say which, so staging deploys are not read as production's, and how to keep one.
+  if (report.environment === null && report.environments.length) {
+    const each = report.environments.map((e) => `${e.environment} (${e.shipped} shipped)`).join(" · ");
+    const one = report.environments.length > 1 ? `, counted together here. For one alone: \`${statsCommand(report, report.window.days, (report.environments.find((e) => e.environment === "production") ?? report.environments[0]!).environment)}\`` : "";
+    lines.push(`• Environments: ${each}${one}.`);
+  }
   lines.push(`• Guardrails: ${g.heldByFreeze} held by a freeze · ${g.heldByLock} held by a lock · ${g.heldByFailedCriteria} held by failed criteria · ${plural(g.overrides, "freeze override")}`);
 
   const weeks = report.weeks.slice(-CHART_WEEKS);
@@ -166,15 +188,33 @@ export function statsText(report: StatsReport): string {
   return lines.join("\n");
 }
 
+/** The command that asks for these stats again, over `days`, and in `environment` when given (else the report's). */
+function statsCommand(report: StatsReport, days: number, environment = report.environment): string {
+  return ["/release stats", report.service, String(days), environment === null ? null : `env ${environment}`].filter(Boolean).join(" ");
+}
+
+/** Names known, as a refusal lists them: the first 20, then an ellipsis. */
+function knownList(names: Iterable<string>): string {
+  const known = [...new Set(names)].sort();
+  return `${known.slice(0, 20).join(", ")}${known.length > 20 ? ", …" : ""}`;
+}
+
 /**
- * `/release stats [service] [days]`: DORA and decision numbers for the last `days` days, in
- * the configured time zone. A service no release ever had is a typo, said as one.
+ * `/release stats [service] [days] [env <environment>]`: DORA and decision numbers for the last
+ * `days` days, in the configured time zone, over every environment unless one is named. A
+ * service or environment no release ever had is a typo, said as one.
  */
-export async function statsReply(ctx: Ctx, service: string | null, days: number): Promise<Reply> {
+export async function statsReply(ctx: Ctx, service: string | null, days: number, environment: string | null = null): Promise<Reply> {
   if (service !== null && !(await ctx.store.findReleases({ service })).length) {
-    const known = [...new Set((await ctx.store.findReleases({})).map((r) => r.service))].sort();
-    const list = known.length ? ` Services with releases: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", …" : ""}.` : "";
-    throw new UserError("stats_service", `No release of ${service} is known, so it has no stats.${list} \`/release stats\` covers every service.`);
+    const known = knownList((await ctx.store.findReleases({})).map((r) => r.service));
+    throw new UserError("stats_service", `No release of ${service} is known, so it has no stats.${known ? ` Services with releases: ${known}.` : ""} \`/release stats\` covers every service.`);
   }
-  return ok(statsText(await statsReport(ctx, service, days)));
+  if (environment !== null) {
+    const ofService = await ctx.store.findReleases({ service: service ?? undefined });
+    if (!ofService.some((r) => r.environment === environment)) {
+      const known = knownList(ofService.map((r) => r.environment));
+      throw new UserError("stats_environment", `No release${service ? ` of ${service}` : ""} to ${environment} is known, so it has no stats.${known ? ` Environments with releases${service ? ` of ${service}` : ""}: ${known}.` : ""} Without \`env\`, the stats cover every environment.`);
+    }
+  }
+  return ok(statsText(await statsReport(ctx, service, days, { environment })));
 }

@@ -15,9 +15,8 @@ import type { Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 import { scopeOfChannel, scopeOwns, signWebToken, type WebScope } from "../web-link.js";
-import type { WebCalendar, WebCriterionView, WebDay, WebFreezeView, WebLockView, WebNumbers, WebQueueView, WebReleaseRow, WebReleaseView } from "../web-views.js";
+import type { WebCalendar, WebCriterionView, WebDay, WebFreezeView, WebLockView, WebQueueView, WebReleaseRow, WebReleaseView } from "../web-views.js";
 import { describeEvent } from "./audit.js";
-import { statsReport } from "./stats.js";
 
 const DAY = 86_400_000;
 /** How far ahead the calendar looks. */
@@ -136,7 +135,7 @@ async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
 }
 
 /** The releases the scope owns, newest first. */
-async function ownedReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
+export async function ownedReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
   return (await ctx.store.listReleases({ limit: READ_LIMIT })).filter((r) => scopeOwns(scope, r));
 }
 
@@ -269,16 +268,6 @@ function t0Marks(events: ReadonlyArray<{ platform: string; type: string; data: R
     }
     return false;
   });
-}
-
-/** The numbers page: the stats over the scope's releases, and (when asked) the audit chain's verification. */
-export async function webNumbers(ctx: Ctx, scope: WebScope, service: string | null, days: number, checkAudit: boolean): Promise<WebNumbers> {
-  const owned = await ownedReleases(ctx, scope);
-  return {
-    stats: await statsReport(ctx, service, days, (r) => scopeOwns(scope, r)),
-    services: [...new Set(owned.map((r) => r.service))].sort(),
-    audit: checkAudit ? await ctx.store.verifyAudit() : null,
-  };
 }
 
 /** Which of `ids` the scope owns: a live page is told only about its viewer's releases. */

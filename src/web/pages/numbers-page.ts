@@ -25,6 +25,16 @@ function durationBars(entries: Array<[string, number | null]>): Bar[] {
   return entries.filter((e): e is [string, number] => e[1] !== null).map(([label, ms]) => ({ label, value: ms, text: humanDuration(ms) }));
 }
 
+/**
+ * Which environments the figures cover: the one picked, or all of them with each one's
+ * shipped releases, so staging deploys are never read as production's.
+ */
+function environmentsLine(s: WebNumbers["stats"]): string {
+  if (s.environment !== null) return s.environment;
+  if (!s.environments.length) return "all environments";
+  return `all environments${s.environments.length > 1 ? ", counted together" : ""}: ${s.environments.map((e) => `${e.environment} (${e.shipped} shipped)`).join(", ")}`;
+}
+
 /** The numbers page: the `/release stats` figures as charts with their numbers, and the audit chain's check. */
 /** `asked`: a problem with what the address asked for (a window out of range), said above the numbers shown instead. */
 export function numbersPage(n: WebNumbers & { audit: WebAuditCheck }, scopeLabel: string, zone: string, asked: string | null = null): string {
@@ -71,6 +81,7 @@ export function numbersPage(n: WebNumbers & { audit: WebAuditCheck }, scopeLabel
     ],
   };
   const serviceOptions = n.services.map((svc) => html`<option value="${svc}" ${svc === s.service ? html`selected` : ""}>${svc}</option>`);
+  const environmentOptions = n.environments.map((env) => html`<option value="${env}" ${env === s.environment ? html`selected` : ""}>${env}</option>`);
   const windowOptions = WINDOWS.map((d) => html`<option value="${d}" ${d === s.window.days ? html`selected` : ""}>last ${d} days</option>`);
   const auditLine = n.audit.ok
     ? html`<p><span class="audit-ok">✔ Intact</span>: ${n.audit.count} events, every link of the hash chain verified.</p>`
@@ -78,9 +89,10 @@ export function numbersPage(n: WebNumbers & { audit: WebAuditCheck }, scopeLabel
 
   const body = html`<h1>Numbers</h1>
 ${asked ? html`<p class="notice" role="status">${asked}</p>` : ""}
-<p class="lead">${s.service ?? "All services"} · what happened from ${timeEl(s.window.from, zone)} to ${timeEl(s.window.to, zone)} · ${s.releases} ${s.releases === 1 ? "release" : "releases"} created in it. Weeks start on Monday in ${s.timezone}.</p>
+<p class="lead">${s.service ?? "All services"} · ${environmentsLine(s)} · what happened from ${timeEl(s.window.from, zone)} to ${timeEl(s.window.to, zone)} · ${s.releases} ${s.releases === 1 ? "release" : "releases"} created in it. Weeks start on Monday in ${s.timezone}.</p>
 <form class="filters" method="get" action="/web/numbers">
 <label for="service">Service<select id="service" name="service"><option value="">All services</option>${serviceOptions}</select></label>
+<label for="environment">Environment<select id="environment" name="environment"><option value="">All environments</option>${environmentOptions}</select></label>
 <label for="days">Window<select id="days" name="days">${windowOptions}</select></label>
 <button type="submit">Show</button>
 </form>

@@ -1,0 +1,27 @@
+import type { Ctx } from "../context.js";
+import { scopeOwns, type WebScope } from "../web-link.js";
+import type { WebNumbers } from "../web-views.js";
+import { statsReport } from "./stats.js";
+import { ownedReleases } from "./web.js";
+
+/** What the numbers page was asked for: a service, an environment (null: every one) and a window. */
+export interface NumbersQuery {
+  service: string | null;
+  environment: string | null;
+  days: number;
+}
+
+/**
+ * The numbers page: the stats over the scope's releases (of one environment, or of every one,
+ * which the page then says), the services and environments it may pick, and (when asked) the
+ * audit chain's verification.
+ */
+export async function webNumbers(ctx: Ctx, scope: WebScope, query: NumbersQuery, checkAudit: boolean): Promise<WebNumbers> {
+  const owned = await ownedReleases(ctx, scope);
+  return {
+    stats: await statsReport(ctx, query.service, query.days, { environment: query.environment, counts: (r) => scopeOwns(scope, r) }),
+    services: [...new Set(owned.map((r) => r.service))].sort(),
+    environments: [...new Set(owned.map((r) => r.environment))].sort(),
+    audit: checkAudit ? await ctx.store.verifyAudit() : null,
+  };
+}

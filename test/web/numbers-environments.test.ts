@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ACME, startWebGonogo, type WebGonogo } from "../helpers/web-seed.js";
+
+const API_TOKEN = "api-token-for-environment-tests-0123";
+let dir: string;
+let g: WebGonogo;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "gonogo-web-env-"));
+  g = await startWebGonogo(dir, { GONOGO_API_TOKEN: API_TOKEN });
+  // payments ships twice to staging and once to production.
+  let n = 0;
+  for (const env of ["staging", "staging", "production"]) {
+    n += 1;
+    const created = await g.say(ACME, "alice", `create payments 1.${n}.0 env ${env}`);
+    if (!created.includes(`Created R-${n}`)) throw new Error(`seeding: ${created}`);
+    await g.say(ACME, "bob", `vote R-${n} go`);
+    await g.say(ACME, "carol", `vote R-${n} go`);
+    await g.say(ACME, "alice", `ship R-${n}`);
+    await g.say(ACME, "alice", `shipped R-${n}`);
+  }
+  await g.app.bot.idle();
+});
+afterEach(async () => {
+  await g?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function page(query: string): Promise<string> {
+  const login = await fetch(g.linkFor(ACME), { redirect: "manual" });
+  const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  return (await fetch(`${g.base}/web/numbers${query}`, { headers: { cookie } })).text();
+}
+
+const shippedRow = (html: string) => /<th scope="row">Shipped<\/th><td class="num">(\d+)<\/td>/.exec(html)?.[1];
+
+describe("the numbers page per environment", () => {
+  it("says it counts every environment together, and how many each shipped, unless one is picked", async () => {
+    const all = await page("");
+    expect(all).toContain("All services · all environments, counted together: staging (2 shipped), production (1 shipped) · what happened");
+    expect(shippedRow(all)).toBe("3");
+    expect(all).toContain('<option value="production" >production</option>');
+
+    const production = await page("?environment=Production");
+    expect(production).toContain("All services · production · what happened");
+    expect(shippedRow(production)).toBe("1");
+    expect(production).toContain('<option value="production" selected>production</option>');
+    // Not an environment name: every environment, as with none.
+    expect(shippedRow(await page("?environment=%3Cscript%3E"))).toBe("3");
+  });
+});
+
+describe("GET /api/stats per environment", () => {
+  const stats = async (query: string) => fetch(`${g.base}/api/stats?${query}`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+
+  it("narrows the figures to the environment asked for and names it; without one, lists the environments counted", async () => {
+    expect(await (await stats("service=payments&environment=staging")).json()).toMatchObject({ service: "payments", environment: "staging", deploymentFrequency: { shipped: 2 }, environments: [{ environment: "staging", shipped: 2 }] });
+    expect(await (await stats("environment=PRODUCTION")).json()).toMatchObject({ environment: "production", deploymentFrequency: { shipped: 1 } });
+    expect(await (await stats("environment=")).json()).toMatchObject({
+      environment: null,
+      deploymentFrequency: { shipped: 3 },
+      environments: [
+        { environment: "staging", shipped: 2 },
+        { environment: "production", shipped: 1 },
+      ],
+    });
+    const bad = await stats("environment=prod%20eu");
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: "environment must be one word such as production or staging (leave it out for every environment)" });
+  });
+});
