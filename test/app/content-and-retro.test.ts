@@ -154,7 +154,8 @@ describe("internal errors", () => {
     await say("alice", "create payments 1.4.2");
     // The disk fails under the vote's transaction, after the use case has started writing.
     const transaction = core.store.transaction.bind(core.store);
-    core.store.transaction = (fn, claim) => transaction((tx) => fn({ ...tx, upsertVote: () => Promise.reject(new Error("disk on fire")) }), claim);
+    // The handle's methods live on its prototype: derive from it rather than spread it.
+    core.store.transaction = (fn, claim) => transaction((tx) => fn(Object.assign(Object.create(tx) as typeof tx, { upsertVote: () => Promise.reject(new Error("disk on fire")) })), claim);
     const r = await say("bob", "vote R-1 go");
     core.store.transaction = transaction;
     expect(r).toMatchObject({ type: "message", error: true, text: expect.stringMatching(/error id [0-9a-f]{8}/) });
