@@ -91,8 +91,9 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
         .map(toJob);
     },
 
-    addRetroAnswer(a: RetroAnswer) {
-      db.insert(retroAnswers).values(a).run();
+    putRetroAnswer(a: RetroAnswer) {
+      const replaced = { authorName: a.authorName, wentWell: a.wentWell, wentBadly: a.wentBadly, actionItems: a.actionItems, at: a.at };
+      db.insert(retroAnswers).values(a).onConflictDoUpdate({ target: [retroAnswers.releaseId, retroAnswers.author], set: replaced }).run();
     },
     listRetroAnswers(releaseId) {
       return db.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id)).all().map(({ id: _id, ...answer }) => answer);

@@ -81,7 +81,7 @@ export type JobMethod =
   | "retryJob"
   | "nextJobDueAt"
   | "listPendingJobs"
-  | "addRetroAnswer"
+  | "putRetroAnswer"
   | "listRetroAnswers"
   | "createDelivery"
   | "getDelivery"

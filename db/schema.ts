@@ -126,16 +126,21 @@ export const messageRefs = sqliteTable(
   (t) => [uniqueIndex("message_refs_uq").on(t.releaseSeq, t.platform, t.channelKey)],
 );
 
-export const retroAnswers = sqliteTable("retro_answers", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  releaseId: text("release_id").notNull(),
-  author: text("author").notNull(),
-  authorName: text("author_name").notNull(),
-  wentWell: text("went_well").notNull(),
-  wentBadly: text("went_badly").notNull(),
-  actionItems: text("action_items").notNull(),
-  at: integer("at").notNull(),
-});
+/** One answer per person per release: a person's later answer replaces theirs (putRetroAnswer); every answer as written is in the audit trail. */
+export const retroAnswers = sqliteTable(
+  "retro_answers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    releaseId: text("release_id").notNull(),
+    author: text("author").notNull(),
+    authorName: text("author_name").notNull(),
+    wentWell: text("went_well").notNull(),
+    wentBadly: text("went_badly").notNull(),
+    actionItems: text("action_items").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [uniqueIndex("retro_answers_release_author_idx").on(t.releaseId, t.author)],
+);
 
 /** Freeze windows per channel (`F-<id>`): a one-off span of instants, or a weekly span of wall-clock times in `zone`. */
 export const freezeWindows = sqliteTable(

@@ -73,8 +73,9 @@ export function createPgJobStatements(q: Queryable): JobStatements {
       return rows.map(toJob);
     },
 
-    async addRetroAnswer(a) {
-      await q.insert(retroAnswers).values(a);
+    async putRetroAnswer(a) {
+      const replaced = { authorName: a.authorName, wentWell: a.wentWell, wentBadly: a.wentBadly, actionItems: a.actionItems, at: a.at };
+      await q.insert(retroAnswers).values(a).onConflictDoUpdate({ target: [retroAnswers.releaseId, retroAnswers.author], set: replaced });
     },
     async listRetroAnswers(releaseId) {
       const rows = await q.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id));

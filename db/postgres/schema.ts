@@ -140,16 +140,21 @@ export const messageRefs = pgTable(
   (t) => [uniqueIndex("message_refs_uq").on(t.releaseSeq, t.platform, t.channelKey)],
 );
 
-export const retroAnswers = pgTable("retro_answers", {
-  id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
-  releaseId: text("release_id").notNull(),
-  author: text("author").notNull(),
-  authorName: text("author_name").notNull(),
-  wentWell: text("went_well").notNull(),
-  wentBadly: text("went_badly").notNull(),
-  actionItems: text("action_items").notNull(),
-  at: ms("at").notNull(),
-});
+/** One answer per person per release: a person's later answer replaces theirs (putRetroAnswer); every answer as written is in the audit trail. */
+export const retroAnswers = pgTable(
+  "retro_answers",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    releaseId: text("release_id").notNull(),
+    author: text("author").notNull(),
+    authorName: text("author_name").notNull(),
+    wentWell: text("went_well").notNull(),
+    wentBadly: text("went_badly").notNull(),
+    actionItems: text("action_items").notNull(),
+    at: ms("at").notNull(),
+  },
+  (t) => [uniqueIndex("retro_answers_release_author_idx").on(t.releaseId, t.author)],
+);
 
 /** Freeze windows per channel (`F-<id>`): a one-off span of instants, or a weekly span of wall-clock times in `zone`. */
 export const freezeWindows = pgTable(

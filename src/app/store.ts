@@ -216,7 +216,11 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   nextJobDueAt(): Promise<number | null>;
   listPendingJobs(releaseId?: string, filter?: { kind?: JobKind; dueBefore?: number }): Promise<Job[]>;
 
-  addRetroAnswer(a: RetroAnswer): Promise<void>;
+  /**
+   * Saves a person's retro answer: their first, or in place of the one they gave before (one
+   * answer per person per release, which keeps its place in the list).
+   */
+  putRetroAnswer(a: RetroAnswer): Promise<void>;
   listRetroAnswers(releaseId: string): Promise<RetroAnswer[]>;
 
   /** Creates a delivery, or returns the existing one with the same idempotency key. */

@@ -824,11 +824,22 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       it("lists a release's retro answers in the order given, exactly as given", async () => {
         const a = { ...retro("R-1", "slack:T1:bob", T + 1), wentBadly: "the DNS cut-over\ntook 2 h", actionItems: "- automate it\n- alert sooner" };
         const b = retro("R-1", "discord:G1:carol", T + 2, "🚀 smooth");
-        await store.addRetroAnswer(a);
-        await store.addRetroAnswer(retro("R-2", "slack:T1:bob", T + 3));
-        await store.addRetroAnswer(b);
+        await store.putRetroAnswer(a);
+        await store.putRetroAnswer(retro("R-2", "slack:T1:bob", T + 3));
+        await store.putRetroAnswer(b);
         expect(await store.listRetroAnswers("R-1")).toEqual([a, b]);
         expect(await store.listRetroAnswers("R-3")).toEqual([]);
+      });
+
+      it("keeps one retro answer per person per release: a later one replaces theirs in its place", async () => {
+        await store.putRetroAnswer(retro("R-1", "slack:T1:bob", T + 1, "fast vote"));
+        const carol = retro("R-1", "discord:G1:carol", T + 2, "calm rollout");
+        await store.putRetroAnswer(carol);
+        await store.putRetroAnswer(retro("R-2", "slack:T1:bob", T + 3, "another release"));
+        const edited = { ...retro("R-1", "slack:T1:bob", T + 4, ""), authorName: "Bob B.", wentBadly: "late QA", actionItems: "@erin QA slot" };
+        await store.transaction(async (tx) => tx.putRetroAnswer(edited));
+        expect(await store.listRetroAnswers("R-1")).toEqual([edited, carol]);
+        expect(await store.listRetroAnswers("R-2")).toEqual([retro("R-2", "slack:T1:bob", T + 3, "another release")]);
       });
 
       it("creates a delivery once per idempotency key: the second request gets the same row back", async () => {
@@ -1065,7 +1076,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           await tx.revokeRole("slack:T1:bob", "qa");
           await tx.addMessageRef(r.id, ref(CHANNEL, "m2"));
           await tx.addMessageRef(r.id, ref(OTHER_CHANNEL, "m3"));
-          await tx.addRetroAnswer(retro(r.id, "slack:T1:bob", T + 5));
+          await tx.putRetroAnswer(retro(r.id, "slack:T1:bob", T + 5));
           await tx.createDelivery({ releaseId: r.id, kind: "deploy", idempotencyKey: "k", url: "https://x.example", body: "{}", createdAt: T });
           // Read inside, so a caching implementation has the uncommitted state in hand.
           await tx.getRelease(r.id);

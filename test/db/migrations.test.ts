@@ -105,3 +105,38 @@ describe("upgrading a database from an earlier gonogo", () => {
     expect(sqlite.prepare("SELECT count(*) AS n FROM votes").get()).toEqual({ n: 0 });
   });
 });
+
+describe("upgrading retro answers to one per person", () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it("joins the answers one person gave before into one, in the order written, and leaves one person's single answer alone", () => {
+    dir = mkdtempSync(join(tmpdir(), "gonogo-retro-upgrade-"));
+    const path = join(dir, "gonogo.db");
+    const old = new Database(path);
+    migrate(drizzle(old), { migrationsFolder: migrationsUpTo("0013_hook_receipt_body_hash", dir) });
+    const add = old.prepare("INSERT INTO retro_answers (release_id, author, author_name, went_well, went_badly, action_items, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    add.run("R-1", "slack:T1:bob", "bob", "fast vote", "", "@dana canary alerts", 1000);
+    add.run("R-1", "slack:T1:carol", "carol", "", "late QA", "", 1500);
+    add.run("R-1", "slack:T1:bob", "Bob B.", "", "slow deploy", "@bob runbook", 2000);
+    add.run("R-2", "slack:T1:bob", "bob", "another release", "", "", 3000);
+    old.close();
+
+    const handle = openDatabase(path);
+    try {
+      const rows = handle.sqlite.prepare("SELECT release_id, author, author_name, went_well, went_badly, action_items, at FROM retro_answers ORDER BY id").all();
+      expect(rows).toEqual([
+        { release_id: "R-1", author: "slack:T1:carol", author_name: "carol", went_well: "", went_badly: "late QA", action_items: "", at: 1500 },
+        { release_id: "R-1", author: "slack:T1:bob", author_name: "Bob B.", went_well: "fast vote", went_badly: "slow deploy", action_items: "@dana canary alerts\n@bob runbook", at: 2000 },
+        { release_id: "R-2", author: "slack:T1:bob", author_name: "bob", went_well: "another release", went_badly: "", action_items: "", at: 3000 },
+      ]);
+      // From here on the database itself keeps one per person.
+      expect(() => handle.sqlite.prepare("INSERT INTO retro_answers (release_id, author, author_name, went_well, went_badly, action_items, at) VALUES ('R-1', 'slack:T1:bob', 'bob', 'x', '', '', 4000)").run()).toThrow(/UNIQUE/);
+    } finally {
+      handle.close();
+    }
+  });
+});

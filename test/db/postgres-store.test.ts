@@ -383,7 +383,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         await tx.addMessageRef("R-1", { platform: "slack", channel: CHANNEL, messageId: "1700000000.000100" });
         await tx.setPolicy(CHANNEL.key, { quorum: 3, require: ["qa"] });
         await tx.grantRole({ subject: "slack:T1:bob", role: "qa", grantedBy: "slack:T1:U1", at: T });
-        await tx.addRetroAnswer({ releaseId: "R-2", author: "slack:T1:bob", authorName: "Bob", wentWell: "smooth", wentBadly: "", actionItems: "", at: T + 5 });
+        await tx.putRetroAnswer({ releaseId: "R-2", author: "slack:T1:bob", authorName: "Bob", wentWell: "smooth", wentBadly: "", actionItems: "", at: T + 5 });
         await tx.createDelivery({ releaseId: "R-2", kind: "deploy", idempotencyKey: "deploy:R-2", url: "https://ci.example.com/h", body: "{}", createdAt: T + 6 });
         await tx.recordHookReceipt("sig-1", T + 7, "report-a");
         await tx.addNotice({ releaseId: "R-1", text: "⏰ T-1h: not posted yet", mention: ["slack:T1:U1"], mentionGroups: [], buttons: [] }, T + 8, 10_000);

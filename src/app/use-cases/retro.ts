@@ -50,7 +50,7 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   // A form sent twice (a double click, a retry) is one answer; a second, different one is more notes.
   const same = (await ctx.store.listRetroAnswers(release.id)).some((a) => a.author === actor.id && a.wentWell === wentWell && a.wentBadly === wentBadly && a.actionItems === actionItems);
   if (same) return ok(`You already added exactly these notes to the retro of ${release.id}; they are kept once.`);
-  await ctx.store.addRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, wentWell, wentBadly, actionItems, at: ctx.clock.now() });
+  await ctx.store.putRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, wentWell, wentBadly, actionItems, at: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "retro_answer", data: { wentWell, wentBadly, actionItems } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return ok(`Thanks ${actor.name}, your retro notes for ${release.id} are saved.`);

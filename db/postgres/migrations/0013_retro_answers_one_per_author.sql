@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "retro_answers_release_author_idx" ON "retro_answers" USING btree ("release_id","author");

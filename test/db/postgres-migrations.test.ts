@@ -1,0 +1,60 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPostgres } from "../../db/postgres/client.js";
+import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+
+const MIGRATIONS = fileURLToPath(new URL("../../db/postgres/migrations", import.meta.url));
+
+/** The PostgreSQL migrations folder as an earlier gonogo shipped it: the files up to `tag`, and a journal ending there. */
+function migrationsUpTo(tag: string, dir: string): string {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === tag) + 1);
+  const out = join(dir, "migrations");
+  mkdirSync(join(out, "meta"), { recursive: true });
+  for (const e of entries) cpSync(join(MIGRATIONS, `${e.tag}.sql`), join(out, `${e.tag}.sql`));
+  writeFileSync(join(out, "meta/_journal.json"), JSON.stringify({ ...journal, entries }));
+  return out;
+}
+
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL upgrades" : `PostgreSQL upgrades ${SKIP_WITHOUT_POSTGRES}`, () => {
+  let databases: TestDatabases;
+  beforeAll(() => {
+    databases = createTestDatabases(TEST_DATABASE_URL!);
+  });
+  afterAll(() => databases.dropAll(), 60_000);
+
+  it("joins the retro answers one person gave before into one, in the order written, and then keeps one per person", async () => {
+    const url = await databases.fresh({ migrated: false });
+    const dir = mkdtempSync(join(tmpdir(), "gonogo-pg-retro-upgrade-"));
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await migrate(drizzle(client), { migrationsFolder: migrationsUpTo("0011_hook_receipt_body_hash", dir) });
+      const add = (values: unknown[]) => client.query("INSERT INTO retro_answers (release_id, author, author_name, went_well, went_badly, action_items, at) VALUES ($1, $2, $3, $4, $5, $6, $7)", values);
+      await add(["R-1", "slack:T1:bob", "bob", "fast vote", "", "@dana canary alerts", 1000]);
+      await add(["R-1", "slack:T1:carol", "carol", "", "late QA", "", 1500]);
+      await add(["R-1", "slack:T1:bob", "Bob B.", "", "slow deploy", "@bob runbook", 2000]);
+      await add(["R-2", "slack:T1:bob", "bob", "another release", "", "", 3000]);
+
+      const handle = await openPostgres(url, { max: 1 });
+      await handle.close();
+      const { rows } = await client.query("SELECT release_id, author, author_name, went_well, went_badly, action_items, at::int AS at FROM retro_answers ORDER BY id");
+      expect(rows).toEqual([
+        { release_id: "R-1", author: "slack:T1:carol", author_name: "carol", went_well: "", went_badly: "late QA", action_items: "", at: 1500 },
+        { release_id: "R-1", author: "slack:T1:bob", author_name: "Bob B.", went_well: "fast vote", went_badly: "slow deploy", action_items: "@dana canary alerts\n@bob runbook", at: 2000 },
+        { release_id: "R-2", author: "slack:T1:bob", author_name: "bob", went_well: "another release", went_badly: "", action_items: "", at: 3000 },
+      ]);
+      await expect(add(["R-1", "slack:T1:bob", "bob", "x", "", "", 4000])).rejects.toThrow(/duplicate key/);
+    } finally {
+      await client.end();
+      await databases.drop(url);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
