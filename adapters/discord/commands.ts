@@ -89,7 +89,10 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
         sub("cancel", "Cancel the release", [id(), reason("cancelReason", "Why it is cancelled")]),
         sub("rollback", "Roll the release back", [id(), reason("rollbackReason", "What went wrong")]),
         sub("recovered", "Mark the rollback as finished", [id()]),
-        sub("retro", "Open the retro notes form", [id()]),
+        sub("retro", "Add or edit your retro notes, or show everyone's answers", [
+          id(),
+          { ...choice("action", "What to do (default: add or edit your notes)", [["add or edit my notes", "edit"], ["show everyone's answers", "show"]]), required: false },
+        ]),
         sub("policy", "Show or change this channel's vote policy", [str("set", "Changes, e.g. quorum=2 require=qa,security", { max_length: max("policyChanges") })]),
         sub("role", "Grant, revoke or list gonogo roles", [
           choice("action", "What to do", [["grant", "grant"], ["revoke", "revoke"], ["list", "list"]]),

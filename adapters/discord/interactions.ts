@@ -140,7 +140,7 @@ export function answerFor(reply: Reply): InteractionReplyOptions & { flags: Mess
   const base = { flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
   switch (reply.type) {
     case "message": {
-      const m = renderReplyMessage(reply.text, reply.cards, reply.lines, reply.linesLeftOut);
+      const m = renderReplyMessage(reply.text, reply.cards, reply.lines, reply.linesLeftOut, reply.groups);
       // Files (audit exports) travel as attachments of the private reply: only the asker sees them.
       const files = reply.files?.map((f) => ({ attachment: Buffer.from(f.content, "utf8"), name: f.name }));
       return { ...base, content: m.content, embeds: m.embeds, components: m.components, ...(files?.length ? { files } : {}) };

@@ -10,7 +10,7 @@ import {
 import type { CardAction } from "../../src/app/events.js";
 import { parseSubject } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
-import { noticePartsWithin, type ButtonView, type CardView, type CriterionLine, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
+import { groupsWithin, noticePartsWithin, type ReplyGroups, type ButtonView, type CardView, type CriterionLine, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
 import { buttonCustomId, selectCustomId, selectOptionValue } from "./ids.js";
 import { LIMITS, clip, cutMarkdown, fitEmbeds } from "./limits.js";
 import { coreText, discordTime, fit, md, safeLink, type Markdown } from "./markdown.js";
@@ -283,15 +283,27 @@ function subjectText(id: string, name: string): Markdown {
   return md`${name}`;
 }
 
+/**
+ * A list under headings (a retro's answers) as lines of markdown, as much as `room` characters
+ * hold: what is left out is counted per heading, and a last line says where to read it all.
+ */
+function groupLines(list: ReplyGroups, room: number): string {
+  const markupOf = (line: string, heading: boolean) => (heading ? md`**${line}**` : md`• ${line}`).markup;
+  const fitted = groupsWithin(list, room, (line, heading) => markupOf(line, heading).length + 1);
+  const lines = fitted.groups.flatMap((g) => [markupOf(g.title, true), ...g.items.map((item) => markupOf(item, false))]);
+  return [...lines, ...(fitted.note ? [coreText(fitted.note).markup] : [])].join("\n");
+}
+
 /** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
-export function renderReplyMessage(text: string, cards: CardView[], lines: ReplyPart[][] = [], linesLeftOut = 0): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
+export function renderReplyMessage(text: string, cards: CardView[], lines: ReplyPart[][] = [], linesLeftOut = 0, groups?: ReplyGroups): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
   const shown = cards.slice(0, LIMITS.embedsPerMessage);
   const single = shown.length === 1 ? shown[0] : undefined;
   const embeds = fitEmbeds(shown.map((c) => renderCardEmbed(c, { compact: !single })));
   const more = cards.length > shown.length ? `\n… and ${cards.length - shown.length} more (see \`/release list\`).` : "";
-  const head = coreText(clip(text, LIMITS.content - more.length - 20) || (cards.length || lines.length ? "" : "Done.")).markup;
+  const head = coreText(clip(text, LIMITS.content - more.length - 20) || (cards.length || lines.length || groups ? "" : "Done.")).markup;
+  const body = `${head}${linesWithin(lines, linesLeftOut, LIMITS.content - head.length - more.length, head !== "")}${more}`;
   return {
-    content: fit({ markup: `${head}${linesWithin(lines, linesLeftOut, LIMITS.content - head.length - more.length, head !== "")}${more}` }, LIMITS.content),
+    content: fit({ markup: groups ? `${body}\n${groupLines(groups, LIMITS.content - body.length - 1)}` : body }, LIMITS.content),
     embeds,
     components: single && !single.resolved ? cardComponents(single) : [],
   };

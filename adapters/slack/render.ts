@@ -1,5 +1,5 @@
 import type { types as slack } from "@slack/bolt";
-import { noticePartsWithin, replyLineText, type CardView, type NoticeView, type ReplyPart } from "../../src/app/views.js";
+import { groupsWithin, noticePartsWithin, replyLineText, type ReplyGroups, type CardView, type NoticeView, type ReplyPart } from "../../src/app/views.js";
 import { coreText, LIMITS, groupMention, joinMd, md, mention, mrkdwn, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
 import { nativeGroupId, nativeUserId, PLATFORM } from "./inbound.js";
 import type { ChannelRef } from "../../src/domain/types.js";
@@ -97,6 +97,28 @@ export function textSections(text: string, lead: Mrkdwn = md``): slack.KnownBloc
   return out;
 }
 
+/** Room kept beside a list's lines for the sections around them (a few, each some 60 characters of JSON). */
+const GROUP_OVERHEAD = 500;
+
+/**
+ * A list under headings (a retro's answers) as sections of whole lines, as much as `room`
+ * characters of JSON hold; what is left out is counted per heading, and a last line says where to read it all.
+ */
+function groupSections(list: ReplyGroups, room: number): slack.KnownBlock[] {
+  const markupOf = (line: string, heading: boolean) => (heading ? md`*${line}*` : md`• ${line}`).markup;
+  const fitted = groupsWithin(list, room, (line, heading) => JSON.stringify(markupOf(line, heading)).length - 1);
+  const lines = fitted.groups.flatMap((g) => [markupOf(g.title, true), ...g.items.map((item) => markupOf(item, false))]);
+  const sections: string[] = [];
+  for (const line of lines) {
+    const last = sections.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= LIMITS.sectionText) sections[sections.length - 1] = `${last}\n${line}`;
+    else sections.push(line);
+  }
+  const blocks: slack.KnownBlock[] = sections.map((s) => ({ type: "section", text: mrkdwn({ markup: s }) }));
+  if (fitted.note) blocks.push({ type: "context", elements: [mrkdwn(coreText(fitted.note))] });
+  return blocks;
+}
+
 /**
  * The blocks that fit one message, the rest left out with a line that says so: Slack refuses a
  * message whose blocks pass about 13.2k characters, and the person would get no answer at all
@@ -140,7 +162,7 @@ function lineSections(lines: Mrkdwn[], leftOut: number, room: number): slack.Kno
  * The private answer to the person who acted: the core's text, then one card in full or
  * several as summaries, always within one message's 50 blocks.
  */
-export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean; lines?: ReplyPart[][]; linesLeftOut?: number }): SlackMessage {
+export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean; lines?: ReplyPart[][]; linesLeftOut?: number; groups?: ReplyGroups }): SlackMessage {
   const lead = reply.error ? md`:warning: ` : md``;
   // A refusal that is all lines (one naming a channel) has its warning before its first line.
   const textBlocks = reply.text || !reply.lines?.length ? textSections(reply.text, lead).slice(0, 10) : [];
@@ -148,6 +170,7 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
     const lines = reply.lines.map((parts, i) => (i === 0 && !reply.text ? joinMd([lead, lineMarkup(parts)], "") : lineMarkup(parts)));
     textBlocks.push(...lineSections(lines, reply.linesLeftOut ?? 0, LIMITS.messageTextBudget - JSON.stringify(textBlocks).length - 30));
   }
+  if (reply.groups) textBlocks.push(...groupSections(reply.groups, LIMITS.messageTextBudget - JSON.stringify(textBlocks).length - GROUP_OVERHEAD));
   let cardBlocks: slack.KnownBlock[] = [];
   const [only] = reply.cards;
   // The card gets the room the text leaves, so a cut never takes its buttons.

@@ -63,6 +63,15 @@ export function parseLine(line: string): TerminalLine {
 }
 
 /**
+ * A submission as a modal sends it: a field the form filled in (your earlier retro answer) and
+ * the `/submit` line left out keeps what it holds, as a box left alone does in Slack and Discord.
+ */
+export function withFilledIn(form: FormView, values: Record<string, string>): Record<string, string> {
+  const filled = Object.fromEntries(form.fields.filter((f) => f.initial !== undefined).map((f) => [f.key, f.initial!]));
+  return { ...filled, ...values };
+}
+
+/**
  * Reads `key=value key2=longer value` against the form's own field names. A value runs to
  * the next field name. A submission that starts with some other `name=` keeps that name, so
  * the core can refuse the field the form does not have instead of taking it as the answer.

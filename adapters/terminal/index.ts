@@ -7,7 +7,7 @@ import { sleep, systemTimer, type ChatSurface, type Timer } from "../../src/app/
 import type { CardView, FormView } from "../../src/app/views.js";
 import { actorOf, channelKey } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
-import { parseLine, parseSubmission, TERMINAL_HELP } from "./inbound.js";
+import { parseLine, parseSubmission, TERMINAL_HELP, withFilledIn } from "./inbound.js";
 import { renderCard, renderCountdown, renderNotice, renderReply, sameButTheTimeLeft } from "./render.js";
 import { createPrinter } from "./safe-text.js";
 
@@ -165,7 +165,7 @@ export function createTerminalAdapter(opts: TerminalOptions) {
           // Read through a cast: TypeScript cannot see the closure above assign it.
           const form = openForm as FormView | null;
           if (!form) write(p.red("No form is open. Press a button that asks for details first (e.g. /press R-1 no-go)."));
-          else await handle({ kind: "form", actor, channel: TERMINAL_CHANNEL, form: form.form, releaseId: form.releaseId, values: parseSubmission(line.raw, form), tag: form.tag ?? null });
+          else await handle({ kind: "form", actor, channel: TERMINAL_CHANNEL, form: form.form, releaseId: form.releaseId, values: withFilledIn(form, parseSubmission(line.raw, form)), tag: form.tag ?? null });
           break;
         }
         case "cancel":

@@ -1,4 +1,4 @@
-import { guardText, replyLineText, type CardView, type CriterionLine, type FormView, type NoticeView, type Reply } from "../../src/app/views.js";
+import { groupsText, guardText, replyLineText, type CardView, type CriterionLine, type FormView, type NoticeView, type Reply } from "../../src/app/views.js";
 import { displayName } from "../../src/domain/identity.js";
 import type { Paint } from "./safe-text.js";
 
@@ -67,9 +67,11 @@ export function renderNotice(n: NoticeView, p: Paint): string {
 }
 
 export function renderForm(form: FormView, p: Paint): string {
-  const fields = form.fields.map((f) => `    ${f.key}${f.required ? "" : " (optional)"}: ${f.label}`);
+  // A field filled in already (your earlier answer) shows what it holds; /submit keeps it unless you give the field again.
+  const fields = form.fields.map((f) => `    ${f.key}${f.required ? "" : " (optional)"}: ${f.label}${f.initial ? `\n      now: ${f.initial.replace(/\n/g, "\n           ")}` : ""}`);
   const example = form.fields.map((f) => `${f.key}=…`).join(" ");
-  return [`${p.bold(form.title)}: ${form.context}`, ...fields, `  Answer with: /submit ${example}   (or /cancel)`].join("\n");
+  const keeps = form.fields.some((f) => f.initial) ? "; a field you leave out keeps what it holds, `field=` with nothing after it empties it" : "";
+  return [`${p.bold(form.title)}: ${form.context}`, ...fields, `  Answer with: /submit ${example}   (or /cancel)${keeps}`].join("\n");
 }
 
 /** A private reply: only the person who typed sees it (here: shown as a "(private)" line). */
@@ -84,7 +86,9 @@ export function renderReply(reply: Reply, p: Paint): string {
       // An answer that is all lines (`role grant`'s one sentence about someone) starts on the "(private)" line.
       const first = text ? undefined : lines.shift();
       const head = text || (first !== undefined && reply.error ? p.red(first) : first) || "";
-      return [`${p.dim("(private)")} ${head}`, ...lines.map((l) => `  ${l}`), ...reply.cards.map((c) => renderCard(c, p))].join("\n");
+      // A terminal has no message size: a list under headings (a retro's answers) is shown whole.
+      const groups = reply.groups ? [groupsText(reply.groups.groups)] : [];
+      return [`${p.dim("(private)")} ${head}`, ...lines.map((l) => `  ${l}`), ...groups, ...reply.cards.map((c) => renderCard(c, p))].join("\n");
     }
     case "form":
       return renderForm(reply.form, p);

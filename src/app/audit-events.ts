@@ -11,6 +11,13 @@ export interface VoteSnapshot {
   reason: string | null;
 }
 
+/** A person's retro answer as the audit remembers it. */
+export type RetroNotes = {
+  wentWell: string;
+  wentBadly: string;
+  actionItems: string;
+};
+
 type WebhookAttempt = {
   kind: WebhookKind;
   /** The HTTP status, or null when no response came back. */
@@ -46,7 +53,9 @@ export interface AuditEventData {
   /** A deploy webhook still being retried when its release left shipping (`to`): it is not sent again. */
   webhook_withdrawn: WebhookAttempt & { to: ReleaseState };
   retro_opened: Record<string, never>;
-  retro_answer: { wentWell: string; wentBadly: string; actionItems: string };
+  retro_answer: RetroNotes;
+  /** A person edited their retro answer: it replaced `before` (one answer per person per release). */
+  retro_answer_changed: { before: RetroNotes; after: RetroNotes };
   /** A countdown reminder went out, `offsetMin` minutes before T-0. */
   reminder_sent: { offsetMin: number };
   /** Reminders that came due while gonogo was down and were skipped, by minutes before T-0. */
@@ -104,6 +113,7 @@ const KNOWN_TYPES = {
   webhook_withdrawn: true,
   retro_opened: true,
   retro_answer: true,
+  retro_answer_changed: true,
   reminder_sent: true,
   reminders_missed: true,
   policy_changed: true,

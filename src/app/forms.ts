@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { UserError } from "../domain/errors.js";
-import { cutText, INPUT_LIMITS, type InputKind } from "../domain/limits.js";
+import { cutText, INPUT_LIMITS, wholeCharacters, type InputKind } from "../domain/limits.js";
 import type { Release } from "../domain/types.js";
 import type { FormId } from "./events.js";
 import type { FormField, FormView } from "./views.js";
@@ -102,14 +102,30 @@ export function rollbackForm(r: Release, webhookConfigured: boolean): FormView {
   };
 }
 
-export function retroForm(r: Release): FormView {
+/**
+ * The retro form; with the person's earlier answer, its fields filled in with it, and saving
+ * replaces it (one answer per person per release).
+ */
+export function retroForm(r: Release, earlier?: { wentWell: string; wentBadly: string; actionItems: string }): FormView {
+  if (!earlier) {
+    return {
+      form: "retro",
+      releaseId: r.id,
+      title: `Retro for ${r.id}`,
+      context: `${r.service} ${r.version} → ${r.environment}. Answer what you can; all fields are kept. You can edit your answer later.`,
+      submitLabel: "Save",
+      fields: RETRO_FIELDS,
+    };
+  }
+  const filled: Record<string, string> = { went_well: earlier.wentWell, went_badly: earlier.wentBadly, action_items: earlier.actionItems };
   return {
     form: "retro",
     releaseId: r.id,
-    title: `Retro for ${r.id}`,
-    context: `${r.service} ${r.version} → ${r.environment}. Answer what you can; all fields are kept.`,
-    submitLabel: "Save",
-    fields: RETRO_FIELDS,
+    title: `Edit your retro: ${r.id}`,
+    context: `${r.service} ${r.version} → ${r.environment}. Your earlier answer is filled in; saving replaces it.`,
+    submitLabel: "Save changes",
+    // An answer kept from before answers were one per person may be longer than a box holds.
+    fields: RETRO_FIELDS.map((f) => (filled[f.key] ? { ...f, initial: wholeCharacters(filled[f.key]!, f.maxLength) } : f)),
   };
 }
 

@@ -3,6 +3,10 @@ import type { Decision } from "../domain/decision.js";
 import type { ReleaseState } from "../domain/release.js";
 import type { ChannelRef, UserId, VoteChoice } from "../domain/types.js";
 import type { CardAction, FormId } from "./events.js";
+import type { ReplyGroups } from "./reply-groups.js";
+
+/** Lists under headings in a reply, and how much of one a message shows (adapters fit them to their limits). */
+export { groupsText, groupsWithin, type ReplyGroup, type ReplyGroups } from "./reply-groups.js";
 
 /** A button on a card. Adapters map `style` to their own (primary/danger, success/danger). */
 export interface ButtonView {
@@ -193,8 +197,9 @@ export type Reply =
    * `lines`: more lines after `text`, with instants each viewer reads in local time (the freeze
    * list). A platform that cannot show them all in one message shows what fits and counts the
    * rest, adding `linesLeftOut`: lines the core did not even send (the list's 50 at most).
+   * `groups`: a list under headings after them (a retro's answers), shown as far as one message holds.
    */
-  | { type: "message"; text: string; cards: CardView[]; error: boolean; files?: FileView[]; lines?: ReplyPart[][]; linesLeftOut?: number }
+  | { type: "message"; text: string; cards: CardView[]; error: boolean; files?: FileView[]; lines?: ReplyPart[][]; linesLeftOut?: number; groups?: ReplyGroups }
   | { type: "form"; form: FormView }
   /** A submitted form had bad fields: show these messages next to the fields. */
   | { type: "form_errors"; errors: Record<string, string>; text: string };

@@ -41,7 +41,7 @@ export interface CommandFields {
   value?: string | null | undefined;
   /** Policy changes, `quorum=2 require=qa`; absent shows the policy. */
   set?: string | null | undefined;
-  /** role: grant, revoke or list; audit: timeline (the default), export or verify. */
+  /** role: grant, revoke or list; audit: timeline (the default), export or verify; retro: edit (the default) or show. */
   action?: string | null | undefined;
   /** Who a role is granted to or revoked from: a bare name or a platform-qualified id. */
   subject?: string | null | undefined;
@@ -118,8 +118,9 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
       return lockFromFields(word, fields);
     case "shipped":
     case "recovered":
-    case "retro":
       return { name: word, id: id(`\`/release ${word} R-1\``) };
+    case "retro":
+      return retroFromFields(id(RETRO_USAGE), fields);
     case "hold":
     case "cancel":
     case "rollback":
@@ -147,6 +148,15 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
     default:
       throw unknownCommand(name);
   }
+}
+
+const RETRO_USAGE = "`/release retro R-1` (add or edit your notes) or `/release retro R-1 show` (read everyone's)";
+
+/** `retro <id>` opens the form, `retro <id> show` lists the answers. */
+function retroFromFields(rid: string, fields: CommandFields): Command {
+  const action = given(fields.action)?.toLowerCase() ?? "edit";
+  if (action !== "edit" && action !== "show") throw new UserError("retro_usage", `I don't understand \`${action}\` after the release id. Use ${RETRO_USAGE.replace(/R-1/g, rid)}.`);
+  return { name: "retro", id: rid, op: action };
 }
 
 function createFromFields(fields: CommandFields): Command {

@@ -24,7 +24,8 @@ export type Command =
   | { name: "cancel"; id: string; reason: string | null }
   | { name: "rollback"; id: string; reason: string | null }
   | { name: "recovered"; id: string }
-  | { name: "retro"; id: string }
+  /** `edit` opens the person's own notes in the form; `show` lists everyone's answers. */
+  | { name: "retro"; id: string; op: "edit" | "show" }
   | { name: "policy"; changes: string[] | null }
   /** `environment` null: every environment. */
   | { name: "stats"; service: string | null; days: number; environment: string | null }

@@ -16,7 +16,7 @@ export const HELP_LINES = [
   "/release status [<id>]   /release list   /release share <id>   /release help",
   "/release schedule <id> <time> (or reschedule)   /release update <id> version <v> | desc <text>",
   "/release ship <id>   /release shipped <id>   /release hold <id> [reason]   /release cancel <id> [reason]",
-  "/release rollback <id> <reason>   /release recovered <id>   /release retro <id>",
+  "/release rollback <id> <reason>   /release recovered <id>   /release retro <id> (add or edit your notes)   /release retro <id> show",
   "/release policy [set key=value ...]   /release role grant|revoke <user> <role>   /release role list",
   "/release stats [service] [days] [env <environment>]   /release audit <id>   /release audit export [from] [to]   /release audit verify",
   "/release freeze add <start> until <end> [reason <text>]   /release freeze add weekly fri 16:00 until mon 09:00 [reason <text>]",
@@ -108,8 +108,14 @@ function fieldsOf(word: string, text: string, tokens: Token[]): CommandFields {
       const op = arg(1)?.toLowerCase();
       return op === "verify" || op === "export" ? { action: op, from: arg(2), to: arg(3) } : { action: "timeline", id: arg(1) };
     }
+    case "retro": {
+      // `retro R-1 show`, and `retro show R-1` as people also say it.
+      const swapped = arg(1)?.toLowerCase() === "show" && arg(2) !== undefined;
+      if (tokens.length > 3) throw new UserError("retro_usage", "Use `/release retro R-1` to add or edit your notes, or `/release retro R-1 show` to read everyone's.");
+      return swapped ? { id: arg(2), action: "show" } : { id: arg(1), action: arg(2) };
+    }
     default:
-      // retract, status, list, share, ship, shipped, recovered, retro, web, help: at most an id.
+      // retract, status, list, share, ship, shipped, recovered, web, help: at most an id.
       return { id: arg(1) };
   }
 }

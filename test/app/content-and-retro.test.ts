@@ -119,8 +119,8 @@ describe("retrospective", () => {
     expect(card.resolved).toBe(true);
     // Asking for the retro afterwards answers with its summary, not a pointer to somewhere else.
     const late = await core.bot.handle({ kind: "command", actor: person("bob"), channel, text: "retro R-1" });
-    expect(late).toMatchObject({ error: true, text: expect.stringContaining("The retro of R-1 is closed; no more notes can be added.") });
-    expect(late.type === "message" && late.text).toContain("late QA (carol)");
+    expect(late).toMatchObject({ error: true, text: expect.stringContaining("The retro of R-1 is closed; no more notes can be added or edited.") });
+    expect(late.type === "message" && late.groups?.groups.flatMap((g) => g.items)).toContain("carol: late QA");
   });
 });
 

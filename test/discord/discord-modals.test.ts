@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { member } from "../../fakes/discord-fixtures.js";
 import type { Json } from "../../fakes/discord-server.js";
 import { CALLBACK, buttonIds, startHarness, voteField, type Harness } from "./harness.js";
+import { channel, person } from "../helpers/core.js";
 
 const EPHEMERAL = 64;
 
@@ -108,5 +109,53 @@ describe("modals on Discord: no-go, rollback, retro", () => {
     const saved = await h.submit(member(3), modal.data.custom_id, { went_well: "canary caught nothing", went_badly: "", action_items: "@dana add an alert" });
     expect(saved.data).toMatchObject({ flags: EPHEMERAL, content: expect.stringContaining("retro notes for R-1 are saved") });
     expect((await h.core.store.listRetroAnswers("R-1"))).toHaveLength(1);
+  });
+
+  /** Shipped, and a day on: the retro is open. */
+  async function retroOpen(): Promise<void> {
+    await ship();
+    await h.command(h.admin, "shipped", { id: "R-1" });
+    h.core.clock.advance(h.core.config.retroDelayMs + 60_000);
+    await h.core.bot.runDueJobs();
+  }
+
+  it("opens the retro modal again with your own notes in its boxes, and saving replaces them", async () => {
+    await retroOpen();
+    const first = await h.command(member(3), "retro", { id: "R-1" });
+    await h.submit(member(3), first.data.custom_id, { went_well: "canary caught nothing", went_badly: "", action_items: "@dana add an alert" });
+
+    const again = await h.command(member(3), "retro", { id: "R-1", action: "edit" });
+    expect(again.type).toBe(CALLBACK.modal);
+    expect(again.data.title).toBe("Edit your retro: R-1");
+    const boxes = inputs(again);
+    expect([boxes.went_well?.value, boxes.went_badly?.value, boxes.action_items?.value]).toEqual(["canary caught nothing", undefined, "@dana add an alert"]);
+    const saved = await h.submit(member(3), again.data.custom_id, { went_well: "canary caught nothing", went_badly: "alert was late", action_items: "@dana add an alert" });
+    expect(saved.data).toMatchObject({ flags: EPHEMERAL, content: expect.stringContaining("are updated: they replace the ones you saved before") });
+    expect((await h.core.store.listRetroAnswers("R-1")).map((a) => a.wentBadly)).toEqual(["alert was late"]);
+    // Another member's modal starts empty.
+    expect(Object.values(inputs(await h.command(member(4), "retro", { id: "R-1" }))).map((c): unknown => c.value)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("shows everyone's answers privately with the show action, within 2,000 characters, counting what is left out", async () => {
+    await retroOpen();
+    const empty = await h.command(member(4), "retro", { id: "R-1", action: "show" });
+    expect(empty.data).toMatchObject({ flags: EPHEMERAL, content: expect.stringContaining("No retro answers for R-1 yet") });
+
+    const line = (what: string, i: number) => `${what} ${i}: ${"*".repeat(300)}`;
+    for (let i = 1; i <= 12; i++) {
+      await h.core.bot.handle({ kind: "form", actor: person(`p${i}`), channel, form: "retro", releaseId: "R-1", values: { went_well: line("well", i), went_badly: line("badly", i), action_items: line("@owner act", i) } });
+    }
+    const shown = await h.command(member(4), "retro", { id: "R-1", action: "show" });
+    expect(shown.data.flags).toBe(EPHEMERAL);
+    const content = String(shown.data.content);
+    expect(content.length).toBeLessThanOrEqual(2000);
+    expect(content).toContain("12 answers, from p1, p2");
+    for (const heading of ["**What went well**", "**What did not go well**", "**Action items**"]) expect(content).toContain(heading);
+    // User text stays inert (its asterisks escaped), and every question shows its first answer.
+    expect(content).toContain("• p1: @owner act 1: \\*\\*");
+    expect(content).toContain("• p1: well 1: \\*\\*");
+    expect(content).toMatch(/…and \d+ more/);
+    expect(content).toContain("Not everything fits in one message.");
+    expect(content.endsWith("…")).toBe(false);
   });
 });

@@ -35,6 +35,8 @@ const SAME: Array<[text: string, name: string, fields: CommandFields]> = [
   ["rollback R-7 error rate 5x", "rollback", { id: "R-7", reason: "error rate 5x" }],
   ["recovered R-7", "recovered", { id: "R-7" }],
   ["retro R-7", "retro", { id: "R-7" }],
+  ["retro R-7 show", "retro", { id: "R-7", action: "show" }],
+  ["retro R-7", "retro", { id: "R-7", action: "edit" }],
   ["policy", "policy", {}],
   ["policy set quorum=3 require=qa", "policy", { set: "quorum=3 require=qa" }],
   ["policy set", "policy", { set: "" }],
@@ -113,6 +115,8 @@ const SAME_REFUSAL: Array<[text: string, name: string, fields: CommandFields]> =
   ["check R-7 te$ts pass", "check", { id: "R-7", criterion: "te$ts", choice: "pass" }],
   ["check R-7 tests pass override", "check", { id: "R-7", criterion: "tests", choice: "pass", override: "" }],
   [`criteria set ${"x".repeat(401)}`, "criteria", { set: "x".repeat(401) }],
+  ["retro", "retro", {}],
+  ["retro R-7 list", "retro", { id: "R-7", action: "list" }],
 ];
 
 function outcome(build: () => unknown) {

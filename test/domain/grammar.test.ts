@@ -176,9 +176,19 @@ describe("the /release grammar", () => {
     });
   });
 
-  it.each(["ship", "shipped", "recovered", "retro"] as const)("reads %s <id>", (word) => {
+  it.each(["ship", "shipped", "recovered"] as const)("reads %s <id>", (word) => {
     expect(parseCommand(`${word} r-7`)).toEqual({ name: word, id: "R-7" });
     userError(() => parseCommand(word), "release_id", `/release ${word} R-1`);
+  });
+
+  it("reads retro <id> as the form for your own notes, and retro <id> show as everyone's answers", () => {
+    expect(parseCommand("retro r-7")).toEqual({ name: "retro", id: "R-7", op: "edit" });
+    expect(parseCommand("retro R-7 show")).toEqual({ name: "retro", id: "R-7", op: "show" });
+    expect(parseCommand("retro R-7 SHOW")).toEqual({ name: "retro", id: "R-7", op: "show" });
+    expect(parseCommand("retro show R-7")).toEqual({ name: "retro", id: "R-7", op: "show" });
+    userError(() => parseCommand("retro"), "release_id", "`/release retro R-1` (add or edit your notes) or `/release retro R-1 show`");
+    userError(() => parseCommand("retro R-7 list"), "retro_usage", "I don't understand `list` after the release id. Use `/release retro R-7` (add or edit your notes) or `/release retro R-7 show` (read everyone's).");
+    userError(() => parseCommand("retro R-7 show all"), "retro_usage", "`/release retro R-1 show` to read everyone's");
   });
 
   it.each(["hold", "cancel", "rollback"] as const)("reads %s <id> with an optional reason", (word) => {

@@ -13,7 +13,7 @@ import { CHOICE_LABELS } from "../../domain/votes.js";
 import { STATE_LABELS } from "../../domain/release.js";
 import { doing } from "../../domain/permissions.js";
 import { offsetLabel } from "../../domain/countdown.js";
-import { readAuditEvent, type AuditEventPayload } from "../audit-events.js";
+import { readAuditEvent, type AuditEventPayload, type RetroNotes } from "../audit-events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { AuditEvent } from "../store.js";
@@ -97,12 +97,10 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
       const tries = d.attempts ? ` after ${d.attempts} failed ${d.attempts === 1 ? "attempt" : "attempts"}` : " before its first attempt";
       return `${d.kind} webhook withdrawn${tries}: the release went ${d.to.replace("_", " ")}`;
     }
-    case "retro_answer": {
-      // The notes themselves, short: the timeline is where a team reads them while the retro is open.
-      const d = event.data;
-      const parts = [["went well", d.wentWell], ["did not", d.wentBadly], ["action items", d.actionItems]].filter(([, text]) => text).map(([label, text]) => `${label}: ${short(text!)}`);
-      return `added retro notes (${parts.join(" · ")})`;
-    }
+    case "retro_answer":
+      return `added retro notes (${retroNotes(event.data)})`;
+    case "retro_answer_changed":
+      return `edited their retro notes, now (${retroNotes(event.data.after)})`;
     case "freeze_overridden":
       return `shipped inside freeze ${event.data.freeze} (override): ${event.data.reason}`;
     case "queued":
@@ -166,6 +164,12 @@ function timeIn(at: number, zone: string | undefined): string {
 function describeGenerically(e: { type: string; data: object }): string {
   const rest = Object.fromEntries(Object.entries(e.data).filter(([k]) => k !== "actorName"));
   return `${e.type.replace(/_/g, " ")}${Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ""}`;
+}
+
+/** The retro notes themselves, short: the timeline is where a team reads them while the retro is open. */
+function retroNotes(d: RetroNotes): string {
+  const parts = [["went well", d.wentWell], ["did not", d.wentBadly], ["action items", d.actionItems]].filter(([, text]) => text).map(([label, text]) => `${label}: ${short(text!)}`);
+  return parts.join(" · ");
 }
 
 function because(reason: string | null): string {

@@ -1,9 +1,11 @@
 import { UserError } from "../../domain/errors.js";
 import { transition } from "../../domain/release.js";
+import { answersCount, noRetroYet, retroGroups, retroStage } from "../../domain/retro.js";
 import type { Actor, Release } from "../../domain/types.js";
-import { audit, getReleaseOrThrow, notice, type Ctx } from "../context.js";
+import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
 import { planRetroClose } from "../countdown-jobs.js";
 import { field, retroForm } from "../forms.js";
+import { retroAnswersReply } from "./retro-show.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
@@ -25,52 +27,57 @@ export async function openRetro(ctx: Ctx, release: Release, by: { id: string; na
   return updated;
 }
 
-/** `/release retro R-1` or the button: checks the release can have a retro, opening it if due. */
+/**
+ * `/release retro R-1` or the button: the form with the person's own earlier answer filled in
+ * (saving it replaces that answer), opening the retro first if it is due.
+ */
 export async function startRetro(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {
   let release = await getReleaseOrThrow(ctx, id);
-  if (release.state !== "shipped" && release.state !== "rolled_back" && !(release.state === "closed" && release.retroOpenedAt)) {
-    throw new UserError("retro_not_open", `${release.id} has no retro yet: it opens after the release is shipped or rolled back.`);
-  }
-  // The summary went to the card's thread when it closed; the person asking gets it here too.
-  if (release.state === "closed") throw new UserError("retro_closed", `The retro of ${release.id} is closed; no more notes can be added.\n${await retroSummary(ctx, release)}`);
-  if (!release.retroOpenedAt) release = await openRetro(ctx, release, actor, platform);
-  return { type: "form", form: retroForm(release) };
+  await requirePermission(ctx, actor, "retro", release);
+  const stage = retroStage(release);
+  if (stage === "none") throw noRetroYet(release);
+  // The summary went to the card's thread when it closed; the person asking gets what it collected here too.
+  if (stage === "closed") return { ...(await retroAnswersReply(ctx, release, `The retro of ${release.id} is closed; no more notes can be added or edited.`)), error: true };
+  if (stage === "due") release = await openRetro(ctx, release, actor, platform);
+  const mine = (await ctx.store.listRetroAnswers(release.id)).find((a) => a.author === actor.id);
+  return { type: "form", form: retroForm(release, mine) };
 }
 
+/** A submitted retro form: the person's answer, added or in place of their earlier one. Nobody edits another's: the answer is always the submitter's own. */
 export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: string, values: Record<string, string>): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, id);
-  if (!release.retroOpenedAt || release.state === "closed") {
-    throw new UserError("retro_not_open", release.state === "closed" ? `The retro of ${release.id} is closed; your notes were not saved.` : `The retro of ${release.id} is not open yet.`);
+  await requirePermission(ctx, actor, "retro", release);
+  const stage = retroStage(release);
+  if (stage === "closed") throw new UserError("retro_closed", `The retro of ${release.id} is closed; your notes were not saved. \`/release retro ${release.id} show\` shows what it collected.`);
+  if (stage !== "open") throw stage === "due" ? new UserError("retro_not_open", `The retro of ${release.id} is not open yet; \`/release retro ${release.id}\` opens it and its form.`) : noRetroYet(release);
+  const mine = (await ctx.store.listRetroAnswers(release.id)).find((a) => a.author === actor.id);
+  const form = retroForm(release, mine);
+  const after = { wentWell: field(values, form, "went_well"), wentBadly: field(values, form, "went_badly"), actionItems: field(values, form, "action_items") };
+  if (!after.wentWell && !after.wentBadly && !after.actionItems) {
+    throw new UserError("retro_empty", mine ? "Write at least one answer. To keep your earlier notes as they are, close the form without saving." : "Write at least one answer.", "went_well");
   }
-  const form = retroForm(release);
-  const wentWell = field(values, form, "went_well");
-  const wentBadly = field(values, form, "went_badly");
-  const actionItems = field(values, form, "action_items");
-  if (!wentWell && !wentBadly && !actionItems) throw new UserError("retro_empty", "Write at least one answer.", "went_well");
-  // A form sent twice (a double click, a retry) is one answer; a second, different one is more notes.
-  const same = (await ctx.store.listRetroAnswers(release.id)).some((a) => a.author === actor.id && a.wentWell === wentWell && a.wentBadly === wentBadly && a.actionItems === actionItems);
-  if (same) return ok(`You already added exactly these notes to the retro of ${release.id}; they are kept once.`);
-  await ctx.store.putRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, wentWell, wentBadly, actionItems, at: ctx.clock.now() });
-  await audit(ctx, actor, platform, release.id, { type: "retro_answer", data: { wentWell, wentBadly, actionItems } });
+  // A form sent twice (a double click, a retry), or saved without a change, writes nothing.
+  if (mine && mine.wentWell === after.wentWell && mine.wentBadly === after.wentBadly && mine.actionItems === after.actionItems) {
+    return ok(`You already added exactly these notes to the retro of ${release.id}; they are kept once.`);
+  }
+  await ctx.store.putRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, ...after, at: ctx.clock.now() });
+  if (mine) {
+    const before = { wentWell: mine.wentWell, wentBadly: mine.wentBadly, actionItems: mine.actionItems };
+    await audit(ctx, actor, platform, release.id, { type: "retro_answer_changed", data: { before, after } });
+  } else {
+    await audit(ctx, actor, platform, release.id, { type: "retro_answer", data: after });
+  }
   ctx.effects.push({ type: "refresh", releaseId: release.id });
-  return ok(`Thanks ${actor.name}, your retro notes for ${release.id} are saved.`);
+  const read = `\`/release retro ${release.id} show\` shows everyone's.`;
+  return ok(mine ? `Thanks ${actor.name}, your retro notes for ${release.id} are updated: they replace the ones you saved before. ${read}` : `Thanks ${actor.name}, your retro notes for ${release.id} are saved; open the form again to edit them. ${read}`);
 }
 
 /** The text posted when the retro window ends. */
 export async function retroSummary(ctx: Ctx, release: Release): Promise<string> {
   const answers = await ctx.store.listRetroAnswers(release.id);
   if (!answers.length) return `📝 Retro for ${release.id} closed with no notes.`;
-  // One bullet per line written (the form asks for one action item per line, owner first).
-  const section = (title: string, pick: (a: (typeof answers)[number]) => string) => {
-    const lines = answers.flatMap((a) => pick(a).split(/\n+/).map((l) => l.trim()).filter(Boolean).map((l) => `• ${l} (${a.authorName})`));
-    return lines.length ? [`${title}:`, ...lines] : [];
-  };
-  return [
-    `📝 Retro for ${release.id} closed: ${answers.length} ${answers.length === 1 ? "answer" : "answers"}.`,
-    ...section("Went well", (a) => a.wentWell),
-    ...section("Did not go well", (a) => a.wentBadly),
-    ...section("Action items", (a) => a.actionItems),
-  ].join("\n");
+  const groups = retroGroups(answers).map((g) => ({ title: g.title, items: g.items.map((item) => `• ${item}`) }));
+  return [`📝 Retro for ${release.id} closed: ${answersCount(answers.length)}.`, ...groups.flatMap((g) => [`${g.title}:`, ...g.items])].join("\n");
 }
 
 export async function closeAfterRetro(ctx: Ctx, release: Release): Promise<void> {
