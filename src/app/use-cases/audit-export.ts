@@ -1,0 +1,111 @@
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns/format";
+import { UserError } from "../../domain/errors.js";
+import { inWorkspaceOf, parseSubject } from "../../domain/identity.js";
+import { dateProblem, formatInZone } from "../../domain/time.js";
+import type { Actor, ChannelRef } from "../../domain/types.js";
+import { resolveWallTime } from "../../domain/wall-clock.js";
+import { policyFor, requirePermission, type Ctx } from "../context.js";
+import type { AuditEvent } from "../store.js";
+import type { Reply } from "../views.js";
+import { scopeOfChannel, scopeOwns, scopeOwnsChannel } from "../web-link.js";
+
+const DAY = 86_400_000;
+
+const EXPORT_EXAMPLE = "Use `/release audit export 2030-01-01 2030-01-31` (dates in the channel's time zone).";
+
+/** A calendar day as typed for an export, month 1-12, checked to exist. */
+interface Day {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** `2030-01-31`; an impossible day (30 February) is refused as release times refuse it, not rolled over. */
+function parseDay(text: string): Day {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) throw new UserError("audit_export_date", `\`${text}\` is not a date. ${EXPORT_EXAMPLE}`);
+  const day = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+  const problem = dateProblem(day.year, day.month, day.day);
+  if (problem) throw new UserError("audit_export_date", `\`${text}\` is not a date: ${problem}. ${EXPORT_EXAMPLE}`);
+  return day;
+}
+
+/** The first instant of `day` in `zone`; a midnight the clocks skip resolves as release times do. */
+function startOfDay(day: Day, zone: string): number {
+  return resolveWallTime({ ...day, hour: 0, minute: 0 }, zone).at;
+}
+
+/** The last millisecond before the next day starts, so a 23- or 25-hour day (clocks changing) is covered exactly. */
+function endOfDay(day: Day, zone: string): number {
+  const next = new Date(Date.UTC(day.year, day.month - 1, day.day + 1));
+  return startOfDay({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }, zone) - 1;
+}
+
+/** `2030-01-31`: the date of an instant on the channel's calendar, for file names. */
+function dateIn(ms: number, zone: string): string {
+  return format(new TZDate(ms, zone), "yyyy-MM-dd");
+}
+
+/** Refuses a range that ends before it starts, saying how to ask for it instead. */
+function checkRange(from: number, to: number, fromText: string | null, toText: string | null, zone: string): void {
+  if (from <= to) return;
+  // The end defaulted to now: the start typed is in the future.
+  if (!toText) throw new UserError("audit_export_range", `The start date ${fromText} is after today (${dateIn(to, zone)}). Pick a start up to today, or give an end date after it too.`);
+  // The start defaulted to 30 days ago (only forms can leave it out): the end typed is before it.
+  if (!fromText) throw new UserError("audit_export_range", `The end date ${toText} is more than 30 days ago, before the default start. Give a start date too, e.g. \`/release audit export ${toText.slice(0, 8)}01 ${toText}\`.`);
+  throw new UserError("audit_export_range", `The start date ${fromText} is after the end date ${toText}. Swap them: \`/release audit export ${toText} ${fromText}\`.`);
+}
+
+const CSV_COLUMNS = ["id", "at", "release", "actor", "platform", "type", "data", "hash"] as const;
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * The events that belong to the workspace or server of the channel the export was asked in:
+ * one gonogo may serve several, and a release manager of one must not read another's votes
+ * and reasons. An event belongs by its release's channel, else by the channel it names (a
+ * policy, a freeze), else by who did it (a role grant, a lock).
+ */
+async function inWorkspaceOfChannel<E extends AuditEvent>(ctx: Ctx, channel: ChannelRef, events: E[]): Promise<E[]> {
+  const scope = scopeOfChannel(channel);
+  if (!scope) return [];
+  const releaseIsHere = new Map<string, boolean>();
+  const kept: E[] = [];
+  for (const e of events) {
+    let mine: boolean;
+    if (e.releaseId !== null) {
+      if (!releaseIsHere.has(e.releaseId)) {
+        const release = await ctx.store.getRelease(e.releaseId);
+        releaseIsHere.set(e.releaseId, release !== undefined && scopeOwns(scope, release));
+      }
+      mine = releaseIsHere.get(e.releaseId)!;
+    } else if (typeof e.data.channel === "string") {
+      mine = scopeOwnsChannel(scope, e.data.channel);
+    } else {
+      const who = parseSubject(e.actor);
+      mine = who?.kind === "person" && inWorkspaceOf(who, channel);
+    }
+    if (mine) kept.push(e);
+  }
+  return kept;
+}
+
+/** `/release audit export [from] [to]`: the audit events of this workspace or server as CSV and JSON files. */
+export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromText: string | null, toText: string | null): Promise<Reply> {
+  await requirePermission(ctx, actor, "audit_export");
+  const zone = (await policyFor(ctx, channel.key)).timezone;
+  const now = ctx.clock.now();
+  const from = fromText ? startOfDay(parseDay(fromText), zone) : now - 30 * DAY;
+  const to = toText ? endOfDay(parseDay(toText), zone) : now;
+  checkRange(from, to, fromText, toText, zone);
+  const events = await inWorkspaceOfChannel(ctx, channel, await ctx.store.listAuditRange(from, to));
+  const rows = events.map((e) => ({ id: e.id, at: new Date(e.at).toISOString(), release: e.releaseId ?? "", actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data), hash: e.hash }));
+  const csv = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(String(r[c]))).join(","))].join("\n") + "\n";
+  // Named after the dates as typed (else the channel's dates of the default range): the UTC date
+  // of a midnight east of UTC is the day before, which named the file after a day not asked for.
+  const base = `gonogo-audit-${fromText ?? dateIn(from, zone)}-to-${toText ?? dateIn(to, zone)}`;
+  return { type: "message", error: false, cards: [], text: `Audit export: ${events.length} events from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
+    { name: `${base}.csv`, contentType: "text/csv", content: csv },
+    { name: `${base}.json`, contentType: "application/json", content: `${JSON.stringify(events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), null, 2)}\n` },
+  ] };
+}
