@@ -117,16 +117,36 @@ export function retroForm(r: Release, earlier?: { wentWell: string; wentBadly: s
       fields: RETRO_FIELDS,
     };
   }
-  const filled: Record<string, string> = { went_well: earlier.wentWell, went_badly: earlier.wentBadly, action_items: earlier.actionItems };
+  const filled = retroFilled(earlier);
+  // An answer kept from before answers were one per person (several joined) may be longer than a box holds.
+  const cut = RETRO_FIELDS.filter((f) => (filled[f.key]?.length ?? 0) > f.maxLength);
+  const cutNote = cut.length
+    ? ` Your earlier ${cut.map((f) => `"${f.label}"`).join(" and ")} ${cut.length === 1 ? "is" : "are"} longer than a box holds, so only the first ${INPUT_LIMITS.retroAnswer.max} characters show: leave ${cut.length === 1 ? "that box" : "those boxes"} as ${cut.length === 1 ? "it is" : "they are"} to keep all of it.`
+    : "";
   return {
     form: "retro",
     releaseId: r.id,
     title: `Edit your retro: ${r.id}`,
-    context: `${r.service} ${r.version} → ${r.environment}. Your earlier answer is filled in; saving replaces it.`,
+    context: `${r.service} ${r.version} → ${r.environment}. Your earlier answer is filled in; saving replaces it.${cutNote}`,
     submitLabel: "Save changes",
-    // An answer kept from before answers were one per person may be longer than a box holds.
     fields: RETRO_FIELDS.map((f) => (filled[f.key] ? { ...f, initial: wholeCharacters(filled[f.key]!, f.maxLength) } : f)),
   };
+}
+
+function retroFilled(earlier: { wentWell: string; wentBadly: string; actionItems: string }): Record<string, string> {
+  return { went_well: earlier.wentWell, went_badly: earlier.wentBadly, action_items: earlier.actionItems };
+}
+
+/**
+ * A retro form's field as submitted. A box the form filled in with only the beginning of a
+ * longer earlier answer, sent back as it was, keeps the whole earlier answer: saving an edit
+ * of another box must not cut it to what the box could show.
+ */
+export function retroField(values: Record<string, string>, form: FormView, key: string, earlier: { wentWell: string; wentBadly: string; actionItems: string } | undefined): string {
+  const value = field(values, form, key);
+  const whole = earlier ? retroFilled(earlier)[key] : undefined;
+  const shown = form.fields.find((f) => f.key === key)?.initial;
+  return whole !== undefined && shown !== undefined && whole.length > shown.length && value === shown.trim() ? whole : value;
 }
 
 /**

@@ -82,6 +82,24 @@ describe("editing your retro answer", () => {
     expect((await core.store.listAudit("R-1")).filter((e) => e.type.startsWith("retro_answer"))).toHaveLength(1);
   });
 
+  it("keeps the whole of an earlier answer longer than its box (joined from several) when the edit leaves that box alone", async () => {
+    const { say, press, submit } = setup();
+    await shippedWithRetroOpen(say);
+    // Three answers from before answers were one per person, joined by the migration: longer than a box holds.
+    const joined = ["a".repeat(600), "b".repeat(600), "the last line matters"].join("\n");
+    await core.store.putRetroAnswer({ releaseId: "R-1", author: "terminal:bob", authorName: "bob", wentWell: joined, wentBadly: "", actionItems: "", at: core.clock.now() });
+
+    const form = await press("bob");
+    expect(form.type === "form" && form.form.context).toContain('Your earlier "What went well" is longer than a box holds, so only the first 1000 characters show: leave that box as it is to keep all of it.');
+    const shown = initials(form)!;
+    expect(shown.went_well).toHaveLength(1000);
+
+    // bob adds what went badly and sends the first box back as the form filled it in.
+    expect(text(await submit("bob", { went_well: shown.went_well!, went_badly: "late QA", action_items: "" }))).toContain("are updated");
+    const [answer] = await core.store.listRetroAnswers("R-1");
+    expect(answer).toMatchObject({ wentWell: joined, wentBadly: "late QA" });
+  });
+
   it("refuses notes where a release has no retro, saying why and what to do instead", async () => {
     const { say, press, submit } = setup();
     await say("alice", "create payments 1.4.2");

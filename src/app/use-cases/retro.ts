@@ -4,7 +4,7 @@ import { answersCount, noRetroYet, retroGroups, retroStage } from "../../domain/
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
 import { planRetroClose } from "../countdown-jobs.js";
-import { field, retroForm } from "../forms.js";
+import { retroField, retroForm } from "../forms.js";
 import { retroAnswersReply } from "./retro-show.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -52,7 +52,7 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   if (stage !== "open") throw stage === "due" ? new UserError("retro_not_open", `The retro of ${release.id} is not open yet; \`/release retro ${release.id}\` opens it and its form.`) : noRetroYet(release);
   const mine = (await ctx.store.listRetroAnswers(release.id)).find((a) => a.author === actor.id);
   const form = retroForm(release, mine);
-  const after = { wentWell: field(values, form, "went_well"), wentBadly: field(values, form, "went_badly"), actionItems: field(values, form, "action_items") };
+  const after = { wentWell: retroField(values, form, "went_well", mine), wentBadly: retroField(values, form, "went_badly", mine), actionItems: retroField(values, form, "action_items", mine) };
   if (!after.wentWell && !after.wentBadly && !after.actionItems) {
     throw new UserError("retro_empty", mine ? "Write at least one answer. To keep your earlier notes as they are, close the form without saving." : "Write at least one answer.", "went_well");
   }
