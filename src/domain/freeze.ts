@@ -111,7 +111,13 @@ export function occurrenceAt(freeze: Freeze, at: number): ActiveFreeze | null {
   const untilEnd = (e - w + WEEK_MIN) % WEEK_MIN;
   // Whole minutes of the wall clock: the seconds of `at` are dropped so the edges land on the minute.
   const minuteWall = wall - (wall % MINUTE);
-  return { freeze, start: instantOfWall(minuteWall - sinceStart * MINUTE, rule.zone), end: instantOfWall(minuteWall + untilEnd * MINUTE, rule.zone) };
+  const start = instantOfWall(minuteWall - sinceStart * MINUTE, rule.zone);
+  const end = instantOfWall(minuteWall + untilEnd * MINUTE, rule.zone);
+  // The wall clock inside the window does not always mean the window is on: when the clocks go
+  // back, an edge in the repeated hour is its first pass, so the second pass (02:15 CET after a
+  // window that ended at 02:30 CEST) is after the end; when they go forward, an edge in the
+  // skipped hour comes later than a wall time just past it. On only from start to end.
+  return start <= at && at < end ? { freeze, start, end } : null;
 }
 
 /** The freeze that holds a release at `at`: of several, the one that ends last. */

@@ -103,6 +103,19 @@ describe("the end of a freeze", () => {
       "✅ Freeze 'migration' is over (it ended Tue 15 Jan 14:00 (UTC)). R-2 is still on hold, and search production is locked by rel: incident 9. Release manager: set a new T-0 with `/release schedule R-2 <time>` once that is over.",
     ]);
   });
+  it("is over for good when the clocks go back within the hour after it: a T-0 in the repeated hour ships", async () => {
+    // Clocks go back in Berlin on Sun 27 Oct 2030 at 03:00 CEST (01:00 UTC). The night freeze ends at
+    // 02:30 CEST (00:30 UTC); 02:15 CET (01:15 UTC) comes 45 minutes after it ended.
+    const { chat, say, advance } = await setup(utc(2030, 10, 26, 23, 15), "Europe/Berlin");
+    await say("rel", "freeze add weekly sat 22:00 until sun 02:30 reason night");
+    await say("alice", "create payments 1.4.2 at in 2h");
+    expect((await core.store.getRelease("R-1"))?.scheduledAt).toBe(utc(2030, 10, 27, 1, 15));
+    for (const voter of ["bob", "carol"]) await say(voter, "vote R-1 go");
+    await advance(2 * HOUR);
+    expect((await core.store.getRelease("R-1"))?.state).toBe("shipping");
+    expect(chat().latestCard("R-1")?.guards ?? []).toEqual([]);
+  });
+
 });
 
 describe("removing a freeze", () => {

@@ -36,6 +36,13 @@ describe("weekly freeze windows", () => {
     expect(occurrenceAt(WEEKEND, utc(2030, 10, 26, 12))).toMatchObject({ start: utc(2030, 10, 25, 14), end: utc(2030, 10, 28, 8) });
   });
 
+  it("is not on again in the repeated hour after it ended, when the clocks go back right after its end", () => {
+    // Sat 22:00 until Sun 02:30, Berlin: on 27 Oct 2030 02:30 CEST is 00:30 UTC, and at 01:00 UTC the wall clock reads 02:00 again.
+    const night = freeze({ kind: "weekly", startDay: 6, startMinute: 22 * 60, endDay: 0, endMinute: 150, zone: BERLIN });
+    expect(occurrenceAt(night, utc(2030, 10, 27, 0, 15))).toMatchObject({ end: utc(2030, 10, 27, 0, 30) });
+    expect(occurrenceAt(night, utc(2030, 10, 27, 1, 15))).toBeNull();
+  });
+
   it("reads a window inside one week (no wrap) as well", () => {
     const lunch = freeze({ kind: "weekly", startDay: 3, startMinute: 12 * 60, endDay: 3, endMinute: 13 * 60, zone: "UTC" });
     expect(occurrenceAt(lunch, utc(2030, 1, 16, 12, 30))).toMatchObject({ start: utc(2030, 1, 16, 12), end: utc(2030, 1, 16, 13) });
