@@ -100,9 +100,10 @@ describe("the end of a freeze", () => {
     expect(over(chat(), "R-1").map((n) => n.text)).toEqual([expect.stringMatching(/^✅ Freeze 'migration' is over \(it ended Tue 15 Jan 14:00 \(UTC\)\)\. R-1 is still on hold and not GO yet/)]);
     // What still stops it comes first: a lock outlives the freeze.
     expect(over(chat(), "R-2").map((n) => n.text)).toEqual([
-      "✅ Freeze 'migration' is over (it ended Tue 15 Jan 14:00 (UTC)). R-2 is still on hold, and search production is locked by rel: incident 9. Release manager: set a new T-0 with `/release schedule R-2 <time>` once that is over.",
+      "✅ Freeze 'migration' is over (it ended Tue 15 Jan 14:00 (UTC)). R-2 is still on hold, and search production is locked by rel: incident 9; it stays locked until a release-manager or an admin lifts it with `/release unlock search production reason <text>`. Release manager: set a new T-0 with `/release schedule R-2 <time>` once it is lifted.",
     ]);
   });
+
   it("is over for good when the clocks go back within the hour after it: a T-0 in the repeated hour ships", async () => {
     // Clocks go back in Berlin on Sun 27 Oct 2030 at 03:00 CEST (01:00 UTC). The night freeze ends at
     // 02:30 CEST (00:30 UTC); 02:15 CET (01:15 UTC) comes 45 minutes after it ended.

@@ -52,12 +52,17 @@ export async function lockAfterRollback(ctx: Ctx, release: Release, actor: Actor
   if (!(await ctx.store.addLock(lock))) {
     // Locked already (by hand, or by an earlier rollback): that lock stands, and whoever may lift it still may.
     const held = await ctx.store.getLock(release.service, release.environment);
-    const cause = held?.releaseId ? await ctx.store.getRelease(held.releaseId) : undefined;
-    return `🔒 ${held ? lockedText(held) : `${targetName(release.service, release.environment)} is locked`}; it stays locked until ${whoUnlocks(cause)} lifts it with ${unlock}.`;
+    return `🔒 ${held ? `${lockedText(held)}; ${await staysLockedUntil(ctx, held)}` : `${targetName(release.service, release.environment)} is locked; it stays locked until ${whoUnlocks(undefined)} lifts it with ${unlock}`}.`;
   }
   await audit(ctx, actor, platform, release.id, { type: "deploy_locked", data: { service: release.service, environment: release.environment, reason, releaseId: release.id } });
   await refreshTarget(ctx, release.service, release.environment);
   return `🔒 ${targetName(release.service, release.environment)} is now locked: nothing else ships there (releases are held at T-0, \`/release ship\` is refused) until ${whoUnlocks(release)} lifts it with ${unlock}.`;
+}
+
+/** `it stays locked until a release-manager or an admin lifts it with /release unlock …`: a lock does not end by itself, so whoever it holds back is told who lifts it how. */
+export async function staysLockedUntil(ctx: Pick<Ctx, "store">, lock: DeployLock): Promise<string> {
+  const cause = lock.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;
+  return `it stays locked until ${whoUnlocks(cause)} lifts it with \`/release unlock ${lock.service} ${lock.environment} reason <text>\``;
 }
 
 /** Who may lift a lock, in a sentence: release-managers and admins, and the manager of the release whose rollback set it. */
