@@ -9,11 +9,11 @@ import {
 } from "discord.js";
 import type { CardAction } from "../../src/app/events.js";
 import { parseSubject } from "../../src/domain/identity.js";
-import type { ChannelRef } from "../../src/domain/types.js";
-import { groupsWithin, noticePartsWithin, type ReplyGroups, type ButtonView, type CardView, type CriterionLine, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
+import { noticePartsWithin, type ReplyGroups, type ButtonView, type CardView, type CriterionLine, type NoticeView, type ReplyPart, type VoteLine } from "../../src/app/views.js";
+import { groupLines, linesWithin, replyLines, SNOWFLAKE, subjectText } from "./reply-lines.js";
 import { buttonCustomId, selectCustomId, selectOptionValue } from "./ids.js";
 import { LIMITS, clip, cutMarkdown, fitEmbeds } from "./limits.js";
-import { coreText, discordTime, fit, md, safeLink, type Markdown } from "./markdown.js";
+import { coreText, discordTime, fit, md, safeLink } from "./markdown.js";
 
 /** A channel message body as `POST/PATCH /channels/{c}/messages` takes it. */
 export interface MessageBody {
@@ -177,9 +177,6 @@ export function renderCard(card: CardView): MessageBody {
   };
 }
 
-/** What a Discord user or role id looks like (a snowflake); a name typed on Discord is no id to mention. */
-const SNOWFLAKE = /^\d+$/;
-
 /** The guild's own user (`person`) or role (`group`) id in a subject, or null when it is another kind, platform or guild. */
 function inGuild(id: string, kind: "person" | "group", guildId: string): string[] {
   const s = parseSubject(id);
@@ -235,63 +232,6 @@ function mentionsWithin<M extends { kind: "user" | "role"; markup: string }>(men
     used += m.markup.length + 1;
   }
   return shown;
-}
-
-/** Reply lines whose instants each viewer reads in local time (`<t:…:F>`). */
-export function replyLines(lines: ReplyPart[][]): string {
-  return lines.map(replyLine).join("\n");
-}
-
-/**
- * Reply lines (the release list, the freeze list) that fit `room` characters, whole, then one
- * line counting those left out (with `leftOut`, those the core did not send): a list too long
- * for one message is cut between lines, and says so.
- */
-function linesWithin(lines: ReplyPart[][], leftOut: number, room: number, afterText: boolean): string {
-  const more = (n: number) => (n ? `\n…and ${n} more not shown here.` : "");
-  let out = "";
-  let shown = 0;
-  for (const parts of lines) {
-    const next = `${out}${afterText || shown > 0 ? "\n" : ""}${replyLine(parts)}`;
-    if (shown > 0 && next.length + more(lines.length - shown - 1 + leftOut).length > room) break;
-    out = next;
-    shown += 1;
-  }
-  return `${out}${more(lines.length - shown + leftOut)}`;
-}
-
-/** One reply line as Discord markdown. */
-function replyLine(parts: ReplyPart[]): string {
-  return parts.map((p) => (typeof p === "string" ? coreText(clip(p, 1000)) : "at" in p ? discordTime(p.at, "F") : "channel" in p ? channelText(p.channel, p.text) : subjectText(p.subject, p.text)).markup).join("");
-}
-
-/** A channel named in a reply: a Discord channel as its link (`<#id>`, which pings nobody), any other by name. */
-function channelText(channel: ChannelRef, name: string): Markdown {
-  return channel.platform === "discord" && SNOWFLAKE.test(channel.nativeId) ? { markup: `<#${channel.nativeId}>` } : md`${name}`;
-}
-
-/**
- * A person or role named in a reply: a member or role of a guild as its mention (a private
- * reply's allowed_mentions pings nobody), anyone else by name.
- */
-function subjectText(id: string, name: string): Markdown {
-  const s = parseSubject(id);
-  if (s?.platform === "discord") {
-    const native = s.kind === "person" ? s.user : s.group;
-    if (SNOWFLAKE.test(native)) return { markup: s.kind === "person" ? `<@${native}>` : `<@&${native}>` };
-  }
-  return md`${name}`;
-}
-
-/**
- * A list under headings (a retro's answers) as lines of markdown, as much as `room` characters
- * hold: what is left out is counted per heading, and a last line says where to read it all.
- */
-function groupLines(list: ReplyGroups, room: number): string {
-  const markupOf = (line: string, heading: boolean) => (heading ? md`**${line}**` : md`• ${line}`).markup;
-  const fitted = groupsWithin(list, room, (line, heading) => markupOf(line, heading).length + 1);
-  const lines = fitted.groups.flatMap((g) => [markupOf(g.title, true), ...g.items.map((item) => markupOf(item, false))]);
-  return [...lines, ...(fitted.note ? [coreText(fitted.note).markup] : [])].join("\n");
 }
 
 /** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
