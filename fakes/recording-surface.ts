@@ -1,5 +1,5 @@
 import type { ChatSurface, MessageRef } from "../src/app/ports.js";
-import type { CardView, NoticeView } from "../src/app/views.js";
+import { groupsText, type CardView, type NoticeView } from "../src/app/views.js";
 import type { ChannelRef } from "../src/domain/types.js";
 
 /** A chat platform that remembers what it was asked to show, like a channel would. */
@@ -28,6 +28,8 @@ export function createRecordingSurface(platform = "terminal", minUpdateIntervalM
   /** The card as the channel shows it now: the last edit, or the post. */
   const latestCard = (releaseId: string): CardView | undefined =>
     [...updates].reverse().find((u) => u.card.releaseId === releaseId)?.card ?? posts.find((p) => p.card.releaseId === releaseId)?.card;
-  const noticeTexts = (releaseId?: string) => notices.filter((n) => !releaseId || n.notice.releaseId === releaseId).map((n) => n.notice.text);
+  /** Each notice's words, with the list under headings it carries (a closed retro's answers) after them. */
+  const noticeTexts = (releaseId?: string) =>
+    notices.filter((n) => !releaseId || n.notice.releaseId === releaseId).map((n) => (n.notice.groups ? `${n.notice.text}\n${groupsText(n.notice.groups.groups)}` : n.notice.text));
   return { surface, posts, updates, notices, latestCard, noticeTexts };
 }

@@ -205,7 +205,8 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
   const timed = parts ? replyLines([parts]) : null;
   // Escaping can make the timed text longer than the words it was measured by: then the words, cut.
   const text = timed !== null && timed.length <= room ? timed : fit(coreText(notice.text), room);
-  const content = mentionLine ? `${text}\n${mentionLine}` : text;
+  const said = mentionLine ? `${text}\n${mentionLine}` : text;
+  const content = notice.groups ? `${said}\n${groupLines(notice.groups, LIMITS.content - said.length - 1)}` : said;
   const users = shown.filter((m) => m.kind === "user").map((m) => m.id);
   const roles = shown.filter((m) => m.kind === "role").map((m) => m.id);
   return {

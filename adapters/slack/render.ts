@@ -54,6 +54,7 @@ export function renderNotice(notice: NoticeView): SlackMessage {
   const body = parts ? replyLine(parts) : coreText(truncate(notice.text, room));
   const text = mentions.length ? md`${body}\n${mentionLine}` : body;
   const blocks: slack.KnownBlock[] = [{ type: "section", text: mrkdwn(text) }];
+  if (notice.groups) blocks.push(...groupSections(notice.groups, LIMITS.messageTextBudget - JSON.stringify(blocks).length - GROUP_OVERHEAD));
   if (notice.buttons.length) blocks.push({ type: "actions", block_id: `notice:${notice.releaseId}`, elements: renderButtons(notice.buttons, notice.releaseId) });
   return { text: topLevelText(text), blocks };
 }

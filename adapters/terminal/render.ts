@@ -63,7 +63,8 @@ export function renderCountdown(card: CardView, p: Paint): string {
 export function renderNotice(n: NoticeView, p: Paint): string {
   const who = [...n.mention, ...n.mentionGroups].map((s) => `@${displayName(s)}`);
   const buttons = n.buttons.map((b) => `[${b.label}] /press ${n.releaseId} ${PRESS_WORDS[b.action]}`);
-  return `${p.dim(`  ↳ ${n.releaseId} thread:`)} ${n.text}${who.length ? ` ${who.join(" ")}` : ""}${buttons.length ? `\n    ${buttons.join("   ")}` : ""}`;
+  const groups = n.groups ? `\n${groupsText(n.groups.groups)}` : "";
+  return `${p.dim(`  ↳ ${n.releaseId} thread:`)} ${n.text}${who.length ? ` ${who.join(" ")}` : ""}${groups}${buttons.length ? `\n    ${buttons.join("   ")}` : ""}`;
 }
 
 export function renderForm(form: FormView, p: Paint): string {

@@ -137,6 +137,8 @@ export interface NoticeView {
   mentionGroups: string[];
   /** Offer a button with the notice, e.g. the retro prompt or a rollback offer. */
   buttons: ButtonView[];
+  /** A list under headings after the text (a closed retro's answers), shown as far as one message holds. */
+  groups?: ReplyGroups;
 }
 
 export interface FormField {

@@ -107,13 +107,13 @@ describe("retrospective", () => {
     await core.bot.runDueJobs();
     await core.bot.idle();
     expect((await core.store.getRelease("R-1"))?.state).toBe("closed");
-    const summary = chat.notices.at(-1)!.notice.text;
+    const summary = chat.noticeTexts("R-1").at(-1)!;
     expect(summary).toContain("2 answers");
-    expect(summary).toContain("fast vote (bob)");
-    expect(summary).toContain("late QA (carol)");
-    expect(summary).toContain("@dana add canary alerts (bob)");
+    expect(summary).toContain("bob: fast vote");
+    expect(summary).toContain("carol: late QA");
+    expect(summary).toContain("bob: @dana add canary alerts");
     // One action item per line, each its own bullet.
-    expect(summary).toContain("• @erin add a QA slot to the plan (carol)\n• @carol write the runbook (carol)");
+    expect(summary).toContain("• carol: @erin add a QA slot to the plan\n  • carol: @carol write the runbook");
     const card = chat.latestCard("R-1")!;
     expect(card.buttons).toEqual([]);
     expect(card.resolved).toBe(true);
@@ -144,7 +144,7 @@ describe("retrospective of a release rolled back while its retro was open", () =
     await core.bot.runDueJobs();
     await core.bot.idle();
     expect((await core.store.getRelease("R-1"))?.state).toBe("closed");
-    expect(chat.noticeTexts("R-1").at(-1)).toContain("fast vote (bob)");
+    expect(chat.noticeTexts("R-1").at(-1)).toContain("bob: fast vote");
   });
 });
 

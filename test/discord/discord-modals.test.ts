@@ -158,4 +158,22 @@ describe("modals on Discord: no-go, rollback, retro", () => {
     expect(content).toContain("Not everything fits in one message.");
     expect(content.endsWith("…")).toBe(false);
   });
+
+  it("posts the closing summary under the card within 2,000 characters: every question's first answers, action items too, the rest counted", async () => {
+    await retroOpen();
+    const line = (what: string, i: number) => `${what} ${i}: ${"x".repeat(300)}`;
+    for (let i = 1; i <= 12; i++) {
+      await h.core.bot.handle({ kind: "form", actor: person(`p${i}`), channel, form: "retro", releaseId: "R-1", values: { went_well: line("well", i), went_badly: line("badly", i), action_items: line("@owner act", i) } });
+    }
+    h.core.clock.advance(h.core.config.retroWindowMs + 60_000);
+    await h.core.bot.runDueJobs();
+    await h.core.bot.idle();
+    const summary = h.notices(msgId).find((c) => String(c.body.content).includes("Retro for R-1 closed"));
+    const content = String(summary?.body.content);
+    expect(content.length).toBeLessThanOrEqual(2000);
+    for (const heading of ["**What went well**", "**What did not go well**", "**Action items**"]) expect(content).toContain(heading);
+    expect(content).toContain("• p1: @owner act 1: xxx");
+    expect(content).toMatch(/…and \d+ more/);
+    expect(content).toContain("Not everything fits in one message.");
+  });
 });

@@ -81,4 +81,21 @@ describe("Slack: editing and reading the retro", () => {
     expect(shown).toContain("Not everything fits in one message. Read them all in the audit export");
     expect(shown).not.toContain("the rest did not fit in one Slack message");
   });
+
+  it("posts the closing summary in the thread within one message: every question's first answers, action items too, the rest counted", async () => {
+    const prompt = await retroOpen();
+    const line = (what: string, i: number) => `${what} ${i}: ${"x".repeat(380)}`;
+    for (let i = 1; i <= 30; i++) {
+      await h.core.bot.handle({ kind: "form", actor: person(`p${i}`), channel, form: "retro", releaseId: "R-1", values: { went_well: line("well", i), went_badly: line("badly", i), action_items: line("@owner act", i) } });
+    }
+    h.core.clock.advance(h.core.config.retroWindowMs + 1000);
+    await h.core.bot.runDueJobs();
+    const summary = await h.fake.waitFor("chat.postMessage", (c) => c.params.thread_ts === prompt.params.thread_ts && visibleText(c).includes("Retro for R-1 closed"));
+    expect(summary.result).toMatchObject({ ok: true });
+    const shown = visibleText(summary);
+    for (const heading of ["*What went well*", "*What did not go well*", "*Action items*"]) expect(shown).toContain(heading);
+    expect(shown).toContain("• p1: @owner act 1: xxx");
+    expect(shown).toMatch(/…and \d+ more/);
+    expect(shown).toContain("Not everything fits in one message. Read them all in the audit export");
+  });
 });

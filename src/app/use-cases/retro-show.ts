@@ -1,10 +1,10 @@
-import { answersCount, chatItem, noRetroYet, retroGroups, retroStage } from "../../domain/retro.js";
+import { answersCount, chatItem, noRetroYet, retroGroups, retroStage, type RetroNotesBy } from "../../domain/retro.js";
 import { cutText } from "../../domain/limits.js";
 import { relative } from "../../domain/time.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { getReleaseOrThrow, requirePermission, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
-import type { Reply } from "../views.js";
+import type { Reply, ReplyGroups } from "../views.js";
 
 /** How long one written line may be in chat; the web view and the audit trail keep it whole. */
 const CHAT_LINE = 400;
@@ -41,10 +41,15 @@ export async function retroAnswersReply(ctx: Ctx, release: Release, lead: string
   const closes = await closesIn(ctx, release);
   const where = closed ? "closed" : `open${closes ? ` (${closes})` : ""}; add or edit yours with \`/release retro ${id}\``;
   const text = `${before}📝 Retro of ${id} (${release.service} ${release.version} → ${release.environment}), ${where}. ${answersCount(answers.length)}, from ${cutText(from, 400)}:`;
+  return { type: "message", text, cards: [], error: false, groups: retroAnswerGroups(ctx, id, answers) };
+}
+
+/** A retro's answers by question as chat lists them (each line at most CHAT_LINE characters, its author first), and where to read them all. */
+export function retroAnswerGroups(ctx: Ctx, id: string, answers: readonly RetroNotesBy[]): ReplyGroups {
   const whereAll = ctx.config.web
     ? `Read them all in the web view (\`/release web\`, then ${id}) or in the audit export (\`/release audit export\`).`
     : `Read them all in the audit export (\`/release audit export\`, admins and release-managers) or, shortened, in \`/release audit ${id}\`.`;
-  return { type: "message", text, cards: [], error: false, groups: { groups: retroGroups(answers, chatItem(CHAT_LINE)), whereAll } };
+  return { groups: retroGroups(answers, chatItem(CHAT_LINE)), whereAll };
 }
 
 /** `closes in 6d 23h`, from the pending close; null when none is planned (it waits for a rollback to end). */

@@ -1,11 +1,11 @@
 import { UserError } from "../../domain/errors.js";
 import { transition } from "../../domain/release.js";
-import { answersCount, noRetroYet, retroGroups, retroStage } from "../../domain/retro.js";
+import { answersCount, noRetroYet, retroStage } from "../../domain/retro.js";
 import type { Actor, Release } from "../../domain/types.js";
-import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
+import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx, type Effect } from "../context.js";
 import { planRetroClose } from "../countdown-jobs.js";
 import { retroField, retroForm } from "../forms.js";
-import { retroAnswersReply } from "./retro-show.js";
+import { retroAnswerGroups, retroAnswersReply } from "./retro-show.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
@@ -72,12 +72,14 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   return ok(mine ? `Thanks ${actor.name}, your retro notes for ${release.id} are updated: they replace the ones you saved before. ${read}` : `Thanks ${actor.name}, your retro notes for ${release.id} are saved; open the form again to edit them. ${read}`);
 }
 
-/** The text posted when the retro window ends. */
-export async function retroSummary(ctx: Ctx, release: Release): Promise<string> {
+/**
+ * The notice posted when the retro window ends: the answers by question, as far as one chat
+ * message holds (each question keeps its first answers, the rest counted), as `show` lists them.
+ */
+async function retroSummary(ctx: Ctx, release: Release): Promise<Effect> {
   const answers = await ctx.store.listRetroAnswers(release.id);
-  if (!answers.length) return `📝 Retro for ${release.id} closed with no notes.`;
-  const groups = retroGroups(answers).map((g) => ({ title: g.title, items: g.items.map((item) => `• ${item}`) }));
-  return [`📝 Retro for ${release.id} closed: ${answersCount(answers.length)}.`, ...groups.flatMap((g) => [`${g.title}:`, ...g.items])].join("\n");
+  if (!answers.length) return notice(release.id, `📝 Retro for ${release.id} closed with no notes.`);
+  return notice(release.id, `📝 Retro for ${release.id} closed: ${answersCount(answers.length)}.`, { groups: retroAnswerGroups(ctx, release.id, answers) });
 }
 
 export async function closeAfterRetro(ctx: Ctx, release: Release): Promise<void> {
@@ -85,5 +87,5 @@ export async function closeAfterRetro(ctx: Ctx, release: Release): Promise<void>
   const next = transition(release.id, release.state, "close");
   await ctx.store.updateRelease(release.id, { state: next, closedAt: ctx.clock.now() });
   await audit(ctx, { id: "gonogo" }, "scheduler", release.id, { type: "state_changed", data: { from: release.state, to: next } });
-  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, await retroSummary(ctx, release)));
+  ctx.effects.push({ type: "refresh", releaseId: release.id }, await retroSummary(ctx, release));
 }
