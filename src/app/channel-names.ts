@@ -6,12 +6,11 @@ import type { ReplyPart } from "./views.js";
 const PLATFORM_NAMES: Record<string, string> = { slack: "Slack", discord: "Discord" };
 
 /**
- * A channel in words, for anyone anywhere: the terminal's by its name (`#releases`), a Slack
- * or Discord channel by platform and id (`Slack channel C0123`), since gonogo keeps no
- * channel names, only what the platforms' APIs need.
+ * A channel in words, for anyone anywhere: by platform and id (`Slack channel C0123`), since
+ * gonogo keeps no channel names, only what the platforms' APIs need; the terminal's by its
+ * name (`terminal channel #releases`: on Slack or Discord a bare `#releases` reads as one of theirs).
  */
 export function channelName(channel: ChannelRef): string {
-  if (channel.platform === "terminal") return channel.nativeId;
   return `${PLATFORM_NAMES[channel.platform] ?? channel.platform} channel ${channel.nativeId}`;
 }
 
@@ -29,7 +28,8 @@ function sameWorkspace(a: ChannelRef, b: ChannelRef): boolean {
  * show as an unknown channel).
  */
 export function channelPart(channel: ChannelRef, here: ChannelRef): ReplyPart {
-  if (sameWorkspace(channel, here)) return { channel, text: channelName(channel) };
+  // In the terminal, its own channel is just `#releases`.
+  if (sameWorkspace(channel, here)) return { channel, text: channel.platform === "terminal" ? channel.nativeId : channelName(channel) };
   const other = channel.platform === here.platform && channel.platform in PLATFORM_NAMES ? ` (another ${channel.platform === "discord" ? "server" : "workspace"})` : "";
   return `${channelName(channel)}${other}`;
 }

@@ -19,7 +19,7 @@ describe("/release list says when and where (channel on Europe/Berlin, now Tue 1
     expect(list.type === "message" && list.text).toBe("Open releases, soonest T-0 first:");
     expect(linesOf(list).map(replyLineText)).toEqual([
       "• R-2 payments 1.4.2 → production · Voting · Pending · T-0 Tue 15 Jan 2030 12:00 (Europe/Berlin) (in 2h) · in #releases",
-      "• R-3 billing 3.1.0 → production · Voting · Pending · T-0 Wed 16 Jan 2030 09:00 (Europe/Berlin) (in 23h) · in lax",
+      "• R-3 billing 3.1.0 → production · Voting · Pending · T-0 Wed 16 Jan 2030 09:00 (Europe/Berlin) (in 23h) · in terminal channel lax",
       "• R-1 search 2.0.0 → production · Voting · Pending · no T-0 · in #releases",
     ]);
     // The T-0 as an instant each viewer's platform shows in their own zone.

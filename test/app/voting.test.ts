@@ -223,14 +223,14 @@ describe("a service is decided in one channel", () => {
     await say("alice", "create payments 1.4.2");
     const refused = await sayIn(lax, "mallory", "create payments 6.6.6");
     expect(refused).toMatchObject({ error: true });
-    expect(text(refused)).toBe("payments → production is decided in #releases: its last release, R-1, was created there, under that channel's policy. Create it in that channel (`/release status R-1` shows the card), or ask an admin or release-manager to create it here, which moves it here.");
+    expect(text(refused)).toBe("payments → production is decided in terminal channel #releases: its last release, R-1, was created there, under that channel's policy. Create it in that channel (`/release status R-1` shows the card), or ask an admin or release-manager to create it here, which moves it here.");
     expect(await core.store.listReleases({})).toHaveLength(1);
     // Another environment, or another service, is free to be decided there.
     expect(text(await sayIn(lax, "mallory", "create payments 6.6.6 env staging"))).toContain("Created R-2");
     // An admin moves it; from then on it is decided there.
     expect(text(await sayIn(lax, "admin", "create payments 1.5.0"))).toContain("Created R-3");
     expect(text(await sayIn(lax, "alice", "create payments 1.5.1"))).toContain("Created R-4");
-    expect(text(await say("alice", "create payments 1.5.2"))).toContain("is decided in lax: its last release, R-4");
+    expect(text(await say("alice", "create payments 1.5.2"))).toContain("is decided in terminal channel lax: its last release, R-4");
   });
 
   it("names the deciding channel as a link to someone in the same workspace, and in words to someone on another platform or workspace", async () => {

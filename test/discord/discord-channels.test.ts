@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { member, slashCommand } from "../../fakes/discord-fixtures.js";
 import type { Json } from "../../fakes/discord-server.js";
-import { person } from "../helpers/core.js";
+import { channel, person } from "../helpers/core.js";
 import { CALLBACK, startHarness, type Harness } from "./harness.js";
 
 /** Another text channel of the same server. */
@@ -32,7 +32,10 @@ describe("Discord: replies name channels as links", () => {
     await commandIn(OTHER_CHANNEL, member(1), "create", { service: "search", version: "2.0.0" });
     const slack = { platform: "slack", key: "slack:T1:C0123", nativeId: "C0123" };
     await h.core.bot.handle({ kind: "command", actor: person("dana"), channel: slack, text: "create billing 3.1.0" });
+    await h.core.bot.handle({ kind: "command", actor: person("tess"), channel, text: "create ledger 0.9.0" });
     const content = String((await h.command(member(2), "list")).data.content);
+    // The terminal's channel is not a Discord channel called #releases.
+    expect(content).toContain("R-4 ledger 0.9.0 → production · Voting · Pending · no T-0 · in terminal channel #releases");
     const t0 = Date.UTC(2030, 0, 15, 11, 0) / 1000;
     expect(content).toContain(`R-1 payments 1.4.2 → production · Voting · Pending · T-0 <t:${t0}:F> (in 2h) · in <#${h.fake.world.channelId}>`);
     expect(content).toContain(`R-2 search 2.0.0 → production · Voting · Pending · no T-0 · in <#${OTHER_CHANNEL}>`);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkMessage } from "../../fakes/slack-api.js";
-import { person } from "../helpers/core.js";
+import { channel, person } from "../helpers/core.js";
 import { CHANNEL, startHarness, type Harness } from "./harness.js";
 
 let h: Harness;
@@ -22,12 +22,15 @@ describe("Slack: replies name channels as links", () => {
 });
 
 describe("Slack: /release list", () => {
-  it("shows each release's T-0 in the viewer's own time and its channel as a link; a Discord release's channel in words", async () => {
+  it("shows each release's T-0 in the viewer's own time and its channel as a link; a Discord or terminal release's channel in words", async () => {
     await h.slash("UMGR", "create payments 1.4.2 at in 2h");
     await h.slash("UMGR", "create search 2.0.0", { channel: "C2OTHER" });
     const discord = { platform: "discord", key: "discord:G1:1187331275440648216", nativeId: "1187331275440648216" };
     await h.core.bot.handle({ kind: "command", actor: person("dana"), channel: discord, text: "create billing 3.1.0" });
+    await h.core.bot.handle({ kind: "command", actor: person("tess"), channel, text: "create ledger 0.9.0" });
     const listed = JSON.stringify((await h.slash("UDEV", "list")).body);
+    // The terminal's channel is not a Slack channel called #releases.
+    expect(listed).toContain("R-4 ledger 0.9.0 → production · Voting · Pending · no T-0 · in terminal channel #releases");
     const t0 = Date.UTC(2030, 0, 15, 11, 0) / 1000;
     expect(listed).toContain(`R-1 payments 1.4.2 → production · Voting · Pending · T-0 <!date^${t0}^{date_short_pretty} {time}|Tue 15 Jan 2030 12:00 (Europe/Berlin)> (in 2h) · in <#${CHANNEL}>`);
     expect(listed).toContain("R-2 search 2.0.0 → production · Voting · Pending · no T-0 · in <#C2OTHER>");
