@@ -178,7 +178,7 @@ describe("the deploy queue and locks", () => {
     await say("oscar", "rollback R-1 error rate 5x");
     // Its creator hears of the lock at once, not only from the card.
     expect(text(await say("erin", "create payments 1.4.4 at in 30m"))).toContain(
-      "🔒 payments production is locked after the rollback of R-1 by oscar: error rate 5x. It cannot ship until a release-manager or admin lifts it with `/release unlock payments production reason <text>`.",
+      "🔒 payments production is locked after the rollback of R-1 by oscar: error rate 5x. It cannot ship until a release-manager, an admin or alice (R-1's manager) lifts it with `/release unlock payments production reason <text>`.",
     );
     await say("carol", "vote R-3 go");
     await say("dave", "vote R-3 go");

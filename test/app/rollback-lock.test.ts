@@ -44,4 +44,17 @@ describe("the lock a rollback sets", () => {
       "🔒 payments production is locked by rel: incident 7; it stays locked until a release-manager or an admin lifts it with `/release unlock payments production reason <text>`.",
     );
   });
+
+  it("names the rolled-back release's manager among those who may lift it, when a new release is created or shipped under it", async () => {
+    const { say } = await shipped();
+    await say("oscar", "rollback R-1 error rate 5x");
+    await say("oscar", "recovered R-1");
+    const who = "until a release-manager, an admin or alice (R-1's manager) lifts it with `/release unlock payments production reason <text>`.";
+    const created = await say("alice", "create payments 1.4.3");
+    expect(created.type === "message" && created.text).toContain(who);
+    for (const voter of ["bob", "carol"]) await say(voter, "vote R-2 go");
+    const refused = await say("alice", "ship R-2");
+    expect(refused).toMatchObject({ error: true });
+    expect(refused.type === "message" && refused.text).toContain(`It stays locked ${who}`);
+  });
 });

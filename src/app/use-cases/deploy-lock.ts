@@ -59,10 +59,14 @@ export async function lockAfterRollback(ctx: Ctx, release: Release, actor: Actor
   return `🔒 ${targetName(release.service, release.environment)} is now locked: nothing else ships there (releases are held at T-0, \`/release ship\` is refused) until ${whoUnlocks(release)} lifts it with ${unlock}.`;
 }
 
+/** Who may lift `lock`, in a sentence (a rollback's names the rolled-back release's manager), for a message about a release it holds. */
+export async function whoLifts(ctx: Pick<Ctx, "store">, lock: DeployLock): Promise<string> {
+  return whoUnlocks(lock.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined);
+}
+
 /** `it stays locked until a release-manager or an admin lifts it with /release unlock …`: a lock does not end by itself, so whoever it holds back is told who lifts it how. */
 export async function staysLockedUntil(ctx: Pick<Ctx, "store">, lock: DeployLock): Promise<string> {
-  const cause = lock.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;
-  return `it stays locked until ${whoUnlocks(cause)} lifts it with \`/release unlock ${lock.service} ${lock.environment} reason <text>\``;
+  return `it stays locked until ${await whoLifts(ctx, lock)} lifts it with \`/release unlock ${lock.service} ${lock.environment} reason <text>\``;
 }
 
 /** Who may lift a lock, in a sentence: release-managers and admins, and the manager of the release whose rollback set it. */
