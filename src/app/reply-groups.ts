@@ -25,7 +25,8 @@ export interface FittedGroups {
 
 /** The line that stands for a group's items left out. */
 export function moreLine(n: number): string {
-  return `…and ${n} more`;
+  // Lines, not answers: an answer of three lines is three items, each with its author.
+  return `…and ${n} more ${n === 1 ? "line" : "lines"}`;
 }
 
 /** The closing line when a message could not show the whole list. */

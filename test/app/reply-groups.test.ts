@@ -24,7 +24,7 @@ describe("a list under headings in one message", () => {
     expect(fitted.groups[0]!.items[0]).toMatch(/^bob: w+…$/);
     expect(fitted.groups[1]!.items[0]).toBe("bob: @dana add canary alerts");
     // Counted per question, and where to read them all said once.
-    expect(fitted.groups.map((g) => g.items.slice(1))).toEqual([["…and 2 more"], ["…and 1 more"]]);
+    expect(fitted.groups.map((g) => g.items.slice(1))).toEqual([["…and 2 more lines"], ["…and 1 more line"]]);
     expect(fitted.note).toBe("Not everything fits in one message. Read them all in the web view.");
   });
 });

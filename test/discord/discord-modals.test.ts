@@ -154,7 +154,7 @@ describe("modals on Discord: no-go, rollback, retro", () => {
     // User text stays inert (its asterisks escaped), and every question shows its first answer.
     expect(content).toContain("• p1: @owner act 1: \\*\\*");
     expect(content).toContain("• p1: well 1: \\*\\*");
-    expect(content).toMatch(/…and \d+ more/);
+    expect(content).toMatch(/…and \d+ more lines/);
     expect(content).toContain("Not everything fits in one message.");
     expect(content.endsWith("…")).toBe(false);
   });
@@ -173,7 +173,7 @@ describe("modals on Discord: no-go, rollback, retro", () => {
     expect(content.length).toBeLessThanOrEqual(2000);
     for (const heading of ["**What went well**", "**What did not go well**", "**Action items**"]) expect(content).toContain(heading);
     expect(content).toContain("• p1: @owner act 1: xxx");
-    expect(content).toMatch(/…and \d+ more/);
+    expect(content).toMatch(/…and \d+ more lines/);
     expect(content).toContain("Not everything fits in one message.");
   });
 });
