@@ -54,7 +54,7 @@ async function wayOn(ctx: Ctx, release: Release): Promise<string> {
 /** A hold reason that named the freeze now says it is over and what re-plans the release. */
 async function markOver(ctx: Ctx, release: Release, label: string, end: number, how: string): Promise<void> {
   if (release.stateReason !== `in freeze ${label} until ${freezeEnd(end, release.timezone)}`) return;
-  await ctx.store.updateRelease(release.id, { stateReason: `${release.stateReason} (${how}; \`/release schedule ${release.id} <time>\` re-plans it)` });
+  await ctx.store.updateRelease(release.id, { stateReason: `${release.stateReason} (${how}; \`/release ship ${release.id}\` once GO, or \`/release schedule ${release.id} <time>\` to re-plan)` });
 }
 
 /** Runs a `freeze_end` job: tells the held release the freeze is over, unless another freeze holds it on. */

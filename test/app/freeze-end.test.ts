@@ -56,7 +56,7 @@ describe("the end of a freeze", () => {
     expect(told?.mention).toEqual(["terminal:alice"]);
     // The card no longer shows the freeze, and its hold reason says it is over.
     expect(chat().latestCard("R-1")?.guards ?? []).toEqual([]);
-    expect(chat().latestCard("R-1")?.notes).toContain("On hold: in freeze 'weekend' until Mon 1 Apr 09:00 (Europe/Berlin) (over; `/release schedule R-1 <time>` re-plans it)");
+    expect(chat().latestCard("R-1")?.notes).toContain("On hold: in freeze 'weekend' until Mon 1 Apr 09:00 (Europe/Berlin) (over; `/release ship R-1` once GO, or `/release schedule R-1 <time>` to re-plan)");
 
     // Once: the weeks after bring no second notice for this end.
     await advance(2 * 7 * 24 * HOUR);
