@@ -39,6 +39,8 @@ export interface FakeDiscord {
   identify: { token: string; intents: number } | null;
   /** The last body each channel message had (after posts and edits), by message id. */
   messages: Map<string, { channelId: string; body: Json; edits: number }>;
+  /** Direct-message channels the bot opened (`POST /users/@me/channels`), by the recipient's user id. */
+  dmChannels: Map<string, string>;
   /** Resolves with the first call matching `pred` (already recorded or future). */
   waitFor(pred: (c: FakeCall) => boolean, timeoutMs?: number): Promise<FakeCall>;
   /** Resolves once `count` calls match `pred`. */
@@ -55,6 +57,14 @@ export interface FakeDiscord {
    * the HTTP answer (the interaction callback). `headers` replace the signature headers.
    */
   postInteraction(url: string, raw: unknown, opts?: { timestamp?: number; headers?: Record<string, string> }): Promise<{ status: number; body: Json }>;
+  /**
+   * A channel the bot may not post in: a message sent there is refused as Discord refuses it
+   * (403 Missing Access 50001 when it cannot see it, 403 Missing Permissions 50013 when it may
+   * not send, 404 Unknown Channel 10003) until `allowChannel`.
+   */
+  denyChannel(channelId: string, code?: 50001 | 50013 | 10003): void;
+  /** The bot was given View Channel and Send Messages there. */
+  allowChannel(channelId: string): void;
   /** Answers the next `times` matching requests with 429 and `retry_after` (seconds). */
   rateLimit(opts: { method?: string; pathPrefix?: string; times: number; retryAfter: number }): void;
   /** Answers the next `times` matching requests with an error, e.g. 404 `{ code: 10062 }` (Unknown interaction). */
@@ -70,6 +80,9 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
   const listeners = new Set<() => void>();
   const messages = new Map<string, { channelId: string; body: Json; edits: number }>();
   const rules: FailRule[] = [];
+  const dmChannels = new Map<string, string>();
+  const denied = new Map<string, 50001 | 50013 | 10003>();
+  const DENIALS = { 50001: { status: 403, message: "Missing Access" }, 50013: { status: 403, message: "Missing Permissions" }, 10003: { status: 404, message: "Unknown Channel" } } as const;
   const acknowledged = new Set<string>();
   const keys = generateKeyPairSync("ed25519");
   const publicKey = Buffer.from(keys.publicKey.export({ format: "jwk" }).x!, "base64url").toString("hex");
@@ -111,10 +124,23 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
       const id = m[1] && m[1] !== "@original" ? m[1] : snowflake();
       return { status: 200, body: messagePayload(world, world.channelId, id, body ?? {}, method === "PATCH") };
     }
+    if (method === "POST" && path === "/users/@me/channels") {
+      // Create DM: Discord answers with the one DM channel it keeps per pair of users (type 1, DM).
+      const recipient: unknown = (body as { recipient_id?: unknown } | null)?.recipient_id;
+      if (typeof recipient !== "string" || !/^\d+$/.test(recipient)) return { status: 400, body: { message: "Invalid Form Body", code: 50035, errors: { recipient_id: { _errors: [{ code: "NUMBER_TYPE_COERCE", message: "Value is not snowflake." }] } } } };
+      const id = dmChannels.get(recipient) ?? snowflake();
+      dmChannels.set(recipient, id);
+      return { status: 200, body: { id, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}`, global_name: null, discriminator: "0", avatar: null }] } };
+    }
     if (method === "POST" && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      const refusal = denied.get(m[1]!);
+      if (refusal) return { status: DENIALS[refusal].status, body: { message: DENIALS[refusal].message, code: refusal } };
       const id = snowflake();
       messages.set(id, { channelId: m[1]!, body, edits: 0 });
-      return { status: 200, body: messagePayload(world, m[1]!, id, body) };
+      const payload: Record<string, unknown> = messagePayload(world, m[1]!, id, body);
+      // A message in a DM belongs to no server.
+      if ([...dmChannels.values()].includes(m[1]!)) delete payload.guild_id;
+      return { status: 200, body: payload };
     }
     if (method === "PATCH" && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
       const known = messages.get(m[2]!);
@@ -167,6 +193,7 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
     calls,
     identify: null,
     messages,
+    dmChannels,
     waitFor: (pred, timeoutMs = 3000) => fake.waitForCount(pred, 1, timeoutMs).then((cs) => cs[0]!),
     waitForCount(pred, count, timeoutMs = 3000) {
       return new Promise((resolve, reject) => {
@@ -209,6 +236,8 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
       }
       return { status: res.status, body: parsed };
     },
+    denyChannel: (channelId, code = 50001) => void denied.set(channelId, code),
+    allowChannel: (channelId) => void denied.delete(channelId),
     rateLimit({ method, pathPrefix, times, retryAfter }) {
       rules.push({
         match: matcher(method, pathPrefix),

@@ -50,6 +50,13 @@ export interface FakeSlack {
   /** Makes the next `times` calls of `method` fail. */
   failNext(method: string, failure: FakeFailure, times?: number): void;
   addUser(user: FakeUser): void;
+  /**
+   * A private channel the bot is not in: chat.postMessage there answers `error` (Slack's
+   * `not_in_channel`, or `channel_not_found` for one it cannot see) until `invite` lets it in.
+   */
+  keepOut(channel: string, error?: "not_in_channel" | "channel_not_found"): void;
+  /** `/invite @gonogo` in a channel kept out: the bot may post there from now on. */
+  invite(channel: string): void;
   setUsergroups(groups: FakeUsergroup[]): void;
   /** Socket Mode: sends an envelope to the connected app and resolves with its ack frame. */
   sendEnvelope(envelope: SocketEnvelope, timeoutMs?: number): Promise<{ envelope_id: string; payload?: unknown }>;
@@ -68,6 +75,7 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
   const calls: FakeCall[] = [];
   const waiters: { method: string; match: (c: FakeCall) => boolean; resolve: (c: FakeCall) => void }[] = [];
   const failures = new Map<string, FakeFailure[]>();
+  const keptOut = new Map<string, string>();
   let tsCounter = 0;
   let viewCounter = 0;
 
@@ -143,6 +151,8 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
       case "auth.test":
         return { ok: true, url: "https://fake.slack.test/", team: "Fake", user: "gonogo", team_id: teamId, user_id: "UBOT", bot_id: "BBOT" };
       case "chat.postMessage": {
+        const closed = keptOut.get(String(params.channel));
+        if (closed) return { ok: false, error: closed };
         tsCounter += 1;
         const ts = `1700000000.${String(tsCounter).padStart(6, "0")}`;
         return { ok: true, channel: params.channel, ts, message: { text: params.text, ts, thread_ts: params.thread_ts } };
@@ -227,6 +237,8 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
       failures.set(method, list);
     },
     addUser: (u) => void users.set(u.id, u),
+    keepOut: (channel, error = "not_in_channel") => void keptOut.set(channel, error),
+    invite: (channel) => void keptOut.delete(channel),
     setUsergroups: (g) => void (usergroups = g),
     sendEnvelope(envelope, timeoutMs = 3000) {
       if (!socket) return Promise.reject(new Error("fake Slack: no Socket Mode connection"));

@@ -1,8 +1,12 @@
-import { DiscordAPIError, RESTJSONErrorCodes, Routes, type APIMessage, type REST } from "discord.js";
-import { MessageGone, type ChatSurface, type MessageRef } from "../../src/app/ports.js";
-import { parseChannelKey } from "../../src/domain/identity.js";
+import { DiscordAPIError, RESTJSONErrorCodes, Routes, type APIDMChannel, type APIMessage, type REST } from "discord.js";
+import { ChannelClosedToBot, MessageGone, type ChatSurface, type MessageRef } from "../../src/app/ports.js";
+import { parseChannelKey, parseSubject } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
 import { renderCard, renderNotice } from "./render.js";
+import { replyLines, SNOWFLAKE } from "./reply-lines.js";
+
+/** Discord's answers to a post in a channel the bot may not post in: it cannot see it, may not send there, or (to the bot) it does not exist. */
+const CLOSED_TO_BOT = new Set<number | string>([RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.UnknownChannel]);
 
 /**
  * Cards are ordinary channel messages sent and edited with the bot token: interaction
@@ -17,8 +21,13 @@ export function createDiscordSurface(rest: REST, minUpdateIntervalMs = 1000): Ch
     // The card's "Release time" counts down in each client (<t:…:R>, render.ts).
     countsDownItself: true,
     async postCard(channel: ChannelRef, card) {
-      const msg = (await rest.post(Routes.channelMessages(channel.nativeId), { body: renderCard(card) })) as APIMessage;
-      return { messageId: msg.id };
+      try {
+        const msg = (await rest.post(Routes.channelMessages(channel.nativeId), { body: renderCard(card) })) as APIMessage;
+        return { messageId: msg.id };
+      } catch (err) {
+        if (err instanceof DiscordAPIError && CLOSED_TO_BOT.has(err.code)) throw new ChannelClosedToBot(`discord ${err.code} ${err.message} in ${channel.nativeId}`);
+        throw err;
+      }
     },
     async updateCard(ref: MessageRef, card) {
       try {
@@ -30,6 +39,13 @@ export function createDiscordSurface(rest: REST, minUpdateIntervalMs = 1000): Ch
     },
     async postNotice(ref: MessageRef, notice) {
       await rest.post(Routes.channelMessages(ref.channel.nativeId), { body: renderNotice(notice, guildOf(ref.channel), ref.messageId) });
+    },
+    /** A direct message from the bot: open (or reuse) the DM channel with the person, then post in it. */
+    async tellPrivately(person, line) {
+      const s = parseSubject(person);
+      if (s?.kind !== "person" || s.platform !== "discord" || !SNOWFLAKE.test(s.user)) throw new Error(`discord: ${person} is no Discord user`);
+      const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: s.user } })) as APIDMChannel;
+      await rest.post(Routes.channelMessages(dm.id), { body: { content: replyLines([line]), allowed_mentions: { parse: [] } } });
     },
   };
 }

@@ -1,7 +1,13 @@
 import type { webApi } from "@slack/bolt";
-import { MessageGone, type ChatSurface } from "../../src/app/ports.js";
+import { ChannelClosedToBot, MessageGone, type ChatSurface } from "../../src/app/ports.js";
+import { nativeUserId } from "./inbound.js";
 import { renderCard } from "./render-card.js";
-import { renderNotice } from "./render.js";
+import { renderNotice, renderReplyMessage } from "./render.js";
+
+/** Slack's answers to a post in a channel the bot may not post in: a private channel it was not invited to (or one it cannot see). */
+const CLOSED_TO_BOT = new Set(["not_in_channel", "channel_not_found"]);
+
+const slackErrorOf = (err: unknown): unknown => (err as { data?: { error?: unknown } } | null)?.data?.error;
 
 /**
  * Cards and thread notices in Slack. The core coalesces updates per message and calls
@@ -13,7 +19,14 @@ export function createSlackSurface(client: webApi.WebClient): ChatSurface {
     platform: "slack",
     minUpdateIntervalMs: 1000,
     async postCard(channel, card) {
-      const res = await client.chat.postMessage({ channel: channel.nativeId, ...renderCard(card), unfurl_links: false, unfurl_media: false });
+      let res;
+      try {
+        res = await client.chat.postMessage({ channel: channel.nativeId, ...renderCard(card), unfurl_links: false, unfurl_media: false });
+      } catch (err) {
+        const code = slackErrorOf(err);
+        if (typeof code === "string" && CLOSED_TO_BOT.has(code)) throw new ChannelClosedToBot(`slack ${code} in ${channel.nativeId}`);
+        throw err;
+      }
       if (!res.ts) throw new Error(`slack: chat.postMessage to ${channel.nativeId} returned no ts`);
       return { messageId: res.ts };
     },
@@ -21,12 +34,21 @@ export function createSlackSurface(client: webApi.WebClient): ChatSurface {
       try {
         await client.chat.update({ channel: ref.channel.nativeId, ts: ref.messageId, ...renderCard(card) });
       } catch (err) {
-        if ((err as { data?: { error?: unknown } }).data?.error === "message_not_found") throw new MessageGone(`slack message ${ref.messageId}`);
+        if (slackErrorOf(err) === "message_not_found") throw new MessageGone(`slack message ${ref.messageId}`);
         throw err;
       }
     },
     async postNotice(ref, notice) {
       await client.chat.postMessage({ channel: ref.channel.nativeId, thread_ts: ref.messageId, ...renderNotice(notice), unfurl_links: false, unfurl_media: false });
+    },
+    /** A direct message from the app (im:write), as sendFilesPrivately opens one. */
+    async tellPrivately(person, line) {
+      const user = nativeUserId(person);
+      if (!user) throw new Error(`slack: ${person} is no Slack user`);
+      const dm = await client.conversations.open({ users: user });
+      const channel = dm.channel?.id;
+      if (!channel) throw new Error(`slack: conversations.open for ${user} returned no channel`);
+      await client.chat.postMessage({ channel, ...renderReplyMessage({ text: "", cards: [], error: false, lines: [line] }), unfurl_links: false, unfurl_media: false });
     },
   };
 }

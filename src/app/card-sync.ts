@@ -1,12 +1,14 @@
+import { parseSubject } from "../domain/identity.js";
 import type { ChannelRef } from "../domain/types.js";
+import { channelName } from "./channel-names.js";
 import type { Cluster } from "./cluster.js";
 import { retryAfterOf } from "./edit-failures.js";
 import { createNoticePoster } from "./notice-poster.js";
-import { createTurns, describe, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
+import { ChannelClosedToBot, createTurns, describe, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
 import { createLocalCards } from "./local-cards.js";
 import { createSharedCards, MARK_SPACING_MS } from "./shared-cards.js";
 import type { Store } from "./store.js";
-import type { CardView } from "./views.js";
+import type { CardView, ReplyPart } from "./views.js";
 
 export interface CardSyncDeps {
   store: Store;
@@ -146,6 +148,31 @@ export function createCardSync(deps: CardSyncDeps) {
     });
   }
 
+  /** Release and channel keys whose manager was told the bot may not post there: once is enough. */
+  const toldClosed = new Set<string>();
+
+  /**
+   * The bot may not post in the channel (a private Slack channel it was not invited to, a
+   * Discord channel it cannot see or post in): retrying cannot help, and the person who made the
+   * release sees no card and nothing saying why. Their manager is told privately, once per
+   * release and channel, how to let the bot in and post it (`/release share`).
+   */
+  async function channelClosed(releaseId: string, channel: ChannelRef, err: unknown): Promise<void> {
+    log.warn({ err: describe(err), releaseId, channel: channel.key }, "the bot may not post the card in that channel; not retrying (`/release share <id>` there posts it once the bot is let in)");
+    const key = `${releaseId}|${channel.key}`;
+    if (toldClosed.has(key)) return;
+    toldClosed.add(key);
+    const release = await store.getRelease(releaseId);
+    const manager = release && parseSubject(release.managerId);
+    const surface = manager?.kind === "person" ? surfaces.get(manager.platform) : undefined;
+    if (!release || !surface?.tellPrivately) return;
+    try {
+      await surface.tellPrivately(release.managerId, closedChannelLine(releaseId, channel));
+    } catch (tellErr) {
+      log.warn({ err: describe(tellErr), releaseId, channel: channel.key }, "telling the release's manager that the card could not be posted failed");
+    }
+  }
+
   /** Posts the card as stored now; says which message it is and what it showed. */
   async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef): Promise<{ messageId: string; shown: CardView } | null> {
     for (let attempt = 1; ; attempt++) {
@@ -153,6 +180,10 @@ export function createCardSync(deps: CardSyncDeps) {
         const shown = await cardFor(releaseId);
         return { ...(await surface.postCard(channel, shown)), shown };
       } catch (err) {
+        if (err instanceof ChannelClosedToBot) {
+          await channelClosed(releaseId, channel, err);
+          return null;
+        }
         if (attempt >= 3) {
           log.error({ err: describe(err), releaseId, channel: channel.key }, "posting the card failed; it is posted again on the release's next change");
           const pending = unposted.get(releaseId) ?? new Map<string, ChannelRef>();
@@ -221,3 +252,14 @@ export function createCardSync(deps: CardSyncDeps) {
 }
 
 export type CardSync = ReturnType<typeof createCardSync>;
+
+/** What the manager reads when the bot may not post the card in `channel`: what happened, and what to do there. */
+export function closedChannelLine(releaseId: string, channel: ChannelRef): ReplyPart[] {
+  const letIn =
+    channel.platform === "slack"
+      ? " (a private channel I'm not in): `/invite @gonogo` there"
+      : channel.platform === "discord"
+        ? " (a channel I can't see or post in): give gonogo View Channel and Send Messages there"
+        : ": let gonogo post there";
+  return [`I can't post ${releaseId}'s card in `, { channel, text: channelName(channel) }, `${letIn}, then \`/release share ${releaseId}\`.`];
+}

@@ -1,5 +1,5 @@
 import type { ChannelRef } from "../domain/types.js";
-import type { CardView, NoticeView } from "./views.js";
+import type { CardView, NoticeView, ReplyPart } from "./views.js";
 
 /** Where a copy of a card was posted, so every change can update every copy. */
 export interface MessageRef {
@@ -21,6 +21,19 @@ export class MessageGone extends Error {
 }
 
 /**
+ * Thrown by an adapter's postCard when the platform says the bot may not post in that channel
+ * (Slack `not_in_channel`, `channel_not_found`: a private channel it was not invited to;
+ * Discord Missing Access, Missing Permissions, Unknown Channel): retrying cannot help until
+ * someone lets the bot in, so the core tells the release's manager instead.
+ */
+export class ChannelClosedToBot extends Error {
+  constructor(detail: string) {
+    super(`the bot may not post in that channel: ${detail}`);
+    this.name = "ChannelClosedToBot";
+  }
+}
+
+/**
  * What the core needs from a chat platform. An adapter implements it; the core calls
  * it after a change has been committed. Methods may throw; the core logs and retries
  * card updates, and never loses the stored state.
@@ -34,11 +47,17 @@ export interface ChatSurface {
    * rendered there does not change as time passes, and a countdown step does not edit it.
    */
   countsDownItself?: boolean;
+  /** Throws ChannelClosedToBot when the bot may not post in the channel. */
   postCard(channel: ChannelRef, card: CardView): Promise<{ messageId: string }>;
   /** Throws MessageGone when the message was deleted. */
   updateCard(ref: MessageRef, card: CardView): Promise<void>;
   /** A reply under the card (thread or reply), for reminders and notices. */
   postNotice(ref: MessageRef, notice: NoticeView): Promise<void>;
+  /**
+   * A message to one person of this platform (a platform-qualified id), that only they see:
+   * a direct message from the bot. Absent where everything is seen by whoever runs it (the terminal).
+   */
+  tellPrivately?(person: string, line: ReplyPart[]): Promise<void>;
 }
 
 /** A clock the core reads instead of Date.now(), so tests can move time. */
