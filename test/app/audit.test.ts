@@ -105,6 +105,25 @@ describe("audit trail", () => {
   });
 });
 
+describe("audit export too big for one message", () => {
+  it("is refused with its size and the two halves of the range to ask for instead, and a smaller range still exports", async () => {
+    await history();
+    // 2,500 events of 4 KB each on 2030-01-15 and 2030-01-16: about 11 MB of JSON.
+    const base = Date.parse("2030-01-15T12:00:00Z");
+    await core.store.transaction(async (tx) => {
+      for (let i = 0; i < 2500; i++) {
+        await tx.appendAudit({ releaseId: "R-1", at: base + (i % 2) * 86_400_000, actor: "terminal:bob", platform: "terminal", type: "vote_changed", data: { before: null, after: { choice: "go", reason: "x".repeat(4000) }, roles: [] } });
+      }
+    });
+    const r = await say("admin", "audit export 2030-01-14 2030-01-17");
+    expect(r).toMatchObject({ error: true, text: expect.stringMatching(/That export is 25\d\d events, \d+\.\d MB as one file: more than one chat message carries \(8\.0 MB a file\)/) });
+    expect(textOf(r)).toContain("`/release audit export 2030-01-14 2030-01-15` and `/release audit export 2030-01-16 2030-01-17`");
+    expect(r.type === "message" && r.files).toBeFalsy();
+    const half = await say("admin", "audit export 2030-01-16 2030-01-17");
+    expect(half.type === "message" && half.files?.length).toBe(2);
+  });
+});
+
 describe("audit export across workspaces", () => {
   it("holds only the events of the workspace it is asked in: another workspace's votes and reasons stay out", async () => {
     core = createTestCore({ config: { admins: admins("slack:T1:UADMIN", "slack:T2:UADMIN") } });

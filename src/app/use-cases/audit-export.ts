@@ -101,11 +101,34 @@ export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, f
   const events = await inWorkspaceOfChannel(ctx, channel, await ctx.store.listAuditRange(from, to));
   const rows = events.map((e) => ({ id: e.id, at: new Date(e.at).toISOString(), release: e.releaseId ?? "", actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data), hash: e.hash }));
   const csv = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(String(r[c]))).join(","))].join("\n") + "\n";
+  const json = `${JSON.stringify(events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), null, 2)}\n`;
+  checkFits(events.length, Math.max(Buffer.byteLength(csv), Buffer.byteLength(json)), from, to, zone);
   // Named after the dates as typed (else the channel's dates of the default range): the UTC date
   // of a midnight east of UTC is the day before, which named the file after a day not asked for.
   const base = `gonogo-audit-${fromText ?? dateIn(from, zone)}-to-${toText ?? dateIn(to, zone)}`;
   return { type: "message", error: false, cards: [], text: `Audit export: ${events.length} events from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
     { name: `${base}.csv`, contentType: "text/csv", content: csv },
-    { name: `${base}.json`, contentType: "application/json", content: `${JSON.stringify(events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), null, 2)}\n` },
+    { name: `${base}.json`, contentType: "application/json", content: json },
   ] };
+}
+
+/**
+ * The most one exported file may weigh: the files travel as attachments of one private
+ * message, and Discord takes at most 10 MiB a file in a server without boosts (Slack far more).
+ * A bigger export would fail on the way, after the work, with nothing said to the asker.
+ */
+export const EXPORT_FILE_MAX_BYTES = 8 * 2 ** 20;
+
+/** Refuses an export too big for one message, with the two halves of its range to ask for instead. */
+function checkFits(events: number, largestBytes: number, from: number, to: number, zone: string): void {
+  if (largestBytes <= EXPORT_FILE_MAX_BYTES) return;
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const middle = from + Math.floor((to - from) / 2);
+  const first = `/release audit export ${dateIn(from, zone)} ${dateIn(middle, zone)}`;
+  const second = `/release audit export ${dateIn(middle + DAY, zone)} ${dateIn(to, zone)}`;
+  const next =
+    dateIn(middle, zone) === dateIn(to, zone)
+      ? "One day this busy is more than chat can carry: ask whoever runs gonogo for a copy of the database (`npm run db:backup <file>` on SQLite)."
+      : `Ask for it in parts, e.g. \`${first}\` and \`${second}\`.`;
+  throw new UserError("audit_export_too_large", `That export is ${events} events, ${mb(largestBytes)} MB as one file: more than one chat message carries (${mb(EXPORT_FILE_MAX_BYTES)} MB a file). ${next}`);
 }
