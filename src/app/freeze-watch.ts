@@ -5,7 +5,7 @@ import type { Release } from "../domain/types.js";
 import { notice, type Ctx } from "./context.js";
 import { standingGateOf } from "./deploy-gate.js";
 import { releaseDecision } from "./release-decision.js";
-import { staysLockedUntil } from "./use-cases/deploy-lock.js";
+import { untilLifted } from "./use-cases/deploy-lock.js";
 import type { Job } from "./store.js";
 
 /**
@@ -44,7 +44,7 @@ async function wayOn(ctx: Ctx, release: Release): Promise<string> {
   const schedule = `set a new T-0 with \`/release schedule ${release.id} <time>\``;
   const gate = await standingGateOf(ctx, release);
   // A lock does not end by itself: say who lifts it how.
-  if (gate.kind === "locked") return `${release.id} is still on hold, and ${gateText(gate, release.timezone)}; ${await staysLockedUntil(ctx, gate.lock)}. Release manager: ${schedule} once it is lifted.`;
+  if (gate.kind === "locked") return `${release.id} is still on hold, and ${gateText(gate, release.timezone)}; it stays locked ${await untilLifted(ctx, gate.lock)}. Release manager: ${schedule} once it is lifted.`;
   if (gate.kind === "frozen") return `${release.id} is still on hold, and ${gateText(gate, release.timezone)}. Release manager: ${schedule} once that is over.`;
   const d = await releaseDecision(ctx, release);
   if (d.decision !== "go") return `${release.id} is still on hold and not GO yet (${d.reasons.join(" · ")}). Release manager: ${schedule}, or \`/release ship ${release.id}\` once GO.`;

@@ -12,7 +12,7 @@ import { planCountdownJobs } from "../countdown-jobs.js";
 import { ok, okLines, Refusal } from "../replies.js";
 import { channelPart } from "../channel-names.js";
 import type { Reply } from "../views.js";
-import { whoLifts } from "./deploy-lock.js";
+import { untilLifted } from "./deploy-lock.js";
 import { freezeWarning } from "./freeze.js";
 
 export interface CreateInput {
@@ -95,7 +95,7 @@ export function withField<T>(fieldKey: string, fn: () => T): T {
 async function lockWarning(ctx: Pick<Ctx, "store">, release: Release): Promise<string | null> {
   const lock = await ctx.store.getLock(release.service, release.environment);
   if (!lock) return null;
-  return `🔒 ${lockedText(lock)}. It cannot ship until ${await whoLifts(ctx, lock)} lifts it with \`/release unlock ${release.service} ${release.environment} reason <text>\`.`;
+  return `🔒 ${lockedText(lock)}. It cannot ship ${await untilLifted(ctx, lock)}.`;
 }
 
 /**

@@ -48,25 +48,23 @@ async function unknownTargetWarning(ctx: Ctx, service: string, environment: stri
 export async function lockAfterRollback(ctx: Ctx, release: Release, actor: Actor, platform: string, why: string): Promise<string> {
   const reason = `rollback of ${release.id}: ${why}`;
   const lock: DeployLock = { service: release.service, environment: release.environment, reason, lockedBy: actor.id, lockedByName: actor.name, at: ctx.clock.now(), releaseId: release.id };
-  const unlock = `\`/release unlock ${release.service} ${release.environment} reason <text>\``;
   if (!(await ctx.store.addLock(lock))) {
     // Locked already (by hand, or by an earlier rollback): that lock stands, and whoever may lift it still may.
     const held = await ctx.store.getLock(release.service, release.environment);
-    return `🔒 ${held ? `${lockedText(held)}; ${await staysLockedUntil(ctx, held)}` : `${targetName(release.service, release.environment)} is locked; it stays locked until ${whoUnlocks(undefined)} lifts it with ${unlock}`}.`;
+    return `🔒 ${held ? lockedText(held) : `${targetName(release.service, release.environment)} is locked`}; it stays locked ${await untilLifted(ctx, held ?? { ...lock, releaseId: null })}.`;
   }
   await audit(ctx, actor, platform, release.id, { type: "deploy_locked", data: { service: release.service, environment: release.environment, reason, releaseId: release.id } });
   await refreshTarget(ctx, release.service, release.environment);
-  return `🔒 ${targetName(release.service, release.environment)} is now locked: nothing else ships there (releases are held at T-0, \`/release ship\` is refused) until ${whoUnlocks(release)} lifts it with ${unlock}.`;
+  return `🔒 ${targetName(release.service, release.environment)} is now locked: nothing else ships there (releases are held at T-0, \`/release ship\` is refused) ${await untilLifted(ctx, lock)}.`;
 }
 
-/** Who may lift `lock`, in a sentence (a rollback's names the rolled-back release's manager), for a message about a release it holds. */
-export async function whoLifts(ctx: Pick<Ctx, "store">, lock: DeployLock): Promise<string> {
-  return whoUnlocks(lock.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined);
-}
-
-/** `it stays locked until a release-manager or an admin lifts it with /release unlock …`: a lock does not end by itself, so whoever it holds back is told who lifts it how. */
-export async function staysLockedUntil(ctx: Pick<Ctx, "store">, lock: DeployLock): Promise<string> {
-  return `it stays locked until ${await whoLifts(ctx, lock)} lifts it with \`/release unlock ${lock.service} ${lock.environment} reason <text>\``;
+/**
+ * `until a release-manager, an admin or alice (R-6's manager) lifts it with /release unlock …`: a
+ * lock does not end by itself, so whoever it holds back is told who lifts it, and how.
+ */
+export async function untilLifted(ctx: Pick<Ctx, "store">, lock: Pick<DeployLock, "service" | "environment" | "releaseId">): Promise<string> {
+  const cause = lock.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;
+  return `until ${whoUnlocks(cause)} lifts it with \`/release unlock ${lock.service} ${lock.environment} reason <text>\``;
 }
 
 /** Who may lift a lock, in a sentence: release-managers and admins, and the manager of the release whose rollback set it. */

@@ -15,7 +15,7 @@ import { freezeLabel } from "../../domain/freeze.js";
 import { gateText } from "../../domain/deploy-lock.js";
 import { gateOf, queueRelease } from "../deploy-gate.js";
 import { planQueueStart } from "../queue-jobs.js";
-import { whoLifts } from "./deploy-lock.js";
+import { untilLifted } from "./deploy-lock.js";
 import { freezeWarning } from "./freeze.js";
 import { watchFreezeOf } from "../freeze-watch.js";
 
@@ -148,7 +148,7 @@ export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: 
   }
   const gate = await gateOf(ctx, release, false);
   if (gate.kind === "locked") {
-    throw new UserError("deploy_locked", `${release.id} cannot ship: ${gateText(gate, release.timezone)}. It stays locked until ${await whoLifts(ctx, gate.lock)} lifts it with \`/release unlock ${release.service} ${release.environment} reason <text>\`.`);
+    throw new UserError("deploy_locked", `${release.id} cannot ship: ${gateText(gate, release.timezone)}. It stays locked ${await untilLifted(ctx, gate.lock)}.`);
   }
   if (gate.kind === "frozen") {
     if (override === undefined) {
