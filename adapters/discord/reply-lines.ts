@@ -1,6 +1,6 @@
 import { parseSubject } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
-import { groupsWithin, type ReplyGroups, type ReplyPart } from "../../src/app/views.js";
+import { groupsWithin, moreNotShown, type ReplyGroups, type ReplyPart } from "../../src/app/views.js";
 import { clip } from "./limits.js";
 import { coreText, discordTime, md, type Markdown } from "./markdown.js";
 
@@ -24,7 +24,7 @@ export function replyLines(lines: ReplyPart[][]): string {
  * for one message is cut between lines, and says so.
  */
 export function linesWithin(lines: ReplyPart[][], leftOut: number, room: number, afterText: boolean): string {
-  const more = (n: number) => (n ? `\n…and ${n} more not shown here.` : "");
+  const more = (n: number) => (n ? `\n${moreNotShown(n)}` : "");
   let out = "";
   let shown = 0;
   for (const parts of lines) {

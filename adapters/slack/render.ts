@@ -1,5 +1,5 @@
 import type { types as slack } from "@slack/bolt";
-import { groupsWithin, noticePartsWithin, replyLineText, type ReplyGroups, type CardView, type NoticeView, type ReplyPart } from "../../src/app/views.js";
+import { groupsWithin, moreNotShown, noticePartsWithin, replyLineText, type ReplyGroups, type CardView, type NoticeView, type ReplyPart } from "../../src/app/views.js";
 import { coreText, LIMITS, groupMention, joinMd, md, mention, mrkdwn, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
 import { nativeGroupId, nativeUserId, PLATFORM } from "./inbound.js";
 import type { ChannelRef } from "../../src/domain/types.js";
@@ -98,6 +98,12 @@ export function textSections(text: string, lead: Mrkdwn = md``): slack.KnownBloc
   return out;
 }
 
+/** `sections` with `line` added: on the last section while it stays within Slack's section limit, else as a new one. */
+function withLine(sections: string[], line: string): string[] {
+  const last = sections.at(-1);
+  return last !== undefined && last.length + 1 + line.length <= LIMITS.sectionText ? [...sections.slice(0, -1), `${last}\n${line}`] : [...sections, line];
+}
+
 /** Room kept beside a list's lines for the sections around them (a few, each some 60 characters of JSON). */
 const GROUP_OVERHEAD = 500;
 
@@ -109,13 +115,7 @@ function groupSections(list: ReplyGroups, room: number): slack.KnownBlock[] {
   const markupOf = (line: string, heading: boolean) => (heading ? md`*${line}*` : md`• ${line}`).markup;
   const fitted = groupsWithin(list, room, (line, heading) => JSON.stringify(markupOf(line, heading)).length - 1);
   const lines = fitted.groups.flatMap((g) => [markupOf(g.title, true), ...g.items.map((item) => markupOf(item, false))]);
-  const sections: string[] = [];
-  for (const line of lines) {
-    const last = sections.at(-1);
-    if (last !== undefined && last.length + 1 + line.length <= LIMITS.sectionText) sections[sections.length - 1] = `${last}\n${line}`;
-    else sections.push(line);
-  }
-  const blocks: slack.KnownBlock[] = sections.map((s) => ({ type: "section", text: mrkdwn({ markup: s }) }));
+  const blocks: slack.KnownBlock[] = lines.reduce(withLine, []).map((s) => ({ type: "section", text: mrkdwn({ markup: s }) }));
   if (fitted.note) blocks.push({ type: "context", elements: [mrkdwn(coreText(fitted.note))] });
   return blocks;
 }
@@ -146,12 +146,11 @@ function lineMarkup(parts: ReplyPart[]): Mrkdwn {
  */
 function lineSections(lines: Mrkdwn[], leftOut: number, room: number): slack.KnownBlock[] {
   const section = (markup: string): slack.KnownBlock => ({ type: "section", text: mrkdwn({ markup }) });
-  const more = (n: number): slack.KnownBlock[] => (n ? [{ type: "context", elements: [mrkdwn(md`…and ${n} more not shown here.`)] }] : []);
+  const more = (n: number): slack.KnownBlock[] => (n ? [{ type: "context", elements: [mrkdwn(coreText(moreNotShown(n)))] }] : []);
   let sections: string[] = [];
   let shown = 0;
   for (const line of lines) {
-    const last = sections.at(-1);
-    const next = last !== undefined && last.length + 1 + line.markup.length <= LIMITS.sectionText ? [...sections.slice(0, -1), `${last}\n${line.markup}`] : [...sections, line.markup];
+    const next = withLine(sections, line.markup);
     if (shown > 0 && JSON.stringify([...next.map(section), ...more(lines.length - shown - 1 + leftOut)]).length > room) break;
     sections = next;
     shown += 1;
@@ -181,7 +180,7 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
     const room = Math.min(MAX_SUMMARIES, LIMITS.messageBlocks - textBlocks.length - 2);
     const shown = reply.cards.slice(0, room);
     cardBlocks = shown.map(renderCardSummary);
-    if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(md`…and ${reply.cards.length - shown.length} more not shown here.`)] });
+    if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(coreText(moreNotShown(reply.cards.length - shown.length)))] });
   }
   const blocks = withinMessageBudget([...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks));
   return { text: topLevelText(coreText(truncate(reply.text || (reply.lines?.length ? reply.lines.map(replyLineText).join("\n") : only ? only.fallbackText : " "), LIMITS.sectionText))), blocks };

@@ -1,4 +1,4 @@
-import { groupsText, guardText, replyLineText, type CardView, type CriterionLine, type FormView, type NoticeView, type Reply } from "../../src/app/views.js";
+import { groupsText, guardText, moreNotShown, replyLineText, type CardView, type CriterionLine, type FormView, type NoticeView, type Reply } from "../../src/app/views.js";
 import { displayName } from "../../src/domain/identity.js";
 import type { Paint } from "./safe-text.js";
 
@@ -83,7 +83,7 @@ export function renderReply(reply: Reply, p: Paint): string {
       const plain = reply.text.split("\n").filter((line) => line.trim() !== "```").join("\n");
       const text = reply.error ? p.red(plain) : plain;
       const lines = (reply.lines ?? []).map(replyLineText);
-      if (reply.linesLeftOut) lines.push(`…and ${reply.linesLeftOut} more not shown here.`);
+      if (reply.linesLeftOut) lines.push(moreNotShown(reply.linesLeftOut));
       // An answer that is all lines (`role grant`'s one sentence about someone) starts on the "(private)" line.
       const first = text ? undefined : lines.shift();
       const head = text || (first !== undefined && reply.error ? p.red(first) : first) || "";

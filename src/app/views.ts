@@ -111,6 +111,11 @@ export function guardText(g: GuardView): string {
   return `${g.icon} ${g.text}${g.until ? ` ${g.until.text}` : ""}`;
 }
 
+/** The line under a list cut to fit one message: how many of its lines are not shown. */
+export function moreNotShown(n: number): string {
+  return `…and ${n} more not shown here.`;
+}
+
 /** A reply line as plain text (instants in the channel's zone). */
 export function replyLineText(parts: ReplyPart[]): string {
   return parts.map((p) => (typeof p === "string" ? p : p.text)).join("");
