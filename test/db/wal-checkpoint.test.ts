@@ -20,14 +20,19 @@ const MB = 2 ** 20;
  * channel that never pauses must not grow the WAL file without bound, and nothing waits
  * for a quiet moment that a steady load never has.
  */
+/** A fresh database file with a table to fill, and the statement that adds a row of it. */
+function fillerDatabase() {
+  dir = mkdtempSync(join(tmpdir(), "gonogo-wal-"));
+  const path = join(dir, "gonogo.db");
+  handle = openDatabase(path);
+  const { sqlite } = handle;
+  sqlite.exec("CREATE TABLE filler (b BLOB)");
+  return { path, sqlite, insert: sqlite.prepare("INSERT INTO filler (b) VALUES (?)") };
+}
+
 describe("the WAL file", () => {
   it("stays small while writes never pause, and keeps every row", () => {
-    dir = mkdtempSync(join(tmpdir(), "gonogo-wal-"));
-    const path = join(dir, "gonogo.db");
-    handle = openDatabase(path);
-    const { sqlite } = handle;
-    sqlite.exec("CREATE TABLE filler (b BLOB)");
-    const insert = sqlite.prepare("INSERT INTO filler (b) VALUES (?)");
+    const { path, sqlite, insert } = fillerDatabase();
     let largest = 0;
     // 40 MB written back to back, one commit per 256 KB, with no gap for a timer to find.
     for (let i = 0; i < 160; i++) {
@@ -40,12 +45,7 @@ describe("the WAL file", () => {
   });
 
   it("lets a steady stream of small commits run 4,000 pages before one of them stops to checkpoint", () => {
-    dir = mkdtempSync(join(tmpdir(), "gonogo-wal-"));
-    const path = join(dir, "gonogo.db");
-    handle = openDatabase(path);
-    const { sqlite } = handle;
-    sqlite.exec("CREATE TABLE filler (b BLOB)");
-    const insert = sqlite.prepare("INSERT INTO filler (b) VALUES (?)");
+    const { path, insert } = fillerDatabase();
     // About 3,000 pages in commits the size of a vote's: a checkpoint would have reset the WAL
     // (it is reused from its start, so its file stops growing at the size it had then).
     for (let i = 0; i < 1500; i++) insert.run(Buffer.alloc(6000, i % 256));
