@@ -183,5 +183,7 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
     if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(coreText(moreNotShown(reply.cards.length - shown.length)))] });
   }
   const blocks = withinMessageBudget([...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks));
-  return { text: topLevelText(coreText(truncate(reply.text || (reply.lines?.length ? reply.lines.map(replyLineText).join("\n") : only ? only.fallbackText : " "), LIMITS.sectionText))), blocks };
+  // The notification and screen-reader text names people as the blocks do (`<@U123>`), not by raw id.
+  const fallback = !reply.text && reply.lines?.length ? joinMd(reply.lines.map(lineMarkup), "\n") : coreText(truncate(reply.text || (only ? only.fallbackText : " "), LIMITS.sectionText));
+  return { text: topLevelText(fallback), blocks };
 }

@@ -283,8 +283,10 @@ describe("the core's own marks and the renderer's emoji, in Slack mrkdwn", () =>
 
   it("names a person or group in a reply line by its mention, and someone from another platform by name", () => {
     const lines = [[{ subject: "slack:T1:UONCALL", text: "UONCALL" }, " now has the role oncall."], ["• qa: ", { subject: "slack-group:T1:S9", text: "S9" }, ", ", { subject: "discord:G1:42", text: "42" }]];
-    const sections = sectionsOf(renderReplyMessage({ text: "", cards: [], error: false, lines }));
-    expect(sections).toEqual(["<@UONCALL> now has the role oncall.\n• qa: <!subteam^S9>, 42"]);
+    const message = renderReplyMessage({ text: "", cards: [], error: false, lines });
+    expect(sectionsOf(message)).toEqual(["<@UONCALL> now has the role oncall.\n• qa: <!subteam^S9>, 42"]);
+    // The notification text too: a raw id (`UONCALL now has…`) tells nobody who it is.
+    expect(message.text).toBe("<@UONCALL> now has the role oncall.\n• qa: <!subteam^S9>, 42");
   });
 
   it("shows a form error as plain text without the core's backticks (Slack shows field errors as plain text)", () => {
