@@ -11,7 +11,7 @@ import type { Reply } from "./views.js";
 import { createRelease, withField } from "./use-cases/create.js";
 import { castVote, retractVote } from "./use-cases/vote.js";
 import { cancelCommand, holdCommand, scheduleRelease, shipCommand, shippedCommand, updateRelease } from "./use-cases/lifecycle.js";
-import { checkRollback, recovered, rollback } from "./use-cases/rollback.js";
+import { checkRollback, recovered, rollback, rollbackTargetOf } from "./use-cases/rollback.js";
 import { startRetro, submitRetro } from "./use-cases/retro.js";
 import { showRetro } from "./use-cases/retro-show.js";
 import { grantRole, listRoles, revokeRole, setPolicy, showPolicy } from "./use-cases/admin.js";
@@ -117,7 +117,7 @@ async function pressButton(ctx: Ctx, event: Extract<InboundEvent, { kind: "butto
     case "rollback": {
       const release = await checkRollback(ctx, actor, releaseId);
       if (release.state === "rolling_back" || release.state === "rolled_back") return await rollback(ctx, actor, platform, releaseId, null);
-      return { type: "form", form: rollbackForm(release, Boolean(ctx.config.rollbackWebhookUrl)) };
+      return { type: "form", form: rollbackForm(release, Boolean(ctx.config.rollbackWebhookUrl), (await rollbackTargetOf(ctx, release)).text) };
     }
     case "retro":
       return await startRetro(ctx, actor, platform, releaseId);

@@ -90,13 +90,14 @@ export function noGoForm(r: Release, reasonRequired: boolean): FormView {
   };
 }
 
-export function rollbackForm(r: Release, webhookConfigured: boolean): FormView {
+/** `goesBack`: what it rolls back to, in words (rollbackTargetText), so nobody confirms the wrong card blind. */
+export function rollbackForm(r: Release, webhookConfigured: boolean, goesBack: string): FormView {
   return {
     form: "rollback",
     releaseId: r.id,
     title: `Roll back ${r.id}`,
     // The manager is who answers for the release, whoever pressed ship; it may still be shipping.
-    context: `${r.service} ${r.version} → ${r.environment} (${r.state === "shipping" ? "shipping" : "shipped"}; release manager ${r.managerName}). ${webhookConfigured ? "This calls the rollback webhook now." : "No rollback webhook is configured: the team is told to roll back by hand."} Everyone in the channel sees who and why.`,
+    context: `${r.service} ${r.version} → ${r.environment} (${r.state === "shipping" ? "shipping" : "shipped"}; release manager ${r.managerName}). ${goesBack} ${webhookConfigured ? "This calls the rollback webhook now." : "No rollback webhook is configured: the team is told to roll back by hand."} Everyone in the channel sees who and why.`,
     submitLabel: "Roll back",
     fields: [{ key: "reason", label: "Why roll back?", kind: "multiline", required: true, placeholder: "error rate 5x after deploy", maxLength: INPUT_LIMITS.rollbackReason.max }],
   };

@@ -2,6 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { relative } from "../domain/time.js";
 import type { ReleaseState } from "../domain/release.js";
+import type { RollbackTarget } from "../domain/rollback-target.js";
 import type { Release } from "../domain/types.js";
 import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import type { Clock } from "./ports.js";
@@ -22,7 +23,7 @@ export const RETRY_DELAYS_MS = [2_000, 10_000, 60_000, 300_000];
  * Records a delivery and a job to send it, in the caller's transaction. The idempotency
  * key makes a second request for the same action a no-op (exactly one rollback).
  */
-export async function enqueueWebhook(ctx: Ctx, release: Release, kind: WebhookKind, url: string, actor: string, reason: string | null): Promise<boolean> {
+export async function enqueueWebhook(ctx: Ctx, release: Release, kind: WebhookKind, url: string, actor: string, reason: string | null, rollbackTo: RollbackTarget["previous"] = null): Promise<boolean> {
   // One rollback per release ever; a deploy may legitimately repeat after a hold, so it counts.
   const previous = kind === "deploy" ? (await ctx.store.listDeliveries(release.id)).filter((d) => d.kind === "deploy").length : 0;
   const idempotencyKey = kind === "rollback" ? `rollback:${release.id}` : `deploy:${release.id}:${previous + 1}`;
@@ -33,6 +34,8 @@ export async function enqueueWebhook(ctx: Ctx, release: Release, kind: WebhookKi
     requestedBy: actor,
     reason,
     requestedAt: new Date(ctx.clock.now()).toISOString(),
+    // What it goes back to, as far as gonogo knows (null: no earlier release there went live through it).
+    ...(kind === "rollback" ? { rollbackTo: rollbackTo && { id: rollbackTo.id, version: rollbackTo.version, shippedAt: new Date(rollbackTo.shippedAt!).toISOString() } } : {}),
   });
   const { delivery, created } = await ctx.store.createDelivery({ releaseId: release.id, kind, idempotencyKey, url, body, createdAt: ctx.clock.now() });
   if (created) {

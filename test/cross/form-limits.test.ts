@@ -12,7 +12,7 @@ const release = makeRelease({ state: "shipped" });
 const FORMS: Array<[FormView, Record<string, InputKind>]> = [
   [createForm(), { service: "service", version: "version", environment: "environment", when: "when", description: "description" }],
   [noGoForm(release, true), { reason: "voteReason" }],
-  [rollbackForm(release, false), { reason: "rollbackReason" }],
+  [rollbackForm(release, false, "Rolls payments production back from 1.4.2 to 1.4.1 (R-3, shipped 2d ago)."), { reason: "rollbackReason" }],
   [retroForm(release), { went_well: "retroAnswer", went_badly: "retroAnswer", action_items: "retroAnswer" }],
 ];
 const CASES = FORMS.map(([form, limits]) => ({ name: form.form, form, limits }));

@@ -65,4 +65,17 @@ describe("outbound webhook payloads", () => {
     }
     expect(problems({ ...receiver.received[0]!.json, extra: 1 }, schema)).toEqual(["body.extra: not in the schema"]);
   });
+
+  it("a rollback that names the version it goes back to matches it too", async () => {
+    receiver = await startWebhookReceiver(SECRET, { now: () => core.clock.now() });
+    core = createTestCore({ config: { rollbackWebhookUrl: receiver.url, webhookSecret: SECRET } });
+    const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+    for (const [i, version] of ["1.4.1", "1.4.2"].entries()) {
+      for (const [who, text] of [["alice", `create payments ${version}`], ["bob", `vote R-${i + 1} go`], ["carol", `vote R-${i + 1} go`], ["alice", `ship R-${i + 1}`], ["alice", `shipped R-${i + 1}`]]) await say(who!, text!);
+    }
+    await say("alice", "rollback R-2 error rate 5x");
+    await core.bot.runDueJobs();
+    expect(receiver.received[0]!.json.rollbackTo).toMatchObject({ id: "R-1", version: "1.4.1" });
+    expect(problems(receiver.received[0]!.json, schema)).toEqual([]);
+  });
 });

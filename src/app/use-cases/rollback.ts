@@ -2,6 +2,7 @@ import { UserError } from "../../domain/errors.js";
 import { relative } from "../../domain/time.js";
 import { transition } from "../../domain/release.js";
 import { humanDuration } from "../../domain/duration.js";
+import { rollbackTarget, rollbackTargetText } from "../../domain/rollback-target.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
 import { planRetro, planRetroClose } from "../countdown-jobs.js";
@@ -10,6 +11,13 @@ import { enqueueWebhook, withdrawPendingDeploys, withdrawPendingRollback } from 
 import type { Reply } from "../views.js";
 import { planQueueStart } from "../queue-jobs.js";
 import { lockAfterRollback } from "./deploy-lock.js";
+
+/** `Rolls payments production back from 1.4.2 to 1.4.1 (R-3, shipped 2d ago).`: what the rollback goes back to, from the releases gonogo knows. */
+export async function rollbackTargetOf(ctx: Ctx, release: Release): Promise<{ target: ReturnType<typeof rollbackTarget>; text: string }> {
+  const target = rollbackTarget(release, await ctx.store.findReleases({ service: release.service }));
+  const now = ctx.clock.now();
+  return { target, text: rollbackTargetText(release, target, (ms) => relative(ms, now)) };
+}
 
 /** A rollback already under way answers with who started it, instead of a second rollback. */
 function alreadyRollingBack(release: Release): Reply | null {
@@ -77,7 +85,10 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   // A deploy call still being retried would deploy again what is being rolled back.
   const deployWithdrawn = await withdrawPendingDeploys(ctx, release, next, actor, platform);
   const url = ctx.config.rollbackWebhookUrl;
-  if (url) await enqueueWebhook(ctx, release, "rollback", url, actor.id, why);
+  const goesBack = await rollbackTargetOf(ctx, release);
+  // The thread hears what it goes back to when gonogo knows (or warns of a later release); "it does not know" is for the confirmation.
+  const backTo = goesBack.target.previous || goesBack.target.newer.length ? goesBack.text : null;
+  if (url) await enqueueWebhook(ctx, release, "rollback", url, actor.id, why, goesBack.target.previous);
   await ctx.store.updateRelease(release.id, {
     state: next,
     stateReason: `rollback by ${actor.name}: ${why}`,
@@ -92,9 +103,9 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     // The card's webhook line goes to the rollback call from here on: the thread keeps the withdrawn deploy call.
-    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}${deployWithdrawn ? ". The deploy call still being retried is withdrawn: it will not be sent again." : ""}\n${locked}`, { mention: [...new Set([release.managerId, ...page.mention])], mentionGroups: page.mentionGroups }),
+    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}${deployWithdrawn ? ". The deploy call still being retried is withdrawn: it will not be sent again." : ""}${backTo ? `\n${backTo}` : ""}\n${locked}`, { mention: [...new Set([release.managerId, ...page.mention])], mentionGroups: page.mentionGroups }),
   );
-  return ok(`Rollback of ${release.id} started; ${release.service} ${release.environment} is locked until \`/release unlock ${release.service} ${release.environment} reason <text>\`.${url ? " The rollback webhook is being called; the card shows the result." : ` No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`}`);
+  return ok(`Rollback of ${release.id} started${backTo ? `. ${backTo}` : ";"} ${release.service} ${release.environment} is locked until \`/release unlock ${release.service} ${release.environment} reason <text>\`.${url ? " The rollback webhook is being called; the card shows the result." : ` No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`}`);
 }
 
 /** The service is restored: records time to restore and plans the retro. */
