@@ -72,8 +72,10 @@ export interface AuditEventData {
   /** A service + environment locked by a confirmed rollback (`releaseId`) or by hand (null). */
   deploy_locked: { service: string; environment: string; reason: string; releaseId: string | null };
   deploy_unlocked: { service: string; environment: string; reason: string; lockReason: string; lockedBy: string };
-  /** An admin or release-manager shipped inside a freeze. */
-  freeze_overridden: { freeze: string; until: number; reason: string };
+  /** An admin or release-manager shipped inside a freeze; under the four-eyes rule, the second of two, `askedBy` the first. */
+  freeze_overridden: { freeze: string; until: number; reason: string; askedBy?: { id: UserId; name: string; reason: string } };
+  /** The first of the two people a channel's `override_approvers=2` needs asked to ship inside a freeze. */
+  freeze_override_requested: { freeze: string; until: number; reason: string };
   /** T-0 (or ship) came while its service + environment was busy: it waits behind `behind`. */
   queued: { service: string; environment: string; behind: string };
   /** The queue started it once the release ahead was shipped or rolled back. */
@@ -127,6 +129,7 @@ const KNOWN_TYPES = {
   deploy_locked: true,
   deploy_unlocked: true,
   freeze_overridden: true,
+  freeze_override_requested: true,
   queued: true,
   queue_started: true,
   held_by_freeze: true,

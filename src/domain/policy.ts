@@ -23,6 +23,8 @@ export interface Policy {
   timezone: string;
   /** Alert severities that roll back a live release without waiting for on-call. */
   autoRollback: AlertSeverity[];
+  /** How many different admins or release-managers must ask to ship inside a freeze (2: the four-eyes rule). */
+  overrideApprovers: 1 | 2;
   /** Readiness criteria a new release copies, each with who may tick it (`/release criteria set …`). */
   criteria: CriterionSpec[];
 }
@@ -40,6 +42,7 @@ export const DEFAULT_POLICY: Policy = {
   reminders: [60, 15, 5, 0],
   timezone: "UTC",
   autoRollback: [],
+  overrideApprovers: 1,
   criteria: [],
 };
 
@@ -96,6 +99,11 @@ const KEYS = {
     .string()
     .transform((v) => (v.toLowerCase() === "none" || v === "" ? [] : v.toLowerCase().split(",").map((x) => x.trim())))
     .refine((list) => list.every((x) => (ALERT_SEVERITIES as readonly string[]).includes(x)), "severities"),
+  override_approvers: z
+    .string()
+    .trim()
+    .pipe(z.enum(["1", "2"]))
+    .transform((v) => Number(v) as 1 | 2),
 } as const;
 
 export type PolicyKey = keyof typeof KEYS;
@@ -111,6 +119,7 @@ const HINTS: Record<PolicyKey, string> = {
   reminders: "minutes before T-0, e.g. reminders=60m,15m,5m,0m",
   timezone: "an IANA zone such as Europe/Berlin or America/New_York (an abbreviation such as EST or PST is one fixed offset, without summer time)",
   auto_rollback: "alert severities that roll back without a person, e.g. auto_rollback=critical, or none",
+  override_approvers: "1 or 2 (2: shipping inside a freeze needs two different admins or release-managers to ask)",
 };
 
 function parseOffset(text: string): number {
@@ -154,6 +163,7 @@ const KEY_OF_FIELD: Record<Exclude<keyof Policy, "criteria">, PolicyKey> = {
   reminders: "reminders",
   timezone: "timezone",
   autoRollback: "auto_rollback",
+  overrideApprovers: "override_approvers",
 };
 
 /** The other way round: which field a typed key sets. */
@@ -186,6 +196,7 @@ export function describePolicy(p: Policy): string[] {
     line("reminders"),
     line("timezone"),
     line("autoRollback", "alerts that roll back without a person"),
+    line("overrideApprovers", "people who must ask to ship inside a freeze"),
   ];
 }
 

@@ -96,7 +96,9 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
     case "retro_answer_changed":
       return `edited their retro notes, now (${retroNotes(event.data.after)})`;
     case "freeze_overridden":
-      return `shipped inside freeze ${event.data.freeze} (override): ${event.data.reason}`;
+      return `shipped inside freeze ${event.data.freeze} (override): ${event.data.reason}${event.data.askedBy ? ` (second to ${event.data.askedBy.name}, who asked: ${event.data.askedBy.reason})` : ""}`;
+    case "freeze_override_requested":
+      return `asked to ship inside freeze ${event.data.freeze} (override, waiting for a second person): ${event.data.reason}`;
     case "queued":
       return `queued it behind ${event.data.behind} (${event.data.service} ${event.data.environment} busy)`;
     case "queue_started":

@@ -11,11 +11,11 @@ import { resetReleaseCriteria } from "./criteria.js";
 import { ok } from "../replies.js";
 import { enqueueWebhook, withdrawPendingDeploys } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
-import { freezeLabel } from "../../domain/freeze.js";
 import { gateText } from "../../domain/deploy-lock.js";
 import { gateOf, queueRelease } from "../deploy-gate.js";
 import { planQueueStart } from "../queue-jobs.js";
 import { untilLifted } from "./deploy-lock.js";
+import { overrideFreeze } from "./freeze-override.js";
 import { freezeWarning } from "./freeze.js";
 import { watchFreezeOf } from "../freeze-watch.js";
 
@@ -152,11 +152,11 @@ export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: 
   }
   if (gate.kind === "frozen") {
     if (override === undefined) {
-      throw new UserError("in_freeze", `${release.id} cannot ship now: ${gateText(gate, release.timezone)}. Wait until then, or an admin or release-manager ships it anyway with \`/release ship ${release.id} override <reason>\`.`);
+      const who = (await policyFor(ctx, release.channel.key)).overrideApprovers === 2 ? "two admins or release-managers agree to ship it anyway, each with" : "an admin or release-manager ships it anyway with";
+      throw new UserError("in_freeze", `${release.id} cannot ship now: ${gateText(gate, release.timezone)}. Wait until then, or ${who} \`/release ship ${release.id} override <reason>\`.`);
     }
-    await ctx.store.addOverride({ releaseId: release.id, by: actor.id, byName: actor.name, reason: override, freeze: freezeLabel(gate.active.freeze), at: ctx.clock.now() });
-    await audit(ctx, actor, platform, release.id, { type: "freeze_overridden", data: { freeze: freezeLabel(gate.active.freeze), until: gate.active.end, reason: override } });
-    ctx.effects.push(notice(release.id, `🔓 ${actor.name} overrode freeze ${freezeLabel(gate.active.freeze)} to ship ${release.id}: ${override}`));
+    const waiting = await overrideFreeze(ctx, actor, platform, release, gate.active, override);
+    if (waiting) return waiting;
   }
   // The queue is checked after the freeze: an override lets a release past a freeze, not ahead of another deploy.
   const queued = gate.kind === "frozen" ? await gateOf(ctx, release, true) : gate;

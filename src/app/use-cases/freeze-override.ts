@@ -1,0 +1,49 @@
+import { freezeLabel, type ActiveFreeze } from "../../domain/freeze.js";
+import type { Actor, Release } from "../../domain/types.js";
+import { readAuditEvent } from "../audit-events.js";
+import { audit, notice, policyFor, type Ctx } from "../context.js";
+import { ok } from "../replies.js";
+import type { Reply } from "../views.js";
+
+/**
+ * Shipping inside a freeze (`/release ship R-1 override <reason>`). By default one admin or
+ * release-manager may; a channel with `override_approvers=2` wants two different people to
+ * ask (the four-eyes rule regulated teams keep for changes in a freeze): the first is recorded
+ * and announced in the thread, and the second, within the same freeze, ships it.
+ *
+ * The first request lives in the audit trail (`freeze_override_requested`), which is where it
+ * must be recorded anyway and which every instance reads in the same order: no table to keep.
+ * Returns a reply when the release waits for a second person, or null once the override is
+ * recorded and the caller may go on to ship.
+ */
+export async function overrideFreeze(ctx: Ctx, actor: Actor, platform: string, release: Release, active: ActiveFreeze, reason: string): Promise<Reply | null> {
+  const freeze = freezeLabel(active.freeze);
+  const needed = (await policyFor(ctx, release.channel.key)).overrideApprovers;
+  const asked = needed === 2 ? await firstRequest(ctx, release, freeze, active.end) : null;
+  if (needed === 2 && (!asked || asked.actor === actor.id)) {
+    if (asked) return ok(`You asked already to ship ${release.id} inside freeze ${freeze}; this channel needs a second admin or release-manager to ask too (\`/release ship ${release.id} override <reason>\`). Nothing ships until then.`);
+    await audit(ctx, actor, platform, release.id, { type: "freeze_override_requested", data: { freeze, until: active.end, reason } });
+    ctx.effects.push(
+      notice(release.id, `🔐 ${actor.name} asks to ship ${release.id} inside freeze ${freeze}: ${reason}. This channel needs a second admin or release-manager: one who agrees ships it with \`/release ship ${release.id} override <reason>\`.`, { mention: [release.managerId] }),
+    );
+    return ok(`Asked: ${release.id} ships inside freeze ${freeze} once a second admin or release-manager (not you) runs \`/release ship ${release.id} override <reason>\`; the thread says so. Until then it stays where it is.`);
+  }
+  const by = asked ? { id: asked.actor, name: asked.name, reason: asked.reason } : undefined;
+  const byName = by ? `${by.name} and ${actor.name}` : actor.name;
+  await ctx.store.addOverride({ releaseId: release.id, by: actor.id, byName, reason, freeze, at: ctx.clock.now() });
+  await audit(ctx, actor, platform, release.id, { type: "freeze_overridden", data: { freeze, until: active.end, reason, ...(by ? { askedBy: by } : {}) } });
+  const second = by ? ` (asked by ${by.name}: ${by.reason})` : "";
+  ctx.effects.push(notice(release.id, `🔓 ${actor.name} overrode freeze ${freeze} to ship ${release.id}: ${reason}${second}`));
+  return null;
+}
+
+/** The standing first request of this freeze occurrence, if someone asked and nobody shipped it since. */
+async function firstRequest(ctx: Ctx, release: Release, freeze: string, until: number): Promise<{ actor: string; name: string; reason: string } | null> {
+  // A change of content since (new votes needed) makes the request stale, like the votes; an override since used it up.
+  const events = await ctx.store.listAuditOf([release.id], ["freeze_override_requested", "freeze_overridden", "content_changed"]);
+  const last = events.at(-1);
+  const typed = last && readAuditEvent(last);
+  if (!last || typed?.type !== "freeze_override_requested") return null;
+  if (typed.data.freeze !== freeze || typed.data.until !== until) return null;
+  return { actor: last.actor, name: typeof last.data.actorName === "string" ? last.data.actorName : last.actor, reason: typed.data.reason };
+}
