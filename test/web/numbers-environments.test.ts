@@ -51,6 +51,16 @@ describe("the numbers page per environment", () => {
     // Not an environment name: every environment, as with none.
     expect(shippedRow(await page("?environment=%3Cscript%3E"))).toBe("3");
   });
+
+  it("offers the chosen service's environments only, keeping the one picked", async () => {
+    await g.say(ACME, "alice", "create search 2.0.0 env canary");
+    const payments = await page("?service=payments");
+    expect(payments).toContain('<option value="staging" >staging</option>');
+    expect(payments).not.toContain('value="canary"');
+    expect(await page("")).toContain('<option value="canary" >canary</option>');
+    // Switched service with canary still picked: the form says canary, as the figures do.
+    expect(await page("?service=payments&environment=canary")).toContain('<option value="canary" selected>canary</option>');
+  });
 });
 
 describe("GET /api/stats per environment", () => {

@@ -21,7 +21,8 @@ export async function webNumbers(ctx: Ctx, scope: WebScope, query: NumbersQuery,
   return {
     stats: await statsReport(ctx, query.service, query.days, { environment: query.environment, counts: (r) => scopeOwns(scope, r) }),
     services: [...new Set(owned.map((r) => r.service))].sort(),
-    environments: [...new Set(owned.map((r) => r.environment))].sort(),
+    // The chosen service's environments (a picked one stays listed, so the form shows what the figures are of).
+    environments: [...new Set([...owned.filter((r) => !query.service || r.service === query.service).map((r) => r.environment), ...(query.environment ? [query.environment] : [])])].sort(),
     audit: checkAudit ? await ctx.store.verifyAudit() : null,
   };
 }
