@@ -74,6 +74,8 @@ export interface AuditEventData {
   deploy_unlocked: { service: string; environment: string; reason: string; lockReason: string; lockedBy: string };
   /** An admin or release-manager shipped inside a freeze; under the four-eyes rule, the second of two, `askedBy` the first. */
   freeze_overridden: { freeze: string; until: number; reason: string; askedBy?: { id: UserId; name: string; reason: string } };
+  /** T-0 moved later by more than the channel's `revote_after`: the votes cast before were cleared. */
+  votes_expired: { from: number; to: number; revoteAfterMinutes: number; votesVoided: Array<{ voter: UserId; choice: VoteChoice }> };
   /** The first of the two people a channel's `override_approvers=2` needs asked to ship inside a freeze. */
   freeze_override_requested: { freeze: string; until: number; reason: string };
   /** T-0 (or ship) came while its service + environment was busy: it waits behind `behind`. */
@@ -130,6 +132,7 @@ const KNOWN_TYPES = {
   deploy_unlocked: true,
   freeze_overridden: true,
   freeze_override_requested: true,
+  votes_expired: true,
   queued: true,
   queue_started: true,
   held_by_freeze: true,

@@ -23,6 +23,11 @@ export interface Policy {
   timezone: string;
   /** Alert severities that roll back a live release without waiting for on-call. */
   autoRollback: AlertSeverity[];
+  /**
+   * Minutes T-0 may move later before the votes are cleared (people said GO to a release at one
+   * time; a week later is another decision), or null: votes stand however far it moves.
+   */
+  revoteAfter: number | null;
   /** How many different admins or release-managers must ask to ship inside a freeze (2: the four-eyes rule). */
   overrideApprovers: 1 | 2;
   /** Readiness criteria a new release copies, each with who may tick it (`/release criteria set …`). */
@@ -42,6 +47,7 @@ export const DEFAULT_POLICY: Policy = {
   reminders: [60, 15, 5, 0],
   timezone: "UTC",
   autoRollback: [],
+  revoteAfter: null,
   overrideApprovers: 1,
   criteria: [],
 };
@@ -99,6 +105,11 @@ const KEYS = {
     .string()
     .transform((v) => (v.toLowerCase() === "none" || v === "" ? [] : v.toLowerCase().split(",").map((x) => x.trim())))
     .refine((list) => list.every((x) => (ALERT_SEVERITIES as readonly string[]).includes(x)), "severities"),
+  revote_after: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .transform((v) => (v === "off" || v === "none" ? null : parseOffset(v, "d")))
+    .refine((mins) => mins === null || (Number.isInteger(mins) && mins >= 1 && mins <= 365 * 24 * 60), "off or a duration such as 24h"),
   override_approvers: z
     .string()
     .trim()
@@ -119,14 +130,16 @@ const HINTS: Record<PolicyKey, string> = {
   reminders: "minutes before T-0, e.g. reminders=60m,15m,5m,0m",
   timezone: "an IANA zone such as Europe/Berlin or America/New_York (an abbreviation such as EST or PST is one fixed offset, without summer time)",
   auto_rollback: "alert severities that roll back without a person, e.g. auto_rollback=critical, or none",
+  revote_after: "off, or how far T-0 may move later before the votes are cleared, from 1m to 365d, e.g. revote_after=24h",
   override_approvers: "1 or 2 (2: shipping inside a freeze needs two different admins or release-managers to ask)",
 };
 
-function parseOffset(text: string): number {
-  const m = /^(\d+)\s*([mh]?)$/.exec(text);
+/** `15m`, `2h` (and, where `days` allows it, `3d`) in minutes; a bare number is minutes. */
+function parseOffset(text: string, days?: "d"): number {
+  const m = (days ? /^(\d+)\s*([mhd]?)$/ : /^(\d+)\s*([mh]?)$/).exec(text);
   if (!m) return Number.NaN;
   const n = Number(m[1]);
-  return m[2] === "h" ? n * 60 : n;
+  return m[2] === "d" ? n * 1440 : m[2] === "h" ? n * 60 : n;
 }
 
 /** Reads `key=value` pairs into a policy change; a bad key or value names what is expected. */
@@ -163,6 +176,7 @@ const KEY_OF_FIELD: Record<Exclude<keyof Policy, "criteria">, PolicyKey> = {
   reminders: "reminders",
   timezone: "timezone",
   autoRollback: "auto_rollback",
+  revoteAfter: "revote_after",
   overrideApprovers: "override_approvers",
 };
 
@@ -179,8 +193,14 @@ function valueText(field: Exclude<keyof Policy, "criteria">, p: Partial<Policy>)
   const value = p[field];
   if (typeof value === "boolean") return value ? "on" : "off";
   if (field === "reminders" && Array.isArray(value)) return value.map((m) => `${m}m`).join(",");
+  if (field === "revoteAfter") return typeof value === "number" ? minutesText(value) : "off";
   if (Array.isArray(value)) return value.length ? value.join(",") : "none";
   return String(value);
+}
+
+/** `24h`, `3d`, `90m`: a policy's minutes as they are typed (a day as `24h`, as people say it). */
+export function minutesText(mins: number): string {
+  return mins % 1440 === 0 && mins > 1440 ? `${mins / 1440}d` : mins % 60 === 0 ? `${mins / 60}h` : `${mins}m`;
 }
 
 /** One line per setting, for `/release policy`. */
@@ -196,6 +216,7 @@ export function describePolicy(p: Policy): string[] {
     line("reminders"),
     line("timezone"),
     line("autoRollback", "alerts that roll back without a person"),
+    line("revoteAfter", "how far T-0 may move later before votes are cleared"),
     line("overrideApprovers", "people who must ask to ship inside a freeze"),
   ];
 }

@@ -14,6 +14,7 @@ describe("default policy", () => {
       reminders: [60, 15, 5, 0],
       timezone: "UTC",
       autoRollback: [],
+      revoteAfter: null,
       overrideApprovers: 1,
       criteria: [],
     });
@@ -30,6 +31,7 @@ describe("default policy", () => {
       "reminders=60m,15m,5m,0m",
       "timezone=UTC",
       "auto_rollback=none (alerts that roll back without a person)",
+      "revote_after=off (how far T-0 may move later before votes are cleared)",
       "override_approvers=1 (people who must ask to ship inside a freeze)",
     ]);
   });
@@ -52,13 +54,16 @@ describe("default policy", () => {
 
 describe("changing the policy with key=value", () => {
   it("lists every settable key", () => {
-    expect([...POLICY_KEYS].sort()).toEqual(["auto_rollback", "no_go_reason", "override_approvers", "quorum", "reminders", "require", "self_approval", "t0", "timezone", "veto"]);
+    expect([...POLICY_KEYS].sort()).toEqual(["auto_rollback", "no_go_reason", "override_approvers", "quorum", "reminders", "require", "revote_after", "self_approval", "t0", "timezone", "veto"]);
   });
 
   it("reads which alert severities roll back without a person", () => {
     expect(parsePolicyChanges(["auto_rollback=critical,warning"])).toEqual({ autoRollback: ["critical", "warning"] });
     expect(parsePolicyChanges(["auto_rollback=none"])).toEqual({ autoRollback: [] });
     expect(parsePolicyChanges(["override_approvers=2"])).toEqual({ overrideApprovers: 2 });
+    expect(parsePolicyChanges(["revote_after=2d", "revote_after=90m"])).toEqual({ revoteAfter: 90 });
+    expect(parsePolicyChanges(["revote_after=Off"])).toEqual({ revoteAfter: null });
+    expect(() => parsePolicyChanges(["revote_after=0h"])).toThrow(/revote_after takes off, or how far/);
     expect(() => parsePolicyChanges(["auto_rollback=sometimes"])).toThrow(/auto_rollback takes alert severities/);
   });
 

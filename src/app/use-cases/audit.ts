@@ -1,6 +1,7 @@
 import { cutText } from "../../domain/limits.js";
 import { displayName } from "../../domain/identity.js";
-import { describePolicyChanges } from "../../domain/policy.js";
+import { describePolicyChanges, minutesText } from "../../domain/policy.js";
+import { humanDuration } from "../../domain/duration.js";
 import { formatInZone } from "../../domain/time.js";
 import { shortTime } from "../../domain/freeze.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
@@ -97,6 +98,8 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
       return `edited their retro notes, now (${retroNotes(event.data.after)})`;
     case "freeze_overridden":
       return `shipped inside freeze ${event.data.freeze} (override): ${event.data.reason}${event.data.askedBy ? ` (second to ${event.data.askedBy.name}, who asked: ${event.data.askedBy.reason})` : ""}`;
+    case "votes_expired":
+      return `moved T-0 ${humanDuration(event.data.to - event.data.from)} later, more than revote_after=${minutesText(event.data.revoteAfterMinutes)}; ${voided(event.data.votesVoided.length)}`;
     case "freeze_override_requested":
       return `asked to ship inside freeze ${event.data.freeze} (override, waiting for a second person): ${event.data.reason}`;
     case "queued":

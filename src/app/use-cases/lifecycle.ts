@@ -16,6 +16,7 @@ import { gateOf, queueRelease } from "../deploy-gate.js";
 import { planQueueStart } from "../queue-jobs.js";
 import { untilLifted } from "./deploy-lock.js";
 import { overrideFreeze } from "./freeze-override.js";
+import { expireVotesOnSlip } from "./vote-expiry.js";
 import { freezeWarning } from "./freeze.js";
 import { watchFreezeOf } from "../freeze-watch.js";
 
@@ -84,6 +85,7 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
   const { at, note } = parseWhen(when, ctx.clock.now(), policy.timezone);
   // The same time again (a second click, a retried command): nothing to move, nobody to tell.
   if (release.state === "voting" && release.scheduledAt === at) return ok(`${release.id} is already scheduled for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}); nothing changed.`);
+  const expired = await expireVotesOnSlip(ctx, actor, platform, release, at, policy);
   const updated = await ctx.store.updateRelease(release.id, { scheduledAt: at, timezone: policy.timezone, state, stateReason: null });
   await ctx.store.dequeue(release.id);
   await audit(ctx, actor, platform, release.id, { type: release.scheduledAt === null ? "scheduled" : "rescheduled", data: { from: release.scheduledAt, to: at, state } });
@@ -93,7 +95,7 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
     ctx.effects.push(notice(release.id, [`🕑 ${release.id} moved to `, { at, text: formatInZone(at, policy.timezone) }, ` by ${actor.name}.`]));
   }
   const frozen = await freezeWarning(ctx, updated);
-  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). Reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}${frozen ? ` ${frozen}` : ""}`);
+  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). Reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}${expired}${frozen ? ` ${frozen}` : ""}`);
 }
 
 /** Changing what ships voids the votes: people approved something else. */
