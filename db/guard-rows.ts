@@ -38,8 +38,16 @@ export function toFreeze(row: FreezeRow): Freeze {
   return { id: row.id, channelKey: row.channelKey, rule, reason: row.reason, createdBy: row.createdBy, createdByName: row.createdByName, createdAt: row.createdAt };
 }
 
-export function toLock(row: typeof deployLocks.$inferSelect): DeployLock {
-  return { ...row };
+type LockRow = typeof deployLocks.$inferSelect;
+
+/** A lock as columns: its channel spread over three nullable ones. */
+export function lockColumns({ channel, ...lock }: DeployLock): LockRow {
+  return { ...lock, channelPlatform: channel?.platform ?? null, channelKey: channel?.key ?? null, channelNativeId: channel?.nativeId ?? null };
+}
+
+export function toLock({ channelPlatform, channelKey, channelNativeId, ...row }: LockRow): DeployLock {
+  const channel = channelPlatform !== null && channelKey !== null && channelNativeId !== null ? { platform: channelPlatform, key: channelKey, nativeId: channelNativeId } : null;
+  return { ...row, channel };
 }
 
 export function toQueueEntry(row: typeof deployQueue.$inferSelect): QueueEntry {

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client.js";
-import { freezeColumns, toFreeze, toLock, toQueueEntry, type GuardMethod } from "./guard-rows.js";
+import { freezeColumns, lockColumns, toFreeze, toLock, toQueueEntry, type GuardMethod } from "./guard-rows.js";
 import { deployLocks, deployQueue, freezeOverrides, freezeWindows } from "./schema.js";
 import type { SyncStore } from "./serialised-store.js";
 
@@ -35,7 +35,7 @@ export function createGuardStore({ db }: DatabaseHandle): GuardStatements {
       return row ? toLock(row) : undefined;
     },
     addLock(lock) {
-      return db.insert(deployLocks).values(lock).onConflictDoNothing().run().changes > 0;
+      return db.insert(deployLocks).values(lockColumns(lock)).onConflictDoNothing().run().changes > 0;
     },
     removeLock(service, environment) {
       const row = db.delete(deployLocks).where(and(eq(deployLocks.service, service), eq(deployLocks.environment, environment))).returning().get();

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { freezeColumns, toFreeze, toLock, toQueueEntry, type GuardMethod } from "../guard-rows.js";
+import { freezeColumns, lockColumns, toFreeze, toLock, toQueueEntry, type GuardMethod } from "../guard-rows.js";
 import { deployLocks, deployQueue, freezeOverrides, freezeWindows } from "./schema.js";
 import type { Queryable, Statements } from "./store.js";
 
@@ -25,7 +25,7 @@ export function createPgGuardStatements(q: Queryable): GuardStatements {
       return row ? toLock(row) : undefined;
     },
     async addLock(lock) {
-      return ((await q.insert(deployLocks).values(lock).onConflictDoNothing()).rowCount ?? 0) > 0;
+      return ((await q.insert(deployLocks).values(lockColumns(lock)).onConflictDoNothing()).rowCount ?? 0) > 0;
     },
     async removeLock(service, environment) {
       const [row] = await q.delete(deployLocks).where(and(eq(deployLocks.service, service), eq(deployLocks.environment, environment))).returning();

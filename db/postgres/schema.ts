@@ -189,6 +189,10 @@ export const deployLocks = pgTable(
     lockedByName: text("locked_by_name").notNull(),
     at: ms("at").notNull(),
     releaseId: text("release_id"),
+    // Where it was set, so its reminders reach the people there; null on locks set before gonogo recorded it (they get no reminders).
+    channelPlatform: text("channel_platform"),
+    channelKey: text("channel_key"),
+    channelNativeId: text("channel_native_id"),
   },
   (t) => [primaryKey({ columns: [t.service, t.environment] })],
 );

@@ -75,7 +75,7 @@ export async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply>
           if (cmd.op === "list") return await listFreezes(ctx, channel);
           return cmd.op === "add" ? await addFreeze(ctx, actor, channel, cmd.spec, cmd.reason) : await removeFreeze(ctx, actor, channel, cmd.freezeId);
         case "lock":
-          return await lockCommand(ctx, actor, platform, cmd.service, cmd.environment, cmd.reason);
+          return await lockCommand(ctx, actor, channel, cmd.service, cmd.environment, cmd.reason);
         case "unlock":
           return await unlockCommand(ctx, actor, platform, cmd.service, cmd.environment, cmd.reason);
         case "locks":

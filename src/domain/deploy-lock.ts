@@ -1,5 +1,6 @@
 import { freezeAt, inFreezeText, type ActiveFreeze, type Freeze } from "./freeze.js";
 import type { ReleaseState } from "./release.js";
+import type { ChannelRef } from "./types.js";
 
 /**
  * One release at a time ships to a service + environment. A lock (set by a confirmed
@@ -16,6 +17,11 @@ export interface DeployLock {
   at: number;
   /** The release whose rollback set the lock, or null when locked by hand. */
   releaseId: string | null;
+  /**
+   * Where it was set (a rollback's: its release's channel), so its reminders reach the people
+   * there; null for a lock set before gonogo recorded it.
+   */
+  channel: ChannelRef | null;
 }
 
 /** A GO release waiting for its service + environment to be free. */

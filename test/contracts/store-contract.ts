@@ -893,17 +893,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.listFreezes("slack:T1:C404")).toEqual([]);
       });
 
-      it("holds at most one lock per service + environment until it is removed", async () => {
-        const lock = { service: "payments", environment: "production", reason: "rollback of R-6: errors", lockedBy: "slack:T1:U1", lockedByName: "Alice", at: T, releaseId: "R-6" };
+      it("holds at most one lock per service + environment until it is removed, with the channel it was set in", async () => {
+        const lock = { service: "payments", environment: "production", reason: "rollback of R-6: errors", lockedBy: "slack:T1:U1", lockedByName: "Alice", at: T, releaseId: "R-6", channel: CHANNEL };
         expect(await store.addLock(lock)).toBe(true);
         expect(await store.addLock({ ...lock, reason: "second", releaseId: null })).toBe(false);
-        expect(await store.addLock({ ...lock, environment: "staging", releaseId: null })).toBe(true);
+        // A lock set before gonogo recorded its channel reads back without one.
+        expect(await store.addLock({ ...lock, environment: "staging", releaseId: null, channel: null })).toBe(true);
         expect(await store.getLock("payments", "production")).toEqual(lock);
         expect(await store.getLock("search", "production")).toBeUndefined();
         expect((await store.listLocks()).map((l) => l.environment)).toEqual(["production", "staging"]);
         expect(await store.removeLock("payments", "production")).toEqual(lock);
         expect(await store.removeLock("payments", "production")).toBeUndefined();
-        expect(await store.listLocks()).toEqual([{ ...lock, environment: "staging", releaseId: null }]);
+        expect(await store.listLocks()).toEqual([{ ...lock, environment: "staging", releaseId: null, channel: null }]);
       });
 
       it("queues releases per service + environment, oldest first, once each", async () => {
@@ -933,7 +934,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await expect(
           store.transaction(async (tx) => {
             await tx.addFreeze(freeze(CHANNEL.key, once, null));
-            await tx.addLock({ service: "payments", environment: "production", reason: "x", lockedBy: "slack:T1:U1", lockedByName: "Alice", at: T, releaseId: null });
+            await tx.addLock({ service: "payments", environment: "production", reason: "x", lockedBy: "slack:T1:U1", lockedByName: "Alice", at: T, releaseId: null, channel: CHANNEL });
             await tx.enqueue({ releaseId: "R-2", service: "payments", environment: "production", behind: "R-1", queuedAt: T, scheduledAt: null });
             throw new Error("boom");
           }),

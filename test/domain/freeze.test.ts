@@ -118,7 +118,7 @@ describe("reading a freeze as typed", () => {
 });
 
 describe("what stands between a release and shipping", () => {
-  const lock: DeployLock = { service: "payments", environment: "production", reason: "rollback of R-6: errors", lockedBy: "terminal:oscar", lockedByName: "oscar", at: NOW, releaseId: "R-6" };
+  const lock: DeployLock = { service: "payments", environment: "production", reason: "rollback of R-6: errors", lockedBy: "terminal:oscar", lockedByName: "oscar", at: NOW, releaseId: "R-6", channel: null };
   const inWeekend = utc(2030, 3, 23, 12);
 
   it("puts a lock first: no freeze override lifts it", () => {

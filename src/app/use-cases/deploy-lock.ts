@@ -1,7 +1,7 @@
 import { lockedText, targetName, type DeployLock } from "../../domain/deploy-lock.js";
 import { UserError } from "../../domain/errors.js";
 import { relative } from "../../domain/time.js";
-import type { Actor, Release } from "../../domain/types.js";
+import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { audit, notice, PermissionDenied, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -17,10 +17,11 @@ async function refreshTarget(ctx: Ctx, service: string, environment: string): Pr
 }
 
 /** `/release lock payments [production] reason incident 42`: release-managers and admins. */
-export async function lockCommand(ctx: Ctx, actor: Actor, platform: string, service: string, env: string | null, reason: string): Promise<Reply> {
+export async function lockCommand(ctx: Ctx, actor: Actor, channel: ChannelRef, service: string, env: string | null, reason: string): Promise<Reply> {
   await requirePermission(ctx, actor, "lock");
+  const platform = channel.platform;
   const environment = env ?? DEFAULT_ENVIRONMENT;
-  const lock: DeployLock = { service, environment, reason, lockedBy: actor.id, lockedByName: actor.name, at: ctx.clock.now(), releaseId: null };
+  const lock: DeployLock = { service, environment, reason, lockedBy: actor.id, lockedByName: actor.name, at: ctx.clock.now(), releaseId: null, channel };
   if (!(await ctx.store.addLock(lock))) {
     const held = (await ctx.store.getLock(service, environment))!;
     return ok(`${lockedText(held)}. It stays locked; \`/release unlock ${service} ${environment} reason <text>\` lifts it.`);
@@ -47,7 +48,7 @@ async function unknownTargetWarning(ctx: Ctx, service: string, environment: stri
  */
 export async function lockAfterRollback(ctx: Ctx, release: Release, actor: Actor, platform: string, why: string): Promise<string> {
   const reason = `rollback of ${release.id}: ${why}`;
-  const lock: DeployLock = { service: release.service, environment: release.environment, reason, lockedBy: actor.id, lockedByName: actor.name, at: ctx.clock.now(), releaseId: release.id };
+  const lock: DeployLock = { service: release.service, environment: release.environment, reason, lockedBy: actor.id, lockedByName: actor.name, at: ctx.clock.now(), releaseId: release.id, channel: release.channel };
   if (!(await ctx.store.addLock(lock))) {
     // Locked already (by hand, or by an earlier rollback): that lock stands, and whoever may lift it still may.
     const held = await ctx.store.getLock(release.service, release.environment);
