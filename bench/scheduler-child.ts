@@ -22,6 +22,7 @@ const surface: ChatSurface = {
   minUpdateIntervalMs: 0,
   postCard: () => Promise.resolve({ messageId: "x" }),
   updateCard: () => Promise.resolve(),
+  postInChannel: () => Promise.resolve(),
   postNotice(ref, notice) {
     if (watch.has(notice.releaseId) && !arrived.has(notice.releaseId)) arrived.set(notice.releaseId, Date.now());
     return Promise.resolve();

@@ -7,6 +7,8 @@ export function createRecordingSurface(platform = "terminal", minUpdateIntervalM
   const posts: Array<{ channel: ChannelRef; card: CardView; messageId: string }> = [];
   const updates: Array<{ ref: MessageRef; card: CardView }> = [];
   const notices: Array<{ ref: MessageRef; notice: NoticeView }> = [];
+  /** Notices posted as messages of their own in a channel (a hand-set lock's reminders). */
+  const channelNotices: Array<{ channel: ChannelRef; notice: NoticeView }> = [];
   let seq = 0;
   const surface: ChatSurface = {
     platform,
@@ -24,6 +26,10 @@ export function createRecordingSurface(platform = "terminal", minUpdateIntervalM
       notices.push({ ref, notice });
       return Promise.resolve();
     },
+    postInChannel(channel, notice) {
+      channelNotices.push({ channel, notice });
+      return Promise.resolve();
+    },
   };
   /** The card as the channel shows it now: the last edit, or the post. */
   const latestCard = (releaseId: string): CardView | undefined =>
@@ -31,5 +37,5 @@ export function createRecordingSurface(platform = "terminal", minUpdateIntervalM
   /** Each notice's words, with the list under headings it carries (a closed retro's answers) after them. */
   const noticeTexts = (releaseId?: string) =>
     notices.filter((n) => !releaseId || n.notice.releaseId === releaseId).map((n) => (n.notice.groups ? `${n.notice.text}\n${groupsText(n.notice.groups.groups)}` : n.notice.text));
-  return { surface, posts, updates, notices, latestCard, noticeTexts };
+  return { surface, posts, updates, notices, channelNotices, latestCard, noticeTexts };
 }

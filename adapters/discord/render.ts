@@ -186,11 +186,11 @@ function inGuild(id: string, kind: "person" | "group", guildId: string): string[
 }
 
 /**
- * A reply to the card message. Only this guild's users and roles are mentioned (other
- * platforms' people are named in the text by the core), and allowed_mentions lists
- * exactly them so nothing else in the text can ping.
+ * A reply to the card message (or, without one, a message of its own in the channel). Only
+ * this guild's users and roles are mentioned (other platforms' people are named in the text
+ * by the core), and allowed_mentions lists exactly them so nothing else in the text can ping.
  */
-export function renderNotice(notice: NoticeView, guildId: string, cardMessageId: string): MessageBody {
+export function renderNotice(notice: NoticeView, guildId: string, cardMessageId: string | null): MessageBody {
   const wanted = [
     ...[...new Set(notice.mention.flatMap((m) => inGuild(m, "person", guildId)))].map((id) => ({ id, kind: "user" as const, markup: `<@${id}>` })),
     ...[...new Set(notice.mentionGroups.flatMap((m) => inGuild(m, "group", guildId)))].map((id) => ({ id, kind: "role" as const, markup: `<@&${id}>` })),
@@ -214,7 +214,7 @@ export function renderNotice(notice: NoticeView, guildId: string, cardMessageId:
     embeds: [],
     components: renderButtons(notice.releaseId, notice.buttons),
     allowed_mentions: { parse: [], users, roles, replied_user: false },
-    message_reference: { message_id: cardMessageId, fail_if_not_exists: false },
+    ...(cardMessageId === null ? {} : { message_reference: { message_id: cardMessageId, fail_if_not_exists: false } }),
   };
 }
 

@@ -40,6 +40,9 @@ export function createDiscordSurface(rest: REST, minUpdateIntervalMs = 1000): Ch
     async postNotice(ref: MessageRef, notice) {
       await rest.post(Routes.channelMessages(ref.channel.nativeId), { body: renderNotice(notice, guildOf(ref.channel), ref.messageId) });
     },
+    async postInChannel(channel: ChannelRef, notice) {
+      await rest.post(Routes.channelMessages(channel.nativeId), { body: renderNotice(notice, guildOf(channel), null) });
+    },
     /** A direct message from the bot: open (or reuse) the DM channel with the person, then post in it. */
     async tellPrivately(person, line) {
       const s = parseSubject(person);

@@ -41,6 +41,9 @@ export function createSlackSurface(client: webApi.WebClient): ChatSurface {
     async postNotice(ref, notice) {
       await client.chat.postMessage({ channel: ref.channel.nativeId, thread_ts: ref.messageId, ...renderNotice(notice), unfurl_links: false, unfurl_media: false });
     },
+    async postInChannel(channel, notice) {
+      await client.chat.postMessage({ channel: channel.nativeId, ...renderNotice(notice), unfurl_links: false, unfurl_media: false });
+    },
     /** A direct message from the app (im:write), as sendFilesPrivately opens one. */
     async tellPrivately(person, line) {
       const user = nativeUserId(person);

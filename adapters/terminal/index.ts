@@ -102,6 +102,11 @@ export function createTerminalAdapter(opts: TerminalOptions) {
       write(renderNotice(notice, p));
       return Promise.resolve();
     },
+    // The terminal is one channel: a channel notice is printed like a thread reply, under the channel's name.
+    postInChannel(_channel, notice) {
+      write(renderNotice(notice, p));
+      return Promise.resolve();
+    },
   };
 
   let actor: Actor = terminalActor(opts.user);

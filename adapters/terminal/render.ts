@@ -64,7 +64,8 @@ export function renderNotice(n: NoticeView, p: Paint): string {
   const who = [...n.mention, ...n.mentionGroups].map((s) => `@${displayName(s)}`);
   const buttons = n.buttons.map((b) => `[${b.label}] /press ${n.releaseId} ${PRESS_WORDS[b.action]}`);
   const groups = n.groups ? `\n${groupsText(n.groups.groups)}` : "";
-  return `${p.dim(`  ↳ ${n.releaseId} thread:`)} ${n.text}${who.length ? ` ${who.join(" ")}` : ""}${groups}${buttons.length ? `\n    ${buttons.join("   ")}` : ""}`;
+  const where = n.channel ? `  ${n.channel.nativeId}:` : `  ↳ ${n.releaseId} thread:`;
+  return `${p.dim(where)} ${n.text}${who.length ? ` ${who.join(" ")}` : ""}${groups}${buttons.length ? `\n    ${buttons.join("   ")}` : ""}`;
 }
 
 export function renderForm(form: FormView, p: Paint): string {

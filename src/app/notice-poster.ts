@@ -48,17 +48,17 @@ export function createNoticePoster(deps: NoticePosterDeps) {
       }
       const sentTo = new Set(row?.sentTo ?? []);
       let failed = false;
-      for (const ref of await store.listMessageRefs(n.releaseId)) {
-        const surface = surfaces.get(ref.platform);
-        if (!surface || sentTo.has(keyOf(ref))) continue;
+      for (const { platform, key, post } of await placesOf(n)) {
+        const surface = surfaces.get(platform);
+        if (!surface || sentTo.has(key)) continue;
         try {
-          await surface.postNotice(ref, n);
-          sentTo.add(keyOf(ref));
+          await post(surface);
+          sentTo.add(key);
         } catch (err) {
           // A deleted card takes no replies, now or later: that copy is done with.
           if (err instanceof MessageGone) continue;
           failed = true;
-          log.error({ err: describe(err), platform: ref.platform, releaseId: n.releaseId }, row ? "notice failed; it is posted again on a later sweep" : "notice failed");
+          log.error({ err: describe(err), platform, releaseId: n.releaseId }, row ? "notice failed; it is posted again on a later sweep" : "notice failed");
         }
       }
       if (!row) return;
@@ -67,6 +67,13 @@ export function createNoticePoster(deps: NoticePosterDeps) {
     } finally {
       if (outboxId !== undefined) outboxing.delete(outboxId);
     }
+  }
+
+  /** Where a notice goes: its channel, or under every copy of its release's card; each with the key `sentTo` remembers it by. */
+  async function placesOf(n: NoticeView): Promise<Array<{ platform: string; key: string; post: (s: ChatSurface) => Promise<void> }>> {
+    const { channel } = n;
+    if (channel) return [{ platform: channel.platform, key: `channel|${channel.key}`, post: (s) => s.postInChannel(channel, n) }];
+    return (await store.listMessageRefs(n.releaseId)).map((ref) => ({ platform: ref.platform, key: keyOf(ref), post: (s) => s.postNotice(ref, n) }));
   }
 
   function notice(n: NoticeView, outboxId?: number): void {

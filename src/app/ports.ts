@@ -53,6 +53,8 @@ export interface ChatSurface {
   updateCard(ref: MessageRef, card: CardView): Promise<void>;
   /** A reply under the card (thread or reply), for reminders and notices. */
   postNotice(ref: MessageRef, notice: NoticeView): Promise<void>;
+  /** A notice as a message of its own in a channel (`notice.channel`), not under any card: a hand-set lock's reminder. */
+  postInChannel(channel: ChannelRef, notice: NoticeView): Promise<void>;
   /**
    * A message to one person of this platform (a platform-qualified id), that only they see:
    * a direct message from the bot. Absent where everything is seen by whoever runs it (the terminal).

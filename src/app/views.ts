@@ -129,9 +129,15 @@ export function noticePartsWithin(notice: Pick<NoticeView, "text" | "parts">, ro
   return notice.parts && notice.text.length <= room - 40 * notice.parts.length ? notice.parts : null;
 }
 
-/** A thread reply under a card: reminders, T-0, rollback, retro prompts. */
+/** A thread reply under a card: reminders, T-0, rollback, retro prompts; or a message in a channel (`channel`). */
 export interface NoticeView {
+  /** The release it is about; for a channel notice about none (a hand-set lock), what it is about instead (`lock:payments production`). */
   releaseId: string;
+  /**
+   * Posted as a message of its own in this channel instead of under the release's card: for what
+   * concerns people in a channel but no release (a reminder of a lock set there by hand).
+   */
+  channel?: ChannelRef;
   /** The notice in words, times in the release's zone: notifications, the terminal, the audit. */
   text: string;
   /** The same notice with its times as instants each viewer reads in local time, when it names any. */

@@ -22,6 +22,7 @@ describe("one process editing its cards", () => {
       postCard: () => Promise.resolve({ messageId: ref.messageId }),
       updateCard: () => (editedAt.push(clock.now()), Promise.resolve()),
       postNotice: () => Promise.resolve(),
+      postInChannel: () => Promise.resolve(),
     };
     const store = { listMessageRefs: () => Promise.resolve([ref]) } as unknown as Store;
     const pending: Array<Promise<unknown>> = [];

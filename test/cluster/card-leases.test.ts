@@ -45,6 +45,7 @@ function sharedChannel() {
       conditions.changed();
     },
     postNotice: () => Promise.resolve(),
+    postInChannel: () => Promise.resolve(),
   });
   /** Holds the calls `gates` guards for `by` until the returned function is called (never, for an instance that "dies"). */
   const holdOn = (gates: Record<string, Promise<void> | undefined>) => (by: string) => {

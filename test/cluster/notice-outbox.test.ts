@@ -39,6 +39,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
       minUpdateIntervalMs: 0,
       postCard: () => Promise.resolve({ messageId: String(++seq) }),
       updateCard: () => Promise.resolve(),
+      postInChannel: () => Promise.resolve(),
       async postNotice(_ref, notice) {
         entered[by] = (entered[by] ?? 0) + 1;
         conditions.changed();
