@@ -34,6 +34,7 @@ export const defaultCoreConfig: CoreConfig = {
   require: [],
   retroDelayMs: 24 * 3_600_000,
   retroWindowMs: 7 * 86_400_000,
+  lockReminder: 4 * 60,
   deployWebhookUrl: undefined,
   rollbackWebhookUrl: undefined,
   webhookSecret: undefined,

@@ -1,5 +1,6 @@
 import type { Person } from "./domain/identity.js";
 import { isValidTimeZone } from "./domain/policy.js";
+import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, readLockReminder } from "./domain/lock-reminder.js";
 import { WHOLE_NUMBER_RANGES } from "./domain/whole-number.js";
 import { webhookSecretProblem } from "./app/webhook-signature.js";
 import {
@@ -27,6 +28,10 @@ const VARIABLES = {
   GONOGO_REQUIRE: withDefault([], list(roleName)),
   GONOGO_RETRO_DELAY: withDefault(24 * UNIT_MS.h, duration),
   GONOGO_RETRO_WINDOW: withDefault(7 * UNIT_MS.d, duration),
+  GONOGO_LOCK_REMINDER: withDefault<number | null>(DEFAULT_LOCK_REMINDER_MIN, (v) => {
+    const minutes = readLockReminder(v);
+    return minutes === undefined ? refuse(`must be ${LOCK_REMINDER_HINT}, not ${shown(v)}.`) : minutes;
+  }),
   DEPLOY_WEBHOOK_URL: optional(webhookUrl("https://ci.example.com/hooks/gonogo")),
   ROLLBACK_WEBHOOK_URL: optional(webhookUrl("https://ci.example.com/hooks/gonogo-rollback")),
   // `whsec_<base64>` (Standard Webhooks: the decoded bytes are the key) or, as before it, any string (its UTF-8 bytes).
@@ -78,6 +83,8 @@ export interface Config {
   require: string[];
   retroDelayMs: number;
   retroWindowMs: number;
+  /** Minutes between reminders of a deploy lock still on, where a channel's policy does not say (`lock_reminder`); null: off. */
+  lockReminder: number | null;
   deployWebhookUrl: string | undefined;
   rollbackWebhookUrl: string | undefined;
   webhookSecret: string | undefined;
@@ -177,6 +184,7 @@ function fromEnv(e: Env): Config {
     require: e.GONOGO_REQUIRE,
     retroDelayMs: e.GONOGO_RETRO_DELAY,
     retroWindowMs: e.GONOGO_RETRO_WINDOW,
+    lockReminder: e.GONOGO_LOCK_REMINDER,
     deployWebhookUrl: e.DEPLOY_WEBHOOK_URL,
     rollbackWebhookUrl: e.ROLLBACK_WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,

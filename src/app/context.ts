@@ -21,7 +21,7 @@ export const SCHEDULER = { id: "gonogo", name: "gonogo" };
 /** The parts of the configuration the core reads. */
 export type CoreConfig = Pick<
   Config,
-  "admins" | "timezone" | "quorum" | "require" | "retroDelayMs" | "retroWindowMs" | "deployWebhookUrl" | "rollbackWebhookUrl" | "webhookSecret" | "web"
+  "admins" | "timezone" | "quorum" | "require" | "lockReminder" | "retroDelayMs" | "retroWindowMs" | "deployWebhookUrl" | "rollbackWebhookUrl" | "webhookSecret" | "web"
 >;
 
 /** What a use case asks to happen after its transaction commits. */
@@ -57,7 +57,7 @@ export async function rolesNobodyHolds(ctx: Pick<Ctx, "store">, roles: readonly 
 }
 
 export async function policyFor(ctx: Pick<Ctx, "store" | "config">, channelKey: string): Promise<Policy> {
-  const base: Policy = { ...DEFAULT_POLICY, quorum: ctx.config.quorum, require: ctx.config.require, timezone: ctx.config.timezone };
+  const base: Policy = { ...DEFAULT_POLICY, quorum: ctx.config.quorum, require: ctx.config.require, timezone: ctx.config.timezone, lockReminder: ctx.config.lockReminder };
   return { ...base, ...(await ctx.store.getPolicy(channelKey)) };
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CriterionSpec } from "./criteria.js";
 import { UserError } from "./errors.js";
+import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, lockReminderText, readLockReminder } from "./lock-reminder.js";
 import { describeRange, readWholeNumber, WHOLE_NUMBER_RANGES } from "./whole-number.js";
 
 /** What a channel has agreed a GO means, and what happens at T-0. */
@@ -32,6 +33,8 @@ export interface Policy {
   overrideApprovers: 1 | 2;
   /** Readiness criteria a new release copies, each with who may tick it (`/release criteria set …`). */
   criteria: CriterionSpec[];
+  /** Minutes between reminders of a deploy lock set here that is still on; null: none (domain/lock-reminder.ts). */
+  lockReminder: number | null;
 }
 
 export const ALERT_SEVERITIES = ["info", "warning", "critical"] as const;
@@ -50,6 +53,7 @@ export const DEFAULT_POLICY: Policy = {
   revoteAfter: null,
   overrideApprovers: 1,
   criteria: [],
+  lockReminder: DEFAULT_LOCK_REMINDER_MIN,
 };
 
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -115,6 +119,10 @@ const KEYS = {
     .trim()
     .pipe(z.enum(["1", "2"]))
     .transform((v) => Number(v) as 1 | 2),
+  lock_reminder: z
+    .string()
+    .transform(readLockReminder)
+    .refine((v) => v !== undefined, LOCK_REMINDER_HINT),
 } as const;
 
 export type PolicyKey = keyof typeof KEYS;
@@ -132,6 +140,7 @@ const HINTS: Record<PolicyKey, string> = {
   auto_rollback: "alert severities that roll back without a person, e.g. auto_rollback=critical, or none",
   revote_after: "off, or how far T-0 may move later before the votes are cleared, from 1m to 365d, e.g. revote_after=24h",
   override_approvers: "1 or 2 (2: shipping inside a freeze needs two different admins or release-managers to ask)",
+  lock_reminder: `${LOCK_REMINDER_HINT}, e.g. lock_reminder=4h`,
 };
 
 /** `15m`, `2h` (and, where `days` allows it, `3d`) in minutes; a bare number is minutes. */
@@ -178,6 +187,7 @@ const KEY_OF_FIELD: Record<Exclude<keyof Policy, "criteria">, PolicyKey> = {
   autoRollback: "auto_rollback",
   revoteAfter: "revote_after",
   overrideApprovers: "override_approvers",
+  lockReminder: "lock_reminder",
 };
 
 /** The other way round: which field a typed key sets. */
@@ -192,6 +202,7 @@ function assign(out: Partial<Policy>, key: PolicyKey, value: unknown): void {
 function valueText(field: Exclude<keyof Policy, "criteria">, p: Partial<Policy>): string {
   const value = p[field];
   if (typeof value === "boolean") return value ? "on" : "off";
+  if (field === "lockReminder") return lockReminderText(p.lockReminder ?? null);
   if (field === "reminders" && Array.isArray(value)) return value.map((m) => `${m}m`).join(",");
   if (field === "revoteAfter") return typeof value === "number" ? minutesText(value) : "off";
   if (Array.isArray(value)) return value.length ? value.join(",") : "none";
@@ -218,6 +229,7 @@ export function describePolicy(p: Policy): string[] {
     line("autoRollback", "alerts that roll back without a person"),
     line("revoteAfter", "how far T-0 may move later before votes are cleared"),
     line("overrideApprovers", "people who must ask to ship inside a freeze"),
+    line("lockReminder", "how often a deploy lock still on is said again"),
   ];
 }
 

@@ -3,7 +3,7 @@ import { DEFAULT_POLICY, describePolicy, isValidTimeZone, parsePolicyChanges, PO
 import { policy, userError } from "./fixtures.js";
 
 describe("default policy", () => {
-  it("needs two GO votes, no sign-off roles, lets a no-go veto, counts the manager's GO, holds at T-0 and wants no-go reasons", () => {
+  it("needs two GO votes, no sign-off roles, lets a no-go veto, counts the manager's GO, holds at T-0, wants no-go reasons and says a lock still on every 4 hours", () => {
     expect(DEFAULT_POLICY).toEqual({
       quorum: 2,
       require: [],
@@ -17,6 +17,7 @@ describe("default policy", () => {
       revoteAfter: null,
       overrideApprovers: 1,
       criteria: [],
+      lockReminder: 240,
     });
   });
 
@@ -33,6 +34,7 @@ describe("default policy", () => {
       "auto_rollback=none (alerts that roll back without a person)",
       "revote_after=off (how far T-0 may move later before votes are cleared)",
       "override_approvers=1 (people who must ask to ship inside a freeze)",
+      "lock_reminder=4h (how often a deploy lock still on is said again)",
     ]);
   });
 
@@ -46,7 +48,7 @@ describe("default policy", () => {
   });
 
   it("reads back what it describes", () => {
-    const p = policy({ quorum: 3, require: ["qa"], veto: false, selfApproval: false, t0: "cancel", noGoReason: "optional", reminders: [30, 0], timezone: "Europe/Berlin" });
+    const p = policy({ quorum: 3, require: ["qa"], veto: false, selfApproval: false, t0: "cancel", noGoReason: "optional", reminders: [30, 0], timezone: "Europe/Berlin", lockReminder: 90 });
     const pairs = describePolicy(p).map((l) => l.split(" ")[0]!);
     expect({ ...DEFAULT_POLICY, ...parsePolicyChanges(pairs) }).toEqual(p);
   });
@@ -54,7 +56,18 @@ describe("default policy", () => {
 
 describe("changing the policy with key=value", () => {
   it("lists every settable key", () => {
-    expect([...POLICY_KEYS].sort()).toEqual(["auto_rollback", "no_go_reason", "override_approvers", "quorum", "reminders", "require", "revote_after", "self_approval", "t0", "timezone", "veto"]);
+    expect([...POLICY_KEYS].sort()).toEqual(["auto_rollback", "lock_reminder", "no_go_reason", "override_approvers", "quorum", "reminders", "require", "revote_after", "self_approval", "t0", "timezone", "veto"]);
+  });
+
+  it("reads how often a deploy lock still on is said again, or off, within 15m to 7d", () => {
+    expect(parsePolicyChanges(["lock_reminder=2h"])).toEqual({ lockReminder: 120 });
+    expect(parsePolicyChanges(["lock_reminder=90m"])).toEqual({ lockReminder: 90 });
+    expect(parsePolicyChanges(["lock_reminder=OFF"])).toEqual({ lockReminder: null });
+    expect(describePolicy(policy({ lockReminder: null }))).toContain("lock_reminder=off (how often a deploy lock still on is said again)");
+    expect(describePolicy(policy({ lockReminder: 90 }))).toContain("lock_reminder=90m (how often a deploy lock still on is said again)");
+    for (const pair of ["lock_reminder=5m", "lock_reminder=8d", "lock_reminder=sometimes"]) {
+      userError(() => parsePolicyChanges([pair]), "policy_value", `\`${pair}\` is not valid: lock_reminder takes an interval from 15m to 7d such as 4h, 90m or 1d, or off`);
+    }
   });
 
   it("reads which alert severities roll back without a person", () => {

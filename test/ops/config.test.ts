@@ -23,7 +23,7 @@ const problem = (env: Record<string, string>) => {
 
 const EVERY_VARIABLE = [
   "DATABASE_PATH", "DATABASE_URL", "PORT", "HOST", "LOG_LEVEL", "GONOGO_ADMINS", "GONOGO_TIMEZONE", "GONOGO_QUORUM", "GONOGO_REQUIRE", "GONOGO_RETRO_DELAY",
-  "GONOGO_RETRO_WINDOW", "DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "WEBHOOK_SECRET", "GONOGO_API_TOKEN", "GONOGO_USER", "GONOGO_TERMINAL",
+  "GONOGO_RETRO_WINDOW", "GONOGO_LOCK_REMINDER", "DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "WEBHOOK_SECRET", "GONOGO_API_TOKEN", "GONOGO_USER", "GONOGO_TERMINAL",
   "GONOGO_PUBLIC_URL", "GONOGO_WEB_SECRET", "GONOGO_WEB_TOKEN", "GONOGO_WEB_LINK_TTL",
   "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID", "DISCORD_API_URL",
   "DISCORD_PUBLIC_KEY",
@@ -139,6 +139,19 @@ describe("DATABASE_URL", () => {
   });
 });
 
+describe("GONOGO_LOCK_REMINDER", () => {
+  it("reminds of a deploy lock still on every 4 hours unless told otherwise, and `off` turns the reminders off", () => {
+    expect(loadConfig({}).lockReminder).toBe(240);
+    expect(loadConfig({ GONOGO_LOCK_REMINDER: "90m" }).lockReminder).toBe(90);
+    expect(loadConfig({ GONOGO_LOCK_REMINDER: "1d" }).lockReminder).toBe(1440);
+    expect(loadConfig({ GONOGO_LOCK_REMINDER: "off" }).lockReminder).toBeNull();
+  });
+
+  it.each(["5m", "8d", "4", "often", "4 h"])("refuses %j, saying what it takes", (value) => {
+    expect(problem({ GONOGO_LOCK_REMINDER: value })).toBe(`GONOGO_LOCK_REMINDER must be an interval from 15m to 7d such as 4h, 90m or 1d, or off, not ${JSON.stringify(value)}.`);
+  });
+});
+
 describe("every configuration error", () => {
   const BAD: Array<Record<string, string>> = [
     { PORT: "eighty" },
@@ -150,6 +163,7 @@ describe("every configuration error", () => {
     { GONOGO_REQUIRE: "Q&A" },
     { GONOGO_REQUIRE: "qa,,security" },
     { GONOGO_RETRO_WINDOW: "forever" },
+    { GONOGO_LOCK_REMINDER: "5m" },
     { DEPLOY_WEBHOOK_URL: "ftp://x" },
     { DEPLOY_WEBHOOK_URL: "https://ci.example.com/x" },
     { GONOGO_API_TOKEN: "short" },
