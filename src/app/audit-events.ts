@@ -78,6 +78,8 @@ export interface AuditEventData {
   votes_expired: { from: number; to: number; revoteAfterMinutes: number; votesVoided: Array<{ voter: UserId; choice: VoteChoice }> };
   /** The first of the two people a channel's `override_approvers=2` needs asked to ship inside a freeze. */
   freeze_override_requested: { freeze: string; until: number; reason: string };
+  /** A lock still on was said again (`lockedAt`: when it was set), with the releases it held back then. */
+  lock_reminder_sent: { service: string; environment: string; lockedAt: number; heldBack: string[] };
   /** T-0 (or ship) came while its service + environment was busy: it waits behind `behind`. */
   queued: { service: string; environment: string; behind: string };
   /** The queue started it once the release ahead was shipped or rolled back. */
@@ -130,6 +132,7 @@ const KNOWN_TYPES = {
   freeze_removed: true,
   deploy_locked: true,
   deploy_unlocked: true,
+  lock_reminder_sent: true,
   freeze_overridden: true,
   freeze_override_requested: true,
   votes_expired: true,

@@ -13,6 +13,7 @@ import { transition } from "../domain/release.js";
 import { queueRelease, standingGateOf } from "./deploy-gate.js";
 import { holdByGate, startFromQueue } from "./use-cases/deploy-queue.js";
 import { runFreezeEnd } from "./freeze-watch.js";
+import { runLockReminder } from "./lock-reminders.js";
 
 /** What a due job does: reminders, T-0, and opening and closing the retro. Webhook jobs are in webhook-delivery.ts. */
 
@@ -154,6 +155,9 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       break;
     case "freeze_end":
       await runFreezeEnd(ctx, job);
+      break;
+    case "lock_reminder":
+      await runLockReminder(ctx, job);
       break;
     case "webhook":
       throw new Error("webhook jobs are delivered by webhook-delivery.ts");

@@ -28,8 +28,10 @@ export interface AuditEvent {
  * `queue_start`: the head of a service + environment's queue starts shipping (deploy-queue.ts).
  * `countdown`: the card's "T-0 in …" is brought up to date (countdown-jobs.ts).
  * `freeze_end`: a held release hears that the freeze its card shows is over (freeze-watch.ts).
+ * `lock_reminder`: a deploy lock still on is said again (lock-reminders.ts). A hand-set lock has no
+ * release, so these jobs go under the lock's target (`lock:payments production`) in place of a release id.
  */
-export type JobKind = "reminder" | "t0" | "countdown" | "retro_open" | "retro_close" | "webhook" | "queue_start" | "freeze_end";
+export type JobKind = "reminder" | "t0" | "countdown" | "retro_open" | "retro_close" | "webhook" | "queue_start" | "freeze_end" | "lock_reminder";
 
 export interface Job {
   id: number;

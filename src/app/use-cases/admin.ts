@@ -6,6 +6,7 @@ import { adminText, displayName, subjectId } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { audit, isGroup, policyFor, qualifyRealSubject, qualifySubject, requirePermission, rolesNobodyHolds, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
+import { replanLockReminders } from "../lock-reminder-jobs.js";
 import { ok, okLines } from "../replies.js";
 import type { Reply, ReplyPart } from "../views.js";
 
@@ -31,6 +32,8 @@ export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pai
     if (changes.reminders !== undefined && release.state === "voting" && release.scheduledAt !== null && release.scheduledAt > ctx.clock.now()) await planCountdownJobs(ctx, release);
     ctx.effects.push({ type: "refresh", releaseId: r.id });
   }
+  // Locks set here are said again at the new interval (or no more), from now.
+  if (changes.lockReminder !== undefined) await replanLockReminders(ctx, channel.key);
   const following = open.length ? [`Open releases here follow at once: ${open.map((r) => r.id).reverse().join(", ")}.`] : [];
   // A required role nobody holds (a typo, or not granted yet) would leave every release waiting for it for good: say so now.
   const unheld = changes.require ? await rolesNobodyHolds(ctx, changes.require) : [];

@@ -115,6 +115,10 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
       return `locked ${event.data.service} ${event.data.environment}: ${event.data.reason}`;
     case "deploy_unlocked":
       return `unlocked ${event.data.service} ${event.data.environment}: ${event.data.reason}`;
+    case "lock_reminder_sent": {
+      const d = event.data;
+      return `reminded that ${d.service} ${d.environment} is still locked (since ${timeIn(d.lockedAt, zone)})${d.heldBack.length ? `, holding back ${d.heldBack.join(", ")}` : ""}`;
+    }
     case "reminder_sent":
       return `sent the ${offsetLabel(event.data.offsetMin)} reminder`;
     case "criterion_ticked": {

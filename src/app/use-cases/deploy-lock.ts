@@ -2,6 +2,7 @@ import { lockedText, targetName, type DeployLock } from "../../domain/deploy-loc
 import { UserError } from "../../domain/errors.js";
 import { relative } from "../../domain/time.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
+import { startLockReminders, stopLockReminders } from "../lock-reminder-jobs.js";
 import { audit, notice, PermissionDenied, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -27,6 +28,7 @@ export async function lockCommand(ctx: Ctx, actor: Actor, channel: ChannelRef, s
     return ok(`${lockedText(held)}. It stays locked; \`/release unlock ${service} ${environment} reason <text>\` lifts it.`);
   }
   await audit(ctx, actor, platform, null, { type: "deploy_locked", data: { service, environment, reason, releaseId: null } });
+  await startLockReminders(ctx, lock);
   await refreshTarget(ctx, service, environment);
   return ok(`🔒 ${targetName(service, environment)} is locked: nothing ships there (releases are held at T-0 and \`/release ship\` is refused) until \`/release unlock ${service} ${environment} reason <text>\`.${await unknownTargetWarning(ctx, service, environment)}`);
 }
@@ -55,6 +57,7 @@ export async function lockAfterRollback(ctx: Ctx, release: Release, actor: Actor
     return `🔒 ${held ? lockedText(held) : `${targetName(release.service, release.environment)} is locked`}; it stays locked ${await untilLifted(ctx, held ?? { ...lock, releaseId: null })}.`;
   }
   await audit(ctx, actor, platform, release.id, { type: "deploy_locked", data: { service: release.service, environment: release.environment, reason, releaseId: release.id } });
+  await startLockReminders(ctx, lock);
   await refreshTarget(ctx, release.service, release.environment);
   return `🔒 ${targetName(release.service, release.environment)} is now locked: nothing else ships there (releases are held at T-0, \`/release ship\` is refused) ${await untilLifted(ctx, lock)}.`;
 }
@@ -93,6 +96,7 @@ export async function unlockCommand(ctx: Ctx, actor: Actor, platform: string, se
     });
   }
   await ctx.store.removeLock(service, environment);
+  await stopLockReminders(ctx, lock);
   await audit(ctx, actor, platform, lock.releaseId, { type: "deploy_unlocked", data: { service, environment, reason, lockReason: lock.reason, lockedBy: lock.lockedBy } });
   const held = await tellHeldByLock(ctx, lock, actor, reason);
   await refreshTarget(ctx, service, environment);
