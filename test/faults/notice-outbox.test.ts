@@ -175,4 +175,33 @@ describe("notices through the outbox: at least once across a crash", () => {
     expect(added).toBe(3);
     expect(await core.store.listNotices()).toEqual([]);
   });
+
+  it("a lock's reminder in its channel, committed just before the process died, is posted in that channel at the next start, once", async () => {
+    const first = open();
+    const chat = createRecordingSurface();
+    let reached!: () => void;
+    const posting = new Promise<void>((resolve) => (reached = resolve));
+    chat.surface.postInChannel = () => {
+      reached();
+      return new Promise<void>(() => undefined);
+    };
+    first.bot.attachSurface(chat.surface);
+    await say(first, "admin", "lock payments reason incident 42", otherChannel);
+    await first.bot.idle();
+    first.clock.advance(240 * MIN);
+    expect(await first.bot.runDueJobs()).toBe(1);
+    await posting;
+    kill(first);
+
+    const second = open(T0 + 240 * MIN + 1);
+    const chat2 = createRecordingSurface();
+    second.bot.attachSurface(chat2.surface);
+    await second.bot.start();
+    await second.settle();
+    expect(chat2.channelNotices.map((n) => [n.channel, n.notice.text.startsWith("🔒 Still locked: payments production is locked by admin: incident 42.")])).toEqual([[otherChannel, true]]);
+    expect(await second.store.listNotices()).toEqual([]);
+    second.clock.advance(10 * NOTICE_SWEEP_MS);
+    await second.settle();
+    expect(chat2.channelNotices).toHaveLength(1);
+  });
 });
