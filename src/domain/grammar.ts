@@ -48,12 +48,22 @@ function rest(text: string, tokens: Token[], i: number): string | null {
 const CREATE_KEYWORDS = new Set(["at", "env", "manager", "desc"]);
 
 export function parseCommand(input: string): Command {
+  const split = splitCommand(input);
+  return split ? commandFromFields(split.name, split.fields) : { name: "help" };
+}
+
+/**
+ * The subcommand a line names (an alias resolved) and the field each of its words fills,
+ * before any value is checked; null for a line without a subcommand. Discord's adapter reads
+ * the core's typed command hints with it, so a hint is split exactly as a typed line is.
+ */
+export function splitCommand(input: string): { name: string; fields: CommandFields } | null {
   const text = input.trim().replace(/^\/release\b\s*/i, "");
   const tokens = tokenize(text);
   const typed = tokens[0]?.text;
-  if (!typed) return { name: "help" };
+  if (!typed) return null;
   const name = SUBCOMMAND_ALIASES.get(typed.toLowerCase()) ?? typed;
-  return commandFromFields(name, fieldsOf(name.toLowerCase(), text, tokens));
+  return { name, fields: fieldsOf(name.toLowerCase(), text, tokens) };
 }
 
 /** Which field each word of the line fills. Only the line's own shape is refused here. */
