@@ -237,7 +237,7 @@ function lockFromFields(word: string, fields: CommandFields): Command {
   const action = given(fields.action)?.toLowerCase();
   const name = word === "locks" || action === "list" ? "locks" : word === "unlock" || action === "unlock" ? "unlock" : "lock";
   if (name === "locks") return { name };
-  const usage = `\`/release ${name} payments [production] reason <text>\``;
+  const usage = `\`/release ${name} payments [env] reason <text>\``;
   const serviceTyped = given(fields.service);
   if (!serviceTyped) throw new UserError("lock_usage", `Say which service, e.g. ${usage}.`);
   const service = checkService(serviceTyped);
