@@ -1,4 +1,5 @@
 import { textParts } from "../../src/app/views.js";
+import { discordCodeSpan } from "./command-hints.js";
 import { cutMarkdown } from "./limits.js";
 
 /**
@@ -61,10 +62,18 @@ function codeText(text: string): string {
   return text.replace(BIDI_CONTROLS, "").replace(/@(everyone|here)/gi, "@\u200b$1");
 }
 
-/** The core's text (textParts): its `code` and ``` blocks as Discord code, every other part inert. */
+/**
+ * The core's text (textParts): its `code` and ``` blocks as Discord code, every other part inert.
+ * A `/release …` hint in the typed grammar shows in Discord's option syntax (command-hints.ts).
+ */
 export function coreText(text: string): Markdown {
-  const markup = textParts(text).map((p) => (p.kind === "prose" ? inertText(p.text) : p.kind === "code" ? `\`${codeText(p.text)}\`` : `\`\`\`${codeText(p.text)}\`\`\``));
+  const markup = textParts(text).map((p) => (p.kind === "prose" ? inertText(p.text) : p.kind === "code" ? codeSpan(p.text) : `\`\`\`${codeText(p.text)}\`\`\``));
   return { markup: markup.join("") };
+}
+
+function codeSpan(text: string): string {
+  const span = discordCodeSpan(text);
+  return `\`${codeText(span.code)}\`${span.note ?? ""}`;
 }
 
 /** Renderer-written markdown; every `${value}` that is a string is core text and is made inert. */

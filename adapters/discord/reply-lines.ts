@@ -1,6 +1,6 @@
 import { parseSubject } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
-import { groupsWithin, moreNotShown, type ReplyGroups, type ReplyPart } from "../../src/app/views.js";
+import { groupsWithin, moreNotShown, notAllShown, type ReplyGroups, type ReplyPart } from "../../src/app/views.js";
 import { clip } from "./limits.js";
 import { coreText, discordTime, md, type Markdown } from "./markdown.js";
 
@@ -65,7 +65,9 @@ export function subjectText(id: string, name: string): Markdown {
  */
 export function groupLines(list: ReplyGroups, room: number): string {
   const markupOf = (line: string, heading: boolean) => (heading ? md`**${line}**` : md`• ${line}`).markup;
-  const fitted = groupsWithin(list, room, (line, heading) => markupOf(line, heading).length + 1);
+  // The closing note is the core's text (its command hints in Discord's form): measured as it shows.
+  const note = notAllShown(list.whereAll);
+  const fitted = groupsWithin(list, room, (line, heading) => (line === note ? coreText(line).markup : markupOf(line, heading)).length + 1);
   const lines = fitted.groups.flatMap((g) => [markupOf(g.title, true), ...g.items.map((item) => markupOf(item, false))]);
   return [...lines, ...(fitted.note ? [coreText(fitted.note).markup] : [])].join("\n");
 }

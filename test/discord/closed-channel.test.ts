@@ -36,7 +36,7 @@ describe("Discord: a card in a channel the bot may not post in", () => {
     const [dm, ...more] = postsTo(dmChannel);
     expect(more).toEqual([]);
     expect(dm!.status).toBe(200);
-    expect(dm!.body.content).toBe(`I can't post R-1's card in <#${CLOSED}> (a channel I can't see or post in): give gonogo View Channel and Send Messages there, then \`/release share R-1\`.`);
+    expect(dm!.body.content).toBe(`I can't post R-1's card in <#${CLOSED}> (a channel I can't see or post in): give gonogo View Channel and Send Messages there, then \`/release share id:R-1\`.`);
     expect(dm!.body.allowed_mentions).toEqual({ parse: [] });
     expect(h.core.logs.filter((l) => l.level === "error")).toEqual([]);
 

@@ -64,7 +64,7 @@ describe("Discord commands, checks and reminders", () => {
     const QA = h.fake.world.roles.QA!;
     const granted = await h.command(h.admin, "role", { action: "grant", who: { role: QA }, role: "qa" });
     // Named as the role itself (a mention in a private reply pings nobody), not its stored id.
-    expect(granted.data.content).toBe(`<@&${QA}> now has the role qa (a sign-off role: require it with \`/release policy set require=qa\`). A GO cast before now counts as this role once its voter votes again.`);
+    expect(granted.data.content).toBe(`<@&${QA}> now has the role qa (a sign-off role: require it with \`/release policy set:require=qa\`). A GO cast before now counts as this role once its voter votes again.`);
     await h.command(h.admin, "policy", { set: "require=qa" });
 
     await h.press(member(1), "go", "R-1", msgId);

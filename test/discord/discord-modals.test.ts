@@ -83,7 +83,7 @@ describe("modals on Discord: no-go, rollback, retro", () => {
     const rollbackNotices = h.notices(msgId).filter((c) => String(c.body.content).includes("is rolling back"));
     expect(rollbackNotices).toHaveLength(1);
     // The channel hears of the lock the rollback set, not only the person who confirmed it.
-    expect(String(rollbackNotices[0]!.body.content)).toMatch(/payments production is now locked: nothing else ships there .* until a release-manager, an admin or .+ \(R-1's manager\) lifts it with `\/release unlock payments production reason <text>`/);
+    expect(String(rollbackNotices[0]!.body.content)).toMatch(/payments production is now locked: nothing else ships there .* until a release-manager, an admin or .+ \(R-1's manager\) lifts it with `\/release lock action:unlock service:payments environment:production reason:<text>`/);
     expect(rollbackNotices[0]!.body.allowed_mentions.users).toEqual([h.admin.id]);
     expect((await h.card(msgId)).embeds[0].fields[0]).toMatchObject({ name: "State", value: "Rolling back" });
   });

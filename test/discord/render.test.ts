@@ -32,7 +32,7 @@ describe("the release card as a Discord embed", () => {
       }),
     ).embeds[0]!;
     expect(e.fields!.find((f) => f.name === "Guardrails")!.value).toBe(
-      `⛔ in freeze 'year-end \\*now\\*' until <t:${end / 1000}:F>\n⏳ queued behind R-6: ships when R-6 is shipped or rolled back\n🔒 locked by rita: db migration — nothing ships until \`/release unlock api production reason <text>\``,
+      `⛔ in freeze 'year-end \\*now\\*' until <t:${end / 1000}:F>\n⏳ queued behind R-6: ships when R-6 is shipped or rolled back\n🔒 locked by rita: db migration — nothing ships until \`/release lock action:unlock service:api environment:production reason:<text>\``,
     );
   });
 
@@ -151,7 +151,8 @@ describe("the core's own marks in Discord markdown", () => {
   it("renders `commands` and ``` blocks as code a person can copy, and still makes everything else inert", () => {
     const text = ["Change it with `/release policy set self_approval=off`.", "_not italic_ **not bold** @everyone", "```", "W49 30 Nov     0         0      █ 1", "```"].join("\n");
     const { content } = renderReplyMessage(text, []);
-    expect(content).toContain("`/release policy set self_approval=off`");
+    // Its command hint in Discord's option syntax, which a person can type there.
+    expect(content).toContain("`/release policy set:self_approval=off`");
     expect(content).toContain("```\nW49 30 Nov     0         0      █ 1\n```");
     expect(content).toContain("\\_not italic\\_ \\*\\*not bold\\*\\*");
     expect(content).not.toContain("@everyone");
