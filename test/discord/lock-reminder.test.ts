@@ -21,7 +21,8 @@ describe("Discord: a deploy lock still on", () => {
     expect(told.body.message_reference).toBeUndefined();
     const content = String(told.body.content);
     expect(content).toMatch(/^🔒 Still locked: payments production is locked by Member 0: incident 42\. It has been on for 4h \(since <t:\d+:F>\)\. No release is held back by it right now\./);
-    expect(content).toContain("it stays locked until a release-manager or an admin lifts it with `/release unlock payments production reason <text>`.");
+    // Discord shows the unlock command in its own option syntax (adapters/discord/command-hints.ts).
+    expect(content).toContain("it stays locked until a release-manager or an admin lifts it with `/release lock action:unlock service:payments environment:production reason:<text>`.");
     expect(content).toContain(`<@${h.admin.id}>`);
     expect(told.body.allowed_mentions).toMatchObject({ users: [h.admin.id] });
   });
