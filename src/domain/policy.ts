@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { CriterionSpec } from "./criteria.js";
 import { UserError } from "./errors.js";
-import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, lockReminderText, readLockReminder } from "./lock-reminder.js";
+import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, readLockReminder } from "./lock-reminder.js";
+import { minutesText, readMinutes } from "./minutes.js";
 import { describeRange, readWholeNumber, WHOLE_NUMBER_RANGES } from "./whole-number.js";
 
 /** What a channel has agreed a GO means, and what happens at T-0. */
@@ -111,9 +112,8 @@ const KEYS = {
     .refine((list) => list.every((x) => (ALERT_SEVERITIES as readonly string[]).includes(x)), "severities"),
   revote_after: z
     .string()
-    .transform((v) => v.trim().toLowerCase())
-    .transform((v) => (v === "off" || v === "none" ? null : parseOffset(v, "d")))
-    .refine((mins) => mins === null || (Number.isInteger(mins) && mins >= 1 && mins <= 365 * 24 * 60), "off or a duration such as 24h"),
+    .transform((v) => readMinutes(v, { min: 1, max: 365 * 24 * 60 }))
+    .refine((mins) => mins !== undefined, "off or a duration such as 24h"),
   override_approvers: z
     .string()
     .trim()
@@ -143,12 +143,11 @@ const HINTS: Record<PolicyKey, string> = {
   lock_reminder: `${LOCK_REMINDER_HINT}, e.g. lock_reminder=4h`,
 };
 
-/** `15m`, `2h` (and, where `days` allows it, `3d`) in minutes; a bare number is minutes. */
-function parseOffset(text: string, days?: "d"): number {
-  const m = (days ? /^(\d+)\s*([mhd]?)$/ : /^(\d+)\s*([mh]?)$/).exec(text);
+function parseOffset(text: string): number {
+  const m = /^(\d+)\s*([mh]?)$/.exec(text);
   if (!m) return Number.NaN;
   const n = Number(m[1]);
-  return m[2] === "d" ? n * 1440 : m[2] === "h" ? n * 60 : n;
+  return m[2] === "h" ? n * 60 : n;
 }
 
 /** Reads `key=value` pairs into a policy change; a bad key or value names what is expected. */
@@ -202,16 +201,10 @@ function assign(out: Partial<Policy>, key: PolicyKey, value: unknown): void {
 function valueText(field: Exclude<keyof Policy, "criteria">, p: Partial<Policy>): string {
   const value = p[field];
   if (typeof value === "boolean") return value ? "on" : "off";
-  if (field === "lockReminder") return lockReminderText(p.lockReminder ?? null);
+  if (field === "lockReminder" || field === "revoteAfter") return minutesText(p[field] ?? null);
   if (field === "reminders" && Array.isArray(value)) return value.map((m) => `${m}m`).join(",");
-  if (field === "revoteAfter") return typeof value === "number" ? minutesText(value) : "off";
   if (Array.isArray(value)) return value.length ? value.join(",") : "none";
   return String(value);
-}
-
-/** `24h`, `3d`, `90m`: a policy's minutes as they are typed (a day as `24h`, as people say it). */
-export function minutesText(mins: number): string {
-  return mins % 1440 === 0 && mins > 1440 ? `${mins / 1440}d` : mins % 60 === 0 ? `${mins / 60}h` : `${mins}m`;
 }
 
 /** One line per setting, for `/release policy`. */

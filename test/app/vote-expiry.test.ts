@@ -23,21 +23,21 @@ async function goRelease(policy: string | null) {
 
 describe("revote_after: votes cleared when T-0 slips far", () => {
   it("clears the votes when T-0 moves later by more than revote_after, and says so on the card, in the thread and in the audit trail", async () => {
-    const { chat, say } = await goRelease("revote_after=24h");
+    const { chat, say } = await goRelease("revote_after=36h");
     const moved = await say("alice", "schedule R-1 2030-01-22 10:00");
-    expect(text(moved)).toContain("2 votes were cleared (T-0 moved more than revote_after=24h later) and the voters are asked to vote again.");
+    expect(text(moved)).toContain("2 votes were cleared (T-0 moved more than revote_after=36h later) and the voters are asked to vote again.");
     expect(await core.store.getVotes("R-1")).toEqual([]);
     await core.bot.idle();
     const card = chat.latestCard("R-1")!;
     expect(card.decisionLine).toContain("0 of 2 GO");
-    expect(card.notes.join("\n")).toContain("Votes cleared: T-0 moved 7d later by alice, more than this channel's revote_after=24h. Please vote again.");
+    expect(card.notes.join("\n")).toContain("Votes cleared: T-0 moved 7d later by alice, more than this channel's revote_after=36h. Please vote again.");
     const thread = chat.noticeTexts("R-1").join("\n");
-    expect(thread).toContain("♻️ R-1: T-0 moved 7d later by alice, more than this channel's revote_after=24h: 2 votes were cleared; please vote again.");
-    expect(text(await say("alice", "audit R-1"))).toContain("moved T-0 7d later, more than revote_after=24h; 2 votes cleared");
+    expect(thread).toContain("♻️ R-1: T-0 moved 7d later by alice, more than this channel's revote_after=36h: 2 votes were cleared; please vote again.");
+    expect(text(await say("alice", "audit R-1"))).toContain("moved T-0 7d later, more than revote_after=36h; 2 votes cleared");
   });
 
   it("keeps the votes for a smaller move, a move earlier, and by default", async () => {
-    const { say } = await goRelease("revote_after=1d");
+    const { say } = await goRelease("revote_after=2d");
     await say("alice", "schedule R-1 2030-01-16 09:00");
     await say("alice", "schedule R-1 2030-01-15 08:00");
     expect(await core.store.getVotes("R-1")).toHaveLength(2);

@@ -1,6 +1,7 @@
 import { cutText } from "../../domain/limits.js";
 import { displayName } from "../../domain/identity.js";
-import { describePolicyChanges, minutesText } from "../../domain/policy.js";
+import { describePolicyChanges } from "../../domain/policy.js";
+import { minutesText } from "../../domain/minutes.js";
 import { humanDuration } from "../../domain/duration.js";
 import { formatInZone } from "../../domain/time.js";
 import { shortTime } from "../../domain/freeze.js";

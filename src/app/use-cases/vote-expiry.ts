@@ -1,5 +1,6 @@
 import { humanDuration } from "../../domain/duration.js";
-import { minutesText, type Policy } from "../../domain/policy.js";
+import { minutesText } from "../../domain/minutes.js";
+import type { Policy } from "../../domain/policy.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, notice, type Ctx } from "../context.js";
 
