@@ -140,7 +140,8 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       } else {
         const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
         await holdRelease(ctx, release, SCHEDULER, "scheduler", why, failedCriteria);
-        ctx.effects.push(notice(release.id, `⏸ ${t0}: HOLD. ${release.id} did not ship: ${d.reasons.join(" · ")}. Votes stay open; the release manager can \`/release ship ${release.id}\` once GO, or set a new T-0 with \`/release schedule ${release.id} <time>\`.`, { mention: [release.managerId] }));
+        // The decision in the card's words: a NO-GO says what else it waits for, which lifting the no-go alone leaves.
+        ctx.effects.push(notice(release.id, `⏸ ${t0}: HOLD. ${release.id} did not ship. Decision: ${decisionInWords(d)}. Votes stay open; the release manager can \`/release ship ${release.id}\` once GO, or set a new T-0 with \`/release schedule ${release.id} <time>\`.`, { mention: [release.managerId] }));
       }
       break;
     }

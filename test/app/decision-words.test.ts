@@ -46,6 +46,23 @@ describe("the decision reads the same wherever gonogo states it", () => {
     expect(chat.latestCard("R-1")?.alsoPendingLine).toBe("Also pending: 0 of 2 GO");
   });
 
+  it("the T-0 hold notice says the decision as the card does, with what a NO-GO also waits for", async () => {
+    const { chat, say, advance } = setup({ require: ["qa"] });
+    await say("admin", "role grant dana qa");
+    await say("alice", "create payments 1.4.2 at in 2h");
+    await say("bob", "vote R-1 go");
+    await say("dave", "vote R-1 no-go migration not tested");
+    await advance(120 * MIN);
+    const card = chat.latestCard("R-1")!;
+    expect(card.decisionLine).toBe("NO-GO: blocked by no-go from dave: migration not tested");
+    expect(card.alsoPendingLine).toBe("Also pending: 1 of 2 GO · waiting for qa");
+    const hold = chat.noticeTexts("R-1").find((t) => t.startsWith("⏸ T-0: HOLD."));
+    // Lifting dave's no-go alone would not make it GO: the notice says so, as the card and the reminders do.
+    expect(hold).toBe(
+      "⏸ T-0: HOLD. R-1 did not ship. Decision: NO-GO: blocked by no-go from dave: migration not tested; also pending: 1 of 2 GO · waiting for qa. Votes stay open; the release manager can `/release ship R-1` once GO, or set a new T-0 with `/release schedule R-1 <time>`.",
+    );
+  });
+
   it("the release list names each open release's decision as the card does", async () => {
     const { say } = setup();
     await say("alice", "create payments 1.4.2");

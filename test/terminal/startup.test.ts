@@ -19,7 +19,7 @@ describe("the terminal at start-up", () => {
     // Back an hour later, past T-0 with no votes; nothing typed yet.
     const after = await runGonogo("", env, AN_HOUR_LATER);
     expect(after.code).toBe(0);
-    expect(after.stdout).toMatch(/T-0 \(due .*, while gonogo was not running\): HOLD. R-1 did not ship: 0 of 2 GO./);
+    expect(after.stdout).toMatch(/T-0 \(due .*, while gonogo was not running\): HOLD. R-1 did not ship. Decision: Pending: 0 of 2 GO./);
     expect(after.stdout).toContain("gonogo was offline and missed the T-15m, T-5m reminders for R-1.");
     expect(after.stdout).toContain("R-1  payments 1.4.2 → production  [On hold]");
   }, 30_000);
