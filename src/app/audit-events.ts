@@ -87,6 +87,11 @@ export interface AuditEventData {
   /** T-0 (or its turn in the queue) came inside a freeze, or while its service + environment was locked. */
   held_by_freeze: { freeze: string; until: number };
   held_by_lock: { service: string; environment: string; lockReason: string };
+  /**
+   * The freeze a held release's card showed ended (its freeze_end job ran): `freeze` is its label,
+   * `ended` when; `stillIn` the freeze on now that holds it on instead, or null when none does.
+   */
+  freeze_ended: { freeze: string; ended: number; stillIn: { freeze: string; until: number } | null };
   /** A channel's readiness criteria were named (new releases copy them). */
   criteria_set: { channel: string; before: CriterionSpec[]; after: CriterionSpec[] };
   /** A criterion was ticked by a person or reported by CI. */
@@ -140,6 +145,7 @@ const KNOWN_TYPES = {
   queue_started: true,
   held_by_freeze: true,
   held_by_lock: true,
+  freeze_ended: true,
   criteria_set: true,
   criterion_ticked: true,
   criterion_overridden: true,

@@ -2,7 +2,7 @@ import { gateText } from "../domain/deploy-lock.js";
 import { freezeAt, freezeEnd, freezeLabel, freezeName, freezeOnCard, type ActiveFreeze, type Freeze } from "../domain/freeze.js";
 import { formatInZone } from "../domain/time.js";
 import type { Release } from "../domain/types.js";
-import { notice, type Ctx } from "./context.js";
+import { audit, notice, SCHEDULER, type Ctx } from "./context.js";
 import { standingGateOf } from "./deploy-gate.js";
 import { releaseDecision } from "./release-decision.js";
 import { untilLifted } from "./use-cases/deploy-lock.js";
@@ -64,10 +64,13 @@ export async function runFreezeEnd(ctx: Ctx, job: Job): Promise<void> {
   if (!release || release.state !== "held") return;
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   const next = freezeAt(await ctx.store.listFreezes(release.channel.key), ctx.clock.now());
-  // Another freeze (or the next one) is on now: that is the one whose end it hears of.
-  if (next) return watch(ctx, release, next, true);
   const label = String(job.payload.label);
   const end = Number(job.payload.end);
+  // In the trail as in the thread: the release's timeline shows its hold by the freeze, then its end.
+  const stillIn = next ? { freeze: freezeLabel(next.freeze), until: next.end } : null;
+  await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "freeze_ended", data: { freeze: label, ended: end, stillIn } });
+  // Another freeze (or the next one) is on now: that is the one whose end it hears of.
+  if (next) return watch(ctx, release, next, true);
   await markOver(ctx, release, label, end, "over");
   ctx.effects.push(notice(release.id, [`✅ Freeze ${label} is over (it ended `, { at: end, text: freezeEnd(end, release.timezone) }, `). ${await wayOn(ctx, release)}`], { mention: [release.managerId] }));
 }

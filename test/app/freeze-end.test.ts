@@ -104,6 +104,25 @@ describe("the end of a freeze", () => {
     ]);
   });
 
+  it("is in the audit trail of each release it held: /release audit shows the end, and a freeze that holds it on", async () => {
+    const { say, advance } = await setup(utc(2030, 1, 15, 9));
+    await say("rel", "freeze add now until 2030-01-15 12:00 reason demo day");
+    // Not on yet when added: the cards go on showing demo day, whose end comes while this one is on.
+    await say("rel", "freeze add 2030-01-15 11:30 until 2030-01-15 14:00 reason migration");
+    await say("alice", "create payments 1.4.2 at 2030-01-15 10:00");
+    await say("alice", "create search 2.0.0 at 2030-01-15 10:30");
+    await advance(2 * HOUR); // 11:00: both held at T-0 by demo day
+    await say("alice", "cancel R-2 not this week");
+
+    await advance(HOUR); // 12:00: demo day is over, migration holds R-1 on
+    expect(text(await say("dave", "audit R-1"))).toMatch(/12:00 {2}gonogo saw freeze 'demo day' end \(Tue 15 Jan 12:00\): still held by freeze 'migration' \(until Tue 15 Jan 14:00\)$/m);
+    await advance(2 * HOUR);
+    expect(text(await say("dave", "audit R-1"))).toMatch(/14:00 {2}gonogo saw freeze 'migration' end \(Tue 15 Jan 14:00\): no freeze holds it now$/m);
+    // A release no longer held when the freeze ends (cancelled) has no end in its trail: its card no longer showed the freeze.
+    expect(text(await say("dave", "audit R-2"))).not.toContain("saw freeze");
+    expect(text(await say("admin", "audit verify"))).toContain("Audit trail intact");
+  });
+
   it("is over for good when the clocks go back within the hour after it: a T-0 in the repeated hour ships", async () => {
     // Clocks go back in Berlin on Sun 27 Oct 2030 at 03:00 CEST (01:00 UTC). The night freeze ends at
     // 02:30 CEST (00:30 UTC); 02:15 CET (01:15 UTC) comes 45 minutes after it ended.

@@ -110,6 +110,11 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
     case "held_by_freeze":
       // At T-0 or at its turn in the queue: the state change just before says which.
       return `held by freeze ${event.data.freeze} (until ${timeIn(event.data.until, zone)})`;
+    case "freeze_ended": {
+      const d = event.data;
+      const now = d.stillIn ? `still held by freeze ${d.stillIn.freeze} (until ${timeIn(d.stillIn.until, zone)})` : "no freeze holds it now";
+      return `saw freeze ${d.freeze} end (${timeIn(d.ended, zone)}): ${now}`;
+    }
     case "held_by_lock":
       return `held: ${event.data.service} ${event.data.environment} is locked (${event.data.lockReason})`;
     case "deploy_locked":
