@@ -4,7 +4,7 @@ import { transactionHandles } from "./transaction-handle.js";
 
 /** The Store's methods as better-sqlite3 runs them: synchronously, on one connection. */
 export type SyncStore = {
-  [K in Exclude<keyof Store, "transaction">]: Store[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
+  [K in Exclude<keyof Store, "transaction" | "readSnapshot">]: Store[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
 };
 
 type Method = (...args: unknown[]) => unknown;
@@ -21,7 +21,7 @@ type Method = (...args: unknown[]) => unknown;
  * the open transaction or sees its uncommitted writes. `tx.transaction()` joins the open
  * transaction instead of waiting for itself.
  */
-export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database, onRollback: () => void): Store {
+export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database, onRollback: () => void): Omit<Store, "readSnapshot"> {
   const begin = sqlite.prepare("BEGIN IMMEDIATE");
   const commit = sqlite.prepare("COMMIT");
   const rollback = sqlite.prepare("ROLLBACK");
@@ -95,5 +95,5 @@ export function serialiseTransactions(sync: SyncStore, sqlite: Database.Database
       release();
     }
   };
-  return top as unknown as Store;
+  return top as unknown as Omit<Store, "readSnapshot">;
 }

@@ -11,6 +11,7 @@ import { createJobStore } from "./job-store.js";
 import { createOutboxStatements } from "./outbox-store.js";
 import { criterionColumns, inChunks, seqOf, toCriterion, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
+import { createSqliteSnapshots } from "./sqlite-snapshot.js";
 import { auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
 import { cardLeases } from "./work-schema.js";
 
@@ -239,5 +240,6 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     ...createCardLeaseStatements(handle),
     ...createOutboxStatements(handle),
   };
-  return serialiseTransactions(statements, sqlite, forgetAfterRollback);
+  const store = serialiseTransactions(statements, sqlite, forgetAfterRollback);
+  return { ...store, readSnapshot: createSqliteSnapshots(sqlite, (read) => store.transaction(read)) };
 }

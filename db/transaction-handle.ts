@@ -29,6 +29,8 @@ export function transactionHandles(methods: Iterable<readonly [string, Method]>)
     if (claim && !(await this.claimEvent(claim.id, claim.at))) throw new EventClaimedBefore(claim.id);
     return fn(this);
   };
+  // A snapshot reads beside the writer: inside a transaction it would not see the transaction's own writes.
+  shared.readSnapshot = () => Promise.reject(new Error("store.readSnapshot runs outside a transaction: call it on the store once the transaction has ended"));
   return () => {
     const handle = new Handle();
     return {

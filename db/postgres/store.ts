@@ -12,6 +12,7 @@ import { createPgJobStatements } from "./job-store.js";
 import { createPgOutboxStatements } from "./outbox-store.js";
 import { flushAudit, keptBackStatement } from "./kept-back.js";
 import { createSharedRows } from "./shared-rows.js";
+import { createPgSnapshots } from "./snapshot.js";
 import { createPgTransactions } from "./transactions.js";
 import { createPgVoteStatements, votePrefetch } from "./votes.js";
 import { auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings } from "./schema.js";
@@ -22,7 +23,7 @@ import type { PgTables } from "./client.js";
 /** The pool, or one transaction's connection: every statement below runs on either. */
 export type Queryable = PgDatabase<NodePgQueryResultHKT, PgTables>;
 /** The Store's methods, bar `transaction`, bound to one Queryable. */
-export type Statements = Omit<Store, "transaction">;
+export type Statements = Omit<Store, "transaction" | "readSnapshot">;
 
 /** Walks the chain in pages by id, so a long trail is never held in memory at once. */
 async function verifyChainOn(q: Queryable, recorded?: ChainHead): Promise<ChainReport> {
@@ -275,6 +276,7 @@ export function createPostgresStore(handle: PostgresHandle): Store {
     grantRole: (b) => transaction((tx) => tx.grantRole(b)),
     revokeRole: (subject, role) => transaction((tx) => tx.revokeRole(subject, role)),
     transaction,
+    readSnapshot: createPgSnapshots(pool),
     // An append links to the chain head under the writer lock, as in any transaction.
     appendAudit: (e) => transaction((tx) => tx.appendAudit(e)),
   };

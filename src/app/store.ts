@@ -6,6 +6,7 @@ import type { DeployLock, FreezeOverride, QueueEntry } from "../domain/deploy-lo
 import type { Freeze } from "../domain/freeze.js";
 import type { CardLeaseStore } from "./card-lease-store.js";
 import type { MessageRef } from "./ports.js";
+import type { ChainedAuditEvent, Snapshot } from "./snapshot.js";
 import type { NoticeView } from "./views.js";
 
 export type NewRelease = Omit<Release, "id" | "seq">;
@@ -131,6 +132,12 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
    * presses in one round trip.
    */
   transaction<T>(fn: (tx: Store) => Promise<T>, claim?: EventClaim): Promise<T>;
+  /**
+   * Runs `fn` on a read-only snapshot of what is committed, outside the writer: transactions
+   * commit while it reads (a vote never waits for an audit export) and it sees none of them.
+   * Outside a transaction only: a transaction's `tx` refuses it.
+   */
+  readSnapshot<T>(fn: (snapshot: Snapshot) => Promise<T>): Promise<T>;
 
   insertRelease(r: NewRelease): Promise<Release>;
   getRelease(id: string): Promise<Release | undefined>;
@@ -168,8 +175,8 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   listAudit(releaseId: string): Promise<AuditEvent[]>;
   /** The events of `types` of many releases at once (statistics), each release's oldest first. */
   listAuditOf(releaseIds: readonly string[], types: readonly string[]): Promise<AuditEvent[]>;
-  /** Audit events with `from <= at <= to`, oldest first, for export. */
-  listAuditRange(from: number, to: number): Promise<Array<AuditEvent & { id: number; hash: string }>>;
+  /** Audit events with `from <= at <= to`, oldest first, in one read (an export reads a `Snapshot` instead). */
+  listAuditRange(from: number, to: number): Promise<ChainedAuditEvent[]>;
   /** Walks the hash chain; `recorded`, a head seen earlier, must still be in it unchanged. `head` is the last row now. */
   verifyAudit(recorded?: { id: number; hash: string }): Promise<{ ok: true; count: number; head: { id: number; hash: string } | null } | { ok: false; count: number; brokenAt: number; problem: string }>;
   /**

@@ -4,6 +4,7 @@ import type { Policy } from "../../src/domain/policy.js";
 import type { Release, Vote, VoteChoice } from "../../src/domain/types.js";
 import type { MessageRef } from "../../src/app/ports.js";
 import { EventClaimedBefore, type AuditEvent, type Job, type NewRelease, type RetroAnswer, type Store } from "../../src/app/store.js";
+import type { ChainedAuditEvent, Snapshot } from "../../src/app/snapshot.js";
 import type { NoticeView } from "../../src/app/views.js";
 
 /**
@@ -81,6 +82,17 @@ function gate(): { open: () => void; opened: Promise<void> } {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   return { open, opened };
+}
+
+/** Every audit event of `from..to` in a snapshot, page after page. */
+async function allPages(snapshot: Snapshot, from: number, to: number): Promise<ChainedAuditEvent[]> {
+  const events: ChainedAuditEvent[] = [];
+  for (let after: number | null = 0; after !== null; ) {
+    const page = await snapshot.auditPage(from, to, after);
+    events.push(...page.events);
+    after = page.next;
+  }
+  return events;
 }
 
 const sortRefs = (refs: MessageRef[]) => [...refs].sort((a, b) => a.channel.key.localeCompare(b.channel.key));
@@ -352,6 +364,44 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(new Set(range.map((e) => e.hash)).size).toBe(3);
         expect(await store.listAuditRange(T + 41, T + 100)).toEqual([]);
         expect((await store.listAuditRange(T, T)).map((e) => e.type)).toEqual(["e0"]);
+      });
+
+      it("reads a snapshot as it stood when it began, while a transaction commits beside it", async () => {
+        await store.insertRelease(newRelease());
+        for (let i = 0; i < 5; i++) await store.appendAudit(event(`e${i}`, T + i * 10, i % 2 ? "R-1" : null));
+        const seen = await store.readSnapshot(async (snapshot) => {
+          const first = await allPages(snapshot, T + 10, T + 30);
+          // A writer does not wait for the snapshot (awaited here, it would never end if it did).
+          await store.transaction(async (tx) => {
+            await tx.appendAudit(event("later", T + 20, "R-1"));
+            await tx.updateRelease("R-1", { state: "held", stateReason: "freeze" });
+          });
+          return { first, again: await allPages(snapshot, T + 10, T + 30), release: await snapshot.getRelease("R-1"), none: await snapshot.getRelease("R-9") };
+        });
+        expect(seen.first.map(({ id: _id, hash: _hash, ...e }) => e)).toEqual([event("e1", T + 10, "R-1"), event("e2", T + 20, null), event("e3", T + 30, "R-1")]);
+        expect(seen.again).toEqual(seen.first);
+        for (const e of seen.first) expect(e.hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(seen.release).toMatchObject({ id: "R-1", state: "voting", channel: CHANNEL });
+        expect(seen.none).toBeUndefined();
+        // A snapshot begun after the commit sees it.
+        expect((await store.readSnapshot((snapshot) => allPages(snapshot, T + 10, T + 30))).map((e) => e.type)).toEqual(["e1", "e2", "e3", "later"]);
+        expect((await store.readSnapshot((snapshot) => snapshot.getRelease("R-1")))?.state).toBe("held");
+      });
+
+      it("pages a snapshot through a long trail: every event in the range once, oldest first, none outside it", async () => {
+        await store.transaction(async (tx) => {
+          for (let i = 0; i < 4_500; i++) await tx.appendAudit(event("vote_cast", T + i, "R-1", { i }));
+        });
+        const [middle, late, none] = await store.readSnapshot(async (snapshot) => [await allPages(snapshot, T + 100, T + 4_000), await allPages(snapshot, T + 2_500, T + 2_600), await allPages(snapshot, T + 5_000, T + 6_000)]);
+        expect(middle.map((e) => e.data.i)).toEqual(Array.from({ length: 3_901 }, (_, i) => i + 100));
+        expect(new Set(middle.map((e) => e.id)).size).toBe(3_901);
+        expect(late.map((e) => e.data.i)).toEqual(Array.from({ length: 101 }, (_, i) => i + 2_500));
+        expect(none).toEqual([]);
+      });
+
+      it("refuses a snapshot inside a transaction, which would not see the transaction's own writes", async () => {
+        await expect(store.transaction((tx) => tx.readSnapshot(() => Promise.resolve("read")))).rejects.toThrow(/outside a transaction/);
+        expect(await store.readSnapshot(() => Promise.resolve("read"))).toBe("read");
       });
 
       it("verifies an empty trail, and a trail built over many transactions, counting every event", async () => {

@@ -1,0 +1,20 @@
+import type { Release } from "../domain/types.js";
+import type { AuditEvent } from "./store.js";
+
+/** An audit event as exported: with its row id and its link in the hash chain. */
+export type ChainedAuditEvent = AuditEvent & { id: number; hash: string };
+
+/**
+ * The committed database as it stood when `Store.readSnapshot` began: every read of one
+ * snapshot sees that one moment, whatever commits meanwhile, so an export read in pages is
+ * still one consistent stretch of the hash chain.
+ */
+export interface Snapshot {
+  getRelease(id: string): Promise<Release | undefined>;
+  /**
+   * A page of the audit events with `from <= at <= to` and an id after `after`, oldest first;
+   * `next` is the `after` of the page that follows, null once the trail is read to its end. The
+   * store bounds how much of the trail one page reads, so a page may be empty with a `next`.
+   */
+  auditPage(from: number, to: number, after: number): Promise<{ events: ChainedAuditEvent[]; next: number | null }>;
+}
