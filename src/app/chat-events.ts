@@ -4,6 +4,7 @@ import { parseCommand } from "../domain/grammar.js";
 import { parseWhen } from "../domain/time.js";
 import { cleanReason, cutText } from "../domain/limits.js";
 import { acceptsVotes, STATE_LABELS } from "../domain/release.js";
+import type { ReadAfterCommit } from "./after-commit.js";
 import type { InboundEvent } from "./events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./context.js";
 import { checkFormFields, createForm, field, noGoForm, requireSameContent, rollbackForm } from "./forms.js";
@@ -25,7 +26,7 @@ import { listLocks, lockCommand, unlockCommand } from "./use-cases/deploy-lock.j
 import { webLink } from "./use-cases/web.js";
 
 /** A chat event (command, button press or form) routed to its use case. */
-export async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply> {
+export async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply | ReadAfterCommit> {
   const { actor, channel } = event;
   const platform = channel.platform;
   switch (event.kind) {

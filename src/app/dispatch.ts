@@ -1,3 +1,4 @@
+import type { ReadAfterCommit } from "./after-commit.js";
 import type { HookEvent } from "./bot-api.js";
 import { handleEvent } from "./chat-events.js";
 import type { Ctx } from "./context.js";
@@ -46,12 +47,12 @@ export interface Answers {
   web_owned: string[];
 }
 
-/** Routes one request to its use case. Runs inside the door's transaction. */
-export async function dispatch<R extends Request>(ctx: Ctx, request: R): Promise<Answers[R["kind"]]> {
-  return (await route(ctx, request)) as Answers[R["kind"]];
+/** Routes one request to its use case. Runs inside the door's transaction; a chat event's answer may be read after it commits. */
+export async function dispatch<R extends Request>(ctx: Ctx, request: R): Promise<Answers[R["kind"]] | ReadAfterCommit> {
+  return (await route(ctx, request)) as Answers[R["kind"]] | ReadAfterCommit;
 }
 
-async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]> {
+async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers] | ReadAfterCommit> {
   switch (request.kind) {
     case "event":
       // Its event id, if any, was claimed by the door's transaction before this runs.

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { FormErrors, isUserError } from "../domain/errors.js";
+import { isReadAfterCommit, type ReadAfterCommit } from "./after-commit.js";
 import { audit, PermissionDenied, type CoreConfig, type Ctx } from "./context.js";
 import { dispatch, type Answers, type Request } from "./dispatch.js";
 import { HookRefused } from "./hook-receipts.js";
@@ -34,6 +35,11 @@ class DuplicateEvent extends Error {
     super("event already claimed");
     this.name = "DuplicateEvent";
   }
+}
+
+/** Our own failure, in the words the user gets, with the id the log has it under. */
+function sorry(errorId: string): string {
+  return `Sorry, something went wrong on our side (error id ${errorId}). Nothing was changed; please try again, and give your admin the id if it keeps happening.`;
 }
 
 /** The use-case context on an open transaction. */
@@ -82,6 +88,7 @@ export function createDoor(deps: DoorDeps) {
         return answer;
       }, claim);
       afterCommit(ctx!);
+      if (isReadAfterCommit(answer)) return (await readAfterwards(answer, label, observe)) as Answers[R["kind"]];
       observe("ok");
       return answer;
     } catch (err) {
@@ -110,6 +117,28 @@ export function createDoor(deps: DoorDeps) {
       const errorId = randomUUID().slice(0, 8);
       log.error({ errorId, err: err instanceof Error ? err.stack : String(err), kind: label.kind, actor: label.actor }, "internal error handling a request");
       throw new InternalFailure(errorId);
+    }
+  }
+
+  /**
+   * The answer a committed use case reads from a snapshot (after-commit.ts), beside the writer.
+   * The event is claimed and the transaction committed by now, so a refusal or a failure here
+   * is the answer itself: nothing to undo, no claim to make again.
+   */
+  async function readAfterwards(later: ReadAfterCommit, label: ReturnType<typeof labelOf>, observe: (outcome: "ok" | "user_error" | "internal_error") => void): Promise<Reply> {
+    try {
+      const reply = await store.readSnapshot(later.readAfterCommit);
+      observe("ok");
+      return reply;
+    } catch (err) {
+      if (isUserError(err)) {
+        observe("user_error");
+        return refusalReply(err);
+      }
+      observe("internal_error");
+      const errorId = randomUUID().slice(0, 8);
+      log.error({ errorId, err: err instanceof Error ? err.stack : String(err), kind: label.kind, actor: label.actor }, "internal error reading an answer after its commit");
+      return failure(sorry(errorId));
     }
   }
 
@@ -142,7 +171,7 @@ export function createDoor(deps: DoorDeps) {
       }
       if (!(await claimAfterFailure(eventId))) return null;
       const errorId = err instanceof InternalFailure ? err.errorId : "unknown";
-      return failure(`Sorry, something went wrong on our side (error id ${errorId}). Nothing was changed; please try again, and give your admin the id if it keeps happening.`);
+      return failure(sorry(errorId));
     }
   }
 

@@ -53,6 +53,8 @@ export interface TestCoreOptions {
    * test moves time itself with `clock.advance`.
    */
   fastForward?: boolean;
+  /** The store as the bot sees it: a test puts a pause or a fault around the real one. */
+  wrapStore?: (store: Store) => Store;
 }
 
 /** A real bot on a fresh SQLite file with a fake clock and timer. */
@@ -62,12 +64,12 @@ export function createTestCore(opts: TestCoreOptions = {}): TestCore {
   const clock = createFakeTime(opts.now ?? T0);
   if (opts.fastForward) clock.fastForward();
   const config = { ...defaultCoreConfig, ...opts.config };
-  return build(dir, dbPath, clock, config, opts.fetch, opts.dir === undefined);
+  return build(dir, dbPath, clock, config, opts.fetch, opts.dir === undefined, opts.wrapStore ?? ((store) => store));
 }
 
-function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig, fetchFn: typeof fetch | undefined, ownsDir: boolean): TestCore {
+function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig, fetchFn: typeof fetch | undefined, ownsDir: boolean, wrapStore: (store: Store) => Store): TestCore {
   const db = openDatabase(dbPath);
-  const store = createSqliteStore(db);
+  const store = wrapStore(createSqliteStore(db));
   const logs: TestCore["logs"] = [];
   const log: Logger = {
     info: (obj, msg) => logs.push({ level: "info", obj, msg }),
@@ -103,7 +105,7 @@ function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig,
     async reopen(changed = {}) {
       await stopBot();
       db.close();
-      return build(dir, dbPath, clock, { ...config, ...changed }, fetchFn, ownsDir);
+      return build(dir, dbPath, clock, { ...config, ...changed }, fetchFn, ownsDir, wrapStore);
     },
   };
   return core;

@@ -1,14 +1,12 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { UserError } from "../../domain/errors.js";
-import { inWorkspaceOf, parseSubject } from "../../domain/identity.js";
 import { dateProblem, formatInZone } from "../../domain/time.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { resolveWallTime } from "../../domain/wall-clock.js";
+import { readAfterCommit, type ReadAfterCommit } from "../after-commit.js";
 import { policyFor, requirePermission, type Ctx } from "../context.js";
-import type { AuditEvent } from "../store.js";
-import type { Reply } from "../views.js";
-import { scopeOfChannel, scopeOwns, scopeOwnsChannel } from "../web-link.js";
+import { exportFiles } from "./audit-export-files.js";
 
 const DAY = 86_400_000;
 
@@ -57,59 +55,30 @@ function checkRange(from: number, to: number, fromText: string | null, toText: s
   throw new UserError("audit_export_range", `The start date ${fromText} is after the end date ${toText}. Swap them: \`/release audit export ${toText} ${fromText}\`.`);
 }
 
-const CSV_COLUMNS = ["id", "at", "release", "actor", "platform", "type", "data", "hash"] as const;
-const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 /**
- * The events that belong to the workspace or server of the channel the export was asked in:
- * one gonogo may serve several, and a release manager of one must not read another's votes
- * and reasons. An event belongs by its release's channel, else by the channel it names (a
- * policy, a freeze), else by who did it (a role grant, a lock).
+ * `/release audit export [from] [to]`: the audit events of this workspace or server as CSV and
+ * JSON files. The permission and the dates are checked in the command's transaction; the events
+ * are read after it commits, from a snapshot (after-commit.ts): on a large trail that read takes
+ * seconds, and inside the transaction every vote pressed meanwhile waited for it.
  */
-async function inWorkspaceOfChannel<E extends AuditEvent>(ctx: Ctx, channel: ChannelRef, events: E[]): Promise<E[]> {
-  const scope = scopeOfChannel(channel);
-  if (!scope) return [];
-  const releaseIsHere = new Map<string, boolean>();
-  const kept: E[] = [];
-  for (const e of events) {
-    let mine: boolean;
-    if (e.releaseId !== null) {
-      if (!releaseIsHere.has(e.releaseId)) {
-        const release = await ctx.store.getRelease(e.releaseId);
-        releaseIsHere.set(e.releaseId, release !== undefined && scopeOwns(scope, release));
-      }
-      mine = releaseIsHere.get(e.releaseId)!;
-    } else if (typeof e.data.channel === "string") {
-      mine = scopeOwnsChannel(scope, e.data.channel);
-    } else {
-      const who = parseSubject(e.actor);
-      mine = who?.kind === "person" && inWorkspaceOf(who, channel);
-    }
-    if (mine) kept.push(e);
-  }
-  return kept;
-}
-
-/** `/release audit export [from] [to]`: the audit events of this workspace or server as CSV and JSON files. */
-export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromText: string | null, toText: string | null): Promise<Reply> {
+export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromText: string | null, toText: string | null): Promise<ReadAfterCommit> {
   await requirePermission(ctx, actor, "audit_export");
   const zone = (await policyFor(ctx, channel.key)).timezone;
   const now = ctx.clock.now();
   const from = fromText ? startOfDay(parseDay(fromText), zone) : now - 30 * DAY;
   const to = toText ? endOfDay(parseDay(toText), zone) : now;
   checkRange(from, to, fromText, toText, zone);
-  const events = await inWorkspaceOfChannel(ctx, channel, await ctx.store.listAuditRange(from, to));
-  const rows = events.map((e) => ({ id: e.id, at: new Date(e.at).toISOString(), release: e.releaseId ?? "", actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data), hash: e.hash }));
-  const csv = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(String(r[c]))).join(","))].join("\n") + "\n";
-  const json = `${JSON.stringify(events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), null, 2)}\n`;
-  checkFits(events.length, Math.max(Buffer.byteLength(csv), Buffer.byteLength(json)), from, to, zone);
-  // Named after the dates as typed (else the channel's dates of the default range): the UTC date
-  // of a midnight east of UTC is the day before, which named the file after a day not asked for.
-  const base = `gonogo-audit-${fromText ?? dateIn(from, zone)}-to-${toText ?? dateIn(to, zone)}`;
-  return { type: "message", error: false, cards: [], text: `Audit export: ${events.length} events from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
-    { name: `${base}.csv`, contentType: "text/csv", content: csv },
-    { name: `${base}.json`, contentType: "application/json", content: json },
-  ] };
+  return readAfterCommit(async (snapshot) => {
+    const { events, largestBytes, csv, json } = await exportFiles(snapshot, channel, from, to, EXPORT_FILE_MAX_BYTES);
+    checkFits(events, largestBytes, from, to, zone);
+    // Named after the dates as typed (else the channel's dates of the default range): the UTC date
+    // of a midnight east of UTC is the day before, which named the file after a day not asked for.
+    const base = `gonogo-audit-${fromText ?? dateIn(from, zone)}-to-${toText ?? dateIn(to, zone)}`;
+    return { type: "message", error: false, cards: [], text: `Audit export: ${events} events from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
+      { name: `${base}.csv`, contentType: "text/csv", content: csv },
+      { name: `${base}.json`, contentType: "application/json", content: json },
+    ] };
+  });
 }
 
 /**

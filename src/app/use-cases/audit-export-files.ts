@@ -1,0 +1,80 @@
+import { inWorkspaceOf, parseSubject } from "../../domain/identity.js";
+import type { ChannelRef } from "../../domain/types.js";
+import type { ChainedAuditEvent, Snapshot } from "../snapshot.js";
+import { scopeOfChannel, scopeOwns, scopeOwnsChannel, type WebScope } from "../web-link.js";
+
+const CSV_COLUMNS = ["id", "at", "release", "actor", "platform", "type", "data", "hash"] as const;
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** An export's two files, and how many events and bytes they hold; the texts are empty when a file is over the limit. */
+export interface ExportFiles {
+  events: number;
+  /** The heavier file's size in bytes. */
+  largestBytes: number;
+  csv: string;
+  json: string;
+}
+
+/**
+ * Whether an event belongs to the workspace or server of the channel the export was asked in:
+ * one gonogo may serve several, and a release manager of one must not read another's votes
+ * and reasons. An event belongs by its release's channel, else by the channel it names (a
+ * policy, a freeze), else by who did it (a role grant, a lock).
+ */
+function workspaceFilter(snapshot: Snapshot, scope: WebScope, channel: ChannelRef): (e: ChainedAuditEvent) => Promise<boolean> {
+  const releaseIsHere = new Map<string, boolean>();
+  return async (e) => {
+    if (e.releaseId !== null) {
+      let here = releaseIsHere.get(e.releaseId);
+      if (here === undefined) {
+        const release = await snapshot.getRelease(e.releaseId);
+        here = release !== undefined && scopeOwns(scope, release);
+        releaseIsHere.set(e.releaseId, here);
+      }
+      return here;
+    }
+    if (typeof e.data.channel === "string") return scopeOwnsChannel(scope, e.data.channel);
+    const who = parseSubject(e.actor);
+    return who?.kind === "person" && inWorkspaceOf(who, channel);
+  };
+}
+
+/**
+ * The CSV and JSON files of the events with `from <= at <= to` that belong to `channel`'s
+ * workspace, read from `snapshot` a page at a time (one moment of the trail, while votes go on).
+ * The texts are the same as of the whole list at once (`JSON.stringify(events, null, 2)`). Once a
+ * file is past `maxBytes` it is refused anyway: the rest is only weighed, not kept, so a range of a
+ * million events costs the time to count them but never hundreds of megabytes of memory.
+ */
+export async function exportFiles(snapshot: Snapshot, channel: ChannelRef, from: number, to: number, maxBytes: number): Promise<ExportFiles> {
+  const header = `${CSV_COLUMNS.join(",")}\n`;
+  let csv: string[] | null = [header];
+  let json: string[] | null = [];
+  let csvBytes = Buffer.byteLength(header);
+  let jsonBytes = 0;
+  let events = 0;
+  const scope = scopeOfChannel(channel);
+  const belongs = scope ? workspaceFilter(snapshot, scope, channel) : null;
+  for (let after: number | null = 0; belongs && after !== null; ) {
+    const page = await snapshot.auditPage(from, to, after);
+    after = page.next;
+    for (const e of page.events) {
+      if (!(await belongs(e))) continue;
+      const at = new Date(e.at).toISOString();
+      const row = { id: e.id, at, release: e.releaseId ?? "", actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data), hash: e.hash };
+      const line = `${CSV_COLUMNS.map((c) => csvCell(String(row[c]))).join(",")}\n`;
+      // An element of a 2-space-indented array: its own lines one level deeper.
+      const element = `${events === 0 ? "[\n" : ",\n"}  ${JSON.stringify({ ...e, at }, null, 2).replace(/\n/g, "\n  ")}`;
+      events++;
+      csvBytes += Buffer.byteLength(line);
+      jsonBytes += Buffer.byteLength(element);
+      csv?.push(line);
+      json?.push(element);
+      if (csvBytes > maxBytes || jsonBytes > maxBytes) csv = json = null;
+    }
+  }
+  const close = events === 0 ? "[]\n" : "\n]\n";
+  jsonBytes += Buffer.byteLength(close);
+  const fits = csv !== null && json !== null && csvBytes <= maxBytes && jsonBytes <= maxBytes;
+  return { events, largestBytes: Math.max(csvBytes, jsonBytes), csv: fits ? csv!.join("") : "", json: fits ? json!.join("") + close : "" };
+}
