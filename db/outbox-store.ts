@@ -20,7 +20,7 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
      RETURNING *`,
   );
   const deleteStmt = sqlite.prepare("DELETE FROM notice_outbox WHERE id = ?");
-  const deferStmt = sqlite.prepare("UPDATE notice_outbox SET holder = NULL, lease_until = @retryAt, sent_to = @sentTo WHERE id = @id AND holder = @holder");
+  const deferStmt = sqlite.prepare("UPDATE notice_outbox SET holder = NULL, lease_until = @retryAt, sent_to = @sentTo, attempts = attempts - @giveBack WHERE id = @id AND holder = @holder");
   const listStmt = sqlite.prepare("SELECT * FROM notice_outbox ORDER BY id");
   const rows = (found: unknown[]) => (found as Array<Record<string, unknown>>).map(toOutboxNotice).sort((a, b) => a.id - b.id);
 
@@ -37,8 +37,8 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
     deleteNotice(id) {
       deleteStmt.run(id);
     },
-    deferNotice(id, holder, sentTo, retryAt) {
-      return deferStmt.run({ id, holder, sentTo: JSON.stringify(sentTo), retryAt }).changes > 0;
+    deferNotice(id, holder, sentTo, retryAt, opts) {
+      return deferStmt.run({ id, holder, sentTo: JSON.stringify(sentTo), retryAt, giveBack: opts?.uncounted ? 1 : 0 }).changes > 0;
     },
     listNotices() {
       return rows(listStmt.all());

@@ -38,8 +38,9 @@ export function createPgOutboxStatements(q: Queryable): OutboxStatements {
     async deleteNotice(id) {
       await q.execute(sql`DELETE FROM notice_outbox WHERE id = ${id}`);
     },
-    deferNotice(id, holder, sentTo, retryAt) {
-      return changed(sql`UPDATE notice_outbox SET holder = NULL, lease_until = ${retryAt}, sent_to = ${JSON.stringify(sentTo)} WHERE id = ${id} AND holder = ${holder}`);
+    deferNotice(id, holder, sentTo, retryAt, opts) {
+      const giveBack = opts?.uncounted ? 1 : 0;
+      return changed(sql`UPDATE notice_outbox SET holder = NULL, lease_until = ${retryAt}, sent_to = ${JSON.stringify(sentTo)}, attempts = attempts - ${giveBack} WHERE id = ${id} AND holder = ${holder}`);
     },
     listNotices() {
       return rows(sql`SELECT * FROM notice_outbox ORDER BY id`);

@@ -32,8 +32,14 @@ export interface Bot {
   handleHook(hook: HookEvent): Promise<HookOutcome>;
   /** The empty create-release form, without a round trip through the door (a Slack trigger_id dies in 3 s). */
   createForm(): FormView;
-  /** Registers a platform so cards are posted and updated there. */
-  attachSurface(surface: ChatSurface): void;
+  /**
+   * Registers a platform so cards are posted and updated there. `connected: false`: its adapter
+   * is still trying to connect (an outage at start-up); cards, edits and notices for it wait
+   * until `surfaceConnected`.
+   */
+  attachSurface(surface: ChatSurface, opts?: { connected?: boolean }): void;
+  /** The platform's adapter connected: the cards and notices that waited for it go out, and its copies of live cards are re-rendered. */
+  surfaceConnected(platform: string): void;
   /** Cards for an App Home / overview: the releases this person manages or can vote on that are still live. */
   overviewFor(actor: Actor): Promise<CardView[]>;
   /** The delivery numbers (`GET /api/stats`, `/release stats`) of the last `days` days, over every environment unless `environment` names one. */

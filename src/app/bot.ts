@@ -9,8 +9,9 @@ import { startClaimPruning } from "./event-claims.js";
 import { createForm } from "./forms.js";
 import { failure } from "./replies.js";
 import { createJobRunner } from "./job-runner.js";
+import { createPlatforms } from "./platforms.js";
 import { createReleaseChanges } from "./release-changes.js";
-import { noTelemetry, systemClock, systemTimer, type ChatSurface, type Clock, type Logger, type Telemetry, type Timer, type TimerHandle } from "./ports.js";
+import { noTelemetry, systemClock, systemTimer, type Clock, type Logger, type Telemetry, type Timer, type TimerHandle } from "./ports.js";
 import type { Store } from "./store.js";
 
 export interface BotDeps {
@@ -37,10 +38,10 @@ export function createBot(deps: BotDeps): Bot {
   const timer = deps.timer ?? systemTimer;
   const log = deps.log ?? silent;
   const telemetry = deps.telemetry ?? noTelemetry;
-  const surfaces = new Map<string, ChatSurface>();
+  const platforms = createPlatforms();
 
   const cluster = deps.cluster;
-  const cards = createCardSync({ store, log, surfaces, telemetry, clock, timer, cluster, cardFor: (id) => readCard({ store, clock, config }, id) });
+  const cards = createCardSync({ store, log, surfaces: platforms.live, waitingFor: platforms.waitingFor, telemetry, clock, timer, cluster, cardFor: (id) => readCard({ store, clock, config }, id) });
   const changes = createReleaseChanges({ onListenerError: (err) => log.error({ err: String(err) }, "a release-change listener failed"), cluster, timer });
   const effects = createEffectRunner({ cards, telemetry, wake: () => jobs.wake(), changes });
   const afterCommit = effects.afterCommit;
@@ -74,8 +75,14 @@ export function createBot(deps: BotDeps): Bot {
     webRead: (read) => door.enter(read),
     onReleaseChanged: (listener) => changes.subscribe(listener),
     createForm,
-    attachSurface(surface) {
-      surfaces.set(surface.platform, surface);
+    attachSurface(surface, opts) {
+      platforms.attach(surface, opts?.connected ?? true);
+    },
+    surfaceConnected(platform) {
+      if (!platforms.connect(platform)) return;
+      cards.connected(platform);
+      // Its copies missed every change while it was away: each live card is re-rendered there.
+      void reconcileCards().catch((err: unknown) => log.error({ err: String(err), platform }, "re-rendering the cards for a platform that connected failed; each card catches up on its next change"));
     },
     async idle() {
       await jobs.idle();

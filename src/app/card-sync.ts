@@ -15,7 +15,10 @@ export interface CardSyncDeps {
   log: Logger;
   /** Reads the card as stored now. */
   cardFor: (releaseId: string) => Promise<CardView>;
+  /** The platforms connected now. */
   surfaces: Map<string, ChatSurface>;
+  /** Whether a platform is configured but not connected yet: what is meant for it waits (platforms.ts). */
+  waitingFor?: (platform: string) => boolean;
   telemetry: Telemetry;
   clock: Clock;
   /** Spacing between edits and retry back-off wait on it. */
@@ -37,7 +40,7 @@ interface CardEditor {
 }
 
 /** What card sync hands the editor of the posted copies (local-cards.ts or shared-cards.ts). */
-export interface CardEditorDeps extends Omit<CardSyncDeps, "cluster"> {
+export interface CardEditorDeps extends Omit<CardSyncDeps, "cluster" | "waitingFor"> {
   /** Card sync's tracking of work in flight, so its `idle` and `stop` wait for the edits too. */
   track: <T>(p: Promise<T>) => Promise<T>;
   keyOf: (ref: MessageRef) => string;
@@ -53,6 +56,7 @@ export interface CardEditorDeps extends Omit<CardSyncDeps, "cluster"> {
  */
 export function createCardSync(deps: CardSyncDeps) {
   const { store, log, surfaces, clock } = deps;
+  const waitingFor = deps.waitingFor ?? (() => false);
   // Four cards due at the same second were read and rendered in one stretch of 5-10 ms, and
   // the presses arriving meanwhile waited for all of them (README, Performance).
   const cardTurn = createTurns();
@@ -89,8 +93,13 @@ export function createCardSync(deps: CardSyncDeps) {
   function refresh(releaseId: string): void {
     const retry = unposted.get(releaseId);
     if (retry) {
-      unposted.delete(releaseId);
-      for (const channel of retry.values()) post(releaseId, channel);
+      // A platform still connecting keeps its card waiting: `connected` posts it.
+      for (const [key, channel] of retry) {
+        if (waitingFor(channel.platform)) continue;
+        retry.delete(key);
+        post(releaseId, channel);
+      }
+      if (!retry.size) unposted.delete(releaseId);
     }
     void track(markDirtyOnce(releaseId));
   }
@@ -198,10 +207,19 @@ export function createCardSync(deps: CardSyncDeps) {
     }
   }
 
+  /** A card for a platform that is not connected yet: posted when it connects (`connected`), or on the release's next change after that. */
+  function postLater(releaseId: string, channel: ChannelRef): void {
+    const pending = unposted.get(releaseId) ?? new Map<string, ChannelRef>();
+    if (pending.has(channel.key)) return;
+    pending.set(channel.key, channel);
+    unposted.set(releaseId, pending);
+    log.info({ releaseId, platform: channel.platform, channel: channel.key }, "the card's platform is not connected yet; the card is posted once it is");
+  }
+
   function post(releaseId: string, channel: ChannelRef): void {
     chain(releaseId, async () => {
       const surface = surfaces.get(channel.platform);
-      if (!surface) return;
+      if (!surface) return waitingFor(channel.platform) ? postLater(releaseId, channel) : undefined;
       const posted = await postWithRetry(surface, releaseId, channel);
       if (!posted) return;
       const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
@@ -217,7 +235,7 @@ export function createCardSync(deps: CardSyncDeps) {
 
   // Notices go through the outbox (notice-poster.ts), in each release's chain, so a notice never overtakes its card.
   const markSpacingMs = deps.cluster ? MARK_SPACING_MS : 0;
-  const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, cluster: deps.cluster, chain, track, keyOf });
+  const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, waitingFor, cluster: deps.cluster, chain, track, keyOf });
   // Who edits the posted copies: this process alone, or the holder of each card's lease in the store.
   const shared = deps.cluster ? createSharedCards({ ...deps, cardFor, cluster: deps.cluster, track, keyOf, forgetDeletedCopy }) : null;
   const local = shared ? null : createLocalCards({ ...deps, cardFor, track, keyOf, forgetDeletedCopy });
@@ -240,6 +258,15 @@ export function createCardSync(deps: CardSyncDeps) {
     start(): void {
       shared?.start();
       notices.start();
+    },
+    /**
+     * A platform connected after gonogo started: the cards that waited for it are posted, and
+     * the notices that waited are looked for now. (The caller re-renders every live card, so
+     * the copies already on that platform catch up with what changed meanwhile.)
+     */
+    connected(platform: string): void {
+      for (const [releaseId, channels] of [...unposted]) if ([...channels.values()].some((c) => c.platform === platform)) refresh(releaseId);
+      notices.sweepNow();
     },
     /** Finishes the edits under way, then lets go of this instance's card leases so another takes them at once. */
     async stop(): Promise<void> {

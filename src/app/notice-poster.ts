@@ -9,7 +9,10 @@ export interface NoticePosterDeps {
   log: Logger;
   clock: Clock;
   timer: Timer;
+  /** The platforms connected now. */
   surfaces: Map<string, ChatSurface>;
+  /** Whether a platform is configured but not connected yet: a notice under its copies waits for it. */
+  waitingFor: (platform: string) => boolean;
   cluster?: Cluster | undefined;
   /** Card sync's per-release chain: a notice is posted after the card it belongs under. */
   chain: (releaseId: string, step: () => Promise<void>) => void;
@@ -24,7 +27,7 @@ export interface NoticePosterDeps {
  * start-up and every few seconds posts what a failed post or a dead instance left behind.
  */
 export function createNoticePoster(deps: NoticePosterDeps) {
-  const { store, log, clock, surfaces, cluster, chain, track, keyOf } = deps;
+  const { store, log, clock, surfaces, waitingFor, cluster, chain, track, keyOf } = deps;
 
   /** Who takes notices in the outbox: this instance, or the one process. */
   const poster = cluster?.instanceId ?? "local";
@@ -48,9 +51,14 @@ export function createNoticePoster(deps: NoticePosterDeps) {
       }
       const sentTo = new Set(row?.sentTo ?? []);
       let failed = false;
+      let waiting = false;
       for (const { platform, key, post } of await placesOf(n)) {
         const surface = surfaces.get(platform);
-        if (!surface || sentTo.has(key)) continue;
+        if (sentTo.has(key)) continue;
+        if (!surface) {
+          waiting ||= waitingFor(platform);
+          continue;
+        }
         try {
           await post(surface);
           sentTo.add(key);
@@ -62,8 +70,11 @@ export function createNoticePoster(deps: NoticePosterDeps) {
         }
       }
       if (!row) return;
-      if (!failed) await store.deleteNotice(row.id);
-      else await store.deferNotice(row.id, poster, [...sentTo], clock.now() + NOTICE_SWEEP_MS * 2 ** (row.attempts - 1));
+      if (failed) await store.deferNotice(row.id, poster, [...sentTo], clock.now() + NOTICE_SWEEP_MS * 2 ** (row.attempts - 1));
+      // Only a platform still connecting is left: not a failed try (an outage of any length must
+      // not use up the notice's tries). Due at once: the next sweep, or the one when it connects, takes it.
+      else if (waiting) await store.deferNotice(row.id, poster, [...sentTo], clock.now(), { uncounted: true });
+      else await store.deleteNotice(row.id);
     } finally {
       if (outboxId !== undefined) outboxing.delete(outboxId);
     }
@@ -117,6 +128,10 @@ export function createNoticePoster(deps: NoticePosterDeps) {
       if (noticeSweep) return;
       void track(sweepNotices(true));
       noticeSweep = deps.timer.every(NOTICE_SWEEP_MS, () => void track(sweepNotices()));
+    },
+    /** Looks for notices in the outbox now (a platform they waited for connected). */
+    sweepNow(): void {
+      void track(sweepNotices());
     },
     stop(): void {
       noticeSweep?.cancel();

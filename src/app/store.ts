@@ -261,8 +261,11 @@ export interface OutboxStore {
   claimStaleNotices(holder: string, now: number, leaseMs: number, limit: number, endedBy?: number): Promise<OutboxNotice[]>;
   /** Posted to every copy (or given up): the notice leaves the outbox. */
   deleteNotice(id: number): Promise<void>;
-  /** Some copies failed: records those that have it and lets go until `retryAt`, when a sweep claims it again. False when `holder` no longer held it. */
-  deferNotice(id: number, holder: string, sentTo: string[], retryAt: number): Promise<boolean>;
+  /**
+   * Some copies failed: records those that have it and lets go until `retryAt`, when a sweep claims it again. False when `holder` no longer held it.
+   * `uncounted`: nothing was tried (the copies left wait for a platform still connecting), so the take's attempt is given back.
+   */
+  deferNotice(id: number, holder: string, sentTo: string[], retryAt: number, opts?: { uncounted?: boolean }): Promise<boolean>;
   /** Every notice in the outbox, oldest first (operators and tests). */
   listNotices(): Promise<OutboxNotice[]>;
 }

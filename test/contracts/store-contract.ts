@@ -712,6 +712,17 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.listNotices()).map((n) => n.id)).toEqual([second]);
       });
 
+      it("a notice deferred uncounted (its copies wait for a platform still connecting) gets its attempt back; a counted deferral keeps it", async () => {
+        const id = await store.addNotice(notice("R-1", "waits"), T, GRACE);
+        await store.takeNotice(id, "A", T, LEASE);
+        expect(await store.deferNotice(id, "A", ["slack|slack:T1:C1|m1"], T + 5_000, { uncounted: true })).toBe(true);
+        expect(await store.claimStaleNotices("A", T + 5_000, LEASE, 10)).toMatchObject([{ id, attempts: 1, sentTo: ["slack|slack:T1:C1|m1"] }]);
+        expect(await store.deferNotice(id, "A", ["slack|slack:T1:C1|m1"], T + 10_000, { uncounted: true })).toBe(true);
+        expect(await store.claimStaleNotices("A", T + 10_000, LEASE, 10)).toMatchObject([{ id, attempts: 1 }]);
+        expect(await store.deferNotice(id, "A", [], T + 20_000)).toBe(true);
+        expect(await store.claimStaleNotices("A", T + 20_000, LEASE, 10)).toMatchObject([{ id, attempts: 2 }]);
+      });
+
       it("a sweep takes the oldest first, up to its limit; a process alone at start-up takes rows still in their grace", async () => {
         const ids = [];
         for (let i = 0; i < 3; i++) ids.push(await store.addNotice(notice("R-1", `n${i}`), T + i, GRACE));

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import { NOTICE_MAX_ATTEMPTS, NOTICE_SWEEP_MS } from "../../src/app/notice-outbox.js";
+import type { CardView } from "../../src/app/views.js";
+import type { ChannelRef } from "../../src/domain/types.js";
+import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+
+const MIN = 60_000;
+/** A Discord channel the release's card is shared to; its platform's adapter is still connecting. */
+const discordChannel: ChannelRef = { platform: "discord", key: "discord:1187300000000000001:1187300000000000002", nativeId: "1187300000000000002" };
+
+let cores: TestCore[] = [];
+afterEach(async () => {
+  for (const core of cores) await core.close();
+  cores = [];
+});
+
+const say = (core: TestCore, who: string, text: string, where: ChannelRef = channel) => core.bot.handle({ kind: "command", actor: person(who), channel: where, text });
+const goCount = (card: CardView | undefined) => card?.tally.go;
+const reminders = (texts: string[]) => texts.filter((t) => t.startsWith("⏰ T-15m"));
+
+describe("a platform whose adapter is still connecting (an outage at start-up)", () => {
+  it("keeps a card shared there while it connects, and posts it once it does, showing the votes cast meanwhile", async () => {
+    const core = createTestCore();
+    cores.push(core);
+    const discord = createRecordingSurface("discord", 1000);
+    core.bot.attachSurface(createRecordingSurface("terminal").surface);
+    core.bot.attachSurface(discord.surface, { connected: false });
+    await core.bot.start();
+
+    await say(core, "alice", "create payments 1.4.2 at in 2h");
+    await say(core, "alice", "share R-1", discordChannel);
+    await say(core, "bob", "vote R-1 go");
+    core.clock.advance(10 * MIN);
+    await core.settle();
+    expect(discord.posts).toEqual([]);
+
+    core.bot.surfaceConnected("discord");
+    await core.settle();
+    expect(discord.posts.map((p) => p.channel.key)).toEqual([discordChannel.key]);
+    expect(goCount(discord.latestCard("R-1"))).toBe(1);
+    // Once: a later change edits that copy, it posts no other.
+    await say(core, "carol", "vote R-1 go");
+    await core.settle();
+    expect(discord.posts).toHaveLength(1);
+    expect(goCount(discord.latestCard("R-1"))).toBe(2);
+  });
+
+  it("after a restart during its outage, its copies catch up with the votes and reminders of the outage once it connects, however long it lasted", async () => {
+    const before = createTestCore();
+    const discordBefore = createRecordingSurface("discord", 1000);
+    before.bot.attachSurface(createRecordingSurface("terminal").surface);
+    before.bot.attachSurface(discordBefore.surface);
+    await before.bot.start();
+    await say(before, "alice", "create payments 1.4.2 at in 30m");
+    await say(before, "alice", "share R-1", discordChannel);
+    await before.settle();
+    expect(discordBefore.posts).toHaveLength(1);
+
+    const core = await before.reopen();
+    cores.push(core);
+    const terminal = createRecordingSurface("terminal");
+    const discord = createRecordingSurface("discord", 1000);
+    core.bot.attachSurface(terminal.surface);
+    core.bot.attachSurface(discord.surface, { connected: false });
+    await core.bot.start();
+    await say(core, "bob", "vote R-1 go");
+    core.clock.advance(15 * MIN);
+    await core.bot.runDueJobs();
+    // Far longer than a notice's tries would last if each sweep counted one.
+    for (let i = 0; i < 4 * NOTICE_MAX_ATTEMPTS; i++) {
+      core.clock.advance(4 * NOTICE_SWEEP_MS);
+      await core.settle();
+    }
+    expect(discord.updates).toEqual([]);
+    expect(discord.notices).toEqual([]);
+    expect(reminders(terminal.noticeTexts("R-1"))).toHaveLength(1);
+
+    core.bot.surfaceConnected("discord");
+    await core.settle();
+    expect(discord.posts).toEqual([]);
+    expect(discord.updates.map((u) => u.ref.messageId)).toEqual([discordBefore.posts[0]!.messageId]);
+    expect(goCount(discord.latestCard("R-1"))).toBe(1);
+    expect(reminders(discord.noticeTexts("R-1"))).toHaveLength(1);
+    expect(await core.store.listNotices()).toEqual([]);
+    // Never twice, under either copy.
+    core.clock.advance(10 * NOTICE_SWEEP_MS);
+    await core.settle();
+    expect(reminders(terminal.noticeTexts("R-1"))).toHaveLength(1);
+    expect(reminders(discord.noticeTexts("R-1"))).toHaveLength(1);
+  });
+});
