@@ -62,6 +62,27 @@ export interface ChatSurface {
   tellPrivately?(person: string, line: ReplyPart[]): Promise<void>;
 }
 
+/**
+ * Thrown by an adapter's start when the platform cannot be reached or is failing for now
+ * (connection refused or reset, a timeout, a 5xx or 429, no gateway READY in time): trying
+ * again later can help, so gonogo starts without that platform and keeps trying. Anything
+ * else an adapter's start throws is a setting a person must fix, and start-up fails.
+ */
+export class PlatformUnavailable extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "PlatformUnavailable";
+  }
+}
+
+/** What an adapter's start gives back once the platform is connected. */
+export interface StartedPlatform {
+  /** Whether it is connected now (a gateway reconnecting after a drop is not); connected when absent. */
+  connected?(): boolean;
+  /** Disconnects, after letting the card edits and notices under way go out (bounded). */
+  stop(): Promise<void>;
+}
+
 /** A clock the core reads instead of Date.now(), so tests can move time. */
 export interface Clock {
   now(): number;

@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { connectPlatform, type StartedPlatform } from "../../src/app/platform-connect.js";
+import { PlatformUnavailable, type Logger } from "../../src/app/ports.js";
+import { createFakeTime, T0 } from "../helpers/core.js";
+
+function capture(): { log: Logger; lines: Array<{ level: string; msg: string }> } {
+  const lines: Array<{ level: string; msg: string }> = [];
+  const at = (level: string) => (_obj: Record<string, unknown>, msg: string) => void lines.push({ level, msg });
+  return { log: { info: at("info"), warn: at("warn"), error: at("error") }, lines };
+}
+
+/** A platform that fails each try with the next of `outcomes` (an Error), then connects; records when each try began. */
+function platform(time: { now(): number }, outcomes: Error[]) {
+  const tries: number[] = [];
+  let stopped = 0;
+  const started: StartedPlatform = { stop: () => Promise.resolve(void (stopped += 1)) };
+  return {
+    tries,
+    stopped: () => stopped,
+    start: () => {
+      tries.push(time.now() - T0);
+      const next = outcomes.shift();
+      return next ? Promise.reject(next) : Promise.resolve(started);
+    },
+  };
+}
+
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Moves the clock `ms` a second at a time, letting each try that falls due run. */
+async function pass(time: ReturnType<typeof createFakeTime>, ms: number) {
+  for (let moved = 0; moved < ms; moved += 1000) {
+    time.advance(1000);
+    await flush();
+  }
+}
+
+describe("starting a chat platform that may be down", () => {
+  it("tries again 5 s, 10 s, 20 s, 40 s, then every 60 s after a failure, logs the outage once and again only when its reason changes, and says when it connects", async () => {
+    const time = createFakeTime(T0);
+    const down = (why: string) => new PlatformUnavailable(why);
+    const p = platform(time, [down("connect ECONNREFUSED"), down("connect ECONNREFUSED"), down("connect ECONNREFUSED"), down("503 Service Unavailable"), down("503 Service Unavailable"), down("503 Service Unavailable")]);
+    const { log, lines } = capture();
+    let connected = 0;
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "Slack and the scheduler keep running", onConnected: () => void (connected += 1), log, clock: time, timer: time.timer });
+    expect(connection.connected()).toBe(false);
+    expect(lines).toEqual([{ level: "warn", msg: "Discord is unreachable (connect ECONNREFUSED); Slack and the scheduler keep running; retrying in 5 s, then less and less often (at most a minute apart)" }]);
+
+    await pass(time, 300_000);
+    expect(p.tries).toEqual([0, 5_000, 15_000, 35_000, 75_000, 135_000, 195_000]);
+    expect(lines.map((l) => l.msg)).toEqual([
+      "Discord is unreachable (connect ECONNREFUSED); Slack and the scheduler keep running; retrying in 5 s, then less and less often (at most a minute apart)",
+      "Discord is unreachable (503 Service Unavailable); Slack and the scheduler keep running; retrying in 40 s, then less and less often (at most a minute apart)",
+      "Discord is reachable again: connected",
+    ]);
+    expect(connection.connected()).toBe(true);
+    expect(connected).toBe(1);
+    expect(time.pending()).toBe(0);
+    await connection.stop();
+    expect(p.stopped()).toBe(1);
+  });
+
+  it("fails at once when the first try is refused for a setting, and never tries again", async () => {
+    const time = createFakeTime(T0);
+    const p = platform(time, [new Error("Discord start failed: An invalid token was provided. Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).")]);
+    const { log } = capture();
+    await expect(connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer })).rejects.toThrow("Check DISCORD_TOKEN");
+    expect(time.pending()).toBe(0);
+  });
+
+  it("after an outage, a setting refused on a later try is logged and ends the tries; the rest of gonogo runs on", async () => {
+    const time = createFakeTime(T0);
+    const p = platform(time, [new PlatformUnavailable("503 Service Unavailable"), new Error("Discord start failed: 401 Unauthorized")]);
+    const { log, lines } = capture();
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer });
+    await pass(time, 120_000);
+    expect(p.tries).toEqual([0, 5_000]);
+    expect(lines.at(-1)).toEqual({ level: "error", msg: "Discord refused gonogo's settings, so gonogo no longer tries to connect to it and runs on without it; fix the setting the message names and restart gonogo" });
+    expect(connection.connected()).toBe(false);
+  });
+
+  it("stops at once while waiting to try again, and while a try is under way (whose late success is let go)", async () => {
+    const time = createFakeTime(T0);
+    const p = platform(time, [new PlatformUnavailable("503 Service Unavailable")]);
+    const { log } = capture();
+    const waiting = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer });
+    await waiting.stop();
+    expect(time.pending()).toBe(0);
+    await pass(time, 120_000);
+    expect(p.tries).toEqual([0]);
+
+    let finish!: () => void;
+    let signal!: AbortSignal;
+    let stopped = 0;
+    const slow = await connectPlatform({
+      name: "Discord",
+      start: (s) => {
+        signal = s;
+        return p.tries.length === 1 ? (p.tries.push(-1), Promise.reject(new PlatformUnavailable("timeout"))) : new Promise((resolve) => (finish = () => resolve({ stop: () => Promise.resolve(void (stopped += 1)) })));
+      },
+      meanwhile: "…",
+      onConnected: () => expect.fail("connected after stop"),
+      log,
+      clock: time,
+      timer: time.timer,
+    });
+    await pass(time, 5_000);
+    await slow.stop();
+    expect(signal.aborted).toBe(true);
+    finish();
+    await flush();
+    expect(stopped).toBe(1);
+    expect(slow.connected()).toBe(false);
+  });
+});
