@@ -69,13 +69,15 @@ export interface FakeDiscord {
   rateLimit(opts: { method?: string; pathPrefix?: string; times: number; retryAfter: number }): void;
   /** Answers the next `times` matching requests with an error, e.g. 404 `{ code: 10062 }` (Unknown interaction). */
   fail(opts: { method?: string; pathPrefix?: string; times: number; status: number; body: Json }): void;
+  /** Discord is well again: the `fail` and `rateLimit` rules still pending are dropped. */
+  recover(): void;
   close(): Promise<void>;
 }
 
 const matcher = (method: string | undefined, pathPrefix: string | undefined) => (m: string, p: string) => (!method || m === method) && (!pathPrefix || p.startsWith(pathPrefix));
 
 /** A local fake of Discord's REST API and Gateway on 127.0.0.1, enough for the real discord.js client. */
-export async function startFakeDiscord(world: FakeWorld = createWorld()): Promise<FakeDiscord> {
+export async function startFakeDiscord(world: FakeWorld = createWorld(), opts: { port?: number } = {}): Promise<FakeDiscord> {
   const calls: FakeCall[] = [];
   const listeners = new Set<() => void>();
   const messages = new Map<string, { channelId: string; body: Json; edits: number }>();
@@ -257,6 +259,7 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
     fail({ method, pathPrefix, times, status, body }) {
       rules.push({ match: matcher(method, pathPrefix), remaining: times, status, body, headers: {} });
     },
+    recover: () => void rules.splice(0),
     async close() {
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
@@ -280,7 +283,8 @@ export async function startFakeDiscord(world: FakeWorld = createWorld()): Promis
     });
   });
 
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  // A given port: the fake comes up where gonogo was already told Discord is (an outage that ends).
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, "127.0.0.1", () => r()));
   port = (server.address() as AddressInfo).port;
   fake.url = `http://127.0.0.1:${port}`;
   fake.apiUrl = `${fake.url}/api`;

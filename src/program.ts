@@ -6,6 +6,7 @@ import { createTerminalAdapter } from "../adapters/terminal/index.js";
 import { INTERACTIONS_PATH } from "../adapters/discord/paths.js";
 import { createBot } from "./app/bot.js";
 import type { Bot } from "./app/bot-api.js";
+import { connectPlatform, type PlatformConnection } from "./app/platform-connect.js";
 import { sleep, systemClock, systemTimer, type Clock, type Logger, type Timer } from "./app/ports.js";
 import type { Store } from "./app/store.js";
 import type { Config } from "./config.js";
@@ -101,12 +102,14 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const http = createHttpServer((err) => log.error({ err: String(err) }, "HTTP handler failed"));
   let ready = false;
   let stopAsked = false;
-  const connected: Record<string, boolean> = {};
+  // Each configured chat platform, once its first try at starting is over: connected now, or still trying.
+  const platforms: Record<string, PlatformConnection> = {};
+  const platformChecks = () => Object.fromEntries(Object.entries(platforms).map(([name, p]) => [name, ready && p.connected()]));
   registerOpsRoutes(http, {
     bot,
     registry: metrics.registry,
     apiToken: config.apiToken,
-    readiness: { alive: () => ready && db.isOpen(), checks: async () => ({ database: ready && (await db.reachable()), ...connected }), stopping: () => stopAsked },
+    readiness: { alive: () => ready && db.isOpen(), checks: async () => ({ database: ready && (await db.reachable()), ...platformChecks() }), stopping: () => stopAsked },
   });
   registerHookRoutes(http, { bot, secret: config.webhookSecret, log, clock });
   if (config.web) registerWebRoutes(http, { bot, web: config.web, defaultZone: config.timezone, clock, timer, log });
@@ -118,24 +121,26 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     stops.push(() => http.close());
   }
 
+  // One platform's outage at start-up does not take the others (or the scheduler) down: its adapter
+  // keeps trying in the background, and what is meant for it waits (platform-connect.ts). A setting
+  // it refuses still stops start-up here, with what to fix.
+  const others = (name: string) => [config.slack && name !== "Slack" ? "Slack" : null, config.discord && name !== "Discord" ? "Discord" : null, useTerminal ? "the terminal" : null, "the scheduler"].filter(Boolean).join(", ").replace(/, ([^,]+)$/, " and $1");
+  const connect = async (key: string, name: string, surface: Parameters<Bot["attachSurface"]>[0], start: (signal: AbortSignal) => Promise<{ stop(): Promise<void>; connected?(): boolean }>) => {
+    bot.attachSurface(surface, { connected: false });
+    const connection = await connectPlatform({ name, start, meanwhile: `${others(name)} keep running`, onConnected: () => bot.surfaceConnected(surface.platform), log, clock, timer });
+    platforms[key] = connection;
+    stops.push(() => connection.stop());
+  };
   if (config.slack) {
-    connected.slack = false;
     // Loaded only when configured: Bolt and discord.js cost about a second and 90 MB to load.
     const { createSlackAdapter } = await import("../adapters/slack/index.js");
     const adapter = createSlackAdapter({ bot, config: config.slack, http, log, clock, timer });
-    bot.attachSurface(adapter.surface);
-    const slack = await adapter.start();
-    connected.slack = true;
-    stops.push(() => slack.stop());
+    await connect("slack", "Slack", adapter.surface, () => adapter.start());
   }
   if (config.discord) {
-    connected.discord = false;
     const { createDiscordAdapter } = await import("../adapters/discord/index.js");
     const adapter = createDiscordAdapter({ bot, config: config.discord, log, http, clock });
-    bot.attachSurface(adapter.surface);
-    const discord = await adapter.start();
-    connected.discord = true;
-    stops.push(() => discord.stop());
+    await connect("discord", "Discord", adapter.surface, (signal) => adapter.start(signal));
   }
 
   // The terminal shows what start-up produces (a T-0 held while offline, missed

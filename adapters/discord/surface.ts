@@ -13,7 +13,12 @@ const CLOSED_TO_BOT = new Set<number | string>([RESTJSONErrorCodes.MissingAccess
  * tokens die after 15 minutes and a release card lives for days. @discordjs/rest queues
  * per route and waits out 429s, so this stays a thin translation.
  */
-export function createDiscordSurface(rest: REST, minUpdateIntervalMs = 1000): ChatSurface {
+export function createDiscordSurface(restOf: () => REST, minUpdateIntervalMs = 1000): ChatSurface {
+  // The gateway's client is replaced on each try at connecting: always send through the current one.
+  const rest = {
+    post: (...args: Parameters<REST["post"]>) => restOf().post(...args),
+    patch: (...args: Parameters<REST["patch"]>) => restOf().patch(...args),
+  };
   return {
     platform: "discord",
     // Discord allows about 5 message edits per 5 s per channel; the core coalesces to this.

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { Bot } from "../../src/app/bot-api.js";
-import { systemClock, systemTimer, type ChatSurface, type Clock, type Logger, type Timer } from "../../src/app/ports.js";
+import { PlatformUnavailable, systemClock, systemTimer, type ChatSurface, type Clock, type Logger, type Timer } from "../../src/app/ports.js";
 import type { Config } from "../../src/config.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { createSlackIdentity } from "./identity.js";
@@ -43,7 +43,10 @@ export const SLACK_RETRY: webApi.RetryOptions = { retries: 2, factor: 2, minTime
 /** gonogo's Slack app before it connects: its card surface (for the composition root to attach) and how to start it. */
 export interface SlackAdapter {
   surface: ChatSurface;
-  /** Connects: Socket Mode when an app token is set, otherwise HTTP mode on the shared server. */
+  /**
+   * Connects: Socket Mode when an app token is set, otherwise HTTP mode on the shared server.
+   * Throws PlatformUnavailable when Slack cannot be reached for now; it may be called again then.
+   */
   start(): Promise<SlackHandle>;
 }
 
@@ -100,6 +103,7 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
 
   if (socketMode) {
     await app.start().catch((err: unknown) => {
+      identity.stop();
       throw slackStartError(err, "SLACK_APP_TOKEN", config.apiUrl);
     });
     log.info({ mode: "socket" }, "slack: connected over Socket Mode");
@@ -177,9 +181,10 @@ const TOKEN_REFUSED = new Set(["invalid_auth", "not_authed", "account_inactive",
 /**
  * Why Slack could not be reached or refused gonogo at start-up, naming the variable to fix.
  * Bolt's own message ("A request error occurred: fetch failed") names neither Slack nor the setting.
+ * Not reachable, or failing on its side (a 5xx, a 429): PlatformUnavailable, and gonogo tries again later.
  */
 function slackStartError(err: unknown, token: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", apiUrl: string | undefined): Error {
-  const e = err as { code?: unknown; data?: { error?: unknown }; original?: { cause?: { code?: unknown }; message?: unknown } };
+  const e = err as { code?: unknown; statusCode?: unknown; data?: { error?: unknown }; original?: { cause?: { code?: unknown }; message?: unknown } };
   const slackError = typeof e?.data?.error === "string" ? e.data.error : null;
   if (slackError && TOKEN_REFUSED.has(slackError)) {
     const where = token === "SLACK_BOT_TOKEN" ? "the Bot User OAuth Token (xoxb-…) from OAuth & Permissions" : "an app-level token (xapp-…) with connections:write from Basic Information → App-Level Tokens";
@@ -189,7 +194,10 @@ function slackStartError(err: unknown, token: "SLACK_BOT_TOKEN" | "SLACK_APP_TOK
     const code = e.original?.cause?.code ?? e.original?.message;
     const cause = typeof code === "string" ? code : "no answer";
     const url = apiUrl ?? "https://slack.com/api/";
-    return new Error(`cannot reach Slack at ${url} (${cause}): check this machine's network and proxy${apiUrl ? ", and SLACK_API_URL" : ""}.`);
+    return new PlatformUnavailable(`cannot reach Slack at ${url} (${cause}): check this machine's network and proxy${apiUrl ? ", and SLACK_API_URL" : ""}`);
+  }
+  if (e?.code === "slack_webapi_http_error" && typeof e.statusCode === "number" && (e.statusCode >= 500 || e.statusCode === 429)) {
+    return new PlatformUnavailable(`Slack answered HTTP ${e.statusCode}`);
   }
   return new Error(`Slack start failed: ${redactedMessage([err instanceof Error ? err.message : String(err)])}`);
 }

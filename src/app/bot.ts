@@ -59,6 +59,7 @@ export function createBot(deps: BotDeps): Bot {
   });
 
   let pruning: TimerHandle | null = null;
+  let started = false;
 
   /** Re-renders every live card from the stored state (a crash may have left one stale). */
   async function reconcileCards(): Promise<void> {
@@ -81,14 +82,16 @@ export function createBot(deps: BotDeps): Bot {
     surfaceConnected(platform) {
       if (!platforms.connect(platform)) return;
       cards.connected(platform);
-      // Its copies missed every change while it was away: each live card is re-rendered there.
-      void reconcileCards().catch((err: unknown) => log.error({ err: String(err), platform }, "re-rendering the cards for a platform that connected failed; each card catches up on its next change"));
+      // Its copies missed every change while it was away: each live card is re-rendered there
+      // (before start, start's own pass does it).
+      if (started) void reconcileCards().catch((err: unknown) => log.error({ err: String(err), platform }, "re-rendering the cards for a platform that connected failed; each card catches up on its next change"));
     },
     async idle() {
       await jobs.idle();
       await cards.idle();
     },
     async start() {
+      started = true;
       await reconcileCards();
       cards.start();
       await jobs.start();

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isClaimed } from "../../db/sqlite-claim.js";
+import { startFakeDiscord } from "../../fakes/discord-server.js";
 import { PROGRAM_ARGS, ROOT } from "../helpers/program.js";
 
 /**
@@ -138,5 +139,24 @@ describe("HOST and PORT that cannot be used stop start-up with one line naming t
   it("a HOST name that does not resolve", async () => {
     const outcome = await start({ DATABASE_PATH: join(dir, "g.db"), PORT: "0", HOST: "no-such-host.invalid" }, SERVER_WITHIN_MS);
     expectRefusal(outcome, "HOST no-such-host.invalid cannot be resolved", "set HOST to an IP address");
+  });
+});
+
+describe("a chat platform that refuses gonogo's settings still stops start-up (an outage does not: test/faults/platform-outage.test.ts)", { timeout: 20_000 }, () => {
+  it("a DISCORD_TOKEN Discord refuses: exit 1, one line saying to check DISCORD_TOKEN, without the token", async () => {
+    const fake = await startFakeDiscord();
+    const token = "MTE4NzMzMTA0ODc2MzYyOTYyOQ.GhXyZw.refused-token-0123456789abcdef";
+    try {
+      fake.fail({ method: "GET", pathPrefix: "/gateway/bot", times: 1, status: 401, body: { message: "401: Unauthorized", code: 0 } });
+      const outcome = await start(
+        { DATABASE_PATH: join(dir, "g.db"), PORT: "0", HOST: "127.0.0.1", DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: fake.world.applicationId, DISCORD_GUILD_ID: fake.world.guildId, DISCORD_API_URL: fake.apiUrl },
+        SERVER_WITHIN_MS,
+      );
+      expectRefusal(outcome, "Discord start failed", "Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).");
+      expect(outcome.stderr).not.toContain(token);
+      expect(outcome.stderr).not.toContain("Discord is unreachable");
+    } finally {
+      await fake.close();
+    }
   });
 });

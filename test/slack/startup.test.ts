@@ -4,6 +4,7 @@ import { loadConfig } from "../../src/config.js";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
 import { createFakeSlack, type FakeSlack } from "../../fakes/slack-api.js";
 import { createTestCore, type TestCore } from "../helpers/core.js";
+import { PlatformUnavailable } from "../../src/app/ports.js";
 import { BOT_TOKEN, SIGNING_SECRET, captureLog, nowSec, sign, slashBody } from "./harness.js";
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -47,13 +48,14 @@ describe("starting the Slack adapter", () => {
     expect(JSON.stringify(lines)).not.toContain(BOT_TOKEN);
   });
 
-  it("names Slack and SLACK_API_URL when Slack cannot be reached at start-up", async () => {
+  it("names Slack and SLACK_API_URL when Slack cannot be reached at start-up, as an outage gonogo tries again after", async () => {
     const { fake, core, http } = await setup();
     const deadUrl = fake.apiUrl;
     await fake.close();
     const { log } = captureLog();
     const started = startSlack({ bot: core.bot, config: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: deadUrl }, http, log, tuning: { retryConfig: { retries: 0 } } });
-    await expect(started).rejects.toThrow(`cannot reach Slack at ${deadUrl} (ECONNREFUSED): check this machine's network and proxy, and SLACK_API_URL.`);
+    await expect(started).rejects.toThrow(`cannot reach Slack at ${deadUrl} (ECONNREFUSED): check this machine's network and proxy, and SLACK_API_URL`);
+    await expect(started).rejects.toBeInstanceOf(PlatformUnavailable);
   });
 
   it("stops answering Slack after stop(), so a shutting-down process takes no new votes", async () => {
