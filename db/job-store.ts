@@ -95,6 +95,9 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
       const replaced = { authorName: a.authorName, wentWell: a.wentWell, wentBadly: a.wentBadly, actionItems: a.actionItems, at: a.at };
       db.insert(retroAnswers).values(a).onConflictDoUpdate({ target: [retroAnswers.releaseId, retroAnswers.author], set: replaced }).run();
     },
+    deleteRetroAnswer(releaseId, author) {
+      return db.delete(retroAnswers).where(and(eq(retroAnswers.releaseId, releaseId), eq(retroAnswers.author, author))).run().changes > 0;
+    },
     listRetroAnswers(releaseId) {
       return db.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id)).all().map(({ id: _id, ...answer }) => answer);
     },

@@ -82,6 +82,7 @@ export type JobMethod =
   | "nextJobDueAt"
   | "listPendingJobs"
   | "putRetroAnswer"
+  | "deleteRetroAnswer"
   | "listRetroAnswers"
   | "createDelivery"
   | "getDelivery"

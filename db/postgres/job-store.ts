@@ -77,6 +77,10 @@ export function createPgJobStatements(q: Queryable): JobStatements {
       const replaced = { authorName: a.authorName, wentWell: a.wentWell, wentBadly: a.wentBadly, actionItems: a.actionItems, at: a.at };
       await q.insert(retroAnswers).values(a).onConflictDoUpdate({ target: [retroAnswers.releaseId, retroAnswers.author], set: replaced });
     },
+    async deleteRetroAnswer(releaseId, author) {
+      const gone = await q.delete(retroAnswers).where(and(eq(retroAnswers.releaseId, releaseId), eq(retroAnswers.author, author))).returning({ id: retroAnswers.id });
+      return gone.length > 0;
+    },
     async listRetroAnswers(releaseId) {
       const rows = await q.select().from(retroAnswers).where(eq(retroAnswers.releaseId, releaseId)).orderBy(asc(retroAnswers.id));
       return rows.map(({ id: _id, ...answer }) => answer);

@@ -56,6 +56,8 @@ export interface AuditEventData {
   retro_answer: RetroNotes;
   /** A person edited their retro answer: it replaced `before` (one answer per person per release). */
   retro_answer_changed: { before: RetroNotes; after: RetroNotes };
+  /** Its author emptied every box of their answer and saved: it is no longer in the retro (this keeps what it said). */
+  retro_answer_withdrawn: { before: RetroNotes };
   /** A countdown reminder went out, `offsetMin` minutes before T-0. */
   reminder_sent: { offsetMin: number };
   /** Reminders that came due while gonogo was down and were skipped, by minutes before T-0. */
@@ -125,6 +127,7 @@ const KNOWN_TYPES = {
   retro_opened: true,
   retro_answer: true,
   retro_answer_changed: true,
+  retro_answer_withdrawn: true,
   reminder_sent: true,
   reminders_missed: true,
   policy_changed: true,

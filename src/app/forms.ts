@@ -128,7 +128,7 @@ export function retroForm(r: Release, earlier?: { wentWell: string; wentBadly: s
     form: "retro",
     releaseId: r.id,
     title: `Edit your retro: ${r.id}`,
-    context: `${r.service} ${r.version} → ${r.environment}. Your earlier answer is filled in; saving replaces it.${cutNote}`,
+    context: `${r.service} ${r.version} → ${r.environment}. Your earlier answer is filled in; saving replaces it (empty every box to withdraw it).${cutNote}`,
     submitLabel: "Save changes",
     fields: RETRO_FIELDS.map((f) => (filled[f.key] ? { ...f, initial: wholeCharacters(filled[f.key]!, f.maxLength) } : f)),
   };

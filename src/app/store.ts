@@ -230,6 +230,8 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
    * answer per person per release, which keeps its place in the list).
    */
   putRetroAnswer(a: RetroAnswer): Promise<void>;
+  /** Removes a person's answer to a release's retro (they withdrew it); false when they had none. */
+  deleteRetroAnswer(releaseId: string, author: string): Promise<boolean>;
   listRetroAnswers(releaseId: string): Promise<RetroAnswer[]>;
 
   /** Creates a delivery, or returns the existing one with the same idempotency key. */

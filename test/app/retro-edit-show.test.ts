@@ -70,16 +70,24 @@ describe("editing your retro answer", () => {
     expect(text(await say("dave", "audit R-1"))).toContain("bob edited their retro notes, now (went well: fast vote · did not: the canary was skipped · action items: @dana add canary alerts @bob make the canary mandatory)");
   });
 
-  it("writes nothing when the form comes back unchanged, and keeps the earlier answer when the edit empties every field", async () => {
-    const { say, submit } = setup();
+  it("writes nothing when the form comes back unchanged, and withdraws the answer when its author empties every box", async () => {
+    const { chat, say, submit } = setup();
     await shippedWithRetroOpen(say);
+    // An empty first answer is no answer.
+    expect(await submit("carol", { went_well: "", went_badly: "", action_items: "" })).toMatchObject({ type: "form_errors", errors: { went_well: "Write at least one answer." } });
     const answer = { went_well: "fast vote", went_badly: "", action_items: "" };
     await submit("bob", answer);
     expect(text(await submit("bob", answer))).toContain("You already added exactly these notes to the retro of R-1");
+    await submit("carol", { went_well: "", went_badly: "late QA", action_items: "" });
+
     const emptied = await submit("bob", { went_well: "", went_badly: "", action_items: "" });
-    expect(emptied).toMatchObject({ type: "form_errors", errors: { went_well: "Write at least one answer. To keep your earlier notes as they are, close the form without saving." } });
-    expect((await core.store.listRetroAnswers("R-1")).map((a) => a.wentWell)).toEqual(["fast vote"]);
-    expect((await core.store.listAudit("R-1")).filter((e) => e.type.startsWith("retro_answer"))).toHaveLength(1);
+    expect(text(emptied)).toContain("bob, your retro notes for R-1 are withdrawn: the retro no longer shows them (the audit trail keeps what they said).");
+    expect((await core.store.listRetroAnswers("R-1")).map((a) => a.authorName)).toEqual(["carol"]);
+    expect(text(await say("dave", "retro R-1 show"))).not.toContain("fast vote");
+    await core.bot.idle();
+    expect(chat.latestCard("R-1")?.notes.join("\n")).toContain("Retro: 1 answer, 0 with action items");
+    expect(text(await say("dave", "audit R-1"))).toContain("bob withdrew their retro notes (went well: fast vote)");
+    expect(await core.store.verifyAudit()).toMatchObject({ ok: true });
   });
 
   it("keeps the whole of an earlier answer longer than its box (joined from several) when the edit leaves that box alone", async () => {

@@ -903,6 +903,17 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.listRetroAnswers("R-2")).toEqual([retro("R-2", "slack:T1:bob", T + 3, "another release")]);
       });
 
+      it("withdraws one person's retro answer, and says whether there was one", async () => {
+        const carol = retro("R-1", "discord:G1:carol", T + 2, "calm rollout");
+        await store.putRetroAnswer(retro("R-1", "slack:T1:bob", T + 1, "fast vote"));
+        await store.putRetroAnswer(carol);
+        await store.putRetroAnswer(retro("R-2", "slack:T1:bob", T + 3, "another release"));
+        expect(await store.transaction(async (tx) => tx.deleteRetroAnswer("R-1", "slack:T1:bob"))).toBe(true);
+        expect(await store.deleteRetroAnswer("R-1", "slack:T1:bob")).toBe(false);
+        expect(await store.listRetroAnswers("R-1")).toEqual([carol]);
+        expect(await store.listRetroAnswers("R-2")).toHaveLength(1);
+      });
+
       it("creates a delivery once per idempotency key: the second request gets the same row back", async () => {
         const request = { releaseId: "R-1", kind: "rollback" as const, idempotencyKey: "R-1:rollback:1", url: "https://deploy.example/hook", body: '{"release":"R-1"}', createdAt: T };
         const first = await store.createDelivery(request);

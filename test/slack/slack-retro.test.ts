@@ -43,7 +43,7 @@ describe("Slack: editing and reading the retro", () => {
     expect((await h.slash("UQA", "retro R-1")).status).toBe(200);
     const again = await h.fake.waitFor("views.open", (c) => c !== first);
     expect(again.params.view).toMatchObject({ title: { text: "Edit your retro: R-1" }, submit: { text: "Save changes" } });
-    expect(visibleText(again)).toContain("Your earlier answer is filled in; saving replaces it.");
+    expect(visibleText(again)).toContain("Your earlier answer is filled in; saving replaces it (empty every box to withdraw it).");
     expect(Object.values(initialValues(again))).toEqual(["smooth canary", undefined, "@mia automate smoke tests"]);
     await h.submit("UQA", again, { went_well: "smooth canary", went_badly: "slow approvals", action_items: "@mia automate smoke tests" });
     await h.fake.waitFor("chat.postEphemeral", (c) => c.params.user === "UQA" && visibleText(c).includes("are updated: they replace the ones you saved before"));

@@ -95,6 +95,8 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
     }
     case "retro_answer":
       return `added retro notes (${retroNotes(event.data)})`;
+    case "retro_answer_withdrawn":
+      return `withdrew their retro notes (${retroNotes(event.data.before)})`;
     case "retro_answer_changed":
       return `edited their retro notes, now (${retroNotes(event.data.after)})`;
     case "freeze_overridden":

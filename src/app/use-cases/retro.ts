@@ -8,6 +8,7 @@ import { retroField, retroForm } from "../forms.js";
 import { retroAnswerGroups, retroAnswersReply } from "./retro-show.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
+import type { RetroAnswer } from "../store.js";
 
 /** Opens the retro now (on schedule, or early on request) and plans its closing. */
 export async function openRetro(ctx: Ctx, release: Release, by: { id: string; name: string }, platform: string): Promise<Release> {
@@ -54,7 +55,9 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   const form = retroForm(release, mine);
   const after = { wentWell: retroField(values, form, "went_well", mine), wentBadly: retroField(values, form, "went_badly", mine), actionItems: retroField(values, form, "action_items", mine) };
   if (!after.wentWell && !after.wentBadly && !after.actionItems) {
-    throw new UserError("retro_empty", mine ? "Write at least one answer. To keep your earlier notes as they are, close the form without saving." : "Write at least one answer.", "went_well");
+    // Every box emptied on purpose: the person takes their answer back (the audit trail keeps what it said).
+    if (mine) return withdrawRetro(ctx, actor, platform, release, mine);
+    throw new UserError("retro_empty", "Write at least one answer.", "went_well");
   }
   // A form sent twice (a double click, a retry), or saved without a change, writes nothing.
   if (mine && mine.wentWell === after.wentWell && mine.wentBadly === after.wentBadly && mine.actionItems === after.actionItems) {
@@ -70,6 +73,14 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   const read = `\`/release retro ${release.id} show\` shows everyone's.`;
   return ok(mine ? `Thanks ${actor.name}, your retro notes for ${release.id} are updated: they replace the ones you saved before. ${read}` : `Thanks ${actor.name}, your retro notes for ${release.id} are saved; open the form again to edit them. ${read}`);
+}
+
+/** A person's own answer taken out of the retro while it is open; it is no longer shown or summed up. */
+async function withdrawRetro(ctx: Ctx, actor: Actor, platform: string, release: Release, mine: RetroAnswer): Promise<Reply> {
+  await ctx.store.deleteRetroAnswer(release.id, actor.id);
+  await audit(ctx, actor, platform, release.id, { type: "retro_answer_withdrawn", data: { before: { wentWell: mine.wentWell, wentBadly: mine.wentBadly, actionItems: mine.actionItems } } });
+  ctx.effects.push({ type: "refresh", releaseId: release.id });
+  return ok(`${actor.name}, your retro notes for ${release.id} are withdrawn: the retro no longer shows them (the audit trail keeps what they said). \`/release retro ${release.id}\` adds new ones while the retro is open.`);
 }
 
 /**
