@@ -88,7 +88,13 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   }
   // Several instances may share a PostgreSQL database: they tell each other about new jobs, cards and release changes.
   const cluster = db.startCluster ? await db.startCluster({ instanceId, listenUrl: config.listenUrl, log }) : undefined;
-  const metrics = createMetrics(store, { id: instanceId, database: db.dialect });
+  let ready = false;
+  let stopAsked = false;
+  // Each configured chat platform, once its first try at starting is over: connected now, or still
+  // trying; and whether its events reach gonogo through this HTTP server (what /readyz answers for).
+  const platforms: Record<string, { connection: PlatformConnection; overHttp: boolean }> = {};
+  const platformStates = (overHttp: boolean) => Object.fromEntries(Object.entries(platforms).filter(([, p]) => p.overHttp === overHttp).map(([name, p]) => [name, ready && p.connection.connected()]));
+  const metrics = createMetrics(store, { id: instanceId, database: db.dialect }, () => Object.fromEntries(Object.entries(platforms).map(([name, p]) => [name, p.connection.connected()])));
   // The one place real time enters: everything below reads this clock and waits on this timer.
   const clock = io.clock ?? systemClock;
   const timer = io.timer ?? systemTimer;
@@ -100,16 +106,14 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   // the Discord endpoint is on), so two terminals can run side by side.
   const wantHttp = !useTerminal || io.portExplicit || Boolean(config.web) || Boolean(config.discord?.publicKey);
   const http = createHttpServer((err) => log.error({ err: String(err) }, "HTTP handler failed"));
-  let ready = false;
-  let stopAsked = false;
-  // Each configured chat platform, once its first try at starting is over: connected now, or still trying.
-  const platforms: Record<string, PlatformConnection> = {};
-  const platformChecks = () => Object.fromEntries(Object.entries(platforms).map(([name, p]) => [name, ready && p.connected()]));
   registerOpsRoutes(http, {
     bot,
     registry: metrics.registry,
     apiToken: config.apiToken,
-    readiness: { alive: () => ready && db.isOpen(), checks: async () => ({ database: ready && (await db.reachable()), ...platformChecks() }), stopping: () => stopAsked },
+    // Ready means able to serve what a balancer routes here: a platform on its own connection
+    // (Discord's gateway, Slack's Socket Mode) that is down is shown, and does not take the
+    // instance out of the pool with the platforms that still work.
+    readiness: { alive: () => ready && db.isOpen(), checks: async () => ({ database: ready && (await db.reachable()), ...platformStates(true) }), connections: () => platformStates(false), stopping: () => stopAsked },
   });
   registerHookRoutes(http, { bot, secret: config.webhookSecret, log, clock });
   if (config.web) registerWebRoutes(http, { bot, web: config.web, defaultZone: config.timezone, clock, timer, log });
@@ -125,22 +129,24 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   // keeps trying in the background, and what is meant for it waits (platform-connect.ts). A setting
   // it refuses still stops start-up here, with what to fix.
   const others = (name: string) => [config.slack && name !== "Slack" ? "Slack" : null, config.discord && name !== "Discord" ? "Discord" : null, useTerminal ? "the terminal" : null, "the scheduler"].filter(Boolean).join(", ").replace(/, ([^,]+)$/, " and $1");
-  const connect = async (key: string, name: string, surface: Parameters<Bot["attachSurface"]>[0], start: (signal: AbortSignal) => Promise<{ stop(): Promise<void>; connected?(): boolean }>) => {
+  const connect = async (key: string, name: string, overHttp: boolean, surface: Parameters<Bot["attachSurface"]>[0], start: (signal: AbortSignal) => Promise<{ stop(): Promise<void>; connected?(): boolean }>) => {
     bot.attachSurface(surface, { connected: false });
     const connection = await connectPlatform({ name, start, meanwhile: `${others(name)} keep running`, onConnected: () => bot.surfaceConnected(surface.platform), log, clock, timer });
-    platforms[key] = connection;
+    platforms[key] = { connection, overHttp };
     stops.push(() => connection.stop());
   };
   if (config.slack) {
     // Loaded only when configured: Bolt and discord.js cost about a second and 90 MB to load.
     const { createSlackAdapter } = await import("../adapters/slack/index.js");
     const adapter = createSlackAdapter({ bot, config: config.slack, http, log, clock, timer });
-    await connect("slack", "Slack", adapter.surface, () => adapter.start());
+    // HTTP mode takes Slack's events on /slack/events; Socket Mode over a connection of its own.
+    await connect("slack", "Slack", !config.slack.appToken, adapter.surface, () => adapter.start());
   }
   if (config.discord) {
     const { createDiscordAdapter } = await import("../adapters/discord/index.js");
     const adapter = createDiscordAdapter({ bot, config: config.discord, log, http, clock });
-    await connect("discord", "Discord", adapter.surface, (signal) => adapter.start(signal));
+    // With a public key Discord sends interactions to /discord/interactions; else over the gateway.
+    await connect("discord", "Discord", Boolean(config.discord.publicKey), adapter.surface, (signal) => adapter.start(signal));
   }
 
   // The terminal shows what start-up produces (a T-0 held while offline, missed

@@ -4,7 +4,7 @@ import type { Store } from "../app/store.js";
 import { RELEASE_STATES } from "../domain/release.js";
 
 /** Prometheus metrics: counters fed by the core's Telemetry port, gauges read from the store at scrape time. */
-export function createMetrics(store: Store, instance: { id: string; database: string } = { id: "gonogo", database: "sqlite" }) {
+export function createMetrics(store: Store, instance: { id: string; database: string } = { id: "gonogo", database: "sqlite" }, platforms: () => Record<string, boolean> = () => ({})) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "gonogo_" });
   const reg = { registers: [registry] };
@@ -25,6 +25,17 @@ export function createMetrics(store: Store, instance: { id: string; database: st
       // Counted by the database: a scrape must not read every release ever made.
       const counts = await store.countReleasesByState();
       for (const state of RELEASE_STATES) this.set({ state }, counts[state] ?? 0);
+    },
+  });
+  // /readyz leaves a platform on its own connection (Discord's gateway, Slack's Socket Mode) out of
+  // readiness: this is where an alert on its outage looks instead.
+  new Gauge({
+    name: "gonogo_platform_connected",
+    help: "1 while the chat platform is connected (over the gateway or Socket Mode) or its HTTP endpoint is served; 0 while gonogo is still trying to reach it",
+    labelNames: ["platform"],
+    ...reg,
+    collect() {
+      for (const [platform, connected] of Object.entries(platforms())) this.set({ platform }, connected ? 1 : 0);
     },
   });
   const votes = new Counter({ name: "gonogo_votes_total", help: "Votes cast or changed", labelNames: ["platform"], ...reg });

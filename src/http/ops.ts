@@ -8,8 +8,18 @@ import type { HttpServer } from "./server.js";
 export interface Readiness {
   /** Started and its database open: the process is alive (a database that stops answering does not make it so). */
   alive(): boolean;
-  /** Each check by name: the database answering now, and every configured chat adapter connected. */
+  /**
+   * What the requests a balancer routes here need, by name: the database answering now, and each
+   * platform whose events arrive over this HTTP server (Slack's HTTP mode, Discord's interactions
+   * endpoint) able to take them. Any false makes `/readyz` 503.
+   */
   checks(): Promise<Record<string, boolean>>;
+  /**
+   * Platforms on a connection of their own (Discord's gateway, Slack's Socket Mode), connected or
+   * not: shown, but never making the instance unready. No balancer routes their events, so leaving
+   * the pool would only cut off the platforms that still work, and a restart would not bring them back.
+   */
+  connections?(): Record<string, boolean>;
   /** True from the moment a shutdown begins (SIGTERM): not ready, whatever the checks say, so a balancer sends new work elsewhere. */
   stopping?(): boolean;
 }
@@ -30,9 +40,11 @@ export function registerOpsRoutes(http: HttpServer, opts: { bot: Bot; registry: 
   });
   http.route("GET", "/readyz", async (_req, res) => {
     const checks = await readiness.checks();
-    if (readiness.stopping?.()) return sendJson(res, 503, { ready: false, stopping: true, checks });
+    const connections = readiness.connections?.() ?? {};
+    const shown = Object.keys(connections).length > 0 ? { checks, connections } : { checks };
+    if (readiness.stopping?.()) return sendJson(res, 503, { ready: false, stopping: true, ...shown });
     const ready = Object.values(checks).every(Boolean);
-    sendJson(res, ready ? 200 : 503, { ready, checks });
+    sendJson(res, ready ? 200 : 503, { ready, ...shown });
   });
   http.route("GET", "/metrics", async (_req, res) => {
     const text = await registry.metrics();
