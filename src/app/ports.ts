@@ -81,6 +81,24 @@ export interface StartedPlatform {
   connected?(): boolean;
   /** Disconnects, after letting the card edits and notices under way go out (bounded). */
   stop(): Promise<void>;
+  /** A part of starting that the platform could not be reached for (it runs without it meanwhile): tried again in the background. */
+  unfinished?: UnfinishedStep;
+}
+
+/** A step of an adapter's start that failed because the platform could not be reached, such as registering Discord's commands. */
+export interface UnfinishedStep {
+  /** Why it failed: a later try may succeed. */
+  failure: PlatformUnavailable;
+  /** What failed, as the log says it after the platform's name: "could not register /release". */
+  failed: string;
+  /** What works meanwhile, and what to check. */
+  meanwhile: string;
+  /** What is done once a later try succeeds: "/release registered". */
+  done: string;
+  /** What to do about a setting the platform refuses on a later try (the error says which); no more tries follow. */
+  whenRefused: string;
+  /** One more try: throws PlatformUnavailable while the platform cannot be reached, anything else (saying what to fix) when it refuses. */
+  retry(signal: AbortSignal): Promise<void>;
 }
 
 /** A clock the core reads instead of Date.now(), so tests can move time. */

@@ -113,3 +113,73 @@ describe("starting a chat platform that may be down", () => {
     expect(slow.connected()).toBe(false);
   });
 });
+
+describe("a step of starting that the platform could not be reached for (Discord's /release registration in HTTP mode)", () => {
+  /** A platform that starts at once, leaving a step undone; each retry of the step fails with the next of `outcomes`, then succeeds. */
+  function withStep(time: { now(): number }, outcomes: Error[]) {
+    const retries: number[] = [];
+    const step = {
+      failure: new PlatformUnavailable("503 Service Unavailable"),
+      failed: "could not register /release",
+      meanwhile: "the interactions endpoint answers with the commands registered before",
+      done: "/release registered",
+      whenRefused: "gonogo no longer tries to register it: fix that setting, then restart gonogo.",
+      retry: () => {
+        retries.push(time.now() - T0);
+        const next = outcomes.shift();
+        return next ? Promise.reject(next) : Promise.resolve();
+      },
+    };
+    return { retries, start: () => Promise.resolve<StartedPlatform>({ stop: () => Promise.resolve(), unfinished: step }) };
+  }
+
+  it("runs connected meanwhile, tries the step again 5 s, 10 s, 20 s, 40 s, then every 60 s, logs the failure once and the success once", async () => {
+    const time = createFakeTime(T0);
+    const p = withStep(time, [new PlatformUnavailable("503 Service Unavailable"), new PlatformUnavailable("503 Service Unavailable"), new PlatformUnavailable("503 Service Unavailable"), new PlatformUnavailable("connect ECONNREFUSED")]);
+    const { log, lines } = capture();
+    let connected = 0;
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => void (connected += 1), log, clock: time, timer: time.timer });
+    expect(connection.connected()).toBe(true);
+    expect(connected).toBe(1);
+    expect(lines).toEqual([
+      { level: "warn", msg: "Discord could not register /release (503 Service Unavailable); the interactions endpoint answers with the commands registered before; retrying in 5 s, then less and less often (at most a minute apart)" },
+    ]);
+
+    await pass(time, 300_000);
+    expect(p.retries).toEqual([5_000, 15_000, 35_000, 75_000, 135_000]);
+    expect(lines.slice(1)).toEqual([
+      { level: "warn", msg: "Discord could not register /release (connect ECONNREFUSED); the interactions endpoint answers with the commands registered before; retrying in 60 s, then less and less often (at most a minute apart)" },
+      { level: "info", msg: "Discord is reachable again: /release registered" },
+    ]);
+    expect(time.pending()).toBe(0);
+    await connection.stop();
+  });
+
+  it("a setting refused on a later try is logged with what to fix, and ends the tries", async () => {
+    const time = createFakeTime(T0);
+    const p = withStep(time, [new Error("401: Unauthorized. Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).")]);
+    const { log, lines } = capture();
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer });
+    await pass(time, 300_000);
+    expect(p.retries).toEqual([5_000]);
+    expect(lines.at(-1)).toEqual({
+      level: "error",
+      msg: "Discord could not register /release: 401: Unauthorized. Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token). gonogo no longer tries to register it: fix that setting, then restart gonogo.",
+    });
+    expect(connection.connected()).toBe(true);
+    expect(time.pending()).toBe(0);
+  });
+
+  it("stops trying the step at once when gonogo stops", async () => {
+    const time = createFakeTime(T0);
+    const p = withStep(time, [new PlatformUnavailable("503 Service Unavailable"), new PlatformUnavailable("503 Service Unavailable")]);
+    const { log } = capture();
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer });
+    await pass(time, 5_000);
+    expect(p.retries).toEqual([5_000]);
+    await connection.stop();
+    expect(time.pending()).toBe(0);
+    await pass(time, 120_000);
+    expect(p.retries).toEqual([5_000]);
+  });
+});
