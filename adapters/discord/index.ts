@@ -1,6 +1,6 @@
 import { REST, RESTEvents, Routes, type RESTOptions } from "discord.js";
 import type { Bot } from "../../src/app/bot-api.js";
-import { systemClock, type ChatSurface, type Clock, type Logger, type StartedPlatform } from "../../src/app/ports.js";
+import { PlatformUnavailable, systemClock, type ChatSurface, type Clock, type Logger, type StartedPlatform, type UnfinishedStep } from "../../src/app/ports.js";
 import type { Config } from "../../src/config.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { INTERACTIONS_PATH, registerInteractionsEndpoint } from "./endpoint.js";
@@ -8,7 +8,7 @@ import { createGateway } from "./gateway.js";
 import { inviteUrl } from "./invite.js";
 import { registerCommands, restApiBase } from "./register-commands.js";
 import { errorForLog, scrubText } from "./scrub.js";
-import { hintFor, refusedSettings, START_CALL_MS } from "./start-errors.js";
+import { hintFor, reasonOf, refusedSettings, START_CALL_MS } from "./start-errors.js";
 import { createDiscordSurface } from "./surface.js";
 
 export interface StartDiscordOptions {
@@ -35,7 +35,8 @@ export interface StartDiscordOptions {
  * Builds gonogo's Discord client. The caller attaches `surface` to the bot, then calls
  * `start()`: over the Gateway it logs in and registers /release; with a public key it
  * registers /release over REST and serves the interactions endpoint. A start that fails
- * because Discord cannot be reached throws PlatformUnavailable, and may be called again.
+ * because Discord cannot be reached throws PlatformUnavailable, and may be called again;
+ * in HTTP mode the endpoint is served anyway, and the registration is left `unfinished`.
  */
 export function createDiscordAdapter(opts: StartDiscordOptions): { surface: ChatSurface; start(signal?: AbortSignal): Promise<StartedPlatform> } {
   const { config } = opts;
@@ -52,7 +53,9 @@ export function createDiscordAdapter(opts: StartDiscordOptions): { surface: Chat
 
 /**
  * HTTP mode (DISCORD_PUBLIC_KEY set): registers /release over REST and serves the
- * Interactions Endpoint URL on the shared HTTP server. No gateway connection.
+ * Interactions Endpoint URL on the shared HTTP server. No gateway connection. When Discord
+ * cannot be reached for the registration, the endpoint is served with the commands
+ * registered before, and the registration is handed back to be tried again later.
  */
 async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: StartDiscordOptions): Promise<StartedPlatform> {
   const { bot, config, log } = opts;
@@ -62,17 +65,18 @@ async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: St
     log.warn({ route: scrubText(info.route, secrets), retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, "discord rate limited; waiting"),
   );
   let registered: Awaited<ReturnType<typeof registerCommands>> | null = null;
+  let unreachable: PlatformUnavailable | null = null;
   try {
     // Bounded: a Discord that accepts the connection and never answers must not hold start-up (and /healthz) for a minute.
     registered = await registerCommands(rest, config.applicationId, config.guildId, AbortSignal.timeout(START_CALL_MS));
   } catch (err) {
-    const why = `${scrubText(err instanceof Error ? err.message : String(err), secrets)}${hintFor(err)}`;
     // Discord refused the settings (a wrong token or id): say so now, and do not start.
     // eslint-disable-next-line preserve-caught-error -- the cause may carry the token
-    if (refusedSettings(err)) throw new Error(`Discord start failed: ${why}`);
+    if (refusedSettings(err)) throw new Error(`Discord start failed: ${scrubText(err instanceof Error ? err.message : String(err), secrets)}${hintFor(err)}`);
     // Not reachable (an outage, a proxy): the endpoint still answers what Discord sends, with the
-    // commands registered at an earlier start, and this instance keeps serving Slack too.
-    log.error({ err: errorForLog(err, secrets) }, `discord: could not register /release (${why}); serving the interactions endpoint with the commands registered before`);
+    // commands registered at an earlier start, this instance keeps serving Slack too, and the
+    // registration is tried again (or /release might stay unregistered until the next restart).
+    unreachable = new PlatformUnavailable(reasonOf(err, secrets));
   }
   if (registered) await checkPublicKey(rest, publicKey, log, secrets);
   registerInteractionsEndpoint(opts.http, {
@@ -94,6 +98,33 @@ async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: St
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([bot.idle(), new Promise<void>((r) => (timer = setTimeout(r, opts.stopGraceMs ?? 5000)))]);
       clearTimeout(timer);
+    },
+    ...(unreachable ? { unfinished: registrationLater(unreachable, rest, publicKey, opts) } : {}),
+  };
+}
+
+/** /release's registration, left undone at start-up because Discord could not be reached: what the caller tries again. */
+function registrationLater(failure: PlatformUnavailable, rest: REST, publicKey: string, opts: StartDiscordOptions): UnfinishedStep {
+  const { config, log } = opts;
+  const secrets = [config.token];
+  return {
+    failure,
+    failed: "could not register /release",
+    meanwhile: "the interactions endpoint answers with the commands registered before (unless Discord is down, check this machine's network and proxy, and DISCORD_API_URL if set)",
+    done: "/release registered",
+    whenRefused: "gonogo no longer tries to register it: fix that setting, then restart gonogo (or run `npm run discord:register`); until then the interactions endpoint answers with the commands registered before.",
+    async retry(signal) {
+      try {
+        await registerCommands(rest, config.applicationId, config.guildId, AbortSignal.any([AbortSignal.timeout(START_CALL_MS), signal]));
+      } catch (err) {
+        // Not kept as cause: its URL or message may carry the token.
+        throw refusedSettings(err) ? new Error(`${reasonOf(err, secrets)}.${hintFor(err)}`) : new PlatformUnavailable(reasonOf(err, secrets));
+      }
+      // Skipped at start-up while Discord was unreachable. The endpoint is already served, so a
+      // key of another application is said loudly rather than stopping gonogo.
+      await checkPublicKey(rest, publicKey, log, secrets).catch((err: unknown) =>
+        log.error({}, `${err instanceof Error ? err.message : String(err)} Until then every Discord interaction sent to this instance is refused (401).`),
+      );
     },
   };
 }

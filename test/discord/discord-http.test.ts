@@ -5,7 +5,7 @@ import { createDiscordAdapter } from "../../adapters/discord/index.js";
 import { buttonCustomId, formCustomId } from "../../adapters/discord/ids.js";
 import { OTHER_SERVER } from "../../adapters/discord/interactions.js";
 import type { Bot } from "../../src/app/bot-api.js";
-import type { Logger } from "../../src/app/ports.js";
+import { PlatformUnavailable, type Logger, type StartedPlatform } from "../../src/app/ports.js";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
 import { BOT_TOKEN, buttonPress, member, modalSubmit, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
 import { startFakeDiscord, type FakeCall, type FakeDiscord, type Json } from "../../fakes/discord-server.js";
@@ -25,6 +25,8 @@ interface Endpoint {
   http: HttpServer;
   url: string;
   logs: Array<{ level: string; msg: string }>;
+  /** What start() gave back: `unfinished` when /release could not be registered. */
+  started: StartedPlatform;
   post(raw: unknown, opts?: Parameters<FakeDiscord["postInteraction"]>[2]): Promise<{ status: number; body: Json }>;
   close(): Promise<void>;
 }
@@ -70,6 +72,7 @@ async function startEndpoint(opts: { wrapBot?: (bot: Bot) => Bot; deferAfterMs?:
     http,
     url,
     logs,
+    started: discord,
     post: (raw, o) => fake.postInteraction(url, raw, o),
     async close() {
       await discord.stop();
@@ -106,18 +109,29 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     await expect(startEndpoint({ publicKey: otherKey })).rejects.toThrow("DISCORD_PUBLIC_KEY is not this application's public key");
   });
 
-  it("starts while Discord's API cannot be reached (an outage): says so in the log and answers what Discord sends, so the instance keeps serving", async () => {
+  it("starts while Discord's API cannot be reached (an outage): answers what Discord sends, so the instance keeps serving, and hands the registration back to be tried again", async () => {
     const down = await closedPort();
     const e = await startEndpoint({ apiUrl: `http://127.0.0.1:${down}/api` });
-    const problem = e.logs.find((l) => l.level === "error")!;
-    expect(problem.msg).toContain("discord: could not register /release");
-    expect(problem.msg).toContain("Check this machine's network and proxy, and DISCORD_API_URL if set.");
+    expect(e.started.unfinished?.failed).toBe("could not register /release");
+    expect(e.started.unfinished?.failure.message).toContain("ECONNREFUSED");
+    expect(e.started.unfinished?.meanwhile).toContain("check this machine's network and proxy, and DISCORD_API_URL if set");
+    expect(e.logs.filter((l) => l.level !== "info")).toEqual([]);
     expect(await e.post({ id: "1187400000000000001", application_id: e.fake.world.applicationId, type: 1, token: "t", version: 1 })).toEqual({ status: 200, body: { type: 1 } });
   });
 
-  it("starts while Discord's API answers 503 (an outage behind its edge), and refuses to start when it refuses the token", async () => {
-    const outage = await startEndpoint({ beforeStart: (fake) => fake.fail({ method: "PUT", pathPrefix: "/applications/", times: 20, status: 503, body: { message: "Service Unavailable" } }) });
-    expect(outage.logs.find((l) => l.level === "error")?.msg).toContain("discord: could not register /release");
+  it("starts while Discord's API answers 503 (an outage behind its edge); a later try registers /release once Discord is back, or says what to fix when it refuses the token", async () => {
+    const outage = await startEndpoint({ beforeStart: (fake) => fake.fail({ method: "PUT", pathPrefix: "/applications/", times: Infinity, status: 503, body: { message: "Service Unavailable" } }) });
+    const step = outage.started.unfinished!;
+    expect(step.failure.message).toContain("503");
+    const registered = () => outage.fake.calls.filter((c) => c.method === "PUT" && c.path.endsWith("/commands") && c.status === 200);
+    await expect(step.retry(new AbortController().signal)).rejects.toBeInstanceOf(PlatformUnavailable);
+    outage.fake.recover();
+    await step.retry(new AbortController().signal);
+    expect(registered()).toHaveLength(1);
+    outage.fake.fail({ method: "PUT", pathPrefix: "/applications/", times: Infinity, status: 401, body: { message: "401: Unauthorized", code: 0 } });
+    const refused = (await step.retry(new AbortController().signal).catch((err: unknown) => err)) as Error;
+    expect(refused).not.toBeInstanceOf(PlatformUnavailable);
+    expect(refused.message).toBe("401: Unauthorized. Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).");
     await expect(startEndpoint({ beforeStart: (fake) => fake.fail({ method: "PUT", pathPrefix: "/applications/", times: 5, status: 401, body: { message: "401: Unauthorized", code: 0 } }) })).rejects.toThrow(
       "Discord start failed: 401: Unauthorized Check DISCORD_TOKEN",
     );
