@@ -137,6 +137,13 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     );
   });
 
+  it("checks DISCORD_PUBLIC_KEY once a later try registers /release (skipped while Discord was down), and says loudly when it is another application's", async () => {
+    const e = await startEndpoint({ publicKey: "ab".repeat(32), beforeStart: (fake) => fake.fail({ method: "PUT", pathPrefix: "/applications/", times: Infinity, status: 503, body: { message: "Service Unavailable" } }) });
+    e.fake.recover();
+    await e.started.unfinished!.retry(new AbortController().signal);
+    expect(e.logs.filter((l) => l.level === "error").map((l) => l.msg)).toEqual([expect.stringMatching(/^DISCORD_PUBLIC_KEY is not this application's public key: .* Until then every Discord interaction sent to this instance is refused \(401\)\.$/)]);
+  });
+
   it("refuses a missing, forged or stale signature with 401 and changes nothing", async () => {
     const e = await startEndpoint();
     const create = slashCommand(base(e, member(0)), "create", { service: "payments", version: "1.4.2" });
