@@ -2,6 +2,8 @@ import { LogLevel, type Logger as BoltLogger } from "@slack/bolt";
 import type { Logger } from "../../src/app/ports.js";
 
 const ORDER = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
+/** What @slack/web-api logs at warn for each failed attempt of a request (WebClient.makeRequest). */
+const RETRIED_ATTEMPT = "http request failed";
 /** Anything that looks like a Slack token or a bearer header, in case a library message ever carries one. */
 const SECRET = /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)|(Bearer\s+)\S+/g;
 
@@ -32,7 +34,9 @@ export function createBoltLogger(log: Logger, level: LogLevel = LogLevel.INFO): 
   return {
     debug: () => undefined,
     info: (...args: unknown[]) => enabled(LogLevel.INFO) && log.info({ component: name }, redactedMessage(args)),
-    warn: (...args: unknown[]) => enabled(LogLevel.WARN) && log.warn({ component: name }, redactedMessage(args)),
+    // The web client warns at each failed attempt of a call it retries; whoever made the call logs
+    // how it ended, once (an outage at start-up: one "Slack is unreachable" line, not three a minute).
+    warn: (...args: unknown[]) => enabled(LogLevel.WARN) && args[0] !== RETRIED_ATTEMPT && log.warn({ component: name }, redactedMessage(args)),
     error: (...args: unknown[]) => enabled(LogLevel.ERROR) && log.error({ component: name }, redactedMessage(args)),
     setLevel: (l: LogLevel) => void (current = l),
     getLevel: () => current,

@@ -58,6 +58,17 @@ describe("starting the Slack adapter", () => {
     await expect(started).rejects.toBeInstanceOf(PlatformUnavailable);
   });
 
+  it("logs nothing of its own while Slack is unreachable at start-up: gonogo's one 'Slack is unreachable' line is the whole story", async () => {
+    const { fake, core, http } = await setup();
+    const deadUrl = fake.apiUrl;
+    await fake.close();
+    const { log, lines } = captureLog();
+    // The shipped retries (three attempts): the web client used to warn `http request failed` at each one, every minute of an outage.
+    const started = startSlack({ bot: core.bot, config: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: deadUrl }, http, log });
+    await expect(started).rejects.toBeInstanceOf(PlatformUnavailable);
+    expect(lines.map((l) => l.msg)).toEqual([]);
+  });
+
   it("stops answering Slack after stop(), so a shutting-down process takes no new votes", async () => {
     const { fake, core, http, port } = await setup();
     const { log } = captureLog();
