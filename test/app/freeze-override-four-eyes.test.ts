@@ -49,10 +49,23 @@ describe("override_approvers=2: shipping inside a freeze takes two people", () =
     expect(await state("R-1")).toBe("shipping");
     await core.bot.idle();
     expect(chat.noticeTexts("R-1").join("\n")).toContain("rel2 overrode freeze 'incident 42' to ship R-1: agreed, the fix is tested (asked by rel: hotfix for the outage)");
-    expect(chat.latestCard("R-1")?.guards).toEqual([expect.objectContaining({ kind: "override", text: "freeze 'incident 42' overridden by rel and rel2 — agreed, the fix is tested" })]);
+    expect(chat.latestCard("R-1")?.guards).toEqual([expect.objectContaining({ kind: "override", text: "freeze 'incident 42' overridden by rel and rel2 — rel: hotfix for the outage; rel2: agreed, the fix is tested" })]);
     const timeline = text(await say("alice", "audit R-1"));
     expect(timeline).toContain("asked to ship inside freeze 'incident 42' (override, waiting for a second person): hotfix for the outage");
     expect(timeline).toContain("shipped inside freeze 'incident 42' (override): agreed, the fix is tested (second to rel, who asked: hotfix for the outage)");
+  });
+
+  it("tells whoever tries to ship while a request stands who asked and why, so a second person knows theirs ships it", async () => {
+    const { say } = await frozenGoRelease();
+    await say("rel", "ship R-1 override hotfix for the outage");
+    const refused = await say("rel2", "ship R-1");
+    expect(refused).toMatchObject({ error: true });
+    expect(text(refused)).toBe(
+      "R-1 cannot ship now: in freeze 'incident 42' until Tue 15 Jan 12:00 (UTC). Wait until then; rel asked to ship it anyway (hotfix for the outage): a second admin or release-manager who agrees ships it with `/release ship R-1 override <reason>`.",
+    );
+    // The one who asked hears that it is not theirs to second.
+    expect(text(await say("rel", "ship R-1"))).toContain("Wait until then; you asked to ship it anyway (hotfix for the outage): a second admin or release-manager who agrees ships it with");
+    expect(await state("R-1")).toBe("voting");
   });
 
   it("does not carry a request over to a changed release or to the next freeze", async () => {

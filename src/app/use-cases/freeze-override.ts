@@ -30,11 +30,26 @@ export async function overrideFreeze(ctx: Ctx, actor: Actor, platform: string, r
   }
   const by = asked ? { id: asked.actor, name: asked.name, reason: asked.reason } : undefined;
   const byName = by ? `${by.name} and ${actor.name}` : actor.name;
-  await ctx.store.addOverride({ releaseId: release.id, by: actor.id, byName, reason, freeze, at: ctx.clock.now() });
+  // The card and the web view show one reason under both names: the first person's is the why, so both are kept.
+  const shown = by ? `${by.name}: ${by.reason}; ${actor.name}: ${reason}` : reason;
+  await ctx.store.addOverride({ releaseId: release.id, by: actor.id, byName, reason: shown, freeze, at: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "freeze_overridden", data: { freeze, until: active.end, reason, ...(by ? { askedBy: by } : {}) } });
   const second = by ? ` (asked by ${by.name}: ${by.reason})` : "";
   ctx.effects.push(notice(release.id, `🔓 ${actor.name} overrode freeze ${freeze} to ship ${release.id}: ${reason}${second}`));
   return null;
+}
+
+/**
+ * What a plain `/release ship` inside a freeze is told about the way out: with the four-eyes rule
+ * and a request standing, who asked and why, so the one who agrees knows that theirs ships it.
+ */
+export async function overrideWayOut(ctx: Ctx, actor: Actor, release: Release, active: ActiveFreeze): Promise<string> {
+  const command = `\`/release ship ${release.id} override <reason>\``;
+  if ((await policyFor(ctx, release.channel.key)).overrideApprovers !== 2) return `Wait until then, or an admin or release-manager ships it anyway with ${command}.`;
+  const asked = await firstRequest(ctx, release, freezeLabel(active.freeze), active.end);
+  if (!asked) return `Wait until then, or two admins or release-managers agree to ship it anyway, each with ${command}.`;
+  const who = asked.actor === actor.id ? "you" : asked.name;
+  return `Wait until then; ${who} asked to ship it anyway (${asked.reason}): a second admin or release-manager who agrees ships it with ${command}.`;
 }
 
 /** The standing first request of this freeze occurrence, if someone asked and nobody shipped it since. */

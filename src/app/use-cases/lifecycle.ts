@@ -15,7 +15,7 @@ import { gateText } from "../../domain/deploy-lock.js";
 import { gateOf, queueRelease } from "../deploy-gate.js";
 import { planQueueStart } from "../queue-jobs.js";
 import { untilLifted } from "./deploy-lock.js";
-import { overrideFreeze } from "./freeze-override.js";
+import { overrideFreeze, overrideWayOut } from "./freeze-override.js";
 import { expireVotesOnSlip } from "./vote-expiry.js";
 import { freezeWarning } from "./freeze.js";
 import { watchFreezeOf } from "../freeze-watch.js";
@@ -154,8 +154,7 @@ export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: 
   }
   if (gate.kind === "frozen") {
     if (override === undefined) {
-      const who = (await policyFor(ctx, release.channel.key)).overrideApprovers === 2 ? "two admins or release-managers agree to ship it anyway, each with" : "an admin or release-manager ships it anyway with";
-      throw new UserError("in_freeze", `${release.id} cannot ship now: ${gateText(gate, release.timezone)}. Wait until then, or ${who} \`/release ship ${release.id} override <reason>\`.`);
+      throw new UserError("in_freeze", `${release.id} cannot ship now: ${gateText(gate, release.timezone)}. ${await overrideWayOut(ctx, actor, release, gate.active)}`);
     }
     const waiting = await overrideFreeze(ctx, actor, platform, release, gate.active, override);
     if (waiting) return waiting;
