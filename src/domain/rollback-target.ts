@@ -32,14 +32,17 @@ export function rollbackTarget(release: Release, history: readonly Release[]): R
 
 /**
  * `from 1.4.2 to 1.4.1 (R-3, shipped 2d 4h ago)`, or what is known when nothing is: the
- * one sentence the confirmation, the thread notice and the reply share.
+ * one sentence the confirmation, the thread notice and the reply share. `started`: said once
+ * the rollback is under way (the thread, the reply), when a later release can no longer be
+ * rolled back "instead", only as well.
  */
-export function rollbackTargetText(release: Release, target: RollbackTarget, since: (ms: number) => string): string {
+export function rollbackTargetText(release: Release, target: RollbackTarget, since: (ms: number) => string, started = false): string {
   const to = target.previous
     ? `from ${release.version} to ${target.previous.version} (${target.previous.id}, shipped ${since(target.previous.shippedAt!)})`
     : `from ${release.version}; gonogo knows no earlier release of ${release.service} ${release.environment} that went live, so your rollback action decides what it goes back to`;
   if (!target.newer.length) return `Rolls ${release.service} ${release.environment} back ${to}.`;
   const newest = target.newer[target.newer.length - 1]!;
   const others = target.newer.length > 1 ? ` (and ${target.newer.length - 1} more after ${release.id})` : "";
-  return `Rolls ${release.service} ${release.environment} back ${to}. ⚠️ ${newest.id} (${newest.version}) went live after ${release.id}${others} and is most likely what runs now: if it is what misbehaves, roll back ${newest.id} instead.`;
+  const advice = started ? `roll ${newest.id} back too (\`/release rollback ${newest.id} <reason>\`)` : `roll back ${newest.id} instead`;
+  return `Rolls ${release.service} ${release.environment} back ${to}. ⚠️ ${newest.id} (${newest.version}) went live after ${release.id}${others} and is most likely what runs now: if it is what misbehaves, ${advice}.`;
 }

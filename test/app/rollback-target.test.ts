@@ -79,6 +79,16 @@ describe("what a rollback goes back to", () => {
     expect(context).toContain("back from 1.4.2 to 1.4.1 (R-1,");
     expect(context).toContain("⚠️ R-3 (1.4.3) went live after R-2 and is most likely what runs now: if it is what misbehaves, roll back R-3 instead.");
   });
+
+  it("once an older card's rollback has started, the reply and the thread do not say 'instead': it cannot be undone, the later release needs its own", async () => {
+    const { chat, say } = await shipped(["1.4.1", "1.4.2", "1.4.3"]);
+    const reply = await say("alice", "rollback R-2 error rate 5x");
+    await core.bot.idle();
+    const started = "⚠️ R-3 (1.4.3) went live after R-2 and is most likely what runs now: if it is what misbehaves, roll R-3 back too (`/release rollback R-3 <reason>`).";
+    expect(reply.type === "message" ? reply.text : "").toContain(started);
+    expect(chat.noticeTexts("R-2").join("\n")).toContain(started);
+    expect(JSON.stringify(reply) + chat.noticeTexts("R-2").join("\n")).not.toContain("instead");
+  });
 });
 
 describe("rollbackTarget (domain)", () => {

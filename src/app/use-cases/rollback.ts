@@ -13,10 +13,10 @@ import { planQueueStart } from "../queue-jobs.js";
 import { lockAfterRollback } from "./deploy-lock.js";
 
 /** `Rolls payments production back from 1.4.2 to 1.4.1 (R-3, shipped 2d ago).`: what the rollback goes back to, from the releases gonogo knows. */
-export async function rollbackTargetOf(ctx: Ctx, release: Release): Promise<{ target: ReturnType<typeof rollbackTarget>; text: string }> {
+export async function rollbackTargetOf(ctx: Ctx, release: Release, started = false): Promise<{ target: ReturnType<typeof rollbackTarget>; text: string }> {
   const target = rollbackTarget(release, await ctx.store.findReleases({ service: release.service }));
   const now = ctx.clock.now();
-  return { target, text: rollbackTargetText(release, target, (ms) => relative(ms, now)) };
+  return { target, text: rollbackTargetText(release, target, (ms) => relative(ms, now), started) };
 }
 
 /** A rollback already under way answers with who started it, instead of a second rollback. */
@@ -85,7 +85,7 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   // A deploy call still being retried would deploy again what is being rolled back.
   const deployWithdrawn = await withdrawPendingDeploys(ctx, release, next, actor, platform);
   const url = ctx.config.rollbackWebhookUrl;
-  const goesBack = await rollbackTargetOf(ctx, release);
+  const goesBack = await rollbackTargetOf(ctx, release, true);
   // The thread hears what it goes back to when gonogo knows (or warns of a later release); "it does not know" is for the confirmation.
   const backTo = goesBack.target.previous || goesBack.target.newer.length ? goesBack.text : null;
   if (url) await enqueueWebhook(ctx, release, "rollback", url, actor.id, why, goesBack.target.previous);
