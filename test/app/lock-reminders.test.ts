@@ -115,7 +115,9 @@ describe("a deploy lock still on", () => {
   it("is said at a channel's own interval, counted from when it was set", async () => {
     const { say, advance, reminders } = await setup();
     await say("admin", "policy set lock_reminder=90m");
-    await say("rel", "lock payments reason incident 42");
+    const locked = await say("rel", "lock payments reason incident 42");
+    // Whoever locks learns that the channel will hear it again, and how often.
+    expect(locked.type === "message" && locked.text).toContain("While it stays on, this channel is reminded of it every 90m (policy lock_reminder).");
     await advance(89 * MIN);
     expect(reminders()).toEqual([]);
     await advance(MIN);
@@ -125,7 +127,8 @@ describe("a deploy lock still on", () => {
 
   it("is never said when GONOGO_LOCK_REMINDER is off", async () => {
     const { say, advance, reminders } = await setup({ lockReminder: null });
-    await say("rel", "lock payments reason incident 42");
+    const locked = await say("rel", "lock payments reason incident 42");
+    expect(locked.type === "message" && locked.text).not.toContain("reminded");
     await advance(24 * HOUR);
     expect(reminders()).toEqual([]);
   });

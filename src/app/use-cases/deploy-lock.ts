@@ -2,7 +2,8 @@ import { lockedText, targetName, type DeployLock } from "../../domain/deploy-loc
 import { UserError } from "../../domain/errors.js";
 import { relative } from "../../domain/time.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
-import { startLockReminders, stopLockReminders } from "../lock-reminder-jobs.js";
+import { lockReminderEvery, startLockReminders, stopLockReminders } from "../lock-reminder-jobs.js";
+import { minutesText } from "../../domain/minutes.js";
 import { audit, notice, PermissionDenied, requirePermission, rolesOf, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -30,7 +31,10 @@ export async function lockCommand(ctx: Ctx, actor: Actor, channel: ChannelRef, s
   await audit(ctx, actor, platform, null, { type: "deploy_locked", data: { service, environment, reason, releaseId: null } });
   await startLockReminders(ctx, lock);
   await refreshTarget(ctx, service, environment);
-  return ok(`🔒 ${targetName(service, environment)} is locked: nothing ships there (releases are held at T-0 and \`/release ship\` is refused) until \`/release unlock ${service} ${environment} reason <text>\`.${await unknownTargetWarning(ctx, service, environment)}`);
+  // Said here, or the first reminder four hours on would surprise the one who locked.
+  const every = await lockReminderEvery(ctx, lock);
+  const reminded = every === null ? "" : ` While it stays on, this channel is reminded of it every ${minutesText(every / 60_000)} (policy lock_reminder).`;
+  return ok(`🔒 ${targetName(service, environment)} is locked: nothing ships there (releases are held at T-0 and \`/release ship\` is refused) until \`/release unlock ${service} ${environment} reason <text>\`.${reminded}${await unknownTargetWarning(ctx, service, environment)}`);
 }
 
 /**
