@@ -61,6 +61,12 @@ describe("the numbers page per environment", () => {
     // Switched service with canary still picked: the form says canary, as the figures do.
     expect(await page("?service=payments&environment=canary")).toContain('<option value="canary" selected>canary</option>');
   });
+
+  it("keeps a picked service with no release listed and chosen, as it keeps an environment, so Show does not switch to all services", async () => {
+    const typo = await page("?service=paymnets");
+    expect(typo).toContain("paymnets · all environments · what happened");
+    expect(typo).toContain('<option value="paymnets" selected>paymnets</option>');
+  });
 });
 
 describe("GET /api/stats per environment", () => {

@@ -20,8 +20,9 @@ export async function webNumbers(ctx: Ctx, scope: WebScope, query: NumbersQuery,
   const owned = await ownedReleases(ctx, scope);
   return {
     stats: await statsReport(ctx, query.service, query.days, { environment: query.environment, counts: (r) => scopeOwns(scope, r) }),
-    services: [...new Set(owned.map((r) => r.service))].sort(),
-    // The chosen service's environments (a picked one stays listed, so the form shows what the figures are of).
+    // A picked service or environment stays listed (one with no release too), so the form shows what the figures are of.
+    services: [...new Set([...owned.map((r) => r.service), ...(query.service ? [query.service] : [])])].sort(),
+    // The chosen service's environments.
     environments: [...new Set([...owned.filter((r) => !query.service || r.service === query.service).map((r) => r.environment), ...(query.environment ? [query.environment] : [])])].sort(),
     audit: checkAudit ? await ctx.store.verifyAudit() : null,
   };
