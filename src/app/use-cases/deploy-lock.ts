@@ -85,7 +85,12 @@ export async function unlockCommand(ctx: Ctx, actor: Actor, platform: string, se
   const environment = env ?? DEFAULT_ENVIRONMENT;
   const lock = await ctx.store.getLock(service, environment);
   // Locks are public (`/release locks`): "not locked" comes first, before who may lift one.
-  if (!lock) throw new UserError("not_locked", `${targetName(service, environment)} is not locked. \`/release locks\` lists the locks.`);
+  if (!lock) {
+    // Without an environment the unlock means production: the lock meant is often another environment of the service.
+    const others = (await ctx.store.listLocks()).filter((l) => l.service === service).map((l) => `\`/release unlock ${l.service} ${l.environment} reason <text>\``);
+    const meant = others.length ? ` Locked for ${service}: ${others.join(", ")}.` : " `/release locks` lists the locks.";
+    throw new UserError("not_locked", `${targetName(service, environment)} is not locked.${meant}`);
+  }
   const cause = lock.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;
   const isItsManager = cause !== undefined && cause.managerId === actor.id && !(await rolesOf(ctx, actor)).includes("release-manager");
   if (!isItsManager) {
