@@ -3,6 +3,15 @@ import type { WebFreezeView, WebLockView, WebQueueView, WebReleaseRow } from "..
 import { html, type Html } from "../html.js";
 import { countdownEl, timeEl } from "../time.js";
 
+/**
+ * Text from the core with its code spans (the commands it names, `/release ship R-1`) shown as
+ * code, as chat shows them, instead of between backticks.
+ */
+export function coreTextHtml(text: string): Html {
+  const pieces = text.split(/`([^`\n]+)`/);
+  return html`${pieces.map((piece, i) => (i % 2 ? html`<code>${piece}</code>` : html`${piece}`))}`;
+}
+
 /** Where a release's page is. */
 export function releaseHref(id: string): string {
   return `/web/release?id=${encodeURIComponent(id)}`;

@@ -3,7 +3,7 @@ import type { WebReleaseView } from "../../app/web-views.js";
 import { html } from "../html.js";
 import { page } from "../layout.js";
 import { countdownEl, timeEl } from "../time.js";
-import { decisionBadge, freezesList, locksList, queueLine } from "./parts.js";
+import { coreTextHtml, decisionBadge, freezesList, locksList, queueLine } from "./parts.js";
 
 const CHOICE = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;
 /** A criterion's status in words with a mark, so it reads without colour (marks common fonts have, unlike emoji). */
@@ -58,7 +58,7 @@ ${view.rollbackRequestedAt !== null ? html`<dt>Rollback asked</dt><dd>${timeEl(v
 ${view.recoveredAt !== null && view.rollbackRequestedAt !== null ? html`<dt>Restored</dt><dd>${timeEl(view.recoveredAt, zone)} (time to restore ${humanDuration(view.recoveredAt - view.rollbackRequestedAt)})</dd>` : ""}
 ${card.description ? html`<dt>Description</dt><dd class="prewrap">${card.description}</dd>` : ""}
 </dl>
-${card.notes.length ? html`<ul>${card.notes.map((n) => html`<li class="prewrap">${n}</li>`)}</ul>` : ""}
+${card.notes.length ? html`<ul>${card.notes.map((n) => html`<li class="prewrap">${coreTextHtml(n)}</li>`)}</ul>` : ""}
 <h3 id="tally-h">Tally: ${card.tally.go} GO · ${card.tally.noGo} NO-GO · ${card.tally.abstain} abstain</h3>
 ${card.votes.length ? html`<table aria-labelledby="tally-h"><thead><tr><th scope="col">Voter</th><th scope="col">Vote</th><th scope="col">Reason</th></tr></thead><tbody id="votes">${votes}</tbody></table>` : html`<p id="votes">No votes yet.</p>`}
 </section>
