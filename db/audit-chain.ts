@@ -32,7 +32,11 @@ export interface ChainHead {
 
 export type ChainReport = { ok: true; count: number; head: ChainHead | null } | { ok: false; count: number; brokenAt: number; problem: string };
 
-type ChainRow = AuditRowForHash & { id: number; prevHash: string | null; hash: string | null };
+/** One row of the chain as the walk reads it. */
+export type ChainRow = AuditRowForHash & { id: number; prevHash: string | null; hash: string | null };
+
+/** The columns of a ChainRow, as SQLite names them (shared by the whole-file walk and a snapshot's pages). */
+export const CHAIN_COLUMNS = "id, release_id AS releaseId, at, actor, platform, type, data, prev_hash AS prevHash, hash";
 
 /**
  * The chain's check, one row at a time in id order (both dialects feed it). The links alone
@@ -71,7 +75,7 @@ export function chainWalk(recorded?: ChainHead) {
  */
 export function verifyChain(sqlite: Database.Database, recorded?: ChainHead): ChainReport {
   const rows = sqlite
-    .prepare("SELECT id, release_id AS releaseId, at, actor, platform, type, data, prev_hash AS prevHash, hash FROM audit_events ORDER BY id")
+    .prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_events ORDER BY id`)
     .iterate() as IterableIterator<ChainRow>;
   const walk = chainWalk(recorded);
   for (const row of rows) {

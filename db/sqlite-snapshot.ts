@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import type { Snapshot } from "../src/app/snapshot.js";
 import type { Store } from "../src/app/store.js";
+import { CHAIN_COLUMNS, chainWalk, type ChainRow } from "./audit-chain.js";
 import { tables } from "./client.js";
 import { seqOf, toRelease } from "./rows.js";
 import { releases } from "./schema.js";
@@ -39,6 +40,7 @@ function snapshotOn(sqlite: Database.Database): Snapshot {
   const page = sqlite.prepare<[number, number, number, number], AuditRow>(
     "SELECT id, release_id AS releaseId, at, actor, platform, type, data, hash FROM audit_events WHERE id > ? AND id <= ? AND at >= ? AND at <= ? ORDER BY id",
   );
+  const chainPage = sqlite.prepare<[number, number], ChainRow>(`SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE id > ? AND id <= ? ORDER BY id`);
   // The snapshot's last row, read first: it also fixes the snapshot (the read transaction starts with it).
   const last = (sqlite.prepare("SELECT coalesce(max(id), 0) AS last FROM audit_events").get() as { last: number }).last;
   return {
@@ -51,6 +53,18 @@ function snapshotOn(sqlite: Database.Database): Snapshot {
       const upTo = after + SQLITE_PAGE_IDS;
       const events = page.all(after, upTo, from, to).map((r) => ({ id: r.id, releaseId: r.releaseId, at: r.at, actor: r.actor, platform: r.platform, type: r.type, data: JSON.parse(r.data) as Record<string, unknown>, hash: r.hash ?? "" }));
       return { events, next: upTo < last ? upTo : null };
+    },
+    async verifyAudit(recorded) {
+      // The walk of verifyChain (audit-chain.ts), the same report, with a turn before every page.
+      const walk = chainWalk(recorded);
+      for (let after = 0; after < last; after += SQLITE_PAGE_IDS) {
+        await turn();
+        for (const row of chainPage.iterate(after, after + SQLITE_PAGE_IDS)) {
+          const broken = walk.step(row);
+          if (broken) return broken;
+        }
+      }
+      return walk.end();
     },
   };
 }

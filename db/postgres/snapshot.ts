@@ -4,6 +4,7 @@ import type pg from "pg";
 import type { Snapshot } from "../../src/app/snapshot.js";
 import type { Store } from "../../src/app/store.js";
 import { seqOf, toEvent, toRelease } from "../rows.js";
+import { verifyChainOn } from "./audit-chain.js";
 import { auditEvents, releases } from "./schema.js";
 import type { Queryable } from "./store.js";
 
@@ -52,5 +53,7 @@ function snapshotOn(q: Queryable): Snapshot {
         .limit(PAGE);
       return { events: rows.map((r) => ({ ...toEvent(r), id: r.id, hash: r.hash ?? "" })), next: rows.length === PAGE ? rows.at(-1)!.id : null };
     },
+    // Every page is a statement of the one REPEATABLE READ transaction: one moment of the chain.
+    verifyAudit: (recorded) => verifyChainOn(q, recorded),
   };
 }

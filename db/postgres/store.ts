@@ -1,10 +1,10 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or } from "drizzle-orm";
 import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import type { Policy } from "../../src/domain/policy.js";
 import type { AuditEvent, Store } from "../../src/app/store.js";
-import { chainWalk, type ChainHead, type ChainReport } from "../audit-chain.js";
 import { criterionColumns, inChunks, seqOf, toCriterion, toEvent, toRelease } from "../rows.js";
+import { verifyChainOn } from "./audit-chain.js";
 import type { PostgresHandle } from "./client.js";
 import { createPgCardLeaseStatements } from "./card-leases.js";
 import { createPgGuardStatements } from "./guard-store.js";
@@ -24,21 +24,6 @@ import type { PgTables } from "./client.js";
 export type Queryable = PgDatabase<NodePgQueryResultHKT, PgTables>;
 /** The Store's methods, bar `transaction`, bound to one Queryable. */
 export type Statements = Omit<Store, "transaction" | "readSnapshot">;
-
-/** Walks the chain in pages by id, so a long trail is never held in memory at once. */
-async function verifyChainOn(q: Queryable, recorded?: ChainHead): Promise<ChainReport> {
-  const walk = chainWalk(recorded);
-  let after = 0;
-  for (;;) {
-    const page = await q.select().from(auditEvents).where(gt(auditEvents.id, after)).orderBy(asc(auditEvents.id)).limit(5_000);
-    for (const row of page) {
-      const broken = walk.step(row);
-      if (broken) return broken;
-      after = row.id;
-    }
-    if (page.length < 5_000) return walk.end();
-  }
-}
 
 /** Up to this many role bindings, a transaction reads them all at once and keeps them (listRoleBindings). */
 const ROLE_TABLE_KEPT = 1_000;

@@ -1,5 +1,5 @@
 import type { Release } from "../domain/types.js";
-import type { AuditEvent } from "./store.js";
+import type { AuditCheck, AuditHead, AuditEvent } from "./store.js";
 
 /** An audit event as exported: with its row id and its link in the hash chain. */
 export type ChainedAuditEvent = AuditEvent & { id: number; hash: string };
@@ -17,4 +17,10 @@ export interface Snapshot {
    * store bounds how much of the trail one page reads, so a page may be empty with a `next`.
    */
   auditPage(from: number, to: number, after: number): Promise<{ events: ChainedAuditEvent[]; next: number | null }>;
+  /**
+   * Walks the hash chain of the snapshot's trail as `Store.verifyAudit` does, with the same
+   * report, a page at a time: on a trail of a million events the walk takes seconds, and it
+   * must neither hold the writer nor keep the event loop from the presses meanwhile.
+   */
+  verifyAudit(recorded?: AuditHead): Promise<AuditCheck>;
 }

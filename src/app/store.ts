@@ -11,6 +11,15 @@ import type { NoticeView } from "./views.js";
 
 export type NewRelease = Omit<Release, "id" | "seq">;
 
+/** The last row of the audit trail as a check saw it: its id and its hash. */
+export interface AuditHead {
+  id: number;
+  hash: string;
+}
+
+/** A walk of the audit trail's hash chain: intact up to `head`, or broken at the first bad link. */
+export type AuditCheck = { ok: true; count: number; head: AuditHead | null } | { ok: false; count: number; brokenAt: number; problem: string };
+
 /**
  * An audit event as stored: its type name and its data as JSON. Any type and data round-trip,
  * so rows written by another version read back; the core writes only typed events
@@ -177,8 +186,11 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   listAuditOf(releaseIds: readonly string[], types: readonly string[]): Promise<AuditEvent[]>;
   /** Audit events with `from <= at <= to`, oldest first, in one read (an export reads a `Snapshot` instead). */
   listAuditRange(from: number, to: number): Promise<ChainedAuditEvent[]>;
-  /** Walks the hash chain; `recorded`, a head seen earlier, must still be in it unchanged. `head` is the last row now. */
-  verifyAudit(recorded?: { id: number; hash: string }): Promise<{ ok: true; count: number; head: { id: number; hash: string } | null } | { ok: false; count: number; brokenAt: number; problem: string }>;
+  /**
+   * Walks the hash chain; `recorded`, a head seen earlier, must still be in it unchanged. `head` is the last row now.
+   * The use cases walk a snapshot's chain instead (Snapshot.verifyAudit), beside the writer.
+   */
+  verifyAudit(recorded?: AuditHead): Promise<AuditCheck>;
   /**
    * Remembers an inbound hook by its webhook-id (or, deprecated, signature) and its report's
    * hash: "new" the first time; "same" for a replay of the same report (or a receipt kept

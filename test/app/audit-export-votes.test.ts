@@ -48,6 +48,7 @@ function pausingExports(inner: Store) {
       await pause(false);
       return snapshot.auditPage(from, to, after);
     },
+    verifyAudit: (recorded) => snapshot.verifyAudit(recorded),
   });
   const store: Store = {
     ...inner,

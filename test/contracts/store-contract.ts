@@ -19,6 +19,11 @@ export interface StoreUnderTest {
   close(): Promise<void>;
   /** Closes the store and opens a new one on the same data, as after a restart. */
   reopen(): Promise<Store>;
+  /**
+   * Changes the type of audit row `id` behind the store's back (its append-only trigger off, as
+   * someone with the database could): the tampering a walk of the hash chain exists to catch.
+   */
+  tamperAudit(id: number, type: string): Promise<void>;
 }
 
 export type StoreFactory = () => Promise<StoreUnderTest>;
@@ -402,6 +407,51 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       it("refuses a snapshot inside a transaction, which would not see the transaction's own writes", async () => {
         await expect(store.transaction((tx) => tx.readSnapshot(() => Promise.resolve("read")))).rejects.toThrow(/outside a transaction/);
         expect(await store.readSnapshot(() => Promise.resolve("read"))).toBe("read");
+      });
+
+      it("walks a snapshot's chain as the store's own check does: the same report, intact or with its head recorded", async () => {
+        const check = (recorded?: { id: number; hash: string }) => store.readSnapshot((snapshot) => snapshot.verifyAudit(recorded));
+        expect(await check()).toEqual({ ok: true, count: 0, head: null });
+        // More rows than one page of any store, over many transactions.
+        for (let i = 0; i < 5; i++) {
+          await store.transaction(async (tx) => {
+            for (let j = 0; j < 1_300; j++) await tx.appendAudit(event("vote_cast", T + i, "R-1", { i, j }));
+          });
+        }
+        const report = await check();
+        expect(report).toEqual(await store.verifyAudit());
+        if (!report.ok || !report.head) throw new Error("expected an intact trail with a head");
+        expect(report.count).toBe(6_500);
+        expect(await check(report.head)).toEqual({ ok: true, count: 6_500, head: report.head });
+        const earlier = { id: report.head.id - 10, hash: "0".repeat(64) };
+        expect(await check(earlier)).toEqual(await store.verifyAudit(earlier));
+        expect(await check(earlier)).toMatchObject({ ok: false, brokenAt: earlier.id, problem: expect.stringContaining("no longer has the hash recorded") });
+        const gone = { id: report.head.id + 100, hash: report.head.hash };
+        expect(await check(gone)).toEqual({ ok: false, count: 6_501, brokenAt: gone.id, problem: `row ${gone.id}, recorded earlier, is gone (rows were deleted from the trail)` });
+      });
+
+      it("walks a snapshot's chain as it stood when the snapshot began, while transactions commit beside it", async () => {
+        for (let i = 0; i < 3; i++) await store.appendAudit(event("note", T + i, null));
+        const seen = await store.readSnapshot(async (snapshot) => {
+          // A writer does not wait for the walk (awaited here, it would never end if it did).
+          await store.transaction((tx) => tx.appendAudit(event("later", T + 5, null)));
+          return snapshot.verifyAudit();
+        });
+        expect(seen).toMatchObject({ ok: true, count: 3 });
+        expect(await store.readSnapshot((snapshot) => snapshot.verifyAudit())).toMatchObject({ ok: true, count: 4 });
+      });
+
+      it("names the first broken link of a tampered trail, in a snapshot's walk as in the store's own", async () => {
+        await store.transaction(async (tx) => {
+          for (let i = 0; i < 2_500; i++) await tx.appendAudit(event("note", T + i, null));
+        });
+        const report = await store.verifyAudit();
+        if (!report.ok || !report.head) throw new Error("expected an intact trail with a head");
+        const tampered = report.head.id - 1_000;
+        await subject.tamperAudit(tampered, "rewritten");
+        const broken = { ok: false, count: 1_500, brokenAt: tampered, problem: `row ${tampered} was changed after it was written` };
+        expect(await store.readSnapshot((snapshot) => snapshot.verifyAudit())).toEqual(broken);
+        expect(await store.verifyAudit()).toEqual(broken);
       });
 
       it("verifies an empty trail, and a trail built over many transactions, counting every event", async () => {

@@ -93,6 +93,12 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         handle = await openPostgres(url);
         return createPostgresStore(handle);
       },
+      async tamperAudit(id, type) {
+        // Only a superuser can switch the append-only trigger off: the tampering verify exists to catch.
+        await handle.pool.query("ALTER TABLE audit_events DISABLE TRIGGER USER");
+        await handle.pool.query("UPDATE audit_events SET type = $1 WHERE id = $2", [type, id]);
+        await handle.pool.query("ALTER TABLE audit_events ENABLE TRIGGER USER");
+      },
       async close() {
         await handle.close();
         await databases.drop(url);

@@ -17,6 +17,11 @@ describeStoreContract("SQLite", () => {
       handle = openDatabase(path);
       return Promise.resolve(createSqliteStore(handle));
     },
+    tamperAudit(id, type) {
+      handle.sqlite.exec("DROP TRIGGER IF EXISTS audit_events_no_update");
+      handle.sqlite.prepare("UPDATE audit_events SET type = ? WHERE id = ?").run(type, id);
+      return Promise.resolve();
+    },
     close() {
       handle.close();
       rmSync(dir, { recursive: true, force: true });
