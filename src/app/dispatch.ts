@@ -47,12 +47,12 @@ export interface Answers {
   web_owned: string[];
 }
 
-/** Routes one request to its use case. Runs inside the door's transaction; a chat event's answer may be read after it commits. */
-export async function dispatch<R extends Request>(ctx: Ctx, request: R): Promise<Answers[R["kind"]] | ReadAfterCommit> {
-  return (await route(ctx, request)) as Answers[R["kind"]] | ReadAfterCommit;
+/** Routes one request to its use case. Runs inside the door's transaction; an answer may be read after it commits (a chat reply, the numbers page). */
+export async function dispatch<R extends Request>(ctx: Ctx, request: R): Promise<Answers[R["kind"]] | ReadAfterCommit<Answers[R["kind"]]>> {
+  return (await route(ctx, request)) as Answers[R["kind"]] | ReadAfterCommit<Answers[R["kind"]]>;
 }
 
-async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers] | ReadAfterCommit> {
+async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers] | ReadAfterCommit<Answers[keyof Answers]>> {
   switch (request.kind) {
     case "event":
       // Its event id, if any, was claimed by the door's transaction before this runs.

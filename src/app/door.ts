@@ -88,7 +88,13 @@ export function createDoor(deps: DoorDeps) {
         return answer;
       }, claim);
       afterCommit(ctx!);
-      if (isReadAfterCommit(answer)) return (await readAfterwards(answer, label, observe)) as Answers[R["kind"]];
+      if (isReadAfterCommit(answer)) {
+        if (request.kind === "event") return (await readAfterwards(answer as ReadAfterCommit, label, observe)) as Answers[R["kind"]];
+        // Any other read's refusal or failure is handled below, as one inside the transaction is.
+        const read = await store.readSnapshot<Answers[R["kind"]]>(answer.readAfterCommit);
+        observe("ok");
+        return read;
+      }
       observe("ok");
       return answer;
     } catch (err) {
@@ -121,7 +127,7 @@ export function createDoor(deps: DoorDeps) {
   }
 
   /**
-   * The answer a committed use case reads from a snapshot (after-commit.ts), beside the writer.
+   * The chat answer a committed use case reads from a snapshot (after-commit.ts), beside the writer.
    * The event is claimed and the transaction committed by now, so a refusal or a failure here
    * is the answer itself: nothing to undo, no claim to make again.
    */

@@ -13,7 +13,8 @@ import { offsetLabel } from "../../domain/countdown.js";
 import { readAuditEvent, type AuditEventPayload, type RetroNotes } from "../audit-events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
-import type { AuditEvent } from "../store.js";
+import { readAfterCommit, type ReadAfterCommit } from "../after-commit.js";
+import type { AuditCheck, AuditEvent } from "../store.js";
 import type { Reply } from "../views.js";
 
 
@@ -199,10 +200,18 @@ export async function auditTimeline(ctx: Ctx, channel: ChannelRef, id: string): 
   return ok([`Audit trail of ${release.id} (${zone}):`, ...more, "```", ...lines, "```"].join("\n"));
 }
 
-/** `/release audit verify` (admins): walks the hash chain. */
-export async function auditVerify(ctx: Ctx, actor: Actor): Promise<Reply> {
+/**
+ * `/release audit verify` (admins): walks the hash chain. The permission is checked (and a refusal
+ * audited) in the command's transaction; the walk reads a snapshot after it commits: a million
+ * events take seconds, and inside the transaction every vote pressed meanwhile waited for them.
+ */
+export async function auditVerify(ctx: Ctx, actor: Actor): Promise<ReadAfterCommit> {
   await requirePermission(ctx, actor, "audit_verify");
-  const report = await ctx.store.verifyAudit();
+  return readAfterCommit(async (snapshot) => verifyReply(await snapshot.verifyAudit()));
+}
+
+/** A walk's report as the admin reads it: intact with the head to keep elsewhere, or where it broke and what to do. */
+function verifyReply(report: AuditCheck): Reply {
   if (report.ok) {
     // The links cannot show rows deleted from the end or a trail rewritten with new hashes: a head kept elsewhere can.
     const head = report.head ? ` Head: \`${report.head.id}:${report.head.hash}\`: keep it somewhere gonogo cannot write, and check it later with \`npm run audit:verify -- --head ${report.head.id}:<hash>\`.` : "";
