@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
-import { admins, channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { admins, channel, createTestCore, person, type TestCore, type TestCoreOptions } from "../helpers/core.js";
+import type { Store } from "../../src/app/store.js";
 import type { Reply } from "../../src/app/views.js";
 import { actorOf } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
@@ -12,8 +13,8 @@ const say = (who: string, text: string) => core.bot.handle({ kind: "command", ac
 const textOf = (r: Reply) => (r.type === "message" ? r.text : "");
 const TSX = createRequire(import.meta.url).resolve("tsx/cli");
 
-async function history() {
-  core = createTestCore({ config: { admins: admins("terminal:admin") } });
+async function history(opts: Pick<TestCoreOptions, "wrapStore"> = {}) {
+  core = createTestCore({ config: { admins: admins("terminal:admin") }, ...opts });
   await say("alice", "create payments 1.4.2");
   await say("bob", "vote R-1 go");
   await say("carol", "vote R-1 no-go flaky tests");
@@ -106,21 +107,74 @@ describe("audit trail", () => {
 });
 
 describe("audit export too big for one message", () => {
-  it("is refused with its size and the two halves of the range to ask for instead, and a smaller range still exports", async () => {
-    await history();
-    // 2,500 events of 4 KB each on 2030-01-15 and 2030-01-16: about 11 MB of JSON.
-    const base = Date.parse("2030-01-15T12:00:00Z");
-    await core.store.transaction(async (tx) => {
-      for (let i = 0; i < 2500; i++) {
-        await tx.appendAudit({ releaseId: "R-1", at: base + (i % 2) * 86_400_000, actor: "terminal:bob", platform: "terminal", type: "vote_changed", data: { before: null, after: { choice: "go", reason: "x".repeat(4000) }, roles: [] } });
+  const DAY_MS = 86_400_000;
+  /** `count` votes of about 4 KB each (4.4 KB as JSON), `perDay` a day from 12:00 on 2030-01-15, written in time order as gonogo writes them. */
+  const bigVotes = (count: number, perDay: number) =>
+    core.store.transaction(async (tx) => {
+      const base = Date.parse("2030-01-15T12:00:00Z");
+      for (let i = 0; i < count; i++) {
+        await tx.appendAudit({ releaseId: "R-1", at: base + Math.floor(i / perDay) * DAY_MS + i, actor: "terminal:bob", platform: "terminal", type: "vote_changed", data: { before: null, after: { choice: "go", reason: "x".repeat(4000) }, roles: [] } });
       }
     });
-    const r = await say("admin", "audit export 2030-01-14 2030-01-17");
-    expect(r).toMatchObject({ error: true, text: expect.stringMatching(/That export is 25\d\d events, \d+\.\d MB as one file: more than one chat message carries \(8\.0 MB a file\)/) });
-    expect(textOf(r)).toContain("`/release audit export 2030-01-14 2030-01-15` and `/release audit export 2030-01-16 2030-01-17`");
+  /** The real store, counting the events its snapshots hand the export. */
+  const countingReads = (read: { events: number }) => (store: Store): Store => ({
+    ...store,
+    readSnapshot: (fn) =>
+      store.readSnapshot((snapshot) =>
+        fn({
+          ...snapshot,
+          auditPage: async (from, to, after) => {
+            const page = await snapshot.auditPage(from, to, after);
+            read.events += page.events.length;
+            return page;
+          },
+        }),
+      ),
+  });
+
+  it("stops reading once a file passes 8 MB, and is refused with how many events fitted and a narrower range to ask for, which exports", async () => {
+    const read = { events: 0 };
+    await history({ wrapStore: countingReads(read) });
+    // 6,000 events of 4.4 KB as JSON, 1,250 a day from 2030-01-15: about 26 MB; 8 MB is about 1,900 of them.
+    await bigVotes(6_000, 1_250);
+    const r = await say("admin", "audit export 2030-01-14 2030-01-20");
+    expect(r).toMatchObject({ error: true, text: expect.stringMatching(/^That export is more than 8\.0 MB as one file \(more than 1\d\d\d events\): more than one chat message carries\. /) });
+    expect(textOf(r)).toContain("Narrow it, e.g. `/release audit export 2030-01-14 2030-01-15`, then ask for the days after it the same way.");
     expect(r.type === "message" && r.files).toBeFalsy();
-    const half = await say("admin", "audit export 2030-01-16 2030-01-17");
-    expect(half.type === "message" && half.files?.length).toBe(2);
+    // It read up to the page where 8 MB was passed, not the 26 MB of the whole range.
+    expect(read.events).toBeLessThan(3_000);
+    const narrower = await say("admin", "audit export 2030-01-14 2030-01-15");
+    expect(narrower.type === "message" && narrower.files?.length).toBe(2);
+    expect(textOf(narrower)).toContain("Audit export: 1256 events");
+  });
+
+  it("says when even the first day of the range is more than one message carries", async () => {
+    await history();
+    await bigVotes(2_500, 2_500);
+    const r = await say("admin", "audit export 2030-01-15 2030-01-17");
+    expect(r).toMatchObject({ error: true, text: expect.stringMatching(/^That export is more than 8\.0 MB as one file \(more than 1\d\d\d events\)/) });
+    expect(textOf(r)).toContain("Its first day, 2030-01-15, is more than chat can carry on its own: ask whoever runs gonogo for a copy of the database (`npm run db:backup <file>` on SQLite).");
+  });
+
+  it("sends an export just under 8 MB byte for byte as the whole list at once gives it", async () => {
+    await history();
+    // 1,850 events of 4.4 KB as JSON (about 7.9 MB), over two days, with quotes, commas, new lines and non-ASCII to escape.
+    await core.store.transaction(async (tx) => {
+      const base = Date.parse("2030-01-15T12:00:00Z");
+      for (let i = 0; i < 1_850; i++) {
+        await tx.appendAudit({ releaseId: i % 3 ? "R-1" : null, at: base + Math.floor(i / 1_000) * DAY_MS + i, actor: "terminal:bob", platform: "terminal", type: "vote_changed", data: { before: null, after: { choice: "go", reason: `"ünïcode", line ${i}\nnext ${"x".repeat(3_960)}` }, roles: [] } });
+      }
+    });
+    const r = await say("admin", "audit export 2030-01-15 2030-01-16");
+    const files = r.type === "message" ? (r.files ?? []) : [];
+    expect(files).toHaveLength(2);
+    const events = await core.store.listAuditRange(Date.parse("2030-01-15T00:00:00Z"), Date.parse("2030-01-17T00:00:00Z") - 1);
+    const columns = ["id", "at", "release", "actor", "platform", "type", "data", "hash"] as const;
+    const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const rows = events.map((e) => ({ id: e.id, at: new Date(e.at).toISOString(), release: e.releaseId ?? "", actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data), hash: e.hash }));
+    expect(files[0]!.content).toBe([columns.join(","), ...rows.map((row) => columns.map((c) => cell(String(row[c]))).join(","))].join("\n") + "\n");
+    expect(files[1]!.content).toBe(`${JSON.stringify(events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), null, 2)}\n`);
+    expect(Buffer.byteLength(files[1]!.content)).toBeGreaterThan(7.5 * 2 ** 20);
   });
 });
 

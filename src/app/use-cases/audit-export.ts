@@ -69,8 +69,9 @@ export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, f
   const to = toText ? endOfDay(parseDay(toText), zone) : now;
   checkRange(from, to, fromText, toText, zone);
   return readAfterCommit(async (snapshot) => {
-    const { events, largestBytes, csv, json } = await exportFiles(snapshot, channel, from, to, EXPORT_FILE_MAX_BYTES);
-    checkFits(events, largestBytes, from, to, zone);
+    const files = await exportFiles(snapshot, channel, from, to, EXPORT_FILE_MAX_BYTES);
+    if (!files.fits) throw tooLarge(files.fitted, files.passedAt, from, zone);
+    const { events, csv, json } = files;
     // Named after the dates as typed (else the channel's dates of the default range): the UTC date
     // of a midnight east of UTC is the day before, which named the file after a day not asked for.
     const base = `gonogo-audit-${fromText ?? dateIn(from, zone)}-to-${toText ?? dateIn(to, zone)}`;
@@ -88,16 +89,25 @@ export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, f
  */
 export const EXPORT_FILE_MAX_BYTES = 8 * 2 ** 20;
 
-/** Refuses an export too big for one message, with the two halves of its range to ask for instead. */
-function checkFits(events: number, largestBytes: number, from: number, to: number, zone: string): void {
-  if (largestBytes <= EXPORT_FILE_MAX_BYTES) return;
-  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-  const middle = from + Math.floor((to - from) / 2);
-  const first = `/release audit export ${dateIn(from, zone)} ${dateIn(middle, zone)}`;
-  const second = `/release audit export ${dateIn(middle + DAY, zone)} ${dateIn(to, zone)}`;
+/** `2030-01-14` for `2030-01-15`: calendar days, whatever the zone. */
+function dayBefore(date: string): string {
+  const [year, month, day] = date.split("-").map(Number);
+  return new Date(Date.UTC(year!, month! - 1, day! - 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * The refusal of an export too big for one message. Its read stopped where a file passed the
+ * limit, so it says how many events fitted and a range that ends before that day to ask for
+ * instead (the trail is written in time order); when the first day alone is too much, a copy
+ * of the database is the way.
+ */
+function tooLarge(fitted: number, passedAt: number, from: number, zone: string): UserError {
+  const mb = (EXPORT_FILE_MAX_BYTES / 2 ** 20).toFixed(1);
+  const start = dateIn(from, zone);
+  const passedOn = dateIn(passedAt, zone);
   const next =
-    dateIn(middle, zone) === dateIn(to, zone)
-      ? "One day this busy is more than chat can carry: ask whoever runs gonogo for a copy of the database (`npm run db:backup <file>` on SQLite)."
-      : `Ask for it in parts, e.g. \`${first}\` and \`${second}\`.`;
-  throw new UserError("audit_export_too_large", `That export is ${events} events, ${mb(largestBytes)} MB as one file: more than one chat message carries (${mb(EXPORT_FILE_MAX_BYTES)} MB a file). ${next}`);
+    passedOn <= start
+      ? `Its first day, ${start}, is more than chat can carry on its own: ask whoever runs gonogo for a copy of the database (\`npm run db:backup <file>\` on SQLite).`
+      : `Narrow it, e.g. \`/release audit export ${start} ${dayBefore(passedOn)}\`, then ask for the days after it the same way.`;
+  return new UserError("audit_export_too_large", `That export is more than ${mb} MB as one file (more than ${fitted} events): more than one chat message carries. ${next}`);
 }
