@@ -133,14 +133,14 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       } else if (d.decision === "go") {
         await startShipping(ctx, release, SCHEDULER, "scheduler", t0);
       } else if (policy.t0 === "cancel") {
-        const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
+        const why = `T-0 came without GO (${decisionInWords(d)})`;
         await ctx.store.updateRelease(release.id, { state: transition(release.id, release.state, "cancel"), stateReason: why, closedAt: ctx.clock.now() });
         await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "state_changed", data: { from: release.state, to: "cancelled", reason: why, ...(failedCriteria.length ? { failedCriteria } : {}) } });
-        ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${t0}: ${release.id} is cancelled. ${why}.`, { mention: [release.managerId] }));
+        ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${t0}: ${release.id} is cancelled: it was not GO. Decision: ${decisionInWords(d)}.`, { mention: [release.managerId] }));
       } else {
-        const why = `T-0 came without GO: ${d.reasons.join(" · ")}`;
+        // The decision in the card's words, here and in the notices: a NO-GO says what else it waits for, which lifting the no-go alone leaves.
+        const why = `T-0 came without GO (${decisionInWords(d)})`;
         await holdRelease(ctx, release, SCHEDULER, "scheduler", why, failedCriteria);
-        // The decision in the card's words: a NO-GO says what else it waits for, which lifting the no-go alone leaves.
         ctx.effects.push(notice(release.id, `⏸ ${t0}: HOLD. ${release.id} did not ship. Decision: ${decisionInWords(d)}. Votes stay open; the release manager can \`/release ship ${release.id}\` once GO, or set a new T-0 with \`/release schedule ${release.id} <time>\`.`, { mention: [release.managerId] }));
       }
       break;

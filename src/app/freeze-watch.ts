@@ -1,3 +1,4 @@
+import { decisionInWords } from "../domain/decision.js";
 import { gateText } from "../domain/deploy-lock.js";
 import { freezeAt, freezeEnd, freezeLabel, freezeName, freezeOnCard, type ActiveFreeze, type Freeze } from "../domain/freeze.js";
 import { formatInZone } from "../domain/time.js";
@@ -47,7 +48,8 @@ async function wayOn(ctx: Ctx, release: Release): Promise<string> {
   if (gate.kind === "locked") return `${release.id} is still on hold, and ${gateText(gate, release.timezone)}; it stays locked ${await untilLifted(ctx, gate.lock)}. Release manager: ${schedule} once it is lifted.`;
   if (gate.kind === "frozen") return `${release.id} is still on hold, and ${gateText(gate, release.timezone)}. Release manager: ${schedule} once that is over.`;
   const d = await releaseDecision(ctx, release);
-  if (d.decision !== "go") return `${release.id} is still on hold and not GO yet (${d.reasons.join(" · ")}). Release manager: ${schedule}, or \`/release ship ${release.id}\` once GO.`;
+  // The decision in the card's words: a NO-GO says what else it waits for, which lifting the no-go alone leaves.
+  if (d.decision !== "go") return `${release.id} is still on hold and not GO yet. Decision: ${decisionInWords(d)}. Release manager: ${schedule}, or \`/release ship ${release.id}\` once GO.`;
   return `${release.id} is still on hold. Release manager: ship it now with \`/release ship ${release.id}\`, or ${schedule}.`;
 }
 

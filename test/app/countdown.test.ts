@@ -135,7 +135,7 @@ describe("countdown", () => {
     expect((await core.store.getRelease("R-1"))?.state).toBe("held");
     const card = chat.latestCard("R-1")!;
     expect(card.stateLabel).toBe("On hold");
-    expect(card.notes.join(" ")).toContain("T-0 came without GO: 1 of 2 GO");
+    expect(card.notes.join(" ")).toContain("T-0 came without GO (Pending: 1 of 2 GO)");
     expect(chat.noticeTexts("R-1").join("\n")).toContain("T-0: HOLD");
   });
 

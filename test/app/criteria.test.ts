@@ -99,7 +99,7 @@ describe("readiness criteria through the door", () => {
     expect(chat.noticeTexts("R-1").filter((t) => t.startsWith("❌ tests failed"))).toHaveLength(1);
     // It cannot ship while failed.
     const ship = await say("mia", "ship R-1");
-    expect(text(ship)).toContain("R-1 is not GO yet: blocked: tests failed");
+    expect(text(ship)).toContain("R-1 is not GO yet. Decision: NO-GO: blocked: tests failed");
 
     core.clock.advance(5 * MINUTE);
     expect(text(await say("quinn", "check R-1 tests pass fixed in 1.4.2-rc2"))).toContain("Decision: GO");

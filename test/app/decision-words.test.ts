@@ -63,6 +63,69 @@ describe("the decision reads the same wherever gonogo states it", () => {
     );
   });
 
+  /** R-1 at T-0 in 2h, with qa required: bob's GO, and dave's no-go that blocks it. Lifting the no-go alone would leave it Pending. */
+  async function blockedAndShort(say: (who: string, text: string) => Promise<string>, when = "in 2h") {
+    await say("admin", "role grant dana qa");
+    await say("alice", `create payments 1.4.2 at ${when}`);
+    await say("bob", "vote R-1 go");
+    await say("dave", "vote R-1 no-go migration not tested");
+  }
+  const WORDS = "NO-GO: blocked by no-go from dave: migration not tested; also pending: 1 of 2 GO · waiting for qa";
+
+  it("the T-0 cancel notice, and the reason the card keeps, say the decision as the card does", async () => {
+    const { chat, say, advance } = setup({ require: ["qa"] });
+    await say("admin", "policy set t0=cancel");
+    await blockedAndShort(say);
+    await advance(120 * MIN);
+    const cancelled = chat.noticeTexts("R-1").find((t) => t.startsWith("🛑 T-0"));
+    expect(cancelled).toBe(`🛑 T-0: R-1 is cancelled: it was not GO. Decision: ${WORDS}.`);
+    expect(chat.latestCard("R-1")?.notes).toContain(`Cancelled: T-0 came without GO (${WORDS})`);
+  });
+
+  it("the T-0 hold keeps the decision in the card's words as its reason too", async () => {
+    const { chat, say, advance } = setup({ require: ["qa"] });
+    await blockedAndShort(say);
+    await advance(120 * MIN);
+    expect(chat.latestCard("R-1")?.notes).toContain(`On hold: T-0 came without GO (${WORDS})`);
+  });
+
+  it("the notice of a release that left the queue but is not GO any more says the decision as the card does", async () => {
+    const { chat, say, advance } = setup({ require: ["qa"] });
+    await say("admin", "role grant dana qa");
+    await say("alice", "create payments 1.4.1");
+    for (const voter of ["carol", "dana"]) await say(voter, "vote R-1 go");
+    await say("alice", "ship R-1");
+    await say("alice", "create payments 1.4.2 at in 30m");
+    for (const voter of ["bob", "dana"]) await say(voter, "vote R-2 go");
+    await advance(30 * MIN); // T-0: GO, so it queues behind R-1
+    await say("dana", "retract R-2");
+    await say("dave", "vote R-2 no-go migration not tested");
+    await say("alice", "shipped R-1");
+    await advance(0);
+    const left = chat.noticeTexts("R-2").find((t) => t.startsWith("⏸ R-2 left the queue"));
+    expect(left).toBe(`⏸ R-2 left the queue but is not GO any more: on hold. Decision: ${WORDS}. The release manager can \`/release ship R-2\` once GO.`);
+    expect(chat.latestCard("R-2")?.notes).toContain(`On hold: its turn in the queue came without GO (${WORDS})`);
+  });
+
+  it("the notice at a freeze's end, and the one of a hold by a freeze, say the decision as the card does", async () => {
+    const { chat, say, advance } = setup({ require: ["qa"] });
+    await say("admin", "role grant rel release-manager");
+    await say("rel", "freeze add now until in 3h reason demo day");
+    await blockedAndShort(say);
+    await advance(120 * MIN); // T-0, in the freeze
+    const held = chat.noticeTexts("R-1").find((t) => t.startsWith("⛔ T-0"));
+    expect(held).toContain(`It is not GO either. Decision: ${WORDS}. Once it is GO, reschedule it after the freeze`);
+    await advance(60 * MIN); // the freeze ends
+    const over = chat.noticeTexts("R-1").find((t) => t.startsWith("✅ Freeze"));
+    expect(over).toContain(`R-1 is still on hold and not GO yet. Decision: ${WORDS}. Release manager: set a new T-0`);
+  });
+
+  it("refusing to ship a release that is not GO, says the decision as the card does", async () => {
+    const { say } = setup({ require: ["qa"] });
+    await blockedAndShort(say);
+    expect(await say("alice", "ship R-1")).toContain(`R-1 is not GO yet. Decision: ${WORDS}. It can ship once the decision is GO.`);
+  });
+
   it("the release list names each open release's decision as the card does", async () => {
     const { say } = setup();
     await say("alice", "create payments 1.4.2");

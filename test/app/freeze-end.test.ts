@@ -73,7 +73,7 @@ describe("the end of a freeze", () => {
     await restart();
     await advance(4 * HOUR); // 14:00: the freeze ended at 12:00, while nothing ran
     const [told] = over(chat(), "R-1");
-    expect(told?.text).toBe("✅ Freeze 'demo day' is over (it ended Tue 15 Jan 12:00 (UTC)). R-1 is still on hold and not GO yet (0 of 2 GO). Release manager: set a new T-0 with `/release schedule R-1 <time>`, or `/release ship R-1` once GO.");
+    expect(told?.text).toBe("✅ Freeze 'demo day' is over (it ended Tue 15 Jan 12:00 (UTC)). R-1 is still on hold and not GO yet. Decision: Pending: 0 of 2 GO. Release manager: set a new T-0 with `/release schedule R-1 <time>`, or `/release ship R-1` once GO.");
     expect(told?.parts?.[1]).toEqual({ at: utc(2030, 1, 15, 12), text: "Tue 15 Jan 12:00 (UTC)" });
 
     await restart();

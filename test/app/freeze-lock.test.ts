@@ -314,7 +314,7 @@ describe("holds at T-0 by a guardrail", () => {
     for (const voter of ["bob", "carol"]) await say(voter, "vote R-2 go");
     await advance(60 * MIN);
     const held = (id: string) => chat.noticeTexts(id).find((t) => t.startsWith("⛔ T-0")) ?? "";
-    expect(held("R-1")).toContain("is held, not shipped: in freeze 'demo day' until Tue 15 Jan 18:00 (UTC). It is not GO either (0 of 2 GO); once it is, reschedule it after the freeze, or an admin or release-manager can `/release ship R-1 override <reason>`.");
+    expect(held("R-1")).toContain("is held, not shipped: in freeze 'demo day' until Tue 15 Jan 18:00 (UTC). It is not GO either. Decision: Pending: 0 of 2 GO. Once it is GO, reschedule it after the freeze, or an admin or release-manager can `/release ship R-1 override <reason>`.");
     expect(held("R-2")).toContain("is held, not shipped: in freeze 'demo day' until Tue 15 Jan 18:00 (UTC). Reschedule it after the freeze, or an admin or release-manager can `/release ship R-2 override <reason>`.");
   });
 });

@@ -253,8 +253,8 @@ describe("the web view with the guardrails", () => {
     const view = (await core.bot.webRead({ kind: "web_release", scope: terminal, id: "R-2" }))!;
     const changes = view.timeline.filter((e) => e.type === "state_changed").map((e) => e.text);
     expect(changes).toEqual([
-      "moved it from Voting to On hold: its turn in the queue came without GO: blocked by no-go from dave: migration not tested",
-      "T-0: moved it from Voting to On hold: T-0 came without GO: 1 of 2 GO",
+      "moved it from Voting to On hold: its turn in the queue came without GO (NO-GO: blocked by no-go from dave: migration not tested; also pending: 1 of 2 GO)",
+      "T-0: moved it from Voting to On hold: T-0 came without GO (Pending: 1 of 2 GO)",
     ]);
   });
 });

@@ -59,6 +59,6 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the end of a freeze acr
     await advance(30 * MIN);
     await advance(MIN);
     const told = instances.flatMap((i) => i.chat.noticeTexts("R-1")).filter((t) => t.startsWith("✅ Freeze"));
-    expect(told).toEqual(["✅ Freeze 'incident' is over (it ended Tue 15 Jan 10:00 (UTC)). R-1 is still on hold and not GO yet (0 of 2 GO). Release manager: set a new T-0 with `/release schedule R-1 <time>`, or `/release ship R-1` once GO."]);
+    expect(told).toEqual(["✅ Freeze 'incident' is over (it ended Tue 15 Jan 10:00 (UTC)). R-1 is still on hold and not GO yet. Decision: Pending: 0 of 2 GO. Release manager: set a new T-0 with `/release schedule R-1 <time>`, or `/release ship R-1` once GO."]);
   }, 30_000);
 });

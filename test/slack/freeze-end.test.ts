@@ -25,7 +25,7 @@ describe("Slack: the end of a freeze", () => {
     const told = await h.fake.waitFor("chat.postMessage", (c) => c.params.thread_ts === messageTs(card) && visibleText(c).includes("is over"));
     // Added at 09:00 until in 3h: it ended at 12:00 UTC.
     expect(visibleText(told)).toContain(`✅ Freeze 'incident' is over (it ended <!date^${Date.UTC(2030, 0, 15, 12) / 1000}^{date_short_pretty} {time}|Tue 15 Jan 12:00 (UTC)>)`);
-    expect(visibleText(told)).toContain("R-1 is still on hold and not GO yet (0 of 2 GO). Release manager: set a new T-0 with `/release schedule R-1 &lt;time&gt;`");
+    expect(visibleText(told)).toContain("R-1 is still on hold and not GO yet. Decision: Pending: 0 of 2 GO. Release manager: set a new T-0 with `/release schedule R-1 &lt;time&gt;`");
     expect(visibleText(told)).toContain("<@UMGR>");
   });
 });

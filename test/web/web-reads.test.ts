@@ -44,7 +44,7 @@ describe("web reads", () => {
       "gonogo: sent the T-1h reminder",
       "gonogo: sent the T-15m reminder",
       "gonogo: sent the T-5m reminder",
-      "gonogo: T-0: moved it from Voting to On hold: T-0 came without GO: 1 of 2 GO",
+      "gonogo: T-0: moved it from Voting to On hold: T-0 came without GO (Pending: 1 of 2 GO)",
     ]);
   });
 

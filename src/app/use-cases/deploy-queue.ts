@@ -1,3 +1,4 @@
+import { decisionInWords } from "../../domain/decision.js";
 import { gateText, OCCUPYING_STATES, type ShipGate } from "../../domain/deploy-lock.js";
 import type { Release } from "../../domain/types.js";
 import { audit, notice, SCHEDULER, type Ctx } from "../context.js";
@@ -22,9 +23,9 @@ export async function holdByGate(ctx: Ctx, release: Release, gate: Extract<ShipG
     gate.kind === "locked"
       ? `it ships once someone runs \`/release unlock ${release.service} ${release.environment} reason <text>\` and then \`/release ship ${release.id}\``
       : `reschedule it after the freeze, or an admin or release-manager can \`/release ship ${release.id} override <reason>\``;
-  // Lifting the lock or overriding the freeze does not ship a release that is not GO: say so first.
+  // Lifting the lock or overriding the freeze does not ship a release that is not GO: say so first, in the card's words.
   const d = await releaseDecision(ctx, release);
-  const how = d.decision === "go" ? `${way[0]!.toUpperCase()}${way.slice(1)}.` : `It is not GO either (${d.reasons.join(" · ")}); once it is, ${way}.`;
+  const how = d.decision === "go" ? `${way[0]!.toUpperCase()}${way.slice(1)}.` : `It is not GO either. Decision: ${decisionInWords(d)}. Once it is GO, ${way}.`;
   ctx.effects.push(notice(release.id, `${gate.kind === "locked" ? "🔒" : "⛔"} ${when}: ${release.id} is held, not shipped: ${why}. ${how}`, { mention: [release.managerId] }));
 }
 
@@ -50,10 +51,11 @@ export async function startFromQueue(ctx: Ctx, service: string, environment: str
     }
     const d = await releaseDecision(ctx, release);
     if (d.decision !== "go") {
-      const why = `its turn in the queue came without GO: ${d.reasons.join(" · ")}`;
+      // The decision in the card's words: a NO-GO says what else it waits for, which lifting the no-go alone leaves.
+      const why = `its turn in the queue came without GO (${decisionInWords(d)})`;
       // Its turn is its deferred T-0: stats count it as held by failed criteria, as T-0 would.
       await holdRelease(ctx, release, SCHEDULER, "scheduler", why, await failedCriteriaOf(ctx, release));
-      ctx.effects.push(notice(release.id, `⏸ ${release.id} left the queue but is not GO any more (${d.reasons.join(" · ")}): on hold. The release manager can \`/release ship ${release.id}\` once GO.`, { mention: [release.managerId] }));
+      ctx.effects.push(notice(release.id, `⏸ ${release.id} left the queue but is not GO any more: on hold. Decision: ${decisionInWords(d)}. The release manager can \`/release ship ${release.id}\` once GO.`, { mention: [release.managerId] }));
       continue;
     }
     await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "queue_started", data: { service, environment } });

@@ -1,3 +1,4 @@
+import { decisionInWords } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
 import { checkLength } from "../../domain/limits.js";
 import { transition } from "../../domain/release.js";
@@ -146,7 +147,7 @@ export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: 
   transition(release.id, release.state, "ship");
   const result = await releaseDecision(ctx, release);
   if (result.decision !== "go") {
-    throw new UserError("not_go", `${release.id} is not GO yet: ${result.reasons.join(" · ")}. It can ship once the decision is GO.`);
+    throw new UserError("not_go", `${release.id} is not GO yet. Decision: ${decisionInWords(result)}. It can ship once the decision is GO.`);
   }
   const gate = await gateOf(ctx, release, false);
   if (gate.kind === "locked") {
