@@ -49,7 +49,7 @@ function dateIn(ms: number, zone: string): string {
 function checkRange(from: number, to: number, fromText: string | null, toText: string | null, zone: string): void {
   if (from <= to) return;
   // The end defaulted to now: the start typed is in the future.
-  if (!toText) throw new UserError("audit_export_range", `The start date ${fromText} is after today (${dateIn(to, zone)}). Pick a start up to today, or give an end date after it too.`);
+  if (!toText) throw new UserError("audit_export_range", `The start date ${fromText} is after today (${dateIn(to, zone)}): nothing has happened then yet. Pick a start up to today, e.g. \`/release audit export ${dateIn(to, zone)}\` for today's events.`);
   // The start defaulted to 30 days ago (only forms can leave it out): the end typed is before it.
   if (!fromText) throw new UserError("audit_export_range", `The end date ${toText} is more than 30 days ago, before the default start. Give a start date too, e.g. \`/release audit export ${toText.slice(0, 8)}01 ${toText}\`.`);
   throw new UserError("audit_export_range", `The start date ${fromText} is after the end date ${toText}. Swap them: \`/release audit export ${toText} ${fromText}\`.`);
