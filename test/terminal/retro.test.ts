@@ -39,7 +39,7 @@ describe("the retro in the terminal", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("R-1 has no retro yet: it opens after the release is shipped or rolled back.");
     // Bob's second form shows what he wrote, and his /submit of one field keeps the other two.
-    expect(r.stdout).toContain("Edit your retro: R-1: payments 1.4.2 → production. Your earlier answer is filled in; saving replaces it.");
+    expect(r.stdout).toContain("Edit your retro: R-1: payments 1.4.2 → production. Your earlier answer is filled in; saving replaces it (empty every box to withdraw it).");
     expect(r.stdout).toContain("    went_well (optional): What went well\n      now: quick vote");
     expect(r.stdout).toContain("a field you leave out keeps what it holds");
     expect(r.stdout).toContain("Thanks bob, your retro notes for R-1 are updated");
