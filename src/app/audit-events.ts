@@ -80,8 +80,8 @@ export interface AuditEventData {
   votes_expired: { from: number; to: number; revoteAfterMinutes: number; votesVoided: Array<{ voter: UserId; choice: VoteChoice }> };
   /** The first of the two people a channel's `override_approvers=2` needs asked to ship inside a freeze. */
   freeze_override_requested: { freeze: string; until: number; reason: string };
-  /** A lock still on was said again (`lockedAt`: when it was set), with the releases it held back then. */
-  lock_reminder_sent: { service: string; environment: string; lockedAt: number; heldBack: string[] };
+  /** A lock still on was said again (`lockedAt`: when it was set), with the releases it held back then, in `channel`'s workspace (absent before it was recorded). */
+  lock_reminder_sent: { service: string; environment: string; lockedAt: number; heldBack: string[]; channel?: string };
   /** T-0 (or ship) came while its service + environment was busy: it waits behind `behind`. */
   queued: { service: string; environment: string; behind: string };
   /** The queue started it once the release ahead was shipped or rolled back. */

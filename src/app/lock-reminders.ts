@@ -53,9 +53,10 @@ export async function runLockReminder(ctx: Ctx, job: Job): Promise<void> {
   const mention = [...new Set([lock.lockedBy, ...(cause ? [cause.managerId] : [])])];
   // A rollback's lock in its release's thread, where that incident is being talked about; a hand-set one where it was set.
   ctx.effects.push(cause ? notice(cause.id, parts, { mention }) : notice(lockJobOwner(lock), parts, { mention, channel: lock.channel }));
+  // `channel`: a hand-set lock has no release, and the audit export places an event by its release's channel, else by this one.
   await audit(ctx, SCHEDULER, "scheduler", lock.releaseId, {
     type: "lock_reminder_sent",
-    data: { service: lock.service, environment: lock.environment, lockedAt: lock.at, heldBack: back.ids },
+    data: { service: lock.service, environment: lock.environment, lockedAt: lock.at, heldBack: back.ids, channel: lock.channel.key },
   });
   // From now, not from when it was due: after downtime, one reminder at start-up, then a whole interval.
   await planNextLockReminder(ctx, lock, now);

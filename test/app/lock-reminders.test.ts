@@ -155,6 +155,19 @@ describe("a deploy lock still on", () => {
     expect(timeline.type === "message" && [timeline.text, ...(timeline.lines ?? []).map(replyLineText)].join("\n")).toContain("reminded that payments production is still locked (since");
   });
 
+  it("set by hand, is in the audit export of the workspace it was said in", async () => {
+    const { say, advance, reminders } = await setup();
+    await say("rel", "lock payments reason incident 42");
+    await advance(4 * HOUR);
+    expect(reminders()).toHaveLength(1);
+    const r = await say("admin", "audit export 2030-01-15 2030-01-15");
+    const json = r.type === "message" ? r.files?.find((f) => f.name.endsWith(".json")) : undefined;
+    const types = (JSON.parse(json?.content ?? "[]") as Array<{ type: string }>).map((e) => e.type);
+    expect(types).toContain("deploy_locked");
+    // It has no release to place it by: the channel it was said in does.
+    expect(types).toContain("lock_reminder_sent");
+  });
+
   it("after downtime across several intervals, is said once at start-up, and next a whole interval later", async () => {
     const { say, reminders, restart } = await setup();
     await say("rel", "lock payments reason incident 42");
