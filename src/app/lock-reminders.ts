@@ -38,6 +38,9 @@ export async function runLockReminder(ctx: Ctx, job: Job): Promise<void> {
   if (!lock?.channel || lock.at !== job.payload.lockedAt) return;
   // The channel turned reminders off since this one was planned.
   if ((await lockReminderEvery(ctx, lock)) === null) return;
+  // Replanned (a new interval) after the runner took this one: the new plan's reminder stands, and
+  // running this one too would plan a second chain of reminders, each interval said twice for good.
+  if (!(await ctx.store.listPendingJobs(job.releaseId, { kind: "lock_reminder" })).some((j) => j.id === job.id)) return;
   const now = ctx.clock.now();
   const zone = (await policyFor(ctx, lock.channel.key)).timezone;
   const cause = lock.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import type { CoreConfig } from "../../src/app/context.js";
+import type { Store } from "../../src/app/store.js";
 import { replyLineText, type NoticeView } from "../../src/app/views.js";
 
 /** A deploy lock still on is said again every interval, to the people who can lift it, where they see it. */
@@ -12,8 +13,8 @@ let core: TestCore;
 afterEach(async () => core?.close());
 
 /** 2030-01-15 09:00 UTC; `rel` is a release-manager, `oscar` on-call. */
-async function setup(config: Partial<CoreConfig> = {}) {
-  core = createTestCore({ config: { timezone: "UTC", ...config } });
+async function setup(config: Partial<CoreConfig> = {}, wrapStore?: (store: Store) => Store) {
+  core = createTestCore({ config: { timezone: "UTC", ...config }, ...(wrapStore ? { wrapStore } : {}) });
   let chat = createRecordingSurface();
   core.bot.attachSurface(chat.surface);
   const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
@@ -166,6 +167,36 @@ describe("a deploy lock still on", () => {
     expect(types).toContain("deploy_locked");
     // It has no release to place it by: the channel it was said in does.
     expect(types).toContain("lock_reminder_sent");
+  });
+
+  it("is said once per interval when the channel's interval changes just as a reminder is due (the reminder taken to run is dropped with the old plan)", async () => {
+    let changeWhenClaimed: (() => Promise<void>) | null = null;
+    // The runner has taken the due reminder, and before it runs it, the policy change commits.
+    const { say, advance, reminders } = await setup({}, (store) => {
+      const wrapped = Object.create(store) as Store;
+      wrapped.claimDueJobs = async (...args) => {
+        const due = await store.claimDueJobs(...args);
+        const change = changeWhenClaimed;
+        if (change && due.some((j) => j.kind === "lock_reminder")) {
+          changeWhenClaimed = null;
+          await change();
+        }
+        return due;
+      };
+      return wrapped;
+    });
+    await say("rel", "lock payments reason incident 42");
+    changeWhenClaimed = async () => {
+      await say("admin", "policy set lock_reminder=2h");
+      core.clock.advance(MIN);
+    };
+    await advance(4 * HOUR);
+    expect(changeWhenClaimed).toBeNull();
+    // From the change on: one reminder every 2 hours, not two chains of them.
+    await advance(2 * HOUR + MIN);
+    await advance(2 * HOUR);
+    expect(reminders()).toHaveLength(2);
+    expect(await core.store.listPendingJobs("lock:payments production")).toHaveLength(1);
   });
 
   it("after downtime across several intervals, is said once at start-up, and next a whole interval later", async () => {
