@@ -14,9 +14,11 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
     `UPDATE notice_outbox SET holder = @holder, lease_until = @until, attempts = attempts + 1
      WHERE id = @id AND (holder IS NULL OR holder = @holder OR lease_until <= @now) RETURNING *`,
   );
+  // Longest due first, not lowest id: notices waiting for a platform still connecting are due again at every
+  // sweep, and by id the oldest 50 of them would take every sweep, leaving a failed post behind them for good.
   const claimStmt = sqlite.prepare(
     `UPDATE notice_outbox SET holder = @holder, lease_until = @until, attempts = attempts + 1
-     WHERE id IN (SELECT id FROM notice_outbox WHERE lease_until <= @endedBy ORDER BY id LIMIT @limit)
+     WHERE id IN (SELECT id FROM notice_outbox WHERE lease_until <= @endedBy ORDER BY lease_until, id LIMIT @limit)
      RETURNING *`,
   );
   const deleteStmt = sqlite.prepare("DELETE FROM notice_outbox WHERE id = ?");

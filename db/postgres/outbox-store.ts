@@ -28,11 +28,12 @@ export function createPgOutboxStatements(q: Queryable): OutboxStatements {
       return row ?? null;
     },
     claimStaleNotices(holder, now, leaseMs, limit, endedBy) {
+      // Longest due first, as on SQLite: notices waiting for a platform are due at every sweep and must not hold the rest back.
       return rows(sql`
         UPDATE notice_outbox SET holder = ${holder}, lease_until = ${now + leaseMs}, attempts = attempts + 1
         WHERE id IN (
           SELECT id FROM notice_outbox WHERE lease_until <= ${endedBy ?? now}
-          ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+          ORDER BY lease_until, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
         RETURNING *`);
     },
     async deleteNotice(id) {

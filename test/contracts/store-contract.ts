@@ -781,6 +781,16 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.claimStaleNotices("B", T + GRACE + 2, LEASE, 10)).map((n) => n.id)).toEqual([ids[2]]);
       });
 
+      it("a sweep takes the notices due longest first, not the lowest ids: a notice deferred to now (it waits for a platform) goes behind one due earlier", async () => {
+        const waiting = await store.addNotice(notice("R-1", "waits"), T, GRACE);
+        const failed = await store.addNotice(notice("R-2", "failed"), T, GRACE);
+        await store.takeNotice(failed, "A", T, LEASE);
+        await store.deferNotice(failed, "A", [], T + 5_000);
+        await store.takeNotice(waiting, "A", T + 9_000, LEASE);
+        await store.deferNotice(waiting, "A", [], T + 9_000, { uncounted: true });
+        expect((await store.claimStaleNotices("B", T + 10_000, LEASE, 1)).map((n) => n.id)).toEqual([failed]);
+      });
+
       it("two instances sweeping at the same moment never take the same notice", async () => {
         for (let i = 0; i < 20; i++) await store.addNotice(notice("R-1", `n${i}`), T, GRACE);
         const [a, b] = await Promise.all([store.claimStaleNotices("A", T + GRACE, LEASE, 20), store.claimStaleNotices("B", T + GRACE, LEASE, 20)]);

@@ -90,3 +90,42 @@ describe("a platform whose adapter is still connecting (an outage at start-up)",
     expect(reminders(discord.noticeTexts("R-1"))).toHaveLength(1);
   });
 });
+
+describe("notices waiting for a platform still connecting", () => {
+  it("do not keep a notice whose post failed on a connected platform from being tried again, however many wait", async () => {
+    const core = createTestCore();
+    cores.push(core);
+    const terminal = createRecordingSurface("terminal");
+    let failNext = false;
+    const flaky = Object.create(terminal.surface) as typeof terminal.surface;
+    flaky.postNotice = async (ref, notice) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error("connection reset");
+      }
+      return terminal.surface.postNotice(ref, notice);
+    };
+    core.bot.attachSurface(flaky);
+    core.bot.attachSurface(createRecordingSurface("discord", 1000).surface, { connected: false });
+    await core.bot.start();
+    await say(core, "alice", "create payments 1.4.2 at in 6h");
+    // More channel notices for the platform still connecting than one sweep takes (50).
+    for (let i = 0; i < 60; i++) await say(core, "admin", `lock svc${i} reason incident ${i}`, discordChannel);
+    core.clock.advance(4 * 60 * MIN);
+    await core.bot.runDueJobs();
+    await core.settle();
+    expect(await core.store.listNotices()).toHaveLength(60);
+
+    // The T-1h reminder's first post fails (a blip on the connected platform).
+    failNext = true;
+    core.clock.advance(60 * MIN);
+    await core.bot.runDueJobs();
+    await core.settle();
+    expect(terminal.noticeTexts("R-1")).toEqual([]);
+    for (let i = 0; i < 4; i++) {
+      core.clock.advance(NOTICE_SWEEP_MS);
+      await core.settle();
+    }
+    expect(terminal.noticeTexts("R-1").filter((t) => t.startsWith("⏰ T-1h"))).toHaveLength(1);
+  });
+});
