@@ -26,13 +26,8 @@ export function createDiscordSurface(restOf: () => REST, minUpdateIntervalMs = 1
     // The card's "Release time" counts down in each client (<t:…:R>, render.ts).
     countsDownItself: true,
     async postCard(channel: ChannelRef, card) {
-      try {
-        const msg = (await rest.post(Routes.channelMessages(channel.nativeId), { body: renderCard(card) })) as APIMessage;
-        return { messageId: msg.id };
-      } catch (err) {
-        if (err instanceof DiscordAPIError && CLOSED_TO_BOT.has(err.code)) throw new ChannelClosedToBot(`discord ${err.code} ${err.message} in ${channel.nativeId}`);
-        throw err;
-      }
+      const msg = (await rest.post(Routes.channelMessages(channel.nativeId), { body: renderCard(card) }).catch(closedToBot(channel))) as APIMessage;
+      return { messageId: msg.id };
     },
     async updateCard(ref: MessageRef, card) {
       try {
@@ -46,7 +41,7 @@ export function createDiscordSurface(restOf: () => REST, minUpdateIntervalMs = 1
       await rest.post(Routes.channelMessages(ref.channel.nativeId), { body: renderNotice(notice, guildOf(ref.channel), ref.messageId) });
     },
     async postInChannel(channel: ChannelRef, notice) {
-      await rest.post(Routes.channelMessages(channel.nativeId), { body: renderNotice(notice, guildOf(channel), null) });
+      await rest.post(Routes.channelMessages(channel.nativeId), { body: renderNotice(notice, guildOf(channel), null) }).catch(closedToBot(channel));
     },
     /** A direct message from the bot: open (or reuse) the DM channel with the person, then post in it. */
     async tellPrivately(person, line) {
@@ -55,6 +50,14 @@ export function createDiscordSurface(restOf: () => REST, minUpdateIntervalMs = 1
       const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: s.user } })) as APIDMChannel;
       await rest.post(Routes.channelMessages(dm.id), { body: { content: replyLines([line]), allowed_mentions: { parse: [] } } });
     },
+  };
+}
+
+/** A post refused because the bot may not see or post in the channel, as the core's ChannelClosedToBot; anything else as it was. */
+function closedToBot(channel: ChannelRef): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof DiscordAPIError && CLOSED_TO_BOT.has(err.code)) throw new ChannelClosedToBot(`discord ${err.code} ${err.message} in ${channel.nativeId}`);
+    throw err;
   };
 }
 

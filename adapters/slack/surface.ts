@@ -3,6 +3,7 @@ import { ChannelClosedToBot, MessageGone, type ChatSurface } from "../../src/app
 import { nativeUserId } from "./inbound.js";
 import { renderCard } from "./render-card.js";
 import { renderNotice, renderReplyMessage } from "./render.js";
+import type { ChannelRef } from "../../src/domain/types.js";
 
 /** Slack's answers to a post in a channel the bot may not post in: a private channel it was not invited to (or one it cannot see). */
 const CLOSED_TO_BOT = new Set(["not_in_channel", "channel_not_found"]);
@@ -14,19 +15,21 @@ const slackErrorOf = (err: unknown): unknown => (err as { data?: { error?: unkno
  * this at most once per `minUpdateIntervalMs` per message; Slack allows about one
  * message write per second per channel (PLATFORM-FACTS A4).
  */
+/** A post refused because the bot is not let into the channel, as the core's ChannelClosedToBot; anything else as it was. */
+function closedToBot(channel: ChannelRef): (err: unknown) => never {
+  return (err) => {
+    const code = slackErrorOf(err);
+    if (typeof code === "string" && CLOSED_TO_BOT.has(code)) throw new ChannelClosedToBot(`slack ${code} in ${channel.nativeId}`);
+    throw err;
+  };
+}
+
 export function createSlackSurface(client: webApi.WebClient): ChatSurface {
   return {
     platform: "slack",
     minUpdateIntervalMs: 1000,
     async postCard(channel, card) {
-      let res;
-      try {
-        res = await client.chat.postMessage({ channel: channel.nativeId, ...renderCard(card), unfurl_links: false, unfurl_media: false });
-      } catch (err) {
-        const code = slackErrorOf(err);
-        if (typeof code === "string" && CLOSED_TO_BOT.has(code)) throw new ChannelClosedToBot(`slack ${code} in ${channel.nativeId}`);
-        throw err;
-      }
+      const res = await client.chat.postMessage({ channel: channel.nativeId, ...renderCard(card), unfurl_links: false, unfurl_media: false }).catch(closedToBot(channel));
       if (!res.ts) throw new Error(`slack: chat.postMessage to ${channel.nativeId} returned no ts`);
       return { messageId: res.ts };
     },
@@ -42,7 +45,7 @@ export function createSlackSurface(client: webApi.WebClient): ChatSurface {
       await client.chat.postMessage({ channel: ref.channel.nativeId, thread_ts: ref.messageId, ...renderNotice(notice), unfurl_links: false, unfurl_media: false });
     },
     async postInChannel(channel, notice) {
-      await client.chat.postMessage({ channel: channel.nativeId, ...renderNotice(notice), unfurl_links: false, unfurl_media: false });
+      await client.chat.postMessage({ channel: channel.nativeId, ...renderNotice(notice), unfurl_links: false, unfurl_media: false }).catch(closedToBot(channel));
     },
     /** A direct message from the app (im:write), as sendFilesPrivately opens one. */
     async tellPrivately(person, line) {

@@ -1,8 +1,10 @@
 import type { Cluster } from "./cluster.js";
 import { NOTICE_LEASE_MS, NOTICE_MAX_ATTEMPTS, NOTICE_SWEEP_MS } from "./notice-outbox.js";
-import { describe, MessageGone, type ChatSurface, type Clock, type Logger, type MessageRef, type Timer } from "./ports.js";
+import { channelName } from "./channel-names.js";
+import { ChannelClosedToBot, describe, MessageGone, type ChatSurface, type Clock, type Logger, type MessageRef, type Timer } from "./ports.js";
 import type { OutboxNotice, Store } from "./store.js";
-import type { NoticeView } from "./views.js";
+import type { ChannelRef } from "../domain/types.js";
+import type { NoticeView, ReplyPart } from "./views.js";
 
 export interface NoticePosterDeps {
   store: Store;
@@ -65,6 +67,11 @@ export function createNoticePoster(deps: NoticePosterDeps) {
         } catch (err) {
           // A deleted card takes no replies, now or later: that copy is done with.
           if (err instanceof MessageGone) continue;
+          // A channel the bot is not let into (a lock set there by hand): the people it calls hear it privately instead.
+          if (err instanceof ChannelClosedToBot && n.channel && (await tellInstead(surface, n, n.channel))) {
+            sentTo.add(key);
+            continue;
+          }
           failed = true;
           log.error({ err: describe(err), platform, releaseId: n.releaseId }, row ? "notice failed; it is posted again on a later sweep" : "notice failed");
         }
@@ -78,6 +85,22 @@ export function createNoticePoster(deps: NoticePosterDeps) {
     } finally {
       if (outboxId !== undefined) outboxing.delete(outboxId);
     }
+  }
+
+  /** Tells the people a channel notice calls, privately, what it says and why it comes to them; false when none could be told. */
+  async function tellInstead(surface: ChatSurface, n: NoticeView, channel: ChannelRef): Promise<boolean> {
+    if (!surface.tellPrivately) return false;
+    const line: ReplyPart[] = ["I can't post in ", { channel, text: channelName(channel) }, " (let gonogo in there), so this comes to you: ", ...(n.parts ?? [n.text])];
+    let told = false;
+    for (const person of n.mention) {
+      try {
+        await surface.tellPrivately(person, line);
+        told = true;
+      } catch (err) {
+        log.warn({ err: describe(err), platform: surface.platform }, "a channel notice could not be told privately either");
+      }
+    }
+    return told;
   }
 
   /** Where a notice goes: its channel, or under every copy of its release's card; each with the key `sentTo` remembers it by. */

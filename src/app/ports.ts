@@ -54,6 +54,7 @@ export interface ChatSurface {
   /** A reply under the card (thread or reply), for reminders and notices. */
   postNotice(ref: MessageRef, notice: NoticeView): Promise<void>;
   /** A notice as a message of its own in a channel (`notice.channel`), not under any card: a hand-set lock's reminder. */
+  /** Throws ChannelClosedToBot when the bot may not post in the channel. */
   postInChannel(channel: ChannelRef, notice: NoticeView): Promise<void>;
   /**
    * A message to one person of this platform (a platform-qualified id), that only they see:

@@ -26,4 +26,18 @@ describe("Discord: a deploy lock still on", () => {
     expect(content).toContain(`<@${h.admin.id}>`);
     expect(told.body.allowed_mentions).toMatchObject({ users: [h.admin.id] });
   });
+
+  it("set in a channel the bot may not post in, comes in a DM to who set it, saying why", async () => {
+    await h.command(h.admin, "lock", { action: "lock", service: "payments", reason: "incident 42" });
+    const channel = h.fake.world.channelId;
+    h.fake.denyChannel(channel, 50013);
+    h.core.clock.advance(4 * HOUR);
+    await h.core.bot.runDueJobs();
+    await h.fake.waitFor((c) => c.method === "POST" && c.path === "/users/@me/channels");
+    const dmChannel = h.fake.dmChannels.get(h.admin.id);
+    const dm = await h.fake.waitFor((c) => c.method === "POST" && c.path === `/channels/${dmChannel}/messages`);
+    expect(String(dm.body.content)).toContain(`I can't post in <#${channel}> (let gonogo in there), so this comes to you: 🔒 Still locked: payments production is locked by Member 0: incident 42.`);
+    await h.core.bot.idle();
+    expect(await h.core.store.listNotices()).toEqual([]);
+  });
 });

@@ -25,6 +25,19 @@ describe("Slack: a deploy lock still on", () => {
     expect(visibleText(told)).toContain("<@UADMIN>");
   });
 
+  it("set in a channel the bot is not let into, comes privately to who set it, saying why", async () => {
+    await h.slash("UADMIN", "lock payments reason incident 42");
+    h.fake.keepOut(CHANNEL);
+    h.core.clock.advance(4 * HOUR);
+    await h.core.bot.runDueJobs();
+    const told = await h.fake.waitFor("chat.postMessage", (c) => visibleText(c).includes("Still locked") && c.params.channel !== CHANNEL);
+    expect(h.fake.callsTo("conversations.open").map((c) => c.params.users)).toEqual(["UADMIN"]);
+    expect(visibleText(told)).toContain(`I can't post in <#${CHANNEL}> (let gonogo in there), so this comes to you: 🔒 Still locked: payments production is locked by ada: incident 42.`);
+    // Told, so not tried again in the channel on every sweep.
+    await h.core.bot.idle();
+    expect(await h.core.store.listNotices()).toEqual([]);
+  });
+
   it("set by a rollback, is a reply in the rolled-back release's thread, mentioning its manager", async () => {
     await h.slash("UADMIN", "role grant <@UONCALL|otto> oncall");
     await h.slash("UMGR", "create payments 1.4.2");
