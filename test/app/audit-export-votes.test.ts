@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
-import type { Snapshot } from "../../src/app/snapshot.js";
-import type { Store } from "../../src/app/store.js";
+import { pausingReads } from "../helpers/pausing-reads.js";
 import type { Reply } from "../../src/app/views.js";
 
 /** An export of a large trail takes seconds to read: the votes pressed meanwhile must not wait for it. */
@@ -11,65 +10,15 @@ afterEach(async () => core?.close());
 const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
 const textOf = (r: Reply) => (r.type === "message" ? r.text : "");
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/**
- * The real store with a pause where an export reads the trail: a snapshot's page, or a read of
- * the range inside a transaction. `writerBusy` is told when a transaction is asked for while a
- * paused read holds the writer (it would wait for the whole export).
- */
-function pausingExports(inner: Store) {
-  const reading = deferred();
-  const resume = deferred();
-  const writerBusy = deferred();
-  let holdingWriter = false;
-  const pause = async (inTransaction: boolean) => {
-    holdingWriter = inTransaction;
-    reading.resolve();
-    await resume.promise;
-    holdingWriter = false;
-  };
-  /** The transaction's own handle, its range read paused (its other methods stay its own). */
-  const pausedTx = (tx: Store): Store => {
-    const wrapped = Object.create(tx) as Store;
-    wrapped.listAuditRange = async (from, to) => {
-      await pause(true);
-      return tx.listAuditRange(from, to);
-    };
-    return wrapped;
-  };
-  const pausedSnapshot = (snapshot: Snapshot): Snapshot => ({
-    getRelease: (id) => snapshot.getRelease(id),
-    auditPage: async (from, to, after) => {
-      await pause(false);
-      return snapshot.auditPage(from, to, after);
-    },
-    verifyAudit: (recorded) => snapshot.verifyAudit(recorded),
-  });
-  const store: Store = {
-    ...inner,
-    transaction: (fn, claim) => {
-      if (holdingWriter) writerBusy.resolve();
-      return inner.transaction((tx) => fn(pausedTx(tx)), claim);
-    },
-    readSnapshot: (fn) => inner.readSnapshot((snapshot) => fn(pausedSnapshot(snapshot))),
-  };
-  return { store, reading: reading.promise, resume: resume.resolve, writerBusy: writerBusy.promise };
-}
-
 describe("an audit export being built", () => {
   it("does not hold up a vote: the vote is committed and answered while the export reads, and the export is of the moment it was asked", async () => {
-    let exports!: ReturnType<typeof pausingExports>;
-    core = createTestCore({ wrapStore: (store) => (exports = pausingExports(store)).store });
+    let exports!: ReturnType<typeof pausingReads>;
+    core = createTestCore({ wrapStore: (store) => (exports = pausingReads(store, { tx: "listAuditRange", snapshot: "auditPage" })).store });
     await say("alice", "create payments 1.4.2");
     await say("bob", "vote R-1 go");
 
     const exporting = say("admin", "audit export");
-    await exports.reading;
+    await exports.paused;
     const vote = core.bot.handle({ kind: "button", actor: person("carol"), channel, releaseId: "R-1", action: "go" });
     const first = await Promise.race([vote.then(() => "the vote is answered"), exports.writerBusy.then(() => "the vote waits for the export")]);
     exports.resume();

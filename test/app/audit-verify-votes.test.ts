@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
-import type { Snapshot } from "../../src/app/snapshot.js";
-import type { Store } from "../../src/app/store.js";
+import { pausingReads } from "../helpers/pausing-reads.js";
 import type { WebScope } from "../../src/app/web-link.js";
 import type { Reply } from "../../src/app/views.js";
 
@@ -15,55 +14,6 @@ const terminal: WebScope = { kind: "workspace", platform: "terminal", scope: "lo
 const numbers = () => core.bot.webRead({ kind: "web_numbers", scope: terminal, service: null, days: 30, checkAudit: true });
 const press = (who: string) => core.bot.handle({ kind: "button", actor: person(who), channel, releaseId: "R-1", action: "go" });
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/**
- * The real store with a pause where a walk of the chain starts: in a snapshot, or inside a
- * transaction. `writerBusy` is told when a transaction is asked for while a paused walk holds
- * the writer (it would wait for the whole walk).
- */
-function pausingWalks(inner: Store) {
-  const walking = deferred();
-  const resume = deferred();
-  const writerBusy = deferred();
-  let holdingWriter = false;
-  const pause = async (inTransaction: boolean) => {
-    holdingWriter = inTransaction;
-    walking.resolve();
-    await resume.promise;
-    holdingWriter = false;
-  };
-  /** The transaction's own handle, its walk paused (its other methods stay its own). */
-  const pausedTx = (tx: Store): Store => {
-    const wrapped = Object.create(tx) as Store;
-    wrapped.verifyAudit = async (recorded) => {
-      await pause(true);
-      return tx.verifyAudit(recorded);
-    };
-    return wrapped;
-  };
-  const pausedSnapshot = (snapshot: Snapshot): Snapshot => ({
-    getRelease: (id) => snapshot.getRelease(id),
-    auditPage: (from, to, after) => snapshot.auditPage(from, to, after),
-    verifyAudit: async (recorded) => {
-      await pause(false);
-      return snapshot.verifyAudit(recorded);
-    },
-  });
-  const store: Store = {
-    ...inner,
-    transaction: (fn, claim) => {
-      if (holdingWriter) writerBusy.resolve();
-      return inner.transaction((tx) => fn(pausedTx(tx)), claim);
-    },
-    readSnapshot: (fn) => inner.readSnapshot((snapshot) => fn(pausedSnapshot(snapshot))),
-  };
-  return { store, walking: walking.promise, resume: resume.resolve, writerBusy: writerBusy.promise };
-}
 
 /** A release with one GO, and the trail's length then. */
 async function oneVote(): Promise<number> {
@@ -74,12 +24,12 @@ async function oneVote(): Promise<number> {
 
 describe("a walk of the audit chain in progress", () => {
   it("/release audit verify does not hold up a vote: the vote is answered while it walks, and it reports the chain as it stood when asked", async () => {
-    let walks!: ReturnType<typeof pausingWalks>;
-    core = createTestCore({ wrapStore: (store) => (walks = pausingWalks(store)).store });
+    let walks!: ReturnType<typeof pausingReads>;
+    core = createTestCore({ wrapStore: (store) => (walks = pausingReads(store, { tx: "verifyAudit", snapshot: "verifyAudit" })).store });
     const before = await oneVote();
 
     const verifying = say("admin", "audit verify");
-    await walks.walking;
+    await walks.paused;
     const vote = press("carol");
     const first = await Promise.race([vote.then(() => "the vote is answered"), walks.writerBusy.then(() => "the vote waits for the walk")]);
     walks.resume();
@@ -93,12 +43,12 @@ describe("a walk of the audit chain in progress", () => {
   });
 
   it("the web view's numbers page does not hold up a vote either, and shows the chain as it stood when asked", async () => {
-    let walks!: ReturnType<typeof pausingWalks>;
-    core = createTestCore({ wrapStore: (store) => (walks = pausingWalks(store)).store });
+    let walks!: ReturnType<typeof pausingReads>;
+    core = createTestCore({ wrapStore: (store) => (walks = pausingReads(store, { tx: "verifyAudit", snapshot: "verifyAudit" })).store });
     const before = await oneVote();
 
     const page = numbers();
-    await walks.walking;
+    await walks.paused;
     const vote = press("carol");
     const first = await Promise.race([vote.then(() => "the vote is answered"), walks.writerBusy.then(() => "the vote waits for the walk")]);
     walks.resume();
