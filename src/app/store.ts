@@ -2,12 +2,11 @@ import type { Criterion } from "../domain/criteria.js";
 import type { Policy } from "../domain/policy.js";
 import type { ReleaseState } from "../domain/release.js";
 import type { ChannelRef, Release, UserId, Vote } from "../domain/types.js";
-import type { DeployLock, FreezeOverride, QueueEntry } from "../domain/deploy-lock.js";
-import type { Freeze } from "../domain/freeze.js";
 import type { CardLeaseStore } from "./card-lease-store.js";
+import type { GuardStore } from "./guard-store.js";
+import type { OutboxStore } from "./outbox-store.js";
 import type { MessageRef } from "./ports.js";
 import type { ChainedAuditEvent, Snapshot } from "./snapshot.js";
-import type { NoticeView } from "./views.js";
 
 export type NewRelease = Omit<Release, "id" | "seq">;
 
@@ -87,23 +86,6 @@ export interface WebhookDelivery {
   lastError: string | null;
   createdAt: number;
   deliveredAt: number | null;
-}
-
-/**
- * A notice waiting in the outbox: written in the transaction whose state it reports, deleted
- * once it is posted under every copy of the card. `sentTo` names the copies (MessageRef keys)
- * that already have it, so a retry after a partial failure posts only to the others.
- */
-export interface OutboxNotice {
-  id: number;
-  releaseId: string;
-  notice: NoticeView;
-  createdAt: number;
-  /** Who is posting it now (null: nobody, or its writer until `leaseUntil`). */
-  holder: string | null;
-  leaseUntil: number;
-  attempts: number;
-  sentTo: string[];
 }
 
 /** A platform event id to claim for a transaction (see Store.claimEvent), at the clock's now. */
@@ -254,62 +236,7 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
   listDeliveries(releaseId: string): Promise<WebhookDelivery[]>;
 }
 
-/**
- * The notice outbox (notices at least once across a crash). A row is added in the use case's
- * transaction with no holder and a grace of `graceMs`: until then only the instance that
- * wrote it posts it (taking it with `takeNotice`); after that any instance's sweep may claim it.
- */
-export interface OutboxStore {
-  /** Adds a notice in the open transaction; its id. */
-  addNotice(notice: NoticeView, now: number, graceMs: number): Promise<number>;
-  /**
-   * Leases one notice to `holder` for `leaseMs` (and counts an attempt) when nobody holds it,
-   * its lease ended, or `holder` has it already; null when another holder has it or it is gone (posted).
-   */
-  takeNotice(id: number, holder: string, now: number, leaseMs: number): Promise<OutboxNotice | null>;
-  /**
-   * Leases to `holder` the notices whose lease or grace ended by `endedBy` (default `now`),
-   * oldest first; instances claiming at once never take the same row. One process alone on
-   * its database passes a far `endedBy` at start-up: every row left is a dead run's.
-   */
-  claimStaleNotices(holder: string, now: number, leaseMs: number, limit: number, endedBy?: number): Promise<OutboxNotice[]>;
-  /** Posted to every copy (or given up): the notice leaves the outbox. */
-  deleteNotice(id: number): Promise<void>;
-  /**
-   * Some copies failed: records those that have it and lets go until `retryAt`, when a sweep claims it again. False when `holder` no longer held it.
-   * `uncounted`: nothing was tried (the copies left wait for a platform still connecting), so the take's attempt is given back.
-   */
-  deferNotice(id: number, holder: string, sentTo: string[], retryAt: number, opts?: { uncounted?: boolean }): Promise<boolean>;
-  /** Every notice in the outbox, oldest first (operators and tests). */
-  listNotices(): Promise<OutboxNotice[]>;
-}
-
-/** Freeze windows, deploy locks, the deploy queue and freeze overrides (domain/freeze.ts, domain/deploy-lock.ts). */
-export interface GuardStore {
-  addFreeze(f: Omit<Freeze, "id">): Promise<Freeze>;
-  /** A channel's freezes, oldest first. */
-  listFreezes(channelKey: string): Promise<Freeze[]>;
-  /** Deletes a freeze and returns it, or undefined when there was none. */
-  removeFreeze(id: number): Promise<Freeze | undefined>;
-
-  getLock(service: string, environment: string): Promise<DeployLock | undefined>;
-  /** Sets a lock; false (and the existing lock kept) when the pair is already locked. */
-  addLock(lock: DeployLock): Promise<boolean>;
-  /** Lifts a lock and returns it, or undefined when the pair was not locked. */
-  removeLock(service: string, environment: string): Promise<DeployLock | undefined>;
-  listLocks(): Promise<DeployLock[]>;
-
-  /** Puts a release in its service + environment's queue (a second call for it changes nothing). */
-  enqueue(entry: QueueEntry): Promise<void>;
-  /** The queue, oldest first: of one service + environment, or all of them. */
-  listQueue(target?: { service: string; environment: string }): Promise<QueueEntry[]>;
-  getQueueEntry(releaseId: string): Promise<QueueEntry | undefined>;
-  /** Takes a release out of the queue; false when it was not in it. */
-  dequeue(releaseId: string): Promise<boolean>;
-
-  /** Records the one freeze override of a release (a second one changes nothing). */
-  addOverride(o: FreezeOverride): Promise<void>;
-  getOverride(releaseId: string): Promise<FreezeOverride | undefined>;
-}
-
 export type { ChannelRef };
+// The parts of the port in modules of their own, still importable from here.
+export type { GuardStore } from "./guard-store.js";
+export type { OutboxNotice, OutboxStore } from "./outbox-store.js";
