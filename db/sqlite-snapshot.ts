@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import type { Snapshot } from "../src/app/snapshot.js";
 import type { Store } from "../src/app/store.js";
-import { CHAIN_COLUMNS, chainWalk, type ChainRow } from "./audit-chain.js";
+import { CHAIN_COLUMNS, chainWalk, type AuditRowForHash, type ChainRow } from "./audit-chain.js";
 import { tables } from "./client.js";
 import { seqOf, toRelease } from "./rows.js";
 import { releases } from "./schema.js";
@@ -15,16 +15,8 @@ import { releases } from "./schema.js";
  */
 export const SQLITE_PAGE_IDS = 1_000;
 
-interface AuditRow {
-  id: number;
-  releaseId: string | null;
-  at: number;
-  actor: string;
-  platform: string;
-  type: string;
-  data: string;
-  hash: string | null;
-}
+/** A row of the trail as an export page reads it: what its hash covers, its id and its hash. */
+type AuditRow = AuditRowForHash & { id: number; hash: string | null };
 
 /** A turn of the event loop: what came in meanwhile (a press) runs before the next page. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
