@@ -20,7 +20,7 @@ export async function overrideFreeze(ctx: Ctx, actor: Actor, platform: string, r
   const freeze = freezeLabel(active.freeze);
   const needed = (await policyFor(ctx, release.channel.key)).overrideApprovers;
   const asked = needed === 2 ? await firstRequest(ctx, release, freeze, active.end) : null;
-  if (needed === 2 && (!asked || asked.actor === actor.id)) {
+  if (needed === 2 && (!asked || asked.id === actor.id)) {
     if (asked) return ok(`You asked already to ship ${release.id} inside freeze ${freeze}; this channel needs a second admin or release-manager to ask too (\`/release ship ${release.id} override <reason>\`). Nothing ships until then.`);
     await audit(ctx, actor, platform, release.id, { type: "freeze_override_requested", data: { freeze, until: active.end, reason } });
     ctx.effects.push(
@@ -28,7 +28,7 @@ export async function overrideFreeze(ctx: Ctx, actor: Actor, platform: string, r
     );
     return ok(`Asked: ${release.id} ships inside freeze ${freeze} once a second admin or release-manager (not you) runs \`/release ship ${release.id} override <reason>\`; the thread says so. Until then it stays where it is.`);
   }
-  const by = asked ? { id: asked.actor, name: asked.name, reason: asked.reason } : undefined;
+  const by = asked ?? undefined;
   const byName = by ? `${by.name} and ${actor.name}` : actor.name;
   // The card and the web view show one reason under both names: the first person's is the why, so both are kept.
   const shown = by ? `${by.name}: ${by.reason}; ${actor.name}: ${reason}` : reason;
@@ -48,17 +48,17 @@ export async function overrideWayOut(ctx: Ctx, actor: Actor, release: Release, a
   if ((await policyFor(ctx, release.channel.key)).overrideApprovers !== 2) return `Wait until then, or an admin or release-manager ships it anyway with ${command}.`;
   const asked = await firstRequest(ctx, release, freezeLabel(active.freeze), active.end);
   if (!asked) return `Wait until then, or two admins or release-managers agree to ship it anyway, each with ${command}.`;
-  const who = asked.actor === actor.id ? "you" : asked.name;
+  const who = asked.id === actor.id ? "you" : asked.name;
   return `Wait until then; ${who} asked to ship it anyway (${asked.reason}): a second admin or release-manager who agrees ships it with ${command}.`;
 }
 
-/** The standing first request of this freeze occurrence, if someone asked and nobody shipped it since. */
-async function firstRequest(ctx: Ctx, release: Release, freeze: string, until: number): Promise<{ actor: string; name: string; reason: string } | null> {
+/** The standing first request of this freeze occurrence (who asked, as the override's audit names them), if someone asked and nobody shipped it since. */
+async function firstRequest(ctx: Ctx, release: Release, freeze: string, until: number): Promise<{ id: string; name: string; reason: string } | null> {
   // A change of content since (new votes needed) makes the request stale, like the votes; an override since used it up.
   const events = await ctx.store.listAuditOf([release.id], ["freeze_override_requested", "freeze_overridden", "content_changed"]);
   const last = events.at(-1);
   const typed = last && readAuditEvent(last);
   if (!last || typed?.type !== "freeze_override_requested") return null;
   if (typed.data.freeze !== freeze || typed.data.until !== until) return null;
-  return { actor: last.actor, name: typeof last.data.actorName === "string" ? last.data.actorName : last.actor, reason: typed.data.reason };
+  return { id: last.actor, name: typeof last.data.actorName === "string" ? last.data.actorName : last.actor, reason: typed.data.reason };
 }
