@@ -28,13 +28,12 @@ export async function overrideFreeze(ctx: Ctx, actor: Actor, platform: string, r
     );
     return ok(`Asked: ${release.id} ships inside freeze ${freeze} once a second admin or release-manager (not you) runs \`/release ship ${release.id} override <reason>\`; the thread says so. Until then it stays where it is.`);
   }
-  const by = asked ?? undefined;
-  const byName = by ? `${by.name} and ${actor.name}` : actor.name;
+  const byName = asked ? `${asked.name} and ${actor.name}` : actor.name;
   // The card and the web view show one reason under both names: the first person's is the why, so both are kept.
-  const shown = by ? `${by.name}: ${by.reason}; ${actor.name}: ${reason}` : reason;
+  const shown = asked ? `${asked.name}: ${asked.reason}; ${actor.name}: ${reason}` : reason;
   await ctx.store.addOverride({ releaseId: release.id, by: actor.id, byName, reason: shown, freeze, at: ctx.clock.now() });
-  await audit(ctx, actor, platform, release.id, { type: "freeze_overridden", data: { freeze, until: active.end, reason, ...(by ? { askedBy: by } : {}) } });
-  const second = by ? ` (asked by ${by.name}: ${by.reason})` : "";
+  await audit(ctx, actor, platform, release.id, { type: "freeze_overridden", data: { freeze, until: active.end, reason, ...(asked ? { askedBy: asked } : {}) } });
+  const second = asked ? ` (asked by ${asked.name}: ${asked.reason})` : "";
   ctx.effects.push(notice(release.id, `🔓 ${actor.name} overrode freeze ${freeze} to ship ${release.id}: ${reason}${second}`));
   return null;
 }
