@@ -23,6 +23,11 @@ export function parseChoice(word: string | undefined): VoteChoice {
   return choice;
 }
 
+/** `1 vote was`, `2 votes were`: how many votes a change cleared, in a sentence. */
+export function votesWere(n: number): string {
+  return n === 1 ? "1 vote was" : `${n} votes were`;
+}
+
 export const CHOICE_LABELS: Record<VoteChoice, string> = { go: "GO", no_go: "NO-GO", abstain: "abstain" };
 
 /** Checks a vote against the release's state and the policy; returns the cleaned reason. */

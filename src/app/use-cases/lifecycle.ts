@@ -1,5 +1,6 @@
 import { decisionInWords } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
+import { votesWere } from "../../domain/votes.js";
 import { checkLength } from "../../domain/limits.js";
 import { transition } from "../../domain/release.js";
 import { formatInZone, parseWhen, relative } from "../../domain/time.js";
@@ -127,11 +128,6 @@ export async function updateRelease(ctx: Ctx, actor: Actor, platform: string, id
     ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${what}. ${votesWere(cleared.length)} cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
   }
   return ok(`${release.id} updated: ${what}.${cleared.length ? ` ${votesWere(cleared.length)} cleared and the voters are asked to vote again.` : ""}${resetText}`);
-}
-
-/** `1 vote was`, `2 votes were`. */
-function votesWere(n: number): string {
-  return n === 1 ? "1 vote was" : `${n} votes were`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { humanDuration } from "../../domain/duration.js";
 import { minutesText } from "../../domain/minutes.js";
 import type { Policy } from "../../domain/policy.js";
 import type { Actor, Release } from "../../domain/types.js";
+import { votesWere } from "../../domain/votes.js";
 import { audit, notice, type Ctx } from "../context.js";
 
 /**
@@ -21,7 +22,7 @@ export async function expireVotesOnSlip(ctx: Ctx, actor: Actor, platform: string
   const moved = `T-0 moved ${humanDuration(to - from)} later by ${actor.name}`;
   await ctx.store.updateRelease(release.id, { decidedGoAt: null, votesVoidedNote: `Votes cleared: ${moved}, more than this channel's revote_after=${limit}. Please vote again.` });
   await audit(ctx, actor, platform, release.id, { type: "votes_expired", data: { from, to, revoteAfterMinutes: policy.revoteAfter, votesVoided: cleared.map((v) => ({ voter: v.voter, choice: v.choice })) } });
-  const were = cleared.length === 1 ? "1 vote was" : `${cleared.length} votes were`;
+  const were = votesWere(cleared.length);
   ctx.effects.push(notice(release.id, `♻️ ${release.id}: ${moved}, more than this channel's revote_after=${limit}: ${were} cleared; please vote again.`, { mention: cleared.map((v) => v.voter) }));
   return ` ${were} cleared (T-0 moved more than revote_after=${limit} later) and the voters are asked to vote again.`;
 }
