@@ -3,7 +3,7 @@ import { SUBCOMMAND_ALIASES } from "../../src/domain/command.js";
 import type { CommandFields } from "../../src/domain/command-from-fields.js";
 import { isUserError } from "../../src/domain/errors.js";
 import { splitCommand } from "../../src/domain/grammar.js";
-import { COMMAND_NAME, releaseCommands } from "./commands.js";
+import { COMMAND_NAME, OPTION_OF_FIELD, releaseCommands } from "./commands.js";
 
 /**
  * The core's command hints (`/release unlock payments production reason <text>`) are written in
@@ -40,13 +40,6 @@ const IMPLIED: Record<string, { subcommand: string; fields: CommandFields }> = {
   abstain: { subcommand: "vote", fields: { choice: "abstain" } },
   unlock: { subcommand: "lock", fields: { action: "unlock" } },
   locks: { subcommand: "lock", fields: { action: "list" } },
-};
-
-/** Options named on Discord for what they are, where the core's field has the grammar's name (as command-intent.ts reads them). */
-const OPTION_OF_FIELD: Record<string, Partial<Record<keyof CommandFields, string>>> = {
-  check: { choice: "result", reason: "note" },
-  freeze: { id: "freeze" },
-  role: { subject: "who" },
 };
 
 /** `/release <typed words>` in a code span, as the core writes its hints. */

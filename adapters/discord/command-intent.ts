@@ -2,6 +2,7 @@ import type { Command } from "../../src/domain/command.js";
 import { commandFromFields, type CommandFields } from "../../src/domain/command-from-fields.js";
 import { isUserError } from "../../src/domain/errors.js";
 import { subjectId, type Person, type SubjectId } from "../../src/domain/identity.js";
+import { OPTION_OF_FIELD } from "./commands.js";
 
 /**
  * Turns the typed options of `/release <subcommand>` straight into the core's intent
@@ -37,8 +38,7 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
   const manager = val("manager");
   const days = opts.get("days")?.value;
   const fields: CommandFields = {
-    // A freeze id (freeze remove) fills the same field as a release id.
-    id: val("id") ?? val("freeze"),
+    id: val("id"),
     service: val("service"),
     version: val("version"),
     when: val("when"),
@@ -62,10 +62,11 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
     criterion: val("criterion"),
   };
 
+  // Options named for what they are on Discord fill the grammar's fields (a check's result is its choice, a freeze id its id).
+  for (const [field, option] of Object.entries(OPTION_OF_FIELD[subcommand.name] ?? {})) {
+    if (field !== "subject") (fields as Record<string, unknown>)[field] = val(option);
+  }
   if (subcommand.name === "check") {
-    // Named for what they are on Discord; the core's fields are the grammar's (choice, reason).
-    fields.choice = val("result");
-    fields.reason = val("note");
     // A blank override box is no override (Discord sends no blank options anyway).
     const override = val("override");
     if (override !== undefined) fields.override = override;

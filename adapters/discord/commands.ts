@@ -6,6 +6,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
+import type { CommandFields } from "../../src/domain/command-from-fields.js";
 import { INPUT_LIMITS } from "../../src/domain/limits.js";
 
 /**
@@ -48,6 +49,16 @@ const sub = (name: string, description: string, options: Option[] = []): APIAppl
   description,
   options,
 });
+
+/**
+ * Options named on Discord for what they are where the core's field has the grammar's name:
+ * command-intent.ts reads them into those fields, command-hints.ts prints those fields as them.
+ */
+export const OPTION_OF_FIELD: Record<string, Partial<Record<keyof CommandFields, string>>> = {
+  check: { choice: "result", reason: "note" },
+  freeze: { id: "freeze" },
+  role: { subject: "who" },
+};
 
 /** The JSON body registered with Discord (bulk overwrite, so registering twice changes nothing). */
 export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
