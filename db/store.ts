@@ -7,6 +7,7 @@ import { auditHash, GENESIS, verifyChain } from "./audit-chain.js";
 import type { DatabaseHandle } from "./client.js";
 import { createCardLeaseStatements } from "./card-leases.js";
 import { createGuardStore } from "./guard-store.js";
+import { createIdentityStore } from "./identity-store.js";
 import { createJobStore } from "./job-store.js";
 import { createOutboxStatements } from "./outbox-store.js";
 import { criterionColumns, inChunks, seqOf, toCriterion, toEvent, toRelease, toVote } from "./rows.js";
@@ -237,6 +238,7 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
     ...createJobStore(handle),
     ...createGuardStore(handle),
+    ...createIdentityStore(sqlite),
     ...createCardLeaseStatements(handle),
     ...createOutboxStatements(handle),
   };

@@ -127,6 +127,32 @@ export const roleBindings = pgTable(
   (t) => [primaryKey({ columns: [t.subject, t.role] })],
 );
 
+/**
+ * Accounts of one person on several platforms or workspaces (`/release link`): each account
+ * names its person by one of them. Linked accounts share one vote and the release manager's
+ * self-approval rule; roles stay with each account.
+ */
+export const identityLinks = pgTable(
+  "identity_links",
+  {
+    account: text("account").primaryKey(),
+    person: text("person").notNull(),
+    linkedAt: ms("linked_at").notNull(),
+  },
+  (t) => [index("identity_links_person_idx").on(t.person)],
+);
+
+/** A code `/release link` gave an account, kept hashed until it is used on the other account or expires; one per account. */
+export const linkCodes = pgTable(
+  "link_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    account: text("account").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("link_codes_account_idx").on(t.account)],
+);
+
 /** Every posted copy of a card; one per (release, platform, channel). */
 export const messageRefs = pgTable(
   "message_refs",

@@ -6,7 +6,7 @@ type CriterionRow = Parameters<typeof toCriterion>[0];
 
 /**
  * The rows every press reads — its release, the channel's policy, the readiness criteria,
- * the role bindings — as this instance last read them inside a transaction, with the
+ * the role bindings, the linked accounts — as this instance last read them inside a transaction, with the
  * `shared_rows_version` they belong to. Every transaction holds the writer lock and reads
  * that version with BEGIN: when it is the one these copies were read at, nobody changed
  * them since and a batch of presses reads none of them again. A transaction that writes
@@ -23,10 +23,12 @@ export interface SharedRows {
   policies: Map<string, string | null>;
   /** The whole role_bindings table when it is small; undefined: not read, or too large to keep. */
   roleBindings: RoleBinding[] | undefined;
+  /** The whole identity_links table (account → person) when it is small; undefined: not read, or too large to keep. */
+  identityLinks: Map<string, string> | undefined;
 }
 
 export function createSharedRows(): SharedRows {
-  return { version: undefined, releases: new Map(), criteria: new Map(), policies: new Map(), roleBindings: undefined };
+  return { version: undefined, releases: new Map(), criteria: new Map(), policies: new Map(), roleBindings: undefined, identityLinks: undefined };
 }
 
 /** Keeps the copies if they are at `version` (read with BEGIN, under the writer lock), else forgets them. */
@@ -36,6 +38,7 @@ export function atVersion(rows: SharedRows, version: number | undefined): void {
   rows.criteria.clear();
   rows.policies.clear();
   rows.roleBindings = undefined;
+  rows.identityLinks = undefined;
   rows.version = version;
 }
 

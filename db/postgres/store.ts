@@ -8,6 +8,7 @@ import { verifyChainOn } from "./audit-chain.js";
 import type { PostgresHandle } from "./client.js";
 import { createPgCardLeaseStatements } from "./card-leases.js";
 import { createPgGuardStatements } from "./guard-store.js";
+import { createPgIdentityStatements } from "./identity-store.js";
 import { createPgJobStatements } from "./job-store.js";
 import { createPgOutboxStatements } from "./outbox-store.js";
 import { flushAudit, keptBackStatement } from "./kept-back.js";
@@ -214,6 +215,7 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
     },
     ...createPgJobStatements(q),
     ...createPgGuardStatements(q),
+    ...createPgIdentityStatements(q, tx),
     ...createPgCardLeaseStatements(q),
     // In a transaction the mark is kept back and goes with COMMIT (kept-back.ts).
     ...(tx
@@ -260,6 +262,8 @@ export function createPostgresStore(handle: PostgresHandle): Store {
     setPolicy: (channelKey, policy) => transaction((tx) => tx.setPolicy(channelKey, policy)),
     grantRole: (b) => transaction((tx) => tx.grantRole(b)),
     revokeRole: (subject, role) => transaction((tx) => tx.revokeRole(subject, role)),
+    linkAccounts: (account, other, at) => transaction((tx) => tx.linkAccounts(account, other, at)),
+    unlinkAccount: (account) => transaction((tx) => tx.unlinkAccount(account)),
     transaction,
     readSnapshot: createPgSnapshots(pool),
     // An append links to the chain head under the writer lock, as in any transaction.

@@ -4,6 +4,7 @@ import type { ReleaseState } from "../domain/release.js";
 import type { ChannelRef, Release, UserId, Vote } from "../domain/types.js";
 import type { CardLeaseStore } from "./card-lease-store.js";
 import type { GuardStore } from "./guard-store.js";
+import type { IdentityStore } from "./identity-store.js";
 import type { OutboxStore } from "./outbox-store.js";
 import type { MessageRef } from "./ports.js";
 import type { ChainedAuditEvent, Snapshot } from "./snapshot.js";
@@ -115,7 +116,7 @@ export class EventClaimedBefore extends Error {
  * runs them again when one of them fails after writing), so it acts only through `tx`.
  * `test/contracts/store-contract.ts` is the definition of this port; every implementation passes it.
  */
-export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
+export interface Store extends GuardStore, OutboxStore, CardLeaseStore, IdentityStore {
   /**
    * With `claim`, the transaction first claims that platform event id and runs `fn` only
    * when the claim is new; a claim made before rejects with EventClaimedBefore, changing
@@ -239,4 +240,5 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore {
 export type { ChannelRef };
 // The parts of the port in modules of their own, still importable from here.
 export type { GuardStore } from "./guard-store.js";
+export type { IdentityStore } from "./identity-store.js";
 export type { OutboxNotice, OutboxStore } from "./outbox-store.js";
