@@ -123,6 +123,8 @@ export const identityLinks = sqliteTable(
   {
     account: text("account").primaryKey(),
     person: text("person").notNull(),
+    /** The account's display name when it was linked, for telling people whom they are linked with. */
+    name: text("name").notNull(),
     linkedAt: integer("linked_at").notNull(),
   },
   (t) => [index("identity_links_person_idx").on(t.person)],
@@ -134,6 +136,8 @@ export const linkCodes = sqliteTable(
   {
     codeHash: text("code_hash").primaryKey(),
     account: text("account").notNull(),
+    /** The account's display name, shown to whoever uses the code. */
+    name: text("name").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [uniqueIndex("link_codes_account_idx").on(t.account)],

@@ -1,6 +1,7 @@
 CREATE TABLE `identity_links` (
 	`account` text PRIMARY KEY NOT NULL,
 	`person` text NOT NULL,
+	`name` text NOT NULL,
 	`linked_at` integer NOT NULL
 );
 --> statement-breakpoint
@@ -8,6 +9,7 @@ CREATE INDEX `identity_links_person_idx` ON `identity_links` (`person`);--> stat
 CREATE TABLE `link_codes` (
 	`code_hash` text PRIMARY KEY NOT NULL,
 	`account` text NOT NULL,
+	`name` text NOT NULL,
 	`expires_at` integer NOT NULL
 );
 --> statement-breakpoint

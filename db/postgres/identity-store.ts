@@ -1,4 +1,4 @@
-import { and, eq, lte, ne } from "drizzle-orm";
+import { and, asc, eq, lte, ne } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { IdentityStore } from "../../src/app/identity-store.js";
 import { identityLinks, linkCodes } from "./schema.js";
@@ -17,18 +17,19 @@ const LINKS_KEPT = 1_000;
  */
 export function createPgIdentityStatements(q: Queryable, tx?: TxState): IdentityStatements {
   const other = alias(identityLinks, "other");
+  const byAge = [asc(identityLinks.linkedAt), asc(identityLinks.account)] as const;
   const personOf = async (account: string) => (await q.select({ person: identityLinks.person }).from(identityLinks).where(eq(identityLinks.account, account)))[0]?.person;
   const changed = () => {
     if (!tx) return;
     tx.shared.identityLinks = undefined;
     tx.touchedShared = true;
   };
-  async function keptLinks(): Promise<Map<string, string> | undefined> {
+  async function keptLinks() {
     if (!tx) return undefined;
     if (tx.shared.identityLinks === undefined) {
-      const rows = await q.select({ account: identityLinks.account, person: identityLinks.person }).from(identityLinks).limit(LINKS_KEPT + 1);
+      const rows = await q.select({ account: identityLinks.account, person: identityLinks.person, name: identityLinks.name }).from(identityLinks).orderBy(...byAge).limit(LINKS_KEPT + 1);
       if (rows.length > LINKS_KEPT) return undefined;
-      tx.shared.identityLinks = new Map(rows.map((r) => [r.account, r.person]));
+      tx.shared.identityLinks = rows;
     }
     return tx.shared.identityLinks;
   }
@@ -37,23 +38,23 @@ export function createPgIdentityStatements(q: Queryable, tx?: TxState): Identity
     async linkedAccounts(account) {
       const kept = await keptLinks();
       if (kept) {
-        const person = kept.get(account);
-        return person === undefined ? [] : [...kept].filter(([a, p]) => p === person && a !== account).map(([a]) => a);
+        const person = kept.find((r) => r.account === account)?.person;
+        return person === undefined ? [] : kept.filter((r) => r.person === person && r.account !== account).map(({ account, name }) => ({ account, name }));
       }
-      const rows = await q
-        .select({ account: other.account })
+      return q
+        .select({ account: other.account, name: other.name })
         .from(identityLinks)
         .innerJoin(other, eq(other.person, identityLinks.person))
-        .where(and(eq(identityLinks.account, account), ne(other.account, account)));
-      return rows.map((r) => r.account);
+        .where(and(eq(identityLinks.account, account), ne(other.account, account)))
+        .orderBy(asc(other.linkedAt), asc(other.account));
     },
-    async linkAccounts(account, linked, at) {
+    async linkAccounts(one, linked, at) {
       changed();
-      const own = await personOf(account);
-      const theirs = await personOf(linked);
-      const person = own ?? theirs ?? account;
-      if (own === undefined) await q.insert(identityLinks).values({ account, person, linkedAt: at });
-      if (theirs === undefined) await q.insert(identityLinks).values({ account: linked, person, linkedAt: at });
+      const own = await personOf(one.account);
+      const theirs = await personOf(linked.account);
+      const person = own ?? theirs ?? one.account;
+      if (own === undefined) await q.insert(identityLinks).values({ account: one.account, person, name: one.name, linkedAt: at });
+      if (theirs === undefined) await q.insert(identityLinks).values({ account: linked.account, person, name: linked.name, linkedAt: at });
       else if (theirs !== person) await q.update(identityLinks).set({ person }).where(eq(identityLinks.person, theirs));
     },
     async unlinkAccount(account) {
@@ -61,19 +62,22 @@ export function createPgIdentityStatements(q: Queryable, tx?: TxState): Identity
       if (person === undefined) return [];
       changed();
       await q.delete(identityLinks).where(eq(identityLinks.account, account));
-      const others = (await q.select({ account: identityLinks.account }).from(identityLinks).where(eq(identityLinks.person, person)).orderBy(identityLinks.linkedAt, identityLinks.account)).map((r) => r.account);
+      const others = await q.select({ account: identityLinks.account, name: identityLinks.name }).from(identityLinks).where(eq(identityLinks.person, person)).orderBy(...byAge);
       // One account alone is no person; a person named by the account that left is renamed.
-      if (others.length === 1) await q.delete(identityLinks).where(eq(identityLinks.account, others[0]!));
-      else if (person === account) await q.update(identityLinks).set({ person: others[0]! }).where(eq(identityLinks.person, person));
+      if (others.length === 1) await q.delete(identityLinks).where(eq(identityLinks.account, others[0]!.account));
+      else if (person === account) await q.update(identityLinks).set({ person: others[0]!.account }).where(eq(identityLinks.person, person));
       return others;
     },
-    async saveLinkCode(codeHash, account, expiresAt) {
-      await q.insert(linkCodes).values({ codeHash, account, expiresAt }).onConflictDoUpdate({ target: linkCodes.account, set: { codeHash, expiresAt } });
+    async saveLinkCode(codeHash, owner, expiresAt) {
+      await q
+        .insert(linkCodes)
+        .values({ codeHash, account: owner.account, name: owner.name, expiresAt })
+        .onConflictDoUpdate({ target: linkCodes.account, set: { codeHash, name: owner.name, expiresAt } });
     },
     async takeLinkCode(codeHash, now) {
-      const [row] = await q.delete(linkCodes).where(eq(linkCodes.codeHash, codeHash)).returning({ account: linkCodes.account, expiresAt: linkCodes.expiresAt });
+      const [row] = await q.delete(linkCodes).where(eq(linkCodes.codeHash, codeHash)).returning({ account: linkCodes.account, name: linkCodes.name, expiresAt: linkCodes.expiresAt });
       await q.delete(linkCodes).where(lte(linkCodes.expiresAt, now));
-      return row && row.expiresAt > now ? row.account : undefined;
+      return row && row.expiresAt > now ? { account: row.account, name: row.name } : undefined;
     },
   };
 }

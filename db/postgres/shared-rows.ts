@@ -23,8 +23,8 @@ export interface SharedRows {
   policies: Map<string, string | null>;
   /** The whole role_bindings table when it is small; undefined: not read, or too large to keep. */
   roleBindings: RoleBinding[] | undefined;
-  /** The whole identity_links table (account → person) when it is small; undefined: not read, or too large to keep. */
-  identityLinks: Map<string, string> | undefined;
+  /** The whole identity_links table, oldest link first, when it is small; undefined: not read, or too large to keep. */
+  identityLinks: Array<{ account: string; person: string; name: string }> | undefined;
 }
 
 export function createSharedRows(): SharedRows {

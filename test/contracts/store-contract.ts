@@ -1078,35 +1078,39 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     describe("linked accounts and link codes", () => {
-      const sorted = async (p: Promise<string[]>) => [...(await p)].sort();
+      /** An account named by its user id, as the tests write them. */
+      const acct = (account: string) => ({ account, name: account.split(":").pop()! });
+      const ids = async (p: Promise<Array<{ account: string }>>) => (await p).map((a) => a.account);
+      const sorted = async (p: Promise<Array<{ account: string }>>) => (await ids(p)).sort();
 
-      it("links two accounts both ways, and a third to either joins the same person", async () => {
+      it("links two accounts both ways with their names, and a third to either joins the same person", async () => {
         expect(await store.linkedAccounts("slack:T1:U1")).toEqual([]);
-        await store.linkAccounts("slack:T1:U1", "discord:G1:7", T);
-        expect(await store.linkedAccounts("slack:T1:U1")).toEqual(["discord:G1:7"]);
-        expect(await store.linkedAccounts("discord:G1:7")).toEqual(["slack:T1:U1"]);
-        await store.transaction((tx) => tx.linkAccounts("slack:T2:U9", "discord:G1:7", T + 1));
-        expect(await sorted(store.linkedAccounts("slack:T1:U1"))).toEqual(["discord:G1:7", "slack:T2:U9"]);
+        await store.linkAccounts({ account: "slack:T1:U1", name: "dana" }, { account: "discord:G1:7", name: "dana#7" }, T);
+        expect(await store.linkedAccounts("slack:T1:U1")).toEqual([{ account: "discord:G1:7", name: "dana#7" }]);
+        expect(await store.linkedAccounts("discord:G1:7")).toEqual([{ account: "slack:T1:U1", name: "dana" }]);
+        await store.transaction((tx) => tx.linkAccounts(acct("slack:T2:U9"), acct("discord:G1:7"), T + 1));
+        // Oldest link first.
+        expect(await ids(store.linkedAccounts("slack:T1:U1"))).toEqual(["discord:G1:7", "slack:T2:U9"]);
         expect(await store.transaction((tx) => sorted(tx.linkedAccounts("slack:T2:U9")))).toEqual(["discord:G1:7", "slack:T1:U1"]);
         expect(await store.linkedAccounts("slack:T1:U2")).toEqual([]);
       });
 
       it("merges two people when an account of one is linked to an account of the other; linking again changes nothing", async () => {
-        await store.linkAccounts("slack:T1:U1", "discord:G1:7", T);
-        await store.linkAccounts("slack:T2:U9", "discord:G2:8", T);
-        await store.linkAccounts("discord:G1:7", "discord:G2:8", T + 1);
-        await store.linkAccounts("slack:T1:U1", "discord:G2:8", T + 2);
+        await store.linkAccounts(acct("slack:T1:U1"), acct("discord:G1:7"), T);
+        await store.linkAccounts(acct("slack:T2:U9"), acct("discord:G2:8"), T);
+        await store.linkAccounts(acct("discord:G1:7"), acct("discord:G2:8"), T + 1);
+        await store.linkAccounts(acct("slack:T1:U1"), acct("discord:G2:8"), T + 2);
         expect(await sorted(store.linkedAccounts("slack:T2:U9"))).toEqual(["discord:G1:7", "discord:G2:8", "slack:T1:U1"]);
       });
 
       it("unlinks one account, answering whom it was linked to; the last one left is linked to nobody", async () => {
-        await store.linkAccounts("slack:T1:U1", "discord:G1:7", T);
-        await store.linkAccounts("slack:T1:U1", "slack:T2:U9", T + 1);
+        await store.linkAccounts(acct("slack:T1:U1"), acct("discord:G1:7"), T);
+        await store.linkAccounts(acct("slack:T1:U1"), acct("slack:T2:U9"), T + 1);
         // The account the person was first named by leaves: the other two stay one person.
-        expect(await sorted(store.unlinkAccount("slack:T1:U1"))).toEqual(["discord:G1:7", "slack:T2:U9"]);
+        expect(await store.unlinkAccount("slack:T1:U1")).toEqual([acct("discord:G1:7"), acct("slack:T2:U9")]);
         expect(await store.linkedAccounts("slack:T1:U1")).toEqual([]);
-        expect(await store.linkedAccounts("discord:G1:7")).toEqual(["slack:T2:U9"]);
-        expect(await store.transaction((tx) => tx.unlinkAccount("slack:T2:U9"))).toEqual(["discord:G1:7"]);
+        expect(await ids(store.linkedAccounts("discord:G1:7"))).toEqual(["slack:T2:U9"]);
+        expect(await store.transaction((tx) => tx.unlinkAccount("slack:T2:U9"))).toEqual([acct("discord:G1:7")]);
         expect(await store.linkedAccounts("discord:G1:7")).toEqual([]);
         expect(await store.unlinkAccount("discord:G1:7")).toEqual([]);
       });
@@ -1115,8 +1119,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.transaction((tx) => tx.linkedAccounts("slack:T1:U1"));
         await expect(
           store.transaction(async (tx) => {
-            await tx.linkAccounts("slack:T1:U1", "discord:G1:7", T);
-            expect(await tx.linkedAccounts("slack:T1:U1")).toEqual(["discord:G1:7"]);
+            await tx.linkAccounts(acct("slack:T1:U1"), acct("discord:G1:7"), T);
+            expect(await ids(tx.linkedAccounts("slack:T1:U1"))).toEqual(["discord:G1:7"]);
             throw new Error("undone");
           }),
         ).rejects.toThrow("undone");
@@ -1124,15 +1128,15 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
 
       it("gives a code's account once, only before it expires; a newer code of the same account replaces the older", async () => {
-        await store.saveLinkCode("h1", "slack:T1:U1", T + 600);
-        expect(await store.takeLinkCode("h1", T + 599)).toBe("slack:T1:U1");
+        await store.saveLinkCode("h1", { account: "slack:T1:U1", name: "dana" }, T + 600);
+        expect(await store.takeLinkCode("h1", T + 599)).toEqual({ account: "slack:T1:U1", name: "dana" });
         expect(await store.takeLinkCode("h1", T + 599)).toBeUndefined();
-        await store.saveLinkCode("h2", "slack:T1:U1", T + 600);
-        await store.saveLinkCode("h3", "slack:T1:U1", T + 900);
+        await store.saveLinkCode("h2", acct("slack:T1:U1"), T + 600);
+        await store.saveLinkCode("h3", acct("slack:T1:U1"), T + 900);
         expect(await store.takeLinkCode("h2", T)).toBeUndefined();
-        await store.saveLinkCode("h4", "discord:G1:7", T + 600);
+        await store.saveLinkCode("h4", acct("discord:G1:7"), T + 600);
         expect(await store.takeLinkCode("h4", T + 600)).toBeUndefined();
-        expect(await store.transaction((tx) => tx.takeLinkCode("h3", T + 601))).toBe("slack:T1:U1");
+        expect(await store.transaction((tx) => tx.takeLinkCode("h3", T + 601))).toEqual(acct("slack:T1:U1"));
       });
     });
 

@@ -1,12 +1,14 @@
 CREATE TABLE "identity_links" (
 	"account" text PRIMARY KEY NOT NULL,
 	"person" text NOT NULL,
+	"name" text NOT NULL,
 	"linked_at" bigint NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "link_codes" (
 	"code_hash" text PRIMARY KEY NOT NULL,
 	"account" text NOT NULL,
+	"name" text NOT NULL,
 	"expires_at" bigint NOT NULL
 );
 --> statement-breakpoint
