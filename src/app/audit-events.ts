@@ -33,8 +33,9 @@ type WebhookAttempt = {
  */
 export interface AuditEventData {
   release_created: { service: string; version: string; environment: string; managerId: UserId; scheduledAt: number | null };
-  vote_cast: { before: VoteSnapshot | null; after: VoteSnapshot; roles: string[] };
-  vote_changed: { before: VoteSnapshot | null; after: VoteSnapshot; roles: string[] };
+  /** `movedFrom`: the person's linked account (`/release link`) whose vote this one replaced. */
+  vote_cast: { before: VoteSnapshot | null; after: VoteSnapshot; roles: string[]; movedFrom?: UserId };
+  vote_changed: { before: VoteSnapshot | null; after: VoteSnapshot; roles: string[]; movedFrom?: UserId };
   vote_retracted: { before: VoteSnapshot };
   /** The first moment the votes reached GO (time to decision). */
   decision_go: Record<string, never>;
@@ -64,6 +65,12 @@ export interface AuditEventData {
   reminders_missed: { offsets: number[] };
   policy_changed: { channel: string; before: Policy; changes: Partial<Policy> };
   role_granted: { subject: string; role: string };
+  /** The actor's account and `account` are one person now (`/release link`); `accountName` as it was then. */
+  accounts_linked: { account: UserId; accountName: string };
+  /** The actor's account counts on its own again; it was linked to these. */
+  accounts_unlinked: { accounts: UserId[] };
+  /** Linking left two votes of one person on this release: `kept` (the later) stands, `dropped` went. */
+  votes_merged: { kept: { voter: UserId; choice: VoteChoice }; dropped: Array<{ voter: UserId; choice: VoteChoice }> };
   role_revoked: { subject: string; role: string };
   deploy_started: { url: string | null };
   deploy_failed: { url: string | null };
@@ -133,6 +140,9 @@ const KNOWN_TYPES = {
   policy_changed: true,
   role_granted: true,
   role_revoked: true,
+  accounts_linked: true,
+  accounts_unlinked: true,
+  votes_merged: true,
   deploy_started: true,
   deploy_failed: true,
   alert_received: true,

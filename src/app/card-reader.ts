@@ -1,6 +1,7 @@
 import { buildCard } from "./card.js";
 import { guardsOf } from "./card-guards.js";
 import { policyFor, type Ctx } from "./context.js";
+import { managerOf } from "./release-decision.js";
 import type { CardView } from "./views.js";
 
 /** What reading a card needs: a store (the open transaction, or the store itself), the clock and the configuration. */
@@ -19,5 +20,6 @@ export async function readCard(ctx: CardReadCtx, releaseId: string): Promise<Car
     retroAnswers: release.retroOpenedAt ? await ctx.store.listRetroAnswers(releaseId) : [],
     now: ctx.clock.now(),
     guards: await guardsOf(ctx, release),
+    manager: await managerOf(ctx, release),
   });
 }

@@ -1,4 +1,4 @@
-import { alsoPendingInWords, decide, decisionInWords, type Decision, type DecisionResult } from "../domain/decision.js";
+import { alsoPendingInWords, decide, decisionInWords, type Decision, type DecisionResult, type Manager } from "../domain/decision.js";
 import { offsetLabel } from "../domain/countdown.js";
 import { isFinal, STATE_LABELS } from "../domain/release.js";
 import { formatInZone, relative } from "../domain/time.js";
@@ -20,6 +20,8 @@ export interface CardInput {
   now: number;
   /** Freeze, lock, queue and override lines (card-guards.ts). */
   guards?: GuardView[];
+  /** The release manager's accounts when they linked several (`/release link`); else their id alone counts as them. */
+  manager?: Manager;
 }
 
 const VOTE_BUTTONS: ButtonView[] = [
@@ -122,14 +124,14 @@ function liveDecision(d: DecisionResult): CardDecision {
 }
 
 /** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
-export function buildCard({ release: r, votes, criteria = [], policy, pendingJobs, retroAnswers, now, guards = [] }: CardInput): CardView {
+export function buildCard({ release: r, votes, criteria = [], policy, pendingJobs, retroAnswers, now, guards = [], manager = r.managerId }: CardInput): CardView {
   const tally = {
     go: votes.filter((v) => v.choice === "go").length,
     noGo: votes.filter((v) => v.choice === "no_go").length,
     abstain: votes.filter((v) => v.choice === "abstain").length,
   };
   const votingOpen = r.state === "voting" || r.state === "held";
-  const result = votingOpen ? liveDecision(decide(votes, policy, r.managerId, criteria)) : endedDecision(r, tally);
+  const result = votingOpen ? liveDecision(decide(votes, policy, manager, criteria)) : endedDecision(r, tally);
   const decisionLine = result.line;
   const notes: string[] = [];
   if (r.stateReason) notes.push(`${STATE_LABELS[r.state]}: ${r.stateReason}`);

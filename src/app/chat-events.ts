@@ -24,9 +24,17 @@ import { checkCriterion, openCheckForm, setCriteria, showCriteria, submitCheckFo
 import { addFreeze, listFreezes, removeFreeze } from "./use-cases/freeze.js";
 import { listLocks, lockCommand, unlockCommand } from "./use-cases/deploy-lock.js";
 import { webLink } from "./use-cases/web.js";
+import { startLink, unlink, useLinkCode } from "./use-cases/identity-links.js";
+
+/** The event with its actor's linked accounts (`/release link`) filled in: their votes are one person's. */
+async function withLinkedAccounts(ctx: Ctx, event: InboundEvent): Promise<InboundEvent> {
+  const linked = await ctx.store.linkedAccounts(event.actor.id);
+  return linked.length ? { ...event, actor: { ...event.actor, linked: linked.map((a) => a.account) } } : event;
+}
 
 /** A chat event (command, button press or form) routed to its use case. */
-export async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply | ReadAfterCommit> {
+export async function handleEvent(ctx: Ctx, inbound: InboundEvent): Promise<Reply | ReadAfterCommit> {
+  const event = await withLinkedAccounts(ctx, inbound);
   const { actor, channel } = event;
   const platform = channel.platform;
   switch (event.kind) {
@@ -90,6 +98,10 @@ export async function handleEvent(ctx: Ctx, event: InboundEvent): Promise<Reply 
           return cmd.op === "grant" ? await grantRole(ctx, actor, channel, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
         case "web":
           return webLink(ctx, actor, channel);
+        case "link":
+          return cmd.code === null ? await startLink(ctx, actor) : await useLinkCode(ctx, actor, platform, cmd.code);
+        case "unlink":
+          return await unlink(ctx, actor, platform);
       }
       break;
     }

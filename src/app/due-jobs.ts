@@ -1,6 +1,6 @@
 import { decisionInWords, missingSignOffs, type Decision } from "../domain/decision.js";
 import { gateText } from "../domain/deploy-lock.js";
-import { releaseDecision } from "./release-decision.js";
+import { managerOf, releaseDecision } from "./release-decision.js";
 import { offsetLabel } from "../domain/countdown.js";
 import { planCountdownRefresh } from "./countdown-jobs.js";
 import { formatInZone, relative } from "../domain/time.js";
@@ -22,16 +22,19 @@ async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; ment
   const votes = await ctx.store.getVotes(release.id);
   const policy = await policyFor(ctx, release.channel.key);
   const voted = new Set(votes.map((v) => v.voter));
+  // A holder who voted from an account linked to theirs (`/release link`) has voted.
+  const votedAsAnyone = async (subject: string) => voted.has(subject) || (await ctx.store.linkedAccounts(subject)).some((a) => voted.has(a.account));
   const mention: string[] = [];
   const mentionGroups: string[] = [];
   const parts: string[] = [];
-  for (const role of missingSignOffs(votes, policy, release.managerId)) {
+  for (const role of missingSignOffs(votes, policy, await managerOf(ctx, release))) {
     const holders = (await ctx.store.listRoleBindings()).filter((b) => b.role === role);
     if (!holders.length) {
       parts.push(`${role}: nobody holds this role yet (\`/release role grant <user> ${role}\`)`);
       continue;
     }
-    const users = holders.filter((h) => !isGroup(h.subject) && !voted.has(h.subject)).map((h) => h.subject);
+    const users: string[] = [];
+    for (const h of holders) if (!isGroup(h.subject) && !(await votedAsAnyone(h.subject))) users.push(h.subject);
     const groups = holders.filter((h) => isGroup(h.subject)).map((h) => h.subject);
     mention.push(...users);
     mentionGroups.push(...groups);

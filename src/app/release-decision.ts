@@ -1,6 +1,15 @@
-import { decide, type DecisionResult, type VoteSet } from "../domain/decision.js";
+import { decide, type DecisionResult, type Manager, type VoteSet } from "../domain/decision.js";
 import type { Release } from "../domain/types.js";
 import { policyFor, type Ctx } from "./context.js";
+
+/**
+ * The release manager as the decision counts them: their id, with every account they linked
+ * to it (`/release link`), so their own GO from Discord is as much theirs as from Slack.
+ */
+export async function managerOf(ctx: Pick<Ctx, "store">, release: Release): Promise<Manager> {
+  const linked = await ctx.store.linkedAccounts(release.managerId);
+  return linked.length ? [release.managerId, ...linked.map((a) => a.account)] : release.managerId;
+}
 
 /**
  * A release's decision from its stored votes, its channel's policy and its readiness
@@ -8,5 +17,5 @@ import { policyFor, type Ctx } from "./context.js";
  * the release list never disagree on what counts. `votes` may be passed when already read.
  */
 export async function releaseDecision(ctx: Pick<Ctx, "store" | "config">, release: Release, votes?: VoteSet): Promise<DecisionResult> {
-  return decide(votes ?? (await ctx.store.currentVotes(release.id)), await policyFor(ctx, release.channel.key), release.managerId, await ctx.store.listCriteria(release.id));
+  return decide(votes ?? (await ctx.store.currentVotes(release.id)), await policyFor(ctx, release.channel.key), await managerOf(ctx, release), await ctx.store.listCriteria(release.id));
 }

@@ -59,6 +59,8 @@ export interface CommandFields {
    * criterion CI reports (admin). Present but blank is refused.
    */
   override?: string | null | undefined;
+  /** link: the code the other account was given. */
+  code?: string | null | undefined;
 }
 
 /** Trimmed, or null when blank or absent. */
@@ -140,6 +142,12 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
       return auditFromFields(fields);
     case "web":
       return { name: "web" };
+    case "link": {
+      const code = given(fields.code);
+      return { name: "link", code: code && checkLength("linkCode", code) };
+    }
+    case "unlink":
+      return { name: "unlink" };
     case "criteria":
       // Present but blank is still "set": parseCriteriaSpec then says what to write.
       return { name: "criteria", spec: fields.set === null || fields.set === undefined ? null : checkLength("criteriaSpec", fields.set.trim()) };

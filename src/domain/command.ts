@@ -40,12 +40,15 @@ export type Command =
   | { name: "lock" | "unlock"; service: string; environment: string | null; reason: string }
   | { name: "locks" }
   | { name: "web" }
+  /** `code` null: give this account a code to type on the other; else use the other's code here. */
+  | { name: "link"; code: string | null }
+  | { name: "unlink" }
   /** `spec` null shows the channel's criteria; text names them (`tests:qa, changelog`). */
   | { name: "criteria"; spec: string | null }
   /** A person ticks a criterion; `override` is an admin's reason to tick one CI reports. */
   | { name: "check"; id: string; criterion: string; status: "passed" | "failed"; note: string | null; override: string | null };
 
-export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "criteria", "check", "freeze", "lock", "unlock", "locks", "web", "help"];
+export const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "criteria", "check", "freeze", "lock", "unlock", "locks", "web", "link", "unlink", "help"];
 
 /** Words people type for a subcommand by another name (text only: Discord's 25 subcommands have no room for them). */
 export const SUBCOMMAND_ALIASES = new Map([["reschedule", "schedule"]]);

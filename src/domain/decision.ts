@@ -19,9 +19,17 @@ export interface DecisionResult {
 /** How many blocking no-gos are named one by one before "and N more". */
 export const MAX_NAMED_NO_GOS = 5;
 
+/**
+ * The release manager: their id, or every account of theirs (`/release link`) so that their
+ * GO from a linked account is still their own.
+ */
+export type Manager = UserId | readonly UserId[];
+
+const isManager = (voter: UserId, manager: Manager): boolean => (typeof manager === "string" ? voter === manager : manager.includes(voter));
+
 /** Does this GO count? With self-approval off, the release manager's own GO does not. */
-function counts(v: Vote, policy: Policy, managerId: UserId): boolean {
-  return v.choice === "go" && (policy.selfApproval || v.voter !== managerId);
+function counts(v: Vote, policy: Policy, manager: Manager): boolean {
+  return v.choice === "go" && (policy.selfApproval || !isManager(v.voter, manager));
 }
 
 /**
@@ -44,7 +52,7 @@ export interface VoteSet {
  * a no-go (`blocked: tests failed — <link>`), whatever the veto setting; open criteria are
  * one pending reason that names them.
  */
-export function decide(votes: VoteSet, policy: Policy, managerId: UserId, criteria: readonly Criterion[] = []): DecisionResult {
+export function decide(votes: VoteSet, policy: Policy, manager: Manager, criteria: readonly Criterion[] = []): DecisionResult {
   let goCount = 0;
   let managerGo = false;
   const noGos: Vote[] = [];
@@ -54,7 +62,7 @@ export function decide(votes: VoteSet, policy: Policy, managerId: UserId, criter
   votes.forEach((v) => {
     if (v.choice === "no_go") noGos.push(v);
     else if (v.choice === "go") {
-      if (counts(v, policy, managerId)) {
+      if (counts(v, policy, manager)) {
         goCount++;
         if (collectRoles) for (const r of v.roles) signedOff.add(r);
       } else managerGo = true;
@@ -91,8 +99,8 @@ export function decide(votes: VoteSet, policy: Policy, managerId: UserId, criter
  * Required sign-off roles that still lack a counted GO: reminders name who is awaited.
  * Applies the same self-approval rule as `decide`, so the two always agree.
  */
-export function missingSignOffs(votes: Vote[], policy: Policy, managerId: UserId): string[] {
-  return policy.require.filter((role) => !votes.some((v) => counts(v, policy, managerId) && v.roles.includes(role)));
+export function missingSignOffs(votes: Vote[], policy: Policy, manager: Manager): string[] {
+  return policy.require.filter((role) => !votes.some((v) => counts(v, policy, manager) && v.roles.includes(role)));
 }
 
 /** The decision's name as people read it: the vote words for GO and NO-GO, "Pending" otherwise. */

@@ -23,6 +23,7 @@ export const HELP_LINES = [
   "/release freeze list   /release freeze remove <F-id>   /release ship <id> override <reason> (ships inside a freeze)",
   "/release lock <service> [env] reason <text>   /release unlock <service> [env] reason <text>   /release locks",
   "/release web   (a private link to the read-only web view: calendar, timelines, numbers)",
+  "/release link   (your accounts on Slack and Discord as one voter: gives a code)   /release link <code> (on the other account)   /release unlink",
   "/release criteria [set tests:qa, rollback-plan:release-manager, changelog | none]   /release check <id> <criterion> pass|fail [note or link]   (admins: … pass|fail override <reason>)",
   "Times: YYYY-MM-DDTHH:mmZ (or +01:00), YYYY-MM-DD HH:mm Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m; up to a year ahead. A time that happens twice when clocks go back means the first.",
 ];
@@ -118,6 +119,9 @@ function fieldsOf(word: string, text: string, tokens: Token[]): CommandFields {
       const op = arg(1)?.toLowerCase();
       return op === "verify" || op === "export" ? { action: op, from: arg(2), to: arg(3) } : { action: "timeline", id: arg(1) };
     }
+    case "link":
+      // A code as shown is one word; typed with a space in it (`K7QM 4RPZ`), still one code.
+      return { code: rest(text, tokens, 1) };
     case "retro": {
       // `retro R-1 show`, and `retro show R-1` as people also say it.
       const swapped = arg(1)?.toLowerCase() === "show" && arg(2) !== undefined;

@@ -80,6 +80,11 @@ export function displayName(id: string): string {
   return subject.kind === "person" ? subject.user : subject.group;
 }
 
+/** Is `id` this actor: the account they act from, or one they linked to it? */
+export function isSamePerson(actor: Pick<Actor, "id" | "linked">, id: string): boolean {
+  return actor.id === id || (actor.linked?.includes(id) ?? false);
+}
+
 /** An actor for `person`: its stored id is derived here, so the two always agree. */
 export function actorOf(person: Person, name: string, groups: SubjectId[] = []): Actor {
   return { id: subjectId(person), person, name, groups };

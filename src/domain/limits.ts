@@ -42,6 +42,8 @@ export const INPUT_LIMITS = {
   checkNote: { max: 500, what: "A check note" },
   /** An evidence link from a person or CI. */
   evidenceUrl: { max: 500, what: "An evidence link" },
+  /** `/release link <code>`: a code is 9 characters (`K7QM-4RPZ`); a little room for spaces typed in it. */
+  linkCode: { max: 20, what: "A link code" },
 } as const satisfies Record<string, { max: number; what: string }>;
 
 export type InputKind = keyof typeof INPUT_LIMITS;

@@ -15,6 +15,11 @@ export interface Actor {
   name: string;
   /** Platform groups as stored subjects, e.g. `slack-group:T1:S9`, `discord-role:G1:R7`. */
   groups: SubjectId[];
+  /**
+   * The person's other accounts (`/release link`: Slack and Discord, or two workspaces), filled
+   * in by the core when a chat event comes in. They share one vote; roles stay with each account.
+   */
+  linked?: readonly UserId[];
 }
 
 /** A channel, qualified by platform so channels on different platforms never collide. */

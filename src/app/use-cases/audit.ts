@@ -51,8 +51,9 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
       return `voted ${CHOICE_LABELS[after.choice]}${because(after.reason)}`;
     }
     case "vote_changed": {
-      const { before, after } = event.data;
-      return `changed vote ${before ? CHOICE_LABELS[before.choice] : "none"} → ${CHOICE_LABELS[after.choice]}${because(after.reason)}`;
+      const { before, after, movedFrom } = event.data;
+      const from = movedFrom ? ` (replacing the vote of their linked account ${displayName(movedFrom)})` : "";
+      return `changed vote ${before ? CHOICE_LABELS[before.choice] : "none"} → ${CHOICE_LABELS[after.choice]}${because(after.reason)}${from}`;
     }
     case "vote_retracted":
       return `retracted ${CHOICE_LABELS[event.data.before.choice]}`;
@@ -154,6 +155,14 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
       return `changed the channel's policy: ${describePolicyChanges(event.data.before, event.data.changes)}`;
     case "role_granted":
       return `granted ${event.data.role} to ${displayName(event.data.subject)}`;
+    case "accounts_linked":
+      return `linked their account to ${event.data.accountName} (${displayName(event.data.account)}): one voter`;
+    case "accounts_unlinked":
+      return `unlinked their account from ${event.data.accounts.map(displayName).join(", ")}`;
+    case "votes_merged": {
+      const { kept, dropped } = event.data;
+      return `linked accounts that had both voted: kept ${CHOICE_LABELS[kept.choice]} by ${displayName(kept.voter)}, dropped ${dropped.map((v) => `${CHOICE_LABELS[v.choice]} by ${displayName(v.voter)}`).join(", ")}`;
+    }
     case "role_revoked":
       return `revoked ${event.data.role} from ${displayName(event.data.subject)}`;
     case "deploy_started":

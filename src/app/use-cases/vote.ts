@@ -2,7 +2,8 @@ import { decisionInWords, type DecisionResult } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
 import { acceptsVotes, STATE_LABELS } from "../../domain/release.js";
 import { CHOICE_LABELS, describeVoteChange, validateVote } from "../../domain/votes.js";
-import type { Actor, Release, VoteChoice } from "../../domain/types.js";
+import { isSamePerson } from "../../domain/identity.js";
+import type { Actor, Release, Vote, VoteChoice } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
 import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
@@ -22,10 +23,10 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   const roles = await requirePermission(ctx, actor, "vote", release);
   const policy = await policyFor(ctx, release.channel.key);
   const cleaned = validateVote(release, choice, reason, policy);
-  if (choice === "go" && !policy.selfApproval && actor.id === release.managerId) {
+  if (choice === "go" && !policy.selfApproval && isSamePerson(actor, release.managerId)) {
     throw new UserError("self_approval", `Self-approval is off in this channel: as the release manager of ${release.id} your GO would not count. Ask teammates to vote, or an admin to \`/release policy set self_approval=on\`.`);
   }
-  const previous = await ctx.store.getVote(release.id, actor.id);
+  const previous = await voteOfPerson(ctx, release.id, actor);
   const change = describeVoteChange(previous, choice);
   // A vote counts with the roles its voter had when casting it; voting the same again after a
   // role was granted or revoked brings them up to date (the only change then is the roles).
@@ -35,9 +36,12 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   }
   const now = ctx.clock.now();
   await ctx.store.upsertVote(release.id, { voter: actor.id, voterName: actor.name, choice, reason: cleaned, roles, at: now });
+  // One person, one vote: cast from this account, it replaces one cast from a linked account.
+  const movedFrom = previous && previous.voter !== actor.id ? previous.voter : undefined;
+  if (movedFrom) await ctx.store.deleteVote(release.id, movedFrom);
   await audit(ctx, actor, platform, release.id, {
     type: change === "cast" ? "vote_cast" : "vote_changed",
-    data: { before: previous ? { choice: previous.choice, reason: previous.reason } : null, after: { choice, reason: cleaned }, roles },
+    data: { before: previous ? { choice: previous.choice, reason: previous.reason } : null, after: { choice, reason: cleaned }, roles, ...(movedFrom ? { movedFrom } : {}) },
   });
   const result = await currentDecision(ctx, release);
   await markGoReached(ctx, actor, platform, release, result);
@@ -62,14 +66,28 @@ export async function retractVote(ctx: Ctx, actor: Actor, platform: string, rele
   if (!acceptsVotes(release.state)) {
     throw new UserError("votes_closed", `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; votes can no longer change.`);
   }
-  const previous = await ctx.store.getVote(release.id, actor.id);
+  const previous = await voteOfPerson(ctx, release.id, actor);
   if (!previous) throw new UserError("no_vote", `You have no vote on ${release.id} to retract.`);
-  await ctx.store.deleteVote(release.id, actor.id);
+  await ctx.store.deleteVote(release.id, previous.voter);
   await audit(ctx, actor, platform, release.id, { type: "vote_retracted", data: { before: { choice: previous.choice, reason: previous.reason } } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   const result = await currentDecision(ctx, release);
   noticeNoGoChange(ctx, actor, release, previous.choice, null, null, result);
   return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(result)}`);
+}
+
+/**
+ * The person's one current vote on a release: cast from this account or from one they linked
+ * to it. Linking keeps one vote per person (identity-links.ts), so there is at most one.
+ */
+async function voteOfPerson(ctx: Ctx, releaseId: string, actor: Actor): Promise<Vote | undefined> {
+  const own = await ctx.store.getVote(releaseId, actor.id);
+  if (own || !actor.linked?.length) return own;
+  for (const account of actor.linked) {
+    const vote = await ctx.store.getVote(releaseId, account);
+    if (vote) return vote;
+  }
+  return undefined;
 }
 
 /** Remembers the first moment the release reached GO (time to decision): by a vote, or by the last criterion passing. */
@@ -84,7 +102,7 @@ export async function markGoReached(ctx: Ctx, actor: Actor, platform: string, re
  * called: the card changes too, but a veto is what a release manager must not miss.
  */
 function noticeNoGoChange(ctx: Ctx, actor: Actor, release: Release, before: VoteChoice | null, after: VoteChoice | null, reason: string | null, result: DecisionResult): void {
-  const manager = actor.id === release.managerId ? [] : [release.managerId];
+  const manager = isSamePerson(actor, release.managerId) ? [] : [release.managerId];
   if (after === "no_go" && before !== "no_go" && result.decision === "no_go") {
     ctx.effects.push(notice(release.id, `🛑 ${actor.name} voted NO-GO on ${release.id}${reason ? `: ${reason}` : ""}. ${summary(result)}`, { mention: manager }));
   } else if (before === "no_go" && after !== "no_go") {

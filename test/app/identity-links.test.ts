@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { actorOf, channelKey } from "../../src/domain/identity.js";
+import type { Actor, ChannelRef } from "../../src/domain/types.js";
+import { replyLineText, type Reply } from "../../src/app/views.js";
+import { admins, createTestCore, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
+
+/** One person, dana, on Slack and on Discord; bob and carol on Slack. */
+const slack = (user: string, name = user): Actor => actorOf({ kind: "person", platform: "slack", scope: "T1", user }, name);
+const discord = (user: string, name = user): Actor => actorOf({ kind: "person", platform: "discord", scope: "1001", user }, name);
+const SLACK_CHANNEL: ChannelRef = { platform: "slack", key: channelKey({ platform: "slack", scope: "T1", channel: "C1" }), nativeId: "C1" };
+const DISCORD_CHANNEL: ChannelRef = { platform: "discord", key: channelKey({ platform: "discord", scope: "1001", channel: "4001" }), nativeId: "4001" };
+const danaOnSlack = slack("UDANA", "dana");
+const danaOnDiscord = discord("2002", "dana_d");
+
+let core: TestCore;
+afterEach(async () => core?.close());
+
+function setup(config: Parameters<typeof createTestCore>[0] = {}) {
+  core = createTestCore(config);
+  const chats = ["slack", "discord"].map((platform) => createRecordingSurface(platform));
+  for (const chat of chats) core.bot.attachSurface(chat.surface);
+  const say = (actor: Actor, text: string) => core.bot.handle({ kind: "command", actor, channel: actor.person.platform === "slack" ? SLACK_CHANNEL : DISCORD_CHANNEL, text });
+  return { say, slackChat: chats[0]!, discordChat: chats[1]! };
+}
+
+const text = (reply: Reply) => (reply.type === "message" ? [reply.text, ...(reply.lines ?? []).map(replyLineText)].filter(Boolean).join("\n") : "");
+const refused = (reply: Reply) => reply.type === "message" && reply.error;
+const codeIn = (reply: Reply) => /link code is `([A-Z0-9]{4}-[A-Z0-9]{4})`/.exec(text(reply))?.[1];
+
+async function link(say: ReturnType<typeof setup>["say"], from: Actor, to: Actor): Promise<Reply> {
+  const code = codeIn(await say(from, "link"));
+  expect(code).toBeDefined();
+  return say(to, `link ${code!.toLowerCase()}`);
+}
+
+describe("/release link: one person on Slack and Discord is one voter", () => {
+  it("gives a code that says how to use it on the other platform, and using it there links the two accounts by name", async () => {
+    const { say } = setup();
+    const asked = await say(danaOnSlack, "link");
+    expect(refused(asked)).toBe(false);
+    expect(text(asked)).toMatch(/It works once, for 10 minutes/);
+    expect(text(asked)).toContain(`in Discord /release link with code ${codeIn(asked)}`);
+    const linked = await say(danaOnDiscord, `link ${codeIn(asked)}`);
+    expect(text(linked)).toContain("Linked: this account and dana on Slack now count as one voter.");
+    expect(await core.store.linkedAccounts(danaOnDiscord.id)).toEqual([{ account: danaOnSlack.id, name: "dana" }]);
+    const trail = await core.store.listAuditRange(0, Number.MAX_SAFE_INTEGER);
+    expect(trail.find((e) => e.type === "accounts_linked")).toMatchObject({ actor: danaOnDiscord.id, data: { account: danaOnSlack.id, accountName: "dana" } });
+  });
+
+  it("counts dana once: a GO from Slack then from Discord is one GO, and the later vote is the one that stands", async () => {
+    const { say, slackChat } = setup({ config: { quorum: 2 } });
+    await link(say, danaOnSlack, danaOnDiscord);
+    await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await say(danaOnSlack, "vote R-1 go");
+    const again = await say(danaOnDiscord, "vote R-1 no-go migration untested");
+    expect(text(again)).toContain("replaces your GO");
+    const votes = await core.store.getVotes("R-1");
+    expect(votes.map((v) => [v.voter, v.choice])).toEqual([[danaOnDiscord.id, "no_go"]]);
+    await say(danaOnDiscord, "vote R-1 go");
+    expect(text(await say(danaOnSlack, "vote R-1 go"))).toContain("Decision: Pending: 1 of 2 GO");
+    await core.settle();
+    expect(slackChat.latestCard("R-1")!.tally.go).toBe(1);
+    const changed = (await core.store.listAudit("R-1")).filter((e) => e.type === "vote_changed").map((e) => e.data.movedFrom);
+    expect(changed).toEqual([danaOnSlack.id, undefined]);
+    // Retracting from either account takes the person's one vote back.
+    expect(text(await say(danaOnSlack, "retract R-1"))).toContain("Your GO on R-1 is retracted");
+    expect(await core.store.getVotes("R-1")).toEqual([]);
+  });
+
+  it("keeps a release manager's own GO from counting when they cast it from their linked account", async () => {
+    const { say } = setup({ config: { quorum: 1, admins: admins("slack:T1:UBOB") } });
+    await say(slack("UBOB", "bob"), "policy set self_approval=off");
+    await link(say, danaOnSlack, danaOnDiscord);
+    await say(danaOnSlack, "create payments 1.2.3");
+    const own = await say(danaOnDiscord, "vote R-1 go");
+    expect(refused(own)).toBe(true);
+    expect(text(own)).toContain("Self-approval is off in this channel: as the release manager of R-1 your GO would not count.");
+    // Cast before the policy changed, it still does not count towards GO.
+    await say(slack("UBOB", "bob"), "policy set self_approval=on");
+    await say(danaOnDiscord, "vote R-1 go");
+    await say(slack("UBOB", "bob"), "policy set self_approval=off");
+    const status = await say(danaOnSlack, "status R-1");
+    expect(status.type === "message" && status.cards[0]?.decisionLine).toMatch(/^Pending/);
+  });
+
+  it("merges votes both accounts had cast before linking: the later stands, and the trail says what was dropped", async () => {
+    const { say } = setup({ config: { quorum: 2 } });
+    await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await say(danaOnSlack, "vote R-1 go");
+    core.clock.advance(60_000);
+    await say(danaOnDiscord, "vote R-1 abstain");
+    expect(await core.store.getVotes("R-1")).toHaveLength(2);
+    const linked = await link(say, danaOnSlack, danaOnDiscord);
+    expect(text(linked)).toContain("Where both had voted, the later vote stands: R-1 keeps abstain by dana_d.");
+    expect((await core.store.getVotes("R-1")).map((v) => v.voter)).toEqual([danaOnDiscord.id]);
+    const merged = (await core.store.listAudit("R-1")).find((e) => e.type === "votes_merged");
+    expect(merged?.data).toMatchObject({ kept: { voter: danaOnDiscord.id, choice: "abstain" }, dropped: [{ voter: danaOnSlack.id, choice: "go" }] });
+  });
+
+  it("refuses a mistyped, expired, used or own code with what to do next, and links nothing", async () => {
+    const { say } = setup();
+    const typo = await say(danaOnDiscord, "link hello");
+    expect(text(typo)).toContain("`hello` is not a link code: a code looks like `K7QM-4RPZ`. Run /release link on your other account");
+    const code = codeIn(await say(danaOnSlack, "link"))!;
+    const own = await say(danaOnSlack, `link ${code}`);
+    expect(text(own)).toContain("That code is this account's own. Type it on your other account");
+    core.clock.advance(10 * 60_000);
+    const late = await say(danaOnDiscord, `link ${code}`);
+    expect(text(late)).toContain(`The link code ${code} is unknown or has expired`);
+    const fresh = codeIn(await say(danaOnSlack, "link"))!;
+    expect(refused(await say(danaOnDiscord, `link ${fresh.replace("-", " ")}`))).toBe(false);
+    expect(text(await say(discord("3003", "eve"), `link ${fresh}`))).toContain("is unknown or has expired");
+    expect(await core.store.linkedAccounts(discord("3003").id)).toEqual([]);
+  });
+
+  it("unlinks: the accounts vote apart again, and unlinking an unlinked account says how to link", async () => {
+    const { say } = setup({ config: { quorum: 2 } });
+    await link(say, danaOnSlack, danaOnDiscord);
+    expect(text(await say(danaOnDiscord, "unlink"))).toContain("Unlinked: this account no longer counts as one voter with dana on Slack.");
+    await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await say(danaOnSlack, "vote R-1 go");
+    expect(text(await say(danaOnDiscord, "vote R-1 go"))).toContain("Decision: GO");
+    const again = await say(danaOnSlack, "unlink");
+    expect(refused(again)).toBe(true);
+    expect(text(again)).toContain("This account is not linked to another. /release link links it");
+  });
+});
