@@ -71,6 +71,14 @@ export interface FakeDiscord {
   fail(opts: { method?: string; pathPrefix?: string; times: number; status: number; body: Json }): void;
   /** Discord is well again: the `fail` and `rateLimit` rules still pending are dropped. */
   recover(): void;
+  /**
+   * The gateway drops the bot's session's socket with a code discord.js resumes after (4000,
+   * as after an error on Discord's side). With `holdResume`, the RESUME that follows is not
+   * answered (the session is not back) until `letResume`.
+   */
+  dropGateway(opts?: { holdResume?: boolean }): void;
+  /** Answers the RESUME held back since `dropGateway({ holdResume: true })` with RESUMED, once it has come. */
+  letResume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -260,6 +268,16 @@ export async function startFakeDiscord(world: FakeWorld = createWorld(), opts: {
       rules.push({ match: matcher(method, pathPrefix), remaining: times, status, body, headers: {} });
     },
     recover: () => void rules.splice(0),
+    dropGateway(opts = {}) {
+      holdResume = opts.holdResume ?? false;
+      resumeAsked = deferred<WebSocket>();
+      for (const ws of sockets) ws.close(4000, "unknown error");
+    },
+    async letResume() {
+      const ws = await resumeAsked.promise;
+      holdResume = false;
+      resumed(ws);
+    },
     async close() {
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
@@ -268,6 +286,9 @@ export async function startFakeDiscord(world: FakeWorld = createWorld(), opts: {
     },
   };
 
+  let holdResume = false;
+  let resumeAsked = deferred<WebSocket>();
+  const resumed = (ws: WebSocket) => ws.send(JSON.stringify({ op: 0, t: "RESUMED", s: ++seq, d: {} }));
   wss.on("connection", (ws) => {
     sockets.add(ws);
     ws.on("close", () => sockets.delete(ws));
@@ -275,6 +296,11 @@ export async function startFakeDiscord(world: FakeWorld = createWorld(), opts: {
     ws.on("message", (data: Buffer) => {
       const msg = JSON.parse(data.toString("utf8")) as { op: number; d: Json };
       if (msg.op === 1) ws.send(JSON.stringify({ op: 11 }));
+      // RESUME after a drop: the session is back, with nothing to replay.
+      if (msg.op === 6) {
+        resumeAsked.resolve(ws);
+        if (!holdResume) resumed(ws);
+      }
       if (msg.op === 2) {
         fake.identify = { token: String(msg.d.token), intents: Number(msg.d.intents) };
         ws.send(JSON.stringify({ op: 0, t: "READY", s: ++seq, d: readyPayload(world, gatewayUrl()) }));
@@ -289,4 +315,10 @@ export async function startFakeDiscord(world: FakeWorld = createWorld(), opts: {
   fake.url = `http://127.0.0.1:${port}`;
   fake.apiUrl = `${fake.url}/api`;
   return fake;
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
 }

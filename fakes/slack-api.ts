@@ -62,6 +62,14 @@ export interface FakeSlack {
   sendEnvelope(envelope: SocketEnvelope, timeoutMs?: number): Promise<{ envelope_id: string; payload?: unknown }>;
   /** Resolves once the app has opened a socket and received `hello`. */
   socketConnected(): Promise<void>;
+  /**
+   * Slack drops the app's socket (it recycles its socket servers routinely; a network blip):
+   * a normal close from the server's side. Bolt reconnects by itself; with `holdHello`, the
+   * next socket gets no `hello` (so the app is not connected) until `sendHello`.
+   */
+  dropSocket(opts?: { holdHello?: boolean }): void;
+  /** Sends the `hello` held back since `dropSocket({ holdHello: true })`, once the app has reconnected. */
+  sendHello(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -198,14 +206,20 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
   let connected: { promise: Promise<void>; resolve: () => void } = deferred();
   const pendingAcks = new Map<string, (frame: { envelope_id: string; payload?: unknown }) => void>();
   let envelopeCounter = 0;
+  let holdHello = false;
+  let opened: { promise: Promise<void>; resolve: () => void } = deferred();
+  const hello = (ws: WebSocket) => {
+    ws.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake" }, connection_info: { app_id: "A1" } }));
+    connected.resolve();
+  };
   wss.on("connection", (ws) => {
     socket = ws;
     ws.on("message", (data: Buffer) => {
       const frame = JSON.parse(data.toString()) as { envelope_id?: string; payload?: unknown };
       if (frame.envelope_id) pendingAcks.get(frame.envelope_id)?.({ envelope_id: frame.envelope_id, payload: frame.payload });
     });
-    ws.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake" }, connection_info: { app_id: "A1" } }));
-    connected.resolve();
+    opened.resolve();
+    if (!holdHello) hello(ws);
   });
 
   server.listen(0, "127.0.0.1");
@@ -252,6 +266,18 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
       });
     },
     socketConnected: () => connected.promise,
+    dropSocket(opts = {}) {
+      holdHello = opts.holdHello ?? false;
+      connected = deferred();
+      opened = deferred();
+      socket?.close(1001, "refresh_requested");
+      socket = null;
+    },
+    async sendHello() {
+      await opened.promise;
+      holdHello = false;
+      if (socket) hello(socket);
+    },
     async close() {
       // A normal close handshake: terminate() makes undici log a spurious socket error.
       for (const client of wss.clients) client.close(1000);

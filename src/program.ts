@@ -131,7 +131,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   const others = (name: string) => [config.slack && name !== "Slack" ? "Slack" : null, config.discord && name !== "Discord" ? "Discord" : null, useTerminal ? "the terminal" : null, "the scheduler"].filter(Boolean).join(", ").replace(/, ([^,]+)$/, " and $1");
   const connect = async (key: string, name: string, overHttp: boolean, surface: Parameters<Bot["attachSurface"]>[0], start: (signal: AbortSignal) => Promise<{ stop(): Promise<void>; connected?(): boolean }>) => {
     bot.attachSurface(surface, { connected: false });
-    const connection = await connectPlatform({ name, start, meanwhile: `${others(name)} keep running`, onConnected: () => bot.surfaceConnected(surface.platform), log, clock, timer });
+    const connection = await connectPlatform({ name, start, meanwhile: `${others(name)} keep running`, onConnected: () => bot.surfaceConnected(surface.platform), onDisconnected: () => bot.surfaceDisconnected(surface.platform), log, clock, timer });
     platforms[key] = { connection, overHttp };
     stops.push(() => connection.stop());
   };

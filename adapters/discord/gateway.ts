@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { Client, Events, GatewayIntentBits, Options, RESTEvents, type REST } from "discord.js";
 import type { StartedPlatform } from "../../src/app/ports.js";
 import type { StartDiscordOptions } from "./index.js";
+import { followGateway } from "./gateway-state.js";
 import { createInteractionHandler } from "./interactions.js";
 import { inviteUrl } from "./invite.js";
 import { registerCommands } from "./register-commands.js";
@@ -79,9 +80,11 @@ async function startClient(client: Client, opts: StartDiscordOptions, signal: Ab
   log.info({ user: client.user?.tag, commands: registered.count, scope: registered.scope }, "discord connected; /release registered");
   log.info({ url: inviteUrl(config.applicationId) }, "discord invite URL (bot permissions gonogo needs)");
 
+  // The gateway session's own state: false from a drop until discord.js has resumed it.
+  const session = followGateway(client);
   return {
-    // The gateway session's own state: false while discord.js reconnects after a drop.
-    connected: () => client.isReady(),
+    connected: session.connected,
+    onConnectionChange: session.onConnectionChange,
     async stop() {
       // Let queued card edits and notices go out first: destroy() drops the token, and
       // anything sent after it fails. Bounded, so a Discord outage cannot block shutdown.

@@ -7,6 +7,7 @@ import type { HttpServer } from "../../src/http/server.js";
 import { createSlackIdentity } from "./identity.js";
 import { registerListeners } from "./listeners.js";
 import { createBoltLogger, describeSlackError, redactedMessage } from "./logger.js";
+import { followSocket } from "./socket-state.js";
 import { createSlackSurface } from "./surface.js";
 import { readRawBody } from "../../src/http/body.js";
 
@@ -29,6 +30,10 @@ export interface StartSlackOptions {
 export interface SlackHandle {
   mode: "http" | "socket";
   stop(): Promise<void>;
+  /** Socket Mode: whether the socket is up now (false from a drop until Bolt has reconnected). */
+  connected?(): boolean;
+  /** Socket Mode: told each time the socket drops or is back. */
+  onConnectionChange?(listener: (connected: boolean) => void): void;
 }
 
 export const SLACK_EVENTS_PATH = "/slack/events";
@@ -102,6 +107,7 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
   registerListeners(app, { bot, identity, log });
 
   if (socketMode) {
+    const socket = followSocket(receiver as SocketModeReceiver);
     await app.start().catch((err: unknown) => {
       identity.stop();
       throw slackStartError(err, "SLACK_APP_TOKEN", config.apiUrl);
@@ -109,6 +115,8 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
     log.info({ mode: "socket" }, "slack: connected over Socket Mode");
     return {
       mode: "socket",
+      connected: socket.connected,
+      onConnectionChange: socket.onConnectionChange,
       async stop() {
         identity.stop();
         await app.stop().catch((err: unknown) => log.warn(describeSlackError(err), "slack: error while disconnecting"));

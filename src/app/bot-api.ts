@@ -38,8 +38,10 @@ export interface Bot {
    * until `surfaceConnected`.
    */
   attachSurface(surface: ChatSurface, opts?: { connected?: boolean }): void;
-  /** The platform's adapter connected: the cards and notices that waited for it go out, and its copies of live cards are re-rendered. */
+  /** The platform's adapter connected (or is back after a drop): the cards and notices that waited for it go out, and its copies of live cards are re-rendered. */
   surfaceConnected(platform: string): void;
+  /** The platform's connection dropped after it connected: its cards, edits and notices wait for `surfaceConnected`. */
+  surfaceDisconnected(platform: string): void;
   /** Cards for an App Home / overview: the releases this person manages or can vote on that are still live. */
   overviewFor(actor: Actor): Promise<CardView[]>;
   /** The delivery numbers (`GET /api/stats`, `/release stats`) of the last `days` days, over every environment unless `environment` names one. */

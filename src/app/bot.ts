@@ -86,6 +86,9 @@ export function createBot(deps: BotDeps): Bot {
       // (before start, start's own pass does it).
       if (started) void reconcileCards().catch((err: unknown) => log.error({ err: String(err), platform }, "re-rendering the cards for a platform that connected failed; each card catches up on its next change"));
     },
+    surfaceDisconnected(platform) {
+      platforms.disconnect(platform);
+    },
     async idle() {
       await jobs.idle();
       await cards.idle();

@@ -19,8 +19,10 @@ export interface ConnectOptions {
   start(signal: AbortSignal): Promise<StartedPlatform>;
   /** What keeps working meanwhile, for the log line ("Slack and the scheduler keep running"). */
   meanwhile: string;
-  /** Called once the platform is connected (at the first try or a later one). */
+  /** Called once the platform is connected (at the first try or a later one), and each time it is back after a drop. */
   onConnected(): void;
+  /** Called when its connection drops after it connected (its client reconnects by itself). */
+  onDisconnected(): void;
   log: Logger;
   clock: Clock;
   timer: Timer;
@@ -57,7 +59,30 @@ export async function connectPlatform(opts: ConnectOptions): Promise<PlatformCon
     }
     started = handle;
     opts.onConnected();
+    handle.onConnectionChange?.(followConnection());
     if (handle.unfinished) finishLater(handle.unfinished);
+  }
+
+  /**
+   * A drop after start, and the return its client makes by itself: said once each way, and
+   * told to the core (what is meant for the platform waits meanwhile). Nothing once stopping:
+   * the disconnect that stopping makes is no outage.
+   */
+  function followConnection(): (connected: boolean) => void {
+    let up = true;
+    let droppedAt = 0;
+    return (connected) => {
+      if (connected === up || stopping.signal.aborted) return;
+      up = connected;
+      if (!connected) {
+        droppedAt = clock.now();
+        log.warn({ platform: name }, `${name}'s connection dropped; its client is reconnecting; ${opts.meanwhile}, and what is meant for ${name} waits for it`);
+        opts.onDisconnected();
+        return;
+      }
+      log.info({ platform: name, downForSeconds: Math.round((clock.now() - droppedAt) / 1000) }, `${name} is connected again`);
+      opts.onConnected();
+    };
   }
 
   function finishLater(step: UnfinishedStep): void {

@@ -2,8 +2,9 @@ import type { ChatSurface } from "./ports.js";
 
 /**
  * The chat platforms attached to the core, and which of them are connected now. A platform
- * whose adapter is still trying to connect (an outage at start-up) is attached but not live:
- * its cards, edits and notices wait for it instead of failing, and are sent once it connects.
+ * whose adapter is still trying to connect (an outage at start-up), or whose connection dropped
+ * and is being re-established, is attached but not live: its cards, edits and notices wait for
+ * it instead of failing, and are sent once it connects.
  */
 export function createPlatforms() {
   /** Attached and connected: where cards are posted and edited now. */
@@ -23,6 +24,13 @@ export function createPlatforms() {
       waiting.delete(platform);
       live.set(platform, surface);
       return true;
+    },
+    /** The platform's connection dropped: what is meant for it waits until `connect`. */
+    disconnect(platform: string): void {
+      const surface = live.get(platform);
+      if (!surface) return;
+      live.delete(platform);
+      waiting.set(platform, surface);
     },
     /** Whether what is meant for this platform should wait for it (rather than be skipped: a platform not configured here). */
     waitingFor: (platform: string): boolean => waiting.has(platform),

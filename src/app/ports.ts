@@ -80,6 +80,12 @@ export class PlatformUnavailable extends Error {
 export interface StartedPlatform {
   /** Whether it is connected now (a gateway reconnecting after a drop is not); connected when absent. */
   connected?(): boolean;
+  /**
+   * Calls `listener` each time the connection drops (false) or is back (true) after start: a
+   * platform on a connection of its own (Slack's Socket Mode, Discord's gateway), which its
+   * client reconnects by itself. Absent where nothing can drop (events over gonogo's HTTP server).
+   */
+  onConnectionChange?(listener: (connected: boolean) => void): void;
   /** Disconnects, after letting the card edits and notices under way go out (bounded). */
   stop(): Promise<void>;
   /** A part of starting that the platform could not be reached for (it runs without it meanwhile): tried again in the background. */

@@ -42,7 +42,7 @@ describe("starting a chat platform that may be down", () => {
     const p = platform(time, [down("connect ECONNREFUSED"), down("connect ECONNREFUSED"), down("connect ECONNREFUSED"), down("503 Service Unavailable"), down("503 Service Unavailable"), down("503 Service Unavailable")]);
     const { log, lines } = capture();
     let connected = 0;
-    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "Slack and the scheduler keep running", onConnected: () => void (connected += 1), log, clock: time, timer: time.timer });
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "Slack and the scheduler keep running", onConnected: () => void (connected += 1), onDisconnected: () => undefined, log, clock: time, timer: time.timer });
     expect(connection.connected()).toBe(false);
     expect(lines).toEqual([{ level: "warn", msg: "Discord is unreachable (connect ECONNREFUSED); Slack and the scheduler keep running; retrying in 5 s, then less and less often (at most a minute apart)" }]);
 
@@ -64,7 +64,7 @@ describe("starting a chat platform that may be down", () => {
     const time = createFakeTime(T0);
     const p = platform(time, [new Error("Discord start failed: An invalid token was provided. Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).")]);
     const { log } = capture();
-    await expect(connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer })).rejects.toThrow("Check DISCORD_TOKEN");
+    await expect(connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, onDisconnected: () => undefined, log, clock: time, timer: time.timer })).rejects.toThrow("Check DISCORD_TOKEN");
     expect(time.pending()).toBe(0);
   });
 
@@ -72,7 +72,7 @@ describe("starting a chat platform that may be down", () => {
     const time = createFakeTime(T0);
     const p = platform(time, [new PlatformUnavailable("503 Service Unavailable"), new Error("Discord start failed: 401 Unauthorized")]);
     const { log, lines } = capture();
-    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer });
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, onDisconnected: () => undefined, log, clock: time, timer: time.timer });
     await pass(time, 120_000);
     expect(p.tries).toEqual([0, 5_000]);
     expect(lines.at(-1)).toEqual({ level: "error", msg: "Discord refused gonogo's settings, so gonogo no longer tries to connect to it and runs on without it; fix the setting the message names and restart gonogo" });
@@ -83,7 +83,7 @@ describe("starting a chat platform that may be down", () => {
     const time = createFakeTime(T0);
     const p = platform(time, [new PlatformUnavailable("503 Service Unavailable")]);
     const { log } = capture();
-    const waiting = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer });
+    const waiting = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, onDisconnected: () => undefined, log, clock: time, timer: time.timer });
     await waiting.stop();
     expect(time.pending()).toBe(0);
     await pass(time, 120_000);
@@ -100,6 +100,7 @@ describe("starting a chat platform that may be down", () => {
       },
       meanwhile: "…",
       onConnected: () => expect.fail("connected after stop"),
+      onDisconnected: () => undefined,
       log,
       clock: time,
       timer: time.timer,
@@ -138,7 +139,7 @@ describe("a step of starting that the platform could not be reached for (Discord
     const p = withStep(time, [new PlatformUnavailable("503 Service Unavailable"), new PlatformUnavailable("503 Service Unavailable"), new PlatformUnavailable("503 Service Unavailable"), new PlatformUnavailable("connect ECONNREFUSED")]);
     const { log, lines } = capture();
     let connected = 0;
-    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => void (connected += 1), log, clock: time, timer: time.timer });
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => void (connected += 1), onDisconnected: () => undefined, log, clock: time, timer: time.timer });
     expect(connection.connected()).toBe(true);
     expect(connected).toBe(1);
     expect(lines).toEqual([
@@ -159,7 +160,7 @@ describe("a step of starting that the platform could not be reached for (Discord
     const time = createFakeTime(T0);
     const p = withStep(time, [new Error("401: Unauthorized. Check DISCORD_TOKEN (Developer Portal → Bot → Reset Token).")]);
     const { log, lines } = capture();
-    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer });
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, onDisconnected: () => undefined, log, clock: time, timer: time.timer });
     await pass(time, 300_000);
     expect(p.retries).toEqual([5_000]);
     expect(lines.at(-1)).toEqual({
@@ -174,12 +175,43 @@ describe("a step of starting that the platform could not be reached for (Discord
     const time = createFakeTime(T0);
     const p = withStep(time, [new PlatformUnavailable("503 Service Unavailable"), new PlatformUnavailable("503 Service Unavailable")]);
     const { log } = capture();
-    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, log, clock: time, timer: time.timer });
+    const connection = await connectPlatform({ name: "Discord", start: p.start, meanwhile: "…", onConnected: () => undefined, onDisconnected: () => undefined, log, clock: time, timer: time.timer });
     await pass(time, 5_000);
     expect(p.retries).toEqual([5_000]);
     await connection.stop();
     expect(time.pending()).toBe(0);
     await pass(time, 120_000);
     expect(p.retries).toEqual([5_000]);
+  });
+});
+
+describe("a platform's own connection dropping after it connected (Slack's Socket Mode, Discord's gateway)", () => {
+  it("tells the core and the log once per drop and once per return, follows the client's state, and says nothing of the disconnect that stopping makes", async () => {
+    const time = createFakeTime(T0);
+    let up = true;
+    let tell: (connected: boolean) => void = () => undefined;
+    const started: StartedPlatform = { stop: () => Promise.resolve(tell(false)), connected: () => up, onConnectionChange: (listener) => void (tell = listener) };
+    const { log, lines } = capture();
+    const seen: string[] = [];
+    const connection = await connectPlatform({ name: "Slack", start: () => Promise.resolve(started), meanwhile: "Discord and the scheduler keep running", onConnected: () => void seen.push("up"), onDisconnected: () => void seen.push("down"), log, clock: time, timer: time.timer });
+    expect(seen).toEqual(["up"]);
+
+    up = false;
+    tell(false);
+    tell(false);
+    expect(connection.connected()).toBe(false);
+    time.advance(7_000);
+    up = true;
+    tell(true);
+    expect(connection.connected()).toBe(true);
+    expect(seen).toEqual(["up", "down", "up"]);
+    expect(lines).toEqual([
+      { level: "warn", msg: "Slack's connection dropped; its client is reconnecting; Discord and the scheduler keep running, and what is meant for Slack waits for it" },
+      { level: "info", msg: "Slack is connected again" },
+    ]);
+
+    await connection.stop();
+    expect(seen).toEqual(["up", "down", "up"]);
+    expect(lines).toHaveLength(2);
   });
 });
