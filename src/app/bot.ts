@@ -61,9 +61,13 @@ export function createBot(deps: BotDeps): Bot {
   let pruning: TimerHandle | null = null;
   let started = false;
 
-  /** Re-renders every live card from the stored state (a crash may have left one stale). */
-  async function reconcileCards(): Promise<void> {
-    for (const r of await store.listReleases({ limit: 200 })) if (r.state !== "closed" && r.state !== "cancelled") cards.refresh(r.id);
+  /** Re-renders every live card from the stored state (a crash may have left one stale); only its copies on `platform` when given. */
+  async function reconcileCards(platform?: string): Promise<void> {
+    for (const r of await store.listReleases({ limit: 200 })) {
+      if (r.state === "closed" || r.state === "cancelled") continue;
+      if (platform) cards.refreshOn(r.id, platform);
+      else cards.refresh(r.id);
+    }
   }
 
   return {
@@ -82,9 +86,9 @@ export function createBot(deps: BotDeps): Bot {
     surfaceConnected(platform) {
       if (!platforms.connect(platform)) return;
       cards.connected(platform);
-      // Its copies missed every change while it was away: each live card is re-rendered there
-      // (before start, start's own pass does it).
-      if (started) void reconcileCards().catch((err: unknown) => log.error({ err: String(err), platform }, "re-rendering the cards for a platform that connected failed; each card catches up on its next change"));
+      // Its copies missed every change while it was away: each live card is re-rendered there,
+      // and only there (before start, start's own pass does it).
+      if (started) void reconcileCards(platform).catch((err: unknown) => log.error({ err: String(err), platform }, "re-rendering the cards for a platform that connected failed; each card catches up on its next change"));
     },
     surfaceDisconnected(platform) {
       platforms.disconnect(platform);

@@ -33,8 +33,8 @@ export interface CardSyncDeps {
 
 /** What card sync asks of the editor it has, local-cards.ts (one process) or shared-cards.ts (several instances). */
 interface CardEditor {
-  /** Marks every copy of the release's card out of date: the editor re-renders them, spaced. */
-  markDirty(releaseId: string): Promise<void>;
+  /** Marks every copy of the release's card (on `platform` only, when given) out of date: the editor re-renders them, spaced. */
+  markDirty(releaseId: string, platform?: string): Promise<void>;
   /** A copy was just posted, before it is recorded: its first edit keeps the platform's spacing from now. */
   posted(ref: MessageRef, releaseId: string): void | Promise<void>;
 }
@@ -260,13 +260,25 @@ export function createCardSync(deps: CardSyncDeps) {
       notices.start();
     },
     /**
-     * A platform connected after gonogo started: the cards that waited for it are posted, and
-     * the notices that waited are looked for now. (The caller re-renders every live card, so
-     * the copies already on that platform catch up with what changed meanwhile.)
+     * A platform connected after gonogo started, or is back after a drop: the cards that waited
+     * for it are posted, and the notices that waited are looked for now. Only that platform's:
+     * the other platforms' copies are up to date, and an edit there would spend their budget
+     * for nothing. (The caller re-renders its copies of the live cards with `refreshOn`.)
      */
     connected(platform: string): void {
-      for (const [releaseId, channels] of [...unposted]) if ([...channels.values()].some((c) => c.platform === platform)) refresh(releaseId);
+      for (const [releaseId, channels] of [...unposted]) {
+        for (const [key, channel] of channels) {
+          if (channel.platform !== platform) continue;
+          channels.delete(key);
+          post(releaseId, channel);
+        }
+        if (!channels.size) unposted.delete(releaseId);
+      }
       notices.sweepNow();
+    },
+    /** Re-renders the release's copies on one platform, which missed its changes while it was away; the others' are left alone. */
+    refreshOn(releaseId: string, platform: string): void {
+      void track(editor.markDirty(releaseId, platform).catch((err: unknown) => log.error({ err: describe(err), releaseId, platform }, "re-rendering the card's copies on a platform that is back failed; they catch up on the release's next change")));
     },
     /** Finishes the edits under way, then lets go of this instance's card leases so another takes them at once. */
     async stop(): Promise<void> {

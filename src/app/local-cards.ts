@@ -51,9 +51,10 @@ export function createLocalCards(deps: CardEditorDeps) {
   }
 
   return {
-    /** Marks every copy of the card out of date and starts its pump if it is not running. */
-    async markDirty(releaseId: string): Promise<void> {
+    /** Marks every copy of the card (on `platform` only, when given) out of date and starts its pump if it is not running. */
+    async markDirty(releaseId: string, platform?: string): Promise<void> {
       for (const ref of await store.listMessageRefs(releaseId)) {
+        if (platform && ref.platform !== platform) continue;
         const surface = surfaces.get(ref.platform);
         if (!surface) continue;
         const key = keyOf(ref);

@@ -43,10 +43,10 @@ export function createSharedCards(deps: SharedCardsDeps) {
    * Marks each copy out of date in the store, which also hands this instance the lease when
    * nobody holds it. A copy whose lease another instance holds is that instance's to
    * re-render: it sees the newer version when it settles its edit, and a signal tells it
-   * in case it was idle.
+   * in case it was idle. With `platform`, only the copies there.
    */
-  async function markDirty(releaseId: string): Promise<void> {
-    const refs = (await store.listMessageRefs(releaseId)).filter((ref) => surfaces.has(ref.platform));
+  async function markDirty(releaseId: string, platform?: string): Promise<void> {
+    const refs = (await store.listMessageRefs(releaseId)).filter((ref) => surfaces.has(ref.platform) && (!platform || ref.platform === platform));
     await Promise.all(refs.map((ref) => mark(releaseId, ref)));
   }
 

@@ -3,19 +3,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { member, slashCommand } from "../../fakes/discord-fixtures.js";
-import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord-server.js";
-import { createFakeSlack, type FakeSlack } from "../../fakes/slack-api.js";
+import { buttonCustomId } from "../../adapters/discord/ids.js";
+import { buttonPress, member, slashCommand } from "../../fakes/discord-fixtures.js";
+import { startFakeDiscord, type FakeDiscord, type Json } from "../../fakes/discord-server.js";
+import { createFakeSlack, type FakeCall, type FakeSlack } from "../../fakes/slack-api.js";
 import { loadConfig } from "../../src/config.js";
 import { startGonogo, type RunningGonogo } from "../../src/program.js";
 import { createFakeTime } from "../helpers/fake-time.js";
-import { APP_TOKEN, BOT_TOKEN, CHANNEL, TEAM, USERS } from "../slack/harness.js";
+import { APP_TOKEN, BOT_TOKEN, CHANNEL, TEAM, USERS, blockActionsPayload, buttonsOf, messageTs, visibleText } from "../slack/harness.js";
 
 /**
  * A platform's own connection (Slack's Socket Mode, Discord's gateway) drops after gonogo
  * started, and the real Bolt or discord.js brings it back: what operators alert on
- * (`connections` in /readyz, `gonogo_platform_connected`) follows it. The real program against
- * the local fakes, on a fake clock;
+ * (`connections` in /readyz, `gonogo_platform_connected`) follows it, and its return
+ * re-renders only its own cards. The real program against the local fakes, on a fake clock;
  * the only real waits are the clients' own reconnects (Bolt waits 5 s before it reconnects,
  * discord.js half a second before it resumes).
  */
@@ -102,5 +103,48 @@ describe("a platform's connection dropping after start", () => {
     await until(url, { connections: { discord: true }, gauges: { discord: 1 } });
     const raw = discord.dispatchInteraction(slashCommand({ world: discord.world, user: member(1) }, "create", { service: "search", version: "2.0.0" }));
     expect(String((await discord.callbackFor(raw.id, 5000)).body.data.content)).toContain("Created R-1");
+  });
+});
+
+describe("a platform coming back after a drop", () => {
+  it("re-renders its own copies of the cards, showing a vote cast while it was away, and edits nothing on the platform that stayed", { timeout: 30_000 }, async () => {
+    const slack = await slackFake();
+    const discord = await discordFake();
+    const url = await start({ ...slackEnv(slack), ...discordEnv(discord) });
+    await slack.socketConnected();
+    await until(url, { connections: { slack: true, discord: true }, gauges: { slack: 1, discord: 1 } });
+
+    // A release on Slack, shared to Discord: one copy on each.
+    await slack.sendEnvelope({ type: "slash_commands", payload: slashPayload(slack, "UMGR", "create payments 1.4.2 at in 2h") });
+    const slackCard = await slack.waitFor("chat.postMessage", (c) => c.params.thread_ts === undefined && visibleText(c).includes("payments 1.4.2"), 5000);
+    const share = discord.dispatchInteraction(slashCommand({ world: discord.world, user: member(1) }, "share", { id: "R-1" }));
+    await discord.callbackFor(share.id, 5000);
+    const posted = await discord.waitFor((c) => c.method === "POST" && c.path === `/channels/${discord.world.channelId}/messages` && c.status === 200 && String(c.body.embeds?.[0]?.title ?? "").startsWith("R-1 ·"), 5000);
+    const discordCardId = String(posted.response.id);
+    await app!.bot.idle();
+
+    discord.dropGateway({ holdResume: true });
+    await until(url, { connections: { slack: true, discord: false }, gauges: { slack: 1, discord: 0 } });
+
+    // While Discord is away, a GO on Slack: Slack's copy shows it.
+    await slack.sendEnvelope({ type: "interactive", payload: blockActionsPayload(slack, "UQA", slackCard, buttonsOf(slackCard).get("Go")!, "Go") });
+    await slack.waitFor("chat.update", (c: FakeCall) => c.params.ts === messageTs(slackCard) && visibleText(c).includes("*GO* (1)"), 5000);
+    await app!.bot.idle();
+    const slackEdits = () => slack.callsTo("chat.update").filter((c) => c.params.ts === messageTs(slackCard)).length;
+    const slackEditsBefore = slackEdits();
+
+    // Discord resumes: its copy catches up with the GO cast meanwhile.
+    await discord.letResume();
+    await until(url, { connections: { slack: true, discord: true }, gauges: { slack: 1, discord: 1 } });
+    const goField = (card: Json) => (card.embeds[0].fields as { name: string; value: string }[]).find((f) => f.name.startsWith("GO ("))?.name;
+    await discord.waitFor((c) => c.method === "PATCH" && c.path === `/channels/${discord.world.channelId}/messages/${discordCardId}` && c.status === 200 && goField(discord.messages.get(discordCardId)!.body) === "GO (1)", 5000);
+    expect(discord.messages.get(discordCardId)!.body.embeds[0].footer.text).toContain("1 go · 0 no-go · 0 abstain");
+
+    // Slack never went away: its copy was not edited again.
+    await app!.bot.idle();
+    expect(slackEdits()).toBe(slackEditsBefore);
+    // The Discord copy answers presses as before.
+    const press = discord.dispatchInteraction(buttonPress({ world: discord.world, user: member(2) }, buttonCustomId("go", "R-1"), discordCardId));
+    expect(JSON.stringify((await discord.callbackFor(press.id, 5000)).body)).toContain("GO on R-1");
   });
 });

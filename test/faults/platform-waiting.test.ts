@@ -46,6 +46,31 @@ describe("a platform whose adapter is still connecting (an outage at start-up)",
     expect(goCount(discord.latestCard("R-1"))).toBe(2);
   });
 
+  it("once it connects, edits only its own copies: the connected platforms' copies, already up to date, are not edited again", async () => {
+    const core = createTestCore();
+    cores.push(core);
+    const terminal = createRecordingSurface("terminal");
+    const discord = createRecordingSurface("discord", 1000);
+    core.bot.attachSurface(terminal.surface);
+    core.bot.attachSurface(discord.surface, { connected: false });
+    await core.bot.start();
+    await say(core, "alice", "create payments 1.4.2 at in 2h");
+    await say(core, "alice", "create search 2.0.0 at in 3h");
+    await say(core, "alice", "share R-1", discordChannel);
+    await say(core, "bob", "vote R-1 go");
+    await say(core, "bob", "vote R-2 go");
+    core.clock.advance(10 * MIN);
+    await core.settle();
+    const terminalEdits = terminal.updates.length;
+    expect(goCount(terminal.latestCard("R-1"))).toBe(1);
+
+    core.bot.surfaceConnected("discord");
+    core.clock.advance(MIN);
+    await core.settle();
+    expect(goCount(discord.latestCard("R-1"))).toBe(1);
+    expect(terminal.updates).toHaveLength(terminalEdits);
+  });
+
   it("after a restart during its outage, its copies catch up with the votes and reminders of the outage once it connects, however long it lasted", async () => {
     const before = createTestCore();
     const discordBefore = createRecordingSurface("discord", 1000);
