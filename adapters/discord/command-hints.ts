@@ -40,6 +40,8 @@ const IMPLIED: Record<string, { subcommand: string; fields: CommandFields }> = {
   abstain: { subcommand: "vote", fields: { choice: "abstain" } },
   unlock: { subcommand: "lock", fields: { action: "unlock" } },
   locks: { subcommand: "lock", fields: { action: "list" } },
+  retract: { subcommand: "vote", fields: { choice: "retract" } },
+  unlink: { subcommand: "link", fields: { action: "unlink" } },
 };
 
 /** `/release <typed words>` in a code span, as the core writes its hints. */

@@ -60,6 +60,7 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
     // Present but blank is still an override: the core then asks for the reason.
     override: opts.has("override") ? String(opts.get("override")?.value ?? "") : null,
     criterion: val("criterion"),
+    code: val("code"),
   };
 
   // Options named for what they are on Discord fill the grammar's fields (a check's result is its choice, a freeze id its id).
@@ -80,8 +81,10 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
     if (who?.value) fields.subject = who.role ? discordRoleSubject(guildId, String(who.value)) : discordUserId(guildId, String(who.value));
   }
 
+  // `/release unlink` is `/release link action:unlink` on Discord (25 subcommands are all it allows).
+  const name = subcommand.name === "link" && fields.action === "unlink" ? "unlink" : subcommand.name;
   try {
-    return { ok: true, command: commandFromFields(subcommand.name, fields) };
+    return { ok: true, command: commandFromFields(name, fields) };
   } catch (err) {
     if (isUserError(err)) return { ok: false, error: err.message };
     throw err;

@@ -78,12 +78,11 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           { type: ApplicationCommandOptionType.User, name: "manager", description: "Release manager (default: you)", required: false },
           str("description", "Changelog link or a short description", { max_length: max("description") }),
         ]),
-        sub("vote", "Vote go, no-go or abstain", [
+        sub("vote", "Vote go, no-go or abstain, or take your vote back", [
           id(),
-          choice("choice", "Your vote", [["go", "go"], ["no-go", "no-go"], ["abstain", "abstain"]]),
+          choice("choice", "Your vote", [["go", "go"], ["no-go", "no-go"], ["abstain", "abstain"], ["take back my vote", "retract"]]),
           reason("voteReason", "Why (required for no-go)"),
         ]),
-        sub("retract", "Take back your vote", [id()]),
         sub("status", "Show a release card (or the releases in this channel)", [id(false)]),
         sub("list", "List open releases"),
         sub("share", "Post the release card in this channel too", [id()]),
@@ -142,6 +141,10 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           choice("result", "Passed or failed", [["pass", "pass"], ["fail", "fail"]]),
           str("note", "What you checked, or a link to the evidence", { max_length: max("checkNote") }),
           str("override", "Admins: why override what CI reported", { max_length: max("checkNote") }),
+        ]),
+        sub("link", "Count your Slack and Discord accounts as one voter", [
+          str("code", "The code /release link gave your other account (leave empty to get one)", { max_length: max("linkCode") }),
+          { ...choice("action", "What to do (default: link)", [["link", "link"], ["unlink this account", "unlink"]]), required: false },
         ]),
         sub("help", "How to use /release"),
       ],

@@ -83,6 +83,8 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
       return createFromFields(fields);
     case "vote": {
       const rid = id("`/release vote R-1 go`");
+      // Discord's vote offers taking the vote back as a choice: its 25 subcommands are all taken.
+      if (given(fields.choice)?.toLowerCase() === "retract") return { name: "retract", id: rid };
       return { name: "vote", id: rid, choice: parseChoice(given(fields.choice) ?? undefined), reason: given(fields.reason) };
     }
     case "go":

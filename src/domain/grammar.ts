@@ -22,8 +22,8 @@ export const HELP_LINES = [
   "/release freeze add <start> until <end> [reason <text>]   /release freeze add weekly fri 16:00 until mon 09:00 [reason <text>]",
   "/release freeze list   /release freeze remove <F-id>   /release ship <id> override <reason> (ships inside a freeze)",
   "/release lock <service> [env] reason <text>   /release unlock <service> [env] reason <text>   /release locks",
-  "/release web   (a private link to the read-only web view: calendar, timelines, numbers)",
-  "/release link   (your accounts on Slack and Discord as one voter: gives a code)   /release link <code> (on the other account)   /release unlink",
+  "/release web   (a private link to the read-only web view)",
+  "/release link [code]   /release unlink   (one voter on Slack and Discord)",
   "/release criteria [set tests:qa, rollback-plan:release-manager, changelog | none]   /release check <id> <criterion> pass|fail [note or link]   (admins: … pass|fail override <reason>)",
   "Times: YYYY-MM-DDTHH:mmZ (or +01:00), YYYY-MM-DD HH:mm Europe/Berlin, 14:00, tomorrow 10:00, in 2h, in 90m; up to a year ahead. A time that happens twice when clocks go back means the first.",
 ];

@@ -4,7 +4,7 @@ import { releaseCommands } from "../../adapters/discord/commands.js";
 import { INPUT_LIMITS, type InputKind } from "../../src/domain/limits.js";
 
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-const SUBCOMMANDS = ["create", "vote", "retract", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "freeze", "lock", "web", "criteria", "check", "help"];
+const SUBCOMMANDS = ["create", "vote", "status", "list", "share", "schedule", "update", "ship", "shipped", "hold", "cancel", "rollback", "recovered", "retro", "policy", "role", "stats", "audit", "freeze", "lock", "web", "criteria", "check", "link", "help"];
 
 interface Opt { name: string; description: string; type: ApplicationCommandOptionType; options?: Opt[]; choices?: { name: string; value: string }[]; required?: boolean; autocomplete?: boolean; max_length?: number }
 
@@ -39,6 +39,7 @@ const OPTION_LIMITS: Record<string, InputKind | "versionOrDescription"> = {
   "check.criterion": "criterion",
   "check.note": "checkNote",
   "check.override": "checkNote",
+  "link.code": "linkCode",
 };
 
 describe("/release command definition", () => {
@@ -92,9 +93,9 @@ describe("/release command definition", () => {
     expect(checked).toEqual(expect.arrayContaining(["vote.reason", "hold.reason", "cancel.reason", "rollback.reason", "create.version"]));
   });
 
-  it("offers go / no-go / abstain as choices and autocompletes release ids", () => {
+  it("offers go / no-go / abstain, and taking the vote back, as choices and autocompletes release ids", () => {
     const vote = subs.find((s) => s.name === "vote")!;
-    expect(vote.options!.find((o) => o.name === "choice")!.choices!.map((c) => c.value)).toEqual(["go", "no-go", "abstain"]);
+    expect(vote.options!.find((o) => o.name === "choice")!.choices!.map((c) => c.value)).toEqual(["go", "no-go", "abstain", "retract"]);
     const ids = subs.flatMap((s) => (s.options ?? []).filter((o) => o.name === "id"));
     expect(ids.length).toBeGreaterThan(10);
     expect(ids.every((o) => o.autocomplete === true && o.type === ApplicationCommandOptionType.String)).toBe(true);

@@ -143,7 +143,7 @@ describe("/release help in Discord", () => {
     const { content } = renderReplyMessage(reply.text, []);
     expect(content.length).toBeLessThanOrEqual(2000);
     expect(content).toContain("/release audit verify");
-    expect(content.endsWith("with action unlock or list.")).toBe(true);
+    expect(content.endsWith("unlink is `/release link` action unlink.")).toBe(true);
   });
 });
 

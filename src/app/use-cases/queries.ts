@@ -18,7 +18,7 @@ import { guardsOf } from "../card-guards.js";
  * `locks` are actions of `/release lock`: the help says so where people type them.
  */
 export function help(platform?: string): Reply {
-  const discord = platform === "discord" ? ["In Discord each command is a subcommand with option boxes; unlock and locks are `/release lock` with action unlock or list."] : [];
+  const discord = platform === "discord" ? ["In Discord: unlock and locks are `/release lock` action unlock or list, retract is `/release vote` choice “take back my vote”, unlink is `/release link` action unlink."] : [];
   return ok(["gonogo runs go/no-go votes for releases. Commands:", ...HELP_LINES, ...discord].join("\n"));
 }
 
