@@ -76,7 +76,7 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
   if (subcommand.name === "role") {
     const action = fields.action ?? "list";
     const who = opts.get("who");
-    if (action !== "list" && (!who?.value || !fields.role)) return { ok: false, error: `Say who and which role, e.g. \`/release role ${action} who:@QA role:qa\`.` };
+    if (action !== "list" && (!who?.value || !fields.role)) return { ok: false, error: `Say who and which role, e.g. \`/release role ${action} @QA qa\`.` };
     fields.action = action;
     if (who?.value) fields.subject = who.role ? discordRoleSubject(guildId, String(who.value)) : discordUserId(guildId, String(who.value));
   }

@@ -63,7 +63,7 @@ describe("slash command options become the core's intent", () => {
     expect(intent(sub("role", { action: "grant", who: { role: "1187331812277321738" }, role: "qa" }))).toEqual({ name: "role", op: "grant", subject: `discord-role:${G}:1187331812277321738`, role: "qa" });
     expect(intent(sub("role", { action: "revoke", who: { user: "1187400000000007919" }, role: "qa" }))).toEqual({ name: "role", op: "revoke", subject: `discord:${G}:1187400000000007919`, role: "qa" });
     expect(intent(sub("role", { action: "list" }))).toEqual({ name: "role", op: "list" });
-    expect(commandIntent(G, sub("role", { action: "grant", role: "qa" }))).toEqual({ ok: false, error: "Say who and which role, e.g. `/release role grant who:@QA role:qa`." });
+    expect(commandIntent(G, sub("role", { action: "grant", role: "qa" }))).toEqual({ ok: false, error: "Say who and which role, e.g. `/release role grant @QA qa`." });
   });
 
   it("refuses a service or version with spaces instead of shifting the words", () => {

@@ -39,4 +39,9 @@ describe("command hints on Discord", () => {
     const shown = await h.command(member(2), "criteria");
     expect(shown.data.content).toContain("Set with `/release criteria set:tests:qa, changelog`; tick with `/release check id:<id> criterion:<criterion> result:pass|fail [note]`.");
   });
+
+  it("asks for who and which role with each option named once", async () => {
+    const refused = await h.command(h.admin, "role", { action: "grant", role: "qa" });
+    expect(refused.data.content).toBe("Say who and which role, e.g. `/release role action:grant who:@QA role:qa`.");
+  });
 });
