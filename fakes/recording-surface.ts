@@ -36,6 +36,6 @@ export function createRecordingSurface(platform = "terminal", minUpdateIntervalM
     [...updates].reverse().find((u) => u.card.releaseId === releaseId)?.card ?? posts.find((p) => p.card.releaseId === releaseId)?.card;
   /** Each notice's words, with the list under headings it carries (a closed retro's answers) after them. */
   const noticeTexts = (releaseId?: string) =>
-    notices.filter((n) => !releaseId || n.notice.releaseId === releaseId).map((n) => (n.notice.groups ? `${n.notice.text}\n${groupsText(n.notice.groups.groups)}` : n.notice.text));
+    notices.filter((n) => !releaseId || n.notice.releaseId === releaseId).map((n) => (n.notice.groups ? `${n.notice.text}\n${groupsText(n.notice.groups)}` : n.notice.text));
   return { surface, posts, updates, notices, channelNotices, latestCard, noticeTexts };
 }

@@ -63,7 +63,7 @@ export function renderCountdown(card: CardView, p: Paint): string {
 export function renderNotice(n: NoticeView, p: Paint): string {
   const who = [...n.mention, ...n.mentionGroups].map((s) => `@${displayName(s)}`);
   const buttons = n.buttons.map((b) => `[${b.label}] /press ${n.releaseId} ${PRESS_WORDS[b.action]}`);
-  const groups = n.groups ? `\n${groupsText(n.groups.groups)}` : "";
+  const groups = n.groups ? `\n${groupsText(n.groups)}` : "";
   const where = n.channel ? `  ${n.channel.nativeId}:` : `  ↳ ${n.releaseId} thread:`;
   return `${p.dim(where)} ${n.text}${who.length ? ` ${who.join(" ")}` : ""}${groups}${buttons.length ? `\n    ${buttons.join("   ")}` : ""}`;
 }
@@ -89,7 +89,7 @@ export function renderReply(reply: Reply, p: Paint): string {
       const first = text ? undefined : lines.shift();
       const head = text || (first !== undefined && reply.error ? p.red(first) : first) || "";
       // A terminal has no message size: a list under headings (a retro's answers) is shown whole.
-      const groups = reply.groups ? [groupsText(reply.groups.groups)] : [];
+      const groups = reply.groups ? [groupsText(reply.groups)] : [];
       return [`${p.dim("(private)")} ${head}`, ...lines.map((l) => `  ${l}`), ...groups, ...reply.cards.map((c) => renderCard(c, p))].join("\n");
     }
     case "form":

@@ -15,6 +15,8 @@ export interface ReplyGroups {
   groups: ReplyGroup[];
   /** Where the whole list can be read when a message shows only part of it (the web view, the audit export). */
   whereAll: string;
+  /** Some item is already cut short by the core (a long answer line): the message says where to read it whole even when every item fits. */
+  shortened?: boolean;
 }
 
 /** What a message shows: each group with the items that fit (the rest counted on its last line), and a closing note when anything was left out. */
@@ -34,6 +36,11 @@ export function notAllShown(whereAll: string): string {
   return `Not everything fits in one message. ${whereAll}`;
 }
 
+/** The closing line when every item shows but some were cut short. */
+export function linesCutShort(whereAll: string): string {
+  return `Long lines are cut short here. ${whereAll}`;
+}
+
 /**
  * The part of `list` that fits `room`, each line measured with `size`. Every group keeps its
  * heading and shows its first item, cut to an equal share of the room when it is longer (so a
@@ -44,7 +51,8 @@ export function notAllShown(whereAll: string): string {
 export function groupsWithin(list: ReplyGroups, room: number, size: (line: string, heading: boolean) => number): FittedGroups {
   const groups = list.groups.filter((g) => g.items.length);
   const whole = groups.reduce((n, g) => n + size(g.title, true) + g.items.reduce((m, item) => m + size(item, false), 0), 0);
-  if (whole <= room) return { groups, note: null };
+  const cutNote = list.shortened ? linesCutShort(list.whereAll) : null;
+  if (whole + (cutNote === null ? 0 : size(cutNote, false)) <= room) return { groups, note: cutNote };
   const note = notAllShown(list.whereAll);
   // The heading and a "…and N more" line of every group, and the note, are kept whatever else fits.
   let used = size(note, false) + groups.reduce((n, g) => n + size(g.title, true) + size(moreLine(g.items.length), false), 0);
@@ -92,7 +100,8 @@ function shorten(line: string, max: number, size: (line: string, heading: boolea
 /** A cut shorter than this says too little to be worth its line. */
 const MIN_SHOWN = 24;
 
-/** The whole list as plain text (the terminal, fallbacks): a heading, then its items as bullets. */
-export function groupsText(groups: ReplyGroup[]): string {
-  return groups.map((g) => [`${g.title}:`, ...g.items.map((item) => `  • ${item}`)].join("\n")).join("\n");
+/** The whole list as plain text (the terminal, fallbacks): a heading, then its items as bullets, and where to read lines cut short whole. */
+export function groupsText(list: ReplyGroups): string {
+  const lines = list.groups.filter((g) => g.items.length).map((g) => [`${g.title}:`, ...g.items.map((item) => `  • ${item}`)].join("\n"));
+  return [...lines, ...(list.shortened ? [linesCutShort(list.whereAll)] : [])].join("\n");
 }

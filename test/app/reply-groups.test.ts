@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupsWithin, type ReplyGroups } from "../../src/app/views.js";
+import { groupsText, groupsWithin, type ReplyGroups } from "../../src/app/views.js";
 
 const list: ReplyGroups = {
   groups: [
@@ -26,5 +26,12 @@ describe("a list under headings in one message", () => {
     // Counted per question, and where to read them all said once.
     expect(fitted.groups.map((g) => g.items.slice(1))).toEqual([["…and 2 more lines"], ["…and 1 more line"]]);
     expect(fitted.note).toBe("Not everything fits in one message. Read them all in the web view.");
+  });
+
+  it("says where to read a line whole when the core cut it short, even when the whole list fits", () => {
+    const cut: ReplyGroups = { ...list, shortened: true };
+    expect(groupsWithin(cut, 10_000, length).note).toBe("Long lines are cut short here. Read them all in the web view.");
+    expect(groupsText(cut)).toMatch(/alerts\n {2}• carol: @erin add a QA slot\nLong lines are cut short here\. Read them all in the web view\.$/);
+    expect(groupsText(list)).not.toContain("cut short");
   });
 });

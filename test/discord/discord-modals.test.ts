@@ -159,6 +159,16 @@ describe("modals on Discord: no-go, rollback, retro", () => {
     expect(content.endsWith("…")).toBe(false);
   });
 
+  it("says where to read an answer whole when a line of it is cut short, though the rest fits one message", async () => {
+    await retroOpen();
+    const long = `the canary ${"x".repeat(600)} END`;
+    await h.core.bot.handle({ kind: "form", actor: person("p1"), channel, form: "retro", releaseId: "R-1", values: { went_well: long, went_badly: "", action_items: "" } });
+    const content = String((await h.command(member(4), "retro", { id: "R-1", action: "show" })).data.content);
+    expect(content).toContain("• p1: the canary xxx");
+    expect(content).not.toContain("END");
+    expect(content).toContain("Read them all in the audit export");
+  });
+
   it("posts the closing summary under the card within 2,000 characters: every question's first answers, action items too, the rest counted", async () => {
     await retroOpen();
     const line = (what: string, i: number) => `${what} ${i}: ${"x".repeat(300)}`;

@@ -44,12 +44,19 @@ export async function retroAnswersReply(ctx: Ctx, release: Release, lead: string
   return { type: "message", text, cards: [], error: false, groups: retroAnswerGroups(ctx, id, answers) };
 }
 
-/** A retro's answers by question as chat lists them (each line at most CHAT_LINE characters, its author first), and where to read them all. */
+/** A retro's answers by question as chat lists them (each line at most CHAT_LINE characters, its author first), and where to read them all (said also when a line was cut short). */
 export function retroAnswerGroups(ctx: Ctx, id: string, answers: readonly RetroNotesBy[]): ReplyGroups {
   const whereAll = ctx.config.web
     ? `Read them all in the web view (\`/release web\`, then ${id}) or in the audit export (\`/release audit export\`).`
     : `Read them all in the audit export (\`/release audit export\`, admins and release-managers) or, shortened, in \`/release audit ${id}\`.`;
-  return { groups: retroGroups(answers, chatItem(CHAT_LINE)), whereAll };
+  const cut = chatItem(CHAT_LINE);
+  let shortened = false;
+  const groups = retroGroups(answers, (line, author) => {
+    const item = cut(line, author);
+    shortened ||= item !== `${author}: ${line}`;
+    return item;
+  });
+  return { groups, whereAll, shortened };
 }
 
 /** `closes in 6d 23h`, from the pending close; null when none is planned (it waits for a rollback to end). */
