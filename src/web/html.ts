@@ -17,6 +17,13 @@ export interface Html {
 /** What may go into a template: text (escaped), numbers, nothing, or fragments. */
 export type Value = string | number | null | undefined | false | Html | readonly Html[];
 
+/**
+ * Bidi embeddings, overrides and isolates: a reason or name holding U+202E reads the rest of its
+ * line backwards (`GO` as `OG`), and escaping leaves them in. Text needs none of them, so they are
+ * dropped, as the chat adapters drop them.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
 /** Fragments this module made: an object that merely looks like one (from JSON, say) is not trusted. */
 const made = new WeakSet<object>();
 
@@ -42,7 +49,7 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
     if (trusted === null) {
       // ghtml reads `!${` as "do not escape": text must never follow a `!` in our templates.
       if (literals[i]!.endsWith("!")) throw new Error("a template puts `!` right before a value; ghtml would not escape it: move the `!`");
-      return typeof value === "number" ? String(value) : (value as string);
+      return typeof value === "number" ? String(value) : typeof value === "string" ? value.replace(BIDI_CONTROLS, "") : (value as unknown as string);
     }
     literals[i] = `${literals[i]}!`;
     return trusted;

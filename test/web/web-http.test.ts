@@ -307,6 +307,17 @@ describe("the web view over HTTP", () => {
     expect([...page.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]!).filter((h) => !h.startsWith("/"))).toEqual(["https://ci.example.com/run/981"]);
   });
 
+  it("drops bidi overrides and isolates from people's text, so a reason cannot read backwards on the page as it cannot in chat", async () => {
+    await g.say(ACME, "admin", "lock payments reason db \u202eevil\u202c migration");
+    await g.say(ACME, "dave", "vote R-1 no-go schema \u2067drift\u2069 found");
+    const { cookie } = await signIn(g.linkFor(ACME));
+    for (const path of ["/web/", "/web/release?id=R-1"]) {
+      const page = await (await fetch(`${g.base}${path}`, { headers: { cookie: cookie! } })).text();
+      expect(page).toContain(path === "/web/" ? "db evil migration" : "schema drift found");
+      expect(page).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    }
+  });
+
   it("charts the guardrails on the numbers page with the numbers beside the chart", async () => {
     const { cookie } = await signIn(g.linkFor(ACME));
     const page = await (await fetch(`${g.base}/web/numbers`, { headers: { cookie: cookie! } })).text();
