@@ -37,17 +37,18 @@ const TRANSITIONS: Record<ReleaseState, Partial<Record<ReleaseStep, ReleaseState
 
 /**
  * What the release can become next, for each step, in a refusal: said of the release, not of
- * the person (who may not be allowed to take it), with the command where a person takes it.
+ * the person (who may not be allowed to take it), with the whole command where a person takes it
+ * (each platform shows it as typed there: Discord in its option syntax).
  */
-const STEP_HINTS: Record<ReleaseStep, string> = {
-  ship: "shipped (`ship`)",
-  shipped: "marked shipped (`shipped`)",
-  hold: "held (`hold`)",
-  reopen: "rescheduled, which re-opens voting (`schedule`)",
-  cancel: "cancelled (`cancel`)",
-  rollback: "rolled back (`rollback`)",
-  recovered: "marked recovered (`recovered`)",
-  close: "closed, by itself when its retro window ends",
+const STEP_HINTS: Record<ReleaseStep, (id: string) => string> = {
+  ship: (id) => `shipped (\`/release ship ${id}\`)`,
+  shipped: (id) => `marked shipped (\`/release shipped ${id}\`)`,
+  hold: (id) => `held (\`/release hold ${id} [reason]\`)`,
+  reopen: (id) => `rescheduled, which re-opens voting (\`/release schedule ${id} <time>\`)`,
+  cancel: (id) => `cancelled (\`/release cancel ${id} [reason]\`)`,
+  rollback: (id) => `rolled back (\`/release rollback ${id} <reason>\`)`,
+  recovered: (id) => `marked recovered (\`/release recovered ${id}\`)`,
+  close: () => "closed, by itself when its retro window ends",
 };
 
 /** The step as a verb in "so it cannot …". */
@@ -94,7 +95,7 @@ export function allowedSteps(state: ReleaseState): ReleaseStep[] {
 export function transition(releaseId: string, state: ReleaseState, step: ReleaseStep): ReleaseState {
   const next = TRANSITIONS[state][step];
   if (next) return next;
-  const possible = allowedSteps(state).map((s) => STEP_HINTS[s]);
+  const possible = allowedSteps(state).map((s) => STEP_HINTS[s](releaseId));
   const now = possible.length
     ? `From here it can be ${possible.length === 1 ? possible[0]! : `${possible.slice(0, -1).join(", ")} or ${possible.at(-1)!}`}.`
     : "Nothing more can happen to it.";

@@ -44,4 +44,13 @@ describe("command hints on Discord", () => {
     const refused = await h.command(h.admin, "role", { action: "grant", role: "qa" });
     expect(refused.data.content).toBe("Say who and which role, e.g. `/release role action:grant who:@QA role:qa`.");
   });
+
+  it("says what a release can do next as commands a Discord user can type, not bare words", async () => {
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    for (const voter of [member(2), member(3)]) await h.command(voter, "vote", { id: "R-1", choice: "go" });
+    await h.command(h.admin, "ship", { id: "R-1" });
+    await h.command(h.admin, "shipped", { id: "R-1" });
+    const again = await h.command(h.admin, "shipped", { id: "R-1" });
+    expect(again.data.content).toBe("R-1 is shipped, so it cannot be marked shipped. From here it can be rolled back (`/release rollback id:R-1 reason:<reason>`) or closed, by itself when its retro window ends.");
+  });
 });

@@ -18,13 +18,13 @@ const LEGAL: Record<ReleaseState, Partial<Record<ReleaseStep, ReleaseState>>> = 
 
 /** How each step is named in the "from here you can" part of a refusal. */
 const HINT: Record<ReleaseStep, string> = {
-  ship: "shipped (`ship`)",
-  shipped: "marked shipped (`shipped`)",
-  hold: "held (`hold`)",
+  ship: "shipped (`/release ship R-7`)",
+  shipped: "marked shipped (`/release shipped R-7`)",
+  hold: "held (`/release hold R-7 [reason]`)",
   reopen: "rescheduled",
-  cancel: "cancelled (`cancel`)",
-  rollback: "rolled back (`rollback`)",
-  recovered: "marked recovered (`recovered`)",
+  cancel: "cancelled (`/release cancel R-7 [reason]`)",
+  rollback: "rolled back (`/release rollback R-7 <reason>`)",
+  recovered: "marked recovered (`/release recovered R-7`)",
   close: "closed, by itself when its retro window ends",
 };
 
@@ -92,7 +92,7 @@ describe("release lifecycle", () => {
   });
 
   it("refuses a second rollback while one is under way", () => {
-    userError(() => transition("R-3", "rolling_back", "rollback"), "illegal_transition", "R-3 is rolling back", "From here it can be marked recovered (`recovered`).");
+    userError(() => transition("R-3", "rolling_back", "rollback"), "illegal_transition", "R-3 is rolling back", "From here it can be marked recovered (`/release recovered R-3`).");
   });
 
   it("treats only cancelled and closed as final", () => {
