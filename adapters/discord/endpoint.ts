@@ -91,7 +91,7 @@ async function answer(interaction: InteractionPayload, res: ServerResponse, deps
   }
   if (interaction.type === INTERACTION.autocomplete) {
     const focused = focusedOption(interaction);
-    const choices = place && focused?.name === "id" ? await releaseChoices(deps.bot, actorOfPlace(place), focused.value) : [];
+    const choices = place && focused?.name === "id" ? await releaseChoices(deps.bot, actorOfPlace(place), focused.subcommand, focused.value) : [];
     return sendJson(res, 200, { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } });
   }
   const input = inputOfPayload(interaction);

@@ -2,6 +2,7 @@ import { DiscordAPIError, InteractionResponseType, MessageFlags, RESTJSONErrorCo
 import type { Bot } from "../../src/app/bot-api.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { Reply } from "../../src/app/views.js";
+import { commandFits } from "../../src/domain/release.js";
 import type { Actor } from "../../src/domain/types.js";
 import { actorFrom, toInboundEvent, type ActionableInteraction } from "./inbound.js";
 import { clip, LIMITS } from "./limits.js";
@@ -156,13 +157,17 @@ export function answerFor(reply: Reply): InteractionReplyOptions & { flags: Mess
 async function autocomplete(i: AutocompleteInteraction, bot: Bot): Promise<void> {
   const focused = i.options.getFocused(true);
   if (focused.name !== "id" || !i.inGuild()) return i.respond([]);
-  await i.respond(await releaseChoices(bot, actorFrom(i), String(focused.value)));
+  await i.respond(await releaseChoices(bot, actorFrom(i), i.options.getSubcommand(false) ?? "", String(focused.value)));
 }
 
-/** Up to 25 release ids whose id or title contains what was typed (both the gateway and the HTTP endpoint). */
-export async function releaseChoices(bot: Bot, actor: Actor, typed: string): Promise<Array<{ name: string; value: string }>> {
+/**
+ * Up to 25 release ids whose id or title contains what was typed, among those `subcommand` can
+ * act on now (a rollback is not offered a release still voting), for the gateway and the HTTP endpoint.
+ */
+export async function releaseChoices(bot: Bot, actor: Actor, subcommand: string, typed: string): Promise<Array<{ name: string; value: string }>> {
   const query = typed.trim().toLowerCase();
   return (await bot.overviewFor(actor))
+    .filter((c) => commandFits(subcommand, c.state))
     .filter((c) => !query || c.releaseId.toLowerCase().includes(query) || c.title.toLowerCase().includes(query))
     .slice(0, 25)
     .map((c) => ({ name: clip(`${c.releaseId} · ${c.title} · ${c.stateLabel}`, 100), value: c.releaseId }));

@@ -105,15 +105,15 @@ export function inputOfPayload(p: InteractionPayload): InteractionInput | null {
   return null;
 }
 
-/** The focused option of an autocomplete interaction (name and what was typed so far). */
-export function focusedOption(p: InteractionPayload): { name: string; value: string } | null {
-  const walk = (opts: readonly RawOption[]): { name: string; value: string } | null => {
+/** The focused option of an autocomplete interaction (name and what was typed so far), and the subcommand it belongs to. */
+export function focusedOption(p: InteractionPayload): { name: string; value: string; subcommand: string } | null {
+  const walk = (opts: readonly RawOption[], subcommand: string): { name: string; value: string; subcommand: string } | null => {
     for (const o of opts) {
-      if (o.focused) return { name: o.name, value: String(o.value ?? "") };
-      const inner = o.options ? walk(o.options) : null;
+      if (o.focused) return { name: o.name, value: String(o.value ?? ""), subcommand };
+      const inner = o.options ? walk(o.options, o.name) : null;
       if (inner) return inner;
     }
     return null;
   };
-  return walk(p.data?.options ?? []);
+  return walk(p.data?.options ?? [], "");
 }

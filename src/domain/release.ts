@@ -84,6 +84,22 @@ export function acceptsVotes(state: ReleaseState): boolean {
   return state === "voting" || state === "held";
 }
 
+/** Commands that move a release one step, by the step they take. */
+const COMMAND_STEPS: Partial<Record<string, ReleaseStep>> = { ship: "ship", shipped: "shipped", hold: "hold", cancel: "cancel", rollback: "rollback", recovered: "recovered" };
+/** Commands that work only while voting is open (their use cases refuse them after). */
+const WHILE_VOTING = new Set(["vote", "retract", "schedule", "update", "check"]);
+
+/**
+ * Whether `command` can act on a release in `state` now, so a picker (Discord's id
+ * autocomplete) offers a rollback only the releases that can be rolled back. Commands that read
+ * (status, share, audit, retro) fit every state.
+ */
+export function commandFits(command: string, state: ReleaseState): boolean {
+  if (WHILE_VOTING.has(command)) return acceptsVotes(state);
+  const step = COMMAND_STEPS[command];
+  return step === undefined || step in TRANSITIONS[state];
+}
+
 export function allowedSteps(state: ReleaseState): ReleaseStep[] {
   return Object.keys(TRANSITIONS[state]) as ReleaseStep[];
 }

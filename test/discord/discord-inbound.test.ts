@@ -50,6 +50,21 @@ describe("Discord commands, checks and reminders", () => {
     expect(cb.body.data.choices).toEqual([{ name: "R-2 · search 2.0.0 → production · Voting", value: "R-2" }]);
   });
 
+  it("autocompletes only the releases a subcommand can act on now: a vote the ones still voting, a rollback the shipped one", async () => {
+    await h.command(h.admin, "create", { service: "search", version: "2.0.0" });
+    for (const voter of [member(2), member(3)]) await h.command(voter, "vote", { id: "R-2", choice: "go" });
+    await h.command(h.admin, "ship", { id: "R-2" });
+    await h.command(h.admin, "shipped", { id: "R-2" });
+    const offered = async (sub: string) => {
+      const raw = slashCommand({ world: h.fake.world, user: member(3) }, sub, { id: "" }, "autocomplete", "id");
+      return ((await h.fake.callbackFor(h.fake.dispatchInteraction(raw).id)).body.data.choices as Array<{ value: string }>).map((c) => c.value).sort();
+    };
+    expect(await offered("vote")).toEqual(["R-1"]);
+    expect(await offered("rollback")).toEqual(["R-2"]);
+    expect(await offered("recovered")).toEqual([]);
+    expect(await offered("status")).toEqual(["R-1", "R-2"]);
+  });
+
   it("gives specific private errors for bad input", async () => {
     const unknown = await h.command(member(2), "vote", { id: "R-99", choice: "go" });
     expect(unknown.data.flags).toBe(EPHEMERAL);
