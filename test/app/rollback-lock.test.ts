@@ -57,4 +57,24 @@ describe("the lock a rollback sets", () => {
     expect(refused).toMatchObject({ error: true });
     expect(refused.type === "message" && refused.text).toContain(`It stays locked ${who}`);
   });
+
+  it("reminds, once the service is restored, that the lock stays until someone lifts it, and who may", async () => {
+    const { chat, say } = await shipped();
+    await say("oscar", "rollback R-1 error rate 5x");
+    const restored = await say("oscar", "recovered R-1");
+    await core.bot.idle();
+    const stays = "payments production stays locked until a release-manager, an admin or alice (R-1's manager) lifts it with `/release unlock payments production reason <text>`.";
+    expect(restored.type === "message" && restored.text).toContain(stays);
+    expect(chat.notices.map((n) => n.notice.text).find((t) => t.startsWith("🩹"))).toContain(stays);
+    // Lifted meanwhile: nothing to remind of.
+    await say("rel", "unlock payments reason fixed");
+    await say("alice", "create payments 1.4.3");
+    for (const voter of ["bob", "carol"]) await say(voter, "vote R-2 go");
+    await say("alice", "ship R-2");
+    await say("alice", "shipped R-2");
+    await say("oscar", "rollback R-2 again");
+    await say("rel", "unlock payments reason fixed for real");
+    const quiet = await say("oscar", "recovered R-2");
+    expect(quiet.type === "message" && quiet.text).not.toContain("locked");
+  });
 });

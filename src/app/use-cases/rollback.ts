@@ -10,7 +10,8 @@ import { ok } from "../replies.js";
 import { enqueueWebhook, withdrawPendingDeploys, withdrawPendingRollback } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
 import { planQueueStart } from "../queue-jobs.js";
-import { lockAfterRollback } from "./deploy-lock.js";
+import { lockAfterRollback, untilLifted } from "./deploy-lock.js";
+import { targetName } from "../../domain/deploy-lock.js";
 
 /** `Rolls payments production back from 1.4.2 to 1.4.1 (R-3, shipped 2d ago).`: what the rollback goes back to, from the releases gonogo knows. */
 export async function rollbackTargetOf(ctx: Ctx, release: Release, started = false): Promise<{ target: ReturnType<typeof rollbackTarget>; text: string }> {
@@ -131,6 +132,9 @@ export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: st
   await planQueueStart(ctx, updated);
   const took = restoreMs === null ? "" : ` Time to restore: ${humanDuration(restoreMs)}.`;
   const unsent = withdrawn ? " The rollback webhook had not gone through yet: it is withdrawn and will not be sent." : "";
-  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🩹 ${release.id} is rolled back and the service is restored (${actor.name}).${took}${unsent}`));
-  return ok(`${release.id} is marked rolled back.${took}${unsent}`);
+  // Restored is not unlocked: the next release there would be held, so say so while the lock stands.
+  const lock = await ctx.store.getLock(release.service, release.environment);
+  const stays = lock ? ` ${targetName(release.service, release.environment)} stays locked ${await untilLifted(ctx, lock)}.` : "";
+  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🩹 ${release.id} is rolled back and the service is restored (${actor.name}).${took}${unsent}${stays}`));
+  return ok(`${release.id} is marked rolled back.${took}${unsent}${stays}`);
 }
