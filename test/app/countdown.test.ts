@@ -124,7 +124,7 @@ describe("countdown", () => {
     expect(chat.latestCard("R-1")?.stateLabel).toBe("Shipping");
     // One notice for T-0 and the start of the deploy, not two in a row.
     const atT0 = chat.noticeTexts("R-1").filter((t) => t.includes("T-0:"));
-    expect(atT0).toEqual(["🚀 T-0: R-1 is GO and shipping (started by gonogo). No deploy webhook is configured: deploy, then mark it with `/release shipped R-1`."]);
+    expect(atT0).toEqual(["🚀 T-0: R-1 is GO and shipping (started by gonogo). No deploy webhook is configured. Release manager: deploy it, then mark it with `/release shipped R-1`."]);
   });
 
   it("holds at T-0 without GO and the card says why", async () => {

@@ -39,8 +39,10 @@ export async function startShipping(ctx: Ctx, release: Release, who: Who, platfo
   }
   const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: null, webhookNote });
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, by: who.id } });
-  const how = ctx.config.deployWebhookUrl ? "The deploy webhook is being called." : `No deploy webhook is configured: deploy, then mark it with \`/release shipped ${release.id}\`.`;
-  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🚀 ${moment ? `${moment}: ` : ""}${release.id} is GO and shipping (started by ${who.name}). ${how}`));
+  const how = ctx.config.deployWebhookUrl ? "The deploy webhook is being called." : `No deploy webhook is configured. Release manager: deploy it, then mark it with \`/release shipped ${release.id}\`.`;
+  // Without a webhook nothing deploys until a person does: the manager is called, unless they started it.
+  const mention = ctx.config.deployWebhookUrl || who.id === release.managerId ? [] : [release.managerId];
+  ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🚀 ${moment ? `${moment}: ` : ""}${release.id} is GO and shipping (started by ${who.name}). ${how}`, { mention }));
   return updated;
 }
 
