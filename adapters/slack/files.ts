@@ -3,6 +3,11 @@ import type { Logger } from "../../src/app/ports.js";
 import type { FileView } from "../../src/app/views.js";
 import { describeSlackError } from "./logger.js";
 
+/** What the answer to an export says about its files, which arrive in a direct message. */
+export function filesOnTheirWay(files: FileView[]): string {
+  return `The files (${files.map((f) => f.name).join(", ")}) are on their way to your direct messages with gonogo.`;
+}
+
 /**
  * Sends files (audit exports) to the one person who asked. Slack has no ephemeral files,
  * so they go to the person's direct message with the app (needs im:write, files:write).

@@ -10,7 +10,7 @@ import { describeSlackError } from "./logger.js";
 import { renderHome } from "./render-home.js";
 import { modalErrors, renderMessageModal, renderModal } from "./render-form.js";
 import { renderReplyMessage } from "./render.js";
-import { sendFilesPrivately } from "./files.js";
+import { filesOnTheirWay, sendFilesPrivately } from "./files.js";
 
 export interface ListenerDeps {
   bot: Bot;
@@ -61,7 +61,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await openModal(client, cmd.trigger_id, reply.form, { ...meta, release: reply.form.releaseId }, (text) => respond({ response_type: "ephemeral", ...privateText(text) }));
       return;
     }
-    await ack({ response_type: "ephemeral", ...replyMessage(reply) });
+    // Slack has no private files in a channel: they go to the person's direct messages, and the answer says so.
+    const shown = reply.type === "message" && reply.files?.length ? { ...reply, text: `${reply.text} ${filesOnTheirWay(reply.files)}` } : reply;
+    await ack({ response_type: "ephemeral", ...replyMessage(shown) });
     if (reply.type === "message" && reply.files?.length) {
       const problem = await sendFilesPrivately(client, cmd.user_id, reply.files, log);
       if (problem) await respond({ response_type: "ephemeral", ...privateText(problem) });

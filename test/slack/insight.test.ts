@@ -24,6 +24,8 @@ describe("Slack: stats and audit", () => {
     await h.slash("UMGR", "create payments 1.4.2");
     const res = await h.slash("UMGR", "audit export");
     expect(JSON.stringify(res.body)).toContain("Audit export: ");
+    // Slack has no private files in a channel: the answer says where to find them.
+    expect((res.body as { text: string }).text).toMatch(/ The files \(gonogo-audit-\S+\.csv, gonogo-audit-\S+\.json\) are on their way to your direct messages with gonogo\.$/);
     const complete = await h.fake.waitFor("files.completeUploadExternal");
     expect(complete.params.channel_id).toBe("DMGR");
     const titles = (JSON.parse(String(complete.params.files)) as Array<{ title: string }>).map((f) => f.title);
