@@ -147,7 +147,14 @@ export function formValues(state: ViewSubmission["view"]["state"]): Record<strin
 }
 
 export function commandEvent(cmd: SlashCommand, actor: Actor): InboundEvent {
-  return { kind: "command", actor, channel: slackChannel(cmd.team_id, cmd.channel_id), text: translateCommandText(cmd.text, cmd.team_id) };
+  return { kind: "command", actor, channel: slackChannel(cmd.team_id, cmd.channel_id), text: translateCommandText(cmd.text, cmd.team_id), names: mentionedNames(cmd.text, cmd.team_id) };
+}
+
+/** The names Slack gives with the people a command mentions (`<@U1|dev>` → dev), by qualified id. */
+export function mentionedNames(text: string, team: string): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const [, user, name] of text.matchAll(/<@([UW][A-Z0-9]+)\|([^>]+)>/g)) if (user && name?.trim()) names[slackUserId(team, user)] = name.trim();
+  return names;
 }
 
 export function formEvent(actor: Actor, channel: ChannelRef, form: FormId, releaseId: string | null, values: Record<string, string>): InboundEvent {

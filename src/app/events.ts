@@ -21,6 +21,8 @@ export type InboundEvent =
       channel: ChannelRef;
       /** The text after `/release`, as typed (Slack, the terminal). Mentions already turned into qualified ids. */
       text: string;
+      /** What the people the text mentions are called, by qualified id, where the platform said (Slack's `<@U1|dev>`). */
+      names?: Record<string, string>;
     }
   | {
       kind: "command";

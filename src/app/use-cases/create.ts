@@ -25,7 +25,7 @@ export interface CreateInput {
 }
 
 /** Creates a release, posts its card in the channel and plans its countdown. */
-export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef, input: CreateInput): Promise<Reply> {
+export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef, input: CreateInput, names: Record<string, string> = {}): Promise<Reply> {
   await requirePermission(ctx, actor, "create");
   const policy = await policyFor(ctx, channel.key);
   const now = ctx.clock.now();
@@ -39,7 +39,8 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   await requireHomeChannel(ctx, actor, channel, earlier);
   const manager = input.manager ? qualifyPerson(actor, input.manager) : null;
   const managerId = manager ? subjectId(manager) : actor.id;
-  const managerName = manager ? manager.user : actor.name;
+  // A named manager is called by the name the platform gave with the mention; only without one by their id.
+  const managerName = manager ? (names[managerId] ?? manager.user) : actor.name;
 
   const release = await ctx.store.insertRelease({
     service: input.service,
