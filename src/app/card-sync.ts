@@ -164,33 +164,42 @@ export function createCardSync(deps: CardSyncDeps) {
    * The bot may not post in the channel (a private Slack channel it was not invited to, a
    * Discord channel it cannot see or post in): retrying cannot help, and the person who made the
    * release sees no card and nothing saying why. Their manager is told privately, once per
-   * release and channel, how to let the bot in and post it (`/release share`).
+   * release and channel, how to let the bot in and post it (`/release share`); someone whose
+   * `/release share` asked for the copy was just told it is coming, and is told each time.
    */
-  async function channelClosed(releaseId: string, channel: ChannelRef, err: unknown): Promise<void> {
+  async function channelClosed(releaseId: string, channel: ChannelRef, err: unknown, askedBy?: string): Promise<void> {
     log.warn({ err: describe(err), releaseId, channel: channel.key }, "the bot may not post the card in that channel; not retrying (`/release share <id>` there posts it once the bot is let in)");
     const key = `${releaseId}|${channel.key}`;
+    // One who cannot be told privately (the terminal has no private messages) leaves it to the manager.
+    if (askedBy && (await tell(releaseId, channel, askedBy))) return;
     if (toldClosed.has(key)) return;
     toldClosed.add(key);
     const release = await store.getRelease(releaseId);
-    const manager = release && parseSubject(release.managerId);
-    const surface = manager?.kind === "person" ? surfaces.get(manager.platform) : undefined;
-    if (!release || !surface?.tellPrivately) return;
+    if (release) await tell(releaseId, channel, release.managerId);
+  }
+
+  /** Says privately why the card is not in the channel; false when that person cannot be told privately. */
+  async function tell(releaseId: string, channel: ChannelRef, whom: string): Promise<boolean> {
+    const person = parseSubject(whom);
+    const surface = person?.kind === "person" ? surfaces.get(person.platform) : undefined;
+    if (!surface?.tellPrivately) return false;
     try {
-      await surface.tellPrivately(release.managerId, closedChannelLine(releaseId, channel));
+      await surface.tellPrivately(whom, closedChannelLine(releaseId, channel));
     } catch (tellErr) {
-      log.warn({ err: describe(tellErr), releaseId, channel: channel.key }, "telling the release's manager that the card could not be posted failed");
+      log.warn({ err: describe(tellErr), releaseId, channel: channel.key }, "telling the person concerned that the card could not be posted failed");
     }
+    return true;
   }
 
   /** Posts the card as stored now; says which message it is and what it showed. */
-  async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef): Promise<{ messageId: string; shown: CardView } | null> {
+  async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef, askedBy?: string): Promise<{ messageId: string; shown: CardView } | null> {
     for (let attempt = 1; ; attempt++) {
       try {
         const shown = await cardFor(releaseId);
         return { ...(await surface.postCard(channel, shown)), shown };
       } catch (err) {
         if (err instanceof ChannelClosedToBot) {
-          await channelClosed(releaseId, channel, err);
+          await channelClosed(releaseId, channel, err, askedBy);
           return null;
         }
         if (attempt >= 3) {
@@ -216,11 +225,11 @@ export function createCardSync(deps: CardSyncDeps) {
     log.info({ releaseId, platform: channel.platform, channel: channel.key }, "the card's platform is not connected yet; the card is posted once it is");
   }
 
-  function post(releaseId: string, channel: ChannelRef): void {
+  function post(releaseId: string, channel: ChannelRef, askedBy?: string): void {
     chain(releaseId, async () => {
       const surface = surfaces.get(channel.platform);
       if (!surface) return waitingFor(channel.platform) ? postLater(releaseId, channel) : undefined;
-      const posted = await postWithRetry(surface, releaseId, channel);
+      const posted = await postWithRetry(surface, releaseId, channel, askedBy);
       if (!posted) return;
       const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
       // Told before the copy is recorded, so no instance can mark and edit it before the spacing is known.

@@ -54,7 +54,7 @@ export async function handleEvent(ctx: Ctx, inbound: InboundEvent): Promise<Repl
         case "list":
           return await list(ctx, channel);
         case "share":
-          return await share(ctx, channel, cmd.id);
+          return await share(ctx, actor, channel, cmd.id);
         case "schedule":
           return await scheduleRelease(ctx, actor, platform, cmd.id, cmd.when);
         case "update":

@@ -29,7 +29,8 @@ export type Effect =
   | { type: "refresh"; releaseId: string }
   /** Only the time left to T-0 moved on: copies on a platform that counts down by itself are left alone. */
   | { type: "countdown"; releaseId: string }
-  | { type: "post"; releaseId: string; channel: ChannelRef }
+  /** `askedBy`: the person whose `/release share` asked for this copy, who is told if it cannot be posted. */
+  | { type: "post"; releaseId: string; channel: ChannelRef; askedBy?: string }
   /** `outboxId`: its row in the notice outbox, written before commit (notice-outbox.ts). */
   | { type: "notice"; notice: NoticeView; outboxId?: number }
   | { type: "wake" };

@@ -63,12 +63,12 @@ export async function list(ctx: Ctx, channel: ChannelRef): Promise<Reply> {
 }
 
 /** Posts a live copy of the card in this channel (e.g. the Discord copy of a Slack release). */
-export async function share(ctx: Ctx, channel: ChannelRef, id: string): Promise<Reply> {
+export async function share(ctx: Ctx, actor: Actor, channel: ChannelRef, id: string): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, id);
   if ((await ctx.store.listMessageRefs(release.id)).some((r) => r.channel.key === channel.key)) {
     return ok(`${release.id}'s card is already in this channel; it stays up to date.`);
   }
-  ctx.effects.push({ type: "post", releaseId: release.id, channel });
+  ctx.effects.push({ type: "post", releaseId: release.id, channel, askedBy: actor.id });
   return ok(`Posting ${release.id}'s card here. Votes from every copy count and every copy stays in sync.`);
 }
 
