@@ -3,6 +3,7 @@ import { groupsWithin, moreNotShown, noticePartsWithin, replyLineText, type Repl
 import { coreText, LIMITS, groupMention, joinMd, md, mention, mrkdwn, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
 import { nativeGroupId, nativeUserId, PLATFORM } from "./inbound.js";
 import type { ChannelRef } from "../../src/domain/types.js";
+import { acceptsVotes } from "../../src/domain/release.js";
 import { DECISION_EMOJI, emoji, oneLine, personText, renderButtons, STATE_EMOJI, type SlackMessage } from "./marks.js";
 import { renderCard } from "./render-card.js";
 
@@ -67,8 +68,9 @@ export function renderCardSummary(card: CardView): slack.KnownBlock {
   const when = card.scheduledAt !== null ? md` · ${slackDate(card.scheduledAt, card.scheduledText ?? new Date(card.scheduledAt).toISOString())}` : md``;
   const lines = [
     md`${emoji(STATE_EMOJI[card.state])} *${card.title}* · \`${card.releaseId}\` · ${card.stateLabel}${when}`,
-    // A closed vote's line is its tally already ("Voting closed: 2 GO · 0 NO-GO · 0 abstain").
-    card.resolved
+    // A closed vote's line is its tally already ("Voting closed: 2 GO · 0 NO-GO · 0 abstain"), also
+    // while it ships or rolls back and a button is still live.
+    !acceptsVotes(card.state)
       ? md`${emoji(DECISION_EMOJI[card.decision])} ${truncate(oneLine(card.decisionLine), SUMMARY_DECISION)}`
       : md`${emoji(DECISION_EMOJI[card.decision])} ${truncate(oneLine(card.decisionLine), SUMMARY_DECISION)} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
   ];

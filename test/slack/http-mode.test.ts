@@ -243,4 +243,15 @@ describe("Slack over HTTP: countdown and App Home", () => {
     expect(home.params.user_id).toBe("UMGR");
     expect(visibleText(home)).toContain("payments 1.4.2 → production");
   });
+
+  it("counts a shipping release's votes once on the App Home tab: its line is the final count already", async () => {
+    await createRelease();
+    await h.slash("UQA", "vote R-1 go");
+    await h.slash("UDEV", "vote R-1 go");
+    await h.slash("UMGR", "ship R-1");
+    await h.event({ type: "app_home_opened", user: "UMGR", channel: "D1", tab: "home", event_ts: "1700000000.1" });
+    const home = await h.fake.waitFor("views.publish");
+    expect(visibleText(home)).toContain("Voting closed: 2 GO · 0 NO-GO · 0 abstain");
+    expect(visibleText(home)).not.toContain("GO 2 · NO-GO 0");
+  });
 });
