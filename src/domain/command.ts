@@ -55,7 +55,9 @@ export const SUBCOMMAND_ALIASES = new Map([["reschedule", "schedule"]]);
 
 /** The refusal for a word that names no subcommand, quoted as the person typed it, with the command it most likely meant. */
 export function unknownCommand(word: string): UserError {
-  const meant = closestSubcommand(word);
+  // `/release R-12` (or `12`) is someone asking to see that release.
+  const id = /^(?:#|r-?)?(\d{1,9})$/i.exec(word)?.[1];
+  const meant = id ? `status R-${Number(id)}` : closestSubcommand(word);
   const hint = meant ? ` Did you mean \`/release ${meant}\`?` : "";
   return new UserError("unknown_command", `\`${word}\` is not a /release command.${hint} Try one of: ${SUBCOMMANDS.join(", ")}; \`/release help\` shows how.`);
 }

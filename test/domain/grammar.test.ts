@@ -240,7 +240,12 @@ describe("the /release grammar", () => {
     userError(() => parseCommand("stauts R-1"), "unknown_command", "Did you mean `/release status`?");
     userError(() => parseCommand("Rollbak R-1 errors"), "unknown_command", "Did you mean `/release rollback`?");
     userError(() => parseCommand("reshedule R-1 in 2h"), "unknown_command", "Did you mean `/release reschedule`?");
-    for (const far of ["deploy R-1", "R-1", "xyz"]) expect(() => parseCommand(far)).toThrow(/^(?!.*Did you mean)/s);
+    for (const far of ["deploy R-1", "xyz"]) expect(() => parseCommand(far)).toThrow(/^(?!.*Did you mean)/s);
+  });
+
+  it("reads a release id typed where the command goes as a wish to see that release", () => {
+    userError(() => parseCommand("R-12"), "unknown_command", "`R-12` is not a /release command. Did you mean `/release status R-12`?");
+    userError(() => parseCommand("r-7 go"), "unknown_command", "Did you mean `/release status R-7`?");
   });
 
   it("refuses a bare release id as a command", () => {
