@@ -1,3 +1,4 @@
+import { closestWord } from "./closest-word.js";
 import { UserError } from "./errors.js";
 import type { FreezeSpec } from "./freeze.js";
 import type { VoteChoice } from "./types.js";
@@ -57,32 +58,7 @@ export const SUBCOMMAND_ALIASES = new Map([["reschedule", "schedule"]]);
 export function unknownCommand(word: string): UserError {
   // `/release R-12` (or `12`) is someone asking to see that release.
   const id = /^(?:#|r-?)?(\d{1,9})$/i.exec(word)?.[1];
-  const meant = id ? `status R-${Number(id)}` : closestSubcommand(word);
+  const meant = id ? `status R-${Number(id)}` : closestWord(word, [...SUBCOMMANDS, ...SUBCOMMAND_ALIASES.keys()]);
   const hint = meant ? ` Did you mean \`/release ${meant}\`?` : "";
   return new UserError("unknown_command", `\`${word}\` is not a /release command.${hint} Try one of: ${SUBCOMMANDS.join(", ")}; \`/release help\` shows how.`);
-}
-
-/** The subcommand a typo is closest to (`shedule`, `stauts`), if it is one or two keystrokes away; else null. */
-function closestSubcommand(word: string): string | null {
-  const typed = word.toLowerCase();
-  const allowed = typed.length >= 4 ? 2 : 1;
-  let best: { name: string; distance: number } | null = null;
-  for (const name of [...SUBCOMMANDS, ...SUBCOMMAND_ALIASES.keys()]) {
-    const distance = editDistance(typed, name);
-    if (distance <= allowed && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name ?? null;
-}
-
-/** Keystrokes between two words: insertions, deletions, substitutions and swaps of neighbours each count one. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CriterionSpec } from "./criteria.js";
+import { closestWord } from "./closest-word.js";
 import { UserError } from "./errors.js";
 import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, readLockReminder } from "./lock-reminder.js";
 import { minutesText, readMinutes } from "./minutes.js";
@@ -160,7 +161,9 @@ export function parsePolicyChanges(pairs: string[]): Partial<Policy> {
     const eq = pair.indexOf("=");
     const key = (eq > 0 ? pair.slice(0, eq) : pair).toLowerCase() as PolicyKey;
     if (!Object.hasOwn(KEYS, key)) {
-      throw new UserError("policy_key", `\`${pair}\` is not a policy setting. Use key=value with one of: ${POLICY_KEYS.join(", ")}.`);
+      const meant = closestWord(key, POLICY_KEYS);
+      const hint = meant ? ` Did you mean \`${meant}${eq > 0 ? pair.slice(eq) : ""}\`?` : "";
+      throw new UserError("policy_key", `\`${pair}\` is not a policy setting.${hint} Use key=value with one of: ${POLICY_KEYS.join(", ")}.`);
     }
     if (eq < 0) throw new UserError("policy_value", `\`${key}\` needs a value: ${HINTS[key]}.`);
     const parsed = KEYS[key].safeParse(pair.slice(eq + 1));

@@ -167,6 +167,12 @@ describe("changing the policy with key=value", () => {
     for (const key of POLICY_KEYS) expect(err.message).toContain(key);
   });
 
+  it("names the key a typo most likely meant, with the value as typed", () => {
+    userError(() => parsePolicyChanges(["quorom=3"]), "policy_key", "`quorom=3` is not a policy setting. Did you mean `quorum=3`?");
+    userError(() => parsePolicyChanges(["self-approval=off"]), "policy_key", "Did you mean `self_approval=off`?");
+    expect(() => parsePolicyChanges(["colour=red"])).toThrow(/^(?!.*Did you mean)/s);
+  });
+
   it("refuses a pair without a key", () => {
     userError(() => parsePolicyChanges(["=2"]), "policy_key", "is not a policy setting");
     // Names every object has are not settings either.
