@@ -49,7 +49,7 @@ describe("a private answer on Slack too long for one message", () => {
 
 describe("a Slack summary line", () => {
   it("of a closed vote says its tally once; an open one adds the tally to the decision", () => {
-    const closed = JSON.stringify(renderCardSummary(cardView({ resolved: true, decision: "go", decisionLine: "Voting closed: 2 GO · 0 NO-GO · 0 abstain", tally: { go: 2, noGo: 0, abstain: 0 } })));
+    const closed = JSON.stringify(renderCardSummary(cardView({ state: "shipped", resolved: true, decision: "go", decisionLine: "Voting closed: 2 GO · 0 NO-GO · 0 abstain", tally: { go: 2, noGo: 0, abstain: 0 } })));
     expect(closed).toContain("Voting closed: 2 GO · 0 NO-GO · 0 abstain");
     expect(closed).not.toContain("· GO 2");
     expect(JSON.stringify(renderCardSummary(cardView()))).toContain("Pending: 1 of 2 GO · waiting for qa · GO 1 · NO-GO 0 · abstain 0");

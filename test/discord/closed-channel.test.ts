@@ -20,7 +20,7 @@ const postsTo = (channelId: string): FakeCall[] => h.fake.calls.filter((c) => c.
 const dmOpens = (): FakeCall[] => h.fake.calls.filter((c) => c.method === "POST" && c.path === "/users/@me/channels");
 
 describe("Discord: a card in a channel the bot may not post in", () => {
-  it.each([50001, 50013, 10003] as const)("is not retried (%s); the manager is told once, in a DM, to let the bot in and share it, which then posts it", async (code) => {
+  it.each([50001, 50013, 10003] as const)("is not retried (%s); the manager is told in a DM to let the bot in and share it (once, and again each time they ask), which then posts it", async (code) => {
     const manager = member(1);
     h.fake.denyChannel(CLOSED, code);
     const created = await commandIn(CLOSED, manager, "create", { service: "payments", version: "1.4.2" });
@@ -44,11 +44,11 @@ describe("Discord: a card in a channel the bot may not post in", () => {
     await h.command(member(2), "vote", { id: "R-1", choice: "go" });
     await h.core.bot.idle();
     expect(postsTo(CLOSED)).toHaveLength(1);
-    // Sharing before the bot is let in tries once more, and does not tell the manager twice.
+    // Sharing before the bot is let in tries once more; the manager asked this time, so they hear why again.
     await commandIn(CLOSED, manager, "share", { id: "R-1" });
     await h.core.bot.idle();
     expect(postsTo(CLOSED)).toHaveLength(2);
-    expect(postsTo(dmChannel)).toHaveLength(1);
+    expect(postsTo(dmChannel)).toHaveLength(2);
 
     // View Channel and Send Messages given, then `/release share R-1`: the card is posted and kept up to date.
     h.fake.allowChannel(CLOSED);
@@ -58,6 +58,6 @@ describe("Discord: a card in a channel the bot may not post in", () => {
     expect(card.status).toBe(200);
     expect(String(card.body.embeds[0].title)).toMatch(/^R-1 ·/);
     expect((await h.core.store.listMessageRefs("R-1")).map((r) => r.channel.nativeId)).toEqual([CLOSED]);
-    expect(postsTo(dmChannel)).toHaveLength(1);
+    expect(postsTo(dmChannel)).toHaveLength(2);
   });
 });
