@@ -40,12 +40,12 @@ describe("/release help", () => {
     expect(help).not.toContain("In Discord");
   });
 
-  it("tells Discord users that unlock and locks are actions of /release lock (Discord holds 25 subcommands)", async () => {
+  it("tells Discord users that unlock and locks are actions of /release lock, retract a choice of vote and unlink an action of link (Discord holds 25 subcommands)", async () => {
     await setup();
     const discordChannel = { platform: "discord", key: "discord:G1:C1", nativeId: "C1" } as const;
     const actor = actorOf({ kind: "person", platform: "discord", scope: "G1", user: "U1" }, "dana");
     const reply = await core.bot.handle({ kind: "command", actor, channel: discordChannel, text: "help" });
-    expect(text(reply)).toContain("unlock and locks are `/release lock` with action unlock or list");
+    expect(text(reply)).toContain("unlock and locks are `/release lock` action unlock or list, retract is `/release vote` choice “take back my vote”, unlink is `/release link` action unlink");
   });
 });
 
