@@ -148,12 +148,23 @@ function checkDiscordMessage(body: Json, meant: DiscordMeant, allowedKey = "allo
 }
 
 function discordReadable(markdown: string): string {
-  // Inside a code span Discord shows a backslash as it is; outside one, `\x` shows x.
-  return markdown
-    .split(/((?<!\\)```[\s\S]*?```|(?<!\\)`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\\([^0-9A-Za-z\s])/g, "$1")))
-    .join("")
-    .replace(/\u200b/g, "");
+  // Read left to right as Discord does: a code span or block shows as it is (backslashes too);
+  // outside one, `\x` shows x, so `\\` is one backslash and a backtick after it opens code.
+  let shown = "";
+  for (let i = 0; i < markdown.length; ) {
+    const code = /^(```[\s\S]*?```|`[^`]*`)/.exec(markdown.slice(i));
+    if (code) {
+      shown += code[0];
+      i += code[0].length;
+    } else if (markdown[i] === "\\" && /[^0-9A-Za-z\s]/.test(markdown[i + 1] ?? "a")) {
+      shown += markdown[i + 1];
+      i += 2;
+    } else {
+      shown += markdown[i];
+      i += 1;
+    }
+  }
+  return shown.replace(/\u200b/g, "");
 }
 
 // ---------- Views full of hostile text ----------
