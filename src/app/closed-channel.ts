@@ -1,0 +1,54 @@
+import { parseSubject } from "../domain/identity.js";
+import type { ChannelRef } from "../domain/types.js";
+import { channelName } from "./channel-names.js";
+import { describe, type ChatSurface, type Logger } from "./ports.js";
+import type { Store } from "./store.js";
+import type { ReplyPart } from "./views.js";
+
+/** Telling people privately why a card is not in a channel gonogo may not post in (card-sync.ts). */
+export function createClosedChannelTeller({ store, log, surfaces }: { store: Store; log: Logger; surfaces: Map<string, ChatSurface> }) {
+  /** Says privately why the card is not in the channel; false when that person cannot be told privately. */
+  async function tell(releaseId: string, channel: ChannelRef, whom: string): Promise<boolean> {
+    const person = parseSubject(whom);
+    const surface = person?.kind === "person" ? surfaces.get(person.platform) : undefined;
+    if (!surface?.tellPrivately) return false;
+    try {
+      await surface.tellPrivately(whom, closedChannelLine(releaseId, channel));
+    } catch (tellErr) {
+      log.warn({ err: describe(tellErr), releaseId, channel: channel.key }, "telling the person concerned that the card could not be posted failed");
+    }
+    return true;
+  }
+
+  /** Release and channel keys whose manager was told the bot may not post there: once is enough. */
+  const toldClosed = new Set<string>();
+
+  /**
+   * The bot may not post in the channel (a private Slack channel it was not invited to, a
+   * Discord channel it cannot see or post in): retrying cannot help, and the person who made the
+   * release sees no card and nothing saying why. Their manager is told privately, once per
+   * release and channel, how to let the bot in and post it (`/release share`); someone whose
+   * `/release share` asked for the copy was just told it is coming, and is told each time.
+   */
+  return async function channelClosed(releaseId: string, channel: ChannelRef, err: unknown, askedBy?: string): Promise<void> {
+    log.warn({ err: describe(err), releaseId, channel: channel.key }, "the bot may not post the card in that channel; not retrying (`/release share <id>` there posts it once the bot is let in)");
+    const key = `${releaseId}|${channel.key}`;
+    // One who cannot be told privately (the terminal has no private messages) leaves it to the manager.
+    if (askedBy && (await tell(releaseId, channel, askedBy))) return;
+    if (toldClosed.has(key)) return;
+    toldClosed.add(key);
+    const release = await store.getRelease(releaseId);
+    if (release) await tell(releaseId, channel, release.managerId);
+  };
+}
+
+/** What the manager reads when the bot may not post the card in `channel`: what happened, and what to do there. */
+export function closedChannelLine(releaseId: string, channel: ChannelRef): ReplyPart[] {
+  const letIn =
+    channel.platform === "slack"
+      ? " (a private channel I'm not in): `/invite @gonogo` there"
+      : channel.platform === "discord"
+        ? " (a channel I can't see or post in): give gonogo View Channel and Send Messages there"
+        : ": let gonogo post there";
+  return [`I can't post ${releaseId}'s card in `, { channel, text: channelName(channel) }, `${letIn}, then \`/release share ${releaseId}\`.`];
+}
