@@ -30,8 +30,8 @@ export interface FakeUsergroup {
   users: string[];
 }
 
-/** A canned answer for the next call(s) of a method: an HTTP status (429 with Retry-After) or a Slack error. */
-export type FakeFailure = { status: number; retryAfter?: number } | { error: string };
+/** A canned answer for the next call(s) of a method: an HTTP status (429 with Retry-After), a Slack error, or no answer at all (the connection is cut: a network error). */
+export type FakeFailure = { status: number; retryAfter?: number } | { error: string } | { network: true };
 
 export interface SocketEnvelope {
   type: "slash_commands" | "interactive" | "events_api";
@@ -49,6 +49,8 @@ export interface FakeSlack {
   waitFor(method: string, match?: (c: FakeCall) => boolean, timeoutMs?: number): Promise<FakeCall>;
   /** Makes the next `times` calls of `method` fail. */
   failNext(method: string, failure: FakeFailure, times?: number): void;
+  /** Makes every call of `method` fail (after those queued by failNext) until called again with null: an outage of unknown length. */
+  failAll(method: string, failure: FakeFailure | null): void;
   addUser(user: FakeUser): void;
   /**
    * A private channel the bot is not in: chat.postMessage there answers `error` (Slack's
@@ -83,6 +85,7 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
   const calls: FakeCall[] = [];
   const waiters: { method: string; match: (c: FakeCall) => boolean; resolve: (c: FakeCall) => void }[] = [];
   const failures = new Map<string, FakeFailure[]>();
+  const outages = new Map<string, FakeFailure>();
   const keptOut = new Map<string, string>();
   let tsCounter = 0;
   let viewCounter = 0;
@@ -131,7 +134,12 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
     const call: FakeCall = { method, params, token, at: Date.now() };
 
     const queued = failures.get(method);
-    const failure = queued?.shift();
+    const failure = queued?.shift() ?? outages.get(method);
+    if (failure && "network" in failure) {
+      record({ ...call, result: { network: true } });
+      req.socket.destroy();
+      return;
+    }
     if (failure) {
       const body = "status" in failure ? { ok: false, error: failure.status === 429 ? "ratelimited" : "internal_error" } : { ok: false, error: failure.error };
       record({ ...call, result: body });
@@ -249,6 +257,10 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
       const list = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push(failure);
       failures.set(method, list);
+    },
+    failAll(method, failure) {
+      if (failure) outages.set(method, failure);
+      else outages.delete(method);
     },
     addUser: (u) => void users.set(u.id, u),
     keepOut: (channel, error = "not_in_channel") => void keptOut.set(channel, error),

@@ -34,6 +34,8 @@ export interface SlackHandle {
   connected?(): boolean;
   /** Socket Mode: told each time the socket drops or is back. */
   onConnectionChange?(listener: (connected: boolean) => void): void;
+  /** Socket Mode: one try at opening a new socket after a drop (gonogo retries; the client does not). Throws PlatformUnavailable when a later try may succeed. */
+  reconnect?: (signal: AbortSignal) => Promise<void>;
 }
 
 export const SLACK_EVENTS_PATH = "/slack/events";
@@ -87,8 +89,13 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
     throw new Error("Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)");
   }
 
+  // The socket client does not reconnect by itself: gonogo does (`reconnect` below), on its own
+  // clock, until Slack answers. Left to itself, the client gives up for good, with a rejection
+  // nobody can catch, when apps.connections.open fails with a network error or an HTTP status
+  // past its WebClient's retries (SocketModeClient.retrieveWSSURL); and its WebClient would
+  // wait on its own timers between them. So one request per try, and gonogo's back-off between.
   const receiver = socketMode
-    ? new SocketModeReceiver({ appToken: config.appToken!, logger, installerOptions: { clientOptions } })
+    ? new SocketModeReceiver({ appToken: config.appToken!, logger, autoReconnectEnabled: false, installerOptions: { clientOptions: { ...clientOptions, retryConfig: { retries: 0 } } } })
     : new HTTPReceiver({ signingSecret: config.signingSecret!, endpoints: SLACK_EVENTS_PATH, logger, processBeforeResponse: false });
 
   // deferInitialization: the auth.test call happens in init() where its failure is an
@@ -117,6 +124,13 @@ async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.W
       mode: "socket",
       connected: socket.connected,
       onConnectionChange: socket.onConnectionChange,
+      async reconnect(signal) {
+        await app.start().catch((err: unknown) => {
+          throw slackStartError(err, "SLACK_APP_TOKEN", config.apiUrl);
+        });
+        // gonogo stopped while this try was under way: its stop found no socket to close.
+        if (signal.aborted) await app.stop();
+      },
       async stop() {
         identity.stop();
         await app.stop().catch((err: unknown) => log.warn(describeSlackError(err), "slack: error while disconnecting"));
@@ -185,15 +199,20 @@ const OBJECT_PAYLOAD_STARTS = ["payload=%7B", "payload=%7b", "payload={"].map((s
 
 /** Slack's answers that mean the token itself is wrong. */
 const TOKEN_REFUSED = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"]);
+/** Slack's answers (HTTP 200, `ok: false`) that mean a trouble on its side: a later try may succeed. */
+const SLACK_SIDE = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"]);
 
 /**
- * Why Slack could not be reached or refused gonogo at start-up, naming the variable to fix.
+ * Why Slack could not be reached or refused gonogo at start-up (or when reopening the socket), naming the variable to fix.
  * Bolt's own message ("A request error occurred: fetch failed") names neither Slack nor the setting.
  * Not reachable, or failing on its side (a 5xx, a 429): PlatformUnavailable, and gonogo tries again later.
  */
 function slackStartError(err: unknown, token: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", apiUrl: string | undefined): Error {
   const e = err as { code?: unknown; statusCode?: unknown; data?: { error?: unknown }; original?: { cause?: { code?: unknown }; message?: unknown } };
   const slackError = typeof e?.data?.error === "string" ? e.data.error : null;
+  // The Socket Mode client says nothing more when its socket closes before Slack's hello.
+  if (err === undefined) return new PlatformUnavailable("the Socket Mode connection closed before Slack said hello");
+  if (slackError && SLACK_SIDE.has(slackError)) return new PlatformUnavailable(`Slack answered ${slackError}`);
   if (slackError && TOKEN_REFUSED.has(slackError)) {
     const where = token === "SLACK_BOT_TOKEN" ? "the Bot User OAuth Token (xoxb-…) from OAuth & Permissions" : "an app-level token (xapp-…) with connections:write from Basic Information → App-Level Tokens";
     return new Error(`Slack refused ${token} (${slackError}): copy ${where} again, and check it belongs to this app.`);
@@ -207,5 +226,5 @@ function slackStartError(err: unknown, token: "SLACK_BOT_TOKEN" | "SLACK_APP_TOK
   if (e?.code === "slack_webapi_http_error" && typeof e.statusCode === "number" && (e.statusCode >= 500 || e.statusCode === 429)) {
     return new PlatformUnavailable(`Slack answered HTTP ${e.statusCode}`);
   }
-  return new Error(`Slack start failed: ${redactedMessage([err instanceof Error ? err.message : String(err)])}`);
+  return new Error(`Slack start failed: ${redactedMessage([err])}`);
 }

@@ -4,6 +4,8 @@ import type { Logger } from "../../src/app/ports.js";
 const ORDER = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
 /** What @slack/web-api logs at warn for each failed attempt of a request (WebClient.makeRequest). */
 const RETRIED_ATTEMPT = "http request failed";
+/** What @slack/socket-mode logs at error for each failed apps.connections.open (SocketModeClient.retrieveWSSURL): a try gonogo makes again. */
+const FAILED_SOCKET_TRY = "Failed to retrieve a new WSS URL";
 /** Anything that looks like a Slack token or a bearer header, in case a library message ever carries one. */
 const SECRET = /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)|(Bearer\s+)\S+/g;
 
@@ -37,7 +39,8 @@ export function createBoltLogger(log: Logger, level: LogLevel = LogLevel.INFO): 
     // The web client warns at each failed attempt of a call it retries; whoever made the call logs
     // how it ended, once (an outage at start-up: one "Slack is unreachable" line, not three a minute).
     warn: (...args: unknown[]) => enabled(LogLevel.WARN) && args[0] !== RETRIED_ATTEMPT && log.warn({ component: name }, redactedMessage(args)),
-    error: (...args: unknown[]) => enabled(LogLevel.ERROR) && log.error({ component: name }, redactedMessage(args)),
+    // Socket Mode's tries at a new socket likewise: gonogo logs the outage and the return (platform-connect.ts).
+    error: (...args: unknown[]) => enabled(LogLevel.ERROR) && !(typeof args[0] === "string" && args[0].startsWith(FAILED_SOCKET_TRY)) && log.error({ component: name }, redactedMessage(args)),
     setLevel: (l: LogLevel) => void (current = l),
     getLevel: () => current,
     setName: (n: string) => void (name = n),

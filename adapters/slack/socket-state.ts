@@ -10,8 +10,8 @@ export interface SocketState {
  * Follows the Socket Mode client's own socket, from before `app.start()`. Bolt's
  * SocketModeClient (@slack/socket-mode 3) says `connected` on each `hello`, also after a
  * reconnect; a dropped socket (Slack recycling its socket servers, a network blip) it says
- * only as `close`, then waits and reconnects by itself: its `reconnecting` comes after that
- * wait, and `disconnected` only when it will not reconnect (gonogo stopping it).
+ * as `close`, then `disconnected` (gonogo turns its own reconnecting off and reconnects it:
+ * index.ts). Both are followed, so either alone would do.
  */
 export function followSocket(receiver: SocketModeReceiver): SocketState {
   let up = false;

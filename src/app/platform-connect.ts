@@ -59,30 +59,65 @@ export async function connectPlatform(opts: ConnectOptions): Promise<PlatformCon
     }
     started = handle;
     opts.onConnected();
-    handle.onConnectionChange?.(followConnection());
+    handle.onConnectionChange?.(followConnection(handle));
     if (handle.unfinished) finishLater(handle.unfinished);
   }
 
   /**
-   * A drop after start, and the return its client makes by itself: said once each way, and
-   * told to the core (what is meant for the platform waits meanwhile). Nothing once stopping:
-   * the disconnect that stopping makes is no outage.
+   * A drop after start, and the return: said once each way, and told to the core (what is meant
+   * for the platform waits meanwhile). Nothing once stopping: the disconnect that stopping makes
+   * is no outage. A platform with `reconnect` is brought back by gonogo (reconnectLater); the
+   * others' clients come back by themselves.
    */
-  function followConnection(): (connected: boolean) => void {
+  function followConnection(handle: StartedPlatform): (connected: boolean) => void {
     let up = true;
     let droppedAt = 0;
+    const reconnecting = { now: false };
     return (connected) => {
       if (connected === up || stopping.signal.aborted) return;
       up = connected;
       if (!connected) {
         droppedAt = clock.now();
-        log.warn({ platform: name }, `${name}'s connection dropped; its client is reconnecting; ${opts.meanwhile}, and what is meant for ${name} waits for it`);
         opts.onDisconnected();
+        if (handle.reconnect) {
+          // A drop while a reconnect is under way: its try sees it and the tries go on.
+          if (!reconnecting.now) reconnectLater(handle, handle.reconnect, reconnecting);
+          return;
+        }
+        log.warn({ platform: name }, `${name}'s connection dropped; its client is reconnecting; ${opts.meanwhile}, and what is meant for ${name} waits for it`);
         return;
       }
-      log.info({ platform: name, downForSeconds: Math.round((clock.now() - droppedAt) / 1000) }, `${name} is connected again`);
+      // gonogo's own tries say the return themselves (reconnectLater).
+      if (!handle.reconnect) log.info({ platform: name, downForSeconds: Math.round((clock.now() - droppedAt) / 1000) }, `${name} is connected again`);
       opts.onConnected();
     };
+  }
+
+  /**
+   * Tries `reconnect` 5 s after the drop, then twice as long each time up to a minute, on the
+   * injected timer, until the platform is back, refuses gonogo, or gonogo stops: however long
+   * the outage, it is said once (again only when its reason changes), and the return once.
+   */
+  function reconnectLater(handle: StartedPlatform, reconnect: (signal: AbortSignal) => Promise<void>, reconnecting: { now: boolean }): void {
+    reconnecting.now = true;
+    keepTrying(
+      {
+        async attempt(signal) {
+          await reconnect(signal);
+          if (!(handle.connected?.() ?? true)) throw new PlatformUnavailable("its connection dropped again at once");
+          reconnecting.now = false;
+        },
+        signal: stopping.signal,
+        unavailable: (reason, seconds) => `${name} is disconnected (${reason}); ${opts.meanwhile}, and what is meant for ${name} waits for it; reconnecting in ${seconds} s, then less and less often (at most a minute apart)`,
+        recovered: `${name} is connected again`,
+        refused: (err) => `${name} refused gonogo's settings when reconnecting (${err instanceof Error ? err.message : String(err)}), so gonogo no longer tries to reconnect to it and runs on without it; fix the setting the message names and restart gonogo`,
+        fields: { platform: name },
+        log,
+        clock,
+        timer,
+      },
+      new PlatformUnavailable("its connection dropped"),
+    );
   }
 
   function finishLater(step: UnfinishedStep): void {

@@ -83,9 +83,15 @@ export interface StartedPlatform {
   /**
    * Calls `listener` each time the connection drops (false) or is back (true) after start: a
    * platform on a connection of its own (Slack's Socket Mode, Discord's gateway), which its
-   * client reconnects by itself. Absent where nothing can drop (events over gonogo's HTTP server).
+   * client or `reconnect` brings back. Absent where nothing can drop (events over gonogo's HTTP server).
    */
   onConnectionChange?(listener: (connected: boolean) => void): void;
+  /**
+   * One try at connecting again after a drop, for a platform whose client does not reconnect by
+   * itself (Slack's Socket Mode): gonogo tries until it succeeds. Throws PlatformUnavailable when a
+   * later try may succeed. Absent where the client reconnects by itself (discord.js resumes).
+   */
+  reconnect?: (signal: AbortSignal) => Promise<void>;
   /** Disconnects, after letting the card edits and notices under way go out (bounded). */
   stop(): Promise<void>;
   /** A part of starting that the platform could not be reached for (it runs without it meanwhile): tried again in the background. */

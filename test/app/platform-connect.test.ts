@@ -193,7 +193,7 @@ describe("a platform's own connection dropping after it connected (Slack's Socke
     const started: StartedPlatform = { stop: () => Promise.resolve(tell(false)), connected: () => up, onConnectionChange: (listener) => void (tell = listener) };
     const { log, lines } = capture();
     const seen: string[] = [];
-    const connection = await connectPlatform({ name: "Slack", start: () => Promise.resolve(started), meanwhile: "Discord and the scheduler keep running", onConnected: () => void seen.push("up"), onDisconnected: () => void seen.push("down"), log, clock: time, timer: time.timer });
+    const connection = await connectPlatform({ name: "Discord", start: () => Promise.resolve(started), meanwhile: "Slack and the scheduler keep running", onConnected: () => void seen.push("up"), onDisconnected: () => void seen.push("down"), log, clock: time, timer: time.timer });
     expect(seen).toEqual(["up"]);
 
     up = false;
@@ -206,12 +206,71 @@ describe("a platform's own connection dropping after it connected (Slack's Socke
     expect(connection.connected()).toBe(true);
     expect(seen).toEqual(["up", "down", "up"]);
     expect(lines).toEqual([
-      { level: "warn", msg: "Slack's connection dropped; its client is reconnecting; Discord and the scheduler keep running, and what is meant for Slack waits for it" },
-      { level: "info", msg: "Slack is connected again" },
+      { level: "warn", msg: "Discord's connection dropped; its client is reconnecting; Slack and the scheduler keep running, and what is meant for Discord waits for it" },
+      { level: "info", msg: "Discord is connected again" },
     ]);
+    expect(time.pending()).toBe(0);
 
     await connection.stop();
     expect(seen).toEqual(["up", "down", "up"]);
     expect(lines).toHaveLength(2);
+  });
+
+  it("one whose client does not reconnect by itself (Slack's Socket Mode) is reconnected by gonogo 5 s after the drop, then twice as long each time up to a minute, however long the outage: the drop, a new reason and the return logged once each; a try whose connection drops again at once is not the return; stopping ends the tries", async () => {
+    const time = createFakeTime(T0);
+    let up = true;
+    let tell: (connected: boolean) => void = () => undefined;
+    const down = (why: string) => new PlatformUnavailable(why);
+    const outcomes: Array<Error | "drops at once" | "connects"> = [down("cannot reach Slack (ECONNRESET)"), down("cannot reach Slack (ECONNRESET)"), down("Slack answered HTTP 503"), "drops at once", "connects"];
+    const tries: number[] = [];
+    const started: StartedPlatform = {
+      stop: () => Promise.resolve(tell(false)),
+      connected: () => up,
+      onConnectionChange: (listener) => void (tell = listener),
+      reconnect: () => {
+        tries.push(time.now() - T0);
+        const next = outcomes.shift() ?? "connects";
+        if (next instanceof Error) return Promise.reject(next);
+        up = true;
+        tell(true);
+        if (next === "drops at once") {
+          up = false;
+          tell(false);
+        }
+        return Promise.resolve();
+      },
+    };
+    const { log, lines } = capture();
+    const seen: string[] = [];
+    const connection = await connectPlatform({ name: "Slack", start: () => Promise.resolve(started), meanwhile: "Discord and the scheduler keep running", onConnected: () => void seen.push("up"), onDisconnected: () => void seen.push("down"), log, clock: time, timer: time.timer });
+
+    up = false;
+    tell(false);
+    expect(connection.connected()).toBe(false);
+    await pass(time, 300_000);
+    expect(tries).toEqual([5_000, 15_000, 35_000, 75_000, 135_000]);
+    expect(connection.connected()).toBe(true);
+    expect(seen).toEqual(["up", "down", "up", "down", "up"]);
+    const meanwhile = "Discord and the scheduler keep running, and what is meant for Slack waits for it";
+    expect(lines).toEqual([
+      { level: "warn", msg: `Slack is disconnected (its connection dropped); ${meanwhile}; reconnecting in 5 s, then less and less often (at most a minute apart)` },
+      { level: "warn", msg: `Slack is disconnected (cannot reach Slack (ECONNRESET)); ${meanwhile}; reconnecting in 10 s, then less and less often (at most a minute apart)` },
+      { level: "warn", msg: `Slack is disconnected (Slack answered HTTP 503); ${meanwhile}; reconnecting in 40 s, then less and less often (at most a minute apart)` },
+      { level: "warn", msg: `Slack is disconnected (its connection dropped again at once); ${meanwhile}; reconnecting in 60 s, then less and less often (at most a minute apart)` },
+      { level: "info", msg: "Slack is connected again" },
+    ]);
+    expect(time.pending()).toBe(0);
+
+    // A second drop is tried again from 5 s; stopping meanwhile ends the tries and says nothing.
+    up = false;
+    tell(false);
+    outcomes.push(down("cannot reach Slack (ECONNRESET)"));
+    await pass(time, 5_000);
+    expect(tries).toHaveLength(6);
+    await connection.stop();
+    expect(time.pending()).toBe(0);
+    await pass(time, 120_000);
+    expect(tries).toHaveLength(6);
+    expect(lines).toHaveLength(7);
   });
 });
