@@ -128,10 +128,14 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
   // One platform's outage at start-up does not take the others (or the scheduler) down: its adapter
   // keeps trying in the background, and what is meant for it waits (platform-connect.ts). A setting
   // it refuses still stops start-up here, with what to fix.
-  const others = (name: string) => [config.slack && name !== "Slack" ? "Slack" : null, config.discord && name !== "Discord" ? "Discord" : null, useTerminal ? "the terminal" : null, "the scheduler"].filter(Boolean).join(", ").replace(/, ([^,]+)$/, " and $1");
+  /** What keeps working while `name` is away, as a log line says it: "Slack and the scheduler keep running", "the scheduler keeps running". */
+  const othersRunning = (name: string) => {
+    const others = [config.slack && name !== "Slack" ? "Slack" : null, config.discord && name !== "Discord" ? "Discord" : null, useTerminal ? "the terminal" : null, "the scheduler"].filter(Boolean);
+    return `${others.join(", ").replace(/, ([^,]+)$/, " and $1")} ${others.length === 1 ? "keeps" : "keep"} running`;
+  };
   const connect = async (key: string, name: string, overHttp: boolean, surface: Parameters<Bot["attachSurface"]>[0], start: (signal: AbortSignal) => Promise<{ stop(): Promise<void>; connected?(): boolean }>) => {
     bot.attachSurface(surface, { connected: false });
-    const connection = await connectPlatform({ name, start, meanwhile: `${others(name)} keep running`, onConnected: () => bot.surfaceConnected(surface.platform), onDisconnected: () => bot.surfaceDisconnected(surface.platform), log, clock, timer });
+    const connection = await connectPlatform({ name, start, meanwhile: othersRunning(name), onConnected: () => bot.surfaceConnected(surface.platform), onDisconnected: () => bot.surfaceDisconnected(surface.platform), log, clock, timer });
     platforms[key] = { connection, overHttp };
     stops.push(() => connection.stop());
   };

@@ -114,7 +114,7 @@ describe("Slack's Socket Mode after a drop, while Slack cannot be reached", () =
     // The whole outage in the log: the drop, its reason each time it changed, and the return. Not a line per try.
     const outage = logs.slice(logsBefore).map((l) => JSON.parse(l) as { level: string; msg: string });
     expect(outage.map((l) => l.level)).toEqual(["warn", "warn", "warn", "info"]);
-    expect(outage[0]!.msg).toMatch(/^Slack is disconnected \(its connection dropped\); the scheduler keep running, and what is meant for Slack waits for it; reconnecting in 5 s,/);
+    expect(outage[0]!.msg).toMatch(/^Slack is disconnected \(its connection dropped\); the scheduler keeps running, and what is meant for Slack waits for it; reconnecting in 5 s,/);
     expect(outage[1]!.msg).toMatch(/^Slack is disconnected \(cannot reach Slack at http:\/\/127\.0\.0\.1:\d+\/api\/ \(\w+\): check this machine's network and proxy, and SLACK_API_URL\); .*reconnecting in 10 s,/);
     expect(outage[2]!.msg).toMatch(/^Slack is disconnected \(Slack answered HTTP 503\); .*reconnecting in 60 s,/);
     expect(outage[3]!.msg).toBe("Slack is connected again");
