@@ -63,6 +63,8 @@ export const slashCommandSchema = z.object({
   command: z.string(),
   text: z.string().default(""),
   team_id: slackId,
+  /** The workspace's subdomain (`acme` of acme.slack.com): the web view's link names the workspace by it. */
+  team_domain: z.string().max(100).optional(),
   channel_id: slackId,
   user_id: slackId,
   user_name: z.string().default(""),
@@ -147,7 +149,7 @@ export function formValues(state: ViewSubmission["view"]["state"]): Record<strin
 }
 
 export function commandEvent(cmd: SlashCommand, actor: Actor): InboundEvent {
-  return { kind: "command", actor, channel: slackChannel(cmd.team_id, cmd.channel_id), text: translateCommandText(cmd.text, cmd.team_id), names: mentionedNames(cmd.text, cmd.team_id) };
+  return { kind: "command", actor, channel: slackChannel(cmd.team_id, cmd.channel_id), text: translateCommandText(cmd.text, cmd.team_id), names: mentionedNames(cmd.text, cmd.team_id), ...(cmd.team_domain ? { place: cmd.team_domain } : {}) };
 }
 
 /** The names Slack gives with the people a command mentions (`<@U1|dev>` → dev), by qualified id. */

@@ -97,7 +97,7 @@ export async function handleEvent(ctx: Ctx, inbound: InboundEvent): Promise<Repl
           if (cmd.op === "list") return await listRoles(ctx);
           return cmd.op === "grant" ? await grantRole(ctx, actor, channel, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
         case "web":
-          return webLink(ctx, actor, channel);
+          return webLink(ctx, actor, channel, event.place);
         case "link":
           return cmd.code === null ? await startLink(ctx, actor) : await useLinkCode(ctx, actor, platform, cmd.code);
         case "unlink":

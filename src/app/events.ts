@@ -23,6 +23,8 @@ export type InboundEvent =
       text: string;
       /** What the people the text mentions are called, by qualified id, where the platform said (Slack's `<@U1|dev>`). */
       names?: Record<string, string>;
+      /** The workspace's or server's name, where the platform says it (Slack's team domain): `/release web` links show it. */
+      place?: string;
     }
   | {
       kind: "command";
@@ -30,6 +32,8 @@ export type InboundEvent =
       channel: ChannelRef;
       /** The intent already built from typed fields (Discord's slash-command options): no text to parse. */
       command: Command;
+      /** The server's name, where the platform says it (Discord's gateway knows it): `/release web` links show it. */
+      place?: string;
     }
   | {
       kind: "button";

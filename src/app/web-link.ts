@@ -9,8 +9,12 @@ import type { ChannelRef, Release } from "../domain/types.js";
  * workspace's releases, the way whoever holds the chat sees them.
  */
 
-/** What a viewer may see: one Slack workspace / Discord server / terminal, or everything (an operator's bearer token). */
-export type WebScope = { kind: "workspace"; platform: string; scope: string } | { kind: "operator" };
+/**
+ * What a viewer may see: one Slack workspace / Discord server / terminal, or everything (an
+ * operator's bearer token). `name` is only what the page calls it (as the platform named it when
+ * the link was made); what may be seen is decided by `platform` and `scope` alone.
+ */
+export type WebScope = { kind: "workspace"; platform: string; scope: string; name?: string } | { kind: "operator" };
 
 /** The scope a `/release web` typed in this channel signs for: the channel's own workspace or server. */
 export function scopeOfChannel(channel: ChannelRef): WebScope | null {
@@ -30,10 +34,18 @@ export function scopeOwnsChannel(scope: WebScope, channelKey: string): boolean {
   return place !== null && place.platform === scope.platform && place.scope === scope.scope;
 }
 
-/** What a scope is called on the page: `slack T1`, `every workspace`. */
+const PLACES: Record<string, string> = { slack: "Slack workspace", discord: "Discord server" };
+
+/** What a scope is called on the page: `acme (Slack workspace)`, `the Discord server 1187…`, `the terminal`, `every workspace`. */
 export function scopeLabel(scope: WebScope): string {
-  return scope.kind === "operator" ? "every workspace (operator)" : `${scope.platform} ${scope.scope}`;
+  if (scope.kind === "operator") return "every workspace (operator)";
+  const place = PLACES[scope.platform];
+  if (!place) return scope.platform === "terminal" ? "the terminal" : `${scope.platform} ${scope.scope}`;
+  return scope.name ? `${scope.name} (${place})` : `the ${place} ${scope.scope}`;
 }
+
+/** A name longer than any workspace's or server's is not shown (Discord allows 100 characters, Slack's domains 21). */
+const NAME_MAX = 100;
 
 /** Versioned, so a later format never reads an older token the wrong way. */
 const PREFIX = "gonogo-web-v1";
@@ -44,7 +56,8 @@ function mac(secret: string, payload: string): Buffer {
 
 /** A token for one workspace that works until `expiresAt` (UTC ms): `<payload>.<signature>`, both base64url. */
 export function signWebToken(secret: string, scope: Extract<WebScope, { kind: "workspace" }>, expiresAt: number): string {
-  const payload = Buffer.from(JSON.stringify({ p: scope.platform, s: scope.scope, e: expiresAt })).toString("base64url");
+  const named = scope.name && scope.name.length <= NAME_MAX ? { n: scope.name } : {};
+  const payload = Buffer.from(JSON.stringify({ p: scope.platform, s: scope.scope, e: expiresAt, ...named })).toString("base64url");
   return `${payload}.${mac(secret, payload).toString("base64url")}`;
 }
 
@@ -64,8 +77,9 @@ export function verifyWebToken(secret: string, token: string, now: number): Toke
   } catch {
     return { ok: false, problem: "forged" };
   }
-  const { p, s, e } = (body ?? {}) as Record<string, unknown>;
+  const { p, s, e, n } = (body ?? {}) as Record<string, unknown>;
   if (typeof p !== "string" || typeof s !== "string" || typeof e !== "number") return { ok: false, problem: "forged" };
   if (e <= now) return { ok: false, problem: "expired" };
-  return { ok: true, scope: { kind: "workspace", platform: p, scope: s }, expiresAt: e };
+  const name = typeof n === "string" && n.length <= NAME_MAX ? { name: n } : {};
+  return { ok: true, scope: { kind: "workspace", platform: p, scope: s, ...name }, expiresAt: e };
 }

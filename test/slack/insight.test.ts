@@ -51,7 +51,8 @@ describe("Slack: /release web", () => {
     const res = await h.slash("UDEV", "web");
     expect(res.body).toMatchObject({ response_type: "ephemeral" });
     const token = /https:\/\/gonogo\.example\.com\/web\/login\?t=([\w.-]+)/.exec(JSON.stringify(res.body))![1]!;
-    expect(verifyWebToken(web.secret, token, h.core.clock.now())).toMatchObject({ ok: true, scope: { platform: "slack", scope: TEAM } });
+    // Named by the workspace's domain from the slash command, so the page says whose releases it shows.
+    expect(verifyWebToken(web.secret, token, h.core.clock.now())).toMatchObject({ ok: true, scope: { platform: "slack", scope: TEAM, name: "acme" } });
   });
 
   it("says the web view is off, and how to turn it on, when it is not configured", async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { scopeOfChannel, scopeOwns, signWebToken, verifyWebToken } from "../../src/app/web-link.js";
+import { scopeLabel, scopeOfChannel, scopeOwns, signWebToken, verifyWebToken } from "../../src/app/web-link.js";
 import { authenticate, sessionCookie } from "../../src/web/auth.js";
 import type { WebConfig } from "../../src/config.js";
 
@@ -25,6 +25,19 @@ describe("web view links", () => {
     const longer = Buffer.from(JSON.stringify({ p: "slack", s: "T1", e: T + 99_999_999 })).toString("base64url");
     expect(verifyWebToken(SECRET, `${longer}.${sig}`, T)).toEqual({ ok: false, problem: "forged" });
     for (const junk of ["", ".", "abc", `${payload}.`, `${payload}.${sig}.x`, `${payload}.${sig}x`]) expect(verifyWebToken(SECRET, junk, T).ok).toBe(false);
+  });
+
+  it("carries the workspace's or server's name for the page to show, which changes nothing it may see", () => {
+    const named = { ...slackT1, name: "acme" };
+    const token = signWebToken(SECRET, named, T + 60_000);
+    expect(verifyWebToken(SECRET, token, T)).toEqual({ ok: true, scope: named, expiresAt: T + 60_000 });
+    expect(scopeLabel(named)).toBe("acme (Slack workspace)");
+    expect(scopeLabel(slackT1)).toBe("the Slack workspace T1");
+    expect(scopeLabel({ kind: "workspace", platform: "discord", scope: "1187", name: "Payments Team" })).toBe("Payments Team (Discord server)");
+    expect(scopeLabel({ kind: "workspace", platform: "discord", scope: "1187" })).toBe("the Discord server 1187");
+    expect(scopeLabel({ kind: "workspace", platform: "terminal", scope: "local" })).toBe("the terminal");
+    // A name too long to be any platform's is left out, not cut.
+    expect(verifyWebToken(SECRET, signWebToken(SECRET, { ...slackT1, name: "x".repeat(101) }, T + 60_000), T)).toEqual({ ok: true, scope: slackT1, expiresAt: T + 60_000 });
   });
 
   it("scopes a link to the workspace or server of the channel it was asked in", () => {

@@ -27,7 +27,7 @@ const RECENT_DAYS = 14;
 const READ_LIMIT = 500;
 
 /** `/release web`: a private, signed, expiring link to this workspace's web view, or how to turn it on. */
-export function webLink(ctx: Ctx, actor: Actor, channel: ChannelRef): Reply {
+export function webLink(ctx: Ctx, actor: Actor, channel: ChannelRef, place?: string): Reply {
   const web = ctx.config.web;
   if (!web) {
     return ok("The web view is off. An admin turns it on by setting GONOGO_PUBLIC_URL (the address people open) and GONOGO_WEB_SECRET (32+ random characters) on the gonogo server and restarting it; see the README, \"Web view\".");
@@ -35,7 +35,7 @@ export function webLink(ctx: Ctx, actor: Actor, channel: ChannelRef): Reply {
   const scope = scopeOfChannel(channel);
   if (!scope || scope.kind !== "workspace") throw new UserError("web_scope", "I cannot tell which workspace this channel belongs to, so I cannot sign a link for it.");
   const expiresAt = ctx.clock.now() + web.linkTtlMs;
-  const url = `${web.publicUrl}/web/login?t=${signWebToken(web.secret, scope, expiresAt)}`;
+  const url = `${web.publicUrl}/web/login?t=${signWebToken(web.secret, place ? { ...scope, name: place } : scope, expiresAt)}`;
   const hours = Math.round(web.linkTtlMs / 3_600_000);
   const lasts = hours >= 1 ? `${hours} ${hours === 1 ? "hour" : "hours"}` : `${Math.round(web.linkTtlMs / 60_000)} minutes`;
   // Only the person who asked sees this reply (it is private on every platform); the link is theirs.
