@@ -21,9 +21,13 @@ import { runLockReminder } from "./lock-reminders.js";
 async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; mention: string[]; mentionGroups: string[] }> {
   const votes = await ctx.store.getVotes(release.id);
   const policy = await policyFor(ctx, release.channel.key);
-  const voted = new Set(votes.map((v) => v.voter));
-  // A holder who voted from an account linked to theirs (`/release link`) has voted.
-  const votedAsAnyone = async (subject: string) => voted.has(subject) || (await ctx.store.linkedAccounts(subject)).some((a) => voted.has(a.account));
+  const voteOf = new Map(votes.map((v) => [v.voter, v]));
+  // A holder who voted from an account linked to theirs (`/release link`) has been heard, unless
+  // that was a GO: roles stay with each account, so only the one holding the role signs off.
+  const linkedGo = async (subject: string) => {
+    const linked = (await ctx.store.linkedAccounts(subject)).map((a) => voteOf.get(a.account)).find((v) => v !== undefined);
+    return linked === undefined ? undefined : linked.choice === "go";
+  };
   const mention: string[] = [];
   const mentionGroups: string[] = [];
   const parts: string[] = [];
@@ -34,12 +38,20 @@ async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; ment
       continue;
     }
     const users: string[] = [];
-    for (const h of holders) if (!isGroup(h.subject) && !(await votedAsAnyone(h.subject))) users.push(h.subject);
+    let goFromLinked = false;
+    for (const h of holders) {
+      if (isGroup(h.subject) || voteOf.has(h.subject)) continue;
+      const go = await linkedGo(h.subject);
+      if (go === false) continue;
+      goFromLinked ||= go === true;
+      users.push(h.subject);
+    }
     const groups = holders.filter((h) => isGroup(h.subject)).map((h) => h.subject);
     mention.push(...users);
     mentionGroups.push(...groups);
+    const fromLinked = goFromLinked ? ` (a GO from a linked account signs off only with that account's roles: vote from the account that holds ${role})` : "";
     // Name people only through mentions: a group's id means nothing to a reader, its mention does.
-    parts.push(users.length || groups.length ? role : `${role} (its holders voted, but not GO)`);
+    parts.push(users.length || groups.length ? `${role}${fromLinked}` : `${role} (its holders voted, but not GO)`);
   }
   return { text: parts.length ? ` Still waiting for sign-off from ${parts.join("; ")}.` : "", mention, mentionGroups };
 }

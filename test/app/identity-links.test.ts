@@ -126,3 +126,32 @@ describe("/release link: one person on Slack and Discord is one voter", () => {
     expect(text(again)).toContain("This account is not linked to another. /release link links it");
   });
 });
+
+describe("/release link and the sign-offs a reminder waits for", () => {
+  const MIN = 60_000;
+  async function remindedAfter(say: ReturnType<typeof setup>["say"], slackChat: ReturnType<typeof setup>["slackChat"], votes: () => Promise<unknown>) {
+    await say(slack("UADMIN", "admin"), "role grant UDANA qa");
+    await say(slack("UBOB", "bob"), "create payments 1.2.3 at in 2h");
+    await link(say, danaOnSlack, danaOnDiscord);
+    await votes();
+    core.clock.advance(60 * MIN);
+    await core.bot.runDueJobs();
+    await core.settle();
+    return slackChat.notices.find((n) => n.notice.text.includes("T-1h"))!.notice;
+  }
+
+  it("calls a qa holder whose GO came from their linked account without qa, and says from which account to vote", async () => {
+    const { say, slackChat } = setup({ config: { quorum: 1, require: ["qa"], admins: admins("slack:T1:UADMIN") } });
+    const reminder = await remindedAfter(say, slackChat, () => say(danaOnDiscord, "vote R-1 go"));
+    expect(reminder.text).not.toContain("its holders voted, but not GO");
+    expect(reminder.text).toContain("Still waiting for sign-off from qa (a GO from a linked account signs off only with that account's roles: vote from the account that holds qa).");
+    expect(reminder.mention).toContain(danaOnSlack.id);
+  });
+
+  it("does not call a qa holder who said NO-GO from their linked account: they have been heard", async () => {
+    const { say, slackChat } = setup({ config: { quorum: 1, require: ["qa"], admins: admins("slack:T1:UADMIN") } });
+    const reminder = await remindedAfter(say, slackChat, () => say(danaOnDiscord, "vote R-1 no-go migration untested"));
+    expect(reminder.text).toContain("Still waiting for sign-off from qa (its holders voted, but not GO).");
+    expect(reminder.mention).not.toContain(danaOnSlack.id);
+  });
+});
