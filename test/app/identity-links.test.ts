@@ -155,3 +155,24 @@ describe("/release link and the sign-offs a reminder waits for", () => {
     expect(reminder.mention).not.toContain(danaOnSlack.id);
   });
 });
+
+describe("/release link merging votes that decided a release", () => {
+  it("says in the thread, calling the manager, that a NO-GO dropped by linking no longer blocks, and records the GO it reached", async () => {
+    const { say, slackChat } = setup({ config: { quorum: 1 } });
+    await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await say(slack("UCAROL", "carol"), "vote R-1 go");
+    await say(danaOnSlack, "vote R-1 no-go migration untested");
+    core.clock.advance(60_000);
+    await say(danaOnDiscord, "vote R-1 go");
+    await core.settle();
+    const before = slackChat.notices.length;
+    await link(say, danaOnSlack, danaOnDiscord);
+    await core.settle();
+    const lifted = slackChat.notices.slice(before).map((n) => n.notice);
+    expect(lifted).toHaveLength(1);
+    expect(lifted[0]!.text).toBe("↩️ dana's NO-GO on R-1 no longer counts: they linked their accounts, and their later GO (as dana_d) stands. Decision: GO.");
+    expect(lifted[0]!.mention).toEqual([slack("UBOB").id]);
+    expect((await core.store.listAudit("R-1")).map((e) => e.type)).toContain("decision_go");
+    expect((await core.store.getRelease("R-1"))!.decidedGoAt).not.toBeNull();
+  });
+});

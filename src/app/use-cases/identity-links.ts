@@ -4,9 +4,12 @@ import { parseSubject } from "../../domain/identity.js";
 import { LINK_CODE_ALPHABET, LINK_CODE_LENGTH, LINK_CODE_TTL_MS, readLinkCode, showLinkCode } from "../../domain/link-code.js";
 import type { Actor, Vote } from "../../domain/types.js";
 import { CHOICE_LABELS } from "../../domain/votes.js";
-import { audit, type Ctx } from "../context.js";
+import { decisionInWords } from "../../domain/decision.js";
+import { audit, notice, type Ctx } from "../context.js";
+import { releaseDecision } from "../release-decision.js";
 import type { Account } from "../identity-store.js";
 import { okLines } from "../replies.js";
+import { markGoReached } from "./vote.js";
 import type { Reply, ReplyPart } from "../views.js";
 
 /*
@@ -92,6 +95,14 @@ async function mergeVotes(ctx: Ctx, actor: Actor, platform: string, accounts: st
     for (const v of dropped) await ctx.store.deleteVote(release.id, v.voter);
     await audit(ctx, actor, platform, release.id, { type: "votes_merged", data: { kept: { voter: kept.voter, choice: kept.choice }, dropped: dropped.map((v) => ({ voter: v.voter, choice: v.choice })) } });
     ctx.effects.push({ type: "refresh", releaseId: release.id });
+    // Dropping a vote can lift a veto or complete a GO: said and recorded as a vote doing so would be.
+    const result = await releaseDecision(ctx, release);
+    await markGoReached(ctx, actor, platform, release, result);
+    const vetoDropped = kept.choice !== "no_go" && dropped.find((v) => v.choice === "no_go");
+    if (vetoDropped) {
+      const text = `↩️ ${vetoDropped.voterName}'s NO-GO on ${release.id} no longer counts: they linked their accounts, and their later ${CHOICE_LABELS[kept.choice]} (as ${kept.voterName}) stands. Decision: ${decisionInWords(result)}.`;
+      ctx.effects.push(notice(release.id, text, { mention: accounts.includes(release.managerId) ? [] : [release.managerId] }));
+    }
     merged.push(`${release.id} keeps ${CHOICE_LABELS[kept.choice]} by ${kept.voterName}`);
   }
   return merged;
