@@ -123,7 +123,7 @@ describe("/release link: one person on Slack and Discord is one voter", () => {
     expect(text(await say(danaOnDiscord, "vote R-1 go"))).toContain("Decision: GO");
     const again = await say(danaOnSlack, "unlink");
     expect(refused(again)).toBe(true);
-    expect(text(again)).toContain("This account is not linked to another. /release link links it");
+    expect(text(again)).toContain("This account is not linked to another. `/release link` gives a code to link it");
   });
 });
 

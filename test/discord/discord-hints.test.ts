@@ -53,4 +53,16 @@ describe("command hints on Discord", () => {
     const again = await h.command(h.admin, "shipped", { id: "R-1" });
     expect(again.data.content).toBe("R-1 is shipped, so it cannot be marked shipped. From here it can be rolled back (`/release rollback id:R-1 reason:<reason>`) or closed, by itself when its retro window ends.");
   });
+
+  it("says how to undo a link, and to link, as Discord spells them (there is no /release unlink on Discord)", async () => {
+    const asked = await h.command(member(2), "link");
+    const code = /link code is `([A-Z0-9]{4}-[A-Z0-9]{4})`/.exec(asked.data.content ?? "")?.[1];
+    expect(code).toBeDefined();
+    const linked = await h.command(member(3), "link", { code: code! });
+    expect(linked.data.content).toContain("`/release link action:unlink` undoes it.");
+    expect(linked.data.content).not.toContain("/release unlink");
+    await h.command(member(3), "link", { action: "unlink" });
+    const again = await h.command(member(3), "link", { action: "unlink" });
+    expect(again.data.content).toBe("This account is not linked to another. `/release link` gives a code to link it to your account on Slack or Discord.");
+  });
 });

@@ -74,7 +74,7 @@ export async function useLinkCode(ctx: Ctx, actor: Actor, platform: string, type
   const person = [actor.id, ...(await ctx.store.linkedAccounts(actor.id)).map((a) => a.account)];
   const merged = await mergeVotes(ctx, actor, platform, person);
   const mergedLine: ReplyPart[][] = merged.length ? [[`Where both had voted, the later vote stands: ${merged.join("; ")}.`]] : [];
-  return okLines("", [["Linked: this account and ", named(owner), " now count as one voter."], [WHAT_LINKING_DOES], ...mergedLine, ["/release unlink undoes it."]]);
+  return okLines("", [["Linked: this account and ", named(owner), " now count as one voter."], [WHAT_LINKING_DOES], ...mergedLine, ["`/release unlink` undoes it."]]);
 }
 
 /**
@@ -111,7 +111,7 @@ async function mergeVotes(ctx: Ctx, actor: Actor, platform: string, accounts: st
 /** `/release unlink`: this account counts on its own again. */
 export async function unlink(ctx: Ctx, actor: Actor, platform: string): Promise<Reply> {
   const was = await ctx.store.unlinkAccount(actor.id);
-  if (!was.length) throw new UserError("not_linked", "This account is not linked to another. /release link links it to your account on Slack or Discord.");
+  if (!was.length) throw new UserError("not_linked", "This account is not linked to another. `/release link` gives a code to link it to your account on Slack or Discord.");
   await audit(ctx, actor, platform, null, { type: "accounts_unlinked", data: { accounts: was.map((a) => a.account) } });
   return okLines("", [["Unlinked: this account no longer counts as one voter with ", ...list(was), ". Votes already cast stay where they are."]]);
 }
