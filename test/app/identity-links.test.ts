@@ -176,3 +176,21 @@ describe("/release link merging votes that decided a release", () => {
     expect((await core.store.getRelease("R-1"))!.decidedGoAt).not.toBeNull();
   });
 });
+
+describe("/release link and the roles a vote counts with", () => {
+  it("keeps a qa GO where it stands when the same GO comes from a linked account without qa, saying why", async () => {
+    const { say } = setup({ config: { quorum: 1, require: ["qa"], admins: admins("slack:T1:UADMIN") } });
+    await say(slack("UADMIN", "admin"), "role grant UDANA qa");
+    await link(say, danaOnSlack, danaOnDiscord);
+    await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    expect(text(await say(danaOnSlack, "vote R-1 go"))).toContain("Decision: GO");
+    const again = await say(danaOnDiscord, "vote R-1 go");
+    expect(text(again)).toBe(
+      "You already voted GO on R-1 from your linked account dana, where it counts as qa; from this account it would not (roles stay with each account). Nothing changed: vote from that account to change its note. Decision: GO.",
+    );
+    expect((await core.store.getVotes("R-1")).map((v) => [v.voter, v.roles])).toEqual([[danaOnSlack.id, ["qa"]]]);
+    // A different vote still moves: one person, one vote, the later stands.
+    await say(danaOnDiscord, "vote R-1 abstain");
+    expect((await core.store.getVotes("R-1")).map((v) => [v.voter, v.choice])).toEqual([[danaOnDiscord.id, "abstain"]]);
+  });
+});

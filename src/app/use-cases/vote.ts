@@ -31,6 +31,13 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   // A vote counts with the roles its voter had when casting it; voting the same again after a
   // role was granted or revoked brings them up to date (the only change then is the roles).
   const sameVote = change === "unchanged" && (previous?.reason ?? null) === cleaned;
+  // The same choice from a linked account (`/release link`) would move the vote to this
+  // account's roles (roles stay with each account): not when that loses a sign-off it counts as.
+  const lost = change === "unchanged" && previous!.voter !== actor.id ? previous!.roles.filter((r) => !roles.includes(r)) : [];
+  if (lost.length) {
+    const from = `from your linked account ${previous!.voterName}, where it counts as ${previous!.roles.join(", ")}; from this account it would not (roles stay with each account)`;
+    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id} ${from}. Nothing changed: vote from that account to change its note. ${summary(await currentDecision(ctx, release))}`);
+  }
   if (sameVote && [...previous!.roles].sort().join(",") === [...roles].sort().join(",")) {
     return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${summary(await currentDecision(ctx, release))}`);
   }
