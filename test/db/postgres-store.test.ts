@@ -186,28 +186,33 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
           quorum: (await tx.getPolicy(CHANNEL.key))?.quorum,
           criteria: (await tx.listCriteria(r.id)).map((c) => `${c.name}:${c.status}`),
           roles: (await tx.listRoleBindings(["slack:T1:U2"])).map((b) => b.role),
+          linked: (await tx.linkedAccounts("slack:T1:U2")).map((a) => a.account),
         }));
-      expect(await seen(one)).toEqual({ description: "first", quorum: 2, criteria: ["ci:pending"], roles: ["qa"] });
+      expect(await seen(one)).toEqual({ description: "first", quorum: 2, criteria: ["ci:pending"], roles: ["qa"], linked: [] });
       await two.transaction(async (tx) => {
         await tx.updateRelease(r.id, { description: "second" });
         await tx.setPolicy(CHANNEL.key, { quorum: 3 });
         const [ci] = await tx.listCriteria(r.id);
         await tx.saveCriterion(r.id, { ...ci!, status: "passed", at: T + 1 });
         await tx.grantRole({ subject: "slack:T1:U2", role: "release_manager", grantedBy: "slack:T1:U1", at: T + 1 });
+        await tx.linkAccounts({ account: "discord:G1:9", name: "u2" }, { account: "slack:T1:U2", name: "U2" }, T + 1);
       });
-      expect(await seen(one)).toEqual({ description: "second", quorum: 3, criteria: ["ci:passed"], roles: ["qa", "release_manager"] });
+      expect(await seen(one)).toEqual({ description: "second", quorum: 3, criteria: ["ci:passed"], roles: ["qa", "release_manager"], linked: ["discord:G1:9"] });
       // A change one instance rolled back is not what it sees afterwards either.
       await expect(
         one.transaction(async (tx) => {
           await tx.updateRelease(r.id, { description: "undone" });
           await tx.revokeRole("slack:T1:U2", "qa");
+          await tx.unlinkAccount("slack:T1:U2");
           throw new Error("changed my mind");
         }),
       ).rejects.toThrow("changed my mind");
-      expect(await seen(one)).toEqual({ description: "second", quorum: 3, criteria: ["ci:passed"], roles: ["qa", "release_manager"] });
+      expect(await seen(one)).toEqual({ description: "second", quorum: 3, criteria: ["ci:passed"], roles: ["qa", "release_manager"], linked: ["discord:G1:9"] });
       // A single write outside a transaction is seen too.
       await two.revokeRole("slack:T1:U2", "release_manager");
       expect((await seen(one)).roles).toEqual(["qa"]);
+      await two.unlinkAccount("discord:G1:9");
+      expect((await seen(one)).linked).toEqual([]);
     });
 
     it("keeps every vote when two instances vote on the same release at once, each deciding on all votes so far, with one audit chain", async () => {
@@ -393,6 +398,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         await tx.createDelivery({ releaseId: "R-2", kind: "deploy", idempotencyKey: "deploy:R-2", url: "https://ci.example.com/h", body: "{}", createdAt: T + 6 });
         await tx.recordHookReceipt("sig-1", T + 7, "report-a");
         await tx.addNotice({ releaseId: "R-1", text: "⏰ T-1h: not posted yet", mention: ["slack:T1:U1"], mentionGroups: [], buttons: [] }, T + 8, 10_000);
+        await tx.linkAccounts({ account: "slack:T1:bob", name: "Bob" }, { account: "discord:G1:7", name: "bob_d" }, T + 9);
+        await tx.saveLinkCode("code-hash", { account: "slack:T1:eve", name: "Eve" }, T + 600_000);
       });
       handle.close();
       return path;
@@ -427,6 +434,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect(await after.listPendingJobs()).toEqual(await before.listPendingJobs());
       expect(await after.getPolicy(CHANNEL.key)).toEqual(await before.getPolicy(CHANNEL.key));
       expect(await after.listRoleBindings()).toEqual(await before.listRoleBindings());
+      // Linked accounts stay one voter, and a code given out just before the move still works.
+      expect(await after.linkedAccounts("discord:G1:7")).toEqual([{ account: "slack:T1:bob", name: "Bob" }]);
+      expect(await after.takeLinkCode("code-hash", T + 10)).toEqual({ account: "slack:T1:eve", name: "Eve" });
       // The receipt comes over with its report's hash: a replay is known, another report under its id too.
       expect(await after.recordHookReceipt("sig-1", T + 8, "report-a")).toBe("same");
       expect(await after.recordHookReceipt("sig-1", T + 9, "report-b")).toBe("different");
