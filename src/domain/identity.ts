@@ -81,7 +81,7 @@ export function displayName(id: string): string {
 }
 
 /** Is `id` this actor: the account they act from, or one they linked to it? */
-export function isSamePerson(actor: Pick<Actor, "id" | "linked">, id: string): boolean {
+export function isSamePerson(actor: { id: string; linked?: readonly string[] }, id: string): boolean {
   return actor.id === id || (actor.linked?.includes(id) ?? false);
 }
 

@@ -194,3 +194,15 @@ describe("/release link and the roles a vote counts with", () => {
     expect((await core.store.getVotes("R-1")).map((v) => [v.voter, v.choice])).toEqual([[danaOnDiscord.id, "abstain"]]);
   });
 });
+
+describe("/release link and who is called about their own action", () => {
+  it("does not call a release manager about a cancel they made from their linked account", async () => {
+    const { say, slackChat } = setup({ config: { admins: admins("discord:1001:2002") } });
+    await link(say, danaOnSlack, danaOnDiscord);
+    await say(danaOnSlack, "create payments 1.2.3");
+    expect(refused(await say(danaOnDiscord, "cancel R-1 wrong version"))).toBe(false);
+    await core.settle();
+    const cancelled = slackChat.notices.find((n) => n.notice.text.startsWith("🛑 R-1 was cancelled"))!.notice;
+    expect(cancelled.mention).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import { transition } from "../../domain/release.js";
 import { formatInZone, parseWhen, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
 import type { Actor, Release } from "../../domain/types.js";
+import { isSamePerson } from "../../domain/identity.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
 import { COUNTDOWN_JOBS, planCountdownJobs, planRetro } from "../countdown-jobs.js";
 import { releaseDecision } from "../release-decision.js";
@@ -22,7 +23,7 @@ import { expireVotesOnSlip } from "./vote-expiry.js";
 import { freezeWarning } from "./freeze.js";
 import { watchFreezeOf } from "../freeze-watch.js";
 
-type Who = { id: string; name: string };
+type Who = { id: string; name: string; linked?: readonly string[] };
 
 /**
  * Moves a release to shipping and calls the deploy webhook. Used by `ship`, by the queue and by
@@ -41,7 +42,7 @@ export async function startShipping(ctx: Ctx, release: Release, who: Who, platfo
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, by: who.id } });
   const how = ctx.config.deployWebhookUrl ? "The deploy webhook is being called." : `No deploy webhook is configured. Release manager: deploy it, then mark it with \`/release shipped ${release.id}\`.`;
   // Without a webhook nothing deploys until a person does: the manager is called, unless they started it.
-  const mention = ctx.config.deployWebhookUrl || who.id === release.managerId ? [] : [release.managerId];
+  const mention = ctx.config.deployWebhookUrl || isSamePerson(who, release.managerId) ? [] : [release.managerId];
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🚀 ${moment ? `${moment}: ` : ""}${release.id} is GO and shipping (started by ${who.name}). ${how}`, { mention }));
   return updated;
 }
@@ -219,7 +220,7 @@ export async function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id
   await ctx.store.updateRelease(release.id, { state: next, stateReason: reason ?? `cancelled by ${actor.name}`, closedAt: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, ...(reason ? { reason } : {}), by: actor.id } });
   // Cancelled by someone else: its manager hears of it.
-  const manager = actor.id === release.managerId ? [] : [release.managerId];
+  const manager = isSamePerson(actor, release.managerId) ? [] : [release.managerId];
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${release.id} was cancelled by ${actor.name}${reason ? `: ${reason}` : "."}`, { mention: manager }));
   return ok(`${release.id} is cancelled.`);
 }
