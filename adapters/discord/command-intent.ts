@@ -18,9 +18,22 @@ export interface CommandOptionData {
   options?: readonly CommandOptionData[] | undefined;
   /** Set by discord.js when a user / mentionable option resolved to a role. */
   role?: unknown;
+  /** Set by discord.js when a user option resolved to a person: the account… */
+  user?: { username: string; globalName?: string | null } | undefined | null;
+  /** …and their membership of the server (a GuildMember's `nickname`, a raw member's `nick`). */
+  member?: unknown;
 }
 
-export type CommandIntent = { ok: true; command: Command } | { ok: false; error: string };
+/** `names`: what the people the options pick are called, by qualified id (absent when none is picked). */
+export type CommandIntent = { ok: true; command: Command; names?: Record<string, string> } | { ok: false; error: string };
+
+/** A picked person's name as the server shows it: their nickname there, else their display name, else their username. */
+function pickedName(o: CommandOptionData | undefined): string | undefined {
+  if (!o?.user) return undefined;
+  const m = (o.member ?? {}) as { nickname?: unknown; nick?: unknown };
+  const nick = typeof m.nickname === "string" ? m.nickname : typeof m.nick === "string" ? m.nick : null;
+  return (nick ?? o.user.globalName ?? o.user.username).trim() || undefined;
+}
 
 /** A guild member as a person, and the `subject` forms the core stores for role bindings. */
 export const discordPerson = (guildId: string, userId: string): Person => ({ kind: "person", platform: "discord", scope: guildId, user: userId });
@@ -83,8 +96,11 @@ export function commandIntent(guildId: string, data: readonly CommandOptionData[
 
   // `/release unlink` is `/release link action:unlink` on Discord (25 subcommands are all it allows).
   const name = subcommand.name === "link" && fields.action === "unlink" ? "unlink" : subcommand.name;
+  // The manager is stored by id; the name the picker showed is what refusals and the card call them.
+  const managerName = pickedName(opts.get("manager"));
+  const names = fields.manager && managerName ? { [fields.manager]: managerName } : undefined;
   try {
-    return { ok: true, command: commandFromFields(name, fields) };
+    return { ok: true, command: commandFromFields(name, fields), ...(names ? { names } : {}) };
   } catch (err) {
     if (isUserError(err)) return { ok: false, error: err.message };
     throw err;

@@ -77,7 +77,7 @@ export function inboundFrom(place: InteractionPlace, input: InteractionInput): I
   const channel = channelOfPlace(place);
   if (input.kind === "command") {
     const intent = commandIntent(place.guildId, input.options);
-    return intent.ok ? { ok: true, event: { kind: "command", actor, channel, command: intent.command } } : { ok: false, error: intent.error, tampered: false };
+    return intent.ok ? { ok: true, event: { kind: "command", actor, channel, command: intent.command, ...(intent.names ? { names: intent.names } : {}) } } : { ok: false, error: intent.error, tampered: false };
   }
   const parsed = parseCustomId(input.customId);
   if (input.kind === "button") {

@@ -57,7 +57,13 @@ export const interactionPayloadSchema = z.object({
       component_type: z.number().optional(),
       values: z.array(z.string()).optional(),
       options: z.array(option).optional(),
-      resolved: z.object({ roles: z.record(z.string(), z.unknown()).optional() }).optional(),
+      resolved: z
+        .object({
+          roles: z.record(z.string(), z.unknown()).optional(),
+          users: z.record(z.string(), z.object({ username: z.string(), global_name: z.string().nullable().optional() })).optional(),
+          members: z.record(z.string(), z.object({ nick: z.string().nullable().optional() })).optional(),
+        })
+        .optional(),
       components: z.array(component).optional(),
     })
     .optional(),
@@ -75,14 +81,25 @@ export function placeOfPayload(p: InteractionPayload): InteractionPlace | null {
   return { guildId: p.guild_id, channelId, userId: user.id, name: p.member.nick ?? user.global_name ?? user.username, roleIds: p.member.roles };
 }
 
-/** The subcommand's options as discord.js shows them (`role` set where a mentionable resolved to a role). */
+/**
+ * The subcommand's options as discord.js shows them: `role` set where a mentionable resolved to
+ * a role, `user` and `member` where it resolved to a person (their names).
+ */
 function commandOptions(p: InteractionPayload): CommandOptionData[] {
   const roles = p.data?.resolved?.roles ?? {};
+  const users = p.data?.resolved?.users ?? {};
+  const members = p.data?.resolved?.members ?? {};
+  const person = (id: string): Partial<CommandOptionData> => {
+    const user = Object.hasOwn(users, id) ? users[id] : undefined;
+    if (!user) return {};
+    return { user: { username: user.username, globalName: user.global_name ?? null }, member: Object.hasOwn(members, id) ? members[id] : null };
+  };
   const withRoles = (o: RawOption): CommandOptionData => ({
     name: o.name,
     value: o.value,
     ...(o.options ? { options: o.options.map(withRoles) } : {}),
     ...(typeof o.value === "string" && o.value in roles ? { role: roles[o.value] } : {}),
+    ...(typeof o.value === "string" ? person(o.value) : {}),
   });
   return (p.data?.options ?? []).map(withRoles);
 }

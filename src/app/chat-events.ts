@@ -44,7 +44,7 @@ export async function handleEvent(ctx: Ctx, inbound: InboundEvent): Promise<Repl
         case "help":
           return help(platform);
         case "create":
-          return await createRelease(ctx, actor, channel, cmd, "text" in event ? event.names : undefined);
+          return await createRelease(ctx, actor, channel, cmd, event.names);
         case "vote":
           return await castVote(ctx, actor, platform, cmd.id, cmd.choice, cmd.reason);
         case "retract":

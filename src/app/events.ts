@@ -32,6 +32,8 @@ export type InboundEvent =
       channel: ChannelRef;
       /** The intent already built from typed fields (Discord's slash-command options): no text to parse. */
       command: Command;
+      /** What the people the options pick are called, by qualified id (Discord's resolved users). */
+      names?: Record<string, string>;
       /** The server's name, where the platform says it (Discord's gateway knows it): `/release web` links show it. */
       place?: string;
     }

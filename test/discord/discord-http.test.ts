@@ -238,6 +238,16 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     expect((await e.core.store.listRoleBindings()).map((b) => [b.subject, b.role])).toEqual([[`discord-role:${e.fake.world.guildId}:${qa}`, "qa"]]);
   });
 
+  it("calls a release manager picked with the manager option by their name, as the gateway does", async () => {
+    const e = await startEndpoint();
+    const manager = member(2);
+    const created = await e.post(slashCommand(base(e, member(0)), "create", { service: "payments", version: "1.4.2", when: "in 2h", manager: { user: manager } }));
+    expect(created.body.data.content).toContain("Created R-1");
+    const refused = await e.post(slashCommand(base(e, member(3)), "schedule", { id: "R-1", when: "in 3h" }));
+    expect(refused.body.data.content).toContain("Only Member 2 (the release manager of R-1), a release-manager or an admin may schedule R-1.");
+    expect((await e.core.store.getRelease("R-1"))?.managerName).toBe("Member 2");
+  });
+
   it("does nothing twice for a replayed request: the same signed interaction is acknowledged without a second vote", async () => {
     const e = await startEndpoint();
     const cardId = await createRelease(e);
