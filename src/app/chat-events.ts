@@ -77,7 +77,7 @@ export async function handleEvent(ctx: Ctx, inbound: InboundEvent): Promise<Repl
           return cmd.changes === null ? await showPolicy(ctx, channel) : await setPolicy(ctx, actor, channel, cmd.changes);
         case "audit":
           if (cmd.op === "timeline") return await auditTimeline(ctx, channel, cmd.id);
-          return cmd.op === "export" ? await auditExport(ctx, actor, channel, cmd.from, cmd.to) : await auditVerify(ctx, actor);
+          return cmd.op === "export" ? await auditExport(ctx, actor, channel, cmd.from, cmd.to, cmd.id) : await auditVerify(ctx, actor);
         case "stats":
           return await statsReply(ctx, cmd.service, cmd.days, cmd.environment);
         case "freeze":

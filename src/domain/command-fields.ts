@@ -17,8 +17,15 @@ export const CREATE_USAGE = "`/release create payments 1.4.2 [at tomorrow 10:00]
 export const STATS_USAGE = "`/release stats [service] [days] [env <environment>]`, e.g. `/release stats payments 90 env production`";
 
 /** `R-12`, `r-12`, `12`, `#12` → `R-12`. */
+const RELEASE_ID = /^(?:#|r-?)?(\d{1,9})$/i;
+
+/** Whether a word is a release id as people type them (`R-12`, `r12`, `#12`, `12`). */
+export function looksLikeReleaseId(token: string | null | undefined): boolean {
+  return token !== null && token !== undefined && RELEASE_ID.test(token);
+}
+
 export function normalizeReleaseId(token: string | null | undefined, usage: string): string {
-  const m = token ? /^(?:#|r-?)?(\d{1,9})$/i.exec(token) : null;
+  const m = token ? RELEASE_ID.exec(token) : null;
   if (!m) {
     throw new UserError("release_id", token ? `\`${token}\` is not a release id (they look like R-12). Usage: ${usage}. \`/release list\` shows open releases.` : `Say which release, e.g. ${usage}. \`/release list\` shows open releases.`);
   }

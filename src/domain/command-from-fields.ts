@@ -215,10 +215,30 @@ function auditFromFields(fields: CommandFields): Command {
   const action = given(fields.action);
   const op = action?.toLowerCase() ?? "timeline";
   if (op === "verify") return { name: "audit", op: "verify" };
-  if (op === "export") return { name: "audit", op: "export", from: given(fields.from), to: given(fields.to) };
-  const usage = "`/release audit R-1`, `/release audit export [from] [to]` or `/release audit verify`";
+  if (op === "export") return exportFromFields(fields);
+  const usage = "`/release audit R-1`, `/release audit export [from] [to]`, `/release audit export R-1` or `/release audit verify`";
   if (op !== "timeline") throw new UserError("audit_usage", `\`${action}\` is not an audit action. Use ${usage}.`);
   return { name: "audit", op: "timeline", id: normalizeReleaseId(given(fields.id), usage) };
+}
+
+/**
+ * `audit export [from] [to]` (the workspace's events of those days) or `audit export R-1` (every
+ * event of one release, whenever it happened). An id with dates is refused rather than one of
+ * them dropped: Discord's options allow both, and an export of the whole server for a release
+ * asked by id was a surprise.
+ */
+function exportFromFields(fields: CommandFields): Command {
+  const from = given(fields.from);
+  const to = given(fields.to);
+  if (!given(fields.id)) return { name: "audit", op: "export", from, to, id: null };
+  const id = normalizeReleaseId(given(fields.id), "`/release audit export R-1`");
+  if (from || to) {
+    throw new UserError(
+      "audit_usage",
+      `\`/release audit export ${id}\` exports every event of ${id}, whatever the day: leave out the dates. Dates export every release's events of those days in this workspace or server instead: \`/release audit export 2030-01-01 2030-01-31\`.`,
+    );
+  }
+  return { name: "audit", op: "export", from: null, to: null, id };
 }
 
 function freezeFromFields(fields: CommandFields): Command {

@@ -31,7 +31,8 @@ export type Command =
   /** `environment` null: every environment. */
   | { name: "stats"; service: string | null; days: number; environment: string | null }
   | { name: "audit"; op: "timeline"; id: string }
-  | { name: "audit"; op: "export"; from: string | null; to: string | null }
+  /** With `id`, every event of that release; without, the workspace's or server's events of a range of days. */
+  | { name: "audit"; op: "export"; from: string | null; to: string | null; id: string | null }
   | { name: "audit"; op: "verify" }
   | { name: "role"; op: "grant" | "revoke"; subject: string; role: string }
   | { name: "role"; op: "list" }

@@ -1,5 +1,5 @@
 import { SUBCOMMAND_ALIASES, type Command } from "./command.js";
-import { checkService, checkVersion, CREATE_USAGE, SERVICE, STATS_USAGE } from "./command-fields.js";
+import { checkService, checkVersion, CREATE_USAGE, looksLikeReleaseId, SERVICE, STATS_USAGE } from "./command-fields.js";
 import { commandFromFields, type CommandFields } from "./command-from-fields.js";
 import { UserError } from "./errors.js";
 import { FREEZE_USAGE } from "./freeze.js";
@@ -18,7 +18,7 @@ export const HELP_LINES = [
   "/release ship <id>   /release shipped <id>   /release hold <id> [reason]   /release cancel <id> [reason]",
   "/release rollback <id> <reason>   /release recovered <id>   /release retro <id> (add or edit your notes)   /release retro <id> show",
   "/release policy [set key=value ...]   /release role grant|revoke <user> <role>   /release role list",
-  "/release stats [service] [days] [env <environment>]   /release audit <id>   /release audit export [from] [to]   /release audit verify",
+  "/release stats [service] [days] [env <environment>]   /release audit <id>   /release audit export [from] [to] | <id>   /release audit verify",
   "/release freeze add <start> until <end> [reason <text>]   /release freeze add weekly fri 16:00 until mon 09:00 [reason <text>]",
   "/release freeze list   /release freeze remove <F-id>   /release ship <id> override <reason> (ships inside a freeze)",
   "/release lock <service> [env] reason <text>   /release unlock <service> [env] reason <text>   /release locks",
@@ -117,6 +117,8 @@ function fieldsOf(word: string, text: string, tokens: Token[]): CommandFields {
     }
     case "audit": {
       const op = arg(1)?.toLowerCase();
+      // `audit export R-1`: one release's events; a date after it is refused by commandFromFields.
+      if (op === "export" && looksLikeReleaseId(arg(2))) return { action: op, id: arg(2), from: arg(3), to: arg(4) };
       return op === "verify" || op === "export" ? { action: op, from: arg(2), to: arg(3) } : { action: "timeline", id: arg(1) };
     }
     case "link":

@@ -258,7 +258,7 @@ describe("audit export dates", () => {
     await core.close();
     // Only an end date, as Slack and Discord forms can send it: before the default start 30 days back.
     core = createTestCore({ config: { admins: admins("terminal:admin") } });
-    const onlyTo = await core.bot.handle({ kind: "command", actor: person("admin"), channel, command: { name: "audit", op: "export", from: null, to: "2029-12-01" } });
+    const onlyTo = await core.bot.handle({ kind: "command", actor: person("admin"), channel, command: { name: "audit", op: "export", from: null, to: "2029-12-01", id: null } });
     expect(onlyTo).toMatchObject({ error: true, text: expect.stringContaining("Give a start date too, e.g. `/release audit export 2029-12-01 2029-12-01`") });
   });
 });

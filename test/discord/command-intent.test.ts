@@ -53,7 +53,10 @@ describe("slash command options become the core's intent", () => {
     expect(intent(sub("policy", { set: "quorum=3 require=qa" }))).toEqual({ name: "policy", changes: ["quorum=3", "require=qa"] });
     expect(intent(sub("policy"))).toEqual({ name: "policy", changes: null });
     expect(intent(sub("stats", { service: "payments", days: 90 }))).toEqual({ name: "stats", service: "payments", days: 90, environment: null });
-    expect(intent(sub("audit", { action: "export", to: "2030-01-31" }))).toEqual({ name: "audit", op: "export", from: null, to: "2030-01-31" });
+    expect(intent(sub("audit", { action: "export", to: "2030-01-31" }))).toEqual({ name: "audit", op: "export", from: null, to: "2030-01-31", id: null });
+    // An id given with export is that release's export, not ignored for the whole server's.
+    expect(intent(sub("audit", { action: "export", id: "R-1" }))).toEqual({ name: "audit", op: "export", from: null, to: null, id: "R-1" });
+    expect(commandIntent(G, sub("audit", { action: "export", id: "R-1", from: "2030-01-01" }))).toEqual({ ok: false, error: expect.stringContaining("leave out the dates") });
     expect(intent(sub("audit", { action: "timeline", id: "R-2" }))).toEqual({ name: "audit", op: "timeline", id: "R-2" });
     expect(intent(sub("status"))).toEqual({ name: "status", id: null });
     expect(intent([])).toEqual({ name: "help" });

@@ -50,6 +50,7 @@ const SAME: Array<[text: string, name: string, fields: CommandFields]> = [
   ["stats env Staging", "stats", { environment: "Staging" }],
   ["audit R-3", "audit", { action: "timeline", id: "R-3" }],
   ["audit export 2030-01-01 2030-01-31", "audit", { action: "export", from: "2030-01-01", to: "2030-01-31" }],
+  ["audit export R-4", "audit", { action: "export", id: "R-4" }],
   ["audit verify", "audit", { action: "verify" }],
   ["ship R-7 override hotfix for  incident 42", "ship", { id: "R-7", override: "hotfix for  incident 42" }],
   ["freeze add 2030-12-24 00:00 until 2031-01-05 09:00 reason year-end", "freeze", { action: "add", start: "2030-12-24 00:00", until: "2031-01-05 09:00", reason: "year-end" }],
@@ -181,6 +182,8 @@ describe("typed fields", () => {
   });
 
   it("keep export's `to` as the end even without a `from`", () => {
-    expect(commandFromFields("audit", { action: "export", to: "2030-01-31" })).toEqual({ name: "audit", op: "export", from: null, to: "2030-01-31" });
+    expect(commandFromFields("audit", { action: "export", to: "2030-01-31" })).toEqual({ name: "audit", op: "export", from: null, to: "2030-01-31", id: null });
+    // Discord's `action:export id:R-1`: that release's events, as the typed `audit export R-1`.
+    expect(commandFromFields("audit", { action: "export", id: "r1" })).toEqual({ name: "audit", op: "export", from: null, to: null, id: "R-1" });
   });
 });

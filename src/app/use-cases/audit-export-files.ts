@@ -38,12 +38,12 @@ function workspaceFilter(snapshot: Snapshot, scope: WebScope, channel: ChannelRe
 
 /**
  * The CSV and JSON files of the events with `from <= at <= to` that belong to `channel`'s
- * workspace, read from `snapshot` a page at a time (one moment of the trail, while votes go on).
+ * workspace (and, given `releaseId`, to that release), read from `snapshot` a page at a time (one moment of the trail, while votes go on).
  * The texts are the same as of the whole list at once (`JSON.stringify(events, null, 2)`). The
  * read stops as soon as a file passes `maxBytes`: the export is refused then anyway, and weighing
  * the rest of a range of a million events took 12-19 s of CPU only to say how much too big it was.
  */
-export async function exportFiles(snapshot: Snapshot, channel: ChannelRef, from: number, to: number, maxBytes: number): Promise<ExportFiles> {
+export async function exportFiles(snapshot: Snapshot, channel: ChannelRef, from: number, to: number, maxBytes: number, releaseId: string | null = null): Promise<ExportFiles> {
   const header = `${CSV_COLUMNS.join(",")}\n`;
   const csv: string[] = [header];
   const json: string[] = [];
@@ -57,7 +57,7 @@ export async function exportFiles(snapshot: Snapshot, channel: ChannelRef, from:
     const page = await snapshot.auditPage(from, to, after);
     after = page.next;
     for (const e of page.events) {
-      if (!(await belongs(e))) continue;
+      if ((releaseId !== null && e.releaseId !== releaseId) || !(await belongs(e))) continue;
       const at = new Date(e.at).toISOString();
       const row = { id: e.id, at, release: e.releaseId ?? "", actor: e.actor, platform: e.platform, type: e.type, data: JSON.stringify(e.data), hash: e.hash };
       const line = `${CSV_COLUMNS.map((c) => csvCell(String(row[c]))).join(",")}\n`;

@@ -5,7 +5,8 @@ import { dateProblem, formatInZone } from "../../domain/time.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { resolveWallTime } from "../../domain/wall-clock.js";
 import { readAfterCommit, type ReadAfterCommit } from "../after-commit.js";
-import { policyFor, requirePermission, type Ctx } from "../context.js";
+import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
+import { scopeOfChannel, scopeOwns } from "../web-link.js";
 import { exportFiles } from "./audit-export-files.js";
 
 const DAY = 86_400_000;
@@ -60,10 +61,12 @@ function checkRange(from: number, to: number, fromText: string | null, toText: s
  * JSON files. The permission and the dates are checked in the command's transaction; the events
  * are read after it commits, from a snapshot (after-commit.ts): on a large trail that read takes
  * seconds, and inside the transaction every vote pressed meanwhile waited for it.
+ * With `releaseId` (`/release audit export R-1`), every event of that release instead.
  */
-export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromText: string | null, toText: string | null): Promise<ReadAfterCommit> {
+export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, fromText: string | null, toText: string | null, releaseId: string | null = null): Promise<ReadAfterCommit> {
   await requirePermission(ctx, actor, "audit_export");
   const zone = (await policyFor(ctx, channel.key)).timezone;
+  if (releaseId !== null) return releaseExport(ctx, channel, releaseId, zone);
   const now = ctx.clock.now();
   const from = fromText ? startOfDay(parseDay(fromText), zone) : now - 30 * DAY;
   const to = toText ? endOfDay(parseDay(toText), zone) : now;
@@ -78,6 +81,27 @@ export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, f
     return { type: "message", error: false, cards: [], text: `Audit export: ${events} events from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
       { name: `${base}.csv`, contentType: "text/csv", content: csv },
       { name: `${base}.json`, contentType: "application/json", content: json },
+    ] };
+  });
+}
+
+/** Every event of one release, from its creation to now, as files named after it. */
+async function releaseExport(ctx: Ctx, channel: ChannelRef, id: string, zone: string): Promise<ReadAfterCommit> {
+  const release = await getReleaseOrThrow(ctx, id);
+  const scope = scopeOfChannel(channel);
+  // Another workspace's release is not this one's to read: as unknown here as it is to its list.
+  if (!scope || !scopeOwns(scope, release)) throw new UserError("unknown_release", `There is no release ${id}. \`/release list\` shows the open ones.`);
+  const from = release.createdAt;
+  const to = ctx.clock.now();
+  return readAfterCommit(async (snapshot) => {
+    const files = await exportFiles(snapshot, channel, from, to, EXPORT_FILE_MAX_BYTES, release.id);
+    if (!files.fits) {
+      const mb = (EXPORT_FILE_MAX_BYTES / 2 ** 20).toFixed(1);
+      throw new UserError("audit_export_too_large", `The export of ${release.id} is more than ${mb} MB as one file: more than one chat message carries. \`/release audit ${release.id}\` shows its latest events; for all of them, ask whoever runs gonogo for a copy of the database (\`npm run db:backup <file>\` on SQLite).`);
+    }
+    return { type: "message", error: false, cards: [], text: `Audit export of ${release.id}: ${files.events} events from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
+      { name: `gonogo-audit-${release.id}.csv`, contentType: "text/csv", content: files.csv },
+      { name: `gonogo-audit-${release.id}.json`, contentType: "application/json", content: files.json },
     ] };
   });
 }

@@ -205,7 +205,7 @@ export async function auditTimeline(ctx: Ctx, channel: ChannelRef, id: string): 
   const shown = events.slice(-60);
   const who = (e: AuditEvent) => (typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor));
   const lines = shown.map((e) => `${formatInZone(e.at, zone).replace(` (${zone})`, "")}  ${who(e)} ${describeEvent(e, zone)}`);
-  const more = events.length > shown.length ? [`(${events.length - shown.length} earlier events: \`/release audit export\` has them all)`] : [];
+  const more = events.length > shown.length ? [`(${events.length - shown.length} earlier events: \`/release audit export ${release.id}\` has them all)`] : [];
   return ok([`Audit trail of ${release.id} (${zone}):`, ...more, "```", ...lines, "```"].join("\n"));
 }
 
