@@ -1,6 +1,7 @@
 import { SUBCOMMAND_ALIASES, type Command } from "./command.js";
 import { checkService, checkVersion, CREATE_USAGE, looksLikeReleaseId, SERVICE, STATS_USAGE } from "./command-fields.js";
 import { commandFromFields, type CommandFields } from "./command-from-fields.js";
+import { CREATE_KEYWORDS, meantKeyword } from "./create-typo.js";
 import { UserError } from "./errors.js";
 import { FREEZE_USAGE } from "./freeze.js";
 
@@ -46,7 +47,6 @@ function rest(text: string, tokens: Token[], i: number): string | null {
   return t ? text.slice(t.start).trim() : null;
 }
 
-const CREATE_KEYWORDS = new Set(["at", "env", "manager", "desc"]);
 
 export function parseCommand(input: string): Command {
   const split = splitCommand(input);
@@ -169,7 +169,10 @@ function createFields(text: string, tokens: Token[]): CommandFields {
       if (key in opts) throw new UserError("create_usage", `\`${key}\` is given twice. Usage: ${CREATE_USAGE}.`);
       continue;
     }
-    if (!key) throw new UserError("create_usage", `I don't understand \`${t}\`. Usage: ${CREATE_USAGE}.`);
+    if (!key) {
+      const meant = meantKeyword(t);
+      throw new UserError("create_usage", `I don't understand \`${t}\`.${meant ? ` Did you mean \`${meant}\`?` : ""} Usage: ${CREATE_USAGE}.`);
+    }
     buf.push(t);
   }
   flush();

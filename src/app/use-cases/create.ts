@@ -2,6 +2,7 @@ import { freshCriteria } from "../../domain/criteria.js";
 import { UserError } from "../../domain/errors.js";
 import { subjectId } from "../../domain/identity.js";
 import { checkLength } from "../../domain/limits.js";
+import { mistypedKeywordIn } from "../../domain/create-typo.js";
 import { parseWhen, formatInZone, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
 import { lockedText } from "../../domain/deploy-lock.js";
@@ -30,7 +31,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
   const policy = await policyFor(ctx, channel.key);
   const now = ctx.clock.now();
   // Read everything that can be wrong before writing anything.
-  const read = input.when ? withField("when", () => parseWhen(input.when!, now, policy.timezone)) : null;
+  const read = input.when ? withField("when", () => readCreateTime(input, now, policy.timezone)) : null;
   const scheduledAt = read?.at ?? null;
   if (input.description) checkLength("description", input.description, "description");
   // The service's releases to this environment, newest first, read once: where they are decided, and any still open.
@@ -83,6 +84,30 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
 }
 
 /** Tags a parse error with the form field it belongs to (shown inline in modals). */
+/**
+ * The release time of a create; an unreadable one whose words hold a mistyped option word
+ * (`at 10:00 envv staging`) is refused pointing at the word meant, with the command as meant.
+ */
+function readCreateTime(input: CreateInput, now: number, zone: string): ReturnType<typeof parseWhen> {
+  try {
+    return parseWhen(input.when!, now, zone);
+  } catch (e) {
+    if (!(e instanceof UserError) || e.code !== "bad_time") throw e;
+    // Words that are a time, even one refused as past or too far ahead, read as a time.
+    const reads = (text: string) => {
+      try {
+        parseWhen(text, now, zone);
+        return true;
+      } catch (err) {
+        return !(err instanceof UserError && err.code === "bad_time");
+      }
+    };
+    const typo = mistypedKeywordIn(input.when!, reads);
+    if (!typo) throw e;
+    throw new UserError(e.code, `${e.message} Did you mean \`${typo.keyword}\`? \`/release create ${input.service} ${input.version} at ${typo.meant}\``);
+  }
+}
+
 export function withField<T>(fieldKey: string, fn: () => T): T {
   try {
     return fn();
