@@ -110,9 +110,9 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
     case "ship": {
       const rid = id("`/release ship R-1`");
       if (fields.override === null || fields.override === undefined) return { name: "ship", id: rid };
+      // A blank reason goes on as blank: the use case says first whether this person may override at all, then asks why.
       const override = given(fields.override);
-      if (!override) throw new UserError("override_usage", `Say why it must ship inside the freeze: \`/release ship ${rid} override hotfix for incident 42\`.`);
-      return { name: "ship", id: rid, override: checkLength("overrideReason", override) };
+      return { name: "ship", id: rid, override: override ? checkLength("overrideReason", override) : "" };
     }
     case "freeze":
       return freezeFromFields(fields);

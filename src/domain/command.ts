@@ -18,7 +18,7 @@ export type Command =
   | { name: "share"; id: string }
   | { name: "schedule"; id: string; when: string }
   | { name: "update"; id: string; field: "version" | "description"; value: string }
-  /** `override`: the reason an admin or release-manager ships inside a freeze. */
+  /** `override`: the reason an admin or release-manager ships inside a freeze (blank when not given: the use case asks). */
   | { name: "ship"; id: string; override?: string }
   | { name: "shipped"; id: string }
   | { name: "hold"; id: string; reason: string | null }

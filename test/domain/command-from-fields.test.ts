@@ -53,6 +53,8 @@ const SAME: Array<[text: string, name: string, fields: CommandFields]> = [
   ["audit export R-4", "audit", { action: "export", id: "R-4" }],
   ["audit verify", "audit", { action: "verify" }],
   ["ship R-7 override hotfix for  incident 42", "ship", { id: "R-7", override: "hotfix for  incident 42" }],
+  // A blank override reason is asked for by the use case, once it knows the person may override.
+  ["ship R-1 override", "ship", { id: "R-1", override: "" }],
   ["freeze add 2030-12-24 00:00 until 2031-01-05 09:00 reason year-end", "freeze", { action: "add", start: "2030-12-24 00:00", until: "2031-01-05 09:00", reason: "year-end" }],
   ["freeze add weekly fri 16:00 until mon 09:00", "freeze", { action: "add", start: "weekly fri 16:00", until: "mon 09:00" }],
   ["freeze add now until in 2h reason incident", "freeze", { action: "add", start: "now", until: "in 2h", reason: "incident" }],
@@ -106,7 +108,6 @@ const SAME_REFUSAL: Array<[text: string, name: string, fields: CommandFields]> =
   ["stats 0", "stats", { days: 0 }],
   ["audit", "audit", {}],
   ["audit R-x", "audit", { action: "timeline", id: "R-x" }],
-  ["ship R-1 override", "ship", { id: "R-1", override: "" }],
   ["freeze add weekly fri 16:00 until funday 09:00", "freeze", { action: "add", start: "weekly fri 16:00", until: "funday 09:00" }],
   ["freeze add weekly fri 25:00 until mon 09:00", "freeze", { action: "add", start: "weekly fri 25:00", until: "mon 09:00" }],
   ["freeze add tomorrow 10:00", "freeze", { action: "add", start: "tomorrow 10:00" }],

@@ -142,6 +142,8 @@ export async function shipCommand(ctx: Ctx, actor: Actor, platform: string, id: 
   const release = await getReleaseOrThrow(ctx, id);
   // The override right matters only while a freeze is on: once it has ended, `ship R-1 override …` ships as usual.
   if (override !== undefined && (await gateOf(ctx, release, false)).kind === "frozen") await requirePermission(ctx, actor, "override", release);
+  // Asked only once the right is known: someone who may not override hears that, not a request for a reason.
+  if (override !== undefined && !override.trim()) throw new UserError("override_usage", `Say why it must ship inside the freeze: \`/release ship ${release.id} override hotfix for incident 42\`.`);
   await requirePermission(ctx, actor, "ship", release);
   transition(release.id, release.state, "ship");
   const result = await releaseDecision(ctx, release);
