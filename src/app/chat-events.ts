@@ -3,7 +3,7 @@ import { checkEnvironment, checkService, checkVersion } from "../domain/command-
 import { parseCommand } from "../domain/grammar.js";
 import { parseWhen } from "../domain/time.js";
 import { cleanReason, cutText } from "../domain/limits.js";
-import { acceptsVotes, STATE_LABELS } from "../domain/release.js";
+import { requireVoting } from "../domain/votes.js";
 import type { ReadAfterCommit } from "./after-commit.js";
 import type { InboundEvent } from "./events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./context.js";
@@ -124,7 +124,7 @@ async function pressButton(ctx: Ctx, event: Extract<InboundEvent, { kind: "butto
     case "no_go": {
       const release = await getReleaseOrThrow(ctx, releaseId);
       await requirePermission(ctx, actor, "vote", release);
-      if (!acceptsVotes(release.state)) throw new UserError("votes_closed", `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; voting is closed.`);
+      requireVoting(release);
       return { type: "form", form: noGoForm(release, (await policyFor(ctx, release.channel.key)).noGoReason === "required") };
     }
     case "rollback": {

@@ -30,14 +30,19 @@ export function votesWere(n: number): string {
 
 export const CHOICE_LABELS: Record<VoteChoice, string> = { go: "GO", no_go: "NO-GO", abstain: "abstain" };
 
+/**
+ * Refuses a vote on a release no longer voting, pointing at a fresh card: the one refusal of a
+ * vote command and of every vote button (Go, Abstain, No-go before its form opens).
+ */
+export function requireVoting(release: Release): void {
+  if (!acceptsVotes(release.state)) {
+    throw new UserError("votes_closed", `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; voting is closed. See \`/release status ${release.id}\`.`);
+  }
+}
+
 /** Checks a vote against the release's state and the policy; returns the cleaned reason. */
 export function validateVote(release: Release, choice: VoteChoice, reason: string | null, policy: Policy): string | null {
-  if (!acceptsVotes(release.state)) {
-    throw new UserError(
-      "votes_closed",
-      `${release.id} is ${STATE_LABELS[release.state].toLowerCase()}; voting is closed. See \`/release status ${release.id}\`.`,
-    );
-  }
+  requireVoting(release);
   const cleaned = cleanReason("voteReason", reason);
   if (choice === "no_go" && !cleaned && policy.noGoReason === "required") {
     throw new UserError("no_go_reason", `A no-go needs a reason so the team can fix it, e.g. \`/release vote ${release.id} no-go migration not tested\`.`, "reason");
