@@ -9,6 +9,7 @@ import type { Clock } from "./ports.js";
 import type { Job, Store, WebhookKind } from "./store.js";
 import { webhookHeaders } from "./webhook-signature.js";
 import { recordDurableEffects } from "./durable-effects.js";
+import { countOf } from "../domain/plural.js";
 
 /**
  * Deploy and rollback webhooks, from the use case's request to the last attempt: the
@@ -169,7 +170,7 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
   } else {
     await ctx.store.updateDelivery(delivery.id, { ...sentTo, status: "failed", attempts, lastStatus: result.status, lastError: result.error });
     await ctx.store.completeJob(job.id, now);
-    note = `${label}: FAILED after ${attempts} attempts (${result.error}). Run it by hand.`;
+    note = `${label}: FAILED after ${countOf(attempts, "attempt")} (${result.error}). Run it by hand.`;
     await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_failed", data: { kind: delivery.kind, status: result.status, error: result.error, attempts } });
     // A failed rollback is the on-call's emergency: the person who asked for it hears of it too, and how to send it again.
     const again = delivery.kind === "rollback" ? ` Or press Roll back again (\`/release rollback ${delivery.releaseId} <reason>\`) to send it again once the receiver is back.` : "";

@@ -242,13 +242,13 @@ describe("audit export dates", () => {
     // 23:30 in Berlin on Sun 27 Oct 2030, the 25th hour of the day.
     core = createTestCore({ now: Date.UTC(2030, 9, 27, 22, 30), config: { admins: admins("terminal:admin"), timezone: "Europe/Berlin" } });
     await say("alice", "create payments 1.4.2");
-    expect(textOf(await say("admin", "audit export 2030-10-27 2030-10-27"))).toContain("Audit export: 1 events from Sun 27 Oct 2030 00:00 (Europe/Berlin) to Sun 27 Oct 2030 23:59 (Europe/Berlin)");
+    expect(textOf(await say("admin", "audit export 2030-10-27 2030-10-27"))).toContain("Audit export: 1 event from Sun 27 Oct 2030 00:00 (Europe/Berlin) to Sun 27 Oct 2030 23:59 (Europe/Berlin)");
     await core.close();
     // 00:30 in Berlin on Mon 1 Apr 2030, just after the 23-hour Sun 31 Mar.
     core = createTestCore({ now: Date.UTC(2030, 2, 31, 22, 30), config: { admins: admins("terminal:admin"), timezone: "Europe/Berlin" } });
     await say("alice", "create payments 1.4.2");
     expect(textOf(await say("admin", "audit export 2030-03-31 2030-03-31"))).toContain("Audit export: 0 events from Sun 31 Mar 2030 00:00 (Europe/Berlin) to Sun 31 Mar 2030 23:59 (Europe/Berlin)");
-    expect(textOf(await say("admin", "audit export 2030-04-01 2030-04-01"))).toContain("Audit export: 1 events");
+    expect(textOf(await say("admin", "audit export 2030-04-01 2030-04-01"))).toContain("Audit export: 1 event from");
   });
 
   it("says how to fix a range given backwards, or a start after today", async () => {

@@ -8,6 +8,7 @@ import { readAfterCommit, type ReadAfterCommit } from "../after-commit.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "../context.js";
 import { scopeOfChannel, scopeOwns } from "../web-link.js";
 import { exportFiles } from "./audit-export-files.js";
+import { countOf } from "../../domain/plural.js";
 
 const DAY = 86_400_000;
 
@@ -78,7 +79,7 @@ export async function auditExport(ctx: Ctx, actor: Actor, channel: ChannelRef, f
     // Named after the dates as typed (else the channel's dates of the default range): the UTC date
     // of a midnight east of UTC is the day before, which named the file after a day not asked for.
     const base = `gonogo-audit-${fromText ?? dateIn(from, zone)}-to-${toText ?? dateIn(to, zone)}`;
-    return { type: "message", error: false, cards: [], text: `Audit export: ${events} events from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
+    return { type: "message", error: false, cards: [], text: `Audit export: ${countOf(events, "event")} from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
       { name: `${base}.csv`, contentType: "text/csv", content: csv },
       { name: `${base}.json`, contentType: "application/json", content: json },
     ] };
@@ -99,7 +100,7 @@ async function releaseExport(ctx: Ctx, channel: ChannelRef, id: string, zone: st
       const mb = (EXPORT_FILE_MAX_BYTES / 2 ** 20).toFixed(1);
       throw new UserError("audit_export_too_large", `The export of ${release.id} is more than ${mb} MB as one file: more than one chat message carries. \`/release audit ${release.id}\` shows its latest events; for all of them, ask whoever runs gonogo for a copy of the database (\`npm run db:backup <file>\` on SQLite).`);
     }
-    return { type: "message", error: false, cards: [], text: `Audit export of ${release.id}: ${files.events} events from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
+    return { type: "message", error: false, cards: [], text: `Audit export of ${release.id}: ${countOf(files.events, "event")} from ${formatInZone(from, zone)} to ${formatInZone(to, zone)}.`, files: [
       { name: `gonogo-audit-${release.id}.csv`, contentType: "text/csv", content: files.csv },
       { name: `gonogo-audit-${release.id}.json`, contentType: "application/json", content: files.json },
     ] };
@@ -133,5 +134,5 @@ function tooLarge(fitted: number, passedAt: number, from: number, zone: string):
     passedOn <= start
       ? `Its first day, ${start}, is more than chat can carry on its own: ask whoever runs gonogo for a copy of the database (\`npm run db:backup <file>\` on SQLite).`
       : `Narrow it, e.g. \`/release audit export ${start} ${dayBefore(passedOn)}\`, then ask for the days after it the same way.`;
-  return new UserError("audit_export_too_large", `That export is more than ${mb} MB as one file (more than ${fitted} events): more than one chat message carries. ${next}`);
+  return new UserError("audit_export_too_large", `That export is more than ${mb} MB as one file (more than ${countOf(fitted, "event")}): more than one chat message carries. ${next}`);
 }

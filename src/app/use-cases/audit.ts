@@ -16,6 +16,7 @@ import { ok } from "../replies.js";
 import { readAfterCommit, type ReadAfterCommit } from "../after-commit.js";
 import type { AuditCheck, AuditEvent } from "../store.js";
 import type { Reply } from "../views.js";
+import { countOf } from "../../domain/plural.js";
 
 
 /**
@@ -88,7 +89,7 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
     }
     case "webhook_failed": {
       const d = event.data;
-      return `${d.kind} webhook FAILED after ${d.attempts} attempts (${d.error})`;
+      return `${d.kind} webhook FAILED after ${countOf(d.attempts, "attempt")} (${d.error})`;
     }
     case "webhook_withdrawn": {
       const d = event.data;
@@ -205,7 +206,7 @@ export async function auditTimeline(ctx: Ctx, channel: ChannelRef, id: string): 
   const shown = events.slice(-60);
   const who = (e: AuditEvent) => (typeof e.data.actorName === "string" ? e.data.actorName : displayName(e.actor));
   const lines = shown.map((e) => `${formatInZone(e.at, zone).replace(` (${zone})`, "")}  ${who(e)} ${describeEvent(e, zone)}`);
-  const more = events.length > shown.length ? [`(${events.length - shown.length} earlier events: \`/release audit export ${release.id}\` has them all)`] : [];
+  const more = events.length > shown.length ? [`(${countOf(events.length - shown.length, "earlier event")}: \`/release audit export ${release.id}\` has them all)`] : [];
   return ok([`Audit trail of ${release.id} (${zone}):`, ...more, "```", ...lines, "```"].join("\n"));
 }
 
@@ -224,7 +225,7 @@ function verifyReply(report: AuditCheck): Reply {
   if (report.ok) {
     // The links cannot show rows deleted from the end or a trail rewritten with new hashes: a head kept elsewhere can.
     const head = report.head ? ` Head: \`${report.head.id}:${report.head.hash}\`: keep it somewhere gonogo cannot write, and check it later with \`npm run audit:verify -- --head ${report.head.id}:<hash>\`.` : "";
-    return ok(`Audit trail intact: ${report.count} events, every link verified.${head}`);
+    return ok(`Audit trail intact: ${countOf(report.count, "event")}, every link verified.${head}`);
   }
   return { type: "message", error: true, cards: [], text: `Audit trail BROKEN at event ${report.brokenAt}: ${report.problem}. Restore the database from a backup and investigate who had access to the file.` };
 }

@@ -9,6 +9,7 @@ import type { AuditEvent } from "../store.js";
 import { policyFor, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
+import { countOf } from "../../domain/plural.js";
 
 const DAY = 86_400_000;
 /** Weeks drawn in chat; a year of weeks would blow the ≤40-line budget. JSON keeps them all. */
@@ -100,10 +101,6 @@ function percent(rate: number): string {
   return `${Math.round(rate * 100)}%`;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** A bar of `value / scale` cells, eighth blocks for the remainder; a non-zero value always shows. */
 function bar(value: number, scale: number): string {
   if (value === 0) return "";
@@ -146,7 +143,7 @@ function windowText(report: StatsReport): string {
 
 /** Renders a report as a chat message: a header, one line per metric, a weekly bar chart. */
 export function statsText(report: StatsReport): string {
-  const days = plural(report.window.days, "day");
+  const days = countOf(report.window.days, "day");
   const scope = report.service ?? "all services";
   const lines = [`📊 Release stats · ${scope} · ${environmentsText(report)} · last ${days}`];
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = report;
@@ -155,14 +152,14 @@ export function statsText(report: StatsReport): string {
     return lines.join("\n");
   }
   // Delivery counts what happened in the window; participation, the releases created in it.
-  lines.push(`${windowText(report)} · each event in the window it happened · ${plural(report.releases, "release")} created in it`);
+  lines.push(`${windowText(report)} · each event in the window it happened · ${countOf(report.releases, "release")} created in it`);
   // Change failure rate counts every deploy started, shipped or not: say how the two counts differ.
   const unshipped = cfr.deploys - df.shipped;
   const besides = unshipped > 0 ? ` (and ${unshipped} failed or rolled back before reaching shipped)` : "";
   lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week${besides}` : `• Deploys: none shipped${besides}`);
   lines.push(`• Lead time (created → shipped): ${lt.count ? `median ${humanDuration(lt.median)} · p90 ${humanDuration(lt.p90)}` : "—"}`);
   lines.push(
-    `• Change failure rate: ${cfr.rate === null ? "— (no deploys)" : `${percent(cfr.rate)} · ${cfr.failures} of ${plural(cfr.deploys, "deploy")} failed or rolled back`}`,
+    `• Change failure rate: ${cfr.rate === null ? "— (no deploys)" : `${percent(cfr.rate)} · ${cfr.failures} of ${countOf(cfr.deploys, "deploy")} failed or rolled back`}`,
   );
   const stillOpen = ttr.open ? ` · ${ttr.open} still rolling back` : "";
   lines.push(`• Time to restore (rollback → recovered): ${ttr.count ? `median ${humanDuration(ttr.median)} · ${ttr.count} restored` : "— (no rollbacks recovered)"}${stillOpen}`);
@@ -170,7 +167,7 @@ export function statsText(report: StatsReport): string {
   const voters = p.averageVoters === null ? "no votes cast" : `${p.averageVoters.toFixed(1)} voters per release voted on (quorum today: ${Number(p.averageQuorum!.toFixed(1))})`;
   lines.push(
     report.releases
-      ? `• Participation: ${voters} · ${p.reachedGo} of the ${plural(report.releases, "release")} created reached GO (${percent(p.goShare ?? 0)})`
+      ? `• Participation: ${voters} · ${p.reachedGo} of the ${countOf(report.releases, "release")} created reached GO (${percent(p.goShare ?? 0)})`
       : "• Participation: — (no release created in the window)",
   );
   const g = report.guardrails;
@@ -180,7 +177,7 @@ export function statsText(report: StatsReport): string {
     const one = report.environments.length > 1 ? `, counted together here. For one alone: \`${statsCommand(report, report.window.days, (report.environments.find((e) => e.environment === "production") ?? report.environments[0]!).environment)}\`` : "";
     lines.push(`• Environments: ${each}${one}.`);
   }
-  lines.push(`• Guardrails: ${g.heldByFreeze} held by a freeze · ${g.heldByLock} held by a lock · ${g.heldByFailedCriteria} held by failed criteria · ${plural(g.overrides, "freeze override")}`);
+  lines.push(`• Guardrails: ${g.heldByFreeze} held by a freeze · ${g.heldByLock} held by a lock · ${g.heldByFailedCriteria} held by failed criteria · ${countOf(g.overrides, "freeze override")}`);
 
   const weeks = report.weeks.slice(-CHART_WEEKS);
   const shown = weeks.length < report.weeks.length ? ` (last ${weeks.length} of ${report.weeks.length})` : "";

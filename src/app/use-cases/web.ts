@@ -17,6 +17,7 @@ import type { Reply } from "../views.js";
 import { scopeOfChannel, scopeOwns, signWebToken, type WebScope } from "../web-link.js";
 import type { WebCalendar, WebCriterionView, WebDay, WebFreezeView, WebLockView, WebQueueView, WebReleaseRow, WebReleaseView } from "../web-views.js";
 import { describeEvent } from "./audit.js";
+import { countOf } from "../../domain/plural.js";
 
 const DAY = 86_400_000;
 /** How far ahead the calendar looks. */
@@ -37,7 +38,7 @@ export function webLink(ctx: Ctx, actor: Actor, channel: ChannelRef, place?: str
   const expiresAt = ctx.clock.now() + web.linkTtlMs;
   const url = `${web.publicUrl}/web/login?t=${signWebToken(web.secret, place ? { ...scope, name: place } : scope, expiresAt)}`;
   const hours = Math.round(web.linkTtlMs / 3_600_000);
-  const lasts = hours >= 1 ? `${hours} ${hours === 1 ? "hour" : "hours"}` : `${Math.round(web.linkTtlMs / 60_000)} minutes`;
+  const lasts = hours >= 1 ? countOf(hours, "hour") : countOf(Math.round(web.linkTtlMs / 60_000), "minute");
   // Only the person who asked sees this reply (it is private on every platform); the link is theirs.
   return ok(`Your link to the web view of this ${channel.platform === "discord" ? "server" : "workspace"}'s releases (read-only, works for ${lasts}; do not share it): ${url}`);
 }

@@ -6,6 +6,7 @@ import { columnBars, horizontalBars, type Bar, type ChartSpec } from "../charts.
 import { html, type Html } from "../html.js";
 import { page } from "../layout.js";
 import { timeEl } from "../time.js";
+import { countOf } from "../../domain/plural.js";
 
 /** Windows the filter offers, in days. */
 export const WINDOWS = [7, 30, 90, 180, 365];
@@ -84,7 +85,7 @@ export function numbersPage(n: WebNumbers & { audit: WebAuditCheck }, scopeLabel
   const environmentOptions = n.environments.map((env) => html`<option value="${env}" ${env === s.environment ? html`selected` : ""}>${env}</option>`);
   const windowOptions = WINDOWS.map((d) => html`<option value="${d}" ${d === s.window.days ? html`selected` : ""}>last ${d} days</option>`);
   const auditLine = n.audit.ok
-    ? html`<p><span class="audit-ok">✔ Intact</span>: ${n.audit.count} events, every link of the hash chain verified.</p>`
+    ? html`<p><span class="audit-ok">✔ Intact</span>: ${countOf(n.audit.count, "event")}, every link of the hash chain verified.</p>`
     : html`<p><span class="audit-broken">✘ BROKEN</span> at event ${n.audit.brokenAt} of ${n.audit.count}: ${n.audit.problem}. Restore the database from a backup and find out who had access to it.</p>`;
 
   const body = html`<h1>Numbers</h1>
