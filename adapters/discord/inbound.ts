@@ -21,6 +21,8 @@ export interface InteractionPlace {
   /** The member's server nickname, else their display name, else their username. */
   name: string;
   roleIds: readonly string[];
+  /** The server's name, where the delivery carries it (the gateway's cached guild; an HTTP interaction has only its id). */
+  guildName?: string;
 }
 
 /** What was done: the slash command's options, the button's custom_id, or the modal's inputs. */
@@ -34,7 +36,8 @@ export type InteractionInput =
 function placeOf(i: Interaction<"cached" | "raw">): InteractionPlace {
   const m = i.member;
   const [roleIds, name] = m instanceof GuildMember ? [[...m.roles.cache.keys()], m.displayName] : [m.roles, m.nick ?? i.user.displayName];
-  return { guildId: i.guildId, channelId: i.channelId ?? "", userId: i.user.id, name, roleIds };
+  const guildName = i.guild?.name;
+  return { guildId: i.guildId, channelId: i.channelId ?? "", userId: i.user.id, name, roleIds, ...(guildName ? { guildName } : {}) };
 }
 
 /**
@@ -77,7 +80,7 @@ export function inboundFrom(place: InteractionPlace, input: InteractionInput): I
   const channel = channelOfPlace(place);
   if (input.kind === "command") {
     const intent = commandIntent(place.guildId, input.options);
-    return intent.ok ? { ok: true, event: { kind: "command", actor, channel, command: intent.command, ...(intent.names ? { names: intent.names } : {}) } } : { ok: false, error: intent.error, tampered: false };
+    return intent.ok ? { ok: true, event: { kind: "command", actor, channel, command: intent.command, ...(intent.names ? { names: intent.names } : {}), ...(place.guildName ? { place: place.guildName } : {}) } } : { ok: false, error: intent.error, tampered: false };
   }
   const parsed = parseCustomId(input.customId);
   if (input.kind === "button") {

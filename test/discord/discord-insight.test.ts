@@ -64,7 +64,8 @@ describe("Discord: /release web", () => {
     expect(r.data.flags).toBe(64);
     // The whole link as Discord would open it: any escape inside it would break the token.
     const token = /https:\/\/gonogo\.example\.com\/web\/login\?t=(\S+)/.exec(String(r.data.content))![1]!;
-    expect(verifyWebToken(web.secret, token, h.core.clock.now())).toMatchObject({ ok: true, scope: { platform: "discord", scope: h.fake.world.guildId } });
+    // Named by the server's name the gateway knows, so the page says whose releases it shows.
+    expect(verifyWebToken(web.secret, token, h.core.clock.now())).toMatchObject({ ok: true, scope: { platform: "discord", scope: h.fake.world.guildId, name: "Release Engineering" } });
   });
 
   it("says the web view is off when it is not configured", async () => {
