@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { existsSync, statSync } from "node:fs";
 import { runCli, UsageError } from "../src/cli.js";
+import { countOf } from "../src/domain/plural.js";
 import { verifyChain, type ChainHead, type ChainReport } from "./audit-chain.js";
 
 /** The chain of the SQLite file at `path`, opened read-only (safe while gonogo runs). */
@@ -54,11 +55,11 @@ gonogo cannot write, and pass it back with --head to check that too.`,
     const report = url ? await verifyPostgres(url, recorded) : verifySqlite(process.env.DATABASE_PATH || "./data/gonogo.db", recorded);
     if (report.ok) {
       const head = report.head ? ` Head: ${report.head.id}:${report.head.hash} (keep it outside gonogo; check it later with --head).` : "";
-      process.stdout.write(`Audit trail intact: ${report.count} events, every link verified${recorded ? `, ${recorded.id} still as recorded` : ""}.${head}\n`);
+      process.stdout.write(`Audit trail intact: ${countOf(report.count, "event")}, every link verified${recorded ? `, ${recorded.id} still as recorded` : ""}.${head}\n`);
       return 0;
     }
     const before = report.count - 1;
-    process.stdout.write(`Audit trail BROKEN at event ${report.brokenAt}: ${report.problem}. ${before} ${before === 1 ? "event" : "events"} before it verified.\n`);
+    process.stdout.write(`Audit trail BROKEN at event ${report.brokenAt}: ${report.problem}. ${countOf(before, "event")} before it verified.\n`);
     return 1;
   },
 );

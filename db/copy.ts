@@ -1,4 +1,5 @@
 import { runCli, UsageError } from "../src/cli.js";
+import { countOf } from "../src/domain/plural.js";
 import { copySqliteToPostgres } from "./copy-to-postgres.js";
 
 /** `npm run db:copy -- --from <sqlite file> --to <postgres url>`: moves an installation from SQLite to PostgreSQL. */
@@ -21,6 +22,6 @@ that holds any row. Stop gonogo first, then start it with DATABASE_URL set to th
     const counts = Object.entries(report.rows)
       .map(([table, n]) => `${n} ${table}`)
       .join(", ");
-    process.stdout.write(`Copied ${from} to ${report.where}: ${counts}.\nAudit trail verified in PostgreSQL: ${report.auditEvents} events, every link intact.\n`);
+    process.stdout.write(`Copied ${from} to ${report.where}: ${counts}.\nAudit trail verified in PostgreSQL: ${countOf(report.auditEvents, "event")}, every link intact.\n`);
   },
 );
