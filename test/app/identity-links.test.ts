@@ -98,6 +98,14 @@ describe("/release link: one person on Slack and Discord is one voter", () => {
     expect(merged?.data).toMatchObject({ kept: { voter: danaOnDiscord.id, choice: "abstain" }, dropped: [{ voter: danaOnSlack.id, choice: "go" }] });
   });
 
+  it("shows on Slack's App Home the releases a manager runs from their linked Discord account", async () => {
+    const { say } = setup();
+    await say(danaOnDiscord, "create payments 1.2.3");
+    expect(await core.bot.overviewFor(danaOnSlack)).toEqual([]);
+    await link(say, danaOnSlack, danaOnDiscord);
+    expect((await core.bot.overviewFor(danaOnSlack)).map((c) => c.releaseId)).toEqual(["R-1"]);
+  });
+
   it("refuses a mistyped, expired, used or own code with what to do next, and links nothing", async () => {
     const { say } = setup();
     const typo = await say(danaOnDiscord, "link hello");

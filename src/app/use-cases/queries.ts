@@ -72,9 +72,10 @@ export async function share(ctx: Ctx, actor: Actor, channel: ChannelRef, id: str
   return ok(`Posting ${release.id}'s card here. Votes from every copy count and every copy stays in sync.`);
 }
 
-/** Live releases on the actor's platform (workspace/guild), newest first: the App Home. */
+/** Live releases on the actor's platform (workspace/guild), and the ones they manage from any of their linked accounts, newest first: the App Home. */
 export async function overview(ctx: Ctx, actor: Actor): Promise<CardView[]> {
-  const live = (await ctx.store.listReleases({ limit: 200 })).filter((r) => !isFinal(r.state) && (inWorkspaceOf(actor.person, r.channel) || r.managerId === actor.id));
+  const theirs = new Set([actor.id, ...(await ctx.store.linkedAccounts(actor.id)).map((a) => a.account)]);
+  const live = (await ctx.store.listReleases({ limit: 200 })).filter((r) => !isFinal(r.state) && (inWorkspaceOf(actor.person, r.channel) || theirs.has(r.managerId)));
   // Soonest T-0 first (one that has passed, shipping or held, is the most pressing); unscheduled ones after, newest first.
   const byT0 = live.sort((a, b) => (a.scheduledAt ?? Infinity) - (b.scheduledAt ?? Infinity) || b.createdAt - a.createdAt);
   return Promise.all(byT0.slice(0, 20).map((r) => readCard(ctx, r.id)));
