@@ -193,4 +193,36 @@ describe("Slack and Discord in one process on one database", () => {
     expect(logs.filter((l) => /"level":"(warn|error|fatal)"/.test(l))).toEqual([]);
     for (const secret of [BOT_TOKEN, SIGNING_SECRET, DISCORD_TOKEN]) expect(logText).not.toContain(secret);
   }, 60_000);
+  it("links a Slack account and a Discord account by a code shown on Slack and typed on Discord: one person, one vote across both copies", async () => {
+    const running = app!;
+    const dev = member(3);
+
+    // Slack: Dev asks for a code; Discord: the same person types it in /release link's code box.
+    const asked = JSON.stringify((await slackSlash("UDEV", "link")).body);
+    const code = /link code is `([A-Z0-9]{4}-[A-Z0-9]{4})`/.exec(asked)?.[1];
+    expect(code).toBeDefined();
+    expect(asked).toContain(`in Discord /release link with code ${code}`);
+    const linked = await discordCommand(dev, "link", { code: code! });
+    expect(linked.data.content).toContain("now count as one voter");
+    expect(linked.data.content).toMatch(/Dev|dev/);
+
+    // A release on Slack, shared into Discord: Dev's GO on Slack, then GO on Discord, is one GO.
+    await slackSlash("UMGR", "create payments 1.4.2 at in 2h env production");
+    const slackCard = await slack.waitFor("chat.postMessage", (c) => c.params.thread_ts === undefined && visibleText(c).includes("payments 1.4.2"), STEP_MS);
+    await discordCommand(dev, "share", { id: "R-1" });
+    const posted = await discord.waitFor((c) => channelPost(c) && !c.body.message_reference && String(c.body.embeds?.[0]?.title ?? "").startsWith("R-1 ·"), STEP_MS);
+    const discordCardId = String(posted.response.id);
+    await slackPress("UDEV", slackCard, "Go");
+    await slackCardWhen(slackCard, "with Dev's GO", (t) => t.includes("*GO* (1)"));
+    const again = await discordPress(dev, "go", "R-1", discordCardId);
+    expect(again.data.content).toContain("You already voted GO on R-1");
+    const discordCard = await discordCardWhen(discordCardId, "with one GO", (c) => String(c.embeds[0].footer?.text ?? "").includes("1 go · 0 no-go"));
+    expect(discordCard.embeds[0].footer.text).toContain("1 go · 0 no-go · 0 abstain");
+    // Abstaining on Discord replaces the GO cast on Slack: both copies show no GO, one abstain.
+    expect((await discordPress(dev, "abstain", "R-1", discordCardId)).data.content).toContain("replaces your GO");
+    await slackCardWhen(slackCard, "with Dev's GO replaced", (t) => !t.includes("*GO* (1)") && /abstain/i.test(t));
+    await discordCardWhen(discordCardId, "with one abstain", (c) => String(c.embeds[0].footer?.text ?? "").includes("0 go · 0 no-go · 1 abstain"));
+    await running.bot.idle();
+    expect((await running.store.getVotes("R-1")).map((v) => v.voter)).toEqual([`discord:${discord.world.guildId}:${dev.id}`]);
+  }, 60_000);
 });
