@@ -8,7 +8,7 @@ import type { CardView, FormView } from "../../src/app/views.js";
 import { actorOf, channelKey } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { parseLine, parseSubmission, TERMINAL_HELP, withFilledIn } from "./inbound.js";
-import { renderCard, renderCountdown, renderNotice, renderReply, sameButTheTimeLeft } from "./render.js";
+import { renderCard, renderCountdown, renderNotice, renderPrivateLine, renderReply, sameButTheTimeLeft } from "./render.js";
 import { createPrinter } from "./safe-text.js";
 
 export interface TerminalOptions {
@@ -105,6 +105,11 @@ export function createTerminalAdapter(opts: TerminalOptions) {
     // The terminal is one channel: a channel notice is printed like a thread reply, under the channel's name.
     postInChannel(_channel, notice) {
       write(renderNotice(notice, p));
+      return Promise.resolve();
+    },
+    // Everyone at the terminal sees it; it says whom it is for, as a direct message would go to them alone.
+    tellPrivately(person, line) {
+      write(renderPrivateLine(person, line, p));
       return Promise.resolve();
     },
   };

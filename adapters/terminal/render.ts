@@ -1,4 +1,4 @@
-import { groupsText, guardText, moreNotShown, replyLineText, type CardView, type CriterionLine, type FormView, type NoticeView, type Reply } from "../../src/app/views.js";
+import { groupsText, guardText, moreNotShown, replyLineText, type CardView, type CriterionLine, type FormView, type NoticeView, type Reply, type ReplyPart } from "../../src/app/views.js";
 import { displayName } from "../../src/domain/identity.js";
 import type { Paint } from "./safe-text.js";
 
@@ -66,6 +66,11 @@ export function renderNotice(n: NoticeView, p: Paint): string {
   const groups = n.groups ? `\n${groupsText(n.groups)}` : "";
   const where = n.channel ? `  ${n.channel.nativeId}:` : `  ↳ ${n.releaseId} thread:`;
   return `${p.dim(where)} ${n.text}${who.length ? ` ${who.join(" ")}` : ""}${groups}${buttons.length ? `\n    ${buttons.join("   ")}` : ""}`;
+}
+
+/** A direct message from the bot (a link code someone used), marked with whom it is for. */
+export function renderPrivateLine(person: string, line: ReplyPart[], p: Paint): string {
+  return `${p.dim(`(private to ${displayName(person)})`)} ${replyLineText(line)}`;
 }
 
 export function renderForm(form: FormView, p: Paint): string {

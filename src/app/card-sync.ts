@@ -2,12 +2,13 @@ import type { ChannelRef } from "../domain/types.js";
 import type { Cluster } from "./cluster.js";
 import { retryAfterOf } from "./edit-failures.js";
 import { createNoticePoster } from "./notice-poster.js";
+import { sendPrivately } from "./private-message.js";
 import { createClosedChannelTeller } from "./closed-channel.js";
 import { ChannelClosedToBot, createTurns, describe, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
 import { createLocalCards } from "./local-cards.js";
 import { createSharedCards, MARK_SPACING_MS } from "./shared-cards.js";
 import type { Store } from "./store.js";
-import type { CardView } from "./views.js";
+import type { CardView, ReplyPart } from "./views.js";
 
 export interface CardSyncDeps {
   store: Store;
@@ -226,6 +227,10 @@ export function createCardSync(deps: CardSyncDeps) {
     countdown,
     post,
     notice: notices.notice,
+    /** A direct message to one person, tracked so `idle` and `stop` wait for it. */
+    tell(person: string, line: ReplyPart[]): void {
+      void track(sendPrivately(surfaces, log, person, line));
+    },
     idle,
     /**
      * Posts the notices a previous run left in the outbox and looks for more every few

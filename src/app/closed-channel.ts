@@ -33,7 +33,7 @@ export function createClosedChannelTeller({ store, log, surfaces }: { store: Sto
   return async function channelClosed(releaseId: string, channel: ChannelRef, err: unknown, askedBy?: string): Promise<void> {
     log.warn({ err: describe(err), releaseId, channel: channel.key }, "the bot may not post the card in that channel; not retrying (`/release share <id>` there posts it once the bot is let in)");
     const key = `${releaseId}|${channel.key}`;
-    // One who cannot be told privately (the terminal has no private messages) leaves it to the manager.
+    // One who cannot be told privately (a platform without direct messages) leaves it to the manager.
     if (askedBy && (await tell(releaseId, channel, askedBy))) return;
     if (toldClosed.has(key)) return;
     toldClosed.add(key);

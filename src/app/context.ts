@@ -33,6 +33,8 @@ export type Effect =
   | { type: "post"; releaseId: string; channel: ChannelRef; askedBy?: string }
   /** `outboxId`: its row in the notice outbox, written before commit (notice-outbox.ts). */
   | { type: "notice"; notice: NoticeView; outboxId?: number }
+  /** A direct message to one person (a platform-qualified id) on their platform; best effort: a failure to send is logged. */
+  | { type: "tell"; person: string; line: ReplyPart[] }
   | { type: "wake" };
 
 export interface Ctx {

@@ -67,6 +67,8 @@ export function createEffectRunner(deps: EffectRunnerDeps) {
         return cards.post(effect.releaseId, effect.channel, effect.askedBy);
       case "notice":
         return cards.notice(effect.notice, effect.outboxId);
+      case "tell":
+        return cards.tell(effect.person, effect.line);
       case "wake":
         return wake();
     }

@@ -58,7 +58,7 @@ export interface ChatSurface {
   postInChannel(channel: ChannelRef, notice: NoticeView): Promise<void>;
   /**
    * A message to one person of this platform (a platform-qualified id), that only they see:
-   * a direct message from the bot. Absent where everything is seen by whoever runs it (the terminal).
+   * a direct message from the bot. The terminal, where whoever runs it sees everything, prints it saying whom it is for.
    */
   tellPrivately?(person: string, line: ReplyPart[]): Promise<void>;
 }

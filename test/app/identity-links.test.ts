@@ -214,3 +214,52 @@ describe("/release link and who is called about their own action", () => {
     expect(cancelled.mention).toEqual([]);
   });
 });
+
+describe("/release link tells the code's owner that it was used", () => {
+  const toldTexts = (chat: ReturnType<typeof setup>["slackChat"]) => chat.told.map((t) => `${t.person}: ${replyLineText(t.line)}`);
+
+  it("tells the owner privately on their platform, once the link is stored, with how to undo it; the one who typed it is not told", async () => {
+    const { say, slackChat, discordChat } = setup({ config: { quorum: 2 } });
+    await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await say(danaOnSlack, "vote R-1 go");
+    core.clock.advance(60_000);
+    await say(danaOnDiscord, "vote R-1 abstain");
+    let linkedWhenTold: unknown = null;
+    const record = slackChat.surface.tellPrivately!.bind(slackChat.surface);
+    slackChat.surface.tellPrivately = async (person, line) => {
+      linkedWhenTold = await core.store.linkedAccounts(danaOnSlack.id);
+      return record(person, line);
+    };
+    await link(say, danaOnSlack, danaOnDiscord);
+    await core.settle();
+    expect(toldTexts(slackChat)).toEqual([
+      `${danaOnSlack.id}: Your link code was used: your account and dana_d on Discord now count as one voter. Where both had voted, the later vote stands: R-1 keeps abstain by dana_d. Not you? \`/release unlink\` here undoes it.`,
+    ]);
+    // The other account is named as a mention where the owner is on its platform, by name elsewhere.
+    expect(slackChat.told[0]!.line).toContainEqual({ subject: danaOnDiscord.id, text: "dana_d on Discord" });
+    expect(linkedWhenTold).toEqual([{ account: danaOnDiscord.id, name: "dana_d" }]);
+    expect(discordChat.told).toEqual([]);
+  });
+
+  it("tells nobody when nothing was linked: a refused code, or accounts already linked", async () => {
+    const { say, slackChat, discordChat } = setup();
+    await say(danaOnDiscord, "link ABCD-EFGH");
+    await link(say, danaOnSlack, danaOnDiscord);
+    await core.settle();
+    expect(slackChat.told).toHaveLength(1);
+    await link(say, danaOnSlack, danaOnDiscord);
+    await core.settle();
+    expect(slackChat.told).toHaveLength(1);
+    expect(discordChat.told).toEqual([]);
+  });
+
+  it("keeps the link when the owner cannot be told, and logs why", async () => {
+    const { say, slackChat } = setup();
+    slackChat.surface.tellPrivately = () => Promise.reject(new Error("slack: im:write missing"));
+    const linked = await link(say, danaOnSlack, danaOnDiscord);
+    await core.settle();
+    expect(text(linked)).toContain("Linked: this account and dana on Slack now count as one voter.");
+    expect(await core.store.linkedAccounts(danaOnDiscord.id)).toEqual([{ account: danaOnSlack.id, name: "dana" }]);
+    expect(core.logs).toContainEqual(expect.objectContaining({ level: "warn", obj: expect.objectContaining({ err: expect.stringContaining("im:write missing") }) }));
+  });
+});

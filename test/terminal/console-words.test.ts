@@ -80,3 +80,14 @@ describe("/as", () => {
     expect(parseLine(`/as @${"a".repeat(32)}`)).toEqual({ kind: "as", name: "a".repeat(32) });
   });
 });
+
+describe("the terminal's direct messages", () => {
+  it("prints a direct message from the bot marked with whom it is for", async () => {
+    core = createTestCore({ fastForward: true });
+    let out = "";
+    const output = new Writable({ write: (chunk, _enc, done) => ((out += String(chunk)), done()) });
+    const terminal = createTerminalAdapter({ bot: core.bot, input: new PassThrough(), output, colour: false, user: "alice", fileDir: mkdtempSync(join(tmpdir(), "gonogo-words-")) });
+    await terminal.surface.tellPrivately!("terminal:alice", ["Your link code was used: your account and ", { subject: "terminal:bob", text: "bob on the terminal" }, " now count as one voter."]);
+    expect(out).toContain("(private to alice) Your link code was used: your account and bob on the terminal now count as one voter.");
+  });
+});

@@ -73,7 +73,14 @@ export async function useLinkCode(ctx: Ctx, actor: Actor, platform: string, type
   await audit(ctx, actor, platform, null, { type: "accounts_linked", data: { account: owner.account, accountName: owner.name } });
   const person = [actor.id, ...(await ctx.store.linkedAccounts(actor.id)).map((a) => a.account)];
   const merged = await mergeVotes(ctx, actor, platform, person);
-  const mergedLine: ReplyPart[][] = merged.length ? [[`Where both had voted, the later vote stands: ${merged.join("; ")}.`]] : [];
+  const mergedWords = merged.length ? `Where both had voted, the later vote stands: ${merged.join("; ")}.` : "";
+  const mergedLine: ReplyPart[][] = mergedWords ? [[mergedWords]] : [];
+  // Whoever saw the code over a shoulder could link and then vote as its owner: the owner hears of it.
+  ctx.effects.push({
+    type: "tell",
+    person: owner.account,
+    line: ["Your link code was used: your account and ", named({ account: actor.id, name: actor.name }), ` now count as one voter. ${mergedWords ? `${mergedWords} ` : ""}Not you? \`/release unlink\` here undoes it.`],
+  });
   return okLines("", [["Linked: this account and ", named(owner), " now count as one voter."], [WHAT_LINKING_DOES], ...mergedLine, ["`/release unlink` undoes it."]]);
 }
 
