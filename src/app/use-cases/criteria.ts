@@ -86,6 +86,10 @@ export async function checkCriterion(ctx: Ctx, actor: Actor, platform: string, r
   if (tick.override !== null && !criterion.ciOwned) {
     throw new UserError("no_override_needed", `CI has not reported ${criterion.name} on ${release.id}, so there is nothing to override: \`/release check ${release.id} ${criterion.name} ${tick.status === "passed" ? "pass" : "fail"} [note]\`.`);
   }
+  // Asked only once the override is known to be theirs to make: someone who may not hears that, not a request for a reason.
+  if (tick.override !== null && !tick.override.trim()) {
+    throw new UserError("override_reason", `An override needs a reason everyone can read, e.g. \`/release check ${release.id} ${criterion.name} ${tick.status === "passed" ? "pass" : "fail"} override CI runner down, verified by hand\`.`);
+  }
   if (tick.note) checkLength("checkNote", tick.note, "note");
   if (tick.override) checkLength("checkNote", tick.override, "note");
   const evidence = splitEvidence(tick.note);
