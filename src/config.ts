@@ -40,6 +40,7 @@ const VARIABLES = {
     return problem ? refuse(`must be ${problem.replace(/^expected /, "")}.`) : value;
   }),
   GONOGO_API_TOKEN: optional((v) => (v.length >= 16 ? v : refuse(`must be at least 16 characters (a long random string); it has ${v.length}.`))),
+  GONOGO_METRICS_TOKEN: optional((v) => (v.length >= 16 ? v : refuse(`must be at least 16 characters (a long random string); it has ${v.length}.`))),
   GONOGO_PUBLIC_URL: optional(httpUrl("https://gonogo.example.com")),
   GONOGO_WEB_SECRET: optional((v) => (v.length >= 32 ? v : refuse(`must be at least 32 characters (a long random string); it has ${v.length}.`))),
   GONOGO_WEB_TOKEN: optional((v) => (v.length >= 16 ? v : refuse(`must be at least 16 characters (a long random string); it has ${v.length}.`))),
@@ -90,6 +91,8 @@ export interface Config {
   webhookSecret: string | undefined;
   /** Bearer token for GET /api/stats; the API is off without it. */
   apiToken: string | undefined;
+  /** Bearer token GET /metrics asks for when set (its port may face the internet: Slack's HTTP mode, the web view); open without it. */
+  metricsToken: string | undefined;
   /**
    * The read-only web view (src/web), on when GONOGO_PUBLIC_URL is set: `/release web` signs
    * links with `secret` that last `linkTtlMs`; `token` is the operators' bearer token.
@@ -189,6 +192,7 @@ function fromEnv(e: Env): Config {
     rollbackWebhookUrl: e.ROLLBACK_WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,
     apiToken: e.GONOGO_API_TOKEN,
+    metricsToken: e.GONOGO_METRICS_TOKEN,
     ...(e.GONOGO_PUBLIC_URL && e.GONOGO_WEB_SECRET
       ? { web: { publicUrl: e.GONOGO_PUBLIC_URL.replace(/\/+$/, ""), secret: e.GONOGO_WEB_SECRET, token: e.GONOGO_WEB_TOKEN, linkTtlMs: e.GONOGO_WEB_LINK_TTL } }
       : {}),

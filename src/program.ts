@@ -48,7 +48,7 @@ export interface RunningGonogo {
 function secretsOf(config: Config): string[] {
   const databasePassword = passwordOf(config.databaseUrl);
   const listenPassword = passwordOf(config.listenUrl);
-  return [config.apiToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.web?.secret, config.web?.token, config.databaseUrl, databasePassword, config.listenUrl, listenPassword].filter(
+  return [config.apiToken, config.metricsToken, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.discord?.token, config.webhookSecret, config.web?.secret, config.web?.token, config.databaseUrl, databasePassword, config.listenUrl, listenPassword].filter(
     (s): s is string => Boolean(s),
   );
 }
@@ -110,6 +110,7 @@ export async function startGonogo(config: Config, io: ProgramIo): Promise<Runnin
     bot,
     registry: metrics.registry,
     apiToken: config.apiToken,
+    metricsToken: config.metricsToken,
     // Ready means able to serve what a balancer routes here: a platform on its own connection
     // (Discord's gateway, Slack's Socket Mode) that is down is shown, and does not take the
     // instance out of the pool with the platforms that still work.

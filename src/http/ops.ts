@@ -31,7 +31,7 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 /** `/healthz` (alive), `/readyz` (ready to serve), `/metrics` (Prometheus) and `/api/stats` (JSON, bearer token). */
-export function registerOpsRoutes(http: HttpServer, opts: { bot: Bot; registry: Registry; readiness: Readiness; apiToken: string | undefined }): void {
+export function registerOpsRoutes(http: HttpServer, opts: { bot: Bot; registry: Registry; readiness: Readiness; apiToken: string | undefined; metricsToken?: string | undefined }): void {
   const { bot, registry, readiness } = opts;
   // Alive and serving: the database is open and start-up has finished (Slack's health checks use this).
   http.route("GET", "/healthz", (_req, res) => {
@@ -46,7 +46,9 @@ export function registerOpsRoutes(http: HttpServer, opts: { bot: Bot; registry: 
     const ready = Object.values(checks).every(Boolean);
     sendJson(res, ready ? 200 : 503, { ready, ...shown });
   });
-  http.route("GET", "/metrics", async (_req, res) => {
+  http.route("GET", "/metrics", async (req, res) => {
+    // Prometheus sends it with `authorization: { credentials: … }` (or `bearer_token`) in its scrape config.
+    if (opts.metricsToken && !bearerMatches(req.headers.authorization, opts.metricsToken)) return sendJson(res, 401, { error: "send Authorization: Bearer <GONOGO_METRICS_TOKEN>" });
     const text = await registry.metrics();
     res.writeHead(200, { "content-type": registry.contentType }).end(text);
   });

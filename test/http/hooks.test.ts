@@ -358,6 +358,23 @@ describe("operations endpoints", () => {
     expect(await asTyped("service=")).toMatchObject({ service: null, releases: 1 });
   });
 
+  it("asks for GONOGO_METRICS_TOKEN at /metrics when it is set, and refuses a short one at start-up", async () => {
+    const token = "metrics-token-0123456789";
+    await app.stop();
+    await startApp({ GONOGO_METRICS_TOKEN: token });
+    const refused = await fetch(`${base}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ error: "send Authorization: Bearer <GONOGO_METRICS_TOKEN>" });
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: "Bearer metrics-token-0123456780" } })).status).toBe(401);
+    const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain("gonogo_instance_info");
+    // Health and readiness stay open: balancers and orchestrators send no token.
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect(() => loadConfig({ GONOGO_METRICS_TOKEN: "short" })).toThrow(/GONOGO_METRICS_TOKEN must be at least 16 characters/);
+    expect(logs.join("\n")).not.toContain(token);
+  });
+
   it("never writes the webhook secret, API token or tokens from library errors to the log", async () => {
     await post("/hooks/deploy", { release: "R-1", status: "succeeded" }, { "x-gonogo-timestamp": "1", "x-gonogo-signature": `v1=${SECRET}` });
     const log = logs.join("");
