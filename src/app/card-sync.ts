@@ -229,7 +229,11 @@ export function createCardSync(deps: CardSyncDeps) {
     notice: notices.notice,
     /** A direct message to one person, tracked so `idle` and `stop` wait for it. */
     tell(person: string, line: ReplyPart[]): void {
-      void track(sendPrivately(surfaces, log, person, line));
+      void track(
+        sendPrivately(surfaces, log, person, line).then((sent) => {
+          if (!sent) log.warn({ person }, "a private message could not be sent: its platform is not connected or has no direct messages");
+        }),
+      );
     },
     idle,
     /**

@@ -1,24 +1,14 @@
-import { parseSubject } from "../domain/identity.js";
 import type { ChannelRef } from "../domain/types.js";
 import { channelName } from "./channel-names.js";
 import { describe, type ChatSurface, type Logger } from "./ports.js";
+import { sendPrivately } from "./private-message.js";
 import type { Store } from "./store.js";
 import type { ReplyPart } from "./views.js";
 
 /** Telling people privately why a card is not in a channel gonogo may not post in (card-sync.ts). */
 export function createClosedChannelTeller({ store, log, surfaces }: { store: Store; log: Logger; surfaces: Map<string, ChatSurface> }) {
   /** Says privately why the card is not in the channel; false when that person cannot be told privately. */
-  async function tell(releaseId: string, channel: ChannelRef, whom: string): Promise<boolean> {
-    const person = parseSubject(whom);
-    const surface = person?.kind === "person" ? surfaces.get(person.platform) : undefined;
-    if (!surface?.tellPrivately) return false;
-    try {
-      await surface.tellPrivately(whom, closedChannelLine(releaseId, channel));
-    } catch (tellErr) {
-      log.warn({ err: describe(tellErr), releaseId, channel: channel.key }, "telling the person concerned that the card could not be posted failed");
-    }
-    return true;
-  }
+  const tell = (releaseId: string, channel: ChannelRef, whom: string): Promise<boolean> => sendPrivately(surfaces, log, whom, closedChannelLine(releaseId, channel));
 
   /** Release and channel keys whose manager was told the bot may not post there: once is enough. */
   const toldClosed = new Set<string>();
