@@ -3,7 +3,7 @@ import type { ChannelRef } from "../domain/types.js";
 import type { ReplyPart } from "./views.js";
 
 /** What each chat platform is called in words. */
-const PLATFORM_NAMES: Record<string, string> = { slack: "Slack", discord: "Discord" };
+export const PLATFORM_NAMES: Record<string, string> = { slack: "Slack", discord: "Discord" };
 
 /**
  * A channel in words, for anyone anywhere: by platform and id (`Slack channel C0123`), since

@@ -5,6 +5,7 @@ import { LINK_CODE_ALPHABET, LINK_CODE_LENGTH, LINK_CODE_TTL_MS, readLinkCode, s
 import type { Actor, Vote } from "../../domain/types.js";
 import { CHOICE_LABELS } from "../../domain/votes.js";
 import { decisionInWords } from "../../domain/decision.js";
+import { PLATFORM_NAMES } from "../channel-names.js";
 import { audit, notice, type Ctx } from "../context.js";
 import { releaseDecision } from "../release-decision.js";
 import type { Account } from "../identity-store.js";
@@ -21,12 +22,11 @@ import type { Reply, ReplyPart } from "../views.js";
  */
 
 const WHAT_LINKING_DOES = "They share one vote (the last one cast counts), and as a release manager your GO does not count from either. Roles stay with each account.";
-const PLATFORM_NAMES: Record<string, string> = { slack: "Slack", discord: "Discord", terminal: "the terminal" };
 
 /** An account as people read it: `dana on Discord`, a mention where the reader is on its platform. */
 function named(a: Account): ReplyPart {
   const platform = parseSubject(a.account);
-  const where = platform?.kind === "person" ? (PLATFORM_NAMES[platform.platform] ?? platform.platform) : "another platform";
+  const where = platform?.kind === "person" ? (PLATFORM_NAMES[platform.platform] ?? (platform.platform === "terminal" ? "the terminal" : platform.platform)) : "another platform";
   return { subject: a.account, text: `${a.name} on ${where}` };
 }
 
