@@ -22,18 +22,25 @@ async function oneVote(): Promise<number> {
   return (await core.store.verifyAudit()).count;
 }
 
+/**
+ * Starts `ask` (a walk of the audit chain) after one vote, holds the walk, presses a vote meanwhile
+ * and then lets the walk go on: which came first, the vote's answer or the walk's hold on the writer.
+ */
+async function voteDuringWalk<T>(ask: () => Promise<T>) {
+  let walks!: ReturnType<typeof pausingReads>;
+  core = createTestCore({ wrapStore: (store) => (walks = pausingReads(store, { tx: "verifyAudit", snapshot: "verifyAudit" })).store });
+  const before = await oneVote();
+  const asked = ask();
+  await walks.paused;
+  const vote = press("carol");
+  const first = await Promise.race([vote.then(() => "the vote is answered"), walks.writerBusy.then(() => "the vote waits for the walk")]);
+  walks.resume();
+  return { before, asked, first, vote };
+}
+
 describe("a walk of the audit chain in progress", () => {
   it("/release audit verify does not hold up a vote: the vote is answered while it walks, and it reports the chain as it stood when asked", async () => {
-    let walks!: ReturnType<typeof pausingReads>;
-    core = createTestCore({ wrapStore: (store) => (walks = pausingReads(store, { tx: "verifyAudit", snapshot: "verifyAudit" })).store });
-    const before = await oneVote();
-
-    const verifying = say("admin", "audit verify");
-    await walks.paused;
-    const vote = press("carol");
-    const first = await Promise.race([vote.then(() => "the vote is answered"), walks.writerBusy.then(() => "the vote waits for the walk")]);
-    walks.resume();
-
+    const { before, asked: verifying, first, vote } = await voteDuringWalk(() => say("admin", "audit verify"));
     expect(first).toBe("the vote is answered");
     expect(textOf(await vote)).toContain("Decision: GO");
     const report = await verifying;
@@ -43,16 +50,7 @@ describe("a walk of the audit chain in progress", () => {
   });
 
   it("the web view's numbers page does not hold up a vote either, and shows the chain as it stood when asked", async () => {
-    let walks!: ReturnType<typeof pausingReads>;
-    core = createTestCore({ wrapStore: (store) => (walks = pausingReads(store, { tx: "verifyAudit", snapshot: "verifyAudit" })).store });
-    const before = await oneVote();
-
-    const page = numbers();
-    await walks.paused;
-    const vote = press("carol");
-    const first = await Promise.race([vote.then(() => "the vote is answered"), walks.writerBusy.then(() => "the vote waits for the walk")]);
-    walks.resume();
-
+    const { before, asked: page, first, vote } = await voteDuringWalk(numbers);
     expect(first).toBe("the vote is answered");
     expect(textOf(await vote)).toContain("Decision: GO");
     const shown = await page;
