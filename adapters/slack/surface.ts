@@ -10,11 +10,6 @@ const CLOSED_TO_BOT = new Set(["not_in_channel", "channel_not_found"]);
 
 const slackErrorOf = (err: unknown): unknown => (err as { data?: { error?: unknown } } | null)?.data?.error;
 
-/**
- * Cards and thread notices in Slack. The core coalesces updates per message and calls
- * this at most once per `minUpdateIntervalMs` per message; Slack allows about one
- * message write per second per channel (PLATFORM-FACTS A4).
- */
 /** A post refused because the bot is not let into the channel, as the core's ChannelClosedToBot; anything else as it was. */
 function closedToBot(channel: ChannelRef): (err: unknown) => never {
   return (err) => {
@@ -24,10 +19,23 @@ function closedToBot(channel: ChannelRef): (err: unknown) => never {
   };
 }
 
+/**
+ * `chat.update` is a Tier 3 method: about 50 calls a minute per workspace, with short bursts
+ * (PLATFORM-FACTS A4). Past it Slack answers 429, and the client pauses every call queued
+ * behind, the thread notices too; so the cards of one workspace share this budget.
+ */
+export const SLACK_CARD_EDIT_BUDGET = { perMinute: 50, burst: 10 };
+
+/**
+ * Cards and thread notices in Slack. The core coalesces updates per message and calls
+ * this at most once per `minUpdateIntervalMs` per message (Slack allows about one
+ * message write per second per channel) and within the workspace's edit budget.
+ */
 export function createSlackSurface(client: webApi.WebClient): ChatSurface {
   return {
     platform: "slack",
     minUpdateIntervalMs: 1000,
+    editBudget: SLACK_CARD_EDIT_BUDGET,
     async postCard(channel, card) {
       const res = await client.chat.postMessage({ channel: channel.nativeId, ...renderCard(card), unfurl_links: false, unfurl_media: false }).catch(closedToBot(channel));
       if (!res.ts) throw new Error(`slack: chat.postMessage to ${channel.nativeId} returned no ts`);

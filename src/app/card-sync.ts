@@ -5,6 +5,7 @@ import { createNoticePoster } from "./notice-poster.js";
 import { sendPrivately } from "./private-message.js";
 import { createClosedChannelTeller } from "./closed-channel.js";
 import { ChannelClosedToBot, createTurns, describe, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
+import { createEditBudgets } from "./edit-budgets.js";
 import { createLocalCards } from "./local-cards.js";
 import { createSharedCards, MARK_SPACING_MS } from "./shared-cards.js";
 import type { Store } from "./store.js";
@@ -46,6 +47,8 @@ export interface CardEditorDeps extends Omit<CardSyncDeps, "cluster" | "waitingF
   keyOf: (ref: MessageRef) => string;
   /** Card sync's handling of a copy deleted in chat. */
   forgetDeletedCopy: (releaseId: string, ref: MessageRef) => Promise<void>;
+  /** When the next edit of `ref` may go within its workspace's edit budget (edit-budgets.ts); the slot is taken. */
+  editSlot: (ref: MessageRef, surface: ChatSurface) => number;
 }
 
 /**
@@ -214,8 +217,10 @@ export function createCardSync(deps: CardSyncDeps) {
   const markSpacingMs = deps.cluster ? MARK_SPACING_MS : 0;
   const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, waitingFor, cluster: deps.cluster, chain, track, keyOf });
   // Who edits the posted copies: this process alone, or the holder of each card's lease in the store.
-  const shared = deps.cluster ? createSharedCards({ ...deps, cardFor, cluster: deps.cluster, track, keyOf, forgetDeletedCopy }) : null;
-  const local = shared ? null : createLocalCards({ ...deps, cardFor, track, keyOf, forgetDeletedCopy });
+  const budgets = createEditBudgets();
+  const editSlot = (ref: MessageRef, surface: ChatSurface) => budgets.slotFor(ref, surface, clock.now());
+  const shared = deps.cluster ? createSharedCards({ ...deps, cardFor, cluster: deps.cluster, track, keyOf, forgetDeletedCopy, editSlot }) : null;
+  const local = shared ? null : createLocalCards({ ...deps, cardFor, track, keyOf, forgetDeletedCopy, editSlot });
   const editor: CardEditor = shared ?? local!;
 
   async function idle(): Promise<void> {

@@ -27,6 +27,8 @@ export function createLocalCards(deps: CardEditorDeps) {
       let attempts = 0;
       while (slot.dirty) {
         await sleepUntil(deps, slot.lastSentAt + surface.minUpdateIntervalMs);
+        // Then its turn within the workspace's budget; the card is read after the wait, so the edit shows the latest state.
+        await sleepUntil(deps, deps.editSlot(ref, surface));
         slot.dirty = false;
         try {
           await surface.updateCard(ref, await cardFor(releaseId));

@@ -1,3 +1,4 @@
+import type { EditBudget } from "../domain/edit-budget.js";
 import type { ChannelRef } from "../domain/types.js";
 import type { CardView, NoticeView, ReplyPart } from "./views.js";
 
@@ -42,6 +43,11 @@ export interface ChatSurface {
   platform: string;
   /** Smallest gap between two edits of one message (Slack ~1000 ms, Discord 1000 ms). */
   minUpdateIntervalMs: number;
+  /**
+   * How many edits of all its cards one workspace or server may take (Slack's chat.update:
+   * Tier 3), shared by every card there; none when the platform's own client paces them.
+   */
+  editBudget?: EditBudget;
   /**
    * The platform shows the time left to T-0 on its own (Discord's `<t:…:R>`), so the card as
    * rendered there does not change as time passes, and a countdown step does not edit it.

@@ -86,11 +86,18 @@ export function createSharedCards(deps: SharedCardsDeps) {
           lease = await take();
           if (!lease) break;
         }
-        const version = lease.version;
-        if (version <= lease.rendered) {
-          await settle(version, null);
+        if (lease.version <= lease.rendered) {
+          await settle(lease.version, null);
           break;
         }
+        // Its turn within the workspace's budget; the lease is renewed while it waits, so no sweep takes the card meanwhile.
+        const slot = deps.editSlot(ref, surface);
+        while (lease && slot > clock.now()) {
+          await sleepUntil(deps, Math.min(slot, clock.now() + CARD_LEASE_MS / 2));
+          lease = await take();
+        }
+        if (!lease) break;
+        const version = lease.version;
         try {
           await surface.updateCard(ref, await cardFor(releaseId));
         } catch (err) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createEditBudgets } from "../../src/app/edit-budgets.js";
 import { createLocalCards } from "../../src/app/local-cards.js";
 import type { ChatSurface, MessageRef, Telemetry, Timer } from "../../src/app/ports.js";
 import type { Store } from "../../src/app/store.js";
@@ -37,6 +38,7 @@ describe("one process editing its cards", () => {
       track: (p) => (pending.push(p), p),
       keyOf: (r) => r.messageId,
       forgetDeletedCopy: () => Promise.resolve(),
+      editSlot: () => clock.now(),
     });
 
     cards.posted(ref);
@@ -51,5 +53,54 @@ describe("one process editing its cards", () => {
     await Promise.all(pending);
     expect(editedAt).toHaveLength(1);
     expect(editedAt[0]! - T0).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it("edits the busy cards of one workspace within its budget, first come first served, and another workspace's at once", async () => {
+    const clock = createFakeTime(T0);
+    const copy = (team: string, n: number): MessageRef => ({ platform: "slack", channel: { platform: "slack", key: `slack:${team}:C1`, nativeId: "C1" }, messageId: `17000000${n}.000100` });
+    const refs = new Map([1, 2, 3, 4, 5].map((n) => [`R-${n}`, copy("T1", n)]));
+    refs.set("R-6", copy("T2", 6));
+    const edited: Array<{ release: string; at: number }> = [];
+    const surface: ChatSurface = {
+      platform: "slack",
+      minUpdateIntervalMs: 1_000,
+      // Two at once, then one a second (Slack's own is 50 a minute with bursts).
+      editBudget: { perMinute: 60, burst: 2 },
+      postCard: () => Promise.resolve({ messageId: "x" }),
+      updateCard: (r, card) => (edited.push({ release: card.releaseId, at: clock.now() - T0 }), Promise.resolve()),
+      postNotice: () => Promise.resolve(),
+      postInChannel: () => Promise.resolve(),
+    };
+    const store = { listMessageRefs: (id: string) => Promise.resolve([refs.get(id)!]) } as unknown as Store;
+    const budgets = createEditBudgets();
+    const pending: Array<Promise<unknown>> = [];
+    const cards = createLocalCards({
+      store,
+      log: silent,
+      cardFor: (releaseId) => Promise.resolve({ releaseId } as CardView),
+      surfaces: new Map([["slack", surface]]),
+      telemetry,
+      clock,
+      timer: clock.timer,
+      track: (p) => (pending.push(p), p),
+      keyOf: (r) => r.messageId,
+      forgetDeletedCopy: () => Promise.resolve(),
+      editSlot: (r, s) => budgets.slotFor(r, s, clock.now()),
+    });
+
+    for (const id of refs.keys()) await cards.markDirty(id);
+    for (let moved = 0; edited.length < 6 && moved < 10_000; moved += 100) {
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.advance(100);
+    }
+    await Promise.all(pending);
+    expect(edited).toEqual([
+      { release: "R-1", at: 0 },
+      { release: "R-2", at: 0 },
+      { release: "R-6", at: 0 },
+      { release: "R-3", at: 1_000 },
+      { release: "R-4", at: 2_000 },
+      { release: "R-5", at: 3_000 },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { createBot } from "../../src/app/bot.js";
 import type { Bot } from "../../src/app/bot-api.js";
 import { CARD_LEASE_MS, MARK_SPACING_MS } from "../../src/app/shared-cards.js";
 import type { ChatSurface, Logger } from "../../src/app/ports.js";
+import type { EditBudget } from "../../src/domain/edit-budget.js";
 import type { CardView } from "../../src/app/views.js";
 import { createConditions } from "../helpers/condition.js";
 import { channel, createFakeTime, defaultCoreConfig, person, T0, type FakeTime } from "../helpers/core.js";
@@ -20,7 +21,7 @@ interface Edit {
 }
 
 /** One chat channel both instances post to: every edit is recorded with who sent it and when (by its clock). */
-function sharedChannel() {
+function sharedChannel(editBudget?: EditBudget) {
   const edits: Edit[] = [];
   const conditions = createConditions();
   let seq = 0;
@@ -31,6 +32,7 @@ function sharedChannel() {
   const surfaceFor = (by: string, clock: FakeTime): ChatSurface => ({
     platform: "terminal",
     minUpdateIntervalMs: 1_000,
+    ...(editBudget ? { editBudget } : {}),
     async postCard() {
       posting[by] = (posting[by] ?? 0) + 1;
       conditions.changed();
@@ -85,11 +87,12 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
    * racing ahead would see the other's leases as ended and take its cards), and A's
    * post of the card hangs until `releasePosts()` when `holdPostsOnA`.
    */
-  async function twoInstances(opts: { clocksStandStill?: boolean; holdPostsOnA?: boolean; marksHangOn?: string } = {}) {
+  async function twoInstances(opts: { clocksStandStill?: boolean; holdPostsOnA?: boolean; marksHangOn?: string; editBudget?: EditBudget } = {}) {
     const url = await databases.fresh();
-    const chat = sharedChannel();
-    /** How often each instance marked a card out of date in the database. */
+    const chat = sharedChannel(opts.editBudget);
+    /** How often each instance marked a card out of date in the database, and took or renewed a card's lease. */
     const marks: Record<string, number> = {};
+    const takes: Record<string, number> = {};
     const start = async (name: string) => {
       const handle = await openPostgres(url, { max: 4 });
       const cluster = await startPgCluster({ pool: handle.pool, listenUrl: url, instanceId: name, log: silent });
@@ -104,6 +107,12 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
           // An instance that died right after its commit: its mark never reaches the database.
           if (opts.marksHangOn === name) return new Promise<never>(() => {});
           return pgStore.markCardDirty(...args);
+        },
+        takeCardLease: async (...args: Parameters<typeof pgStore.takeCardLease>) => {
+          const lease = await pgStore.takeCardLease(...args);
+          takes[name] = (takes[name] ?? 0) + 1;
+          chat.changed();
+          return lease;
         },
       };
       const bot = createBot({ store, config: defaultCoreConfig, clock, timer: clock.timer, log: silent, cluster });
@@ -120,7 +129,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
     await say(a.bot, "alice", "create payments 1.4.2");
     // The scenarios start with the card in chat (a vote racing the post is a scenario of its own).
     if (!opts.holdPostsOnA) await a.bot.idle();
-    return { a, b, chat, say, marks, releasePosts };
+    return { a, b, chat, say, marks, takes, releasePosts };
   }
 
   it("a vote taken by B shows on the card while A holds its lease: A re-renders it, B never edits it, one edit a second", async () => {
@@ -188,6 +197,34 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across inst
       ["A", 1],
       ["B", 2],
     ]);
+  });
+
+  it("a card waiting its turn in the workspace's edit budget keeps its lease meanwhile: no other instance takes it, and it is edited once, on time", async () => {
+    // One edit every 10 s, so the second card waits twice as long as a lease lasts.
+    const { a, b, chat, say, takes } = await twoInstances({ clocksStandStill: true, editBudget: { perMinute: 6, burst: 1 } });
+    await say(a.bot, "alice", "create web 2.0.0");
+    await a.bot.idle();
+    await say(a.bot, "alice", "vote R-1 go");
+    await say(a.bot, "alice", "vote R-2 go");
+    // A holds both leases; a second after the posts, one card takes the budget's only slot, the other waits for the next.
+    a.clock.advance(1_000);
+    await chat.until(() => chat.edits.length === 1);
+    const firstAt = chat.edits[0]!.at;
+    b.clock.set(a.clock.now());
+    for (let step = 0; step < 4; step++) {
+      const taken = takes.A ?? 0;
+      a.clock.advance(2_500);
+      await chat.until(() => (takes.A ?? 0) > taken);
+      // B's sweep looks for cards whose lease ended, by a clock that keeps up with A's.
+      b.clock.advance(2_500);
+      await b.bot.idle();
+    }
+    await chat.until(() => chat.edits.length === 2);
+    expect(chat.edits.map((e) => [e.by, e.card.releaseId])).toEqual([
+      ["A", chat.edits[0]!.card.releaseId],
+      ["A", chat.edits[0]!.card.releaseId === "R-1" ? "R-2" : "R-1"],
+    ]);
+    expect(chat.edits[1]!.at - firstAt).toBe(10_000);
   });
 
   it("a burst of votes on one instance marks the card out of date a few times, not once per vote, and the card ends on the true tally", async () => {
