@@ -72,13 +72,18 @@ export function createSlackAdapter(options: StartSlackOptions): SlackAdapter {
     timeout: 10_000,
     logger,
   };
-  // Card writes get their own client, so their queue (paused by a 429 on chat.update)
-  // never delays views.open, whose trigger_id expires in 3 seconds.
+  // Card writes get their own client, so their queue (paused by a 429) never delays
+  // views.open, whose trigger_id expires in 3 seconds. Card edits have one more: a 429 on
+  // chat.update comes back at once, and the core waits out its Retry-After for that card
+  // alone, while posts and thread notices go on.
   const cardClient = new webApi.WebClient(config.botToken, clientOptions);
-  cardClient.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfter: number, { url }: { url: string }) => {
-    log.warn({ retryAfterSeconds: retryAfter, method: url.split("/").pop() }, "slack: rate limited; waiting as Slack asks");
-  });
-  return { surface: createSlackSurface(cardClient), start: () => startSlackApp(options, clientOptions, logger) };
+  const editClient = new webApi.WebClient(config.botToken, { ...clientOptions, rejectRateLimitedCalls: true });
+  for (const client of [cardClient, editClient]) {
+    client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfter: number, { url }: { url: string }) => {
+      log.warn({ retryAfterSeconds: retryAfter, method: url.split("/").pop() }, "slack: rate limited; waiting as Slack asks");
+    });
+  }
+  return { surface: createSlackSurface(cardClient, editClient), start: () => startSlackApp(options, clientOptions, logger) };
 }
 
 async function startSlackApp(options: StartSlackOptions, clientOptions: webApi.WebClientOptions, logger: ReturnType<typeof createBoltLogger>): Promise<SlackHandle> {

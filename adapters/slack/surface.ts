@@ -31,7 +31,7 @@ export const SLACK_CARD_EDIT_BUDGET = { perMinute: 50, burst: 10 };
  * this at most once per `minUpdateIntervalMs` per message (Slack allows about one
  * message write per second per channel) and within the workspace's edit budget.
  */
-export function createSlackSurface(client: webApi.WebClient): ChatSurface {
+export function createSlackSurface(client: webApi.WebClient, editClient: webApi.WebClient = client): ChatSurface {
   return {
     platform: "slack",
     minUpdateIntervalMs: 1000,
@@ -43,7 +43,7 @@ export function createSlackSurface(client: webApi.WebClient): ChatSurface {
     },
     async updateCard(ref, card) {
       try {
-        await client.chat.update({ channel: ref.channel.nativeId, ts: ref.messageId, ...renderCard(card) });
+        await editClient.chat.update({ channel: ref.channel.nativeId, ts: ref.messageId, ...renderCard(card) });
       } catch (err) {
         if (slackErrorOf(err) === "message_not_found") throw new MessageGone(`slack message ${ref.messageId}`);
         throw err;
