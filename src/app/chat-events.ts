@@ -36,6 +36,8 @@ async function withLinkedAccounts(ctx: Ctx, event: InboundEvent): Promise<Inboun
 export async function handleEvent(ctx: Ctx, inbound: InboundEvent): Promise<Reply | ReadAfterCommit> {
   const event = await withLinkedAccounts(ctx, inbound);
   const { actor, channel } = event;
+  // Every release this event names is loaded for this asker (getReleaseOrThrow): another workspace's reads as none.
+  ctx.asker = { channelKey: channel.key, linked: actor.linked ?? [] };
   const platform = channel.platform;
   switch (event.kind) {
     case "command": {

@@ -1,6 +1,7 @@
 import { UserError } from "../domain/errors.js";
 import { actorOf, isAdmin, isUserIdOf, parseSubject, type Person, type Subject } from "../domain/identity.js";
 import { can, type Action } from "../domain/permissions.js";
+import { seesRelease, type Asker } from "../domain/places.js";
 import { DEFAULT_POLICY, type Policy } from "../domain/policy.js";
 import type { Actor, Release } from "../domain/types.js";
 import type { Config } from "../config.js";
@@ -47,6 +48,11 @@ export interface Ctx {
   effects: Effect[];
   /** Audit events written by the current use case, counted for metrics (and, by release, published as changes) after commit. */
   audited: Array<{ platform: string; releaseId: string | null; event: AuditEventPayload }>;
+  /**
+   * Who asked and where, for a chat event (set by chat-events.ts): a release they name by id must
+   * be one their workspace or server sees (domain/places.ts). Absent for hooks and jobs.
+   */
+  asker?: Asker;
 }
 
 /**
@@ -73,10 +79,22 @@ export async function rolesOf(ctx: Ctx, actor: Actor): Promise<string[]> {
   return [...roles].sort();
 }
 
+/**
+ * The release a request names. Asked in chat, it must be one the asker's workspace or server
+ * sees: every command, button and form that names a release comes through here, so another
+ * workspace's is refused in one place, in the same words as an id nobody has (which says
+ * nothing about whether it exists elsewhere).
+ */
 export async function getReleaseOrThrow(ctx: Ctx, id: string): Promise<Release> {
   const release = await ctx.store.getRelease(id);
-  if (!release) throw new UserError("unknown_release", `There is no release ${id}. \`/release list\` shows the open ones.`);
+  if (!release || (ctx.asker && !(await isSeenBy(ctx, release, ctx.asker)))) throw new UserError("unknown_release", `There is no release ${id} here. \`/release list\` shows the open ones.`);
   return release;
+}
+
+/** Its own channel first: the copies shared elsewhere are read only for a release from another place. */
+export async function isSeenBy(ctx: Pick<Ctx, "store">, release: Release, asker: Asker): Promise<boolean> {
+  if (seesRelease(asker, [release.channel.key])) return true;
+  return seesRelease(asker, (await ctx.store.listMessageRefs(release.id)).map((ref) => ref.channel.key));
 }
 
 export class PermissionDenied extends UserError {

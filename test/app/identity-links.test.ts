@@ -24,6 +24,9 @@ function setup(config: Parameters<typeof createTestCore>[0] = {}) {
   return { say, slackChat: chats[0]!, discordChat: chats[1]! };
 }
 
+/** The Slack release's card is in the Discord channel too, as `/release share` there puts it: its people may vote on it there. */
+const onDiscordToo = (releaseId: string) => core.store.addMessageRef(releaseId, { platform: "discord", channel: DISCORD_CHANNEL, messageId: `card-${releaseId}` });
+
 const text = (reply: Reply) => (reply.type === "message" ? [reply.text, ...(reply.lines ?? []).map(replyLineText)].filter(Boolean).join("\n") : "");
 const refused = (reply: Reply) => reply.type === "message" && reply.error;
 const codeIn = (reply: Reply) => /link code is `([A-Z0-9]{4}-[A-Z0-9]{4})`/.exec(text(reply))?.[1];
@@ -87,6 +90,7 @@ describe("/release link: one person on Slack and Discord is one voter", () => {
   it("merges votes both accounts had cast before linking: the later stands, and the trail says what was dropped", async () => {
     const { say } = setup({ config: { quorum: 2 } });
     await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await onDiscordToo("R-1");
     await say(danaOnSlack, "vote R-1 go");
     core.clock.advance(60_000);
     await say(danaOnDiscord, "vote R-1 abstain");
@@ -127,6 +131,7 @@ describe("/release link: one person on Slack and Discord is one voter", () => {
     await link(say, danaOnSlack, danaOnDiscord);
     expect(text(await say(danaOnDiscord, "unlink"))).toContain("Unlinked: this account no longer counts as one voter with dana on Slack.");
     await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await onDiscordToo("R-1");
     await say(danaOnSlack, "vote R-1 go");
     expect(text(await say(danaOnDiscord, "vote R-1 go"))).toContain("Decision: GO");
     const again = await say(danaOnSlack, "unlink");
@@ -168,6 +173,7 @@ describe("/release link merging votes that decided a release", () => {
   it("says in the thread, calling the manager, that a NO-GO dropped by linking no longer blocks, and records the GO it reached", async () => {
     const { say, slackChat } = setup({ config: { quorum: 1 } });
     await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await onDiscordToo("R-1");
     await say(slack("UCAROL", "carol"), "vote R-1 go");
     await say(danaOnSlack, "vote R-1 no-go migration untested");
     core.clock.advance(60_000);
@@ -221,6 +227,7 @@ describe("/release link tells the code's owner that it was used", () => {
   it("tells the owner privately on their platform, once the link is stored, with how to undo it; the one who typed it is not told", async () => {
     const { say, slackChat, discordChat } = setup({ config: { quorum: 2 } });
     await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await onDiscordToo("R-1");
     await say(danaOnSlack, "vote R-1 go");
     core.clock.advance(60_000);
     await say(danaOnDiscord, "vote R-1 abstain");

@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { member } from "../../fakes/discord-fixtures.js";
 import type { Json } from "../../fakes/discord-server.js";
 import { CALLBACK, buttonIds, startHarness, voteField, type Harness } from "./harness.js";
-import { channel, person } from "../helpers/core.js";
+
+/** The release's own Discord channel, and a member of its server as the adapter hands them to the core (a retro form sent there). */
+const channelOf = (h: Harness): ChannelRef => ({ platform: "discord", key: channelKey({ platform: "discord", scope: h.fake.world.guildId, channel: h.fake.world.channelId }), nativeId: h.fake.world.channelId });
+const person = (h: Harness, name: string): Actor => actorOf({ kind: "person", platform: "discord", scope: h.fake.world.guildId, user: String(9000 + Number(name.slice(1))) }, name);
+import { actorOf, channelKey } from "../../src/domain/identity.js";
+import type { Actor, ChannelRef } from "../../src/domain/types.js";
 
 const EPHEMERAL = 64;
 
@@ -143,7 +148,7 @@ describe("modals on Discord: no-go, rollback, retro", () => {
 
     const line = (what: string, i: number) => `${what} ${i}: ${"*".repeat(300)}`;
     for (let i = 1; i <= 12; i++) {
-      await h.core.bot.handle({ kind: "form", actor: person(`p${i}`), channel, form: "retro", releaseId: "R-1", values: { went_well: line("well", i), went_badly: line("badly", i), action_items: line("@owner act", i) } });
+      await h.core.bot.handle({ kind: "form", actor: person(h, `p${i}`), channel: channelOf(h), form: "retro", releaseId: "R-1", values: { went_well: line("well", i), went_badly: line("badly", i), action_items: line("@owner act", i) } });
     }
     const shown = await h.command(member(4), "retro", { id: "R-1", action: "show" });
     expect(shown.data.flags).toBe(EPHEMERAL);
@@ -162,7 +167,7 @@ describe("modals on Discord: no-go, rollback, retro", () => {
   it("says where to read an answer whole when a line of it is cut short, though the rest fits one message", async () => {
     await retroOpen();
     const long = `the canary ${"x".repeat(600)} END`;
-    await h.core.bot.handle({ kind: "form", actor: person("p1"), channel, form: "retro", releaseId: "R-1", values: { went_well: long, went_badly: "", action_items: "" } });
+    await h.core.bot.handle({ kind: "form", actor: person(h, "p1"), channel: channelOf(h), form: "retro", releaseId: "R-1", values: { went_well: long, went_badly: "", action_items: "" } });
     const content = String((await h.command(member(4), "retro", { id: "R-1", action: "show" })).data.content);
     expect(content).toContain("• p1: the canary xxx");
     expect(content).not.toContain("END");
@@ -173,7 +178,7 @@ describe("modals on Discord: no-go, rollback, retro", () => {
     await retroOpen();
     const line = (what: string, i: number) => `${what} ${i}: ${"x".repeat(300)}`;
     for (let i = 1; i <= 12; i++) {
-      await h.core.bot.handle({ kind: "form", actor: person(`p${i}`), channel, form: "retro", releaseId: "R-1", values: { went_well: line("well", i), went_badly: line("badly", i), action_items: line("@owner act", i) } });
+      await h.core.bot.handle({ kind: "form", actor: person(h, `p${i}`), channel: channelOf(h), form: "retro", releaseId: "R-1", values: { went_well: line("well", i), went_badly: line("badly", i), action_items: line("@owner act", i) } });
     }
     h.core.clock.advance(h.core.config.retroWindowMs + 60_000);
     await h.core.bot.runDueJobs();

@@ -100,10 +100,11 @@ describe("Discord down when gonogo starts", () => {
     const card = await slack.waitFor("chat.postMessage");
     const go = buttonsOf(card).get("Go")!;
     expect((await postSigned(url, interactiveBody(blockActionsPayload(slack, "UQA", card, go, "Go")), "application/x-www-form-urlencoded")).status).toBe(200);
-    // The terminal works: a vote on the same release.
-    stdin.write("/release vote R-1 go\n");
-    await vi.waitFor(() => expect(out()).toContain("Your GO on R-1 is in"), { timeout: 5000, interval: 20 });
-    expect((await app!.store.getVotes("R-1")).map((v) => v.voter).sort()).toEqual([`slack:${TEAM}:UQA`, "terminal:alice"].sort());
+    // The terminal works: a release of its own and a vote on it (Slack's release is Slack's workspace's, not the terminal's).
+    stdin.write("/release create billing 3.0.0\n/release vote R-2 go\n");
+    await vi.waitFor(() => expect(out()).toContain("Your GO on R-2 is in"), { timeout: 5000, interval: 20 });
+    expect((await app!.store.getVotes("R-1")).map((v) => v.voter)).toEqual([`slack:${TEAM}:UQA`]);
+    expect((await app!.store.getVotes("R-2")).map((v) => v.voter)).toEqual(["terminal:alice"]);
 
     // Discord comes up where gonogo was told it is; nothing happens until the next try is due.
     const discord = await startFakeDiscord(world, { port });
@@ -117,10 +118,10 @@ describe("Discord down when gonogo starts", () => {
     expect(logs.join("")).toMatch(/"msg":"Discord is reachable again: connected"/);
     expect(logs.filter((l) => UNREACHABLE.test(l))).toHaveLength(1);
 
-    const [created, pressed] = await discordCreatesAndVotes(discord, "R-2");
-    expect(created).toContain("Created R-2");
-    expect(pressed).toContain("Your GO on R-2 is in");
-    expect(await app!.store.getVotes("R-2")).toHaveLength(1);
+    const [created, pressed] = await discordCreatesAndVotes(discord, "R-3");
+    expect(created).toContain("Created R-3");
+    expect(pressed).toContain("Your GO on R-3 is in");
+    expect(await app!.store.getVotes("R-3")).toHaveLength(1);
   });
 
   it("answering 503: tried again on the fake clock, logged once, not again while the reason stays the same; connects once Discord recovers", { timeout: 30_000 }, async () => {

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FakeCall } from "../../fakes/slack-api.js";
 import { LIMITS } from "../../adapters/slack/block-kit.js";
-import { channel, person } from "../helpers/core.js";
-import { messageTs, startHarness, visibleText, type Harness } from "./harness.js";
+import { actorOf, channelKey } from "../../src/domain/identity.js";
+import type { Actor, ChannelRef } from "../../src/domain/types.js";
+import { CHANNEL, messageTs, startHarness, TEAM, visibleText, type Harness } from "./harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -11,6 +12,10 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
+
+/** The release's own Slack channel, and a person of its workspace as the adapter hands them to the core (a retro form sent there). */
+const channel: ChannelRef = { platform: "slack", key: channelKey({ platform: "slack", scope: TEAM, channel: CHANNEL }), nativeId: CHANNEL };
+const person = (name: string): Actor => actorOf({ kind: "person", platform: "slack", scope: TEAM, user: `U${name.toUpperCase()}` }, name);
 
 /** R-1 voted GO, shipped and a day on: its retro is open and its prompt is in the card's thread. */
 async function retroOpen(): Promise<FakeCall> {

@@ -89,7 +89,7 @@ describe("the terminal adapter through a pipe", () => {
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("`frobnicate` is not a /release command");
-    expect(r.stdout).toContain("There is no release R-99. `/release list` shows the open ones.");
+    expect(r.stdout).toContain("There is no release R-99 here. `/release list` shows the open ones.");
     expect(r.stdout).toContain("Name the service and the version");
     expect(r.stdout).toContain("Use /press <id> <button>");
     expect(r.stdout).toContain("Use /as <name>");

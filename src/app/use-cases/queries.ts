@@ -64,7 +64,8 @@ export async function list(ctx: Ctx, channel: ChannelRef): Promise<Reply> {
 
 /** Posts a live copy of the card in this channel (e.g. the Discord copy of a Slack release). */
 export async function share(ctx: Ctx, actor: Actor, channel: ChannelRef, id: string): Promise<Reply> {
-  const release = await getReleaseOrThrow(ctx, id);
+  // Sharing is how a release comes into another workspace or server: loaded for nobody in particular.
+  const release = await getReleaseOrThrow({ ...ctx, asker: undefined }, id);
   if ((await ctx.store.listMessageRefs(release.id)).some((r) => r.channel.key === channel.key)) {
     return ok(`${release.id}'s card is already in this channel; it stays up to date.`);
   }

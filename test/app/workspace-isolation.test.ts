@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { actorOf, channelKey } from "../../src/domain/identity.js";
+import type { Actor, ChannelRef } from "../../src/domain/types.js";
+import type { CardAction, FormId } from "../../src/app/events.js";
+import { replyLineText, type Reply } from "../../src/app/views.js";
+import { admins, createTestCore, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
+
+/*
+ * One gonogo serving two Slack workspaces, acme (T1) and globex (T2). A release of acme's is
+ * not globex's to read or act on: its id, typed or pressed in globex, reads as no release at
+ * all, word for word as an id nobody has, so globex does not even learn that it exists.
+ */
+
+const slack = (team: string, user: string): Actor => actorOf({ kind: "person", platform: "slack", scope: team, user }, user.toLowerCase());
+const channelOf = (team: string): ChannelRef => ({ platform: "slack", key: channelKey({ platform: "slack", scope: team, channel: "C1" }), nativeId: "C1" });
+const ACME = channelOf("T1");
+const GLOBEX = channelOf("T2");
+/** An admin of globex only (GONOGO_ADMINS names the workspace): admins may do anything, so only the workspace stops them. */
+const globexAdmin = slack("T2", "UADMIN");
+
+let core: TestCore;
+afterEach(async () => core?.close());
+
+const say = (actor: Actor, text: string) => core.bot.handle({ kind: "command", actor, channel: actor.person.scope === "T1" ? ACME : GLOBEX, text });
+const text = (r: Reply) => (r.type === "message" ? [r.text, ...(r.lines ?? []).map(replyLineText)].filter(Boolean).join("\n") : r.type === "form_errors" ? r.text : `form:${r.form.form}`);
+const noSuch = (id: string) => `There is no release ${id} here. \`/release list\` shows the open ones.`;
+
+/** acme's R-1, voting, with a no-go reason acme keeps to itself; both workspaces' channels name a criterion `tests`. */
+async function acmeRelease() {
+  core = createTestCore({ config: { admins: admins("slack:T1:UADMIN", "slack:T2:UADMIN") } });
+  const slackChat = createRecordingSurface("slack");
+  core.bot.attachSurface(slackChat.surface);
+  await say(slack("T1", "UADMIN"), "criteria set tests");
+  await say(slack("T2", "UADMIN"), "criteria set tests");
+  await say(slack("T1", "UALICE"), "create payments 1.4.2");
+  await say(slack("T1", "UBOB"), "vote R-1 no-go acme secret outage");
+  await core.settle();
+  return { slackChat, before: await snapshot("R-1") };
+}
+
+/** What a refused request must leave as it was: the release row, its votes and its whole audit trail. */
+async function snapshot(id: string) {
+  return { release: await core.store.getRelease(id), votes: await core.store.getVotes(id), audit: (await core.store.listAudit(id)).length };
+}
+
+describe("a release id from another workspace", () => {
+  it.each([
+    "audit R-1",
+    "audit export R-1",
+    "status R-1",
+    "retro R-1 show",
+    "retro R-1",
+    "vote R-1 go",
+    "retract R-1",
+    "schedule R-1 in 2h",
+    "update R-1 version 9.9.9",
+    "ship R-1",
+    "ship R-1 override hotfix",
+    "shipped R-1",
+    "hold R-1 our call",
+    "cancel R-1 our call",
+    "rollback R-1 error rate",
+    "recovered R-1",
+    "check R-1 tests pass",
+  ])("`%s` in globex reads as no such release there, as an id nobody has does, and changes nothing", async (command) => {
+    const { slackChat, before } = await acmeRelease();
+    const reply = await say(globexAdmin, command);
+    const nobodys = await say(globexAdmin, command.replace("R-1", "R-99"));
+    expect(reply).toMatchObject({ error: true });
+    expect(text(reply)).toBe(noSuch("R-1"));
+    expect(text(reply).replace("R-1", "R-99")).toBe(text(nobodys));
+    await core.settle();
+    expect(await snapshot("R-1")).toEqual(before);
+    expect(slackChat.posts.map((p) => p.channel.key)).toEqual([ACME.key]);
+  });
+
+  it.each<[CardAction, string | undefined]>([
+    ["go", undefined],
+    ["abstain", undefined],
+    ["no_go", undefined],
+    ["rollback", undefined],
+    ["retro", undefined],
+    ["check", "tests:pass"],
+  ])("a %s press naming it in globex (a forged or replayed button) is refused the same way", async (action, option) => {
+    const { before } = await acmeRelease();
+    const reply = await core.bot.handle({ kind: "button", actor: globexAdmin, channel: GLOBEX, releaseId: "R-1", action, ...(option ? { option } : {}) });
+    expect(text(reply)).toBe(noSuch("R-1"));
+    expect(await snapshot("R-1")).toEqual(before);
+  });
+
+  it.each<[FormId, Record<string, string>]>([
+    ["no_go", { reason: "not ours to stop" }],
+    ["rollback", { reason: "error rate" }],
+    ["retro", { went_well: "fast", went_badly: "", action_items: "" }],
+    ["check", { note: "https://ci.example/run/1" }],
+  ])("a %s form naming it, sent in globex, is refused the same way", async (form, values) => {
+    const { before } = await acmeRelease();
+    const reply = await core.bot.handle({ kind: "form", actor: globexAdmin, channel: GLOBEX, form, releaseId: "R-1", values, tag: form === "check" ? "tests:pass" : null });
+    expect(text(reply)).toContain(noSuch("R-1"));
+    expect(await snapshot("R-1")).toEqual(before);
+  });
+
+  it("still answers in its own workspace", async () => {
+    await acmeRelease();
+    expect(text(await say(slack("T1", "UCAROL"), "audit R-1"))).toContain("ubob voted NO-GO (acme secret outage)");
+  });
+});
