@@ -4,13 +4,15 @@ import { ChannelClosedToBot } from "../../src/app/ports.js";
 import { replyLineText, type ReplyPart } from "../../src/app/views.js";
 import { actorOf } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
-import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { channel, createTestCore, linkAccounts, person, type TestCore } from "../helpers/core.js";
 
 let core: TestCore;
 afterEach(async () => core?.close());
 
 const discordChannel: ChannelRef = { platform: "discord", key: "discord:G1:1187331275440649999", nativeId: "1187331275440649999" };
 const slackChannel: ChannelRef = { platform: "slack", key: "slack:T1:C1", nativeId: "C1" };
+/** dana in the Discord server, linked to an account where the release is (she is in both, so she may share it there). */
+const danaOnDiscord = actorOf({ kind: "person", platform: "discord", scope: "G1", user: "2002" }, "dana");
 
 /** A platform whose every channel but the ones given is open to the bot, and that remembers what it told whom privately. */
 function surfaceClosedIn(platform: string, closed: ChannelRef) {
@@ -31,13 +33,16 @@ describe("a card the bot may not post in a channel", () => {
     core = createTestCore({ fastForward: true });
     const slack = surfaceClosedIn("slack", { platform: "slack", key: "slack:T1:none", nativeId: "none" });
     const discord = surfaceClosedIn("discord", discordChannel);
+    // dana, who shares it, cannot be sent a direct message there: the release's manager is told instead.
+    delete discord.surface.tellPrivately;
     core.bot.attachSurface(slack.surface);
     core.bot.attachSurface(discord.surface);
     const mia = actorOf({ kind: "person", platform: "slack", scope: "T1", user: "UMGR" }, "mia");
     await core.bot.handle({ kind: "command", actor: mia, channel: slackChannel, text: "create payments 1.4.2" });
-    await core.bot.handle({ kind: "command", actor: person("dana"), channel: discordChannel, text: "share R-1" });
+    await linkAccounts(core, actorOf({ kind: "person", platform: "slack", scope: "T1", user: "UDANA" }, "dana"), danaOnDiscord);
+    await core.bot.handle({ kind: "command", actor: danaOnDiscord, channel: discordChannel, text: "share R-1" });
     await core.bot.idle();
-    await core.bot.handle({ kind: "command", actor: person("dana"), channel: discordChannel, text: "share R-1" });
+    await core.bot.handle({ kind: "command", actor: danaOnDiscord, channel: discordChannel, text: "share R-1" });
     await core.bot.handle({ kind: "command", actor: mia, channel: slackChannel, text: "vote R-1 go" });
     await core.bot.idle();
 
@@ -57,10 +62,11 @@ describe("a card the bot may not post in a channel", () => {
     core.bot.attachSurface(terminal.surface);
     core.bot.attachSurface(discord.surface);
     await core.bot.handle({ kind: "command", actor: person("alice"), channel, text: "create payments 1.4.2" });
-    await core.bot.handle({ kind: "command", actor: person("alice"), channel: discordChannel, text: "share R-1" });
+    await linkAccounts(core, person("dana"), danaOnDiscord);
+    await core.bot.handle({ kind: "command", actor: danaOnDiscord, channel: discordChannel, text: "share R-1" });
     await core.bot.idle();
     expect(discord.attempts).toEqual([discordChannel.key]);
-    expect(discord.told).toEqual([]);
+    expect(discord.told.map((t) => t.person)).toEqual([danaOnDiscord.id]);
     expect(core.logs.filter((l) => l.level === "error")).toEqual([]);
     expect(core.logs).toContainEqual(expect.objectContaining({ level: "warn", obj: expect.objectContaining({ releaseId: "R-1", channel: discordChannel.key }) }));
   });

@@ -63,6 +63,7 @@ describe("a release id from another workspace", () => {
     "rollback R-1 error rate",
     "recovered R-1",
     "check R-1 tests pass",
+    "share R-1",
   ])("`%s` in globex reads as no such release there, as an id nobody has does, and changes nothing", async (command) => {
     const { slackChat, before } = await acmeRelease();
     const reply = await say(globexAdmin, command);
@@ -99,6 +100,19 @@ describe("a release id from another workspace", () => {
     const reply = await core.bot.handle({ kind: "form", actor: globexAdmin, channel: GLOBEX, form, releaseId: "R-1", values, tag: form === "check" ? "tests:pass" : null });
     expect(text(reply)).toContain(noSuch("R-1"));
     expect(await snapshot("R-1")).toEqual(before);
+  });
+
+  it("comes into globex when someone in both shares it there: then globex reads its card and trail and votes on it", async () => {
+    const { slackChat } = await acmeRelease();
+    const [danaInAcme, danaInGlobex] = [slack("T1", "UDANA"), slack("T2", "UDANA")];
+    const code = /link code is `([A-Z0-9]{4}-[A-Z0-9]{4})`/.exec(text(await say(danaInAcme, "link")))?.[1];
+    expect(text(await say(danaInGlobex, `link ${code}`))).toContain("now count as one voter");
+    expect(text(await say(danaInGlobex, "share R-1"))).toContain("Posting R-1's card here");
+    await core.settle();
+    expect(slackChat.posts.map((p) => p.channel.key)).toEqual([ACME.key, GLOBEX.key]);
+    const hank = slack("T2", "UHANK");
+    expect(text(await say(hank, "audit R-1"))).toContain("ubob voted NO-GO (acme secret outage)");
+    expect(text(await say(hank, "vote R-1 go"))).toContain("Your GO on R-1 is in");
   });
 
   it("still answers in its own workspace", async () => {

@@ -126,15 +126,21 @@ describe("Slack and Discord in one process on one database", () => {
     expect(slackCard.result?.ok).toBe(true);
     expect([...buttonsOf(slackCard).keys()]).toEqual(expect.arrayContaining(["Go", "No-go", "Abstain"]));
 
-    // Discord: a member shares the Slack release into the Discord channel; a live copy is posted there.
-    const shared = await discordCommand(dana, "share", { id: "R-1" });
+    // A Discord server is not the Slack workspace: someone in both brings the release over. Otto
+    // links his Slack and Discord accounts (a code shown on Slack, typed on Discord), then shares
+    // the Slack release into the Discord channel; a live copy is posted there.
+    const otto = member(5);
+    const code = /link code is `([A-Z0-9]{4}-[A-Z0-9]{4})`/.exec(JSON.stringify((await slackSlash("UONCALL", "link")).body))?.[1];
+    expect((await discordCommand(otto, "link", { code: code! })).data.content).toContain("now count as one voter");
+    expect((await discordCommand(dana, "share", { id: "R-1" })).data.content).toContain("There is no release R-1 here");
+    const shared = await discordCommand(otto, "share", { id: "R-1" });
     expect(shared.data.content).toContain("Posting R-1's card here");
     const posted = await discord.waitFor((c) => channelPost(c) && !c.body.message_reference && String(c.body.embeds?.[0]?.title ?? "").startsWith("R-1 ·"), STEP_MS);
     const discordCardId = String(posted.response.id);
     expect(posted.body.embeds[0].title).toBe("R-1 · payments 1.4.2 → production");
     expect(posted.body.embeds[0].footer.text).toContain("0 go · 0 no-go · 0 abstain");
 
-    // Sharing twice into the same channel posts nothing new.
+    // Sharing twice into the same channel posts nothing new; anyone there may ask now that the card is there.
     const again = await discordCommand(dana, "share", { id: "R-1" });
     expect(again.data.content).toContain("already in this channel");
 

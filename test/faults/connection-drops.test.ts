@@ -116,9 +116,10 @@ describe("a platform coming back after a drop", () => {
     await slack.socketConnected();
     await until(url, { connections: { slack: true, discord: true }, gauges: { slack: 1, discord: 1 } });
 
-    // A release on Slack, shared to Discord: one copy on each.
+    // A release on Slack, shared to Discord by its manager, who is in both (her accounts linked, as /release link does): one copy on each.
     await slack.sendEnvelope({ type: "slash_commands", payload: slashPayload(slack, "UMGR", "create payments 1.4.2 at in 2h") });
     const slackCard = await slack.waitFor("chat.postMessage", (c) => c.params.thread_ts === undefined && visibleText(c).includes("payments 1.4.2"), 5000);
+    await app!.store.linkAccounts({ account: `slack:${TEAM}:UMGR`, name: "mia" }, { account: `discord:${discord.world.guildId}:${member(1).id}`, name: "Member 1" }, 0);
     const share = discord.dispatchInteraction(slashCommand({ world: discord.world, user: member(1) }, "share", { id: "R-1" }));
     await discord.callbackFor(share.id, 5000);
     const posted = await discord.waitFor((c) => c.method === "POST" && c.path === `/channels/${discord.world.channelId}/messages` && c.status === 200 && String(c.body.embeds?.[0]?.title ?? "").startsWith("R-1 ·"), 5000);

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { NOTICE_MAX_ATTEMPTS, NOTICE_SWEEP_MS } from "../../src/app/notice-outbox.js";
 import type { CardView } from "../../src/app/views.js";
+import { actorOf } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
-import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { channel, createTestCore, linkAccounts, person, type TestCore } from "../helpers/core.js";
 
 const MIN = 60_000;
 /** A Discord channel the release's card is shared to; its platform's adapter is still connecting. */
@@ -16,6 +17,13 @@ afterEach(async () => {
 });
 
 const say = (core: TestCore, who: string, text: string, where: ChannelRef = channel) => core.bot.handle({ kind: "command", actor: person(who), channel: where, text });
+/** alice shares her terminal release into the Discord channel from her Discord account, linked to the terminal one: she is in both. */
+async function shareToDiscord(core: TestCore, id: string) {
+  const aliceOnDiscord = actorOf({ kind: "person", platform: "discord", scope: "1187300000000000001", user: "1187300000000000003" }, "alice");
+  await linkAccounts(core, person("alice"), aliceOnDiscord);
+  const reply = await core.bot.handle({ kind: "command", actor: aliceOnDiscord, channel: discordChannel, text: `share ${id}` });
+  expect(reply.type === "message" && reply.text).toContain(`Posting ${id}'s card here`);
+}
 const goCount = (card: CardView | undefined) => card?.tally.go;
 const reminders = (texts: string[]) => texts.filter((t) => t.startsWith("⏰ T-15m"));
 
@@ -29,7 +37,7 @@ describe("a platform whose adapter is still connecting (an outage at start-up)",
     await core.bot.start();
 
     await say(core, "alice", "create payments 1.4.2 at in 2h");
-    await say(core, "alice", "share R-1", discordChannel);
+    await shareToDiscord(core, "R-1");
     await say(core, "bob", "vote R-1 go");
     core.clock.advance(10 * MIN);
     await core.settle();
@@ -56,7 +64,7 @@ describe("a platform whose adapter is still connecting (an outage at start-up)",
     await core.bot.start();
     await say(core, "alice", "create payments 1.4.2 at in 2h");
     await say(core, "alice", "create search 2.0.0 at in 3h");
-    await say(core, "alice", "share R-1", discordChannel);
+    await shareToDiscord(core, "R-1");
     await say(core, "bob", "vote R-1 go");
     await say(core, "bob", "vote R-2 go");
     core.clock.advance(10 * MIN);
@@ -78,7 +86,7 @@ describe("a platform whose adapter is still connecting (an outage at start-up)",
     before.bot.attachSurface(discordBefore.surface);
     await before.bot.start();
     await say(before, "alice", "create payments 1.4.2 at in 30m");
-    await say(before, "alice", "share R-1", discordChannel);
+    await shareToDiscord(before, "R-1");
     await before.settle();
     expect(discordBefore.posts).toHaveLength(1);
 

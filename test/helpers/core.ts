@@ -111,6 +111,15 @@ function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig,
   return core;
 }
 
+/**
+ * Makes two accounts one person, as `/release link` does (the code exchange is tested in
+ * identity-links.test.ts): each then vouches that the person belongs to the other's workspace too.
+ */
+export async function linkAccounts(core: Pick<TestCore, "store" | "clock">, one: Actor, other: Actor): Promise<void> {
+  if ((await core.store.linkedAccounts(one.id)).some((a) => a.account === other.id)) return;
+  await core.store.linkAccounts({ account: one.id, name: one.name }, { account: other.id, name: other.name }, core.clock.now());
+}
+
 /** A terminal-platform person, for core tests. */
 export function person(name: string, groups: SubjectId[] = []): Actor {
   return actorOf({ kind: "person", platform: "terminal", scope: null, user: name }, name, groups);

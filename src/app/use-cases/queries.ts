@@ -62,10 +62,11 @@ export async function list(ctx: Ctx, channel: ChannelRef): Promise<Reply> {
   return { type: "message", text: "Open releases, soonest T-0 first:", cards: [], error: false, lines, linesLeftOut: byT0.length - lines.length };
 }
 
-/** Posts a live copy of the card in this channel (e.g. the Discord copy of a Slack release). */
+/** Posts a live copy of the card in this channel (e.g. the Discord copy of a Slack release, shared by someone linked to both). */
 export async function share(ctx: Ctx, actor: Actor, channel: ChannelRef, id: string): Promise<Reply> {
-  // Sharing is how a release comes into another workspace or server: loaded for nobody in particular.
-  const release = await getReleaseOrThrow({ ...ctx, asker: undefined }, id);
+  // Only from where it is already seen: a share is how a release comes into another workspace or
+  // server, so it takes someone in both (a linked account), or anyone could read any workspace's.
+  const release = await getReleaseOrThrow(ctx, id);
   if ((await ctx.store.listMessageRefs(release.id)).some((r) => r.channel.key === channel.key)) {
     return ok(`${release.id}'s card is already in this channel; it stays up to date.`);
   }
