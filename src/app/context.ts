@@ -91,6 +91,15 @@ export async function getReleaseOrThrow(ctx: Ctx, id: string): Promise<Release> 
   return release;
 }
 
+/** The releases among `releases` the chat event's asker sees (all of them outside chat): what a list shows them. */
+export async function seenByAsker(ctx: Ctx, releases: readonly Release[]): Promise<Release[]> {
+  const asker = ctx.asker;
+  if (!asker) return [...releases];
+  const seen: Release[] = [];
+  for (const r of releases) if (await isSeenBy(ctx, r, asker)) seen.push(r);
+  return seen;
+}
+
 /** Its own channel first: the copies shared elsewhere are read only for a release from another place. */
 export async function isSeenBy(ctx: Pick<Ctx, "store">, release: Release, asker: Asker): Promise<boolean> {
   if (seesRelease(asker, [release.channel.key])) return true;

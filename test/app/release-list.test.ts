@@ -15,6 +15,8 @@ describe("/release list says when and where (channel on Europe/Berlin, now Tue 1
     await say("alice", "create search 2.0.0");
     await say("alice", "create payments 1.4.2 at in 2h");
     await say("bob", "create billing 3.1.0 at tomorrow 09:00", lax);
+    // lax is another place's channel: its release is listed here once its card is shared here, with its channel in words.
+    await core.store.addMessageRef("R-3", { platform: "terminal", channel, messageId: "shared" });
     const list = await say("dave", "list");
     expect(list.type === "message" && list.text).toBe("Open releases, soonest T-0 first:");
     expect(linesOf(list).map(replyLineText)).toEqual([

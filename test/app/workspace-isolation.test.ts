@@ -115,6 +115,16 @@ describe("a release id from another workspace", () => {
     expect(text(await say(hank, "vote R-1 go"))).toContain("Your GO on R-1 is in");
   });
 
+  it("is not in globex's `/release list` until its card is shared there; globex's own are", async () => {
+    await acmeRelease();
+    await say(slack("T2", "UGINA"), "create search 2.0.0");
+    const listed = async () => text(await say(slack("T2", "UHANK"), "list"));
+    expect(await listed()).toContain("R-2 search 2.0.0");
+    expect(await listed()).not.toContain("payments");
+    await core.store.addMessageRef("R-1", { platform: "slack", channel: GLOBEX, messageId: "shared-copy" });
+    expect(await listed()).toContain("R-1 payments 1.4.2");
+  });
+
   it("still answers in its own workspace", async () => {
     await acmeRelease();
     expect(text(await say(slack("T1", "UCAROL"), "audit R-1"))).toContain("ubob voted NO-GO (acme secret outage)");

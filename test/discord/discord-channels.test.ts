@@ -16,6 +16,11 @@ describe("Discord: replies name channels as links", () => {
     await h.close();
   });
 
+  /** The release's card is in this server's channel too, as `/release share` there puts it. */
+  const sharedHere = (id: string) => {
+    const here = { platform: "discord", key: `discord:${h.fake.world.guildId}:${h.fake.world.channelId}`, nativeId: h.fake.world.channelId };
+    return h.core.store.addMessageRef(id, { platform: "discord", channel: here, messageId: `shared-${id}` });
+  };
   const commandIn = async (channelId: string, user: ReturnType<typeof member>, sub: string, options: Record<string, string>): Promise<Json> =>
     (await h.fake.callbackFor(h.fake.dispatchInteraction(slashCommand({ world: h.fake.world, user, channelId }, sub, options)).id)).body;
 
@@ -33,6 +38,8 @@ describe("Discord: replies name channels as links", () => {
     const slack = { platform: "slack", key: "slack:T1:C0123", nativeId: "C0123" };
     await h.core.bot.handle({ kind: "command", actor: person("dana"), channel: slack, text: "create billing 3.1.0" });
     await h.core.bot.handle({ kind: "command", actor: person("tess"), channel, text: "create ledger 0.9.0" });
+    // The Slack and terminal releases are listed in this server once their cards are shared into it (as /release share does).
+    for (const id of ["R-3", "R-4"]) await sharedHere(id);
     const content = String((await h.command(member(2), "list")).data.content);
     // The terminal's channel is not a Discord channel called #releases.
     expect(content).toContain("R-4 ledger 0.9.0 → production · Voting · Pending · no T-0 · in terminal channel #releases");
@@ -43,7 +50,10 @@ describe("Discord: replies name channels as links", () => {
   });
 
   it("/release list longer than one message holds: whole lines while they fit in 2,000 characters, then how many more there are", async () => {
-    for (let i = 1; i <= 40; i++) await h.core.bot.handle({ kind: "command", actor: person("dana"), channel: { platform: "slack", key: `slack:T1:C${i}X`, nativeId: `C${i}X` }, text: `create service-${i} 1.0.${i} at in ${i}h` });
+    for (let i = 1; i <= 40; i++) {
+      await h.core.bot.handle({ kind: "command", actor: person("dana"), channel: { platform: "slack", key: `slack:T1:C${i}X`, nativeId: `C${i}X` }, text: `create service-${i} 1.0.${i} at in ${i}h` });
+      await sharedHere(`R-${i}`);
+    }
     const content = String((await h.command(member(2), "list")).data.content);
     expect(content.length).toBeLessThanOrEqual(2000);
     const shown = content.match(/^• R-\d+ /gm) ?? [];

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkMessage } from "../../fakes/slack-api.js";
 import { channel, person } from "../helpers/core.js";
-import { CHANNEL, startHarness, type Harness } from "./harness.js";
+import { CHANNEL, startHarness, TEAM, type Harness } from "./harness.js";
 
 let h: Harness;
 beforeEach(async () => {
@@ -28,6 +28,9 @@ describe("Slack: /release list", () => {
     const discord = { platform: "discord", key: "discord:G1:1187331275440648216", nativeId: "1187331275440648216" };
     await h.core.bot.handle({ kind: "command", actor: person("dana"), channel: discord, text: "create billing 3.1.0" });
     await h.core.bot.handle({ kind: "command", actor: person("tess"), channel, text: "create ledger 0.9.0" });
+    // The Discord and terminal releases are listed in this workspace once their cards are shared into it (as /release share does).
+    const here = { platform: "slack", key: `slack:${TEAM}:${CHANNEL}`, nativeId: CHANNEL };
+    for (const id of ["R-3", "R-4"]) await h.core.store.addMessageRef(id, { platform: "slack", channel: here, messageId: `shared-${id}` });
     const listed = JSON.stringify((await h.slash("UDEV", "list")).body);
     // The terminal's channel is not a Slack channel called #releases.
     expect(listed).toContain("R-4 ledger 0.9.0 → production · Voting · Pending · no T-0 · in terminal channel #releases");

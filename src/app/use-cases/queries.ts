@@ -4,7 +4,7 @@ import { decisionInWords } from "../../domain/decision.js";
 import { releaseDecision } from "../release-decision.js";
 import { inWorkspaceOf } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { getReleaseOrThrow, policyFor, type Ctx } from "../context.js";
+import { getReleaseOrThrow, policyFor, seenByAsker, type Ctx } from "../context.js";
 import { readCard } from "../card-reader.js";
 import { ok } from "../replies.js";
 import type { CardView, GuardView, Reply, ReplyPart } from "../views.js";
@@ -40,13 +40,14 @@ const GUARD_WORDS: Record<GuardView["kind"], string> = { lock: "locked", freeze:
 const LIST_LINES = 50;
 
 /**
- * `/release list`: every open release, soonest T-0 first (one that has passed is the most
+ * `/release list`: every open release this workspace or server sees, soonest T-0 first (one that has passed is the most
  * pressing; unscheduled ones after, newest first), each with its state, decision, what holds it,
  * its T-0 (in each viewer's zone where the platform can, else the asking channel's) and the
  * channel it is decided in (a link from the same workspace or server).
  */
 export async function list(ctx: Ctx, channel: ChannelRef): Promise<Reply> {
-  const open = await ctx.store.listReleases({ states: OPEN_STATES });
+  // Another workspace's or server's releases are not this one's to list (domain/places.ts).
+  const open = await seenByAsker(ctx, await ctx.store.listReleases({ states: OPEN_STATES }));
   if (!open.length) return ok("No open releases. Start one with `/release create <service> <version>`.");
   const zone = (await policyFor(ctx, channel.key)).timezone;
   const now = ctx.clock.now();
