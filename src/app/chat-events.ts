@@ -81,7 +81,7 @@ export async function handleEvent(ctx: Ctx, inbound: InboundEvent): Promise<Repl
           if (cmd.op === "timeline") return await auditTimeline(ctx, channel, cmd.id);
           return cmd.op === "export" ? await auditExport(ctx, actor, channel, cmd.from, cmd.to, cmd.id) : await auditVerify(ctx, actor);
         case "stats":
-          return await statsReply(ctx, cmd.service, cmd.days, cmd.environment);
+          return await statsReply(ctx, channel, cmd.service, cmd.days, cmd.environment);
         case "freeze":
           if (cmd.op === "list") return await listFreezes(ctx, channel);
           return cmd.op === "add" ? await addFreeze(ctx, actor, channel, cmd.spec, cmd.reason) : await removeFreeze(ctx, actor, channel, cmd.freezeId);

@@ -125,6 +125,16 @@ describe("a release id from another workspace", () => {
     expect(await listed()).toContain("R-1 payments 1.4.2");
   });
 
+  it("is not counted in globex's `/release stats`, nor its service named there", async () => {
+    await acmeRelease();
+    await say(slack("T2", "UGINA"), "create search 2.0.0");
+    const stats = text(await say(slack("T2", "UHANK"), "stats"));
+    expect(stats).toContain("1 release created in it");
+    const payments = await say(slack("T2", "UHANK"), "stats payments");
+    expect(text(payments)).toBe("No release of payments is known, so it has no stats. Services with releases: search. `/release stats` covers every service.");
+    expect(text(await say(slack("T1", "UCAROL"), "stats"))).toContain("1 release created in it");
+  });
+
   it("still answers in its own workspace", async () => {
     await acmeRelease();
     expect(text(await say(slack("T1", "UCAROL"), "audit R-1"))).toContain("ubob voted NO-GO (acme secret outage)");

@@ -3,10 +3,11 @@ import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { humanDuration } from "../../domain/duration.js";
 import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
-import type { Release } from "../../domain/types.js";
+import type { ChannelRef, Release } from "../../domain/types.js";
 import type { AuditEventType } from "../audit-events.js";
 import type { AuditEvent } from "../store.js";
 import { policyFor, type Ctx } from "../context.js";
+import { scopeOfChannel, scopeOwns } from "../web-link.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 import { countOf } from "../../domain/plural.js";
@@ -197,21 +198,26 @@ function knownList(names: Iterable<string>): string {
 }
 
 /**
- * `/release stats [service] [days] [env <environment>]`: DORA and decision numbers for the last
+ * `/release stats [service] [days] [env <environment>]`: DORA and decision numbers of the releases
+ * of the workspace or server asked in (`GET /api/stats`, the operator's, counts every one), for the last
  * `days` days, in the configured time zone, over every environment unless one is named. A
  * service or environment no release ever had is a typo, said as one.
  */
-export async function statsReply(ctx: Ctx, service: string | null, days: number, environment: string | null = null): Promise<Reply> {
-  if (service !== null && !(await ctx.store.findReleases({ service })).length) {
-    const known = knownList((await ctx.store.findReleases({})).map((r) => r.service));
+export async function statsReply(ctx: Ctx, channel: ChannelRef, service: string | null, days: number, environment: string | null = null): Promise<Reply> {
+  // The releases of the workspace or server asked in, as its web view counts them: another's are not its numbers, nor its business.
+  const scope = scopeOfChannel(channel);
+  const counts = (r: Release) => scope !== null && scopeOwns(scope, r);
+  const releasesOf = async (filter: { service?: string }) => (await ctx.store.findReleases(filter)).filter(counts);
+  if (service !== null && !(await releasesOf({ service })).length) {
+    const known = knownList((await releasesOf({})).map((r) => r.service));
     throw new UserError("stats_service", `No release of ${service} is known, so it has no stats.${known ? ` Services with releases: ${known}.` : ""} \`/release stats\` covers every service.`);
   }
   if (environment !== null) {
-    const ofService = await ctx.store.findReleases({ service: service ?? undefined });
+    const ofService = await releasesOf({ service: service ?? undefined });
     if (!ofService.some((r) => r.environment === environment)) {
       const known = knownList(ofService.map((r) => r.environment));
       throw new UserError("stats_environment", `No release${service ? ` of ${service}` : ""} to ${environment} is known, so it has no stats.${known ? ` Environments with releases${service ? ` of ${service}` : ""}: ${known}.` : ""} Without \`env\`, the stats cover every environment.`);
     }
   }
-  return ok(statsText(await statsReport(ctx, service, days, { environment })));
+  return ok(statsText(await statsReport(ctx, service, days, { environment, counts })));
 }
