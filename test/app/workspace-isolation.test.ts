@@ -113,6 +113,10 @@ describe("a release id from another workspace", () => {
     const hank = slack("T2", "UHANK");
     expect(text(await say(hank, "audit R-1"))).toContain("ubob voted NO-GO (acme secret outage)");
     expect(text(await say(hank, "vote R-1 go"))).toContain("Your GO on R-1 is in");
+    // Its export there holds what its timeline there shows: every event of it.
+    const exported = await say(globexAdmin, "audit export R-1");
+    expect(text(exported)).toContain("Audit export of R-1: 3 events");
+    expect(exported.type === "message" && exported.files![0]!.content).toContain("acme secret outage");
   });
 
   it("is not in globex's `/release list` until its card is shared there; globex's own are", async () => {
