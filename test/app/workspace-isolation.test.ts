@@ -139,6 +139,25 @@ describe("a release id from another workspace", () => {
     expect(text(await say(slack("T1", "UCAROL"), "stats"))).toContain("1 release created in it");
   });
 
+  it("leaves acme's locks and queues out of globex's `/release locks`: their reasons and release ids are acme's", async () => {
+    await acmeRelease();
+    const acmeAdmin = slack("T1", "UADMIN");
+    await say(acmeAdmin, "policy set quorum=1");
+    await say(acmeAdmin, "create billing 3.0.0");
+    await say(acmeAdmin, "create billing 3.0.1");
+    await say(slack("T1", "UCAROL"), "vote R-2 go");
+    await say(slack("T1", "UCAROL"), "vote R-3 go");
+    for (const id of ["R-2", "R-3"]) await say(acmeAdmin, `check ${id} tests pass`);
+    await say(acmeAdmin, "ship R-2");
+    await say(acmeAdmin, "ship R-3");
+    await say(acmeAdmin, "lock payments reason acme breach 7");
+    const acme = text(await say(slack("T1", "UCAROL"), "locks"));
+    expect(acme).toContain("acme breach 7");
+    expect(acme).toContain("R-3 (behind R-2)");
+    const globex = text(await say(slack("T2", "UHANK"), "locks"));
+    expect(globex).toBe("Deploy locks:\n• none\nQueues (one release at a time ships per service + environment):\n• none");
+  });
+
   it("still answers in its own workspace", async () => {
     await acmeRelease();
     expect(text(await say(slack("T1", "UCAROL"), "audit R-1"))).toContain("ubob voted NO-GO (acme secret outage)");

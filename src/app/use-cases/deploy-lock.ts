@@ -1,10 +1,11 @@
-import { lockedText, targetName, type DeployLock } from "../../domain/deploy-lock.js";
+import { lockedText, targetName, type DeployLock, type QueueEntry } from "../../domain/deploy-lock.js";
+import { samePlace } from "../../domain/places.js";
 import { UserError } from "../../domain/errors.js";
 import { relative } from "../../domain/time.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { lockReminderEvery, startLockReminders, stopLockReminders } from "../lock-reminder-jobs.js";
 import { minutesText } from "../../domain/minutes.js";
-import { audit, notice, PermissionDenied, requirePermission, rolesOf, type Ctx } from "../context.js";
+import { audit, notice, PermissionDenied, requirePermission, rolesOf, seenByAsker, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 
@@ -130,10 +131,26 @@ async function tellHeldByLock(ctx: Ctx, lock: DeployLock, actor: Actor, reason: 
   return held.map((r) => r.id);
 }
 
-/** `/release locks`: every lock and every queue. */
+/**
+ * Is a lock this asker's business: set in a channel of their workspace or server, or on a service +
+ * environment a release they see goes to? Locks are per service + environment, shared by every
+ * workspace (as the web view says), but another's reasons ("incident 42") are not to be read here.
+ */
+async function lockSeen(ctx: Ctx, lock: DeployLock): Promise<boolean> {
+  if (!ctx.asker || (lock.channel && samePlace(lock.channel.key, ctx.asker.channelKey))) return true;
+  const target = (await ctx.store.findReleases({ service: lock.service })).filter((r) => r.environment === lock.environment);
+  return (await seenByAsker(ctx, target)).length > 0;
+}
+
+/** `/release locks`: the locks and queues of this workspace's or server's releases (domain/places.ts). */
 export async function listLocks(ctx: Ctx): Promise<Reply> {
-  const locks = await ctx.store.listLocks();
-  const queue = await ctx.store.listQueue();
+  const locks: DeployLock[] = [];
+  for (const lock of await ctx.store.listLocks()) if (await lockSeen(ctx, lock)) locks.push(lock);
+  const queue: QueueEntry[] = [];
+  for (const e of await ctx.store.listQueue()) {
+    const release = await ctx.store.getRelease(e.releaseId);
+    if (release && (await seenByAsker(ctx, [release])).length) queue.push(e);
+  }
   const lines = ["Deploy locks:"];
   // How long it has been on: a lock someone forgot is the usual reason releases pile up held.
   const now = ctx.clock.now();
