@@ -1,3 +1,4 @@
+import { DURATION_FORMS, readDuration } from "./domain/duration.js";
 import { parseAdmin, type Person } from "./domain/identity.js";
 import { zeroQuorumNote } from "./domain/policy.js";
 import { describeRange, readWholeNumber, WHOLE_NUMBER_RANGES } from "./domain/whole-number.js";
@@ -40,10 +41,12 @@ export const quorum = (value: string) =>
 /** A retro delay or window further out than a year is a typo, not a plan. */
 const LONGEST_DURATION_DAYS = 365;
 export const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration read as chat reads one (`readDuration`: `90m`, `1h30m`, `1h 30m`, `1d12h`, `500ms`). */
 export const duration = (value: string): number => {
-  const m = /^([0-9]+)(ms|s|m|h|d)$/.exec(value);
-  const ms = m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : Number.NaN;
-  if (!(ms <= LONGEST_DURATION_DAYS * UNIT_MS.d)) refuse(`must be a duration from 0s to ${LONGEST_DURATION_DAYS}d such as 30m, 24h or 7d, not ${shown(value)}.`);
+  const read = readDuration(value);
+  const ms = read.ok ? read.ms : Number.NaN;
+  const why = !read.ok && read.problem ? ` (${read.problem})` : "";
+  if (!(ms <= LONGEST_DURATION_DAYS * UNIT_MS.d)) refuse(`must be a duration from 0s to ${LONGEST_DURATION_DAYS}d such as ${DURATION_FORMS}, not ${shown(value)}${why}.`);
   return ms;
 };
 

@@ -1,6 +1,6 @@
 import type { Person } from "./domain/identity.js";
 import { isValidTimeZone } from "./domain/policy.js";
-import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, readLockReminder } from "./domain/lock-reminder.js";
+import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, readLockReminderWhy } from "./domain/lock-reminder.js";
 import { WHOLE_NUMBER_RANGES } from "./domain/whole-number.js";
 import { webhookSecretProblem } from "./app/webhook-signature.js";
 import {
@@ -29,8 +29,8 @@ const VARIABLES = {
   GONOGO_RETRO_DELAY: withDefault(24 * UNIT_MS.h, duration),
   GONOGO_RETRO_WINDOW: withDefault(7 * UNIT_MS.d, duration),
   GONOGO_LOCK_REMINDER: withDefault<number | null>(DEFAULT_LOCK_REMINDER_MIN, (v) => {
-    const minutes = readLockReminder(v);
-    return minutes === undefined ? refuse(`must be ${LOCK_REMINDER_HINT}, not ${shown(v)}.`) : minutes;
+    const read = readLockReminderWhy(v);
+    return read.ok ? read.minutes : refuse(`must be ${LOCK_REMINDER_HINT}, not ${shown(v)}${read.problem ? ` (${read.problem})` : ""}.`);
   }),
   DEPLOY_WEBHOOK_URL: optional(webhookUrl("https://ci.example.com/hooks/gonogo")),
   ROLLBACK_WEBHOOK_URL: optional(webhookUrl("https://ci.example.com/hooks/gonogo-rollback")),

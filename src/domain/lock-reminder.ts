@@ -1,4 +1,5 @@
-import { readMinutes } from "./minutes.js";
+import { DURATION_FORMS } from "./duration.js";
+import { readMinutes, readMinutesWhy, type MinutesRead } from "./minutes.js";
 
 /**
  * How often a deploy lock that is still on is said again (`lock_reminder`, `GONOGO_LOCK_REMINDER`):
@@ -13,9 +14,14 @@ export const DEFAULT_LOCK_REMINDER_MIN = 4 * 60;
 export const LOCK_REMINDER_RANGE = { min: 15, max: 7 * 24 * 60 } as const;
 
 /** What `lock_reminder=` and GONOGO_LOCK_REMINDER take, in words. */
-export const LOCK_REMINDER_HINT = "an interval from 15m to 7d such as 4h, 90m or 1d, or off";
+export const LOCK_REMINDER_HINT = `an interval from 15m to 7d such as ${DURATION_FORMS}, or off`;
 
-/** `4h` → 240, `off` → null; undefined for anything else or out of range. */
+/** `4h` → 240, `1h30m` → 90, `off` → null; undefined for anything else or out of range. */
 export function readLockReminder(text: string): number | null | undefined {
   return readMinutes(text, LOCK_REMINDER_RANGE);
+}
+
+/** As `readLockReminder`, with what is wrong with a text it cannot read. */
+export function readLockReminderWhy(text: string): MinutesRead {
+  return readMinutesWhy(text, LOCK_REMINDER_RANGE);
 }

@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { CriterionSpec } from "./criteria.js";
 import { closestWord } from "./closest-word.js";
 import { UserError } from "./errors.js";
-import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, readLockReminder } from "./lock-reminder.js";
-import { minutesText, readMinutes } from "./minutes.js";
+import { DURATION_FORMS } from "./duration.js";
+import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, readLockReminder, readLockReminderWhy } from "./lock-reminder.js";
+import { minutesText, readMinutes, readMinutesWhy, type MinutesRead } from "./minutes.js";
 import { describeRange, readWholeNumber, WHOLE_NUMBER_RANGES } from "./whole-number.js";
 
 /** What a channel has agreed a GO means, and what happens at T-0. */
@@ -104,8 +105,9 @@ const KEYS = {
   no_go_reason: z.string().transform((v) => v.toLowerCase()).pipe(z.enum(["required", "optional"])),
   reminders: z
     .string()
-    .transform((v) => v.split(",").map((p) => parseOffset(p.trim())))
-    .refine((mins) => mins.every((m) => Number.isInteger(m) && m >= 0 && m <= 7 * 24 * 60), "offsets like 60m,15m,5m,0m"),
+    .transform((v) => readOffsets(v))
+    .refine((read) => read.ok, "offsets like 60m,15m,5m,0m")
+    .transform((read) => (read.ok ? read.minutes : [])),
   timezone: z.string().refine(isValidTimeZone, "an IANA zone such as Europe/Berlin or America/New_York (an abbreviation such as EST or PST is one fixed offset, without summer time)"),
   auto_rollback: z
     .string()
@@ -113,7 +115,7 @@ const KEYS = {
     .refine((list) => list.every((x) => (ALERT_SEVERITIES as readonly string[]).includes(x)), "severities"),
   revote_after: z
     .string()
-    .transform((v) => readMinutes(v, { min: 1, max: 365 * 24 * 60 }))
+    .transform((v) => readMinutes(v, REVOTE_AFTER_RANGE))
     .refine((mins) => mins !== undefined, "off or a duration such as 24h"),
   override_approvers: z
     .string()
@@ -136,19 +138,60 @@ const HINTS: Record<PolicyKey, string> = {
   self_approval: "on or off",
   t0: "hold or cancel",
   no_go_reason: "required or optional",
-  reminders: "minutes before T-0, e.g. reminders=60m,15m,5m,0m",
+  reminders: `how long before T-0 to remind, from 0m to 7d each, comma-separated, such as ${DURATION_FORMS}, e.g. reminders=60m,15m,5m,0m`,
   timezone: "an IANA zone such as Europe/Berlin or America/New_York (an abbreviation such as EST or PST is one fixed offset, without summer time)",
   auto_rollback: "alert severities that roll back without a person, e.g. auto_rollback=critical, or none",
-  revote_after: "off, or how far T-0 may move later before the votes are cleared, from 1m to 365d, e.g. revote_after=24h",
+  revote_after: `off, or how far T-0 may move later before the votes are cleared, from 1m to 365d, such as ${DURATION_FORMS}, e.g. revote_after=24h`,
   override_approvers: "1 or 2 (2: shipping inside a freeze needs two different admins or release-managers to ask)",
   lock_reminder: `${LOCK_REMINDER_HINT}, e.g. lock_reminder=4h`,
 };
 
-function parseOffset(text: string): number {
-  const m = /^(\d+)\s*([mh]?)$/.exec(text);
-  if (!m) return Number.NaN;
-  const n = Number(m[1]);
-  return m[2] === "h" ? n * 60 : n;
+/** How far T-0 may move later before votes are cleared: from a minute to a year. */
+const REVOTE_AFTER_RANGE = { min: 1, max: 365 * 24 * 60 } as const;
+/** A reminder offset: from T-0 itself to a week before it. */
+const REMINDER_RANGE = { min: 0, max: 7 * 24 * 60 } as const;
+
+/**
+ * `60m,15m,5m,0m`, `1h30m,15m`: each offset a duration (a bare number, as before, is minutes).
+ * The first that cannot be read says why, when there is more to say than the forms.
+ */
+function readOffsets(text: string): MinutesRead<number[]> {
+  const minutes: number[] = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const read = readMinutesWhy(/^\d+$/.test(part) ? `${part}m` : part, REMINDER_RANGE, false);
+    if (!read.ok) return read;
+    minutes.push(read.minutes!);
+  }
+  return { ok: true, minutes };
+}
+
+/** What is wrong with a duration setting's value, when there is more to say than the forms it takes. */
+function durationProblem(key: PolicyKey, value: string): string | null {
+  if (key === "lock_reminder") return problemOf(readLockReminderWhy(value));
+  if (key === "revote_after") return problemOf(readMinutesWhy(value, REVOTE_AFTER_RANGE));
+  if (key === "reminders") return problemOf(readOffsets(value));
+  return null;
+}
+
+function problemOf(read: { ok: boolean; problem?: string | null }): string | null {
+  return read.ok ? null : (read.problem ?? null);
+}
+
+/** Settings whose value is a duration: `lock_reminder=1h 30m` comes as two words, which are one value. */
+const DURATION_KEYS: ReadonlySet<string> = new Set<PolicyKey>(["lock_reminder", "revote_after", "reminders"]);
+
+/** The pairs with a duration's later words (`30m` after `lock_reminder=1h`) joined back to it. */
+function joinDurationWords(pairs: string[]): string[] {
+  const joined: string[] = [];
+  for (const pair of pairs) {
+    const last = joined.at(-1);
+    const key = last?.slice(0, Math.max(0, last.indexOf("="))).toLowerCase();
+    // A next part (`30m`), or the unit of a number just before it (`4 h`).
+    const continues = /^\d/.test(pair) || (/\d$/.test(last ?? "") && /^[a-z]+$/i.test(pair));
+    if (last !== undefined && key && DURATION_KEYS.has(key) && !pair.includes("=") && continues) joined[joined.length - 1] = `${last} ${pair}`;
+    else joined.push(pair);
+  }
+  return joined;
 }
 
 /** Reads `key=value` pairs into a policy change; a bad key or value names what is expected. */
@@ -157,7 +200,7 @@ export function parsePolicyChanges(pairs: string[]): Partial<Policy> {
     throw new UserError("policy_usage", `Say what to change, e.g. \`/release policy set quorum=2 require=qa\`. Keys: ${POLICY_KEYS.join(", ")}.`);
   }
   const out: Partial<Policy> = {};
-  for (const pair of pairs) {
+  for (const pair of joinDurationWords(pairs)) {
     const eq = pair.indexOf("=");
     const key = (eq > 0 ? pair.slice(0, eq) : pair).toLowerCase() as PolicyKey;
     if (!Object.hasOwn(KEYS, key)) {
@@ -169,7 +212,8 @@ export function parsePolicyChanges(pairs: string[]): Partial<Policy> {
     const parsed = KEYS[key].safeParse(pair.slice(eq + 1));
     if (!parsed.success) {
       const why = key === "quorum" ? zeroQuorumNote(pair.slice(eq + 1)) : "";
-      throw new UserError("policy_value", `\`${pair}\` is not valid: ${key} takes ${HINTS[key]}.${why}`);
+      const problem = durationProblem(key, pair.slice(eq + 1));
+      throw new UserError("policy_value", `\`${pair}\` is not valid${problem ? ` (${problem})` : ""}: ${key} takes ${HINTS[key]}.${why}`);
     }
     assign(out, key, parsed.data);
   }

@@ -2,6 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { addDays } from "date-fns/addDays";
 import { addYears } from "date-fns/addYears";
 import { format } from "date-fns/format";
+import { DURATION_FORMS, readDuration } from "./duration.js";
 import { UserError } from "./errors.js";
 import { isValidTimeZone } from "./policy.js";
 import { resolveWallTime, type Resolved } from "./wall-clock.js";
@@ -9,7 +10,7 @@ import { resolveWallTime, type Resolved } from "./wall-clock.js";
 const MINUTE = 60_000;
 // Dates as patterns, not as examples: a fixed example date would sooner or later fall outside
 // the year ahead that a time may be, and a person copying it would be refused.
-const EXAMPLES = "`YYYY-MM-DDTHH:mmZ`, `YYYY-MM-DD HH:mm Europe/Berlin`, `14:00`, `tomorrow 10:00`, `fri 16:00`, `in 2h` or `in 90m`";
+const EXAMPLES = "`YYYY-MM-DDTHH:mmZ`, `YYYY-MM-DD HH:mm Europe/Berlin`, `14:00`, `tomorrow 10:00`, `fri 16:00`, `in 2h`, `in 90m` or `in 1h30m`";
 
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 
@@ -44,14 +45,16 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(Z|
 const CLOCK = /^(?:([a-z]+) )?(\d{1,2}):(\d{2})$/i;
 
 function parseAny(text: string, now: number, defaultZone: string): Resolved | null {
-  const rel = /^in (?:(\d+) ?d(?:ays?)?)? ?(?:(\d+) ?h(?:ours?)?)? ?(?:(\d+) ?m(?:in(?:utes?)?)?)? ?(?:(\d+) ?s(?:ec(?:onds?)?)?)?$/i.exec(text);
-  if (rel && (rel[1] || rel[2] || rel[3] || rel[4])) {
-    const mins = Number(rel[1] ?? 0) * 1440 + Number(rel[2] ?? 0) * 60 + Number(rel[3] ?? 0);
+  // `in 90m`, `in 1h30m`, `in 2 hours`: a duration from now, read as every typed duration is.
+  const rel = /^in (.+)$/i.exec(text);
+  if (rel) {
+    const read = readDuration(rel[1]!);
     // Seconds are for trying a whole countdown in a demo or a script: kept to the second.
-    if (rel[4]) return { at: now + mins * MINUTE + Number(rel[4]) * 1000, note: null };
+    if (read.ok && (read.finest === "s" || read.finest === "ms")) return { at: now + read.ms, note: null };
     // Otherwise on the nearest whole minute, as every T-0 is shown (HH:mm): `in 2m` typed at
     // 20:55:59 is 20:58, not a T-0 shown as 20:57 that comes at 20:57:59.
-    return { at: Math.round((now + mins * MINUTE) / MINUTE) * MINUTE, note: null };
+    if (read.ok) return { at: Math.round((now + read.ms) / MINUTE) * MINUTE, note: null };
+    if (read.problem) throw new UserError("bad_time", `\`${text}\`: ${read.problem}. A time from now is \`in\` and a duration such as ${DURATION_FORMS}.`);
   }
 
   const { body, zone, named } = splitZone(text, defaultZone);

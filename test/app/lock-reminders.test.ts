@@ -126,6 +126,16 @@ describe("a deploy lock still on", () => {
     expect(reminders()[0]?.text).toContain("It has been on for 1h 30m");
   });
 
+  it("takes the interval as 1h30m or 1h 30m as well as 90m, and says what a duration it cannot read lacks", async () => {
+    const { say } = await setup();
+    for (const typed of ["1h30m", "1h 30m"]) {
+      const set = await say("admin", `policy set lock_reminder=${typed}`);
+      expect(set.type === "message" && !set.error && set.text).toContain("lock_reminder=90m (how often a deploy lock still on is said again)");
+    }
+    const refused = await say("admin", "policy set lock_reminder=1h30");
+    expect(refused).toMatchObject({ error: true, text: expect.stringContaining("(`30` has no unit: add one, e.g. `30m`): lock_reminder takes an interval from 15m to 7d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, or off") });
+  });
+
   it("is never said when GONOGO_LOCK_REMINDER is off", async () => {
     const { say, advance, reminders } = await setup({ lockReminder: null });
     const locked = await say("rel", "lock payments reason incident 42");

@@ -51,7 +51,7 @@ describe("revote_after: votes cleared when T-0 slips far", () => {
   it("is shown by /release policy and refuses a value that is not a duration", async () => {
     const { say } = await goRelease(null);
     expect(text(await say("alice", "policy"))).toContain("revote_after=off (how far T-0 may move later before votes are cleared)");
-    expect(text(await say("admin", "policy set revote_after=soon"))).toContain("revote_after takes off, or how far T-0 may move later before the votes are cleared, from 1m to 365d, e.g. revote_after=24h");
+    expect(text(await say("admin", "policy set revote_after=soon"))).toContain("revote_after takes off, or how far T-0 may move later before the votes are cleared, from 1m to 365d, such as 90m, 1h30m, 1h 30m, 2d or 1d2h, e.g. revote_after=24h");
     await say("admin", "policy set revote_after=36h");
     expect(text(await say("alice", "policy"))).toContain("revote_after=36h");
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY, describePolicy, isValidTimeZone, parsePolicyChanges, POLICY_KEYS } from "../../src/domain/policy.js";
+import { policyChanges } from "../../src/domain/command-fields.js";
 import { policy, userError } from "./fixtures.js";
 
 describe("default policy", () => {
@@ -66,8 +67,23 @@ describe("changing the policy with key=value", () => {
     expect(describePolicy(policy({ lockReminder: null }))).toContain("lock_reminder=off (how often a deploy lock still on is said again)");
     expect(describePolicy(policy({ lockReminder: 90 }))).toContain("lock_reminder=90m (how often a deploy lock still on is said again)");
     for (const pair of ["lock_reminder=5m", "lock_reminder=8d", "lock_reminder=sometimes"]) {
-      userError(() => parsePolicyChanges([pair]), "policy_value", `\`${pair}\` is not valid: lock_reminder takes an interval from 15m to 7d such as 4h, 90m or 1d, or off`);
+      userError(() => parsePolicyChanges([pair]), "policy_value", `\`${pair}\` is not valid: lock_reminder takes an interval from 15m to 7d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, or off`);
     }
+  });
+
+  it("reads a duration the same way in every setting that takes one: 1h30m, 1h 30m, 1d12h", () => {
+    expect(parsePolicyChanges(["lock_reminder=1h30m"])).toEqual({ lockReminder: 90 });
+    expect(parsePolicyChanges(policyChanges("lock_reminder=1h 30m quorum=2"))).toEqual({ lockReminder: 90, quorum: 2 });
+    expect(parsePolicyChanges(policyChanges("lock_reminder=4 h"))).toEqual({ lockReminder: 240 });
+    expect(parsePolicyChanges(["revote_after=1d12h"])).toEqual({ revoteAfter: 36 * 60 });
+    expect(parsePolicyChanges(["reminders=1h30m,15m,0m"])).toEqual({ reminders: [90, 15, 0] });
+  });
+
+  it("says what is wrong with a duration it cannot read, and the forms it takes", () => {
+    userError(() => parsePolicyChanges(["lock_reminder=1h30"]), "policy_value", "`lock_reminder=1h30` is not valid (`30` has no unit: add one, e.g. `30m`): lock_reminder takes an interval from 15m to 7d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, or off, e.g. lock_reminder=4h.");
+    userError(() => parsePolicyChanges(["revote_after=30m1d"]), "policy_value", "`revote_after=30m1d` is not valid (its parts go largest first, each unit once (`1h30m`), not as in `30m1d`): revote_after takes off, or how far T-0 may move later before the votes are cleared, from 1m to 365d, such as 90m, 1h30m, 1h 30m, 2d or 1d2h, e.g. revote_after=24h.");
+    userError(() => parsePolicyChanges(["reminders=1.5h,0m"]), "policy_value", "`reminders=1.5h,0m` is not valid (whole numbers only (`1h30m`, not `1.5h`)): reminders takes how long before T-0 to remind, from 0m to 7d each, comma-separated, such as 90m, 1h30m, 1h 30m, 2d or 1d2h, e.g. reminders=60m,15m,5m,0m.");
+    userError(() => parsePolicyChanges(["lock_reminder=90s"]), "policy_value", "`lock_reminder=90s` is not valid (whole minutes only): lock_reminder takes");
   });
 
   it("reads which alert severities roll back without a person", () => {

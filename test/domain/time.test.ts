@@ -138,6 +138,20 @@ describe("reading a release time", () => {
       expect(instant("  in   2h  ", NOW, "UTC")).toBe(NOW + 2 * HOUR);
     });
 
+    it("reads a duration as every other duration is read: 1h30m, 1d2h, 2 hours 15 minutes", () => {
+      expect(instant("in 1h30m", NOW, "UTC")).toBe(NOW + 90 * MIN);
+      expect(instant("in 1d2h", NOW, "UTC")).toBe(NOW + 26 * HOUR);
+      expect(instant("in 2 hours 15 minutes", NOW, "UTC")).toBe(NOW + 135 * MIN);
+    });
+
+    it.each([
+      ["in 1h30", "`30` has no unit: add one, e.g. `30m`"],
+      ["in 30m1h", "its parts go largest first, each unit once (`1h30m`), not as in `30m1h`"],
+      ["in 1.5h", "whole numbers only (`1h30m`, not `1.5h`)"],
+    ])("refuses %j saying what is wrong with its duration, and the forms it takes", (text, why) => {
+      userError(() => parseWhen(text, NOW, "UTC"), "bad_time", `\`${text}\`: ${why}. A time from now is \`in\` and a duration such as 90m, 1h30m, 1h 30m, 2d or 1d2h.`);
+    });
+
     it("reads seconds, for short demo countdowns", () => {
       expect(instant("in 30s", NOW, "UTC")).toBe(NOW + 30_000);
     });

@@ -66,8 +66,22 @@ describe("numbers in the environment", () => {
     expect(problem({ PORT: value })).toBe(`PORT must be a whole number from 0 to 65535, not ${JSON.stringify(value)}.`);
   });
 
-  it.each(["tomorrow", "1.5h", "24 h", "0x10m", "366d", "99999999999999999999d"])("refuses the duration GONOGO_RETRO_DELAY=%j and shows the form", (value) => {
-    expect(problem({ GONOGO_RETRO_DELAY: value })).toBe(`GONOGO_RETRO_DELAY must be a duration from 0s to 365d such as 30m, 24h or 7d, not ${JSON.stringify(value)}.`);
+  it.each(["tomorrow", "0x10m", "366d", "99999999999999999999d"])("refuses the duration GONOGO_RETRO_DELAY=%j and shows the forms", (value) => {
+    expect(problem({ GONOGO_RETRO_DELAY: value })).toBe(`GONOGO_RETRO_DELAY must be a duration from 0s to 365d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, not ${JSON.stringify(value)}.`);
+  });
+
+  it.each([
+    ["1.5h", "whole numbers only (`1h30m`, not `1.5h`)"],
+    ["1h30", "`30` has no unit: add one, e.g. `30m`"],
+  ])("refuses the duration GONOGO_RETRO_DELAY=%j saying what is wrong with it", (value, why) => {
+    expect(problem({ GONOGO_RETRO_DELAY: value })).toBe(`GONOGO_RETRO_DELAY must be a duration from 0s to 365d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, not ${JSON.stringify(value)} (${why}).`);
+  });
+
+  it("reads every duration setting the way chat reads durations: 1h30m, 1h 30m, 1d12h, 24 h", () => {
+    expect(loadConfig({ GONOGO_RETRO_DELAY: "1d12h" }).retroDelayMs).toBe(36 * 3_600_000);
+    expect(loadConfig({ GONOGO_RETRO_WINDOW: "24 h" }).retroWindowMs).toBe(24 * 3_600_000);
+    expect(loadConfig({ GONOGO_LOCK_REMINDER: "1h30m" }).lockReminder).toBe(90);
+    expect(loadConfig({ GONOGO_PUBLIC_URL: "https://g.example.com", GONOGO_WEB_SECRET: "w".repeat(40), GONOGO_WEB_LINK_TTL: "1h 30m" }).web?.linkTtlMs).toBe(90 * 60_000);
   });
 });
 
@@ -147,8 +161,12 @@ describe("GONOGO_LOCK_REMINDER", () => {
     expect(loadConfig({ GONOGO_LOCK_REMINDER: "off" }).lockReminder).toBeNull();
   });
 
-  it.each(["5m", "8d", "4", "often", "4 h"])("refuses %j, saying what it takes", (value) => {
-    expect(problem({ GONOGO_LOCK_REMINDER: value })).toBe(`GONOGO_LOCK_REMINDER must be an interval from 15m to 7d such as 4h, 90m or 1d, or off, not ${JSON.stringify(value)}.`);
+  it.each(["5m", "8d", "often"])("refuses %j, saying what it takes", (value) => {
+    expect(problem({ GONOGO_LOCK_REMINDER: value })).toBe(`GONOGO_LOCK_REMINDER must be an interval from 15m to 7d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, or off, not ${JSON.stringify(value)}.`);
+  });
+
+  it("says what is wrong with an interval it cannot read", () => {
+    expect(problem({ GONOGO_LOCK_REMINDER: "4" })).toBe("GONOGO_LOCK_REMINDER must be an interval from 15m to 7d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, or off, not \"4\" (`4` has no unit: add one, e.g. `4m`).");
   });
 });
 

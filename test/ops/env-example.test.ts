@@ -44,7 +44,7 @@ describe("configuration errors", () => {
     expect(() => loadConfig({ GONOGO_QUORUM: "two" })).toThrow(/ {2}GONOGO_QUORUM must be a whole number from 1 to 100, not "two"\./);
     expect(() => loadConfig({ GONOGO_QUORUM: "600" })).toThrow(/ {2}GONOGO_QUORUM must be a whole number from 1 to 100, not "600"\./);
     expect(() => loadConfig({ DEPLOY_WEBHOOK_URL: "https://ci.example.com/x" })).toThrow(/ {2}WEBHOOK_SECRET is required when a webhook URL is set/);
-    expect(() => loadConfig({ GONOGO_RETRO_DELAY: "tomorrow" })).toThrow(/ {2}GONOGO_RETRO_DELAY must be a duration from 0s to 365d such as 30m, 24h or 7d/);
+    expect(() => loadConfig({ GONOGO_RETRO_DELAY: "tomorrow" })).toThrow(/ {2}GONOGO_RETRO_DELAY must be a duration from 0s to 365d such as 90m, 1h30m, 1h 30m, 2d or 1d2h/);
     expect(() => loadConfig({ DISCORD_TOKEN: "x" })).toThrow(/ {2}DISCORD_APPLICATION_ID is required with DISCORD_TOKEN/);
   });
 });
