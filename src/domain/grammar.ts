@@ -4,6 +4,7 @@ import { commandFromFields, type CommandFields } from "./command-from-fields.js"
 import { CREATE_KEYWORDS, meantKeyword } from "./create-typo.js";
 import { UserError } from "./errors.js";
 import { FREEZE_USAGE } from "./freeze.js";
+import { POLICY_KEYS } from "./policy.js";
 
 /**
  * The text grammar of `/release …` (Slack, the terminal). It only splits a line into the
@@ -48,6 +49,15 @@ function rest(text: string, tokens: Token[], i: number): string | null {
 }
 
 
+/** `policy lock_reminder 1h30m` (no `set`, no `=`): the command that sets it, when the first word names a setting and a value follows. */
+function policyMeant(text: string, tokens: Token[]): string {
+  const word = tokens[1]!.text;
+  const eq = word.indexOf("=");
+  const key = (eq < 0 ? word : word.slice(0, eq)).toLowerCase();
+  const value = [eq < 0 ? "" : word.slice(eq + 1), rest(text, tokens, 2) ?? ""].filter(Boolean).join(" ");
+  return (POLICY_KEYS as string[]).includes(key) && value ? ` Did you mean \`/release policy set ${key}=${value}\`?` : "";
+}
+
 export function parseCommand(input: string): Command {
   const split = splitCommand(input);
   return split ? commandFromFields(split.name, split.fields) : { name: "help" };
@@ -91,7 +101,7 @@ function fieldsOf(word: string, text: string, tokens: Token[]): CommandFields {
       return { id: arg(1), field: arg(2), value: rest(text, tokens, 3) };
     case "policy":
       if (!arg(1)) return {};
-      if (arg(1)?.toLowerCase() !== "set") throw new UserError("policy_usage", "Use `/release policy` to see the policy, or `/release policy set quorum=2 require=qa` to change it.");
+      if (arg(1)?.toLowerCase() !== "set") throw new UserError("policy_usage", `Use \`/release policy\` to see the policy, or \`/release policy set quorum=2 require=qa\` to change it.${policyMeant(text, tokens)}`);
       return { set: rest(text, tokens, 2) ?? "" };
     case "role":
       // A role is one word: with words beyond it, leave the role out so the refusal shows the usage.

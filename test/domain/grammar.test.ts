@@ -206,6 +206,12 @@ describe("the /release grammar", () => {
     it("refuses anything but set, and shows both forms", () => {
       userError(() => parseCommand("policy quorum=3"), "policy_usage", "`/release policy`", "/release policy set quorum=2 require=qa");
     });
+
+    it("answers a setting named without set, or without =, with the command that sets it", () => {
+      userError(() => parseCommand("policy lock_reminder 1h30m"), "policy_usage", "Did you mean `/release policy set lock_reminder=1h30m`?");
+      userError(() => parseCommand("policy quorum=3"), "policy_usage", "Did you mean `/release policy set quorum=3`?");
+      userError(() => parseCommand("policy Revote_After 1h 30m"), "policy_usage", "Did you mean `/release policy set revote_after=1h 30m`?");
+    });
   });
 
   describe("role", () => {
