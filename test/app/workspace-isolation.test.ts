@@ -69,11 +69,19 @@ describe("a release id from another workspace", () => {
     const reply = await say(globexAdmin, command);
     const nobodys = await say(globexAdmin, command.replace("R-1", "R-99"));
     expect(reply).toMatchObject({ error: true });
-    expect(text(reply)).toBe(noSuch("R-1"));
+    expect(text(reply)).toContain(noSuch("R-1"));
     expect(text(reply).replace("R-1", "R-99")).toBe(text(nobodys));
     await core.settle();
     expect(await snapshot("R-1")).toEqual(before);
     expect(slackChat.posts.map((p) => p.channel.key)).toEqual([ACME.key]);
+  });
+
+  it("`share R-1` in globex also says how a release of another workspace comes there, in words that fit an id nobody has", async () => {
+    await acmeRelease();
+    const reply = text(await say(globexAdmin, "share R-1"));
+    expect(reply).toContain(noSuch("R-1"));
+    expect(reply).toContain("`/release link`");
+    expect(reply.replace("R-1", "R-99")).toBe(text(await say(globexAdmin, "share R-99")));
   });
 
   it.each<[CardAction, string | undefined]>([

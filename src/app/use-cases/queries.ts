@@ -1,6 +1,7 @@
 import { HELP_LINES } from "../../domain/grammar.js";
 import { isFinal, STATE_LABELS, type ReleaseState } from "../../domain/release.js";
 import { decisionInWords } from "../../domain/decision.js";
+import { UserError } from "../../domain/errors.js";
 import { releaseDecision } from "../release-decision.js";
 import { inWorkspaceOf } from "../../domain/identity.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
@@ -67,7 +68,11 @@ export async function list(ctx: Ctx, channel: ChannelRef): Promise<Reply> {
 export async function share(ctx: Ctx, actor: Actor, channel: ChannelRef, id: string): Promise<Reply> {
   // Only from where it is already seen: a share is how a release comes into another workspace or
   // server, so it takes someone in both (a linked account), or anyone could read any workspace's.
-  const release = await getReleaseOrThrow(ctx, id);
+  const release = await getReleaseOrThrow(ctx, id).catch((err: unknown) => {
+    // Said whether or not the id exists elsewhere, so it gives nothing away; it tells a team on Slack and Discord how.
+    if (err instanceof UserError && err.code === "unknown_release") throw new UserError(err.code, `${err.message} A release of another workspace or server comes here when someone with an account in both, linked with \`/release link\`, shares it here.`);
+    throw err;
+  });
   if ((await ctx.store.listMessageRefs(release.id)).some((r) => r.channel.key === channel.key)) {
     return ok(`${release.id}'s card is already in this channel; it stays up to date.`);
   }
