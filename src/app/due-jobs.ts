@@ -65,17 +65,19 @@ async function atT0(ctx: Ctx, release: Release, job: Job, decision: Decision): P
   // Freezes as they will stand at T-0; locks and the queue as they stand now.
   const gate = await standingGateOf({ store: ctx.store, clock: { now: () => release.scheduledAt! } }, release);
   let text: string;
-  if (gate.kind === "locked" || gate.kind === "frozen") text = ` As things stand, T-0 holds it: ${gateText(gate, release.timezone)}.`;
-  else if (decision !== "go") text = ` Without GO by T-0 it is ${(await policyFor(ctx, release.channel.key)).t0 === "cancel" ? "cancelled" : "held"}.`;
+  // Not GO as well: lifting the lock or waiting out the freeze alone would not ship it.
+  const notGo = decision !== "go";
+  if (gate.kind === "locked" || gate.kind === "frozen") text = ` As things stand, T-0 holds it: ${gateText(gate, release.timezone)}.${notGo ? " It is not GO either." : ""}`;
+  else if (notGo) text = ` Without GO by T-0 it is ${(await policyFor(ctx, release.channel.key)).t0 === "cancel" ? "cancelled" : "held"}.`;
   else return { text: gate.kind === "queued" ? ` At T-0 it waits its turn behind ${gate.behind}.` : "", mention: [] };
   const later = (await ctx.store.listPendingJobs(release.id, { kind: "reminder" })).some((j) => j.dueAt > job.dueAt);
   if (later) return { text, mention: [] };
   // The way out that fits what holds it: lifting a lock, waiting out or overriding a freeze, or more time.
   const wayOut =
     gate.kind === "locked"
-      ? `it ships at T-0 once the lock is lifted (\`/release unlock ${release.service} ${release.environment} reason <text>\`), or move T-0 with \`/release schedule ${release.id} <time>\``
+      ? `it ships at T-0 ${notGo ? "only once it is GO and the lock is lifted" : "once the lock is lifted"} (\`/release unlock ${release.service} ${release.environment} reason <text>\`), or move T-0 with \`/release schedule ${release.id} <time>\``
       : gate.kind === "frozen"
-        ? `move T-0 past the freeze with \`/release schedule ${release.id} <time>\`, or a release-manager ships it anyway with \`/release ship ${release.id} override <reason>\``
+        ? `${notGo ? "once it is GO, " : ""}move T-0 past the freeze with \`/release schedule ${release.id} <time>\`, or a release-manager ships it anyway with \`/release ship ${release.id} override <reason>\``
         : `if it needs longer, move T-0 with \`/release schedule ${release.id} <time>\``;
   return { text: `${text} Release manager: ${wayOut}.`, mention: [release.managerId] };
 }

@@ -355,4 +355,22 @@ describe("reminders before a release a guardrail will hold", () => {
     await advance(10 * MIN);
     expect(reminder(chat.noticeTexts("R-3"), "T-1h")).toMatch(/Decision: GO\. At T-0 it waits its turn behind R-2\.$/);
   });
+
+  it("do not promise that lifting a lock or moving past a freeze ships a release that is not GO: the last one says it needs GO too", async () => {
+    const { chat, say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("rel", "lock payments reason incident 7");
+    await say("rel", "freeze add 2030-01-15 10:00 until 2030-01-15 12:00 reason demo day");
+    await say("alice", "create payments 1.4.2 at 2030-01-15 09:30");
+    await say("alice", "create search 2.0.0 at 2030-01-15 10:30");
+    await say("bob", "vote R-1 go");
+    await say("bob", "vote R-2 go");
+    await advance(25 * MIN);
+    const locked = reminder(chat.noticeTexts("R-1"), "T-5m");
+    expect(locked).toContain("Decision: Pending: 1 of 2 GO. As things stand, T-0 holds it: payments production is locked by rel: incident 7.");
+    expect(locked).not.toContain("it ships at T-0 once the lock is lifted");
+    expect(locked).toContain("It is not GO either. Release manager: it ships at T-0 only once it is GO and the lock is lifted (`/release unlock payments production reason <text>`), or move T-0 with `/release schedule R-1 <time>`.");
+    await advance(60 * MIN);
+    const frozen = reminder(chat.noticeTexts("R-2"), "T-5m");
+    expect(frozen).toContain("As things stand, T-0 holds it: in freeze 'demo day' until Tue 15 Jan 12:00 (UTC). It is not GO either. Release manager: once it is GO, move T-0 past the freeze with `/release schedule R-2 <time>`, or a release-manager ships it anyway with `/release ship R-2 override <reason>`.");
+  });
 });
