@@ -38,10 +38,11 @@ export async function watchFreezeOf(ctx: Ctx, release: Release): Promise<void> {
 }
 
 /**
- * What a release held past a freeze may do now, for its manager: ship it now when it is GO and
- * nothing else stops it, lift a lock first, get the votes first; or set a new T-0.
+ * What a release held past a freeze (or a lock, once lifted) may do now, for its manager: ship
+ * it now when it is GO and nothing else stops it, lift a lock first, get the votes first; or
+ * set a new T-0.
  */
-async function wayOn(ctx: Ctx, release: Release): Promise<string> {
+export async function wayOn(ctx: Ctx, release: Release): Promise<string> {
   const schedule = `set a new T-0 with \`/release schedule ${release.id} <time>\``;
   const gate = await standingGateOf(ctx, release);
   // A lock does not end by itself: say who lifts it how.

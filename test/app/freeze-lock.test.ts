@@ -200,16 +200,40 @@ describe("the deploy queue and locks", () => {
     expect(await say("bob", "unlock payments reason looks fine")).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers, admins and alice") });
     // alice managed R-1, whose rollback set the lock: she may lift it.
     const unlocked = text(await say("alice", "unlock payments production reason fixed in 1.4.3"));
-    expect(unlocked).toContain("🔓 payments production is unlocked (fixed in 1.4.3). R-2, R-3 were held by it and stay on hold");
+    expect(unlocked).toContain("🔓 payments production is unlocked (fixed in 1.4.3). R-2, R-3 were held by it. R-2 is still on hold. Release manager: ship it now with `/release ship R-2`");
     // Each release it held hears so in its thread, and its card no longer blames a lock that is gone.
     await advance(0);
-    expect(chat.noticeTexts("R-3").at(-1)).toBe("🔓 payments production is unlocked by alice (fixed in 1.4.3). R-3 is still on hold: `/release ship R-3` once GO, or `/release schedule R-3 <time>`.");
+    expect(chat.noticeTexts("R-3").at(-1)).toBe("🔓 payments production is unlocked by alice (fixed in 1.4.3). R-3 is still on hold. Release manager: ship it now with `/release ship R-3`, or set a new T-0 with `/release schedule R-3 <time>`.");
     expect((await core.store.getRelease("R-3"))?.stateReason).toContain("(lifted by alice;");
     expect(chat.latestCard("R-3")?.guards ?? []).toEqual([]);
     expect(await say("bob", "ship R-2")).toMatchObject({ error: false });
     expect(await state("R-2")).toBe("shipping");
     const locked = (await core.store.listAudit("R-1")).filter((e) => e.type === "deploy_locked" || e.type === "deploy_unlocked").map((e) => e.type);
     expect(locked).toEqual(["deploy_locked", "deploy_unlocked"]);
+  });
+
+  it("tells each release a lifted lock held what ships it now: a GO one ships with /release ship, one not GO yet hears its decision", async () => {
+    const { chat, say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("rel", "lock payments reason incident 7");
+    await say("alice", "create payments 1.4.2 at in 30m");
+    await say("alice", "create payments 1.4.3 at in 30m");
+    for (const voter of ["carol", "dave"]) await say(voter, "vote R-1 go");
+    await say("carol", "vote R-2 go");
+    await advance(30 * MIN);
+    expect([await state("R-1"), await state("R-2")]).toEqual(["held", "held"]);
+
+    const unlocked = text(await say("rel", "unlock payments reason fixed"));
+    // Named, with the command to type: no `<id>` to fill in, and no "once GO" for a release that is GO.
+    expect(unlocked).toBe(
+      "🔓 payments production is unlocked (fixed). R-1, R-2 were held by it. " +
+        "R-1 is still on hold. Release manager: ship it now with `/release ship R-1`, or set a new T-0 with `/release schedule R-1 <time>`. " +
+        "R-2 is still on hold and not GO yet. Decision: Pending: 1 of 2 GO. Release manager: set a new T-0 with `/release schedule R-2 <time>`, or `/release ship R-2` once GO.",
+    );
+    await advance(0);
+    expect(chat.noticeTexts("R-1").at(-1)).toBe("🔓 payments production is unlocked by rel (fixed). R-1 is still on hold. Release manager: ship it now with `/release ship R-1`, or set a new T-0 with `/release schedule R-1 <time>`.");
+    expect(chat.noticeTexts("R-2").at(-1)).toBe(
+      "🔓 payments production is unlocked by rel (fixed). R-2 is still on hold and not GO yet. Decision: Pending: 1 of 2 GO. Release manager: set a new T-0 with `/release schedule R-2 <time>`, or `/release ship R-2` once GO.",
+    );
   });
 
   it("locks and unlocks by hand, and lists locks", async () => {

@@ -7,6 +7,7 @@ import { lockReminderEvery, startLockReminders, stopLockReminders } from "../loc
 import { minutesText } from "../../domain/minutes.js";
 import { audit, notice, PermissionDenied, requirePermission, rolesOf, seenByAsker, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
+import { wayOn } from "../freeze-watch.js";
 import type { Reply } from "../views.js";
 
 /** Without an environment, a lock names the one releases default to. */
@@ -110,25 +111,31 @@ export async function unlockCommand(ctx: Ctx, actor: Actor, platform: string, se
   await audit(ctx, actor, platform, lock.releaseId, { type: "deploy_unlocked", data: { service, environment, reason, lockReason: lock.reason, lockedBy: lock.lockedBy } });
   const held = await tellHeldByLock(ctx, lock, actor, reason);
   await refreshTarget(ctx, service, environment);
-  const stay = held.length ? ` ${held.join(", ")} ${held.length === 1 ? "was" : "were"} held by it and stay${held.length === 1 ? "s" : ""} on hold: ship with \`/release ship <id>\` once GO, or reschedule.` : "";
+  const stay = held.length ? ` ${held.map((h) => h.id).join(", ")} ${held.length === 1 ? "was" : "were"} held by it. ${held.map((h) => h.next).join(" ")}` : "";
   return ok(`🔓 ${targetName(service, environment)} is unlocked (${reason}).${stay}`);
 }
 
 /**
  * The releases a lock held (their hold reason is the lock's) hear that it is lifted, in their
  * thread and on their card, with what ships them now: lifting a lock ships nothing by itself.
+ * What that is depends on each (`wayOn`, as at a freeze's end): a GO one ships now, one not GO
+ * yet hears its decision, one a freeze still holds hears of the freeze.
  */
-async function tellHeldByLock(ctx: Ctx, lock: DeployLock, actor: Actor, reason: string): Promise<string[]> {
+async function tellHeldByLock(ctx: Ctx, lock: DeployLock, actor: Actor, reason: string): Promise<Array<{ id: string; next: string }>> {
   const heldBy = lockedText(lock);
   const held = (await ctx.store.listReleases({ states: ["held"] }))
     .filter((r) => r.service === lock.service && r.environment === lock.environment && r.stateReason === heldBy)
-    .sort((a, b) => a.createdAt - b.createdAt);
+    .sort((a, b) => a.seq - b.seq);
+  const told: Array<{ id: string; next: string }> = [];
   for (const r of held) {
-    const next = `\`/release ship ${r.id}\` once GO, or \`/release schedule ${r.id} <time>\``;
-    await ctx.store.updateRelease(r.id, { stateReason: `${heldBy} (lifted by ${actor.name}; ${next})` });
-    ctx.effects.push(notice(r.id, `🔓 ${targetName(lock.service, lock.environment)} is unlocked by ${actor.name} (${reason}). ${r.id} is still on hold: ${next}.`, { mention: [r.managerId] }));
+    // The card keeps a short note under the decision it shows beside it.
+    const onCard = `\`/release ship ${r.id}\` once GO, or \`/release schedule ${r.id} <time>\``;
+    await ctx.store.updateRelease(r.id, { stateReason: `${heldBy} (lifted by ${actor.name}; ${onCard})` });
+    const next = await wayOn(ctx, r);
+    ctx.effects.push(notice(r.id, `🔓 ${targetName(lock.service, lock.environment)} is unlocked by ${actor.name} (${reason}). ${next}`, { mention: [r.managerId] }));
+    told.push({ id: r.id, next });
   }
-  return held.map((r) => r.id);
+  return told;
 }
 
 /**
