@@ -236,6 +236,20 @@ describe("the deploy queue and locks", () => {
     );
   });
 
+  it("warns of a lock when a release is scheduled or rescheduled, as create does", async () => {
+    const { say, advance } = await setup(utc(2030, 1, 15, 9), "UTC");
+    await say("alice", "create payments 1.4.2");
+    await say("alice", "create payments 1.4.3 at in 10m");
+    await say("rel", "lock payments reason incident 7");
+    const warning = "🔒 payments production is locked by rel: incident 7. It cannot ship until a release-manager or an admin lifts it with `/release unlock payments production reason <text>`.";
+    expect(text(await say("alice", "schedule R-1 in 1h"))).toContain(`R-1 scheduled for Tue 15 Jan 2030 10:00 (UTC) (in 1h). Reminders at T-15m, T-5m, T-0. ${warning}`);
+    await advance(10 * MIN);
+    expect(await state("R-2")).toBe("held");
+    expect(text(await say("alice", "reschedule R-2 in 2h"))).toContain(`Voting is open again. ${warning}`);
+    await say("rel", "unlock payments reason fixed");
+    expect(text(await say("alice", "reschedule R-2 in 3h"))).not.toContain("locked");
+  });
+
   it("locks and unlocks by hand, and lists locks", async () => {
     const { say } = await setup(utc(2030, 1, 15, 9), "UTC");
     expect(await say("alice", "lock payments reason incident")).toMatchObject({ error: true, text: expect.stringContaining("Only release-managers and admins may lock or unlock deploys") });

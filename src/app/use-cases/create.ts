@@ -5,7 +5,6 @@ import { checkLength } from "../../domain/limits.js";
 import { mistypedKeywordIn } from "../../domain/create-typo.js";
 import { parseWhen, formatInZone, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
-import { lockedText } from "../../domain/deploy-lock.js";
 import { isFinal } from "../../domain/release.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { audit, policyFor, qualifyPerson, requirePermission, rolesOf, type Ctx } from "../context.js";
@@ -13,7 +12,7 @@ import { planCountdownJobs } from "../countdown-jobs.js";
 import { ok, okLines, Refusal } from "../replies.js";
 import { channelPart } from "../channel-names.js";
 import type { Reply } from "../views.js";
-import { untilLifted } from "./deploy-lock.js";
+import { lockWarning } from "./deploy-lock.js";
 import { freezeWarning } from "./freeze.js";
 
 export interface CreateInput {
@@ -115,13 +114,6 @@ export function withField<T>(fieldKey: string, fn: () => T): T {
     if (e instanceof UserError && !e.field) throw new UserError(e.code, e.message, fieldKey);
     throw e;
   }
-}
-
-/** A warning for a release whose service + environment is locked now (a rollback's lock, or one by hand), or null. */
-async function lockWarning(ctx: Pick<Ctx, "store">, release: Release): Promise<string | null> {
-  const lock = await ctx.store.getLock(release.service, release.environment);
-  if (!lock) return null;
-  return `🔒 ${lockedText(lock)}. It cannot ship ${await untilLifted(ctx, lock)}.`;
 }
 
 /**

@@ -77,6 +77,13 @@ export async function untilLifted(ctx: Pick<Ctx, "store">, lock: Pick<DeployLock
   return `until ${whoUnlocks(cause)} lifts it with \`/release unlock ${lock.service} ${lock.environment} reason <text>\``;
 }
 
+/** A warning for a release whose service + environment is locked now (a rollback's lock, or one by hand), or null: said when it is created or (re)scheduled. */
+export async function lockWarning(ctx: Pick<Ctx, "store">, release: Release): Promise<string | null> {
+  const lock = await ctx.store.getLock(release.service, release.environment);
+  if (!lock) return null;
+  return `🔒 ${lockedText(lock)}. It cannot ship ${await untilLifted(ctx, lock)}.`;
+}
+
 /** Who may lift a lock, in a sentence: release-managers and admins, and the manager of the release whose rollback set it. */
 function whoUnlocks(cause: Release | undefined): string {
   return cause ? `a release-manager, an admin or ${cause.managerName} (${cause.id}'s manager)` : "a release-manager or an admin";

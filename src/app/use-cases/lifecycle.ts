@@ -17,7 +17,7 @@ import type { Reply } from "../views.js";
 import { gateText } from "../../domain/deploy-lock.js";
 import { gateOf, queueRelease } from "../deploy-gate.js";
 import { planQueueStart } from "../queue-jobs.js";
-import { untilLifted } from "./deploy-lock.js";
+import { lockWarning, untilLifted } from "./deploy-lock.js";
 import { overrideFreeze, overrideWayOut } from "./freeze-override.js";
 import { expireVotesOnSlip } from "./vote-expiry.js";
 import { freezeWarning } from "./freeze.js";
@@ -99,7 +99,7 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
   if (release.scheduledAt !== null) {
     ctx.effects.push(notice(release.id, [`🕑 ${release.id} moved to `, { at, text: formatInZone(at, policy.timezone) }, ` by ${actor.name}.`]));
   }
-  const frozen = await freezeWarning(ctx, updated);
+  const frozen = [await freezeWarning(ctx, updated), await lockWarning(ctx, updated)].filter(Boolean).join(" ");
   return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). Reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}${expired}${frozen ? ` ${frozen}` : ""}`);
 }
 
