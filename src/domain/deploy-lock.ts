@@ -87,10 +87,16 @@ export function targetName(service: string, environment: string): string {
 /** `payments production is locked by dana: incident 42`: the hold reason and the card's line. */
 export function lockedText(lock: DeployLock): string {
   const cause = lock.releaseId ? ` after the rollback of ${lock.releaseId}` : "";
-  // A rollback's lock stores its reason as `rollback of R-6: <why>` (for the audit trail); said once here.
+  return `${targetName(lock.service, lock.environment)} is locked${cause} by ${lock.lockedByName}: ${lockReason(lock)}`;
+}
+
+/**
+ * Why it is locked, for a text that names the rollback itself ("after the rollback of R-6"): a
+ * rollback's lock stores its reason as `rollback of R-6: <why>` (for the audit trail), said once.
+ */
+export function lockReason(lock: Pick<DeployLock, "reason" | "releaseId">): string {
   const prefix = lock.releaseId ? `rollback of ${lock.releaseId}: ` : "";
-  const reason = prefix && lock.reason.startsWith(prefix) ? lock.reason.slice(prefix.length) : lock.reason;
-  return `${targetName(lock.service, lock.environment)} is locked${cause} by ${lock.lockedByName}: ${reason}`;
+  return prefix && lock.reason.startsWith(prefix) ? lock.reason.slice(prefix.length) : lock.reason;
 }
 
 /** Why a gate stops a release, in the channel's zone. */

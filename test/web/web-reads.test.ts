@@ -236,7 +236,11 @@ describe("web reads of the guardrails (issue 16)", () => {
     await advance(0);
     const held = await core.bot.webRead({ kind: "web_release", scope: terminal, id: "R-2" });
     expect(held!.queue).toBeNull();
-    expect(held!.locks).toEqual([{ label: "payments production", reason: "rollback of R-1: error rate 5x", holder: "alice", since: T0 + 30 * MIN, releaseId: "R-1" }]);
+    // "after the rollback of R-1" names the rollback: the reason is said once, as on the card.
+    expect(held!.locks).toEqual([{ label: "payments production", reason: "error rate 5x", holder: "alice", since: T0 + 30 * MIN, releaseId: "R-1" }]);
+    const page = releasesPage(await core.bot.webRead({ kind: "web_calendar", scope: terminal, zone: null, channel: null }), "terminal");
+    expect(page).toMatch(/<strong>payments production<\/strong> is locked after the rollback of R-1 by alice since <time [^>]+>[^<]+<\/time>: <span class="prewrap">error rate 5x<\/span>/);
+    expect(page).not.toContain("rollback of R-1: error rate 5x");
     expect(held!.timeline.map((e) => e.text)).toEqual(
       expect.arrayContaining(["queued it behind R-1 (payments production busy)", "held: payments production is locked (rollback of R-1: error rate 5x)"]),
     );

@@ -3,7 +3,7 @@ import { addDays } from "date-fns/addDays";
 import { format } from "date-fns/format";
 import { startOfDay } from "date-fns/startOfDay";
 import { isHttpUrl, tickersOf } from "../../domain/criteria.js";
-import { targetName, type DeployLock } from "../../domain/deploy-lock.js";
+import { lockReason, targetName, type DeployLock } from "../../domain/deploy-lock.js";
 import { UserError } from "../../domain/errors.js";
 import { freezeName, occurrenceAt, occurrencesBetween, type ActiveFreeze } from "../../domain/freeze.js";
 import { displayName } from "../../domain/identity.js";
@@ -53,7 +53,8 @@ function freezeView(hit: ActiveFreeze, channel: string): WebFreezeView {
 }
 
 function lockView(lock: DeployLock): WebLockView {
-  return { label: targetName(lock.service, lock.environment), reason: lock.reason, holder: lock.lockedByName, since: lock.at, releaseId: lock.releaseId };
+  // The page says "after the rollback of R-6" itself: the reason without its `rollback of R-6: ` prefix.
+  return { label: targetName(lock.service, lock.environment), reason: lockReason(lock), holder: lock.lockedByName, since: lock.at, releaseId: lock.releaseId };
 }
 
 /** While a release is open (voting or held), the lock on its service + environment holds it, as on its card. */
