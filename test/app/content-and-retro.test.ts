@@ -59,6 +59,25 @@ describe("changing what ships", () => {
     expect(await submit(fresh.type === "form" ? fresh.form.tag : "none")).toMatchObject({ text: expect.stringContaining("Your NO-GO on R-1 is in") });
   });
 
+  it("points a reschedule or an update of a cancelled or finished release at creating it again, with the command", async () => {
+    const { say } = setup();
+    await say("alice", "create payments 1.4.2 env staging at in 2h");
+    await say("alice", "cancel R-1 wrong day");
+    const text = (r: Awaited<ReturnType<typeof say>>) => (r.type === "message" ? r.text : r.type);
+    const schedule = await say("alice", "schedule R-1 in 3h");
+    expect(schedule).toMatchObject({ error: true });
+    expect(text(schedule)).toBe("R-1 is cancelled, so it cannot be rescheduled. Nothing more can happen to it. To ship payments 1.4.2 after all, create it again: `/release create payments 1.4.2 env staging at <time>`.");
+    const update = await say("alice", "update R-1 version 1.4.3");
+    expect(text(update)).toBe("R-1 is cancelled; its content can no longer change. Create a new release instead: `/release create payments 1.4.3 env staging at <time>`.");
+    // A release that shipped moves on by a new release too.
+    await say("alice", "create search 2.0.0");
+    for (const voter of ["bob", "carol"]) await say(voter, "vote R-2 go");
+    await say("alice", "ship R-2");
+    expect(text(await say("alice", "update R-2 version 2.0.1"))).toBe("R-2 is shipping; its content can no longer change. Create a new release instead: `/release create search 2.0.1 at <time>`.");
+    // Still possible steps are named as before: a shipping release is not told to create it again.
+    expect(text(await say("alice", "schedule R-2 in 1h"))).not.toContain("/release create");
+  });
+
   it("lets only the manager or an admin change the release", async () => {
     const { say } = setup();
     await say("alice", "create payments 1.4.2");

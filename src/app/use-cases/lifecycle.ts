@@ -2,7 +2,7 @@ import { decisionInWords } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
 import { votesWere } from "../../domain/votes.js";
 import { checkLength } from "../../domain/limits.js";
-import { transition } from "../../domain/release.js";
+import { isFinal, transition } from "../../domain/release.js";
 import { formatInZone, parseWhen, relative } from "../../domain/time.js";
 import { offsetLabel } from "../../domain/countdown.js";
 import type { Actor, Release } from "../../domain/types.js";
@@ -81,11 +81,30 @@ export async function holdRelease(ctx: Ctx, release: Release, who: Who, platform
   return updated;
 }
 
+/**
+ * `/release create payments 1.4.3 env staging at <time>`: a cancelled or finished release never
+ * moves again, so a refusal to move or change it names the command that ships it anew.
+ */
+function createAgain(release: Release, version = release.version): string {
+  return `\`/release create ${release.service} ${version}${release.environment === "production" ? "" : ` env ${release.environment}`} at <time>\``;
+}
+
+/** A held release re-opens; a cancelled or closed one is refused with how to ship it anyway. */
+function reopened(release: Release): Release["state"] {
+  try {
+    return transition(release.id, release.state, "reopen");
+  } catch (e) {
+    if (!(e instanceof UserError) || !isFinal(release.state)) throw e;
+    const how = `To ship ${release.service} ${release.version} ${release.state === "cancelled" ? "after all" : "again"}, create it again: ${createAgain(release)}.`;
+    throw new UserError(e.code, `${e.message} ${how}`);
+  }
+}
+
 export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, id: string, when: string): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, id);
   await requirePermission(ctx, actor, "schedule", release);
   // Voting stays voting; a held release re-opens; anything else is refused with what is possible.
-  const state = release.state === "voting" ? release.state : transition(release.id, release.state, "reopen");
+  const state = release.state === "voting" ? release.state : reopened(release);
   const policy = await policyFor(ctx, release.channel.key);
   const { at, note } = parseWhen(when, ctx.clock.now(), policy.timezone);
   // The same time again (a second click, a retried command): nothing to move, nobody to tell.
@@ -108,7 +127,7 @@ export async function updateRelease(ctx: Ctx, actor: Actor, platform: string, id
   const release = await getReleaseOrThrow(ctx, id);
   await requirePermission(ctx, actor, "update", release);
   if (release.state !== "voting" && release.state !== "held") {
-    throw new UserError("update_closed", `${release.id} is ${release.state.replace("_", " ")}; its content can no longer change. Create a new release instead.`);
+    throw new UserError("update_closed", `${release.id} is ${release.state.replace("_", " ")}; its content can no longer change. Create a new release instead: ${createAgain(release, field === "version" ? value : release.version)}.`);
   }
   const before = field === "version" ? release.version : release.description;
   if (before === value) return ok(`${release.id} already has that ${field}; nothing changed.`);
