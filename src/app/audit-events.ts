@@ -47,7 +47,8 @@ export interface AuditEventData {
   content_changed: { field: "version" | "description"; before: string | null; after: string; votesVoided: Array<{ voter: UserId; choice: VoteChoice }>; criteriaReset?: string[] };
   /** `again`: the rollback webhook had failed and was sent again. */
   rollback_requested: { from: ReleaseState; reason: string; webhook: boolean; again?: boolean };
-  permission_refused: { action: Action };
+  /** `refused`: why, when it is not that the person may not take the action at all (a criterion CI reports). */
+  permission_refused: { action: Action; refused?: string };
   webhook_delivered: WebhookAttempt;
   webhook_attempt_failed: WebhookAttempt & { error: string | null };
   webhook_failed: WebhookAttempt & { error: string | null };

@@ -107,10 +107,15 @@ export async function isSeenBy(ctx: Pick<Ctx, "store">, release: Release, asker:
 }
 
 export class PermissionDenied extends UserError {
+  /**
+   * `refused`: why, for the audit trail, when it is not that the person may not take the action
+   * at all (`tests is reported by CI, not ticked by hand`); without it the trail says they may not.
+   */
   constructor(
     message: string,
     readonly action: Action,
     readonly releaseId: string | null,
+    readonly refused?: string,
   ) {
     super("not_allowed", message);
   }

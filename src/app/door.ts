@@ -112,7 +112,7 @@ export function createDoor(deps: DoorDeps) {
           // only one delivery answers it, and audit a refused permission once, by the claimant.
           const claimant = await store.transaction(async (tx) => {
             if (eventId !== undefined && !(await tx.claimEvent(eventId, deps.clock.now()))) return false;
-            if (err instanceof PermissionDenied) await audit(newCtx(deps, tx), actor, channel.platform, err.releaseId, { type: "permission_refused", data: { action: err.action } });
+            if (err instanceof PermissionDenied) await audit(newCtx(deps, tx), actor, channel.platform, err.releaseId, { type: "permission_refused", data: { action: err.action, ...(err.refused ? { refused: err.refused } : {}) } });
             return true;
           });
           if (!claimant) throw new DuplicateEvent();

@@ -197,6 +197,11 @@ describe("a criterion CI reports", () => {
     // Someone who may not tick tests at all hears the same: the override is an admin's, whatever role ticks it.
     expect(text(await say("mia", "check R-1 tests pass override runner is down"))).toBe("Only an admin may override what CI reported for tests on R-1.");
     expect(text(await say("admin", "check R-1 tests pass override"))).toContain("An override needs a reason");
+    // The timeline says why each was refused: quinn holds qa and may tick tests, only not a criterion CI reports.
+    const timeline = text(await say("bob", "audit R-1"));
+    expect(timeline).toContain("quinn was refused: tests is reported by CI, not ticked by hand");
+    expect(timeline).toContain("mia was refused: only an admin may override what CI reported for tests");
+    expect(timeline).not.toContain("may not tick readiness criteria");
     expect((await core.store.listCriteria("R-1"))[0]).toMatchObject({ status: "failed", source: "ci", url: "https://ci.example/run/9" });
 
     const overridden = await say("admin", "check R-1 tests pass override runner down; suite green locally https://ci.example/run/10");

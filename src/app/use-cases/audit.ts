@@ -78,7 +78,7 @@ function describeKnown(event: AuditEventPayload, zone: string | undefined, relea
     case "rollback_requested":
       return `${event.data.again ? "sent the failed rollback again" : "requested rollback"}: ${event.data.reason}`;
     case "permission_refused":
-      return `was refused: may not ${doing(event.data.action, releaseId)}`;
+      return `was refused: ${event.data.refused ?? `may not ${doing(event.data.action, releaseId)}`}`;
     case "webhook_delivered": {
       const d = event.data;
       return `${d.kind} webhook delivered (HTTP ${d.status}, attempt ${d.attempts})`;

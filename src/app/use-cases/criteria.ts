@@ -78,11 +78,12 @@ export async function checkCriterion(ctx: Ctx, actor: Actor, platform: string, r
   const roles = await rolesOf(ctx, actor);
   // An override is an admin's call: its refusal says so, not which role ticks the criterion.
   const overrideRefusal = tick.override !== null ? handTickRefusal(criterion, release, roles, tick.override) : null;
-  if (overrideRefusal) throw new PermissionDenied(overrideRefusal, "check", release.id);
+  // Refusals of a criterion CI reports are about CI's ownership, not the person's roles: the trail says so.
+  if (overrideRefusal) throw new PermissionDenied(overrideRefusal, "check", release.id, `only an admin may override what CI reported for ${criterion.name}`);
   const verdict = canTick({ id: actor.id, roles }, criterion, release);
   if (!verdict.allowed) throw new PermissionDenied(verdict.reason!, "check", release.id);
   const refusal = handTickRefusal(criterion, release, roles, tick.override);
-  if (refusal) throw new PermissionDenied(refusal, "check", release.id);
+  if (refusal) throw new PermissionDenied(refusal, "check", release.id, `${criterion.name} is reported by CI, not ticked by hand`);
   if (tick.override !== null && !criterion.ciOwned) {
     throw new UserError("no_override_needed", `CI has not reported ${criterion.name} on ${release.id}, so there is nothing to override: \`/release check ${release.id} ${criterion.name} ${tick.status === "passed" ? "pass" : "fail"} [note]\`.`);
   }
