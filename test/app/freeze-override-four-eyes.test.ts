@@ -55,6 +55,21 @@ describe("override_approvers=2: shipping inside a freeze takes two people", () =
     expect(timeline).toContain("shipped inside freeze 'incident 42' (override): agreed, the fix is tested (second to rel, who asked: hotfix for the outage)");
   });
 
+  it("calls the release manager to a request someone else made, and not when the manager asked themselves", async () => {
+    const { chat, say } = await frozenGoRelease();
+    await say("rel", "ship R-1 override hotfix for the outage");
+    await core.bot.idle();
+    expect(chat.notices.find((n) => n.notice.text.startsWith("🔐"))?.notice.mention).toEqual(["terminal:alice"]);
+    await say("rel", "create search 2.0.0 manager rel");
+    await say("bob", "vote R-2 go");
+    await say("carol", "vote R-2 go");
+    await say("rel", "ship R-2 override same outage");
+    await core.bot.idle();
+    const asked = chat.notices.filter((n) => n.notice.text.startsWith("🔐 rel asks to ship R-2"));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.notice.mention).toEqual([]);
+  });
+
   it("tells whoever tries to ship while a request stands who asked and why, so a second person knows theirs ships it", async () => {
     const { say } = await frozenGoRelease();
     await say("rel", "ship R-1 override hotfix for the outage");

@@ -1,3 +1,4 @@
+import { isSamePerson } from "../../domain/identity.js";
 import { freezeLabel, type ActiveFreeze } from "../../domain/freeze.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { readAuditEvent } from "../audit-events.js";
@@ -23,8 +24,10 @@ export async function overrideFreeze(ctx: Ctx, actor: Actor, platform: string, r
   if (needed === 2 && (!asked || asked.id === actor.id)) {
     if (asked) return ok(`You asked already to ship ${release.id} inside freeze ${freeze}; this channel needs a second admin or release-manager to ask too (\`/release ship ${release.id} override <reason>\`). Nothing ships until then.`);
     await audit(ctx, actor, platform, release.id, { type: "freeze_override_requested", data: { freeze, until: active.end, reason } });
+    // The manager hears of a request someone else made; one they made themselves calls nobody.
+    const mention = isSamePerson(actor, release.managerId) ? [] : [release.managerId];
     ctx.effects.push(
-      notice(release.id, `🔐 ${actor.name} asks to ship ${release.id} inside freeze ${freeze}: ${reason}. This channel needs a second admin or release-manager: one who agrees ships it with \`/release ship ${release.id} override <reason>\`.`, { mention: [release.managerId] }),
+      notice(release.id, `🔐 ${actor.name} asks to ship ${release.id} inside freeze ${freeze}: ${reason}. This channel needs a second admin or release-manager: one who agrees ships it with \`/release ship ${release.id} override <reason>\`.`, { mention }),
     );
     return ok(`Asked: ${release.id} ships inside freeze ${freeze} once a second admin or release-manager (not you) runs \`/release ship ${release.id} override <reason>\`; the thread says so. Until then it stays where it is.`);
   }
