@@ -45,6 +45,8 @@ export async function stopLockReminders(ctx: Ctx, lock: Pick<DeployLock, "servic
 }
 
 /** `policy set lock_reminder=…` in a channel: the locks set there are reminded at the new interval (or no more), from now. */
-export async function replanLockReminders(ctx: Ctx, channelKey: string): Promise<void> {
-  for (const lock of await ctx.store.listLocks()) if (lock.channel?.key === channelKey) await startLockReminders(ctx, lock);
+export async function replanLockReminders(ctx: Ctx, channelKey: string): Promise<DeployLock[]> {
+  const here = (await ctx.store.listLocks()).filter((lock) => lock.channel?.key === channelKey);
+  for (const lock of here) await startLockReminders(ctx, lock);
+  return here;
 }

@@ -105,6 +105,8 @@ describe("a deploy lock still on", () => {
     await advance(HOUR);
     const set = await say("admin", "policy set lock_reminder=off");
     expect(set.type === "message" && set.text).toContain("lock_reminder=off (how often a deploy lock still on is said again)");
+    // The reply names the locks it changes, not only the releases.
+    expect(set.type === "message" && set.text).toContain("Locks set here are no longer said again: payments production.");
     await advance(12 * HOUR);
     expect(reminders()).toEqual([]);
 
@@ -134,6 +136,22 @@ describe("a deploy lock still on", () => {
     }
     const refused = await say("admin", "policy set lock_reminder=1h30");
     expect(refused).toMatchObject({ error: true, text: expect.stringContaining("(`30` has no unit: add one, e.g. `30m`): lock_reminder takes an interval from 15m to 7d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, or off") });
+  });
+
+  it("is re-planned from now when the channel's interval changes, and the reply names the locks it re-planned", async () => {
+    const { say, advance, reminders } = await setup();
+    await say("rel", "lock payments reason incident 42");
+    await say("rel", "lock search staging reason incident 43");
+    await advance(HOUR);
+    const set = await say("admin", "policy set lock_reminder=2h");
+    expect(set.type === "message" && set.text).toContain("Locks set here are said again every 2h from now: payments production, search staging.");
+    await advance(2 * HOUR - MIN);
+    expect(reminders()).toEqual([]);
+    await advance(MIN);
+    expect(reminders()).toHaveLength(2);
+    // A change of another key re-plans no lock, and says none.
+    const quorum = await say("admin", "policy set quorum=3");
+    expect(quorum.type === "message" && quorum.text).not.toContain("Locks set here");
   });
 
   it("is never said when GONOGO_LOCK_REMINDER is off", async () => {

@@ -7,6 +7,8 @@ import type { Actor, ChannelRef } from "../../domain/types.js";
 import { audit, isGroup, policyFor, qualifyRealSubject, qualifySubject, requirePermission, rolesNobodyHolds, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
 import { replanLockReminders } from "../lock-reminder-jobs.js";
+import { minutesText } from "../../domain/minutes.js";
+import { targetName } from "../../domain/deploy-lock.js";
 import { ok, okLines } from "../replies.js";
 import type { Reply, ReplyPart } from "../views.js";
 
@@ -32,13 +34,16 @@ export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pai
     if (changes.reminders !== undefined && release.state === "voting" && release.scheduledAt !== null && release.scheduledAt > ctx.clock.now()) await planCountdownJobs(ctx, release);
     ctx.effects.push({ type: "refresh", releaseId: r.id });
   }
-  // Locks set here are said again at the new interval (or no more), from now.
-  if (changes.lockReminder !== undefined) await replanLockReminders(ctx, channel.key);
+  // Locks set here are said again at the new interval (or no more), from now: the reply names them.
+  const replanned = changes.lockReminder !== undefined ? await replanLockReminders(ctx, channel.key) : [];
+  const locks = replanned.length
+    ? [`Locks set here are ${after.lockReminder === null ? "no longer said again" : `said again every ${minutesText(after.lockReminder)} from now`}: ${replanned.map((l) => targetName(l.service, l.environment)).join(", ")}.`]
+    : [];
   const following = open.length ? [`Open releases here follow at once: ${open.map((r) => r.id).reverse().join(", ")}.`] : [];
   // A required role nobody holds (a typo, or not granted yet) would leave every release waiting for it for good: say so now.
   const unheld = changes.require ? await rolesNobodyHolds(ctx, changes.require) : [];
   const hints = unheld.map((r) => `Nobody holds ${r} yet, so no GO can count as its sign-off: grant it with \`/release role grant <user or group> ${r}\`, or check its spelling.`);
-  return ok([`Policy updated:`, ...describePolicy(after).map((l) => `• ${l}`), ...hints, ...following].join("\n"));
+  return ok([`Policy updated:`, ...describePolicy(after).map((l) => `• ${l}`), ...hints, ...locks, ...following].join("\n"));
 }
 
 export async function grantRole(ctx: Ctx, actor: Actor, channel: ChannelRef, subjectToken: string, role: string): Promise<Reply> {
