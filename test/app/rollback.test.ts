@@ -122,7 +122,9 @@ describe("rollback", () => {
       expect(deploy.received.map((h) => h.headers["idempotency-key"])).toEqual(["deploy:R-1:1", "deploy:R-2:1"]);
 
       await say("oscar", "rollback R-1 error rate 5x");
-      await say("alice", "shipped R-2");
+      const marked = await say("alice", "shipped R-2");
+      // Whoever marks it shipped hears that the call still being retried will not go out, as a rollback's reply says.
+      expect(marked.type === "message" && marked.text).toContain("R-2 is marked shipped. The deploy call still being retried is withdrawn: it will not be sent again.");
       await runFor(30 * 60_000);
       // No retry of either deploy after the rollback or the hand-marked deploy; the rollback itself went out.
       expect(deploy.received).toHaveLength(2);

@@ -47,18 +47,18 @@ export async function startShipping(ctx: Ctx, release: Release, who: Who, platfo
   return updated;
 }
 
-/** Marks the deploy finished; the retro prompt is planned from now. */
-export async function markShipped(ctx: Ctx, release: Release, who: Who, platform: string): Promise<Release> {
+/** Marks the deploy finished; the retro prompt is planned from now. `withdrawn`: a deploy call still being retried will not go out. */
+export async function markShipped(ctx: Ctx, release: Release, who: Who, platform: string): Promise<{ release: Release; withdrawn: boolean }> {
   const next = transition(release.id, release.state, "shipped");
   const now = ctx.clock.now();
   // Deployed by other means while the deploy webhook was still being retried: it is not sent again.
-  await withdrawPendingDeploys(ctx, release, next, who, platform);
+  const withdrawn = await withdrawPendingDeploys(ctx, release, next, who, platform);
   const updated = await ctx.store.updateRelease(release.id, { state: next, shippedAt: now, stateReason: null });
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, by: who.id } });
   await planRetro(ctx, updated, now);
   await planQueueStart(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `✅ ${release.id} ${release.service} ${release.version} is live in ${release.environment} (marked by ${who.name}). If it misbehaves, on-call can press Roll back.`));
-  return updated;
+  return { release: updated, withdrawn };
 }
 
 /** Stops a release; the card says why. Used by `hold` and by T-0 without GO. */
@@ -206,8 +206,9 @@ async function reopenToWait(ctx: Ctx, release: Release, behind: string, actor: A
 export async function shippedCommand(ctx: Ctx, actor: Actor, platform: string, id: string): Promise<Reply> {
   const release = await getReleaseOrThrow(ctx, id);
   await requirePermission(ctx, actor, "shipped", release);
-  await markShipped(ctx, release, actor, platform);
-  return ok(`${release.id} is marked shipped. The retro opens ${relative(ctx.clock.now() + ctx.config.retroDelayMs, ctx.clock.now())}.`);
+  const { withdrawn } = await markShipped(ctx, release, actor, platform);
+  const unsent = withdrawn ? " The deploy call still being retried is withdrawn: it will not be sent again." : "";
+  return ok(`${release.id} is marked shipped.${unsent} The retro opens ${relative(ctx.clock.now() + ctx.config.retroDelayMs, ctx.clock.now())}.`);
 }
 
 export async function holdCommand(ctx: Ctx, actor: Actor, platform: string, id: string, reason: string | null): Promise<Reply> {
