@@ -96,7 +96,7 @@ export async function handleEvent(ctx: Ctx, inbound: InboundEvent): Promise<Repl
         case "check":
           return await checkCriterion(ctx, actor, platform, cmd.id, cmd.criterion, { status: cmd.status, note: cmd.note, override: cmd.override });
         case "role":
-          if (cmd.op === "list") return await listRoles(ctx);
+          if (cmd.op === "list") return await listRoles(ctx, actor);
           return cmd.op === "grant" ? await grantRole(ctx, actor, channel, cmd.subject, cmd.role) : await revokeRole(ctx, actor, platform, cmd.subject, cmd.role);
         case "web":
           return webLink(ctx, actor, channel, event.place);

@@ -1,4 +1,4 @@
-import { parseChannelKey, parseSubject } from "./identity.js";
+import { parseChannelKey, parseSubject, type Subject } from "./identity.js";
 
 /*
  * Which workspace or server may see a release. One gonogo may serve several Slack workspaces
@@ -39,4 +39,28 @@ function accountIn(account: string, channelKey: string): boolean {
  */
 export function seesRelease(asker: Asker, channels: readonly string[]): boolean {
   return channels.some((key) => samePlace(key, asker.channelKey) || asker.linked.some((account) => accountIn(account, key)));
+}
+
+/** A workspace or server of a platform; a null scope stands for each of them (the terminal is one place of its own). */
+type Place = { platform: string; scope: string | null };
+
+/** Where the asker is: the workspace or server asked in, and that of each of their linked accounts. */
+function placesOf(asker: Asker): Place[] {
+  const here = parseChannelKey(asker.channelKey);
+  const places: Place[] = here ? [{ platform: here.platform, scope: here.platform === "terminal" ? null : here.scope }] : [];
+  for (const account of asker.linked) {
+    const person = parseSubject(account);
+    if (person?.kind === "person") places.push({ platform: person.platform, scope: person.scope });
+  }
+  return places;
+}
+
+/**
+ * Is `who` (a role binding's person or group, a GONOGO_ADMINS entry) of the asker's workspace or
+ * server, or of one a linked account of theirs is in? Role bindings are each place's own: another's
+ * are neither shown nor changed from here. A GONOGO_ADMINS entry without a workspace (a bare
+ * `U0456`) is an admin in each workspace of its platform, so it is of every one of them.
+ */
+export function ofAskersPlaces(asker: Asker, who: Subject): boolean {
+  return placesOf(asker).some((p) => p.platform === who.platform && (p.scope === null || who.scope === null || p.scope === who.scope));
 }

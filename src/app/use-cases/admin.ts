@@ -2,7 +2,8 @@ import { describeCriteriaSpec } from "../../domain/criteria.js";
 import { UserError } from "../../domain/errors.js";
 import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
 import { BUILTIN_ROLES } from "../../domain/permissions.js";
-import { adminText, displayName, subjectId } from "../../domain/identity.js";
+import { adminText, displayName, parseSubject, subjectId } from "../../domain/identity.js";
+import { ofAskersPlaces } from "../../domain/places.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
 import { audit, isGroup, policyFor, qualifyRealSubject, qualifySubject, requirePermission, rolesNobodyHolds, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
@@ -88,16 +89,28 @@ function said(subject: string, rest: string): Reply {
   return okLines("", [[{ subject, text: displayName(subject) }, rest]]);
 }
 
-export async function listRoles(ctx: Ctx): Promise<Reply> {
-  const bindings = await ctx.store.listRoleBindings();
+/**
+ * `/release role list`: the bindings of the people and groups of the asker's workspace or server
+ * (and of those their linked accounts are in), and the GONOGO_ADMINS entries who are admins
+ * there. Another workspace's bindings name its people and groups, and its admins are no admins
+ * here: neither is this workspace's business. Nor is whether it has any, so "nobody here" reads
+ * the same with no GONOGO_ADMINS at all.
+ */
+export async function listRoles(ctx: Ctx, actor: Actor): Promise<Reply> {
+  const asker = ctx.asker;
+  const here = (id: string) => {
+    const subject = parseSubject(id);
+    return subject !== null && (!asker || ofAskersPlaces(asker, subject));
+  };
+  const bindings = (await ctx.store.listRoleBindings()).filter((b) => here(b.subject));
   const byRole = new Map<string, string[]>();
   for (const b of bindings) byRole.set(b.role, [...(byRole.get(b.role) ?? []), b.subject]);
   // People and groups each as a mention, comma-separated.
   const named = (who: Array<{ subject: string; text: string }>): ReplyPart[] => who.flatMap((w, i) => [...(i ? [", "] : []), w]);
   const lines: ReplyPart[][] = [...byRole].map(([role, subjects]) => [`• ${role}: `, ...named(subjects.map((subject) => ({ subject, text: displayName(subject) })))]);
-  const { admins: configured } = ctx.config;
+  const configured = ctx.config.admins.filter((a) => !asker || ofAskersPlaces(asker, a));
   const admins: ReplyPart[] = configured.length
     ? ["• admin (from GONOGO_ADMINS): ", ...named(configured.map((a) => ({ subject: subjectId(a), text: adminText(a) })))]
-    : ["• no admins configured (set GONOGO_ADMINS)"];
+    : [`• admin: nobody here from GONOGO_ADMINS (whoever runs gonogo adds admins' ids there, e.g. yours: ${actor.id})`];
   return okLines("Roles:", [admins, ...lines]);
 }

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { actorOf, channelKey } from "../../src/domain/identity.js";
+import type { Actor, ChannelRef } from "../../src/domain/types.js";
+import { replyLineText, type Reply } from "../../src/app/views.js";
+import { admins, createTestCore, type TestCore } from "../helpers/core.js";
+
+/*
+ * Role bindings when one gonogo serves two Slack workspaces, acme (T1) and globex (T2), and a
+ * Discord server (1001, acme's team on Discord). A role is bound to a workspace-qualified id, so it
+ * is that workspace's business: another workspace neither reads it nor hands it out. A person
+ * whose accounts are linked (`/release link`) is in both places, and may do so in both.
+ */
+
+const slack = (team: string, user: string): Actor => actorOf({ kind: "person", platform: "slack", scope: team, user }, user.toLowerCase());
+const discord = (guild: string, user: string): Actor => actorOf({ kind: "person", platform: "discord", scope: guild, user }, `d${user}`);
+const slackChannel = (team: string): ChannelRef => ({ platform: "slack", key: channelKey({ platform: "slack", scope: team, channel: "C1" }), nativeId: "C1" });
+const discordChannel = (guild: string): ChannelRef => ({ platform: "discord", key: channelKey({ platform: "discord", scope: guild, channel: "4001" }), nativeId: "4001" });
+
+const acmeAdmin = slack("T1", "UADMIN");
+const globexAdmin = slack("T2", "UADMIN");
+/** `UOPS` in GONOGO_ADMINS: the operator, an admin in whichever Slack workspace they act in. */
+const operatorIn = (team: string) => slack(team, "UOPS");
+
+let core: TestCore;
+afterEach(async () => core?.close());
+
+function setup() {
+  core = createTestCore({ config: { admins: admins("slack:T1:UADMIN", "slack:T2:UADMIN", "UOPS", "discord:1001:2001") } });
+}
+
+const where = (actor: Actor) => (actor.person.platform === "discord" ? discordChannel : slackChannel)(actor.person.scope!);
+const say = (actor: Actor, text: string) => core.bot.handle({ kind: "command", actor, channel: where(actor), text });
+const text = (r: Reply) => (r.type === "message" ? [r.text, ...(r.lines ?? []).map(replyLineText)].filter(Boolean).join("\n") : "");
+
+/** Links two accounts of one person, as `/release link` on one and the code typed on the other does. */
+async function link(a: Actor, b: Actor) {
+  const code = /link code is `([A-Z0-9]{4}-[A-Z0-9]{4})`/.exec(text(await say(a, "link")))?.[1];
+  expect(text(await say(b, `link ${code}`))).toContain("now count as one voter");
+}
+
+/** Each workspace's admin binds roles to its own people and groups. */
+async function bindBoth() {
+  await say(acmeAdmin, "role grant slack:T1:UQUINN qa");
+  await say(acmeAdmin, "role grant slack-group:T1:SQA security");
+  await say(globexAdmin, "role grant slack:T2:UHANK oncall");
+}
+
+describe("/release role list", () => {
+  it("shows in each workspace the bindings of its own people and groups, and the GONOGO_ADMINS entries that are admins there", async () => {
+    setup();
+    await bindBoth();
+    expect(text(await say(slack("T2", "UGINA"), "role list"))).toBe("Roles:\n• admin (from GONOGO_ADMINS): slack:T2:UADMIN, UOPS\n• oncall: UHANK");
+    expect(text(await say(slack("T1", "UCAROL"), "role list"))).toBe("Roles:\n• admin (from GONOGO_ADMINS): slack:T1:UADMIN, UOPS\n• qa: UQUINN\n• security: SQA");
+  });
+
+  it("shows someone whose accounts are linked the bindings of each place they are in", async () => {
+    setup();
+    await bindBoth();
+    await link(slack("T1", "UDANA"), slack("T2", "UDANA"));
+    const listed = text(await say(slack("T2", "UDANA"), "role list"));
+    expect(listed).toBe("Roles:\n• admin (from GONOGO_ADMINS): slack:T1:UADMIN, slack:T2:UADMIN, UOPS\n• oncall: UHANK\n• qa: UQUINN\n• security: SQA");
+  });
+
+  it("names no admin of another workspace where GONOGO_ADMINS has none: says who adds one, as where it is empty", async () => {
+    setup();
+    await bindBoth();
+    // UOPS is a Slack id: an admin in every Slack workspace, none on Discord.
+    const elsewhere = text(await say(discord("1002", "2009"), "role list"));
+    expect(elsewhere).toBe("Roles:\n• admin: nobody here from GONOGO_ADMINS (whoever runs gonogo adds admins' ids there, e.g. yours: discord:1002:2009)");
+    await core.close();
+    core = createTestCore({ config: { admins: [] } });
+    expect(text(await say(discord("1002", "2009"), "role list"))).toBe(elsewhere);
+  });
+});
