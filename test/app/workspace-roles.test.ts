@@ -72,3 +72,58 @@ describe("/release role list", () => {
     expect(text(await say(discord("1002", "2009"), "role list"))).toBe(elsewhere);
   });
 });
+
+/** The refusal of a role change for someone of another workspace or server: it echoes only what was typed. */
+const notHere = (id: string, where: string, verb: "Grant" | "Revoke") =>
+  `${id} is not in ${where}, nor where one of your linked accounts is. ${verb} roles where that person or group works, or link your accounts with \`/release link\` first.`;
+
+describe("/release role grant and revoke", () => {
+  it("refuses a globex admin a role for acme's person or group, says where to grant it, and binds nothing", async () => {
+    setup();
+    for (const id of ["slack:T1:UQUINN", "slack-group:T1:SQA"]) {
+      const reply = await say(globexAdmin, `role grant ${id} release-manager`);
+      expect(reply).toMatchObject({ error: true });
+      expect(text(reply)).toBe(notHere(id, "this Slack workspace", "Grant"));
+    }
+    expect(await core.store.listRoleBindings()).toEqual([]);
+    // Recorded as the refused role change it is.
+    const refusals = (await core.store.listAuditRange(0, Number.MAX_SAFE_INTEGER)).filter((e) => e.type === "permission_refused");
+    expect(refusals.map((e) => [e.actor, e.data.action])).toEqual([["slack:T2:UADMIN", "roles"], ["slack:T2:UADMIN", "roles"]]);
+  });
+
+  it("refuses a globex admin taking away acme's roles, in words that do not tell whether the binding exists", async () => {
+    setup();
+    await bindBoth();
+    const bound = await say(globexAdmin, "role revoke slack:T1:UQUINN qa");
+    const unbound = await say(globexAdmin, "role revoke slack:T1:UNOBODY qa");
+    expect(text(bound)).toBe(notHere("slack:T1:UQUINN", "this Slack workspace", "Revoke"));
+    expect(text(bound).replace("UQUINN", "UNOBODY")).toBe(text(unbound));
+    expect((await core.store.listRoleBindings()).map((b) => `${b.subject} ${b.role}`)).toContain("slack:T1:UQUINN qa");
+  });
+
+  it("lets the operator (a bare id in GONOGO_ADMINS) bind roles in each workspace they act in, to that workspace's people", async () => {
+    setup();
+    expect(text(await say(operatorIn("T1"), "role grant slack:T1:UQUINN qa"))).toContain("now has the role qa");
+    expect(text(await say(operatorIn("T2"), "role grant slack:T2:UHANK qa"))).toContain("now has the role qa");
+    expect(text(await say(operatorIn("T2"), "role grant slack:T1:UCAROL qa"))).toBe(notHere("slack:T1:UCAROL", "this Slack workspace", "Grant"));
+    expect(text(await say(operatorIn("T2"), "role revoke slack:T1:UQUINN qa"))).toBe(notHere("slack:T1:UQUINN", "this Slack workspace", "Revoke"));
+    expect((await core.store.listRoleBindings()).map((b) => b.subject).sort()).toEqual(["slack:T1:UQUINN", "slack:T2:UHANK"]);
+  });
+
+  it("lets a Slack admin whose Discord account is linked bind roles to Discord people and roles of that server, and take them back", async () => {
+    setup();
+    expect(text(await say(acmeAdmin, "role grant discord:1001:2002 qa"))).toBe(notHere("discord:1001:2002", "this Slack workspace", "Grant"));
+    await link(acmeAdmin, discord("1001", "2050"));
+    expect(text(await say(acmeAdmin, "role grant discord:1001:2002 qa"))).toContain("now has the role qa");
+    expect(text(await say(acmeAdmin, "role grant discord-role:1001:3001 oncall"))).toContain("now has the role oncall");
+    expect(text(await say(acmeAdmin, "role revoke discord:1001:2002 qa"))).toContain("no longer has the role qa");
+    // Another Discord server is still not theirs.
+    expect(text(await say(acmeAdmin, "role grant discord:1002:2002 qa"))).toBe(notHere("discord:1002:2002", "this Slack workspace", "Grant"));
+    expect((await core.store.listRoleBindings()).map((b) => `${b.subject} ${b.role}`)).toEqual(["discord-role:1001:3001 oncall"]);
+  });
+
+  it("refuses in a Discord server a role for a Slack person its asker is not linked to, naming the server", async () => {
+    setup();
+    expect(text(await say(discord("1001", "2001"), "role grant slack:T1:UQUINN qa"))).toBe(notHere("slack:T1:UQUINN", "this Discord server", "Grant"));
+  });
+});
