@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { actorOf, channelKey } from "../../src/domain/identity.js";
+import { actorOf, channelKey, type SubjectId } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { replyLineText, type Reply } from "../../src/app/views.js";
 import { admins, createTestCore, type TestCore } from "../helpers/core.js";
@@ -125,5 +125,28 @@ describe("/release role grant and revoke", () => {
   it("refuses in a Discord server a role for a Slack person its asker is not linked to, naming the server", async () => {
     setup();
     expect(text(await say(discord("1001", "2001"), "role grant slack:T1:UQUINN qa"))).toBe(notHere("slack:T1:UQUINN", "this Discord server", "Grant"));
+  });
+});
+
+describe("a role bound in acme", () => {
+  it("gives the same user id in globex nothing: no admin, no release-manager, no sign-off, by person or by group", async () => {
+    setup();
+    for (const role of ["admin", "release-manager", "qa"]) await say(acmeAdmin, `role grant slack:T1:U1 ${role}`);
+    await say(acmeAdmin, "role grant slack-group:T1:SQA qa");
+    const u1 = slack("T2", "U1");
+    expect(text(await say(u1, "policy set quorum=1"))).toContain("Only admins may change the channel policy");
+    expect(text(await say(u1, "freeze add now until in 2h reason ours"))).toContain("Only release-managers and admins may add or remove freeze windows");
+    expect(text(await say(u1, "role grant slack:T2:U1 admin"))).toContain("Only admins may change role bindings");
+
+    await say(globexAdmin, "policy set quorum=1 require=qa");
+    await say(slack("T2", "UGINA"), "create search 2.0.0");
+    // Each GO counts, as no sign-off: acme's qa is bound to acme's U1 and to acme's group SQA, not to globex's of the same ids.
+    expect(text(await say(u1, "vote R-1 go"))).toContain("Decision: Pending: waiting for qa");
+    const member = actorOf({ kind: "person", platform: "slack", scope: "T2", user: "UMEMBER" }, "member", ["slack-group:T2:SQA" as SubjectId]);
+    expect(text(await say(member, "vote R-1 go"))).toContain("Decision: Pending: waiting for qa");
+    expect((await core.store.getVotes("R-1")).map((v) => v.roles)).toEqual([[], []]);
+    // globex's own qa holder signs off.
+    await say(globexAdmin, "role grant slack:T2:UQA qa");
+    expect(text(await say(slack("T2", "UQA"), "vote R-1 go"))).toContain("Decision: GO");
   });
 });
