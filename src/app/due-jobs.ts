@@ -14,10 +14,11 @@ import { queueRelease, standingGateOf } from "./deploy-gate.js";
 import { holdByGate, startFromQueue } from "./use-cases/deploy-queue.js";
 import { runFreezeEnd } from "./freeze-watch.js";
 import { runLockReminder } from "./lock-reminders.js";
+import { holdersWhoSee } from "./role-holders.js";
 
 /** What a due job does: reminders, T-0, and opening and closing the retro. Webhook jobs are in webhook-delivery.ts. */
 
-/** Who a reminder names: holders of required sign-off roles that still lack a GO. */
+/** Who a reminder names: holders of required sign-off roles that still lack a GO, among those who see the release. */
 async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; mention: string[]; mentionGroups: string[] }> {
   const votes = await ctx.store.getVotes(release.id);
   const policy = await policyFor(ctx, release.channel.key);
@@ -32,21 +33,22 @@ async function awaited(ctx: Ctx, release: Release): Promise<{ text: string; ment
   const mentionGroups: string[] = [];
   const parts: string[] = [];
   for (const role of missingSignOffs(votes, policy, await managerOf(ctx, release))) {
-    const holders = (await ctx.store.listRoleBindings()).filter((b) => b.role === role);
+    const holders = await holdersWhoSee(ctx, release, role);
     if (!holders.length) {
-      parts.push(`${role}: nobody holds this role yet (\`/release role grant <user> ${role}\`)`);
+      // The same words whether or not another workspace has holders of it: they never see this release.
+      parts.push(`${role}: nobody where ${release.id} is holds this role yet (\`/release role grant <user> ${role}\`, or \`/release share ${release.id}\` where its holders are)`);
       continue;
     }
     const users: string[] = [];
     let goFromLinked = false;
-    for (const h of holders) {
-      if (isGroup(h.subject) || voteOf.has(h.subject)) continue;
-      const go = await linkedGo(h.subject);
+    for (const subject of holders) {
+      if (isGroup(subject) || voteOf.has(subject)) continue;
+      const go = await linkedGo(subject);
       if (go === false) continue;
       goFromLinked ||= go === true;
-      users.push(h.subject);
+      users.push(subject);
     }
-    const groups = holders.filter((h) => isGroup(h.subject)).map((h) => h.subject);
+    const groups = holders.filter(isGroup);
     mention.push(...users);
     mentionGroups.push(...groups);
     const fromLinked = goFromLinked ? ` (a GO from a linked account signs off only with that account's roles: vote from the account that holds ${role})` : "";

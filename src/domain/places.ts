@@ -44,15 +44,18 @@ export function seesRelease(asker: Asker, channels: readonly string[]): boolean 
 /** A workspace or server of a platform; a null scope stands for each of them (the terminal is one place of its own). */
 type Place = { platform: string; scope: string | null };
 
-/** Where the asker is: the workspace or server asked in, and that of each of their linked accounts. */
-function placesOf(asker: Asker): Place[] {
-  const here = parseChannelKey(asker.channelKey);
-  const places: Place[] = here ? [{ platform: here.platform, scope: here.platform === "terminal" ? null : here.scope }] : [];
-  for (const account of asker.linked) {
-    const person = parseSubject(account);
-    if (person?.kind === "person") places.push({ platform: person.platform, scope: person.scope });
-  }
-  return places;
+/** Is someone of place `a` in place `b`? */
+const within = (a: Place, b: Place) => a.platform === b.platform && (a.scope === null || b.scope === null || a.scope === b.scope);
+
+/** The place of a channel key; every terminal channel is the terminal's one place. */
+function channelPlace(key: string): Place | null {
+  const place = parseChannelKey(key);
+  return place && { platform: place.platform, scope: place.platform === "terminal" ? null : place.scope };
+}
+
+/** The places of linked accounts (stored ids). */
+function accountPlaces(accounts: readonly string[]): Place[] {
+  return accounts.map((account) => parseSubject(account)).filter((p): p is Subject => p?.kind === "person");
 }
 
 /**
@@ -62,5 +65,19 @@ function placesOf(asker: Asker): Place[] {
  * `U0456`) is an admin in each workspace of its platform, so it is of every one of them.
  */
 export function ofAskersPlaces(asker: Asker, who: Subject): boolean {
-  return placesOf(asker).some((p) => p.platform === who.platform && (p.scope === null || who.scope === null || p.scope === who.scope));
+  const here = channelPlace(asker.channelKey);
+  return [...(here ? [here] : []), ...accountPlaces(asker.linked)].some((place) => within(who, place));
+}
+
+/**
+ * Does a role's person or group (with the person's linked accounts) see a release whose card is in
+ * `channels`: is it of one of their workspaces or servers? Only they are called to sign it off or
+ * paged for it: another workspace's holders of the same role name never see it.
+ */
+export function subjectSees(who: Subject, linked: readonly string[], channels: readonly string[]): boolean {
+  const places = [who, ...accountPlaces(linked)];
+  return channels.some((key) => {
+    const channel = channelPlace(key);
+    return channel !== null && places.some((place) => within(place, channel));
+  });
 }

@@ -3,6 +3,7 @@ import { actorOf, channelKey, type SubjectId } from "../../src/domain/identity.j
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { replyLineText, type Reply } from "../../src/app/views.js";
 import { admins, createTestCore, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
 
 /*
  * Role bindings when one gonogo serves two Slack workspaces, acme (T1) and globex (T2), and a
@@ -148,5 +149,63 @@ describe("a role bound in acme", () => {
     // globex's own qa holder signs off.
     await say(globexAdmin, "role grant slack:T2:UQA qa");
     expect(text(await say(slack("T2", "UQA"), "vote R-1 go"))).toContain("Decision: GO");
+  });
+});
+
+describe("who a release's reminders and alerts call", () => {
+  /** acme's R-1 requiring qa, its first reminder due in a minute, with chat on Slack and Discord recorded. */
+  async function acmeReleaseAwaitingQa() {
+    const chats = ["slack", "discord"].map((platform) => createRecordingSurface(platform));
+    for (const chat of chats) core.bot.attachSurface(chat.surface);
+    await say(acmeAdmin, "policy set require=qa");
+    await say(slack("T1", "UALICE"), "create payments 1.4.2 at in 61m");
+    return chats[0]!;
+  }
+  const firstReminder = async (chat: ReturnType<typeof createRecordingSurface>) => {
+    core.clock.advance(60_000);
+    await core.bot.runDueJobs();
+    await core.settle();
+    return chat.notices.find((n) => n.notice.text.startsWith("⏰"))!.notice;
+  };
+
+  it("leaves globex's qa people and groups out of acme's reminder, and tells acme nobody where R-1 is holds qa", async () => {
+    setup();
+    await say(globexAdmin, "role grant slack:T2:UHANK qa");
+    await say(globexAdmin, "role grant slack-group:T2:SQA qa");
+    const reminder = await firstReminder(await acmeReleaseAwaitingQa());
+    expect(reminder.text).toContain("Still waiting for sign-off from qa: nobody where R-1 is holds this role yet (`/release role grant <user> qa`, or `/release share R-1` where its holders are).");
+    expect([reminder.mention, reminder.mentionGroups]).toEqual([[], []]);
+  });
+
+  it("calls acme's Discord qa people and roles once R-1's card is shared into their server, and still not globex's", async () => {
+    setup();
+    const adminOnDiscord = discord("1001", "2050");
+    await link(acmeAdmin, adminOnDiscord);
+    await say(acmeAdmin, "role grant discord:1001:2002 qa");
+    await say(acmeAdmin, "role grant discord-role:1001:3001 qa");
+    await say(globexAdmin, "role grant slack:T2:UHANK qa");
+    const slackChat = await acmeReleaseAwaitingQa();
+    expect(text(await say(adminOnDiscord, "share R-1"))).toContain("Posting R-1's card here");
+    await core.settle();
+    const reminder = await firstReminder(slackChat);
+    expect(reminder.text).toContain("Still waiting for sign-off from qa.");
+    expect([reminder.mention, reminder.mentionGroups]).toEqual([["discord:1001:2002"], ["discord-role:1001:3001"]]);
+  });
+
+  it("pages acme's on-call, not globex's, when acme's deploy fails", async () => {
+    setup();
+    const chat = createRecordingSurface("slack");
+    core.bot.attachSurface(chat.surface);
+    await say(acmeAdmin, "role grant slack:T1:UOSCAR oncall");
+    await say(globexAdmin, "role grant slack:T2:UHANK oncall");
+    await say(globexAdmin, "role grant slack-group:T2:SOPS oncall");
+    await say(acmeAdmin, "policy set quorum=1");
+    await say(slack("T1", "UALICE"), "create payments 1.4.2");
+    await say(slack("T1", "UBOB"), "vote R-1 go");
+    await say(slack("T1", "UALICE"), "ship R-1");
+    await core.bot.handleHook({ kind: "deploy", signature: "sig-failed", report: { release: "R-1", status: "failed" } });
+    await core.settle();
+    const page = chat.notices.find((n) => n.notice.text.includes("failed"))!.notice;
+    expect([page.mention, page.mentionGroups]).toEqual([["slack:T1:UALICE", "slack:T1:UOSCAR"], []]);
   });
 });

@@ -11,6 +11,7 @@ import { releaseDecision } from "../release-decision.js";
 import { markGoReached } from "./vote.js";
 import type { Release } from "../../domain/types.js";
 import { audit, isGroup, notice, policyFor, systemActor, type Ctx } from "../context.js";
+import { holdersWhoSee } from "../role-holders.js";
 import { markShipped } from "./lifecycle.js";
 import { recovered, rollback } from "./rollback.js";
 
@@ -131,9 +132,9 @@ const inEnvironment = (ref: ReleaseRef) => (ref.environment ? ` in ${ref.environ
 
 const isOutcome = (x: Release | HookOutcome): x is HookOutcome => "status" in x && "body" in x;
 
-/** Everyone to page when a live release misbehaves: on-call holders and its manager. */
+/** Everyone to page when a live release misbehaves: its manager and the on-call holders who see it (another workspace's are not its on-call). */
 async function oncall(ctx: Ctx, release: Release): Promise<{ mention: string[]; mentionGroups: string[] }> {
-  const holders = (await ctx.store.listRoleBindings()).filter((b) => b.role === "oncall").map((b) => b.subject);
+  const holders = await holdersWhoSee(ctx, release, "oncall");
   return { mention: [...new Set([release.managerId, ...holders.filter((s) => !isGroup(s))])], mentionGroups: holders.filter(isGroup) };
 }
 
