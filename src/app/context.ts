@@ -1,13 +1,13 @@
 import { UserError } from "../domain/errors.js";
 import { actorOf, isAdmin, isUserIdOf, parseSubject, type Person, type Subject } from "../domain/identity.js";
 import { can, type Action } from "../domain/permissions.js";
-import { seesRelease, type Asker } from "../domain/places.js";
+import { ofAskersPlaces, seesRelease, type Asker } from "../domain/places.js";
 import { DEFAULT_POLICY, type Policy } from "../domain/policy.js";
 import type { Actor, Release } from "../domain/types.js";
 import type { Config } from "../config.js";
 import type { AuditEventPayload } from "./audit-events.js";
 import type { Clock, Logger } from "./ports.js";
-import type { Store } from "./store.js";
+import type { RoleBinding, Store } from "./store.js";
 import { replyLineText, type NoticeView, type ReplyPart } from "./views.js";
 import type { ChannelRef } from "../domain/types.js";
 
@@ -58,11 +58,28 @@ export interface Ctx {
 /**
  * The roles among `roles` that nobody holds (admins come from the configuration, so `admin` is
  * never among them): a sign-off or a criterion waiting on one would wait for good, so the
- * command that names it says how to grant it.
+ * command that names it says how to grant it. Asked in chat, only the holders of the asker's
+ * workspace or server (and of those their linked accounts are in) count, as `/release role list`
+ * shows them: another workspace's never see this channel's releases, and whether it uses a role
+ * name is not this one's to learn.
  */
-export async function rolesNobodyHolds(ctx: Pick<Ctx, "store">, roles: readonly string[]): Promise<string[]> {
-  const held = new Set((await ctx.store.listRoleBindings()).map((b) => b.role));
+export async function rolesNobodyHolds(ctx: Pick<Ctx, "store" | "asker">, roles: readonly string[]): Promise<string[]> {
+  const held = new Set((await bindingsHere(ctx)).map((b) => b.role));
   return [...new Set(roles.filter((r) => r !== "admin" && !held.has(r)))];
+}
+
+/**
+ * The role bindings of the chat asker's workspace or server, and of those their linked accounts
+ * are in (all of them outside chat): what `/release role list` shows and the hints count.
+ */
+export async function bindingsHere(ctx: Pick<Ctx, "store" | "asker">): Promise<RoleBinding[]> {
+  const asker = ctx.asker;
+  const bindings = await ctx.store.listRoleBindings();
+  if (!asker) return bindings;
+  return bindings.filter((b) => {
+    const subject = parseSubject(b.subject);
+    return subject !== null && ofAskersPlaces(asker, subject);
+  });
 }
 
 export async function policyFor(ctx: Pick<Ctx, "store" | "config">, channelKey: string): Promise<Policy> {

@@ -152,6 +152,26 @@ describe("a role bound in acme", () => {
   });
 });
 
+describe("a role the policy or the criteria name", () => {
+  it("is said to be held by nobody in globex while only acme's people hold it, as in a workspace where nobody does", async () => {
+    setup();
+    await say(acmeAdmin, "role grant slack:T1:UQUINN qa");
+    await say(acmeAdmin, "role grant slack-group:T1:SSEC security");
+    expect(text(await say(globexAdmin, "policy set require=qa"))).toContain("Nobody holds qa yet, so no GO can count as its sign-off");
+    expect(text(await say(globexAdmin, "criteria set tests:qa, review:security"))).toContain("Nobody holds qa yet, so only admins can tick tests");
+    expect(text(await say(globexAdmin, "criteria set tests:qa, review:security"))).toContain("Nobody holds security yet, so only admins can tick review");
+    expect(text(await say(acmeAdmin, "policy set require=qa"))).not.toContain("Nobody holds");
+    expect(text(await say(acmeAdmin, "criteria set tests:qa, review:security"))).not.toContain("Nobody holds");
+  });
+
+  it("counts as held where the admin's linked account is: the team's Discord qa people for its Slack channel", async () => {
+    setup();
+    await link(acmeAdmin, discord("1001", "2050"));
+    await say(acmeAdmin, "role grant discord:1001:2002 qa");
+    expect(text(await say(acmeAdmin, "policy set require=qa"))).not.toContain("Nobody holds");
+  });
+});
+
 describe("who a release's reminders and alerts call", () => {
   /** acme's R-1 requiring qa, its first reminder due in a minute, with chat on Slack and Discord recorded. */
   async function acmeReleaseAwaitingQa() {

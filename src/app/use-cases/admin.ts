@@ -2,10 +2,10 @@ import { describeCriteriaSpec } from "../../domain/criteria.js";
 import { UserError } from "../../domain/errors.js";
 import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
 import { BUILTIN_ROLES } from "../../domain/permissions.js";
-import { adminText, displayName, parseChannelKey, parseSubject, subjectId, type Subject } from "../../domain/identity.js";
+import { adminText, displayName, parseChannelKey, subjectId, type Subject } from "../../domain/identity.js";
 import { ofAskersPlaces } from "../../domain/places.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { audit, isGroup, PermissionDenied, policyFor, qualifyRealSubject, qualifySubject, requirePermission, rolesNobodyHolds, type Ctx } from "../context.js";
+import { audit, bindingsHere, isGroup, PermissionDenied, policyFor, qualifyRealSubject, qualifySubject, requirePermission, rolesNobodyHolds, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
 import { replanLockReminders } from "../lock-reminder-jobs.js";
 import { minutesText } from "../../domain/minutes.js";
@@ -120,11 +120,7 @@ function said(subject: string, rest: string): Reply {
  */
 export async function listRoles(ctx: Ctx, actor: Actor): Promise<Reply> {
   const asker = ctx.asker;
-  const here = (id: string) => {
-    const subject = parseSubject(id);
-    return subject !== null && (!asker || ofAskersPlaces(asker, subject));
-  };
-  const bindings = (await ctx.store.listRoleBindings()).filter((b) => here(b.subject));
+  const bindings = await bindingsHere(ctx);
   const byRole = new Map<string, string[]>();
   for (const b of bindings) byRole.set(b.role, [...(byRole.get(b.role) ?? []), b.subject]);
   // People and groups each as a mention, comma-separated.
