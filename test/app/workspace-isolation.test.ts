@@ -166,6 +166,17 @@ describe("a release id from another workspace", () => {
     expect(globex).toBe("Deploy locks:\n• none\nQueues (one release at a time ships per service + environment):\n• none");
   });
 
+  it("leaves acme's channel as it was when globex's admin sets policy, criteria and a freeze in globex's channel of the same id (C1)", async () => {
+    await acmeRelease();
+    const acmeSees = async () => [await say(slack("T1", "UCAROL"), "policy"), await say(slack("T1", "UCAROL"), "criteria"), await say(slack("T1", "UCAROL"), "freeze list")].map(text);
+    const before = await acmeSees();
+    await say(globexAdmin, "policy set quorum=5 require=security t0=cancel");
+    await say(globexAdmin, "criteria set lint, review:security");
+    expect(text(await say(globexAdmin, "freeze add now until in 2d reason globex launch"))).toContain("Freeze F-1 added");
+    expect(await acmeSees()).toEqual(before);
+    expect(text(await say(slack("T1", "UBOB"), "vote R-1 go"))).toContain("Decision: Pending: 1 of 2 GO · criteria open: tests");
+  });
+
   it("still answers in its own workspace", async () => {
     await acmeRelease();
     expect(text(await say(slack("T1", "UCAROL"), "audit R-1"))).toContain("ubob voted NO-GO (acme secret outage)");
