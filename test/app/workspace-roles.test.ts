@@ -78,6 +78,10 @@ describe("/release role list", () => {
 const notHere = (id: string, where: string, verb: "Grant" | "Revoke") =>
   `${id} is not in ${where}, nor where one of your linked accounts is. ${verb} roles where that person or group works, or link your accounts with \`/release link\` first.`;
 
+/** The refusal of a role change in a place the asker is in only through a linked account that may not change roles there. */
+const notAdminThere = (id: string, verb: "Grant" | "Revoke") =>
+  `${id} is where one of your linked accounts is, but that account may not change roles there. ${verb} roles there as one of its admins, or ask one of them.`;
+
 describe("/release role grant and revoke", () => {
   it("refuses a globex admin a role for acme's person or group, says where to grant it, and binds nothing", async () => {
     setup();
@@ -111,16 +115,32 @@ describe("/release role grant and revoke", () => {
     expect((await core.store.listRoleBindings()).map((b) => b.subject).sort()).toEqual(["slack:T1:UQUINN", "slack:T2:UHANK"]);
   });
 
-  it("lets a Slack admin whose Discord account is linked bind roles to Discord people and roles of that server, and take them back", async () => {
+  it("lets a Slack admin whose linked Discord account is an admin there bind roles to Discord people and roles of that server, and take them back", async () => {
     setup();
     expect(text(await say(acmeAdmin, "role grant discord:1001:2002 qa"))).toBe(notHere("discord:1001:2002", "this Slack workspace", "Grant"));
-    await link(acmeAdmin, discord("1001", "2050"));
+    // Their Discord account is an admin in that server too (GONOGO_ADMINS names it).
+    await link(acmeAdmin, discord("1001", "2001"));
     expect(text(await say(acmeAdmin, "role grant discord:1001:2002 qa"))).toContain("now has the role qa");
     expect(text(await say(acmeAdmin, "role grant discord-role:1001:3001 oncall"))).toContain("now has the role oncall");
     expect(text(await say(acmeAdmin, "role revoke discord:1001:2002 qa"))).toContain("no longer has the role qa");
     // Another Discord server is still not theirs.
     expect(text(await say(acmeAdmin, "role grant discord:1002:2002 qa"))).toBe(notHere("discord:1002:2002", "this Slack workspace", "Grant"));
     expect((await core.store.listRoleBindings()).map((b) => `${b.subject} ${b.role}`)).toEqual(["discord-role:1001:3001 oncall"]);
+  });
+
+  it("does not let an admin of globex, linked to a plain member's account in acme, hand out roles in acme, not even admin to that account", async () => {
+    setup();
+    const hankInAcme = slack("T1", "UHANK");
+    await link(globexAdmin, hankInAcme);
+    for (const command of ["role grant slack:T1:UHANK admin", "role grant slack:T1:UQUINN release-manager"]) {
+      const reply = await say(globexAdmin, command);
+      expect(reply).toMatchObject({ error: true });
+      expect(text(reply)).toBe(notAdminThere(command.split(" ")[2]!, "Grant"));
+    }
+    expect(await core.store.listRoleBindings()).toEqual([]);
+    // Once acme's own admin makes that account an admin there, the person may do it from either account.
+    await say(acmeAdmin, "role grant slack:T1:UHANK admin");
+    expect(text(await say(globexAdmin, "role grant slack:T1:UQUINN qa"))).toContain("now has the role qa");
   });
 
   it("refuses in a Discord server a role for a Slack person its asker is not linked to, naming the server", async () => {
@@ -166,7 +186,8 @@ describe("a role the policy or the criteria name", () => {
 
   it("counts as held where the admin's linked account is: the team's Discord qa people for its Slack channel", async () => {
     setup();
-    await link(acmeAdmin, discord("1001", "2050"));
+    // Their Discord account is an admin in that server too (GONOGO_ADMINS names it).
+    await link(acmeAdmin, discord("1001", "2001"));
     await say(acmeAdmin, "role grant discord:1001:2002 qa");
     expect(text(await say(acmeAdmin, "policy set require=qa"))).not.toContain("Nobody holds");
   });
@@ -199,7 +220,8 @@ describe("who a release's reminders and alerts call", () => {
 
   it("calls acme's Discord qa people and roles once R-1's card is shared into their server, and still not globex's", async () => {
     setup();
-    const adminOnDiscord = discord("1001", "2050");
+    // Their Discord account is an admin in that server too (GONOGO_ADMINS names it).
+    const adminOnDiscord = discord("1001", "2001");
     await link(acmeAdmin, adminOnDiscord);
     await say(acmeAdmin, "role grant discord:1001:2002 qa");
     await say(acmeAdmin, "role grant discord-role:1001:3001 qa");

@@ -2,10 +2,11 @@ import { describeCriteriaSpec } from "../../domain/criteria.js";
 import { UserError } from "../../domain/errors.js";
 import { describePolicy, parsePolicyChanges } from "../../domain/policy.js";
 import { BUILTIN_ROLES } from "../../domain/permissions.js";
-import { adminText, displayName, parseChannelKey, subjectId, type Subject } from "../../domain/identity.js";
+import { actorOf, adminText, displayName, parseChannelKey, parseSubject, subjectId, type Subject } from "../../domain/identity.js";
+import { can } from "../../domain/permissions.js";
 import { ofAskersPlaces } from "../../domain/places.js";
 import type { Actor, ChannelRef } from "../../domain/types.js";
-import { audit, bindingsHere, isGroup, PermissionDenied, policyFor, qualifyRealSubject, qualifySubject, requirePermission, rolesNobodyHolds, type Ctx } from "../context.js";
+import { audit, bindingsHere, isGroup, PermissionDenied, policyFor, qualifyRealSubject, qualifySubject, requirePermission, rolesNobodyHolds, rolesOf, type Ctx } from "../context.js";
 import { planCountdownJobs } from "../countdown-jobs.js";
 import { replanLockReminders } from "../lock-reminder-jobs.js";
 import { minutesText } from "../../domain/minutes.js";
@@ -50,7 +51,7 @@ export async function setPolicy(ctx: Ctx, actor: Actor, channel: ChannelRef, pai
 export async function grantRole(ctx: Ctx, actor: Actor, channel: ChannelRef, subjectToken: string, role: string): Promise<Reply> {
   const platform = channel.platform;
   await requirePermission(ctx, actor, "roles");
-  const subject = subjectId(requireHere(ctx, qualifyRealSubject(actor, subjectToken), "Grant"));
+  const subject = subjectId(await requireHere(ctx, qualifyRealSubject(actor, subjectToken), "Grant"));
   const added = await ctx.store.grantRole({ subject, role, grantedBy: actor.id, at: ctx.clock.now() });
   if (added) await audit(ctx, actor, platform, null, { type: "role_granted", data: { subject, role } });
   // The command that adds it to what this channel already requires (require= replaces the list).
@@ -65,7 +66,7 @@ export async function grantRole(ctx: Ctx, actor: Actor, channel: ChannelRef, sub
 export async function revokeRole(ctx: Ctx, actor: Actor, platform: string, subjectToken: string, role: string): Promise<Reply> {
   await requirePermission(ctx, actor, "roles");
   // Checked before the binding is looked up: whether another workspace's person has a role is not said here.
-  const subject = subjectId(requireHere(ctx, qualifySubject(actor, subjectToken), "Revoke"));
+  const subject = subjectId(await requireHere(ctx, qualifySubject(actor, subjectToken), "Revoke"));
   if (!await ctx.store.revokeRole(subject, role)) {
     throw new UserError("no_binding", `${displayName(subject)} does not have the role ${role}. \`/release role list\` shows who has which role.`);
   }
@@ -90,14 +91,25 @@ const HERE: Record<string, string> = { slack: "this Slack workspace", discord: "
 
 /**
  * A role may be bound or unbound only for a person or group of the asker's workspace or server, or
- * of one their linked accounts are in: a role counts for its subject alone, and so in its
- * workspace alone, which another workspace's admin has no say over (an admin of T2 granting
- * `slack:T1:U1` release-manager would hand out rights over T1's releases). The refusal echoes
- * only what was typed, so it tells nothing of the other workspace.
+ * of one a linked account of theirs is in and may change roles in itself: a role counts for its
+ * subject alone, and so in its workspace alone, which another workspace's admin has no say over (an
+ * admin of T2 granting `slack:T1:U1` release-manager would hand out rights over T1's releases; so
+ * would one who linked their T2 account to a plain member's account in T1). The refusals echo only
+ * what was typed, so they tell nothing of the other workspace.
  */
-function requireHere<S extends Subject>(ctx: Ctx, subject: S, verb: "Grant" | "Revoke"): S {
+async function requireHere<S extends Subject>(ctx: Ctx, subject: S, verb: "Grant" | "Revoke"): Promise<S> {
   const asker = ctx.asker;
-  if (!asker || ofAskersPlaces(asker, subject)) return subject;
+  if (!asker || ofAskersPlaces({ ...asker, linked: [] }, subject)) return subject;
+  const through = asker.linked.filter((account) => ofAskersPlaces({ channelKey: "", linked: [account] }, subject));
+  for (const account of through) {
+    const person = parseSubject(account);
+    if (person?.kind !== "person") continue;
+    // The linked account's own roles there: bound to it, or GONOGO_ADMINS (its groups are not known outside its own events).
+    if (can({ id: account, roles: await rolesOf(ctx, actorOf(person, displayName(account))) }, "roles").allowed) return subject;
+  }
+  if (through.length) {
+    throw new PermissionDenied(`${subjectId(subject)} is where one of your linked accounts is, but that account may not change roles there. ${verb} roles there as one of its admins, or ask one of them.`, "roles", null);
+  }
   const where = HERE[parseChannelKey(asker.channelKey)?.platform ?? ""] ?? "this workspace or server";
   throw new PermissionDenied(
     `${subjectId(subject)} is not in ${where}, nor where one of your linked accounts is. ${verb} roles where that person or group works, or link your accounts with \`/release link\` first.`,
