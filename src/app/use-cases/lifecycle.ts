@@ -38,7 +38,11 @@ export async function startShipping(ctx: Ctx, release: Release, who: Who, platfo
     await enqueueWebhook(ctx, release, "deploy", ctx.config.deployWebhookUrl, who.id, null);
     webhookNote = "Deploy webhook: sending…";
   }
-  const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: null, webhookNote });
+  // Shipped by hand before its T-0: that T-0 no longer applies, so the release time the card, list
+  // and calendar show becomes when it started (the planned T-0 stays in the audit trail).
+  const now = ctx.clock.now();
+  const early = release.scheduledAt !== null && release.scheduledAt > now ? { scheduledAt: now } : {};
+  const updated = await ctx.store.updateRelease(release.id, { state: next, stateReason: null, webhookNote, ...early });
   await audit(ctx, who, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, by: who.id } });
   const how = ctx.config.deployWebhookUrl ? "The deploy webhook is being called." : `No deploy webhook is configured. Release manager: deploy it, then mark it with \`/release shipped ${release.id}\`.`;
   // Without a webhook nothing deploys until a person does: the manager is called, unless they started it.

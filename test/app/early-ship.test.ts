@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import type { WebScope } from "../../src/app/web-link.js";
+
+/* A release shipped by hand before its T-0: what the card and calendar say about its time. */
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+const terminal: WebScope = { kind: "workspace", platform: "terminal", scope: "local" };
+let core: TestCore;
+afterEach(async () => core?.close());
+
+function setup() {
+  core = createTestCore();
+  const chat = createRecordingSurface();
+  core.bot.attachSurface(chat.surface);
+  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
+  const advance = async (ms: number) => {
+    core.clock.advance(ms);
+    await core.bot.runDueJobs();
+    await core.bot.idle();
+  };
+  return { chat, say, advance };
+}
+
+describe("shipping before T-0", () => {
+  it("shows when it started shipping on the card and in the calendar, not the T-0 it no longer waits for", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2 at in 2d");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await advance(30 * MIN);
+    const startedAt = core.clock.now();
+    expect(startedAt).toBe(T0 + 30 * MIN);
+    await say("alice", "ship R-1");
+    await core.bot.idle();
+
+    const card = chat.latestCard("R-1")!;
+    expect(card.state).toBe("shipping");
+    expect(card.scheduledAt).toBe(startedAt);
+    expect(card.countdownLine).toBeNull();
+
+    const calendar = await core.bot.webRead({ kind: "web_calendar", scope: terminal, zone: "UTC", channel: null });
+    const today = calendar.days[0]!;
+    expect(today.releases.map((r) => [r.id, r.scheduledAt])).toEqual([["R-1", startedAt]]);
+    expect(calendar.days.slice(1).flatMap((d) => d.releases)).toEqual([]);
+
+    // Nothing counts down to the old T-0: no reminders or T-0 job are left, and none fires.
+    expect((await core.store.listPendingJobs("R-1")).map((j) => j.kind).filter((k) => ["reminder", "t0", "countdown"].includes(k))).toEqual([]);
+    const before = chat.noticeTexts("R-1").length;
+    await advance(2 * DAY);
+    expect(chat.noticeTexts("R-1").slice(before)).toEqual([]);
+  });
+
+  it("keeps T-0 as planned when T-0 itself ships it", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2 at in 1h");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await advance(60 * MIN);
+    const card = chat.latestCard("R-1")!;
+    expect(card.state).toBe("shipping");
+    expect(card.scheduledAt).toBe(T0 + 60 * MIN);
+  });
+});
