@@ -54,10 +54,13 @@ export async function wayOn(ctx: Ctx, release: Release): Promise<string> {
   return `${release.id} is still on hold. Release manager: ship it now with \`/release ship ${release.id}\`, or ${schedule}.`;
 }
 
-/** A hold reason that named the freeze now says it is over and what re-plans the release. */
+/**
+ * A hold reason that named the freeze now says it no longer holds the release: a fact that stays
+ * true, no advice the decision beside it could make wrong (the thread hears what ships it now).
+ */
 async function markOver(ctx: Ctx, release: Release, label: string, end: number, how: string): Promise<void> {
   if (release.stateReason !== `in freeze ${label} until ${freezeEnd(end, release.timezone)}`) return;
-  await ctx.store.updateRelease(release.id, { stateReason: `${release.stateReason} (${how}; \`/release ship ${release.id}\` once GO, or \`/release schedule ${release.id} <time>\` to re-plan)` });
+  await ctx.store.updateRelease(release.id, { stateReason: `held by freeze ${label}, ${how}` });
 }
 
 /** Runs a `freeze_end` job: tells the held release the freeze is over, unless another freeze holds it on. */
@@ -74,7 +77,7 @@ export async function runFreezeEnd(ctx: Ctx, job: Job): Promise<void> {
   await audit(ctx, SCHEDULER, "scheduler", release.id, { type: "freeze_ended", data: { freeze: label, ended: end, stillIn } });
   // Another freeze (or the next one) is on now: that is the one whose end it hears of.
   if (next) return watch(ctx, release, next, true);
-  await markOver(ctx, release, label, end, "over");
+  await markOver(ctx, release, label, end, `which ended ${freezeEnd(end, release.timezone)}`);
   ctx.effects.push(notice(release.id, [`✅ Freeze ${label} is over (it ended `, { at: end, text: freezeEnd(end, release.timezone) }, `). ${await wayOn(ctx, release)}`], { mention: [release.managerId] }));
 }
 
@@ -101,7 +104,7 @@ export async function tellFreezeRemoved(ctx: Ctx, removed: Freeze, before: reado
         await watch(ctx, r, still);
         continue;
       }
-      if (onCard) await markOver(ctx, r, freezeLabel(removed), shown.end, `removed by ${by}`);
+      if (onCard) await markOver(ctx, r, freezeLabel(removed), shown.end, `which ${by} removed`);
       ctx.effects.push(notice(r.id, `✅ Freeze ${name} was removed by ${by}: it no longer holds ${r.id}. ${await wayOn(ctx, r)}`, { mention: [r.managerId] }));
     } else if (r.state === "voting" && onCard && r.scheduledAt! > now && !still) {
       // Its card warned that T-0 falls in the freeze, and its last reminder may have told its manager to move T-0.

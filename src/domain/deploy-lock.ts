@@ -90,6 +90,12 @@ export function lockedText(lock: DeployLock): string {
   return `${targetName(lock.service, lock.environment)} is locked${cause} by ${lock.lockedByName}: ${lockReason(lock)}`;
 }
 
+/** A lifted lock's hold reason, true for good: `held by the lock on payments production (incident 42), lifted by alice`. */
+export function liftedText(lock: DeployLock, by: string): string {
+  const cause = lock.releaseId ? ` after the rollback of ${lock.releaseId}` : "";
+  return `held by the lock on ${targetName(lock.service, lock.environment)}${cause} (${lockReason(lock)}), lifted by ${by}`;
+}
+
 /**
  * Why it is locked, for a text that names the rollback itself ("after the rollback of R-6"): a
  * rollback's lock stores its reason as `rollback of R-6: <why>` (for the audit trail), said once.

@@ -56,7 +56,9 @@ describe("the end of a freeze", () => {
     expect(told?.mention).toEqual(["terminal:alice"]);
     // The card no longer shows the freeze, and its hold reason says it is over.
     expect(chat().latestCard("R-1")?.guards ?? []).toEqual([]);
-    expect(chat().latestCard("R-1")?.notes).toContain("On hold: in freeze 'weekend' until Mon 1 Apr 09:00 (Europe/Berlin) (over; `/release ship R-1` once GO, or `/release schedule R-1 <time>` to re-plan)");
+    // It says what is true now, no advice ("once GO") that the GO beside it already makes wrong.
+    expect(chat().latestCard("R-1")?.decisionLine).toBe("GO");
+    expect(chat().latestCard("R-1")?.notes).toEqual(["On hold: held by freeze 'weekend', which ended Mon 1 Apr 09:00 (Europe/Berlin)"]);
 
     // Once: the weeks after bring no second notice for this end.
     await advance(2 * 7 * 24 * HOUR);
@@ -154,6 +156,8 @@ describe("removing a freeze", () => {
     const held = over(chat(), "R-1");
     expect(held.map((n) => n.text)).toEqual(["✅ Freeze F-1 'incident' was removed by rel: it no longer holds R-1. R-1 is still on hold. Release manager: ship it now with `/release ship R-1`, or set a new T-0 with `/release schedule R-1 <time>`."]);
     expect(held[0]?.mention).toEqual(["terminal:alice"]);
+    // Its card no longer reads as if the freeze held it, nor advises waiting for a GO it has.
+    expect(chat().latestCard("R-1")?.notes).toEqual(["On hold: held by freeze 'incident', which rel removed"]);
     const voting = over(chat(), "R-2");
     expect(voting.map((n) => n.text)).toEqual(["✅ Freeze F-1 'incident' was removed by rel: R-2's T-0 (Tue 15 Jan 2030 15:00 (UTC)) is no longer in a freeze, so T-0 ships it if it is GO then."]);
     expect(voting[0]?.mention).toEqual(["terminal:bob"]);

@@ -204,7 +204,8 @@ describe("the deploy queue and locks", () => {
     // Each release it held hears so in its thread, and its card no longer blames a lock that is gone.
     await advance(0);
     expect(chat.noticeTexts("R-3").at(-1)).toBe("🔓 payments production is unlocked by alice (fixed in 1.4.3). R-3 is still on hold. Release manager: ship it now with `/release ship R-3`, or set a new T-0 with `/release schedule R-3 <time>`.");
-    expect((await core.store.getRelease("R-3"))?.stateReason).toContain("(lifted by alice;");
+    // The card's note says the lock is gone, with no "once GO" beside a GO decision.
+    expect(chat.latestCard("R-3")?.notes).toEqual(["On hold: held by the lock on payments production after the rollback of R-1 (error rate 5x), lifted by alice"]);
     expect(chat.latestCard("R-3")?.guards ?? []).toEqual([]);
     expect(await say("bob", "ship R-2")).toMatchObject({ error: false });
     expect(await state("R-2")).toBe("shipping");

@@ -1,4 +1,4 @@
-import { lockedText, targetName, type DeployLock, type QueueEntry } from "../../domain/deploy-lock.js";
+import { liftedText, lockedText, targetName, type DeployLock, type QueueEntry } from "../../domain/deploy-lock.js";
 import { samePlace } from "../../domain/places.js";
 import { UserError } from "../../domain/errors.js";
 import { relative } from "../../domain/time.js";
@@ -135,9 +135,9 @@ async function tellHeldByLock(ctx: Ctx, lock: DeployLock, actor: Actor, reason: 
     .sort((a, b) => a.seq - b.seq);
   const told: Array<{ id: string; next: string }> = [];
   for (const r of held) {
-    // The card keeps a short note under the decision it shows beside it.
-    const onCard = `\`/release ship ${r.id}\` once GO, or \`/release schedule ${r.id} <time>\``;
-    await ctx.store.updateRelease(r.id, { stateReason: `${heldBy} (lifted by ${actor.name}; ${onCard})` });
+    // The card's note says what stays true (the lock is gone), no advice that the decision beside
+    // it or a later freeze could make wrong: what ships it now is told in the thread, as of now.
+    await ctx.store.updateRelease(r.id, { stateReason: liftedText(lock, actor.name) });
     const next = await wayOn(ctx, r);
     ctx.effects.push(notice(r.id, `🔓 ${targetName(lock.service, lock.environment)} is unlocked by ${actor.name} (${reason}). ${next}`, { mention: [r.managerId] }));
     told.push({ id: r.id, next });
