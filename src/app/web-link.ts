@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { parseChannelKey } from "../domain/identity.js";
+import type { Asker } from "../domain/places.js";
 import type { ChannelRef, Release } from "../domain/types.js";
 
 /*
@@ -32,6 +33,15 @@ export function scopeOwnsChannel(scope: WebScope, channelKey: string): boolean {
   if (scope.kind === "operator") return true;
   const place = parseChannelKey(channelKey);
   return place !== null && place.platform === scope.platform && place.scope === scope.scope;
+}
+
+/**
+ * The scope as an asker of the one rule of who sees a release (context.ts `isSeenBy`): its
+ * workspace or server as a whole, so a release shared into it is seen there as `/release list`
+ * sees it. Null for an operator, who sees every release.
+ */
+export function askerOfScope(scope: WebScope): Asker | null {
+  return scope.kind === "operator" ? null : { channelKey: null, place: { platform: scope.platform, scope: scope.scope }, linked: [] };
 }
 
 const PLACES: Record<string, string> = { slack: "Slack workspace", discord: "Discord server" };

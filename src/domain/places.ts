@@ -8,10 +8,16 @@ import { parseChannelKey, parseSubject, type Subject } from "./identity.js";
  * learn what another one ships, nor act on it.
  */
 
-/** Where a request comes from: the channel typed or pressed in, and the asker's linked accounts (`/release link`). */
+/**
+ * Where a request comes from: the channel typed or pressed in, and the asker's linked accounts
+ * (`/release link`). A read from no channel asks as a person (the App Home, Discord's id picker:
+ * `channelKey` null, the person among `linked`) or as a whole workspace or server (the web view: `place`).
+ */
 export interface Asker {
-  /** The stored key of the channel, `slack:T1:C1`. */
-  channelKey: string;
+  /** The stored key of the channel, `slack:T1:C1`; null when asked from no channel. */
+  channelKey: string | null;
+  /** The workspace or server that asks as a whole (a web view link signed for it). */
+  place?: { platform: string; scope: string };
   /**
    * The asker's other accounts, stored ids (`discord:G1:U2`). Linking takes a code shown to one
    * account and typed on the other, so the person belongs to each account's place too.
@@ -38,7 +44,13 @@ function accountIn(account: string, channelKey: string): boolean {
  * person one of whose linked accounts belongs to one of them.
  */
 export function seesRelease(asker: Asker, channels: readonly string[]): boolean {
-  return channels.some((key) => samePlace(key, asker.channelKey) || asker.linked.some((account) => accountIn(account, key)));
+  return channels.some((key) => (asker.channelKey !== null && samePlace(key, asker.channelKey)) || (asker.place !== undefined && inPlace(key, asker.place)) || asker.linked.some((account) => accountIn(account, key)));
+}
+
+/** Is the channel with this stored key in that workspace or server? */
+function inPlace(channelKey: string, place: { platform: string; scope: string }): boolean {
+  const at = parseChannelKey(channelKey);
+  return at !== null && at.platform === place.platform && at.scope === place.scope;
 }
 
 /** A workspace or server of a platform; a null scope stands for each of them (the terminal is one place of its own). */

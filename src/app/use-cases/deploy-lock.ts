@@ -151,7 +151,7 @@ async function tellHeldByLock(ctx: Ctx, lock: DeployLock, actor: Actor, reason: 
  * workspace (as the web view says), but another's reasons ("incident 42") are not to be read here.
  */
 async function lockSeen(ctx: Ctx, lock: DeployLock): Promise<boolean> {
-  if (!ctx.asker || (lock.channel && samePlace(lock.channel.key, ctx.asker.channelKey))) return true;
+  if (!ctx.asker || (lock.channel && ctx.asker.channelKey !== null && samePlace(lock.channel.key, ctx.asker.channelKey))) return true;
   const target = (await ctx.store.findReleases({ service: lock.service })).filter((r) => r.environment === lock.environment);
   return (await seenByAsker(ctx, target)).length > 0;
 }

@@ -3,9 +3,8 @@ import { isFinal, STATE_LABELS, type ReleaseState } from "../../domain/release.j
 import { decisionInWords } from "../../domain/decision.js";
 import { UserError } from "../../domain/errors.js";
 import { releaseDecision } from "../release-decision.js";
-import { inWorkspaceOf } from "../../domain/identity.js";
-import type { Actor, ChannelRef } from "../../domain/types.js";
-import { getReleaseOrThrow, policyFor, seenByAsker, type Ctx } from "../context.js";
+import type { Actor, ChannelRef, Release } from "../../domain/types.js";
+import { getReleaseOrThrow, isSeenBy, policyFor, seenByAsker, type Ctx } from "../context.js";
 import { readCard } from "../card-reader.js";
 import { ok } from "../replies.js";
 import type { CardView, GuardView, Reply, ReplyPart } from "../views.js";
@@ -80,10 +79,19 @@ export async function share(ctx: Ctx, actor: Actor, channel: ChannelRef, id: str
   return ok(`Posting ${release.id}'s card here. Votes from every copy count and every copy stays in sync.`);
 }
 
-/** Live releases on the actor's platform (workspace/guild), and the ones they manage from any of their linked accounts, newest first: the App Home. */
+/**
+ * The live releases the person sees, as `/release list` does (`isSeenBy`: their workspace's or
+ * server's, those shared into it, those of their linked accounts' places), and the ones they
+ * manage from any of their linked accounts, soonest T-0 first: the App Home and Discord's id picker.
+ */
 export async function overview(ctx: Ctx, actor: Actor): Promise<CardView[]> {
-  const theirs = new Set([actor.id, ...(await ctx.store.linkedAccounts(actor.id)).map((a) => a.account)]);
-  const live = (await ctx.store.listReleases({ limit: 200 })).filter((r) => !isFinal(r.state) && (inWorkspaceOf(actor.person, r.channel) || theirs.has(r.managerId)));
+  const theirs = [actor.id, ...(await ctx.store.linkedAccounts(actor.id)).map((a) => a.account)];
+  // Asked from no channel: the person and their linked accounts are where they see from.
+  const asker = { channelKey: null, linked: theirs };
+  const live: Release[] = [];
+  for (const r of await ctx.store.listReleases({ limit: 200 })) {
+    if (!isFinal(r.state) && (theirs.includes(r.managerId) || (await isSeenBy(ctx, r, asker)))) live.push(r);
+  }
   // Soonest T-0 first (one that has passed, shipping or held, is the most pressing); unscheduled ones after, newest first.
   const byT0 = live.sort((a, b) => (a.scheduledAt ?? Infinity) - (b.scheduledAt ?? Infinity) || b.createdAt - a.createdAt);
   return Promise.all(byT0.slice(0, 20).map((r) => readCard(ctx, r.id)));

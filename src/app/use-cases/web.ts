@@ -11,10 +11,10 @@ import { isValidTimeZone } from "../../domain/policy.js";
 import type { ReleaseState } from "../../domain/release.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { readCard } from "../card-reader.js";
-import type { Ctx } from "../context.js";
+import { isSeenBy, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
-import { scopeOfChannel, scopeOwns, signWebToken, type WebScope } from "../web-link.js";
+import { askerOfScope, scopeOfChannel, scopeOwns, scopeOwnsChannel, signWebToken, type WebScope } from "../web-link.js";
 import type { WebCalendar, WebCriterionView, WebDay, WebFreezeView, WebLockView, WebQueueView, WebReleaseRow, WebReleaseView } from "../web-views.js";
 import { describeEvent } from "./audit.js";
 import { countOf } from "../../domain/plural.js";
@@ -136,9 +136,22 @@ async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
   };
 }
 
-/** The releases the scope owns, newest first. */
+/** The releases the scope owns, newest first: the ones its numbers count. */
 export async function ownedReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
   return (await ctx.store.listReleases({ limit: READ_LIMIT })).filter((r) => scopeOwns(scope, r));
+}
+
+/** Does the scope see the release: its own, or one shared into it, by the rule `/release list` follows (context.ts `isSeenBy`)? */
+async function scopeSees(ctx: Ctx, scope: WebScope, release: Release): Promise<boolean> {
+  const asker = askerOfScope(scope);
+  return asker === null || isSeenBy(ctx, release, asker);
+}
+
+/** The releases the scope sees, newest first: its own and those shared into it. */
+async function seenReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
+  const seen: Release[] = [];
+  for (const r of await ctx.store.listReleases({ limit: READ_LIMIT })) if (await scopeSees(ctx, scope, r)) seen.push(r);
+  return seen;
 }
 
 /**
@@ -157,10 +170,10 @@ export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string |
   const end = addDays(today, CALENDAR_DAYS).getTime();
   const live: WebReleaseRow[] = [];
   const recent: WebReleaseRow[] = [];
-  const owned = await ownedReleases(ctx, scope);
-  const channels = new Map(owned.map((r) => [r.channel.key, channelLabel(r.channel)]));
+  const seen = await seenReleases(ctx, scope);
+  const channels = new Map(seen.map((r) => [r.channel.key, channelLabel(r.channel)]));
   const channel = channelKey !== null && channels.has(channelKey) ? channelKey : null;
-  for (const r of owned) {
+  for (const r of seen) {
     if (channel !== null && r.channel.key !== channel) continue;
     const endedAt = endedAtOf(r);
     // An ended release is listed as ended or not at all, even with T-0 ahead: it is not upcoming.
@@ -168,8 +181,9 @@ export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string |
     else if (endedAt >= now - RECENT_DAYS * DAY) recent.push(await rowOf(ctx, r));
   }
   for (const d of days) d.releases.sort((a, b) => (a.scheduledAt ?? 0) - (b.scheduledAt ?? 0));
-  // Freezes belong to channels: only the shown channels' (the viewer's own) are read.
-  const shownKeys = channel !== null ? [channel] : [...channels.keys()];
+  // Freezes belong to channels: only the shown channels of the viewer's own are read (a shared
+  // release's card shows the freeze that holds it; another workspace's calendar stays its own).
+  const shownKeys = (channel !== null ? [channel] : [...channels.keys()]).filter((key) => scopeOwnsChannel(scope, key));
   const freezesNow: WebFreezeView[] = [];
   for (const key of shownKeys) {
     const label = channels.get(key)!;
@@ -184,7 +198,7 @@ export async function webCalendar(ctx: Ctx, scope: WebScope, zoneAsked: string |
   }
   for (const d of days) d.freezes.sort((a, b) => a.from - b.from);
   // Locks are per service + environment, shared by every team: only those of targets the shown channels release to.
-  const targets = new Set(owned.filter((r) => channel === null || r.channel.key === channel).map((r) => targetName(r.service, r.environment)));
+  const targets = new Set(seen.filter((r) => channel === null || r.channel.key === channel).map((r) => targetName(r.service, r.environment)));
   const locks = (await ctx.store.listLocks()).filter((l) => targets.has(targetName(l.service, l.environment))).map(lockView);
   return {
     now,
@@ -205,10 +219,10 @@ function dayOf(days: WebDay[], at: number | null, end: number): WebDay | undefin
   return days.filter((d) => d.start <= at).at(-1);
 }
 
-/** One release's page, or null when there is none the scope owns (another workspace's release is as unknown as a missing one). */
+/** One release's page, or null when there is none the scope sees (another workspace's release, not shared into it, is as unknown as a missing one). */
 export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise<WebReleaseView | null> {
   const release = await ctx.store.getRelease(id);
-  if (!release || !scopeOwns(scope, release)) return null;
+  if (!release || !(await scopeSees(ctx, scope, release))) return null;
   const events = await ctx.store.listAudit(release.id);
   const atT0 = t0Marks(events);
   return {
@@ -272,12 +286,12 @@ function t0Marks(events: ReadonlyArray<{ platform: string; type: string; data: R
   });
 }
 
-/** Which of `ids` the scope owns: a live page is told only about its viewer's releases. */
+/** Which of `ids` the scope sees: a live page is told only about its viewer's releases. */
 export async function webOwned(ctx: Ctx, scope: WebScope, ids: string[]): Promise<string[]> {
   const owned: string[] = [];
   for (const id of ids) {
     const release = await ctx.store.getRelease(id);
-    if (release && scopeOwns(scope, release)) owned.push(id);
+    if (release && (await scopeSees(ctx, scope, release))) owned.push(id);
   }
   return owned;
 }
