@@ -321,18 +321,23 @@ describe("release stats over a history seeded through the bot", () => {
     expect(lines[1]).toBe("14 Jan 2030 – 28 Jan 2030 (Europe/Berlin) · each event in the window it happened · 7 releases created in it");
     expect(out).toContain("• Deploys: 4 shipped · 2.0 per week (and 1 failed or rolled back before reaching shipped)");
     expect(out).toContain("• Lead time (created → shipped): median 5h · p90 1d");
-    expect(out).toContain("• Change failure rate: 40% · 2 of 5 deploys failed or rolled back");
+    // R-6 failed and was rolled back: one of the 2, and the breakdown says a deploy can be both.
+    expect(out).toContain("• Change failure rate: 40% · 2 of 5 deploys failed or rolled back, each counted once (1 failed deploy, 2 rolled back: a deploy can be both)");
     expect(out).toContain("• Time to restore (rollback → recovered): median 1h 15m · 2 restored");
     expect(out).toContain("• Time to decision (created → GO): median 2h · 5 reached GO");
     expect(out).toContain("• Participation: 2.0 voters per release voted on (quorum today: 2) · 5 of the 7 releases created reached GO (71%)");
     // Counts ≤ 10: one block per release, so the bars can be counted.
     const chart = out.slice(out.indexOf("```\n") + 4, out.lastIndexOf("\n```")).split("\n");
+    // One failure column, each deploy once (as the rate and the web view's weekly chart count it):
+    // R-6 failed and was rolled back in W04, one failure there, not one under each label.
     expect(chart).toEqual([
-      "week         shipped   failed   rolled back",
-      "W03 14 Jan   ██ 2        0      █ 1",
-      "W04 21 Jan   ██ 2      █ 1      █ 1",
-      "W05 28 Jan      0        0        0",
+      "week         shipped   failed or rolled back",
+      "W03 14 Jan   ██ 2      █ 1",
+      "W04 21 Jan   ██ 2      █ 1",
+      "W05 28 Jan      0        0",
     ]);
+    const failuresInChart = chart.slice(1).reduce((n, row) => n + Number(row.trim().split(/\s+/).at(-1)), 0);
+    expect(failuresInChart).toBe(2);
   });
 
   it("scales bars above ten per week with eighth blocks and keeps a one visible", () => {
@@ -341,7 +346,7 @@ describe("release stats over a history seeded through the bot", () => {
     const week = report.weeks.find((w) => w.shipped === 20)!;
     expect(week.rolledBack).toBe(1);
     // 20 is the widest: 10 cells; 1 → 1/2 cell → ▌
-    expect(statsText(report)).toMatch(/^W04 21 Jan {3}█{10} 20 {5}0 {6}▌ 1$/m);
+    expect(statsText(report)).toMatch(/^W04 21 Jan {3}█{10} 20 {3}▌ 1$/m);
   });
 
   it("answers kindly when nothing happened in the window", async () => {

@@ -109,12 +109,16 @@ function bar(value: number, scale: number): string {
   return "█".repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
 }
 
-/** One aligned text chart: a header row, then one row per week. */
+/**
+ * One aligned text chart: a header row, then one row per week. Failures are one column, each
+ * deploy once in the week it first failed or was rolled back, as the change failure rate and the
+ * web view's weekly chart count them: a deploy that failed and was then rolled back is one failure,
+ * not one under each of two labels that then add up to more than the rate says.
+ */
 function chart(weeks: WeekBucket[], zone: string): string[] {
   const fields = [
     { key: "shipped", title: "shipped" },
-    { key: "failed", title: "failed" },
-    { key: "rolledBack", title: "rolled back" },
+    { key: "failures", title: "failed or rolled back" },
   ] as const;
   const max = Math.max(1, ...weeks.flatMap((w) => fields.map((f) => w[f.key])));
   // One scale for every column so a failure bar compares with a shipped bar at a glance.
@@ -142,6 +146,16 @@ function windowText(report: StatsReport): string {
   return `${day(report.window.from)} – ${day(report.window.to)} (${report.timezone})`;
 }
 
+/**
+ * Which failures those were, as the web view's Numbers page lists them: the two kinds overlap (a
+ * failed deploy is often rolled back), so the words say each deploy is counted once in the total.
+ */
+function failureBreakdown(cfr: StatsReport["changeFailureRate"]): string {
+  if (cfr.failures === 0) return "";
+  const overlap = cfr.failed + cfr.rolledBack > cfr.failures ? ": a deploy can be both" : "";
+  return `, each counted once (${countOf(cfr.failed, "failed deploy")}, ${cfr.rolledBack} rolled back${overlap})`;
+}
+
 /** Renders a report as a chat message: a header, one line per metric, a weekly bar chart. */
 export function statsText(report: StatsReport): string {
   const days = countOf(report.window.days, "day");
@@ -160,7 +174,7 @@ export function statsText(report: StatsReport): string {
   lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week${besides}` : `• Deploys: none shipped${besides}`);
   lines.push(`• Lead time (created → shipped): ${lt.count ? `median ${humanDuration(lt.median)} · p90 ${humanDuration(lt.p90)}` : "—"}`);
   lines.push(
-    `• Change failure rate: ${cfr.rate === null ? "— (no deploys)" : `${percent(cfr.rate)} · ${cfr.failures} of ${countOf(cfr.deploys, "deploy")} failed or rolled back`}`,
+    `• Change failure rate: ${cfr.rate === null ? "— (no deploys)" : `${percent(cfr.rate)} · ${cfr.failures} of ${countOf(cfr.deploys, "deploy")} failed or rolled back${failureBreakdown(cfr)}`}`,
   );
   const stillOpen = ttr.open ? ` · ${ttr.open} still rolling back` : "";
   lines.push(`• Time to restore (rollback → recovered): ${ttr.count ? `median ${humanDuration(ttr.median)} · ${ttr.count} restored` : "— (no rollbacks recovered)"}${stillOpen}`);
