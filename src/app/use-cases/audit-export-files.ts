@@ -53,7 +53,7 @@ export async function exportFiles(snapshot: Snapshot, channel: ChannelRef, from:
   let lastAt = from;
   const scope = scopeOfChannel(channel);
   // One release's export: the asker's workspace sees it (checked when it was named), so every event of it belongs.
-  const belongs = releaseId !== null ? async () => true : scope ? workspaceFilter(snapshot, scope, channel) : null;
+  const belongs = releaseId !== null ? () => Promise.resolve(true) : scope ? workspaceFilter(snapshot, scope, channel) : null;
   for (let after: number | null = 0; belongs && after !== null; ) {
     const page = await snapshot.auditPage(from, to, after);
     after = page.next;
