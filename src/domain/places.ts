@@ -77,7 +77,7 @@ function accountPlaces(accounts: readonly string[]): Place[] {
  * `U0456`) is an admin in each workspace of its platform, so it is of every one of them.
  */
 export function ofAskersPlaces(asker: Asker, who: Subject): boolean {
-  const here = channelPlace(asker.channelKey);
+  const here = asker.channelKey !== null ? channelPlace(asker.channelKey) : (asker.place ?? null);
   return [...(here ? [here] : []), ...accountPlaces(asker.linked)].some((place) => within(who, place));
 }
 

@@ -100,7 +100,7 @@ const HERE: Record<string, string> = { slack: "this Slack workspace", discord: "
 async function requireHere<S extends Subject>(ctx: Ctx, subject: S, verb: "Grant" | "Revoke"): Promise<S> {
   const asker = ctx.asker;
   if (!asker || ofAskersPlaces({ ...asker, linked: [] }, subject)) return subject;
-  const through = asker.linked.filter((account) => ofAskersPlaces({ channelKey: "", linked: [account] }, subject));
+  const through = asker.linked.filter((account) => ofAskersPlaces({ channelKey: null, linked: [account] }, subject));
   for (const account of through) {
     const person = parseSubject(account);
     if (person?.kind !== "person") continue;
@@ -110,7 +110,7 @@ async function requireHere<S extends Subject>(ctx: Ctx, subject: S, verb: "Grant
   if (through.length) {
     throw new PermissionDenied(`${subjectId(subject)} is where one of your linked accounts is, but that account may not change roles there. ${verb} roles there as one of its admins, or ask one of them.`, "roles", null);
   }
-  const where = HERE[parseChannelKey(asker.channelKey)?.platform ?? ""] ?? "this workspace or server";
+  const where = HERE[(asker.channelKey !== null ? parseChannelKey(asker.channelKey)?.platform : asker.place?.platform) ?? ""] ?? "this workspace or server";
   throw new PermissionDenied(
     `${subjectId(subject)} is not in ${where}, nor where one of your linked accounts is. ${verb} roles where that person or group works, or link your accounts with \`/release link\` first.`,
     "roles",
