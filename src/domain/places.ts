@@ -25,34 +25,6 @@ export interface Asker {
   linked: readonly string[];
 }
 
-/** Are two stored channel keys in one workspace or server of one platform? */
-export function samePlace(a: string, b: string): boolean {
-  const [x, y] = [parseChannelKey(a), parseChannelKey(b)];
-  return x !== null && y !== null && x.platform === y.platform && x.scope === y.scope;
-}
-
-/** Does the account with this stored id belong where the channel is? A terminal account (no scope) belongs to every terminal channel. */
-function accountIn(account: string, channelKey: string): boolean {
-  const person = parseSubject(account);
-  const place = parseChannelKey(channelKey);
-  return person?.kind === "person" && place !== null && person.platform === place.platform && (person.scope === null || person.scope === place.scope);
-}
-
-/**
- * May `asker` see a release whose card is in `channels` (its own channel first, then the
- * channels it was shared into)? Yes from any channel of those workspaces or servers, and to a
- * person one of whose linked accounts belongs to one of them.
- */
-export function seesRelease(asker: Asker, channels: readonly string[]): boolean {
-  return channels.some((key) => (asker.channelKey !== null && samePlace(key, asker.channelKey)) || (asker.place !== undefined && inPlace(key, asker.place)) || asker.linked.some((account) => accountIn(account, key)));
-}
-
-/** Is the channel with this stored key in that workspace or server? */
-function inPlace(channelKey: string, place: { platform: string; scope: string }): boolean {
-  const at = parseChannelKey(channelKey);
-  return at !== null && at.platform === place.platform && at.scope === place.scope;
-}
-
 /** A workspace or server of a platform; a null scope stands for each of them (the terminal is one place of its own). */
 type Place = { platform: string; scope: string | null };
 
@@ -70,6 +42,35 @@ function accountPlaces(accounts: readonly string[]): Place[] {
   return accounts.map((account) => parseSubject(account)).filter((p): p is Subject => p?.kind === "person");
 }
 
+/** Where the asker is: the channel's workspace or server (or the one asking as a whole), and each linked account's. */
+function askerPlaces(asker: Asker): Place[] {
+  const here = asker.channelKey !== null ? channelPlace(asker.channelKey) : (asker.place ?? null);
+  return [...(here ? [here] : []), ...accountPlaces(asker.linked)];
+}
+
+/** Is any of `channels` in one of `places`? */
+function anyChannelIn(places: readonly Place[], channels: readonly string[]): boolean {
+  return channels.some((key) => {
+    const channel = channelPlace(key);
+    return channel !== null && places.some((place) => within(place, channel));
+  });
+}
+
+/** Are two stored channel keys in one workspace or server of one platform? */
+export function samePlace(a: string, b: string): boolean {
+  const [x, y] = [channelPlace(a), channelPlace(b)];
+  return x !== null && y !== null && within(x, y);
+}
+
+/**
+ * May `asker` see a release whose card is in `channels` (its own channel first, then the
+ * channels it was shared into)? Yes from any channel of those workspaces or servers, and to a
+ * person one of whose linked accounts belongs to one of them.
+ */
+export function seesRelease(asker: Asker, channels: readonly string[]): boolean {
+  return anyChannelIn(askerPlaces(asker), channels);
+}
+
 /**
  * Is `who` (a role binding's person or group, a GONOGO_ADMINS entry) of the asker's workspace or
  * server, or of one a linked account of theirs is in? Role bindings are each place's own: another's
@@ -77,8 +78,7 @@ function accountPlaces(accounts: readonly string[]): Place[] {
  * `U0456`) is an admin in each workspace of its platform, so it is of every one of them.
  */
 export function ofAskersPlaces(asker: Asker, who: Subject): boolean {
-  const here = asker.channelKey !== null ? channelPlace(asker.channelKey) : (asker.place ?? null);
-  return [...(here ? [here] : []), ...accountPlaces(asker.linked)].some((place) => within(who, place));
+  return askerPlaces(asker).some((place) => within(who, place));
 }
 
 /**
@@ -87,9 +87,5 @@ export function ofAskersPlaces(asker: Asker, who: Subject): boolean {
  * paged for it: another workspace's holders of the same role name never see it.
  */
 export function subjectSees(who: Subject, linked: readonly string[], channels: readonly string[]): boolean {
-  const places = [who, ...accountPlaces(linked)];
-  return channels.some((key) => {
-    const channel = channelPlace(key);
-    return channel !== null && places.some((place) => within(place, channel));
-  });
+  return anyChannelIn([who, ...accountPlaces(linked)], channels);
 }
