@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
+import { createTestCore, chatDriver, T0, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 
 const MIN = 60_000;
@@ -10,13 +10,7 @@ function setup(config = {}) {
   core = createTestCore({ config });
   const chat = createRecordingSurface();
   core.bot.attachSurface(chat.surface);
-  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
-  /** Moves the fake clock and runs what fell due, as the runner would. */
-  const advance = async (ms: number) => {
-    core.clock.advance(ms);
-    await core.bot.runDueJobs();
-    await core.bot.idle();
-  };
+  const { say, advance } = chatDriver(() => core);
   return { chat, say, advance };
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
+import { createTestCore, chatDriver, T0, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import type { WebScope } from "../../src/app/web-link.js";
 
@@ -15,12 +15,7 @@ function setup() {
   core = createTestCore();
   const chat = createRecordingSurface();
   core.bot.attachSurface(chat.surface);
-  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
-  const advance = async (ms: number) => {
-    core.clock.advance(ms);
-    await core.bot.runDueJobs();
-    await core.bot.idle();
-  };
+  const { say, advance } = chatDriver(() => core);
   return { chat, say, advance };
 }
 

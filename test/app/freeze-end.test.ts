@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { createTestCore, chatDriver, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import type { Reply } from "../../src/app/views.js";
 
@@ -16,12 +16,7 @@ async function setup(now: number, zone = "UTC") {
   core = createTestCore({ now, config: { timezone: zone } });
   let chat = createRecordingSurface();
   core.bot.attachSurface(chat.surface);
-  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
-  const advance = async (ms: number) => {
-    core.clock.advance(ms);
-    await core.bot.runDueJobs();
-    await core.bot.idle();
-  };
+  const { say, advance } = chatDriver(() => core);
   /** Stops gonogo and starts it again on the same database, as after a restart; the channel is a new recording. */
   const restart = async () => {
     core = await core.reopen();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { createTestCore, chatDriver, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { replyLineText, type Reply } from "../../src/app/views.js";
 
@@ -13,12 +13,7 @@ async function setup(now: number, zone = "Europe/Berlin") {
   core = createTestCore({ now, config: { timezone: zone } });
   const chat = createRecordingSurface();
   core.bot.attachSurface(chat.surface);
-  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
-  const advance = async (ms: number) => {
-    core.clock.advance(ms);
-    await core.bot.runDueJobs();
-    await core.bot.idle();
-  };
+  const { say, advance } = chatDriver(() => core);
   await say("admin", "role grant rel release-manager");
   await say("admin", "role grant oscar oncall");
   return { chat, say, advance };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { channel, createTestCore, person, T0, type TestCore } from "../helpers/core.js";
+import { channel, createTestCore, chatDriver, T0, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import type { CoreConfig } from "../../src/app/context.js";
 import type { Store } from "../../src/app/store.js";
@@ -17,12 +17,7 @@ async function setup(config: Partial<CoreConfig> = {}, wrapStore?: (store: Store
   core = createTestCore({ config: { timezone: "UTC", ...config }, ...(wrapStore ? { wrapStore } : {}) });
   let chat = createRecordingSurface();
   core.bot.attachSurface(chat.surface);
-  const say = (who: string, text: string) => core.bot.handle({ kind: "command", actor: person(who), channel, text });
-  const advance = async (ms: number) => {
-    core.clock.advance(ms);
-    await core.bot.runDueJobs();
-    await core.bot.idle();
-  };
+  const { say, advance } = chatDriver(() => core);
   /** Every reminder of a lock so far: in a channel (a hand-set lock) or in a release's thread (a rollback's). */
   const reminders = (): NoticeView[] => [...chat.channelNotices.map((n) => n.notice), ...chat.notices.map((n) => n.notice)].filter((n) => n.text.startsWith("🔒 Still locked"));
   /** Stops gonogo and starts it again on the same database, as after downtime; the channel is a new recording. */

@@ -126,3 +126,20 @@ export function person(name: string, groups: SubjectId[] = []): Actor {
 }
 
 export const channel: ChannelRef = { platform: "terminal", key: "terminal:local:#releases", nativeId: "#releases" };
+
+/**
+ * `say`: a terminal command from `who` in the test channel; `advance`: moves the fake clock and runs
+ * what fell due, as the job runner would. Both act on the core `current` gives now, so a test that
+ * restarts gonogo (swapping its core) keeps using them.
+ */
+export function chatDriver(current: () => TestCore) {
+  return {
+    say: (who: string, text: string) => current().bot.handle({ kind: "command", actor: person(who), channel, text }),
+    advance: async (ms: number): Promise<void> => {
+      const core = current();
+      core.clock.advance(ms);
+      await core.bot.runDueJobs();
+      await core.bot.idle();
+    },
+  };
+}
