@@ -56,7 +56,8 @@ describe("audit trail", () => {
     expect(() => core.db.sqlite.prepare("DELETE FROM audit_events WHERE id = 2").run()).toThrow(/append-only/);
   });
 
-  it("verifies the hash chain, then detects the first edited row even when the trigger is dropped", async () => {
+  // Both tests below start the verify CLI (tsx, about a second each on a loaded CI machine) several times.
+  it("verifies the hash chain, then detects the first edited row even when the trigger is dropped", { timeout: 30_000 }, async () => {
     await history();
     expect(textOf(await say("admin", "audit verify"))).toMatch(/Audit trail intact: \d+ events/);
     expect(verifyCli()).toMatchObject({ code: 0, out: expect.stringContaining("intact") });
@@ -68,7 +69,7 @@ describe("audit trail", () => {
     expect(verifyCli()).toMatchObject({ code: 1, out: expect.stringContaining("BROKEN at event 3") });
   });
 
-  it("prints the head, and with it recorded catches rows deleted from the end or a trail rewritten with new hashes", async () => {
+  it("prints the head, and with it recorded catches rows deleted from the end or a trail rewritten with new hashes", { timeout: 30_000 }, async () => {
     await history();
     const first = verifyCli();
     const head = /Head: (\d+):([0-9a-f]{64})/.exec(first.out);
