@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "./client.js";
-import { toOutboxNotice, type OutboxMethod } from "./outbox-rows.js";
+import { toOutboxEntry, type OutboxMethod } from "./outbox-rows.js";
 import type { SyncStore } from "./serialised-store.js";
 
 type OutboxStatements = Pick<SyncStore, OutboxMethod>;
@@ -24,25 +24,25 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
   const deleteStmt = sqlite.prepare("DELETE FROM notice_outbox WHERE id = ?");
   const deferStmt = sqlite.prepare("UPDATE notice_outbox SET holder = NULL, lease_until = @retryAt, sent_to = @sentTo, attempts = attempts - @giveBack WHERE id = @id AND holder = @holder");
   const listStmt = sqlite.prepare("SELECT * FROM notice_outbox ORDER BY id");
-  const rows = (found: unknown[]) => (found as Array<Record<string, unknown>>).map(toOutboxNotice).sort((a, b) => a.id - b.id);
+  const rows = (found: unknown[]) => (found as Array<Record<string, unknown>>).map(toOutboxEntry).sort((a, b) => a.id - b.id);
 
   return {
-    addNotice(notice, now, graceMs) {
-      return (addStmt.get(notice.releaseId, JSON.stringify(notice), now, now + graceMs) as { id: number }).id;
+    addToOutbox(item, now, graceMs) {
+      return (addStmt.get(item.releaseId, JSON.stringify(item), now, now + graceMs) as { id: number }).id;
     },
-    takeNotice(id, holder, now, leaseMs) {
+    takeFromOutbox(id, holder, now, leaseMs) {
       return rows(takeStmt.all({ id, holder, now, until: now + leaseMs }))[0] ?? null;
     },
-    claimStaleNotices(holder, now, leaseMs, limit, endedBy = now) {
+    claimStaleOutbox(holder, now, leaseMs, limit, endedBy = now) {
       return rows(claimStmt.all({ holder, endedBy, until: now + leaseMs, limit }));
     },
-    deleteNotice(id) {
+    deleteFromOutbox(id) {
       deleteStmt.run(id);
     },
-    deferNotice(id, holder, sentTo, retryAt, opts) {
+    deferOutbox(id, holder, sentTo, retryAt, opts) {
       return deferStmt.run({ id, holder, sentTo: JSON.stringify(sentTo), retryAt, giveBack: opts?.uncounted ? 1 : 0 }).changes > 0;
     },
-    listNotices() {
+    listOutbox() {
       return rows(listStmt.all());
     },
   };

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { toOutboxNotice, type OutboxMethod } from "../outbox-rows.js";
+import { toOutboxEntry, type OutboxMethod } from "../outbox-rows.js";
 import type { Queryable, Statements } from "./store.js";
 
 type OutboxStatements = Pick<Statements, OutboxMethod>;
@@ -11,23 +11,23 @@ type OutboxStatements = Pick<Statements, OutboxMethod>;
  */
 export function createPgOutboxStatements(q: Queryable): OutboxStatements {
   const rows = async (query: ReturnType<typeof sql>) =>
-    ((await q.execute(query)) as unknown as { rows: Array<Record<string, unknown>> }).rows.map(toOutboxNotice).sort((a, b) => a.id - b.id);
+    ((await q.execute(query)) as unknown as { rows: Array<Record<string, unknown>> }).rows.map(toOutboxEntry).sort((a, b) => a.id - b.id);
   const changed = async (query: ReturnType<typeof sql>) => (((await q.execute(query)) as unknown as { rowCount: number | null }).rowCount ?? 0) > 0;
 
   return {
-    async addNotice(notice, now, graceMs) {
+    async addToOutbox(item, now, graceMs) {
       const [row] = await rows(sql`
         INSERT INTO notice_outbox (release_id, notice, created_at, lease_until)
-        VALUES (${notice.releaseId}, ${JSON.stringify(notice)}, ${now}, ${now + graceMs}) RETURNING *`);
+        VALUES (${item.releaseId}, ${JSON.stringify(item)}, ${now}, ${now + graceMs}) RETURNING *`);
       return row!.id;
     },
-    async takeNotice(id, holder, now, leaseMs) {
+    async takeFromOutbox(id, holder, now, leaseMs) {
       const [row] = await rows(sql`
         UPDATE notice_outbox SET holder = ${holder}, lease_until = ${now + leaseMs}, attempts = attempts + 1
         WHERE id = ${id} AND (holder IS NULL OR holder = ${holder} OR lease_until <= ${now}) RETURNING *`);
       return row ?? null;
     },
-    claimStaleNotices(holder, now, leaseMs, limit, endedBy) {
+    claimStaleOutbox(holder, now, leaseMs, limit, endedBy) {
       // Longest due first, as on SQLite: notices waiting for a platform are due at every sweep and must not hold the rest back.
       return rows(sql`
         UPDATE notice_outbox SET holder = ${holder}, lease_until = ${now + leaseMs}, attempts = attempts + 1
@@ -36,14 +36,14 @@ export function createPgOutboxStatements(q: Queryable): OutboxStatements {
           ORDER BY lease_until, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
         RETURNING *`);
     },
-    async deleteNotice(id) {
+    async deleteFromOutbox(id) {
       await q.execute(sql`DELETE FROM notice_outbox WHERE id = ${id}`);
     },
-    deferNotice(id, holder, sentTo, retryAt, opts) {
+    deferOutbox(id, holder, sentTo, retryAt, opts) {
       const giveBack = opts?.uncounted ? 1 : 0;
       return changed(sql`UPDATE notice_outbox SET holder = NULL, lease_until = ${retryAt}, sent_to = ${JSON.stringify(sentTo)}, attempts = attempts - ${giveBack} WHERE id = ${id} AND holder = ${holder}`);
     },
-    listNotices() {
+    listOutbox() {
       return rows(sql`SELECT * FROM notice_outbox ORDER BY id`);
     },
   };

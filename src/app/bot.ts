@@ -85,7 +85,7 @@ export function createBot(deps: BotDeps): Bot {
     },
     surfaceConnected(platform) {
       if (!platforms.connect(platform)) return;
-      cards.connected(platform);
+      cards.connected();
       // Its copies missed every change while it was away: each live card is re-rendered there,
       // and only there (before start, start's own pass does it).
       if (started) void reconcileCards(platform).catch((err: unknown) => log.error({ err: String(err), platform }, "re-rendering the cards for a platform that connected failed; each card catches up on its next change"));

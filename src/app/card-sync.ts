@@ -1,15 +1,15 @@
 import type { ChannelRef } from "../domain/types.js";
 import type { Cluster } from "./cluster.js";
 import { retryAfterOf } from "./edit-failures.js";
-import { createNoticePoster } from "./notice-poster.js";
+import { createOutboxPoster, type Delivery } from "./outbox-poster.js";
 import { sendPrivately } from "./private-message.js";
 import { createClosedChannelTeller } from "./closed-channel.js";
 import { ChannelClosedToBot, createTurns, describe, sleep, type ChatSurface, type Clock, type Logger, type MessageRef, type Telemetry, type Timer } from "./ports.js";
 import { createEditBudgets } from "./edit-budgets.js";
 import { createLocalCards } from "./local-cards.js";
 import { createSharedCards, MARK_SPACING_MS } from "./shared-cards.js";
-import type { Store } from "./store.js";
-import type { CardView, ReplyPart } from "./views.js";
+import type { CardPost, Store } from "./store.js";
+import type { CardView, NoticeView, ReplyPart } from "./views.js";
 
 export interface CardSyncDeps {
   store: Store;
@@ -90,20 +90,8 @@ export function createCardSync(deps: CardSyncDeps) {
     log.warn({ platform: ref.platform, channel: ref.channel.key, releaseId }, "the card was deleted in chat; gonogo no longer updates that copy (`/release share <id>` in the channel posts it again)");
   }
 
-  /** Cards whose post failed for good, by release: the next change to the release tries again. */
-  const unposted = new Map<string, Map<string, ChannelRef>>();
-
   function refresh(releaseId: string): void {
-    const retry = unposted.get(releaseId);
-    if (retry) {
-      // A platform still connecting keeps its card waiting: `connected` posts it.
-      for (const [key, channel] of retry) {
-        if (waitingFor(channel.platform)) continue;
-        retry.delete(key);
-        post(releaseId, channel);
-      }
-      if (!retry.size) unposted.delete(releaseId);
-    }
+    outbox.retryCardsOf(releaseId);
     void track(markDirtyOnce(releaseId));
   }
 
@@ -116,7 +104,7 @@ export function createCardSync(deps: CardSyncDeps) {
     void track(
       (async () => {
         const refs = await store.listMessageRefs(releaseId);
-        if (unposted.has(releaseId) || refs.some((ref) => !surfaces.get(ref.platform)?.countsDownItself)) refresh(releaseId);
+        if (refs.some((ref) => !surfaces.get(ref.platform)?.countsDownItself)) refresh(releaseId);
       })().catch((err: unknown) => log.error({ err: describe(err), releaseId }, "reading the card's copies for a countdown step failed")),
     );
   }
@@ -162,8 +150,8 @@ export function createCardSync(deps: CardSyncDeps) {
 
   const channelClosed = createClosedChannelTeller({ store, log, surfaces });
 
-  /** Posts the card as stored now; says which message it is and what it showed. */
-  async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef, askedBy?: string): Promise<{ messageId: string; shown: CardView } | null> {
+  /** Posts the card as stored now, retrying a few times; which message it is and what it showed, or why not. */
+  async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef, askedBy?: string): Promise<{ messageId: string; shown: CardView } | "closed" | "failed"> {
     for (let attempt = 1; ; attempt++) {
       try {
         const shown = await cardFor(releaseId);
@@ -171,14 +159,11 @@ export function createCardSync(deps: CardSyncDeps) {
       } catch (err) {
         if (err instanceof ChannelClosedToBot) {
           await channelClosed(releaseId, channel, err, askedBy);
-          return null;
+          return "closed";
         }
         if (attempt >= 3) {
-          log.error({ err: describe(err), releaseId, channel: channel.key }, "posting the card failed; it is posted again on the release's next change");
-          const pending = unposted.get(releaseId) ?? new Map<string, ChannelRef>();
-          pending.set(channel.key, channel);
-          unposted.set(releaseId, pending);
-          return null;
+          log.error({ err: describe(err), releaseId, channel: channel.key }, "posting the card failed; it is tried again from the outbox");
+          return "failed";
         }
         const retryIn = retryAfterOf(err) ?? 500 * 2 ** attempt;
         log.warn({ err: describe(err), releaseId, channel: channel.key, retryInMs: retryIn }, "posting the card failed; retrying");
@@ -187,35 +172,39 @@ export function createCardSync(deps: CardSyncDeps) {
     }
   }
 
-  /** A card for a platform that is not connected yet: posted when it connects (`connected`), or on the release's next change after that. */
-  function postLater(releaseId: string, channel: ChannelRef): void {
-    const pending = unposted.get(releaseId) ?? new Map<string, ChannelRef>();
-    if (pending.has(channel.key)) return;
-    pending.set(channel.key, channel);
-    unposted.set(releaseId, pending);
-    log.info({ releaseId, platform: channel.platform, channel: channel.key }, "the card's platform is not connected yet; the card is posted once it is");
+  /**
+   * Posts a card owed to a channel (from the outbox, in the release's chain) and records the
+   * copy. A platform still connecting keeps it waiting; one no longer configured drops it.
+   */
+  async function postCard({ releaseId, channel, askedBy }: CardPost): Promise<Delivery> {
+    const surface = surfaces.get(channel.platform);
+    if (!surface) {
+      if (waitingFor(channel.platform)) return "waiting";
+      log.warn({ releaseId, platform: channel.platform, channel: channel.key }, "the card's platform is not configured; the card is not posted");
+      return "done";
+    }
+    const posted = await postWithRetry(surface, releaseId, channel, askedBy);
+    if (posted === "failed") return "failed";
+    if (posted === "closed") return "done";
+    const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
+    // Told before the copy is recorded, so no instance can mark and edit it before the spacing is known.
+    await editor.posted(ref, releaseId);
+    await store.addMessageRef(releaseId, ref);
+    // Votes may have landed while the post was in flight, here or on another instance, and were
+    // marked on the copies known then, which did not include this one: what is stored now, read
+    // after this copy was recorded, tells whether it went out stale.
+    if (JSON.stringify(await cardFor(releaseId)) !== JSON.stringify(posted.shown)) refresh(releaseId);
+    return "done";
   }
 
-  function post(releaseId: string, channel: ChannelRef, askedBy?: string): void {
-    chain(releaseId, async () => {
-      const surface = surfaces.get(channel.platform);
-      if (!surface) return waitingFor(channel.platform) ? postLater(releaseId, channel) : undefined;
-      const posted = await postWithRetry(surface, releaseId, channel, askedBy);
-      if (!posted) return;
-      const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
-      // Told before the copy is recorded, so no instance can mark and edit it before the spacing is known.
-      await editor.posted(ref, releaseId);
-      await store.addMessageRef(releaseId, ref);
-      // Votes may have landed while the post was in flight, here or on another instance, and were
-      // marked on the copies known then, which did not include this one: what is stored now, read
-      // after this copy was recorded, tells whether it went out stale.
-      if (JSON.stringify(await cardFor(releaseId)) !== JSON.stringify(posted.shown)) refresh(releaseId);
-    });
+  /** Posts the card in a channel it is owed to: through the outbox row the use case wrote (`outboxId`), or straight away without one. */
+  function post(releaseId: string, channel: ChannelRef, askedBy?: string, outboxId?: number): void {
+    outbox.post({ kind: "card", releaseId, channel, ...(askedBy ? { askedBy } : {}) }, outboxId);
   }
 
-  // Notices go through the outbox (notice-poster.ts), in each release's chain, so a notice never overtakes its card.
+  // Notices and card posts go through the outbox (outbox-poster.ts), in each release's chain, so a notice never overtakes its card.
   const markSpacingMs = deps.cluster ? MARK_SPACING_MS : 0;
-  const notices = createNoticePoster({ store, log, clock, timer: deps.timer, surfaces, waitingFor, cluster: deps.cluster, chain, track, keyOf });
+  const outbox = createOutboxPoster({ store, log, clock, timer: deps.timer, surfaces, waitingFor, cluster: deps.cluster, chain, track, keyOf, postCard });
   // Who edits the posted copies: this process alone, or the holder of each card's lease in the store.
   const budgets = createEditBudgets();
   const editSlot = (ref: MessageRef, surface: ChatSurface) => budgets.slotFor(ref, surface, clock.now());
@@ -231,7 +220,7 @@ export function createCardSync(deps: CardSyncDeps) {
     refresh,
     countdown,
     post,
-    notice: notices.notice,
+    notice: (n: NoticeView, outboxId?: number) => outbox.post(n, outboxId),
     /** A direct message to one person, tracked so `idle` and `stop` wait for it. */
     tell(person: string, line: ReplyPart[]): void {
       void track(
@@ -242,29 +231,21 @@ export function createCardSync(deps: CardSyncDeps) {
     },
     idle,
     /**
-     * Posts the notices a previous run left in the outbox and looks for more every few
+     * Posts the notices and cards a previous run left in the outbox and looks for more every few
      * seconds; with several instances, also looks for orphaned cards every second.
      */
     start(): void {
       shared?.start();
-      notices.start();
+      outbox.start();
     },
     /**
-     * A platform connected after gonogo started, or is back after a drop: the cards that waited
-     * for it are posted, and the notices that waited are looked for now. Only that platform's:
-     * the other platforms' copies are up to date, and an edit there would spend their budget
-     * for nothing. (The caller re-renders its copies of the live cards with `refreshOn`.)
+     * A platform connected after gonogo started, or is back after a drop: the cards and notices
+     * that waited for it are looked for in the outbox now. Only that platform's copies are
+     * re-rendered (the caller's `refreshOn`): the others are up to date, and an edit there would
+     * spend their budget for nothing.
      */
-    connected(platform: string): void {
-      for (const [releaseId, channels] of [...unposted]) {
-        for (const [key, channel] of channels) {
-          if (channel.platform !== platform) continue;
-          channels.delete(key);
-          post(releaseId, channel);
-        }
-        if (!channels.size) unposted.delete(releaseId);
-      }
-      notices.sweepNow();
+    connected(): void {
+      outbox.sweepNow();
     },
     /** Re-renders the release's copies on one platform, which missed its changes while it was away; the others' are left alone. */
     refreshOn(releaseId: string, platform: string): void {
@@ -273,7 +254,7 @@ export function createCardSync(deps: CardSyncDeps) {
     /** Finishes the edits under way, then lets go of this instance's card leases so another takes them at once. */
     async stop(): Promise<void> {
       shared?.stop();
-      notices.stop();
+      outbox.stop();
       await idle();
       await shared?.letGo();
     },

@@ -31,7 +31,7 @@ export type Effect =
   /** Only the time left to T-0 moved on: copies on a platform that counts down by itself are left alone. */
   | { type: "countdown"; releaseId: string }
   /** `askedBy`: the person whose `/release share` asked for this copy, who is told if it cannot be posted. */
-  | { type: "post"; releaseId: string; channel: ChannelRef; askedBy?: string }
+  | { type: "post"; releaseId: string; channel: ChannelRef; askedBy?: string; outboxId?: number }
   /** `outboxId`: its row in the notice outbox, written before commit (notice-outbox.ts). */
   | { type: "notice"; notice: NoticeView; outboxId?: number }
   /** A direct message to one person (a platform-qualified id) on their platform; best effort: a failure to send is logged. */

@@ -64,7 +64,7 @@ export function createEffectRunner(deps: EffectRunnerDeps) {
       case "countdown":
         return cards.countdown(effect.releaseId);
       case "post":
-        return cards.post(effect.releaseId, effect.channel, effect.askedBy);
+        return cards.post(effect.releaseId, effect.channel, effect.askedBy, effect.outboxId);
       case "notice":
         return cards.notice(effect.notice, effect.outboxId);
       case "tell":

@@ -241,4 +241,4 @@ export type { ChannelRef };
 // The parts of the port in modules of their own, still importable from here.
 export type { GuardStore } from "./guard-store.js";
 export type { IdentityStore } from "./identity-store.js";
-export type { OutboxNotice, OutboxStore } from "./outbox-store.js";
+export type { CardPost, OutboxEntry, OutboxItem, OutboxStore } from "./outbox-store.js";

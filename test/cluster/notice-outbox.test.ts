@@ -13,7 +13,7 @@ import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type Tes
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox across instances" : `the notice outbox across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the outbox across instances" : `the outbox across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
   let databases: TestDatabases;
   const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle; stopped: boolean }> = [];
   beforeAll(() => {
@@ -27,6 +27,27 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
       await i.handle.close();
     }
   });
+
+  /** An instance named `name` on the database at `url`, on a fake clock of its own, showing what it posts on `surface`. */
+  async function start(url: string, name: string, surface: ChatSurface) {
+    const handle = await openPostgres(url, { max: 4 });
+    const cluster = await startPgCluster({ pool: handle.pool, listenUrl: url, instanceId: name, log: silent });
+    const clock: FakeTime = createFakeTime(T0);
+    clock.fastForward();
+    const store: Store = createPostgresStore(handle);
+    const bot = createBot({ store, config: defaultCoreConfig, clock, timer: clock.timer, log: silent, cluster });
+    bot.attachSurface(surface);
+    await bot.start();
+    const instance = { bot, cluster, handle, stopped: false, clock, store };
+    open.push(instance);
+    return instance;
+  }
+  /** Moves the instances' clocks one sweep on, and lets their sweeps finish. */
+  async function sweepOn(instances: Array<{ clock: FakeTime; bot: Bot }>): Promise<void> {
+    for (const other of instances) other.clock.advance(NOTICE_SWEEP_MS);
+    await Promise.all(instances.map((i) => i.bot.idle()));
+  }
+  const say = (on: Bot, text: string) => on.handle({ kind: "command", actor: person("alice"), channel, text });
 
   it("a notice whose instance died while posting it is posted by exactly one other instance, once its lease ends", async () => {
     const url = await databases.fresh();
@@ -49,35 +70,17 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
         conditions.changed();
       },
     });
-    const start = async (name: string) => {
-      const handle = await openPostgres(url, { max: 4 });
-      const cluster = await startPgCluster({ pool: handle.pool, listenUrl: url, instanceId: name, log: silent });
-      const clock: FakeTime = createFakeTime(T0);
-      clock.fastForward();
-      const store: Store = createPostgresStore(handle);
-      const bot = createBot({ store, config: defaultCoreConfig, clock, timer: clock.timer, log: silent, cluster });
-      bot.attachSurface(surfaceFor(name));
-      await bot.start();
-      const instance = { bot, cluster, handle, stopped: false, clock, store };
-      open.push(instance);
-      return instance;
-    };
-    const [a, b, c] = [await start("A"), await start("B"), await start("C")];
-    const say = (on: Bot, text: string) => on.handle({ kind: "command", actor: person("alice"), channel, text });
+    const [a, b, c] = [await start(url, "A", surfaceFor("A")), await start(url, "B", surfaceFor("B")), await start(url, "C", surfaceFor("C"))];
     await say(a.bot, "create payments 1.4.2");
     await a.bot.idle();
     await say(a.bot, "hold R-1 waiting for QA");
     await conditions.until(() => entered.A === 1);
     a.stopped = true;
 
-    /** Moves B's and C's clocks one sweep on, and lets both sweeps finish. */
-    const sweep = async () => {
-      for (const other of [b, c]) other.clock.advance(NOTICE_SWEEP_MS);
-      await Promise.all([b.bot.idle(), c.bot.idle()]);
-    };
+    const sweep = () => sweepOn([b, c]);
     // While A's lease lasts, the others' sweeps leave the notice alone… (A's own clock may have
     // moved on a little before it wrote the row: the lease is read from the row, not assumed.)
-    const [row] = await b.store.listNotices();
+    const [row] = await b.store.listOutbox();
     expect(row!.leaseUntil).toBeGreaterThanOrEqual(T0 + NOTICE_LEASE_MS);
     while (b.clock.now() + NOTICE_SWEEP_MS < row!.leaseUntil) await sweep();
     expect(notices).toEqual([]);
@@ -88,6 +91,46 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the notice outbox acros
     expect(notices).toHaveLength(1);
     expect(notices[0]!.text).toContain("R-1 is on hold");
     expect(["B", "C"]).toContain(notices[0]!.by);
-    expect(await b.store.listNotices()).toEqual([]);
+    expect(await b.store.listOutbox()).toEqual([]);
+  }, 30_000);
+
+  it("a card whose instance died while posting it is posted by exactly one other instance, once its lease ends, and recorded for its edits", async () => {
+    const url = await databases.fresh();
+    const posts: Array<{ by: string; releaseId: string }> = [];
+    const entered: Record<string, number> = {};
+    const conditions = createConditions();
+    let seq = 0;
+    const surfaceFor = (by: string): ChatSurface => ({
+      platform: "terminal",
+      minUpdateIntervalMs: 0,
+      async postCard(_channel, card) {
+        entered[by] = (entered[by] ?? 0) + 1;
+        conditions.changed();
+        // A's chat call never ends, as a dead instance's would not.
+        if (by === "A") await new Promise<void>(() => undefined);
+        posts.push({ by, releaseId: card.releaseId });
+        conditions.changed();
+        return { messageId: String(++seq) };
+      },
+      updateCard: () => Promise.resolve(),
+      postInChannel: () => Promise.resolve(),
+      postNotice: () => Promise.resolve(),
+    });
+    const [a, b, c] = [await start(url, "A", surfaceFor("A")), await start(url, "B", surfaceFor("B")), await start(url, "C", surfaceFor("C"))];
+    await say(a.bot, "create payments 1.4.2");
+    await conditions.until(() => entered.A === 1);
+    a.stopped = true;
+
+    const [row] = await b.store.listOutbox();
+    expect(row!.item).toMatchObject({ kind: "card", releaseId: "R-1", channel });
+    while (b.clock.now() + NOTICE_SWEEP_MS < row!.leaseUntil) await sweepOn([b, c]);
+    expect(posts).toEqual([]);
+    await sweepOn([b, c]);
+    await conditions.until(() => posts.length > 0);
+    for (let i = 0; i < 3; i++) await sweepOn([b, c]);
+    expect(posts).toHaveLength(1);
+    expect(["B", "C"]).toContain(posts[0]!.by);
+    expect(await b.store.listOutbox()).toEqual([]);
+    expect(await b.store.listMessageRefs("R-1")).toHaveLength(1);
   }, 30_000);
 });

@@ -723,77 +723,83 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const notice = (releaseId: string, text: string): NoticeView => ({ releaseId, text, mention: ["slack:T1:U1"], mentionGroups: [], buttons: [{ action: "retro", label: "Open the retro", style: "primary" }] });
 
       it("keeps a notice written in a transaction exactly as given, and none from a rolled-back one", async () => {
-        const id = await store.transaction((tx) => tx.addNotice(notice("R-1", "⏰ T-15m: *payments 1.4.2*"), T, GRACE));
+        const id = await store.transaction((tx) => tx.addToOutbox(notice("R-1", "⏰ T-15m: *payments 1.4.2*"), T, GRACE));
         await expect(
           store.transaction(async (tx) => {
-            await tx.addNotice(notice("R-1", "undone"), T, GRACE);
+            await tx.addToOutbox(notice("R-1", "undone"), T, GRACE);
             throw new Error("undone");
           }),
         ).rejects.toThrow("undone");
-        expect(await store.listNotices()).toEqual([{ id, releaseId: "R-1", notice: notice("R-1", "⏰ T-15m: *payments 1.4.2*"), createdAt: T, holder: null, leaseUntil: T + GRACE, attempts: 0, sentTo: [] }]);
+        expect(await store.listOutbox()).toEqual([{ id, releaseId: "R-1", item: notice("R-1", "⏰ T-15m: *payments 1.4.2*"), createdAt: T, holder: null, leaseUntil: T + GRACE, attempts: 0, sentTo: [] }]);
+      });
+
+      it("keeps a card owed to a channel beside the notices, with where it goes and who shared it", async () => {
+        const post = { kind: "card" as const, releaseId: "R-2", channel: { platform: "discord", key: "discord:G1:C1", nativeId: "C1" }, askedBy: "discord:G1:U1" };
+        const id = await store.transaction((tx) => tx.addToOutbox(post, T, GRACE));
+        expect(await store.takeFromOutbox(id, "A", T + 5, LEASE)).toMatchObject({ id, releaseId: "R-2", item: post, attempts: 1 });
       });
 
       it("its writer takes it during the grace, a sweep elsewhere only after it; then only the holder, until its lease ends", async () => {
-        const id = await store.addNotice(notice("R-1", "a"), T, GRACE);
-        expect(await store.claimStaleNotices("B", T + GRACE - 1, LEASE, 10)).toEqual([]);
-        expect(await store.takeNotice(id, "A", T + 5, LEASE)).toMatchObject({ id, holder: "A", leaseUntil: T + 5 + LEASE, attempts: 1 });
-        expect(await store.takeNotice(id, "B", T + 6, LEASE)).toBeNull();
-        expect(await store.claimStaleNotices("B", T + GRACE, LEASE, 10)).toEqual([]);
+        const id = await store.addToOutbox(notice("R-1", "a"), T, GRACE);
+        expect(await store.claimStaleOutbox("B", T + GRACE - 1, LEASE, 10)).toEqual([]);
+        expect(await store.takeFromOutbox(id, "A", T + 5, LEASE)).toMatchObject({ id, holder: "A", leaseUntil: T + 5 + LEASE, attempts: 1 });
+        expect(await store.takeFromOutbox(id, "B", T + 6, LEASE)).toBeNull();
+        expect(await store.claimStaleOutbox("B", T + GRACE, LEASE, 10)).toEqual([]);
         // A died while posting: once its lease ends, one sweeper takes the notice, and A's late take fails.
-        const [taken, ...more] = await store.claimStaleNotices("B", T + 5 + LEASE, LEASE, 10);
+        const [taken, ...more] = await store.claimStaleOutbox("B", T + 5 + LEASE, LEASE, 10);
         expect(more).toEqual([]);
-        expect(taken).toMatchObject({ id, holder: "B", leaseUntil: T + 5 + 2 * LEASE, attempts: 2, notice: notice("R-1", "a") });
-        expect(await store.claimStaleNotices("C", T + 5 + LEASE, LEASE, 10)).toEqual([]);
-        expect(await store.takeNotice(id, "A", T + 5 + LEASE + 1, LEASE)).toBeNull();
+        expect(taken).toMatchObject({ id, holder: "B", leaseUntil: T + 5 + 2 * LEASE, attempts: 2, item: notice("R-1", "a") });
+        expect(await store.claimStaleOutbox("C", T + 5 + LEASE, LEASE, 10)).toEqual([]);
+        expect(await store.takeFromOutbox(id, "A", T + 5 + LEASE + 1, LEASE)).toBeNull();
       });
 
       it("a deleted notice is gone for every taker; a deferred one comes back to the sweep at its retry time with the copies that have it", async () => {
-        const first = await store.addNotice(notice("R-1", "first"), T, GRACE);
-        const second = await store.addNotice(notice("R-2", "second"), T, GRACE);
-        await store.takeNotice(first, "A", T, LEASE);
-        await store.deleteNotice(first);
-        expect(await store.takeNotice(first, "A", T + 1, LEASE)).toBeNull();
+        const first = await store.addToOutbox(notice("R-1", "first"), T, GRACE);
+        const second = await store.addToOutbox(notice("R-2", "second"), T, GRACE);
+        await store.takeFromOutbox(first, "A", T, LEASE);
+        await store.deleteFromOutbox(first);
+        expect(await store.takeFromOutbox(first, "A", T + 1, LEASE)).toBeNull();
 
-        await store.takeNotice(second, "A", T, LEASE);
-        expect(await store.deferNotice(second, "B", ["x"], T + 100)).toBe(false);
-        expect(await store.deferNotice(second, "A", ["slack|slack:T1:C1|m1"], T + 30_000)).toBe(true);
-        expect(await store.claimStaleNotices("B", T + 29_999, LEASE, 10)).toEqual([]);
-        expect(await store.claimStaleNotices("B", T + 30_000, LEASE, 10)).toMatchObject([{ id: second, holder: "B", attempts: 2, sentTo: ["slack|slack:T1:C1|m1"] }]);
-        expect((await store.listNotices()).map((n) => n.id)).toEqual([second]);
+        await store.takeFromOutbox(second, "A", T, LEASE);
+        expect(await store.deferOutbox(second, "B", ["x"], T + 100)).toBe(false);
+        expect(await store.deferOutbox(second, "A", ["slack|slack:T1:C1|m1"], T + 30_000)).toBe(true);
+        expect(await store.claimStaleOutbox("B", T + 29_999, LEASE, 10)).toEqual([]);
+        expect(await store.claimStaleOutbox("B", T + 30_000, LEASE, 10)).toMatchObject([{ id: second, holder: "B", attempts: 2, sentTo: ["slack|slack:T1:C1|m1"] }]);
+        expect((await store.listOutbox()).map((n) => n.id)).toEqual([second]);
       });
 
       it("a notice deferred uncounted (its copies wait for a platform still connecting) gets its attempt back; a counted deferral keeps it", async () => {
-        const id = await store.addNotice(notice("R-1", "waits"), T, GRACE);
-        await store.takeNotice(id, "A", T, LEASE);
-        expect(await store.deferNotice(id, "A", ["slack|slack:T1:C1|m1"], T + 5_000, { uncounted: true })).toBe(true);
-        expect(await store.claimStaleNotices("A", T + 5_000, LEASE, 10)).toMatchObject([{ id, attempts: 1, sentTo: ["slack|slack:T1:C1|m1"] }]);
-        expect(await store.deferNotice(id, "A", ["slack|slack:T1:C1|m1"], T + 10_000, { uncounted: true })).toBe(true);
-        expect(await store.claimStaleNotices("A", T + 10_000, LEASE, 10)).toMatchObject([{ id, attempts: 1 }]);
-        expect(await store.deferNotice(id, "A", [], T + 20_000)).toBe(true);
-        expect(await store.claimStaleNotices("A", T + 20_000, LEASE, 10)).toMatchObject([{ id, attempts: 2 }]);
+        const id = await store.addToOutbox(notice("R-1", "waits"), T, GRACE);
+        await store.takeFromOutbox(id, "A", T, LEASE);
+        expect(await store.deferOutbox(id, "A", ["slack|slack:T1:C1|m1"], T + 5_000, { uncounted: true })).toBe(true);
+        expect(await store.claimStaleOutbox("A", T + 5_000, LEASE, 10)).toMatchObject([{ id, attempts: 1, sentTo: ["slack|slack:T1:C1|m1"] }]);
+        expect(await store.deferOutbox(id, "A", ["slack|slack:T1:C1|m1"], T + 10_000, { uncounted: true })).toBe(true);
+        expect(await store.claimStaleOutbox("A", T + 10_000, LEASE, 10)).toMatchObject([{ id, attempts: 1 }]);
+        expect(await store.deferOutbox(id, "A", [], T + 20_000)).toBe(true);
+        expect(await store.claimStaleOutbox("A", T + 20_000, LEASE, 10)).toMatchObject([{ id, attempts: 2 }]);
       });
 
       it("a sweep takes the oldest first, up to its limit; a process alone at start-up takes rows still in their grace", async () => {
         const ids = [];
-        for (let i = 0; i < 3; i++) ids.push(await store.addNotice(notice("R-1", `n${i}`), T + i, GRACE));
-        expect((await store.claimStaleNotices("A", T, LEASE, 10)).map((n) => n.id)).toEqual([]);
-        expect((await store.claimStaleNotices("A", T, LEASE, 2, Number.MAX_SAFE_INTEGER)).map((n) => n.notice.text)).toEqual(["n0", "n1"]);
-        expect((await store.claimStaleNotices("B", T + GRACE + 2, LEASE, 10)).map((n) => n.id)).toEqual([ids[2]]);
+        for (let i = 0; i < 3; i++) ids.push(await store.addToOutbox(notice("R-1", `n${i}`), T + i, GRACE));
+        expect((await store.claimStaleOutbox("A", T, LEASE, 10)).map((n) => n.id)).toEqual([]);
+        expect((await store.claimStaleOutbox("A", T, LEASE, 2, Number.MAX_SAFE_INTEGER)).map((n) => (n.item as NoticeView).text)).toEqual(["n0", "n1"]);
+        expect((await store.claimStaleOutbox("B", T + GRACE + 2, LEASE, 10)).map((n) => n.id)).toEqual([ids[2]]);
       });
 
       it("a sweep takes the notices due longest first, not the lowest ids: a notice deferred to now (it waits for a platform) goes behind one due earlier", async () => {
-        const waiting = await store.addNotice(notice("R-1", "waits"), T, GRACE);
-        const failed = await store.addNotice(notice("R-2", "failed"), T, GRACE);
-        await store.takeNotice(failed, "A", T, LEASE);
-        await store.deferNotice(failed, "A", [], T + 5_000);
-        await store.takeNotice(waiting, "A", T + 9_000, LEASE);
-        await store.deferNotice(waiting, "A", [], T + 9_000, { uncounted: true });
-        expect((await store.claimStaleNotices("B", T + 10_000, LEASE, 1)).map((n) => n.id)).toEqual([failed]);
+        const waiting = await store.addToOutbox(notice("R-1", "waits"), T, GRACE);
+        const failed = await store.addToOutbox(notice("R-2", "failed"), T, GRACE);
+        await store.takeFromOutbox(failed, "A", T, LEASE);
+        await store.deferOutbox(failed, "A", [], T + 5_000);
+        await store.takeFromOutbox(waiting, "A", T + 9_000, LEASE);
+        await store.deferOutbox(waiting, "A", [], T + 9_000, { uncounted: true });
+        expect((await store.claimStaleOutbox("B", T + 10_000, LEASE, 1)).map((n) => n.id)).toEqual([failed]);
       });
 
       it("two instances sweeping at the same moment never take the same notice", async () => {
-        for (let i = 0; i < 20; i++) await store.addNotice(notice("R-1", `n${i}`), T, GRACE);
-        const [a, b] = await Promise.all([store.claimStaleNotices("A", T + GRACE, LEASE, 20), store.claimStaleNotices("B", T + GRACE, LEASE, 20)]);
+        for (let i = 0; i < 20; i++) await store.addToOutbox(notice("R-1", `n${i}`), T, GRACE);
+        const [a, b] = await Promise.all([store.claimStaleOutbox("A", T + GRACE, LEASE, 20), store.claimStaleOutbox("B", T + GRACE, LEASE, 20)]);
         const taken = [...a, ...b].map((n) => n.id);
         expect(new Set(taken).size).toBe(taken.length);
         expect(taken).toHaveLength(20);

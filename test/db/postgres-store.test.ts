@@ -397,7 +397,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         await tx.putRetroAnswer({ releaseId: "R-2", author: "slack:T1:bob", authorName: "Bob", wentWell: "smooth", wentBadly: "", actionItems: "", at: T + 5 });
         await tx.createDelivery({ releaseId: "R-2", kind: "deploy", idempotencyKey: "deploy:R-2", url: "https://ci.example.com/h", body: "{}", createdAt: T + 6 });
         await tx.recordHookReceipt("sig-1", T + 7, "report-a");
-        await tx.addNotice({ releaseId: "R-1", text: "⏰ T-1h: not posted yet", mention: ["slack:T1:U1"], mentionGroups: [], buttons: [] }, T + 8, 10_000);
+        await tx.addToOutbox({ releaseId: "R-1", text: "⏰ T-1h: not posted yet", mention: ["slack:T1:U1"], mentionGroups: [], buttons: [] }, T + 8, 10_000);
         await tx.linkAccounts({ account: "slack:T1:bob", name: "Bob" }, { account: "discord:G1:7", name: "bob_d" }, T + 9);
         await tx.saveLinkCode("code-hash", { account: "slack:T1:eve", name: "Eve" }, T + 600_000);
       });
@@ -441,8 +441,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect(await after.recordHookReceipt("sig-1", T + 8, "report-a")).toBe("same");
       expect(await after.recordHookReceipt("sig-1", T + 9, "report-b")).toBe("different");
       // A notice still in the outbox is posted from the new database; the next one gets a fresh id.
-      expect(await after.listNotices()).toEqual(await before.listNotices());
-      expect(await after.addNotice({ releaseId: "R-2", text: "next", mention: [], mentionGroups: [], buttons: [] }, T + 9, 10_000)).toBe(2);
+      expect(await after.listOutbox()).toEqual(await before.listOutbox());
+      expect(await after.addToOutbox({ releaseId: "R-2", text: "next", mention: [], mentionGroups: [], buttons: [] }, T + 9, 10_000)).toBe(2);
       // New rows follow the copied ones: the next release is R-3 and the chain goes on.
       expect((await after.insertRelease(release("2.0.0"))).id).toBe("R-3");
       await after.appendAudit(event("after the move", T + 9));

@@ -38,6 +38,6 @@ describe("Discord: a deploy lock still on", () => {
     const dm = await h.fake.waitFor((c) => c.method === "POST" && c.path === `/channels/${dmChannel}/messages`);
     expect(String(dm.body.content)).toContain(`I can't post in <#${channel}> (let gonogo in there), so this comes to you: 🔒 Still locked: payments production is locked by Member 0: incident 42.`);
     await h.core.bot.idle();
-    expect(await h.core.store.listNotices()).toEqual([]);
+    expect(await h.core.store.listOutbox()).toEqual([]);
   });
 });

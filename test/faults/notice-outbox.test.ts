@@ -64,12 +64,12 @@ describe("notices through the outbox: at least once across a crash", () => {
     second.bot.attachSurface(chat2.surface);
     // The job is done: only the outbox can bring the reminder back.
     expect(await second.store.listPendingJobs("R-1", { kind: "reminder", dueBefore: T0 + 2 * MIN })).toEqual([]);
-    expect(await second.store.listNotices()).toHaveLength(1);
+    expect(await second.store.listOutbox()).toHaveLength(1);
     await second.bot.start();
     await second.settle();
     expect(reminders(chat2.noticeTexts("R-1"))).toHaveLength(1);
     expect(chat2.notices[0]?.ref.messageId).toBe("1");
-    expect(await second.store.listNotices()).toEqual([]);
+    expect(await second.store.listOutbox()).toEqual([]);
     // Sweeps go on finding nothing to post again.
     second.clock.advance(10 * NOTICE_SWEEP_MS);
     await second.settle();
@@ -111,13 +111,13 @@ describe("notices through the outbox: at least once across a crash", () => {
     const under = (key: string) => reminders(chat.notices.filter((n) => n.ref.channel.key === key).map((n) => n.notice.text));
     expect(under(channel.key)).toHaveLength(1);
     expect(under(otherChannel.key)).toHaveLength(0);
-    expect(await core.store.listNotices()).toMatchObject([{ releaseId: "R-1", sentTo: [`terminal|${channel.key}|1`] }]);
+    expect(await core.store.listOutbox()).toMatchObject([{ releaseId: "R-1", sentTo: [`terminal|${channel.key}|1`] }]);
 
     core.clock.advance(NOTICE_SWEEP_MS);
     await core.settle();
     expect(under(channel.key)).toHaveLength(1);
     expect(under(otherChannel.key)).toHaveLength(1);
-    expect(await core.store.listNotices()).toEqual([]);
+    expect(await core.store.listOutbox()).toEqual([]);
   });
 
   it("a notice that keeps failing is retried with back-off and given up after a few tries, with an error in the log", async () => {
@@ -140,7 +140,7 @@ describe("notices through the outbox: at least once across a crash", () => {
       await core.settle();
     }
     expect(tries).toBe(NOTICE_MAX_ATTEMPTS);
-    expect(await core.store.listNotices()).toEqual([]);
+    expect(await core.store.listOutbox()).toEqual([]);
     expect(core.logs.some((l) => l.level === "error" && l.msg.includes("giving up on it"))).toBe(true);
   });
 
@@ -154,8 +154,8 @@ describe("notices through the outbox: at least once across a crash", () => {
     const transaction = core.store.transaction.bind(core.store);
     core.store.transaction = (fn, claim) =>
       transaction((tx) => {
-        const add = tx.addNotice.bind(tx);
-        tx.addNotice = (...args) => {
+        const add = tx.addToOutbox.bind(tx);
+        tx.addToOutbox = (...args) => {
           added++;
           return add(...args);
         };
@@ -173,7 +173,7 @@ describe("notices through the outbox: at least once across a crash", () => {
     expect(chat.noticeTexts("R-1").join("\n")).toContain("T-0: HOLD");
     expect(added).toBe(chat.notices.length);
     expect(added).toBe(3);
-    expect(await core.store.listNotices()).toEqual([]);
+    expect(await core.store.listOutbox()).toEqual([]);
   });
 
   it("a lock's reminder in its channel, committed just before the process died, is posted in that channel at the next start, once", async () => {
@@ -199,7 +199,7 @@ describe("notices through the outbox: at least once across a crash", () => {
     await second.bot.start();
     await second.settle();
     expect(chat2.channelNotices.map((n) => [n.channel, n.notice.text.startsWith("🔒 Still locked: payments production is locked by admin: incident 42.")])).toEqual([[otherChannel, true]]);
-    expect(await second.store.listNotices()).toEqual([]);
+    expect(await second.store.listOutbox()).toEqual([]);
     second.clock.advance(10 * NOTICE_SWEEP_MS);
     await second.settle();
     expect(chat2.channelNotices).toHaveLength(1);

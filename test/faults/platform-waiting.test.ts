@@ -115,7 +115,7 @@ describe("a platform whose adapter is still connecting (an outage at start-up)",
     expect(discord.updates.map((u) => u.ref.messageId)).toEqual([discordBefore.posts[0]!.messageId]);
     expect(goCount(discord.latestCard("R-1"))).toBe(1);
     expect(reminders(discord.noticeTexts("R-1"))).toHaveLength(1);
-    expect(await core.store.listNotices()).toEqual([]);
+    expect(await core.store.listOutbox()).toEqual([]);
     // Never twice, under either copy.
     core.clock.advance(10 * NOTICE_SWEEP_MS);
     await core.settle();
@@ -147,7 +147,7 @@ describe("notices waiting for a platform still connecting", () => {
     core.clock.advance(4 * 60 * MIN);
     await core.bot.runDueJobs();
     await core.settle();
-    expect(await core.store.listNotices()).toHaveLength(60);
+    expect(await core.store.listOutbox()).toHaveLength(60);
 
     // The T-1h reminder's first post fails (a blip on the connected platform).
     failNext = true;

@@ -35,7 +35,7 @@ describe("Slack: a deploy lock still on", () => {
     expect(visibleText(told)).toContain(`I can't post in <#${CHANNEL}> (let gonogo in there), so this comes to you: 🔒 Still locked: payments production is locked by ada: incident 42.`);
     // Told, so not tried again in the channel on every sweep.
     await h.core.bot.idle();
-    expect(await h.core.store.listNotices()).toEqual([]);
+    expect(await h.core.store.listOutbox()).toEqual([]);
   });
 
   it("set by a rollback, is a reply in the rolled-back release's thread, mentioning its manager", async () => {

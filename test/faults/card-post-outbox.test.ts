@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import { actorOf } from "../../src/domain/identity.js";
+import type { ChannelRef } from "../../src/domain/types.js";
+import { channel, createTestCore, linkAccounts, person, type TestCore } from "../helpers/core.js";
+
+const MIN = 60_000;
+const discordChannel: ChannelRef = { platform: "discord", key: "discord:1187300000000000001:1187300000000000002", nativeId: "1187300000000000002" };
+
+let cores: TestCore[] = [];
+afterEach(async () => {
+  for (const core of cores) await core.close();
+  cores = [];
+});
+
+const say = (core: TestCore, who: string, text: string, where: ChannelRef = channel) => core.bot.handle({ kind: "command", actor: person(who), channel: where, text });
+
+/** A chat platform whose API answers every post with an error (an outage), until `recover`. */
+function failingChat(platform = "terminal") {
+  const chat = createRecordingSurface(platform);
+  const post = chat.surface.postCard.bind(chat.surface);
+  let down = true;
+  chat.surface.postCard = (where, card) => (down ? Promise.reject(new Error("500 internal_error")) : post(where, card));
+  return { ...chat, recover: () => (down = false) };
+}
+
+/** Moves the fake clock on by `ms` a minute at a time, letting what fell due run (a post's few seconds of retries included). */
+async function pass(core: TestCore, ms: number): Promise<void> {
+  for (let left = ms; left > 0; left -= MIN) {
+    core.clock.advance(Math.min(MIN, left));
+    await core.bot.runDueJobs();
+    await core.settle();
+  }
+}
+
+describe("a card owed to a channel outlives the process (posts go through the outbox)", () => {
+  it("a card whose platform had not connected when gonogo stopped is posted by the next run once it connects, with the votes cast meanwhile", async () => {
+    const first = createTestCore();
+    const waiting = createRecordingSurface();
+    first.bot.attachSurface(waiting.surface, { connected: false });
+    await first.bot.start();
+    await say(first, "alice", "create payments 1.4.2 at in 2h");
+    await say(first, "bob", "vote R-1 go");
+    await first.settle();
+    expect(waiting.posts).toEqual([]);
+
+    const second = await first.reopen();
+    cores.push(second);
+    const chat = createRecordingSurface();
+    second.bot.attachSurface(chat.surface, { connected: false });
+    await second.bot.start();
+    second.bot.surfaceConnected("terminal");
+    await second.settle();
+    expect(chat.posts.map((p) => p.card.releaseId)).toEqual(["R-1"]);
+    expect(chat.latestCard("R-1")?.tally.go).toBe(1);
+  });
+
+  it("a card whose posts kept failing is posted by the next run, once, and its copy is the one later votes edit", async () => {
+    const first = createTestCore();
+    const down = failingChat();
+    first.bot.attachSurface(down.surface);
+    await first.bot.start();
+    await say(first, "alice", "create payments 1.4.2 at in 2h");
+    await first.settle();
+    expect(down.posts).toEqual([]);
+
+    const second = await first.reopen();
+    cores.push(second);
+    const chat = createRecordingSurface();
+    second.bot.attachSurface(chat.surface);
+    await second.bot.start();
+    await second.settle();
+    expect(chat.posts.map((p) => p.card.releaseId)).toEqual(["R-1"]);
+    await say(second, "bob", "vote R-1 go");
+    await second.settle();
+    expect(chat.posts).toHaveLength(1);
+    expect(chat.latestCard("R-1")?.tally.go).toBe(1);
+
+    // A third run has nothing owed: the card is not posted twice.
+    const third = await second.reopen();
+    cores.push(third);
+    const again = createRecordingSurface();
+    third.bot.attachSurface(again.surface);
+    await third.bot.start();
+    await third.settle();
+    expect(again.posts).toEqual([]);
+  });
+
+  it("keeps trying a post that fails through an outage of half an hour, without waiting for the release's next change", async () => {
+    const core = createTestCore();
+    cores.push(core);
+    const chat = failingChat();
+    core.bot.attachSurface(chat.surface);
+    await core.bot.start();
+    await say(core, "alice", "create payments 1.4.2 at in 2h");
+    await pass(core, 30 * MIN);
+    expect(chat.posts).toEqual([]);
+    chat.recover();
+    await pass(core, 10 * MIN);
+    expect(chat.posts.map((p) => p.card.releaseId)).toEqual(["R-1"]);
+  });
+
+  it("a card shared into a platform that was still connecting is posted there by the next run", async () => {
+    const first = createTestCore();
+    first.bot.attachSurface(createRecordingSurface().surface);
+    first.bot.attachSurface(createRecordingSurface("discord", 1000).surface, { connected: false });
+    await first.bot.start();
+    await say(first, "alice", "create payments 1.4.2 at in 2h");
+    const aliceOnDiscord = actorOf({ kind: "person", platform: "discord", scope: "1187300000000000001", user: "1187300000000000003" }, "alice");
+    await linkAccounts(first, person("alice"), aliceOnDiscord);
+    await first.bot.handle({ kind: "command", actor: aliceOnDiscord, channel: discordChannel, text: "share R-1" });
+    await first.settle();
+
+    const second = await first.reopen();
+    cores.push(second);
+    const discord = createRecordingSurface("discord", 1000);
+    second.bot.attachSurface(createRecordingSurface().surface);
+    second.bot.attachSurface(discord.surface, { connected: false });
+    await second.bot.start();
+    second.bot.surfaceConnected("discord");
+    await second.settle();
+    expect(discord.posts.map((p) => p.channel.key)).toEqual([discordChannel.key]);
+  });
+});
