@@ -26,12 +26,10 @@ export function createPgIdentityStatements(q: Queryable, tx?: TxState): Identity
   };
   async function keptLinks() {
     if (!tx) return undefined;
-    if (tx.shared.identityLinks === undefined) {
-      const rows = await q.select({ account: identityLinks.account, person: identityLinks.person, name: identityLinks.name }).from(identityLinks).orderBy(...byAge).limit(LINKS_KEPT + 1);
-      if (rows.length > LINKS_KEPT) return undefined;
-      tx.shared.identityLinks = rows;
-    }
-    return tx.shared.identityLinks;
+    // A table too large to keep is kept as its first rows, so it is known to be too large
+    // until it changes: read once, not at every press (as the role bindings are).
+    const rows = (tx.shared.identityLinks ??= await q.select({ account: identityLinks.account, person: identityLinks.person, name: identityLinks.name }).from(identityLinks).orderBy(...byAge).limit(LINKS_KEPT + 1));
+    return rows.length > LINKS_KEPT ? undefined : rows;
   }
 
   return {

@@ -21,9 +21,9 @@ export interface SharedRows {
   criteria: Map<number, CriterionRow[]>;
   /** A channel's stored policy (JSON), null for none; absent: not read. */
   policies: Map<string, string | null>;
-  /** The whole role_bindings table when it is small; undefined: not read, or too large to keep. */
+  /** The whole role_bindings table; undefined: not read. More than it keeps (its first rows): too large, asked per subject. */
   roleBindings: RoleBinding[] | undefined;
-  /** The whole identity_links table, oldest link first, when it is small; undefined: not read, or too large to keep. */
+  /** The whole identity_links table, oldest link first; undefined: not read. More than it keeps (its first rows): too large, asked per account. */
   identityLinks: Array<{ account: string; person: string; name: string }> | undefined;
 }
 

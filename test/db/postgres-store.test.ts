@@ -215,6 +215,34 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       expect((await seen(one)).linked).toEqual([]);
     });
 
+    it("with more linked accounts than it keeps, reads the whole table once, then asks per account: not 1,001 rows for every press", async () => {
+      const url = await databases.fresh();
+      const handle = await instance(url);
+      await handle.pool.query(
+        "INSERT INTO identity_links (account, person, name, linked_at) SELECT 'slack:T1:U' || i, 'person' || (i / 2), 'u' || i, i FROM generate_series(0, 1001) AS i",
+      );
+      const store = createPostgresStore(handle);
+      const reads: string[] = [];
+      const query = pg.Client.prototype.query;
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+        if (text?.includes("identity_links")) reads.push(text);
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query;
+      try {
+        for (let press = 0; press < 5; press++) {
+          // Each press asks who else its voter is, as a vote does.
+          const linked = await store.transaction((tx) => tx.linkedAccounts(`slack:T1:U${2 * press}`));
+          expect(linked.map((a) => a.account)).toEqual([`slack:T1:U${2 * press + 1}`]);
+        }
+      } finally {
+        pg.Client.prototype.query = query;
+      }
+      // The first press reads the table and finds it too large; each press then asks for its own account.
+      expect(reads.filter((q) => /limit/i.test(q))).toHaveLength(1);
+      expect(reads).toHaveLength(6);
+    });
+
     it("keeps every vote when two instances vote on the same release at once, each deciding on all votes so far, with one audit chain", async () => {
       const url = await databases.fresh();
       const [one, two] = (await Promise.all([instance(url), instance(url)])).map(createPostgresStore) as [Store, Store];
