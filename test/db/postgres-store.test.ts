@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { once } from "node:events";
 import { connect, createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.js";
 import { copySqliteToPostgres } from "../../db/copy-to-postgres.js";
 import { claimSqliteFile } from "../../db/sqlite-claim.js";
@@ -222,21 +222,17 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         "INSERT INTO identity_links (account, person, name, linked_at) SELECT 'slack:T1:U' || i, 'person' || (i / 2), 'u' || i, i FROM generate_series(0, 1001) AS i",
       );
       const store = createPostgresStore(handle);
-      const reads: string[] = [];
-      const query = pg.Client.prototype.query;
-      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string } | undefined)?.text;
-        if (text?.includes("identity_links")) reads.push(text);
-        return (query as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof query;
+      const queries = vi.spyOn(pg.Client.prototype, "query");
+      let reads: string[];
       try {
         for (let press = 0; press < 5; press++) {
           // Each press asks who else its voter is, as a vote does.
           const linked = await store.transaction((tx) => tx.linkedAccounts(`slack:T1:U${2 * press}`));
           expect(linked.map((a) => a.account)).toEqual([`slack:T1:U${2 * press + 1}`]);
         }
+        reads = queries.mock.calls.map(([q]) => (typeof q === "string" ? q : ((q as { text?: string }).text ?? ""))).filter((text) => text.includes("identity_links"));
       } finally {
-        pg.Client.prototype.query = query;
+        queries.mockRestore();
       }
       // The first press reads the table and finds it too large; each press then asks for its own account.
       expect(reads.filter((q) => /limit/i.test(q))).toHaveLength(1);
