@@ -63,6 +63,6 @@ export interface OutboxStore {
    * `uncounted`: nothing was tried (the copies left wait for a platform still connecting), so the take's attempt is given back.
    */
   deferOutbox(id: number, holder: string, sentTo: string[], retryAt: number, opts?: { uncounted?: boolean }): Promise<boolean>;
-  /** Every notice in the outbox, oldest first (operators and tests). */
+  /** Every row in the outbox, oldest first (operators, tests, and a notice that finds no copy of its card yet). */
   listOutbox(): Promise<OutboxEntry[]>;
 }

@@ -122,3 +122,22 @@ describe("a card owed to a channel outlives the process (posts go through the ou
     expect(discord.posts.map((p) => p.channel.key)).toEqual([discordChannel.key]);
   });
 });
+
+describe("a notice about a release whose card is still owed", () => {
+  it("waits for the card and is posted under it once it is out, instead of going nowhere", async () => {
+    const core = createTestCore();
+    cores.push(core);
+    const chat = failingChat();
+    core.bot.attachSurface(chat.surface);
+    await core.bot.start();
+    await say(core, "alice", "create payments 1.4.2 at in 2h");
+    await core.settle();
+    await say(core, "alice", "hold R-1 waiting for QA");
+    await pass(core, 2 * MIN);
+    expect(chat.posts).toEqual([]);
+    chat.recover();
+    await pass(core, 10 * MIN);
+    expect(chat.posts.map((p) => p.card.releaseId)).toEqual(["R-1"]);
+    expect(chat.noticeTexts("R-1").filter((t) => t.includes("on hold"))).toHaveLength(1);
+  });
+});
