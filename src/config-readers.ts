@@ -41,14 +41,24 @@ export const quorum = (value: string) =>
 /** A retro delay or window further out than a year is a typo, not a plan. */
 const LONGEST_DURATION_DAYS = 365;
 export const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-/** A duration read as chat reads one (`readDuration`: `90m`, `1h30m`, `1h 30m`, `1d12h`, `500ms`). */
-export const duration = (value: string): number => {
-  const read = readDuration(value);
-  const ms = read.ok ? read.ms : Number.NaN;
-  const why = !read.ok && read.problem ? ` (${read.problem})` : "";
-  if (!(ms <= LONGEST_DURATION_DAYS * UNIT_MS.d)) refuse(`must be a duration from 0s to ${LONGEST_DURATION_DAYS}d such as ${DURATION_FORMS}, not ${shown(value)}${why}.`);
-  return ms;
-};
+
+/**
+ * A duration read as chat reads one (`readDuration`: `90m`, `1h30m`, `1h 30m`, `1d12h`, `500ms`),
+ * within a range. One message for every refusal, unreadable or out of range, so each setting
+ * names its own range and the forms a duration takes, and says what is wrong when there is more to say.
+ */
+export const durationIn =
+  (range: { min: number; max: number; minText: string; maxText: string }) =>
+  (value: string): number => {
+    const read = readDuration(value);
+    const ms = read.ok ? read.ms : Number.NaN;
+    const why = !read.ok && read.problem ? ` (${read.problem})` : "";
+    if (!(ms >= range.min && ms <= range.max)) refuse(`must be a duration from ${range.minText} to ${range.maxText} such as ${DURATION_FORMS}, not ${shown(value)}${why}.`);
+    return ms;
+  };
+
+/** A duration from 0s to a year. */
+export const duration = durationIn({ min: 0, max: LONGEST_DURATION_DAYS * UNIT_MS.d, minText: "0s", maxText: `${LONGEST_DURATION_DAYS}d` });
 
 export const httpUrl = (example: string) => (value: string) => {
   const url = URL.canParse(value) ? new URL(value) : undefined;

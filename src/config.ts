@@ -4,7 +4,7 @@ import { DEFAULT_LOCK_REMINDER_MIN, LOCK_REMINDER_HINT, readLockReminderWhy } fr
 import { WHOLE_NUMBER_RANGES } from "./domain/whole-number.js";
 import { webhookSecretProblem } from "./app/webhook-signature.js";
 import {
-  admins, duration, httpUrl, list, matching, oneOf, optional, postgresUrl, quorum, type Reader, Refusal, refuse, roleName, secretStartingWith, shown, text, UNIT_MS, webhookUrl, wholeNumber, withDefault,
+  admins, duration, durationIn, httpUrl, list, matching, oneOf, optional, postgresUrl, quorum, type Reader, Refusal, refuse, roleName, secretStartingWith, shown, text, UNIT_MS, webhookUrl, wholeNumber, withDefault,
 } from "./config-readers.js";
 
 /** Every environment variable gonogo reads. `.env.example` documents each one. */
@@ -44,10 +44,7 @@ const VARIABLES = {
   GONOGO_PUBLIC_URL: optional(httpUrl("https://gonogo.example.com")),
   GONOGO_WEB_SECRET: optional((v) => (v.length >= 32 ? v : refuse(`must be at least 32 characters (a long random string); it has ${v.length}.`))),
   GONOGO_WEB_TOKEN: optional((v) => (v.length >= 16 ? v : refuse(`must be at least 16 characters (a long random string); it has ${v.length}.`))),
-  GONOGO_WEB_LINK_TTL: withDefault(12 * UNIT_MS.h, (v) => {
-    const ms = duration(v);
-    return ms >= UNIT_MS.m && ms <= 30 * UNIT_MS.d ? ms : refuse(`must be from 1m to 30d, such as 12h, not ${shown(v)}.`);
-  }),
+  GONOGO_WEB_LINK_TTL: withDefault(12 * UNIT_MS.h, durationIn({ min: UNIT_MS.m, max: 30 * UNIT_MS.d, minText: "1m", maxText: "30d" })),
   GONOGO_USER: optional(matching(/^[A-Za-z0-9._-]{1,32}$/, "a short name (up to 32 letters, digits, dots, dashes or underscores)")),
   GONOGO_TERMINAL: withDefault("auto", oneOf(["auto", "on", "off"])),
   SLACK_BOT_TOKEN: optional(secretStartingWith("xoxb-", "the bot token (OAuth & Permissions)")),

@@ -77,6 +77,17 @@ describe("numbers in the environment", () => {
     expect(problem({ GONOGO_RETRO_DELAY: value })).toBe(`GONOGO_RETRO_DELAY must be a duration from 0s to 365d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, not ${JSON.stringify(value)} (${why}).`);
   });
 
+  it.each([
+    ["90d", ""],
+    ["30s", ""],
+    ["400d", ""],
+    ["12", " (`12` has no unit: add one, e.g. `12m`)"],
+    ["twelve hours", ""],
+  ])("refuses GONOGO_WEB_LINK_TTL=%j with its own range and the forms a duration takes", (value, why) => {
+    const web = { GONOGO_PUBLIC_URL: "https://g.example.com", GONOGO_WEB_SECRET: "w".repeat(40) };
+    expect(problem({ ...web, GONOGO_WEB_LINK_TTL: value })).toBe(`GONOGO_WEB_LINK_TTL must be a duration from 1m to 30d such as 90m, 1h30m, 1h 30m, 2d or 1d2h, not ${JSON.stringify(value)}${why}.`);
+  });
+
   it("reads every duration setting the way chat reads durations: 1h30m, 1h 30m, 1d12h, 24 h", () => {
     expect(loadConfig({ GONOGO_RETRO_DELAY: "1d12h" }).retroDelayMs).toBe(36 * 3_600_000);
     expect(loadConfig({ GONOGO_RETRO_WINDOW: "24 h" }).retroWindowMs).toBe(24 * 3_600_000);
