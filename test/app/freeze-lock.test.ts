@@ -301,7 +301,7 @@ describe("stats", () => {
     await say("rel", "ship R-2 override urgent fix");
     await advance(30 * MIN);
     const stats = text(await say("bob", "stats"));
-    expect(stats).toContain("• Guardrails: 1 held by a freeze · 1 held by a lock · 0 held by failed criteria · 1 freeze override");
+    expect(stats).toContain("• Guardrails: 1 held by a freeze · 1 held by a lock · none held by failed criteria · 1 freeze override");
   });
 });
 

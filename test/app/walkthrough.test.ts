@@ -81,7 +81,7 @@ describe("a freeze and readiness criteria", () => {
     await say("rel", "freeze add now until in 2h reason incident 42");
     await advance(30 * MIN);
     expect((await core.store.getRelease("R-1"))?.stateReason).toBe("in freeze 'incident 42' until Tue 15 Jan 11:00 (UTC)");
-    expect(text(await say("bob", "stats"))).toContain("• Guardrails: 1 held by a freeze · 0 held by a lock · 1 held by failed criteria · 0 freeze overrides");
+    expect(text(await say("bob", "stats"))).toContain("• Guardrails: 1 held by a freeze · none held by a lock · 1 held by failed criteria · no freeze overrides");
   });
 });
 

@@ -318,7 +318,7 @@ describe("release stats over a history seeded through the bot", () => {
     const lines = out.split("\n");
     expect(lines.length).toBeLessThanOrEqual(40);
     expect(lines[0]).toBe("📊 Release stats · all services · all environments · last 14 days");
-    expect(lines[1]).toBe("14 Jan 2030 – 28 Jan 2030 (Europe/Berlin) · each event in the window it happened · 7 releases created in it");
+    expect(lines[1]).toBe("14 Jan 2030 13:00 – 28 Jan 2030 13:00 (Europe/Berlin) · each event in the window it happened · 7 releases created in it");
     expect(out).toContain("• Deploys: 4 shipped · 2.0 per week (and 1 failed or rolled back before reaching shipped)");
     expect(out).toContain("• Lead time (created → shipped): median 5h · p90 1d");
     // R-6 failed and was rolled back: one of the 2, and the breakdown says a deploy can be both.
@@ -340,6 +340,26 @@ describe("release stats over a history seeded through the bot", () => {
     expect(failuresInChart).toBe(2);
   });
 
+  it("reads naturally: 'no failed deploys', 'none held', plurals, and a window that says where it starts and ends", () => {
+    const now = utc("2030-01-31T12:00");
+    const releases = [
+      facts("R-1", now - 5 * D, { shippedAt: now - 4 * D, decidedGoAt: now - 5 * D + H, voters: 2 }),
+      facts("R-2", now - 3 * D, { shippedAt: now - 2 * D, rollbackRequestedAt: now - 2 * D + H, recoveredAt: now - 2 * D + 2 * H, voters: 2 }),
+      facts("R-3", now - D, { environment: "staging", voters: 1 }),
+    ];
+    const out = statsText(computeStats({ releases, now, days: 30, service: null, timezone: "UTC" }));
+    expect(out).toContain("1 Jan 2030 12:00 – 31 Jan 2030 12:00 (UTC) · each event in the window it happened · 3 releases created in it");
+    expect(out).toContain("each counted once (no failed deploys, 1 rolled back)");
+    expect(out).toContain("• Environments: production (2 shipped) · staging (none shipped), counted together here.");
+    expect(out).toContain("• Guardrails: none held by a freeze · none held by a lock · none held by failed criteria · no freeze overrides");
+    expect(out).not.toMatch(/\b0 (failed|held|freeze|shipped)/);
+
+    const day = statsText(computeStats({ releases, now, days: 1, service: null, timezone: "UTC" }));
+    expect(day.split("\n")[0]).toBe("📊 Release stats · all services · all environments · last 24 hours");
+    expect(day).toContain("30 Jan 2030 12:00 – 31 Jan 2030 12:00 (UTC)");
+    expect(day).toContain("• Participation: 1.0 voters per release voted on (quorum today: 2) · the 1 release created did not reach GO");
+  });
+
   it("scales bars above ten per week with eighth blocks and keeps a one visible", () => {
     const releases = Array.from({ length: 20 }, (_, i) => facts(`R-${i}`, NOW - 2 * D, { shippedAt: NOW - D, rollbackRequestedAt: i === 0 ? NOW - D + H : null }));
     const report = computeStats({ releases, now: NOW, days: 7, service: null, timezone: "UTC" });
@@ -355,7 +375,7 @@ describe("release stats over a history seeded through the bot", () => {
     expect(text(reply)).toBe(
       [
         "📊 Release stats · checkout · all environments · last 2 days",
-        "Nothing happened in 26 Jan 2030 – 28 Jan 2030 (Europe/Berlin): no release was created, reached GO, shipped, failed or was rolled back.",
+        "Nothing happened in 26 Jan 2030 13:00 – 28 Jan 2030 13:00 (Europe/Berlin): no release was created, reached GO, shipped, failed or was rolled back.",
         "Try a longer window, e.g. `/release stats checkout 90`.",
       ].join("\n"),
     );
@@ -374,7 +394,7 @@ describe("release stats over a history seeded through the bot", () => {
     expect(out).toContain("• Deploys: none shipped");
     expect(out).toContain("• Lead time (created → shipped): —");
     expect(out).toContain("• Change failure rate: — (no deploys)");
-    expect(out).toContain("• Participation: no votes cast · 0 of the 1 release created reached GO (0%)");
+    expect(out).toContain("• Participation: no votes cast · the 1 release created did not reach GO");
   });
 
   it("draws at most 12 weeks in chat for a long window and keeps every week in the JSON", async () => {

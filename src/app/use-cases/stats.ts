@@ -10,7 +10,7 @@ import { policyFor, type Ctx } from "../context.js";
 import { scopeOfChannel, scopeOwns } from "../web-link.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
-import { countOf } from "../../domain/plural.js";
+import { countOf, countOrNo, numberOrNone } from "../../domain/plural.js";
 
 const DAY = 86_400_000;
 /** Weeks drawn in chat; a year of weeks would blow the ≤40-line budget. JSON keeps them all. */
@@ -141,9 +141,18 @@ function chart(weeks: WeekBucket[], zone: string): string[] {
   return rows;
 }
 
+/**
+ * The window as the instants it runs between: it is the last N×24 hours up to now, not N
+ * calendar days, so dates alone (`1 Jan – 31 Jan` for 30 days) read as a day too many.
+ */
 function windowText(report: StatsReport): string {
-  const day = (ms: number) => format(new TZDate(ms, report.timezone), "d MMM yyyy");
-  return `${day(report.window.from)} – ${day(report.window.to)} (${report.timezone})`;
+  const at = (ms: number) => format(new TZDate(ms, report.timezone), "d MMM yyyy HH:mm");
+  return `${at(report.window.from)} – ${at(report.window.to)} (${report.timezone})`;
+}
+
+/** `last 30 days`; one day is `last 24 hours`, which is what it counts. */
+function lastText(days: number): string {
+  return days === 1 ? "last 24 hours" : `last ${days} days`;
 }
 
 /**
@@ -153,14 +162,19 @@ function windowText(report: StatsReport): string {
 function failureBreakdown(cfr: StatsReport["changeFailureRate"]): string {
   if (cfr.failures === 0) return "";
   const overlap = cfr.failed + cfr.rolledBack > cfr.failures ? ": a deploy can be both" : "";
-  return `, each counted once (${countOf(cfr.failed, "failed deploy")}, ${cfr.rolledBack} rolled back${overlap})`;
+  return `, each counted once (${countOrNo(cfr.failed, "failed deploy")}, ${numberOrNone(cfr.rolledBack)} rolled back${overlap})`;
+}
+
+/** `5 of the 7 releases created reached GO (71%)`, `none of the 3 …`, `the 1 release created did not reach GO`. */
+function reachedGoText(reached: number, created: number, share: number): string {
+  if (created === 1) return `the 1 release created ${reached ? "reached GO" : "did not reach GO"}`;
+  return `${numberOrNone(reached)} of the ${created} releases created reached GO (${percent(share)})`;
 }
 
 /** Renders a report as a chat message: a header, one line per metric, a weekly bar chart. */
 export function statsText(report: StatsReport): string {
-  const days = countOf(report.window.days, "day");
   const scope = report.service ?? "all services";
-  const lines = [`📊 Release stats · ${scope} · ${environmentsText(report)} · last ${days}`];
+  const lines = [`📊 Release stats · ${scope} · ${environmentsText(report)} · ${lastText(report.window.days)}`];
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = report;
   if (report.releases === 0 && df.shipped === 0 && cfr.deploys === 0 && ttr.count === 0 && ttr.open === 0 && ttd.count === 0) {
     lines.push(`Nothing happened in ${windowText(report)}: no release was created, reached GO, shipped, failed or was rolled back.`, `Try a longer window, e.g. \`${statsCommand(report, 90)}\`.`);
@@ -182,17 +196,19 @@ export function statsText(report: StatsReport): string {
   const voters = p.averageVoters === null ? "no votes cast" : `${p.averageVoters.toFixed(1)} voters per release voted on (quorum today: ${Number(p.averageQuorum!.toFixed(1))})`;
   lines.push(
     report.releases
-      ? `• Participation: ${voters} · ${p.reachedGo} of the ${countOf(report.releases, "release")} created reached GO (${percent(p.goShare ?? 0)})`
+      ? `• Participation: ${voters} · ${reachedGoText(p.reachedGo, report.releases, p.goShare ?? 0)}`
       : "• Participation: — (no release created in the window)",
   );
   const g = report.guardrails;
   // Every environment's figures together: say which, so staging deploys are not read as production's, and how to keep one.
   if (report.environment === null && report.environments.length) {
-    const each = report.environments.map((e) => `${e.environment} (${e.shipped} shipped)`).join(" · ");
+    const each = report.environments.map((e) => `${e.environment} (${numberOrNone(e.shipped)} shipped)`).join(" · ");
     const one = report.environments.length > 1 ? `, counted together here. For one alone: \`${statsCommand(report, report.window.days, (report.environments.find((e) => e.environment === "production") ?? report.environments[0]!).environment)}\`` : "";
     lines.push(`• Environments: ${each}${one}.`);
   }
-  lines.push(`• Guardrails: ${g.heldByFreeze} held by a freeze · ${g.heldByLock} held by a lock · ${g.heldByFailedCriteria} held by failed criteria · ${countOf(g.overrides, "freeze override")}`);
+  lines.push(
+    `• Guardrails: ${numberOrNone(g.heldByFreeze)} held by a freeze · ${numberOrNone(g.heldByLock)} held by a lock · ${numberOrNone(g.heldByFailedCriteria)} held by failed criteria · ${countOrNo(g.overrides, "freeze override")}`,
+  );
 
   const weeks = report.weeks.slice(-CHART_WEEKS);
   const shown = weeks.length < report.weeks.length ? ` (last ${weeks.length} of ${report.weeks.length})` : "";

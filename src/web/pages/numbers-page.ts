@@ -6,7 +6,7 @@ import { columnBars, horizontalBars, type Bar, type ChartSpec } from "../charts.
 import { html, type Html } from "../html.js";
 import { page } from "../layout.js";
 import { timeEl } from "../time.js";
-import { countOf } from "../../domain/plural.js";
+import { countOf, numberOrNone } from "../../domain/plural.js";
 
 /** Windows the filter offers, in days. */
 export const WINDOWS = [7, 30, 90, 180, 365];
@@ -33,7 +33,7 @@ function durationBars(entries: Array<[string, number | null]>): Bar[] {
 function environmentsLine(s: WebNumbers["stats"]): string {
   if (s.environment !== null) return s.environment;
   if (!s.environments.length) return "all environments";
-  return `all environments${s.environments.length > 1 ? ", counted together" : ""}: ${s.environments.map((e) => `${e.environment} (${e.shipped} shipped)`).join(", ")}`;
+  return `all environments${s.environments.length > 1 ? ", counted together" : ""}: ${s.environments.map((e) => `${e.environment} (${numberOrNone(e.shipped)} shipped)`).join(", ")}`;
 }
 
 /** The numbers page: the `/release stats` figures as charts with their numbers, and the audit chain's check. */
