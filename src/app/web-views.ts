@@ -81,8 +81,13 @@ export interface WebReleaseRow {
   stateLabel: string;
   /** `GO`, `NO-GO`, `Pending: 1 of 2 GO · waiting for qa`. */
   decisionLine: string;
-  /** T-0 (UTC ms), or null when not scheduled. */
+  /** T-0 (UTC ms), or null when not scheduled; for one shipped by hand before it, when it started. */
   scheduledAt: number | null;
+  /**
+   * When its deploy started (UTC ms), once it has (shipping and after); null before. The page then
+   * heads its time "Started", not "T-0": an early ship, a queue turn or a ship after a hold is not T-0.
+   */
+  startedAt: number | null;
   /** The card's countdown line as of the render (the page also counts down in the browser). */
   countdownLine: string | null;
   /**
@@ -158,6 +163,8 @@ export interface WebReleaseView {
   card: CardView;
   channel: string;
   createdAt: number;
+  /** When its deploy started, once it has (as WebReleaseRow's). */
+  startedAt: number | null;
   /** When it shipped, was asked to roll back and was restored (null until then): the times its numbers come from. */
   shippedAt: number | null;
   rollbackRequestedAt: number | null;

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestCore, chatDriver, T0, type TestCore } from "../helpers/core.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import type { WebScope } from "../../src/app/web-link.js";
+import { releasesPage } from "../../src/web/pages/releases-page.js";
+import { releasePage } from "../../src/web/pages/release-page.js";
 
 /* A release shipped by hand before its T-0: what the card and calendar say about its time. */
 
@@ -57,5 +59,46 @@ describe("shipping before T-0", () => {
     const card = chat.latestCard("R-1")!;
     expect(card.state).toBe("shipping");
     expect(card.scheduledAt).toBe(T0 + 60 * MIN);
+  });
+
+  it("heads the web view's time as what it is: T-0 until it starts, then when it started (with the T-0 it was due at, when it started later)", async () => {
+    const { say, advance } = setup();
+    await say("alice", "create payments 1.4.2 at in 2d");
+    await say("alice", "create ledger 2.0.0 at in 1h");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await say("bob", "vote R-2 go");
+    await advance(60 * MIN); // R-2's T-0 without GO: held
+    await say("carol", "vote R-2 go");
+    await advance(30 * MIN);
+    const startedAt = core.clock.now();
+    await say("alice", "ship R-1"); // early
+    await say("alice", "ship R-2"); // 30 minutes after its T-0
+    await say("alice", "create search 3.0.0 at in 3h");
+    await core.bot.idle();
+
+    const calendar = await core.bot.webRead({ kind: "web_calendar", scope: terminal, zone: "UTC", channel: null });
+    const rows = [...calendar.days.flatMap((d) => d.releases), ...calendar.live];
+    expect(rows.map((r) => [r.id, r.startedAt])).toEqual(expect.arrayContaining([["R-1", startedAt], ["R-2", startedAt], ["R-3", null]]));
+    const page = releasesPage(calendar, "the terminal");
+    expect(page).not.toContain('<th scope="col">T-0</th>');
+    expect(page).toContain('<th scope="col">When</th>');
+    const row = (id: string) => {
+      const at = page.indexOf(`>${id}</a>`);
+      return page.slice(page.lastIndexOf("<tr>", at), at);
+    };
+    expect(row("R-1")).toContain("Started <time");
+    expect(row("R-1")).not.toContain("T-0");
+    expect(row("R-2")).toMatch(/Started <time[^]*T-0 was <time/);
+    expect(row("R-2")).not.toContain("ago");
+    expect(row("R-3")).toContain("T-0 <time");
+
+    const late = await core.bot.webRead({ kind: "web_release", scope: terminal, id: "R-2" });
+    const latePage = releasePage(late!, "the terminal", "UTC", core.clock.now());
+    expect(latePage).toContain("<dt>Started</dt>");
+    expect(latePage).toContain("<dt>T-0 (scheduled)</dt>");
+    const early = releasePage((await core.bot.webRead({ kind: "web_release", scope: terminal, id: "R-1" }))!, "the terminal", "UTC", core.clock.now());
+    expect(early).toContain("<dt>Started</dt>");
+    expect(early).not.toContain("<dt>T-0");
   });
 });

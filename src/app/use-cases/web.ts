@@ -118,6 +118,15 @@ function endedAtOf(release: Release): number | null {
   return release.closedAt ?? release.recoveredAt ?? release.shippedAt ?? release.createdAt;
 }
 
+/** States in which its deploy has started; a hold while shipping goes back to T-0 (and a new one, if rescheduled). */
+const STARTED_STATES: ReadonlySet<ReleaseState> = new Set<ReleaseState>(["shipping", "shipped", "rolling_back", "rolled_back", "closed"]);
+
+/** When the deploy it is in started: its latest move to shipping (T-0, `/release ship`, a queue turn), or null before. */
+function startedAtOf(release: Release, events: ReadonlyArray<{ type: string; at: number; data: Record<string, unknown> }>): number | null {
+  if (!STARTED_STATES.has(release.state)) return null;
+  return events.filter((e) => e.type === "state_changed" && e.data.to === "shipping").at(-1)?.at ?? null;
+}
+
 async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
   const card = await readCard(ctx, release.id);
   return {
@@ -129,6 +138,7 @@ async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
     stateLabel: card.stateLabel,
     decisionLine: card.decisionLine,
     scheduledAt: release.scheduledAt,
+    startedAt: STARTED_STATES.has(release.state) ? startedAtOf(release, await ctx.store.listAuditOf([release.id], ["state_changed"])) : null,
     countdownLine: card.countdownLine,
     endedAt: endedAtOf(release),
     locks: await locksOf(ctx, release),
@@ -229,6 +239,7 @@ export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise
     card: await readCard(ctx, release.id),
     channel: channelLabel(release.channel),
     createdAt: release.createdAt,
+    startedAt: startedAtOf(release, events),
     shippedAt: release.shippedAt,
     rollbackRequestedAt: release.rollbackRequestedAt,
     recoveredAt: release.recoveredAt,

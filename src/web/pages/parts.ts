@@ -26,18 +26,28 @@ function decisionOf(line: string): Decision {
   return line === "GO" ? "go" : line === "NO-GO" ? "no_go" : "pending";
 }
 
-/** T-0 with its countdown; an ended release's T-0 alone, since nothing is coming at it any more. */
-function t0Cell(r: WebReleaseRow, zone: string, now: number, when: "time" | "datetime"): Html {
+/**
+ * When it is due or started, saying which: `T-0 14:00` with its countdown while it waits for T-0
+ * (an ended one's T-0 alone), `Started 14:30` once its deploy started, with the T-0 it was due at
+ * when it started a minute or more after it (a queue turn, a ship after a hold). An early ship's
+ * release time is its start already. A started release has no countdown: "2h ago" beside a T-0
+ * it did not ship at would read as a release overdue.
+ */
+function whenCell(r: WebReleaseRow, zone: string, now: number, when: "time" | "datetime"): Html {
+  if (r.startedAt !== null) {
+    const late = r.scheduledAt !== null && r.startedAt - r.scheduledAt >= 60_000 ? html`<br><span class="muted">T-0 was ${timeEl(r.scheduledAt, zone, when)}</span>` : "";
+    return html`Started ${timeEl(r.startedAt, zone, when)}${late}`;
+  }
   if (r.scheduledAt === null) return html`<span class="muted">not scheduled</span>`;
-  if (r.endedAt !== null) return timeEl(r.scheduledAt, zone, when);
-  return html`${timeEl(r.scheduledAt, zone, when)}<br>${countdownEl(r.scheduledAt, now)}`;
+  if (r.endedAt !== null) return html`T-0 ${timeEl(r.scheduledAt, zone, when)}`;
+  return html`T-0 ${timeEl(r.scheduledAt, zone, when)}<br>${countdownEl(r.scheduledAt, now)}`;
 }
 
-/** A table of releases with a header row; `when` says whether T-0 shows as a time of day or a full date. */
+/** A table of releases with a header row; `when` says whether its time shows as a time of day or a full date. */
 export function releaseTable(rows: WebReleaseRow[], zone: string, now: number, when: "time" | "datetime", caption: string): Html {
   const body = rows.map(
     (r) => html`<tr>
-<td>${t0Cell(r, zone, now, when)}</td>
+<td>${whenCell(r, zone, now, when)}</td>
 <th scope="row"><a href="${releaseHref(r.id)}">${r.id}</a> ${r.title}</th>
 <td>${r.channel}</td>
 <td>${r.stateLabel}</td>
@@ -47,7 +57,7 @@ export function releaseTable(rows: WebReleaseRow[], zone: string, now: number, w
   );
   return html`<table>
 <caption class="muted">${caption}</caption>
-<thead><tr><th scope="col">T-0</th><th scope="col">Release</th><th scope="col">Channel</th><th scope="col">State</th><th scope="col">Decision</th><th scope="col">Lock or queue</th></tr></thead>
+<thead><tr><th scope="col">When</th><th scope="col">Release</th><th scope="col">Channel</th><th scope="col">State</th><th scope="col">Decision</th><th scope="col">Lock or queue</th></tr></thead>
 <tbody>${body}</tbody>
 </table>`;
 }

@@ -1,6 +1,6 @@
 import { humanDuration } from "../../domain/duration.js";
 import type { WebReleaseView } from "../../app/web-views.js";
-import { html } from "../html.js";
+import { html, type Html } from "../html.js";
 import { page } from "../layout.js";
 import { countdownEl, timeEl } from "../time.js";
 import { coreTextHtml, decisionBadge, freezesList, locksList, queueLine } from "./parts.js";
@@ -10,6 +10,20 @@ const CHOICE = { go: "GO", no_go: "NO-GO", abstain: "Abstain" } as const;
 const STATUS = { passed: "✔ passed", failed: "✘ failed", pending: "○ pending" } as const;
 
 /** One release: what its card shows, then its whole story from the audit trail. */
+/**
+ * The card's time, saying what it is: its T-0 (with the countdown while it is coming), or once
+ * the deploy started, when it started, and the T-0 it was scheduled for when that was a minute
+ * or more earlier (a queue turn, a ship after a hold). An early ship's T-0 became its start.
+ */
+function whenRows(view: WebReleaseView, zone: string, now: number): Html {
+  const { card, startedAt } = view;
+  if (startedAt !== null) {
+    const late = card.scheduledAt !== null && startedAt - card.scheduledAt >= 60_000 ? html`<dt>T-0 (scheduled)</dt><dd>${timeEl(card.scheduledAt, zone)}</dd>` : "";
+    return html`<dt>Started</dt><dd>${timeEl(startedAt, zone)}</dd>${late}`;
+  }
+  return html`<dt>T-0</dt><dd>${card.scheduledAt === null ? "not scheduled" : card.resolved ? timeEl(card.scheduledAt, zone) : html`${timeEl(card.scheduledAt, zone)} (${countdownEl(card.scheduledAt, now)})`}</dd>`;
+}
+
 export function releasePage(view: WebReleaseView, scopeLabel: string, zone: string, now: number): string {
   const { card } = view;
   const votes = card.votes.map(
@@ -48,7 +62,7 @@ export function releasePage(view: WebReleaseView, scopeLabel: string, zone: stri
 <dt>State</dt><dd>${card.stateLabel}</dd>
 <dt>Decision</dt><dd>${decisionBadge(card.decision, card.decisionLine)}${card.alsoPendingLine ? html` ${card.alsoPendingLine}` : ""}</dd>
 ${card.pendingReasons.length ? html`<dt>Waiting for</dt><dd><ul>${card.pendingReasons.map((r) => html`<li>${r}</li>`)}</ul></dd>` : ""}
-<dt>T-0</dt><dd>${card.scheduledAt === null ? "not scheduled" : card.resolved ? timeEl(card.scheduledAt, zone) : html`${timeEl(card.scheduledAt, zone)} (${countdownEl(card.scheduledAt, now)})`}</dd>
+${whenRows(view, zone, now)}
 ${card.countdownLine ? html`<dt>Countdown</dt><dd>${card.countdownLine}</dd>` : ""}
 <dt>Release manager</dt><dd>${card.managerName}</dd>
 <dt>Channel</dt><dd>${view.channel}</dd>

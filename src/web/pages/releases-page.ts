@@ -12,7 +12,7 @@ export function releasesPage(cal: WebCalendar, scopeLabel: string): string {
     const heading = html`<h3 id="day-${d.date}">${timeEl(d.start, zone, "date")}</h3>`;
     if (!has) return html`<section class="day empty" aria-labelledby="day-${d.date}">${heading}</section>`;
     return html`<section class="day" aria-labelledby="day-${d.date}">${heading}${d.freezes.length ? freezesList(d.freezes, zone) : ""}${
-      d.releases.length ? releaseTable(d.releases, zone, now, "time", `Releases with T-0 on ${d.date}`) : html`<p class="muted">No releases.</p>`
+      d.releases.length ? releaseTable(d.releases, zone, now, "time", `Releases due or started on ${d.date}`) : html`<p class="muted">No releases.</p>`
     }</section>`;
   });
   const first = cal.days[0];
@@ -34,7 +34,7 @@ ${days}
 </section>
 <section aria-labelledby="live">
 <h2 id="live">Live, not on the calendar</h2>
-${cal.live.length ? releaseTable(cal.live, zone, now, "datetime", "Open releases that are unscheduled or whose T-0 has passed") : html`<p>None: every live release is on the calendar above.</p>`}
+${cal.live.length ? releaseTable(cal.live, zone, now, "datetime", "Open releases that are unscheduled, due or started before today, or due after the calendar's last day") : html`<p>None: every live release is on the calendar above.</p>`}
 </section>
 <section aria-labelledby="recent">
 <h2 id="recent">Ended in the last two weeks</h2>
