@@ -1,16 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Bot } from "../app/bot-api.js";
 import type { Clock, Logger, Timer } from "../app/ports.js";
-import { scopeLabel, verifyWebToken, type WebScope } from "../app/web-link.js";
+import { scopeLabel, type WebScope } from "../app/web-link.js";
 import type { WebConfig } from "../config.js";
 import { ENVIRONMENT, SERVICE } from "../domain/command-fields.js";
 import { isValidTimeZone } from "../domain/policy.js";
 import type { WebAuditCheck } from "../app/web-views.js";
 import type { HttpServer } from "../http/server.js";
 import { ASSETS } from "./assets.js";
-import { authenticate, cookiesOf, REFUSALS, sessionCookie, ZONE_COOKIE } from "./auth.js";
+import { authenticate, cookiesOf, REFUSALS, ZONE_COOKIE } from "./auth.js";
 import { messagePage } from "./layout.js";
 import { openLiveStream } from "./live.js";
+import { registerLoginRoutes } from "./login.js";
 import { numbersPage } from "./pages/numbers-page.js";
 import { releasePage } from "./pages/release-page.js";
 import { releasesPage } from "./pages/releases-page.js";
@@ -61,7 +62,7 @@ function daysOf(text: string | null): { days: number; problem: string | null } {
 
 /**
  * The read-only web view on the one HTTP server: `/web/` (releases), `/web/release?id=R-1`,
- * `/web/numbers`, `/web/events` (live refresh), `/web/login` (a `/release web` link), and
+ * `/web/numbers`, `/web/events` (live refresh), `/web/login` (a `/release web` link: login.ts), and
  * the static script, stylesheet and icon. Registered only when GONOGO_PUBLIC_URL is set.
  */
 /** How long the numbers page shows an audit chain check before walking the chain again. */
@@ -77,7 +78,6 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
   const { bot, web, clock, timer, log } = deps;
   /** The numbers page's last audit chain check, shown again for a minute. */
   let auditCheck: { at: number; check: WebAuditCheck } | null = null;
-  const secure = web.publicUrl.startsWith("https:");
 
   /** The viewer's scope, or a 401 page already sent. */
   function viewer(req: IncomingMessage, res: ServerResponse): WebScope | null {
@@ -101,17 +101,7 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
     });
   }
 
-  http.route("GET", "/web/login", (req, res) => {
-    const token = urlOf(req).searchParams.get("t") ?? "";
-    const now = clock.now();
-    const check = verifyWebToken(web.secret, token, now);
-    if (!check.ok) {
-      const refusal = REFUSALS[check.problem];
-      return sendPage(res, 401, messagePage(refusal.title, refusal.message, "Nothing was shown and nothing changed."));
-    }
-    // The token moves to a cookie and out of the address bar before anything is shown.
-    res.writeHead(303, { location: "/web/", "set-cookie": sessionCookie(token, check.expiresAt, now, secure), "cache-control": "no-store", "referrer-policy": "no-referrer" }).end();
-  });
+  registerLoginRoutes(http, { web, clock, sendPage }, deps.defaultZone);
 
   const releases = async (req: IncomingMessage, res: ServerResponse) => {
     const scope = viewer(req, res);

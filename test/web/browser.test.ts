@@ -145,6 +145,28 @@ describe.skipIf(!RUN_BROWSER_TESTS)(RUN_BROWSER_TESTS ? "the web view in a brows
     expect((await page.goto(`${g.base}/web/`))?.status()).toBe(401);
   });
 
+  it("asks before a link another site's page opened signs in, and refuses a sign-in that page posts itself (login CSRF)", async () => {
+    const { page } = await viewer("UTC");
+    const link = g.linkFor(GLOBEX);
+    // Another site's page posting the link's token itself: refused, and the browser stays signed out.
+    const token = new URL(link).searchParams.get("t")!;
+    await page.goto(`data:text/html,<form method="post" action="${g.base}/web/login"><input name="t" value="${token}"></form><script>document.forms[0].submit()</script>`);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Not signed in");
+    expect((await page.goto(`${g.base}/web/`))?.status()).toBe(401);
+    // A link on another site's page, followed: a page that asks, and only its button signs in.
+    const follow = async () => {
+      await page.goto(`data:text/html,<a id="go" href="${link}">link</a>`);
+      await page.click("#go");
+      await expect.poll(() => page.locator("h1").textContent()).toBe("Open the web view of the Slack workspace T2GLOBEX?");
+    };
+    await follow();
+    expect((await page.goto(`${g.base}/web/`))?.status()).toBe(401);
+    await follow();
+    await page.click("button[type=submit]");
+    await expect.poll(() => page.url()).toBe(`${g.base}/web/`);
+    expect(await page.locator("main").textContent()).toContain("secret-project");
+  });
+
   it("does not let one workspace's link read another's release", async () => {
     const { page } = await viewer("UTC", g.linkFor(GLOBEX));
     expect(await page.locator("main").textContent()).toContain("secret-project");
