@@ -49,6 +49,19 @@ describe("a release shared into another workspace", () => {
     expect(await core.bot.webRead({ kind: "web_release", scope: initech, id: "R-1" })).toBeNull();
   });
 
+  it("counts in that workspace's numbers, /release stats and the web view's, as in its list; the operator's count it once", async () => {
+    await sharedIntoGlobex();
+    const hank = slack("T2", "UHANK");
+    expect(text(await say(hank, "stats"))).toContain("2 releases created in it");
+    expect(text(await say(hank, "stats payments"))).toContain("📊 Release stats · payments · all environments");
+    const numbers = await core.bot.webRead({ kind: "web_numbers", scope: globex, service: null, days: 30, checkAudit: false });
+    expect([numbers.stats.releases, numbers.services]).toEqual([2, ["payments", "search"]]);
+    // Where it was created, as before; where it was never shared, nothing of it.
+    expect(text(await say(slack("T1", "UCAROL"), "stats"))).toContain("1 release created in it");
+    expect((await core.bot.webRead({ kind: "web_numbers", scope: initech, service: null, days: 30, checkAudit: false })).stats.releases).toBe(0);
+    expect((await core.bot.stats({ service: null, days: 30 })).releases).toBe(2);
+  });
+
   it("is on the App Home (and so in Discord's id picker) of that workspace's people, as in their /release list", async () => {
     await sharedIntoGlobex();
     const hank = slack("T2", "UHANK");

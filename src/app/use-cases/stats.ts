@@ -6,8 +6,8 @@ import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } fr
 import type { ChannelRef, Release } from "../../domain/types.js";
 import type { AuditEventType } from "../audit-events.js";
 import type { AuditEvent } from "../store.js";
-import { policyFor, type Ctx } from "../context.js";
-import { scopeOfChannel, scopeOwns } from "../web-link.js";
+import { isSeenBy, policyFor, type Ctx } from "../context.js";
+import { askerOfScope, scopeOfChannel } from "../web-link.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 import { countOf, countOrNo, numberOrNone } from "../../domain/plural.js";
@@ -27,9 +27,12 @@ const FACT_EVENTS = ["decision_go", "deploy_failed", "held_by_freeze", "held_by_
  * audit events above, in a few queries however long the history (a query per release held
  * the writer, and on PostgreSQL the whole cluster's, for a second at a thousand releases).
  */
-async function gatherFacts(ctx: Ctx, since: number, service: string | null, environment: string | null, counts: (r: Release) => boolean): Promise<ReleaseFacts[]> {
+async function gatherFacts(ctx: Ctx, since: number, service: string | null, environment: string | null, counts: Counts): Promise<ReleaseFacts[]> {
   // Other environments' releases are left out before their votes and events are read.
-  const counted = (await ctx.store.findReleases({ service: service ?? undefined, activeSince: since })).filter((r) => (environment === null || r.environment === environment) && counts(r));
+  const counted: Release[] = [];
+  for (const r of await ctx.store.findReleases({ service: service ?? undefined, activeSince: since })) {
+    if ((environment === null || r.environment === environment) && (await counts(r))) counted.push(r);
+  }
   const ids = counted.map((r) => r.id);
   const voters = await ctx.store.countVotes(ids);
   const eventsOf = new Map<string, AuditEvent[]>();
@@ -72,12 +75,15 @@ async function gatherFacts(ctx: Ctx, since: number, service: string | null, envi
   return facts;
 }
 
+/** Which releases the statistics count (a workspace's: those it sees); every one when left out. */
+type Counts = (r: Release) => boolean | Promise<boolean>;
+
 /** What the statistics are narrowed to besides service and window. */
 export interface StatsScope {
   /** Only releases to this environment; every environment when null or left out. */
   environment?: string | null;
-  /** Only the releases this accepts (the web view: one workspace's). */
-  counts?: (r: Release) => boolean;
+  /** Only the releases this accepts (a workspace's: created in it or shared into it). */
+  counts?: Counts;
 }
 
 /**
@@ -229,15 +235,22 @@ function knownList(names: Iterable<string>): string {
 
 /**
  * `/release stats [service] [days] [env <environment>]`: DORA and decision numbers of the releases
- * of the workspace or server asked in (`GET /api/stats`, the operator's, counts every one), for the last
+ * the workspace or server asked in sees (`GET /api/stats`, the operator's, counts every one once), for the last
  * `days` days, in the configured time zone, over every environment unless one is named. A
  * service or environment no release ever had is a typo, said as one.
  */
 export async function statsReply(ctx: Ctx, channel: ChannelRef, service: string | null, days: number, environment: string | null = null): Promise<Reply> {
-  // The releases of the workspace or server asked in, as its web view counts them: another's are not its numbers, nor its business.
+  // The releases the workspace or server asked in sees (created in it or shared into it), as its
+  // /release list and web view show them; another's are not its numbers, nor its business. The
+  // workspace as a whole, not the asker's linked accounts: its numbers are the same whoever asks.
   const scope = scopeOfChannel(channel);
-  const counts = (r: Release) => scope !== null && scopeOwns(scope, r);
-  const releasesOf = async (filter: { service?: string }) => (await ctx.store.findReleases(filter)).filter(counts);
+  const asker = scope && askerOfScope(scope);
+  const counts = async (r: Release) => asker !== null && (await isSeenBy(ctx, r, asker));
+  const releasesOf = async (filter: { service?: string }) => {
+    const seen: Release[] = [];
+    for (const r of await ctx.store.findReleases(filter)) if (await counts(r)) seen.push(r);
+    return seen;
+  };
   if (service !== null && !(await releasesOf({ service })).length) {
     const known = knownList((await releasesOf({})).map((r) => r.service));
     throw new UserError("stats_service", `No release of ${service} is known, so it has no stats.${known ? ` Services with releases: ${known}.` : ""} \`/release stats\` covers every service.`);

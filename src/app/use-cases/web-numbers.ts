@@ -1,9 +1,9 @@
 import { readAfterCommit, type ReadAfterCommit } from "../after-commit.js";
 import type { Ctx } from "../context.js";
-import { scopeOwns, type WebScope } from "../web-link.js";
+import type { WebScope } from "../web-link.js";
 import type { WebNumbers } from "../web-views.js";
 import { statsReport } from "./stats.js";
-import { ownedReleases } from "./web.js";
+import { scopeSees, seenReleases } from "./web.js";
 
 /** What the numbers page was asked for: a service, an environment (null: every one) and a window. */
 export interface NumbersQuery {
@@ -13,15 +13,16 @@ export interface NumbersQuery {
 }
 
 /**
- * The numbers page: the stats over the scope's releases (of one environment, or of every one,
+ * The numbers page: the stats over the releases the scope sees (of one environment, or of every one,
  * which the page then says), the services and environments it may pick, and (when asked) the
  * audit chain's verification. The walk of the chain takes seconds on a large trail: it reads a
  * snapshot after the transaction, so the votes pressed meanwhile do not wait for it.
  */
 export async function webNumbers(ctx: Ctx, scope: WebScope, query: NumbersQuery, checkAudit: boolean): Promise<WebNumbers | ReadAfterCommit<WebNumbers>> {
-  const owned = await ownedReleases(ctx, scope);
+  // The releases the workspace sees, created in it or shared into it, as its calendar and `/release stats` count them.
+  const owned = await seenReleases(ctx, scope);
   const numbers: WebNumbers = {
-    stats: await statsReport(ctx, query.service, query.days, { environment: query.environment, counts: (r) => scopeOwns(scope, r) }),
+    stats: await statsReport(ctx, query.service, query.days, { environment: query.environment, counts: (r) => scopeSees(ctx, scope, r) }),
     // A picked service or environment stays listed (one with no release too), so the form shows what the figures are of.
     services: [...new Set([...owned.map((r) => r.service), ...(query.service ? [query.service] : [])])].sort(),
     // The chosen service's environments.

@@ -14,7 +14,7 @@ import { readCard } from "../card-reader.js";
 import { isSeenBy, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
-import { askerOfScope, scopeOfChannel, scopeOwns, scopeOwnsChannel, signWebToken, type WebScope } from "../web-link.js";
+import { askerOfScope, scopeOfChannel, scopeOwnsChannel, signWebToken, type WebScope } from "../web-link.js";
 import type { WebCalendar, WebCriterionView, WebDay, WebFreezeView, WebLockView, WebQueueView, WebReleaseRow, WebReleaseView } from "../web-views.js";
 import { describeEvent } from "./audit.js";
 import { countOf } from "../../domain/plural.js";
@@ -146,19 +146,14 @@ async function rowOf(ctx: Ctx, release: Release): Promise<WebReleaseRow> {
   };
 }
 
-/** The releases the scope owns, newest first: the ones its numbers count. */
-export async function ownedReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
-  return (await ctx.store.listReleases({ limit: READ_LIMIT })).filter((r) => scopeOwns(scope, r));
-}
-
 /** Does the scope see the release: its own, or one shared into it, by the rule `/release list` follows (context.ts `isSeenBy`)? */
-async function scopeSees(ctx: Ctx, scope: WebScope, release: Release): Promise<boolean> {
+export async function scopeSees(ctx: Ctx, scope: WebScope, release: Release): Promise<boolean> {
   const asker = askerOfScope(scope);
   return asker === null || isSeenBy(ctx, release, asker);
 }
 
-/** The releases the scope sees, newest first: its own and those shared into it. */
-async function seenReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
+/** The releases the scope sees, newest first: its own and those shared into it (what its calendar shows and its numbers count). */
+export async function seenReleases(ctx: Ctx, scope: WebScope): Promise<Release[]> {
   const seen: Release[] = [];
   for (const r of await ctx.store.listReleases({ limit: READ_LIMIT })) if (await scopeSees(ctx, scope, r)) seen.push(r);
   return seen;
