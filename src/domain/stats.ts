@@ -106,6 +106,11 @@ export interface StatsReport {
   guardrails: { heldByFreeze: number; heldByLock: number; heldByFailedCriteria: number; overrides: number };
 }
 
+/** What a window of `days` is called: `last 30 days`; one day is `last 24 hours`, which is what it counts. */
+export function windowName(days: number): string {
+  return days === 1 ? "last 24 hours" : `last ${days} days`;
+}
+
 /** Middle value; the mean of the two middle values for an even count; null when empty. */
 export function median(values: number[]): number | null {
   if (!values.length) return null;

@@ -65,6 +65,14 @@ describe("the numbers page per environment", () => {
     expect(await page("?service=payments&environment=canary")).toContain('<option value="canary" selected>canary</option>');
   });
 
+  it("keeps a window the address asks for chosen in the Window filter, even one the filter does not offer", async () => {
+    expect(await page("?days=90")).toContain('<option value="90" selected>last 90 days</option>');
+    const fortnight = await page("?days=14");
+    expect(fortnight).toContain('<option value="14" selected>last 14 days</option>');
+    expect(fortnight.match(/ selected>last/g)).toHaveLength(1);
+    expect(await page("?days=1")).toContain('<option value="1" selected>last 24 hours</option>');
+  });
+
   it("keeps a picked service with no release listed and chosen, as it keeps an environment, so Show does not switch to all services", async () => {
     const typo = await page("?service=paymnets");
     expect(typo).toContain("paymnets · all environments · what happened");

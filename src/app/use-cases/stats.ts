@@ -2,7 +2,7 @@ import { UserError } from "../../domain/errors.js";
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { humanDuration } from "../../domain/duration.js";
-import { computeStats, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
+import { computeStats, windowName, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
 import type { ChannelRef, Release } from "../../domain/types.js";
 import type { AuditEventType } from "../audit-events.js";
 import type { AuditEvent } from "../store.js";
@@ -156,10 +156,6 @@ function windowText(report: StatsReport): string {
   return `${at(report.window.from)} – ${at(report.window.to)} (${report.timezone})`;
 }
 
-/** `last 30 days`; one day is `last 24 hours`, which is what it counts. */
-function lastText(days: number): string {
-  return days === 1 ? "last 24 hours" : `last ${days} days`;
-}
 
 /**
  * Which failures those were, as the web view's Numbers page lists them: the two kinds overlap (a
@@ -180,7 +176,7 @@ function reachedGoText(reached: number, created: number, share: number): string 
 /** Renders a report as a chat message: a header, one line per metric, a weekly bar chart. */
 export function statsText(report: StatsReport): string {
   const scope = report.service ?? "all services";
-  const lines = [`📊 Release stats · ${scope} · ${environmentsText(report)} · ${lastText(report.window.days)}`];
+  const lines = [`📊 Release stats · ${scope} · ${environmentsText(report)} · ${windowName(report.window.days)}`];
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = report;
   if (report.releases === 0 && df.shipped === 0 && cfr.deploys === 0 && ttr.count === 0 && ttr.open === 0 && ttd.count === 0) {
     lines.push(`Nothing happened in ${windowText(report)}: no release was created, reached GO, shipped, failed or was rolled back.`, `Try a longer window, e.g. \`${statsCommand(report, 90)}\`.`);

@@ -1,6 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { humanDuration } from "../../domain/duration.js";
+import { windowName } from "../../domain/stats.js";
 import type { WebAuditCheck, WebNumbers } from "../../app/web-views.js";
 import { columnBars, horizontalBars, type Bar, type ChartSpec } from "../charts.js";
 import { html, type Html } from "../html.js";
@@ -83,7 +84,9 @@ export function numbersPage(n: WebNumbers & { audit: WebAuditCheck }, scopeLabel
   };
   const serviceOptions = n.services.map((svc) => html`<option value="${svc}" ${svc === s.service ? html`selected` : ""}>${svc}</option>`);
   const environmentOptions = n.environments.map((env) => html`<option value="${env}" ${env === s.environment ? html`selected` : ""}>${env}</option>`);
-  const windowOptions = WINDOWS.map((d) => html`<option value="${d}" ${d === s.window.days ? html`selected` : ""}>last ${d} days</option>`);
+  // The window shown stays chosen, one the address asked for that the filter does not offer too, so Show keeps it.
+  const windows = [...new Set([...WINDOWS, s.window.days])].sort((a, b) => a - b);
+  const windowOptions = windows.map((d) => html`<option value="${d}" ${d === s.window.days ? html`selected` : ""}>${windowName(d)}</option>`);
   const auditLine = n.audit.ok
     ? html`<p><span class="audit-ok">✔ Intact</span>: ${countOf(n.audit.count, "event")}, every link of the hash chain verified.</p>`
     : html`<p><span class="audit-broken">✘ BROKEN</span> at event ${n.audit.brokenAt} of ${n.audit.count}: ${n.audit.problem}. Restore the database from a backup and find out who had access to it.</p>`;
