@@ -5,7 +5,7 @@ import type { WebConfig } from "../config.js";
 import { readBody } from "../http/body.js";
 import type { HttpServer } from "../http/server.js";
 import { ASSETS } from "./assets.js";
-import { REFUSALS, sessionCookie } from "./auth.js";
+import { authenticate, REFUSALS, sessionCookie } from "./auth.js";
 import { constantMarkup, html } from "./html.js";
 import { messagePage } from "./layout.js";
 import { timeEl } from "./time.js";
@@ -16,7 +16,8 @@ import { timeEl } from "./time.js";
  * could sign a viewer in to a workspace of its choosing, whose releases they would then read
  * as their own. So a link opened from the chat app or typed (`Sec-Fetch-Site: none`, or a
  * client that sends no such header) signs in at once, as before; one another site's page sent
- * the browser to (Slack's and Discord's web clients too) shows whose view it opens and a button,
+ * the browser to (Slack's and Discord's web clients too) shows whose view it opens and a button
+ * (unless the browser is signed in to that same workspace already),
  * and that button's POST is taken only from the web view's own page (`Sec-Fetch-Site:
  * same-origin`, or an `Origin` that is GONOGO_PUBLIC_URL's). Nothing else in the web view
  * changes anything: every other request is a GET that reads.
@@ -92,6 +93,10 @@ export function registerLoginRoutes(http: HttpServer, deps: LoginDeps, defaultZo
     if (!sentByAnotherSite(req)) return signIn(res, token);
     const check = verifyWebToken(web.secret, token, clock.now());
     if (!check.ok) return signIn(res, token);
+    // Already signed in to the same workspace (a link clicked again in Slack's web client): nothing
+    // another site could change by it but the session's end, so it does not ask again.
+    const current = authenticate(req, web, clock.now());
+    if (current.ok && current.scope.kind === "workspace" && current.scope.platform === check.scope.platform && current.scope.scope === check.scope.scope) return signIn(res, token);
     sendPage(res, 200, confirmPage(token, scopeLabel(check.scope), check.expiresAt, defaultZone));
   });
 

@@ -55,6 +55,17 @@ describe("signing in with a /release web link", () => {
     expect(page).toContain("Open the web view");
   });
 
+  it("does not ask again when the browser is already signed in to the link's workspace, and asks when it is another's", async () => {
+    const signedIn = async (link: string) => (await fetch(link, { redirect: "manual" })).headers.get("set-cookie")!.split(";")[0]!;
+    const crossSite = (link: string, cookie: string) => fetch(link, { redirect: "manual", headers: { cookie, "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" } });
+    const globex = await signedIn(g.linkFor(GLOBEX));
+    const again = await crossSite(g.linkFor(GLOBEX), globex);
+    expect(again.status).toBe(303);
+    expect(again.headers.get("set-cookie")).toMatch(/^gonogo_web=/);
+    const acme = await signedIn(g.linkFor(ACME));
+    expect((await crossSite(g.linkFor(GLOBEX), acme)).status).toBe(200);
+  });
+
   it("refuses a sign-in posted by another site's page, and signs in one posted by its own", async () => {
     const token = tokenOf(g.linkFor(GLOBEX));
     const posts: Array<Record<string, string>> = [{ origin: "https://evil.example", "sec-fetch-site": "cross-site" }, { origin: "https://evil.example" }, {}, { origin: "null" }];
