@@ -354,6 +354,9 @@ describe("release stats over a history seeded through the bot", () => {
     expect(out).toContain("• Guardrails: none held by a freeze · none held by a lock · none held by failed criteria · no freeze overrides");
     expect(out).not.toMatch(/\b0 (failed|held|freeze|shipped)/);
 
+    // The chart's first and last weeks are only partly in the window: the line says from when and that the last is so far.
+    expect(out).toContain("Per week, weeks start Monday in UTC; W01 counted from 1 Jan 12:00, W05 so far:");
+
     const day = statsText(computeStats({ releases, now, days: 1, service: null, timezone: "UTC" }));
     expect(day.split("\n")[0]).toBe("📊 Release stats · all services · all environments · last 24 hours");
     expect(day).toContain("30 Jan 2030 12:00 – 31 Jan 2030 12:00 (UTC)");
@@ -401,7 +404,8 @@ describe("release stats over a history seeded through the bot", () => {
     const out = text(await stats("stats 365"));
     expect(out.split("\n").length).toBeLessThanOrEqual(40);
     // 365 days before Mon 28 Jan 2030 is Sun 28 Jan 2029, in the week of Mon 22 Jan 2029: 52 weeks + that one + this one = 54
-    expect(out).toContain("Per week (last 12 of 54), weeks start Monday in Europe/Berlin:");
+    // The first week drawn is a whole one (the window's first is left out): only the last is cut.
+    expect(out).toContain("Per week (last 12 of 54), weeks start Monday in Europe/Berlin; W05 so far:");
     expect((await statsJson(null, 365, "Europe/Berlin")).weeks).toHaveLength(54);
   });
 });

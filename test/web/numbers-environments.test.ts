@@ -71,6 +71,8 @@ describe("the numbers page per environment", () => {
     expect(fortnight).toContain('<option value="14" selected>last 14 days</option>');
     expect(fortnight.match(/ selected>last/g)).toHaveLength(1);
     expect(await page("?days=1")).toContain('<option value="1" selected>last 24 hours</option>');
+    // The weekly charts say the window cuts their first and last weeks.
+    expect(fortnight).toMatch(/Releases marked shipped each week; the first week counted from \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2} \(UTC\), the last so far\./);
   });
 
   it("keeps a picked service with no release listed and chosen, as it keeps an environment, so Show does not switch to all services", async () => {

@@ -173,6 +173,20 @@ function reachedGoText(reached: number, created: number, share: number): string 
   return `${numberOrNone(reached)} of the ${created} releases created reached GO (${percent(share)})`;
 }
 
+/**
+ * The weeks drawn that the window cuts, so a low first or last bar is not read as a slow week:
+ * `; W01 counted from 1 Jan 12:00, W05 so far` (the first only when the window's first week is drawn).
+ */
+function cutWeeks(report: StatsReport, weeks: WeekBucket[]): string {
+  const first = weeks[0];
+  const last = weeks.at(-1);
+  if (!first || !last) return "";
+  const cut: string[] = [];
+  if (first === report.weeks[0] && report.window.from > first.start) cut.push(`W${first.week.slice(-2)} counted from ${format(new TZDate(report.window.from, report.timezone), "d MMM HH:mm")}`);
+  if (last !== first || !cut.length) cut.push(`W${last.week.slice(-2)} so far`);
+  return `; ${cut.join(", ")}`;
+}
+
 /** Renders a report as a chat message: a header, one line per metric, a weekly bar chart. */
 export function statsText(report: StatsReport): string {
   const scope = report.service ?? "all services";
@@ -214,7 +228,7 @@ export function statsText(report: StatsReport): string {
 
   const weeks = report.weeks.slice(-CHART_WEEKS);
   const shown = weeks.length < report.weeks.length ? ` (last ${weeks.length} of ${report.weeks.length})` : "";
-  lines.push("", `Per week${shown}, weeks start Monday in ${report.timezone}:`, "```", ...chart(weeks, report.timezone), "```");
+  lines.push("", `Per week${shown}, weeks start Monday in ${report.timezone}${cutWeeks(report, weeks)}:`, "```", ...chart(weeks, report.timezone), "```");
   return lines.join("\n");
 }
 

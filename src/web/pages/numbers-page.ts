@@ -44,6 +44,9 @@ export function numbersPage(n: WebNumbers & { audit: WebAuditCheck }, scopeLabel
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = s;
   const weeks = s.weeks.slice(-26);
   const weekLabel = (start: number) => format(new TZDate(start, s.timezone), "d MMM");
+  // The window cuts the first week drawn (when it is the window's first) and the last: say so, so a low bar there is not read as a slow week.
+  const firstCut = weeks[0] === s.weeks[0] && weeks[0] !== undefined && s.window.from > weeks[0].start;
+  const cut = `${firstCut ? `; the first week counted from ${format(new TZDate(s.window.from, s.timezone), "d MMM HH:mm")} (${s.timezone}),` : ";"} the last so far`;
   const deploys: ChartSpec = { id: "chart-deploys", title: "Releases shipped per week", bars: weeks.map((w) => ({ label: weekLabel(w.start), value: w.shipped, text: String(w.shipped) })) };
   const failures: ChartSpec = {
     id: "chart-failures",
@@ -100,10 +103,10 @@ ${asked ? html`<p class="notice" role="status">${asked}</p>` : ""}
 <label for="days">Window<select id="days" name="days">${windowOptions}</select></label>
 <button type="submit">Show</button>
 </form>
-${metric("deploys", "Deploy frequency", columnBars(deploys), [["Shipped", String(df.shipped)], ["Per week", df.perWeek.toFixed(1)]], "Releases marked shipped each week.")}
+${metric("deploys", "Deploy frequency", columnBars(deploys), [["Shipped", String(df.shipped)], ["Per week", df.perWeek.toFixed(1)]], `Releases marked shipped each week${cut}.`)}
 ${metric("lead", "Lead time", horizontalBars(lead), [["Median", humanDuration(lt.median)], ["p90", humanDuration(lt.p90)], ["Releases shipped", String(lt.count)]], "From creating the release to shipping it.")}
 ${metric("cfr", "Change failure rate", horizontalBars(cfrSpec), [["Rate", percent(cfr.rate)], ["Deploys", String(cfr.deploys)], ["Failed deploys", String(cfr.failed)], ["Rolled back", String(cfr.rolledBack)]], "A deploy counts once however it failed.")}
-${metric("failures", "Failures per week", columnBars(failures), [["Failed or rolled back", String(cfr.failures)]], "Deploys that failed or were rolled back, each once, in the week it first happened.")}
+${metric("failures", "Failures per week", columnBars(failures), [["Failed or rolled back", String(cfr.failures)]], `Deploys that failed or were rolled back, each once, in the week it first happened${cut}.`)}
 ${metric("restore", "Time to restore", horizontalBars(restore), [["Median", humanDuration(ttr.median)], ["Restored", String(ttr.count)], ["Still rolling back", String(ttr.open)]], "From requesting a rollback to marking it recovered.")}
 ${metric("decision", "Time to decision", horizontalBars(decision), [["Median", humanDuration(ttd.median)], ["Reached GO", String(ttd.count)]], "From creating the release to its first GO.")}
 ${metric("participation", "Participation", horizontalBars(participation), [["Voters per release", p.averageVoters === null ? "—" : p.averageVoters.toFixed(1)], ["Quorum (today's policy)", p.averageQuorum === null ? "—" : p.averageQuorum.toFixed(1)], ["Reached GO", `${p.reachedGo} of ${s.releases} created (${percent(p.goShare)})`]], "Over the releases created in the window; voters averaged over those that got at least one vote.")}
