@@ -21,6 +21,7 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
      WHERE id IN (SELECT id FROM notice_outbox WHERE lease_until <= @endedBy ORDER BY lease_until, id LIMIT @limit)
      RETURNING *`,
   );
+  const renewStmt = sqlite.prepare("UPDATE notice_outbox SET lease_until = @until WHERE id = @id AND holder = @holder");
   const deleteStmt = sqlite.prepare("DELETE FROM notice_outbox WHERE id = ?");
   const deferStmt = sqlite.prepare("UPDATE notice_outbox SET holder = NULL, lease_until = @retryAt, sent_to = @sentTo, attempts = attempts - @giveBack WHERE id = @id AND holder = @holder");
   const listStmt = sqlite.prepare("SELECT * FROM notice_outbox ORDER BY id");
@@ -35,6 +36,9 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
     },
     claimStaleOutbox(holder, now, leaseMs, limit, endedBy = now) {
       return rows(claimStmt.all({ holder, endedBy, until: now + leaseMs, limit }));
+    },
+    renewOutboxLease(id, holder, until) {
+      return renewStmt.run({ id, holder, until }).changes > 0;
     },
     deleteFromOutbox(id) {
       deleteStmt.run(id);

@@ -36,6 +36,9 @@ export function createPgOutboxStatements(q: Queryable): OutboxStatements {
           ORDER BY lease_until, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
         RETURNING *`);
     },
+    renewOutboxLease(id, holder, until) {
+      return changed(sql`UPDATE notice_outbox SET lease_until = ${until} WHERE id = ${id} AND holder = ${holder}`);
+    },
     async deleteFromOutbox(id) {
       await q.execute(sql`DELETE FROM notice_outbox WHERE id = ${id}`);
     },

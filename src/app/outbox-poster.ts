@@ -80,7 +80,7 @@ export function createOutboxPoster(deps: OutboxPosterDeps) {
         return;
       }
       const sentTo = new Set(row?.sentTo ?? []);
-      const outcome = card ? await deps.postCard(item) : await postNotice(item, sentTo, row !== null);
+      const outcome = await whileHeld(row, () => (card ? deps.postCard(item) : postNotice(item, sentTo, row !== null)));
       if (!row) return;
       if (card) owe(row.id, item, outcome === "failed");
       if (outcome === "failed") await store.deferOutbox(row.id, poster, [...sentTo], clock.now() + Math.min(NOTICE_SWEEP_MS * 2 ** (row.attempts - 1), card ? CARD_POST_MAX_BACKOFF_MS : Infinity));
@@ -90,6 +90,23 @@ export function createOutboxPoster(deps: OutboxPosterDeps) {
       else await store.deleteFromOutbox(row.id);
     } finally {
       if (outboxId !== undefined) outboxing.delete(outboxId);
+    }
+  }
+
+  /**
+   * Runs `post` holding `row` (with several instances): its lease is renewed every third of it,
+   * so a slow chat API (a post can take its retries and time-outs, well past the lease) does not
+   * let another instance's sweep take the row and post the card or notice a second time.
+   */
+  async function whileHeld(row: OutboxEntry | null, post: () => Promise<Delivery>): Promise<Delivery> {
+    if (!row || !cluster) return post();
+    const renew = () =>
+      void store.renewOutboxLease(row.id, poster, clock.now() + NOTICE_LEASE_MS).catch((err: unknown) => log.warn({ err: describe(err), releaseId: row.releaseId }, "keeping hold of an outbox row being posted failed; another instance may post it too once its lease ends"));
+    const renewal = deps.timer.every(NOTICE_LEASE_MS / 3, renew);
+    try {
+      return await post();
+    } finally {
+      renewal.cancel();
     }
   }
 

@@ -56,6 +56,11 @@ export interface OutboxStore {
    * its database passes a far `endedBy` at start-up: every row left is a dead run's.
    */
   claimStaleOutbox(holder: string, now: number, leaseMs: number, limit: number, endedBy?: number): Promise<OutboxEntry[]>;
+  /**
+   * Keeps holding a row while it is being posted (a slow chat API): its lease runs to `until`,
+   * so no sweep elsewhere takes it and posts it a second time. False when `holder` no longer holds it.
+   */
+  renewOutboxLease(id: number, holder: string, until: number): Promise<boolean>;
   /** Posted to every copy (or given up): the notice leaves the outbox. */
   deleteFromOutbox(id: number): Promise<void>;
   /**

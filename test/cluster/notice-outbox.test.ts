@@ -42,8 +42,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the outbox across insta
     open.push(instance);
     return instance;
   }
-  /** Moves the instances' clocks one sweep on, and lets their sweeps finish. */
-  async function sweepOn(instances: Array<{ clock: FakeTime; bot: Bot }>): Promise<void> {
+  /** Moves the instances' clocks one sweep on, and lets their sweeps finish; `busy`'s clock moves too (its work is not waited for). */
+  async function sweepOn(instances: Array<{ clock: FakeTime; bot: Bot }>, busy?: { clock: FakeTime }): Promise<void> {
+    busy?.clock.advance(NOTICE_SWEEP_MS);
     for (const other of instances) other.clock.advance(NOTICE_SWEEP_MS);
     await Promise.all(instances.map((i) => i.bot.idle()));
   }
@@ -132,5 +133,38 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the outbox across insta
     expect(["B", "C"]).toContain(posts[0]!.by);
     expect(await b.store.listOutbox()).toEqual([]);
     expect(await b.store.listMessageRefs("R-1")).toHaveLength(1);
+  }, 30_000);
+
+  it("a card post slower than its lease (a degraded chat API) stays its instance's: no other instance posts it a second time", async () => {
+    const url = await databases.fresh();
+    const posts: string[] = [];
+    const conditions = createConditions();
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    let seq = 0;
+    const surfaceFor = (by: string): ChatSurface => ({
+      platform: "terminal",
+      minUpdateIntervalMs: 0,
+      async postCard() {
+        posts.push(`${by} started`);
+        conditions.changed();
+        if (by === "A") await slow;
+        posts.push(`${by} posted`);
+        return { messageId: String(++seq) };
+      },
+      updateCard: () => Promise.resolve(),
+      postInChannel: () => Promise.resolve(),
+      postNotice: () => Promise.resolve(),
+    });
+    const [a, b, c] = [await start(url, "A", surfaceFor("A")), await start(url, "B", surfaceFor("B")), await start(url, "C", surfaceFor("C"))];
+    await say(a.bot, "create payments 1.4.2");
+    await conditions.until(() => posts.includes("A started"));
+    // A minute of sweeps on every instance, four leases' worth, while A's post hangs.
+    for (let i = 0; i < (4 * NOTICE_LEASE_MS) / NOTICE_SWEEP_MS; i++) await sweepOn([b, c], a);
+    expect(posts).toEqual(["A started"]);
+    release();
+    await a.bot.idle();
+    expect(posts).toEqual(["A started", "A posted"]);
+    expect(await b.store.listOutbox()).toEqual([]);
   }, 30_000);
 });

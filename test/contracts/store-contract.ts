@@ -739,6 +739,15 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.takeFromOutbox(id, "A", T + 5, LEASE)).toMatchObject({ id, releaseId: "R-2", item: post, attempts: 1 });
       });
 
+      it("keeps a row its holder renews out of other sweeps, and renews nothing for anyone else", async () => {
+        const id = await store.addToOutbox(notice("R-1", "slow"), T, GRACE);
+        await store.takeFromOutbox(id, "A", T, LEASE);
+        expect(await store.renewOutboxLease(id, "A", T + 3 * LEASE)).toBe(true);
+        expect(await store.claimStaleOutbox("B", T + 2 * LEASE, LEASE, 10)).toEqual([]);
+        expect(await store.renewOutboxLease(id, "B", T + 9 * LEASE)).toBe(false);
+        expect(await store.claimStaleOutbox("B", T + 3 * LEASE, LEASE, 10)).toMatchObject([{ id, holder: "B", attempts: 2 }]);
+      });
+
       it("its writer takes it during the grace, a sweep elsewhere only after it; then only the holder, until its lease ends", async () => {
         const id = await store.addToOutbox(notice("R-1", "a"), T, GRACE);
         expect(await store.claimStaleOutbox("B", T + GRACE - 1, LEASE, 10)).toEqual([]);
