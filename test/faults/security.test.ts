@@ -80,6 +80,8 @@ describe("hook signatures: forged, stale, future-dated and missing → 401 and n
       const hooks = await startHookServer();
       cleanups.push(() => hooks.close());
       await hooks.core.bot.handle({ kind: "command", actor: person("rm"), channel, text: "create payments 1.4.2" });
+      // The card is out (its outbox row gone) before counting.
+      await hooks.core.bot.idle();
       const before = tableCounts(hooks.core.db.sqlite);
       const deploy = await hooks.post("deploy", JSON.stringify({ release: "R-1", status: "failed" }), opts);
       const alert = await hooks.post("alert", JSON.stringify({ service: "payments", summary: "error rate 5x", severity: "critical", release: "R-1" }), opts);
@@ -134,6 +136,7 @@ describe("permissions: every action × role is allowed or refused exactly as src
           for (const role of who.roles.filter((r) => r !== "admin")) {
             expect(await core.bot.handle({ kind: "command", actor: admin, channel, text: `role grant terminal:${who.name} ${role}` })).toMatchObject({ error: false });
           }
+          await core.bot.idle();
           const release = (await core.store.getRelease("R-1"))!;
           const verdict = can({ id: `terminal:${who.name}`, roles: who.roles }, action, release);
           const refusedBefore = auditTypes(core.db.sqlite).permission_refused ?? 0;
