@@ -64,7 +64,8 @@ function sharedChannel(editBudget?: EditBudget) {
   return { edits, entered, posting, surfaceFor, hold, holdPosts, goShown, until: conditions.until, changed: conditions.changed };
 }
 
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across instances" : `card leases across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
+// Each test opens two instances on a fresh database (migrations, pools, LISTEN): seconds on a loaded CI machine.
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "card leases across instances" : `card leases across instances ${SKIP_WITHOUT_POSTGRES}`, { timeout: 20_000 }, () => {
   let databases: TestDatabases;
   const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle; clock: FakeTime; stopped: boolean }> = [];
   beforeAll(() => {
