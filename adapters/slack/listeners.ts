@@ -109,7 +109,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const team = parsed.success ? payloadTeam(parsed.data) : null;
     const callback = parseCallbackId(parsed.success ? parsed.data.view.callback_id : null);
     const meta = parsed.success ? decodeMetadata(parsed.data.view.private_metadata) : null;
-    if (!parsed.success || !team || !callback.ok || !meta) {
+    // The form is sent where it was opened: metadata naming another workspace than the submitter's was not made for them.
+    if (!parsed.success || !team || !callback.ok || !meta || meta.team !== team) {
       const stale = !callback.ok && callback.reason === "stale";
       await ack({ response_action: "update", view: renderMessageModal("gonogo", stale ? STALE_FORM : TAMPERED_FORM) });
       return;
