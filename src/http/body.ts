@@ -2,21 +2,22 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 const MAX_BODY = 64 * 1024;
 
-/** Reads a request body, refusing (null) anything over `maxBytes`. */
+/**
+ * Reads a request body, refusing (null) anything over `maxBytes`. The rest of an oversized
+ * body is read and dropped, not kept: cutting the connection instead would lose the 413 that
+ * says why (the sender sees only "connection reset"), and the server's request timeout still
+ * ends a body that never stops.
+ */
 export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > maxBytes) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size > maxBytes) chunks.length = 0;
+      else chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => resolve(size > maxBytes ? null : Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

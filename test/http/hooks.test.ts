@@ -196,6 +196,15 @@ describe("POST /hooks/deploy", () => {
     expect(await post("/hooks/deploy", { release: "release one", status: "succeeded" })).toMatchObject({ status: 400 });
   });
 
+  it("answers a report over 64 KiB with a 413 that says so, and applies nothing", async () => {
+    await shipping();
+    const body = JSON.stringify({ release: "R-1", status: "succeeded", url: `https://ci.example.com/${"x".repeat(100 * 1024)}` });
+    const res = await fetch(`${base}/hooks/deploy`, { method: "POST", headers: signed(body), body });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: "body over 64 KiB" });
+    expect((await app.store.getRelease("R-1"))?.state).toBe("shipping");
+  });
+
   it("marks a failed deploy on the card and offers on-call a rollback", async () => {
     await shipping();
     await post("/hooks/deploy", { release: "R-1", status: "failed", url: "https://ci.example.com/run/43" });
