@@ -13,7 +13,8 @@ import type { WebConfig } from "../config.js";
 export const SESSION_COOKIE = "gonogo_web";
 export const ZONE_COOKIE = "gonogo_tz";
 
-export type Authentication = { ok: true; scope: WebScope } | { ok: false; why: "none" | "forged" | "expired" };
+/** A viewer's scope, and when their sign-in ends (null: the operator's bearer token, which does not). */
+export type Authentication = { ok: true; scope: WebScope; until: number | null } | { ok: false; why: "none" | "forged" | "expired" };
 
 /** The cookies of a request, by name (the last one wins). */
 export function cookiesOf(req: IncomingMessage): Map<string, string> {
@@ -41,11 +42,11 @@ function bearerIs(header: string | undefined, token: string): boolean {
 
 /** Checks the operator's bearer token, then the session cookie, at `now`. */
 export function authenticate(req: IncomingMessage, web: WebConfig, now: number): Authentication {
-  if (web.token && bearerIs(req.headers.authorization, web.token)) return { ok: true, scope: { kind: "operator" } };
+  if (web.token && bearerIs(req.headers.authorization, web.token)) return { ok: true, scope: { kind: "operator" }, until: null };
   const token = cookiesOf(req).get(SESSION_COOKIE);
   if (!token) return { ok: false, why: "none" };
   const check = verifyWebToken(web.secret, token, now);
-  return check.ok ? { ok: true, scope: check.scope } : { ok: false, why: check.problem };
+  return check.ok ? { ok: true, scope: check.scope, until: check.expiresAt } : { ok: false, why: check.problem };
 }
 
 /** The Set-Cookie for a checked link: HttpOnly, only under /web, gone when the link expires. */

@@ -20,6 +20,8 @@ export interface LiveStreamOptions {
   gatherMs?: number;
   /** A comment line this often keeps proxies from closing an idle stream. */
   keepAliveMs?: number;
+  /** When the viewer's sign-in ends: the stream ends then (none: it lasts while the page is open). */
+  endsInMs?: number | undefined;
 }
 
 export function openLiveStream(opts: LiveStreamOptions): void {
@@ -54,10 +56,16 @@ export function openLiveStream(opts: LiveStreamOptions): void {
     flush ??= timer.after(gatherMs, () => void send());
   });
   const keepAlive = timer.every(opts.keepAliveMs ?? 25_000, () => res.write(": keep-alive\n\n"));
-  res.on("close", () => {
+  const stop = () => {
     closed = true;
     unsubscribe();
     keepAlive.cancel();
     flush?.cancel();
+    expiry?.cancel();
+  };
+  const expiry = opts.endsInMs === undefined ? null : timer.after(opts.endsInMs, () => {
+    stop();
+    res.end();
   });
+  res.on("close", stop);
 }

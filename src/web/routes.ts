@@ -81,8 +81,13 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
 
   /** The viewer's scope, or a 401 page already sent. */
   function viewer(req: IncomingMessage, res: ServerResponse): WebScope | null {
+    return signedIn(req, res)?.scope ?? null;
+  }
+
+  /** The viewer's scope and when their sign-in ends, or a 401 page already sent. */
+  function signedIn(req: IncomingMessage, res: ServerResponse): { scope: WebScope; until: number | null } | null {
     const auth = authenticate(req, web, clock.now());
-    if (auth.ok) return auth.scope;
+    if (auth.ok) return auth;
     const refusal = REFUSALS[auth.why];
     sendPage(res, 401, messagePage(refusal.title, refusal.message, "Operators may send Authorization: Bearer <GONOGO_WEB_TOKEN> instead."), { "www-authenticate": 'Bearer realm="gonogo web view"' });
     return null;
@@ -152,8 +157,9 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
   });
 
   http.route("GET", "/web/events", async (req, res) => {
-    const scope = viewer(req, res);
-    if (!scope) return;
+    const viewing = signedIn(req, res);
+    if (!viewing) return;
+    const { scope, until } = viewing;
     const only = urlOf(req).searchParams.get("release")?.toUpperCase() ?? null;
     if (only !== null && (!/^R-[0-9]{1,9}$/.test(only) || !(await bot.webRead({ kind: "web_owned", scope, ids: [only] })).length)) {
       return sendPage(res, 404, messagePage("No such release", "There is no such release to follow.", ""));
@@ -162,6 +168,8 @@ export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
       res,
       timer,
       gatherMs: urlOf(req).searchParams.get("for") === "numbers" ? NUMBERS_GATHER_MS : undefined,
+      // A stream outlives no sign-in: the browser's reconnect then meets the 401 that says the link expired.
+      endsInMs: until === null ? undefined : Math.max(0, until - clock.now()),
       subscribe: (listener) => bot.onReleaseChanged(listener),
       visible: async (ids) => (only ? ids.filter((id) => id === only) : await bot.webRead({ kind: "web_owned", scope, ids })),
       onError: (err) => log.warn({ err: String(err) }, "web: a live page's update failed"),

@@ -74,6 +74,29 @@ describe("live pages", () => {
   });
 });
 
+describe("a live page whose link expires", () => {
+  it("ends its stream when the link expires, so an expired sign-in hears of no more changes", async () => {
+    const time = createFakeTime(Date.now());
+    g = await startWebGonogo(dir, {}, { clock: time, timer: time.timer });
+    await g.say(ACME, "alice", "create payments 1.4.2");
+    const { cookie } = await signIn(g.linkFor(ACME, Date.now() + 60_000));
+    const res = await fetch(`${g.base}/web/events`, { headers: { cookie: cookie! } });
+    const reader = res.body!.getReader();
+    const seen: string[] = [];
+    let ended = false;
+    void (async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) seen.push(Buffer.from(chunk.value).toString("utf8"));
+      ended = true;
+    })().catch(() => {});
+    await expect.poll(() => seen.join("")).toContain("retry:");
+    time.advance(61_000);
+    await g.say(ACME, "bob", "vote R-1 go");
+    time.advance(250);
+    await expect.poll(() => ended).toBe(true);
+    expect(seen.join("")).not.toContain("event: change");
+  });
+});
+
 describe("/release web", () => {
   it("is off with a message that says how to turn it on when GONOGO_PUBLIC_URL is not set", async () => {
     g = await startWebGonogo(dir, { GONOGO_PUBLIC_URL: "", GONOGO_WEB_SECRET: "", GONOGO_WEB_TOKEN: "" });

@@ -57,8 +57,8 @@ describe("web view sign-in", () => {
 
   it("reads the session cookie a link set, and lets an operator's bearer token see everything", () => {
     const token = signWebToken(SECRET, slackT1, T + 60_000);
-    expect(authenticate(req({ cookie: `other=1; gonogo_web=${token}` }), web, T)).toEqual({ ok: true, scope: slackT1 });
-    expect(authenticate(req({ authorization: "Bearer operator-token-0123456789" }), web, T)).toEqual({ ok: true, scope: { kind: "operator" } });
+    expect(authenticate(req({ cookie: `other=1; gonogo_web=${token}` }), web, T)).toEqual({ ok: true, scope: slackT1, until: T + 60_000 });
+    expect(authenticate(req({ authorization: "Bearer operator-token-0123456789" }), web, T)).toEqual({ ok: true, scope: { kind: "operator" }, until: null });
   });
 
   it("says why it refuses: no link, a forged one, an expired one, a wrong bearer token", () => {
