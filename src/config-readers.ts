@@ -76,7 +76,9 @@ export const webhookUrl = (example: string) => (value: string) => {
   if (url && (url.username || url.password)) {
     refuse(`must not carry a user name or password (user:password@…): gonogo cannot send to such a URL. The receiver can trust a call by its signature (WEBHOOK_SECRET, see "Signatures" in the README), or take a token in the path or query, e.g. ${example}?token=…`);
   }
-  return httpUrl(example)(value);
+  // Its path or query may carry the receiver's token, so only the scheme and host are repeated.
+  if (url?.protocol !== "http:" && url?.protocol !== "https:") refuse(`must be an http:// or https:// URL such as ${example}, not ${url ? `${url.protocol}//${url.host}/…` : "a value that is not a URL"}.`);
+  return value;
 };
 
 /** Comma-separated entries, each checked; an empty entry ("a,,b") is a typo, so it is refused rather than skipped. */

@@ -122,7 +122,16 @@ describe("admins", () => {
 });
 
 describe("URLs", () => {
-  it.each(["DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL", "SLACK_API_URL", "DISCORD_API_URL"])("%s must be http(s)", (name) => {
+  it.each(["DEPLOY_WEBHOOK_URL", "ROLLBACK_WEBHOOK_URL"])("%s that is not http(s) is refused naming only its scheme and host: its path or query may carry a token", (name) => {
+    for (const [bad, named] of [["ftp://ci.example.com/hook?token=s3cr3t-tok", "ftp://ci.example.com/…"], ["htps://ci.example.com/hooks/s3cr3t-tok", "htps://ci.example.com/…"], ["ci.example.com/hooks/s3cr3t-tok", "a value that is not a URL"]] as const) {
+      const found = problems({ [name]: bad, WEBHOOK_SECRET: "a-long-enough-secret" });
+      const line = found.find((l) => l.startsWith(`${name} must be an http:// or https:// URL such as https://`));
+      expect(line).toContain(`not ${named}`);
+      expect(found.join("\n")).not.toContain("s3cr3t-tok");
+    }
+  });
+
+  it.each(["SLACK_API_URL", "DISCORD_API_URL"])("%s must be http(s)", (name) => {
     for (const bad of ["ftp://ci.example.com/x", "file:///etc/passwd", "javascript:alert(1)", "ci.example.com/hook"]) {
       const found = problems({ [name]: bad, WEBHOOK_SECRET: "a-long-enough-secret" });
       expect(found.some((l) => l.startsWith(`${name} must be an http:// or https:// URL such as https://`) && l.endsWith(`not ${JSON.stringify(bad)}.`))).toBe(true);
