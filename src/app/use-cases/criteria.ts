@@ -22,6 +22,7 @@ import { ok } from "../replies.js";
 import { checkForm, field, requireSameContent } from "../forms.js";
 import { FORM_TAG, type Reply } from "../views.js";
 import { markGoReached } from "./vote.js";
+import { decisionIfHeld, tellHeldNowGo } from "../held-go.js";
 
 /** A tick as a person asked for it: the verdict, an optional note (a link in it is the evidence link), and an admin's override reason. */
 export interface Tick {
@@ -98,6 +99,7 @@ export async function checkCriterion(ctx: Ctx, actor: Actor, platform: string, r
     return ok(`${criterion.name} on ${release.id} is already ${tick.status}. Decision: ${decisionInWords(await releaseDecision(ctx, release))}.`);
   }
   const updated: Criterion = { ...criterion, status: tick.status, setBy: actor.id, setByName: actor.name, source: "person", at: ctx.clock.now(), note: evidence.note, url: evidence.url };
+  const heldBefore = await decisionIfHeld(ctx, release);
   await ctx.store.saveCriterion(release.id, updated);
   if (tick.override !== null) {
     await audit(ctx, actor, platform, release.id, { type: "criterion_overridden", data: { criterion: criterion.name, before: criterion.status, after: tick.status, reason: tick.override, note: evidence.note, url: evidence.url } });
@@ -113,8 +115,9 @@ export async function checkCriterion(ctx: Ctx, actor: Actor, platform: string, r
     ctx.effects.push(notice(release.id, `✅ ${criterion.name} passed again on ${release.id} (${actor.name})${evidenceText(evidence)}; it no longer blocks. Decision: ${decisionInWords(result)}.`));
   }
   await markGoReached(ctx, actor, platform, release, result);
+  const next = await tellHeldNowGo(ctx, actor, release, heldBefore, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
-  return ok(`${criterion.name} on ${release.id} is ${VERDICT_WORDS[tick.status]}${tick.override !== null ? " (override)" : ""}. Decision: ${decisionInWords(result)}.`);
+  return ok(`${criterion.name} on ${release.id} is ${VERDICT_WORDS[tick.status]}${tick.override !== null ? " (override)" : ""}. Decision: ${decisionInWords(result)}.${next}`);
 }
 
 /** Sets a release's criteria back to pending after its version changed; the names, for the audit. */

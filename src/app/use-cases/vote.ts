@@ -5,6 +5,7 @@ import { CHOICE_LABELS, describeVoteChange, validateVote } from "../../domain/vo
 import { isSamePerson } from "../../domain/identity.js";
 import type { Actor, Release, Vote, VoteChoice } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
+import { decisionIfHeld, tellHeldNowGo } from "../held-go.js";
 import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -41,6 +42,7 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   if (sameVote && [...previous!.roles].sort().join(",") === [...roles].sort().join(",")) {
     return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${summary(await currentDecision(ctx, release))}`);
   }
+  const heldBefore = await decisionIfHeld(ctx, release);
   const now = ctx.clock.now();
   await ctx.store.upsertVote(release.id, { voter: actor.id, voterName: actor.name, choice, reason: cleaned, roles, at: now });
   // One person, one vote: cast from this account, it replaces one cast from a linked account.
@@ -54,17 +56,18 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   await markGoReached(ctx, actor, platform, release, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (change !== "unchanged") noticeNoGoChange(ctx, actor, release, previous?.choice ?? null, choice, cleaned, result);
+  const next = await tellHeldNowGo(ctx, actor, release, heldBefore, result);
   if (sameVote) {
-    return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} now counts with your current roles (${roles.length ? roles.join(", ") : "none"}). ${summary(result)}`);
+    return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} now counts with your current roles (${roles.length ? roles.join(", ") : "none"}). ${summary(result)}${next}`);
   }
   // The same choice again with other words: the vote stands, only its note changed.
   if (change === "unchanged") {
     const what = choice === "no_go" ? "reason" : "note";
     const note = cleaned ? `its ${what} is now “${cleaned}”` : `it no longer has a ${what}`;
-    return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} stands; ${note}. ${summary(result)}`);
+    return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} stands; ${note}. ${summary(result)}${next}`);
   }
   const verb = change === "cast" ? "is in" : `replaces your ${CHOICE_LABELS[previous!.choice]}`;
-  return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} ${verb}. ${summary(result)}`);
+  return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} ${verb}. ${summary(result)}${next}`);
 }
 
 /** Removes the actor's vote. */
@@ -75,12 +78,13 @@ export async function retractVote(ctx: Ctx, actor: Actor, platform: string, rele
   }
   const previous = await voteOfPerson(ctx, release.id, actor);
   if (!previous) throw new UserError("no_vote", `You have no vote on ${release.id} to retract.`);
+  const heldBefore = await decisionIfHeld(ctx, release);
   await ctx.store.deleteVote(release.id, previous.voter);
   await audit(ctx, actor, platform, release.id, { type: "vote_retracted", data: { before: { choice: previous.choice, reason: previous.reason } } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   const result = await currentDecision(ctx, release);
   noticeNoGoChange(ctx, actor, release, previous.choice, null, null, result);
-  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(result)}`);
+  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(result)}${await tellHeldNowGo(ctx, actor, release, heldBefore, result)}`);
 }
 
 /**
