@@ -112,8 +112,10 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
   if (card.scheduledAt !== null) {
     // Discord counts down to T-0 in each viewer's client (<t:…:R>), so the card carries no
     // countdown text that would go stale between edits, and needs no edit as time passes.
+    // A held or cancelled release's T-0 will not run: no live "in 1 hour" counting down to it.
     const [at, left] = [discordTime(card.scheduledAt, "F"), discordTime(card.scheduledAt, "R")];
-    const when = card.nextReminder ? md`${at}\n${left}\nNext reminder at ${card.nextReminder}` : md`${at}\n${left}`;
+    const when =
+      card.state === "held" ? md`${at}\n${card.countdownLine ?? ""}` : card.state === "cancelled" ? at : card.nextReminder ? md`${at}\n${left}\nNext reminder at ${card.nextReminder}` : md`${at}\n${left}`;
     fields.push({ name: "Release time", value: when.markup, inline: false });
   }
   if (!opts.compact) {

@@ -64,7 +64,9 @@ function countdownLine(r: Release, reminder: string | null, now: number): string
     const t0 = r.scheduledAt > now ? `T-0 ${relative(r.scheduledAt, now)}` : now - r.scheduledAt < 60_000 ? "T-0 is now" : `T-0 was ${relative(r.scheduledAt, now)}`;
     return reminder ? `${t0} · next reminder ${reminder}` : t0;
   }
-  if (r.state === "held") return `T-0 ${relative(r.scheduledAt, now)}: held`;
+  // A held release's T-0 will not run (only a new T-0 or /release ship moves it), and its card is
+  // not edited as time passes: a relative time here would count down to nothing, then go stale.
+  if (r.state === "held") return "Countdown stopped: on hold";
   return null;
 }
 

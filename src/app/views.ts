@@ -79,7 +79,7 @@ export interface CardView {
   /** The scheduled time in the channel's zone, as text (for adapters without local time). */
   scheduledText: string | null;
   timezone: string;
-  /** `T-0 in 1h 5m · next reminder T-15m`, `T-0 passed: held`, null if unscheduled. */
+  /** `T-0 in 1h 5m · next reminder T-15m`, `Countdown stopped: on hold`, null if unscheduled. */
   countdownLine: string | null;
   /**
    * The next reminder's label (`T-15m`) while voting, null when none is left: for a platform that

@@ -129,8 +129,13 @@ describe("buttons by release state", () => {
     expect(JSON.stringify(renderCard(cardView()))).not.toContain("T-0 in 5h");
     // The same card an hour later renders the same message: nothing to edit as time passes.
     expect(renderCard(cardView({ countdownLine: "T-0 in 4h · next reminder T-60m" }))).toEqual(renderCard(cardView()));
-    const held = renderCard(cardView({ state: "held", stateLabel: "On hold", countdownLine: "T-0 2h ago: held", nextReminder: null })).embeds[0]!;
+    const held = renderCard(cardView({ state: "held", stateLabel: "On hold", countdownLine: "Countdown stopped: on hold", nextReminder: null })).embeds[0]!;
     expect(held.fields!.find((f) => f.name === "Release time")!.value).not.toContain("Next reminder");
+    // A held release's T-0 will not run: no live "in 1 hour" counting down to it.
+    expect(held.fields!.find((f) => f.name === "Release time")!.value).not.toMatch(/<t:\d+:R>/);
+    expect(held.fields!.find((f) => f.name === "Release time")!.value).toContain("Countdown stopped: on hold");
+    const cancelled = renderCard(cardView({ state: "cancelled", stateLabel: "Cancelled", countdownLine: null, nextReminder: null, resolved: true, buttons: [] })).embeds[0]!;
+    expect(cancelled.fields!.find((f) => f.name === "Release time")!.value).not.toMatch(/<t:\d+:R>/);
     expect(held.fields!.find((f) => f.name === "State")!.value).toBe("On hold");
   });
 });

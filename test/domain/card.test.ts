@@ -138,9 +138,10 @@ describe("the release card", () => {
     expect(c.fallbackText).not.toContain("When:");
   });
 
-  it("says a held release is held at its T-0", () => {
+  it("counts down to no T-0 on a held release, whose T-0 will not run (a line that would also go stale, as a held card is not edited as time passes)", () => {
     const c = card({ release: makeRelease({ state: "held", scheduledAt: NOW - 5 * MIN, stateReason: "T-0 without GO: 1 of 2 GO" }) });
-    expect(c.countdownLine).toBe("T-0 5m ago: held");
+    expect(c.countdownLine).toBe("Countdown stopped: on hold");
+    expect(card({ release: makeRelease({ state: "held", scheduledAt: NOW + 60 * MIN, stateReason: "held by alice" }) }).countdownLine).toBe("Countdown stopped: on hold");
     expect(c.notes).toContain("On hold: T-0 without GO: 1 of 2 GO");
   });
 
