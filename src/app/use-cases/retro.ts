@@ -1,5 +1,6 @@
 import { UserError } from "../../domain/errors.js";
 import { transition } from "../../domain/release.js";
+import { formatInZone } from "../../domain/time.js";
 import { answersCount, noRetroYet, retroStage } from "../../domain/retro.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx, type Effect } from "../context.js";
@@ -17,12 +18,16 @@ export async function openRetro(ctx: Ctx, release: Release, by: { id: string; na
   await ctx.store.cancelJobs(release.id, ["retro_open"]);
   await planRetroClose(ctx, updated, now);
   await audit(ctx, by, platform, release.id, { type: "retro_opened", data: {} });
+  // The people who decided it are the ones with something to say: call them, not only the manager.
+  const voters = (await ctx.store.getVotes(release.id)).map((v) => v.voter);
+  const closes = now + ctx.config.retroWindowMs;
+  const words = `📝 Retro for ${release.id} (${release.service} ${release.version}) is open: what went well, what did not, and action items with an owner. Press Add retro notes or use \`/release retro ${release.id}\`; it closes `;
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     { type: "wake" },
-    notice(release.id, `📝 Retro for ${release.id} (${release.service} ${release.version}) is open: what went well, what did not, and action items with an owner. Press Add retro notes.`, {
+    notice(release.id, [words, { at: closes, text: formatInZone(closes, release.timezone) }, "."], {
       buttons: [{ action: "retro", label: "Add retro notes", style: "default" }],
-      mention: [release.managerId],
+      mention: [...new Set([release.managerId, ...voters])],
     }),
   );
   return updated;
