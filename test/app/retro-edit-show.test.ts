@@ -118,7 +118,7 @@ describe("editing your retro answer", () => {
     expect(await say("bob", "retro R-1 show")).toMatchObject({ error: true, text: "R-1 was cancelled, so it has no retro." });
   });
 
-  it("refuses a form sent after the retro closed, and points to what it collected", async () => {
+  it("refuses a form sent after the retro closed, points to what it collected, and hands back what was written", async () => {
     const { say, press, submit } = setup();
     await shippedWithRetroOpen(say);
     await submit("bob", { went_well: "fast vote" });
@@ -127,8 +127,16 @@ describe("editing your retro answer", () => {
     core.clock.advance(7 * 24 * HOUR);
     await core.bot.runDueJobs();
     const late = await submit("bob", { went_well: "fast vote, on second thoughts slow" });
-    expect(late).toMatchObject({ error: true, text: "The retro of R-1 is closed; your notes were not saved. `/release retro R-1 show` shows what it collected." });
+    // The modal is gone once it answers: what was typed in it would be lost with it.
+    expect(late).toMatchObject({
+      error: true,
+      text: "The retro of R-1 is closed; your notes were not saved. `/release retro R-1 show` shows what it collected. What you wrote, to keep:\nWhat went well: fast vote, on second thoughts slow",
+    });
     expect((await core.store.listRetroAnswers("R-1")).map((a) => a.wentWell)).toEqual(["fast vote"]);
+    // Three full boxes still fit one Discord message (2,000 characters): each is cut short past 500.
+    const long = await submit("carol", { went_well: "w".repeat(1000), went_badly: "b".repeat(1000), action_items: "a".repeat(1000) });
+    expect(text(long).length).toBeLessThan(2000);
+    expect(text(long)).toContain(`Action items: ${"a".repeat(499)}…`);
   });
 
   it("lets the notes be edited while the release rolls back during its retro, and says when a rollback keeps it from opening", async () => {

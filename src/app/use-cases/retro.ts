@@ -1,5 +1,6 @@
 import { UserError } from "../../domain/errors.js";
 import { transition } from "../../domain/release.js";
+import { cutText } from "../../domain/limits.js";
 import { formatInZone } from "../../domain/time.js";
 import { answersCount, noRetroYet, retroStage } from "../../domain/retro.js";
 import type { Actor, Release } from "../../domain/types.js";
@@ -54,7 +55,7 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   const release = await getReleaseOrThrow(ctx, id);
   await requirePermission(ctx, actor, "retro", release);
   const stage = retroStage(release);
-  if (stage === "closed") throw new UserError("retro_closed", `The retro of ${release.id} is closed; your notes were not saved. \`/release retro ${release.id} show\` shows what it collected.`);
+  if (stage === "closed") throw new UserError("retro_closed", `The retro of ${release.id} is closed; your notes were not saved. \`/release retro ${release.id} show\` shows what it collected.${handBack(values)}`);
   if (stage !== "open") throw stage === "due" ? new UserError("retro_not_open", `The retro of ${release.id} is not open yet; \`/release retro ${release.id}\` opens it and its form.`) : noRetroYet(release);
   const mine = (await ctx.store.listRetroAnswers(release.id)).find((a) => a.author === actor.id);
   const form = retroForm(release, mine);
@@ -78,6 +79,17 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   const read = `\`/release retro ${release.id} show\` shows everyone's.`;
   return ok(mine ? `Thanks ${actor.name}, your retro notes for ${release.id} are updated: they replace the ones you saved before. ${read}` : `Thanks ${actor.name}, your retro notes for ${release.id} are saved; open the form again to edit them. ${read}`);
+}
+
+/**
+ * What a form refused after the retro closed said, so the person keeps it: the modal it was
+ * typed in is gone once it answers. Each box is cut past 500 characters, so all three fit one
+ * Discord message.
+ */
+function handBack(values: Record<string, string>): string {
+  const boxes = [["What went well", values.went_well], ["What did not go well", values.went_badly], ["Action items", values.action_items]] as const;
+  const lines = boxes.flatMap(([title, v]) => (v?.trim() ? [`${title}: ${cutText(v.trim(), 500)}`] : []));
+  return lines.length ? ` What you wrote, to keep:\n${lines.join("\n")}` : "";
 }
 
 /** A person's own answer taken out of the retro while it is open; it is no longer shown or summed up. */
