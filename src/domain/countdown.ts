@@ -53,3 +53,15 @@ export function offsetLabel(offsetMin: number): string {
   if (offsetMin === 0) return "T-0";
   return offsetMin % 60 === 0 ? `T-${offsetMin / 60}h` : `T-${offsetMin}m`;
 }
+
+/**
+ * What a create or reschedule reply says of the reminders planned (`planned`, minutes before T-0)
+ * out of the channel's `offsets`: `reminders at T-15m, T-5m, T-0`, or why there are none, rather
+ * than listing T-0 alone as if a reminder were coming.
+ */
+export function remindersPhrase(planned: number[], offsets: number[]): string {
+  if (planned.length) return `reminders at ${[...planned.map(offsetLabel), "T-0"].join(", ")}`;
+  const before = offsets.filter((o) => o > 0);
+  if (!before.length) return "this channel sends no reminders before T-0";
+  return `too close for reminders (the last one is at ${offsetLabel(Math.min(...before))})`;
+}

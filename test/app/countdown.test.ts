@@ -35,6 +35,17 @@ describe("countdown", () => {
     expect(chat.noticeTexts("R-1").map((t) => t.split(":")[0])).toEqual(["⏰ T-1h", "⏰ T-15m", "⏰ T-5m"]);
   });
 
+  it("says when T-0 is too close for any reminder instead of listing T-0 as one, at creation and on a reschedule", async () => {
+    const { say } = setup();
+    const created = await say("alice", "create payments 1.4.2 at in 3m");
+    expect(created.type === "message" && created.text).toContain("T-0 Tue 15 Jan 2030 09:03 (UTC) (in 3m); too close for reminders (the last one is at T-5m).");
+    const moved = await say("alice", "schedule R-1 in 4m");
+    expect(moved.type === "message" && moved.text).toBe("R-1 rescheduled for Tue 15 Jan 2030 09:04 (UTC) (in 4m). Too close for reminders (the last one is at T-5m).");
+    await say("admin", "policy set reminders=0m");
+    const none = await say("alice", "schedule R-1 in 2h");
+    expect(none.type === "message" && none.text).toBe("R-1 rescheduled for Tue 15 Jan 2030 11:00 (UTC) (in 2h). This channel sends no reminders before T-0.");
+  });
+
   it("says in each reminder what T-0 does without GO, and calls the release manager on the last one", async () => {
     const { chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 2h");

@@ -4,7 +4,7 @@ import { subjectId } from "../../domain/identity.js";
 import { checkLength } from "../../domain/limits.js";
 import { mistypedKeywordIn } from "../../domain/create-typo.js";
 import { parseWhen, formatInZone, relative } from "../../domain/time.js";
-import { offsetLabel } from "../../domain/countdown.js";
+import { remindersPhrase } from "../../domain/countdown.js";
 import { isFinal } from "../../domain/release.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
 import { audit, policyFor, qualifyPerson, requirePermission, rolesOf, type Ctx } from "../context.js";
@@ -73,7 +73,7 @@ export async function createRelease(ctx: Ctx, actor: Actor, channel: ChannelRef,
 
   const when = scheduledAt === null
     ? `Not scheduled yet: \`/release schedule ${release.id} <time>\` starts the countdown.`
-    : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${read?.note ? ` ${read.note}` : ""}`;
+    : `T-0 ${formatInZone(scheduledAt, policy.timezone)} (${relative(scheduledAt, now)}); ${remindersPhrase(reminders, policy.reminders)}.${read?.note ? ` ${read.note}` : ""}`;
   const frozen = [await freezeWarning(ctx, release), await lockWarning(ctx, release), twinWarning(release, earlier)].filter(Boolean).join(" ");
   const head = `Created ${release.id}: ${release.service} ${release.version} → ${release.environment}, managed by `;
   const tail = `. Voting is open (needs ${policy.quorum} GO${policy.require.length ? ` incl. ${policy.require.join(", ")}` : ""}${policy.criteria.length ? ` and ${policy.criteria.map((c) => c.name).join(", ")} passed` : ""}). ${when}${frozen ? ` ${frozen}` : ""}`;

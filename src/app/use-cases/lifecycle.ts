@@ -4,7 +4,7 @@ import { votesWere } from "../../domain/votes.js";
 import { checkLength } from "../../domain/limits.js";
 import { isFinal, transition } from "../../domain/release.js";
 import { formatInZone, parseWhen, relative } from "../../domain/time.js";
-import { offsetLabel } from "../../domain/countdown.js";
+import { remindersPhrase } from "../../domain/countdown.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { isSamePerson } from "../../domain/identity.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
@@ -123,7 +123,7 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
     ctx.effects.push(notice(release.id, [`🕑 ${release.id} moved to `, { at, text: formatInZone(at, policy.timezone) }, ` by ${actor.name}.`]));
   }
   const frozen = [await freezeWarning(ctx, updated), await lockWarning(ctx, updated)].filter(Boolean).join(" ");
-  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). Reminders at ${[...reminders.map(offsetLabel), "T-0"].join(", ")}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}${expired}${frozen ? ` ${frozen}` : ""}`);
+  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). ${sentence(remindersPhrase(reminders, policy.reminders))}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}${expired}${frozen ? ` ${frozen}` : ""}`);
 }
 
 /** Changing what ships voids the votes: people approved something else. */
@@ -249,4 +249,9 @@ export async function cancelCommand(ctx: Ctx, actor: Actor, platform: string, id
   const manager = isSamePerson(actor, release.managerId) ? [] : [release.managerId];
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🛑 ${release.id} was cancelled by ${actor.name}${reason ? `: ${reason}` : "."}`, { mention: manager }));
   return ok(`${release.id} is cancelled.`);
+}
+
+/** A phrase as a sentence of its own. */
+function sentence(phrase: string): string {
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
 }
