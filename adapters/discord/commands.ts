@@ -101,7 +101,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
         sub("recovered", "Mark the rollback as finished", [id()]),
         sub("retro", "Add or edit your retro notes, or show everyone's answers", [
           id(),
-          { ...choice("action", "What to do (default: add or edit your notes)", [["add or edit my notes", "edit"], ["show everyone's answers", "show"]]), required: false },
+          { ...choice("action", "What to do (default: add or edit your notes)", [["add or edit my notes", "edit"], ["show everyone's answers", "show"], ["everyone's answers as a file", "export"]]), required: false },
         ]),
         sub("policy", "Show or change this channel's vote policy", [str("set", "Changes, e.g. quorum=2 require=qa,security", { max_length: max("policyChanges") })]),
         sub("role", "Grant, revoke or list gonogo roles", [

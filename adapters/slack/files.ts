@@ -9,7 +9,7 @@ export function filesOnTheirWay(files: FileView[]): string {
 }
 
 /**
- * Sends files (audit exports) to the one person who asked. Slack has no ephemeral files,
+ * Sends files (audit and retro exports) to the one person who asked. Slack has no ephemeral files,
  * so they go to the person's direct message with the app (needs im:write, files:write).
  */
 export async function sendFilesPrivately(client: webApi.WebClient, user: string, files: FileView[], log: Logger): Promise<string | null> {
@@ -19,7 +19,7 @@ export async function sendFilesPrivately(client: webApi.WebClient, user: string,
     if (!channel) return "Slack did not open a direct message with you, so the export was not sent.";
     await client.filesUploadV2({
       channel_id: channel,
-      initial_comment: "Your gonogo audit export",
+      initial_comment: `Your gonogo export: ${files.map((f) => f.name).join(", ")}`,
       file_uploads: files.map((f) => ({ file: Buffer.from(f.content, "utf8"), filename: f.name, title: f.name })),
     });
     return null;

@@ -14,7 +14,7 @@ import { castVote, retractVote } from "./use-cases/vote.js";
 import { cancelCommand, holdCommand, scheduleRelease, shipCommand, shippedCommand, updateRelease } from "./use-cases/lifecycle.js";
 import { checkRollback, recovered, rollback, rollbackTargetOf } from "./use-cases/rollback.js";
 import { startRetro, submitRetro } from "./use-cases/retro.js";
-import { showRetro } from "./use-cases/retro-show.js";
+import { exportRetro, showRetro } from "./use-cases/retro-show.js";
 import { grantRole, listRoles, revokeRole, setPolicy, showPolicy } from "./use-cases/admin.js";
 import { help, list, share, status } from "./use-cases/queries.js";
 import { auditTimeline, auditVerify } from "./use-cases/audit.js";
@@ -74,7 +74,7 @@ export async function handleEvent(ctx: Ctx, inbound: InboundEvent): Promise<Repl
         case "recovered":
           return await recovered(ctx, actor, platform, cmd.id);
         case "retro":
-          return cmd.op === "show" ? await showRetro(ctx, actor, cmd.id) : await startRetro(ctx, actor, platform, cmd.id);
+          return cmd.op === "show" ? await showRetro(ctx, actor, cmd.id) : cmd.op === "export" ? await exportRetro(ctx, actor, cmd.id) : await startRetro(ctx, actor, platform, cmd.id);
         case "policy":
           return cmd.changes === null ? await showPolicy(ctx, channel) : await setPolicy(ctx, actor, channel, cmd.changes);
         case "audit":

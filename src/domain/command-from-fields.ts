@@ -41,7 +41,7 @@ export interface CommandFields {
   value?: string | null | undefined;
   /** Policy changes, `quorum=2 require=qa`; absent shows the policy. */
   set?: string | null | undefined;
-  /** role: grant, revoke or list; audit: timeline (the default), export or verify; retro: edit (the default) or show. */
+  /** role: grant, revoke or list; audit: timeline (the default), export or verify; retro: edit (the default), show or export. */
   action?: string | null | undefined;
   /** Who a role is granted to or revoked from: a bare name or a platform-qualified id. */
   subject?: string | null | undefined;
@@ -160,12 +160,12 @@ export function commandFromFields(name: string, fields: CommandFields): Command 
   }
 }
 
-const RETRO_USAGE = "`/release retro R-1` (add or edit your notes) or `/release retro R-1 show` (read everyone's)";
+const RETRO_USAGE = "`/release retro R-1` (add or edit your notes), `/release retro R-1 show` (read everyone's) or `/release retro R-1 export` (all of them as a file)";
 
-/** `retro <id>` opens the form, `retro <id> show` lists the answers. */
+/** `retro <id>` opens the form, `retro <id> show` lists the answers, `retro <id> export` sends them whole as a file. */
 function retroFromFields(rid: string, fields: CommandFields): Command {
   const action = given(fields.action)?.toLowerCase() ?? "edit";
-  if (action !== "edit" && action !== "show") throw new UserError("retro_usage", `I don't understand \`${action}\` after the release id. Use ${RETRO_USAGE.replace(/R-1/g, rid)}.`);
+  if (action !== "edit" && action !== "show" && action !== "export") throw new UserError("retro_usage", `I don't understand \`${action}\` after the release id. Use ${RETRO_USAGE.replace(/R-1/g, rid)}.`);
   return { name: "retro", id: rid, op: action };
 }
 

@@ -26,7 +26,7 @@ export type Command =
   | { name: "rollback"; id: string; reason: string | null }
   | { name: "recovered"; id: string }
   /** `edit` opens the person's own notes in the form; `show` lists everyone's answers. */
-  | { name: "retro"; id: string; op: "edit" | "show" }
+  | { name: "retro"; id: string; op: "edit" | "show" | "export" }
   | { name: "policy"; changes: string[] | null }
   /** `environment` null: every environment. */
   | { name: "stats"; service: string | null; days: number; environment: string | null }

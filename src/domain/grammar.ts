@@ -18,7 +18,7 @@ export const HELP_LINES = [
   "/release status [<id>]   /release list   /release share <id>   /release help",
   "/release schedule <id> <time> (or reschedule)   /release update <id> version <v> | desc <text>",
   "/release ship <id>   /release shipped <id>   /release hold <id> [reason]   /release cancel <id> [reason]",
-  "/release rollback <id> <reason>   /release recovered <id>   /release retro <id> (add or edit your notes)   /release retro <id> show",
+  "/release rollback <id> <reason>   /release recovered <id>   /release retro <id> (add or edit your notes)   /release retro <id> show|export",
   "/release policy [set key=value ...]   /release role grant|revoke <user> <role>   /release role list",
   "/release stats [service] [days] [env <environment>]   /release audit <id>   /release audit export [from] [to] | <id>   /release audit verify",
   "/release freeze add <start> until <end> [reason <text>]   /release freeze add weekly fri 16:00 until mon 09:00 [reason <text>]",
@@ -135,10 +135,11 @@ function fieldsOf(word: string, text: string, tokens: Token[]): CommandFields {
       // A code as shown is one word; typed with a space in it (`K7QM 4RPZ`), still one code.
       return { code: rest(text, tokens, 1) };
     case "retro": {
-      // `retro R-1 show`, and `retro show R-1` as people also say it.
-      const swapped = arg(1)?.toLowerCase() === "show" && arg(2) !== undefined;
-      if (tokens.length > 3) throw new UserError("retro_usage", "Use `/release retro R-1` to add or edit your notes, or `/release retro R-1 show` to read everyone's.");
-      return swapped ? { id: arg(2), action: "show" } : { id: arg(1), action: arg(2) };
+      // `retro R-1 show`, and `retro show R-1` as people also say it (export alike).
+      const op = arg(1)?.toLowerCase();
+      const swapped = (op === "show" || op === "export") && arg(2) !== undefined;
+      if (tokens.length > 3) throw new UserError("retro_usage", "Use `/release retro R-1` to add or edit your notes, `/release retro R-1 show` to read everyone's, or `/release retro R-1 export` to get them all as a file.");
+      return swapped ? { id: arg(2), action: op } : { id: arg(1), action: arg(2) };
     }
     default:
       // retract, status, list, share, ship, shipped, recovered, web, help: at most an id.

@@ -171,7 +171,13 @@ describe("modals on Discord: no-go, rollback, retro", () => {
     const content = String((await h.command(member(4), "retro", { id: "R-1", action: "show" })).data.content);
     expect(content).toContain("• p1: the canary xxx");
     expect(content).not.toContain("END");
-    expect(content).toContain("Read them all in the audit export");
+    expect(content).toContain("Read them all, whole, in a file: `/release retro id:R-1 action:export`");
+    // The file comes as an attachment of a private reply, to a member who is no admin.
+    await h.command(member(4), "retro", { id: "R-1", action: "export" });
+    const body = String(h.fake.calls.filter((c) => c.path.startsWith("/interactions/")).at(-1)!.body);
+    expect(body).toContain('filename="gonogo-retro-R-1.md"');
+    expect(body).toContain(`- ${long} (p1)`);
+    expect(body).toContain('"flags":64');
   });
 
   it("posts the closing summary under the card within 2,000 characters: every question's first answers, action items too, the rest counted", async () => {

@@ -181,13 +181,15 @@ describe("the /release grammar", () => {
     userError(() => parseCommand(word), "release_id", `/release ${word} R-1`);
   });
 
-  it("reads retro <id> as the form for your own notes, and retro <id> show as everyone's answers", () => {
+  it("reads retro <id> as the form for your own notes, retro <id> show as everyone's answers, and retro <id> export as all of them in a file", () => {
     expect(parseCommand("retro r-7")).toEqual({ name: "retro", id: "R-7", op: "edit" });
     expect(parseCommand("retro R-7 show")).toEqual({ name: "retro", id: "R-7", op: "show" });
     expect(parseCommand("retro R-7 SHOW")).toEqual({ name: "retro", id: "R-7", op: "show" });
     expect(parseCommand("retro show R-7")).toEqual({ name: "retro", id: "R-7", op: "show" });
-    userError(() => parseCommand("retro"), "release_id", "`/release retro R-1` (add or edit your notes) or `/release retro R-1 show`");
-    userError(() => parseCommand("retro R-7 list"), "retro_usage", "I don't understand `list` after the release id. Use `/release retro R-7` (add or edit your notes) or `/release retro R-7 show` (read everyone's).");
+    expect(parseCommand("retro R-7 export")).toEqual({ name: "retro", id: "R-7", op: "export" });
+    expect(parseCommand("retro export R-7")).toEqual({ name: "retro", id: "R-7", op: "export" });
+    userError(() => parseCommand("retro"), "release_id", "`/release retro R-1` (add or edit your notes), `/release retro R-1 show` (read everyone's) or `/release retro R-1 export`");
+    userError(() => parseCommand("retro R-7 list"), "retro_usage", "I don't understand `list` after the release id. Use `/release retro R-7` (add or edit your notes), `/release retro R-7 show` (read everyone's) or `/release retro R-7 export` (all of them as a file).");
     userError(() => parseCommand("retro R-7 show all"), "retro_usage", "`/release retro R-1 show` to read everyone's");
   });
 

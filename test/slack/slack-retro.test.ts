@@ -83,8 +83,17 @@ describe("Slack: editing and reading the retro", () => {
     expect(shown).toContain("• p1: well 1: xxx");
     expect(shown).toContain("• p1: @owner act 1: xxx");
     expect(shown).toMatch(/…and \d+ more lines/);
-    expect(shown).toContain("Not everything fits in one message. Read them all in the audit export");
+    expect(shown).toContain("Not everything fits in one message. Read them all, whole, in a file");
     expect(shown).not.toContain("the rest did not fit in one Slack message");
+
+    // Slack has no private files in a channel: the whole retro goes to the asker's direct messages.
+    const exported = await h.slash("UDEV", "retro R-1 export");
+    expect((exported.body as { text: string }).text).toContain("30 answers, every line whole, in gonogo-retro-R-1.md. The files (gonogo-retro-R-1.md) are on their way to your direct messages with gonogo.");
+    const complete = await h.fake.waitFor("files.completeUploadExternal");
+    expect(complete.params.channel_id).toBe("DDEV");
+    expect(complete.params.initial_comment).toBe("Your gonogo export: gonogo-retro-R-1.md");
+    const upload = h.fake.calls.filter((c) => c.method === "file_upload").map((c) => String(c.params.content)).at(-1);
+    expect(upload).toContain(`- ${line("badly", 30)} (p30)`);
   });
 
   it("posts the closing summary in the thread within one message: every question's first answers, action items too, the rest counted", async () => {
@@ -101,6 +110,6 @@ describe("Slack: editing and reading the retro", () => {
     for (const heading of ["*What went well*", "*What did not go well*", "*Action items*"]) expect(shown).toContain(heading);
     expect(shown).toContain("• p1: @owner act 1: xxx");
     expect(shown).toMatch(/…and \d+ more lines/);
-    expect(shown).toContain("Not everything fits in one message. Read them all in the audit export");
+    expect(shown).toContain("Not everything fits in one message. Read them all, whole, in a file");
   });
 });

@@ -25,6 +25,25 @@ export async function showRetro(ctx: Ctx, actor: Actor, id: string): Promise<Rep
   return retroAnswersReply(ctx, release, null);
 }
 
+/**
+ * `/release retro R-1 export`: every answer whole, by question, as a Markdown file for the
+ * person who asked, where chat can only show what fits one message.
+ */
+export async function exportRetro(ctx: Ctx, actor: Actor, id: string): Promise<Reply> {
+  const release = await getReleaseOrThrow(ctx, id);
+  await requirePermission(ctx, actor, "retro", release);
+  // Not open yet: nothing to export, and show says when it opens and what opens it now.
+  if (retroStage(release) === "none" || retroStage(release) === "due") return showRetro(ctx, actor, id);
+  const answers = await ctx.store.listRetroAnswers(release.id);
+  const title = `${release.service} ${release.version} → ${release.environment}`;
+  const name = `gonogo-retro-${release.id}.md`;
+  const groups = retroGroups(answers);
+  const body = groups.length ? groups.map((g) => `## ${g.title}\n\n${g.items.map((i) => `- ${i}`).join("\n")}\n`).join("\n") : "No answers.\n";
+  const content = `# Retro of ${release.id}: ${title}\n\n${body}`;
+  const text = `Retro of ${release.id} (${title}): ${answersCount(answers.length)}, every line whole, in ${name}.`;
+  return { type: "message", text, cards: [], error: false, files: [{ name, contentType: "text/markdown", content }] };
+}
+
 /** The answers of a retro that has opened, after `lead` when given; grouped by question, as much as one message holds. */
 export async function retroAnswersReply(ctx: Ctx, release: Release, lead: string | null): Promise<Extract<Reply, { type: "message" }>> {
   const answers = await ctx.store.listRetroAnswers(release.id);
@@ -46,9 +65,9 @@ export async function retroAnswersReply(ctx: Ctx, release: Release, lead: string
 
 /** A retro's answers by question as chat lists them (each line at most CHAT_LINE characters, its author first), and where to read them all (said also when a line was cut short). */
 export function retroAnswerGroups(ctx: Ctx, id: string, answers: readonly RetroNotesBy[]): ReplyGroups {
-  const whereAll = ctx.config.web
-    ? `Read them all in the web view (\`/release web\`, then ${id}) or in the audit export (\`/release audit export\`).`
-    : `Read them all in the audit export (\`/release audit export\`, admins and release-managers) or, shortened, in \`/release audit ${id}\`.`;
+  // A file anyone who reads the retro may ask for: the audit export is for admins and release-managers only.
+  const file = `in a file: \`/release retro ${id} export\``;
+  const whereAll = ctx.config.web ? `Read them all in the web view (\`/release web\`, then ${id}) or, whole, ${file}.` : `Read them all, whole, ${file}.`;
   const cut = chatItem(CHAT_LINE);
   let shortened = false;
   const groups = retroGroups(answers, (line, author) => {
