@@ -44,7 +44,7 @@ const STEP_HINTS: Record<ReleaseStep, (id: string) => string> = {
   ship: (id) => `shipped (\`/release ship ${id}\`)`,
   shipped: (id) => `marked shipped (\`/release shipped ${id}\`)`,
   hold: (id) => `held (\`/release hold ${id} [reason]\`)`,
-  reopen: (id) => `rescheduled, which re-opens voting (\`/release schedule ${id} <time>\`)`,
+  reopen: (id) => `rescheduled, which restarts the countdown (\`/release schedule ${id} <time>\`)`,
   cancel: (id) => `cancelled (\`/release cancel ${id} [reason]\`)`,
   rollback: (id) => `rolled back (\`/release rollback ${id} <reason>\`)`,
   recovered: (id) => `marked recovered (\`/release recovered ${id}\`)`,

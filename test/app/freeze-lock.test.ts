@@ -241,7 +241,7 @@ describe("the deploy queue and locks", () => {
     expect(text(await say("alice", "schedule R-1 in 1h"))).toContain(`R-1 scheduled for Tue 15 Jan 2030 10:00 (UTC) (in 1h). Reminders at T-15m, T-5m, T-0. ${warning}`);
     await advance(10 * MIN);
     expect(await state("R-2")).toBe("held");
-    expect(text(await say("alice", "reschedule R-2 in 2h"))).toContain(`Voting is open again. ${warning}`);
+    expect(text(await say("alice", "reschedule R-2 in 2h"))).toContain(`The countdown runs again. ${warning}`);
     await say("rel", "unlock payments reason fixed");
     expect(text(await say("alice", "reschedule R-2 in 3h"))).not.toContain("locked");
   });

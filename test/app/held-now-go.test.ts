@@ -68,4 +68,16 @@ describe("a release held at T-0 that reaches GO afterwards", () => {
     expect(reply.type === "message" && reply.text).toContain("Decision: GO. R-1 is still on hold. Release manager: ship it now with `/release ship R-1`");
     expect(chat.noticeTexts("R-1").at(-1)).toMatch(/^✅ R-1 is GO now\. /);
   });
+
+  it("restarts the countdown on a new T-0, and never says voting re-opens, as votes stayed open while it was held", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2 at in 1h");
+    await advance(60 * MIN);
+    const refused = await say("alice", "hold R-1");
+    expect(refused.type === "message" && refused.text).toContain("rescheduled, which restarts the countdown (`/release schedule R-1 <time>`)");
+    const moved = await say("alice", "schedule R-1 in 2h");
+    expect(moved.type === "message" && moved.text).toBe("R-1 rescheduled for Tue 15 Jan 2030 12:00 (UTC) (in 2h). Reminders at T-1h, T-15m, T-5m, T-0. The countdown runs again.");
+    await core.bot.idle();
+    expect(chat.noticeTexts("R-1").at(-1)).toBe("🕑 R-1 is back on the countdown: T-0 moved to Tue 15 Jan 2030 12:00 (UTC) by alice.");
+  });
 });

@@ -120,10 +120,12 @@ export async function scheduleRelease(ctx: Ctx, actor: Actor, platform: string, 
   const reminders = await planCountdownJobs(ctx, updated);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (release.scheduledAt !== null) {
-    ctx.effects.push(notice(release.id, [`🕑 ${release.id} moved to `, { at, text: formatInZone(at, policy.timezone) }, ` by ${actor.name}.`]));
+    // A held release's thread last heard it was held: say the countdown runs again.
+    const moved = release.state === "held" ? `🕑 ${release.id} is back on the countdown: T-0 moved to ` : `🕑 ${release.id} moved to `;
+    ctx.effects.push(notice(release.id, [moved, { at, text: formatInZone(at, policy.timezone) }, ` by ${actor.name}.`]));
   }
   const frozen = [await freezeWarning(ctx, updated), await lockWarning(ctx, updated)].filter(Boolean).join(" ");
-  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). ${sentence(remindersPhrase(reminders, policy.reminders))}.${note ? ` ${note}` : ""}${release.state === "held" ? " Voting is open again." : ""}${expired}${frozen ? ` ${frozen}` : ""}`);
+  return ok(`${release.id} ${release.scheduledAt === null ? "scheduled" : "rescheduled"} for ${formatInZone(at, policy.timezone)} (${relative(at, ctx.clock.now())}). ${sentence(remindersPhrase(reminders, policy.reminders))}.${note ? ` ${note}` : ""}${release.state === "held" ? " The countdown runs again." : ""}${expired}${frozen ? ` ${frozen}` : ""}`);
 }
 
 /** Changing what ships voids the votes: people approved something else. */
