@@ -32,4 +32,29 @@ describe("the retro prompt", () => {
     expect(prompt.parts).toContainEqual({ at: Date.UTC(2030, 0, 23, 9, 0), text: "Wed 23 Jan 2030 09:00 (UTC)" });
     expect(prompt.mention).toEqual(["terminal:alice", "terminal:bob", "terminal:carol", "terminal:dave"]);
   });
+
+  it("keeps a retro the release was rolled back during open a whole window from the recovery, and calls the team to add the rollback", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await say("alice", "ship R-1");
+    await say("alice", "shipped R-1");
+    await advance(24 * HOUR);
+    // Six days into the week's retro, the release is rolled back; restored a day later.
+    await advance(6 * 24 * HOUR);
+    await say("alice", "rollback R-1 error rate 5x");
+    await advance(24 * HOUR);
+    const reply = await say("alice", "recovered R-1");
+    expect(reply.type === "message" && reply.text).toContain("The retro of R-1 stays open until Wed 30 Jan 2030 09:00 (UTC), so the rollback can be in it.");
+    await core.bot.idle();
+    const told = chat.notices.map((n) => n.notice).find((n) => n.text.startsWith("📝 The retro of R-1 stays open"))!;
+    expect(told.text).toBe("📝 The retro of R-1 stays open until Wed 30 Jan 2030 09:00 (UTC), so the rollback can be in it: add or edit your notes with Add retro notes or `/release retro R-1`.");
+    expect(told.mention).toEqual(["terminal:alice", "terminal:bob", "terminal:carol"]);
+    expect(told.buttons.map((b) => b.action)).toEqual(["retro"]);
+    await advance(6 * 24 * HOUR);
+    expect((await core.store.getRelease("R-1"))?.state).toBe("rolled_back");
+    await advance(24 * HOUR);
+    expect((await core.store.getRelease("R-1"))?.state).toBe("closed");
+  });
 });

@@ -19,8 +19,6 @@ export async function openRetro(ctx: Ctx, release: Release, by: { id: string; na
   await ctx.store.cancelJobs(release.id, ["retro_open"]);
   await planRetroClose(ctx, updated, now);
   await audit(ctx, by, platform, release.id, { type: "retro_opened", data: {} });
-  // The people who decided it are the ones with something to say: call them, not only the manager.
-  const voters = (await ctx.store.getVotes(release.id)).map((v) => v.voter);
   const closes = now + ctx.config.retroWindowMs;
   const words = `📝 Retro for ${release.id} (${release.service} ${release.version}) is open: what went well, what did not, and action items with an owner. Press Add retro notes or use \`/release retro ${release.id}\`; it closes `;
   ctx.effects.push(
@@ -28,10 +26,35 @@ export async function openRetro(ctx: Ctx, release: Release, by: { id: string; na
     { type: "wake" },
     notice(release.id, [words, { at: closes, text: formatInZone(closes, release.timezone) }, "."], {
       buttons: [{ action: "retro", label: "Add retro notes", style: "default" }],
-      mention: [...new Set([release.managerId, ...voters])],
+      mention: await retroPeople(ctx, release),
     }),
   );
   return updated;
+}
+
+/** Who a retro calls: the manager and the people who decided the release, who are the ones with something to say. */
+async function retroPeople(ctx: Ctx, release: Release): Promise<string[]> {
+  const voters = (await ctx.store.getVotes(release.id)).map((v) => v.voter);
+  return [...new Set([release.managerId, ...voters])];
+}
+
+/**
+ * A release restored after a rollback during its open retro: the notes so far were about a
+ * release that went well, and the window may be all but over, so the retro stays open a whole
+ * window from now and the same people hear it. Returns the sentence for the reply.
+ */
+export async function keepRetroOpenAfterRollback(ctx: Ctx, release: Release): Promise<string> {
+  const now = ctx.clock.now();
+  await planRetroClose(ctx, release, now);
+  const closes = now + ctx.config.retroWindowMs;
+  const until = { at: closes, text: formatInZone(closes, release.timezone) };
+  ctx.effects.push(
+    notice(release.id, [`📝 The retro of ${release.id} stays open until `, until, `, so the rollback can be in it: add or edit your notes with Add retro notes or \`/release retro ${release.id}\`.`], {
+      buttons: [{ action: "retro", label: "Add retro notes", style: "default" }],
+      mention: await retroPeople(ctx, release),
+    }),
+  );
+  return ` The retro of ${release.id} stays open until ${until.text}, so the rollback can be in it.`;
 }
 
 /**

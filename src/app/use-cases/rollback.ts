@@ -5,7 +5,8 @@ import { humanDuration } from "../../domain/duration.js";
 import { rollbackTarget, rollbackTargetText } from "../../domain/rollback-target.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
-import { planRetro, planRetroClose } from "../countdown-jobs.js";
+import { planRetro } from "../countdown-jobs.js";
+import { keepRetroOpenAfterRollback } from "./retro.js";
 import { ok } from "../replies.js";
 import { enqueueWebhook, withdrawPendingDeploys, withdrawPendingRollback } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
@@ -126,9 +127,10 @@ export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: st
   const updated = await ctx.store.updateRelease(release.id, { state: next, recoveredAt: now, webhookNote });
   const restoreMs = release.rollbackRequestedAt === null ? null : now - release.rollbackRequestedAt;
   await audit(ctx, actor, platform, release.id, { type: "state_changed", data: { from: release.state, to: next, timeToRestoreMs: restoreMs } });
-  // Rolled back while its retro was open: a close due meanwhile found it rolling back and left it open.
+  // Rolled back while its retro was open (a close due meanwhile found it rolling back and left it
+  // open): it stays open a whole window from now, so the rollback gets into it.
+  const retro = release.retroOpenedAt === null ? "" : await keepRetroOpenAfterRollback(ctx, updated);
   if (release.retroOpenedAt === null) await planRetro(ctx, updated, now);
-  else await planRetroClose(ctx, updated, release.retroOpenedAt);
   await planQueueStart(ctx, updated);
   const took = restoreMs === null ? "" : ` Time to restore: ${humanDuration(restoreMs)}.`;
   const unsent = withdrawn ? " The rollback webhook had not gone through yet: it is withdrawn and will not be sent." : "";
@@ -136,5 +138,5 @@ export async function recovered(ctx: Ctx, actor: Actor, platform: string, id: st
   const lock = await ctx.store.getLock(release.service, release.environment);
   const stays = lock ? ` ${targetName(release.service, release.environment)} stays locked ${await untilLifted(ctx, lock)}.` : "";
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🩹 ${release.id} is rolled back and the service is restored (${actor.name}).${took}${unsent}${stays}`));
-  return ok(`${release.id} is marked rolled back.${took}${unsent}${stays}`);
+  return ok(`${release.id} is marked rolled back.${took}${unsent}${stays}${retro}`);
 }
