@@ -125,6 +125,23 @@ function liveDecision(d: DecisionResult): CardDecision {
   return { decision: d.decision, reasons: d.reasons, line: decisionInWords(d, "head"), also: alsoPendingInWords(d), full: decisionInWords(d) };
 }
 
+/**
+ * The retro at a glance: when it opens (the team otherwise learns of it only from the prompt a
+ * day later), then its answers and until when it is open, then that it closed.
+ */
+function retroNote(r: Release, answers: RetroAnswer[], jobs: Job[]): string | null {
+  const job = (kind: "retro_open" | "retro_close") => jobs.find((j) => j.kind === kind);
+  if (!r.retroOpenedAt) {
+    const opens = job("retro_open");
+    return opens ? `Retro opens ${formatInZone(opens.dueAt, r.timezone)}` : null;
+  }
+  const items = answers.map((a) => a.actionItems).filter(Boolean).length;
+  const count = answers.length ? `${answers.length} ${answers.length === 1 ? "answer" : "answers"}, ${items} with action items` : "no answers yet";
+  const closes = job("retro_close");
+  const when = r.state === "closed" ? " (closed)" : closes ? ` (open until ${formatInZone(closes.dueAt, r.timezone)})` : "";
+  return `Retro: ${count}${when}`;
+}
+
 /** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
 export function buildCard({ release: r, votes, criteria = [], policy, pendingJobs, retroAnswers, now, guards = [], manager = r.managerId }: CardInput): CardView {
   const tally = {
@@ -139,10 +156,8 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
   if (r.stateReason) notes.push(`${STATE_LABELS[r.state]}: ${r.stateReason}`);
   if (r.votesVoidedNote) notes.push(r.votesVoidedNote);
   if (r.webhookNote) notes.push(r.webhookNote);
-  if (r.retroOpenedAt) {
-    const items = retroAnswers.map((a) => a.actionItems).filter(Boolean).length;
-    notes.push(`Retro: ${retroAnswers.length} ${retroAnswers.length === 1 ? "answer" : "answers"}, ${items} with action items${r.state === "closed" ? " (closed)" : ""}`);
-  }
+  const retro = retroNote(r, retroAnswers, pendingJobs);
+  if (retro) notes.push(retro);
   const title = `${r.service} ${r.version} → ${r.environment}`;
   const scheduledText = r.scheduledAt === null ? null : formatInZone(r.scheduledAt, r.timezone);
   const reminder = nextReminder(r, pendingJobs);

@@ -125,6 +125,6 @@ describe("input limits through the door", () => {
     expect(text(await say("bob", "retro R-1"))).toBe("form:retro");
     const retro = await submit("bob", "retro", "R-1", { went_well: "fast", lessons: "more canaries" });
     expect(text(retro)).toBe("This form has no field `lessons`. Its fields are: went_well, went_badly, action_items.");
-    expect((await card("R-1"))!.notes).toContain("Retro: 0 answers, 0 with action items");
+    expect((await card("R-1"))!.notes.join("\n")).toContain("Retro: no answers yet");
   });
 });

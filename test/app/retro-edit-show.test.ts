@@ -52,7 +52,7 @@ describe("editing your retro answer", () => {
       ["carol", "late QA"],
     ]);
     await core.bot.idle();
-    expect(chat.latestCard("R-1")!.notes).toContain("Retro: 2 answers, 1 with action items");
+    expect(chat.latestCard("R-1")!.notes).toContain("Retro: 2 answers, 1 with action items (open until Wed 23 Jan 2030 09:00 (UTC))");
 
     // The trail keeps the first answer as it was and records the edit as a new event.
     const trail = (await core.store.listAudit("R-1")).filter((e) => e.type.startsWith("retro_answer"));

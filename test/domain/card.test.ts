@@ -153,6 +153,16 @@ describe("the release card", () => {
     for (const n of c.notes) expect(c.fallbackText).toContain(n);
   });
 
+  it("says on the card when the retro opens, and until when it is open, with no count of nothing", () => {
+    const job = (kind: "retro_open" | "retro_close", dueAt: number): Job => ({ id: 1, releaseId: "R-1", kind, key: kind, dueAt, payload: {}, attempts: 0 });
+    const due = card({ release: makeRelease({ state: "shipped", timezone: "Europe/Berlin" }), pendingJobs: [job("retro_open", NOW + 24 * HOUR)] });
+    expect(due.notes).toEqual(["Retro opens Wed 16 Jan 2030 10:00 (Europe/Berlin)"]);
+    const open = card({ release: makeRelease({ state: "shipped", retroOpenedAt: NOW }), pendingJobs: [job("retro_close", NOW + 7 * 24 * HOUR)] });
+    expect(open.notes).toEqual(["Retro: no answers yet (open until Tue 22 Jan 2030 09:00 (UTC))"]);
+    const answered = card({ release: makeRelease({ state: "shipped", retroOpenedAt: NOW }), pendingJobs: [job("retro_close", NOW + 7 * 24 * HOUR)], retroAnswers: [answer("bob", "x")] });
+    expect(answered.notes).toEqual(["Retro: 1 answer, 1 with action items (open until Tue 22 Jan 2030 09:00 (UTC))"]);
+  });
+
   it("summarises the retro answers", () => {
     const c = card({ release: makeRelease({ state: "shipped", retroOpenedAt: NOW - HOUR }), retroAnswers: [answer("bob", "add a canary"), answer("carol", "")] });
     expect(c.notes).toContain("Retro: 2 answers, 1 with action items");
