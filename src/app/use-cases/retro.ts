@@ -1,4 +1,5 @@
 import { UserError } from "../../domain/errors.js";
+import { isSamePerson } from "../../domain/identity.js";
 import { transition } from "../../domain/release.js";
 import { cutText } from "../../domain/limits.js";
 import { formatInZone } from "../../domain/time.js";
@@ -69,7 +70,7 @@ export async function startRetro(ctx: Ctx, actor: Actor, platform: string, id: s
   // The summary went to the card's thread when it closed; the person asking gets what it collected here too.
   if (stage === "closed") return { ...(await retroAnswersReply(ctx, release, `The retro of ${release.id} is closed; no more notes can be added or edited.`)), error: true };
   if (stage === "due") release = await openRetro(ctx, release, actor, platform);
-  const mine = (await ctx.store.listRetroAnswers(release.id)).find((a) => a.author === actor.id);
+  const mine = await answerOfPerson(ctx, release.id, actor);
   return { type: "form", form: retroForm(release, mine) };
 }
 
@@ -80,7 +81,7 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
   const stage = retroStage(release);
   if (stage === "closed") throw new UserError("retro_closed", `The retro of ${release.id} is closed; your notes were not saved. \`/release retro ${release.id} show\` shows what it collected.${handBack(values)}`);
   if (stage !== "open") throw stage === "due" ? new UserError("retro_not_open", `The retro of ${release.id} is not open yet; \`/release retro ${release.id}\` opens it and its form.`) : noRetroYet(release);
-  const mine = (await ctx.store.listRetroAnswers(release.id)).find((a) => a.author === actor.id);
+  const mine = await answerOfPerson(ctx, release.id, actor);
   const form = retroForm(release, mine);
   const after = { wentWell: retroField(values, form, "went_well", mine), wentBadly: retroField(values, form, "went_badly", mine), actionItems: retroField(values, form, "action_items", mine) };
   if (!after.wentWell && !after.wentBadly && !after.actionItems) {
@@ -93,6 +94,8 @@ export async function submitRetro(ctx: Ctx, actor: Actor, platform: string, id: 
     return ok(`You already added exactly these notes to the retro of ${release.id}; they are kept once.`);
   }
   await ctx.store.putRetroAnswer({ releaseId: release.id, author: actor.id, authorName: actor.name, ...after, at: ctx.clock.now() });
+  // One person, one answer: saved from this account, it replaces the one from a linked account.
+  if (mine && mine.author !== actor.id) await ctx.store.deleteRetroAnswer(release.id, mine.author);
   if (mine) {
     const before = { wentWell: mine.wentWell, wentBadly: mine.wentBadly, actionItems: mine.actionItems };
     await audit(ctx, actor, platform, release.id, { type: "retro_answer_changed", data: { before, after } });
@@ -115,9 +118,15 @@ function handBack(values: Record<string, string>): string {
   return lines.length ? ` What you wrote, to keep:\n${lines.join("\n")}` : "";
 }
 
+/** The person's one answer: written from this account or from one they linked to it (`/release link`). */
+async function answerOfPerson(ctx: Ctx, releaseId: string, actor: Actor): Promise<RetroAnswer | undefined> {
+  const answers = await ctx.store.listRetroAnswers(releaseId);
+  return answers.find((a) => a.author === actor.id) ?? answers.find((a) => isSamePerson(actor, a.author));
+}
+
 /** A person's own answer taken out of the retro while it is open; it is no longer shown or summed up. */
 async function withdrawRetro(ctx: Ctx, actor: Actor, platform: string, release: Release, mine: RetroAnswer): Promise<Reply> {
-  await ctx.store.deleteRetroAnswer(release.id, actor.id);
+  await ctx.store.deleteRetroAnswer(release.id, mine.author);
   await audit(ctx, actor, platform, release.id, { type: "retro_answer_withdrawn", data: { before: { wentWell: mine.wentWell, wentBadly: mine.wentBadly, actionItems: mine.actionItems } } });
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return ok(`${actor.name}, your retro notes for ${release.id} are withdrawn: the retro no longer shows them (the audit trail keeps what they said). \`/release retro ${release.id}\` adds new ones while the retro is open.`);
