@@ -6,7 +6,7 @@ import { planCountdownRefresh } from "./countdown-jobs.js";
 import { formatInZone, relative } from "../domain/time.js";
 import type { Release } from "../domain/types.js";
 import { audit, isGroup, notice, policyFor, SCHEDULER, type Ctx } from "./context.js";
-import { holdRelease, startShipping } from "./use-cases/lifecycle.js";
+import { holdRelease, nudgeShipping, startShipping } from "./use-cases/lifecycle.js";
 import { closeAfterRetro, openRetro } from "./use-cases/retro.js";
 import type { Job } from "./store.js";
 import { transition } from "../domain/release.js";
@@ -178,6 +178,9 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       break;
     case "lock_reminder":
       await runLockReminder(ctx, job);
+      break;
+    case "ship_nudge":
+      if (release) nudgeShipping(ctx, release);
       break;
     case "webhook":
       throw new Error("webhook jobs are delivered by webhook-delivery.ts");

@@ -41,7 +41,7 @@ export interface AuditEvent {
  * `lock_reminder`: a deploy lock still on is said again (lock-reminders.ts). A hand-set lock has no
  * release, so these jobs go under the lock's target (`lock:payments production`) in place of a release id.
  */
-export type JobKind = "reminder" | "t0" | "countdown" | "retro_open" | "retro_close" | "webhook" | "queue_start" | "freeze_end" | "lock_reminder";
+export type JobKind = "reminder" | "t0" | "countdown" | "retro_open" | "retro_close" | "webhook" | "queue_start" | "freeze_end" | "lock_reminder" | "ship_nudge";
 
 export interface Job {
   id: number;

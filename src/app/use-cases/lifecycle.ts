@@ -4,6 +4,7 @@ import { votesWere } from "../../domain/votes.js";
 import { checkLength } from "../../domain/limits.js";
 import { isFinal, transition } from "../../domain/release.js";
 import { formatInZone, parseWhen, relative } from "../../domain/time.js";
+import { humanDuration } from "../../domain/duration.js";
 import { remindersPhrase } from "../../domain/countdown.js";
 import type { Actor, Release } from "../../domain/types.js";
 import { isSamePerson } from "../../domain/identity.js";
@@ -24,6 +25,16 @@ import { freezeWarning } from "./freeze.js";
 import { watchFreezeOf } from "../freeze-watch.js";
 
 type Who = { id: string; name: string; linked?: readonly string[] };
+
+/** How long a release may ship before its manager is asked to mark it shipped (or roll it back). */
+const SHIP_NUDGE_AFTER_MS = 60 * 60_000;
+
+/** The ship nudge, when due: the manager hears the release is still shipping, unless it moved on meanwhile. */
+export function nudgeShipping(ctx: Ctx, release: Release): void {
+  if (release.state !== "shipping") return;
+  const text = `⏳ ${release.id} has been shipping for ${humanDuration(SHIP_NUDGE_AFTER_MS)} and is not marked shipped. Release manager: once it is live, mark it with \`/release shipped ${release.id}\` (its retro is planned from then); if it went wrong, roll it back with the card's Roll back button.`;
+  ctx.effects.push(notice(release.id, text, { mention: [release.managerId] }));
+}
 
 /**
  * Moves a release to shipping and calls the deploy webhook. Used by `ship`, by the queue and by
@@ -48,6 +59,9 @@ export async function startShipping(ctx: Ctx, release: Release, who: Who, platfo
   // Without a webhook nothing deploys until a person does: the manager is called, unless they started it.
   const mention = ctx.config.deployWebhookUrl || isSamePerson(who, release.managerId) ? [] : [release.managerId];
   ctx.effects.push({ type: "refresh", releaseId: release.id }, notice(release.id, `🚀 ${moment ? `${moment}: ` : ""}${release.id} is GO and shipping (started by ${who.name}). ${how}`, { mention }));
+  // A deploy nobody marks done leaves the card on Shipping and the retro unplanned for good: say so once.
+  await ctx.store.upsertJob({ releaseId: release.id, kind: "ship_nudge", key: "ship_nudge", dueAt: now + SHIP_NUDGE_AFTER_MS, payload: {} });
+  ctx.effects.push({ type: "wake" });
   return updated;
 }
 
