@@ -180,7 +180,7 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
       await runLockReminder(ctx, job);
       break;
     case "ship_nudge":
-      if (release) nudgeShipping(ctx, release);
+      if (release) nudgeShipping(ctx, release, job.dueAt);
       break;
     case "webhook":
       throw new Error("webhook jobs are delivered by webhook-delivery.ts");

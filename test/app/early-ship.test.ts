@@ -48,7 +48,7 @@ describe("shipping before T-0", () => {
     const before = chat.noticeTexts("R-1").length;
     await advance(2 * DAY);
     // Only the one nudge to mark it shipped (it is still shipping), nothing of the old countdown.
-    expect(chat.noticeTexts("R-1").slice(before).map((t) => t.slice(0, 30))).toEqual(["⏳ R-1 has been shipping for 1h"]);
+    expect(chat.noticeTexts("R-1").slice(before).map((t) => t.slice(0, 30))).toEqual(["⏳ R-1 has been shipping for 2d"]);
   });
 
   it("keeps T-0 as planned when T-0 itself ships it", async () => {

@@ -45,4 +45,14 @@ describe("a release left shipping", () => {
     await advance(60 * MIN);
     expect(chat.notices.filter((n) => n.notice.text.startsWith("⏳"))).toHaveLength(0);
   });
+
+  it("counts how long from when it started, when the nudge comes late after gonogo was down", async () => {
+    const { chat, say, advance } = setup();
+    await say("alice", "create payments 1.4.2");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    await say("alice", "ship R-1");
+    await advance(3 * 60 * MIN);
+    expect(chat.noticeTexts("R-1").at(-1)).toMatch(/^⏳ R-1 has been shipping for 3h and is not marked shipped\./);
+  });
 });

@@ -29,10 +29,13 @@ type Who = { id: string; name: string; linked?: readonly string[] };
 /** How long a release may ship before its manager is asked to mark it shipped (or roll it back). */
 const SHIP_NUDGE_AFTER_MS = 60 * 60_000;
 
-/** The ship nudge, when due: the manager hears the release is still shipping, unless it moved on meanwhile. */
-export function nudgeShipping(ctx: Ctx, release: Release): void {
+/**
+ * The ship nudge due at `dueAt`: the manager hears the release is still shipping, unless it moved
+ * on meanwhile. How long is counted from its start, so a nudge run late (after downtime) says so.
+ */
+export function nudgeShipping(ctx: Ctx, release: Release, dueAt: number): void {
   if (release.state !== "shipping") return;
-  const text = `⏳ ${release.id} has been shipping for ${humanDuration(SHIP_NUDGE_AFTER_MS)} and is not marked shipped. Release manager: once it is live, mark it with \`/release shipped ${release.id}\` (its retro is planned from then); if it went wrong, roll it back with the card's Roll back button.`;
+  const text = `⏳ ${release.id} has been shipping for ${humanDuration(ctx.clock.now() - (dueAt - SHIP_NUDGE_AFTER_MS))} and is not marked shipped. Release manager: once it is live, mark it with \`/release shipped ${release.id}\` (its retro is planned from then); if it went wrong, roll it back with the card's Roll back button.`;
   ctx.effects.push(notice(release.id, text, { mention: [release.managerId] }));
 }
 
