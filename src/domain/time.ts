@@ -5,7 +5,7 @@ import { format } from "date-fns/format";
 import { DURATION_FORMS, readDuration } from "./duration.js";
 import { UserError } from "./errors.js";
 import { isValidTimeZone } from "./policy.js";
-import { resolveWallTime, type Resolved } from "./wall-clock.js";
+import { isRepeatedWallTime, resolveWallTime, utcOffset, type Resolved } from "./wall-clock.js";
 
 const MINUTE = 60_000;
 // Dates as patterns, not as examples: a fixed example date would sooner or later fall outside
@@ -143,9 +143,11 @@ function offsetMinutes(offset: string): number {
   return sign === "-" ? -minutes : minutes;
 }
 
-/** `Wed 15 Jan 2030 14:00 (Europe/Berlin)`: how the core shows an instant in text. */
+/** `Wed 15 Jan 2030 14:00 (Europe/Berlin)`, with the offset in the hour the clocks go back: how the core shows an instant in text. */
 export function formatInZone(ms: number, zone: string): string {
-  return `${format(new TZDate(ms, zone), "EEE d MMM yyyy HH:mm")} (${zone})`;
+  // In the hour the clocks go back, 02:30 names two instants an hour apart: the offset tells which.
+  const which = isRepeatedWallTime(ms, zone) ? `, ${utcOffset(zone, ms)}` : "";
+  return `${format(new TZDate(ms, zone), "EEE d MMM yyyy HH:mm")} (${zone}${which})`;
 }
 
 /** `in 1h 5m`, `3m ago`, `now`: the relative line on a card. */

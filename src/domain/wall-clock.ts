@@ -48,6 +48,18 @@ export function resolveWallTime(wall: WallTime, zone: string): Resolved {
   return { at, note: `${typed} does not exist in ${zone} on ${day} (clocks go forward); using ${format(new TZDate(at, zone), "HH:mm")} ${utcOffset(zone, at)}.` };
 }
 
+/** Whether the wall time `zone` shows at `at` happens twice there (the hour the clocks go back). */
+export function isRepeatedWallTime(at: number, zone: string): boolean {
+  const [before, after] = [offsetAt(zone, at - DAY), offsetAt(zone, at + DAY)];
+  if (before === after) return false; // no change within a day: the common, cheap answer
+  const wall = wallOf(at, zone);
+  // The other instant would be this wall time read with the offset from the other side of the change.
+  return [before, after].some((offset) => {
+    const other = wall - offset * MINUTE;
+    return other !== at && wallOf(other, zone) === wall;
+  });
+}
+
 /** `UTC+02:00`, `UTC-03:30`: the offset a zone's clocks show at an instant. */
 export function utcOffset(zone: string, at: number): string {
   return `UTC${signed(offsetAt(zone, at))}`;

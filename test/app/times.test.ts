@@ -17,7 +17,7 @@ describe("release times through the door (channel on Europe/Berlin, now 15 Jan 2
     core = createTestCore({ config: { timezone: "Europe/Berlin" } });
     const created = text(await say("alice", "create payments 1.4.2 at 2030-10-27 02:30"));
     expect(created).toContain("Created R-1");
-    expect(created).toContain("T-0 Sun 27 Oct 2030 02:30 (Europe/Berlin)");
+    expect(created).toContain("T-0 Sun 27 Oct 2030 02:30 (Europe/Berlin, UTC+02:00)");
     expect(created).toContain("02:30 happens twice in Europe/Berlin on Sun 27 Oct 2030 (clocks go back); using the first, UTC+02:00.");
     expect(created).toContain("For the second, write `2030-10-27T02:30+01:00`.");
   });

@@ -222,6 +222,13 @@ describe("reading a release time", () => {
       expect(formatInZone(at, BERLIN)).toContain("02:30");
     });
 
+    it("tells the two 02:30s apart wherever a time is shown, by their offsets, and adds nothing outside the repeated hour", () => {
+      expect(formatInZone(utc(2030, 10, 27, 0, 30), BERLIN)).toBe("Sun 27 Oct 2030 02:30 (Europe/Berlin, UTC+02:00)");
+      expect(formatInZone(utc(2030, 10, 27, 1, 30), BERLIN)).toBe("Sun 27 Oct 2030 02:30 (Europe/Berlin, UTC+01:00)");
+      expect(formatInZone(utc(2030, 10, 27, 2, 30), BERLIN)).toBe("Sun 27 Oct 2030 03:30 (Europe/Berlin)");
+      expect(formatInZone(utc(2030, 10, 26, 23, 30), BERLIN)).toBe("Sun 27 Oct 2030 01:30 (Europe/Berlin)");
+    });
+
     it("keeps in 2h two real hours across the change", () => {
       const beforeChange = utc(2030, 10, 26, 23, 30); // 01:30 CEST
       const at = instant("in 2h", beforeChange, BERLIN);
