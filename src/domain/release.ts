@@ -41,7 +41,7 @@ const TRANSITIONS: Record<ReleaseState, Partial<Record<ReleaseStep, ReleaseState
  * (each platform shows it as typed there: Discord in its option syntax).
  */
 const STEP_HINTS: Record<ReleaseStep, (id: string) => string> = {
-  ship: (id) => `shipped (\`/release ship ${id}\`)`,
+  ship: (id) => `shipped once GO (\`/release ship ${id}\`)`,
   shipped: (id) => `marked shipped (\`/release shipped ${id}\`)`,
   hold: (id) => `held (\`/release hold ${id} [reason]\`)`,
   reopen: (id) => `rescheduled, which restarts the countdown (\`/release schedule ${id} <time>\`)`,

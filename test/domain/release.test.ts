@@ -18,10 +18,11 @@ const LEGAL: Record<ReleaseState, Partial<Record<ReleaseStep, ReleaseState>>> = 
 
 /** How each step is named in the "from here you can" part of a refusal. */
 const HINT: Record<ReleaseStep, string> = {
-  ship: "shipped (`/release ship R-7`)",
+  // Shipping needs GO: a refusal on a release still voting or held must not suggest it ships as it is.
+  ship: "shipped once GO (`/release ship R-7`)",
   shipped: "marked shipped (`/release shipped R-7`)",
   hold: "held (`/release hold R-7 [reason]`)",
-  reopen: "rescheduled",
+  reopen: "rescheduled, which restarts the countdown",
   cancel: "cancelled (`/release cancel R-7 [reason]`)",
   rollback: "rolled back (`/release rollback R-7 <reason>`)",
   recovered: "marked recovered (`/release recovered R-7`)",
