@@ -60,6 +60,19 @@ describe("Slack: editing and reading the retro", () => {
     expect(Object.values(initialValues(theirs))).toEqual([undefined, undefined, undefined]);
   });
 
+  it("gives back what a modal sent after the retro closed said, in the modal that answers it", async () => {
+    const prompt = await retroOpen();
+    await h.press("UQA", prompt, "Add retro notes");
+    const opened = await h.fake.waitFor("views.open");
+    h.core.clock.advance(h.core.config.retroWindowMs + 1000);
+    await h.core.bot.runDueJobs();
+    const late = await h.submit("UQA", opened, { went_well: "smooth canary", went_badly: "", action_items: "@mia automate smoke tests" });
+    expect(late.body).toMatchObject({ response_action: "update", view: { title: { text: "Nothing changed" } } });
+    const shown = JSON.stringify(late.body);
+    expect(shown).toContain("The retro of R-1 is closed; your notes were not saved.");
+    expect(shown).toContain("What went well: smooth canary\\nAction items: @mia automate smoke tests");
+  });
+
   it("shows everyone's answers by question privately, and a long retro within one message, counting what is left out", async () => {
     await retroOpen();
     const res = await h.slash("UDEV", "retro R-1 show");
