@@ -289,7 +289,7 @@ describe("a NO-GO in the thread", () => {
     await core.bot.idle();
     const notices = chat.notices.map((n) => n.notice).filter((n) => n.releaseId === "R-1");
     expect(notices.map((n) => n.text)).toEqual([
-      expect.stringMatching(/^🛑 carol voted NO-GO on R-1: migration untested on staging\. Decision: NO-GO: blocked by no-go from carol/),
+      expect.stringMatching(/^🛑 carol voted NO-GO on R-1\. Decision: NO-GO: blocked by no-go from carol: migration untested on staging/),
       expect.stringMatching(/^↩️ carol changed their NO-GO to GO on R-1\. Decision: GO/),
     ]);
     expect(notices.map((n) => n.mention)).toEqual([[person("alice").id], [person("alice").id]]);

@@ -27,4 +27,16 @@ describe("Discord: a NO-GO card", () => {
     const guardrails = (embed.fields as Array<{ name: string; value: string }>).find((f) => f.name === "Guardrails");
     expect(guardrails?.value).toContain("🔒 payments production is locked by");
   });
+
+  it("says a no-go's reason once in the thread: the vote, then the decision that already quotes it", async () => {
+    const manager = member(1);
+    await h.command(manager, "create", { service: "payments", version: "1.4.2" });
+    const msgId = await h.cardMessageId("R-1");
+    const reason = "migration not rehearsed on staging; see the runbook section on rollbacks first";
+    const modal = await h.press(member(4), "no_go", "R-1", msgId);
+    await h.submit(member(4), modal.data.custom_id, { reason }, msgId);
+    await h.core.settle();
+    const said = h.notices(msgId).map((c) => String(c.body.content));
+    expect(said).toEqual([`🛑 Member 4 voted NO-GO on R-1. Decision: NO-GO: blocked by no-go from Member 4: ${reason}; also pending: 0 of 2 GO.\n<@${manager.id}>`]);
+  });
 });

@@ -115,7 +115,9 @@ export async function markGoReached(ctx: Ctx, actor: Actor, platform: string, re
 function noticeNoGoChange(ctx: Ctx, actor: Actor, release: Release, before: VoteChoice | null, after: VoteChoice | null, reason: string | null, result: DecisionResult): void {
   const manager = isSamePerson(actor, release.managerId) ? [] : [release.managerId];
   if (after === "no_go" && before !== "no_go" && result.decision === "no_go") {
-    ctx.effects.push(notice(release.id, `🛑 ${actor.name} voted NO-GO on ${release.id}${reason ? `: ${reason}` : ""}. ${summary(result)}`, { mention: manager }));
+    // The decision quotes the no-gos it names: the reason is not said twice in one notice.
+    const quoted = result.reasons.includes(`blocked by no-go from ${actor.name}${reason ? `: ${reason}` : ""}`);
+    ctx.effects.push(notice(release.id, `🛑 ${actor.name} voted NO-GO on ${release.id}${reason && !quoted ? `: ${reason}` : ""}. ${summary(result)}`, { mention: manager }));
   } else if (before === "no_go" && after !== "no_go") {
     const now = after === null ? "retracted their NO-GO" : `changed their NO-GO to ${CHOICE_LABELS[after]}`;
     ctx.effects.push(notice(release.id, `↩️ ${actor.name} ${now} on ${release.id}. ${summary(result)}`, { mention: manager }));
