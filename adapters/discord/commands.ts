@@ -71,7 +71,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
       contexts: [InteractionContextType.Guild],
       options: [
         sub("create", "Create a release and post its go/no-go card here", [
-          str("service", "Service name, e.g. payments", { required: true, max_length: max("service") }),
+          str("service", "Service name, e.g. payments", { required: true, max_length: max("service"), autocomplete: true }),
           str("version", "Version, e.g. 1.4.2", { required: true, max_length: max("version") }),
           when(false),
           str("environment", "Environment, e.g. staging (default production)", { max_length: max("environment") }),
@@ -110,7 +110,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
           str("role", "gonogo role, e.g. qa, security, oncall, release-manager, admin", { max_length: max("role") }),
         ]),
         sub("stats", "Deploy frequency, lead time, failure rate, time to restore, time to decision", [
-          str("service", "Only this service", { max_length: max("service") }),
+          str("service", "Only this service", { max_length: max("service"), autocomplete: true }),
           { type: ApplicationCommandOptionType.Integer, name: "days", description: "How many days back (default 30)", required: false, min_value: 1, max_value: 3650 },
           str("environment", "Only this environment, e.g. production (default: every environment)", { max_length: max("environment") }),
         ]),
@@ -129,7 +129,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
         ]),
         sub("lock", "Lock or unlock deploys of a service + environment, or list locks and queues", [
           choice("action", "What to do", [["lock", "lock"], ["unlock", "unlock"], ["list", "list"]]),
-          str("service", "Service name, e.g. payments", { max_length: max("service") }),
+          str("service", "Service name, e.g. payments", { max_length: max("service"), autocomplete: true }),
           str("environment", "Environment (default production)", { max_length: max("environment") }),
           str("reason", "Why (required to lock and unlock)", { max_length: max("lockReason") }),
         ]),

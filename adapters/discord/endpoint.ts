@@ -6,7 +6,7 @@ import type { Reply } from "../../src/app/views.js";
 import type { HttpServer } from "../../src/http/server.js";
 import { readRawBody, sendJson } from "../../src/http/body.js";
 import { actorOfPlace, inboundFrom } from "./inbound.js";
-import { answerFor, APOLOGY, DEFER_AFTER_MS, discordEventId, NO_PINGS, NOT_IN_GUILD, OTHER_SERVER, releaseChoices, servesGuild } from "./interactions.js";
+import { answerFor, APOLOGY, DEFER_AFTER_MS, discordEventId, NO_PINGS, NOT_IN_GUILD, OTHER_SERVER, choicesFor, servesGuild } from "./interactions.js";
 import { clip, LIMITS } from "./limits.js";
 import { focusedOption, inputOfPayload, INTERACTION, interactionPayloadSchema, placeOfPayload, type InteractionPayload } from "./payload.js";
 import { coreText } from "./markdown.js";
@@ -91,7 +91,7 @@ async function answer(interaction: InteractionPayload, res: ServerResponse, deps
   }
   if (interaction.type === INTERACTION.autocomplete) {
     const focused = focusedOption(interaction);
-    const choices = place && focused?.name === "id" ? await releaseChoices(deps.bot, actorOfPlace(place), focused.subcommand, focused.value) : [];
+    const choices = place && focused ? await choicesFor(deps.bot, actorOfPlace(place), focused.name, focused.subcommand, focused.value) : [];
     return sendJson(res, 200, { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } });
   }
   const input = inputOfPayload(interaction);

@@ -153,11 +153,27 @@ export function answerFor(reply: Reply): InteractionReplyOptions & { flags: Mess
   }
 }
 
-/** Open release ids, from the releases this person can act on. */
+/** Open release ids, from the releases this person can act on; service names, from the releases they see. */
 async function autocomplete(i: AutocompleteInteraction, bot: Bot): Promise<void> {
   const focused = i.options.getFocused(true);
-  if (focused.name !== "id" || !i.inGuild()) return i.respond([]);
-  await i.respond(await releaseChoices(bot, actorFrom(i), i.options.getSubcommand(false) ?? "", String(focused.value)));
+  if (!i.inGuild()) return i.respond([]);
+  await i.respond(await choicesFor(bot, actorFrom(i), focused.name, i.options.getSubcommand(false) ?? "", String(focused.value)));
+}
+
+/** The suggestions for the option being typed (`name`), for the gateway and the HTTP endpoint: none for an option without them. */
+export async function choicesFor(bot: Bot, actor: Actor, name: string, subcommand: string, typed: string): Promise<Array<{ name: string; value: string }>> {
+  if (name === "id") return releaseChoices(bot, actor, subcommand, typed);
+  if (name === "service") return serviceChoices(bot, actor, typed);
+  return [];
+}
+
+/** Up to 25 services of the releases this person sees whose name contains what was typed, most recently released first. */
+async function serviceChoices(bot: Bot, actor: Actor, typed: string): Promise<Array<{ name: string; value: string }>> {
+  const query = typed.trim().toLowerCase();
+  return (await bot.servicesFor(actor))
+    .filter((s) => s.toLowerCase().includes(query))
+    .slice(0, 25)
+    .map((s) => ({ name: clip(s, 100), value: s }));
 }
 
 /**

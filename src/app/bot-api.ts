@@ -44,6 +44,8 @@ export interface Bot {
   surfaceDisconnected(platform: string): void;
   /** Cards for an App Home / overview: the releases this person manages or can vote on that are still live. */
   overviewFor(actor: Actor): Promise<CardView[]>;
+  /** The services of the releases the person sees (as `/release list` does), most recently released first: Discord's service suggestions. */
+  servicesFor(actor: Actor): Promise<string[]>;
   /** The delivery numbers (`GET /api/stats`, `/release stats`) of the last `days` days, over every environment unless `environment` names one. */
   stats(query: { service: string | null; days: number; environment?: string | null }): Promise<StatsReport>;
   /** A read for the web view (calendar, one release, numbers), through the door, for what `read.scope` may see. */

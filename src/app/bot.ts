@@ -76,6 +76,7 @@ export function createBot(deps: BotDeps): Bot {
     handleOnce: (eventId, event) => door.handle(event, eventId),
     handleHook: (hook) => door.enter({ kind: "hook", hook }),
     overviewFor: (actor) => door.enter({ kind: "overview", actor }),
+    servicesFor: (actor) => door.enter({ kind: "services", actor }),
     stats: (query) => door.enter({ kind: "stats", ...query }),
     webRead: (read) => door.enter(read),
     onReleaseChanged: (listener) => changes.subscribe(listener),

@@ -6,7 +6,7 @@ import type { InboundEvent } from "./events.js";
 import { applyHook } from "./hook-receipts.js";
 import type { CardView, Reply } from "./views.js";
 import type { HookOutcome } from "./use-cases/hooks.js";
-import { overview } from "./use-cases/queries.js";
+import { overview, servicesSeen } from "./use-cases/queries.js";
 import { statsReport } from "./use-cases/stats.js";
 import { webCalendar, webOwned, webRelease } from "./use-cases/web.js";
 import { webNumbers } from "./use-cases/web-numbers.js";
@@ -29,6 +29,7 @@ export type Request =
   | { kind: "event"; event: InboundEvent; eventId?: string }
   | { kind: "hook"; hook: HookEvent }
   | { kind: "overview"; actor: Actor }
+  | { kind: "services"; actor: Actor }
   | { kind: "stats"; service: string | null; days: number; environment?: string | null }
   | WebRead;
 
@@ -38,6 +39,8 @@ export interface Answers {
   event: Reply | null;
   hook: HookOutcome;
   overview: CardView[];
+  /** Service names, most recently released first. */
+  services: string[];
   stats: StatsReport;
   web_calendar: WebCalendar;
   /** Null when the scope owns no release of that id. */
@@ -61,6 +64,8 @@ async function route(ctx: Ctx, request: Request): Promise<Answers[keyof Answers]
       return applyHook(ctx, request.hook);
     case "overview":
       return overview(ctx, request.actor);
+    case "services":
+      return servicesSeen(ctx, request.actor);
     case "stats":
       return statsReport(ctx, request.service, request.days, { environment: request.environment ?? null });
     case "web_calendar":

@@ -55,7 +55,8 @@ function labelOf(request: Request): { kind: string; platform: string; actor: str
     case "hook":
       return { kind: `hook_${request.hook.kind}`, platform: "hook", actor: null };
     case "overview":
-      return { kind: "overview", platform: request.actor.person.platform, actor: request.actor.id };
+    case "services":
+      return { kind: request.kind, platform: request.actor.person.platform, actor: request.actor.id };
     case "stats":
       return { kind: "stats", platform: "api", actor: null };
     case "web_calendar":

@@ -222,12 +222,14 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     expect(await e.core.store.getVotes("R-1")).toEqual([]);
   });
 
-  it("autocompletes a release id with the releases the subcommand can act on, as the gateway does", async () => {
+  it("autocompletes a release id with the releases the subcommand can act on, and a service, as the gateway does", async () => {
     const e = await startEndpoint();
     await createRelease(e);
     const offered = async (sub: string) => ((await e.post(slashCommand(base(e, member(3)), sub, { id: "" }, "autocomplete", "id"))).body.data.choices as Array<{ value: string }>).map((c) => c.value);
     expect(await offered("vote")).toEqual(["R-1"]);
     expect(await offered("rollback")).toEqual([]);
+    const services = await e.post(slashCommand(base(e, member(3)), "lock", { service: "pay" }, "autocomplete", "service"));
+    expect(services.body).toEqual({ type: CALLBACK.autocomplete, data: { choices: [{ name: "payments", value: "payments" }] } });
   });
 
   it("makes the same event of a role mention as the gateway: a server role gets the binding", async () => {

@@ -85,9 +85,7 @@ export async function share(ctx: Ctx, actor: Actor, channel: ChannelRef, id: str
  * manage from any of their linked accounts, soonest T-0 first: the App Home and Discord's id picker.
  */
 export async function overview(ctx: Ctx, actor: Actor): Promise<CardView[]> {
-  const theirs = [actor.id, ...(await ctx.store.linkedAccounts(actor.id)).map((a) => a.account)];
-  // Asked from no channel: the person and their linked accounts are where they see from.
-  const asker = { channelKey: null, linked: theirs };
+  const { theirs, asker } = await askerOf(ctx, actor);
   const live: Release[] = [];
   for (const r of await ctx.store.listReleases({ limit: 200 })) {
     if (!isFinal(r.state) && (theirs.includes(r.managerId) || (await isSeenBy(ctx, r, asker)))) live.push(r);
@@ -95,4 +93,24 @@ export async function overview(ctx: Ctx, actor: Actor): Promise<CardView[]> {
   // Soonest T-0 first (one that has passed, shipping or held, is the most pressing); unscheduled ones after, newest first.
   const byT0 = live.sort((a, b) => (a.scheduledAt ?? Infinity) - (b.scheduledAt ?? Infinity) || b.createdAt - a.createdAt);
   return Promise.all(byT0.slice(0, 20).map((r) => readCard(ctx, r.id)));
+}
+
+/** Asked from no channel (the App Home, Discord's pickers): the person and their linked accounts are where they see from. */
+async function askerOf(ctx: Ctx, actor: Actor): Promise<{ theirs: string[]; asker: { channelKey: null; linked: string[] } }> {
+  const theirs = [actor.id, ...(await ctx.store.linkedAccounts(actor.id)).map((a) => a.account)];
+  return { theirs, asker: { channelKey: null, linked: theirs } };
+}
+
+/**
+ * The services of the last releases the person sees, open or not, most recent first and once
+ * each: what Discord suggests in a service box, so a lock or a new release names the service
+ * the team already uses ("payments"), not a near miss ("payment") nothing else knows.
+ */
+export async function servicesSeen(ctx: Ctx, actor: Actor): Promise<string[]> {
+  const { asker } = await askerOf(ctx, actor);
+  const services = new Set<string>();
+  for (const r of await ctx.store.listReleases({ limit: 200 })) {
+    if (!services.has(r.service) && (await isSeenBy(ctx, r, asker))) services.add(r.service);
+  }
+  return [...services];
 }
