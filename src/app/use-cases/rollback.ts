@@ -4,6 +4,7 @@ import { transition } from "../../domain/release.js";
 import { humanDuration } from "../../domain/duration.js";
 import { rollbackTarget, rollbackTargetText } from "../../domain/rollback-target.js";
 import type { Actor, Release } from "../../domain/types.js";
+import { isSamePerson } from "../../domain/identity.js";
 import { audit, getReleaseOrThrow, notice, requirePermission, type Ctx } from "../context.js";
 import { planRetro } from "../countdown-jobs.js";
 import { keepRetroOpenAfterRollback } from "./retro.js";
@@ -62,7 +63,7 @@ async function resendRollback(ctx: Ctx, actor: Actor, platform: string, release:
   ctx.effects.push(
     { type: "wake" },
     { type: "refresh", releaseId: release.id },
-    notice(release.id, `⏪ ${actor.name} is sending the rollback of ${release.id} again: ${why}`, { mention: [release.managerId] }),
+    notice(release.id, `⏪ ${actor.name} is sending the rollback of ${release.id} again: ${why}`, { mention: isSamePerson(actor, release.managerId) ? [] : [release.managerId] }),
   );
   const last = call.lastError ?? (call.lastStatus !== null ? `HTTP ${call.lastStatus}` : "no answer");
   return call.status === "failed"
@@ -105,7 +106,7 @@ export async function rollback(ctx: Ctx, actor: Actor, platform: string, id: str
   ctx.effects.push(
     { type: "refresh", releaseId: release.id },
     // The card's webhook line goes to the rollback call from here on: the thread keeps the withdrawn deploy call.
-    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}${deployWithdrawn ? ". The deploy call still being retried is withdrawn: it will not be sent again." : ""}${backTo ? `\n${backTo}` : ""}\n${locked}`, { mention: [...new Set([release.managerId, ...page.mention])], mentionGroups: page.mentionGroups }),
+    notice(release.id, `⏪ ${actor.name} is rolling back ${release.id} (${release.service} ${release.version}): ${why}${deployWithdrawn ? ". The deploy call still being retried is withdrawn: it will not be sent again." : ""}${backTo ? `\n${backTo}` : ""}\n${locked}`, { mention: [...new Set([release.managerId, ...page.mention])].filter((id) => !isSamePerson(actor, id)), mentionGroups: page.mentionGroups }),
   );
   return ok(`Rollback of ${release.id} started${backTo ? `. ${backTo}` : ";"} ${release.service} ${release.environment} is locked until \`/release unlock ${release.service} ${release.environment} reason <text>\`.${url ? " The rollback webhook is being called; the card shows the result." : ` No rollback webhook is configured: roll back by hand, then \`/release recovered ${release.id}\`.`}`);
 }
