@@ -10,7 +10,7 @@ import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./con
 import { checkFormFields, createForm, field, noGoForm, requireSameContent, rollbackForm } from "./forms.js";
 import type { Reply } from "./views.js";
 import { createRelease, withField } from "./use-cases/create.js";
-import { castVote, retractVote } from "./use-cases/vote.js";
+import { castVote, retractVote, voteOfPerson } from "./use-cases/vote.js";
 import { cancelCommand, holdCommand, scheduleRelease, shipCommand, shippedCommand, updateRelease } from "./use-cases/lifecycle.js";
 import { checkRollback, recovered, rollback, rollbackTargetOf } from "./use-cases/rollback.js";
 import { startRetro, submitRetro } from "./use-cases/retro.js";
@@ -127,7 +127,9 @@ async function pressButton(ctx: Ctx, event: Extract<InboundEvent, { kind: "butto
       const release = await getReleaseOrThrow(ctx, releaseId);
       await requirePermission(ctx, actor, "vote", release);
       requireVoting(release);
-      return { type: "form", form: noGoForm(release, (await policyFor(ctx, release.channel.key)).noGoReason === "required") };
+      const mine = await voteOfPerson(ctx, release.id, actor);
+      const current = mine?.choice === "no_go" ? (mine.reason ?? "") : null;
+      return { type: "form", form: noGoForm(release, (await policyFor(ctx, release.channel.key)).noGoReason === "required", current) };
     }
     case "rollback": {
       const release = await checkRollback(ctx, actor, releaseId);

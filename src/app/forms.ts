@@ -78,14 +78,19 @@ export function requireSameContent(r: Release, tag: string | null | undefined, a
   );
 }
 
-export function noGoForm(r: Release, reasonRequired: boolean): FormView {
+/**
+ * The no-go form; for someone whose current vote is a no-go, their reason filled in, so
+ * pressing No-go again changes its words instead of asking to type them all over.
+ */
+export function noGoForm(r: Release, reasonRequired: boolean, current: string | null = null): FormView {
+  const field: FormField = { key: "reason", label: "Reason", kind: "multiline", required: reasonRequired, placeholder: "migration not tested on staging", maxLength: INPUT_LIMITS.voteReason.max };
   return {
     form: "no_go",
     releaseId: r.id,
-    title: `No-go on ${r.id}`,
-    context: `${r.service} ${r.version} → ${r.environment}. Say what must change before it can ship.`,
-    submitLabel: "Vote no-go",
-    fields: [{ key: "reason", label: "Reason", kind: "multiline", required: reasonRequired, placeholder: "migration not tested on staging", maxLength: INPUT_LIMITS.voteReason.max }],
+    title: current === null ? `No-go on ${r.id}` : `Change your no-go on ${r.id}`,
+    context: `${r.service} ${r.version} → ${r.environment}. ${current === null ? "Say what must change before it can ship." : "Your current reason is filled in: saving replaces it."}`,
+    submitLabel: current === null ? "Vote no-go" : "Save reason",
+    fields: [current ? { ...field, initial: wholeCharacters(current, field.maxLength) } : field],
     tag: `@${contentStamp(r, "vote")}`,
   };
 }

@@ -40,3 +40,30 @@ describe("Discord: a NO-GO card", () => {
     expect(said).toEqual([`🛑 Member 4 voted NO-GO on R-1. Decision: NO-GO: blocked by no-go from Member 4: ${reason}; also pending: 0 of 2 GO.\n<@${manager.id}>`]);
   });
 });
+
+describe("Discord: changing a no-go's reason", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("opens the No-go form again with the voter's current reason filled in, and saving replaces it", async () => {
+    await h.command(member(1), "create", { service: "payments", version: "1.4.2" });
+    const msgId = await h.cardMessageId("R-1");
+    const first = await h.press(member(4), "no_go", "R-1", msgId);
+    await h.submit(member(4), first.data.custom_id, { reason: "migration not rehearsed" }, msgId);
+    const again = await h.press(member(4), "no_go", "R-1", msgId);
+    expect(again.data.title).toBe("Change your no-go on R-1");
+    expect(again.data.components[0].content).toContain("Your current reason is filled in");
+    expect(again.data.components[1].component.value).toBe("migration not rehearsed");
+    // Someone without a no-go gets the empty form.
+    const other = await h.press(member(5), "no_go", "R-1", msgId);
+    expect(other.data.title).toBe("No-go on R-1");
+    expect(other.data.components[1].component.value).toBeUndefined();
+    const saved = await h.submit(member(4), again.data.custom_id, { reason: "migration rehearsed, but the rollback is not" }, msgId);
+    expect(saved.data.content).toContain("Your NO-GO on R-1 stands; its reason is now");
+  });
+});

@@ -91,7 +91,7 @@ export async function retractVote(ctx: Ctx, actor: Actor, platform: string, rele
  * The person's one current vote on a release: cast from this account or from one they linked
  * to it. Linking keeps one vote per person (identity-links.ts), so there is at most one.
  */
-async function voteOfPerson(ctx: Ctx, releaseId: string, actor: Actor): Promise<Vote | undefined> {
+export async function voteOfPerson(ctx: Ctx, releaseId: string, actor: Actor): Promise<Vote | undefined> {
   const own = await ctx.store.getVote(releaseId, actor.id);
   if (own || !actor.linked?.length) return own;
   for (const account of actor.linked) {
