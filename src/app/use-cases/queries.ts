@@ -22,6 +22,9 @@ export function help(platform?: string): Reply {
   return ok(["gonogo runs go/no-go votes for releases. Commands:", ...HELP_LINES, ...discord].join("\n"));
 }
 
+/** Cards `/release status` shows without an id. */
+const STATUS_CARDS = 10;
+
 const OPEN_STATES: ReleaseState[] = ["voting", "held", "shipping", "shipped", "rolling_back", "rolled_back"];
 
 export async function status(ctx: Ctx, channel: ChannelRef, id: string | null): Promise<Reply> {
@@ -29,9 +32,12 @@ export async function status(ctx: Ctx, channel: ChannelRef, id: string | null): 
     const release = await getReleaseOrThrow(ctx, id);
     return ok(`Status of ${release.id}:`, [await readCard(ctx, release.id)]);
   }
-  const open = await ctx.store.listReleases({ states: OPEN_STATES, channelKey: channel.key, limit: 10 });
+  const open = await ctx.store.listReleases({ states: OPEN_STATES, channelKey: channel.key, limit: 200 });
   if (!open.length) return ok("No open releases in this channel. Start one with `/release create <service> <version>`.");
-  return ok(`Open releases in this channel:`, await Promise.all(open.map((r) => readCard(ctx, r.id))));
+  // Ten cards are what one answer holds (Discord's embeds per message): the rest are counted, not dropped unsaid.
+  const shown = open.slice(0, STATUS_CARDS);
+  const head = shown.length < open.length ? `Open releases in this channel, newest first (${shown.length} of ${open.length}; \`/release list\` shows them all):` : "Open releases in this channel:";
+  return ok(head, await Promise.all(shown.map((r) => readCard(ctx, r.id))));
 }
 
 const GUARD_WORDS: Record<GuardView["kind"], string> = { lock: "locked", freeze: "in a freeze", queue: "queued", override: "freeze overridden" };
