@@ -18,7 +18,7 @@ import { errorForLog } from "./scrub.js";
  */
 export const DEFER_AFTER_MS = 2000;
 
-export const NOT_IN_GUILD = "gonogo works in server channels: releases, roles and policies belong to a server.";
+export const NOT_IN_GUILD = "gonogo works in server channels: releases, roles and policies belong to a server. Run `/release` in a channel of your server where gonogo is, e.g. where a release card was posted.";
 /** DISCORD_GUILD_ID names the one server this gonogo serves: its releases are not shown or voted on anywhere else. */
 export const OTHER_SERVER = "This gonogo serves another Discord server, so it takes no commands here. To run release votes in this server, set up a gonogo of your own (see its README).";
 
