@@ -12,6 +12,7 @@ import { focusedOption, inputOfPayload, INTERACTION, interactionPayloadSchema, p
 import { coreText } from "./markdown.js";
 import { renderModal } from "./render-form.js";
 import { errorForLog } from "./scrub.js";
+import { missingForCard, withChannelAccess } from "./channel-access.js";
 import { discordPublicKey, verifyInteractionSignature } from "./signature.js";
 
 import { INTERACTIONS_PATH } from "./paths.js";
@@ -114,6 +115,7 @@ async function answer(interaction: InteractionPayload, res: ServerResponse, deps
   let reply: Reply | null;
   try {
     reply = await deps.bot.handleOnce(discordEventId(interaction.id), inbound.event);
+    if (reply && input.kind === "command") reply = withChannelAccess(reply, interaction.data?.options?.[0]?.name ?? null, missingForCard(interaction.app_permissions, interaction.channel?.type));
   } finally {
     clearTimeout(timer);
   }

@@ -10,6 +10,7 @@ import { coreText, md } from "./markdown.js";
 import { renderFormErrors, renderModal } from "./render-form.js";
 import { renderReplyMessage } from "./render.js";
 import { errorForLog } from "./scrub.js";
+import { missingForCard, withChannelAccess } from "./channel-access.js";
 
 /**
  * Discord drops an interaction not answered within 3 s. bot.handle commits in well under
@@ -91,6 +92,7 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
   try {
     // Every gateway session receives every interaction: the instance that claims its id answers.
     first = await deps.bot.handleOnce(discordEventId(i.id), inbound.event);
+    if (first && i.isChatInputCommand()) first = withChannelAccess(first, i.options.getSubcommand(false), missingForCard(i.appPermissions?.bitfield.toString(), i.channel?.type));
   } finally {
     clearTimeout(timer);
     // A deferral in flight must land before the answer, or the apology, follows it.

@@ -42,7 +42,9 @@ export const interactionPayloadSchema = z.object({
   token: z.string().min(1),
   guild_id: snowflake.optional(),
   channel_id: snowflake.optional(),
-  channel: z.object({ id: snowflake }).optional(),
+  channel: z.object({ id: snowflake, type: z.number().optional() }).optional(),
+  /** The bot's permissions in the channel, a decimal bit set. */
+  app_permissions: z.string().optional(),
   member: z
     .object({
       user: z.object({ id: snowflake, username: z.string(), global_name: z.string().nullable().optional() }),

@@ -232,6 +232,13 @@ describe("Discord interactions over HTTP (DISCORD_PUBLIC_KEY)", () => {
     expect(services.body).toEqual({ type: CALLBACK.autocomplete, data: { choices: [{ name: "payments", value: "payments" }] } });
   });
 
+  it("says in a create's answer which permission the card lacks in this channel, as the gateway does", async () => {
+    const e = await startEndpoint();
+    const noEmbeds = (BigInt("2248473465835073") & ~BigInt(16384)).toString();
+    const answer = await e.post({ ...slashCommand(base(e, member(0)), "create", { service: "payments", version: "1.4.2" }), app_permissions: noEmbeds });
+    expect(answer.body.data.content).toContain("⚠️ gonogo cannot post or show R-1's card in this channel: it lacks Embed Links here.");
+  });
+
   it("makes the same event of a role mention as the gateway: a server role gets the binding", async () => {
     const e = await startEndpoint();
     const qa = e.fake.world.roles.QA!;
