@@ -94,8 +94,30 @@ function criteriaField(criteria: CriterionLine[]): string {
   return out.join("\n");
 }
 
+/** Mentions of one role's holders shown on a card at most; the rest are counted. */
+const SIGN_OFF_MENTIONS = 10;
+
+/**
+ * Whose GO each sign-off still waits for: the server's roles and members holding it, as
+ * mentions (an embed's mentions show as names and never notify anyone), or what to do when
+ * nobody here holds it. `guildId`: the card's server; without it (a private answer) none are named.
+ */
+function signOffField(signOffs: NonNullable<CardView["signOffs"]>, guildId: string | undefined): APIEmbedField {
+  const lines = signOffs.map(({ role, holders }) => {
+    const here = guildId === undefined ? [] : [...holders.flatMap((h) => inGuild(h, "group", guildId).map((id) => `<@&${id}>`)), ...holders.flatMap((h) => inGuild(h, "person", guildId).map((id) => `<@${id}>`))];
+    const name = md`**${clip(role, 40)}**`.markup;
+    if (here.length) {
+      const more = here.length > SIGN_OFF_MENTIONS ? ` and ${here.length - SIGN_OFF_MENTIONS} more` : "";
+      return `${name}: ${here.slice(0, SIGN_OFF_MENTIONS).join(" ")}${more}`;
+    }
+    if (holders.length || guildId === undefined) return `${name}: a GO from someone holding ${md`${clip(role, 40)}`.markup}`;
+    return `${name}: ${coreText(`nobody holds ${role} yet; an admin grants it with \`/release role grant <user> ${role}\``).markup}`;
+  });
+  return { name: "Waiting for sign-off", value: cutMarkdown(lines.join("\n"), LIMITS.fieldValue), inline: false };
+}
+
 /** The card's embed: what is released, its state, the decision and what it waits for, votes, time. */
-export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}): APIEmbed {
+export function renderCardEmbed(card: CardView, opts: { compact?: boolean; guildId?: string } = {}): APIEmbed {
   const descParts = [md`**${card.decisionLine}**`];
   // After a NO-GO, what else it waits for: lifting the no-go alone does not make it GO.
   if (card.alsoPendingLine) descParts[0] = md`${descParts[0]!}\n${clip(card.alsoPendingLine, 600)}`;
@@ -118,6 +140,7 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean } = {}
       card.state === "held" ? md`${at}\n${card.countdownLine ?? ""}` : card.state === "cancelled" ? at : card.nextReminder ? md`${at}\n${left}\nNext reminder at ${card.nextReminder}` : md`${at}\n${left}`;
     fields.push({ name: "Release time", value: when.markup, inline: false });
   }
+  if (card.signOffs?.length) fields.push(signOffField(card.signOffs, opts.guildId));
   if (!opts.compact) {
     const withVotes = new Set(card.votes.map((v) => v.choice)).size || 1;
     fields.push(...voteFields(card.votes, Math.min(LIMITS.fieldValue, Math.floor(3000 / withVotes))));
@@ -168,12 +191,12 @@ function cardComponents(card: CardView): MessageBody["components"] {
   return [...renderButtons(card.releaseId, card.buttons), ...renderCriteriaMenu(card)].slice(0, LIMITS.actionRows);
 }
 
-/** The card as a channel message. Resolved cards lose their buttons. */
-export function renderCard(card: CardView): MessageBody {
+/** The card as a channel message in `guildId`'s channel. Resolved cards lose their buttons. */
+export function renderCard(card: CardView, guildId?: string): MessageBody {
   return {
     // Notifications and screen readers show content; the embed is the card itself.
     content: "",
-    embeds: fitEmbeds([renderCardEmbed(card)]),
+    embeds: fitEmbeds([renderCardEmbed(card, guildId === undefined ? {} : { guildId })]),
     components: card.resolved ? [] : cardComponents(card),
     allowed_mentions: { parse: [] },
   };

@@ -26,12 +26,12 @@ export function createDiscordSurface(restOf: () => REST, minUpdateIntervalMs = 1
     // The card's "Release time" counts down in each client (<t:…:R>, render.ts).
     countsDownItself: true,
     async postCard(channel: ChannelRef, card) {
-      const msg = (await rest.post(Routes.channelMessages(channel.nativeId), { body: renderCard(card) }).catch(closedToBot(channel))) as APIMessage;
+      const msg = (await rest.post(Routes.channelMessages(channel.nativeId), { body: renderCard(card, guildOf(channel)) }).catch(closedToBot(channel))) as APIMessage;
       return { messageId: msg.id };
     },
     async updateCard(ref: MessageRef, card) {
       try {
-        await rest.patch(Routes.channelMessage(ref.channel.nativeId, ref.messageId), { body: renderCard(card) });
+        await rest.patch(Routes.channelMessage(ref.channel.nativeId, ref.messageId), { body: renderCard(card, guildOf(ref.channel)) });
       } catch (err) {
         if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMessage) throw new MessageGone(`discord message ${ref.messageId}`);
         throw err;

@@ -22,6 +22,8 @@ export interface CardInput {
   guards?: GuardView[];
   /** The release manager's accounts when they linked several (`/release link`); else their id alone counts as them. */
   manager?: Manager;
+  /** Who holds each required sign-off role among those who see the release (role-holders.ts); read only while votes are open. */
+  signOffHolders?: Readonly<Record<string, readonly string[]>>;
 }
 
 const VOTE_BUTTONS: ButtonView[] = [
@@ -143,14 +145,18 @@ function retroNote(r: Release, answers: RetroAnswer[], jobs: Job[]): string | nu
 }
 
 /** Builds the platform-neutral card every adapter renders. Pure: same input, same card. */
-export function buildCard({ release: r, votes, criteria = [], policy, pendingJobs, retroAnswers, now, guards = [], manager = r.managerId }: CardInput): CardView {
+export function buildCard({ release: r, votes, criteria = [], policy, pendingJobs, retroAnswers, now, guards = [], manager = r.managerId, signOffHolders = {} }: CardInput): CardView {
   const tally = {
     go: votes.filter((v) => v.choice === "go").length,
     noGo: votes.filter((v) => v.choice === "no_go").length,
     abstain: votes.filter((v) => v.choice === "abstain").length,
   };
   const votingOpen = r.state === "voting" || r.state === "held";
-  const result = votingOpen ? liveDecision(decide(votes, policy, manager, criteria)) : endedDecision(r, tally);
+  const openDecision = votingOpen ? decide(votes, policy, manager, criteria) : null;
+  const result = openDecision ? liveDecision(openDecision) : endedDecision(r, tally);
+  // The sign-off roles the decision still waits for, each with who holds it: "waiting for qa" names no one.
+  const waiting = openDecision ? new Set([...openDecision.reasons, ...openDecision.alsoPending]) : new Set<string>();
+  const signOffs = policy.require.filter((role) => waiting.has(`waiting for ${role}`)).map((role) => ({ role, holders: [...(signOffHolders[role] ?? [])] }));
   const decisionLine = result.line;
   const notes: string[] = [];
   if (r.stateReason) notes.push(`${STATE_LABELS[r.state]}: ${r.stateReason}`);
@@ -190,6 +196,7 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
     timezone: r.timezone,
     countdownLine: countdown,
     nextReminder: reminder,
+    signOffs,
     notes,
     buttons: buttonsFor(r),
     resolved: !live && buttonsFor(r).length === 0,

@@ -65,6 +65,11 @@ export interface CardView {
    */
   alsoPendingLine: string | null;
   pendingReasons: string[];
+  /**
+   * The sign-off roles the decision still waits for, each with the people and groups holding it
+   * who see the release (subject ids), so a card can show whose GO it waits for. Empty once voting closed.
+   */
+  signOffs?: Array<{ role: string; holders: string[] }>;
   tally: { go: number; noGo: number; abstain: number };
   votes: VoteLine[];
   /** Readiness criteria as a checklist, in the channel's order; empty when the release has none. */
