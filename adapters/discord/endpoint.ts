@@ -128,7 +128,7 @@ async function answer(interaction: InteractionPayload, res: ServerResponse, deps
   if (!deferred && reply.type === "form" && input.kind !== "modal") {
     return sendJson(res, 200, { type: InteractionResponseType.Modal, data: renderModal(reply.form) });
   }
-  const { content, embeds, components, files } = answerFor(reply);
+  const { content, embeds, components, files } = answerFor(reply, interaction.guild_id);
   if (!deferred && !files) {
     return sendJson(res, 200, {
       type: InteractionResponseType.ChannelMessageWithSource,

@@ -106,7 +106,7 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
   if (deferred) {
     await deferred;
     // The deferral already made the reply ephemeral; edits cannot carry flags.
-    const { content, embeds, components, files } = answerFor(first);
+    const { content, embeds, components, files } = answerFor(first, i.guildId);
     await i.editReply({ content: content ?? null, embeds: embeds ?? [], components: components ?? [], files: files ?? [], allowedMentions: NO_PINGS });
     return;
   }
@@ -114,7 +114,7 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
     await i.showModal(renderModal(first.form));
     return;
   }
-  await replyPrivately(i, answerFor(first));
+  await replyPrivately(i, answerFor(first, i.guildId));
 }
 
 /**
@@ -139,11 +139,12 @@ export function discordEventId(interactionId: string): string {
 }
 
 /** The private answer to the person who acted. A modal cannot open another modal, so a form here becomes text. */
-export function answerFor(reply: Reply): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
+/** `guildId`: the asker's server, whose roles and members a card in the answer may name. */
+export function answerFor(reply: Reply, guildId?: string): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
   const base = { flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
   switch (reply.type) {
     case "message": {
-      const m = renderReplyMessage(reply.text, reply.cards, reply.lines, reply.linesLeftOut, reply.groups);
+      const m = renderReplyMessage(reply.text, reply.cards, reply.lines, reply.linesLeftOut, reply.groups, guildId);
       // Files (audit exports) travel as attachments of the private reply: only the asker sees them.
       const files = reply.files?.map((f) => ({ attachment: Buffer.from(f.content, "utf8"), name: f.name }));
       return { ...base, content: m.content, embeds: m.embeds, components: m.components, ...(files?.length ? { files } : {}) };

@@ -261,10 +261,10 @@ function mentionsWithin<M extends { kind: "user" | "role"; markup: string }>(men
 }
 
 /** A private answer: text, plus the cards it mentions (full with buttons when one, compact when several). */
-export function renderReplyMessage(text: string, cards: CardView[], lines: ReplyPart[][] = [], linesLeftOut = 0, groups?: ReplyGroups): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
+export function renderReplyMessage(text: string, cards: CardView[], lines: ReplyPart[][] = [], linesLeftOut = 0, groups?: ReplyGroups, guildId?: string): { content: string; embeds: APIEmbed[]; components: MessageBody["components"] } {
   const shown = cards.slice(0, LIMITS.embedsPerMessage);
   const single = shown.length === 1 ? shown[0] : undefined;
-  const embeds = fitEmbeds(shown.map((c) => renderCardEmbed(c, { compact: !single })));
+  const embeds = fitEmbeds(shown.map((c) => renderCardEmbed(c, guildId === undefined ? { compact: !single } : { compact: !single, guildId })));
   const more = cards.length > shown.length ? `\n… and ${cards.length - shown.length} more (see \`/release list\`).` : "";
   const head = coreText(clip(text, LIMITS.content - more.length - 20) || (cards.length || lines.length || groups ? "" : "Done.")).markup;
   const body = `${head}${linesWithin(lines, linesLeftOut, LIMITS.content - head.length - more.length, head !== "")}${more}`;

@@ -41,4 +41,14 @@ describe("Discord: a card waiting for sign-offs", () => {
     await h.command(member(1), "create", { service: "payments", version: "1.4.2" });
     expect(field(await h.card(await h.cardMessageId("R-1")), "Waiting for sign-off")).toBeUndefined();
   });
+
+  it("names them in the private /release status answer too", async () => {
+    const qaRole = h.fake.world.roles.QA!;
+    await h.command(h.admin, "role", { action: "grant", who: { role: qaRole }, role: "qa" });
+    await h.command(h.admin, "policy", { set: "require=qa" });
+    await h.command(member(1), "create", { service: "payments", version: "1.4.2" });
+    const answer = await h.command(member(2), "status", { id: "R-1" });
+    expect(field(answer.data, "Waiting for sign-off")).toBe(`**qa**: <@&${qaRole}>`);
+    expect(answer.data.allowed_mentions).toEqual({ parse: [] });
+  });
 });
