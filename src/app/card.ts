@@ -6,7 +6,7 @@ import { CHOICE_LABELS } from "../domain/votes.js";
 import type { Release, Vote } from "../domain/types.js";
 import type { Policy } from "../domain/policy.js";
 import type { Job, RetroAnswer } from "./store.js";
-import { guardText, type ButtonView, type CardView, type CriterionLine, type GuardView } from "./views.js";
+import { guardText, ROLLBACK_BUTTON, type ButtonView, type CardView, type CriterionLine, type GuardView } from "./views.js";
 import { isHttpUrl, tickersOf, type Criterion, type CriterionStatus } from "../domain/criteria.js";
 
 export interface CardInput {
@@ -39,10 +39,10 @@ function buttonsFor(r: Release): ButtonView[] {
     case "held":
       return VOTE_BUTTONS;
     case "shipping":
-      return [{ action: "rollback", label: "Roll back", style: "danger" }];
+      return [ROLLBACK_BUTTON];
     case "shipped":
       return [
-        { action: "rollback", label: "Roll back", style: "danger" },
+        ROLLBACK_BUTTON,
         ...(r.retroOpenedAt ? [{ action: "retro", label: "Add retro notes", style: "default" } as const] : []),
       ];
     case "rolled_back":

@@ -7,12 +7,12 @@ import { requireVoting } from "../domain/votes.js";
 import type { ReadAfterCommit } from "./after-commit.js";
 import type { InboundEvent } from "./events.js";
 import { getReleaseOrThrow, policyFor, requirePermission, type Ctx } from "./context.js";
-import { checkFormFields, createForm, field, noGoForm, requireSameContent, rollbackForm } from "./forms.js";
+import { checkFormFields, createForm, field, noGoForm, requireSameContent, resendRollbackForm, rollbackForm } from "./forms.js";
 import type { Reply } from "./views.js";
 import { createRelease, withField } from "./use-cases/create.js";
 import { castVote, retractVote, voteOfPerson } from "./use-cases/vote.js";
 import { cancelCommand, holdCommand, scheduleRelease, shipCommand, shippedCommand, updateRelease } from "./use-cases/lifecycle.js";
-import { checkRollback, recovered, rollback, rollbackTargetOf } from "./use-cases/rollback.js";
+import { checkRollback, recovered, rollback, rollbackTargetOf, rollbackToResend } from "./use-cases/rollback.js";
 import { startRetro, submitRetro } from "./use-cases/retro.js";
 import { exportRetro, showRetro } from "./use-cases/retro-show.js";
 import { grantRole, listRoles, revokeRole, setPolicy, showPolicy } from "./use-cases/admin.js";
@@ -133,6 +133,8 @@ async function pressButton(ctx: Ctx, event: Extract<InboundEvent, { kind: "butto
     }
     case "rollback": {
       const release = await checkRollback(ctx, actor, releaseId);
+      // A call that has not gone through is sent again, with a reason, as the first one was asked for.
+      if (await rollbackToResend(ctx, release)) return { type: "form", form: resendRollbackForm(release) };
       if (release.state === "rolling_back" || release.state === "rolled_back") return await rollback(ctx, actor, platform, releaseId, null);
       return { type: "form", form: rollbackForm(release, Boolean(ctx.config.rollbackWebhookUrl), (await rollbackTargetOf(ctx, release)).text) };
     }

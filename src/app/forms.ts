@@ -109,6 +109,21 @@ export function rollbackForm(r: Release, webhookConfigured: boolean, goesBack: s
 }
 
 /**
+ * Asking for a rollback whose call has not gone through (a Roll back press on its failure
+ * notice): the same form, which sends that call again now, under its webhook-id.
+ */
+export function resendRollbackForm(r: Release): FormView {
+  return {
+    form: "rollback",
+    releaseId: r.id,
+    title: `Send ${r.id}'s rollback again`,
+    context: `${r.service} ${r.version} → ${r.environment} is rolling back, but its rollback webhook call has not gone through. This sends it again now, with the same webhook-id. Everyone in the channel sees who and why.`,
+    submitLabel: "Send again",
+    fields: [{ key: "reason", label: "Why send it again?", kind: "multiline", required: true, placeholder: "receiver is back", maxLength: INPUT_LIMITS.rollbackReason.max }],
+  };
+}
+
+/**
  * The retro form; with the person's earlier answer, its fields filled in with it, and saving
  * replaces it (one answer per person per release).
  */

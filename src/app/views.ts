@@ -15,6 +15,9 @@ export interface ButtonView {
   style: "primary" | "danger" | "default";
 }
 
+/** Roll back: on a shipped card, and on the notices that call on-call to press it (a failed deploy, an alert, a failing rollback call). */
+export const ROLLBACK_BUTTON: ButtonView = { action: "rollback", label: "Roll back", style: "danger" };
+
 export interface VoteLine {
   voterId: UserId;
   voterName: string;

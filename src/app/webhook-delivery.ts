@@ -10,6 +10,7 @@ import type { Job, Store, WebhookKind } from "./store.js";
 import { webhookHeaders } from "./webhook-signature.js";
 import { recordDurableEffects } from "./durable-effects.js";
 import { countOf } from "../domain/plural.js";
+import { ROLLBACK_BUTTON } from "./views.js";
 
 /**
  * Deploy and rollback webhooks, from the use case's request to the last attempt: the
@@ -164,7 +165,7 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     if (delivery.kind === "rollback" && attempts === 1) {
       const left = RETRY_DELAYS_MS.length;
       const check = result.status === null ? ` An admin should check ROLLBACK_WEBHOOK_URL and that its receiver is up.` : "";
-      ctx.effects.push(notice(delivery.releaseId, `⚠️ ${label}: attempt 1 failed (${result.error}). Retrying ${left} more times over about ${relative(now + RETRY_DELAYS_MS.reduce((a, b) => a + b, 0), now).replace(/^in /, "")}; the card shows each attempt, and pressing Roll back again sends it at once.${check}`, { mention: callersOf(release, delivery) }));
+      ctx.effects.push(notice(delivery.releaseId, `⚠️ ${label}: attempt 1 failed (${result.error}). Retrying ${left} more times over about ${relative(now + RETRY_DELAYS_MS.reduce((a, b) => a + b, 0), now).replace(/^in /, "")}; the card shows each attempt, and pressing Roll back again sends it at once.${check}`, { mention: callersOf(release, delivery), buttons: [ROLLBACK_BUTTON] }));
     }
     ctx.effects.push({ type: "wake" });
   } else {
@@ -174,7 +175,8 @@ export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult)
     await audit(ctx, SCHEDULER, "webhook", delivery.releaseId, { type: "webhook_failed", data: { kind: delivery.kind, status: result.status, error: result.error, attempts } });
     // A failed rollback is the on-call's emergency: the person who asked for it hears of it too, and how to send it again.
     const again = delivery.kind === "rollback" ? ` Or press Roll back again (\`/release rollback ${delivery.releaseId} <reason>\`) to send it again once the receiver is back.` : "";
-    ctx.effects.push(notice(delivery.releaseId, `⚠️ ${note}${again}`, { mention: callersOf(release, delivery) }));
+    // The card, rolling back, has no buttons: the notice carries the Roll back it names.
+    ctx.effects.push(notice(delivery.releaseId, `⚠️ ${note}${again}`, { mention: callersOf(release, delivery), ...(delivery.kind === "rollback" ? { buttons: [ROLLBACK_BUTTON] } : {}) }));
   }
   await ctx.store.updateRelease(delivery.releaseId, { webhookNote: note });
   ctx.effects.push({ type: "refresh", releaseId: delivery.releaseId });

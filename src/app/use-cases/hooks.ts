@@ -8,6 +8,7 @@ import { CRITERION_NAME, CRITERION_STATUSES, evidenceText, type Criterion } from
 import { acceptsVotes } from "../../domain/release.js";
 import { INPUT_LIMITS } from "../../domain/limits.js";
 import { releaseDecision } from "../release-decision.js";
+import { ROLLBACK_BUTTON } from "../views.js";
 import { markGoReached } from "./vote.js";
 import { decisionIfHeld, tellHeldNowGo } from "../held-go.js";
 import type { Release } from "../../domain/types.js";
@@ -139,7 +140,6 @@ async function oncall(ctx: Ctx, release: Release): Promise<{ mention: string[]; 
   return { mention: [...new Set([release.managerId, ...holders.filter((s) => !isGroup(s))])], mentionGroups: holders.filter(isGroup) };
 }
 
-const ROLLBACK_BUTTON = [{ action: "rollback", label: "Roll back", style: "danger" }] as const;
 
 export async function applyDeployReport(ctx: Ctx, report: DeployReport): Promise<HookOutcome> {
   const release = await findRelease(ctx, report, false, ["shipping", "shipped"]);
@@ -169,7 +169,7 @@ export async function applyDeployReport(ctx: Ctx, report: DeployReport): Promise
         const who = await oncall(ctx, release);
         ctx.effects.push(
           { type: "refresh", releaseId: release.id },
-          notice(release.id, `❌ The deploy of ${release.id} (${release.service} ${release.version}) failed${link}. On-call: press Roll back to restore the previous version.`, { ...who, buttons: [...ROLLBACK_BUTTON] }),
+          notice(release.id, `❌ The deploy of ${release.id} (${release.service} ${release.version}) failed${link}. On-call: press Roll back to restore the previous version.`, { ...who, buttons: [ROLLBACK_BUTTON] }),
         );
         break;
       }
@@ -214,7 +214,7 @@ export async function applyAlert(ctx: Ctx, alert: AlertReport): Promise<HookOutc
   ctx.effects.push(
     notice(release.id, `${icon} ${alert.severity} alert for ${alert.service}: ${alert.summary}.${link}${canRollBack ? ` On-call: if ${release.id} caused it, press Roll back.` : ""}`, {
       ...who,
-      buttons: canRollBack ? [...ROLLBACK_BUTTON] : [],
+      buttons: canRollBack ? [ROLLBACK_BUTTON] : [],
     }),
   );
   return { status: 200, body: { ok: true, release: release.id, rolledBack: false } };

@@ -11,6 +11,7 @@ import { keepRetroOpenAfterRollback } from "./retro.js";
 import { ok } from "../replies.js";
 import { enqueueWebhook, withdrawPendingDeploys, withdrawPendingRollback } from "../webhook-delivery.js";
 import type { Reply } from "../views.js";
+import type { WebhookDelivery } from "../store.js";
 import { planQueueStart } from "../queue-jobs.js";
 import { lockAfterRollback, untilLifted } from "./deploy-lock.js";
 import { targetName } from "../../domain/deploy-lock.js";
@@ -40,6 +41,17 @@ export async function checkRollback(ctx: Ctx, actor: Actor, id: string): Promise
   return release;
 }
 
+/** The rollback call of a release rolling back that asking again would send now (resendRollback); null when there is none. */
+export async function rollbackToResend(ctx: Ctx, release: Release): Promise<WebhookDelivery | null> {
+  if (release.state !== "rolling_back") return null;
+  const call = (await ctx.store.listDeliveries(release.id)).find((d) => d.kind === "rollback" && (d.status === "failed" || (d.status === "pending" && d.attempts > 0)));
+  if (!call) return null;
+  const retry = call.status === "pending" ? (await ctx.store.listPendingJobs(release.id, { kind: "webhook" })).find((j) => Number(j.payload.deliveryId) === call.id) : undefined;
+  // Its next attempt is due or on the wire already: sending it sooner would send it twice.
+  if (call.status === "pending" && (!retry || retry.dueAt <= ctx.clock.now())) return null;
+  return call;
+}
+
 /**
  * A rollback whose webhook call has not gone through is sent again when someone asks for the
  * rollback again (the button or the command), with the same webhook-id, so a receiver that did
@@ -48,13 +60,9 @@ export async function checkRollback(ctx: Ctx, actor: Actor, id: string): Promise
  * up to five minutes (the receiver is back, mid-incident). Null when there is nothing to send.
  */
 async function resendRollback(ctx: Ctx, actor: Actor, platform: string, release: Release, why: string | undefined): Promise<Reply | null> {
-  if (release.state !== "rolling_back") return null;
-  const call = (await ctx.store.listDeliveries(release.id)).find((d) => d.kind === "rollback" && (d.status === "failed" || (d.status === "pending" && d.attempts > 0)));
+  const call = await rollbackToResend(ctx, release);
   if (!call) return null;
   const now = ctx.clock.now();
-  const retry = call.status === "pending" ? (await ctx.store.listPendingJobs(release.id, { kind: "webhook" })).find((j) => Number(j.payload.deliveryId) === call.id) : undefined;
-  // Its next attempt is due or on the wire already: sending it sooner would send it twice.
-  if (call.status === "pending" && (!retry || retry.dueAt <= now)) return null;
   if (!why) throw new UserError("rollback_reason", `Say why you send the rollback of ${release.id} again, so the team knows: \`/release rollback ${release.id} receiver is back\`.`, "reason");
   if (call.status === "failed") await ctx.store.updateDelivery(call.id, { status: "pending", attempts: 0 });
   await ctx.store.upsertJob({ releaseId: release.id, kind: "webhook", key: `webhook:${call.id}`, dueAt: now, payload: { deliveryId: call.id } });
