@@ -46,4 +46,12 @@ describe("Discord: a rollback webhook that fails", () => {
     const again = await h.submit(oncall, form.data.custom_id, { reason: "receiver is back" }, String(failed.response.id));
     expect(String(again.data.content)).toContain("it is being sent now instead of at its next retry");
   });
+
+  it("tells a second on-call, whose form was open meanwhile, that the call is being sent, in one sentence", async () => {
+    const first = await h.press(oncall, "rollback", "R-1", msgId);
+    const second = await h.press(member(1), "rollback", "R-1", msgId);
+    await h.submit(oncall, first.data.custom_id, { reason: "5xx spike" }, msgId);
+    const late = await h.submit(member(1), second.data.custom_id, { reason: "errors too" }, msgId);
+    expect(late.data.content).toBe("R-1 is already being rolled back (rollback by Member 6: 5xx spike). Nothing more was started. Rollback webhook: sending…");
+  });
 });

@@ -27,7 +27,7 @@ export async function rollbackTargetOf(ctx: Ctx, release: Release, started = fal
 function alreadyRollingBack(release: Release): Reply | null {
   if (release.state === "rolling_back" || release.state === "rolled_back") {
     // Where its webhook call stands (sending, attempt 2 failed and when the next try is), as the card says it.
-    const call = release.state === "rolling_back" && release.webhookNote ? ` ${release.webhookNote.replace(/\.?$/, ".")}` : "";
+    const call = release.state === "rolling_back" && release.webhookNote ? ` ${release.webhookNote.replace(/[.…]?$/, (end) => end || ".")}` : "";
     return ok(`${release.id} is already ${release.state === "rolling_back" ? "being rolled back" : "rolled back"} (${release.stateReason ?? "no reason given"}). Nothing more was started.${call}`);
   }
   return null;
