@@ -189,7 +189,7 @@ describe("card updates on the clock", () => {
     expect(text(await say("carol", "vote R-1 go"))).toContain("Decision: Pending: waiting for qa");
     expect(text(await say("admin", "role grant carol qa"))).toContain("A GO cast before now counts as this role once its voter votes again.");
     expect(text(await say("carol", "vote R-1 go"))).toBe("Your GO on R-1 now counts with your current roles (qa). Decision: GO.");
-    expect(text(await say("carol", "vote R-1 go"))).toContain("You already voted GO on R-1. Decision: GO");
+    expect(text(await say("carol", "vote R-1 go"))).toContain("You already voted GO on R-1, so nothing changed: choose another to change your vote, or take it back with `/release retract R-1`. Decision: GO");
 
     await say("admin", "role revoke carol qa");
     const status = await say("dave", "status R-1");
@@ -256,7 +256,7 @@ describe("voting the same choice again with other words", () => {
     await say("bob", "vote R-1 go looks fine");
     expect(text(await say("bob", "vote R-1 go"))).toMatch(/^Your GO on R-1 stands; it no longer has a note\. Decision: /);
     expect(text(await say("bob", "vote R-1 go after the canary"))).toMatch(/^Your GO on R-1 stands; its note is now “after the canary”\. Decision: /);
-    expect(text(await say("bob", "vote R-1 go after the canary"))).toMatch(/^You already voted GO on R-1\./);
+    expect(text(await say("bob", "vote R-1 go after the canary"))).toMatch(/^You already voted GO on R-1, so nothing changed/);
     await say("carol", "vote R-1 no-go migration untested");
     expect(text(await say("carol", "vote R-1 no-go migration fails on staging"))).toMatch(/^Your NO-GO on R-1 stands; its reason is now “migration fails on staging”\. Decision: /);
   });

@@ -67,4 +67,15 @@ describe("Discord adapter against the real discord.js client", () => {
     expect(edits.length).toBeGreaterThan(0);
     expect(edits.every((c) => c.auth === `Bot ${BOT_TOKEN}`)).toBe(true);
   });
+
+  it("answers a second press of the same button with how to take the vote back or change it", async () => {
+    await h.command(h.admin, "create", { service: "payments", version: "1.4.2" });
+    const msgId = await h.cardMessageId("R-1");
+    await h.press(member(1), "go", "R-1", msgId);
+    const again = await h.press(member(1), "go", "R-1", msgId);
+    expect(again.data.flags).toBe(EPHEMERAL);
+    expect(again.data.content).toBe(
+      "You already voted GO on R-1, so nothing changed: choose another to change your vote, or take it back with `/release vote id:R-1 choice:retract`. Decision: Pending: 1 of 2 GO.",
+    );
+  });
 });

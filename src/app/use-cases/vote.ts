@@ -40,7 +40,8 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
     return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id} ${from}. Nothing changed: vote from that account to change its note. ${summary(await currentDecision(ctx, release))}`);
   }
   if (sameVote && [...previous!.roles].sort().join(",") === [...roles].sort().join(",")) {
-    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}. ${summary(await currentDecision(ctx, release))}`);
+    // The same press twice is often a mis-press to undo: say how.
+    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}, so nothing changed: choose another to change your vote, or take it back with \`/release retract ${release.id}\`. ${summary(await currentDecision(ctx, release))}`);
   }
   const heldBefore = await decisionIfHeld(ctx, release);
   const now = ctx.clock.now();
