@@ -137,7 +137,7 @@ export function releaseCommands(): RESTPostAPIChatInputApplicationCommandsJSONBo
         sub("criteria", "Show or name this channel's readiness criteria", [str("set", "e.g. tests:qa, rollback-plan:release-manager, changelog (or none)", { max_length: max("criteriaSpec") })]),
         sub("check", "Tick a readiness criterion: pass or fail, with a note or link", [
           id(),
-          str("criterion", "Which criterion, e.g. tests", { required: true, max_length: max("criterion") }),
+          str("criterion", "Which criterion, e.g. tests", { required: true, max_length: max("criterion"), autocomplete: true }),
           choice("result", "Passed or failed", [["pass", "pass"], ["fail", "fail"]]),
           str("note", "What you checked, or a link to the evidence", { max_length: max("checkNote") }),
           str("override", "Admins: why override what CI reported", { max_length: max("checkNote") }),

@@ -92,7 +92,7 @@ async function answer(interaction: InteractionPayload, res: ServerResponse, deps
   }
   if (interaction.type === INTERACTION.autocomplete) {
     const focused = focusedOption(interaction);
-    const choices = place && focused ? await choicesFor(deps.bot, actorOfPlace(place), focused.name, focused.subcommand, focused.value) : [];
+    const choices = place && focused ? await choicesFor(deps.bot, actorOfPlace(place), focused.name, focused.subcommand, focused.value, focused.releaseId) : [];
     return sendJson(res, 200, { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } });
   }
   const input = inputOfPayload(interaction);

@@ -3,6 +3,7 @@ import type { Bot } from "../../src/app/bot-api.js";
 import type { Logger } from "../../src/app/ports.js";
 import type { Reply } from "../../src/app/views.js";
 import { commandFits } from "../../src/domain/release.js";
+import { looksLikeReleaseId, normalizeReleaseId } from "../../src/domain/command-fields.js";
 import type { Actor } from "../../src/domain/types.js";
 import { actorFrom, toInboundEvent, type ActionableInteraction } from "./inbound.js";
 import { clip, LIMITS } from "./limits.js";
@@ -160,14 +161,30 @@ export function answerFor(reply: Reply, guildId?: string): InteractionReplyOptio
 async function autocomplete(i: AutocompleteInteraction, bot: Bot): Promise<void> {
   const focused = i.options.getFocused(true);
   if (!i.inGuild()) return i.respond([]);
-  await i.respond(await choicesFor(bot, actorFrom(i), focused.name, i.options.getSubcommand(false) ?? "", String(focused.value)));
+  const releaseId = focused.name === "id" ? null : i.options.getString("id", false);
+  await i.respond(await choicesFor(bot, actorFrom(i), focused.name, i.options.getSubcommand(false) ?? "", String(focused.value), releaseId));
 }
 
-/** The suggestions for the option being typed (`name`), for the gateway and the HTTP endpoint: none for an option without them. */
-export async function choicesFor(bot: Bot, actor: Actor, name: string, subcommand: string, typed: string): Promise<Array<{ name: string; value: string }>> {
+/**
+ * The suggestions for the option being typed (`name`), for the gateway and the HTTP endpoint:
+ * none for an option without them. `releaseId`: what the id option holds so far, for a criterion.
+ */
+export async function choicesFor(bot: Bot, actor: Actor, name: string, subcommand: string, typed: string, releaseId: string | null = null): Promise<Array<{ name: string; value: string }>> {
   if (name === "id") return releaseChoices(bot, actor, subcommand, typed);
   if (name === "service") return serviceChoices(bot, actor, typed);
+  if (name === "criterion" && releaseId) return criterionChoices(bot, actor, releaseId, typed);
   return [];
+}
+
+/** The criteria of the open release `releaseId` (as typed: R-7, r7, 7) whose name contains what was typed, each with its status. */
+async function criterionChoices(bot: Bot, actor: Actor, releaseId: string, typed: string): Promise<Array<{ name: string; value: string }>> {
+  const id = releaseId.trim();
+  const card = looksLikeReleaseId(id) ? (await bot.overviewFor(actor)).find((c) => c.releaseId === normalizeReleaseId(id, "")) : undefined;
+  const query = typed.trim().toLowerCase();
+  return (card?.criteria ?? [])
+    .filter((c) => c.name.toLowerCase().includes(query))
+    .slice(0, 25)
+    .map((c) => ({ name: clip(`${c.name} · ${c.status}`, 100), value: c.name }));
 }
 
 /** Up to 25 services of the releases this person sees whose name contains what was typed, most recently released first. */

@@ -124,11 +124,17 @@ export function inputOfPayload(p: InteractionPayload): InteractionInput | null {
   return null;
 }
 
-/** The focused option of an autocomplete interaction (name and what was typed so far), and the subcommand it belongs to. */
-export function focusedOption(p: InteractionPayload): { name: string; value: string; subcommand: string } | null {
-  const walk = (opts: readonly RawOption[], subcommand: string): { name: string; value: string; subcommand: string } | null => {
+/**
+ * The focused option of an autocomplete interaction (name and what was typed so far), the
+ * subcommand it belongs to, and what its `id` option holds so far (null when none).
+ */
+export function focusedOption(p: InteractionPayload): { name: string; value: string; subcommand: string; releaseId: string | null } | null {
+  const walk = (opts: readonly RawOption[], subcommand: string): { name: string; value: string; subcommand: string; releaseId: string | null } | null => {
     for (const o of opts) {
-      if (o.focused) return { name: o.name, value: String(o.value ?? ""), subcommand };
+      if (o.focused) {
+        const id = opts.find((s) => s.name === "id" && !s.focused)?.value;
+        return { name: o.name, value: String(o.value ?? ""), subcommand, releaseId: id === undefined ? null : String(id) };
+      }
       const inner = o.options ? walk(o.options, o.name) : null;
       if (inner) return inner;
     }
