@@ -1,3 +1,4 @@
+import { isSamePerson } from "../../domain/identity.js";
 import { liftedText, lockedText, targetName, type DeployLock, type QueueEntry } from "../../domain/deploy-lock.js";
 import { samePlace } from "../../domain/places.js";
 import { UserError } from "../../domain/errors.js";
@@ -139,7 +140,7 @@ async function tellHeldByLock(ctx: Ctx, lock: DeployLock, actor: Actor, reason: 
     // it or a later freeze could make wrong: what ships it now is told in the thread, as of now.
     await ctx.store.updateRelease(r.id, { stateReason: liftedText(lock, actor.name) });
     const next = await wayOn(ctx, r);
-    ctx.effects.push(notice(r.id, `🔓 ${targetName(lock.service, lock.environment)} is unlocked by ${actor.name} (${reason}). ${next}`, { mention: [r.managerId] }));
+    ctx.effects.push(notice(r.id, `🔓 ${targetName(lock.service, lock.environment)} is unlocked by ${actor.name} (${reason}). ${next}`, { mention: isSamePerson(actor, r.managerId) ? [] : [r.managerId] }));
     told.push({ id: r.id, next });
   }
   return told;
