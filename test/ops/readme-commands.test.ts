@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { releaseCommands } from "../../adapters/discord/commands.js";
+import { BOT_PERMISSION_NAMES, BOT_PERMISSIONS } from "../../adapters/discord/invite.js";
 import { parseCommand } from "../../src/domain/grammar.js";
 
 /**
@@ -61,5 +62,24 @@ describe("README commands", () => {
     for (const [sub, names] of listed) {
       expect(names, sub).toEqual(optionsOf(sub).map((o) => (o.required ? o.name : `[${o.name}]`)));
     }
+  });
+});
+
+describe("README platform setup", () => {
+  /** The first column of the table under `heading`, each cell's backticked or plain text. */
+  const firstColumn = (heading: string) => {
+    const section = readme.slice(readme.indexOf(heading));
+    const table = section.slice(section.indexOf("\n|"), section.indexOf("\n\n", section.indexOf("\n|") + 1));
+    return table.trim().split("\n").slice(2).map((row) => row.split("|")[1]!.trim().replace(/`/g, ""));
+  };
+
+  it("the Slack scopes table is the manifest's scopes", () => {
+    const manifest = JSON.parse(readFileSync(new URL("../../adapters/slack/manifest.json", import.meta.url), "utf8")) as { oauth_config: { scopes: { bot: string[] } } };
+    expect(firstColumn("### 3. Bot scopes").sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+  });
+
+  it("the Discord permissions table and integer are the invite's", () => {
+    expect(firstColumn("### 2. Invite the bot").sort()).toEqual([...BOT_PERMISSION_NAMES].sort());
+    expect(/The permission integer is \*\*(\d+)\*\*/.exec(readme)?.[1]).toBe(BOT_PERMISSIONS.toString());
   });
 });
