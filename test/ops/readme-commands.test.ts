@@ -12,7 +12,7 @@ import { parseCommand } from "../../src/domain/grammar.js";
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
 /** Bare command names the prose mentions (not examples to type), and the id typed alone that is meant to be refused. */
-const NAMED_NOT_TYPED = new Set(["/release ship", "/release shipped", "/release recovered", "/release share", "/release freeze remove", "/release lock", "/release lock payments", "/release role grant", "/release R-12"]);
+const NAMED_NOT_TYPED = new Set(["/release ship", "/release shipped", "/release recovered", "/release share", "/release freeze remove", "/release lock", "/release lock payments", "/release role grant", "/release role", "/release create", "/release R-12"]);
 
 /** Discord's option syntax: `/release create service:payments …`, `/release role grant who:@QA …`. */
 const discordForm = (line: string) => /^\/release [a-z]+ (grant |revoke )?[a-z]+:/.test(line);
