@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createTestCore, chatDriver, T0, type TestCore } from "../helpers/core.js";
-import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import { describe, expect, it } from "vitest";
+import { recordedChatPerTest, T0 } from "../helpers/core.js";
 import type { WebScope } from "../../src/app/web-link.js";
 import { releasesPage } from "../../src/web/pages/releases-page.js";
 import { releasePage } from "../../src/web/pages/release-page.js";
@@ -10,20 +9,11 @@ import { releasePage } from "../../src/web/pages/release-page.js";
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 const terminal: WebScope = { kind: "workspace", platform: "terminal", scope: "local" };
-let core: TestCore;
-afterEach(async () => core?.close());
-
-function setup() {
-  core = createTestCore();
-  const chat = createRecordingSurface();
-  core.bot.attachSurface(chat.surface);
-  const { say, advance } = chatDriver(() => core);
-  return { chat, say, advance };
-}
+const setup = recordedChatPerTest();
 
 describe("shipping before T-0", () => {
   it("shows when it started shipping on the card and in the calendar, not the T-0 it no longer waits for", async () => {
-    const { chat, say, advance } = setup();
+    const { core, chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 2d");
     await say("bob", "vote R-1 go");
     await say("carol", "vote R-1 go");
@@ -63,7 +53,7 @@ describe("shipping before T-0", () => {
   });
 
   it("heads the web view's time as what it is: T-0 until it starts, then when it started (with the T-0 it was due at, when it started later)", async () => {
-    const { say, advance } = setup();
+    const { core, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 2d");
     await say("alice", "create ledger 2.0.0 at in 1h");
     await say("bob", "vote R-1 go");

@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createTestCore, chatDriver, type TestCore } from "../helpers/core.js";
-import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import { describe, expect, it } from "vitest";
+import { recordedChatPerTest } from "../helpers/core.js";
 
 const MIN = 60_000;
-let core: TestCore;
-afterEach(async () => core?.close());
-
-function setup() {
-  core = createTestCore();
-  const chat = createRecordingSurface();
-  core.bot.attachSurface(chat.surface);
-  const { say, advance } = chatDriver(() => core);
-  return { chat, say, advance };
-}
+const setup = recordedChatPerTest();
 
 describe("a release held at T-0 that reaches GO afterwards", () => {
   it("calls its manager in the thread with what ships it now, and tells the voter who made it GO", async () => {
-    const { chat, say, advance } = setup();
+    const { core, chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 1h");
     await say("bob", "vote R-1 go");
     await advance(60 * MIN);
@@ -31,7 +21,7 @@ describe("a release held at T-0 that reaches GO afterwards", () => {
   });
 
   it("says it once: a further GO on a held release that was already GO tells the thread nothing", async () => {
-    const { chat, say, advance } = setup();
+    const { core, chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 1h");
     await say("bob", "vote R-1 go");
     await advance(60 * MIN);
@@ -45,7 +35,7 @@ describe("a release held at T-0 that reaches GO afterwards", () => {
   });
 
   it("tells the manager who brings it to GO themself what ships it, in the reply", async () => {
-    const { chat, say, advance } = setup();
+    const { core, chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 1h");
     await say("bob", "vote R-1 go");
     await advance(60 * MIN);
@@ -57,7 +47,7 @@ describe("a release held at T-0 that reaches GO afterwards", () => {
   });
 
   it("says so too when the last readiness criterion passing makes it GO", async () => {
-    const { chat, say, advance } = setup();
+    const { core, chat, say, advance } = setup();
     await say("admin", "criteria set tests");
     await say("alice", "create payments 1.4.2 at in 1h");
     await say("bob", "vote R-1 go");
@@ -70,7 +60,7 @@ describe("a release held at T-0 that reaches GO afterwards", () => {
   });
 
   it("restarts the countdown on a new T-0, and never says voting re-opens, as votes stayed open while it was held", async () => {
-    const { chat, say, advance } = setup();
+    const { core, chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2 at in 1h");
     await advance(60 * MIN);
     const refused = await say("alice", "hold R-1");

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createTestCore, chatDriver, type TestCore } from "../helpers/core.js";
-import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import { describe, expect, it } from "vitest";
+import { recordedChatPerTest } from "../helpers/core.js";
 
 const HOUR = 3_600_000;
-let core: TestCore;
-afterEach(async () => core?.close());
-
-function setup() {
-  core = createTestCore();
-  const chat = createRecordingSurface();
-  core.bot.attachSurface(chat.surface);
-  const { say, advance } = chatDriver(() => core);
-  return { chat, say, advance };
-}
+const setup = recordedChatPerTest();
 
 describe("the retro prompt", () => {
   it("calls the people who voted as well as the manager, and says until when notes can be added", async () => {
@@ -34,7 +24,7 @@ describe("the retro prompt", () => {
   });
 
   it("keeps a retro the release was rolled back during open a whole window from the recovery, and calls the team to add the rollback", async () => {
-    const { chat, say, advance } = setup();
+    const { core, chat, say, advance } = setup();
     await say("alice", "create payments 1.4.2");
     await say("bob", "vote R-1 go");
     await say("carol", "vote R-1 go");

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createTestCore, chatDriver, type TestCore } from "../helpers/core.js";
-import { createRecordingSurface } from "../../fakes/recording-surface.js";
+import { describe, expect, it } from "vitest";
+import { recordedChatPerTest } from "../helpers/core.js";
 
 const MIN = 60_000;
-let core: TestCore;
-afterEach(async () => core?.close());
-
-function setup() {
-  core = createTestCore();
-  const chat = createRecordingSurface();
-  core.bot.attachSurface(chat.surface);
-  const { say, advance } = chatDriver(() => core);
-  return { chat, say, advance };
-}
+const setup = recordedChatPerTest();
 
 describe("a release left shipping", () => {
   it("calls its manager once, an hour after it started shipping, to mark it shipped: until then no retro is planned", async () => {

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.js";
+import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { createSqliteStore } from "../../db/store.js";
 import { createBot } from "../../src/app/bot.js";
 import type { Bot } from "../../src/app/bot-api.js";
@@ -141,5 +143,25 @@ export function chatDriver(current: () => TestCore) {
       await core.bot.runDueJobs();
       await core.bot.idle();
     },
+  };
+}
+
+/**
+ * For test files whose every test starts a fresh core with a recording chat attached: `open()`
+ * gives the core, what the channel was shown (`chat`) and chatDriver's `say` / `advance`; the core
+ * is closed after each test.
+ */
+export function recordedChatPerTest(): (opts?: TestCoreOptions) => { core: TestCore; chat: ReturnType<typeof createRecordingSurface> } & ReturnType<typeof chatDriver> {
+  let current: TestCore | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return (opts = {}) => {
+    const core = createTestCore(opts);
+    current = core;
+    const chat = createRecordingSurface();
+    core.bot.attachSurface(chat.surface);
+    return { core, chat, ...chatDriver(() => core) };
   };
 }
