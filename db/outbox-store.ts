@@ -25,6 +25,7 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
   const deleteStmt = sqlite.prepare("DELETE FROM notice_outbox WHERE id = ?");
   const deferStmt = sqlite.prepare("UPDATE notice_outbox SET holder = NULL, lease_until = @retryAt, sent_to = @sentTo, attempts = attempts - @giveBack WHERE id = @id AND holder = @holder");
   const listStmt = sqlite.prepare("SELECT * FROM notice_outbox ORDER BY id");
+  const cardOwedStmt = sqlite.prepare("SELECT 1 FROM notice_outbox WHERE release_id = ? AND json_extract(notice, '$.kind') = 'card' LIMIT 1");
   const rows = (found: unknown[]) => (found as Array<Record<string, unknown>>).map(toOutboxEntry).sort((a, b) => a.id - b.id);
 
   return {
@@ -45,6 +46,9 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
     },
     deferOutbox(id, holder, sentTo, retryAt, opts) {
       return deferStmt.run({ id, holder, sentTo: JSON.stringify(sentTo), retryAt, giveBack: opts?.uncounted ? 1 : 0 }).changes > 0;
+    },
+    cardPostOwed(releaseId) {
+      return cardOwedStmt.get(releaseId) !== undefined;
     },
     listOutbox() {
       return rows(listStmt.all());

@@ -39,6 +39,10 @@ export function createPgOutboxStatements(q: Queryable): OutboxStatements {
     renewOutboxLease(id, holder, until) {
       return changed(sql`UPDATE notice_outbox SET lease_until = ${until} WHERE id = ${id} AND holder = ${holder}`);
     },
+    async cardPostOwed(releaseId) {
+      const found = (await q.execute(sql`SELECT 1 FROM notice_outbox WHERE release_id = ${releaseId} AND notice::jsonb ->> 'kind' = 'card' LIMIT 1`)) as unknown as { rows: unknown[] };
+      return found.rows.length > 0;
+    },
     async deleteFromOutbox(id) {
       await q.execute(sql`DELETE FROM notice_outbox WHERE id = ${id}`);
     },

@@ -114,11 +114,7 @@ export function createOutboxPoster(deps: OutboxPosterDeps) {
   async function postNotice(n: NoticeView, sentTo: Set<string>, outboxed: boolean): Promise<Delivery> {
     let failed = false;
     let waiting = false;
-    const places = await placesOf(n);
-    // No copy of the card yet, and one still owed (its platform down or connecting): the notice
-    // waits for it, as it would in the release's chain, rather than going nowhere.
-    if (!places.length && !n.channel && outboxed && (await cardStillOwed(n.releaseId))) return "waiting";
-    for (const { platform, key, post } of places) {
+    for (const { platform, key, post } of await placesOf(n)) {
       const surface = surfaces.get(platform);
       if (sentTo.has(key)) continue;
       if (!surface) {
@@ -140,12 +136,10 @@ export function createOutboxPoster(deps: OutboxPosterDeps) {
         log.error({ err: describe(err), platform, releaseId: n.releaseId }, outboxed ? "notice failed; it is posted again on a later sweep" : "notice failed");
       }
     }
+    // A copy of the card still owed (its platform down or connecting): the notice waits for it
+    // too, as it would in the release's chain, and is then posted under that copy alone.
+    if (!failed && !waiting && !n.channel && outboxed && (await store.cardPostOwed(n.releaseId))) waiting = true;
     return failed ? "failed" : waiting ? "waiting" : "done";
-  }
-
-  /** Whether a card of the release is still in the outbox (read only when a notice finds no copy at all: rare). */
-  async function cardStillOwed(releaseId: string): Promise<boolean> {
-    return (await store.listOutbox()).some((e) => e.releaseId === releaseId && isCardPost(e.item));
   }
 
   /** Tells the people a channel notice calls, privately, what it says and why it comes to them; false when none could be told. */

@@ -68,6 +68,8 @@ export interface OutboxStore {
    * `uncounted`: nothing was tried (the copies left wait for a platform still connecting), so the take's attempt is given back.
    */
   deferOutbox(id: number, holder: string, sentTo: string[], retryAt: number, opts?: { uncounted?: boolean }): Promise<boolean>;
-  /** Every row in the outbox, oldest first (operators, tests, and a notice that finds no copy of its card yet). */
+  /** Whether a card of the release is still in the outbox, not posted yet (a notice about it waits for it). */
+  cardPostOwed(releaseId: string): Promise<boolean>;
+  /** Every row in the outbox, oldest first (operators and tests). */
   listOutbox(): Promise<OutboxEntry[]>;
 }

@@ -737,6 +737,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         const post = { kind: "card" as const, releaseId: "R-2", channel: { platform: "discord", key: "discord:G1:C1", nativeId: "C1" }, askedBy: "discord:G1:U1" };
         const id = await store.transaction((tx) => tx.addToOutbox(post, T, GRACE));
         expect(await store.takeFromOutbox(id, "A", T + 5, LEASE)).toMatchObject({ id, releaseId: "R-2", item: post, attempts: 1 });
+        await store.addToOutbox(notice("R-3", "a notice is no card"), T, GRACE);
+        expect([await store.cardPostOwed("R-2"), await store.cardPostOwed("R-3"), await store.cardPostOwed("R-4")]).toEqual([true, false, false]);
+        await store.deleteFromOutbox(id);
+        expect(await store.cardPostOwed("R-2")).toBe(false);
       });
 
       it("keeps a row its holder renews out of other sweeps, and renews nothing for anyone else", async () => {

@@ -141,3 +141,28 @@ describe("a notice about a release whose card is still owed", () => {
     expect(chat.noticeTexts("R-1").filter((t) => t.includes("on hold"))).toHaveLength(1);
   });
 });
+
+describe("a notice about a release whose card is out on one platform and still owed on another", () => {
+  it("is posted under the copy that is out now, and under the other once it is posted", async () => {
+    const core = createTestCore();
+    cores.push(core);
+    const terminal = createRecordingSurface();
+    const discord = createRecordingSurface("discord", 1000);
+    core.bot.attachSurface(terminal.surface);
+    core.bot.attachSurface(discord.surface, { connected: false });
+    await core.bot.start();
+    await say(core, "alice", "create payments 1.4.2 at in 2h");
+    const aliceOnDiscord = actorOf({ kind: "person", platform: "discord", scope: "1187300000000000001", user: "1187300000000000003" }, "alice");
+    await linkAccounts(core, person("alice"), aliceOnDiscord);
+    await core.bot.handle({ kind: "command", actor: aliceOnDiscord, channel: discordChannel, text: "share R-1" });
+    await say(core, "alice", "hold R-1 waiting for QA");
+    await pass(core, MIN);
+    expect(terminal.noticeTexts("R-1").filter((t) => t.includes("on hold"))).toHaveLength(1);
+
+    core.bot.surfaceConnected("discord");
+    await pass(core, MIN);
+    expect(discord.posts.map((p) => p.channel.key)).toEqual([discordChannel.key]);
+    expect(discord.noticeTexts("R-1").filter((t) => t.includes("on hold"))).toHaveLength(1);
+    expect(terminal.noticeTexts("R-1").filter((t) => t.includes("on hold"))).toHaveLength(1);
+  });
+});
