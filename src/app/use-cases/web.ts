@@ -2,10 +2,9 @@ import { TZDate } from "@date-fns/tz";
 import { addDays } from "date-fns/addDays";
 import { format } from "date-fns/format";
 import { startOfDay } from "date-fns/startOfDay";
-import { isHttpUrl, tickersOf } from "../../domain/criteria.js";
-import { lockReason, targetName, type DeployLock } from "../../domain/deploy-lock.js";
+import { targetName } from "../../domain/deploy-lock.js";
 import { UserError } from "../../domain/errors.js";
-import { freezeName, occurrenceAt, occurrencesBetween, type ActiveFreeze } from "../../domain/freeze.js";
+import { occurrenceAt, occurrencesBetween } from "../../domain/freeze.js";
 import { displayName } from "../../domain/identity.js";
 import { isValidTimeZone } from "../../domain/policy.js";
 import type { ReleaseState } from "../../domain/release.js";
@@ -15,7 +14,8 @@ import { isSeenBy, type Ctx } from "../context.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
 import { askerOfScope, scopeOfChannel, scopeOwnsChannel, signWebToken, type WebScope } from "../web-link.js";
-import type { WebCalendar, WebCriterionView, WebDay, WebFreezeView, WebLockView, WebQueueView, WebReleaseRow, WebReleaseView } from "../web-views.js";
+import type { WebCalendar, WebDay, WebFreezeView, WebReleaseRow, WebReleaseView } from "../web-views.js";
+import { channelLabel, criteriaOf, freezesOf, freezeView, locksOf, lockView, overrideOf, queueOf } from "./web-release-parts.js";
 import { describeEvent } from "./audit.js";
 import { countOf } from "../../domain/plural.js";
 
@@ -41,66 +41,6 @@ export function webLink(ctx: Ctx, actor: Actor, channel: ChannelRef, place?: str
   const lasts = hours >= 1 ? countOf(hours, "hour") : countOf(Math.round(web.linkTtlMs / 60_000), "minute");
   // Only the person who asked sees this reply (it is private on every platform); the link is theirs.
   return ok(`Your link to the web view of this ${channel.platform === "discord" ? "server" : "workspace"}'s releases (read-only, works for ${lasts}; do not share it): ${url}`);
-}
-
-function channelLabel(channel: ChannelRef): string {
-  return `${channel.platform} ${channel.nativeId}`;
-}
-
-function freezeView(hit: ActiveFreeze, channel: string): WebFreezeView {
-  const id = freezeName(hit.freeze.id);
-  return { id, title: hit.freeze.reason ?? id, scope: `releases of ${channel}`, weekly: hit.freeze.rule.kind === "weekly", from: hit.start, to: hit.end };
-}
-
-function lockView(lock: DeployLock): WebLockView {
-  // The page says "after the rollback of R-6" itself: the reason without its `rollback of R-6: ` prefix.
-  return { label: targetName(lock.service, lock.environment), reason: lockReason(lock), holder: lock.lockedByName, since: lock.at, releaseId: lock.releaseId };
-}
-
-/** While a release is open (voting or held), the lock on its service + environment holds it, as on its card. */
-async function locksOf(ctx: Ctx, release: Release): Promise<WebLockView[]> {
-  if (release.state !== "voting" && release.state !== "held") return [];
-  const lock = await ctx.store.getLock(release.service, release.environment);
-  return lock ? [lockView(lock)] : [];
-}
-
-/** A voting release's place in its deploy queue, or null. */
-async function queueOf(ctx: Ctx, release: Release): Promise<WebQueueView | null> {
-  if (release.state !== "voting") return null;
-  const entry = await ctx.store.getQueueEntry(release.id);
-  if (!entry) return null;
-  const queue = await ctx.store.listQueue({ service: entry.service, environment: entry.environment });
-  return { behind: entry.behind, position: queue.findIndex((e) => e.releaseId === release.id) + 1, target: targetName(entry.service, entry.environment), since: entry.queuedAt };
-}
-
-/**
- * The freezes that stand in an open release's way, as its card reads them: before T-0 those
- * T-0 falls in; once T-0 has passed (or it is held), those on now.
- */
-async function freezesOf(ctx: Ctx, release: Release): Promise<WebFreezeView[]> {
-  if ((release.state !== "voting" && release.state !== "held") || release.scheduledAt === null) return [];
-  const now = ctx.clock.now();
-  const at = release.state === "voting" && release.scheduledAt > now ? release.scheduledAt : now;
-  const label = channelLabel(release.channel);
-  return (await ctx.store.listFreezes(release.channel.key))
-    .map((f) => occurrenceAt(f, at))
-    .filter((hit): hit is ActiveFreeze => hit !== null)
-    .map((hit) => freezeView(hit, label));
-}
-
-async function criteriaOf(ctx: Ctx, release: Release): Promise<WebCriterionView[]> {
-  return (await ctx.store.listCriteria(release.id)).map((c) => ({
-    name: c.name,
-    status: c.status,
-    tickers: tickersOf(c, release),
-    byName: c.setByName,
-    source: c.source,
-    at: c.at,
-    note: c.note,
-    // Stored links are http(s) already; checked again because this one becomes an href.
-    url: c.url !== null && isHttpUrl(c.url) ? c.url : null,
-    ciOwned: c.ciOwned,
-  }));
 }
 
 /**
@@ -262,11 +202,6 @@ export async function webRelease(ctx: Ctx, scope: WebScope, id: string): Promise
     })),
     retro: (await ctx.store.listRetroAnswers(release.id)).map((a) => ({ authorName: a.authorName, wentWell: a.wentWell, wentBadly: a.wentBadly, actionItems: a.actionItems, at: a.at })),
   };
-}
-
-async function overrideOf(ctx: Ctx, release: Release): Promise<WebReleaseView["override"]> {
-  const o = await ctx.store.getOverride(release.id);
-  return o ? { freeze: o.freeze, byName: o.byName, reason: o.reason, at: o.at } : null;
 }
 
 /** A state change the scheduler made at T-0 (ship on GO, else hold or cancel), as opposed to closing a retro. */
