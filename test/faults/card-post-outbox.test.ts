@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
-import { actorOf } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
-import { channel, createTestCore, linkAccounts, person, type TestCore } from "../helpers/core.js";
+import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { discordChannel, shareToDiscord } from "../helpers/discord-share.js";
 
 const MIN = 60_000;
-const discordChannel: ChannelRef = { platform: "discord", key: "discord:1187300000000000001:1187300000000000002", nativeId: "1187300000000000002" };
 
 let cores: TestCore[] = [];
 afterEach(async () => {
@@ -106,9 +105,7 @@ describe("a card owed to a channel outlives the process (posts go through the ou
     first.bot.attachSurface(createRecordingSurface("discord", 1000).surface, { connected: false });
     await first.bot.start();
     await say(first, "alice", "create payments 1.4.2 at in 2h");
-    const aliceOnDiscord = actorOf({ kind: "person", platform: "discord", scope: "1187300000000000001", user: "1187300000000000003" }, "alice");
-    await linkAccounts(first, person("alice"), aliceOnDiscord);
-    await first.bot.handle({ kind: "command", actor: aliceOnDiscord, channel: discordChannel, text: "share R-1" });
+    await shareToDiscord(first, "R-1");
     await first.settle();
 
     const second = await first.reopen();
@@ -152,9 +149,7 @@ describe("a notice about a release whose card is out on one platform and still o
     core.bot.attachSurface(discord.surface, { connected: false });
     await core.bot.start();
     await say(core, "alice", "create payments 1.4.2 at in 2h");
-    const aliceOnDiscord = actorOf({ kind: "person", platform: "discord", scope: "1187300000000000001", user: "1187300000000000003" }, "alice");
-    await linkAccounts(core, person("alice"), aliceOnDiscord);
-    await core.bot.handle({ kind: "command", actor: aliceOnDiscord, channel: discordChannel, text: "share R-1" });
+    await shareToDiscord(core, "R-1");
     await say(core, "alice", "hold R-1 waiting for QA");
     await pass(core, MIN);
     expect(terminal.noticeTexts("R-1").filter((t) => t.includes("on hold"))).toHaveLength(1);

@@ -2,13 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { NOTICE_MAX_ATTEMPTS, NOTICE_SWEEP_MS } from "../../src/app/notice-outbox.js";
 import type { CardView } from "../../src/app/views.js";
-import { actorOf } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
-import { channel, createTestCore, linkAccounts, person, type TestCore } from "../helpers/core.js";
+import { channel, createTestCore, person, type TestCore } from "../helpers/core.js";
+import { discordChannel, shareToDiscord as shareFromDiscord } from "../helpers/discord-share.js";
 
 const MIN = 60_000;
 /** A Discord channel the release's card is shared to; its platform's adapter is still connecting. */
-const discordChannel: ChannelRef = { platform: "discord", key: "discord:1187300000000000001:1187300000000000002", nativeId: "1187300000000000002" };
 
 let cores: TestCore[] = [];
 afterEach(async () => {
@@ -17,11 +16,8 @@ afterEach(async () => {
 });
 
 const say = (core: TestCore, who: string, text: string, where: ChannelRef = channel) => core.bot.handle({ kind: "command", actor: person(who), channel: where, text });
-/** alice shares her terminal release into the Discord channel from her Discord account, linked to the terminal one: she is in both. */
 async function shareToDiscord(core: TestCore, id: string) {
-  const aliceOnDiscord = actorOf({ kind: "person", platform: "discord", scope: "1187300000000000001", user: "1187300000000000003" }, "alice");
-  await linkAccounts(core, person("alice"), aliceOnDiscord);
-  const reply = await core.bot.handle({ kind: "command", actor: aliceOnDiscord, channel: discordChannel, text: `share ${id}` });
+  const reply = await shareFromDiscord(core, id);
   expect(reply.type === "message" && reply.text).toContain(`Posting ${id}'s card here`);
 }
 const goCount = (card: CardView | undefined) => card?.tally.go;
