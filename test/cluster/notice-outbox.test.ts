@@ -49,19 +49,26 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the outbox across insta
     await Promise.all(instances.map((i) => i.bot.idle()));
   }
   const say = (on: Bot, text: string) => on.handle({ kind: "command", actor: person("alice"), channel, text });
+  /** A chat platform that takes every call at once, but for the ones a test gives it (a post that hangs, as a dead instance's would). */
+  function chatWith(calls: Partial<ChatSurface>): ChatSurface {
+    let seq = 0;
+    const quiet: ChatSurface = {
+      platform: "terminal",
+      minUpdateIntervalMs: 0,
+      postCard: () => Promise.resolve({ messageId: `m${++seq}` }),
+      updateCard: () => Promise.resolve(),
+      postInChannel: () => Promise.resolve(),
+      postNotice: () => Promise.resolve(),
+    };
+    return { ...quiet, ...calls };
+  }
 
   it("a notice whose instance died while posting it is posted by exactly one other instance, once its lease ends", async () => {
     const url = await databases.fresh();
     const notices: Array<{ by: string; text: string }> = [];
     const entered: Record<string, number> = {};
     const conditions = createConditions();
-    let seq = 0;
-    const surfaceFor = (by: string): ChatSurface => ({
-      platform: "terminal",
-      minUpdateIntervalMs: 0,
-      postCard: () => Promise.resolve({ messageId: String(++seq) }),
-      updateCard: () => Promise.resolve(),
-      postInChannel: () => Promise.resolve(),
+    const surfaceFor = (by: string): ChatSurface => chatWith({
       async postNotice(_ref, notice) {
         entered[by] = (entered[by] ?? 0) + 1;
         conditions.changed();
@@ -101,9 +108,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the outbox across insta
     const entered: Record<string, number> = {};
     const conditions = createConditions();
     let seq = 0;
-    const surfaceFor = (by: string): ChatSurface => ({
-      platform: "terminal",
-      minUpdateIntervalMs: 0,
+    const surfaceFor = (by: string): ChatSurface => chatWith({
       async postCard(_channel, card) {
         entered[by] = (entered[by] ?? 0) + 1;
         conditions.changed();
@@ -113,9 +118,6 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the outbox across insta
         conditions.changed();
         return { messageId: String(++seq) };
       },
-      updateCard: () => Promise.resolve(),
-      postInChannel: () => Promise.resolve(),
-      postNotice: () => Promise.resolve(),
     });
     const [a, b, c] = [await start(url, "A", surfaceFor("A")), await start(url, "B", surfaceFor("B")), await start(url, "C", surfaceFor("C"))];
     await say(a.bot, "create payments 1.4.2");
@@ -142,9 +144,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the outbox across insta
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
     let seq = 0;
-    const surfaceFor = (by: string): ChatSurface => ({
-      platform: "terminal",
-      minUpdateIntervalMs: 0,
+    const surfaceFor = (by: string): ChatSurface => chatWith({
       async postCard() {
         posts.push(`${by} started`);
         conditions.changed();
@@ -152,9 +152,6 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the outbox across insta
         posts.push(`${by} posted`);
         return { messageId: String(++seq) };
       },
-      updateCard: () => Promise.resolve(),
-      postInChannel: () => Promise.resolve(),
-      postNotice: () => Promise.resolve(),
     });
     const [a, b, c] = [await start(url, "A", surfaceFor("A")), await start(url, "B", surfaceFor("B")), await start(url, "C", surfaceFor("C"))];
     await say(a.bot, "create payments 1.4.2");
