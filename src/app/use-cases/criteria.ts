@@ -21,8 +21,7 @@ import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
 import { checkForm, field, requireSameContent } from "../forms.js";
 import { FORM_TAG, type Reply } from "../views.js";
-import { markGoReached } from "./vote.js";
-import { decisionIfHeld, tellHeldNowGo } from "../held-go.js";
+import { decisionIfHeld, goReached } from "../go-reached.js";
 
 /** A tick as a person asked for it: the verdict, an optional note (a link in it is the evidence link), and an admin's override reason. */
 export interface Tick {
@@ -114,8 +113,7 @@ export async function checkCriterion(ctx: Ctx, actor: Actor, platform: string, r
   if (tick.override === null && tick.status === "passed" && criterion.status === "failed") {
     ctx.effects.push(notice(release.id, `✅ ${criterion.name} passed again on ${release.id} (${actor.name})${evidenceText(evidence)}; it no longer blocks. Decision: ${decisionInWords(result)}.`));
   }
-  await markGoReached(ctx, actor, platform, release, result);
-  const next = await tellHeldNowGo(ctx, actor, release, heldBefore, result);
+  const next = await goReached(ctx, actor, platform, release, heldBefore, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   return ok(`${criterion.name} on ${release.id} is ${VERDICT_WORDS[tick.status]}${tick.override !== null ? " (override)" : ""}. Decision: ${decisionInWords(result)}.${next}`);
 }

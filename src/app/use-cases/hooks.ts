@@ -9,8 +9,7 @@ import { acceptsVotes } from "../../domain/release.js";
 import { INPUT_LIMITS } from "../../domain/limits.js";
 import { releaseDecision } from "../release-decision.js";
 import { ROLLBACK_BUTTON } from "../views.js";
-import { markGoReached } from "./vote.js";
-import { decisionIfHeld, tellHeldNowGo } from "../held-go.js";
+import { decisionIfHeld, goReached } from "../go-reached.js";
 import type { Release } from "../../domain/types.js";
 import { audit, isGroup, notice, policyFor, systemActor, type Ctx } from "../context.js";
 import { holdersWhoSee } from "../role-holders.js";
@@ -249,8 +248,7 @@ export async function applyCheckReport(ctx: Ctx, report: CheckReport): Promise<H
   await ctx.store.saveCriterion(release.id, updated);
   await audit(ctx, PIPELINE, "hook", release.id, { type: "criterion_ticked", data: { criterion: criterion.name, before: criterion.status, after: report.status, source: "ci", note, url } });
   const result = await releaseDecision(ctx, release);
-  await markGoReached(ctx, PIPELINE, "hook", release, result);
-  await tellHeldNowGo(ctx, null, release, heldBefore, result);
+  await goReached(ctx, PIPELINE, "hook", release, heldBefore, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (report.status === "failed" && criterion.status !== "failed") {
     ctx.effects.push(notice(release.id, `❌ CI: ${criterion.name} failed on ${release.id}${evidenceText(updated)}. It blocks the release until it passes.`, { mention: [release.managerId] }));

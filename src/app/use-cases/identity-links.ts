@@ -10,7 +10,7 @@ import { audit, notice, type Ctx } from "../context.js";
 import { releaseDecision } from "../release-decision.js";
 import type { Account } from "../identity-store.js";
 import { okLines } from "../replies.js";
-import { markGoReached } from "./vote.js";
+import { markGoReached } from "../go-reached.js";
 import type { Reply, ReplyPart } from "../views.js";
 
 /*

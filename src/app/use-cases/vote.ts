@@ -5,7 +5,7 @@ import { CHOICE_LABELS, describeVoteChange, validateVote } from "../../domain/vo
 import { isSamePerson } from "../../domain/identity.js";
 import type { Actor, Release, Vote, VoteChoice } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
-import { decisionIfHeld, tellHeldNowGo } from "../held-go.js";
+import { decisionIfHeld, goReached, tellHeldNowGo } from "../go-reached.js";
 import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -54,10 +54,9 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
     data: { before: previous ? { choice: previous.choice, reason: previous.reason } : null, after: { choice, reason: cleaned }, roles, ...(movedFrom ? { movedFrom } : {}) },
   });
   const result = await currentDecision(ctx, release);
-  await markGoReached(ctx, actor, platform, release, result);
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   if (change !== "unchanged") noticeNoGoChange(ctx, actor, release, previous?.choice ?? null, choice, cleaned, result);
-  const next = await tellHeldNowGo(ctx, actor, release, heldBefore, result);
+  const next = await goReached(ctx, actor, platform, release, heldBefore, result);
   if (sameVote) {
     return ok(`Your ${CHOICE_LABELS[choice]} on ${release.id} now counts with your current roles (${roles.length ? roles.join(", ") : "none"}). ${summary(result)}${next}`);
   }
@@ -100,13 +99,6 @@ export async function voteOfPerson(ctx: Ctx, releaseId: string, actor: Actor): P
     if (vote) return vote;
   }
   return undefined;
-}
-
-/** Remembers the first moment the release reached GO (time to decision): by a vote, or by the last criterion passing. */
-export async function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): Promise<void> {
-  if (release.decidedGoAt !== null || result.decision !== "go") return;
-  await ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
-  await audit(ctx, actor, platform, release.id, { type: "decision_go", data: {} });
 }
 
 /**

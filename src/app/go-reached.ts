@@ -1,9 +1,21 @@
 import type { Decision, DecisionResult } from "../domain/decision.js";
 import { isSamePerson } from "../domain/identity.js";
 import type { Actor, Release } from "../domain/types.js";
-import { notice, type Ctx } from "./context.js";
+import { audit, notice, type Ctx } from "./context.js";
 import { wayOn } from "./freeze-watch.js";
 import { releaseDecision } from "./release-decision.js";
+
+/*
+ * What a change that can make a release GO (a vote, a criterion, a CI report) does when it
+ * did: the first GO is remembered (time to decision), and a held release says it is GO now.
+ */
+
+/** Remembers the first moment the release reached GO (time to decision): by a vote, or by the last criterion passing. */
+export async function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): Promise<void> {
+  if (release.decidedGoAt !== null || result.decision !== "go") return;
+  await ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
+  await audit(ctx, actor, platform, release.id, { type: "decision_go", data: {} });
+}
 
 /**
  * A release on hold (T-0 came without GO, or its manager held it) does not ship by itself when
@@ -27,4 +39,10 @@ export async function tellHeldNowGo(ctx: Ctx, actor: Pick<Actor, "id" | "linked"
   const self = actor !== null && isSamePerson(actor, release.managerId);
   ctx.effects.push(notice(release.id, `✅ ${release.id} is GO now. ${way}`, { mention: self ? [] : [release.managerId] }));
   return self ? ` ${way}` : ` ${release.id} is on hold; the thread tells its release manager what ships it now.`;
+}
+
+/** markGoReached, then tellHeldNowGo: both, for a change that may have made the release GO; the reply's addition. */
+export async function goReached(ctx: Ctx, actor: Actor, platform: string, release: Release, heldBefore: Decision | null, result: DecisionResult): Promise<string> {
+  await markGoReached(ctx, actor, platform, release, result);
+  return tellHeldNowGo(ctx, actor, release, heldBefore, result);
 }
