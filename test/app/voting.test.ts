@@ -57,6 +57,19 @@ describe("voting through the door", () => {
     expect(chat.latestCard("R-1")!.tally.go).toBe(1);
   });
 
+  it("records the moment a release reached GO when retracting the only NO-GO is what made it GO (time to decision counts it)", async () => {
+    core = createTestCore();
+    await say("alice", "create api 2.0.0");
+    await say("dave", "vote R-1 no-go migration not tested");
+    await say("bob", "vote R-1 go");
+    await say("carol", "vote R-1 go");
+    expect((await core.store.getRelease("R-1"))!.decidedGoAt).toBeNull();
+    core.clock.advance(60_000);
+    expect(text(await say("dave", "retract R-1"))).toContain("Decision: GO");
+    expect((await core.store.getRelease("R-1"))!.decidedGoAt).toBe(core.clock.now());
+    expect((await core.store.listAudit("R-1")).map((e) => e.type)).toContain("decision_go");
+  });
+
   it("refuses a no-go without a reason and writes nothing", async () => {
     core = createTestCore();
     await say("alice", "create api 2.0.0");

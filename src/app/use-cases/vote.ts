@@ -5,7 +5,7 @@ import { CHOICE_LABELS, describeVoteChange, validateVote } from "../../domain/vo
 import { isSamePerson } from "../../domain/identity.js";
 import type { Actor, Release, Vote, VoteChoice } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
-import { decisionIfHeld, goReached, tellHeldNowGo } from "../go-reached.js";
+import { decisionIfHeld, goReached } from "../go-reached.js";
 import { releaseDecision } from "../release-decision.js";
 import { ok } from "../replies.js";
 import type { Reply } from "../views.js";
@@ -84,7 +84,7 @@ export async function retractVote(ctx: Ctx, actor: Actor, platform: string, rele
   ctx.effects.push({ type: "refresh", releaseId: release.id });
   const result = await currentDecision(ctx, release);
   noticeNoGoChange(ctx, actor, release, previous.choice, null, null, result);
-  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(result)}${await tellHeldNowGo(ctx, actor, release, heldBefore, result)}`);
+  return ok(`Your ${CHOICE_LABELS[previous.choice]} on ${release.id} is retracted. ${summary(result)}${await goReached(ctx, actor, platform, release, heldBefore, result)}`);
 }
 
 /**
