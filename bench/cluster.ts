@@ -9,7 +9,7 @@ import { startRoundRobinProxy, type RoundRobinProxy } from "../fakes/round-robin
 import { createFakeSlack, type FakeCall, type FakeSlack } from "../fakes/slack-api.js";
 import { BOT_TOKEN, messageTs, postSigned, SIGNING_SECRET, slashBody, TEAM, USERS, visibleText } from "../fakes/slack-requests.js";
 import { stopHttpStorms } from "./http-storm.js";
-import { startProgram, storedVoters, type RunningGonogo } from "./processes.js";
+import { cpuOfAll, startProgram, storedVoters, type RunningGonogo } from "./processes.js";
 import { pressBodies, storm, userId } from "./slack-storm.js";
 import { percentile, round, sleep } from "./stats.js";
 
@@ -21,6 +21,10 @@ export interface ClusterSide {
   votesLost: number;
   /** Votes stored per second during the storm: stored / time from its start to the last one's commit (its ceiling when the app falls behind). */
   votesPerSec: number;
+  /** CPU the gonogo processes used during the storm, summed, per press (µs; null off Linux). */
+  cpuUsPerPress: number | null;
+  /** How busy the whole machine was during the storm (%, all cores; null off Linux): near 100, the instances, the database and the load wait for a core. */
+  machineBusyPct: number | null;
 }
 
 export type ClusterBench =
@@ -60,14 +64,14 @@ async function createCard(front: string, fake: FakeSlack, text: string, releaseI
   return fake.waitFor("chat.postMessage", (c) => !c.params.thread_ts && visibleText(c).includes(releaseId), 20_000);
 }
 
-/** The same storm against one front: 50 presses to warm up, then `presses` within `spreadMs`. */
 /** How many of the storm's votes were stored and when the last was taken (its `at`), from the app's own database. */
 type StormVotes = () => Promise<{ n: number; lastAt: number }>;
 
-async function storms(front: string, fake: FakeSlack, card: FakeCall, presses: number, spreadMs: number, stored: () => Promise<Set<string>>, stormVotes: StormVotes, instances: number): Promise<ClusterSide> {
+/** The same storm against one front of the gonogo processes `pids`: 50 presses to warm up, then `presses` within `spreadMs`. */
+async function storms(front: string, pids: number[], fake: FakeSlack, card: FakeCall, presses: number, spreadMs: number, stored: () => Promise<Set<string>>, stormVotes: StormVotes): Promise<ClusterSide> {
   await storm(front, pressBodies(fake, card, "UW", 50), 250);
   const started = Date.now();
-  const run = await storm(front, pressBodies(fake, card, "US", presses), spreadMs);
+  const { result: run, cpuMs, machineBusyPct } = await cpuOfAll(pids, () => storm(front, pressBodies(fake, card, "US", presses), spreadMs));
   // Counted from the database, not from the acks: an overloaded app may still commit a vote whose ack came too late.
   const taken = await until("the storm's votes to settle", 60_000, async () => {
     const a = await stormVotes();
@@ -78,12 +82,14 @@ async function storms(front: string, fake: FakeSlack, card: FakeCall, presses: n
   const acked = run.statuses.map((s, i) => (s === 200 ? userId("US", i) : "")).filter(Boolean);
   const have = await stored();
   return {
-    instances,
+    instances: pids.length,
     p50Ms: round(percentile(run.latencies, 50)),
     p99Ms: round(percentile(run.latencies, 99)),
     non200: run.statuses.filter((s) => s !== 200).length,
     votesLost: acked.filter((u) => !have.has(`slack:${TEAM}:${u}`)).length,
     votesPerSec: round(taken.n / (Math.max(1, taken.lastAt - started) / 1000), 0),
+    cpuUsPerPress: cpuMs === null ? null : round((cpuMs * 1000) / presses, 0),
+    machineBusyPct,
   };
 }
 
@@ -130,7 +136,7 @@ export async function benchCluster(presses = 600, spreadMs = 1_000): Promise<Clu
         db.close();
       }
     };
-    const single = await storms(soloFront.url, soloFake, soloCard, presses, spreadMs, () => Promise.resolve(storedVoters(dbPath)), soloVotes, 1);
+    const single = await storms(soloFront.url, [solo.child.pid!], soloFake, soloCard, presses, spreadMs, () => Promise.resolve(storedVoters(dbPath)), soloVotes);
     await solo.stop();
 
     // Three on PostgreSQL.
@@ -147,7 +153,7 @@ export async function benchCluster(presses = 600, spreadMs = 1_000): Promise<Clu
       const row = (await sql.query<{ n: string; last: string | null }>("SELECT count(*) AS n, max(at) AS last FROM votes WHERE voter LIKE '%:US%'")).rows[0]!;
       return { n: Number(row.n), lastAt: Number(row.last ?? 0) };
     };
-    const cluster = await storms(front.url, fake, card, presses, spreadMs, voters, clusterVotes, 3);
+    const cluster = await storms(front.url, three.map((g) => g.child.pid!), fake, card, presses, spreadMs, voters, clusterVotes);
 
     // A card's lease holder dies mid-storm (a gentler one, 50 presses a second): how long until another instance edits the card?
     const card2 = await createCard(front.url, fake, "create web 2.0.0 at in 2h", "R-2");

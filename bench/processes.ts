@@ -159,10 +159,42 @@ const CLOCK_TICKS_PER_SEC = 100;
 
 /** Runs `work` and reports the CPU process `pid` used meanwhile: per press, a steadier figure than p99. */
 export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpuMs: number | null }> {
-  const before = cpuMsOf(pid);
+  const { result, cpuMs } = await cpuOfAll([pid], work);
+  return { result, cpuMs };
+}
+
+/** The machine's CPU time so far, busy and in all (every core, in ticks), from /proc/stat's first line; null off Linux. */
+function machineTicks(): { busy: number; total: number } | null {
+  try {
+    const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+    // user nice system idle iowait irq softirq steal: idle and iowait are the time nothing ran.
+    const ticks = fields.slice(0, 8).map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { busy: total - ticks[3]! - ticks[4]!, total };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs `work` and reports the CPU the processes `pids` used meanwhile (ms, summed), and how
+ * busy the whole machine was (%, all cores): a storm on a machine near 100% measures the wait
+ * for a core as much as the program.
+ */
+export async function cpuOfAll<T>(pids: number[], work: () => Promise<T>): Promise<{ result: T; cpuMs: number | null; machineBusyPct: number | null }> {
+  const before = pids.map(cpuMsOf);
+  const machineBefore = machineTicks();
   const result = await work();
-  const after = cpuMsOf(pid);
-  return { result, cpuMs: before === null || after === null ? null : after - before };
+  const machineAfter = machineTicks();
+  const after = pids.map(cpuMsOf);
+  const used = after.map((a, i) => {
+    const b = before[i] ?? null;
+    return a === null || b === null ? null : a - b;
+  });
+  const cpuMs = used.some((u) => u === null) ? null : used.reduce<number>((sum, u) => sum + (u ?? 0), 0);
+  const span = machineBefore && machineAfter ? machineAfter.total - machineBefore.total : 0;
+  const machineBusyPct = machineBefore && machineAfter && span > 0 ? Math.round((100 * (machineAfter.busy - machineBefore.busy)) / span) : null;
+  return { result, cpuMs, machineBusyPct };
 }
 
 export interface Contenders {

@@ -59,10 +59,16 @@ export function reportRows(r: Record<string, unknown>): Row[] {
     rows.push({ measurement: "scheduler: RSS after start / at end", gonogo: `${s.rssAfterStartMb} / ${s.rssMb} MB (heap ${s.heapUsedMb})`, baseline: `empty node process ${s.bareRssMb} MB`, goal: "< 150 MB", met: yes(s.rssMb < 150) });
   }
   const c = r.cluster as ClusterBench | undefined;
+  /** Machine busy (%, all cores) from which a storm's figures measure the wait for a core more than the program. */
+  const SATURATED_PCT = 90;
   if (c && "skipped" in c) rows.push({ measurement: "cluster", gonogo: `skipped: ${c.skipped}`, baseline: "–", goal: "–", met: "–" });
   else if (c) {
-    rows.push({ measurement: `cluster: ack p50 / p99, ${c.presses} presses in ${c.spreadMs} ms through a round-robin front (ms)`, gonogo: `3 on PostgreSQL ${c.cluster.p50Ms} / ${c.cluster.p99Ms}`, baseline: `1 on SQLite ${c.single.p50Ms} / ${c.single.p99Ms}`, goal: "p99 ≤ 2× single", met: yes(c.p99Ratio <= 2) });
-    rows.push({ measurement: "cluster: p99 ratio (p50 ratio)", gonogo: `${c.p99Ratio}× (${c.p50Ratio}×)`, baseline: "1×", goal: "≤ 2×", met: yes(c.p99Ratio <= 2) });
+    // A single process that had no core to spare queued for CPU: its p99 is no baseline, so no ratio against it is "met".
+    const ratioMet = (c.single.machineBusyPct ?? 0) >= SATURATED_PCT ? `? (machine ${c.single.machineBusyPct}% busy during the single process's storm: run again on a quiet machine)` : yes(c.p99Ratio <= 2);
+    rows.push({ measurement: `cluster: ack p50 / p99, ${c.presses} presses in ${c.spreadMs} ms through a round-robin front (ms)`, gonogo: `3 on PostgreSQL ${c.cluster.p50Ms} / ${c.cluster.p99Ms}`, baseline: `1 on SQLite ${c.single.p50Ms} / ${c.single.p99Ms}`, goal: "p99 ≤ 2× single", met: ratioMet });
+    rows.push({ measurement: "cluster: p99 ratio (p50 ratio)", gonogo: `${c.p99Ratio}× (${c.p50Ratio}×)`, baseline: "1×", goal: "≤ 2×", met: ratioMet });
+    const cpu = (side: typeof c.single) => `${side.cpuUsPerPress ?? "?"} µs · ${side.machineBusyPct ?? "?"}%`;
+    rows.push({ measurement: "cluster: CPU of the gonogo processes per press · machine busy during the storm", gonogo: `3 on PostgreSQL ${cpu(c.cluster)}`, baseline: `1 on SQLite ${cpu(c.single)}`, goal: "–", met: "–" });
     rows.push({ measurement: "cluster: votes stored per second during the storm", gonogo: `${c.cluster.votesPerSec}`, baseline: `single ${c.single.votesPerSec}`, goal: "–", met: "–" });
     rows.push({ measurement: "cluster: votes lost / non-2xx", gonogo: `${c.cluster.votesLost} / ${c.cluster.non200}`, baseline: `${c.single.votesLost} / ${c.single.non200}`, goal: "0", met: yes(c.cluster.votesLost === 0 && c.single.votesLost === 0) });
     rows.push({ measurement: "cluster: SIGKILL of a card's lease holder → next card edit", gonogo: `${c.cardTakeoverMs} ms (true tally: ${c.cardEndedTrue ? "yes" : "NO"})`, baseline: "–", goal: "≤ 15,000 ms", met: yes(c.cardTakeoverMs <= 15_000 && c.cardEndedTrue) });
