@@ -191,6 +191,29 @@ describe("/release link merging votes that decided a release", () => {
   });
 });
 
+describe("/release link making a held release GO", () => {
+  it("says in the thread that the held release is GO now and what ships it, calling its manager, as a vote that made it GO would", async () => {
+    const { say, slackChat } = setup({ config: { quorum: 1 } });
+    await say(slack("UBOB", "bob"), "create payments 1.2.3");
+    await onDiscordToo("R-1");
+    await say(slack("UCAROL", "carol"), "vote R-1 go");
+    await say(danaOnSlack, "vote R-1 no-go migration untested");
+    core.clock.advance(60_000);
+    await say(danaOnDiscord, "vote R-1 go");
+    expect(text(await say(slack("UBOB", "bob"), "hold R-1 waiting for dana"))).toContain("R-1");
+    expect((await core.store.getRelease("R-1"))!.state).toBe("held");
+    await core.settle();
+    const before = slackChat.notices.length;
+    await link(say, danaOnSlack, danaOnDiscord);
+    await core.settle();
+    const told = slackChat.notices.slice(before).map((n) => n.notice);
+    expect(told.map((n) => n.text.split(" ")[0])).toEqual(["↩️", "✅"]);
+    const goNow = told.find((n) => n.text.startsWith("✅ R-1 is GO now."));
+    expect(goNow?.text).toContain("/release ship R-1");
+    expect(goNow?.mention).toEqual([slack("UBOB").id]);
+  });
+});
+
 describe("/release link and the roles a vote counts with", () => {
   it("keeps a qa GO where it stands when the same GO comes from a linked account without qa, saying why", async () => {
     const { say } = setup({ config: { quorum: 1, require: ["qa"], admins: admins("slack:T1:UADMIN") } });

@@ -10,7 +10,7 @@ import { audit, notice, type Ctx } from "../context.js";
 import { releaseDecision } from "../release-decision.js";
 import type { Account } from "../identity-store.js";
 import { okLines } from "../replies.js";
-import { markGoReached } from "../go-reached.js";
+import { decisionIfHeld, goReached } from "../go-reached.js";
 import type { Reply, ReplyPart } from "../views.js";
 
 /*
@@ -99,17 +99,19 @@ async function mergeVotes(ctx: Ctx, actor: Actor, platform: string, accounts: st
     if (votes.length < 2) continue;
     const kept = votes.reduce((latest, v) => (v.at > latest.at ? v : latest));
     const dropped = votes.filter((v) => v !== kept);
+    const heldBefore = await decisionIfHeld(ctx, release);
     for (const v of dropped) await ctx.store.deleteVote(release.id, v.voter);
     await audit(ctx, actor, platform, release.id, { type: "votes_merged", data: { kept: { voter: kept.voter, choice: kept.choice }, dropped: dropped.map((v) => ({ voter: v.voter, choice: v.choice })) } });
     ctx.effects.push({ type: "refresh", releaseId: release.id });
     // Dropping a vote can lift a veto or complete a GO: said and recorded as a vote doing so would be.
     const result = await releaseDecision(ctx, release);
-    await markGoReached(ctx, actor, platform, release, result);
     const vetoDropped = kept.choice !== "no_go" && dropped.find((v) => v.choice === "no_go");
     if (vetoDropped) {
       const text = `↩️ ${vetoDropped.voterName}'s NO-GO on ${release.id} no longer counts: they linked their accounts, and their later ${CHOICE_LABELS[kept.choice]} (as ${kept.voterName}) stands. Decision: ${decisionInWords(result)}.`;
       ctx.effects.push(notice(release.id, text, { mention: accounts.includes(release.managerId) ? [] : [release.managerId] }));
     }
+    // After the veto's notice, as a vote's: a held release then hears what ships it now.
+    await goReached(ctx, actor, platform, release, heldBefore, result);
     merged.push(`${release.id} keeps ${CHOICE_LABELS[kept.choice]} by ${kept.voterName}`);
   }
   return merged;
