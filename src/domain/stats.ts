@@ -111,6 +111,15 @@ export function windowName(days: number): string {
   return days === 1 ? "last 24 hours" : `last ${days} days`;
 }
 
+/**
+ * The deploy rate as people say it: per week over a week or more, per day over a shorter
+ * window, where a per-week figure would multiply one day's deploys by seven.
+ */
+export function deployRate(report: Pick<StatsReport, "deploymentFrequency" | "window">): { per: "day" | "week"; value: string } {
+  const { perWeek } = report.deploymentFrequency;
+  return report.window.days < 7 ? { per: "day", value: (perWeek / 7).toFixed(1) } : { per: "week", value: perWeek.toFixed(1) };
+}
+
 /** Middle value; the mean of the two middle values for an even count; null when empty. */
 export function median(values: number[]): number | null {
   if (!values.length) return null;

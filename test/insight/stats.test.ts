@@ -424,6 +424,11 @@ describe("release stats of a release created before the window", () => {
       expect(out).toContain("· 0 releases created in it");
       expect(out).toContain("• Deploys: 1 shipped · 1.0 per week");
       expect(out).toContain("• Lead time (created → shipped): median 8d 1h");
+      // A window shorter than a week says its rate per day: one deploy yesterday is not "7.0 per week".
+      const day = text(await own.bot.handle({ kind: "command", actor: person("erin"), channel, text: "stats 1" }));
+      expect(day).toContain("• Deploys: 1 shipped · 1.0 per day");
+      const twoDays = text(await own.bot.handle({ kind: "command", actor: person("erin"), channel, text: "stats 2" }));
+      expect(twoDays).toContain("• Deploys: 1 shipped · 0.5 per day");
     } finally {
       await own.close();
     }

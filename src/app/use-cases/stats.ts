@@ -2,7 +2,7 @@ import { UserError } from "../../domain/errors.js";
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { humanDuration } from "../../domain/duration.js";
-import { computeStats, windowName, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
+import { computeStats, deployRate, windowName, type ReleaseFacts, type StatsReport, type WeekBucket } from "../../domain/stats.js";
 import type { ChannelRef, Release } from "../../domain/types.js";
 import type { AuditEventType } from "../audit-events.js";
 import type { AuditEvent } from "../store.js";
@@ -201,7 +201,8 @@ export function statsText(report: StatsReport): string {
   // Change failure rate counts every deploy started, shipped or not: say how the two counts differ.
   const unshipped = cfr.deploys - df.shipped;
   const besides = unshipped > 0 ? ` (and ${unshipped} failed or rolled back before reaching shipped)` : "";
-  lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${df.perWeek.toFixed(1)} per week${besides}` : `• Deploys: none shipped${besides}`);
+  const rate = deployRate(report);
+  lines.push(df.shipped ? `• Deploys: ${df.shipped} shipped · ${rate.value} per ${rate.per}${besides}` : `• Deploys: none shipped${besides}`);
   lines.push(`• Lead time (created → shipped): ${lt.count ? `median ${humanDuration(lt.median)} · p90 ${humanDuration(lt.p90)}` : "—"}`);
   lines.push(
     `• Change failure rate: ${cfr.rate === null ? "— (no deploys)" : `${percent(cfr.rate)} · ${cfr.failures} of ${countOf(cfr.deploys, "deploy")} failed or rolled back${failureBreakdown(cfr)}`}`,

@@ -1,7 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns/format";
 import { humanDuration } from "../../domain/duration.js";
-import { windowName } from "../../domain/stats.js";
+import { deployRate, windowName } from "../../domain/stats.js";
 import type { WebAuditCheck, WebNumbers } from "../../app/web-views.js";
 import { columnBars, horizontalBars, type Bar, type ChartSpec } from "../charts.js";
 import { html, type Html } from "../html.js";
@@ -42,6 +42,7 @@ function environmentsLine(s: WebNumbers["stats"]): string {
 export function numbersPage(n: WebNumbers & { audit: WebAuditCheck }, scopeLabel: string, zone: string, asked: string | null = null): string {
   const s = n.stats;
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, timeToDecision: ttd, participation: p } = s;
+  const rate = deployRate(s);
   const weeks = s.weeks.slice(-26);
   const weekLabel = (start: number) => format(new TZDate(start, s.timezone), "d MMM");
   // The window cuts the first week drawn (when it is the window's first) and the last: say so, so a low bar there is not read as a slow week.
@@ -103,7 +104,7 @@ ${asked ? html`<p class="notice" role="status">${asked}</p>` : ""}
 <label for="days">Window<select id="days" name="days">${windowOptions}</select></label>
 <button type="submit">Show</button>
 </form>
-${metric("deploys", "Deploy frequency", columnBars(deploys), [["Shipped", String(df.shipped)], ["Per week", df.perWeek.toFixed(1)]], `Releases marked shipped each week${cut}.`)}
+${metric("deploys", "Deploy frequency", columnBars(deploys), [["Shipped", String(df.shipped)], [rate.per === "day" ? "Per day" : "Per week", rate.value]], `Releases marked shipped each week${cut}.`)}
 ${metric("lead", "Lead time", horizontalBars(lead), [["Median", humanDuration(lt.median)], ["p90", humanDuration(lt.p90)], ["Releases shipped", String(lt.count)]], "From creating the release to shipping it.")}
 ${metric("cfr", "Change failure rate", horizontalBars(cfrSpec), [["Rate", percent(cfr.rate)], ["Deploys", String(cfr.deploys)], ["Failed deploys", String(cfr.failed)], ["Rolled back", String(cfr.rolledBack)]], "A deploy counts once however it failed.")}
 ${metric("failures", "Failures per week", columnBars(failures), [["Failed or rolled back", String(cfr.failures)]], `Deploys that failed or were rolled back, each once, in the week it first happened${cut}.`)}
