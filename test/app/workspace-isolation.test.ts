@@ -166,6 +166,14 @@ describe("a release id from another workspace", () => {
     expect(globex).toBe("Deploy locks:\n• none\nQueues (one release at a time ships per service + environment):\n• none");
   });
 
+  it("shows a lock set before locks recorded their channel in its locker's workspace only", async () => {
+    await acmeRelease();
+    // As gonogo 747a638 left it (test/fixtures/upgrade/): no channel, on a service nobody has a release of.
+    await core.store.addLock({ service: "ledger", environment: "production", reason: "acme audit 9", lockedBy: "slack:T1:UADMIN", lockedByName: "uadmin", at: core.clock.now(), releaseId: null, channel: null });
+    expect(text(await say(slack("T1", "UCAROL"), "locks"))).toContain("ledger production is locked by uadmin: acme audit 9");
+    expect(text(await say(slack("T2", "UHANK"), "locks"))).not.toContain("acme audit 9");
+  });
+
   it("leaves acme's channel as it was when globex's admin sets policy, criteria and a freeze in globex's channel of the same id (C1)", async () => {
     await acmeRelease();
     const acmeSees = async () => [await say(slack("T1", "UCAROL"), "policy"), await say(slack("T1", "UCAROL"), "criteria"), await say(slack("T1", "UCAROL"), "freeze list")].map(text);

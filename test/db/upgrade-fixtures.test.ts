@@ -111,7 +111,7 @@ describe.each(["1f51dd3", "747a638"])("a database made by gonogo %s", (commit) =
 });
 
 describe("a database made by gonogo 747a638 (readiness criteria, freezes, locks)", () => {
-  it("keeps the criteria and their ticks, both freezes, and the rollback's lock", async () => {
+  it("keeps the criteria and their ticks, both freezes, and both locks in `/release locks`", async () => {
     const { say } = await upgrade("747a638");
     expect(await say("bob", "criteria")).toContain("tests: ticked by holders of the qa role");
     expect(await say("bob", "status R-5")).toMatch(/"name":"tests".*"status":"passed"/);
@@ -119,6 +119,8 @@ describe("a database made by gonogo 747a638 (readiness criteria, freezes, locks)
     expect(freezes).toContain("F-1 weekly Sat 23:00");
     expect(freezes).toContain("june audit");
     const locks = await say("bob", "locks");
+    // The lock set by hand before locks recorded their channel, and the one the rollback set.
+    expect(locks).toContain("payments production is locked by alice: incident 42");
     expect(locks).toContain("search production is locked after the rollback of R-6 by carol");
   });
 

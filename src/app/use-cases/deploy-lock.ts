@@ -1,6 +1,6 @@
-import { isSamePerson } from "../../domain/identity.js";
+import { isSamePerson, parseSubject } from "../../domain/identity.js";
 import { liftedText, lockedText, targetName, type DeployLock, type QueueEntry } from "../../domain/deploy-lock.js";
-import { samePlace } from "../../domain/places.js";
+import { ofAskersPlaces, samePlace } from "../../domain/places.js";
 import { UserError } from "../../domain/errors.js";
 import { relative } from "../../domain/time.js";
 import type { Actor, ChannelRef, Release } from "../../domain/types.js";
@@ -153,6 +153,9 @@ async function tellHeldByLock(ctx: Ctx, lock: DeployLock, actor: Actor, reason: 
  */
 async function lockSeen(ctx: Ctx, lock: DeployLock): Promise<boolean> {
   if (!ctx.asker || (lock.channel && ctx.asker.channelKey !== null && samePlace(lock.channel.key, ctx.asker.channelKey))) return true;
+  // A lock set before migration 0016 recorded its channel (an upgraded database): the workspace of who set it.
+  const locker = lock.channel ? null : parseSubject(lock.lockedBy);
+  if (locker && ofAskersPlaces(ctx.asker, locker)) return true;
   const target = (await ctx.store.findReleases({ service: lock.service })).filter((r) => r.environment === lock.environment);
   return (await seenByAsker(ctx, target)).length > 0;
 }
