@@ -101,9 +101,9 @@ export function captureLog(): { log: Logger; lines: LogLine[] } {
 }
 
 /** The real bot on a fresh database, our HTTP server on 127.0.0.1:0 and the real Bolt app in HTTP mode against the fake. */
-export async function startHarness(opts: { config?: Partial<CoreConfig>; now?: number; usergroups?: FakeUsergroup[] } = {}): Promise<Harness> {
+export async function startHarness(opts: { config?: Partial<CoreConfig>; now?: number; usergroups?: FakeUsergroup[]; dir?: string } = {}): Promise<Harness> {
   const fake = await createFakeSlack({ teamId: TEAM, users: USERS, usergroups: opts.usergroups ?? [] });
-  const core = createTestCore({ now: opts.now, config: { admins: admins(`slack:${TEAM}:UADMIN`), ...opts.config }, fastForward: true });
+  const core = createTestCore({ now: opts.now, dir: opts.dir, config: { admins: admins(`slack:${TEAM}:UADMIN`), ...opts.config }, fastForward: true });
   const { log, lines } = captureLog();
   const http = createHttpServer((err) => lines.push({ level: "error", obj: { err: String(err) }, msg: "http route failed" }));
   const port = await http.listen(0, "127.0.0.1");
