@@ -102,6 +102,13 @@ describe.each(["1f51dd3", "747a638"])("a database made by gonogo %s", (commit) =
     expect(r2Notices.filter((t) => t.startsWith("⏰ T-1h"))).toHaveLength(0);
   });
 
+  it("shows R-6, rolled back and restored, without advice to mark it restored", async () => {
+    const { say } = await upgrade(commit);
+    const card = await say("bob", "status R-6");
+    expect(card).toContain("rollback by carol: error rate 5x");
+    expect(card).not.toContain("mark the service restored");
+  });
+
   it("counts a press on a card the old version posted", async () => {
     const { core } = await upgrade(commit);
     const reply = await core.bot.handle({ kind: "button", actor: person("carol"), channel, releaseId: "R-2", action: "go" });
