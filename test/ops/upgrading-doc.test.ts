@@ -1,5 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { copySqliteToPostgres } from "../../db/copy-to-postgres.js";
 
 /*
  * The README's Upgrading section tells a team running several instances on PostgreSQL when it may
@@ -33,5 +37,24 @@ describe("README, Upgrading: one instance at a time on PostgreSQL", () => {
   it("finds the migrations that only add tables, columns and indexes safe", () => {
     expect(notRollingSafe(readFileSync(new URL("0011_hook_receipt_body_hash.sql", dir), "utf8"))).toBe(false);
     expect(notRollingSafe(readFileSync(new URL("0015_identity_links.sql", dir), "utf8"))).toBe(false);
+  });
+});
+
+describe("README, PostgreSQL: moving an SQLite installation with db:copy", () => {
+  it("says that a file an older gonogo last used is refused until this version has started on it, as it is", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gonogo-copy-old-"));
+    try {
+      const path = join(dir, "gonogo.db");
+      const old = new Database(path);
+      old.exec(readFileSync(new URL("../fixtures/upgrade/gonogo-1f51dd3.sql", import.meta.url), "utf8"));
+      old.close();
+      // Refused before any connection is made: the target is never opened.
+      const refused = await copySqliteToPostgres(path, "postgres://nobody@127.0.0.1:1/never-opened").then(() => "copied", (err: Error) => err.message);
+      expect(refused).toContain("was last used by an older gonogo");
+      const postgres = readme.slice(readme.indexOf("### PostgreSQL"), readme.indexOf("## Running more than one instance"));
+      expect(postgres).toContain("a source an older gonogo last used (start this version on it once, stop it, then copy)");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
