@@ -99,8 +99,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     // A successful Go / Abstain shows on the card itself within a second, as in native Slack
-    // apps; an extra ephemeral per press would double the API traffic of a vote storm.
-    const quietSuccess = reply.type === "message" && !reply.error && (button.action === "go" || button.action === "abstain");
+    // apps; an extra ephemeral per press would double the API traffic of a vote storm. The
+    // same press again changes nothing on the card, so that one is answered.
+    const quietSuccess = reply.type === "message" && !reply.error && !reply.unchanged && (button.action === "go" || button.action === "abstain");
     if (!quietSuccess) await sayPrivately(client, respond, channelId, press.user.id, replyMessage(reply), log);
   });
 

@@ -5,6 +5,11 @@ export function ok(text: string, cards: CardView[] = []): Reply {
   return { type: "message", text, cards, error: false };
 }
 
+/** A success that changed nothing (the same vote again): the card shows nothing new, so the answer must be said. */
+export function unchanged(text: string): Reply {
+  return { type: "message", text, cards: [], error: false, unchanged: true };
+}
+
 export function failure(text: string): Reply {
   return { type: "message", text, cards: [], error: true };
 }

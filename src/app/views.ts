@@ -220,7 +220,18 @@ export type Reply =
    * rest, adding `linesLeftOut`: lines the core did not even send (the list's 50 at most).
    * `groups`: a list under headings after them (a retro's answers), shown as far as one message holds.
    */
-  | { type: "message"; text: string; cards: CardView[]; error: boolean; files?: FileView[]; lines?: ReplyPart[][]; linesLeftOut?: number; groups?: ReplyGroups }
+  | {
+      type: "message";
+      text: string;
+      cards: CardView[];
+      error: boolean;
+      files?: FileView[];
+      lines?: ReplyPart[][];
+      linesLeftOut?: number;
+      groups?: ReplyGroups;
+      /** Nothing changed (the same vote again): the card shows nothing new, so an adapter that lets the card answer a press still says this. */
+      unchanged?: boolean;
+    }
   | { type: "form"; form: FormView }
   /** A submitted form had bad fields: show these messages next to the fields. */
   | { type: "form_errors"; errors: Record<string, string>; text: string };

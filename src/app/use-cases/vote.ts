@@ -7,7 +7,7 @@ import type { Actor, Release, Vote, VoteChoice } from "../../domain/types.js";
 import { audit, getReleaseOrThrow, notice, policyFor, requirePermission, type Ctx } from "../context.js";
 import { decisionIfHeld, goReached } from "../go-reached.js";
 import { releaseDecision } from "../release-decision.js";
-import { ok } from "../replies.js";
+import { ok, unchanged } from "../replies.js";
 import type { Reply } from "../views.js";
 
 async function currentDecision(ctx: Ctx, release: Release): Promise<DecisionResult> {
@@ -37,11 +37,11 @@ export async function castVote(ctx: Ctx, actor: Actor, platform: string, release
   const lost = change === "unchanged" && previous!.voter !== actor.id ? previous!.roles.filter((r) => !roles.includes(r)) : [];
   if (lost.length) {
     const from = `from your linked account ${previous!.voterName}, where it counts as ${previous!.roles.join(", ")}; from this account it would not (roles stay with each account)`;
-    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id} ${from}. Nothing changed: vote from that account to change its note. ${summary(await currentDecision(ctx, release))}`);
+    return unchanged(`You already voted ${CHOICE_LABELS[choice]} on ${release.id} ${from}. Nothing changed: vote from that account to change its note. ${summary(await currentDecision(ctx, release))}`);
   }
   if (sameVote && [...previous!.roles].sort().join(",") === [...roles].sort().join(",")) {
     // The same press twice is often a mis-press to undo: say how.
-    return ok(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}, so nothing changed: choose another to change your vote, or take it back with \`/release retract ${release.id}\`. ${summary(await currentDecision(ctx, release))}`);
+    return unchanged(`You already voted ${CHOICE_LABELS[choice]} on ${release.id}, so nothing changed: choose another to change your vote, or take it back with \`/release retract ${release.id}\`. ${summary(await currentDecision(ctx, release))}`);
   }
   const heldBefore = await decisionIfHeld(ctx, release);
   const now = ctx.clock.now();
