@@ -63,7 +63,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
     // Slack has no private files in a channel: they go to the person's direct messages, and the answer says so.
     const shown = reply.type === "message" && reply.files?.length ? { ...reply, text: `${reply.text} ${filesOnTheirWay(reply.files)}` } : reply;
-    await ack({ response_type: "ephemeral", ...replyMessage(shown) });
+    await ack({ response_type: "ephemeral", ...replyMessage(shown, cmd.team_id) });
     if (reply.type === "message" && reply.files?.length) {
       const problem = await sendFilesPrivately(client, cmd.user_id, reply.files, log);
       if (problem) await respond({ response_type: "ephemeral", ...privateText(problem) });
@@ -102,7 +102,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     // apps; an extra ephemeral per press would double the API traffic of a vote storm. The
     // same press again changes nothing on the card, so that one is answered.
     const quietSuccess = reply.type === "message" && !reply.error && !reply.unchanged && (button.action === "go" || button.action === "abstain");
-    if (!quietSuccess) await sayPrivately(client, respond, channelId, press.user.id, replyMessage(reply), log);
+    if (!quietSuccess) await sayPrivately(client, respond, channelId, press.user.id, replyMessage(reply, team), log);
   });
 
   app.view(CALLBACK_ID_PATTERN, async ({ body, ack, client }) => {
@@ -148,7 +148,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     await ack();
-    await sayPrivately(client, null, meta.channel, submission.user.id, replyMessage(reply), log);
+    await sayPrivately(client, null, meta.channel, submission.user.id, replyMessage(reply, team), log);
   });
 
   app.event("app_home_opened", async ({ event, body, client }) => {
@@ -194,8 +194,8 @@ function privateText(text: string): { text: string; blocks: ReturnType<typeof re
   return renderReplyMessage({ text, cards: [], error: false });
 }
 
-function replyMessage(reply: Reply): { text: string; blocks: ReturnType<typeof renderReplyMessage>["blocks"] } {
-  if (reply.type === "message") return renderReplyMessage(reply);
+function replyMessage(reply: Reply, team: string): { text: string; blocks: ReturnType<typeof renderReplyMessage>["blocks"] } {
+  if (reply.type === "message") return renderReplyMessage(reply, team);
   if (reply.type === "form_errors") return renderReplyMessage({ text: [reply.text, ...Object.values(reply.errors)].join("\n"), cards: [], error: true });
   return renderReplyMessage({ text: reply.form.title, cards: [], error: false });
 }

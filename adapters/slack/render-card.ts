@@ -1,7 +1,9 @@
 import type { types as slack } from "@slack/bolt";
 import type { CardView, CriterionLine, GuardView, VoteLine } from "../../src/app/views.js";
-import { coreText, LIMITS, joinMd, md, mrkdwn, plain, safeLink, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
+import { parseSubject } from "../../src/domain/identity.js";
+import { coreText, groupMention, LIMITS, joinMd, md, mention, mrkdwn, plain, safeLink, slackDate, topLevelText, truncate, type Mrkdwn } from "./block-kit.js";
 import { actionId, checkOptionValue } from "./ids.js";
+import { PLATFORM } from "./inbound.js";
 import { DECISION_EMOJI, emoji, oneLine, personText, renderButtons, STATE_EMOJI, type SlackMessage } from "./marks.js";
 
 /* The release card in Block Kit: what is released, the decision, the votes, the checklist, the guards and the buttons. */
@@ -40,16 +42,42 @@ const CARD_BUDGETS: readonly CardBudget[] = [
  * buttons that fit the state; within `room` characters of blocks (less when a reply's text
  * shares the message).
  */
-export function renderCard(card: CardView, room: number = LIMITS.messageTextBudget): SlackMessage {
-  let drawn = renderCardWithin(card, CARD_BUDGETS[0]!);
+export function renderCard(card: CardView, room: number = LIMITS.messageTextBudget, team?: string): SlackMessage {
+  let drawn = renderCardWithin(card, CARD_BUDGETS[0]!, team);
   for (const budget of CARD_BUDGETS.slice(1)) {
     if (JSON.stringify(drawn.blocks).length <= room) break;
-    drawn = renderCardWithin(card, budget);
+    drawn = renderCardWithin(card, budget, team);
   }
   return drawn;
 }
 
-function renderCardWithin(card: CardView, budget: CardBudget): SlackMessage {
+/** Mentions of one role's holders shown on a card at most; the rest are counted. */
+const SIGN_OFF_MENTIONS = 10;
+
+/**
+ * Whose GO each sign-off still waits for: the workspace's user groups and people holding it,
+ * or what to do when nobody here holds it. `team`: the workspace the card is shown in; the
+ * holders of another workspace (where the card was shared) are no one to mention here.
+ */
+function signOffText(signOffs: NonNullable<CardView["signOffs"]>, team: string | undefined): Mrkdwn {
+  const lines = signOffs.map(({ role, holders }) => {
+    const subjects = holders.map(parseSubject).filter((s) => s?.platform === PLATFORM && s.scope === team);
+    const here = [
+      ...subjects.flatMap((s) => (s?.kind === "group" ? [groupMention(s.group)] : [])),
+      ...subjects.flatMap((s) => (s?.kind === "person" ? [mention(s.user)] : [])),
+    ];
+    const name = md`*${truncate(role, 40)}*`;
+    if (here.length) {
+      const more = here.length > SIGN_OFF_MENTIONS ? md` and ${here.length - SIGN_OFF_MENTIONS} more` : md``;
+      return md`${name}: ${joinMd(here.slice(0, SIGN_OFF_MENTIONS), " ")}${more}`;
+    }
+    if (holders.length || team === undefined) return md`${name}: a GO from someone holding ${truncate(role, 40)}`;
+    return md`${name}: ${coreText(`nobody holds ${role} yet; an admin grants it with \`/release role grant <user> ${role}\``)}`;
+  });
+  return joinMd([md`*Waiting for sign-off*`, ...lines], "\n");
+}
+
+function renderCardWithin(card: CardView, budget: CardBudget, team: string | undefined): SlackMessage {
   const blocks: slack.KnownBlock[] = [];
   blocks.push({ type: "header", text: plain(`${card.title}`, LIMITS.headerText) });
 
@@ -74,6 +102,8 @@ function renderCardWithin(card: CardView, budget: CardBudget): SlackMessage {
     fields.push(md`*Release time*\nnot scheduled`);
   }
   blocks.push({ type: "section", fields: fields.map((f) => mrkdwn(f, LIMITS.fieldText)) });
+
+  if (card.signOffs?.length) blocks.push({ type: "section", text: mrkdwn(signOffText(card.signOffs, team), budget.guards) });
 
   const guards = (card.guards ?? []).map(guardLine);
   if (guards.length) blocks.push({ type: "section", text: mrkdwn(joinMd(guards, "\n"), budget.guards) });

@@ -162,9 +162,10 @@ function lineSections(lines: Mrkdwn[], leftOut: number, room: number): slack.Kno
 
 /**
  * The private answer to the person who acted: the core's text, then one card in full or
- * several as summaries, always within one message's 50 blocks.
+ * several as summaries, always within one message's 50 blocks. `team`: the asker's workspace,
+ * whose people and groups a card may mention.
  */
-export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean; lines?: ReplyPart[][]; linesLeftOut?: number; groups?: ReplyGroups }): SlackMessage {
+export function renderReplyMessage(reply: { text: string; cards: CardView[]; error: boolean; lines?: ReplyPart[][]; linesLeftOut?: number; groups?: ReplyGroups }, team?: string): SlackMessage {
   const lead = reply.error ? md`:warning: ` : md``;
   // A refusal that is all lines (one naming a channel) has its warning before its first line.
   const textBlocks = reply.text || !reply.lines?.length ? textSections(reply.text, lead).slice(0, 10) : [];
@@ -176,7 +177,7 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
   let cardBlocks: slack.KnownBlock[] = [];
   const [only] = reply.cards;
   // The card gets the room the text leaves, so a cut never takes its buttons.
-  if (reply.cards.length === 1 && only) cardBlocks = renderCard(only, LIMITS.messageTextBudget - JSON.stringify(textBlocks).length - 30).blocks;
+  if (reply.cards.length === 1 && only) cardBlocks = renderCard(only, LIMITS.messageTextBudget - JSON.stringify(textBlocks).length - 30, team).blocks;
   else if (reply.cards.length > 1) {
     // Leave room for the divider and the "more" line, and stay well under Slack's total size cap.
     const room = Math.min(MAX_SUMMARIES, LIMITS.messageBlocks - textBlocks.length - 2);

@@ -4,6 +4,10 @@ import { nativeUserId } from "./inbound.js";
 import { renderCard } from "./render-card.js";
 import { renderNotice, renderReplyMessage } from "./render.js";
 import type { ChannelRef } from "../../src/domain/types.js";
+import { parseChannelKey } from "../../src/domain/identity.js";
+
+/** The workspace a channel is in: a card there mentions only that workspace's people and groups. */
+const teamOf = (channel: ChannelRef): string | undefined => parseChannelKey(channel.key)?.scope;
 
 /** Slack's answers to a post in a channel the bot may not post in: a private channel it was not invited to (or one it cannot see). */
 const CLOSED_TO_BOT = new Set(["not_in_channel", "channel_not_found"]);
@@ -37,13 +41,13 @@ export function createSlackSurface(client: webApi.WebClient, editClient: webApi.
     minUpdateIntervalMs: 1000,
     editBudget: SLACK_CARD_EDIT_BUDGET,
     async postCard(channel, card) {
-      const res = await client.chat.postMessage({ channel: channel.nativeId, ...renderCard(card), unfurl_links: false, unfurl_media: false }).catch(closedToBot(channel));
+      const res = await client.chat.postMessage({ channel: channel.nativeId, ...renderCard(card, undefined, teamOf(channel)), unfurl_links: false, unfurl_media: false }).catch(closedToBot(channel));
       if (!res.ts) throw new Error(`slack: chat.postMessage to ${channel.nativeId} returned no ts`);
       return { messageId: res.ts };
     },
     async updateCard(ref, card) {
       try {
-        await editClient.chat.update({ channel: ref.channel.nativeId, ts: ref.messageId, ...renderCard(card) });
+        await editClient.chat.update({ channel: ref.channel.nativeId, ts: ref.messageId, ...renderCard(card, undefined, teamOf(ref.channel)) });
       } catch (err) {
         if (slackErrorOf(err) === "message_not_found") throw new MessageGone(`slack message ${ref.messageId}`);
         throw err;
