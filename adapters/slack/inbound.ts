@@ -66,6 +66,8 @@ export const slashCommandSchema = z.object({
   /** The workspace's subdomain (`acme` of acme.slack.com): the web view's link names the workspace by it. */
   team_domain: z.string().max(100).optional(),
   channel_id: slackId,
+  /** `directmessage` in a DM, `mpdm-…` in a group DM: where a card cannot live. */
+  channel_name: z.string().max(200).optional(),
   user_id: slackId,
   user_name: z.string().default(""),
   trigger_id: z.string().min(1),

@@ -11,6 +11,7 @@ import { renderHome } from "./render-home.js";
 import { modalErrors, renderMessageModal, renderModal } from "./render-form.js";
 import { renderReplyMessage } from "./render.js";
 import { filesOnTheirWay, sendFilesPrivately } from "./files.js";
+import { isDirectMessage, refusedInDirectMessage } from "./direct-message.js";
 
 export interface ListenerDeps {
   bot: Bot;
@@ -43,6 +44,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
     const cmd = parsed.data;
     const meta: ModalMetadata = { release: null, channel: cmd.channel_id, team: cmd.team_id };
+    const inDirectMessage = isDirectMessage(cmd.channel_id, cmd.channel_name) ? refusedInDirectMessage(cmd.text) : null;
+    if (inDirectMessage) {
+      await ack({ response_type: "ephemeral", ...privateText(inDirectMessage) });
+      return;
+    }
     if (!cmd.text.trim()) {
       // `/release` alone opens the create form. The trigger_id dies 3 s after Slack sent it, so nothing slow comes first.
       await ack();
