@@ -87,7 +87,8 @@ export function noGoForm(r: Release, reasonRequired: boolean, current: string | 
   return {
     form: "no_go",
     releaseId: r.id,
-    title: current === null ? `No-go on ${r.id}` : `Change your no-go on ${r.id}`,
+    // Slack cuts a modal title at 24 characters: short enough that the id (up to R-12345) stays whole.
+    title: current === null ? `No-go on ${r.id}` : `Edit your no-go: ${r.id}`,
     context: `${r.service} ${r.version} → ${r.environment}. ${current === null ? "Say what must change before it can ship." : "Your current reason is filled in: saving replaces it."}`,
     submitLabel: current === null ? "Vote no-go" : "Save reason",
     fields: [current ? { ...field, initial: wholeCharacters(current, field.maxLength) } : field],
@@ -116,7 +117,7 @@ export function resendRollbackForm(r: Release): FormView {
   return {
     form: "rollback",
     releaseId: r.id,
-    title: `Send ${r.id}'s rollback again`,
+    title: `Roll back ${r.id} again`,
     context: `${r.service} ${r.version} → ${r.environment} is rolling back, but its rollback webhook call has not gone through. This sends it again now, with the same webhook-id. Everyone in the channel sees who and why.`,
     submitLabel: "Send again",
     fields: [{ key: "reason", label: "Why send it again?", kind: "multiline", required: true, placeholder: "receiver is back", maxLength: INPUT_LIMITS.rollbackReason.max }],

@@ -56,7 +56,7 @@ describe("Discord: changing a no-go's reason", () => {
     const first = await h.press(member(4), "no_go", "R-1", msgId);
     await h.submit(member(4), first.data.custom_id, { reason: "migration not rehearsed" }, msgId);
     const again = await h.press(member(4), "no_go", "R-1", msgId);
-    expect(again.data.title).toBe("Change your no-go on R-1");
+    expect(again.data.title).toBe("Edit your no-go: R-1");
     expect(again.data.components[0].content).toContain("Your current reason is filled in");
     expect(again.data.components[1].component.value).toBe("migration not rehearsed");
     // Someone without a no-go gets the empty form.

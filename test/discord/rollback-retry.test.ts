@@ -42,7 +42,7 @@ describe("Discord: a rollback webhook that fails", () => {
     expect(buttonIds(await h.card(msgId))).toEqual([]);
 
     const form = await h.press(oncall, "rollback", "R-1", String(failed.response.id));
-    expect(form.data.title).toBe("Send R-1's rollback again");
+    expect(form.data.title).toBe("Roll back R-1 again");
     const again = await h.submit(oncall, form.data.custom_id, { reason: "receiver is back" }, String(failed.response.id));
     expect(String(again.data.content)).toContain("it is being sent now instead of at its next retry");
   });
