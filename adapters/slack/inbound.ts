@@ -42,12 +42,20 @@ export function nativeGroupId(id: string): string | null {
 /**
  * Slack escapes command text (the manifest sets should_escape): users arrive as
  * `<@U1|name>`, user groups as `<!subteam^S1|@qa>`, channels as `<#C1|name>`, links as
- * `<url|label>`, and `&`, `<`, `>` as entities. The core's grammar wants qualified ids.
+ * `<url|label>`, and `&`, `<`, `>` as entities. The core's grammar wants qualified ids where
+ * a command names someone (`role grant <who>`, `manager <user>`); anywhere else (a reason, a
+ * description, a note) a mention is words, kept as the name it was picked by (`@quinn`), so it
+ * never reads as an internal id (`slack:T1:U1`).
  */
 export function translateCommandText(text: string, team: string): string {
+  const namesSomeone = (at: number, all: string) => /^\s*role\b/i.test(all) || /\bmanager\s+$/i.test(all.slice(0, at));
   return text
-    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, user: string) => slackUserId(team, user))
-    .replace(/<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g, (_m, group: string) => slackGroupId(team, group))
+    .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, user: string, name: string | undefined, at: number, all: string) =>
+      name?.trim() && !namesSomeone(at, all) ? `@${name.trim()}` : slackUserId(team, user),
+    )
+    .replace(/<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, group: string, handle: string | undefined, at: number, all: string) =>
+      handle?.trim() && !namesSomeone(at, all) ? `@${handle.trim().replace(/^@/, "")}` : slackGroupId(team, group),
+    )
     .replace(/<#([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, channel: string, name: string | undefined) => `#${name || channel}`)
     .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, "@$1")
     .replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/g, "$1")
