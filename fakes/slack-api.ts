@@ -54,9 +54,10 @@ export interface FakeSlack {
   addUser(user: FakeUser): void;
   /**
    * A private channel the bot is not in: chat.postMessage there answers `error` (Slack's
-   * `not_in_channel`, or `channel_not_found` for one it cannot see) until `invite` lets it in.
+   * `not_in_channel`, or `channel_not_found` for one it cannot see, or `is_archived` for a
+   * channel archived since) until `invite` lets it in.
    */
-  keepOut(channel: string, error?: "not_in_channel" | "channel_not_found"): void;
+  keepOut(channel: string, error?: "not_in_channel" | "channel_not_found" | "is_archived"): void;
   /** `/invite @gonogo` in a channel kept out: the bot may post there from now on. */
   invite(channel: string): void;
   setUsergroups(groups: FakeUsergroup[]): void;

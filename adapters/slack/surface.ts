@@ -9,8 +9,8 @@ import { parseChannelKey } from "../../src/domain/identity.js";
 /** The workspace a channel is in: a card there mentions only that workspace's people and groups. */
 const teamOf = (channel: ChannelRef): string | undefined => parseChannelKey(channel.key)?.scope;
 
-/** Slack's answers to a post in a channel the bot may not post in: a private channel it was not invited to (or one it cannot see). */
-const CLOSED_TO_BOT = new Set(["not_in_channel", "channel_not_found"]);
+/** Slack's answers to a post in a channel the bot may not post in: a private channel it was not invited to (or one it cannot see), or one archived. */
+const CLOSED_TO_BOT = new Set(["not_in_channel", "channel_not_found", "is_archived"]);
 
 const slackErrorOf = (err: unknown): unknown => (err as { data?: { error?: unknown } } | null)?.data?.error;
 
@@ -18,7 +18,7 @@ const slackErrorOf = (err: unknown): unknown => (err as { data?: { error?: unkno
 function closedToBot(channel: ChannelRef): (err: unknown) => never {
   return (err) => {
     const code = slackErrorOf(err);
-    if (typeof code === "string" && CLOSED_TO_BOT.has(code)) throw new ChannelClosedToBot(`slack ${code} in ${channel.nativeId}`);
+    if (typeof code === "string" && CLOSED_TO_BOT.has(code)) throw new ChannelClosedToBot(`slack ${code} in ${channel.nativeId}`, code === "is_archived");
     throw err;
   };
 }

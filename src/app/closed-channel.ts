@@ -1,6 +1,6 @@
 import type { ChannelRef } from "../domain/types.js";
 import { channelName } from "./channel-names.js";
-import { describe, type ChatSurface, type Logger } from "./ports.js";
+import { ChannelClosedToBot, describe, type ChatSurface, type Logger } from "./ports.js";
 import { sendPrivately } from "./private-message.js";
 import type { Store } from "./store.js";
 import type { ReplyPart } from "./views.js";
@@ -8,7 +8,7 @@ import type { ReplyPart } from "./views.js";
 /** Telling people privately why a card is not in a channel gonogo may not post in (card-sync.ts). */
 export function createClosedChannelTeller({ store, log, surfaces }: { store: Store; log: Logger; surfaces: Map<string, ChatSurface> }) {
   /** Says privately why the card is not in the channel; false when that person cannot be told privately. */
-  const tell = (releaseId: string, channel: ChannelRef, whom: string): Promise<boolean> => sendPrivately(surfaces, log, whom, closedChannelLine(releaseId, channel));
+  const tell = (releaseId: string, channel: ChannelRef, whom: string, archived: boolean): Promise<boolean> => sendPrivately(surfaces, log, whom, closedChannelLine(releaseId, channel, archived));
 
   /** Release and channel keys whose manager was told the bot may not post there: once is enough. */
   const toldClosed = new Set<string>();
@@ -23,17 +23,19 @@ export function createClosedChannelTeller({ store, log, surfaces }: { store: Sto
   return async function channelClosed(releaseId: string, channel: ChannelRef, err: unknown, askedBy?: string): Promise<void> {
     log.warn({ err: describe(err), releaseId, channel: channel.key }, "the bot may not post the card in that channel; not retrying (`/release share <id>` there posts it once the bot is let in)");
     const key = `${releaseId}|${channel.key}`;
+    const archived = err instanceof ChannelClosedToBot && err.archived;
     // One who cannot be told privately (a platform without direct messages) leaves it to the manager.
-    if (askedBy && (await tell(releaseId, channel, askedBy))) return;
+    if (askedBy && (await tell(releaseId, channel, askedBy, archived))) return;
     if (toldClosed.has(key)) return;
     toldClosed.add(key);
     const release = await store.getRelease(releaseId);
-    if (release) await tell(releaseId, channel, release.managerId);
+    if (release) await tell(releaseId, channel, release.managerId, archived);
   };
 }
 
 /** What the manager reads when the bot may not post the card in `channel`: what happened, and what to do there. */
-export function closedChannelLine(releaseId: string, channel: ChannelRef): ReplyPart[] {
+export function closedChannelLine(releaseId: string, channel: ChannelRef, archived = false): ReplyPart[] {
+  if (archived) return [`I can't post ${releaseId}'s card in `, { channel, text: channelName(channel) }, `: it is archived. Unarchive it, then \`/release share ${releaseId}\` there, or run \`/release share ${releaseId}\` in another channel.`];
   const letIn =
     channel.platform === "slack"
       ? " (a private channel I'm not in): `/invite @gonogo` there"

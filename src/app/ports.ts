@@ -23,12 +23,16 @@ export class MessageGone extends Error {
 
 /**
  * Thrown by an adapter's postCard when the platform says the bot may not post in that channel
- * (Slack `not_in_channel`, `channel_not_found`: a private channel it was not invited to;
+ * (Slack `not_in_channel`, `channel_not_found`: a private channel it was not invited to; `is_archived`;
  * Discord Missing Access, Missing Permissions, Unknown Channel): retrying cannot help until
  * someone lets the bot in, so the core tells the release's manager instead.
  */
 export class ChannelClosedToBot extends Error {
-  constructor(detail: string) {
+  /** `archived`: the channel was archived (Slack `is_archived`): it takes posts again once unarchived, and letting the bot in does not help. */
+  constructor(
+    detail: string,
+    readonly archived = false,
+  ) {
     super(`the bot may not post in that channel: ${detail}`);
     this.name = "ChannelClosedToBot";
   }
