@@ -4,6 +4,7 @@ import type { Decision } from "../../src/domain/decision.js";
 import type { ReleaseState } from "../../src/domain/release.js";
 import { LIMITS, md, mention, plain, type Mrkdwn } from "./block-kit.js";
 import { actionId, buttonValue } from "./ids.js";
+import { parseSubject } from "../../src/domain/identity.js";
 import { nativeUserId } from "./inbound.js";
 
 /* What the card and the other Slack renderers share: the message shape, the state and decision emoji, people and buttons. */
@@ -30,10 +31,14 @@ export const DECISION_EMOJI: Record<Decision, string> = { go: ":large_green_circ
 /** An emoji code of the renderer's own: markup, never text to make inert (its underscores are its name). */
 export const emoji = (code: string): Mrkdwn => ({ markup: code });
 
-/** A person as Slack should show them: a live mention for Slack users, the stored name for others. */
-export function personText(id: string, name: string): Mrkdwn {
+/**
+ * A person as Slack should show them: a live mention for Slack users, the stored name for
+ * others. `team`: the workspace the text is shown in, when known: a member of another one
+ * (where a shared card came from) is named, as their mention would show here as an unknown user.
+ */
+export function personText(id: string, name: string, team?: string): Mrkdwn {
   const native = nativeUserId(id);
-  return native ? mention(native) : md`${name}`;
+  return native && (team === undefined || parseSubject(id)?.scope === team) ? mention(native) : md`${name}`;
 }
 
 export function renderButtons(buttons: ButtonView[], releaseId: string): slack.Button[] {

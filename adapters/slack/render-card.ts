@@ -83,7 +83,7 @@ function renderCardWithin(card: CardView, budget: CardBudget, team: string | und
 
   const summary = joinMd(
     [
-      md`${emoji(STATE_EMOJI[card.state])} *${card.stateLabel}* · \`${card.releaseId}\` · manager ${personText(card.managerId, card.managerName)}`,
+      md`${emoji(STATE_EMOJI[card.state])} *${card.stateLabel}* · \`${card.releaseId}\` · manager ${personText(card.managerId, card.managerName, team)}`,
       // Cut before it is wrapped in bold, so the bold always closes; a reason typed on several lines stays on one.
       md`${emoji(DECISION_EMOJI[card.decision])} *${truncate(oneLine(card.decisionLine), budget.decision)}*`,
       // After a NO-GO, what else it waits for: lifting the no-go alone does not make it GO.
@@ -114,7 +114,7 @@ function renderCardWithin(card: CardView, budget: CardBudget, team: string | und
   const checklist = card.criteria.length ? checklistText(card.criteria, budget.checklist) : null;
   const menu = card.resolved ? [] : criteriaMenu(card);
   const criteriaCost = (checklist?.markup.length ?? 0) + JSON.stringify(menu).length;
-  for (const text of voteSections(card, budget.votes - criteriaCost, budget.reason)) blocks.push({ type: "section", text: mrkdwn({ markup: text }) });
+  for (const text of voteSections(card, budget.votes - criteriaCost, budget.reason, team)) blocks.push({ type: "section", text: mrkdwn({ markup: text }) });
 
   if (checklist) blocks.push({ type: "section", text: mrkdwn(checklist) });
 
@@ -176,8 +176,8 @@ function criteriaMenu(card: CardView): slack.StaticSelect[] {
   return [{ type: "static_select", action_id: actionId("check"), placeholder: plain("Tick a criterion…", 150), options: options.slice(0, 100) }];
 }
 
-function voteLine(v: VoteLine, reasonLength: number): string {
-  const who = personText(v.voterId, v.voterName);
+function voteLine(v: VoteLine, reasonLength: number, team: string | undefined): string {
+  const who = personText(v.voterId, v.voterName, team);
   return (v.reason ? md`${who}: _${truncate(oneLine(v.reason), reasonLength)}_` : who).markup;
 }
 
@@ -193,7 +193,7 @@ const VOTE_SHARE: Record<VoteLine["choice"], number> = { go: 0.3, no_go: 0.5, ab
  * a release with hundreds of voters still fits one message. Each choice names the votes
  * that fit its share and counts the rest ("…and 120 more"), as Discord's fields do.
  */
-function voteSections(card: CardView, textBudget: number, reasonLength: number): string[] {
+function voteSections(card: CardView, textBudget: number, reasonLength: number, team: string | undefined): string[] {
   const groups: { choice: VoteLine["choice"]; label: string; bullets: boolean }[] = [
     { choice: "go", label: `:white_check_mark: *GO* (${card.tally.go}):`, bullets: false },
     { choice: "no_go", label: `:x: *NO-GO* (${card.tally.noGo})`, bullets: true },
@@ -221,7 +221,7 @@ function voteSections(card: CardView, textBudget: number, reasonLength: number):
     for (const v of votes) {
       // The first vote that does not fit ends the names: a choice with thousands of votes
       // costs the same to render as one that just fills its share.
-      const piece = g.bullets ? `• ${voteLine(v, reasonLength)}` : voteLine(v, reasonLength);
+      const piece = g.bullets ? `• ${voteLine(v, reasonLength, team)}` : voteLine(v, reasonLength, team);
       const sep = g.bullets ? "\n" : named === 0 ? " " : ", ";
       if (left < piece.length + sep.length || sections.length >= MAX_VOTE_BLOCKS - 1) break;
       push(piece, sep);

@@ -4,6 +4,7 @@ import { coreText, LIMITS, groupMention, joinMd, md, mention, mrkdwn, slackDate,
 import { nativeGroupId, nativeUserId, PLATFORM } from "./inbound.js";
 import type { ChannelRef } from "../../src/domain/types.js";
 import { acceptsVotes } from "../../src/domain/release.js";
+import { parseSubject } from "../../src/domain/identity.js";
 import { DECISION_EMOJI, emoji, oneLine, personText, renderButtons, STATE_EMOJI, type SlackMessage } from "./marks.js";
 import { renderCard } from "./render-card.js";
 
@@ -11,8 +12,8 @@ import { renderCard } from "./render-card.js";
 const MAX_SUMMARIES = 25;
 
 /** A reply line whose instants each viewer reads in local time. */
-function replyLine(parts: ReplyPart[]): Mrkdwn {
-  return joinMd(parts.map((p) => (typeof p === "string" ? coreText(p) : "at" in p ? slackDate(p.at, p.text) : "channel" in p ? channelText(p.channel, p.text) : subjectText(p.subject, p.text))), "");
+function replyLine(parts: ReplyPart[], team?: string): Mrkdwn {
+  return joinMd(parts.map((p) => (typeof p === "string" ? coreText(p) : "at" in p ? slackDate(p.at, p.text) : "channel" in p ? channelText(p.channel, p.text) : subjectText(p.subject, p.text, team))), "");
 }
 
 /** What a Slack channel id looks like; anything else is named in words. */
@@ -24,20 +25,27 @@ function channelText(channel: ChannelRef, name: string): Mrkdwn {
 }
 
 /** A person or group named in a reply: a Slack user or user group as its mention, anyone else by name. */
-function subjectText(id: string, name: string): Mrkdwn {
+function subjectText(id: string, name: string, team?: string): Mrkdwn {
   const group = nativeGroupId(id);
-  return group ? groupMention(group) : personText(id, name);
+  return group && (team === undefined || inTeam(id, team)) ? groupMention(group) : personText(id, name, team);
 }
 
 /** How much of a notice's section its mentions may take (a user mention is about 14 characters: some 100 people). */
 const MENTION_ROOM = 1500;
 
-/** A thread reply: the notice text, the people it is waiting for, and any button it offers. */
-export function renderNotice(notice: NoticeView): SlackMessage {
+/** Whether a Slack id belongs to `team`: a mention of another workspace's member or group shows as unknown there and calls nobody. */
+const inTeam = (id: string, team: string): boolean => parseSubject(id)?.scope === team;
+
+/**
+ * A thread reply: the notice text, the people it is waiting for, and any button it offers.
+ * `team`: the workspace of the card it goes under; its copy in another workspace calls only that one's people.
+ */
+export function renderNotice(notice: NoticeView, team?: string): SlackMessage {
   // The people and groups the notice is for are mentioned from their ids; the text itself pings nobody.
+  const here = (id: string) => team === undefined || inTeam(id, team);
   const wanted = [
-    ...[...new Set(notice.mention.map((id) => nativeUserId(id)).filter((u): u is string => u !== null))].map(mention),
-    ...[...new Set(notice.mentionGroups.map((g) => nativeGroupId(g)).filter((g): g is string => g !== null))].map(groupMention),
+    ...[...new Set(notice.mention.filter(here).map((id) => nativeUserId(id)).filter((u): u is string => u !== null))].map(mention),
+    ...[...new Set(notice.mentionGroups.filter(here).map((g) => nativeGroupId(g)).filter((g): g is string => g !== null))].map(groupMention),
   ];
   // The mentions take at most half the section, so the notice's words always show; the rest are counted.
   const mentions: Mrkdwn[] = [];
@@ -52,7 +60,7 @@ export function renderNotice(notice: NoticeView): SlackMessage {
   const room = LIMITS.sectionText - mentionLine.markup.length - 10;
   // Its times in each viewer's own zone; a notice too long to show whole is cut as words.
   const parts = noticePartsWithin(notice, room);
-  const body = parts ? replyLine(parts) : coreText(truncate(notice.text, room));
+  const body = parts ? replyLine(parts, team) : coreText(truncate(notice.text, room));
   const text = mentions.length ? md`${body}\n${mentionLine}` : body;
   const blocks: slack.KnownBlock[] = [{ type: "section", text: mrkdwn(text) }];
   if (notice.groups) blocks.push(...groupSections(notice.groups, LIMITS.messageTextBudget - JSON.stringify(blocks).length - GROUP_OVERHEAD));

@@ -54,10 +54,10 @@ export function createSlackSurface(client: webApi.WebClient, editClient: webApi.
       }
     },
     async postNotice(ref, notice) {
-      await client.chat.postMessage({ channel: ref.channel.nativeId, thread_ts: ref.messageId, ...renderNotice(notice), unfurl_links: false, unfurl_media: false });
+      await client.chat.postMessage({ channel: ref.channel.nativeId, thread_ts: ref.messageId, ...renderNotice(notice, teamOf(ref.channel)), unfurl_links: false, unfurl_media: false });
     },
     async postInChannel(channel, notice) {
-      await client.chat.postMessage({ channel: channel.nativeId, ...renderNotice(notice), unfurl_links: false, unfurl_media: false }).catch(closedToBot(channel));
+      await client.chat.postMessage({ channel: channel.nativeId, ...renderNotice(notice, teamOf(channel)), unfurl_links: false, unfurl_media: false }).catch(closedToBot(channel));
     },
     /** A direct message from the app (im:write), as sendFilesPrivately opens one. */
     async tellPrivately(person, line) {
