@@ -12,6 +12,7 @@ import { modalErrors, renderMessageModal, renderModal } from "./render-form.js";
 import { renderReplyMessage } from "./render.js";
 import { filesOnTheirWay, sendFilesPrivately } from "./files.js";
 import { isDirectMessage, refusedInDirectMessage } from "./direct-message.js";
+import { sayPrivately } from "./say-privately.js";
 
 export interface ListenerDeps {
   bot: Bot;
@@ -204,37 +205,4 @@ function replyMessage(reply: Reply, team: string): { text: string; blocks: Retur
   if (reply.type === "message") return renderReplyMessage(reply, team);
   if (reply.type === "form_errors") return renderReplyMessage({ text: [reply.text, ...Object.values(reply.errors)].join("\n"), cards: [], error: true });
   return renderReplyMessage({ text: reply.form.title, cards: [], error: false });
-}
-
-/**
- * An ephemeral answer to one person. chat.postEphemeral needs the bot in the channel;
- * the payload's response_url works without, so it is the fallback.
- */
-async function sayPrivately(
-  client: webApi.WebClient,
-  respond: ((msg: { response_type: "ephemeral"; replace_original: false; text: string; blocks?: unknown[] }) => Promise<unknown>) | null,
-  channel: string | undefined,
-  user: string,
-  message: { text: string; blocks: unknown[] },
-  log: Logger,
-): Promise<void> {
-  const blocks = message.blocks.length ? { blocks: message.blocks } : {};
-  if (channel) {
-    try {
-      await client.chat.postEphemeral({ channel, user, text: message.text, ...(blocks as object) });
-      return;
-    } catch (err) {
-      if (!respond) {
-        log.warn({ ...describeSlackError(err), channel }, "slack: chat.postEphemeral failed");
-        return;
-      }
-    }
-  }
-  if (respond) {
-    try {
-      await respond({ response_type: "ephemeral", replace_original: false, text: message.text, ...blocks });
-    } catch (err) {
-      log.warn(describeSlackError(err), "slack: response_url reply failed");
-    }
-  }
 }
