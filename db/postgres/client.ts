@@ -100,6 +100,10 @@ export async function openPostgres(url: string, options: { max?: number; applica
   // A connection that breaks while idle (a server restart, a failover) is dropped by the
   // pool and the next query opens a new one; without a listener the process would exit.
   pool.on("error", () => {});
+  // The pool listens only to its idle connections. One checked out (a transaction, a snapshot)
+  // whose session is ended (pg_terminate_backend, a failover) emits "error" with no listener,
+  // which ends the process; its query in flight fails anyway, and that failure is handled.
+  pool.on("connect", (client) => client.on("error", () => {}));
   let migrated: number;
   try {
     migrated = await migratePostgres(pool);

@@ -1,0 +1,49 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { visibleText } from "../slack/harness.js";
+import { startChaosCluster, type ChaosCluster } from "./chaos-cluster.js";
+import { until } from "./until.js";
+
+const voterId = (i: number) => `UV${String(i).padStart(5, "0")}`;
+
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a cluster whose database connections are cut" : `a cluster whose database connections are cut ${SKIP_WITHOUT_POSTGRES}`, () => {
+  let databases: TestDatabases;
+  let cluster: ChaosCluster | undefined;
+  beforeAll(() => {
+    databases = createTestDatabases(TEST_DATABASE_URL!);
+  });
+  afterAll(() => databases.dropAll(), 60_000);
+  afterEach(async () => {
+    await cluster?.close();
+    cluster = undefined;
+  }, 60_000);
+
+  it("one instance's pool connections cut again and again mid-storm: every press is stored, or its voter is told it was not", async () => {
+    const c = (cluster = await startChaosCluster(databases, 2));
+    await c.slash("UMGR", "create payments 1.4.2 at in 2h");
+    const card = await c.cardOf("R-1");
+    const outcomes = new Map<string, number>();
+    let next = 0;
+    let cuts = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < 300) {
+        const user = voterId(next++);
+        const res = await c.press(user, card, "Go").catch(() => ({ status: 0, body: null }));
+        outcomes.set(user, res.status);
+        if (++done % 40 === 0) cuts += await c.terminate(1, "pool");
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(cuts).toBeGreaterThan(0);
+    const stored = new Set((await c.sql.query<{ voter: string }>("SELECT voter FROM votes WHERE release_seq = 1")).rows.map((r) => r.voter.split(":").at(-1)!));
+    const told = new Set(c.fake.callsTo("chat.postEphemeral").map((e) => String(e.params.user)));
+    const lost = [...outcomes].filter(([user, status]) => status === 200 && !stored.has(user) && !told.has(user));
+    // The cut instance lives on: a cut connection is one failed statement, not a crashed process.
+    expect(c.instances.map((g) => g.child.exitCode ?? g.child.signalCode)).toEqual([null, null]);
+    expect(new Set(outcomes.values())).toEqual(new Set([200]));
+    expect(lost).toEqual([]);
+    for (const user of told) expect(stored.has(user), `${user} was told it failed, yet it is stored`).toBe(false);
+    await until("the card to show every stored vote", 10_000, () => c.fake.callsTo("chat.update").find((u) => visibleText(u).includes(`*GO* (${stored.size})`)));
+  }, 90_000);
+});
