@@ -40,12 +40,12 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "job wake-ups across ins
       const runs = name === "runner";
       const bot = createBot({ store: createPostgresStore(handle), config: defaultCoreConfig, log: silent, cluster, timer: runs ? runnerTimer : systemTimer, telemetry: runs ? telemetry : noTelemetry });
       open.push({ bot, cluster, handle });
-      return bot;
+      return { bot, cluster };
     };
-    const runner = await make("runner");
+    const { bot: runner, cluster: runnerCluster } = await make("runner");
     await runner.start();
-    const planner = await make("planner");
-    return { runner, planner, lags };
+    const { bot: planner } = await make("planner");
+    return { runner, planner, lags, runnerCluster, url };
   }
 
   const until = async (check: () => boolean, ms: number) => {
@@ -61,6 +61,26 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "job wake-ups across ins
     expect(lags).toHaveLength(1);
     // The goal is under 50 ms; the bound leaves room for a loaded test machine (the T-0's own transaction counts too).
     expect(lags[0]!).toBeLessThan(0.1);
+  }, 20_000);
+
+  it("the runner's LISTEN session ended on the server (pg_terminate_backend): a T-0 planned elsewhere before still runs on time, the session comes back, and one planned after is on time too", async () => {
+    const { planner, lags, runnerCluster, url } = await pair(true, { ...systemTimer, every: () => ({ cancel() {} }) });
+    await planner.handle({ kind: "command", actor: person("alice"), channel, text: "create web 1.0.0 at in 4s" });
+    const admin = await openPostgres(url, { max: 1 });
+    try {
+      const { rows } = await admin.pool.query<{ ended: boolean }>("SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gonogo-listen-runner'");
+      expect(rows.map((r) => r.ended)).toEqual([true]);
+      await until(() => !runnerCluster.listening(), 2_000);
+      expect(runnerCluster.listening()).toBe(false);
+      await until(() => runnerCluster.listening(), 5_000);
+      expect(runnerCluster.listening()).toBe(true);
+    } finally {
+      await admin.close();
+    }
+    await planner.handle({ kind: "command", actor: person("alice"), channel, text: "create api 2.0.0 at in 3s" });
+    await until(() => lags.length > 1, 8_000);
+    expect(lags).toHaveLength(2);
+    for (const lag of lags) expect(lag).toBeLessThan(0.1);
   }, 20_000);
 
   it("without LISTEN (behind a transaction-mode pooler) the poll still runs it, up to a second late", async () => {
