@@ -13,6 +13,7 @@ import { renderReplyMessage } from "./render.js";
 import { filesOnTheirWay, sendFilesPrivately } from "./files.js";
 import { isDirectMessage, refusedInDirectMessage } from "./direct-message.js";
 import { sayPrivately } from "./say-privately.js";
+import { ackedInTime, lateReply } from "./late-answer.js";
 
 export interface ListenerDeps {
   bot: Bot;
@@ -37,6 +38,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   const { bot, identity, log } = deps;
 
   app.command(deps.command ?? "/release", async ({ body, ack, client, respond }) => {
+    const startedAt = performance.now();
     const parsed = slashCommandSchema.safeParse(body);
     if (!parsed.success) {
       await ack({ response_type: "ephemeral", ...privateText("Slack sent a command I could not read, so nothing changed. Try again.") });
@@ -60,17 +62,20 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const reply = await bot.handleOnce(slackEventId(cmd.trigger_id), commandEvent(cmd, actor));
     if (reply === null) {
       // A redelivery of a command already handled (and answered) on this or another instance.
-      await ack();
+      await ackedInTime(startedAt, () => ack());
       return;
     }
     if (reply.type === "form") {
-      await ack();
+      await ackedInTime(startedAt, () => ack());
       await openModal(client, cmd.trigger_id, reply.form, { ...meta, release: reply.form.releaseId }, (text) => respond({ response_type: "ephemeral", ...privateText(text) }));
       return;
     }
     // Slack has no private files in a channel: they go to the person's direct messages, and the answer says so.
     const shown = reply.type === "message" && reply.files?.length ? { ...reply, text: `${reply.text} ${filesOnTheirWay(reply.files)}` } : reply;
-    await ack({ response_type: "ephemeral", ...replyMessage(shown, cmd.team_id) });
+    if (!(await ackedInTime(startedAt, () => ack({ response_type: "ephemeral", ...replyMessage(shown, cmd.team_id) })))) {
+      // The response_url outlives Slack's 3 s (30 minutes): the answer goes there, saying Slack's error was not the end of it.
+      await respond({ response_type: "ephemeral", ...replyMessage(lateReply(shown, "command"), cmd.team_id) }).catch((err: unknown) => log.warn(describeSlackError(err), "slack: response_url reply failed"));
+    }
     if (reply.type === "message" && reply.files?.length) {
       const problem = await sendFilesPrivately(client, cmd.user_id, reply.files, log);
       if (problem) await respond({ response_type: "ephemeral", ...privateText(problem) });
@@ -78,6 +83,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   app.action(ACTION_ID_PATTERN, async ({ body, ack, client, respond }) => {
+    const startedAt = performance.now();
     const parsed = blockActionsSchema.safeParse(body);
     const team = parsed.success ? payloadTeam(parsed.data) : null;
     if (!parsed.success || !team) {
@@ -99,7 +105,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     // identity lookup is capped well under Slack's 3 s and bot.handle is one transaction.
     const actor = await identity.actor(team, press.user.id, press.user.name ?? press.user.username ?? "");
     const reply = await bot.handleOnce(slackEventId(press.trigger_id), { kind: "button", actor, channel: slackChannel(team, channelId), releaseId: button.releaseId, action: button.action, ...(button.option ? { option: button.option } : {}) });
-    await ack();
+    const inTime = await ackedInTime(startedAt, () => ack());
     if (reply === null) return;
     if (reply.type === "form") {
       await openModal(client, press.trigger_id, reply.form, { release: reply.form.releaseId ?? button.releaseId, channel: channelId, team }, tell);
@@ -107,12 +113,14 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
     // A successful Go / Abstain shows on the card itself within a second, as in native Slack
     // apps; an extra ephemeral per press would double the API traffic of a vote storm. The
-    // same press again changes nothing on the card, so that one is answered.
-    const quietSuccess = reply.type === "message" && !reply.error && !reply.unchanged && (button.action === "go" || button.action === "abstain");
-    if (!quietSuccess) await sayPrivately(client, respond, channelId, press.user.id, replyMessage(reply, team), log);
+    // same press again changes nothing on the card, so that one is answered; so is one after
+    // Slack showed an error for it: the voter would press again, not look at the card.
+    const quietSuccess = inTime && reply.type === "message" && !reply.error && !reply.unchanged && (button.action === "go" || button.action === "abstain");
+    if (!quietSuccess) await sayPrivately(client, respond, channelId, press.user.id, replyMessage(inTime ? reply : lateReply(reply, "press"), team), log);
   });
 
   app.view(CALLBACK_ID_PATTERN, async ({ body, ack, client }) => {
+    const startedAt = performance.now();
     const parsed = viewSubmissionSchema.safeParse(body);
     const team = parsed.success ? payloadTeam(parsed.data) : null;
     const callback = parseCallbackId(parsed.success ? parsed.data.view.callback_id : null);
@@ -138,24 +146,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     // A submission's trigger_id names it; a payload without one (never seen) is handled unclaimed.
     const reply = submission.trigger_id ? await bot.handleOnce(slackEventId(submission.trigger_id), event) : await bot.handle(event);
     if (reply === null) {
-      await ack();
+      await ackedInTime(startedAt, () => ack());
       return;
     }
-    if (reply.type === "form_errors") {
-      await ack({ response_action: "errors", errors: modalErrors(reply.errors, modalKeys) });
-      return;
-    }
-    if (reply.type === "form") {
-      await ack({ response_action: "update", view: renderModal(reply.form, { ...meta, release: reply.form.releaseId }) });
-      return;
-    }
-    if (reply.error) {
+    const inTime = await ackedInTime(startedAt, () => {
+      if (reply.type === "form_errors") return ack({ response_action: "errors", errors: modalErrors(reply.errors, modalKeys) });
+      if (reply.type === "form") return ack({ response_action: "update", view: renderModal(reply.form, { ...meta, release: reply.form.releaseId }) });
       // A refusal that is not about one field (not allowed, already rolled back): say so where the person is looking.
-      await ack({ response_action: "update", view: renderMessageModal("Nothing changed", reply.text) });
-      return;
-    }
-    await ack();
-    await sayPrivately(client, null, meta.channel, submission.user.id, replyMessage(reply, team), log);
+      if (reply.error) return ack({ response_action: "update", view: renderMessageModal("Nothing changed", reply.text) });
+      return ack();
+    });
+    // Slack showed an error in the form, which stays open: what happened goes to the channel, privately.
+    if (!inTime) await sayPrivately(client, null, meta.channel, submission.user.id, replyMessage(lateReply(reply, "form"), team), log);
+    else if (reply.type === "message" && !reply.error) await sayPrivately(client, null, meta.channel, submission.user.id, replyMessage(reply, team), log);
   });
 
   app.event("app_home_opened", async ({ event, body, client }) => {

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
 import { visibleText } from "../slack/harness.js";
@@ -45,5 +46,32 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a cluster whose databas
     expect(lost).toEqual([]);
     for (const user of told) expect(stored.has(user), `${user} was told it failed, yet it is stored`).toBe(false);
     await until("the card to show every stored vote", 10_000, () => c.fake.callsTo("chat.update").find((u) => visibleText(u).includes(`*GO* (${stored.size})`)));
+  }, 90_000);
+
+  it("a failover (every session ended, the database refusing connections for a while): /readyz is 503 meanwhile, a press is refused with what to do, and every instance serves again without a restart", async () => {
+    const c = (cluster = await startChaosCluster(databases, 2));
+    await c.slash("UMGR", "create payments 1.4.2 at in 2h");
+    const card = await c.cardOf("R-1");
+    expect((await c.press("UQA", card, "Go")).status).toBe(200);
+    const name = new URL(c.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    const ready = (port: number) => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status);
+    try {
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+      for (const port of c.ports) await until(`instance on ${port} to answer 503`, 10_000, async () => ((await ready(port)) === 503 ? true : undefined));
+      const refused = await c.press("UDEV", card, "Go");
+      expect(refused.status).toBe(200);
+      const told = await c.fake.waitFor("chat.postEphemeral", (e) => e.params.user === "UDEV", 10_000);
+      expect(visibleText(told)).toMatch(/try again/i);
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    for (const port of c.ports) await until(`instance on ${port} to answer 200`, 10_000, async () => ((await ready(port)) === 200 ? true : undefined));
+    for (const user of ["UDEV", "USEC"]) expect((await c.press(user, card, "Go")).status).toBe(200);
+    await until("the card to show three GO votes", 10_000, () => c.fake.callsTo("chat.update").find((u) => visibleText(u).includes("*GO* (3)")));
+    expect(c.instances.map((g) => g.child.exitCode ?? g.child.signalCode)).toEqual([null, null]);
   }, 90_000);
 });
