@@ -1,7 +1,7 @@
 import type { CardEditorDeps } from "./card-sync.js";
 import type { Cluster } from "./cluster.js";
 import { retryDelayAfterFailedEdit } from "./edit-failures.js";
-import { describe, MessageGone, sleep, sleepUntil, type ChatSurface, type MessageRef } from "./ports.js";
+import { describe, MessageGone, type ChatSurface, type MessageRef, type TimerHandle } from "./ports.js";
 import type { CardLease } from "./card-lease-store.js";
 
 /**
@@ -33,11 +33,29 @@ export interface SharedCardsDeps extends CardEditorDeps {
 export function createSharedCards(deps: SharedCardsDeps) {
   const { store, log, cardFor, surfaces, clock, cluster, track, keyOf } = deps;
   const me = cluster.instanceId;
-  const wait = (ms: number) => sleep(deps.timer, ms);
   /** Cards this instance is editing now, by message key. */
   const editing = new Set<string>();
   let sweeping: { cancel(): void } | null = null;
   let stopping = false;
+  /** The waits under way, each with its timer. */
+  const waiting = new Map<() => void, TimerHandle>();
+  /**
+   * Waits `ms`, or until stop: an instance waiting out Slack's Retry-After (often 30 s and more)
+   * or a card's turn would otherwise hold its shutdown, and the card's lease, for all of it,
+   * while a rolling restart waits and no other instance may edit the card.
+   */
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        waiting.delete(done);
+        resolve();
+      };
+      waiting.set(done, deps.timer.after(ms, done));
+    });
+  /** Waits until `clock` reads `at` (a timer may end a few ms early: the clock is read again), or until stop. */
+  const waitUntil = async (at: number) => {
+    for (let left = at - clock.now(); left > 0 && !stopping; left = at - clock.now()) await wait(left);
+  };
 
   /**
    * Marks each copy out of date in the store, which also hands this instance the lease when
@@ -82,7 +100,8 @@ export function createSharedCards(deps: SharedCardsDeps) {
         if (!lease) break;
         const editableAt = lease.lastEditAt + surface.minUpdateIntervalMs;
         if (editableAt > clock.now()) {
-          await sleepUntil(deps, editableAt);
+          await waitUntil(editableAt);
+          if (stopping) break;
           lease = await take();
           if (!lease) break;
         }
@@ -92,11 +111,11 @@ export function createSharedCards(deps: SharedCardsDeps) {
         }
         // Its turn within the workspace's budget; the lease is renewed while it waits, so no sweep takes the card meanwhile.
         const slot = deps.editSlot(ref, surface);
-        while (lease && slot > clock.now()) {
-          await sleepUntil(deps, Math.min(slot, clock.now() + CARD_LEASE_MS / 2));
+        while (lease && slot > clock.now() && !stopping) {
+          await waitUntil(Math.min(slot, clock.now() + CARD_LEASE_MS / 2));
           lease = await take();
         }
-        if (!lease) break;
+        if (!lease || stopping) break;
         const version = lease.version;
         try {
           await surface.updateCard(ref, await cardFor(releaseId));
@@ -146,11 +165,15 @@ export function createSharedCards(deps: SharedCardsDeps) {
     start(): void {
       sweeping ??= deps.timer.every(CARD_SWEEP_MS, () => void track(sweep()));
     },
-    /** Stops sweeping, and lets the edits under way end after their current edit. */
+    /** Stops sweeping, and lets the edits under way end after their current edit; one waiting (its turn, a Retry-After) ends now. */
     stop(): void {
       stopping = true;
       sweeping?.cancel();
       sweeping = null;
+      for (const [done, timer] of [...waiting]) {
+        timer.cancel();
+        done();
+      }
     },
     /** Once the edits under way are done: lets go of this instance's leases so another instance takes them at once. */
     async letGo(): Promise<void> {
