@@ -4,6 +4,7 @@ import { EventClaimedBefore, type EventClaim, type Store } from "../../src/app/s
 import { transactionHandles } from "../transaction-handle.js";
 import { atVersion, forget, type SharedRows } from "./shared-rows.js";
 import { newTxState, publishVotes, type TxState, type VoteCache } from "./vote-cache.js";
+import { SessionLost, sessionLost } from "./session-lost.js";
 import type { Queryable, Statements } from "./store.js";
 
 /**
@@ -54,6 +55,8 @@ interface Waiting {
   reject: (err: unknown) => void;
   /** Runs in a transaction of its own: its batch failed where no one use case was to blame. */
   alone?: boolean;
+  /** Already run again once after its session was lost: a second loss fails it (the database is away). */
+  rerunAfterLoss?: boolean;
 }
 
 /** What one use case did to the open transaction: how it can be undone without undoing the others. */
@@ -164,7 +167,9 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       const claims = batch.flatMap((w) => (w.claim ? [`(${pg.escapeLiteral(w.claim.id)}, ${Number(w.claim.at)})`] : []));
       const claimStatement = claims.length > 0 ? [`INSERT INTO event_claims (id, at) VALUES ${claims.join(", ")} ON CONFLICT DO NOTHING RETURNING id`] : [];
       const prefetch = deps.prefetch();
-      const began = (await client.query([BEGIN_LOCKED, ...claimStatement, ...prefetch.statements].join("; "))) as unknown as pg.QueryResult[];
+      const began = (await client.query([BEGIN_LOCKED, ...claimStatement, ...prefetch.statements].join("; ")).catch((err: unknown) => {
+        throw sessionLost(err) ? new SessionLost(err) : err;
+      })) as unknown as pg.QueryResult[];
       const head = (began[2]?.rows[0] as { hash?: string } | undefined)?.hash;
       const version = (began[3]?.rows[0] as { version?: string | number } | undefined)?.version;
       if (head === undefined || version === undefined) throw new Error(NO_HEAD);
@@ -195,6 +200,8 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
           answered.push({ waiting, result: await waiting.fn(tx) });
           wrote ||= footprint.wrote;
         } catch (err) {
+          // Not this use case's fault: the whole batch runs again on another connection.
+          if (sessionLost(err)) throw new SessionLost(err);
           if (footprint.failed || footprint.wrote) {
             refuse(waiting, err);
             throw new RunAgain([...answered.splice(0).map((a) => a.waiting), ...batch.slice(i + 1)]);
@@ -219,7 +226,13 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
         broken = e instanceof Error ? e : new Error(String(e));
       });
       if (err instanceof RunAgain) queue.unshift(...err.others);
-      else if (batch.length === 1) batch[0]!.reject(err);
+      else if (err instanceof SessionLost) {
+        // Nothing of the batch was committed (COMMIT was never sent), so each runs again once, on a
+        // fresh connection: a session ended under a vote or a T-0 costs a moment, not a refusal or a lease.
+        const again = batch.filter((w) => !refused.has(w));
+        for (const w of again.filter((w) => w.rerunAfterLoss)) w.reject(err.lost);
+        queue.unshift(...again.filter((w) => !w.rerunAfterLoss).map((w) => ({ ...w, rerunAfterLoss: true })));
+      } else if (batch.length === 1) batch[0]!.reject(err);
       // BEGIN, a kept-back write or COMMIT failed, which no one use case is to blame for: each runs
       // again in a transaction of its own, so a write that fails fails only its own use case.
       else queue.unshift(...batch.filter((w) => !refused.has(w)).map((w) => ({ ...w, alone: true })));
