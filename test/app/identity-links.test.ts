@@ -169,15 +169,21 @@ describe("/release link and the sign-offs a reminder waits for", () => {
   });
 });
 
+/** R-1 by bob (quorum 1) with carol's GO, dana's NO-GO from Slack and, a minute later, her GO from Discord: two votes until she links. */
+async function danaVetoedThenWentGoElsewhere() {
+  const chats = setup({ config: { quorum: 1 } });
+  await chats.say(slack("UBOB", "bob"), "create payments 1.2.3");
+  await onDiscordToo("R-1");
+  await chats.say(slack("UCAROL", "carol"), "vote R-1 go");
+  await chats.say(danaOnSlack, "vote R-1 no-go migration untested");
+  core.clock.advance(60_000);
+  await chats.say(danaOnDiscord, "vote R-1 go");
+  return chats;
+}
+
 describe("/release link merging votes that decided a release", () => {
   it("says in the thread, calling the manager, that a NO-GO dropped by linking no longer blocks, and records the GO it reached", async () => {
-    const { say, slackChat } = setup({ config: { quorum: 1 } });
-    await say(slack("UBOB", "bob"), "create payments 1.2.3");
-    await onDiscordToo("R-1");
-    await say(slack("UCAROL", "carol"), "vote R-1 go");
-    await say(danaOnSlack, "vote R-1 no-go migration untested");
-    core.clock.advance(60_000);
-    await say(danaOnDiscord, "vote R-1 go");
+    const { say, slackChat } = await danaVetoedThenWentGoElsewhere();
     await core.settle();
     const before = slackChat.notices.length;
     await link(say, danaOnSlack, danaOnDiscord);
@@ -193,13 +199,7 @@ describe("/release link merging votes that decided a release", () => {
 
 describe("/release link making a held release GO", () => {
   it("says in the thread that the held release is GO now and what ships it, calling its manager, as a vote that made it GO would", async () => {
-    const { say, slackChat } = setup({ config: { quorum: 1 } });
-    await say(slack("UBOB", "bob"), "create payments 1.2.3");
-    await onDiscordToo("R-1");
-    await say(slack("UCAROL", "carol"), "vote R-1 go");
-    await say(danaOnSlack, "vote R-1 no-go migration untested");
-    core.clock.advance(60_000);
-    await say(danaOnDiscord, "vote R-1 go");
+    const { say, slackChat } = await danaVetoedThenWentGoElsewhere();
     expect(text(await say(slack("UBOB", "bob"), "hold R-1 waiting for dana"))).toContain("R-1");
     expect((await core.store.getRelease("R-1"))!.state).toBe("held");
     await core.settle();
