@@ -167,7 +167,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (!parsed.success || typeof team !== "string" || (parsed.data.tab && parsed.data.tab !== "home")) return;
     const actor = await identity.actor(team, parsed.data.user, "");
     try {
-      await client.views.publish({ user_id: parsed.data.user, view: renderHome(await bot.overviewFor(actor)) });
+      await client.views.publish({ user_id: parsed.data.user, view: renderHome(await bot.overviewFor(actor), team) });
     } catch (err) {
       log.warn({ ...describeSlackError(err), user: parsed.data.user }, "slack: could not publish App Home");
     }

@@ -72,7 +72,7 @@ export function renderNotice(notice: NoticeView, team?: string): SlackMessage {
 const SUMMARY_DECISION = 250;
 
 /** One line per release for lists (ephemeral `/release list`, App Home). */
-export function renderCardSummary(card: CardView): slack.KnownBlock {
+export function renderCardSummary(card: CardView, more?: Mrkdwn): slack.KnownBlock {
   const when = card.scheduledAt !== null ? md` · ${slackDate(card.scheduledAt, card.scheduledText ?? new Date(card.scheduledAt).toISOString())}` : md``;
   const lines = [
     md`${emoji(STATE_EMOJI[card.state])} *${card.title}* · \`${card.releaseId}\` · ${card.stateLabel}${when}`,
@@ -83,6 +83,7 @@ export function renderCardSummary(card: CardView): slack.KnownBlock {
       : md`${emoji(DECISION_EMOJI[card.decision])} ${truncate(oneLine(card.decisionLine), SUMMARY_DECISION)} · GO ${card.tally.go} · NO-GO ${card.tally.noGo} · abstain ${card.tally.abstain}`,
   ];
   if (card.countdownLine) lines.push(md`${card.countdownLine}`);
+  if (more) lines.push(more);
   return { type: "section", text: mrkdwn(joinMd(lines, "\n")) };
 }
 
@@ -190,7 +191,7 @@ export function renderReplyMessage(reply: { text: string; cards: CardView[]; err
     // Leave room for the divider and the "more" line, and stay well under Slack's total size cap.
     const room = Math.min(MAX_SUMMARIES, LIMITS.messageBlocks - textBlocks.length - 2);
     const shown = reply.cards.slice(0, room);
-    cardBlocks = shown.map(renderCardSummary);
+    cardBlocks = shown.map((c) => renderCardSummary(c));
     if (reply.cards.length > shown.length) cardBlocks.push({ type: "context", elements: [mrkdwn(coreText(moreNotShown(reply.cards.length - shown.length)))] });
   }
   const blocks = withinMessageBudget([...textBlocks, ...(textBlocks.length && cardBlocks.length ? [{ type: "divider" } as const] : []), ...cardBlocks].slice(0, LIMITS.messageBlocks));

@@ -73,6 +73,8 @@ export interface CardView {
    * who see the release (subject ids), so a card can show whose GO it waits for. Empty once voting closed.
    */
   signOffs?: Array<{ role: string; holders: string[] }>;
+  /** Where its card is (its channel, then each channel a copy was shared into): set for the overview of a person's releases (Slack's App Home), which has no channel of its own. */
+  channels?: ChannelRef[];
   tally: { go: number; noGo: number; abstain: number };
   votes: VoteLine[];
   /** Readiness criteria as a checklist, in the channel's order; empty when the release has none. */

@@ -231,7 +231,7 @@ describe("user text in every renderer", () => {
           checkSlackPayload(slackReply({ text: t, cards: [card, card], error: false }), meant),
           checkSlackPayload(slackModal(hostileForm(t), { release: "R-1", channel: "C1", team: "T1" }), meant),
           checkSlackPayload(renderMessageModal("Nothing changed", t), meant),
-          checkSlackPayload(renderHome([card]), meant),
+          checkSlackPayload(renderHome([card], "T1"), meant),
         ].map(slackReadable);
         for (const shown of readable) expect(shown).toContain(t);
         // The card's fallback text, which notifications show, is the card as plain words.

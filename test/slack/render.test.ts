@@ -216,10 +216,10 @@ describe("Slack modals and App Home", () => {
   });
 
   it("lists at most what fits in a Home tab", () => {
-    const view = renderHome(Array.from({ length: 120 }, (_, i) => card({ releaseId: `R-${i}` })));
+    const view = renderHome(Array.from({ length: 120 }, (_, i) => card({ releaseId: `R-${i}` })), "T1");
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(checkView({ view })).toBeNull();
-    expect(allText(renderHome([]).blocks).join(" ")).toContain("Nothing live right now");
+    expect(allText(renderHome([], "T1").blocks).join(" ")).toContain("Nothing live right now");
   });
 });
 

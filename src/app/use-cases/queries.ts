@@ -98,7 +98,13 @@ export async function overview(ctx: Ctx, actor: Actor): Promise<CardView[]> {
   }
   // Soonest T-0 first (one that has passed, shipping or held, is the most pressing); unscheduled ones after, newest first.
   const byT0 = live.sort((a, b) => (a.scheduledAt ?? Infinity) - (b.scheduledAt ?? Infinity) || b.createdAt - a.createdAt);
-  return Promise.all(byT0.slice(0, 20).map((r) => readCard(ctx, r.id)));
+  return Promise.all(byT0.slice(0, 20).map(async (r) => ({ ...(await readCard(ctx, r.id)), channels: await cardChannels(ctx, r) })));
+}
+
+/** The channels a release's card is in, its own first, each once. */
+async function cardChannels(ctx: Ctx, r: Release): Promise<ChannelRef[]> {
+  const all = [r.channel, ...(await ctx.store.listMessageRefs(r.id)).map((ref) => ref.channel)];
+  return all.filter((c, i) => all.findIndex((o) => o.key === c.key) === i);
 }
 
 /** Asked from no channel (the App Home, Discord's pickers): the person and their linked accounts are where they see from. */
