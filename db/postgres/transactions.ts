@@ -44,6 +44,19 @@ export const NO_HEAD = "audit_chain_head or shared_rows_version has no row: the 
  */
 const MAX_BATCH = 32;
 
+/** A connection of its own with the pool's settings, closed when released. */
+async function connectFresh(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = new pg.Client(pool.options);
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw err;
+  }
+  return Object.assign(client, { release: () => void client.end().catch(() => {}) });
+}
+
 /** Store methods that only read: any other call is a write (a claim only when it claimed). */
 const READS = /^(get|list|find|count|current|verify|nextJobDueAt$)/;
 
@@ -149,7 +162,9 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
   async function runBatch(batch: Waiting[]): Promise<void> {
     let client: pg.PoolClient;
     try {
-      client = await pool.connect();
+      // A batch run again after a lost session takes a new connection, not an idle one of the pool:
+      // those were ended with it, and the pool may not have noticed yet.
+      client = batch.some((w) => w.rerunAfterLoss) ? await connectFresh(pool) : await pool.connect();
     } catch (err) {
       for (const w of batch) w.reject(err);
       return;
