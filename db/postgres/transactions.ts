@@ -44,6 +44,17 @@ export const NO_HEAD = "audit_chain_head or shared_rows_version has no row: the 
  */
 const MAX_BATCH = 32;
 
+/**
+ * How long a write transaction may wait for the server before its COMMIT: far past a busy
+ * cluster's wait for the writer lock (milliseconds), well short of TCP's own give-up.
+ */
+export const TX_STALL_MS = 10_000;
+
+/** Closes a connection's socket at once: its queries fail ("Connection terminated"), as when the server ends the session. */
+function cutConnection(client: pg.PoolClient): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
 /** A connection of its own with the pool's settings, closed when released. */
 async function connectFresh(pool: pg.Pool): Promise<pg.PoolClient> {
   const client = new pg.Client(pool.options);
@@ -170,6 +181,11 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       return;
     }
     let broken: Error | undefined;
+    // A server that stopped answering (a failover whose old primary vanished) leaves a round trip
+    // waiting for TCP to give up, about 15 minutes, with every later press queued behind it. Until
+    // COMMIT is sent nothing is committed, so past TX_STALL_MS the connection is cut: the batch fails
+    // as a lost session does and runs again on a fresh connection.
+    const stall = setTimeout(() => cutConnection(client), TX_STALL_MS);
     const answered: Array<{ waiting: Waiting; result: unknown }> = [];
     const refused = new Set<Waiting>();
     const refuse = (waiting: Waiting, err: unknown) => {
@@ -229,6 +245,8 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       }
       // What was kept back and COMMIT in one round trip: an error in the first skips the rest.
       const final = deps.finalStatement(state);
+      // From here a cut could leave the outcome unknown: the COMMIT round trip is left to run its course.
+      clearTimeout(stall);
       if (final || wrote) await client.query([WITHOUT_WAITING_FOR_THE_DISK, final, "COMMIT", THEN_WAIT_FOR_THE_DISK].filter(Boolean).join("; "));
       else await client.query("COMMIT");
       if (state.touchedShared) shared.version = Number(version) + 1;
@@ -253,6 +271,7 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       else queue.unshift(...batch.filter((w) => !refused.has(w)).map((w) => ({ ...w, alone: true })));
     } finally {
       // A connection whose ROLLBACK failed is in an unknown state: closed, not returned to the pool.
+      clearTimeout(stall);
       client.release(broken);
     }
   }

@@ -32,7 +32,7 @@ export interface ChaosCluster {
  * `count` real gonogo processes (dist/main.js) named g1…gN on one fresh PostgreSQL database,
  * behind the round-robin front, with the fake Slack in HTTP mode and a webhook receiver.
  */
-export async function startChaosCluster(databases: TestDatabases, count: number, extraEnv: Record<string, string> = {}): Promise<ChaosCluster> {
+export async function startChaosCluster(databases: TestDatabases, count: number, extraEnv: Record<string, string> = {}, via: (url: string) => string = (url) => url): Promise<ChaosCluster> {
   const url = await databases.fresh();
   const sql = new pg.Pool({ connectionString: url, max: 3 });
   sql.on("error", () => undefined);
@@ -42,7 +42,7 @@ export async function startChaosCluster(databases: TestDatabases, count: number,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
-    DATABASE_URL: url,
+    DATABASE_URL: via(url),
     GONOGO_INSTANCE_ID: `g${n}`,
     ROLLBACK_WEBHOOK_URL: hook.url,
     WEBHOOK_SECRET: SECRET,
