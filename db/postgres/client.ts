@@ -72,6 +72,40 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
   }
 }
 
+/**
+ * How long a query sent straight through the pool (a job claim, a card lease, a NOTIFY: one
+ * statement each, outside any transaction) may wait for its answer.
+ */
+export const PLAIN_QUERY_MS = 10_000;
+
+/**
+ * Gives every query sent straight through the pool a time limit. After a failover whose old
+ * primary went silent (no reset), such a query would wait for TCP to give up, about 15 minutes,
+ * and the job runner with it: no reminder or T-0 on this instance meanwhile. Timed out, it fails,
+ * the pool drops its connection, and the next pass takes a new one. Transactions and snapshots
+ * check out their own connection and keep their own rules (transactions.ts).
+ */
+function boundPlainQueries(pool: pg.Pool, ms: number): void {
+  // When each connection opened: one that timed out went to a server that may be gone, and so did every one opened before it.
+  const opened = new Map<pg.PoolClient, number>();
+  pool.on("connect", (client) => opened.set(client, Date.now()));
+  pool.on("remove", (client) => opened.delete(client));
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const bounded = (first: unknown, ...rest: unknown[]) => {
+    const sentAt = Date.now();
+    const plain = first !== null && typeof first === "object" && Object.getPrototypeOf(first) === Object.prototype && !("query_timeout" in first);
+    const result = query(typeof first === "string" ? { text: first, query_timeout: ms } : plain ? { ...first, query_timeout: ms } : first, ...rest);
+    // The pool would hand out the other silent connections one by one, each waiting this long again: they are closed now.
+    if (result instanceof Promise)
+      result.catch((err: unknown) => {
+        if (!(err instanceof Error && err.message === "Query read timeout")) return;
+        for (const [client, at] of opened) if (at <= sentAt) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      });
+    return result;
+  };
+  (pool as unknown as { query: typeof bounded }).query = bounded;
+}
+
 /** How many migrations the database's journal records (none before the first). */
 async function appliedMigrations(client: pg.PoolClient): Promise<number> {
   const journal = await client.query<{ name: string | null }>("SELECT to_regclass('drizzle.__drizzle_migrations')::text AS name");
@@ -104,6 +138,7 @@ export async function openPostgres(url: string, options: { max?: number; applica
   // whose session is ended (pg_terminate_backend, a failover) emits "error" with no listener,
   // which ends the process; its query in flight fails anyway, and that failure is handled.
   pool.on("connect", (client) => client.on("error", () => {}));
+  boundPlainQueries(pool, PLAIN_QUERY_MS);
   let migrated: number;
   try {
     migrated = await migratePostgres(pool);

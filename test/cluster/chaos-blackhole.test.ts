@@ -1,7 +1,7 @@
 import { createServer, connect, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
-import { blockActionsPayload, buttonsOf, interactiveBody, postSigned, slashBody, visibleText } from "../slack/harness.js";
+import { blockActionsPayload, buttonsOf, interactiveBody, messageTs, postSigned, slashBody, visibleText } from "../slack/harness.js";
 import { startChaosCluster, type ChaosCluster } from "./chaos-cluster.js";
 import { until } from "./until.js";
 
@@ -66,5 +66,26 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a failover whose old pr
     const told = await c.fake.waitFor("chat.postEphemeral", (e) => e.params.user === "UDEV", 10_000);
     expect(visibleText(told)).toContain("It went through: Your GO on R-1");
     expect((await press("USEC")).status).toBe(200);
+  }, 90_000);
+
+  it("a T-0 due seconds after the old primary went silent runs within seconds, not when TCP gives up", async () => {
+    const h = (hop = await tcpHop(new URL(TEST_DATABASE_URL!)));
+    const through = (url: string) => {
+      const u = new URL(url);
+      u.hostname = "127.0.0.1";
+      u.port = String(h.port);
+      return u.toString();
+    };
+    const c = (cluster = await startChaosCluster(databases, 1, {}, through));
+    const at = `http://127.0.0.1:${c.ports[0]!}`;
+    expect((await postSigned(at, slashBody(c.fake, "UMGR", "create payments 1.4.2 at in 6s"), FORM)).status).toBe(200);
+    const card = await c.cardOf("R-1");
+    await until("the card's post to be recorded", 5_000, async () => ((await c.sql.query("SELECT 1 FROM card_leases")).rowCount ? true : undefined));
+    h.silence();
+    const t = Date.now();
+    // Due 6 s after its creation; the runner's next claim, or the one under way, waits on a silent connection.
+    await c.fake.waitFor("chat.postMessage", (m) => m.params.thread_ts === messageTs(card) && visibleText(m).includes("T-0: "), 30_000);
+    expect(Date.now() - t).toBeLessThan(20_000);
+    expect(c.fake.callsTo("chat.postMessage").filter((m) => !m.params.thread_ts)).toHaveLength(1);
   }, 90_000);
 });

@@ -80,7 +80,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "job wake-ups across ins
     await planner.handle({ kind: "command", actor: person("alice"), channel, text: "create api 2.0.0 at in 3s" });
     await until(() => lags.length > 1, 8_000);
     expect(lags).toHaveLength(2);
-    for (const lag of lags) expect(lag).toBeLessThan(0.1);
+    // The runner's poll is off: without its LISTEN session back neither would run at all. The bound leaves room for a loaded machine.
+    for (const lag of lags) expect(lag).toBeLessThan(0.5);
   }, 20_000);
 
   it("without LISTEN (behind a transaction-mode pooler) the poll still runs it, up to a second late", async () => {
