@@ -55,7 +55,7 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
         .run().changes > 0;
     },
     completeJob(id, now) {
-      db.update(jobs).set({ doneAt: now, leaseUntil: null }).where(eq(jobs.id, id)).run();
+      return db.update(jobs).set({ doneAt: now, leaseUntil: null }).where(and(eq(jobs.id, id), isNull(jobs.doneAt))).run().changes > 0;
     },
     retryJob(id, dueAt) {
       db.update(jobs).set({ dueAt, leaseUntil: null }).where(eq(jobs.id, id)).run();

@@ -44,7 +44,7 @@ export function createPgJobStatements(q: Queryable): JobStatements {
       return ((await q.update(jobs).set({ leaseUntil: now + leaseMs }).where(and(eq(jobs.id, id), isNull(jobs.doneAt), gt(jobs.leaseUntil, now)))).rowCount ?? 0) > 0;
     },
     async completeJob(id, now) {
-      await q.update(jobs).set({ doneAt: now, leaseUntil: null }).where(eq(jobs.id, id));
+      return ((await q.update(jobs).set({ doneAt: now, leaseUntil: null }).where(and(eq(jobs.id, id), isNull(jobs.doneAt)))).rowCount ?? 0) > 0;
     },
     async retryJob(id, dueAt) {
       await q.update(jobs).set({ dueAt, leaseUntil: null }).where(eq(jobs.id, id));

@@ -100,6 +100,9 @@ function stillCurrent(release: Release | undefined, job: Job): release is Releas
 
 /** Runs the state part of one due job inside a transaction. Webhooks are sent by the caller. */
 export async function runJob(ctx: Ctx, job: Job): Promise<void> {
+  // Done first, and nothing when it was done already: a transaction whose COMMIT's answer was
+  // lost runs again on PostgreSQL, and a reminder or T-0 that committed must not run twice.
+  if (!(await ctx.store.completeJob(job.id, ctx.clock.now()))) return;
   const release = await ctx.store.getRelease(job.releaseId);
   switch (job.kind) {
     case "reminder": {
@@ -185,5 +188,4 @@ export async function runJob(ctx: Ctx, job: Job): Promise<void> {
     case "webhook":
       throw new Error("webhook jobs are delivered by webhook-delivery.ts");
   }
-  await ctx.store.completeJob(job.id, ctx.clock.now());
 }

@@ -31,16 +31,17 @@ async function heldBack(ctx: Ctx, lock: DeployLock, zone: string): Promise<{ ids
   return { ids, parts: [`${holds ? `${holds}, and` : " It"} will hold ${next.id} at its T-0 (`, { at, text: formatInZone(at, zone) }, ")."] };
 }
 
-/** Runs a `lock_reminder` job: says the lock again, unless it was lifted (or lifted and set anew) meanwhile, and plans the next one. */
+/**
+ * Runs a `lock_reminder` job: says the lock again, unless it was lifted (or lifted and set anew)
+ * meanwhile, and plans the next one. A job replanned (a new interval) after the runner took it
+ * was deleted, so runJob found it done and never came here: two chains of reminders never start.
+ */
 export async function runLockReminder(ctx: Ctx, job: Job): Promise<void> {
   const lock = await ctx.store.getLock(String(job.payload.service), String(job.payload.environment));
   // Lifted, or lifted and set again since (that lock has reminders of its own).
   if (!lock?.channel || lock.at !== job.payload.lockedAt) return;
   // The channel turned reminders off since this one was planned.
   if ((await lockReminderEvery(ctx, lock)) === null) return;
-  // Replanned (a new interval) after the runner took this one: the new plan's reminder stands, and
-  // running this one too would plan a second chain of reminders, each interval said twice for good.
-  if (!(await ctx.store.listPendingJobs(job.releaseId, { kind: "lock_reminder" })).some((j) => j.id === job.id)) return;
   const now = ctx.clock.now();
   const zone = (await policyFor(ctx, lock.channel.key)).timezone;
   const cause = lock.releaseId ? await ctx.store.getRelease(lock.releaseId) : undefined;

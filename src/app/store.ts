@@ -215,7 +215,12 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore, Identity
    * lease had already ended or the job is done: it may be another runner's by now.
    */
   renewJobLease(id: number, now: number, leaseMs: number): Promise<boolean>;
-  completeJob(id: number, now: number): Promise<void>;
+  /**
+   * Marks the job done; false when it was done already. A job's transaction completes it
+   * first and stops on false: when the answer to its COMMIT was lost and it runs again
+   * (PostgreSQL), the run that committed is not repeated.
+   */
+  completeJob(id: number, now: number): Promise<boolean>;
   retryJob(id: number, dueAt: number): Promise<void>;
   nextJobDueAt(): Promise<number | null>;
   listPendingJobs(releaseId?: string, filter?: { kind?: JobKind; dueBefore?: number }): Promise<Job[]>;

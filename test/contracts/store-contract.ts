@@ -853,6 +853,13 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.listPendingJobs("R-2")).map((j) => j.key)).toEqual(["reminder:60"]);
       });
 
+      it("says whether completing a job found it still pending: a job run again after its first run committed sees it was done", async () => {
+        await store.upsertJob(job("R-1", "t0", T, "t0"));
+        const [claimed] = await store.claimDueJobs(T, LEASE, 10);
+        expect(await store.completeJob(claimed!.id, T + 1)).toBe(true);
+        expect(await store.completeJob(claimed!.id, T + 2)).toBe(false);
+      });
+
       it("leaves a done job alone when cancelling", async () => {
         await store.upsertJob(job("R-1", "t0", T, "t0"));
         const [claimed] = await store.claimDueJobs(T, LEASE, 10);
