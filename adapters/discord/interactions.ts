@@ -64,7 +64,7 @@ export function createInteractionHandler(deps: InteractionDeps): (i: Interaction
     } catch (err) {
       // With the gateway on several instances, an answer that needs no claim (autocomplete, a
       // refusal before the core) is sent by each; Discord keeps the first and refuses the rest.
-      if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged) return;
+      if (isAlreadyAcknowledged(err)) return;
       deps.log.error({ err: errorForLog(err, deps.secrets), interaction: i.id, type: i.type }, "discord interaction failed");
       if (i.isRepliable() && !i.replied) {
         const answer = { content: APOLOGY, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
@@ -99,23 +99,40 @@ async function handle(i: Responder, deps: InteractionDeps): Promise<void> {
     // A deferral in flight must land before the answer, or the apology, follows it.
     if (deferred) await deferred.catch(() => undefined);
   }
-  if (first === null) {
-    // Another instance (or an earlier delivery) answers; a deferral of ours would only leave a "thinking…" behind.
-    if (deferred) await i.deleteReply().catch(() => undefined);
-    return;
-  }
+  // Another instance (or an earlier delivery) claimed it and answers, editing in a deferral of ours
+  // if that is the one Discord kept: deleting it would leave the person no answer at all.
+  if (first === null) return;
+  // With the gateway on several instances, every one defers a slow interaction and Discord keeps
+  // the first deferral, which need not be the claimant's: the claimant then edits that one in.
   if (deferred) {
-    await deferred;
-    // The deferral already made the reply ephemeral; edits cannot carry flags.
-    const { content, embeds, components, files } = answerFor(first, i.guildId);
-    await i.editReply({ content: content ?? null, embeds: embeds ?? [], components: components ?? [], files: files ?? [], allowedMentions: NO_PINGS });
-    return;
+    // Ours or another's, the deferral Discord kept is the reply to edit; any other failure is ours to report.
+    await deferred.catch((err: unknown) => {
+      if (!isAlreadyAcknowledged(err)) throw err;
+    });
+    return editOriginal(i, first);
   }
-  if (first.type === "form" && !i.isModalSubmit()) {
-    await i.showModal(renderModal(first.form));
-    return;
+  try {
+    if (first.type === "form" && !i.isModalSubmit()) await i.showModal(renderModal(first.form));
+    else await replyPrivately(i, answerFor(first, i.guildId));
+  } catch (err) {
+    // Another instance's deferral got there first (its timer ran out while this one took the claim).
+    if (!isAlreadyAcknowledged(err)) throw err;
+    await editOriginal(i, first);
   }
-  await replyPrivately(i, answerFor(first, i.guildId));
+}
+
+function isAlreadyAcknowledged(err: unknown): boolean {
+  return err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged;
+}
+
+/**
+ * Puts the answer in the deferred reply, whoever deferred: the interaction's webhook, which any
+ * instance can reach with the token it received. The deferral already made it ephemeral; edits
+ * cannot carry flags, and a deferred reply cannot become a modal (answerFor makes a form text).
+ */
+async function editOriginal(i: Responder, reply: Reply): Promise<void> {
+  const { content, embeds, components, files } = answerFor(reply, i.guildId);
+  await i.webhook.editMessage("@original", { content: content ?? null, embeds: embeds ?? [], components: components ?? [], files: files ?? [], allowedMentions: NO_PINGS });
 }
 
 /**

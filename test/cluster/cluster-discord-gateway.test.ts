@@ -1,0 +1,118 @@
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WRITER_LOCK } from "../../db/postgres/transactions.js";
+import { buttonCustomId } from "../../adapters/discord/ids.js";
+import { BOT_TOKEN, buttonPress, member, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
+import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../../fakes/discord-server.js";
+import { CALLBACK } from "../discord/harness.js";
+import { startGonogo, type RunningGonogo } from "../helpers/faults-program.js";
+import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { until } from "./until.js";
+
+/**
+ * The gateway topology (README "Running more than one instance", no inbound HTTP): every
+ * instance holds a gateway session and receives every interaction; the one that claims its
+ * id in the database answers. A rolling restart SIGTERMs one of them in the middle of a storm.
+ */
+
+const PRESSES = 240;
+const WORKERS = 12;
+
+describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord gateway cluster of three on PostgreSQL" : `a Discord gateway cluster of three on PostgreSQL ${SKIP_WITHOUT_POSTGRES}`, () => {
+  let databases: TestDatabases;
+  let fake: FakeDiscord | undefined;
+  let sql: pg.Pool | undefined;
+  const instances: RunningGonogo[] = [];
+
+  beforeAll(() => {
+    databases = createTestDatabases(TEST_DATABASE_URL!);
+  });
+  afterAll(() => databases.dropAll(), 60_000);
+  afterEach(async () => {
+    await Promise.all(instances.map((g) => g.kill().catch(() => undefined)));
+    instances.length = 0;
+    await sql?.end();
+    await fake?.close();
+    fake = sql = undefined;
+  }, 60_000);
+
+  /** Three gateway instances g1…g3 on a fresh database, each with its session open, and R-1's card posted. */
+  async function start() {
+    const url = await databases.fresh();
+    sql = new pg.Pool({ connectionString: url, max: 2 });
+    sql.on("error", () => undefined);
+    fake = await startFakeDiscord();
+    const world = fake.world;
+    const env = (n: number) => ({
+      DISCORD_TOKEN: BOT_TOKEN,
+      DISCORD_APPLICATION_ID: world.applicationId,
+      DISCORD_GUILD_ID: world.guildId,
+      DISCORD_API_URL: fake!.apiUrl,
+      DATABASE_URL: url,
+      GONOGO_INSTANCE_ID: `g${n}`,
+    });
+    instances.push(...(await Promise.all([1, 2, 3].map((n) => startGonogo(env(n), 30_000)))));
+    for (const g of instances) await until(`${g.port} to hold a gateway session`, 15_000, () => (g.stderr().includes("discord connected") ? true : undefined));
+    const base = (user: FakeMember) => ({ world, user });
+    const answers = (id: string) => fake!.calls.filter((c) => c.method === "POST" && c.path.startsWith(`/interactions/${id}/`) && c.status < 300);
+
+    const created = fake.dispatchInteraction(slashCommand(base(member(0)), "create", { service: "payments", version: "1.4.2" }));
+    expect((await fake.callbackFor(created.id, 5_000)).body).toMatchObject({ type: CALLBACK.message });
+    const isCard = (c: FakeCall) => c.method === "POST" && c.path === `/channels/${world.channelId}/messages` && c.status === 200 && JSON.stringify(c.body.embeds ?? []).includes("R-1");
+    const card = String((await fake.waitFor(isCard, 5_000)).response.id);
+    return { url, world, base, answers, card, fake: fake };
+  }
+
+  it("one instance SIGTERMed mid-storm (a rolling restart): every press it claimed is answered, every press gets exactly one answer, no vote is lost", async () => {
+    const { base, answers, card, fake } = await start();
+
+    // The storm: each voter presses once and waits for the answer, as a person does; Discord
+    // shows "This interaction failed" when none comes within 3 s.
+    const victim = instances[0]!;
+    let stopped: Promise<void> | undefined;
+    const pressed: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < PRESSES) {
+        const voter = member(100 + next++);
+        const raw = fake.dispatchInteraction(buttonPress(base(voter), buttonCustomId("go", "R-1"), card));
+        pressed.push(raw.id);
+        await fake.callbackFor(raw.id, 3_000).catch(() => undefined);
+        if (next >= PRESSES / 3 && !stopped) stopped = victim.stop();
+      }
+    };
+    await Promise.all(Array.from({ length: WORKERS }, worker));
+    await stopped;
+
+    // Every press was answered, once (a second answer would be refused by Discord and show in the log).
+    const unanswered = pressed.filter((id) => answers(id).length === 0);
+    expect(unanswered, "presses nobody answered").toEqual([]);
+    const { rows } = await sql!.query<{ n: string }>("SELECT count(*) AS n FROM votes WHERE release_seq = 1");
+    expect(Number(rows[0]!.n)).toBe(PRESSES);
+  }, 90_000);
+
+  it("presses that wait on the database past the 2 s deferral on every instance: each voter ends up with the answer in the deferred reply, whichever instance deferred and whichever claimed it", async () => {
+    const { url, base, card, fake } = await start();
+    const voters = [7, 8, 9, 10, 11, 12].map((n) => member(n));
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    // What a write waits for first, on every instance: held until Discord has each deferral ("gonogo is thinking…").
+    // Each instance's deferral timer races the others', and the claim goes to whichever gets the lock first: six presses
+    // make it all but certain that some press is deferred by one instance and claimed by another.
+    await locker.query("SELECT pg_advisory_lock($1)", [WRITER_LOCK]);
+    const presses = voters.map((v) => fake.dispatchInteraction(buttonPress(base(v), buttonCustomId("go", "R-1"), card)));
+    try {
+      for (const p of presses) expect((await fake.callbackFor(p.id, 5_000)).body).toMatchObject({ type: CALLBACK.deferredMessage });
+    } finally {
+      await locker.query("SELECT pg_advisory_unlock($1)", [WRITER_LOCK]);
+      await locker.end();
+    }
+    const original = (token: string) => (c: FakeCall) => c.path === `/webhooks/${fake.world.applicationId}/${token}/messages/@original`;
+    // The vote's answer is edited into each deferred reply ("Your GO on R-1 is in"), and no instance deletes one.
+    for (const p of presses) await until(`press ${p.id}'s deferred reply to carry its answer`, 10_000, () => fake.calls.find((c) => original(p.token)(c) && c.method === "PATCH" && c.status === 200 && String(c.body.content).includes("Your GO on R-1")));
+    await Promise.all(instances.map((g) => g.stop()));
+    for (const p of presses) expect(fake.calls.filter((c) => original(p.token)(c) && c.method === "DELETE"), `press ${p.id}'s deferred reply deleted`).toEqual([]);
+    const { rows } = await sql!.query<{ n: string }>("SELECT count(*) AS n FROM votes WHERE release_seq = 1");
+    expect(Number(rows[0]!.n)).toBe(voters.length);
+  }, 90_000);
+});
