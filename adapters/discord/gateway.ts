@@ -49,7 +49,13 @@ async function startClient(client: Client, opts: StartDiscordOptions, signal: Ab
   client.rest.on(RESTEvents.RateLimited, (info) =>
     log.warn({ route: scrubText(info.route, secrets), retryAfterMs: info.retryAfter, global: info.global, scope: info.scope }, "discord rate limited; waiting"),
   );
-  client.on(Events.InteractionCreate, createInteractionHandler({ bot, log, secrets, deferAfterMs: opts.deferAfterMs, guildId: config.guildId }));
+  const handleInteraction = createInteractionHandler({ bot, log, secrets, deferAfterMs: opts.deferAfterMs, guildId: config.guildId });
+  // What each handler is still doing (waiting for the database, answering), so stop() lets it finish before the database closes.
+  const inFlight = new Set<Promise<void>>();
+  client.on(Events.InteractionCreate, (i) => {
+    const p = handleInteraction(i).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  });
 
   const readyTimeoutMs = opts.readyTimeoutMs ?? READY_TIMEOUT_MS;
   const noReady = new AbortController();
@@ -88,10 +94,16 @@ async function startClient(client: Client, opts: StartDiscordOptions, signal: Ab
     async stop() {
       // Let queued card edits and notices go out first: destroy() drops the token, and
       // anything sent after it fails. Bounded, so a Discord outage cannot block shutdown.
-      let grace: NodeJS.Timeout | undefined;
-      await Promise.race([bot.idle(), new Promise<void>((r) => (grace = setTimeout(r, opts.stopGraceMs ?? 5000)))]);
-      clearTimeout(grace);
+      const graceMs = opts.stopGraceMs ?? 5000;
+      await within(bot.idle(), graceMs);
       await client.destroy();
+      // No interaction comes in now. One in flight may be waiting for the database (its press claimed by
+      // another instance, or about to be claimed here): closing the database under it would tell the
+      // person "nothing was changed" about a press that counted, or leave its deferral unanswered.
+      if (inFlight.size > 0) {
+        log.info({ interactions: inFlight.size }, "stopping: finishing the Discord interactions in flight");
+        await within(Promise.allSettled([...inFlight]), graceMs);
+      }
     },
   };
 }
@@ -111,4 +123,11 @@ function lightCache() {
     GuildMemberManager: onlyTheBot,
     MessageManager: 0,
   });
+}
+
+/** Waits for `work`, at most `ms` (a Discord or database outage cannot block shutdown). */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }

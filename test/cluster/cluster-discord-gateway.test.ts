@@ -115,4 +115,45 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord gateway clust
     const { rows } = await sql!.query<{ n: string }>("SELECT count(*) AS n FROM votes WHERE release_seq = 1");
     expect(Number(rows[0]!.n)).toBe(voters.length);
   }, 90_000);
+
+  it("an instance SIGTERMed while presses it will claim wait on the database: it answers them before it exits, so no voter is left with 'thinking…'", async () => {
+    const { url, base, card, fake } = await start();
+    const voters = [7, 8, 9, 10, 11, 12].map((n) => member(n));
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    let presses: Array<{ id: string; token: string }> = [];
+    let stopped: Promise<void>;
+    let victim: RunningGonogo;
+    try {
+      await locker.query("SELECT pg_advisory_lock($1)", [WRITER_LOCK]);
+      presses = voters.map((v) => fake.dispatchInteraction(buttonPress(base(v), buttonCustomId("go", "R-1"), card)));
+      for (const p of presses) expect((await fake.callbackFor(p.id, 5_000)).body).toMatchObject({ type: CALLBACK.deferredMessage });
+      // The instance first in line for the lock takes it first once it goes, so it claims the first press at least.
+      const waiting = await until("each instance to wait for the lock", 10_000, async () => {
+        const { rows } = await locker.query<{ app: string }>("SELECT application_name AS app FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name LIKE 'gonogo-g%' ORDER BY query_start");
+        return new Set(rows.map((r) => r.app)).size === 3 ? rows : undefined;
+      });
+      const name = waiting[0]!.app.slice("gonogo-".length);
+      victim = instances[Number(name.slice(1)) - 1]!;
+      // The rolling restart: SIGTERM, and the lock goes once the instance waits for the presses in flight, or
+      // once it is closing its database (its LISTEN session is gone) if it does not wait for them.
+      stopped = victim.stop();
+      await until("the instance to wait for its presses or close its database", 10_000, async () => {
+        if (victim.stderr().includes("interactions in flight")) return true;
+        const { rows } = await locker.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1", [`gonogo-listen-${name}`]);
+        return rows[0]!.n === 0 ? true : undefined;
+      });
+    } finally {
+      await locker.query("SELECT pg_advisory_unlock($1)", [WRITER_LOCK]);
+      await locker.end();
+    }
+    await stopped!;
+    const original = (token: string) => (c: FakeCall) => c.path === `/webhooks/${fake.world.applicationId}/${token}/messages/@original`;
+    for (const p of presses) await until(`press ${p.id}'s deferred reply to carry its answer`, 10_000, () => fake.calls.find((c) => original(p.token)(c) && c.method === "PATCH" && c.status === 200 && String(c.body.content).includes("Your GO on R-1")));
+    const { rows } = await sql!.query<{ n: string }>("SELECT count(*) AS n FROM votes WHERE release_seq = 1");
+    expect(Number(rows[0]!.n)).toBe(voters.length);
+    // Nobody is told "Something went wrong … nothing was changed" about a vote that counted.
+    const told = fake.calls.filter((c) => presses.some((p) => c.path.includes(p.token)) && /went wrong/.test(JSON.stringify(c.body ?? {})));
+    expect(told.map((c) => `${c.method} ${c.status}: ${String(c.body.content ?? c.body.data?.content)}`), "apologies for counted votes").toEqual([]);
+  }, 90_000);
 });
