@@ -34,11 +34,17 @@ export function createHttpServer(onError: (err: unknown) => void): HttpServer {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `no route for ${req.method} ${path}` }));
       return;
     }
-    Promise.resolve(handler(req, res)).catch((err: unknown) => {
-      onError(err);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "internal error" }));
-    });
+    const work = Promise.resolve(handler(req, res))
+      .catch((err: unknown) => {
+        onError(err);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "internal error" }));
+      })
+      .finally(() => handling.delete(work));
+    handling.add(work);
   });
+  // Handlers still running, some after their response went out (a Discord deferral is filled in over
+  // REST once the press commits): close() waits for them too, so the database is not closed under them.
+  const handling = new Set<Promise<void>>();
   return {
     server,
     route(method, path, handler) {
@@ -59,12 +65,17 @@ export function createHttpServer(onError: (err: unknown) => void): HttpServer {
     close() {
       return new Promise((resolve) => {
         // No new connections; requests in flight finish (a vote being committed is still
-        // answered) and idle keep-alive connections close now. Whatever is still open after
-        // a few seconds is cut, so a stuck client cannot hold a shutdown.
-        const cut = setTimeout(() => server.closeAllConnections(), 5_000);
-        server.close(() => {
-          clearTimeout(cut);
+        // answered, a deferred one filled in) and idle keep-alive connections close now. Whatever
+        // is still open after a few seconds is cut, so a stuck client cannot hold a shutdown.
+        const cut = setTimeout(() => {
+          server.closeAllConnections();
           resolve();
+        }, 5_000);
+        server.close(() => {
+          void Promise.allSettled([...handling]).then(() => {
+            clearTimeout(cut);
+            resolve();
+          });
         });
         server.closeIdleConnections();
       });
