@@ -1,13 +1,16 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WRITER_LOCK } from "../../db/postgres/transactions.js";
-import { buttonCustomId } from "../../adapters/discord/ids.js";
-import { BOT_TOKEN, buttonPress, member, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
+import { buttonCustomId, formCustomId } from "../../adapters/discord/ids.js";
+import { BOT_TOKEN, buttonPress, member, modalSubmit, slashCommand, type FakeMember } from "../../fakes/discord-fixtures.js";
 import { startFakeDiscord, type FakeCall, type FakeDiscord } from "../../fakes/discord-server.js";
 import { CALLBACK } from "../discord/harness.js";
 import { startGonogo, type RunningGonogo } from "../helpers/faults-program.js";
 import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { startWebhookReceiver } from "../helpers/webhook-receiver.js";
 import { until } from "./until.js";
+
+const SECRET = "whsec_" + Buffer.from("cluster-test-webhook-secret-32by").toString("base64");
 
 /**
  * The gateway topology (README "Running more than one instance", no inbound HTTP): every
@@ -37,7 +40,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord gateway clust
   }, 60_000);
 
   /** Three gateway instances g1…g3 on a fresh database, each with its session open, and R-1's card posted. */
-  async function start() {
+  async function start(extraEnv: Record<string, string> = {}) {
     const url = await databases.fresh();
     sql = new pg.Pool({ connectionString: url, max: 2 });
     sql.on("error", () => undefined);
@@ -50,6 +53,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord gateway clust
       DISCORD_API_URL: fake!.apiUrl,
       DATABASE_URL: url,
       GONOGO_INSTANCE_ID: `g${n}`,
+      ...extraEnv,
     });
     instances.push(...(await Promise.all([1, 2, 3].map((n) => startGonogo(env(n), 30_000)))));
     for (const g of instances) await until(`${g.port} to hold a gateway session`, 15_000, () => (g.stderr().includes("discord connected") ? true : undefined));
@@ -155,5 +159,34 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a Discord gateway clust
     // Nobody is told "Something went wrong … nothing was changed" about a vote that counted.
     const told = fake.calls.filter((c) => presses.some((p) => c.path.includes(p.token)) && /went wrong/.test(JSON.stringify(c.body ?? {})));
     expect(told.map((c) => `${c.method} ${c.status}: ${String(c.body.content ?? c.body.data?.content)}`), "apologies for counted votes").toEqual([]);
+  }, 90_000);
+
+  it("a no-go form and ten rollback confirmations, each delivered to all three: every one answered once, the no-go's reason on the card, one rollback, one webhook", async () => {
+    const hook = await startWebhookReceiver(SECRET);
+    try {
+      const { base, card, fake, answers } = await start({ ROLLBACK_WEBHOOK_URL: hook.url, WEBHOOK_SECRET: SECRET });
+      const once = async (raw: { id: string }) => {
+        const first = await fake.callbackFor(fake.dispatchInteraction(raw).id, 5_000);
+        return first.body as { type: number; data?: { content?: string; custom_id?: string } };
+      };
+      // The no-go form opens from whichever instance claims the press, and its submission (claimed by any) counts.
+      const form = await once(buttonPress(base(member(4)), buttonCustomId("no_go", "R-1"), card));
+      expect(form).toMatchObject({ type: CALLBACK.modal, data: { custom_id: expect.stringContaining(formCustomId("no_go", "R-1")) } });
+      expect(String((await once(modalSubmit(base(member(4)), form.data!.custom_id!, { reason: "error budget spent" }, card))).data?.content)).toContain("NO-GO");
+      await until("the card to quote the no-go's reason", 10_000, () => (JSON.stringify(fake.messages.get(card)?.body ?? {}).includes("error budget spent") ? true : undefined));
+
+      // R-2 shipped, then ten rollback confirmations by the release manager, each to every instance.
+      expect(String((await once(slashCommand(base(member(0)), "create", { service: "web", version: "3.0.0" }))).data?.content)).toContain("Created R-2");
+      for (const voter of [member(1), member(2)]) expect((await once(slashCommand(base(voter), "vote", { id: "R-2", choice: "go" }))).type).toBe(CALLBACK.message);
+      for (const sub of ["ship", "shipped"]) expect(String((await once(slashCommand(base(member(0)), sub, { id: "R-2" }))).data?.content)).not.toMatch(/went wrong/i);
+      const submissions = Array.from({ length: 10 }, () => fake.dispatchInteraction(modalSubmit(base(member(0)), formCustomId("rollback", "R-2"), { reason: "error rate 5x" })));
+      for (const s of submissions) expect(String(((await fake.callbackFor(s.id, 5_000)).body as { data?: { content?: string } }).data?.content)).not.toMatch(/went wrong/i);
+      await until("the rollback webhook", 10_000, () => (hook.received.length > 0 ? true : undefined));
+      await Promise.all(instances.map((g) => g.stop()));
+      expect(hook.received).toHaveLength(1);
+      for (const s of submissions) expect(answers(s.id)).toHaveLength(1);
+    } finally {
+      await hook.close();
+    }
   }, 90_000);
 });
