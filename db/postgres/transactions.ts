@@ -22,19 +22,6 @@ export const WRITER_LOCK = 0x676f6e6f77;
  */
 const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); SELECT hash FROM audit_chain_head WHERE id = 1 FOR UPDATE; SELECT version FROM shared_rows_version WHERE id = 1`;
 
-/**
- * Sent with COMMIT by a transaction that wrote. The writer lock is released when COMMIT ends,
- * and a durable COMMIT ends only once the disk has flushed the log: every instance's next
- * transaction would wait for this one's flush (0.3 ms here, several ms on network storage).
- * So this transaction commits without waiting for the flush, and lets go of the lock at
- * once; then, in the same round trip, an empty transaction that takes a transaction id
- * commits durably, which waits until the log is flushed up to its own commit record, and so
- * up to this one's. The batch is answered only after that (commit-then-ack, as durable as
- * before); what another transaction read of it meanwhile is flushed before that one commits.
- */
-const WITHOUT_WAITING_FOR_THE_DISK = "SET LOCAL synchronous_commit = off";
-const THEN_WAIT_FOR_THE_DISK = "SELECT pg_current_xact_id()";
-
 export const NO_HEAD = "audit_chain_head or shared_rows_version has no row: the PostgreSQL migrations did not finish; restart gonogo to apply them";
 
 /**
@@ -212,7 +199,6 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       // No relational schema: the statements use the query builder only, and this runs per batch.
       const connection = drizzle(client) as unknown as Queryable;
       let footprint: Footprint = { claims: [], wrote: false, failed: false };
-      let wrote = claims.length > 0;
       const methods = Object.entries(traced(deps.statementsOn(connection, state), () => footprint)) as Array<[string, (...args: unknown[]) => Promise<unknown>]>;
       const openHandle = transactionHandles(methods);
 
@@ -229,7 +215,6 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
         const { tx, end } = openHandle();
         try {
           answered.push({ waiting, result: await waiting.fn(tx) });
-          wrote ||= footprint.wrote;
         } catch (err) {
           // Not this use case's fault: the whole batch runs again on another connection.
           if (sessionLost(err)) throw new SessionLost(err);
@@ -243,12 +228,11 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
           end();
         }
       }
-      // What was kept back and COMMIT in one round trip: an error in the first skips the rest.
+      // What was kept back and COMMIT in one round trip: an error in the first skips the second.
       const final = deps.finalStatement(state);
       // From here a cut could leave the outcome unknown: the COMMIT round trip is left to run its course.
       clearTimeout(stall);
-      if (final || wrote) await client.query([WITHOUT_WAITING_FOR_THE_DISK, final, "COMMIT", THEN_WAIT_FOR_THE_DISK].filter(Boolean).join("; "));
-      else await client.query("COMMIT");
+      await client.query(final ? `${final}; COMMIT` : "COMMIT");
       if (state.touchedShared) shared.version = Number(version) + 1;
       publishVotes(cache, state);
       for (const { waiting, result } of answered) waiting.resolve(result);
