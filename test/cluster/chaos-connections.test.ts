@@ -1,26 +1,15 @@
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { expect, it } from "vitest";
+import { TEST_DATABASE_URL } from "../helpers/postgres.js";
 import { visibleText } from "../slack/harness.js";
-import { startChaosCluster, type ChaosCluster } from "./chaos-cluster.js";
+import { describeChaos } from "./describe-chaos.js";
 import { until } from "./until.js";
 
 const voterId = (i: number) => `UV${String(i).padStart(5, "0")}`;
 
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a cluster whose database connections are cut" : `a cluster whose database connections are cut ${SKIP_WITHOUT_POSTGRES}`, () => {
-  let databases: TestDatabases;
-  let cluster: ChaosCluster | undefined;
-  beforeAll(() => {
-    databases = createTestDatabases(TEST_DATABASE_URL!);
-  });
-  afterAll(() => databases.dropAll(), 60_000);
-  afterEach(async () => {
-    await cluster?.close();
-    cluster = undefined;
-  }, 60_000);
-
+describeChaos("a cluster whose database connections are cut", (start) => {
   it("one instance's pool connections cut again and again mid-storm: every press is stored, or its voter is told it was not", async () => {
-    const c = (cluster = await startChaosCluster(databases, 2));
+    const c = await start(2);
     await c.slash("UMGR", "create payments 1.4.2 at in 2h");
     const card = await c.cardOf("R-1");
     const outcomes = new Map<string, number>();
@@ -49,7 +38,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a cluster whose databas
   }, 90_000);
 
   it("a failover (every session ended, the database refusing connections for a while): /readyz is 503 meanwhile, a press is refused with what to do, and every instance serves again without a restart", async () => {
-    const c = (cluster = await startChaosCluster(databases, 2));
+    const c = await start(2);
     await c.slash("UMGR", "create payments 1.4.2 at in 2h");
     const card = await c.cardOf("R-1");
     expect((await c.press("UQA", card, "Go")).status).toBe(200);

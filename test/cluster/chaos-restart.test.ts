@@ -1,25 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { expect, it } from "vitest";
 import { buttonsOf, interactiveBody, messageTs, postSigned, viewSubmissionPayload, visibleText } from "../slack/harness.js";
-import { startChaosCluster, type ChaosCluster } from "./chaos-cluster.js";
+import { describeChaos } from "./describe-chaos.js";
 import { until } from "./until.js";
 
 const FORM = "application/x-www-form-urlencoded";
 
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a rolling restart during an incident" : `a rolling restart during an incident ${SKIP_WITHOUT_POSTGRES}`, () => {
-  let databases: TestDatabases;
-  let cluster: ChaosCluster | undefined;
-  beforeAll(() => {
-    databases = createTestDatabases(TEST_DATABASE_URL!);
-  });
-  afterAll(() => databases.dropAll(), 60_000);
-  afterEach(async () => {
-    await cluster?.close();
-    cluster = undefined;
-  }, 60_000);
-
+describeChaos("a rolling restart during an incident", (start) => {
   it("the instance holding the card after a rollback, waiting out Slack's rate limit, is SIGTERMed: it stops at once, one webhook, and another instance shows who rolled back and why at once", async () => {
-    const c = (cluster = await startChaosCluster(databases, 3));
+    const c = await start(3);
     await c.slash("UMGR", "create web 3.0.0");
     const card = await c.cardOf("R-1");
     for (const user of ["UQA", "UDEV"]) expect((await c.press(user, card, "Go")).status).toBe(200);

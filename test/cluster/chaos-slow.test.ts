@@ -1,25 +1,13 @@
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { expect, it } from "vitest";
 import { visibleText } from "../slack/harness.js";
 import { WRITER_LOCK } from "../../db/postgres/transactions.js";
-import { startChaosCluster, type ChaosCluster } from "./chaos-cluster.js";
+import { describeChaos } from "./describe-chaos.js";
 import { until } from "./until.js";
 
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a cluster on a slow database" : `a cluster on a slow database ${SKIP_WITHOUT_POSTGRES}`, () => {
-  let databases: TestDatabases;
-  let cluster: ChaosCluster | undefined;
-  beforeAll(() => {
-    databases = createTestDatabases(TEST_DATABASE_URL!);
-  });
-  afterAll(() => databases.dropAll(), 60_000);
-  afterEach(async () => {
-    await cluster?.close();
-    cluster = undefined;
-  }, 60_000);
-
+describeChaos("a cluster on a slow database", (start) => {
   it("a vote pressed while the votes table is locked past Slack's 3 s: Slack gives up on it, and once the lock goes the voter is told it counts (stored once, on the card)", async () => {
-    const c = (cluster = await startChaosCluster(databases, 2));
+    const c = await start(2);
     await c.slash("UMGR", "create payments 1.4.2 at in 2h");
     const card = await c.cardOf("R-1");
     expect((await c.press("UQA", card, "Go")).status).toBe(200);
@@ -43,7 +31,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a cluster on a slow dat
   }, 60_000);
 
   it("a command while every write waits on a slow database past Slack's 3 s: once it commits, its answer reaches the person through the command's response_url", async () => {
-    const c = (cluster = await startChaosCluster(databases, 2));
+    const c = await start(2);
     await c.slash("UMGR", "create payments 1.4.2 at in 2h");
     await c.cardOf("R-1");
     const locker = new pg.Client({ connectionString: c.url });
