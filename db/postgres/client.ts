@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { cutConnection } from "./session-lost.js";
 import * as records from "./schema.js";
 import * as work from "./work-schema.js";
 
@@ -99,7 +100,7 @@ function boundPlainQueries(pool: pg.Pool, ms: number): void {
     if (result instanceof Promise)
       result.catch((err: unknown) => {
         if (!(err instanceof Error && err.message === "Query read timeout")) return;
-        for (const [client, at] of opened) if (at <= sentAt) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+        for (const [client, at] of opened) if (at <= sentAt) cutConnection(client);
       });
     return result;
   };

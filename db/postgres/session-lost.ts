@@ -1,3 +1,5 @@
+import type pg from "pg";
+
 /** The session went away (ended on the server, a failover, a reset) before COMMIT was sent: nothing was committed. */
 export class SessionLost extends Error {
   constructor(readonly lost: unknown) {
@@ -18,4 +20,9 @@ export function sessionLost(err: unknown): boolean {
     if (/^Connection terminated|not queryable|Client was closed/.test(message)) return true;
   }
   return false;
+}
+
+/** Closes a connection's socket at once: its queries fail ("Connection terminated"), as when the server ends the session. */
+export function cutConnection(client: pg.ClientBase): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }

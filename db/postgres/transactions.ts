@@ -4,7 +4,7 @@ import { EventClaimedBefore, type EventClaim, type Store } from "../../src/app/s
 import { transactionHandles } from "../transaction-handle.js";
 import { atVersion, forget, type SharedRows } from "./shared-rows.js";
 import { newTxState, publishVotes, type TxState, type VoteCache } from "./vote-cache.js";
-import { SessionLost, sessionLost } from "./session-lost.js";
+import { cutConnection, SessionLost, sessionLost } from "./session-lost.js";
 import type { Queryable, Statements } from "./store.js";
 
 /**
@@ -36,11 +36,6 @@ const MAX_BATCH = 32;
  * cluster's wait for the writer lock (milliseconds), well short of TCP's own give-up.
  */
 export const TX_STALL_MS = 10_000;
-
-/** Closes a connection's socket at once: its queries fail ("Connection terminated"), as when the server ends the session. */
-function cutConnection(client: pg.PoolClient): void {
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-}
 
 /** A connection of its own with the pool's settings, closed when released. */
 async function connectFresh(pool: pg.Pool): Promise<pg.PoolClient> {
