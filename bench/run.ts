@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { arch, cpus, platform } from "node:os";
 import { parseArgs } from "node:util";
@@ -8,6 +9,7 @@ import { benchGrowth } from "./growth.js";
 import { benchSchedulerScale } from "./scheduler-scale.js";
 import { benchSlackStorm } from "./slack-storm.js";
 import { benchSustained } from "./sustained.js";
+import { ROOT } from "./processes.js";
 import { printReport } from "./report.js";
 
 const BENCHMARKS = ["core", "slack", "discord", "sustained", "growth", "scheduler", "cluster"] as const;
@@ -131,6 +133,9 @@ if (opts === null) {
   process.stdout.write(HELP);
   process.exit(0);
 }
+// The program benches run is the bundle `npm start` runs: built here when missing or older than
+// its sources, so `npx tsx bench/run.ts` never measures yesterday's code (or stops at a missing dist/).
+execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: ROOT, stdio: "inherit" });
 await main(opts);
 // Fakes and clients may leave sockets behind; the numbers are out.
 process.exit(0);
