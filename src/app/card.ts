@@ -161,8 +161,7 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
   const notes: string[] = [];
   if (r.stateReason) notes.push(`${STATE_LABELS[r.state]}: ${r.stateReason}`);
   if (r.votesVoidedNote) notes.push(r.votesVoidedNote);
-  const webhookNote = shownWebhookNote(r);
-  if (webhookNote) notes.push(webhookNote);
+  if (r.webhookNote) notes.push(r.webhookNote);
   const retro = retroNote(r, retroAnswers, pendingJobs);
   if (retro) notes.push(retro);
   const title = `${r.service} ${r.version} → ${r.environment}`;
@@ -214,15 +213,4 @@ export function buildCard({ release: r, votes, criteria = [], policy, pendingJob
       .filter(Boolean)
       .join("\n"),
   };
-}
-
-/**
- * "Rollback webhook: delivered (HTTP 200) — mark the service restored with `/release recovered R-6`"
- * is cleared when the service is marked restored, but gonogo before 2026-12-04 kept it: on a
- * database it left, a restored release would go on asking for what was done.
- */
-const OLD_RESTORE_ADVICE = / — mark the service restored with `\/release recovered R-\d+`$/;
-function shownWebhookNote(r: Release): string | null {
-  if (!r.webhookNote) return null;
-  return r.recoveredAt === null ? r.webhookNote : r.webhookNote.replace(OLD_RESTORE_ADVICE, "");
 }

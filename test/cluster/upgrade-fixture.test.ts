@@ -27,7 +27,8 @@ import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type Tes
 const silent: Logger = { info() {}, warn() {}, error() {} };
 const MIN = 60_000;
 const dump = readFileSync(new URL("../fixtures/upgrade/postgres-747a638.sql", import.meta.url), "utf8");
-const text = (r: Reply) => (r.type === "message" ? [r.text, ...(r.lines ?? []).map(replyLineText)].join("\n") : r.type);
+/** A reply as read: its text, its lines and the cards it carries (a status). */
+const text = (r: Reply) => (r.type === "message" ? [r.text, ...(r.lines ?? []).map(replyLineText), ...r.cards.map((c) => JSON.stringify(c))].join("\n") : r.type);
 
 describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a PostgreSQL database made by gonogo 747a638" : `a PostgreSQL database made by gonogo 747a638 ${SKIP_WITHOUT_POSTGRES}`, () => {
   let databases: TestDatabases;
@@ -50,6 +51,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a PostgreSQL database m
     await client.connect();
     await client.query(dump);
     const { rows } = await client.query<{ at: string }>("SELECT scheduled_at AS at FROM public.releases WHERE seq = 3");
+    // That version let a rollback call still being retried land after the service was marked
+    // restored, and its note then asked to mark it restored: R-6 as such a landing left it.
+    await client.query("UPDATE public.releases SET webhook_note = 'Rollback webhook: delivered (HTTP 200) — mark the service restored with `/release recovered R-6`' WHERE seq = 6");
     await client.end();
     // Started 10 minutes after R-3's T-0, which fell while every instance was down.
     const now = Number(rows[0]!.at) + 10 * MIN;
@@ -82,6 +86,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a PostgreSQL database m
     expect(locks).toContain("payments production is locked by alice: incident 42");
     expect(locks).toContain("search production is locked after the rollback of R-6 by carol");
     expect(await say(a.bot, "bob", "freeze list")).toContain("june audit");
+    const r6 = await say(b.bot, "bob", "status R-6");
+    expect(r6).toContain("Rollback webhook: delivered (HTTP 200)");
+    expect(r6).not.toContain("mark the service restored");
     const store = createPostgresStore(a.handle);
     const alice = (await store.listRetroAnswers("R-5")).filter((r) => r.authorName === "alice");
     expect(alice.map((r) => r.wentWell)).toEqual([expect.stringMatching(/smooth rollout[\s\S]*second thought from alice/)]);

@@ -140,3 +140,39 @@ describe("upgrading retro answers to one per person", () => {
     }
   });
 });
+
+describe("upgrading restored releases whose note still asks to mark them restored", () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it("drops the advice from the releases already restored and leaves it on the one still rolled back", () => {
+    dir = mkdtempSync(join(tmpdir(), "gonogo-advice-upgrade-"));
+    const path = join(dir, "gonogo.db");
+    const old = new Database(path);
+    migrate(drizzle(old), { migrationsFolder: migrationsUpTo("0017_identity_links", dir) });
+    const add = old.prepare(
+      `INSERT INTO releases (seq, service, version, environment, manager_id, manager_name, channel_platform, channel_key, channel_native_id, timezone, state, created_at, created_by, recovered_at, webhook_note)
+       VALUES (?, 'search', '6.0.0', 'production', 'slack:T1:U1', 'Ana', 'slack', 'slack:T1:C1', 'C1', 'UTC', 'rolled_back', 1000, 'slack:T1:U1', ?, ?)`,
+    );
+    add.run(6, 5000, "Rollback webhook: delivered (HTTP 200) — mark the service restored with `/release recovered R-6`");
+    add.run(7, null, "Rollback webhook: delivered (HTTP 202) — mark the service restored with `/release recovered R-7`");
+    add.run(8, 5000, "Rollback webhook: withdrawn, not sent (the service was marked restored first)");
+    old.close();
+
+    const handle = openDatabase(path);
+    try {
+      const notes = handle.sqlite.prepare("SELECT seq, webhook_note AS note FROM releases ORDER BY seq").all();
+      expect(notes).toEqual([
+        { seq: 6, note: "Rollback webhook: delivered (HTTP 200)" },
+        // Not restored yet: the advice is still what to do.
+        { seq: 7, note: "Rollback webhook: delivered (HTTP 202) — mark the service restored with `/release recovered R-7`" },
+        { seq: 8, note: "Rollback webhook: withdrawn, not sent (the service was marked restored first)" },
+      ]);
+    } finally {
+      handle.close();
+    }
+  });
+});

@@ -57,4 +57,37 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL upgrades" : 
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("drops the advice to mark a release restored from the releases already restored, and leaves it on the one still rolled back", async () => {
+    const url = await databases.fresh({ migrated: false });
+    const dir = mkdtempSync(join(tmpdir(), "gonogo-pg-advice-upgrade-"));
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await migrate(drizzle(client), { migrationsFolder: migrationsUpTo("0015_identity_links", dir) });
+      const add = (values: unknown[]) =>
+        client.query(
+          `INSERT INTO releases (seq, service, version, environment, manager_id, manager_name, channel_platform, channel_key, channel_native_id, timezone, state, created_at, created_by, recovered_at, webhook_note)
+           VALUES ($1, 'search', '6.0.0', 'production', 'slack:T1:U1', 'Ana', 'slack', 'slack:T1:C1', 'C1', 'UTC', 'rolled_back', 1000, 'slack:T1:U1', $2, $3)`,
+          values,
+        );
+      await add([6, 5000, "Rollback webhook: delivered (HTTP 200) — mark the service restored with `/release recovered R-6`"]);
+      await add([7, null, "Rollback webhook: delivered (HTTP 202) — mark the service restored with `/release recovered R-7`"]);
+      await add([8, 5000, "Rollback webhook: withdrawn, not sent (the service was marked restored first)"]);
+
+      const handle = await openPostgres(url, { max: 1 });
+      await handle.close();
+      const { rows } = await client.query("SELECT seq, webhook_note AS note FROM releases ORDER BY seq");
+      expect(rows).toEqual([
+        { seq: 6, note: "Rollback webhook: delivered (HTTP 200)" },
+        // Not restored yet: the advice is still what to do.
+        { seq: 7, note: "Rollback webhook: delivered (HTTP 202) — mark the service restored with `/release recovered R-7`" },
+        { seq: 8, note: "Rollback webhook: withdrawn, not sent (the service was marked restored first)" },
+      ]);
+    } finally {
+      await client.end();
+      await databases.drop(url);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

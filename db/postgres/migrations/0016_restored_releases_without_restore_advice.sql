@@ -1,0 +1,7 @@
+-- gonogo before 2026-12-04 could leave "Rollback webhook: delivered (HTTP 200) — mark the service
+-- restored with `/release recovered R-6`" on a release already marked restored (a retried delivery
+-- that landed after the recovery). The advice is done with: the note keeps what happened to the
+-- call. A release not yet restored keeps it: it still asks.
+UPDATE releases SET webhook_note = left(webhook_note, -length(' — mark the service restored with `/release recovered R-' || seq || '`'))
+WHERE recovered_at IS NOT NULL
+  AND right(webhook_note, length(' — mark the service restored with `/release recovered R-' || seq || '`')) = ' — mark the service restored with `/release recovered R-' || seq || '`';
