@@ -28,6 +28,7 @@ const TABLES: Array<[name: string, from: Table, to: Table]> = [
   ["deploy_queue", sqliteTables.deployQueue, pgTables.deployQueue],
   ["freeze_overrides", sqliteTables.freezeOverrides, pgTables.freezeOverrides],
   ["notice_outbox", sqliteTables.noticeOutbox, pgTables.noticeOutbox],
+  ["closed_channels_told", sqliteTables.closedChannelsTold, pgTables.closedChannelsTold],
   ["identity_links", sqliteTables.identityLinks, pgTables.identityLinks],
   ["link_codes", sqliteTables.linkCodes, pgTables.linkCodes],
 ];

@@ -5,8 +5,9 @@ import type { SyncStore } from "./serialised-store.js";
 type OutboxStatements = Pick<SyncStore, OutboxMethod>;
 
 /**
- * The notice outbox on SQLite. One process owns the file, so a claim is one UPDATE … RETURNING
- * like the jobs'; the SQL mirrors db/postgres/outbox-store.ts. Nothing here runs for a vote.
+ * The notice outbox on SQLite, and whose manager was told of a channel closed to the bot. One
+ * process owns the file, so a claim is one UPDATE … RETURNING like the jobs'; the SQL mirrors
+ * db/postgres/outbox-store.ts. Nothing here runs for a vote.
  */
 export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatements {
   const addStmt = sqlite.prepare("INSERT INTO notice_outbox (release_id, notice, created_at, lease_until) VALUES (?, ?, ?, ?) RETURNING id");
@@ -26,6 +27,7 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
   const deferStmt = sqlite.prepare("UPDATE notice_outbox SET holder = NULL, lease_until = @retryAt, sent_to = @sentTo, attempts = attempts - @giveBack WHERE id = @id AND holder = @holder");
   const listStmt = sqlite.prepare("SELECT * FROM notice_outbox ORDER BY id");
   const cardOwedStmt = sqlite.prepare("SELECT 1 FROM notice_outbox WHERE release_id = ? AND json_extract(notice, '$.kind') = 'card' LIMIT 1");
+  const toldStmt = sqlite.prepare("INSERT INTO closed_channels_told (release_id, channel_key, told_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   const rows = (found: unknown[]) => (found as Array<Record<string, unknown>>).map(toOutboxEntry).sort((a, b) => a.id - b.id);
 
   return {
@@ -52,6 +54,9 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
     },
     listOutbox() {
       return rows(listStmt.all());
+    },
+    markClosedChannelTold(releaseId, channelKey, at) {
+      return toldStmt.run(releaseId, channelKey, at).changes > 0;
     },
   };
 }

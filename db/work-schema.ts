@@ -116,3 +116,18 @@ export const noticeOutbox = sqliteTable(
   },
   (t) => [index("notice_outbox_lease_idx").on(t.leaseUntil)],
 );
+
+/**
+ * Channels a release's card could not be posted in (the bot may not post there) whose manager
+ * was told so privately: one row per release and channel, so they are told once, across a
+ * restart and (PostgreSQL) across instances. Written by the first to tell; never read for more.
+ */
+export const closedChannelsTold = sqliteTable(
+  "closed_channels_told",
+  {
+    releaseId: text("release_id").notNull(),
+    channelKey: text("channel_key").notNull(),
+    toldAt: integer("told_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.releaseId, t.channelKey] })],
+);

@@ -5,9 +5,10 @@ import type { Queryable, Statements } from "./store.js";
 type OutboxStatements = Pick<Statements, OutboxMethod>;
 
 /**
- * The notice outbox on PostgreSQL: each call is one statement, and a sweep claims with
- * FOR UPDATE SKIP LOCKED, so instances sweeping at the same moment share leftover notices
- * out instead of posting one twice. The SQL mirrors db/outbox-store.ts.
+ * The notice outbox on PostgreSQL, and whose manager was told of a channel closed to the bot:
+ * each call is one statement, and a sweep claims with FOR UPDATE SKIP LOCKED, so instances
+ * sweeping at the same moment share leftover notices out instead of posting one twice. The SQL
+ * mirrors db/outbox-store.ts.
  */
 export function createPgOutboxStatements(q: Queryable): OutboxStatements {
   const rows = async (query: ReturnType<typeof sql>) =>
@@ -52,6 +53,10 @@ export function createPgOutboxStatements(q: Queryable): OutboxStatements {
     },
     listOutbox() {
       return rows(sql`SELECT * FROM notice_outbox ORDER BY id`);
+    },
+    // One statement: of instances telling at the same moment, one inserts the row and tells.
+    markClosedChannelTold(releaseId, channelKey, at) {
+      return changed(sql`INSERT INTO closed_channels_told (release_id, channel_key, told_at) VALUES (${releaseId}, ${channelKey}, ${at}) ON CONFLICT DO NOTHING`);
     },
   };
 }

@@ -102,6 +102,17 @@ export const noticeOutbox = pgTable(
   (t) => [index("notice_outbox_lease_idx").on(t.leaseUntil)],
 );
 
+/** Channels closed to the bot whose release's manager was told so (see db/work-schema.ts). */
+export const closedChannelsTold = pgTable(
+  "closed_channels_told",
+  {
+    releaseId: text("release_id").notNull(),
+    channelKey: text("channel_key").notNull(),
+    toldAt: ms("told_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.releaseId, t.channelKey] })],
+);
+
 /**
  * How many times each release's votes changed (PostgreSQL only: several instances keep a
  * copy of a release's votes in memory and reuse it while this number is the one they read

@@ -148,7 +148,7 @@ export function createCardSync(deps: CardSyncDeps) {
     });
   }
 
-  const channelClosed = createClosedChannelTeller({ store, log, surfaces });
+  const channelClosed = createClosedChannelTeller({ store, log, clock, surfaces });
 
   /** Posts the card as stored now, retrying a few times; which message it is and what it showed, or why not. */
   async function postWithRetry(surface: ChatSurface, releaseId: string, channel: ChannelRef, askedBy?: string): Promise<{ messageId: string; shown: CardView } | "closed" | "failed"> {

@@ -70,6 +70,12 @@ export interface OutboxStore {
   deferOutbox(id: number, holder: string, sentTo: string[], retryAt: number, opts?: { uncounted?: boolean }): Promise<boolean>;
   /** Whether a card of the release is still in the outbox, not posted yet (a notice about it waits for it). */
   cardPostOwed(releaseId: string): Promise<boolean>;
+  /**
+   * Records that the release's manager is told the bot may not post its card in `channelKey`:
+   * true the first time, so the caller tells them; false when they were told before (by this
+   * process before a restart, or by another instance), so nobody tells them again.
+   */
+  markClosedChannelTold(releaseId: string, channelKey: string, at: number): Promise<boolean>;
   /** Every row in the outbox, oldest first (operators and tests). */
   listOutbox(): Promise<OutboxEntry[]>;
 }

@@ -55,6 +55,34 @@ describe("a card the bot may not post in a channel", () => {
     expect(core.logs.filter((l) => l.level === "error")).toEqual([]);
   });
 
+  it("after a restart, the manager told once is not told again when the card is shared there once more", async () => {
+    core = createTestCore({ fastForward: true });
+    const mia = actorOf({ kind: "person", platform: "slack", scope: "T1", user: "UMGR" }, "mia");
+    /** Slack, and Discord closed in its channel to the bot, on the bot running now; dana cannot be sent a direct message there. */
+    const attach = () => {
+      const slack = surfaceClosedIn("slack", { platform: "slack", key: "slack:T1:none", nativeId: "none" });
+      const discord = surfaceClosedIn("discord", discordChannel);
+      delete discord.surface.tellPrivately;
+      core.bot.attachSurface(slack.surface);
+      core.bot.attachSurface(discord.surface);
+      return { slack, discord };
+    };
+    const before = attach();
+    await core.bot.handle({ kind: "command", actor: mia, channel: slackChannel, text: "create payments 1.4.2" });
+    await linkAccounts(core, actorOf({ kind: "person", platform: "slack", scope: "T1", user: "UDANA" }, "dana"), danaOnDiscord);
+    await core.bot.handle({ kind: "command", actor: danaOnDiscord, channel: discordChannel, text: "share R-1" });
+    await core.bot.idle();
+    expect(before.slack.told.map((t) => t.person)).toEqual(["slack:T1:UMGR"]);
+
+    core = await core.reopen();
+    const after = attach();
+    await core.bot.start();
+    await core.bot.handle({ kind: "command", actor: danaOnDiscord, channel: discordChannel, text: "share R-1" });
+    await core.bot.idle();
+    expect(after.discord.attempts).toEqual([discordChannel.key]);
+    expect(after.slack.told).toEqual([]);
+  });
+
   it("a terminal manager, who has no private messages, is not told; the log says why the card is missing, as a warning", async () => {
     core = createTestCore({ fastForward: true });
     const terminal = createRecordingSurface("terminal");

@@ -810,6 +810,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.claimStaleOutbox("B", T + 10_000, LEASE, 1)).map((n) => n.id)).toEqual([failed]);
       });
 
+      it("says a closed channel's manager is to be told the first time only, per release and channel, and still after a restart", async () => {
+        expect(await store.markClosedChannelTold("R-1", OTHER_CHANNEL.key, T)).toBe(true);
+        expect(await store.markClosedChannelTold("R-1", OTHER_CHANNEL.key, T + 1)).toBe(false);
+        expect(await store.markClosedChannelTold("R-1", CHANNEL.key, T + 2)).toBe(true);
+        expect(await store.markClosedChannelTold("R-2", OTHER_CHANNEL.key, T + 3)).toBe(true);
+        // Two asking at the same moment (two instances): one of them tells.
+        const both = await Promise.all([store.markClosedChannelTold("R-3", CHANNEL.key, T + 4), store.markClosedChannelTold("R-3", CHANNEL.key, T + 4)]);
+        expect(both.sort()).toEqual([false, true]);
+        const reopened = await subject.reopen();
+        expect(await reopened.markClosedChannelTold("R-1", OTHER_CHANNEL.key, T + 5)).toBe(false);
+      });
+
       it("two instances sweeping at the same moment never take the same notice", async () => {
         for (let i = 0; i < 20; i++) await store.addToOutbox(notice("R-1", `n${i}`), T, GRACE);
         const [a, b] = await Promise.all([store.claimStaleOutbox("A", T + GRACE, LEASE, 20), store.claimStaleOutbox("B", T + GRACE, LEASE, 20)]);

@@ -424,6 +424,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
         await tx.addToOutbox({ releaseId: "R-1", text: "⏰ T-1h: not posted yet", mention: ["slack:T1:U1"], mentionGroups: [], buttons: [] }, T + 8, 10_000);
         await tx.linkAccounts({ account: "slack:T1:bob", name: "Bob" }, { account: "discord:G1:7", name: "bob_d" }, T + 9);
         await tx.saveLinkCode("code-hash", { account: "slack:T1:eve", name: "Eve" }, T + 600_000);
+        await tx.markClosedChannelTold("R-1", "discord:G1:C9", T + 10);
       });
       handle.close();
       return path;
@@ -443,7 +444,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       used.add(url);
       const report = await copySqliteToPostgres(from, url);
       expect(report.auditEvents).toBe(3);
-      expect(report.rows).toMatchObject({ releases: 2, votes: 2, audit_events: 3, jobs: 2, message_refs: 1, policies: 1, role_bindings: 1, retro_answers: 1, webhook_deliveries: 1, hook_receipts: 1, notice_outbox: 1 });
+      expect(report.rows).toMatchObject({ releases: 2, votes: 2, audit_events: 3, jobs: 2, message_refs: 1, policies: 1, role_bindings: 1, retro_answers: 1, webhook_deliveries: 1, hook_receipts: 1, notice_outbox: 1, closed_channels_told: 1 });
 
       const handle = await instance(url);
       const after = createPostgresStore(handle);
@@ -461,6 +462,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       // Linked accounts stay one voter, and a code given out just before the move still works.
       expect(await after.linkedAccounts("discord:G1:7")).toEqual([{ account: "slack:T1:bob", name: "Bob" }]);
       expect(await after.takeLinkCode("code-hash", T + 10)).toEqual({ account: "slack:T1:eve", name: "Eve" });
+      // A manager told that the bot may not post in a channel is not told again from the new database.
+      expect(await after.markClosedChannelTold("R-1", "discord:G1:C9", T + 11)).toBe(false);
       // The receipt comes over with its report's hash: a replay is known, another report under its id too.
       expect(await after.recordHookReceipt("sig-1", T + 8, "report-a")).toBe("same");
       expect(await after.recordHookReceipt("sig-1", T + 9, "report-b")).toBe("different");
