@@ -5,6 +5,13 @@ import type { SyncStore } from "./serialised-store.js";
 type OutboxStatements = Pick<SyncStore, OutboxMethod>;
 
 /**
+ * "Is a card of this release still owed?", asked for every notice posted. Its predicate is the
+ * one of the partial index notice_outbox_card_idx (migration 0020), so SQLite reads that index
+ * instead of every row of the outbox.
+ */
+export const CARD_OWED_QUERY = "SELECT 1 FROM notice_outbox WHERE release_id = ? AND json_extract(notice, '$.kind') = 'card' LIMIT 1";
+
+/**
  * The notice outbox on SQLite, and whose manager was told of a channel closed to the bot. One
  * process owns the file, so a claim is one UPDATE … RETURNING like the jobs'; the SQL mirrors
  * db/postgres/outbox-store.ts. Nothing here runs for a vote.
@@ -26,7 +33,7 @@ export function createOutboxStatements({ sqlite }: DatabaseHandle): OutboxStatem
   const deleteStmt = sqlite.prepare("DELETE FROM notice_outbox WHERE id = ?");
   const deferStmt = sqlite.prepare("UPDATE notice_outbox SET holder = NULL, lease_until = @retryAt, sent_to = @sentTo, attempts = attempts - @giveBack WHERE id = @id AND holder = @holder");
   const listStmt = sqlite.prepare("SELECT * FROM notice_outbox ORDER BY id");
-  const cardOwedStmt = sqlite.prepare("SELECT 1 FROM notice_outbox WHERE release_id = ? AND json_extract(notice, '$.kind') = 'card' LIMIT 1");
+  const cardOwedStmt = sqlite.prepare(CARD_OWED_QUERY);
   const toldStmt = sqlite.prepare("INSERT INTO closed_channels_told (release_id, channel_key, told_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   const rows = (found: unknown[]) => (found as Array<Record<string, unknown>>).map(toOutboxEntry).sort((a, b) => a.id - b.id);
 

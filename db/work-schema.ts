@@ -114,7 +114,12 @@ export const noticeOutbox = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     sentTo: text("sent_to").notNull().default("[]"),
   },
-  (t) => [index("notice_outbox_lease_idx").on(t.leaseUntil)],
+  (t) => [
+    index("notice_outbox_lease_idx").on(t.leaseUntil),
+    // "Is a card of R-1 still owed?" is asked for every notice posted: without this, each asks
+    // every row of the outbox, which holds a backlog of notices in a storm of no-gos.
+    index("notice_outbox_card_idx").on(t.releaseId).where(sql`json_extract(${t.notice}, '$.kind') = 'card'`),
+  ],
 );
 
 /**

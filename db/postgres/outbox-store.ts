@@ -5,6 +5,13 @@ import type { Queryable, Statements } from "./store.js";
 type OutboxStatements = Pick<Statements, OutboxMethod>;
 
 /**
+ * Which rows are card posts: the predicate of the partial index notice_outbox_card_idx
+ * (migration 0018), so "is a card of this release still owed?", asked for every notice posted,
+ * reads that index instead of every row of the outbox.
+ */
+export const CARD_POST_ROW = "notice::jsonb ->> 'kind' = 'card'";
+
+/**
  * The notice outbox on PostgreSQL, and whose manager was told of a channel closed to the bot:
  * each call is one statement, and a sweep claims with FOR UPDATE SKIP LOCKED, so instances
  * sweeping at the same moment share leftover notices out instead of posting one twice. The SQL
@@ -41,7 +48,7 @@ export function createPgOutboxStatements(q: Queryable): OutboxStatements {
       return changed(sql`UPDATE notice_outbox SET lease_until = ${until} WHERE id = ${id} AND holder = ${holder}`);
     },
     async cardPostOwed(releaseId) {
-      const found = (await q.execute(sql`SELECT 1 FROM notice_outbox WHERE release_id = ${releaseId} AND notice::jsonb ->> 'kind' = 'card' LIMIT 1`)) as unknown as { rows: unknown[] };
+      const found = (await q.execute(sql`SELECT 1 FROM notice_outbox WHERE release_id = ${releaseId} AND ${sql.raw(CARD_POST_ROW)} LIMIT 1`)) as unknown as { rows: unknown[] };
       return found.rows.length > 0;
     },
     async deleteFromOutbox(id) {

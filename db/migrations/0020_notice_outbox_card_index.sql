@@ -1,0 +1,1 @@
+CREATE INDEX `notice_outbox_card_idx` ON `notice_outbox` (`release_id`) WHERE json_extract("notice_outbox"."notice", '$.kind') = 'card';

@@ -1,0 +1,1 @@
+CREATE INDEX "notice_outbox_card_idx" ON "notice_outbox" USING btree ("release_id") WHERE ("notice_outbox"."notice"::jsonb ->> 'kind') = 'card';
