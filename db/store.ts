@@ -13,13 +13,19 @@ import { createOutboxStatements } from "./outbox-store.js";
 import { criterionColumns, inChunks, seqOf, toCriterion, toEvent, toRelease, toVote } from "./rows.js";
 import { serialiseTransactions, type SyncStore } from "./serialised-store.js";
 import { createSqliteSnapshots } from "./sqlite-snapshot.js";
+import { createSqliteVoteCache, type SqliteVoteCache } from "./sqlite-vote-cache.js";
 import { auditEvents, messageRefs, policies, releaseCriteria, releases, roleBindings, votes } from "./schema.js";
 import { cardLeases } from "./work-schema.js";
 
 type RoleBindingRow = typeof roleBindings.$inferSelect;
 
+export interface SqliteStoreOptions {
+  /** Makes the votes' cache (tests hold on to it to see its size). */
+  voteCache?: (load: (seq: number) => Map<string, Vote>) => SqliteVoteCache;
+}
+
 /** The Store port on SQLite through drizzle, one transaction at a time. Hot paths use prepared statements. */
-export function createSqliteStore(handle: DatabaseHandle): Store {
+export function createSqliteStore(handle: DatabaseHandle, options: SqliteStoreOptions = {}): Store {
   const { db, sqlite } = handle;
 
   const getReleaseStmt = db.select().from(releases).where(eq(releases.seq, sql.placeholder("seq"))).prepare();
@@ -40,21 +46,13 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
 
   // Every vote recomputes the decision from all current votes. Reading and parsing a
   // release's 2,000 vote rows per vote costs milliseconds, so the current votes are
-  // cached per release, written through, and dropped whenever a transaction rolls back.
-  // gonogo is the only writer of its database (one process), which keeps this exact.
-  // Keyed by voter in vote-time order (a changed vote moves to the end, as ORDER BY at does).
-  const voteCache = new Map<number, Map<string, Vote>>();
-  const cachedVotes = (seq: number): Map<string, Vote> => {
-    let byVoter = voteCache.get(seq);
-    if (!byVoter) {
-      byVoter = new Map();
-      for (const v of getVotesStmt.all({ seq })) {
-        byVoter.set(v.voter, toVote(v));
-      }
-      voteCache.set(seq, byVoter);
-    }
-    return byVoter;
-  };
+  // cached for the releases used most recently (sqlite-vote-cache.ts), written through, and
+  // dropped whenever a transaction rolls back. gonogo is the only writer of its database (one
+  // process), which keeps this exact. Keyed by voter in vote-time order (a changed vote moves
+  // to the end, as ORDER BY at does).
+  const loadVotes = (seq: number): Map<string, Vote> => new Map(getVotesStmt.all({ seq }).map((v) => [v.voter, toVote(v)]));
+  const voteCache = options.voteCache?.(loadVotes) ?? createSqliteVoteCache(loadVotes);
+  const cachedVotes = (seq: number): Map<string, Vote> => voteCache.votesOf(seq);
 
   // Releases, policies, role bindings and card refs are read straight from their indexes:
   // caches of them measured no better under the sustained and growth benchmarks (README,
@@ -132,12 +130,12 @@ export function createSqliteStore(handle: DatabaseHandle): Store {
     },
     deleteVote(releaseId, voter) {
       const seq = seqOf(releaseId);
-      voteCache.delete(seq);
+      voteCache.drop(seq);
       return db.delete(votes).where(and(eq(votes.releaseSeq, seq), eq(votes.voter, voter))).run().changes > 0;
     },
     clearVotes(releaseId) {
       const seq = seqOf(releaseId);
-      voteCache.delete(seq);
+      voteCache.drop(seq);
       return db.delete(votes).where(eq(votes.releaseSeq, seq)).run().changes;
     },
 

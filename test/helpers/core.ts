@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
-import { createSqliteStore } from "../../db/store.js";
+import { createSqliteStore, type SqliteStoreOptions } from "../../db/store.js";
 import { createBot } from "../../src/app/bot.js";
 import type { Bot } from "../../src/app/bot-api.js";
 import type { CoreConfig } from "../../src/app/context.js";
@@ -57,6 +57,8 @@ export interface TestCoreOptions {
   fastForward?: boolean;
   /** The store as the bot sees it: a test puts a pause or a fault around the real one. */
   wrapStore?: (store: Store) => Store;
+  /** Options of the SQLite store (a test holding on to its votes' cache to see its size). */
+  sqlite?: SqliteStoreOptions;
 }
 
 /** A real bot on a fresh SQLite file with a fake clock and timer. */
@@ -66,12 +68,13 @@ export function createTestCore(opts: TestCoreOptions = {}): TestCore {
   const clock = createFakeTime(opts.now ?? T0);
   if (opts.fastForward) clock.fastForward();
   const config = { ...defaultCoreConfig, ...opts.config };
-  return build(dir, dbPath, clock, config, opts.fetch, opts.dir === undefined, opts.wrapStore ?? ((store) => store));
+  const wrapStore = opts.wrapStore ?? ((store) => store);
+  return build(dir, dbPath, clock, config, opts.fetch, opts.dir === undefined, (db) => wrapStore(createSqliteStore(db, opts.sqlite)));
 }
 
-function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig, fetchFn: typeof fetch | undefined, ownsDir: boolean, wrapStore: (store: Store) => Store): TestCore {
+function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig, fetchFn: typeof fetch | undefined, ownsDir: boolean, storeOn: (db: DatabaseHandle) => Store): TestCore {
   const db = openDatabase(dbPath);
-  const store = wrapStore(createSqliteStore(db));
+  const store = storeOn(db);
   const logs: TestCore["logs"] = [];
   const log: Logger = {
     info: (obj, msg) => logs.push({ level: "info", obj, msg }),
@@ -107,7 +110,7 @@ function build(dir: string, dbPath: string, clock: FakeTime, config: CoreConfig,
     async reopen(changed = {}) {
       await stopBot();
       db.close();
-      return build(dir, dbPath, clock, { ...config, ...changed }, fetchFn, ownsDir, wrapStore);
+      return build(dir, dbPath, clock, { ...config, ...changed }, fetchFn, ownsDir, storeOn);
     },
   };
   return core;
