@@ -7,6 +7,8 @@ interface Slot {
   dirty: boolean;
   running: boolean;
   lastSentAt: number;
+  /** The platform's spacing between edits of one message: the slot is kept at least this long after its last edit. */
+  spacingMs: number;
 }
 
 /**
@@ -19,6 +21,19 @@ export function createLocalCards(deps: CardEditorDeps) {
   const { store, cardFor, surfaces, telemetry, clock, track, keyOf } = deps;
   const wait = (ms: number) => sleep(deps.timer, ms);
   const slots = new Map<string, Slot>();
+
+  /**
+   * A slot only matters while its card is being edited or its spacing since the last edit is
+   * not over: after that, a new slot behaves the same. Forgotten whenever one is added, so the
+   * map holds the cards edited in the last moments, not every card a process that runs for
+   * months ever edited.
+   */
+  function addSlot(key: string, slot: Slot): Slot {
+    const now = clock.now();
+    for (const [k, s] of slots) if (!s.running && !s.dirty && now - s.lastSentAt >= s.spacingMs) slots.delete(k);
+    slots.set(key, slot);
+    return slot;
+  }
 
   async function pump(releaseId: string, ref: MessageRef, slot: Slot, surface: ChatSurface): Promise<void> {
     slot.running = true;
@@ -60,22 +75,22 @@ export function createLocalCards(deps: CardEditorDeps) {
         const surface = surfaces.get(ref.platform);
         if (!surface) continue;
         const key = keyOf(ref);
-        let slot = slots.get(key);
-        if (!slot) {
-          slot = { dirty: false, running: false, lastSentAt: 0 };
-          slots.set(key, slot);
-        }
+        const slot = slots.get(key) ?? addSlot(key, { dirty: false, running: false, lastSentAt: 0, spacingMs: surface.minUpdateIntervalMs });
         slot.dirty = true;
         if (!slot.running) void track(pump(releaseId, ref, slot, surface));
       }
     },
     /** A copy just posted: its first edit waits out the platform's interval from now. */
     posted(ref: MessageRef): void {
-      slots.set(keyOf(ref), { dirty: false, running: false, lastSentAt: clock.now() });
+      addSlot(keyOf(ref), { dirty: false, running: false, lastSentAt: clock.now(), spacingMs: surfaces.get(ref.platform)?.minUpdateIntervalMs ?? 0 });
     },
     /** A copy gonogo no longer updates. */
     forget(ref: MessageRef): void {
       slots.delete(keyOf(ref));
+    },
+    /** How many cards are tracked: for the test that pins the bound. */
+    get tracked(): number {
+      return slots.size;
     },
   };
 }

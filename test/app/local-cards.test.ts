@@ -103,4 +103,65 @@ describe("one process editing its cards", () => {
       { release: "R-5", at: 3_000 },
     ]);
   });
+
+  it("forgets a card once its edits and their spacing are over, so months of cards are not all kept; a card edited again keeps its spacing", async () => {
+    const clock = createFakeTime(T0);
+    const copyOf = (releaseId: string): MessageRef => ({ ...ref, messageId: `m-${releaseId}` });
+    const editedAt = new Map<string, number[]>();
+    const surface: ChatSurface = {
+      platform: "slack",
+      minUpdateIntervalMs: 1_000,
+      postCard: () => Promise.resolve({ messageId: "x" }),
+      updateCard: (r) => (editedAt.set(r.messageId, [...(editedAt.get(r.messageId) ?? []), clock.now() - T0]), Promise.resolve()),
+      postNotice: () => Promise.resolve(),
+      postInChannel: () => Promise.resolve(),
+    };
+    const store = { listMessageRefs: (id: string) => Promise.resolve([copyOf(id)]) } as unknown as Store;
+    const pending: Array<Promise<unknown>> = [];
+    const cards = createLocalCards({
+      store,
+      log: silent,
+      cardFor: (releaseId) => Promise.resolve({ releaseId } as CardView),
+      surfaces: new Map([["slack", surface]]),
+      telemetry,
+      clock,
+      timer: clock.timer,
+      track: (p) => (pending.push(p), p),
+      keyOf: (r) => r.messageId,
+      forgetDeletedCopy: () => Promise.resolve(),
+      editSlot: () => clock.now(),
+    });
+    const settle = async () => {
+      for (let i = 0; i < 15; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        clock.advance(100);
+      }
+    };
+
+    // 300 cards, each posted, then edited twice a minute apart (a vote, then the ship).
+    for (let n = 1; n <= 300; n++) {
+      const id = `R-${n}`;
+      cards.posted(copyOf(id));
+      await cards.markDirty(id);
+      await settle();
+      clock.advance(60_000);
+      await cards.markDirty(id);
+      await settle();
+    }
+    expect(editedAt.size).toBe(300);
+    expect([...editedAt.values()].every((times) => times.length === 2)).toBe(true);
+    expect(cards.tracked).toBeLessThanOrEqual(2);
+
+    // Edited, then marked again within the spacing: the second edit still waits out the second.
+    await cards.markDirty("R-1");
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    const [edit] = editedAt.get("m-R-1")!.slice(-1);
+    expect(edit).toBe(clock.now() - T0);
+    // Another card comes and goes meanwhile: R-1's spacing is not over, so it is kept.
+    cards.posted(copyOf("R-999"));
+    await cards.markDirty("R-1");
+    await settle();
+    const [next] = editedAt.get("m-R-1")!.slice(-1);
+    expect(next! - edit!).toBeGreaterThanOrEqual(1_000);
+  });
 });
