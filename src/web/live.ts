@@ -26,6 +26,9 @@ export interface LiveStreamOptions {
 
 export function openLiveStream(opts: LiveStreamOptions): void {
   const { res, timer } = opts;
+  // The browser may have left while the route checked the viewer and the release: its "close"
+  // has been and gone, so a listener and timer opened now would stay for the life of the process.
+  if (res.destroyed) return;
   const gatherMs = opts.gatherMs ?? 250;
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
