@@ -47,6 +47,10 @@ export function createCardLeaseStatements(handle: DatabaseHandle): CardLeaseStat
      RETURNING *`,
   );
   const releaseStmt = sqlite.prepare("UPDATE card_leases SET holder = NULL, lease_until = 0 WHERE holder = ?");
+  const forgetSettledStmt = sqlite.prepare(
+    `DELETE FROM card_leases WHERE version <= rendered AND last_edit_at < @before AND (holder IS NULL OR lease_until < @before)
+       AND release_seq IN (SELECT seq FROM releases WHERE state IN ('cancelled', 'closed'))`,
+  );
   const changedStmt = sqlite.prepare("UPDATE card_leases SET version = version + 1 WHERE release_seq = ?");
   const keyOf = (ref: { platform: string; channel: { key: string }; messageId: string }) => ({ platform: ref.platform, channelKey: ref.channel.key, messageId: ref.messageId });
   const row = (r: unknown) => (r ? toCardLease(r as Record<string, unknown>) : null);
@@ -72,6 +76,9 @@ export function createCardLeaseStatements(handle: DatabaseHandle): CardLeaseStat
     },
     releaseCardLeases(holder) {
       return releaseStmt.run(holder).changes;
+    },
+    forgetSettledCardLeases(before) {
+      return forgetSettledStmt.run({ before }).changes;
     },
   };
 }

@@ -4,7 +4,7 @@ import { toDelivery, toJob, type JobMethod } from "./rows.js";
 import type { SyncStore } from "./serialised-store.js";
 import type { DatabaseHandle } from "./client.js";
 import { retroAnswers } from "./schema.js";
-import { jobs, webhookDeliveries } from "./work-schema.js";
+import { hookReceipts, jobs, webhookDeliveries } from "./work-schema.js";
 
 type JobStore = Pick<SyncStore, JobMethod>;
 
@@ -118,6 +118,13 @@ export function createJobStore(handle: DatabaseHandle): JobStore {
     },
     listDeliveries(releaseId) {
       return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.releaseId, releaseId)).orderBy(asc(webhookDeliveries.id)).all().map(toDelivery);
+    },
+    forgetHookReceipts(before) {
+      return db.delete(hookReceipts).where(lt(hookReceipts.at, before)).run().changes;
+    },
+    forgetDoneJobs(before) {
+      // jobs_due_idx starts with done_at: the done rows before `before` are one range of it.
+      return db.delete(jobs).where(lt(jobs.doneAt, before)).run().changes;
     },
     recordHookReceipt(signature, at, reportHash) {
       if (sqlite.prepare("INSERT INTO hook_receipts (signature, at, body_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").run(signature, at, reportHash).changes > 0) return "new";

@@ -88,4 +88,6 @@ export type JobMethod =
   | "getDelivery"
   | "updateDelivery"
   | "listDeliveries"
-  | "recordHookReceipt";
+  | "recordHookReceipt"
+  | "forgetHookReceipts"
+  | "forgetDoneJobs";

@@ -67,5 +67,11 @@ export function createPgCardLeaseStatements(q: Queryable): CardLeaseStatements {
       const result = (await q.execute(sql`UPDATE card_leases SET holder = NULL, lease_until = 0 WHERE holder = ${holder}`)) as unknown as { rowCount: number | null };
       return result.rowCount ?? 0;
     },
+    async forgetSettledCardLeases(before) {
+      const result = (await q.execute(sql`
+        DELETE FROM card_leases WHERE version <= rendered AND last_edit_at < ${before} AND (holder IS NULL OR lease_until < ${before})
+          AND release_seq IN (SELECT seq FROM releases WHERE state IN ('cancelled', 'closed'))`)) as unknown as { rowCount: number | null };
+      return result.rowCount ?? 0;
+    },
   };
 }

@@ -107,6 +107,13 @@ export function createPgJobStatements(q: Queryable): JobStatements {
     async listDeliveries(releaseId) {
       return (await q.select().from(webhookDeliveries).where(eq(webhookDeliveries.releaseId, releaseId)).orderBy(asc(webhookDeliveries.id))).map(toDelivery);
     },
+    async forgetHookReceipts(before) {
+      return (await q.delete(hookReceipts).where(lt(hookReceipts.at, before))).rowCount ?? 0;
+    },
+    async forgetDoneJobs(before) {
+      // jobs_due_idx starts with done_at: the done rows before `before` are one range of it.
+      return (await q.delete(jobs).where(lt(jobs.doneAt, before))).rowCount ?? 0;
+    },
     async recordHookReceipt(signature, at, reportHash) {
       if (((await q.insert(hookReceipts).values({ signature, at, bodyHash: reportHash }).onConflictDoNothing()).rowCount ?? 0) > 0) return "new";
       const [kept] = await q.select({ hash: hookReceipts.bodyHash }).from(hookReceipts).where(eq(hookReceipts.signature, signature));

@@ -5,7 +5,7 @@ import type { Cluster } from "./cluster.js";
 import type { CoreConfig } from "./context.js";
 import { createDoor, newCtx } from "./door.js";
 import { createEffectRunner } from "./effect-runner.js";
-import { startClaimPruning } from "./event-claims.js";
+import { startPruning } from "./pruning.js";
 import { createForm } from "./forms.js";
 import { failure } from "./replies.js";
 import { createJobRunner } from "./job-runner.js";
@@ -103,7 +103,7 @@ export function createBot(deps: BotDeps): Bot {
       await reconcileCards();
       cards.start();
       await jobs.start();
-      pruning ??= startClaimPruning({ store, clock, timer, log });
+      pruning ??= startPruning({ store, clock, timer, log });
     },
     async stop() {
       pruning?.cancel();

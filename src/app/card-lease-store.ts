@@ -51,4 +51,11 @@ export interface CardLeaseStore {
   claimStaleCards(holder: string, now: number, leaseMs: number, limit: number): Promise<CardLease[]>;
   /** Lets go of every lease `holder` has (it is shutting down); returns how many. */
   releaseCardLeases(holder: string): Promise<number>;
+  /**
+   * Forgets the rows of cards whose release ended (cancelled or closed), that show their last
+   * change and were last edited before `before`: nothing is owed there and the spacing is long
+   * over, yet every instance's sweep reads every row each second. A later change to such a card
+   * writes its row again (markCardDirty). Returns how many went.
+   */
+  forgetSettledCardLeases(before: number): Promise<number>;
 }

@@ -180,6 +180,10 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore, Identity
    * before reports were hashed); "different" when the id came with another report before.
    */
   recordHookReceipt(signature: string, at: number, reportHash: string): Promise<"new" | "same" | "different">;
+  /** Forgets hook receipts recorded before `before` (senders stop retrying within a day or two); how many went. */
+  forgetHookReceipts(before: number): Promise<number>;
+  /** Forgets jobs done before `before`: nothing reads a done job (reminders, T-0s and retros leave their mark in the audit trail); how many went. */
+  forgetDoneJobs(before: number): Promise<number>;
   /**
    * Claims a platform event id (a Slack trigger_id, a Discord interaction id) for the
    * transaction it runs in; false when it was claimed before, by a redelivery handled

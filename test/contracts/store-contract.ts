@@ -502,6 +502,17 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.recordHookReceipt("sig-2", T + 5, "report-b")).toBe("new");
       });
 
+      it("forgets hook receipts recorded before a time, counting them; a later one still tells a replay from another report", async () => {
+        await store.recordHookReceipt("old-1", T - 8 * DAY, "report-a");
+        await store.recordHookReceipt("old-2", T - 7 * DAY - 1, "report-a");
+        await store.recordHookReceipt("recent", T - DAY, "report-a");
+        expect(await store.forgetHookReceipts(T - 7 * DAY)).toBe(2);
+        expect(await store.forgetHookReceipts(T - 7 * DAY)).toBe(0);
+        expect(await store.recordHookReceipt("recent", T, "report-a")).toBe("same");
+        expect(await store.recordHookReceipt("recent", T, "report-b")).toBe("different");
+        expect(await store.recordHookReceipt("old-1", T, "report-b")).toBe("new");
+      });
+
       it("forgets a hook receipt recorded in a transaction that rolled back", async () => {
         await expect(
           store.transaction(async (tx) => {
@@ -709,6 +720,27 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         ]);
       });
 
+      it("forgets the settled leases of ended releases' cards edited before a time; a later change to such a card writes its lease again", async () => {
+        const ENDED = ref(CHANNEL, "1700000000.000400");
+        const BUSY = ref(CHANNEL, "1700000000.000500");
+        await store.insertRelease(newRelease({ state: "closed" }));
+        await store.insertRelease(newRelease({ state: "cancelled" }));
+        for (const [id, card] of [["R-1", CARD], ["R-2", ENDED], ["R-3", BUSY]] as const) {
+          await store.recordCardPost(id, card, T);
+          await store.markCardDirty(id, card, "A", T + 10, LEASE);
+        }
+        for (const card of [CARD, ENDED]) await store.settleCardLease(card, "A", T + 20, LEASE, 1, T + 20);
+        // R-3's card is still out of date (its edit failed mid-way): it is kept whatever its release's state.
+        await store.settleCardLease(BUSY, "A", T + 20, LEASE, 0, null);
+        expect(await store.forgetSettledCardLeases(T + 20)).toBe(0);
+        // R-1 is still being decided: its settled card is kept too; R-2's goes.
+        expect(await store.forgetSettledCardLeases(T + DAY)).toBe(1);
+        expect(await store.takeCardLease(ENDED, "A", T + DAY, LEASE)).toBeNull();
+        expect(await store.takeCardLease(CARD, "A", T + DAY, LEASE)).not.toBeNull();
+        expect(await store.claimStaleCards("B", T + DAY, LEASE, 10)).toMatchObject([{ releaseId: "R-3" }]);
+        expect(await store.markCardDirty("R-2", ENDED, "B", T + 2 * DAY, LEASE)).toMatchObject({ holder: "B", version: 1, rendered: 0 });
+      });
+
       it("a card deleted in chat loses its lease too", async () => {
         await store.markCardDirty("R-1", CARD, "A", T, LEASE);
         await store.removeMessageRef("R-1", CARD);
@@ -870,6 +902,20 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         const [claimed] = await store.claimDueJobs(T, LEASE, 10);
         expect(await store.completeJob(claimed!.id, T + 1)).toBe(true);
         expect(await store.completeJob(claimed!.id, T + 2)).toBe(false);
+      });
+
+      it("forgets jobs done before a time, counting them, and never a pending or leased one", async () => {
+        for (const key of ["retro:1", "retro:2", "retro:3"]) await store.upsertJob(job("R-1", key, T, "retro_open"));
+        await store.upsertJob(job("R-1", "t0", T + DAY, "t0"));
+        const [first, second, leased] = await store.claimDueJobs(T, LEASE, 10);
+        await store.completeJob(first!.id, T + 1);
+        await store.completeJob(second!.id, T + DAY);
+        expect(await store.forgetDoneJobs(T + DAY)).toBe(1);
+        expect(await store.forgetDoneJobs(T + DAY)).toBe(0);
+        expect(await store.forgetDoneJobs(T + 2 * DAY)).toBe(1);
+        // The leased job and the one not due yet are still there.
+        expect((await store.listPendingJobs("R-1")).map((j) => j.key)).toEqual([leased!.key, "t0"]);
+        expect(await store.completeJob(leased!.id, T + 2 * DAY)).toBe(true);
       });
 
       it("leaves a done job alone when cancelling", async () => {

@@ -1,5 +1,5 @@
 import type { TestCore } from "../helpers/core.js";
-import { chatDriver } from "../helpers/core.js";
+import { channel, chatDriver, person } from "../helpers/core.js";
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -23,13 +23,14 @@ export async function aDayOfReleases(core: TestCore, day: number): Promise<strin
   const shipped = await create("payments");
   const cancelled = await create("search");
   const rolledBack = await create("checkout");
-  for (const id of [shipped, rolledBack]) for (const voter of ["carol", "dave"]) await say(voter, `vote ${id} go`);
+  // Votes come as platform events, claimed once each (a Slack trigger_id, a Discord interaction id).
+  for (const id of [shipped, rolledBack]) for (const voter of ["carol", "dave"]) await core.bot.handleOnce(`slack:${id}-${voter}`, { kind: "command", actor: person(voter), channel, text: `vote ${id} go` });
   await say("carol", `vote ${cancelled} no-go not ready`);
   await say("rm", `cancel ${cancelled} not this week`);
-  for (const id of [shipped, rolledBack]) {
-    await say("rm", `ship ${id}`);
-    await say("rm", `shipped ${id}`);
-  }
+  for (const id of [shipped, rolledBack]) await say("rm", `ship ${id}`);
+  // The pipeline reports the first deploy done; the second is marked by hand.
+  await core.bot.handleHook({ kind: "deploy", signature: `deploy-${shipped}`, report: { release: shipped, status: "succeeded" } });
+  await say("rm", `shipped ${rolledBack}`);
   await say("rm", `rollback ${rolledBack} errors up`);
   await say("rm", `recovered ${rolledBack}`);
   await say("rm", `unlock checkout production reason recovered`);
