@@ -52,8 +52,13 @@ export function createTerminalAdapter(opts: TerminalOptions) {
   /** True while the prompt is on screen waiting for a line. */
   let prompting = false;
   let seq = 0;
-  /** The card each message last showed, so an edit that only moves the countdown prints one line. */
+  /**
+   * The card each message last showed, so an edit that only moves the countdown prints one line.
+   * A cancelled or closed release's card is forgotten: it counts down no more, and a terminal left
+   * open for months would otherwise keep every card it ever printed.
+   */
   const shown = new Map<string, CardView>();
+  const remember = (messageId: string, card: CardView) => (card.state === "cancelled" || card.state === "closed" ? shown.delete(messageId) : shown.set(messageId, card));
 
   /**
    * The one place output is written. Everything goes through `toTerminal`, so control
@@ -84,13 +89,13 @@ export function createTerminalAdapter(opts: TerminalOptions) {
     minUpdateIntervalMs: 250,
     postCard(_channel, card) {
       seq += 1;
-      shown.set(String(seq), card);
+      remember(String(seq), card);
       write(renderCard(card, p, p.dim("posted  ")));
       return Promise.resolve({ messageId: String(seq) });
     },
     updateCard(ref, card) {
       const before = shown.get(ref.messageId);
-      shown.set(ref.messageId, card);
+      remember(ref.messageId, card);
       // A card that did not change (a policy or freeze change refreshing every open card) is not
       // printed again; a countdown step every few minutes reprinting the whole card would bury what was typed.
       if (before && JSON.stringify(before) === JSON.stringify(card)) return Promise.resolve();
@@ -207,7 +212,14 @@ export function createTerminalAdapter(opts: TerminalOptions) {
     write(p.dim("gonogo stopped. Reminders and T-0 run only while it runs; start it again (npm start) and it catches up on what it missed."));
   }
 
-  return { surface, run };
+  return {
+    surface,
+    run,
+    /** How many cards it remembers: for the test that pins the bound. */
+    get cardsRemembered(): number {
+      return shown.size;
+    },
+  };
 }
 
 /**
