@@ -10,6 +10,8 @@ export interface SlackIdentity {
   actor(team: string, user: string, fallbackName: string): Promise<Actor>;
   /** Drops the queued name lookups, so nothing calls Slack after the adapter stopped. */
   stop(): void;
+  /** How many people's names are held: for the test that pins the bound. */
+  readonly namesKept: number;
 }
 
 interface Options {
@@ -55,6 +57,9 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
   function cached<T>(map: Map<string, Cached<T>>, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
     const hit = map.get(key);
     if (hit && now() - hit.at < ttl) return hit.value;
+    // An expired lookup is never read again (it is looked up anew): dropped whenever one is added,
+    // so a workspace's every past voter is not kept for as long as gonogo runs.
+    for (const [k, e] of map) if (e.settled && now() - e.at >= ttl) map.delete(k);
     const value = load();
     const entry: Cached<T> = { at: now(), value };
     map.set(key, entry);
@@ -153,6 +158,9 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
     stop() {
       drainTimer?.cancel();
       unnamed.clear();
+    },
+    get namesKept() {
+      return names.size;
     },
   };
 }

@@ -100,3 +100,23 @@ describe("Slack user groups", () => {
     expect(lists).toBe(2);
   });
 });
+
+describe("Slack names over months", () => {
+  it("keeps the names of the people who acted lately, not of everyone who ever voted", async () => {
+    const time = createFakeTime(T0);
+    const { client, calls } = lookupClient(time);
+    const identity = createSlackIdentity(client, quietLog, { namesTtlMs: 10_000, namesQuietMs: 10, namesSpacingMs: 10, clock: time, timer: time.timer });
+    // A new voter every minute for 200 minutes, each looked up in the lull after their press.
+    for (let i = 0; i < 200; i++) {
+      await identity.actor("T1", `U${i}`, `user${i}`);
+      await pass(time, 30);
+      time.advance(60_000);
+    }
+    expect(calls).toHaveLength(200);
+    expect(identity.namesKept).toBeLessThanOrEqual(2);
+    // A voter back after a while is named at once on the press after their lookup, as before.
+    await identity.actor("T1", "U0", "user0");
+    await pass(time, 30);
+    expect((await identity.actor("T1", "U0", "user0")).name).toBe("Display U0");
+  });
+});
