@@ -27,6 +27,14 @@ export interface SharedRows {
   identityLinks: Array<{ account: string; person: string; name: string }> | undefined;
 }
 
+/**
+ * How many releases' rows (and criteria) are kept at most. The copies are only forgotten when
+ * another instance writes or a transaction rolls back, so an instance writing alone (one
+ * instance on PostgreSQL, or a quiet cluster) would otherwise keep every release it ever read.
+ * A press reads its own release: the ones read most recently are the ones worth keeping.
+ */
+export const KEPT_RELEASES = 256;
+
 export function createSharedRows(): SharedRows {
   return { version: undefined, releases: new Map(), criteria: new Map(), policies: new Map(), roleBindings: undefined, identityLinks: undefined };
 }
@@ -40,6 +48,16 @@ export function atVersion(rows: SharedRows, version: number | undefined): void {
   rows.roleBindings = undefined;
   rows.identityLinks = undefined;
   rows.version = version;
+}
+
+/** After a commit: drops the releases' copies read longest ago beyond KEPT_RELEASES (one dropped is read again when next needed). */
+export function keepRecent(rows: SharedRows): void {
+  for (const copies of [rows.releases, rows.criteria]) {
+    for (const seq of copies.keys()) {
+      if (copies.size <= KEPT_RELEASES) break;
+      copies.delete(seq);
+    }
+  }
 }
 
 /** After a rollback, or an error that leaves it unknown what was written: nothing kept is trusted. */

@@ -12,7 +12,7 @@ import { createPgIdentityStatements } from "./identity-store.js";
 import { createPgJobStatements } from "./job-store.js";
 import { createPgOutboxStatements } from "./outbox-store.js";
 import { flushAudit, keptBackStatement } from "./kept-back.js";
-import { createSharedRows } from "./shared-rows.js";
+import { createSharedRows, type SharedRows } from "./shared-rows.js";
 import { createPgSnapshots } from "./snapshot.js";
 import { createPgTransactions } from "./transactions.js";
 import { createPgVoteStatements, votePrefetch } from "./votes.js";
@@ -239,7 +239,12 @@ export function createPgStatements(q: Queryable, cache: VoteCache = createVoteCa
  * statement each, and an audit append outside a transaction gets a short transaction of its
  * own for the chain head's lock.
  */
-export function createPostgresStore(handle: PostgresHandle): Store {
+export interface PostgresStoreOptions {
+  /** The copies of shared rows this instance keeps (a test holds on to them to see their size). */
+  shared?: SharedRows;
+}
+
+export function createPostgresStore(handle: PostgresHandle, options: PostgresStoreOptions = {}): Store {
   const { db, pool } = handle;
   const cache = createVoteCache();
   const onPool = createPgStatements(db, cache);
@@ -247,7 +252,7 @@ export function createPostgresStore(handle: PostgresHandle): Store {
   const transaction = createPgTransactions({
     pool,
     cache,
-    shared: createSharedRows(),
+    shared: options.shared ?? createSharedRows(),
     prefetch: () => votePrefetch(cache),
     statementsOn: (connection, state) => createPgStatements(connection, cache, state),
     finalStatement: keptBackStatement,

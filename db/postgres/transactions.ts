@@ -2,7 +2,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { EventClaimedBefore, type EventClaim, type Store } from "../../src/app/store.js";
 import { transactionHandles } from "../transaction-handle.js";
-import { atVersion, forget, type SharedRows } from "./shared-rows.js";
+import { atVersion, forget, keepRecent, type SharedRows } from "./shared-rows.js";
 import { newTxState, publishVotes, type TxState, type VoteCache } from "./vote-cache.js";
 import { cutConnection, SessionLost, sessionLost } from "./session-lost.js";
 import type { Queryable, Statements } from "./store.js";
@@ -229,6 +229,7 @@ export function createPgTransactions(deps: PgTransactionDeps): Store["transactio
       clearTimeout(stall);
       await client.query(final ? `${final}; COMMIT` : "COMMIT");
       if (state.touchedShared) shared.version = Number(version) + 1;
+      keepRecent(shared);
       publishVotes(cache, state);
       for (const { waiting, result } of answered) waiting.resolve(result);
     } catch (err) {

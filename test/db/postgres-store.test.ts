@@ -130,14 +130,14 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
       const journal = JSON.parse(readFileSync(join(ROOT, "db/postgres/migrations/meta/_journal.json"), "utf8")) as { entries: unknown[] };
       expect(applied.rows[0]).toEqual({ n: journal.entries.length });
       expect((await a.pool.query("SELECT hash FROM audit_chain_head")).rows).toEqual([{ hash: "genesis" }]);
-      const stores = [a, b, c].map(createPostgresStore);
+      const stores = [a, b, c].map((h) => createPostgresStore(h));
       for (const [i, store] of stores.entries()) await store.appendAudit(event(`from ${i}`, T + i));
       expect(await stores[2]!.verifyAudit()).toMatchObject({ ok: true, count: 3 });
     });
 
     it("keeps one audit chain, without a fork, when two instances append at the same moment", async () => {
       const url = await databases.fresh();
-      const [one, two] = (await Promise.all([instance(url), instance(url)])).map(createPostgresStore) as [Store, Store];
+      const [one, two] = (await Promise.all([instance(url), instance(url)])).map((h) => createPostgresStore(h)) as [Store, Store];
       const appends = Array.from({ length: 40 }, (_, i) => {
         const store = i % 2 ? two : one;
         // Plain appends and appends inside transactions, both at once.
@@ -151,7 +151,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
 
     it("never loses an update when two instances read then write the same release at the same moment", async () => {
       const url = await databases.fresh();
-      const [one, two] = (await Promise.all([instance(url), instance(url)])).map(createPostgresStore) as [Store, Store];
+      const [one, two] = (await Promise.all([instance(url), instance(url)])).map((h) => createPostgresStore(h)) as [Store, Store];
       const r = await one.insertRelease({
         service: "payments", version: "1.0.0", environment: "production", description: "0", managerId: "slack:T1:U1", managerName: "Ana",
         channel: { platform: "slack", key: "slack:T1:C1", nativeId: "C1" }, scheduledAt: null, timezone: "UTC", state: "voting", stateReason: null,
@@ -169,7 +169,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
 
     it("an instance that keeps the release, policy, criteria and roles every press reads sees another instance's change to each at its next transaction", async () => {
       const url = await databases.fresh();
-      const [one, two] = (await Promise.all([instance(url), instance(url)])).map(createPostgresStore) as [Store, Store];
+      const [one, two] = (await Promise.all([instance(url), instance(url)])).map((h) => createPostgresStore(h)) as [Store, Store];
       const r = await one.insertRelease({
         service: "payments", version: "1.0.0", environment: "production", description: "first", managerId: "slack:T1:U1", managerName: "Ana",
         channel: CHANNEL, scheduledAt: null, timezone: "UTC", state: "voting", stateReason: null,
@@ -241,7 +241,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL" : `PostgreS
 
     it("keeps every vote when two instances vote on the same release at once, each deciding on all votes so far, with one audit chain", async () => {
       const url = await databases.fresh();
-      const [one, two] = (await Promise.all([instance(url), instance(url)])).map(createPostgresStore) as [Store, Store];
+      const [one, two] = (await Promise.all([instance(url), instance(url)])).map((h) => createPostgresStore(h)) as [Store, Store];
       const r = await one.insertRelease({
         service: "payments", version: "1.0.0", environment: "production", description: null, managerId: "slack:T1:U1", managerName: "Ana",
         channel: CHANNEL, scheduledAt: null, timezone: "UTC", state: "voting", stateReason: null,
