@@ -85,6 +85,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
 
   /** Runs every job due now once (the timer calls this; tests call it after moving the fake clock). */
   async function runDueJobs(): Promise<number> {
+    // A failed job whose lease ended is no longer this runner's to hand on: when it comes back it
+    // runs anew, and one cancelled meanwhile (its release cancelled) or taken by another instance never does.
+    for (const [id, f] of failed) if (f.leaseUntil <= clock.now()) failed.delete(id);
     let count = 0;
     for (;;) {
       const claimedAt = clock.now();
@@ -181,6 +184,10 @@ export function createJobRunner(deps: JobRunnerDeps) {
     },
     async idle(): Promise<void> {
       while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+    /** How many failed jobs it keeps: for the test that pins the bound. */
+    get failedHere(): number {
+      return failed.size;
     },
   };
 }

@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client.js";
 import { createSqliteStore } from "../../db/store.js";
 import { createBot } from "../../src/app/bot.js";
-import { JOB_LEASE_MS } from "../../src/app/job-runner.js";
-import type { Logger } from "../../src/app/ports.js";
+import { newCtx } from "../../src/app/door.js";
+import { createJobRunner, JOB_LEASE_MS } from "../../src/app/job-runner.js";
+import { noTelemetry, type Logger } from "../../src/app/ports.js";
 import type { Store } from "../../src/app/store.js";
 import { channel, createFakeTime, defaultCoreConfig, person, T0 } from "../helpers/core.js";
 
@@ -59,5 +60,36 @@ describe("job leases on the way out", () => {
     // …until the runner stops: then the next one takes it straight away.
     await bot.stop();
     expect((await store.claimDueJobs(clock.now() + 1, JOB_LEASE_MS, 10)).map((j) => j.kind)).toEqual(["t0"]);
+  });
+});
+
+describe("jobs that failed here over months", () => {
+  it("forgets a failed job once its lease ended, when it was cancelled before it came back (50 cancelled after failing leave nothing behind)", async () => {
+    dir = mkdtempSync(join(tmpdir(), "gonogo-job-leases-"));
+    db = openDatabase(join(dir, "gonogo.db"));
+    const store = createSqliteStore(db);
+    // A database blip fails every job transaction for a while.
+    let failing = true;
+    const flaky: Store = { ...store, transaction: (fn, claim) => (failing ? Promise.reject(new Error("connection reset")) : store.transaction(fn, claim)) };
+    const clock = createFakeTime(T0);
+    const runner = createJobRunner({
+      store: flaky,
+      clock,
+      timer: clock.timer,
+      log: silent,
+      telemetry: noTelemetry,
+      webhooks: { fetch, secret: undefined, urls: {} },
+      ctxFor: (tx) => newCtx({ clock, config: defaultCoreConfig, log: silent }, tx),
+      afterCommit: () => {},
+    });
+    for (let n = 1; n <= 50; n++) await store.upsertJob({ releaseId: `R-${n}`, kind: "reminder", key: "reminder:15", dueAt: T0, payload: { offsetMin: 15 } });
+    expect(await runner.runDueJobs()).toBe(50);
+    expect(runner.failedHere).toBe(50);
+    // Each release is cancelled before its reminder comes back: the job is gone from the database.
+    failing = false;
+    for (let n = 1; n <= 50; n++) await store.cancelJobs(`R-${n}`, ["reminder"]);
+    clock.advance(JOB_LEASE_MS);
+    expect(await runner.runDueJobs()).toBe(0);
+    expect(runner.failedHere).toBe(0);
   });
 });
