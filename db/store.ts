@@ -100,7 +100,9 @@ export function createSqliteStore(handle: DatabaseHandle, options: SqliteStoreOp
     },
     findReleases({ service, version, activeSince }) {
       const where = and(service ? eq(releases.service, service) : undefined, version ? eq(releases.version, version) : undefined, activeSince !== undefined ? or(gte(releases.createdAt, activeSince), isNull(releases.closedAt), gte(releases.closedAt, activeSince)) : undefined);
-      return db.select().from(releases).where(where).orderBy(desc(releases.seq)).all().map(toRelease);
+      // Sorted here, newest first: an ORDER BY seq makes SQLite walk every release in seq order rather than
+      // read the created/closed indexes for a stats window (releases_created_idx, releases_closed_idx).
+      return db.select().from(releases).where(where).all().sort((a, b) => b.seq - a.seq).map(toRelease);
     },
 
     getVote(releaseId, voter) {

@@ -36,11 +36,16 @@ export const jobs = sqliteTable(
  * changes nothing. `body_hash` (SHA-256 of the body; null on rows from before it) tells a
  * retry of the same report from a different report sent under an id already used.
  */
-export const hookReceipts = sqliteTable("hook_receipts", {
-  signature: text("signature").primaryKey(),
-  at: integer("at").notNull(),
-  bodyHash: text("body_hash"),
-});
+export const hookReceipts = sqliteTable(
+  "hook_receipts",
+  {
+    signature: text("signature").primaryKey(),
+    at: integer("at").notNull(),
+    bodyHash: text("body_hash"),
+  },
+  // Receipts are pruned by age: without this, the prune reads every receipt ever kept.
+  (t) => [index("hook_receipts_at_idx").on(t.at)],
+);
 
 /**
  * Platform event ids already handled (a Slack trigger_id, a Discord interaction id): a
@@ -55,20 +60,25 @@ export const eventClaims = sqliteTable("event_claims", {
 });
 
 /** Outbound webhook calls; the idempotency key makes a second rollback request a no-op. */
-export const webhookDeliveries = sqliteTable("webhook_deliveries", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  releaseId: text("release_id").notNull(),
-  kind: text("kind").notNull(),
-  idempotencyKey: text("idempotency_key").notNull().unique(),
-  url: text("url").notNull(),
-  body: text("body").notNull(),
-  status: text("status").notNull(),
-  attempts: integer("attempts").notNull().default(0),
-  lastStatus: integer("last_status"),
-  lastError: text("last_error"),
-  createdAt: integer("created_at").notNull(),
-  deliveredAt: integer("delivered_at"),
-});
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    releaseId: text("release_id").notNull(),
+    kind: text("kind").notNull(),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    url: text("url").notNull(),
+    body: text("body").notNull(),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    deliveredAt: integer("delivered_at"),
+  },
+  // A release's card, audit and web page list its deliveries: without this, each reads them all.
+  (t) => [index("webhook_deliveries_release_idx").on(t.releaseId)],
+);
 
 /**
  * Card leases, one row per posted card message: with several instances on one database

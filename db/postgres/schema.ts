@@ -39,7 +39,14 @@ export const releases = pgTable(
     votesVoidedNote: text("votes_voided_note"),
     webhookNote: text("webhook_note"),
   },
-  (t) => [index("releases_state_idx").on(t.state), index("releases_service_idx").on(t.service, t.version)],
+  (t) => [
+    index("releases_state_idx").on(t.state),
+    index("releases_service_idx").on(t.service, t.version),
+    // Stats over a window read the releases created or still open in it (created_at >= ? OR
+    // closed_at IS NULL OR closed_at >= ?): with these, one index range each, not every release.
+    index("releases_created_idx").on(t.createdAt),
+    index("releases_closed_idx").on(t.closedAt),
+  ],
 );
 
 /** The current vote of each voter: unique per (release, voter); history lives in audit_events. */

@@ -34,11 +34,16 @@ export const jobs = pgTable(
  * changes nothing. `body_hash` (SHA-256 of the body; null on rows from before it) tells a
  * retry of the same report from a different report sent under an id already used.
  */
-export const hookReceipts = pgTable("hook_receipts", {
-  signature: text("signature").primaryKey(),
-  at: ms("at").notNull(),
-  bodyHash: text("body_hash"),
-});
+export const hookReceipts = pgTable(
+  "hook_receipts",
+  {
+    signature: text("signature").primaryKey(),
+    at: ms("at").notNull(),
+    bodyHash: text("body_hash"),
+  },
+  // Receipts are pruned by age: without this, the prune reads every receipt ever kept.
+  (t) => [index("hook_receipts_at_idx").on(t.at)],
+);
 
 /**
  * Platform event ids already handled (a Slack trigger_id, a Discord interaction id): a
@@ -52,20 +57,25 @@ export const eventClaims = pgTable("event_claims", {
 });
 
 /** Outbound webhook calls; the idempotency key makes a second rollback request a no-op. */
-export const webhookDeliveries = pgTable("webhook_deliveries", {
-  id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
-  releaseId: text("release_id").notNull(),
-  kind: text("kind").notNull(),
-  idempotencyKey: text("idempotency_key").notNull().unique(),
-  url: text("url").notNull(),
-  body: text("body").notNull(),
-  status: text("status").notNull(),
-  attempts: integer("attempts").notNull().default(0),
-  lastStatus: integer("last_status"),
-  lastError: text("last_error"),
-  createdAt: ms("created_at").notNull(),
-  deliveredAt: ms("delivered_at"),
-});
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    releaseId: text("release_id").notNull(),
+    kind: text("kind").notNull(),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    url: text("url").notNull(),
+    body: text("body").notNull(),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: ms("created_at").notNull(),
+    deliveredAt: ms("delivered_at"),
+  },
+  // A release's card, audit and web page list its deliveries: without this, each reads them all.
+  (t) => [index("webhook_deliveries_release_idx").on(t.releaseId)],
+);
 
 /** Card leases: see db/work-schema.ts. Written only when several instances share the database. */
 export const cardLeases = pgTable(
