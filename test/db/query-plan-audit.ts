@@ -55,17 +55,22 @@ export const ALLOWED_SCANS: AllowedScan[] = [
     why: "the hourly prune: claims are kept a day, so it reads about a day's rows; an index on `at` would cost every Slack or Discord event one more B-tree write (work-schema.ts)",
   },
   {
-    statement: /^UPDATE card_leases SET holder = NULL, lease_until = 0 WHERE holder = \$1$/,
+    statement: /^UPDATE card_leases SET holder = NULL, lease_until = 0 WHERE holder = (\?|\$1)$/,
     table: "card_leases",
     why: "an instance giving up its card leases as it stops: once per process; an index on `holder` would be written at every card edit",
   },
   {
-    statement: /^UPDATE card_leases SET holder = \$1, lease_until = \$2 WHERE \(platform, channel_key, message_id\) IN \( SELECT platform, channel_key, message_id FROM card_leases WHERE version > rendered/,
+    statement: /^UPDATE card_leases SET holder = \S+, lease_until = \S+ WHERE .* IN \( ?SELECT .* FROM card_leases WHERE version > rendered AND \(holder IS NULL OR lease_until <= \S+\)/,
     table: "card_leases",
     why:
       "the cluster's card sweep (every second) looks for out-of-date cards nobody holds. An index serving it needs `version > rendered` in its predicate, " +
       "which would make every vote's `version = version + 1` on the release's card rows a non-HOT update writing every card_leases index; " +
       "the table holds a row per posted card, and is bounded by pruning the cards of closed releases instead",
+  },
+  {
+    statement: /^SELECT \* FROM notice_outbox ORDER BY id$/,
+    table: "notice_outbox",
+    why: "the whole outbox, by nature: the Store port's listing for tests and tooling; nothing running calls it",
   },
 ];
 
@@ -85,28 +90,53 @@ export interface ScanFinding {
 const PLANNED = /^\s*(WITH|SELECT|INSERT|UPDATE|DELETE|REPLACE)\b/i;
 const normalise = (sql: string) => sql.replace(/\s+/g, " ").trim();
 
-/** Records every distinct statement run on any better-sqlite3 connection, with its first values, until `stop()`. */
-export function recordSqlite(): { statements: Map<string, RecordedStatement>; stop(): void } {
+/**
+ * Records every distinct statement run on any better-sqlite3 connection, with its first values,
+ * until `stop()`; and every statement prepared meanwhile that never ran (most of the store's are
+ * prepared once, when it is made), so a statement the scenario misses is audited too, with nulls
+ * for its parameters.
+ */
+export function recordSqlite(): { statements(): RecordedStatement[]; stop(): void } {
   const probe = new Database(":memory:");
   const proto = Object.getPrototypeOf(probe.prepare("SELECT 1")) as Record<string, (...args: unknown[]) => unknown>;
   probe.close();
-  const statements = new Map<string, RecordedStatement>();
-  const originals = new Map<string, (...args: unknown[]) => unknown>();
+  const ran = new Map<string, RecordedStatement>();
+  const prepared = new Set<string>();
+  const patched: Array<[Record<string, (...args: unknown[]) => unknown>, string, (...args: unknown[]) => unknown]> = [];
+  const patch = (target: Record<string, (...args: unknown[]) => unknown>, method: string, wrap: (original: (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown) => {
+    const original = target[method]!;
+    patched.push([target, method, original]);
+    target[method] = wrap(original);
+  };
   for (const method of ["run", "get", "all", "iterate"]) {
-    const original = proto[method]!;
-    originals.set(method, original);
-    proto[method] = function (this: { source: string }, ...args: unknown[]) {
-      const sql = normalise(this.source);
-      if (PLANNED.test(sql) && !statements.has(sql)) statements.set(sql, { sql, params: args });
-      return original.apply(this, args);
-    };
+    patch(proto, method, (original) =>
+      function (this: { source: string }, ...args: unknown[]) {
+        const sql = normalise(this.source);
+        if (PLANNED.test(sql) && !ran.has(sql)) ran.set(sql, { sql, params: args });
+        return original.apply(this, args);
+      },
+    );
   }
+  patch(Database.prototype as unknown as Record<string, (...args: unknown[]) => unknown>, "prepare", (original) =>
+    function (this: unknown, ...args: unknown[]) {
+      if (typeof args[0] === "string" && PLANNED.test(args[0])) prepared.add(normalise(args[0]));
+      return original.apply(this, args);
+    },
+  );
   return {
-    statements,
+    statements: () => [...ran.values(), ...[...prepared].filter((sql) => !ran.has(sql)).map((sql) => ({ sql, params: nullParameters(sql) }))],
     stop() {
-      for (const [method, original] of originals) proto[method] = original;
+      for (const [target, method, original] of patched.reverse()) target[method] = original;
     },
   };
+}
+
+/** Nulls for a statement's parameters, as better-sqlite3 takes them: one per `?`, and an object for the named ones. */
+function nullParameters(sql: string): unknown[] {
+  const unquoted = sql.replace(/'(?:[^']|'')*'/g, "''");
+  const positional = (unquoted.match(/\?/g) ?? []).map(() => null);
+  const named = [...unquoted.matchAll(/[@:$]([A-Za-z_]\w*)/g)].map((m) => [m[1]!, null]);
+  return named.length ? [...positional, Object.fromEntries(named)] : positional;
 }
 
 /** Records every distinct statement sent through any pg client (the pools' too). */

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/client.js";
 import { openPostgres } from "../../db/postgres/client.js";
 import { startPgCluster } from "../../db/postgres/notify.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
@@ -26,8 +30,11 @@ const stubFetch = (() => Promise.resolve(new Response("{}", { status: 200 }))) a
 
 describe("the query plans of what the stores run", () => {
   it("on SQLite, read no growing table whole outside the allow-list", async () => {
-    const core = createTestCore({ now: T0, config: webhooks, fetch: stubFetch, fastForward: true });
+    // Migrated first, so the statements recorded are the store's, not the migrations'.
+    const dir = mkdtempSync(join(tmpdir(), "gonogo-plans-"));
+    openDatabase(join(dir, "gonogo.db")).close();
     const recorder = recordSqlite();
+    const core = createTestCore({ dir, now: T0, config: webhooks, fetch: stubFetch, fastForward: true });
     let statements;
     try {
       core.bot.attachSurface(createRecordingSurface().surface);
@@ -35,13 +42,14 @@ describe("the query plans of what the stores run", () => {
       await core.settle();
     } finally {
       recorder.stop();
-      statements = [...recorder.statements.values()];
+      statements = recorder.statements();
     }
     try {
       expect(statements.length).toBeGreaterThan(40);
       expect(describeScans("SQLite", sqliteScans(core.db.sqlite, statements))).toBe("");
     } finally {
       await core.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
 
