@@ -160,6 +160,8 @@ describe("upgrading restored releases whose note still asks to mark them restore
     add.run(6, 5000, "Rollback webhook: delivered (HTTP 200) — mark the service restored with `/release recovered R-6`");
     add.run(7, null, "Rollback webhook: delivered (HTTP 202) — mark the service restored with `/release recovered R-7`");
     add.run(8, 5000, "Rollback webhook: withdrawn, not sent (the service was marked restored first)");
+    add.run(9, 5000, "No rollback webhook is configured: roll back by hand, then `/release recovered R-9`.");
+    add.run(10, null, "No rollback webhook is configured: roll back by hand, then `/release recovered R-10`.");
     old.close();
 
     const handle = openDatabase(path);
@@ -170,6 +172,9 @@ describe("upgrading restored releases whose note still asks to mark them restore
         // Not restored yet: the advice is still what to do.
         { seq: 7, note: "Rollback webhook: delivered (HTTP 202) — mark the service restored with `/release recovered R-7`" },
         { seq: 8, note: "Rollback webhook: withdrawn, not sent (the service was marked restored first)" },
+        // Rolled back by hand and restored: nothing left to say (as today's gonogo leaves it at recovery).
+        { seq: 9, note: null },
+        { seq: 10, note: "No rollback webhook is configured: roll back by hand, then `/release recovered R-10`." },
       ]);
     } finally {
       handle.close();

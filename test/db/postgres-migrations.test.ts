@@ -74,6 +74,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL upgrades" : 
       await add([6, 5000, "Rollback webhook: delivered (HTTP 200) — mark the service restored with `/release recovered R-6`"]);
       await add([7, null, "Rollback webhook: delivered (HTTP 202) — mark the service restored with `/release recovered R-7`"]);
       await add([8, 5000, "Rollback webhook: withdrawn, not sent (the service was marked restored first)"]);
+      await add([9, 5000, "No rollback webhook is configured: roll back by hand, then `/release recovered R-9`."]);
+      await add([10, null, "No rollback webhook is configured: roll back by hand, then `/release recovered R-10`."]);
 
       const handle = await openPostgres(url, { max: 1 });
       await handle.close();
@@ -83,6 +85,9 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "PostgreSQL upgrades" : 
         // Not restored yet: the advice is still what to do.
         { seq: 7, note: "Rollback webhook: delivered (HTTP 202) — mark the service restored with `/release recovered R-7`" },
         { seq: 8, note: "Rollback webhook: withdrawn, not sent (the service was marked restored first)" },
+        // Rolled back by hand and restored: nothing left to say (as today's gonogo leaves it at recovery).
+        { seq: 9, note: null },
+        { seq: 10, note: "No rollback webhook is configured: roll back by hand, then `/release recovered R-10`." },
       ]);
     } finally {
       await client.end();

@@ -5,3 +5,10 @@
 UPDATE releases SET webhook_note = left(webhook_note, -length(' — mark the service restored with `/release recovered R-' || seq || '`'))
 WHERE recovered_at IS NOT NULL
   AND right(webhook_note, length(' — mark the service restored with `/release recovered R-' || seq || '`')) = ' — mark the service restored with `/release recovered R-' || seq || '`';
+--> statement-breakpoint
+-- Before 2026-12-02 the note of a release rolled back without a rollback webhook, "No rollback
+-- webhook is configured: roll back by hand, then `/release recovered R-6`.", also stayed after
+-- its recovery; today's gonogo clears the note when the service is marked restored.
+UPDATE releases SET webhook_note = NULL
+WHERE recovered_at IS NOT NULL
+  AND webhook_note = 'No rollback webhook is configured: roll back by hand, then `/release recovered R-' || seq || '`.';
