@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
-import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
-import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
+import { openPostgres } from "../../db/postgres/client.js";
+import { startPgCluster } from "../../db/postgres/notify.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
 import { createBot } from "../../src/app/bot.js";
 import type { Bot } from "../../src/app/bot-api.js";
@@ -10,7 +10,7 @@ import type { ReplyPart } from "../../src/app/views.js";
 import { actorOf } from "../../src/domain/identity.js";
 import type { ChannelRef } from "../../src/domain/types.js";
 import { createFakeTime, defaultCoreConfig, linkAccounts, T0 } from "../helpers/core.js";
-import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { describeInstances } from "./describe-instances.js";
 
 /*
  * The manager of a release is told privately, once per release and channel, that gonogo may not
@@ -25,20 +25,7 @@ const danaOnSlack = actorOf({ kind: "person", platform: "slack", scope: "T1", us
 /** dana in the Discord server, where gonogo cannot send her a direct message: the manager is told instead. */
 const danaOnDiscord = actorOf({ kind: "person", platform: "discord", scope: "G1", user: "2002" }, "dana");
 
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a channel closed to the bot, across instances" : `a channel closed to the bot, across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
-  let databases: TestDatabases;
-  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle }> = [];
-  beforeAll(() => {
-    databases = createTestDatabases(TEST_DATABASE_URL!);
-  });
-  afterAll(() => databases.dropAll(), 60_000);
-  afterEach(async () => {
-    for (const i of open.splice(0)) {
-      await i.bot.stop();
-      await i.cluster.close();
-      await i.handle.close();
-    }
-  });
+describeInstances("a channel closed to the bot, across instances", ({ fresh, closeAfter }) => {
 
   /** An instance on `url` with Slack, and Discord whose `discordChannel` is closed to the bot; what it told whom privately. */
   async function start(url: string, name: string) {
@@ -58,12 +45,12 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a channel closed to the
     bot.attachSurface(slack.surface);
     bot.attachSurface(discord.surface);
     await bot.start();
-    open.push({ bot, cluster, handle });
+    closeAfter({ bot, cluster, handle });
     return { bot, told, store, clock };
   }
 
   it("two instances tell the manager once between them, however many times the card is shared there", async () => {
-    const url = await databases.fresh();
+    const url = await fresh();
     const [a, b] = [await start(url, "A"), await start(url, "B")];
     await a.bot.handle({ kind: "command", actor: mia, channel: slackChannel, text: "create payments 1.4.2" });
     await linkAccounts(a, danaOnSlack, danaOnDiscord);

@@ -1,34 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
-import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
+import { expect, it } from "vitest";
+import { openPostgres } from "../../db/postgres/client.js";
+import { startPgCluster } from "../../db/postgres/notify.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
 import { createBot } from "../../src/app/bot.js";
-import type { Bot } from "../../src/app/bot-api.js";
 import type { Logger } from "../../src/app/ports.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { channel, createFakeTime, defaultCoreConfig, person, T0, type FakeTime } from "../helpers/core.js";
-import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { describeInstances } from "./describe-instances.js";
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 const MIN = 60_000;
 
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the end of a freeze across instances" : `the end of a freeze across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
-  let databases: TestDatabases;
-  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle }> = [];
-  beforeAll(() => {
-    databases = createTestDatabases(TEST_DATABASE_URL!);
-  });
-  afterAll(() => databases.dropAll(), 60_000);
-  afterEach(async () => {
-    for (const i of open.splice(0)) {
-      await i.bot.stop();
-      await i.cluster.close();
-      await i.handle.close();
-    }
-  });
+describeInstances("the end of a freeze across instances", ({ fresh, closeAfter }) => {
 
   it("is told once to the release it held, however many instances run their due jobs when it ends", async () => {
-    const url = await databases.fresh();
+    const url = await fresh();
     const start = async (name: string) => {
       const handle = await openPostgres(url, { max: 4 });
       const cluster = await startPgCluster({ pool: handle.pool, listenUrl: url, instanceId: name, log: silent });
@@ -38,7 +24,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "the end of a freeze acr
       const chat = createRecordingSurface();
       bot.attachSurface(chat.surface);
       const instance = { bot, cluster, handle, clock, chat };
-      open.push(instance);
+      closeAfter(instance);
       return instance;
     };
     const instances = [await start("A"), await start("B"), await start("C")];

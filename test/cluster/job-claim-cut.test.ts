@@ -1,15 +1,14 @@
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
-import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
+import { afterEach, expect, it } from "vitest";
+import { openPostgres } from "../../db/postgres/client.js";
+import { startPgCluster } from "../../db/postgres/notify.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
 import { createBot } from "../../src/app/bot.js";
-import type { Bot } from "../../src/app/bot-api.js";
 import { JOB_LEASE_MS } from "../../src/app/job-runner.js";
 import type { Logger } from "../../src/app/ports.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { channel, createFakeTime, defaultCoreConfig, person, T0, type FakeTime } from "../helpers/core.js";
-import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { describeInstances } from "./describe-instances.js";
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 const MIN = 60_000;
@@ -19,27 +18,16 @@ const MIN = 60_000;
  * pg_terminate_backend): the claim is committed, the job's own transaction is not. The job
  * must still run exactly once, on time or when the lease hands it on.
  */
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a job whose claimer loses its connections" : `a job whose claimer loses its connections ${SKIP_WITHOUT_POSTGRES}`, () => {
-  let databases: TestDatabases;
-  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle }> = [];
+describeInstances("a job whose claimer loses its connections", ({ fresh, closeAfter }) => {
   let admin: pg.Pool | undefined;
-  beforeAll(() => {
-    databases = createTestDatabases(TEST_DATABASE_URL!);
-  });
-  afterAll(() => databases.dropAll(), 60_000);
   afterEach(async () => {
-    for (const i of open.splice(0)) {
-      await i.bot.stop();
-      await i.cluster.close();
-      await i.handle.close();
-    }
     await admin?.end();
     admin = undefined;
   });
 
   /** A and B on one fresh database, each on its own fake clock; `cut` ends every session of A (pool and LISTEN). */
   async function twoInstances() {
-    const url = await databases.fresh();
+    const url = await fresh();
     admin = new pg.Pool({ connectionString: url, max: 1 });
     admin.on("error", () => undefined);
     const cut = (name: string) => admin!.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = ANY($1)", [[`gonogo-${name}`, `gonogo-listen-${name}`]]);
@@ -73,7 +61,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a job whose claimer los
       const chat = createRecordingSurface();
       bot.attachSurface(chat.surface);
       const instance = { bot, cluster, handle, clock, chat };
-      open.push(instance);
+      closeAfter(instance);
       return instance;
     };
     const instances = [await start("A"), await start("B")];

@@ -1,12 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
-import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
+import { expect, it } from "vitest";
+import { openPostgres } from "../../db/postgres/client.js";
+import { startPgCluster } from "../../db/postgres/notify.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
 import { createBot } from "../../src/app/bot.js";
-import type { Bot } from "../../src/app/bot-api.js";
 import { noTelemetry, systemTimer, type Logger, type Timer } from "../../src/app/ports.js";
 import { channel, defaultCoreConfig, person } from "../helpers/core.js";
-import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { describeInstances } from "./describe-instances.js";
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 
@@ -14,24 +13,11 @@ const silent: Logger = { info() {}, warn() {}, error() {} };
  * Real time on purpose: what is measured is how late a job runs on an instance that did
  * not plan it, which is the database's signal plus the real timer it re-arms.
  */
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "job wake-ups across instances" : `job wake-ups across instances ${SKIP_WITHOUT_POSTGRES}`, () => {
-  let databases: TestDatabases;
-  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle }> = [];
-  beforeAll(() => {
-    databases = createTestDatabases(TEST_DATABASE_URL!);
-  });
-  afterAll(() => databases.dropAll(), 60_000);
-  afterEach(async () => {
-    for (const i of open.splice(0)) {
-      await i.bot.stop();
-      await i.cluster.close();
-      await i.handle.close();
-    }
-  });
+describeInstances("job wake-ups across instances", ({ fresh, closeAfter }) => {
 
   /** `runner` runs jobs; `planner` only takes commands (its runner never starts), so only a signal can tell the runner. */
   async function pair(listen: boolean, runnerTimer: Timer = systemTimer) {
-    const url = await databases.fresh();
+    const url = await fresh();
     const lags: number[] = [];
     const make = async (name: string) => {
       const handle = await openPostgres(url, { max: 4 });
@@ -39,7 +25,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "job wake-ups across ins
       const telemetry = { ...noTelemetry, jobLag: (kind: string, seconds: number) => void (kind === "t0" && lags.push(seconds)) };
       const runs = name === "runner";
       const bot = createBot({ store: createPostgresStore(handle), config: defaultCoreConfig, log: silent, cluster, timer: runs ? runnerTimer : systemTimer, telemetry: runs ? telemetry : noTelemetry });
-      open.push({ bot, cluster, handle });
+      closeAfter({ bot, cluster, handle });
       return { bot, cluster };
     };
     const { bot: runner, cluster: runnerCluster } = await make("runner");

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { openDatabase } from "../../db/client.js";
 import { copySqliteToPostgres } from "../../db/copy-to-postgres.js";
-import { openPostgres, type PostgresHandle } from "../../db/postgres/client.js";
-import { startPgCluster, type PgCluster } from "../../db/postgres/notify.js";
+import { openPostgres } from "../../db/postgres/client.js";
+import { startPgCluster } from "../../db/postgres/notify.js";
 import { createPostgresStore } from "../../db/postgres/store.js";
 import { createBot } from "../../src/app/bot.js";
 import type { Bot } from "../../src/app/bot-api.js";
@@ -15,7 +15,7 @@ import type { Logger } from "../../src/app/ports.js";
 import { replyLineText, type Reply } from "../../src/app/views.js";
 import { createRecordingSurface } from "../../fakes/recording-surface.js";
 import { admins, channel, createFakeTime, defaultCoreConfig, person } from "../helpers/core.js";
-import { createTestDatabases, SKIP_WITHOUT_POSTGRES, TEST_DATABASE_URL, type TestDatabases } from "../helpers/postgres.js";
+import { describeInstances } from "./describe-instances.js";
 
 /*
  * A cluster that ran gonogo 747a638 (2026-12-03) on PostgreSQL is upgraded: every instance is
@@ -30,23 +30,10 @@ const dump = readFileSync(new URL("../fixtures/upgrade/postgres-747a638.sql", im
 /** A reply as read: its text, its lines and the cards it carries (a status). */
 const text = (r: Reply) => (r.type === "message" ? [r.text, ...(r.lines ?? []).map(replyLineText), ...r.cards.map((c) => JSON.stringify(c))].join("\n") : r.type);
 
-describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a PostgreSQL database made by gonogo 747a638" : `a PostgreSQL database made by gonogo 747a638 ${SKIP_WITHOUT_POSTGRES}`, () => {
-  let databases: TestDatabases;
-  const open: Array<{ bot: Bot; cluster: PgCluster; handle: PostgresHandle }> = [];
-  beforeAll(() => {
-    databases = createTestDatabases(TEST_DATABASE_URL!);
-  });
-  afterAll(() => databases.dropAll(), 60_000);
-  afterEach(async () => {
-    for (const i of open.splice(0)) {
-      await i.bot.stop();
-      await i.cluster.close();
-      await i.handle.close();
-    }
-  });
+describeInstances("a PostgreSQL database made by gonogo 747a638", ({ fresh, closeAfter }) => {
 
   it("is migrated by one of two instances starting at once, and both serve every release, vote, guardrail and the audit chain", async () => {
-    const url = await databases.fresh({ migrated: false });
+    const url = await fresh({ migrated: false });
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(dump);
@@ -65,7 +52,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a PostgreSQL database m
       const bot = createBot({ store: createPostgresStore(handle), config: { ...defaultCoreConfig, admins: admins("terminal:alice") }, clock, timer: clock.timer, log: silent, cluster });
       const chat = createRecordingSurface();
       bot.attachSurface(chat.surface);
-      open.push({ bot, cluster, handle });
+      closeAfter({ bot, cluster, handle });
       return { bot, chat, handle };
     };
     const instances = await Promise.all([start("A"), start("B")]);
@@ -104,7 +91,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a PostgreSQL database m
       old.close();
       // README, Upgrading: start this version on the file once (it migrates), stop it, then copy.
       openDatabase(path).close();
-      const url = await databases.fresh({ migrated: false });
+      const url = await fresh({ migrated: false });
       const report = await copySqliteToPostgres(path, url);
       expect(report.rows).toMatchObject({ releases: 7, votes: 7, retro_answers: 2, policies: 1, role_bindings: 2 });
       const handle = await openPostgres(url, { max: 2 });
@@ -112,7 +99,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a PostgreSQL database m
       const clock = createFakeTime(Date.UTC(2026, 11, 6, 8));
       clock.fastForward();
       const bot = createBot({ store: createPostgresStore(handle), config: { ...defaultCoreConfig, admins: admins("terminal:alice") }, clock, timer: clock.timer, log: silent, cluster });
-      open.push({ bot, cluster, handle });
+      closeAfter({ bot, cluster, handle });
       const say = async (who: string, line: string) => text(await bot.handle({ kind: "command", actor: person(who), channel, text: line }));
       expect(await say("alice", "audit verify")).toMatch(/^Audit trail intact: \d+ events, every link verified/);
       expect(await say("bob", "list")).toContain("R-1 api 1.0.0 → production · Voting · NO-GO");
