@@ -249,7 +249,10 @@ export async function createFakeSlack(options: { teamId?: string; users?: FakeUs
         const waiter = { method, match, resolve: (c: FakeCall) => (clearTimeout(timer), resolve(c)) };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`fake Slack: no ${method} call matched within ${timeoutMs} ms; calls so far: ${calls.map((c) => c.method).join(", ")}`));
+          // The calls of that method that did not match, each with its thread and text, say what came instead.
+          const said = (c: FakeCall) => (typeof c.params.text === "string" ? c.params.text : JSON.stringify(c.params.blocks ?? null));
+          const unmatched = calls.filter((c) => c.method === method).map((c) => `${typeof c.params.thread_ts === "string" ? `in thread ${c.params.thread_ts}: ` : ""}${JSON.stringify(said(c).slice(0, 120))}`);
+          reject(new Error(`fake Slack: no ${method} call matched within ${timeoutMs} ms; calls so far: ${calls.map((c) => c.method).join(", ")}${unmatched.length ? `; ${method} calls: ${unmatched.join(" | ")}` : ""}`));
         }, timeoutMs);
         waiters.push(waiter);
       });
