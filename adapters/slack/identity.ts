@@ -58,10 +58,17 @@ export function createSlackIdentity(client: webApi.WebClient, log: Logger, optio
     const hit = map.get(key);
     if (hit && now() - hit.at < ttl) return hit.value;
     // An expired lookup is never read again (it is looked up anew): dropped whenever one is added,
-    // so a workspace's every past voter is not kept for as long as gonogo runs.
-    for (const [k, e] of map) if (e.settled && now() - e.at >= ttl) map.delete(k);
+    // so a workspace's every past voter is not kept for as long as gonogo runs. The map is in the
+    // order of `at` (a key looked up again goes to the end), so only the expired head is walked:
+    // a storm of new voters must not walk every name for each one.
+    const t = now();
+    for (const [k, e] of map) {
+      if (t - e.at < ttl) break;
+      if (e.settled) map.delete(k);
+    }
     const value = load();
-    const entry: Cached<T> = { at: now(), value };
+    const entry: Cached<T> = { at: t, value };
+    map.delete(key);
     map.set(key, entry);
     void value.then((v) => {
       entry.settled = { value: v };
