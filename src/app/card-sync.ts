@@ -183,6 +183,9 @@ export function createCardSync(deps: CardSyncDeps) {
       log.warn({ releaseId, platform: channel.platform, channel: channel.key }, "the card's platform is not configured; the card is not posted");
       return "done";
     }
+    // Posted and recorded already, but its outbox row outlived it (crossing it off failed, e.g. on a
+    // connection to a primary that went silent): a second card would split the channel's thread.
+    if ((await store.listMessageRefs(releaseId)).some((ref) => ref.channel.key === channel.key)) return "done";
     const posted = await postWithRetry(surface, releaseId, channel, askedBy);
     if (posted === "failed") return "failed";
     if (posted === "closed") return "done";

@@ -85,6 +85,30 @@ describe("a card owed to a channel outlives the process (posts go through the ou
     expect(again.posts).toEqual([]);
   });
 
+  it("a card posted and recorded whose outbox row could not be crossed off (its connection went silent) is not posted a second time by the next sweep", async () => {
+    // Crossing the row off fails, as a DELETE does on a connection to a primary that vanished.
+    const first = createTestCore({ wrapStore: (store) => ({ ...store, deleteFromOutbox: () => Promise.reject(new Error("Query read timeout")) }) });
+    const chat = createRecordingSurface();
+    first.bot.attachSurface(chat.surface);
+    await first.bot.start();
+    await say(first, "alice", "create payments 1.4.2 at in 2h");
+    await first.settle();
+    expect(chat.posts.map((p) => p.card.releaseId)).toEqual(["R-1"]);
+
+    const second = await first.reopen();
+    cores.push(second);
+    const same = createRecordingSurface();
+    second.bot.attachSurface(same.surface);
+    await second.bot.start();
+    await second.settle();
+    // The channel has its card already: a second one would split the votes' thread in two.
+    expect(same.posts).toEqual([]);
+    await say(second, "bob", "vote R-1 go");
+    await second.settle();
+    expect(same.posts).toEqual([]);
+    expect(same.latestCard("R-1")?.tally.go).toBe(1);
+  });
+
   it("keeps trying a post that fails through an outage of half an hour, without waiting for the release's next change", async () => {
     const core = createTestCore();
     cores.push(core);
