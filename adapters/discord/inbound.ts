@@ -58,10 +58,6 @@ function channelOfPlace(p: InteractionPlace): ChannelRef {
   return { platform: "discord", key: channelKey({ platform: "discord", scope: p.guildId, channel: p.channelId }), nativeId: p.channelId };
 }
 
-export function channelFrom(i: Interaction<"cached" | "raw">): ChannelRef {
-  return channelOfPlace(placeOf(i));
-}
-
 /** Translates a discord.js interaction (gateway) into the one event the core understands. */
 export function toInboundEvent(i: ActionableInteraction & Interaction<"cached" | "raw">): Inbound {
   if (i.isChatInputCommand()) return inboundFrom(placeOf(i), { kind: "command", options: i.options.data });

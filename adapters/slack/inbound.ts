@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FormId, InboundEvent } from "../../src/app/events.js";
+import type { InboundEvent } from "../../src/app/events.js";
 import { channelKey, parseSubject, subjectId, type Person, type SubjectId } from "../../src/domain/identity.js";
 import type { Actor, ChannelRef } from "../../src/domain/types.js";
 import { fieldKeyFromBlockId } from "./ids.js";
@@ -102,7 +102,6 @@ export const blockActionsSchema = z.object({
   // A button carries `value`; a select menu (the card's criteria menu) its `selected_option`.
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), selected_option: z.object({ value: z.string() }).nullable().optional(), type: z.string() })).min(1),
 });
-export type BlockActions = z.infer<typeof blockActionsSchema>;
 
 const stateValue = z.object({
   type: z.string(),
@@ -167,8 +166,4 @@ export function mentionedNames(text: string, team: string): Record<string, strin
   const names: Record<string, string> = {};
   for (const [, user, name] of text.matchAll(/<@([UW][A-Z0-9]+)\|([^>]+)>/g)) if (user && name?.trim()) names[slackUserId(team, user)] = name.trim();
   return names;
-}
-
-export function formEvent(actor: Actor, channel: ChannelRef, form: FormId, releaseId: string | null, values: Record<string, string>): InboundEvent {
-  return { kind: "form", actor, channel, form, releaseId, values };
 }

@@ -90,14 +90,6 @@ function criterionLine(c: Criterion, zone: string): CriterionLine {
   };
 }
 
-/** One checklist line as plain text: `❌ tests — failed by the pipeline (CI), 15 Jan 09:00 — 2 failing https://…`. */
-export function criterionText(c: CriterionLine): string {
-  const by = c.byName ? ` by ${c.byName}${c.byCi ? " (CI)" : ""}${c.overridden ? " (admin override)" : ""}` : "";
-  const when = c.atText ? `, ${c.atText}` : "";
-  const evidence = [c.note, c.url].filter(Boolean).join(" ");
-  return `${CRITERION_MARKS[c.status]} ${c.name} — ${c.status}${by}${when}${evidence ? ` — ${evidence}` : ""}`;
-}
-
 /** Voters the one-line fallback names; the rest are counted. A card re-renders on every change, so its cost must not grow with the crowd. */
 const FALLBACK_VOTERS = 10;
 

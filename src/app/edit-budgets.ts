@@ -22,5 +22,3 @@ export function createEditBudgets() {
     },
   };
 }
-
-export type EditBudgets = ReturnType<typeof createEditBudgets>;

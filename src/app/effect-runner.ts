@@ -83,5 +83,3 @@ export function createEffectRunner(deps: EffectRunnerDeps) {
 
   return { afterCommit };
 }
-
-export type EffectRunner = ReturnType<typeof createEffectRunner>;

@@ -2,7 +2,6 @@ import { keepTrying } from "./keep-trying.js";
 import { PlatformUnavailable, type Clock, type Logger, type StartedPlatform, type Timer, type UnfinishedStep } from "./ports.js";
 
 export type { StartedPlatform } from "./ports.js";
-export { FIRST_RETRY_MS, MAX_RETRY_MS, retryDelayMs } from "./keep-trying.js";
 
 /** One chat platform's connection, as the composition root sees it while gonogo runs. */
 export interface PlatformConnection {

@@ -1,7 +1,7 @@
 import type { Criterion } from "../domain/criteria.js";
 import type { Policy } from "../domain/policy.js";
 import type { ReleaseState } from "../domain/release.js";
-import type { ChannelRef, Release, UserId, Vote } from "../domain/types.js";
+import type { Release, UserId, Vote } from "../domain/types.js";
 import type { CardLeaseStore } from "./card-lease-store.js";
 import type { GuardStore } from "./guard-store.js";
 import type { IdentityStore } from "./identity-store.js";
@@ -246,8 +246,6 @@ export interface Store extends GuardStore, OutboxStore, CardLeaseStore, Identity
   listDeliveries(releaseId: string): Promise<WebhookDelivery[]>;
 }
 
-export type { ChannelRef };
 // The parts of the port in modules of their own, still importable from here.
 export type { GuardStore } from "./guard-store.js";
-export type { IdentityStore } from "./identity-store.js";
-export type { CardPost, OutboxEntry, OutboxItem, OutboxStore } from "./outbox-store.js";
+export type { CardPost, OutboxEntry, OutboxStore } from "./outbox-store.js";

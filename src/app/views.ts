@@ -6,7 +6,7 @@ import type { CardAction, FormId } from "./events.js";
 import type { ReplyGroups } from "./reply-groups.js";
 
 /** Lists under headings in a reply, and how much of one a message shows (adapters fit them to their limits). */
-export { groupsText, groupsWithin, notAllShown, type ReplyGroup, type ReplyGroups } from "./reply-groups.js";
+export { groupsText, groupsWithin, notAllShown, type ReplyGroups } from "./reply-groups.js";
 
 /** A button on a card. Adapters map `style` to their own (primary/danger, success/danger). */
 export interface ButtonView {

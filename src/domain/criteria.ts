@@ -165,5 +165,3 @@ export function evidenceText(c: Pick<Criterion, "note" | "url">): string {
   const parts = [c.note, c.url].filter(Boolean);
   return parts.length ? ` — ${parts.join(" ")}` : "";
 }
-
-export const STATUS_WORDS: Record<CriterionStatus, string> = { pending: "pending", passed: "passed", failed: "failed" };
