@@ -19,7 +19,7 @@ const READY_TIMEOUT_MS = 30_000;
  * The card surface sends through whichever client is current (`rest`).
  */
 export function createGateway(opts: StartDiscordOptions, api: string | undefined) {
-  const build = () => new Client({ intents: [GatewayIntentBits.Guilds], makeCache: lightCache(), rest: { ...(api ? { api } : {}), ...opts.rest } });
+  const build = () => new Client({ intents: [GatewayIntentBits.Guilds], makeCache: lightCache(), rest: api ? { api } : {} });
   let client = build();
   let tried = false;
   return {
@@ -57,9 +57,8 @@ async function startClient(client: Client, opts: StartDiscordOptions, signal: Ab
     inFlight.add(p);
   });
 
-  const readyTimeoutMs = opts.readyTimeoutMs ?? READY_TIMEOUT_MS;
   const noReady = new AbortController();
-  const timer = setTimeout(() => noReady.abort(new Error(`no READY from the Discord gateway within ${readyTimeoutMs / 1000} s`)), readyTimeoutMs);
+  const timer = setTimeout(() => noReady.abort(new Error(`no READY from the Discord gateway within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
   const giveUp = signal ? AbortSignal.any([noReady.signal, signal]) : noReady.signal;
   // A gateway that refuses the token or the intents closes with a code discord.js does not
   // reconnect after, and login never ends: that close ends the try, as a refused setting.
@@ -94,7 +93,7 @@ async function startClient(client: Client, opts: StartDiscordOptions, signal: Ab
     async stop() {
       // Let queued card edits and notices go out first: destroy() drops the token, and
       // anything sent after it fails. Bounded, so a Discord outage cannot block shutdown.
-      const graceMs = opts.stopGraceMs ?? 5000;
+      const graceMs = 5000;
       await within(bot.idle(), graceMs);
       await client.destroy();
       // No interaction comes in now. One in flight may be waiting for the database (its press claimed by

@@ -1,4 +1,4 @@
-import { REST, RESTEvents, Routes, type RESTOptions } from "discord.js";
+import { REST, RESTEvents, Routes } from "discord.js";
 import type { Bot } from "../../src/app/bot-api.js";
 import { PlatformUnavailable, systemClock, type ChatSurface, type Clock, type Logger, type StartedPlatform, type UnfinishedStep } from "../../src/app/ports.js";
 import type { Config } from "../../src/config.js";
@@ -15,16 +15,10 @@ export interface StartDiscordOptions {
   bot: Bot;
   config: NonNullable<Config["discord"]>;
   log: Logger;
-  /** Extra @discordjs/rest options (tests lift the client-side global rate cap). */
-  rest?: Partial<RESTOptions>;
   /** Gap between edits of one card; Discord's per-channel edit limit makes 1000 ms the safe default. */
   minUpdateIntervalMs?: number;
   /** When an interaction is deferred because bot.handle is slow (default 2000 ms of Discord's 3 s). */
   deferAfterMs?: number;
-  /** How long stop() waits for pending card updates before disconnecting. */
-  stopGraceMs?: number;
-  /** How long one try waits for the gateway READY before giving up on it (30 s). */
-  readyTimeoutMs?: number;
   /** The shared server on PORT; with a public key, `POST /discord/interactions` is registered on it. */
   http?: HttpServer;
   /** The interaction signatures' 5-minute window is measured on it (the system clock unless a test gives one). */
@@ -44,7 +38,7 @@ export function createDiscordAdapter(opts: StartDiscordOptions): { surface: Chat
   if (config.publicKey) {
     // Interactions arrive over HTTP and everything gonogo sends is REST, so no gateway
     // session is opened: any number of instances share the endpoint behind a balancer.
-    const rest = new REST({ ...(api ? { api } : {}), ...opts.rest }).setToken(config.token);
+    const rest = new REST(api ? { api } : {}).setToken(config.token);
     return { surface: createDiscordSurface(() => rest, opts.minUpdateIntervalMs), start: () => startInteractionsEndpoint(rest, config.publicKey!, opts) };
   }
   const gateway = createGateway(opts, api);
@@ -96,7 +90,7 @@ async function startInteractionsEndpoint(rest: REST, publicKey: string, opts: St
     async stop() {
       // Queued card edits and notices go out first; bounded, so a Discord outage cannot block shutdown.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([bot.idle(), new Promise<void>((r) => (timer = setTimeout(r, opts.stopGraceMs ?? 5000)))]);
+      await Promise.race([bot.idle(), new Promise<void>((r) => (timer = setTimeout(r, 5000)))]);
       clearTimeout(timer);
     },
     ...(unreachable ? { unfinished: registrationLater(unreachable, rest, publicKey, opts) } : {}),

@@ -19,8 +19,6 @@ export interface ListenerDeps {
   bot: Bot;
   identity: SlackIdentity;
   log: Logger;
-  /** The slash command as named in the manifest. */
-  command?: string;
 }
 
 const STALE_BUTTON = "That button is from an older version of gonogo and no longer works. Nothing changed. Use `/release status <id>` to get a fresh card.";
@@ -37,7 +35,7 @@ function unreadableFields(error: { issues: ReadonlyArray<{ path: ReadonlyArray<P
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { bot, identity, log } = deps;
 
-  app.command(deps.command ?? "/release", async ({ body, ack, client, respond }) => {
+  app.command("/release", async ({ body, ack, client, respond }) => {
     const startedAt = performance.now();
     const parsed = slashCommandSchema.safeParse(body);
     if (!parsed.success) {

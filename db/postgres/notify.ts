@@ -25,9 +25,10 @@ export interface PgClusterOptions {
   listenUrl: string | null;
   instanceId: string;
   log: Logger;
-  /** How long to wait before reconnecting a dropped listener, growing to 30 s. */
-  retryMs?: number;
 }
+
+/** How long to wait before reconnecting a dropped listener, growing to 30 s. */
+const FIRST_RECONNECT_MS = 1_000;
 
 /**
  * Signals between instances over PostgreSQL LISTEN/NOTIFY. LISTEN holds one dedicated
@@ -67,7 +68,7 @@ export async function startPgCluster(options: PgClusterOptions): Promise<PgClust
   let client: pg.Client | null = null;
   let up = false;
   let closing = false;
-  let retryIn = options.retryMs ?? 1_000;
+  let retryIn = FIRST_RECONNECT_MS;
   let retryTimer: NodeJS.Timeout | null = null;
 
   const onNotification = (msg: pg.Notification) => {
@@ -101,7 +102,7 @@ export async function startPgCluster(options: PgClusterOptions): Promise<PgClust
       await c.connect();
       await c.query(`LISTEN ${CHANNEL}`);
       up = true;
-      retryIn = options.retryMs ?? 1_000;
+      retryIn = FIRST_RECONNECT_MS;
       if (!first) {
         log.info({}, "the LISTEN connection is back");
         deliver({ type: "jobs" });

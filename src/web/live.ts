@@ -18,11 +18,12 @@ export interface LiveStreamOptions {
   onError: (err: unknown) => void;
   /** How long changes are collected before one event goes out. */
   gatherMs?: number;
-  /** A comment line this often keeps proxies from closing an idle stream. */
-  keepAliveMs?: number;
   /** When the viewer's sign-in ends: the stream ends then (none: it lasts while the page is open). */
   endsInMs?: number | undefined;
 }
+
+/** A comment line this often keeps proxies from closing an idle stream. */
+const KEEP_ALIVE_MS = 25_000;
 
 export function openLiveStream(opts: LiveStreamOptions): void {
   const { res, timer } = opts;
@@ -58,7 +59,7 @@ export function openLiveStream(opts: LiveStreamOptions): void {
     pending.add(id);
     flush ??= timer.after(gatherMs, () => void send());
   });
-  const keepAlive = timer.every(opts.keepAliveMs ?? 25_000, () => res.write(": keep-alive\n\n"));
+  const keepAlive = timer.every(KEEP_ALIVE_MS, () => res.write(": keep-alive\n\n"));
   const stop = () => {
     closed = true;
     unsubscribe();
