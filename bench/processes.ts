@@ -92,7 +92,7 @@ export interface BareApp {
 }
 
 /** Starts `bench/bare/<name>.mjs` with `env` and resolves once it prints `ready`. */
-export function startBare(name: "bolt" | "discord", env: Record<string, string>, timeoutMs = 20_000): Promise<BareApp> {
+export function startBare(name: "bolt" | "discord", env: Record<string, string>): Promise<BareApp> {
   const child: ChildProcess = spawn(process.execPath, [`bench/bare/${name}.mjs`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
@@ -103,8 +103,8 @@ export function startBare(name: "bolt" | "discord", env: Record<string, string>,
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`bare ${name} app did not start within ${timeoutMs} ms`));
-    }, timeoutMs);
+      reject(new Error(`bare ${name} app did not start within 20 s`));
+    }, 20_000);
     child.once("exit", (code) => reject(new Error(`bare ${name} app exited with ${code} before it was ready`)));
     let out = "";
     child.stdout!.on("data", (c: Buffer) => {

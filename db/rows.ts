@@ -18,9 +18,9 @@ export function seqOf(id: string): number {
 }
 
 /** Ids split into lists short enough for one `IN (…)` on either database (SQLite allows 32,766 parameters, PostgreSQL 65,535). */
-export function inChunks<T>(items: readonly T[], size = 500): T[][] {
+export function inChunks<T>(items: readonly T[]): T[][] {
   const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += 500) chunks.push(items.slice(i, i + 500));
   return chunks;
 }
 

@@ -26,7 +26,7 @@ export function claimPath(path: string): string {
 }
 
 /** Claims the database at `path` for this process, or throws SqliteFileInUse naming it. `:memory:` is nobody else's. */
-export function claimSqliteFile(path: string, inUse: (path: string) => string = runningElsewhere): SqliteClaim {
+export function claimSqliteFile(path: string): SqliteClaim {
   if (path === ":memory:") return { release() {} };
   const lock = new Database(claimPath(path), { timeout: 0 });
   try {
@@ -36,7 +36,7 @@ export function claimSqliteFile(path: string, inUse: (path: string) => string = 
     lock.exec("BEGIN EXCLUSIVE; COMMIT;");
   } catch (err) {
     lock.close();
-    if ((err as { code?: string }).code === "SQLITE_BUSY") throw new SqliteFileInUse(inUse(path));
+    if ((err as { code?: string }).code === "SQLITE_BUSY") throw new SqliteFileInUse(runningElsewhere(path));
     throw err;
   }
   return {

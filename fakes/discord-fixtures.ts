@@ -9,10 +9,10 @@ export const BOT_TOKEN = "MTE4NzMzMTA0ODc2MzYyOTYyOQ.GhXyZw.fake-bot-token-for-t
 const DISCORD_EPOCH = 1420070400000n;
 let increment = 0n;
 
-/** A fresh snowflake for `ms` (default now): timestamp << 22 | increment. */
-export function snowflake(ms: number = Date.now()): string {
+/** A fresh snowflake for now: timestamp << 22 | increment. */
+export function snowflake(): string {
   increment = (increment + 1n) & 0xfffn;
-  return (((BigInt(ms) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
+  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
 }
 
 export interface FakeWorld {

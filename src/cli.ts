@@ -45,9 +45,9 @@ export class UsageError extends Error {}
  * Exit code: what `run` returns (default 0), 1 when it throws, 2 for a usage mistake.
  * Sets `process.exitCode` rather than exiting, so output piped to another program is not cut.
  */
-export async function runCli<O extends Record<string, CliOption>>(spec: CliSpec<O>, run: (args: CliArgs<O>) => number | void | Promise<number | void>, argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+export async function runCli<O extends Record<string, CliOption>>(spec: CliSpec<O>, run: (args: CliArgs<O>) => number | void | Promise<number | void>): Promise<void> {
   try {
-    const args = parseCliArgs(spec, argv);
+    const args = parseCliArgs(spec, process.argv.slice(2));
     if (args === "help") {
       process.stdout.write(helpText(spec));
       return;

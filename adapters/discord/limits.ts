@@ -63,14 +63,14 @@ export function embedLength(embed: APIEmbed): number {
 
 /**
  * Shrinks the longest texts (description, field values) until every embed together fits
- * `budget`. Votes and notes are what grows with a busy release, so they give way first,
- * and the title, state and decision stay readable.
+ * Discord's total for one message (LIMITS.embedTotal). Votes and notes are what grows with
+ * a busy release, so they give way first, and the title, state and decision stay readable.
  */
-export function fitEmbeds(embeds: APIEmbed[], budget: number = LIMITS.embedTotal): APIEmbed[] {
+export function fitEmbeds(embeds: APIEmbed[]): APIEmbed[] {
   const out = embeds.map((e) => ({ ...e, fields: e.fields?.map((f) => ({ ...f })) }));
   for (let guard = 0; guard < 500; guard++) {
     const total = out.reduce((n, e) => n + embedLength(e), 0);
-    const over = total - budget;
+    const over = total - LIMITS.embedTotal;
     if (over <= 0) break;
     let best: { get: () => string; set: (v: string) => void } | null = null;
     let bestLen = 0;

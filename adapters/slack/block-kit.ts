@@ -157,8 +157,8 @@ export function mrkdwn(text: Mrkdwn, max: number = LIMITS.sectionText): { type: 
 }
 
 /** A message's top-level `text` (notifications, screen readers): the same markup rules as blocks. */
-export function topLevelText(text: Mrkdwn, max: number = LIMITS.sectionText): string {
-  return cutMarkup(text.markup, max) || " ";
+export function topLevelText(text: Mrkdwn): string {
+  return cutMarkup(text.markup, LIMITS.sectionText) || " ";
 }
 
 /**

@@ -31,9 +31,9 @@ export function safeText(text: string): string {
 export const ECHO_MAX_CHARS = 80;
 
 /** Input quoted back to the person who typed it: cut to a readable length (by characters, not UTF-16 units). */
-export function echo(input: string, max = ECHO_MAX_CHARS): string {
+export function echo(input: string): string {
   const chars = [...input];
-  return chars.length > max ? `${chars.slice(0, max).join("")}…` : input;
+  return chars.length > ECHO_MAX_CHARS ? `${chars.slice(0, ECHO_MAX_CHARS).join("")}…` : input;
 }
 
 /** The adapter's own emphasis; render.ts decides what is bold or red, this file how it reaches the screen. */

@@ -21,8 +21,10 @@ export interface VoteCache {
   recent(n: number): Array<[number, { version: number; votes: VoteMap }]>;
 }
 
-/** Keeps the `limit` releases voted on most recently (a storm is on one or a few releases). */
-export function createVoteCache(limit = 64): VoteCache {
+/** How many releases the cache keeps, those voted on most recently: a storm is on one or a few. */
+const CACHED_RELEASES = 64;
+
+export function createVoteCache(): VoteCache {
   const entries = new Map<number, { version: number; votes: VoteMap }>();
   return {
     get: (seq) => entries.get(seq),
@@ -32,7 +34,7 @@ export function createVoteCache(limit = 64): VoteCache {
       if (had && had.version > version) return;
       entries.delete(seq);
       entries.set(seq, { version, votes });
-      if (entries.size > limit) entries.delete(entries.keys().next().value!);
+      if (entries.size > CACHED_RELEASES) entries.delete(entries.keys().next().value!);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { decide, type DecisionResult, type Manager, type VoteSet } from "../domain/decision.js";
+import { decide, type DecisionResult, type Manager } from "../domain/decision.js";
 import type { Release } from "../domain/types.js";
 import { policyFor, type Ctx } from "./context.js";
 
@@ -14,8 +14,8 @@ export async function managerOf(ctx: Pick<Ctx, "store">, release: Release): Prom
 /**
  * A release's decision from its stored votes, its channel's policy and its readiness
  * criteria: the one way the use cases ask for it, so a vote reply, the ship check, T-0 and
- * the release list never disagree on what counts. `votes` may be passed when already read.
+ * the release list never disagree on what counts.
  */
-export async function releaseDecision(ctx: Pick<Ctx, "store" | "config">, release: Release, votes?: VoteSet): Promise<DecisionResult> {
-  return decide(votes ?? (await ctx.store.currentVotes(release.id)), await policyFor(ctx, release.channel.key), await managerOf(ctx, release), await ctx.store.listCriteria(release.id));
+export async function releaseDecision(ctx: Pick<Ctx, "store" | "config">, release: Release): Promise<DecisionResult> {
+  return decide(await ctx.store.currentVotes(release.id), await policyFor(ctx, release.channel.key), await managerOf(ctx, release), await ctx.store.listCriteria(release.id));
 }
