@@ -7,7 +7,7 @@ import type { Release, Vote } from "../domain/types.js";
 import type { Policy } from "../domain/policy.js";
 import type { Job, RetroAnswer } from "./store.js";
 import { guardText, ROLLBACK_BUTTON, type ButtonView, type CardView, type CriterionLine, type GuardView } from "./views.js";
-import { isHttpUrl, tickersOf, type Criterion, type CriterionStatus } from "../domain/criteria.js";
+import { isHttpUrl, type Criterion, type CriterionStatus } from "../domain/criteria.js";
 
 export interface CardInput {
   release: Release;
@@ -79,7 +79,6 @@ function criterionLine(c: Criterion, zone: string): CriterionLine {
   return {
     name: c.name,
     status: c.status,
-    tickers: tickersOf(c),
     byName: c.setByName,
     byCi: c.source === "ci",
     overridden: c.source === "person" && c.ciOwned,

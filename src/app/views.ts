@@ -29,8 +29,6 @@ export interface VoteLine {
 export interface CriterionLine {
   name: string;
   status: CriterionStatus;
-  /** Who may tick it, in words ("holders of the qa role and admins"). */
-  tickers: string;
   /** Who or what set it (`dana`, `the pipeline`), null while nobody has. */
   byName: string | null;
   /** Set by CI through the hook. */

@@ -15,7 +15,6 @@ function fullChecklist(): CriterionLine[] {
   return Array.from({ length: MAX_CRITERIA }, (_, i) => ({
     name: `${"c".repeat(INPUT_LIMITS.criterion.max - 2)}${String(i).padStart(2, "0")}`,
     status: i % 3 === 0 ? "failed" : i % 3 === 1 ? "passed" : "pending",
-    tickers: "holders of the release-manager role and admins",
     byName: "n".repeat(80),
     byCi: i % 2 === 0,
     overridden: i % 2 === 1,

@@ -199,7 +199,7 @@ function hostileCard(t: string, platform: "slack" | "discord"): CardView {
     notes: [`Held: ${t}`, t],
     buttons: [{ action: "go", label: t, style: "primary" }],
     // Criteria names are checked words; everything else on a checklist line may be typed by a person or CI.
-    criteria: [{ name: "tests", status: "failed", tickers: t, byName: t, byCi: false, overridden: false, at: Date.UTC(2030, 0, 15, 13, 0), atText: t, note: t, url: null }],
+    criteria: [{ name: "tests", status: "failed", byName: t, byCi: false, overridden: false, at: Date.UTC(2030, 0, 15, 13, 0), atText: t, note: t, url: null }],
     tickable: ["tests"],
     resolved: false,
     fallbackText: `R-1 ${t}\nVotes: ${t}`,
