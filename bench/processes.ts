@@ -11,7 +11,7 @@ import { sleep } from "./stats.js";
 export const ROOT = resolve(import.meta.dirname, "..");
 
 /** The bundle `npm start` runs (`npm run bench` builds it first). */
-export const MAIN_BUNDLE = "dist/main.js";
+const MAIN_BUNDLE = "dist/main.js";
 
 /** Every process a benchmark started: stopped when the bench exits or is interrupted, so none outlives it. */
 const children = new Set<ChildProcess>();

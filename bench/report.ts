@@ -11,7 +11,7 @@ type Row = { measurement: string; gonogo: string; baseline: string; goal: string
 const yes = (ok: boolean) => (ok ? "yes" : "NO");
 
 /** One row per figure: gonogo, its same-run baseline, the goal and whether it was met. */
-export function reportRows(r: Record<string, unknown>): Row[] {
+function reportRows(r: Record<string, unknown>): Row[] {
   const rows: Row[] = [];
   const core = r.core as CoreThroughput | undefined;
   if (core) {

@@ -18,7 +18,7 @@ export function auditHash(prevHash: string, row: AuditRowForHash): string {
 export const GENESIS = "genesis";
 
 /** What is wrong with `row` as the link after a row whose hash is `prev`, or undefined when it holds. */
-export function linkProblem(prev: string, row: AuditRowForHash & { id: number; prevHash: string | null; hash: string | null }): string | undefined {
+function linkProblem(prev: string, row: AuditRowForHash & { id: number; prevHash: string | null; hash: string | null }): string | undefined {
   if (row.prevHash !== prev) return `row ${row.id} does not follow the row before it (a row was changed or deleted before it)`;
   if (row.hash !== auditHash(prev, row)) return `row ${row.id} was changed after it was written`;
   return undefined;

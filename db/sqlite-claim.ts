@@ -21,7 +21,7 @@ export interface SqliteClaim {
 }
 
 /** Where the claim of the database at `path` lives. */
-export function claimPath(path: string): string {
+function claimPath(path: string): string {
   return `${path}-lock`;
 }
 

@@ -48,7 +48,7 @@ export function member(i: number, roles: string[] = []): FakeMember {
   return { id: (1187400000000000000n + BigInt(i) * 7919n).toString(), username: `member${i}`, globalName: `Member ${i}`, roles };
 }
 
-export function botUser(world: FakeWorld) {
+function botUser(world: FakeWorld) {
   return { id: world.botUserId, username: "gonogo", global_name: null, discriminator: "0", avatar: null, bot: true };
 }
 

@@ -16,7 +16,7 @@ const SECRET_TEXT: Array<[RegExp, string]> = [
 ];
 
 /** Removes secrets from text; exported so adapters can scrub library errors too. */
-export function scrub(text: string, extraSecrets: readonly string[] = []): string {
+function scrub(text: string, extraSecrets: readonly string[] = []): string {
   let out = text;
   for (const s of extraSecrets) if (s.length >= 6) out = out.split(s).join("[redacted]");
   for (const [re, rep] of SECRET_TEXT) out = out.replace(re, rep);

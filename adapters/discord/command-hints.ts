@@ -91,7 +91,7 @@ export function discordHint(typed: string): DiscordHint | null {
 }
 
 /** `/release lock action:unlock service:payments [environment]`. */
-export function hintText(hint: DiscordHint): string {
+function hintText(hint: DiscordHint): string {
   const option = (o: HintOption) => (o.optional ? `[${o.value === null ? o.name : `${o.name}:${o.value}`}]` : `${o.name}:${o.value ?? `<${o.name}>`}`);
   return [`/${COMMAND_NAME}`, hint.subcommand, ...hint.options.map(option)].join(" ");
 }

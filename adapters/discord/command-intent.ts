@@ -37,7 +37,7 @@ function pickedName(o: CommandOptionData | undefined): string | undefined {
 
 /** A guild member as a person, and the `subject` forms the core stores for role bindings. */
 export const discordPerson = (guildId: string, userId: string): Person => ({ kind: "person", platform: "discord", scope: guildId, user: userId });
-export const discordUserId = (guildId: string, userId: string): SubjectId => subjectId(discordPerson(guildId, userId));
+const discordUserId = (guildId: string, userId: string): SubjectId => subjectId(discordPerson(guildId, userId));
 export const discordRoleSubject = (guildId: string, roleId: string): SubjectId => subjectId({ kind: "group", platform: "discord", scope: guildId, group: roleId });
 
 export function commandIntent(guildId: string, data: readonly CommandOptionData[]): CommandIntent {

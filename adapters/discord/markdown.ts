@@ -27,7 +27,7 @@ export interface Markdown {
  * only at a line's start (quotes, headings, lists) are escaped there. `@everyone` and
  * `@here` get a zero-width space, as discord.js's cleanContent does.
  */
-export function inertText(text: string): string {
+function inertText(text: string): string {
   // A bare URL is left as typed: Discord links it before reading any mark inside it, so an
   // escape there would become part of the link (`?t=a\\_b` opens `?t=a%5C_b`).
   return text

@@ -117,7 +117,7 @@ function signOffField(signOffs: NonNullable<CardView["signOffs"]>, guildId: stri
 }
 
 /** The card's embed: what is released, its state, the decision and what it waits for, votes, time. */
-export function renderCardEmbed(card: CardView, opts: { compact?: boolean; guildId?: string } = {}): APIEmbed {
+function renderCardEmbed(card: CardView, opts: { compact?: boolean; guildId?: string } = {}): APIEmbed {
   const descParts = [md`**${card.decisionLine}**`];
   // After a NO-GO, what else it waits for: lifting the no-go alone does not make it GO.
   if (card.alsoPendingLine) descParts[0] = md`${descParts[0]!}\n${clip(card.alsoPendingLine, 600)}`;
@@ -158,7 +158,7 @@ export function renderCardEmbed(card: CardView, opts: { compact?: boolean; guild
 }
 
 /** Buttons in rows of five; Discord allows five rows and unique custom_ids per message. */
-export function renderButtons(releaseId: string, buttons: ButtonView[]): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+function renderButtons(releaseId: string, buttons: ButtonView[]): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const seen = new Set<string>();
   const made: APIButtonComponentWithCustomId[] = [];
   for (const b of buttons) {
@@ -178,7 +178,7 @@ export function renderButtons(releaseId: string, buttons: ButtonView[]): APIActi
  * The card's criteria menu, a row of its own: pass or fail for each criterion still being
  * decided. Everyone sees the same card; the core decides who may tick on each choice.
  */
-export function renderCriteriaMenu(card: CardView): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+function renderCriteriaMenu(card: CardView): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   if (!card.tickable.length) return [];
   const options = card.tickable
     .flatMap((name) => (["pass", "fail"] as const).map((verdict) => ({ label: clip(`${name}: ${verdict}`, LIMITS.selectOptionText), value: selectOptionValue(name, verdict), emoji: { name: verdict === "pass" ? "✅" : "❌" } })))

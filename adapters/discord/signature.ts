@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders } from "node:http";
  */
 
 /** A signed request older or newer than this is refused, so a captured one cannot be replayed later. */
-export const SIGNATURE_WINDOW_S = 5 * 60;
+const SIGNATURE_WINDOW_S = 5 * 60;
 
 /** The application's public key (64 hex characters, General Information → Public Key) as a key object. */
 export function discordPublicKey(hex: string): KeyObject {

@@ -8,7 +8,7 @@ export const START_CALL_MS = 10_000;
  * The gateway closed with a code discord.js does not reconnect after: the token, the intents or
  * the sharding are wrong, which a person must fix (Discord's Gateway close event codes).
  */
-export class GatewayRefused extends Error {
+class GatewayRefused extends Error {
   constructor(
     readonly closeCode: number,
     message: string,

@@ -72,7 +72,7 @@ const LOOKALIKES: Record<string, string> = {
  * starting with `>` gets an invisible soft hyphen so it is not a quote, formatting marks
  * become lookalikes, and `@channel`/`@here`/`@everyone` get an invisible word joiner.
  */
-export function inertText(text: string): string {
+function inertText(text: string): string {
   return (
     text
       .replace(BIDI_CONTROLS, "")

@@ -8,7 +8,7 @@ import { FORM_TAG } from "../../src/app/views.js";
  * card" answer instead of doing something different after an upgrade. Everything here
  * stays far below Slack's 255-char action_id/block_id/callback_id and 2000-char value.
  */
-export const ID_VERSION = 1;
+const ID_VERSION = 1;
 const PREFIX = "gonogo";
 
 /** Matches every action_id gonogo has ever made, whatever its version (for Bolt routing). */

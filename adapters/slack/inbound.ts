@@ -12,7 +12,7 @@ export function slackPerson(team: string, user: string): Person {
   return { kind: "person", platform: PLATFORM, scope: team, user };
 }
 
-export function slackUserId(team: string, user: string): SubjectId {
+function slackUserId(team: string, user: string): SubjectId {
   return subjectId(slackPerson(team, user));
 }
 
@@ -162,7 +162,7 @@ export function commandEvent(cmd: SlashCommand, actor: Actor): InboundEvent {
 }
 
 /** The names Slack gives with the people a command mentions (`<@U1|dev>` → dev), by qualified id. */
-export function mentionedNames(text: string, team: string): Record<string, string> {
+function mentionedNames(text: string, team: string): Record<string, string> {
   const names: Record<string, string> = {};
   for (const [, user, name] of text.matchAll(/<@([UW][A-Z0-9]+)\|([^>]+)>/g)) if (user && name?.trim()) names[slackUserId(team, user)] = name.trim();
   return names;

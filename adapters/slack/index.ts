@@ -45,7 +45,7 @@ export const SLACK_EVENTS_PATH = "/slack/events";
  * GO posted half an hour late is worse than a logged failure the core retries itself.
  * A 429's Retry-After is still honoured (rejectRateLimitedCalls stays false).
  */
-export const SLACK_RETRY: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000, maxRetryTime: 8000 };
+const SLACK_RETRY: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000, maxRetryTime: 8000 };
 
 /** gonogo's Slack app before it connects: its card surface (for the composition root to attach) and how to start it. */
 export interface SlackAdapter {

@@ -4,7 +4,7 @@ import type { Reply } from "../../src/app/views.js";
  * Past this, Slack may have stopped waiting for the acknowledgement (3 s from when it sent the
  * request, a little before this listener started) and shown the person an error.
  */
-export const SLACK_PATIENCE_MS = 2_500;
+const SLACK_PATIENCE_MS = 2_500;
 
 /**
  * Acknowledges, and says whether Slack was still waiting for it. gonogo acknowledges only what

@@ -92,7 +92,7 @@ export function renderCardSummary(card: CardView, more?: Mrkdwn): slack.KnownBlo
  * breaks; `lead` (an emoji) goes before it. A code block cut in two is closed at the end of
  * one piece and opened again at the start of the next, so both halves stay code.
  */
-export function textSections(text: string, lead: Mrkdwn = md``): slack.KnownBlock[] {
+function textSections(text: string, lead: Mrkdwn = md``): slack.KnownBlock[] {
   const FENCE = "```";
   const out: slack.KnownBlock[] = [];
   let current = "";

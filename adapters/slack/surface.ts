@@ -28,7 +28,7 @@ function closedToBot(channel: ChannelRef): (err: unknown) => never {
  * (PLATFORM-FACTS A4). Past it Slack answers 429, and the client pauses every call queued
  * behind, the thread notices too; so the cards of one workspace share this budget.
  */
-export const SLACK_CARD_EDIT_BUDGET = { perMinute: 50, burst: 10 };
+const SLACK_CARD_EDIT_BUDGET = { perMinute: 50, burst: 10 };
 
 /**
  * Cards and thread notices in Slack. The core coalesces updates per message and calls

@@ -73,7 +73,7 @@ export function renderPrivateLine(person: string, line: ReplyPart[], p: Paint): 
   return `${p.dim(`(private to ${displayName(person)})`)} ${replyLineText(line)}`;
 }
 
-export function renderForm(form: FormView, p: Paint): string {
+function renderForm(form: FormView, p: Paint): string {
   // A field filled in already (your earlier answer) shows what it holds; /submit keeps it unless you give the field again.
   const fields = form.fields.map((f) => `    ${f.key}${f.required ? "" : " (optional)"}: ${f.label}${f.initial ? `\n      now: ${f.initial.replace(/\n/g, "\n           ")}` : ""}`);
   const example = form.fields.map((f) => `${f.key}=…`).join(" ");

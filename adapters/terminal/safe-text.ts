@@ -23,12 +23,12 @@ function escapeOne(ch: string): string {
 }
 
 /** Every control character and bidi override in `text` shown escaped; everything else unchanged. */
-export function safeText(text: string): string {
+function safeText(text: string): string {
   return text.replace(UNSAFE, escapeOne);
 }
 
 /** How much of a line we echo back ("I don't know `…`"): enough to recognise it. */
-export const ECHO_MAX_CHARS = 80;
+const ECHO_MAX_CHARS = 80;
 
 /** Input quoted back to the person who typed it: cut to a readable length (by characters, not UTF-16 units). */
 export function echo(input: string): string {
@@ -45,7 +45,7 @@ export interface Paint {
   yellow(s: string): string;
 }
 
-export const plain: Paint = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s };
+const plain: Paint = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s };
 
 export interface Printer {
   paint: Paint;

@@ -33,7 +33,7 @@ function migrationsFolder(): string {
 const MIGRATIONS = migrationsFolder();
 
 /** The advisory lock key every gonogo instance takes around its start-up migrations ("gonom" in ASCII). */
-export const MIGRATION_LOCK = 0x676f6e6f6d;
+const MIGRATION_LOCK = 0x676f6e6f6d;
 
 /** The URL with its password removed: safe to log or to show in an error. */
 export function redactUrl(url: string): string {
@@ -52,7 +52,7 @@ export function redactUrl(url: string): string {
  * migrates, the others find nothing left to do. The lock ends with the connection if
  * this process dies half-way (the migration itself is one transaction).
  */
-export async function migratePostgres(pool: pg.Pool): Promise<number> {
+async function migratePostgres(pool: pg.Pool): Promise<number> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -77,7 +77,7 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
  * How long a query sent straight through the pool (a job claim, a card lease, a NOTIFY: one
  * statement each, outside any transaction) may wait for its answer.
  */
-export const PLAIN_QUERY_MS = 10_000;
+const PLAIN_QUERY_MS = 10_000;
 
 /**
  * Gives every query sent straight through the pool a time limit. After a failover whose old

@@ -5,7 +5,7 @@ import type { Logger } from "../../src/app/ports.js";
 import { redactUrl } from "./client.js";
 
 /** The one NOTIFY channel every gonogo instance on a database listens on. */
-export const CHANNEL = "gonogo";
+const CHANNEL = "gonogo";
 
 interface Envelope {
   from: string;

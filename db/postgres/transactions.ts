@@ -35,7 +35,7 @@ const MAX_BATCH = 32;
  * How long a write transaction may wait for the server before its COMMIT: far past a busy
  * cluster's wait for the writer lock (milliseconds), well short of TCP's own give-up.
  */
-export const TX_STALL_MS = 10_000;
+const TX_STALL_MS = 10_000;
 
 /** A connection of its own with the pool's settings, closed when released. */
 async function connectFresh(pool: pg.Pool): Promise<pg.PoolClient> {

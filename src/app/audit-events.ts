@@ -165,7 +165,7 @@ const KNOWN_TYPES = {
   criterion_overridden: true,
 } satisfies Record<AuditEventType, true>;
 
-export function isAuditEventType(type: string): type is AuditEventType {
+function isAuditEventType(type: string): type is AuditEventType {
   return Object.hasOwn(KNOWN_TYPES, type);
 }
 

@@ -73,7 +73,7 @@ function countdownLine(r: Release, reminder: string | null, now: number): string
 }
 
 /** How each status reads at a glance, on every platform's checklist. */
-export const CRITERION_MARKS: Record<CriterionStatus, string> = { pending: "⏳", passed: "✅", failed: "❌" };
+const CRITERION_MARKS: Record<CriterionStatus, string> = { pending: "⏳", passed: "✅", failed: "❌" };
 
 function criterionLine(c: Criterion, zone: string): CriterionLine {
   return {

@@ -30,7 +30,7 @@ export function createClosedChannelTeller({ store, log, clock, surfaces }: { sto
 }
 
 /** What the manager reads when the bot may not post the card in `channel`: what happened, and what to do there. */
-export function closedChannelLine(releaseId: string, channel: ChannelRef, archived = false): ReplyPart[] {
+function closedChannelLine(releaseId: string, channel: ChannelRef, archived = false): ReplyPart[] {
   if (archived) return [`I can't post ${releaseId}'s card in `, { channel, text: channelName(channel) }, `: it is archived. Unarchive it, then \`/release share ${releaseId}\` there, or run \`/release share ${releaseId}\` in another channel.`];
   const letIn =
     channel.platform === "slack"

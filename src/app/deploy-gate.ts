@@ -27,7 +27,7 @@ export async function standingGateOf(ctx: Pick<Ctx, "store" | "clock">, release:
 }
 
 /** Releases of the same service + environment that ship or roll back now, then those queued before this one. */
-export async function aheadOf(ctx: Pick<Ctx, "store">, release: Release): Promise<string[]> {
+async function aheadOf(ctx: Pick<Ctx, "store">, release: Release): Promise<string[]> {
   const busy = (await ctx.store.listReleases({ states: [...OCCUPYING_STATES] }))
     .filter((r) => r.id !== release.id && r.service === release.service && r.environment === release.environment)
     .map((r) => r.id)

@@ -22,7 +22,7 @@ export interface DoorDeps {
 }
 
 /** An error that is ours, not the user's: logged with an id the user can quote. */
-export class InternalFailure extends Error {
+class InternalFailure extends Error {
   constructor(readonly errorId: string) {
     super(`internal error ${errorId}`);
     this.name = "InternalFailure";

@@ -91,7 +91,7 @@ const LATE_T0_MS = 60_000;
  * long while, or a backup was restored), the team has moved on: deploying then, unannounced, could
  * ship into the night or over a fix. It is held, and its manager decides.
  */
-export const STALE_T0_MS = 30 * 60_000;
+const STALE_T0_MS = 30 * 60_000;
 
 /** Is the job about the schedule the release still has? A rescheduled release drops old jobs. */
 function stillCurrent(release: Release | undefined, job: Job): release is Release {

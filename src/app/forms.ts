@@ -59,7 +59,7 @@ export function createForm(): FormView {
  * version resets the criteria). A form carries the stamp of the release it was opened on, so a
  * reason or a tick typed for 2.1 never lands on 2.2.
  */
-export function contentStamp(r: Pick<Release, "version" | "description">, answer: "vote" | "tick"): string {
+function contentStamp(r: Pick<Release, "version" | "description">, answer: "vote" | "tick"): string {
   const content = answer === "vote" ? `${r.version}\u0000${r.description ?? ""}` : r.version;
   return createHash("sha256").update(content).digest("hex").slice(0, 8);
 }

@@ -11,7 +11,7 @@ import { releaseDecision } from "./release-decision.js";
  */
 
 /** Remembers the first moment the release reached GO (time to decision): by a vote, or by the last criterion passing. */
-export async function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): Promise<void> {
+async function markGoReached(ctx: Ctx, actor: Actor, platform: string, release: Release, result: DecisionResult): Promise<void> {
   if (release.decidedGoAt !== null || result.decision !== "go") return;
   await ctx.store.updateRelease(release.id, { decidedGoAt: ctx.clock.now() });
   await audit(ctx, actor, platform, release.id, { type: "decision_go", data: {} });
@@ -33,7 +33,7 @@ export async function decisionIfHeld(ctx: Ctx, release: Release): Promise<Decisi
  * it now (or what still stops it: a lock, a freeze); returns what to add to the reply of whoever
  * made it GO, or "" when it did not.
  */
-export async function tellHeldNowGo(ctx: Ctx, actor: Pick<Actor, "id" | "linked"> | null, release: Release, before: Decision | null, after: DecisionResult): Promise<string> {
+async function tellHeldNowGo(ctx: Ctx, actor: Pick<Actor, "id" | "linked"> | null, release: Release, before: Decision | null, after: DecisionResult): Promise<string> {
   if (before === null || before === "go" || after.decision !== "go") return "";
   const way = await wayOn(ctx, release);
   const self = actor !== null && isSamePerson(actor, release.managerId);

@@ -3,10 +3,10 @@ import { describe, PlatformUnavailable, type Clock, type Logger, type Timer, typ
 /** The first wait after a platform could not be reached; each failure after it doubles the wait. */
 export const FIRST_RETRY_MS = 5_000;
 /** The longest wait between two tries: a platform back after a long outage is found within a minute. */
-export const MAX_RETRY_MS = 60_000;
+const MAX_RETRY_MS = 60_000;
 
 /** How long to wait before try `tries + 1`, after `tries` failed ones (5 s, 10 s, 20 s, 40 s, then 60 s). */
-export function retryDelayMs(tries: number): number {
+function retryDelayMs(tries: number): number {
   return Math.min(FIRST_RETRY_MS * 2 ** Math.max(tries - 1, 0), MAX_RETRY_MS);
 }
 

@@ -5,7 +5,7 @@ import type { OutboxItem } from "./outbox-store.js";
  * How long a notice's writer has to post it before any instance's sweep may: longer than a
  * card post with its retries ahead of it in the release's chain, so a live writer is not raced.
  */
-export const NOTICE_GRACE_MS = 10_000;
+const NOTICE_GRACE_MS = 10_000;
 /** A notice being posted is its poster's this long; when the poster dies, a sweep takes it up after that. */
 export const NOTICE_LEASE_MS = 15_000;
 /** How often an instance looks for notices left in the outbox (their post failed, or their instance died). */

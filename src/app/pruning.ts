@@ -9,15 +9,15 @@ import type { Store } from "./store.js";
  */
 
 /** A job is done with once it ran: what it did is in the audit trail; a day is kept for whoever looks in the database. */
-export const DONE_JOB_KEEP_MS = 24 * 60 * 60 * 1000;
+const DONE_JOB_KEEP_MS = 24 * 60 * 60 * 1000;
 /**
  * A sender retries a hook for a day or two at most (Svix's Standard Webhooks schedule ends
  * about 28 hours after the first try); a week covers that with room to spare. A receipt keyed
  * by a deprecated signature is kept as long, though its timestamp is refused after five minutes.
  */
-export const HOOK_RECEIPT_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+const HOOK_RECEIPT_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 /** A card of an ended release, showing its last change, is forgotten a day after its last edit (its row comes back with a later change). */
-export const SETTLED_CARD_LEASE_KEEP_MS = 24 * 60 * 60 * 1000;
+const SETTLED_CARD_LEASE_KEEP_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /** Prunes at start and hourly after: each table holds about a day (hook receipts a week) of rows. */

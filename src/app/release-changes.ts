@@ -32,7 +32,7 @@ export const CLUSTER_GATHER_MS = 250;
  * Release ids per signal: NOTIFY payloads must stay under PostgreSQL's 8000 bytes, and an id
  * is at most `R-` and 9 digits (14 bytes as a JSON string and a comma): 200 fill under 3 kB.
  */
-export const IDS_PER_SIGNAL = 200;
+const IDS_PER_SIGNAL = 200;
 
 export function createReleaseChanges(deps: ReleaseChangesDeps): ReleaseChanges {
   const { onListenerError, cluster, timer } = deps;

@@ -26,7 +26,7 @@ export interface FittedGroups {
 }
 
 /** The line that stands for a group's items left out. */
-export function moreLine(n: number): string {
+function moreLine(n: number): string {
   // Lines, not answers: an answer of three lines is three items, each with its author.
   return `…and ${n} more ${n === 1 ? "line" : "lines"}`;
 }
@@ -37,7 +37,7 @@ export function notAllShown(whereAll: string): string {
 }
 
 /** The closing line when every item shows but some were cut short. */
-export function linesCutShort(whereAll: string): string {
+function linesCutShort(whereAll: string): string {
   return `Long lines are cut short here. ${whereAll}`;
 }
 

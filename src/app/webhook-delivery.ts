@@ -92,7 +92,7 @@ export interface DeliveryResult {
 }
 
 /** Sends one signed webhook. No state is touched here: the network is outside any transaction. */
-export async function sendWebhook(fetchFn: typeof fetch, url: string, body: string, key: string, secret: string, nowMs: number): Promise<DeliveryResult> {
+async function sendWebhook(fetchFn: typeof fetch, url: string, body: string, key: string, secret: string, nowMs: number): Promise<DeliveryResult> {
   try {
     const res = await fetchFn(url, {
       method: "POST",
@@ -118,7 +118,7 @@ export async function sendWebhook(fetchFn: typeof fetch, url: string, body: stri
 }
 
 /** `ci.example.com:8443`: where a webhook goes, without the path or query that may carry a token. */
-export function hostOf(url: string): string {
+function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
@@ -127,7 +127,7 @@ export function hostOf(url: string): string {
 }
 
 /** Records a delivery attempt: delivered, retry later, or failed for good. */
-export async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult): Promise<void> {
+async function recordDelivery(ctx: Ctx, job: Job, result: DeliveryResult): Promise<void> {
   const delivery = await ctx.store.getDelivery(Number(job.payload.deliveryId));
   // Withdrawn while this attempt was on the wire: nothing is retried, and the card keeps what it says.
   if (!delivery || delivery.status !== "pending") {

@@ -8,15 +8,15 @@ import type { IncomingHttpHeaders } from "node:http";
  * can use the `standardwebhooks` library. The `X-Gonogo-*` headers are the scheme before
  * it, sent and accepted alongside for one release (deprecated).
  */
-export const STANDARD_HEADERS = { id: "webhook-id", timestamp: "webhook-timestamp", signature: "webhook-signature" } as const;
+const STANDARD_HEADERS = { id: "webhook-id", timestamp: "webhook-timestamp", signature: "webhook-signature" } as const;
 /** @deprecated `v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`; use `webhook-signature`. */
-export const SIGNATURE_HEADER = "X-Gonogo-Signature";
+const SIGNATURE_HEADER = "X-Gonogo-Signature";
 /** @deprecated use `webhook-timestamp`. */
-export const TIMESTAMP_HEADER = "X-Gonogo-Timestamp";
+const TIMESTAMP_HEADER = "X-Gonogo-Timestamp";
 /** @deprecated use `webhook-id`, which carries the same key. */
-export const IDEMPOTENCY_HEADER = "Idempotency-Key";
+const IDEMPOTENCY_HEADER = "Idempotency-Key";
 /** How far a signature's timestamp may be from now, either way (the specification's and the library's 5 minutes). */
-export const TOLERANCE_SEC = 300;
+const TOLERANCE_SEC = 300;
 
 const WHSEC_PREFIX = "whsec_";
 const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -35,17 +35,17 @@ export function webhookSecretProblem(secret: string): string | null {
  * The HMAC key a `WEBHOOK_SECRET` stands for, in both schemes: `whsec_<base64>` is the decoded
  * bytes, as the specification says; any other secret (the form before `whsec_`) is its UTF-8 bytes.
  */
-export function signingKey(secret: string): Buffer {
+function signingKey(secret: string): Buffer {
   return secret.startsWith(WHSEC_PREFIX) ? Buffer.from(secret.slice(WHSEC_PREFIX.length), "base64") : Buffer.from(secret, "utf8");
 }
 
 /** `v1,<base64>`: the Standard Webhooks signature of one message. */
-export function standardSignature(key: Buffer, id: string, timestampSec: number, body: string): string {
+function standardSignature(key: Buffer, id: string, timestampSec: number, body: string): string {
   return `v1,${createHmac("sha256", key).update(`${id}.${timestampSec}.${body}`).digest("base64")}`;
 }
 
 /** @deprecated `v1=<hex>` HMAC-SHA256 over `<timestamp>.<body>`, with the timestamp in seconds. */
-export function legacySignature(key: Buffer, timestampSec: number, body: string): string {
+function legacySignature(key: Buffer, timestampSec: number, body: string): string {
   return `v1=${createHmac("sha256", key).update(`${timestampSec}.${body}`).digest("hex")}`;
 }
 

@@ -9,7 +9,7 @@ import { checkLength, INPUT_LIMITS } from "./limits.js";
 
 /** What a service, version and environment may look like, wherever they are typed (lengths from the limits table). */
 export const SERVICE = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,${INPUT_LIMITS.service.max - 1}}$`);
-export const VERSION = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,${INPUT_LIMITS.version.max - 1}}$`);
+const VERSION = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,${INPUT_LIMITS.version.max - 1}}$`);
 export const ENVIRONMENT = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${INPUT_LIMITS.environment.max - 1}}$`);
 const ROLE = new RegExp(`^[a-z][a-z0-9_-]{0,${INPUT_LIMITS.role.max - 1}}$`);
 

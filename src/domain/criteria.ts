@@ -49,7 +49,7 @@ export const MAX_CRITERIA = 10;
 export const CRITERION_NAME = new RegExp(`^[a-z][a-z0-9_-]{0,${INPUT_LIMITS.criterion.max - 1}}$`);
 const ROLE_NAME = new RegExp(`^[a-z][a-z0-9_-]{0,${INPUT_LIMITS.role.max - 1}}$`);
 
-export const CRITERIA_USAGE = "`/release criteria set tests:qa, rollback-plan:release-manager, changelog` (name:role; no role means the release manager, release-managers and admins tick it), or `/release criteria set none`";
+const CRITERIA_USAGE = "`/release criteria set tests:qa, rollback-plan:release-manager, changelog` (name:role; no role means the release manager, release-managers and admins tick it), or `/release criteria set none`";
 export const CHECK_USAGE = "`/release check R-7 tests pass|fail [note or link]`; an admin overrides a CI-reported criterion with `/release check R-7 tests pass override <reason>`";
 
 /** Reads `tests:qa, rollback-plan:release-manager, changelog` (or `none`) into the channel's list. */

@@ -17,7 +17,7 @@ export interface DecisionResult {
 }
 
 /** How many blocking no-gos are named one by one before "and N more". */
-export const MAX_NAMED_NO_GOS = 5;
+const MAX_NAMED_NO_GOS = 5;
 
 /**
  * The release manager: their id, or every account of theirs (`/release link`) so that their

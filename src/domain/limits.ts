@@ -49,7 +49,7 @@ export const INPUT_LIMITS = {
 export type InputKind = keyof typeof INPUT_LIMITS;
 
 /** The refusal for `value` over its limit, or null when it fits. */
-export function overLimit(kind: InputKind, value: string): string | null {
+function overLimit(kind: InputKind, value: string): string | null {
   const { max, what } = INPUT_LIMITS[kind];
   return value.length > max ? `${what} is at most ${max} characters (yours has ${value.length}).` : null;
 }

@@ -11,7 +11,7 @@ import { readMinutes, readMinutesWhy, type MinutesRead } from "./minutes.js";
 export const DEFAULT_LOCK_REMINDER_MIN = 4 * 60;
 
 /** A reminder more often than every 15 minutes would bury the channel; one rarer than weekly is no reminder. */
-export const LOCK_REMINDER_RANGE = { min: 15, max: 7 * 24 * 60 } as const;
+const LOCK_REMINDER_RANGE = { min: 15, max: 7 * 24 * 60 } as const;
 
 /** What `lock_reminder=` and GONOGO_LOCK_REMINDER take, in words. */
 export const LOCK_REMINDER_HINT = `an interval from 15m to 7d such as ${DURATION_FORMS}, or off`;

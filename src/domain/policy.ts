@@ -62,7 +62,7 @@ export const DEFAULT_POLICY: Policy = {
 const ROLE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /** Why a quorum of 0 is refused, wherever a quorum is set (the environment or chat). */
-export const NO_ZERO_QUORUM = "A go/no-go with nobody voting is not a decision: a channel that wants no vote can turn the bot off instead.";
+const NO_ZERO_QUORUM = "A go/no-go with nobody voting is not a decision: a channel that wants no vote can turn the bot off instead.";
 
 /** The reason to add when someone asks for a quorum of 0 ("0", "00"), else "". */
 export function zeroQuorumNote(text: string): string {

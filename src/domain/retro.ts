@@ -37,7 +37,7 @@ export interface RetroNotesBy {
 }
 
 /** The questions in the form's order, each with the answer's part it reads. */
-export const RETRO_QUESTIONS: ReadonlyArray<{ title: string; pick: (a: RetroNotesBy) => string }> = [
+const RETRO_QUESTIONS: ReadonlyArray<{ title: string; pick: (a: RetroNotesBy) => string }> = [
   { title: "What went well", pick: (a) => a.wentWell },
   { title: "What did not go well", pick: (a) => a.wentBadly },
   { title: "Action items", pick: (a) => a.actionItems },

@@ -121,7 +121,7 @@ export function deployRate(report: Pick<StatsReport, "deploymentFrequency" | "wi
 }
 
 /** Middle value; the mean of the two middle values for an even count; null when empty. */
-export function median(values: number[]): number | null {
+function median(values: number[]): number | null {
   if (!values.length) return null;
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -129,7 +129,7 @@ export function median(values: number[]): number | null {
 }
 
 /** Nearest-rank percentile (the ⌈p·n⌉-th smallest): always a value that really occurred. */
-export function percentile(values: number[], p: number): number | null {
+function percentile(values: number[], p: number): number | null {
   if (!values.length) return null;
   const s = [...values].sort((a, b) => a - b);
   return s[Math.max(0, Math.ceil(p * s.length) - 1)]!;

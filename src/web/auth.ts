@@ -10,7 +10,7 @@ import type { WebConfig } from "../config.js";
  * and sees every workspace. Anything else is a 401 that says how to get in.
  */
 
-export const SESSION_COOKIE = "gonogo_web";
+const SESSION_COOKIE = "gonogo_web";
 export const ZONE_COOKIE = "gonogo_tz";
 
 /** A viewer's scope, and when their sign-in ends (null: the operator's bearer token, which does not). */

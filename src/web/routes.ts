@@ -66,13 +66,13 @@ function daysOf(text: string | null): { days: number; problem: string | null } {
  * the static script, stylesheet and icon. Registered only when GONOGO_PUBLIC_URL is set.
  */
 /** How long the numbers page shows an audit chain check before walking the chain again. */
-export const AUDIT_CHECK_REUSE_MS = 60_000;
+const AUDIT_CHECK_REUSE_MS = 60_000;
 /**
  * How long an open Numbers page gathers changes before it refreshes: its figures move on a ship
  * or a rollback, and each refresh computes the stats inside the transaction votes wait for, so a
  * vote storm refreshes it every 10 s, not four times a second as a release page is.
  */
-export const NUMBERS_GATHER_MS = 10_000;
+const NUMBERS_GATHER_MS = 10_000;
 
 export function registerWebRoutes(http: HttpServer, deps: WebRoutesDeps): void {
   const { bot, web, clock, timer, log } = deps;

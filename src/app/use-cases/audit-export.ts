@@ -109,7 +109,7 @@ async function releaseExport(ctx: Ctx, channel: ChannelRef, id: string, zone: st
  * message, and Discord takes at most 10 MiB a file in a server without boosts (Slack far more).
  * A bigger export would fail on the way, after the work, with nothing said to the asker.
  */
-export const EXPORT_FILE_MAX_BYTES = 8 * 2 ** 20;
+const EXPORT_FILE_MAX_BYTES = 8 * 2 ** 20;
 
 /** `2030-01-14` for `2030-01-15`: calendar days, whatever the zone. */
 function dayBefore(date: string): string {

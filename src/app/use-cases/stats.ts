@@ -98,7 +98,7 @@ export async function statsReport(ctx: Ctx, service: string | null, days: number
 }
 
 /** Which environments the figures cover, in a word: the one asked for, or all of them. */
-export function environmentsText(report: StatsReport): string {
+function environmentsText(report: StatsReport): string {
   return report.environment ?? "all environments";
 }
 

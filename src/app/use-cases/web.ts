@@ -21,7 +21,7 @@ import { countOf } from "../../domain/plural.js";
 
 const DAY = 86_400_000;
 /** How far ahead the calendar looks. */
-export const CALENDAR_DAYS = 21;
+const CALENDAR_DAYS = 21;
 /** How far back "recently ended" looks. */
 const RECENT_DAYS = 14;
 /** Releases read per page: far more than a team has live at once. */

@@ -10,7 +10,7 @@ import { timeEl } from "../time.js";
 import { countOf, numberOrNone } from "../../domain/plural.js";
 
 /** Windows the filter offers, in days. */
-export const WINDOWS = [7, 30, 90, 180, 365];
+const WINDOWS = [7, 30, 90, 180, 365];
 
 const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 100)}%`);
 

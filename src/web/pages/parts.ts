@@ -13,7 +13,7 @@ export function coreTextHtml(text: string): Html {
 }
 
 /** Where a release's page is. */
-export function releaseHref(id: string): string {
+function releaseHref(id: string): string {
   return `/web/release?id=${encodeURIComponent(id)}`;
 }
 
