@@ -142,7 +142,7 @@ export async function benchCluster(presses = 600, spreadMs = 1_000): Promise<Clu
     // Three on PostgreSQL.
     const fake = await createFakeSlack({ teamId: TEAM, users: USERS });
     fakes.push(fake);
-    const three = await Promise.all([1, 2, 3].map((n) => startProgram({ ...slackEnv(fake), DATABASE_URL: url.toString(), GONOGO_INSTANCE_ID: `g${n}` }, undefined, 40_000)));
+    const three = await Promise.all([1, 2, 3].map((n) => startProgram({ ...slackEnv(fake), DATABASE_URL: url.toString(), GONOGO_INSTANCE_ID: `g${n}` }, 40_000)));
     started.push(...three);
     const ports = three.map((g) => g.port);
     const front = await startRoundRobinProxy(() => ports);

@@ -35,11 +35,11 @@ export interface RunningGonogo {
 }
 
 /**
- * The gonogo program as `npm start` runs it (`main`: `dist/main.js`, or a variant bundle
- * from bench/variants.ts), with only `env`; resolves once it logged "gonogo started".
+ * The gonogo program as `npm start` runs it (`dist/main.js`), with only `env`; resolves
+ * once it logged "gonogo started".
  */
-export function startProgram(env: Record<string, string>, main = MAIN_BUNDLE, timeoutMs = 20_000): Promise<RunningGonogo> {
-  const child = spawn(process.execPath, [...appNodeArgs(), "--enable-source-maps", main], {
+export function startProgram(env: Record<string, string>, timeoutMs = 20_000): Promise<RunningGonogo> {
+  const child = spawn(process.execPath, [...appNodeArgs(), "--enable-source-maps", MAIN_BUNDLE], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", GONOGO_TERMINAL: "off", HOST: "127.0.0.1", PORT: "0", ...env },
     stdio: ["ignore", "ignore", "pipe"],
