@@ -11,6 +11,10 @@ import { createSharedCards, MARK_SPACING_MS } from "./shared-cards.js";
 import type { CardPost, Store } from "./store.js";
 import type { CardView, NoticeView, ReplyPart } from "./views.js";
 
+/** A copy just posted is recorded in up to this many tries, 2 s, 4 s, 8 s … apart (about a minute in all). */
+const RECORD_COPY_TRIES = 5;
+const RECORD_COPY_FIRST_WAIT_MS = 2_000;
+
 export interface CardSyncDeps {
   store: Store;
   log: Logger;
@@ -190,14 +194,32 @@ export function createCardSync(deps: CardSyncDeps) {
     if (posted === "failed") return "failed";
     if (posted === "closed") return "done";
     const ref: MessageRef = { platform: channel.platform, channel, messageId: posted.messageId };
-    // Told before the copy is recorded, so no instance can mark and edit it before the spacing is known.
-    await editor.posted(ref, releaseId);
-    await store.addMessageRef(releaseId, ref);
+    await recordCopy(releaseId, ref);
     // Votes may have landed while the post was in flight, here or on another instance, and were
     // marked on the copies known then, which did not include this one: what is stored now, read
     // after this copy was recorded, tells whether it went out stale.
     if (JSON.stringify(await cardFor(releaseId)) !== JSON.stringify(posted.shown)) refresh(releaseId);
     return "done";
+  }
+
+  /**
+   * Records a copy just posted. The card is out: a copy left unrecorded would be posted a second
+   * time by the outbox, so a write lost to a database failing over (its connection gone silent, cut
+   * after its time limit) is tried again on a fresh connection, a few times over about a minute.
+   */
+  async function recordCopy(releaseId: string, ref: MessageRef): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        // Told before the copy is recorded, so no instance can mark and edit it before the spacing is known.
+        await editor.posted(ref, releaseId);
+        await store.addMessageRef(releaseId, ref);
+        return;
+      } catch (err) {
+        if (tries >= RECORD_COPY_TRIES) throw err;
+        log.warn({ err: describe(err), releaseId, platform: ref.platform }, "recording a card just posted failed; trying again");
+        await wait(RECORD_COPY_FIRST_WAIT_MS * 2 ** (tries - 1));
+      }
+    }
   }
 
   /** Posts the card in a channel it is owed to: through the outbox row the use case wrote (`outboxId`), or straight away without one. */

@@ -109,6 +109,21 @@ describe("a card owed to a channel outlives the process (posts go through the ou
     expect(same.latestCard("R-1")?.tally.go).toBe(1);
   });
 
+  it("a card posted whose copy could not be recorded at once (the database failing over) is recorded on a later try, not posted again", async () => {
+    let lost = 1;
+    const first = createTestCore({ wrapStore: (store) => ({ ...store, addMessageRef: (id, ref) => (lost-- > 0 ? Promise.reject(new Error("Query read timeout")) : store.addMessageRef(id, ref)) }) });
+    cores.push(first);
+    const chat = createRecordingSurface();
+    first.bot.attachSurface(chat.surface);
+    await first.bot.start();
+    await say(first, "alice", "create payments 1.4.2 at in 2h");
+    await first.settle();
+    await say(first, "bob", "vote R-1 go");
+    await first.settle();
+    expect(chat.posts.map((p) => p.card.releaseId)).toEqual(["R-1"]);
+    expect(chat.latestCard("R-1")?.tally.go).toBe(1);
+  });
+
   it("keeps trying a post that fails through an outage of half an hour, without waiting for the release's next change", async () => {
     const core = createTestCore();
     cores.push(core);
