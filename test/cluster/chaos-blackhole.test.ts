@@ -43,7 +43,8 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a failover whose old pr
     cluster = hop = undefined;
   }, 60_000);
 
-  it("every connection open so far goes silent, new ones reach the new primary: a vote pressed then is stored and its voter told within seconds, and the next press is answered in time", async () => {
+  /** One instance whose database connections pass through a TCP hop that the test can silence. */
+  async function behindHop() {
     const h = (hop = await tcpHop(new URL(TEST_DATABASE_URL!)));
     const through = (url: string) => {
       const u = new URL(url);
@@ -52,7 +53,11 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a failover whose old pr
       return u.toString();
     };
     const c = (cluster = await startChaosCluster(databases, 1, {}, through));
-    const at = `http://127.0.0.1:${c.ports[0]!}`;
+    return { h, c, at: `http://127.0.0.1:${c.ports[0]!}` };
+  }
+
+  it("every connection open so far goes silent, new ones reach the new primary: a vote pressed then is stored and its voter told within seconds, and the next press is answered in time", async () => {
+    const { h, c, at } = await behindHop();
     expect((await postSigned(at, slashBody(c.fake, "UMGR", "create payments 1.4.2 at in 2h"), FORM)).status).toBe(200);
     const card = await c.cardOf("R-1");
     const press = (user: string) => postSigned(at, interactiveBody(blockActionsPayload(c.fake, user, card, buttonsOf(card).get("Go")!, "Go")), FORM);
@@ -69,15 +74,7 @@ describe.skipIf(!TEST_DATABASE_URL)(TEST_DATABASE_URL ? "a failover whose old pr
   }, 90_000);
 
   it("a T-0 due seconds after the old primary went silent runs within seconds, not when TCP gives up", async () => {
-    const h = (hop = await tcpHop(new URL(TEST_DATABASE_URL!)));
-    const through = (url: string) => {
-      const u = new URL(url);
-      u.hostname = "127.0.0.1";
-      u.port = String(h.port);
-      return u.toString();
-    };
-    const c = (cluster = await startChaosCluster(databases, 1, {}, through));
-    const at = `http://127.0.0.1:${c.ports[0]!}`;
+    const { h, c, at } = await behindHop();
     expect((await postSigned(at, slashBody(c.fake, "UMGR", "create payments 1.4.2 at in 6s"), FORM)).status).toBe(200);
     const card = await c.cardOf("R-1");
     await until("the card's post to be recorded", 5_000, async () => ((await c.sql.query("SELECT 1 FROM card_leases")).rowCount ? true : undefined));
